@@ -1,0 +1,85 @@
+// Audit events: a typed union, validated when written and parsed again when read.
+// Each type has a Chinese one-line summary for the case page and the judge's desk.
+import { z } from 'zod';
+import { CASE_STATUS_LABELS, CASE_STATUSES } from '../domain/case-status.ts';
+
+const status = z.enum(CASE_STATUSES);
+
+export const AuditEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('SYSTEM_BOOTSTRAPPED'), data: z.object({ orgName: z.string(), adminUsername: z.string() }) }),
+  z.object({ type: z.literal('USER_LOGIN'), data: z.object({ username: z.string(), ip: z.string() }) }),
+  z.object({ type: z.literal('USER_LOGIN_FAILED'), data: z.object({ username: z.string(), ip: z.string() }) }),
+  z.object({ type: z.literal('USER_LOGOUT'), data: z.object({ username: z.string() }) }),
+  z.object({ type: z.literal('USER_CREATED'), data: z.object({ username: z.string(), role: z.string() }) }),
+  z.object({ type: z.literal('USER_UPDATED'), data: z.object({ username: z.string(), changes: z.array(z.string()) }) }),
+  z.object({ type: z.literal('ORG_SEAL_UPDATED'), data: z.object({ bytes: z.number(), sha256: z.string() }) }),
+  z.object({ type: z.literal('CASE_CREATED'), data: z.object({ number: z.string(), title: z.string(), disputeType: z.string() }) }),
+  z.object({ type: z.literal('CASE_UPDATED'), data: z.object({ changes: z.array(z.string()) }) }),
+  z.object({ type: z.literal('CASE_TRANSITION'), data: z.object({ from: status, to: status, reason: z.string().optional() }) }),
+  z.object({ type: z.literal('PARTICIPANT_ADDED'), data: z.object({ participantId: z.string(), name: z.string(), role: z.string(), side: z.string() }) }),
+  z.object({ type: z.literal('PARTICIPANT_REMOVED'), data: z.object({ participantId: z.string(), name: z.string() }) }),
+  z.object({ type: z.literal('INVITATION_CREATED'), data: z.object({ invitationId: z.string(), participantId: z.string(), expiresAt: z.string() }) }),
+  z.object({ type: z.literal('INVITATION_REVOKED'), data: z.object({ invitationId: z.string(), participantId: z.string() }) }),
+  z.object({ type: z.literal('INVITATION_USED'), data: z.object({ invitationId: z.string(), participantId: z.string(), ip: z.string() }) }),
+  z.object({
+    type: z.literal('INVITATION_REJECTED'),
+    data: z.object({ reason: z.string(), invitationId: z.string().optional(), ip: z.string() }),
+  }),
+  z.object({ type: z.literal('PARTY_IDENTITY_CONFIRMED'), data: z.object({ participantId: z.string(), method: z.string() }) }),
+  z.object({ type: z.literal('PARTY_IDENTITY_FAILED'), data: z.object({ participantId: z.string() }) }),
+  z.object({ type: z.literal('PARTY_CONSENT_GIVEN'), data: z.object({ participantId: z.string(), ip: z.string(), userAgent: z.string() }) }),
+]);
+
+export type AuditEvent = z.infer<typeof AuditEventSchema>;
+export type AuditEventType = AuditEvent['type'];
+
+const REJECT_REASONS: Record<string, string> = {
+  TOKEN_MALFORMED: '链接格式错误',
+  TOKEN_INVALID: '链接无效或被篡改',
+  TOKEN_EXPIRED: '链接已过期',
+  TOKEN_REVOKED: '链接已撤销',
+  TOKEN_WRONG_CASE: '链接不属于该案件',
+};
+
+export function summarizeAuditEvent(event: AuditEvent): string {
+  switch (event.type) {
+    case 'SYSTEM_BOOTSTRAPPED':
+      return `系统初始化：创建调解组织「${event.data.orgName}」和管理员 ${event.data.adminUsername}`;
+    case 'USER_LOGIN':
+      return `${event.data.username} 登录（${event.data.ip}）`;
+    case 'USER_LOGIN_FAILED':
+      return `${event.data.username} 登录失败（${event.data.ip}）`;
+    case 'USER_LOGOUT':
+      return `${event.data.username} 退出登录`;
+    case 'USER_CREATED':
+      return `创建账号 ${event.data.username}（${event.data.role}）`;
+    case 'USER_UPDATED':
+      return `修改账号 ${event.data.username}：${event.data.changes.join('、')}`;
+    case 'ORG_SEAL_UPDATED':
+      return `更新调解委员会印章图片（${event.data.bytes} 字节）`;
+    case 'CASE_CREATED':
+      return `受理案件 ${event.data.number}「${event.data.title}」`;
+    case 'CASE_UPDATED':
+      return `修改案件信息：${event.data.changes.join('、')}`;
+    case 'CASE_TRANSITION':
+      return `案件状态：${CASE_STATUS_LABELS[event.data.from]} → ${CASE_STATUS_LABELS[event.data.to]}${event.data.reason ? `（${event.data.reason}）` : ''}`;
+    case 'PARTICIPANT_ADDED':
+      return `添加当事人 ${event.data.name}`;
+    case 'PARTICIPANT_REMOVED':
+      return `移除当事人 ${event.data.name}`;
+    case 'INVITATION_CREATED':
+      return `生成邀请链接（有效期至 ${event.data.expiresAt.slice(0, 10)}）`;
+    case 'INVITATION_REVOKED':
+      return '撤销邀请链接';
+    case 'INVITATION_USED':
+      return `当事人打开邀请链接（${event.data.ip}）`;
+    case 'INVITATION_REJECTED':
+      return `拒绝邀请链接访问：${REJECT_REASONS[event.data.reason] ?? event.data.reason}（${event.data.ip}）`;
+    case 'PARTY_IDENTITY_CONFIRMED':
+      return '当事人完成身份确认（姓名 + 身份证后四位）';
+    case 'PARTY_IDENTITY_FAILED':
+      return '当事人身份确认失败';
+    case 'PARTY_CONSENT_GIVEN':
+      return `当事人同意在线调解（${event.data.ip}）`;
+  }
+}

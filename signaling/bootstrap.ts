@@ -1,0 +1,24 @@
+// First start: create the mediation organisation and an administrator with a random
+// password, which is printed once (never a fixed default).
+import { appendAudit } from './audit/log.ts';
+import { generatePassword, hashPassword } from './auth/password.ts';
+import type { AppContext } from './context.ts';
+
+export interface BootstrapResult {
+  created: boolean;
+  adminUsername?: string;
+  adminPassword?: string;
+}
+
+export async function bootstrapIfEmpty(ctx: AppContext): Promise<BootstrapResult> {
+  if ((await ctx.db.user.count()) > 0) return { created: false };
+  const adminUsername = 'admin';
+  const adminPassword = generatePassword();
+  const passwordHash = await hashPassword(adminPassword);
+  await ctx.db.$transaction(async (tx) => {
+    const org = (await tx.organisation.findFirst()) ?? (await tx.organisation.create({ data: { name: ctx.config.org.name, shortName: ctx.config.org.shortName } }));
+    await tx.user.create({ data: { username: adminUsername, displayName: '系统管理员', role: 'ADMIN', passwordHash, orgId: org.id } });
+    await appendAudit(tx, { type: 'system' }, null, { type: 'SYSTEM_BOOTSTRAPPED', data: { orgName: org.name, adminUsername } });
+  });
+  return { created: true, adminUsername, adminPassword };
+}

@@ -1,0 +1,130 @@
+// Cases: creation with a numbered docket entry, listing, editing and lifecycle transitions.
+// Every change writes its audit entry in the same transaction.
+import { appendAudit, type Actor } from '../audit/log.ts';
+import type { AppContext, StaffPrincipal } from '../context.ts';
+import { formatCaseNumber } from '../domain/case-number.ts';
+import { CASE_TRANSITIONS, isCaseStatus, transitionProblem, type CaseStatus } from '../domain/case-status.ts';
+import { DomainError } from '../errors.ts';
+
+export function staffActor(user: StaffPrincipal): Actor {
+  return { type: 'user', id: user.id, label: `${user.displayName}（${user.username}）` };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_CASE_DAYS = 30;
+
+export interface NewCase {
+  title: string;
+  disputeType: string;
+  summary: string;
+  dueDate?: string | undefined;
+}
+
+/** China Standard Time end of the given calendar day (YYYY-MM-DD). */
+function parseDueDate(value: string | undefined, now: Date): Date {
+  if (value === undefined) return new Date(now.getTime() + DEFAULT_CASE_DAYS * DAY_MS);
+  const due = new Date(`${value}T23:59:59+08:00`);
+  if (Number.isNaN(due.getTime())) throw new DomainError('VALIDATION', '办结期限日期无效，应为 YYYY-MM-DD');
+  if (due.getTime() < now.getTime()) throw new DomainError('VALIDATION', '办结期限不能早于今天');
+  return due;
+}
+
+export async function createCase(ctx: AppContext, user: StaffPrincipal, input: NewCase) {
+  const now = new Date();
+  const dueDate = parseDueDate(input.dueDate, now);
+  const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(now));
+  return ctx.db.$transaction(async (tx) => {
+    const org = await tx.organisation.findUniqueOrThrow({ where: { id: user.orgId } });
+    const counter = await tx.caseCounter.upsert({
+      where: { orgId_year: { orgId: org.id, year } },
+      create: { orgId: org.id, year, last: 1 },
+      update: { last: { increment: 1 } },
+    });
+    const number = formatCaseNumber(org.shortName, year, counter.last);
+    const created = await tx.case.create({
+      data: {
+        number,
+        orgId: org.id,
+        title: input.title,
+        disputeType: input.disputeType,
+        summary: input.summary,
+        status: 'ACCEPTED',
+        mediatorId: user.role === 'MEDIATOR' ? user.id : null,
+        dueDate,
+      },
+    });
+    await appendAudit(tx, staffActor(user), created.id, {
+      type: 'CASE_CREATED',
+      data: { number, title: input.title, disputeType: input.disputeType },
+    });
+    return created;
+  });
+}
+
+/** Loads a case the user may work on: its mediator, or an admin of the same organisation. */
+export async function getCaseForStaff(ctx: AppContext, user: StaffPrincipal, caseId: string) {
+  const found = await ctx.db.case.findUnique({ where: { id: caseId }, include: { mediator: true } });
+  if (!found || found.orgId !== user.orgId || !mayAccess(user, found.mediatorId)) {
+    throw new DomainError('CASE_NOT_FOUND', '案件不存在或您无权查看');
+  }
+  return found;
+}
+
+function mayAccess(user: StaffPrincipal, mediatorId: string | null): boolean {
+  if (user.role === 'ADMIN') return true;
+  return user.role === 'MEDIATOR' && mediatorId === user.id;
+}
+
+export async function listCasesForStaff(ctx: AppContext, user: StaffPrincipal) {
+  if (user.role === 'JUDGE') return [];
+  return ctx.db.case.findMany({
+    where: { orgId: user.orgId, ...(user.role === 'MEDIATOR' ? { mediatorId: user.id } : {}) },
+    include: { mediator: true },
+    orderBy: [{ dueDate: 'asc' }, { createdAt: 'desc' }],
+  });
+}
+
+export interface CaseChanges {
+  title?: string | undefined;
+  summary?: string | undefined;
+  disputeType?: string | undefined;
+  dueDate?: string | undefined;
+}
+
+const CHANGE_LABELS: Record<keyof CaseChanges, string> = { title: '标题', summary: '案情摘要', disputeType: '纠纷类型', dueDate: '办结期限' };
+
+export async function updateCase(ctx: AppContext, user: StaffPrincipal, caseId: string, changes: CaseChanges) {
+  await getCaseForStaff(ctx, user, caseId);
+  const data: { title?: string; summary?: string; disputeType?: string; dueDate?: Date } = {};
+  if (changes.title !== undefined) data.title = changes.title;
+  if (changes.summary !== undefined) data.summary = changes.summary;
+  if (changes.disputeType !== undefined) data.disputeType = changes.disputeType;
+  if (changes.dueDate !== undefined) data.dueDate = parseDueDate(changes.dueDate, new Date());
+  const changed = (Object.keys(data) as (keyof CaseChanges)[]).map((k) => CHANGE_LABELS[k]);
+  if (changed.length === 0) throw new DomainError('VALIDATION', '没有需要修改的内容');
+  return ctx.db.$transaction(async (tx) => {
+    const updated = await tx.case.update({ where: { id: caseId }, data });
+    await appendAudit(tx, staffActor(user), caseId, { type: 'CASE_UPDATED', data: { changes: changed } });
+    return updated;
+  });
+}
+
+export async function transitionCase(ctx: AppContext, actor: Actor, caseId: string, to: string, reason: string | undefined) {
+  if (!isCaseStatus(to)) throw new DomainError('VALIDATION', `未知的案件状态：${to}`);
+  return ctx.db.$transaction(async (tx) => {
+    const current = await tx.case.findUnique({ where: { id: caseId } });
+    if (!current) throw new DomainError('CASE_NOT_FOUND', '案件不存在');
+    const from = current.status as CaseStatus;
+    const problem = transitionProblem(from, to);
+    if (problem) throw new DomainError('ILLEGAL_TRANSITION', problem);
+    // Conditional update: a concurrent transition from the same state cannot both win.
+    const { count } = await tx.case.updateMany({ where: { id: caseId, status: from }, data: { status: to } });
+    if (count !== 1) throw new DomainError('CONFLICT', '案件状态已被他人修改，请刷新后重试');
+    await appendAudit(tx, actor, caseId, { type: 'CASE_TRANSITION', data: { from, to, ...(reason ? { reason } : {}) } });
+    return tx.case.findUniqueOrThrow({ where: { id: caseId }, include: { mediator: true } });
+  });
+}
+
+export function allowedTransitions(status: string): readonly CaseStatus[] {
+  return isCaseStatus(status) ? CASE_TRANSITIONS[status] : [];
+}

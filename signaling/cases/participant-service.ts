@@ -1,0 +1,45 @@
+// Participants of a case (parties, agents, interpreters). Identity data is validated here.
+import { appendAudit } from '../audit/log.ts';
+import type { AppContext, StaffPrincipal } from '../context.ts';
+import { idNumberProblem, normalizeIdNumber } from '../domain/id-number.ts';
+import { normalizePhone, phoneProblem } from '../domain/phone.ts';
+import { DomainError } from '../errors.ts';
+import { getCaseForStaff, staffActor } from './case-service.ts';
+
+export interface NewParticipant {
+  role: string;
+  side: string;
+  name: string;
+  phone: string;
+  idNumber: string;
+}
+
+export async function addParticipant(ctx: AppContext, user: StaffPrincipal, caseId: string, input: NewParticipant) {
+  await getCaseForStaff(ctx, user, caseId);
+  const idProblem = idNumberProblem(input.idNumber);
+  if (idProblem) throw new DomainError('INVALID_ID_NUMBER', idProblem);
+  const phone = phoneProblem(input.phone);
+  if (phone) throw new DomainError('INVALID_PHONE', phone);
+  const name = input.name.trim();
+  if (!name) throw new DomainError('VALIDATION', '姓名不能为空');
+  return ctx.db.$transaction(async (tx) => {
+    const created = await tx.participant.create({
+      data: { caseId, role: input.role, side: input.side, name, phone: normalizePhone(input.phone), idNumber: normalizeIdNumber(input.idNumber) },
+    });
+    await appendAudit(tx, staffActor(user), caseId, {
+      type: 'PARTICIPANT_ADDED',
+      data: { participantId: created.id, name, role: input.role, side: input.side },
+    });
+    return created;
+  });
+}
+
+export async function removeParticipant(ctx: AppContext, user: StaffPrincipal, caseId: string, participantId: string) {
+  await getCaseForStaff(ctx, user, caseId);
+  await ctx.db.$transaction(async (tx) => {
+    const p = await tx.participant.findFirst({ where: { id: participantId, caseId } });
+    if (!p) throw new DomainError('PARTICIPANT_NOT_FOUND', '当事人不存在');
+    await tx.participant.delete({ where: { id: p.id } });
+    await appendAudit(tx, staffActor(user), caseId, { type: 'PARTICIPANT_REMOVED', data: { participantId: p.id, name: p.name } });
+  });
+}

@@ -1,0 +1,74 @@
+// Configuration from environment variables, validated once at start.
+// A bad value stops the start with a message naming the variable.
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = (name: string, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be an integer`)
+    .min(0, `${name} must be between 0 and 65535`)
+    .max(65535, `${name} must be between 0 and 65535`)
+    .default(fallback);
+
+const EnvSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port('PORT', 3000),
+  PUBLIC_URL: z.url({ error: 'PUBLIC_URL must be an absolute http(s) URL, e.g. https://tiaojie.example.cn' }).optional(),
+  JIEFEN_DATA_DIR: z.string().min(1).default('data'),
+  RTC_LISTEN_IP: z.ipv4({ error: 'RTC_LISTEN_IP must be an IPv4 address' }).default('127.0.0.1'),
+  RTC_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
+  RTC_PORT: port('RTC_PORT', 40000),
+  MEDIASOUP_WORKERS: z.coerce.number().int().min(1, 'MEDIASOUP_WORKERS must be ≥ 1').max(64).optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')
+    .optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ORG_NAME: z.string().min(1).default('青山区人民调解委员会'),
+  ORG_SHORT_NAME: z.string().min(1).max(8).default('青山'),
+});
+
+export interface Config {
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  databaseFile: string;
+  rtc: { listenIp: string; announcedAddress: string | undefined; port: number; workers: number | undefined };
+  redisUrl: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  org: { name: string; shortName: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset so `PUBLIC_URL= npm start` behaves like no variable.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.JIEFEN_DATA_DIR);
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl,
+    dataDir,
+    databaseFile: path.join(dataDir, 'jiefen.db'),
+    rtc: { listenIp: e.RTC_LISTEN_IP, announcedAddress: e.RTC_ANNOUNCED_ADDRESS, port: e.RTC_PORT, workers: e.MEDIASOUP_WORKERS },
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL,
+    org: { name: e.ORG_NAME, shortName: e.ORG_SHORT_NAME },
+  };
+}

@@ -1,0 +1,19 @@
+// What request handlers and services share: the database, configuration and secrets.
+import type { Config } from './config.ts';
+import type { Db } from './db.ts';
+import type { Secrets } from './secrets.ts';
+
+export interface AppContext {
+  db: Db;
+  config: Config;
+  secrets: Secrets;
+}
+
+/** The authenticated staff member making a request. */
+export interface StaffPrincipal {
+  id: string;
+  username: string;
+  displayName: string;
+  role: 'ADMIN' | 'MEDIATOR' | 'JUDGE';
+  orgId: string;
+}

@@ -1,0 +1,148 @@
+// Builds the fastify application: security plugins, OpenAPI docs, one plugin per area,
+// the party link route and the web client. Errors are mapped to {code, message} here only.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import { resolveLink } from '../cases/invitation-service.ts';
+import { authRoutes } from './routes/auth.ts';
+import { caseRoutes } from './routes/cases.ts';
+import { metaRoutes } from './routes/meta.ts';
+import { orgRoutes } from './routes/org.ts';
+import { partyRoutes } from './routes/party.ts';
+import { userRoutes } from './routes/users.ts';
+
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  connectSrc: ["'self'", 'ws:', 'wss:'],
+  mediaSrc: ["'self'", 'blob:'],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+export interface BuildOptions {
+  /** Folder with the built web client (index.html + assets). */
+  webRoot: string;
+  logger?: boolean | { level: string };
+}
+
+export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: ctx.config.logLevel },
+    bodyLimit: 2 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('staff', null);
+  app.decorateRequest('staffCsrfToken', null);
+  app.decorateRequest('party', null);
+
+  app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
+    if (error instanceof DomainError) {
+      return reply.status(error.status).send({ code: error.code, message: error.message });
+    }
+    if ('validation' in error && error.validation) {
+      return reply.status(400).send({ code: 'VALIDATION', message: `请求参数无效：${error.message}` });
+    }
+    if (error.statusCode === 429) {
+      return reply.status(429).send({ code: 'RATE_LIMITED', message: '操作过于频繁，请稍后再试' });
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.status(error.statusCode).send({ code: error.code ?? 'BAD_REQUEST', message: `请求无效：${error.message}` });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ code: 'INTERNAL', message: '服务器内部错误，请稍后重试' });
+  });
+
+  await app.register(cookie, { secret: ctx.secrets.sessionKey });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      // Upgrading to https only makes sense when we are served over https.
+      directives: { ...CONTENT_SECURITY_POLICY, upgradeInsecureRequests: ctx.config.publicUrl.startsWith('https:') ? [] : null },
+    },
+    crossOriginEmbedderPolicy: false,
+    hsts: ctx.config.publicUrl.startsWith('https:'),
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, context) => ({ statusCode: 429, code: 'RATE_LIMITED', message: `操作过于频繁，请在 ${Math.ceil(context.ttl / 1000)} 秒后再试` }),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '解纷 Jiefen API', version: '0.1.0', description: '在线调解室服务 HTTP 接口' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'jf_session' }, link: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  // Reject cross-site mutations outright (defence in depth on top of SameSite cookies + CSRF token).
+  const publicOrigin = new URL(ctx.config.publicUrl).origin;
+  app.addHook('onRequest', async (request) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+    const origin = request.headers.origin;
+    if (origin && origin !== publicOrigin && origin !== `http://${request.headers.host}` && origin !== `https://${request.headers.host}`) {
+      throw new DomainError('CSRF', '跨站请求被拒绝');
+    }
+  });
+
+  await app.register(async (api) => {
+    await api.register(metaRoutes(ctx));
+    await api.register(authRoutes(ctx));
+    await api.register(userRoutes(ctx), { prefix: '/users' });
+    await api.register(orgRoutes(ctx), { prefix: '/org' });
+    await api.register(caseRoutes(ctx), { prefix: '/cases' });
+    await api.register(partyRoutes(ctx), { prefix: '/party' });
+  }, { prefix: '/api' });
+
+  registerWebClient(app, ctx, options.webRoot);
+  return app;
+}
+
+function registerWebClient(app: FastifyInstance, ctx: AppContext, webRoot: string): void {
+  const indexFile = path.join(webRoot, 'index.html');
+  const indexHtml = () =>
+    existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : '<!doctype html><meta charset="utf-8"><title>解纷</title><p>Web client not built: run npm start.</p>';
+
+  if (existsSync(webRoot)) {
+    app.register(fastifyStatic, { root: webRoot, prefix: '/', index: false, wildcard: false, serve: true, decorateReply: false });
+  }
+
+  // A party's personal link: validate it (logging the use or the rejection), then serve the app,
+  // which shows either the landing page or the reason the link does not work.
+  app.get('/j/:token', {
+    schema: { hide: true, params: { type: 'object', properties: { token: { type: 'string', maxLength: 200 } }, required: ['token'] } },
+    config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+  }, async (request, reply) => {
+    const { token } = request.params as { token: string };
+    let status = 200;
+    try {
+      await resolveLink(ctx, token, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '', recordUse: true });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      status = err.status;
+    }
+    return reply.status(status).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').type('text/html').send(indexHtml());
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method === 'GET' && !request.url.startsWith('/api/') && !path.extname(request.url.split('?')[0]!)) {
+      return reply.type('text/html').send(indexHtml());
+    }
+    return reply.status(404).send({ code: 'NOT_FOUND', message: `接口不存在：${request.method} ${request.url.split('?')[0]}` });
+  });
+}

@@ -1,0 +1,60 @@
+// Request authentication: staff by session cookie (+ CSRF header on mutations),
+// parties by their link token in the Authorization header.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { csrfMatches, lookupSession, SESSION_COOKIE } from '../auth/sessions.ts';
+import { resolveLink } from '../cases/invitation-service.ts';
+import type { AppContext, StaffPrincipal } from '../context.ts';
+import { DomainError } from '../errors.ts';
+
+export type PartyLink = Awaited<ReturnType<typeof resolveLink>>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    staff: StaffPrincipal | null;
+    /** The staff session's CSRF token, echoed to the client by /api/auth/me. */
+    staffCsrfToken: string | null;
+    party: PartyLink | null;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function readSessionCookie(request: FastifyRequest): string | null {
+  const raw = request.cookies[SESSION_COOKIE];
+  if (!raw) return null;
+  const unsigned = request.unsignCookie(raw);
+  return unsigned.valid ? unsigned.value : null;
+}
+
+export function requireStaff(ctx: AppContext, ...roles: StaffPrincipal['role'][]) {
+  return async (request: FastifyRequest, _reply: FastifyReply) => {
+    const cookie = readSessionCookie(request);
+    const session = cookie ? await lookupSession(ctx, cookie) : null;
+    if (!session) throw new DomainError('NOT_AUTHENTICATED', '请先登录');
+    if (!SAFE_METHODS.has(request.method) && !csrfMatches(session.csrfToken, request.headers['x-csrf-token'] as string | undefined)) {
+      throw new DomainError('CSRF', '请求校验失败，请刷新页面后重试');
+    }
+    if (roles.length > 0 && !roles.includes(session.user.role)) throw new DomainError('FORBIDDEN', '您的账号无权执行此操作');
+    request.staff = session.user;
+    request.staffCsrfToken = session.csrfToken;
+  };
+}
+
+export function requireParty(ctx: AppContext) {
+  return async (request: FastifyRequest, _reply: FastifyReply) => {
+    const header = request.headers.authorization ?? '';
+    const m = /^Bearer (\S+)$/.exec(header);
+    if (!m) throw new DomainError('TOKEN_MALFORMED', '缺少邀请链接凭证，请通过调解员发送的链接打开');
+    request.party = await resolveLink(ctx, m[1]!, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
+  };
+}
+
+export function staffOf(request: FastifyRequest): StaffPrincipal {
+  if (!request.staff) throw new DomainError('NOT_AUTHENTICATED', '请先登录');
+  return request.staff;
+}
+
+export function partyOf(request: FastifyRequest): PartyLink {
+  if (!request.party) throw new DomainError('TOKEN_MALFORMED', '缺少邀请链接凭证');
+  return request.party;
+}

@@ -1,0 +1,48 @@
+// Staff login / logout / current user.
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { login, logout, SESSION_COOKIE, SESSION_TTL_MS } from '../../auth/sessions.ts';
+import type { AppContext } from '../../context.ts';
+import { readSessionCookie, requireStaff, staffOf } from '../auth-hooks.ts';
+import { errors, Text, UserRoleT } from '../schemas.ts';
+
+const Me = Type.Object({
+  user: Type.Object({ id: Type.String(), username: Type.String(), displayName: Type.String(), role: UserRoleT }),
+  csrfToken: Type.String(),
+});
+
+export const authRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
+  const secure = ctx.config.publicUrl.startsWith('https:');
+
+  app.post('/auth/login', {
+    schema: {
+      tags: ['auth'],
+      summary: '工作人员登录',
+      body: Type.Object({ username: Text(64), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+      response: { 200: Me, ...errors(400, 401, 429) },
+    },
+    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+  }, async (request, reply) => {
+    const session = await login(ctx, request.body.username, request.body.password, request.ip);
+    reply.setCookie(SESSION_COOKIE, session.cookieValue, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure,
+      path: '/',
+      signed: true,
+      maxAge: Math.floor(SESSION_TTL_MS / 1000),
+    });
+    return { user: session.user, csrfToken: session.csrfToken };
+  });
+
+  app.post('/auth/logout', { schema: { tags: ['auth'], summary: '退出登录', response: { 204: Type.Null(), ...errors(401, 403) } }, preHandler: requireStaff(ctx) }, async (request, reply) => {
+    const cookie = readSessionCookie(request);
+    if (cookie) await logout(ctx, cookie, staffOf(request));
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send(null);
+  });
+
+  app.get('/auth/me', { schema: { tags: ['auth'], summary: '当前登录用户', response: { 200: Me, ...errors(401) } }, preHandler: requireStaff(ctx) }, async (request) => ({
+    user: staffOf(request),
+    csrfToken: request.staffCsrfToken ?? '',
+  }));
+};

@@ -1,0 +1,130 @@
+// Cases, their participants, invitation links and audit trail (mediators and admins).
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { listCaseAudit, verifyAuditChain } from '../../audit/log.ts';
+import { createCase, getCaseForStaff, listCasesForStaff, staffActor, transitionCase, updateCase } from '../../cases/case-service.ts';
+import { createInvitation, listInvitations, revokeInvitation } from '../../cases/invitation-service.ts';
+import { addParticipant, removeParticipant } from '../../cases/participant-service.ts';
+import type { AppContext } from '../../context.ts';
+import { requireStaff, staffOf } from '../auth-hooks.ts';
+import { CaseDetailView, CaseStatusT, CaseSummaryView, DateOnly, DisputeTypeT, errors, Id, IdParams, InvitationView, ParticipantRoleT, ParticipantView, SideT, Text } from '../schemas.ts';
+import { caseDetailView, caseSummaryView, invitationView, participantView } from '../views.ts';
+
+const CaseBody = Type.Object({ case: CaseDetailView });
+
+export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
+  app.addHook('preHandler', requireStaff(ctx, 'MEDIATOR', 'ADMIN'));
+
+  const detail = async (caseId: string) => {
+    const c = await ctx.db.case.findUniqueOrThrow({ where: { id: caseId }, include: { mediator: true, participants: { orderBy: { createdAt: 'asc' } } } });
+    return { case: caseDetailView(c, c.participants) };
+  };
+
+  app.get('/', { schema: { tags: ['cases'], summary: '案件列表（含剩余办结天数）', response: { 200: Type.Object({ cases: Type.Array(CaseSummaryView) }), ...errors(401, 403) } } }, async (request) => ({
+    cases: (await listCasesForStaff(ctx, staffOf(request))).map((c) => caseSummaryView(c)),
+  }));
+
+  app.post('/', {
+    schema: {
+      tags: ['cases'],
+      summary: '受理新案件',
+      body: Type.Object({ title: Text(100), disputeType: DisputeTypeT, summary: Text(4000), dueDate: Type.Optional(DateOnly) }, { additionalProperties: false }),
+      response: { 201: CaseBody, ...errors(400, 401, 403) },
+    },
+  }, async (request, reply) => {
+    const created = await createCase(ctx, staffOf(request), request.body);
+    return reply.status(201).send(await detail(created.id));
+  });
+
+  app.get('/:id', { schema: { tags: ['cases'], summary: '案件详情', params: IdParams, response: { 200: CaseBody, ...errors(401, 403, 404) } } }, async (request) => {
+    await getCaseForStaff(ctx, staffOf(request), request.params.id);
+    return detail(request.params.id);
+  });
+
+  app.patch('/:id', {
+    schema: {
+      tags: ['cases'],
+      summary: '修改案件信息',
+      params: IdParams,
+      body: Type.Object({ title: Type.Optional(Text(100)), summary: Type.Optional(Text(4000)), disputeType: Type.Optional(DisputeTypeT), dueDate: Type.Optional(DateOnly) }, { additionalProperties: false, minProperties: 1 }),
+      response: { 200: CaseBody, ...errors(400, 401, 403, 404) },
+    },
+  }, async (request) => {
+    await updateCase(ctx, staffOf(request), request.params.id, request.body);
+    return detail(request.params.id);
+  });
+
+  app.post('/:id/transition', {
+    schema: {
+      tags: ['cases'],
+      summary: '变更案件状态（受理→分流→调解中→…）',
+      params: IdParams,
+      body: Type.Object({ to: CaseStatusT, reason: Type.Optional(Text(500)) }, { additionalProperties: false }),
+      response: { 200: CaseBody, ...errors(400, 401, 403, 404, 409) },
+    },
+  }, async (request) => {
+    const user = staffOf(request);
+    await getCaseForStaff(ctx, user, request.params.id);
+    await transitionCase(ctx, staffActor(user), request.params.id, request.body.to, request.body.reason);
+    return detail(request.params.id);
+  });
+
+  app.post('/:id/participants', {
+    schema: {
+      tags: ['participants'],
+      summary: '添加当事人（身份证号按 GB 11643 校验）',
+      params: IdParams,
+      body: Type.Object({ role: ParticipantRoleT, side: SideT, name: Text(50), phone: Type.String({ minLength: 1, maxLength: 20 }), idNumber: Type.String({ minLength: 1, maxLength: 18 }) }, { additionalProperties: false }),
+      response: { 201: Type.Object({ participant: ParticipantView }), ...errors(400, 401, 403, 404) },
+    },
+  }, async (request, reply) => {
+    const p = await addParticipant(ctx, staffOf(request), request.params.id, request.body);
+    return reply.status(201).send({ participant: participantView(p) });
+  });
+
+  app.delete('/:id/participants/:pid', {
+    schema: { tags: ['participants'], summary: '移除当事人', params: Type.Object({ id: Id, pid: Id }), response: { 204: Type.Null(), ...errors(401, 403, 404) } },
+  }, async (request, reply) => {
+    await removeParticipant(ctx, staffOf(request), request.params.id, request.params.pid);
+    return reply.status(204).send(null);
+  });
+
+  app.get('/:id/invitations', {
+    schema: { tags: ['invitations'], summary: '邀请链接列表', params: IdParams, response: { 200: Type.Object({ invitations: Type.Array(InvitationView) }), ...errors(401, 403, 404) } },
+  }, async (request) => ({ invitations: (await listInvitations(ctx, staffOf(request), request.params.id)).map(invitationView) }));
+
+  app.post('/:id/invitations', {
+    schema: {
+      tags: ['invitations'],
+      summary: '为当事人生成个人邀请链接（链接只在此返回一次）',
+      params: IdParams,
+      body: Type.Object({ participantId: Id, expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })) }, { additionalProperties: false }),
+      response: { 201: Type.Object({ invitation: Type.Composite([InvitationView, Type.Object({ url: Type.String() })]) }), ...errors(400, 401, 403, 404) },
+    },
+  }, async (request, reply) => {
+    const { invitation, url } = await createInvitation(ctx, staffOf(request), request.params.id, request.body.participantId, request.body.expiresInDays);
+    return reply.status(201).header('cache-control', 'no-store').send({ invitation: { ...invitationView(invitation), url } });
+  });
+
+  app.post('/:id/invitations/:iid/revoke', {
+    schema: { tags: ['invitations'], summary: '撤销邀请链接', params: Type.Object({ id: Id, iid: Id }), response: { 200: Type.Object({ invitation: InvitationView }), ...errors(401, 403, 404, 409) } },
+  }, async (request) => ({ invitation: invitationView(await revokeInvitation(ctx, staffOf(request), request.params.id, request.params.iid)) }));
+
+  app.get('/:id/audit', {
+    schema: {
+      tags: ['cases'],
+      summary: '案件审计记录（含审计链校验结果）',
+      params: IdParams,
+      response: {
+        200: Type.Object({
+          entries: Type.Array(Type.Object({ seq: Type.Integer(), at: Type.String(), type: Type.String(), actorLabel: Type.String(), summary: Type.String() })),
+          chain: Type.Object({ ok: Type.Boolean(), checked: Type.Integer(), brokenAt: Type.Optional(Type.Integer()), reason: Type.Optional(Type.String()) }),
+        }),
+        ...errors(401, 403, 404),
+      },
+    },
+  }, async (request) => {
+    await getCaseForStaff(ctx, staffOf(request), request.params.id);
+    const [entries, chain] = await Promise.all([listCaseAudit(ctx.db, request.params.id), verifyAuditChain(ctx.db)]);
+    return { entries, chain };
+  });
+};

@@ -1,0 +1,15 @@
+// Vocabulary for the client (labels in Chinese) and a health check.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../../context.ts';
+import { CASE_STATUS_LABELS, CASE_STATUSES } from '../../domain/case-status.ts';
+import { DISPUTE_TYPES, PARTICIPANT_ROLES, SIDES } from '../../domain/vocabulary.ts';
+
+export const metaRoutes = (_ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
+  app.get('/meta', { schema: { tags: ['meta'], summary: '取值表（纠纷类型、案件状态、角色、方）' } }, async () => ({
+    disputeTypes: DISPUTE_TYPES,
+    caseStatuses: CASE_STATUSES.map((key) => ({ key, label: CASE_STATUS_LABELS[key] })),
+    participantRoles: PARTICIPANT_ROLES,
+    sides: SIDES,
+  }));
+  app.get('/health', { schema: { tags: ['meta'], summary: '健康检查' } }, async () => ({ ok: true }));
+};

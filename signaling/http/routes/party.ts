@@ -1,0 +1,80 @@
+// A party's own view through its personal link: see the case, confirm identity, consent.
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../../context.ts';
+import { confirmIdentity, giveConsent } from '../../party/party-service.ts';
+import { partyOf, requireParty } from '../auth-hooks.ts';
+import { CaseStatusT, errors, ParticipantRoleT, SideT, Text } from '../schemas.ts';
+
+const PartyParticipant = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  role: ParticipantRoleT,
+  side: SideT,
+  identityConfirmed: Type.Boolean(),
+  consentGiven: Type.Boolean(),
+});
+
+const partyParticipantView = (p: { id: string; name: string; role: string; side: string; identityConfirmedAt: Date | null; consentAt: Date | null }) => ({
+  id: p.id,
+  name: p.name,
+  role: p.role as never,
+  side: p.side as never,
+  identityConfirmed: p.identityConfirmedAt !== null,
+  consentGiven: p.consentAt !== null,
+});
+
+export const partyRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
+  app.addHook('preHandler', requireParty(ctx));
+
+  app.get('/me', {
+    schema: {
+      tags: ['party'],
+      summary: '当事人通过个人链接查看案件',
+      security: [{ link: [] }],
+      response: {
+        200: Type.Object({
+          case: Type.Object({ number: Type.String(), title: Type.String(), disputeType: Type.String(), status: CaseStatusT, orgName: Type.String(), mediatorName: Type.Union([Type.String(), Type.Null()]) }),
+          participant: PartyParticipant,
+        }),
+        ...errors(401, 403, 429),
+      },
+    },
+    config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+  }, async (request) => {
+    const link = partyOf(request);
+    const c = link.case;
+    return {
+      case: { number: c.number, title: c.title, disputeType: c.disputeType, status: c.status as never, orgName: c.org.name, mediatorName: c.mediator?.displayName ?? null },
+      participant: partyParticipantView(link.participant),
+    };
+  });
+
+  app.post('/confirm-identity', {
+    schema: {
+      tags: ['party'],
+      summary: '身份确认（姓名 + 身份证后四位）',
+      security: [{ link: [] }],
+      body: Type.Object({ name: Text(50), idLast4: Type.String({ pattern: '^[0-9]{3}[0-9Xx]$' }) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ participant: PartyParticipant }), ...errors(400, 401, 429) },
+    },
+    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+  }, async (request) => {
+    const link = partyOf(request);
+    const updated = await confirmIdentity(ctx, link.participant, request.body.name, request.body.idLast4);
+    return { participant: partyParticipantView(updated) };
+  });
+
+  app.post('/consent', {
+    schema: {
+      tags: ['party'],
+      summary: '同意在线调解',
+      security: [{ link: [] }],
+      body: Type.Object({ consent: Type.Literal(true) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ participant: PartyParticipant }), ...errors(400, 401, 409) },
+    },
+  }, async (request) => {
+    const link = partyOf(request);
+    const updated = await giveConsent(ctx, link.participant, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
+    return { participant: partyParticipantView(updated) };
+  });
+};

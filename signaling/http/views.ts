@@ -1,0 +1,63 @@
+// Database rows → API shapes. Identity numbers leave the server only masked.
+import { daysLeft } from '../domain/case-number.ts';
+import { allowedTransitions } from '../cases/case-service.ts';
+import { maskIdNumber } from '../domain/id-number.ts';
+
+type CaseRow = { id: string; number: string; title: string; disputeType: string; status: string; dueDate: Date; createdAt: Date; summary: string; mediator: { id: string; displayName: string } | null };
+type ParticipantRow = { id: string; role: string; side: string; name: string; phone: string; idNumber: string; identityConfirmedAt: Date | null; consentAt: Date | null };
+type InvitationRow = { id: string; participantId: string; participant: { name: string }; createdAt: Date; expiresAt: Date; revokedAt: Date | null; _count: { uses: number }; uses?: { at: Date }[] };
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function caseSummaryView(c: CaseRow) {
+  return {
+    id: c.id,
+    number: c.number,
+    title: c.title,
+    disputeType: c.disputeType,
+    status: c.status as never,
+    mediator: c.mediator ? { id: c.mediator.id, displayName: c.mediator.displayName } : null,
+    dueDate: c.dueDate.toISOString(),
+    daysLeft: daysLeft(c.dueDate),
+    createdAt: c.createdAt.toISOString(),
+  };
+}
+
+export function caseDetailView(c: CaseRow, participants: ParticipantRow[]) {
+  return {
+    ...caseSummaryView(c),
+    summary: c.summary,
+    participants: participants.map(participantView),
+    allowedTransitions: [...allowedTransitions(c.status)],
+  };
+}
+
+export function participantView(p: ParticipantRow) {
+  return {
+    id: p.id,
+    role: p.role as never,
+    side: p.side as never,
+    name: p.name,
+    phone: p.phone,
+    idMasked: maskIdNumber(p.idNumber),
+    identityConfirmedAt: iso(p.identityConfirmedAt),
+    consentAt: iso(p.consentAt),
+  };
+}
+
+export function invitationView(inv: InvitationRow) {
+  return {
+    id: inv.id,
+    participantId: inv.participantId,
+    participantName: inv.participant.name,
+    createdAt: inv.createdAt.toISOString(),
+    expiresAt: inv.expiresAt.toISOString(),
+    revokedAt: iso(inv.revokedAt),
+    useCount: inv._count.uses,
+    lastUsedAt: iso(inv.uses?.[0]?.at ?? null),
+  };
+}
+
+export function userView(u: { id: string; username: string; displayName: string; role: string; active: boolean; createdAt: Date }) {
+  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role as never, active: u.active, createdAt: u.createdAt.toISOString() };
+}

@@ -1,0 +1,56 @@
+// Assembles a running server from a configuration: secrets, migrated database,
+// first-start bootstrap, HTTP app. Used by main.ts and by the integration tests.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { bootstrapIfEmpty, type BootstrapResult } from './bootstrap.ts';
+import type { Config } from './config.ts';
+import type { AppContext } from './context.ts';
+import { applyMigrations, openDb } from './db.ts';
+import { buildApp } from './http/app.ts';
+import { loadOrCreateSecrets } from './secrets.ts';
+
+export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
+
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  url: string;
+  bootstrap: BootstrapResult;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  webRoot?: string;
+  logger?: boolean | { level: string };
+  /** Skip `prisma migrate deploy` (tests that start from an already migrated database file). */
+  skipMigrations?: boolean;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const { secrets } = loadOrCreateSecrets(config.dataDir);
+  if (!options.skipMigrations) await applyMigrations(config.dataDir);
+  const db = openDb(config.databaseFile);
+  // WAL + full sync: an acknowledged write survives a crash or power loss.
+  await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+  await db.$executeRawUnsafe('PRAGMA synchronous = FULL');
+  const ctx: AppContext = { db, config, secrets };
+  const bootstrap = await bootstrapIfEmpty(ctx);
+  const app = await buildApp(ctx, { webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  let closed = false;
+  return {
+    app,
+    ctx,
+    url: `http://${config.host}:${port}`,
+    bootstrap,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await db.$disconnect();
+    },
+  };
+}

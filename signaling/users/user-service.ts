@@ -1,0 +1,37 @@
+// Staff accounts (administrators create mediators and judges).
+import { appendAudit } from '../audit/log.ts';
+import { hashPassword } from '../auth/password.ts';
+import { staffActor } from '../cases/case-service.ts';
+import type { AppContext, StaffPrincipal } from '../context.ts';
+import type { UserRole } from '../domain/vocabulary.ts';
+import { DomainError } from '../errors.ts';
+
+export async function createUser(ctx: AppContext, admin: StaffPrincipal, input: { username: string; displayName: string; role: UserRole; password: string }) {
+  const exists = await ctx.db.user.findUnique({ where: { username: input.username } });
+  if (exists) throw new DomainError('USERNAME_TAKEN', `用户名 ${input.username} 已被使用`);
+  const passwordHash = await hashPassword(input.password);
+  return ctx.db.$transaction(async (tx) => {
+    const user = await tx.user.create({ data: { username: input.username, displayName: input.displayName, role: input.role, passwordHash, orgId: admin.orgId } });
+    await appendAudit(tx, staffActor(admin), null, { type: 'USER_CREATED', data: { username: user.username, role: user.role } });
+    return user;
+  });
+}
+
+export async function updateUser(ctx: AppContext, admin: StaffPrincipal, userId: string, changes: { displayName?: string | undefined; active?: boolean | undefined; password?: string | undefined }) {
+  const user = await ctx.db.user.findUnique({ where: { id: userId } });
+  if (!user || user.orgId !== admin.orgId) throw new DomainError('USER_NOT_FOUND', '账号不存在');
+  if (user.id === admin.id && changes.active === false) throw new DomainError('CONFLICT', '不能停用自己的账号');
+  const data: { displayName?: string; active?: boolean; passwordHash?: string } = {};
+  const labels: string[] = [];
+  if (changes.displayName !== undefined) (data.displayName = changes.displayName), labels.push('姓名');
+  if (changes.active !== undefined) (data.active = changes.active), labels.push(changes.active ? '启用' : '停用');
+  if (changes.password !== undefined) (data.passwordHash = await hashPassword(changes.password)), labels.push('重置密码');
+  if (labels.length === 0) throw new DomainError('VALIDATION', '没有需要修改的内容');
+  return ctx.db.$transaction(async (tx) => {
+    const updated = await tx.user.update({ where: { id: userId }, data });
+    // A deactivated or re-passworded account loses its open sessions.
+    if (changes.active === false || changes.password !== undefined) await tx.userSession.deleteMany({ where: { userId } });
+    await appendAudit(tx, staffActor(admin), null, { type: 'USER_UPDATED', data: { username: updated.username, changes: labels } });
+    return updated;
+  });
+}
