@@ -61,7 +61,11 @@ export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<
     if (error.statusCode === 429) {
       return reply.status(429).send({ code: 'RATE_LIMITED', message: '操作过于频繁，请稍后再试' });
     }
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    if (error.statusCode === 400 || error.statusCode === 415) {
+      // Unparseable JSON, wrong content type and the like: the same contract as schema errors.
+      return reply.status(400).send({ code: 'VALIDATION', message: `请求格式无效：${error.message}` });
+    }
+    if (error.statusCode && error.statusCode > 400 && error.statusCode < 500) {
       return reply.status(error.statusCode).send({ code: error.code ?? 'BAD_REQUEST', message: `请求无效：${error.message}` });
     }
     request.log.error({ err: error }, 'unhandled error');

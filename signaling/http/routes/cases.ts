@@ -19,11 +19,11 @@ export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
     return { case: caseDetailView(c, c.participants) };
   };
 
-  app.get('/', { schema: { tags: ['cases'], summary: '案件列表（含剩余办结天数）', response: { 200: Type.Object({ cases: Type.Array(CaseSummaryView) }), ...errors(401, 403) } } }, async (request) => ({
+  app.get('', { schema: { tags: ['cases'], summary: '案件列表（含剩余办结天数）', response: { 200: Type.Object({ cases: Type.Array(CaseSummaryView) }), ...errors(401, 403) } } }, async (request) => ({
     cases: (await listCasesForStaff(ctx, staffOf(request))).map((c) => caseSummaryView(c)),
   }));
 
-  app.post('/', {
+  app.post('', {
     schema: {
       tags: ['cases'],
       summary: '受理新案件',

@@ -27,7 +27,7 @@ export const orgRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (
     org: { id: o.id, name: o.name, shortName: o.shortName, hasSeal: o.sealPng !== null },
   });
 
-  app.get('/', { schema: { tags: ['org'], summary: '调解组织信息', response: { 200: OrgView, ...errors(401) } }, preHandler: requireStaff(ctx) }, async (request) =>
+  app.get('', { schema: { tags: ['org'], summary: '调解组织信息', response: { 200: OrgView, ...errors(401) } }, preHandler: requireStaff(ctx) }, async (request) =>
     view(await ctx.db.organisation.findUniqueOrThrow({ where: { id: staffOf(request).orgId } })),
   );
 

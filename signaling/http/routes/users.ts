@@ -11,12 +11,12 @@ const Password = Type.String({ minLength: 10, maxLength: 200, description: '至�
 export const userRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
   app.addHook('preHandler', requireStaff(ctx, 'ADMIN'));
 
-  app.get('/', { schema: { tags: ['users'], summary: '账号列表', response: { 200: Type.Object({ users: Type.Array(UserView) }), ...errors(401, 403) } } }, async (request) => {
+  app.get('', { schema: { tags: ['users'], summary: '账号列表', response: { 200: Type.Object({ users: Type.Array(UserView) }), ...errors(401, 403) } } }, async (request) => {
     const users = await ctx.db.user.findMany({ where: { orgId: staffOf(request).orgId }, orderBy: { createdAt: 'asc' } });
     return { users: users.map(userView) };
   });
 
-  app.post('/', {
+  app.post('', {
     schema: {
       tags: ['users'],
       summary: '创建账号（调解员、法官、管理员）',
