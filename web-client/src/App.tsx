@@ -1,0 +1,119 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api, ApiError, setUnauthorizedHandler, type User } from './api.ts';
+import { matchRoute, navigate, usePath } from './router.tsx';
+import { SessionContext, homeFor, type SessionValue } from './session.tsx';
+import { MetaProvider } from './meta.tsx';
+import { ToastProvider, useToast } from './toast.tsx';
+import { AppShell } from './components/AppShell.tsx';
+import { ErrorBanner } from './components/ErrorBanner.tsx';
+import { Loading } from './components/Loading.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { CaseListPage } from './pages/CaseListPage.tsx';
+import { CasePage } from './pages/case/CasePage.tsx';
+import { AdminPage } from './pages/admin/AdminPage.tsx';
+import { JudgeHome } from './pages/JudgeHome.tsx';
+import { NotFound } from './pages/NotFound.tsx';
+import { PartyPage } from './pages/party/PartyPage.tsx';
+
+export function App() {
+  const path = usePath();
+  const party = matchRoute('/j/:token', path);
+  return <ToastProvider>{party ? <PartyPage token={party.token ?? ''} /> : <StaffApp path={path} />}</ToastProvider>;
+}
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+/** Only same-site paths are accepted as a post-login target. */
+function safeNext(): string | null {
+  const next = new URLSearchParams(window.location.search).get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : null;
+}
+
+function StaffApp({ path }: { path: string }) {
+  const notify = useToast();
+  const [user, setUser] = useState<User | null>(null);
+  const [phase, setPhase] = useState<'loading' | 'ready' | 'error'>('loading');
+  const [bootError, setBootError] = useState('');
+  const [attempt, setAttempt] = useState(0);
+  const userRef = useRef<User | null>(null);
+  userRef.current = user;
+
+  useEffect(() => {
+    let live = true;
+    setPhase('loading');
+    api.me().then(
+      (s) => {
+        if (!live) return;
+        setUser(s?.user ?? null);
+        setPhase('ready');
+      },
+      (e: unknown) => {
+        if (!live) return;
+        setBootError(e instanceof ApiError ? e.message : '无法连接服务器');
+        setPhase('error');
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [attempt]);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      if (userRef.current) notify('登录已失效，请重新登录', 'info');
+      userRef.current = null;
+      setUser(null);
+    });
+    return () => setUnauthorizedHandler(null);
+  }, [notify]);
+
+  const logout = useCallback(async () => {
+    try {
+      await api.logout();
+    } catch {
+      // The session is dropped client-side regardless.
+    }
+    setUser(null);
+    navigate('/login', { replace: true });
+  }, []);
+
+  const session = useMemo<SessionValue>(() => ({ user, setUser, logout }), [user, logout]);
+
+  if (phase === 'loading') return <Loading />;
+  if (phase === 'error') {
+    return (
+      <main className="page page--narrow">
+        <ErrorBanner title="无法加载" message={bootError} onRetry={() => setAttempt((n) => n + 1)} />
+      </main>
+    );
+  }
+
+  let content;
+  if (path === '/login') {
+    content = user ? <Redirect to={safeNext() ?? homeFor(user.role)} /> : <LoginPage />;
+  } else if (!user) {
+    const here = window.location.pathname + window.location.search;
+    content = <Redirect to={here === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`} />;
+  } else {
+    content = <AppShell>{staffRoute(path, user)}</AppShell>;
+  }
+
+  return (
+    <SessionContext.Provider value={session}>
+      <MetaProvider enabled={user !== null}>{content}</MetaProvider>
+    </SessionContext.Provider>
+  );
+}
+
+function staffRoute(path: string, user: User) {
+  if (path === '/' || path === '') return user.role === 'JUDGE' ? <JudgeHome /> : <CaseListPage />;
+  const c = matchRoute('/cases/:id', path);
+  if (c?.id) return <CasePage key={c.id} caseId={c.id} />;
+  if (path === '/admin' || path === '/admin/') {
+    return user.role === 'ADMIN' ? <AdminPage /> : <NotFound message="仅管理员可访问此页面" />;
+  }
+  return <NotFound />;
+}

@@ -1,0 +1,387 @@
+// Typed client for the jiefen HTTP API.
+//
+// Staff requests use the httpOnly session cookie (credentials: 'same-origin')
+// and send `x-csrf-token` on every non-GET request. Party requests carry the
+// invitation link token as `Authorization: Bearer <token>` and never cookies.
+// Every failure is surfaced as an ApiError whose `message` is display-ready
+// Chinese text (the server's `message` when it sent one).
+
+// ---------------------------------------------------------------- types
+
+export type Role = 'ADMIN' | 'MEDIATOR' | 'JUDGE';
+
+export type CaseStatus =
+  | 'ACCEPTED'
+  | 'TRIAGED'
+  | 'MEDIATING'
+  | 'AGREED'
+  | 'FAILED'
+  | 'SIGNED'
+  | 'CONFIRMATION_REQUESTED'
+  | 'CONFIRMED'
+  | 'DISMISSED'
+  | 'WITHDRAWN';
+
+export type ParticipantRole = 'APPLICANT' | 'RESPONDENT' | 'AGENT' | 'INTERPRETER' | 'OTHER';
+export type Side = 'A' | 'B' | 'NEUTRAL';
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+}
+
+export interface ManagedUser extends User {
+  active: boolean;
+  createdAt: string;
+}
+
+export interface Session {
+  user: User;
+  csrfToken: string;
+}
+
+export interface LabeledKey<K extends string = string> {
+  key: K;
+  label: string;
+}
+
+export interface Meta {
+  disputeTypes: LabeledKey[];
+  caseStatuses: LabeledKey<CaseStatus>[];
+  participantRoles: LabeledKey<ParticipantRole>[];
+  sides: LabeledKey<Side>[];
+  /** Not in the contract yet; used for audit event labels when present. */
+  auditEventTypes?: LabeledKey[];
+}
+
+export interface Org {
+  id: string;
+  name: string;
+  shortName: string;
+  hasSeal: boolean;
+}
+
+export interface CaseSummary {
+  id: string;
+  number: string;
+  title: string;
+  disputeType: string;
+  status: CaseStatus;
+  mediator: { id: string; displayName: string } | null;
+  /** ISO date-time */
+  dueDate: string;
+  /** Whole days until dueDate; negative means overdue. */
+  daysLeft: number;
+  createdAt: string;
+}
+
+export interface Participant {
+  id: string;
+  role: ParticipantRole;
+  side: Side;
+  name: string;
+  phone: string;
+  idMasked: string;
+  identityConfirmedAt: string | null;
+  consentAt: string | null;
+}
+
+export interface CaseDetail extends CaseSummary {
+  summary: string;
+  participants: Participant[];
+  allowedTransitions: CaseStatus[];
+}
+
+export interface NewCase {
+  title: string;
+  disputeType: string;
+  summary: string;
+  /** YYYY-MM-DD */
+  dueDate?: string;
+}
+
+export interface NewParticipant {
+  role: ParticipantRole;
+  side: Side;
+  name: string;
+  phone: string;
+  idNumber: string;
+}
+
+export interface Invitation {
+  id: string;
+  participantId: string;
+  participantName: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  useCount: number;
+  lastUsedAt: string | null;
+}
+
+/** Only returned once, by the create call. */
+export interface CreatedInvitation extends Invitation {
+  url: string;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  type: string;
+  actorLabel: string;
+  summary: string;
+}
+
+export interface AuditChain {
+  ok: boolean;
+  checked: number;
+  brokenAt?: number;
+}
+
+export interface AuditLog {
+  entries: AuditEntry[];
+  chain: AuditChain;
+}
+
+export interface PartyCase {
+  number: string;
+  title: string;
+  disputeType: string;
+  status: CaseStatus;
+  orgName: string;
+  mediatorName: string;
+}
+
+export interface PartySelf {
+  id: string;
+  name: string;
+  role: ParticipantRole;
+  side: Side;
+  identityConfirmed: boolean;
+  consentGiven: boolean;
+}
+
+export interface PartyView {
+  case: PartyCase;
+  participant: PartySelf;
+}
+
+// ---------------------------------------------------------------- errors
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const NETWORK_ERROR_MESSAGE = '网络连接失败，请检查网络后重试';
+
+function fallbackMessage(status: number): string {
+  if (status === 400) return '提交的内容不符合要求，请检查后重试';
+  if (status === 401) return '登录已失效，请重新登录';
+  if (status === 403) return '没有权限执行此操作';
+  if (status === 404) return '请求的内容不存在';
+  if (status === 409) return '操作与当前状态冲突，请刷新后重试';
+  if (status === 413) return '上传的内容过大';
+  if (status === 429) return '操作过于频繁，请稍后再试';
+  if (status >= 500) return `服务器暂时无法处理请求（HTTP ${status}），请稍后再试`;
+  return `请求失败（HTTP ${status}）`;
+}
+
+/** Chinese-looking text (so English framework defaults are not shown to users). */
+function hasCjk(text: string): boolean {
+  return /[\u3400-\u9fff]/.test(text);
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  let code = `HTTP_${res.status}`;
+  let message = '';
+  try {
+    const body: unknown = await res.json();
+    if (body && typeof body === 'object') {
+      const b = body as { code?: unknown; message?: unknown };
+      if (typeof b.code === 'string' && b.code) code = b.code;
+      if (typeof b.message === 'string') message = b.message;
+    }
+  } catch {
+    // Non-JSON body (proxy error page, etc.)
+  }
+  if (!message || !hasCjk(message)) message = fallbackMessage(res.status);
+  return new ApiError(res.status, code, message);
+}
+
+// ---------------------------------------------------------------- transport
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+interface RequestOptions {
+  method?: Method;
+  body?: unknown;
+  headers?: Record<string, string>;
+  credentials?: RequestCredentials;
+}
+
+async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const method = opts.method ?? 'GET';
+  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body, credentials: opts.credentials ?? 'same-origin', cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, 'NETWORK', NETWORK_ERROR_MESSAGE);
+  }
+  if (!res.ok) throw await toApiError(res);
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  if (!text) return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiError(res.status, 'BAD_RESPONSE', '服务器返回了无法识别的数据');
+  }
+}
+
+// ---------------------------------------------------------------- staff API
+
+let csrfToken = '';
+let onUnauthorized: (() => void) | null = null;
+
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+function csrfHeader(): Record<string, string> {
+  return csrfToken ? { 'x-csrf-token': csrfToken } : {};
+}
+
+/** Called when an authenticated staff request gets 401 (session expired). */
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler;
+}
+
+async function staff<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const method = opts.method ?? 'GET';
+  const headers = method === 'GET' ? { ...opts.headers } : { ...opts.headers, ...csrfHeader() };
+  try {
+    return await request<T>(path, { ...opts, headers, credentials: 'same-origin' });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401 && onUnauthorized) onUnauthorized();
+    throw err;
+  }
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  // auth ------------------------------------------------------------
+  async login(username: string, password: string): Promise<Session> {
+    // Not through staff(): a 401 here means bad credentials, not an expired session.
+    const s = await request<Session>('/api/auth/login', {
+      method: 'POST',
+      body: { username, password },
+      headers: csrfHeader(),
+    });
+    setCsrfToken(s.csrfToken);
+    return s;
+  },
+  async logout(): Promise<void> {
+    try {
+      await request<void>('/api/auth/logout', { method: 'POST', headers: csrfHeader() });
+    } finally {
+      setCsrfToken('');
+    }
+  },
+  /** Current session, or null when not logged in. */
+  async me(): Promise<Session | null> {
+    try {
+      const s = await request<Session>('/api/auth/me');
+      setCsrfToken(s.csrfToken);
+      return s;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return null;
+      throw err;
+    }
+  },
+
+  // meta / org ------------------------------------------------------
+  meta: () => request<Meta>('/api/meta'),
+  org: () => staff<{ org: Org }>('/api/org').then((r) => r.org),
+  uploadSeal: (pngBase64: string) =>
+    staff<{ org: Org }>('/api/org/seal', { method: 'PUT', body: { pngBase64 } }).then((r) => r.org),
+  sealUrl: (version: number | string) => `/api/org/seal?v=${enc(String(version))}`,
+
+  // users (admin) ---------------------------------------------------
+  users: () => staff<{ users: ManagedUser[] }>('/api/users').then((r) => r.users),
+  createUser: (u: { username: string; displayName: string; role: Role; password: string }) =>
+    staff<{ user: ManagedUser }>('/api/users', { method: 'POST', body: u }).then((r) => r.user),
+  updateUser: (id: string, patch: { displayName?: string; active?: boolean; password?: string }) =>
+    staff<{ user: ManagedUser }>(`/api/users/${enc(id)}`, { method: 'PATCH', body: patch }).then((r) => r.user),
+
+  // cases -----------------------------------------------------------
+  cases: () => staff<{ cases: CaseSummary[] }>('/api/cases').then((r) => r.cases),
+  createCase: (c: NewCase) =>
+    staff<{ case: CaseDetail }>('/api/cases', { method: 'POST', body: c }).then((r) => r.case),
+  getCase: (id: string) => staff<{ case: CaseDetail }>(`/api/cases/${enc(id)}`).then((r) => r.case),
+  transition: (id: string, to: CaseStatus, reason?: string) =>
+    staff<{ case: CaseDetail }>(`/api/cases/${enc(id)}/transition`, {
+      method: 'POST',
+      body: reason ? { to, reason } : { to },
+    }).then((r) => r.case),
+
+  addParticipant: (caseId: string, p: NewParticipant) =>
+    staff<{ participant: Participant }>(`/api/cases/${enc(caseId)}/participants`, { method: 'POST', body: p }).then(
+      (r) => r.participant,
+    ),
+  removeParticipant: (caseId: string, participantId: string) =>
+    staff<void>(`/api/cases/${enc(caseId)}/participants/${enc(participantId)}`, { method: 'DELETE' }),
+
+  invitations: (caseId: string) =>
+    staff<{ invitations: Invitation[] }>(`/api/cases/${enc(caseId)}/invitations`).then((r) => r.invitations),
+  createInvitation: (caseId: string, participantId: string, expiresInDays?: number) =>
+    staff<{ invitation: CreatedInvitation }>(`/api/cases/${enc(caseId)}/invitations`, {
+      method: 'POST',
+      body: expiresInDays === undefined ? { participantId } : { participantId, expiresInDays },
+    }).then((r) => r.invitation),
+  revokeInvitation: (caseId: string, invitationId: string) =>
+    staff<{ invitation: Invitation }>(`/api/cases/${enc(caseId)}/invitations/${enc(invitationId)}/revoke`, {
+      method: 'POST',
+    }).then((r) => r.invitation),
+
+  audit: (caseId: string) => staff<AuditLog>(`/api/cases/${enc(caseId)}/audit`),
+};
+
+// ---------------------------------------------------------------- party API
+
+/** Client for a disputing party, authenticated by the link token only. */
+export function partyApi(token: string) {
+  const auth = { authorization: `Bearer ${token}` };
+  // 'omit': a party device may also hold a staff cookie; never mix the two.
+  const call = <T>(path: string, opts: RequestOptions = {}) =>
+    request<T>(path, { ...opts, headers: { ...auth, ...opts.headers }, credentials: 'omit' });
+  return {
+    me: () => call<PartyView>('/api/party/me'),
+    confirmIdentity: (name: string, idLast4: string) =>
+      call<{ participant: PartySelf }>('/api/party/confirm-identity', {
+        method: 'POST',
+        body: { name, idLast4 },
+      }).then((r) => r.participant),
+    consent: () =>
+      call<{ participant: PartySelf }>('/api/party/consent', { method: 'POST', body: { consent: true } }).then(
+        (r) => r.participant,
+      ),
+  };
+}
+
+export type PartyApi = ReturnType<typeof partyApi>;

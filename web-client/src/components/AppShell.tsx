@@ -1,0 +1,61 @@
+import { useState, type ReactNode } from 'react';
+import { Link, usePath } from '../router.tsx';
+import { useSession } from '../session.tsx';
+import { useMeta } from '../meta.tsx';
+
+/** Staff page frame: top bar with product name, navigation and logout. */
+export function AppShell({ children }: { children: ReactNode }) {
+  const { user, logout } = useSession();
+  const { labels } = useMeta();
+  const path = usePath();
+  const [busy, setBusy] = useState(false);
+
+  const nav: { to: string; label: string }[] = [];
+  if (user?.role === 'MEDIATOR' || user?.role === 'ADMIN') nav.push({ to: '/', label: '案件' });
+  if (user?.role === 'JUDGE') nav.push({ to: '/', label: '工作台' });
+  if (user?.role === 'ADMIN') nav.push({ to: '/admin', label: '系统管理' });
+
+  const isActive = (to: string) => (to === '/' ? path === '/' || path.startsWith('/cases/') : path.startsWith(to));
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <Link to={user?.role === 'ADMIN' ? '/admin' : '/'} className="topbar__brand">
+          解纷<span className="topbar__sub">在线调解</span>
+        </Link>
+        <nav className="topbar__nav" aria-label="主导航">
+          {nav.map((n) => (
+            <Link key={n.to} to={n.to} className={`topbar__link${isActive(n.to) ? ' is-active' : ''}`}>
+              {n.label}
+            </Link>
+          ))}
+        </nav>
+        {user && (
+          <div className="topbar__user">
+            <span className="topbar__name" data-testid="current-user">
+              {user.displayName}
+              <span className="topbar__role">{labels.userRole(user.role)}</span>
+            </span>
+            <button
+              type="button"
+              className="btn btn--small btn--ghost-light"
+              data-testid="logout-button"
+              disabled={busy}
+              onClick={async () => {
+                setBusy(true);
+                try {
+                  await logout();
+                } finally {
+                  setBusy(false);
+                }
+              }}
+            >
+              退出
+            </button>
+          </div>
+        )}
+      </header>
+      <main className="page">{children}</main>
+    </div>
+  );
+}

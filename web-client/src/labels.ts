@@ -1,0 +1,127 @@
+// Chinese labels. The server's GET /api/meta is authoritative; these are the
+// contract's documented values, used until meta loads (and on the party page,
+// where staff meta may be unavailable).
+import type { CaseStatus, LabeledKey, Meta, ParticipantRole, Role, Side } from './api.ts';
+
+export const FALLBACK_META: Meta = {
+  disputeTypes: [],
+  caseStatuses: [
+    { key: 'ACCEPTED', label: '受理' },
+    { key: 'TRIAGED', label: '分流' },
+    { key: 'MEDIATING', label: '调解中' },
+    { key: 'AGREED', label: '达成协议' },
+    { key: 'FAILED', label: '调解不成' },
+    { key: 'SIGNED', label: '已签署' },
+    { key: 'CONFIRMATION_REQUESTED', label: '申请司法确认' },
+    { key: 'CONFIRMED', label: '已确认' },
+    { key: 'DISMISSED', label: '已驳回' },
+    { key: 'WITHDRAWN', label: '已撤回' },
+  ],
+  participantRoles: [
+    { key: 'APPLICANT', label: '申请人' },
+    { key: 'RESPONDENT', label: '被申请人' },
+    { key: 'AGENT', label: '代理人' },
+    { key: 'INTERPRETER', label: '翻译' },
+    { key: 'OTHER', label: '其他' },
+  ],
+  sides: [
+    { key: 'A', label: '甲方' },
+    { key: 'B', label: '乙方' },
+    { key: 'NEUTRAL', label: '中立' },
+  ],
+};
+
+export const USER_ROLES: LabeledKey<Role>[] = [
+  { key: 'MEDIATOR', label: '调解员' },
+  { key: 'JUDGE', label: '法官' },
+  { key: 'ADMIN', label: '管理员' },
+];
+
+/** Audit event types (guessed from the domain; unknown types are shown as-is). */
+export const AUDIT_TYPE_LABELS: Record<string, string> = {
+  CASE_CREATED: '创建案件',
+  CASE_UPDATED: '修改案件',
+  CASE_TRANSITION: '状态变更',
+  CASE_TRANSITIONED: '状态变更',
+  CASE_STATUS_CHANGED: '状态变更',
+  STATUS_CHANGED: '状态变更',
+  PARTICIPANT_ADDED: '添加当事人',
+  PARTICIPANT_REMOVED: '移除当事人',
+  PARTICIPANT_UPDATED: '修改当事人',
+  INVITATION_CREATED: '生成邀请链接',
+  INVITATION_REVOKED: '撤销邀请链接',
+  INVITATION_USED: '使用邀请链接',
+  INVITATION_OPENED: '打开邀请链接',
+  IDENTITY_CONFIRMED: '身份核验通过',
+  IDENTITY_MISMATCH: '身份核验失败',
+  IDENTITY_FAILED: '身份核验失败',
+  CONSENT_GIVEN: '同意在线调解',
+  CONSENT_RECORDED: '同意在线调解',
+  PARTY_CONSENT: '同意在线调解',
+  PARTY_IDENTITY_CONFIRMED: '身份核验通过',
+  ROOM_OPENED: '开启调解室',
+  ROOM_CLOSED: '关闭调解室',
+  ROOM_JOINED: '进入调解室',
+  ROOM_LEFT: '离开调解室',
+  AGREEMENT_DRAFTED: '起草调解协议',
+  AGREEMENT_SIGNED: '签署调解协议',
+  CONFIRMATION_REQUESTED: '申请司法确认',
+  USER_CREATED: '创建用户',
+  USER_UPDATED: '修改用户',
+  LOGIN: '登录',
+  LOGOUT: '退出登录',
+};
+
+export function findLabel(list: LabeledKey[] | undefined, key: string): string | undefined {
+  return list?.find((x) => x.key === key)?.label;
+}
+
+export interface Labels {
+  status(key: CaseStatus | string): string;
+  disputeType(key: string): string;
+  participantRole(key: ParticipantRole | string): string;
+  side(key: Side | string): string;
+  userRole(key: Role | string): string;
+  auditType(key: string): string;
+}
+
+export function makeLabels(meta: Meta | null): Labels {
+  const pick = (kind: Exclude<keyof Meta, 'auditEventTypes'>, key: string) =>
+    findLabel(meta?.[kind], key) ?? findLabel(FALLBACK_META[kind], key) ?? key;
+  return {
+    status: (k) => pick('caseStatuses', k),
+    disputeType: (k) => pick('disputeTypes', k),
+    participantRole: (k) => pick('participantRoles', k),
+    side: (k) => pick('sides', k),
+    userRole: (k) => findLabel(USER_ROLES, k) ?? k,
+    auditType: (k) => findLabel(meta?.auditEventTypes, k) ?? AUDIT_TYPE_LABELS[k] ?? k,
+  };
+}
+
+/** Side suggested for a role in the add-participant form. */
+export function defaultSideFor(role: ParticipantRole): Side {
+  if (role === 'APPLICANT') return 'A';
+  if (role === 'RESPONDENT') return 'B';
+  return 'NEUTRAL';
+}
+
+/** Badge colour family for a case status. */
+export function statusTone(status: string): 'blue' | 'green' | 'amber' | 'red' | 'grey' {
+  switch (status) {
+    case 'ACCEPTED':
+    case 'TRIAGED':
+      return 'blue';
+    case 'MEDIATING':
+    case 'CONFIRMATION_REQUESTED':
+      return 'amber';
+    case 'AGREED':
+    case 'SIGNED':
+    case 'CONFIRMED':
+      return 'green';
+    case 'FAILED':
+    case 'DISMISSED':
+      return 'red';
+    default:
+      return 'grey';
+  }
+}

@@ -1,0 +1,130 @@
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, type ParticipantRole, type Side } from '../../api.ts';
+import { defaultSideFor, FALLBACK_META } from '../../labels.ts';
+import { useMeta } from '../../meta.tsx';
+import { useToast } from '../../toast.tsx';
+import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { Field } from '../../components/Field.tsx';
+
+interface Props {
+  caseId: string;
+  onAdded(): void;
+}
+
+const EMPTY = { name: '', phone: '', idNumber: '' };
+
+/** Add a party; format validation (phone, ID number) is the server's job. */
+export function AddParticipantForm({ caseId, onAdded }: Props) {
+  const { meta } = useMeta();
+  const notify = useToast();
+  const roles = meta?.participantRoles?.length ? meta.participantRoles : FALLBACK_META.participantRoles;
+  const sides = meta?.sides?.length ? meta.sides : FALLBACK_META.sides;
+
+  const [role, setRole] = useState<ParticipantRole>('APPLICANT');
+  const [side, setSide] = useState<Side>('A');
+  const [fields, setFields] = useState(EMPTY);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const set = (k: keyof typeof EMPTY) => (v: string) => setFields((f) => ({ ...f, [k]: v }));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const name = fields.name.trim();
+    const phone = fields.phone.replace(/[\s-]/g, '');
+    const idNumber = fields.idNumber.replace(/\s/g, '').toUpperCase();
+    if (!name) return setError('请填写姓名');
+    if (!phone) return setError('请填写手机号');
+    if (!idNumber) return setError('请填写身份证号');
+    setBusy(true);
+    setError(null);
+    try {
+      const p = await api.addParticipant(caseId, { role, side, name, phone, idNumber });
+      notify(`已添加 ${p.name}`);
+      setFields(EMPTY);
+      // Next party is usually the other side.
+      if (role === 'APPLICANT') {
+        setRole('RESPONDENT');
+        setSide('B');
+      }
+      onAdded();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : '添加失败，请重试');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="form form--inset" onSubmit={submit} noValidate data-testid="participant-form">
+      <h3 className="subhead">添加当事人</h3>
+      {error && <ErrorBanner message={error} />}
+      <div className="form__pair">
+        <Field label="身份" htmlFor="participant-role" required>
+          <select
+            id="participant-role"
+            data-testid="participant-role"
+            value={role}
+            onChange={(e) => {
+              const r = e.target.value as ParticipantRole;
+              setRole(r);
+              setSide(defaultSideFor(r));
+            }}
+          >
+            {roles.map((r) => (
+              <option key={r.key} value={r.key}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="所属方" htmlFor="participant-side" required>
+          <select id="participant-side" data-testid="participant-side" value={side} onChange={(e) => setSide(e.target.value as Side)}>
+            {sides.map((s) => (
+              <option key={s.key} value={s.key}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      <Field label="姓名" htmlFor="participant-name" required>
+        <input
+          id="participant-name"
+          data-testid="participant-name"
+          autoComplete="off"
+          maxLength={50}
+          value={fields.name}
+          onChange={(e) => set('name')(e.target.value)}
+        />
+      </Field>
+      <Field label="手机号" htmlFor="participant-phone" required>
+        <input
+          id="participant-phone"
+          data-testid="participant-phone"
+          type="tel"
+          inputMode="tel"
+          autoComplete="off"
+          maxLength={20}
+          value={fields.phone}
+          onChange={(e) => set('phone')(e.target.value)}
+        />
+      </Field>
+      <Field label="身份证号" htmlFor="participant-id" required hint="保存后页面仅显示脱敏号码">
+        <input
+          id="participant-id"
+          data-testid="participant-id"
+          autoComplete="off"
+          autoCapitalize="characters"
+          spellCheck={false}
+          maxLength={18}
+          value={fields.idNumber}
+          onChange={(e) => set('idNumber')(e.target.value)}
+        />
+      </Field>
+      <button type="submit" className="btn btn--primary btn--block" data-testid="participant-submit" disabled={busy}>
+        {busy ? '提交中…' : '添加'}
+      </button>
+    </form>
+  );
+}

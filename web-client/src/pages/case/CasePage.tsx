@@ -1,0 +1,83 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError, type CaseDetail, type CreatedInvitation } from '../../api.ts';
+import { Link } from '../../router.tsx';
+import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { Loading } from '../../components/Loading.tsx';
+import { CaseHeader } from './CaseHeader.tsx';
+import { TransitionBar } from './TransitionBar.tsx';
+import { ParticipantList } from './ParticipantList.tsx';
+import { AddParticipantForm } from './AddParticipantForm.tsx';
+import { InvitationList } from './InvitationList.tsx';
+import { AuditTrail } from './AuditTrail.tsx';
+
+export function CasePage({ caseId }: { caseId: string }) {
+  const [kase, setKase] = useState<CaseDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  // Bumped after every mutation so invitation list and audit trail refresh.
+  const [version, setVersion] = useState(0);
+  // Invitation URLs are only returned at creation: keep them for this visit.
+  const [created, setCreated] = useState<Record<string, CreatedInvitation>>({});
+
+  const load = useCallback(async () => {
+    try {
+      setKase(await api.getCase(caseId));
+      setError(null);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : '案件加载失败');
+    }
+  }, [caseId]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const changed = useCallback(
+    (next?: CaseDetail) => {
+      if (next) setKase(next);
+      else void load();
+      setVersion((v) => v + 1);
+    },
+    [load],
+  );
+
+  const back = (
+    <Link to="/" className="back-link">
+      ‹ 返回案件列表
+    </Link>
+  );
+
+  if (!kase) {
+    return (
+      <>
+        {back}
+        {error ? <ErrorBanner message={error} onRetry={load} /> : <Loading text="正在加载案件…" />}
+      </>
+    );
+  }
+
+  return (
+    <div className="case-page" data-testid="case-page" data-case-id={kase.id}>
+      {back}
+      {error && <ErrorBanner message={error} onRetry={load} />}
+      <CaseHeader kase={kase} />
+      <TransitionBar kase={kase} onChanged={changed} />
+      <section className="card" aria-labelledby="participants-title">
+        <h2 className="card__title" id="participants-title">
+          当事人及参与人
+        </h2>
+        <ParticipantList
+          kase={kase}
+          created={created}
+          onCreatedInvitation={(inv) => {
+            setCreated((m) => ({ ...m, [inv.participantId]: inv }));
+            setVersion((v) => v + 1);
+          }}
+          onChanged={() => changed()}
+        />
+        <AddParticipantForm caseId={kase.id} onAdded={() => changed()} />
+      </section>
+      <InvitationList caseId={kase.id} version={version} onChanged={() => setVersion((v) => v + 1)} />
+      <AuditTrail caseId={kase.id} version={version} />
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+import { useState } from 'react';
+import { api, ApiError, type CaseDetail, type CreatedInvitation, type Participant } from '../../api.ts';
+import { formatDateTime } from '../../format.ts';
+import { useMeta } from '../../meta.tsx';
+import { useToast } from '../../toast.tsx';
+import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { InviteCreator } from './InviteCreator.tsx';
+
+interface Props {
+  kase: CaseDetail;
+  created: Record<string, CreatedInvitation>;
+  onCreatedInvitation(inv: CreatedInvitation): void;
+  onChanged(): void;
+}
+
+export function ParticipantList({ kase, created, onCreatedInvitation, onChanged }: Props) {
+  if (kase.participants.length === 0) {
+    return (
+      <p className="empty-inline" data-testid="participants-empty">
+        尚未添加当事人。请在下方添加申请人、被申请人等。
+      </p>
+    );
+  }
+  return (
+    <ul className="participants">
+      {kase.participants.map((p) => (
+        <ParticipantRow
+          key={p.id}
+          caseId={kase.id}
+          participant={p}
+          created={created[p.id]}
+          onCreatedInvitation={onCreatedInvitation}
+          onRemoved={onChanged}
+        />
+      ))}
+    </ul>
+  );
+}
+
+interface RowProps {
+  caseId: string;
+  participant: Participant;
+  created: CreatedInvitation | undefined;
+  onCreatedInvitation(inv: CreatedInvitation): void;
+  onRemoved(): void;
+}
+
+function ParticipantRow({ caseId, participant: p, created, onCreatedInvitation, onRemoved }: RowProps) {
+  const { labels } = useMeta();
+  const notify = useToast();
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const remove = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.removeParticipant(caseId, p.id);
+      setConfirming(false);
+      notify(`已移除 ${p.name}`);
+      onRemoved();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : '移除失败');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li className="participant" data-testid="participant-row" data-participant-id={p.id}>
+      <div className="participant__head">
+        <span className={`side side--${p.side.toLowerCase()}`}>{labels.side(p.side)}</span>
+        <span className="participant__role">{labels.participantRole(p.role)}</span>
+        <strong className="participant__name" data-testid="participant-name-text">
+          {p.name}
+        </strong>
+      </div>
+      <dl className="facts facts--compact">
+        <div>
+          <dt>手机号</dt>
+          <dd>
+            <a href={`tel:${p.phone}`}>{p.phone}</a>
+          </dd>
+        </div>
+        <div>
+          <dt>身份证号</dt>
+          <dd className="mono" data-testid="participant-id-masked">
+            {p.idMasked}
+          </dd>
+        </div>
+      </dl>
+      <div className="participant__badges">
+        {p.identityConfirmedAt ? (
+          <span className="badge badge--green" data-testid="badge-identity" title={formatDateTime(p.identityConfirmedAt)}>
+            身份已核验
+          </span>
+        ) : (
+          <span className="badge badge--grey">身份未核验</span>
+        )}
+        {p.consentAt ? (
+          <span className="badge badge--green" data-testid="badge-consent" title={formatDateTime(p.consentAt)}>
+            已同意在线调解
+          </span>
+        ) : (
+          <span className="badge badge--grey">未同意在线调解</span>
+        )}
+      </div>
+      <InviteCreator caseId={caseId} participant={p} created={created} onCreated={onCreatedInvitation} />
+      <div className="participant__more">
+        <button type="button" className="btn btn--small btn--ghost danger-text" onClick={() => setConfirming(true)} data-testid="participant-remove">
+          移除
+        </button>
+      </div>
+      {confirming && (
+        <ConfirmDialog
+          title={`确认移除${labels.participantRole(p.role)}「${p.name}」？`}
+          confirmText="移除"
+          danger
+          busy={busy}
+          error={error}
+          onConfirm={remove}
+          onCancel={() => setConfirming(false)}
+        >
+          <p className="muted">移除后其邀请链接将无法继续使用。</p>
+        </ConfirmDialog>
+      )}
+      {error && !confirming && <ErrorBanner message={error} onClose={() => setError(null)} />}
+    </li>
+  );
+}

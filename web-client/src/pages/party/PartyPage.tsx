@@ -1,0 +1,72 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ApiError, partyApi, type PartyView, type PartySelf } from '../../api.ts';
+import { Loading } from '../../components/Loading.tsx';
+import { MetaProvider } from '../../meta.tsx';
+import { PartyCaseCard } from './PartyCaseCard.tsx';
+import { PartyError } from './PartyError.tsx';
+import { IdentityStep } from './IdentityStep.tsx';
+import { ConsentStep } from './ConsentStep.tsx';
+import { StepIndicator } from './StepIndicator.tsx';
+
+/** `/j/:token` — a disputing party's landing page; no login, token-only. */
+export function PartyPage({ token }: { token: string }) {
+  const client = useMemo(() => partyApi(token), [token]);
+  const [view, setView] = useState<PartyView | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const load = useCallback(async () => {
+    setError(null);
+    try {
+      setView(await client.me());
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(0, 'UNKNOWN', '页面加载失败，请稍后重试'));
+    }
+  }, [client]);
+
+  useEffect(() => {
+    document.title = '在线调解 · 解纷';
+    void load();
+  }, [load]);
+
+  const update = (participant: PartySelf) => setView((v) => (v ? { ...v, participant } : v));
+
+  let body;
+  if (error && !view) {
+    body = <PartyError error={error} onRetry={load} />;
+  } else if (!view) {
+    body = <Loading text="正在打开调解邀请…" />;
+  } else {
+    const p = view.participant;
+    const step = !p.identityConfirmed ? 1 : !p.consentGiven ? 2 : 3;
+    body = (
+      <>
+        <PartyCaseCard view={view} />
+        <StepIndicator step={step} />
+        {step === 1 && <IdentityStep client={client} onDone={update} />}
+        {step === 2 && <ConsentStep client={client} onDone={update} />}
+        {step === 3 && (
+          <section className="card done" data-testid="party-done" role="status">
+            <div className="done__icon" aria-hidden="true">
+              ✓
+            </div>
+            <h2 className="card__title">已完成确认，请等待调解员通知进入调解室</h2>
+            <p className="muted">调解员会通过电话或短信通知您调解时间。届时请再次打开本链接进入调解室。</p>
+          </section>
+        )}
+      </>
+    );
+  }
+
+  return (
+    <MetaProvider enabled>
+    <div className="party">
+      <header className="party__bar">
+        <span className="topbar__brand">
+          解纷<span className="topbar__sub">在线调解</span>
+        </span>
+      </header>
+      <main className="page page--narrow">{body}</main>
+    </div>
+    </MetaProvider>
+  );
+}
