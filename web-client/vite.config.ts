@@ -2,7 +2,8 @@ import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const backend = 'http://127.0.0.1:3000';
+// Override with JIEFEN_API=http://host:port when the server runs elsewhere.
+const backend = process.env.JIEFEN_API ?? 'http://127.0.0.1:3000';
 
 // No @vitejs/plugin-react: Vite's built-in oxc transform compiles TSX with the
 // automatic JSX runtime. The server's CSP forbids inline scripts/styles, so the

@@ -24,8 +24,8 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const notify = useCallback<Notify>(
     (text, kind = 'success') => {
       const id = next.current++;
-      setToasts((ts) => [...ts.slice(-2), { id, kind, text }]);
-      window.setTimeout(() => dismiss(id), kind === 'error' ? 6000 : 3500);
+      setToasts((ts) => [...ts.slice(-1), { id, kind, text }]);
+      window.setTimeout(() => dismiss(id), kind === 'error' ? 6000 : 2500);
     },
     [dismiss],
   );
@@ -36,15 +36,9 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       {children}
       <div className="toasts" role="status" aria-live="polite">
         {toasts.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            className={`toast toast--${t.kind}`}
-            data-testid={`toast-${t.kind}`}
-            onClick={() => dismiss(t.id)}
-          >
+          <div key={t.id} className={`toast toast--${t.kind}`} data-testid={`toast-${t.kind}`}>
             {t.text}
-          </button>
+          </div>
         ))}
       </div>
     </ToastContext.Provider>

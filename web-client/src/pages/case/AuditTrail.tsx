@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, type AuditLog } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
 import { useMeta } from '../../meta.tsx';
@@ -15,11 +15,17 @@ export function AuditTrail({ caseId, version }: Props) {
   const [log, setLog] = useState<AuditLog | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  // Refreshes can overlap (version bumps); only the latest response is applied.
+  const latest = useRef(0);
   const load = useCallback(async () => {
+    const ticket = ++latest.current;
     try {
-      setLog(await api.audit(caseId));
+      const data = await api.audit(caseId);
+      if (ticket !== latest.current) return;
+      setLog(data);
       setError(null);
     } catch (e) {
+      if (ticket !== latest.current) return;
       setError(e instanceof ApiError ? e.message : '审计记录加载失败');
     }
   }, [caseId]);

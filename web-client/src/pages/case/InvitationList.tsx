@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, type Invitation } from '../../api.ts';
 import { formatDateTime, invitationState } from '../../format.ts';
 import { useToast } from '../../toast.tsx';
@@ -22,11 +22,17 @@ export function InvitationList({ caseId, version, onChanged }: Props) {
   const [busy, setBusy] = useState(false);
   const [revokeError, setRevokeError] = useState<string | null>(null);
 
+  // Refreshes can overlap (version bumps); only the latest response is applied.
+  const latest = useRef(0);
   const load = useCallback(async () => {
+    const ticket = ++latest.current;
     try {
-      setItems(await api.invitations(caseId));
+      const data = await api.invitations(caseId);
+      if (ticket !== latest.current) return;
+      setItems(data);
       setError(null);
     } catch (e) {
+      if (ticket !== latest.current) return;
       setError(e instanceof ApiError ? e.message : '邀请链接加载失败');
     }
   }, [caseId]);
