@@ -151,7 +151,8 @@ export interface PartyCase {
   disputeType: string;
   status: CaseStatus;
   orgName: string;
-  mediatorName: string;
+  /** null when no mediator is assigned yet (server behaviour; the brief said string). */
+  mediatorName: string | null;
 }
 
 export interface PartySelf {

@@ -8,7 +8,10 @@ function loginErrorMessage(e: unknown): string {
   if (e instanceof ApiError) {
     // Other 401 codes (e.g. a deactivated account) carry their own message.
     if (e.status === 401) return e.code === 'BAD_CREDENTIALS' || e.code === 'HTTP_401' ? '账号或密码错误' : e.message;
-    if (e.status === 429) return '登录尝试过多请稍后再试';
+    if (e.status === 429) {
+      const secs = /(\d+)\s*秒/.exec(e.message)?.[1];
+      return secs ? `登录尝试过多请稍后再试（约 ${secs} 秒后可重试）` : '登录尝试过多请稍后再试';
+    }
     return e.message;
   }
   return '登录失败，请稍后再试';
