@@ -1,0 +1,71 @@
+/**
+ * sfu — the media plane of live mediation rooms. A plain module: no fastify,
+ * socket.io or prisma; the signaling layer drives it by ids and listens to events.
+ *
+ * Ownership tree (each parent closes its children exactly once; every object
+ * emits one 'closed' [reason]; close() is idempotent everywhere):
+ *
+ *   WorkerPool                        one mediasoup Worker + WebRtcServer per core
+ *   └ MediaRoom                       one Router + AudioLevelObserver + ActiveSpeakerObserver per case room
+ *     └ MediaPeer                     one participant
+ *       └ MediaTransport              WebRtcTransport on the worker's WebRtcServer ('send' | 'recv')
+ *         ├ MediaProducer             on 'send': a published track (microphone | camera | screen)
+ *         └ MediaConsumer             on 'recv': another peer's producer, received; also closes with that producer
+ *
+ * MediaRoom
+ *   static create(pool, { roomId, transport?, audioLevel?, activeSpeakerInterval? }): Promise<MediaRoom>
+ *   id; closed; rtpCapabilities; router (diagnostics/tests only)
+ *   addPeer(peerId): MediaPeer                        SfuError PEER_EXISTS | ROOM_CLOSED
+ *   getPeer(peerId) / peers()
+ *   removePeer(peerId, reason?): boolean              = getPeer(peerId)?.close(reason)
+ *   counts(): { peers, transports, producers, consumers }   live objects, synchronous
+ *   stats(): Promise<RoomStats>                       bitrates, loss, score and a quality grade per peer
+ *   close(reason?)                                    router first, then the peers' bookkeeping
+ *   events: 'activespeaker' [peerId | null], 'volumes' [PeerVolume[]], 'closed' [reason], 'listenererror'
+ *
+ * MediaPeer (every id is looked up among this peer's own objects: another
+ * peer's id gets *_NOT_FOUND; after the peer/room closed: PEER_CLOSED / ROOM_CLOSED)
+ *   createTransport(direction): Promise<TransportParams>
+ *   connectTransport(transportId, dtlsParameters)     INVALID_STATE if connected twice
+ *   restartIce(transportId): Promise<IceParameters>
+ *   closeTransport(transportId, reason?)
+ *   produce({ transportId, kind, rtpParameters, source, paused? }): Promise<{ producerId }>
+ *       'send' transports only; kind must match source (else TypeError); one live producer
+ *       per source (INVALID_STATE); microphones join the room's audio observers
+ *   closeProducer(producerId, reason?)
+ *   setProducerPausedByPeer(producerId, paused): Promise<boolean>   false = refused, admin-muted
+ *   adminMute(producerId) / adminUnmute(producerId): Promise<void>  sticky per source
+ *   consume({ transportId, producerId, rtpCapabilities }): Promise<ConsumeResult>
+ *       'recv' transports only; starts paused; CANNOT_CONSUME if the router says no
+ *   resumeConsumer(id) / pauseConsumer(id) / setPreferredLayers(id, { spatialLayer, temporalLayer? })
+ *   closeConsumer(consumerId, reason?)
+ *   transports() / producers() / consumers(): plain snapshots; getTransport/getProducer/getConsumer(id): live objects
+ *   counts(); stats(); close(reason?)
+ *   events (only while the peer is open): 'transportclosed', 'producerclosed',
+ *     'consumerclosed' [{ consumerId, producerId, reason }] (reason 'producer-closed' when the sender went away),
+ *     'consumerpaused' / 'consumerresumed' [{ consumerId, producerId, paused }] (pause at the source, e.g. admin mute),
+ *     'consumerlayerschange', 'closed' [reason]
+ *
+ * Errors: SfuError with a stable `code` (SFU_ERROR_CODES); malformed client input is a TypeError.
+ */
+export { createWorkerPool, WorkerPool } from './worker-pool.ts';
+export type { PoolLogger, PoolRouterAppData, WorkerDiedEvent, WorkerPoolEvents, WorkerPoolOptions } from './worker-pool.ts';
+export { mediaCodecs } from './codecs.ts';
+export { MediaRoom } from './media-room.ts';
+export type { MediaRoomEvents, MediaRoomOptions, RoomCounts } from './media-room.ts';
+export { MediaPeer } from './media-peer.ts';
+export type { MediaPeerEvents, PeerCounts } from './media-peer.ts';
+export { MediaTransport } from './media-transport.ts';
+export type { MediaTransportEvents, TransportTuning } from './media-transport.ts';
+export { MediaProducer } from './media-producer.ts';
+export type { MediaProducerEvents } from './media-producer.ts';
+export { MediaConsumer } from './media-consumer.ts';
+export type { MediaConsumerEvents } from './media-consumer.ts';
+export { SfuError, SFU_ERROR_CODES, isSfuError } from './errors.ts';
+export type { SfuErrorCode } from './errors.ts';
+export { networkQuality } from './stats.ts';
+export type { ConsumerStats, NetworkQuality, PeerStats, ProducerStats, RoomStats, StreamStats, TransportStats } from './stats.ts';
+export { TypedEmitter } from './typed-emitter.ts';
+export type { EventMap, ListenerErrorEvents } from './typed-emitter.ts';
+export { CLOSE_REASONS, MEDIA_SOURCES } from './types.ts';
+export type * from './types.ts';
