@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, setUnauthorizedHandler, type User } from './api.ts';
 import { matchRoute, navigate, usePath } from './router.tsx';
 import { SessionContext, homeFor, type SessionValue } from './session.tsx';
@@ -15,10 +15,27 @@ import { JudgeHome } from './pages/JudgeHome.tsx';
 import { NotFound } from './pages/NotFound.tsx';
 import { PartyPage } from './pages/party/PartyPage.tsx';
 
+// The live room pulls in mediasoup-client and socket.io: load it only when needed.
+const PartyRoomPage = lazy(() => import('./room/entry.tsx').then((m) => ({ default: m.PartyRoomPage })));
+const StaffRoomPage = lazy(() => import('./room/entry.tsx').then((m) => ({ default: m.StaffRoomPage })));
+
 export function App() {
   const path = usePath();
+  const partyRoom = matchRoute('/j/:token/room', path);
   const party = matchRoute('/j/:token', path);
-  return <ToastProvider>{party ? <PartyPage token={party.token ?? ''} /> : <StaffApp path={path} />}</ToastProvider>;
+  let content;
+  if (partyRoom) {
+    content = (
+      <Suspense fallback={<Loading text="正在打开调解室…" />}>
+        <PartyRoomPage key={partyRoom.token} token={partyRoom.token ?? ''} />
+      </Suspense>
+    );
+  } else if (party) {
+    content = <PartyPage token={party.token ?? ''} />;
+  } else {
+    content = <StaffApp path={path} />;
+  }
+  return <ToastProvider>{content}</ToastProvider>;
 }
 
 function Redirect({ to }: { to: string }) {
@@ -91,12 +108,20 @@ function StaffApp({ path }: { path: string }) {
     );
   }
 
+  const room = matchRoute('/cases/:id/room', path);
   let content;
   if (path === '/login') {
     content = user ? <Redirect to={safeNext() ?? homeFor(user.role)} /> : <LoginPage />;
   } else if (!user) {
     const here = window.location.pathname + window.location.search;
     content = <Redirect to={here === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`} />;
+  } else if (room?.id) {
+    // Full-screen: the live room has its own top bar and toolbar.
+    content = (
+      <Suspense fallback={<Loading text="正在打开调解室…" />}>
+        <StaffRoomPage key={room.id} caseId={room.id} />
+      </Suspense>
+    );
   } else {
     content = <AppShell>{staffRoute(path, user)}</AppShell>;
   }

@@ -146,6 +146,8 @@ export interface AuditLog {
 }
 
 export interface PartyCase {
+  /** The caseId for `room:join`. */
+  id: string;
   number: string;
   title: string;
   disputeType: string;

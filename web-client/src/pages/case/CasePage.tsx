@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type CaseDetail, type CreatedInvitation } from '../../api.ts';
 import { Link } from '../../router.tsx';
+import { useSession } from '../../session.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { CaseHeader } from './CaseHeader.tsx';
@@ -11,6 +12,7 @@ import { InvitationList } from './InvitationList.tsx';
 import { AuditTrail } from './AuditTrail.tsx';
 
 export function CasePage({ caseId }: { caseId: string }) {
+  const { user } = useSession();
   const [kase, setKase] = useState<CaseDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   // Bumped after every mutation so invitation list and audit trail refresh.
@@ -60,6 +62,19 @@ export function CasePage({ caseId }: { caseId: string }) {
       {back}
       {error && <ErrorBanner message={error} onRetry={load} />}
       <CaseHeader kase={kase} />
+      {user?.role !== 'JUDGE' && (
+        <section className="card room-entry" aria-labelledby="room-entry-title">
+          <div className="room-entry__text">
+            <h2 className="card__title" id="room-entry-title">
+              在线调解室
+            </h2>
+            <p className="muted small">进入后当事人在等候区等待，由您准许进入；可静音、关闭摄像头或移出参与人。</p>
+          </div>
+          <Link to={`/cases/${encodeURIComponent(kase.id)}/room`} className="btn btn--primary btn--large" data-testid="enter-room">
+            进入调解室
+          </Link>
+        </section>
+      )}
       <TransitionBar kase={kase} onChanged={changed} />
       <section className="card" aria-labelledby="participants-title">
         <h2 className="card__title" id="participants-title">

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, partyApi, type PartyView, type PartySelf } from '../../api.ts';
 import { Loading } from '../../components/Loading.tsx';
+import { navigate } from '../../router.tsx';
 import { MetaProvider } from '../../meta.tsx';
 import { PartyCaseCard } from './PartyCaseCard.tsx';
 import { PartyError } from './PartyError.tsx';
@@ -49,8 +50,17 @@ export function PartyPage({ token }: { token: string }) {
             <div className="done__icon" aria-hidden="true">
               ✓
             </div>
-            <h2 className="card__title">已完成确认，请等待调解员通知进入调解室</h2>
-            <p className="muted">调解员会通过电话或短信通知您调解时间。届时请再次打开本链接进入调解室。</p>
+            <h2 className="card__title">已完成确认，可以进入调解室</h2>
+            <p className="muted">请在调解员约定的时间点击下方按钮进入。进入后先在等候区等待，调解员准许后即可开始视频调解。</p>
+            <button
+              type="button"
+              className="btn btn--primary btn--large btn--block"
+              data-testid="enter-room"
+              onClick={() => navigate(`/j/${encodeURIComponent(token)}/room`)}
+            >
+              进入调解室
+            </button>
+            <p className="muted small">需要使用摄像头和麦克风，请在安静、光线充足的地方进入。</p>
           </section>
         )}
       </>

@@ -1,0 +1,119 @@
+// One participant's tile: video (or an avatar), name, role, side, mic/camera state, and
+// — for the mediator on others' tiles — mute / camera-off / remove controls.
+import type { PeerInfo } from './protocol.ts';
+import { SIDE_LABEL } from './room-state.ts';
+import { CameraIcon, MicIcon } from './icons.tsx';
+import { TrackVideo } from './media-elements.tsx';
+
+export type AudioState = 'on' | 'muted' | 'admin-muted' | 'none';
+export type VideoState = 'on' | 'off' | 'admin-off' | 'none';
+
+export interface TileModel {
+  peer: PeerInfo;
+  isSelf: boolean;
+  speaking: boolean;
+  videoTrack: MediaStreamTrack | null;
+  audio: AudioState;
+  video: VideoState;
+  /** A consumer of this peer is paused by the sender (media:consumerPaused). */
+  paused: boolean;
+}
+
+interface Props extends TileModel {
+  moderate: boolean;
+  busy: boolean;
+  onMute(muted: boolean): void;
+  onVideoOff(off: boolean): void;
+  onRemove(): void;
+}
+
+export function VideoTile({ peer, isSelf, speaking, videoTrack, audio, video, paused, moderate, busy, onMute, onVideoOff, onRemove }: Props) {
+  const showVideo = !!videoTrack && video === 'on';
+  const side = SIDE_LABEL[peer.side];
+  const audioProducer = peer.producers.find((p) => p.kind === 'audio');
+  const videoProducer = peer.producers.find((p) => p.kind === 'video');
+  return (
+    <article
+      className={`tile${speaking ? ' is-speaking' : ''}${peer.connected ? '' : ' is-offline'}`}
+      data-testid="room-tile"
+      data-peer-id={peer.peerId}
+      data-self={isSelf ? 'true' : 'false'}
+      data-speaking={speaking ? 'true' : 'false'}
+      data-audio={audio}
+      data-video={video}
+      data-paused={paused ? 'true' : 'false'}
+      aria-label={`${peer.displayName}（${peer.roleLabel}）`}
+    >
+      <TrackVideo track={showVideo ? videoTrack : null} mirror={isSelf} className={`tile__video${showVideo ? '' : ' is-hidden'}`} />
+      {!showVideo && (
+        <div className="tile__avatar" aria-hidden="true">
+          <span className={`avatar avatar--${peer.side.toLowerCase()}`}>{[...peer.displayName][0] ?? '?'}</span>
+          <span className="tile__novideo">
+            {video === 'admin-off' ? '调解员已关闭摄像头' : video === 'none' ? '未开启摄像头' : video === 'off' ? '摄像头已关闭' : '正在连接画面…'}
+          </span>
+        </div>
+      )}
+      {!peer.connected && (
+        <div className="tile__offline" data-testid="tile-reconnecting">
+          <span className="spinner" aria-hidden="true" />
+          重新连接中
+        </div>
+      )}
+      {paused && !isSelf && (
+        <span className="tile__paused" data-testid="tile-paused">
+          已暂停/静音
+        </span>
+      )}
+      <footer className="tile__label">
+        <span className={`tile__mic tile__mic--${audio}`} title={AUDIO_TITLE[audio]}>
+          <MicIcon off={audio !== 'on'} />
+          <span className="sr-only">{AUDIO_TITLE[audio]}</span>
+        </span>
+        <span className="tile__name">
+          {peer.displayName}
+          {isSelf && <span className="tile__me">（我）</span>}
+        </span>
+        <span className="tile__role">{peer.roleLabel}</span>
+        <span className={`side side--${peer.side.toLowerCase()}`}>{side}</span>
+      </footer>
+      {moderate && !isSelf && (
+        <div className="tile__controls">
+          <button
+            type="button"
+            className="tile__btn"
+            data-testid="tile-mute"
+            data-muted={audioProducer?.adminMuted ? 'true' : 'false'}
+            disabled={busy || !audioProducer}
+            onClick={() => onMute(!audioProducer?.adminMuted)}
+          >
+            <MicIcon off={!audioProducer?.adminMuted} />
+            {audioProducer?.adminMuted ? '取消静音' : '静音'}
+          </button>
+          <button
+            type="button"
+            className="tile__btn"
+            data-testid="tile-video-off"
+            data-off={videoProducer?.adminMuted ? 'true' : 'false'}
+            disabled={busy || !videoProducer}
+            onClick={() => onVideoOff(!videoProducer?.adminMuted)}
+          >
+            <CameraIcon off={!videoProducer?.adminMuted} />
+            {videoProducer?.adminMuted ? '恢复摄像头' : '关闭摄像头'}
+          </button>
+          {peer.roomRole !== 'mediator' && (
+            <button type="button" className="tile__btn tile__btn--danger" data-testid="tile-remove" disabled={busy} onClick={onRemove}>
+              移出
+            </button>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}
+
+const AUDIO_TITLE: Record<AudioState, string> = {
+  on: '麦克风已开启',
+  muted: '已静音',
+  'admin-muted': '已被调解员静音',
+  none: '无麦克风',
+};

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { classifyQuality, QualityTracker, sampleFromStats } from './quality.ts';
+
+describe('classifyQuality', () => {
+  it('is unknown without data', () => {
+    expect(classifyQuality({ rttMs: null, lossFraction: null })).toBe('unknown');
+  });
+  it('grades by RTT and loss, the worse one wins', () => {
+    expect(classifyQuality({ rttMs: 40, lossFraction: 0 })).toBe('good');
+    expect(classifyQuality({ rttMs: 250, lossFraction: 0.02 })).toBe('good');
+    expect(classifyQuality({ rttMs: 300, lossFraction: 0 })).toBe('fair');
+    expect(classifyQuality({ rttMs: 40, lossFraction: 0.05 })).toBe('fair');
+    expect(classifyQuality({ rttMs: 800, lossFraction: 0 })).toBe('poor');
+    expect(classifyQuality({ rttMs: 40, lossFraction: 0.2 })).toBe('poor');
+  });
+  it('uses whichever measurement exists', () => {
+    expect(classifyQuality({ rttMs: 100, lossFraction: null })).toBe('good');
+    expect(classifyQuality({ rttMs: null, lossFraction: 0.3 })).toBe('poor');
+  });
+});
+
+describe('sampleFromStats', () => {
+  it('reads the selected candidate pair and the worst remote loss', () => {
+    const stats = [
+      { type: 'transport', id: 'T1', selectedCandidatePairId: 'CP2' },
+      { type: 'candidate-pair', id: 'CP1', state: 'succeeded', nominated: false, currentRoundTripTime: 0.9 },
+      { type: 'candidate-pair', id: 'CP2', state: 'succeeded', nominated: true, currentRoundTripTime: 0.045 },
+      { type: 'remote-inbound-rtp', id: 'R1', kind: 'audio', fractionLost: 0.01, roundTripTime: 0.05 },
+      { type: 'remote-inbound-rtp', id: 'R2', kind: 'video', fractionLost: 0.04 },
+      { type: 'outbound-rtp', id: 'O1' },
+    ];
+    expect(sampleFromStats(stats)).toEqual({ rttMs: 45, lossFraction: 0.04 });
+  });
+  it('falls back to a nominated pair, then to remote-inbound RTT', () => {
+    expect(sampleFromStats([{ type: 'candidate-pair', id: 'a', state: 'succeeded', nominated: true, currentRoundTripTime: 0.2 }])).toEqual({
+      rttMs: 200,
+      lossFraction: null,
+    });
+    expect(sampleFromStats([{ type: 'remote-inbound-rtp', id: 'r', roundTripTime: 0.3, fractionLost: 0 }])).toEqual({ rttMs: 300, lossFraction: 0 });
+  });
+  it('works on a Map-like report and ignores junk', () => {
+    const report = new Map<string, unknown>([
+      ['x', null],
+      ['y', { type: 'candidate-pair', id: 'y', state: 'in-progress', currentRoundTripTime: 1 }],
+    ]);
+    expect(sampleFromStats(report.values())).toEqual({ rttMs: null, lossFraction: null });
+  });
+});
+
+describe('QualityTracker', () => {
+  it('averages the last samples', () => {
+    const t = new QualityTracker(3);
+    expect(t.push({ rttMs: 50, lossFraction: 0 })).toBe('good');
+    expect(t.push({ rttMs: 50, lossFraction: 0.15 })).toBe('fair'); // mean loss 0.075
+    expect(t.push({ rttMs: 50, lossFraction: 0.15 })).toBe('poor'); // mean loss 0.1
+    t.push({ rttMs: 50, lossFraction: 0 });
+    t.push({ rttMs: 50, lossFraction: 0 });
+    expect(t.push({ rttMs: 50, lossFraction: 0 })).toBe('good');
+  });
+});

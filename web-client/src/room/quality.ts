@@ -1,0 +1,81 @@
+// Network quality from WebRTC stats (computed client-side, no server involvement).
+
+export type Quality = 'good' | 'fair' | 'poor' | 'unknown';
+
+export const QUALITY_LABEL: Record<Quality, string> = {
+  good: '良好',
+  fair: '一般',
+  poor: '较差',
+  unknown: '检测中',
+};
+
+export interface QualitySample {
+  /** Round-trip time of the selected ICE candidate pair, in ms. */
+  rttMs: number | null;
+  /** Worst fraction of packets lost reported by the far end (0..1). */
+  lossFraction: number | null;
+}
+
+type Stat = Record<string, unknown> & { type?: unknown; id?: unknown };
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** Extracts RTT and loss from an RTCStatsReport's values (plain objects in tests). */
+export function sampleFromStats(stats: Iterable<unknown>): QualitySample {
+  const all = [...stats].filter((s): s is Stat => !!s && typeof s === 'object');
+  const pairs = all.filter((s) => s.type === 'candidate-pair');
+  const selectedIds = new Set(all.filter((s) => s.type === 'transport').map((s) => s.selectedCandidatePairId).filter(Boolean));
+  const pair =
+    pairs.find((p) => selectedIds.has(p.id)) ??
+    pairs.find((p) => p.nominated === true && p.state === 'succeeded') ??
+    pairs.find((p) => p.state === 'succeeded' && num(p.currentRoundTripTime) !== null);
+  let rttSec = pair ? num(pair.currentRoundTripTime) : null;
+
+  let loss: number | null = null;
+  for (const s of all) {
+    if (s.type !== 'remote-inbound-rtp') continue;
+    const f = num(s.fractionLost);
+    if (f !== null) loss = Math.max(loss ?? 0, f);
+    const r = num(s.roundTripTime);
+    if (rttSec === null && r !== null) rttSec = r;
+  }
+  return { rttMs: rttSec === null ? null : Math.round(rttSec * 1000), lossFraction: loss };
+}
+
+export const THRESHOLDS = {
+  good: { rttMs: 250, loss: 0.02 },
+  fair: { rttMs: 500, loss: 0.08 },
+} as const;
+
+export function classifyQuality(s: QualitySample): Quality {
+  const { rttMs, lossFraction } = s;
+  if (rttMs === null && lossFraction === null) return 'unknown';
+  const within = (t: { rttMs: number; loss: number }) => (rttMs === null || rttMs <= t.rttMs) && (lossFraction === null || lossFraction <= t.loss);
+  if (within(THRESHOLDS.good)) return 'good';
+  if (within(THRESHOLDS.fair)) return 'fair';
+  return 'poor';
+}
+
+/** Averages the last few samples so one lost RTCP report does not make the indicator flicker. */
+export class QualityTracker {
+  readonly #samples: QualitySample[] = [];
+  constructor(readonly windowSize = 3) {}
+
+  push(sample: QualitySample): Quality {
+    this.#samples.push(sample);
+    if (this.#samples.length > this.windowSize) this.#samples.shift();
+    return classifyQuality(this.average());
+  }
+
+  average(): QualitySample {
+    const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+    const rtts = this.#samples.map((s) => s.rttMs).filter((v): v is number => v !== null);
+    const losses = this.#samples.map((s) => s.lossFraction).filter((v): v is number => v !== null);
+    const rtt = mean(rtts);
+    return { rttMs: rtt === null ? null : Math.round(rtt), lossFraction: mean(losses) };
+  }
+
+  reset(): void {
+    this.#samples.length = 0;
+  }
+}
