@@ -3,7 +3,9 @@
  * socket.io or prisma; the signaling layer drives it by ids and listens to events.
  *
  * Ownership tree (each parent closes its children exactly once; every object
- * emits one 'closed' [reason]; close() is idempotent everywhere):
+ * emits one 'closed' [reason]; close() is idempotent everywhere). A cascade
+ * passes its reason down, except that consumers whose producer went away close
+ * with 'producer-closed'. Counts are exact synchronously after any close:
  *
  *   WorkerPool                        one mediasoup Worker + WebRtcServer per core
  *   └ MediaRoom                       one Router + AudioLevelObserver + ActiveSpeakerObserver per case room
@@ -24,7 +26,8 @@
  *   events: 'activespeaker' [peerId | null], 'volumes' [PeerVolume[]], 'closed' [reason], 'listenererror'
  *
  * MediaPeer (every id is looked up among this peer's own objects: another
- * peer's id gets *_NOT_FOUND; after the peer/room closed: PEER_CLOSED / ROOM_CLOSED)
+ * peer's id gets *_NOT_FOUND, and so does an id already closed — for a lenient close
+ * use getX(id)?.close(reason); after the peer/room closed: PEER_CLOSED / ROOM_CLOSED)
  *   createTransport(direction): Promise<TransportParams>
  *   connectTransport(transportId, dtlsParameters)     INVALID_STATE if connected twice
  *   restartIce(transportId): Promise<IceParameters>
@@ -41,7 +44,8 @@
  *   closeConsumer(consumerId, reason?)
  *   transports() / producers() / consumers(): plain snapshots; getTransport/getProducer/getConsumer(id): live objects
  *   counts(); stats(); close(reason?)
- *   events (only while the peer is open): 'transportclosed', 'producerclosed',
+ *   events (only while the peer is open, once per object, whoever closed it —
+ *   including the caller's own closeX()): 'transportclosed', 'producerclosed',
  *     'consumerclosed' [{ consumerId, producerId, reason }] (reason 'producer-closed' when the sender went away),
  *     'consumerpaused' / 'consumerresumed' [{ consumerId, producerId, paused }] (pause at the source, e.g. admin mute),
  *     'consumerlayerschange', 'closed' [reason]
