@@ -26,6 +26,7 @@ const EnvSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')
     .optional(),
+  ROOM_RECONNECT_GRACE_SEC: z.coerce.number().min(1, 'ROOM_RECONNECT_GRACE_SEC must be ≥ 1').max(600).default(30),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ORG_NAME: z.string().min(1).default('青山区人民调解委员会'),
   ORG_SHORT_NAME: z.string().min(1).max(8).default('青山'),
@@ -39,6 +40,8 @@ export interface Config {
   databaseFile: string;
   rtc: { listenIp: string; announcedAddress: string | undefined; port: number; workers: number | undefined };
   redisUrl: string | undefined;
+  /** How long a dropped participant keeps their place in a live room. */
+  reconnectGraceMs: number;
   logLevel: (typeof LOG_LEVELS)[number];
   org: { name: string; shortName: string };
 }
@@ -68,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseFile: path.join(dataDir, 'jiefen.db'),
     rtc: { listenIp: e.RTC_LISTEN_IP, announcedAddress: e.RTC_ANNOUNCED_ADDRESS, port: e.RTC_PORT, workers: e.MEDIASOUP_WORKERS },
     redisUrl: e.REDIS_URL,
+    reconnectGraceMs: e.ROOM_RECONNECT_GRACE_SEC * 1000,
     logLevel: e.LOG_LEVEL,
     org: { name: e.ORG_NAME, shortName: e.ORG_SHORT_NAME },
   };

@@ -2,12 +2,16 @@
 // first-start bootstrap, HTTP app. Used by main.ts and by the integration tests.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
+import { createWorkerPool, type WorkerPool } from '../sfu/index.ts';
 import { bootstrapIfEmpty, type BootstrapResult } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { applyMigrations, openDb } from './db.ts';
 import { buildApp } from './http/app.ts';
+import { RoomRegistry } from './rooms/room-registry.ts';
+import { attachRoomSockets } from './rooms/room-socket.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
@@ -17,6 +21,8 @@ export interface RunningServer {
   ctx: AppContext;
   url: string;
   bootstrap: BootstrapResult;
+  pool: WorkerPool;
+  rooms: RoomRegistry;
   close(): Promise<void>;
 }
 
@@ -37,6 +43,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const ctx: AppContext = { db, config, secrets };
   const bootstrap = await bootstrapIfEmpty(ctx);
   const app = await buildApp(ctx, { webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
+  const pool = await createWorkerPool({
+    numWorkers: config.rtc.workers ?? os.availableParallelism(),
+    listenIp: config.rtc.listenIp,
+    announcedAddress: config.rtc.announcedAddress,
+    rtcPort: config.rtc.port,
+    logger: app.log,
+  });
+  const rooms = new RoomRegistry(ctx, pool, { reconnectGraceMs: config.reconnectGraceMs });
+  attachRoomSockets(app, ctx, rooms, { pingIntervalMs: 10_000, pingTimeoutMs: 8_000 });
+  app.addHook('onClose', async () => pool.close());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -46,6 +62,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ctx,
     url: `http://${config.host}:${port}`,
     bootstrap,
+    pool,
+    rooms,
     async close() {
       if (closed) return;
       closed = true;

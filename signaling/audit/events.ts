@@ -28,6 +28,13 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('PARTY_IDENTITY_CONFIRMED'), data: z.object({ participantId: z.string(), method: z.string() }) }),
   z.object({ type: z.literal('PARTY_IDENTITY_FAILED'), data: z.object({ participantId: z.string() }) }),
   z.object({ type: z.literal('PARTY_CONSENT_GIVEN'), data: z.object({ participantId: z.string(), ip: z.string(), userAgent: z.string() }) }),
+  z.object({ type: z.literal('ROOM_JOINED'), data: z.object({ peerId: z.string(), name: z.string(), via: z.enum(['direct', 'lobby', 'reconnect']) }) }),
+  z.object({ type: z.literal('ROOM_ADMITTED'), data: z.object({ peerId: z.string(), name: z.string(), waitedSec: z.number() }) }),
+  z.object({ type: z.literal('ROOM_DENIED'), data: z.object({ peerId: z.string(), name: z.string(), reason: z.string().optional() }) }),
+  z.object({ type: z.literal('ROOM_LEFT'), data: z.object({ peerId: z.string(), name: z.string(), reason: z.enum(['left', 'timeout']) }) }),
+  z.object({ type: z.literal('ROOM_MUTED'), data: z.object({ peerId: z.string(), name: z.string(), kind: z.enum(['audio', 'video']), muted: z.boolean() }) }),
+  z.object({ type: z.literal('ROOM_REMOVED'), data: z.object({ peerId: z.string(), name: z.string() }) }),
+  z.object({ type: z.literal('ROOM_ENDED'), data: z.object({ durationSec: z.number() }) }),
 ]);
 
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
@@ -79,6 +86,20 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return '当事人完成身份确认（姓名 + 身份证后四位）';
     case 'PARTY_IDENTITY_FAILED':
       return '当事人身份确认失败';
+    case 'ROOM_JOINED':
+      return `${event.data.name} ${event.data.via === 'lobby' ? '进入等候区' : event.data.via === 'reconnect' ? '重新连接调解室' : '进入调解室'}`;
+    case 'ROOM_ADMITTED':
+      return `调解员准许 ${event.data.name} 进入调解室（等候 ${event.data.waitedSec} 秒）`;
+    case 'ROOM_DENIED':
+      return `调解员拒绝 ${event.data.name} 进入调解室${event.data.reason ? `：${event.data.reason}` : ''}`;
+    case 'ROOM_LEFT':
+      return `${event.data.name} 离开调解室${event.data.reason === 'timeout' ? '（断线超时）' : ''}`;
+    case 'ROOM_MUTED':
+      return `调解员${event.data.muted ? '关闭' : '恢复'}了 ${event.data.name} 的${event.data.kind === 'audio' ? '麦克风' : '摄像头'}`;
+    case 'ROOM_REMOVED':
+      return `调解员将 ${event.data.name} 移出调解室`;
+    case 'ROOM_ENDED':
+      return `调解员结束在线调解（时长 ${Math.round(event.data.durationSec / 60)} 分钟）`;
     case 'PARTY_CONSENT_GIVEN':
       return `当事人同意在线调解（${event.data.ip}）`;
   }

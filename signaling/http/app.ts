@@ -10,6 +10,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import localizeZh from 'ajv-i18n/localize/zh/index.js';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { resolveLink } from '../cases/invitation-service.ts';
@@ -45,6 +46,14 @@ export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<
     logger: options.logger ?? { level: ctx.config.logLevel },
     bodyLimit: 2 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // Validation messages in Chinese, naming the field: "password 不应少于 10 个字符".
+    schemaErrorFormatter: (errors, dataVar) => {
+      localizeZh(errors);
+      const e = errors[0];
+      const field = e?.instancePath.replace(/^\//, '').replaceAll('/', '.') || (e?.params as { missingProperty?: string; additionalProperty?: string } | undefined)?.missingProperty || dataVar;
+      const extra = (e?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
+      return new Error(`${field} ${e?.message ?? '无效'}${extra ? `：${extra}` : ''}`);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('staff', null);

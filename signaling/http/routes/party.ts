@@ -33,7 +33,7 @@ export const partyRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
       security: [{ link: [] }],
       response: {
         200: Type.Object({
-          case: Type.Object({ number: Type.String(), title: Type.String(), disputeType: Type.String(), status: CaseStatusT, orgName: Type.String(), mediatorName: Type.Union([Type.String(), Type.Null()]) }),
+          case: Type.Object({ id: Type.String(), number: Type.String(), title: Type.String(), disputeType: Type.String(), status: CaseStatusT, orgName: Type.String(), mediatorName: Type.Union([Type.String(), Type.Null()]) }),
           participant: PartyParticipant,
         }),
         ...errors(401, 403, 429),
@@ -44,7 +44,7 @@ export const partyRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
     const link = partyOf(request);
     const c = link.case;
     return {
-      case: { number: c.number, title: c.title, disputeType: c.disputeType, status: c.status as never, orgName: c.org.name, mediatorName: c.mediator?.displayName ?? null },
+      case: { id: c.id, number: c.number, title: c.title, disputeType: c.disputeType, status: c.status as never, orgName: c.org.name, mediatorName: c.mediator?.displayName ?? null },
       participant: partyParticipantView(link.participant),
     };
   });

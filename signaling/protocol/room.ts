@@ -1,0 +1,145 @@
+// The live-room socket protocol: one runtime schema per event, shared by the server and the
+// web client. Requests from the client are answered with an ack: `{ ok: true, ...data }` or
+// `{ ok: false, code, message }`. Server-to-client events are listed in ServerEvents.
+import { z } from 'zod';
+
+export const ROOM_NAMESPACE = '/room';
+
+// mediasoup parameter objects are validated structurally here; mediasoup checks the rest.
+const Loose = z.looseObject({});
+export const RtpCapabilitiesSchema = z.looseObject({ codecs: z.array(Loose).max(64).optional(), headerExtensions: z.array(Loose).max(64).optional() });
+export const RtpParametersSchema = z.looseObject({ codecs: z.array(Loose).min(1).max(16), encodings: z.array(Loose).max(8).optional() });
+export const DtlsParametersSchema = z.looseObject({ fingerprints: z.array(z.looseObject({ algorithm: z.string(), value: z.string() })).min(1).max(8), role: z.enum(['auto', 'client', 'server']).optional() });
+
+const ObjectId = z.string().min(1).max(64);
+export const MediaKind = z.enum(['audio', 'video']);
+export const MediaSource = z.enum(['microphone', 'camera', 'screen']);
+export type MediaSource = z.infer<typeof MediaSource>;
+
+export const RoomRole = z.enum(['mediator', 'party']);
+export type RoomRole = z.infer<typeof RoomRole>;
+
+/** A participant as everyone in the room sees them. */
+export const PeerInfoSchema = z.object({
+  peerId: z.string(),
+  displayName: z.string(),
+  roomRole: RoomRole,
+  /** 申请人/被申请人/代理人/翻译/其他 for parties, 调解员 for staff. */
+  roleLabel: z.string(),
+  side: z.enum(['A', 'B', 'NEUTRAL']),
+  connected: z.boolean(),
+  producers: z.array(z.object({ producerId: z.string(), kind: MediaKind, source: MediaSource, paused: z.boolean(), adminMuted: z.boolean() })),
+});
+export type PeerInfo = z.infer<typeof PeerInfoSchema>;
+
+/** Someone waiting in the lobby, as mediators see them. */
+export const LobbyEntrySchema = z.object({
+  peerId: z.string(),
+  displayName: z.string(),
+  roleLabel: z.string(),
+  side: z.enum(['A', 'B', 'NEUTRAL']),
+  identityConfirmed: z.boolean(),
+  consentGiven: z.boolean(),
+  waitingSince: z.string(),
+});
+export type LobbyEntry = z.infer<typeof LobbyEntrySchema>;
+
+export const ChatMessageSchema = z.object({ id: z.string(), fromPeerId: z.string(), fromName: z.string(), text: z.string(), at: z.string() });
+export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+export const TransportParamsSchema = z.object({ id: z.string(), iceParameters: Loose, iceCandidates: z.array(Loose), dtlsParameters: Loose });
+
+export const ConsumerParamsSchema = z.object({
+  consumerId: z.string(),
+  producerId: z.string(),
+  peerId: z.string(),
+  kind: MediaKind,
+  source: MediaSource,
+  rtpParameters: Loose,
+  producerPaused: z.boolean(),
+});
+export type ConsumerParams = z.infer<typeof ConsumerParamsSchema>;
+
+export const SelfSchema = z.object({ peerId: z.string(), displayName: z.string(), roomRole: RoomRole, side: z.enum(['A', 'B', 'NEUTRAL']), caseNumber: z.string(), caseTitle: z.string() });
+
+const Empty = z.object({}).strict();
+
+/** Client → server requests: payload schema and the data of a successful ack. */
+export const ClientRequests = {
+  'room:join': { request: z.object({ caseId: ObjectId }).strict(), response: z.object({ self: SelfSchema, status: z.enum(['lobby', 'admitted']) }) },
+  'room:leave': { request: Empty, response: z.object({}) },
+  'media:getRouterRtpCapabilities': { request: Empty, response: z.object({ rtpCapabilities: Loose }) },
+  'media:createTransport': { request: z.object({ direction: z.enum(['send', 'recv']) }).strict(), response: TransportParamsSchema },
+  'media:connectTransport': { request: z.object({ transportId: ObjectId, dtlsParameters: DtlsParametersSchema }).strict(), response: z.object({}) },
+  'media:restartIce': { request: z.object({ transportId: ObjectId }).strict(), response: z.object({ iceParameters: Loose }) },
+  /** Sent once the recv transport exists: the server then creates consumers for everything the client may receive. */
+  'media:ready': { request: z.object({ rtpCapabilities: RtpCapabilitiesSchema }).strict(), response: z.object({}) },
+  'media:produce': { request: z.object({ transportId: ObjectId, kind: MediaKind, rtpParameters: RtpParametersSchema, source: MediaSource }).strict(), response: z.object({ producerId: z.string() }) },
+  'media:closeProducer': { request: z.object({ producerId: ObjectId }).strict(), response: z.object({}) },
+  'media:setProducerPaused': { request: z.object({ producerId: ObjectId, paused: z.boolean() }).strict(), response: z.object({}) },
+  'media:setPreferredLayers': { request: z.object({ consumerId: ObjectId, spatialLayer: z.number().int().min(0).max(2) }).strict(), response: z.object({}) },
+  'chat:send': { request: z.object({ text: z.string().trim().min(1, '消息不能为空').max(2000, '消息不能超过2000字') }).strict(), response: z.object({ message: ChatMessageSchema }) },
+  'chat:history': { request: Empty, response: z.object({ messages: z.array(ChatMessageSchema) }) },
+  // Mediator-only.
+  'mediator:admit': { request: z.object({ peerId: ObjectId }).strict(), response: z.object({}) },
+  'mediator:deny': { request: z.object({ peerId: ObjectId, reason: z.string().max(200).optional() }).strict(), response: z.object({}) },
+  'mediator:mute': { request: z.object({ peerId: ObjectId, kind: MediaKind, muted: z.boolean() }).strict(), response: z.object({}) },
+  'mediator:remove': { request: z.object({ peerId: ObjectId }).strict(), response: z.object({}) },
+  'mediator:end': { request: Empty, response: z.object({}) },
+} as const;
+
+export type ClientRequestName = keyof typeof ClientRequests;
+export type RequestOf<E extends ClientRequestName> = z.input<(typeof ClientRequests)[E]['request']>;
+export type ResponseOf<E extends ClientRequestName> = z.infer<(typeof ClientRequests)[E]['response']>;
+
+export const ACK_ERROR_CODES = [
+  'VALIDATION',
+  'NOT_AUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_JOINED',
+  'NOT_ADMITTED',
+  'CASE_NOT_FOUND',
+  'ROOM_ENDED',
+  'PEER_NOT_FOUND',
+  'TRANSPORT_NOT_FOUND',
+  'PRODUCER_NOT_FOUND',
+  'CONSUMER_NOT_FOUND',
+  'CANNOT_CONSUME',
+  'ADMIN_MUTED',
+  'INVALID_STATE',
+  'INTERNAL',
+] as const;
+export type AckErrorCode = (typeof ACK_ERROR_CODES)[number] | (string & {});
+
+export type Ack<T> = ({ ok: true } & T) | { ok: false; code: AckErrorCode; message: string };
+
+/** Server → client events and their payloads. */
+export const ServerEvents = {
+  /** Full roster of admitted participants (sent on every change; simple and reconnect-proof). */
+  'room:peers': z.object({ peers: z.array(PeerInfoSchema) }),
+  /** To mediators: who is waiting. */
+  'room:lobby': z.object({ waiting: z.array(LobbyEntrySchema) }),
+  'room:admitted': z.object({}),
+  'room:denied': z.object({ message: z.string() }),
+  'room:removed': z.object({ message: z.string() }),
+  'room:ended': z.object({ message: z.string() }),
+  'room:activeSpeaker': z.object({ peerId: z.string().nullable() }),
+  /** Server-initiated consumer; the client creates it and acks, then the server resumes it. */
+  'media:newConsumer': ConsumerParamsSchema,
+  'media:consumerClosed': z.object({ consumerId: z.string() }),
+  'media:consumerPaused': z.object({ consumerId: z.string(), paused: z.boolean() }),
+  /** To the owner: a mediator muted/unmuted one of its producers (the owner cannot undo it). */
+  'media:adminMuted': z.object({ producerId: z.string(), kind: MediaKind, muted: z.boolean() }),
+  'chat:message': ChatMessageSchema,
+} as const;
+
+export type ServerEventName = keyof typeof ServerEvents;
+export type ServerEventPayload<E extends ServerEventName> = z.infer<(typeof ServerEvents)[E]>;
+
+/** The first validation problem as a readable sentence (Chinese for user-facing fields). */
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return '参数无效';
+  const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+  return `参数无效：${where}${issue.message}`;
+}

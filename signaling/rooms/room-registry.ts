@@ -1,0 +1,77 @@
+// Live rooms by case id: created on first join (one mediasoup router each), dropped when closed.
+// Concurrent first joins share one creation (single-flight).
+import type { WorkerPool } from '../../sfu/index.ts';
+import { MediaRoom } from '../../sfu/index.ts';
+import { recordAudit } from '../audit/log.ts';
+import type { AppContext } from '../context.ts';
+import { LiveRoom, type RoomPersistence } from './live-room.ts';
+
+export interface RoomRegistryOptions {
+  reconnectGraceMs: number;
+}
+
+export class RoomRegistry {
+  readonly #rooms = new Map<string, LiveRoom>();
+  readonly #creating = new Map<string, Promise<LiveRoom>>();
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly pool: WorkerPool,
+    private readonly options: RoomRegistryOptions,
+  ) {}
+
+  get(caseId: string): LiveRoom | undefined {
+    return this.#rooms.get(caseId);
+  }
+
+  rooms(): LiveRoom[] {
+    return [...this.#rooms.values()];
+  }
+
+  async getOrCreate(c: { id: string; number: string; title: string }): Promise<LiveRoom> {
+    const live = this.#rooms.get(c.id);
+    if (live && !live.closed) return live;
+    let pending = this.#creating.get(c.id);
+    if (!pending) {
+      pending = this.#create(c).finally(() => this.#creating.delete(c.id));
+      this.#creating.set(c.id, pending);
+    }
+    return pending;
+  }
+
+  async #create(c: { id: string; number: string; title: string }): Promise<LiveRoom> {
+    const media = await MediaRoom.create(this.pool, { roomId: c.id });
+    const room: LiveRoom = new LiveRoom({
+      caseId: c.id,
+      caseNumber: c.number,
+      caseTitle: c.title,
+      media,
+      persistence: this.#persistence(c.id),
+      reconnectGraceMs: this.options.reconnectGraceMs,
+      onClosed: () => {
+        if (this.#rooms.get(c.id) === room) this.#rooms.delete(c.id);
+      },
+    });
+    this.#rooms.set(c.id, room);
+    return room;
+  }
+
+  #persistence(caseId: string): RoomPersistence {
+    const db = this.ctx.db;
+    return {
+      audit: (actor, event) => recordAudit(db, actor, caseId, event),
+      async saveChat(m) {
+        const row = await db.chatMessage.create({ data: { caseId, ...m } });
+        return { id: row.id, fromPeerId: row.senderId, fromName: row.senderName, text: row.text, at: row.at.toISOString() };
+      },
+      async listChat(scope) {
+        const rows = await db.chatMessage.findMany({ where: { caseId, scope }, orderBy: { at: 'asc' }, take: 500 });
+        return rows.map((row) => ({ id: row.id, fromPeerId: row.senderId, fromName: row.senderName, text: row.text, at: row.at.toISOString() }));
+      },
+    };
+  }
+
+  closeAll(): void {
+    for (const room of this.rooms()) room.close('shutdown');
+  }
+}

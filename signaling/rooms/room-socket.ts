@@ -1,0 +1,277 @@
+// The socket.io side of live rooms: authenticates each connection (party link token or
+// staff session cookie), validates every request against its schema, dispatches it to a
+// handler and answers with an ack. No room logic lives here.
+import type { FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import { Server, type Socket } from 'socket.io';
+import { lookupSession, SESSION_COOKIE } from '../auth/sessions.ts';
+import { resolveLink } from '../cases/invitation-service.ts';
+import type { AppContext, StaffPrincipal } from '../context.ts';
+import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
+import { DomainError } from '../errors.ts';
+import { ClientRequests, describeZodError, ROOM_NAMESPACE, type Ack, type ClientRequestName, type RequestOf, type ResponseOf } from '../protocol/room.ts';
+import type { LiveRoom } from './live-room.ts';
+import type { MemberIdentity, MemberSocket } from './member.ts';
+import type { RoomRegistry } from './room-registry.ts';
+import { RoomError } from './room-errors.ts';
+
+type Principal = { kind: 'staff'; user: StaffPrincipal } | { kind: 'party'; token: string };
+
+/** Per-connection state. */
+interface Session {
+  socket: Socket;
+  principal: Principal;
+  joined: { room: LiveRoom; peerId: string } | null;
+}
+
+type Handler<E extends ClientRequestName> = (session: Session, payload: RequestOf<E>) => Promise<ResponseOf<E>>;
+type HandlerMap = { [E in ClientRequestName]: Handler<E> };
+
+export interface RoomSocketOptions {
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+}
+
+export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registry: RoomRegistry, options: RoomSocketOptions): Server {
+  const publicOrigin = new URL(ctx.config.publicUrl).origin;
+  const io = new Server(app.server, {
+    path: '/socket.io',
+    serveClient: false,
+    pingInterval: options.pingIntervalMs,
+    pingTimeout: options.pingTimeoutMs,
+    maxHttpBufferSize: 256 * 1024,
+    // Browsers always send Origin on WebSocket/XHR: refuse other sites (cookies are SameSite=Strict too).
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      const host = req.headers.host;
+      callback(null, !origin || origin === publicOrigin || origin === `http://${host}` || origin === `https://${host}`);
+    },
+  });
+
+  const nsp = io.of(ROOM_NAMESPACE);
+  nsp.use(async (socket, next) => {
+    try {
+      socket.data.principal = await authenticate(app, ctx, socket);
+      next();
+    } catch (err) {
+      const e = err instanceof DomainError ? err : new DomainError('NOT_AUTHENTICATED', '请先登录或通过邀请链接进入');
+      next(Object.assign(new Error(e.message), { data: { code: e.code } }));
+    }
+  });
+
+  const handlers = roomHandlers(ctx, registry);
+  nsp.on('connection', (socket) => {
+    const session: Session = { socket, principal: socket.data.principal as Principal, joined: null };
+    for (const event of Object.keys(ClientRequests) as ClientRequestName[]) {
+      socket.on(event, (payload: unknown, ack: unknown) => {
+        if (typeof ack !== 'function') return; // every request must carry an ack callback
+        void dispatch(app, session, event, payload, handlers).then((reply) => (ack as (r: unknown) => void)(reply));
+      });
+    }
+    socket.on('disconnect', () => {
+      const joined = session.joined;
+      if (joined) joined.room.socketClosed(joined.peerId, socket.id);
+    });
+  });
+
+  app.addHook('onClose', async () => {
+    registry.closeAll();
+    await io.close();
+  });
+  return io;
+}
+
+async function authenticate(app: FastifyInstance, ctx: AppContext, socket: Socket): Promise<Principal> {
+  const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
+  if (typeof token === 'string' && token.length > 0) {
+    // Validated here for a clear connection error, and again at join against the case.
+    await resolveLink(ctx, token, { ip: socket.handshake.address, userAgent: socket.handshake.headers['user-agent'] ?? '' });
+    return { kind: 'party', token };
+  }
+  const raw = fastifyCookie.parse(socket.handshake.headers.cookie ?? '')[SESSION_COOKIE];
+  const unsigned = raw ? app.unsignCookie(raw) : null;
+  const session = unsigned?.valid && unsigned.value ? await lookupSession(ctx, unsigned.value) : null;
+  if (!session) throw new DomainError('NOT_AUTHENTICATED', '请先登录或通过邀请链接进入');
+  return { kind: 'staff', user: session.user };
+}
+
+async function dispatch(app: FastifyInstance, session: Session, event: ClientRequestName, payload: unknown, handlers: HandlerMap): Promise<Ack<Record<string, unknown>>> {
+  const parsed = ClientRequests[event].request.safeParse(payload ?? {});
+  if (!parsed.success) return { ok: false, code: 'VALIDATION', message: describeZodError(parsed.error) };
+  try {
+    const handler = handlers[event] as (s: Session, p: unknown) => Promise<Record<string, unknown>>;
+    const data = await handler(session, parsed.data);
+    return { ok: true, ...data };
+  } catch (err) {
+    if (err instanceof RoomError || err instanceof DomainError) return { ok: false, code: err.code, message: err.message };
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && /_NOT_FOUND$|^CANNOT_CONSUME$|^INVALID_STATE$|^ROOM_CLOSED$/.test(code)) {
+      return { ok: false, code, message: sfuMessage(code) };
+    }
+    // mediasoup rejects malformed RTP/DTLS parameters with TypeError: that is bad input, not our failure.
+    if (err instanceof TypeError) return { ok: false, code: 'VALIDATION', message: `参数无效：${err.message}` };
+    app.log.error({ err, event }, 'room request failed');
+    return { ok: false, code: 'INTERNAL', message: '服务器内部错误，请稍后重试' };
+  }
+}
+
+function sfuMessage(code: string): string {
+  const messages: Record<string, string> = {
+    TRANSPORT_NOT_FOUND: '媒体通道不存在',
+    PRODUCER_NOT_FOUND: '音视频源不存在',
+    CONSUMER_NOT_FOUND: '接收通道不存在',
+    PEER_NOT_FOUND: '参与人不存在',
+    CANNOT_CONSUME: '您的设备不支持该音视频格式',
+    INVALID_STATE: '当前状态下不能执行此操作',
+    ROOM_CLOSED: '调解室已关闭',
+  };
+  return messages[code] ?? code;
+}
+
+function joinedOf(session: Session): { room: LiveRoom; peerId: string } {
+  if (!session.joined || session.joined.room.closed) throw new RoomError('NOT_JOINED', '您尚未进入调解室');
+  return session.joined;
+}
+
+function mediatorOf(session: Session) {
+  const { room, peerId } = joinedOf(session);
+  const me = room.member(peerId);
+  if (!me || me.roomRole !== 'mediator') throw new RoomError('FORBIDDEN', '只有调解员可以执行此操作');
+  return { room, me };
+}
+
+function memberSocket(session: Session): MemberSocket {
+  const { socket } = session;
+  return {
+    id: socket.id,
+    emit: (event, payload) => socket.emit(event, payload),
+    request: (event, payload, timeoutMs) => socket.timeout(timeoutMs).emitWithAck(event, payload),
+    detach: () => {
+      session.joined = null;
+    },
+  };
+}
+
+function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
+  return {
+    'room:join': async (session, { caseId }) => {
+      if (session.joined && session.joined.room.caseId !== caseId && !session.joined.room.closed) {
+        throw new RoomError('INVALID_STATE', '您已在另一个调解室中');
+      }
+      const c = await ctx.db.case.findUnique({ where: { id: caseId } });
+      const identity = await identityFor(ctx, session, c, caseId);
+      const room = await registry.getOrCreate(c!);
+      const { status } = await room.join(identity, memberSocket(session));
+      session.joined = { room, peerId: identity.peerId };
+      return {
+        self: { peerId: identity.peerId, displayName: identity.displayName, roomRole: identity.roomRole, side: identity.side, caseNumber: c!.number, caseTitle: c!.title },
+        status,
+      };
+    },
+    'room:leave': async (session) => {
+      const { room, peerId } = joinedOf(session);
+      session.joined = null;
+      await room.leave(peerId, 'left');
+      return {};
+    },
+    'media:getRouterRtpCapabilities': async (session) => {
+      const { room, peerId } = joinedOf(session);
+      return { rtpCapabilities: room.rtpCapabilities(peerId) as Record<string, unknown> };
+    },
+    'media:createTransport': async (session, { direction }) => {
+      const { room, peerId } = joinedOf(session);
+      return (await room.createTransport(peerId, direction)) as ResponseOf<'media:createTransport'>;
+    },
+    'media:connectTransport': async (session, { transportId, dtlsParameters }) => {
+      const { room, peerId } = joinedOf(session);
+      await room.connectTransport(peerId, transportId, dtlsParameters);
+      return {};
+    },
+    'media:restartIce': async (session, { transportId }) => {
+      const { room, peerId } = joinedOf(session);
+      return { iceParameters: (await room.restartIce(peerId, transportId)) as Record<string, unknown> };
+    },
+    'media:ready': async (session, { rtpCapabilities }) => {
+      const { room, peerId } = joinedOf(session);
+      await room.ready(peerId, rtpCapabilities);
+      return {};
+    },
+    'media:produce': async (session, { transportId, kind, rtpParameters, source }) => {
+      const { room, peerId } = joinedOf(session);
+      if ((kind === 'audio') !== (source === 'microphone')) throw new RoomError('VALIDATION', '参数无效：音频只能来自麦克风，视频只能来自摄像头或屏幕');
+      return { producerId: await room.produce(peerId, transportId, kind, rtpParameters, source) };
+    },
+    'media:closeProducer': async (session, { producerId }) => {
+      const { room, peerId } = joinedOf(session);
+      await room.closeProducer(peerId, producerId);
+      return {};
+    },
+    'media:setProducerPaused': async (session, { producerId, paused }) => {
+      const { room, peerId } = joinedOf(session);
+      await room.setProducerPaused(peerId, producerId, paused);
+      return {};
+    },
+    'media:setPreferredLayers': async (session, { consumerId, spatialLayer }) => {
+      const { room, peerId } = joinedOf(session);
+      await room.setPreferredLayers(peerId, consumerId, spatialLayer);
+      return {};
+    },
+    'chat:send': async (session, { text }) => {
+      const { room, peerId } = joinedOf(session);
+      return { message: await room.chat(peerId, text) };
+    },
+    'chat:history': async (session) => {
+      const { room, peerId } = joinedOf(session);
+      return { messages: await room.chatHistory(peerId) };
+    },
+    'mediator:admit': async (session, { peerId }) => {
+      const { room, me } = mediatorOf(session);
+      await room.admit(me, peerId);
+      return {};
+    },
+    'mediator:deny': async (session, { peerId, reason }) => {
+      const { room, me } = mediatorOf(session);
+      await room.deny(me, peerId, reason);
+      return {};
+    },
+    'mediator:mute': async (session, { peerId, kind, muted }) => {
+      const { room, me } = mediatorOf(session);
+      await room.mute(me, peerId, kind, muted);
+      return {};
+    },
+    'mediator:remove': async (session, { peerId }) => {
+      const { room, me } = mediatorOf(session);
+      await room.remove(me, peerId);
+      return {};
+    },
+    'mediator:end': async (session) => {
+      const { room, me } = mediatorOf(session);
+      session.joined = null;
+      await room.end(me);
+      return {};
+    },
+  };
+}
+
+/** Who this connection is in the given case, or why it may not enter. */
+async function identityFor(ctx: AppContext, session: Session, c: { id: string; orgId: string; mediatorId: string | null } | null, caseId: string): Promise<MemberIdentity> {
+  const { principal, socket } = session;
+  if (principal.kind === 'staff') {
+    const user = principal.user;
+    if (!c || c.orgId !== user.orgId) throw new RoomError('CASE_NOT_FOUND', '案件不存在');
+    const isCaseMediator = user.role === 'ADMIN' || (user.role === 'MEDIATOR' && c.mediatorId === user.id);
+    if (!isCaseMediator) throw new RoomError('FORBIDDEN', '您不是本案的调解员');
+    return { peerId: user.id, roomRole: 'mediator', displayName: user.displayName, roleLabel: '调解员', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true };
+  }
+  const link = await resolveLink(ctx, principal.token, { ip: socket.handshake.address, userAgent: socket.handshake.headers['user-agent'] ?? '', expectCaseId: caseId });
+  const p = link.participant;
+  return {
+    peerId: p.id,
+    roomRole: 'party',
+    displayName: p.name,
+    roleLabel: labelOf(PARTICIPANT_ROLES, p.role),
+    side: p.side as MemberIdentity['side'],
+    identityConfirmed: p.identityConfirmedAt !== null,
+    consentGiven: p.consentAt !== null,
+  };
+}
