@@ -177,7 +177,7 @@ export class LiveRoom {
     // A second transport in the same direction (page reload, new device) replaces the first.
     const previous = direction === 'send' ? m.sendTransportId : m.recvTransportId;
     if (previous) {
-      m.media.closeTransport(previous, 'replaced');
+      m.media.getTransport(previous)?.close('replaced');
       if (direction === 'recv') m.consumers.clear();
     }
     const params = await m.media.createTransport(direction);
@@ -219,11 +219,10 @@ export class LiveRoom {
     const m = this.#admittedMember(peerId);
     if (!m.recvTransportId) throw new RoomError('INVALID_STATE', '请先创建接收通道');
     // After a reconnect the client may have missed consumer events: start from a clean slate.
-    for (const consumerId of m.consumers.values()) {
-      m.media?.closeConsumer(consumerId, 'resync');
-      m.socket?.emit('media:consumerClosed', { consumerId });
-    }
+    // Each close is reported to the client through the peer's 'consumerclosed' event.
+    const stale = [...m.consumers.values()];
     m.consumers.clear();
+    for (const consumerId of stale) m.media?.getConsumer(consumerId)?.close('resync');
     m.rtpCapabilities = rtpCapabilities;
     await this.syncConsumers();
   }
@@ -253,8 +252,7 @@ export class LiveRoom {
         const sender = owners.get(producerId);
         if (!sender || !mayReceive(receiver, sender)) {
           receiver.consumers.delete(producerId);
-          receiver.media?.closeConsumer(consumerId, 'forbidden');
-          receiver.socket?.emit('media:consumerClosed', { consumerId });
+          receiver.media?.getConsumer(consumerId)?.close('forbidden');
         }
       }
     }
@@ -296,7 +294,7 @@ export class LiveRoom {
       .catch(() => {
         if (receiver.consumers.get(producerId) === c.consumerId) {
           receiver.consumers.delete(producerId);
-          media.closeConsumer(c.consumerId, 'not-acknowledged');
+          media.getConsumer(c.consumerId)?.close('not-acknowledged');
         }
       });
   }
@@ -307,7 +305,9 @@ export class LiveRoom {
       if (m.consumers.get(producerId) === consumerId) m.consumers.delete(producerId);
       m.socket?.emit('media:consumerClosed', { consumerId });
     });
-    media.on('consumerpaused', ({ consumerId, paused }: { consumerId: string; paused: boolean }) => m.socket?.emit('media:consumerPaused', { consumerId, paused }));
+    const forwardPause = ({ consumerId, paused }: { consumerId: string; paused: boolean }) => m.socket?.emit('media:consumerPaused', { consumerId, paused });
+    media.on('consumerpaused', forwardPause);
+    media.on('consumerresumed', forwardPause);
     media.on('producerclosed', () => this.#announce());
     return media;
   }

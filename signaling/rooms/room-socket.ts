@@ -2,6 +2,7 @@
 // staff session cookie), validates every request against its schema, dispatches it to a
 // handler and answers with an ack. No room logic lives here.
 import type { FastifyInstance } from 'fastify';
+import { isSfuError, type SfuErrorCode } from '../../sfu/index.ts';
 import fastifyCookie from '@fastify/cookie';
 import { Server, type Socket } from 'socket.io';
 import { lookupSession, SESSION_COOKIE } from '../auth/sessions.ts';
@@ -104,10 +105,7 @@ async function dispatch(app: FastifyInstance, session: Session, event: ClientReq
     return { ok: true, ...data };
   } catch (err) {
     if (err instanceof RoomError || err instanceof DomainError) return { ok: false, code: err.code, message: err.message };
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && /_NOT_FOUND$|^CANNOT_CONSUME$|^INVALID_STATE$|^ROOM_CLOSED$/.test(code)) {
-      return { ok: false, code, message: sfuMessage(code) };
-    }
+    if (isSfuError(err)) return { ok: false, code: err.code, message: sfuMessage(err.code) };
     // mediasoup rejects malformed RTP/DTLS parameters with TypeError: that is bad input, not our failure.
     if (err instanceof TypeError) return { ok: false, code: 'VALIDATION', message: `参数无效：${err.message}` };
     app.log.error({ err, event }, 'room request failed');
@@ -115,17 +113,19 @@ async function dispatch(app: FastifyInstance, session: Session, event: ClientReq
   }
 }
 
-function sfuMessage(code: string): string {
-  const messages: Record<string, string> = {
+function sfuMessage(code: SfuErrorCode): string {
+  const messages: Record<SfuErrorCode, string> = {
     TRANSPORT_NOT_FOUND: '媒体通道不存在',
     PRODUCER_NOT_FOUND: '音视频源不存在',
     CONSUMER_NOT_FOUND: '接收通道不存在',
     PEER_NOT_FOUND: '参与人不存在',
+    PEER_EXISTS: '参与人已在调解室中',
+    PEER_CLOSED: '您已离开调解室',
     CANNOT_CONSUME: '您的设备不支持该音视频格式',
     INVALID_STATE: '当前状态下不能执行此操作',
     ROOM_CLOSED: '调解室已关闭',
   };
-  return messages[code] ?? code;
+  return messages[code];
 }
 
 function joinedOf(session: Session): { room: LiveRoom; peerId: string } {
