@@ -265,7 +265,8 @@ function buildTiles(state: RoomState): TileModel[] {
     if (peer.peerId === selfId) {
       const audio: AudioState = !L.audioTrack ? 'none' : L.audioAdminMuted ? 'admin-muted' : L.micMuted ? 'muted' : 'on';
       const video: VideoState = !L.videoTrack ? 'none' : L.videoAdminMuted ? 'admin-off' : L.camOff ? 'off' : 'on';
-      return { peer: { ...peer, connected: state.online }, isSelf: true, speaking: state.activeSpeaker === peer.peerId, videoTrack: L.videoTrack, audio, video, paused: false };
+      // My own connection state is shown by the banner, not over my video.
+      return { peer: { ...peer, connected: true }, isSelf: true, speaking: state.activeSpeaker === peer.peerId, videoTrack: L.videoTrack, audio, video, paused: false };
     }
     const mine = state.remote.filter((r) => r.peerId === peer.peerId);
     const rv = mine.find((r) => r.kind === 'video' && r.source === 'camera') ?? mine.find((r) => r.kind === 'video');

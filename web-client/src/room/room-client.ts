@@ -166,7 +166,7 @@ export class RoomClient {
   #finished = false;
   #chatOpen = false;
   #preferredLayer = 1;
-  readonly #toggling = new Set<Kind>();
+  readonly #toggleChain: Record<Kind, Promise<void>> = { audio: Promise.resolve(), video: Promise.resolve() };
   readonly #iceTimers = new Map<string, number>();
   #joinRetry = 0;
   #qualityTimer = 0;
@@ -428,8 +428,8 @@ export class RoomClient {
     this.#patchLocal(kind === 'audio' ? { audioAdminMuted: muted } : { videoAdminMuted: muted });
     this.#applyPause(kind);
     if (!announce) return;
-    if (kind === 'audio') this.#notice(muted ? '调解员已将您静音' : '调解员已解除对您的静音', 'info');
-    else this.#notice(muted ? '调解员已关闭您的摄像头' : '调解员已允许您开启摄像头', 'info');
+    // Muting is shown by a persistent banner; only the release needs a notice.
+    if (!muted) this.#notice(kind === 'audio' ? '调解员已解除对您的静音' : '调解员已允许您开启摄像头', 'info');
   }
 
   // ── media setup ────────────────────────────────────────────────────────────
@@ -748,8 +748,14 @@ export class RoomClient {
     return this.#toggle('video');
   }
 
-  async #toggle(kind: Kind): Promise<void> {
-    if (this.#toggling.has(kind)) return;
+  /** Clicks are applied one after another (each flips the state as it is then). */
+  #toggle(kind: Kind): Promise<void> {
+    const run = this.#toggleChain[kind].then(() => this.#toggleNow(kind));
+    this.#toggleChain[kind] = run.catch(() => undefined);
+    return run;
+  }
+
+  async #toggleNow(kind: Kind): Promise<void> {
     const L = this.#state.local;
     if (kind === 'audio' ? L.audioAdminMuted : L.videoAdminMuted) {
       this.#notice(kind === 'audio' ? '调解员已将您静音，暂时无法自行开启麦克风' : '调解员已关闭您的摄像头，暂时无法自行开启', 'info');
@@ -763,32 +769,27 @@ export class RoomClient {
       this.#applyPause(kind);
       return;
     }
-    this.#toggling.add(kind);
-    try {
-      if (turnOff) {
-        // Privacy first: stop sending locally before asking the server.
-        this.#patchLocal(flag(true));
-        this.#applyPause(kind);
-        await this.#request('media:setProducerPaused', { producerId: producer.id, paused: true }).catch((err: unknown) => {
-          if (!(err instanceof RoomRequestError && err.code === 'OFFLINE')) this.#notice(errorMessage(err), 'error');
-        });
-      } else {
-        try {
-          await this.#request('media:setProducerPaused', { producerId: producer.id, paused: false });
-        } catch (err) {
-          if (err instanceof RoomRequestError && err.code === 'ADMIN_MUTED') {
-            this.#setAdminMuted(kind, true, false);
-            this.#notice(kind === 'audio' ? '调解员已将您静音，暂时无法自行开启麦克风' : '调解员已关闭您的摄像头，暂时无法自行开启', 'info');
-          } else {
-            this.#notice(errorMessage(err), 'error');
-          }
-          return;
+    if (turnOff) {
+      // Privacy first: stop sending locally before asking the server.
+      this.#patchLocal(flag(true));
+      this.#applyPause(kind);
+      await this.#request('media:setProducerPaused', { producerId: producer.id, paused: true }).catch((err: unknown) => {
+        if (!(err instanceof RoomRequestError && err.code === 'OFFLINE')) this.#notice(errorMessage(err), 'error');
+      });
+    } else {
+      try {
+        await this.#request('media:setProducerPaused', { producerId: producer.id, paused: false });
+      } catch (err) {
+        if (err instanceof RoomRequestError && err.code === 'ADMIN_MUTED') {
+          this.#setAdminMuted(kind, true, false);
+          this.#notice(kind === 'audio' ? '调解员已将您静音，暂时无法自行开启麦克风' : '调解员已关闭您的摄像头，暂时无法自行开启', 'info');
+        } else {
+          this.#notice(errorMessage(err), 'error');
         }
-        this.#patchLocal(flag(false));
-        this.#applyPause(kind);
+        return;
       }
-    } finally {
-      this.#toggling.delete(kind);
+      this.#patchLocal(flag(false));
+      this.#applyPause(kind);
     }
   }
 
