@@ -135,7 +135,7 @@ export function PreJoin({ heading, notice, joinLabel = '进入调解室', onJoin
             data-testid="prejoin-mic"
           >
             <MicIcon off={micMuted || !media?.audio} />
-            {!media?.audio ? '无麦克风' : micMuted ? '麦克风已关' : '麦克风已开'}
+            {!media?.audio ? (media?.audioProblem === 'denied' ? '麦克风未授权' : '无麦克风') : micMuted ? '麦克风已关' : '麦克风已开'}
           </button>
           <button
             type="button"
@@ -146,7 +146,7 @@ export function PreJoin({ heading, notice, joinLabel = '进入调解室', onJoin
             data-testid="prejoin-camera"
           >
             <CameraIcon off={camOff || !media?.video} />
-            {!media?.video ? '无摄像头' : camOff ? '摄像头已关' : '摄像头已开'}
+            {!media?.video ? (media?.videoProblem === 'denied' ? '摄像头未授权' : '无摄像头') : camOff ? '摄像头已关' : '摄像头已开'}
           </button>
         </div>
 

@@ -41,7 +41,9 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
 
   const tiles = useMemo(() => buildTiles(state), [state]);
   const remoteCount = tiles.filter((t) => !t.isSelf).length;
-  const shape = gridShape(tiles.length + (remoteCount === 0 ? 1 : 0), landscape);
+  // Portrait phone with up to 3 others: my own video floats as a small picture-in-picture.
+  const pip = !landscape && remoteCount >= 1 && remoteCount <= 3;
+  const shape = gridShape(pip ? remoteCount : tiles.length + (remoteCount === 0 ? 1 : 0), landscape);
 
   useEffect(() => {
     client.setPreferredLayer(window.innerWidth / shape.cols < 360 ? 0 : 1);
@@ -152,6 +154,7 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
             <VideoTile
               key={t.peer.peerId}
               {...t}
+              pip={pip && t.isSelf}
               moderate={isMediator}
               busy={!!busyPeers[t.peer.peerId]}
               onMute={(muted) => void moderate(t.peer.peerId, () => client.mute(t.peer.peerId, 'audio', muted))}

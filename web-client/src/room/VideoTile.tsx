@@ -20,6 +20,8 @@ export interface TileModel {
 }
 
 interface Props extends TileModel {
+  /** Small floating self view (portrait phones). */
+  pip?: boolean;
   moderate: boolean;
   busy: boolean;
   onMute(muted: boolean): void;
@@ -27,14 +29,14 @@ interface Props extends TileModel {
   onRemove(): void;
 }
 
-export function VideoTile({ peer, isSelf, speaking, videoTrack, audio, video, paused, moderate, busy, onMute, onVideoOff, onRemove }: Props) {
+export function VideoTile({ peer, isSelf, pip, speaking, videoTrack, audio, video, paused, moderate, busy, onMute, onVideoOff, onRemove }: Props) {
   const showVideo = !!videoTrack && video === 'on';
   const side = SIDE_LABEL[peer.side];
   const audioProducer = peer.producers.find((p) => p.kind === 'audio');
   const videoProducer = peer.producers.find((p) => p.kind === 'video');
   return (
     <article
-      className={`tile${speaking ? ' is-speaking' : ''}${peer.connected ? '' : ' is-offline'}`}
+      className={`tile${pip ? ' tile--pip' : ''}${speaking ? ' is-speaking' : ''}${peer.connected ? '' : ' is-offline'}`}
       data-testid="room-tile"
       data-peer-id={peer.peerId}
       data-self={isSelf ? 'true' : 'false'}

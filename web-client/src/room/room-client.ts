@@ -290,8 +290,12 @@ export class RoomClient {
     this.#finish('left', '');
   }
 
-  /** Stops everything without telling the server (page unmount). */
+  /**
+   * Page unmount (in-app navigation away): leaves without waiting for the answer. A reload or
+   * closed tab never gets here, so the server keeps the place for its grace period then.
+   */
   destroy(): void {
+    if (!this.#finished && this.#everJoined && this.socket.connected) this.socket.emit('room:leave', {}, () => undefined);
     if (!this.#finished) this.#finish(this.#state.status, this.#state.message);
     this.socket.removeAllListeners();
     if (window.__jiefenRoom && this.#debug && window.__jiefenRoom === this.#debug) delete window.__jiefenRoom;
