@@ -140,6 +140,7 @@ export function connectRoomSocket(token?: string): Socket {
   });
 }
 
+export const CONNECT_RETRY_MESSAGE = '暂时无法连接服务器，正在重试…';
 const hasCjk = (s: string) => /[\u3400-\u9fff]/.test(s);
 
 export class RoomClient {
@@ -169,6 +170,8 @@ export class RoomClient {
   readonly #toggleChain: Record<Kind, Promise<void>> = { audio: Promise.resolve(), video: Promise.resolve() };
   readonly #iceTimers = new Map<string, number>();
   #joinRetry = 0;
+  /** A re-join (and its ICE restarts) is in progress. */
+  #resuming = false;
   #qualityTimer = 0;
   readonly #quality = new QualityTracker();
 
@@ -336,10 +339,21 @@ export class RoomClient {
       // Refused by the server's auth middleware: retrying will not help.
       const msg = err.message && hasCjk(err.message) ? err.message : '无法进入调解室，请确认链接有效或重新登录';
       this.#finish('error', msg, err.data?.code ?? 'NOT_AUTHENTICATED');
+    } else if (!this.#everConnected && this.#state.message !== CONNECT_RETRY_MESSAGE) {
+      this.#patch({ message: CONNECT_RETRY_MESSAGE });
     }
   }
 
   async #join(): Promise<void> {
+    this.#resuming = true;
+    try {
+      await this.#joinNow();
+    } finally {
+      this.#resuming = false;
+    }
+  }
+
+  async #joinNow(): Promise<void> {
     window.clearTimeout(this.#joinRetry);
     let res: ResponseOf<'room:join'>;
     try {
@@ -358,7 +372,7 @@ export class RoomClient {
     if (this.#finished || this.#leaving) return;
     const wasAdmitted = this.#state.status === 'admitted';
     this.#everJoined = true;
-    this.#patch({ self: res.self, reconnecting: false });
+    this.#patch({ self: res.self, reconnecting: false, message: '' });
 
     if (res.status === 'lobby') {
       if (wasAdmitted) this.#notice('网络中断时间较长，请重新等待调解员准许进入', 'info');
@@ -699,7 +713,8 @@ export class RoomClient {
       this.#iceTimers.delete(t.id);
       const bad = () => !t.closed && (t.connectionState === 'failed' || t.connectionState === 'disconnected');
       if (!bad() || this.#finished) return;
-      if (this.socket.connected && this.#state.status === 'admitted') {
+      // A socket re-join restarts ICE itself.
+      if (this.socket.connected && this.#state.status === 'admitted' && !this.#resuming) {
         try {
           const { iceParameters } = await this.#request('media:restartIce', { transportId: t.id });
           if (!t.closed) await t.restartIce({ iceParameters: iceParameters as unknown as ms.IceParameters });

@@ -33,6 +33,11 @@ export function ConnectingScreen({ state, onCancel }: { state: RoomState; onCanc
       <section className="card room-card">
         <span className="spinner spinner--large" aria-hidden="true" />
         <h1 className="card__title">正在连接调解室…</h1>
+        {state.message && (
+          <p className="danger-text" data-testid="room-connect-retry">
+            {state.message}
+          </p>
+        )}
         <p className="muted">如长时间无响应，请检查网络后刷新页面。</p>
         <button type="button" className="btn btn--ghost btn--block" onClick={onCancel}>
           返回
