@@ -60,7 +60,7 @@ export const ConsumerParamsSchema = z.object({
 });
 export type ConsumerParams = z.infer<typeof ConsumerParamsSchema>;
 
-export const SelfSchema = z.object({ peerId: z.string(), displayName: z.string(), roomRole: RoomRole, side: z.enum(['A', 'B', 'NEUTRAL']), caseNumber: z.string(), caseTitle: z.string() });
+export const SelfSchema = z.object({ peerId: z.string(), displayName: z.string(), roleLabel: z.string(), roomRole: RoomRole, side: z.enum(['A', 'B', 'NEUTRAL']), caseNumber: z.string(), caseTitle: z.string() });
 
 const Empty = z.object({}).strict();
 
@@ -74,7 +74,8 @@ export const ClientRequests = {
   'media:restartIce': { request: z.object({ transportId: ObjectId }).strict(), response: z.object({ iceParameters: Loose }) },
   /** Sent once the recv transport exists: the server then creates consumers for everything the client may receive. */
   'media:ready': { request: z.object({ rtpCapabilities: RtpCapabilitiesSchema }).strict(), response: z.object({}) },
-  'media:produce': { request: z.object({ transportId: ObjectId, kind: MediaKind, rtpParameters: RtpParametersSchema, source: MediaSource }).strict(), response: z.object({ producerId: z.string() }) },
+  /** `paused`: publish muted (joining with mic/camera off) without a visible on→off flicker. */
+  'media:produce': { request: z.object({ transportId: ObjectId, kind: MediaKind, rtpParameters: RtpParametersSchema, source: MediaSource, paused: z.boolean().optional() }).strict(), response: z.object({ producerId: z.string() }) },
   'media:closeProducer': { request: z.object({ producerId: ObjectId }).strict(), response: z.object({}) },
   'media:setProducerPaused': { request: z.object({ producerId: ObjectId, paused: z.boolean() }).strict(), response: z.object({}) },
   'media:setPreferredLayers': { request: z.object({ consumerId: ObjectId, spatialLayer: z.number().int().min(0).max(2) }).strict(), response: z.object({}) },
@@ -121,7 +122,8 @@ export const ServerEvents = {
   'room:lobby': z.object({ waiting: z.array(LobbyEntrySchema) }),
   'room:admitted': z.object({}),
   'room:denied': z.object({ message: z.string() }),
-  'room:removed': z.object({ message: z.string() }),
+  /** `replaced`: the same link or account entered from another window or device. */
+  'room:removed': z.object({ message: z.string(), reason: z.enum(['removed', 'replaced']) }),
   'room:ended': z.object({ message: z.string() }),
   'room:activeSpeaker': z.object({ peerId: z.string().nullable() }),
   /** Server-initiated consumer; the client creates it and acks, then the server resumes it. */

@@ -70,7 +70,7 @@ export class LiveRoom {
       existing.graceTimer = null;
       // The same link opened elsewhere (or a reconnect racing the old socket's close): newest wins.
       if (existing.socket && existing.socket.id !== socket.id) {
-        existing.socket.emit('room:removed', { message: '您已在其他窗口或设备上进入调解室' });
+        existing.socket.emit('room:removed', { message: '您已在其他窗口或设备上进入调解室', reason: 'replaced' });
         existing.socket.detach();
       }
       existing.socket = socket;
@@ -140,7 +140,7 @@ export class LiveRoom {
     if (!m) throw new RoomError('PEER_NOT_FOUND', '该参与人不在调解室中');
     if (m.roomRole === 'mediator') throw new RoomError('FORBIDDEN', '不能移出调解员');
     this.#drop(m);
-    m.socket?.emit('room:removed', { message: '调解员已将您移出调解室' });
+    m.socket?.emit('room:removed', { message: '调解员已将您移出调解室', reason: 'removed' });
     m.socket?.detach();
     await this.#audit(by, { type: 'ROOM_REMOVED', data: { peerId, name: m.displayName } });
     this.#announce();
@@ -195,9 +195,9 @@ export class LiveRoom {
     return this.#mediaOf(peerId).restartIce(transportId);
   }
 
-  async produce(peerId: string, transportId: string, kind: 'audio' | 'video', rtpParameters: unknown, source: MediaSource): Promise<string> {
+  async produce(peerId: string, transportId: string, kind: 'audio' | 'video', rtpParameters: unknown, source: MediaSource, paused = false): Promise<string> {
     const media = this.#mediaOf(peerId);
-    const { producerId } = await media.produce({ transportId, kind, rtpParameters: rtpParameters as never, source });
+    const { producerId } = await media.produce({ transportId, kind, rtpParameters: rtpParameters as never, source, paused });
     this.#announce();
     await this.syncConsumers();
     return producerId;
@@ -288,7 +288,8 @@ export class LiveRoom {
     // Resume once the client has the consumer; don't hold the reconciliation queue for it.
     socket
       .request('media:newConsumer', params, this.#opts.consumerAckTimeoutMs ?? 10_000)
-      .then(() => {
+      .then((reply) => {
+        if ((reply as { ok?: unknown } | null)?.ok !== true) throw new Error('client could not consume');
         if (receiver.consumers.get(producerId) === c.consumerId) return media.resumeConsumer(c.consumerId);
       })
       .catch(() => {

@@ -164,7 +164,7 @@ function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
       const { status } = await room.join(identity, memberSocket(session));
       session.joined = { room, peerId: identity.peerId };
       return {
-        self: { peerId: identity.peerId, displayName: identity.displayName, roomRole: identity.roomRole, side: identity.side, caseNumber: c!.number, caseTitle: c!.title },
+        self: { peerId: identity.peerId, displayName: identity.displayName, roleLabel: identity.roleLabel, roomRole: identity.roomRole, side: identity.side, caseNumber: c!.number, caseTitle: c!.title },
         status,
       };
     },
@@ -196,10 +196,10 @@ function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
       await room.ready(peerId, rtpCapabilities);
       return {};
     },
-    'media:produce': async (session, { transportId, kind, rtpParameters, source }) => {
+    'media:produce': async (session, { transportId, kind, rtpParameters, source, paused }) => {
       const { room, peerId } = joinedOf(session);
       if ((kind === 'audio') !== (source === 'microphone')) throw new RoomError('VALIDATION', '参数无效：音频只能来自麦克风，视频只能来自摄像头或屏幕');
-      return { producerId: await room.produce(peerId, transportId, kind, rtpParameters, source) };
+      return { producerId: await room.produce(peerId, transportId, kind, rtpParameters, source, paused) };
     },
     'media:closeProducer': async (session, { producerId }) => {
       const { room, peerId } = joinedOf(session);

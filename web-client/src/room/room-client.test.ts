@@ -64,6 +64,7 @@ class FakeSocket {
 const self = (roomRole: 'party' | 'mediator' = 'party') => ({
   peerId: roomRole === 'party' ? 'p1' : 'm1',
   displayName: roomRole === 'party' ? '李某' : '李瑞芳',
+  roleLabel: roomRole === 'party' ? '申请人' : '调解员',
   roomRole,
   side: roomRole === 'party' ? ('A' as const) : ('NEUTRAL' as const),
   caseNumber: '青山调〔2026〕第1号',
@@ -220,7 +221,7 @@ describe('RoomClient', () => {
       const { c } = make(s);
       c.start();
       await settle();
-      s.fire(event, { message: `服务器说：${status}` });
+      s.fire(event, { message: `服务器说：${status}`, reason: 'removed' });
       expect(c.getState()).toMatchObject({ status, message: `服务器说：${status}` });
       expect(s.connected).toBe(false);
       // Nothing re-joins after the end.

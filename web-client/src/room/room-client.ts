@@ -547,6 +547,7 @@ export class RoomClient {
           kind,
           rtpParameters: rtpParameters as unknown as RequestOf<'media:produce'>['rtpParameters'],
           source,
+          paused: appData.paused === true,
         }).then(
           ({ producerId }) => callback({ id: producerId }),
           (err: unknown) => errback(err instanceof Error ? err : new Error(String(err))),
@@ -564,12 +565,14 @@ export class RoomClient {
   async #produce(kind: Kind, track: MediaStreamTrack, gen: number): Promise<void> {
     const send = this.#send;
     if (!send) return;
+    // Joining with mic/camera off publishes paused on the server from the start.
+    const startOff = kind === 'audio' ? this.#state.local.micMuted : this.#state.local.camOff;
     let producer: ms.Producer;
     try {
       producer =
         kind === 'audio'
-          ? await send.produce({ track, stopTracks: false, codecOptions: { opusStereo: false, opusDtx: true, opusFec: true }, appData: { source: 'microphone' } })
-          : await send.produce({ track, stopTracks: false, encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 }, appData: { source: 'camera' } });
+          ? await send.produce({ track, stopTracks: false, codecOptions: { opusStereo: false, opusDtx: true, opusFec: true }, appData: { source: 'microphone', paused: startOff } })
+          : await send.produce({ track, stopTracks: false, encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 }, appData: { source: 'camera', paused: startOff } });
     } catch (err) {
       if (gen !== this.#mediaGen) return;
       console.warn(`[room] produce ${kind} failed`, err);
@@ -589,10 +592,9 @@ export class RoomClient {
     });
     this.#patchLocal(kind === 'audio' ? { micProducerId: producer.id, audioAdminMuted: false } : { camProducerId: producer.id, videoAdminMuted: false });
     const selfOff = kind === 'audio' ? this.#state.local.micMuted : this.#state.local.camOff;
-    if (selfOff) {
-      this.#applyPause(kind);
-      await this.#request('media:setProducerPaused', { producerId: producer.id, paused: true }).catch(() => undefined);
-    }
+    if (selfOff) this.#applyPause(kind);
+    // Toggled while the producer was being created: tell the server the current choice.
+    if (selfOff !== startOff) await this.#request('media:setProducerPaused', { producerId: producer.id, paused: selfOff }).catch(() => undefined);
   }
 
   /** Local producer paused ⇔ turned off by self or by the mediator. */
