@@ -1,9 +1,10 @@
 // Pre-flight checks and guards shared by benchmarks: the built web client, Chromium, other
 // browser jobs on this (2-core) machine, loopback-only targets, timeouts.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as mediasoup from 'mediasoup';
 import { CHROMIUM_PATH } from '../../tests/support/browser.ts';
 import type { BenchContext } from './types.ts';
 
@@ -57,6 +58,14 @@ export function snapshotWebClient(ctx: BenchContext): string {
   }
   ctx.onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+export function checkMediasoupWorker(): void {
+  try {
+    accessSync(mediasoup.workerBin, fsConstants.X_OK);
+  } catch {
+    throw new PreflightError(`the mediasoup worker is not built (${path.relative(ROOT, mediasoup.workerBin)}): run \`node scripts/setup.mjs\` (or set MEDIASOUP_WORKER_BIN)`);
+  }
 }
 
 export function checkChromium(): void {
