@@ -12,6 +12,10 @@ import { UsageError } from './lib/types.ts';
 import { PreflightError } from './lib/env.ts';
 
 const BENCHMARKS: Record<string, { description: string; load: () => Promise<{ default: Benchmark }> }> = {
+  join: {
+    description: 'Chromium pages joining a live room: goto → first remote video frame, jiefen vs a bare mediasoup baseline',
+    load: () => import('./join.ts'),
+  },
 };
 
 function listing(): string {

@@ -1,0 +1,146 @@
+// `npm run bench -- join`: how long until a participant sees someone — real Chromium pages
+// (fake camera/mic) joining a live room, timed from page.goto(link) to the first decoded
+// remote video frame, p50/p95 over every page of every run (3 participants per run).
+//
+// Measured in the same process, alternating run by run (jiefen, baseline, jiefen, …) so that
+// drift hits both alike:
+//   jiefen    the mediator and two parties open their room links (/cases/:id/room, /j/<t>/room);
+//             an auto-admitting co-mediator lets the parties in (bench/join/jiefen.ts);
+//   baseline  three minimal mediasoup-client pages against a bare MediaRoom with trivial
+//             HTTP signaling (bench/join/baseline.ts).
+// ratio = jiefen p50 / baseline p50: the cost of our app, signaling and lobby on top of WebRTC.
+import { parseArgs } from 'node:util';
+import { checkChromium, checkMediasoupWorker, checkWebClient, load1, snapshotWebClient, waitForOtherBrowsers } from './lib/env.ts';
+import { UsageError, type Benchmark, type BenchContext } from './lib/types.ts';
+import { runBaseline } from './join/baseline.ts';
+import { runJiefen } from './join/jiefen.ts';
+import { describePages, describeRun, report, type Half, type RunRecord } from './join/report.ts';
+import type { RunOptions } from './join/shared.ts';
+
+const USAGE = `options:
+  --runs N            measured runs of each half (default 10; 3 pages per run)
+  --warmup N          unmeasured warm-up runs of each half first (default 1)
+  --baseline-only     only the baseline half (no web client needed)
+  --jiefen-only       only the jiefen half
+  --page-timeout S    seconds a page may take to see a remote frame (default 30)
+  --settle-ms MS      idle time after the browsers start, before the pages open (default 1000)
+  --verbose           per page of every run: milestones, requests and socket.io traffic in time order`;
+
+interface Args {
+  runs: number;
+  warmup: number;
+  halves: Half[];
+  options: RunOptions;
+  verbose: boolean;
+}
+
+function parse(argv: string[]): Args {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        runs: { type: 'string' },
+        warmup: { type: 'string' },
+        'baseline-only': { type: 'boolean' },
+        'jiefen-only': { type: 'boolean' },
+        'page-timeout': { type: 'string' },
+        'settle-ms': { type: 'string' },
+        verbose: { type: 'boolean' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const int = (name: string, raw: string | undefined, fallback: number, min: number, max: number) => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+    return n;
+  };
+  if (values['baseline-only'] && values['jiefen-only']) throw new UsageError('--baseline-only and --jiefen-only exclude each other');
+  return {
+    runs: int('runs', values.runs, 10, 1, 100),
+    warmup: int('warmup', values.warmup, 1, 0, 10),
+    halves: values['baseline-only'] ? ['baseline'] : values['jiefen-only'] ? ['jiefen'] : ['jiefen', 'baseline'],
+    options: { pageTimeoutMs: int('page-timeout', values['page-timeout'], 30, 5, 120) * 1000, settleMs: int('settle-ms', values['settle-ms'], 1000, 0, 10_000) },
+    verbose: !!values.verbose,
+  };
+}
+
+async function runOne(ctx: BenchContext, half: Half, args: Args, webRoot: string | null): Promise<Pick<RunRecord, 'pages' | 'admits' | 'serverCalls' | 'loopDelay' | 'error'>> {
+  try {
+    if (half === 'baseline') return await runBaseline(ctx, args.options);
+    return await runJiefen(ctx, args.options, webRoot!);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { pages: [], error: message.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' / ').slice(0, 400) };
+  }
+}
+
+async function run(argv: string[], ctx: BenchContext) {
+  const args = parse(argv);
+  checkChromium();
+  checkMediasoupWorker();
+  let webRoot: string | null = null;
+  if (args.halves.includes('jiefen')) {
+    const { warning } = checkWebClient({ needRoom: true });
+    if (warning) ctx.log(`warning: ${warning}`);
+    webRoot = snapshotWebClient(ctx);
+  }
+  const load1Start = load1();
+  ctx.log(`join: ${args.runs} run(s) of ${args.halves.join(' + ')} (+${args.warmup} warm-up), 3 pages per run, alternating; load average ${load1Start}`);
+  await waitForOtherBrowsers(ctx, 180_000);
+
+  const records: RunRecord[] = [];
+  const total = args.warmup + args.runs;
+  for (let i = 0; i < total && !ctx.signal.aborted; i++) {
+    for (const half of args.halves) {
+      if (ctx.signal.aborted) break;
+      const { busy } = await waitForOtherBrowsers(ctx, 60_000);
+      const r = await runOne(ctx, half, args, webRoot);
+      const record: RunRecord = { half, index: i - args.warmup + 1, warmup: i < args.warmup, contended: busy, ...r };
+      const failedPages = record.pages.filter((p) => p.ms === null);
+      if (!record.error && failedPages.length) record.error = `${failedPages.map((p) => p.label).join(', ')}: no remote frame`;
+      records.push(record);
+      ctx.log(describeRun(record, args.runs));
+      if (record.error || args.verbose) for (const line of describePages(record, args.verbose)) ctx.log(line);
+      // A run that failed before any page opened is a set-up problem, not a slow join: stop.
+      if (record.error && record.pages.length === 0) throw new Error(`${half} run could not start: ${record.error}`);
+    }
+  }
+
+  const measured = records.filter((r) => !r.warmup);
+  const failedRuns = measured.filter((r) => r.error).length;
+  const { lines, result } = report(measured, args.halves);
+  for (const line of lines) ctx.log(line);
+  if (failedRuns) ctx.log(`\n${failedRuns} measured run(s) failed (see above): their pages are missing from the figures`);
+  return {
+    result: {
+      ...result,
+      runs: args.runs,
+      warmup_runs: args.warmup,
+      pages_per_run: 3,
+      failed_runs: failedRuns,
+      contended_runs: measured.filter((r) => r.contended).length,
+      load1_start: load1Start,
+      load1_end: load1(),
+    },
+    failed: failedRuns > 0,
+  };
+}
+
+const join: Benchmark = {
+  description: 'Chromium pages joining a live room: goto → first remote video frame, jiefen vs a bare mediasoup baseline',
+  usage: USAGE,
+  timeoutMs(argv) {
+    const a = parse(argv);
+    // A backstop only: every step has its own timeout. Per run: browsers + server + page timeout.
+    return 240_000 + (a.warmup + a.runs) * a.halves.length * (a.options.pageTimeoutMs + 60_000);
+  },
+  run,
+};
+
+export default join;
