@@ -35,6 +35,16 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ROOM_MUTED'), data: z.object({ peerId: z.string(), name: z.string(), kind: z.enum(['audio', 'video']), muted: z.boolean() }) }),
   z.object({ type: z.literal('ROOM_REMOVED'), data: z.object({ peerId: z.string(), name: z.string() }) }),
   z.object({ type: z.literal('ROOM_ENDED'), data: z.object({ durationSec: z.number() }) }),
+  z.object({
+    type: z.literal('CAUCUS_STARTED'),
+    data: z.object({ caucusId: z.string(), sides: z.array(z.string()), names: z.array(z.string()), mediators: z.array(z.string()) }),
+  }),
+  z.object({
+    type: z.literal('CAUCUS_ENDED'),
+    data: z.object({ caucusId: z.string(), sides: z.array(z.string()), names: z.array(z.string()), durationSec: z.number(), reason: z.string() }),
+  }),
+  z.object({ type: z.literal('CAUCUS_KNOCK'), data: z.object({ peerId: z.string(), name: z.string() }) }),
+  z.object({ type: z.literal('CAUCUS_CARRIED'), data: z.object({ fromSide: z.string(), toSide: z.string(), chars: z.number(), sha256: z.string() }) }),
 ]);
 
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
@@ -100,7 +110,22 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `调解员将 ${event.data.name} 移出调解室`;
     case 'ROOM_ENDED':
       return `调解员结束在线调解（时长 ${Math.round(event.data.durationSec / 60)} 分钟）`;
+    case 'CAUCUS_STARTED':
+      return `开始背对背单独沟通：${sidesLabel(event.data.sides)}（${event.data.names.join('、')}；调解员 ${event.data.mediators.join('、')}）`;
+    case 'CAUCUS_ENDED':
+      return `结束背对背单独沟通：${sidesLabel(event.data.sides)}，时长 ${formatDuration(event.data.durationSec)}${event.data.reason === 'mediator-disconnected' ? '（调解员断线，自动回到联合调解）' : ''}`;
+    case 'CAUCUS_KNOCK':
+      return `${event.data.name} 请求调解员`;
+    case 'CAUCUS_CARRIED':
+      return `调解员将${sideLabel(event.data.fromSide)}的意见转达给${sideLabel(event.data.toSide)}（${event.data.chars} 字）`;
     case 'PARTY_CONSENT_GIVEN':
       return `当事人同意在线调解（${event.data.ip}）`;
   }
+}
+
+const sideLabel = (side: string) => ({ A: '甲方', B: '乙方', NEUTRAL: '中立方' })[side] ?? side;
+const sidesLabel = (sides: string[]) => (sides.length ? sides.map(sideLabel).join('、') : '指定人员');
+function formatDuration(sec: number): string {
+  const m = Math.floor(sec / 60);
+  return m > 0 ? `${m} 分 ${sec % 60} 秒` : `${sec} 秒`;
 }

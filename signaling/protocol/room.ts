@@ -64,6 +64,30 @@ export const SelfSchema = z.object({ peerId: z.string(), displayName: z.string()
 
 const Empty = z.object({}).strict();
 
+export const NotepadSide = z.enum(['A', 'B']);
+export const NotepadSchema = z.object({ side: NotepadSide, content: z.string(), updatedAt: z.string().nullable(), updatedBy: z.string().nullable() });
+export type Notepad = z.infer<typeof NotepadSchema>;
+
+/** Where a participant is: the joint session or one caucus. `waiting`: nobody to talk to (a caucus elsewhere). */
+export const LocationSchema = z.object({
+  room: z.union([z.literal('joint'), z.string()]),
+  waiting: z.boolean(),
+  /** When the current state began (for the elapsed-time display). */
+  since: z.string(),
+  /** What a waiting participant is told — never who or what is being discussed. */
+  message: z.string().nullable(),
+});
+export type Location = z.infer<typeof LocationSchema>;
+
+export const CaucusInfoSchema = z.object({ caucusId: z.string(), memberPeerIds: z.array(z.string()), mediatorPeerIds: z.array(z.string()), startedAt: z.string() });
+export type CaucusInfo = z.infer<typeof CaucusInfoSchema>;
+
+export const AudienceSchema = z.object({
+  audio: z.array(z.object({ peerId: z.string(), displayName: z.string() })),
+  video: z.array(z.object({ peerId: z.string(), displayName: z.string() })),
+});
+export type Audience = z.infer<typeof AudienceSchema>;
+
 /** Client → server requests: payload schema and the data of a successful ack. */
 export const ClientRequests = {
   'room:join': { request: z.object({ caseId: ObjectId }).strict(), response: z.object({ self: SelfSchema, status: z.enum(['lobby', 'admitted']) }) },
@@ -81,7 +105,23 @@ export const ClientRequests = {
   'media:setPreferredLayers': { request: z.object({ consumerId: ObjectId, spatialLayer: z.number().int().min(0).max(2) }).strict(), response: z.object({}) },
   'chat:send': { request: z.object({ text: z.string().trim().min(1, '消息不能为空').max(2000, '消息不能超过2000字') }).strict(), response: z.object({ message: ChatMessageSchema }) },
   'chat:history': { request: Empty, response: z.object({ messages: z.array(ChatMessageSchema) }) },
+  /** Waiting party: ask the mediator to come back ("请求调解员"). */
+  'caucus:knock': { request: Empty, response: z.object({}) },
+  /** The private notepad of one side (mediators: any side; parties: their own side only). */
+  'notepad:get': { request: z.object({ side: NotepadSide }).strict(), response: NotepadSchema },
+  'notepad:update': { request: z.object({ side: NotepadSide, content: z.string().max(20_000, '记事内容不能超过20000字') }).strict(), response: NotepadSchema },
   // Mediator-only.
+  /**
+   * Starts a caucus (背对背) with the given participants, atomically moving them and the
+   * mediators (default: the caller) out of wherever they are — so starting side B's caucus
+   * while in side A's is a direct switch. Caucuses left without a mediator end.
+   */
+  'caucus:start': { request: z.object({ peerIds: z.array(ObjectId).min(1).max(32), mediatorPeerIds: z.array(ObjectId).max(8).optional() }).strict(), response: z.object({ caucusId: z.string() }) },
+  'caucus:end': { request: z.object({ caucusId: ObjectId }).strict(), response: z.object({}) },
+  /** Everyone back to the joint session. */
+  'caucus:endAll': { request: Empty, response: z.object({}) },
+  /** Carries a note or proposal from one side's notepad to the other's (logged). */
+  'caucus:carry': { request: z.object({ fromSide: NotepadSide, toSide: NotepadSide, text: z.string().trim().min(1, '转达内容不能为空').max(5000) }).strict(), response: NotepadSchema },
   'mediator:admit': { request: z.object({ peerId: ObjectId }).strict(), response: z.object({}) },
   'mediator:deny': { request: z.object({ peerId: ObjectId, reason: z.string().max(200).optional() }).strict(), response: z.object({}) },
   'mediator:mute': { request: z.object({ peerId: ObjectId, kind: MediaKind, muted: z.boolean() }).strict(), response: z.object({}) },
@@ -116,7 +156,7 @@ export type Ack<T> = ({ ok: true } & T) | { ok: false; code: AckErrorCode; messa
 
 /** Server → client events and their payloads. */
 export const ServerEvents = {
-  /** Full roster of admitted participants (sent on every change; simple and reconnect-proof). */
+  /** Admitted participants this receiver may know about: everyone for mediators, co-located peers for parties. */
   'room:peers': z.object({ peers: z.array(PeerInfoSchema) }),
   /** To mediators: who is waiting. */
   'room:lobby': z.object({ waiting: z.array(LobbyEntrySchema) }),
@@ -133,6 +173,15 @@ export const ServerEvents = {
   /** To the owner: a mediator muted/unmuted one of its producers (the owner cannot undo it). */
   'media:adminMuted': z.object({ producerId: z.string(), kind: MediaKind, muted: z.boolean() }),
   'chat:message': ChatMessageSchema,
+  /** To each participant: where they are now. */
+  'room:location': LocationSchema,
+  /** To mediators: the caucuses in progress. */
+  'room:caucuses': z.object({ caucuses: z.array(CaucusInfoSchema) }),
+  /** To mediators: a waiting participant asks for them. */
+  'room:knock': z.object({ peerId: z.string(), displayName: z.string(), at: z.string() }),
+  /** To each participant: who currently receives their audio and video (derived on the server). */
+  'room:audience': AudienceSchema,
+  'notepad:updated': NotepadSchema,
 } as const;
 
 export type ServerEventName = keyof typeof ServerEvents;

@@ -4,16 +4,29 @@
 import type { MediaRoom } from '../../sfu/index.ts';
 import type { AuditEvent } from '../audit/events.ts';
 import type { Actor } from '../audit/log.ts';
-import type { ChatMessage, ConsumerParams, MediaSource } from '../protocol/room.ts';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Audience, CaucusInfo, ChatMessage, ConsumerParams, Location, MediaSource, Notepad } from '../protocol/room.ts';
 import { lobbyEntry, newMember, peerInfo, type Member, type MemberIdentity, type MemberSocket } from './member.ts';
 import { RoomError } from './room-errors.ts';
-import { mayReceive } from './routing-policy.ts';
+import { isWaiting, JOINT, mayKnowOf, mayReceive, roomOf, type PolicyState } from './routing-policy.ts';
+
+interface Caucus {
+  id: string;
+  memberPeerIds: Set<string>;
+  mediatorPeerIds: Set<string>;
+  startedAt: Date;
+}
+
+const WAITING_MESSAGE = '调解员正在与对方单独沟通，请稍候';
+const KNOCK_COOLDOWN_MS = 10_000;
 
 /** What the room needs from the outside world (database), kept narrow for testing. */
 export interface RoomPersistence {
   audit(actor: Actor, event: AuditEvent): Promise<void>;
   saveChat(message: { scope: string; senderId: string; senderName: string; text: string }): Promise<ChatMessage>;
   listChat(scope: string): Promise<ChatMessage[]>;
+  getNotepad(side: 'A' | 'B'): Promise<Notepad>;
+  saveNotepad(side: 'A' | 'B', content: string, by: { peerId: string; displayName: string }): Promise<Notepad>;
 }
 
 export interface LiveRoomOptions {
@@ -34,6 +47,7 @@ export class LiveRoom {
   readonly startedAt = new Date();
   readonly #opts: LiveRoomOptions;
   readonly #members = new Map<string, Member>();
+  readonly #caucuses = new Map<string, Caucus>();
   /** Serialises consumer reconciliation so concurrent changes never double-create. */
   #sync: Promise<void> = Promise.resolve();
   #closed = false;
@@ -41,7 +55,7 @@ export class LiveRoom {
   constructor(opts: LiveRoomOptions) {
     this.caseId = opts.caseId;
     this.#opts = opts;
-    opts.media.on('activespeaker', (peerId: string | null) => this.#broadcastAdmitted('room:activeSpeaker', { peerId }));
+    opts.media.on('activespeaker', (peerId: string | null) => this.#announceSpeaker(peerId));
   }
 
   get closed(): boolean {
@@ -92,6 +106,12 @@ export class LiveRoom {
     if (!m || m.socket?.id !== socketId) return;
     m.socket = null;
     m.graceTimer = setTimeout(() => void this.leave(peerId, 'timeout'), this.#opts.reconnectGraceMs);
+    // A caucus never continues without a connected mediator: its members go back to the joint session.
+    if (m.roomRole === 'mediator') {
+      for (const c of this.#caucuses.values()) {
+        if (c.mediatorPeerIds.has(peerId) && ![...c.mediatorPeerIds].some((id) => this.#members.get(id)?.socket)) void this.#endCaucus(c, 'mediator-disconnected', m);
+      }
+    }
     this.#announce();
   }
 
@@ -222,7 +242,7 @@ export class LiveRoom {
     // Each close is reported to the client through the peer's 'consumerclosed' event.
     const stale = [...m.consumers.values()];
     m.consumers.clear();
-    for (const consumerId of stale) m.media?.getConsumer(consumerId)?.close('resync');
+    for (const c of stale) m.media?.getConsumer(c.consumerId)?.close('resync');
     m.rtpCapabilities = rtpCapabilities;
     await this.syncConsumers();
   }
@@ -232,37 +252,65 @@ export class LiveRoom {
   }
 
   /**
-   * Makes live consumers equal to what the routing policy allows: forbidden ones are
-   * closed first, then missing allowed ones are created (break before make).
+   * Makes live consumers match what the routing policy allows, break before make: every
+   * consumer that became forbidden is paused on the server (or closed if its sender left)
+   * before any newly allowed one is resumed or created. Resolves with the break time.
    */
-  syncConsumers(): Promise<void> {
+  syncConsumers(): Promise<{ breakMs: number }> {
     const run = this.#sync.then(() => this.#reconcile());
-    this.#sync = run.catch(() => undefined);
+    this.#sync = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 
-  async #reconcile(): Promise<void> {
-    if (this.#closed) return;
+  async #reconcile(): Promise<{ breakMs: number }> {
+    const started = performance.now();
+    if (this.#closed) return { breakMs: 0 };
+    const state = this.policyState();
     const members = this.members();
     const owners = new Map<string, Member>();
     for (const sender of members) for (const p of sender.media?.producers() ?? []) owners.set(p.id, sender);
 
+    // Break: stop everything that is no longer allowed, all at once, and wait for the worker.
+    const stops: Promise<unknown>[] = [];
     for (const receiver of members) {
-      for (const [producerId, consumerId] of receiver.consumers) {
+      for (const [producerId, c] of receiver.consumers) {
         const sender = owners.get(producerId);
-        if (!sender || !mayReceive(receiver, sender)) {
+        if (!sender) {
           receiver.consumers.delete(producerId);
-          receiver.media?.getConsumer(consumerId)?.close('forbidden');
+          receiver.media?.getConsumer(c.consumerId)?.close('producer-closed');
+        } else if (c.resumed && !mayReceive(state, receiver.peerId, sender.peerId)) {
+          c.resumed = false;
+          stops.push(receiver.media!.pauseConsumer(c.consumerId).catch(() => undefined));
         }
       }
     }
+    await Promise.all(stops);
+    const breakMs = performance.now() - started;
+
+    // Make: resume what is allowed again, create what is newly allowed.
+    const starts: Promise<unknown>[] = [];
     for (const receiver of members) {
       if (!receiver.media || !receiver.recvTransportId || !receiver.rtpCapabilities || !receiver.socket) continue;
       for (const [producerId, sender] of owners) {
-        if (receiver.consumers.has(producerId) || !mayReceive(receiver, sender)) continue;
-        await this.#startConsumer(receiver, producerId, sender.peerId);
+        if (!mayReceive(state, receiver.peerId, sender.peerId)) continue;
+        const c = receiver.consumers.get(producerId);
+        if (!c) starts.push(this.#startConsumer(receiver, producerId, sender.peerId));
+        else if (c.acked && !c.resumed) {
+          c.resumed = true;
+          starts.push(this.#resume(receiver, c));
+        }
       }
     }
+    await Promise.all(starts);
+    this.#emitAudiences();
+    return { breakMs };
+  }
+
+  async #resume(receiver: Member, c: { consumerId: string }): Promise<void> {
+    await receiver.media?.resumeConsumer(c.consumerId).catch(() => undefined);
   }
 
   async #startConsumer(receiver: Member, producerId: string, senderPeerId: string): Promise<void> {
@@ -274,7 +322,8 @@ export class LiveRoom {
       if ((err as { code?: string }).code === 'CANNOT_CONSUME') return; // e.g. H264-only device and VP8 producer
       throw err;
     }
-    receiver.consumers.set(producerId, c.consumerId);
+    const state = { consumerId: c.consumerId, acked: false, resumed: false };
+    receiver.consumers.set(producerId, state);
     const params: ConsumerParams = {
       consumerId: c.consumerId,
       producerId,
@@ -284,16 +333,17 @@ export class LiveRoom {
       rtpParameters: c.rtpParameters as Record<string, unknown>,
       producerPaused: c.producerPaused,
     };
-    const socket = receiver.socket!;
-    // Resume once the client has the consumer; don't hold the reconciliation queue for it.
-    socket
+    // Resume once the client has the consumer — if it is still allowed by then. The decision
+    // goes through the same queue as transitions, so a caucus move cannot interleave with it.
+    receiver.socket!
       .request('media:newConsumer', params, this.#opts.consumerAckTimeoutMs ?? 10_000)
       .then((reply) => {
         if ((reply as { ok?: unknown } | null)?.ok !== true) throw new Error('client could not consume');
-        if (receiver.consumers.get(producerId) === c.consumerId) return media.resumeConsumer(c.consumerId);
+        state.acked = true;
+        return this.syncConsumers();
       })
       .catch(() => {
-        if (receiver.consumers.get(producerId) === c.consumerId) {
+        if (receiver.consumers.get(producerId) === state) {
           receiver.consumers.delete(producerId);
           media.getConsumer(c.consumerId)?.close('not-acknowledged');
         }
@@ -303,7 +353,7 @@ export class LiveRoom {
   #createMediaPeer(m: Member) {
     const media = this.#opts.media.addPeer(m.peerId);
     media.on('consumerclosed', ({ consumerId, producerId }: { consumerId: string; producerId: string }) => {
-      if (m.consumers.get(producerId) === consumerId) m.consumers.delete(producerId);
+      if (m.consumers.get(producerId)?.consumerId === consumerId) m.consumers.delete(producerId);
       m.socket?.emit('media:consumerClosed', { consumerId });
     });
     const forwardPause = ({ consumerId, paused }: { consumerId: string; paused: boolean }) => m.socket?.emit('media:consumerPaused', { consumerId, paused });
@@ -315,16 +365,174 @@ export class LiveRoom {
 
   // ── chat ──────────────────────────────────────────────────────────────────────
 
+  /** Chat is scoped to the room the sender is in; waiting participants have nobody to talk to. */
   async chat(peerId: string, text: string): Promise<ChatMessage> {
     const m = this.#admittedMember(peerId);
-    const message = await this.#opts.persistence.saveChat({ scope: 'joint', senderId: m.peerId, senderName: m.displayName, text });
-    for (const receiver of this.members()) if (receiver.status === 'admitted' && receiver.peerId !== peerId) receiver.socket?.emit('chat:message', message);
+    const state = this.policyState();
+    if (isWaiting(state, peerId)) throw new RoomError('FORBIDDEN', '调解员正在单独沟通，暂时无法发送消息');
+    const message = await this.#opts.persistence.saveChat({ scope: this.#chatScope(state, peerId), senderId: m.peerId, senderName: m.displayName, text });
+    for (const receiver of this.members()) if (mayReceive(state, receiver.peerId, peerId)) receiver.socket?.emit('chat:message', message);
     return message;
   }
 
   async chatHistory(peerId: string): Promise<ChatMessage[]> {
     this.#admittedMember(peerId);
-    return this.#opts.persistence.listChat('joint');
+    const state = this.policyState();
+    if (isWaiting(state, peerId)) return [];
+    return this.#opts.persistence.listChat(this.#chatScope(state, peerId));
+  }
+
+  #chatScope(state: PolicyState, peerId: string): string {
+    const room = roomOf(state, peerId);
+    return room === JOINT ? 'joint' : `caucus:${room}`;
+  }
+
+  // ── caucus (背对背) ───────────────────────────────────────────────────────────
+
+  policyState(): PolicyState {
+    return {
+      members: this.members().map((m) => ({ peerId: m.peerId, status: m.status, roomRole: m.roomRole })),
+      caucuses: [...this.#caucuses.values()].map((c) => ({ id: c.id, memberPeerIds: [...c.memberPeerIds], mediatorPeerIds: [...c.mediatorPeerIds] })),
+    };
+  }
+
+  caucuses(): CaucusInfo[] {
+    return [...this.#caucuses.values()].map((c) => ({ caucusId: c.id, memberPeerIds: [...c.memberPeerIds], mediatorPeerIds: [...c.mediatorPeerIds], startedAt: c.startedAt.toISOString() }));
+  }
+
+  /**
+   * Moves the given participants and mediators into a new caucus in one transition. They leave
+   * any caucus they were in; caucuses left without a mediator or without participants end.
+   */
+  async startCaucus(by: Member, peerIds: string[], mediatorPeerIds: string[] = [by.peerId]): Promise<{ caucusId: string; breakMs: number }> {
+    this.#assertOpen();
+    const parties = [...new Set(peerIds)];
+    const mediators = [...new Set(mediatorPeerIds)];
+    for (const id of parties) {
+      const m = this.#members.get(id);
+      if (!m || m.status !== 'admitted') throw new RoomError('PEER_NOT_FOUND', '所选参与人不在调解室中');
+      if (m.roomRole === 'mediator') throw new RoomError('VALIDATION', '调解员请通过“调解员”一项指派');
+    }
+    for (const id of mediators) {
+      const m = this.#members.get(id);
+      if (!m || m.status !== 'admitted' || m.roomRole !== 'mediator') throw new RoomError('PEER_NOT_FOUND', '所指派的调解员不在调解室中');
+    }
+    const moving = new Set([...parties, ...mediators]);
+    for (const c of this.#caucuses.values()) for (const id of moving) c.memberPeerIds.delete(id), c.mediatorPeerIds.delete(id);
+    const caucus: Caucus = { id: randomUUID().slice(0, 8), memberPeerIds: new Set(parties), mediatorPeerIds: new Set(mediators), startedAt: new Date() };
+    const ended = [...this.#caucuses.values()].filter((c) => c.memberPeerIds.size === 0 || c.mediatorPeerIds.size === 0);
+    for (const c of ended) this.#caucuses.delete(c.id);
+    this.#caucuses.set(caucus.id, caucus);
+    const { breakMs } = await this.#transition();
+    for (const c of ended) await this.#auditCaucusEnd(by, c, 'switched');
+    await this.#audit(by, { type: 'CAUCUS_STARTED', data: { caucusId: caucus.id, ...this.#describe(caucus), mediators: mediators.map((id) => this.#members.get(id)!.displayName) } });
+    return { caucusId: caucus.id, breakMs };
+  }
+
+  async endCaucus(by: Member, caucusId: string): Promise<{ breakMs: number }> {
+    const c = this.#caucuses.get(caucusId);
+    if (!c) throw new RoomError('INVALID_STATE', '该单独沟通已结束');
+    return this.#endCaucus(c, 'ended', by);
+  }
+
+  async endAllCaucuses(by: Member): Promise<{ breakMs: number }> {
+    const all = [...this.#caucuses.values()];
+    for (const c of all) this.#caucuses.delete(c.id);
+    const result = await this.#transition();
+    for (const c of all) await this.#auditCaucusEnd(by, c, 'ended');
+    return result;
+  }
+
+  async #endCaucus(c: Caucus, reason: string, by: Member): Promise<{ breakMs: number }> {
+    if (!this.#caucuses.delete(c.id)) return { breakMs: 0 };
+    const result = await this.#transition();
+    await this.#auditCaucusEnd(by, c, reason);
+    return result;
+  }
+
+  /** Applies a state change: media first (break before make), then presence and locations. */
+  async #transition(): Promise<{ breakMs: number }> {
+    this.#announce(false);
+    return this.syncConsumers();
+  }
+
+  async knock(peerId: string): Promise<void> {
+    const m = this.#admittedMember(peerId);
+    if (!isWaiting(this.policyState(), peerId)) throw new RoomError('INVALID_STATE', '调解员就在调解室中');
+    if (Date.now() - m.lastKnockAt < KNOCK_COOLDOWN_MS) return;
+    m.lastKnockAt = Date.now();
+    const payload = { peerId, displayName: m.displayName, at: new Date().toISOString() };
+    for (const x of this.members()) if (x.roomRole === 'mediator') x.socket?.emit('room:knock', payload);
+    await this.#audit(m, { type: 'CAUCUS_KNOCK', data: { peerId, name: m.displayName } });
+  }
+
+  // ── notepads (one private notepad per side: mediators + that side only) ─────────
+
+  async getNotepad(peerId: string, side: 'A' | 'B'): Promise<Notepad> {
+    this.#assertNotepadAccess(peerId, side);
+    return this.#opts.persistence.getNotepad(side);
+  }
+
+  async updateNotepad(peerId: string, side: 'A' | 'B', content: string): Promise<Notepad> {
+    const m = this.#assertNotepadAccess(peerId, side);
+    const notepad = await this.#opts.persistence.saveNotepad(side, content, m);
+    this.#broadcastNotepad(notepad, peerId);
+    return notepad;
+  }
+
+  async carry(by: Member, fromSide: 'A' | 'B', toSide: 'A' | 'B', text: string): Promise<Notepad> {
+    if (fromSide === toSide) throw new RoomError('VALIDATION', '请选择对方的记事本');
+    const target = await this.#opts.persistence.getNotepad(toSide);
+    const header = `【调解员转达${fromSide === 'A' ? '甲方' : '乙方'}意见 ${new Date().toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}】`;
+    const content = `${target.content}${target.content ? '\n\n' : ''}${header}\n${text}`;
+    const notepad = await this.#opts.persistence.saveNotepad(toSide, content, by);
+    this.#broadcastNotepad(notepad, null);
+    await this.#audit(by, { type: 'CAUCUS_CARRIED', data: { fromSide, toSide, chars: [...text].length, sha256: createHash('sha256').update(text).digest('hex') } });
+    return notepad;
+  }
+
+  #assertNotepadAccess(peerId: string, side: 'A' | 'B'): Member {
+    const m = this.#admittedMember(peerId);
+    if (m.roomRole !== 'mediator' && m.side !== side) throw new RoomError('FORBIDDEN', '只能查看本方的记事本');
+    return m;
+  }
+
+  #broadcastNotepad(notepad: Notepad, exceptPeerId: string | null): void {
+    for (const x of this.members()) {
+      if (x.peerId === exceptPeerId || x.status !== 'admitted') continue;
+      if (x.roomRole === 'mediator' || x.side === notepad.side) x.socket?.emit('notepad:updated', notepad);
+    }
+  }
+
+  #describe(c: Caucus): { sides: string[]; names: string[] } {
+    const members = [...c.memberPeerIds].map((id) => this.#members.get(id)).filter((m): m is Member => m !== undefined);
+    return { sides: [...new Set(members.map((m) => m.side))].sort(), names: members.map((m) => m.displayName) };
+  }
+
+  async #auditCaucusEnd(by: Member, c: Caucus, reason: string): Promise<void> {
+    await this.#audit(by, {
+      type: 'CAUCUS_ENDED',
+      data: { caucusId: c.id, ...this.#describe(c), durationSec: Math.round((Date.now() - c.startedAt.getTime()) / 1000), reason },
+    });
+  }
+
+  /** Who receives each member's audio and video right now (resumed consumers of unpaused producers). */
+  #emitAudiences(): void {
+    const members = this.members();
+    for (const m of members) {
+      const audience: Audience = { audio: [], video: [] };
+      for (const p of m.media?.producers() ?? []) {
+        if (p.paused) continue;
+        for (const r of members) {
+          if (r.consumers.get(p.id)?.resumed) audience[p.kind].push({ peerId: r.peerId, displayName: r.displayName });
+        }
+      }
+      const json = JSON.stringify(audience);
+      if (json !== m.sentAudience && m.socket) {
+        m.sentAudience = json;
+        m.socket.emit('room:audience', audience);
+      }
+    }
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────
@@ -361,28 +569,64 @@ export class LiveRoom {
     this.#members.delete(m.peerId);
     m.media?.close('left');
     m.media = null;
+    for (const c of [...this.#caucuses.values()]) {
+      c.memberPeerIds.delete(m.peerId);
+      c.mediatorPeerIds.delete(m.peerId);
+      if (c.memberPeerIds.size === 0 || c.mediatorPeerIds.size === 0) {
+        this.#caucuses.delete(c.id);
+        void this.#auditCaucusEnd(m, c, m.roomRole === 'mediator' ? 'mediator-disconnected' : 'ended');
+      }
+    }
   }
 
   #closeIfEmpty(): void {
     if ([...this.#members.values()].every((m) => m.status === 'lobby' && m.socket === null)) this.close('empty');
   }
 
-  /** Sends the roster to everyone admitted and the lobby to mediators. */
-  #announce(): void {
+  /**
+   * Sends each participant what they may know: the roster they may see, the lobby and the
+   * caucuses (mediators), and their own location. Then reconciles media (unless the caller does).
+   */
+  #announce(reconcile = true): void {
     if (this.#closed) return;
+    const state = this.policyState();
     const members = this.members();
-    const peers = members.filter((m) => m.status === 'admitted').map(peerInfo);
+    const admitted = members.filter((m) => m.status === 'admitted');
     const waiting = members.filter((m) => m.status === 'lobby').map(lobbyEntry);
-    for (const m of members) {
+    const caucuses = this.caucuses();
+    for (const m of admitted) {
+      if (!m.socket) continue;
+      m.socket.emit('room:peers', { peers: admitted.filter((x) => mayKnowOf(state, m.peerId, x.peerId)).map(peerInfo) });
+      if (m.roomRole === 'mediator') {
+        m.socket.emit('room:lobby', { waiting });
+        m.socket.emit('room:caucuses', { caucuses });
+      }
+      this.#emitLocation(m, state);
+    }
+    if (reconcile) void this.syncConsumers().catch(() => undefined);
+  }
+
+  #emitLocation(m: Member, state: PolicyState): void {
+    const room = roomOf(state, m.peerId);
+    const waiting = isWaiting(state, m.peerId);
+    const key = `${room}|${waiting}`;
+    if (key !== m.sentLocation) {
+      m.locationSince = new Date();
+      m.sentLocation = key;
+    }
+    const location: Location = { room, waiting, since: m.locationSince.toISOString(), message: waiting ? WAITING_MESSAGE : null };
+    m.socket?.emit('room:location', location);
+  }
+
+  /** Only those who may know of the speaker learn who is speaking. */
+  #announceSpeaker(peerId: string | null): void {
+    const state = this.policyState();
+    for (const m of this.members()) {
       if (m.status !== 'admitted') continue;
-      m.socket?.emit('room:peers', { peers });
-      if (m.roomRole === 'mediator') m.socket?.emit('room:lobby', { waiting });
+      m.socket?.emit('room:activeSpeaker', { peerId: peerId && mayKnowOf(state, m.peerId, peerId) ? peerId : null });
     }
   }
 
-  #broadcastAdmitted(event: string, payload: unknown): void {
-    for (const m of this.members()) if (m.status === 'admitted') m.socket?.emit(event, payload);
-  }
 
   async #audit(actorMember: Member, event: AuditEvent): Promise<void> {
     const actor: Actor = { type: actorMember.roomRole === 'mediator' ? 'user' : 'party', id: actorMember.peerId, label: `${actorMember.displayName}（${actorMember.roleLabel}）` };

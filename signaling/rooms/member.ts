@@ -28,8 +28,21 @@ export interface Member {
   recvTransportId: string | null;
   /** Set by `media:ready`; until then the member receives no consumers. */
   rtpCapabilities: unknown | null;
-  /** producerId → consumerId of what this member currently receives. */
-  consumers: Map<string, string>;
+  /** producerId → this member's consumer of it (created only while allowed; paused by the server when not). */
+  consumers: Map<string, ConsumerState>;
+  /** Last location/audience sent, to emit only changes. */
+  sentLocation: string | null;
+  sentAudience: string | null;
+  locationSince: Date;
+  lastKnockAt: number;
+}
+
+export interface ConsumerState {
+  consumerId: string;
+  /** The client has created it (acked `media:newConsumer`). */
+  acked: boolean;
+  /** Resumed on the server (media flows unless the producer is paused). */
+  resumed: boolean;
 }
 
 export type MemberIdentity = Pick<Member, 'peerId' | 'roomRole' | 'displayName' | 'roleLabel' | 'side' | 'identityConfirmed' | 'consentGiven'>;
@@ -46,6 +59,10 @@ export function newMember(identity: MemberIdentity, status: Member['status']): M
     recvTransportId: null,
     rtpCapabilities: null,
     consumers: new Map(),
+    sentLocation: null,
+    sentAudience: null,
+    locationSince: new Date(),
+    lastKnockAt: 0,
   };
 }
 

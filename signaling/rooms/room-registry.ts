@@ -64,6 +64,18 @@ export class RoomRegistry {
         const row = await db.chatMessage.create({ data: { caseId, ...m } });
         return { id: row.id, fromPeerId: row.senderId, fromName: row.senderName, text: row.text, at: row.at.toISOString() };
       },
+      async getNotepad(side) {
+        const row = await db.caucusNotepad.findUnique({ where: { caseId_side: { caseId, side } } });
+        return { side, content: row?.content ?? '', updatedAt: row?.updatedAt.toISOString() ?? null, updatedBy: row?.updatedById ?? null };
+      },
+      async saveNotepad(side, content, by) {
+        const row = await db.caucusNotepad.upsert({
+          where: { caseId_side: { caseId, side } },
+          create: { caseId, side, content, updatedById: by.displayName },
+          update: { content, updatedById: by.displayName },
+        });
+        return { side, content: row.content, updatedAt: row.updatedAt.toISOString(), updatedBy: row.updatedById };
+      },
       async listChat(scope) {
         const rows = await db.chatMessage.findMany({ where: { caseId, scope }, orderBy: { at: 'asc' }, take: 500 });
         return rows.map((row) => ({ id: row.id, fromPeerId: row.senderId, fromName: row.senderName, text: row.text, at: row.at.toISOString() }));

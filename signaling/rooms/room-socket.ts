@@ -224,6 +224,38 @@ function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
       const { room, peerId } = joinedOf(session);
       return { messages: await room.chatHistory(peerId) };
     },
+    'caucus:knock': async (session) => {
+      const { room, peerId } = joinedOf(session);
+      await room.knock(peerId);
+      return {};
+    },
+    'notepad:get': async (session, { side }) => {
+      const { room, peerId } = joinedOf(session);
+      return room.getNotepad(peerId, side);
+    },
+    'notepad:update': async (session, { side, content }) => {
+      const { room, peerId } = joinedOf(session);
+      return room.updateNotepad(peerId, side, content);
+    },
+    'caucus:start': async (session, { peerIds, mediatorPeerIds }) => {
+      const { room, me } = mediatorOf(session);
+      const { caucusId } = await room.startCaucus(me, peerIds, mediatorPeerIds);
+      return { caucusId };
+    },
+    'caucus:end': async (session, { caucusId }) => {
+      const { room, me } = mediatorOf(session);
+      await room.endCaucus(me, caucusId);
+      return {};
+    },
+    'caucus:endAll': async (session) => {
+      const { room, me } = mediatorOf(session);
+      await room.endAllCaucuses(me);
+      return {};
+    },
+    'caucus:carry': async (session, { fromSide, toSide, text }) => {
+      const { room, me } = mediatorOf(session);
+      return room.carry(me, fromSide, toSide, text);
+    },
     'mediator:admit': async (session, { peerId }) => {
       const { room, me } = mediatorOf(session);
       await room.admit(me, peerId);

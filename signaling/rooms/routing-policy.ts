@@ -1,10 +1,58 @@
-// Who may receive whose media and chat, computed from room state alone (a pure function).
-// In the joint session every admitted participant receives every other admitted participant.
+// Who may receive whose media, chat and presence — a pure function of room state.
+//
+// Rules:
+// - only admitted participants take part; nobody receives themselves;
+// - sender and receiver must be in the same room (the joint session or one caucus);
+// - while any caucus is running, the joint session has no mediator unless one stayed there:
+//   participants left in a joint session without a mediator are *waiting* and receive nothing
+//   (背对背: the other side neither sees nor hears anyone until the mediator comes back).
+
 export interface PolicyMember {
   peerId: string;
   status: 'lobby' | 'admitted';
+  roomRole: 'mediator' | 'party';
 }
 
-export function mayReceive(receiver: PolicyMember, sender: PolicyMember): boolean {
-  return receiver.peerId !== sender.peerId && receiver.status === 'admitted' && sender.status === 'admitted';
+export interface PolicyCaucus {
+  id: string;
+  memberPeerIds: readonly string[];
+  mediatorPeerIds: readonly string[];
+}
+
+export interface PolicyState {
+  members: readonly PolicyMember[];
+  caucuses: readonly PolicyCaucus[];
+}
+
+export const JOINT = 'joint';
+
+/** The room a participant is in: 'joint' or a caucus id. */
+export function roomOf(state: PolicyState, peerId: string): string {
+  for (const c of state.caucuses) if (c.memberPeerIds.includes(peerId) || c.mediatorPeerIds.includes(peerId)) return c.id;
+  return JOINT;
+}
+
+/** In the joint session while caucuses run and no mediator is in the joint session. */
+export function isWaiting(state: PolicyState, peerId: string): boolean {
+  if (state.caucuses.length === 0 || roomOf(state, peerId) !== JOINT) return false;
+  const member = state.members.find((m) => m.peerId === peerId);
+  if (!member || member.roomRole === 'mediator') return false;
+  return !state.members.some((m) => m.roomRole === 'mediator' && m.status === 'admitted' && roomOf(state, m.peerId) === JOINT);
+}
+
+export function mayReceive(state: PolicyState, receiverId: string, senderId: string): boolean {
+  if (receiverId === senderId) return false;
+  const receiver = state.members.find((m) => m.peerId === receiverId);
+  const sender = state.members.find((m) => m.peerId === senderId);
+  if (!receiver || !sender || receiver.status !== 'admitted' || sender.status !== 'admitted') return false;
+  if (roomOf(state, receiverId) !== roomOf(state, senderId)) return false;
+  return !isWaiting(state, receiverId) && !isWaiting(state, senderId);
+}
+
+/** Whom a participant may see in the roster: mediators see everyone admitted; others, who they may receive. */
+export function mayKnowOf(state: PolicyState, viewerId: string, otherId: string): boolean {
+  if (viewerId === otherId) return true;
+  const viewer = state.members.find((m) => m.peerId === viewerId);
+  if (viewer?.roomRole === 'mediator' && viewer.status === 'admitted') return true;
+  return mayReceive(state, viewerId, otherId);
 }

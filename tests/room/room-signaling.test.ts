@@ -191,6 +191,13 @@ describe('malformed payloads', () => {
     ['mediator:mute', { peerId: 'x', kind: 'audio' }],
     ['mediator:remove', { peerId: 7 }],
     ['mediator:end', { now: true }],
+    ['caucus:knock', { loud: true }],
+    ['notepad:get', { side: 'NEUTRAL' }],
+    ['notepad:update', { side: 'A', content: 'x'.repeat(20_001) }],
+    ['caucus:start', { peerIds: [] }],
+    ['caucus:end', { caucusId: 5 }],
+    ['caucus:endAll', { all: 1 }],
+    ['caucus:carry', { fromSide: 'A', toSide: 'B', text: '  ' }],
   ];
 
   it('covers every client event', () => {
