@@ -10,7 +10,7 @@
 //             HTTP signaling (bench/join/baseline.ts).
 // ratio = jiefen p50 / baseline p50: the cost of our app, signaling and lobby on top of WebRTC.
 import { parseArgs } from 'node:util';
-import { checkChromium, checkMediasoupWorker, checkWebClient, load1, snapshotWebClient, waitForOtherBrowsers } from './lib/env.ts';
+import { checkChromium, checkMediasoupWorker, checkWebClient, load1, snapshotWebClient, waitForQuietMachine, BUSY_CORES } from './lib/env.ts';
 import { UsageError, type Benchmark, type BenchContext } from './lib/types.ts';
 import { runBaseline } from './join/baseline.ts';
 import { runJiefen } from './join/jiefen.ts';
@@ -70,7 +70,7 @@ function parse(argv: string[]): Args {
   };
 }
 
-async function runOne(ctx: BenchContext, half: Half, args: Args, webRoot: string | null): Promise<Pick<RunRecord, 'pages' | 'admits' | 'serverCalls' | 'loopDelay' | 'error'>> {
+async function runOne(ctx: BenchContext, half: Half, args: Args, webRoot: string | null): Promise<Pick<RunRecord, 'pages' | 'admits' | 'serverCalls' | 'loopDelay' | 'otherCpuCores' | 'error'>> {
   try {
     if (half === 'baseline') return await runBaseline(ctx, args.options);
     return await runJiefen(ctx, args.options, webRoot!);
@@ -92,16 +92,17 @@ async function run(argv: string[], ctx: BenchContext) {
   }
   const load1Start = load1();
   ctx.log(`join: ${args.runs} run(s) of ${args.halves.join(' + ')} (+${args.warmup} warm-up), 3 pages per run, alternating; load average ${load1Start}`);
-  await waitForOtherBrowsers(ctx, 180_000);
+  await waitForQuietMachine(ctx, 180_000);
 
   const records: RunRecord[] = [];
   const total = args.warmup + args.runs;
   for (let i = 0; i < total && !ctx.signal.aborted; i++) {
     for (const half of args.halves) {
       if (ctx.signal.aborted) break;
-      const { busy } = await waitForOtherBrowsers(ctx, 60_000);
+      const { busy } = await waitForQuietMachine(ctx, 30_000);
       const r = await runOne(ctx, half, args, webRoot);
-      const record: RunRecord = { half, index: i - args.warmup + 1, warmup: i < args.warmup, contended: busy, ...r };
+      const contended = busy || (r.otherCpuCores ?? 0) > BUSY_CORES;
+      const record: RunRecord = { half, index: i - args.warmup + 1, warmup: i < args.warmup, contended, ...r };
       const failedPages = record.pages.filter((p) => p.ms === null);
       if (!record.error && failedPages.length) record.error = `${failedPages.map((p) => p.label).join(', ')}: no remote frame`;
       records.push(record);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../../tests/support/browser.ts';
-import { noteOwnChromium, sleep } from '../lib/env.ts';
+import { noteOwnChromium, othersCpu, sleep } from '../lib/env.ts';
 import type { BenchContext } from '../lib/types.ts';
 import type { ProbeMarks, ProbeSocketEvent, ProbeState } from './probe.page.ts';
 
@@ -88,6 +88,8 @@ const LOOP_RESOLUTION_MS = 10;
 export interface Measurement {
   pages: PageSample[];
   loopDelay: LoopDelay;
+  /** CPU (cores) other processes on the machine used while the pages joined. */
+  otherCpuCores: number;
 }
 
 export async function measurePages(ctx: BenchContext, specs: PageSpec[], options: MeasureOptions): Promise<Measurement> {
@@ -119,6 +121,7 @@ export async function measurePages(ctx: BenchContext, specs: PageSpec[], options
     const t0 = new Array<number>(specs.length);
     const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     loop.enable();
+    const others = othersCpu();
     options.onStart?.(Date.now());
     const navigations = specs.map((spec, i) => {
       t0[i] = Date.now();
@@ -155,9 +158,10 @@ export async function measurePages(ctx: BenchContext, specs: PageSpec[], options
       }),
     );
     loop.disable();
+    const otherCpuCores = others.cores();
     // The histogram holds the time between ticks of a LOOP_RESOLUTION_MS timer: keep only the lateness.
     const ms = (ns: number) => Math.max(0, Math.round(ns / 1e4) / 100 - LOOP_RESOLUTION_MS);
-    return { pages: pageSamples, loopDelay: { meanMs: ms(loop.mean), p99Ms: ms(loop.percentile(99)), maxMs: ms(loop.max) } };
+    return { pages: pageSamples, loopDelay: { meanMs: ms(loop.mean), p99Ms: ms(loop.percentile(99)), maxMs: ms(loop.max) }, otherCpuCores };
   } finally {
     noteOwnChromium();
     await Promise.all(browsers.map((b) => b.close()));

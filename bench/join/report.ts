@@ -14,8 +14,10 @@ export interface RunRecord {
   admits?: Record<string, AdmitTiming>;
   serverCalls?: ServerCall[];
   loopDelay?: LoopDelay;
+  /** CPU (cores) used by other processes on the machine during the timed part. */
+  otherCpuCores?: number;
   error?: string;
-  /** Another browser job was running. */
+  /** Another browser job, or other busy processes, around this run. */
   contended: boolean;
 }
 
@@ -56,7 +58,8 @@ export function describeRun(r: RunRecord, total: number): string {
   if (r.error && r.pages.length === 0) return `${tag.padEnd(11)} ${r.half.padEnd(8)}  FAILED: ${r.error}`;
   const pages = r.pages.map((p) => `${p.label} ${p.ms === null ? 'FAILED' : `${Math.round(p.ms)} ms`}`).join('  ');
   const admits = r.admits ? Object.entries(r.admits).map(([label, a]) => `${label} admitted at ${a.acked}`).join(', ') : '';
-  return `${tag.padEnd(11)} ${r.half.padEnd(8)}  ${pages}${admits ? `  (${admits})` : ''}${r.contended ? '  [other browser job running]' : ''}`;
+  const busy = r.contended ? `  [machine busy: others used ${r.otherCpuCores ?? '?'} cores]` : '';
+  return `${tag.padEnd(11)} ${r.half.padEnd(8)}  ${pages}${admits ? `  (${admits})` : ''}${busy}`;
 }
 
 /** Per page: its milestones; for failures its last console lines; with `timeline` every request in order. */
@@ -157,12 +160,20 @@ export function report(measured: RunRecord[], halves: Half[]): Report {
 
   // The servers run in the harness' process: how responsive its event loop stayed while pages joined.
   const loopOf = (half: Half) => measured.filter((r) => r.half === half && r.loopDelay).map((r) => r.loopDelay!);
+  const othersOf = (half: Half) => median(measured.filter((r) => r.half === half && r.otherCpuCores !== undefined).map((r) => r.otherCpuCores!));
   lines.push(
     '',
-    'server process (Node, hosts the servers and the harness) event-loop lag while the pages joined, median over runs, ms',
+    'load while the pages joined, median over runs: event-loop lag of the Node process that hosts the servers',
+    '(ms a 10 ms timer fired late), and CPU used by other processes on the machine (cores)',
     table([
-      ['', 'mean', 'p99', 'max'],
-      ...halves.map((h) => [h, median(loopOf(h).map((d) => d.meanMs)), median(loopOf(h).map((d) => d.p99Ms)), median(loopOf(h).map((d) => d.maxMs))]),
+      ['', 'lag mean', 'lag p99', 'lag max', 'others\' CPU'],
+      ...halves.map((h) => [
+        h,
+        median(loopOf(h).map((d) => d.meanMs)),
+        median(loopOf(h).map((d) => d.p99Ms)),
+        median(loopOf(h).map((d) => d.maxMs)),
+        othersOf(h)?.toFixed(2) ?? null,
+      ]),
     ]),
   );
 
@@ -182,6 +193,7 @@ export function report(measured: RunRecord[], halves: Half[]): Report {
       samples: j.n,
       baseline_samples: b.n,
       steps_p50_ms: steps,
+      other_cpu_cores_p50: Object.fromEntries(halves.map((h) => [h, othersOf(h)])),
       milestones_p50_ms: Object.fromEntries(
         columns.map((c) => [c.key, Object.fromEntries(MILESTONES.flatMap(([k]) => (milestone(c.pages, k) === null ? [] : [[k, round(milestone(c.pages, k))]])))]),
       ),

@@ -77,7 +77,11 @@ export function checkChromium(): void {
 interface ProcInfo {
   ppid: number;
   chromium: boolean;
+  /** utime + stime, in clock ticks. */
+  cpuTicks: number;
 }
+
+const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
 
 function processTable(): Map<number, ProcInfo> {
   const table = new Map<number, ProcInfo>();
@@ -86,11 +90,16 @@ function processTable(): Map<number, ProcInfo> {
     if (!Number.isInteger(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // pid (comm) state ppid …; comm may contain spaces and parentheses.
+      // pid (comm) state ppid … utime stime …; comm may contain spaces and parentheses.
       const close = stat.lastIndexOf(')');
       const comm = stat.slice(stat.indexOf('(') + 1, close);
-      // Not chrome_crashpad: crash handlers detach to init at once and outlive their browser briefly.
-      table.set(pid, { ppid: Number(stat.slice(close + 2).split(' ')[1]), chromium: comm === 'chromium' || comm === 'chrome' });
+      const fields = stat.slice(close + 2).split(' ');
+      table.set(pid, {
+        ppid: Number(fields[1]),
+        // Not chrome_crashpad: crash handlers detach to init at once and outlive their browser briefly.
+        chromium: comm === 'chromium' || comm === 'chrome',
+        cpuTicks: Number(fields[11]) + Number(fields[12]),
+      });
     } catch {
       // The process ended while we looked.
     }
@@ -114,6 +123,10 @@ export function noteOwnChromium(): void {
   for (const [pid, info] of table) if (info.chromium && descendsFromUs(table, pid)) ownChromium.add(pid);
 }
 
+const isOurs = (table: Map<number, ProcInfo>, pid: number) => pid === process.pid || ownChromium.has(pid) || descendsFromUs(table, pid);
+// Kernel threads (children of kthreadd) do work for everyone, us included.
+const isKernel = (pid: number, info: ProcInfo) => pid === 2 || info.ppid === 2;
+
 /** Chromium processes on this machine that this process did not start (another test or benchmark). */
 export function foreignChromium(): { foreign: number[]; lingering: number[] } {
   const table = processTable();
@@ -128,6 +141,29 @@ export function foreignChromium(): { foreign: number[]; lingering: number[] } {
   return { foreign, lingering };
 }
 
+/**
+ * CPU used by everything else on the machine (other tests, builds, servers) from start() to
+ * cores(), in cores. Processes that end in between are missed, so it can only under-count.
+ */
+export function othersCpu(): { cores(): number } {
+  const ticks = () => {
+    const table = processTable();
+    const out = new Map<number, number>();
+    for (const [pid, info] of table) if (!isKernel(pid, info) && !isOurs(table, pid)) out.set(pid, info.cpuTicks);
+    return out;
+  };
+  const before = ticks();
+  const started = performance.now();
+  return {
+    cores() {
+      const elapsedS = (performance.now() - started) / 1000;
+      let used = 0;
+      for (const [pid, t] of ticks()) used += t - (before.get(pid) ?? 0);
+      return elapsedS > 0 ? Math.round((used / CLOCK_TICKS_PER_S / elapsedS) * 100) / 100 : 0;
+    },
+  };
+}
+
 function safeReaddir(dir: string): string[] {
   try {
     return readdirSync(dir);
@@ -136,30 +172,37 @@ function safeReaddir(dir: string): string[] {
   }
 }
 
+/** Above this, other processes' CPU use (in cores) makes a run "contended". */
+export const BUSY_CORES = 0.25;
+
 /**
- * Waits (bounded) until no other browser job runs: two browser jobs on 2 cores would measure
- * each other. Returns how long it waited and whether the machine was still busy at the end.
+ * Waits (bounded) until no other browser job runs and the rest of the machine is nearly idle:
+ * on 2 cores, two jobs would measure each other. Returns whether it was still busy at the end.
  */
-export async function waitForOtherBrowsers(ctx: BenchContext, maxWaitMs: number): Promise<{ waitedMs: number; busy: boolean }> {
+export async function waitForQuietMachine(ctx: BenchContext, maxWaitMs: number): Promise<{ waitedMs: number; busy: boolean }> {
   const started = Date.now();
   let announced = false;
   for (;;) {
-    const { foreign: others, lingering } = foreignChromium();
+    const { foreign: browsers, lingering } = foreignChromium();
     // Our previous run's browsers still shutting down: give them a moment, silently.
-    if (others.length === 0 && lingering.length > 0 && Date.now() - started < 10_000) {
+    if (browsers.length === 0 && lingering.length > 0 && Date.now() - started < 10_000) {
       await sleep(100);
       continue;
     }
-    if (others.length === 0) return { waitedMs: Date.now() - started, busy: false };
+    const sample = othersCpu();
+    await sleep(500);
+    const cores = sample.cores();
+    if (browsers.length === 0 && cores <= BUSY_CORES) return { waitedMs: Date.now() - started, busy: false };
+    const what = browsers.length ? `another browser job (${browsers.length} Chromium processes)` : `other processes using ${cores} cores`;
     if (Date.now() - started >= maxWaitMs || ctx.signal.aborted) {
-      ctx.log(`warning: ${others.length} other Chromium process(es) still running after ${Math.round(maxWaitMs / 1000)} s; measuring anyway (numbers will be noisy)`);
+      ctx.log(`warning: ${what} after waiting ${Math.round((Date.now() - started) / 1000)} s; measuring anyway (numbers will be noisy)`);
       return { waitedMs: Date.now() - started, busy: true };
     }
     if (!announced) {
-      ctx.log(`waiting for another browser job to finish (${others.length} Chromium process(es), at most ${Math.round(maxWaitMs / 1000)} s)…`);
+      ctx.log(`waiting for ${what} to finish (at most ${Math.round(maxWaitMs / 1000)} s)…`);
       announced = true;
     }
-    await sleep(2_000);
+    await sleep(1_500);
   }
 }
 
