@@ -3,8 +3,11 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { useToast } from '../toast.tsx';
 import { useMediaQuery } from './hooks.ts';
-import { CameraIcon, ChatIcon, EndIcon, LeaveIcon, LobbyIcon, MicIcon, SpeakerIcon } from './icons.tsx';
+import { AudienceChip, AudienceDetails, CaucusPanel, CaucusWaiting, KnockToast, LocationBanner } from './caucus.tsx';
+import { caucusOf, colocatedPeers, inCaucus } from './caucus-state.ts';
+import { CameraIcon, CaucusIcon, ChatIcon, EndIcon, LeaveIcon, LobbyIcon, MicIcon, NotepadIcon, SpeakerIcon } from './icons.tsx';
 import { RemoteAudio, unlockRemoteAudio } from './media-elements.tsx';
+import { NotepadPanel } from './notepad.tsx';
 import { ChatPanel, LobbyPanel } from './panels.tsx';
 import { errorMessage, type PeerInfo } from './protocol.ts';
 import { QUALITY_LABEL, type Quality } from './quality.ts';
@@ -12,7 +15,7 @@ import type { RoomClient, RoomState } from './room-client.ts';
 import { gridShape, orderPeers } from './room-state.ts';
 import { VideoTile, type AudioState, type TileModel, type VideoState } from './VideoTile.tsx';
 
-type PanelName = 'none' | 'chat' | 'lobby';
+type PanelName = 'none' | 'chat' | 'lobby' | 'caucus' | 'notepad';
 
 interface Props {
   client: RoomClient;
@@ -31,15 +34,48 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
   const [dialogError, setDialogError] = useState<string | null>(null);
   const [busyPeers, setBusyPeers] = useState<Record<string, boolean>>({});
   const landscape = useMediaQuery('(min-aspect-ratio: 1/1)');
+  const [notepadSide, setNotepadSide] = useState<'A' | 'B'>('A');
+  const [audienceOpen, setAudienceOpen] = useState(false);
+  const [returning, setReturning] = useState(false);
 
   const isMediator = state.self?.roomRole === 'mediator';
   const selfId = state.self?.peerId ?? null;
+  const selfSide = state.self?.side ?? 'NEUTRAL';
+  const hasNotepad = isMediator || selfSide !== 'NEUTRAL';
+  const waiting = !isMediator && !!state.location?.waiting;
   const L = state.local;
 
   useEffect(() => client.setChatOpen(panel === 'chat'), [client, panel]);
+  // A waiting participant has nobody to chat with.
+  useEffect(() => {
+    if (waiting) setPanel((p) => (p === 'chat' ? 'none' : p));
+  }, [waiting]);
   const toggle = (p: PanelName) => setPanel((cur) => (cur === p ? 'none' : p));
+  /** Mediators: the side of the caucus they are in, else the last side opened. */
+  const defaultNotepadSide = (): 'A' | 'B' => {
+    if (!isMediator) return selfSide === 'B' ? 'B' : 'A';
+    const mine = selfId ? caucusOf(state.caucuses, selfId) : null;
+    const sides = new Set(mine?.memberPeerIds.map((id) => state.peers.find((p) => p.peerId === id)?.side).filter((x) => x === 'A' || x === 'B'));
+    return sides.size === 1 ? ([...sides][0] as 'A' | 'B') : notepadSide;
+  };
+  const openNotepad = (side: 'A' | 'B') => {
+    setNotepadSide(side);
+    setPanel('notepad');
+  };
 
-  const tiles = useMemo(() => buildTiles(state), [state]);
+  const returnToJoint = async () => {
+    setReturning(true);
+    try {
+      await client.endAllCaucuses();
+    } catch (err) {
+      notify(errorMessage(err), 'error');
+    } finally {
+      setReturning(false);
+    }
+  };
+
+  const roster = useMemo(() => colocatedPeers(state.peers, state.caucuses, state.location, selfId), [state.peers, state.caucuses, state.location, selfId]);
+  const tiles = useMemo(() => buildTiles(state, roster), [state, roster]);
   const remoteCount = tiles.filter((t) => !t.isSelf).length;
   // Portrait phone with up to 3 others: my own video floats as a small picture-in-picture.
   const pip = !landscape && remoteCount >= 1 && remoteCount <= 3;
@@ -87,6 +123,7 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
   const camLabel = !L.videoTrack ? '无摄像头' : L.videoAdminMuted ? '已被关闭' : L.camOff ? '开启视频' : '关闭视频';
   const micOff = !L.audioTrack || L.micMuted || L.audioAdminMuted;
   const camOff = !L.videoTrack || L.camOff || L.videoAdminMuted;
+  const toolCount = 4 + (hasNotepad ? 1 : 0) + (isMediator ? 3 : 0) - (waiting ? 1 : 0);
   const adminMuted = [L.audioAdminMuted && '调解员已将您静音', L.videoAdminMuted && '调解员已关闭您的摄像头'].filter(Boolean).join('，');
 
   return (
@@ -103,6 +140,7 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
       </header>
 
       <div className="room__banners">
+        <LocationBanner state={state} isMediator={isMediator} busy={returning} onReturn={() => void returnToJoint()} />
         {state.reconnecting && (
           <Banner tone="warn" testId="reconnecting-banner">
             <span className="spinner" aria-hidden="true" /> 网络已断开，正在重新连接…
@@ -148,43 +186,70 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
         )}
       </div>
 
+      {isMediator && panel !== 'caucus' && (
+        <KnockToast knocks={state.knocks} onOpen={() => setPanel('caucus')} onDismiss={(id) => client.dismissKnock(id)} />
+      )}
+
       <main className="room__stage">
-        <div className="room-grid" data-count={tiles.length} style={{ gridTemplateColumns: `repeat(${shape.cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${shape.rows}, minmax(0, 1fr))` }}>
-          {tiles.map((t) => (
-            <VideoTile
-              key={t.peer.peerId}
-              {...t}
-              pip={pip && t.isSelf}
-              moderate={isMediator}
-              busy={!!busyPeers[t.peer.peerId]}
-              onMute={(muted) => void moderate(t.peer.peerId, () => client.mute(t.peer.peerId, 'audio', muted))}
-              onVideoOff={(off) => void moderate(t.peer.peerId, () => client.mute(t.peer.peerId, 'video', off))}
-              onRemove={() => {
-                setDialogError(null);
-                setRemoveTarget(t.peer);
-              }}
-            />
-          ))}
-          {remoteCount === 0 && (
-            <div className="room-empty" data-testid="room-empty">
-              <span className="spinner" aria-hidden="true" />
-              <p>等待其他参与人进入…</p>
-              {isMediator && <p className="small">当事人打开邀请链接后会出现在「等候区」，由您准许进入。</p>}
-            </div>
-          )}
-        </div>
+        {waiting ? (
+          <CaucusWaiting client={client} state={state} />
+        ) : (
+          <div className="room-grid" data-count={tiles.length} style={{ gridTemplateColumns: `repeat(${shape.cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${shape.rows}, minmax(0, 1fr))` }}>
+            {tiles.map((t) => (
+              <VideoTile
+                key={t.peer.peerId}
+                {...t}
+                pip={pip && t.isSelf}
+                moderate={isMediator}
+                busy={!!busyPeers[t.peer.peerId]}
+                onMute={(muted) => void moderate(t.peer.peerId, () => client.mute(t.peer.peerId, 'audio', muted))}
+                onVideoOff={(off) => void moderate(t.peer.peerId, () => client.mute(t.peer.peerId, 'video', off))}
+                onRemove={() => {
+                  setDialogError(null);
+                  setRemoveTarget(t.peer);
+                }}
+                corner={t.isSelf ? <AudienceChip audience={state.audience} compact={pip} expanded={audienceOpen} onToggle={() => setAudienceOpen((o) => !o)} /> : undefined}
+              />
+            ))}
+            {remoteCount === 0 && (
+              <div className="room-empty" data-testid="room-empty">
+                <span className="spinner" aria-hidden="true" />
+                <p>{inCaucus(state.location) ? '本次单独沟通中暂无其他人' : '等待其他参与人进入…'}</p>
+                {isMediator && <p className="small">当事人打开邀请链接后会出现在「等候区」，由您准许进入。</p>}
+              </div>
+            )}
+          </div>
+        )}
+        {!waiting && <AudienceDetails audience={state.audience} open={audienceOpen} onClose={() => setAudienceOpen(false)} />}
       </main>
 
-      <nav className="toolbar" aria-label="调解室操作">
+      <nav className={`toolbar${toolCount >= 7 ? ' toolbar--dense' : ''}`} aria-label="调解室操作">
         <ToolButton testId="toolbar-mic" label={micLabel} on={!micOff} disabled={!L.audioTrack || L.audioAdminMuted} onClick={() => void client.toggleMic()}>
           <MicIcon off={micOff} />
         </ToolButton>
         <ToolButton testId="toolbar-camera" label={camLabel} on={!camOff} disabled={!L.videoTrack || L.videoAdminMuted} onClick={() => void client.toggleCamera()}>
           <CameraIcon off={camOff} />
         </ToolButton>
-        <ToolButton testId="toolbar-chat" label="聊天" active={panel === 'chat'} badge={state.chatUnread} onClick={() => toggle('chat')}>
-          <ChatIcon />
-        </ToolButton>
+        {!waiting && (
+          <ToolButton testId="toolbar-chat" label="聊天" active={panel === 'chat'} badge={state.chatUnread} onClick={() => toggle('chat')}>
+            <ChatIcon />
+          </ToolButton>
+        )}
+        {hasNotepad && (
+          <ToolButton
+            testId="toolbar-notepad"
+            label="记事本"
+            active={panel === 'notepad'}
+            onClick={() => (panel === 'notepad' ? setPanel('none') : openNotepad(defaultNotepadSide()))}
+          >
+            <NotepadIcon />
+          </ToolButton>
+        )}
+        {isMediator && (
+          <ToolButton testId="toolbar-caucus" label="背对背" active={panel === 'caucus'} badge={state.knocks.length} onClick={() => toggle('caucus')}>
+            <CaucusIcon />
+          </ToolButton>
+        )}
         {isMediator && (
           <ToolButton testId="toolbar-lobby" label="等候区" active={panel === 'lobby'} badge={state.lobby.length} onClick={() => toggle('lobby')}>
             <LobbyIcon />
@@ -208,8 +273,19 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
         </ToolButton>
       </nav>
 
-      {panel === 'chat' && (
-        <ChatPanel messages={state.chat} selfId={selfId} canSend={state.online} onSend={(text) => client.sendChat(text)} onClose={() => setPanel('none')} />
+      {panel === 'chat' && !waiting && (
+        <ChatPanel room={state.location && state.location.room !== 'joint' ? 'caucus' : 'joint'} messages={state.chat} selfId={selfId} canSend={state.online} onSend={(text) => client.sendChat(text)} onClose={() => setPanel('none')} />
+      )}
+      {panel === 'caucus' && isMediator && <CaucusPanel client={client} state={state} onClose={() => setPanel('none')} onOpenNotepad={openNotepad} />}
+      {panel === 'notepad' && hasNotepad && (
+        <NotepadPanel
+          key={isMediator ? 'mediator' : selfSide}
+          client={client}
+          state={state}
+          isMediator={isMediator}
+          initialSide={isMediator ? notepadSide : (selfSide as 'A' | 'B')}
+          onClose={() => setPanel('none')}
+        />
       )}
       {panel === 'lobby' && isMediator && (
         <LobbyPanel waiting={state.lobby} onAdmit={(id) => client.admit(id)} onDeny={(id) => client.deny(id)} onClose={() => setPanel('none')} />
@@ -253,10 +329,10 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
   );
 }
 
-function buildTiles(state: RoomState): TileModel[] {
+function buildTiles(state: RoomState, peers: PeerInfo[]): TileModel[] {
   const self = state.self;
   const selfId = self?.peerId ?? null;
-  let roster = state.peers;
+  let roster = peers;
   if (self && !roster.some((p) => p.peerId === self.peerId)) {
     roster = [
       { peerId: self.peerId, displayName: self.displayName, roomRole: self.roomRole, roleLabel: self.roomRole === 'mediator' ? '调解员' : '当事人', side: self.side, connected: true, producers: [] },

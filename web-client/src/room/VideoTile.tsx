@@ -1,5 +1,6 @@
 // One participant's tile: video (or an avatar), name, role, side, mic/camera state, and
 // — for the mediator on others' tiles — mute / camera-off / remove controls.
+import type { ReactNode } from 'react';
 import type { PeerInfo } from './protocol.ts';
 import { SIDE_LABEL } from './room-state.ts';
 import { CameraIcon, MicIcon } from './icons.tsx';
@@ -27,9 +28,11 @@ interface Props extends TileModel {
   onMute(muted: boolean): void;
   onVideoOff(off: boolean): void;
   onRemove(): void;
+  /** Extra overlay in the top-left corner (my own tile: who can hear/see me). */
+  corner?: ReactNode;
 }
 
-export function VideoTile({ peer, isSelf, pip, speaking, videoTrack, audio, video, paused, moderate, busy, onMute, onVideoOff, onRemove }: Props) {
+export function VideoTile({ peer, isSelf, pip, speaking, videoTrack, audio, video, paused, moderate, busy, onMute, onVideoOff, onRemove, corner }: Props) {
   const showVideo = !!videoTrack && video === 'on';
   const side = SIDE_LABEL[peer.side];
   const audioProducer = peer.producers.find((p) => p.kind === 'audio');
@@ -61,6 +64,7 @@ export function VideoTile({ peer, isSelf, pip, speaking, videoTrack, audio, vide
           重新连接中
         </div>
       )}
+      {corner && <div className="tile__corner">{corner}</div>}
       {paused && !isSelf && (
         <span className="tile__paused" data-testid="tile-paused">
           已暂停/静音

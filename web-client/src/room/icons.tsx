@@ -58,3 +58,28 @@ export const SpeakerIcon = () => (
     <path d="M16 9a4 4 0 0 1 0 6M18.5 6.5a8 8 0 0 1 0 11" />
   </Svg>
 );
+
+/** 背对背: two people facing apart. */
+export const CaucusIcon = () => (
+  <Svg>
+    <circle cx="7" cy="7" r="2.5" />
+    <path d="M3 19v-3a4 4 0 0 1 6-3.5" />
+    <circle cx="17" cy="7" r="2.5" />
+    <path d="M21 19v-3a4 4 0 0 0-6-3.5" />
+    <path d="M12 4v16" strokeDasharray="2 2" />
+  </Svg>
+);
+
+export const NotepadIcon = () => (
+  <Svg>
+    <rect x="5" y="3" width="14" height="18" rx="2" />
+    <path d="M9 8h6M9 12h6M9 16h4" />
+  </Svg>
+);
+
+export const EarIcon = () => (
+  <Svg>
+    <path d="M7 10a5 5 0 0 1 10 0c0 3-3 4-3 7a3 3 0 0 1-5 2" />
+    <path d="M10 10a2 2 0 0 1 4 0" />
+  </Svg>
+);

@@ -5,9 +5,9 @@ import { formatTime, formatWaiting, SIDE_LABEL } from './room-state.ts';
 import { errorMessage } from './protocol.ts';
 import { useNow } from './hooks.ts';
 
-function Panel({ title, onClose, children, testId }: { title: ReactNode; onClose(): void; children: ReactNode; testId: string }) {
+export function Panel({ title, label, onClose, children, testId }: { title: ReactNode; label?: string; onClose(): void; children: ReactNode; testId: string }) {
   return (
-    <aside className="panel" data-testid={testId} aria-label={typeof title === 'string' ? title : undefined}>
+    <aside className="panel" data-testid={testId} aria-label={label ?? (typeof title === 'string' ? title : undefined)}>
       <header className="panel__head">
         <h2 className="panel__title">{title}</h2>
         <button type="button" className="btn btn--small btn--ghost" onClick={onClose} aria-label="关闭" data-testid={`${testId}-close`}>
@@ -22,6 +22,8 @@ function Panel({ title, onClose, children, testId }: { title: ReactNode; onClose
 // ── chat ─────────────────────────────────────────────────────────────────────
 
 interface ChatProps {
+  /** 'joint' or 'caucus': chat is scoped to the room I am in. */
+  room: 'joint' | 'caucus';
   messages: ChatMessage[];
   selfId: string | null;
   canSend: boolean;
@@ -29,7 +31,7 @@ interface ChatProps {
   onClose(): void;
 }
 
-export function ChatPanel({ messages, selfId, canSend, onSend, onClose }: ChatProps) {
+export function ChatPanel({ room, messages, selfId, canSend, onSend, onClose }: ChatProps) {
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -61,9 +63,24 @@ export function ChatPanel({ messages, selfId, canSend, onSend, onClose }: ChatPr
   };
 
   return (
-    <Panel title="文字聊天" onClose={onClose} testId="chat-panel">
+    <Panel
+      title={
+        <>
+          文字聊天
+          <span className={`chat-context chat-context--${room}`} data-testid="chat-context" data-room={room}>
+            {room === 'joint' ? '联合调解' : '单独沟通'}
+          </span>
+        </>
+      }
+      label="文字聊天"
+      onClose={onClose}
+      testId="chat-panel"
+    >
+      {room === 'caucus' && <p className="chat__scope small">单独沟通中的消息只有此次沟通的参与人能看到。</p>}
       <ol className="chat" ref={list} aria-live="polite">
-        {messages.length === 0 && <li className="chat__empty muted">暂无消息。聊天内容将记入案件档案。</li>}
+        {messages.length === 0 && (
+          <li className="chat__empty muted">{room === 'joint' ? '暂无消息。聊天内容将记入案件档案。' : '暂无消息。单独沟通的聊天内容同样记入案件档案。'}</li>
+        )}
         {messages.map((m) => {
           const mine = m.fromPeerId === selfId;
           return (

@@ -10,8 +10,12 @@ import {
   roomRequest,
   RoomRequestError,
   ROOM_NAMESPACE,
+  type Audience,
+  type CaucusInfo,
   type ChatMessage,
   type ClientRequestName,
+  type Location,
+  type Notepad,
   type LobbyEntry,
   type MediaSource,
   type PeerInfo,
@@ -21,6 +25,7 @@ import {
 } from './protocol.ts';
 import { QualityTracker, sampleFromStats, type Quality } from './quality.ts';
 import { mergeChat, newArrivals, rosterChanges } from './room-state.ts';
+import { addKnock, locationNotice, pruneKnocks, sameLocation, type Knock, type NotepadSideName } from './caucus-state.ts';
 
 export type RoomStatus = 'connecting' | 'lobby' | 'admitted' | 'ended' | 'denied' | 'removed' | 'left' | 'error';
 export type MediaStatus = 'idle' | 'connecting' | 'ready' | 'failed';
@@ -75,6 +80,16 @@ export interface RoomState {
   /** Message for ended / denied / removed / error. */
   message: string;
   errorCode: string | null;
+  /** Where I am (last `room:location`): the joint session or a caucus; null until the server says. */
+  location: Location | null;
+  /** Caucuses in progress (mediators only). */
+  caucuses: CaucusInfo[];
+  /** Waiting participants asking for a mediator (mediators only), newest last. */
+  knocks: Knock[];
+  /** Who receives my audio / video right now (last `room:audience`). */
+  audience: Audience | null;
+  /** The side notepads I have loaded (parties: their own side; mediators: both). */
+  notepads: Partial<Record<NotepadSideName, Notepad>>;
 }
 
 export interface InboundStat {
@@ -95,7 +110,17 @@ export interface RoomDebugHandle {
   readonly recvTransportId: string | null;
   readonly mediaStatus: MediaStatus;
   readonly quality: Quality;
+  /** Last `room:location`. */
+  readonly location: Location | null;
+  /** Last `room:audience`. */
+  readonly audience: Audience | null;
+  /** Last `room:caucuses` (mediators). */
+  readonly caucuses: CaucusInfo[];
+  /** ICE restarts this client has asked for (watchdog or reconnect) — caucus moves never add to it. */
+  readonly iceRestarts: number;
   inboundStats(): Promise<InboundStat[]>;
+  /** The transports' connection (ICE + DTLS) states; null when the transport does not exist. */
+  iceStates(): Promise<{ send: string | null; recv: string | null }>;
 }
 
 declare global {
@@ -127,6 +152,8 @@ export const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
 const ICE_RESTART_DELAY_MS = 2_000;
 const ICE_RETRY_MS = 6_000;
 const QUALITY_INTERVAL_MS = 3_000;
+const ROSTER_NOTICE_DELAY_MS = 600;
+const NO_CAUCUS = { location: null, caucuses: [], knocks: [], audience: null } satisfies Partial<RoomState>;
 const FATAL_JOIN_CODES = new Set(['NOT_AUTHENTICATED', 'FORBIDDEN', 'CASE_NOT_FOUND', 'VALIDATION', 'INVALID_STATE']);
 
 export function connectRoomSocket(token?: string): Socket {
@@ -174,6 +201,12 @@ export class RoomClient {
   #resuming = false;
   #qualityTimer = 0;
   readonly #quality = new QualityTracker();
+  /** Bumped when I move to another room, so chat answers about the previous room are dropped. */
+  #chatGen = 0;
+  #iceRestarts = 0;
+  /** Parties' join/leave notices wait briefly: a caucus move changes the roster just before the location. */
+  #rosterNotices: string[] = [];
+  #rosterTimer = 0;
 
   constructor(opts: RoomClientOptions) {
     this.caseId = opts.caseId;
@@ -206,6 +239,11 @@ export class RoomClient {
       lobbySince: null,
       message: '',
       errorCode: null,
+      location: null,
+      caucuses: [],
+      knocks: [],
+      audience: null,
+      notepads: {},
     };
   }
 
@@ -274,6 +312,25 @@ export class RoomClient {
       if (!m) return;
       this.#patch({ chat: mergeChat(this.#state.chat, [m]), chatUnread: this.#chatOpen ? 0 : this.#state.chatUnread + 1 });
     });
+    s.on('room:location', (p: unknown) => this.#onLocation(p));
+    s.on('room:caucuses', (p: unknown) => {
+      const e = parseServerEvent('room:caucuses', p);
+      if (!e || this.#finished) return;
+      this.#patch({ caucuses: e.caucuses, knocks: pruneKnocks(this.#state.knocks, this.#state.peers, e.caucuses) });
+    });
+    s.on('room:knock', (p: unknown) => {
+      const e = parseServerEvent('room:knock', p);
+      if (!e || this.#finished || this.#state.self?.roomRole !== 'mediator') return;
+      this.#patch({ knocks: addKnock(this.#state.knocks, e) });
+    });
+    s.on('room:audience', (p: unknown) => {
+      const e = parseServerEvent('room:audience', p);
+      if (e && !this.#finished) this.#patch({ audience: e });
+    });
+    s.on('notepad:updated', (p: unknown) => {
+      const e = parseServerEvent('notepad:updated', p);
+      if (e && !this.#finished) this.#setNotepad(e);
+    });
     this.#exposeDebug();
     this.#qualityTimer = window.setInterval(() => void this.#sampleQuality(), QUALITY_INTERVAL_MS);
     s.connect();
@@ -308,9 +365,10 @@ export class RoomClient {
     if (this.#finished) return;
     this.#finished = true;
     window.clearInterval(this.#qualityTimer);
+    this.#clearRosterNotices();
     this.#teardownMedia();
     this.socket.disconnect();
-    this.#patch({ status, message, errorCode, reconnecting: false, online: false, peers: [], lobby: [], activeSpeaker: null });
+    this.#patch({ status, message, errorCode, reconnecting: false, online: false, peers: [], lobby: [], activeSpeaker: null, ...NO_CAUCUS });
   }
 
   get finished(): boolean {
@@ -384,6 +442,7 @@ export class RoomClient {
         lobby: [],
         activeSpeaker: null,
         mediaStatus: 'idle',
+        ...NO_CAUCUS,
       });
       return;
     }
@@ -413,10 +472,19 @@ export class RoomClient {
     const selfId = this.#state.self?.peerId ?? null;
     if (this.#state.status === 'admitted' && this.#state.peers.length > 0) {
       const { joined, left } = rosterChanges(this.#state.peers, e.peers, selfId);
-      for (const j of joined) this.#notice(`${j.displayName}（${j.roleLabel}）已进入调解室`, 'info');
-      for (const l of left) this.#notice(`${l.displayName}（${l.roleLabel}）已离开调解室`, 'info');
+      if (this.#state.self?.roomRole === 'mediator') {
+        // Mediators see everyone wherever they are: a change is a real arrival or departure.
+        for (const j of joined) this.#notice(`${j.displayName}（${j.roleLabel}）已进入调解室`, 'info');
+        for (const l of left) this.#notice(`${l.displayName}（${l.roleLabel}）已离开调解室`, 'info');
+      } else {
+        // Parties see only who is with them: a change may be a caucus move, announced by the location.
+        this.#queueRosterNotices([
+          ...joined.map((j) => `${j.displayName}（${j.roleLabel}）已加入当前会话`),
+          ...left.map((l) => `${l.displayName}（${l.roleLabel}）已离开当前会话`),
+        ]);
+      }
     }
-    this.#patch({ peers: e.peers });
+    this.#patch({ peers: e.peers, knocks: pruneKnocks(this.#state.knocks, e.peers, this.#state.caucuses) });
     // The roster is authoritative for my own mediator-mute state (covers missed events).
     const me = selfId ? e.peers.find((x) => x.peerId === selfId) : undefined;
     if (me) {
@@ -432,6 +500,46 @@ export class RoomClient {
     if (!e || this.#finished) return;
     for (const a of newArrivals(this.#state.lobby, e.waiting)) this.#notice(`${a.displayName}（${a.roleLabel}）正在等候区等待进入`, 'info');
     this.#patch({ lobby: e.waiting });
+  }
+
+  #onLocation(p: unknown): void {
+    const e = parseServerEvent('room:location', p);
+    if (!e || this.#finished) return;
+    const prev = this.#state.location;
+    if (sameLocation(prev, e)) {
+      if (prev && (prev.since !== e.since || prev.message !== e.message)) this.#patch({ location: e });
+      return;
+    }
+    // Moved to another room: the visible chat belonged to the previous one.
+    this.#chatGen++;
+    this.#clearRosterNotices();
+    const text = locationNotice(prev, e, this.#state.self?.roomRole === 'mediator');
+    this.#patch({ location: e, chat: [], chatUnread: 0 });
+    if (text) this.#notice(text, 'info');
+    if (this.#state.status === 'admitted' && !e.waiting) void this.#loadChat();
+  }
+
+  #queueRosterNotices(texts: string[]): void {
+    if (!texts.length) return;
+    this.#rosterNotices.push(...texts);
+    window.clearTimeout(this.#rosterTimer);
+    this.#rosterTimer = window.setTimeout(() => {
+      const list = this.#rosterNotices;
+      this.#rosterNotices = [];
+      if (!this.#finished) for (const t of list) this.#notice(t, 'info');
+    }, ROSTER_NOTICE_DELAY_MS);
+  }
+
+  #clearRosterNotices(): void {
+    window.clearTimeout(this.#rosterTimer);
+    this.#rosterNotices = [];
+  }
+
+  #setNotepad(n: Notepad): void {
+    const cur = this.#state.notepads[n.side];
+    // An older answer must not overwrite a newer live update.
+    if (cur?.updatedAt && n.updatedAt && Date.parse(n.updatedAt) < Date.parse(cur.updatedAt)) return;
+    this.#patch({ notepads: { ...this.#state.notepads, [n.side]: n } });
   }
 
   #onAdminMuted(p: unknown): void {
@@ -508,6 +616,7 @@ export class RoomClient {
     try {
       for (const t of [this.#send, this.#recv]) {
         if (!t || t.closed) continue;
+        this.#iceRestarts++;
         const { iceParameters } = await this.#request('media:restartIce', { transportId: t.id });
         if (gen !== this.#mediaGen) return;
         await t.restartIce({ iceParameters: iceParameters as unknown as ms.IceParameters });
@@ -718,6 +827,7 @@ export class RoomClient {
       // A socket re-join restarts ICE itself.
       if (this.socket.connected && this.#state.status === 'admitted' && !this.#resuming) {
         try {
+          this.#iceRestarts++;
           const { iceParameters } = await this.#request('media:restartIce', { transportId: t.id });
           if (!t.closed) await t.restartIce({ iceParameters: iceParameters as unknown as ms.IceParameters });
         } catch (err) {
@@ -820,8 +930,9 @@ export class RoomClient {
   }
 
   async sendChat(text: string): Promise<void> {
+    const gen = this.#chatGen;
     const { message } = await this.#request('chat:send', { text });
-    this.#patch({ chat: mergeChat(this.#state.chat, [message]) });
+    if (gen === this.#chatGen) this.#patch({ chat: mergeChat(this.#state.chat, [message]) });
   }
 
   setChatOpen(open: boolean): void {
@@ -830,8 +941,10 @@ export class RoomClient {
   }
 
   async #loadChat(): Promise<void> {
+    const gen = this.#chatGen;
     try {
       const { messages } = await this.#request('chat:history', {});
+      if (gen !== this.#chatGen || this.#finished) return; // answered about the room I just left
       this.#patch({ chat: mergeChat(this.#state.chat, messages) });
     } catch (err) {
       console.warn('[room] chat history failed', err);
@@ -870,6 +983,56 @@ export class RoomClient {
   async end(): Promise<void> {
     await this.#request('mediator:end', {});
     this.#finish('ended', '本次在线调解已结束');
+  }
+
+  // ── 背对背 (caucus) ─────────────────────────────────────────────────────────
+
+  /**
+   * Mediator: moves these participants (and the given mediators, by default me) into a new
+   * caucus. Media follows on the server (consumers paused/resumed); transports stay as they are.
+   */
+  async startCaucus(peerIds: string[], mediatorPeerIds?: string[]): Promise<string> {
+    const { caucusId } = await this.#request('caucus:start', mediatorPeerIds ? { peerIds, mediatorPeerIds } : { peerIds });
+    return caucusId;
+  }
+
+  async endCaucus(caucusId: string): Promise<void> {
+    await this.#request('caucus:end', { caucusId });
+  }
+
+  /** Everyone back to the joint session. */
+  async endAllCaucuses(): Promise<void> {
+    await this.#request('caucus:endAll', {});
+  }
+
+  /** Waiting participant: asks the mediators to come back. */
+  async knock(): Promise<void> {
+    await this.#request('caucus:knock', {});
+  }
+
+  /** Mediator: forgets a knock once seen. */
+  dismissKnock(peerId?: string): void {
+    const knocks = peerId ? this.#state.knocks.filter((k) => k.peerId !== peerId) : [];
+    if (knocks.length !== this.#state.knocks.length) this.#patch({ knocks });
+  }
+
+  async loadNotepad(side: NotepadSideName): Promise<Notepad> {
+    const n = await this.#request('notepad:get', { side });
+    this.#setNotepad(n);
+    return n;
+  }
+
+  async saveNotepad(side: NotepadSideName, content: string): Promise<Notepad> {
+    const n = await this.#request('notepad:update', { side, content });
+    this.#setNotepad(n);
+    return n;
+  }
+
+  /** Mediator: appends a note or proposal to the other side's notepad (logged on the server). */
+  async carry(fromSide: NotepadSideName, toSide: NotepadSideName, text: string): Promise<Notepad> {
+    const n = await this.#request('caucus:carry', { fromSide, toSide, text });
+    this.#setNotepad(n);
+    return n;
   }
 
   // ── test support ───────────────────────────────────────────────────────────
@@ -927,7 +1090,23 @@ export class RoomClient {
       get quality() {
         return client.#state.quality;
       },
+      get location() {
+        return client.#state.location;
+      },
+      get audience() {
+        return client.#state.audience;
+      },
+      get caucuses() {
+        return client.#state.caucuses;
+      },
+      get iceRestarts() {
+        return client.#iceRestarts;
+      },
       inboundStats: () => client.inboundStats(),
+      iceStates: async () => ({
+        send: client.#send && !client.#send.closed ? client.#send.connectionState : null,
+        recv: client.#recv && !client.#recv.closed ? client.#recv.connectionState : null,
+      }),
     };
     this.#debug = handle;
     window.__jiefenRoom = handle;
