@@ -1,0 +1,131 @@
+// 背对背 in real browsers: during a caucus with side A, side B's page receives no RTP from the
+// mediator or side A and no chat from that room, side A hears the mediator; back in the joint
+// session everyone receives again. Twenty consecutive switches keep the same transports and
+// ICE connected (no reconnect, no reload).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { eventually, expectReceivingFrom, inboundStats, openRoomPage, totals, type RoomPage } from '../support/room-pages.ts';
+import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+
+interface Debug {
+  sendTransportId: string | null;
+  recvTransportId: string | null;
+  location?: { room: string; waiting: boolean };
+  iceStates(): Promise<{ send: string; recv: string }>;
+}
+const debug = (page: Page) =>
+  page.evaluate(async () => {
+    const d = (window as unknown as { __jiefenRoom: Debug }).__jiefenRoom;
+    return { send: d.sendTransportId, recv: d.recvTransportId, location: d.location ?? null, ice: await d.iceStates() };
+  });
+
+/** Inbound bytes from `peerId` at `page` stay frozen over `ms`. */
+async function expectFrozenFrom(page: Page, peerId: string, ms = 1200) {
+  const before = totals(await inboundStats(page), 'bytesReceived');
+  await new Promise((r) => setTimeout(r, ms));
+  const after = totals(await inboundStats(page), 'bytesReceived');
+  for (const kind of ['audio', 'video']) {
+    expect(after.get(`${peerId}/${kind}`) ?? 0, `${kind} bytes from ${peerId}`).toBe(before.get(`${peerId}/${kind}`) ?? 0);
+  }
+}
+
+describe('caucus in three browsers', () => {
+  let server: TestServer;
+  let mediator: StaffClient;
+  let mediatorId: string;
+  let caseId: string;
+  const parties: Array<{ id: string; token: string }> = [];
+  let m: RoomPage, a: RoomPage, b: RoomPage;
+
+  beforeAll(async () => {
+    server = await startTestServer({ ROOM_RECONNECT_GRACE_SEC: '30' });
+    const admin = new StaffClient(server.url);
+    await admin.login(server.admin.username, server.admin.password);
+    mediatorId = (await admin.json('POST', '/api/users', { username: 'lirf', displayName: '李瑞芳', role: 'MEDIATOR', password: 'mediator-pass-1' }, 201)).user.id;
+    mediator = new StaffClient(server.url);
+    await mediator.login('lirf', 'mediator-pass-1');
+    caseId = (await mediator.json('POST', '/api/cases', { title: '王某家漏水纠纷', disputeType: 'NEIGHBOUR', summary: '直饮水管道漏水' }, 201)).case.id;
+    for (const [name, side, role, id17] of [
+      ['李某', 'A', 'APPLICANT', '15020419750312101'],
+      ['王某', 'B', 'RESPONDENT', '15020419800101123'],
+    ] as const) {
+      const idNumber = makeIdNumber(id17);
+      const p = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role, side, name, phone: '13800138000', idNumber }, 201)).participant;
+      const token = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1];
+      const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      await fetch(`${server.url}/api/party/confirm-identity`, { method: 'POST', headers: auth, body: JSON.stringify({ name, idLast4: idNumber.slice(-4) }) });
+      await fetch(`${server.url}/api/party/consent`, { method: 'POST', headers: auth, body: JSON.stringify({ consent: true }) });
+      parties.push({ id: p.id, token });
+    }
+    m = await openRoomPage(`${server.url}/cases/${caseId}/room`, mediator);
+    a = await openRoomPage(`${server.url}/j/${parties[0]!.token}/room`);
+    b = await openRoomPage(`${server.url}/j/${parties[1]!.token}/room`);
+    await eventually(async () => expect(server.rooms.get(caseId)?.members().filter((x) => x.status === 'lobby')).toHaveLength(2));
+    for (const p of parties) await m.page.evaluate((peerId) => (window as any).__jiefenRoom.socket.emitWithAck('mediator:admit', { peerId }), p.id);
+    await expectReceivingFrom(b.page, [mediatorId, parties[0]!.id]);
+    await expectReceivingFrom(a.page, [mediatorId, parties[1]!.id]);
+  });
+
+  afterAll(async () => {
+    for (const p of [m, a, b]) await p?.close();
+    await server?.close();
+  });
+
+  const openCaucusPanel = async () => {
+    if (!(await m.page.getByTestId('caucus-side-A').isVisible())) await m.page.getByTestId('toolbar-caucus').click();
+  };
+
+  it('side B is cut off from the mediator and side A (media and chat); side A hears the mediator', async () => {
+    const [pa, pb] = parties;
+    await openCaucusPanel();
+    await m.page.getByTestId('caucus-side-A').click();
+    await b.page.getByTestId('caucus-waiting').waitFor();
+    expect(await b.page.getByTestId('caucus-waiting').textContent()).toContain('调解员正在与对方单独沟通');
+    await new Promise((r) => setTimeout(r, 500));
+    await expectFrozenFrom(b.page, mediatorId);
+    await expectFrozenFrom(b.page, pa!.id);
+    await expectReceivingFrom(a.page, [mediatorId]);
+    await expectFrozenFrom(a.page, pb!.id);
+
+    // Chat in the caucus does not reach side B.
+    await a.page.evaluate(() => (window as any).__jiefenRoom.socket.emitWithAck('chat:send', { text: '甲方底线：八千元' }));
+    await m.page.getByTestId('toolbar-chat').click();
+    await m.page.getByTestId('chat-message').filter({ hasText: '甲方底线' }).first().waitFor();
+    await m.page.getByTestId('toolbar-chat').click();
+    expect(await b.page.content()).not.toContain('甲方底线');
+
+    // Knock from the waiting side reaches the mediator.
+    await b.page.getByTestId('caucus-knock').click();
+    await m.page.getByTestId('knock-toast').first().waitFor();
+
+    await openCaucusPanel();
+    await m.page.getByTestId('caucus-end-all').click();
+    await expectReceivingFrom(b.page, [mediatorId, pa!.id]);
+    await expectReceivingFrom(a.page, [mediatorId, pb!.id]);
+  });
+
+  it('20 consecutive switches keep the same transports and ICE connected', async () => {
+    const pages = [m, a, b];
+    const before = await Promise.all(pages.map((p) => debug(p.page)));
+    const transportsBefore = server.rooms.get(caseId)!.media.counts().transports;
+    const room = server.rooms.get(caseId)!;
+    const me = room.member(mediatorId)!;
+    for (let i = 0; i < 20; i++) {
+      const target = i % 3 === 2 ? null : parties[i % 3]!.id;
+      if (target) await room.startCaucus(me, [target]);
+      else await room.endAllCaucuses(me);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await room.endAllCaucuses(me);
+    const after = await Promise.all(pages.map((p) => debug(p.page)));
+    for (let i = 0; i < pages.length; i++) {
+      expect(after[i]!.send).toBe(before[i]!.send);
+      expect(after[i]!.recv).toBe(before[i]!.recv);
+      expect(after[i]!.ice.send).toMatch(/connected|completed/);
+      expect(after[i]!.ice.recv).toMatch(/connected|completed/);
+    }
+    expect(room.media.counts().transports).toBe(transportsBefore);
+    await expectReceivingFrom(b.page, [mediatorId, parties[0]!.id]);
+    await expectReceivingFrom(a.page, [mediatorId, parties[1]!.id]);
+  });
+});
