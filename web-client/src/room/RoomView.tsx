@@ -214,8 +214,8 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
             {remoteCount === 0 && (
               <div className="room-empty" data-testid="room-empty">
                 <span className="spinner" aria-hidden="true" />
-                <p>{inCaucus(state.location) ? '本次单独沟通中暂无其他人' : '等待其他参与人进入…'}</p>
-                {isMediator && <p className="small">当事人打开邀请链接后会出现在「等候区」，由您准许进入。</p>}
+                <p>{inCaucus(state.location) ? '本次单独沟通中暂无其他人' : isMediator && state.caucuses.length > 0 ? '其他参与人正在单独沟通中' : '等待其他参与人进入…'}</p>
+                {isMediator && state.caucuses.length === 0 && <p className="small">当事人打开邀请链接后会出现在「等候区」，由您准许进入。</p>}
               </div>
             )}
           </div>
