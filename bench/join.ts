@@ -26,6 +26,9 @@ const USAGE = `options:
   --settle-ms MS      idle time after the browsers start, before the pages open (default 1000)
   --verbose           per page of every run: milestones, requests and socket.io traffic in time order`;
 
+/** How long to wait for someone else's browser job (e.g. an e2e test file) before measuring anyway. */
+const BROWSER_WAIT_MS = 300_000;
+
 interface Args {
   runs: number;
   warmup: number;
@@ -70,7 +73,7 @@ function parse(argv: string[]): Args {
   };
 }
 
-async function runOne(ctx: BenchContext, half: Half, args: Args, webRoot: string | null): Promise<Pick<RunRecord, 'pages' | 'admits' | 'serverCalls' | 'loopDelay' | 'otherCpuCores' | 'error'>> {
+async function runOne(ctx: BenchContext, half: Half, args: Args, webRoot: string | null): Promise<Pick<RunRecord, 'pages' | 'admits' | 'serverCalls' | 'loopDelay' | 'otherCpuCores' | 'otherBrowser' | 'error'>> {
   try {
     if (half === 'baseline') return await runBaseline(ctx, args.options);
     return await runJiefen(ctx, args.options, webRoot!);
@@ -92,16 +95,16 @@ async function run(argv: string[], ctx: BenchContext) {
   }
   const load1Start = load1();
   ctx.log(`join: ${args.runs} run(s) of ${args.halves.join(' + ')} (+${args.warmup} warm-up), 3 pages per run, alternating; load average ${load1Start}`);
-  await waitForQuietMachine(ctx, 180_000);
+  await waitForQuietMachine(ctx, { browserWaitMs: BROWSER_WAIT_MS, cpuWaitMs: 120_000 });
 
   const records: RunRecord[] = [];
   const total = args.warmup + args.runs;
   for (let i = 0; i < total && !ctx.signal.aborted; i++) {
     for (const half of args.halves) {
       if (ctx.signal.aborted) break;
-      const { busy } = await waitForQuietMachine(ctx, 30_000);
+      const { busy } = await waitForQuietMachine(ctx, { browserWaitMs: BROWSER_WAIT_MS, cpuWaitMs: 30_000 });
       const r = await runOne(ctx, half, args, webRoot);
-      const contended = busy || (r.otherCpuCores ?? 0) > BUSY_CORES;
+      const contended = busy || r.otherBrowser === true || (r.otherCpuCores ?? 0) > BUSY_CORES;
       const record: RunRecord = { half, index: i - args.warmup + 1, warmup: i < args.warmup, contended, ...r };
       const failedPages = record.pages.filter((p) => p.ms === null);
       if (!record.error && failedPages.length) record.error = `${failedPages.map((p) => p.label).join(', ')}: no remote frame`;
@@ -138,8 +141,9 @@ const join: Benchmark = {
   usage: USAGE,
   timeoutMs(argv) {
     const a = parse(argv);
-    // A backstop only: every step has its own timeout. Per run: browsers + server + page timeout.
-    return 240_000 + (a.warmup + a.runs) * a.halves.length * (a.options.pageTimeoutMs + 60_000);
+    // A backstop only: every step has its own timeout. Per run: browsers + server + page timeout;
+    // plus waiting for other browser jobs, at most a few times.
+    return 240_000 + 3 * BROWSER_WAIT_MS + (a.warmup + a.runs) * a.halves.length * (a.options.pageTimeoutMs + 60_000);
   },
   run,
 };

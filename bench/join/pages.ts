@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../../tests/support/browser.ts';
-import { noteOwnChromium, othersCpu, sleep } from '../lib/env.ts';
+import { foreignChromium, noteOwnChromium, othersCpu, sleep } from '../lib/env.ts';
 import type { BenchContext } from '../lib/types.ts';
 import type { ProbeMarks, ProbeSocketEvent, ProbeState } from './probe.page.ts';
 
@@ -90,6 +90,8 @@ export interface Measurement {
   loopDelay: LoopDelay;
   /** CPU (cores) other processes on the machine used while the pages joined. */
   otherCpuCores: number;
+  /** Someone else's browser was running when the pages had joined. */
+  otherBrowser: boolean;
 }
 
 export async function measurePages(ctx: BenchContext, specs: PageSpec[], options: MeasureOptions): Promise<Measurement> {
@@ -159,9 +161,10 @@ export async function measurePages(ctx: BenchContext, specs: PageSpec[], options
     );
     loop.disable();
     const otherCpuCores = others.cores();
+    const otherBrowser = foreignChromium().foreign.length > 0;
     // The histogram holds the time between ticks of a LOOP_RESOLUTION_MS timer: keep only the lateness.
     const ms = (ns: number) => Math.max(0, Math.round(ns / 1e4) / 100 - LOOP_RESOLUTION_MS);
-    return { pages: pageSamples, loopDelay: { meanMs: ms(loop.mean), p99Ms: ms(loop.percentile(99)), maxMs: ms(loop.max) }, otherCpuCores };
+    return { pages: pageSamples, loopDelay: { meanMs: ms(loop.mean), p99Ms: ms(loop.percentile(99)), maxMs: ms(loop.max) }, otherCpuCores, otherBrowser };
   } finally {
     noteOwnChromium();
     await Promise.all(browsers.map((b) => b.close()));

@@ -16,6 +16,7 @@ export interface RunRecord {
   loopDelay?: LoopDelay;
   /** CPU (cores) used by other processes on the machine during the timed part. */
   otherCpuCores?: number;
+  otherBrowser?: boolean;
   error?: string;
   /** Another browser job, or other busy processes, around this run. */
   contended: boolean;
@@ -52,13 +53,15 @@ const SEGMENTS: Array<[Milestone | null, Milestone, string]> = [
 
 const median = (xs: number[]) => summarize(xs).p50;
 const fmt = (ms: number) => String(Math.round(ms)).padStart(5);
+const socketLine = (e: PageSample['socket'][number]) =>
+  e.direction === 'request' ? `${fmt(e.start)} → ${fmt(e.end)}  socket.io req  ${e.event} (${e.transport})` : `${fmt(e.start)}          socket.io evt  ${e.event} (${e.transport})`;
 
 export function describeRun(r: RunRecord, total: number): string {
   const tag = r.warmup ? 'warm-up' : `run ${r.index}/${total}`;
   if (r.error && r.pages.length === 0) return `${tag.padEnd(11)} ${r.half.padEnd(8)}  FAILED: ${r.error}`;
   const pages = r.pages.map((p) => `${p.label} ${p.ms === null ? 'FAILED' : `${Math.round(p.ms)} ms`}`).join('  ');
   const admits = r.admits ? Object.entries(r.admits).map(([label, a]) => `${label} admitted at ${a.acked}`).join(', ') : '';
-  const busy = r.contended ? `  [machine busy: others used ${r.otherCpuCores ?? '?'} cores]` : '';
+  const busy = r.contended ? `  [machine busy: ${r.otherBrowser ? 'another browser job, ' : ''}others used ${r.otherCpuCores ?? '?'} cores]` : '';
   return `${tag.padEnd(11)} ${r.half.padEnd(8)}  ${pages}${admits ? `  (${admits})` : ''}${busy}`;
 }
 
@@ -68,17 +71,17 @@ export function describePages(r: RunRecord, timeline: boolean): string[] {
   for (const p of r.pages) {
     const marks = MILESTONES.filter(([k]) => p.marks[k] !== undefined).map(([k]) => `${k}=${Math.round(p.marks[k]!)}`);
     out.push(`    ${p.label}: ${marks.join(' ')}`);
+    const admit = r.admits?.[p.label];
     if (p.ms === null) {
       out.push(`      ${p.error ?? 'no remote frame'} (last room status ${p.lastStatus ?? '—'})`);
+      if (admit && p.lastStatus === 'lobby') out.push(`      the co-mediator's admit was acknowledged at ${admit.acked} ms, yet the page stayed in the lobby`);
       for (const line of p.log.slice(-15)) out.push(`      ${line}`);
+      for (const e of p.socket.slice(0, 40)) out.push(`      ${socketLine(e)}`);
     } else if (timeline) {
       const lines = [
         ...p.longTasks.map((t) => ({ at: t.start, text: `${fmt(t.start)} +${String(t.duration).padStart(4)}  long task`.padEnd(26) })),
         ...p.resources.map((x) => ({ at: x.start, text: `${fmt(x.start)} → ${fmt(x.end)}  ${x.type.padEnd(14)} ${x.name.slice(0, 90)}` })),
-        ...p.socket.map((e) => ({
-          at: e.start,
-          text: e.direction === 'request' ? `${fmt(e.start)} → ${fmt(e.end)}  socket.io req  ${e.event} (${e.transport})` : `${fmt(e.start)}          socket.io evt  ${e.event} (${e.transport})`,
-        })),
+        ...p.socket.map((e) => ({ at: e.start, text: socketLine(e) })),
       ].sort((a, b) => a.at - b.at);
       for (const line of lines) out.push(`      ${line.text}`);
     }

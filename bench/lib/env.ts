@@ -177,11 +177,13 @@ export const BUSY_CORES = 0.25;
 
 /**
  * Waits (bounded) until no other browser job runs and the rest of the machine is nearly idle:
- * on 2 cores, two jobs would measure each other. Returns whether it was still busy at the end.
+ * on 2 cores, two jobs would measure each other. Another browser job (a test suite) is waited
+ * for up to `browserWaitMs`, other busy processes up to `cpuWaitMs`; then it measures anyway
+ * and says so. Returns whether the machine was still busy at the end.
  */
-export async function waitForQuietMachine(ctx: BenchContext, maxWaitMs: number): Promise<{ waitedMs: number; busy: boolean }> {
+export async function waitForQuietMachine(ctx: BenchContext, limits: { browserWaitMs: number; cpuWaitMs: number }): Promise<{ waitedMs: number; busy: boolean }> {
   const started = Date.now();
-  let announced = false;
+  let announced = '';
   for (;;) {
     const { foreign: browsers, lingering } = foreignChromium();
     // Our previous run's browsers still shutting down: give them a moment, silently.
@@ -193,14 +195,16 @@ export async function waitForQuietMachine(ctx: BenchContext, maxWaitMs: number):
     await sleep(500);
     const cores = sample.cores();
     if (browsers.length === 0 && cores <= BUSY_CORES) return { waitedMs: Date.now() - started, busy: false };
+    const kind = browsers.length ? 'browser' : 'cpu';
     const what = browsers.length ? `another browser job (${browsers.length} Chromium processes)` : `other processes using ${cores} cores`;
-    if (Date.now() - started >= maxWaitMs || ctx.signal.aborted) {
+    const limit = kind === 'browser' ? limits.browserWaitMs : limits.cpuWaitMs;
+    if (Date.now() - started >= limit || ctx.signal.aborted) {
       ctx.log(`warning: ${what} after waiting ${Math.round((Date.now() - started) / 1000)} s; measuring anyway (numbers will be noisy)`);
       return { waitedMs: Date.now() - started, busy: true };
     }
-    if (!announced) {
-      ctx.log(`waiting for ${what} to finish (at most ${Math.round(maxWaitMs / 1000)} s)…`);
-      announced = true;
+    if (announced !== kind) {
+      ctx.log(`waiting for ${what} to finish (at most ${Math.round(limit / 1000)} s)…`);
+      announced = kind;
     }
     await sleep(1_500);
   }
