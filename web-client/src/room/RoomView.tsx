@@ -46,6 +46,7 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
   const L = state.local;
 
   useEffect(() => client.setChatOpen(panel === 'chat'), [client, panel]);
+  useEffect(() => client.setNotepadOpen(panel === 'notepad'), [client, panel]);
   // A waiting participant has nobody to chat with.
   useEffect(() => {
     if (waiting) setPanel((p) => (p === 'chat' ? 'none' : p));
@@ -240,6 +241,7 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
             testId="toolbar-notepad"
             label="记事本"
             active={panel === 'notepad'}
+            dot={state.notepadUnseen}
             onClick={() => (panel === 'notepad' ? setPanel('none') : openNotepad(defaultNotepadSide()))}
           >
             <NotepadIcon />
@@ -376,9 +378,11 @@ interface ToolButtonProps {
   danger?: boolean;
   disabled?: boolean;
   badge?: number;
+  /** A small "something new" dot (no count). */
+  dot?: boolean;
 }
 
-function ToolButton({ testId, label, children, onClick, on, active, danger, disabled, badge }: ToolButtonProps) {
+function ToolButton({ testId, label, children, onClick, on, active, danger, disabled, badge, dot }: ToolButtonProps) {
   const cls = ['toolbar__btn', on === false && 'is-off', active && 'is-active', danger && 'is-danger'].filter(Boolean).join(' ');
   return (
     <button
@@ -397,6 +401,7 @@ function ToolButton({ testId, label, children, onClick, on, active, danger, disa
             {badge > 99 ? '99+' : badge}
           </span>
         )}
+        {dot && !badge && <span className="toolbar__dot" data-testid={`${testId}-dot`} aria-label="有更新" />}
       </span>
       <span className="toolbar__label">{label}</span>
     </button>

@@ -429,6 +429,11 @@ describe('RoomClient: 背对背 (caucus)', () => {
     s.fire('notepad:updated', pad('A', '调解员补充', 30));
     s.fire('notepad:updated', pad('A', '更早的版本', 5)); // out of order: ignored
     expect(c.getState().notepads.A?.content).toBe('调解员补充');
+    expect(c.getState().notepadUnseen).toBe(true);
+    c.setNotepadOpen(true);
+    expect(c.getState().notepadUnseen).toBe(false);
+    s.fire('notepad:updated', pad('A', '再补充', 40));
+    expect(c.getState().notepadUnseen).toBe(false);
     await c.carry('A', 'B', '愿意分期付款');
     expect(c.getState().notepads.B?.content).toBe('【转达】\n愿意分期付款');
     expect(s.sent.find((x) => x.event === 'caucus:carry')?.payload).toEqual({ fromSide: 'A', toSide: 'B', text: '愿意分期付款' });

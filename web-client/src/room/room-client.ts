@@ -90,6 +90,8 @@ export interface RoomState {
   audience: Audience | null;
   /** The side notepads I have loaded (parties: their own side; mediators: both). */
   notepads: Partial<Record<NotepadSideName, Notepad>>;
+  /** Someone else changed a notepad I can see while my notepad sheet was closed. */
+  notepadUnseen: boolean;
 }
 
 export interface InboundStat {
@@ -153,7 +155,7 @@ const ICE_RESTART_DELAY_MS = 2_000;
 const ICE_RETRY_MS = 6_000;
 const QUALITY_INTERVAL_MS = 3_000;
 const ROSTER_NOTICE_DELAY_MS = 600;
-const NO_CAUCUS = { location: null, caucuses: [], knocks: [], audience: null } satisfies Partial<RoomState>;
+const NO_CAUCUS = { location: null, caucuses: [], knocks: [], audience: null, notepadUnseen: false } satisfies Partial<RoomState>;
 const FATAL_JOIN_CODES = new Set(['NOT_AUTHENTICATED', 'FORBIDDEN', 'CASE_NOT_FOUND', 'VALIDATION', 'INVALID_STATE']);
 
 export function connectRoomSocket(token?: string): Socket {
@@ -193,6 +195,7 @@ export class RoomClient {
   #leaving = false;
   #finished = false;
   #chatOpen = false;
+  #notepadOpen = false;
   #preferredLayer = 1;
   readonly #toggleChain: Record<Kind, Promise<void>> = { audio: Promise.resolve(), video: Promise.resolve() };
   readonly #iceTimers = new Map<string, number>();
@@ -244,6 +247,7 @@ export class RoomClient {
       knocks: [],
       audience: null,
       notepads: {},
+      notepadUnseen: false,
     };
   }
 
@@ -329,7 +333,9 @@ export class RoomClient {
     });
     s.on('notepad:updated', (p: unknown) => {
       const e = parseServerEvent('notepad:updated', p);
-      if (e && !this.#finished) this.#setNotepad(e);
+      if (!e || this.#finished) return;
+      this.#setNotepad(e);
+      if (!this.#notepadOpen && !this.#state.notepadUnseen) this.#patch({ notepadUnseen: true });
     });
     this.#exposeDebug();
     this.#qualityTimer = window.setInterval(() => void this.#sampleQuality(), QUALITY_INTERVAL_MS);
@@ -938,6 +944,11 @@ export class RoomClient {
   setChatOpen(open: boolean): void {
     this.#chatOpen = open;
     if (open && this.#state.chatUnread) this.#patch({ chatUnread: 0 });
+  }
+
+  setNotepadOpen(open: boolean): void {
+    this.#notepadOpen = open;
+    if (open && this.#state.notepadUnseen) this.#patch({ notepadUnseen: false });
   }
 
   async #loadChat(): Promise<void> {
