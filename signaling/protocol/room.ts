@@ -109,7 +109,8 @@ export const ClientRequests = {
   'caucus:knock': { request: Empty, response: z.object({}) },
   /** The private notepad of one side (mediators: any side; parties: their own side only). */
   'notepad:get': { request: z.object({ side: NotepadSide }).strict(), response: NotepadSchema },
-  'notepad:update': { request: z.object({ side: NotepadSide, content: z.string().max(20_000, '记事内容不能超过20000字') }).strict(), response: NotepadSchema },
+  /** `baseUpdatedAt` (optional): the `updatedAt` the edit started from; if the notepad changed since, CONFLICT. */
+  'notepad:update': { request: z.object({ side: NotepadSide, content: z.string().max(20_000, '记事内容不能超过20000字'), baseUpdatedAt: z.string().nullable().optional() }).strict(), response: NotepadSchema },
   // Mediator-only.
   /**
    * Starts a caucus (背对背) with the given participants, atomically moving them and the
@@ -147,6 +148,7 @@ export const ACK_ERROR_CODES = [
   'CONSUMER_NOT_FOUND',
   'CANNOT_CONSUME',
   'ADMIN_MUTED',
+  'CONFLICT',
   'INVALID_STATE',
   'INTERNAL',
 ] as const;

@@ -284,6 +284,7 @@ export class LiveRoom {
         } else if (c.resumed && !mayReceive(state, receiver.peerId, sender.peerId)) {
           c.resumed = false;
           stops.push(receiver.media!.pauseConsumer(c.consumerId).catch(() => undefined));
+          receiver.socket?.emit('media:consumerPaused', { consumerId: c.consumerId, paused: true });
         }
       }
     }
@@ -311,6 +312,8 @@ export class LiveRoom {
 
   async #resume(receiver: Member, c: { consumerId: string }): Promise<void> {
     await receiver.media?.resumeConsumer(c.consumerId).catch(() => undefined);
+    const producerPaused = receiver.media?.getConsumer(c.consumerId)?.producerPaused ?? false;
+    receiver.socket?.emit('media:consumerPaused', { consumerId: c.consumerId, paused: producerPaused });
   }
 
   async #startConsumer(receiver: Member, producerId: string, senderPeerId: string): Promise<void> {
@@ -473,8 +476,13 @@ export class LiveRoom {
     return this.#opts.persistence.getNotepad(side);
   }
 
-  async updateNotepad(peerId: string, side: 'A' | 'B', content: string): Promise<Notepad> {
+  /** `baseUpdatedAt`: the version the editor started from; a newer stored version is a conflict. */
+  async updateNotepad(peerId: string, side: 'A' | 'B', content: string, baseUpdatedAt?: string | null): Promise<Notepad> {
     const m = this.#assertNotepadAccess(peerId, side);
+    if (baseUpdatedAt !== undefined) {
+      const current = await this.#opts.persistence.getNotepad(side);
+      if (current.updatedAt !== baseUpdatedAt) throw new RoomError('CONFLICT', '记事本已被他人修改，请载入最新内容后再保存');
+    }
     const notepad = await this.#opts.persistence.saveNotepad(side, content, m);
     this.#broadcastNotepad(notepad, peerId);
     return notepad;
@@ -596,12 +604,13 @@ export class LiveRoom {
     const caucuses = this.caucuses();
     for (const m of admitted) {
       if (!m.socket) continue;
+      // Location first, so a client can tell a caucus move from people leaving.
+      this.#emitLocation(m, state);
       m.socket.emit('room:peers', { peers: admitted.filter((x) => mayKnowOf(state, m.peerId, x.peerId)).map(peerInfo) });
       if (m.roomRole === 'mediator') {
         m.socket.emit('room:lobby', { waiting });
         m.socket.emit('room:caucuses', { caucuses });
       }
-      this.#emitLocation(m, state);
     }
     if (reconcile) void this.syncConsumers().catch(() => undefined);
   }

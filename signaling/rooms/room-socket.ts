@@ -233,9 +233,9 @@ function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
       const { room, peerId } = joinedOf(session);
       return room.getNotepad(peerId, side);
     },
-    'notepad:update': async (session, { side, content }) => {
+    'notepad:update': async (session, { side, content, baseUpdatedAt }) => {
       const { room, peerId } = joinedOf(session);
-      return room.updateNotepad(peerId, side, content);
+      return room.updateNotepad(peerId, side, content, baseUpdatedAt);
     },
     'caucus:start': async (session, { peerIds, mediatorPeerIds }) => {
       const { room, me } = mediatorOf(session);

@@ -177,6 +177,11 @@ describe('caucus isolation', () => {
     expect(carried.content).toContain('甲方提议赔偿8000元');
     expect((await c.B.waitFor('notepad:updated', (n) => n.side === 'B')).content).toContain('【调解员转达甲方意见');
     expect((await c.B.ok('notepad:get', { side: 'B' })).content).toContain('分两期支付');
+    // A stale edit (started before the carry changed B's notepad) is refused instead of overwriting it.
+    const stale = await c.B.request('notepad:update', { side: 'B', content: '覆盖', baseUpdatedAt: null });
+    expect(stale).toMatchObject({ ok: false, code: 'CONFLICT' });
+    const current = await c.B.ok('notepad:get', { side: 'B' });
+    expect((await c.B.ok('notepad:update', { side: 'B', content: `${current.content}\n同意`, baseUpdatedAt: current.updatedAt })).content).toContain('同意');
     const row = await server.ctx.db.caucusNotepad.findUniqueOrThrow({ where: { caseId_side: { caseId, side: 'A' } } });
     expect(row.content).toBe('底线：赔偿8000元，分两期');
     const carry = await server.ctx.db.auditEntry.findFirstOrThrow({ where: { caseId, type: 'CAUCUS_CARRIED' } });
