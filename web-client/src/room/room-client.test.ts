@@ -137,6 +137,20 @@ describe('RoomClient', () => {
     expect(st.chat.map((m) => m.text)).toEqual(['您好']);
   });
 
+  it('party: room:admitted decoded before the join reply continues still admits (no stuck lobby)', async () => {
+    const s = new FakeSocket();
+    // The reply says "lobby", but the admission arrives in the same batch, ahead of the continuation.
+    s.server['room:join'] = () => {
+      queueMicrotask(() => s.fire('room:admitted', {}));
+      return { ok: true, self: self(), status: 'lobby' };
+    };
+    s.server['media:getRouterRtpCapabilities'] = () => ({ ok: true, rtpCapabilities: { codecs: [] } });
+    const { c } = make(s);
+    c.start();
+    await settle();
+    expect(c.getState().status).toBe('admitted');
+  });
+
   it('mediator: roster, lobby arrivals, chat unread and sending', async () => {
     const s = new FakeSocket();
     s.server['room:join'] = () => ({ ok: true, self: self('mediator'), status: 'admitted' });

@@ -175,6 +175,8 @@ const hasCjk = (s: string) => /[\u3400-\u9fff]/.test(s);
 export class RoomClient {
   readonly socket: Socket;
   readonly caseId: string;
+  /** Party link token (undefined for staff): also opens the agreement draft. */
+  readonly token: string | undefined;
 
   #state: RoomState;
   readonly #listeners = new Set<() => void>();
@@ -213,6 +215,7 @@ export class RoomClient {
 
   constructor(opts: RoomClientOptions) {
     this.caseId = opts.caseId;
+    this.token = opts.token;
     this.socket = opts.socket ?? connectRoomSocket(opts.token);
     this.#state = {
       status: 'connecting',
@@ -417,12 +420,22 @@ export class RoomClient {
     }
   }
 
+  /**
+   * `room:admitted` can be decoded in the same socket.io batch as the join reply, before the
+   * reply's continuation runs; remember it so the page does not wait in the lobby forever.
+   */
+  #joinInFlight = false;
+  #admittedDuringJoin = false;
+
   async #joinNow(): Promise<void> {
     window.clearTimeout(this.#joinRetry);
     let res: ResponseOf<'room:join'>;
+    this.#joinInFlight = true;
+    this.#admittedDuringJoin = false;
     try {
       res = await this.#request('room:join', { caseId: this.caseId });
     } catch (err) {
+      this.#joinInFlight = false;
       if (this.#finished || this.#leaving) return;
       const e = err instanceof RoomRequestError ? err : new RoomRequestError('UNKNOWN', '进入调解室失败');
       if (e.code === 'ROOM_ENDED') return this.#finish('ended', e.message, e.code);
@@ -433,7 +446,9 @@ export class RoomClient {
       }, 2_000);
       return;
     }
+    this.#joinInFlight = false;
     if (this.#finished || this.#leaving) return;
+    if (res.status === 'lobby' && this.#admittedDuringJoin) res = { ...res, status: 'admitted' };
     const wasAdmitted = this.#state.status === 'admitted';
     this.#everJoined = true;
     this.#patch({ self: res.self, reconnecting: false, message: '' });
@@ -461,6 +476,10 @@ export class RoomClient {
 
   #onAdmitted(p: unknown): void {
     if (!parseServerEvent('room:admitted', p) || this.#finished) return;
+    if (this.#joinInFlight) {
+      this.#admittedDuringJoin = true;
+      return;
+    }
     if (this.#state.status !== 'lobby') return;
     this.#patch({ status: 'admitted', lobbySince: null });
     void this.#startMedia();
