@@ -18,13 +18,23 @@ import { PartyPage } from './pages/party/PartyPage.tsx';
 // The live room pulls in mediasoup-client and socket.io: load it only when needed.
 const PartyRoomPage = lazy(() => import('./room/entry.tsx').then((m) => ({ default: m.PartyRoomPage })));
 const StaffRoomPage = lazy(() => import('./room/entry.tsx').then((m) => ({ default: m.StaffRoomPage })));
+// The agreement editor pulls in Yjs, Hocuspocus and the agreement model.
+const StaffAgreementPage = lazy(() => import('./agreement/entry.tsx').then((m) => ({ default: m.StaffAgreementPage })));
+const PartyAgreementPage = lazy(() => import('./agreement/entry.tsx').then((m) => ({ default: m.PartyAgreementPage })));
 
 export function App() {
   const path = usePath();
   const partyRoom = matchRoute('/j/:token/room', path);
+  const partyAgreement = matchRoute('/j/:token/agreement', path);
   const party = matchRoute('/j/:token', path);
   let content;
-  if (partyRoom) {
+  if (partyAgreement) {
+    content = (
+      <Suspense fallback={<Loading text="正在打开协议草稿…" />}>
+        <PartyAgreementPage key={partyAgreement.token} token={partyAgreement.token ?? ''} />
+      </Suspense>
+    );
+  } else if (partyRoom) {
     content = (
       <Suspense fallback={<Loading text="正在打开调解室…" />}>
         <PartyRoomPage key={partyRoom.token} token={partyRoom.token ?? ''} />
@@ -135,6 +145,14 @@ function StaffApp({ path }: { path: string }) {
 
 function staffRoute(path: string, user: User) {
   if (path === '/' || path === '') return user.role === 'JUDGE' ? <JudgeHome /> : <CaseListPage />;
+  const agreement = matchRoute('/cases/:id/agreement', path);
+  if (agreement?.id) {
+    return (
+      <Suspense fallback={<Loading text="正在打开协议草稿…" />}>
+        <StaffAgreementPage key={agreement.id} caseId={agreement.id} />
+      </Suspense>
+    );
+  }
   const c = matchRoute('/cases/:id', path);
   if (c?.id) return <CasePage key={c.id} caseId={c.id} />;
   if (path === '/admin' || path === '/admin/') {

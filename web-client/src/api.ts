@@ -388,3 +388,66 @@ export function partyApi(token: string) {
 }
 
 export type PartyApi = ReturnType<typeof partyApi>;
+
+// ---------------------------------------------------------------- agreement drafting API
+
+/** A named version of a case's agreement draft (GET/POST /api/agreements/:caseId/versions). */
+export interface AgreementVersionInfo {
+  id: string;
+  /** 1, 2, 3 … per case. */
+  seq: number;
+  name: string;
+  createdAt: string;
+  sha256?: string;
+  createdBy?: { id?: string; name?: string; displayName?: string } | string | null;
+}
+
+/** The readable diff between two versions: Chinese lines (formatDiff on the server). */
+export interface AgreementVersionDiff {
+  lines: string[];
+  from?: number;
+  to?: number;
+}
+
+export interface NewAgreementSuggestion {
+  clauseId: string;
+  /** 'replace' with index 0 / full length when omitted. */
+  kind?: 'replace' | 'insert' | 'delete';
+  index?: number;
+  length?: number;
+  text: string;
+}
+
+/**
+ * Suggestions, comments and versions of a case's agreement draft. Staff (token omitted) use the
+ * session cookie + CSRF header; parties their link token as Bearer, never cookies.
+ */
+export function agreementApi(caseId: string, token?: string | null) {
+  const base = `/api/agreements/${enc(caseId)}`;
+  const call = <T>(path: string, opts: RequestOptions = {}): Promise<T> =>
+    token
+      ? request<T>(base + path, { ...opts, headers: { authorization: `Bearer ${token}`, ...opts.headers }, credentials: 'omit' })
+      : staff<T>(base + path, opts);
+  const pickList = <T>(r: unknown, key: string): T[] =>
+    Array.isArray(r) ? (r as T[]) : r && typeof r === 'object' && Array.isArray((r as Record<string, unknown>)[key]) ? ((r as Record<string, unknown>)[key] as T[]) : [];
+  return {
+    suggest: (s: NewAgreementSuggestion) => call<unknown>('/suggestions', { method: 'POST', body: { kind: 'replace', ...s } }),
+    accept: (suggestionId: string) => call<unknown>(`/suggestions/${enc(suggestionId)}/accept`, { method: 'POST', body: {} }),
+    reject: (suggestionId: string, reason?: string) =>
+      call<unknown>(`/suggestions/${enc(suggestionId)}/reject`, { method: 'POST', body: reason ? { reason } : {} }),
+    comment: (clauseId: string, text: string) => call<unknown>('/comments', { method: 'POST', body: { clauseId, text } }),
+    versions: () => call<unknown>('/versions').then((r) => pickList<AgreementVersionInfo>(r, 'versions')),
+    saveVersion: (name: string) =>
+      call<unknown>('/versions', { method: 'POST', body: { name } }).then((r) =>
+        r && typeof r === 'object' && 'version' in r ? ((r as { version: AgreementVersionInfo }).version) : (r as AgreementVersionInfo),
+      ),
+    diff: (from: number | string, to: number | string) =>
+      call<unknown>(`/versions/diff?from=${enc(String(from))}&to=${enc(String(to))}`).then((r): AgreementVersionDiff => {
+        const o = (r ?? {}) as Record<string, unknown>;
+        const lines = Array.isArray(o.lines) ? (o.lines as string[]) : Array.isArray(r) ? (r as string[]) : [];
+        return { lines, from: typeof o.from === 'number' ? o.from : undefined, to: typeof o.to === 'number' ? o.to : undefined };
+      }),
+  };
+}
+
+export type AgreementApi = ReturnType<typeof agreementApi>;

@@ -1,11 +1,11 @@
 // The admitted room: tile grid, banners, bottom toolbar, chat / lobby panels, dialogs.
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { useToast } from '../toast.tsx';
 import { useMediaQuery } from './hooks.ts';
 import { AudienceChip, AudienceDetails, CaucusPanel, CaucusWaiting, KnockToast, LocationBanner } from './caucus.tsx';
 import { caucusOf, colocatedPeers, inCaucus } from './caucus-state.ts';
-import { CameraIcon, CaucusIcon, ChatIcon, EndIcon, LeaveIcon, LobbyIcon, MicIcon, NotepadIcon, SpeakerIcon } from './icons.tsx';
+import { AgreementIcon, CameraIcon, CaucusIcon, ChatIcon, EndIcon, LeaveIcon, LobbyIcon, MicIcon, NotepadIcon, SpeakerIcon } from './icons.tsx';
 import { RemoteAudio, unlockRemoteAudio } from './media-elements.tsx';
 import { NotepadPanel } from './notepad.tsx';
 import { ChatPanel, LobbyPanel } from './panels.tsx';
@@ -15,7 +15,10 @@ import type { RoomClient, RoomState } from './room-client.ts';
 import { gridShape, orderPeers } from './room-state.ts';
 import { VideoTile, type AudioState, type TileModel, type VideoState } from './VideoTile.tsx';
 
-type PanelName = 'none' | 'chat' | 'lobby' | 'caucus' | 'notepad';
+type PanelName = 'none' | 'chat' | 'lobby' | 'caucus' | 'notepad' | 'agreement';
+
+// The agreement editor (Yjs, Hocuspocus) loads only when its sheet is opened.
+const AgreementRoomPanel = lazy(() => import('../agreement/entry.tsx').then((m) => ({ default: m.AgreementRoomPanel })));
 
 interface Props {
   client: RoomClient;
@@ -124,7 +127,7 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
   const camLabel = !L.videoTrack ? '无摄像头' : L.videoAdminMuted ? '已被关闭' : L.camOff ? '开启视频' : '关闭视频';
   const micOff = !L.audioTrack || L.micMuted || L.audioAdminMuted;
   const camOff = !L.videoTrack || L.camOff || L.videoAdminMuted;
-  const toolCount = 4 + (hasNotepad ? 1 : 0) + (isMediator ? 3 : 0) - (waiting ? 1 : 0);
+  const toolCount = 5 + (hasNotepad ? 1 : 0) + (isMediator ? 3 : 0) - (waiting ? 1 : 0);
   const adminMuted = [L.audioAdminMuted && '调解员已将您静音', L.videoAdminMuted && '调解员已关闭您的摄像头'].filter(Boolean).join('，');
 
   return (
@@ -247,6 +250,11 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
             <NotepadIcon />
           </ToolButton>
         )}
+        {!waiting && (
+          <ToolButton testId="toolbar-agreement" label="协议书" active={panel === 'agreement'} onClick={() => toggle('agreement')}>
+            <AgreementIcon />
+          </ToolButton>
+        )}
         {isMediator && (
           <ToolButton testId="toolbar-caucus" label="背对背" active={panel === 'caucus'} badge={state.knocks.length} onClick={() => toggle('caucus')}>
             <CaucusIcon />
@@ -288,6 +296,11 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
           initialSide={isMediator ? notepadSide : (selfSide as 'A' | 'B')}
           onClose={() => setPanel('none')}
         />
+      )}
+      {panel === 'agreement' && !waiting && (
+        <Suspense fallback={null}>
+          <AgreementRoomPanel caseId={client.caseId} token={client.token} onClose={() => setPanel('none')} />
+        </Suspense>
       )}
       {panel === 'lobby' && isMediator && (
         <LobbyPanel waiting={state.lobby} onAdmit={(id) => client.admit(id)} onDeny={(id) => client.deny(id)} onClose={() => setPanel('none')} />

@@ -75,6 +75,19 @@ export function CasePage({ caseId }: { caseId: string }) {
           </Link>
         </section>
       )}
+      {user?.role !== 'JUDGE' && (
+        <section className="card room-entry" aria-labelledby="agreement-entry-title">
+          <div className="room-entry__text">
+            <h2 className="card__title" id="agreement-entry-title">
+              调解协议书
+            </h2>
+            <p className="muted small">与当事人共同起草协议：多人同时编辑、当事人提出修改建议、完整性检查和版本记录。</p>
+          </div>
+          <Link to={`/cases/${encodeURIComponent(kase.id)}/agreement`} className="btn btn--outline btn--large" data-testid="open-agreement">
+            起草协议书
+          </Link>
+        </section>
+      )}
       <TransitionBar kase={kase} onChanged={changed} />
       <section className="card" aria-labelledby="participants-title">
         <h2 className="card__title" id="participants-title">

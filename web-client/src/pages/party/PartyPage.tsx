@@ -61,6 +61,14 @@ export function PartyPage({ token }: { token: string }) {
               进入调解室
             </button>
             <p className="muted small">需要使用摄像头和麦克风，请在安静、光线充足的地方进入。</p>
+            <button
+              type="button"
+              className="btn btn--outline btn--block"
+              data-testid="open-agreement"
+              onClick={() => navigate(`/j/${encodeURIComponent(token)}/agreement`)}
+            >
+              查看调解协议草稿
+            </button>
           </section>
         )}
       </>
