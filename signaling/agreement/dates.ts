@@ -85,7 +85,7 @@ export function findDates(text: string): DateMention[] {
       g.anchor !== undefined ||
       /^\s*(?:之前|以前|前)/.test(after) ||
       /(?:最迟|不晚于|最晚)\s*(?:于|在)?\s*$/.test(before) ||
-      (/(?:于|在)\s*$/.test(before) && PERFORM_VERB.test(after));
+      (/(?:于|在)\s*$/.test(before) && !/已(?:经)?\s*(?:于|在)\s*$/.test(before) && PERFORM_VERB.test(after));
     out.push({ index, end, raw: m[0], parsed, deadline });
   }
   return out;
