@@ -1,0 +1,198 @@
+// The 调解协议书 editor in Chromium: the mediator (case page → 起草协议书) and an admin (second
+// staff session) type Chinese into the same clause at the same time with IME compositions driven
+// through CDP (Input.imeSetComposition / Input.insertText): one composition is still open while
+// the other side's text arrives. Both pages converge on the same text holding both inputs; a
+// party's page (link token) shows it read-only, and the party's suggestion reaches the mediator.
+import type { CDPSession, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { initAgreementDoc, readAgreement } from '../../signaling/agreement/document.ts';
+import { loadTemplates, TEMPLATES_DIR } from '../../signaling/agreement/template-loader.ts';
+import { agreementDocName } from '../../signaling/drafting/doc-name.ts';
+import { launchBrowser, type TestBrowser } from '../support/browser.ts';
+import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { connectClient, wsUrl } from './sync-support.ts';
+
+let server: TestServer;
+let mediator: StaffClient;
+let admin: StaffClient;
+let caseId: string;
+let partyToken: string;
+const browsers: TestBrowser[] = [];
+
+async function openAs(staff: StaffClient): Promise<{ browser: TestBrowser; page: Page }> {
+  const browser = await launchBrowser();
+  browsers.push(browser);
+  const origin = new URL(server.url).origin;
+  await browser.context.addCookies(
+    staff.cookie.split('; ').map((pair) => {
+      const i = pair.indexOf('=');
+      return { name: pair.slice(0, i), value: pair.slice(i + 1), url: origin };
+    }),
+  );
+  return { browser, page: await browser.context.newPage() };
+}
+
+const clauseText = (page: Page, clauseId: string) => page.locator(`[data-testid="clause"][data-clause-id="${clauseId}"] [data-testid="clause-text"]`);
+
+/** Resolves when `check` passes (polling), rejecting with the last failure after the timeout. */
+async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+async function compose(cdp: CDPSession, steps: string[]): Promise<void> {
+  for (const s of steps) await cdp.send('Input.imeSetComposition', { text: s, selectionStart: s.length, selectionEnd: s.length });
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = new StaffClient(server.url);
+  await admin.login(server.admin.username, server.admin.password);
+  await admin.json('POST', '/api/users', { username: 'editor-mediator', displayName: '张调解员', role: 'MEDIATOR', password: 'mediator-pass-1' }, 201);
+  mediator = new StaffClient(server.url);
+  await mediator.login('editor-mediator', 'mediator-pass-1');
+  caseId = (await mediator.json('POST', '/api/cases', { title: '楼上漏水纠纷', disputeType: 'NEIGHBOUR', summary: '楼上管道漏水' }, 201)).case.id;
+  const partyId = (
+    await mediator.json('POST', `/api/cases/${caseId}/participants`, { role: 'APPLICANT', side: 'A', name: '刘某', phone: '13904721234', idNumber: makeIdNumber('15020419780314201') }, 201)
+  ).participant.id as string;
+  partyToken = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: partyId }, 201)).invitation.url.split('/j/')[1];
+
+  // The draft from the neighbour template (unless the server already created one).
+  const client = connectClient({ url: wsUrl(server.url), docName: agreementDocName(caseId), cookie: mediator.cookie });
+  await client.ready;
+  initAgreementDoc(client.doc, loadTemplates(TEMPLATES_DIR).agreement('neighbour'), {
+    caseNumber: '青山调〔2026〕第12号',
+    disputeType: 'NEIGHBOUR',
+    orgName: '青山区人民调解委员会',
+    parties: [
+      { role: 'APPLICANT', side: 'A', name: '刘某', idNumber: makeIdNumber('15020419780314201'), address: '包头市青山区某小区502室', phone: '13904721234' },
+      { role: 'RESPONDENT', side: 'B', name: '王某', idNumber: makeIdNumber('15020419820607151'), address: '包头市青山区某小区602室', phone: '15604729876' },
+    ],
+  });
+  await client.acked();
+  client.destroy();
+}, 60_000);
+
+afterAll(async () => {
+  for (const b of browsers) await b.close();
+  await server?.close();
+});
+
+describe('agreement editor in Chromium', () => {
+  let mediatorPage: Page;
+  let adminPage: Page;
+  let clauseId: string;
+  let merged: string;
+
+  it('two editors compose Chinese in the same clause at once and converge', async () => {
+    const m = await openAs(mediator);
+    const a = await openAs(admin);
+    mediatorPage = m.page;
+    adminPage = a.page;
+    await mediatorPage.goto(`${server.url}/cases/${caseId}`);
+    await mediatorPage.getByTestId('open-agreement').click();
+    await adminPage.goto(`${server.url}/cases/${caseId}/agreement`);
+    for (const page of [mediatorPage, adminPage]) {
+      await page.locator('[data-testid="agreement-editor"][data-synced="true"][data-scope="read-write"]').waitFor({ timeout: 15_000 });
+    }
+    const clauses = mediatorPage.getByTestId('clause');
+    expect(await clauses.count()).toBeGreaterThanOrEqual(3);
+    // The last clause: "本协议履行完毕后，双方就本次漏水事件再无其他争议。"
+    clauseId = (await clauses.last().getAttribute('data-clause-id'))!;
+    const original = await clauseText(mediatorPage, clauseId).inputValue();
+    expect(original).toContain('再无其他争议');
+    // Live checker findings are shown.
+    expect(await mediatorPage.getByTestId('checker-finding').count()).toBeGreaterThan(0);
+
+    // Mediator: caret at the end (before 。); admin: caret at the start.
+    const end = original.length - 1;
+    await clauseText(mediatorPage, clauseId).click();
+    await clauseText(mediatorPage, clauseId).evaluate((el: HTMLTextAreaElement, i) => el.setSelectionRange(i, i), end);
+    await clauseText(adminPage, clauseId).click();
+    await clauseText(adminPage, clauseId).evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(0, 0));
+    // Awareness: each sees the other editing this clause.
+    await eventually(async () => {
+      const chip = adminPage.locator(`[data-testid="presence"][data-clause-id="${clauseId}"]`);
+      expect(await chip.count()).toBe(1);
+      expect(await chip.textContent()).toContain('张调解员');
+    });
+
+    const cdpM = await mediatorPage.context().newCDPSession(mediatorPage);
+    const cdpA = await adminPage.context().newCDPSession(adminPage);
+    // Mediator opens a composition (pinyin being typed) …
+    await compose(cdpM, ['y', 'yi', 'yi f', 'yi fa', '依法']);
+    // … meanwhile the admin composes and commits at the start of the same clause.
+    await compose(cdpA, ['j', 'jing', 'jing t', '经调解']);
+    await cdpA.send('Input.insertText', { text: '经调解，' });
+    // The admin's text has reached the mediator's document, but the mediator's open composition
+    // is left alone: the textarea still shows only the original text plus the composing pinyin.
+    await new Promise((r) => setTimeout(r, 600));
+    const during = await clauseText(mediatorPage, clauseId).inputValue();
+    expect(during).not.toContain('经调解');
+    expect(during).toContain('依法'); // the composition is really open in the textarea
+    expect(await clauseText(adminPage, clauseId).inputValue()).toContain('经调解，');
+    await compose(cdpM, ['依法确认']);
+    await cdpM.send('Input.insertText', { text: '依法确认' });
+    // Then both type more without IME at their carets.
+    await mediatorPage.keyboard.insertText('无误');
+    await adminPage.keyboard.insertText('双方');
+
+    merged = await eventually(async () => {
+      const mv = await clauseText(mediatorPage, clauseId).inputValue();
+      const av = await clauseText(adminPage, clauseId).inputValue();
+      expect(mv).toBe(av);
+      expect(mv).toContain('经调解，双方');
+      expect(mv).toContain('依法确认无误');
+      return mv;
+    });
+    expect(merged).toBe(`经调解，双方${original.slice(0, end)}依法确认无误${original.slice(end)}`);
+    // No composing pinyin leaked into the document.
+    expect(merged).not.toMatch(/[a-z]/);
+    // The mediator's caret stayed after their own text.
+    const caret = await clauseText(mediatorPage, clauseId).evaluate((el: HTMLTextAreaElement) => el.selectionStart);
+    expect(caret).toBe(merged.indexOf('依法确认无误') + '依法确认无误'.length);
+
+    // The server has the same text.
+    const check = connectClient({ url: wsUrl(server.url), docName: agreementDocName(caseId), cookie: mediator.cookie });
+    await check.ready;
+    await eventually(async () => expect(readAgreement(check.doc).clauses.find((c) => c.id === clauseId)?.text).toBe(merged));
+    check.destroy();
+  }, 60_000);
+
+  it('a party sees the clause read-only and its suggestion reaches the mediator', async (ctx) => {
+    const party = await adminPage.context().newPage();
+    await party.goto(`${server.url}/j/${partyToken}/agreement`);
+    await party.locator('[data-testid="agreement-editor"][data-synced="true"]').waitFor({ timeout: 15_000 });
+    const field = clauseText(party, clauseId);
+    await eventually(async () => expect(await field.inputValue()).toBe(merged));
+    expect(await field.getAttribute('readonly')).not.toBeNull();
+    expect(await party.getByTestId('clause-add').count()).toBe(0);
+    expect(await party.getByTestId('clause-delete').count()).toBe(0);
+
+    // Is the suggestion API there yet?
+    const probe = await fetch(`${server.url}/api/agreements/${caseId}/suggestions`, { method: 'POST', headers: { authorization: `Bearer ${partyToken}`, 'content-type': 'application/json' }, body: '{}' });
+    const probeBody = (await probe.json().catch(() => ({}))) as { message?: string };
+    if (probe.status === 404 && probeBody.message?.startsWith('接口不存在')) ctx.skip();
+
+    const clause = party.locator(`[data-testid="clause"][data-clause-id="${clauseId}"]`);
+    await clause.getByTestId('suggest-open').click();
+    const proposed = merged.replace('再无其他争议', '再无任何争议');
+    await clause.getByTestId('suggest-text').fill(proposed);
+    await clause.getByTestId('suggest-send').click();
+
+    const suggestion = mediatorPage.locator(`[data-testid="clause"][data-clause-id="${clauseId}"] [data-testid="suggestion"][data-status="open"]`);
+    await suggestion.waitFor({ timeout: 10_000 });
+    expect(await suggestion.textContent()).toContain('再无任何争议');
+    await suggestion.getByTestId('suggestion-accept').click();
+    await eventually(async () => expect(await field.inputValue()).toBe(proposed));
+    await eventually(async () => expect(await clauseText(mediatorPage, clauseId).inputValue()).toBe(proposed));
+  }, 40_000);
+});
