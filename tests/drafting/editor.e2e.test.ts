@@ -3,15 +3,47 @@
 // through CDP (Input.imeSetComposition / Input.insertText): one composition is still open while
 // the other side's text arrives. Both pages converge on the same text holding both inputs; a
 // party's page (link token) shows it read-only, and the party's suggestion reaches the mediator.
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type { CDPSession, Page } from 'playwright-core';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { agreementDocName as clientDocName } from '../../web-client/src/agreement/connection.ts';
 import { initAgreementDoc, readAgreement } from '../../signaling/agreement/document.ts';
 import { loadTemplates, TEMPLATES_DIR } from '../../signaling/agreement/template-loader.ts';
 import { agreementDocName } from '../../signaling/drafting/doc-name.ts';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
-import { connectClient, wsUrl } from './sync-support.ts';
+
+/** A Node Yjs client of the drafting server with the staff cookie on the upgrade. */
+function connectClient(opts: { url: string; docName: string; cookie: string }) {
+  const headers = { cookie: opts.cookie, origin: opts.url.replace(/^ws/, 'http').replace(/\/drafting$/, '') };
+  const socket = new HocuspocusProviderWebsocket({
+    url: opts.url,
+    WebSocketPolyfill: class extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, { headers });
+      }
+    },
+  });
+  const doc = new Y.Doc();
+  const provider = new HocuspocusProvider({ websocketProvider: socket, name: opts.docName, document: doc, token: '' });
+  provider.attach();
+  const ready = new Promise<void>((resolve, reject) => {
+    provider.on('synced', () => resolve());
+    provider.on('authenticationFailed', ({ reason }: { reason: string }) => reject(new Error(`refused: ${reason}`)));
+  });
+  return {
+    doc,
+    ready,
+    acked: () => eventually(async () => expect(provider.hasUnsyncedChanges).toBe(false), 5_000),
+    destroy() {
+      provider.destroy();
+      socket.destroy();
+    },
+  };
+}
+const wsUrl = (httpUrl: string) => `${httpUrl.replace(/^http/, 'ws')}/drafting`;
 
 let server: TestServer;
 let mediator: StaffClient;
@@ -65,6 +97,7 @@ beforeAll(async () => {
   ).participant.id as string;
   partyToken = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: partyId }, 201)).invitation.url.split('/j/')[1];
 
+  expect(clientDocName(caseId)).toBe(agreementDocName(caseId));
   // The draft from the neighbour template (unless the server already created one).
   const client = connectClient({ url: wsUrl(server.url), docName: agreementDocName(caseId), cookie: mediator.cookie });
   await client.ready;

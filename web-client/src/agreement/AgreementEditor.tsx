@@ -2,11 +2,12 @@
 // comments per clause, the live completeness checker, named versions with diffs, and who is editing.
 // Editors (mediator/admin) write the Y.Doc directly; parties read it and send suggestions and
 // comments through the HTTP API, which the server applies to the same document.
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
+import { useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
 import * as Y from 'yjs';
 import { agreementApi, ApiError, type AgreementVersionInfo } from '../api.ts';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { SessionContext } from '../session.tsx';
 import { useToast } from '../toast.tsx';
 import { PAPER_SIGNING_CODES, type Finding } from '../../../signaling/agreement/checker.ts';
 import {
@@ -59,7 +60,11 @@ export function AgreementEditor({ caseId, token, compact }: AgreementEditorProps
   const client = useMemo(() => agreementApi(caseId, token), [caseId, token]);
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
   const clauseIndex = useMemo(() => new Map(snapshot?.clauses.map((c, i) => [c.id, i]) ?? []), [snapshot]);
-  const author = useMemo(() => ({ peerId: `client:${conn.doc.clientID}`, name: '调解员' }), [conn]);
+  const staffUser = useContext(SessionContext)?.user ?? null;
+  const author = useMemo(
+    () => ({ peerId: staffUser ? `user:${staffUser.id}` : `client:${conn.doc.clientID}`, name: staffUser?.displayName ?? '调解员' }),
+    [conn, staffUser],
+  );
 
   const others = state.presence.filter((p) => !p.self && p.user);
   const paper = state.findings.filter((f) => PAPER_SIGNING_CODES.includes(f.code));
@@ -543,7 +548,6 @@ function Comments({ comments, onSend }: { comments: CommentSnapshot[]; onSend(te
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [open, setOpen] = useState(false);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim()) return;
@@ -565,19 +569,13 @@ function Comments({ comments, onSend }: { comments: CommentSnapshot[]; onSend(te
           ))}
         </ul>
       )}
-      {!open ? (
-        <button type="button" className="btn btn--small btn--ghost" onClick={() => setOpen(true)} data-testid="comment-open">
-          💬 发表意见{comments.length ? `（${comments.length}）` : ''}
+      <form className="clause__comment-form" onSubmit={submit}>
+        <input className="input" data-testid="comment-text" value={text} placeholder="对本条发表意见" aria-label="对本条发表意见" onChange={(e) => setText(e.target.value)} maxLength={500} />
+        <button type="submit" className="btn btn--small btn--outline" data-testid="comment-send" disabled={busy || !text.trim()}>
+          发送
         </button>
-      ) : (
-        <form className="clause__comment-form" onSubmit={submit}>
-          <input className="input" data-testid="comment-text" value={text} placeholder="对本条的意见" onChange={(e) => setText(e.target.value)} maxLength={500} />
-          <button type="submit" className="btn btn--small btn--primary" data-testid="comment-send" disabled={busy || !text.trim()}>
-            发送
-          </button>
-          {error && <ErrorBanner message={error} />}
-        </form>
-      )}
+        {error && <ErrorBanner message={error} />}
+      </form>
     </div>
   );
 }

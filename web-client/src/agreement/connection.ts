@@ -5,10 +5,11 @@ import { HocuspocusProvider } from '@hocuspocus/provider';
 import * as Y from 'yjs';
 import { checkAgreement, type Finding } from '../../../signaling/agreement/checker.ts';
 import { isAgreementInitialised, readAgreement, type AgreementSnapshot } from '../../../signaling/agreement/document.ts';
-import { agreementDocName } from '../../../signaling/drafting/doc-name.ts';
 
 /** Must match DRAFTING_PATH in signaling/drafting/drafting-server.ts (not imported: node-only deps). */
 export const DRAFTING_PATH = '/drafting';
+/** Same as agreementDocName() in signaling/drafting/doc-name.ts (the e2e test checks it against the server). */
+export const agreementDocName = (caseId: string) => `agreement:${caseId}`;
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 'denied';
 
