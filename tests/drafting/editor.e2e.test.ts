@@ -193,12 +193,64 @@ describe('agreement editor in Chromium', () => {
     const caret = await clauseText(mediatorPage, clauseId).evaluate((el: HTMLTextAreaElement) => el.selectionStart);
     expect(caret).toBe(merged.indexOf('依法确认无误') + '依法确认无误'.length);
 
+    if (process.env.EDITOR_SCREENSHOT) {
+      await mediatorPage.screenshot({ path: `${process.env.EDITOR_SCREENSHOT}-top.png` });
+      await mediatorPage.getByTestId('clause').last().scrollIntoViewIfNeeded();
+      await mediatorPage.screenshot({ path: `${process.env.EDITOR_SCREENSHOT}-clause.png` });
+      await mediatorPage.getByTestId('checker').screenshot({ path: `${process.env.EDITOR_SCREENSHOT}-checker.png` });
+    }
     // The server has the same text.
     const check = connectClient({ url: wsUrl(server.url), docName: agreementDocName(caseId), cookie: mediator.cookie });
     await check.ready;
     await eventually(async () => expect(readAgreement(check.doc).clauses.find((c) => c.id === clauseId)?.text).toBe(merged));
     check.destroy();
   }, 60_000);
+
+  it('clause add / reorder / delete, fill-in fields, comments and the checker follow live on the other page', async () => {
+    const ids = async (page: Page) => page.getByTestId('clause').evaluateAll((els) => els.map((e) => e.getAttribute('data-clause-id')));
+    const before = await ids(mediatorPage);
+    await mediatorPage.getByTestId('clause-add').click();
+    const added = await eventually(async () => {
+      const now = await ids(mediatorPage);
+      expect(now.length).toBe(before.length + 1);
+      return now[now.length - 1]!;
+    });
+    // The new clause is focused: type into it.
+    await mediatorPage.keyboard.insertText('甲方放弃其他请求。');
+    await eventually(async () => expect(await clauseText(adminPage, added).inputValue()).toBe('甲方放弃其他请求。'));
+    // Move it up one place on the admin page; the mediator sees the new order.
+    await adminPage.locator(`[data-testid="clause"][data-clause-id="${added}"] [data-testid="clause-up"]`).click();
+    await eventually(async () => {
+      const order = await ids(mediatorPage);
+      expect(order.indexOf(added)).toBe(before.length - 1);
+      expect(order[before.length]).toBe(clauseId);
+    });
+
+    // A fill-in field of clause 1: the checker's FIELD_UNFILLED finding for it goes away on both pages.
+    const first = before[0]!;
+    const field = mediatorPage.locator(`[data-testid="clause"][data-clause-id="${first}"] [data-testid="clause-field"]`).first();
+    const key = (await field.getAttribute('data-field'))!;
+    const unfilled = (page: Page) => page.locator(`[data-testid="checker-finding"][data-code="FIELD_UNFILLED"][data-clause-id="${first}"]`);
+    const countBefore = await unfilled(adminPage).count();
+    expect(countBefore).toBeGreaterThan(0);
+    expect(await adminPage.locator(`[data-testid="checker-finding"][data-severity="error"]`).count()).toBeGreaterThan(0);
+    await field.locator('input').fill(key.toLowerCase().includes('deadline') || key.toLowerCase().includes('date') ? '2026年12月31日' : '卫生间排水管');
+    await field.locator('input').press('Enter');
+    await eventually(async () => expect(await unfilled(adminPage).count()).toBe(countBefore - 1));
+    await eventually(async () => expect(await unfilled(mediatorPage).count()).toBe(countBefore - 1));
+
+    // A comment on the new clause shows up on the other page.
+    const addedClause = (page: Page) => page.locator(`[data-testid="clause"][data-clause-id="${added}"]`);
+    await addedClause(mediatorPage).getByTestId('comment-text').fill('请双方确认此条');
+    await addedClause(mediatorPage).getByTestId('comment-send').click();
+    await eventually(async () => expect(await addedClause(adminPage).getByTestId('comment').textContent()).toContain('请双方确认此条'));
+
+    // Delete it (with confirmation): gone on both pages.
+    await addedClause(adminPage).getByTestId('clause-delete').click();
+    await adminPage.getByTestId('confirm-ok').click();
+    await eventually(async () => expect(await ids(mediatorPage)).toEqual(before));
+    expect(await clauseText(mediatorPage, clauseId).inputValue()).toBe(merged);
+  }, 30_000);
 
   it('a party sees the clause read-only and its suggestion reaches the mediator', async (ctx) => {
     const party = await adminPage.context().newPage();

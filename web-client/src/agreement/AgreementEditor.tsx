@@ -177,7 +177,14 @@ export function AgreementEditor({ caseId, token, compact }: AgreementEditorProps
             </p>
           )}
         </div>
-        <ConnectionBadge state={state} canEdit={canEdit} />
+        <div className="agreement__top-right">
+          <ConnectionBadge state={state} canEdit={canEdit} />
+          {snapshot && (
+            <button type="button" className="btn btn--small btn--ghost" data-testid="checker-jump" onClick={() => document.getElementById('agreement-checker')?.scrollIntoView({ behavior: 'smooth', block: 'start' })}>
+              {state.findings.some((f) => f.severity === 'error') ? `⚠ ${state.findings.filter((f) => f.severity === 'error').length} 项必须修改` : '完整性检查'}
+            </button>
+          )}
+        </div>
       </header>
       <PresenceBar presence={state.presence} clauseIndex={clauseIndex} />
       <div className="agreement__layout">
@@ -362,6 +369,7 @@ function SectionBlock({ conn, section, snapshot, canEdit, presence, onFocus }: {
         />
       )}
       <Fields conn={conn} target={{ section }} fields={block.fields} canEdit={canEdit} />
+      {Object.keys(block.fields).length > 0 && <p className="clause__preview small muted">预览：{renderBlock(block)}</p>}
     </section>
   );
 }
@@ -621,7 +629,7 @@ function PerformanceInput({ label, value, canEdit, onCommit }: { label: string; 
 function CheckerPanel({ findings, clauseIndex }: { findings: Finding[]; clauseIndex: Map<string, number> }) {
   const errors = findings.filter((f) => f.severity === 'error').length;
   return (
-    <section className="agreement__panel" aria-label="完整性检查" data-testid="checker">
+    <section className="agreement__panel" aria-label="完整性检查" data-testid="checker" id="agreement-checker">
       <h3 className="agreement__h">
         完整性检查
         <span className={`badge badge--${errors ? 'red' : findings.length ? 'amber' : 'green'}`} data-testid="checker-count" data-errors={errors}>
@@ -636,8 +644,8 @@ function CheckerPanel({ findings, clauseIndex }: { findings: Finding[]; clauseIn
               <li key={`${f.code}-${f.clauseId ?? f.section}-${f.field ?? ''}-${i}`} className={`finding finding--${f.severity}`} data-testid="checker-finding" data-code={f.code} data-severity={f.severity} data-clause-id={f.clauseId ?? ''}>
                 <span className="finding__sev">{SEVERITY_LABEL[f.severity]}</span>
                 {at !== undefined ? (
-                  <button type="button" className="finding__where" onClick={() => document.getElementById(`clause-${f.clauseId}`)?.scrollIntoView({ behavior: 'smooth', block: 'center' })}>
-                    第{at + 1}条
+                  <button type="button" className="finding__where" aria-label={`定位到第${at + 1}条`} onClick={() => document.getElementById(`clause-${f.clauseId}`)?.scrollIntoView({ behavior: 'smooth', block: 'center' })}>
+                    定位
                   </button>
                 ) : null}
                 <span className="finding__msg">{f.message}</span>
