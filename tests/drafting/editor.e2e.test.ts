@@ -239,6 +239,14 @@ describe('agreement editor in Chromium', () => {
     await eventually(async () => expect(await unfilled(adminPage).count()).toBe(countBefore - 1));
     await eventually(async () => expect(await unfilled(mediatorPage).count()).toBe(countBefore - 1));
 
+    // A personal-status matter in a clause: the paper-signing banner appears on the other page.
+    expect(await adminPage.getByTestId('paper-signing').count()).toBe(0);
+    await clauseText(mediatorPage, added).click();
+    await clauseText(mediatorPage, added).press('End');
+    await mediatorPage.keyboard.insertText('双方同意协议离婚。');
+    await adminPage.getByTestId('paper-signing').waitFor({ timeout: 5_000 });
+    expect(await adminPage.locator('[data-testid="checker-finding"][data-code="PERSONAL_STATUS"]').count()).toBeGreaterThan(0);
+
     // A comment on the new clause shows up on the other page.
     const addedClause = (page: Page) => page.locator(`[data-testid="clause"][data-clause-id="${added}"]`);
     await addedClause(mediatorPage).getByTestId('comment-text').fill('请双方确认此条');
@@ -249,6 +257,7 @@ describe('agreement editor in Chromium', () => {
     await addedClause(adminPage).getByTestId('clause-delete').click();
     await adminPage.getByTestId('confirm-ok').click();
     await eventually(async () => expect(await ids(mediatorPage)).toEqual(before));
+    await eventually(async () => expect(await mediatorPage.getByTestId('paper-signing').count()).toBe(0));
     expect(await clauseText(mediatorPage, clauseId).inputValue()).toBe(merged);
   }, 30_000);
 

@@ -25,7 +25,7 @@ import {
   type SectionKey,
   type SuggestionSnapshot,
 } from '../../../signaling/agreement/document.ts';
-import { acceptSuggestion, addClause, addComment, deleteClause, moveClause, rejectSuggestion, setFieldValue, setPerformance, type BlockRef } from '../../../signaling/agreement/editing.ts';
+import { acceptSuggestion, addClause, addComment, deleteClause, moveClause, rejectSuggestion, setClauseTitle, setFieldValue, setPerformance, type BlockRef } from '../../../signaling/agreement/editing.ts';
 import type { FieldValue } from '../../../signaling/agreement/fields.ts';
 import { AgreementConnection, LOCAL_ORIGIN, type AgreementState, type PresenceEntry } from './connection.ts';
 import { YTextArea } from './YTextArea.tsx';
@@ -416,7 +416,11 @@ function ClauseBlock(props: ClauseProps) {
     <article className={`clause${worst ? ` clause--${worst}` : ''}`} data-testid="clause" data-clause-id={clause.id} id={`clause-${clause.id}`}>
       <header className="clause__head">
         <strong className="clause__no">第{index + 1}条</strong>
-        {clause.title && <span className="clause__title">{clause.title}</span>}
+        {canEdit ? (
+          <ClauseTitle value={clause.title} onCommit={(t) => setClauseTitle(conn.doc, clause.id, t, LOCAL_ORIGIN)} />
+        ) : (
+          clause.title && <span className="clause__title">{clause.title}</span>
+        )}
         <EditorsChips editors={editors} />
         {canEdit && (
           <span className="clause__tools">
@@ -462,6 +466,33 @@ function ClauseBlock(props: ClauseProps) {
       }} />}
       <Comments comments={comments} onSend={props.onComment} />
     </article>
+  );
+}
+
+function ClauseTitle({ value, onCommit }: { value: string; onCommit(title: string): void }) {
+  const [draft, setDraft] = useState(value);
+  const focused = useRef(false);
+  useEffect(() => {
+    if (!focused.current) setDraft(value);
+  }, [value]);
+  return (
+    <input
+      className="clause__title-input"
+      data-testid="clause-title"
+      value={draft}
+      placeholder="条款标题（可选）"
+      aria-label="条款标题"
+      maxLength={40}
+      onFocus={() => (focused.current = true)}
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={() => {
+        focused.current = false;
+        if (draft.trim() !== value) onCommit(draft);
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && !e.nativeEvent.isComposing) (e.target as HTMLInputElement).blur();
+      }}
+    />
   );
 }
 
