@@ -289,4 +289,37 @@ describe('agreement editor in Chromium', () => {
     await eventually(async () => expect(await field.inputValue()).toBe(proposed));
     await eventually(async () => expect(await clauseText(mediatorPage, clauseId).inputValue()).toBe(proposed));
   }, 40_000);
+
+  it('named versions: save two, list them, show the readable diff', async () => {
+    const rows = mediatorPage.getByTestId('version-row');
+    await mediatorPage.getByTestId('version-name').fill('第一稿');
+    await mediatorPage.getByTestId('version-save').click();
+    await eventually(async () => expect(await rows.count()).toBe(1));
+    const field = clauseText(mediatorPage, clauseId);
+    await field.click();
+    await field.press('End');
+    await mediatorPage.keyboard.insertText('本协议一式三份。');
+    await eventually(async () => expect(await mediatorPage.getByTestId('agreement-sync').textContent()).toBe('已保存'));
+    await mediatorPage.getByTestId('version-name').fill('第二稿');
+    await mediatorPage.getByTestId('version-save').click();
+    await eventually(async () => expect(await rows.count()).toBe(2));
+    expect(await rows.first().textContent()).toContain('第二稿');
+    await rows.nth(1).click();
+    await rows.nth(0).click();
+    const diff = mediatorPage.getByTestId('version-diff');
+    await diff.waitFor({ timeout: 10_000 });
+    await eventually(async () => expect(await diff.textContent()).toContain('本协议一式三份'));
+  }, 30_000);
+
+  it('the editor opens as a sheet inside the live room (toolbar-agreement)', async () => {
+    await mediatorPage.goto(`${server.url}/cases/${caseId}/room`);
+    await mediatorPage.getByTestId('prejoin-join').click({ timeout: 20_000 });
+    await mediatorPage.getByTestId('room').waitFor({ timeout: 20_000 });
+    await mediatorPage.getByTestId('toolbar-agreement').click();
+    const panel = mediatorPage.getByTestId('agreement-panel');
+    await panel.locator('[data-testid="agreement-editor"][data-synced="true"][data-scope="read-write"]').waitFor({ timeout: 15_000 });
+    await eventually(async () => expect(await clauseText(panel as unknown as Page, clauseId).inputValue()).toContain('依法确认无误'));
+    await mediatorPage.getByTestId('agreement-panel-close').click();
+    expect(await panel.count()).toBe(0);
+  }, 40_000);
 });
