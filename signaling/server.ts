@@ -9,6 +9,7 @@ import { bootstrapIfEmpty, type BootstrapResult } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { applyMigrations, openDb } from './db.ts';
+import { attachDrafting, type DraftingServer } from './drafting/index.ts';
 import { buildApp } from './http/app.ts';
 import { RoomRegistry } from './rooms/room-registry.ts';
 import { attachRoomSockets } from './rooms/room-socket.ts';
@@ -23,6 +24,7 @@ export interface RunningServer {
   bootstrap: BootstrapResult;
   pool: WorkerPool;
   rooms: RoomRegistry;
+  drafting: DraftingServer;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const rooms = new RoomRegistry(ctx, pool, { reconnectGraceMs: config.reconnectGraceMs });
   attachRoomSockets(app, ctx, rooms, { pingIntervalMs: 10_000, pingTimeoutMs: 8_000 });
+  const drafting = attachDrafting(app, ctx);
   app.addHook('onClose', async () => pool.close());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -64,6 +67,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     bootstrap,
     pool,
     rooms,
+    drafting,
     async close() {
       if (closed) return;
       closed = true;

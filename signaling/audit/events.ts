@@ -35,6 +35,14 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ROOM_MUTED'), data: z.object({ peerId: z.string(), name: z.string(), kind: z.enum(['audio', 'video']), muted: z.boolean() }) }),
   z.object({ type: z.literal('ROOM_REMOVED'), data: z.object({ peerId: z.string(), name: z.string() }) }),
   z.object({ type: z.literal('ROOM_ENDED'), data: z.object({ durationSec: z.number() }) }),
+  z.object({ type: z.literal('AGREEMENT_DRAFT_CREATED'), data: z.object({ template: z.string() }) }),
+  z.object({ type: z.literal('AGREEMENT_DRAFT_LOAD_FAILED'), data: z.object({ reason: z.string(), rowId: z.number().optional() }) }),
+  z.object({ type: z.literal('AGREEMENT_EDIT_REJECTED'), data: z.object({ participantId: z.string(), name: z.string() }) }),
+  z.object({ type: z.literal('AGREEMENT_SUGGESTION_ADDED'), data: z.object({ suggestionId: z.string(), clauseId: z.string(), clauseTitle: z.string().optional(), chars: z.number() }) }),
+  z.object({ type: z.literal('AGREEMENT_SUGGESTION_ACCEPTED'), data: z.object({ suggestionId: z.string(), clauseId: z.string(), clauseTitle: z.string().optional(), authorName: z.string() }) }),
+  z.object({ type: z.literal('AGREEMENT_SUGGESTION_REJECTED'), data: z.object({ suggestionId: z.string(), clauseId: z.string(), clauseTitle: z.string().optional(), authorName: z.string(), reason: z.string().optional() }) }),
+  z.object({ type: z.literal('AGREEMENT_COMMENT_ADDED'), data: z.object({ commentId: z.string(), clauseId: z.string(), clauseTitle: z.string().optional(), chars: z.number() }) }),
+  z.object({ type: z.literal('AGREEMENT_VERSION_SAVED'), data: z.object({ versionId: z.string(), seq: z.number(), name: z.string(), sha256: z.string() }) }),
   z.object({
     type: z.literal('CAUCUS_STARTED'),
     data: z.object({ caucusId: z.string(), sides: z.array(z.string()), names: z.array(z.string()), mediators: z.array(z.string()) }),
@@ -118,6 +126,22 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `${event.data.name} 请求调解员`;
     case 'CAUCUS_CARRIED':
       return `调解员将${sideLabel(event.data.fromSide)}的意见转达给${sideLabel(event.data.toSide)}（${event.data.chars} 字）`;
+    case 'AGREEMENT_DRAFT_CREATED':
+      return `根据模板「${event.data.template}」生成调解协议草稿`;
+    case 'AGREEMENT_DRAFT_LOAD_FAILED':
+      return `调解协议草稿读取失败，已拒绝打开（${event.data.reason}${event.data.rowId !== undefined ? `，第 ${event.data.rowId} 条记录` : ''}）`;
+    case 'AGREEMENT_EDIT_REJECTED':
+      return `拒绝 ${event.data.name} 直接修改调解协议草稿（当事人只能提出修改建议）`;
+    case 'AGREEMENT_SUGGESTION_ADDED':
+      return `对${clauseLabel(event.data)}提出修改建议（${event.data.chars} 字）`;
+    case 'AGREEMENT_SUGGESTION_ACCEPTED':
+      return `调解员采纳 ${event.data.authorName} 对${clauseLabel(event.data)}的修改建议`;
+    case 'AGREEMENT_SUGGESTION_REJECTED':
+      return `调解员未采纳 ${event.data.authorName} 对${clauseLabel(event.data)}的修改建议${event.data.reason ? `：${event.data.reason}` : ''}`;
+    case 'AGREEMENT_COMMENT_ADDED':
+      return `对${clauseLabel(event.data)}发表意见（${event.data.chars} 字）`;
+    case 'AGREEMENT_VERSION_SAVED':
+      return `保存调解协议第 ${event.data.seq} 版「${event.data.name}」`;
     case 'PARTY_CONSENT_GIVEN':
       return `当事人同意在线调解（${event.data.ip}）`;
   }
@@ -129,3 +153,5 @@ function formatDuration(sec: number): string {
   const m = Math.floor(sec / 60);
   return m > 0 ? `${m} 分 ${sec % 60} 秒` : `${sec} 秒`;
 }
+
+const clauseLabel = (d: { clauseId: string; clauseTitle?: string | undefined }) => (d.clauseTitle ? `「${d.clauseTitle}」` : `条款 ${d.clauseId} `);

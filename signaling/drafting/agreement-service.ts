@@ -1,0 +1,230 @@
+// The agreement draft of a case through the drafting server: the first content from the
+// template for the case's dispute type, suggestions and comments applied server-side into the
+// live document (everyone sees them), the mediator's accept/reject, and named versions. Every
+// change commits together with its audit entry (DraftingServer.mutate).
+import * as Y from 'yjs';
+import { appendAudit, type Actor } from '../audit/log.ts';
+import { AgreementError, type AgreementErrorCode } from '../agreement/errors.ts';
+import { createAgreementDoc, isAgreementInitialised, readAgreement, type AgreementCaseData, type AgreementPartyInput, type SectionKey } from '../agreement/document.ts';
+import { acceptSuggestion, addComment, addSuggestion, rejectSuggestion, type Author, type BlockRef } from '../agreement/editing.ts';
+import type { TemplateCatalog } from '../agreement/template-schema.ts';
+import { diffVersions, docFromVersion, formatDiff, snapshotVersion } from '../agreement/versions.ts';
+import type { AppContext } from '../context.ts';
+import { DISPUTE_TYPE_KEYS, type DisputeType } from '../domain/vocabulary.ts';
+import { DomainError } from '../errors.ts';
+import { dbBytes } from './draft-store.ts';
+import type { DraftingServer, InitialDraft } from './drafting-server.ts';
+import { requireGrant, type DraftAccess } from './grants.ts';
+
+/** Agreement errors at the HTTP boundary: the model's own code, with a status. */
+export class AgreementRequestError extends Error {
+  constructor(
+    readonly code: AgreementErrorCode,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AgreementRequestError';
+  }
+}
+
+const AGREEMENT_STATUS: Record<AgreementErrorCode, number> = {
+  DOC_NOT_INITIALISED: 409,
+  DOC_ALREADY_INITIALISED: 409,
+  DOC_INVALID: 400,
+  CLAUSE_NOT_FOUND: 404,
+  PARTY_NOT_FOUND: 404,
+  FIELD_NOT_FOUND: 404,
+  SUGGESTION_NOT_FOUND: 404,
+  SUGGESTION_NOT_OPEN: 409,
+  SUGGESTION_STALE: 409,
+  COMMENT_NOT_FOUND: 404,
+  INVALID_RANGE: 400,
+  TEMPLATE_NOT_FOUND: 500,
+  TEMPLATE_MISMATCH: 500,
+  VARIANT_UNKNOWN: 400,
+};
+
+function asRequestError(err: unknown): unknown {
+  return err instanceof AgreementError ? new AgreementRequestError(err.code, AGREEMENT_STATUS[err.code], err.message) : err;
+}
+
+const LEGAL_PERSON = /(公司|银行|集团|有限|委员会|中心|事务所|合作社|学校|医院|厂|物业)/;
+
+/** The case's parties as the agreement lists them: applicants and respondents, agents attached. */
+export function agreementParties(participants: Array<{ id: string; role: string; side: string; name: string; phone: string; idNumber: string }>): AgreementPartyInput[] {
+  const parties: AgreementPartyInput[] = [];
+  for (const p of participants) {
+    if ((p.role !== 'APPLICANT' && p.role !== 'RESPONDENT') || (p.side !== 'A' && p.side !== 'B')) continue;
+    const legal = LEGAL_PERSON.test(p.name);
+    parties.push({ id: p.id, role: p.role, side: p.side, personType: legal ? 'legal' : 'natural', name: p.name, phone: p.phone, ...(legal ? {} : { idNumber: p.idNumber }) });
+  }
+  for (const agent of participants.filter((p) => p.role === 'AGENT')) {
+    const principal = parties.find((p) => p.side === agent.side && !p.agent);
+    if (principal) principal.agent = agent.name;
+  }
+  return parties;
+}
+
+export class AgreementService {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly templates: TemplateCatalog,
+    private readonly drafting: () => DraftingServer,
+  ) {}
+
+  /** The first content of a case's agreement: its dispute type's template, filled with the case. */
+  async initialDraft(caseId: string): Promise<InitialDraft> {
+    const c = await this.ctx.db.case.findUnique({ where: { id: caseId }, include: { org: true, participants: { orderBy: { createdAt: 'asc' } } } });
+    if (!c) throw new DomainError('CASE_NOT_FOUND', '案件不存在');
+    const disputeType = (DISPUTE_TYPE_KEYS as readonly string[]).includes(c.disputeType) ? (c.disputeType as DisputeType) : 'GENERAL';
+    const template = this.templates.agreementFor(disputeType);
+    const caseData: AgreementCaseData = { caseNumber: c.number, title: template.title, disputeType, orgName: c.org.name, parties: agreementParties(c.participants) };
+    return { doc: createAgreementDoc(template, caseData), template: template.name };
+  }
+
+  async suggest(access: DraftAccess, input: { target: BlockRef; kind: 'replace' | 'insert' | 'delete'; index?: number | undefined; length?: number | undefined; text?: string | undefined }) {
+    requireGrant(access, 'canSuggest');
+    const author = authorOf(access);
+    return this.#mutate(
+      access,
+      (doc) => {
+        const id = addSuggestion(doc, { target: input.target, kind: input.kind, ...(input.index !== undefined ? { index: input.index } : {}), ...(input.length !== undefined ? { length: input.length } : {}), ...(input.text !== undefined ? { text: input.text } : {}), author }, null);
+        return readAgreement(doc).suggestions.find((s) => s.id === id)!;
+      },
+      (s, doc) => ({ type: 'AGREEMENT_SUGGESTION_ADDED', data: { suggestionId: s.id, ...targetOf(doc, s), chars: s.text.length } }),
+    );
+  }
+
+  async comment(access: DraftAccess, input: { target: BlockRef | null; text: string }) {
+    requireGrant(access, 'canComment');
+    const author = authorOf(access);
+    return this.#mutate(
+      access,
+      (doc) => {
+        const id = addComment(doc, { target: input.target, text: input.text, author }, null);
+        return readAgreement(doc).comments.find((c) => c.id === id)!;
+      },
+      (c, doc) => ({ type: 'AGREEMENT_COMMENT_ADDED', data: { commentId: c.id, ...targetOf(doc, c), chars: c.text.length } }),
+    );
+  }
+
+  async decide(access: DraftAccess, suggestionId: string, decision: 'accept' | 'reject', reason?: string) {
+    requireGrant(access, 'canDecide');
+    const by = authorOf(access);
+    return this.#mutate(
+      access,
+      (doc) => {
+        if (decision === 'accept') acceptSuggestion(doc, suggestionId, by, null);
+        else rejectSuggestion(doc, suggestionId, by, null);
+        return readAgreement(doc).suggestions.find((s) => s.id === suggestionId)!;
+      },
+      (s, doc) =>
+        decision === 'accept'
+          ? { type: 'AGREEMENT_SUGGESTION_ACCEPTED', data: { suggestionId: s.id, ...targetOf(doc, s), authorName: s.authorName } }
+          : { type: 'AGREEMENT_SUGGESTION_REJECTED', data: { suggestionId: s.id, ...targetOf(doc, s), authorName: s.authorName, ...(reason ? { reason } : {}) } },
+    );
+  }
+
+  /** Saves the current draft as a named version (bumps the document's version counter). */
+  async saveVersion(access: DraftAccess, name: string) {
+    requireGrant(access, 'canDecide');
+    const drafting = this.drafting();
+    try {
+      return await drafting.mutate(
+        access.caseId,
+        access.identity.id,
+        (doc) => snapshotVersion(doc, name),
+        async (tx, version) => {
+          const last = await tx.agreementVersion.findFirst({ where: { caseId: access.caseId }, orderBy: { seq: 'desc' }, select: { seq: true } });
+          const seq = Math.max(version.version, (last?.seq ?? 0) + 1);
+          const row = await tx.agreementVersion.create({
+            data: { caseId: access.caseId, seq, name: version.name, state: dbBytes(version.update), sha256: version.contentHash, createdById: access.identity.id, createdByName: access.identity.name },
+          });
+          await appendAudit(tx, actorOf(access), access.caseId, { type: 'AGREEMENT_VERSION_SAVED', data: { versionId: row.id, seq, name: row.name, sha256: row.sha256 } });
+          return row;
+        },
+      ).then(({ record }) => versionView(record));
+    } catch (err) {
+      throw asRequestError(err);
+    }
+  }
+
+  async listVersions(access: DraftAccess) {
+    const rows = await this.ctx.db.agreementVersion.findMany({ where: { caseId: access.caseId }, orderBy: { seq: 'asc' }, select: { id: true, seq: true, name: true, sha256: true, createdAt: true, createdById: true, createdByName: true } });
+    return rows.map(versionView);
+  }
+
+  /** The readable diff between two named versions (by number), or a version and the live draft ("current"). */
+  async diff(access: DraftAccess, from: string, to: string) {
+    const snapshotOf = async (ref: string) => {
+      if (ref === 'current') {
+        const state = await this.drafting().currentState(access.caseId);
+        return { seq: null, snapshot: readAgreement(docFromVersion({ update: state })) };
+      }
+      const seq = Number(ref);
+      const row = Number.isInteger(seq) ? await this.ctx.db.agreementVersion.findUnique({ where: { caseId_seq: { caseId: access.caseId, seq } } }) : null;
+      if (!row) throw new DomainError('NOT_FOUND', `协议版本 ${ref} 不存在`);
+      const doc = docFromVersion({ update: row.state });
+      try {
+        return { seq: row.seq, snapshot: readAgreement(doc) };
+      } finally {
+        doc.destroy();
+      }
+    };
+    try {
+      const [a, b] = [await snapshotOf(from), await snapshotOf(to)];
+      const diff = diffVersions(a.snapshot, b.snapshot);
+      return { from: a.seq, to: b.seq, lines: formatDiff(diff), diff };
+    } catch (err) {
+      throw asRequestError(err);
+    }
+  }
+
+  /** The draft as plain data (readers without a WebSocket, tests). */
+  async snapshot(access: DraftAccess) {
+    const state = await this.drafting().currentState(access.caseId);
+    const doc = docFromVersion({ update: state });
+    try {
+      if (!isAgreementInitialised(doc)) throw new AgreementRequestError('DOC_NOT_INITIALISED', 409, '协议书尚未创建');
+      return readAgreement(doc);
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  async #mutate<T>(access: DraftAccess, change: (doc: Y.Doc) => T, event: (result: T, doc: Y.Doc) => Parameters<typeof appendAudit>[3]): Promise<T> {
+    try {
+      const { result } = await this.drafting().mutate(access.caseId, access.identity.id, (doc) => ({ value: change(doc), doc }), async (tx, { value, doc }) => {
+        await appendAudit(tx, actorOf(access), access.caseId, event(value, doc));
+      });
+      return result.value;
+    } catch (err) {
+      throw asRequestError(err);
+    }
+  }
+}
+
+const authorOf = (access: DraftAccess): Author => ({ peerId: access.identity.id, name: access.identity.name });
+
+function actorOf(access: DraftAccess): Actor {
+  const { identity } = access;
+  return identity.kind === 'party' ? { type: 'party', id: identity.id, label: `${identity.name}（当事人）` } : { type: 'user', id: identity.id, label: identity.name };
+}
+
+/** Which clause (or section) an annotation is about, with its title for the audit summary. */
+function targetOf(doc: Y.Doc, a: { clauseId: string | null; section: SectionKey | null }): { clauseId: string; clauseTitle?: string } {
+  if (a.clauseId) {
+    const snapshot = readAgreement(doc);
+    const i = snapshot.clauses.findIndex((c) => c.id === a.clauseId);
+    const title = i >= 0 ? `第${i + 1}条${snapshot.clauses[i]!.title ? ` ${snapshot.clauses[i]!.title}` : ''}` : undefined;
+    return { clauseId: a.clauseId, ...(title ? { clauseTitle: title } : {}) };
+  }
+  if (a.section) return { clauseId: a.section, clauseTitle: { facts: '纠纷主要事实', issues: '争议事项', liability: '各方责任' }[a.section] };
+  return { clauseId: 'document', clauseTitle: '协议书' };
+}
+
+function versionView(v: { id: string; seq: number; name: string; sha256: string; createdAt: Date; createdById: string; createdByName: string }) {
+  return { id: v.id, seq: v.seq, name: v.name, sha256: v.sha256, createdAt: v.createdAt.toISOString(), createdBy: { id: v.createdById, name: v.createdByName } };
+}
+

@@ -1,0 +1,179 @@
+// /api/agreements/:caseId — what cannot go through the Y.Doc directly: parties' suggestions and
+// comments (their WebSocket is read-only), the mediator's accept/reject, named versions and
+// their readable diff. Staff by session cookie (+ CSRF header on mutations); parties by their
+// link token as Bearer, which must belong to this case.
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SECTION_KEYS } from '../agreement/document.ts';
+import { resolveLink } from '../cases/invitation-service.ts';
+import type { AppContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import { requireStaff, staffOf } from '../http/auth-hooks.ts';
+import { errors, Id, Text } from '../http/schemas.ts';
+import { AgreementRequestError, type AgreementService } from './agreement-service.ts';
+import { partyAccess, staffAccess, type DraftAccess } from './grants.ts';
+
+const CaseParams = Type.Object({ caseId: Id });
+const SuggestionParams = Type.Object({ caseId: Id, suggestionId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
+const ClauseId = Type.String({ minLength: 3, maxLength: 64, pattern: '^c_[a-z0-9]+$' });
+const Section = Type.Union(SECTION_KEYS.map((k) => Type.Literal(k)));
+
+const Annotation = Type.Object(
+  {
+    id: Type.String(),
+    kind: Type.String(),
+    clauseId: Type.Union([Type.String(), Type.Null()]),
+    section: Type.Union([Type.String(), Type.Null()]),
+    authorPeerId: Type.String(),
+    authorName: Type.String(),
+    text: Type.String(),
+    status: Type.String(),
+    createdAt: Type.String(),
+    resolvedBy: Type.Union([Type.String(), Type.Null()]),
+    resolvedAt: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: true },
+);
+const VersionView = Type.Object({
+  id: Type.String(),
+  seq: Type.Integer(),
+  name: Type.String(),
+  sha256: Type.String(),
+  createdAt: Type.String(),
+  createdBy: Type.Object({ id: Type.String(), name: Type.String() }),
+});
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    draftAccess: DraftAccess | null;
+  }
+}
+
+export const agreementRoutes = (ctx: AppContext, service: AgreementService): FastifyPluginAsyncTypebox => async (app) => {
+  app.decorateRequest('draftAccess', null);
+  const staffAuth = requireStaff(ctx);
+
+  // Who is asking, for this case: a party's link token (Bearer) or a staff session.
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const { caseId } = request.params as { caseId: string };
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const m = /^Bearer (\S+)$/.exec(header);
+      if (!m) throw new DomainError('TOKEN_MALFORMED', '缺少邀请链接凭证，请通过调解员发送的链接打开');
+      const link = await resolveLink(ctx, m[1]!, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '', expectCaseId: caseId });
+      request.draftAccess = partyAccess(link.participant);
+      return;
+    }
+    await staffAuth(request, reply);
+    const c = await ctx.db.case.findUnique({ where: { id: caseId }, select: { id: true, orgId: true, mediatorId: true } });
+    request.draftAccess = staffAccess(staffOf(request), c);
+  });
+
+  // The model's errors keep their own codes (SUGGESTION_STALE, CLAUSE_NOT_FOUND …).
+  app.setErrorHandler(async (error, request, reply) => {
+    if (error instanceof AgreementRequestError) return reply.status(error.status).send({ code: error.code, message: error.message });
+    throw error;
+  });
+
+  const accessOf = (request: FastifyRequest): DraftAccess => {
+    if (!request.draftAccess) throw new DomainError('NOT_AUTHENTICATED', '请先登录或通过邀请链接进入');
+    return request.draftAccess;
+  };
+  const target = (body: { clauseId?: string | undefined; section?: (typeof SECTION_KEYS)[number] | undefined }) => {
+    if (body.clauseId && body.section) throw new DomainError('VALIDATION', '请求参数无效：clauseId 与 section 只能填一个');
+    if (body.clauseId) return { clauseId: body.clauseId };
+    if (body.section) return { section: body.section };
+    return null;
+  };
+  const security: Array<Record<string, string[]>> = [{ session: [] }, { link: [] }];
+
+  app.post('/:caseId/suggestions', {
+    schema: {
+      tags: ['agreements'],
+      summary: '对协议条款提出修改建议（当事人、调解员）',
+      security,
+      params: CaseParams,
+      body: Type.Object(
+        {
+          clauseId: Type.Optional(ClauseId),
+          section: Type.Optional(Section),
+          kind: Type.Optional(Type.Union([Type.Literal('replace'), Type.Literal('insert'), Type.Literal('delete')])),
+          index: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+          length: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+          text: Type.Optional(Type.String({ maxLength: 4000 })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 201: Type.Object({ suggestion: Annotation }), ...errors(400, 401, 403, 404, 409) },
+    },
+  }, async (request, reply) => {
+    const t = target(request.body);
+    if (!t) throw new DomainError('VALIDATION', '请求参数无效：请指明建议修改的条款（clauseId）或部分（section）');
+    const suggestion = await service.suggest(accessOf(request), { target: t, kind: request.body.kind ?? 'replace', index: request.body.index, length: request.body.length, text: request.body.text });
+    return reply.status(201).send({ suggestion });
+  });
+
+  app.post('/:caseId/comments', {
+    schema: {
+      tags: ['agreements'],
+      summary: '对协议条款发表意见（当事人、调解员）',
+      security,
+      params: CaseParams,
+      body: Type.Object({ clauseId: Type.Optional(ClauseId), section: Type.Optional(Section), text: Text(2000) }, { additionalProperties: false }),
+      response: { 201: Type.Object({ comment: Annotation }), ...errors(400, 401, 403, 404) },
+    },
+  }, async (request, reply) => {
+    const comment = await service.comment(accessOf(request), { target: target(request.body), text: request.body.text });
+    return reply.status(201).send({ comment });
+  });
+
+  for (const decision of ['accept', 'reject'] as const) {
+    app.post(`/:caseId/suggestions/:suggestionId/${decision}`, {
+      schema: {
+        tags: ['agreements'],
+        summary: decision === 'accept' ? '采纳修改建议（调解员）' : '不采纳修改建议（调解员）',
+        security: [{ session: [] }],
+        params: SuggestionParams,
+        body: Type.Optional(Type.Object({ reason: Type.Optional(Text(500)) }, { additionalProperties: false })),
+        response: { 200: Type.Object({ suggestion: Annotation }), ...errors(400, 401, 403, 404, 409) },
+      },
+    }, async (request) => {
+      const params = request.params as { suggestionId: string };
+      const reason = (request.body as { reason?: string } | undefined)?.reason;
+      return { suggestion: await service.decide(accessOf(request), params.suggestionId, decision, reason) };
+    });
+  }
+
+  app.get('/:caseId/versions', {
+    schema: { tags: ['agreements'], summary: '协议的已保存版本', security, params: CaseParams, response: { 200: Type.Object({ versions: Type.Array(VersionView) }), ...errors(401, 403, 404) } },
+  }, async (request) => ({ versions: await service.listVersions(accessOf(request)) }));
+
+  app.post('/:caseId/versions', {
+    schema: {
+      tags: ['agreements'],
+      summary: '把当前草稿保存为命名版本（调解员）',
+      security: [{ session: [] }],
+      params: CaseParams,
+      body: Type.Object({ name: Text(60) }, { additionalProperties: false }),
+      response: { 201: Type.Object({ version: VersionView }), ...errors(400, 401, 403, 404, 409) },
+    },
+  }, async (request, reply) => reply.status(201).send({ version: await service.saveVersion(accessOf(request), request.body.name) }));
+
+  app.get('/:caseId/versions/diff', {
+    schema: {
+      tags: ['agreements'],
+      summary: '两个版本之间的修改（from/to 为版本号，或 current 表示当前草稿）',
+      security,
+      params: CaseParams,
+      querystring: Type.Object({ from: Type.String({ pattern: '^(\\d{1,6}|current)$' }), to: Type.String({ pattern: '^(\\d{1,6}|current)$' }) }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({ from: Type.Union([Type.Integer(), Type.Null()]), to: Type.Union([Type.Integer(), Type.Null()]), lines: Type.Array(Type.String()), diff: Type.Unknown() }),
+        ...errors(400, 401, 403, 404),
+      },
+    },
+  }, async (request) => service.diff(accessOf(request), request.query.from, request.query.to));
+
+  app.get('/:caseId', {
+    schema: { tags: ['agreements'], summary: '协议草稿当前内容（只读数据）', security, params: CaseParams, response: { 200: Type.Object({ agreement: Type.Unknown() }), ...errors(401, 403, 404, 409) } },
+  }, async (request) => ({ agreement: await service.snapshot(accessOf(request)) }));
+};
