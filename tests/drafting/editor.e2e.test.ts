@@ -285,9 +285,18 @@ describe('agreement editor in Chromium', () => {
     const suggestion = mediatorPage.locator(`[data-testid="clause"][data-clause-id="${clauseId}"] [data-testid="suggestion"][data-status="open"]`);
     await suggestion.waitFor({ timeout: 10_000 });
     expect(await suggestion.textContent()).toContain('再无任何争议');
+    // A party's comment reaches the mediator with the party's name.
+    await clause.getByTestId('comment-text').fill('同意，但请写明维修期限');
+    await clause.getByTestId('comment-send').click();
+    await eventually(async () => {
+      const comment = mediatorPage.locator(`[data-testid="clause"][data-clause-id="${clauseId}"] [data-testid="comment"]`).filter({ hasText: '请写明维修期限' });
+      expect(await comment.textContent()).toContain('刘某');
+    });
     await suggestion.getByTestId('suggestion-accept').click();
     await eventually(async () => expect(await field.inputValue()).toBe(proposed));
     await eventually(async () => expect(await clauseText(mediatorPage, clauseId).inputValue()).toBe(proposed));
+    await eventually(async () => expect(await party.locator(`[data-clause-id="${clauseId}"] [data-testid="suggestion"]`).getAttribute('data-status')).toBe('accepted'));
+    merged = proposed;
   }, 40_000);
 
   it('named versions: save two, list them, show the readable diff', async () => {

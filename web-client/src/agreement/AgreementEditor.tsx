@@ -690,6 +690,15 @@ function CheckerPanel({ findings, clauseIndex }: { findings: Finding[]; clauseIn
   );
 }
 
+/** Stands for the live draft in a comparison (`to=current`). */
+const CURRENT = Number.MAX_SAFE_INTEGER;
+
+function creatorName(v: AgreementVersionInfo): string {
+  const c = v.createdBy;
+  if (!c) return '';
+  return typeof c === 'string' ? c : (c.name ?? c.displayName ?? '');
+}
+
 function VersionsPanel({ caseId, canSave }: { caseId: string; canSave: boolean }) {
   const client = useMemo(() => agreementApi(caseId), [caseId]);
   const notify = useToast();
@@ -730,8 +739,10 @@ function VersionsPanel({ caseId, canSave }: { caseId: string; canSave: boolean }
   const showDiff = (a: number, b: number) => {
     setDiffBusy(true);
     setError(null);
+    const lo = Math.min(a, b);
+    const hi = Math.max(a, b);
     client
-      .diff(Math.min(a, b), Math.max(a, b))
+      .diff(lo, hi === CURRENT ? 'current' : hi)
       .then((d) => setDiff(d.lines))
       .catch((err: unknown) => setError(errText(err)))
       .finally(() => setDiffBusy(false));
@@ -775,12 +786,24 @@ function VersionsPanel({ caseId, canSave }: { caseId: string; canSave: boolean }
                 <li key={v.id ?? v.seq}>
                   <button type="button" className={`version${selected ? ' version--selected' : ''}`} data-testid="version-row" data-seq={v.seq} aria-pressed={selected} onClick={() => pick(v.seq)}>
                     <strong>第{v.seq}版</strong> {v.name}
-                    <span className="muted small"> · {new Date(v.createdAt).toLocaleString('zh-CN', { hour12: false })}</span>
+                    <span className="muted small">
+                      {' · '}
+                      {new Date(v.createdAt).toLocaleString('zh-CN', { hour12: false })}
+                      {creatorName(v) ? ` · ${creatorName(v)}` : ''}
+                    </span>
                   </button>
                 </li>
               );
             })}
           </ul>
+          {from !== null && to === null && (
+            <button type="button" className="btn btn--small btn--ghost" data-testid="version-compare-current" onClick={() => {
+              setTo(CURRENT);
+              showDiff(from, CURRENT);
+            }}>
+              与当前草稿比较
+            </button>
+          )}
           {versions.length >= 2 && from === null && (
             <button type="button" className="btn btn--small btn--ghost" onClick={() => {
               const [b, a] = versions;
@@ -797,7 +820,7 @@ function VersionsPanel({ caseId, canSave }: { caseId: string; canSave: boolean }
       {diff && from !== null && to !== null && (
         <div className="version-diff" data-testid="version-diff">
           <p className="small">
-            第{Math.min(from, to)}版 → 第{Math.max(from, to)}版
+            第{Math.min(from, to)}版 → {Math.max(from, to) === CURRENT ? '当前草稿' : `第${Math.max(from, to)}版`}
           </p>
           {diff.length === 0 ? (
             <p className="muted small">两个版本内容相同。</p>
