@@ -246,6 +246,13 @@ describe('agreement editor in Chromium', () => {
     await mediatorPage.keyboard.insertText('双方同意协议离婚。');
     await adminPage.getByTestId('paper-signing').waitFor({ timeout: 5_000 });
     expect(await adminPage.locator('[data-testid="checker-finding"][data-code="PERSONAL_STATUS"]').count()).toBeGreaterThan(0);
+    // Ctrl+Z undoes my own last typing (not other people's): the banner goes again.
+    await new Promise((r) => setTimeout(r, 600));
+    await mediatorPage.keyboard.press('Control+z');
+    await eventually(async () => expect(await clauseText(adminPage, added).inputValue()).toBe('甲方放弃其他请求。'));
+    await eventually(async () => expect(await adminPage.getByTestId('paper-signing').count()).toBe(0));
+    await mediatorPage.keyboard.press('Control+Shift+z');
+    await adminPage.getByTestId('paper-signing').waitFor({ timeout: 5_000 });
 
     // A comment on the new clause shows up on the other page.
     const addedClause = (page: Page) => page.locator(`[data-testid="clause"][data-clause-id="${added}"]`);

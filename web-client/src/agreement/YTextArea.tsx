@@ -120,10 +120,35 @@ export function YTextArea({ ytext, origin, readOnly, onCaret, onLocalChange, ...
       autosize();
     };
 
+    // Undo/redo of my own edits only (the textarea's native history is lost whenever remote text is
+    // written into it, and would undo other people's changes).
+    const undo = readOnly ? null : new Y.UndoManager(ytext, { trackedOrigins: new Set([origin]), captureTimeout: 500 });
+    const history = (redo: boolean) => {
+      if (!undo || composing) return;
+      if (redo) undo.redo();
+      else undo.undo();
+    };
+    const onBeforeInput = (e: InputEvent) => {
+      if (e.inputType === 'historyUndo' || e.inputType === 'historyRedo') {
+        e.preventDefault();
+        history(e.inputType === 'historyRedo');
+      }
+    };
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.isComposing) return;
+      const k = e.key.toLowerCase();
+      if (k === 'z' || k === 'y') {
+        e.preventDefault();
+        history(k === 'y' || e.shiftKey);
+      }
+    };
+
     const onSelect = () => cbs.current.onCaret?.(el.selectionStart);
     const onBlur = () => cbs.current.onCaret?.(null);
 
     el.addEventListener('input', onInput);
+    el.addEventListener('beforeinput', onBeforeInput);
+    el.addEventListener('keydown', onKeyDown);
     el.addEventListener('compositionstart', onCompositionStart);
     el.addEventListener('compositionend', onCompositionEnd);
     el.addEventListener('focus', onSelect);
@@ -133,7 +158,10 @@ export function YTextArea({ ytext, origin, readOnly, onCaret, onLocalChange, ...
     ytext.observe(onObserve);
     return () => {
       ytext.unobserve(onObserve);
+      undo?.destroy();
       el.removeEventListener('input', onInput);
+      el.removeEventListener('beforeinput', onBeforeInput);
+      el.removeEventListener('keydown', onKeyDown);
       el.removeEventListener('compositionstart', onCompositionStart);
       el.removeEventListener('compositionend', onCompositionEnd);
       el.removeEventListener('focus', onSelect);
