@@ -291,7 +291,10 @@ describe('agreement editor in Chromium', () => {
 
     const suggestion = mediatorPage.locator(`[data-testid="clause"][data-clause-id="${clauseId}"] [data-testid="suggestion"][data-status="open"]`);
     await suggestion.waitFor({ timeout: 10_000 });
-    expect(await suggestion.textContent()).toContain('再无任何争议');
+    // Shown as the change only: 其他 struck through, 任何 inserted.
+    expect(await suggestion.locator('del').textContent()).toBe('其他');
+    expect(await suggestion.locator('ins').textContent()).toBe('任何');
+    expect(await suggestion.textContent()).toContain('刘某');
     // A party's comment reaches the mediator with the party's name.
     await clause.getByTestId('comment-text').fill('同意，但请写明维修期限');
     await clause.getByTestId('comment-send').click();

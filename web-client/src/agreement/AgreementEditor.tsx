@@ -2,7 +2,7 @@
 // comments per clause, the live completeness checker, named versions with diffs, and who is editing.
 // Editors (mediator/admin) write the Y.Doc directly; parties read it and send suggestions and
 // comments through the HTTP API, which the server applies to the same document.
-import { useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
+import { useContext, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
 import * as Y from 'yjs';
 import { agreementApi, ApiError, type AgreementVersionInfo } from '../api.ts';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
@@ -27,6 +27,7 @@ import {
 } from '../../../signaling/agreement/document.ts';
 import { acceptSuggestion, addClause, addComment, deleteClause, moveClause, rejectSuggestion, setClauseTitle, setFieldValue, setPerformance, type BlockRef } from '../../../signaling/agreement/editing.ts';
 import type { FieldValue } from '../../../signaling/agreement/fields.ts';
+import { diffChars } from '../../../signaling/agreement/text-diff.ts';
 import { AgreementConnection, LOCAL_ORIGIN, type AgreementState, type PresenceEntry } from './connection.ts';
 import { YTextArea } from './YTextArea.tsx';
 
@@ -510,8 +511,7 @@ function Suggestions({ suggestions, canDecide, onDecide }: { suggestions: Sugges
             <strong>{s.authorName}</strong> 建议{s.kind === 'delete' ? '删除' : s.kind === 'insert' ? '插入' : '修改为'}
             <span className={`badge badge--${s.status === 'open' ? 'amber' : s.status === 'accepted' ? 'green' : 'grey'}`}>{statusLabel[s.status]}</span>
           </div>
-          {s.kind !== 'insert' && s.original && <del className="suggestion__old">{s.original}</del>}
-          {s.text && <ins className="suggestion__new">{s.text}</ins>}
+          <SuggestionDiff original={s.kind === 'insert' ? '' : s.original} text={s.text} />
           {canDecide && s.status === 'open' && (
             <div className="suggestion__actions">
               <button
@@ -548,10 +548,33 @@ function Suggestions({ suggestions, canDecide, onDecide }: { suggestions: Sugges
   );
 }
 
+/** The suggested change inline: unchanged text plain, removed struck through, added underlined. */
+function SuggestionDiff({ original, text }: { original: string; text: string }) {
+  const segments = useMemo(() => diffChars(original, text), [original, text]);
+  return (
+    <p className="suggestion__diff" data-testid="suggestion-diff">
+      {segments.map((seg, i) =>
+        seg.op === 'equal' ? (
+          <span key={i}>{seg.text.length > 40 ? `${seg.text.slice(0, 12)}…${seg.text.slice(-12)}` : seg.text}</span>
+        ) : seg.op === 'delete' ? (
+          <del key={i} className="suggestion__old">
+            {seg.text}
+          </del>
+        ) : (
+          <ins key={i} className="suggestion__new">
+            {seg.text}
+          </ins>
+        ),
+      )}
+    </p>
+  );
+}
+
 function SuggestForm({ initial, onSend, onCancel }: { initial: string; onSend(text: string): Promise<void>; onCancel(): void }) {
   const [text, setText] = useState(initial);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const id = useId();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim() || text === initial) {
@@ -566,10 +589,10 @@ function SuggestForm({ initial, onSend, onCancel }: { initial: string; onSend(te
   };
   return (
     <form className="clause__suggest" onSubmit={submit}>
-      <label className="small muted" htmlFor="suggest-text">
+      <label className="small muted" htmlFor={id}>
         建议将本条修改为：
       </label>
-      <textarea id="suggest-text" className="input agreement__text" data-testid="suggest-text" rows={3} value={text} onChange={(e) => setText(e.target.value)} />
+      <textarea id={id} className="input agreement__text" data-testid="suggest-text" rows={3} value={text} onChange={(e) => setText(e.target.value)} />
       {error && <ErrorBanner message={error} />}
       <div className="clause__suggest-actions">
         <button type="submit" className="btn btn--small btn--primary" data-testid="suggest-send" disabled={busy}>
