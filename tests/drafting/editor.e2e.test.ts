@@ -302,6 +302,10 @@ describe('agreement editor in Chromium', () => {
       const comment = mediatorPage.locator(`[data-testid="clause"][data-clause-id="${clauseId}"] [data-testid="comment"]`).filter({ hasText: '请写明维修期限' });
       expect(await comment.textContent()).toContain('刘某');
     });
+    if (process.env.EDITOR_SCREENSHOT) {
+      await party.locator(`[data-testid="clause"][data-clause-id="${clauseId}"]`).screenshot({ path: `${process.env.EDITOR_SCREENSHOT}-party-clause.png` });
+      await mediatorPage.locator(`[data-testid="clause"][data-clause-id="${clauseId}"]`).screenshot({ path: `${process.env.EDITOR_SCREENSHOT}-mediator-clause.png` });
+    }
     await suggestion.getByTestId('suggestion-accept').click();
     await eventually(async () => expect(await field.inputValue()).toBe(proposed));
     await eventually(async () => expect(await clauseText(mediatorPage, clauseId).inputValue()).toBe(proposed));
