@@ -144,7 +144,14 @@ export function YTextArea({ ytext, origin, readOnly, onCaret, onLocalChange, ...
     };
 
     const onSelect = () => cbs.current.onCaret?.(el.selectionStart);
-    const onBlur = () => cbs.current.onCaret?.(null);
+    const onBlur = () => {
+      // A composition that never reported its end (some mobile keyboards): take what is there.
+      if (composing) {
+        composing = false;
+        syncLocal();
+      }
+      cbs.current.onCaret?.(null);
+    };
 
     el.addEventListener('input', onInput);
     el.addEventListener('beforeinput', onBeforeInput);
