@@ -3,6 +3,9 @@
 // through CDP (Input.imeSetComposition / Input.insertText): one composition is still open while
 // the other side's text arrives. Both pages converge on the same text holding both inputs; a
 // party's page (link token) shows it read-only, and the party's suggestion reaches the mediator.
+// Also: clause add / move / delete, fill-in fields and the live checker (incl. the paper-signing
+// banner), undo/redo, comments, named versions with their diff, and the editor sheet in the room.
+// Three pages at most (mediator, admin, party in the admin's browser).
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type { CDPSession, Page } from 'playwright-core';
 import WebSocket from 'ws';
