@@ -18,7 +18,7 @@
 //
 // `--property N` instead runs the caucus property test with N random sequences (≥ 10,000 in
 // benchmark mode: `npm run bench -- caucus --property 10000`, ~15 min).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BUSY_CORES, checkChromium, checkMediasoupWorker, checkWebClient, load1, snapshotWebClient, waitForQuietMachine } from './lib/env.ts';
 import { percentile } from './lib/stats.ts';
@@ -116,18 +116,39 @@ function parse(argv: string[]): Args {
   };
 }
 
-async function runHalf(ctx: BenchContext, half: HalfName, args: Args, webRoot: string | null, problems: string[], intervals: Record<string, number | null>, skews: number[]): Promise<SwitchRecord[]> {
+/** Whole-machine CPU from /proc/stat (all processes, ours included): busy and stolen by the hypervisor, in cores. */
+function machineCpu(): () => { busyCores: number; stealCores: number } {
+  const read = () => {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal
+    return { busy: f[0]! + f[1]! + f[2]! + f[5]! + f[6]!, steal: f[7] ?? 0, t: performance.now() };
+  };
+  const a = read();
+  return () => {
+    const b = read();
+    const s = (b.t - a.t) / 1000;
+    return { busyCores: Math.round(((b.busy - a.busy) / 100 / s) * 100) / 100, stealCores: Math.round(((b.steal - a.steal) / 100 / s) * 100) / 100 };
+  };
+}
+
+async function runHalf(ctx: BenchContext, half: HalfName, args: Args, webRoot: string | null, problems: string[], intervals: Record<string, number | null>, skews: number[], pings: number[], machine: Record<string, unknown>): Promise<SwitchRecord[]> {
   const { busy } = await waitForQuietMachine(ctx, { browserWaitMs: BROWSER_WAIT_MS, cpuWaitMs: 60_000 });
   if (busy) problems.push(`${half}: the machine was busy when the half started`);
   const switches = half === 'jiefen' ? args.switches : args.baselineSwitches;
   ctx.log(`${half}: setting up three pages…`);
-  const setup = half === 'jiefen' ? await setUpJiefen(ctx, webRoot!, args.sampleMs) : await setUpBaseline(ctx, args.sampleMs);
+  const setup: Awaited<ReturnType<typeof setUpBaseline>> & { workerPings?: () => number[] } =
+    half === 'jiefen' ? await setUpJiefen(ctx, webRoot!, args.sampleMs) : await setUpBaseline(ctx, args.sampleMs);
   try {
     if (args.serverNice !== 0) prioritiseServer(args.serverNice);
     skews.push(await setup.half.pages.clockSkew());
     ctx.log(`${half}: media flowing between all three pages; ${args.warmup} warm-up + ${switches} measured switches`);
+    const cpu = machineCpu();
     const records = await runSwitches(ctx, setup.half, { ...args.loop, switches, warmup: args.warmup }, (r) => ctx.log(describeSwitch(r, switches)));
+    const used = cpu();
+    machine[half] = used;
+    ctx.log(`${half}: whole machine during the switches: ${used.busyCores} of 2 cores busy, ${used.stealCores} cores stolen by the hypervisor`);
     for (const p of await setup.check()) problems.push(`${half}: ${p}`);
+    if (setup.workerPings) pings.push(...setup.workerPings());
     skews.push(await setup.half.pages.clockSkew());
     intervals[half] = percentile(setup.half.pages.reportIntervals, 50);
     const samplers = await setup.half.pages.samplerStats();
@@ -164,17 +185,19 @@ async function run(argv: string[], ctx: BenchContext): Promise<BenchOutcome> {
   const problems: string[] = [];
   const intervals: Record<string, number | null> = {};
   const skews: number[] = [];
+  const pings: number[] = [];
+  const machine: Record<string, unknown> = {};
   const records: Record<HalfName, SwitchRecord[]> = { jiefen: [], baseline: [] };
   for (const half of args.halves) {
     if (ctx.signal.aborted) break;
-    records[half] = await runHalf(ctx, half, args, webRoot, problems, intervals, skews);
+    records[half] = await runHalf(ctx, half, args, webRoot, problems, intervals, skews, pings, machine);
   }
 
   if (args.dump) {
     writeFileSync(args.dump, JSON.stringify({ args, records }, null, 1));
     ctx.log(`raw switches written to ${args.dump}`);
   }
-  const { lines, result } = report({ jiefen: records.jiefen, baseline: records.baseline, sampleMs: args.sampleMs, reportIntervalMs: intervals, clockSkewMs: Math.max(0, ...skews) });
+  const { lines, result } = report({ jiefen: records.jiefen, baseline: records.baseline, sampleMs: args.sampleMs, reportIntervalMs: intervals, clockSkewMs: Math.max(0, ...skews), workerPingsMs: pings });
   for (const line of lines) ctx.log(line);
   const measured = [...records.jiefen, ...records.baseline].filter((r) => !r.warmup);
   const failedSwitches = measured.filter((r) => r.errors.length > 0).length;
@@ -188,6 +211,7 @@ async function run(argv: string[], ctx: BenchContext): Promise<BenchOutcome> {
       problems,
       warmup_switches: args.warmup,
       server_nice: args.serverNice,
+      machine_cpu_cores: machine,
       load1_start: load1Start,
       load1_end: load1(),
       other_cpu_cores_p50: percentile(measured.map((r) => r.otherCpuCores), 50),

@@ -26,6 +26,8 @@ export interface JiefenSetup {
   half: Half;
   /** Same transports and ICE connected at the end as at the start, no ICE restart (checked at close). */
   check(): Promise<string[]>;
+  /** Worker round trips (router dump every 50 ms) over the whole switching phase, ms. */
+  workerPings(): number[];
   close(): Promise<void>;
 }
 
@@ -65,7 +67,9 @@ export async function setUpJiefen(ctx: BenchContext, webRoot: string, sampleMs: 
   let server: TestServer | undefined;
   let pages: PageSet | undefined;
   const unregister = ctx.onCleanup(() => server?.close());
+  let stop = () => {};
   const close = async () => {
+    stop();
     await pages?.close();
     unregister();
     await server?.close();
@@ -126,6 +130,23 @@ export async function setUpJiefen(ctx: BenchContext, webRoot: string, sampleMs: 
 
     const sfuCalls: SfuCall[] = [];
     wrapSfuCalls(room, sfuCalls);
+    // Diagnosis: the worker's round trip for a trivial request (router dump), every 50 ms.
+    const pings: Array<{ start: number; ms: number }> = [];
+    let pinging = true;
+    void (async () => {
+      while (pinging && !room.media.closed) {
+        const t = now();
+        try {
+          await room.media.router.dump();
+        } catch {
+          break;
+        }
+        if (pings.length < 100_000) pings.push({ start: t, ms: now() - t });
+        await sleep(50);
+      }
+    })();
+    const stopPings = () => (pinging = false);
+    stop = stopPings;
     const debugAll = () =>
       Promise.all(
         pages!.pages.map(
@@ -154,6 +175,8 @@ export async function setUpJiefen(ctx: BenchContext, webRoot: string, sampleMs: 
         const callMs = now() - t;
         loop.disable();
         const pauses = sfuCalls.filter((c) => c.op === 'pause');
+        // Worker round trips that overlapped the call (started within it, or before and ended in it).
+        const overlapping = pings.filter((p) => p.start <= t + callMs && p.start + p.ms >= t);
         return {
           breakMs,
           callMs,
@@ -164,6 +187,7 @@ export async function setUpJiefen(ctx: BenchContext, webRoot: string, sampleMs: 
             firstPauseSentMs: pauses.length ? Math.min(...pauses.map((c) => c.start)) - t : null,
             firstPauseAckMs: pauses.length ? Math.min(...pauses.map((c) => c.end)) - t : null,
             lastPauseAckMs: pauses.length ? Math.max(...pauses.map((c) => c.end)) - t : null,
+            workerPingMaxMs: overlapping.length ? Math.max(...overlapping.map((p) => p.ms)) : null,
           },
         };
       },
@@ -175,7 +199,9 @@ export async function setUpJiefen(ctx: BenchContext, webRoot: string, sampleMs: 
     };
     return {
       half,
+      workerPings: () => pings.map((p) => p.ms),
       async check() {
+        stopPings();
         const problems: string[] = [];
         const final = await debugAll();
         for (const [i, p] of ps.pages.entries()) {

@@ -37,6 +37,8 @@ export interface ReportInput {
   /** Effective sampling: median ms between two stats reports of one video stream, per half. */
   reportIntervalMs: Record<string, number | null>;
   clockSkewMs: number;
+  /** jiefen: the worker's round trip for a trivial request, every 50 ms through the switching phase. */
+  workerPingsMs: number[];
 }
 
 export function report(input: ReportInput): { lines: string[]; result: Record<string, unknown> } {
@@ -125,6 +127,8 @@ export function report(input: ReportInput): { lines: string[]; result: Record<st
     add('first pause acknowledged', d((x) => x.firstPauseAckMs));
     add('last pause acknowledged (= breakMs, 8 or 4 consumers)', d((x) => x.lastPauseAckMs));
     add('event loop: latest a 1 ms timer fired during the call', d((x) => x.loopMaxMs));
+    add('worker round trip (router dump, every 50 ms) overlapping the call, max', d((x) => x.workerPingMaxMs));
+    if (input.workerPingsMs.length) add('worker round trip, all pings of the switching phase', input.workerPingsMs);
     lines.push('', 'where the server time goes', grid(srv));
   }
 
@@ -200,6 +204,8 @@ export function report(input: ReportInput): { lines: string[]; result: Record<st
       reconnect_baseline_p50_ms: r0(percentile(baseline, 50)),
       server_call_p95_ms: r1(percentile(serverCall, 95)),
       server_resume_ack_p95_ms: r1(percentile(serverMake, 95)),
+      worker_ping_p50_ms: r1(percentile(input.workerPingsMs, 50)),
+      worker_ping_p95_ms: r1(percentile(input.workerPingsMs, 95)),
       first_rtp_p95_ms: r0(percentile(streamMs(withAllowed, (r) => r.firstRtp), 95)),
       targets: TARGETS,
       targets_met: j.length ? targetsMet : null,

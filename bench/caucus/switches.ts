@@ -27,7 +27,7 @@ export interface CommandResult {
   /** The whole server call. */
   callMs: number;
   /** Diagnosis (jiefen): event-loop lateness during the call, the worker's pause acknowledgements. */
-  diag?: { loopMaxMs: number; pauses: number; firstPauseSentMs: number | null; firstPauseAckMs: number | null; lastPauseAckMs: number | null };
+  diag?: { loopMaxMs: number; pauses: number; firstPauseSentMs: number | null; firstPauseAckMs: number | null; lastPauseAckMs: number | null; workerPingMaxMs: number | null };
 }
 
 export interface Half {
