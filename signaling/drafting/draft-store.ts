@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import type { Db, Tx } from '../db.ts';
+import { InThreadWriter, type DraftWriter } from './draft-writer.ts';
 
 export type DraftRowKind = 'init' | 'update' | 'snapshot' | 'pending';
 
@@ -67,10 +68,12 @@ export class DraftStore {
 
   /** How long appends keep retrying a failing commit before they reject. */
   appendRetryMs: number;
+  readonly writer: DraftWriter;
 
-  constructor(db: Db, options: { appendRetryMs?: number } = {}) {
+  constructor(db: Db, options: { appendRetryMs?: number; writer?: DraftWriter } = {}) {
     this.#db = db;
     this.appendRetryMs = options.appendRetryMs ?? 30_000;
+    this.writer = options.writer ?? new InThreadWriter(db);
   }
 
   /**
@@ -124,16 +127,15 @@ export class DraftStore {
 
   /** One commit of appended rows. (A seam for fault-injection tests.) */
   async insertBatch(rows: DraftRowInput[]): Promise<void> {
-    await this.#db.draftUpdate.createMany({
-      data: rows.map((row) => ({
-        docName: row.docName,
-        caseId: row.caseId,
-        kind: row.kind,
-        update: dbBytes(row.update),
-        sha256: sha256Hex(row.update),
-        authorId: row.authorId,
-      })),
-    });
+    await this.writer.write(
+      rows.map((row) => ({ docName: row.docName, caseId: row.caseId, kind: row.kind, update: dbBytes(row.update), sha256: sha256Hex(row.update), authorId: row.authorId })),
+    );
+  }
+
+  /** Waits for queued appends, then stops the writer. */
+  async close(): Promise<void> {
+    await this.flush();
+    await this.writer.close();
   }
 
   /** Number of stored rows of a document. */

@@ -33,6 +33,7 @@ import { AckGate } from './ack-gate.ts';
 import { enforceAwarenessIdentity } from './awareness-identity.ts';
 import { agreementDocName, caseIdOfDocName } from './doc-name.ts';
 import { dbBytes, DraftLoadError, DraftStore, sha256Hex } from './draft-store.ts';
+import { WorkerWriter } from './draft-writer.ts';
 import { partyAccess, staffAccess, type DraftAccess, type DraftIdentity } from './grants.ts';
 
 export const DRAFTING_PATH = '/drafting';
@@ -118,7 +119,7 @@ export class DraftingServer {
     this.#ctx = ctx;
     this.#log = app.log.child({ module: 'drafting' });
     this.#options = options;
-    this.store = new DraftStore(ctx.db);
+    this.store = new DraftStore(ctx.db, { writer: new WorkerWriter(ctx.config.databaseFile) });
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
     this.hocuspocus = new Hocuspocus({
       name: 'jiefen-drafting',
@@ -393,8 +394,12 @@ export class DraftingServer {
     for (const ws of this.#wss.clients) ws.terminate();
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
     await Promise.allSettled([...this.#mutations.values()]);
+    // Let the closed documents unload (their unload compaction runs meanwhile).
+    const deadline = Date.now() + 2000;
+    while ((this.hocuspocus.documents.size > 0 || this.hocuspocus.unloadingDocuments.size > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     await this.store.flush();
     for (const name of open) await this.#compact(name, 2);
+    await this.store.close();
   }
 
   /** Identity of a live connection (tests, diagnostics). */

@@ -88,6 +88,7 @@ export const agreementRoutes = (ctx: AppContext, service: AgreementService): Fas
   const security: Array<Record<string, string[]>> = [{ session: [] }, { link: [] }];
 
   app.post('/:caseId/suggestions', {
+    config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
     schema: {
       tags: ['agreements'],
       summary: '对协议条款提出修改建议（当事人、调解员）',
@@ -114,6 +115,7 @@ export const agreementRoutes = (ctx: AppContext, service: AgreementService): Fas
   });
 
   app.post('/:caseId/comments', {
+    config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
     schema: {
       tags: ['agreements'],
       summary: '对协议条款发表意见（当事人、调解员）',

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { agreementDocName } from '../../signaling/drafting/index.ts';
 import { sha256Hex, type DraftRowInput } from '../../signaling/drafting/draft-store.ts';
+import { WorkerWriter } from '../../signaling/drafting/draft-writer.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { runKill9Loop } from './persistence-kill9.ts';
 import { connectClient, setUpDraftCase, sleep, waitFor, wsUrl, type DraftCase, type DraftClient } from './sync-support.ts';
@@ -46,6 +47,12 @@ describe('draft storage (in-process server)', () => {
     for (const c of clients.splice(0)) c.destroy();
   });
   afterAll(() => server?.close());
+
+  it('appends are committed by a writer thread whose connection is WAL + synchronous=FULL', async () => {
+    const writer = server.drafting.store.writer;
+    expect(writer).toBeInstanceOf(WorkerWriter);
+    expect(await (writer as WorkerWriter).settings).toEqual({ synchronous: 2, journalMode: 'wal' });
+  });
 
   it('a corrupt stored update refuses the load with an error and leaves every row untouched', async () => {
     const caseId = await newCase();
