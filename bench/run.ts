@@ -16,6 +16,10 @@ const BENCHMARKS: Record<string, { description: string; load: () => Promise<{ de
     description: 'Chromium pages joining a live room: goto → first remote video frame, jiefen vs a bare mediasoup baseline',
     load: () => import('./join.ts'),
   },
+  yjs: {
+    description: '10 Yjs editors on one agreement: edit → other editors p50/p95, jiefen vs stock y-websocket; --kill9 N durability loop',
+    load: () => import('./yjs.ts'),
+  },
   caucus: {
     description: '背对背 switches in three Chromium pages: server break, RTP cut-off, resume; vs reconnect-based breakout',
     load: () => import('./caucus.ts'),
