@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { eventually, expectReceivingFrom, inboundStats, openRoomPage, totals, type RoomPage } from '../support/room-pages.ts';
-import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { seedLeakCase, startTestServer, type SeededParty, type StaffClient, type TestServer } from '../support/server.ts';
 
 interface Debug {
   sendTransportId: string | null;
@@ -34,29 +34,12 @@ describe('caucus in three browsers', () => {
   let mediator: StaffClient;
   let mediatorId: string;
   let caseId: string;
-  const parties: Array<{ id: string; token: string }> = [];
+  let parties: SeededParty[];
   let m: RoomPage, a: RoomPage, b: RoomPage;
 
   beforeAll(async () => {
     server = await startTestServer({ ROOM_RECONNECT_GRACE_SEC: '30' });
-    const admin = new StaffClient(server.url);
-    await admin.login(server.admin.username, server.admin.password);
-    mediatorId = (await admin.json('POST', '/api/users', { username: 'lirf', displayName: '李瑞芳', role: 'MEDIATOR', password: 'mediator-pass-1' }, 201)).user.id;
-    mediator = new StaffClient(server.url);
-    await mediator.login('lirf', 'mediator-pass-1');
-    caseId = (await mediator.json('POST', '/api/cases', { title: '王某家漏水纠纷', disputeType: 'NEIGHBOUR', summary: '直饮水管道漏水' }, 201)).case.id;
-    for (const [name, side, role, id17] of [
-      ['李某', 'A', 'APPLICANT', '15020419750312101'],
-      ['王某', 'B', 'RESPONDENT', '15020419800101123'],
-    ] as const) {
-      const idNumber = makeIdNumber(id17);
-      const p = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role, side, name, phone: '13800138000', idNumber }, 201)).participant;
-      const token = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1];
-      const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-      await fetch(`${server.url}/api/party/confirm-identity`, { method: 'POST', headers: auth, body: JSON.stringify({ name, idLast4: idNumber.slice(-4) }) });
-      await fetch(`${server.url}/api/party/consent`, { method: 'POST', headers: auth, body: JSON.stringify({ consent: true }) });
-      parties.push({ id: p.id, token });
-    }
+    ({ mediator, mediatorId, caseId, parties } = await seedLeakCase(server));
     m = await openRoomPage(`${server.url}/cases/${caseId}/room`, mediator);
     a = await openRoomPage(`${server.url}/j/${parties[0]!.token}/room`);
     b = await openRoomPage(`${server.url}/j/${parties[1]!.token}/room`);

@@ -4,35 +4,18 @@
 // a dropped party comes back without re-admission; leaving releases every server object.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, expectReceivingFrom, inboundStats, openRoomPage, totals, type RoomPage } from '../support/room-pages.ts';
-import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { seedLeakCase, startTestServer, type SeededParty, type StaffClient, type TestServer } from '../support/server.ts';
 
 describe('live mediation room in three browsers', () => {
   let server: TestServer;
   let mediator: StaffClient;
   let caseId: string;
-  const parties: Array<{ id: string; token: string; name: string }> = [];
+  let parties: SeededParty[];
   const pages: RoomPage[] = [];
 
   beforeAll(async () => {
     server = await startTestServer({ ROOM_RECONNECT_GRACE_SEC: '30' });
-    const admin = new StaffClient(server.url);
-    await admin.login(server.admin.username, server.admin.password);
-    await admin.json('POST', '/api/users', { username: 'lirf', displayName: '李瑞芳', role: 'MEDIATOR', password: 'mediator-pass-1' }, 201);
-    mediator = new StaffClient(server.url);
-    await mediator.login('lirf', 'mediator-pass-1');
-    caseId = (await mediator.json('POST', '/api/cases', { title: '王某家漏水纠纷', disputeType: 'NEIGHBOUR', summary: '直饮水管道漏水' }, 201)).case.id;
-    for (const [name, side, role, id17] of [
-      ['李某', 'A', 'APPLICANT', '15020419750312101'],
-      ['王某', 'B', 'RESPONDENT', '15020419800101123'],
-    ] as const) {
-      const idNumber = makeIdNumber(id17);
-      const p = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role, side, name, phone: '13800138000', idNumber }, 201)).participant;
-      const token = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1];
-      const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-      await fetch(`${server.url}/api/party/confirm-identity`, { method: 'POST', headers: auth, body: JSON.stringify({ name, idLast4: idNumber.slice(-4) }) });
-      await fetch(`${server.url}/api/party/consent`, { method: 'POST', headers: auth, body: JSON.stringify({ consent: true }) });
-      parties.push({ id: p.id, token, name });
-    }
+    ({ mediator, caseId, parties } = await seedLeakCase(server));
   });
 
   afterAll(async () => {

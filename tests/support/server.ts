@@ -79,3 +79,36 @@ export class StaffClient {
 export function makeIdNumber(first17: string): string {
   return first17 + idNumberCheckChar(first17);
 }
+
+export interface SeededParty {
+  id: string;
+  token: string;
+  name: string;
+}
+
+/**
+ * The seed article's leaking-pipe case, ready for a live session: a mediator (李瑞芳), a case
+ * and two parties (李某 side A, 王某 side B) who have confirmed identity and consented online.
+ */
+export async function seedLeakCase(server: TestServer): Promise<{ mediator: StaffClient; mediatorId: string; caseId: string; parties: SeededParty[] }> {
+  const admin = new StaffClient(server.url);
+  await admin.login(server.admin.username, server.admin.password);
+  const mediatorId = (await admin.json('POST', '/api/users', { username: 'lirf', displayName: '李瑞芳', role: 'MEDIATOR', password: 'mediator-pass-1' }, 201)).user.id as string;
+  const mediator = new StaffClient(server.url);
+  await mediator.login('lirf', 'mediator-pass-1');
+  const caseId = (await mediator.json('POST', '/api/cases', { title: '王某家漏水纠纷', disputeType: 'NEIGHBOUR', summary: '直饮水管道漏水' }, 201)).case.id as string;
+  const parties: SeededParty[] = [];
+  for (const [name, side, role, id17] of [
+    ['李某', 'A', 'APPLICANT', '15020419750312101'],
+    ['王某', 'B', 'RESPONDENT', '15020419800101123'],
+  ] as const) {
+    const idNumber = makeIdNumber(id17);
+    const p = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role, side, name, phone: '13800138000', idNumber }, 201)).participant;
+    const token = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1] as string;
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    await fetch(`${server.url}/api/party/confirm-identity`, { method: 'POST', headers: auth, body: JSON.stringify({ name, idLast4: idNumber.slice(-4) }) });
+    await fetch(`${server.url}/api/party/consent`, { method: 'POST', headers: auth, body: JSON.stringify({ consent: true }) });
+    parties.push({ id: p.id, token, name });
+  }
+  return { mediator, mediatorId, caseId, parties };
+}
