@@ -1,4 +1,4 @@
-// Holds a connection's "synced" acknowledgements until its updates are on disk.
+// Holds "synced" acknowledgements until what they acknowledge is on disk.
 //
 // How Hocuspocus 3.4 acknowledges (MessageReceiver.readSyncMessage): for a Sync Update or
 // SyncStep2 message from a writable connection it calls `readUpdate`/`readSyncStep2` — Yjs
@@ -7,16 +7,24 @@
 // true)`. The provider counts every update it sends (`unsyncedChanges++`) and counts down on
 // each SyncStatus(true); `unsyncedChanges === 0` / `hasUnsyncedChanges === false` is what a
 // client may treat as "saved". Nothing in Hocuspocus waits for storage before that reply
-// (onStoreDocument is debounced), so on its own it would acknowledge updates that a crash
-// loses.
+// (onStoreDocument is debounced), so on its own it would acknowledge updates a crash loses.
 //
-// The gate sits on the one place every acknowledgement passes through: the connection's
-// `send`. The persistence listener registers each append it starts for a connection's update
-// (`track`), which happens synchronously before Hocuspocus sends the SyncStatus for that
-// message; `send` then queues every SyncStatus behind all appends tracked so far. Everything
-// else (SyncStep1/2 replies, broadcasts, awareness) passes straight through, so other clients
-// see an edit as soon as it is applied — only the sender's "saved" waits for the disk.
-// If an append fails, no later acknowledgement is ever sent on this connection.
+// Two pieces close that gap:
+// - a PersistenceBarrier per document: the persistence listener registers every append it
+//   starts (`track`) — synchronously, inside the `update` event, so before Hocuspocus sends the
+//   SyncStatus for that message. `current` settles when every append started so far is
+//   committed.
+// - an AckGate per connection, on the one place every acknowledgement passes through: the
+//   connection's `send`. A SyncStatus waits for the barrier as it stands at that moment;
+//   everything else (sync replies, broadcasts, awareness) goes straight out, so other clients
+//   see an edit as soon as it is applied — only the sender's "saved" waits for the disk.
+//
+// The barrier is per document, not per connection, because a client can be acknowledged for
+// content somebody else's pending append covers: after a reconnect its SyncStep2 re-sends an
+// edit the document already holds (applied, append still in flight), which changes nothing and
+// starts no append of its own. Waiting for every append of the document covers that case.
+// After a failed append the barrier stays failed: no acknowledgement on that document, ever
+// (the drafting server drops the document and clients resend into a fresh load).
 import type { Connection } from '@hocuspocus/server';
 import * as decoding from 'lib0/decoding';
 
@@ -33,33 +41,18 @@ export function isSyncStatusMessage(message: Uint8Array): boolean {
   }
 }
 
-export class AckGate {
-  /** Settles when every append tracked so far is committed; rejects forever after a failure. */
+export class PersistenceBarrier {
   #persisted: Promise<void> = Promise.resolve();
-  /** Acknowledgements, in order, each behind the appends tracked before it. */
-  #acks: Promise<void> = Promise.resolve();
-  #held = 0;
   #failed = false;
+  #inFlight = 0;
 
-  private constructor(private readonly sendNow: (message: Uint8Array) => void) {}
-
-  /** Installs the gate on a connection (once); returns the gate. */
-  static install(connection: Connection): AckGate {
-    const existing = gates.get(connection);
-    if (existing) return existing;
-    const original = connection.send.bind(connection);
-    const gate = new AckGate(original);
-    connection.send = (message: Uint8Array) => gate.send(message);
-    gates.set(connection, gate);
-    return gate;
-  }
-
-  static of(connection: Connection): AckGate | undefined {
-    return gates.get(connection);
-  }
-
-  /** An append of this connection's update; later acknowledgements wait for it. */
+  /** An append of content now in the document; acknowledgements from now on wait for it. */
   track(append: Promise<void>): void {
+    this.#inFlight++;
+    append.then(
+      () => this.#inFlight--,
+      () => this.#inFlight--,
+    );
     this.#persisted = Promise.all([this.#persisted, append]).then(
       () => undefined,
       (err: unknown) => {
@@ -71,13 +64,44 @@ export class AckGate {
     this.#persisted.catch(() => undefined);
   }
 
-  /** Acknowledgements waiting for the disk (diagnostics, tests). */
-  get held(): number {
-    return this.#held;
+  /** Settles when every append tracked so far is committed; rejects once any of them failed. */
+  get current(): Promise<void> {
+    return this.#persisted;
   }
 
   get failed(): boolean {
     return this.#failed;
+  }
+
+  /** Appends not yet committed (diagnostics, tests). */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+}
+
+export class AckGate {
+  /** Acknowledgements, in order, each behind the appends tracked before it was sent. */
+  #acks: Promise<void> = Promise.resolve();
+  #held = 0;
+
+  private constructor(
+    private readonly barrier: PersistenceBarrier,
+    private readonly sendNow: (message: Uint8Array) => void,
+  ) {}
+
+  /** Installs the gate on a connection (once); returns the gate. */
+  static install(connection: Connection, barrier: PersistenceBarrier): AckGate {
+    const existing = gates.get(connection);
+    if (existing) return existing;
+    const gate = new AckGate(barrier, connection.send.bind(connection));
+    connection.send = (message: Uint8Array) => gate.send(message);
+    gates.set(connection, gate);
+    return gate;
+  }
+
+  /** Acknowledgements waiting for the disk (diagnostics, tests). */
+  get held(): number {
+    return this.#held;
   }
 
   send(message: Uint8Array): void {
@@ -85,15 +109,15 @@ export class AckGate {
       this.sendNow(message);
       return;
     }
-    if (this.#failed) return;
-    const persisted = this.#persisted;
+    if (this.barrier.failed) return;
+    const persisted = this.barrier.current;
     this.#held++;
     this.#acks = this.#acks
       .then(() => persisted)
       .then(
         () => {
           this.#held--;
-          if (!this.#failed) this.sendNow(message);
+          if (!this.barrier.failed) this.sendNow(message);
         },
         () => {
           this.#held--;

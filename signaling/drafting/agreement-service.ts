@@ -79,7 +79,7 @@ export class AgreementService {
     if (!c) throw new DomainError('CASE_NOT_FOUND', '案件不存在');
     const disputeType = (DISPUTE_TYPE_KEYS as readonly string[]).includes(c.disputeType) ? (c.disputeType as DisputeType) : 'GENERAL';
     const template = this.templates.agreementFor(disputeType);
-    const caseData: AgreementCaseData = { caseNumber: c.number, title: template.title, disputeType, orgName: c.org.name, parties: agreementParties(c.participants) };
+    const caseData: AgreementCaseData = { caseNumber: c.number, disputeType, orgName: c.org.name, parties: agreementParties(c.participants) };
     return { doc: createAgreementDoc(template, caseData), template: template.name };
   }
 

@@ -14,7 +14,7 @@ import * as Y from 'yjs';
 import type { Db, Tx } from '../db.ts';
 import { InThreadWriter, type DraftWriter } from './draft-writer.ts';
 
-export type DraftRowKind = 'init' | 'update' | 'snapshot' | 'pending';
+export type DraftRowKind = 'init' | 'update' | 'snapshot';
 
 export interface DraftRowInput {
   docName: string;

@@ -9,9 +9,9 @@
 //   onLoadDocument single-flight per document (Hocuspocus `loadingDocuments`): first open writes
 //                  the initial content (from the template) as the first row; then the stored log
 //                  is verified and replayed. Any failure refuses the connection; nothing is stored.
-//   afterLoadDocument  persistence listener (every applied update → DraftStore.append, the
-//                  sender's acknowledgement held until commit — ack-gate.ts) and awareness
-//                  identities (awareness-identity.ts).
+//   afterLoadDocument  persistence listener (every applied update → DraftStore.append; every
+//                  acknowledgement on the document waits until the appends started before it are
+//                  committed — ack-gate.ts) and awareness identities (awareness-identity.ts).
 //   beforeHandleMessage  installs the ack gate before the first message is applied; refuses
 //                  message types clients have no business sending; audits a party's edit attempt.
 //   onStoreDocument (debounced 2 s, at most 10 s) and afterUnloadDocument: compaction.
@@ -29,7 +29,7 @@ import { partyActor, resolveLink } from '../cases/invitation-service.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db.ts';
 import { DomainError } from '../errors.ts';
-import { AckGate } from './ack-gate.ts';
+import { AckGate, PersistenceBarrier } from './ack-gate.ts';
 import { enforceAwarenessIdentity } from './awareness-identity.ts';
 import { agreementDocName, caseIdOfDocName } from './doc-name.ts';
 import { dbBytes, DraftLoadError, DraftStore, sha256Hex } from './draft-store.ts';
@@ -95,10 +95,10 @@ export class DraftingServer {
   readonly #wss: WebSocketServer;
   /** Per document: a server-side change in progress (suggestions, accepts…), one at a time. */
   readonly #mutations = new Map<string, Promise<unknown>>();
-  /** Per loaded document: undo its listeners on unload. */
-  readonly #detach = new Map<string, () => void>();
   /** Documents holding a change that could not be stored, until they are unloaded. */
   readonly #tainted = new Map<string, { unloaded: Promise<void>; resolve: () => void }>();
+  /** Per live document: the appends its acknowledgements wait for. */
+  readonly #barriers = new WeakMap<Document, PersistenceBarrier>();
   /** Connections whose refused edit has been audited already. */
   readonly #auditedRefusals = new WeakSet<Connection>();
   #closed = false;
@@ -159,8 +159,6 @@ export class DraftingServer {
         await this.#compact(data.documentName, this.#options.compactAfterRows ?? 64);
       },
       afterUnloadDocument: async (data: afterUnloadDocumentPayload) => {
-        this.#detach.get(data.documentName)?.();
-        this.#detach.delete(data.documentName);
         this.#tainted.get(data.documentName)?.resolve();
         this.#tainted.delete(data.documentName);
         await this.#compact(data.documentName, 2);
@@ -241,12 +239,13 @@ export class DraftingServer {
 
   #afterLoad(document: Document): void {
     const caseId = caseIdOfDocName(document.name)!;
+    const barrier = this.#barrierOf(document);
     const onUpdate = (update: Uint8Array, origin: unknown) => {
       if (origin === LOAD_ORIGIN || origin === STORED_ORIGIN) return;
       const connection = origin instanceof Connection ? origin : null;
       const authorId = connection ? contextOf(connection).access.identity.id : 'system';
       const append = this.store.append({ docName: document.name, caseId, kind: 'update', update, authorId });
-      if (connection) AckGate.install(connection).track(append);
+      barrier.track(append);
       append.catch((err: unknown) => this.#persistFailed(document, err));
     };
     document.on('update', onUpdate);
@@ -254,7 +253,7 @@ export class DraftingServer {
       const entry = document.connections.get(socket);
       return entry ? contextOf(entry.connection).access.identity : null;
     });
-    this.#detach.set(document.name, () => {
+    document.once('destroy', () => {
       document.off('update', onUpdate);
       stopAwareness();
     });
@@ -264,7 +263,7 @@ export class DraftingServer {
    * An append failed for good (DraftStore retries for a while first): the live document now
    * holds a change that is not on disk. Its sender got no acknowledgement (the gate withholds
    * it), but a resend into this document would change nothing and so never be stored. So the
-   * document is dropped: its clients' sockets are closed (providers reconnect by themselves),
+   * document is dropped: its clients' sockets are dropped (providers reconnect by themselves),
    * new connections wait until it is unloaded, and the next load comes from storage — into
    * which the providers then resend whatever was not acknowledged.
    */
@@ -274,11 +273,20 @@ export class DraftingServer {
     const unloaded = new Promise<void>((r) => (resolve = r));
     this.#tainted.set(document.name, { unloaded, resolve });
     this.#log.error({ err, documentName: document.name }, 'draft update could not be stored: dropping the live document so clients resend');
-    for (const { connection } of document.connections.values()) connection.webSocket.close(1011, 'draft storage failure');
+    for (const { connection } of document.connections.values()) connection.webSocket.terminate();
+  }
+
+  #barrierOf(document: Document): PersistenceBarrier {
+    let barrier = this.#barriers.get(document);
+    if (!barrier) {
+      barrier = new PersistenceBarrier();
+      this.#barriers.set(document, barrier);
+    }
+    return barrier;
   }
 
   async #beforeMessage({ connection, update: message }: beforeHandleMessagePayload): Promise<void> {
-    AckGate.install(connection);
+    AckGate.install(connection, this.#barrierOf(connection.document));
     const decoder = decoding.createDecoder(message);
     decoding.readVarString(decoder);
     const type = decoding.readVarUint(decoder);

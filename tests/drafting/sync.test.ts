@@ -113,6 +113,41 @@ describe('drafting sync', () => {
     }
   });
 
+  it('a reconnecting client that re-sends an edit still in flight is acknowledged only once it is on disk', async () => {
+    const a = client({ cookie: kase.mediator.cookie });
+    const b = client({ cookie: adminCookie });
+    await Promise.all([a.ready, b.ready]);
+    const store = server.drafting.store;
+    const original = store.append.bind(store);
+    let openGate!: () => void;
+    const gate = new Promise<void>((r) => (openGate = r));
+    store.append = async (row: DraftRowInput) => {
+      await gate;
+      return original(row);
+    };
+    try {
+      a.doc.getText('sync-test').insert(0, '【重连重发】');
+      await waitFor(() => b.doc.getText('sync-test').toString().startsWith('【重连重发】'), 2000, 'broadcast');
+      // a's connection drops before its acknowledgement and comes back at once: its SyncStep2
+      // re-sends the edit, which the live document already holds (nothing new, no new append).
+      let reauthenticated = false;
+      a.provider.on('authenticated', () => (reauthenticated = true));
+      a.socket.disconnect();
+      await waitFor(() => a.socket.status === 'disconnected', 3000, 'disconnected');
+      await a.socket.connect();
+      await waitFor(() => reauthenticated, 3000, 'reconnected');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(a.provider.hasUnsyncedChanges).toBe(true);
+      expect(await storedText()).not.toContain('【重连重发】');
+      openGate();
+      await a.acked(3000);
+      expect(await storedText()).toContain('【重连重发】');
+    } finally {
+      store.append = original;
+      openGate();
+    }
+  });
+
   it('every acknowledged edit is already in the database at the moment of the acknowledgement', async () => {
     const a = client({ cookie: kase.mediator.cookie });
     await a.ready;
