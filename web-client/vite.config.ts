@@ -36,6 +36,7 @@ export default defineConfig({
         bypass: (req) => (req.headers.accept?.includes('text/html') ? '/index.html' : undefined),
       },
       '/socket.io': { target: backend, ws: true, changeOrigin: false },
+      '/drafting': { target: backend, ws: true, changeOrigin: false },
     },
   },
 });
