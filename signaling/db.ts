@@ -14,8 +14,25 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 export function openDb(databaseFile: string): Db {
   mkdirSync(path.dirname(databaseFile), { recursive: true });
-  const adapter = new PrismaBetterSQLite3({ url: `file:${databaseFile}` });
-  return new PrismaClient({ adapter });
+  return new PrismaClient({ adapter: new ImmediateTransactions({ url: `file:${databaseFile}` }) });
+}
+
+/**
+ * Prisma's SQLite adapter opens interactive transactions with a deferred `BEGIN`. With WAL and a
+ * second connection writing (the draft writer thread), a deferred transaction that reads and then
+ * writes — every audit append reads the chain head first — fails at once with SQLITE_BUSY when the
+ * other connection committed in between: its snapshot is stale and the busy timeout cannot help.
+ * `BEGIN IMMEDIATE` takes the write lock up front, waiting for the other writer like any write.
+ */
+class ImmediateTransactions extends PrismaBetterSQLite3 {
+  override async connect() {
+    const adapter = await super.connect();
+    const client = (adapter as unknown as { client?: { prepare(sql: string): unknown } }).client;
+    if (typeof client?.prepare !== 'function') throw new Error('@prisma/adapter-better-sqlite3 changed: cannot make its transactions BEGIN IMMEDIATE');
+    const prepare = client.prepare.bind(client);
+    client.prepare = (sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql);
+    return adapter;
+  }
 }
 
 /** `prisma migrate deploy` against the data folder; resolves when the schema is current. */

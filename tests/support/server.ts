@@ -29,7 +29,9 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const dataDir = mkdtempSync(path.join(tmpdir(), 'jiefen-test-'));
   copyFileSync(await migratedTemplate(), path.join(dataDir, 'jiefen.db'));
   const config: Config = loadConfig({ PORT: '0', HOST: '127.0.0.1', JIEFEN_DATA_DIR: dataDir, LOG_LEVEL: 'warn', RTC_PORT: '0', MEDIASOUP_WORKERS: '1', ...env });
-  const server = await startServer(config, { logger: false, skipMigrations: true, ...options });
+  // JIEFEN_TEST_LOG=<level> shows the server's log (e.g. to see why a test flaked).
+  const logger = process.env.JIEFEN_TEST_LOG ? { level: process.env.JIEFEN_TEST_LOG } : false;
+  const server = await startServer(config, { logger, skipMigrations: true, ...options });
   // With PORT=0 the public URL must follow the real port.
   config.publicUrl = server.url;
   return {
