@@ -144,6 +144,11 @@ export function YTextArea({ ytext, origin, readOnly, onCaret, onLocalChange, ...
     };
 
     const onSelect = () => cbs.current.onCaret?.(el.selectionStart);
+    const onFocus = () => {
+      // Typing after coming back to a field is a new undo step, however quickly it follows.
+      undo?.stopCapturing();
+      onSelect();
+    };
     const onBlur = () => {
       // A composition that never reported its end (some mobile keyboards): take what is there.
       if (composing) {
@@ -158,7 +163,7 @@ export function YTextArea({ ytext, origin, readOnly, onCaret, onLocalChange, ...
     el.addEventListener('keydown', onKeyDown);
     el.addEventListener('compositionstart', onCompositionStart);
     el.addEventListener('compositionend', onCompositionEnd);
-    el.addEventListener('focus', onSelect);
+    el.addEventListener('focus', onFocus);
     el.addEventListener('keyup', onSelect);
     el.addEventListener('click', onSelect);
     el.addEventListener('blur', onBlur);
@@ -171,7 +176,7 @@ export function YTextArea({ ytext, origin, readOnly, onCaret, onLocalChange, ...
       el.removeEventListener('keydown', onKeyDown);
       el.removeEventListener('compositionstart', onCompositionStart);
       el.removeEventListener('compositionend', onCompositionEnd);
-      el.removeEventListener('focus', onSelect);
+      el.removeEventListener('focus', onFocus);
       el.removeEventListener('keyup', onSelect);
       el.removeEventListener('click', onSelect);
       el.removeEventListener('blur', onBlur);
