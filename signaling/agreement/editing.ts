@@ -46,7 +46,7 @@ function blockMap(doc: Y.Doc, ref: BlockRef): Y.Map<unknown> {
   return s;
 }
 
-function textOf(doc: Y.Doc, ref: BlockRef): Y.Text {
+export function textOf(doc: Y.Doc, ref: BlockRef): Y.Text {
   const t = blockMap(doc, ref).get('text');
   if (!(t instanceof Y.Text)) throw new AgreementError('DOC_INVALID', '协议书数据无效：缺少正文');
   return t;

@@ -41,6 +41,10 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('AGREEMENT_SUGGESTION_ADDED'), data: z.object({ suggestionId: z.string(), clauseId: z.string(), clauseTitle: z.string().optional(), chars: z.number() }) }),
   z.object({ type: z.literal('AGREEMENT_SUGGESTION_ACCEPTED'), data: z.object({ suggestionId: z.string(), clauseId: z.string(), clauseTitle: z.string().optional(), authorName: z.string() }) }),
   z.object({ type: z.literal('AGREEMENT_SUGGESTION_REJECTED'), data: z.object({ suggestionId: z.string(), clauseId: z.string(), clauseTitle: z.string().optional(), authorName: z.string(), reason: z.string().optional() }) }),
+  z.object({
+    type: z.literal('AGREEMENT_SUGGESTION_FROM_NOTEPAD'),
+    data: z.object({ suggestionId: z.string(), clauseId: z.string(), clauseTitle: z.string().optional(), fromSide: z.string(), chars: z.number(), sha256: z.string(), verbatim: z.boolean() }),
+  }),
   z.object({ type: z.literal('AGREEMENT_COMMENT_ADDED'), data: z.object({ commentId: z.string(), clauseId: z.string(), clauseTitle: z.string().optional(), chars: z.number() }) }),
   z.object({ type: z.literal('AGREEMENT_VERSION_SAVED'), data: z.object({ versionId: z.string(), seq: z.number(), name: z.string(), sha256: z.string() }) }),
   z.object({
@@ -138,6 +142,8 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `调解员采纳 ${event.data.authorName} 对${clauseLabel(event.data)}的修改建议`;
     case 'AGREEMENT_SUGGESTION_REJECTED':
       return `调解员未采纳 ${event.data.authorName} 对${clauseLabel(event.data)}的修改建议${event.data.reason ? `：${event.data.reason}` : ''}`;
+    case 'AGREEMENT_SUGGESTION_FROM_NOTEPAD':
+      return `调解员将${sideLabel(event.data.fromSide)}记事本中的方案作为对${clauseLabel(event.data)}的修改建议放入协议草稿（${event.data.chars} 字${event.data.verbatim ? '，原文摘录' : '，经调解员整理'}）`;
     case 'AGREEMENT_COMMENT_ADDED':
       return `对${clauseLabel(event.data)}发表意见（${event.data.chars} 字）`;
     case 'AGREEMENT_VERSION_SAVED':

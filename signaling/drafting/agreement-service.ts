@@ -2,11 +2,12 @@
 // template for the case's dispute type, suggestions and comments applied server-side into the
 // live document (everyone sees them), the mediator's accept/reject, and named versions. Every
 // change commits together with its audit entry (DraftingServer.mutate).
+import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import { appendAudit, type Actor } from '../audit/log.ts';
 import { AgreementError, type AgreementErrorCode } from '../agreement/errors.ts';
 import { createAgreementDoc, isAgreementInitialised, readAgreement, type AgreementCaseData, type AgreementPartyInput, type SectionKey } from '../agreement/document.ts';
-import { acceptSuggestion, addComment, addSuggestion, rejectSuggestion, type Author, type BlockRef } from '../agreement/editing.ts';
+import { acceptSuggestion, addComment, addSuggestion, rejectSuggestion, textOf, type Author, type BlockRef } from '../agreement/editing.ts';
 import type { TemplateCatalog } from '../agreement/template-schema.ts';
 import { diffVersions, docFromVersion, formatDiff, snapshotVersion } from '../agreement/versions.ts';
 import type { AppContext } from '../context.ts';
@@ -93,6 +94,32 @@ export class AgreementService {
         return readAgreement(doc).suggestions.find((s) => s.id === id)!;
       },
       (s, doc) => ({ type: 'AGREEMENT_SUGGESTION_ADDED', data: { suggestionId: s.id, ...targetOf(doc, s), chars: s.text.length } }),
+    );
+  }
+
+  /**
+   * The mediator moves a proposal from a side's private caucus notepad into the joint draft, as a
+   * suggestion on a clause (appended to it, or replacing its text) that both sides then see and
+   * the mediator accepts later. The audit entry names the side it came from and whether the text is
+   * a verbatim excerpt of that notepad or the mediator's rewording.
+   */
+  async suggestFromNotepad(access: DraftAccess, input: { fromSide: 'A' | 'B'; target: BlockRef; mode: 'append' | 'replace'; text: string }) {
+    requireGrant(access, 'canDecide');
+    const notepad = await this.ctx.db.caucusNotepad.findUnique({ where: { caseId_side: { caseId: access.caseId, side: input.fromSide } } });
+    if (!notepad?.content.trim()) throw new DomainError('CONFLICT', `${input.fromSide === 'A' ? '甲方' : '乙方'}记事本还没有内容`);
+    const text = input.text.trim();
+    const author = authorOf(access);
+    return this.#mutate(
+      access,
+      (doc) => {
+        const current = textOf(doc, input.target).toString();
+        const id = addSuggestion(doc, { target: input.target, author, ...(input.mode === 'append' ? { kind: 'insert', index: current.length, text } : { kind: 'replace', index: 0, length: current.length, text }) }, null);
+        return readAgreement(doc).suggestions.find((s) => s.id === id)!;
+      },
+      (s, doc) => ({
+        type: 'AGREEMENT_SUGGESTION_FROM_NOTEPAD',
+        data: { suggestionId: s.id, ...targetOf(doc, s), fromSide: input.fromSide, chars: [...text].length, sha256: createHash('sha256').update(text).digest('hex'), verbatim: notepad.content.includes(text) },
+      }),
     );
   }
 

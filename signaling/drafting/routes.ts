@@ -114,6 +114,32 @@ export const agreementRoutes = (ctx: AppContext, service: AgreementService): Fas
     return reply.status(201).send({ suggestion });
   });
 
+  app.post('/:caseId/suggestions/from-notepad', {
+    schema: {
+      tags: ['agreements'],
+      summary: '把一方记事本中的方案作为修改建议放入协议草稿（调解员，记入审计）',
+      security: [{ session: [] }],
+      params: CaseParams,
+      body: Type.Object(
+        {
+          fromSide: Type.Union([Type.Literal('A'), Type.Literal('B')]),
+          clauseId: Type.Optional(ClauseId),
+          section: Type.Optional(Section),
+          mode: Type.Union([Type.Literal('append'), Type.Literal('replace')]),
+          text: Text(4000),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 201: Type.Object({ suggestion: Annotation }), ...errors(400, 401, 403, 404, 409) },
+    },
+  }, async (request, reply) => {
+    const t = target(request.body);
+    if (!t) throw new DomainError('VALIDATION', '请求参数无效：请选择放入哪一条款（clauseId）或部分（section）');
+    const { fromSide, mode, text } = request.body;
+    const suggestion = await service.suggestFromNotepad(accessOf(request), { fromSide, target: t, mode, text });
+    return reply.status(201).send({ suggestion });
+  });
+
   app.post('/:caseId/comments', {
     config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
     schema: {

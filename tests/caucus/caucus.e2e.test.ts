@@ -1,7 +1,8 @@
 // 背对背 in real browsers: during a caucus with side A, side B's page receives no RTP from the
 // mediator or side A and no chat from that room, side A hears the mediator; back in the joint
 // session everyone receives again. Twenty consecutive switches keep the same transports and
-// ICE connected (no reconnect, no reload).
+// ICE connected (no reconnect, no reload). A proposal from side A's notepad reaches the joint draft
+// as a suggestion side B sees, while A's notepad stays private.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { eventually, expectReceivingFrom, inboundStats, openRoomPage, totals, type RoomPage } from '../support/room-pages.ts';
@@ -110,5 +111,35 @@ describe('caucus in three browsers', () => {
     expect(room.media.counts().transports).toBe(transportsBefore);
     await expectReceivingFrom(b.page, [mediatorId, parties[0]!.id]);
     await expectReceivingFrom(a.page, [mediatorId, parties[1]!.id]);
+  });
+
+  it("side A's notepad: the mediator quotes it and puts a proposal into the joint draft; side B sees the proposal, never A's notepad", async () => {
+    await a.page.getByTestId('toolbar-notepad').click();
+    await a.page.getByTestId('notepad-text').fill('底线：乙方赔偿维修费8000元\n私下：6000元也可以接受');
+    await a.page.locator('[data-testid="notepad-status"][data-state="saved"]').waitFor({ timeout: 10_000 });
+
+    await m.page.getByTestId('toolbar-notepad').click();
+    await m.page.getByTestId('notepad-tab-A').click();
+    const notepad = m.page.getByTestId('notepad-text');
+    await eventually(async () => expect(await notepad.inputValue()).toContain('6000元'));
+    await notepad.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(0, el.value.indexOf('\n')));
+    await m.page.getByTestId('carry-from-selection').click();
+    expect(await m.page.getByTestId('carry-text').inputValue()).toBe('底线：乙方赔偿维修费8000元');
+    await m.page.getByTestId('carry-text').fill('乙方赔偿甲方维修费8000元。');
+    await m.page.getByTestId('propose-to-draft').click();
+    const dialog = m.page.getByTestId('confirm-dialog');
+    await dialog.getByTestId('propose-clause').waitFor();
+    expect(await dialog.getByTestId('propose-preview').textContent()).toBe('乙方赔偿甲方维修费8000元。');
+    await dialog.getByRole('button', { name: '放入草稿' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await m.page.getByTestId('carry-text').inputValue()).toBe('');
+
+    await b.page.getByTestId('toolbar-agreement').click();
+    const suggestion = b.page.getByTestId('suggestion').filter({ hasText: '乙方赔偿甲方维修费8000元。' });
+    await suggestion.waitFor({ timeout: 15_000 });
+    expect(await suggestion.getAttribute('data-status')).toBe('open');
+    expect(await b.page.content()).not.toContain('6000元也可以接受');
+    const audit = await server.ctx.db.auditEntry.findFirst({ where: { caseId, type: 'AGREEMENT_SUGGESTION_FROM_NOTEPAD' } });
+    expect(JSON.parse(audit!.data)).toMatchObject({ fromSide: 'A', verbatim: false });
   });
 });

@@ -418,6 +418,20 @@ export interface NewAgreementSuggestion {
   text: string;
 }
 
+export interface AgreementClauseInfo {
+  id: string;
+  title: string;
+  text: string;
+}
+
+export interface NotepadProposal {
+  fromSide: 'A' | 'B';
+  clauseId: string;
+  /** Append to the clause text, or replace all of it. */
+  mode: 'append' | 'replace';
+  text: string;
+}
+
 /**
  * Suggestions, comments and versions of a case's agreement draft. Staff (token omitted) use the
  * session cookie + CSRF header; parties their link token as Bearer, never cookies.
@@ -435,6 +449,11 @@ export function agreementApi(caseId: string, token?: string | null) {
     accept: (suggestionId: string) => call<unknown>(`/suggestions/${enc(suggestionId)}/accept`, { method: 'POST', body: {} }),
     reject: (suggestionId: string, reason?: string) =>
       call<unknown>(`/suggestions/${enc(suggestionId)}/reject`, { method: 'POST', body: reason ? { reason } : {} }),
+    /** The draft's clauses (read-only data), e.g. to pick where a notepad proposal goes. */
+    clauses: () =>
+      call<{ agreement?: { clauses?: AgreementClauseInfo[] } }>('').then((r) => (Array.isArray(r?.agreement?.clauses) ? r.agreement.clauses : [])),
+    /** Mediator: a proposal from a side's caucus notepad becomes a suggestion on a clause (audited). */
+    suggestFromNotepad: (s: NotepadProposal) => call<unknown>('/suggestions/from-notepad', { method: 'POST', body: s }),
     comment: (clauseId: string, text: string) => call<unknown>('/comments', { method: 'POST', body: { clauseId, text } }),
     versions: () => call<unknown>('/versions').then((r) => pickList<AgreementVersionInfo>(r, 'versions')),
     saveVersion: (name: string) =>

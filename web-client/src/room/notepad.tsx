@@ -1,5 +1,6 @@
 // The private notepad of each side (本方记事本): parties edit their own side's; mediators switch
-// between side A and B and can carry (转达) a note or proposal to the other side (logged).
+// between side A and B and can carry (转达) a note or proposal to the other side, or put it into
+// the joint agreement draft as a suggestion (both logged).
 import { useEffect, useRef, useState } from 'react';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { useToast } from '../toast.tsx';
@@ -8,6 +9,7 @@ import { errorMessage } from './protocol.ts';
 import type { RoomClient, RoomState } from './room-client.ts';
 import { formatTime } from './room-state.ts';
 import { mergeNotepad, type NotepadSideName } from './caucus-state.ts';
+import { ProposeToDraftDialog } from './propose-to-draft.tsx';
 
 const SIDE_NAME: Record<NotepadSideName, string> = { A: '甲方', B: '乙方' };
 const AUTOSAVE_MS = 1500;
@@ -43,6 +45,7 @@ export function NotepadPanel({ client, state, isMediator, initialSide, onClose }
   const [confirmCarry, setConfirmCarry] = useState(false);
   const [carryBusy, setCarryBusy] = useState(false);
   const [carryError, setCarryError] = useState<string | null>(null);
+  const [proposing, setProposing] = useState(false);
   const textRef = useRef<HTMLTextAreaElement>(null);
   const editsRef = useRef(edits);
   editsRef.current = edits;
@@ -272,22 +275,40 @@ export function NotepadPanel({ client, state, isMediator, initialSide, onClose }
               <button type="button" className="btn btn--ghost btn--small" onClick={quoteSelection} data-testid="carry-from-selection">
                 引用选中的记事内容
               </button>
-              <button
-                type="button"
-                className="btn btn--outline btn--small"
-                disabled={!carryText.trim() || !state.online}
-                onClick={() => {
-                  setCarryError(null);
-                  setConfirmCarry(true);
-                }}
-                data-testid="carry-send"
-              >
-                转达给{SIDE_NAME[other]}
-              </button>
+              <span className="carry__send">
+                <button type="button" className="btn btn--outline btn--small" disabled={!carryText.trim()} onClick={() => setProposing(true)} data-testid="propose-to-draft">
+                  放入协议草稿
+                </button>
+                <button
+                  type="button"
+                  className="btn btn--outline btn--small"
+                  disabled={!carryText.trim() || !state.online}
+                  onClick={() => {
+                    setCarryError(null);
+                    setConfirmCarry(true);
+                  }}
+                  data-testid="carry-send"
+                >
+                  转达给{SIDE_NAME[other]}
+                </button>
+              </span>
             </div>
           </section>
         )}
       </div>
+      {proposing && (
+        <ProposeToDraftDialog
+          caseId={client.caseId}
+          fromSide={side}
+          text={carryText.trim()}
+          onCancel={() => setProposing(false)}
+          onDone={() => {
+            setProposing(false);
+            setCarryText('');
+            notify('已作为修改建议放入协议草稿，并记入审计记录', 'success');
+          }}
+        />
+      )}
       {confirmCarry && (
         <ConfirmDialog
           title={`转达给${SIDE_NAME[other]}？`}
