@@ -1,6 +1,6 @@
 // `npm run bench -- caucus`: how fast 背对背 switches take effect in real browsers — a real
 // Chromium mediator and two parties (fake camera/mic) in a live jiefen room, switched ≥ 50 times
-// joint → caucus A → caucus B → joint … by LiveRoom calls in this process:
+// joint → caucus A → caucus B → joint … by LiveRoom calls in the server's process:
 //
 //   (a) server    command received → every forbidden consumer paused, acknowledged by the
 //                 worker (`breakMs` from startCaucus / endAllCaucuses)
@@ -41,9 +41,11 @@ const USAGE = `options:
   --quiet-ms MS          a forbidden stream counts as stopped after this long without RTP (default 400)
   --gap-ms MS            pause between switches (default 300)
   --max-wait S           give up on one switch after S seconds (default 10)
-  --server-nice N        scheduling priority of this process and its mediasoup workers, which host
-                         the servers, against the three browsers on the same cores (default -10;
-                         0 = leave as is, everyone competes equally)
+  --server-rt N          real-time (SCHED_RR) priority of the server process and its mediasoup
+                         workers (jiefen: its own process; baseline: this one) over the three
+                         browsers on the same 2 cores, as if the server had a machine of its own
+                         (default 10; 0 = off, only --server-nice)
+  --server-nice N        nice value of the same threads (default -10; 0 = leave as is)
   --dump FILE            also write every switch with its raw in-page sampler events as JSON
   --property N           instead: run the caucus property test with N random sequences
                          (tests/caucus/caucus-property.test.ts; 10000 takes ~15 min)`;
@@ -60,6 +62,7 @@ interface Args {
   sampleMs: number;
   dump: string | null;
   serverNice: number;
+  serverRt: number;
   loop: Omit<LoopOptions, 'switches' | 'warmup'>;
 }
 
@@ -84,6 +87,7 @@ function parse(argv: string[]): Args {
         property: { type: 'string' },
         dump: { type: 'string' },
         'server-nice': { type: 'string' },
+        'server-rt': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -106,6 +110,7 @@ function parse(argv: string[]): Args {
     sampleMs: int('sample-ms', values['sample-ms'], 10, 1, 100),
     dump: values.dump ?? null,
     serverNice: int('server-nice', values['server-nice'], -10, -20, 0),
+    serverRt: int('server-rt', values['server-rt'], 10, 0, 50),
     loop: {
       keepRaw: values.dump !== undefined,
       minDwellMs: int('dwell-ms', values['dwell-ms'], 1200, 200, 10_000),
@@ -136,10 +141,15 @@ async function runHalf(ctx: BenchContext, half: HalfName, args: Args, webRoot: s
   if (busy) problems.push(`${half}: the machine was busy when the half started`);
   const switches = half === 'jiefen' ? args.switches : args.baselineSwitches;
   ctx.log(`${half}: setting up three pages…`);
-  const setup: Awaited<ReturnType<typeof setUpBaseline>> & { workerPings?: () => number[] } =
+  const setup: Awaited<ReturnType<typeof setUpBaseline>> & { workerPings?: () => number[]; serverPid?: number } =
     half === 'jiefen' ? await setUpJiefen(ctx, webRoot!, args.sampleMs) : await setUpBaseline(ctx, args.sampleMs);
   try {
-    if (args.serverNice !== 0) prioritiseServer(args.serverNice);
+    // jiefen's server runs in its own process (the harness stays at normal priority, like the
+    // browsers); the baseline's breakout server runs in this one.
+    if (args.serverNice !== 0 || args.serverRt > 0) {
+      const threads = prioritiseServer(args.serverNice, args.serverRt, setup.serverPid ?? process.pid);
+      ctx.log(`${half}: server priority: nice ${args.serverNice}, SCHED_RR ${args.serverRt || 'off'} (${threads} threads)`);
+    }
     skews.push(await setup.half.pages.clockSkew());
     ctx.log(`${half}: media flowing between all three pages; ${args.warmup} warm-up + ${switches} measured switches`);
     const cpu = machineCpu();
@@ -211,6 +221,7 @@ async function run(argv: string[], ctx: BenchContext): Promise<BenchOutcome> {
       problems,
       warmup_switches: args.warmup,
       server_nice: args.serverNice,
+      server_rt_priority: args.serverRt,
       machine_cpu_cores: machine,
       load1_start: load1Start,
       load1_end: load1(),
