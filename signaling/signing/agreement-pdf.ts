@@ -1,0 +1,232 @@
+// The 人民调解协议书 as an A4 PDF, typeset from the agreement's data (not from a screenshot of the
+// editor): title, case number, party blocks, facts / disputed matters / responsibilities, the
+// agreed clauses in order, manner / place / time of performance, number of copies, and the
+// signature block (each signature image with its date, the mediator's signature, the committee
+// seal), with 第 x 页 共 y 页 on every page. Text in a character the font lacks is refused
+// (MissingGlyphsError) before anything is drawn.
+import { PDFDocument, rgb, type PDFFont, type PDFImage, type PDFPage } from 'pdf-lib';
+import type { AgreementSnapshot, BlockSnapshot, PartySnapshot } from '../agreement/document.ts';
+import { PERFORMANCE_KEYS, PERFORMANCE_LABELS } from '../agreement/document.ts';
+import { renderText } from '../agreement/fields.ts';
+import { agreementFont, missingGlyphs, subsetFontName } from './pdf-font.ts';
+import { breakLines } from './text-layout.ts';
+
+export class MissingGlyphsError extends Error {
+  constructor(readonly characters: string[]) {
+    super(`协议中有字体无法显示的字：${characters.join('、')}。请改用通用字形，或改为纸质签署`);
+    this.name = 'MissingGlyphsError';
+  }
+}
+
+export interface SignatureEntry {
+  /** e.g. 申请人 / 被申请人 / 委托代理人 */
+  label: string;
+  name: string;
+  /** PNG of the handwritten signature; null leaves the line blank (not yet signed). */
+  png: Uint8Array | null;
+  /** YYYY-MM-DD */
+  date: string | null;
+}
+
+export interface AgreementPdfInput {
+  agreement: AgreementSnapshot;
+  signatures: SignatureEntry[];
+  mediator: SignatureEntry;
+  /** The committee's seal (PNG); null leaves the seal line blank. */
+  seal: Uint8Array | null;
+  /** The date the agreement takes effect (last signature), YYYY-MM-DD. */
+  date: string | null;
+}
+
+const A4 = { width: 595.28, height: 841.89 };
+const MARGIN = { top: 72, bottom: 72, left: 80, right: 80 };
+const BODY = 12;
+const LEADING = 1.75;
+const ROLE_LABELS: Record<PartySnapshot['role'], string> = { APPLICANT: '申请人', RESPONDENT: '被申请人' };
+const DIGITS = '零一二三四五六七八九';
+
+/** 1 → 一, 12 → 十二, 21 → 二十一 (clause numbers). */
+export function chineseNumber(n: number): string {
+  if (n < 10) return DIGITS[n]!;
+  if (n < 20) return `十${n % 10 ? DIGITS[n % 10] : ''}`;
+  if (n < 100) return `${DIGITS[Math.floor(n / 10)]}十${n % 10 ? DIGITS[n % 10] : ''}`;
+  return String(n);
+}
+
+const chineseDate = (iso: string | null) => {
+  if (!iso) return '        年    月    日';
+  const [y, m, d] = iso.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+};
+
+function partyLine(p: PartySnapshot): string {
+  const bits = [`${ROLE_LABELS[p.role]}：${p.name}`];
+  if (p.personType === 'natural') {
+    if (p.gender) bits.push(p.gender);
+    if (p.idMasked) bits.push(`身份证号码：${p.idMasked}`);
+  } else {
+    if (p.creditCode) bits.push(`统一社会信用代码：${p.creditCode}`);
+  }
+  if (p.address) bits.push(`住所：${p.address}`);
+  if (p.legalRepresentative) bits.push(`法定代表人（负责人）：${p.legalRepresentative}`);
+  if (p.phone) bits.push(`联系电话：${p.phone}`);
+  return bits.join('，') + '。';
+}
+
+const blockText = (b: BlockSnapshot) => renderText(b.text, b.fields).trim();
+
+/** Everything printed as text, in order (also what the glyph check and the tests read). */
+export function agreementLines(a: AgreementSnapshot): Array<{ kind: 'heading' | 'para' | 'clause'; text: string; label?: string }> {
+  const out: Array<{ kind: 'heading' | 'para' | 'clause'; text: string; label?: string }> = [];
+  for (const p of a.parties) {
+    out.push({ kind: 'para', text: partyLine(p) });
+    if (p.agent) out.push({ kind: 'para', text: `委托代理人：${p.agent}。` });
+  }
+  out.push({ kind: 'heading', text: '纠纷主要事实、争议事项：' });
+  for (const key of ['facts', 'issues'] as const) {
+    const t = blockText(a.sections[key]);
+    if (t) out.push({ kind: 'para', text: t });
+  }
+  const liability = blockText(a.sections.liability);
+  if (liability) {
+    out.push({ kind: 'heading', text: '各方责任：' });
+    out.push({ kind: 'para', text: liability });
+  }
+  out.push({ kind: 'heading', text: '经调解，双方自愿达成如下协议：' });
+  a.clauses.forEach((c, i) => out.push({ kind: 'clause', label: `${chineseNumber(i + 1)}、`, text: renderText(c.text, c.fields).trim() }));
+  const performance = PERFORMANCE_KEYS.filter((k) => a.performance[k]).map((k) => `${PERFORMANCE_LABELS[k]}：${a.performance[k]}`);
+  if (performance.length) {
+    out.push({ kind: 'heading', text: '履行方式、地点和期限：' });
+    for (const line of performance) out.push({ kind: 'para', text: `${line}。` });
+  }
+  const copies = a.parties.length + 1;
+  out.push({ kind: 'para', text: `本协议书一式${chineseNumber(copies)}份，当事人各执一份，${a.meta.orgName}留存一份。` });
+  out.push({ kind: 'para', text: '本协议自各方当事人签名、人民调解员签名并加盖人民调解委员会印章之日起生效。' });
+  return out;
+}
+
+class Composer {
+  readonly pages: PDFPage[] = [];
+  #page!: PDFPage;
+  #y = 0;
+
+  constructor(
+    readonly doc: PDFDocument,
+    readonly font: PDFFont,
+  ) {
+    this.newPage();
+  }
+
+  get page(): PDFPage {
+    return this.#page;
+  }
+  get y(): number {
+    return this.#y;
+  }
+
+  newPage(): void {
+    this.#page = this.doc.addPage([A4.width, A4.height]);
+    this.pages.push(this.#page);
+    this.#y = A4.height - MARGIN.top;
+  }
+
+  /** Makes room for `height` points, starting a new page when needed. */
+  ensure(height: number): void {
+    if (this.#y - height < MARGIN.bottom) this.newPage();
+  }
+
+  text(text: string, x: number, size: number): void {
+    this.#page.drawText(text, { x, y: this.#y - size, size, font: this.font, color: rgb(0, 0, 0) });
+  }
+
+  /** A paragraph: first line indented by `indent` (two characters for body text), wrapped lines flush. */
+  paragraph(text: string, opts: { size?: number; indent?: number; hanging?: string } = {}): void {
+    const size = opts.size ?? BODY;
+    const width = A4.width - MARGIN.left - MARGIN.right;
+    const measure = (t: string) => this.font.widthOfTextAtSize(t, size);
+    const lead = opts.hanging ?? '';
+    const leadWidth = lead ? measure(lead) : 0;
+    const indent = opts.indent ?? size * 2;
+    for (const [i, line] of breakLines(text, measure, width - leadWidth, width - leadWidth - indent).entries()) {
+      this.ensure(size * LEADING);
+      if (i === 0 && lead) this.text(lead, MARGIN.left + indent, size);
+      this.text(line, MARGIN.left + leadWidth + (i === 0 ? indent : 0), size);
+      this.#y -= size * LEADING;
+    }
+  }
+
+  centred(text: string, size: number): void {
+    this.ensure(size * 2);
+    this.text(text, (A4.width - this.font.widthOfTextAtSize(text, size)) / 2, size);
+    this.#y -= size * 2;
+  }
+
+  right(text: string, size: number): void {
+    this.ensure(size * LEADING);
+    this.text(text, A4.width - MARGIN.right - this.font.widthOfTextAtSize(text, size), size);
+    this.#y -= size * LEADING;
+  }
+
+  gap(points: number): void {
+    this.#y -= points;
+  }
+
+  /** A labelled line with an image (signature, seal) drawn into a box after the label. */
+  signatureLine(label: string, image: PDFImage | null, date: string | null, boxHeight = 40): void {
+    const size = BODY;
+    this.ensure(boxHeight + size);
+    const labelWidth = this.font.widthOfTextAtSize(label, size);
+    const baseline = this.#y - boxHeight + size;
+    this.#page.drawText(label, { x: MARGIN.left, y: baseline - size, size, font: this.font });
+    if (image) {
+      const scale = Math.min(150 / image.width, boxHeight / image.height);
+      this.#page.drawImage(image, { x: MARGIN.left + labelWidth + 6, y: baseline - size - 4, width: image.width * scale, height: image.height * scale });
+    }
+    const when = chineseDate(date);
+    this.#page.drawText(when, { x: A4.width - MARGIN.right - this.font.widthOfTextAtSize(when, size), y: baseline - size, size, font: this.font });
+    this.#y -= boxHeight + size * 0.8;
+  }
+}
+
+export async function renderAgreementPdf(input: AgreementPdfInput): Promise<Uint8Array> {
+  const a = input.agreement;
+  const lines = agreementLines(a);
+  const printed = [a.meta.title, a.meta.caseNumber, a.meta.orgName, ...lines.map((l) => (l.label ?? '') + l.text), ...input.signatures.map((s) => s.label + s.name), input.mediator.name, '人民调解员（签名）：（印章）年月日第页共0123456789 '].join('');
+  const missing = missingGlyphs(printed);
+  if (missing.length) throw new MissingGlyphsError(missing);
+
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(agreementFont().fontkit as Parameters<PDFDocument['registerFontkit']>[0]);
+  doc.setTitle(`${a.meta.title}（${a.meta.caseNumber}）`);
+  doc.setAuthor(a.meta.orgName);
+  doc.setCreator('jiefen 解纷');
+  doc.setProducer('jiefen 解纷 (pdf-lib)');
+  // Fixed dates: the same agreement and signatures give the same bytes (no "now" inside).
+  const stamp = input.date ? new Date(`${input.date}T00:00:00+08:00`) : new Date(a.meta.createdAt);
+  doc.setCreationDate(stamp);
+  doc.setModificationDate(stamp);
+  const font = await doc.embedFont(agreementFont().bytes, { subset: true, customName: subsetFontName(printed) });
+  const c = new Composer(doc, font);
+
+  c.centred(a.meta.title || '人民调解协议书', 20);
+  c.right(a.meta.caseNumber, BODY);
+  c.gap(6);
+  for (const l of lines) {
+    if (l.kind === 'heading') c.paragraph(l.text, { indent: 0 });
+    else if (l.kind === 'clause') c.paragraph(l.text, { hanging: l.label! });
+    else c.paragraph(l.text);
+  }
+
+  c.gap(BODY);
+  const embed = async (png: Uint8Array | null) => (png ? doc.embedPng(png) : null);
+  for (const s of input.signatures) c.signatureLine(`${s.label}（签名）：${s.png ? '' : s.name}`, await embed(s.png), s.date);
+  c.signatureLine(`人民调解员（签名）：${input.mediator.png ? '' : input.mediator.name}`, await embed(input.mediator.png), input.mediator.date);
+  c.signatureLine(`${a.meta.orgName}（印章）：`, await embed(input.seal), input.date, 70);
+
+  const total = c.pages.length;
+  c.pages.forEach((page, i) => {
+    const footer = `第 ${i + 1} 页 共 ${total} 页`;
+    page.drawText(footer, { x: (A4.width - font.widthOfTextAtSize(footer, 9)) / 2, y: MARGIN.bottom / 2, size: 9, font });
+  });
+  return doc.save({ useObjectStreams: false });
+}

@@ -1,0 +1,62 @@
+// Poppler (Debian poppler-utils) against our PDFs, the way a court's machine without our fonts
+// sees them: every tool runs under an empty fontconfig, so a PDF whose embedded font is broken
+// cannot be rescued by a system font.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { deflateSync, crc32 } from 'node:zlib';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'jiefen-pdf-'));
+const FONTS_CONF = path.join(dir, 'fonts.conf');
+writeFileSync(FONTS_CONF, '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><cachedir>' + dir + '/cache</cachedir></fontconfig>\n');
+const env = { ...process.env, FONTCONFIG_FILE: FONTS_CONF };
+let n = 0;
+
+export function writePdf(bytes: Uint8Array): string {
+  const file = path.join(dir, `doc-${++n}.pdf`);
+  writeFileSync(file, bytes);
+  return file;
+}
+
+export const pdftotext = (file: string) => execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { env }).toString();
+export const pdffonts = (file: string) => execFileSync('pdffonts', [file], { env }).toString();
+
+/** Share of dark pixels on page `page` rendered at 30 dpi in grey (0 = blank page). */
+export function inkShare(file: string, page: number): number {
+  const out = path.join(dir, `render-${++n}`);
+  execFileSync('pdftoppm', ['-gray', '-r', '30', '-f', String(page), '-l', String(page), '-singlefile', file, out], { env });
+  const pgm = readFileSync(`${out}.pgm`);
+  // P5\n<w> <h>\n<max>\n<data>
+  const header = pgm.subarray(0, 40).toString('latin1').match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/)!;
+  const data = pgm.subarray(header[0].length);
+  let dark = 0;
+  for (const v of data) if (v < 128) dark++;
+  return dark / data.length;
+}
+
+/** A small RGBA PNG: a dark diagonal stroke on transparent (stands in for a drawn signature). */
+export function strokePng(width = 120, height = 40): Uint8Array {
+  const raw = Buffer.alloc((width * 4 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const onStroke = Math.abs(y - (x * height) / width) < 2 || Math.abs(y - height / 2 - 6 * Math.sin(x / 8)) < 1.5;
+      const o = y * (width * 4 + 1) + 1 + x * 4;
+      if (onStroke) raw.writeUInt32BE(0x1a1a6eff, o);
+    }
+  }
+  const chunk = (type: string, body: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(body.length);
+    const tb = Buffer.concat([Buffer.from(type, 'latin1'), body]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(tb) >>> 0);
+    return Buffer.concat([len, tb, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 6; // RGBA
+  return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]));
+}
