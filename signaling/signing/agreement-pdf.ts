@@ -188,7 +188,12 @@ class Composer {
   }
 }
 
+/** The unsigned PDF's bytes (a preview; the issued copy is composed, then sealed by pades.ts). */
 export async function renderAgreementPdf(input: AgreementPdfInput): Promise<Uint8Array> {
+  return (await composeAgreementPdf(input)).save({ useObjectStreams: false });
+}
+
+export async function composeAgreementPdf(input: AgreementPdfInput): Promise<PDFDocument> {
   const a = input.agreement;
   const lines = agreementLines(a);
   const printed = [a.meta.title, a.meta.caseNumber, a.meta.orgName, ...lines.map((l) => (l.label ?? '') + l.text), ...input.signatures.map((s) => s.label + s.name), input.mediator.name, '人民调解员（签名）：（印章）年月日第页共0123456789 '].join('');
@@ -228,5 +233,5 @@ export async function renderAgreementPdf(input: AgreementPdfInput): Promise<Uint
     const footer = `第 ${i + 1} 页 共 ${total} 页`;
     page.drawText(footer, { x: (A4.width - font.widthOfTextAtSize(footer, 9)) / 2, y: MARGIN.bottom / 2, size: 9, font });
   });
-  return doc.save({ useObjectStreams: false });
+  return doc;
 }

@@ -60,3 +60,25 @@ export function strokePng(width = 120, height = 40): Uint8Array {
   ihdr[9] = 6; // RGBA
   return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]));
 }
+
+/** `pdfsig` on a file; with `trustRootPem`, through a fresh NSS database that trusts that root. */
+export function pdfsig(file: string, trustRootPem?: string): string {
+  const args = [file];
+  if (trustRootPem) {
+    const nss = path.join(dir, `nss-${++n}`);
+    execFileSync('mkdir', ['-p', nss]);
+    execFileSync('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password']);
+    const pem = path.join(nss, 'root.pem');
+    writeFileSync(pem, trustRootPem);
+    execFileSync('certutil', ['-A', '-d', `sql:${nss}`, '-n', 'jiefen-root', '-t', 'C,C,C', '-a', '-i', pem]);
+    args.unshift('-nssdir', `sql:${nss}`);
+  }
+  try {
+    return execFileSync('pdfsig', args, { env, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  } catch (err) {
+    // pdfsig exits non-zero for invalid signatures; its report is still on stdout.
+    return String((err as { stdout?: Buffer }).stdout ?? err);
+  }
+}
+
+export const scratchDir = () => mkdtempSync(path.join(dir, 'data-'));
