@@ -30,6 +30,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ORG_NAME: z.string().min(1).default('青山区人民调解委员会'),
   ORG_SHORT_NAME: z.string().min(1).max(8).default('青山'),
+  SIGNING_KEY_FILE: z.string().min(1).optional(),
+  SIGNING_CERT_FILE: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -44,6 +46,8 @@ export interface Config {
   reconnectGraceMs: number;
   logLevel: (typeof LOG_LEVELS)[number];
   org: { name: string; shortName: string };
+  /** The organisation's PDF signing key and certificate chain (PEM); unset: a generated development identity. */
+  signing: { keyFile: string | undefined; certFile: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -74,5 +78,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconnectGraceMs: e.ROOM_RECONNECT_GRACE_SEC * 1000,
     logLevel: e.LOG_LEVEL,
     org: { name: e.ORG_NAME, shortName: e.ORG_SHORT_NAME },
+    signing: { keyFile: e.SIGNING_KEY_FILE, certFile: e.SIGNING_CERT_FILE },
   };
 }

@@ -14,6 +14,11 @@ import { buildApp } from './http/app.ts';
 import { RoomRegistry } from './rooms/room-registry.ts';
 import { attachRoomSockets } from './rooms/room-socket.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
+import { loadSigningIdentity, type SigningIdentity } from './signing/org-identity.ts';
+import { signingRoutes } from './signing/routes.ts';
+import { SigningService } from './signing/signing-service.ts';
+import { LogSmsProvider, type SmsProvider } from './signing/sms.ts';
+import { verifyRoutes } from './signing/verify-routes.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -25,6 +30,8 @@ export interface RunningServer {
   pool: WorkerPool;
   rooms: RoomRegistry;
   drafting: DraftingServer;
+  signing: SigningService;
+  signingIdentity: SigningIdentity;
   close(): Promise<void>;
 }
 
@@ -33,6 +40,8 @@ export interface StartOptions {
   logger?: boolean | { level: string };
   /** Skip `prisma migrate deploy` (tests that start from an already migrated database file). */
   skipMigrations?: boolean;
+  /** Where one-time signing codes go (default: the server log). */
+  sms?: SmsProvider;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -55,6 +64,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const rooms = new RoomRegistry(ctx, pool, { reconnectGraceMs: config.reconnectGraceMs });
   attachRoomSockets(app, ctx, rooms, { pingIntervalMs: 10_000, pingTimeoutMs: 8_000 });
   const drafting = attachDrafting(app, ctx);
+  // The organisation's PDF signing identity: configured, or generated on first start into data/signing/.
+  const org = await db.organisation.findFirstOrThrow({ orderBy: { createdAt: 'asc' } });
+  const signingIdentity = loadSigningIdentity({ dataDir: config.dataDir, orgName: org.name, keyFile: config.signing.keyFile, certFile: config.signing.certFile });
+  const signing = new SigningService(ctx, signingIdentity, options.sms ?? new LogSmsProvider(app.log));
+  app.register(signingRoutes(ctx, signing), { prefix: '/api/signing' });
+  app.register(verifyRoutes(ctx, signingIdentity), { prefix: '/api/verify' });
   app.addHook('onClose', async () => pool.close());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -68,6 +83,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     pool,
     rooms,
     drafting,
+    signing,
+    signingIdentity,
     async close() {
       if (closed) return;
       closed = true;

@@ -56,6 +56,17 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
     data: z.object({ caucusId: z.string(), sides: z.array(z.string()), names: z.array(z.string()), durationSec: z.number(), reason: z.string() }),
   }),
   z.object({ type: z.literal('CAUCUS_KNOCK'), data: z.object({ peerId: z.string(), name: z.string() }) }),
+  z.object({ type: z.literal('AGENT_SIGNING_AUTHORITY'), data: z.object({ participantId: z.string(), name: z.string(), authorised: z.boolean() }) }),
+  z.object({ type: z.literal('SIGNING_LOCKED'), data: z.object({ roundId: z.string(), versionSeq: z.number(), contentSha256: z.string(), clauses: z.number() }) }),
+  z.object({ type: z.literal('SIGNING_UNLOCKED'), data: z.object({ roundId: z.string(), reason: z.string(), voidedSignatures: z.number(), voidedConsents: z.number() }) }),
+  z.object({ type: z.literal('CLAUSE_ACCEPTED'), data: z.object({ roundId: z.string(), participantId: z.string(), clauseId: z.string(), clauseSha256: z.string(), byName: z.string() }) }),
+  z.object({ type: z.literal('SIGNING_CODE_SENT'), data: z.object({ roundId: z.string(), participantId: z.string(), phone: z.string(), provider: z.string() }) }),
+  z.object({ type: z.literal('SIGNING_REFUSED'), data: z.object({ roundId: z.string(), participantId: z.string(), reason: z.string() }) }),
+  z.object({
+    type: z.literal('AGREEMENT_SIGNED'),
+    data: z.object({ roundId: z.string(), signerType: z.string(), signerName: z.string(), signerRole: z.string(), participantId: z.string().nullable(), pngSha256: z.string(), identityMethod: z.string(), ip: z.string(), userAgent: z.string() }),
+  }),
+  z.object({ type: z.literal('AGREEMENT_ISSUED'), data: z.object({ roundId: z.string(), contentSha256: z.string(), pdfSha256: z.string(), pages: z.number(), bytes: z.number() }) }),
   z.object({ type: z.literal('CAUCUS_CARRIED'), data: z.object({ fromSide: z.string(), toSide: z.string(), chars: z.number(), sha256: z.string() }) }),
 ]);
 
@@ -128,6 +139,22 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `结束背对背单独沟通：${sidesLabel(event.data.sides)}，时长 ${formatDuration(event.data.durationSec)}${event.data.reason === 'mediator-disconnected' ? '（调解员断线，自动回到联合调解）' : ''}`;
     case 'CAUCUS_KNOCK':
       return `${event.data.name} 请求调解员`;
+    case 'AGENT_SIGNING_AUTHORITY':
+      return event.data.authorised ? `授权委托代理人 ${event.data.name} 代为确认和签署协议` : `取消委托代理人 ${event.data.name} 的代签授权`;
+    case 'SIGNING_LOCKED':
+      return `锁定协议第 ${event.data.versionSeq} 版供签署（${event.data.clauses} 条，内容摘要 ${event.data.contentSha256.slice(0, 12)}…）`;
+    case 'SIGNING_UNLOCKED':
+      return `解除签署锁定：${event.data.reason}（作废签名 ${event.data.voidedSignatures} 个、条款确认 ${event.data.voidedConsents} 项）`;
+    case 'CLAUSE_ACCEPTED':
+      return `${event.data.byName} 确认协议条款 ${event.data.clauseId}`;
+    case 'SIGNING_CODE_SENT':
+      return `向 ${event.data.phone} 发送签署验证码`;
+    case 'SIGNING_REFUSED':
+      return `签署未通过：${event.data.reason}`;
+    case 'AGREEMENT_SIGNED':
+      return `${event.data.signerName}（${event.data.signerRole}）签署调解协议书`;
+    case 'AGREEMENT_ISSUED':
+      return `出具已签署的调解协议书（${event.data.pages} 页，文件摘要 ${event.data.pdfSha256.slice(0, 12)}…）`;
     case 'CAUCUS_CARRIED':
       return `调解员将${sideLabel(event.data.fromSide)}的意见转达给${sideLabel(event.data.toSide)}（${event.data.chars} 字）`;
     case 'AGREEMENT_DRAFT_CREATED':

@@ -8,7 +8,7 @@ import { PDFDocument, rgb, type PDFFont, type PDFImage, type PDFPage } from 'pdf
 import type { AgreementSnapshot, BlockSnapshot, PartySnapshot } from '../agreement/document.ts';
 import { PERFORMANCE_KEYS, PERFORMANCE_LABELS } from '../agreement/document.ts';
 import { renderText } from '../agreement/fields.ts';
-import { agreementFont, missingGlyphs, subsetFontName } from './pdf-font.ts';
+import { embedAgreementFont, missingGlyphs } from './pdf-font.ts';
 import { breakLines } from './text-layout.ts';
 
 export class MissingGlyphsError extends Error {
@@ -178,22 +178,31 @@ class Composer {
     const labelWidth = this.font.widthOfTextAtSize(label, size);
     const baseline = this.#y - boxHeight + size;
     this.#page.drawText(label, { x: MARGIN.left, y: baseline - size, size, font: this.font });
-    if (image) {
-      const scale = Math.min(150 / image.width, boxHeight / image.height);
-      this.#page.drawImage(image, { x: MARGIN.left + labelWidth + 6, y: baseline - size - 4, width: image.width * scale, height: image.height * scale });
-    }
     const when = chineseDate(date);
-    this.#page.drawText(when, { x: A4.width - MARGIN.right - this.font.widthOfTextAtSize(when, size), y: baseline - size, size, font: this.font });
+    const dateX = A4.width - MARGIN.right - this.font.widthOfTextAtSize(when, size);
+    if (image) {
+      // Between the label and the date, never over either.
+      const left = MARGIN.left + labelWidth + 6;
+      const scale = Math.min(Math.max(40, dateX - 10 - left) / image.width, boxHeight / image.height);
+      this.#page.drawImage(image, { x: left, y: baseline - size - 4, width: image.width * scale, height: image.height * scale });
+    }
+    this.#page.drawText(when, { x: dateX, y: baseline - size, size, font: this.font });
     this.#y -= boxHeight + size * 0.8;
   }
 }
 
 /** The unsigned PDF's bytes (a preview; the issued copy is composed, then sealed by pades.ts). */
 export async function renderAgreementPdf(input: AgreementPdfInput): Promise<Uint8Array> {
-  return (await composeAgreementPdf(input)).save({ useObjectStreams: false });
+  const { doc, font } = await composeAgreementPdf(input);
+  numberPages(doc, font);
+  return doc.save({ useObjectStreams: false });
 }
 
-export async function composeAgreementPdf(input: AgreementPdfInput): Promise<PDFDocument> {
+/**
+ * The composed document and its embedded font (pages added later, e.g. the audit certificate, use
+ * it too). Call numberPages when the last page is there.
+ */
+export async function composeAgreementPdf(input: AgreementPdfInput): Promise<{ doc: PDFDocument; font: PDFFont }> {
   const a = input.agreement;
   const lines = agreementLines(a);
   const printed = [a.meta.title, a.meta.caseNumber, a.meta.orgName, ...lines.map((l) => (l.label ?? '') + l.text), ...input.signatures.map((s) => s.label + s.name), input.mediator.name, '人民调解员（签名）：（印章）年月日第页共0123456789 '].join('');
@@ -201,7 +210,6 @@ export async function composeAgreementPdf(input: AgreementPdfInput): Promise<PDF
   if (missing.length) throw new MissingGlyphsError(missing);
 
   const doc = await PDFDocument.create();
-  doc.registerFontkit(agreementFont().fontkit as Parameters<PDFDocument['registerFontkit']>[0]);
   doc.setTitle(`${a.meta.title}（${a.meta.caseNumber}）`);
   doc.setAuthor(a.meta.orgName);
   doc.setCreator('jiefen 解纷');
@@ -210,7 +218,7 @@ export async function composeAgreementPdf(input: AgreementPdfInput): Promise<PDF
   const stamp = input.date ? new Date(`${input.date}T00:00:00+08:00`) : new Date(a.meta.createdAt);
   doc.setCreationDate(stamp);
   doc.setModificationDate(stamp);
-  const font = await doc.embedFont(agreementFont().bytes, { subset: true, customName: subsetFontName(printed) });
+  const font = await embedAgreementFont(doc, printed);
   const c = new Composer(doc, font);
 
   c.centred(a.meta.title || '人民调解协议书', 20);
@@ -228,10 +236,14 @@ export async function composeAgreementPdf(input: AgreementPdfInput): Promise<PDF
   c.signatureLine(`人民调解员（签名）：${input.mediator.png ? '' : input.mediator.name}`, await embed(input.mediator.png), input.mediator.date);
   c.signatureLine(`${a.meta.orgName}（印章）：`, await embed(input.seal), input.date, 70);
 
-  const total = c.pages.length;
-  c.pages.forEach((page, i) => {
-    const footer = `第 ${i + 1} 页 共 ${total} 页`;
-    page.drawText(footer, { x: (A4.width - font.widthOfTextAtSize(footer, 9)) / 2, y: MARGIN.bottom / 2, size: 9, font });
+  return { doc, font };
+}
+
+/** 第 x 页 共 y 页 at the foot of every page — once all pages (audit certificate included) exist. */
+export function numberPages(doc: PDFDocument, font: PDFFont): void {
+  const pages = doc.getPages();
+  pages.forEach((page, i) => {
+    const footer = `第 ${i + 1} 页 共 ${pages.length} 页`;
+    page.drawText(footer, { x: (page.getWidth() - font.widthOfTextAtSize(footer, 9)) / 2, y: MARGIN.bottom / 2, size: 9, font });
   });
-  return doc;
 }

@@ -9,7 +9,10 @@ import { renderText } from '../../signaling/agreement/fields.ts';
 import { loadBuiltinTemplates } from '../../signaling/agreement/template-loader.ts';
 import { chineseNumber, MissingGlyphsError, renderAgreementPdf, type AgreementPdfInput } from '../../signaling/signing/agreement-pdf.ts';
 import { breakLines } from '../../signaling/signing/text-layout.ts';
-import { inkShare, pdffonts, pdftotext, strokePng, writePdf } from './pdf-tools.ts';
+import { PDFDocument } from 'pdf-lib';
+import { agreementLines } from '../../signaling/signing/agreement-pdf.ts';
+import { embedAgreementFont } from '../../signaling/signing/pdf-font.ts';
+import { inkShare, pdffonts, pdftotext, renderGray, strokePng, writePdf } from './pdf-tools.ts';
 
 const catalog = loadBuiltinTemplates();
 const demo = (templateId: string): AgreementSnapshot => readAgreement(demoAgreementDoc(catalog, templateId));
@@ -66,6 +69,43 @@ describe('the agreement PDF', () => {
     const agreement = demo('private-loan');
     const [a, b] = await Promise.all([renderAgreementPdf(input(agreement)), renderAgreementPdf(input(agreement))]);
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+  });
+});
+
+describe('every character prints', () => {
+  // pdftotext reads the ToUnicode map, so it finds text even where a glyph renders blank. This
+  // draws every distinct character of an agreement in its own cell with the same subset font
+  // and checks each cell has ink — it caught the subsetter bug that left half of them blank.
+  it('each distinct character of a filled agreement renders with ink under an empty fontconfig', async () => {
+    const agreement = demo('neighbour');
+    const text = agreementLines(agreement).map((l) => (l.label ?? '') + l.text).join('') + '人民调解协议书第页共年月日（签名）（印章）电子签署审计证明';
+    const chars = [...new Set(text)].filter((c) => !/\s/.test(c));
+    const doc = await PDFDocument.create();
+    const font = await embedAgreementFont(doc, chars.join(''));
+    const CELL = 28;
+    const COLS = 18;
+    const ROWS = 26;
+    const pages: Array<Array<{ ch: string; col: number; row: number }>> = [];
+    chars.forEach((ch, i) => {
+      const page = Math.floor(i / (COLS * ROWS));
+      (pages[page] ??= []).push({ ch, col: i % COLS, row: Math.floor(i / COLS) % ROWS });
+    });
+    for (const cells of pages) {
+      const page = doc.addPage([COLS * CELL + 40, ROWS * CELL + 40]);
+      for (const c of cells) page.drawText(c.ch, { x: 20 + c.col * CELL + 4, y: page.getHeight() - 20 - (c.row + 1) * CELL + 8, size: 18, font });
+    }
+    const file = writePdf(await doc.save());
+    const blank: string[] = [];
+    pages.forEach((cells, p) => {
+      const img = renderGray(file, p + 1, 72); // 1 px per point
+      for (const c of cells) {
+        let dark = 0;
+        for (let y = 20 + c.row * CELL; y < 20 + (c.row + 1) * CELL; y++) for (let x = 20 + c.col * CELL; x < 20 + (c.col + 1) * CELL; x++) if (img.data[y * img.width + x]! < 128) dark++;
+        if (dark < 3) blank.push(c.ch);
+      }
+    });
+    expect(chars.length).toBeGreaterThan(200);
+    expect(blank).toEqual([]);
   });
 });
 

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readAgreement } from '../../signaling/agreement/document.ts';
 import { demoAgreementDoc } from '../../signaling/agreement/demo-cases.ts';
 import { loadBuiltinTemplates } from '../../signaling/agreement/template-loader.ts';
-import { composeAgreementPdf, type AgreementPdfInput } from '../../signaling/signing/agreement-pdf.ts';
+import { composeAgreementPdf, numberPages, type AgreementPdfInput } from '../../signaling/signing/agreement-pdf.ts';
 import { generateDevIdentity, loadSigningIdentity, type SigningIdentity } from '../../signaling/signing/org-identity.ts';
 import { sealPdf } from '../../signaling/signing/pades.ts';
 import { verifyPdf } from '../../signaling/signing/verify-pdf.ts';
@@ -32,7 +32,9 @@ beforeAll(async () => {
     seal: strokePng(90, 90),
     date: '2026-03-02',
   };
-  signed = await sealPdf(await composeAgreementPdf(input), identity, { reason: '人民调解协议书', location: '包头市青山区', contactInfo: ORG, signingTime: new Date('2026-03-02T10:00:00+08:00') });
+  const { doc, font } = await composeAgreementPdf(input);
+  numberPages(doc, font);
+  signed = await sealPdf(doc, identity, { reason: '人民调解协议书', location: '包头市青山区', contactInfo: ORG, signingTime: new Date('2026-03-02T10:00:00+08:00') });
 });
 
 describe('the sealed PDF', () => {

@@ -22,14 +22,19 @@ export function writePdf(bytes: Uint8Array): string {
 export const pdftotext = (file: string) => execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { env }).toString();
 export const pdffonts = (file: string) => execFileSync('pdffonts', [file], { env }).toString();
 
-/** Share of dark pixels on page `page` rendered at 30 dpi in grey (0 = blank page). */
-export function inkShare(file: string, page: number): number {
+/** Page `page` rendered in grey at `dpi`: one byte per pixel, 0 = black. */
+export function renderGray(file: string, page: number, dpi: number): { width: number; height: number; data: Buffer } {
   const out = path.join(dir, `render-${++n}`);
-  execFileSync('pdftoppm', ['-gray', '-r', '30', '-f', String(page), '-l', String(page), '-singlefile', file, out], { env });
+  execFileSync('pdftoppm', ['-gray', '-r', String(dpi), '-f', String(page), '-l', String(page), '-singlefile', file, out], { env });
   const pgm = readFileSync(`${out}.pgm`);
   // P5\n<w> <h>\n<max>\n<data>
   const header = pgm.subarray(0, 40).toString('latin1').match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/)!;
-  const data = pgm.subarray(header[0].length);
+  return { width: Number(header[1]), height: Number(header[2]), data: pgm.subarray(header[0].length) };
+}
+
+/** Share of dark pixels on page `page` rendered at 30 dpi in grey (0 = blank page). */
+export function inkShare(file: string, page: number): number {
+  const { data } = renderGray(file, page, 30);
   let dark = 0;
   for (const v of data) if (v < 128) dark++;
   return dark / data.length;

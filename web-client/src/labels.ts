@@ -78,6 +78,14 @@ export const AUDIT_TYPE_LABELS: Record<string, string> = {
   AGREEMENT_SUGGESTION_REJECTED: '不采纳修改建议',
   AGREEMENT_COMMENT_ADDED: '添加批注',
   AGREEMENT_VERSION_SAVED: '保存协议版本',
+  AGENT_SIGNING_AUTHORITY: '代理人代签授权',
+  SIGNING_LOCKED: '锁定协议供签署',
+  SIGNING_UNLOCKED: '解除签署锁定',
+  CLAUSE_ACCEPTED: '确认协议条款',
+  SIGNING_CODE_SENT: '发送签署验证码',
+  SIGNING_REFUSED: '签署未通过',
+  AGREEMENT_SIGNED: '签署协议书',
+  AGREEMENT_ISSUED: '出具协议书',
 };
 
 export function findLabel(list: LabeledKey[] | undefined, key: string): string | undefined {

@@ -1,0 +1,189 @@
+// /api/signing/:caseId — locking the agreement for signing, per-clause consent, the signing
+// ceremony, the mediator's signature and the issued PDF. Parties by their link token (Bearer,
+// which must belong to this case); staff by session cookie (+ CSRF on mutations).
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { appendAudit } from '../audit/log.ts';
+import { staffActor } from '../cases/case-service.ts';
+import { resolveLink } from '../cases/invitation-service.ts';
+import type { AppContext, StaffPrincipal } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import { requireStaff, staffOf } from '../http/auth-hooks.ts';
+import { errors, Id, Text } from '../http/schemas.ts';
+import type { SigningService } from './signing-service.ts';
+
+const CaseParams = Type.Object({ caseId: Id });
+const ClauseId = Type.String({ minLength: 3, maxLength: 64, pattern: '^c_[a-z0-9]+$' });
+const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
+const PngBase64 = Type.String({ minLength: 100, maxLength: 420_000, pattern: '^[A-Za-z0-9+/]+={0,2}$' });
+const OnBehalfOf = Type.Optional(Id);
+
+type Party = Awaited<ReturnType<typeof resolveLink>>['participant'];
+type Who = { kind: 'party'; participant: Party } | { kind: 'staff'; user: StaffPrincipal };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    signingWho: Who | null;
+  }
+}
+
+export const signingRoutes = (ctx: AppContext, service: SigningService): FastifyPluginAsyncTypebox => async (app) => {
+  app.decorateRequest('signingWho', null);
+  const staffAuth = requireStaff(ctx);
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const { caseId } = request.params as { caseId: string };
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const m = /^Bearer (\S+)$/.exec(header);
+      if (!m) throw new DomainError('TOKEN_MALFORMED', '缺少邀请链接凭证，请通过调解员发送的链接打开');
+      const link = await resolveLink(ctx, m[1]!, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '', expectCaseId: caseId });
+      request.signingWho = { kind: 'party', participant: link.participant };
+      return;
+    }
+    await staffAuth(request, reply);
+    request.signingWho = { kind: 'staff', user: staffOf(request) };
+  });
+  const party = (request: FastifyRequest): Party => {
+    if (request.signingWho?.kind !== 'party') throw new DomainError('FORBIDDEN', '请通过您的个人链接办理签署');
+    return request.signingWho.participant;
+  };
+  const staff = (request: FastifyRequest): StaffPrincipal => {
+    if (request.signingWho?.kind !== 'staff') throw new DomainError('FORBIDDEN', '只有调解员可以办理此项');
+    return request.signingWho.user;
+  };
+  const requestInfo = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
+  const security: Array<Record<string, string[]>> = [{ session: [] }, { link: [] }];
+
+  app.get('/:caseId', {
+    schema: { tags: ['signing'], summary: '当前签署状态（锁定的协议版本、逐条确认、签名进度）', security, params: CaseParams, response: { 200: Type.Object({ round: Type.Unknown() }), ...errors(401, 403, 404) } },
+  }, async (request) => {
+    const who = request.signingWho!;
+    if (who.kind === 'staff') await assertStaffCase(ctx, who.user, request.params.caseId);
+    return service.view(request.params.caseId, who.kind === 'party' ? who.participant : null);
+  });
+
+  app.post('/:caseId/lock', {
+    schema: {
+      tags: ['signing'],
+      summary: '锁定协议版本供签署（调解员）',
+      security: [{ session: [] }],
+      params: CaseParams,
+      body: Type.Object({ versionSeq: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })) }, { additionalProperties: false }),
+      response: { 201: Type.Object({ roundId: Type.String(), contentSha256: Type.String(), versionSeq: Type.Integer() }), ...errors(400, 401, 403, 404, 409) },
+    },
+  }, async (request, reply) => {
+    const round = await service.lock(staff(request), request.params.caseId, request.body.versionSeq);
+    return reply.status(201).send({ roundId: round.id, contentSha256: round.contentSha256, versionSeq: round.versionSeq });
+  });
+
+  app.post('/:caseId/unlock', {
+    schema: {
+      tags: ['signing'],
+      summary: '解除锁定（已收集的确认和签名全部作废，记入审计）',
+      security: [{ session: [] }],
+      params: CaseParams,
+      body: Type.Object({ reason: Text(200) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ voidedSignatures: Type.Integer(), voidedConsents: Type.Integer() }), ...errors(400, 401, 403, 404, 409) },
+    },
+  }, async (request) => service.unlock(staff(request), request.params.caseId, request.body.reason));
+
+  app.put('/:caseId/agents/:participantId/authority', {
+    schema: {
+      tags: ['signing'],
+      summary: '授权（或取消授权）委托代理人代为确认和签署',
+      security: [{ session: [] }],
+      params: Type.Object({ caseId: Id, participantId: Id }),
+      body: Type.Object({ authorised: Type.Boolean() }, { additionalProperties: false }),
+      response: { 200: Type.Object({ participantId: Type.String(), authorised: Type.Boolean() }), ...errors(400, 401, 403, 404) },
+    },
+  }, async (request) => {
+    const user = staff(request);
+    const { caseId, participantId } = request.params;
+    await assertStaffCase(ctx, user, caseId);
+    const p = await ctx.db.participant.findFirst({ where: { id: participantId, caseId } });
+    if (!p) throw new DomainError('PARTICIPANT_NOT_FOUND', '参与人不存在');
+    if (p.role !== 'AGENT') throw new DomainError('VALIDATION', '只有委托代理人可以被授权代为签署');
+    await ctx.db.$transaction(async (tx) => {
+      await tx.participant.update({ where: { id: p.id }, data: { signingAuthority: request.body.authorised } });
+      await appendAudit(tx, staffActor(user), caseId, { type: 'AGENT_SIGNING_AUTHORITY', data: { participantId: p.id, name: p.name, authorised: request.body.authorised } });
+    });
+    return { participantId: p.id, authorised: request.body.authorised };
+  });
+
+  app.post('/:caseId/consent', {
+    config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+    schema: {
+      tags: ['signing'],
+      summary: '确认一条协议条款（当事人或经授权的代理人）',
+      security: [{ link: [] }],
+      params: CaseParams,
+      body: Type.Object({ clauseId: ClauseId, clauseSha256: Sha256, onBehalfOf: OnBehalfOf }, { additionalProperties: false }),
+      response: { 200: Type.Object({ clauseId: Type.String(), at: Type.String() }), ...errors(400, 401, 403, 404, 409) },
+    },
+  }, async (request) => {
+    const row = await service.consent(party(request), request.body);
+    return { clauseId: row.clauseId, at: row.at.toISOString() };
+  });
+
+  app.post('/:caseId/code', {
+    // Per link, not per address: parties of one family may share a phone network's IP.
+    config: { rateLimit: { max: 5, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => request.headers.authorization ?? request.ip } },
+    schema: {
+      tags: ['signing'],
+      summary: '发送签署验证码到本人手机',
+      security: [{ link: [] }],
+      params: CaseParams,
+      body: Type.Object({ onBehalfOf: OnBehalfOf }, { additionalProperties: false }),
+      response: { 200: Type.Object({ phone: Type.String(), expiresInSec: Type.Integer() }), ...errors(400, 401, 403, 409, 429) },
+    },
+  }, async (request) => service.sendCode(party(request), request.body.onBehalfOf));
+
+  app.post('/:caseId/sign', {
+    config: { rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => request.headers.authorization ?? request.ip } },
+    schema: {
+      tags: ['signing'],
+      summary: '签署：身份核验 + 验证码 + 手写签名 + 确认声明',
+      security: [{ link: [] }],
+      params: CaseParams,
+      body: Type.Object(
+        { onBehalfOf: OnBehalfOf, name: Text(50), idLast4: Type.String({ pattern: '^[0-9]{3}[0-9Xx]$' }), code: Type.String({ pattern: '^[0-9]{6}$' }), signaturePngBase64: PngBase64, affirmation: Text(60) },
+        { additionalProperties: false },
+      ),
+      response: { 200: Type.Object({ signedAt: Type.String(), participantId: Type.String() }), ...errors(400, 401, 403, 409, 429) },
+    },
+  }, async (request) => {
+    const { signaturePngBase64, ...rest } = request.body;
+    return service.sign(party(request), { ...rest, png: Buffer.from(signaturePngBase64, 'base64') }, requestInfo(request));
+  });
+
+  app.post('/:caseId/mediator-sign', {
+    schema: {
+      tags: ['signing'],
+      summary: '调解员签署并出具协议书（加盖印章与机构数字签名）',
+      security: [{ session: [] }],
+      params: CaseParams,
+      body: Type.Object({ signaturePngBase64: PngBase64 }, { additionalProperties: false }),
+      response: { 200: Type.Object({ pdfSha256: Type.String(), pages: Type.Integer(), bytes: Type.Integer() }), ...errors(400, 401, 403, 404, 409) },
+    },
+  }, async (request) => service.mediatorSign(staff(request), request.params.caseId, Buffer.from(request.body.signaturePngBase64, 'base64'), requestInfo(request)));
+
+  app.get('/:caseId/pdf', {
+    schema: { tags: ['signing'], summary: '下载已签署的协议书（PDF）', security, params: CaseParams },
+  }, async (request, reply) => {
+    const who = request.signingWho!;
+    if (who.kind === 'staff') await assertStaffCase(ctx, who.user, request.params.caseId);
+    const { bytes, fileName } = await service.pdf(request.params.caseId);
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `attachment; filename="agreement.pdf"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
+      .header('cache-control', 'no-store')
+      .send(bytes);
+  });
+};
+
+/** Staff may see a case's signing if it is their organisation's and they mediate it (or administer). */
+async function assertStaffCase(ctx: AppContext, user: StaffPrincipal, caseId: string): Promise<void> {
+  const c = await ctx.db.case.findUnique({ where: { id: caseId }, select: { orgId: true, mediatorId: true } });
+  if (!c || c.orgId !== user.orgId) throw new DomainError('CASE_NOT_FOUND', '案件不存在或您无权查看');
+  if (!(user.role === 'ADMIN' || c.mediatorId === user.id)) throw new DomainError('FORBIDDEN', '只有本案调解员可以查看签署');
+}

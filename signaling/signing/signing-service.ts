@@ -1,0 +1,352 @@
+// Signing a case's agreement: the mediator locks a named version (its canonical hash recorded);
+// every party accepts every clause of it (bound to the clause's hash); each party — or an agent
+// the case authorises — signs after confirming identity (name + ID digits + a one-time code sent
+// to their phone), drawing a signature and affirming "本人已阅读协议全部内容，系自愿签署"; then the
+// mediator signs, the committee seal is applied, the PDF is sealed with the organisation's PAdES
+// signature and stored, and the case becomes 已签署. Unlocking voids everything collected on the
+// locked version. Every step is one transaction with its audit entry.
+import { createHash, randomInt } from 'node:crypto';
+import { appendAudit, recordAudit, type Actor } from '../audit/log.ts';
+import { canonicalAgreementContent } from '../agreement/canonical.ts';
+import { checkAgreement, electronicSigningAllowed } from '../agreement/checker.ts';
+import { AgreementSnapshotSchema, readAgreement, type AgreementSnapshot } from '../agreement/document.ts';
+import { renderText } from '../agreement/fields.ts';
+import { docFromVersion } from '../agreement/versions.ts';
+import { dbBytes } from '../drafting/draft-store.ts';
+import { hashSecret } from '../auth/link-tokens.ts';
+import { partyActor } from '../cases/invitation-service.ts';
+import { staffActor } from '../cases/case-service.ts';
+import type { AppContext, StaffPrincipal } from '../context.ts';
+import type { Tx } from '../db.ts';
+import type { CaseStatus } from '../domain/case-status.ts';
+import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
+import { DomainError } from '../errors.ts';
+import { agreementLines, composeAgreementPdf, MissingGlyphsError, numberPages, type SignatureEntry } from './agreement-pdf.ts';
+import { addAuditCertificate, type CertificateData } from './audit-certificate.ts';
+import type { SigningIdentity } from './org-identity.ts';
+import { sealPdf } from './pades.ts';
+import { checkSignaturePng } from './signature-image.ts';
+import { maskPhone, type SmsProvider } from './sms.ts';
+import { missingGlyphs } from './pdf-font.ts';
+
+export const AFFIRMATION = '本人已阅读协议全部内容，系自愿签署';
+const CODE_TTL_MS = 5 * 60_000;
+const CODE_RESEND_MS = 60_000;
+const CODE_MAX_ATTEMPTS = 5;
+const CODES_PER_ROUND = 8;
+const PARTY_ROLES = new Set(['APPLICANT', 'RESPONDENT']);
+const IDENTITY_METHOD = 'NAME_ID_LAST4+SMS_OTP';
+
+type Participant = { id: string; caseId: string; role: string; side: string; name: string; phone: string; idNumber: string; signingAuthority: boolean };
+type Round = NonNullable<Awaited<ReturnType<AppContext['db']['signingRound']['findFirst']>>>;
+
+export interface RequestInfo {
+  ip: string;
+  userAgent: string;
+}
+
+const roleLabel = (role: string) => labelOf(PARTICIPANT_ROLES, role);
+const chinaDate = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
+
+export class SigningService {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly identity: SigningIdentity,
+    private readonly sms: SmsProvider,
+  ) {}
+
+  // ── mediator ────────────────────────────────────────────────────────────────
+
+  /** Locks named version `versionSeq` (default: the newest) of the case's agreement for signing. */
+  async lock(user: StaffPrincipal, caseId: string, versionSeq?: number) {
+    const c = await this.#staffCase(user, caseId);
+    if (!['MEDIATING', 'AGREED'].includes(c.status)) throw new DomainError('ILLEGAL_TRANSITION', '只有调解中或已达成协议的案件才能锁定协议供签署');
+    const version = await this.ctx.db.agreementVersion.findFirst({ where: { caseId, ...(versionSeq !== undefined ? { seq: versionSeq } : {}) }, orderBy: { seq: 'desc' } });
+    if (!version) throw new DomainError('CONFLICT', versionSeq !== undefined ? `协议版本 ${versionSeq} 不存在` : '请先在协议草稿中“保存版本”，再锁定该版本供签署');
+    const doc = docFromVersion({ update: version.state });
+    let snapshot: AgreementSnapshot;
+    try {
+      snapshot = readAgreement(doc);
+    } finally {
+      doc.destroy();
+    }
+    const findings = checkAgreement(snapshot);
+    if (!electronicSigningAllowed(findings)) throw new DomainError('CONFLICT', '协议涉及婚姻、收养、继承等人身关系或停止公用事业服务，不能电子签署，请改为纸质签署');
+    const errors = findings.filter((f) => f.severity === 'error');
+    if (errors.length) throw new DomainError('CONFLICT', `协议还有 ${errors.length} 处必须修改的问题：${errors.slice(0, 3).map((f) => f.message).join('；')}`);
+    if (snapshot.clauses.length === 0) throw new DomainError('CONFLICT', '协议没有任何条款');
+    const lines = agreementLines(snapshot);
+    const missing = missingGlyphs(lines.map((l) => l.text).join(''));
+    if (missing.length) throw new DomainError('CONFLICT', new MissingGlyphsError(missing).message);
+    const content = canonicalAgreementContent(snapshot);
+    return this.ctx.db.$transaction(async (tx) => {
+      const open = await tx.signingRound.findFirst({ where: { caseId, status: { in: ['OPEN', 'COMPLETED'] } } });
+      if (open) throw new DomainError('CONFLICT', open.status === 'OPEN' ? '已有锁定中的协议版本；如需修改请先解除锁定' : '协议已签署完毕');
+      const round = await tx.signingRound.create({
+        data: { caseId, versionSeq: version.seq, contentSha256: content.sha256, snapshot: JSON.stringify(snapshot), clauseHashes: JSON.stringify(content.clauses), lockedById: user.id },
+      });
+      if (c.status === 'MEDIATING') await this.#transition(tx, staffActor(user), caseId, 'MEDIATING', 'AGREED', '锁定协议供签署');
+      await appendAudit(tx, staffActor(user), caseId, { type: 'SIGNING_LOCKED', data: { roundId: round.id, versionSeq: version.seq, contentSha256: content.sha256, clauses: content.clauses.length } });
+      return round;
+    });
+  }
+
+  /** Voids the open round: every consent and signature on it stops counting (kept, marked void). */
+  async unlock(user: StaffPrincipal, caseId: string, reason: string) {
+    await this.#staffCase(user, caseId);
+    return this.ctx.db.$transaction(async (tx) => {
+      const round = await tx.signingRound.findFirst({ where: { caseId, status: 'OPEN' } });
+      if (!round) throw new DomainError('CONFLICT', (await tx.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } })) ? '协议已签署完毕，不能解除锁定' : '没有锁定中的协议版本');
+      const { count } = await tx.signingRound.updateMany({ where: { id: round.id, status: 'OPEN' }, data: { status: 'VOIDED', voidedAt: new Date(), voidReason: reason } });
+      if (count !== 1) throw new DomainError('CONFLICT', '签署状态已变化，请刷新后重试');
+      const voidedSignatures = await tx.agreementSignature.count({ where: { roundId: round.id } });
+      const voidedConsents = await tx.clauseConsent.count({ where: { roundId: round.id } });
+      await appendAudit(tx, staffActor(user), caseId, { type: 'SIGNING_UNLOCKED', data: { roundId: round.id, reason, voidedSignatures, voidedConsents } });
+      return { voidedSignatures, voidedConsents };
+    });
+  }
+
+  /** The mediator signs last; then the PDF is made, sealed, stored, and the case is 已签署. */
+  async mediatorSign(user: StaffPrincipal, caseId: string, png: Buffer, req: RequestInfo) {
+    const c = await this.#staffCase(user, caseId);
+    await checkSignaturePng(png);
+    const round = await this.#openRound(caseId);
+    const parties = await this.#parties(caseId);
+    const signed = await this.ctx.db.agreementSignature.findMany({ where: { roundId: round.id } });
+    const waiting = parties.filter((p) => !signed.some((s) => s.participantId === p.id));
+    if (waiting.length) throw new DomainError('CONFLICT', `还有当事人未签署：${waiting.map((p) => p.name).join('、')}`);
+    const org = await this.ctx.db.organisation.findUniqueOrThrow({ where: { id: c.orgId } });
+    if (!org.sealPng) throw new DomainError('CONFLICT', '请管理员先在“机构设置”中上传人民调解委员会印章图片');
+    if (signed.some((s) => s.signerType === 'mediator')) throw new DomainError('CONFLICT', '调解员已签署');
+    const signature = await this.ctx.db.$transaction(async (tx) => {
+      const row = await tx.agreementSignature.create({
+        data: { roundId: round.id, signerType: 'mediator', participantId: null, signerId: user.id, signerName: user.displayName, signerRole: '人民调解员', png: dbBytes(png), pngSha256: sha256(png), affirmation: '', identityMethod: 'STAFF_SESSION', ip: req.ip, userAgent: req.userAgent.slice(0, 300) },
+      });
+      await appendAudit(tx, staffActor(user), caseId, {
+        type: 'AGREEMENT_SIGNED',
+        data: { roundId: round.id, signerType: 'mediator', signerName: user.displayName, signerRole: '人民调解员', participantId: null, pngSha256: row.pngSha256, identityMethod: 'STAFF_SESSION', ip: req.ip, userAgent: req.userAgent.slice(0, 300) },
+      });
+      return row;
+    });
+    return this.#issue(user, round, signature.signedAt);
+  }
+
+  // ── parties ─────────────────────────────────────────────────────────────────
+
+  async consent(actor: Participant, input: { clauseId: string; clauseSha256: string; onBehalfOf?: string | undefined }) {
+    const round = await this.#openRound(actor.caseId);
+    const party = await this.#principal(actor, input.onBehalfOf);
+    const clause = clauseHashes(round).find((c) => c.id === input.clauseId);
+    if (!clause) throw new DomainError('NOT_FOUND', '该条款不在锁定的协议版本中');
+    if (clause.sha256 !== input.clauseSha256) throw new DomainError('CONFLICT', '条款内容已变化，请刷新后重新阅读');
+    return this.ctx.db.$transaction(async (tx) => {
+      const existing = await tx.clauseConsent.findUnique({ where: { roundId_participantId_clauseId: { roundId: round.id, participantId: party.id, clauseId: clause.id } } });
+      if (existing) return existing;
+      const row = await tx.clauseConsent.create({ data: { roundId: round.id, participantId: party.id, clauseId: clause.id, clauseSha256: clause.sha256 } });
+      await appendAudit(tx, partyActor(actor), actor.caseId, { type: 'CLAUSE_ACCEPTED', data: { roundId: round.id, participantId: party.id, clauseId: clause.id, clauseSha256: clause.sha256, byName: actor.name } });
+      return row;
+    });
+  }
+
+  /** Sends a one-time code to the phone of the person who will sign. */
+  async sendCode(actor: Participant, onBehalfOf?: string) {
+    const round = await this.#openRound(actor.caseId);
+    await this.#principal(actor, onBehalfOf);
+    const recent = await this.ctx.db.signingCode.findMany({ where: { roundId: round.id, participantId: actor.id }, orderBy: { createdAt: 'desc' } });
+    if (recent[0] && Date.now() - recent[0].createdAt.getTime() < CODE_RESEND_MS) throw new DomainError('RATE_LIMITED', '验证码已发送，请 1 分钟后再试');
+    if (recent.length >= CODES_PER_ROUND) throw new DomainError('RATE_LIMITED', '验证码发送次数过多，请联系调解员');
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const row = await this.ctx.db.signingCode.create({ data: { roundId: round.id, participantId: actor.id, codeHash: '', expiresAt: new Date(Date.now() + CODE_TTL_MS) } });
+    await this.ctx.db.signingCode.update({ where: { id: row.id }, data: { codeHash: hashSecret(this.ctx.secrets.tokenKey, `signing-code:${row.id}:${code}`) } });
+    await this.sms.send(actor.phone, `【解纷】您正在签署调解协议书，验证码 ${code}，5分钟内有效。如非本人操作请忽略。`);
+    await recordAudit(this.ctx.db, partyActor(actor), actor.caseId, { type: 'SIGNING_CODE_SENT', data: { roundId: round.id, participantId: actor.id, phone: maskPhone(actor.phone), provider: this.sms.name } });
+    return { phone: maskPhone(actor.phone), expiresInSec: CODE_TTL_MS / 1000 };
+  }
+
+  async sign(actor: Participant, input: { onBehalfOf?: string | undefined; name: string; idLast4: string; code: string; png: Buffer; affirmation: string }, req: RequestInfo) {
+    const round = await this.#openRound(actor.caseId);
+    const party = await this.#principal(actor, input.onBehalfOf);
+    const refuse = async (reason: string, message: string, code: 'IDENTITY_MISMATCH' | 'VALIDATION' | 'CONFLICT' = 'VALIDATION'): Promise<never> => {
+      await recordAudit(this.ctx.db, partyActor(actor), actor.caseId, { type: 'SIGNING_REFUSED', data: { roundId: round.id, participantId: actor.id, reason } });
+      throw new DomainError(code, message);
+    };
+    if (input.affirmation.trim() !== AFFIRMATION) throw new DomainError('VALIDATION', `请完整输入：“${AFFIRMATION}”`);
+    await checkSignaturePng(input.png);
+    const hashes = clauseHashes(round);
+    const consents = await this.ctx.db.clauseConsent.findMany({ where: { roundId: round.id, participantId: party.id } });
+    const open = hashes.filter((h) => !consents.some((c) => c.clauseId === h.id && c.clauseSha256 === h.sha256));
+    if (open.length) throw new DomainError('CONFLICT', `还有 ${open.length} 条协议条款未确认，请逐条阅读并确认后再签署`);
+    if (await this.ctx.db.agreementSignature.findUnique({ where: { roundId_participantId: { roundId: round.id, participantId: party.id } } })) throw new DomainError('CONFLICT', `${party.name}已签署`);
+    if (input.name.trim() !== actor.name || input.idLast4.trim().toUpperCase() !== actor.idNumber.slice(-4)) await refuse('identity', '姓名或身份证后四位与登记信息不一致', 'IDENTITY_MISMATCH');
+    await this.#useCode(round.id, actor.id, input.code.trim(), refuse);
+
+    const signerRole = actor.id === party.id ? roleLabel(party.role) : `${roleLabel(party.role)}${party.name}的委托代理人`;
+    return this.ctx.db.$transaction(async (tx) => {
+      const row = await tx.agreementSignature.create({
+        data: { roundId: round.id, signerType: 'party', participantId: party.id, signerId: actor.id, signerName: actor.name, signerRole, png: dbBytes(input.png), pngSha256: sha256(input.png), affirmation: AFFIRMATION, identityMethod: IDENTITY_METHOD, ip: req.ip, userAgent: req.userAgent.slice(0, 300) },
+      });
+      await appendAudit(tx, partyActor(actor), actor.caseId, {
+        type: 'AGREEMENT_SIGNED',
+        data: { roundId: round.id, signerType: 'party', signerName: actor.name, signerRole, participantId: party.id, pngSha256: row.pngSha256, identityMethod: IDENTITY_METHOD, ip: req.ip, userAgent: req.userAgent.slice(0, 300) },
+      });
+      return { signedAt: row.signedAt.toISOString(), participantId: party.id };
+    });
+  }
+
+  // ── reading ─────────────────────────────────────────────────────────────────
+
+  /** The current round (open or completed) as one viewer sees it; `viewer` null for staff. */
+  async view(caseId: string, viewer: Participant | null) {
+    const round = await this.ctx.db.signingRound.findFirst({ where: { caseId, status: { in: ['OPEN', 'COMPLETED'] } }, include: { consents: true, signatures: { select: { participantId: true, signerType: true, signerName: true, signerRole: true, signedAt: true } } } });
+    if (!round) return { round: null };
+    const snapshot = snapshotOf(round);
+    const hashes = clauseHashes(round);
+    const parties = await this.#parties(caseId);
+    const mayActFor = viewer ? parties.filter((p) => p.id === viewer.id || (viewer.role === 'AGENT' && viewer.signingAuthority && viewer.side === p.side)).map((p) => p.id) : [];
+    return {
+      round: {
+        id: round.id,
+        status: round.status,
+        versionSeq: round.versionSeq,
+        contentSha256: round.contentSha256,
+        lockedAt: round.lockedAt.toISOString(),
+        title: snapshot.meta.title,
+        caseNumber: snapshot.meta.caseNumber,
+        document: agreementLines(snapshot).filter((l) => l.kind !== 'clause').map((l) => l.text),
+        clauses: snapshot.clauses.map((c, i) => ({ id: c.id, number: i + 1, title: c.title, text: renderText(c.text, c.fields).trim(), sha256: hashes[i]!.sha256 })),
+        parties: parties.map((p) => {
+          const sig = round.signatures.find((s) => s.participantId === p.id);
+          return { id: p.id, name: p.name, role: p.role, side: p.side, accepted: round.consents.filter((x) => x.participantId === p.id).map((x) => x.clauseId), signed: sig ? { by: sig.signerName, role: sig.signerRole, at: sig.signedAt.toISOString() } : null };
+        }),
+        mediatorSigned: round.signatures.some((s) => s.signerType === 'mediator'),
+        mayActFor,
+        affirmation: AFFIRMATION,
+        pdfAvailable: round.status === 'COMPLETED',
+      },
+    };
+  }
+
+  async pdf(caseId: string): Promise<{ bytes: Buffer; fileName: string }> {
+    const round = await this.ctx.db.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } });
+    if (!round?.pdf) throw new DomainError('NOT_FOUND', '协议书尚未签署完毕');
+    return { bytes: Buffer.from(round.pdf), fileName: `调解协议书-${snapshotOf(round).meta.caseNumber}.pdf` };
+  }
+
+  // ── internals ───────────────────────────────────────────────────────────────
+
+  async #issue(user: StaffPrincipal, round: Round, at: Date) {
+    const snapshot = snapshotOf(round);
+    const c = await this.ctx.db.case.findUniqueOrThrow({ where: { id: round.caseId }, include: { org: true } });
+    const signatures = await this.ctx.db.agreementSignature.findMany({ where: { roundId: round.id }, orderBy: { signedAt: 'asc' } });
+    const parties = await this.#parties(round.caseId);
+    const entries: SignatureEntry[] = snapshot.parties.map((p) => {
+      const s = signatures.find((x) => x.participantId === p.id) ?? signatures.find((x) => parties.find((q) => q.id === x.participantId)?.name === p.name);
+      const label = `${p.role === 'APPLICANT' ? '申请人' : '被申请人'}${p.name}${s && s.signerRole.includes('代理人') ? `（委托代理人${s.signerName}代签）` : ''}`;
+      return { label, name: '', png: s ? new Uint8Array(s.png) : null, date: s ? chinaDate(s.signedAt) : null };
+    });
+    const mediator = signatures.find((s) => s.signerType === 'mediator')!;
+    const date = chinaDate(at);
+    const { doc, font } = await composeAgreementPdf({
+      agreement: snapshot,
+      signatures: entries,
+      mediator: { label: '人民调解员', name: mediator.signerName, png: new Uint8Array(mediator.png), date: chinaDate(mediator.signedAt) },
+      seal: new Uint8Array(c.org.sealPng!),
+      date,
+    });
+    const certificate: CertificateData = await this.#certificateData(round, snapshot, signatures, c.org.name);
+    await addAuditCertificate(doc, font, certificate);
+    numberPages(doc, font);
+    const pages = doc.getPageCount();
+    const bytes = await sealPdf(doc, this.identity, { reason: `人民调解协议书 ${snapshot.meta.caseNumber}`, location: c.org.name, contactInfo: c.org.name, signingTime: at });
+    const pdfSha256 = sha256(bytes);
+    await this.ctx.db.$transaction(async (tx) => {
+      const { count } = await tx.signingRound.updateMany({ where: { id: round.id, status: 'OPEN' }, data: { status: 'COMPLETED', completedAt: at, pdf: Buffer.from(bytes), pdfSha256 } });
+      if (count !== 1) throw new DomainError('CONFLICT', '签署状态已变化，请刷新后重试');
+      await this.#transition(tx, staffActor(user), round.caseId, 'AGREED', 'SIGNED', '协议书签署完毕');
+      await appendAudit(tx, staffActor(user), round.caseId, { type: 'AGREEMENT_ISSUED', data: { roundId: round.id, contentSha256: round.contentSha256, pdfSha256, pages, bytes: bytes.length } });
+    });
+    return { pdfSha256, pages, bytes: bytes.length };
+  }
+
+  async #certificateData(round: Round, snapshot: AgreementSnapshot, signatures: Array<{ signerName: string; signerRole: string; identityMethod: string; signedAt: Date; ip: string; userAgent: string }>, orgName: string): Promise<CertificateData> {
+    const audit = await this.ctx.db.auditEntry.findMany({ where: { caseId: round.caseId, type: { in: ['CAUCUS_ENDED', 'ROOM_JOINED', 'ROOM_ENDED'] } }, orderBy: { seq: 'asc' } });
+    const caucus = { A: 0, B: 0 };
+    for (const e of audit.filter((x) => x.type === 'CAUCUS_ENDED')) {
+      const d = JSON.parse(e.data) as { sides?: string[]; durationSec?: number };
+      for (const side of d.sides ?? []) if (side === 'A' || side === 'B') caucus[side] += d.durationSec ?? 0;
+    }
+    const head = await this.ctx.db.auditHead.findUnique({ where: { id: 1 } });
+    const joins = audit.filter((x) => x.type === 'ROOM_JOINED').map((x) => x.at);
+    const ends = audit.filter((x) => x.type === 'ROOM_ENDED').map((x) => x.at);
+    return {
+      orgName,
+      caseNumber: snapshot.meta.caseNumber,
+      contentSha256: round.contentSha256,
+      versionSeq: round.versionSeq,
+      lockedAt: round.lockedAt,
+      signers: signatures.map((s) => ({ name: s.signerName, role: s.signerRole, identityMethod: s.identityMethod, at: s.signedAt, ip: s.ip, device: s.userAgent })),
+      session: { firstJoin: joins[0] ?? null, lastEnd: ends.at(-1) ?? null, caucusSecA: caucus.A, caucusSecB: caucus.B },
+      auditHead: head ? { seq: head.seq, hash: head.hash } : null,
+      verifyUrl: `${this.ctx.config.publicUrl}/verify/${round.id}`,
+      rootFingerprint: this.identity.rootFingerprint,
+    };
+  }
+
+  async #useCode(roundId: string, participantId: string, code: string, refuse: (reason: string, message: string) => Promise<never>): Promise<void> {
+    const row = await this.ctx.db.signingCode.findFirst({ where: { roundId, participantId, usedAt: null }, orderBy: { createdAt: 'desc' } });
+    if (!row || row.expiresAt.getTime() < Date.now()) return refuse('code-expired', '验证码已过期或未发送，请重新获取');
+    if (row.attempts >= CODE_MAX_ATTEMPTS) return refuse('code-attempts', '验证码错误次数过多，请重新获取');
+    const ok = /^\d{6}$/.test(code) && hashSecret(this.ctx.secrets.tokenKey, `signing-code:${row.id}:${code}`) === row.codeHash;
+    if (!ok) {
+      await this.ctx.db.signingCode.update({ where: { id: row.id }, data: { attempts: { increment: 1 } } });
+      return refuse('code-wrong', '验证码不正确');
+    }
+    const { count } = await this.ctx.db.signingCode.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: new Date() } });
+    if (count !== 1) return refuse('code-reused', '验证码已使用，请重新获取');
+  }
+
+  /** Whom `actor` accepts and signs for: themselves (a party), or a party of their side (an authorised agent). */
+  async #principal(actor: Participant, onBehalfOf: string | undefined): Promise<Participant> {
+    if (PARTY_ROLES.has(actor.role)) {
+      if (onBehalfOf && onBehalfOf !== actor.id) throw new DomainError('FORBIDDEN', '当事人只能为本人签署');
+      return actor;
+    }
+    if (actor.role !== 'AGENT' || !actor.signingAuthority) throw new DomainError('FORBIDDEN', '您无权确认或签署本协议（仅当事人及经授权的委托代理人可以签署）');
+    const party = onBehalfOf ? (await this.#parties(actor.caseId)).find((p) => p.id === onBehalfOf) : undefined;
+    if (!party || party.side !== actor.side) throw new DomainError('FORBIDDEN', '请选择您代理的本方当事人');
+    return party;
+  }
+
+  async #parties(caseId: string): Promise<Participant[]> {
+    const all = await this.ctx.db.participant.findMany({ where: { caseId }, orderBy: { createdAt: 'asc' } });
+    return all.filter((p) => PARTY_ROLES.has(p.role));
+  }
+
+  async #openRound(caseId: string): Promise<Round> {
+    const round = await this.ctx.db.signingRound.findFirst({ where: { caseId, status: 'OPEN' } });
+    if (!round) throw new DomainError('CONFLICT', (await this.ctx.db.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } })) ? '协议已签署完毕' : '调解员尚未锁定协议供签署');
+    return round;
+  }
+
+  async #staffCase(user: StaffPrincipal, caseId: string) {
+    const c = await this.ctx.db.case.findUnique({ where: { id: caseId } });
+    if (!c || c.orgId !== user.orgId) throw new DomainError('CASE_NOT_FOUND', '案件不存在或您无权查看');
+    if (!(user.role === 'ADMIN' || (user.role === 'MEDIATOR' && c.mediatorId === user.id))) throw new DomainError('FORBIDDEN', '只有本案调解员可以办理签署');
+    return c;
+  }
+
+  async #transition(tx: Tx, actor: Actor, caseId: string, from: CaseStatus, to: CaseStatus, reason: string): Promise<void> {
+    const { count } = await tx.case.updateMany({ where: { id: caseId, status: from }, data: { status: to } });
+    if (count !== 1) throw new DomainError('CONFLICT', '案件状态已被他人修改，请刷新后重试');
+    await appendAudit(tx, actor, caseId, { type: 'CASE_TRANSITION', data: { from, to, reason } });
+  }
+}
+
+function snapshotOf(round: { snapshot: string }): AgreementSnapshot {
+  return AgreementSnapshotSchema.parse(JSON.parse(round.snapshot));
+}
+
+function clauseHashes(round: { clauseHashes: string }): Array<{ id: string; sha256: string }> {
+  return JSON.parse(round.clauseHashes) as Array<{ id: string; sha256: string }>;
+}

@@ -1,0 +1,59 @@
+// Shared set-up for the signing tests: a recording SMS gateway (the provider interface the
+// server sends one-time codes through), and a case whose agreement draft is filled in completely
+// (民间借贷, parties from the case) so the checker lets it be locked.
+import * as Y from 'yjs';
+import { readAgreement } from '../../signaling/agreement/document.ts';
+import { setFieldValue, setPartyField, setPerformance } from '../../signaling/agreement/editing.ts';
+import type { SmsProvider } from '../../signaling/signing/sms.ts';
+import type { TestServer } from '../support/server.ts';
+
+export class SmsOutbox implements SmsProvider {
+  readonly name = 'test-outbox';
+  readonly messages: Array<{ phone: string; text: string }> = [];
+  async send(phone: string, text: string): Promise<void> {
+    this.messages.push({ phone, text });
+  }
+  lastCode(): string {
+    const m = this.messages.at(-1)?.text.match(/验证码 (\d{6})/);
+    if (!m) throw new Error('no code sent');
+    return m[1]!;
+  }
+}
+
+/** Values for every fill-in of the 民间借贷 template, with dates after today. */
+const LOAN_FIELDS: Record<string, string> = {
+  'facts.loanDate': '2024年6月1日',
+  'facts.loanAmount': '5万元',
+  'facts.dueDate': '2025年6月1日',
+  'principal.payDeadline': '2027年4月30日',
+  'principal.principal': '人民币伍万元整',
+  'interest.interestDeadline': '2027年4月30日',
+  'interest.interest': '1500',
+};
+
+/** Fills the case's live draft (as the mediator would in the editor) so it passes the checker. */
+export async function fillLoanAgreement(server: TestServer, caseId: string, mediatorId: string): Promise<void> {
+  await server.drafting.mutate(
+    caseId,
+    mediatorId,
+    (doc: Y.Doc) => {
+      const a = readAgreement(doc);
+      for (const [path, value] of Object.entries(LOAN_FIELDS)) {
+        const [block, key] = path.split('.') as [string, string];
+        const clause = a.clauses.find((c) => c.templateKey === block);
+        const ref = clause ? { clauseId: clause.id } : { section: block as 'facts' };
+        if (clause && !(key in clause.fields)) continue;
+        setFieldValue(doc, ref, key, value, 'test');
+      }
+      for (const p of a.parties) {
+        setPartyField(doc, p.id, 'address', '内蒙古自治区包头市青山区某小区1号楼1单元101室', 'test');
+        setPartyField(doc, p.id, 'gender', '男', 'test');
+      }
+      setPerformance(doc, 'method', '乙方以银行转账方式支付至甲方指定账户', 'test');
+      setPerformance(doc, 'place', '甲方指定银行账户', 'test');
+      setPerformance(doc, 'deadline', '2027年4月30日前', 'test');
+      setPerformance(doc, 'account', '户名：李某；开户行：中国工商银行包头青山支行；账号：6222020602009876543', 'test');
+    },
+    async () => undefined,
+  );
+}
