@@ -24,6 +24,10 @@ const BENCHMARKS: Record<string, { description: string; load: () => Promise<{ de
     description: '背对背 switches in three Chromium pages: server break, RTP cut-off, resume; vs reconnect-based breakout',
     load: () => import('./caucus.ts'),
   },
+  pdf: {
+    description: 'the signed agreement PDF (3 pages, 3 signatures, seal, audit certificate, PAdES): p50 time and size',
+    load: () => import('./pdf.ts'),
+  },
 };
 
 function listing(): string {

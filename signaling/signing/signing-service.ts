@@ -21,10 +21,10 @@ import type { Tx } from '../db.ts';
 import type { CaseStatus } from '../domain/case-status.ts';
 import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
 import { DomainError } from '../errors.ts';
-import { agreementLines, composeAgreementPdf, MissingGlyphsError, numberPages, type SignatureEntry } from './agreement-pdf.ts';
-import { addAuditCertificate, type CertificateData } from './audit-certificate.ts';
+import { agreementLines, MissingGlyphsError, type SignatureEntry } from './agreement-pdf.ts';
+import type { CertificateData } from './audit-certificate.ts';
+import { issueAgreementPdf } from './issue-pdf.ts';
 import type { SigningIdentity } from './org-identity.ts';
-import { sealPdf } from './pades.ts';
 import { checkSignaturePng } from './signature-image.ts';
 import { maskPhone, type SmsProvider } from './sms.ts';
 import { missingGlyphs } from './pdf-font.ts';
@@ -239,26 +239,22 @@ export class SigningService {
     const snapshot = snapshotOf(round);
     const c = await this.ctx.db.case.findUniqueOrThrow({ where: { id: round.caseId }, include: { org: true } });
     const signatures = await this.ctx.db.agreementSignature.findMany({ where: { roundId: round.id }, orderBy: { signedAt: 'asc' } });
-    const parties = await this.#parties(round.caseId);
     const entries: SignatureEntry[] = snapshot.parties.map((p) => {
-      const s = signatures.find((x) => x.participantId === p.id) ?? signatures.find((x) => parties.find((q) => q.id === x.participantId)?.name === p.name);
-      const label = `${p.role === 'APPLICANT' ? '申请人' : '被申请人'}${p.name}${s && s.signerRole.includes('代理人') ? `（委托代理人${s.signerName}代签）` : ''}`;
+      const s = signatures.find((x) => x.participantId === p.id);
+      const label = `${p.role === 'APPLICANT' ? '申请人' : '被申请人'}${p.name}${s && s.signerId !== p.id ? `（委托代理人${s.signerName}代签）` : ''}`;
       return { label, name: '', png: s ? new Uint8Array(s.png) : null, date: s ? chinaDate(s.signedAt) : null };
     });
     const mediator = signatures.find((s) => s.signerType === 'mediator')!;
-    const date = chinaDate(at);
-    const { doc, font } = await composeAgreementPdf({
+    const { bytes, pages } = await issueAgreementPdf({
       agreement: snapshot,
       signatures: entries,
       mediator: { label: '人民调解员', name: mediator.signerName, png: new Uint8Array(mediator.png), date: chinaDate(mediator.signedAt) },
       seal: new Uint8Array(c.org.sealPng!),
-      date,
+      date: chinaDate(at),
+      certificate: await this.#certificateData(round, snapshot, signatures, c.org.name),
+      identity: this.identity,
+      signingTime: at,
     });
-    const certificate: CertificateData = await this.#certificateData(round, snapshot, signatures, c.org.name);
-    await addAuditCertificate(doc, font, certificate);
-    numberPages(doc, font);
-    const pages = doc.getPageCount();
-    const bytes = await sealPdf(doc, this.identity, { reason: `人民调解协议书 ${snapshot.meta.caseNumber}`, location: c.org.name, contactInfo: c.org.name, signingTime: at });
     const pdfSha256 = sha256(bytes);
     await this.ctx.db.$transaction(async (tx) => {
       const { count } = await tx.signingRound.updateMany({ where: { id: round.id, status: 'OPEN' }, data: { status: 'COMPLETED', completedAt: at, pdf: Buffer.from(bytes), pdfSha256 } });

@@ -2,6 +2,7 @@
 // verifier — which reads nothing but the PDF — both accept an issued file, both catch one flipped
 // byte and appended data; the development identity is made once and kept; a configured
 // certificate replaces it.
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +88,26 @@ describe('the sealed PDF', () => {
   it('an unsigned PDF is reported as unsigned', async () => {
     const v = verifyPdf(Buffer.from('%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'));
     expect(v).toMatchObject({ valid: false, signed: false });
+  });
+});
+
+describe('npm run verify (offline, from the file alone)', () => {
+  const run = (...args: string[]) => spawnSync('npm', ['run', '-s', 'verify', '--', ...args], { cwd: path.resolve(import.meta.dirname, '../..'), encoding: 'utf8' });
+  it('says valid for the issued file (and checks the pinned root), invalid for a tampered one, with exit codes', () => {
+    const file = writePdf(signed);
+    const ok = run(file, '--root', identity.rootFingerprint);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('结论：有效');
+    expect(ok.stdout).toContain(`签署机构：${ORG}`);
+    expect(ok.stdout).toContain('根证书与指定指纹一致：是');
+    const wrongRoot = run(file, '--root', 'ab'.repeat(32));
+    expect(wrongRoot.status).toBe(1);
+    const tampered = Buffer.from(signed);
+    tampered[300] = tampered[300]! ^ 1;
+    const bad = run(writePdf(tampered));
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain('结论：无效');
+    expect(run().status).toBe(2);
   });
 });
 
