@@ -37,6 +37,8 @@ export const ParticipantView = Type.Object({
   idMasked: Type.String(),
   identityConfirmedAt: Type.Union([Type.String(), Type.Null()]),
   consentAt: Type.Union([Type.String(), Type.Null()]),
+  /** Agents: may accept and sign the agreement for their side's parties. */
+  signingAuthority: Type.Boolean(),
 });
 
 export const CaseSummaryView = Type.Object({

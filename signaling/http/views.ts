@@ -4,7 +4,7 @@ import { allowedTransitions } from '../cases/case-service.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
 
 type CaseRow = { id: string; number: string; title: string; disputeType: string; status: string; dueDate: Date; createdAt: Date; summary: string; mediator: { id: string; displayName: string } | null };
-type ParticipantRow = { id: string; role: string; side: string; name: string; phone: string; idNumber: string; identityConfirmedAt: Date | null; consentAt: Date | null };
+type ParticipantRow = { id: string; role: string; side: string; name: string; phone: string; idNumber: string; identityConfirmedAt: Date | null; consentAt: Date | null; signingAuthority: boolean };
 type InvitationRow = { id: string; participantId: string; participant: { name: string }; createdAt: Date; expiresAt: Date; revokedAt: Date | null; _count: { uses: number }; uses?: { at: Date }[] };
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -42,6 +42,7 @@ export function participantView(p: ParticipantRow) {
     idMasked: maskIdNumber(p.idNumber),
     identityConfirmedAt: iso(p.identityConfirmedAt),
     consentAt: iso(p.consentAt),
+    signingAuthority: p.signingAuthority,
   };
 }
 

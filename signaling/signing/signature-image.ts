@@ -14,7 +14,8 @@ export async function checkSignaturePng(bytes: Buffer): Promise<void> {
   if (bytes.length < 33 || !bytes.subarray(0, 8).equals(PNG_MAGIC) || bytes.subarray(12, 16).toString('latin1') !== 'IHDR') throw bad('签名图片必须是 PNG 格式');
   const width = bytes.readUInt32BE(16);
   const height = bytes.readUInt32BE(20);
-  if (width < 40 || height < 20 || width > 2000 || height > 1000) throw bad('签名图片尺寸不合适，请重新签名');
+  // Up to a wide desktop pad at device-pixel ratio 3.
+  if (width < 40 || height < 20 || width > 4000 || height > 1500) throw bad('签名图片尺寸不合适，请重新签名');
   try {
     await (await PDFDocument.create()).embedPng(bytes);
   } catch {

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, setUnauthorizedHandler, type User } from './api.ts';
+import { PartySigningPage } from './signing/PartySigningPage.tsx';
 import { matchRoute, navigate, usePath } from './router.tsx';
 import { SessionContext, homeFor, type SessionValue } from './session.tsx';
 import { MetaProvider } from './meta.tsx';
@@ -26,9 +27,12 @@ export function App() {
   const path = usePath();
   const partyRoom = matchRoute('/j/:token/room', path);
   const partyAgreement = matchRoute('/j/:token/agreement', path);
+  const partySign = matchRoute('/j/:token/sign', path);
   const party = matchRoute('/j/:token', path);
   let content;
-  if (partyAgreement) {
+  if (partySign) {
+    content = <PartySigningPage key={partySign.token} token={partySign.token ?? ''} />;
+  } else if (partyAgreement) {
     content = (
       <Suspense fallback={<Loading text="正在打开协议草稿…" />}>
         <PartyAgreementPage key={partyAgreement.token} token={partyAgreement.token ?? ''} />

@@ -86,6 +86,7 @@ export interface Participant {
   idMasked: string;
   identityConfirmedAt: string | null;
   consentAt: string | null;
+  signingAuthority: boolean;
 }
 
 export interface CaseDetail extends CaseSummary {
@@ -470,3 +471,71 @@ export function agreementApi(caseId: string, token?: string | null) {
 }
 
 export type AgreementApi = ReturnType<typeof agreementApi>;
+
+// ---------------------------------------------------------------- signing API
+
+export interface SigningParty {
+  id: string;
+  name: string;
+  role: ParticipantRole;
+  side: Side;
+  /** Clause ids this party has accepted on the locked version. */
+  accepted: string[];
+  signed: { by: string; role: string; at: string } | null;
+}
+
+export interface SigningClause {
+  id: string;
+  number: number;
+  title: string;
+  text: string;
+  sha256: string;
+}
+
+export interface SigningRound {
+  id: string;
+  status: 'OPEN' | 'COMPLETED';
+  versionSeq: number;
+  contentSha256: string;
+  lockedAt: string;
+  title: string;
+  caseNumber: string;
+  /** The agreement's other text (parties, facts, performance …), in order. */
+  document: string[];
+  clauses: SigningClause[];
+  parties: SigningParty[];
+  mediatorSigned: boolean;
+  /** Parties the viewer may accept and sign for (themselves, or as an authorised agent). */
+  mayActFor: string[];
+  affirmation: string;
+  pdfAvailable: boolean;
+}
+
+/**
+ * Locking, consent and signatures of a case's agreement. Staff (token omitted) use the session
+ * cookie + CSRF header; parties their link token as Bearer, never cookies.
+ */
+export function signingApi(caseId: string, token?: string | null) {
+  const base = `/api/signing/${enc(caseId)}`;
+  const call = <T>(path: string, opts: RequestOptions = {}): Promise<T> =>
+    token ? request<T>(base + path, { ...opts, headers: { authorization: `Bearer ${token}`, ...opts.headers }, credentials: 'omit' }) : staff<T>(base + path, opts);
+  return {
+    view: () => call<{ round: SigningRound | null }>('').then((r) => r.round),
+    lock: () => call<{ roundId: string; contentSha256: string; versionSeq: number }>('/lock', { method: 'POST', body: {} }),
+    unlock: (reason: string) => call<{ voidedSignatures: number; voidedConsents: number }>('/unlock', { method: 'POST', body: { reason } }),
+    authoriseAgent: (participantId: string, authorised: boolean) => call<unknown>(`/agents/${enc(participantId)}/authority`, { method: 'PUT', body: { authorised } }),
+    accept: (clauseId: string, clauseSha256: string, onBehalfOf?: string) =>
+      call<{ clauseId: string; at: string }>('/consent', { method: 'POST', body: { clauseId, clauseSha256, ...(onBehalfOf ? { onBehalfOf } : {}) } }),
+    sendCode: (onBehalfOf?: string) => call<{ phone: string; expiresInSec: number }>('/code', { method: 'POST', body: onBehalfOf ? { onBehalfOf } : {} }),
+    sign: (s: { name: string; idLast4: string; code: string; signaturePngBase64: string; affirmation: string; onBehalfOf?: string }) => call<{ signedAt: string }>('/sign', { method: 'POST', body: s }),
+    mediatorSign: (signaturePngBase64: string) => call<{ pdfSha256: string; pages: number; bytes: number }>('/mediator-sign', { method: 'POST', body: { signaturePngBase64 } }),
+    /** Fetches the issued PDF with the right credentials (a link cannot carry the Bearer token). */
+    pdf: async (): Promise<Blob> => {
+      const res = await fetch(`${base}/pdf`, token ? { headers: { authorization: `Bearer ${token}` }, credentials: 'omit' } : { credentials: 'same-origin' });
+      if (!res.ok) throw new ApiError(res.status, 'DOWNLOAD', res.status === 404 ? '协议书尚未签署完毕' : '下载失败，请重试');
+      return res.blob();
+    },
+  };
+}
+
+export type SigningApi = ReturnType<typeof signingApi>;

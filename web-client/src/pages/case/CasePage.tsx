@@ -10,6 +10,7 @@ import { ParticipantList } from './ParticipantList.tsx';
 import { AddParticipantForm } from './AddParticipantForm.tsx';
 import { InvitationList } from './InvitationList.tsx';
 import { AuditTrail } from './AuditTrail.tsx';
+import { StaffSigningCard } from '../../signing/StaffSigningCard.tsx';
 
 export function CasePage({ caseId }: { caseId: string }) {
   const { user } = useSession();
@@ -88,6 +89,7 @@ export function CasePage({ caseId }: { caseId: string }) {
           </Link>
         </section>
       )}
+      {user?.role !== 'JUDGE' && <StaffSigningCard caseId={kase.id} participants={kase.participants} onChanged={changed} />}
       <TransitionBar kase={kase} onChanged={changed} />
       <section className="card" aria-labelledby="participants-title">
         <h2 className="card__title" id="participants-title">

@@ -69,6 +69,14 @@ export function PartyPage({ token }: { token: string }) {
             >
               查看调解协议草稿
             </button>
+            <button
+              type="button"
+              className="btn btn--outline btn--block"
+              data-testid="open-signing"
+              onClick={() => navigate(`/j/${encodeURIComponent(token)}/sign`)}
+            >
+              逐条确认并签署协议书
+            </button>
           </section>
         )}
       </>

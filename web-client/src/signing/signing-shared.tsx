@@ -1,0 +1,47 @@
+// Pieces both signing views use: who has accepted and signed what, and saving the issued PDF.
+import type { SigningRound } from '../api.ts';
+import { makeLabels } from '../labels.ts';
+
+const labels = makeLabels(null);
+
+export function downloadBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const time = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+
+export function RoundStatus({ round }: { round: SigningRound }) {
+  return (
+    <section className="card signing__status" aria-labelledby="signing-status-title" data-testid="signing-status" data-status={round.status}>
+      <h2 className="card__title" id="signing-status-title">
+        {round.title}（{round.caseNumber}）
+      </h2>
+      <p className="small muted">
+        第 {round.versionSeq} 版 · 锁定于 {time(round.lockedAt)} · 内容摘要 <code title={round.contentSha256}>{round.contentSha256.slice(0, 12)}…</code>
+      </p>
+      <ul className="signing__parties">
+        {round.parties.map((p) => (
+          <li key={p.id} data-testid="signing-party" data-party-id={p.id} data-signed={p.signed !== null}>
+            <span>
+              {labels.participantRole(p.role)} {p.name}
+            </span>
+            <span className="small">
+              {p.signed ? `✓ 已签署${p.signed.by !== p.name ? `（${p.signed.by}代签）` : ''}` : `已确认 ${p.accepted.length}/${round.clauses.length} 条`}
+            </span>
+          </li>
+        ))}
+        <li data-testid="signing-mediator" data-signed={round.mediatorSigned}>
+          <span>人民调解员</span>
+          <span className="small">{round.mediatorSigned ? '✓ 已签署' : '待当事人签署后签署'}</span>
+        </li>
+      </ul>
+    </section>
+  );
+}
