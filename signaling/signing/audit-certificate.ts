@@ -47,6 +47,9 @@ export function certificateLines(d: CertificateData): string[] {
     ...d.signers.map((s, i) => `${i + 1}. ${s.name}（${s.role}）｜身份核验：${IDENTITY_METHODS[s.identityMethod] ?? s.identityMethod}｜签署时间：${chinaTime(s.at)}｜IP：${s.ip}｜设备：${deviceOf(s.device)}`),
     '在线调解：',
     d.session.firstJoin ? `首次进入调解室：${chinaTime(d.session.firstJoin)}${d.session.lastEnd ? `；结束：${chinaTime(d.session.lastEnd)}` : ''}` : '未使用在线调解室',
+    ...(d.session.firstJoin && d.session.lastEnd
+      ? [`在线调解总时长：${minutes(Math.round((d.session.lastEnd.getTime() - d.session.firstJoin.getTime()) / 1000))}，其中联合调解约 ${minutes(Math.max(0, Math.round((d.session.lastEnd.getTime() - d.session.firstJoin.getTime()) / 1000) - d.session.caucusSecA - d.session.caucusSecB))}`]
+      : []),
     `背对背单独沟通时长：甲方 ${minutes(d.session.caucusSecA)}，乙方 ${minutes(d.session.caucusSecB)}`,
     d.auditHead ? `审计日志：第 ${d.auditHead.seq} 条，链头摘要 ${d.auditHead.hash}` : '审计日志：无',
     `机构签名根证书指纹（SHA-256）：${d.rootFingerprint}`,

@@ -7,7 +7,9 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 import { setUpDraftCase, type DraftCase } from '../drafting/sync-support.ts';
-import { pdfsig, strokePng, writePdf } from './pdf-tools.ts';
+import { pdfsig, pdftotext, strokePng, writePdf } from './pdf-tools.ts';
+
+const pdftotextOf = (bytes: Buffer) => pdftotext(writePdf(bytes)).replace(/\s+/g, '');
 import { fillLoanAgreement, SmsOutbox } from './signing-support.ts';
 
 const AFFIRMATION = '本人已阅读协议全部内容，系自愿签署';
@@ -119,6 +121,20 @@ describe('signing in Chromium', () => {
     expect(fromA.equals(fromMediator)).toBe(true);
     expect(fromB.equals(fromMediator)).toBe(true);
     expect(pdfsig(writePdf(fromMediator))).toContain('Signature Validation: Signature is Valid.');
+    // The QR code's page, on a phone: the issued record; uploading the file says genuine, a changed copy not.
+    const round = (await server.ctx.db.signingRound.findFirstOrThrow({ where: { caseId: kase.caseId, status: 'COMPLETED' } }));
+    expect(pdftotextOf(fromA)).toContain(`/verify/${round.id}`);
+    const visitor = await newPage({ width: 390, height: 844 });
+    await visitor.goto(`${server.url}/verify/${round.id}`);
+    expect(await visitor.getByTestId('verify-case-number').textContent()).toBe(round.snapshot ? JSON.parse(round.snapshot).meta.caseNumber : '');
+    await visitor.getByTestId('verify-file').setInputFiles(writePdf(fromA));
+    await visitor.locator('[data-testid="verify-result"][data-genuine="true"]').waitFor();
+    const tampered = Buffer.from(fromA);
+    tampered[Math.floor(tampered.length / 3)]! ^= 1;
+    await visitor.getByTestId('verify-file').setInputFiles(writePdf(tampered));
+    await visitor.locator('[data-testid="verify-result"][data-genuine="false"]').waitFor();
+    expect(await visitor.getByTestId('verify-result').textContent()).toContain('核验未通过');
+
     // The drawn signatures are what went into the file.
     const signatures = await server.ctx.db.agreementSignature.findMany();
     expect(signatures).toHaveLength(3);

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, setUnauthorizedHandler, type User } from './api.ts';
 import { PartySigningPage } from './signing/PartySigningPage.tsx';
+import { VerifyPage } from './verify/VerifyPage.tsx';
 import { matchRoute, navigate, usePath } from './router.tsx';
 import { SessionContext, homeFor, type SessionValue } from './session.tsx';
 import { MetaProvider } from './meta.tsx';
@@ -28,9 +29,12 @@ export function App() {
   const partyRoom = matchRoute('/j/:token/room', path);
   const partyAgreement = matchRoute('/j/:token/agreement', path);
   const partySign = matchRoute('/j/:token/sign', path);
+  const verifyRecord = matchRoute('/verify/:roundId', path);
   const party = matchRoute('/j/:token', path);
   let content;
-  if (partySign) {
+  if (path === '/verify' || verifyRecord) {
+    content = <VerifyPage roundId={verifyRecord?.roundId ?? null} />;
+  } else if (partySign) {
     content = <PartySigningPage key={partySign.token} token={partySign.token ?? ''} />;
   } else if (partyAgreement) {
     content = (
