@@ -100,6 +100,7 @@ describe('signing an agreement', () => {
     expect((await asParty(kase.tokenA, 'POST', '/consent', { clauseId: round.clauses[0].id, clauseSha256: '0'.repeat(64) })).status).toBe(409);
     expect((await asParty(kase.tokenB, 'POST', '/consent', { clauseId: round.clauses[0].id, clauseSha256: round.clauses[0].sha256, onBehalfOf: round.parties[0].id })).status).toBe(403);
     expect((await asParty(agent.token, 'POST', '/consent', { clauseId: round.clauses[0].id, clauseSha256: round.clauses[0].sha256, onBehalfOf: round.parties[0].id })).status).toBe(403);
+    expect((await asParty(kase.tokenB, 'POST', '/sign', { name: '王某', idLast4: ID.B.slice(-4), code: '123456', signaturePngBase64: signature(), affirmation: AFFIRMATION, onBehalfOf: round.parties[0].id })).status).toBe(403);
     expect((await asParty(kase.tokenInterpreter, 'POST', '/consent', { clauseId: round.clauses[0].id, clauseSha256: round.clauses[0].sha256 })).status).toBe(403);
     await acceptAll(kase.tokenA);
     expect((await view(kase.tokenA)).parties[0].accepted).toHaveLength(round.clauses.length);
@@ -126,6 +127,10 @@ describe('signing an agreement', () => {
   it('unlocking voids the signatures and consents; an authorised agent then accepts and signs for its party', async () => {
     expect((await asMediator('POST', '/unlock', { reason: '第二条还款期限调整' })).body).toMatchObject({ voidedSignatures: 1 });
     expect(await view(kase.tokenA)).toBeNull();
+    // Nothing can be accepted or signed on the voided version.
+    const voided = await asParty(kase.tokenB, 'POST', '/sign', { name: '王某', idLast4: ID.B.slice(-4), code: '123456', signaturePngBase64: signature(), affirmation: AFFIRMATION });
+    expect(voided.status).toBe(409);
+    expect(voided.body.message).toContain('尚未锁定');
     await lockNewVersion('签署版（修改后）');
     const round = await view(agent.token);
     expect(round.parties.every((p: any) => p.signed === null && p.accepted.length === 0)).toBe(true);
