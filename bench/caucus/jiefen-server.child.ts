@@ -7,18 +7,14 @@
 // wall clock the pages and the harness share.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { LiveRoom } from '../../signaling/rooms/live-room.ts';
-import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../../tests/support/server.ts';
+import { startTestServer, StaffClient, type TestServer } from '../../tests/support/server.ts';
+import { addReadyParty, BENCH_PARTIES } from '../lib/party.ts';
 import { assertLoopback, sleep, withTimeout } from '../lib/env.ts';
 import type { Location, Trio } from './plan.ts';
 import type { CommandResult } from './switches.ts';
 import type { ServerReady, ServerRequest } from './jiefen-server.ts';
 
 const MEDIATOR = { username: 'bench-mediator', displayName: '基准调解员', password: 'bench-mediator-pass-1' };
-const PARTIES = [
-  { name: '李某', side: 'A', role: 'APPLICANT', id17: '15020419750312101' },
-  { name: '王某', side: 'B', role: 'RESPONDENT', id17: '15020419800101123' },
-] as const;
-
 const now = () => performance.timeOrigin + performance.now();
 
 interface SfuCall {
@@ -45,21 +41,7 @@ async function setUp(webRoot: string): Promise<ServerReady> {
   if (!(await mediator.login(MEDIATOR.username, MEDIATOR.password)).ok) throw new Error('mediator login failed');
   caseId = (await mediator.json('POST', '/api/cases', { title: '基准测试：背对背切换', disputeType: 'NEIGHBOUR', summary: '背对背切换耗时基准测试' }, 201)).case.id as string;
   const parties: Array<{ peerId: string; token: string }> = [];
-  for (const p of PARTIES) {
-    const idNumber = makeIdNumber(p.id17);
-    const participant = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role: p.role, side: p.side, name: p.name, phone: '13800138000', idNumber }, 201)).participant;
-    const url = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: participant.id }, 201)).invitation.url as string;
-    const token = url.split('/j/')[1]!;
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    for (const [path, body] of [
-      ['/api/party/confirm-identity', { name: p.name, idLast4: idNumber.slice(-4) }],
-      ['/api/party/consent', { consent: true }],
-    ] as const) {
-      const res = await fetch(`${server.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-      if (!res.ok) throw new Error(`${path} → ${res.status}: ${await res.text()}`);
-    }
-    parties.push({ peerId: participant.id as string, token });
-  }
+  for (const p of BENCH_PARTIES) parties.push(await addReadyParty(server.url, mediator, caseId, p));
   trio = { mediator: mediatorId, a: parties[0]!.peerId, b: parties[1]!.peerId };
   return {
     url: server.url,

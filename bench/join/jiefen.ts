@@ -6,18 +6,14 @@
 // client) lets each party in the moment it appears in the lobby, so the figure measures our
 // signaling, not a human's reaction.
 import { RoomTestClient } from '../../tests/support/room-client.ts';
-import { makeIdNumber, startTestServer, StaffClient } from '../../tests/support/server.ts';
+import { startTestServer, StaffClient } from '../../tests/support/server.ts';
 import { assertLoopback, withTimeout } from '../lib/env.ts';
+import { addReadyParty, BENCH_PARTIES } from '../lib/party.ts';
 import type { BenchContext } from '../lib/types.ts';
 import { measurePages, type Measurement } from './pages.ts';
 import { VIEWPORTS, type RunOptions } from './shared.ts';
 
 const MEDIATOR = { username: 'bench-mediator', displayName: '基准调解员', password: 'bench-mediator-pass-1' };
-const PARTIES = [
-  { name: '李某', side: 'A', role: 'APPLICANT', id17: '15020419750312101' },
-  { name: '王某', side: 'B', role: 'RESPONDENT', id17: '15020419800101123' },
-] as const;
-
 export interface AdmitTiming {
   /** ms after the pages started opening: the lobby entry reached the co-mediator… */
   seen: number;
@@ -89,20 +85,9 @@ export async function runJiefen(ctx: BenchContext, options: RunOptions, webRoot:
     const caseId = (await mediator.json('POST', '/api/cases', { title: '基准测试：相邻关系纠纷', disputeType: 'NEIGHBOUR', summary: '加入调解室耗时基准测试' }, 201)).case.id as string;
 
     const parties: Array<{ label: string; peerId: string; token: string }> = [];
-    for (const [i, p] of PARTIES.entries()) {
-      const idNumber = makeIdNumber(p.id17);
-      const participant = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role: p.role, side: p.side, name: p.name, phone: '13800138000', idNumber }, 201)).participant;
-      const url = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: participant.id }, 201)).invitation.url as string;
-      const token = url.split('/j/')[1]!;
-      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-      for (const [path, body] of [
-        ['/api/party/confirm-identity', { name: p.name, idLast4: idNumber.slice(-4) }],
-        ['/api/party/consent', { consent: true }],
-      ] as const) {
-        const res = await fetch(`${server.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-        if (!res.ok) throw new Error(`${path} → ${res.status}: ${await res.text()}`);
-      }
-      parties.push({ label: `party ${i + 1}`, peerId: participant.id as string, token });
+    for (const [i, p] of BENCH_PARTIES.entries()) {
+      const { peerId, token } = await addReadyParty(server.url, mediator, caseId, p);
+      parties.push({ label: `party ${i + 1}`, peerId, token });
     }
 
     // The auto-admitting co-mediator: in the room before anyone opens a page.

@@ -5,10 +5,9 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SECTION_KEYS } from '../agreement/document.ts';
-import { resolveLink } from '../cases/invitation-service.ts';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import { requireStaff, staffOf } from '../http/auth-hooks.ts';
+import { caseRequester } from '../http/auth-hooks.ts';
 import { errors, Id, Text } from '../http/schemas.ts';
 import { AgreementRequestError, type AgreementService } from './agreement-service.ts';
 import { partyAccess, staffAccess, type DraftAccess } from './grants.ts';
@@ -51,22 +50,17 @@ declare module 'fastify' {
 
 export const agreementRoutes = (ctx: AppContext, service: AgreementService): FastifyPluginAsyncTypebox => async (app) => {
   app.decorateRequest('draftAccess', null);
-  const staffAuth = requireStaff(ctx);
 
   // Who is asking, for this case: a party's link token (Bearer) or a staff session.
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const { caseId } = request.params as { caseId: string };
-    const header = request.headers.authorization;
-    if (header !== undefined) {
-      const m = /^Bearer (\S+)$/.exec(header);
-      if (!m) throw new DomainError('TOKEN_MALFORMED', '缺少邀请链接凭证，请通过调解员发送的链接打开');
-      const link = await resolveLink(ctx, m[1]!, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '', expectCaseId: caseId });
-      request.draftAccess = partyAccess(link.participant);
+    const who = await caseRequester(ctx, request, reply, caseId);
+    if (who.kind === 'party') {
+      request.draftAccess = partyAccess(who.participant);
       return;
     }
-    await staffAuth(request, reply);
     const c = await ctx.db.case.findUnique({ where: { id: caseId }, select: { id: true, orgId: true, mediatorId: true } });
-    request.draftAccess = staffAccess(staffOf(request), c);
+    request.draftAccess = staffAccess(who.user, c);
   });
 
   // The model's errors keep their own codes (SUGGESTION_STALE, CLAUSE_NOT_FOUND …).

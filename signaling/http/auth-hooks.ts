@@ -58,3 +58,21 @@ export function partyOf(request: FastifyRequest): PartyLink {
   if (!request.party) throw new DomainError('TOKEN_MALFORMED', '缺少邀请链接凭证');
   return request.party;
 }
+
+export type CasePrincipal = { kind: 'party'; participant: PartyLink['participant'] } | { kind: 'staff'; user: StaffPrincipal };
+
+/**
+ * Who is asking about one case, for APIs both sides use: a party by its link token (Bearer),
+ * which must belong to `caseId`, or else a staff session (cookie + CSRF on mutations).
+ */
+export async function caseRequester(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, caseId: string): Promise<CasePrincipal> {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const m = /^Bearer (\S+)$/.exec(header);
+    if (!m) throw new DomainError('TOKEN_MALFORMED', '缺少邀请链接凭证，请通过调解员发送的链接打开');
+    const link = await resolveLink(ctx, m[1]!, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '', expectCaseId: caseId });
+    return { kind: 'party', participant: link.participant };
+  }
+  await requireStaff(ctx)(request, reply);
+  return { kind: 'staff', user: staffOf(request) };
+}

@@ -5,10 +5,9 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/log.ts';
 import { staffActor } from '../cases/case-service.ts';
-import { resolveLink } from '../cases/invitation-service.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import { requireStaff, staffOf } from '../http/auth-hooks.ts';
+import { caseRequester, type CasePrincipal } from '../http/auth-hooks.ts';
 import { errors, Id, Text } from '../http/schemas.ts';
 import type { SigningService } from './signing-service.ts';
 
@@ -18,30 +17,18 @@ const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const PngBase64 = Type.String({ minLength: 100, maxLength: 420_000, pattern: '^[A-Za-z0-9+/]+={0,2}$' });
 const OnBehalfOf = Type.Optional(Id);
 
-type Party = Awaited<ReturnType<typeof resolveLink>>['participant'];
-type Who = { kind: 'party'; participant: Party } | { kind: 'staff'; user: StaffPrincipal };
+type Party = Extract<CasePrincipal, { kind: 'party' }>['participant'];
 
 declare module 'fastify' {
   interface FastifyRequest {
-    signingWho: Who | null;
+    signingWho: CasePrincipal | null;
   }
 }
 
 export const signingRoutes = (ctx: AppContext, service: SigningService): FastifyPluginAsyncTypebox => async (app) => {
   app.decorateRequest('signingWho', null);
-  const staffAuth = requireStaff(ctx);
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    const { caseId } = request.params as { caseId: string };
-    const header = request.headers.authorization;
-    if (header !== undefined) {
-      const m = /^Bearer (\S+)$/.exec(header);
-      if (!m) throw new DomainError('TOKEN_MALFORMED', '缺少邀请链接凭证，请通过调解员发送的链接打开');
-      const link = await resolveLink(ctx, m[1]!, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '', expectCaseId: caseId });
-      request.signingWho = { kind: 'party', participant: link.participant };
-      return;
-    }
-    await staffAuth(request, reply);
-    request.signingWho = { kind: 'staff', user: staffOf(request) };
+    request.signingWho = await caseRequester(ctx, request, reply, (request.params as { caseId: string }).caseId);
   });
   const party = (request: FastifyRequest): Party => {
     if (request.signingWho?.kind !== 'party') throw new DomainError('FORBIDDEN', '请通过您的个人链接办理签署');
