@@ -1,4 +1,5 @@
 // What request handlers and services share: the database, configuration and secrets.
+import type { AccessEvents } from './access-events.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db.ts';
 import type { Secrets } from './secrets.ts';
@@ -7,6 +8,8 @@ export interface AppContext {
   db: Db;
   config: Config;
   secrets: Secrets;
+  /** Access changes live connections must follow (a revoked link). */
+  events: AccessEvents;
 }
 
 /** The authenticated staff member making a request. */

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { createWorkerPool, type WorkerPool } from '../sfu/index.ts';
+import { AccessEvents } from './access-events.ts';
 import { bootstrapIfEmpty, type BootstrapResult } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
@@ -51,7 +52,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // WAL + full sync: an acknowledged write survives a crash or power loss.
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   await db.$executeRawUnsafe('PRAGMA synchronous = FULL');
-  const ctx: AppContext = { db, config, secrets };
+  const ctx: AppContext = { db, config, secrets, events: new AccessEvents() };
   const bootstrap = await bootstrapIfEmpty(ctx);
   const app = await buildApp(ctx, { webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
   const pool = await createWorkerPool({

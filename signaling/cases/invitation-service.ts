@@ -40,7 +40,7 @@ export async function listInvitations(ctx: AppContext, user: StaffPrincipal, cas
 
 export async function revokeInvitation(ctx: AppContext, user: StaffPrincipal, caseId: string, invitationId: string) {
   await getCaseForStaff(ctx, user, caseId);
-  return ctx.db.$transaction(async (tx) => {
+  const revoked = await ctx.db.$transaction(async (tx) => {
     const inv = await tx.invitation.findFirst({ where: { id: invitationId, caseId } });
     if (!inv) throw new DomainError('INVITATION_NOT_FOUND', '邀请链接不存在');
     if (inv.revokedAt) throw new DomainError('CONFLICT', '该链接已撤销');
@@ -52,6 +52,9 @@ export async function revokeInvitation(ctx: AppContext, user: StaffPrincipal, ca
     await appendAudit(tx, staffActor(user), caseId, { type: 'INVITATION_REVOKED', data: { invitationId: inv.id, participantId: inv.participantId } });
     return updated;
   });
+  // Connections opened with this link (room, drafting) end now.
+  ctx.events.emit('linkRevoked', { caseId, invitationId: revoked.id, participantId: revoked.participantId });
+  return revoked;
 }
 
 export interface LinkRequest {

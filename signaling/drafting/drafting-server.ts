@@ -26,6 +26,8 @@ import * as Y from 'yjs';
 import { appendAudit, recordAudit } from '../audit/log.ts';
 import { lookupSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import { partyActor, resolveLink } from '../cases/invitation-service.ts';
+import { parseLinkToken } from '../auth/link-tokens.ts';
+import type { LinkRevoked } from '../access-events.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db.ts';
 import { DomainError } from '../errors.ts';
@@ -53,6 +55,8 @@ const SYNC_UPDATE = 2;
 interface ConnectionContext {
   access: DraftAccess;
   ip: string;
+  /** The invitation a party connected with (its revocation ends the connection). */
+  invitationId: string | null;
 }
 
 /** The first content of a case's draft: built by the agreement model from its template. */
@@ -107,7 +111,10 @@ export class DraftingServer {
     const server = new DraftingServer(app, ctx, options);
     const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => server.#upgrade(request, socket, head);
     app.server.on('upgrade', onUpgrade);
+    const onRevoked = (e: LinkRevoked) => server.#linkRevoked(e);
+    ctx.events.on('linkRevoked', onRevoked);
     app.addHook('onClose', async () => {
+      ctx.events.off('linkRevoked', onRevoked);
       app.server.off('upgrade', onUpgrade);
       await server.close();
     });
@@ -184,7 +191,7 @@ export class DraftingServer {
       throw err;
     }
     connectionConfig.readOnly = !access.grants.canEdit;
-    return { access, ip };
+    return { access, ip, invitationId: token ? linkInvitationId(token) : null };
   }
 
   /** Who is asking about this case's draft: a party by link token, or staff by session cookie. */
@@ -274,6 +281,15 @@ export class DraftingServer {
     this.#tainted.set(document.name, { unloaded, resolve });
     this.#log.error({ err, documentName: document.name }, 'draft update could not be stored: dropping the live document so clients resend');
     for (const { connection } of document.connections.values()) connection.webSocket.terminate();
+  }
+
+  /** Connections opened with a link that was just revoked end now (a reconnect is refused). */
+  #linkRevoked({ invitationId }: LinkRevoked): void {
+    for (const document of this.hocuspocus.documents.values()) {
+      for (const { connection } of document.connections.values()) {
+        if (contextOf(connection).invitationId === invitationId) connection.webSocket.terminate();
+      }
+    }
   }
 
   #barrierOf(document: Document): PersistenceBarrier {
@@ -413,6 +429,14 @@ export class DraftingServer {
   /** Identity of a live connection (tests, diagnostics). */
   static identityOf(connection: Connection): DraftIdentity {
     return contextOf(connection).access.identity;
+  }
+}
+
+function linkInvitationId(token: string): string | null {
+  try {
+    return parseLinkToken(token).invitationId;
+  } catch {
+    return null;
   }
 }
 

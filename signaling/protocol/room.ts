@@ -165,7 +165,7 @@ export const ServerEvents = {
   'room:admitted': z.object({}),
   'room:denied': z.object({ message: z.string() }),
   /** `replaced`: the same link or account entered from another window or device. */
-  'room:removed': z.object({ message: z.string(), reason: z.enum(['removed', 'replaced']) }),
+  'room:removed': z.object({ message: z.string(), reason: z.enum(['removed', 'replaced', 'link-revoked']) }),
   'room:ended': z.object({ message: z.string() }),
   'room:activeSpeaker': z.object({ peerId: z.string().nullable() }),
   /** Server-initiated consumer; the client creates it and acks, then the server resumes it. */

@@ -166,6 +166,16 @@ export class LiveRoom {
     this.#announce();
   }
 
+  /** The participant's link was revoked: out of the room at once (the revocation is audited where it happened). */
+  revokeAccess(peerId: string): void {
+    const m = this.#members.get(peerId);
+    if (!m || m.roomRole === 'mediator') return;
+    this.#drop(m);
+    m.socket?.emit('room:removed', { message: '您的邀请链接已被调解员撤销，请联系调解员获取新链接', reason: 'link-revoked' });
+    m.socket?.detach();
+    this.#announce();
+  }
+
   async end(by: Member): Promise<void> {
     await this.#audit(by, { type: 'ROOM_ENDED', data: { durationSec: Math.round((Date.now() - this.startedAt.getTime()) / 1000) } });
     for (const m of this.members()) {

@@ -7,6 +7,8 @@ import fastifyCookie from '@fastify/cookie';
 import { Server, type Socket } from 'socket.io';
 import { lookupSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import { resolveLink } from '../cases/invitation-service.ts';
+import { parseLinkToken } from '../auth/link-tokens.ts';
+import type { LinkRevoked } from '../access-events.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
 import { DomainError } from '../errors.ts';
@@ -61,8 +63,20 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
   });
 
   const handlers = roomHandlers(ctx, registry);
+  const sessions = new Set<Session>();
+  // A revoked link ends the connections opened with it (the participant may hold another, newer link).
+  const onRevoked = ({ invitationId }: LinkRevoked) => {
+    for (const session of sessions) {
+      if (session.principal.kind !== 'party' || linkInvitationId(session.principal.token) !== invitationId) continue;
+      session.joined?.room.revokeAccess(session.joined.peerId);
+      session.joined = null;
+      session.socket.disconnect(true);
+    }
+  };
+  ctx.events.on('linkRevoked', onRevoked);
   nsp.on('connection', (socket) => {
     const session: Session = { socket, principal: socket.data.principal as Principal, joined: null };
+    sessions.add(session);
     for (const event of Object.keys(ClientRequests) as ClientRequestName[]) {
       socket.on(event, (payload: unknown, ack: unknown) => {
         if (typeof ack !== 'function') return; // every request must carry an ack callback
@@ -70,16 +84,26 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
       });
     }
     socket.on('disconnect', () => {
+      sessions.delete(session);
       const joined = session.joined;
       if (joined) joined.room.socketClosed(joined.peerId, socket.id);
     });
   });
 
   app.addHook('onClose', async () => {
+    ctx.events.off('linkRevoked', onRevoked);
     registry.closeAll();
     await io.close();
   });
   return io;
+}
+
+function linkInvitationId(token: string): string | null {
+  try {
+    return parseLinkToken(token).invitationId;
+  } catch {
+    return null;
+  }
 }
 
 async function authenticate(app: FastifyInstance, ctx: AppContext, socket: Socket): Promise<Principal> {
