@@ -22,3 +22,10 @@ export async function bootstrapIfEmpty(ctx: AppContext): Promise<BootstrapResult
   });
   return { created: true, adminUsername, adminPassword };
 }
+
+/** The organisation's local court exists (every start: installs older than courts get it too). */
+export async function ensureLocalCourt(ctx: AppContext): Promise<void> {
+  if ((await ctx.db.court.count()) > 0) return;
+  const { name, code, region } = ctx.config.court;
+  await ctx.db.court.create({ data: { name, code, region, isLocal: true } });
+}

@@ -30,6 +30,9 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ORG_NAME: z.string().min(1).default('青山区人民调解委员会'),
   ORG_SHORT_NAME: z.string().min(1).max(8).default('青山'),
+  COURT_NAME: z.string().min(1).default('包头市青山区人民法院'),
+  COURT_CODE: z.string().min(1).max(12).default('蒙0204'),
+  COURT_REGION: z.string().min(1).default('内蒙古自治区包头市青山区'),
   SIGNING_KEY_FILE: z.string().min(1).optional(),
   SIGNING_CERT_FILE: z.string().min(1).optional(),
 });
@@ -46,6 +49,8 @@ export interface Config {
   reconnectGraceMs: number;
   logLevel: (typeof LOG_LEVELS)[number];
   org: { name: string; shortName: string };
+  /** The court where the organisation is (created on first start; more courts are added by an admin). */
+  court: { name: string; code: string; region: string };
   /** The organisation's PDF signing key and certificate chain (PEM); unset: a generated development identity. */
   signing: { keyFile: string | undefined; certFile: string | undefined };
 }
@@ -78,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconnectGraceMs: e.ROOM_RECONNECT_GRACE_SEC * 1000,
     logLevel: e.LOG_LEVEL,
     org: { name: e.ORG_NAME, shortName: e.ORG_SHORT_NAME },
+    court: { name: e.COURT_NAME, code: e.COURT_CODE, region: e.COURT_REGION },
     signing: { keyFile: e.SIGNING_KEY_FILE, certFile: e.SIGNING_CERT_FILE },
   };
 }

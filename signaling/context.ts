@@ -19,4 +19,6 @@ export interface StaffPrincipal {
   displayName: string;
   role: 'ADMIN' | 'MEDIATOR' | 'JUDGE';
   orgId: string;
+  /** Judges: their court. */
+  courtId: string | null;
 }

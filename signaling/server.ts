@@ -6,7 +6,7 @@ import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { createWorkerPool, type WorkerPool } from '../sfu/index.ts';
 import { AccessEvents } from './access-events.ts';
-import { bootstrapIfEmpty, type BootstrapResult } from './bootstrap.ts';
+import { bootstrapIfEmpty, ensureLocalCourt, type BootstrapResult } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { applyMigrations, openDb } from './db.ts';
@@ -20,6 +20,8 @@ import { signingRoutes } from './signing/routes.ts';
 import { SigningService } from './signing/signing-service.ts';
 import { LogSmsProvider, type SmsProvider } from './signing/sms.ts';
 import { verifyRoutes } from './signing/verify-routes.ts';
+import { JudicialApplicationService } from './judicial/application-service.ts';
+import { judgeRoutes, judicialRoutes } from './judicial/routes.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -54,6 +56,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await db.$executeRawUnsafe('PRAGMA synchronous = FULL');
   const ctx: AppContext = { db, config, secrets, events: new AccessEvents() };
   const bootstrap = await bootstrapIfEmpty(ctx);
+  await ensureLocalCourt(ctx);
   const app = await buildApp(ctx, { webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
   const pool = await createWorkerPool({
     numWorkers: config.rtc.workers ?? os.availableParallelism(),
@@ -71,6 +74,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const signing = new SigningService(ctx, signingIdentity, options.sms ?? new LogSmsProvider(app.log));
   app.register(signingRoutes(ctx, signing), { prefix: '/api/signing' });
   app.register(verifyRoutes(ctx, signingIdentity), { prefix: '/api/verify' });
+  app.register(judicialRoutes(ctx, new JudicialApplicationService(ctx)), { prefix: '/api/judicial' });
+  app.register(judgeRoutes(ctx), { prefix: '/api/judge' });
   app.addHook('onClose', async () => pool.close());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

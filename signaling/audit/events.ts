@@ -57,6 +57,9 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('CAUCUS_KNOCK'), data: z.object({ peerId: z.string(), name: z.string() }) }),
   z.object({ type: z.literal('AGENT_SIGNING_AUTHORITY'), data: z.object({ participantId: z.string(), name: z.string(), authorised: z.boolean() }) }),
+  z.object({ type: z.literal('JUDICIAL_APPLIED'), data: z.object({ applicationId: z.string(), participantId: z.string(), how: z.enum(['self', 'consented']), courtId: z.string() }) }),
+  z.object({ type: z.literal('JUDICIAL_SUBMITTED'), data: z.object({ applicationId: z.string() }) }),
+  z.object({ type: z.literal('JUDICIAL_MATERIAL_UPLOADED'), data: z.object({ applicationId: z.string(), materialId: z.string(), participantId: z.string(), kind: z.string(), mime: z.string(), bytes: z.number(), sha256: z.string() }) }),
   z.object({ type: z.literal('SIGNING_LOCKED'), data: z.object({ roundId: z.string(), versionSeq: z.number(), contentSha256: z.string(), clauses: z.number() }) }),
   z.object({ type: z.literal('SIGNING_UNLOCKED'), data: z.object({ roundId: z.string(), reason: z.string(), voidedSignatures: z.number(), voidedConsents: z.number() }) }),
   z.object({ type: z.literal('CLAUSE_ACCEPTED'), data: z.object({ roundId: z.string(), participantId: z.string(), clauseId: z.string(), clauseSha256: z.string(), byName: z.string() }) }),
@@ -141,6 +144,12 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `${event.data.name} 请求调解员`;
     case 'AGENT_SIGNING_AUTHORITY':
       return event.data.authorised ? `授权委托代理人 ${event.data.name} 代为确认和签署协议` : `取消委托代理人 ${event.data.name} 的代签授权`;
+    case 'JUDICIAL_APPLIED':
+      return event.data.how === 'self' ? '当事人确认申请司法确认' : '调解员登记当事人同意由对方共同申请司法确认';
+    case 'JUDICIAL_SUBMITTED':
+      return '双方共同申请司法确认：申请已提交法院（待受理）';
+    case 'JUDICIAL_MATERIAL_UPLOADED':
+      return `上传司法确认申请材料（${event.data.mime}，${Math.round(event.data.bytes / 1024)} KB）`;
     case 'SIGNING_LOCKED':
       return `锁定协议第 ${event.data.versionSeq} 版供签署（${event.data.clauses} 条，内容摘要 ${event.data.contentSha256.slice(0, 12)}…）`;
     case 'SIGNING_UNLOCKED':

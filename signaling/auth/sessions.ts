@@ -52,7 +52,7 @@ export function csrfMatches(expected: string, given: string | undefined): boolea
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function toPrincipal(u: { id: string; username: string; displayName: string; role: string; orgId: string }): StaffPrincipal {
+function toPrincipal(u: { id: string; username: string; displayName: string; role: string; orgId: string; courtId: string | null }): StaffPrincipal {
   if (u.role !== 'ADMIN' && u.role !== 'MEDIATOR' && u.role !== 'JUDGE') throw new Error(`corrupt role for user ${u.id}`);
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, orgId: u.orgId };
+  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, orgId: u.orgId, courtId: u.courtId };
 }

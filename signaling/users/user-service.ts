@@ -6,12 +6,21 @@ import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { UserRole } from '../domain/vocabulary.ts';
 import { DomainError } from '../errors.ts';
 
-export async function createUser(ctx: AppContext, admin: StaffPrincipal, input: { username: string; displayName: string; role: UserRole; password: string }) {
+export async function createUser(ctx: AppContext, admin: StaffPrincipal, input: { username: string; displayName: string; role: UserRole; password: string; courtId?: string | undefined }) {
   const exists = await ctx.db.user.findUnique({ where: { username: input.username } });
   if (exists) throw new DomainError('USERNAME_TAKEN', `用户名 ${input.username} 已被使用`);
+  // A judge belongs to one court (the local one unless another is named); nobody else does.
+  let courtId: string | null = null;
+  if (input.role === 'JUDGE') {
+    const court = input.courtId ? await ctx.db.court.findUnique({ where: { id: input.courtId } }) : await ctx.db.court.findFirst({ where: { isLocal: true } });
+    if (!court) throw new DomainError('VALIDATION', input.courtId ? '所选法院不存在' : '请先配置法院');
+    courtId = court.id;
+  } else if (input.courtId) {
+    throw new DomainError('VALIDATION', '只有法官账号需要所属法院');
+  }
   const passwordHash = await hashPassword(input.password);
   return ctx.db.$transaction(async (tx) => {
-    const user = await tx.user.create({ data: { username: input.username, displayName: input.displayName, role: input.role, passwordHash, orgId: admin.orgId } });
+    const user = await tx.user.create({ data: { username: input.username, displayName: input.displayName, role: input.role, passwordHash, orgId: admin.orgId, courtId } });
     await appendAudit(tx, staffActor(admin), null, { type: 'USER_CREATED', data: { username: user.username, role: user.role } });
     return user;
   });

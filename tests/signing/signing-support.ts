@@ -5,7 +5,8 @@ import * as Y from 'yjs';
 import { readAgreement } from '../../signaling/agreement/document.ts';
 import { setFieldValue, setPartyField, setPerformance } from '../../signaling/agreement/editing.ts';
 import type { SmsProvider } from '../../signaling/signing/sms.ts';
-import type { TestServer } from '../support/server.ts';
+import type { StaffClient, TestServer } from '../support/server.ts';
+import { strokePng } from './pdf-tools.ts';
 
 export class SmsOutbox implements SmsProvider {
   readonly name = 'test-outbox';
@@ -56,4 +57,31 @@ export async function fillLoanAgreement(server: TestServer, caseId: string, medi
     },
     async () => undefined,
   );
+}
+
+/**
+ * Takes a case from 调解中 to 已签署 through the signing API as the parties and the mediator would:
+ * save a version, lock, accept every clause and sign for both parties, upload a seal if the
+ * organisation has none, mediator signs.
+ */
+export async function signCaseThroughApi(server: TestServer, k: { caseId: string; mediator: StaffClient; tokenA: string; tokenB: string }, sms: SmsOutbox, ids: { A: string; B: string }): Promise<void> {
+  const api = (token: string) => async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${server.url}/api/signing/${k.caseId}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const json = (await res.json()) as any;
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${json.message}`);
+    return json;
+  };
+  await k.mediator.json('POST', `/api/agreements/${k.caseId}/versions`, { name: '签署版' }, 201);
+  await k.mediator.json('POST', `/api/signing/${k.caseId}/lock`, {}, 201);
+  const png = Buffer.from(strokePng(300, 100)).toString('base64');
+  for (const [token, name, idNumber] of [[k.tokenA, '李某', ids.A], [k.tokenB, '王某', ids.B]] as const) {
+    const call = api(token);
+    const { round } = await call('GET', '');
+    for (const c of round.clauses) await call('POST', '/consent', { clauseId: c.id, clauseSha256: c.sha256 });
+    await call('POST', '/code', {});
+    await call('POST', '/sign', { name, idLast4: idNumber.slice(-4), code: sms.lastCode(), signaturePngBase64: png, affirmation: '本人已阅读协议全部内容，系自愿签署' });
+  }
+  const org = await server.ctx.db.organisation.findFirstOrThrow();
+  if (!org.sealPng) await server.ctx.db.organisation.update({ where: { id: org.id }, data: { sealPng: Buffer.from(strokePng(200, 200)) } });
+  await k.mediator.json('POST', `/api/signing/${k.caseId}/mediator-sign`, { signaturePngBase64: png }, 200);
 }

@@ -3,7 +3,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { AppContext } from '../../context.ts';
 import { createUser, updateUser } from '../../users/user-service.ts';
 import { requireStaff, staffOf } from '../auth-hooks.ts';
-import { errors, IdParams, Text, UserRoleT, UserView } from '../schemas.ts';
+import { errors, Id, IdParams, Text, UserRoleT, UserView } from '../schemas.ts';
 import { userView } from '../views.ts';
 
 const Password = Type.String({ minLength: 10, maxLength: 200, description: '至少10个字符' });
@@ -20,7 +20,7 @@ export const userRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
     schema: {
       tags: ['users'],
       summary: '创建账号（调解员、法官、管理员）',
-      body: Type.Object({ username: Type.String({ pattern: '^[a-zA-Z0-9_.-]{3,32}$' }), displayName: Text(32), role: UserRoleT, password: Password }, { additionalProperties: false }),
+      body: Type.Object({ username: Type.String({ pattern: '^[a-zA-Z0-9_.-]{3,32}$' }), displayName: Text(32), role: UserRoleT, password: Password, courtId: Type.Optional(Id) }, { additionalProperties: false }),
       response: { 201: Type.Object({ user: UserView }), ...errors(400, 401, 403, 409) },
     },
   }, async (request, reply) => {

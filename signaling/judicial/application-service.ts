@@ -1,0 +1,145 @@
+// The parties' joint application for judicial confirmation (司法确认, 人民调解法 art. 33): within
+// 30 days of the agreement taking effect, each party applies from its own link — or the mediator
+// records a party's consent to the other side applying for both — choosing the same court (the
+// local court by default; a court whose area covers a party's domicile is offered too) and
+// giving a service address and phone. When every party is in, the application is submitted
+// (待受理) and the case moves to 申请司法确认. Every step is audited.
+import { appendAudit, type Actor } from '../audit/log.ts';
+import { partyActor } from '../cases/invitation-service.ts';
+import { staffActor } from '../cases/case-service.ts';
+import type { AppContext, StaffPrincipal } from '../context.ts';
+import type { Tx } from '../db.ts';
+import { normalizePhone, phoneProblem } from '../domain/phone.ts';
+import { DomainError } from '../errors.ts';
+
+export const WINDOW_DAYS = 30;
+const DAY_MS = 24 * 3600_000;
+const PARTY_ROLES = new Set(['APPLICANT', 'RESPONDENT']);
+
+type Participant = { id: string; caseId: string; role: string; side: string; name: string };
+
+export interface ApplyInput {
+  courtId: string;
+  serviceAddress: string;
+  phone: string;
+}
+
+export class JudicialApplicationService {
+  constructor(private readonly ctx: AppContext) {}
+
+  /** What a party (or the case's mediator, `viewer` null) sees: window, courts, who has applied. */
+  async view(caseId: string, viewer: Participant | null) {
+    const { effectiveAt, windowEndsAt } = await this.#window(caseId);
+    const application = await this.ctx.db.judicialApplication.findUnique({ where: { caseId }, include: { court: true, applicants: true, materials: { orderBy: { uploadedAt: 'asc' } } } });
+    const parties = await this.#parties(caseId);
+    const courts = await this.courtOptions(caseId);
+    return {
+      effectiveAt: effectiveAt?.toISOString() ?? null,
+      windowEndsAt: windowEndsAt?.toISOString() ?? null,
+      daysLeft: windowEndsAt ? Math.max(0, Math.ceil((windowEndsAt.getTime() - Date.now()) / DAY_MS)) : null,
+      windowOpen: windowEndsAt !== null && Date.now() <= windowEndsAt.getTime(),
+      courts,
+      application: application && {
+        id: application.id,
+        status: application.status,
+        court: { id: application.court.id, name: application.court.name },
+        submittedAt: application.submittedAt?.toISOString() ?? null,
+        parties: parties.map((p) => {
+          const a = application.applicants.find((x) => x.participantId === p.id);
+          return { id: p.id, name: p.name, role: p.role, applied: a ? { how: a.how, at: a.at.toISOString() } : null };
+        }),
+        materials: application.materials
+          .filter((m) => viewer === null || m.participantId === viewer.id)
+          .map((m) => ({ id: m.id, kind: m.kind, displayName: m.displayName, mime: m.mime, bytes: m.bytes, uploadedAt: m.uploadedAt.toISOString() })),
+      },
+      parties: parties.map((p) => ({ id: p.id, name: p.name, role: p.role })),
+    };
+  }
+
+  /** Courts the applicants may choose, the suggested one first, each with why it is competent. */
+  async courtOptions(caseId: string) {
+    const courts = await this.ctx.db.court.findMany({ orderBy: { createdAt: 'asc' } });
+    const round = await this.ctx.db.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } });
+    const addresses: string[] = round ? (JSON.parse(round.snapshot) as { parties: Array<{ address: string | null }> }).parties.map((p) => p.address ?? '') : [];
+    return courts
+      .map((c) => {
+        const reasons: string[] = [];
+        if (c.isLocal) reasons.push('调解组织所在地');
+        if (addresses.some((a) => a.includes(c.region))) reasons.push('当事人住所地或标的物所在地');
+        return { id: c.id, name: c.name, reasons, suggested: false };
+      })
+      .filter((c) => c.reasons.length > 0)
+      .map((c, i) => ({ ...c, suggested: i === 0 }));
+  }
+
+  /** A party applies from its own link. */
+  async apply(actor: Participant, input: ApplyInput) {
+    if (!PARTY_ROLES.has(actor.role)) throw new DomainError('FORBIDDEN', '只有协议当事人可以申请司法确认');
+    return this.#addApplicant(partyActor(actor), actor.caseId, actor.id, 'self', input);
+  }
+
+  /** The mediator records a party's consent to the other side applying for both (e.g. given in person). */
+  async recordConsent(user: StaffPrincipal, caseId: string, participantId: string, input: ApplyInput) {
+    const c = await this.ctx.db.case.findUnique({ where: { id: caseId } });
+    if (!c || c.orgId !== user.orgId) throw new DomainError('CASE_NOT_FOUND', '案件不存在或您无权查看');
+    if (!(user.role === 'ADMIN' || (user.role === 'MEDIATOR' && c.mediatorId === user.id))) throw new DomainError('FORBIDDEN', '只有本案调解员可以登记当事人的同意');
+    const p = (await this.#parties(caseId)).find((x) => x.id === participantId);
+    if (!p) throw new DomainError('PARTICIPANT_NOT_FOUND', '该当事人不在本案协议中');
+    return this.#addApplicant(staffActor(user), caseId, participantId, 'consented', input);
+  }
+
+  async #addApplicant(actor: Actor, caseId: string, participantId: string, how: 'self' | 'consented', input: ApplyInput) {
+    const { windowEndsAt, effectiveAt } = await this.#window(caseId);
+    if (!effectiveAt || !windowEndsAt) throw new DomainError('CONFLICT', '协议书尚未签署完毕，签署后才能申请司法确认');
+    if (Date.now() > windowEndsAt.getTime()) {
+      throw new DomainError('CONFLICT', `调解协议自生效之日起三十日内方可申请司法确认；本协议于 ${cn(effectiveAt)} 生效，申请期限已于 ${cn(windowEndsAt)} 届满`);
+    }
+    const phoneIssue = phoneProblem(input.phone);
+    if (phoneIssue) throw new DomainError('INVALID_PHONE', phoneIssue);
+    const phone = normalizePhone(input.phone);
+    const address = input.serviceAddress.trim();
+    if ([...address].length < 6) throw new DomainError('VALIDATION', '请填写完整的送达地址');
+    const options = await this.courtOptions(caseId);
+    if (!options.some((o) => o.id === input.courtId)) throw new DomainError('VALIDATION', '请选择对本案有管辖权的法院');
+
+    return this.ctx.db.$transaction(async (tx) => {
+      const existing = await tx.judicialApplication.findUnique({ where: { caseId }, include: { court: true } });
+      if (existing && existing.status !== 'DRAFT') throw new DomainError('CONFLICT', '司法确认申请已提交');
+      if (existing && existing.courtId !== input.courtId) throw new DomainError('CONFLICT', `对方已选择向${existing.court.name}申请，双方须向同一法院申请；如需更改请联系调解员`);
+      const application = existing ?? (await tx.judicialApplication.create({ data: { caseId, courtId: input.courtId, effectiveAt, windowEndsAt } }));
+      const already = await tx.judicialApplicant.findUnique({ where: { applicationId_participantId: { applicationId: application.id, participantId } } });
+      if (already) throw new DomainError('CONFLICT', '已确认申请，无需重复提交');
+      await tx.judicialApplicant.create({ data: { applicationId: application.id, participantId, how, serviceAddress: address, phone } });
+      await appendAudit(tx, actor, caseId, { type: 'JUDICIAL_APPLIED', data: { applicationId: application.id, participantId, how, courtId: input.courtId } });
+      const parties = await this.#parties(caseId, tx);
+      const applied = await tx.judicialApplicant.count({ where: { applicationId: application.id } });
+      if (applied >= parties.length) await this.#submit(tx, actor, caseId, application.id);
+      return tx.judicialApplication.findUniqueOrThrow({ where: { id: application.id } });
+    });
+  }
+
+  async #submit(tx: Tx, actor: Actor, caseId: string, applicationId: string): Promise<void> {
+    await tx.judicialApplication.update({ where: { id: applicationId }, data: { status: 'SUBMITTED', submittedAt: new Date() } });
+    const { count } = await tx.case.updateMany({ where: { id: caseId, status: 'SIGNED' }, data: { status: 'CONFIRMATION_REQUESTED' } });
+    if (count !== 1) throw new DomainError('CONFLICT', '案件状态已变化，请刷新后重试');
+    await appendAudit(tx, actor, caseId, { type: 'CASE_TRANSITION', data: { from: 'SIGNED', to: 'CONFIRMATION_REQUESTED', reason: '双方共同申请司法确认' } });
+    await appendAudit(tx, actor, caseId, { type: 'JUDICIAL_SUBMITTED', data: { applicationId } });
+  }
+
+  /** The agreement took effect when the issued PDF was made; the window is 30 days from then. */
+  async #window(caseId: string): Promise<{ effectiveAt: Date | null; windowEndsAt: Date | null }> {
+    const round = await this.ctx.db.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } });
+    if (!round?.completedAt) return { effectiveAt: null, windowEndsAt: null };
+    return { effectiveAt: round.completedAt, windowEndsAt: new Date(round.completedAt.getTime() + WINDOW_DAYS * DAY_MS) };
+  }
+
+  async #parties(caseId: string, tx: Tx = this.ctx.db) {
+    const all = await tx.participant.findMany({ where: { caseId }, orderBy: { createdAt: 'asc' } });
+    return all.filter((p) => PARTY_ROLES.has(p.role));
+  }
+}
+
+const cn = (d: Date) => {
+  const s = new Date(d.getTime() + 8 * 3600_000).toISOString();
+  return `${Number(s.slice(0, 4))}年${Number(s.slice(5, 7))}月${Number(s.slice(8, 10))}日`;
+};

@@ -1,0 +1,161 @@
+// The joint application for judicial confirmation against a real server: only after signing and
+// within 30 days; both parties (or one, with the other's consent recorded by the mediator) for
+// the same competent court; then 待受理 and 申请司法确认. Judges see only their own court's
+// applications. Uploads are checked by content and size and stored outside the web root under
+// names of our own; every refusal stores nothing.
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { materialsDir } from '../../signaling/judicial/materials.ts';
+import { setUpDraftCase, type DraftCase } from '../drafting/sync-support.ts';
+import { fillLoanAgreement, signCaseThroughApi, SmsOutbox } from '../signing/signing-support.ts';
+import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+
+const sms = new SmsOutbox();
+const ID = { A: makeIdNumber('15020419750312101'), B: makeIdNumber('15020419800101123') };
+let server: TestServer;
+let admin: StaffClient;
+
+async function mediatingCase(): Promise<DraftCase> {
+  const k = await setUpDraftCase(server.url, server.admin);
+  const me = ((await (await k.mediator.request('GET', '/api/auth/me')).json()) as { user: { id: string } }).user.id;
+  for (const to of ['TRIAGED', 'MEDIATING']) await k.mediator.json('POST', `/api/cases/${k.caseId}/transition`, { to }, 200);
+  await server.drafting.withDocument(k.caseId, async () => undefined);
+  await fillLoanAgreement(server, k.caseId, me);
+  return k;
+}
+
+const asParty = async (k: DraftCase, token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const res = await fetch(`${server.url}/api/judicial/${k.caseId}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined && !Buffer.isBuffer(body) ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+};
+async function judge(username: string, courtId?: string): Promise<StaffClient> {
+  await admin.json('POST', '/api/users', { username, displayName: `法官${username}`, role: 'JUDGE', password: 'judge-pass-12345', ...(courtId ? { courtId } : {}) }, 201);
+  const j = new StaffClient(server.url);
+  await j.login(username, 'judge-pass-12345');
+  return j;
+}
+
+let k: DraftCase;
+let local: { id: string };
+let city: { id: string };
+const apply = (courtId: string) => ({ courtId, serviceAddress: '内蒙古自治区包头市青山区某小区1号楼1单元101室', phone: '13800138000' });
+
+beforeAll(async () => {
+  server = await startTestServer({}, { sms });
+  admin = new StaffClient(server.url);
+  await admin.login(server.admin.username, server.admin.password);
+  local = await server.ctx.db.court.findFirstOrThrow({ where: { isLocal: true } });
+  // Two more configured courts: one whose area covers the parties' domicile, one that does not.
+  city = await server.ctx.db.court.create({ data: { name: '包头市中级人民法院', code: '蒙02', region: '内蒙古自治区包头市' } });
+  await server.ctx.db.court.create({ data: { name: '呼和浩特市新城区人民法院', code: '蒙0102', region: '内蒙古自治区呼和浩特市新城区' } });
+  k = await mediatingCase();
+}, 60_000);
+afterAll(() => server?.close());
+
+describe('applying for judicial confirmation', () => {
+  it('is refused before the agreement is signed', async () => {
+    const res = await asParty(k, k.tokenA, 'POST', '/apply', apply(local.id));
+    expect(res.status).toBe(409);
+    expect(res.body.message).toContain('签署完毕');
+    expect(await server.ctx.db.judicialApplication.count()).toBe(0);
+  });
+
+  it('after signing: a 30-day window, the competent courts with the local one suggested', async () => {
+    await signCaseThroughApi(server, k, sms, ID);
+    const view = (await asParty(k, k.tokenA, 'GET', '')).body;
+    expect(view).toMatchObject({ windowOpen: true, daysLeft: 30, application: null });
+    expect(view.courts.map((c: any) => [c.name, c.suggested, c.reasons])).toEqual([
+      ['包头市青山区人民法院', true, ['调解组织所在地', '当事人住所地或标的物所在地']],
+      ['包头市中级人民法院', false, ['当事人住所地或标的物所在地']],
+    ]);
+  });
+
+  it('both parties apply to the same court (or one with the other’s recorded consent); then 待受理 and 申请司法确认', async () => {
+    expect((await asParty(k, k.tokenA, 'POST', '/apply', { ...apply(local.id), phone: '12345' })).status).toBe(400);
+    expect((await asParty(k, k.tokenA, 'POST', '/apply', apply((await server.ctx.db.court.findFirstOrThrow({ where: { code: '蒙0102' } })).id))).status).toBe(400); // not competent
+    expect((await asParty(k, k.tokenInterpreter, 'POST', '/apply', apply(local.id))).status).toBe(403);
+    expect((await asParty(k, k.tokenA, 'POST', '/apply', apply(local.id))).body).toEqual({ status: 'DRAFT' });
+    expect((await asParty(k, k.tokenA, 'POST', '/apply', apply(local.id))).status).toBe(409); // once
+    const other = await asParty(k, k.tokenB, 'POST', '/apply', apply(city.id));
+    expect(other.status).toBe(409);
+    expect(other.body.message).toContain('同一法院');
+    // B agreed in person: the mediator records it.
+    const partyB = (await asParty(k, k.tokenB, 'GET', '')).body.parties.find((p: any) => p.name === '王某').id;
+    const res = await k.mediator.request('POST', `/api/judicial/${k.caseId}/consents`, { participantId: partyB, ...apply(local.id) });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as any).status).toBe('SUBMITTED');
+    expect((await k.mediator.json('GET', `/api/cases/${k.caseId}`)).case.status).toBe('CONFIRMATION_REQUESTED');
+    const view = (await asParty(k, k.tokenB, 'GET', '')).body;
+    expect(view.application.parties.map((p: any) => p.applied.how)).toEqual(['self', 'consented']);
+    expect(await server.ctx.db.auditEntry.count({ where: { caseId: k.caseId, type: 'JUDICIAL_SUBMITTED' } })).toBe(1);
+  });
+
+  it('a party of another case cannot see this application', async () => {
+    expect((await asParty(k, k.tokenOtherCase, 'GET', '')).status).toBe(403);
+  });
+
+  it('judges see only their own court’s applications', async () => {
+    const here = await judge('judge-local');
+    const there = await judge('judge-city', city.id);
+    const mine = (await here.json('GET', '/api/judge/applications')).applications;
+    expect(mine.map((a: any) => a.caseNumber)).toEqual([(await k.mediator.json('GET', `/api/cases/${k.caseId}`)).case.number]);
+    expect((await there.json('GET', '/api/judge/applications')).applications).toEqual([]);
+    expect((await there.request('GET', `/api/judge/applications/${mine[0].id}`)).status).toBe(404);
+    expect((await here.request('GET', `/api/judge/applications/${mine[0].id}`)).status).toBe(200);
+    expect((await k.mediator.request('GET', '/api/judge/applications')).status).toBe(403);
+  });
+
+  it('an expired window is refused with the dates', async () => {
+    const late = await mediatingCase();
+    await signCaseThroughApi(server, late, sms, ID);
+    const effective = new Date(Date.now() - 31 * 24 * 3600_000);
+    await server.ctx.db.signingRound.updateMany({ where: { caseId: late.caseId, status: 'COMPLETED' }, data: { completedAt: effective } });
+    expect((await asParty(late, late.tokenA, 'GET', '')).body).toMatchObject({ windowOpen: false, daysLeft: 0 });
+    const res = await asParty(late, late.tokenA, 'POST', '/apply', apply(local.id));
+    expect(res.status).toBe(409);
+    expect(res.body.message).toMatch(/三十日内.*生效，申请期限已于 \d{4}年\d{1,2}月\d{1,2}日 届满/);
+    expect(await server.ctx.db.judicialApplication.count({ where: { caseId: late.caseId } })).toBe(0);
+  }, 60_000);
+});
+
+describe('application materials', () => {
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 7)]);
+  const upload = (body: Buffer, type: string, name: string, kind = 'ID_DOCUMENT') =>
+    asParty(k, k.tokenA, 'POST', `/materials?kind=${kind}&name=${encodeURIComponent(name)}`, body, { 'content-type': type });
+  const stored = () => (existsSync(materialsDir(server.ctx)) ? readdirSync(materialsDir(server.ctx)) : []);
+
+  it('refuses wrong content, mismatched type, unsupported type and oversize — storing nothing', async () => {
+    const before = stored().length;
+    expect((await upload(Buffer.from('just some text pretending to be a picture'), 'image/png', 'id.png')).body.message).toContain('只能上传');
+    expect((await upload(jpeg, 'image/png', 'id.png')).body.message).toContain('不符');
+    const text = await upload(pdf, 'text/plain', 'a.txt');
+    expect(text.status).toBe(400);
+    expect(text.body.message).toContain('JPG、PNG 图片或 PDF');
+    expect((await upload(Buffer.alloc(10 * 1024 * 1024 + 10, 0x25), 'application/pdf', 'big.pdf')).status).toBe(413);
+    expect((await upload(pdf, 'application/pdf', 'x.pdf', 'PASSPORT_SCAN')).status).toBe(400);
+    expect(stored().length).toBe(before);
+    expect(await server.ctx.db.judicialMaterial.count()).toBe(0);
+  });
+
+  it('stores accepted files under our own names outside the web root; a path in the file name is only a label', async () => {
+    const res = await upload(pdf, 'application/pdf', '../../../etc/passwd');
+    expect(res.status).toBe(201);
+    expect(res.body.displayName).toBe('passwd');
+    const ok = await upload(jpeg, 'image/jpeg', '身份证正面.jpg');
+    expect(ok.body).toMatchObject({ displayName: '身份证正面.jpg', mime: 'image/jpeg', bytes: jpeg.length });
+    const files = stored();
+    expect(files.sort()).toEqual([res.body.id, ok.body.id].sort());
+    for (const f of files) expect(f).toMatch(/^[0-9a-f]{32}$/);
+    expect(path.relative(path.resolve('web-client/dist'), materialsDir(server.ctx)).startsWith('..')).toBe(true);
+    expect(existsSync(path.join(server.dataDir, 'etc', 'passwd'))).toBe(false);
+    // Only the uploader's own materials are listed to them.
+    expect((await asParty(k, k.tokenB, 'GET', '')).body.application.materials).toEqual([]);
+    expect((await asParty(k, k.tokenA, 'GET', '')).body.application.materials).toHaveLength(2);
+  });
+});
