@@ -22,6 +22,8 @@ import { LogSmsProvider, type SmsProvider } from './signing/sms.ts';
 import { verifyRoutes } from './signing/verify-routes.ts';
 import { JudicialApplicationService } from './judicial/application-service.ts';
 import { judgeRoutes, judicialRoutes } from './judicial/routes.ts';
+import { JudicialReviewService } from './judicial/review-service.ts';
+import { loadBuiltinTemplates } from './agreement/template-loader.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -75,7 +77,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   app.register(signingRoutes(ctx, signing), { prefix: '/api/signing' });
   app.register(verifyRoutes(ctx, signingIdentity), { prefix: '/api/verify' });
   app.register(judicialRoutes(ctx, new JudicialApplicationService(ctx)), { prefix: '/api/judicial' });
-  app.register(judgeRoutes(ctx), { prefix: '/api/judge' });
+  // Each court seals its rulings with its own certificate (development: generated per court into data/courts/<id>/).
+  const courtIdentities = new Map<string, SigningIdentity>();
+  const courtIdentity = (court: { id: string; name: string }) => {
+    let identity = courtIdentities.get(court.id);
+    if (!identity) courtIdentities.set(court.id, (identity = loadSigningIdentity({ dataDir: path.join(config.dataDir, 'courts', court.id), orgName: court.name })));
+    return identity;
+  };
+  const review = new JudicialReviewService(ctx, loadBuiltinTemplates(), signingIdentity.rootFingerprint, courtIdentity);
+  app.register(judgeRoutes(ctx, review), { prefix: '/api/judge' });
   app.addHook('onClose', async () => pool.close());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

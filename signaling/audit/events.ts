@@ -60,6 +60,9 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('JUDICIAL_APPLIED'), data: z.object({ applicationId: z.string(), participantId: z.string(), how: z.enum(['self', 'consented']), courtId: z.string() }) }),
   z.object({ type: z.literal('JUDICIAL_SUBMITTED'), data: z.object({ applicationId: z.string() }) }),
   z.object({ type: z.literal('JUDICIAL_MATERIAL_UPLOADED'), data: z.object({ applicationId: z.string(), materialId: z.string(), participantId: z.string(), kind: z.string(), mime: z.string(), bytes: z.number(), sha256: z.string() }) }),
+  z.object({ type: z.literal('JUDICIAL_ACCEPTED'), data: z.object({ applicationId: z.string(), courtCaseNumber: z.string(), court: z.string() }) }),
+  z.object({ type: z.literal('JUDICIAL_REVIEW_STARTED'), data: z.object({ applicationId: z.string() }) }),
+  z.object({ type: z.literal('JUDICIAL_DECIDED'), data: z.object({ applicationId: z.string(), decision: z.enum(['confirm', 'dismiss']), courtCaseNumber: z.string(), rulingSha256: z.string(), reason: z.string().optional() }) }),
   z.object({ type: z.literal('SIGNING_LOCKED'), data: z.object({ roundId: z.string(), versionSeq: z.number(), contentSha256: z.string(), clauses: z.number() }) }),
   z.object({ type: z.literal('SIGNING_UNLOCKED'), data: z.object({ roundId: z.string(), reason: z.string(), voidedSignatures: z.number(), voidedConsents: z.number() }) }),
   z.object({ type: z.literal('CLAUSE_ACCEPTED'), data: z.object({ roundId: z.string(), participantId: z.string(), clauseId: z.string(), clauseSha256: z.string(), byName: z.string() }) }),
@@ -150,6 +153,12 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return '双方共同申请司法确认：申请已提交法院（待受理）';
     case 'JUDICIAL_MATERIAL_UPLOADED':
       return `上传司法确认申请材料（${event.data.mime}，${Math.round(event.data.bytes / 1024)} KB）`;
+    case 'JUDICIAL_ACCEPTED':
+      return `${event.data.court}受理司法确认申请，案号${event.data.courtCaseNumber}`;
+    case 'JUDICIAL_REVIEW_STARTED':
+      return '法官开始审查司法确认申请';
+    case 'JUDICIAL_DECIDED':
+      return event.data.decision === 'confirm' ? `裁定调解协议有效（${event.data.courtCaseNumber}）` : `裁定驳回司法确认申请（${event.data.courtCaseNumber}）${event.data.reason ? `：${event.data.reason}` : ''}`;
     case 'SIGNING_LOCKED':
       return `锁定协议第 ${event.data.versionSeq} 版供签署（${event.data.clauses} 条，内容摘要 ${event.data.contentSha256.slice(0, 12)}…）`;
     case 'SIGNING_UNLOCKED':

@@ -44,6 +44,10 @@ export class JudicialApplicationService {
         status: application.status,
         court: { id: application.court.id, name: application.court.name },
         submittedAt: application.submittedAt?.toISOString() ?? null,
+        courtCaseNumber: application.courtCaseNumber,
+        decidedAt: application.decidedAt?.toISOString() ?? null,
+        decisionReason: application.decisionReason,
+        rulingAvailable: application.rulingPdf !== null,
         parties: parties.map((p) => {
           const a = application.applicants.find((x) => x.participantId === p.id);
           return { id: p.id, name: p.name, role: p.role, applied: a ? { how: a.how, at: a.at.toISOString() } : null };

@@ -8,6 +8,7 @@ import { DomainError } from '../errors.ts';
 import { caseRequester, requireStaff, staffOf, type CasePrincipal } from '../http/auth-hooks.ts';
 import { errors, Id, Text } from '../http/schemas.ts';
 import type { JudicialApplicationService } from './application-service.ts';
+import type { GroundKey, JudicialReviewService } from './review-service.ts';
 import { MATERIAL_KINDS, MAX_MATERIAL_BYTES, storeMaterial } from './materials.ts';
 
 const CaseParams = Type.Object({ caseId: Id });
@@ -75,6 +76,23 @@ export const judicialRoutes = (ctx: AppContext, service: JudicialApplicationServ
     return reply.status(201).send({ status: application.status });
   });
 
+  app.get('/:caseId/ruling.pdf', {
+    schema: { tags: ['judicial'], summary: '下载法院的民事裁定书（PDF）', params: CaseParams },
+  }, async (request, reply) => {
+    const who = request.judicialWho!;
+    if (who.kind === 'staff') {
+      const c = await ctx.db.case.findUnique({ where: { id: request.params.caseId } });
+      if (!c || c.orgId !== who.user.orgId || !(who.user.role === 'ADMIN' || c.mediatorId === who.user.id)) throw new DomainError('CASE_NOT_FOUND', '案件不存在或您无权查看');
+    }
+    const a = await ctx.db.judicialApplication.findUnique({ where: { caseId: request.params.caseId } });
+    if (!a?.rulingPdf) throw new DomainError('NOT_FOUND', '法院尚未作出裁定');
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `attachment; filename="ruling.pdf"; filename*=UTF-8''${encodeURIComponent(`民事裁定书-${a.courtCaseNumber}.pdf`)}`)
+      .header('cache-control', 'no-store')
+      .send(Buffer.from(a.rulingPdf));
+  });
+
   app.post('/:caseId/materials', {
     config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
     schema: {
@@ -94,36 +112,54 @@ export const judicialRoutes = (ctx: AppContext, service: JudicialApplicationServ
   });
 };
 
-/** The judge's queue: their own court's submitted applications only. */
-export const judgeRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
+/** The judge's desk: their own court's applications only (another court's do not exist for them). */
+export const judgeRoutes = (ctx: AppContext, review: JudicialReviewService): FastifyPluginAsyncTypebox => async (app) => {
   app.addHook('preHandler', requireStaff(ctx, 'JUDGE'));
-  const courtOf = (request: FastifyRequest) => {
-    const judge = staffOf(request);
-    if (!judge.courtId) throw new DomainError('FORBIDDEN', '您的账号未关联法院');
-    return judge.courtId;
-  };
-  const summary = (a: { id: string; status: string; submittedAt: Date | null; windowEndsAt: Date; case: { number: string; title: string }; court: { name: string } }) => ({
-    id: a.id,
-    status: a.status,
-    submittedAt: a.submittedAt?.toISOString() ?? null,
-    caseNumber: a.case.number,
-    title: a.case.title,
-    court: a.court.name,
-  });
+  const IdP = Type.Object({ id: Id });
 
   app.get('/applications', {
-    schema: { tags: ['judge'], summary: '本院待处理的司法确认申请', response: { 200: Type.Object({ applications: Type.Array(Type.Unknown()) }), ...errors(401, 403) } },
-  }, async (request) => {
-    const rows = await ctx.db.judicialApplication.findMany({ where: { courtId: courtOf(request), status: { not: 'DRAFT' } }, include: { case: true, court: true }, orderBy: { submittedAt: 'asc' } });
-    return { applications: rows.map(summary) };
-  });
+    schema: { tags: ['judge'], summary: '本院的司法确认申请（待受理、已受理、审查中、已裁定）', response: { 200: Type.Object({ applications: Type.Array(Type.Unknown()) }), ...errors(401, 403) } },
+  }, async (request) => ({ applications: await review.queue(staffOf(request)) }));
 
   app.get('/applications/:id', {
-    schema: { tags: ['judge'], summary: '一件司法确认申请', params: Type.Object({ id: Id }), response: { 200: Type.Object({ application: Type.Unknown() }), ...errors(401, 403, 404) } },
-  }, async (request) => {
-    const a = await ctx.db.judicialApplication.findUnique({ where: { id: request.params.id }, include: { case: true, court: true } });
-    // Another court's application does not exist for this judge.
-    if (!a || a.courtId !== courtOf(request) || a.status === 'DRAFT') throw new DomainError('NOT_FOUND', '申请不存在');
-    return { application: summary(a) };
+    schema: { tags: ['judge'], summary: '审查一件申请：协议书完整性、审计摘要、审查事项', params: IdP, response: { 200: Type.Object({ application: Type.Unknown() }), ...errors(401, 403, 404) } },
+  }, async (request) => ({ application: await review.detail(staffOf(request), request.params.id) }));
+
+  app.get('/applications/:id/agreement.pdf', { schema: { tags: ['judge'], summary: '调解协议书 PDF', params: IdP } }, async (request, reply) =>
+    reply.type('application/pdf').header('cache-control', 'no-store').send(await review.agreementPdf(staffOf(request), request.params.id)),
+  );
+
+  app.post('/applications/:id/accept', {
+    schema: { tags: ['judge'], summary: '受理（编立民特案号）', params: IdP, response: { 200: Type.Object({ courtCaseNumber: Type.String() }), ...errors(401, 403, 404, 409) } },
+  }, async (request) => review.accept(staffOf(request), request.params.id));
+
+  app.post('/applications/:id/review', {
+    schema: { tags: ['judge'], summary: '开始审查', params: IdP, response: { 204: Type.Null(), ...errors(401, 403, 404, 409) } },
+  }, async (request, reply) => {
+    await review.startReview(staffOf(request), request.params.id);
+    return reply.status(204).send(null);
   });
+
+  app.put('/applications/:id/review', {
+    schema: {
+      tags: ['judge'],
+      summary: '记录审查事项与审查意见',
+      params: IdP,
+      body: Type.Object({ checklist: Type.Record(Type.String({ pattern: '^[A-Z_]{2,40}$' }), Type.Boolean()), notes: Type.String({ maxLength: 5000 }) }, { additionalProperties: false }),
+      response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+    },
+  }, async (request, reply) => {
+    await review.saveReview(staffOf(request), request.params.id, request.body as { checklist: Record<GroundKey, boolean>; notes: string });
+    return reply.status(204).send(null);
+  });
+
+  app.post('/applications/:id/decide', {
+    schema: {
+      tags: ['judge'],
+      summary: '裁定：确认有效或驳回（生成民事裁定书并加盖法院电子签名）',
+      params: IdP,
+      body: Type.Object({ decision: Type.Union([Type.Literal('confirm'), Type.Literal('dismiss')]), reason: Type.Optional(Text(500)), clerk: Text(20) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ status: Type.String(), rulingSha256: Type.String() }), ...errors(400, 401, 403, 404, 409) },
+    },
+  }, async (request) => review.decide(staffOf(request), request.params.id, request.body));
 };

@@ -7,23 +7,17 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { materialsDir } from '../../signaling/judicial/materials.ts';
-import { setUpDraftCase, type DraftCase } from '../drafting/sync-support.ts';
-import { fillLoanAgreement, signCaseThroughApi, SmsOutbox } from '../signing/signing-support.ts';
-import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import type { DraftCase } from '../drafting/sync-support.ts';
+import { signCaseThroughApi, SmsOutbox } from '../signing/signing-support.ts';
+import { startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { judgeClient, mediatingCase as mediatingCaseOn, PARTY_IDS } from './judicial-support.ts';
 
 const sms = new SmsOutbox();
-const ID = { A: makeIdNumber('15020419750312101'), B: makeIdNumber('15020419800101123') };
+const ID = PARTY_IDS;
 let server: TestServer;
 let admin: StaffClient;
 
-async function mediatingCase(): Promise<DraftCase> {
-  const k = await setUpDraftCase(server.url, server.admin);
-  const me = ((await (await k.mediator.request('GET', '/api/auth/me')).json()) as { user: { id: string } }).user.id;
-  for (const to of ['TRIAGED', 'MEDIATING']) await k.mediator.json('POST', `/api/cases/${k.caseId}/transition`, { to }, 200);
-  await server.drafting.withDocument(k.caseId, async () => undefined);
-  await fillLoanAgreement(server, k.caseId, me);
-  return k;
-}
+const mediatingCase = () => mediatingCaseOn(server);
 
 const asParty = async (k: DraftCase, token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
   const res = await fetch(`${server.url}/api/judicial/${k.caseId}${path}`, {
@@ -33,12 +27,7 @@ const asParty = async (k: DraftCase, token: string, method: string, path: string
   });
   return { status: res.status, body: (await res.json().catch(() => null)) as any };
 };
-async function judge(username: string, courtId?: string): Promise<StaffClient> {
-  await admin.json('POST', '/api/users', { username, displayName: `法官${username}`, role: 'JUDGE', password: 'judge-pass-12345', ...(courtId ? { courtId } : {}) }, 201);
-  const j = new StaffClient(server.url);
-  await j.login(username, 'judge-pass-12345');
-  return j;
-}
+const judge = (username: string, courtId?: string) => judgeClient(server, admin, username, courtId);
 
 let k: DraftCase;
 let local: { id: string };

@@ -1,0 +1,36 @@
+// Cases at the judicial stage for the judicial tests: mediated and filled in, signed through the
+// signing API, and (optionally) jointly applied for at the local court.
+import { setUpDraftCase, type DraftCase } from '../drafting/sync-support.ts';
+import { fillLoanAgreement, signCaseThroughApi, type SmsOutbox } from '../signing/signing-support.ts';
+import { makeIdNumber, StaffClient, type TestServer } from '../support/server.ts';
+
+export const PARTY_IDS = { A: makeIdNumber('15020419750312101'), B: makeIdNumber('15020419800101123') };
+export const SERVICE = { serviceAddress: '内蒙古自治区包头市青山区某小区1号楼1单元101室', phone: '13800138000' };
+
+export async function mediatingCase(server: TestServer): Promise<DraftCase> {
+  const k = await setUpDraftCase(server.url, server.admin);
+  const me = ((await (await k.mediator.request('GET', '/api/auth/me')).json()) as { user: { id: string } }).user.id;
+  for (const to of ['TRIAGED', 'MEDIATING']) await k.mediator.json('POST', `/api/cases/${k.caseId}/transition`, { to }, 200);
+  await server.drafting.withDocument(k.caseId, async () => undefined);
+  await fillLoanAgreement(server, k.caseId, me);
+  return k;
+}
+
+/** Signed, and both parties applied from their links to the local court: 待受理. */
+export async function submittedCase(server: TestServer, sms: SmsOutbox): Promise<DraftCase> {
+  const k = await mediatingCase(server);
+  await signCaseThroughApi(server, k, sms, PARTY_IDS);
+  const local = await server.ctx.db.court.findFirstOrThrow({ where: { isLocal: true } });
+  for (const token of [k.tokenA, k.tokenB]) {
+    const res = await fetch(`${server.url}/api/judicial/${k.caseId}/apply`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ courtId: local.id, ...SERVICE }) });
+    if (res.status !== 201) throw new Error(`apply → ${res.status}: ${await res.text()}`);
+  }
+  return k;
+}
+
+export async function judgeClient(server: TestServer, admin: StaffClient, username: string, courtId?: string): Promise<StaffClient> {
+  await admin.json('POST', '/api/users', { username, displayName: `法官${username}`, role: 'JUDGE', password: 'judge-pass-12345', ...(courtId ? { courtId } : {}) }, 201);
+  const j = new StaffClient(server.url);
+  await j.login(username, 'judge-pass-12345');
+  return j;
+}

@@ -1,0 +1,103 @@
+// The judge's desk against a real server: accept (民特 number), review (integrity of the agreement
+// PDF against the issued record, the audit summary, the grounds checklist), decide — confirm only
+// with every ground checked, dismiss only with a reason — producing a 民事裁定书 sealed with the
+// court's certificate that pdfsig accepts and every party downloads; the case status follows.
+// A judge of another court can do none of it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyPdf } from '../../signaling/signing/verify-pdf.ts';
+import type { DraftCase } from '../drafting/sync-support.ts';
+import { pdfsig, pdftotext, writePdf } from '../signing/pdf-tools.ts';
+import { SmsOutbox } from '../signing/signing-support.ts';
+import { startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { judgeClient, submittedCase } from './judicial-support.ts';
+
+const sms = new SmsOutbox();
+let server: TestServer;
+let judge: StaffClient;
+let otherJudge: StaffClient;
+let k: DraftCase;
+let applicationId: string;
+const ALL_GROUNDS = ['LAWFUL', 'VOLUNTARY', 'PUBLIC_INTEREST', 'THIRD_PARTY', 'CLEAR', 'NO_PERSONAL_STATUS', 'JURISDICTION'];
+
+const party = async (token: string, path: string) => {
+  const res = await fetch(`${server.url}/api/judicial/${k.caseId}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()) };
+};
+
+beforeAll(async () => {
+  server = await startTestServer({}, { sms });
+  const admin = new StaffClient(server.url);
+  await admin.login(server.admin.username, server.admin.password);
+  const city = await server.ctx.db.court.create({ data: { name: '包头市中级人民法院', code: '蒙02', region: '内蒙古自治区包头市' } });
+  judge = await judgeClient(server, admin, 'judge-wang');
+  otherJudge = await judgeClient(server, admin, 'judge-zhao', city.id);
+  k = await submittedCase(server, sms);
+  applicationId = (await judge.json('GET', '/api/judge/applications')).applications[0].id;
+}, 90_000);
+afterAll(() => server?.close());
+
+describe('the judge’s desk', () => {
+  it('accepting gives the court’s 民特 number; another court’s judge cannot act', async () => {
+    expect((await otherJudge.request('POST', `/api/judge/applications/${applicationId}/accept`, {})).status).toBe(404);
+    const { courtCaseNumber } = await judge.json('POST', `/api/judge/applications/${applicationId}/accept`, {});
+    expect(courtCaseNumber).toMatch(/^（20\d\d）蒙0204民特1号$/);
+    expect((await judge.request('POST', `/api/judge/applications/${applicationId}/accept`, {})).status).toBe(409);
+    expect((await judge.request('POST', `/api/judge/applications/${applicationId}/decide`, { decision: 'confirm', clerk: '刘书记' })).status).toBe(409); // not under review yet
+    expect((await judge.request('POST', `/api/judge/applications/${applicationId}/review`, {})).status).toBe(204);
+  });
+
+  it('the review screen: the agreement PDF checks out against the issued record; the audit summary per party', async () => {
+    const { application: a } = await judge.json('GET', `/api/judge/applications/${applicationId}`);
+    expect(a).toMatchObject({ status: 'REVIEWING', statusLabel: '审查中' });
+    expect(a.integrity).toMatchObject({ valid: true, sealedByUs: true, matchesIssued: true, problems: [] });
+    expect(a.grounds.map((g: any) => g.key)).toEqual(ALL_GROUNDS);
+    for (const p of a.parties.filter((x: any) => ['APPLICANT', 'RESPONDENT'].includes(x.role))) {
+      expect(p.clausesAccepted).toBe(p.clauses);
+      expect(p.signature).toMatchObject({ affirmation: '本人已阅读协议全部内容，系自愿签署', identityMethod: 'NAME_ID_LAST4+SMS_OTP' });
+    }
+    expect(a.applicants.map((x: any) => x.how)).toEqual(['self', 'self']);
+    const pdf = await judge.request('GET', `/api/judge/applications/${applicationId}/agreement.pdf`);
+    expect(Buffer.from(await pdf.arrayBuffer()).equals((await fetch(`${server.url}/api/signing/${k.caseId}/pdf`, { headers: { authorization: `Bearer ${k.tokenA}` } }).then((r) => r.arrayBuffer()).then(Buffer.from)))).toBe(true);
+  });
+
+  it('confirming needs every ground checked; the ruling is sealed by the court and every party downloads it', async () => {
+    const refused = await judge.request('POST', `/api/judge/applications/${applicationId}/decide`, { decision: 'confirm', clerk: '刘书记' });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as any).message).toContain('逐项审查');
+    expect((await judge.request('PUT', `/api/judge/applications/${applicationId}/review`, { checklist: { MADE_UP: true }, notes: '' })).status).toBe(400);
+    expect((await otherJudge.request('PUT', `/api/judge/applications/${applicationId}/review`, { checklist: {}, notes: 'x' })).status).toBe(404);
+    await judge.request('PUT', `/api/judge/applications/${applicationId}/review`, { checklist: Object.fromEntries(ALL_GROUNDS.map((g) => [g, true])), notes: '经视频询问，双方均表示自愿，协议内容明确。' });
+    expect((await party(k.tokenA, '/ruling.pdf')).status).toBe(404);
+    const decided = await judge.json('POST', `/api/judge/applications/${applicationId}/decide`, { decision: 'confirm', clerk: '刘书记' });
+    expect(decided.status).toBe('CONFIRMED');
+    expect((await k.mediator.json('GET', `/api/cases/${k.caseId}`)).case.status).toBe('CONFIRMED');
+
+    const a = await party(k.tokenA, '/ruling.pdf');
+    const b = await party(k.tokenB, '/ruling.pdf');
+    expect(a.status).toBe(200);
+    expect(a.bytes.equals(b.bytes)).toBe(true);
+    const file = writePdf(a.bytes);
+    const sig = pdfsig(file);
+    expect(sig).toContain('Signature Validation: Signature is Valid.');
+    expect(sig).toContain('Signer Certificate Common Name: 包头市青山区人民法院');
+    expect(verifyPdf(a.bytes)).toMatchObject({ valid: true, signerName: '包头市青山区人民法院', documentSha256: decided.rulingSha256 });
+    const text = pdftotext(file).replace(/\s+/g, '');
+    for (const s of ['包头市青山区人民法院', '民事裁定书', '民特1号', '李某', '王某', '调解协议有效', '审判员法官judge-wang', '书记员', '刘书记']) expect(text).toContain(s);
+    expect((await judge.request('POST', `/api/judge/applications/${applicationId}/decide`, { decision: 'dismiss', reason: '再次', clerk: '刘书记' })).status).toBe(409);
+  });
+
+  it('dismissing needs a reason, and the ruling says so', async () => {
+    const second = await submittedCase(server, sms);
+    const id = (await judge.json('GET', '/api/judge/applications')).applications.find((x: any) => x.status === 'SUBMITTED').id;
+    await judge.json('POST', `/api/judge/applications/${id}/accept`, {});
+    await judge.request('POST', `/api/judge/applications/${id}/review`, {});
+    expect((await judge.request('POST', `/api/judge/applications/${id}/decide`, { decision: 'dismiss', clerk: '刘书记' })).status).toBe(400);
+    const decided = await judge.json('POST', `/api/judge/applications/${id}/decide`, { decision: 'dismiss', reason: '调解协议内容不明确，无法执行', clerk: '刘书记' });
+    expect(decided.status).toBe('DISMISSED');
+    expect((await second.mediator.json('GET', `/api/cases/${second.caseId}`)).case.status).toBe('DISMISSED');
+    const res = await fetch(`${server.url}/api/judicial/${second.caseId}/ruling.pdf`, { headers: { authorization: `Bearer ${second.tokenB}` } });
+    const text = pdftotext(writePdf(Buffer.from(await res.arrayBuffer()))).replace(/\s+/g, '');
+    expect(text).toContain('驳回申请人');
+    expect(text).toContain('调解协议内容不明确，无法执行');
+  }, 60_000);
+});
