@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, setUnauthorizedHandler, type User } from './api.ts';
 import { PartySigningPage } from './signing/PartySigningPage.tsx';
+import { PartyJudicialPage } from './judicial/PartyJudicialPage.tsx';
 import { VerifyPage } from './verify/VerifyPage.tsx';
 import { matchRoute, navigate, usePath } from './router.tsx';
 import { SessionContext, homeFor, type SessionValue } from './session.tsx';
@@ -14,6 +15,7 @@ import { CaseListPage } from './pages/CaseListPage.tsx';
 import { CasePage } from './pages/case/CasePage.tsx';
 import { AdminPage } from './pages/admin/AdminPage.tsx';
 import { JudgeHome } from './pages/JudgeHome.tsx';
+import { JudgeReviewPage } from './judicial/JudgeReviewPage.tsx';
 import { NotFound } from './pages/NotFound.tsx';
 import { PartyPage } from './pages/party/PartyPage.tsx';
 
@@ -29,11 +31,14 @@ export function App() {
   const partyRoom = matchRoute('/j/:token/room', path);
   const partyAgreement = matchRoute('/j/:token/agreement', path);
   const partySign = matchRoute('/j/:token/sign', path);
+  const partyJudicial = matchRoute('/j/:token/judicial', path);
   const verifyRecord = matchRoute('/verify/:roundId', path);
   const party = matchRoute('/j/:token', path);
   let content;
   if (path === '/verify' || verifyRecord) {
     content = <VerifyPage roundId={verifyRecord?.roundId ?? null} />;
+  } else if (partyJudicial) {
+    content = <PartyJudicialPage key={partyJudicial.token} token={partyJudicial.token ?? ''} />;
   } else if (partySign) {
     content = <PartySigningPage key={partySign.token} token={partySign.token ?? ''} />;
   } else if (partyAgreement) {
@@ -163,6 +168,8 @@ function staffRoute(path: string, user: User) {
   }
   const c = matchRoute('/cases/:id', path);
   if (c?.id) return <CasePage key={c.id} caseId={c.id} />;
+  const review = matchRoute('/judge/applications/:id', path);
+  if (review?.id) return user.role === 'JUDGE' ? <JudgeReviewPage key={review.id} id={review.id} /> : <NotFound message="仅法官可访问此页面" />;
   if (path === '/admin' || path === '/admin/') {
     return user.role === 'ADMIN' ? <AdminPage /> : <NotFound message="仅管理员可访问此页面" />;
   }

@@ -539,3 +539,112 @@ export function signingApi(caseId: string, token?: string | null) {
 }
 
 export type SigningApi = ReturnType<typeof signingApi>;
+
+// ---------------------------------------------------------------- judicial confirmation API
+
+export interface JudicialCourtOption {
+  id: string;
+  name: string;
+  reasons: string[];
+  suggested: boolean;
+}
+
+export interface JudicialView {
+  effectiveAt: string | null;
+  windowEndsAt: string | null;
+  daysLeft: number | null;
+  windowOpen: boolean;
+  courts: JudicialCourtOption[];
+  parties: Array<{ id: string; name: string; role: ParticipantRole }>;
+  application: null | {
+    id: string;
+    status: 'DRAFT' | 'SUBMITTED' | 'ACCEPTED' | 'REVIEWING' | 'CONFIRMED' | 'DISMISSED';
+    court: { id: string; name: string };
+    submittedAt: string | null;
+    courtCaseNumber: string | null;
+    decidedAt: string | null;
+    decisionReason: string | null;
+    rulingAvailable: boolean;
+    parties: Array<{ id: string; name: string; role: ParticipantRole; applied: { how: 'self' | 'consented'; at: string } | null }>;
+    materials: Array<{ id: string; kind: string; displayName: string; mime: string; bytes: number; uploadedAt: string }>;
+  };
+}
+
+/** The joint application for judicial confirmation, as a party (link token) or the case's mediator. */
+export function judicialApi(caseId: string, token?: string | null) {
+  const base = `/api/judicial/${enc(caseId)}`;
+  const call = <T>(path: string, opts: RequestOptions = {}): Promise<T> =>
+    token ? request<T>(base + path, { ...opts, headers: { authorization: `Bearer ${token}`, ...opts.headers }, credentials: 'omit' }) : staff<T>(base + path, opts);
+  return {
+    view: () => call<JudicialView>(''),
+    apply: (a: { courtId: string; serviceAddress: string; phone: string }) => call<{ status: string }>('/apply', { method: 'POST', body: a }),
+    /** Sends the file itself as the body; its type is checked again on the server from the bytes. */
+    upload: async (file: File, kind: 'ID_DOCUMENT' | 'EVIDENCE' | 'OTHER') => {
+      const res = await fetch(`${base}/materials?kind=${kind}&name=${enc(file.name)}`, {
+        method: 'POST',
+        headers: { 'content-type': file.type || 'application/octet-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: file,
+        credentials: token ? 'omit' : 'same-origin',
+      });
+      const body = (await res.json().catch(() => null)) as { message?: string } | null;
+      if (!res.ok) throw new ApiError(res.status, 'UPLOAD', res.status === 413 ? '文件不能超过 10 MB' : (body?.message ?? '上传失败，请重试'));
+      return body;
+    },
+    ruling: async (): Promise<Blob> => {
+      const res = await fetch(`${base}/ruling.pdf`, token ? { headers: { authorization: `Bearer ${token}` }, credentials: 'omit' } : { credentials: 'same-origin' });
+      if (!res.ok) throw new ApiError(res.status, 'DOWNLOAD', res.status === 404 ? '法院尚未作出裁定' : '下载失败，请重试');
+      return res.blob();
+    },
+  };
+}
+
+export interface JudgeApplicationSummary {
+  id: string;
+  status: string;
+  statusLabel: string;
+  caseNumber: string;
+  title: string;
+  court: string;
+  courtCaseNumber: string | null;
+  submittedAt: string | null;
+  acceptBy: string | null;
+  acceptOverdue: boolean;
+  acceptedAt: string | null;
+  decidedAt: string | null;
+}
+
+export interface JudgeApplicationDetail extends JudgeApplicationSummary {
+  grounds: Array<{ key: string; label: string }>;
+  checklist: Record<string, boolean>;
+  notes: string;
+  integrity: null | { valid: boolean; sealedByUs: boolean; matchesIssued: boolean; problems: string[]; signerName: string | null; signingTime: string | null; documentSha256: string; contentSha256: string };
+  parties: Array<{
+    id: string;
+    name: string;
+    role: ParticipantRole;
+    side: Side;
+    identityConfirmedAt: string | null;
+    consentToOnlineAt: string | null;
+    attended: boolean;
+    clausesAccepted: number;
+    clauses: number;
+    signature: null | { signerName: string; signerRole: string; identityMethod: string; affirmation: string; signedAt: string; ip: string };
+  }>;
+  session: { joins: number; caucusSecA: number; caucusSecB: number };
+  applicants: Array<{ participantId: string; how: string; serviceAddress: string; phone: string; at: string }>;
+  materials: Array<{ id: string; participantId: string; kind: string; displayName: string; mime: string; bytes: number }>;
+}
+
+export const judgeApi = {
+  queue: () => staff<{ applications: JudgeApplicationSummary[] }>('/api/judge/applications').then((r) => r.applications),
+  detail: (id: string) => staff<{ application: JudgeApplicationDetail }>(`/api/judge/applications/${enc(id)}`).then((r) => r.application),
+  accept: (id: string) => staff<{ courtCaseNumber: string }>(`/api/judge/applications/${enc(id)}/accept`, { method: 'POST', body: {} }),
+  startReview: (id: string) => staff<null>(`/api/judge/applications/${enc(id)}/review`, { method: 'POST', body: {} }),
+  saveReview: (id: string, checklist: Record<string, boolean>, notes: string) => staff<null>(`/api/judge/applications/${enc(id)}/review`, { method: 'PUT', body: { checklist, notes } }),
+  decide: (id: string, d: { decision: 'confirm' | 'dismiss'; reason?: string; clerk: string }) => staff<{ status: string; rulingSha256: string }>(`/api/judge/applications/${enc(id)}/decide`, { method: 'POST', body: d }),
+  agreementPdf: async (id: string): Promise<Blob> => {
+    const res = await fetch(`/api/judge/applications/${enc(id)}/agreement.pdf`, { credentials: 'same-origin' });
+    if (!res.ok) throw new ApiError(res.status, 'DOWNLOAD', '协议书下载失败');
+    return res.blob();
+  },
+};

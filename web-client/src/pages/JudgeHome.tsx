@@ -1,8 +1,63 @@
+// The judge's queue: this court's judicial-confirmation applications with their status and the
+// acceptance deadline (3 days from submission); an application opens the review screen.
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, judgeApi, type JudgeApplicationSummary } from '../api.ts';
+import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { Loading } from '../components/Loading.tsx';
+import { Link } from '../router.tsx';
+
+const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—');
+
 export function JudgeHome() {
+  const [rows, setRows] = useState<JudgeApplicationSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    try {
+      setRows(await judgeApi.queue());
+      setError(null);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : '加载失败');
+    }
+  }, []);
+  useEffect(() => void load(), [load]);
+
+  if (error) return <ErrorBanner title="无法加载申请" message={error} onRetry={() => void load()} />;
+  if (!rows) return <Loading text="正在载入申请…" />;
   return (
-    <section className="card empty" data-testid="judge-home">
-      <h1 className="card__title">法官工作台（即将上线）</h1>
-      <p className="muted">司法确认申请的审查功能正在开发中，敬请期待。</p>
+    <section className="card judge-desk" data-testid="judge-home">
+      <h1 className="card__title">司法确认申请</h1>
+      {rows.length === 0 ? (
+        <p className="muted" data-testid="judge-empty">
+          本院暂无司法确认申请。
+        </p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>案件</th>
+              <th>状态</th>
+              <th>期限</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} data-testid="judge-application" data-status={r.status}>
+                <td>
+                  <Link to={`/judge/applications/${encodeURIComponent(r.id)}`} data-testid="judge-open">
+                    {r.title}
+                  </Link>
+                  <div className="small muted">
+                    {r.caseNumber}
+                    {r.courtCaseNumber ? ` · ${r.courtCaseNumber}` : ''}
+                  </div>
+                </td>
+                <td>{r.statusLabel}</td>
+                <td className={r.acceptOverdue ? 'bad small' : 'small'}>{r.status === 'SUBMITTED' ? `受理期限 ${time(r.acceptBy)}${r.acceptOverdue ? '（已超期）' : ''}` : r.decidedAt ? `裁定于 ${time(r.decidedAt)}` : `受理于 ${time(r.acceptedAt)}`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }

@@ -77,6 +77,14 @@ export function PartyPage({ token }: { token: string }) {
             >
               逐条确认并签署协议书
             </button>
+            <button
+              type="button"
+              className="btn btn--outline btn--block"
+              data-testid="open-judicial"
+              onClick={() => navigate(`/j/${encodeURIComponent(token)}/judicial`)}
+            >
+              申请司法确认 / 查看法院裁定
+            </button>
           </section>
         )}
       </>

@@ -1,0 +1,101 @@
+// Judicial confirmation in real Chromium, from a signed agreement to a downloadable ruling: both
+// parties apply on their phones (court, service address, phone; an identity document uploaded),
+// the judge accepts on the desk, the integrity panel shows the agreement intact, the judge ticks
+// the review grounds and confirms; each party downloads the same 民事裁定书, which pdfsig accepts.
+import { writeFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type TestBrowser } from '../support/browser.ts';
+import { startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import type { DraftCase } from '../drafting/sync-support.ts';
+import { pdfsig, pdftotext, scratchDir, writePdf } from '../signing/pdf-tools.ts';
+import { signCaseThroughApi, SmsOutbox } from '../signing/signing-support.ts';
+import { judgeClient, mediatingCase, PARTY_IDS, SERVICE } from './judicial-support.ts';
+
+const sms = new SmsOutbox();
+let server: TestServer;
+let k: DraftCase;
+let judge: StaffClient;
+const browsers: TestBrowser[] = [];
+
+async function newPage(viewport: { width: number; height: number }, staff?: StaffClient): Promise<Page> {
+  const browser = await launchBrowser({ viewport });
+  browsers.push(browser);
+  if (staff) {
+    const origin = new URL(server.url).origin;
+    await browser.context.addCookies(staff.cookie.split('; ').map((pair) => ({ name: pair.slice(0, pair.indexOf('=')), value: pair.slice(pair.indexOf('=') + 1), url: origin })));
+  }
+  return browser.context.newPage();
+}
+
+async function download(page: Page, testId: string): Promise<Buffer> {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+  const chunks: Buffer[] = [];
+  for await (const c of await d.createReadStream()) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+beforeAll(async () => {
+  server = await startTestServer({}, { sms });
+  const admin = new StaffClient(server.url);
+  await admin.login(server.admin.username, server.admin.password);
+  judge = await judgeClient(server, admin, 'judge-li');
+  k = await mediatingCase(server);
+  await signCaseThroughApi(server, k, sms, PARTY_IDS);
+}, 90_000);
+afterAll(async () => {
+  for (const b of browsers) await b.close();
+  await server?.close();
+});
+
+describe('judicial confirmation in Chromium', () => {
+  it('parties apply, the judge accepts, reviews (integrity intact) and confirms; parties download the ruling', async () => {
+    const idPhoto = `${scratchDir()}/身份证正面.jpg`;
+    writeFileSync(idPhoto, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(4096, 9)]));
+    const parties: Page[] = [];
+    for (const token of [k.tokenA, k.tokenB]) {
+      const page = await newPage({ width: 390, height: 844 });
+      parties.push(page);
+      await page.goto(`${server.url}/j/${token}/judicial`);
+      expect(await page.getByTestId('judicial-days-left').textContent()).toBe('还剩 30 天');
+      await page.getByTestId('judicial-address').fill(SERVICE.serviceAddress);
+      await page.getByTestId('judicial-phone').fill(SERVICE.phone);
+      await page.getByTestId('judicial-submit').click();
+      await page.getByTestId('judicial-materials').waitFor();
+      await page.getByTestId('judicial-file').setInputFiles(idPhoto);
+      await page.getByTestId('judicial-material').filter({ hasText: '身份证正面.jpg' }).waitFor();
+    }
+    await parties[0]!.reload();
+    await parties[0]!.locator('[data-testid="judicial-status"][data-status="SUBMITTED"]').waitFor();
+
+    const desk = await newPage({ width: 1280, height: 900 }, judge);
+    await desk.goto(server.url);
+    await desk.locator('[data-testid="judge-application"][data-status="SUBMITTED"]').getByTestId('judge-open').click();
+    await desk.getByTestId('judge-accept').click();
+    await desk.getByTestId('judge-start-review').click();
+    await desk.locator('[data-testid="judge-review"][data-status="REVIEWING"]').waitFor();
+    expect(await desk.getByTestId('integrity-panel').getAttribute('data-intact')).toBe('true');
+    for (const ground of await desk.getByTestId('review-ground').all()) await ground.check();
+    await desk.getByTestId('review-notes').fill('经审查，协议系双方自愿达成，内容明确。');
+    await desk.getByTestId('judge-clerk').fill('刘书记');
+    if (process.env.JUDICIAL_SCREENSHOT) {
+      await desk.screenshot({ path: `${process.env.JUDICIAL_SCREENSHOT}-desk.png`, fullPage: true });
+      await parties[0]!.screenshot({ path: `${process.env.JUDICIAL_SCREENSHOT}-party.png`, fullPage: true });
+    }
+    await desk.getByTestId('judge-confirm').click();
+    await desk.getByTestId('judge-decided').waitFor({ timeout: 20_000 });
+
+    const rulings: Buffer[] = [];
+    for (const page of parties) {
+      await page.reload();
+      await page.locator('[data-testid="judicial-status"][data-status="CONFIRMED"]').waitFor();
+      rulings.push(await download(page, 'ruling-download'));
+    }
+    expect(rulings[0]!.equals(rulings[1]!)).toBe(true);
+    const file = writePdf(rulings[0]!);
+    expect(pdfsig(file)).toContain('Signature Validation: Signature is Valid.');
+    expect(pdftotext(file).replace(/\s+/g, '')).toContain('调解协议有效');
+    expect((await k.mediator.json('GET', `/api/cases/${k.caseId}`)).case.status).toBe('CONFIRMED');
+    expect(await server.ctx.db.judicialMaterial.count()).toBe(2);
+  }, 120_000);
+});

@@ -1,0 +1,209 @@
+// The review screen for one application: the agreement PDF and its integrity (our verifier's
+// result against the issued record), what the audit trail says per party (identity, consent to
+// online mediation, attendance, per-clause acceptance, the signature and its affirmation),
+// caucus time per side, the applicants' service details and materials, the review grounds with
+// notes, and the actions: accept, start review, confirm or dismiss (with reasons).
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, judgeApi, type JudgeApplicationDetail } from '../api.ts';
+import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { makeLabels } from '../labels.ts';
+import { Loading } from '../components/Loading.tsx';
+import { Link } from '../router.tsx';
+import { downloadBlob } from '../signing/signing-shared.tsx';
+import { useToast } from '../toast.tsx';
+
+const labels = makeLabels(null);
+const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—');
+const minutes = (sec: number) => `${Math.round(sec / 60)} 分钟`;
+
+export function JudgeReviewPage({ id }: { id: string }) {
+  const notify = useToast();
+  const [a, setA] = useState<JudgeApplicationDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [checklist, setChecklist] = useState<Record<string, boolean>>({});
+  const [notes, setNotes] = useState('');
+  const [reason, setReason] = useState('');
+  const [clerk, setClerk] = useState('');
+  const [busy, setBusy] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const d = await judgeApi.detail(id);
+      setA(d);
+      setChecklist(d.checklist);
+      setNotes(d.notes);
+      setError(null);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : '加载失败');
+    }
+  }, [id]);
+  useEffect(() => void load(), [load]);
+
+  const run = async (what: string, fn: () => Promise<unknown>, done: string) => {
+    setBusy(what);
+    setActionError(null);
+    try {
+      await fn();
+      notify(done, 'success');
+      await load();
+    } catch (err) {
+      setActionError(err instanceof ApiError ? err.message : '操作失败，请重试');
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  if (error) return <ErrorBanner title="无法打开申请" message={error} onRetry={() => void load()} />;
+  if (!a) return <Loading text="正在载入申请…" />;
+  const integrity = a.integrity;
+  const intact = !!integrity && integrity.valid && integrity.sealedByUs && integrity.matchesIssued;
+
+  return (
+    <div className="judge-desk" data-testid="judge-review" data-status={a.status}>
+      <Link to="/" className="back-link">
+        ‹ 返回申请列表
+      </Link>
+      <section className="card">
+        <h1 className="card__title">
+          {a.title}（{a.statusLabel}）
+        </h1>
+        <p className="small muted">
+          调解案号 {a.caseNumber}
+          {a.courtCaseNumber ? ` · 本院案号 ${a.courtCaseNumber}` : ''} · 提交于 {time(a.submittedAt)}
+          {a.status === 'SUBMITTED' ? ` · 受理期限 ${time(a.acceptBy)}` : ''}
+        </p>
+      </section>
+
+      <section className="card" data-testid="integrity-panel" data-intact={intact}>
+        <h2 className="card__title">协议书完整性</h2>
+        {integrity ? (
+          <ul>
+            <li className={integrity.valid ? 'ok' : 'bad'}>{integrity.valid ? '✓ 数字签名有效，签署后未被修改' : `✗ ${integrity.problems.join('；')}`}</li>
+            <li className={integrity.sealedByUs ? 'ok' : 'bad'}>{integrity.sealedByUs ? `✓ 由 ${integrity.signerName ?? ''} 签章（${time(integrity.signingTime)}）` : '✗ 签章机构不是本调解组织'}</li>
+            <li className={integrity.matchesIssued ? 'ok' : 'bad'}>{integrity.matchesIssued ? '✓ 与出具记录一致' : '✗ 与出具记录不一致'}</li>
+            <li className="small muted">协议内容摘要 {integrity.contentSha256}</li>
+          </ul>
+        ) : (
+          <p className="bad">协议书不存在</p>
+        )}
+        <button type="button" className="btn btn--outline btn--small" data-testid="open-agreement-pdf" onClick={() => void run('pdf', async () => downloadBlob(await judgeApi.agreementPdf(a.id), `调解协议书-${a.caseNumber}.pdf`), '已下载协议书')}>
+          下载调解协议书（PDF）
+        </button>
+      </section>
+
+      <section className="card">
+        <h2 className="card__title">当事人与审计记录</h2>
+        <table>
+          <thead>
+            <tr>
+              <th>当事人</th>
+              <th>身份与同意</th>
+              <th>协议确认与签署</th>
+            </tr>
+          </thead>
+          <tbody>
+            {a.parties.map((p) => (
+              <tr key={p.id} data-testid="review-party">
+                <td>
+                  {p.name}
+                  <div className="small muted">{labels.participantRole(p.role)}</div>
+                </td>
+                <td className="small">
+                  身份核验 {time(p.identityConfirmedAt)}
+                  <br />
+                  同意在线调解 {time(p.consentToOnlineAt)}
+                  <br />
+                  {p.attended ? '参加了在线调解' : '未进入调解室'}
+                </td>
+                <td className="small">
+                  逐条确认 {p.clausesAccepted}/{p.clauses}
+                  {p.signature && (
+                    <>
+                      <br />
+                      {p.signature.signerName}（{p.signature.signerRole}）{time(p.signature.signedAt)}
+                      <br />“{p.signature.affirmation}”
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p className="small">背对背单独沟通：甲方 {minutes(a.session.caucusSecA)}，乙方 {minutes(a.session.caucusSecB)}</p>
+        <p className="small">申请材料 {a.materials.length} 份 · 申请人 {a.applicants.length} 名</p>
+      </section>
+
+      {a.status === 'REVIEWING' && (
+        <section className="card">
+          <h2 className="card__title">审查事项</h2>
+          <div className="judge-desk__grounds">
+            {a.grounds.map((g) => (
+              <label key={g.key}>
+                <input type="checkbox" checked={checklist[g.key] === true} onChange={(e) => setChecklist((c) => ({ ...c, [g.key]: e.target.checked }))} data-testid="review-ground" data-ground={g.key} /> {g.label}
+              </label>
+            ))}
+          </div>
+          <label className="field">
+            <span className="field__label">审查意见</span>
+            <textarea value={notes} onChange={(e) => setNotes(e.target.value)} rows={3} maxLength={5000} data-testid="review-notes" />
+          </label>
+          <button type="button" className="btn btn--outline btn--small" disabled={busy !== null} data-testid="review-save" onClick={() => void run('save', () => judgeApi.saveReview(a.id, checklist, notes), '已保存审查意见')}>
+            保存审查意见
+          </button>
+        </section>
+      )}
+
+      <section className="card">
+        {actionError && (
+          <p className="chat__error" role="alert" data-testid="judge-error">
+            {actionError}
+          </p>
+        )}
+        {a.status === 'SUBMITTED' && (
+          <button type="button" className="btn btn--primary" disabled={busy !== null} data-testid="judge-accept" onClick={() => void run('accept', () => judgeApi.accept(a.id), '已受理')}>
+            受理
+          </button>
+        )}
+        {a.status === 'ACCEPTED' && (
+          <button type="button" className="btn btn--primary" disabled={busy !== null} data-testid="judge-start-review" onClick={() => void run('review', () => judgeApi.startReview(a.id), '开始审查')}>
+            开始审查
+          </button>
+        )}
+        {a.status === 'REVIEWING' && (
+          <>
+            <label className="field">
+              <span className="field__label">书记员</span>
+              <input value={clerk} onChange={(e) => setClerk(e.target.value)} maxLength={20} data-testid="judge-clerk" />
+            </label>
+            <label className="field">
+              <span className="field__label">驳回理由（驳回时必填）</span>
+              <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} data-testid="judge-reason" />
+            </label>
+            <div className="judge-desk__actions">
+              <button
+                type="button"
+                className="btn btn--primary"
+                disabled={busy !== null || !clerk.trim()}
+                data-testid="judge-confirm"
+                onClick={() => void run('confirm', async () => { await judgeApi.saveReview(a.id, checklist, notes); await judgeApi.decide(a.id, { decision: 'confirm', clerk: clerk.trim() }); }, '已裁定确认调解协议有效')}
+              >
+                裁定确认有效
+              </button>
+              <button
+                type="button"
+                className="btn btn--danger"
+                disabled={busy !== null || !clerk.trim() || !reason.trim()}
+                data-testid="judge-dismiss"
+                onClick={() => void run('dismiss', async () => { await judgeApi.saveReview(a.id, checklist, notes); await judgeApi.decide(a.id, { decision: 'dismiss', reason: reason.trim(), clerk: clerk.trim() }); }, '已裁定驳回申请')}
+              >
+                裁定驳回
+              </button>
+            </div>
+          </>
+        )}
+        {(a.status === 'CONFIRMED' || a.status === 'DISMISSED') && <p data-testid="judge-decided">已于 {time(a.decidedAt)} 作出裁定，民事裁定书已送达当事人（可在其个人链接页面下载）。</p>}
+      </section>
+    </div>
+  );
+}

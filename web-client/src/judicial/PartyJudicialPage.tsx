@@ -1,0 +1,215 @@
+// /j/:token/judicial — a party applies for judicial confirmation of its signed agreement: the
+// 30-day countdown, the court (the suggested one first, with why it is competent), a service
+// address and phone; who has applied; identity documents and other materials; and, once the
+// court has decided, the 民事裁定书 to download.
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, judicialApi, partyApi, type JudicialView } from '../api.ts';
+import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { Loading } from '../components/Loading.tsx';
+import { navigate } from '../router.tsx';
+import { downloadBlob } from '../signing/signing-shared.tsx';
+import { useToast } from '../toast.tsx';
+
+const STATUS: Record<string, string> = { DRAFT: '等待双方确认申请', SUBMITTED: '已提交，待法院受理', ACCEPTED: '法院已受理', REVIEWING: '法院审查中', CONFIRMED: '法院裁定调解协议有效', DISMISSED: '法院裁定驳回申请' };
+const KINDS = [
+  { key: 'ID_DOCUMENT', label: '身份证件' },
+  { key: 'EVIDENCE', label: '证据材料' },
+  { key: 'OTHER', label: '其他材料' },
+] as const;
+const day = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' }) : '—');
+
+export function PartyJudicialPage({ token }: { token: string }) {
+  const notify = useToast();
+  const [caseId, setCaseId] = useState<string | null>(null);
+  const [me, setMe] = useState<string | null>(null);
+  const [view, setView] = useState<JudicialView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [courtId, setCourtId] = useState('');
+  const [address, setAddress] = useState('');
+  const [phone, setPhone] = useState('');
+  const [kind, setKind] = useState<(typeof KINDS)[number]['key']>('ID_DOCUMENT');
+  const [busy, setBusy] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+
+  const load = useCallback(async (id: string) => {
+    try {
+      const v = await judicialApi(id, token).view();
+      setView(v);
+      setCourtId((c) => c || v.application?.court.id || v.courts.find((x) => x.suggested)?.id || '');
+      setError(null);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : '加载失败，请检查网络后重试');
+    }
+  }, [token]);
+
+  useEffect(() => {
+    partyApi(token)
+      .me()
+      .then((v) => {
+        setCaseId(v.case.id);
+        setMe(v.participant.id);
+        return load(v.case.id);
+      })
+      .catch((err: unknown) => setError(err instanceof ApiError ? err.message : '链接无法打开'));
+  }, [token, load]);
+
+  const run = async (what: string, fn: () => Promise<unknown>, done: string) => {
+    setBusy(what);
+    setFormError(null);
+    try {
+      await fn();
+      notify(done, 'success');
+      if (caseId) await load(caseId);
+    } catch (err) {
+      setFormError(err instanceof ApiError ? err.message : '操作失败，请重试');
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  let body;
+  if (error && !view) body = <ErrorBanner title="无法打开" message={error} onRetry={() => caseId && void load(caseId)} />;
+  else if (!view || !caseId) body = <Loading text="正在载入…" />;
+  else if (!view.effectiveAt) {
+    body = (
+      <section className="card" role="status" data-testid="judicial-not-signed">
+        <h2 className="card__title">协议书尚未签署完毕</h2>
+        <p className="muted">调解协议书签署生效后，可在 30 日内申请司法确认。</p>
+      </section>
+    );
+  } else {
+    const app = view.application;
+    const mine = app?.parties.find((p) => p.id === me)?.applied ?? null;
+    body = (
+      <>
+        <section className="card judicial__window" data-testid="judicial-window" data-open={view.windowOpen}>
+          <h2 className="card__title">申请期限</h2>
+          <p>
+            协议于 {day(view.effectiveAt)} 生效，须在 <strong>{day(view.windowEndsAt)}</strong> 前申请。
+          </p>
+          <p className={view.windowOpen ? 'judicial__days' : 'chat__error'} data-testid="judicial-days-left">
+            {view.windowOpen ? `还剩 ${view.daysLeft} 天` : '申请期限已届满，不能再申请司法确认'}
+          </p>
+        </section>
+        {app && (
+          <section className="card" data-testid="judicial-status" data-status={app.status}>
+            <h2 className="card__title">{STATUS[app.status]}</h2>
+            <p className="small muted">
+              受理法院：{app.court.name}
+              {app.courtCaseNumber ? ` · 案号 ${app.courtCaseNumber}` : ''}
+            </p>
+            <ul className="signing__parties">
+              {app.parties.map((p) => (
+                <li key={p.id} data-testid="judicial-party" data-applied={p.applied !== null}>
+                  <span>{p.name}</span>
+                  <span className="small">{p.applied ? (p.applied.how === 'self' ? '✓ 已申请' : '✓ 同意共同申请（调解员登记）') : '待确认'}</span>
+                </li>
+              ))}
+            </ul>
+            {app.decisionReason && <p className="small">驳回理由：{app.decisionReason}</p>}
+            {app.rulingAvailable && (
+              <button
+                type="button"
+                className="btn btn--primary btn--block"
+                data-testid="ruling-download"
+                disabled={busy !== null}
+                onClick={() => void run('ruling', async () => downloadBlob(await judicialApi(caseId, token).ruling(), `民事裁定书-${app.courtCaseNumber ?? ''}.pdf`), '已下载民事裁定书')}
+              >
+                下载民事裁定书（PDF）
+              </button>
+            )}
+          </section>
+        )}
+        {!mine && view.windowOpen && (!app || app.status === 'DRAFT') && (
+          <section className="card" data-testid="judicial-apply">
+            <h2 className="card__title">确认申请司法确认</h2>
+            <p className="small muted">经法院确认有效的调解协议具有强制执行力。双方须向同一法院共同申请。</p>
+            <label className="field">
+              <span className="field__label">受理法院</span>
+              <select value={courtId} onChange={(e) => setCourtId(e.target.value)} disabled={!!app} data-testid="judicial-court">
+                {view.courts.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}（{c.reasons.join('、')}）{c.suggested ? ' · 建议' : ''}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span className="field__label">送达地址</span>
+              <input value={address} onChange={(e) => setAddress(e.target.value)} maxLength={200} data-testid="judicial-address" />
+            </label>
+            <label className="field">
+              <span className="field__label">联系电话</span>
+              <input value={phone} onChange={(e) => setPhone(e.target.value)} inputMode="tel" maxLength={20} data-testid="judicial-phone" />
+            </label>
+            {formError && (
+              <p className="chat__error" role="alert" data-testid="judicial-error">
+                {formError}
+              </p>
+            )}
+            <button
+              type="button"
+              className="btn btn--primary btn--block btn--large"
+              disabled={busy !== null || !courtId || !address.trim() || !phone.trim()}
+              data-testid="judicial-submit"
+              onClick={() => void run('apply', () => judicialApi(caseId, token).apply({ courtId, serviceAddress: address.trim(), phone: phone.trim() }), '已确认申请')}
+            >
+              {busy === 'apply' ? '正在提交…' : '确认申请'}
+            </button>
+          </section>
+        )}
+        {app && ['DRAFT', 'SUBMITTED'].includes(app.status) && (
+          <section className="card" data-testid="judicial-materials">
+            <h2 className="card__title">申请材料</h2>
+            <p className="small muted">身份证件照片、证据等：JPG、PNG 或 PDF，每个不超过 10 MB。</p>
+            <ul className="judicial__files">
+              {app.materials.map((m) => (
+                <li key={m.id} data-testid="judicial-material">
+                  {KINDS.find((k) => k.key === m.kind)?.label ?? m.kind} · {m.displayName} · {Math.max(1, Math.round(m.bytes / 1024))} KB
+                </li>
+              ))}
+              {app.materials.length === 0 && <li className="muted">尚未上传材料</li>}
+            </ul>
+            <div className="judicial__upload">
+              <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} aria-label="材料类型">
+                {KINDS.map((k) => (
+                  <option key={k.key} value={k.key}>
+                    {k.label}
+                  </option>
+                ))}
+              </select>
+              <label className="btn btn--outline btn--small">
+                {busy === 'upload' ? '正在上传…' : '选择文件上传'}
+                <input
+                  type="file"
+                  hidden
+                  accept="image/jpeg,image/png,application/pdf"
+                  data-testid="judicial-file"
+                  disabled={busy !== null}
+                  onChange={(e) => {
+                    const file = e.target.files?.[0];
+                    e.target.value = '';
+                    if (file) void run('upload', () => judicialApi(caseId, token).upload(file, kind), '材料已上传');
+                  }}
+                />
+              </label>
+            </div>
+            {formError && app && <p className="chat__error" role="alert">{formError}</p>}
+          </section>
+        )}
+      </>
+    );
+  }
+
+  return (
+    <div className="party">
+      <main className="page page--narrow judicial" data-testid="party-judicial">
+        <button type="button" className="btn btn--ghost btn--small" onClick={() => navigate(`/j/${encodeURIComponent(token)}`)}>
+          ← 返回
+        </button>
+        <h1 className="page__title">申请司法确认</h1>
+        {body}
+      </main>
+    </div>
+  );
+}
