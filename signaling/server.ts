@@ -76,7 +76,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const signing = new SigningService(ctx, signingIdentity, options.sms ?? new LogSmsProvider(app.log));
   app.register(signingRoutes(ctx, signing), { prefix: '/api/signing' });
   app.register(verifyRoutes(ctx, signingIdentity), { prefix: '/api/verify' });
-  app.register(judicialRoutes(ctx, new JudicialApplicationService(ctx)), { prefix: '/api/judicial' });
+  const templates = loadBuiltinTemplates();
+  const applications = new JudicialApplicationService(ctx, templates, signingIdentity);
+  app.register(judicialRoutes(ctx, applications), { prefix: '/api/judicial' });
   // Each court seals its rulings with its own certificate (development: generated per court into data/courts/<id>/).
   const courtIdentities = new Map<string, SigningIdentity>();
   const courtIdentity = (court: { id: string; name: string }) => {
@@ -84,8 +86,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (!identity) courtIdentities.set(court.id, (identity = loadSigningIdentity({ dataDir: path.join(config.dataDir, 'courts', court.id), orgName: court.name })));
     return identity;
   };
-  const review = new JudicialReviewService(ctx, loadBuiltinTemplates(), signingIdentity.rootFingerprint, courtIdentity);
-  app.register(judgeRoutes(ctx, review), { prefix: '/api/judge' });
+  const review = new JudicialReviewService(ctx, templates, signingIdentity.rootFingerprint, courtIdentity);
+  app.register(judgeRoutes(ctx, review, applications), { prefix: '/api/judge' });
   app.addHook('onClose', async () => pool.close());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

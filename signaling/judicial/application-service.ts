@@ -11,6 +11,12 @@ import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { Tx } from '../db.ts';
 import { normalizePhone, phoneProblem } from '../domain/phone.ts';
 import { DomainError } from '../errors.ts';
+import { courtValuesFromAgreement, renderCourtDocument } from '../agreement/court.ts';
+import { AgreementSnapshotSchema } from '../agreement/document.ts';
+import type { TemplateCatalog } from '../agreement/template-schema.ts';
+import { composeCourtDocumentPdf } from '../signing/court-document-pdf.ts';
+import type { SigningIdentity } from '../signing/org-identity.ts';
+import { sealPdf } from '../signing/pades.ts';
 
 export const WINDOW_DAYS = 30;
 const DAY_MS = 24 * 3600_000;
@@ -25,7 +31,31 @@ export interface ApplyInput {
 }
 
 export class JudicialApplicationService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly templates: TemplateCatalog,
+    /** Our organisation's identity: the application document is produced (and sealed) by our system. */
+    private readonly identity: SigningIdentity,
+  ) {}
+
+  /** The 司法确认申请书 of a submitted application, from its template; made once, then kept. */
+  async applicationPdf(caseId: string): Promise<{ bytes: Buffer; fileName: string }> {
+    const a = await this.ctx.db.judicialApplication.findUnique({ where: { caseId }, include: { court: true, case: { include: { org: true } } } });
+    if (!a || a.status === 'DRAFT' || !a.submittedAt) throw new DomainError('NOT_FOUND', '双方均确认申请后才会生成司法确认申请书');
+    const fileName = `司法确认申请书-${a.case.number}.pdf`;
+    if (a.applicationPdf) return { bytes: Buffer.from(a.applicationPdf), fileName };
+    const round = await this.ctx.db.signingRound.findFirstOrThrow({ where: { caseId, status: 'COMPLETED' } });
+    const snapshot = AgreementSnapshotSchema.parse(JSON.parse(round.snapshot));
+    const values = { ...courtValuesFromAgreement(snapshot), court: a.court.name, agreementDate: chinaDay(a.effectiveAt), applicationDate: chinaDay(a.submittedAt) };
+    const rendered = renderCourtDocument(this.templates.court('confirmation-application'), { parties: snapshot.parties, values });
+    if (rendered.unfilled.length) throw new DomainError('CONFLICT', `申请书缺少：${rendered.unfilled.join('、')}`);
+    const { doc } = await composeCourtDocumentPdf(rendered, { author: a.case.org.name, date: a.submittedAt });
+    const bytes = Buffer.from(await sealPdf(doc, this.identity, { reason: `司法确认申请书 ${a.case.number}`, location: a.case.org.name, contactInfo: a.case.org.name, signingTime: a.submittedAt }));
+    await this.ctx.db.judicialApplication.updateMany({ where: { id: a.id, applicationPdf: null }, data: { applicationPdf: bytes } });
+    // Whoever stored first wins: everyone gets the same file.
+    const stored = await this.ctx.db.judicialApplication.findUniqueOrThrow({ where: { id: a.id }, select: { applicationPdf: true } });
+    return { bytes: Buffer.from(stored.applicationPdf!), fileName };
+  }
 
   /** What a party (or the case's mediator, `viewer` null) sees: window, courts, who has applied. */
   async view(caseId: string, viewer: Participant | null) {
@@ -142,6 +172,8 @@ export class JudicialApplicationService {
     return all.filter((p) => PARTY_ROLES.has(p.role));
   }
 }
+
+const chinaDay = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 const cn = (d: Date) => {
   const s = new Date(d.getTime() + 8 * 3600_000).toISOString();

@@ -171,6 +171,11 @@ export class JudicialReviewService {
     return { status, rulingSha256: sha256 };
   }
 
+  /** The case of one of this judge's court's applications. */
+  async caseOf(judge: StaffPrincipal, id: string): Promise<string> {
+    return (await this.#own(judge, id)).caseId;
+  }
+
   async agreementPdf(judge: StaffPrincipal, id: string): Promise<Buffer> {
     const a = await this.#own(judge, id);
     const round = await this.ctx.db.signingRound.findFirst({ where: { caseId: a.caseId, status: 'COMPLETED' } });

@@ -76,6 +76,22 @@ export const judicialRoutes = (ctx: AppContext, service: JudicialApplicationServ
     return reply.status(201).send({ status: application.status });
   });
 
+  app.get('/:caseId/application.pdf', {
+    schema: { tags: ['judicial'], summary: '下载司法确认申请书（PDF）', params: CaseParams },
+  }, async (request, reply) => {
+    const who = request.judicialWho!;
+    if (who.kind === 'staff') {
+      const c = await ctx.db.case.findUnique({ where: { id: request.params.caseId } });
+      if (!c || c.orgId !== who.user.orgId || !(who.user.role === 'ADMIN' || c.mediatorId === who.user.id)) throw new DomainError('CASE_NOT_FOUND', '案件不存在或您无权查看');
+    }
+    const { bytes, fileName } = await service.applicationPdf(request.params.caseId);
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `attachment; filename="application.pdf"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
+      .header('cache-control', 'no-store')
+      .send(bytes);
+  });
+
   app.get('/:caseId/ruling.pdf', {
     schema: { tags: ['judicial'], summary: '下载法院的民事裁定书（PDF）', params: CaseParams },
   }, async (request, reply) => {
@@ -113,7 +129,7 @@ export const judicialRoutes = (ctx: AppContext, service: JudicialApplicationServ
 };
 
 /** The judge's desk: their own court's applications only (another court's do not exist for them). */
-export const judgeRoutes = (ctx: AppContext, review: JudicialReviewService): FastifyPluginAsyncTypebox => async (app) => {
+export const judgeRoutes = (ctx: AppContext, review: JudicialReviewService, applications: JudicialApplicationService): FastifyPluginAsyncTypebox => async (app) => {
   app.addHook('preHandler', requireStaff(ctx, 'JUDGE'));
   const IdP = Type.Object({ id: Id });
 
@@ -128,6 +144,11 @@ export const judgeRoutes = (ctx: AppContext, review: JudicialReviewService): Fas
   app.get('/applications/:id/agreement.pdf', { schema: { tags: ['judge'], summary: '调解协议书 PDF', params: IdP } }, async (request, reply) =>
     reply.type('application/pdf').header('cache-control', 'no-store').send(await review.agreementPdf(staffOf(request), request.params.id)),
   );
+
+  app.get('/applications/:id/application.pdf', { schema: { tags: ['judge'], summary: '司法确认申请书 PDF', params: IdP } }, async (request, reply) => {
+    const caseId = await review.caseOf(staffOf(request), request.params.id);
+    return reply.type('application/pdf').header('cache-control', 'no-store').send((await applications.applicationPdf(caseId)).bytes);
+  });
 
   app.post('/applications/:id/accept', {
     schema: { tags: ['judge'], summary: '受理（编立民特案号）', params: IdP, response: { 200: Type.Object({ courtCaseNumber: Type.String() }), ...errors(401, 403, 404, 409) } },

@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { materialsDir } from '../../signaling/judicial/materials.ts';
+import { pdfsig, pdftotext, writePdf } from '../signing/pdf-tools.ts';
 import type { DraftCase } from '../drafting/sync-support.ts';
 import { signCaseThroughApi, SmsOutbox } from '../signing/signing-support.ts';
 import { startTestServer, StaffClient, type TestServer } from '../support/server.ts';
@@ -84,6 +85,22 @@ describe('applying for judicial confirmation', () => {
     expect(await server.ctx.db.auditEntry.count({ where: { caseId: k.caseId, type: 'JUDICIAL_SUBMITTED' } })).toBe(1);
   });
 
+  it('the 司法确认申请书 is generated from its template once submitted, the same file for everyone', async () => {
+    const get = async (token: string) => {
+      const res = await fetch(`${server.url}/api/judicial/${k.caseId}/application.pdf`, { headers: { authorization: `Bearer ${token}` } });
+      return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()) };
+    };
+    const a = await get(k.tokenA);
+    expect(a.status).toBe(200);
+    expect((await get(k.tokenB)).bytes.equals(a.bytes)).toBe(true);
+    const mediatorCopy = await k.mediator.request('GET', `/api/judicial/${k.caseId}/application.pdf`);
+    expect(Buffer.from(await mediatorCopy.arrayBuffer()).equals(a.bytes)).toBe(true);
+    const file = writePdf(a.bytes);
+    expect(pdfsig(file)).toContain('Signature Validation: Signature is Valid.');
+    const text = pdftotext(file).replace(/\s+/g, '');
+    for (const s of ['司法确认申请书', '请求依法确认申请人之间', '青山区人民调解委员会', '此致', '包头市青山区人民法院', '李某', '王某']) expect(text).toContain(s);
+  });
+
   it('a party of another case cannot see this application', async () => {
     expect((await asParty(k, k.tokenOtherCase, 'GET', '')).status).toBe(403);
   });
@@ -98,6 +115,13 @@ describe('applying for judicial confirmation', () => {
     expect((await here.request('GET', `/api/judge/applications/${mine[0].id}`)).status).toBe(200);
     expect((await k.mediator.request('GET', '/api/judge/applications')).status).toBe(403);
   });
+
+  it('no application document before both parties applied', async () => {
+    const draft = await mediatingCase();
+    await signCaseThroughApi(server, draft, sms, ID);
+    const res = await fetch(`${server.url}/api/judicial/${draft.caseId}/application.pdf`, { headers: { authorization: `Bearer ${draft.tokenA}` } });
+    expect(res.status).toBe(404);
+  }, 60_000);
 
   it('an expired window is refused with the dates', async () => {
     const late = await mediatingCase();

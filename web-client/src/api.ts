@@ -590,6 +590,11 @@ export function judicialApi(caseId: string, token?: string | null) {
       if (!res.ok) throw new ApiError(res.status, 'UPLOAD', res.status === 413 ? '文件不能超过 10 MB' : (body?.message ?? '上传失败，请重试'));
       return body;
     },
+    applicationDocument: async (): Promise<Blob> => {
+      const res = await fetch(`${base}/application.pdf`, token ? { headers: { authorization: `Bearer ${token}` }, credentials: 'omit' } : { credentials: 'same-origin' });
+      if (!res.ok) throw new ApiError(res.status, 'DOWNLOAD', res.status === 404 ? '双方均确认申请后才会生成申请书' : '下载失败，请重试');
+      return res.blob();
+    },
     ruling: async (): Promise<Blob> => {
       const res = await fetch(`${base}/ruling.pdf`, token ? { headers: { authorization: `Bearer ${token}` }, credentials: 'omit' } : { credentials: 'same-origin' });
       if (!res.ok) throw new ApiError(res.status, 'DOWNLOAD', res.status === 404 ? '法院尚未作出裁定' : '下载失败，请重试');

@@ -106,6 +106,17 @@ export function PartyJudicialPage({ token }: { token: string }) {
                 </li>
               ))}
             </ul>
+            {app.status !== 'DRAFT' && (
+              <button
+                type="button"
+                className="btn btn--outline btn--block"
+                data-testid="application-download"
+                disabled={busy !== null}
+                onClick={() => void run('application', async () => downloadBlob(await judicialApi(caseId, token).applicationDocument(), '司法确认申请书.pdf'), '已下载司法确认申请书')}
+              >
+                下载司法确认申请书（PDF）
+              </button>
+            )}
             {app.decisionReason && <p className="small">驳回理由：{app.decisionReason}</p>}
             {app.rulingAvailable && (
               <button

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "JudicialApplication" ADD COLUMN "applicationPdf" BLOB;
+
