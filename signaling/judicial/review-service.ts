@@ -183,10 +183,11 @@ export class JudicialReviewService {
     return Buffer.from(round.pdf);
   }
 
-  #summary(a: { id: string; status: string; submittedAt: Date | null; acceptedAt: Date | null; courtCaseNumber: string | null; windowEndsAt: Date; decidedAt: Date | null; case: { number: string; title: string }; court: { name: string } }) {
+  #summary(a: { id: string; caseId: string; status: string; submittedAt: Date | null; acceptedAt: Date | null; courtCaseNumber: string | null; windowEndsAt: Date; decidedAt: Date | null; case: { number: string; title: string }; court: { name: string } }) {
     const acceptBy = a.submittedAt ? new Date(a.submittedAt.getTime() + ACCEPT_WITHIN_DAYS * DAY_MS) : null;
     return {
       id: a.id,
+      caseId: a.caseId,
       status: a.status,
       statusLabel: STATUS_LABEL[a.status] ?? a.status,
       caseNumber: a.case.number,

@@ -314,6 +314,12 @@ async function identityFor(ctx: AppContext, session: Session, c: { id: string; o
   const { principal, socket } = session;
   if (principal.kind === 'staff') {
     const user = principal.user;
+    if (user.role === 'JUDGE') {
+      // 询问: a judge of the court reviewing the case's application leads a video session in its room.
+      const application = c ? await ctx.db.judicialApplication.findUnique({ where: { caseId: c.id } }) : null;
+      if (!application || application.courtId !== user.courtId || !['ACCEPTED', 'REVIEWING'].includes(application.status)) throw new RoomError('FORBIDDEN', '只有受理该司法确认申请的法院的法官可以发起视频询问');
+      return { peerId: user.id, roomRole: 'mediator', displayName: user.displayName, roleLabel: '法官', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true };
+    }
     if (!c || c.orgId !== user.orgId) throw new RoomError('CASE_NOT_FOUND', '案件不存在');
     const isCaseMediator = user.role === 'ADMIN' || (user.role === 'MEDIATOR' && c.mediatorId === user.id);
     if (!isCaseMediator) throw new RoomError('FORBIDDEN', '您不是本案的调解员');

@@ -8,6 +8,7 @@ import { verifyPdf } from '../../signaling/signing/verify-pdf.ts';
 import type { DraftCase } from '../drafting/sync-support.ts';
 import { pdfsig, pdftotext, writePdf } from '../signing/pdf-tools.ts';
 import { SmsOutbox } from '../signing/signing-support.ts';
+import { RoomTestClient } from '../support/room-client.ts';
 import { startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 import { judgeClient, submittedCase } from './judicial-support.ts';
 
@@ -58,6 +59,27 @@ describe('the judge’s desk', () => {
     expect(a.applicants.map((x: any) => x.how)).toEqual(['self', 'self']);
     const pdf = await judge.request('GET', `/api/judge/applications/${applicationId}/agreement.pdf`);
     expect(Buffer.from(await pdf.arrayBuffer()).equals((await fetch(`${server.url}/api/signing/${k.caseId}/pdf`, { headers: { authorization: `Bearer ${k.tokenA}` } }).then((r) => r.arrayBuffer()).then(Buffer.from)))).toBe(true);
+  });
+
+  it('video questioning: the reviewing judge leads the case room and admits the parties; another court’s judge cannot enter', async () => {
+    const j = new RoomTestClient(server.url, { cookie: judge.cookie });
+    const a = new RoomTestClient(server.url, { token: k.tokenA });
+    const other = new RoomTestClient(server.url, { cookie: otherJudge.cookie });
+    try {
+      for (const c of [j, a, other]) await c.connected();
+      expect(await j.ok('room:join', { caseId: k.caseId })).toMatchObject({ status: 'admitted' });
+      expect(await other.request('room:join', { caseId: k.caseId })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+      await a.ok('room:join', { caseId: k.caseId });
+      const lobby = await j.waitFor('room:lobby', (p) => p.waiting.length === 1);
+      expect(lobby.waiting[0].displayName).toBe('李某');
+      await j.ok('mediator:admit', { peerId: lobby.waiting[0].peerId });
+      await a.waitFor('room:admitted');
+      const peers = await a.waitFor('room:peers', (p) => p.peers.some((x: any) => x.roleLabel === '法官'));
+      expect(peers.peers.find((x: any) => x.roleLabel === '法官').displayName).toBe('法官judge-wang');
+    } finally {
+      for (const c of [j, a, other]) c.close();
+      server.rooms.get(k.caseId)?.close('test-cleanup');
+    }
   });
 
   it('confirming needs every ground checked; the ruling is sealed by the court and every party downloads it', async () => {

@@ -22,6 +22,7 @@ import { PartyPage } from './pages/party/PartyPage.tsx';
 // The live room pulls in mediasoup-client and socket.io: load it only when needed.
 const PartyRoomPage = lazy(() => import('./room/entry.tsx').then((m) => ({ default: m.PartyRoomPage })));
 const StaffRoomPage = lazy(() => import('./room/entry.tsx').then((m) => ({ default: m.StaffRoomPage })));
+const JudgeRoomPage = lazy(() => import('./room/entry.tsx').then((m) => ({ default: m.JudgeRoomPage })));
 // The agreement editor pulls in Yjs, Hocuspocus and the agreement model.
 const StaffAgreementPage = lazy(() => import('./agreement/entry.tsx').then((m) => ({ default: m.StaffAgreementPage })));
 const PartyAgreementPage = lazy(() => import('./agreement/entry.tsx').then((m) => ({ default: m.PartyAgreementPage })));
@@ -132,12 +133,19 @@ function StaffApp({ path }: { path: string }) {
   }
 
   const room = matchRoute('/cases/:id/room', path);
+  const judgeRoom = matchRoute('/judge/applications/:id/room', path);
   let content;
   if (path === '/login') {
     content = user ? <Redirect to={safeNext() ?? homeFor(user.role)} /> : <LoginPage />;
   } else if (!user) {
     const here = window.location.pathname + window.location.search;
     content = <Redirect to={here === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`} />;
+  } else if (judgeRoom?.id && user.role === 'JUDGE') {
+    content = (
+      <Suspense fallback={<Loading text="正在打开调解室…" />}>
+        <JudgeRoomPage key={judgeRoom.id} applicationId={judgeRoom.id} />
+      </Suspense>
+    );
   } else if (room?.id) {
     // Full-screen: the live room has its own top bar and toolbar.
     content = (

@@ -605,6 +605,7 @@ export function judicialApi(caseId: string, token?: string | null) {
 
 export interface JudgeApplicationSummary {
   id: string;
+  caseId: string;
   status: string;
   statusLabel: string;
   caseNumber: string;

@@ -170,6 +170,14 @@ export function JudgeReviewPage({ id }: { id: string }) {
             开始审查
           </button>
         )}
+        {(a.status === 'ACCEPTED' || a.status === 'REVIEWING') && (
+          <p>
+            <Link to={`/judge/applications/${encodeURIComponent(a.id)}/room`} className="btn btn--outline" data-testid="judge-video">
+              发起视频询问
+            </Link>{' '}
+            <span className="small muted">当事人从各自的链接进入调解室，在等候区等待您准许。</span>
+          </p>
+        )}
         {a.status === 'REVIEWING' && (
           <>
             <label className="field">

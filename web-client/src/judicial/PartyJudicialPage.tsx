@@ -117,6 +117,11 @@ export function PartyJudicialPage({ token }: { token: string }) {
                 下载司法确认申请书（PDF）
               </button>
             )}
+            {(app.status === 'ACCEPTED' || app.status === 'REVIEWING') && (
+              <p className="small" data-testid="judicial-video-hint">
+                法官可能通过视频向您询问。接到法院通知后，请在“个人链接”页面点击“进入调解室”。
+              </p>
+            )}
             {app.decisionReason && <p className="small">驳回理由：{app.decisionReason}</p>}
             {app.rulingAvailable && (
               <button

@@ -1,7 +1,7 @@
 // Lazily loaded entry points for `/j/:token/room` (party) and `/cases/:id/room` (mediator):
 // mediasoup-client, socket.io and zod stay out of the main bundle.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, ApiError, partyApi, type CaseDetail, type PartyView } from '../api.ts';
+import { api, ApiError, judgeApi, partyApi, type CaseDetail, type JudgeApplicationDetail, type PartyView } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { Link } from '../router.tsx';
@@ -106,6 +106,42 @@ export function StaffRoomPage({ caseId }: { caseId: string }) {
       heading={<Heading number={kase.number} title={kase.title} sub="您将以调解员身份直接进入调解室" />}
       backTo={backTo}
       backLabel="返回案件"
+    />
+  );
+}
+
+/** A judge's video questioning of the parties (询问) in the case's room, from the review screen. */
+export function JudgeRoomPage({ applicationId }: { applicationId: string }) {
+  const [app, setApp] = useState<JudgeApplicationDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    setError(null);
+    try {
+      setApp(await judgeApi.detail(applicationId));
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : '申请加载失败');
+    }
+  }, [applicationId]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const backTo = `/judge/applications/${encodeURIComponent(applicationId)}`;
+  if (!app) {
+    return (
+      <main className="page page--narrow">
+        <Link to={backTo} className="back-link">
+          ‹ 返回审查
+        </Link>
+        {error ? <ErrorBanner message={error} onRetry={load} /> : <Loading text="正在加载申请…" />}
+      </main>
+    );
+  }
+  return (
+    <RoomPage
+      caseId={app.caseId}
+      heading={<Heading number={app.courtCaseNumber ?? app.caseNumber} title={app.title} sub="视频询问：您将以法官身份进入，当事人在等候区等待您准许" />}
+      backTo={backTo}
+      backLabel="返回审查"
     />
   );
 }
