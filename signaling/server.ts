@@ -22,6 +22,7 @@ import { LogSmsProvider, type SmsProvider } from './signing/sms.ts';
 import { verifyRoutes } from './signing/verify-routes.ts';
 import { JudicialApplicationService } from './judicial/application-service.ts';
 import { judgeRoutes, judicialRoutes } from './judicial/routes.ts';
+import { courtRoutes } from './judicial/court-routes.ts';
 import { JudicialReviewService } from './judicial/review-service.ts';
 import { loadBuiltinTemplates } from './agreement/template-loader.ts';
 
@@ -88,6 +89,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   const review = new JudicialReviewService(ctx, templates, signingIdentity.rootFingerprint, courtIdentity);
   app.register(judgeRoutes(ctx, review, applications), { prefix: '/api/judge' });
+  app.register(courtRoutes(ctx), { prefix: '/api/courts' });
   app.addHook('onClose', async () => pool.close());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

@@ -57,6 +57,7 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('CAUCUS_KNOCK'), data: z.object({ peerId: z.string(), name: z.string() }) }),
   z.object({ type: z.literal('AGENT_SIGNING_AUTHORITY'), data: z.object({ participantId: z.string(), name: z.string(), authorised: z.boolean() }) }),
+  z.object({ type: z.literal('COURT_ADDED'), data: z.object({ courtId: z.string(), name: z.string(), code: z.string() }) }),
   z.object({ type: z.literal('JUDICIAL_APPLIED'), data: z.object({ applicationId: z.string(), participantId: z.string(), how: z.enum(['self', 'consented']), courtId: z.string() }) }),
   z.object({ type: z.literal('JUDICIAL_SUBMITTED'), data: z.object({ applicationId: z.string() }) }),
   z.object({ type: z.literal('JUDICIAL_MATERIAL_UPLOADED'), data: z.object({ applicationId: z.string(), materialId: z.string(), participantId: z.string(), kind: z.string(), mime: z.string(), bytes: z.number(), sha256: z.string() }) }),
@@ -147,6 +148,8 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `${event.data.name} 请求调解员`;
     case 'AGENT_SIGNING_AUTHORITY':
       return event.data.authorised ? `授权委托代理人 ${event.data.name} 代为确认和签署协议` : `取消委托代理人 ${event.data.name} 的代签授权`;
+    case 'COURT_ADDED':
+      return `添加法院 ${event.data.name}（${event.data.code}）`;
     case 'JUDICIAL_APPLIED':
       return event.data.how === 'self' ? '当事人确认申请司法确认' : '调解员登记当事人同意由对方共同申请司法确认';
     case 'JUDICIAL_SUBMITTED':

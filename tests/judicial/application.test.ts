@@ -41,8 +41,10 @@ beforeAll(async () => {
   await admin.login(server.admin.username, server.admin.password);
   local = await server.ctx.db.court.findFirstOrThrow({ where: { isLocal: true } });
   // Two more configured courts: one whose area covers the parties' domicile, one that does not.
-  city = await server.ctx.db.court.create({ data: { name: '包头市中级人民法院', code: '蒙02', region: '内蒙古自治区包头市' } });
-  await server.ctx.db.court.create({ data: { name: '呼和浩特市新城区人民法院', code: '蒙0102', region: '内蒙古自治区呼和浩特市新城区' } });
+  city = (await admin.json('POST', '/api/courts', { name: '包头市中级人民法院', code: '蒙02', region: '内蒙古自治区包头市' }, 201)).court;
+  await admin.json('POST', '/api/courts', { name: '呼和浩特市新城区人民法院', code: '蒙0102', region: '内蒙古自治区呼和浩特市新城区' }, 201);
+  expect((await admin.request('POST', '/api/courts', { name: '包头市中级人民法院', code: '蒙02', region: 'x区域' })).status).toBe(409);
+  expect((await admin.request('POST', '/api/courts', { name: '某法院', code: '../x', region: '某地' })).status).toBe(400);
   k = await mediatingCase();
 }, 60_000);
 afterAll(() => server?.close());

@@ -79,6 +79,7 @@ export const AUDIT_TYPE_LABELS: Record<string, string> = {
   AGREEMENT_COMMENT_ADDED: '添加批注',
   AGREEMENT_VERSION_SAVED: '保存协议版本',
   AGENT_SIGNING_AUTHORITY: '代理人代签授权',
+  COURT_ADDED: '添加法院',
   JUDICIAL_APPLIED: '申请司法确认',
   JUDICIAL_SUBMITTED: '提交司法确认申请',
   JUDICIAL_MATERIAL_UPLOADED: '上传申请材料',
