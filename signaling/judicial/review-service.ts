@@ -61,6 +61,8 @@ export class JudicialReviewService {
     const caucus = { A: 0, B: 0 };
     for (const e of of('CAUCUS_ENDED')) for (const side of (e.data.sides as string[] | undefined) ?? []) if (side === 'A' || side === 'B') caucus[side] += Number(e.data.durationSec ?? 0);
     const joins = of('ROOM_JOINED');
+    const ends = of('ROOM_ENDED');
+    const totalSec = joins.length && ends.length ? Math.max(0, Math.round((Date.parse(ends.at(-1)!.at) - Date.parse(joins[0]!.at)) / 1000)) : null;
     const clauseCount = round ? (JSON.parse(round.clauseHashes) as unknown[]).length : 0;
     return {
       ...this.#summary(a),
@@ -89,7 +91,7 @@ export class JudicialReviewService {
         clauses: clauseCount,
         signature: round?.signatures.find((s) => s.participantId === p.id) ? (({ signerName, signerRole, identityMethod, affirmation, signedAt, ip }) => ({ signerName, signerRole, identityMethod, affirmation, signedAt: signedAt.toISOString(), ip }))(round.signatures.find((s) => s.participantId === p.id)!) : null,
       })),
-      session: { joins: joins.length, caucusSecA: caucus.A, caucusSecB: caucus.B },
+      session: { joins: joins.length, totalSec, jointSec: totalSec === null ? null : Math.max(0, totalSec - caucus.A - caucus.B), caucusSecA: caucus.A, caucusSecB: caucus.B },
       applicants: (await this.ctx.db.judicialApplicant.findMany({ where: { applicationId: a.id } })).map((x) => ({ participantId: x.participantId, how: x.how, serviceAddress: x.serviceAddress, phone: x.phone, at: x.at.toISOString() })),
       materials: (await this.ctx.db.judicialMaterial.findMany({ where: { applicationId: a.id }, orderBy: { uploadedAt: 'asc' } })).map((m) => ({ id: m.id, participantId: m.participantId, kind: m.kind, displayName: m.displayName, mime: m.mime, bytes: m.bytes })),
     };

@@ -76,6 +76,12 @@ describe('the judge’s desk', () => {
       await a.waitFor('room:admitted');
       const peers = await a.waitFor('room:peers', (p) => p.peers.some((x: any) => x.roleLabel === '法官'));
       expect(peers.peers.find((x: any) => x.roleLabel === '法官').displayName).toBe('法官judge-wang');
+      await j.ok('mediator:end', {});
+      // The session shows on the review screen: total time, all of it joint (no caucus).
+      const { application } = await judge.json('GET', `/api/judge/applications/${applicationId}`);
+      expect(application.session.totalSec).toBeGreaterThanOrEqual(0);
+      expect(application.session).toMatchObject({ jointSec: application.session.totalSec, caucusSecA: 0, caucusSecB: 0 });
+      expect(application.parties.find((p: any) => p.name === '李某').attended).toBe(true);
     } finally {
       for (const c of [j, a, other]) c.close();
       server.rooms.get(k.caseId)?.close('test-cleanup');

@@ -636,7 +636,7 @@ export interface JudgeApplicationDetail extends JudgeApplicationSummary {
     clauses: number;
     signature: null | { signerName: string; signerRole: string; identityMethod: string; affirmation: string; signedAt: string; ip: string };
   }>;
-  session: { joins: number; caucusSecA: number; caucusSecB: number };
+  session: { joins: number; totalSec: number | null; jointSec: number | null; caucusSecA: number; caucusSecB: number };
   applicants: Array<{ participantId: string; how: string; serviceAddress: string; phone: string; at: string }>;
   materials: Array<{ id: string; participantId: string; kind: string; displayName: string; mime: string; bytes: number }>;
 }

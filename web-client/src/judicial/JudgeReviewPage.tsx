@@ -130,7 +130,9 @@ export function JudgeReviewPage({ id }: { id: string }) {
             ))}
           </tbody>
         </table>
-        <p className="small">背对背单独沟通：甲方 {minutes(a.session.caucusSecA)}，乙方 {minutes(a.session.caucusSecB)}</p>
+        <p className="small" data-testid="review-session">
+          {a.session.totalSec === null ? '未记录完整的在线调解过程' : `在线调解 ${minutes(a.session.totalSec)}，其中联合调解约 ${minutes(a.session.jointSec ?? 0)}`}；背对背单独沟通：甲方 {minutes(a.session.caucusSecA)}，乙方 {minutes(a.session.caucusSecB)}
+        </p>
         <p className="small">申请材料 {a.materials.length} 份 · 申请人 {a.applicants.length} 名</p>
       </section>
 
