@@ -4,7 +4,10 @@
 // per-clause acceptance and the affirmations — the review-grounds checklist and notes, and the
 // decision: a 民事裁定书 from its template, sealed with the court's certificate, stored, shown
 // on every party's link page; the case status follows. A judge of another court sees nothing.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { appendAudit, type Actor } from '../audit/log.ts';
+import { materialsDir } from './materials.ts';
 import { courtValuesFromAgreement, renderCourtDocument } from '../agreement/court.ts';
 import { AgreementSnapshotSchema } from '../agreement/document.ts';
 import type { TemplateCatalog } from '../agreement/template-schema.ts';
@@ -171,6 +174,14 @@ export class JudicialReviewService {
       await appendAudit(tx, judgeActor(judge), a.caseId, { type: 'JUDICIAL_DECIDED', data: { applicationId: id, decision: input.decision, courtCaseNumber: a.courtCaseNumber!, rulingSha256: sha256, ...(input.reason ? { reason: input.reason.trim() } : {}) } });
     });
     return { status, rulingSha256: sha256 };
+  }
+
+  /** An uploaded material of one of this court's applications: its bytes from data/uploads. */
+  async material(judge: StaffPrincipal, id: string, materialId: string): Promise<{ bytes: Buffer; mime: string; displayName: string }> {
+    const a = await this.#own(judge, id);
+    const m = await this.ctx.db.judicialMaterial.findFirst({ where: { id: materialId, applicationId: a.id } });
+    if (!m) throw new DomainError('NOT_FOUND', '材料不存在');
+    return { bytes: readFileSync(path.join(materialsDir(this.ctx), m.id)), mime: m.mime, displayName: m.displayName };
   }
 
   /** The case of one of this judge's court's applications. */

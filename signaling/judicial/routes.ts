@@ -150,6 +150,18 @@ export const judgeRoutes = (ctx: AppContext, review: JudicialReviewService, appl
     return reply.type('application/pdf').header('cache-control', 'no-store').send((await applications.applicationPdf(caseId)).bytes);
   });
 
+  app.get('/applications/:id/materials/:materialId', {
+    schema: { tags: ['judge'], summary: '查看当事人上传的材料', params: Type.Object({ id: Id, materialId: Type.String({ pattern: '^[0-9a-f]{32}$' }) }) },
+  }, async (request, reply) => {
+    const m = await review.material(staffOf(request), request.params.id, request.params.materialId);
+    return reply
+      .type(m.mime)
+      .header('x-content-type-options', 'nosniff')
+      .header('content-disposition', `inline; filename="material"; filename*=UTF-8''${encodeURIComponent(m.displayName)}`)
+      .header('cache-control', 'no-store')
+      .send(m.bytes);
+  });
+
   app.post('/applications/:id/accept', {
     schema: { tags: ['judge'], summary: '受理（编立民特案号）', params: IdP, response: { 200: Type.Object({ courtCaseNumber: Type.String() }), ...errors(401, 403, 404, 409) } },
   }, async (request) => review.accept(staffOf(request), request.params.id));

@@ -31,6 +31,9 @@ const asParty = async (k: DraftCase, token: string, method: string, path: string
 const judge = (username: string, courtId?: string) => judgeClient(server, admin, username, courtId);
 
 let k: DraftCase;
+/** Judges of the local court and of another one (logged in once: logins are rate-limited). */
+let here: StaffClient;
+let there: StaffClient;
 let local: { id: string };
 let city: { id: string };
 const apply = (courtId: string) => ({ courtId, serviceAddress: '内蒙古自治区包头市青山区某小区1号楼1单元101室', phone: '13800138000' });
@@ -108,8 +111,8 @@ describe('applying for judicial confirmation', () => {
   });
 
   it('judges see only their own court’s applications', async () => {
-    const here = await judge('judge-local');
-    const there = await judge('judge-city', city.id);
+    here = await judge('judge-local');
+    there = await judge('judge-city', city.id);
     const mine = (await here.json('GET', '/api/judge/applications')).applications;
     expect(mine.map((a: any) => a.caseNumber)).toEqual([(await k.mediator.json('GET', `/api/cases/${k.caseId}`)).case.number]);
     expect((await there.json('GET', '/api/judge/applications')).applications).toEqual([]);
@@ -172,5 +175,13 @@ describe('application materials', () => {
     // Only the uploader's own materials are listed to them.
     expect((await asParty(k, k.tokenB, 'GET', '')).body.application.materials).toEqual([]);
     expect((await asParty(k, k.tokenA, 'GET', '')).body.application.materials).toHaveLength(2);
+    // The reviewing court's judge can look at them; another court's cannot.
+    const appId = (await here.json('GET', '/api/judge/applications')).applications[0].id;
+    const got = await here.request('GET', `/api/judge/applications/${appId}/materials/${ok.body.id}`);
+    expect(got.headers.get('content-type')).toBe('image/jpeg');
+    expect(got.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await got.arrayBuffer()).equals(jpeg)).toBe(true);
+    expect((await there.request('GET', `/api/judge/applications/${appId}/materials/${ok.body.id}`)).status).toBe(404);
+    expect((await here.request('GET', `/api/judge/applications/${appId}/materials/..%2F..%2Fsecrets.json`)).status).toBe(400);
   });
 });

@@ -75,6 +75,11 @@ describe('judicial confirmation in Chromium', () => {
     await desk.getByTestId('judge-start-review').click();
     await desk.locator('[data-testid="judge-review"][data-status="REVIEWING"]').waitFor();
     expect(await desk.getByTestId('integrity-panel').getAttribute('data-intact')).toBe('true');
+    // The ID photos the parties uploaded are there to look at.
+    expect(await desk.getByTestId('review-material').count()).toBe(2);
+    const photo = await desk.request.get(`${server.url}${await desk.getByTestId('review-material').first().getAttribute('href')}`);
+    expect(photo.headers()['content-type']).toBe('image/jpeg');
+    expect((await photo.body()).length).toBe(4100);
     for (const ground of await desk.getByTestId('review-ground').all()) await ground.check();
     await desk.getByTestId('review-notes').fill('经审查，协议系双方自愿达成，内容明确。');
     await desk.getByTestId('judge-clerk').fill('刘书记');

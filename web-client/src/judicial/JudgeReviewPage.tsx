@@ -133,7 +133,17 @@ export function JudgeReviewPage({ id }: { id: string }) {
         <p className="small" data-testid="review-session">
           {a.session.totalSec === null ? '未记录完整的在线调解过程' : `在线调解 ${minutes(a.session.totalSec)}，其中联合调解约 ${minutes(a.session.jointSec ?? 0)}`}；背对背单独沟通：甲方 {minutes(a.session.caucusSecA)}，乙方 {minutes(a.session.caucusSecB)}
         </p>
-        <p className="small">申请材料 {a.materials.length} 份 · 申请人 {a.applicants.length} 名</p>
+        <p className="small">申请人 {a.applicants.length} 名 · 申请材料 {a.materials.length} 份</p>
+        <ul className="small">
+          {a.materials.map((m) => (
+            <li key={m.id}>
+              <a href={`/api/judge/applications/${encodeURIComponent(a.id)}/materials/${m.id}`} target="_blank" rel="noreferrer" data-testid="review-material">
+                {a.parties.find((p) => p.id === m.participantId)?.name ?? ''} · {m.displayName}
+              </a>{' '}
+              ({Math.max(1, Math.round(m.bytes / 1024))} KB)
+            </li>
+          ))}
+        </ul>
       </section>
 
       {a.status === 'REVIEWING' && (
