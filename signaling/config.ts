@@ -33,6 +33,7 @@ const EnvSchema = z.object({
   COURT_NAME: z.string().min(1).default('包头市青山区人民法院'),
   COURT_CODE: z.string().min(1).max(12).default('蒙0204'),
   COURT_REGION: z.string().min(1).default('内蒙古自治区包头市青山区'),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   SIGNING_KEY_FILE: z.string().min(1).optional(),
   SIGNING_CERT_FILE: z.string().min(1).optional(),
 });
@@ -51,6 +52,8 @@ export interface Config {
   org: { name: string; shortName: string };
   /** The court where the organisation is (created on first start; more courts are added by an admin). */
   court: { name: string; code: string; region: string };
+  /** Bearer token for /metrics; unset: /metrics answers loopback requests only. */
+  metricsToken: string | undefined;
   /** The organisation's PDF signing key and certificate chain (PEM); unset: a generated development identity. */
   signing: { keyFile: string | undefined; certFile: string | undefined };
 }
@@ -84,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     org: { name: e.ORG_NAME, shortName: e.ORG_SHORT_NAME },
     court: { name: e.COURT_NAME, code: e.COURT_CODE, region: e.COURT_REGION },
+    metricsToken: e.METRICS_TOKEN,
     signing: { keyFile: e.SIGNING_KEY_FILE, certFile: e.SIGNING_CERT_FILE },
   };
 }

@@ -12,6 +12,7 @@ import type { AppContext } from './context.ts';
 import { applyMigrations, openDb } from './db.ts';
 import { attachDrafting, type DraftingServer } from './drafting/index.ts';
 import { buildApp } from './http/app.ts';
+import { attachMetrics } from './http/metrics.ts';
 import { RoomRegistry } from './rooms/room-registry.ts';
 import { attachRoomSockets } from './rooms/room-socket.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
@@ -90,6 +91,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const review = new JudicialReviewService(ctx, templates, signingIdentity.rootFingerprint, courtIdentity);
   app.register(judgeRoutes(ctx, review, applications), { prefix: '/api/judge' });
   app.register(courtRoutes(ctx), { prefix: '/api/courts' });
+  attachMetrics(app, ctx, { rooms, pool, drafting });
   app.addHook('onClose', async () => pool.close());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

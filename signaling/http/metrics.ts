@@ -1,0 +1,74 @@
+// GET /metrics in the Prometheus text format: live rooms, peers, transports, producers and
+// consumers; mediasoup worker CPU; the Node event-loop lag since the previous scrape; Yjs
+// documents and connections open; resident memory. Protected: with METRICS_TOKEN set it wants
+// `Authorization: Bearer <token>`, otherwise it answers loopback requests only.
+import { timingSafeEqual } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { FastifyInstance } from 'fastify';
+import type { WorkerPool } from '../../sfu/index.ts';
+import type { AppContext } from '../context.ts';
+import type { DraftingServer } from '../drafting/index.ts';
+import type { RoomRegistry } from '../rooms/room-registry.ts';
+
+interface Sources {
+  rooms: RoomRegistry;
+  pool: WorkerPool;
+  drafting: DraftingServer;
+}
+
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+
+function tokenMatches(expected: string, header: string | undefined): boolean {
+  const m = /^Bearer (\S+)$/.exec(header ?? '');
+  if (!m) return false;
+  const a = Buffer.from(m[1]!);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Lines of one metric: HELP, TYPE, then samples. */
+function metric(name: string, help: string, type: 'gauge' | 'counter', samples: Array<[labels: Record<string, string>, value: number]>): string {
+  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
+  for (const [labels, value] of samples) {
+    const l = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',');
+    lines.push(`${name}${l ? `{${l}}` : ''} ${Number.isFinite(value) ? value : 0}`);
+  }
+  return lines.join('\n');
+}
+
+export function attachMetrics(app: FastifyInstance, ctx: AppContext, sources: Sources): void {
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  app.addHook('onClose', async () => lag.disable());
+
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    const allowed = ctx.config.metricsToken ? tokenMatches(ctx.config.metricsToken, request.headers.authorization) : LOOPBACK.test(request.ip);
+    if (!allowed) return reply.status(ctx.config.metricsToken ? 401 : 403).send({ code: 'FORBIDDEN', message: ctx.config.metricsToken ? '需要 METRICS_TOKEN' : '仅允许本机访问监控指标（或配置 METRICS_TOKEN）' });
+
+    const rooms = sources.rooms.rooms().filter((r) => !r.closed);
+    const totals = { admitted: 0, lobby: 0, transports: 0, producers: 0, consumers: 0 };
+    for (const room of rooms) {
+      for (const m of room.members()) if (m.status === 'admitted' || m.status === 'lobby') totals[m.status]++;
+      const c = room.media.counts();
+      totals.transports += c.transports;
+      totals.producers += c.producers;
+      totals.consumers += c.consumers;
+    }
+    const usage = await Promise.all(sources.pool.workers.map(async (w, i) => ({ i, pid: w.pid, u: await w.getResourceUsage().catch(() => null) })));
+    const seconds = (ns: number) => ns / 1e9;
+    const body = [
+      metric('jiefen_rooms_live', 'Live mediation rooms on this node', 'gauge', [[{}, rooms.length]]),
+      metric('jiefen_peers', 'Participants in live rooms', 'gauge', [[{ status: 'admitted' }, totals.admitted], [{ status: 'lobby' }, totals.lobby]]),
+      metric('jiefen_transports', 'WebRTC transports', 'gauge', [[{}, totals.transports]]),
+      metric('jiefen_producers', 'Media producers', 'gauge', [[{}, totals.producers]]),
+      metric('jiefen_consumers', 'Media consumers', 'gauge', [[{}, totals.consumers]]),
+      metric('jiefen_worker_cpu_seconds_total', 'CPU time of each mediasoup worker', 'counter', usage.flatMap(({ i, pid, u }) => (u ? ([[{ worker: String(i), pid: String(pid), mode: 'user' }, u.ru_utime / 1000], [{ worker: String(i), pid: String(pid), mode: 'system' }, u.ru_stime / 1000]] as Array<[Record<string, string>, number]>) : []))),
+      metric('jiefen_event_loop_lag_seconds', 'Node event-loop delay since the previous scrape', 'gauge', [[{ quantile: '0.5' }, seconds(lag.percentile(50))], [{ quantile: '0.99' }, seconds(lag.percentile(99))], [{ quantile: '1' }, seconds(lag.max)]]),
+      metric('jiefen_yjs_documents_open', 'Agreement drafts loaded in memory', 'gauge', [[{}, sources.drafting.hocuspocus.getDocumentsCount()]]),
+      metric('jiefen_yjs_connections', 'Drafting WebSocket connections', 'gauge', [[{}, sources.drafting.hocuspocus.getConnectionsCount()]]),
+      metric('jiefen_process_resident_memory_bytes', 'Resident memory of the server process', 'gauge', [[{}, process.memoryUsage().rss]]),
+    ].join('\n\n');
+    lag.reset();
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(`${body}\n`);
+  });
+}
