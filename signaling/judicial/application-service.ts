@@ -6,12 +6,13 @@
 // (待受理) and the case moves to 申请司法确认. Every step is audited.
 import { appendAudit, type Actor } from '../audit/log.ts';
 import { partyActor } from '../cases/invitation-service.ts';
-import { staffActor } from '../cases/case-service.ts';
+import { getCaseForMediator, staffActor } from '../cases/case-service.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { Tx } from '../db.ts';
 import { normalizePhone, phoneProblem } from '../domain/phone.ts';
 import { DomainError } from '../errors.ts';
 import { courtValuesFromAgreement, renderCourtDocument } from '../agreement/court.ts';
+import { formatDateCn, todayInChina } from '../agreement/dates.ts';
 import { AgreementSnapshotSchema } from '../agreement/document.ts';
 import type { TemplateCatalog } from '../agreement/template-schema.ts';
 import { composeCourtDocumentPdf } from '../signing/court-document-pdf.ts';
@@ -46,7 +47,7 @@ export class JudicialApplicationService {
     if (a.applicationPdf) return { bytes: Buffer.from(a.applicationPdf), fileName };
     const round = await this.ctx.db.signingRound.findFirstOrThrow({ where: { caseId, status: 'COMPLETED' } });
     const snapshot = AgreementSnapshotSchema.parse(JSON.parse(round.snapshot));
-    const values = { ...courtValuesFromAgreement(snapshot), court: a.court.name, agreementDate: chinaDay(a.effectiveAt), applicationDate: chinaDay(a.submittedAt) };
+    const values = { ...courtValuesFromAgreement(snapshot), court: a.court.name, agreementDate: todayInChina(a.effectiveAt), applicationDate: todayInChina(a.submittedAt) };
     const rendered = renderCourtDocument(this.templates.court('confirmation-application'), { parties: snapshot.parties, values });
     if (rendered.unfilled.length) throw new DomainError('CONFLICT', `申请书缺少：${rendered.unfilled.join('、')}`);
     const { doc } = await composeCourtDocumentPdf(rendered, { author: a.case.org.name, date: a.submittedAt });
@@ -114,9 +115,7 @@ export class JudicialApplicationService {
 
   /** The mediator records a party's consent to the other side applying for both (e.g. given in person). */
   async recordConsent(user: StaffPrincipal, caseId: string, participantId: string, input: ApplyInput) {
-    const c = await this.ctx.db.case.findUnique({ where: { id: caseId } });
-    if (!c || c.orgId !== user.orgId) throw new DomainError('CASE_NOT_FOUND', '案件不存在或您无权查看');
-    if (!(user.role === 'ADMIN' || (user.role === 'MEDIATOR' && c.mediatorId === user.id))) throw new DomainError('FORBIDDEN', '只有本案调解员可以登记当事人的同意');
+    await getCaseForMediator(this.ctx, user, caseId, '只有本案调解员可以登记当事人的同意');
     const p = (await this.#parties(caseId)).find((x) => x.id === participantId);
     if (!p) throw new DomainError('PARTICIPANT_NOT_FOUND', '该当事人不在本案协议中');
     return this.#addApplicant(staffActor(user), caseId, participantId, 'consented', input);
@@ -126,7 +125,7 @@ export class JudicialApplicationService {
     const { windowEndsAt, effectiveAt } = await this.#window(caseId);
     if (!effectiveAt || !windowEndsAt) throw new DomainError('CONFLICT', '协议书尚未签署完毕，签署后才能申请司法确认');
     if (Date.now() > windowEndsAt.getTime()) {
-      throw new DomainError('CONFLICT', `调解协议自生效之日起三十日内方可申请司法确认；本协议于 ${cn(effectiveAt)} 生效，申请期限已于 ${cn(windowEndsAt)} 届满`);
+      throw new DomainError('CONFLICT', `调解协议自生效之日起三十日内方可申请司法确认；本协议于 ${formatDateCn(todayInChina(effectiveAt))} 生效，申请期限已于 ${formatDateCn(todayInChina(windowEndsAt))} 届满`);
     }
     const phoneIssue = phoneProblem(input.phone);
     if (phoneIssue) throw new DomainError('INVALID_PHONE', phoneIssue);
@@ -173,9 +172,3 @@ export class JudicialApplicationService {
   }
 }
 
-const chinaDay = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-
-const cn = (d: Date) => {
-  const s = new Date(d.getTime() + 8 * 3600_000).toISOString();
-  return `${Number(s.slice(0, 4))}年${Number(s.slice(5, 7))}月${Number(s.slice(8, 10))}日`;
-};

@@ -4,11 +4,13 @@
 // per-clause acceptance and the affirmations — the review-grounds checklist and notes, and the
 // decision: a 民事裁定书 from its template, sealed with the court's certificate, stored, shown
 // on every party's link page; the case status follows. A judge of another court sees nothing.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { appendAudit, type Actor } from '../audit/log.ts';
 import { materialsDir } from './materials.ts';
 import { courtValuesFromAgreement, renderCourtDocument } from '../agreement/court.ts';
+import { todayInChina } from '../agreement/dates.ts';
 import { AgreementSnapshotSchema } from '../agreement/document.ts';
 import type { TemplateCatalog } from '../agreement/template-schema.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
@@ -36,7 +38,6 @@ export type GroundKey = (typeof REVIEW_GROUNDS)[number]['key'];
 const STATUS_LABEL: Record<string, string> = { SUBMITTED: '待受理', ACCEPTED: '已受理', REVIEWING: '审查中', CONFIRMED: '已确认', DISMISSED: '驳回' };
 
 const judgeActor = (j: StaffPrincipal): Actor => ({ type: 'user', id: j.id, label: `${j.displayName}（法官）` });
-const chinaDay = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 export class JudicialReviewService {
   constructor(
@@ -104,7 +105,7 @@ export class JudicialReviewService {
   async accept(judge: StaffPrincipal, id: string) {
     const a = await this.#own(judge, id);
     if (a.status !== 'SUBMITTED') throw new DomainError('CONFLICT', '只有待受理的申请可以受理');
-    const year = Number(chinaDay(new Date()).slice(0, 4));
+    const year = Number(todayInChina(new Date()).slice(0, 4));
     return this.ctx.db.$transaction(async (tx) => {
       const counter = await tx.courtCaseCounter.upsert({ where: { courtId_year: { courtId: a.courtId, year } }, create: { courtId: a.courtId, year, last: 1 }, update: { last: { increment: 1 } } });
       const number = `（${year}）${a.court.code}民特${counter.last}号`;
@@ -152,10 +153,10 @@ export class JudicialReviewService {
       ...courtValuesFromAgreement(snapshot),
       court: a.court.name,
       caseNumber: a.courtCaseNumber!,
-      applicationDate: chinaDay(a.submittedAt!),
-      agreementDate: chinaDay(a.effectiveAt),
+      applicationDate: todayInChina(a.submittedAt!),
+      agreementDate: todayInChina(a.effectiveAt),
       judge: judge.displayName,
-      rulingDate: chinaDay(now),
+      rulingDate: todayInChina(now),
       clerk: input.clerk,
       ...(input.reason ? { dismissReason: input.reason.trim() } : {}),
     };
@@ -164,7 +165,7 @@ export class JudicialReviewService {
     const { doc } = await composeCourtDocumentPdf(rendered, { author: a.court.name, date: now });
     const pdf = await sealPdf(doc, this.courtIdentity(a.court), { reason: `民事裁定书 ${a.courtCaseNumber}`, location: a.court.name, contactInfo: a.court.name, signingTime: now });
     const status = input.decision === 'confirm' ? 'CONFIRMED' : 'DISMISSED';
-    const sha256 = verifyPdf(pdf).documentSha256;
+    const sha256 = createHash('sha256').update(pdf).digest('hex');
     await this.ctx.db.$transaction(async (tx) => {
       const { count } = await tx.judicialApplication.updateMany({ where: { id, status: 'REVIEWING' }, data: { status, decidedAt: now, decisionReason: input.reason?.trim() ?? null, rulingPdf: Buffer.from(pdf), rulingSha256: sha256 } });
       if (count !== 1) throw new DomainError('CONFLICT', '申请状态已变化，请刷新后重试');

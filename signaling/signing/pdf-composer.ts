@@ -2,6 +2,7 @@
 // down the page with Chinese line breaking, starts new pages, and draws centred / right-aligned
 // lines and signature lines with images.
 import { rgb, type PDFDocument, type PDFFont, type PDFImage, type PDFPage } from 'pdf-lib';
+import { formatDateCn } from '../agreement/dates.ts';
 import { breakLines } from './text-layout.ts';
 
 export const A4 = { width: 595.28, height: 841.89 };
@@ -10,11 +11,7 @@ export const BODY = 12;
 const LEADING = 1.75;
 
 /** YYYY-MM-DD → 2026年3月2日; null → blanks to write in by hand. */
-export const chineseDate = (iso: string | null) => {
-  if (!iso) return '        年    月    日';
-  const [y, m, d] = iso.split('-').map(Number);
-  return `${y}年${m}月${d}日`;
-};
+const chineseDate = (iso: string | null) => (iso ? formatDateCn(iso) : '        年    月    日');
 
 export class Composer {
   readonly pages: PDFPage[] = [];

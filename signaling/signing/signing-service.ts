@@ -11,11 +11,12 @@ import { canonicalAgreementContent } from '../agreement/canonical.ts';
 import { checkAgreement, electronicSigningAllowed } from '../agreement/checker.ts';
 import { AgreementSnapshotSchema, readAgreement, type AgreementSnapshot } from '../agreement/document.ts';
 import { renderText } from '../agreement/fields.ts';
+import { todayInChina } from '../agreement/dates.ts';
 import { docFromVersion } from '../agreement/versions.ts';
 import { dbBytes } from '../drafting/draft-store.ts';
 import { hashSecret } from '../auth/link-tokens.ts';
 import { partyActor } from '../cases/invitation-service.ts';
-import { staffActor } from '../cases/case-service.ts';
+import { getCaseForMediator, staffActor } from '../cases/case-service.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { Tx } from '../db.ts';
 import type { CaseStatus } from '../domain/case-status.ts';
@@ -46,7 +47,6 @@ export interface RequestInfo {
 }
 
 const roleLabel = (role: string) => labelOf(PARTICIPANT_ROLES, role);
-const chinaDate = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
 export class SigningService {
@@ -60,7 +60,7 @@ export class SigningService {
 
   /** Locks named version `versionSeq` (default: the newest) of the case's agreement for signing. */
   async lock(user: StaffPrincipal, caseId: string, versionSeq?: number) {
-    const c = await this.#staffCase(user, caseId);
+    const c = await getCaseForMediator(this.ctx, user, caseId, '只有本案调解员可以办理签署');
     if (!['MEDIATING', 'AGREED'].includes(c.status)) throw new DomainError('ILLEGAL_TRANSITION', '只有调解中或已达成协议的案件才能锁定协议供签署');
     const version = await this.ctx.db.agreementVersion.findFirst({ where: { caseId, ...(versionSeq !== undefined ? { seq: versionSeq } : {}) }, orderBy: { seq: 'desc' } });
     if (!version) throw new DomainError('CONFLICT', versionSeq !== undefined ? `协议版本 ${versionSeq} 不存在` : '请先在协议草稿中“保存版本”，再锁定该版本供签署');
@@ -94,7 +94,7 @@ export class SigningService {
 
   /** Voids the open round: every consent and signature on it stops counting (kept, marked void). */
   async unlock(user: StaffPrincipal, caseId: string, reason: string) {
-    await this.#staffCase(user, caseId);
+    await getCaseForMediator(this.ctx, user, caseId, '只有本案调解员可以办理签署');
     return this.ctx.db.$transaction(async (tx) => {
       const round = await tx.signingRound.findFirst({ where: { caseId, status: 'OPEN' } });
       if (!round) throw new DomainError('CONFLICT', (await tx.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } })) ? '协议已签署完毕，不能解除锁定' : '没有锁定中的协议版本');
@@ -109,7 +109,7 @@ export class SigningService {
 
   /** The mediator signs last; then the PDF is made, sealed, stored, and the case is 已签署. */
   async mediatorSign(user: StaffPrincipal, caseId: string, png: Buffer, req: RequestInfo) {
-    const c = await this.#staffCase(user, caseId);
+    const c = await getCaseForMediator(this.ctx, user, caseId, '只有本案调解员可以办理签署');
     await checkSignaturePng(png);
     const round = await this.#openRound(caseId);
     const parties = await this.#parties(caseId);
@@ -242,15 +242,15 @@ export class SigningService {
     const entries: SignatureEntry[] = snapshot.parties.map((p) => {
       const s = signatures.find((x) => x.participantId === p.id);
       const label = `${p.role === 'APPLICANT' ? '申请人' : '被申请人'}${p.name}${s && s.signerId !== p.id ? `（委托代理人${s.signerName}代签）` : ''}`;
-      return { label, name: '', png: s ? new Uint8Array(s.png) : null, date: s ? chinaDate(s.signedAt) : null };
+      return { label, name: '', png: s ? new Uint8Array(s.png) : null, date: s ? todayInChina(s.signedAt) : null };
     });
     const mediator = signatures.find((s) => s.signerType === 'mediator')!;
     const { bytes, pages } = await issueAgreementPdf({
       agreement: snapshot,
       signatures: entries,
-      mediator: { label: '人民调解员', name: mediator.signerName, png: new Uint8Array(mediator.png), date: chinaDate(mediator.signedAt) },
+      mediator: { label: '人民调解员', name: mediator.signerName, png: new Uint8Array(mediator.png), date: todayInChina(mediator.signedAt) },
       seal: new Uint8Array(c.org.sealPng!),
-      date: chinaDate(at),
+      date: todayInChina(at),
       certificate: await this.#certificateData(round, snapshot, signatures, c.org.name),
       identity: this.identity,
       signingTime: at,
@@ -323,13 +323,6 @@ export class SigningService {
     const round = await this.ctx.db.signingRound.findFirst({ where: { caseId, status: 'OPEN' } });
     if (!round) throw new DomainError('CONFLICT', (await this.ctx.db.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } })) ? '协议已签署完毕' : '调解员尚未锁定协议供签署');
     return round;
-  }
-
-  async #staffCase(user: StaffPrincipal, caseId: string) {
-    const c = await this.ctx.db.case.findUnique({ where: { id: caseId } });
-    if (!c || c.orgId !== user.orgId) throw new DomainError('CASE_NOT_FOUND', '案件不存在或您无权查看');
-    if (!(user.role === 'ADMIN' || (user.role === 'MEDIATOR' && c.mediatorId === user.id))) throw new DomainError('FORBIDDEN', '只有本案调解员可以办理签署');
-    return c;
   }
 
   async #transition(tx: Tx, actor: Actor, caseId: string, from: CaseStatus, to: CaseStatus, reason: string): Promise<void> {
