@@ -16,15 +16,11 @@ import { attachMetrics } from './http/metrics.ts';
 import { RoomRegistry } from './rooms/room-registry.ts';
 import { attachRoomSockets } from './rooms/room-socket.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
-import { loadSigningIdentity, type SigningIdentity } from './signing/org-identity.ts';
-import { signingRoutes } from './signing/routes.ts';
-import { SigningService } from './signing/signing-service.ts';
-import { LogSmsProvider, type SmsProvider } from './signing/sms.ts';
-import { verifyRoutes } from './signing/verify-routes.ts';
-import { JudicialApplicationService } from './judicial/application-service.ts';
-import { judgeRoutes, judicialRoutes } from './judicial/routes.ts';
-import { courtRoutes } from './judicial/court-routes.ts';
-import { JudicialReviewService } from './judicial/review-service.ts';
+import { attachJudicial } from './judicial/index.ts';
+import { attachSigning } from './signing/index.ts';
+import type { SigningIdentity } from './signing/org-identity.ts';
+import type { SigningService } from './signing/signing-service.ts';
+import type { SmsProvider } from './signing/sms.ts';
 import { loadBuiltinTemplates } from './agreement/template-loader.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
@@ -71,26 +67,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const rooms = new RoomRegistry(ctx, pool, { reconnectGraceMs: config.reconnectGraceMs });
   attachRoomSockets(app, ctx, rooms, { pingIntervalMs: 10_000, pingTimeoutMs: 8_000 });
-  const drafting = attachDrafting(app, ctx);
-  // The organisation's PDF signing identity: configured, or generated on first start into data/signing/.
-  const org = await db.organisation.findFirstOrThrow({ orderBy: { createdAt: 'asc' } });
-  const signingIdentity = loadSigningIdentity({ dataDir: config.dataDir, orgName: org.name, keyFile: config.signing.keyFile, certFile: config.signing.certFile });
-  const signing = new SigningService(ctx, signingIdentity, options.sms ?? new LogSmsProvider(app.log));
-  app.register(signingRoutes(ctx, signing), { prefix: '/api/signing' });
-  app.register(verifyRoutes(ctx, signingIdentity), { prefix: '/api/verify' });
+  // Templates are validated once at start (a broken one stops it) and shared by drafting and the court documents.
   const templates = loadBuiltinTemplates();
-  const applications = new JudicialApplicationService(ctx, templates, signingIdentity);
-  app.register(judicialRoutes(ctx, applications), { prefix: '/api/judicial' });
-  // Each court seals its rulings with its own certificate (development: generated per court into data/courts/<id>/).
-  const courtIdentities = new Map<string, SigningIdentity>();
-  const courtIdentity = (court: { id: string; name: string }) => {
-    let identity = courtIdentities.get(court.id);
-    if (!identity) courtIdentities.set(court.id, (identity = loadSigningIdentity({ dataDir: path.join(config.dataDir, 'courts', court.id), orgName: court.name })));
-    return identity;
-  };
-  const review = new JudicialReviewService(ctx, templates, signingIdentity.rootFingerprint, courtIdentity);
-  app.register(judgeRoutes(ctx, review, applications), { prefix: '/api/judge' });
-  app.register(courtRoutes(ctx), { prefix: '/api/courts' });
+  const drafting = attachDrafting(app, ctx, templates);
+  const { service: signing, identity: signingIdentity } = await attachSigning(app, ctx, options.sms);
+  attachJudicial(app, ctx, templates, signingIdentity);
   attachMetrics(app, ctx, { rooms, pool, drafting });
   app.addHook('onClose', async () => pool.close());
   await app.listen({ host: config.host, port: config.port });

@@ -28,3 +28,12 @@ export function secretMatches(tokenKey: string, secret: string, storedHash: stri
   const b = Buffer.from(storedHash, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/** The invitation a token names, or null when it is not a well-formed token (no secret check). */
+export function invitationIdOf(token: string): string | null {
+  try {
+    return parseLinkToken(token).invitationId;
+  } catch {
+    return null;
+  }
+}

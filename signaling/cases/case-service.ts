@@ -70,6 +70,17 @@ export async function getCaseForStaff(ctx: AppContext, user: StaffPrincipal, cas
   return found;
 }
 
+/**
+ * Like getCaseForStaff, for actions where a colleague of the same organisation should learn why
+ * they are refused: not found outside the organisation, FORBIDDEN with `forbidden` otherwise.
+ */
+export async function getCaseForMediator(ctx: AppContext, user: StaffPrincipal, caseId: string, forbidden: string) {
+  const found = await ctx.db.case.findUnique({ where: { id: caseId } });
+  if (!found || found.orgId !== user.orgId) throw new DomainError('CASE_NOT_FOUND', '案件不存在或您无权查看');
+  if (!mayAccess(user, found.mediatorId)) throw new DomainError('FORBIDDEN', forbidden);
+  return found;
+}
+
 function mayAccess(user: StaffPrincipal, mediatorId: string | null): boolean {
   if (user.role === 'ADMIN') return true;
   return user.role === 'MEDIATOR' && mediatorId === user.id;

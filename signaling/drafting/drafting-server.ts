@@ -26,7 +26,7 @@ import * as Y from 'yjs';
 import { appendAudit, recordAudit } from '../audit/log.ts';
 import { lookupSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import { partyActor, resolveLink } from '../cases/invitation-service.ts';
-import { parseLinkToken } from '../auth/link-tokens.ts';
+import { invitationIdOf } from '../auth/link-tokens.ts';
 import type { LinkRevoked } from '../access-events.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db.ts';
@@ -191,7 +191,7 @@ export class DraftingServer {
       throw err;
     }
     connectionConfig.readOnly = !access.grants.canEdit;
-    return { access, ip, invitationId: token ? linkInvitationId(token) : null };
+    return { access, ip, invitationId: token ? invitationIdOf(token) : null };
   }
 
   /** Who is asking about this case's draft: a party by link token, or staff by session cookie. */
@@ -429,14 +429,6 @@ export class DraftingServer {
   /** Identity of a live connection (tests, diagnostics). */
   static identityOf(connection: Connection): DraftIdentity {
     return contextOf(connection).access.identity;
-  }
-}
-
-function linkInvitationId(token: string): string | null {
-  try {
-    return parseLinkToken(token).invitationId;
-  } catch {
-    return null;
   }
 }
 

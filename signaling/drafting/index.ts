@@ -1,7 +1,7 @@
 // The drafting area: the sync server on /drafting (Yjs over WebSocket, persisted in SQLite) and
-// the agreement API on /api/agreements, wired to the agreement model and the built-in templates.
+// the agreement API on /api/agreements, wired to the agreement model and the templates.
 import type { FastifyInstance } from 'fastify';
-import { loadBuiltinTemplates } from '../agreement/template-loader.ts';
+import type { TemplateCatalog } from '../agreement/template-schema.ts';
 import type { AppContext } from '../context.ts';
 import { AgreementService } from './agreement-service.ts';
 import { DraftingServer, type DraftingOptions } from './drafting-server.ts';
@@ -15,8 +15,8 @@ export interface Drafting {
   agreements: AgreementService;
 }
 
-export function attachDrafting(app: FastifyInstance, ctx: AppContext, options: Partial<DraftingOptions> = {}): DraftingServer {
-  const agreements = new AgreementService(ctx, loadBuiltinTemplates(), () => server);
+export function attachDrafting(app: FastifyInstance, ctx: AppContext, templates: TemplateCatalog, options: Partial<DraftingOptions> = {}): DraftingServer {
+  const agreements = new AgreementService(ctx, templates, () => server);
   const server: DraftingServer = DraftingServer.attach(app, ctx, { initialDraft: (caseId) => agreements.initialDraft(caseId), ...options });
   app.register(agreementRoutes(ctx, agreements), { prefix: '/api/agreements' });
   return server;

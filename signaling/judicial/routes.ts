@@ -3,9 +3,11 @@
 // sees (only their own court's submitted applications).
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { getCaseForStaff } from '../cases/case-service.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { caseRequester, requireStaff, staffOf, type CasePrincipal } from '../http/auth-hooks.ts';
+import { sendFile } from '../http/file-reply.ts';
 import { errors, Id, Text } from '../http/schemas.ts';
 import type { JudicialApplicationService } from './application-service.ts';
 import type { GroundKey, JudicialReviewService } from './review-service.ts';
@@ -41,10 +43,7 @@ export const judicialRoutes = (ctx: AppContext, service: JudicialApplicationServ
     schema: { tags: ['judicial'], summary: '司法确认申请：期限、可选法院、申请进度', params: CaseParams, response: { 200: Type.Unknown(), ...errors(401, 403, 404) } },
   }, async (request) => {
     const who = request.judicialWho!;
-    if (who.kind === 'staff') {
-      const c = await ctx.db.case.findUnique({ where: { id: request.params.caseId } });
-      if (!c || c.orgId !== who.user.orgId || !(who.user.role === 'ADMIN' || c.mediatorId === who.user.id)) throw new DomainError('CASE_NOT_FOUND', '案件不存在或您无权查看');
-    }
+    if (who.kind === 'staff') await getCaseForStaff(ctx, who.user, request.params.caseId);
     return service.view(request.params.caseId, who.kind === 'party' ? who.participant : null);
   });
 
@@ -80,33 +79,19 @@ export const judicialRoutes = (ctx: AppContext, service: JudicialApplicationServ
     schema: { tags: ['judicial'], summary: '下载司法确认申请书（PDF）', params: CaseParams },
   }, async (request, reply) => {
     const who = request.judicialWho!;
-    if (who.kind === 'staff') {
-      const c = await ctx.db.case.findUnique({ where: { id: request.params.caseId } });
-      if (!c || c.orgId !== who.user.orgId || !(who.user.role === 'ADMIN' || c.mediatorId === who.user.id)) throw new DomainError('CASE_NOT_FOUND', '案件不存在或您无权查看');
-    }
+    if (who.kind === 'staff') await getCaseForStaff(ctx, who.user, request.params.caseId);
     const { bytes, fileName } = await service.applicationPdf(request.params.caseId);
-    return reply
-      .type('application/pdf')
-      .header('content-disposition', `attachment; filename="application.pdf"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
-      .header('cache-control', 'no-store')
-      .send(bytes);
+    return sendFile(reply, { bytes, type: 'application/pdf', asciiName: 'application.pdf', name: fileName });
   });
 
   app.get('/:caseId/ruling.pdf', {
     schema: { tags: ['judicial'], summary: '下载法院的民事裁定书（PDF）', params: CaseParams },
   }, async (request, reply) => {
     const who = request.judicialWho!;
-    if (who.kind === 'staff') {
-      const c = await ctx.db.case.findUnique({ where: { id: request.params.caseId } });
-      if (!c || c.orgId !== who.user.orgId || !(who.user.role === 'ADMIN' || c.mediatorId === who.user.id)) throw new DomainError('CASE_NOT_FOUND', '案件不存在或您无权查看');
-    }
+    if (who.kind === 'staff') await getCaseForStaff(ctx, who.user, request.params.caseId);
     const a = await ctx.db.judicialApplication.findUnique({ where: { caseId: request.params.caseId } });
     if (!a?.rulingPdf) throw new DomainError('NOT_FOUND', '法院尚未作出裁定');
-    return reply
-      .type('application/pdf')
-      .header('content-disposition', `attachment; filename="ruling.pdf"; filename*=UTF-8''${encodeURIComponent(`民事裁定书-${a.courtCaseNumber}.pdf`)}`)
-      .header('cache-control', 'no-store')
-      .send(Buffer.from(a.rulingPdf));
+    return sendFile(reply, { bytes: Buffer.from(a.rulingPdf), type: 'application/pdf', asciiName: 'ruling.pdf', name: `民事裁定书-${a.courtCaseNumber}.pdf` });
   });
 
   app.post('/:caseId/materials', {
@@ -154,12 +139,7 @@ export const judgeRoutes = (ctx: AppContext, review: JudicialReviewService, appl
     schema: { tags: ['judge'], summary: '查看当事人上传的材料', params: Type.Object({ id: Id, materialId: Type.String({ pattern: '^[0-9a-f]{32}$' }) }) },
   }, async (request, reply) => {
     const m = await review.material(staffOf(request), request.params.id, request.params.materialId);
-    return reply
-      .type(m.mime)
-      .header('x-content-type-options', 'nosniff')
-      .header('content-disposition', `inline; filename="material"; filename*=UTF-8''${encodeURIComponent(m.displayName)}`)
-      .header('cache-control', 'no-store')
-      .send(m.bytes);
+    return sendFile(reply, { bytes: m.bytes, type: m.mime, asciiName: 'material', name: m.displayName, disposition: 'inline' });
   });
 
   app.post('/applications/:id/accept', {

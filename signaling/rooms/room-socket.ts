@@ -7,7 +7,7 @@ import fastifyCookie from '@fastify/cookie';
 import { Server, type Socket } from 'socket.io';
 import { lookupSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import { resolveLink } from '../cases/invitation-service.ts';
-import { parseLinkToken } from '../auth/link-tokens.ts';
+import { invitationIdOf } from '../auth/link-tokens.ts';
 import type { LinkRevoked } from '../access-events.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
@@ -67,7 +67,7 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
   // A revoked link ends the connections opened with it (the participant may hold another, newer link).
   const onRevoked = ({ invitationId }: LinkRevoked) => {
     for (const session of sessions) {
-      if (session.principal.kind !== 'party' || linkInvitationId(session.principal.token) !== invitationId) continue;
+      if (session.principal.kind !== 'party' || invitationIdOf(session.principal.token) !== invitationId) continue;
       session.joined?.room.revokeAccess(session.joined.peerId);
       session.joined = null;
       session.socket.disconnect(true);
@@ -96,14 +96,6 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
     await io.close();
   });
   return io;
-}
-
-function linkInvitationId(token: string): string | null {
-  try {
-    return parseLinkToken(token).invitationId;
-  } catch {
-    return null;
-  }
 }
 
 async function authenticate(app: FastifyInstance, ctx: AppContext, socket: Socket): Promise<Principal> {

@@ -4,10 +4,11 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/log.ts';
-import { staffActor } from '../cases/case-service.ts';
+import { getCaseForMediator, staffActor } from '../cases/case-service.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { caseRequester, type CasePrincipal } from '../http/auth-hooks.ts';
+import { sendFile } from '../http/file-reply.ts';
 import { errors, Id, Text } from '../http/schemas.ts';
 import type { SigningService } from './signing-service.ts';
 
@@ -45,7 +46,7 @@ export const signingRoutes = (ctx: AppContext, service: SigningService): Fastify
     schema: { tags: ['signing'], summary: '当前签署状态（锁定的协议版本、逐条确认、签名进度）', security, params: CaseParams, response: { 200: Type.Object({ round: Type.Unknown() }), ...errors(401, 403, 404) } },
   }, async (request) => {
     const who = request.signingWho!;
-    if (who.kind === 'staff') await assertStaffCase(ctx, who.user, request.params.caseId);
+    if (who.kind === 'staff') await getCaseForMediator(ctx, who.user, request.params.caseId, '只有本案调解员可以查看签署');
     return service.view(request.params.caseId, who.kind === 'party' ? who.participant : null);
   });
 
@@ -86,7 +87,7 @@ export const signingRoutes = (ctx: AppContext, service: SigningService): Fastify
   }, async (request) => {
     const user = staff(request);
     const { caseId, participantId } = request.params;
-    await assertStaffCase(ctx, user, caseId);
+    await getCaseForMediator(ctx, user, caseId, '只有本案调解员可以查看签署');
     const p = await ctx.db.participant.findFirst({ where: { id: participantId, caseId } });
     if (!p) throw new DomainError('PARTICIPANT_NOT_FOUND', '参与人不存在');
     if (p.role !== 'AGENT') throw new DomainError('VALIDATION', '只有委托代理人可以被授权代为签署');
@@ -158,19 +159,9 @@ export const signingRoutes = (ctx: AppContext, service: SigningService): Fastify
     schema: { tags: ['signing'], summary: '下载已签署的协议书（PDF）', security, params: CaseParams },
   }, async (request, reply) => {
     const who = request.signingWho!;
-    if (who.kind === 'staff') await assertStaffCase(ctx, who.user, request.params.caseId);
+    if (who.kind === 'staff') await getCaseForMediator(ctx, who.user, request.params.caseId, '只有本案调解员可以查看签署');
     const { bytes, fileName } = await service.pdf(request.params.caseId);
-    return reply
-      .type('application/pdf')
-      .header('content-disposition', `attachment; filename="agreement.pdf"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
-      .header('cache-control', 'no-store')
-      .send(bytes);
+    return sendFile(reply, { bytes, type: 'application/pdf', asciiName: 'agreement.pdf', name: fileName });
   });
 };
 
-/** Staff may see a case's signing if it is their organisation's and they mediate it (or administer). */
-async function assertStaffCase(ctx: AppContext, user: StaffPrincipal, caseId: string): Promise<void> {
-  const c = await ctx.db.case.findUnique({ where: { id: caseId }, select: { orgId: true, mediatorId: true } });
-  if (!c || c.orgId !== user.orgId) throw new DomainError('CASE_NOT_FOUND', '案件不存在或您无权查看');
-  if (!(user.role === 'ADMIN' || c.mediatorId === user.id)) throw new DomainError('FORBIDDEN', '只有本案调解员可以查看签署');
-}

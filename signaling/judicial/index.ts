@@ -1,0 +1,26 @@
+// The judicial-confirmation area: the parties' application on /api/judicial, the judges' desk on
+// /api/judge, courts on /api/courts. Each court seals its rulings with its own certificate
+// (development: generated once per court into data/courts/<id>/).
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { TemplateCatalog } from '../agreement/template-schema.ts';
+import type { AppContext } from '../context.ts';
+import { loadSigningIdentity, type SigningIdentity } from '../signing/org-identity.ts';
+import { JudicialApplicationService } from './application-service.ts';
+import { courtRoutes } from './court-routes.ts';
+import { JudicialReviewService } from './review-service.ts';
+import { judgeRoutes, judicialRoutes } from './routes.ts';
+
+export function attachJudicial(app: FastifyInstance, ctx: AppContext, templates: TemplateCatalog, orgIdentity: SigningIdentity): void {
+  const courtIdentities = new Map<string, SigningIdentity>();
+  const courtIdentity = (court: { id: string; name: string }) => {
+    let identity = courtIdentities.get(court.id);
+    if (!identity) courtIdentities.set(court.id, (identity = loadSigningIdentity({ dataDir: path.join(ctx.config.dataDir, 'courts', court.id), orgName: court.name })));
+    return identity;
+  };
+  const applications = new JudicialApplicationService(ctx, templates, orgIdentity);
+  const review = new JudicialReviewService(ctx, templates, orgIdentity.rootFingerprint, courtIdentity);
+  app.register(judicialRoutes(ctx, applications), { prefix: '/api/judicial' });
+  app.register(judgeRoutes(ctx, review, applications), { prefix: '/api/judge' });
+  app.register(courtRoutes(ctx), { prefix: '/api/courts' });
+}
