@@ -22,6 +22,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BUSY_CORES, checkChromium, checkMediasoupWorker, checkWebClient, load1, snapshotWebClient, waitForQuietMachine } from './lib/env.ts';
 import { percentile } from './lib/stats.ts';
+import { intOption } from './lib/args.ts';
 import { UsageError, type Benchmark, type BenchContext, type BenchOutcome } from './lib/types.ts';
 import { setUpBaseline } from './caucus/baseline.ts';
 import { setUpJiefen } from './caucus/jiefen.ts';
@@ -93,30 +94,24 @@ function parse(argv: string[]): Args {
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
-  const int = (name: string, raw: string | undefined, fallback: number, min: number, max: number) => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max} (got "${raw}")`);
-    return n;
-  };
   if (values['baseline-only'] && values['jiefen-only']) throw new UsageError('--baseline-only and --jiefen-only exclude each other');
-  const switches = int('switches', values.switches, 60, 3, 1000);
+  const switches = intOption('switches', values.switches, 60, 3, 1000);
   return {
-    property: values.property === undefined ? null : int('property', values.property, 0, 1, 1_000_000),
+    property: values.property === undefined ? null : intOption('property', values.property, 0, 1, 1_000_000),
     switches,
-    baselineSwitches: int('baseline-switches', values['baseline-switches'], switches, 3, 1000),
-    warmup: int('warmup', values.warmup, 3, 0, 30),
+    baselineSwitches: intOption('baseline-switches', values['baseline-switches'], switches, 3, 1000),
+    warmup: intOption('warmup', values.warmup, 3, 0, 30),
     halves: values['baseline-only'] ? ['baseline'] : values['jiefen-only'] ? ['jiefen'] : ['jiefen', 'baseline'],
-    sampleMs: int('sample-ms', values['sample-ms'], 10, 1, 100),
+    sampleMs: intOption('sample-ms', values['sample-ms'], 10, 1, 100),
     dump: values.dump ?? null,
-    serverNice: int('server-nice', values['server-nice'], -10, -20, 0),
-    serverRt: int('server-rt', values['server-rt'], 10, 0, 50),
+    serverNice: intOption('server-nice', values['server-nice'], -10, -20, 0),
+    serverRt: intOption('server-rt', values['server-rt'], 10, 0, 50),
     loop: {
       keepRaw: values.dump !== undefined,
-      minDwellMs: int('dwell-ms', values['dwell-ms'], 1200, 200, 10_000),
-      quietMs: int('quiet-ms', values['quiet-ms'], 400, 100, 5_000),
-      gapMs: int('gap-ms', values['gap-ms'], 300, 0, 10_000),
-      maxWaitMs: int('max-wait', values['max-wait'], 10, 2, 60) * 1000,
+      minDwellMs: intOption('dwell-ms', values['dwell-ms'], 1200, 200, 10_000),
+      quietMs: intOption('quiet-ms', values['quiet-ms'], 400, 100, 5_000),
+      gapMs: intOption('gap-ms', values['gap-ms'], 300, 0, 10_000),
+      maxWaitMs: intOption('max-wait', values['max-wait'], 10, 2, 60) * 1000,
     },
   };
 }

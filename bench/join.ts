@@ -11,6 +11,7 @@
 // ratio = jiefen p50 / baseline p50: the cost of our app, signaling and lobby on top of WebRTC.
 import { parseArgs } from 'node:util';
 import { checkChromium, checkMediasoupWorker, checkWebClient, load1, snapshotWebClient, waitForQuietMachine, BUSY_CORES } from './lib/env.ts';
+import { intOption } from './lib/args.ts';
 import { UsageError, type Benchmark, type BenchContext } from './lib/types.ts';
 import { runBaseline } from './join/baseline.ts';
 import { runJiefen } from './join/jiefen.ts';
@@ -57,18 +58,12 @@ function parse(argv: string[]): Args {
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
-  const int = (name: string, raw: string | undefined, fallback: number, min: number, max: number) => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max} (got "${raw}")`);
-    return n;
-  };
   if (values['baseline-only'] && values['jiefen-only']) throw new UsageError('--baseline-only and --jiefen-only exclude each other');
   return {
-    runs: int('runs', values.runs, 10, 1, 100),
-    warmup: int('warmup', values.warmup, 1, 0, 10),
+    runs: intOption('runs', values.runs, 10, 1, 100),
+    warmup: intOption('warmup', values.warmup, 1, 0, 10),
     halves: values['baseline-only'] ? ['baseline'] : values['jiefen-only'] ? ['jiefen'] : ['jiefen', 'baseline'],
-    options: { pageTimeoutMs: int('page-timeout', values['page-timeout'], 30, 5, 120) * 1000, settleMs: int('settle-ms', values['settle-ms'], 1000, 0, 10_000) },
+    options: { pageTimeoutMs: intOption('page-timeout', values['page-timeout'], 30, 5, 120) * 1000, settleMs: intOption('settle-ms', values['settle-ms'], 1000, 0, 10_000) },
     verbose: !!values.verbose,
   };
 }

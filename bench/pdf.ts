@@ -14,6 +14,7 @@ import { generateDevIdentity, identityFromPem } from '../signaling/signing/org-i
 import { verifyPdf } from '../signaling/signing/verify-pdf.ts';
 import { strokePng } from '../tests/signing/pdf-tools.ts';
 import { percentile } from './lib/stats.ts';
+import { intOption } from './lib/args.ts';
 import { UsageError, type Benchmark, type BenchContext, type BenchOutcome } from './lib/types.ts';
 
 const USAGE = `options:
@@ -21,13 +22,13 @@ const USAGE = `options:
   --warmup N   unmeasured runs first (default 3)`;
 
 function parse(argv: string[]) {
-  const { values } = parseArgs({ args: argv, options: { runs: { type: 'string' }, warmup: { type: 'string' } } });
-  const int = (name: string, v: string | undefined, dflt: number, min: number, max: number) => {
-    const n = v === undefined ? dflt : Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer ${min}–${max}`);
-    return n;
-  };
-  return { runs: int('runs', values.runs, 30, 1, 1000), warmup: int('warmup', values.warmup, 3, 0, 100) };
+  let values: { runs?: string | undefined; warmup?: string | undefined };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { runs: { type: 'string' }, warmup: { type: 'string' } } }));
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  return { runs: intOption('runs', values.runs, 30, 1, 1000), warmup: intOption('warmup', values.warmup, 3, 0, 100) };
 }
 
 /** The neighbour demo (three parties) with its facts lengthened until the agreement fills 3 pages. */

@@ -28,6 +28,7 @@ import { runKill9Loop } from '../tests/drafting/persistence-kill9.ts';
 import { connectClient, wsUrl } from '../tests/drafting/sync-support.ts';
 import { assertLoopback, checkMediasoupWorker, load1, ROOT, sleep, waitForQuietMachine, withTimeout } from './lib/env.ts';
 import { round, summarize, table } from './lib/stats.ts';
+import { intOption } from './lib/args.ts';
 import { UsageError, type Benchmark, type BenchContext } from './lib/types.ts';
 
 const USAGE = `options:
@@ -59,18 +60,12 @@ function parse(argv: string[]): Args {
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
-  const int = (name: string, raw: string | undefined, fallback: number, min: number, max: number) => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);
-    return n;
-  };
   return {
-    clients: int('clients', values.clients, 10, 2, 50),
-    seconds: int('seconds', values.seconds, 8, 1, 120),
-    rate: int('rate', values.rate, 10, 1, 100),
-    rounds: int('rounds', values.rounds, 2, 1, 10),
-    kill9: values.kill9 === undefined ? null : int('kill9', values.kill9, 100, 1, 1000),
+    clients: intOption('clients', values.clients, 10, 2, 50),
+    seconds: intOption('seconds', values.seconds, 8, 1, 120),
+    rate: intOption('rate', values.rate, 10, 1, 100),
+    rounds: intOption('rounds', values.rounds, 2, 1, 10),
+    kill9: values.kill9 === undefined ? null : intOption('kill9', values.kill9, 100, 1, 1000),
   };
 }
 
