@@ -472,6 +472,18 @@ export function agreementApi(caseId: string, token?: string | null) {
 
 export type AgreementApi = ReturnType<typeof agreementApi>;
 
+// ---------------------------------------------------------------- file downloads
+
+/**
+ * A file (an issued PDF) as a Blob, with the right credentials: a party's link token as Bearer
+ * (a plain link cannot carry it), or the staff session. `notFound` explains a 404.
+ */
+async function downloadFile(path: string, token: string | null | undefined, notFound: string): Promise<Blob> {
+  const res = await fetch(path, token ? { headers: { authorization: `Bearer ${token}` }, credentials: 'omit' } : { credentials: 'same-origin' });
+  if (!res.ok) throw new ApiError(res.status, 'DOWNLOAD', res.status === 404 ? notFound : '下载失败，请重试');
+  return res.blob();
+}
+
 // ---------------------------------------------------------------- signing API
 
 export interface SigningParty {
@@ -529,12 +541,7 @@ export function signingApi(caseId: string, token?: string | null) {
     sendCode: (onBehalfOf?: string) => call<{ phone: string; expiresInSec: number }>('/code', { method: 'POST', body: onBehalfOf ? { onBehalfOf } : {} }),
     sign: (s: { name: string; idLast4: string; code: string; signaturePngBase64: string; affirmation: string; onBehalfOf?: string }) => call<{ signedAt: string }>('/sign', { method: 'POST', body: s }),
     mediatorSign: (signaturePngBase64: string) => call<{ pdfSha256: string; pages: number; bytes: number }>('/mediator-sign', { method: 'POST', body: { signaturePngBase64 } }),
-    /** Fetches the issued PDF with the right credentials (a link cannot carry the Bearer token). */
-    pdf: async (): Promise<Blob> => {
-      const res = await fetch(`${base}/pdf`, token ? { headers: { authorization: `Bearer ${token}` }, credentials: 'omit' } : { credentials: 'same-origin' });
-      if (!res.ok) throw new ApiError(res.status, 'DOWNLOAD', res.status === 404 ? '协议书尚未签署完毕' : '下载失败，请重试');
-      return res.blob();
-    },
+    pdf: () => downloadFile(`${base}/pdf`, token, '协议书尚未签署完毕'),
   };
 }
 
@@ -590,16 +597,8 @@ export function judicialApi(caseId: string, token?: string | null) {
       if (!res.ok) throw new ApiError(res.status, 'UPLOAD', res.status === 413 ? '文件不能超过 10 MB' : (body?.message ?? '上传失败，请重试'));
       return body;
     },
-    applicationDocument: async (): Promise<Blob> => {
-      const res = await fetch(`${base}/application.pdf`, token ? { headers: { authorization: `Bearer ${token}` }, credentials: 'omit' } : { credentials: 'same-origin' });
-      if (!res.ok) throw new ApiError(res.status, 'DOWNLOAD', res.status === 404 ? '双方均确认申请后才会生成申请书' : '下载失败，请重试');
-      return res.blob();
-    },
-    ruling: async (): Promise<Blob> => {
-      const res = await fetch(`${base}/ruling.pdf`, token ? { headers: { authorization: `Bearer ${token}` }, credentials: 'omit' } : { credentials: 'same-origin' });
-      if (!res.ok) throw new ApiError(res.status, 'DOWNLOAD', res.status === 404 ? '法院尚未作出裁定' : '下载失败，请重试');
-      return res.blob();
-    },
+    applicationDocument: () => downloadFile(`${base}/application.pdf`, token, '双方均确认申请后才会生成申请书'),
+    ruling: () => downloadFile(`${base}/ruling.pdf`, token, '法院尚未作出裁定'),
   };
 }
 
@@ -648,9 +647,5 @@ export const judgeApi = {
   startReview: (id: string) => staff<null>(`/api/judge/applications/${enc(id)}/review`, { method: 'POST', body: {} }),
   saveReview: (id: string, checklist: Record<string, boolean>, notes: string) => staff<null>(`/api/judge/applications/${enc(id)}/review`, { method: 'PUT', body: { checklist, notes } }),
   decide: (id: string, d: { decision: 'confirm' | 'dismiss'; reason?: string; clerk: string }) => staff<{ status: string; rulingSha256: string }>(`/api/judge/applications/${enc(id)}/decide`, { method: 'POST', body: d }),
-  agreementPdf: async (id: string): Promise<Blob> => {
-    const res = await fetch(`/api/judge/applications/${enc(id)}/agreement.pdf`, { credentials: 'same-origin' });
-    if (!res.ok) throw new ApiError(res.status, 'DOWNLOAD', '协议书下载失败');
-    return res.blob();
-  },
+  agreementPdf: (id: string) => downloadFile(`/api/judge/applications/${enc(id)}/agreement.pdf`, null, '协议书下载失败'),
 };
