@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type TestBrowser } from '../support/browser.ts';
+import { openPage, type TestBrowser } from '../support/browser.ts';
 import { startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 import type { DraftCase } from '../drafting/sync-support.ts';
 import { pdfsig, pdftotext, scratchDir, writePdf } from '../signing/pdf-tools.ts';
@@ -19,13 +19,9 @@ let judge: StaffClient;
 const browsers: TestBrowser[] = [];
 
 async function newPage(viewport: { width: number; height: number }, staff?: StaffClient): Promise<Page> {
-  const browser = await launchBrowser({ viewport });
+  const { browser, page } = await openPage(server.url, { viewport, ...(staff ? { cookieHeader: staff.cookie } : {}) });
   browsers.push(browser);
-  if (staff) {
-    const origin = new URL(server.url).origin;
-    await browser.context.addCookies(staff.cookie.split('; ').map((pair) => ({ name: pair.slice(0, pair.indexOf('=')), value: pair.slice(pair.indexOf('=') + 1), url: origin })));
-  }
-  return browser.context.newPage();
+  return page;
 }
 
 async function download(page: Page, testId: string): Promise<Buffer> {

@@ -4,7 +4,7 @@
 // same file, which pdfsig accepts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '../support/browser.ts';
+import { openPage, type TestBrowser } from '../support/browser.ts';
 import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 import { setUpDraftCase, type DraftCase } from '../drafting/sync-support.ts';
 import { pdfsig, pdftotext, strokePng, writePdf } from './pdf-tools.ts';
@@ -19,13 +19,9 @@ let kase: DraftCase;
 const browsers: TestBrowser[] = [];
 
 async function newPage(viewport: { width: number; height: number }, staff?: StaffClient): Promise<Page> {
-  const browser = await launchBrowser({ viewport });
+  const { browser, page } = await openPage(server.url, { viewport, ...(staff ? { cookieHeader: staff.cookie } : {}) });
   browsers.push(browser);
-  if (staff) {
-    const origin = new URL(server.url).origin;
-    await browser.context.addCookies(staff.cookie.split('; ').map((pair) => ({ name: pair.slice(0, pair.indexOf('=')), value: pair.slice(pair.indexOf('=') + 1), url: origin })));
-  }
-  return browser.context.newPage();
+  return page;
 }
 
 /** Draws a wavy stroke across the signature canvas with the pointer. */

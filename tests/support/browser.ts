@@ -1,6 +1,6 @@
 // Launches Debian's Chromium through playwright-core (never a downloaded browser)
 // with fake camera/microphone, one fresh profile per context.
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,4 +42,14 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** A fresh browser with one page; `cookieHeader` (a staff session's `name=value; …`) is set for `baseUrl`. */
+export async function openPage(baseUrl: string, options: { viewport: { width: number; height: number }; cookieHeader?: string }): Promise<{ browser: TestBrowser; page: Page }> {
+  const browser = await launchBrowser({ viewport: options.viewport });
+  if (options.cookieHeader) {
+    const url = new URL(baseUrl).origin;
+    await browser.context.addCookies(options.cookieHeader.split('; ').map((pair) => ({ name: pair.slice(0, pair.indexOf('=')), value: pair.slice(pair.indexOf('=') + 1), url })));
+  }
+  return { browser, page: await browser.context.newPage() };
 }
