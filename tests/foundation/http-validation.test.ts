@@ -66,6 +66,16 @@ describe('malformed bodies on every route', () => {
     ['party confirm: missing name', 'party', 'POST', '/api/party/confirm-identity', { idLast4: '1234' }],
     ['party consent: false', 'party', 'POST', '/api/party/consent', { consent: false }],
     ['party consent: string', 'party', 'POST', '/api/party/consent', { consent: 'yes' }],
+    ['signing lock: version not a number', 'mediator', 'POST', '/api/signing/CASE/lock', { versionSeq: 'latest' }],
+    ['signing unlock: no reason', 'mediator', 'POST', '/api/signing/CASE/unlock', {}],
+    ['signing agent authority: not boolean', 'mediator', 'PUT', '/api/signing/CASE/agents/PART/authority', { authorised: 'yes' }],
+    ['signing mediator-sign: not base64', 'mediator', 'POST', '/api/signing/CASE/mediator-sign', { signaturePngBase64: '***' }],
+    ['signing consent: bad clause and hash', 'party', 'POST', '/api/signing/CASE/consent', { clauseId: '../x', clauseSha256: 'abc' }],
+    ['signing code: bad onBehalfOf', 'party', 'POST', '/api/signing/CASE/code', { onBehalfOf: '../x' }],
+    ['signing sign: missing fields', 'party', 'POST', '/api/signing/CASE/sign', { name: '张某', code: '12' }],
+    ['judicial apply: missing service details', 'party', 'POST', '/api/judicial/CASE/apply', { courtId: 'abc' }],
+    ['judicial consent: missing fields', 'mediator', 'POST', '/api/judicial/CASE/consents', { participantId: 'PART' }],
+    ['judicial materials: unknown kind', 'party', 'POST', '/api/judicial/CASE/materials?kind=PASSPORT&name=a.pdf', { x: 1 }],
   ];
 
   it.each(cases)('%s → 400 with a message, nothing written', async (_name, who, method, rawUrl, body, code = 'VALIDATION') => {
