@@ -1,5 +1,6 @@
 // Participants of a case (parties, agents, interpreters). Identity data is validated here.
 import { appendAudit } from '../audit/log.ts';
+import type { Tx } from '../db.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { idNumberProblem, normalizeIdNumber } from '../domain/id-number.ts';
 import { normalizePhone, phoneProblem } from '../domain/phone.ts';
@@ -42,4 +43,13 @@ export async function removeParticipant(ctx: AppContext, user: StaffPrincipal, c
     await tx.participant.delete({ where: { id: p.id } });
     await appendAudit(tx, staffActor(user), caseId, { type: 'PARTICIPANT_REMOVED', data: { participantId: p.id, name: p.name } });
   });
+}
+
+/** The roles that are parties to the agreement (who accept, sign and apply); agents and interpreters are not. */
+export const AGREEMENT_PARTY_ROLES: ReadonlySet<string> = new Set(['APPLICANT', 'RESPONDENT']);
+
+/** A case's agreement parties in the order they were added. */
+export async function agreementPartiesOf(db: Pick<Tx, 'participant'>, caseId: string) {
+  const all = await db.participant.findMany({ where: { caseId }, orderBy: { createdAt: 'asc' } });
+  return all.filter((p) => AGREEMENT_PARTY_ROLES.has(p.role));
 }

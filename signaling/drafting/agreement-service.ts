@@ -56,6 +56,7 @@ const LEGAL_PERSON = /(公司|银行|集团|有限|委员会|中心|事务所|�
 export function agreementParties(participants: Array<{ id: string; role: string; side: string; name: string; phone: string; idNumber: string }>): AgreementPartyInput[] {
   const parties: AgreementPartyInput[] = [];
   for (const p of participants) {
+    // Spelled out (not AGREEMENT_PARTY_ROLES) so TypeScript narrows role and side.
     if ((p.role !== 'APPLICANT' && p.role !== 'RESPONDENT') || (p.side !== 'A' && p.side !== 'B')) continue;
     const legal = LEGAL_PERSON.test(p.name);
     parties.push({ id: p.id, role: p.role, side: p.side, personType: legal ? 'legal' : 'natural', name: p.name, phone: p.phone, ...(legal ? {} : { idNumber: p.idNumber }) });

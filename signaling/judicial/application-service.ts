@@ -6,6 +6,7 @@
 // (待受理) and the case moves to 申请司法确认. Every step is audited.
 import { appendAudit, type Actor } from '../audit/log.ts';
 import { partyActor } from '../cases/invitation-service.ts';
+import { AGREEMENT_PARTY_ROLES, agreementPartiesOf } from '../cases/participant-service.ts';
 import { getCaseForMediator, staffActor } from '../cases/case-service.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { Tx } from '../db.ts';
@@ -21,7 +22,6 @@ import { sealPdf } from '../signing/pades.ts';
 
 export const WINDOW_DAYS = 30;
 const DAY_MS = 24 * 3600_000;
-const PARTY_ROLES = new Set(['APPLICANT', 'RESPONDENT']);
 
 type Participant = { id: string; caseId: string; role: string; side: string; name: string };
 
@@ -62,7 +62,7 @@ export class JudicialApplicationService {
   async view(caseId: string, viewer: Participant | null) {
     const { effectiveAt, windowEndsAt } = await this.#window(caseId);
     const application = await this.ctx.db.judicialApplication.findUnique({ where: { caseId }, include: { court: true, applicants: true, materials: { orderBy: { uploadedAt: 'asc' } } } });
-    const parties = await this.#parties(caseId);
+    const parties = await agreementPartiesOf(this.ctx.db, caseId);
     const courts = await this.courtOptions(caseId);
     return {
       effectiveAt: effectiveAt?.toISOString() ?? null,
@@ -109,14 +109,14 @@ export class JudicialApplicationService {
 
   /** A party applies from its own link. */
   async apply(actor: Participant, input: ApplyInput) {
-    if (!PARTY_ROLES.has(actor.role)) throw new DomainError('FORBIDDEN', '只有协议当事人可以申请司法确认');
+    if (!AGREEMENT_PARTY_ROLES.has(actor.role)) throw new DomainError('FORBIDDEN', '只有协议当事人可以申请司法确认');
     return this.#addApplicant(partyActor(actor), actor.caseId, actor.id, 'self', input);
   }
 
   /** The mediator records a party's consent to the other side applying for both (e.g. given in person). */
   async recordConsent(user: StaffPrincipal, caseId: string, participantId: string, input: ApplyInput) {
     await getCaseForMediator(this.ctx, user, caseId, '只有本案调解员可以登记当事人的同意');
-    const p = (await this.#parties(caseId)).find((x) => x.id === participantId);
+    const p = (await agreementPartiesOf(this.ctx.db, caseId)).find((x) => x.id === participantId);
     if (!p) throw new DomainError('PARTICIPANT_NOT_FOUND', '该当事人不在本案协议中');
     return this.#addApplicant(staffActor(user), caseId, participantId, 'consented', input);
   }
@@ -144,7 +144,7 @@ export class JudicialApplicationService {
       if (already) throw new DomainError('CONFLICT', '已确认申请，无需重复提交');
       await tx.judicialApplicant.create({ data: { applicationId: application.id, participantId, how, serviceAddress: address, phone } });
       await appendAudit(tx, actor, caseId, { type: 'JUDICIAL_APPLIED', data: { applicationId: application.id, participantId, how, courtId: input.courtId } });
-      const parties = await this.#parties(caseId, tx);
+      const parties = await agreementPartiesOf(tx, caseId);
       const applied = await tx.judicialApplicant.count({ where: { applicationId: application.id } });
       if (applied >= parties.length) await this.#submit(tx, actor, caseId, application.id);
       return tx.judicialApplication.findUniqueOrThrow({ where: { id: application.id } });
@@ -166,9 +166,5 @@ export class JudicialApplicationService {
     return { effectiveAt: round.completedAt, windowEndsAt: new Date(round.completedAt.getTime() + WINDOW_DAYS * DAY_MS) };
   }
 
-  async #parties(caseId: string, tx: Tx = this.ctx.db) {
-    const all = await tx.participant.findMany({ where: { caseId }, orderBy: { createdAt: 'asc' } });
-    return all.filter((p) => PARTY_ROLES.has(p.role));
-  }
 }
 

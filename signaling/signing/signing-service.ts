@@ -16,6 +16,7 @@ import { docFromVersion } from '../agreement/versions.ts';
 import { dbBytes } from '../drafting/draft-store.ts';
 import { hashSecret } from '../auth/link-tokens.ts';
 import { partyActor } from '../cases/invitation-service.ts';
+import { AGREEMENT_PARTY_ROLES, agreementPartiesOf } from '../cases/participant-service.ts';
 import { getCaseForMediator, staffActor } from '../cases/case-service.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { Tx } from '../db.ts';
@@ -35,7 +36,6 @@ const CODE_TTL_MS = 5 * 60_000;
 const CODE_RESEND_MS = 60_000;
 const CODE_MAX_ATTEMPTS = 5;
 const CODES_PER_ROUND = 8;
-const PARTY_ROLES = new Set(['APPLICANT', 'RESPONDENT']);
 const IDENTITY_METHOD = 'NAME_ID_LAST4+SMS_OTP';
 
 type Participant = { id: string; caseId: string; role: string; side: string; name: string; phone: string; idNumber: string; signingAuthority: boolean };
@@ -112,7 +112,7 @@ export class SigningService {
     const c = await getCaseForMediator(this.ctx, user, caseId, '只有本案调解员可以办理签署');
     await checkSignaturePng(png);
     const round = await this.#openRound(caseId);
-    const parties = await this.#parties(caseId);
+    const parties = await agreementPartiesOf(this.ctx.db, caseId);
     const signed = await this.ctx.db.agreementSignature.findMany({ where: { roundId: round.id } });
     const waiting = parties.filter((p) => !signed.some((s) => s.participantId === p.id));
     if (waiting.length) throw new DomainError('CONFLICT', `还有当事人未签署：${waiting.map((p) => p.name).join('、')}`);
@@ -202,7 +202,7 @@ export class SigningService {
     if (!round) return { round: null };
     const snapshot = snapshotOf(round);
     const hashes = clauseHashes(round);
-    const parties = await this.#parties(caseId);
+    const parties = await agreementPartiesOf(this.ctx.db, caseId);
     const mayActFor = viewer ? parties.filter((p) => p.id === viewer.id || (viewer.role === 'AGENT' && viewer.signingAuthority && viewer.side === p.side)).map((p) => p.id) : [];
     return {
       round: {
@@ -304,19 +304,14 @@ export class SigningService {
 
   /** Whom `actor` accepts and signs for: themselves (a party), or a party of their side (an authorised agent). */
   async #principal(actor: Participant, onBehalfOf: string | undefined): Promise<Participant> {
-    if (PARTY_ROLES.has(actor.role)) {
+    if (AGREEMENT_PARTY_ROLES.has(actor.role)) {
       if (onBehalfOf && onBehalfOf !== actor.id) throw new DomainError('FORBIDDEN', '当事人只能为本人签署');
       return actor;
     }
     if (actor.role !== 'AGENT' || !actor.signingAuthority) throw new DomainError('FORBIDDEN', '您无权确认或签署本协议（仅当事人及经授权的委托代理人可以签署）');
-    const party = onBehalfOf ? (await this.#parties(actor.caseId)).find((p) => p.id === onBehalfOf) : undefined;
+    const party = onBehalfOf ? (await agreementPartiesOf(this.ctx.db, actor.caseId)).find((p) => p.id === onBehalfOf) : undefined;
     if (!party || party.side !== actor.side) throw new DomainError('FORBIDDEN', '请选择您代理的本方当事人');
     return party;
-  }
-
-  async #parties(caseId: string): Promise<Participant[]> {
-    const all = await this.ctx.db.participant.findMany({ where: { caseId }, orderBy: { createdAt: 'asc' } });
-    return all.filter((p) => PARTY_ROLES.has(p.role));
   }
 
   async #openRound(caseId: string): Promise<Round> {
