@@ -173,6 +173,16 @@ export class MediaPeer extends TypedEmitter<MediaPeerEvents> {
     await this.#guard(() => producer.adminMute());
   }
 
+  /** Sources the mediator muted (sticky: later producers of them start muted). */
+  adminMutedSources(): MediaSource[] {
+    return [...this.#adminMutedSources];
+  }
+
+  /** Restores sticky mutes before anything is produced (room recreated on another node). */
+  presetAdminMute(sources: MediaSource[]): void {
+    for (const source of sources) this.#adminMutedSources.add(source);
+  }
+
   async adminUnmute(producerId: string): Promise<void> {
     const producer = this.#producer(producerId);
     this.#adminMutedSources.delete(producer.source);

@@ -22,6 +22,7 @@ import type { SigningIdentity } from './signing/org-identity.ts';
 import type { SigningService } from './signing/signing-service.ts';
 import type { SmsProvider } from './signing/sms.ts';
 import { loadBuiltinTemplates } from './agreement/template-loader.ts';
+import { joinCluster, type Cluster } from './cluster/index.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -35,6 +36,8 @@ export interface RunningServer {
   drafting: DraftingServer;
   signing: SigningService;
   signingIdentity: SigningIdentity;
+  /** Several-node mode (REDIS_URL); null for the embedded single node. */
+  cluster: Cluster | null;
   close(): Promise<void>;
 }
 
@@ -65,14 +68,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     rtcPort: config.rtc.port,
     logger: app.log,
   });
-  const rooms = new RoomRegistry(ctx, pool, { reconnectGraceMs: config.reconnectGraceMs });
-  attachRoomSockets(app, ctx, rooms, { pingIntervalMs: 10_000, pingTimeoutMs: 8_000 });
+  const cluster = config.redisUrl ? await joinCluster(config.redisUrl, app.log, { ownerTtlMs: config.roomOwnerTtlMs }) : null;
+  const rooms = new RoomRegistry(ctx, pool, {
+    reconnectGraceMs: config.reconnectGraceMs,
+    ...(cluster ? { stateStore: cluster.states, onRoomClosed: (caseId: string) => void cluster.owners.release(caseId) } : {}),
+  });
+  attachRoomSockets(app, ctx, rooms, { pingIntervalMs: 10_000, pingTimeoutMs: 8_000 }, cluster);
   // Templates are validated once at start (a broken one stops it) and shared by drafting and the court documents.
   const templates = loadBuiltinTemplates();
-  const drafting = attachDrafting(app, ctx, templates);
+  const drafting = attachDrafting(app, ctx, templates, cluster ? { relay: cluster.docs } : {});
   const { service: signing, identity: signingIdentity } = await attachSigning(app, ctx, options.sms);
   attachJudicial(app, ctx, templates, signingIdentity);
-  attachMetrics(app, ctx, { rooms, pool, drafting });
+  attachMetrics(app, ctx, { rooms, pool, drafting, nodeId: cluster?.nodeId ?? null });
   app.addHook('onClose', async () => pool.close());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -88,10 +95,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     drafting,
     signing,
     signingIdentity,
+    cluster,
     async close() {
       if (closed) return;
       closed = true;
       await app.close();
+      await cluster?.close();
       await db.$disconnect();
     },
   };

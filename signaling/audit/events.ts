@@ -28,7 +28,8 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('PARTY_IDENTITY_CONFIRMED'), data: z.object({ participantId: z.string(), method: z.string() }) }),
   z.object({ type: z.literal('PARTY_IDENTITY_FAILED'), data: z.object({ participantId: z.string() }) }),
   z.object({ type: z.literal('PARTY_CONSENT_GIVEN'), data: z.object({ participantId: z.string(), ip: z.string(), userAgent: z.string() }) }),
-  z.object({ type: z.literal('ROOM_JOINED'), data: z.object({ peerId: z.string(), name: z.string(), via: z.enum(['direct', 'lobby', 'reconnect']) }) }),
+  z.object({ type: z.literal('ROOM_JOINED'), data: z.object({ peerId: z.string(), name: z.string(), via: z.enum(['direct', 'lobby', 'reconnect', 'failover']) }) }),
+  z.object({ type: z.literal('ROOM_RESTORED'), data: z.object({ admitted: z.number(), caucuses: z.number() }) }),
   z.object({ type: z.literal('ROOM_ADMITTED'), data: z.object({ peerId: z.string(), name: z.string(), waitedSec: z.number() }) }),
   z.object({ type: z.literal('ROOM_DENIED'), data: z.object({ peerId: z.string(), name: z.string(), reason: z.string().optional() }) }),
   z.object({ type: z.literal('ROOM_LEFT'), data: z.object({ peerId: z.string(), name: z.string(), reason: z.enum(['left', 'timeout']) }) }),
@@ -80,6 +81,13 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 export type AuditEventType = AuditEvent['type'];
 
+const JOIN_VIA: Record<'direct' | 'lobby' | 'reconnect' | 'failover', string> = {
+  direct: '进入调解室',
+  lobby: '进入等候区',
+  reconnect: '重新连接调解室',
+  failover: '在服务器切换后重新进入调解室（无需再次准许）',
+};
+
 const REJECT_REASONS: Record<string, string> = {
   TOKEN_MALFORMED: '链接格式错误',
   TOKEN_INVALID: '链接无效或被篡改',
@@ -127,7 +135,9 @@ export function summarizeAuditEvent(event: AuditEvent): string {
     case 'PARTY_IDENTITY_FAILED':
       return '当事人身份确认失败';
     case 'ROOM_JOINED':
-      return `${event.data.name} ${event.data.via === 'lobby' ? '进入等候区' : event.data.via === 'reconnect' ? '重新连接调解室' : '进入调解室'}`;
+      return `${event.data.name} ${JOIN_VIA[event.data.via]}`;
+    case 'ROOM_RESTORED':
+      return `调解室在另一台服务器上恢复（原服务器故障；保留 ${event.data.admitted} 人的准入和 ${event.data.caucuses} 个单独沟通）`;
     case 'ROOM_ADMITTED':
       return `调解员准许 ${event.data.name} 进入调解室（等候 ${event.data.waitedSec} 秒）`;
     case 'ROOM_DENIED':

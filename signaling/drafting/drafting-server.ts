@@ -15,6 +15,8 @@
 //   beforeHandleMessage  installs the ack gate before the first message is applied; refuses
 //                  message types clients have no business sending; audits a party's edit attempt.
 //   onStoreDocument (debounced 2 s, at most 10 s) and afterUnloadDocument: compaction.
+//   Several nodes (REDIS_URL): a document follows the other nodes' committed updates from
+//                  before its load (cluster/doc-relay.ts); its own go out once committed.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import fastifyCookie from '@fastify/cookie';
@@ -36,6 +38,7 @@ import { enforceAwarenessIdentity } from './awareness-identity.ts';
 import { agreementDocName, caseIdOfDocName } from './doc-name.ts';
 import { dbBytes, DraftLoadError, DraftStore, sha256Hex } from './draft-store.ts';
 import { WorkerWriter } from './draft-writer.ts';
+import { RELAY_ORIGIN, type DocRelay } from '../cluster/doc-relay.ts';
 import { partyAccess, staffAccess, type DraftAccess, type DraftIdentity } from './grants.ts';
 
 export const DRAFTING_PATH = '/drafting';
@@ -73,6 +76,8 @@ export interface DraftingOptions {
   maxDebounceMs?: number;
   /** Rows a document may accumulate before a debounced store compacts them. */
   compactAfterRows?: number;
+  /** Several-node mode: shares committed updates with the other nodes serving the document. */
+  relay?: DocRelay;
 }
 
 /**
@@ -216,6 +221,7 @@ export class DraftingServer {
   async #loadDocument({ documentName, document }: onLoadDocumentPayload): Promise<void> {
     const caseId = caseIdOfDocName(documentName);
     if (!caseId) throw this.#refuse('NOT_FOUND', `unknown document ${documentName}`);
+    await this.#options.relay?.follow(documentName, document);
     try {
       if ((await this.store.count(documentName)) === 0) await this.#initialise(documentName, caseId);
       const { rows } = await this.store.loadInto(documentName, document, LOAD_ORIGIN);
@@ -223,6 +229,7 @@ export class DraftingServer {
     } catch (err) {
       const loadError = err instanceof DraftLoadError ? err : new DraftLoadError(documentName, null, err instanceof Error ? err.message : String(err));
       this.#log.error({ err: loadError, documentName }, 'draft load failed: refusing connections, storage untouched');
+      await this.#options.relay?.unfollow(documentName, document);
       await recordAudit(this.#ctx.db, { type: 'system' }, caseId, {
         type: 'AGREEMENT_DRAFT_LOAD_FAILED',
         data: { reason: loadError.message.slice(0, 300), ...(loadError.rowId !== null ? { rowId: loadError.rowId } : {}) },
@@ -247,13 +254,15 @@ export class DraftingServer {
   #afterLoad(document: Document): void {
     const caseId = caseIdOfDocName(document.name)!;
     const barrier = this.#barrierOf(document);
+    const relay = this.#options.relay;
     const onUpdate = (update: Uint8Array, origin: unknown) => {
-      if (origin === LOAD_ORIGIN || origin === STORED_ORIGIN) return;
+      if (origin === LOAD_ORIGIN || origin === RELAY_ORIGIN) return;
+      if (origin === STORED_ORIGIN) return relay?.publish(document.name, update);
       const connection = origin instanceof Connection ? origin : null;
       const authorId = connection ? contextOf(connection).access.identity.id : 'system';
       const append = this.store.append({ docName: document.name, caseId, kind: 'update', update, authorId });
       barrier.track(append);
-      append.catch((err: unknown) => this.#persistFailed(document, err));
+      append.then(() => relay?.publish(document.name, update), (err: unknown) => this.#persistFailed(document, err));
     };
     document.on('update', onUpdate);
     const stopAwareness = enforceAwarenessIdentity(document, (socket) => {
@@ -261,6 +270,7 @@ export class DraftingServer {
       return entry ? contextOf(entry.connection).access.identity : null;
     });
     document.once('destroy', () => {
+      void relay?.unfollow(document.name, document);
       document.off('update', onUpdate);
       stopAwareness();
     });

@@ -2,9 +2,11 @@
 // consumers; mediasoup worker CPU; the Node event-loop lag since the previous scrape; Yjs
 // documents and connections open; resident memory. Protected: with METRICS_TOKEN set it wants
 // `Authorization: Bearer <token>`, otherwise it answers loopback requests only.
+// GET /metrics/rooms (same protection): this node's live rooms as JSON — members, caucuses and
+// which consumers are live in mediasoup — for operators and the several-node tests.
 import { timingSafeEqual } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WorkerPool } from '../../sfu/index.ts';
 import type { AppContext } from '../context.ts';
 import type { DraftingServer } from '../drafting/index.ts';
@@ -14,6 +16,7 @@ interface Sources {
   rooms: RoomRegistry;
   pool: WorkerPool;
   drafting: DraftingServer;
+  nodeId: string | null;
 }
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
@@ -41,9 +44,40 @@ export function attachMetrics(app: FastifyInstance, ctx: AppContext, sources: So
   lag.enable();
   app.addHook('onClose', async () => lag.disable());
 
-  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+  /** Replies with the refusal and returns false unless the request may read metrics. */
+  const guard = (request: FastifyRequest, reply: FastifyReply): boolean => {
     const allowed = ctx.config.metricsToken ? tokenMatches(ctx.config.metricsToken, request.headers.authorization) : LOOPBACK.test(request.ip);
-    if (!allowed) return reply.status(ctx.config.metricsToken ? 401 : 403).send({ code: 'FORBIDDEN', message: ctx.config.metricsToken ? '需要 METRICS_TOKEN' : '仅允许本机访问监控指标（或配置 METRICS_TOKEN）' });
+    if (!allowed) void reply.status(ctx.config.metricsToken ? 401 : 403).send({ code: 'FORBIDDEN', message: ctx.config.metricsToken ? '需要 METRICS_TOKEN' : '仅允许本机访问监控指标（或配置 METRICS_TOKEN）' });
+    return allowed;
+  };
+
+  app.get('/metrics/rooms', { schema: { hide: true } }, async (request, reply) => {
+    if (!guard(request, reply)) return reply;
+    const rooms = sources.rooms.rooms().filter((r) => !r.closed);
+    return reply.header('cache-control', 'no-store').send({
+      nodeId: sources.nodeId,
+      rooms: rooms.map((room) => {
+        const members = room.members();
+        const senderOf = new Map<string, string>();
+        for (const m of members) for (const p of m.media?.producers() ?? []) senderOf.set(p.id, m.peerId);
+        return {
+          caseId: room.caseId,
+          members: members.map((m) => ({ peerId: m.peerId, status: m.status, roomRole: m.roomRole, side: m.side, connected: m.socket !== null })),
+          caucuses: room.caucuses(),
+          // Live = exists in mediasoup and not paused by the server (media flows unless its sender muted).
+          consumers: members.flatMap((m) =>
+            [...m.consumers.entries()].map(([producerId, c]) => {
+              const live = m.media?.getConsumer(c.consumerId);
+              return { receiver: m.peerId, sender: senderOf.get(producerId) ?? null, kind: live?.kind ?? null, live: live ? !live.paused : false };
+            }),
+          ),
+        };
+      }),
+    });
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (!guard(request, reply)) return reply;
 
     const rooms = sources.rooms.rooms().filter((r) => !r.closed);
     const totals = { admitted: 0, lobby: 0, transports: 0, producers: 0, consumers: 0 };

@@ -9,6 +9,7 @@ import type { Audience, CaucusInfo, ChatMessage, ConsumerParams, Location, Media
 import { lobbyEntry, newMember, peerInfo, type Member, type MemberIdentity, type MemberSocket } from './member.ts';
 import { RoomError } from './room-errors.ts';
 import { isWaiting, JOINT, mayKnowOf, mayReceive, roomOf, type PolicyState } from './routing-policy.ts';
+import type { RoomSnapshot } from '../cluster/room-state-store.ts';
 
 interface Caucus {
   id: string;
@@ -39,23 +40,100 @@ export interface LiveRoomOptions {
   reconnectGraceMs: number;
   /** Timeout for a client to acknowledge a new consumer. */
   consumerAckTimeoutMs?: number;
-  onClosed: () => void;
+  onClosed: (reason: string) => void;
+  /** State saved by a node that died: admissions, caucuses and mutes carry over. */
+  restore?: RoomSnapshot;
+  /** Called with the state to keep after every change (several-node mode). */
+  onStateChanged?: (snapshot: RoomSnapshot) => void;
 }
 
 export class LiveRoom {
   readonly caseId: string;
-  readonly startedAt = new Date();
+  readonly startedAt: Date;
   readonly #opts: LiveRoomOptions;
   readonly #members = new Map<string, Member>();
   readonly #caucuses = new Map<string, Caucus>();
   /** Serialises consumer reconciliation so concurrent changes never double-create. */
   #sync: Promise<void> = Promise.resolve();
   #closed = false;
+  /** From a restored snapshot: admitted before the failover, not back yet. */
+  readonly #restoredAdmitted = new Set<string>();
+  readonly #restoredMutes = new Map<string, RoomSnapshot['adminMuted'][string]>();
+  #restoreTimer: NodeJS.Timeout | null = null;
+  #savedState = '';
 
   constructor(opts: LiveRoomOptions) {
     this.caseId = opts.caseId;
     this.#opts = opts;
+    this.startedAt = opts.restore ? new Date(opts.restore.startedAt) : new Date();
+    if (opts.restore) this.#restore(opts.restore);
     opts.media.on('activespeaker', (peerId: string | null) => this.#announceSpeaker(peerId));
+  }
+
+  /**
+   * Takes over a room whose node died. Caucuses stay closed while their members come back;
+   * whoever is not back within the reconnect grace is treated as gone (as for a dropped socket).
+   */
+  #restore(snapshot: RoomSnapshot): void {
+    for (const id of snapshot.admittedPeerIds) this.#restoredAdmitted.add(id);
+    for (const [peerId, sources] of Object.entries(snapshot.adminMuted)) this.#restoredMutes.set(peerId, sources);
+    for (const c of snapshot.caucuses) {
+      this.#caucuses.set(c.id, { id: c.id, memberPeerIds: new Set(c.memberPeerIds), mediatorPeerIds: new Set(c.mediatorPeerIds), startedAt: new Date(c.startedAt) });
+    }
+    this.#restoreTimer = setTimeout(() => void this.#pruneAbsent(), this.#opts.reconnectGraceMs);
+    this.#restoreTimer.unref();
+    void this.#opts.persistence.audit({ type: 'system', label: '系统' }, { type: 'ROOM_RESTORED', data: { admitted: snapshot.admittedPeerIds.length, caucuses: snapshot.caucuses.length } });
+  }
+
+  async #pruneAbsent(): Promise<void> {
+    this.#restoreTimer = null;
+    this.#restoredAdmitted.clear();
+    this.#restoredMutes.clear();
+    if (this.#closed) return;
+    const ended: Caucus[] = [];
+    for (const c of [...this.#caucuses.values()]) {
+      for (const id of [...c.memberPeerIds, ...c.mediatorPeerIds]) {
+        if (this.#members.has(id)) continue;
+        c.memberPeerIds.delete(id);
+        c.mediatorPeerIds.delete(id);
+      }
+      const mediatorConnected = [...c.mediatorPeerIds].some((id) => this.#members.get(id)?.socket);
+      if (c.memberPeerIds.size === 0 || !mediatorConnected) {
+        this.#caucuses.delete(c.id);
+        ended.push(c);
+      }
+    }
+    if (ended.length > 0) await this.#transition();
+    else this.#announce();
+    for (const c of ended) await this.#auditCaucusEnd(null, c, 'mediator-disconnected');
+    this.#closeIfEmpty();
+  }
+
+  /** What another node needs to carry on with this room if this one dies. */
+  snapshot(): RoomSnapshot {
+    const adminMuted: RoomSnapshot['adminMuted'] = Object.fromEntries(this.#restoredMutes);
+    const admittedPeerIds = new Set(this.#restoredAdmitted);
+    for (const m of this.members()) {
+      if (m.status !== 'admitted') continue;
+      admittedPeerIds.add(m.peerId);
+      const muted = m.media?.adminMutedSources() ?? [];
+      if (muted.length > 0) adminMuted[m.peerId] = muted;
+    }
+    return {
+      admittedPeerIds: [...admittedPeerIds],
+      caucuses: [...this.#caucuses.values()].map((c) => ({ id: c.id, memberPeerIds: [...c.memberPeerIds], mediatorPeerIds: [...c.mediatorPeerIds], startedAt: c.startedAt.toISOString() })),
+      adminMuted,
+      startedAt: this.startedAt.toISOString(),
+    };
+  }
+
+  #saveState(): void {
+    if (!this.#opts.onStateChanged || this.#closed) return;
+    const snapshot = this.snapshot();
+    const json = JSON.stringify(snapshot);
+    if (json === this.#savedState) return;
+    this.#savedState = json;
+    this.#opts.onStateChanged(snapshot);
   }
 
   get closed(): boolean {
@@ -92,10 +170,12 @@ export class LiveRoom {
       this.#announce();
       return { status: existing.status };
     }
-    const member = newMember(identity, identity.roomRole === 'mediator' ? 'admitted' : 'lobby');
+    const restored = this.#restoredAdmitted.delete(identity.peerId);
+    const member = newMember(identity, identity.roomRole === 'mediator' || restored ? 'admitted' : 'lobby');
     member.socket = socket;
     this.#members.set(member.peerId, member);
-    await this.#audit(member, { type: 'ROOM_JOINED', data: { peerId: member.peerId, name: member.displayName, via: member.status === 'admitted' ? 'direct' : 'lobby' } });
+    const via = restored ? 'failover' : member.status === 'admitted' ? 'direct' : 'lobby';
+    await this.#audit(member, { type: 'ROOM_JOINED', data: { peerId: member.peerId, name: member.displayName, via } });
     this.#announce();
     return { status: member.status };
   }
@@ -188,10 +268,11 @@ export class LiveRoom {
   close(reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#restoreTimer) clearTimeout(this.#restoreTimer);
     for (const m of this.members()) if (m.graceTimer) clearTimeout(m.graceTimer);
     this.#members.clear();
     this.#opts.media.close(reason);
-    this.#opts.onClosed();
+    this.#opts.onClosed(reason);
   }
 
   // ── media ─────────────────────────────────────────────────────────────────────
@@ -365,6 +446,8 @@ export class LiveRoom {
 
   #createMediaPeer(m: Member) {
     const media = this.#opts.media.addPeer(m.peerId);
+    media.presetAdminMute(this.#restoredMutes.get(m.peerId) ?? []);
+    this.#restoredMutes.delete(m.peerId);
     media.on('consumerclosed', ({ consumerId, producerId }: { consumerId: string; producerId: string }) => {
       if (m.consumers.get(producerId)?.consumerId === consumerId) m.consumers.delete(producerId);
       m.socket?.emit('media:consumerClosed', { consumerId });
@@ -527,7 +610,7 @@ export class LiveRoom {
     return { sides: [...new Set(members.map((m) => m.side))].sort(), names: members.map((m) => m.displayName) };
   }
 
-  async #auditCaucusEnd(by: Member, c: Caucus, reason: string): Promise<void> {
+  async #auditCaucusEnd(by: Member | null, c: Caucus, reason: string): Promise<void> {
     await this.#audit(by, {
       type: 'CAUCUS_ENDED',
       data: { caucusId: c.id, ...this.#describe(c), durationSec: Math.round((Date.now() - c.startedAt.getTime()) / 1000), reason },
@@ -607,6 +690,7 @@ export class LiveRoom {
    */
   #announce(reconcile = true): void {
     if (this.#closed) return;
+    this.#saveState();
     const state = this.policyState();
     const members = this.members();
     const admitted = members.filter((m) => m.status === 'admitted');
@@ -647,8 +731,11 @@ export class LiveRoom {
   }
 
 
-  async #audit(actorMember: Member, event: AuditEvent): Promise<void> {
-    const actor: Actor = { type: actorMember.roomRole === 'mediator' ? 'user' : 'party', id: actorMember.peerId, label: `${actorMember.displayName}（${actorMember.roleLabel}）` };
+  /** `null`: the system acted (e.g. ending a caucus nobody came back to after a failover). */
+  async #audit(actorMember: Member | null, event: AuditEvent): Promise<void> {
+    const actor: Actor = actorMember
+      ? { type: actorMember.roomRole === 'mediator' ? 'user' : 'party', id: actorMember.peerId, label: `${actorMember.displayName}（${actorMember.roleLabel}）` }
+      : { type: 'system', label: '系统' };
     await this.#opts.persistence.audit(actor, event);
   }
 }

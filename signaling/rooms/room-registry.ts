@@ -5,10 +5,23 @@ import { MediaRoom } from '../../sfu/index.ts';
 import { recordAudit } from '../audit/log.ts';
 import type { AppContext } from '../context.ts';
 import { LiveRoom, type RoomPersistence } from './live-room.ts';
+import type { RoomSnapshot } from '../cluster/room-state-store.ts';
 
 export interface RoomRegistryOptions {
   reconnectGraceMs: number;
+  /** Several-node mode: where a room's state is kept so another node can take it over. */
+  stateStore?: {
+    load(caseId: string): Promise<RoomSnapshot | null>;
+    save(caseId: string, snapshot: RoomSnapshot): Promise<void>;
+    remove(caseId: string): Promise<void>;
+  };
+  /** Called after a room closed (several-node mode: give up its ownership). */
+  onRoomClosed?: (caseId: string, reason: string) => void;
 }
+
+// Closed for good: the state is not needed again. Other reasons (shutdown, moved) leave it
+// for the node that takes the room over.
+const FINAL_CLOSE_REASONS = new Set(['ended', 'empty']);
 
 export class RoomRegistry {
   readonly #rooms = new Map<string, LiveRoom>();
@@ -40,6 +53,8 @@ export class RoomRegistry {
   }
 
   async #create(c: { id: string; number: string; title: string }): Promise<LiveRoom> {
+    const store = this.options.stateStore;
+    const restore = (await store?.load(c.id)) ?? undefined;
     const media = await MediaRoom.create(this.pool, { roomId: c.id });
     const room: LiveRoom = new LiveRoom({
       caseId: c.id,
@@ -48,9 +63,13 @@ export class RoomRegistry {
       media,
       persistence: this.#persistence(c.id),
       reconnectGraceMs: this.options.reconnectGraceMs,
-      onClosed: () => {
+      onClosed: (reason) => {
         if (this.#rooms.get(c.id) === room) this.#rooms.delete(c.id);
+        const settled = store && FINAL_CLOSE_REASONS.has(reason) ? store.remove(c.id) : Promise.resolve();
+        void settled.catch(() => undefined).then(() => this.options.onRoomClosed?.(c.id, reason));
       },
+      ...(restore ? { restore } : {}),
+      ...(store ? { onStateChanged: (snapshot: RoomSnapshot) => void store.save(c.id, snapshot).catch(() => undefined) } : {}),
     });
     this.#rooms.set(c.id, room);
     return room;

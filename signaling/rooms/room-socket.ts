@@ -1,10 +1,15 @@
 // The socket.io side of live rooms: authenticates each connection (party link token or
 // staff session cookie), validates every request against its schema, dispatches it to a
 // handler and answers with an ack. No room logic lives here.
+//
+// Several nodes (REDIS_URL): a room lives on the node that owns it (cluster/room-owners.ts).
+// A connection that reaches another node is served there transparently: its requests are
+// forwarded to the owner (room-forwarding.ts), which talks back to it through this node.
 import type { FastifyInstance } from 'fastify';
 import { isSfuError, type SfuErrorCode } from '../../sfu/index.ts';
 import fastifyCookie from '@fastify/cookie';
 import { Server, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
 import { lookupSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import { resolveLink } from '../cases/invitation-service.ts';
 import { invitationIdOf } from '../auth/link-tokens.ts';
@@ -17,15 +22,10 @@ import type { LiveRoom } from './live-room.ts';
 import type { MemberIdentity, MemberSocket } from './member.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import { RoomError } from './room-errors.ts';
+import type { Cluster } from '../cluster/index.ts';
+import { attachForwarding, type ClientConn, type Principal, type Session } from './room-forwarding.ts';
 
-type Principal = { kind: 'staff'; user: StaffPrincipal } | { kind: 'party'; token: string };
-
-/** Per-connection state. */
-interface Session {
-  socket: Socket;
-  principal: Principal;
-  joined: { room: LiveRoom; peerId: string } | null;
-}
+export type { Principal, Session } from './room-forwarding.ts';
 
 type Handler<E extends ClientRequestName> = (session: Session, payload: RequestOf<E>) => Promise<ResponseOf<E>>;
 type HandlerMap = { [E in ClientRequestName]: Handler<E> };
@@ -35,7 +35,7 @@ export interface RoomSocketOptions {
   pingTimeoutMs: number;
 }
 
-export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registry: RoomRegistry, options: RoomSocketOptions): Server {
+export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registry: RoomRegistry, options: RoomSocketOptions, cluster: Cluster | null = null): Server {
   const publicOrigin = new URL(ctx.config.publicUrl).origin;
   const io = new Server(app.server, {
     path: '/socket.io',
@@ -43,6 +43,8 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
     pingInterval: options.pingIntervalMs,
     pingTimeout: options.pingTimeoutMs,
     maxHttpBufferSize: 256 * 1024,
+    // Several nodes: cross-node events (link revocations) travel over Redis.
+    ...(cluster ? { adapter: createAdapter(cluster.redis.command, cluster.redis.subscriber) } : {}),
     // Browsers always send Origin on WebSocket/XHR: refuse other sites (cookies are SameSite=Strict too).
     allowRequest: (req, callback) => {
       const origin = req.headers.origin;
@@ -63,28 +65,32 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
   });
 
   const handlers = roomHandlers(ctx, registry);
+  const serve = (session: Session, event: ClientRequestName, payload: unknown) => dispatch(app, session, event, payload, handlers);
   const sessions = new Set<Session>();
+  const forwarding = cluster ? attachForwarding({ ctx, nsp, cluster, registry, sessions, serve, log: app.log }) : null;
   // A revoked link ends the connections opened with it (the participant may hold another, newer link).
   const onRevoked = ({ invitationId }: LinkRevoked) => {
     for (const session of sessions) {
       if (session.principal.kind !== 'party' || invitationIdOf(session.principal.token) !== invitationId) continue;
       session.joined?.room.revokeAccess(session.joined.peerId);
       session.joined = null;
-      session.socket.disconnect(true);
+      session.client.disconnect();
     }
   };
   ctx.events.on('linkRevoked', onRevoked);
   nsp.on('connection', (socket) => {
-    const session: Session = { socket, principal: socket.data.principal as Principal, joined: null };
+    const session: Session = { client: localClient(socket), principal: socket.data.principal as Principal, joined: null, forwardedTo: null };
     sessions.add(session);
     for (const event of Object.keys(ClientRequests) as ClientRequestName[]) {
       socket.on(event, (payload: unknown, ack: unknown) => {
         if (typeof ack !== 'function') return; // every request must carry an ack callback
-        void dispatch(app, session, event, payload, handlers).then((reply) => (ack as (r: unknown) => void)(reply));
+        const reply = forwarding ? forwarding.route(session, event, payload) : serve(session, event, payload);
+        void reply.then((r) => (ack as (r: unknown) => void)(r));
       });
     }
     socket.on('disconnect', () => {
       sessions.delete(session);
+      forwarding?.clientGone(session);
       const joined = session.joined;
       if (joined) joined.room.socketClosed(joined.peerId, socket.id);
     });
@@ -92,10 +98,22 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
 
   app.addHook('onClose', async () => {
     ctx.events.off('linkRevoked', onRevoked);
+    forwarding?.close();
     registry.closeAll();
     await io.close();
   });
   return io;
+}
+
+function localClient(socket: Socket): ClientConn {
+  return {
+    id: socket.id,
+    address: socket.handshake.address,
+    userAgent: socket.handshake.headers['user-agent'] ?? '',
+    emit: (event, payload) => void socket.emit(event, payload),
+    request: (event, payload, timeoutMs) => socket.timeout(timeoutMs).emitWithAck(event, payload),
+    disconnect: () => void socket.disconnect(true),
+  };
 }
 
 async function authenticate(app: FastifyInstance, ctx: AppContext, socket: Socket): Promise<Principal> {
@@ -157,11 +175,11 @@ function mediatorOf(session: Session) {
 }
 
 function memberSocket(session: Session): MemberSocket {
-  const { socket } = session;
+  const { client } = session;
   return {
-    id: socket.id,
-    emit: (event, payload) => socket.emit(event, payload),
-    request: (event, payload, timeoutMs) => socket.timeout(timeoutMs).emitWithAck(event, payload),
+    id: client.id,
+    emit: (event, payload) => client.emit(event, payload),
+    request: (event, payload, timeoutMs) => client.request(event, payload, timeoutMs),
     detach: () => {
       session.joined = null;
     },
@@ -303,7 +321,7 @@ function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
 
 /** Who this connection is in the given case, or why it may not enter. */
 async function identityFor(ctx: AppContext, session: Session, c: { id: string; orgId: string; mediatorId: string | null } | null, caseId: string): Promise<MemberIdentity> {
-  const { principal, socket } = session;
+  const { principal, client } = session;
   if (principal.kind === 'staff') {
     const user = principal.user;
     if (user.role === 'JUDGE') {
@@ -317,7 +335,7 @@ async function identityFor(ctx: AppContext, session: Session, c: { id: string; o
     if (!isCaseMediator) throw new RoomError('FORBIDDEN', '您不是本案的调解员');
     return { peerId: user.id, roomRole: 'mediator', displayName: user.displayName, roleLabel: '调解员', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true };
   }
-  const link = await resolveLink(ctx, principal.token, { ip: socket.handshake.address, userAgent: socket.handshake.headers['user-agent'] ?? '', expectCaseId: caseId });
+  const link = await resolveLink(ctx, principal.token, { ip: client.address, userAgent: client.userAgent, expectCaseId: caseId });
   const p = link.participant;
   return {
     peerId: p.id,

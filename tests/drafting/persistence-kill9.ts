@@ -6,7 +6,7 @@
 // edit and SIGKILLs the server at once.
 //
 // The first boot is signaling/main.ts itself (migrations, administrator); restarts use
-// persistence-child.ts (the same startServer(loadConfig()), without re-running migrations),
+// server-child.ts (the same startServer(loadConfig()), without re-running migrations),
 // spawned one round ahead so its module loading overlaps the current round. It opens the
 // database only after the previous server is dead.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -72,7 +72,7 @@ interface Spawned extends Running {
 }
 
 function spawnServer(kind: 'main' | 'child', env: NodeJS.ProcessEnv, onChild?: (c: ChildProcess) => void): Spawned {
-  const entry = kind === 'main' ? 'signaling/main.ts' : 'tests/drafting/persistence-child.ts';
+  const entry = kind === 'main' ? 'signaling/main.ts' : 'tests/support/server-child.ts';
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: kind === 'child' ? { ...env, JIEFEN_SKIP_MIGRATIONS: '1', JIEFEN_START_ON_STDIN: '1' } : env,

@@ -3,7 +3,7 @@
 // payloads for every event, server-initiated consumers, mute, leave and audit entries.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClientRequests, type ClientRequestName } from '../../signaling/protocol/room.ts';
-import { OPUS_RTP_PARAMETERS, RoomTestClient, vp8RtpParameters } from '../support/room-client.ts';
+import { produceAudioVideo, readyToReceive, RoomTestClient } from '../support/room-client.ts';
 import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
@@ -58,19 +58,6 @@ async function partyInLobby(token: string): Promise<RoomTestClient> {
   const joined = await p.ok('room:join', { caseId });
   expect(joined.status).toBe('lobby');
   return p;
-}
-
-async function produceAudioVideo(c: RoomTestClient, ssrc: number) {
-  const send = await c.ok('media:createTransport', { direction: 'send' });
-  const audio = await c.ok('media:produce', { transportId: send.id, kind: 'audio', rtpParameters: { ...OPUS_RTP_PARAMETERS, encodings: [{ ssrc }] }, source: 'microphone' });
-  const video = await c.ok('media:produce', { transportId: send.id, kind: 'video', rtpParameters: vp8RtpParameters(ssrc + 1), source: 'camera' });
-  return { sendTransportId: send.id, audio: audio.producerId, video: video.producerId };
-}
-
-async function readyToReceive(c: RoomTestClient) {
-  const { rtpCapabilities } = await c.ok('media:getRouterRtpCapabilities', {});
-  await c.ok('media:createTransport', { direction: 'recv' });
-  await c.ok('media:ready', { rtpCapabilities });
 }
 
 const room = () => server.rooms.get(caseId);

@@ -84,3 +84,18 @@ export function vp8RtpParameters(ssrc: number) {
     rtcp: { cname: 'test-video' },
   };
 }
+
+/** Publishes a microphone and a camera (plain RTP parameters; no DTLS needed to create them). */
+export async function produceAudioVideo(c: RoomTestClient, ssrc: number) {
+  const send = await c.ok('media:createTransport', { direction: 'send' });
+  const audio = await c.ok('media:produce', { transportId: send.id, kind: 'audio', rtpParameters: { ...OPUS_RTP_PARAMETERS, encodings: [{ ssrc }] }, source: 'microphone' });
+  const video = await c.ok('media:produce', { transportId: send.id, kind: 'video', rtpParameters: vp8RtpParameters(ssrc + 1), source: 'camera' });
+  return { sendTransportId: send.id, audio: audio.producerId, video: video.producerId };
+}
+
+/** Creates the receive transport and asks for consumers. */
+export async function readyToReceive(c: RoomTestClient) {
+  const { rtpCapabilities } = await c.ok('media:getRouterRtpCapabilities', {});
+  await c.ok('media:createTransport', { direction: 'recv' });
+  await c.ok('media:ready', { rtpCapabilities });
+}

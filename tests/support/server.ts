@@ -92,7 +92,7 @@ export interface SeededParty {
  * The seed article's leaking-pipe case, ready for a live session: a mediator (李瑞芳), a case
  * and two parties (李某 side A, 王某 side B) who have confirmed identity and consented online.
  */
-export async function seedLeakCase(server: TestServer): Promise<{ mediator: StaffClient; mediatorId: string; caseId: string; parties: SeededParty[] }> {
+export async function seedLeakCase(server: Pick<TestServer, 'url' | 'admin'>): Promise<{ mediator: StaffClient; mediatorId: string; caseId: string; parties: SeededParty[] }> {
   const admin = new StaffClient(server.url);
   await admin.login(server.admin.username, server.admin.password);
   const mediatorId = (await admin.json('POST', '/api/users', { username: 'lirf', displayName: '李瑞芳', role: 'MEDIATOR', password: 'mediator-pass-1' }, 201)).user.id as string;

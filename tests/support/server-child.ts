@@ -1,5 +1,5 @@
-// The jiefen server as a child process for the kill -9 durability loop (tests and `bench yjs
-// --kill9`): exactly what signaling/main.ts starts — startServer(loadConfig()) from the
+// The jiefen server as a child process (the kill -9 durability loop, `bench yjs --kill9`, the
+// several-node tests): exactly what signaling/main.ts starts — startServer(loadConfig()) from the
 // environment — minus `prisma migrate deploy` (JIEFEN_SKIP_MIGRATIONS=1, ~2.5 s of each
 // restart) once a first boot through main.ts has migrated the data folder. Prints READY <url>.
 //
@@ -19,6 +19,7 @@ if (process.env.JIEFEN_START_ON_STDIN === '1') {
 }
 
 const server = await startServer(loadConfig(), { skipMigrations: process.env.JIEFEN_SKIP_MIGRATIONS === '1' });
+if (server.bootstrap.created) process.stdout.write(`ADMIN ${server.bootstrap.adminUsername} ${server.bootstrap.adminPassword}\n`);
 process.stdout.write(`READY ${server.url}\n`);
 
 // Like main.ts: a clean stop closes the server (which compacts open drafts).

@@ -1,0 +1,84 @@
+// Which node owns each live room (its media lives there). The owner holds a Redis key with a
+// short TTL and renews it; when a node dies its keys lapse and another node may claim the room.
+import type { Redis } from 'ioredis';
+
+const keyOf = (caseId: string) => `jiefen:room-owner:${caseId}`;
+
+// Renew only while we still hold the key, so a node that lost a room never takes it back.
+const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+// Take over from a node known to be gone (compare-and-set on its id).
+const TAKE_OVER = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 else return 0 end`;
+
+export interface RoomOwnersOptions {
+  ttlMs: number;
+  renewEveryMs: number;
+}
+
+export class RoomOwners {
+  readonly #held = new Set<string>();
+  readonly #timer: NodeJS.Timeout;
+  /** Called when a room we held is now someone else's (e.g. we were cut off longer than the TTL). */
+  onLost: (caseId: string) => void = () => undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    readonly nodeId: string,
+    private readonly options: RoomOwnersOptions,
+  ) {
+    this.#timer = setInterval(() => void this.#renewAll(), options.renewEveryMs);
+    this.#timer.unref();
+  }
+
+  ownerOf(caseId: string): Promise<string | null> {
+    return this.redis.get(keyOf(caseId));
+  }
+
+  /** Claims the room if nobody owns it; returns the owner either way. */
+  async claim(caseId: string): Promise<string> {
+    for (;;) {
+      const set = await this.redis.set(keyOf(caseId), this.nodeId, 'PX', this.options.ttlMs, 'NX');
+      if (set === 'OK') {
+        this.#held.add(caseId);
+        return this.nodeId;
+      }
+      const owner = await this.ownerOf(caseId);
+      if (owner === this.nodeId) this.#held.add(caseId);
+      if (owner) return owner;
+      // The key lapsed between SET and GET: try again.
+    }
+  }
+
+  /** Claims a room whose owner is gone; false if someone else already did. */
+  async takeOver(caseId: string, goneNodeId: string): Promise<boolean> {
+    const done = (await this.redis.eval(TAKE_OVER, 1, keyOf(caseId), goneNodeId, this.nodeId, this.options.ttlMs)) === 1;
+    if (done) this.#held.add(caseId);
+    return done;
+  }
+
+  holds(caseId: string): boolean {
+    return this.#held.has(caseId);
+  }
+
+  async release(caseId: string): Promise<void> {
+    if (!this.#held.delete(caseId)) return;
+    await this.redis.eval(RELEASE, 1, keyOf(caseId), this.nodeId).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await Promise.all([...this.#held].map((caseId) => this.release(caseId)));
+  }
+
+  async #renewAll(): Promise<void> {
+    for (const caseId of [...this.#held]) {
+      let renewed: unknown;
+      try {
+        renewed = await this.redis.eval(RENEW, 1, keyOf(caseId), this.nodeId, this.options.ttlMs);
+      } catch {
+        continue; // Redis unreachable: retry next round; the TTL decides if we lose the room
+      }
+      if (renewed === 0 && this.#held.delete(caseId)) this.onLost(caseId);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// Shared set-up for the several-node tests: a case with two parties and an agent, clients
+// joined through different nodes, and each node's live room state (GET /metrics/rooms).
+import { mayReceive, type PolicyState } from '../../signaling/rooms/routing-policy.ts';
+import type { TestCluster } from '../support/cluster.ts';
+import { produceAudioVideo, readyToReceive, RoomTestClient } from '../support/room-client.ts';
+import { makeIdNumber, seedLeakCase } from '../support/server.ts';
+
+export interface NodeRooms {
+  nodeId: string;
+  rooms: Array<{
+    caseId: string;
+    members: Array<{ peerId: string; status: 'admitted' | 'lobby'; roomRole: 'mediator' | 'party'; side: string; connected: boolean }>;
+    caucuses: Array<{ caucusId: string; memberPeerIds: string[]; mediatorPeerIds: string[] }>;
+    consumers: Array<{ receiver: string; sender: string | null; kind: string | null; live: boolean }>;
+  }>;
+}
+
+export async function roomsOf(url: string): Promise<NodeRooms> {
+  const res = await fetch(`${url}/metrics/rooms`);
+  if (!res.ok) throw new Error(`/metrics/rooms → ${res.status}`);
+  return (await res.json()) as NodeRooms;
+}
+
+export function policyOf(room: NodeRooms['rooms'][number]): PolicyState {
+  return {
+    members: room.members.map((m) => ({ peerId: m.peerId, status: m.status, roomRole: m.roomRole })),
+    caucuses: room.caucuses.map((c) => ({ id: c.caucusId, memberPeerIds: c.memberPeerIds, mediatorPeerIds: c.mediatorPeerIds })),
+  };
+}
+
+/** Consumers whose liveness differs from what the routing policy allows, as readable strings. */
+export function policyViolations(room: NodeRooms['rooms'][number]): { forbiddenLive: string[]; allowedNotLive: string[] } {
+  const state = policyOf(room);
+  const forbiddenLive: string[] = [];
+  const allowedNotLive: string[] = [];
+  for (const c of room.consumers) {
+    if (!c.sender) continue;
+    const allowed = mayReceive(state, c.receiver, c.sender);
+    if (c.live && !allowed) forbiddenLive.push(`${c.sender}→${c.receiver} ${c.kind}`);
+    if (!c.live && allowed) allowedNotLive.push(`${c.sender}→${c.receiver} ${c.kind}`);
+  }
+  return { forbiddenLive, allowedNotLive };
+}
+
+export interface ClusterCase {
+  caseId: string;
+  mediatorId: string;
+  mediatorCookie: string;
+  /** side A party, side B party, side A agent. */
+  parties: Array<{ id: string; token: string; name: string; side: 'A' | 'B' }>;
+}
+
+export async function seedClusterCase(cluster: TestCluster): Promise<ClusterCase> {
+  const url = cluster.nodes[0]!.url;
+  const { mediator, mediatorId, caseId, parties } = await seedLeakCase({ url, admin: cluster.admin });
+  const idNumber = makeIdNumber('15020419900101201');
+  const agent = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role: 'AGENT', side: 'A', name: '赵律师', phone: '13900139000', idNumber }, 201)).participant;
+  const token = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: agent.id }, 201)).invitation.url.split('/j/')[1] as string;
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  await fetch(`${url}/api/party/confirm-identity`, { method: 'POST', headers: auth, body: JSON.stringify({ name: '赵律师', idLast4: idNumber.slice(-4) }) });
+  await fetch(`${url}/api/party/consent`, { method: 'POST', headers: auth, body: JSON.stringify({ consent: true }) });
+  return {
+    caseId,
+    mediatorId,
+    mediatorCookie: mediator.cookie,
+    parties: [
+      { ...parties[0]!, side: 'A' },
+      { ...parties[1]!, side: 'B' },
+      { id: agent.id, token, name: '赵律师', side: 'A' },
+    ],
+  };
+}
+
+export async function connect(url: string, auth: { token?: string; cookie?: string }): Promise<RoomTestClient> {
+  const c = new RoomTestClient(url, auth);
+  await c.connected();
+  return c;
+}
+
+/** Joins, gets admitted by the mediator if needed, publishes audio + video and asks for consumers. */
+export async function enterWithMedia(c: RoomTestClient, caseId: string, mediator: RoomTestClient | null, ssrc: number): Promise<string> {
+  const joined = await c.ok('room:join', { caseId });
+  if (joined.status === 'lobby') {
+    await mediator!.ok('mediator:admit', { peerId: joined.self.peerId });
+    await c.waitFor('room:admitted');
+  }
+  await produceAudioVideo(c, ssrc);
+  await readyToReceive(c);
+  return joined.self.peerId;
+}
+
+
+export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
