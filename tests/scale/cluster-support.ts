@@ -3,7 +3,7 @@
 import { mayReceive, type PolicyState } from '../../signaling/rooms/routing-policy.ts';
 import type { TestCluster } from '../support/cluster.ts';
 import { produceAudioVideo, readyToReceive, RoomTestClient } from '../support/room-client.ts';
-import { makeIdNumber, seedLeakCase } from '../support/server.ts';
+import { makeIdNumber, seedLeakCase, type StaffClient } from '../support/server.ts';
 
 export interface NodeRooms {
   nodeId: string;
@@ -45,6 +45,7 @@ export function policyViolations(room: NodeRooms['rooms'][number]): { forbiddenL
 export interface ClusterCase {
   caseId: string;
   mediatorId: string;
+  mediator: StaffClient;
   mediatorCookie: string;
   /** side A party, side B party, side A agent. */
   parties: Array<{ id: string; token: string; name: string; side: 'A' | 'B' }>;
@@ -62,6 +63,7 @@ export async function seedClusterCase(cluster: TestCluster): Promise<ClusterCase
   return {
     caseId,
     mediatorId,
+    mediator,
     mediatorCookie: mediator.cookie,
     parties: [
       { ...parties[0]!, side: 'A' },
