@@ -137,7 +137,7 @@ export function summarizeAuditEvent(event: AuditEvent): string {
     case 'ROOM_JOINED':
       return `${event.data.name} ${JOIN_VIA[event.data.via]}`;
     case 'ROOM_RESTORED':
-      return `调解室在另一台服务器上恢复（原服务器故障；保留 ${event.data.admitted} 人的准入和 ${event.data.caucuses} 个单独沟通）`;
+      return `调解室在服务器切换后恢复（保留 ${event.data.admitted} 人的准入和 ${event.data.caucuses} 个单独沟通）`;
     case 'ROOM_ADMITTED':
       return `调解员准许 ${event.data.name} 进入调解室（等候 ${event.data.waitedSec} 秒）`;
     case 'ROOM_DENIED':

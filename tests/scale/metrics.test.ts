@@ -66,9 +66,11 @@ describe('metrics, loopback only', () => {
     }
   });
 
-  it('is refused to a request from another host', async () => {
-    const res = await server.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.1.2.3' });
-    expect(res.statusCode).toBe(403);
+  it('is refused to a request from another host (also the room listing)', async () => {
+    for (const url of ['/metrics', '/metrics/rooms']) {
+      const res = await server.app.inject({ method: 'GET', url, remoteAddress: '10.1.2.3' });
+      expect(res.statusCode).toBe(403);
+    }
   });
 });
 
@@ -81,6 +83,7 @@ describe('metrics with METRICS_TOKEN', () => {
 
   it('wants the bearer token, from anywhere', async () => {
     expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${server.url}/metrics/rooms`)).status).toBe(401);
     expect((await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
     const ok = await server.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.1.2.3', headers: { authorization: 'Bearer metrics-token-0123456789' } });
     expect(ok.statusCode).toBe(200);
