@@ -2,8 +2,8 @@
 // pipes between routers carry real RTP and pauses, concurrent consumers share one
 // pipe, and MediaRoom places peers by peersPerRouter, pipes producers (and every
 // microphone to the home router's audio observers) and leaves nothing behind.
-// Last, a Chromium page sends through one peer and receives through a peer on
-// the other worker's router.
+// Last, a Chromium page sends through a peer on the second worker's router and
+// receives through a peer on the home router, whose audio observers hear it too.
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +32,10 @@ afterEach(async () => {
 });
 
 afterAll(() => pool.close());
+
+function consumersOf(dump: types.RouterDump, producerId: string): string[] {
+  return dump.mapProducerIdConsumerIds.find((e) => e.key === producerId)?.values ?? [];
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -161,10 +165,6 @@ describe('MediaRoom across workers (peersPerRouter 2, 2 workers)', () => {
 
   function consume(room: MediaRoom, to: Publisher, producerId: string) {
     return to.peer.consume({ transportId: to.recvTransportId, producerId, rtpCapabilities: room.rtpCapabilities });
-  }
-
-  function consumersOf(dump: types.RouterDump, producerId: string): string[] {
-    return dump.mapProducerIdConsumerIds.find((e) => e.key === producerId)?.values ?? [];
   }
 
   it('places 4 peers on 2 routers on 2 workers, each peer with its transports on its own router; a 5th joins the emptiest', async () => {
@@ -303,6 +303,7 @@ describe('MediaRoom across workers (peersPerRouter 2, 2 workers)', () => {
 });
 
 describe('Chromium through a room spanning two workers', () => {
+
   /** The media-smoke page's signaling, served by a room: it sends as peer a (home router) and receives as peer c (the other router). */
   function roomSession(room: MediaRoom, sender: MediaPeer, receiver: MediaPeer) {
     let transports = 0;
@@ -333,7 +334,7 @@ describe('Chromium through a room spanning two workers', () => {
     };
   }
 
-  it('decodes video and receives audio piped across workers; an admin mute on the sender stops the audio at the receiver', async () => {
+  it('decodes video and receives audio piped across workers, the home observers hear the piped microphone, and an admin mute stops the audio at the receiver', async () => {
     const bundle = await build({
       entryPoints: [fileURLToPath(new URL('../foundation/media-smoke.page.ts', import.meta.url))],
       bundle: true,
@@ -355,11 +356,17 @@ describe('Chromium through a room spanning two workers', () => {
 
     const room = await MediaRoom.create(pool, { roomId: 'chromium', peersPerRouter: 1 });
     cleanups.push(() => room.close('test-end'));
-    const sender = room.addPeer('a');
-    const receiver = room.addPeer('c');
+    // The page sends as c, on the second router: its microphone reaches the
+    // home router's audio observers, and receiver a on the home router, through one pipe.
+    const receiver = room.addPeer('a');
+    const sender = room.addPeer('c');
     const placement = await room.placement();
     expect(placement.map((p) => p.peerIds)).toEqual([['a'], ['c']]);
     expect(placement[0]!.workerPid).not.toBe(placement[1]!.workerPid);
+    const loud: string[] = [];
+    const speakers: (string | null)[] = [];
+    room.on('volumes', (volumes) => loud.push(...volumes.map((v) => v.peerId)));
+    room.on('activespeaker', (peerId) => speakers.push(peerId));
 
     const page = await browser.context.newPage();
     await page.exposeFunction('sfu', roomSession(room, sender, receiver));
@@ -367,6 +374,10 @@ describe('Chromium through a room spanning two workers', () => {
     await page.evaluate(() => window.smoke.start(false));
     const stats = (): Promise<SmokeStats> => page.evaluate(() => window.smoke.stats());
     await expect.poll(stats, { timeout: 20_000, interval: 200 }).toMatchObject({ videoFramesDecoded: expect.toSatisfy((n: number) => n > 10), audioPacketsReceived: expect.toSatisfy((n: number) => n > 20) });
+    // The fake microphone beeps: the observers on the home router hear the piped track.
+    await expect.poll(() => loud, { timeout: 10_000 }).toContain('c');
+    await expect.poll(() => speakers, { timeout: 10_000 }).toContain('c');
+    expect(consumersOf(await room.routers[1]!.dump(), sender.producers().find((p) => p.source === 'microphone')!.id)).toHaveLength(1); // the one pipe
 
     const mic = sender.producers().find((p) => p.source === 'microphone')!;
     await sender.adminMute(mic.id);
