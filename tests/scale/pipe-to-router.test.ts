@@ -302,6 +302,25 @@ describe('MediaRoom across workers (peersPerRouter 2, 2 workers)', () => {
   });
 });
 
+describe('a worker dying under a room that spans it', () => {
+  it("closes the whole room with 'worker-closed' when the second router's worker dies", async () => {
+    const ownPool = await createWorkerPool({ numWorkers: 2, listenIp: '127.0.0.1', rtcPort: 0, logger: quiet });
+    cleanups.push(() => ownPool.close());
+    const room = await MediaRoom.create(ownPool, { roomId: 'dying', peersPerRouter: 1 });
+    await joinAndPublish(room, 'a');
+    const c = await joinAndPublish(room, 'c');
+    const closes: string[] = [];
+    room.on('closed', (reason) => closes.push(`room:${reason}`));
+    c.peer.on('closed', (reason) => closes.push(`c:${reason}`));
+
+    process.kill(room.routers[1]!.appData.workerPid, 'SIGKILL');
+    await expect.poll(() => room.closed, { timeout: 5_000 }).toBe(true);
+    expect(closes.sort()).toEqual(['c:worker-closed', 'room:worker-closed']);
+    expect(room.router.closed).toBe(true);
+    expect(room.counts()).toEqual({ peers: 0, transports: 0, producers: 0, consumers: 0 });
+  });
+});
+
 describe('Chromium through a room spanning two workers', () => {
 
   /** The media-smoke page's signaling, served by a room: it sends as peer a (home router) and receives as peer c (the other router). */
