@@ -8,15 +8,18 @@
  * with 'producer-closed'. Counts are exact synchronously after any close:
  *
  *   WorkerPool                        one mediasoup Worker + WebRtcServer per core
- *   └ MediaRoom                       one Router + AudioLevelObserver + ActiveSpeakerObserver per case room
- *     └ MediaPeer                     one participant
+ *   └ MediaRoom                       a home Router + AudioLevelObserver + ActiveSpeakerObserver per case room;
+ *     │                               beyond peersPerRouter, more Routers on other workers, joined by pipeToRouter
+ *     │                               (one pipe per producer and target router; closed with the producer or router)
+ *     └ MediaPeer                     one participant, placed on one of the room's routers
  *       └ MediaTransport              WebRtcTransport on the worker's WebRtcServer ('send' | 'recv')
  *         ├ MediaProducer             on 'send': a published track (microphone | camera | screen)
  *         └ MediaConsumer             on 'recv': another peer's producer, received; also closes with that producer
  *
  * MediaRoom
- *   static create(pool, { roomId, transport?, audioLevel?, activeSpeakerInterval? }): Promise<MediaRoom>
- *   id; closed; rtpCapabilities; router (diagnostics/tests only)
+ *   static create(pool, { roomId, transport?, audioLevel?, activeSpeakerInterval?, peersPerRouter? }): Promise<MediaRoom>
+ *   id; closed; rtpCapabilities (the same on every router); router / routers (home first; diagnostics/tests only)
+ *   routerCount(); placement(): Promise<RouterPlacement[]>   which router and worker each peer is on
  *   addPeer(peerId): MediaPeer                        SfuError PEER_EXISTS | ROOM_CLOSED
  *   getPeer(peerId) / peers()
  *   removePeer(peerId, reason?): boolean              = getPeer(peerId)?.close(reason)
@@ -34,12 +37,13 @@
  *   closeTransport(transportId, reason?)
  *   produce({ transportId, kind, rtpParameters, source, paused? }): Promise<{ producerId }>
  *       'send' transports only; kind must match source (else TypeError); one live producer
- *       per source (INVALID_STATE); microphones join the room's audio observers
+ *       per source (INVALID_STATE); microphones join the room's audio observers (piped to the home router)
  *   closeProducer(producerId, reason?)
  *   setProducerPausedByPeer(producerId, paused): Promise<boolean>   false = refused, admin-muted
  *   adminMute(producerId) / adminUnmute(producerId): Promise<void>  sticky per source
  *   consume({ transportId, producerId, rtpCapabilities }): Promise<ConsumeResult>
- *       'recv' transports only; starts paused; CANNOT_CONSUME if the router says no
+ *       'recv' transports only; starts paused; CANNOT_CONSUME if the router says no;
+ *       a producer on another of the room's routers is piped to this peer's first
  *   resumeConsumer(id) / pauseConsumer(id) / setPreferredLayers(id, { spatialLayer, temporalLayer? })
  *   closeConsumer(consumerId, reason?)
  *   transports() / producers() / consumers(): plain snapshots; getTransport/getProducer/getConsumer(id): live objects
@@ -56,7 +60,7 @@ export { createWorkerPool, WorkerPool } from './worker-pool.ts';
 export type { PoolLogger, PoolRouterAppData, WorkerDiedEvent, WorkerPoolEvents, WorkerPoolOptions } from './worker-pool.ts';
 export { mediaCodecs } from './codecs.ts';
 export { MediaRoom } from './media-room.ts';
-export type { MediaRoomEvents, MediaRoomOptions, RoomCounts } from './media-room.ts';
+export type { MediaRoomEvents, MediaRoomOptions, RoomCounts, RouterPlacement } from './media-room.ts';
 export { MediaPeer } from './media-peer.ts';
 export type { MediaPeerEvents, PeerCounts } from './media-peer.ts';
 export { MediaTransport } from './media-transport.ts';

@@ -8,6 +8,7 @@ import type { MediaProducer } from './media-producer.ts';
 import { MediaTransport, type TransportOwner, type TransportTuning } from './media-transport.ts';
 import { collectPeerStats, type PeerStats } from './stats.ts';
 import { TypedEmitter } from './typed-emitter.ts';
+import type { PoolRouterAppData } from './worker-pool.ts';
 import {
   assertSourceKind,
   CLOSE_REASONS,
@@ -51,12 +52,14 @@ export interface PeerCounts {
 
 /** What a peer needs from its room; narrow so the peer does not depend on MediaRoom. */
 export interface PeerContext {
-  readonly router: types.Router;
-  readonly webRtcServer: types.WebRtcServer;
+  /** This peer's router (a large room spans several): all its transports live there. */
+  router(): Promise<types.Router<PoolRouterAppData>>;
   readonly tuning: TransportTuning;
   roomClosed(): boolean;
   /** Any live producer in the room (consumers may read other peers' producers). */
   findProducer(producerId: string): MediaProducer | undefined;
+  /** Makes a producer of another router consumable on this peer's (pipes it there once). */
+  reach(producer: MediaProducer): Promise<void>;
   /** A producer was created: consumable by everyone from now on. */
   producerOpened(producer: MediaProducer): void;
   producerClosed(producer: MediaProducer, reason: CloseReason): void;
@@ -91,10 +94,10 @@ export class MediaPeer extends TypedEmitter<MediaPeerEvents> {
   async createTransport(direction: TransportDirection): Promise<TransportParams> {
     this.#assertOpen();
     if (direction !== 'send' && direction !== 'recv') throw new TypeError(`direction must be 'send' or 'recv', got ${String(direction)}`);
-    const { router, webRtcServer, tuning } = this.#ctx;
     let transport: MediaTransport;
     try {
-      transport = await MediaTransport.create({ router, webRtcServer, tuning, direction, peerId: this.id, owner: this.#owner });
+      const router = await this.#ctx.router();
+      transport = await MediaTransport.create({ router, webRtcServer: router.appData.webRtcServer, tuning: this.#ctx.tuning, direction, peerId: this.id, owner: this.#owner });
     } catch (error) {
       this.#assertOpen(); // a closed room explains the failure better
       throw error;
@@ -197,6 +200,7 @@ export class MediaPeer extends TypedEmitter<MediaPeerEvents> {
     const transport = this.#transport(args.transportId);
     const producer = this.#ctx.findProducer(args.producerId);
     if (!producer) throw new SfuError('PRODUCER_NOT_FOUND', `no producer ${args.producerId} in this room`);
+    await this.#guard(() => this.#ctx.reach(producer));
     const consumer = await this.#guard(() => transport.consume({ producer, rtpCapabilities: args.rtpCapabilities }));
     return {
       consumerId: consumer.id,

@@ -1,10 +1,13 @@
-// The media plane of one live case room: one mediasoup Router (on the pool's
-// least-loaded worker) plus the room's audio observers, and the peers in it.
+// The media plane of one live case room: a home Router (on the pool's
+// least-loaded worker) with the room's audio observers, the peers in it, and —
+// once the room outgrows peersPerRouter — more routers on other workers, joined
+// by pipeToRouter.
 import type { types } from 'mediasoup';
 import { SfuError } from './errors.ts';
 import { MediaPeer, type PeerContext, type PeerCounts } from './media-peer.ts';
 import type { MediaProducer } from './media-producer.ts';
 import type { TransportTuning } from './media-transport.ts';
+import { ProducerPipes } from './producer-pipes.ts';
 import type { RoomStats } from './stats.ts';
 import { TypedEmitter } from './typed-emitter.ts';
 import type { PoolRouterAppData, WorkerPool } from './worker-pool.ts';
@@ -31,6 +34,18 @@ export interface MediaRoomOptions {
   };
   /** ms between dominant-speaker checks. Default 300. */
   activeSpeakerInterval?: number;
+  /**
+   * Peers per router before the room takes a router on another worker. Default 40.
+   * Soft: once the room has a router on every worker, newcomers join the emptiest.
+   */
+  peersPerRouter?: number;
+}
+
+/** Where the room's peers are: one entry per router (for stats and metrics). */
+export interface RouterPlacement {
+  routerId: string;
+  workerPid: number;
+  peerIds: string[];
 }
 
 export interface RoomCounts extends PeerCounts {
@@ -44,22 +59,42 @@ const DEFAULT_TUNING: TransportTuning = {
   maxIncomingBitrate: 2_500_000,
 };
 
+// A mediation has 3–10 people: only rooms far beyond that pay for pipes between workers.
+const DEFAULT_PEERS_PER_ROUTER = 40;
+
 type Router = types.Router<PoolRouterAppData>;
+
+/** One router of the room and the peers placed on it. */
+interface RouterSlot {
+  /** Set once created (the home router's at once); `ready` resolves after. */
+  router?: Router;
+  ready: Promise<Router>;
+  peerIds: Set<string>;
+}
 
 export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
   readonly id: string;
+  readonly #pool: WorkerPool;
+  /** The home router, with the audio observers. */
   readonly #router: Router;
+  /** Home first; extra slots go when their last peer leaves. */
+  readonly #slots: RouterSlot[];
+  readonly #peersPerRouter: number;
+  readonly #pipes = new ProducerPipes();
   readonly #audioLevel: types.AudioLevelObserver;
   readonly #activeSpeaker: types.ActiveSpeakerObserver;
   readonly #tuning: TransportTuning;
   readonly #peers = new Map<string, MediaPeer>();
   /** Every live producer of every peer, for cross-peer consume and observer events. */
   readonly #producers = new Map<string, MediaProducer>();
-  readonly #peerContext: PeerContext;
+  /** The router each live producer lives on. */
+  readonly #producerRouters = new Map<string, Router>();
   #speaker: MediaProducer | null = null;
   #closed = false;
 
   static async create(pool: WorkerPool, options: MediaRoomOptions): Promise<MediaRoom> {
+    const { peersPerRouter = DEFAULT_PEERS_PER_ROUTER } = options;
+    if (!Number.isInteger(peersPerRouter) || peersPerRouter < 1) throw new RangeError(`peersPerRouter must be >= 1, got ${peersPerRouter}`);
     const router = await pool.createRouter();
     try {
       const { audioLevel = {} } = options;
@@ -69,35 +104,23 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
         maxEntries: audioLevel.maxEntries ?? 16,
       });
       const activeSpeakerObserver = await router.createActiveSpeakerObserver({ interval: options.activeSpeakerInterval ?? 300 });
-      return new MediaRoom(options, router, audioLevelObserver, activeSpeakerObserver);
+      return new MediaRoom(pool, options, router, audioLevelObserver, activeSpeakerObserver);
     } catch (error) {
       router.close();
       throw error;
     }
   }
 
-  private constructor(options: MediaRoomOptions, router: Router, audioLevel: types.AudioLevelObserver, activeSpeaker: types.ActiveSpeakerObserver) {
+  private constructor(pool: WorkerPool, options: MediaRoomOptions, router: Router, audioLevel: types.AudioLevelObserver, activeSpeaker: types.ActiveSpeakerObserver) {
     super();
     this.id = options.roomId;
+    this.#pool = pool;
     this.#router = router;
+    this.#slots = [{ router, ready: Promise.resolve(router), peerIds: new Set() }];
+    this.#peersPerRouter = options.peersPerRouter ?? DEFAULT_PEERS_PER_ROUTER;
     this.#audioLevel = audioLevel;
     this.#activeSpeaker = activeSpeaker;
     this.#tuning = { ...DEFAULT_TUNING, ...options.transport };
-    this.#peerContext = {
-      router,
-      webRtcServer: router.appData.webRtcServer,
-      tuning: this.#tuning,
-      roomClosed: () => this.#closed,
-      findProducer: (producerId) => this.#producers.get(producerId),
-      producerOpened: (producer) => {
-        this.#producers.set(producer.id, producer);
-      },
-      producerClosed: (producer) => this.#producerClosed(producer),
-      observeAudio: (producer) => this.#observeAudio(producer),
-      peerClosed: (peer) => {
-        if (this.#peers.get(peer.id) === peer) this.#peers.delete(peer.id);
-      },
-    };
     // These emitters live exactly as long as the room: no listener to remove.
     router.on('workerclose', () => this.close(CLOSE_REASONS.workerClosed));
     audioLevel.on('volumes', (volumes) => this.#onVolumes(volumes));
@@ -114,17 +137,38 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
   }
 
   /**
-   * The underlying router, for diagnostics and tests (dump()). Never create
+   * The home router, for diagnostics and tests (dump()). Never create
    * transports on it directly: they would be outside the tree and its counts.
    */
   get router(): Router {
     return this.#router;
   }
 
+  /** Every created router of the room, home first (diagnostics and tests, as `router`). */
+  get routers(): Router[] {
+    return this.#slots.flatMap((slot) => (slot.router ? [slot.router] : []));
+  }
+
+  /** Routers in use, counting one still being created. */
+  routerCount(): number {
+    return this.#slots.length;
+  }
+
+  /** Which router and worker each peer is on (waits for routers being created). */
+  async placement(): Promise<RouterPlacement[]> {
+    this.#assertOpen();
+    const slots = [...this.#slots];
+    const routers = await Promise.all(slots.map((slot) => slot.ready));
+    return slots.map((slot, i) => ({ routerId: routers[i]!.id, workerPid: routers[i]!.appData.workerPid, peerIds: [...slot.peerIds] }));
+  }
+
+  /** The peer's transports will live on the first router with room, else on a new one (see peersPerRouter). */
   addPeer(peerId: string): MediaPeer {
     this.#assertOpen();
     if (this.#peers.has(peerId)) throw new SfuError('PEER_EXISTS', `peer ${peerId} is already in room ${this.id}`);
-    const peer = new MediaPeer(peerId, this.#peerContext);
+    const slot = this.#placePeer();
+    const peer = new MediaPeer(peerId, this.#peerContext(slot));
+    slot.peerIds.add(peerId);
     this.#peers.set(peerId, peer);
     return peer;
   }
@@ -163,22 +207,90 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
     return { roomId: this.id, timestamp: Date.now(), peers };
   }
 
-  /** Closes every peer, then the router (which releases all server objects at once). Idempotent. */
+  /** Closes the routers, then every peer's bookkeeping. Idempotent. */
   close(reason: CloseReason = CLOSE_REASONS.closed): void {
     if (this.#closed) return;
     this.#closed = true;
-    // Router first: mediasoup then drops every transport, producer and consumer in
-    // one worker request, and the peers' cascade below only does bookkeeping.
-    this.#router.close();
+    // Routers first: mediasoup then drops every transport, producer, consumer and
+    // pipe in one request per router, and the peers' cascade below only does
+    // bookkeeping. A router still being created is closed when it arrives.
+    for (const slot of this.#slots) slot.router?.close();
     for (const peer of [...this.#peers.values()]) peer.parentClosed(reason);
     this.#peers.clear();
     this.#producers.clear();
+    this.#producerRouters.clear();
     this.#speaker = null;
     this.safeEmit('closed', reason);
   }
 
+  #peerContext(slot: RouterSlot): PeerContext {
+    return {
+      router: () => slot.ready,
+      tuning: this.#tuning,
+      roomClosed: () => this.#closed,
+      findProducer: (producerId) => this.#producers.get(producerId),
+      reach: (producer) => this.#reach(producer, slot.router!),
+      producerOpened: (producer) => {
+        this.#producers.set(producer.id, producer);
+        this.#producerRouters.set(producer.id, slot.router!); // it has a transport, so its router exists
+      },
+      producerClosed: (producer) => this.#producerClosed(producer),
+      observeAudio: (producer) => this.#observeAudio(producer),
+      peerClosed: (peer) => {
+        if (this.#peers.get(peer.id) !== peer) return;
+        this.#peers.delete(peer.id);
+        slot.peerIds.delete(peer.id);
+        if (slot.peerIds.size === 0 && slot !== this.#slots[0] && !this.#closed) this.#dropSlot(slot);
+      },
+    };
+  }
+
+  #placePeer(): RouterSlot {
+    const withRoom = this.#slots.find((slot) => slot.peerIds.size < this.#peersPerRouter);
+    if (withRoom) return withRoom;
+    // A second router on a worker the room already uses would add pipes, not CPU.
+    if (this.#slots.length < this.#pool.workers.length) return this.#addSlot();
+    return this.#slots.reduce((a, b) => (b.peerIds.size < a.peerIds.size ? b : a));
+  }
+
+  #addSlot(): RouterSlot {
+    const avoidWorkerPids = this.routers.map((router) => router.appData.workerPid);
+    const ready = this.#pool.createRouter({ avoidWorkerPids }).then((router) => {
+      slot.router = router;
+      if (this.#closed || !this.#slots.includes(slot)) router.close(); // its peers then fail with ROOM_CLOSED / PEER_CLOSED
+      else router.on('workerclose', () => this.close(CLOSE_REASONS.workerClosed));
+      return router;
+    });
+    const slot: RouterSlot = { ready, peerIds: new Set() };
+    // Its peers hear the error from createTransport(); later peers get a new slot.
+    slot.ready.catch(() => this.#dropSlot(slot));
+    this.#slots.push(slot);
+    return slot;
+  }
+
+  /** An extra router whose peers all left (or that could not be created): close it with its pipes. */
+  #dropSlot(slot: RouterSlot): void {
+    const index = this.#slots.indexOf(slot);
+    if (index > 0) this.#slots.splice(index, 1);
+    slot.router?.close();
+  }
+
+  async #reach(producer: MediaProducer, target: Router): Promise<void> {
+    const source = this.#producerRouters.get(producer.id);
+    if (!source || producer.closed) throw new SfuError('PRODUCER_NOT_FOUND', `producer ${producer.id} is closed`);
+    if (source === target) return;
+    try {
+      await this.#pipes.ensure(producer.id, source, target);
+    } catch (error) {
+      if (producer.closed) throw new SfuError('PRODUCER_NOT_FOUND', `producer ${producer.id} closed`);
+      throw error;
+    }
+  }
+
   #producerClosed(producer: MediaProducer): void {
     this.#producers.delete(producer.id);
+    this.#producerRouters.delete(producer.id);
+    this.#pipes.closeProducer(producer.id);
     if (this.#speaker !== producer) return;
     this.#speaker = null;
     if (!this.#closed) this.safeEmit('activespeaker', null);
@@ -186,6 +298,8 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
 
   async #observeAudio(producer: MediaProducer): Promise<void> {
     try {
+      // The observers are on the home router: a microphone elsewhere is piped in.
+      await this.#reach(producer, this.#router);
       // The worker drops a closed producer from the observers by itself.
       await Promise.all([this.#audioLevel.addProducer({ producerId: producer.id }), this.#activeSpeaker.addProducer({ producerId: producer.id })]);
     } catch (error) {

@@ -59,6 +59,19 @@ describe('WorkerPool', () => {
     expect(new Set([c.appData.workerPid, d.appData.workerPid]).size).toBe(2);
   });
 
+  it('spreads concurrent creations, and avoids the workers it is asked to unless no other is left', async () => {
+    pool = await createWorkerPool({ numWorkers: 2, listenIp: '127.0.0.1', rtcPort: 0, logger: quiet });
+    const lone = await pool.createRouter();
+    // Both would pick the other worker if creations in flight did not count as load.
+    const pair = await Promise.all([pool.createRouter(), pool.createRouter()]);
+    expect(new Set(pair.map((r) => r.appData.workerPid)).size).toBe(2);
+    const busy = lone.appData.workerPid; // 2 routers
+    const idle = pool.workers.find((w) => w.pid !== busy)!.pid; // 1 router
+    expect((await pool.createRouter({ avoidWorkerPids: [idle] })).appData.workerPid).toBe(busy);
+    const all = pool.workers.map((w) => w.pid);
+    expect((await pool.createRouter({ avoidWorkerPids: all })).appData.workerPid).toBe(idle); // all avoided: least loaded
+  });
+
   it('listens on rtcPort + i for UDP and TCP', async () => {
     const rtcPort = 40_000 + Math.floor(Math.random() * 10_000) * 2;
     pool = await createWorkerPool({ numWorkers: 2, listenIp: '127.0.0.1', rtcPort, logger: quiet });

@@ -53,6 +53,8 @@ interface PoolEntry {
   worker: types.Worker;
   webRtcServer: types.WebRtcServer;
   routers: Set<types.Router<PoolRouterAppData>>;
+  /** Routers being created: counted as load so concurrent creations spread out. */
+  pending: number;
 }
 
 export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
@@ -96,7 +98,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
           worker.close();
           throw error;
         }
-        entries.push({ index, worker, webRtcServer, routers: new Set() });
+        entries.push({ index, worker, webRtcServer, routers: new Set(), pending: 0 });
         logger.info({ pid: worker.pid, index, port: port ?? 'ephemeral' }, 'mediasoup worker started');
       }
     } catch (error) {
@@ -115,14 +117,24 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return this.#entries.filter((e) => !e.worker.closed).map((e) => e.worker);
   }
 
-  /** Creates a router on the live worker with the fewest routers (ties: round robin). */
-  async createRouter(): Promise<types.Router<PoolRouterAppData>> {
+  /**
+   * Creates a router on the live worker with the fewest routers (ties: round robin).
+   * Workers in `avoidWorkerPids` are only used when no other live worker is left
+   * (a room spreading over several workers passes the ones it already has).
+   */
+  async createRouter(options: { avoidWorkerPids?: readonly number[] } = {}): Promise<types.Router<PoolRouterAppData>> {
     if (this.#closed) throw new Error('WorkerPool is closed');
-    const entry = this.#pickWorker();
-    const router = await entry.worker.createRouter<PoolRouterAppData>({
-      mediaCodecs,
-      appData: { webRtcServer: entry.webRtcServer, workerPid: entry.worker.pid },
-    });
+    const entry = this.#pickWorker(options.avoidWorkerPids ?? []);
+    entry.pending++;
+    let router: types.Router<PoolRouterAppData>;
+    try {
+      router = await entry.worker.createRouter<PoolRouterAppData>({
+        mediaCodecs,
+        appData: { webRtcServer: entry.webRtcServer, workerPid: entry.worker.pid },
+      });
+    } finally {
+      entry.pending--;
+    }
     entry.routers.add(router);
     router.observer.once('close', () => entry.routers.delete(router));
     return router;
@@ -136,12 +148,18 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     this.#logger.info({ workers: this.#entries.length }, 'mediasoup worker pool closed');
   }
 
-  #pickWorker(): PoolEntry {
+  #pickWorker(avoidPids: readonly number[]): PoolEntry {
     let best: PoolEntry | undefined;
+    let bestScore = Infinity;
     for (let i = 0; i < this.#entries.length; i++) {
       const entry = this.#entries[(this.#nextIndex + i) % this.#entries.length]!;
       if (entry.worker.closed) continue;
-      if (!best || entry.routers.size < best.routers.size) best = entry;
+      // An avoided worker ranks after every other, whatever its load.
+      const score = (avoidPids.includes(entry.worker.pid) ? 1e9 : 0) + entry.routers.size + entry.pending;
+      if (score < bestScore) {
+        best = entry;
+        bestScore = score;
+      }
     }
     if (!best) throw new Error('no live mediasoup worker');
     this.#nextIndex = (best.index + 1) % this.#entries.length;

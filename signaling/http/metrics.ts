@@ -1,4 +1,4 @@
-// GET /metrics in the Prometheus text format: live rooms, peers, transports, producers and
+// GET /metrics in the Prometheus text format: live rooms, peers, media routers, transports, producers and
 // consumers; mediasoup worker CPU; the Node event-loop lag since the previous scrape; Yjs
 // documents and connections open; resident memory. Protected: with METRICS_TOKEN set it wants
 // `Authorization: Bearer <token>`, otherwise it answers loopback requests only.
@@ -80,10 +80,11 @@ export function attachMetrics(app: FastifyInstance, ctx: AppContext, sources: So
     if (!guard(request, reply)) return reply;
 
     const rooms = sources.rooms.rooms().filter((r) => !r.closed);
-    const totals = { admitted: 0, lobby: 0, transports: 0, producers: 0, consumers: 0 };
+    const totals = { admitted: 0, lobby: 0, routers: 0, transports: 0, producers: 0, consumers: 0 };
     for (const room of rooms) {
       for (const m of room.members()) if (m.status === 'admitted' || m.status === 'lobby') totals[m.status]++;
       const c = room.media.counts();
+      totals.routers += room.media.routerCount();
       totals.transports += c.transports;
       totals.producers += c.producers;
       totals.consumers += c.consumers;
@@ -93,6 +94,7 @@ export function attachMetrics(app: FastifyInstance, ctx: AppContext, sources: So
     const body = [
       metric('jiefen_rooms_live', 'Live mediation rooms on this node', 'gauge', [[{}, rooms.length]]),
       metric('jiefen_peers', 'Participants in live rooms', 'gauge', [[{ status: 'admitted' }, totals.admitted], [{ status: 'lobby' }, totals.lobby]]),
+      metric('jiefen_media_routers', 'mediasoup routers of live rooms (more than one per room once a room spans workers)', 'gauge', [[{}, totals.routers]]),
       metric('jiefen_transports', 'WebRTC transports', 'gauge', [[{}, totals.transports]]),
       metric('jiefen_producers', 'Media producers', 'gauge', [[{}, totals.producers]]),
       metric('jiefen_consumers', 'Media consumers', 'gauge', [[{}, totals.consumers]]),

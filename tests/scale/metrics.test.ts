@@ -50,6 +50,7 @@ describe('metrics, loopback only', () => {
       expect(v.get('jiefen_rooms_live')).toBe(1);
       expect(v.get('jiefen_peers{status="admitted"}')).toBe(1);
       expect(v.get('jiefen_peers{status="lobby"}')).toBe(1);
+      expect(v.get('jiefen_media_routers')).toBe(1);
       expect(v.get('jiefen_transports')).toBe(1);
       expect(v.get('jiefen_producers')).toBe(1);
       expect(v.get('jiefen_yjs_documents_open')).toBe(1);
