@@ -10,7 +10,8 @@
  *   WorkerPool                        one mediasoup Worker + WebRtcServer per core
  *   └ MediaRoom                       one Router + AudioLevelObserver + ActiveSpeakerObserver per case room
  *     └ MediaPeer                     one participant
- *       └ MediaTransport              WebRtcTransport on the worker's WebRtcServer ('send' | 'recv')
+ *       └ MediaTransport              WebRtcTransport on the worker's WebRtcServer ('send' | 'recv'),
+ *                                     or a PlainTransport for the load generator (LOAD_TEST_PLAIN_RTP)
  *         ├ MediaProducer             on 'send': a published track (microphone | camera | screen)
  *         └ MediaConsumer             on 'recv': another peer's producer, received; also closes with that producer
  *
@@ -30,6 +31,8 @@
  * use getX(id)?.close(reason); after the peer/room closed: PEER_CLOSED / ROOM_CLOSED)
  *   createTransport(direction): Promise<TransportParams>
  *   connectTransport(transportId, dtlsParameters)     INVALID_STATE if connected twice
+ *   createPlainTransport(direction): Promise<{ id, ip, port }>   load testing only (bare RTP, rtcp-mux;
+ *       send: comedia); connectPlainTransport(transportId, { ip, port }) points a recv one at its sink
  *   restartIce(transportId): Promise<IceParameters>
  *   closeTransport(transportId, reason?)
  *   produce({ transportId, kind, rtpParameters, source, paused? }): Promise<{ producerId }>

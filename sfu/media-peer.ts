@@ -18,6 +18,7 @@ import {
   type DtlsParameters,
   type IceParameters,
   type MediaKind,
+  type PlainTransportParams,
   type MediaSource,
   type ProducerInfo,
   type RtpCapabilities,
@@ -53,6 +54,8 @@ export interface PeerCounts {
 export interface PeerContext {
   readonly router: types.Router;
   readonly webRtcServer: types.WebRtcServer;
+  /** Where plain RTP transports (load testing) bind. */
+  readonly listenIp: string;
   readonly tuning: TransportTuning;
   roomClosed(): boolean;
   /** Any live producer in the room (consumers may read other peers' producers). */
@@ -89,12 +92,24 @@ export class MediaPeer extends TypedEmitter<MediaPeerEvents> {
   // ── transports ──────────────────────────────────────────────────────────────
 
   async createTransport(direction: TransportDirection): Promise<TransportParams> {
+    const { router, webRtcServer, tuning } = this.#ctx;
+    const transport = await this.#addTransport(direction, () => MediaTransport.create({ router, webRtcServer, tuning, direction, peerId: this.id, owner: this.#owner }));
+    return transport.params();
+  }
+
+  /** A plain RTP transport instead (load testing only; the signaling layer decides who may). */
+  async createPlainTransport(direction: TransportDirection): Promise<PlainTransportParams> {
+    const { router, listenIp } = this.#ctx;
+    const transport = await this.#addTransport(direction, () => MediaTransport.createPlain({ router, listenIp, direction, peerId: this.id, owner: this.#owner }));
+    return transport.plainParams();
+  }
+
+  async #addTransport(direction: TransportDirection, create: () => Promise<MediaTransport>): Promise<MediaTransport> {
     this.#assertOpen();
     if (direction !== 'send' && direction !== 'recv') throw new TypeError(`direction must be 'send' or 'recv', got ${String(direction)}`);
-    const { router, webRtcServer, tuning } = this.#ctx;
     let transport: MediaTransport;
     try {
-      transport = await MediaTransport.create({ router, webRtcServer, tuning, direction, peerId: this.id, owner: this.#owner });
+      transport = await create();
     } catch (error) {
       this.#assertOpen(); // a closed room explains the failure better
       throw error;
@@ -104,11 +119,16 @@ export class MediaPeer extends TypedEmitter<MediaPeerEvents> {
       this.#assertOpen();
     }
     this.#transports.set(transport.id, transport);
-    return transport.params();
+    return transport;
   }
 
   async connectTransport(transportId: string, dtlsParameters: DtlsParameters): Promise<void> {
     await this.#guard(() => this.#transport(transportId).connect(dtlsParameters));
+  }
+
+  /** Where a plain recv transport sends its RTP. */
+  async connectPlainTransport(transportId: string, remote: { ip: string; port: number }): Promise<void> {
+    await this.#guard(() => this.#transport(transportId).connectPlain(remote));
   }
 
   /** New ICE credentials after a network change; the client calls transport.restartIce() with them. */

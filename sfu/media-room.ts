@@ -86,6 +86,7 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
     this.#peerContext = {
       router,
       webRtcServer: router.appData.webRtcServer,
+      listenIp: router.appData.listenIp,
       tuning: this.#tuning,
       roomClosed: () => this.#closed,
       findProducer: (producerId) => this.#producers.get(producerId),
