@@ -5,7 +5,7 @@ import { makeIdNumber, type StaffClient } from '../../tests/support/server.ts';
 export interface BenchPartySpec {
   name: string;
   side: 'A' | 'B';
-  role: 'APPLICANT' | 'RESPONDENT';
+  role: 'APPLICANT' | 'RESPONDENT' | 'AGENT';
   /** First 17 digits of the ID number (the check digit is computed). */
   id17: string;
 }
