@@ -24,6 +24,10 @@ const BENCHMARKS: Record<string, { description: string; load: () => Promise<{ de
     description: '背对背 switches in three Chromium pages: server break, RTP cut-off, resume; vs reconnect-based breakout',
     load: () => import('./caucus.ts'),
   },
+  load: {
+    description: 'N rooms × 4 participants of synthetic audio+video RTP: CPU per forwarded stream, loop lag, MB per room; jiefen vs bare mediasoup',
+    load: () => import('./load.ts'),
+  },
   pdf: {
     description: 'the signed agreement PDF (3 pages, 3 signatures, seal, audit certificate, PAdES): p50 time and size',
     load: () => import('./pdf.ts'),

@@ -12,7 +12,8 @@
  *     │                               beyond peersPerRouter, more Routers on other workers, joined by pipeToRouter
  *     │                               (one pipe per producer and target router; closed with the producer or router)
  *     └ MediaPeer                     one participant, placed on one of the room's routers
- *       └ MediaTransport              WebRtcTransport on the worker's WebRtcServer ('send' | 'recv')
+ *       └ MediaTransport              WebRtcTransport on the worker's WebRtcServer ('send' | 'recv'),
+ *                                     or a PlainTransport for the load generator (LOAD_TEST_PLAIN_RTP)
  *         ├ MediaProducer             on 'send': a published track (microphone | camera | screen)
  *         └ MediaConsumer             on 'recv': another peer's producer, received; also closes with that producer
  *
@@ -33,6 +34,8 @@
  * use getX(id)?.close(reason); after the peer/room closed: PEER_CLOSED / ROOM_CLOSED)
  *   createTransport(direction): Promise<TransportParams>
  *   connectTransport(transportId, dtlsParameters)     INVALID_STATE if connected twice
+ *   createPlainTransport(direction): Promise<{ id, ip, port }>   load testing only (bare RTP, rtcp-mux;
+ *       send: comedia); connectPlainTransport(transportId, { ip, port }) points a recv one at its sink
  *   restartIce(transportId): Promise<IceParameters>
  *   closeTransport(transportId, reason?)
  *   produce({ transportId, kind, rtpParameters, source, paused? }): Promise<{ producerId }>

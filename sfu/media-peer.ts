@@ -19,6 +19,7 @@ import {
   type DtlsParameters,
   type IceParameters,
   type MediaKind,
+  type PlainTransportParams,
   type MediaSource,
   type ProducerInfo,
   type RtpCapabilities,
@@ -92,12 +93,23 @@ export class MediaPeer extends TypedEmitter<MediaPeerEvents> {
   // ── transports ──────────────────────────────────────────────────────────────
 
   async createTransport(direction: TransportDirection): Promise<TransportParams> {
+    const { tuning } = this.#ctx;
+    const transport = await this.#addTransport(direction, (router) => MediaTransport.create({ router, webRtcServer: router.appData.webRtcServer, tuning, direction, peerId: this.id, owner: this.#owner }));
+    return transport.params();
+  }
+
+  /** A plain RTP transport instead (load testing only; the signaling layer decides who may). */
+  async createPlainTransport(direction: TransportDirection): Promise<PlainTransportParams> {
+    const transport = await this.#addTransport(direction, (router) => MediaTransport.createPlain({ router, listenIp: router.appData.listenIp, direction, peerId: this.id, owner: this.#owner }));
+    return transport.plainParams();
+  }
+
+  async #addTransport(direction: TransportDirection, create: (router: types.Router<PoolRouterAppData>) => Promise<MediaTransport>): Promise<MediaTransport> {
     this.#assertOpen();
     if (direction !== 'send' && direction !== 'recv') throw new TypeError(`direction must be 'send' or 'recv', got ${String(direction)}`);
     let transport: MediaTransport;
     try {
-      const router = await this.#ctx.router();
-      transport = await MediaTransport.create({ router, webRtcServer: router.appData.webRtcServer, tuning: this.#ctx.tuning, direction, peerId: this.id, owner: this.#owner });
+      transport = await create(await this.#ctx.router());
     } catch (error) {
       this.#assertOpen(); // a closed room explains the failure better
       throw error;
@@ -107,11 +119,16 @@ export class MediaPeer extends TypedEmitter<MediaPeerEvents> {
       this.#assertOpen();
     }
     this.#transports.set(transport.id, transport);
-    return transport.params();
+    return transport;
   }
 
   async connectTransport(transportId: string, dtlsParameters: DtlsParameters): Promise<void> {
     await this.#guard(() => this.#transport(transportId).connect(dtlsParameters));
+  }
+
+  /** Where a plain recv transport sends its RTP. */
+  async connectPlainTransport(transportId: string, remote: { ip: string; port: number }): Promise<void> {
+    await this.#guard(() => this.#transport(transportId).connectPlain(remote));
   }
 
   /** New ICE credentials after a network change; the client calls transport.restartIce() with them. */

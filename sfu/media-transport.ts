@@ -1,5 +1,6 @@
-// One WebRtcTransport of a peer, in one direction. It owns the producers (send)
-// or consumers (recv) created on it and closes them when it closes.
+// One transport of a peer, in one direction. It owns the producers (send) or consumers
+// (recv) created on it and closes them when it closes. Browsers get a WebRtcTransport;
+// the load generator (LOAD_TEST_PLAIN_RTP only) gets a PlainTransport carrying bare RTP.
 import type { types } from 'mediasoup';
 import { SfuError } from './errors.ts';
 import { MediaConsumer, type ConsumerOwner } from './media-consumer.ts';
@@ -16,10 +17,13 @@ import {
   type MediaSource,
   type RtpCapabilities,
   type RtpParameters,
+  type PlainTransportParams,
   type TransportDirection,
   type TransportInfo,
   type TransportParams,
 } from './types.ts';
+
+type AnyTransport = types.WebRtcTransport | types.PlainTransport;
 
 export type MediaTransportEvents = {
   closed: [reason: CloseReason];
@@ -47,7 +51,7 @@ export class MediaTransport extends TypedEmitter<MediaTransportEvents> {
   readonly peerId: string;
   readonly direction: TransportDirection;
   readonly #router: types.Router;
-  readonly #transport: types.WebRtcTransport;
+  readonly #transport: AnyTransport;
   readonly #owner: TransportOwner;
   readonly #producers = new Map<string, MediaProducer>();
   readonly #consumers = new Map<string, MediaConsumer>();
@@ -86,7 +90,22 @@ export class MediaTransport extends TypedEmitter<MediaTransportEvents> {
     return new MediaTransport({ ...args, transport });
   }
 
-  private constructor(args: { router: types.Router; transport: types.WebRtcTransport; peerId: string; direction: TransportDirection; owner: TransportOwner }) {
+  /**
+   * A plain RTP transport on `listenIp` (rtcp-mux, no SRTP), for the load generator. A send
+   * transport learns the sender's address from its first packet (comedia); a recv transport
+   * sends where connectPlain() says.
+   */
+  static async createPlain(args: { router: types.Router; listenIp: string; peerId: string; direction: TransportDirection; owner: TransportOwner }): Promise<MediaTransport> {
+    const transport = await args.router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip: args.listenIp },
+      rtcpMux: true,
+      comedia: args.direction === 'send',
+      appData: { peerId: args.peerId, direction: args.direction },
+    });
+    return new MediaTransport({ ...args, transport });
+  }
+
+  private constructor(args: { router: types.Router; transport: AnyTransport; peerId: string; direction: TransportDirection; owner: TransportOwner }) {
     super();
     this.#router = args.router;
     this.#transport = args.transport;
@@ -94,8 +113,8 @@ export class MediaTransport extends TypedEmitter<MediaTransportEvents> {
     this.direction = args.direction;
     this.#owner = args.owner;
     // Only path where mediasoup closes a transport behind our back (the router
-    // and worker paths reach us through MediaRoom first).
-    args.transport.on('listenserverclose', () => this.close(CLOSE_REASONS.listenServerClosed));
+    // and worker paths reach us through MediaRoom first); plain ones have no listen server.
+    if (args.transport.type === 'webrtc') args.transport.on('listenserverclose', () => this.close(CLOSE_REASONS.listenServerClosed));
   }
 
   get id(): string {
@@ -110,12 +129,17 @@ export class MediaTransport extends TypedEmitter<MediaTransportEvents> {
     return this.#connectState === 'connected';
   }
 
-  get iceState(): types.IceState {
-    return this.#transport.iceState;
+  /** Plain RTP transports have no ICE or DTLS: null. */
+  get iceState(): types.IceState | null {
+    return this.#webRtc?.iceState ?? null;
   }
 
-  get dtlsState(): types.DtlsState {
-    return this.#transport.dtlsState;
+  get dtlsState(): types.DtlsState | null {
+    return this.#webRtc?.dtlsState ?? null;
+  }
+
+  get plain(): boolean {
+    return this.#webRtc === null;
   }
 
   get producerCount(): number {
@@ -127,7 +151,7 @@ export class MediaTransport extends TypedEmitter<MediaTransportEvents> {
   }
 
   params(): TransportParams {
-    const t = this.#transport;
+    const t = this.#webRtcOnly();
     return {
       id: t.id,
       iceParameters: t.iceParameters,
@@ -135,6 +159,12 @@ export class MediaTransport extends TypedEmitter<MediaTransportEvents> {
       dtlsParameters: t.dtlsParameters,
       ...(t.sctpParameters ? { sctpParameters: t.sctpParameters } : {}),
     };
+  }
+
+  /** Where the load generator sends RTP to (send) or expects it from (recv). */
+  plainParams(): PlainTransportParams {
+    const t = this.#plainOnly();
+    return { id: t.id, ip: t.tuple.localAddress, port: t.tuple.localPort };
   }
 
   info(): TransportInfo {
@@ -158,11 +188,23 @@ export class MediaTransport extends TypedEmitter<MediaTransportEvents> {
   }
 
   async connect(dtlsParameters: DtlsParameters): Promise<void> {
+    const transport = this.#webRtcOnly();
+    await this.#connectOnce(() => transport.connect({ dtlsParameters }));
+  }
+
+  /** Where a plain recv transport sends its RTP (and RTCP, muxed). Send transports learn it (comedia). */
+  async connectPlain(remote: { ip: string; port: number }): Promise<void> {
+    const transport = this.#plainOnly();
+    if (this.direction !== 'recv') throw new SfuError('INVALID_STATE', `plain transport ${this.id} is a send transport: it learns the sender's address from the first packet`);
+    await this.#connectOnce(() => transport.connect({ ip: remote.ip, port: remote.port }));
+  }
+
+  async #connectOnce(connect: () => Promise<void>): Promise<void> {
     this.#assertOpen();
     if (this.#connectState !== 'new') throw new SfuError('INVALID_STATE', `transport ${this.id} is already ${this.#connectState}`);
     this.#connectState = 'connecting';
     try {
-      await this.#transport.connect({ dtlsParameters });
+      await connect();
       this.#connectState = 'connected';
     } catch (error) {
       this.#connectState = 'new';
@@ -172,8 +214,8 @@ export class MediaTransport extends TypedEmitter<MediaTransportEvents> {
   }
 
   async restartIce(): Promise<IceParameters> {
-    this.#assertOpen();
-    const iceParameters = await this.#transport.restartIce();
+    const transport = this.#webRtcOnly();
+    const iceParameters = await transport.restartIce();
     this.#assertOpen();
     return iceParameters;
   }
@@ -240,8 +282,27 @@ export class MediaTransport extends TypedEmitter<MediaTransportEvents> {
   }
 
   /** @internal */
-  get mediasoupTransport(): types.WebRtcTransport {
+  get mediasoupTransport(): AnyTransport {
     return this.#transport;
+  }
+
+  get #webRtc(): types.WebRtcTransport | null {
+    const t = this.#transport;
+    return t.type === 'webrtc' ? t : null;
+  }
+
+  #webRtcOnly(): types.WebRtcTransport {
+    this.#assertOpen();
+    const transport = this.#webRtc;
+    if (!transport) throw new SfuError('INVALID_STATE', `transport ${this.id} is a plain RTP transport`);
+    return transport;
+  }
+
+  #plainOnly(): types.PlainTransport {
+    this.#assertOpen();
+    const t = this.#transport;
+    if (t.type !== 'plain') throw new SfuError('INVALID_STATE', `transport ${this.id} is a WebRTC transport`);
+    return t;
   }
 
   #finish(reason: CloseReason): void {

@@ -42,8 +42,9 @@ export interface ConsumerStats extends StreamStats {
 export interface TransportStats {
   transportId: string;
   direction: TransportDirection;
-  iceState: types.IceState;
-  dtlsState: types.DtlsState;
+  /** Absent for plain RTP transports (load testing), which have neither. */
+  iceState?: types.IceState;
+  dtlsState?: types.DtlsState;
   sendBitrate: number;
   recvBitrate: number;
   availableOutgoingBitrate?: number;
@@ -72,7 +73,7 @@ export async function collectPeerStats(peerId: string, transports: MediaTranspor
 
 async function collectTransportStats(transport: MediaTransport): Promise<TransportStats | null> {
   const [own, producers, consumers] = await Promise.all([
-    settle(transport.mediasoupTransport.getStats()),
+    settle<Array<types.WebRtcTransportStat | types.PlainTransportStat>>(transport.mediasoupTransport.getStats()),
     Promise.all(transport.producers().map(collectProducerStats)),
     Promise.all(transport.consumers().map(collectConsumerStats)),
   ]);
@@ -81,8 +82,7 @@ async function collectTransportStats(transport: MediaTransport): Promise<Transpo
   return {
     transportId: transport.id,
     direction: transport.direction,
-    iceState: t.iceState,
-    dtlsState: t.dtlsState,
+    ...('iceState' in t ? { iceState: t.iceState, dtlsState: t.dtlsState } : {}),
     sendBitrate: t.sendBitrate,
     recvBitrate: t.recvBitrate,
     ...(t.availableOutgoingBitrate !== undefined ? { availableOutgoingBitrate: t.availableOutgoingBitrate } : {}),

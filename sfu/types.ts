@@ -50,6 +50,13 @@ export interface TransportParams {
   sctpParameters?: SctpParameters;
 }
 
+/** A plain RTP transport's local address (load testing only: LOAD_TEST_PLAIN_RTP). */
+export interface PlainTransportParams {
+  id: string;
+  ip: string;
+  port: number;
+}
+
 export interface ConsumeResult {
   consumerId: string;
   producerId: string;

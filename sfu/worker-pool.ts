@@ -33,6 +33,8 @@ export interface PoolLogger {
 export interface PoolRouterAppData extends types.AppData {
   webRtcServer: types.WebRtcServer;
   workerPid: number;
+  /** The IP the workers listen on (plain RTP transports for load testing bind there too). */
+  listenIp: string;
 }
 
 export interface WorkerDiedEvent {
@@ -60,13 +62,15 @@ interface PoolEntry {
 export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   readonly #entries: PoolEntry[];
   readonly #logger: PoolLogger;
+  readonly #listenIp: string;
   #nextIndex = 0;
   #closed = false;
 
-  private constructor(entries: PoolEntry[], logger: PoolLogger) {
+  private constructor(entries: PoolEntry[], logger: PoolLogger, listenIp: string) {
     super();
     this.#entries = entries;
     this.#logger = logger;
+    this.#listenIp = listenIp;
     for (const entry of entries) {
       entry.worker.on('died', (error) => this.#onWorkerDied(entry, error));
     }
@@ -105,7 +109,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       for (const entry of entries) entry.worker.close();
       throw error;
     }
-    return new WorkerPool(entries, logger);
+    return new WorkerPool(entries, logger, listenIp);
   }
 
   get closed(): boolean {
@@ -130,7 +134,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     try {
       router = await entry.worker.createRouter<PoolRouterAppData>({
         mediaCodecs,
-        appData: { webRtcServer: entry.webRtcServer, workerPid: entry.worker.pid },
+        appData: { webRtcServer: entry.webRtcServer, workerPid: entry.worker.pid, listenIp: this.#listenIp },
       });
     } finally {
       entry.pending--;

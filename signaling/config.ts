@@ -38,6 +38,7 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   SIGNING_KEY_FILE: z.string().min(1).optional(),
   SIGNING_CERT_FILE: z.string().min(1).optional(),
+  LOAD_TEST_PLAIN_RTP: z.enum(['0', '1'], { error: 'LOAD_TEST_PLAIN_RTP must be 0 or 1' }).default('0'),
 });
 
 export interface Config {
@@ -60,6 +61,11 @@ export interface Config {
   metricsToken: string | undefined;
   /** The organisation's PDF signing key and certificate chain (PEM); unset: a generated development identity. */
   signing: { keyFile: string | undefined; certFile: string | undefined };
+  /**
+   * Lets room clients use plain (unencrypted, unauthenticated) RTP transports, for the load
+   * benchmark's generator. Only with the media server on loopback.
+   */
+  loadTestPlainRtp: boolean;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  if (e.LOAD_TEST_PLAIN_RTP === '1' && !e.RTC_LISTEN_IP.startsWith('127.')) {
+    throw new ConfigError([`LOAD_TEST_PLAIN_RTP: plain RTP has no encryption: only with RTC_LISTEN_IP on loopback (127.x.x.x), not ${e.RTC_LISTEN_IP}`]);
+  }
   const dataDir = path.resolve(e.JIEFEN_DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/+$/, '');
   return {
@@ -94,5 +103,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     court: { name: e.COURT_NAME, code: e.COURT_CODE, region: e.COURT_REGION },
     metricsToken: e.METRICS_TOKEN,
     signing: { keyFile: e.SIGNING_KEY_FILE, certFile: e.SIGNING_CERT_FILE },
+    loadTestPlainRtp: e.LOAD_TEST_PLAIN_RTP === '1',
   };
 }

@@ -95,6 +95,17 @@ export const ClientRequests = {
   'media:getRouterRtpCapabilities': { request: Empty, response: z.object({ rtpCapabilities: Loose }) },
   'media:createTransport': { request: z.object({ direction: z.enum(['send', 'recv']) }).strict(), response: TransportParamsSchema },
   'media:connectTransport': { request: z.object({ transportId: ObjectId, dtlsParameters: DtlsParametersSchema }).strict(), response: z.object({}) },
+  /**
+   * Load testing only (server started with LOAD_TEST_PLAIN_RTP=1, media on loopback; else
+   * FORBIDDEN): a plain RTP transport with rtcp-mux, no ICE/DTLS. A send transport takes RTP at
+   * `ip:port` and learns the sender from its first packet; a recv one sends where
+   * `media:connectPlainTransport` says. It replaces the peer's transport of that direction.
+   */
+  'media:createPlainTransport': { request: z.object({ direction: z.enum(['send', 'recv']) }).strict(), response: z.object({ id: z.string(), ip: z.string(), port: z.number().int() }) },
+  'media:connectPlainTransport': {
+    request: z.object({ transportId: ObjectId, ip: z.ipv4().refine((ip) => ip.startsWith('127.'), 'must be a loopback address'), port: z.number().int().min(1).max(65535) }).strict(),
+    response: z.object({}),
+  },
   'media:restartIce': { request: z.object({ transportId: ObjectId }).strict(), response: z.object({ iceParameters: Loose }) },
   /** Sent once the recv transport exists: the server then creates consumers for everything the client may receive. */
   'media:ready': { request: z.object({ rtpCapabilities: RtpCapabilitiesSchema }).strict(), response: z.object({}) },

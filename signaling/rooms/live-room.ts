@@ -282,7 +282,8 @@ export class LiveRoom {
     return this.#opts.media.rtpCapabilities;
   }
 
-  async createTransport(peerId: string, direction: 'send' | 'recv') {
+  /** `plain`: a plain RTP transport for the load generator (the socket layer checks it is allowed). */
+  async createTransport(peerId: string, direction: 'send' | 'recv', options: { plain?: boolean } = {}) {
     const m = this.#admittedMember(peerId);
     m.media ??= this.#createMediaPeer(m);
     // A second transport in the same direction (page reload, new device) replaces the first.
@@ -291,7 +292,7 @@ export class LiveRoom {
       m.media.getTransport(previous)?.close('replaced');
       if (direction === 'recv') m.consumers.clear();
     }
-    const params = await m.media.createTransport(direction);
+    const params = options.plain ? await m.media.createPlainTransport(direction) : await m.media.createTransport(direction);
     if (direction === 'send') m.sendTransportId = params.id;
     else m.recvTransportId = params.id;
     if (direction === 'send') this.#announce();
@@ -300,6 +301,10 @@ export class LiveRoom {
 
   async connectTransport(peerId: string, transportId: string, dtlsParameters: unknown): Promise<void> {
     await this.#mediaOf(peerId).connectTransport(transportId, dtlsParameters as never);
+  }
+
+  async connectPlainTransport(peerId: string, transportId: string, remote: { ip: string; port: number }): Promise<void> {
+    await this.#mediaOf(peerId).connectPlainTransport(transportId, remote);
   }
 
   async restartIce(peerId: string, transportId: string): Promise<unknown> {

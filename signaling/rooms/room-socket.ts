@@ -174,6 +174,11 @@ function mediatorOf(session: Session) {
   return { room, me };
 }
 
+/** Plain RTP transports exist for the load benchmark only. */
+function assertPlainRtpAllowed(ctx: AppContext): void {
+  if (!ctx.config.loadTestPlainRtp) throw new RoomError('FORBIDDEN', '未启用负载测试用的明文 RTP 通道（LOAD_TEST_PLAIN_RTP）');
+}
+
 function memberSocket(session: Session): MemberSocket {
   const { client } = session;
   return {
@@ -219,6 +224,17 @@ function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
     'media:connectTransport': async (session, { transportId, dtlsParameters }) => {
       const { room, peerId } = joinedOf(session);
       await room.connectTransport(peerId, transportId, dtlsParameters);
+      return {};
+    },
+    'media:createPlainTransport': async (session, { direction }) => {
+      assertPlainRtpAllowed(ctx);
+      const { room, peerId } = joinedOf(session);
+      return (await room.createTransport(peerId, direction, { plain: true })) as ResponseOf<'media:createPlainTransport'>;
+    },
+    'media:connectPlainTransport': async (session, { transportId, ip, port }) => {
+      assertPlainRtpAllowed(ctx);
+      const { room, peerId } = joinedOf(session);
+      await room.connectPlainTransport(peerId, transportId, { ip, port });
       return {};
     },
     'media:restartIce': async (session, { transportId }) => {

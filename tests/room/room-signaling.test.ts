@@ -163,6 +163,8 @@ describe('malformed payloads', () => {
     ['media:getRouterRtpCapabilities', 'x'],
     ['media:createTransport', { direction: 'sideways' }],
     ['media:connectTransport', { transportId: 'x', dtlsParameters: { fingerprints: [] } }],
+    ['media:createPlainTransport', { direction: 'send', plain: true }],
+    ['media:connectPlainTransport', { transportId: 'x', ip: '127.0.0.1', port: 70000 }],
     ['media:restartIce', {}],
     ['media:ready', { rtpCapabilities: 'all' }],
     ['media:produce', { transportId: 't', kind: 'smell', rtpParameters: { codecs: [{}] }, source: 'microphone' }],
