@@ -47,9 +47,9 @@ export class ChildRpc<A extends Api> {
     return this.#send(op, arg) as Promise<Awaited<ReturnType<A[K]>>>;
   }
 
-  /** A full garbage collection in the child, so that its RSS is not last minute's garbage. */
-  async collectGarbage(): Promise<void> {
-    await this.#send(GC_OP, null);
+  /** A full garbage collection in the child; returns what its JavaScript still holds then. */
+  async collectGarbage(): Promise<NodeMemory> {
+    return (await this.#send(GC_OP, null)) as NodeMemory;
   }
 
   #send(op: string, arg: unknown): Promise<unknown> {
@@ -74,10 +74,22 @@ export class ChildRpc<A extends Api> {
   }
 }
 
+/** Live JavaScript memory after a full collection: heap objects plus buffers outside the heap. */
+export interface NodeMemory {
+  heapUsed: number;
+  external: number;
+}
+
+async function collect(): Promise<NodeMemory> {
+  globalThis.gc?.();
+  const { heapUsed, external } = process.memoryUsage();
+  return { heapUsed, external };
+}
+
 /** Child side: answers the parent's calls; exits after `onDisconnect` when the parent goes away. */
 export function serveRpc<A extends Api>(handlers: A, onDisconnect: () => Promise<void>): void {
   process.on('message', (msg: { id: number; op: string; arg: unknown }) => {
-    const handler = msg.op === GC_OP ? async () => globalThis.gc?.() : handlers[msg.op];
+    const handler = msg.op === GC_OP ? collect : handlers[msg.op];
     if (!handler) return void process.send!({ id: msg.id, ok: false, message: `unknown op ${msg.op}` });
     handler(msg.arg).then(
       (result) => process.send!({ id: msg.id, ok: true, result }),

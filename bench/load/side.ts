@@ -1,4 +1,5 @@
 // What the load benchmark needs from either server under test (jiefen, bare mediasoup).
+import type { NodeMemory } from './child-rpc.ts';
 import type { LoopLag } from './loop-lag.ts';
 import type { StreamIds } from './rtp.ts';
 
@@ -18,8 +19,8 @@ export interface ServerSide {
   readonly pids: readonly number[];
   /** Date.now() when its process was started. */
   readonly startedAt: number;
-  /** Full garbage collection in the server process (before memory is read). */
-  collectGarbage(): Promise<void>;
+  /** Full garbage collection in the server process; its live JavaScript memory then. */
+  collectGarbage(): Promise<NodeMemory>;
   setUp(plan: LoadPlan): Promise<PlacedParticipant[][]>;
   windowStart(): Promise<void>;
   windowEnd(): Promise<LoopLag>;

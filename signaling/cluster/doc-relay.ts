@@ -1,7 +1,10 @@
 // Shares agreement (Yjs) updates between nodes that have the same document open. A node
 // publishes an update only once it is committed to the shared database (so a relayed change is
 // never one that could still be lost); receiving nodes apply it without storing it again.
+// Presence (awareness: who is editing, cursors) travels the same way, as its origin node
+// enforced it (names come from that node's authenticated connections).
 import type { Redis } from 'ioredis';
+import { applyAwarenessUpdate, type Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 
 /** Transaction origin of updates that came from another node (already stored there). */
@@ -9,16 +12,26 @@ export const RELAY_ORIGIN = Symbol('drafting:relay');
 
 const channelOf = (docName: string) => `jiefen:doc:${docName}`;
 
+/** Message: sender node id (36 bytes), kind (1 byte), payload. */
+const KIND = { update: 0, awareness: 1 } as const;
+
+interface Followed {
+  doc: Y.Doc;
+  awareness: Awareness | null;
+}
+
 export class DocRelay {
-  readonly #docs = new Map<string, Y.Doc>();
+  readonly #docs = new Map<string, Followed>();
   readonly #onMessage = (channel: Buffer, message: Buffer) => {
     const name = channel.toString();
     if (!name.startsWith('jiefen:doc:')) return;
-    const doc = this.#docs.get(name.slice('jiefen:doc:'.length));
-    if (!doc) return;
+    const followed = this.#docs.get(name.slice('jiefen:doc:'.length));
+    if (!followed) return;
     const from = message.subarray(0, 36).toString();
     if (from === this.nodeId) return;
-    Y.applyUpdate(doc, message.subarray(36), RELAY_ORIGIN);
+    const payload = message.subarray(37);
+    if (message[36] === KIND.update) Y.applyUpdate(followed.doc, payload, RELAY_ORIGIN);
+    else if (message[36] === KIND.awareness && followed.awareness) applyAwarenessUpdate(followed.awareness, payload, RELAY_ORIGIN);
   };
 
   constructor(
@@ -31,20 +44,29 @@ export class DocRelay {
   }
 
   /** Starts applying other nodes' updates to `doc` — before it is loaded, so none is missed. */
-  async follow(docName: string, doc: Y.Doc): Promise<void> {
-    this.#docs.set(docName, doc);
+  async follow(docName: string, doc: Y.Doc, awareness: Awareness | null = null): Promise<void> {
+    this.#docs.set(docName, { doc, awareness });
     await this.subscriber.subscribe(channelOf(docName));
   }
 
   async unfollow(docName: string, doc: Y.Doc): Promise<void> {
-    if (this.#docs.get(docName) !== doc) return;
+    if (this.#docs.get(docName)?.doc !== doc) return;
     this.#docs.delete(docName);
     await this.subscriber.unsubscribe(channelOf(docName)).catch(() => undefined);
   }
 
   /** Sends a committed update to the other nodes following the document. */
   publish(docName: string, update: Uint8Array): void {
-    void this.publisher.publish(channelOf(docName), Buffer.concat([Buffer.from(this.nodeId), update])).catch(() => undefined);
+    this.#send(docName, KIND.update, update);
+  }
+
+  /** Sends an awareness update of this node's clients to the other nodes. */
+  publishAwareness(docName: string, update: Uint8Array): void {
+    this.#send(docName, KIND.awareness, update);
+  }
+
+  #send(docName: string, kind: number, payload: Uint8Array): void {
+    void this.publisher.publish(channelOf(docName), Buffer.concat([Buffer.from(this.nodeId), Buffer.of(kind), payload])).catch(() => undefined);
   }
 
   followed(): number {

@@ -6,10 +6,12 @@
 // a state's content changed) and then `update`. Hocuspocus's Document broadcasts on `update`,
 // so rewriting the stored state in a `change` listener happens before anything is forwarded,
 // and new connections get the rewritten states too. A state equal to the stored (already
-// rewritten) one raises no `change` — and needs none.
+// rewritten) one raises no `change` — and needs none. Several nodes: states relayed from
+// another node were enforced there (cluster/doc-relay.ts).
 import type { Document } from '@hocuspocus/server';
 import type WebSocket from 'ws';
 import type { DraftIdentity } from './grants.ts';
+import { RELAY_ORIGIN } from '../cluster/doc-relay.ts';
 
 export interface AwarenessUser {
   name: string;
@@ -25,6 +27,7 @@ const MAX_STATE_CHARS = 4096;
 export function enforceAwarenessIdentity(document: Document, identityOf: (socket: WebSocket) => DraftIdentity | null): () => void {
   const { awareness } = document;
   const onChange = ({ added, updated }: { added: number[]; updated: number[] }, origin: unknown) => {
+    if (origin === RELAY_ORIGIN) return; // another node's clients, enforced by that node
     const socket = origin as WebSocket;
     const identity = document.connections.has(socket) ? identityOf(socket) : null;
     for (const clientId of [...added, ...updated]) {

@@ -24,6 +24,7 @@ import { Connection, Hocuspocus, type Document, type Extension, type afterLoadDo
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import * as decoding from 'lib0/decoding';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { appendAudit, recordAudit } from '../audit/log.ts';
 import { lookupSession, SESSION_COOKIE } from '../auth/sessions.ts';
@@ -221,7 +222,7 @@ export class DraftingServer {
   async #loadDocument({ documentName, document }: onLoadDocumentPayload): Promise<void> {
     const caseId = caseIdOfDocName(documentName);
     if (!caseId) throw this.#refuse('NOT_FOUND', `unknown document ${documentName}`);
-    await this.#options.relay?.follow(documentName, document);
+    await this.#options.relay?.follow(documentName, document, document.awareness);
     try {
       if ((await this.store.count(documentName)) === 0) await this.#initialise(documentName, caseId);
       const { rows } = await this.store.loadInto(documentName, document, LOAD_ORIGIN);
@@ -269,8 +270,16 @@ export class DraftingServer {
       const entry = document.connections.get(socket);
       return entry ? contextOf(entry.connection).access.identity : null;
     });
+    // Presence of this node's clients (already rewritten by the enforcer above) for the other nodes.
+    const onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+      if (!relay || origin === RELAY_ORIGIN) return;
+      const clients = [...added, ...updated, ...removed].filter((id) => id !== document.awareness.clientID);
+      if (clients.length > 0) relay.publishAwareness(document.name, encodeAwarenessUpdate(document.awareness, clients));
+    };
+    document.awareness.on('update', onAwareness);
     document.once('destroy', () => {
       void relay?.unfollow(document.name, document);
+      document.awareness.off('update', onAwareness);
       document.off('update', onUpdate);
       stopAwareness();
     });

@@ -1,6 +1,6 @@
 // Two nodes, one agreement: editors connected to different nodes converge, a change the server
 // makes on one node (a party's comment through the API) reaches clients on the other, and what
-// both acknowledged is in the shared database exactly once per edit.
+// both acknowledged is in the shared database; presence (who is editing) crosses nodes too.
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -93,5 +93,18 @@ describe('one agreement served by two nodes', () => {
     const { comment } = (await res.json()) as { comment: { id: string } };
     await waitFor(() => readAgreement(editor.doc).comments.some((c) => c.id === comment.id), 5000, 'comment visible on node 2');
     expect(readAgreement(await storedDoc()).comments.map((c) => c.id)).toContain(comment.id);
+  });
+
+  it('presence crosses nodes as the origin node enforced it, and leaves with the connection', async () => {
+    const m = client(0, { cookie: kase.mediator.cookie });
+    const o = client(1, { cookie: adminCookie });
+    await Promise.all([m.ready, o.ready]);
+    m.provider.setAwarenessField('user', { name: '冒充的名字', roleLabel: '法官', color: '#000000' });
+    m.provider.setAwarenessField('cursor', { anchor: 2, head: 4 });
+    const seen = () => o.provider.awareness!.getStates().get(m.doc.clientID) as { user?: { name: string; roleLabel: string }; cursor?: unknown } | undefined;
+    await waitFor(() => seen()?.user?.name === '调解员1号', 5000, "node 2 sees the mediator's presence");
+    expect(seen()).toMatchObject({ user: { name: '调解员1号', roleLabel: '调解员' }, cursor: { anchor: 2, head: 4 } });
+    m.destroy();
+    await waitFor(() => seen() === undefined, 5000, 'presence gone with the connection');
   });
 });
