@@ -7,9 +7,10 @@
 //           produce; consumers created and resumed by the server once acknowledged);
 //   bare    mediasoup alone in its own process: same workers, codecs, transports, producers,
 //           consumers and packets, no signaling.
-// Per half: set-up, forwarding seen on every consumer, warm-up, then a steady window in which
-// the CPU time of the server process and its workers is read from /proc. The generator and
-// sinks run in this process and are not counted.
+// Per round, both at the same time (so the machine's drift hits both alike): set-up, forwarding
+// seen on every consumer, warm-up, then one steady window in which the CPU time of each server
+// process and its workers is read from /proc. The generators and sinks run in this process and
+// are not counted.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type dgram from 'node:dgram';
@@ -26,13 +27,19 @@ import type { LoopLag } from './load/loop-lag.ts';
 const USAGE = `options:
   --rooms N     rooms of 4 participants, each sending audio + video and receiving the other 3 (default 10)
   --seconds S   measured steady-state seconds per half (default 30, after an 8 s warm-up)
-  --rounds N    alternating rounds jiefen → bare; the ratio is the median of the rounds' ratios (default 3)
+  --rounds N    rounds, each measuring both sides at once; the ratio is the median round's (default 3)
   --workers N   mediasoup workers on both sides (default: number of cores)`;
 
 const PEERS_PER_ROOM = 4;
 const WARMUP_MS = 8_000;
 /** Start-up work (module loading, first requests) settles before the "before rooms" memory is read. */
 const START_SETTLE_MS = 5_000;
+/**
+ * After start-up V8 keeps collecting and shrinking the heap for about a minute (measured: an idle
+ * jiefen server process uses 0.029 cores 8–28 s after start, 0.0055 cores 60–80 s after). A
+ * server runs for days: the window starts once that is over for both processes.
+ */
+const STEADY_AFTER_START_MS = 60_000;
 /** A consumer's payload bytes in the window may differ this much from its producer's (window edges). */
 const FORWARD_TOLERANCE = 0.05;
 /** Utilisation at which consumers_per_core is extrapolated. */
@@ -87,84 +94,108 @@ const delta = (after: Map<number, Counter>, before: Map<number, Counter>, ssrc: 
   return { packets: a.packets - b.packets, payloadBytes: a.payloadBytes - b.payloadBytes };
 };
 
-async function measureHalf(ctx: BenchContext, kind: ServerSide['name'], args: Args): Promise<HalfResult> {
+/** One server under test with its rooms placed, its sinks and its own generator (idle until started). */
+interface PreparedSide {
+  kind: ServerSide['name'];
+  side: ServerSide;
+  sinks: RtpSink[];
+  placed: PlacedParticipant[];
+  generator: RtpGenerator;
+  memBefore: number;
+}
+
+async function prepareSide(ctx: BenchContext, kind: ServerSide['name'], args: Args, sockets: dgram.Socket[], sides: PreparedSide[]): Promise<void> {
   const sinks: RtpSink[] = [];
-  const sockets: dgram.Socket[] = [];
+  for (let i = 0; i < args.rooms * PEERS_PER_ROOM; i++) {
+    const sink = await RtpSink.open();
+    sinks.push(sink);
+    sockets.push(sink.socket);
+  }
+  const plan: LoadPlan = Array.from({ length: args.rooms }, (_, r) => Array.from({ length: PEERS_PER_ROOM }, (_, p) => ({ ids: streamIds(r, p), sinkPort: sinks[r * PEERS_PER_ROOM + p]!.port })));
+  const side = await withTimeout(kind === 'jiefen' ? startJiefen(ctx, args.workers, args.rooms) : startBare(ctx, args.workers), 120_000, `${kind} to start`);
   const generator = new RtpGenerator();
+  const prepared: PreparedSide = { kind, side, sinks, placed: [], generator, memBefore: 0 };
+  sides.push(prepared); // closed by the caller even if the rest fails
+  prepared.memBefore = await settledMemory(side, { notBefore: side.startedAt + START_SETTLE_MS, stableMs: 5_000 });
+  prepared.placed = (await withTimeout(side.setUp(plan), 60_000 + 5_000 * args.rooms, `${kind}: participants entering ${args.rooms} rooms`)).flat();
+  for (const [i, p] of prepared.placed.entries()) {
+    const socket = await connectedSocket(p.sendPort);
+    sockets.push(socket);
+    generator.add(socket, plan.flat()[i]!.ids, i % PEERS_PER_ROOM);
+  }
+}
+
+/**
+ * One round: jiefen and bare mediasoup run at the same time, each fed the same streams by its
+ * own generator on the same timer phase, and are measured over the same window — so whatever
+ * the machine does meanwhile (frequency, other tenants, caches) it does to both.
+ */
+async function measureRound(ctx: BenchContext, args: Args): Promise<HalfResult[]> {
+  const sockets: dgram.Socket[] = [];
+  const sides: PreparedSide[] = [];
   const release = () => {
-    generator.stop();
-    for (const s of [...sockets.splice(0), ...sinks.splice(0).map((k) => k.socket)]) s.close();
+    for (const s of sides) s.generator.stop();
+    for (const s of sockets.splice(0)) s.close();
   };
   const unregister = ctx.onCleanup(release);
-  let side: ServerSide | null = null;
   try {
-    for (let i = 0; i < args.rooms * PEERS_PER_ROOM; i++) sinks.push(await RtpSink.open());
-    const plan: LoadPlan = Array.from({ length: args.rooms }, (_, r) => Array.from({ length: PEERS_PER_ROOM }, (_, p) => ({ ids: streamIds(r, p), sinkPort: sinks[r * PEERS_PER_ROOM + p]!.port })));
-    side = await withTimeout(kind === 'jiefen' ? startJiefen(ctx, args.workers, args.rooms) : startBare(ctx, args.workers), 120_000, `${kind} to start`);
-    const memBefore = await settledMemory(side, { notBefore: side.startedAt + START_SETTLE_MS, stableMs: 5_000 });
-    const placed = (await withTimeout(side.setUp(plan), 60_000 + 5_000 * args.rooms, `${kind}: participants entering ${args.rooms} rooms`)).flat();
-    for (const [i, p] of placed.entries()) {
-      const socket = await connectedSocket(p.sendPort);
-      sockets.push(socket);
-      generator.add(socket, plan.flat()[i]!.ids, i % PEERS_PER_ROOM);
-    }
-    generator.start();
-    await withTimeout(everyConsumerFlowing(sinks, placed), 30_000, `${kind}: RTP on every consumer`);
-    await sleep(WARMUP_MS);
+    for (const kind of ['jiefen', 'bare'] as const) await prepareSide(ctx, kind, args, sockets, sides);
+    for (const s of sides) s.generator.start();
+    for (const s of sides) await withTimeout(everyConsumerFlowing(s.sinks, s.placed), 30_000, `${s.kind}: RTP on every consumer`);
+    await sleep(Math.max(WARMUP_MS, ...sides.map((s) => s.side.startedAt + STEADY_AFTER_START_MS - Date.now())));
 
     const others = othersCpu();
-    await side.windowStart();
+    for (const s of sides) await s.side.windowStart();
     const t0 = performance.now();
-    const ticks0 = cpuTicks(side.pids);
-    const nodeTicks0 = cpuTicks(side.pids.slice(0, 1));
-    const sent0 = generator.snapshot();
-    const got0 = sinks.map((s) => s.snapshot());
+    const before = sides.map((s) => ({ ticks: cpuTicks(s.side.pids), nodeTicks: cpuTicks(s.side.pids.slice(0, 1)), sent: s.generator.snapshot(), got: s.sinks.map((k) => k.snapshot()) }));
     await sleep(args.seconds * 1000);
-    const ticks1 = cpuTicks(side.pids);
-    const nodeTicks1 = cpuTicks(side.pids.slice(0, 1));
-    const sent1 = generator.snapshot();
-    const got1 = sinks.map((s) => s.snapshot());
+    const after = sides.map((s) => ({ ticks: cpuTicks(s.side.pids), nodeTicks: cpuTicks(s.side.pids.slice(0, 1)), sent: s.generator.snapshot(), got: s.sinks.map((k) => k.snapshot()) }));
     const windowS = (performance.now() - t0) / 1000;
-    const lag = await side.windowEnd();
-    const memAfter = await settledMemory(side, { notBefore: 0, stableMs: 0 });
+    const lags = [];
+    for (const s of sides) lags.push(await s.side.windowEnd());
     const othersCores = others.cores();
-    generator.stop();
-
-    // Forwarding check: every consumer got (nearly) what its producer sent in the window.
-    const problems: string[] = [];
-    let worst = 1;
-    let receivedBytes = 0;
-    let sentPackets = 0;
-    for (const ssrc of sent1.keys()) sentPackets += delta(sent1, sent0, ssrc).packets;
-    for (const [i, p] of placed.entries()) {
-      for (const c of p.consumers) {
-        const sent = delta(sent1, sent0, c.fromSsrc).payloadBytes;
-        const got = delta(got1[i]!, got0[i]!, c.ssrc).payloadBytes;
-        receivedBytes += got;
-        const ratio = sent > 0 ? got / sent : 0;
-        if (Math.abs(1 - ratio) > Math.abs(1 - worst)) worst = ratio;
-        if (Math.abs(1 - ratio) > FORWARD_TOLERANCE) problems.push(`participant ${i} consumer of ${c.fromSsrc.toString(16)}: ${got} of ${sent} payload bytes`);
+    for (const s of sides) s.generator.stop();
+    const results: HalfResult[] = [];
+    for (const [k, s] of sides.entries()) {
+      const b = before[k]!;
+      const a = after[k]!;
+      // Forwarding check: every consumer got (nearly) what its producer sent in the window.
+      const problems: string[] = [];
+      let worst = 1;
+      let receivedBytes = 0;
+      let sentPackets = 0;
+      for (const ssrc of a.sent.keys()) sentPackets += delta(a.sent, b.sent, ssrc).packets;
+      for (const [i, p] of s.placed.entries()) {
+        for (const c of p.consumers) {
+          const sent = delta(a.sent, b.sent, c.fromSsrc).payloadBytes;
+          const got = delta(a.got[i]!, b.got[i]!, c.ssrc).payloadBytes;
+          receivedBytes += got;
+          const ratio = sent > 0 ? got / sent : 0;
+          if (Math.abs(1 - ratio) > Math.abs(1 - worst)) worst = ratio;
+          if (Math.abs(1 - ratio) > FORWARD_TOLERANCE) problems.push(`participant ${i} consumer of ${c.fromSsrc.toString(16)}: ${got} of ${sent} payload bytes`);
+        }
       }
+      results.push({
+        side: s.kind,
+        consumers: s.placed.reduce((n, p) => n + p.consumers.length, 0),
+        windowS,
+        cores: (a.ticks - b.ticks) / CLOCK_TICKS_PER_S / windowS,
+        nodeCores: (a.nodeTicks - b.nodeTicks) / CLOCK_TICKS_PER_S / windowS,
+        lag: lags[k]!,
+        memBeforeMb: s.memBefore / MB,
+        memAfterMb: (await settledMemory(s.side, { notBefore: 0, stableMs: 0 })) / MB,
+        worstForwardRatio: worst,
+        forwardProblems: problems,
+        receivedMbps: (receivedBytes * 8) / windowS / 1e6,
+        sentPacketsPerS: sentPackets / windowS,
+        othersCores,
+      });
     }
-    return {
-      side: kind,
-      consumers: placed.reduce((n, p) => n + p.consumers.length, 0),
-      windowS,
-      cores: (ticks1 - ticks0) / CLOCK_TICKS_PER_S / windowS,
-      nodeCores: (nodeTicks1 - nodeTicks0) / CLOCK_TICKS_PER_S / windowS,
-      lag,
-      memBeforeMb: memBefore / MB,
-      memAfterMb: memAfter / MB,
-      worstForwardRatio: worst,
-      forwardProblems: problems,
-      receivedMbps: (receivedBytes * 8) / windowS / 1e6,
-      sentPacketsPerS: sentPackets / windowS,
-      othersCores,
-    };
+    return results;
   } finally {
     release();
     unregister();
-    await side?.close();
+    for (const s of sides) await s.side.close();
   }
 }
 
@@ -226,7 +257,7 @@ const bench: Benchmark = {
   usage: USAGE,
   timeoutMs(argv) {
     const a = parse(argv);
-    return 180_000 + a.rounds * 2 * (230_000 + 5_000 * a.rooms + WARMUP_MS + a.seconds * 1000);
+    return 180_000 + a.rounds * (2 * (230_000 + 5_000 * a.rooms) + STEADY_AFTER_START_MS + a.seconds * 1000);
   },
   async run(argv, ctx) {
     const args = parse(argv);
@@ -235,18 +266,17 @@ const bench: Benchmark = {
     ctx.log(`load: ${args.rooms} rooms × ${PEERS_PER_ROOM} participants, ${args.workers} workers, ${args.seconds} s window, ${args.rounds} round(s)`);
     const halves: HalfResult[] = [];
     for (let round = 0; round < args.rounds && !ctx.signal.aborted; round++) {
-      for (const kind of ['jiefen', 'bare'] as const) {
-        const h = await measureHalf(ctx, kind, args);
+      for (const h of await measureRound(ctx, args)) {
         halves.push(h);
-        ctx.log(`round ${round + 1} ${kind}: ${h.consumers} consumers, ${r(h.cores, 3)} cores, ${r((h.cores / h.consumers) * 1e6, 0)} µs CPU/s per consumer, loop lag p99 ${r(h.lag.p99Ms, 1)} ms, forwarded ${r(h.receivedMbps, 1)} Mbit/s (worst consumer ${r(h.worstForwardRatio * 100, 1)} %), others ${h.othersCores} cores`);
+        ctx.log(`round ${round + 1} ${h.side}: ${h.consumers} consumers, ${r(h.cores, 3)} cores, ${r((h.cores / h.consumers) * 1e6, 0)} µs CPU/s per consumer, loop lag p99 ${r(h.lag.p99Ms, 1)} ms, forwarded ${r(h.receivedMbps, 1)} Mbit/s (worst consumer ${r(h.worstForwardRatio * 100, 1)} %), others ${h.othersCores} cores`);
       }
     }
     const ours = halves.filter((h) => h.side === 'jiefen');
     const bare = halves.filter((h) => h.side === 'bare');
     const o = summarise(ours);
     const b = summarise(bare);
-    // Worker CPU drifts by ±15 % between processes on this kind of machine: compare within each
-    // round (same minute, same machine state) and take the median round.
+    // Worker CPU drifts by ±15 % between minutes on this kind of machine: compare within each
+    // round (both sides measured over the same window) and take the median round.
     const roundRatios = ours.map((h, i) => h.cores / h.consumers / (bare[i]!.cores / bare[i]!.consumers));
     const ratio = median(roundRatios);
     const perCore = TARGET_UTILISATION / o.perConsumer;
@@ -294,6 +324,7 @@ const bench: Benchmark = {
         participants_per_room: PEERS_PER_ROOM,
         seconds: args.seconds,
         warmup_s: WARMUP_MS / 1000,
+        steady_after_start_s: STEADY_AFTER_START_MS / 1000,
         rounds: args.rounds,
         workers: args.workers,
         contended,

@@ -24,6 +24,10 @@ export type MediaRoomEvents = {
 export interface MediaRoomOptions {
   roomId: string;
   transport?: Partial<TransportTuning>;
+  /**
+   * Per-microphone levels ('volumes'). Off unless given: it costs the worker a little for every
+   * audio packet and the product only needs the dominant speaker ('activespeaker', always on).
+   */
   audioLevel?: {
     /** dBov below which a microphone counts as silent. Default -70. */
     threshold?: number;
@@ -81,7 +85,7 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
   readonly #slots: RouterSlot[];
   readonly #peersPerRouter: number;
   readonly #pipes = new ProducerPipes();
-  readonly #audioLevel: types.AudioLevelObserver;
+  readonly #audioLevel: types.AudioLevelObserver | null;
   readonly #activeSpeaker: types.ActiveSpeakerObserver;
   readonly #tuning: TransportTuning;
   readonly #peers = new Map<string, MediaPeer>();
@@ -97,12 +101,14 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
     if (!Number.isInteger(peersPerRouter) || peersPerRouter < 1) throw new RangeError(`peersPerRouter must be >= 1, got ${peersPerRouter}`);
     const router = await pool.createRouter();
     try {
-      const { audioLevel = {} } = options;
-      const audioLevelObserver = await router.createAudioLevelObserver({
-        threshold: audioLevel.threshold ?? -70,
-        interval: audioLevel.interval ?? 800,
-        maxEntries: audioLevel.maxEntries ?? 16,
-      });
+      const { audioLevel } = options;
+      const audioLevelObserver = audioLevel
+        ? await router.createAudioLevelObserver({
+            threshold: audioLevel.threshold ?? -70,
+            interval: audioLevel.interval ?? 800,
+            maxEntries: audioLevel.maxEntries ?? 16,
+          })
+        : null;
       const activeSpeakerObserver = await router.createActiveSpeakerObserver({ interval: options.activeSpeakerInterval ?? 300 });
       return new MediaRoom(pool, options, router, audioLevelObserver, activeSpeakerObserver);
     } catch (error) {
@@ -111,7 +117,7 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
     }
   }
 
-  private constructor(pool: WorkerPool, options: MediaRoomOptions, router: Router, audioLevel: types.AudioLevelObserver, activeSpeaker: types.ActiveSpeakerObserver) {
+  private constructor(pool: WorkerPool, options: MediaRoomOptions, router: Router, audioLevel: types.AudioLevelObserver | null, activeSpeaker: types.ActiveSpeakerObserver) {
     super();
     this.id = options.roomId;
     this.#pool = pool;
@@ -123,8 +129,8 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
     this.#tuning = { ...DEFAULT_TUNING, ...options.transport };
     // These emitters live exactly as long as the room: no listener to remove.
     router.on('workerclose', () => this.close(CLOSE_REASONS.workerClosed));
-    audioLevel.on('volumes', (volumes) => this.#onVolumes(volumes));
-    audioLevel.on('silence', () => this.safeEmit('volumes', []));
+    audioLevel?.on('volumes', (volumes) => this.#onVolumes(volumes));
+    audioLevel?.on('silence', () => this.safeEmit('volumes', []));
     activeSpeaker.on('dominantspeaker', ({ producer }) => this.#onDominantSpeaker(producer.id));
   }
 
@@ -301,7 +307,7 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
       // The observers are on the home router: a microphone elsewhere is piped in.
       await this.#reach(producer, this.#router);
       // The worker drops a closed producer from the observers by itself.
-      await Promise.all([this.#audioLevel.addProducer({ producerId: producer.id }), this.#activeSpeaker.addProducer({ producerId: producer.id })]);
+      await Promise.all([this.#audioLevel?.addProducer({ producerId: producer.id }), this.#activeSpeaker.addProducer({ producerId: producer.id })]);
     } catch (error) {
       if (producer.closed) return;
       throw error;

@@ -3,7 +3,7 @@
 // 'volumes'/'activespeaker', stats, and a worker dying under a room.
 import type { types } from 'mediasoup';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkerPool, MediaRoom, type PoolLogger, type WorkerPool } from '../../sfu/index.ts';
+import { createWorkerPool, MediaRoom, type MediaRoomOptions, type PoolLogger, type WorkerPool } from '../../sfu/index.ts';
 import { joinAndPublish, opusParameters, ssrcBlock, type Publisher } from '../../sfu/testing.ts';
 
 const quiet: PoolLogger = { info: () => undefined, error: () => undefined };
@@ -22,8 +22,8 @@ afterEach(() => {
 
 afterAll(() => pool.close());
 
-async function newRoom(on: WorkerPool = pool): Promise<MediaRoom> {
-  const room = await MediaRoom.create(on, { roomId: `controls-${++roomSeq}` });
+async function newRoom(on: WorkerPool = pool, options: Partial<MediaRoomOptions> = {}): Promise<MediaRoom> {
+  const room = await MediaRoom.create(on, { roomId: `controls-${++roomSeq}`, ...options });
   openRooms.push(room);
   return room;
 }
@@ -136,8 +136,16 @@ describe('simulcast', () => {
 });
 
 describe('audio observers', () => {
-  it('adds microphones (not cameras) to the audio-level and active-speaker observers', async () => {
+  it('a room has only the active-speaker observer unless per-microphone levels are asked for', async () => {
     const room = await newRoom();
+    const a = await joinAndPublish(room, 'a');
+    const dump = await room.router.dump();
+    expect(dump.rtpObserverIds).toHaveLength(1);
+    expect(dump.mapProducerIdObserverIds.find((e) => e.key === a.micId)?.values).toEqual(dump.rtpObserverIds);
+  });
+
+  it('adds microphones (not cameras) to the audio-level and active-speaker observers', async () => {
+    const room = await newRoom(pool, { audioLevel: {} });
     const a = await joinAndPublish(room, 'a');
     const b = await joinAndPublish(room, 'b');
     const dump = await room.router.dump();
@@ -151,7 +159,7 @@ describe('audio observers', () => {
     // Capture the room's mediasoup observers as the worker creates them, to play the worker's part.
     const observers: types.RtpObserver[] = [];
     pool.workers[0]!.observer.once('newrouter', (router) => router.observer.on('newrtpobserver', (o) => observers.push(o)));
-    const room = await newRoom();
+    const room = await newRoom(pool, { audioLevel: {} });
     const audioLevel = observers.find((o): o is types.AudioLevelObserver => o.type === 'audiolevel')!;
     const activeSpeaker = observers.find((o): o is types.ActiveSpeakerObserver => o.type === 'activespeaker')!;
     expect(audioLevel && activeSpeaker).toBeTruthy();

@@ -152,7 +152,8 @@ describe('ProducerPipes between two workers', () => {
 
 describe('MediaRoom across workers (peersPerRouter 2, 2 workers)', () => {
   async function newRoom(): Promise<MediaRoom> {
-    const room = await MediaRoom.create(pool, { roomId: `big-${Math.random()}`, peersPerRouter: 2 });
+    // With the (optional) audio-level observer too: piped microphones must reach both observers.
+    const room = await MediaRoom.create(pool, { roomId: `big-${Math.random()}`, peersPerRouter: 2, audioLevel: {} });
     cleanups.push(() => room.close('test-end'));
     return room;
   }
@@ -373,7 +374,7 @@ describe('Chromium through a room spanning two workers', () => {
     const browser = await launchBrowser();
     cleanups.push(() => browser.close());
 
-    const room = await MediaRoom.create(pool, { roomId: 'chromium', peersPerRouter: 1 });
+    const room = await MediaRoom.create(pool, { roomId: 'chromium', peersPerRouter: 1, audioLevel: {} });
     cleanups.push(() => room.close('test-end'));
     // The page sends as c, on the second router: its microphone reaches the
     // home router's audio observers, and receiver a on the home router, through one pipe.
