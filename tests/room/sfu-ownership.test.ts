@@ -402,7 +402,7 @@ describe('no leaks', () => {
       expect(dump.mapProducerIdConsumerIds).toEqual([]);
       expect(dump.mapConsumerIdProducerId).toEqual([]);
       expect(dump.mapProducerIdObserverIds).toEqual([]);
-      expect(dump.rtpObserverIds).toHaveLength(2); // the room's observers stay until the room closes
+      expect(dump.rtpObserverIds).toHaveLength(1); // the room's active-speaker observer stays until the room closes
       expect((await webRtcServer.dump()).webRtcTransportIds).toEqual([]);
       expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
     } finally {
