@@ -69,10 +69,6 @@ export class DocRelay {
     void this.publisher.publish(channelOf(docName), Buffer.concat([Buffer.from(this.nodeId), Buffer.of(kind), payload])).catch(() => undefined);
   }
 
-  followed(): number {
-    return this.#docs.size;
-  }
-
   close(): void {
     this.subscriber.off('messageBuffer', this.#onMessage);
     this.#docs.clear();

@@ -9,11 +9,6 @@ import { connectRedis, redact, type RedisLink } from './redis-link.ts';
 import { RoomOwners } from './room-owners.ts';
 import { RoomStateStore } from './room-state-store.ts';
 
-export { NodeGoneError } from './node-rpc.ts';
-export type { NodeRpc } from './node-rpc.ts';
-export type { RoomOwners } from './room-owners.ts';
-export type { RoomSnapshot } from './room-state-store.ts';
-
 export interface Cluster {
   nodeId: string;
   redis: RedisLink;

@@ -210,7 +210,11 @@ export function attachForwarding({ ctx, nsp, cluster, registry, sessions, serve,
   const watch = setInterval(() => {
     void (async () => {
       const byOwner = new Map<string, Session[]>();
-      for (const s of forwarded.values()) byOwner.set(s.forwardedTo!.nodeId, [...(byOwner.get(s.forwardedTo!.nodeId) ?? []), s]);
+      for (const s of forwarded.values()) {
+        const owner = s.forwardedTo!.nodeId;
+        if (!byOwner.has(owner)) byOwner.set(owner, []);
+        byOwner.get(owner)!.push(s);
+      }
       for (const [owner, list] of byOwner) {
         if (await rpc.isAlive(owner)) {
           for (const s of list) if (s.forwardedTo && (await owners.ownerOf(s.forwardedTo.caseId)) !== owner) moveAway(s);

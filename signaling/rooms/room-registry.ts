@@ -5,16 +5,12 @@ import { MediaRoom } from '../../sfu/index.ts';
 import { recordAudit } from '../audit/log.ts';
 import type { AppContext } from '../context.ts';
 import { LiveRoom, type RoomPersistence } from './live-room.ts';
-import type { RoomSnapshot } from '../cluster/room-state-store.ts';
+import type { RoomSnapshot, RoomStateStore } from '../cluster/room-state-store.ts';
 
 export interface RoomRegistryOptions {
   reconnectGraceMs: number;
   /** Several-node mode: where a room's state is kept so another node can take it over. */
-  stateStore?: {
-    load(caseId: string): Promise<RoomSnapshot | null>;
-    save(caseId: string, snapshot: RoomSnapshot): Promise<void>;
-    remove(caseId: string): Promise<void>;
-  };
+  stateStore?: RoomStateStore;
   /** Called after a room closed (several-node mode: give up its ownership). */
   onRoomClosed?: (caseId: string, reason: string) => void;
 }

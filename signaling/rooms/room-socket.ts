@@ -14,7 +14,7 @@ import { lookupSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import { resolveLink } from '../cases/invitation-service.ts';
 import { invitationIdOf } from '../auth/link-tokens.ts';
 import type { LinkRevoked } from '../access-events.ts';
-import type { AppContext, StaffPrincipal } from '../context.ts';
+import type { AppContext } from '../context.ts';
 import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
 import { DomainError } from '../errors.ts';
 import { ClientRequests, describeZodError, ROOM_NAMESPACE, type Ack, type ClientRequestName, type RequestOf, type ResponseOf } from '../protocol/room.ts';
@@ -25,7 +25,6 @@ import { RoomError } from './room-errors.ts';
 import type { Cluster } from '../cluster/index.ts';
 import { attachForwarding, type ClientConn, type Principal, type Session } from './room-forwarding.ts';
 
-export type { Principal, Session } from './room-forwarding.ts';
 
 type Handler<E extends ClientRequestName> = (session: Session, payload: RequestOf<E>) => Promise<ResponseOf<E>>;
 type HandlerMap = { [E in ClientRequestName]: Handler<E> };
