@@ -7,8 +7,8 @@
 // wall clock the pages and the harness share.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { LiveRoom } from '../../signaling/rooms/live-room.ts';
-import { startTestServer, StaffClient, type TestServer } from '../../tests/support/server.ts';
-import { addReadyParty, BENCH_PARTIES } from '../lib/party.ts';
+import { addConfirmedParty, startTestServer, StaffClient, type TestServer } from '../../tests/support/server.ts';
+import { BENCH_PARTIES } from '../lib/party.ts';
 import { assertLoopback, sleep, withTimeout } from '../lib/env.ts';
 import type { Location, Trio } from './plan.ts';
 import type { CommandResult } from './switches.ts';
@@ -40,9 +40,9 @@ async function setUp(webRoot: string): Promise<ServerReady> {
   const mediator = new StaffClient(server.url);
   if (!(await mediator.login(MEDIATOR.username, MEDIATOR.password)).ok) throw new Error('mediator login failed');
   caseId = (await mediator.json('POST', '/api/cases', { title: '基准测试：背对背切换', disputeType: 'NEIGHBOUR', summary: '背对背切换耗时基准测试' }, 201)).case.id as string;
-  const parties: Array<{ peerId: string; token: string }> = [];
-  for (const p of BENCH_PARTIES) parties.push(await addReadyParty(server.url, mediator, caseId, p));
-  trio = { mediator: mediatorId, a: parties[0]!.peerId, b: parties[1]!.peerId };
+  const parties: Array<{ id: string; token: string }> = [];
+  for (const p of BENCH_PARTIES) parties.push(await addConfirmedParty(mediator, caseId, p));
+  trio = { mediator: mediatorId, a: parties[0]!.id, b: parties[1]!.id };
   return {
     url: server.url,
     trio,

@@ -6,9 +6,9 @@
 // client) lets each party in the moment it appears in the lobby, so the figure measures our
 // signaling, not a human's reaction.
 import { RoomTestClient } from '../../tests/support/room-client.ts';
-import { startTestServer, StaffClient } from '../../tests/support/server.ts';
+import { addConfirmedParty, startTestServer, StaffClient } from '../../tests/support/server.ts';
 import { assertLoopback, withTimeout } from '../lib/env.ts';
-import { addReadyParty, BENCH_PARTIES } from '../lib/party.ts';
+import { BENCH_PARTIES } from '../lib/party.ts';
 import type { BenchContext } from '../lib/types.ts';
 import { measurePages, type Measurement } from './pages.ts';
 import { VIEWPORTS, type RunOptions } from './shared.ts';
@@ -86,8 +86,8 @@ export async function runJiefen(ctx: BenchContext, options: RunOptions, webRoot:
 
     const parties: Array<{ label: string; peerId: string; token: string }> = [];
     for (const [i, p] of BENCH_PARTIES.entries()) {
-      const { peerId, token } = await addReadyParty(server.url, mediator, caseId, p);
-      parties.push({ label: `party ${i + 1}`, peerId, token });
+      const { id, token } = await addConfirmedParty(mediator, caseId, p);
+      parties.push({ label: `party ${i + 1}`, peerId: id, token });
     }
 
     // The auto-admitting co-mediator: in the room before anyone opens a page.

@@ -2,15 +2,15 @@
 // (startTestServer: fastify, socket.io, SQLite, the mediasoup worker pool) with
 // LOAD_TEST_PLAIN_RTP=1 on loopback. The parent seeds the cases through here (HTTP API, before
 // anything is measured); everything in the rooms then goes through the /room socket protocol.
-import { startTestServer, StaffClient, type TestServer } from '../../tests/support/server.ts';
+import { addInvitedParty, startTestServer, StaffClient, type PartySpec, type TestServer } from '../../tests/support/server.ts';
 import { assertLoopback } from '../lib/env.ts';
-import { addInvitedParty, BENCH_PARTIES, type BenchPartySpec } from '../lib/party.ts';
+import { BENCH_PARTIES } from '../lib/party.ts';
 import { serveRpc } from './child-rpc.ts';
 import { loopLagWindow } from './loop-lag.ts';
 
 const MEDIATOR = { username: 'load-mediator', displayName: '负载调解员', password: 'load-mediator-pass-1' };
 /** The room's three parties: the bench's applicant and respondent, and the applicant's agent. */
-const PARTIES: readonly BenchPartySpec[] = [...BENCH_PARTIES, { name: '赵某', side: 'A', role: 'AGENT', id17: '15020419900215002' }];
+const PARTIES: readonly PartySpec[] = [...BENCH_PARTIES, { name: '赵某', side: 'A', role: 'AGENT', id17: '15020419900215002' }];
 
 let server: TestServer | null = null;
 const window = loopLagWindow();
@@ -38,10 +38,10 @@ const api = {
       const caseId = (await mediator.json('POST', '/api/cases', { title: `负载测试 ${r + 1}`, disputeType: 'NEIGHBOUR', summary: '负载基准测试' }, 201)).case.id as string;
       const partyTokens: string[] = [];
       for (const p of PARTIES) {
-        const { peerId, token } = await addInvitedParty(mediator, caseId, p);
+        const { id, token } = await addInvitedParty(mediator, caseId, p);
         // Identity confirmed and consent given as on the link page, but written directly: the party
         // API takes 10 identity confirmations a minute per address, and every load party is 127.0.0.1.
-        await s.ctx.db.participant.update({ where: { id: peerId }, data: { identityConfirmedAt: new Date(), consentAt: new Date() } });
+        await s.ctx.db.participant.update({ where: { id }, data: { identityConfirmedAt: new Date(), consentAt: new Date() } });
         partyTokens.push(token);
       }
       seeded.push({ caseId, partyTokens });

@@ -3,7 +3,7 @@
 import { mayReceive, type PolicyState } from '../../signaling/rooms/routing-policy.ts';
 import type { TestCluster } from '../support/cluster.ts';
 import { produceAudioVideo, readyToReceive, RoomTestClient } from '../support/room-client.ts';
-import { makeIdNumber, seedLeakCase, type StaffClient } from '../support/server.ts';
+import { addConfirmedParty, seedLeakCase, type StaffClient } from '../support/server.ts';
 
 export interface NodeRooms {
   nodeId: string;
@@ -54,12 +54,7 @@ export interface ClusterCase {
 export async function seedClusterCase(cluster: TestCluster): Promise<ClusterCase> {
   const url = cluster.nodes[0]!.url;
   const { mediator, mediatorId, caseId, parties } = await seedLeakCase({ url, admin: cluster.admin });
-  const idNumber = makeIdNumber('15020419900101201');
-  const agent = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role: 'AGENT', side: 'A', name: '赵律师', phone: '13900139000', idNumber }, 201)).participant;
-  const token = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: agent.id }, 201)).invitation.url.split('/j/')[1] as string;
-  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  await fetch(`${url}/api/party/confirm-identity`, { method: 'POST', headers: auth, body: JSON.stringify({ name: '赵律师', idLast4: idNumber.slice(-4) }) });
-  await fetch(`${url}/api/party/consent`, { method: 'POST', headers: auth, body: JSON.stringify({ consent: true }) });
+  const agent = await addConfirmedParty(mediator, caseId, { name: '赵律师', side: 'A', role: 'AGENT', id17: '15020419900101201' });
   return {
     caseId,
     mediatorId,
@@ -68,7 +63,7 @@ export async function seedClusterCase(cluster: TestCluster): Promise<ClusterCase
     parties: [
       { ...parties[0]!, side: 'A' },
       { ...parties[1]!, side: 'B' },
-      { id: agent.id, token, name: '赵律师', side: 'A' },
+      { ...agent, side: 'A' },
     ],
   };
 }

@@ -104,13 +104,38 @@ export async function seedLeakCase(server: Pick<TestServer, 'url' | 'admin'>): P
     ['李某', 'A', 'APPLICANT', '15020419750312101'],
     ['王某', 'B', 'RESPONDENT', '15020419800101123'],
   ] as const) {
-    const idNumber = makeIdNumber(id17);
-    const p = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role, side, name, phone: '13800138000', idNumber }, 201)).participant;
-    const token = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1] as string;
-    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    await fetch(`${server.url}/api/party/confirm-identity`, { method: 'POST', headers: auth, body: JSON.stringify({ name, idLast4: idNumber.slice(-4) }) });
-    await fetch(`${server.url}/api/party/consent`, { method: 'POST', headers: auth, body: JSON.stringify({ consent: true }) });
-    parties.push({ id: p.id, token, name });
+    parties.push(await addConfirmedParty(mediator, caseId, { name, side, role, id17 }));
   }
   return { mediator, mediatorId, caseId, parties };
+}
+
+export interface PartySpec {
+  name: string;
+  side: 'A' | 'B' | 'NEUTRAL';
+  role: 'APPLICANT' | 'RESPONDENT' | 'AGENT' | 'INTERPRETER';
+  /** First 17 digits of the ID number (the check character is computed). */
+  id17: string;
+}
+
+/** Added to the case by the mediator and invited; identity and consent still to do. */
+export async function addInvitedParty(mediator: StaffClient, caseId: string, party: PartySpec): Promise<SeededParty & { idNumber: string }> {
+  const { name, side, role } = party;
+  const idNumber = makeIdNumber(party.id17);
+  const p = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role, side, name, phone: '13800138000', idNumber }, 201)).participant;
+  const token = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1] as string;
+  return { id: p.id as string, token, name, idNumber };
+}
+
+/** Invited, then identity confirmed and consent given over the link — the steps a party takes on its link page. */
+export async function addConfirmedParty(mediator: StaffClient, caseId: string, party: PartySpec): Promise<SeededParty> {
+  const { id, token, name, idNumber } = await addInvitedParty(mediator, caseId, party);
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  for (const [path, body] of [
+    ['/api/party/confirm-identity', { name, idLast4: idNumber.slice(-4) }],
+    ['/api/party/consent', { consent: true }],
+  ] as const) {
+    const res = await fetch(`${mediator.baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${path} → ${res.status}: ${await res.text()}`);
+  }
+  return { id, token, name };
 }
