@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../signaling/db.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
 import { produceAudioVideo, readyToReceive, RoomTestClient } from '../support/room-client.ts';
-import { connect, enterWithMedia, policyViolations, roomsOf, seedClusterCase, waitUntil, type ClusterCase } from './cluster-support.ts';
+import { connect, enterWithMedia, policyViolations, roomsOf, seedClusterCase, type ClusterCase } from './cluster-support.ts';
+import { waitFor } from '../drafting/sync-support.ts';
 
 let cluster: TestCluster;
 let kase: ClusterCase;
@@ -83,7 +84,7 @@ describe('room failover', () => {
     await readyToReceive(partyA2);
     await produceAudioVideo(partyB, 3100);
     await readyToReceive(partyB);
-    await waitUntil(async () => policyViolations((await roomsOf(node2.url)).rooms[0]!).allowedNotLive.length === 0, 5000, 'allowed consumers live on node 2');
+    await waitFor(async () => policyViolations((await roomsOf(node2.url)).rooms[0]!).allowedNotLive.length === 0, 5000, 'allowed consumers live on node 2');
     const live = (await roomsOf(node2.url)).rooms[0]!;
     expect(policyViolations(live).forbiddenLive).toEqual([]);
     expect(live.consumers.filter((c) => c.live).map((c) => `${c.sender}→${c.receiver}`).sort()).toEqual(

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
 import { produceAudioVideo, readyToReceive, type RoomTestClient } from '../support/room-client.ts';
-import { connect, enterWithMedia, policyOf, policyViolations, roomsOf, seedClusterCase, waitUntil, type ClusterCase } from './cluster-support.ts';
+import { connect, enterWithMedia, policyOf, policyViolations, roomsOf, seedClusterCase, type ClusterCase } from './cluster-support.ts';
+import { waitFor } from '../drafting/sync-support.ts';
 import { mayReceive } from '../../signaling/rooms/routing-policy.ts';
 
 let cluster: TestCluster;
@@ -65,7 +66,7 @@ describe('two nodes serve one room', () => {
     await mediator.waitFor('media:newConsumer', (p) => p.peerId === peer.A && p.kind === 'audio');
     await mediator.waitFor('media:newConsumer', (p) => p.peerId === peer.A && p.kind === 'video');
     await partyA.waitFor('media:newConsumer', (p) => p.peerId === peer.mediator && p.kind === 'audio');
-    await waitUntil(async () => {
+    await waitFor(async () => {
       const room = (await roomsOf(node1.url)).rooms[0]!;
       return room.consumers.filter((c) => c.live).length === 4;
     }, 5000, 'four live consumers on the owner');
@@ -82,7 +83,7 @@ describe('two nodes serve one room', () => {
     clients.push(partyB, agentA);
     peer.B = await enterWithMedia(partyB, kase.caseId, mediator, 3000);
     peer.agentA = await enterWithMedia(agentA, kase.caseId, mediator, 4000);
-    await waitUntil(async () => policyViolations((await roomsOf(node1!.url)).rooms[0]!).allowedNotLive.length === 0, 5000, 'everyone receives everyone');
+    await waitFor(async () => policyViolations((await roomsOf(node1!.url)).rooms[0]!).allowedNotLive.length === 0, 5000, 'everyone receives everyone');
     const room = (await roomsOf(node1!.url)).rooms[0]!;
     expect(room.consumers.filter((c) => c.live)).toHaveLength(4 * 3 * 2);
   });
@@ -124,7 +125,7 @@ describe('two nodes serve one room', () => {
               continue;
             }
             const should = [...byPeer.keys()].filter((id) => id !== s.from && mayReceive(state, id, s.from));
-            await waitUntil(() => should.every((id) => byPeer.get(id)!.events.some((e) => e.event === 'chat:message' && e.payload.text === text)), 3000, `chat ${text} delivered`);
+            await waitFor(() => should.every((id) => byPeer.get(id)!.events.some((e) => e.event === 'chat:message' && e.payload.text === text)), 3000, `chat ${text} delivered`);
             await new Promise((r) => setTimeout(r, 100));
             const got = [...byPeer.entries()].filter(([id, c]) => id !== s.from && c.events.some((e) => e.event === 'chat:message' && e.payload.text === text)).map(([id]) => id);
             expect(got.sort()).toEqual(should.sort());
@@ -133,7 +134,7 @@ describe('two nodes serve one room', () => {
           const [r1, r2] = await Promise.all([roomsOf(node1!.url), roomsOf(node2!.url)]);
           expect(r2.rooms).toEqual([]);
           expect(policyViolations(r1.rooms[0]!).forbiddenLive).toEqual([]);
-          await waitUntil(async () => policyViolations((await roomsOf(node1!.url)).rooms[0]!).allowedNotLive.length === 0, 3000, 'allowed consumers live');
+          await waitFor(async () => policyViolations((await roomsOf(node1!.url)).rooms[0]!).allowedNotLive.length === 0, 3000, 'allowed consumers live');
           checks++;
         }
       }),

@@ -85,12 +85,3 @@ export async function enterWithMedia(c: RoomTestClient, caseId: string, mediator
   await readyToReceive(c);
   return joined.self.peerId;
 }
-
-
-export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
