@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError, judicialApi, partyApi, type JudicialView } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Loading } from '../components/Loading.tsx';
-import { navigate } from '../router.tsx';
+import { PartySubpage } from '../components/PartySubpage.tsx';
 import { downloadBlob } from '../signing/signing-shared.tsx';
 import { useToast } from '../toast.tsx';
 
@@ -218,14 +218,8 @@ export function PartyJudicialPage({ token }: { token: string }) {
   }
 
   return (
-    <div className="party">
-      <main className="page page--narrow judicial" data-testid="party-judicial">
-        <button type="button" className="btn btn--ghost btn--small" onClick={() => navigate(`/j/${encodeURIComponent(token)}`)}>
-          ← 返回
-        </button>
-        <h1 className="page__title">申请司法确认</h1>
-        {body}
-      </main>
-    </div>
+    <PartySubpage token={token} title="申请司法确认" className="judicial" testId="party-judicial">
+      {body}
+    </PartySubpage>
   );
 }

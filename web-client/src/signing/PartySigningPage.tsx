@@ -6,7 +6,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, partyApi, signingApi, type SigningRound } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Loading } from '../components/Loading.tsx';
-import { navigate } from '../router.tsx';
+import { PartySubpage } from '../components/PartySubpage.tsx';
 import { useToast } from '../toast.tsx';
 import { SignaturePad, type SignaturePadHandle } from './SignaturePad.tsx';
 import { downloadBlob, RoundStatus } from './signing-shared.tsx';
@@ -104,16 +104,10 @@ export function PartySigningPage({ token }: { token: string }) {
   }
 
   return (
-    <div className="party">
-      <main className="page page--narrow signing" data-testid="party-signing">
-        <button type="button" className="btn btn--ghost btn--small" onClick={() => navigate(`/j/${encodeURIComponent(token)}`)}>
-          ← 返回
-        </button>
-        <h1 className="page__title">签署调解协议书</h1>
-        {error && round !== undefined && <p className="chat__error" role="alert">{error}</p>}
-        {body}
-      </main>
-    </div>
+    <PartySubpage token={token} title="签署调解协议书" className="signing" testId="party-signing">
+      {error && round !== undefined && <p className="chat__error" role="alert">{error}</p>}
+      {body}
+    </PartySubpage>
   );
 }
 
