@@ -1,46 +1,184 @@
-// Domain errors with stable codes. Mapped to HTTP status (and later to socket acks)
-// only at the boundary; messages are Chinese because they are shown to users as-is.
+// The one vocabulary of refusals, shared by the HTTP API, the room socket, the drafting server and
+// the web client. Each code has its HTTP status, a default Chinese message (shown to users as-is;
+// a thrower may give a more precise one) and whether trying again later can help (`retry`), which
+// is what clients key on (e.g. the room stops re-joining on a code that cannot change by waiting).
+// The socket ack form is `{ ok: false, code, message }`; the HTTP body is `{ code, message }`.
+// Add a code here rather than reusing an unrelated one: a code names one situation.
 
-export const ERROR_STATUS = {
-  VALIDATION: 400,
-  INVALID_ID_NUMBER: 400,
-  INVALID_PHONE: 400,
-  INVALID_IMAGE: 400,
-  IDENTITY_MISMATCH: 400,
-  BAD_CREDENTIALS: 401,
-  NOT_AUTHENTICATED: 401,
-  TOKEN_MALFORMED: 401,
-  TOKEN_INVALID: 401,
-  TOKEN_EXPIRED: 401,
-  TOKEN_REVOKED: 401,
-  TOKEN_WRONG_CASE: 403,
-  CSRF: 403,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CASE_NOT_FOUND: 404,
-  USER_NOT_FOUND: 404,
-  PARTICIPANT_NOT_FOUND: 404,
-  INVITATION_NOT_FOUND: 404,
-  ILLEGAL_TRANSITION: 409,
-  USERNAME_TAKEN: 409,
-  IDENTITY_NOT_CONFIRMED: 409,
-  CONFLICT: 409,
-  RATE_LIMITED: 429,
-  INTERNAL: 500,
-} as const;
+interface ErrorSpec {
+  status: number;
+  message: string;
+  retry?: true;
+}
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+export const ERRORS = {
+  // ── input ──────────────────────────────────────────────────────────────────
+  VALIDATION: { status: 400, message: '请求参数无效' },
+  INVALID_ID_NUMBER: { status: 400, message: '身份证号码无效' },
+  INVALID_PHONE: { status: 400, message: '手机号码无效' },
+  INVALID_IMAGE: { status: 400, message: '图片无效，请上传 PNG 图片' },
+  INVALID_FILE: { status: 400, message: '文件内容与文件类型不符' },
+  FILE_TOO_LARGE: { status: 413, message: '文件过大' },
+  IDENTITY_MISMATCH: { status: 400, message: '姓名或身份证后四位与登记信息不一致' },
+  NOTHING_TO_CHANGE: { status: 400, message: '没有需要修改的内容' },
+  UNKNOWN_STATUS: { status: 400, message: '未知的案件状态' },
+  REASON_REQUIRED: { status: 400, message: '请填写原因' },
+  AFFIRMATION_MISMATCH: { status: 400, message: '请完整输入确认语句' },
+  CODE_WRONG: { status: 400, message: '验证码不正确' },
+  CODE_EXPIRED: { status: 400, message: '验证码已过期或未发送，请重新获取' },
+  CODE_USED: { status: 400, message: '验证码已使用，请重新获取' },
+  CODE_ATTEMPTS_EXCEEDED: { status: 400, message: '验证码错误次数过多，请重新获取' },
+  WEAK_PASSWORD: { status: 400, message: '新密码不符合要求' },
 
+  // ── who is asking ──────────────────────────────────────────────────────────
+  NOT_AUTHENTICATED: { status: 401, message: '请先登录' },
+  BAD_CREDENTIALS: { status: 401, message: '用户名或密码错误' },
+  PASSWORD_CHANGE_REQUIRED: { status: 403, message: '请先修改初始密码' },
+  TOKEN_MALFORMED: { status: 401, message: '缺少邀请链接凭证，请通过调解员发送的链接打开' },
+  TOKEN_INVALID: { status: 401, message: '邀请链接无效' },
+  TOKEN_EXPIRED: { status: 401, message: '邀请链接已过期，请联系调解员重新发送' },
+  TOKEN_REVOKED: { status: 401, message: '邀请链接已被撤销，请联系调解员' },
+  TOKEN_WRONG_CASE: { status: 403, message: '该邀请链接不属于本案件' },
+  CSRF: { status: 403, message: '请求校验失败，请刷新页面后重试' },
+  ORIGIN_REJECTED: { status: 403, message: '跨站请求被拒绝' },
+
+  // ── what they may do (grants) ──────────────────────────────────────────────
+  FORBIDDEN: { status: 403, message: '您无权执行此操作' },
+  ADMIN_NOT_MEDIATOR: { status: 403, message: '管理员不能担任案件调解员或以调解员身份签署' },
+  NOT_A_SIGNER: { status: 403, message: '您无权确认或签署本协议（仅当事人及经授权的委托代理人可以签署）' },
+  JUDGE_WITHOUT_COURT: { status: 403, message: '您的账号未关联法院' },
+  PLAIN_RTP_DISABLED: { status: 403, message: '未启用负载测试用的明文 RTP 通道（LOAD_TEST_PLAIN_RTP）' },
+  ADMIN_MUTED: { status: 403, message: '调解员已将您静音' },
+  NOT_ADMITTED: { status: 403, message: '请等待调解员允许您进入' },
+
+  // ── what does not exist (or is hidden) ─────────────────────────────────────
+  NOT_FOUND: { status: 404, message: '请求的内容不存在' },
+  CASE_NOT_FOUND: { status: 404, message: '案件不存在或您无权查看' },
+  USER_NOT_FOUND: { status: 404, message: '账号不存在' },
+  PARTICIPANT_NOT_FOUND: { status: 404, message: '当事人不存在' },
+  INVITATION_NOT_FOUND: { status: 404, message: '邀请链接不存在' },
+  COURT_NOT_FOUND: { status: 404, message: '法院不存在' },
+  SEAL_NOT_FOUND: { status: 404, message: '尚未上传印章图片' },
+  VERSION_NOT_FOUND: { status: 404, message: '协议版本不存在' },
+  CLAUSE_NOT_IN_ROUND: { status: 404, message: '该条款不在锁定的协议版本中' },
+  DOCUMENT_NOT_READY: { status: 404, message: '文书尚未生成' },
+  ISSUED_RECORD_NOT_FOUND: { status: 404, message: '没有找到该协议书的出具记录' },
+  APPLICATION_NOT_FOUND: { status: 404, message: '司法确认申请不存在' },
+  MATERIAL_NOT_FOUND: { status: 404, message: '材料不存在' },
+  PEER_NOT_FOUND: { status: 404, message: '参与人不存在' },
+  TRANSPORT_NOT_FOUND: { status: 404, message: '媒体通道不存在', retry: true },
+  PRODUCER_NOT_FOUND: { status: 404, message: '音视频源不存在', retry: true },
+  CONSUMER_NOT_FOUND: { status: 404, message: '接收通道不存在', retry: true },
+
+  // ── the case's own process ─────────────────────────────────────────────────
+  ILLEGAL_TRANSITION: { status: 409, message: '案件当前状态不允许此变更' },
+  TRANSITION_NOT_OWNED: { status: 409, message: '该状态只能由相应办理流程（签署、司法确认）产生' },
+  STALE_STATE: { status: 409, message: '状态已被他人修改，请刷新后重试', retry: true },
+  USERNAME_TAKEN: { status: 409, message: '用户名已被使用' },
+  COURT_EXISTS: { status: 409, message: '法院已存在' },
+  CANNOT_DEACTIVATE_SELF: { status: 409, message: '不能停用自己的账号' },
+  IDENTITY_NOT_CONFIRMED: { status: 409, message: '请先核验身份' },
+  LINK_ALREADY_REVOKED: { status: 409, message: '该链接已撤销' },
+  PARTICIPANTS_FROZEN: { status: 409, message: '协议已锁定供签署，当事人名单不能变更；如需变更请先解除锁定' },
+
+  // drafting
+  DOC_NOT_INITIALISED: { status: 409, message: '协议草稿尚未创建' },
+  DOC_ALREADY_INITIALISED: { status: 409, message: '协议草稿已创建' },
+  DOC_INVALID: { status: 400, message: '协议草稿内容无效' },
+  DRAFT_LOAD_FAILED: { status: 500, message: '协议草稿读取失败，请联系管理员' },
+  DRAFT_UNAVAILABLE: { status: 503, message: '协议草稿暂时无法载入，请稍后重试', retry: true },
+  CLAUSE_NOT_FOUND: { status: 404, message: '条款不存在' },
+  PARTY_NOT_FOUND: { status: 404, message: '协议中没有该当事人' },
+  FIELD_NOT_FOUND: { status: 404, message: '字段不存在' },
+  SUGGESTION_NOT_FOUND: { status: 404, message: '修改建议不存在' },
+  SUGGESTION_NOT_OPEN: { status: 409, message: '该修改建议已处理' },
+  SUGGESTION_STALE: { status: 409, message: '条款内容已变化，该修改建议无法直接采纳' },
+  COMMENT_NOT_FOUND: { status: 404, message: '意见不存在' },
+  INVALID_RANGE: { status: 400, message: '选择的文字范围无效' },
+  TEMPLATE_NOT_FOUND: { status: 500, message: '协议模板不存在' },
+  TEMPLATE_MISMATCH: { status: 500, message: '协议模板与草稿不一致' },
+  VARIANT_UNKNOWN: { status: 400, message: '未知的条款选项' },
+  NOTEPAD_EMPTY: { status: 409, message: '记事本还没有内容' },
+
+  // signing
+  VERSION_NOT_SAVED: { status: 409, message: '请先在协议草稿中“保存版本”，再锁定该版本供签署' },
+  PAPER_SIGNING_REQUIRED: { status: 409, message: '协议涉及婚姻、收养、继承等人身关系或停止公用事业服务，不能电子签署，请改为纸质签署' },
+  AGREEMENT_HAS_ERRORS: { status: 409, message: '协议还有必须修改的问题' },
+  AGREEMENT_EMPTY: { status: 409, message: '协议没有任何条款' },
+  MISSING_GLYPHS: { status: 409, message: '协议中有无法打印的字符' },
+  ROUND_ALREADY_OPEN: { status: 409, message: '已有锁定中的协议版本；如需修改请先解除锁定' },
+  AGREEMENT_ALREADY_SIGNED: { status: 409, message: '协议已签署完毕' },
+  NOT_LOCKED: { status: 409, message: '调解员尚未锁定协议供签署' },
+  CASE_NOT_SIGNABLE: { status: 409, message: '只有调解中或已达成协议的案件才能锁定协议供签署' },
+  CLAUSE_CHANGED: { status: 409, message: '条款内容已变化，请刷新后重新阅读' },
+  CLAUSES_NOT_ACCEPTED: { status: 409, message: '还有协议条款未确认，请逐条阅读并确认后再签署' },
+  ALREADY_SIGNED: { status: 409, message: '已签署' },
+  SIGNATURES_PENDING: { status: 409, message: '还有当事人未签署' },
+  SEAL_MISSING: { status: 409, message: '请管理员先在“机构设置”中上传人民调解委员会印章图片' },
+  ISSUE_FAILED: { status: 500, message: '协议书生成失败，请稍后重试；已收集的签名均已保留', retry: true },
+
+  // judicial confirmation
+  NOT_YET_SIGNED: { status: 409, message: '协议书尚未签署完毕，签署后才能申请司法确认' },
+  APPLICATION_WINDOW_CLOSED: { status: 409, message: '调解协议自生效之日起三十日内方可申请司法确认，申请期限已届满' },
+  APPLICATION_ALREADY_SUBMITTED: { status: 409, message: '司法确认申请已提交' },
+  COURT_MISMATCH: { status: 409, message: '双方须向同一法院申请' },
+  ALREADY_APPLIED: { status: 409, message: '已确认申请，无需重复提交' },
+  NO_COMPETENT_COURT: { status: 400, message: '请选择对本案有管辖权的法院' },
+  DOCUMENT_INCOMPLETE: { status: 409, message: '文书缺少必要内容' },
+  APPLICATION_WRONG_STATE: { status: 409, message: '申请当前状态不允许此操作' },
+  REVIEW_INCOMPLETE: { status: 409, message: '确认有效前请逐项审查' },
+  MATERIALS_CLOSED: { status: 409, message: '当前不能上传材料' },
+  MATERIALS_LIMIT: { status: 409, message: '材料数量已达上限' },
+  APPLICATION_NOT_OWN: { status: 409, message: '至少须有一方当事人本人提出申请' },
+  CONSENT_NOT_CONFIRMED: { status: 409, message: '调解员登记的同意须由该当事人本人确认' },
+  NOTHING_TO_CONFIRM: { status: 409, message: '没有需要您确认的申请' },
+
+  // live rooms
+  NOT_JOINED: { status: 409, message: '您尚未进入调解室' },
+  ROOM_ENDED: { status: 410, message: '本次在线调解已结束' },
+  ROOM_CLOSED: { status: 410, message: '调解室已关闭' },
+  ALREADY_IN_OTHER_ROOM: { status: 409, message: '您已在另一个调解室中' },
+  INVALID_STATE: { status: 409, message: '当前状态下不能执行此操作', retry: true },
+  PEER_EXISTS: { status: 409, message: '参与人已在调解室中', retry: true },
+  PEER_CLOSED: { status: 409, message: '您已离开调解室' },
+  CANNOT_CONSUME: { status: 400, message: '您的设备不支持该音视频格式' },
+  CAUCUS_CONFLICT: { status: 409, message: '背对背安排有冲突' },
+
+  // ── the server ─────────────────────────────────────────────────────────────
+  RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试', retry: true },
+  ROOM_MOVED: { status: 503, message: '调解室正在切换服务器，正在为您重新连接…', retry: true },
+  ROOM_UNAVAILABLE: { status: 503, message: '调解室暂时无法连接，请稍后重试', retry: true },
+  INTERNAL: { status: 500, message: '服务器内部错误，请稍后重试', retry: true },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERRORS, value);
+}
+
+/** Whether waiting and trying again can help (network-free: the client asks this of a code). */
+export function isRetryable(code: string): boolean {
+  return isErrorCode(code) && (ERRORS[code] as ErrorSpec).retry === true;
+}
+
+/** A refusal from the table. `message` defaults to the table's; give a more precise one freely. */
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    message?: string,
   ) {
-    super(message);
+    super(message ?? ERRORS[code].message);
     this.name = 'DomainError';
   }
 
   get status(): number {
-    return ERROR_STATUS[this.code];
+    return ERRORS[this.code].status;
   }
+}
+
+/** The socket acknowledgement of a refusal. */
+export function refusalAck(err: DomainError): { ok: false; code: ErrorCode; message: string } {
+  return { ok: false, code: err.code, message: err.message };
 }

@@ -3,7 +3,7 @@
 import { addToDate, formatDateCn } from './dates.ts';
 import { checkParties, FINDING_CODES, type Finding } from './checker.ts';
 import { chineseOrdinal, formatPartyLine, renderBlock, type AgreementSnapshot, type PartySnapshot } from './document.ts';
-import { AgreementError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 import { normalizeFieldValue, placeholderKeys, renderText, type FieldValue } from './fields.ts';
 import { DISPUTE_TYPES, labelOf } from '../domain/vocabulary.ts';
 import type { CourtBlock, CourtTemplate } from './template-schema.ts';
@@ -35,7 +35,7 @@ export interface RenderedCourtDocument {
 function includedBlocks(t: CourtTemplate, variant: string | null): CourtBlock[] {
   if (t.variants.length === 0) return t.blocks;
   if (!variant || !t.variants.some((v) => v.key === variant)) {
-    throw new AgreementError('VARIANT_UNKNOWN', `请选择文书类型：${t.variants.map((v) => `${v.key}（${v.label}）`).join('、')}`);
+    throw new DomainError('VARIANT_UNKNOWN', `请选择文书类型：${t.variants.map((v) => `${v.key}（${v.label}）`).join('、')}`);
   }
   return t.blocks.filter((b) => b.variant === undefined || b.variant === variant);
 }

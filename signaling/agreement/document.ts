@@ -21,7 +21,7 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import { maskIdNumber } from '../domain/id-number.ts';
 import { DISPUTE_TYPE_KEYS, type DisputeType } from '../domain/vocabulary.ts';
-import { AgreementError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 import { FIELD_TYPES, normalizeFieldValue, renderText, type FieldValue } from './fields.ts';
 import type { AgreementTemplate, FieldDef, TemplateClause } from './template-schema.ts';
 
@@ -384,7 +384,7 @@ function readSuggestion(doc: Y.Doc, m: Y.Map<unknown>): Record<string, unknown> 
 
 /** The document as plain, validated data: the single source for the PDF, the checker and diffs. */
 export function readAgreement(doc: Y.Doc): AgreementSnapshot {
-  if (!isAgreementInitialised(doc)) throw new AgreementError('DOC_NOT_INITIALISED', '协议书尚未创建');
+  if (!isAgreementInitialised(doc)) throw new DomainError('DOC_NOT_INITIALISED', '协议书尚未创建');
   const parts = agreementParts(doc);
   const raw = {
     meta: parts.meta.toJSON(),
@@ -401,7 +401,7 @@ export function readAgreement(doc: Y.Doc): AgreementSnapshot {
   const parsed = AgreementSnapshotSchema.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    throw new AgreementError('DOC_INVALID', `协议书数据无效：${i.path.join('.')}：${i.message}`);
+    throw new DomainError('DOC_INVALID', `协议书数据无效：${i.path.join('.')}：${i.message}`);
   }
   return parsed.data;
 }

@@ -16,7 +16,7 @@ import {
   type PerformanceKey,
   type SectionKey,
 } from './document.ts';
-import { AgreementError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 import { normalizeFieldValue, type FieldType, type FieldValue } from './fields.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
 import type { AgreementTemplate } from './template-schema.ts';
@@ -35,20 +35,20 @@ function refParts(ref: BlockRef | null): { clauseId: string | null; section: Sec
 
 function clauseMap(doc: Y.Doc, clauseId: string): Y.Map<unknown> {
   const c = agreementParts(doc).clauses.get(clauseId);
-  if (!c) throw new AgreementError('CLAUSE_NOT_FOUND', '该条款不存在或已被删除');
+  if (!c) throw new DomainError('CLAUSE_NOT_FOUND', '该条款不存在或已被删除');
   return c;
 }
 
 function blockMap(doc: Y.Doc, ref: BlockRef): Y.Map<unknown> {
   if ('clauseId' in ref) return clauseMap(doc, ref.clauseId);
   const s = agreementParts(doc).sections.get(ref.section);
-  if (!s) throw new AgreementError('DOC_NOT_INITIALISED', '协议书尚未创建');
+  if (!s) throw new DomainError('DOC_NOT_INITIALISED', '协议书尚未创建');
   return s;
 }
 
 export function textOf(doc: Y.Doc, ref: BlockRef): Y.Text {
   const t = blockMap(doc, ref).get('text');
-  if (!(t instanceof Y.Text)) throw new AgreementError('DOC_INVALID', '协议书数据无效：缺少正文');
+  if (!(t instanceof Y.Text)) throw new DomainError('DOC_INVALID', '协议书数据无效：缺少正文');
   return t;
 }
 
@@ -112,7 +112,7 @@ export function addClauseFromTemplate(
   origin: unknown,
 ): string {
   const tc = template.clauses.find((c) => c.key === clauseKey);
-  if (!tc) throw new AgreementError('TEMPLATE_NOT_FOUND', `模板「${template.name}」中没有条款「${clauseKey}」`);
+  if (!tc) throw new DomainError('TEMPLATE_NOT_FOUND', `模板「${template.name}」中没有条款「${clauseKey}」`);
   const { id, map } = clauseFromTemplate(tc, opts.values);
   doc.transact(() => {
     const parts = agreementParts(doc);
@@ -177,7 +177,7 @@ export type SetFieldResult = { ok: true; value: string | null } | { ok: false; p
 export function setFieldValue(doc: Y.Doc, ref: BlockRef, key: string, raw: string | null, origin: unknown): SetFieldResult {
   const fields = blockMap(doc, ref).get('fields') as Y.Map<FieldValue>;
   const f = fields.get(key);
-  if (!f) throw new AgreementError('FIELD_NOT_FOUND', `没有名为「${key}」的填写项`);
+  if (!f) throw new DomainError('FIELD_NOT_FOUND', `没有名为「${key}」的填写项`);
   let value: string | null = null;
   let result: SetFieldResult = { ok: true, value: null };
   if (raw !== null && raw.trim() !== '') {
@@ -199,20 +199,20 @@ export function addField(doc: Y.Doc, ref: BlockRef, key: string, def: { type: Fi
 // Performance, parties, meta
 
 export function setPerformance(doc: Y.Doc, key: PerformanceKey, value: string | null, origin: unknown): void {
-  if (!PERFORMANCE_KEYS.includes(key)) throw new AgreementError('FIELD_NOT_FOUND', `没有名为「${key}」的履行事项`);
+  if (!PERFORMANCE_KEYS.includes(key)) throw new DomainError('FIELD_NOT_FOUND', `没有名为「${key}」的履行事项`);
   const v = value?.trim() ? value.trim() : null;
   doc.transact(() => agreementParts(doc).performance.set(key, v), origin);
 }
 
 function partyMap(doc: Y.Doc, partyId: string): Y.Map<unknown> {
   const p = agreementParts(doc).parties.toArray().find((m) => m.get('id') === partyId);
-  if (!p) throw new AgreementError('PARTY_NOT_FOUND', '该当事人不存在');
+  if (!p) throw new DomainError('PARTY_NOT_FOUND', '该当事人不存在');
   return p;
 }
 
 /** Edits one party detail. A full ID number is stored masked. */
 export function setPartyField(doc: Y.Doc, partyId: string, key: PartyTextKey, value: string | null, origin: unknown): void {
-  if (!PARTY_TEXT_KEYS.includes(key)) throw new AgreementError('FIELD_NOT_FOUND', `没有名为「${key}」的当事人信息`);
+  if (!PARTY_TEXT_KEYS.includes(key)) throw new DomainError('FIELD_NOT_FOUND', `没有名为「${key}」的当事人信息`);
   const p = partyMap(doc, partyId);
   let v = value?.trim() ? value.trim() : null;
   if (v && key === 'idMasked' && !v.includes('*')) v = maskIdNumber(v.toUpperCase());
@@ -236,7 +236,7 @@ export function removeParty(doc: Y.Doc, partyId: string, origin: unknown): void 
 
 /** The planned signing date (YYYY-MM-DD) the checker measures deadlines against; null clears it. */
 export function setSigningDate(doc: Y.Doc, date: string | null, origin: unknown): void {
-  if (date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new AgreementError('DOC_INVALID', '签订日期格式应为 YYYY-MM-DD');
+  if (date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new DomainError('DOC_INVALID', '签订日期格式应为 YYYY-MM-DD');
   doc.transact(() => agreementParts(doc).meta.set('signingDate', date), origin);
 }
 
@@ -276,7 +276,7 @@ export function addComment(doc: Y.Doc, input: NewComment, origin: unknown): stri
 /** Marks a comment as dealt with (status "accepted"). */
 export function resolveComment(doc: Y.Doc, commentId: string, by: Author, origin: unknown, now: Date = new Date()): void {
   const m = agreementParts(doc).comments.toArray().find((c) => c.get('id') === commentId);
-  if (!m) throw new AgreementError('COMMENT_NOT_FOUND', '该批注不存在');
+  if (!m) throw new DomainError('COMMENT_NOT_FOUND', '该批注不存在');
   doc.transact(() => {
     m.set('status', 'accepted');
     m.set('resolvedBy', by.name);
@@ -306,9 +306,9 @@ export function addSuggestion(doc: Y.Doc, input: NewSuggestion, origin: unknown)
   const current = ytext.toString();
   const index = input.index ?? 0;
   const length = input.kind === 'insert' ? 0 : (input.length ?? current.length - index);
-  if (index < 0 || length < 0 || index + length > current.length) throw new AgreementError('INVALID_RANGE', '建议修改的范围超出了条款正文');
-  if (input.kind !== 'delete' && !input.text) throw new AgreementError('INVALID_RANGE', '请填写建议的文字');
-  if (input.kind !== 'insert' && length === 0) throw new AgreementError('INVALID_RANGE', '请选择要修改或删除的文字');
+  if (index < 0 || length < 0 || index + length > current.length) throw new DomainError('INVALID_RANGE', '建议修改的范围超出了条款正文');
+  if (input.kind !== 'delete' && !input.text) throw new DomainError('INVALID_RANGE', '请填写建议的文字');
+  if (input.kind !== 'insert' && length === 0) throw new DomainError('INVALID_RANGE', '请选择要修改或删除的文字');
   const id = randomId('s');
   const m = new Y.Map<unknown>();
   const entries = {
@@ -333,8 +333,8 @@ export function addSuggestion(doc: Y.Doc, input: NewSuggestion, origin: unknown)
 
 function openSuggestion(doc: Y.Doc, suggestionId: string): Y.Map<unknown> {
   const m = agreementParts(doc).suggestions.toArray().find((s) => s.get('id') === suggestionId);
-  if (!m) throw new AgreementError('SUGGESTION_NOT_FOUND', '该修改建议不存在');
-  if (m.get('status') !== 'open') throw new AgreementError('SUGGESTION_NOT_OPEN', '该修改建议已处理');
+  if (!m) throw new DomainError('SUGGESTION_NOT_FOUND', '该修改建议不存在');
+  if (m.get('status') !== 'open') throw new DomainError('SUGGESTION_NOT_OPEN', '该修改建议已处理');
   return m;
 }
 
@@ -346,7 +346,7 @@ export function acceptSuggestion(doc: Y.Doc, suggestionId: string, by: Author, o
   const m = openSuggestion(doc, suggestionId);
   const ref = { clauseId: (m.get('clauseId') as string | null) ?? null, section: (m.get('section') as SectionKey | null) ?? null };
   const ytext = blockText(doc, ref);
-  if (!ytext) throw new AgreementError('SUGGESTION_STALE', '建议所针对的条款已被删除');
+  if (!ytext) throw new DomainError('SUGGESTION_STALE', '建议所针对的条款已被删除');
   const resolve = (json: unknown) => {
     const abs = json ? Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(json), doc) : null;
     return abs && abs.type === ytext ? abs.index : null;
@@ -355,7 +355,7 @@ export function acceptSuggestion(doc: Y.Doc, suggestionId: string, by: Author, o
   const end = m.get('kind') === 'insert' ? start : resolve(m.get('anchorEnd'));
   const original = m.get('original') as string;
   if (start === null || end === null || end < start || ytext.toString().slice(start, end) !== original) {
-    throw new AgreementError('SUGGESTION_STALE', '建议所针对的文字已被修改，请重新提出建议');
+    throw new DomainError('SUGGESTION_STALE', '建议所针对的文字已被修改，请重新提出建议');
   }
   doc.transact(() => {
     if (end > start) ytext.delete(start, end - start);

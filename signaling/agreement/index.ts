@@ -2,7 +2,7 @@
 // canonical hashing, the completeness checker and court documents. Plain modules (yjs, zod, lib0)
 // that run on the server and in the browser. The file loader lives apart, in template-loader.ts,
 // because it needs node:fs.
-export * from './errors.ts';
+
 export * from './money.ts';
 export * from './dates.ts';
 export * from './fields.ts';

@@ -6,7 +6,7 @@
 //    documents as ordered blocks, with ruling variants, typeset to PDF from data.
 import { z } from 'zod';
 import { DISPUTE_TYPE_KEYS, type DisputeType } from '../domain/vocabulary.ts';
-import { AgreementError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 import { FIELD_KEY_RE, FIELD_TYPES, normalizeFieldValue, placeholderKeys } from './fields.ts';
 
 const Key = z.string().regex(FIELD_KEY_RE, 'must be a key like "payDeadline" (letters, digits, _)');
@@ -205,25 +205,25 @@ export class TemplateCatalog {
 
   get(id: string): Template {
     const t = this.#byId.get(id);
-    if (!t) throw new AgreementError('TEMPLATE_NOT_FOUND', `模板「${id}」不存在`);
+    if (!t) throw new DomainError('TEMPLATE_NOT_FOUND', `模板「${id}」不存在`);
     return t;
   }
 
   agreement(id: string): AgreementTemplate {
     const t = this.get(id);
-    if (t.kind !== 'agreement') throw new AgreementError('TEMPLATE_MISMATCH', `模板「${id}」不是调解协议模板`);
+    if (t.kind !== 'agreement') throw new DomainError('TEMPLATE_MISMATCH', `模板「${id}」不是调解协议模板`);
     return t;
   }
 
   agreementFor(disputeType: DisputeType): AgreementTemplate {
     const t = this.agreements().find((a) => a.disputeType === disputeType);
-    if (!t) throw new AgreementError('TEMPLATE_NOT_FOUND', `没有「${disputeType}」类纠纷的协议模板`);
+    if (!t) throw new DomainError('TEMPLATE_NOT_FOUND', `没有「${disputeType}」类纠纷的协议模板`);
     return t;
   }
 
   court(kind: CourtDocumentKind): CourtTemplate {
     const t = this.all.find((x): x is CourtTemplate => x.kind === kind);
-    if (!t) throw new AgreementError('TEMPLATE_NOT_FOUND', `没有「${kind}」文书模板`);
+    if (!t) throw new DomainError('TEMPLATE_NOT_FOUND', `没有「${kind}」文书模板`);
     return t;
   }
 }

@@ -3,7 +3,8 @@
 import { appendAudit, type Actor } from '../audit/log.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { formatCaseNumber } from '../domain/case-number.ts';
-import { CASE_TRANSITIONS, isCaseStatus, transitionProblem, type CaseStatus } from '../domain/case-status.ts';
+import { isCaseStatus } from '../domain/case-status.ts';
+import { transitionCase } from './case-transitions.ts';
 import { DomainError } from '../errors.ts';
 
 export function staffActor(user: StaffPrincipal): Actor {
@@ -112,7 +113,7 @@ export async function updateCase(ctx: AppContext, user: StaffPrincipal, caseId: 
   if (changes.disputeType !== undefined) data.disputeType = changes.disputeType;
   if (changes.dueDate !== undefined) data.dueDate = parseDueDate(changes.dueDate, new Date());
   const changed = (Object.keys(data) as (keyof CaseChanges)[]).map((k) => CHANGE_LABELS[k]);
-  if (changed.length === 0) throw new DomainError('VALIDATION', '没有需要修改的内容');
+  if (changed.length === 0) throw new DomainError('NOTHING_TO_CHANGE', '没有需要修改的内容');
   return ctx.db.$transaction(async (tx) => {
     const updated = await tx.case.update({ where: { id: caseId }, data });
     await appendAudit(tx, staffActor(user), caseId, { type: 'CASE_UPDATED', data: { changes: changed } });
@@ -120,22 +121,8 @@ export async function updateCase(ctx: AppContext, user: StaffPrincipal, caseId: 
   });
 }
 
-export async function transitionCase(ctx: AppContext, actor: Actor, caseId: string, to: string, reason: string | undefined) {
-  if (!isCaseStatus(to)) throw new DomainError('VALIDATION', `未知的案件状态：${to}`);
-  return ctx.db.$transaction(async (tx) => {
-    const current = await tx.case.findUnique({ where: { id: caseId } });
-    if (!current) throw new DomainError('CASE_NOT_FOUND', '案件不存在');
-    const from = current.status as CaseStatus;
-    const problem = transitionProblem(from, to);
-    if (problem) throw new DomainError('ILLEGAL_TRANSITION', problem);
-    // Conditional update: a concurrent transition from the same state cannot both win.
-    const { count } = await tx.case.updateMany({ where: { id: caseId, status: from }, data: { status: to } });
-    if (count !== 1) throw new DomainError('CONFLICT', '案件状态已被他人修改，请刷新后重试');
-    await appendAudit(tx, actor, caseId, { type: 'CASE_TRANSITION', data: { from, to, ...(reason ? { reason } : {}) } });
-    return tx.case.findUniqueOrThrow({ where: { id: caseId }, include: { mediator: true } });
-  });
-}
-
-export function allowedTransitions(status: string): readonly CaseStatus[] {
-  return isCaseStatus(status) ? CASE_TRANSITIONS[status] : [];
+/** A workflow move made by hand (the case page's 办理进度 buttons). */
+export async function moveCaseByHand(ctx: AppContext, user: StaffPrincipal, caseId: string, to: string, reason: string | undefined) {
+  if (!isCaseStatus(to)) throw new DomainError('UNKNOWN_STATUS', `未知的案件状态：${to}`);
+  return ctx.db.$transaction((tx) => transitionCase(tx, { caseId, to, by: 'workflow', actor: staffActor(user), reason }));
 }

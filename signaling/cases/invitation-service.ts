@@ -43,7 +43,7 @@ export async function revokeInvitation(ctx: AppContext, user: StaffPrincipal, ca
   const revoked = await ctx.db.$transaction(async (tx) => {
     const inv = await tx.invitation.findFirst({ where: { id: invitationId, caseId } });
     if (!inv) throw new DomainError('INVITATION_NOT_FOUND', '邀请链接不存在');
-    if (inv.revokedAt) throw new DomainError('CONFLICT', '该链接已撤销');
+    if (inv.revokedAt) throw new DomainError('LINK_ALREADY_REVOKED', '该链接已撤销');
     const updated = await tx.invitation.update({
       where: { id: inv.id },
       data: { revokedAt: new Date() },

@@ -29,17 +29,36 @@ export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
   WITHDRAWN: '已撤回',
 };
 
-/** Every legal move; anything not listed is illegal. 已撤回 is reachable until a court rules. */
-export const CASE_TRANSITIONS: Record<CaseStatus, readonly CaseStatus[]> = {
-  ACCEPTED: ['TRIAGED', 'WITHDRAWN'],
-  TRIAGED: ['MEDIATING', 'WITHDRAWN'],
-  MEDIATING: ['AGREED', 'FAILED', 'WITHDRAWN'],
-  AGREED: ['SIGNED', 'MEDIATING', 'WITHDRAWN'],
+/**
+ * Which process may make a move. A status is earned only by the process that owns it:
+ *   workflow  the case's mediator by hand (受理→分流→调解中, 调解不成 and 撤回 with a reason, and
+ *             back to 调解中 after a court dismissed the application — 民事诉讼法 art. 206)
+ *   signing   locking the agreement (→ 达成协议), unlocking it (→ 调解中), issuing it (→ 已签署)
+ *   judicial  the parties' joint application (→ 申请司法确认) and the court's ruling (→ 已确认/已驳回)
+ */
+export type CaseProcess = 'workflow' | 'signing' | 'judicial';
+
+export interface CaseMove {
+  to: CaseStatus;
+  by: CaseProcess;
+  /** The move must say why (recorded in the audit entry). */
+  reasonRequired?: true;
+}
+
+/**
+ * Every legal move; anything not listed is illegal. A signed agreement binds the parties
+ * (人民调解法 art. 31), so nothing leads from 已签署 back or to 已撤回.
+ */
+export const CASE_MOVES: Record<CaseStatus, readonly CaseMove[]> = {
+  ACCEPTED: [{ to: 'TRIAGED', by: 'workflow' }, { to: 'WITHDRAWN', by: 'workflow', reasonRequired: true }],
+  TRIAGED: [{ to: 'MEDIATING', by: 'workflow' }, { to: 'WITHDRAWN', by: 'workflow', reasonRequired: true }],
+  MEDIATING: [{ to: 'AGREED', by: 'signing' }, { to: 'FAILED', by: 'workflow', reasonRequired: true }, { to: 'WITHDRAWN', by: 'workflow', reasonRequired: true }],
+  AGREED: [{ to: 'SIGNED', by: 'signing' }, { to: 'MEDIATING', by: 'signing' }],
   FAILED: [],
-  SIGNED: ['CONFIRMATION_REQUESTED', 'WITHDRAWN'],
-  CONFIRMATION_REQUESTED: ['CONFIRMED', 'DISMISSED', 'WITHDRAWN'],
+  SIGNED: [{ to: 'CONFIRMATION_REQUESTED', by: 'judicial' }],
+  CONFIRMATION_REQUESTED: [{ to: 'CONFIRMED', by: 'judicial' }, { to: 'DISMISSED', by: 'judicial' }],
   CONFIRMED: [],
-  DISMISSED: [],
+  DISMISSED: [{ to: 'MEDIATING', by: 'workflow', reasonRequired: true }],
   WITHDRAWN: [],
 };
 
@@ -47,15 +66,27 @@ export function isCaseStatus(value: string): value is CaseStatus {
   return (CASE_STATUSES as readonly string[]).includes(value);
 }
 
-export function canTransition(from: CaseStatus, to: CaseStatus): boolean {
-  return CASE_TRANSITIONS[from].includes(to);
+export function moveOf(from: CaseStatus, to: CaseStatus): CaseMove | undefined {
+  return CASE_MOVES[from].find((m) => m.to === to);
 }
 
-/** Null when legal; otherwise the reason in Chinese. */
-export function transitionProblem(from: CaseStatus, to: CaseStatus): string | null {
-  if (canTransition(from, to)) return null;
-  if (from === to) return `案件已处于「${CASE_STATUS_LABELS[from]}」状态`;
-  if (CASE_TRANSITIONS[from].length === 0) return `案件已处于终结状态「${CASE_STATUS_LABELS[from]}」，不能再变更`;
-  const allowed = CASE_TRANSITIONS[from].map((s) => `「${CASE_STATUS_LABELS[s]}」`).join('、');
-  return `不能从「${CASE_STATUS_LABELS[from]}」变更为「${CASE_STATUS_LABELS[to]}」，只能变更为${allowed}`;
+/** The moves a person may make by hand from `status` (the case page's buttons). */
+export function manualMoves(status: CaseStatus): readonly CaseMove[] {
+  return CASE_MOVES[status].filter((m) => m.by === 'workflow');
+}
+
+const PROCESS_LABELS: Record<CaseProcess, string> = { workflow: '手动办理', signing: '协议签署流程', judicial: '司法确认流程' };
+
+/** Why `by` may not move a case from `from` to `to`, in Chinese; null when it may. */
+export function transitionProblem(from: CaseStatus, to: CaseStatus, by: CaseProcess): { code: 'ILLEGAL_TRANSITION' | 'TRANSITION_NOT_OWNED'; message: string } | null {
+  const move = moveOf(from, to);
+  if (move && move.by === by) return null;
+  if (move) return { code: 'TRANSITION_NOT_OWNED', message: `「${CASE_STATUS_LABELS[to]}」只能由${PROCESS_LABELS[move.by]}产生，不能手动变更` };
+  if (from === to) return { code: 'ILLEGAL_TRANSITION', message: `案件已处于「${CASE_STATUS_LABELS[from]}」状态` };
+  if (CASE_MOVES[from].length === 0) return { code: 'ILLEGAL_TRANSITION', message: `案件已处于终结状态「${CASE_STATUS_LABELS[from]}」，不能再变更` };
+  const allowed = manualMoves(from).map((m) => `「${CASE_STATUS_LABELS[m.to]}」`);
+  return {
+    code: 'ILLEGAL_TRANSITION',
+    message: `不能从「${CASE_STATUS_LABELS[from]}」变更为「${CASE_STATUS_LABELS[to]}」${allowed.length ? `，只能变更为${allowed.join('、')}` : ''}`,
+  };
 }

@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import { appendAudit, type Actor } from '../audit/log.ts';
-import { AgreementError, type AgreementErrorCode } from '../agreement/errors.ts';
 import { createAgreementDoc, isAgreementInitialised, readAgreement, type AgreementCaseData, type AgreementPartyInput, type SectionKey } from '../agreement/document.ts';
 import { acceptSuggestion, addComment, addSuggestion, rejectSuggestion, textOf, type Author, type BlockRef } from '../agreement/editing.ts';
 import type { TemplateCatalog } from '../agreement/template-schema.ts';
@@ -17,38 +16,6 @@ import { dbBytes } from './draft-store.ts';
 import type { DraftingServer, InitialDraft } from './drafting-server.ts';
 import { requireGrant, type DraftAccess } from './grants.ts';
 
-/** Agreement errors at the HTTP boundary: the model's own code, with a status. */
-export class AgreementRequestError extends Error {
-  constructor(
-    readonly code: AgreementErrorCode,
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AgreementRequestError';
-  }
-}
-
-const AGREEMENT_STATUS: Record<AgreementErrorCode, number> = {
-  DOC_NOT_INITIALISED: 409,
-  DOC_ALREADY_INITIALISED: 409,
-  DOC_INVALID: 400,
-  CLAUSE_NOT_FOUND: 404,
-  PARTY_NOT_FOUND: 404,
-  FIELD_NOT_FOUND: 404,
-  SUGGESTION_NOT_FOUND: 404,
-  SUGGESTION_NOT_OPEN: 409,
-  SUGGESTION_STALE: 409,
-  COMMENT_NOT_FOUND: 404,
-  INVALID_RANGE: 400,
-  TEMPLATE_NOT_FOUND: 500,
-  TEMPLATE_MISMATCH: 500,
-  VARIANT_UNKNOWN: 400,
-};
-
-function asRequestError(err: unknown): unknown {
-  return err instanceof AgreementError ? new AgreementRequestError(err.code, AGREEMENT_STATUS[err.code], err.message) : err;
-}
 
 const LEGAL_PERSON = /(公司|银行|集团|有限|委员会|中心|事务所|合作社|学校|医院|厂|物业)/;
 
@@ -107,7 +74,7 @@ export class AgreementService {
   async suggestFromNotepad(access: DraftAccess, input: { fromSide: 'A' | 'B'; target: BlockRef; mode: 'append' | 'replace'; text: string }) {
     requireGrant(access, 'canDecide');
     const notepad = await this.ctx.db.caucusNotepad.findUnique({ where: { caseId_side: { caseId: access.caseId, side: input.fromSide } } });
-    if (!notepad?.content.trim()) throw new DomainError('CONFLICT', `${input.fromSide === 'A' ? '甲方' : '乙方'}记事本还没有内容`);
+    if (!notepad?.content.trim()) throw new DomainError('NOTEPAD_EMPTY', `${input.fromSide === 'A' ? '甲方' : '乙方'}记事本还没有内容`);
     const text = input.text.trim();
     const author = authorOf(access);
     return this.#mutate(
@@ -158,24 +125,20 @@ export class AgreementService {
   async saveVersion(access: DraftAccess, name: string) {
     requireGrant(access, 'canDecide');
     const drafting = this.drafting();
-    try {
-      return await drafting.mutate(
-        access.caseId,
-        access.identity.id,
-        (doc) => snapshotVersion(doc, name),
-        async (tx, version) => {
-          const last = await tx.agreementVersion.findFirst({ where: { caseId: access.caseId }, orderBy: { seq: 'desc' }, select: { seq: true } });
-          const seq = Math.max(version.version, (last?.seq ?? 0) + 1);
-          const row = await tx.agreementVersion.create({
-            data: { caseId: access.caseId, seq, name: version.name, state: dbBytes(version.update), sha256: version.contentHash, createdById: access.identity.id, createdByName: access.identity.name },
-          });
-          await appendAudit(tx, actorOf(access), access.caseId, { type: 'AGREEMENT_VERSION_SAVED', data: { versionId: row.id, seq, name: row.name, sha256: row.sha256 } });
-          return row;
-        },
-      ).then(({ record }) => versionView(record));
-    } catch (err) {
-      throw asRequestError(err);
-    }
+    return await drafting.mutate(
+      access.caseId,
+      access.identity.id,
+      (doc) => snapshotVersion(doc, name),
+      async (tx, version) => {
+        const last = await tx.agreementVersion.findFirst({ where: { caseId: access.caseId }, orderBy: { seq: 'desc' }, select: { seq: true } });
+        const seq = Math.max(version.version, (last?.seq ?? 0) + 1);
+        const row = await tx.agreementVersion.create({
+          data: { caseId: access.caseId, seq, name: version.name, state: dbBytes(version.update), sha256: version.contentHash, createdById: access.identity.id, createdByName: access.identity.name },
+        });
+        await appendAudit(tx, actorOf(access), access.caseId, { type: 'AGREEMENT_VERSION_SAVED', data: { versionId: row.id, seq, name: row.name, sha256: row.sha256 } });
+        return row;
+      },
+    ).then(({ record }) => versionView(record));
   }
 
   async listVersions(access: DraftAccess) {
@@ -192,7 +155,7 @@ export class AgreementService {
       }
       const seq = Number(ref);
       const row = Number.isInteger(seq) ? await this.ctx.db.agreementVersion.findUnique({ where: { caseId_seq: { caseId: access.caseId, seq } } }) : null;
-      if (!row) throw new DomainError('NOT_FOUND', `协议版本 ${ref} 不存在`);
+      if (!row) throw new DomainError('VERSION_NOT_FOUND', `协议版本 ${ref} 不存在`);
       const doc = docFromVersion({ update: row.state });
       try {
         return { seq: row.seq, snapshot: readAgreement(doc) };
@@ -200,13 +163,9 @@ export class AgreementService {
         doc.destroy();
       }
     };
-    try {
-      const [a, b] = [await snapshotOf(from), await snapshotOf(to)];
-      const diff = diffVersions(a.snapshot, b.snapshot);
-      return { from: a.seq, to: b.seq, lines: formatDiff(diff), diff };
-    } catch (err) {
-      throw asRequestError(err);
-    }
+    const [a, b] = [await snapshotOf(from), await snapshotOf(to)];
+    const diff = diffVersions(a.snapshot, b.snapshot);
+    return { from: a.seq, to: b.seq, lines: formatDiff(diff), diff };
   }
 
   /** The draft as plain data (readers without a WebSocket, tests). */
@@ -214,7 +173,7 @@ export class AgreementService {
     const state = await this.drafting().currentState(access.caseId);
     const doc = docFromVersion({ update: state });
     try {
-      if (!isAgreementInitialised(doc)) throw new AgreementRequestError('DOC_NOT_INITIALISED', 409, '协议书尚未创建');
+      if (!isAgreementInitialised(doc)) throw new DomainError('DOC_NOT_INITIALISED', '协议书尚未创建');
       return readAgreement(doc);
     } finally {
       doc.destroy();
@@ -222,14 +181,10 @@ export class AgreementService {
   }
 
   async #mutate<T>(access: DraftAccess, change: (doc: Y.Doc) => T, event: (result: T, doc: Y.Doc) => Parameters<typeof appendAudit>[3]): Promise<T> {
-    try {
-      const { result } = await this.drafting().mutate(access.caseId, access.identity.id, (doc) => ({ value: change(doc), doc }), async (tx, { value, doc }) => {
-        await appendAudit(tx, actorOf(access), access.caseId, event(value, doc));
-      });
-      return result.value;
-    } catch (err) {
-      throw asRequestError(err);
-    }
+    const { result } = await this.drafting().mutate(access.caseId, access.identity.id, (doc) => ({ value: change(doc), doc }), async (tx, { value, doc }) => {
+      await appendAudit(tx, actorOf(access), access.caseId, event(value, doc));
+    });
+    return result.value;
   }
 }
 

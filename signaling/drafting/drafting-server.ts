@@ -33,7 +33,7 @@ import { invitationIdOf } from '../auth/link-tokens.ts';
 import type { LinkRevoked } from '../access-events.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError, type ErrorCode } from '../errors.ts';
 import { AckGate, PersistenceBarrier } from './ack-gate.ts';
 import { enforceAwarenessIdentity } from './awareness-identity.ts';
 import { agreementDocName, caseIdOfDocName } from './doc-name.ts';
@@ -87,7 +87,7 @@ export interface DraftingOptions {
  */
 class Refusal extends Error {
   constructor(
-    readonly reason: string,
+    readonly reason: ErrorCode,
     readonly detail: string,
   ) {
     super('');
@@ -214,7 +214,7 @@ export class DraftingServer {
     return staffAccess(session.user, c);
   }
 
-  #refuse(reason: string, detail: string): Refusal {
+  #refuse(reason: ErrorCode, detail: string): Refusal {
     this.#log.info({ reason, detail }, 'drafting connection refused');
     return new Refusal(reason, detail);
   }

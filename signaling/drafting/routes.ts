@@ -9,7 +9,7 @@ import type { AppContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { caseRequester } from '../http/auth-hooks.ts';
 import { errors, Id, Text } from '../http/schemas.ts';
-import { AgreementRequestError, type AgreementService } from './agreement-service.ts';
+import type { AgreementService } from './agreement-service.ts';
 import { partyAccess, staffAccess, type DraftAccess } from './grants.ts';
 
 const CaseParams = Type.Object({ caseId: Id });
@@ -61,12 +61,6 @@ export const agreementRoutes = (ctx: AppContext, service: AgreementService): Fas
     }
     const c = await ctx.db.case.findUnique({ where: { id: caseId }, select: { id: true, orgId: true, mediatorId: true } });
     request.draftAccess = staffAccess(who.user, c);
-  });
-
-  // The model's errors keep their own codes (SUGGESTION_STALE, CLAUSE_NOT_FOUND …).
-  app.setErrorHandler(async (error, request, reply) => {
-    if (error instanceof AgreementRequestError) return reply.status(error.status).send({ code: error.code, message: error.message });
-    throw error;
   });
 
   const accessOf = (request: FastifyRequest): DraftAccess => {

@@ -60,25 +60,19 @@ export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<
   app.decorateRequest('staffCsrfToken', null);
   app.decorateRequest('party', null);
 
+  // Every refusal leaves as {code, message} from the one table (signaling/errors.ts).
   app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
-    if (error instanceof DomainError) {
-      return reply.status(error.status).send({ code: error.code, message: error.message });
-    }
-    if ('validation' in error && error.validation) {
-      return reply.status(400).send({ code: 'VALIDATION', message: `请求参数无效：${error.message}` });
-    }
-    if (error.statusCode === 429) {
-      return reply.status(429).send({ code: 'RATE_LIMITED', message: '操作过于频繁，请稍后再试' });
-    }
-    if (error.statusCode === 400 || error.statusCode === 415) {
+    const refuse = (e: DomainError) => reply.status(e.status).send({ code: e.code, message: e.message });
+    if (error instanceof DomainError) return refuse(error);
+    if ('validation' in error && error.validation) return refuse(new DomainError('VALIDATION', `请求参数无效：${error.message}`));
+    if (error.statusCode === 429) return refuse(new DomainError('RATE_LIMITED'));
+    if (error.statusCode === 413) return refuse(new DomainError('FILE_TOO_LARGE', '提交的内容过大'));
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       // Unparseable JSON, wrong content type and the like: the same contract as schema errors.
-      return reply.status(400).send({ code: 'VALIDATION', message: `请求格式无效：${error.message}` });
-    }
-    if (error.statusCode && error.statusCode > 400 && error.statusCode < 500) {
-      return reply.status(error.statusCode).send({ code: error.code ?? 'BAD_REQUEST', message: `请求无效：${error.message}` });
+      return refuse(new DomainError('VALIDATION', `请求格式无效：${error.message}`));
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ code: 'INTERNAL', message: '服务器内部错误，请稍后重试' });
+    return refuse(new DomainError('INTERNAL'));
   });
 
   await app.register(cookie, { secret: ctx.secrets.sessionKey });
@@ -109,7 +103,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
     const origin = request.headers.origin;
     if (origin && origin !== publicOrigin && origin !== `http://${request.headers.host}` && origin !== `https://${request.headers.host}`) {
-      throw new DomainError('CSRF', '跨站请求被拒绝');
+      throw new DomainError('ORIGIN_REJECTED');
     }
   });
 

@@ -1,6 +1,6 @@
 // Database rows → API shapes. Identity numbers leave the server only masked.
 import { daysLeft } from '../domain/case-number.ts';
-import { allowedTransitions } from '../cases/case-service.ts';
+import { manualTargets } from '../cases/case-transitions.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
 
 type CaseRow = { id: string; number: string; title: string; disputeType: string; status: string; dueDate: Date; createdAt: Date; summary: string; mediator: { id: string; displayName: string } | null };
@@ -28,7 +28,7 @@ export function caseDetailView(c: CaseRow, participants: ParticipantRow[]) {
     ...caseSummaryView(c),
     summary: c.summary,
     participants: participants.map(participantView),
-    allowedTransitions: [...allowedTransitions(c.status)],
+    allowedTransitions: manualTargets(c.status),
   };
 }
 

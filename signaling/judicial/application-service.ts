@@ -6,6 +6,7 @@
 // (待受理) and the case moves to 申请司法确认. Every step is audited.
 import { appendAudit, type Actor } from '../audit/log.ts';
 import { partyActor } from '../cases/invitation-service.ts';
+import { transitionCase } from '../cases/case-transitions.ts';
 import { AGREEMENT_PARTY_ROLES, agreementPartiesOf } from '../cases/participant-service.ts';
 import { getCaseForMediator, staffActor } from '../cases/case-service.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
@@ -42,14 +43,14 @@ export class JudicialApplicationService {
   /** The 司法确认申请书 of a submitted application, from its template; made once, then kept. */
   async applicationPdf(caseId: string): Promise<{ bytes: Buffer; fileName: string }> {
     const a = await this.ctx.db.judicialApplication.findUnique({ where: { caseId }, include: { court: true, case: { include: { org: true } } } });
-    if (!a || a.status === 'DRAFT' || !a.submittedAt) throw new DomainError('NOT_FOUND', '双方均确认申请后才会生成司法确认申请书');
+    if (!a || a.status === 'DRAFT' || !a.submittedAt) throw new DomainError('DOCUMENT_NOT_READY', '双方均确认申请后才会生成司法确认申请书');
     const fileName = `司法确认申请书-${a.case.number}.pdf`;
     if (a.applicationPdf) return { bytes: Buffer.from(a.applicationPdf), fileName };
     const round = await this.ctx.db.signingRound.findFirstOrThrow({ where: { caseId, status: 'COMPLETED' } });
     const snapshot = AgreementSnapshotSchema.parse(JSON.parse(round.snapshot));
     const values = { ...courtValuesFromAgreement(snapshot), court: a.court.name, agreementDate: todayInChina(a.effectiveAt), applicationDate: todayInChina(a.submittedAt) };
     const rendered = renderCourtDocument(this.templates.court('confirmation-application'), { parties: snapshot.parties, values });
-    if (rendered.unfilled.length) throw new DomainError('CONFLICT', `申请书缺少：${rendered.unfilled.join('、')}`);
+    if (rendered.unfilled.length) throw new DomainError('DOCUMENT_INCOMPLETE', `申请书缺少：${rendered.unfilled.join('、')}`);
     const { doc } = await composeCourtDocumentPdf(rendered, { author: a.case.org.name, date: a.submittedAt });
     const bytes = Buffer.from(await sealPdf(doc, this.identity, { reason: `司法确认申请书 ${a.case.number}`, location: a.case.org.name, contactInfo: a.case.org.name, signingTime: a.submittedAt }));
     await this.ctx.db.judicialApplication.updateMany({ where: { id: a.id, applicationPdf: null }, data: { applicationPdf: bytes } });
@@ -123,9 +124,9 @@ export class JudicialApplicationService {
 
   async #addApplicant(actor: Actor, caseId: string, participantId: string, how: 'self' | 'consented', input: ApplyInput) {
     const { windowEndsAt, effectiveAt } = await this.#window(caseId);
-    if (!effectiveAt || !windowEndsAt) throw new DomainError('CONFLICT', '协议书尚未签署完毕，签署后才能申请司法确认');
+    if (!effectiveAt || !windowEndsAt) throw new DomainError('NOT_YET_SIGNED', '协议书尚未签署完毕，签署后才能申请司法确认');
     if (Date.now() > windowEndsAt.getTime()) {
-      throw new DomainError('CONFLICT', `调解协议自生效之日起三十日内方可申请司法确认；本协议于 ${formatDateCn(todayInChina(effectiveAt))} 生效，申请期限已于 ${formatDateCn(todayInChina(windowEndsAt))} 届满`);
+      throw new DomainError('APPLICATION_WINDOW_CLOSED', `调解协议自生效之日起三十日内方可申请司法确认；本协议于 ${formatDateCn(todayInChina(effectiveAt))} 生效，申请期限已于 ${formatDateCn(todayInChina(windowEndsAt))} 届满`);
     }
     const phoneIssue = phoneProblem(input.phone);
     if (phoneIssue) throw new DomainError('INVALID_PHONE', phoneIssue);
@@ -133,15 +134,15 @@ export class JudicialApplicationService {
     const address = input.serviceAddress.trim();
     if ([...address].length < 6) throw new DomainError('VALIDATION', '请填写完整的送达地址');
     const options = await this.courtOptions(caseId);
-    if (!options.some((o) => o.id === input.courtId)) throw new DomainError('VALIDATION', '请选择对本案有管辖权的法院');
+    if (!options.some((o) => o.id === input.courtId)) throw new DomainError('NO_COMPETENT_COURT', '请选择对本案有管辖权的法院');
 
     return this.ctx.db.$transaction(async (tx) => {
       const existing = await tx.judicialApplication.findUnique({ where: { caseId }, include: { court: true } });
-      if (existing && existing.status !== 'DRAFT') throw new DomainError('CONFLICT', '司法确认申请已提交');
-      if (existing && existing.courtId !== input.courtId) throw new DomainError('CONFLICT', `对方已选择向${existing.court.name}申请，双方须向同一法院申请；如需更改请联系调解员`);
+      if (existing && existing.status !== 'DRAFT') throw new DomainError('APPLICATION_ALREADY_SUBMITTED', '司法确认申请已提交');
+      if (existing && existing.courtId !== input.courtId) throw new DomainError('COURT_MISMATCH', `对方已选择向${existing.court.name}申请，双方须向同一法院申请；如需更改请联系调解员`);
       const application = existing ?? (await tx.judicialApplication.create({ data: { caseId, courtId: input.courtId, effectiveAt, windowEndsAt } }));
       const already = await tx.judicialApplicant.findUnique({ where: { applicationId_participantId: { applicationId: application.id, participantId } } });
-      if (already) throw new DomainError('CONFLICT', '已确认申请，无需重复提交');
+      if (already) throw new DomainError('ALREADY_APPLIED', '已确认申请，无需重复提交');
       await tx.judicialApplicant.create({ data: { applicationId: application.id, participantId, how, serviceAddress: address, phone } });
       await appendAudit(tx, actor, caseId, { type: 'JUDICIAL_APPLIED', data: { applicationId: application.id, participantId, how, courtId: input.courtId } });
       const parties = await agreementPartiesOf(tx, caseId);
@@ -153,9 +154,7 @@ export class JudicialApplicationService {
 
   async #submit(tx: Tx, actor: Actor, caseId: string, applicationId: string): Promise<void> {
     await tx.judicialApplication.update({ where: { id: applicationId }, data: { status: 'SUBMITTED', submittedAt: new Date() } });
-    const { count } = await tx.case.updateMany({ where: { id: caseId, status: 'SIGNED' }, data: { status: 'CONFIRMATION_REQUESTED' } });
-    if (count !== 1) throw new DomainError('CONFLICT', '案件状态已变化，请刷新后重试');
-    await appendAudit(tx, actor, caseId, { type: 'CASE_TRANSITION', data: { from: 'SIGNED', to: 'CONFIRMATION_REQUESTED', reason: '双方共同申请司法确认' } });
+    await transitionCase(tx, { caseId, from: 'SIGNED', to: 'CONFIRMATION_REQUESTED', by: 'judicial', actor, reason: '双方共同申请司法确认' });
     await appendAudit(tx, actor, caseId, { type: 'JUDICIAL_SUBMITTED', data: { applicationId } });
   }
 

@@ -27,7 +27,7 @@ export const courtRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
     },
   }, async (request, reply) => {
     const { name, code, region } = request.body;
-    if (await ctx.db.court.findUnique({ where: { name: name.trim() } })) throw new DomainError('CONFLICT', `${name} 已存在`);
+    if (await ctx.db.court.findUnique({ where: { name: name.trim() } })) throw new DomainError('COURT_EXISTS', `${name} 已存在`);
     const court = await ctx.db.$transaction(async (tx) => {
       const c = await tx.court.create({ data: { name: name.trim(), code, region: region.trim() } });
       await appendAudit(tx, staffActor(staffOf(request)), null, { type: 'COURT_ADDED', data: { courtId: c.id, name: c.name, code: c.code } });

@@ -40,9 +40,9 @@ export function materialsDir(ctx: AppContext): string {
 
 export async function storeMaterial(ctx: AppContext, actor: { id: string; caseId: string; name: string }, input: { kind: MaterialKind; declaredMime: string; fileName: string; bytes: Buffer }) {
   const application = await ctx.db.judicialApplication.findUnique({ where: { caseId: actor.caseId }, include: { _count: { select: { materials: true } } } });
-  if (!application) throw new DomainError('CONFLICT', '请先确认申请司法确认，再上传材料');
-  if (!['DRAFT', 'SUBMITTED'].includes(application.status)) throw new DomainError('CONFLICT', '法院已受理，材料请按法院要求补充');
-  if (application._count.materials >= PER_APPLICATION) throw new DomainError('CONFLICT', '材料数量已达上限');
+  if (!application) throw new DomainError('MATERIALS_CLOSED', '请先确认申请司法确认，再上传材料');
+  if (!['DRAFT', 'SUBMITTED'].includes(application.status)) throw new DomainError('MATERIALS_CLOSED', '法院已受理，材料请按法院要求补充');
+  if (application._count.materials >= PER_APPLICATION) throw new DomainError('MATERIALS_LIMIT', '材料数量已达上限');
   if (input.bytes.length === 0) throw new DomainError('VALIDATION', '文件为空');
   if (input.bytes.length > MAX_MATERIAL_BYTES) throw new DomainError('VALIDATION', '文件不能超过 10 MB');
   const mime = sniffMime(input.bytes);

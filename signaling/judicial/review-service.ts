@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { appendAudit, type Actor } from '../audit/log.ts';
+import { transitionCase } from '../cases/case-transitions.ts';
 import { materialsDir } from './materials.ts';
 import { courtValuesFromAgreement, renderCourtDocument } from '../agreement/court.ts';
 import { todayInChina } from '../agreement/dates.ts';
@@ -104,13 +105,13 @@ export class JudicialReviewService {
   /** 待受理 → 已受理 with the court's next 民特 number. */
   async accept(judge: StaffPrincipal, id: string) {
     const a = await this.#own(judge, id);
-    if (a.status !== 'SUBMITTED') throw new DomainError('CONFLICT', '只有待受理的申请可以受理');
+    if (a.status !== 'SUBMITTED') throw new DomainError('APPLICATION_WRONG_STATE', '只有待受理的申请可以受理');
     const year = Number(todayInChina(new Date()).slice(0, 4));
     return this.ctx.db.$transaction(async (tx) => {
       const counter = await tx.courtCaseCounter.upsert({ where: { courtId_year: { courtId: a.courtId, year } }, create: { courtId: a.courtId, year, last: 1 }, update: { last: { increment: 1 } } });
       const number = `（${year}）${a.court.code}民特${counter.last}号`;
       const { count } = await tx.judicialApplication.updateMany({ where: { id, status: 'SUBMITTED' }, data: { status: 'ACCEPTED', courtCaseNumber: number, acceptedAt: new Date(), judgeId: judge.id, judgeName: judge.displayName } });
-      if (count !== 1) throw new DomainError('CONFLICT', '申请状态已变化，请刷新后重试');
+      if (count !== 1) throw new DomainError('STALE_STATE', '申请状态已变化，请刷新后重试');
       await appendAudit(tx, judgeActor(judge), a.caseId, { type: 'JUDICIAL_ACCEPTED', data: { applicationId: id, courtCaseNumber: number, court: a.court.name } });
       return { courtCaseNumber: number };
     });
@@ -119,7 +120,7 @@ export class JudicialReviewService {
   /** 已受理 → 审查中. */
   async startReview(judge: StaffPrincipal, id: string) {
     const a = await this.#own(judge, id);
-    if (a.status !== 'ACCEPTED') throw new DomainError('CONFLICT', '请先受理该申请');
+    if (a.status !== 'ACCEPTED') throw new DomainError('APPLICATION_WRONG_STATE', '请先受理该申请');
     await this.ctx.db.$transaction(async (tx) => {
       await tx.judicialApplication.update({ where: { id }, data: { status: 'REVIEWING' } });
       await appendAudit(tx, judgeActor(judge), a.caseId, { type: 'JUDICIAL_REVIEW_STARTED', data: { applicationId: id } });
@@ -128,7 +129,7 @@ export class JudicialReviewService {
 
   async saveReview(judge: StaffPrincipal, id: string, input: { checklist: Partial<Record<GroundKey, boolean>>; notes: string }) {
     const a = await this.#own(judge, id);
-    if (a.status !== 'REVIEWING') throw new DomainError('CONFLICT', '只有审查中的申请可以记录审查意见');
+    if (a.status !== 'REVIEWING') throw new DomainError('APPLICATION_WRONG_STATE', '只有审查中的申请可以记录审查意见');
     const unknown = Object.keys(input.checklist).filter((k) => !REVIEW_GROUNDS.some((g) => g.key === k));
     if (unknown.length) throw new DomainError('VALIDATION', `未知的审查事项：${unknown.join('、')}`);
     await this.ctx.db.judicialApplication.update({ where: { id }, data: { checklist: JSON.stringify(input.checklist), reviewNotes: input.notes } });
@@ -137,11 +138,11 @@ export class JudicialReviewService {
   /** Confirm (every ground checked) or dismiss (with the reason), then the 民事裁定书. */
   async decide(judge: StaffPrincipal, id: string, input: { decision: 'confirm' | 'dismiss'; reason?: string | undefined; clerk: string }) {
     const a = await this.#own(judge, id);
-    if (a.status !== 'REVIEWING') throw new DomainError('CONFLICT', '只有审查中的申请可以作出裁定');
+    if (a.status !== 'REVIEWING') throw new DomainError('APPLICATION_WRONG_STATE', '只有审查中的申请可以作出裁定');
     const checklist = a.checklist ? (JSON.parse(a.checklist) as Record<string, boolean>) : {};
     if (input.decision === 'confirm') {
       const open = REVIEW_GROUNDS.filter((g) => checklist[g.key] !== true);
-      if (open.length) throw new DomainError('CONFLICT', `确认有效前请逐项审查：${open.map((g) => g.label).join('；')}`);
+      if (open.length) throw new DomainError('REVIEW_INCOMPLETE', `确认有效前请逐项审查：${open.map((g) => g.label).join('；')}`);
     } else if (!input.reason?.trim()) {
       throw new DomainError('VALIDATION', '驳回申请须写明理由');
     }
@@ -161,17 +162,15 @@ export class JudicialReviewService {
       ...(input.reason ? { dismissReason: input.reason.trim() } : {}),
     };
     const rendered = renderCourtDocument(template, { parties: snapshot.parties, values }, { variant: input.decision });
-    if (rendered.unfilled.length) throw new DomainError('CONFLICT', `裁定书缺少：${rendered.unfilled.join('、')}`);
+    if (rendered.unfilled.length) throw new DomainError('DOCUMENT_INCOMPLETE', `裁定书缺少：${rendered.unfilled.join('、')}`);
     const { doc } = await composeCourtDocumentPdf(rendered, { author: a.court.name, date: now });
     const pdf = await sealPdf(doc, this.courtIdentity(a.court), { reason: `民事裁定书 ${a.courtCaseNumber}`, location: a.court.name, contactInfo: a.court.name, signingTime: now });
     const status = input.decision === 'confirm' ? 'CONFIRMED' : 'DISMISSED';
     const sha256 = createHash('sha256').update(pdf).digest('hex');
     await this.ctx.db.$transaction(async (tx) => {
       const { count } = await tx.judicialApplication.updateMany({ where: { id, status: 'REVIEWING' }, data: { status, decidedAt: now, decisionReason: input.reason?.trim() ?? null, rulingPdf: Buffer.from(pdf), rulingSha256: sha256 } });
-      if (count !== 1) throw new DomainError('CONFLICT', '申请状态已变化，请刷新后重试');
-      const moved = await tx.case.updateMany({ where: { id: a.caseId, status: 'CONFIRMATION_REQUESTED' }, data: { status } });
-      if (moved.count !== 1) throw new DomainError('CONFLICT', '案件状态已变化，请刷新后重试');
-      await appendAudit(tx, judgeActor(judge), a.caseId, { type: 'CASE_TRANSITION', data: { from: 'CONFIRMATION_REQUESTED', to: status, reason: input.decision === 'confirm' ? '裁定调解协议有效' : '裁定驳回申请' } });
+      if (count !== 1) throw new DomainError('STALE_STATE', '申请状态已变化，请刷新后重试');
+      await transitionCase(tx, { caseId: a.caseId, from: 'CONFIRMATION_REQUESTED', to: status, by: 'judicial', actor: judgeActor(judge), reason: input.decision === 'confirm' ? '裁定调解协议有效' : '裁定驳回申请' });
       await appendAudit(tx, judgeActor(judge), a.caseId, { type: 'JUDICIAL_DECIDED', data: { applicationId: id, decision: input.decision, courtCaseNumber: a.courtCaseNumber!, rulingSha256: sha256, ...(input.reason ? { reason: input.reason.trim() } : {}) } });
     });
     return { status, rulingSha256: sha256 };
@@ -181,7 +180,7 @@ export class JudicialReviewService {
   async material(judge: StaffPrincipal, id: string, materialId: string): Promise<{ bytes: Buffer; mime: string; displayName: string }> {
     const a = await this.#own(judge, id);
     const m = await this.ctx.db.judicialMaterial.findFirst({ where: { id: materialId, applicationId: a.id } });
-    if (!m) throw new DomainError('NOT_FOUND', '材料不存在');
+    if (!m) throw new DomainError('MATERIAL_NOT_FOUND', '材料不存在');
     return { bytes: readFileSync(path.join(materialsDir(this.ctx), m.id)), mime: m.mime, displayName: m.displayName };
   }
 
@@ -193,7 +192,7 @@ export class JudicialReviewService {
   async agreementPdf(judge: StaffPrincipal, id: string): Promise<Buffer> {
     const a = await this.#own(judge, id);
     const round = await this.ctx.db.signingRound.findFirst({ where: { caseId: a.caseId, status: 'COMPLETED' } });
-    if (!round?.pdf) throw new DomainError('NOT_FOUND', '协议书不存在');
+    if (!round?.pdf) throw new DomainError('DOCUMENT_NOT_READY', '协议书不存在');
     return Buffer.from(round.pdf);
   }
 
@@ -219,12 +218,12 @@ export class JudicialReviewService {
   /** The application, if it is this judge's court's and submitted; otherwise it does not exist for them. */
   async #own(judge: StaffPrincipal, id: string) {
     const a = await this.ctx.db.judicialApplication.findUnique({ where: { id }, include: { case: true, court: true } });
-    if (!a || a.courtId !== courtOf(judge) || a.status === 'DRAFT') throw new DomainError('NOT_FOUND', '申请不存在');
+    if (!a || a.courtId !== courtOf(judge) || a.status === 'DRAFT') throw new DomainError('APPLICATION_NOT_FOUND', '申请不存在');
     return a;
   }
 }
 
 function courtOf(judge: StaffPrincipal): string {
-  if (judge.role !== 'JUDGE' || !judge.courtId) throw new DomainError('FORBIDDEN', '您的账号未关联法院');
+  if (judge.role !== 'JUDGE' || !judge.courtId) throw new DomainError('JUDGE_WITHOUT_COURT', '您的账号未关联法院');
   return judge.courtId;
 }

@@ -90,7 +90,7 @@ export const judicialRoutes = (ctx: AppContext, service: JudicialApplicationServ
     const who = request.judicialWho!;
     if (who.kind === 'staff') await getCaseForStaff(ctx, who.user, request.params.caseId);
     const a = await ctx.db.judicialApplication.findUnique({ where: { caseId: request.params.caseId } });
-    if (!a?.rulingPdf) throw new DomainError('NOT_FOUND', '法院尚未作出裁定');
+    if (!a?.rulingPdf) throw new DomainError('DOCUMENT_NOT_READY', '法院尚未作出裁定');
     return sendFile(reply, { bytes: Buffer.from(a.rulingPdf), type: 'application/pdf', asciiName: 'ruling.pdf', name: `民事裁定书-${a.courtCaseNumber}.pdf` });
   });
 

@@ -2,6 +2,7 @@
 // web client. Requests from the client are answered with an ack: `{ ok: true, ...data }` or
 // `{ ok: false, code, message }`. Server-to-client events are listed in ServerEvents.
 import { z } from 'zod';
+import type { ErrorCode } from '../errors.ts';
 
 export const ROOM_NAMESPACE = '/room';
 
@@ -145,25 +146,8 @@ export type ClientRequestName = keyof typeof ClientRequests;
 export type RequestOf<E extends ClientRequestName> = z.input<(typeof ClientRequests)[E]['request']>;
 export type ResponseOf<E extends ClientRequestName> = z.infer<(typeof ClientRequests)[E]['response']>;
 
-export const ACK_ERROR_CODES = [
-  'VALIDATION',
-  'NOT_AUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_JOINED',
-  'NOT_ADMITTED',
-  'CASE_NOT_FOUND',
-  'ROOM_ENDED',
-  'PEER_NOT_FOUND',
-  'TRANSPORT_NOT_FOUND',
-  'PRODUCER_NOT_FOUND',
-  'CONSUMER_NOT_FOUND',
-  'CANNOT_CONSUME',
-  'ADMIN_MUTED',
-  'CONFLICT',
-  'INVALID_STATE',
-  'INTERNAL',
-] as const;
-export type AckErrorCode = (typeof ACK_ERROR_CODES)[number] | (string & {});
+/** Refusal codes are the one table in signaling/errors.ts. */
+export type AckErrorCode = ErrorCode;
 
 export type Ack<T> = ({ ok: true } & T) | { ok: false; code: AckErrorCode; message: string };
 

@@ -7,7 +7,7 @@ import type { Actor } from '../audit/log.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Audience, CaucusInfo, ChatMessage, ConsumerParams, Location, MediaSource, Notepad } from '../protocol/room.ts';
 import { lobbyEntry, newMember, peerInfo, type Member, type MemberIdentity, type MemberSocket } from './member.ts';
-import { RoomError } from './room-errors.ts';
+import { DomainError } from '../errors.ts';
 import { isWaiting, JOINT, mayKnowOf, mayReceive, roomOf, type PolicyState } from './routing-policy.ts';
 import type { RoomSnapshot } from '../cluster/room-state-store.ts';
 
@@ -237,8 +237,8 @@ export class LiveRoom {
 
   async remove(by: Member, peerId: string): Promise<void> {
     const m = this.#members.get(peerId);
-    if (!m) throw new RoomError('PEER_NOT_FOUND', '该参与人不在调解室中');
-    if (m.roomRole === 'mediator') throw new RoomError('FORBIDDEN', '不能移出调解员');
+    if (!m) throw new DomainError('PEER_NOT_FOUND', '该参与人不在调解室中');
+    if (m.roomRole === 'mediator') throw new DomainError('FORBIDDEN', '不能移出调解员');
     this.#drop(m);
     m.socket?.emit('room:removed', { message: '调解员已将您移出调解室', reason: 'removed' });
     m.socket?.detach();
@@ -326,14 +326,14 @@ export class LiveRoom {
 
   async setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void> {
     const ok = await this.#mediaOf(peerId).setProducerPausedByPeer(producerId, paused);
-    if (!ok) throw new RoomError('ADMIN_MUTED', '调解员已将您静音，暂时无法自行开启');
+    if (!ok) throw new DomainError('ADMIN_MUTED', '调解员已将您静音，暂时无法自行开启');
     this.#announce();
   }
 
   /** The client can now receive: (re)create every consumer it is entitled to. */
   async ready(peerId: string, rtpCapabilities: unknown): Promise<void> {
     const m = this.#admittedMember(peerId);
-    if (!m.recvTransportId) throw new RoomError('INVALID_STATE', '请先创建接收通道');
+    if (!m.recvTransportId) throw new DomainError('INVALID_STATE', '请先创建接收通道');
     // After a reconnect the client may have missed consumer events: start from a clean slate.
     // Each close is reported to the client through the peer's 'consumerclosed' event.
     const stale = [...m.consumers.values()];
@@ -470,7 +470,7 @@ export class LiveRoom {
   async chat(peerId: string, text: string): Promise<ChatMessage> {
     const m = this.#admittedMember(peerId);
     const state = this.policyState();
-    if (isWaiting(state, peerId)) throw new RoomError('FORBIDDEN', '调解员正在单独沟通，暂时无法发送消息');
+    if (isWaiting(state, peerId)) throw new DomainError('FORBIDDEN', '调解员正在单独沟通，暂时无法发送消息');
     const message = await this.#opts.persistence.saveChat({ scope: this.#chatScope(state, peerId), senderId: m.peerId, senderName: m.displayName, text });
     for (const receiver of this.members()) if (mayReceive(state, receiver.peerId, peerId)) receiver.socket?.emit('chat:message', message);
     return message;
@@ -511,12 +511,12 @@ export class LiveRoom {
     const mediators = [...new Set(mediatorPeerIds)];
     for (const id of parties) {
       const m = this.#members.get(id);
-      if (!m || m.status !== 'admitted') throw new RoomError('PEER_NOT_FOUND', '所选参与人不在调解室中');
-      if (m.roomRole === 'mediator') throw new RoomError('VALIDATION', '调解员请通过“调解员”一项指派');
+      if (!m || m.status !== 'admitted') throw new DomainError('PEER_NOT_FOUND', '所选参与人不在调解室中');
+      if (m.roomRole === 'mediator') throw new DomainError('VALIDATION', '调解员请通过“调解员”一项指派');
     }
     for (const id of mediators) {
       const m = this.#members.get(id);
-      if (!m || m.status !== 'admitted' || m.roomRole !== 'mediator') throw new RoomError('PEER_NOT_FOUND', '所指派的调解员不在调解室中');
+      if (!m || m.status !== 'admitted' || m.roomRole !== 'mediator') throw new DomainError('PEER_NOT_FOUND', '所指派的调解员不在调解室中');
     }
     const moving = new Set([...parties, ...mediators]);
     for (const c of this.#caucuses.values()) for (const id of moving) c.memberPeerIds.delete(id), c.mediatorPeerIds.delete(id);
@@ -532,7 +532,7 @@ export class LiveRoom {
 
   async endCaucus(by: Member, caucusId: string): Promise<{ breakMs: number }> {
     const c = this.#caucuses.get(caucusId);
-    if (!c) throw new RoomError('INVALID_STATE', '该单独沟通已结束');
+    if (!c) throw new DomainError('CAUCUS_CONFLICT', '该单独沟通已结束');
     return this.#endCaucus(c, 'ended', by);
   }
 
@@ -559,7 +559,7 @@ export class LiveRoom {
 
   async knock(peerId: string): Promise<void> {
     const m = this.#admittedMember(peerId);
-    if (!isWaiting(this.policyState(), peerId)) throw new RoomError('INVALID_STATE', '调解员就在调解室中');
+    if (!isWaiting(this.policyState(), peerId)) throw new DomainError('CAUCUS_CONFLICT', '调解员就在调解室中');
     if (Date.now() - m.lastKnockAt < KNOCK_COOLDOWN_MS) return;
     m.lastKnockAt = Date.now();
     const payload = { peerId, displayName: m.displayName, at: new Date().toISOString() };
@@ -579,7 +579,7 @@ export class LiveRoom {
     const m = this.#assertNotepadAccess(peerId, side);
     if (baseUpdatedAt !== undefined) {
       const current = await this.#opts.persistence.getNotepad(side);
-      if (current.updatedAt !== baseUpdatedAt) throw new RoomError('CONFLICT', '记事本已被他人修改，请载入最新内容后再保存');
+      if (current.updatedAt !== baseUpdatedAt) throw new DomainError('STALE_STATE', '记事本已被他人修改，请载入最新内容后再保存');
     }
     const notepad = await this.#opts.persistence.saveNotepad(side, content, m);
     this.#broadcastNotepad(notepad, peerId);
@@ -587,7 +587,7 @@ export class LiveRoom {
   }
 
   async carry(by: Member, fromSide: 'A' | 'B', toSide: 'A' | 'B', text: string): Promise<Notepad> {
-    if (fromSide === toSide) throw new RoomError('VALIDATION', '请选择对方的记事本');
+    if (fromSide === toSide) throw new DomainError('VALIDATION', '请选择对方的记事本');
     const target = await this.#opts.persistence.getNotepad(toSide);
     const header = `【调解员转达${fromSide === 'A' ? '甲方' : '乙方'}意见 ${new Date().toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}】`;
     const content = `${target.content}${target.content ? '\n\n' : ''}${header}\n${text}`;
@@ -599,7 +599,7 @@ export class LiveRoom {
 
   #assertNotepadAccess(peerId: string, side: 'A' | 'B'): Member {
     const m = this.#admittedMember(peerId);
-    if (m.roomRole !== 'mediator' && m.side !== side) throw new RoomError('FORBIDDEN', '只能查看本方的记事本');
+    if (m.roomRole !== 'mediator' && m.side !== side) throw new DomainError('FORBIDDEN', '只能查看本方的记事本');
     return m;
   }
 
@@ -644,27 +644,27 @@ export class LiveRoom {
   // ── helpers ───────────────────────────────────────────────────────────────────
 
   #assertOpen(): void {
-    if (this.#closed) throw new RoomError('ROOM_ENDED', '本次在线调解已结束');
+    if (this.#closed) throw new DomainError('ROOM_ENDED', '本次在线调解已结束');
   }
 
   #admittedMember(peerId: string): Member {
     this.#assertOpen();
     const m = this.#members.get(peerId);
-    if (!m) throw new RoomError('NOT_JOINED', '您尚未进入调解室');
-    if (m.status !== 'admitted') throw new RoomError('NOT_ADMITTED', '请在等候区等待调解员准许进入');
+    if (!m) throw new DomainError('NOT_JOINED', '您尚未进入调解室');
+    if (m.status !== 'admitted') throw new DomainError('NOT_ADMITTED', '请在等候区等待调解员准许进入');
     return m;
   }
 
   #lobbyMember(peerId: string): Member {
     this.#assertOpen();
     const m = this.#members.get(peerId);
-    if (!m || m.status !== 'lobby') throw new RoomError('PEER_NOT_FOUND', '等候区中没有该参与人');
+    if (!m || m.status !== 'lobby') throw new DomainError('PEER_NOT_FOUND', '等候区中没有该参与人');
     return m;
   }
 
   #mediaOf(peerId: string) {
     const m = this.#admittedMember(peerId);
-    if (!m.media) throw new RoomError('TRANSPORT_NOT_FOUND', '请先创建媒体通道');
+    if (!m.media) throw new DomainError('TRANSPORT_NOT_FOUND', '请先创建媒体通道');
     return m.media;
   }
 

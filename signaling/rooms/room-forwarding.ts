@@ -7,6 +7,7 @@
 // subscriber) or the room changed hands, it closes the client's socket, the client reconnects
 // and re-joins, and the join places the room again (taking it over from a dead owner, with the
 // state that owner kept in Redis — see RoomStateStore).
+import { DomainError, refusalAck } from '../errors.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Namespace } from 'socket.io';
 import type { LinkRevoked } from '../access-events.ts';
@@ -57,8 +58,8 @@ export interface ForwardingDeps {
   log: FastifyBaseLogger;
 }
 
-const MOVED = { ok: false as const, code: 'ROOM_MOVED', message: '调解室正在切换服务器，正在为您重新连接…' };
-const CLUSTER_DOWN = { ok: false as const, code: 'INTERNAL', message: '暂时无法连接调解服务集群，请稍后重试' };
+const MOVED = refusalAck(new DomainError('ROOM_MOVED'));
+const CLUSTER_DOWN = refusalAck(new DomainError('ROOM_UNAVAILABLE', '暂时无法连接调解服务集群，请稍后重试'));
 const WATCH_EVERY_MS = 1_000;
 
 export function attachForwarding({ ctx, nsp, cluster, registry, sessions, serve, log }: ForwardingDeps) {

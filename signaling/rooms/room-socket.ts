@@ -6,7 +6,7 @@
 // A connection that reaches another node is served there transparently: its requests are
 // forwarded to the owner (room-forwarding.ts), which talks back to it through this node.
 import type { FastifyInstance } from 'fastify';
-import { isSfuError, type SfuErrorCode } from '../../sfu/index.ts';
+import { isSfuError } from '../../sfu/index.ts';
 import fastifyCookie from '@fastify/cookie';
 import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -16,12 +16,11 @@ import { invitationIdOf } from '../auth/link-tokens.ts';
 import type { LinkRevoked } from '../access-events.ts';
 import type { AppContext } from '../context.ts';
 import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError, refusalAck } from '../errors.ts';
 import { ClientRequests, describeZodError, ROOM_NAMESPACE, type Ack, type ClientRequestName, type RequestOf, type ResponseOf } from '../protocol/room.ts';
 import type { LiveRoom } from './live-room.ts';
 import type { MemberIdentity, MemberSocket } from './member.ts';
 import type { RoomRegistry } from './room-registry.ts';
-import { RoomError } from './room-errors.ts';
 import type { Cluster } from '../cluster/index.ts';
 import { attachForwarding, type ClientConn, type Principal, type Session } from './room-forwarding.ts';
 
@@ -131,51 +130,38 @@ async function authenticate(app: FastifyInstance, ctx: AppContext, socket: Socke
 
 async function dispatch(app: FastifyInstance, session: Session, event: ClientRequestName, payload: unknown, handlers: HandlerMap): Promise<Ack<Record<string, unknown>>> {
   const parsed = ClientRequests[event].request.safeParse(payload ?? {});
-  if (!parsed.success) return { ok: false, code: 'VALIDATION', message: describeZodError(parsed.error) };
+  if (!parsed.success) return refusalAck(new DomainError('VALIDATION', describeZodError(parsed.error)));
   try {
     const handler = handlers[event] as (s: Session, p: unknown) => Promise<Record<string, unknown>>;
     const data = await handler(session, parsed.data);
     return { ok: true, ...data };
   } catch (err) {
-    if (err instanceof RoomError || err instanceof DomainError) return { ok: false, code: err.code, message: err.message };
-    if (isSfuError(err)) return { ok: false, code: err.code, message: sfuMessage(err.code) };
+    if (err instanceof DomainError) return refusalAck(err);
+    // The media plane's own codes are in the same table (its messages are for logs, not users).
+    if (isSfuError(err)) return refusalAck(new DomainError(err.code));
     // mediasoup rejects malformed RTP/DTLS parameters with TypeError: that is bad input, not our failure.
-    if (err instanceof TypeError) return { ok: false, code: 'VALIDATION', message: `参数无效：${err.message}` };
+    if (err instanceof TypeError) return refusalAck(new DomainError('VALIDATION', `参数无效：${err.message}`));
     app.log.error({ err, event }, 'room request failed');
-    return { ok: false, code: 'INTERNAL', message: '服务器内部错误，请稍后重试' };
+    return refusalAck(new DomainError('INTERNAL'));
   }
 }
 
-function sfuMessage(code: SfuErrorCode): string {
-  const messages: Record<SfuErrorCode, string> = {
-    TRANSPORT_NOT_FOUND: '媒体通道不存在',
-    PRODUCER_NOT_FOUND: '音视频源不存在',
-    CONSUMER_NOT_FOUND: '接收通道不存在',
-    PEER_NOT_FOUND: '参与人不存在',
-    PEER_EXISTS: '参与人已在调解室中',
-    PEER_CLOSED: '您已离开调解室',
-    CANNOT_CONSUME: '您的设备不支持该音视频格式',
-    INVALID_STATE: '当前状态下不能执行此操作',
-    ROOM_CLOSED: '调解室已关闭',
-  };
-  return messages[code];
-}
 
 function joinedOf(session: Session): { room: LiveRoom; peerId: string } {
-  if (!session.joined || session.joined.room.closed) throw new RoomError('NOT_JOINED', '您尚未进入调解室');
+  if (!session.joined || session.joined.room.closed) throw new DomainError('NOT_JOINED', '您尚未进入调解室');
   return session.joined;
 }
 
 function mediatorOf(session: Session) {
   const { room, peerId } = joinedOf(session);
   const me = room.member(peerId);
-  if (!me || me.roomRole !== 'mediator') throw new RoomError('FORBIDDEN', '只有调解员可以执行此操作');
+  if (!me || me.roomRole !== 'mediator') throw new DomainError('FORBIDDEN', '只有调解员可以执行此操作');
   return { room, me };
 }
 
 /** Plain RTP transports exist for the load benchmark only. */
 function assertPlainRtpAllowed(ctx: AppContext): void {
-  if (!ctx.config.loadTestPlainRtp) throw new RoomError('FORBIDDEN', '未启用负载测试用的明文 RTP 通道（LOAD_TEST_PLAIN_RTP）');
+  if (!ctx.config.loadTestPlainRtp) throw new DomainError('PLAIN_RTP_DISABLED');
 }
 
 function memberSocket(session: Session): MemberSocket {
@@ -194,7 +180,7 @@ function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
   return {
     'room:join': async (session, { caseId }) => {
       if (session.joined && session.joined.room.caseId !== caseId && !session.joined.room.closed) {
-        throw new RoomError('INVALID_STATE', '您已在另一个调解室中');
+        throw new DomainError('ALREADY_IN_OTHER_ROOM');
       }
       const c = await ctx.db.case.findUnique({ where: { id: caseId } });
       const identity = await identityFor(ctx, session, c, caseId);
@@ -247,7 +233,7 @@ function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
     },
     'media:produce': async (session, { transportId, kind, rtpParameters, source, paused }) => {
       const { room, peerId } = joinedOf(session);
-      if ((kind === 'audio') !== (source === 'microphone')) throw new RoomError('VALIDATION', '参数无效：音频只能来自麦克风，视频只能来自摄像头或屏幕');
+      if ((kind === 'audio') !== (source === 'microphone')) throw new DomainError('VALIDATION', '参数无效：音频只能来自麦克风，视频只能来自摄像头或屏幕');
       return { producerId: await room.produce(peerId, transportId, kind, rtpParameters, source, paused) };
     },
     'media:closeProducer': async (session, { producerId }) => {
@@ -342,12 +328,12 @@ async function identityFor(ctx: AppContext, session: Session, c: { id: string; o
     if (user.role === 'JUDGE') {
       // 询问: a judge of the court reviewing the case's application leads a video session in its room.
       const application = c ? await ctx.db.judicialApplication.findUnique({ where: { caseId: c.id } }) : null;
-      if (!application || application.courtId !== user.courtId || !['ACCEPTED', 'REVIEWING'].includes(application.status)) throw new RoomError('FORBIDDEN', '只有受理该司法确认申请的法院的法官可以发起视频询问');
+      if (!application || application.courtId !== user.courtId || !['ACCEPTED', 'REVIEWING'].includes(application.status)) throw new DomainError('FORBIDDEN', '只有受理该司法确认申请的法院的法官可以发起视频询问');
       return { peerId: user.id, roomRole: 'mediator', displayName: user.displayName, roleLabel: '法官', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true };
     }
-    if (!c || c.orgId !== user.orgId) throw new RoomError('CASE_NOT_FOUND', '案件不存在');
+    if (!c || c.orgId !== user.orgId) throw new DomainError('CASE_NOT_FOUND', '案件不存在');
     const isCaseMediator = user.role === 'ADMIN' || (user.role === 'MEDIATOR' && c.mediatorId === user.id);
-    if (!isCaseMediator) throw new RoomError('FORBIDDEN', '您不是本案的调解员');
+    if (!isCaseMediator) throw new DomainError('FORBIDDEN', '您不是本案的调解员');
     return { peerId: user.id, roomRole: 'mediator', displayName: user.displayName, roleLabel: '调解员', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true };
   }
   const link = await resolveLink(ctx, principal.token, { ip: client.address, userAgent: client.userAgent, expectCaseId: caseId });

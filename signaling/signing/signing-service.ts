@@ -20,9 +20,9 @@ import { AGREEMENT_PARTY_ROLES, agreementPartiesOf } from '../cases/participant-
 import { getCaseForMediator, staffActor } from '../cases/case-service.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { Tx } from '../db.ts';
-import type { CaseStatus } from '../domain/case-status.ts';
+import { transitionCase } from '../cases/case-transitions.ts';
 import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError, type ErrorCode } from '../errors.ts';
 import { agreementLines, MissingGlyphsError, type SignatureEntry } from './agreement-pdf.ts';
 import type { CertificateData } from './audit-certificate.ts';
 import { issueAgreementPdf } from './issue-pdf.ts';
@@ -61,9 +61,9 @@ export class SigningService {
   /** Locks named version `versionSeq` (default: the newest) of the case's agreement for signing. */
   async lock(user: StaffPrincipal, caseId: string, versionSeq?: number) {
     const c = await getCaseForMediator(this.ctx, user, caseId, '只有本案调解员可以办理签署');
-    if (!['MEDIATING', 'AGREED'].includes(c.status)) throw new DomainError('ILLEGAL_TRANSITION', '只有调解中或已达成协议的案件才能锁定协议供签署');
+    if (!['MEDIATING', 'AGREED'].includes(c.status)) throw new DomainError('CASE_NOT_SIGNABLE');
     const version = await this.ctx.db.agreementVersion.findFirst({ where: { caseId, ...(versionSeq !== undefined ? { seq: versionSeq } : {}) }, orderBy: { seq: 'desc' } });
-    if (!version) throw new DomainError('CONFLICT', versionSeq !== undefined ? `协议版本 ${versionSeq} 不存在` : '请先在协议草稿中“保存版本”，再锁定该版本供签署');
+    if (!version) throw new DomainError('VERSION_NOT_SAVED', versionSeq !== undefined ? `协议版本 ${versionSeq} 不存在` : '请先在协议草稿中“保存版本”，再锁定该版本供签署');
     const doc = docFromVersion({ update: version.state });
     let snapshot: AgreementSnapshot;
     try {
@@ -72,21 +72,21 @@ export class SigningService {
       doc.destroy();
     }
     const findings = checkAgreement(snapshot);
-    if (!electronicSigningAllowed(findings)) throw new DomainError('CONFLICT', '协议涉及婚姻、收养、继承等人身关系或停止公用事业服务，不能电子签署，请改为纸质签署');
+    if (!electronicSigningAllowed(findings)) throw new DomainError('PAPER_SIGNING_REQUIRED', '协议涉及婚姻、收养、继承等人身关系或停止公用事业服务，不能电子签署，请改为纸质签署');
     const errors = findings.filter((f) => f.severity === 'error');
-    if (errors.length) throw new DomainError('CONFLICT', `协议还有 ${errors.length} 处必须修改的问题：${errors.slice(0, 3).map((f) => f.message).join('；')}`);
-    if (snapshot.clauses.length === 0) throw new DomainError('CONFLICT', '协议没有任何条款');
+    if (errors.length) throw new DomainError('AGREEMENT_HAS_ERRORS', `协议还有 ${errors.length} 处必须修改的问题：${errors.slice(0, 3).map((f) => f.message).join('；')}`);
+    if (snapshot.clauses.length === 0) throw new DomainError('AGREEMENT_EMPTY', '协议没有任何条款');
     const lines = agreementLines(snapshot);
     const missing = missingGlyphs(lines.map((l) => l.text).join(''));
-    if (missing.length) throw new DomainError('CONFLICT', new MissingGlyphsError(missing).message);
+    if (missing.length) throw new DomainError('MISSING_GLYPHS', new MissingGlyphsError(missing).message);
     const content = canonicalAgreementContent(snapshot);
     return this.ctx.db.$transaction(async (tx) => {
       const open = await tx.signingRound.findFirst({ where: { caseId, status: { in: ['OPEN', 'COMPLETED'] } } });
-      if (open) throw new DomainError('CONFLICT', open.status === 'OPEN' ? '已有锁定中的协议版本；如需修改请先解除锁定' : '协议已签署完毕');
+      if (open) throw open.status === 'OPEN' ? new DomainError('ROUND_ALREADY_OPEN') : new DomainError('AGREEMENT_ALREADY_SIGNED');
       const round = await tx.signingRound.create({
         data: { caseId, versionSeq: version.seq, contentSha256: content.sha256, snapshot: JSON.stringify(snapshot), clauseHashes: JSON.stringify(content.clauses), lockedById: user.id },
       });
-      if (c.status === 'MEDIATING') await this.#transition(tx, staffActor(user), caseId, 'MEDIATING', 'AGREED', '锁定协议供签署');
+      if (c.status === 'MEDIATING') await transitionCase(tx, { caseId, from: 'MEDIATING', to: 'AGREED', by: 'signing', actor: staffActor(user), reason: '锁定协议供签署' });
       await appendAudit(tx, staffActor(user), caseId, { type: 'SIGNING_LOCKED', data: { roundId: round.id, versionSeq: version.seq, contentSha256: content.sha256, clauses: content.clauses.length } });
       return round;
     });
@@ -97,12 +97,15 @@ export class SigningService {
     await getCaseForMediator(this.ctx, user, caseId, '只有本案调解员可以办理签署');
     return this.ctx.db.$transaction(async (tx) => {
       const round = await tx.signingRound.findFirst({ where: { caseId, status: 'OPEN' } });
-      if (!round) throw new DomainError('CONFLICT', (await tx.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } })) ? '协议已签署完毕，不能解除锁定' : '没有锁定中的协议版本');
+      if (!round) throw (await tx.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } })) ? new DomainError('AGREEMENT_ALREADY_SIGNED', '协议已签署完毕，不能解除锁定') : new DomainError('NOT_LOCKED', '没有锁定中的协议版本');
       const { count } = await tx.signingRound.updateMany({ where: { id: round.id, status: 'OPEN' }, data: { status: 'VOIDED', voidedAt: new Date(), voidReason: reason } });
-      if (count !== 1) throw new DomainError('CONFLICT', '签署状态已变化，请刷新后重试');
+      if (count !== 1) throw new DomainError('STALE_STATE', '签署状态已变化，请刷新后重试');
       const voidedSignatures = await tx.agreementSignature.count({ where: { roundId: round.id } });
       const voidedConsents = await tx.clauseConsent.count({ where: { roundId: round.id } });
       await appendAudit(tx, staffActor(user), caseId, { type: 'SIGNING_UNLOCKED', data: { roundId: round.id, reason, voidedSignatures, voidedConsents } });
+      // Unlocking reopens the mediation: the agreement is no longer settled (达成协议 → 调解中).
+      const { status } = await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { status: true } });
+      if (status === 'AGREED') await transitionCase(tx, { caseId, from: 'AGREED', to: 'MEDIATING', by: 'signing', actor: staffActor(user), reason: `解除锁定：${reason}` });
       return { voidedSignatures, voidedConsents };
     });
   }
@@ -115,10 +118,10 @@ export class SigningService {
     const parties = await agreementPartiesOf(this.ctx.db, caseId);
     const signed = await this.ctx.db.agreementSignature.findMany({ where: { roundId: round.id } });
     const waiting = parties.filter((p) => !signed.some((s) => s.participantId === p.id));
-    if (waiting.length) throw new DomainError('CONFLICT', `还有当事人未签署：${waiting.map((p) => p.name).join('、')}`);
+    if (waiting.length) throw new DomainError('SIGNATURES_PENDING', `还有当事人未签署：${waiting.map((p) => p.name).join('、')}`);
     const org = await this.ctx.db.organisation.findUniqueOrThrow({ where: { id: c.orgId } });
-    if (!org.sealPng) throw new DomainError('CONFLICT', '请管理员先在“机构设置”中上传人民调解委员会印章图片');
-    if (signed.some((s) => s.signerType === 'mediator')) throw new DomainError('CONFLICT', '调解员已签署');
+    if (!org.sealPng) throw new DomainError('SEAL_MISSING', '请管理员先在“机构设置”中上传人民调解委员会印章图片');
+    if (signed.some((s) => s.signerType === 'mediator')) throw new DomainError('ALREADY_SIGNED', '调解员已签署');
     const signature = await this.ctx.db.$transaction(async (tx) => {
       const row = await tx.agreementSignature.create({
         data: { roundId: round.id, signerType: 'mediator', participantId: null, signerId: user.id, signerName: user.displayName, signerRole: '人民调解员', png: dbBytes(png), pngSha256: sha256(png), affirmation: '', identityMethod: 'STAFF_SESSION', ip: req.ip, userAgent: req.userAgent.slice(0, 300) },
@@ -138,8 +141,8 @@ export class SigningService {
     const round = await this.#openRound(actor.caseId);
     const party = await this.#principal(actor, input.onBehalfOf);
     const clause = clauseHashes(round).find((c) => c.id === input.clauseId);
-    if (!clause) throw new DomainError('NOT_FOUND', '该条款不在锁定的协议版本中');
-    if (clause.sha256 !== input.clauseSha256) throw new DomainError('CONFLICT', '条款内容已变化，请刷新后重新阅读');
+    if (!clause) throw new DomainError('CLAUSE_NOT_IN_ROUND', '该条款不在锁定的协议版本中');
+    if (clause.sha256 !== input.clauseSha256) throw new DomainError('CLAUSE_CHANGED', '条款内容已变化，请刷新后重新阅读');
     return this.ctx.db.$transaction(async (tx) => {
       const existing = await tx.clauseConsent.findUnique({ where: { roundId_participantId_clauseId: { roundId: round.id, participantId: party.id, clauseId: clause.id } } });
       if (existing) return existing;
@@ -167,18 +170,18 @@ export class SigningService {
   async sign(actor: Participant, input: { onBehalfOf?: string | undefined; name: string; idLast4: string; code: string; png: Buffer; affirmation: string }, req: RequestInfo) {
     const round = await this.#openRound(actor.caseId);
     const party = await this.#principal(actor, input.onBehalfOf);
-    const refuse = async (reason: string, message: string, code: 'IDENTITY_MISMATCH' | 'VALIDATION' | 'CONFLICT' = 'VALIDATION'): Promise<never> => {
+    const refuse = async (reason: string, code: ErrorCode, message?: string): Promise<never> => {
       await recordAudit(this.ctx.db, partyActor(actor), actor.caseId, { type: 'SIGNING_REFUSED', data: { roundId: round.id, participantId: actor.id, reason } });
       throw new DomainError(code, message);
     };
-    if (input.affirmation.trim() !== AFFIRMATION) throw new DomainError('VALIDATION', `请完整输入：“${AFFIRMATION}”`);
+    if (input.affirmation.trim() !== AFFIRMATION) throw new DomainError('AFFIRMATION_MISMATCH', `请完整输入：“${AFFIRMATION}”`);
     await checkSignaturePng(input.png);
     const hashes = clauseHashes(round);
     const consents = await this.ctx.db.clauseConsent.findMany({ where: { roundId: round.id, participantId: party.id } });
     const open = hashes.filter((h) => !consents.some((c) => c.clauseId === h.id && c.clauseSha256 === h.sha256));
-    if (open.length) throw new DomainError('CONFLICT', `还有 ${open.length} 条协议条款未确认，请逐条阅读并确认后再签署`);
-    if (await this.ctx.db.agreementSignature.findUnique({ where: { roundId_participantId: { roundId: round.id, participantId: party.id } } })) throw new DomainError('CONFLICT', `${party.name}已签署`);
-    if (input.name.trim() !== actor.name || input.idLast4.trim().toUpperCase() !== actor.idNumber.slice(-4)) await refuse('identity', '姓名或身份证后四位与登记信息不一致', 'IDENTITY_MISMATCH');
+    if (open.length) throw new DomainError('CLAUSES_NOT_ACCEPTED', `还有 ${open.length} 条协议条款未确认，请逐条阅读并确认后再签署`);
+    if (await this.ctx.db.agreementSignature.findUnique({ where: { roundId_participantId: { roundId: round.id, participantId: party.id } } })) throw new DomainError('ALREADY_SIGNED', `${party.name}已签署`);
+    if (input.name.trim() !== actor.name || input.idLast4.trim().toUpperCase() !== actor.idNumber.slice(-4)) await refuse('identity', 'IDENTITY_MISMATCH');
     await this.#useCode(round.id, actor.id, input.code.trim(), refuse);
 
     const signerRole = actor.id === party.id ? roleLabel(party.role) : `${roleLabel(party.role)}${party.name}的委托代理人`;
@@ -229,7 +232,7 @@ export class SigningService {
 
   async pdf(caseId: string): Promise<{ bytes: Buffer; fileName: string }> {
     const round = await this.ctx.db.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } });
-    if (!round?.pdf) throw new DomainError('NOT_FOUND', '协议书尚未签署完毕');
+    if (!round?.pdf) throw new DomainError('DOCUMENT_NOT_READY', '协议书尚未签署完毕');
     return { bytes: Buffer.from(round.pdf), fileName: `调解协议书-${snapshotOf(round).meta.caseNumber}.pdf` };
   }
 
@@ -258,8 +261,8 @@ export class SigningService {
     const pdfSha256 = sha256(bytes);
     await this.ctx.db.$transaction(async (tx) => {
       const { count } = await tx.signingRound.updateMany({ where: { id: round.id, status: 'OPEN' }, data: { status: 'COMPLETED', completedAt: at, pdf: Buffer.from(bytes), pdfSha256 } });
-      if (count !== 1) throw new DomainError('CONFLICT', '签署状态已变化，请刷新后重试');
-      await this.#transition(tx, staffActor(user), round.caseId, 'AGREED', 'SIGNED', '协议书签署完毕');
+      if (count !== 1) throw new DomainError('STALE_STATE', '签署状态已变化，请刷新后重试');
+      await transitionCase(tx, { caseId: round.caseId, from: 'AGREED', to: 'SIGNED', by: 'signing', actor: staffActor(user), reason: '协议书签署完毕' });
       await appendAudit(tx, staffActor(user), round.caseId, { type: 'AGREEMENT_ISSUED', data: { roundId: round.id, contentSha256: round.contentSha256, pdfSha256, pages, bytes: bytes.length } });
     });
     return { pdfSha256, pages, bytes: bytes.length };
@@ -289,42 +292,37 @@ export class SigningService {
     };
   }
 
-  async #useCode(roundId: string, participantId: string, code: string, refuse: (reason: string, message: string) => Promise<never>): Promise<void> {
+  async #useCode(roundId: string, participantId: string, code: string, refuse: (reason: string, code: ErrorCode) => Promise<never>): Promise<void> {
     const row = await this.ctx.db.signingCode.findFirst({ where: { roundId, participantId, usedAt: null }, orderBy: { createdAt: 'desc' } });
-    if (!row || row.expiresAt.getTime() < Date.now()) return refuse('code-expired', '验证码已过期或未发送，请重新获取');
-    if (row.attempts >= CODE_MAX_ATTEMPTS) return refuse('code-attempts', '验证码错误次数过多，请重新获取');
+    if (!row || row.expiresAt.getTime() < Date.now()) return refuse('code-expired', 'CODE_EXPIRED');
+    if (row.attempts >= CODE_MAX_ATTEMPTS) return refuse('code-attempts', 'CODE_ATTEMPTS_EXCEEDED');
     const ok = /^\d{6}$/.test(code) && hashSecret(this.ctx.secrets.tokenKey, `signing-code:${row.id}:${code}`) === row.codeHash;
     if (!ok) {
       await this.ctx.db.signingCode.update({ where: { id: row.id }, data: { attempts: { increment: 1 } } });
-      return refuse('code-wrong', '验证码不正确');
+      return refuse('code-wrong', 'CODE_WRONG');
     }
     const { count } = await this.ctx.db.signingCode.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: new Date() } });
-    if (count !== 1) return refuse('code-reused', '验证码已使用，请重新获取');
+    if (count !== 1) return refuse('code-reused', 'CODE_USED');
   }
 
   /** Whom `actor` accepts and signs for: themselves (a party), or a party of their side (an authorised agent). */
   async #principal(actor: Participant, onBehalfOf: string | undefined): Promise<Participant> {
     if (AGREEMENT_PARTY_ROLES.has(actor.role)) {
-      if (onBehalfOf && onBehalfOf !== actor.id) throw new DomainError('FORBIDDEN', '当事人只能为本人签署');
+      if (onBehalfOf && onBehalfOf !== actor.id) throw new DomainError('NOT_A_SIGNER', '当事人只能为本人签署');
       return actor;
     }
-    if (actor.role !== 'AGENT' || !actor.signingAuthority) throw new DomainError('FORBIDDEN', '您无权确认或签署本协议（仅当事人及经授权的委托代理人可以签署）');
+    if (actor.role !== 'AGENT' || !actor.signingAuthority) throw new DomainError('NOT_A_SIGNER', '您无权确认或签署本协议（仅当事人及经授权的委托代理人可以签署）');
     const party = onBehalfOf ? (await agreementPartiesOf(this.ctx.db, actor.caseId)).find((p) => p.id === onBehalfOf) : undefined;
-    if (!party || party.side !== actor.side) throw new DomainError('FORBIDDEN', '请选择您代理的本方当事人');
+    if (!party || party.side !== actor.side) throw new DomainError('NOT_A_SIGNER', '请选择您代理的本方当事人');
     return party;
   }
 
   async #openRound(caseId: string): Promise<Round> {
     const round = await this.ctx.db.signingRound.findFirst({ where: { caseId, status: 'OPEN' } });
-    if (!round) throw new DomainError('CONFLICT', (await this.ctx.db.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } })) ? '协议已签署完毕' : '调解员尚未锁定协议供签署');
+    if (!round) throw (await this.ctx.db.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } })) ? new DomainError('AGREEMENT_ALREADY_SIGNED') : new DomainError('NOT_LOCKED');
     return round;
   }
 
-  async #transition(tx: Tx, actor: Actor, caseId: string, from: CaseStatus, to: CaseStatus, reason: string): Promise<void> {
-    const { count } = await tx.case.updateMany({ where: { id: caseId, status: from }, data: { status: to } });
-    if (count !== 1) throw new DomainError('CONFLICT', '案件状态已被他人修改，请刷新后重试');
-    await appendAudit(tx, actor, caseId, { type: 'CASE_TRANSITION', data: { from, to, reason } });
-  }
 }
 
 function snapshotOf(round: { snapshot: string }): AgreementSnapshot {

@@ -56,7 +56,7 @@ export const verifyRoutes = (ctx: AppContext, identity: SigningIdentity): Fastif
     },
   }, async (request) => {
     const issued = await issuedRecord({ id: request.params.roundId }, false);
-    if (!issued) throw new DomainError('NOT_FOUND', '没有找到该协议书的出具记录');
+    if (!issued) throw new DomainError('ISSUED_RECORD_NOT_FOUND', '没有找到该协议书的出具记录');
     return { issued, rootFingerprint: identity.rootFingerprint };
   });
 };

@@ -13,7 +13,7 @@ export async function createUser(ctx: AppContext, admin: StaffPrincipal, input: 
   let courtId: string | null = null;
   if (input.role === 'JUDGE') {
     const court = input.courtId ? await ctx.db.court.findUnique({ where: { id: input.courtId } }) : await ctx.db.court.findFirst({ where: { isLocal: true } });
-    if (!court) throw new DomainError('VALIDATION', input.courtId ? '所选法院不存在' : '请先配置法院');
+    if (!court) throw new DomainError('COURT_NOT_FOUND', input.courtId ? '所选法院不存在' : '请先配置法院');
     courtId = court.id;
   } else if (input.courtId) {
     throw new DomainError('VALIDATION', '只有法官账号需要所属法院');
@@ -29,13 +29,13 @@ export async function createUser(ctx: AppContext, admin: StaffPrincipal, input: 
 export async function updateUser(ctx: AppContext, admin: StaffPrincipal, userId: string, changes: { displayName?: string | undefined; active?: boolean | undefined; password?: string | undefined }) {
   const user = await ctx.db.user.findUnique({ where: { id: userId } });
   if (!user || user.orgId !== admin.orgId) throw new DomainError('USER_NOT_FOUND', '账号不存在');
-  if (user.id === admin.id && changes.active === false) throw new DomainError('CONFLICT', '不能停用自己的账号');
+  if (user.id === admin.id && changes.active === false) throw new DomainError('CANNOT_DEACTIVATE_SELF', '不能停用自己的账号');
   const data: { displayName?: string; active?: boolean; passwordHash?: string } = {};
   const labels: string[] = [];
   if (changes.displayName !== undefined) (data.displayName = changes.displayName), labels.push('姓名');
   if (changes.active !== undefined) (data.active = changes.active), labels.push(changes.active ? '启用' : '停用');
   if (changes.password !== undefined) (data.passwordHash = await hashPassword(changes.password)), labels.push('重置密码');
-  if (labels.length === 0) throw new DomainError('VALIDATION', '没有需要修改的内容');
+  if (labels.length === 0) throw new DomainError('NOTHING_TO_CHANGE', '没有需要修改的内容');
   return ctx.db.$transaction(async (tx) => {
     const updated = await tx.user.update({ where: { id: userId }, data });
     // A deactivated or re-passworded account loses its open sessions.

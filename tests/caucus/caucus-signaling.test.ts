@@ -179,7 +179,7 @@ describe('caucus isolation', () => {
     expect((await c.B.ok('notepad:get', { side: 'B' })).content).toContain('分两期支付');
     // A stale edit (started before the carry changed B's notepad) is refused instead of overwriting it.
     const stale = await c.B.request('notepad:update', { side: 'B', content: '覆盖', baseUpdatedAt: null });
-    expect(stale).toMatchObject({ ok: false, code: 'CONFLICT' });
+    expect(stale).toMatchObject({ ok: false, code: 'STALE_STATE' });
     const current = await c.B.ok('notepad:get', { side: 'B' });
     expect((await c.B.ok('notepad:update', { side: 'B', content: `${current.content}\n同意`, baseUpdatedAt: current.updatedAt })).content).toContain('同意');
     const row = await server.ctx.db.caucusNotepad.findUniqueOrThrow({ where: { caseId_side: { caseId, side: 'A' } } });

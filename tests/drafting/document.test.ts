@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../signaling/errors.ts';
 import * as Y from 'yjs';
 import {
   acceptSuggestion,
@@ -13,7 +14,6 @@ import {
   addParty,
   addSuggestion,
   agreementParts,
-  AgreementError,
   canonicalAgreementContent,
   canonicalJson,
   checkAgreement,
@@ -130,7 +130,7 @@ describe('editing helpers', () => {
     expect(ids(doc)).toEqual([repair, chen, recur, settle, fresh]);
     expect(readAgreement(doc).clauses.find((c) => c.id === chen)!.fields.payee!.value).toBe('陈某');
     expect(() => moveClause(doc, liu, 0, 'test')).toThrow(expect.objectContaining({ code: 'CLAUSE_NOT_FOUND' }));
-    expect(() => setClauseText(doc, liu, 'x', 'test')).toThrow(AgreementError);
+    expect(() => setClauseText(doc, liu, 'x', 'test')).toThrow(DomainError);
     const restore = addClauseFromTemplate(doc, neighbour, 'restore', { index: 1, values: { 'restore.restoreItems': '卫生间吊顶' } }, 'test');
     expect(readAgreement(doc).clauses[1]).toMatchObject({ id: restore, templateKey: 'restore', title: '恢复原状' });
     expect(readAgreement(doc).clauses[1]!.fields.restoreItems!.value).toBe('卫生间吊顶');
@@ -351,7 +351,7 @@ describe('suggestions and comments', () => {
     expect(() => addSuggestion(doc, { target: { clauseId: settle }, kind: 'delete', index: 5, length: 999, author: partyB }, 'b')).toThrow(
       expect.objectContaining({ code: 'INVALID_RANGE' }),
     );
-    expect(() => addSuggestion(doc, { target: { clauseId: settle }, kind: 'insert', index: 0, author: partyB }, 'b')).toThrow(AgreementError);
+    expect(() => addSuggestion(doc, { target: { clauseId: settle }, kind: 'insert', index: 0, author: partyB }, 'b')).toThrow(DomainError);
   });
 
   it('comments on a clause, a section or the whole agreement', () => {

@@ -5,9 +5,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DomainError } from '../../signaling/errors.ts';
 import { DISPUTE_TYPE_KEYS } from '../../signaling/domain/vocabulary.ts';
 import {
-  AgreementError,
   checkAgreement,
   checkCourtDocument,
   courtValuesFromAgreement,
@@ -48,7 +48,7 @@ describe('the shipped templates', () => {
       '民间借贷纠纷',
       '一般民事纠纷（通用）',
     ]);
-    expect(() => catalog.get('nope')).toThrow(AgreementError);
+    expect(() => catalog.get('nope')).toThrow(DomainError);
   });
 
   it('every agreement template has a filled seed case (adding a template = adding its case)', () => {
@@ -159,7 +159,7 @@ describe('court documents', () => {
   it('needs a valid variant, and only the chosen variant’s fields', () => {
     const t = catalog.court('civil-ruling');
     expect(() => renderCourtDocument(t, input)).toThrow(expect.objectContaining({ code: 'VARIANT_UNKNOWN' }));
-    expect(() => renderCourtDocument(t, input, { variant: 'maybe' })).toThrow(AgreementError);
+    expect(() => renderCourtDocument(t, input, { variant: 'maybe' })).toThrow(DomainError);
     const { dismissReason: _, ...values } = input.values;
     expect(checkCourtDocument(t, { ...input, values }, { variant: 'confirm' })).toEqual([]);
     expect(summary(checkCourtDocument(t, { ...input, values }, { variant: 'dismiss' }))).toEqual(['FIELD_UNFILLED:dismissReason']);

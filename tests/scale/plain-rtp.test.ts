@@ -23,8 +23,8 @@ describe('plain RTP transports, option off (the default)', () => {
   it('refuses to create or connect one', async () => {
     const m = await joinedMediator(server);
     try {
-      expect(await m.request('media:createPlainTransport', { direction: 'send' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-      expect(await m.request('media:connectPlainTransport', { transportId: 'x', ip: '127.0.0.1', port: 5000 })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+      expect(await m.request('media:createPlainTransport', { direction: 'send' })).toMatchObject({ ok: false, code: 'PLAIN_RTP_DISABLED' });
+      expect(await m.request('media:connectPlainTransport', { transportId: 'x', ip: '127.0.0.1', port: 5000 })).toMatchObject({ ok: false, code: 'PLAIN_RTP_DISABLED' });
       expect(server.rooms.rooms()[0]!.media.counts().transports).toBe(0);
     } finally {
       m.close();

@@ -1,7 +1,7 @@
 // Cases, their participants, invitation links and audit trail (mediators and admins).
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { listCaseAudit, verifyAuditChain } from '../../audit/log.ts';
-import { createCase, getCaseForStaff, listCasesForStaff, staffActor, transitionCase, updateCase } from '../../cases/case-service.ts';
+import { createCase, getCaseForStaff, listCasesForStaff, moveCaseByHand, updateCase } from '../../cases/case-service.ts';
 import { createInvitation, listInvitations, revokeInvitation } from '../../cases/invitation-service.ts';
 import { addParticipant, removeParticipant } from '../../cases/participant-service.ts';
 import type { AppContext } from '../../context.ts';
@@ -64,7 +64,7 @@ export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
   }, async (request) => {
     const user = staffOf(request);
     await getCaseForStaff(ctx, user, request.params.id);
-    await transitionCase(ctx, staffActor(user), request.params.id, request.body.to, request.body.reason);
+    await moveCaseByHand(ctx, user, request.params.id, request.body.to, request.body.reason);
     return detail(request.params.id);
   });
 

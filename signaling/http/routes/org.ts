@@ -33,7 +33,7 @@ export const orgRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (
 
   app.get('/seal', { schema: { tags: ['org'], summary: '印章图片（PNG）' }, preHandler: requireStaff(ctx) }, async (request, reply) => {
     const org = await ctx.db.organisation.findUniqueOrThrow({ where: { id: staffOf(request).orgId } });
-    if (!org.sealPng) throw new DomainError('NOT_FOUND', '尚未上传印章图片');
+    if (!org.sealPng) throw new DomainError('SEAL_NOT_FOUND', '尚未上传印章图片');
     return reply.type('image/png').header('cache-control', 'no-store').send(Buffer.from(org.sealPng));
   });
 

@@ -2,6 +2,7 @@
 // comments per clause, the live completeness checker, named versions with diffs, and who is editing.
 // Editors (mediator/admin) write the Y.Doc directly; parties read it and send suggestions and
 // comments through the HTTP API, which the server applies to the same document.
+import { ERRORS, isErrorCode } from '../../../signaling/errors.ts';
 import { useContext, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
 import * as Y from 'yjs';
 import { agreementApi, ApiError, type AgreementVersionInfo } from '../api.ts';
@@ -222,10 +223,8 @@ export function AgreementEditor({ caseId, token, compact }: AgreementEditorProps
 function deniedMessage(reason: string | null): string {
   if (!reason) return '没有权限查看本案的协议草稿';
   if (/[\u3400-\u9fff]/.test(reason)) return reason;
-  if (reason === 'NOT_AUTHENTICATED') return '请先登录，或通过邀请链接进入';
   if (reason === 'FORBIDDEN' || reason === 'CASE_NOT_FOUND') return '您无权查看本案的协议草稿';
-  if (reason === 'DRAFT_LOAD_FAILED') return '协议草稿读取失败，请联系管理员';
-  return `无法打开协议草稿（${reason}）`;
+  return isErrorCode(reason) ? ERRORS[reason].message : `无法打开协议草稿（${reason}）`;
 }
 
 function ConnectionBadge({ state, canEdit }: { state: AgreementState; canEdit: boolean }) {

@@ -261,6 +261,31 @@ describe('RoomClient', () => {
     expect(c2.getState().status).toBe('ended');
   });
 
+  it('join: every refusal that waiting cannot change is final (TOKEN_WRONG_CASE too); retryable codes re-join', async () => {
+    for (const code of ['TOKEN_WRONG_CASE', 'TOKEN_REVOKED', 'CASE_NOT_FOUND', 'ALREADY_IN_OTHER_ROOM'] as const) {
+      const s = new FakeSocket();
+      s.server['room:join'] = () => ({ ok: false, code, message: '不能进入' });
+      const { c } = make(s);
+      c.start();
+      await settle();
+      expect(c.getState()).toMatchObject({ status: 'error', errorCode: code });
+      expect(s.count('room:join')).toBe(1);
+    }
+    vi.useFakeTimers();
+    try {
+      const s = new FakeSocket();
+      let answers = 0;
+      s.server['room:join'] = () => (++answers === 1 ? { ok: false, code: 'ROOM_UNAVAILABLE', message: '暂时无法连接' } : { ok: true, self: self(), status: 'lobby' });
+      const { c } = make(s);
+      c.start();
+      await vi.advanceTimersByTimeAsync(2_500);
+      expect(s.count('room:join')).toBe(2);
+      expect(c.getState().status).not.toBe('error');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('mic toggle before media exists only flips the local track; leave tells the server', async () => {
     const s = new FakeSocket();
     s.server['room:join'] = () => ({ ok: true, self: self(), status: 'lobby' });

@@ -2,6 +2,7 @@
 // send/recv transports, local producers, server-initiated consumers, chat, mediator
 // controls and reconnection. The UI reads an immutable snapshot (subscribe/getState) and
 // calls the public methods; nothing here touches the DOM except `window.__jiefenRoom`.
+import { isErrorCode, isRetryable } from '../../../signaling/errors.ts';
 import { io, type Socket } from 'socket.io-client';
 import { Device, type types as ms } from 'mediasoup-client';
 import {
@@ -156,7 +157,6 @@ const ICE_RETRY_MS = 6_000;
 const QUALITY_INTERVAL_MS = 3_000;
 const ROSTER_NOTICE_DELAY_MS = 600;
 const NO_CAUCUS = { location: null, caucuses: [], knocks: [], audience: null, notepadUnseen: false } satisfies Partial<RoomState>;
-const FATAL_JOIN_CODES = new Set(['NOT_AUTHENTICATED', 'FORBIDDEN', 'CASE_NOT_FOUND', 'VALIDATION', 'INVALID_STATE']);
 
 export function connectRoomSocket(token?: string): Socket {
   return io(ROOM_NAMESPACE, {
@@ -439,7 +439,9 @@ export class RoomClient {
       if (this.#finished || this.#leaving) return;
       const e = err instanceof RoomRequestError ? err : new RoomRequestError('UNKNOWN', '进入调解室失败');
       if (e.code === 'ROOM_ENDED') return this.#finish('ended', e.message, e.code);
-      if (FATAL_JOIN_CODES.has(e.code)) return this.#finish('error', e.message, e.code);
+      // A refusal from the server's table that waiting cannot change ends the attempt; transport
+      // trouble (offline, timeout, unknown) and retryable codes are tried again.
+      if (isErrorCode(e.code) && !isRetryable(e.code)) return this.#finish('error', e.message, e.code);
       // Transient (timeout, server error): try again while connected.
       this.#joinRetry = window.setTimeout(() => {
         if (this.socket.connected && !this.#finished) void this.#join();
