@@ -142,7 +142,11 @@ export const ERRORS = {
   PEER_EXISTS: { status: 409, message: '参与人已在调解室中', retry: true },
   PEER_CLOSED: { status: 409, message: '您已离开调解室' },
   CANNOT_CONSUME: { status: 400, message: '您的设备不支持该音视频格式' },
-  CAUCUS_CONFLICT: { status: 409, message: '背对背安排有冲突' },
+  CAUCUS_ENDED: { status: 409, message: '该单独沟通已结束' },
+  NOT_WAITING: { status: 409, message: '调解员就在调解室中' },
+  WAITING_FOR_MEDIATOR: { status: 409, message: '调解员正在单独沟通，暂时无法发送消息' },
+  CANNOT_REMOVE_MEDIATOR: { status: 409, message: '不能移出调解员' },
+  OTHER_SIDE_NOTEPAD: { status: 403, message: '只能查看本方的记事本' },
 
   // ── the server ─────────────────────────────────────────────────────────────
   RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试', retry: true },

@@ -50,7 +50,8 @@ export async function createCase(ctx: AppContext, user: StaffPrincipal, input: N
         disputeType: input.disputeType,
         summary: input.summary,
         status: 'ACCEPTED',
-        mediatorId: user.role === 'MEDIATOR' ? user.id : null,
+        // Only mediators open cases (grants: cases.create): the one who opens it is responsible (首接负责).
+        mediatorId: user.id,
         dueDate,
       },
     });
@@ -62,33 +63,14 @@ export async function createCase(ctx: AppContext, user: StaffPrincipal, input: N
   });
 }
 
-/** Loads a case the user may work on: its mediator, or an admin of the same organisation. */
-export async function getCaseForStaff(ctx: AppContext, user: StaffPrincipal, caseId: string) {
+/** A case by id. Access was decided before (signaling/access/grants.ts): this only loads. */
+export async function loadCase(ctx: AppContext, caseId: string) {
   const found = await ctx.db.case.findUnique({ where: { id: caseId }, include: { mediator: true } });
-  if (!found || found.orgId !== user.orgId || !mayAccess(user, found.mediatorId)) {
-    throw new DomainError('CASE_NOT_FOUND', '案件不存在或您无权查看');
-  }
+  if (!found) throw new DomainError('CASE_NOT_FOUND');
   return found;
-}
-
-/**
- * Like getCaseForStaff, for actions where a colleague of the same organisation should learn why
- * they are refused: not found outside the organisation, FORBIDDEN with `forbidden` otherwise.
- */
-export async function getCaseForMediator(ctx: AppContext, user: StaffPrincipal, caseId: string, forbidden: string) {
-  const found = await ctx.db.case.findUnique({ where: { id: caseId } });
-  if (!found || found.orgId !== user.orgId) throw new DomainError('CASE_NOT_FOUND', '案件不存在或您无权查看');
-  if (!mayAccess(user, found.mediatorId)) throw new DomainError('FORBIDDEN', forbidden);
-  return found;
-}
-
-function mayAccess(user: StaffPrincipal, mediatorId: string | null): boolean {
-  if (user.role === 'ADMIN') return true;
-  return user.role === 'MEDIATOR' && mediatorId === user.id;
 }
 
 export async function listCasesForStaff(ctx: AppContext, user: StaffPrincipal) {
-  if (user.role === 'JUDGE') return [];
   return ctx.db.case.findMany({
     where: { orgId: user.orgId, ...(user.role === 'MEDIATOR' ? { mediatorId: user.id } : {}) },
     include: { mediator: true },
@@ -106,7 +88,6 @@ export interface CaseChanges {
 const CHANGE_LABELS: Record<keyof CaseChanges, string> = { title: '标题', summary: '案情摘要', disputeType: '纠纷类型', dueDate: '办结期限' };
 
 export async function updateCase(ctx: AppContext, user: StaffPrincipal, caseId: string, changes: CaseChanges) {
-  await getCaseForStaff(ctx, user, caseId);
   const data: { title?: string; summary?: string; disputeType?: string; dueDate?: Date } = {};
   if (changes.title !== undefined) data.title = changes.title;
   if (changes.summary !== undefined) data.summary = changes.summary;

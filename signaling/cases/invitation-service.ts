@@ -3,13 +3,12 @@ import { appendAudit, recordAudit } from '../audit/log.ts';
 import { formatLinkToken, issueLinkSecret, parseLinkToken, secretMatches } from '../auth/link-tokens.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import { getCaseForStaff, staffActor } from './case-service.ts';
+import { staffActor } from './case-service.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_INVITATION_DAYS = 14;
 
 export async function createInvitation(ctx: AppContext, user: StaffPrincipal, caseId: string, participantId: string, expiresInDays = DEFAULT_INVITATION_DAYS) {
-  await getCaseForStaff(ctx, user, caseId);
   const participant = await ctx.db.participant.findFirst({ where: { id: participantId, caseId } });
   if (!participant) throw new DomainError('PARTICIPANT_NOT_FOUND', '当事人不存在');
   const { secret, secretHash } = issueLinkSecret(ctx.secrets.tokenKey);
@@ -30,7 +29,6 @@ export async function createInvitation(ctx: AppContext, user: StaffPrincipal, ca
 }
 
 export async function listInvitations(ctx: AppContext, user: StaffPrincipal, caseId: string) {
-  await getCaseForStaff(ctx, user, caseId);
   return ctx.db.invitation.findMany({
     where: { caseId },
     include: { participant: true, _count: { select: { uses: true } }, uses: { orderBy: { at: 'desc' }, take: 1 } },
@@ -39,7 +37,6 @@ export async function listInvitations(ctx: AppContext, user: StaffPrincipal, cas
 }
 
 export async function revokeInvitation(ctx: AppContext, user: StaffPrincipal, caseId: string, invitationId: string) {
-  await getCaseForStaff(ctx, user, caseId);
   const revoked = await ctx.db.$transaction(async (tx) => {
     const inv = await tx.invitation.findFirst({ where: { id: invitationId, caseId } });
     if (!inv) throw new DomainError('INVITATION_NOT_FOUND', '邀请链接不存在');

@@ -5,7 +5,7 @@ import type { AppContext, StaffPrincipal } from '../context.ts';
 import { idNumberProblem, normalizeIdNumber } from '../domain/id-number.ts';
 import { normalizePhone, phoneProblem } from '../domain/phone.ts';
 import { DomainError } from '../errors.ts';
-import { getCaseForStaff, staffActor } from './case-service.ts';
+import { staffActor } from './case-service.ts';
 
 export interface NewParticipant {
   role: string;
@@ -16,7 +16,6 @@ export interface NewParticipant {
 }
 
 export async function addParticipant(ctx: AppContext, user: StaffPrincipal, caseId: string, input: NewParticipant) {
-  await getCaseForStaff(ctx, user, caseId);
   const idProblem = idNumberProblem(input.idNumber);
   if (idProblem) throw new DomainError('INVALID_ID_NUMBER', idProblem);
   const phone = phoneProblem(input.phone);
@@ -36,7 +35,6 @@ export async function addParticipant(ctx: AppContext, user: StaffPrincipal, case
 }
 
 export async function removeParticipant(ctx: AppContext, user: StaffPrincipal, caseId: string, participantId: string) {
-  await getCaseForStaff(ctx, user, caseId);
   await ctx.db.$transaction(async (tx) => {
     const p = await tx.participant.findFirst({ where: { id: participantId, caseId } });
     if (!p) throw new DomainError('PARTICIPANT_NOT_FOUND', '当事人不存在');

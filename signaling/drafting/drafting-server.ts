@@ -19,7 +19,6 @@
 //                  before its load (cluster/doc-relay.ts); its own go out once committed.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import fastifyCookie from '@fastify/cookie';
 import { Connection, Hocuspocus, type Document, type Extension, type afterLoadDocumentPayload, type beforeHandleMessagePayload, type onAuthenticatePayload, type onLoadDocumentPayload, type onStoreDocumentPayload, type afterUnloadDocumentPayload } from '@hocuspocus/server';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import * as decoding from 'lib0/decoding';
@@ -27,13 +26,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { appendAudit, recordAudit } from '../audit/log.ts';
-import { lookupSession, SESSION_COOKIE } from '../auth/sessions.ts';
-import { partyActor, resolveLink } from '../cases/invitation-service.ts';
+import { partyActor } from '../cases/invitation-service.ts';
 import { invitationIdOf } from '../auth/link-tokens.ts';
 import type { LinkRevoked } from '../access-events.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db.ts';
 import { DomainError, type ErrorCode } from '../errors.ts';
+import { roleInCase } from '../access/case-access.ts';
+import { originAllowed, resolvePrincipal } from '../access/principal.ts';
 import { AckGate, PersistenceBarrier } from './ack-gate.ts';
 import { enforceAwarenessIdentity } from './awareness-identity.ts';
 import { agreementDocName, caseIdOfDocName } from './doc-name.ts';
@@ -148,10 +148,7 @@ export class DraftingServer {
   #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const pathname = (request.url ?? '').split('?')[0];
     if (pathname !== DRAFTING_PATH) return; // socket.io and others handle their own paths
-    const origin = request.headers.origin;
-    const host = request.headers.host;
-    const publicOrigin = new URL(this.#ctx.config.publicUrl).origin;
-    if (this.#closed || (origin && origin !== publicOrigin && origin !== `http://${host}` && origin !== `https://${host}`)) {
+    if (this.#closed || !originAllowed(this.#ctx.config.publicUrl, request.headers.origin, request.headers.host)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -200,18 +197,11 @@ export class DraftingServer {
     return { access, ip, invitationId: token ? invitationIdOf(token) : null };
   }
 
-  /** Who is asking about this case's draft: a party by link token, or staff by session cookie. */
+  /** Who is asking about this case's draft (link token or session cookie) and what they may do. */
   async accessFor(caseId: string, who: { token: string | null; cookieHeader: string; ip: string; userAgent: string }): Promise<DraftAccess> {
-    if (who.token) {
-      const link = await resolveLink(this.#ctx, who.token, { ip: who.ip, userAgent: who.userAgent, expectCaseId: caseId });
-      return partyAccess(link.participant);
-    }
-    const raw = fastifyCookie.parse(who.cookieHeader)[SESSION_COOKIE];
-    const unsigned = raw ? this.#app.unsignCookie(raw) : null;
-    const session = unsigned?.valid && unsigned.value ? await lookupSession(this.#ctx, unsigned.value) : null;
-    if (!session) throw new DomainError('NOT_AUTHENTICATED', '请先登录或通过邀请链接进入');
-    const c = await this.#ctx.db.case.findUnique({ where: { id: caseId }, select: { id: true, orgId: true, mediatorId: true } });
-    return staffAccess(session.user, c);
+    const principal = await resolvePrincipal(this.#ctx, (raw) => this.#app.unsignCookie(raw), { token: who.token, cookieHeader: who.cookieHeader, ip: who.ip, userAgent: who.userAgent, expectCaseId: caseId });
+    const role = await roleInCase(this.#ctx, principal, caseId);
+    return principal.kind === 'party' ? partyAccess(principal.participant, role ?? 'observer') : staffAccess(principal.user, caseId, role);
   }
 
   #refuse(reason: ErrorCode, detail: string): Refusal {

@@ -1,16 +1,10 @@
-// Who may do what on a case's agreement draft, decided once per connection/request from the
-// authenticated principal (LiveKit-style grants instead of role checks scattered around).
-//
-//   editor    the case's mediator, or an admin of its organisation: edits the Y.Doc directly,
-//             decides on suggestions, saves named versions.
-//   party     an applicant, respondent or agent (by link token for this case): reads the draft,
-//             proposes changes per clause and comments (through the server), never edits.
-//   observer  an interpreter or other participant (by link token): reads only.
-import type { StaffPrincipal } from '../context.ts';
+// What one connection or request may do on a case's agreement draft, derived from its role in
+// the case (signaling/access/grants.ts: draft.read / edit / suggest / comment / decide), plus how
+// others see it (awareness name and colour, suggestion and comment authors).
+import { may, type CaseRole } from '../access/grants.ts';
+import { requireGrant as requireRoleGrant } from '../access/case-access.ts';
 import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
 import { DomainError } from '../errors.ts';
-
-export type DraftRole = 'editor' | 'party' | 'observer';
 
 export interface DraftGrants {
   canEdit: boolean;
@@ -20,11 +14,9 @@ export interface DraftGrants {
   canDecide: boolean;
 }
 
-const GRANTS: Record<DraftRole, DraftGrants> = {
-  editor: { canEdit: true, canSuggest: true, canComment: true, canDecide: true },
-  party: { canEdit: false, canSuggest: true, canComment: true, canDecide: false },
-  observer: { canEdit: false, canSuggest: false, canComment: false, canDecide: false },
-};
+function grantsOf(role: CaseRole): DraftGrants {
+  return { canEdit: may(role, 'draft.edit'), canSuggest: may(role, 'draft.suggest'), canComment: may(role, 'draft.comment'), canDecide: may(role, 'draft.decide') };
+}
 
 /** What others see of a collaborator (awareness `user` field, suggestion/comment authors). */
 export interface DraftIdentity {
@@ -39,34 +31,34 @@ export interface DraftIdentity {
 
 export interface DraftAccess {
   caseId: string;
-  role: DraftRole;
+  role: CaseRole;
   grants: DraftGrants;
   identity: DraftIdentity;
 }
 
 const SIDE_COLORS = { A: '#c2410c', B: '#047857', NEUTRAL: '#6b7280' } as const;
-const MEDIATOR_COLOR = '#1d4ed8';
-const PARTY_ROLES = new Set(['APPLICANT', 'RESPONDENT', 'AGENT']);
+const STAFF_COLOR = '#1d4ed8';
+const STAFF_LABELS: Partial<Record<CaseRole, string>> = { admin: '管理员', mediator: '调解员', judge: '法官' };
 
-export function staffAccess(user: StaffPrincipal, c: { id: string; orgId: string; mediatorId: string | null } | null): DraftAccess {
-  if (!c || c.orgId !== user.orgId) throw new DomainError('CASE_NOT_FOUND', '案件不存在或您无权查看');
-  const isEditor = user.role === 'ADMIN' || (user.role === 'MEDIATOR' && c.mediatorId === user.id);
-  if (!isEditor) throw new DomainError('FORBIDDEN', '您不是本案的调解员，不能查看协议草稿');
+/** Draft access for a staff member whose role in the case is `role` (null: none). */
+export function staffAccess(user: { id: string; displayName: string }, caseId: string, role: CaseRole | null): DraftAccess {
+  requireRoleGrant(role, 'draft.read', 'case');
   return {
-    caseId: c.id,
-    role: 'editor',
-    grants: GRANTS.editor,
-    identity: { id: user.id, kind: 'staff', name: user.displayName, roleLabel: user.role === 'ADMIN' ? '管理员' : '调解员', color: MEDIATOR_COLOR, side: 'NEUTRAL' },
+    caseId,
+    role: role!,
+    grants: grantsOf(role!),
+    identity: { id: user.id, kind: 'staff', name: user.displayName, roleLabel: STAFF_LABELS[role!] ?? '工作人员', color: STAFF_COLOR, side: 'NEUTRAL' },
   };
 }
 
-export function partyAccess(participant: { id: string; caseId: string; name: string; role: string; side: string }): DraftAccess {
-  const role: DraftRole = PARTY_ROLES.has(participant.role) ? 'party' : 'observer';
+/** Draft access for a party by its link (its role follows from its participant role). */
+export function partyAccess(participant: { id: string; caseId: string; name: string; role: string; side: string }, role: CaseRole): DraftAccess {
+  requireRoleGrant(role, 'draft.read', 'case');
   const side = participant.side === 'A' || participant.side === 'B' ? participant.side : 'NEUTRAL';
   return {
     caseId: participant.caseId,
     role,
-    grants: GRANTS[role],
+    grants: grantsOf(role),
     identity: { id: participant.id, kind: 'party', name: participant.name, roleLabel: labelOf(PARTICIPANT_ROLES, participant.role), color: SIDE_COLORS[side], side },
   };
 }

@@ -3,11 +3,11 @@
 // their readable diff. Staff by session cookie (+ CSRF header on mutations); parties by their
 // link token as Bearer, which must belong to this case.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { SECTION_KEYS } from '../agreement/document.ts';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import { caseRequester } from '../http/auth-hooks.ts';
+import { accessOf as requestAccessOf } from '../http/access-hook.ts';
 import { errors, Id, Text } from '../http/schemas.ts';
 import type { AgreementService } from './agreement-service.ts';
 import { partyAccess, staffAccess, type DraftAccess } from './grants.ts';
@@ -51,16 +51,11 @@ declare module 'fastify' {
 export const agreementRoutes = (ctx: AppContext, service: AgreementService): FastifyPluginAsyncTypebox => async (app) => {
   app.decorateRequest('draftAccess', null);
 
-  // Who is asking, for this case: a party's link token (Bearer) or a staff session.
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    const { caseId } = request.params as { caseId: string };
-    const who = await caseRequester(ctx, request, reply, caseId);
-    if (who.kind === 'party') {
-      request.draftAccess = partyAccess(who.participant);
-      return;
-    }
-    const c = await ctx.db.case.findUnique({ where: { id: caseId }, select: { id: true, orgId: true, mediatorId: true } });
-    request.draftAccess = staffAccess(who.user, c);
+  // The route's action (config.action) was granted already; this adds the draft identity.
+  app.addHook('preHandler', async (request: FastifyRequest) => {
+    const { principal, role, caseId } = requestAccessOf(request);
+    if (!principal || !caseId) return;
+    request.draftAccess = principal.kind === 'party' ? partyAccess(principal.participant, role ?? 'observer') : staffAccess(principal.user, caseId, role);
   });
 
   const accessOf = (request: FastifyRequest): DraftAccess => {
@@ -76,7 +71,7 @@ export const agreementRoutes = (ctx: AppContext, service: AgreementService): Fas
   const security: Array<Record<string, string[]>> = [{ session: [] }, { link: [] }];
 
   app.post('/:caseId/suggestions', {
-    config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+    config: { action: 'draft.suggest', rateLimit: { max: 60, timeWindow: '1 minute' } },
     schema: {
       tags: ['agreements'],
       summary: '对协议条款提出修改建议（当事人、调解员）',
@@ -120,6 +115,7 @@ export const agreementRoutes = (ctx: AppContext, service: AgreementService): Fas
       ),
       response: { 201: Type.Object({ suggestion: Annotation }), ...errors(400, 401, 403, 404, 409) },
     },
+    config: { action: 'draft.edit' },
   }, async (request, reply) => {
     const t = target(request.body);
     if (!t) throw new DomainError('VALIDATION', '请求参数无效：请选择放入哪一条款（clauseId）或部分（section）');
@@ -129,7 +125,7 @@ export const agreementRoutes = (ctx: AppContext, service: AgreementService): Fas
   });
 
   app.post('/:caseId/comments', {
-    config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+    config: { action: 'draft.comment', rateLimit: { max: 60, timeWindow: '1 minute' } },
     schema: {
       tags: ['agreements'],
       summary: '对协议条款发表意见（当事人、调解员）',
@@ -153,6 +149,7 @@ export const agreementRoutes = (ctx: AppContext, service: AgreementService): Fas
         body: Type.Optional(Type.Object({ reason: Type.Optional(Text(500)) }, { additionalProperties: false })),
         response: { 200: Type.Object({ suggestion: Annotation }), ...errors(400, 401, 403, 404, 409) },
       },
+      config: { action: 'draft.decide' },
     }, async (request) => {
       const params = request.params as { suggestionId: string };
       const reason = (request.body as { reason?: string } | undefined)?.reason;
@@ -162,6 +159,7 @@ export const agreementRoutes = (ctx: AppContext, service: AgreementService): Fas
 
   app.get('/:caseId/versions', {
     schema: { tags: ['agreements'], summary: '协议的已保存版本', security, params: CaseParams, response: { 200: Type.Object({ versions: Type.Array(VersionView) }), ...errors(401, 403, 404) } },
+    config: { action: 'draft.read' },
   }, async (request) => ({ versions: await service.listVersions(accessOf(request)) }));
 
   app.post('/:caseId/versions', {
@@ -173,6 +171,7 @@ export const agreementRoutes = (ctx: AppContext, service: AgreementService): Fas
       body: Type.Object({ name: Text(60) }, { additionalProperties: false }),
       response: { 201: Type.Object({ version: VersionView }), ...errors(400, 401, 403, 404, 409) },
     },
+    config: { action: 'draft.decide' },
   }, async (request, reply) => reply.status(201).send({ version: await service.saveVersion(accessOf(request), request.body.name) }));
 
   app.get('/:caseId/versions/diff', {
@@ -187,9 +186,11 @@ export const agreementRoutes = (ctx: AppContext, service: AgreementService): Fas
         ...errors(400, 401, 403, 404),
       },
     },
+    config: { action: 'draft.read' },
   }, async (request) => service.diff(accessOf(request), request.query.from, request.query.to));
 
   app.get('/:caseId', {
     schema: { tags: ['agreements'], summary: '协议草稿当前内容（只读数据）', security, params: CaseParams, response: { 200: Type.Object({ agreement: Type.Unknown() }), ...errors(401, 403, 404, 409) } },
+    config: { action: 'draft.read' },
   }, async (request) => ({ agreement: await service.snapshot(accessOf(request)) }));
 };

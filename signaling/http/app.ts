@@ -14,6 +14,8 @@ import localizeZh from 'ajv-i18n/localize/zh/index.js';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { resolveLink } from '../cases/invitation-service.ts';
+import { originAllowed } from '../access/principal.ts';
+import { installAccessHook } from './access-hook.ts';
 import { authRoutes } from './routes/auth.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { metaRoutes } from './routes/meta.ts';
@@ -56,9 +58,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.decorateRequest('staff', null);
-  app.decorateRequest('staffCsrfToken', null);
-  app.decorateRequest('party', null);
+  installAccessHook(app, ctx);
 
   // Every refusal leaves as {code, message} from the one table (signaling/errors.ts).
   app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
@@ -98,13 +98,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   // Reject cross-site mutations outright (defence in depth on top of SameSite cookies + CSRF token).
-  const publicOrigin = new URL(ctx.config.publicUrl).origin;
   app.addHook('onRequest', async (request) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
-    const origin = request.headers.origin;
-    if (origin && origin !== publicOrigin && origin !== `http://${request.headers.host}` && origin !== `https://${request.headers.host}`) {
-      throw new DomainError('ORIGIN_REJECTED');
-    }
+    if (!originAllowed(ctx.config.publicUrl, request.headers.origin, request.headers.host)) throw new DomainError('ORIGIN_REJECTED');
   });
 
   await app.register(async (api) => {

@@ -8,7 +8,7 @@ import { appendAudit, type Actor } from '../audit/log.ts';
 import { partyActor } from '../cases/invitation-service.ts';
 import { transitionCase } from '../cases/case-transitions.ts';
 import { AGREEMENT_PARTY_ROLES, agreementPartiesOf } from '../cases/participant-service.ts';
-import { getCaseForMediator, staffActor } from '../cases/case-service.ts';
+import { loadCase, staffActor } from '../cases/case-service.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { Tx } from '../db.ts';
 import { normalizePhone, phoneProblem } from '../domain/phone.ts';
@@ -116,7 +116,6 @@ export class JudicialApplicationService {
 
   /** The mediator records a party's consent to the other side applying for both (e.g. given in person). */
   async recordConsent(user: StaffPrincipal, caseId: string, participantId: string, input: ApplyInput) {
-    await getCaseForMediator(this.ctx, user, caseId, '只有本案调解员可以登记当事人的同意');
     const p = (await agreementPartiesOf(this.ctx.db, caseId)).find((x) => x.id === participantId);
     if (!p) throw new DomainError('PARTICIPANT_NOT_FOUND', '该当事人不在本案协议中');
     return this.#addApplicant(staffActor(user), caseId, participantId, 'consented', input);

@@ -5,7 +5,7 @@ import { appendAudit } from '../audit/log.ts';
 import { staffActor } from '../cases/case-service.ts';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import { requireStaff, staffOf } from '../http/auth-hooks.ts';
+import { staffOf } from '../http/access-hook.ts';
 import { errors, Text } from '../http/schemas.ts';
 
 const CourtView = Type.Object({ id: Type.String(), name: Type.String(), code: Type.String(), region: Type.String(), isLocal: Type.Boolean() });
@@ -13,12 +13,12 @@ const view = (c: { id: string; name: string; code: string; region: string; isLoc
 
 export const courtRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
   app.get('', {
-    preHandler: requireStaff(ctx),
+    config: { action: 'courts.read' },
     schema: { tags: ['courts'], summary: '法院列表', response: { 200: Type.Object({ courts: Type.Array(CourtView) }), ...errors(401) } },
   }, async () => ({ courts: (await ctx.db.court.findMany({ orderBy: { createdAt: 'asc' } })).map(view) }));
 
   app.post('', {
-    preHandler: requireStaff(ctx, 'ADMIN'),
+    config: { action: 'org.manage' },
     schema: {
       tags: ['courts'],
       summary: '添加法院（管理员）',

@@ -2,11 +2,10 @@
 // the case's mediator by session) — and /api/judge/applications, the court-scoped queue a judge
 // sees (only their own court's submitted applications).
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { getCaseForStaff } from '../cases/case-service.ts';
+import type { FastifyRequest } from 'fastify';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import { caseRequester, requireStaff, staffOf, type CasePrincipal } from '../http/auth-hooks.ts';
+import { accessOf, partyOf, staffOf } from '../http/access-hook.ts';
 import { sendFile } from '../http/file-reply.ts';
 import { errors, Id, Text } from '../http/schemas.ts';
 import type { JudicialApplicationService } from './application-service.ts';
@@ -17,38 +16,22 @@ const CaseParams = Type.Object({ caseId: Id });
 const Apply = { courtId: Id, serviceAddress: Text(200), phone: Type.String({ minLength: 7, maxLength: 20 }) };
 const UPLOAD_TYPES = ['image/jpeg', 'image/png', 'application/pdf'];
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    judicialWho: CasePrincipal | null;
-  }
-}
-
 export const judicialRoutes = (ctx: AppContext, service: JudicialApplicationService): FastifyPluginAsyncTypebox => async (app) => {
-  app.decorateRequest('judicialWho', null);
   // Raw uploads: one more byte than allowed, so an oversized body is refused by the parser (413).
   app.addContentTypeParser(UPLOAD_TYPES, { parseAs: 'buffer', bodyLimit: MAX_MATERIAL_BYTES + 1 }, (_req, body, done) => done(null, body));
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    request.judicialWho = await caseRequester(ctx, request, reply, (request.params as { caseId: string }).caseId);
-  });
-  const party = (request: FastifyRequest) => {
-    if (request.judicialWho?.kind !== 'party') throw new DomainError('FORBIDDEN', '请通过您的个人链接办理');
-    return request.judicialWho.participant;
-  };
-  const staff = (request: FastifyRequest): StaffPrincipal => {
-    if (request.judicialWho?.kind !== 'staff') throw new DomainError('FORBIDDEN', '只有调解员可以办理此项');
-    return request.judicialWho.user;
-  };
+  const party = (request: FastifyRequest) => partyOf(request).participant;
+  const staff = (request: FastifyRequest): StaffPrincipal => staffOf(request);
 
   app.get('/:caseId', {
     schema: { tags: ['judicial'], summary: '司法确认申请：期限、可选法院、申请进度', params: CaseParams, response: { 200: Type.Unknown(), ...errors(401, 403, 404) } },
+    config: { action: 'judicial.read' },
   }, async (request) => {
-    const who = request.judicialWho!;
-    if (who.kind === 'staff') await getCaseForStaff(ctx, who.user, request.params.caseId);
-    return service.view(request.params.caseId, who.kind === 'party' ? who.participant : null);
+    const who = accessOf(request).principal;
+    return service.view(request.params.caseId, who?.kind === 'party' ? who.participant : null);
   });
 
   app.post('/:caseId/apply', {
-    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    config: { action: 'judicial.apply', rateLimit: { max: 10, timeWindow: '1 minute' } },
     schema: {
       tags: ['judicial'],
       summary: '当事人确认申请司法确认（选择法院、送达地址、电话）',
@@ -69,6 +52,7 @@ export const judicialRoutes = (ctx: AppContext, service: JudicialApplicationServ
       body: Type.Object({ participantId: Id, ...Apply }, { additionalProperties: false }),
       response: { 201: Type.Object({ status: Type.String() }), ...errors(400, 401, 403, 404, 409) },
     },
+    config: { action: 'judicial.record-consent' },
   }, async (request, reply) => {
     const { participantId, ...input } = request.body;
     const application = await service.recordConsent(staff(request), request.params.caseId, participantId, input);
@@ -77,25 +61,23 @@ export const judicialRoutes = (ctx: AppContext, service: JudicialApplicationServ
 
   app.get('/:caseId/application.pdf', {
     schema: { tags: ['judicial'], summary: '下载司法确认申请书（PDF）', params: CaseParams },
+    config: { action: 'judicial.documents' },
   }, async (request, reply) => {
-    const who = request.judicialWho!;
-    if (who.kind === 'staff') await getCaseForStaff(ctx, who.user, request.params.caseId);
     const { bytes, fileName } = await service.applicationPdf(request.params.caseId);
     return sendFile(reply, { bytes, type: 'application/pdf', asciiName: 'application.pdf', name: fileName });
   });
 
   app.get('/:caseId/ruling.pdf', {
     schema: { tags: ['judicial'], summary: '下载法院的民事裁定书（PDF）', params: CaseParams },
+    config: { action: 'judicial.documents' },
   }, async (request, reply) => {
-    const who = request.judicialWho!;
-    if (who.kind === 'staff') await getCaseForStaff(ctx, who.user, request.params.caseId);
     const a = await ctx.db.judicialApplication.findUnique({ where: { caseId: request.params.caseId } });
     if (!a?.rulingPdf) throw new DomainError('DOCUMENT_NOT_READY', '法院尚未作出裁定');
     return sendFile(reply, { bytes: Buffer.from(a.rulingPdf), type: 'application/pdf', asciiName: 'ruling.pdf', name: `民事裁定书-${a.courtCaseNumber}.pdf` });
   });
 
   app.post('/:caseId/materials', {
-    config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+    config: { action: 'judicial.apply', rateLimit: { max: 20, timeWindow: '1 minute' } },
     schema: {
       tags: ['judicial'],
       summary: '上传申请材料（请求体为文件本身：image/jpeg、image/png 或 application/pdf，≤ 10 MB）',
@@ -115,28 +97,30 @@ export const judicialRoutes = (ctx: AppContext, service: JudicialApplicationServ
 
 /** The judge's desk: their own court's applications only (another court's do not exist for them). */
 export const judgeRoutes = (ctx: AppContext, review: JudicialReviewService, applications: JudicialApplicationService): FastifyPluginAsyncTypebox => async (app) => {
-  app.addHook('preHandler', requireStaff(ctx, 'JUDGE'));
   const IdP = Type.Object({ id: Id });
 
   app.get('/applications', {
     schema: { tags: ['judge'], summary: '本院的司法确认申请（待受理、已受理、审查中、已裁定）', response: { 200: Type.Object({ applications: Type.Array(Type.Unknown()) }), ...errors(401, 403) } },
+    config: { action: 'judge.queue' },
   }, async (request) => ({ applications: await review.queue(staffOf(request)) }));
 
   app.get('/applications/:id', {
     schema: { tags: ['judge'], summary: '审查一件申请：协议书完整性、审计摘要、审查事项', params: IdP, response: { 200: Type.Object({ application: Type.Unknown() }), ...errors(401, 403, 404) } },
+    config: { action: 'judicial.review' },
   }, async (request) => ({ application: await review.detail(staffOf(request), request.params.id) }));
 
-  app.get('/applications/:id/agreement.pdf', { schema: { tags: ['judge'], summary: '调解协议书 PDF', params: IdP } }, async (request, reply) =>
+  app.get('/applications/:id/agreement.pdf', { schema: { tags: ['judge'], summary: '调解协议书 PDF', params: IdP }, config: { action: 'judicial.review' } }, async (request, reply) =>
     reply.type('application/pdf').header('cache-control', 'no-store').send(await review.agreementPdf(staffOf(request), request.params.id)),
   );
 
-  app.get('/applications/:id/application.pdf', { schema: { tags: ['judge'], summary: '司法确认申请书 PDF', params: IdP } }, async (request, reply) => {
+  app.get('/applications/:id/application.pdf', { schema: { tags: ['judge'], summary: '司法确认申请书 PDF', params: IdP }, config: { action: 'judicial.review' } }, async (request, reply) => {
     const caseId = await review.caseOf(staffOf(request), request.params.id);
     return reply.type('application/pdf').header('cache-control', 'no-store').send((await applications.applicationPdf(caseId)).bytes);
   });
 
   app.get('/applications/:id/materials/:materialId', {
     schema: { tags: ['judge'], summary: '查看当事人上传的材料', params: Type.Object({ id: Id, materialId: Type.String({ pattern: '^[0-9a-f]{32}$' }) }) },
+    config: { action: 'judicial.review' },
   }, async (request, reply) => {
     const m = await review.material(staffOf(request), request.params.id, request.params.materialId);
     return sendFile(reply, { bytes: m.bytes, type: m.mime, asciiName: 'material', name: m.displayName, disposition: 'inline' });
@@ -144,10 +128,12 @@ export const judgeRoutes = (ctx: AppContext, review: JudicialReviewService, appl
 
   app.post('/applications/:id/accept', {
     schema: { tags: ['judge'], summary: '受理（编立民特案号）', params: IdP, response: { 200: Type.Object({ courtCaseNumber: Type.String() }), ...errors(401, 403, 404, 409) } },
+    config: { action: 'judicial.review' },
   }, async (request) => review.accept(staffOf(request), request.params.id));
 
   app.post('/applications/:id/review', {
     schema: { tags: ['judge'], summary: '开始审查', params: IdP, response: { 204: Type.Null(), ...errors(401, 403, 404, 409) } },
+    config: { action: 'judicial.review' },
   }, async (request, reply) => {
     await review.startReview(staffOf(request), request.params.id);
     return reply.status(204).send(null);
@@ -161,6 +147,7 @@ export const judgeRoutes = (ctx: AppContext, review: JudicialReviewService, appl
       body: Type.Object({ checklist: Type.Record(Type.String({ pattern: '^[A-Z_]{2,40}$' }), Type.Boolean()), notes: Type.String({ maxLength: 5000 }) }, { additionalProperties: false }),
       response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
     },
+    config: { action: 'judicial.review' },
   }, async (request, reply) => {
     await review.saveReview(staffOf(request), request.params.id, request.body as { checklist: Record<GroundKey, boolean>; notes: string });
     return reply.status(204).send(null);
@@ -174,5 +161,6 @@ export const judgeRoutes = (ctx: AppContext, review: JudicialReviewService, appl
       body: Type.Object({ decision: Type.Union([Type.Literal('confirm'), Type.Literal('dismiss')]), reason: Type.Optional(Text(500)), clerk: Text(20) }, { additionalProperties: false }),
       response: { 200: Type.Object({ status: Type.String(), rulingSha256: Type.String() }), ...errors(400, 401, 403, 404, 409) },
     },
+    config: { action: 'judicial.review' },
   }, async (request) => review.decide(staffOf(request), request.params.id, request.body));
 };

@@ -238,7 +238,7 @@ export class LiveRoom {
   async remove(by: Member, peerId: string): Promise<void> {
     const m = this.#members.get(peerId);
     if (!m) throw new DomainError('PEER_NOT_FOUND', '该参与人不在调解室中');
-    if (m.roomRole === 'mediator') throw new DomainError('FORBIDDEN', '不能移出调解员');
+    if (m.roomRole === 'mediator') throw new DomainError('CANNOT_REMOVE_MEDIATOR');
     this.#drop(m);
     m.socket?.emit('room:removed', { message: '调解员已将您移出调解室', reason: 'removed' });
     m.socket?.detach();
@@ -470,7 +470,7 @@ export class LiveRoom {
   async chat(peerId: string, text: string): Promise<ChatMessage> {
     const m = this.#admittedMember(peerId);
     const state = this.policyState();
-    if (isWaiting(state, peerId)) throw new DomainError('FORBIDDEN', '调解员正在单独沟通，暂时无法发送消息');
+    if (isWaiting(state, peerId)) throw new DomainError('WAITING_FOR_MEDIATOR');
     const message = await this.#opts.persistence.saveChat({ scope: this.#chatScope(state, peerId), senderId: m.peerId, senderName: m.displayName, text });
     for (const receiver of this.members()) if (mayReceive(state, receiver.peerId, peerId)) receiver.socket?.emit('chat:message', message);
     return message;
@@ -532,7 +532,7 @@ export class LiveRoom {
 
   async endCaucus(by: Member, caucusId: string): Promise<{ breakMs: number }> {
     const c = this.#caucuses.get(caucusId);
-    if (!c) throw new DomainError('CAUCUS_CONFLICT', '该单独沟通已结束');
+    if (!c) throw new DomainError('CAUCUS_ENDED');
     return this.#endCaucus(c, 'ended', by);
   }
 
@@ -559,7 +559,7 @@ export class LiveRoom {
 
   async knock(peerId: string): Promise<void> {
     const m = this.#admittedMember(peerId);
-    if (!isWaiting(this.policyState(), peerId)) throw new DomainError('CAUCUS_CONFLICT', '调解员就在调解室中');
+    if (!isWaiting(this.policyState(), peerId)) throw new DomainError('NOT_WAITING');
     if (Date.now() - m.lastKnockAt < KNOCK_COOLDOWN_MS) return;
     m.lastKnockAt = Date.now();
     const payload = { peerId, displayName: m.displayName, at: new Date().toISOString() };
@@ -599,7 +599,7 @@ export class LiveRoom {
 
   #assertNotepadAccess(peerId: string, side: 'A' | 'B'): Member {
     const m = this.#admittedMember(peerId);
-    if (m.roomRole !== 'mediator' && m.side !== side) throw new DomainError('FORBIDDEN', '只能查看本方的记事本');
+    if (m.roomRole !== 'mediator' && m.side !== side) throw new DomainError('OTHER_SIDE_NOTEPAD');
     return m;
   }
 

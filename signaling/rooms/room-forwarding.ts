@@ -13,6 +13,7 @@ import type { Namespace } from 'socket.io';
 import type { LinkRevoked } from '../access-events.ts';
 import type { Cluster } from '../cluster/index.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
+import type { CaseRole } from '../access/grants.ts';
 import { ClientRequests, type Ack, type ClientRequestName } from '../protocol/room.ts';
 import type { LiveRoom } from './live-room.ts';
 import type { RoomRegistry } from './room-registry.ts';
@@ -33,7 +34,8 @@ export interface ClientConn {
 export interface Session {
   client: ClientConn;
   principal: Principal;
-  joined: { room: LiveRoom; peerId: string } | null;
+  /** The room joined, as whom, and with which role in the case (what its requests are granted). */
+  joined: { room: LiveRoom; peerId: string; role: CaseRole } | null;
   /** The room is on another node: requests go there. */
   forwardedTo: { nodeId: string; caseId: string } | null;
 }

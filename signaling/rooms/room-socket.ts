@@ -7,11 +7,13 @@
 // forwarded to the owner (room-forwarding.ts), which talks back to it through this node.
 import type { FastifyInstance } from 'fastify';
 import { isSfuError } from '../../sfu/index.ts';
-import fastifyCookie from '@fastify/cookie';
 import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { lookupSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import { resolveLink } from '../cases/invitation-service.ts';
+import { requireGrant, roleInCase } from '../access/case-access.ts';
+import { linkRoleOf, type CaseRole } from '../access/grants.ts';
+import { ROOM_EVENT_ACTIONS } from './room-actions.ts';
+import { originAllowed, resolvePrincipal } from '../access/principal.ts';
 import { invitationIdOf } from '../auth/link-tokens.ts';
 import type { LinkRevoked } from '../access-events.ts';
 import type { AppContext } from '../context.ts';
@@ -34,7 +36,6 @@ export interface RoomSocketOptions {
 }
 
 export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registry: RoomRegistry, options: RoomSocketOptions, cluster: Cluster | null = null): Server {
-  const publicOrigin = new URL(ctx.config.publicUrl).origin;
   const io = new Server(app.server, {
     path: '/socket.io',
     serveClient: false,
@@ -44,11 +45,7 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
     // Several nodes: cross-node events (link revocations) travel over Redis.
     ...(cluster ? { adapter: createAdapter(cluster.redis.command, cluster.redis.subscriber) } : {}),
     // Browsers always send Origin on WebSocket/XHR: refuse other sites (cookies are SameSite=Strict too).
-    allowRequest: (req, callback) => {
-      const origin = req.headers.origin;
-      const host = req.headers.host;
-      callback(null, !origin || origin === publicOrigin || origin === `http://${host}` || origin === `https://${host}`);
-    },
+    allowRequest: (req, callback) => callback(null, originAllowed(ctx.config.publicUrl, req.headers.origin, req.headers.host)),
   });
 
   const nsp = io.of(ROOM_NAMESPACE);
@@ -116,22 +113,22 @@ function localClient(socket: Socket): ClientConn {
 
 async function authenticate(app: FastifyInstance, ctx: AppContext, socket: Socket): Promise<Principal> {
   const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
-  if (typeof token === 'string' && token.length > 0) {
-    // Validated here for a clear connection error, and again at join against the case.
-    await resolveLink(ctx, token, { ip: socket.handshake.address, userAgent: socket.handshake.headers['user-agent'] ?? '' });
-    return { kind: 'party', token };
-  }
-  const raw = fastifyCookie.parse(socket.handshake.headers.cookie ?? '')[SESSION_COOKIE];
-  const unsigned = raw ? app.unsignCookie(raw) : null;
-  const session = unsigned?.valid && unsigned.value ? await lookupSession(ctx, unsigned.value) : null;
-  if (!session) throw new DomainError('NOT_AUTHENTICATED', '请先登录或通过邀请链接进入');
-  return { kind: 'staff', user: session.user };
+  // Validated here for a clear connection error, and again at join against the case.
+  const principal = await resolvePrincipal(ctx, (raw) => app.unsignCookie(raw), {
+    token: typeof token === 'string' && token.length > 0 ? token : null,
+    cookieHeader: socket.handshake.headers.cookie,
+    ip: socket.handshake.address,
+    userAgent: socket.handshake.headers['user-agent'] ?? '',
+  });
+  return principal.kind === 'party' ? { kind: 'party', token: principal.token } : { kind: 'staff', user: principal.user };
 }
 
 async function dispatch(app: FastifyInstance, session: Session, event: ClientRequestName, payload: unknown, handlers: HandlerMap): Promise<Ack<Record<string, unknown>>> {
   const parsed = ClientRequests[event].request.safeParse(payload ?? {});
   if (!parsed.success) return refusalAck(new DomainError('VALIDATION', describeZodError(parsed.error)));
   try {
+    // Every request after the join needs the grant its event names, for the role held in the room.
+    if (event !== 'room:join' && session.joined) requireGrant(session.joined.role, ROOM_EVENT_ACTIONS[event], 'case');
     const handler = handlers[event] as (s: Session, p: unknown) => Promise<Record<string, unknown>>;
     const data = await handler(session, parsed.data);
     return { ok: true, ...data };
@@ -183,10 +180,10 @@ function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
         throw new DomainError('ALREADY_IN_OTHER_ROOM');
       }
       const c = await ctx.db.case.findUnique({ where: { id: caseId } });
-      const identity = await identityFor(ctx, session, c, caseId);
+      const { identity, role } = await identityFor(ctx, session, c, caseId);
       const room = await registry.getOrCreate(c!);
       const { status } = await room.join(identity, memberSocket(session));
-      session.joined = { room, peerId: identity.peerId };
+      session.joined = { room, peerId: identity.peerId, role };
       return {
         self: { peerId: identity.peerId, displayName: identity.displayName, roleLabel: identity.roleLabel, roomRole: identity.roomRole, side: identity.side, caseNumber: c!.number, caseTitle: c!.title },
         status,
@@ -320,25 +317,26 @@ function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
   };
 }
 
-/** Who this connection is in the given case, or why it may not enter. */
-async function identityFor(ctx: AppContext, session: Session, c: { id: string; orgId: string; mediatorId: string | null } | null, caseId: string): Promise<MemberIdentity> {
+/** Who this connection is in the given case, or why it may not enter (grants: room.join). */
+async function identityFor(ctx: AppContext, session: Session, c: { id: string } | null, caseId: string): Promise<{ identity: MemberIdentity; role: CaseRole }> {
   const { principal, client } = session;
   if (principal.kind === 'staff') {
     const user = principal.user;
-    if (user.role === 'JUDGE') {
-      // 询问: a judge of the court reviewing the case's application leads a video session in its room.
-      const application = c ? await ctx.db.judicialApplication.findUnique({ where: { caseId: c.id } }) : null;
-      if (!application || application.courtId !== user.courtId || !['ACCEPTED', 'REVIEWING'].includes(application.status)) throw new DomainError('FORBIDDEN', '只有受理该司法确认申请的法院的法官可以发起视频询问');
-      return { peerId: user.id, roomRole: 'mediator', displayName: user.displayName, roleLabel: '法官', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true };
+    const role = c ? await roleInCase(ctx, { kind: 'staff', user, csrfToken: '' }, caseId) : null;
+    requireGrant(role, 'room.join', 'case');
+    if (role === 'judge') {
+      // 询问: the reviewing court's judge leads a video session while the application is under review.
+      const application = await ctx.db.judicialApplication.findUnique({ where: { caseId } });
+      if (!application || !['ACCEPTED', 'REVIEWING'].includes(application.status)) throw new DomainError('APPLICATION_WRONG_STATE', '只有在法院受理后、作出裁定前可以发起视频询问');
+      return { role, identity: { peerId: user.id, roomRole: 'mediator', displayName: user.displayName, roleLabel: '法官', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true } };
     }
-    if (!c || c.orgId !== user.orgId) throw new DomainError('CASE_NOT_FOUND', '案件不存在');
-    const isCaseMediator = user.role === 'ADMIN' || (user.role === 'MEDIATOR' && c.mediatorId === user.id);
-    if (!isCaseMediator) throw new DomainError('FORBIDDEN', '您不是本案的调解员');
-    return { peerId: user.id, roomRole: 'mediator', displayName: user.displayName, roleLabel: '调解员', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true };
+    return { role: role!, identity: { peerId: user.id, roomRole: 'mediator', displayName: user.displayName, roleLabel: '调解员', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true } };
   }
   const link = await resolveLink(ctx, principal.token, { ip: client.address, userAgent: client.userAgent, expectCaseId: caseId });
   const p = link.participant;
-  return {
+  const role = linkRoleOf(p);
+  requireGrant(role, 'room.join', 'case');
+  const identity: MemberIdentity = {
     peerId: p.id,
     roomRole: 'party',
     displayName: p.name,
@@ -347,4 +345,5 @@ async function identityFor(ctx: AppContext, session: Session, c: { id: string; o
     identityConfirmed: p.identityConfirmedAt !== null,
     consentGiven: p.consentAt !== null,
   };
+  return { identity, role };
 }

@@ -2,12 +2,12 @@
 // ceremony, the mediator's signature and the issued PDF. Parties by their link token (Bearer,
 // which must belong to this case); staff by session cookie (+ CSRF on mutations).
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/log.ts';
-import { getCaseForMediator, staffActor } from '../cases/case-service.ts';
+import { loadCase, staffActor } from '../cases/case-service.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import { caseRequester, type CasePrincipal } from '../http/auth-hooks.ts';
+import { accessOf, partyOf, staffOf } from '../http/access-hook.ts';
 import { sendFile } from '../http/file-reply.ts';
 import { errors, Id, Text } from '../http/schemas.ts';
 import type { SigningService } from './signing-service.ts';
@@ -18,36 +18,18 @@ const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const PngBase64 = Type.String({ minLength: 100, maxLength: 420_000, pattern: '^[A-Za-z0-9+/]+={0,2}$' });
 const OnBehalfOf = Type.Optional(Id);
 
-type Party = Extract<CasePrincipal, { kind: 'party' }>['participant'];
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    signingWho: CasePrincipal | null;
-  }
-}
-
 export const signingRoutes = (ctx: AppContext, service: SigningService): FastifyPluginAsyncTypebox => async (app) => {
-  app.decorateRequest('signingWho', null);
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    request.signingWho = await caseRequester(ctx, request, reply, (request.params as { caseId: string }).caseId);
-  });
-  const party = (request: FastifyRequest): Party => {
-    if (request.signingWho?.kind !== 'party') throw new DomainError('FORBIDDEN', '请通过您的个人链接办理签署');
-    return request.signingWho.participant;
-  };
-  const staff = (request: FastifyRequest): StaffPrincipal => {
-    if (request.signingWho?.kind !== 'staff') throw new DomainError('FORBIDDEN', '只有调解员可以办理此项');
-    return request.signingWho.user;
-  };
+  const party = (request: FastifyRequest) => partyOf(request).participant;
+  const staff = (request: FastifyRequest): StaffPrincipal => staffOf(request);
   const requestInfo = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
   const security: Array<Record<string, string[]>> = [{ session: [] }, { link: [] }];
 
   app.get('/:caseId', {
     schema: { tags: ['signing'], summary: '当前签署状态（锁定的协议版本、逐条确认、签名进度）', security, params: CaseParams, response: { 200: Type.Object({ round: Type.Unknown() }), ...errors(401, 403, 404) } },
+    config: { action: 'signing.read' },
   }, async (request) => {
-    const who = request.signingWho!;
-    if (who.kind === 'staff') await getCaseForMediator(ctx, who.user, request.params.caseId, '只有本案调解员可以查看签署');
-    return service.view(request.params.caseId, who.kind === 'party' ? who.participant : null);
+    const who = accessOf(request).principal;
+    return service.view(request.params.caseId, who?.kind === 'party' ? who.participant : null);
   });
 
   app.post('/:caseId/lock', {
@@ -59,6 +41,7 @@ export const signingRoutes = (ctx: AppContext, service: SigningService): Fastify
       body: Type.Object({ versionSeq: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })) }, { additionalProperties: false }),
       response: { 201: Type.Object({ roundId: Type.String(), contentSha256: Type.String(), versionSeq: Type.Integer() }), ...errors(400, 401, 403, 404, 409) },
     },
+    config: { action: 'signing.manage' },
   }, async (request, reply) => {
     const round = await service.lock(staff(request), request.params.caseId, request.body.versionSeq);
     return reply.status(201).send({ roundId: round.id, contentSha256: round.contentSha256, versionSeq: round.versionSeq });
@@ -73,6 +56,7 @@ export const signingRoutes = (ctx: AppContext, service: SigningService): Fastify
       body: Type.Object({ reason: Text(200) }, { additionalProperties: false }),
       response: { 200: Type.Object({ voidedSignatures: Type.Integer(), voidedConsents: Type.Integer() }), ...errors(400, 401, 403, 404, 409) },
     },
+    config: { action: 'signing.manage' },
   }, async (request) => service.unlock(staff(request), request.params.caseId, request.body.reason));
 
   app.put('/:caseId/agents/:participantId/authority', {
@@ -84,10 +68,11 @@ export const signingRoutes = (ctx: AppContext, service: SigningService): Fastify
       body: Type.Object({ authorised: Type.Boolean() }, { additionalProperties: false }),
       response: { 200: Type.Object({ participantId: Type.String(), authorised: Type.Boolean() }), ...errors(400, 401, 403, 404) },
     },
+    config: { action: 'signing.manage' },
   }, async (request) => {
     const user = staff(request);
     const { caseId, participantId } = request.params;
-    await getCaseForMediator(ctx, user, caseId, '只有本案调解员可以查看签署');
+    await loadCase(ctx, caseId);
     const p = await ctx.db.participant.findFirst({ where: { id: participantId, caseId } });
     if (!p) throw new DomainError('PARTICIPANT_NOT_FOUND', '参与人不存在');
     if (p.role !== 'AGENT') throw new DomainError('VALIDATION', '只有委托代理人可以被授权代为签署');
@@ -99,7 +84,7 @@ export const signingRoutes = (ctx: AppContext, service: SigningService): Fastify
   });
 
   app.post('/:caseId/consent', {
-    config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+    config: { action: 'signing.sign', rateLimit: { max: 120, timeWindow: '1 minute' } },
     schema: {
       tags: ['signing'],
       summary: '确认一条协议条款（当事人或经授权的代理人）',
@@ -115,7 +100,7 @@ export const signingRoutes = (ctx: AppContext, service: SigningService): Fastify
 
   app.post('/:caseId/code', {
     // Per link, not per address: parties of one family may share a phone network's IP.
-    config: { rateLimit: { max: 5, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => request.headers.authorization ?? request.ip } },
+    config: { action: 'signing.sign', rateLimit: { max: 5, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => request.headers.authorization ?? request.ip } },
     schema: {
       tags: ['signing'],
       summary: '发送签署验证码到本人手机',
@@ -127,7 +112,7 @@ export const signingRoutes = (ctx: AppContext, service: SigningService): Fastify
   }, async (request) => service.sendCode(party(request), request.body.onBehalfOf));
 
   app.post('/:caseId/sign', {
-    config: { rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => request.headers.authorization ?? request.ip } },
+    config: { action: 'signing.sign', rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => request.headers.authorization ?? request.ip } },
     schema: {
       tags: ['signing'],
       summary: '签署：身份核验 + 验证码 + 手写签名 + 确认声明',
@@ -153,13 +138,14 @@ export const signingRoutes = (ctx: AppContext, service: SigningService): Fastify
       body: Type.Object({ signaturePngBase64: PngBase64 }, { additionalProperties: false }),
       response: { 200: Type.Object({ pdfSha256: Type.String(), pages: Type.Integer(), bytes: Type.Integer() }), ...errors(400, 401, 403, 404, 409) },
     },
+    config: { action: 'signing.mediator-sign' },
   }, async (request) => service.mediatorSign(staff(request), request.params.caseId, Buffer.from(request.body.signaturePngBase64, 'base64'), requestInfo(request)));
 
   app.get('/:caseId/pdf', {
     schema: { tags: ['signing'], summary: '下载已签署的协议书（PDF）', security, params: CaseParams },
+    config: { action: 'agreement.download' },
   }, async (request, reply) => {
-    const who = request.signingWho!;
-    if (who.kind === 'staff') await getCaseForMediator(ctx, who.user, request.params.caseId, '只有本案调解员可以查看签署');
+    const who = accessOf(request).principal;
     const { bytes, fileName } = await service.pdf(request.params.caseId);
     return sendFile(reply, { bytes, type: 'application/pdf', asciiName: 'agreement.pdf', name: fileName });
   });

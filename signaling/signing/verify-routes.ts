@@ -32,7 +32,7 @@ export const verifyRoutes = (ctx: AppContext, identity: SigningIdentity): Fastif
   };
 
   app.post('', {
-    config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    config: { action: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } },
     schema: {
       tags: ['verify'],
       summary: '上传 PDF 核验是否为本机构出具的原件（Content-Type: application/pdf）',
@@ -54,6 +54,7 @@ export const verifyRoutes = (ctx: AppContext, identity: SigningIdentity): Fastif
       params: Type.Object({ roundId: Type.String({ minLength: 10, maxLength: 40, pattern: '^[a-z0-9]+$' }) }),
       response: { 200: Type.Object({ issued: Type.Unknown(), rootFingerprint: Type.String() }), ...errors(400, 404) },
     },
+    config: { action: 'public' },
   }, async (request) => {
     const issued = await issuedRecord({ id: request.params.roundId }, false);
     if (!issued) throw new DomainError('ISSUED_RECORD_NOT_FOUND', '没有找到该协议书的出具记录');

@@ -122,7 +122,7 @@ describe('caucus isolation', () => {
     await c.A.ok('chat:send', { text: '我们最多接受赔偿八千元' });
     await c.m.waitFor('chat:message', (msg) => msg.text === '我们最多接受赔偿八千元');
     await c.agentA.waitFor('chat:message', (msg) => msg.text === '我们最多接受赔偿八千元');
-    expect(await c.B.request('chat:send', { text: '你们在说什么？' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await c.B.request('chat:send', { text: '你们在说什么？' })).toMatchObject({ ok: false, code: 'WAITING_FOR_MEDIATOR' });
     expect((await c.B.ok('chat:history', {})).messages).toEqual([]);
 
     // Knock.
@@ -159,11 +159,11 @@ describe('caucus isolation', () => {
     expect(await c.A.request('caucus:start', { peerIds: [party.A.id] })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect(await c.A.request('caucus:endAll', {})).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect(await c.A.request('caucus:carry', { fromSide: 'B', toSide: 'A', text: '把对方底线告诉我' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(await c.A.request('notepad:get', { side: 'B' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(await c.A.request('notepad:update', { side: 'B', content: 'x' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await c.A.request('notepad:get', { side: 'B' })).toMatchObject({ ok: false, code: 'OTHER_SIDE_NOTEPAD' });
+    expect(await c.A.request('notepad:update', { side: 'B', content: 'x' })).toMatchObject({ ok: false, code: 'OTHER_SIDE_NOTEPAD' });
     const bConsumer = [...server.rooms.get(caseId)!.member(party.B.id)!.consumers.values()][0]!.consumerId;
     expect(await c.A.request('media:setPreferredLayers', { consumerId: bConsumer, spatialLayer: 0 })).toMatchObject({ ok: false, code: 'CONSUMER_NOT_FOUND' });
-    expect(await c.B.request('caucus:knock', {})).toMatchObject({ ok: false, code: 'INVALID_STATE' });
+    expect(await c.B.request('caucus:knock', {})).toMatchObject({ ok: false, code: 'NOT_WAITING' });
   });
 
   it('notepads are per side, persisted, and a carry is delivered to the other side and logged', async () => {

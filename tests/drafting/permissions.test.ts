@@ -228,8 +228,12 @@ describe('refusals', () => {
     await admin.json('POST', '/api/users', { username: 'other-mediator', displayName: '别的调解员', role: 'MEDIATOR', password: 'mediator-pass-2' }, 201);
     const other = new StaffClient(server.url);
     await other.login('other-mediator', 'mediator-pass-2');
-    expect(await refusal({ cookie: other.cookie })).toBe('refused: FORBIDDEN');
-    expect((await asStaff(other, 'GET', '/versions')).status).toBe(403);
+    // Staff with no role in the case are told it does not exist.
+    expect(await refusal({ cookie: other.cookie })).toBe('refused: CASE_NOT_FOUND');
+    expect((await asStaff(other, 'GET', '/versions')).status).toBe(404);
+    // The organisation's administrator supervises: it reads the draft, never edits it.
+    const adminAccess = await server.drafting.accessFor(kase.caseId, { token: null, cookieHeader: admin.cookie, ip: '127.0.0.1', userAgent: 'test' }).catch((e: Error) => e);
+    expect(adminAccess).toMatchObject({ role: 'admin', grants: { canEdit: false, canSuggest: false, canComment: false, canDecide: false } });
 
     // A revoked link stops working for new connections.
     const invitations = await kase.mediator.json('GET', `/api/cases/${kase.caseId}/invitations`);

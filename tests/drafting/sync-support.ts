@@ -7,6 +7,8 @@ import { makeIdNumber, StaffClient } from '../support/server.ts';
 
 export interface DraftCase {
   mediator: StaffClient;
+  /** The mediator's login, for a second session (another device). */
+  mediatorLogin: { username: string; password: string };
   caseId: string;
   otherCaseId: string;
   tokenA: string;
@@ -39,6 +41,7 @@ export async function setUpDraftCase(baseUrl: string, adminUser: { username: str
   const otherPartyId = await addParty(otherCaseId, '孙某', 'A', 'APPLICANT', '15020419700101123');
   return {
     mediator,
+    mediatorLogin: { username, password: 'mediator-pass-1' },
     caseId,
     otherCaseId,
     partyAId,

@@ -10,7 +10,7 @@ import { connectClient, setUpDraftCase, waitFor, wsUrl, type DraftCase, type Dra
 
 let server: TestServer;
 let kase: DraftCase;
-let adminCookie: string;
+let secondEditorCookie: string;
 const clients: DraftClient[] = [];
 
 function client(options: { token?: string; cookie?: string }) {
@@ -29,9 +29,10 @@ const storedText = async (field = 'sync-test') => {
 beforeAll(async () => {
   server = await startTestServer();
   kase = await setUpDraftCase(server.url, server.admin);
-  const admin = new StaffClient(server.url);
-  await admin.login(server.admin.username, server.admin.password);
-  adminCookie = admin.cookie;
+  // The same mediator on a second device: the only other editor a case has.
+  const second = new StaffClient(server.url);
+  await second.login(kase.mediatorLogin.username, kase.mediatorLogin.password);
+  secondEditorCookie = second.cookie;
 });
 afterEach(() => {
   for (const c of clients.splice(0)) c.destroy();
@@ -39,9 +40,9 @@ afterEach(() => {
 afterAll(() => server?.close());
 
 describe('drafting sync', () => {
-  it('two editors (case mediator and org admin) converge on concurrent edits', async () => {
+  it('two editors (the case mediator on two devices) converge on concurrent edits', async () => {
     const a = client({ cookie: kase.mediator.cookie });
-    const b = client({ cookie: adminCookie });
+    const b = client({ cookie: secondEditorCookie });
     await Promise.all([a.ready, b.ready]);
     const ta = a.doc.getText('sync-test');
     const tb = b.doc.getText('sync-test');
@@ -59,7 +60,7 @@ describe('drafting sync', () => {
   it('awareness carries the server-side identity, not the name a client claims', async () => {
     const m = client({ cookie: kase.mediator.cookie });
     const p = client({ token: kase.tokenA });
-    const o = client({ cookie: adminCookie });
+    const o = client({ cookie: secondEditorCookie });
     await Promise.all([m.ready, p.ready, o.ready]);
     m.provider.setAwarenessField('user', { name: '冒充的名字', roleLabel: '法官', color: '#000000' });
     m.provider.setAwarenessField('cursor', { anchor: 3, head: 5 });
@@ -82,7 +83,7 @@ describe('drafting sync', () => {
 
   it('acknowledges an update only after it is committed; other clients see it before that', async () => {
     const a = client({ cookie: kase.mediator.cookie });
-    const b = client({ cookie: adminCookie });
+    const b = client({ cookie: secondEditorCookie });
     await Promise.all([a.ready, b.ready]);
     // Fault injection: hold every append of the store until we open the gate (the disk is "slow").
     const store = server.drafting.store;
@@ -115,7 +116,7 @@ describe('drafting sync', () => {
 
   it('a reconnecting client that re-sends an edit still in flight is acknowledged only once it is on disk', async () => {
     const a = client({ cookie: kase.mediator.cookie });
-    const b = client({ cookie: adminCookie });
+    const b = client({ cookie: secondEditorCookie });
     await Promise.all([a.ready, b.ready]);
     const store = server.drafting.store;
     const original = store.append.bind(store);

@@ -68,7 +68,7 @@ describe('the judge’s desk', () => {
     try {
       for (const c of [j, a, other]) await c.connected();
       expect(await j.ok('room:join', { caseId: k.caseId })).toMatchObject({ status: 'admitted' });
-      expect(await other.request('room:join', { caseId: k.caseId })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+      expect(await other.request('room:join', { caseId: k.caseId })).toMatchObject({ ok: false, code: 'CASE_NOT_FOUND' });
       await a.ok('room:join', { caseId: k.caseId });
       const lobby = await j.waitFor('room:lobby', (p) => p.waiting.length === 1);
       expect(lobby.waiting[0].displayName).toBe('李某');

@@ -121,7 +121,7 @@ describe('two nodes serve one room', () => {
             const sent = await byPeer.get(s.from)!.request('chat:send', { text });
             const state = policyOf(before);
             if (!sent.ok) {
-              expect(sent.code).toBe('FORBIDDEN'); // waiting: nobody to talk to
+              expect(sent.code).toBe('WAITING_FOR_MEDIATOR'); // waiting: nobody to talk to
               continue;
             }
             const should = [...byPeer.keys()].filter((id) => id !== s.from && mayReceive(state, id, s.from));

@@ -2,7 +2,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { login, logout, SESSION_COOKIE, SESSION_TTL_MS } from '../../auth/sessions.ts';
 import type { AppContext } from '../../context.ts';
-import { readSessionCookie, requireStaff, staffOf } from '../auth-hooks.ts';
+import { sessionCookieOf } from '../../access/principal.ts';
+import { accessOf, staffOf } from '../access-hook.ts';
 import { errors, Text, UserRoleT } from '../schemas.ts';
 
 const Me = Type.Object({
@@ -20,7 +21,7 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
       body: Type.Object({ username: Text(64), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
       response: { 200: Me, ...errors(400, 401, 429) },
     },
-    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    config: { action: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
   }, async (request, reply) => {
     const session = await login(ctx, request.body.username, request.body.password, request.ip);
     reply.setCookie(SESSION_COOKIE, session.cookieValue, {
@@ -34,15 +35,15 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
     return { user: session.user, csrfToken: session.csrfToken };
   });
 
-  app.post('/auth/logout', { schema: { tags: ['auth'], summary: '退出登录', response: { 204: Type.Null(), ...errors(401, 403) } }, preHandler: requireStaff(ctx) }, async (request, reply) => {
-    const cookie = readSessionCookie(request);
+  app.post('/auth/logout', { schema: { tags: ['auth'], summary: '退出登录', response: { 204: Type.Null(), ...errors(401, 403) } }, config: { action: 'auth.self' } }, async (request, reply) => {
+    const cookie = sessionCookieOf((raw) => request.unsignCookie(raw), request.headers.cookie);
     if (cookie) await logout(ctx, cookie, staffOf(request));
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send(null);
   });
 
-  app.get('/auth/me', { schema: { tags: ['auth'], summary: '当前登录用户', response: { 200: Me, ...errors(401) } }, preHandler: requireStaff(ctx) }, async (request) => ({
-    user: staffOf(request),
-    csrfToken: request.staffCsrfToken ?? '',
-  }));
+  app.get('/auth/me', { schema: { tags: ['auth'], summary: '当前登录用户', response: { 200: Me, ...errors(401) } }, config: { action: 'auth.self' } }, async (request) => {
+    const principal = accessOf(request).principal;
+    return { user: staffOf(request), csrfToken: principal?.kind === 'staff' ? principal.csrfToken : '' };
+  });
 };

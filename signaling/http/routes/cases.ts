@@ -1,25 +1,23 @@
 // Cases, their participants, invitation links and audit trail (mediators and admins).
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { listCaseAudit, verifyAuditChain } from '../../audit/log.ts';
-import { createCase, getCaseForStaff, listCasesForStaff, moveCaseByHand, updateCase } from '../../cases/case-service.ts';
+import { createCase, listCasesForStaff, moveCaseByHand, updateCase } from '../../cases/case-service.ts';
 import { createInvitation, listInvitations, revokeInvitation } from '../../cases/invitation-service.ts';
 import { addParticipant, removeParticipant } from '../../cases/participant-service.ts';
 import type { AppContext } from '../../context.ts';
-import { requireStaff, staffOf } from '../auth-hooks.ts';
+import { staffOf } from '../access-hook.ts';
 import { CaseDetailView, CaseStatusT, CaseSummaryView, DateOnly, DisputeTypeT, errors, Id, IdParams, InvitationView, ParticipantRoleT, ParticipantView, SideT, Text } from '../schemas.ts';
 import { caseDetailView, caseSummaryView, invitationView, participantView } from '../views.ts';
 
 const CaseBody = Type.Object({ case: CaseDetailView });
 
 export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
-  app.addHook('preHandler', requireStaff(ctx, 'MEDIATOR', 'ADMIN'));
-
   const detail = async (caseId: string) => {
     const c = await ctx.db.case.findUniqueOrThrow({ where: { id: caseId }, include: { mediator: true, participants: { orderBy: { createdAt: 'asc' } } } });
     return { case: caseDetailView(c, c.participants) };
   };
 
-  app.get('', { schema: { tags: ['cases'], summary: '案件列表（含剩余办结天数）', response: { 200: Type.Object({ cases: Type.Array(CaseSummaryView) }), ...errors(401, 403) } } }, async (request) => ({
+  app.get('', { schema: { tags: ['cases'], summary: '案件列表（含剩余办结天数）', response: { 200: Type.Object({ cases: Type.Array(CaseSummaryView) }), ...errors(401, 403) } }, config: { action: 'cases.list' } }, async (request) => ({
     cases: (await listCasesForStaff(ctx, staffOf(request))).map((c) => caseSummaryView(c)),
   }));
 
@@ -30,15 +28,13 @@ export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
       body: Type.Object({ title: Text(100), disputeType: DisputeTypeT, summary: Text(4000), dueDate: Type.Optional(DateOnly) }, { additionalProperties: false }),
       response: { 201: CaseBody, ...errors(400, 401, 403) },
     },
+    config: { action: 'cases.create' },
   }, async (request, reply) => {
     const created = await createCase(ctx, staffOf(request), request.body);
     return reply.status(201).send(await detail(created.id));
   });
 
-  app.get('/:id', { schema: { tags: ['cases'], summary: '案件详情', params: IdParams, response: { 200: CaseBody, ...errors(401, 403, 404) } } }, async (request) => {
-    await getCaseForStaff(ctx, staffOf(request), request.params.id);
-    return detail(request.params.id);
-  });
+  app.get('/:id', { schema: { tags: ['cases'], summary: '案件详情', params: IdParams, response: { 200: CaseBody, ...errors(401, 403, 404) } }, config: { action: 'case.read' } }, async (request) => detail(request.params.id));
 
   app.patch('/:id', {
     schema: {
@@ -48,6 +44,7 @@ export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
       body: Type.Object({ title: Type.Optional(Text(100)), summary: Type.Optional(Text(4000)), disputeType: Type.Optional(DisputeTypeT), dueDate: Type.Optional(DateOnly) }, { additionalProperties: false, minProperties: 1 }),
       response: { 200: CaseBody, ...errors(400, 401, 403, 404) },
     },
+    config: { action: 'case.edit' },
   }, async (request) => {
     await updateCase(ctx, staffOf(request), request.params.id, request.body);
     return detail(request.params.id);
@@ -61,10 +58,9 @@ export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
       body: Type.Object({ to: CaseStatusT, reason: Type.Optional(Text(500)) }, { additionalProperties: false }),
       response: { 200: CaseBody, ...errors(400, 401, 403, 404, 409) },
     },
+    config: { action: 'case.edit' },
   }, async (request) => {
-    const user = staffOf(request);
-    await getCaseForStaff(ctx, user, request.params.id);
-    await moveCaseByHand(ctx, user, request.params.id, request.body.to, request.body.reason);
+    await moveCaseByHand(ctx, staffOf(request), request.params.id, request.body.to, request.body.reason);
     return detail(request.params.id);
   });
 
@@ -76,6 +72,7 @@ export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
       body: Type.Object({ role: ParticipantRoleT, side: SideT, name: Text(50), phone: Type.String({ minLength: 1, maxLength: 20 }), idNumber: Type.String({ minLength: 1, maxLength: 18 }) }, { additionalProperties: false }),
       response: { 201: Type.Object({ participant: ParticipantView }), ...errors(400, 401, 403, 404) },
     },
+    config: { action: 'case.participants' },
   }, async (request, reply) => {
     const p = await addParticipant(ctx, staffOf(request), request.params.id, request.body);
     return reply.status(201).send({ participant: participantView(p) });
@@ -83,6 +80,7 @@ export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
 
   app.delete('/:id/participants/:pid', {
     schema: { tags: ['participants'], summary: '移除当事人', params: Type.Object({ id: Id, pid: Id }), response: { 204: Type.Null(), ...errors(401, 403, 404) } },
+    config: { action: 'case.participants' },
   }, async (request, reply) => {
     await removeParticipant(ctx, staffOf(request), request.params.id, request.params.pid);
     return reply.status(204).send(null);
@@ -90,6 +88,7 @@ export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
 
   app.get('/:id/invitations', {
     schema: { tags: ['invitations'], summary: '邀请链接列表', params: IdParams, response: { 200: Type.Object({ invitations: Type.Array(InvitationView) }), ...errors(401, 403, 404) } },
+    config: { action: 'case.invitations' },
   }, async (request) => ({ invitations: (await listInvitations(ctx, staffOf(request), request.params.id)).map(invitationView) }));
 
   app.post('/:id/invitations', {
@@ -100,6 +99,7 @@ export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
       body: Type.Object({ participantId: Id, expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })) }, { additionalProperties: false }),
       response: { 201: Type.Object({ invitation: Type.Composite([InvitationView, Type.Object({ url: Type.String() })]) }), ...errors(400, 401, 403, 404) },
     },
+    config: { action: 'case.invitations' },
   }, async (request, reply) => {
     const { invitation, url } = await createInvitation(ctx, staffOf(request), request.params.id, request.body.participantId, request.body.expiresInDays);
     return reply.status(201).header('cache-control', 'no-store').send({ invitation: { ...invitationView(invitation), url } });
@@ -107,6 +107,7 @@ export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
 
   app.post('/:id/invitations/:iid/revoke', {
     schema: { tags: ['invitations'], summary: '撤销邀请链接', params: Type.Object({ id: Id, iid: Id }), response: { 200: Type.Object({ invitation: InvitationView }), ...errors(401, 403, 404, 409) } },
+    config: { action: 'case.invitations' },
   }, async (request) => ({ invitation: invitationView(await revokeInvitation(ctx, staffOf(request), request.params.id, request.params.iid)) }));
 
   app.get('/:id/audit', {
@@ -122,8 +123,8 @@ export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
         ...errors(401, 403, 404),
       },
     },
+    config: { action: 'case.audit' },
   }, async (request) => {
-    await getCaseForStaff(ctx, staffOf(request), request.params.id);
     const [entries, chain] = await Promise.all([listCaseAudit(ctx.db, request.params.id), verifyAuditChain(ctx.db)]);
     return { entries, chain };
   });

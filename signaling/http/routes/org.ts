@@ -5,7 +5,7 @@ import { appendAudit } from '../../audit/log.ts';
 import { staffActor } from '../../cases/case-service.ts';
 import type { AppContext } from '../../context.ts';
 import { DomainError } from '../../errors.ts';
-import { requireStaff, staffOf } from '../auth-hooks.ts';
+import { staffOf } from '../access-hook.ts';
 import { errors } from '../schemas.ts';
 
 const OrgView = Type.Object({ org: Type.Object({ id: Type.String(), name: Type.String(), shortName: Type.String(), hasSeal: Type.Boolean() }) });
@@ -27,11 +27,11 @@ export const orgRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (
     org: { id: o.id, name: o.name, shortName: o.shortName, hasSeal: o.sealPng !== null },
   });
 
-  app.get('', { schema: { tags: ['org'], summary: '调解组织信息', response: { 200: OrgView, ...errors(401) } }, preHandler: requireStaff(ctx) }, async (request) =>
+  app.get('', { schema: { tags: ['org'], summary: '调解组织信息', response: { 200: OrgView, ...errors(401) } }, config: { action: 'org.read' } }, async (request) =>
     view(await ctx.db.organisation.findUniqueOrThrow({ where: { id: staffOf(request).orgId } })),
   );
 
-  app.get('/seal', { schema: { tags: ['org'], summary: '印章图片（PNG）' }, preHandler: requireStaff(ctx) }, async (request, reply) => {
+  app.get('/seal', { schema: { tags: ['org'], summary: '印章图片（PNG）' }, config: { action: 'org.read' } }, async (request, reply) => {
     const org = await ctx.db.organisation.findUniqueOrThrow({ where: { id: staffOf(request).orgId } });
     if (!org.sealPng) throw new DomainError('SEAL_NOT_FOUND', '尚未上传印章图片');
     return reply.type('image/png').header('cache-control', 'no-store').send(Buffer.from(org.sealPng));
@@ -44,7 +44,7 @@ export const orgRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (
       body: Type.Object({ pngBase64: Type.String({ minLength: 1, maxLength: 1_500_000, pattern: '^[A-Za-z0-9+/]+={0,2}$' }) }, { additionalProperties: false }),
       response: { 200: OrgView, ...errors(400, 401, 403) },
     },
-    preHandler: requireStaff(ctx, 'ADMIN'),
+    config: { action: 'org.manage' },
   }, async (request) => {
     const bytes = Buffer.from(request.body.pngBase64, 'base64');
     const problem = pngProblem(bytes);

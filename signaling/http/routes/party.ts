@@ -2,7 +2,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.ts';
 import { confirmIdentity, giveConsent } from '../../party/party-service.ts';
-import { partyOf, requireParty } from '../auth-hooks.ts';
+import { partyOf } from '../access-hook.ts';
 import { CaseStatusT, errors, ParticipantRoleT, SideT, Text } from '../schemas.ts';
 
 const PartyParticipant = Type.Object({
@@ -24,8 +24,6 @@ const partyParticipantView = (p: { id: string; name: string; role: string; side:
 });
 
 export const partyRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
-  app.addHook('preHandler', requireParty(ctx));
-
   app.get('/me', {
     schema: {
       tags: ['party'],
@@ -39,9 +37,9 @@ export const partyRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
         ...errors(401, 403, 429),
       },
     },
-    config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+    config: { action: 'link.self', rateLimit: { max: 60, timeWindow: '1 minute' } },
   }, async (request) => {
-    const link = partyOf(request);
+    const { link } = partyOf(request);
     const c = link.case;
     return {
       case: { id: c.id, number: c.number, title: c.title, disputeType: c.disputeType, status: c.status as never, orgName: c.org.name, mediatorName: c.mediator?.displayName ?? null },
@@ -57,7 +55,7 @@ export const partyRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
       body: Type.Object({ name: Text(50), idLast4: Type.String({ pattern: '^[0-9]{3}[0-9Xx]$' }) }, { additionalProperties: false }),
       response: { 200: Type.Object({ participant: PartyParticipant }), ...errors(400, 401, 429) },
     },
-    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    config: { action: 'link.self', rateLimit: { max: 10, timeWindow: '1 minute' } },
   }, async (request) => {
     const link = partyOf(request);
     const updated = await confirmIdentity(ctx, link.participant, request.body.name, request.body.idLast4);
@@ -72,6 +70,7 @@ export const partyRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
       body: Type.Object({ consent: Type.Literal(true) }, { additionalProperties: false }),
       response: { 200: Type.Object({ participant: PartyParticipant }), ...errors(400, 401, 409) },
     },
+    config: { action: 'link.self' },
   }, async (request) => {
     const link = partyOf(request);
     const updated = await giveConsent(ctx, link.participant, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });

@@ -2,16 +2,14 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.ts';
 import { createUser, updateUser } from '../../users/user-service.ts';
-import { requireStaff, staffOf } from '../auth-hooks.ts';
+import { staffOf } from '../access-hook.ts';
 import { errors, Id, IdParams, Text, UserRoleT, UserView } from '../schemas.ts';
 import { userView } from '../views.ts';
 
 const Password = Type.String({ minLength: 10, maxLength: 200, description: '至少10个字符' });
 
 export const userRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
-  app.addHook('preHandler', requireStaff(ctx, 'ADMIN'));
-
-  app.get('', { schema: { tags: ['users'], summary: '账号列表', response: { 200: Type.Object({ users: Type.Array(UserView) }), ...errors(401, 403) } } }, async (request) => {
+  app.get('', { schema: { tags: ['users'], summary: '账号列表', response: { 200: Type.Object({ users: Type.Array(UserView) }), ...errors(401, 403) } }, config: { action: 'org.manage' } }, async (request) => {
     const users = await ctx.db.user.findMany({ where: { orgId: staffOf(request).orgId }, orderBy: { createdAt: 'asc' } });
     return { users: users.map(userView) };
   });
@@ -23,6 +21,7 @@ export const userRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
       body: Type.Object({ username: Type.String({ pattern: '^[a-zA-Z0-9_.-]{3,32}$' }), displayName: Text(32), role: UserRoleT, password: Password, courtId: Type.Optional(Id) }, { additionalProperties: false }),
       response: { 201: Type.Object({ user: UserView }), ...errors(400, 401, 403, 409) },
     },
+    config: { action: 'org.manage' },
   }, async (request, reply) => {
     const user = await createUser(ctx, staffOf(request), request.body);
     return reply.status(201).send({ user: userView(user) });
@@ -36,5 +35,6 @@ export const userRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
       body: Type.Object({ displayName: Type.Optional(Text(32)), active: Type.Optional(Type.Boolean()), password: Type.Optional(Password) }, { additionalProperties: false, minProperties: 1 }),
       response: { 200: Type.Object({ user: UserView }), ...errors(400, 401, 403, 404, 409) },
     },
+    config: { action: 'org.manage' },
   }, async (request) => ({ user: userView(await updateUser(ctx, staffOf(request), request.params.id, request.body)) }));
 };

@@ -1,0 +1,32 @@
+// Computes a principal's role in one case from the database and checks a grant: the one access
+// decision HTTP routes, the room socket and the drafting server share.
+import type { AppContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import { caseRoleOf, linkRoleOf, refusalOf, staffRoleOf, type Action, type CaseFacts, type CaseRole, type Scope } from './grants.ts';
+import type { Principal } from './principal.ts';
+
+/** The facts about a case that roles depend on; null when there is no such case. */
+export async function caseFacts(ctx: AppContext, caseId: string): Promise<CaseFacts | null> {
+  const c = await ctx.db.case.findUnique({ where: { id: caseId }, select: { orgId: true, mediatorId: true, judicialApplication: { select: { courtId: true, status: true } } } });
+  if (!c) return null;
+  const application = c.judicialApplication;
+  return { orgId: c.orgId, mediatorId: c.mediatorId, reviewingCourtId: application && application.status !== 'DRAFT' ? application.courtId : null };
+}
+
+export async function roleInCase(ctx: AppContext, principal: Principal, caseId: string): Promise<CaseRole | null> {
+  return caseRoleOf(principal, caseId, principal.kind === 'party' ? null : await caseFacts(ctx, caseId));
+}
+
+/** The principal's role where `action` applies (org-wide, own link, or `caseId`). */
+export async function roleFor(ctx: AppContext, principal: Principal, scope: Scope, caseId: string | null): Promise<CaseRole | null> {
+  if (scope === 'public') return null;
+  if (scope === 'staff') return principal.kind === 'staff' ? staffRoleOf(principal.user) : null;
+  if (scope === 'link') return principal.kind === 'party' ? linkRoleOf(principal.participant) : null;
+  return caseId === null ? null : roleInCase(ctx, principal, caseId);
+}
+
+/** Throws the action's refusal unless `role` is granted it. */
+export function requireGrant(role: CaseRole | null, action: Action, scope?: Scope): void {
+  const refusal = refusalOf(role, action, scope);
+  if (refusal) throw new DomainError(refusal.code, refusal.message);
+}

@@ -1,0 +1,169 @@
+// Who may do what: one table of actions and the roles granted each, asked by the HTTP routes
+// (each route names its action), the room socket (each event names its action), the drafting
+// server, signing and judicial confirmation. A principal's role is computed per case:
+//
+//   admin             an administrator of the case's organisation: supervises (reads), never
+//                     acts as the case's mediator (人民调解员) — it cannot mediate, draft or sign
+//   mediator          the case's own mediator (首接负责)
+//   judge             a judge of the court reviewing the case's judicial-confirmation application
+//   party             an applicant or respondent, by its personal link
+//   authorised-agent  an agent the mediator authorised to sign for its side's party
+//   agent             an agent without that authority
+//   interpreter       an interpreter
+//   observer          anyone else invited by link (其他)
+//
+// Staff with no role in a case (a colleague, a judge of another court, another organisation)
+// are told the case does not exist, so its existence does not leak. Org-wide actions (accounts,
+// the seal, courts, the case list) use the staff member's own role.
+import type { ErrorCode } from '../errors.ts';
+
+export const CASE_ROLES = ['admin', 'mediator', 'judge', 'party', 'authorised-agent', 'agent', 'interpreter', 'observer'] as const;
+export type CaseRole = (typeof CASE_ROLES)[number];
+export const STAFF_ROLES = ['admin', 'mediator', 'judge'] as const satisfies readonly CaseRole[];
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export const LINK_ROLES = ['party', 'authorised-agent', 'agent', 'interpreter', 'observer'] as const satisfies readonly CaseRole[];
+
+/**
+ * Where an action's role comes from:
+ *   case         the case named in the request (route param `caseId` or `id`, the room joined)
+ *   application  a judicial-confirmation application (route param `id`), for its court's judges
+ *   link         the party's own link (its case)
+ *   staff        the staff member's own role (org-wide)
+ *   public       nobody needs to be known
+ */
+export type Scope = 'case' | 'application' | 'link' | 'staff' | 'public';
+
+interface ActionSpec {
+  scope: Scope;
+  roles: readonly CaseRole[];
+  /** Said to a principal who has a role here but not this grant. */
+  refusal: string;
+  /** Code of that refusal (FORBIDDEN unless a more precise one helps the client). */
+  code?: ErrorCode;
+}
+
+const ALL_LINK = LINK_ROLES;
+const SPEAKERS = ['party', 'authorised-agent', 'agent'] as const;
+const MEDIATOR_ONLY = '只有本案调解员可以执行此操作';
+
+export const ACTIONS = {
+  // ── org-wide ───────────────────────────────────────────────────────────────
+  'auth.self': { scope: 'staff', roles: STAFF_ROLES, refusal: '请先登录' },
+  'org.read': { scope: 'staff', roles: STAFF_ROLES, refusal: '您的账号无权查看机构信息' },
+  'org.manage': { scope: 'staff', roles: ['admin'], refusal: '只有管理员可以管理账号、印章和法院' },
+  'courts.read': { scope: 'staff', roles: STAFF_ROLES, refusal: '您的账号无权查看法院列表' },
+  'cases.list': { scope: 'staff', roles: ['admin', 'mediator'], refusal: '您的账号无权查看案件列表' },
+  'cases.create': { scope: 'staff', roles: ['mediator'], refusal: '只有调解员可以受理案件', code: 'ADMIN_NOT_MEDIATOR' },
+  'judge.queue': { scope: 'staff', roles: ['judge'], refusal: '只有法官可以查看司法确认申请' },
+
+  // ── one case, staff side ───────────────────────────────────────────────────
+  'case.read': { scope: 'case', roles: ['admin', 'mediator'], refusal: '您无权查看本案' },
+  'case.edit': { scope: 'case', roles: ['mediator'], refusal: MEDIATOR_ONLY },
+  'case.participants': { scope: 'case', roles: ['mediator'], refusal: MEDIATOR_ONLY },
+  'case.invitations': { scope: 'case', roles: ['mediator'], refusal: MEDIATOR_ONLY },
+  'case.audit': { scope: 'case', roles: ['admin', 'mediator'], refusal: '您无权查看本案的审计记录' },
+
+  // ── the party's own link ───────────────────────────────────────────────────
+  'link.self': { scope: 'link', roles: ALL_LINK, refusal: '请通过您的个人链接办理' },
+
+  // ── the live room ──────────────────────────────────────────────────────────
+  'room.join': { scope: 'case', roles: ['mediator', 'judge', ...ALL_LINK], refusal: '您不是本案的调解员或当事人，不能进入调解室' },
+  'room.participate': { scope: 'case', roles: ['mediator', 'judge', ...ALL_LINK], refusal: '您不能在调解室中执行此操作' },
+  'room.lead': { scope: 'case', roles: ['mediator', 'judge'], refusal: '只有调解员或主持询问的法官可以执行此操作' },
+  'room.caucus': { scope: 'case', roles: ['mediator', 'judge'], refusal: '只有调解员或主持询问的法官可以安排单独沟通' },
+  'room.carry': { scope: 'case', roles: ['mediator'], refusal: '只有调解员可以转达方案' },
+  'room.notepad': { scope: 'case', roles: ['mediator', ...ALL_LINK], refusal: '记事本只供调解员和本方当事人使用' },
+
+  // ── the agreement draft ────────────────────────────────────────────────────
+  'draft.read': { scope: 'case', roles: ['admin', 'mediator', ...ALL_LINK], refusal: '您无权查看本案的协议草稿' },
+  'draft.edit': { scope: 'case', roles: ['mediator'], refusal: '您不能直接修改协议草稿，请提出修改建议' },
+  'draft.suggest': { scope: 'case', roles: ['mediator', ...SPEAKERS], refusal: '您不能对协议草稿提出修改建议' },
+  'draft.comment': { scope: 'case', roles: ['mediator', ...SPEAKERS], refusal: '您不能对协议草稿发表意见' },
+  'draft.decide': { scope: 'case', roles: ['mediator'], refusal: MEDIATOR_ONLY },
+
+  // ── signing ────────────────────────────────────────────────────────────────
+  'signing.read': { scope: 'case', roles: ['admin', 'mediator', ...ALL_LINK], refusal: '您无权查看本案的签署情况' },
+  'signing.manage': { scope: 'case', roles: ['mediator'], refusal: '只有本案调解员可以办理签署' },
+  'signing.mediator-sign': { scope: 'case', roles: ['mediator'], refusal: '只有本案调解员可以作为人民调解员签署', code: 'ADMIN_NOT_MEDIATOR' },
+  'signing.sign': { scope: 'case', roles: ['party', 'authorised-agent'], refusal: '您无权确认或签署本协议（仅当事人及经授权的委托代理人可以签署）', code: 'NOT_A_SIGNER' },
+  'agreement.download': { scope: 'case', roles: ['admin', 'mediator', 'judge', ...ALL_LINK], refusal: '您无权下载本案的协议书' },
+
+  // ── judicial confirmation ──────────────────────────────────────────────────
+  'judicial.read': { scope: 'case', roles: ['mediator', ...SPEAKERS], refusal: '您无权查看本案的司法确认申请' },
+  'judicial.apply': { scope: 'case', roles: ['party'], refusal: '只有协议当事人本人可以申请司法确认' },
+  'judicial.record-consent': { scope: 'case', roles: ['mediator'], refusal: '只有本案调解员可以登记当事人的同意' },
+  'judicial.documents': { scope: 'case', roles: ['admin', 'mediator', 'judge', ...SPEAKERS], refusal: '您无权下载本案的司法文书' },
+  'judicial.review': { scope: 'application', roles: ['judge'], refusal: '只有受理法院的法官可以审查该申请' },
+
+  // ── anyone ─────────────────────────────────────────────────────────────────
+  public: { scope: 'public', roles: [], refusal: '' },
+} as const satisfies Record<string, ActionSpec>;
+
+export type Action = keyof typeof ACTIONS;
+export const ACTION_NAMES = Object.keys(ACTIONS) as Action[];
+
+export function scopeOf(action: Action): Scope {
+  return ACTIONS[action].scope;
+}
+
+export function may(role: CaseRole | null, action: Action): boolean {
+  if (ACTIONS[action].scope === 'public') return true;
+  return role !== null && (ACTIONS[action].roles as readonly CaseRole[]).includes(role);
+}
+
+/** The refusal for `role` attempting `action`: null when granted. */
+export function refusalOf(role: CaseRole | null, action: Action, scope: Scope = scopeOf(action)): { code: ErrorCode; message: string } | null {
+  if (may(role, action)) return null;
+  if (role === null) {
+    if (scope === 'application') return { code: 'APPLICATION_NOT_FOUND', message: '司法确认申请不存在或不属于本院' };
+    if (scope === 'staff') return { code: 'NOT_AUTHENTICATED', message: '请先登录' };
+    return { code: 'CASE_NOT_FOUND', message: '案件不存在或您无权查看' };
+  }
+  const spec: ActionSpec = ACTIONS[action];
+  // An administrator supervises: where only the mediator may act, it is told why.
+  if (role === 'admin' && spec.roles.includes('mediator')) return { code: 'ADMIN_NOT_MEDIATOR', message: '管理员不能担任案件调解员，也不能以人民调解员身份办理或签署' };
+  return { code: spec.code && spec.code !== 'ADMIN_NOT_MEDIATOR' ? spec.code : 'FORBIDDEN', message: spec.refusal };
+}
+
+// ── computing a role ─────────────────────────────────────────────────────────
+
+export interface StaffWho {
+  kind: 'staff';
+  user: { id: string; role: 'ADMIN' | 'MEDIATOR' | 'JUDGE'; orgId: string; courtId: string | null };
+}
+export interface PartyWho {
+  kind: 'party';
+  participant: { caseId: string; role: string; signingAuthority: boolean };
+}
+
+export interface CaseFacts {
+  orgId: string;
+  mediatorId: string | null;
+  /** The judicial-confirmation application, when one was submitted (not a draft). */
+  reviewingCourtId: string | null;
+}
+
+export function staffRoleOf(user: StaffWho['user']): StaffRole {
+  return user.role === 'ADMIN' ? 'admin' : user.role === 'JUDGE' ? 'judge' : 'mediator';
+}
+
+/** The principal's role in one case, or null when it has none. */
+export function caseRoleOf(who: StaffWho | PartyWho, caseId: string, facts: CaseFacts | null): CaseRole | null {
+  if (who.kind === 'party') {
+    if (who.participant.caseId !== caseId) return null;
+    return linkRoleOf(who.participant);
+  }
+  if (!facts) return null;
+  const { user } = who;
+  if (user.role === 'JUDGE') return facts.reviewingCourtId !== null && facts.reviewingCourtId === user.courtId ? 'judge' : null;
+  if (facts.orgId !== user.orgId) return null;
+  if (user.role === 'ADMIN') return 'admin';
+  return facts.mediatorId === user.id ? 'mediator' : null;
+}
+
+export function linkRoleOf(p: { role: string; signingAuthority: boolean }): CaseRole {
+  if (p.role === 'APPLICANT' || p.role === 'RESPONDENT') return 'party';
+  if (p.role === 'AGENT') return p.signingAuthority ? 'authorised-agent' : 'agent';
+  if (p.role === 'INTERPRETER') return 'interpreter';
+  return 'observer';
+}

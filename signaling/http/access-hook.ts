@@ -1,0 +1,94 @@
+// Every API route names the action it performs (`config: { action }`); one preHandler resolves
+// who is asking (link token or session cookie, CSRF on staff mutations), computes their role for
+// the action's scope and checks the grant (signaling/access/grants.ts). A route that names no
+// action cannot be registered, so none is left unguarded by omission.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requireGrant, roleFor } from '../access/case-access.ts';
+import { scopeOf, type Action, type CaseRole } from '../access/grants.ts';
+import { bearerToken, resolvePrincipal, type Principal } from '../access/principal.ts';
+import { csrfMatches } from '../auth/sessions.ts';
+import type { AppContext, StaffPrincipal } from '../context.ts';
+import { DomainError } from '../errors.ts';
+
+export interface RequestAccess {
+  principal: Principal | null;
+  role: CaseRole | null;
+  /** The case the action is about (case, application and link scopes). */
+  caseId: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    action?: Action;
+  }
+  interface FastifyRequest {
+    access: RequestAccess | null;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Routes outside /api that also need no principal (the party link page is checked in its handler). */
+const UNGUARDED_PREFIXES = ['/docs', '/j/', '/metrics'];
+
+export function installAccessHook(app: FastifyInstance, ctx: AppContext): void {
+  app.decorateRequest('access', null);
+
+  app.addHook('onRoute', (route) => {
+    if (route.config?.action || !route.url.startsWith('/api') || UNGUARDED_PREFIXES.some((p) => route.url.startsWith(p))) return;
+    throw new Error(`route ${String(route.method)} ${route.url} does not name its access action (config.action)`);
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const action = request.routeOptions.config.action;
+    if (!action) return;
+    const scope = scopeOf(action);
+    if (scope === 'public') {
+      request.access = { principal: null, role: null, caseId: null };
+      return;
+    }
+    const caseId = await caseIdOf(ctx, request, scope);
+    const principal = await resolvePrincipal(ctx, (raw) => request.unsignCookie(raw), {
+      token: bearerToken(request.headers.authorization),
+      cookieHeader: request.headers.cookie,
+      ip: request.ip,
+      userAgent: request.headers['user-agent'] ?? '',
+      expectCaseId: scope === 'case' && caseId !== null ? caseId : undefined,
+    });
+    if (principal.kind === 'staff' && !SAFE_METHODS.has(request.method) && !csrfMatches(principal.csrfToken, request.headers['x-csrf-token'] as string | undefined)) {
+      throw new DomainError('CSRF');
+    }
+    const subject = scope === 'link' && principal.kind === 'party' ? principal.participant.caseId : caseId;
+    const role = await roleFor(ctx, principal, scope, subject);
+    requireGrant(role, action, scope);
+    request.access = { principal, role, caseId: subject };
+  });
+}
+
+async function caseIdOf(ctx: AppContext, request: FastifyRequest, scope: string): Promise<string | null> {
+  const params = (request.params ?? {}) as Record<string, string | undefined>;
+  if (scope === 'case') return params.caseId ?? params.id ?? null;
+  if (scope === 'application' && params.id) {
+    const a = await ctx.db.judicialApplication.findUnique({ where: { id: params.id }, select: { caseId: true } });
+    return a?.caseId ?? null;
+  }
+  return null;
+}
+
+export function accessOf(request: FastifyRequest): RequestAccess {
+  if (!request.access) throw new DomainError('NOT_AUTHENTICATED');
+  return request.access;
+}
+
+/** The staff member behind a request whose action admits only staff. */
+export function staffOf(request: FastifyRequest): StaffPrincipal {
+  const p = request.access?.principal;
+  if (p?.kind !== 'staff') throw new DomainError('NOT_AUTHENTICATED');
+  return p.user;
+}
+
+/** The party behind a request whose action admits only links. */
+export function partyOf(request: FastifyRequest): Extract<Principal, { kind: 'party' }> {
+  const p = request.access?.principal;
+  if (p?.kind !== 'party') throw new DomainError('TOKEN_MALFORMED');
+  return p;
+}
