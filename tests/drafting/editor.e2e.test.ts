@@ -245,7 +245,7 @@ describe('agreement editor in Chromium', () => {
     // A personal-status matter in a clause: the paper-signing banner appears on the other page.
     expect(await adminPage.getByTestId('paper-signing').count()).toBe(0);
     await clauseText(mediatorPage, added).click();
-    await clauseText(mediatorPage, added).press('End');
+    await clauseText(mediatorPage, added).press('Control+End');
     await mediatorPage.keyboard.insertText('双方同意协议离婚。');
     await adminPage.getByTestId('paper-signing').waitFor({ timeout: 5_000 });
     expect(await adminPage.locator('[data-testid="checker-finding"][data-code="PERSONAL_STATUS"]').count()).toBeGreaterThan(0);
@@ -323,8 +323,12 @@ describe('agreement editor in Chromium', () => {
     await eventually(async () => expect(await rows.count()).toBe(1));
     const field = clauseText(mediatorPage, clauseId);
     await field.click();
-    await field.press('End');
+    // Ctrl+End: the end of the text. (End alone goes to the end of the visual line the click
+    // landed on, which is in the middle of this wrapped clause.)
+    await field.press('Control+End');
     await mediatorPage.keyboard.insertText('本协议一式三份。');
+    expect(await field.inputValue()).toBe(`${merged}本协议一式三份。`);
+    merged = `${merged}本协议一式三份。`;
     await eventually(async () => expect(await mediatorPage.getByTestId('agreement-sync').textContent()).toBe('已保存'));
     await mediatorPage.getByTestId('version-name').fill('第二稿');
     await mediatorPage.getByTestId('version-save').click();
@@ -344,7 +348,7 @@ describe('agreement editor in Chromium', () => {
     await mediatorPage.getByTestId('toolbar-agreement').click();
     const panel = mediatorPage.getByTestId('agreement-panel');
     await panel.locator('[data-testid="agreement-editor"][data-synced="true"][data-scope="read-write"]').waitFor({ timeout: 15_000 });
-    await eventually(async () => expect(await clauseText(panel as unknown as Page, clauseId).inputValue()).toContain('依法确认无误'));
+    await eventually(async () => expect(await clauseText(panel as unknown as Page, clauseId).inputValue()).toBe(merged));
     await mediatorPage.getByTestId('agreement-panel-close').click();
     expect(await panel.count()).toBe(0);
   }, 40_000);
