@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Installs and builds whatever is missing, so that `npm start` and `npm test` work on a
 // fresh machine: npm dependencies, the mediasoup worker (cached outside the repo),
-// the prisma client, the web client bundle and, for tests, Debian's Chromium and Redis.
+// the prisma client, the web client bundle and, for tests, Debian's Chromium (with a Chinese
+// font) and Redis.
 // Each step is skipped when a stamp shows its inputs have not changed, so a second run
 // takes well under a second. Plain Node ESM with builtins only: it runs before `npm ci`.
 //
@@ -18,8 +19,12 @@ const STAMP_DIR = path.join(ROOT, 'node_modules', '.jiefen-stamps');
 const forTests = process.argv.includes('--test');
 const started = Date.now();
 
-/** Debian packages the test suite drives: browser, Redis, PDF tools (pdfsig, pdftotext), NSS certutil. */
-const TEST_PACKAGES = ['chromium', 'redis-server', 'poppler-utils', 'libnss3-tools'];
+/**
+ * Debian packages the test suite drives: browser, a Chinese font for it (without one Chromium draws
+ * Chinese as boxes, so layout and screenshots are not what users see), Redis, PDF tools (pdfsig,
+ * pdftotext), NSS certutil.
+ */
+const TEST_PACKAGES = ['chromium', 'fonts-wqy-microhei', 'redis-server', 'poppler-utils', 'libnss3-tools'];
 
 function log(message) {
   console.log(`[setup] ${message}`);

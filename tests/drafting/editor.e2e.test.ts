@@ -4,8 +4,9 @@
 // the other side's text arrives. Both pages converge on the same text holding both inputs; a
 // party's page (link token) shows it read-only, and the party's suggestion reaches the mediator.
 // Also: clause add / move / delete, fill-in fields and the live checker (incl. the paper-signing
-// banner), undo/redo, comments, named versions with their diff, and the editor sheet in the room.
-// Three pages at most (mediator, admin, party in the admin's browser).
+// banner), undo/redo, comments, named versions with their diff, typing in a Chromium without a
+// Chinese font, and the editor sheet in the room.
+// Four pages at most (mediator, admin, party in the admin's browser, the mediator without CJK fonts).
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type { CDPSession, Page } from 'playwright-core';
 import WebSocket from 'ws';
@@ -55,8 +56,8 @@ let caseId: string;
 let partyToken: string;
 const browsers: TestBrowser[] = [];
 
-async function openAs(staff: StaffClient): Promise<{ browser: TestBrowser; page: Page }> {
-  const browser = await launchBrowser();
+async function openAs(staff: StaffClient, options: { fonts?: 'system' | 'no-cjk' } = {}): Promise<{ browser: TestBrowser; page: Page }> {
+  const browser = await launchBrowser(options);
   browsers.push(browser);
   const origin = new URL(server.url).origin;
   await browser.context.addCookies(
@@ -245,7 +246,7 @@ describe('agreement editor in Chromium', () => {
     // A personal-status matter in a clause: the paper-signing banner appears on the other page.
     expect(await adminPage.getByTestId('paper-signing').count()).toBe(0);
     await clauseText(mediatorPage, added).click();
-    await clauseText(mediatorPage, added).press('End');
+    await clauseText(mediatorPage, added).press('Control+End');
     await mediatorPage.keyboard.insertText('双方同意协议离婚。');
     await adminPage.getByTestId('paper-signing').waitFor({ timeout: 5_000 });
     expect(await adminPage.locator('[data-testid="checker-finding"][data-code="PERSONAL_STATUS"]').count()).toBeGreaterThan(0);
@@ -323,8 +324,12 @@ describe('agreement editor in Chromium', () => {
     await eventually(async () => expect(await rows.count()).toBe(1));
     const field = clauseText(mediatorPage, clauseId);
     await field.click();
-    await field.press('End');
+    // Ctrl+End: the end of the text. (End alone goes to the end of the visual line the click
+    // landed on, which is in the middle of this wrapped clause.)
+    await field.press('Control+End');
     await mediatorPage.keyboard.insertText('本协议一式三份。');
+    expect(await field.inputValue()).toBe(`${merged}本协议一式三份。`);
+    merged = `${merged}本协议一式三份。`;
     await eventually(async () => expect(await mediatorPage.getByTestId('agreement-sync').textContent()).toBe('已保存'));
     await mediatorPage.getByTestId('version-name').fill('第二稿');
     await mediatorPage.getByTestId('version-save').click();
@@ -337,6 +342,76 @@ describe('agreement editor in Chromium', () => {
     await eventually(async () => expect(await diff.textContent()).toContain('本协议一式三份'));
   }, 30_000);
 
+  it('without a Chinese font (empty boxes, other line breaks) typed text lands in one piece at the caret', async () => {
+    // A Linux desktop without a CJK font — and a fresh test machine before the set-up installed
+    // one — draws every Chinese character as DejaVu's empty box, 0.6 em wide instead of 1 em, so a
+    // clause wraps elsewhere. The caret and the text must still agree: what is typed, key by key or
+    // through the IME, goes where the caret is, in one piece. This Chromium never sees a CJK font,
+    // whatever the machine has installed.
+    const { browser, page } = await openAs(mediator, { fonts: 'no-cjk' });
+    try {
+      await page.goto(`${server.url}/cases/${caseId}/agreement`);
+      await page.locator('[data-testid="agreement-editor"][data-synced="true"][data-scope="read-write"]').waitFor({ timeout: 15_000 });
+      const widths = await page.evaluate(() => {
+        const width = (text: string) => {
+          const span = document.createElement('span');
+          span.style.fontSize = '20px';
+          span.textContent = text;
+          document.body.append(span);
+          const w = span.getBoundingClientRect().width;
+          span.remove();
+          return w;
+        };
+        return { han: width('依法确认无误'), latin: width('abcdef') };
+      });
+      expect(widths.latin, 'Chromium has no font at all (is fonts-dejavu-core installed?)').toBeGreaterThan(0);
+      expect(widths.han, 'Chromium still finds a CJK font (1 em per character)').not.toBe(6 * 20);
+
+      const ids = async (p: Page) => p.getByTestId('clause').evaluateAll((els) => els.map((e) => e.getAttribute('data-clause-id')));
+      const before = await ids(page);
+      await page.getByTestId('clause-add').click();
+      const added = await eventually(async () => {
+        const now = await ids(page);
+        expect(now.length).toBe(before.length + 1);
+        return now[now.length - 1]!;
+      });
+      const text = '甲方应于二〇二六年十二月三十一日前一次性向乙方支付漏水损失及维修费用共计人民币三千元整。';
+      await page.keyboard.insertText(text); // the new clause has the focus
+      const field = clauseText(page, added);
+      await eventually(async () => expect(await field.inputValue()).toBe(text));
+
+      // End: the end of the first visual line, in the middle of the wrapped clause.
+      await field.press('Control+Home');
+      await field.press('End');
+      const lineEnd = await field.evaluate((el: HTMLTextAreaElement) => el.selectionStart);
+      expect(lineEnd).toBeGreaterThan(0);
+      expect(lineEnd).toBeLessThan(text.length);
+      // Key by key (one input event per character) …
+      await page.keyboard.type('双方');
+      // … and through the IME.
+      const cdp = await page.context().newCDPSession(page);
+      await compose(cdp, ['x', 'xie', 'xie s', 'xie shang', '协商']);
+      await cdp.send('Input.insertText', { text: '协商' });
+      const inserted = `${text.slice(0, lineEnd)}双方协商${text.slice(lineEnd)}`;
+      expect(await field.inputValue()).toBe(inserted);
+      expect(await field.evaluate((el: HTMLTextAreaElement) => [el.selectionStart, el.selectionEnd])).toEqual([lineEnd + 4, lineEnd + 4]);
+      // Ctrl+End: the end of the text.
+      await field.press('Control+End');
+      await page.keyboard.type('特此约定');
+      const final = `${inserted}特此约定`;
+      expect(await field.inputValue()).toBe(final);
+      expect(await field.evaluate((el: HTMLTextAreaElement) => el.selectionStart)).toBe(final.length);
+      // The shared document holds what the page shows.
+      await eventually(async () => expect(await clauseText(adminPage, added).inputValue()).toBe(final));
+
+      await page.locator(`[data-testid="clause"][data-clause-id="${added}"] [data-testid="clause-delete"]`).click();
+      await page.getByTestId('confirm-ok').click();
+      await eventually(async () => expect(await ids(adminPage)).toEqual(before));
+    } finally {
+      await browser.close();
+    }
+  }, 40_000);
+
   it('the editor opens as a sheet inside the live room (toolbar-agreement)', async () => {
     await mediatorPage.goto(`${server.url}/cases/${caseId}/room`);
     await mediatorPage.getByTestId('prejoin-join').click({ timeout: 20_000 });
@@ -344,7 +419,7 @@ describe('agreement editor in Chromium', () => {
     await mediatorPage.getByTestId('toolbar-agreement').click();
     const panel = mediatorPage.getByTestId('agreement-panel');
     await panel.locator('[data-testid="agreement-editor"][data-synced="true"][data-scope="read-write"]').waitFor({ timeout: 15_000 });
-    await eventually(async () => expect(await clauseText(panel as unknown as Page, clauseId).inputValue()).toContain('依法确认无误'));
+    await eventually(async () => expect(await clauseText(panel as unknown as Page, clauseId).inputValue()).toBe(merged));
     await mediatorPage.getByTestId('agreement-panel-close').click();
     expect(await panel.count()).toBe(0);
   }, 40_000);
