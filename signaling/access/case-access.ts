@@ -22,7 +22,10 @@ export async function roleFor(ctx: AppContext, principal: Principal, scope: Scop
   if (scope === 'public') return null;
   if (scope === 'staff') return principal.kind === 'staff' ? staffRoleOf(principal.user) : null;
   if (scope === 'link') return principal.kind === 'party' ? linkRoleOf(principal.participant) : null;
-  return caseId === null ? null : roleInCase(ctx, principal, caseId);
+  if (caseId === null) return null;
+  const role = await roleInCase(ctx, principal, caseId);
+  // A court's review record belongs to its judges alone, not to the case's other roles.
+  return scope === 'application' && role !== 'judge' ? null : role;
 }
 
 /** Throws the action's refusal unless `role` is granted it. */

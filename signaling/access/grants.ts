@@ -117,6 +117,7 @@ export function refusalOf(role: CaseRole | null, action: Action, scope: Scope = 
   if (role === null) {
     if (scope === 'application') return { code: 'APPLICATION_NOT_FOUND', message: '司法确认申请不存在或不属于本院' };
     if (scope === 'staff') return { code: 'NOT_AUTHENTICATED', message: '请先登录' };
+    if (scope === 'link') return { code: 'TOKEN_MALFORMED', message: '请通过调解员发送给您的个人链接办理' };
     return { code: 'CASE_NOT_FOUND', message: '案件不存在或您无权查看' };
   }
   const spec: ActionSpec = ACTIONS[action];

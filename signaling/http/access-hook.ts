@@ -17,12 +17,24 @@ export interface RequestAccess {
   caseId: string | null;
 }
 
+/** A registered route and the action it declared (listed for the authorization matrix test and /docs). */
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  action: Action;
+  /** What its schema validates (the body, the query string, which path parameters). */
+  validates: { body: boolean; query: boolean; params: string[] };
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     action?: Action;
   }
   interface FastifyRequest {
     access: RequestAccess | null;
+  }
+  interface FastifyInstance {
+    declaredRoutes: DeclaredRoute[];
   }
 }
 
@@ -32,13 +44,22 @@ const UNGUARDED_PREFIXES = ['/docs', '/j/', '/metrics'];
 
 export function installAccessHook(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('access', null);
+  app.decorate('declaredRoutes', [] as DeclaredRoute[]);
 
   app.addHook('onRoute', (route) => {
-    if (route.config?.action || !route.url.startsWith('/api') || UNGUARDED_PREFIXES.some((p) => route.url.startsWith(p))) return;
+    const action = route.config?.action;
+    if (action) {
+      const schema = (route.schema ?? {}) as { body?: unknown; querystring?: unknown; params?: { properties?: Record<string, unknown> } };
+      const validates = { body: schema.body !== undefined, query: schema.querystring !== undefined, params: Object.keys(schema.params?.properties ?? {}) };
+      for (const method of [route.method].flat()) if (method !== 'HEAD') app.declaredRoutes.push({ method, url: route.url, action, validates });
+      return;
+    }
+    if (!route.url.startsWith('/api') || UNGUARDED_PREFIXES.some((p) => route.url.startsWith(p))) return;
     throw new Error(`route ${String(route.method)} ${route.url} does not name its access action (config.action)`);
   });
 
-  app.addHook('preHandler', async (request) => {
+  // Before validation: who may not act learns nothing about what a valid request looks like.
+  app.addHook('preValidation', async (request) => {
     const action = request.routeOptions.config.action;
     if (!action) return;
     const scope = scopeOf(action);

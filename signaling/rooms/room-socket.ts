@@ -124,11 +124,15 @@ async function authenticate(app: FastifyInstance, ctx: AppContext, socket: Socke
 }
 
 async function dispatch(app: FastifyInstance, session: Session, event: ClientRequestName, payload: unknown, handlers: HandlerMap): Promise<Ack<Record<string, unknown>>> {
-  const parsed = ClientRequests[event].request.safeParse(payload ?? {});
-  if (!parsed.success) return refusalAck(new DomainError('VALIDATION', describeZodError(parsed.error)));
   try {
-    // Every request after the join needs the grant its event names, for the role held in the room.
-    if (event !== 'room:join' && session.joined) requireGrant(session.joined.role, ROOM_EVENT_ACTIONS[event], 'case');
+    // Every request after the join needs the grant its event names, for the role held in the room
+    // (checked before the payload: who may not act learns nothing about a valid request).
+    if (event !== 'room:join') {
+      if (!session.joined || session.joined.room.closed) throw new DomainError('NOT_JOINED');
+      requireGrant(session.joined.role, ROOM_EVENT_ACTIONS[event], 'case');
+    }
+    const parsed = ClientRequests[event].request.safeParse(payload ?? {});
+    if (!parsed.success) return refusalAck(new DomainError('VALIDATION', describeZodError(parsed.error)));
     const handler = handlers[event] as (s: Session, p: unknown) => Promise<Record<string, unknown>>;
     const data = await handler(session, parsed.data);
     return { ok: true, ...data };
