@@ -85,11 +85,16 @@ export function installAccessHook(app: FastifyInstance, ctx: AppContext): void {
   });
 }
 
+/** Ids are lowercase letters and digits (cuid); a malformed one is bad input, not an unknown case. */
+const ID_SHAPE = /^[a-z0-9]{1,40}$/;
+
 async function caseIdOf(ctx: AppContext, request: FastifyRequest, scope: string): Promise<string | null> {
   const params = (request.params ?? {}) as Record<string, string | undefined>;
-  if (scope === 'case') return params.caseId ?? params.id ?? null;
-  if (scope === 'application' && params.id) {
-    const a = await ctx.db.judicialApplication.findUnique({ where: { id: params.id }, select: { caseId: true } });
+  const id = scope === 'case' ? (params.caseId ?? params.id) : scope === 'application' ? params.id : undefined;
+  if (id !== undefined && !ID_SHAPE.test(id)) throw new DomainError('VALIDATION', '请求参数无效：编号格式不正确');
+  if (scope === 'case') return id ?? null;
+  if (scope === 'application' && id) {
+    const a = await ctx.db.judicialApplication.findUnique({ where: { id }, select: { caseId: true } });
     return a?.caseId ?? null;
   }
   return null;
