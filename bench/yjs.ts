@@ -255,8 +255,12 @@ async function runJiefenHalf(ctx: BenchContext, args: Args): Promise<HalfResult>
     const admin = new StaffClient(url);
     const login = await admin.login(/username: (\S+)/.exec(credentials)![1]!, /password: (\S+)/.exec(credentials)![1]!);
     if (!login.ok) throw new Error(`admin login failed: ${login.status}`);
-    const caseId = (await admin.json('POST', '/api/cases', { title: '民间借贷纠纷', disputeType: 'PRIVATE_LOAN', summary: '基准测试' }, 201)).case.id as string;
-    for (let i = 0; i < args.clients; i++) editors.push(jiefenEditor(url, `agreement:${caseId}`, admin.cookie));
+    // Cases are opened (and drafted) by a mediator, never by the administrator.
+    await admin.json('POST', '/api/users', { username: 'bench-yjs-mediator', displayName: '基准调解员', role: 'MEDIATOR', password: 'bench-mediator-pass-1' }, 201);
+    const mediator = new StaffClient(url);
+    if (!(await mediator.login('bench-yjs-mediator', 'bench-mediator-pass-1')).ok) throw new Error('mediator login failed');
+    const caseId = (await mediator.json('POST', '/api/cases', { title: '民间借贷纠纷', disputeType: 'PRIVATE_LOAN', summary: '基准测试' }, 201)).case.id as string;
+    for (let i = 0; i < args.clients; i++) editors.push(jiefenEditor(url, `agreement:${caseId}`, mediator.cookie));
     await withTimeout(Promise.all(editors.map((e) => e.ready)), 30_000, 'jiefen editors to sync');
     if (editors.some((e) => !clauseText(e.doc))) throw new Error('the agreement draft has no clause');
     return await measureHalf(ctx, editors, args, true);

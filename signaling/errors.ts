@@ -79,6 +79,8 @@ export const ERRORS = {
   CANNOT_DEACTIVATE_SELF: { status: 409, message: '不能停用自己的账号' },
   IDENTITY_NOT_CONFIRMED: { status: 409, message: '请先核验身份' },
   LINK_ALREADY_REVOKED: { status: 409, message: '该链接已撤销' },
+  NOT_A_COLLEAGUE: { status: 400, message: '只能指派本机构在岗的调解员' },
+  ALREADY_ON_CASE: { status: 409, message: '该调解员已在本案中' },
   PARTICIPANTS_FROZEN: { status: 409, message: '协议已锁定供签署，当事人名单不能变更；如需变更请先解除锁定' },
 
   // drafting

@@ -2,9 +2,9 @@
 // mediasoup), a fresh case with two parties, and three real room pages opened at once — the
 // mediator at /cases/:id/room (session cookie from the API login) and both parties at
 // /j/<token>/room. Identity and consent are done beforehand over the party API, so the timed
-// part is only opening the room link. An auto-admitting co-mediator (`admin`, a Node socket.io
-// client) lets each party in the moment it appears in the lobby, so the figure measures our
-// signaling, not a human's reaction.
+// part is only opening the room link. An auto-admitting co-mediator (a second mediator assigned
+// to the case, as a Node socket.io client) lets each party in the moment it appears in the
+// lobby, so the figure measures our signaling, not a human's reaction.
 import { RoomTestClient } from '../../tests/support/room-client.ts';
 import { addConfirmedParty, startTestServer, StaffClient } from '../../tests/support/server.ts';
 import { assertLoopback, withTimeout } from '../lib/env.ts';
@@ -14,6 +14,7 @@ import { measurePages, type Measurement } from './pages.ts';
 import { VIEWPORTS, type RunOptions } from './shared.ts';
 
 const MEDIATOR = { username: 'bench-mediator', displayName: '基准调解员', password: 'bench-mediator-pass-1' };
+const CO_MEDIATOR = { username: 'bench-co-mediator', displayName: '基准协办调解员', password: 'bench-mediator-pass-2' };
 export interface AdmitTiming {
   /** ms after the pages started opening: the lobby entry reached the co-mediator… */
   seen: number;
@@ -80,6 +81,7 @@ export async function runJiefen(ctx: BenchContext, options: RunOptions, webRoot:
     const admin = new StaffClient(server.url);
     if (!(await admin.login(server.admin.username, server.admin.password)).ok) throw new Error('admin login failed');
     await admin.json('POST', '/api/users', { ...MEDIATOR, role: 'MEDIATOR' }, 201);
+    const coMediatorId = (await admin.json('POST', '/api/users', { ...CO_MEDIATOR, role: 'MEDIATOR' }, 201)).user.id as string;
     const mediator = new StaffClient(server.url);
     if (!(await mediator.login(MEDIATOR.username, MEDIATOR.password)).ok) throw new Error('mediator login failed');
     const caseId = (await mediator.json('POST', '/api/cases', { title: '基准测试：相邻关系纠纷', disputeType: 'NEIGHBOUR', summary: '加入调解室耗时基准测试' }, 201)).case.id as string;
@@ -91,7 +93,10 @@ export async function runJiefen(ctx: BenchContext, options: RunOptions, webRoot:
     }
 
     // The auto-admitting co-mediator: in the room before anyone opens a page.
-    coMediator = new RoomTestClient(server.url, { cookie: admin.cookie });
+    await mediator.json('POST', `/api/cases/${caseId}/co-mediators`, { userId: coMediatorId });
+    const coLogin = new StaffClient(server.url);
+    if (!(await coLogin.login(CO_MEDIATOR.username, CO_MEDIATOR.password)).ok) throw new Error('co-mediator login failed');
+    coMediator = new RoomTestClient(server.url, { cookie: coLogin.cookie });
     const co = coMediator;
     await withTimeout(co.connected(), 10_000, 'co-mediator socket');
     await co.ok('room:join', { caseId });

@@ -7,10 +7,18 @@ import type { Principal } from './principal.ts';
 
 /** The facts about a case that roles depend on; null when there is no such case. */
 export async function caseFacts(ctx: AppContext, caseId: string): Promise<CaseFacts | null> {
-  const c = await ctx.db.case.findUnique({ where: { id: caseId }, select: { orgId: true, mediatorId: true, judicialApplication: { select: { courtId: true, status: true } } } });
+  const c = await ctx.db.case.findUnique({
+    where: { id: caseId },
+    select: { orgId: true, mediatorId: true, coMediators: { select: { userId: true } }, judicialApplication: { select: { courtId: true, status: true } } },
+  });
   if (!c) return null;
   const application = c.judicialApplication;
-  return { orgId: c.orgId, mediatorId: c.mediatorId, reviewingCourtId: application && application.status !== 'DRAFT' ? application.courtId : null };
+  return {
+    orgId: c.orgId,
+    mediatorId: c.mediatorId,
+    coMediatorIds: c.coMediators.map((m) => m.userId),
+    reviewingCourtId: application && application.status !== 'DRAFT' ? application.courtId : null,
+  };
 }
 
 export async function roleInCase(ctx: AppContext, principal: Principal, caseId: string): Promise<CaseRole | null> {

@@ -5,6 +5,8 @@
 //   admin             an administrator of the case's organisation: supervises (reads), never
 //                     acts as the case's mediator (人民调解员) — it cannot mediate, draft or sign
 //   mediator          the case's own mediator (首接负责)
+//   co-mediator       a mediator assigned to help (协办): in the room and the draft; the
+//                     responsible mediator alone manages the case, decides and signs
 //   judge             a judge of the court reviewing the case's judicial-confirmation application
 //   party             an applicant or respondent, by its personal link
 //   authorised-agent  an agent the mediator authorised to sign for its side's party
@@ -17,7 +19,7 @@
 // the seal, courts, the case list) use the staff member's own role.
 import type { ErrorCode } from '../errors.ts';
 
-export const CASE_ROLES = ['admin', 'mediator', 'judge', 'party', 'authorised-agent', 'agent', 'interpreter', 'observer'] as const;
+export const CASE_ROLES = ['admin', 'mediator', 'co-mediator', 'judge', 'party', 'authorised-agent', 'agent', 'interpreter', 'observer'] as const;
 export type CaseRole = (typeof CASE_ROLES)[number];
 export const STAFF_ROLES = ['admin', 'mediator', 'judge'] as const satisfies readonly CaseRole[];
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -44,6 +46,7 @@ interface ActionSpec {
 
 const ALL_LINK = LINK_ROLES;
 const SPEAKERS = ['party', 'authorised-agent', 'agent'] as const;
+const MEDIATORS = ['mediator', 'co-mediator'] as const;
 const MEDIATOR_ONLY = '只有本案调解员可以执行此操作';
 
 export const ACTIONS = {
@@ -57,42 +60,43 @@ export const ACTIONS = {
   'judge.queue': { scope: 'staff', roles: ['judge'], refusal: '只有法官可以查看司法确认申请' },
 
   // ── one case, staff side ───────────────────────────────────────────────────
-  'case.read': { scope: 'case', roles: ['admin', 'mediator'], refusal: '您无权查看本案' },
+  'case.read': { scope: 'case', roles: ['admin', 'mediator', 'co-mediator'], refusal: '您无权查看本案' },
   'case.edit': { scope: 'case', roles: ['mediator'], refusal: MEDIATOR_ONLY },
   'case.participants': { scope: 'case', roles: ['mediator'], refusal: MEDIATOR_ONLY },
   'case.invitations': { scope: 'case', roles: ['mediator'], refusal: MEDIATOR_ONLY },
-  'case.audit': { scope: 'case', roles: ['admin', 'mediator'], refusal: '您无权查看本案的审计记录' },
+  'case.audit': { scope: 'case', roles: ['admin', 'mediator', 'co-mediator'], refusal: '您无权查看本案的审计记录' },
+  'case.staff': { scope: 'case', roles: ['admin', 'mediator'], refusal: '只有本案调解员或管理员可以指派协办调解员' },
 
   // ── the party's own link ───────────────────────────────────────────────────
   'link.self': { scope: 'link', roles: ALL_LINK, refusal: '请通过您的个人链接办理' },
 
   // ── the live room ──────────────────────────────────────────────────────────
-  'room.join': { scope: 'case', roles: ['mediator', 'judge', ...ALL_LINK], refusal: '您不是本案的调解员或当事人，不能进入调解室' },
-  'room.participate': { scope: 'case', roles: ['mediator', 'judge', ...ALL_LINK], refusal: '您不能在调解室中执行此操作' },
-  'room.lead': { scope: 'case', roles: ['mediator', 'judge'], refusal: '只有调解员或主持询问的法官可以执行此操作' },
-  'room.caucus': { scope: 'case', roles: ['mediator', 'judge'], refusal: '只有调解员或主持询问的法官可以安排单独沟通' },
-  'room.carry': { scope: 'case', roles: ['mediator'], refusal: '只有调解员可以转达方案' },
-  'room.notepad': { scope: 'case', roles: ['mediator', ...ALL_LINK], refusal: '记事本只供调解员和本方当事人使用' },
+  'room.join': { scope: 'case', roles: [...MEDIATORS, 'judge', ...ALL_LINK], refusal: '您不是本案的调解员或当事人，不能进入调解室' },
+  'room.participate': { scope: 'case', roles: [...MEDIATORS, 'judge', ...ALL_LINK], refusal: '您不能在调解室中执行此操作' },
+  'room.lead': { scope: 'case', roles: [...MEDIATORS, 'judge'], refusal: '只有调解员或主持询问的法官可以执行此操作' },
+  'room.caucus': { scope: 'case', roles: [...MEDIATORS, 'judge'], refusal: '只有调解员或主持询问的法官可以安排单独沟通' },
+  'room.carry': { scope: 'case', roles: MEDIATORS, refusal: '只有调解员可以转达方案' },
+  'room.notepad': { scope: 'case', roles: [...MEDIATORS, ...ALL_LINK], refusal: '记事本只供调解员和本方当事人使用' },
 
   // ── the agreement draft ────────────────────────────────────────────────────
-  'draft.read': { scope: 'case', roles: ['admin', 'mediator', ...ALL_LINK], refusal: '您无权查看本案的协议草稿' },
-  'draft.edit': { scope: 'case', roles: ['mediator'], refusal: '您不能直接修改协议草稿，请提出修改建议' },
-  'draft.suggest': { scope: 'case', roles: ['mediator', ...SPEAKERS], refusal: '您不能对协议草稿提出修改建议' },
-  'draft.comment': { scope: 'case', roles: ['mediator', ...SPEAKERS], refusal: '您不能对协议草稿发表意见' },
+  'draft.read': { scope: 'case', roles: ['admin', ...MEDIATORS, ...ALL_LINK], refusal: '您无权查看本案的协议草稿' },
+  'draft.edit': { scope: 'case', roles: MEDIATORS, refusal: '您不能直接修改协议草稿，请提出修改建议' },
+  'draft.suggest': { scope: 'case', roles: [...MEDIATORS, ...SPEAKERS], refusal: '您不能对协议草稿提出修改建议' },
+  'draft.comment': { scope: 'case', roles: [...MEDIATORS, ...SPEAKERS], refusal: '您不能对协议草稿发表意见' },
   'draft.decide': { scope: 'case', roles: ['mediator'], refusal: MEDIATOR_ONLY },
 
   // ── signing ────────────────────────────────────────────────────────────────
-  'signing.read': { scope: 'case', roles: ['admin', 'mediator', ...ALL_LINK], refusal: '您无权查看本案的签署情况' },
+  'signing.read': { scope: 'case', roles: ['admin', ...MEDIATORS, ...ALL_LINK], refusal: '您无权查看本案的签署情况' },
   'signing.manage': { scope: 'case', roles: ['mediator'], refusal: '只有本案调解员可以办理签署' },
   'signing.mediator-sign': { scope: 'case', roles: ['mediator'], refusal: '只有本案调解员可以作为人民调解员签署', code: 'ADMIN_NOT_MEDIATOR' },
   'signing.sign': { scope: 'case', roles: ['party', 'authorised-agent'], refusal: '您无权确认或签署本协议（仅当事人及经授权的委托代理人可以签署）', code: 'NOT_A_SIGNER' },
-  'agreement.download': { scope: 'case', roles: ['admin', 'mediator', 'judge', ...ALL_LINK], refusal: '您无权下载本案的协议书' },
+  'agreement.download': { scope: 'case', roles: ['admin', ...MEDIATORS, 'judge', ...ALL_LINK], refusal: '您无权下载本案的协议书' },
 
   // ── judicial confirmation ──────────────────────────────────────────────────
-  'judicial.read': { scope: 'case', roles: ['mediator', ...SPEAKERS], refusal: '您无权查看本案的司法确认申请' },
+  'judicial.read': { scope: 'case', roles: [...MEDIATORS, ...SPEAKERS], refusal: '您无权查看本案的司法确认申请' },
   'judicial.apply': { scope: 'case', roles: ['party'], refusal: '只有协议当事人本人可以申请司法确认' },
   'judicial.record-consent': { scope: 'case', roles: ['mediator'], refusal: '只有本案调解员可以登记当事人的同意' },
-  'judicial.documents': { scope: 'case', roles: ['admin', 'mediator', 'judge', ...SPEAKERS], refusal: '您无权下载本案的司法文书' },
+  'judicial.documents': { scope: 'case', roles: ['admin', ...MEDIATORS, 'judge', ...SPEAKERS], refusal: '您无权下载本案的司法文书' },
   'judicial.review': { scope: 'application', roles: ['judge'], refusal: '只有受理法院的法官可以审查该申请' },
 
   // ── anyone ─────────────────────────────────────────────────────────────────
@@ -140,6 +144,8 @@ export interface PartyWho {
 export interface CaseFacts {
   orgId: string;
   mediatorId: string | null;
+  /** Mediators assigned to help (协办). */
+  coMediatorIds: readonly string[];
   /** The judicial-confirmation application, when one was submitted (not a draft). */
   reviewingCourtId: string | null;
 }
@@ -159,7 +165,8 @@ export function caseRoleOf(who: StaffWho | PartyWho, caseId: string, facts: Case
   if (user.role === 'JUDGE') return facts.reviewingCourtId !== null && facts.reviewingCourtId === user.courtId ? 'judge' : null;
   if (facts.orgId !== user.orgId) return null;
   if (user.role === 'ADMIN') return 'admin';
-  return facts.mediatorId === user.id ? 'mediator' : null;
+  if (facts.mediatorId === user.id) return 'mediator';
+  return facts.coMediatorIds.includes(user.id) ? 'co-mediator' : null;
 }
 
 export function linkRoleOf(p: { role: string; signingAuthority: boolean }): CaseRole {

@@ -18,6 +18,8 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('CASE_TRANSITION'), data: z.object({ from: status, to: status, reason: z.string().optional() }) }),
   z.object({ type: z.literal('PARTICIPANT_ADDED'), data: z.object({ participantId: z.string(), name: z.string(), role: z.string(), side: z.string() }) }),
   z.object({ type: z.literal('PARTICIPANT_REMOVED'), data: z.object({ participantId: z.string(), name: z.string() }) }),
+  z.object({ type: z.literal('CO_MEDIATOR_ASSIGNED'), data: z.object({ userId: z.string(), name: z.string() }) }),
+  z.object({ type: z.literal('CO_MEDIATOR_REMOVED'), data: z.object({ userId: z.string(), name: z.string() }) }),
   z.object({ type: z.literal('INVITATION_CREATED'), data: z.object({ invitationId: z.string(), participantId: z.string(), expiresAt: z.string() }) }),
   z.object({ type: z.literal('INVITATION_REVOKED'), data: z.object({ invitationId: z.string(), participantId: z.string() }) }),
   z.object({ type: z.literal('INVITATION_USED'), data: z.object({ invitationId: z.string(), participantId: z.string(), ip: z.string() }) }),
@@ -122,6 +124,10 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `添加当事人 ${event.data.name}`;
     case 'PARTICIPANT_REMOVED':
       return `移除当事人 ${event.data.name}`;
+    case 'CO_MEDIATOR_ASSIGNED':
+      return `指派协办调解员 ${event.data.name}`;
+    case 'CO_MEDIATOR_REMOVED':
+      return `取消协办调解员 ${event.data.name}`;
     case 'INVITATION_CREATED':
       return `生成邀请链接（有效期至 ${event.data.expiresAt.slice(0, 10)}）`;
     case 'INVITATION_REVOKED':

@@ -72,7 +72,8 @@ export async function loadCase(ctx: AppContext, caseId: string) {
 
 export async function listCasesForStaff(ctx: AppContext, user: StaffPrincipal) {
   return ctx.db.case.findMany({
-    where: { orgId: user.orgId, ...(user.role === 'MEDIATOR' ? { mediatorId: user.id } : {}) },
+    // A mediator sees the cases it is responsible for and those it helps with (协办).
+    where: { orgId: user.orgId, ...(user.role === 'MEDIATOR' ? { OR: [{ mediatorId: user.id }, { coMediators: { some: { userId: user.id } } }] } : {}) },
     include: { mediator: true },
     orderBy: [{ dueDate: 'asc' }, { createdAt: 'desc' }],
   });

@@ -38,7 +38,7 @@ export interface DraftAccess {
 
 const SIDE_COLORS = { A: '#c2410c', B: '#047857', NEUTRAL: '#6b7280' } as const;
 const STAFF_COLOR = '#1d4ed8';
-const STAFF_LABELS: Partial<Record<CaseRole, string>> = { admin: '管理员', mediator: '调解员', judge: '法官' };
+const STAFF_LABELS: Partial<Record<CaseRole, string>> = { admin: '管理员', mediator: '调解员', 'co-mediator': '协办调解员', judge: '法官' };
 
 /** Draft access for a staff member whose role in the case is `role` (null: none). */
 export function staffAccess(user: { id: string; displayName: string }, caseId: string, role: CaseRole | null): DraftAccess {

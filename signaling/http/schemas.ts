@@ -1,4 +1,5 @@
 // TypeBox schemas shared by the HTTP routes (they are also the OpenAPI documentation).
+import { CASE_ROLES } from '../access/grants.ts';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { CASE_STATUSES } from '../domain/case-status.ts';
 import { DISPUTE_TYPE_KEYS, PARTICIPANT_ROLE_KEYS, SIDE_KEYS, USER_ROLES } from '../domain/vocabulary.ts';
@@ -55,7 +56,14 @@ export const CaseSummaryView = Type.Object({
 
 export const CaseDetailView = Type.Composite([
   CaseSummaryView,
-  Type.Object({ summary: Type.String(), participants: Type.Array(ParticipantView), allowedTransitions: Type.Array(CaseStatusT) }),
+  Type.Object({
+    summary: Type.String(),
+    participants: Type.Array(ParticipantView),
+    allowedTransitions: Type.Array(CaseStatusT),
+    coMediators: Type.Array(Type.Object({ id: Type.String(), displayName: Type.String() })),
+    /** The viewer's role in the case (signaling/access/grants.ts): what the page may offer. */
+    viewerRole: Type.Union(CASE_ROLES.map((r) => Type.Literal(r))),
+  }),
 ]);
 
 export const InvitationView = Type.Object({

@@ -1,4 +1,5 @@
 // Database rows → API shapes. Identity numbers leave the server only masked.
+import { may, type CaseRole } from '../access/grants.ts';
 import { daysLeft } from '../domain/case-number.ts';
 import { manualTargets } from '../cases/case-transitions.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
@@ -23,12 +24,15 @@ export function caseSummaryView(c: CaseRow) {
   };
 }
 
-export function caseDetailView(c: CaseRow, participants: ParticipantRow[]) {
+export function caseDetailView(c: CaseRow, participants: ParticipantRow[], coMediators: Array<{ id: string; displayName: string }>, viewerRole: CaseRole) {
   return {
     ...caseSummaryView(c),
     summary: c.summary,
     participants: participants.map(participantView),
-    allowedTransitions: manualTargets(c.status),
+    // Only the responsible mediator moves the case by hand (grants: case.edit).
+    allowedTransitions: may(viewerRole, 'case.edit') ? manualTargets(c.status) : [],
+    coMediators,
+    viewerRole,
   };
 }
 

@@ -334,7 +334,7 @@ async function identityFor(ctx: AppContext, session: Session, c: { id: string } 
       if (!application || !['ACCEPTED', 'REVIEWING'].includes(application.status)) throw new DomainError('APPLICATION_WRONG_STATE', '只有在法院受理后、作出裁定前可以发起视频询问');
       return { role, identity: { peerId: user.id, roomRole: 'mediator', displayName: user.displayName, roleLabel: '法官', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true } };
     }
-    return { role: role!, identity: { peerId: user.id, roomRole: 'mediator', displayName: user.displayName, roleLabel: '调解员', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true } };
+    return { role: role!, identity: { peerId: user.id, roomRole: 'mediator', displayName: user.displayName, roleLabel: role === 'co-mediator' ? '协办调解员' : '调解员', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true } };
   }
   const link = await resolveLink(ctx, principal.token, { ip: client.address, userAgent: client.userAgent, expectCaseId: caseId });
   const p = link.participant;

@@ -164,13 +164,17 @@ export async function runKill9Loop(options: Kill9Options): Promise<Kill9Result> 
     const admin = new StaffClient(url);
     const login = await admin.login(username, password);
     if (!login.ok) throw new Error(`login failed: ${login.status}`);
-    const caseId = (await admin.json('POST', '/api/cases', { title: '断电测试', disputeType: 'GENERAL', summary: 'kill -9' }, 201)).case.id as string;
+    // Cases are opened (and drafted) by a mediator, never by the administrator.
+    await admin.json('POST', '/api/users', { username: 'kill9-mediator', displayName: '断电测试调解员', role: 'MEDIATOR', password: 'kill9-mediator-pass' }, 201);
+    const mediator = new StaffClient(url);
+    if (!(await mediator.login('kill9-mediator', 'kill9-mediator-pass')).ok) throw new Error('mediator login failed');
+    const caseId = (await mediator.json('POST', '/api/cases', { title: '断电测试', disputeType: 'GENERAL', summary: 'kill -9' }, 201)).case.id as string;
     const docName = `agreement:${caseId}`;
     const acknowledged: string[] = [];
     let lastUnacked: string | null = null;
 
     const connectAndCheck = async (round: number): Promise<DraftClient> => {
-      const c = connectClient({ url: wsUrl(url), docName, cookie: admin.cookie });
+      const c = connectClient({ url: wsUrl(url), docName, cookie: mediator.cookie });
       editor = c;
       await c.ready;
       const text = c.doc.getText('kill9').toString();

@@ -116,7 +116,13 @@ beforeAll(async () => {
   const colleague = new StaffClient(server.url);
   await colleague.login('matrix-colleague', 'mediator-pass-3');
 
+  await admin.json('POST', '/api/users', { username: 'matrix-co', displayName: '协办', role: 'MEDIATOR', password: 'mediator-pass-4' }, 201);
+  const co = new StaffClient(server.url);
+  await co.login('matrix-co', 'mediator-pass-4');
+
   k = await submittedCase(server, sms);
+  const coId = ((await co.json('GET', '/api/auth/me')) as { user: { id: string } }).user.id;
+  await k.mediator.json('POST', `/api/cases/${k.caseId}/co-mediators`, { userId: coId });
   applicationId = (await judge.json('GET', '/api/judge/applications')).applications[0].id;
   // Accepted, so the court's judge may question the parties in the room.
   await judge.json('POST', `/api/judge/applications/${applicationId}/accept`, {});
@@ -152,6 +158,7 @@ beforeAll(async () => {
   principals.push(
     staff('admin', admin, 'admin', 'admin'),
     staff('mediator', k.mediator, 'mediator', 'mediator'),
+    staff('co-mediator', co, 'mediator', 'co-mediator'),
     staff('judge', judge, 'judge', 'judge', 'judge'),
     staff('colleague mediator', colleague, 'mediator', null),
     staff('judge of another court', otherJudge, 'judge', null),
@@ -205,7 +212,7 @@ describe('authorization matrix: every HTTP route × every principal', () => {
     expect(routes.length).toBeGreaterThan(55);
     for (const r of routes) expect(ACTIONS[r.action], `${r.method} ${r.url}`).toBeDefined();
     const covered = new Set(Object.values(ACTIONS).flatMap((a) => [...a.roles]));
-    for (const role of ['admin', 'mediator', 'judge', 'party', 'authorised-agent', 'agent', 'interpreter', 'observer']) expect(covered.has(role as CaseRole)).toBe(true);
+    for (const role of ['admin', 'mediator', 'co-mediator', 'judge', 'party', 'authorised-agent', 'agent', 'interpreter', 'observer']) expect(covered.has(role as CaseRole)).toBe(true);
   });
 
   it('each route answers each principal as the table says, and a refusal changes nothing', async () => {

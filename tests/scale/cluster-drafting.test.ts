@@ -13,15 +13,16 @@ import { connectClient, setUpDraftCase, waitFor, wsUrl, type DraftCase, type Dra
 
 let cluster: TestCluster;
 let kase: DraftCase;
-let adminCookie: string;
+let secondEditorCookie: string;
 const clients: DraftClient[] = [];
 
 beforeAll(async () => {
   cluster = await startCluster();
   kase = await setUpDraftCase(cluster.nodes[0]!.url, cluster.admin);
-  const admin = new StaffClient(cluster.nodes[1]!.url);
-  await admin.login(cluster.admin.username, cluster.admin.password);
-  adminCookie = admin.cookie;
+  // The same mediator on a second device, through node 2: the case's other editor.
+  const second = new StaffClient(cluster.nodes[1]!.url);
+  await second.login(kase.mediatorLogin.username, kase.mediatorLogin.password);
+  secondEditorCookie = second.cookie;
 }, 120_000);
 afterEach(() => {
   for (const c of clients.splice(0)) c.destroy();
@@ -50,7 +51,7 @@ async function storedDoc(): Promise<Y.Doc> {
 describe('one agreement served by two nodes', () => {
   it('two editors on different nodes converge; a viewer on either node sees it; both edits are stored', async () => {
     const a = client(0, { cookie: kase.mediator.cookie });
-    const b = client(1, { cookie: adminCookie });
+    const b = client(1, { cookie: secondEditorCookie });
     const viewer = client(1, { token: kase.tokenA });
     await Promise.all([a.ready, b.ready, viewer.ready]);
     const ta = a.doc.getText('sync-test');
@@ -72,7 +73,7 @@ describe('one agreement served by two nodes', () => {
     await a.ready;
     a.doc.getText('late').insert(0, '先写在节点一');
     await a.acked();
-    const late = client(1, { cookie: adminCookie });
+    const late = client(1, { cookie: secondEditorCookie });
     await late.ready;
     expect(late.doc.getText('late').toString()).toBe('先写在节点一');
     a.doc.getText('late').insert(0, '【续】');
@@ -80,7 +81,7 @@ describe('one agreement served by two nodes', () => {
   });
 
   it("a party's comment made through node 1's API appears live at an editor on node 2", async () => {
-    const editor = client(1, { cookie: adminCookie });
+    const editor = client(1, { cookie: secondEditorCookie });
     const party = client(0, { token: kase.tokenB });
     await Promise.all([editor.ready, party.ready]);
     const clause = readAgreement(editor.doc).clauses[0]!;
@@ -97,7 +98,7 @@ describe('one agreement served by two nodes', () => {
 
   it('presence crosses nodes as the origin node enforced it, and leaves with the connection', async () => {
     const m = client(0, { cookie: kase.mediator.cookie });
-    const o = client(1, { cookie: adminCookie });
+    const o = client(1, { cookie: secondEditorCookie });
     await Promise.all([m.ready, o.ready]);
     m.provider.setAwarenessField('user', { name: '冒充的名字', roleLabel: '法官', color: '#000000' });
     m.provider.setAwarenessField('cursor', { anchor: 2, head: 4 });

@@ -6,6 +6,8 @@
 // Every failure is surfaced as an ApiError whose `message` is display-ready
 // Chinese text (the server's `message` when it sent one).
 
+import type { CaseRole } from '../../signaling/access/grants.ts';
+
 // ---------------------------------------------------------------- types
 
 export type Role = 'ADMIN' | 'MEDIATOR' | 'JUDGE';
@@ -93,6 +95,14 @@ export interface CaseDetail extends CaseSummary {
   summary: string;
   participants: Participant[];
   allowedTransitions: CaseStatus[];
+  coMediators: StaffRef[];
+  /** The viewer's role in this case: what the page may offer (signaling/access/grants.ts). */
+  viewerRole: CaseRole;
+}
+
+export interface StaffRef {
+  id: string;
+  displayName: string;
 }
 
 export interface NewCase {
@@ -343,6 +353,13 @@ export const api = {
       method: 'POST',
       body: reason ? { to, reason } : { to },
     }).then((r) => r.case),
+
+  coMediatorCandidates: (caseId: string) =>
+    staff<{ mediators: StaffRef[] }>(`/api/cases/${enc(caseId)}/co-mediators/candidates`).then((r) => r.mediators),
+  assignCoMediator: (caseId: string, userId: string) =>
+    staff<{ case: CaseDetail }>(`/api/cases/${enc(caseId)}/co-mediators`, { method: 'POST', body: { userId } }).then((r) => r.case),
+  removeCoMediator: (caseId: string, userId: string) =>
+    staff<{ case: CaseDetail }>(`/api/cases/${enc(caseId)}/co-mediators/${enc(userId)}`, { method: 'DELETE' }).then((r) => r.case),
 
   addParticipant: (caseId: string, p: NewParticipant) =>
     staff<{ participant: Participant }>(`/api/cases/${enc(caseId)}/participants`, { method: 'POST', body: p }).then(

@@ -1,7 +1,9 @@
 // Cases, their participants, invitation links and audit trail (mediators and admins).
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { listCaseAudit, verifyAuditChain } from '../../audit/log.ts';
 import { createCase, listCasesForStaff, moveCaseByHand, updateCase } from '../../cases/case-service.ts';
+import { assignCoMediator, coMediatorCandidates, removeCoMediator } from '../../cases/co-mediator-service.ts';
 import { createInvitation, listInvitations, revokeInvitation } from '../../cases/invitation-service.ts';
 import { addParticipant, removeParticipant } from '../../cases/participant-service.ts';
 import type { AppContext } from '../../context.ts';
@@ -12,9 +14,15 @@ import { caseDetailView, caseSummaryView, invitationView, participantView } from
 const CaseBody = Type.Object({ case: CaseDetailView });
 
 export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
-  const detail = async (caseId: string) => {
-    const c = await ctx.db.case.findUniqueOrThrow({ where: { id: caseId }, include: { mediator: true, participants: { orderBy: { createdAt: 'asc' } } } });
-    return { case: caseDetailView(c, c.participants) };
+  const detail = async (request: FastifyRequest, caseId: string) => {
+    const c = await ctx.db.case.findUniqueOrThrow({
+      where: { id: caseId },
+      include: { mediator: true, participants: { orderBy: { createdAt: 'asc' } }, coMediators: { include: { user: true }, orderBy: { assignedAt: 'asc' } } },
+    });
+    const coMediators = c.coMediators.map((m) => ({ id: m.user.id, displayName: m.user.displayName }));
+    // Just created: its creator is its mediator (the route's grant was cases.create).
+    const role = request.access?.role && request.access.caseId === caseId ? request.access.role : 'mediator';
+    return { case: caseDetailView(c, c.participants, coMediators, role) };
   };
 
   app.get('', { schema: { tags: ['cases'], summary: '案件列表（含剩余办结天数）', response: { 200: Type.Object({ cases: Type.Array(CaseSummaryView) }), ...errors(401, 403) } }, config: { action: 'cases.list' } }, async (request) => ({
@@ -31,10 +39,10 @@ export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
     config: { action: 'cases.create' },
   }, async (request, reply) => {
     const created = await createCase(ctx, staffOf(request), request.body);
-    return reply.status(201).send(await detail(created.id));
+    return reply.status(201).send(await detail(request, created.id));
   });
 
-  app.get('/:id', { schema: { tags: ['cases'], summary: '案件详情', params: IdParams, response: { 200: CaseBody, ...errors(401, 403, 404) } }, config: { action: 'case.read' } }, async (request) => detail(request.params.id));
+  app.get('/:id', { schema: { tags: ['cases'], summary: '案件详情', params: IdParams, response: { 200: CaseBody, ...errors(401, 403, 404) } }, config: { action: 'case.read' } }, async (request) => detail(request, request.params.id));
 
   app.patch('/:id', {
     schema: {
@@ -47,7 +55,7 @@ export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
     config: { action: 'case.edit' },
   }, async (request) => {
     await updateCase(ctx, staffOf(request), request.params.id, request.body);
-    return detail(request.params.id);
+    return detail(request, request.params.id);
   });
 
   app.post('/:id/transition', {
@@ -61,7 +69,7 @@ export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
     config: { action: 'case.edit' },
   }, async (request) => {
     await moveCaseByHand(ctx, staffOf(request), request.params.id, request.body.to, request.body.reason);
-    return detail(request.params.id);
+    return detail(request, request.params.id);
   });
 
   app.post('/:id/participants', {
@@ -109,6 +117,34 @@ export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
     schema: { tags: ['invitations'], summary: '撤销邀请链接', params: Type.Object({ id: Id, iid: Id }), response: { 200: Type.Object({ invitation: InvitationView }), ...errors(401, 403, 404, 409) } },
     config: { action: 'case.invitations' },
   }, async (request) => ({ invitation: invitationView(await revokeInvitation(ctx, staffOf(request), request.params.id, request.params.iid)) }));
+
+  const CoMediator = Type.Object({ id: Type.String(), displayName: Type.String() });
+  app.get('/:id/co-mediators/candidates', {
+    schema: { tags: ['cases'], summary: '可指派的协办调解员（本机构在岗调解员）', params: IdParams, response: { 200: Type.Object({ mediators: Type.Array(CoMediator) }), ...errors(401, 403, 404) } },
+    config: { action: 'case.staff' },
+  }, async (request) => ({ mediators: (await coMediatorCandidates(ctx, request.params.id)).map(({ id, displayName }) => ({ id, displayName })) }));
+
+  app.post('/:id/co-mediators', {
+    schema: {
+      tags: ['cases'],
+      summary: '指派协办调解员',
+      params: IdParams,
+      body: Type.Object({ userId: Id }, { additionalProperties: false }),
+      response: { 200: CaseBody, ...errors(400, 401, 403, 404, 409) },
+    },
+    config: { action: 'case.staff' },
+  }, async (request) => {
+    await assignCoMediator(ctx, staffOf(request), request.params.id, request.body.userId);
+    return detail(request, request.params.id);
+  });
+
+  app.delete('/:id/co-mediators/:userId', {
+    schema: { tags: ['cases'], summary: '取消协办调解员', params: Type.Object({ id: Id, userId: Id }), response: { 200: CaseBody, ...errors(401, 403, 404) } },
+    config: { action: 'case.staff' },
+  }, async (request) => {
+    await removeCoMediator(ctx, staffOf(request), request.params.id, request.params.userId);
+    return detail(request, request.params.id);
+  });
 
   app.get('/:id/audit', {
     schema: {

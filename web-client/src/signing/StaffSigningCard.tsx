@@ -16,9 +16,11 @@ interface Props {
   participants: Participant[];
   /** The case changed (status moves with locking and issuing). */
   onChanged(): void;
+  /** Lock, authorise agents, unlock, sign and issue (the case's mediator only); others only follow. */
+  canManage: boolean;
 }
 
-export function StaffSigningCard({ caseId, participants, onChanged }: Props) {
+export function StaffSigningCard({ caseId, participants, onChanged, canManage }: Props) {
   const notify = useToast();
   const [round, setRound] = useState<SigningRound | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
@@ -75,7 +77,8 @@ export function StaffSigningCard({ caseId, participants, onChanged }: Props) {
         </p>
       )}
       {round === undefined && <p className="muted">正在载入…</p>}
-      {round === null && (
+      {round === null && !canManage && <p className="muted small">协议尚未锁定供签署。</p>}
+      {round === null && canManage && (
         <>
           <p className="muted small">协议内容商定后，先在协议草稿中“保存版本”，再锁定最新版本供当事人逐条确认和签署。锁定后如需修改，须解除锁定，已收集的确认和签名将全部作废。</p>
           <button type="button" className="btn btn--primary" disabled={busy !== null} onClick={() => void act('lock', () => api.lock(), '已锁定协议，当事人可以开始签署')} data-testid="signing-lock">
@@ -86,7 +89,7 @@ export function StaffSigningCard({ caseId, participants, onChanged }: Props) {
       {round && (
         <>
           <RoundStatus round={round} />
-          {round.status === 'OPEN' && agents.length > 0 && (
+          {canManage && round.status === 'OPEN' && agents.length > 0 && (
             <fieldset className="signing__agents">
               <legend className="field__label">委托代理人代签授权</legend>
               {agents.map((a) => (
@@ -94,7 +97,7 @@ export function StaffSigningCard({ caseId, participants, onChanged }: Props) {
               ))}
             </fieldset>
           )}
-          {round.status === 'OPEN' && (
+          {canManage && round.status === 'OPEN' && (
             <div className="signing__mediator">
               {allPartiesSigned ? (
                 <>

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type CaseDetail, type CreatedInvitation } from '../../api.ts';
 import { Link } from '../../router.tsx';
-import { useSession } from '../../session.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { CaseHeader } from './CaseHeader.tsx';
@@ -11,9 +10,10 @@ import { AddParticipantForm } from './AddParticipantForm.tsx';
 import { InvitationList } from './InvitationList.tsx';
 import { AuditTrail } from './AuditTrail.tsx';
 import { StaffSigningCard } from '../../signing/StaffSigningCard.tsx';
+import { CoMediatorCard } from './CoMediatorCard.tsx';
+import { may } from '../../../../signaling/access/grants.ts';
 
 export function CasePage({ caseId }: { caseId: string }) {
-  const { user } = useSession();
   const [kase, setKase] = useState<CaseDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   // Bumped after every mutation so invitation list and audit trail refresh.
@@ -58,12 +58,14 @@ export function CasePage({ caseId }: { caseId: string }) {
     );
   }
 
+  // What this viewer may do here, from the same grants table the server enforces.
+  const role = kase.viewerRole;
   return (
     <div className="case-page" data-testid="case-page" data-case-id={kase.id}>
       {back}
       {error && <ErrorBanner message={error} onRetry={load} />}
       <CaseHeader kase={kase} />
-      {user?.role !== 'JUDGE' && (
+      {may(role, 'room.join') && (
         <section className="card room-entry" aria-labelledby="room-entry-title">
           <div className="room-entry__text">
             <h2 className="card__title" id="room-entry-title">
@@ -76,20 +78,23 @@ export function CasePage({ caseId }: { caseId: string }) {
           </Link>
         </section>
       )}
-      {user?.role !== 'JUDGE' && (
+      {may(role, 'draft.read') && (
         <section className="card room-entry" aria-labelledby="agreement-entry-title">
           <div className="room-entry__text">
             <h2 className="card__title" id="agreement-entry-title">
               调解协议书
             </h2>
-            <p className="muted small">与当事人共同起草协议：多人同时编辑、当事人提出修改建议、完整性检查和版本记录。</p>
+            <p className="muted small">
+              {may(role, 'draft.edit') ? '与当事人共同起草协议：多人同时编辑、当事人提出修改建议、完整性检查和版本记录。' : '查看协议草稿及其版本记录（只读）。'}
+            </p>
           </div>
           <Link to={`/cases/${encodeURIComponent(kase.id)}/agreement`} className="btn btn--outline btn--large" data-testid="open-agreement">
-            起草协议书
+            {may(role, 'draft.edit') ? '起草协议书' : '查看协议书'}
           </Link>
         </section>
       )}
-      {user?.role !== 'JUDGE' && <StaffSigningCard caseId={kase.id} participants={kase.participants} onChanged={changed} />}
+      {may(role, 'signing.read') && <StaffSigningCard caseId={kase.id} participants={kase.participants} onChanged={changed} canManage={may(role, 'signing.manage')} />}
+      <CoMediatorCard kase={kase} canManage={may(role, 'case.staff')} onChanged={changed} />
       <TransitionBar kase={kase} onChanged={changed} />
       <section className="card" aria-labelledby="participants-title">
         <h2 className="card__title" id="participants-title">
@@ -103,10 +108,11 @@ export function CasePage({ caseId }: { caseId: string }) {
             setVersion((v) => v + 1);
           }}
           onChanged={() => changed()}
+          canManage={may(role, 'case.participants')}
         />
-        <AddParticipantForm caseId={kase.id} onAdded={() => changed()} />
+        {may(role, 'case.participants') && <AddParticipantForm caseId={kase.id} onAdded={() => changed()} />}
       </section>
-      <InvitationList caseId={kase.id} version={version} onChanged={() => setVersion((v) => v + 1)} />
+      {may(role, 'case.invitations') && <InvitationList caseId={kase.id} version={version} onChanged={() => setVersion((v) => v + 1)} />}
       <AuditTrail caseId={kase.id} version={version} />
     </div>
   );

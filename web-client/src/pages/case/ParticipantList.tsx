@@ -12,9 +12,11 @@ interface Props {
   created: Record<string, CreatedInvitation>;
   onCreatedInvitation(inv: CreatedInvitation): void;
   onChanged(): void;
+  /** Invite and remove (the case's mediator only). */
+  canManage: boolean;
 }
 
-export function ParticipantList({ kase, created, onCreatedInvitation, onChanged }: Props) {
+export function ParticipantList({ kase, created, onCreatedInvitation, onChanged, canManage }: Props) {
   if (kase.participants.length === 0) {
     return (
       <p className="empty-inline" data-testid="participants-empty">
@@ -32,6 +34,7 @@ export function ParticipantList({ kase, created, onCreatedInvitation, onChanged 
           created={created[p.id]}
           onCreatedInvitation={onCreatedInvitation}
           onRemoved={onChanged}
+          canManage={canManage}
         />
       ))}
     </ul>
@@ -44,9 +47,10 @@ interface RowProps {
   created: CreatedInvitation | undefined;
   onCreatedInvitation(inv: CreatedInvitation): void;
   onRemoved(): void;
+  canManage: boolean;
 }
 
-function ParticipantRow({ caseId, participant: p, created, onCreatedInvitation, onRemoved }: RowProps) {
+function ParticipantRow({ caseId, participant: p, created, onCreatedInvitation, onRemoved, canManage }: RowProps) {
   const { labels } = useMeta();
   const notify = useToast();
   const [confirming, setConfirming] = useState(false);
@@ -107,12 +111,16 @@ function ParticipantRow({ caseId, participant: p, created, onCreatedInvitation, 
           <span className="badge badge--grey">未同意在线调解</span>
         )}
       </div>
-      <InviteCreator caseId={caseId} participant={p} created={created} onCreated={onCreatedInvitation} />
-      <div className="participant__more">
-        <button type="button" className="btn btn--small btn--ghost danger-text" onClick={() => setConfirming(true)} data-testid="participant-remove">
-          移除
-        </button>
-      </div>
+      {canManage && (
+        <>
+          <InviteCreator caseId={caseId} participant={p} created={created} onCreated={onCreatedInvitation} />
+          <div className="participant__more">
+            <button type="button" className="btn btn--small btn--ghost danger-text" onClick={() => setConfirming(true)} data-testid="participant-remove">
+              移除
+            </button>
+          </div>
+        </>
+      )}
       {confirming && (
         <ConfirmDialog
           title={`确认移除${labels.participantRole(p.role)}「${p.name}」？`}
