@@ -150,7 +150,7 @@ export interface CaseFacts {
   reviewingCourtId: string | null;
 }
 
-export function staffRoleOf(user: StaffWho['user']): StaffRole {
+export function staffRoleOf(user: { role: StaffWho['user']['role'] }): StaffRole {
   return user.role === 'ADMIN' ? 'admin' : user.role === 'JUDGE' ? 'judge' : 'mediator';
 }
 

@@ -9,12 +9,17 @@ import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { NewCaseForm } from './NewCaseForm.tsx';
+import { useSession } from '../session.tsx';
+import { may, staffRoleOf } from '../../../signaling/access/grants.ts';
 
 export function CaseListPage() {
   const notify = useToast();
   const [cases, setCases] = useState<CaseSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const { user } = useSession();
+  // Administrators supervise every case of the organisation; mediators open and handle their own.
+  const canCreate = !!user && may(staffRoleOf(user), 'cases.create');
 
   const load = useCallback(async () => {
     setError(null);
@@ -32,8 +37,8 @@ export function CaseListPage() {
   return (
     <>
       <div className="page__head">
-        <h1 className="page__title">我的案件</h1>
-        {!creating && (
+        <h1 className="page__title">{canCreate ? '我的案件' : '本机构案件'}</h1>
+        {canCreate && !creating && (
           <button type="button" className="btn btn--primary" data-testid="new-case-button" onClick={() => setCreating(true)}>
             ＋ 新建案件
           </button>
@@ -54,7 +59,7 @@ export function CaseListPage() {
       {!cases && !error && <Loading text="正在加载案件…" />}
       {cases && cases.length === 0 && (
         <div className="card empty" data-testid="case-list-empty">
-          暂无案件，点击「新建案件」开始
+          {canCreate ? '暂无案件，点击「新建案件」开始' : '本机构暂无案件'}
         </div>
       )}
       {cases && cases.length > 0 && <CaseTable cases={cases} />}
