@@ -103,7 +103,8 @@ describe('one agreement served by two nodes', () => {
     m.provider.setAwarenessField('user', { name: '冒充的名字', roleLabel: '法官', color: '#000000' });
     m.provider.setAwarenessField('cursor', { anchor: 2, head: 4 });
     const seen = () => o.provider.awareness!.getStates().get(m.doc.clientID) as { user?: { name: string; roleLabel: string }; cursor?: unknown } | undefined;
-    await waitFor(() => seen()?.user?.name === '调解员1号', 5000, "node 2 sees the mediator's presence");
+    // Name and cursor are two awareness updates: wait for the second too before comparing both.
+    await waitFor(() => seen()?.user?.name === '调解员1号' && seen()?.cursor !== undefined, 5000, "node 2 sees the mediator's presence");
     expect(seen()).toMatchObject({ user: { name: '调解员1号', roleLabel: '调解员' }, cursor: { anchor: 2, head: 4 } });
     m.destroy();
     await waitFor(() => seen() === undefined, 5000, 'presence gone with the connection');
