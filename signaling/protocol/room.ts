@@ -48,6 +48,9 @@ export type LobbyEntry = z.infer<typeof LobbyEntrySchema>;
 export const ChatMessageSchema = z.object({ id: z.string(), fromPeerId: z.string(), fromName: z.string(), text: z.string(), at: z.string() });
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 
+export const RemovalReason = z.enum(['removed', 'replaced', 'link-revoked', 'access-revoked']);
+export type RemovalReason = z.infer<typeof RemovalReason>;
+
 export const TransportParamsSchema = z.object({ id: z.string(), iceParameters: Loose, iceCandidates: z.array(Loose), dtlsParameters: Loose });
 
 export const ConsumerParamsSchema = z.object({
@@ -159,8 +162,12 @@ export const ServerEvents = {
   'room:lobby': z.object({ waiting: z.array(LobbyEntrySchema) }),
   'room:admitted': z.object({}),
   'room:denied': z.object({ message: z.string() }),
-  /** `replaced`: the same link or account entered from another window or device. */
-  'room:removed': z.object({ message: z.string(), reason: z.enum(['removed', 'replaced', 'link-revoked']) }),
+  /**
+   * `replaced`: the same link or account entered from another window or device. `link-revoked`:
+   * the link it entered with was revoked. `access-revoked`: the account was deactivated or its
+   * password reset, or the participant was deleted from the case.
+   */
+  'room:removed': z.object({ message: z.string(), reason: RemovalReason }),
   'room:ended': z.object({ message: z.string() }),
   'room:activeSpeaker': z.object({ peerId: z.string().nullable() }),
   /** Server-initiated consumer; the client creates it and acks, then the server resumes it. */

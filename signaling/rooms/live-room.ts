@@ -5,7 +5,8 @@ import type { MediaRoom } from '../../sfu/index.ts';
 import type { AuditEvent } from '../audit/events.ts';
 import type { Actor } from '../audit/log.ts';
 import { createHash, randomUUID } from 'node:crypto';
-import type { Audience, CaucusInfo, ChatMessage, ConsumerParams, Location, MediaSource, Notepad } from '../protocol/room.ts';
+import type { AccessRevoked } from '../access-events.ts';
+import type { Audience, CaucusInfo, ChatMessage, ConsumerParams, Location, MediaSource, Notepad, RemovalReason } from '../protocol/room.ts';
 import { lobbyEntry, newMember, peerInfo, type Member, type MemberIdentity, type MemberSocket } from './member.ts';
 import { DomainError } from '../errors.ts';
 import { isWaiting, JOINT, mayKnowOf, mayReceive, roomOf, type PolicyState } from './routing-policy.ts';
@@ -20,6 +21,25 @@ interface Caucus {
 
 const WAITING_MESSAGE = '调解员正在与对方单独沟通，请稍候';
 const KNOCK_COOLDOWN_MS = 10_000;
+
+/** What a member whose access was taken away is told (`room:removed`). */
+export interface RemovalNotice {
+  message: string;
+  reason: Extract<RemovalReason, 'link-revoked' | 'access-revoked'>;
+}
+
+export function removalNotice(e: AccessRevoked): RemovalNotice {
+  switch (e.kind) {
+    case 'link':
+      return { message: '您的邀请链接已被调解员撤销，请联系调解员获取新链接', reason: 'link-revoked' };
+    case 'participant':
+      return { message: '您已被调解员从本案参与人中移除，无法继续留在调解室', reason: 'access-revoked' };
+    case 'user':
+      return e.why === 'deactivated'
+        ? { message: '您的账号已被管理员停用，无法继续留在调解室', reason: 'access-revoked' }
+        : { message: '您的登录密码已被管理员重置，请使用新密码重新登录', reason: 'access-revoked' };
+  }
+}
 
 /** What the room needs from the outside world (database), kept narrow for testing. */
 export interface RoomPersistence {
@@ -246,14 +266,19 @@ export class LiveRoom {
     this.#announce();
   }
 
-  /** The participant's link was revoked: out of the room at once (the revocation is audited where it happened). */
-  revokeAccess(peerId: string): void {
+  /**
+   * The member's access was taken away (its link revoked, its account deactivated, the participant
+   * deleted): out of the room at once, whoever it is. The revocation itself is audited where it happened.
+   */
+  async revokeAccess(peerId: string, notice: RemovalNotice): Promise<void> {
     const m = this.#members.get(peerId);
-    if (!m || m.roomRole === 'mediator') return;
+    if (!m) return;
     this.#drop(m);
-    m.socket?.emit('room:removed', { message: '您的邀请链接已被调解员撤销，请联系调解员获取新链接', reason: 'link-revoked' });
+    m.socket?.emit('room:removed', notice);
     m.socket?.detach();
     this.#announce();
+    this.#closeIfEmpty();
+    await this.#audit(null, { type: 'ROOM_LEFT', data: { peerId, name: m.displayName, reason: 'access-revoked' } });
   }
 
   async end(by: Member): Promise<void> {

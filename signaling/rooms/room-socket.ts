@@ -15,12 +15,12 @@ import { linkRoleOf, type CaseRole } from '../access/grants.ts';
 import { ROOM_EVENT_ACTIONS } from './room-actions.ts';
 import { originAllowed, resolvePrincipal } from '../access/principal.ts';
 import { invitationIdOf } from '../auth/link-tokens.ts';
-import type { LinkRevoked } from '../access-events.ts';
+import { revokes, type AccessRevoked, type Holder } from '../access-events.ts';
 import type { AppContext } from '../context.ts';
 import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
 import { DomainError, refusalAck } from '../errors.ts';
 import { ClientRequests, describeZodError, ROOM_NAMESPACE, type Ack, type ClientRequestName, type RequestOf, type ResponseOf } from '../protocol/room.ts';
-import type { LiveRoom } from './live-room.ts';
+import { removalNotice, type LiveRoom } from './live-room.ts';
 import type { MemberIdentity, MemberSocket } from './member.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Cluster } from '../cluster/index.ts';
@@ -42,7 +42,7 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
     pingInterval: options.pingIntervalMs,
     pingTimeout: options.pingTimeoutMs,
     maxHttpBufferSize: 256 * 1024,
-    // Several nodes: cross-node events (link revocations) travel over Redis.
+    // Several nodes: cross-node events (access taken away) travel over Redis.
     ...(cluster ? { adapter: createAdapter(cluster.redis.command, cluster.redis.subscriber) } : {}),
     // Browsers always send Origin on WebSocket/XHR: refuse other sites (cookies are SameSite=Strict too).
     allowRequest: (req, callback) => callback(null, originAllowed(ctx.config.publicUrl, req.headers.origin, req.headers.host)),
@@ -63,16 +63,24 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
   const serve = (session: Session, event: ClientRequestName, payload: unknown) => dispatch(app, session, event, payload, handlers);
   const sessions = new Set<Session>();
   const forwarding = cluster ? attachForwarding({ ctx, nsp, cluster, registry, sessions, serve, log: app.log }) : null;
-  // A revoked link ends the connections opened with it (the participant may hold another, newer link).
-  const onRevoked = ({ invitationId }: LinkRevoked) => {
+  // Access taken away ends the connections opened with it: a revoked link (the participant may
+  // hold another, newer link), a deactivated or re-passworded account, a deleted participant.
+  const onRevoked = (e: AccessRevoked) => {
+    const notice = removalNotice(e);
     for (const session of sessions) {
-      if (session.principal.kind !== 'party' || invitationIdOf(session.principal.token) !== invitationId) continue;
-      session.joined?.room.revokeAccess(session.joined.peerId);
+      if (!revokes(e, holderOf(session.principal))) continue;
+      if (session.joined) void session.joined.room.revokeAccess(session.joined.peerId, notice).catch((err: unknown) => app.log.error({ err }, 'could not audit a revoked member'));
+      // Served by another node, which takes it out of the room: say why here, the socket closes now.
+      else if (session.forwardedTo) session.client.emit('room:removed', notice);
       session.joined = null;
       session.client.disconnect();
     }
+    // Someone away within the reconnect grace leaves the rooms held here too (a link's holder
+    // may come back with another link, so that one only ends its own connections).
+    const peerId = e.kind === 'user' ? e.userId : e.kind === 'participant' ? e.participantId : null;
+    if (peerId) for (const room of registry.rooms()) void room.revokeAccess(peerId, notice).catch((err: unknown) => app.log.error({ err }, 'could not audit a revoked member'));
   };
-  ctx.events.on('linkRevoked', onRevoked);
+  ctx.events.on('accessRevoked', onRevoked);
   nsp.on('connection', (socket) => {
     const session: Session = { client: localClient(socket), principal: socket.data.principal as Principal, joined: null, forwardedTo: null };
     sessions.add(session);
@@ -92,12 +100,16 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
   });
 
   app.addHook('onClose', async () => {
-    ctx.events.off('linkRevoked', onRevoked);
+    ctx.events.off('accessRevoked', onRevoked);
     forwarding?.close();
     registry.closeAll();
     await io.close();
   });
   return io;
+}
+
+function holderOf(principal: Principal): Holder {
+  return principal.kind === 'party' ? { kind: 'party', invitationId: invitationIdOf(principal.token) } : { kind: 'staff', userId: principal.user.id };
 }
 
 function localClient(socket: Socket): ClientConn {
