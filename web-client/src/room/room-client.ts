@@ -20,6 +20,7 @@ import {
   type LobbyEntry,
   type MediaSource,
   type PeerInfo,
+  type RemovalReason,
   type RequestOf,
   type ResponseOf,
   type ServerEventPayload,
@@ -57,6 +58,14 @@ export interface LocalMedia {
   videoAdminMuted: boolean;
 }
 
+/** What a removed participant is told when the server gave no message. */
+const REMOVED_MESSAGE: Record<RemovalReason, string> = {
+  removed: '调解员已将您移出调解室',
+  replaced: '您已在其他窗口或设备上进入调解室',
+  'link-revoked': '您的邀请链接已被撤销，请联系调解员获取新链接',
+  'access-revoked': '您参加本案调解的权限已被收回，无法继续留在调解室',
+};
+
 export interface RoomState {
   status: RoomStatus;
   /** The socket is connected. */
@@ -81,6 +90,8 @@ export interface RoomState {
   /** Message for ended / denied / removed / error. */
   message: string;
   errorCode: string | null;
+  /** Why I was removed (`room:removed`): by the mediator, replaced, or my access was taken away. */
+  removalReason: RemovalReason | null;
   /** Where I am (last `room:location`): the joint session or a caucus; null until the server says. */
   location: Location | null;
   /** Caucuses in progress (mediators only). */
@@ -245,6 +256,7 @@ export class RoomClient {
       lobbySince: null,
       message: '',
       errorCode: null,
+      removalReason: null,
       location: null,
       caucuses: [],
       knocks: [],
@@ -489,8 +501,10 @@ export class RoomClient {
 
   #onFinal(event: 'room:denied' | 'room:removed' | 'room:ended', status: RoomStatus, p: unknown): void {
     const e = parseServerEvent(event, p);
+    const reason = e && 'reason' in e ? e.reason : null;
     const fallback = { denied: '调解员未准许您进入调解室', removed: '您已被移出调解室', ended: '本次在线调解已结束' } as Record<string, string>;
-    this.#finish(status, e?.message || fallback[status] || '', null);
+    if (reason && !this.#finished) this.#patch({ removalReason: reason });
+    this.#finish(status, e?.message || (reason ? REMOVED_MESSAGE[reason] : fallback[status]) || '', null);
   }
 
   #onPeers(p: unknown): void {
