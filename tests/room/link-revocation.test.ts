@@ -160,6 +160,18 @@ describe('taking access away cuts the open connections at once', () => {
       await expectDraftCut(draftA, 'TOKEN_INVALID');
       expectUntouched([m, b], [live.draft.m, live.draft.b]);
       expect(room.members().map((x) => x.peerId).sort()).toEqual([live.mediatorId, live.partyBId].sort());
+
+      // Someone away (within the reconnect grace, place kept) loses the place at once too.
+      const interpreterId = (await server.ctx.db.participant.findFirstOrThrow({ where: { caseId: kase.caseId, name: '赵译' } })).id;
+      const i = new RoomTestClient(server.url, { token: kase.tokenInterpreter });
+      await i.connected();
+      await i.ok('room:join', { caseId: kase.caseId });
+      await m.ok('mediator:admit', { peerId: interpreterId });
+      i.close();
+      await waitFor(() => room.member(interpreterId)?.socket === null, 3000, 'the interpreter away, its place kept');
+      expect((await kase.mediator.request('DELETE', `/api/cases/${kase.caseId}/participants/${interpreterId}`)).status).toBe(204);
+      await waitFor(() => room.member(interpreterId) === undefined, 1000, 'the deleted interpreter out of the room');
+      expect(room.members().map((x) => x.peerId).sort()).toEqual([live.mediatorId, live.partyBId].sort());
     } finally {
       live.close();
     }
