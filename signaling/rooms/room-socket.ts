@@ -19,7 +19,7 @@ import { revokes, type AccessRevoked, type Holder } from '../access-events.ts';
 import type { AppContext } from '../context.ts';
 import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
 import { DomainError, refusalAck } from '../errors.ts';
-import { ClientRequests, describeZodError, ROOM_NAMESPACE, type Ack, type ClientRequestName, type RequestOf, type ResponseOf } from '../protocol/room.ts';
+import { ClientRequests, describeZodError, leadsRoom, ROOM_NAMESPACE, type Ack, type ClientRequestName, type RequestOf, type ResponseOf } from '../protocol/room.ts';
 import { removalNotice, type LiveRoom } from './live-room.ts';
 import type { MemberIdentity, MemberSocket } from './member.ts';
 import type { RoomRegistry } from './room-registry.ts';
@@ -165,6 +165,15 @@ function joinedOf(session: Session): { room: LiveRoom; peerId: string } {
   return session.joined;
 }
 
+/** Someone who leads the room: a mediator, or the judge questioning the parties. */
+function leaderOf(session: Session) {
+  const { room, peerId } = joinedOf(session);
+  const me = room.member(peerId);
+  if (!me || !leadsRoom(me.roomRole)) throw new DomainError('FORBIDDEN', '只有调解员或法官可以执行此操作');
+  return { room, me };
+}
+
+/** A mediator: what only mediators do (carrying between the sides' notepads) — never the judge. */
 function mediatorOf(session: Session) {
   const { room, peerId } = joinedOf(session);
   const me = room.member(peerId);
@@ -286,17 +295,17 @@ function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
       return room.updateNotepad(peerId, side, content, baseUpdatedAt);
     },
     'caucus:start': async (session, { peerIds, mediatorPeerIds }) => {
-      const { room, me } = mediatorOf(session);
+      const { room, me } = leaderOf(session);
       const { caucusId } = await room.startCaucus(me, peerIds, mediatorPeerIds);
       return { caucusId };
     },
     'caucus:end': async (session, { caucusId }) => {
-      const { room, me } = mediatorOf(session);
+      const { room, me } = leaderOf(session);
       await room.endCaucus(me, caucusId);
       return {};
     },
     'caucus:endAll': async (session) => {
-      const { room, me } = mediatorOf(session);
+      const { room, me } = leaderOf(session);
       await room.endAllCaucuses(me);
       return {};
     },
@@ -305,27 +314,27 @@ function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
       return room.carry(me, fromSide, toSide, text);
     },
     'mediator:admit': async (session, { peerId }) => {
-      const { room, me } = mediatorOf(session);
+      const { room, me } = leaderOf(session);
       await room.admit(me, peerId);
       return {};
     },
     'mediator:deny': async (session, { peerId, reason }) => {
-      const { room, me } = mediatorOf(session);
+      const { room, me } = leaderOf(session);
       await room.deny(me, peerId, reason);
       return {};
     },
     'mediator:mute': async (session, { peerId, kind, muted }) => {
-      const { room, me } = mediatorOf(session);
+      const { room, me } = leaderOf(session);
       await room.mute(me, peerId, kind, muted);
       return {};
     },
     'mediator:remove': async (session, { peerId }) => {
-      const { room, me } = mediatorOf(session);
+      const { room, me } = leaderOf(session);
       await room.remove(me, peerId);
       return {};
     },
     'mediator:end': async (session) => {
-      const { room, me } = mediatorOf(session);
+      const { room, me } = leaderOf(session);
       session.joined = null;
       await room.end(me);
       return {};
@@ -344,7 +353,7 @@ async function identityFor(ctx: AppContext, session: Session, c: { id: string } 
       // 询问: the reviewing court's judge leads a video session while the application is under review.
       const application = await ctx.db.judicialApplication.findUnique({ where: { caseId } });
       if (!application || !['ACCEPTED', 'REVIEWING'].includes(application.status)) throw new DomainError('APPLICATION_WRONG_STATE', '只有在法院受理后、作出裁定前可以发起视频询问');
-      return { role, identity: { peerId: user.id, roomRole: 'mediator', displayName: user.displayName, roleLabel: '法官', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true } };
+      return { role, identity: { peerId: user.id, roomRole: 'judge', displayName: user.displayName, roleLabel: '法官', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true } };
     }
     return { role: role!, identity: { peerId: user.id, roomRole: 'mediator', displayName: user.displayName, roleLabel: role === 'co-mediator' ? '协办调解员' : '调解员', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true } };
   }
