@@ -10,12 +10,14 @@ export type AccessRevoked =
   /** A staff account deactivated or its password reset: all its sessions are gone. */
   | { kind: 'user'; userId: string; why: 'deactivated' | 'password-reset' }
   /** A participant deleted from its case, with the invitation links it had (deleted with it). */
-  | { kind: 'participant'; caseId: string; participantId: string; invitationIds: string[] };
+  | { kind: 'participant'; caseId: string; participantId: string; invitationIds: string[] }
+  /** A co-mediator taken off one case: its connections to that case end (the account keeps the rest). */
+  | { kind: 'co-mediator'; caseId: string; userId: string };
 
 export class AccessEvents extends EventEmitter<{ accessRevoked: [AccessRevoked] }> {}
 
-/** Who connected: a party by the invitation behind its link token, or a staff account. */
-export type Holder = { kind: 'party'; invitationId: string | null } | { kind: 'staff'; userId: string };
+/** Who connected: a party by the invitation behind its link token, or a staff account (and the case it acts on, if any). */
+export type Holder = { kind: 'party'; invitationId: string | null } | { kind: 'staff'; userId: string; caseId: string | null };
 
 /** Whether a connection opened by `holder` loses its access with this revocation. */
 export function revokes(e: AccessRevoked, holder: Holder): boolean {
@@ -26,5 +28,7 @@ export function revokes(e: AccessRevoked, holder: Holder): boolean {
       return holder.kind === 'party' && holder.invitationId !== null && e.invitationIds.includes(holder.invitationId);
     case 'user':
       return holder.kind === 'staff' && holder.userId === e.userId;
+    case 'co-mediator':
+      return holder.kind === 'staff' && holder.userId === e.userId && holder.caseId === e.caseId;
   }
 }

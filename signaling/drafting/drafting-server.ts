@@ -294,13 +294,14 @@ export class DraftingServer {
 
   /**
    * Connections whose access was just taken away end now — opened with a revoked link or a deleted
-   * participant's link, or by a deactivated or re-passworded account (a reconnect is refused).
+   * participant's link, by a deactivated or re-passworded account, or by a co-mediator taken off
+   * the case (a reconnect is refused).
    */
   #accessRevoked(e: AccessRevoked): void {
     for (const document of this.hocuspocus.documents.values()) {
       for (const { connection } of document.connections.values()) {
         const { access, invitationId } = contextOf(connection);
-        const holder = access.identity.kind === 'party' ? { kind: 'party' as const, invitationId } : { kind: 'staff' as const, userId: access.identity.id };
+        const holder = access.identity.kind === 'party' ? { kind: 'party' as const, invitationId } : { kind: 'staff' as const, userId: access.identity.id, caseId: access.caseId };
         if (revokes(e, holder)) connection.webSocket.terminate();
       }
     }

@@ -39,6 +39,8 @@ export function removalNotice(e: AccessRevoked): RemovalNotice {
       return { message: '您的邀请链接已被调解员撤销，请联系调解员获取新链接', reason: 'link-revoked' };
     case 'participant':
       return { message: '您已被调解员从本案参与人中移除，无法继续留在调解室', reason: 'access-revoked' };
+    case 'co-mediator':
+      return { message: '您已不再担任本案的协办调解员，无法继续留在调解室', reason: 'access-revoked' };
     case 'user':
       return e.why === 'deactivated'
         ? { message: '您的账号已被管理员停用，无法继续留在调解室', reason: 'access-revoked' }

@@ -68,7 +68,7 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
   const onRevoked = (e: AccessRevoked) => {
     const notice = removalNotice(e);
     for (const session of sessions) {
-      if (!revokes(e, holderOf(session.principal))) continue;
+      if (!revokes(e, holderOf(session))) continue;
       if (session.joined) void session.joined.room.revokeAccess(session.joined.peerId, notice).catch((err: unknown) => app.log.error({ err }, 'could not audit a revoked member'));
       // Served by another node, which takes it out of the room: say why here, the socket closes now.
       else if (session.forwardedTo) session.client.emit('room:removed', notice);
@@ -77,8 +77,9 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
     }
     // Someone away within the reconnect grace leaves the rooms held here too (a link's holder
     // may come back with another link, so that one only ends its own connections).
-    const peerId = e.kind === 'user' ? e.userId : e.kind === 'participant' ? e.participantId : null;
-    if (peerId) for (const room of registry.rooms()) void room.revokeAccess(peerId, notice).catch((err: unknown) => app.log.error({ err }, 'could not audit a revoked member'));
+    const away = e.kind === 'participant' ? e.participantId : e.kind === 'user' || e.kind === 'co-mediator' ? e.userId : null;
+    const rooms = e.kind === 'co-mediator' ? [registry.get(e.caseId)] : registry.rooms();
+    if (away) for (const room of rooms) void room?.revokeAccess(away, notice).catch((err: unknown) => app.log.error({ err }, 'could not audit a revoked member'));
   };
   ctx.events.on('accessRevoked', onRevoked);
   nsp.on('connection', (socket) => {
@@ -108,8 +109,10 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
   return io;
 }
 
-function holderOf(principal: Principal): Holder {
-  return principal.kind === 'party' ? { kind: 'party', invitationId: invitationIdOf(principal.token) } : { kind: 'staff', userId: principal.user.id };
+/** Whose connection this is, and (staff) the case it acts on: the room it joined, here or on another node. */
+function holderOf({ principal, joined, forwardedTo }: Session): Holder {
+  if (principal.kind === 'party') return { kind: 'party', invitationId: invitationIdOf(principal.token) };
+  return { kind: 'staff', userId: principal.user.id, caseId: joined?.room.caseId ?? forwardedTo?.caseId ?? null };
 }
 
 function localClient(socket: Socket): ClientConn {
