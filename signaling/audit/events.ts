@@ -34,7 +34,7 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ROOM_RESTORED'), data: z.object({ admitted: z.number(), caucuses: z.number() }) }),
   z.object({ type: z.literal('ROOM_ADMITTED'), data: z.object({ peerId: z.string(), name: z.string(), waitedSec: z.number() }) }),
   z.object({ type: z.literal('ROOM_DENIED'), data: z.object({ peerId: z.string(), name: z.string(), reason: z.string().optional() }) }),
-  z.object({ type: z.literal('ROOM_LEFT'), data: z.object({ peerId: z.string(), name: z.string(), reason: z.enum(['left', 'timeout']) }) }),
+  z.object({ type: z.literal('ROOM_LEFT'), data: z.object({ peerId: z.string(), name: z.string(), reason: z.enum(['left', 'timeout', 'access-revoked']) }) }),
   z.object({ type: z.literal('ROOM_MUTED'), data: z.object({ peerId: z.string(), name: z.string(), kind: z.enum(['audio', 'video']), muted: z.boolean() }) }),
   z.object({ type: z.literal('ROOM_REMOVED'), data: z.object({ peerId: z.string(), name: z.string() }) }),
   z.object({ type: z.literal('ROOM_ENDED'), data: z.object({ durationSec: z.number() }) }),
@@ -149,7 +149,7 @@ export function summarizeAuditEvent(event: AuditEvent): string {
     case 'ROOM_DENIED':
       return `调解员拒绝 ${event.data.name} 进入调解室${event.data.reason ? `：${event.data.reason}` : ''}`;
     case 'ROOM_LEFT':
-      return `${event.data.name} 离开调解室${event.data.reason === 'timeout' ? '（断线超时）' : ''}`;
+      return `${event.data.name} 离开调解室${event.data.reason === 'timeout' ? '（断线超时）' : event.data.reason === 'access-revoked' ? '（访问权限已被收回）' : ''}`;
     case 'ROOM_MUTED':
       return `调解员${event.data.muted ? '关闭' : '恢复'}了 ${event.data.name} 的${event.data.kind === 'audio' ? '麦克风' : '摄像头'}`;
     case 'ROOM_REMOVED':

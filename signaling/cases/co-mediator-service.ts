@@ -33,4 +33,6 @@ export async function removeCoMediator(ctx: AppContext, by: StaffPrincipal, case
     await tx.caseCoMediator.delete({ where: { caseId_userId: { caseId, userId } } });
     await appendAudit(tx, staffActor(by), caseId, { type: 'CO_MEDIATOR_REMOVED', data: { userId, name: row.user.displayName } });
   });
+  // Its room socket and draft connection for this case end now.
+  ctx.events.emit('accessRevoked', { kind: 'co-mediator', caseId, userId });
 }

@@ -50,7 +50,7 @@ export async function revokeInvitation(ctx: AppContext, user: StaffPrincipal, ca
     return updated;
   });
   // Connections opened with this link (room, drafting) end now.
-  ctx.events.emit('linkRevoked', { caseId, invitationId: revoked.id, participantId: revoked.participantId });
+  ctx.events.emit('accessRevoked', { kind: 'link', caseId, invitationId: revoked.id, participantId: revoked.participantId });
   return revoked;
 }
 

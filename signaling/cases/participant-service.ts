@@ -35,12 +35,15 @@ export async function addParticipant(ctx: AppContext, user: StaffPrincipal, case
 }
 
 export async function removeParticipant(ctx: AppContext, user: StaffPrincipal, caseId: string, participantId: string) {
-  await ctx.db.$transaction(async (tx) => {
-    const p = await tx.participant.findFirst({ where: { id: participantId, caseId } });
+  const invitationIds = await ctx.db.$transaction(async (tx) => {
+    const p = await tx.participant.findFirst({ where: { id: participantId, caseId }, include: { invitations: { select: { id: true } } } });
     if (!p) throw new DomainError('PARTICIPANT_NOT_FOUND', '当事人不存在');
     await tx.participant.delete({ where: { id: p.id } });
     await appendAudit(tx, staffActor(user), caseId, { type: 'PARTICIPANT_REMOVED', data: { participantId: p.id, name: p.name } });
+    return p.invitations.map((i) => i.id);
   });
+  // Its links went with it: the connections opened with them (room, drafting) end now.
+  ctx.events.emit('accessRevoked', { kind: 'participant', caseId, participantId, invitationIds });
 }
 
 /** The roles that are parties to the agreement (who accept, sign and apply); agents and interpreters are not. */

@@ -28,7 +28,7 @@ import * as Y from 'yjs';
 import { appendAudit, recordAudit } from '../audit/log.ts';
 import { partyActor } from '../cases/invitation-service.ts';
 import { invitationIdOf } from '../auth/link-tokens.ts';
-import type { LinkRevoked } from '../access-events.ts';
+import { revokes, type AccessRevoked } from '../access-events.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db.ts';
 import { DomainError, type ErrorCode } from '../errors.ts';
@@ -59,7 +59,7 @@ const SYNC_UPDATE = 2;
 interface ConnectionContext {
   access: DraftAccess;
   ip: string;
-  /** The invitation a party connected with (its revocation ends the connection). */
+  /** The invitation a party connected with (its revocation, or its participant's deletion, ends the connection). */
   invitationId: string | null;
 }
 
@@ -117,10 +117,10 @@ export class DraftingServer {
     const server = new DraftingServer(app, ctx, options);
     const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => server.#upgrade(request, socket, head);
     app.server.on('upgrade', onUpgrade);
-    const onRevoked = (e: LinkRevoked) => server.#linkRevoked(e);
-    ctx.events.on('linkRevoked', onRevoked);
+    const onRevoked = (e: AccessRevoked) => server.#accessRevoked(e);
+    ctx.events.on('accessRevoked', onRevoked);
     app.addHook('onClose', async () => {
-      ctx.events.off('linkRevoked', onRevoked);
+      ctx.events.off('accessRevoked', onRevoked);
       app.server.off('upgrade', onUpgrade);
       await server.close();
     });
@@ -292,11 +292,17 @@ export class DraftingServer {
     for (const { connection } of document.connections.values()) connection.webSocket.terminate();
   }
 
-  /** Connections opened with a link that was just revoked end now (a reconnect is refused). */
-  #linkRevoked({ invitationId }: LinkRevoked): void {
+  /**
+   * Connections whose access was just taken away end now — opened with a revoked link or a deleted
+   * participant's link, by a deactivated or re-passworded account, or by a co-mediator taken off
+   * the case (a reconnect is refused).
+   */
+  #accessRevoked(e: AccessRevoked): void {
     for (const document of this.hocuspocus.documents.values()) {
       for (const { connection } of document.connections.values()) {
-        if (contextOf(connection).invitationId === invitationId) connection.webSocket.terminate();
+        const { access, invitationId } = contextOf(connection);
+        const holder = access.identity.kind === 'party' ? { kind: 'party' as const, invitationId } : { kind: 'staff' as const, userId: access.identity.id, caseId: access.caseId };
+        if (revokes(e, holder)) connection.webSocket.terminate();
       }
     }
   }

@@ -17,15 +17,25 @@ export const MediaKind = z.enum(['audio', 'video']);
 export const MediaSource = z.enum(['microphone', 'camera', 'screen']);
 export type MediaSource = z.infer<typeof MediaSource>;
 
-export const RoomRole = z.enum(['mediator', 'party']);
+/**
+ * `mediator`: the case's mediator (or an administrator). `judge`: a judge of the court reviewing
+ * the case's judicial-confirmation application, questioning the parties. Both lead the room
+ * (lobby, mute, remove, caucuses, end); only mediators use the sides' notepads and carry between them.
+ */
+export const RoomRole = z.enum(['mediator', 'judge', 'party']);
 export type RoomRole = z.infer<typeof RoomRole>;
+
+/** Leads the room: admits, mutes, removes, runs caucuses, ends — and keeps parties from waiting. */
+export function leadsRoom(role: RoomRole): boolean {
+  return role === 'mediator' || role === 'judge';
+}
 
 /** A participant as everyone in the room sees them. */
 export const PeerInfoSchema = z.object({
   peerId: z.string(),
   displayName: z.string(),
   roomRole: RoomRole,
-  /** 申请人/被申请人/代理人/翻译/其他 for parties, 调解员 for staff. */
+  /** 申请人/被申请人/代理人/翻译/其他 for parties, 调解员 or 法官 for staff. */
   roleLabel: z.string(),
   side: z.enum(['A', 'B', 'NEUTRAL']),
   connected: z.boolean(),
@@ -47,6 +57,9 @@ export type LobbyEntry = z.infer<typeof LobbyEntrySchema>;
 
 export const ChatMessageSchema = z.object({ id: z.string(), fromPeerId: z.string(), fromName: z.string(), text: z.string(), at: z.string() });
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+export const RemovalReason = z.enum(['removed', 'replaced', 'link-revoked', 'access-revoked']);
+export type RemovalReason = z.infer<typeof RemovalReason>;
 
 export const TransportParamsSchema = z.object({ id: z.string(), iceParameters: Loose, iceCandidates: z.array(Loose), dtlsParameters: Loose });
 
@@ -80,6 +93,7 @@ export const LocationSchema = z.object({
 });
 export type Location = z.infer<typeof LocationSchema>;
 
+/** `mediatorPeerIds`: who leads the caucus (mediators or the judge). */
 export const CaucusInfoSchema = z.object({ caucusId: z.string(), memberPeerIds: z.array(z.string()), mediatorPeerIds: z.array(z.string()), startedAt: z.string() });
 export type CaucusInfo = z.infer<typeof CaucusInfoSchema>;
 
@@ -119,11 +133,11 @@ export const ClientRequests = {
   'chat:history': { request: Empty, response: z.object({ messages: z.array(ChatMessageSchema) }) },
   /** Waiting party: ask the mediator to come back ("请求调解员"). */
   'caucus:knock': { request: Empty, response: z.object({}) },
-  /** The private notepad of one side (mediators: any side; parties: their own side only). */
+  /** The private notepad of one side (mediators: any side; parties: their own side only; the judge: none). */
   'notepad:get': { request: z.object({ side: NotepadSide }).strict(), response: NotepadSchema },
   /** `baseUpdatedAt` (optional): the `updatedAt` the edit started from; if the notepad changed since, CONFLICT. */
   'notepad:update': { request: z.object({ side: NotepadSide, content: z.string().max(20_000, '记事内容不能超过20000字'), baseUpdatedAt: z.string().nullable().optional() }).strict(), response: NotepadSchema },
-  // Mediator-only.
+  // For those who lead the room (mediators, the judge) — except caucus:carry, mediators only.
   /**
    * Starts a caucus (背对背) with the given participants, atomically moving them and the
    * mediators (default: the caller) out of wherever they are — so starting side B's caucus
@@ -153,14 +167,18 @@ export type Ack<T> = ({ ok: true } & T) | { ok: false; code: AckErrorCode; messa
 
 /** Server → client events and their payloads. */
 export const ServerEvents = {
-  /** Admitted participants this receiver may know about: everyone for mediators, co-located peers for parties. */
+  /** Admitted participants this receiver may know about: everyone for those who lead the room, co-located peers for parties. */
   'room:peers': z.object({ peers: z.array(PeerInfoSchema) }),
-  /** To mediators: who is waiting. */
+  /** To those who lead the room (mediators, the judge): who is waiting. */
   'room:lobby': z.object({ waiting: z.array(LobbyEntrySchema) }),
   'room:admitted': z.object({}),
   'room:denied': z.object({ message: z.string() }),
-  /** `replaced`: the same link or account entered from another window or device. */
-  'room:removed': z.object({ message: z.string(), reason: z.enum(['removed', 'replaced', 'link-revoked']) }),
+  /**
+   * `replaced`: the same link or account entered from another window or device. `link-revoked`:
+   * the link it entered with was revoked. `access-revoked`: the account was deactivated or its
+   * password reset, or the participant was deleted from the case.
+   */
+  'room:removed': z.object({ message: z.string(), reason: RemovalReason }),
   'room:ended': z.object({ message: z.string() }),
   'room:activeSpeaker': z.object({ peerId: z.string().nullable() }),
   /** Server-initiated consumer; the client creates it and acks, then the server resumes it. */
@@ -172,9 +190,9 @@ export const ServerEvents = {
   'chat:message': ChatMessageSchema,
   /** To each participant: where they are now. */
   'room:location': LocationSchema,
-  /** To mediators: the caucuses in progress. */
+  /** To those who lead the room: the caucuses in progress. */
   'room:caucuses': z.object({ caucuses: z.array(CaucusInfoSchema) }),
-  /** To mediators: a waiting participant asks for them. */
+  /** To those who lead the room: a waiting participant asks for them. */
   'room:knock': z.object({ peerId: z.string(), displayName: z.string(), at: z.string() }),
   /** To each participant: who currently receives their audio and video (derived on the server). */
   'room:audience': AudienceSchema,

@@ -1,11 +1,16 @@
 // One case's live mediation session: who is in the lobby and in the room, their media
-// (through the sfu MediaRoom), chat, and the mediator's controls. All state changes go
-// through this class; the socket layer only validates input and routes requests here.
+// (through the sfu MediaRoom), chat, and the controls of those who lead it. All state changes
+// go through this class; the socket layer only validates input and routes requests here.
+//
+// Who leads (leadsRoom): the mediator, and in judicial review the questioning judge. Both admit,
+// mute, remove, run caucuses and end; only mediators read and write the sides' notepads and
+// carry between them — the judge never sees them.
 import type { MediaRoom } from '../../sfu/index.ts';
 import type { AuditEvent } from '../audit/events.ts';
 import type { Actor } from '../audit/log.ts';
 import { createHash, randomUUID } from 'node:crypto';
-import type { Audience, CaucusInfo, ChatMessage, ConsumerParams, Location, MediaSource, Notepad } from '../protocol/room.ts';
+import type { AccessRevoked } from '../access-events.ts';
+import { leadsRoom, type Audience, type CaucusInfo, type ChatMessage, type ConsumerParams, type Location, type MediaSource, type Notepad, type RemovalReason } from '../protocol/room.ts';
 import { lobbyEntry, newMember, peerInfo, type Member, type MemberIdentity, type MemberSocket } from './member.ts';
 import { DomainError } from '../errors.ts';
 import { isWaiting, JOINT, mayKnowOf, mayReceive, roomOf, type PolicyState } from './routing-policy.ts';
@@ -19,7 +24,29 @@ interface Caucus {
 }
 
 const WAITING_MESSAGE = '调解员正在与对方单独沟通，请稍候';
+const WAITING_MESSAGE_JUDGE = '法官正在与对方单独沟通，请稍候';
 const KNOCK_COOLDOWN_MS = 10_000;
+
+/** What a member whose access was taken away is told (`room:removed`). */
+export interface RemovalNotice {
+  message: string;
+  reason: Extract<RemovalReason, 'link-revoked' | 'access-revoked'>;
+}
+
+export function removalNotice(e: AccessRevoked): RemovalNotice {
+  switch (e.kind) {
+    case 'link':
+      return { message: '您的邀请链接已被调解员撤销，请联系调解员获取新链接', reason: 'link-revoked' };
+    case 'participant':
+      return { message: '您已被调解员从本案参与人中移除，无法继续留在调解室', reason: 'access-revoked' };
+    case 'co-mediator':
+      return { message: '您已不再担任本案的协办调解员，无法继续留在调解室', reason: 'access-revoked' };
+    case 'user':
+      return e.why === 'deactivated'
+        ? { message: '您的账号已被管理员停用，无法继续留在调解室', reason: 'access-revoked' }
+        : { message: '您的登录密码已被管理员重置，请使用新密码重新登录', reason: 'access-revoked' };
+  }
+}
 
 /** What the room needs from the outside world (database), kept narrow for testing. */
 export interface RoomPersistence {
@@ -171,7 +198,7 @@ export class LiveRoom {
       return { status: existing.status };
     }
     const restored = this.#restoredAdmitted.delete(identity.peerId);
-    const member = newMember(identity, identity.roomRole === 'mediator' || restored ? 'admitted' : 'lobby');
+    const member = newMember(identity, leadsRoom(identity.roomRole) || restored ? 'admitted' : 'lobby');
     member.socket = socket;
     this.#members.set(member.peerId, member);
     const via = restored ? 'failover' : member.status === 'admitted' ? 'direct' : 'lobby';
@@ -186,8 +213,8 @@ export class LiveRoom {
     if (!m || m.socket?.id !== socketId) return;
     m.socket = null;
     m.graceTimer = setTimeout(() => void this.leave(peerId, 'timeout'), this.#opts.reconnectGraceMs);
-    // A caucus never continues without a connected mediator: its members go back to the joint session.
-    if (m.roomRole === 'mediator') {
+    // A caucus never continues without someone connected to lead it: its members go back to the joint session.
+    if (leadsRoom(m.roomRole)) {
       for (const c of this.#caucuses.values()) {
         if (c.mediatorPeerIds.has(peerId) && ![...c.mediatorPeerIds].some((id) => this.#members.get(id)?.socket)) void this.#endCaucus(c, 'mediator-disconnected', m);
       }
@@ -204,7 +231,7 @@ export class LiveRoom {
     this.#closeIfEmpty();
   }
 
-  // ── mediator controls ────────────────────────────────────────────────────────
+  // ── controls of those who lead the room (mediators, the judge) ────────────────
 
   async admit(by: Member, peerId: string): Promise<void> {
     const m = this.#lobbyMember(peerId);
@@ -217,7 +244,7 @@ export class LiveRoom {
   async deny(by: Member, peerId: string, reason: string | undefined): Promise<void> {
     const m = this.#lobbyMember(peerId);
     this.#drop(m);
-    m.socket?.emit('room:denied', { message: reason ? `调解员未准许进入：${reason}` : '调解员未准许您进入调解室' });
+    m.socket?.emit('room:denied', { message: reason ? `${by.roleLabel}未准许进入：${reason}` : `${by.roleLabel}未准许您进入调解室` });
     m.socket?.detach();
     await this.#audit(by, { type: 'ROOM_DENIED', data: { peerId, name: m.displayName, ...(reason ? { reason } : {}) } });
     this.#announce();
@@ -238,28 +265,33 @@ export class LiveRoom {
   async remove(by: Member, peerId: string): Promise<void> {
     const m = this.#members.get(peerId);
     if (!m) throw new DomainError('PEER_NOT_FOUND', '该参与人不在调解室中');
-    if (m.roomRole === 'mediator') throw new DomainError('CANNOT_REMOVE_MEDIATOR');
+    if (leadsRoom(m.roomRole)) throw new DomainError('CANNOT_REMOVE_MEDIATOR', m.roomRole === 'judge' ? '不能移出法官' : undefined);
     this.#drop(m);
-    m.socket?.emit('room:removed', { message: '调解员已将您移出调解室', reason: 'removed' });
+    m.socket?.emit('room:removed', { message: `${by.roleLabel}已将您移出调解室`, reason: 'removed' });
     m.socket?.detach();
     await this.#audit(by, { type: 'ROOM_REMOVED', data: { peerId, name: m.displayName } });
     this.#announce();
   }
 
-  /** The participant's link was revoked: out of the room at once (the revocation is audited where it happened). */
-  revokeAccess(peerId: string): void {
+  /**
+   * The member's access was taken away (its link revoked, its account deactivated, the participant
+   * deleted): out of the room at once, whoever it is. The revocation itself is audited where it happened.
+   */
+  async revokeAccess(peerId: string, notice: RemovalNotice): Promise<void> {
     const m = this.#members.get(peerId);
-    if (!m || m.roomRole === 'mediator') return;
+    if (!m) return;
     this.#drop(m);
-    m.socket?.emit('room:removed', { message: '您的邀请链接已被调解员撤销，请联系调解员获取新链接', reason: 'link-revoked' });
+    m.socket?.emit('room:removed', notice);
     m.socket?.detach();
     this.#announce();
+    this.#closeIfEmpty();
+    await this.#audit(null, { type: 'ROOM_LEFT', data: { peerId, name: m.displayName, reason: 'access-revoked' } });
   }
 
   async end(by: Member): Promise<void> {
     await this.#audit(by, { type: 'ROOM_ENDED', data: { durationSec: Math.round((Date.now() - this.startedAt.getTime()) / 1000) } });
     for (const m of this.members()) {
-      m.socket?.emit('room:ended', { message: '调解员已结束本次在线调解' });
+      m.socket?.emit('room:ended', { message: `${by.roleLabel}已结束本次在线调解` });
       m.socket?.detach();
     }
     this.close('ended');
@@ -512,11 +544,12 @@ export class LiveRoom {
     for (const id of parties) {
       const m = this.#members.get(id);
       if (!m || m.status !== 'admitted') throw new DomainError('PEER_NOT_FOUND', '所选参与人不在调解室中');
-      if (m.roomRole === 'mediator') throw new DomainError('VALIDATION', '调解员请通过“调解员”一项指派');
+      if (m.roomRole !== 'party') throw new DomainError('VALIDATION', '调解员或法官请通过“调解员”一项指派');
     }
+    // Led by mediators or the judge (a judge questions one side alone, without the mediator).
     for (const id of mediators) {
       const m = this.#members.get(id);
-      if (!m || m.status !== 'admitted' || m.roomRole !== 'mediator') throw new DomainError('PEER_NOT_FOUND', '所指派的调解员不在调解室中');
+      if (!m || m.status !== 'admitted' || !leadsRoom(m.roomRole)) throw new DomainError('PEER_NOT_FOUND', '所指派的调解员不在调解室中');
     }
     const moving = new Set([...parties, ...mediators]);
     for (const c of this.#caucuses.values()) for (const id of moving) c.memberPeerIds.delete(id), c.mediatorPeerIds.delete(id);
@@ -563,11 +596,11 @@ export class LiveRoom {
     if (Date.now() - m.lastKnockAt < KNOCK_COOLDOWN_MS) return;
     m.lastKnockAt = Date.now();
     const payload = { peerId, displayName: m.displayName, at: new Date().toISOString() };
-    for (const x of this.members()) if (x.roomRole === 'mediator') x.socket?.emit('room:knock', payload);
+    for (const x of this.members()) if (leadsRoom(x.roomRole)) x.socket?.emit('room:knock', payload);
     await this.#audit(m, { type: 'CAUCUS_KNOCK', data: { peerId, name: m.displayName } });
   }
 
-  // ── notepads (one private notepad per side: mediators + that side only) ─────────
+  // ── notepads (one private notepad per side: mediators + that side only, never the judge) ──
 
   async getNotepad(peerId: string, side: 'A' | 'B'): Promise<Notepad> {
     this.#assertNotepadAccess(peerId, side);
@@ -587,6 +620,7 @@ export class LiveRoom {
   }
 
   async carry(by: Member, fromSide: 'A' | 'B', toSide: 'A' | 'B', text: string): Promise<Notepad> {
+    if (by.roomRole !== 'mediator') throw new DomainError('FORBIDDEN', '只有调解员可以转达双方意见');
     if (fromSide === toSide) throw new DomainError('VALIDATION', '请选择对方的记事本');
     const target = await this.#opts.persistence.getNotepad(toSide);
     const header = `【调解员转达${fromSide === 'A' ? '甲方' : '乙方'}意见 ${new Date().toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}】`;
@@ -599,14 +633,16 @@ export class LiveRoom {
 
   #assertNotepadAccess(peerId: string, side: 'A' | 'B'): Member {
     const m = this.#admittedMember(peerId);
-    if (m.roomRole !== 'mediator' && m.side !== side) throw new DomainError('OTHER_SIDE_NOTEPAD');
+    // The judge is refused before (grants: room.notepad); the room refuses it too, whatever asks.
+    if (m.roomRole === 'judge') throw new DomainError('FORBIDDEN', '记事本只供调解员和本方当事人使用');
+    if (!mayUseNotepad(m, side)) throw new DomainError('OTHER_SIDE_NOTEPAD');
     return m;
   }
 
   #broadcastNotepad(notepad: Notepad, exceptPeerId: string | null): void {
     for (const x of this.members()) {
       if (x.peerId === exceptPeerId || x.status !== 'admitted') continue;
-      if (x.roomRole === 'mediator' || x.side === notepad.side) x.socket?.emit('notepad:updated', notepad);
+      if (mayUseNotepad(x, notepad.side)) x.socket?.emit('notepad:updated', notepad);
     }
   }
 
@@ -680,7 +716,7 @@ export class LiveRoom {
       c.mediatorPeerIds.delete(m.peerId);
       if (c.memberPeerIds.size === 0 || c.mediatorPeerIds.size === 0) {
         this.#caucuses.delete(c.id);
-        void this.#auditCaucusEnd(m, c, m.roomRole === 'mediator' ? 'mediator-disconnected' : 'ended');
+        void this.#auditCaucusEnd(m, c, leadsRoom(m.roomRole) ? 'mediator-disconnected' : 'ended');
       }
     }
   }
@@ -691,7 +727,7 @@ export class LiveRoom {
 
   /**
    * Sends each participant what they may know: the roster they may see, the lobby and the
-   * caucuses (mediators), and their own location. Then reconciles media (unless the caller does).
+   * caucuses (those who lead the room), and their own location. Then reconciles media (unless the caller does).
    */
   #announce(reconcile = true): void {
     if (this.#closed) return;
@@ -706,7 +742,7 @@ export class LiveRoom {
       // Location first, so a client can tell a caucus move from people leaving.
       this.#emitLocation(m, state);
       m.socket.emit('room:peers', { peers: admitted.filter((x) => mayKnowOf(state, m.peerId, x.peerId)).map(peerInfo) });
-      if (m.roomRole === 'mediator') {
+      if (leadsRoom(m.roomRole)) {
         m.socket.emit('room:lobby', { waiting });
         m.socket.emit('room:caucuses', { caucuses });
       }
@@ -722,8 +758,14 @@ export class LiveRoom {
       m.locationSince = new Date();
       m.sentLocation = key;
     }
-    const location: Location = { room, waiting, since: m.locationSince.toISOString(), message: waiting ? WAITING_MESSAGE : null };
+    const location: Location = { room, waiting, since: m.locationSince.toISOString(), message: waiting ? this.#waitingMessage() : null };
     m.socket?.emit('room:location', location);
+  }
+
+  /** Who the waiting are told is away: the judge when only judges lead the caucuses, else the mediator. */
+  #waitingMessage(): string {
+    const leaders = [...this.#caucuses.values()].flatMap((c) => [...c.mediatorPeerIds]).map((id) => this.#members.get(id));
+    return leaders.length > 0 && leaders.every((m) => m?.roomRole === 'judge') ? WAITING_MESSAGE_JUDGE : WAITING_MESSAGE;
   }
 
   /** Only those who may know of the speaker learn who is speaking. */
@@ -739,8 +781,20 @@ export class LiveRoom {
   /** `null`: the system acted (e.g. ending a caucus nobody came back to after a failover). */
   async #audit(actorMember: Member | null, event: AuditEvent): Promise<void> {
     const actor: Actor = actorMember
-      ? { type: actorMember.roomRole === 'mediator' ? 'user' : 'party', id: actorMember.peerId, label: `${actorMember.displayName}（${actorMember.roleLabel}）` }
+      ? { type: actorMember.roomRole === 'party' ? 'party' : 'user', id: actorMember.peerId, label: `${actorMember.displayName}（${actorMember.roleLabel}）` }
       : { type: 'system', label: '系统' };
     await this.#opts.persistence.audit(actor, event);
+  }
+}
+
+/** A side's private notepad: the mediators and that side's own people — never the judge, nor neutral participants. */
+function mayUseNotepad(m: Member, side: 'A' | 'B'): boolean {
+  switch (m.roomRole) {
+    case 'mediator':
+      return true;
+    case 'judge':
+      return false;
+    case 'party':
+      return m.side === side;
   }
 }

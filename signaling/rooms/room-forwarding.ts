@@ -10,7 +10,7 @@
 import { DomainError, refusalAck } from '../errors.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Namespace } from 'socket.io';
-import type { LinkRevoked } from '../access-events.ts';
+import type { AccessRevoked } from '../access-events.ts';
 import type { Cluster } from '../cluster/index.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { CaseRole } from '../access/grants.ts';
@@ -242,15 +242,16 @@ export function attachForwarding({ ctx, nsp, cluster, registry, sessions, serve,
     room.close('moved');
   };
 
-  // Link revocations happen on one node; the socket.io Redis adapter carries them to the others.
-  const relayed = new WeakSet<LinkRevoked>();
-  const shareRevocation = (e: LinkRevoked) => {
-    if (!relayed.has(e)) nsp.serverSideEmit('linkRevoked', e);
+  // Access is taken away on one node (links, accounts, participants); the socket.io Redis adapter
+  // carries it to the others, where it ends their room sockets and drafting connections too.
+  const relayed = new WeakSet<AccessRevoked>();
+  const shareRevocation = (e: AccessRevoked) => {
+    if (!relayed.has(e)) nsp.serverSideEmit('accessRevoked', e);
   };
-  ctx.events.on('linkRevoked', shareRevocation);
-  nsp.on('linkRevoked', (e: LinkRevoked) => {
+  ctx.events.on('accessRevoked', shareRevocation);
+  nsp.on('accessRevoked', (e: AccessRevoked) => {
     relayed.add(e);
-    ctx.events.emit('linkRevoked', e);
+    ctx.events.emit('accessRevoked', e);
   });
 
   return {
@@ -259,7 +260,7 @@ export function attachForwarding({ ctx, nsp, cluster, registry, sessions, serve,
     clientGone: (session: Session) => stopForwarding(session),
     close() {
       clearInterval(watch);
-      ctx.events.off('linkRevoked', shareRevocation);
+      ctx.events.off('accessRevoked', shareRevocation);
       owners.onLost = () => undefined;
     },
   };

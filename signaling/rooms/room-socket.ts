@@ -15,12 +15,12 @@ import { linkRoleOf, type CaseRole } from '../access/grants.ts';
 import { ROOM_EVENT_ACTIONS } from './room-actions.ts';
 import { originAllowed, resolvePrincipal } from '../access/principal.ts';
 import { invitationIdOf } from '../auth/link-tokens.ts';
-import type { LinkRevoked } from '../access-events.ts';
+import { revokes, type AccessRevoked, type Holder } from '../access-events.ts';
 import type { AppContext } from '../context.ts';
 import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
 import { DomainError, refusalAck } from '../errors.ts';
-import { ClientRequests, describeZodError, ROOM_NAMESPACE, type Ack, type ClientRequestName, type RequestOf, type ResponseOf } from '../protocol/room.ts';
-import type { LiveRoom } from './live-room.ts';
+import { ClientRequests, describeZodError, leadsRoom, ROOM_NAMESPACE, type Ack, type ClientRequestName, type RequestOf, type ResponseOf } from '../protocol/room.ts';
+import { removalNotice, type LiveRoom } from './live-room.ts';
 import type { MemberIdentity, MemberSocket } from './member.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Cluster } from '../cluster/index.ts';
@@ -42,7 +42,7 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
     pingInterval: options.pingIntervalMs,
     pingTimeout: options.pingTimeoutMs,
     maxHttpBufferSize: 256 * 1024,
-    // Several nodes: cross-node events (link revocations) travel over Redis.
+    // Several nodes: cross-node events (access taken away) travel over Redis.
     ...(cluster ? { adapter: createAdapter(cluster.redis.command, cluster.redis.subscriber) } : {}),
     // Browsers always send Origin on WebSocket/XHR: refuse other sites (cookies are SameSite=Strict too).
     allowRequest: (req, callback) => callback(null, originAllowed(ctx.config.publicUrl, req.headers.origin, req.headers.host)),
@@ -63,16 +63,25 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
   const serve = (session: Session, event: ClientRequestName, payload: unknown) => dispatch(app, session, event, payload, handlers);
   const sessions = new Set<Session>();
   const forwarding = cluster ? attachForwarding({ ctx, nsp, cluster, registry, sessions, serve, log: app.log }) : null;
-  // A revoked link ends the connections opened with it (the participant may hold another, newer link).
-  const onRevoked = ({ invitationId }: LinkRevoked) => {
+  // Access taken away ends the connections opened with it: a revoked link (the participant may
+  // hold another, newer link), a deactivated or re-passworded account, a deleted participant.
+  const onRevoked = (e: AccessRevoked) => {
+    const notice = removalNotice(e);
     for (const session of sessions) {
-      if (session.principal.kind !== 'party' || invitationIdOf(session.principal.token) !== invitationId) continue;
-      session.joined?.room.revokeAccess(session.joined.peerId);
+      if (!revokes(e, holderOf(session))) continue;
+      if (session.joined) void session.joined.room.revokeAccess(session.joined.peerId, notice).catch((err: unknown) => app.log.error({ err }, 'could not audit a revoked member'));
+      // Served by another node, which takes it out of the room: say why here, the socket closes now.
+      else if (session.forwardedTo) session.client.emit('room:removed', notice);
       session.joined = null;
       session.client.disconnect();
     }
+    // Someone away within the reconnect grace leaves the rooms held here too (a link's holder
+    // may come back with another link, so that one only ends its own connections).
+    const away = e.kind === 'participant' ? e.participantId : e.kind === 'user' || e.kind === 'co-mediator' ? e.userId : null;
+    const rooms = e.kind === 'co-mediator' ? [registry.get(e.caseId)] : registry.rooms();
+    if (away) for (const room of rooms) void room?.revokeAccess(away, notice).catch((err: unknown) => app.log.error({ err }, 'could not audit a revoked member'));
   };
-  ctx.events.on('linkRevoked', onRevoked);
+  ctx.events.on('accessRevoked', onRevoked);
   nsp.on('connection', (socket) => {
     const session: Session = { client: localClient(socket), principal: socket.data.principal as Principal, joined: null, forwardedTo: null };
     sessions.add(session);
@@ -92,12 +101,18 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
   });
 
   app.addHook('onClose', async () => {
-    ctx.events.off('linkRevoked', onRevoked);
+    ctx.events.off('accessRevoked', onRevoked);
     forwarding?.close();
     registry.closeAll();
     await io.close();
   });
   return io;
+}
+
+/** Whose connection this is, and (staff) the case it acts on: the room it joined, here or on another node. */
+function holderOf({ principal, joined, forwardedTo }: Session): Holder {
+  if (principal.kind === 'party') return { kind: 'party', invitationId: invitationIdOf(principal.token) };
+  return { kind: 'staff', userId: principal.user.id, caseId: joined?.room.caseId ?? forwardedTo?.caseId ?? null };
 }
 
 function localClient(socket: Socket): ClientConn {
@@ -153,6 +168,15 @@ function joinedOf(session: Session): { room: LiveRoom; peerId: string } {
   return session.joined;
 }
 
+/** Someone who leads the room: a mediator, or the judge questioning the parties. */
+function leaderOf(session: Session) {
+  const { room, peerId } = joinedOf(session);
+  const me = room.member(peerId);
+  if (!me || !leadsRoom(me.roomRole)) throw new DomainError('FORBIDDEN', '只有调解员或法官可以执行此操作');
+  return { room, me };
+}
+
+/** A mediator: what only mediators do (carrying between the sides' notepads) — never the judge. */
 function mediatorOf(session: Session) {
   const { room, peerId } = joinedOf(session);
   const me = room.member(peerId);
@@ -274,17 +298,17 @@ function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
       return room.updateNotepad(peerId, side, content, baseUpdatedAt);
     },
     'caucus:start': async (session, { peerIds, mediatorPeerIds }) => {
-      const { room, me } = mediatorOf(session);
+      const { room, me } = leaderOf(session);
       const { caucusId } = await room.startCaucus(me, peerIds, mediatorPeerIds);
       return { caucusId };
     },
     'caucus:end': async (session, { caucusId }) => {
-      const { room, me } = mediatorOf(session);
+      const { room, me } = leaderOf(session);
       await room.endCaucus(me, caucusId);
       return {};
     },
     'caucus:endAll': async (session) => {
-      const { room, me } = mediatorOf(session);
+      const { room, me } = leaderOf(session);
       await room.endAllCaucuses(me);
       return {};
     },
@@ -293,27 +317,27 @@ function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
       return room.carry(me, fromSide, toSide, text);
     },
     'mediator:admit': async (session, { peerId }) => {
-      const { room, me } = mediatorOf(session);
+      const { room, me } = leaderOf(session);
       await room.admit(me, peerId);
       return {};
     },
     'mediator:deny': async (session, { peerId, reason }) => {
-      const { room, me } = mediatorOf(session);
+      const { room, me } = leaderOf(session);
       await room.deny(me, peerId, reason);
       return {};
     },
     'mediator:mute': async (session, { peerId, kind, muted }) => {
-      const { room, me } = mediatorOf(session);
+      const { room, me } = leaderOf(session);
       await room.mute(me, peerId, kind, muted);
       return {};
     },
     'mediator:remove': async (session, { peerId }) => {
-      const { room, me } = mediatorOf(session);
+      const { room, me } = leaderOf(session);
       await room.remove(me, peerId);
       return {};
     },
     'mediator:end': async (session) => {
-      const { room, me } = mediatorOf(session);
+      const { room, me } = leaderOf(session);
       session.joined = null;
       await room.end(me);
       return {};
@@ -332,7 +356,7 @@ async function identityFor(ctx: AppContext, session: Session, c: { id: string } 
       // 询问: the reviewing court's judge leads a video session while the application is under review.
       const application = await ctx.db.judicialApplication.findUnique({ where: { caseId } });
       if (!application || !['ACCEPTED', 'REVIEWING'].includes(application.status)) throw new DomainError('APPLICATION_WRONG_STATE', '只有在法院受理后、作出裁定前可以发起视频询问');
-      return { role, identity: { peerId: user.id, roomRole: 'mediator', displayName: user.displayName, roleLabel: '法官', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true } };
+      return { role, identity: { peerId: user.id, roomRole: 'judge', displayName: user.displayName, roleLabel: '法官', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true } };
     }
     return { role: role!, identity: { peerId: user.id, roomRole: 'mediator', displayName: user.displayName, roleLabel: role === 'co-mediator' ? '协办调解员' : '调解员', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true } };
   }

@@ -3,14 +3,16 @@
 // Rules:
 // - only admitted participants take part; nobody receives themselves;
 // - sender and receiver must be in the same room (the joint session or one caucus);
-// - while any caucus is running, the joint session has no mediator unless one stayed there:
-//   participants left in a joint session without a mediator are *waiting* and receive nothing
-//   (背对背: the other side neither sees nor hears anyone until the mediator comes back).
+// - while any caucus is running, the joint session has no leader (a mediator or the questioning
+//   judge) unless one stayed there: participants left in a joint session without a leader are
+//   *waiting* and receive nothing (背对背: the other side neither sees nor hears anyone until the
+//   mediator — or the judge — comes back).
+import { leadsRoom, type RoomRole } from '../protocol/room.ts';
 
 export interface PolicyMember {
   peerId: string;
   status: 'lobby' | 'admitted';
-  roomRole: 'mediator' | 'party';
+  roomRole: RoomRole;
 }
 
 export interface PolicyCaucus {
@@ -32,12 +34,12 @@ export function roomOf(state: PolicyState, peerId: string): string {
   return JOINT;
 }
 
-/** In the joint session while caucuses run and no mediator is in the joint session. */
+/** In the joint session while caucuses run and nobody who leads the room is in the joint session. */
 export function isWaiting(state: PolicyState, peerId: string): boolean {
   if (state.caucuses.length === 0 || roomOf(state, peerId) !== JOINT) return false;
   const member = state.members.find((m) => m.peerId === peerId);
-  if (!member || member.roomRole === 'mediator') return false;
-  return !state.members.some((m) => m.roomRole === 'mediator' && m.status === 'admitted' && roomOf(state, m.peerId) === JOINT);
+  if (!member || leadsRoom(member.roomRole)) return false;
+  return !state.members.some((m) => leadsRoom(m.roomRole) && m.status === 'admitted' && roomOf(state, m.peerId) === JOINT);
 }
 
 export function mayReceive(state: PolicyState, receiverId: string, senderId: string): boolean {
@@ -49,10 +51,10 @@ export function mayReceive(state: PolicyState, receiverId: string, senderId: str
   return !isWaiting(state, receiverId) && !isWaiting(state, senderId);
 }
 
-/** Whom a participant may see in the roster: mediators see everyone admitted; others, who they may receive. */
+/** Whom a participant may see in the roster: those who lead the room see everyone admitted; others, who they may receive. */
 export function mayKnowOf(state: PolicyState, viewerId: string, otherId: string): boolean {
   if (viewerId === otherId) return true;
   const viewer = state.members.find((m) => m.peerId === viewerId);
-  if (viewer?.roomRole === 'mediator' && viewer.status === 'admitted') return true;
+  if (viewer && leadsRoom(viewer.roomRole) && viewer.status === 'admitted') return true;
   return mayReceive(state, viewerId, otherId);
 }

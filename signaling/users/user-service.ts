@@ -36,11 +36,14 @@ export async function updateUser(ctx: AppContext, admin: StaffPrincipal, userId:
   if (changes.active !== undefined) (data.active = changes.active), labels.push(changes.active ? '启用' : '停用');
   if (changes.password !== undefined) (data.passwordHash = await hashPassword(changes.password)), labels.push('重置密码');
   if (labels.length === 0) throw new DomainError('NOTHING_TO_CHANGE', '没有需要修改的内容');
-  return ctx.db.$transaction(async (tx) => {
+  // A deactivated or re-passworded account loses its open sessions, and the connections opened with them.
+  const revoke = changes.active === false || changes.password !== undefined;
+  const updated = await ctx.db.$transaction(async (tx) => {
     const updated = await tx.user.update({ where: { id: userId }, data });
-    // A deactivated or re-passworded account loses its open sessions.
-    if (changes.active === false || changes.password !== undefined) await tx.userSession.deleteMany({ where: { userId } });
+    if (revoke) await tx.userSession.deleteMany({ where: { userId } });
     await appendAudit(tx, staffActor(admin), null, { type: 'USER_UPDATED', data: { username: updated.username, changes: labels } });
     return updated;
   });
+  if (revoke) ctx.events.emit('accessRevoked', { kind: 'user', userId, why: changes.active === false ? 'deactivated' : 'password-reset' });
+  return updated;
 }

@@ -1,8 +1,10 @@
 // Co-mediators (协办调解员) against a real server: the responsible mediator assigns a colleague,
 // who then sees the case, leads the room with them (admits from the lobby) and edits the draft —
 // but neither moves the case, manages its parties, assigns others nor signs; removing them takes
-// the case away again. Every change is audited.
+// the case away again — at once, also from the room and the draft they have open. Every change is audited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agreementDocName } from '../../signaling/drafting/index.ts';
+import { connectClient, waitFor, wsUrl, type DraftClient } from '../drafting/sync-support.ts';
 import { RoomTestClient } from '../support/room-client.ts';
 import { seedLeakCase, startTestServer, StaffClient, type SeededParty, type TestServer } from '../support/server.ts';
 
@@ -13,6 +15,7 @@ let colleagueId: string;
 let caseId: string;
 let parties: SeededParty[];
 const sockets: RoomTestClient[] = [];
+const drafts: DraftClient[] = [];
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -26,6 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const s of sockets) s.close();
+  for (const d of drafts) d.destroy();
   await server?.close();
 });
 
@@ -67,13 +71,16 @@ describe('co-mediators', () => {
     expect(await server.ctx.db.participant.count({ where: { caseId } })).toBe(2);
   });
 
+  let co: RoomTestClient;
+  let party: RoomTestClient;
+
   it('in the room the co-mediator leads with the mediator: it admits a party from the lobby', async () => {
-    const co = new RoomTestClient(server.url, { cookie: colleague.cookie });
+    co = new RoomTestClient(server.url, { cookie: colleague.cookie });
     sockets.push(co);
     await co.connected();
     const joined = await co.ok('room:join', { caseId });
     expect(joined.self).toMatchObject({ roomRole: 'mediator', roleLabel: '协办调解员' });
-    const party = new RoomTestClient(server.url, { token: parties[0]!.token });
+    party = new RoomTestClient(server.url, { token: parties[0]!.token });
     sockets.push(party);
     await party.connected();
     expect((await party.ok('room:join', { caseId })).status).toBe('lobby');
@@ -82,9 +89,26 @@ describe('co-mediators', () => {
     await party.waitFor('room:admitted');
   });
 
-  it('removing the co-mediator takes the case away again, audited', async () => {
+  it('removing the co-mediator takes the case away again, at once (its room socket and draft connection too), audited', async () => {
+    const draft = connectClient({ url: wsUrl(server.url), docName: agreementDocName(caseId), cookie: colleague.cookie });
+    drafts.push(draft);
+    await draft.ready;
+    let draftClosed = false;
+    let refused: string | null = null;
+    draft.socket.on('close', () => (draftClosed = true));
+    draft.provider.on('authenticationFailed', ({ reason }: { reason: string }) => (refused = reason));
+
     const { case: c } = await mediator.json('DELETE', `/api/cases/${caseId}/co-mediators/${colleagueId}`);
     expect(c.coMediators).toEqual([]);
+    expect(await co.waitFor('room:removed', () => true, 3000)).toMatchObject({ reason: 'access-revoked' });
+    await waitFor(() => !co.socket.connected, 3000, 'the co-mediator’s room socket closed');
+    expect(server.rooms.get(caseId)?.member(colleagueId)).toBeUndefined();
+    await waitFor(() => draftClosed, 3000, 'the co-mediator’s drafting connection closed');
+    await waitFor(() => refused !== null, 5000, 'drafting reconnect refused');
+    expect(refused).toBe('CASE_NOT_FOUND');
+    // The party stays; the colleague's account is untouched elsewhere (it still logs in and lists cases).
+    expect(party.socket.connected).toBe(true);
+    expect(server.rooms.get(caseId)?.member(parties[0]!.id)).toBeDefined();
     expect((await colleague.request('GET', `/api/cases/${caseId}`)).status).toBe(404);
     expect((await colleague.json('GET', '/api/cases')).cases.map((x: { id: string }) => x.id)).not.toContain(caseId);
     expect(await server.ctx.db.auditEntry.count({ where: { caseId, type: 'CO_MEDIATOR_REMOVED' } })).toBe(1);

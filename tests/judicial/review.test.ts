@@ -3,12 +3,12 @@
 // with every ground checked, dismiss only with a reason — producing a 民事裁定书 sealed with the
 // court's certificate that pdfsig accepts and every party downloads; the case status follows.
 // A judge of another court can do none of it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyPdf } from '../../signaling/signing/verify-pdf.ts';
 import type { DraftCase } from '../drafting/sync-support.ts';
 import { pdfsig, pdftotext, writePdf } from '../signing/pdf-tools.ts';
 import { SmsOutbox } from '../signing/signing-support.ts';
-import { RoomTestClient } from '../support/room-client.ts';
+import { produceAudioVideo, RoomTestClient } from '../support/room-client.ts';
 import { startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 import { judgeClient, submittedCase } from './judicial-support.ts';
 
@@ -84,6 +84,80 @@ describe('the judge’s desk', () => {
       expect(application.parties.find((p: any) => p.name === '李某').attended).toBe(true);
     } finally {
       for (const c of [j, a, other]) c.close();
+      server.rooms.get(k.caseId)?.close('test-cleanup');
+    }
+  });
+
+  it('questioning each side: the judge admits, mutes and caucuses as 法官 but never reads or writes the parties’ notepads nor carries between them; the mediator keeps its notepads', async () => {
+    const j = new RoomTestClient(server.url, { cookie: judge.cookie });
+    const m = new RoomTestClient(server.url, { cookie: k.mediator.cookie });
+    const a = new RoomTestClient(server.url, { token: k.tokenA });
+    const b = new RoomTestClient(server.url, { token: k.tokenB });
+    const notepads = () => server.ctx.db.caucusNotepad.findMany({ where: { caseId: k.caseId }, orderBy: { side: 'asc' }, select: { side: true, content: true, updatedAt: true } });
+    try {
+      for (const c of [j, m, a, b]) await c.connected();
+      const joined = await j.ok('room:join', { caseId: k.caseId });
+      await m.ok('room:join', { caseId: k.caseId });
+      const peerA = (await a.ok('room:join', { caseId: k.caseId })).self.peerId;
+      const peerB = (await b.ok('room:join', { caseId: k.caseId })).self.peerId;
+      for (const id of [peerA, peerB]) await j.ok('mediator:admit', { peerId: id });
+      await a.waitFor('room:admitted');
+      await b.waitFor('room:admitted');
+      // The mediator's notes in both sides' notepads, before the judge tries anything.
+      await m.ok('notepad:update', { side: 'A', content: '甲方底线：分三期，首期两万' });
+      await m.ok('notepad:update', { side: 'B', content: '乙方：最多还四万五' });
+      await a.waitFor('notepad:updated', (n) => n.side === 'A');
+      const before = await notepads();
+      expect(before.map((n) => n.side)).toEqual(['A', 'B']);
+
+      // Notepads and carrying are the mediator's and the sides' business, never the judge's.
+      for (const [event, payload] of [
+        ['notepad:get', { side: 'A' }],
+        ['notepad:get', { side: 'B' }],
+        ['notepad:update', { side: 'A', content: '法官写入' }],
+        ['notepad:update', { side: 'B', content: '法官写入', baseUpdatedAt: null }],
+        ['caucus:carry', { fromSide: 'A', toSide: 'B', text: '法官转达' }],
+      ] as const) {
+        expect.soft(await j.request(event, payload), `${event} ${JSON.stringify(payload)} by the judge`).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+      }
+      expect(await notepads()).toEqual(before);
+      expect.soft(j.events.filter((e) => e.event === 'notepad:updated'), 'notepad updates sent to the judge').toEqual([]);
+      expect.soft(joined.self, 'the judge’s room role').toMatchObject({ roomRole: 'judge', roleLabel: '法官' });
+      const seen = await a.waitFor('room:peers', (p) => p.peers.some((x: any) => x.peerId === joined.self.peerId));
+      expect(seen.peers.find((x: any) => x.peerId === joined.self.peerId)).toMatchObject({ roomRole: 'judge', roleLabel: '法官' });
+
+      // What the judge does do: mute a party, question one side alone, bring everyone back.
+      const { audio } = await produceAudioVideo(a, 7000);
+      await j.ok('mediator:mute', { peerId: peerA, kind: 'audio', muted: true });
+      expect(await a.waitFor('media:adminMuted')).toMatchObject({ producerId: audio, muted: true });
+      const { caucusId } = await j.ok('caucus:start', { peerIds: [peerA] });
+      expect(server.rooms.get(k.caseId)!.caucuses()).toEqual([expect.objectContaining({ caucusId, memberPeerIds: [peerA], mediatorPeerIds: [joined.self.peerId] })]);
+      await a.waitFor('room:location', (l) => l.room === caucusId);
+      await j.waitFor('room:caucuses', (p) => p.caucuses.some((c: any) => c.caucusId === caucusId));
+      await j.ok('caucus:end', { caucusId });
+      await a.waitFor('room:location', (l) => l.room === 'joint' && !l.waiting);
+      expect(server.rooms.get(k.caseId)!.caucuses()).toEqual([]);
+
+      // The mediator in the same room still reads, writes and carries; the judge still sees none of it.
+      expect(await m.ok('notepad:get', { side: 'A' })).toMatchObject({ content: '甲方底线：分三期，首期两万' });
+      expect(await m.ok('caucus:carry', { fromSide: 'A', toSide: 'B', text: '甲方愿意首期付两万' })).toMatchObject({ side: 'B' });
+      await b.waitFor('notepad:updated', (n) => n.content.includes('甲方愿意首期付两万'));
+      expect(await a.ok('notepad:get', { side: 'A' })).toMatchObject({ content: '甲方底线：分三期，首期两万' });
+      expect(j.events.filter((e) => e.event === 'notepad:updated')).toEqual([]);
+
+      // Without the mediator, the side the judge is not questioning waits — and is told it is the judge.
+      await m.ok('room:leave', {});
+      await j.ok('caucus:start', { peerIds: [peerB] });
+      expect(await a.waitFor('room:location', (l) => l.waiting)).toMatchObject({ room: 'joint', message: '法官正在与对方单独沟通，请稍候' });
+      await j.ok('caucus:endAll', {});
+      await vi.waitFor(() => expect(a.last('room:location')).toMatchObject({ room: 'joint', waiting: false, message: null }));
+      // Removing and ending speak in the judge's name.
+      await j.ok('mediator:remove', { peerId: peerB });
+      expect(await b.waitFor('room:removed')).toMatchObject({ reason: 'removed', message: '法官已将您移出调解室' });
+      await j.ok('mediator:end', {});
+      expect(await a.waitFor('room:ended')).toMatchObject({ message: '法官已结束本次在线调解' });
+    } finally {
+      for (const c of [j, m, a, b]) c.close();
       server.rooms.get(k.caseId)?.close('test-cleanup');
     }
   });

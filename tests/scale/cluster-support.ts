@@ -1,5 +1,6 @@
 // Shared set-up for the several-node tests: a case with two parties and an agent, clients
 // joined through different nodes, and each node's live room state (GET /metrics/rooms).
+import type { RoomRole } from '../../signaling/protocol/room.ts';
 import { mayReceive, type PolicyState } from '../../signaling/rooms/routing-policy.ts';
 import type { TestCluster } from '../support/cluster.ts';
 import { produceAudioVideo, readyToReceive, RoomTestClient } from '../support/room-client.ts';
@@ -9,7 +10,7 @@ export interface NodeRooms {
   nodeId: string;
   rooms: Array<{
     caseId: string;
-    members: Array<{ peerId: string; status: 'admitted' | 'lobby'; roomRole: 'mediator' | 'party'; side: string; connected: boolean }>;
+    members: Array<{ peerId: string; status: 'admitted' | 'lobby'; roomRole: RoomRole; side: string; connected: boolean }>;
     caucuses: Array<{ caucusId: string; memberPeerIds: string[]; mediatorPeerIds: string[] }>;
     consumers: Array<{ receiver: string; sender: string | null; kind: string | null; live: boolean }>;
   }>;

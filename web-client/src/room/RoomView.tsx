@@ -9,7 +9,7 @@ import { AgreementIcon, CameraIcon, CaucusIcon, ChatIcon, EndIcon, LeaveIcon, Lo
 import { RemoteAudio, unlockRemoteAudio } from './media-elements.tsx';
 import { NotepadPanel } from './notepad.tsx';
 import { ChatPanel, LobbyPanel } from './panels.tsx';
-import { errorMessage, type PeerInfo } from './protocol.ts';
+import { errorMessage, leadsRoom, type PeerInfo } from './protocol.ts';
 import { QUALITY_LABEL, type Quality } from './quality.ts';
 import type { RoomClient, RoomState } from './room-client.ts';
 import { gridShape, orderPeers } from './room-state.ts';
@@ -41,11 +41,17 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
   const [audienceOpen, setAudienceOpen] = useState(false);
   const [returning, setReturning] = useState(false);
 
-  const isMediator = state.self?.roomRole === 'mediator';
+  const role = state.self?.roomRole ?? 'party';
+  // Leading the room (lobby, mute, remove, caucuses, end): a mediator, or the judge questioning the parties.
+  const isLeader = leadsRoom(role);
+  // The sides' notepads and carrying between them: mediators only — never the judge.
+  const isMediator = role === 'mediator';
   const selfId = state.self?.peerId ?? null;
   const selfSide = state.self?.side ?? 'NEUTRAL';
-  const hasNotepad = isMediator || selfSide !== 'NEUTRAL';
-  const waiting = !isMediator && !!state.location?.waiting;
+  const hasNotepad = isMediator || (role === 'party' && selfSide !== 'NEUTRAL');
+  // The agreement draft is the mediator's and the parties' (the judge reviews the signed PDF).
+  const hasAgreement = role !== 'judge';
+  const waiting = !isLeader && !!state.location?.waiting;
   const L = state.local;
 
   useEffect(() => client.setChatOpen(panel === 'chat'), [client, panel]);
@@ -127,7 +133,7 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
   const camLabel = !L.videoTrack ? '无摄像头' : L.videoAdminMuted ? '已被关闭' : L.camOff ? '开启视频' : '关闭视频';
   const micOff = !L.audioTrack || L.micMuted || L.audioAdminMuted;
   const camOff = !L.videoTrack || L.camOff || L.videoAdminMuted;
-  const toolCount = 5 + (hasNotepad ? 1 : 0) + (isMediator ? 3 : 0) - (waiting ? 1 : 0);
+  const toolCount = 4 + (hasAgreement ? 1 : 0) + (hasNotepad ? 1 : 0) + (isLeader ? 3 : 0) - (waiting ? 1 : 0);
   const adminMuted = [L.audioAdminMuted && '调解员已将您静音', L.videoAdminMuted && '调解员已关闭您的摄像头'].filter(Boolean).join('，');
 
   return (
@@ -144,7 +150,7 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
       </header>
 
       <div className="room__banners">
-        <LocationBanner state={state} isMediator={isMediator} busy={returning} onReturn={() => void returnToJoint()} />
+        <LocationBanner state={state} isLeader={isLeader} busy={returning} onReturn={() => void returnToJoint()} />
         {state.reconnecting && (
           <Banner tone="warn" testId="reconnecting-banner">
             <span className="spinner" aria-hidden="true" /> 网络已断开，正在重新连接…
@@ -178,7 +184,7 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
             <SpeakerIcon /> 点击开启声音
           </button>
         )}
-        {isMediator && state.lobby.length > 0 && panel !== 'lobby' && (
+        {isLeader && state.lobby.length > 0 && panel !== 'lobby' && (
           <Banner tone="info" testId="lobby-notice">
             <span>
               {state.lobby.length} 人正在等候区等待：{state.lobby.map((w) => w.displayName).join('、')}
@@ -190,7 +196,7 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
         )}
       </div>
 
-      {isMediator && panel !== 'caucus' && (
+      {isLeader && panel !== 'caucus' && (
         <KnockToast knocks={state.knocks} onOpen={() => setPanel('caucus')} onDismiss={(id) => client.dismissKnock(id)} />
       )}
 
@@ -204,7 +210,7 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
                 key={t.peer.peerId}
                 {...t}
                 pip={pip && t.isSelf}
-                moderate={isMediator}
+                moderate={isLeader}
                 busy={!!busyPeers[t.peer.peerId]}
                 onMute={(muted) => void moderate(t.peer.peerId, () => client.mute(t.peer.peerId, 'audio', muted))}
                 onVideoOff={(off) => void moderate(t.peer.peerId, () => client.mute(t.peer.peerId, 'video', off))}
@@ -218,8 +224,8 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
             {remoteCount === 0 && (
               <div className="room-empty" data-testid="room-empty">
                 <span className="spinner" aria-hidden="true" />
-                <p>{inCaucus(state.location) ? '本次单独沟通中暂无其他人' : isMediator && state.caucuses.length > 0 ? '其他参与人正在单独沟通中' : '等待其他参与人进入…'}</p>
-                {isMediator && state.caucuses.length === 0 && <p className="small">当事人打开邀请链接后会出现在「等候区」，由您准许进入。</p>}
+                <p>{inCaucus(state.location) ? '本次单独沟通中暂无其他人' : isLeader && state.caucuses.length > 0 ? '其他参与人正在单独沟通中' : '等待其他参与人进入…'}</p>
+                {isLeader && state.caucuses.length === 0 && <p className="small">当事人打开邀请链接后会出现在「等候区」，由您准许进入。</p>}
               </div>
             )}
           </div>
@@ -250,22 +256,22 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
             <NotepadIcon />
           </ToolButton>
         )}
-        {!waiting && (
+        {!waiting && hasAgreement && (
           <ToolButton testId="toolbar-agreement" label="协议书" active={panel === 'agreement'} onClick={() => toggle('agreement')}>
             <AgreementIcon />
           </ToolButton>
         )}
-        {isMediator && (
+        {isLeader && (
           <ToolButton testId="toolbar-caucus" label="背对背" active={panel === 'caucus'} badge={state.knocks.length} onClick={() => toggle('caucus')}>
             <CaucusIcon />
           </ToolButton>
         )}
-        {isMediator && (
+        {isLeader && (
           <ToolButton testId="toolbar-lobby" label="等候区" active={panel === 'lobby'} badge={state.lobby.length} onClick={() => toggle('lobby')}>
             <LobbyIcon />
           </ToolButton>
         )}
-        {isMediator && (
+        {isLeader && (
           <ToolButton
             testId="end-session"
             label="结束调解"
@@ -286,7 +292,7 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
       {panel === 'chat' && !waiting && (
         <ChatPanel room={state.location && state.location.room !== 'joint' ? 'caucus' : 'joint'} messages={state.chat} selfId={selfId} canSend={state.online} onSend={(text) => client.sendChat(text)} onClose={() => setPanel('none')} />
       )}
-      {panel === 'caucus' && isMediator && <CaucusPanel client={client} state={state} onClose={() => setPanel('none')} onOpenNotepad={openNotepad} />}
+      {panel === 'caucus' && isLeader && <CaucusPanel client={client} state={state} onClose={() => setPanel('none')} onOpenNotepad={isMediator ? openNotepad : undefined} />}
       {panel === 'notepad' && hasNotepad && (
         <NotepadPanel
           key={isMediator ? 'mediator' : selfSide}
@@ -297,12 +303,12 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
           onClose={() => setPanel('none')}
         />
       )}
-      {panel === 'agreement' && !waiting && (
+      {panel === 'agreement' && !waiting && hasAgreement && (
         <Suspense fallback={null}>
           <AgreementRoomPanel caseId={client.caseId} token={client.token} onClose={() => setPanel('none')} />
         </Suspense>
       )}
-      {panel === 'lobby' && isMediator && (
+      {panel === 'lobby' && isLeader && (
         <LobbyPanel waiting={state.lobby} onAdmit={(id) => client.admit(id)} onDeny={(id) => client.deny(id)} onClose={() => setPanel('none')} />
       )}
 
@@ -350,7 +356,7 @@ function buildTiles(state: RoomState, peers: PeerInfo[]): TileModel[] {
   let roster = peers;
   if (self && !roster.some((p) => p.peerId === self.peerId)) {
     roster = [
-      { peerId: self.peerId, displayName: self.displayName, roomRole: self.roomRole, roleLabel: self.roomRole === 'mediator' ? '调解员' : '当事人', side: self.side, connected: true, producers: [] },
+      { peerId: self.peerId, displayName: self.displayName, roomRole: self.roomRole, roleLabel: self.roleLabel, side: self.side, connected: true, producers: [] },
       ...roster,
     ];
   }

@@ -106,7 +106,7 @@ export function VideoTile({ peer, isSelf, pip, speaking, videoTrack, audio, vide
             <CameraIcon off={!videoProducer?.adminMuted} />
             {videoProducer?.adminMuted ? '恢复摄像头' : '关闭摄像头'}
           </button>
-          {peer.roomRole !== 'mediator' && (
+          {peer.roomRole === 'party' && (
             <button type="button" className="tile__btn tile__btn--danger" data-testid="tile-remove" disabled={busy} onClick={onRemove}>
               移出
             </button>

@@ -8,6 +8,7 @@ import {
   elapsedSince,
   formatClock,
   isPeerWaiting,
+  leaderWord,
   locationNotice,
   locationText,
   mergeNotepad,
@@ -21,7 +22,7 @@ const peer = (peerId: string, side: PeerInfo['side'], roomRole: PeerInfo['roomRo
   peerId,
   displayName,
   roomRole,
-  roleLabel: roomRole === 'mediator' ? '调解员' : '申请人',
+  roleLabel: roomRole === 'mediator' ? '调解员' : roomRole === 'judge' ? '法官' : '申请人',
   side,
   connected: true,
   producers: [],
@@ -97,6 +98,20 @@ describe('caucus labels and membership', () => {
     expect(isPeerWaiting('b1', peers, bothAway)).toBe(true);
     expect(isPeerWaiting('a1', peers, bothAway)).toBe(false);
     expect(isPeerWaiting('b1', peers, [])).toBe(false);
+  });
+  it('the judge leads like a mediator: parties with it are not waiting, it never waits, parties call it 法官', () => {
+    const judged = [peer('j1', 'NEUTRAL', 'judge', '王法官'), peer('a1', 'A', 'party', '张三'), peer('b1', 'B', 'party', '李四')];
+    const questioningA = [caucus('c1', ['a1'], ['j1'])];
+    expect(isPeerWaiting('b1', judged, questioningA)).toBe(true);
+    expect(isPeerWaiting('j1', judged, questioningA)).toBe(false);
+    expect(isPeerWaiting('b1', [...judged, peer('m1', 'NEUTRAL', 'mediator')], questioningA)).toBe(false);
+    expect(leaderWord(judged)).toBe('法官');
+    expect(leaderWord([...judged, peer('m1', 'NEUTRAL', 'mediator')])).toBe('调解员');
+    expect(leaderWord([])).toBe('调解员');
+    // Party A in the judge's caucus sees only who is there with it.
+    expect(locationText(loc('c1'), [], [judged[0]!, judged[1]!], false)).toBe('您正在与法官单独沟通');
+    expect(locationNotice(loc('joint'), loc('c1'), false, '法官')).toBe('法官正在与您单独沟通');
+    expect(locationText(loc('c1'), questioningA, judged, true)).toBe('正在与甲方单独沟通');
   });
   it('tiles show only the people in my room', () => {
     const cs = [caucus('c1', ['a1', 'a2'], ['m1'])];

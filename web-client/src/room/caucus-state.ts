@@ -1,6 +1,6 @@
 // Pure helpers for the 背对背 (caucus) experience: locations, caucus labels, who is where,
 // knocks and the audience list. No DOM, no sockets — unit-tested beside this file.
-import type { Audience, CaucusInfo, Location, PeerInfo } from './protocol.ts';
+import { leadsRoom, type Audience, type CaucusInfo, type Location, type PeerInfo } from './protocol.ts';
 
 export const JOINT = 'joint';
 
@@ -77,12 +77,18 @@ export function caucusOf(caucuses: readonly CaucusInfo[], peerId: string): Caucu
   return caucuses.find((c) => c.memberPeerIds.includes(peerId) || c.mediatorPeerIds.includes(peerId)) ?? null;
 }
 
-/** Mirrors the server's rule: in the joint session, caucuses running, and no mediator left in the joint session. */
+/** Mirrors the server's rule: in the joint session, caucuses running, and nobody who leads the room (mediator, judge) left in the joint session. */
 export function isPeerWaiting(peerId: string, peers: readonly PeerInfo[], caucuses: readonly CaucusInfo[]): boolean {
   if (caucuses.length === 0 || caucusOf(caucuses, peerId)) return false;
   const peer = peers.find((p) => p.peerId === peerId);
-  if (!peer || peer.roomRole === 'mediator') return false;
-  return !peers.some((p) => p.roomRole === 'mediator' && !caucusOf(caucuses, p.peerId));
+  if (!peer || leadsRoom(peer.roomRole)) return false;
+  return !peers.some((p) => leadsRoom(p.roomRole) && !caucusOf(caucuses, p.peerId));
+}
+
+/** What to call whoever leads among these peers: 法官 when only the judge does (judicial questioning), else 调解员. */
+export function leaderWord(peers: readonly PeerInfo[]): '法官' | '调解员' {
+  const leaders = peers.filter((p) => leadsRoom(p.roomRole));
+  return leaders.length > 0 && leaders.every((p) => p.roomRole === 'judge') ? '法官' : '调解员';
 }
 
 /** Participants in the joint session (not in any caucus). */
@@ -125,28 +131,32 @@ export function audienceCount(audience: Audience | null): number {
   return new Set([...audience.audio, ...audience.video].map((x) => x.peerId)).size;
 }
 
-/** What to tell a participant when their location changes (null: nothing worth a notice). */
-export function locationNotice(prev: Location | null, next: Location, isMediator: boolean): string | null {
+/**
+ * What to tell a participant when their location changes (null: nothing worth a notice).
+ * `isLeader`: a mediator or the judge; `leader`: what parties call whoever leads (leaderWord).
+ */
+export function locationNotice(prev: Location | null, next: Location, isLeader: boolean, leader: string = '调解员'): string | null {
   if (!prev || sameLocation(prev, next)) return null;
-  if (isMediator) {
+  if (isLeader) {
     if (prev.room !== next.room && next.room === JOINT) return '已回到联合调解';
     return null;
   }
   if (next.waiting) return null; // the waiting screen says it all
-  if (next.room !== JOINT && prev.room !== next.room) return '调解员正在与您单独沟通';
+  if (next.room !== JOINT && prev.room !== next.room) return `${leader}正在与您单独沟通`;
   if (next.room === JOINT && (prev.room !== JOINT || prev.waiting)) return '已回到联合调解';
   return null;
 }
 
-/** The location banner text (without the clock). */
-export function locationText(location: Location | null, caucuses: readonly CaucusInfo[], peers: readonly PeerInfo[], isMediator: boolean): string {
+/** The location banner text (without the clock). `isLeader`: a mediator or the judge (they see every caucus). */
+export function locationText(location: Location | null, caucuses: readonly CaucusInfo[], peers: readonly PeerInfo[], isLeader: boolean): string {
   if (!location) return '';
   if (location.room === JOINT) {
     if (location.waiting) return location.message ?? '调解员正在单独沟通，请稍候';
-    if (isMediator && caucuses.length > 0) return `联合调解中 · 另有${caucuses.length}个单独沟通进行中`;
+    if (isLeader && caucuses.length > 0) return `联合调解中 · 另有${caucuses.length}个单独沟通进行中`;
     return '联合调解中';
   }
-  if (!isMediator) return '您正在与调解员单独沟通';
+  // Parties get only the peers in their caucus: whoever leads among them is who they talk to.
+  if (!isLeader) return `您正在与${leaderWord(peers)}单独沟通`;
   const mine = caucuses.find((c) => c.caucusId === location.room);
   return mine ? `正在与${caucusLabel(mine, peers)}单独沟通` : '正在单独沟通';
 }

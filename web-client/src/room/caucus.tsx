@@ -1,11 +1,12 @@
-// The 背对背 (caucus) views: where I am (banner), the mediator's caucus sheet, knock toasts,
-// the waiting party's calm screen, and "谁能听到/看到您" (the audience the server reports).
+// The 背对背 (caucus) views: where I am (banner), the caucus sheet of whoever leads the room
+// (a mediator, or the judge questioning each side — without notepads), knock toasts, the waiting
+// party's calm screen, and "谁能听到/看到您" (the audience the server reports).
 import { useEffect, useMemo, useState } from 'react';
 import { useNow } from './hooks.ts';
 import { EarIcon } from './icons.tsx';
 import { TrackVideo } from './media-elements.tsx';
 import { Panel } from './panels.tsx';
-import { errorMessage, type Audience, type PeerInfo } from './protocol.ts';
+import { errorMessage, leadsRoom, type Audience, type PeerInfo } from './protocol.ts';
 import type { RoomClient, RoomState } from './room-client.ts';
 import { SIDE_LABEL, formatTime } from './room-state.ts';
 import {
@@ -18,6 +19,7 @@ import {
   inCaucus,
   isPeerWaiting,
   jointPeers,
+  leaderWord,
   locationText,
   peerNames,
   sidePeerIds,
@@ -28,18 +30,19 @@ import {
 
 interface LocationBannerProps {
   state: RoomState;
-  isMediator: boolean;
+  /** A mediator or the judge: sees every caucus and can bring everyone back. */
+  isLeader: boolean;
   busy: boolean;
   onReturn(): void;
 }
 
-/** "正在与甲方单独沟通 03:12" — always shown to mediators, to parties while in a caucus. */
-export function LocationBanner({ state, isMediator, busy, onReturn }: LocationBannerProps) {
+/** "正在与甲方单独沟通 03:12" — always shown to mediators and the judge, to parties while in a caucus. */
+export function LocationBanner({ state, isLeader, busy, onReturn }: LocationBannerProps) {
   const loc = state.location;
   const caucus = inCaucus(loc);
   const now = useNow(1000, caucus);
-  if (!loc || loc.waiting || (!isMediator && !caucus)) return null;
-  const text = locationText(loc, state.caucuses, state.peers, isMediator);
+  if (!loc || loc.waiting || (!isLeader && !caucus)) return null;
+  const text = locationText(loc, state.caucuses, state.peers, isLeader);
   return (
     <div className={`room-banner location-banner${caucus ? ' location-banner--caucus' : ''}`} role="status" data-testid="location-banner" data-room={loc.room} data-caucus={caucus ? 'true' : 'false'}>
       <span className="location-banner__text">
@@ -51,7 +54,7 @@ export function LocationBanner({ state, isMediator, busy, onReturn }: LocationBa
           </strong>
         )}
       </span>
-      {isMediator && caucus && (
+      {isLeader && caucus && (
         <button type="button" className="btn btn--small" disabled={busy} onClick={onReturn} data-testid="location-return">
           回到联合调解
         </button>
@@ -85,13 +88,14 @@ export function KnockToast({ knocks, onOpen, onDismiss }: { knocks: Knock[]; onO
   );
 }
 
-// ── the mediator's caucus sheet ───────────────────────────────────────────────
+// ── the caucus sheet (mediators, the judge) ───────────────────────────────────
 
 interface CaucusPanelProps {
   client: RoomClient;
   state: RoomState;
   onClose(): void;
-  onOpenNotepad(side: 'A' | 'B'): void;
+  /** Mediators only: the judge never opens the sides' notepads. */
+  onOpenNotepad?: ((side: 'A' | 'B') => void) | undefined;
 }
 
 type Busy = null | 'A' | 'B' | 'custom' | 'all' | `end:${string}`;
@@ -100,7 +104,8 @@ export function CaucusPanel({ client, state, onClose, onOpenNotepad }: CaucusPan
   const now = useNow(1000, state.caucuses.length > 0);
   const selfId = state.self?.peerId ?? null;
   const parties = useMemo(() => state.peers.filter((p) => p.roomRole === 'party'), [state.peers]);
-  const mediators = useMemo(() => state.peers.filter((p) => p.roomRole === 'mediator'), [state.peers]);
+  // Who may lead a caucus: mediators and the judge (the protocol's `mediatorPeerIds`).
+  const mediators = useMemo(() => state.peers.filter((p) => leadsRoom(p.roomRole)), [state.peers]);
   const neutrals = parties.filter((p) => p.side === 'NEUTRAL');
   const [withNeutrals, setWithNeutrals] = useState<ReadonlySet<string>>(() => new Set());
   const [picked, setPicked] = useState<ReadonlySet<string>>(() => new Set());
@@ -139,7 +144,7 @@ export function CaucusPanel({ client, state, onClose, onOpenNotepad }: CaucusPan
   /** undefined: the default (me only). */
   const mediatorIds = (): string[] | undefined => {
     const ids = [...chosenMediators].filter((id) => mediators.some((m) => m.peerId === id));
-    if (ids.length === 0) throw new Error('请至少指派一位调解员');
+    if (ids.length === 0) throw new Error(`请至少指派一位${leaderWord(mediators)}`);
     return ids.length === 1 && ids[0] === selfId ? undefined : ids;
   };
 
@@ -159,7 +164,7 @@ export function CaucusPanel({ client, state, onClose, onOpenNotepad }: CaucusPan
   const sideIds = (side: 'A' | 'B') => sidePeerIds(parties, side, [...withNeutrals]);
   const myCaucus = selfId ? caucusOf(state.caucuses, selfId) : null;
   const joint = jointPeers(state.peers, state.caucuses).filter((p) => p.roomRole === 'party');
-  const jointMediators = jointPeers(state.peers, state.caucuses).filter((p) => p.roomRole === 'mediator');
+  const jointMediators = jointPeers(state.peers, state.caucuses).filter((p) => leadsRoom(p.roomRole));
   const jointWaiting = joint.length > 0 && joint.every((p) => isPeerWaiting(p.peerId, state.peers, state.caucuses));
 
   const whereIs = (p: PeerInfo): string => {
@@ -229,7 +234,7 @@ export function CaucusPanel({ client, state, onClose, onOpenNotepad }: CaucusPan
           )}
           {mediators.length > 1 && (
             <fieldset className="caucus__options">
-              <legend className="small">参加单独沟通的调解员</legend>
+              <legend className="small">参加单独沟通的{leaderWord(mediators)}</legend>
               {mediators.map((m) => (
                 <label key={m.peerId} className="caucus__check">
                   <input
@@ -289,7 +294,7 @@ export function CaucusPanel({ client, state, onClose, onOpenNotepad }: CaucusPan
               </div>
               <p className="small muted">
                 {joint.length ? joint.map((p) => p.displayName).join('、') : '无当事人'}
-                {jointMediators.length > 0 && ` · 调解员：${jointMediators.map((m) => m.displayName).join('、')}`}
+                {jointMediators.length > 0 && ` · ${leaderWord(jointMediators)}：${jointMediators.map((m) => m.displayName).join('、')}`}
               </p>
             </li>
             {state.caucuses.map((c) => {
@@ -304,7 +309,7 @@ export function CaucusPanel({ client, state, onClose, onOpenNotepad }: CaucusPan
                     </span>
                   </div>
                   <p className="small muted">
-                    {peerNames(c.memberPeerIds, state.peers)} · 调解员：{peerNames(c.mediatorPeerIds, state.peers)}
+                    {peerNames(c.memberPeerIds, state.peers)} · {leaderWord(state.peers.filter((p) => c.mediatorPeerIds.includes(p.peerId)))}：{peerNames(c.mediatorPeerIds, state.peers)}
                   </p>
                   <button
                     type="button"
@@ -324,9 +329,11 @@ export function CaucusPanel({ client, state, onClose, onOpenNotepad }: CaucusPan
         </section>
 
         <div className="caucus__footer">
-          <button type="button" className="btn btn--ghost" onClick={() => onOpenNotepad(myCaucus ? sideOfCaucus(myCaucus.memberPeerIds, parties) : 'A')} data-testid="caucus-open-notepad">
-            打开记事本
-          </button>
+          {onOpenNotepad && (
+            <button type="button" className="btn btn--ghost" onClick={() => onOpenNotepad(myCaucus ? sideOfCaucus(myCaucus.memberPeerIds, parties) : 'A')} data-testid="caucus-open-notepad">
+              打开记事本
+            </button>
+          )}
           <button
             type="button"
             className="btn btn--primary"

@@ -245,6 +245,22 @@ describe('RoomClient', () => {
     }
   });
 
+  it('removed because access was taken away: the reason is kept, and explained when the server sent no message', async () => {
+    for (const [reason, message] of [
+      ['access-revoked', '您参加本案调解的权限已被收回，无法继续留在调解室'],
+      ['link-revoked', '您的邀请链接已被撤销，请联系调解员获取新链接'],
+    ] as const) {
+      const s = new FakeSocket();
+      s.server['room:join'] = () => ({ ok: true, self: self(), status: 'lobby' });
+      const { c } = make(s);
+      c.start();
+      await settle();
+      s.fire('room:removed', { message: '', reason });
+      expect(c.getState()).toMatchObject({ status: 'removed', removalReason: reason, message });
+      expect(s.connected).toBe(false);
+    }
+  });
+
   it('join errors: fatal codes end with the message, ROOM_ENDED shows the ended screen', async () => {
     const s = new FakeSocket();
     s.server['room:join'] = () => ({ ok: false, code: 'FORBIDDEN', message: '您不是本案的调解员' });

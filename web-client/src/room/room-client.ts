@@ -7,6 +7,7 @@ import { io, type Socket } from 'socket.io-client';
 import { Device, type types as ms } from 'mediasoup-client';
 import {
   errorMessage,
+  leadsRoom,
   parseServerEvent,
   roomRequest,
   RoomRequestError,
@@ -20,13 +21,14 @@ import {
   type LobbyEntry,
   type MediaSource,
   type PeerInfo,
+  type RemovalReason,
   type RequestOf,
   type ResponseOf,
   type ServerEventPayload,
 } from './protocol.ts';
 import { QualityTracker, sampleFromStats, type Quality } from './quality.ts';
 import { mergeChat, newArrivals, rosterChanges } from './room-state.ts';
-import { addKnock, locationNotice, pruneKnocks, sameLocation, type Knock, type NotepadSideName } from './caucus-state.ts';
+import { addKnock, leaderWord, locationNotice, pruneKnocks, sameLocation, type Knock, type NotepadSideName } from './caucus-state.ts';
 
 export type RoomStatus = 'connecting' | 'lobby' | 'admitted' | 'ended' | 'denied' | 'removed' | 'left' | 'error';
 export type MediaStatus = 'idle' | 'connecting' | 'ready' | 'failed';
@@ -57,6 +59,14 @@ export interface LocalMedia {
   videoAdminMuted: boolean;
 }
 
+/** What a removed participant is told when the server gave no message. */
+const REMOVED_MESSAGE: Record<RemovalReason, string> = {
+  removed: '调解员已将您移出调解室',
+  replaced: '您已在其他窗口或设备上进入调解室',
+  'link-revoked': '您的邀请链接已被撤销，请联系调解员获取新链接',
+  'access-revoked': '您参加本案调解的权限已被收回，无法继续留在调解室',
+};
+
 export interface RoomState {
   status: RoomStatus;
   /** The socket is connected. */
@@ -81,15 +91,17 @@ export interface RoomState {
   /** Message for ended / denied / removed / error. */
   message: string;
   errorCode: string | null;
+  /** Why I was removed (`room:removed`): by the mediator, replaced, or my access was taken away. */
+  removalReason: RemovalReason | null;
   /** Where I am (last `room:location`): the joint session or a caucus; null until the server says. */
   location: Location | null;
-  /** Caucuses in progress (mediators only). */
+  /** Caucuses in progress (mediators and the judge only). */
   caucuses: CaucusInfo[];
-  /** Waiting participants asking for a mediator (mediators only), newest last. */
+  /** Waiting participants asking for a mediator (mediators and the judge only), newest last. */
   knocks: Knock[];
   /** Who receives my audio / video right now (last `room:audience`). */
   audience: Audience | null;
-  /** The side notepads I have loaded (parties: their own side; mediators: both). */
+  /** The side notepads I have loaded (parties: their own side; mediators: both; the judge: none). */
   notepads: Partial<Record<NotepadSideName, Notepad>>;
   /** Someone else changed a notepad I can see while my notepad sheet was closed. */
   notepadUnseen: boolean;
@@ -245,6 +257,7 @@ export class RoomClient {
       lobbySince: null,
       message: '',
       errorCode: null,
+      removalReason: null,
       location: null,
       caucuses: [],
       knocks: [],
@@ -327,7 +340,7 @@ export class RoomClient {
     });
     s.on('room:knock', (p: unknown) => {
       const e = parseServerEvent('room:knock', p);
-      if (!e || this.#finished || this.#state.self?.roomRole !== 'mediator') return;
+      if (!e || this.#finished || !this.#leads()) return;
       this.#patch({ knocks: addKnock(this.#state.knocks, e) });
     });
     s.on('room:audience', (p: unknown) => {
@@ -487,10 +500,17 @@ export class RoomClient {
     void this.#startMedia();
   }
 
+  /** I lead the room (a mediator, or the judge questioning the parties). */
+  #leads(): boolean {
+    return !!this.#state.self && leadsRoom(this.#state.self.roomRole);
+  }
+
   #onFinal(event: 'room:denied' | 'room:removed' | 'room:ended', status: RoomStatus, p: unknown): void {
     const e = parseServerEvent(event, p);
+    const reason = e && 'reason' in e ? e.reason : null;
     const fallback = { denied: '调解员未准许您进入调解室', removed: '您已被移出调解室', ended: '本次在线调解已结束' } as Record<string, string>;
-    this.#finish(status, e?.message || fallback[status] || '', null);
+    if (reason && !this.#finished) this.#patch({ removalReason: reason });
+    this.#finish(status, e?.message || (reason ? REMOVED_MESSAGE[reason] : fallback[status]) || '', null);
   }
 
   #onPeers(p: unknown): void {
@@ -499,8 +519,8 @@ export class RoomClient {
     const selfId = this.#state.self?.peerId ?? null;
     if (this.#state.status === 'admitted' && this.#state.peers.length > 0) {
       const { joined, left } = rosterChanges(this.#state.peers, e.peers, selfId);
-      if (this.#state.self?.roomRole === 'mediator') {
-        // Mediators see everyone wherever they are: a change is a real arrival or departure.
+      if (this.#leads()) {
+        // Mediators and the judge see everyone wherever they are: a change is a real arrival or departure.
         for (const j of joined) this.#notice(`${j.displayName}（${j.roleLabel}）已进入调解室`, 'info');
         for (const l of left) this.#notice(`${l.displayName}（${l.roleLabel}）已离开调解室`, 'info');
       } else {
@@ -540,7 +560,7 @@ export class RoomClient {
     // Moved to another room: the visible chat belonged to the previous one.
     this.#chatGen++;
     this.#clearRosterNotices();
-    const text = locationNotice(prev, e, this.#state.self?.roomRole === 'mediator');
+    const text = locationNotice(prev, e, this.#leads(), leaderWord(this.#state.peers));
     this.#patch({ location: e, chat: [], chatUnread: 0 });
     if (text) this.#notice(text, 'info');
     if (this.#state.status === 'admitted' && !e.waiting) void this.#loadChat();

@@ -31,6 +31,10 @@ describe('orderPeers', () => {
     const list = [peer('b', { side: 'B' }), peer('n', { side: 'NEUTRAL' }), peer('m', { roomRole: 'mediator', side: 'NEUTRAL' }), peer('a'), peer('me', { side: 'B' })];
     expect(orderPeers(list, 'me').map((p) => p.peerId)).toEqual(['me', 'm', 'a', 'b', 'n']);
   });
+  it('puts the judge with those who lead, before the sides', () => {
+    const list = [peer('b', { side: 'B' }), peer('j', { roomRole: 'judge', side: 'NEUTRAL' }), peer('a'), peer('me', { side: 'A' })];
+    expect(orderPeers(list, 'me').map((p) => p.peerId)).toEqual(['me', 'j', 'a', 'b']);
+  });
 });
 
 describe('formatting', () => {

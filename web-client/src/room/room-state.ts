@@ -1,5 +1,5 @@
 // Pure helpers for room state (no DOM, no sockets): unit-tested beside this file.
-import type { ChatMessage, LobbyEntry, PeerInfo } from './protocol.ts';
+import { leadsRoom, type ChatMessage, type LobbyEntry, type PeerInfo } from './protocol.ts';
 
 /** Merges chat messages by id, ordered by time then id (history may overlap live messages). */
 export function mergeChat(existing: readonly ChatMessage[], incoming: readonly ChatMessage[], max = 500): ChatMessage[] {
@@ -15,9 +15,9 @@ export function mergeChat(existing: readonly ChatMessage[], incoming: readonly C
   return all.length > max ? all.slice(all.length - max) : all;
 }
 
-/** Tiles: self first, then mediators, then side A, side B, neutral; stable by name within a group. */
+/** Tiles: self first, then those who lead (mediators, the judge), then side A, side B, neutral; stable by name within a group. */
 export function orderPeers(peers: readonly PeerInfo[], selfId: string | null): PeerInfo[] {
-  const rank = (p: PeerInfo) => (p.peerId === selfId ? 0 : p.roomRole === 'mediator' ? 1 : p.side === 'A' ? 2 : p.side === 'B' ? 3 : 4);
+  const rank = (p: PeerInfo) => (p.peerId === selfId ? 0 : leadsRoom(p.roomRole) ? 1 : p.side === 'A' ? 2 : p.side === 'B' ? 3 : 4);
   return [...peers].sort((a, b) => rank(a) - rank(b) || a.displayName.localeCompare(b.displayName, 'zh-CN') || a.peerId.localeCompare(b.peerId));
 }
 

@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { useNow } from './hooks.ts';
 import { TrackVideo } from './media-elements.tsx';
+import type { RemovalReason } from './protocol.ts';
 import type { RoomState, RoomStatus } from './room-client.ts';
 import { formatElapsed } from './room-state.ts';
 
@@ -86,15 +87,28 @@ const FINAL: Partial<Record<RoomStatus, { testId: string; title: string; icon: s
   error: { testId: 'room-error', title: '无法进入调解室', icon: '!' },
 };
 
+/** Removed because access was taken away: say so in the title, not just "left". */
+const REVOKED_TITLE: Partial<Record<RemovalReason, string>> = {
+  'link-revoked': '邀请链接已失效',
+  'access-revoked': '访问权限已被收回',
+};
+
 export function FinalScreen({ state, backLabel, onBack, onRetry }: { state: RoomState; backLabel: string; onBack(): void; onRetry?: () => void }) {
   const f = FINAL[state.status] ?? FINAL.error!;
+  const title = (state.status === 'removed' && state.removalReason && REVOKED_TITLE[state.removalReason]) || f.title;
   return (
     <Frame>
-      <section className={`card room-card room-card--${state.status}`} data-testid={f.testId} data-code={state.errorCode ?? undefined} role="status">
+      <section
+        className={`card room-card room-card--${state.status}`}
+        data-testid={f.testId}
+        data-code={state.errorCode ?? undefined}
+        data-reason={state.status === 'removed' ? (state.removalReason ?? undefined) : undefined}
+        role="status"
+      >
         <div className={`done__icon${state.status === 'ended' ? '' : ' done__icon--warn'}`} aria-hidden="true">
           {f.icon}
         </div>
-        <h1 className="card__title">{f.title}</h1>
+        <h1 className="card__title">{title}</h1>
         {state.message && <p data-testid="room-final-message">{state.message}</p>}
         {state.status === 'ended' && <p className="muted small">调解结果及后续事项，调解员会另行通知您。</p>}
         {onRetry && (
