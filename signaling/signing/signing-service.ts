@@ -5,6 +5,11 @@
 // mediator signs, the committee seal is applied, the PDF is sealed with the organisation's PAdES
 // signature and stored, and the case becomes 已签署. Unlocking voids everything collected on the
 // locked version. Every step is one transaction with its audit entry.
+//
+// Who must sign is fixed when the text is locked: the round stores its signers (the case's
+// agreement parties then), the participant list stays frozen while the round is open or
+// completed (participant-service.ts), and the view, consent, codes, signing and issuing all go by
+// the round's list.
 import { createHash, randomInt } from 'node:crypto';
 import { appendAudit, recordAudit, type Actor } from '../audit/log.ts';
 import { canonicalAgreementContent } from '../agreement/canonical.ts';
@@ -40,6 +45,8 @@ const IDENTITY_METHOD = 'NAME_ID_LAST4+SMS_OTP';
 
 type Participant = { id: string; caseId: string; role: string; side: string; name: string; phone: string; idNumber: string; signingAuthority: boolean };
 type Round = NonNullable<Awaited<ReturnType<AppContext['db']['signingRound']['findFirst']>>>;
+/** One party the round needs a signature from; `participant` null only for a row gone since (rounds from before the list was frozen). */
+type Signer = { id: string; name: string; role: string; side: string; participant: Participant | null };
 
 export interface RequestInfo {
   ip: string;
@@ -83,8 +90,11 @@ export class SigningService {
     return this.ctx.db.$transaction(async (tx) => {
       const open = await tx.signingRound.findFirst({ where: { caseId, status: { in: ['OPEN', 'COMPLETED'] } } });
       if (open) throw open.status === 'OPEN' ? new DomainError('ROUND_ALREADY_OPEN') : new DomainError('AGREEMENT_ALREADY_SIGNED');
+      // Read in the locking transaction: a participant change either commits before it (and is
+      // in the list) or is refused after it (PARTICIPANTS_FROZEN).
+      const signerIds = (await agreementPartiesOf(tx, caseId)).map((p) => p.id);
       const round = await tx.signingRound.create({
-        data: { caseId, versionSeq: version.seq, contentSha256: content.sha256, snapshot: JSON.stringify(snapshot), clauseHashes: JSON.stringify(content.clauses), lockedById: user.id },
+        data: { caseId, versionSeq: version.seq, contentSha256: content.sha256, snapshot: JSON.stringify(snapshot), clauseHashes: JSON.stringify(content.clauses), signerIds: JSON.stringify(signerIds), lockedById: user.id },
       });
       if (c.status === 'MEDIATING') await transitionCase(tx, { caseId, from: 'MEDIATING', to: 'AGREED', by: 'signing', actor: staffActor(user), reason: '锁定协议供签署' });
       await appendAudit(tx, staffActor(user), caseId, { type: 'SIGNING_LOCKED', data: { roundId: round.id, versionSeq: version.seq, contentSha256: content.sha256, clauses: content.clauses.length } });
@@ -115,9 +125,9 @@ export class SigningService {
     const c = await getCaseForMediator(this.ctx, user, caseId, '只有本案调解员可以办理签署');
     await checkSignaturePng(png);
     const round = await this.#openRound(caseId);
-    const parties = await agreementPartiesOf(this.ctx.db, caseId);
+    const signers = await this.#signers(round);
     const signed = await this.ctx.db.agreementSignature.findMany({ where: { roundId: round.id } });
-    const waiting = parties.filter((p) => !signed.some((s) => s.participantId === p.id));
+    const waiting = signers.filter((p) => !signed.some((s) => s.signerType === 'party' && s.participantId === p.id));
     if (waiting.length) throw new DomainError('SIGNATURES_PENDING', `还有当事人未签署：${waiting.map((p) => p.name).join('、')}`);
     const org = await this.ctx.db.organisation.findUniqueOrThrow({ where: { id: c.orgId } });
     if (!org.sealPng) throw new DomainError('SEAL_MISSING', '请管理员先在“机构设置”中上传人民调解委员会印章图片');
@@ -139,7 +149,7 @@ export class SigningService {
 
   async consent(actor: Participant, input: { clauseId: string; clauseSha256: string; onBehalfOf?: string | undefined }) {
     const round = await this.#openRound(actor.caseId);
-    const party = await this.#principal(actor, input.onBehalfOf);
+    const party = await this.#principal(round, actor, input.onBehalfOf);
     const clause = clauseHashes(round).find((c) => c.id === input.clauseId);
     if (!clause) throw new DomainError('CLAUSE_NOT_IN_ROUND', '该条款不在锁定的协议版本中');
     if (clause.sha256 !== input.clauseSha256) throw new DomainError('CLAUSE_CHANGED', '条款内容已变化，请刷新后重新阅读');
@@ -155,7 +165,7 @@ export class SigningService {
   /** Sends a one-time code to the phone of the person who will sign. */
   async sendCode(actor: Participant, onBehalfOf?: string) {
     const round = await this.#openRound(actor.caseId);
-    await this.#principal(actor, onBehalfOf);
+    await this.#principal(round, actor, onBehalfOf);
     const recent = await this.ctx.db.signingCode.findMany({ where: { roundId: round.id, participantId: actor.id }, orderBy: { createdAt: 'desc' } });
     if (recent[0] && Date.now() - recent[0].createdAt.getTime() < CODE_RESEND_MS) throw new DomainError('RATE_LIMITED', '验证码已发送，请 1 分钟后再试');
     if (recent.length >= CODES_PER_ROUND) throw new DomainError('RATE_LIMITED', '验证码发送次数过多，请联系调解员');
@@ -169,7 +179,7 @@ export class SigningService {
 
   async sign(actor: Participant, input: { onBehalfOf?: string | undefined; name: string; idLast4: string; code: string; png: Buffer; affirmation: string }, req: RequestInfo) {
     const round = await this.#openRound(actor.caseId);
-    const party = await this.#principal(actor, input.onBehalfOf);
+    const party = await this.#principal(round, actor, input.onBehalfOf);
     const refuse = async (reason: string, code: ErrorCode, message?: string): Promise<never> => {
       await recordAudit(this.ctx.db, partyActor(actor), actor.caseId, { type: 'SIGNING_REFUSED', data: { roundId: round.id, participantId: actor.id, reason } });
       throw new DomainError(code, message);
@@ -205,8 +215,8 @@ export class SigningService {
     if (!round) return { round: null };
     const snapshot = snapshotOf(round);
     const hashes = clauseHashes(round);
-    const parties = await agreementPartiesOf(this.ctx.db, caseId);
-    const mayActFor = viewer ? parties.filter((p) => p.id === viewer.id || (viewer.role === 'AGENT' && viewer.signingAuthority && viewer.side === p.side)).map((p) => p.id) : [];
+    const parties = await this.#signers(round);
+    const mayActFor = viewer ? parties.filter((p) => p.id === viewer.id || (viewer.role === 'AGENT' && viewer.signingAuthority && p.participant !== null && viewer.side === p.side)).map((p) => p.id) : [];
     return {
       round: {
         id: round.id,
@@ -219,7 +229,7 @@ export class SigningService {
         document: agreementLines(snapshot).filter((l) => l.kind !== 'clause').map((l) => l.text),
         clauses: snapshot.clauses.map((c, i) => ({ id: c.id, number: i + 1, title: c.title, text: renderText(c.text, c.fields).trim(), sha256: hashes[i]!.sha256 })),
         parties: parties.map((p) => {
-          const sig = round.signatures.find((s) => s.participantId === p.id);
+          const sig = round.signatures.find((s) => s.signerType === 'party' && s.participantId === p.id);
           return { id: p.id, name: p.name, role: p.role, side: p.side, accepted: round.consents.filter((x) => x.participantId === p.id).map((x) => x.clauseId), signed: sig ? { by: sig.signerName, role: sig.signerRole, at: sig.signedAt.toISOString() } : null };
         }),
         mediatorSigned: round.signatures.some((s) => s.signerType === 'mediator'),
@@ -305,16 +315,34 @@ export class SigningService {
     if (count !== 1) return refuse('code-reused', 'CODE_USED');
   }
 
-  /** Whom `actor` accepts and signs for: themselves (a party), or a party of their side (an authorised agent). */
-  async #principal(actor: Participant, onBehalfOf: string | undefined): Promise<Participant> {
+  /** Whom `actor` accepts and signs for in `round`: themselves (a signer of it), or a signer of their side (an authorised agent). */
+  async #principal(round: Round, actor: Participant, onBehalfOf: string | undefined): Promise<Participant> {
+    const signers = await this.#signers(round);
     if (AGREEMENT_PARTY_ROLES.has(actor.role)) {
       if (onBehalfOf && onBehalfOf !== actor.id) throw new DomainError('NOT_A_SIGNER', '当事人只能为本人签署');
+      if (!signers.some((s) => s.id === actor.id)) throw new DomainError('NOT_A_SIGNER', '您不是锁定的协议版本的签署人');
       return actor;
     }
     if (actor.role !== 'AGENT' || !actor.signingAuthority) throw new DomainError('NOT_A_SIGNER', '您无权确认或签署本协议（仅当事人及经授权的委托代理人可以签署）');
-    const party = onBehalfOf ? (await agreementPartiesOf(this.ctx.db, actor.caseId)).find((p) => p.id === onBehalfOf) : undefined;
+    const party = onBehalfOf ? signers.find((p) => p.id === onBehalfOf)?.participant : undefined;
     if (!party || party.side !== actor.side) throw new DomainError('NOT_A_SIGNER', '请选择您代理的本方当事人');
     return party;
+  }
+
+  /**
+   * The parties `round` needs signatures from, in order: the list fixed at lock, or — for a round
+   * locked before that was recorded — the locked snapshot's parties. Names come from the
+   * participant rows (frozen while the round is open), else from the snapshot.
+   */
+  async #signers(round: Round): Promise<Signer[]> {
+    const snapshot = snapshotOf(round);
+    const ids = round.signerIds !== null ? (JSON.parse(round.signerIds) as string[]) : snapshot.parties.map((p) => p.id);
+    const rows = await this.ctx.db.participant.findMany({ where: { caseId: round.caseId, id: { in: ids } } });
+    return ids.map((id) => {
+      const row = rows.find((r) => r.id === id) ?? null;
+      const printed = snapshot.parties.find((p) => p.id === id);
+      return { id, name: row?.name ?? printed?.name ?? '', role: row?.role ?? printed?.role ?? '', side: row?.side ?? printed?.side ?? '', participant: row };
+    });
   }
 
   async #openRound(caseId: string): Promise<Round> {
