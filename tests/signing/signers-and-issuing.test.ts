@@ -1,14 +1,22 @@
-// Issue 12 item 2, against a real server (real SQLite, real PDF, real PAdES seal).
+// Issue 12 items 2 and 3, against a real server (real SQLite, real PDF, real PAdES seal).
 //
 // The signers are fixed when the text is locked: the round records whom it needs, the
 // participant list cannot change while a round is open or completed (PARTICIPANTS_FROZEN, nothing
 // changed), unlocking frees it, and the view, consent, signing and the mediator's signature go by
 // the round's list even if participant rows change underneath it (rows from before the rule).
+//
+// Issuing cannot get stuck: the PDF is built before anything is written, so a seal that cannot be
+// embedded refuses with SEAL_INVALID (any other building failure with ISSUE_FAILED) and commits
+// nothing, and the retry after a good seal is uploaded issues; a mediator signature left behind by the old two-step issuing is used by the
+// retry instead of refusing. The seal is decoded and validated at upload.
+import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendAudit } from '../../signaling/audit/log.ts';
+import { verifyPdf } from '../../signaling/signing/verify-pdf.ts';
 import { setUpDraftCase, type DraftCase } from '../drafting/sync-support.ts';
 import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
-import { strokePng } from './pdf-tools.ts';
-import { fillLoanAgreement, SmsOutbox } from './signing-support.ts';
+import { pdfsig, PNG_SIGNATURE, pngChunk, pngHeader, strokePng, writePdf } from './pdf-tools.ts';
+import { fillLoanAgreement, lockAndSignParties, SmsOutbox } from './signing-support.ts';
 
 const AFFIRMATION = '本人已阅读协议全部内容，系自愿签署';
 const ID = { A: makeIdNumber('15020419750312101'), B: makeIdNumber('15020419800101123') };
@@ -75,7 +83,25 @@ async function participantBehindTheBack(k: Kase, name: string, id17: string) {
 const caseAudit = (k: Kase) => server.ctx.db.auditEntry.findMany({ where: { caseId: k.caseId }, orderBy: { seq: 'asc' } });
 const countAudit = async (k: Kase, type: string) => (await caseAudit(k)).filter((e) => e.type === type).length;
 const caseStatus = async (k: Kase) => (await server.ctx.db.case.findUniqueOrThrow({ where: { id: k.caseId } })).status;
+const setSealDirectly = async (png: Uint8Array) => {
+  const org = await server.ctx.db.organisation.findFirstOrThrow();
+  await server.ctx.db.organisation.update({ where: { id: org.id }, data: { sealPng: Buffer.from(png) } });
+};
 const uploadSeal = (png: Uint8Array) => admin.request('PUT', '/api/org/seal', { pngBase64: Buffer.from(png).toString('base64') });
+
+// PNG files built chunk by chunk (what a broken upload or an old stored seal looks like).
+const chunk = pngChunk;
+const ihdr = (w: number, h: number) => pngHeader(w, h);
+const PNG_SIG = PNG_SIGNATURE;
+const pngOf = (idat: Buffer, w = 200, h = 200) => Buffer.concat([PNG_SIG, chunk('IHDR', ihdr(w, h)), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+/** Header and chunks in order, but the image data is not a zlib stream (pdf-lib throws on it). */
+const undecodableSeal = () => pngOf(Buffer.from('this is not a deflate stream at all '.repeat(20)));
+/** The first 70 % of a good PNG (an interrupted upload). pdf-lib 1.17 never returns on it. */
+const truncatedPng = () => Buffer.from(strokePng(200, 200)).subarray(0, Math.floor(strokePng(200, 200).length * 0.7));
+/** A valid zlib stream holding far less than 200×200 RGBA pixels (pdf-lib embeds it as garbage). */
+const shortDataPng = () => pngOf(deflateSync(Buffer.alloc(1000)));
+/** Right amount of data, but every row names filter type 7 (there are five). */
+const badFilterPng = () => pngOf(deflateSync(Buffer.alloc((200 * 4 + 1) * 200, 7)));
 
 beforeAll(async () => {
   server = await startTestServer({}, { sms });
@@ -148,5 +174,110 @@ describe('item 2: the signers are fixed when the text is locked', () => {
     await server.ctx.db.$executeRawUnsafe('UPDATE "SigningRound" SET "signerIds" = NULL WHERE "id" = ?', round.id);
     expect((await view(k, intruder.token)).parties.map((p: any) => p.name)).toEqual(['李某', '王某']);
     expect((await call(k, 'mediator', 'POST', '/mediator-sign', { signaturePngBase64: signature() })).body.code).toBe('SIGNATURES_PENDING');
+  });
+});
+
+describe('item 3: issuing cannot get stuck', () => {
+  it('a stored seal pdf-lib cannot embed refuses with SEAL_INVALID and commits nothing; after a good seal is uploaded the retry issues a verifying PDF', async () => {
+    const k = await newCase();
+    await lockAndSignParties(server, k, sms, ID);
+    const auditBefore = (await caseAudit(k)).length;
+    // Seals stored before uploads were decoded: pdf-lib throws on the first and never returns on
+    // the second (a truncated file), so it must not even be handed to pdf-lib.
+    for (const seal of [undecodableSeal(), undecodableSeal(), truncatedPng(), truncatedPng()]) {
+      await setSealDirectly(seal);
+      const res = await call(k, 'mediator', 'POST', '/mediator-sign', { signaturePngBase64: signature() });
+      expect(res.body.code, JSON.stringify(res.body)).toBe('SEAL_INVALID');
+      expect(res.status).toBe(409);
+      expect(await server.ctx.db.agreementSignature.count({ where: { round: { caseId: k.caseId }, signerType: 'mediator' } })).toBe(0);
+      expect((await server.ctx.db.signingRound.findFirstOrThrow({ where: { caseId: k.caseId } })).status).toBe('OPEN');
+      expect(await caseStatus(k)).toBe('AGREED');
+      expect((await caseAudit(k)).length).toBe(auditBefore);
+    }
+
+    // A truncated drawn signature is refused as an image (it used to hang the server in pdf-lib too).
+    const sig = Buffer.from(strokePng(300, 100));
+    const cut = await call(k, 'mediator', 'POST', '/mediator-sign', { signaturePngBase64: sig.subarray(0, Math.floor(sig.length * 0.7)).toString('base64') });
+    expect(cut.status).toBe(400);
+    expect(cut.body.code).toBe('INVALID_IMAGE');
+
+    expect((await uploadSeal(strokePng(200, 200))).status).toBe(200);
+    // Any other failure while building (here a party's stored signature pdf-lib cannot embed): ISSUE_FAILED, nothing stored.
+    const partySig = await server.ctx.db.agreementSignature.findFirstOrThrow({ where: { round: { caseId: k.caseId }, signerType: 'party' } });
+    await server.ctx.db.agreementSignature.update({ where: { id: partySig.id }, data: { png: undecodableSeal() } });
+    const failed = await call(k, 'mediator', 'POST', '/mediator-sign', { signaturePngBase64: signature() });
+    expect(failed.body.code, JSON.stringify(failed.body)).toBe('ISSUE_FAILED');
+    expect(await server.ctx.db.agreementSignature.count({ where: { round: { caseId: k.caseId }, signerType: 'mediator' } })).toBe(0);
+    expect(await caseStatus(k)).toBe('AGREED');
+    expect((await caseAudit(k)).length).toBe(auditBefore);
+    await server.ctx.db.agreementSignature.update({ where: { id: partySig.id }, data: { png: partySig.png } });
+
+    const issued = await call(k, 'mediator', 'POST', '/mediator-sign', { signaturePngBase64: signature() });
+    expect(issued.status, JSON.stringify(issued.body)).toBe(200);
+    expect(await caseStatus(k)).toBe('SIGNED');
+    const pdf = (await call(k, k.tokenA, 'GET', '/pdf')).body as Buffer;
+    expect(verifyPdf(pdf, { pinnedRoots: [server.signingIdentity.rootFingerprint] })).toMatchObject({ valid: true, trustedRoot: true, documentSha256: issued.body.pdfSha256 });
+    expect(pdfsig(writePdf(pdf))).toContain('Signature Validation: Signature is Valid.');
+    const audit = await caseAudit(k);
+    expect(audit.filter((e) => e.type === 'AGREEMENT_SIGNED' && JSON.parse(e.data).signerType === 'mediator')).toHaveLength(1);
+    expect(audit.filter((e) => e.type === 'AGREEMENT_ISSUED')).toHaveLength(1);
+    expect(audit.slice(auditBefore).map((e) => e.type)).toEqual(['AGREEMENT_SIGNED', 'CASE_TRANSITION', 'AGREEMENT_ISSUED']);
+    expect((await admin.json('GET', `/api/cases/${k.caseId}/audit`)).chain.ok).toBe(true);
+  });
+
+  it('a mediator signature left by the old two-step issuing (round still open) is used by the retry instead of refusing', async () => {
+    const k = await newCase();
+    await lockAndSignParties(server, k, sms, ID);
+    const round = await server.ctx.db.signingRound.findFirstOrThrow({ where: { caseId: k.caseId, status: 'OPEN' } });
+    const png = Buffer.from(strokePng(300, 100));
+    const left = await server.ctx.db.$transaction(async (tx) => {
+      const row = await tx.agreementSignature.create({
+        data: { roundId: round.id, signerType: 'mediator', participantId: null, signerId: k.mediatorId, signerName: k.mediatorName, signerRole: '人民调解员', png, pngSha256: 'legacy', affirmation: '', identityMethod: 'STAFF_SESSION', ip: '127.0.0.1', userAgent: 'legacy' },
+      });
+      await appendAudit(tx, { type: 'user', id: k.mediatorId, label: k.mediatorName }, k.caseId, {
+        type: 'AGREEMENT_SIGNED',
+        data: { roundId: round.id, signerType: 'mediator', signerName: k.mediatorName, signerRole: '人民调解员', participantId: null, pngSha256: 'legacy', identityMethod: 'STAFF_SESSION', ip: '127.0.0.1', userAgent: 'legacy' },
+      });
+      return row;
+    });
+
+    const issued = await call(k, 'mediator', 'POST', '/mediator-sign', { signaturePngBase64: signature() });
+    expect(issued.status, JSON.stringify(issued.body)).toBe(200);
+    expect(await caseStatus(k)).toBe('SIGNED');
+    const mediatorRows = await server.ctx.db.agreementSignature.findMany({ where: { roundId: round.id, signerType: 'mediator' } });
+    expect(mediatorRows.map((r) => r.id)).toEqual([left.id]);
+    const pdf = (await call(k, k.tokenB, 'GET', '/pdf')).body as Buffer;
+    const check = (await (await fetch(`${server.url}/api/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: new Uint8Array(pdf) })).json()) as any;
+    expect(check.genuine).toBe(true);
+    expect(check.issued.signers.at(-1)).toEqual({ name: k.mediatorName, role: '人民调解员', at: left.signedAt.toISOString() });
+    const audit = await caseAudit(k);
+    expect(audit.filter((e) => e.type === 'AGREEMENT_SIGNED' && JSON.parse(e.data).signerType === 'mediator')).toHaveLength(1);
+    expect(audit.filter((e) => e.type === 'AGREEMENT_ISSUED')).toHaveLength(1);
+    expect((await admin.json('GET', `/api/cases/${k.caseId}/audit`)).chain.ok).toBe(true);
+  });
+
+  it('a seal upload that is not a complete PNG pdf-lib can embed is refused with INVALID_IMAGE and nothing is stored', async () => {
+    const good = strokePng(200, 200);
+    expect((await uploadSeal(good)).status).toBe(200);
+    const orgSealAudit = () => server.ctx.db.auditEntry.count({ where: { type: 'ORG_SEAL_UPDATED' } });
+    const auditBefore = await orgSealAudit();
+    for (const [what, bytes] of [
+      ['text', Buffer.from('GIF89a definitely not a png, just some words to fill the upload '.repeat(3))],
+      ['header only', Buffer.from(good).subarray(0, 33)],
+      ['truncated', truncatedPng()],
+      ['one byte changed', (() => { const b = Buffer.from(good); b[60]! ^= 0x10; return b; })()],
+      ['no image data', Buffer.concat([PNG_SIG, chunk('IHDR', ihdr(200, 200)), chunk('IEND', Buffer.alloc(0))])],
+      ['not zlib', undecodableSeal()],
+      ['too little data', shortDataPng()],
+      ['unknown row filter', badFilterPng()],
+      ['huge', pngOf(deflateSync(Buffer.alloc(10)), 20_000, 20_000)],
+    ] as const) {
+      const res = await uploadSeal(bytes);
+      expect(res.status, what).toBe(400);
+      expect(((await res.json()) as any).code, what).toBe('INVALID_IMAGE');
+    }
+    const org = await server.ctx.db.organisation.findFirstOrThrow();
+    expect(Buffer.from(org.sealPng!).equals(Buffer.from(good))).toBe(true);
+    expect(await orgSealAudit()).toBe(auditBefore);
   });
 });
