@@ -33,7 +33,7 @@ const LOAN_FIELDS: Record<string, string> = {
 };
 
 /** Fills the case's live draft (as the mediator would in the editor) so it passes the checker. */
-export async function fillLoanAgreement(server: TestServer, caseId: string, mediatorId: string): Promise<void> {
+export async function fillLoanAgreement(server: Pick<TestServer, 'drafting'>, caseId: string, mediatorId: string): Promise<void> {
   await server.drafting.mutate(
     caseId,
     mediatorId,
