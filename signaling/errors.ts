@@ -117,6 +117,7 @@ export const ERRORS = {
   ALREADY_SIGNED: { status: 409, message: '已签署' },
   SIGNATURES_PENDING: { status: 409, message: '还有当事人未签署' },
   SEAL_MISSING: { status: 409, message: '请管理员先在“机构设置”中上传人民调解委员会印章图片' },
+  SEAL_INVALID: { status: 409, message: '印章图片已损坏，无法加盖；请管理员在“机构设置”中重新上传印章后再签署' },
   ISSUE_FAILED: { status: 500, message: '协议书生成失败，请稍后重试；已收集的签名均已保留', retry: true },
 
   // judicial confirmation

@@ -5,8 +5,18 @@
 // mediator signs, the committee seal is applied, the PDF is sealed with the organisation's PAdES
 // signature and stored, and the case becomes 已签署. Unlocking voids everything collected on the
 // locked version. Every step is one transaction with its audit entry.
+//
+// Who must sign is fixed when the text is locked: the round stores its signers (the case's
+// agreement parties then), the participant list stays frozen while the round is open or
+// completed (participant-service.ts), and the view, consent, codes, signing and issuing all go by
+// the round's list. Issuing is one step that cannot get stuck halfway: the PDF is built in memory
+// first (seal checked, the mediator's signature and its time fixed beforehand), then one
+// transaction writes the mediator's signature, the completed round with the PDF, the case's move
+// to 已签署 and their audit entries — if building fails nothing is written and the mediator can
+// simply try again.
 import { createHash, randomInt } from 'node:crypto';
-import { appendAudit, recordAudit, type Actor } from '../audit/log.ts';
+import type { FastifyBaseLogger } from 'fastify';
+import { appendAudit, recordAudit } from '../audit/log.ts';
 import { canonicalAgreementContent } from '../agreement/canonical.ts';
 import { checkAgreement, electronicSigningAllowed } from '../agreement/checker.ts';
 import { AgreementSnapshotSchema, readAgreement, type AgreementSnapshot } from '../agreement/document.ts';
@@ -19,7 +29,6 @@ import { partyActor } from '../cases/invitation-service.ts';
 import { AGREEMENT_PARTY_ROLES, agreementPartiesOf } from '../cases/participant-service.ts';
 import { loadCase, staffActor } from '../cases/case-service.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
-import type { Tx } from '../db.ts';
 import { transitionCase } from '../cases/case-transitions.ts';
 import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
 import { DomainError, type ErrorCode } from '../errors.ts';
@@ -27,6 +36,7 @@ import { agreementLines, MissingGlyphsError, type SignatureEntry } from './agree
 import type { CertificateData } from './audit-certificate.ts';
 import { issueAgreementPdf } from './issue-pdf.ts';
 import type { SigningIdentity } from './org-identity.ts';
+import { sealProblem } from './png-image.ts';
 import { checkSignaturePng } from './signature-image.ts';
 import { maskPhone, type SmsProvider } from './sms.ts';
 import { missingGlyphs } from './pdf-font.ts';
@@ -40,6 +50,10 @@ const IDENTITY_METHOD = 'NAME_ID_LAST4+SMS_OTP';
 
 type Participant = { id: string; caseId: string; role: string; side: string; name: string; phone: string; idNumber: string; signingAuthority: boolean };
 type Round = NonNullable<Awaited<ReturnType<AppContext['db']['signingRound']['findFirst']>>>;
+/** One party the round needs a signature from; `participant` null only for a row gone since (rounds from before the list was frozen). */
+type Signer = { id: string; name: string; role: string; side: string; participant: Participant | null };
+/** What the PDF and the certificate need of a signature (a stored row, or the mediator's about to be stored). */
+type SignatureData = { participantId: string | null; signerType: string; signerId: string; signerName: string; signerRole: string; png: Uint8Array; identityMethod: string; signedAt: Date; ip: string; userAgent: string };
 
 export interface RequestInfo {
   ip: string;
@@ -54,6 +68,7 @@ export class SigningService {
     private readonly ctx: AppContext,
     private readonly identity: SigningIdentity,
     private readonly sms: SmsProvider,
+    private readonly log?: FastifyBaseLogger,
   ) {}
 
   // ── mediator ────────────────────────────────────────────────────────────────
@@ -83,8 +98,11 @@ export class SigningService {
     return this.ctx.db.$transaction(async (tx) => {
       const open = await tx.signingRound.findFirst({ where: { caseId, status: { in: ['OPEN', 'COMPLETED'] } } });
       if (open) throw open.status === 'OPEN' ? new DomainError('ROUND_ALREADY_OPEN') : new DomainError('AGREEMENT_ALREADY_SIGNED');
+      // Read in the locking transaction: a participant change either commits before it (and is
+      // in the list) or is refused after it (PARTICIPANTS_FROZEN).
+      const signerIds = (await agreementPartiesOf(tx, caseId)).map((p) => p.id);
       const round = await tx.signingRound.create({
-        data: { caseId, versionSeq: version.seq, contentSha256: content.sha256, snapshot: JSON.stringify(snapshot), clauseHashes: JSON.stringify(content.clauses), lockedById: user.id },
+        data: { caseId, versionSeq: version.seq, contentSha256: content.sha256, snapshot: JSON.stringify(snapshot), clauseHashes: JSON.stringify(content.clauses), signerIds: JSON.stringify(signerIds), lockedById: user.id },
       });
       if (c.status === 'MEDIATING') await transitionCase(tx, { caseId, from: 'MEDIATING', to: 'AGREED', by: 'signing', actor: staffActor(user), reason: '锁定协议供签署' });
       await appendAudit(tx, staffActor(user), caseId, { type: 'SIGNING_LOCKED', data: { roundId: round.id, versionSeq: version.seq, contentSha256: content.sha256, clauses: content.clauses.length } });
@@ -109,36 +127,70 @@ export class SigningService {
     });
   }
 
-  /** The mediator signs last; then the PDF is made, sealed, stored, and the case is 已签署. */
+  /**
+   * The mediator signs last and the agreement is issued, all at once: the PDF is built first (in
+   * memory, with this signature and its time), then one transaction stores the signature, the
+   * completed round with the PDF and the case's move to 已签署, with their audit entries. A failure
+   * while building commits nothing (SEAL_INVALID for a seal that cannot be embedded, otherwise
+   * ISSUE_FAILED), so the mediator can try again. A mediator signature stored by the old
+   * two-step issuing on a round that never completed is used instead of refusing.
+   */
   async mediatorSign(user: StaffPrincipal, caseId: string, png: Buffer, req: RequestInfo) {
     const c = await loadCase(this.ctx, caseId);
     await checkSignaturePng(png);
     const round = await this.#openRound(caseId);
-    const parties = await agreementPartiesOf(this.ctx.db, caseId);
-    const signed = await this.ctx.db.agreementSignature.findMany({ where: { roundId: round.id } });
-    const waiting = parties.filter((p) => !signed.some((s) => s.participantId === p.id));
+    const signers = await this.#signers(round);
+    const signed = await this.ctx.db.agreementSignature.findMany({ where: { roundId: round.id }, orderBy: { signedAt: 'asc' } });
+    const waiting = signers.filter((p) => !signed.some((s) => s.signerType === 'party' && s.participantId === p.id));
     if (waiting.length) throw new DomainError('SIGNATURES_PENDING', `还有当事人未签署：${waiting.map((p) => p.name).join('、')}`);
     const org = await this.ctx.db.organisation.findUniqueOrThrow({ where: { id: c.orgId } });
     if (!org.sealPng) throw new DomainError('SEAL_MISSING', '请管理员先在“机构设置”中上传人民调解委员会印章图片');
-    if (signed.some((s) => s.signerType === 'mediator')) throw new DomainError('ALREADY_SIGNED', '调解员已签署');
-    const signature = await this.ctx.db.$transaction(async (tx) => {
-      const row = await tx.agreementSignature.create({
-        data: { roundId: round.id, signerType: 'mediator', participantId: null, signerId: user.id, signerName: user.displayName, signerRole: '人民调解员', png: dbBytes(png), pngSha256: sha256(png), affirmation: '', identityMethod: 'STAFF_SESSION', ip: req.ip, userAgent: req.userAgent.slice(0, 300) },
-      });
-      await appendAudit(tx, staffActor(user), caseId, {
-        type: 'AGREEMENT_SIGNED',
-        data: { roundId: round.id, signerType: 'mediator', signerName: user.displayName, signerRole: '人民调解员', participantId: null, pngSha256: row.pngSha256, identityMethod: 'STAFF_SESSION', ip: req.ip, userAgent: req.userAgent.slice(0, 300) },
-      });
-      return row;
+    // Seals are checked at upload; one stored before that may still be unusable.
+    if (await sealProblem(org.sealPng)) throw new DomainError('SEAL_INVALID');
+
+    const left = signed.find((s) => s.signerType === 'mediator');
+    const userAgent = req.userAgent.slice(0, 300);
+    const mediator: SignatureData = left ?? { participantId: null, signerType: 'mediator', signerId: user.id, signerName: user.displayName, signerRole: '人民调解员', png, identityMethod: 'STAFF_SESSION', signedAt: new Date(), ip: req.ip, userAgent };
+    const at = mediator.signedAt;
+    const signatures: SignatureData[] = [...signed.filter((s) => s.signerType !== 'mediator'), mediator];
+    let built: { bytes: Uint8Array; pages: number };
+    try {
+      built = await this.#buildPdf(round, org, signatures, at);
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      this.log?.error({ err, caseId, roundId: round.id }, 'building the agreement PDF failed; nothing was stored');
+      throw new DomainError('ISSUE_FAILED', '协议书生成失败，签署未完成，请稍后重试；各方已有的签名均已保留');
+    }
+    const { bytes, pages } = built;
+    const pdfSha256 = sha256(bytes);
+
+    await this.ctx.db.$transaction(async (tx) => {
+      // The PDF shows what was read above: it is stored only if that is still the round's state.
+      const now = await tx.signingRound.findUnique({ where: { id: round.id }, select: { status: true, signatures: { select: { id: true } } } });
+      if (now?.status === 'COMPLETED') throw new DomainError('AGREEMENT_ALREADY_SIGNED');
+      if (now?.status !== 'OPEN' || now.signatures.length !== signed.length || now.signatures.some((x) => !signed.some((s) => s.id === x.id))) throw new DomainError('STALE_STATE', '签署状态已变化，请刷新后重试');
+      if (!left) {
+        const row = await tx.agreementSignature.create({
+          data: { roundId: round.id, signerType: 'mediator', participantId: null, signerId: user.id, signerName: user.displayName, signerRole: '人民调解员', png: dbBytes(png), pngSha256: sha256(png), affirmation: '', identityMethod: 'STAFF_SESSION', ip: req.ip, userAgent, signedAt: at },
+        });
+        await appendAudit(tx, staffActor(user), caseId, {
+          type: 'AGREEMENT_SIGNED',
+          data: { roundId: round.id, signerType: 'mediator', signerName: user.displayName, signerRole: '人民调解员', participantId: null, pngSha256: row.pngSha256, identityMethod: 'STAFF_SESSION', ip: req.ip, userAgent },
+        });
+      }
+      const { count } = await tx.signingRound.updateMany({ where: { id: round.id, status: 'OPEN' }, data: { status: 'COMPLETED', completedAt: at, pdf: Buffer.from(bytes), pdfSha256 } });
+      if (count !== 1) throw new DomainError('STALE_STATE', '签署状态已变化，请刷新后重试');
+      await transitionCase(tx, { caseId, from: 'AGREED', to: 'SIGNED', by: 'signing', actor: staffActor(user), reason: '协议书签署完毕' });
+      await appendAudit(tx, staffActor(user), caseId, { type: 'AGREEMENT_ISSUED', data: { roundId: round.id, contentSha256: round.contentSha256, pdfSha256, pages, bytes: bytes.length } });
     });
-    return this.#issue(user, round, signature.signedAt);
+    return { pdfSha256, pages, bytes: bytes.length };
   }
 
   // ── parties ─────────────────────────────────────────────────────────────────
 
   async consent(actor: Participant, input: { clauseId: string; clauseSha256: string; onBehalfOf?: string | undefined }) {
     const round = await this.#openRound(actor.caseId);
-    const party = await this.#principal(actor, input.onBehalfOf);
+    const party = await this.#principal(round, actor, input.onBehalfOf);
     const clause = clauseHashes(round).find((c) => c.id === input.clauseId);
     if (!clause) throw new DomainError('CLAUSE_NOT_IN_ROUND', '该条款不在锁定的协议版本中');
     if (clause.sha256 !== input.clauseSha256) throw new DomainError('CLAUSE_CHANGED', '条款内容已变化，请刷新后重新阅读');
@@ -154,7 +206,7 @@ export class SigningService {
   /** Sends a one-time code to the phone of the person who will sign. */
   async sendCode(actor: Participant, onBehalfOf?: string) {
     const round = await this.#openRound(actor.caseId);
-    await this.#principal(actor, onBehalfOf);
+    await this.#principal(round, actor, onBehalfOf);
     const recent = await this.ctx.db.signingCode.findMany({ where: { roundId: round.id, participantId: actor.id }, orderBy: { createdAt: 'desc' } });
     if (recent[0] && Date.now() - recent[0].createdAt.getTime() < CODE_RESEND_MS) throw new DomainError('RATE_LIMITED', '验证码已发送，请 1 分钟后再试');
     if (recent.length >= CODES_PER_ROUND) throw new DomainError('RATE_LIMITED', '验证码发送次数过多，请联系调解员');
@@ -168,7 +220,7 @@ export class SigningService {
 
   async sign(actor: Participant, input: { onBehalfOf?: string | undefined; name: string; idLast4: string; code: string; png: Buffer; affirmation: string }, req: RequestInfo) {
     const round = await this.#openRound(actor.caseId);
-    const party = await this.#principal(actor, input.onBehalfOf);
+    const party = await this.#principal(round, actor, input.onBehalfOf);
     const refuse = async (reason: string, code: ErrorCode, message?: string): Promise<never> => {
       await recordAudit(this.ctx.db, partyActor(actor), actor.caseId, { type: 'SIGNING_REFUSED', data: { roundId: round.id, participantId: actor.id, reason } });
       throw new DomainError(code, message);
@@ -204,8 +256,8 @@ export class SigningService {
     if (!round) return { round: null };
     const snapshot = snapshotOf(round);
     const hashes = clauseHashes(round);
-    const parties = await agreementPartiesOf(this.ctx.db, caseId);
-    const mayActFor = viewer ? parties.filter((p) => p.id === viewer.id || (viewer.role === 'AGENT' && viewer.signingAuthority && viewer.side === p.side)).map((p) => p.id) : [];
+    const parties = await this.#signers(round);
+    const mayActFor = viewer ? parties.filter((p) => p.id === viewer.id || (viewer.role === 'AGENT' && viewer.signingAuthority && p.participant !== null && viewer.side === p.side)).map((p) => p.id) : [];
     return {
       round: {
         id: round.id,
@@ -218,7 +270,7 @@ export class SigningService {
         document: agreementLines(snapshot).filter((l) => l.kind !== 'clause').map((l) => l.text),
         clauses: snapshot.clauses.map((c, i) => ({ id: c.id, number: i + 1, title: c.title, text: renderText(c.text, c.fields).trim(), sha256: hashes[i]!.sha256 })),
         parties: parties.map((p) => {
-          const sig = round.signatures.find((s) => s.participantId === p.id);
+          const sig = round.signatures.find((s) => s.signerType === 'party' && s.participantId === p.id);
           return { id: p.id, name: p.name, role: p.role, side: p.side, accepted: round.consents.filter((x) => x.participantId === p.id).map((x) => x.clauseId), signed: sig ? { by: sig.signerName, role: sig.signerRole, at: sig.signedAt.toISOString() } : null };
         }),
         mediatorSigned: round.signatures.some((s) => s.signerType === 'mediator'),
@@ -237,34 +289,25 @@ export class SigningService {
 
   // ── internals ───────────────────────────────────────────────────────────────
 
-  async #issue(user: StaffPrincipal, round: Round, at: Date) {
+  /** The issued file, built in memory from the round and the given signatures (the mediator's last); nothing is stored. */
+  async #buildPdf(round: Round, org: { name: string; sealPng: Uint8Array | null }, signatures: SignatureData[], at: Date) {
     const snapshot = snapshotOf(round);
-    const c = await this.ctx.db.case.findUniqueOrThrow({ where: { id: round.caseId }, include: { org: true } });
-    const signatures = await this.ctx.db.agreementSignature.findMany({ where: { roundId: round.id }, orderBy: { signedAt: 'asc' } });
     const entries: SignatureEntry[] = snapshot.parties.map((p) => {
-      const s = signatures.find((x) => x.participantId === p.id);
+      const s = signatures.find((x) => x.signerType === 'party' && x.participantId === p.id);
       const label = `${p.role === 'APPLICANT' ? '申请人' : '被申请人'}${p.name}${s && s.signerId !== p.id ? `（委托代理人${s.signerName}代签）` : ''}`;
       return { label, name: '', png: s ? new Uint8Array(s.png) : null, date: s ? todayInChina(s.signedAt) : null };
     });
     const mediator = signatures.find((s) => s.signerType === 'mediator')!;
-    const { bytes, pages } = await issueAgreementPdf({
+    return issueAgreementPdf({
       agreement: snapshot,
       signatures: entries,
       mediator: { label: '人民调解员', name: mediator.signerName, png: new Uint8Array(mediator.png), date: todayInChina(mediator.signedAt) },
-      seal: new Uint8Array(c.org.sealPng!),
+      seal: new Uint8Array(org.sealPng!),
       date: todayInChina(at),
-      certificate: await this.#certificateData(round, snapshot, signatures, c.org.name),
+      certificate: await this.#certificateData(round, snapshot, signatures, org.name),
       identity: this.identity,
       signingTime: at,
     });
-    const pdfSha256 = sha256(bytes);
-    await this.ctx.db.$transaction(async (tx) => {
-      const { count } = await tx.signingRound.updateMany({ where: { id: round.id, status: 'OPEN' }, data: { status: 'COMPLETED', completedAt: at, pdf: Buffer.from(bytes), pdfSha256 } });
-      if (count !== 1) throw new DomainError('STALE_STATE', '签署状态已变化，请刷新后重试');
-      await transitionCase(tx, { caseId: round.caseId, from: 'AGREED', to: 'SIGNED', by: 'signing', actor: staffActor(user), reason: '协议书签署完毕' });
-      await appendAudit(tx, staffActor(user), round.caseId, { type: 'AGREEMENT_ISSUED', data: { roundId: round.id, contentSha256: round.contentSha256, pdfSha256, pages, bytes: bytes.length } });
-    });
-    return { pdfSha256, pages, bytes: bytes.length };
   }
 
   async #certificateData(round: Round, snapshot: AgreementSnapshot, signatures: Array<{ signerName: string; signerRole: string; identityMethod: string; signedAt: Date; ip: string; userAgent: string }>, orgName: string): Promise<CertificateData> {
@@ -304,16 +347,34 @@ export class SigningService {
     if (count !== 1) return refuse('code-reused', 'CODE_USED');
   }
 
-  /** Whom `actor` accepts and signs for: themselves (a party), or a party of their side (an authorised agent). */
-  async #principal(actor: Participant, onBehalfOf: string | undefined): Promise<Participant> {
+  /** Whom `actor` accepts and signs for in `round`: themselves (a signer of it), or a signer of their side (an authorised agent). */
+  async #principal(round: Round, actor: Participant, onBehalfOf: string | undefined): Promise<Participant> {
+    const signers = await this.#signers(round);
     if (AGREEMENT_PARTY_ROLES.has(actor.role)) {
       if (onBehalfOf && onBehalfOf !== actor.id) throw new DomainError('NOT_A_SIGNER', '当事人只能为本人签署');
+      if (!signers.some((s) => s.id === actor.id)) throw new DomainError('NOT_A_SIGNER', '您不是锁定的协议版本的签署人');
       return actor;
     }
     if (actor.role !== 'AGENT' || !actor.signingAuthority) throw new DomainError('NOT_A_SIGNER', '您无权确认或签署本协议（仅当事人及经授权的委托代理人可以签署）');
-    const party = onBehalfOf ? (await agreementPartiesOf(this.ctx.db, actor.caseId)).find((p) => p.id === onBehalfOf) : undefined;
+    const party = onBehalfOf ? signers.find((p) => p.id === onBehalfOf)?.participant : undefined;
     if (!party || party.side !== actor.side) throw new DomainError('NOT_A_SIGNER', '请选择您代理的本方当事人');
     return party;
+  }
+
+  /**
+   * The parties `round` needs signatures from, in order: the list fixed at lock, or — for a round
+   * locked before that was recorded — the locked snapshot's parties. Names come from the
+   * participant rows (frozen while the round is open), else from the snapshot.
+   */
+  async #signers(round: Round): Promise<Signer[]> {
+    const snapshot = snapshotOf(round);
+    const ids = round.signerIds !== null ? (JSON.parse(round.signerIds) as string[]) : snapshot.parties.map((p) => p.id);
+    const rows = await this.ctx.db.participant.findMany({ where: { caseId: round.caseId, id: { in: ids } } });
+    return ids.map((id) => {
+      const row = rows.find((r) => r.id === id) ?? null;
+      const printed = snapshot.parties.find((p) => p.id === id);
+      return { id, name: row?.name ?? printed?.name ?? '', role: row?.role ?? printed?.role ?? '', side: row?.side ?? printed?.side ?? '', participant: row };
+    });
   }
 
   async #openRound(caseId: string): Promise<Round> {

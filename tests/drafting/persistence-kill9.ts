@@ -8,7 +8,8 @@
 // The first boot is signaling/main.ts itself (migrations, administrator); restarts use
 // server-child.ts (the same startServer(loadConfig()), without re-running migrations),
 // spawned one round ahead so its module loading overlaps the current round. It opens the
-// database only after the previous server is dead.
+// database only after the previous server is dead. spawnServer/killNow/freePort are shared with
+// the signing kill -9 test (tests/signing/issue-kill9.test.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -49,7 +50,7 @@ export interface Kill9Result {
   rowsAfterShutdown: number;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -61,17 +62,17 @@ async function freePort(): Promise<number> {
   });
 }
 
-interface Running {
+export interface Running {
   child: ChildProcess;
   exited: Promise<void>;
 }
 
 /** A spawned server; `start()` lets a warm child open the database and listen, and waits for it. */
-interface Spawned extends Running {
+export interface Spawned extends Running {
   start(): Promise<Running>;
 }
 
-function spawnServer(kind: 'main' | 'child', env: NodeJS.ProcessEnv, onChild?: (c: ChildProcess) => void): Spawned {
+export function spawnServer(kind: 'main' | 'child', env: NodeJS.ProcessEnv, onChild?: (c: ChildProcess) => void): Spawned {
   const entry = kind === 'main' ? 'signaling/main.ts' : 'tests/support/server-child.ts';
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
@@ -122,7 +123,7 @@ function spawnServer(kind: 'main' | 'child', env: NodeJS.ProcessEnv, onChild?: (
   };
 }
 
-async function killNow(s: Running): Promise<void> {
+export async function killNow(s: Running): Promise<void> {
   s.child.kill('SIGKILL');
   await s.exited;
 }

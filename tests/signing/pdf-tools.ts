@@ -66,6 +66,64 @@ export function strokePng(width = 120, height = 40): Uint8Array {
   return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]));
 }
 
+/** One PNG chunk (length, type, body, CRC). */
+export function pngChunk(type: string, body: Buffer): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(body.length);
+  const tb = Buffer.concat([Buffer.from(type, 'latin1'), body]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(tb) >>> 0);
+  return Buffer.concat([len, tb, crc]);
+}
+
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+export function pngHeader(width: number, height: number, depth = 8, colour = 6, interlace = 0): Buffer {
+  const b = Buffer.alloc(13);
+  b.writeUInt32BE(width, 0);
+  b.writeUInt32BE(height, 4);
+  b[8] = depth;
+  b[9] = colour;
+  b[12] = interlace;
+  return b;
+}
+
+/**
+ * A PNG in any colour type, bit depth and interlacing (filter 0 on every row), pixel by pixel:
+ * `pixel(x, y)` gives the samples (1 for grey and palette, 2 grey+alpha, 3 RGB, 4 RGBA).
+ */
+export function buildPng(o: { width: number; height: number; depth: number; colour: number; interlace?: boolean; palette?: Buffer; pixel: (x: number, y: number) => number[] }): Buffer {
+  const channels = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[o.colour]!;
+  const bits = o.depth * channels;
+  const passes = o.interlace ? [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] : [[0, 0, 1, 1]];
+  const rows: Buffer[] = [];
+  for (const [x0, y0, dx, dy] of passes as Array<[number, number, number, number]>) {
+    for (let y = y0; y < o.height; y += dy) {
+      const xs: number[] = [];
+      for (let x = x0; x < o.width; x += dx) xs.push(x);
+      if (!xs.length) continue;
+      const row = Buffer.alloc(1 + Math.ceil((xs.length * bits) / 8));
+      let bit = 0;
+      for (const x of xs) {
+        for (const v of o.pixel(x, y)) {
+          if (o.depth === 16) row.writeUInt16BE(v, 1 + bit / 8);
+          else if (o.depth === 8) row[1 + bit / 8] = v;
+          else row[1 + (bit >> 3)]! |= v << (8 - o.depth - (bit & 7));
+          bit += o.depth;
+        }
+      }
+      rows.push(row);
+    }
+  }
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', pngHeader(o.width, o.height, o.depth, o.colour, o.interlace ? 1 : 0)),
+    ...(o.palette ? [pngChunk('PLTE', o.palette)] : []),
+    pngChunk('IDAT', deflateSync(Buffer.concat(rows))),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
 /** `pdfsig` on a file; with `trustRootPem`, through a fresh NSS database that trusts that root. */
 export function pdfsig(file: string, trustRootPem?: string): string {
   const args = [file];

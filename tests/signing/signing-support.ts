@@ -33,7 +33,7 @@ const LOAN_FIELDS: Record<string, string> = {
 };
 
 /** Fills the case's live draft (as the mediator would in the editor) so it passes the checker. */
-export async function fillLoanAgreement(server: TestServer, caseId: string, mediatorId: string): Promise<void> {
+export async function fillLoanAgreement(server: Pick<TestServer, 'drafting'>, caseId: string, mediatorId: string): Promise<void> {
   await server.drafting.mutate(
     caseId,
     mediatorId,
@@ -60,11 +60,11 @@ export async function fillLoanAgreement(server: TestServer, caseId: string, medi
 }
 
 /**
- * Takes a case from 调解中 to 已签署 through the signing API as the parties and the mediator would:
- * save a version, lock, accept every clause and sign for both parties, upload a seal if the
- * organisation has none, mediator signs.
+ * Takes a case from 调解中 to "every party has signed" through the signing API as the parties
+ * would: save a version, lock, accept every clause and sign for both parties. The mediator's
+ * signature (and the issued PDF) are left to the caller.
  */
-export async function signCaseThroughApi(server: TestServer, k: { caseId: string; mediator: StaffClient; tokenA: string; tokenB: string }, sms: SmsOutbox, ids: { A: string; B: string }): Promise<void> {
+export async function lockAndSignParties(server: Pick<TestServer, 'url'>, k: { caseId: string; mediator: StaffClient; tokenA: string; tokenB: string }, sms: SmsOutbox, ids: { A: string; B: string }): Promise<void> {
   const api = (token: string) => async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${server.url}/api/signing/${k.caseId}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
     const json = (await res.json()) as any;
@@ -81,6 +81,16 @@ export async function signCaseThroughApi(server: TestServer, k: { caseId: string
     await call('POST', '/code', {});
     await call('POST', '/sign', { name, idLast4: idNumber.slice(-4), code: sms.lastCode(), signaturePngBase64: png, affirmation: '本人已阅读协议全部内容，系自愿签署' });
   }
+}
+
+/**
+ * Takes a case from 调解中 to 已签署 through the signing API as the parties and the mediator would:
+ * save a version, lock, accept every clause and sign for both parties, upload a seal if the
+ * organisation has none, mediator signs.
+ */
+export async function signCaseThroughApi(server: TestServer, k: { caseId: string; mediator: StaffClient; tokenA: string; tokenB: string }, sms: SmsOutbox, ids: { A: string; B: string }): Promise<void> {
+  await lockAndSignParties(server, k, sms, ids);
+  const png = Buffer.from(strokePng(300, 100)).toString('base64');
   const org = await server.ctx.db.organisation.findFirstOrThrow();
   if (!org.sealPng) await server.ctx.db.organisation.update({ where: { id: org.id }, data: { sealPng: Buffer.from(strokePng(200, 200)) } });
   await k.mediator.json('POST', `/api/signing/${k.caseId}/mediator-sign`, { signaturePngBase64: png }, 200);

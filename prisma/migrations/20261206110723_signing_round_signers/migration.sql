@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "SigningRound" ADD COLUMN "signerIds" TEXT;
+
