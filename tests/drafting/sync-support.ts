@@ -3,7 +3,7 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { makeIdNumber, StaffClient } from '../support/server.ts';
+import { makeIdNumber, sharedStaffSession, StaffClient } from '../support/server.ts';
 
 export interface DraftCase {
   mediator: StaffClient;
@@ -22,8 +22,7 @@ let counter = 0;
 /** A mediator account, a case with parties A/B and an interpreter, and a second case. */
 export async function setUpDraftCase(baseUrl: string, adminUser: { username: string; password: string }): Promise<DraftCase> {
   const n = ++counter;
-  const admin = new StaffClient(baseUrl);
-  await admin.login(adminUser.username, adminUser.password);
+  const admin = await sharedStaffSession(baseUrl, adminUser);
   const username = `draft-mediator-${n}`;
   await admin.json('POST', '/api/users', { username, displayName: `调解员${n}号`, role: 'MEDIATOR', password: 'mediator-pass-1' }, 201);
   const mediator = new StaffClient(baseUrl);

@@ -77,6 +77,29 @@ export class StaffClient {
   }
 }
 
+const sessions = new Map<string, Promise<StaffClient>>();
+
+/**
+ * A client logged in with these credentials on this server, made once and shared: staff logins
+ * are rate-limited (10 a minute per address), so helpers that need the administrator for a
+ * moment (e.g. to create an account) reuse one session instead of logging in each time.
+ */
+export function sharedStaffSession(baseUrl: string, user: { username: string; password: string }): Promise<StaffClient> {
+  const key = `${baseUrl}\n${user.username}\n${user.password}`;
+  let session = sessions.get(key);
+  if (!session) {
+    session = (async () => {
+      const client = new StaffClient(baseUrl);
+      const res = await client.login(user.username, user.password);
+      if (!res.ok) throw new Error(`login ${user.username} → ${res.status}: ${await res.text()}`);
+      return client;
+    })();
+    session.catch(() => sessions.delete(key));
+    sessions.set(key, session);
+  }
+  return session;
+}
+
 /** A valid GB 11643 number for a test party (the check character is computed, not hard-coded). */
 export function makeIdNumber(first17: string): string {
   return first17 + idNumberCheckChar(first17);
