@@ -60,6 +60,8 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('AGENT_SIGNING_AUTHORITY'), data: z.object({ participantId: z.string(), name: z.string(), authorised: z.boolean() }) }),
   z.object({ type: z.literal('COURT_ADDED'), data: z.object({ courtId: z.string(), name: z.string(), code: z.string() }) }),
   z.object({ type: z.literal('JUDICIAL_APPLIED'), data: z.object({ applicationId: z.string(), participantId: z.string(), how: z.enum(['self', 'consented']), courtId: z.string() }) }),
+  z.object({ type: z.literal('JUDICIAL_CONSENT_CONFIRMED'), data: z.object({ applicationId: z.string(), participantId: z.string() }) }),
+  z.object({ type: z.literal('JUDICIAL_CONSENT_DECLINED'), data: z.object({ applicationId: z.string(), participantId: z.string() }) }),
   z.object({ type: z.literal('JUDICIAL_SUBMITTED'), data: z.object({ applicationId: z.string() }) }),
   z.object({ type: z.literal('JUDICIAL_MATERIAL_UPLOADED'), data: z.object({ applicationId: z.string(), materialId: z.string(), participantId: z.string(), kind: z.string(), mime: z.string(), bytes: z.number(), sha256: z.string() }) }),
   z.object({ type: z.literal('JUDICIAL_ACCEPTED'), data: z.object({ applicationId: z.string(), courtCaseNumber: z.string(), court: z.string() }) }),
@@ -162,6 +164,10 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `添加法院 ${event.data.name}（${event.data.code}）`;
     case 'JUDICIAL_APPLIED':
       return event.data.how === 'self' ? '当事人确认申请司法确认' : '调解员登记当事人同意由对方共同申请司法确认';
+    case 'JUDICIAL_CONSENT_CONFIRMED':
+      return '当事人通过本人链接确认调解员登记的同意，共同申请司法确认';
+    case 'JUDICIAL_CONSENT_DECLINED':
+      return '当事人拒绝调解员登记的同意，该登记已撤销';
     case 'JUDICIAL_SUBMITTED':
       return '双方共同申请司法确认：申请已提交法院（待受理）';
     case 'JUDICIAL_MATERIAL_UPLOADED':
