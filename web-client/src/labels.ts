@@ -81,6 +81,8 @@ export const AUDIT_TYPE_LABELS: Record<string, string> = {
   AGENT_SIGNING_AUTHORITY: '代理人代签授权',
   COURT_ADDED: '添加法院',
   JUDICIAL_APPLIED: '申请司法确认',
+  JUDICIAL_CONSENT_CONFIRMED: '确认同意申请',
+  JUDICIAL_CONSENT_DECLINED: '拒绝登记的同意',
   JUDICIAL_SUBMITTED: '提交司法确认申请',
   JUDICIAL_MATERIAL_UPLOADED: '上传申请材料',
   JUDICIAL_ACCEPTED: '法院受理',

@@ -11,6 +11,7 @@ import { AddParticipantForm } from './AddParticipantForm.tsx';
 import { InvitationList } from './InvitationList.tsx';
 import { AuditTrail } from './AuditTrail.tsx';
 import { StaffSigningCard } from '../../signing/StaffSigningCard.tsx';
+import { StaffJudicialCard } from '../../judicial/StaffJudicialCard.tsx';
 
 export function CasePage({ caseId }: { caseId: string }) {
   const { user } = useSession();
@@ -90,6 +91,7 @@ export function CasePage({ caseId }: { caseId: string }) {
         </section>
       )}
       {user?.role !== 'JUDGE' && <StaffSigningCard caseId={kase.id} participants={kase.participants} onChanged={changed} />}
+      {user?.role !== 'JUDGE' && <StaffJudicialCard caseId={kase.id} caseStatus={kase.status} />}
       <TransitionBar kase={kase} onChanged={changed} />
       <section className="card" aria-labelledby="participants-title">
         <h2 className="card__title" id="participants-title">
