@@ -12,6 +12,8 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('USER_LOGOUT'), data: z.object({ username: z.string() }) }),
   z.object({ type: z.literal('USER_CREATED'), data: z.object({ username: z.string(), role: z.string() }) }),
   z.object({ type: z.literal('USER_UPDATED'), data: z.object({ username: z.string(), changes: z.array(z.string()) }) }),
+  z.object({ type: z.literal('USER_PASSWORD_CHANGED'), data: z.object({ username: z.string(), endedSessions: z.number(), ip: z.string() }) }),
+  z.object({ type: z.literal('USER_PASSWORD_CHANGE_FAILED'), data: z.object({ username: z.string(), ip: z.string() }) }),
   z.object({ type: z.literal('ORG_SEAL_UPDATED'), data: z.object({ bytes: z.number(), sha256: z.string() }) }),
   z.object({ type: z.literal('CASE_CREATED'), data: z.object({ number: z.string(), title: z.string(), disputeType: z.string() }) }),
   z.object({ type: z.literal('CASE_UPDATED'), data: z.object({ changes: z.array(z.string()) }) }),
@@ -112,6 +114,10 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `创建账号 ${event.data.username}（${event.data.role}）`;
     case 'USER_UPDATED':
       return `修改账号 ${event.data.username}：${event.data.changes.join('、')}`;
+    case 'USER_PASSWORD_CHANGED':
+      return `${event.data.username} 修改了自己的密码${event.data.endedSessions ? `（结束其他 ${event.data.endedSessions} 个登录会话）` : ''}`;
+    case 'USER_PASSWORD_CHANGE_FAILED':
+      return `${event.data.username} 修改密码失败：当前密码不正确（${event.data.ip}）`;
     case 'ORG_SEAL_UPDATED':
       return `更新调解委员会印章图片（${event.data.bytes} 字节）`;
     case 'CASE_CREATED':

@@ -210,6 +210,7 @@ export class DraftingServer {
     const unsigned = raw ? this.#app.unsignCookie(raw) : null;
     const session = unsigned?.valid && unsigned.value ? await lookupSession(this.#ctx, unsigned.value) : null;
     if (!session) throw new DomainError('NOT_AUTHENTICATED', '请先登录或通过邀请链接进入');
+    if (session.mustChangePassword) throw new DomainError('PASSWORD_CHANGE_REQUIRED');
     const c = await this.#ctx.db.case.findUnique({ where: { id: caseId }, select: { id: true, orgId: true, mediatorId: true } });
     return staffAccess(session.user, c);
   }

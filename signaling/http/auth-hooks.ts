@@ -18,6 +18,8 @@ declare module 'fastify' {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** What a user who must change its password first may still do (routes as registered). */
+const BEFORE_PASSWORD_CHANGE = new Set(['/api/auth/me', '/api/auth/logout', '/api/auth/password']);
 
 export function readSessionCookie(request: FastifyRequest): string | null {
   const raw = request.cookies[SESSION_COOKIE];
@@ -34,6 +36,7 @@ export function requireStaff(ctx: AppContext, ...roles: StaffPrincipal['role'][]
     if (!SAFE_METHODS.has(request.method) && !csrfMatches(session.csrfToken, request.headers['x-csrf-token'] as string | undefined)) {
       throw new DomainError('CSRF', '请求校验失败，请刷新页面后重试');
     }
+    if (session.mustChangePassword && !BEFORE_PASSWORD_CHANGE.has(request.routeOptions.url ?? '')) throw new DomainError('PASSWORD_CHANGE_REQUIRED');
     if (roles.length > 0 && !roles.includes(session.user.role)) throw new DomainError('FORBIDDEN', '您的账号无权执行此操作');
     request.staff = session.user;
     request.staffCsrfToken = session.csrfToken;

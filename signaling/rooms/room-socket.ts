@@ -125,6 +125,7 @@ async function authenticate(app: FastifyInstance, ctx: AppContext, socket: Socke
   const unsigned = raw ? app.unsignCookie(raw) : null;
   const session = unsigned?.valid && unsigned.value ? await lookupSession(ctx, unsigned.value) : null;
   if (!session) throw new DomainError('NOT_AUTHENTICATED', '请先登录或通过邀请链接进入');
+  if (session.mustChangePassword) throw new DomainError('PASSWORD_CHANGE_REQUIRED');
   return { kind: 'staff', user: session.user };
 }
 

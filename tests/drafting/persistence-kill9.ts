@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { StaffClient } from '../support/server.ts';
+import { changedPassword, firstLogin, StaffClient } from '../support/server.ts';
 import { connectClient, wsUrl, type DraftClient } from './sync-support.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -161,9 +161,8 @@ export async function runKill9Loop(options: Kill9Options): Promise<Kill9Result> 
     const username = /username: (\S+)/.exec(credentials)?.[1];
     const password = /password: (\S+)/.exec(credentials)?.[1];
     if (!password || !username) throw new Error('no initial administrator credentials');
-    const admin = new StaffClient(url);
-    const login = await admin.login(username, password);
-    if (!login.ok) throw new Error(`login failed: ${login.status}`);
+    // First login: the initial password must be changed before anything else.
+    const admin = await firstLogin(new StaffClient(url), username, password, changedPassword(password));
     const caseId = (await admin.json('POST', '/api/cases', { title: '断电测试', disputeType: 'GENERAL', summary: 'kill -9' }, 201)).case.id as string;
     const docName = `agreement:${caseId}`;
     const acknowledged: string[] = [];

@@ -1,12 +1,21 @@
-// Staff login / logout / current user.
+// Staff login / logout / current user / changing one's own password.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { login, logout, SESSION_COOKIE, SESSION_TTL_MS } from '../../auth/sessions.ts';
 import type { AppContext } from '../../context.ts';
+import { changeOwnPassword } from '../../users/user-service.ts';
 import { readSessionCookie, requireStaff, staffOf } from '../auth-hooks.ts';
 import { errors, Text, UserRoleT } from '../schemas.ts';
 
 const Me = Type.Object({
-  user: Type.Object({ id: Type.String(), username: Type.String(), displayName: Type.String(), role: UserRoleT }),
+  user: Type.Object({
+    id: Type.String(),
+    username: Type.String(),
+    displayName: Type.String(),
+    role: UserRoleT,
+    /** Every staff API but this one, logout and the password change answers PASSWORD_CHANGE_REQUIRED until it is changed. */
+    mustChangePassword: Type.Boolean(),
+  }),
   csrfToken: Type.String(),
 });
 
@@ -31,7 +40,7 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
       signed: true,
       maxAge: Math.floor(SESSION_TTL_MS / 1000),
     });
-    return { user: session.user, csrfToken: session.csrfToken };
+    return { user: { ...session.user, mustChangePassword: session.mustChangePassword }, csrfToken: session.csrfToken };
   });
 
   app.post('/auth/logout', { schema: { tags: ['auth'], summary: '退出登录', response: { 204: Type.Null(), ...errors(401, 403) } }, preHandler: requireStaff(ctx) }, async (request, reply) => {
@@ -41,8 +50,24 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
     return reply.status(204).send(null);
   });
 
-  app.get('/auth/me', { schema: { tags: ['auth'], summary: '当前登录用户', response: { 200: Me, ...errors(401) } }, preHandler: requireStaff(ctx) }, async (request) => ({
-    user: staffOf(request),
-    csrfToken: request.staffCsrfToken ?? '',
-  }));
+  app.get('/auth/me', { schema: { tags: ['auth'], summary: '当前登录用户', response: { 200: Me, ...errors(401) } }, preHandler: requireStaff(ctx) }, async (request) => {
+    const user = staffOf(request);
+    const { mustChangePassword } = await ctx.db.user.findUniqueOrThrow({ where: { id: user.id }, select: { mustChangePassword: true } });
+    return { user: { ...user, mustChangePassword }, csrfToken: request.staffCsrfToken ?? '' };
+  });
+
+  app.post('/auth/password', {
+    schema: {
+      tags: ['auth'],
+      summary: '修改自己的密码（需当前密码；本账号的其他登录会话随即失效）',
+      body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 200 }), newPassword: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+      response: { 204: Type.Null(), ...errors(400, 401, 403, 429) },
+    },
+    // Per session (guessing the current password with a stolen session), not per address: colleagues behind one NAT change theirs independently.
+    config: { rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => request.headers.cookie ?? request.ip } },
+    preHandler: requireStaff(ctx),
+  }, async (request, reply) => {
+    await changeOwnPassword(ctx, staffOf(request), { cookieValue: readSessionCookie(request) ?? '', ip: request.ip }, request.body);
+    return reply.status(204).send(null);
+  });
 };
