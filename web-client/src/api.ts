@@ -30,6 +30,8 @@ export interface User {
   username: string;
   displayName: string;
   role: Role;
+  /** A password someone else set (first start, created or reset by an administrator): every other staff API refuses until it is changed. */
+  mustChangePassword: boolean;
 }
 
 export interface ManagedUser extends User {
@@ -307,6 +309,8 @@ export const api = {
       setCsrfToken('');
     }
   },
+  /** Changes the user's own password; its other sessions end, this one stays. */
+  changePassword: (currentPassword: string, newPassword: string) => staff<void>('/api/auth/password', { method: 'POST', body: { currentPassword, newPassword } }),
   /** Current session, or null when not logged in. */
   async me(): Promise<Session | null> {
     try {

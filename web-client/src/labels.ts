@@ -45,6 +45,8 @@ export const AUDIT_TYPE_LABELS: Record<string, string> = {
   USER_LOGOUT: '退出登录',
   USER_CREATED: '创建账号',
   USER_UPDATED: '修改账号',
+  USER_PASSWORD_CHANGED: '修改密码',
+  USER_PASSWORD_CHANGE_FAILED: '修改密码失败',
   ORG_SEAL_UPDATED: '更新印章',
   CASE_CREATED: '创建案件',
   CASE_UPDATED: '修改案件',
