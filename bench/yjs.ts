@@ -23,7 +23,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { createAgreementDoc } from '../signaling/agreement/document.ts';
 import { loadBuiltinTemplates } from '../signaling/agreement/template-loader.ts';
-import { StaffClient } from '../tests/support/server.ts';
+import { changedPassword, createStaffUser, firstLogin, StaffClient } from '../tests/support/server.ts';
 import { runKill9Loop } from '../tests/drafting/persistence-kill9.ts';
 import { connectClient, wsUrl } from '../tests/drafting/sync-support.ts';
 import { assertLoopback, checkMediasoupWorker, load1, ROOT, sleep, waitForQuietMachine, withTimeout } from './lib/env.ts';
@@ -252,13 +252,11 @@ async function runJiefenHalf(ctx: BenchContext, args: Args): Promise<HalfResult>
   const editors: Editor[] = [];
   try {
     const credentials = readFileSync(path.join(dataDir, 'admin-initial-password.txt'), 'utf8');
-    const admin = new StaffClient(url);
-    const login = await admin.login(/username: (\S+)/.exec(credentials)![1]!, /password: (\S+)/.exec(credentials)![1]!);
-    if (!login.ok) throw new Error(`admin login failed: ${login.status}`);
+    // First login: the initial password must be changed before anything else.
+    const password = /password: (\S+)/.exec(credentials)![1]!;
+    const admin = await firstLogin(new StaffClient(url), /username: (\S+)/.exec(credentials)![1]!, password, changedPassword(password));
     // Cases are opened (and drafted) by a mediator, never by the administrator.
-    await admin.json('POST', '/api/users', { username: 'bench-yjs-mediator', displayName: '基准调解员', role: 'MEDIATOR', password: 'bench-mediator-pass-1' }, 201);
-    const mediator = new StaffClient(url);
-    if (!(await mediator.login('bench-yjs-mediator', 'bench-mediator-pass-1')).ok) throw new Error('mediator login failed');
+    const { client: mediator } = await createStaffUser(admin, { username: 'bench-yjs-mediator', displayName: '基准调解员', role: 'MEDIATOR', password: 'bench-pass-12345' });
     const caseId = (await mediator.json('POST', '/api/cases', { title: '民间借贷纠纷', disputeType: 'PRIVATE_LOAN', summary: '基准测试' }, 201)).case.id as string;
     for (let i = 0; i < args.clients; i++) editors.push(jiefenEditor(url, `agreement:${caseId}`, mediator.cookie));
     await withTimeout(Promise.all(editors.map((e) => e.ready)), 30_000, 'jiefen editors to sync');

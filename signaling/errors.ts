@@ -29,6 +29,7 @@ export const ERRORS = {
   CODE_USED: { status: 400, message: '验证码已使用，请重新获取' },
   CODE_ATTEMPTS_EXCEEDED: { status: 400, message: '验证码错误次数过多，请重新获取' },
   WEAK_PASSWORD: { status: 400, message: '新密码不符合要求' },
+  CURRENT_PASSWORD_WRONG: { status: 400, message: '当前密码不正确' },
 
   // ── who is asking ──────────────────────────────────────────────────────────
   NOT_AUTHENTICATED: { status: 401, message: '请先登录' },

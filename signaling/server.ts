@@ -6,7 +6,7 @@ import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { createWorkerPool, type WorkerPool } from '../sfu/index.ts';
 import { AccessEvents } from './access-events.ts';
-import { bootstrapIfEmpty, ensureLocalCourt, type BootstrapResult } from './bootstrap.ts';
+import { bootstrapIfEmpty, ensureLocalCourt, reconcileInitialPassword, type BootstrapResult } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { applyMigrations, openDb } from './db.ts';
@@ -59,6 +59,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await db.$executeRawUnsafe('PRAGMA synchronous = FULL');
   const ctx: AppContext = { db, config, secrets, events: new AccessEvents() };
   const bootstrap = await bootstrapIfEmpty(ctx);
+  if (!bootstrap.created) await reconcileInitialPassword(ctx);
   await ensureLocalCourt(ctx);
   const app = await buildApp(ctx, { webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
   const pool = await createWorkerPool({

@@ -7,14 +7,14 @@
 // wall clock the pages and the harness share.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { LiveRoom } from '../../signaling/rooms/live-room.ts';
-import { addConfirmedParty, startTestServer, StaffClient, type TestServer } from '../../tests/support/server.ts';
+import { addConfirmedParty, createStaffUser, startTestServer, StaffClient, type TestServer } from '../../tests/support/server.ts';
 import { BENCH_PARTIES } from '../lib/party.ts';
 import { assertLoopback, sleep, withTimeout } from '../lib/env.ts';
 import type { Location, Trio } from './plan.ts';
 import type { CommandResult } from './switches.ts';
 import type { ServerReady, ServerRequest } from './jiefen-server.ts';
 
-const MEDIATOR = { username: 'bench-mediator', displayName: '基准调解员', password: 'bench-mediator-pass-1' };
+const MEDIATOR = { username: 'bench-mediator', displayName: '基准调解员', password: 'bench-pass-12345' };
 const now = () => performance.timeOrigin + performance.now();
 
 interface SfuCall {
@@ -36,9 +36,8 @@ async function setUp(webRoot: string): Promise<ServerReady> {
   assertLoopback(server.url);
   const admin = new StaffClient(server.url);
   if (!(await admin.login(server.admin.username, server.admin.password)).ok) throw new Error('admin login failed');
-  const mediatorId = (await admin.json('POST', '/api/users', { ...MEDIATOR, role: 'MEDIATOR' }, 201)).user.id as string;
-  const mediator = new StaffClient(server.url);
-  if (!(await mediator.login(MEDIATOR.username, MEDIATOR.password)).ok) throw new Error('mediator login failed');
+  // The account changes the password the administrator set at its first login.
+  const { id: mediatorId, client: mediator } = await createStaffUser(admin, { ...MEDIATOR, role: 'MEDIATOR' });
   caseId = (await mediator.json('POST', '/api/cases', { title: '基准测试：背对背切换', disputeType: 'NEIGHBOUR', summary: '背对背切换耗时基准测试' }, 201)).case.id as string;
   const parties: Array<{ id: string; token: string }> = [];
   for (const p of BENCH_PARTIES) parties.push(await addConfirmedParty(mediator, caseId, p));

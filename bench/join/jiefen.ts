@@ -6,15 +6,15 @@
 // to the case, as a Node socket.io client) lets each party in the moment it appears in the
 // lobby, so the figure measures our signaling, not a human's reaction.
 import { RoomTestClient } from '../../tests/support/room-client.ts';
-import { addConfirmedParty, startTestServer, StaffClient } from '../../tests/support/server.ts';
+import { addConfirmedParty, createStaffUser, startTestServer, StaffClient } from '../../tests/support/server.ts';
 import { assertLoopback, withTimeout } from '../lib/env.ts';
 import { BENCH_PARTIES } from '../lib/party.ts';
 import type { BenchContext } from '../lib/types.ts';
 import { measurePages, type Measurement } from './pages.ts';
 import { VIEWPORTS, type RunOptions } from './shared.ts';
 
-const MEDIATOR = { username: 'bench-mediator', displayName: '基准调解员', password: 'bench-mediator-pass-1' };
-const CO_MEDIATOR = { username: 'bench-co-mediator', displayName: '基准协办调解员', password: 'bench-mediator-pass-2' };
+const MEDIATOR = { username: 'bench-mediator', displayName: '基准调解员', password: 'bench-pass-12345' };
+const CO_MEDIATOR = { username: 'bench-co-mediator', displayName: '基准协办调解员', password: 'bench-pass-67890' };
 export interface AdmitTiming {
   /** ms after the pages started opening: the lobby entry reached the co-mediator… */
   seen: number;
@@ -80,10 +80,9 @@ export async function runJiefen(ctx: BenchContext, options: RunOptions, webRoot:
     // ── set-up (not timed) ─────────────────────────────────────────────────────
     const admin = new StaffClient(server.url);
     if (!(await admin.login(server.admin.username, server.admin.password)).ok) throw new Error('admin login failed');
-    await admin.json('POST', '/api/users', { ...MEDIATOR, role: 'MEDIATOR' }, 201);
-    const coMediatorId = (await admin.json('POST', '/api/users', { ...CO_MEDIATOR, role: 'MEDIATOR' }, 201)).user.id as string;
-    const mediator = new StaffClient(server.url);
-    if (!(await mediator.login(MEDIATOR.username, MEDIATOR.password)).ok) throw new Error('mediator login failed');
+    // The accounts change the password the administrator set at their first login.
+    const { client: mediator } = await createStaffUser(admin, { ...MEDIATOR, role: 'MEDIATOR' });
+    const { id: coMediatorId, client: coLogin } = await createStaffUser(admin, { ...CO_MEDIATOR, role: 'MEDIATOR' });
     const caseId = (await mediator.json('POST', '/api/cases', { title: '基准测试：相邻关系纠纷', disputeType: 'NEIGHBOUR', summary: '加入调解室耗时基准测试' }, 201)).case.id as string;
 
     const parties: Array<{ label: string; peerId: string; token: string }> = [];
@@ -94,8 +93,6 @@ export async function runJiefen(ctx: BenchContext, options: RunOptions, webRoot:
 
     // The auto-admitting co-mediator: in the room before anyone opens a page.
     await mediator.json('POST', `/api/cases/${caseId}/co-mediators`, { userId: coMediatorId });
-    const coLogin = new StaffClient(server.url);
-    if (!(await coLogin.login(CO_MEDIATOR.username, CO_MEDIATOR.password)).ok) throw new Error('co-mediator login failed');
     coMediator = new RoomTestClient(server.url, { cookie: coLogin.cookie });
     const co = coMediator;
     await withTimeout(co.connected(), 10_000, 'co-mediator socket');

@@ -2,13 +2,13 @@
 // (startTestServer: fastify, socket.io, SQLite, the mediasoup worker pool) with
 // LOAD_TEST_PLAIN_RTP=1 on loopback. The parent seeds the cases through here (HTTP API, before
 // anything is measured); everything in the rooms then goes through the /room socket protocol.
-import { addInvitedParty, startTestServer, StaffClient, type PartySpec, type TestServer } from '../../tests/support/server.ts';
+import { addInvitedParty, createStaffUser, startTestServer, StaffClient, type PartySpec, type TestServer } from '../../tests/support/server.ts';
 import { assertLoopback } from '../lib/env.ts';
 import { BENCH_PARTIES } from '../lib/party.ts';
 import { serveRpc } from './child-rpc.ts';
 import { loopLagWindow } from './loop-lag.ts';
 
-const MEDIATOR = { username: 'load-mediator', displayName: '负载调解员', password: 'load-mediator-pass-1' };
+const MEDIATOR = { username: 'load-mediator', displayName: '负载调解员', password: 'load-pass-12345' };
 /** The room's three parties: the bench's applicant and respondent, and the applicant's agent. */
 const PARTIES: readonly PartySpec[] = [...BENCH_PARTIES, { name: '赵某', side: 'A', role: 'AGENT', id17: '15020419900215002' }];
 
@@ -30,9 +30,8 @@ const api = {
     const s = server!;
     const admin = new StaffClient(s.url);
     if (!(await admin.login(s.admin.username, s.admin.password)).ok) throw new Error('admin login failed');
-    await admin.json('POST', '/api/users', { ...MEDIATOR, role: 'MEDIATOR' }, 201);
-    const mediator = new StaffClient(s.url);
-    if (!(await mediator.login(MEDIATOR.username, MEDIATOR.password)).ok) throw new Error('mediator login failed');
+    // The account changes the password the administrator set at its first login.
+    const { client: mediator } = await createStaffUser(admin, { ...MEDIATOR, role: 'MEDIATOR' });
     const seeded: SeededRoom[] = [];
     for (let r = 0; r < rooms; r++) {
       const caseId = (await mediator.json('POST', '/api/cases', { title: `负载测试 ${r + 1}`, disputeType: 'NEIGHBOUR', summary: '负载基准测试' }, 201)).case.id as string;

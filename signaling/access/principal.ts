@@ -11,7 +11,8 @@ export type LinkResolution = Awaited<ReturnType<typeof resolveLink>>;
 export type LinkParticipant = LinkResolution['participant'];
 
 export type Principal =
-  | { kind: 'staff'; user: StaffPrincipal; csrfToken: string }
+  /** `mustChangePassword`: until changed, the user may only see itself, log out and change it. */
+  | { kind: 'staff'; user: StaffPrincipal; csrfToken: string; mustChangePassword: boolean }
   | { kind: 'party'; participant: LinkParticipant; link: LinkResolution; token: string; invitationId: string };
 
 export interface Credentials {
@@ -38,7 +39,7 @@ export async function resolvePrincipal(ctx: AppContext, unsign: Unsigner, creds:
   const cookie = sessionCookieOf(unsign, creds.cookieHeader);
   const session = cookie ? await lookupSession(ctx, cookie) : null;
   if (!session) throw new DomainError('NOT_AUTHENTICATED', '请先登录或通过邀请链接进入');
-  return { kind: 'staff', user: session.user, csrfToken: session.csrfToken };
+  return { kind: 'staff', user: session.user, csrfToken: session.csrfToken, mustChangePassword: session.mustChangePassword };
 }
 
 /** The verified session id out of a Cookie header, or null. */

@@ -12,6 +12,8 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('USER_LOGOUT'), data: z.object({ username: z.string() }) }),
   z.object({ type: z.literal('USER_CREATED'), data: z.object({ username: z.string(), role: z.string() }) }),
   z.object({ type: z.literal('USER_UPDATED'), data: z.object({ username: z.string(), changes: z.array(z.string()) }) }),
+  z.object({ type: z.literal('USER_PASSWORD_CHANGED'), data: z.object({ username: z.string(), endedSessions: z.number(), ip: z.string() }) }),
+  z.object({ type: z.literal('USER_PASSWORD_CHANGE_FAILED'), data: z.object({ username: z.string(), ip: z.string() }) }),
   z.object({ type: z.literal('ORG_SEAL_UPDATED'), data: z.object({ bytes: z.number(), sha256: z.string() }) }),
   z.object({ type: z.literal('CASE_CREATED'), data: z.object({ number: z.string(), title: z.string(), disputeType: z.string() }) }),
   z.object({ type: z.literal('CASE_UPDATED'), data: z.object({ changes: z.array(z.string()) }) }),
@@ -62,6 +64,8 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('AGENT_SIGNING_AUTHORITY'), data: z.object({ participantId: z.string(), name: z.string(), authorised: z.boolean() }) }),
   z.object({ type: z.literal('COURT_ADDED'), data: z.object({ courtId: z.string(), name: z.string(), code: z.string() }) }),
   z.object({ type: z.literal('JUDICIAL_APPLIED'), data: z.object({ applicationId: z.string(), participantId: z.string(), how: z.enum(['self', 'consented']), courtId: z.string() }) }),
+  z.object({ type: z.literal('JUDICIAL_CONSENT_CONFIRMED'), data: z.object({ applicationId: z.string(), participantId: z.string() }) }),
+  z.object({ type: z.literal('JUDICIAL_CONSENT_DECLINED'), data: z.object({ applicationId: z.string(), participantId: z.string() }) }),
   z.object({ type: z.literal('JUDICIAL_SUBMITTED'), data: z.object({ applicationId: z.string() }) }),
   z.object({ type: z.literal('JUDICIAL_MATERIAL_UPLOADED'), data: z.object({ applicationId: z.string(), materialId: z.string(), participantId: z.string(), kind: z.string(), mime: z.string(), bytes: z.number(), sha256: z.string() }) }),
   z.object({ type: z.literal('JUDICIAL_ACCEPTED'), data: z.object({ applicationId: z.string(), courtCaseNumber: z.string(), court: z.string() }) }),
@@ -112,6 +116,10 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `创建账号 ${event.data.username}（${event.data.role}）`;
     case 'USER_UPDATED':
       return `修改账号 ${event.data.username}：${event.data.changes.join('、')}`;
+    case 'USER_PASSWORD_CHANGED':
+      return `${event.data.username} 修改了自己的密码${event.data.endedSessions ? `（结束其他 ${event.data.endedSessions} 个登录会话）` : ''}`;
+    case 'USER_PASSWORD_CHANGE_FAILED':
+      return `${event.data.username} 修改密码失败：当前密码不正确（${event.data.ip}）`;
     case 'ORG_SEAL_UPDATED':
       return `更新调解委员会印章图片（${event.data.bytes} 字节）`;
     case 'CASE_CREATED':
@@ -168,6 +176,10 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `添加法院 ${event.data.name}（${event.data.code}）`;
     case 'JUDICIAL_APPLIED':
       return event.data.how === 'self' ? '当事人确认申请司法确认' : '调解员登记当事人同意由对方共同申请司法确认';
+    case 'JUDICIAL_CONSENT_CONFIRMED':
+      return '当事人通过本人链接确认调解员登记的同意，共同申请司法确认';
+    case 'JUDICIAL_CONSENT_DECLINED':
+      return '当事人拒绝调解员登记的同意，该登记已撤销';
     case 'JUDICIAL_SUBMITTED':
       return '双方共同申请司法确认：申请已提交法院（待受理）';
     case 'JUDICIAL_MATERIAL_UPLOADED':

@@ -32,3 +32,21 @@ export function generatePassword(length = 16): string {
   const bytes = randomBytes(length);
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
 }
+
+export const MIN_PASSWORD_LENGTH = 10;
+
+/**
+ * Why a new password a user chose for itself is too weak (a Chinese sentence for the user), or
+ * null: at least 10 characters, two kinds of character (letters, digits, others), not containing
+ * the username (one of 4 characters or more; a shorter one would rule out too much), and not the
+ * password it replaces.
+ */
+export function passwordProblem(password: string, user: { username: string; current: string }): string | null {
+  if ([...password].length < MIN_PASSWORD_LENGTH) return `新密码至少需要 ${MIN_PASSWORD_LENGTH} 个字符`;
+  if (password === user.current) return '新密码不能与当前密码相同';
+  const name = user.username.toLowerCase();
+  if (name.length >= 4 ? password.toLowerCase().includes(name) : password.toLowerCase() === name) return '新密码不能包含用户名';
+  const kinds = [/\p{L}/u, /\p{Nd}/u, /[^\p{L}\p{Nd}]/u].filter((re) => re.test(password)).length;
+  if (kinds < 2) return '新密码需包含字母、数字、符号中的至少两类';
+  return null;
+}

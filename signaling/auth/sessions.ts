@@ -2,6 +2,7 @@
 // together with a per-session CSRF token that mutating requests must echo in a header.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AppContext, StaffPrincipal } from '../context.ts';
+import type { Tx } from '../db.ts';
 import { recordAudit } from '../audit/log.ts';
 import { DomainError } from '../errors.ts';
 import { verifyPassword } from './password.ts';
@@ -28,13 +29,20 @@ export async function login(ctx: AppContext, username: string, password: string,
     type: 'USER_LOGIN',
     data: { username: user.username, ip },
   });
-  return { cookieValue, csrfToken, user: toPrincipal(user) };
+  return { cookieValue, csrfToken, user: toPrincipal(user), mustChangePassword: user.mustChangePassword };
 }
 
+/** The live session of this cookie: its user, CSRF token, and whether the user must change its password first. */
 export async function lookupSession(ctx: AppContext, cookieValue: string) {
   const session = await ctx.db.userSession.findUnique({ where: { id: sessionId(cookieValue) }, include: { user: true } });
   if (!session || session.expiresAt.getTime() <= Date.now() || !session.user.active) return null;
-  return { user: toPrincipal(session.user), csrfToken: session.csrfToken };
+  return { user: toPrincipal(session.user), csrfToken: session.csrfToken, mustChangePassword: session.user.mustChangePassword };
+}
+
+/** Ends every session of the user except the one of this cookie; returns how many ended. */
+export async function endOtherSessions(db: Pick<Tx, 'userSession'>, userId: string, keepCookieValue: string): Promise<number> {
+  const { count } = await db.userSession.deleteMany({ where: { userId, NOT: { id: sessionId(keepCookieValue) } } });
+  return count;
 }
 
 export async function logout(ctx: AppContext, cookieValue: string, user: StaffPrincipal) {

@@ -200,6 +200,7 @@ export class DraftingServer {
   /** Who is asking about this case's draft (link token or session cookie) and what they may do. */
   async accessFor(caseId: string, who: { token: string | null; cookieHeader: string; ip: string; userAgent: string }): Promise<DraftAccess> {
     const principal = await resolvePrincipal(this.#ctx, (raw) => this.#app.unsignCookie(raw), { token: who.token, cookieHeader: who.cookieHeader, ip: who.ip, userAgent: who.userAgent, expectCaseId: caseId });
+    if (principal.kind === 'staff' && principal.mustChangePassword) throw new DomainError('PASSWORD_CHANGE_REQUIRED');
     const role = await roleInCase(this.#ctx, principal, caseId);
     return principal.kind === 'party' ? partyAccess(principal.participant, role ?? 'observer') : staffAccess(principal.user, caseId, role);
   }

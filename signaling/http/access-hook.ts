@@ -78,6 +78,8 @@ export function installAccessHook(app: FastifyInstance, ctx: AppContext): void {
     if (principal.kind === 'staff' && !SAFE_METHODS.has(request.method) && !csrfMatches(principal.csrfToken, request.headers['x-csrf-token'] as string | undefined)) {
       throw new DomainError('CSRF');
     }
+    // A first-start or reset password must be changed before anything else (auth.self: me, logout, the change).
+    if (principal.kind === 'staff' && principal.mustChangePassword && action !== 'auth.self') throw new DomainError('PASSWORD_CHANGE_REQUIRED');
     const subject = scope === 'link' && principal.kind === 'party' ? principal.participant.caseId : caseId;
     const role = await roleFor(ctx, principal, scope, subject);
     requireGrant(role, action, scope);

@@ -26,6 +26,8 @@ export const UserView = Type.Object({
   displayName: Type.String(),
   role: UserRoleT,
   active: Type.Boolean(),
+  /** The password an administrator set has not been changed by the user yet. */
+  mustChangePassword: Type.Boolean(),
   createdAt: Type.String(),
 });
 

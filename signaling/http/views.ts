@@ -63,6 +63,6 @@ export function invitationView(inv: InvitationRow) {
   };
 }
 
-export function userView(u: { id: string; username: string; displayName: string; role: string; active: boolean; createdAt: Date }) {
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role as never, active: u.active, createdAt: u.createdAt.toISOString() };
+export function userView(u: { id: string; username: string; displayName: string; role: string; active: boolean; mustChangePassword: boolean; createdAt: Date }) {
+  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role as never, active: u.active, mustChangePassword: u.mustChangePassword, createdAt: u.createdAt.toISOString() };
 }

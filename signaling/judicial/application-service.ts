@@ -1,9 +1,11 @@
 // The parties' joint application for judicial confirmation (司法确认, 人民调解法 art. 33): within
 // 30 days of the agreement taking effect, each party applies from its own link — or the mediator
-// records a party's consent to the other side applying for both — choosing the same court (the
-// local court by default; a court whose area covers a party's domicile is offered too) and
-// giving a service address and phone. When every party is in, the application is submitted
-// (待受理) and the case moves to 申请司法确认. Every step is audited.
+// records a party's consent to the other side applying for both, which that party then confirms
+// (or declines) from its own link — choosing the same court (the local court by default; a court
+// whose area covers a party's domicile is offered too) and giving a service address and phone.
+// The application is the parties' own act: it is submitted (待受理, case → 申请司法确认) only when
+// every agreement party is in, at least one applied itself, and every consent the mediator
+// recorded has been confirmed by its party. Every step is audited.
 import { appendAudit, type Actor } from '../audit/log.ts';
 import { partyActor } from '../cases/invitation-service.ts';
 import { transitionCase } from '../cases/case-transitions.ts';
@@ -82,7 +84,16 @@ export class JudicialApplicationService {
         rulingAvailable: application.rulingPdf !== null,
         parties: parties.map((p) => {
           const a = application.applicants.find((x) => x.participantId === p.id);
-          return { id: p.id, name: p.name, role: p.role, applied: a ? { how: a.how, at: a.at.toISOString() } : null };
+          // The service address and phone are shown to the party they belong to and the mediator.
+          const own = viewer === null || viewer.id === p.id;
+          return {
+            id: p.id,
+            name: p.name,
+            role: p.role,
+            applied: a ? { how: a.how, at: a.at.toISOString(), confirmedAt: a.confirmedAt?.toISOString() ?? null, ...(own ? { serviceAddress: a.serviceAddress, phone: a.phone } : {}) } : null,
+            /** The mediator recorded this party's consent; the party has yet to confirm it from its own link. */
+            awaitingConfirmation: application.status === 'DRAFT' && a !== undefined && a.confirmedAt === null,
+          };
         }),
         materials: application.materials
           .filter((m) => viewer === null || m.participantId === viewer.id)
@@ -114,19 +125,61 @@ export class JudicialApplicationService {
     return this.#addApplicant(partyActor(actor), actor.caseId, actor.id, 'self', input);
   }
 
-  /** The mediator records a party's consent to the other side applying for both (e.g. given in person). */
+  /**
+   * The mediator records a party's consent to the other side applying for both (e.g. given in
+   * person). It counts only once that party confirms it from its own link (confirmConsent).
+   */
   async recordConsent(user: StaffPrincipal, caseId: string, participantId: string, input: ApplyInput) {
     const p = (await agreementPartiesOf(this.ctx.db, caseId)).find((x) => x.id === participantId);
     if (!p) throw new DomainError('PARTICIPANT_NOT_FOUND', '该当事人不在本案协议中');
     return this.#addApplicant(staffActor(user), caseId, participantId, 'consented', input);
   }
 
-  async #addApplicant(actor: Actor, caseId: string, participantId: string, how: 'self' | 'consented', input: ApplyInput) {
+  /** The party confirms, from its own link, the consent the mediator recorded for it. */
+  async confirmConsent(actor: Participant) {
+    return this.#answerConsent(actor, true);
+  }
+
+  /** The party declines the consent the mediator recorded for it: the recorded consent is removed. */
+  async declineConsent(actor: Participant) {
+    return this.#answerConsent(actor, false);
+  }
+
+  async #answerConsent(actor: Participant, confirm: boolean) {
+    const nothing = () => new DomainError('NOTHING_TO_CONFIRM', '调解员没有为您登记需要确认的申请');
+    if (!AGREEMENT_PARTY_ROLES.has(actor.role)) throw nothing();
+    if (confirm) await this.#openWindow(actor.caseId);
+    return this.ctx.db.$transaction(async (tx) => {
+      const application = await tx.judicialApplication.findUnique({ where: { caseId: actor.caseId } });
+      if (!application) throw nothing();
+      if (application.status !== 'DRAFT') throw new DomainError('APPLICATION_ALREADY_SUBMITTED', '司法确认申请已提交');
+      const row = await tx.judicialApplicant.findUnique({ where: { applicationId_participantId: { applicationId: application.id, participantId: actor.id } } });
+      if (!row || row.how !== 'consented' || row.confirmedAt !== null) throw nothing();
+      const who = partyActor(actor);
+      if (confirm) {
+        await tx.judicialApplicant.update({ where: { id: row.id }, data: { confirmedAt: new Date() } });
+        await appendAudit(tx, who, actor.caseId, { type: 'JUDICIAL_CONSENT_CONFIRMED', data: { applicationId: application.id, participantId: actor.id } });
+        await this.#submitIfComplete(tx, who, actor.caseId, application.id);
+      } else {
+        await tx.judicialApplicant.delete({ where: { id: row.id } });
+        await appendAudit(tx, who, actor.caseId, { type: 'JUDICIAL_CONSENT_DECLINED', data: { applicationId: application.id, participantId: actor.id } });
+      }
+      return tx.judicialApplication.findUniqueOrThrow({ where: { id: application.id } });
+    });
+  }
+
+  /** Signed, and still within the 30 days. */
+  async #openWindow(caseId: string): Promise<{ effectiveAt: Date; windowEndsAt: Date }> {
     const { windowEndsAt, effectiveAt } = await this.#window(caseId);
     if (!effectiveAt || !windowEndsAt) throw new DomainError('NOT_YET_SIGNED', '协议书尚未签署完毕，签署后才能申请司法确认');
     if (Date.now() > windowEndsAt.getTime()) {
       throw new DomainError('APPLICATION_WINDOW_CLOSED', `调解协议自生效之日起三十日内方可申请司法确认；本协议于 ${formatDateCn(todayInChina(effectiveAt))} 生效，申请期限已于 ${formatDateCn(todayInChina(windowEndsAt))} 届满`);
     }
+    return { effectiveAt, windowEndsAt };
+  }
+
+  async #addApplicant(actor: Actor, caseId: string, participantId: string, how: 'self' | 'consented', input: ApplyInput) {
+    const { windowEndsAt, effectiveAt } = await this.#openWindow(caseId);
     const phoneIssue = phoneProblem(input.phone);
     if (phoneIssue) throw new DomainError('INVALID_PHONE', phoneIssue);
     const phone = normalizePhone(input.phone);
@@ -136,19 +189,40 @@ export class JudicialApplicationService {
     if (!options.some((o) => o.id === input.courtId)) throw new DomainError('NO_COMPETENT_COURT', '请选择对本案有管辖权的法院');
 
     return this.ctx.db.$transaction(async (tx) => {
-      const existing = await tx.judicialApplication.findUnique({ where: { caseId }, include: { court: true } });
+      const existing = await tx.judicialApplication.findUnique({ where: { caseId }, include: { court: true, applicants: true } });
       if (existing && existing.status !== 'DRAFT') throw new DomainError('APPLICATION_ALREADY_SUBMITTED', '司法确认申请已提交');
-      if (existing && existing.courtId !== input.courtId) throw new DomainError('COURT_MISMATCH', `对方已选择向${existing.court.name}申请，双方须向同一法院申请；如需更改请联系调解员`);
-      const application = existing ?? (await tx.judicialApplication.create({ data: { caseId, courtId: input.courtId, effectiveAt, windowEndsAt } }));
-      const already = await tx.judicialApplicant.findUnique({ where: { applicationId_participantId: { applicationId: application.id, participantId } } });
+      let application = existing ?? (await tx.judicialApplication.create({ data: { caseId, courtId: input.courtId, effectiveAt, windowEndsAt }, include: { court: true, applicants: true } }));
+      if (application.courtId !== input.courtId) {
+        // The court is the one the applicants so far chose; once all of them are gone (a recorded consent declined), the next one chooses again.
+        if (application.applicants.length > 0) throw new DomainError('COURT_MISMATCH', `对方已选择向${application.court.name}申请，双方须向同一法院申请；如需更改请联系调解员`);
+        application = await tx.judicialApplication.update({ where: { id: application.id }, data: { courtId: input.courtId }, include: { court: true, applicants: true } });
+      }
+      const already = application.applicants.find((a) => a.participantId === participantId);
+      if (already?.how === 'consented' && already.confirmedAt === null) {
+        throw new DomainError('CONSENT_NOT_CONFIRMED', how === 'self' ? '调解员已登记您同意申请司法确认，请先确认或拒绝该登记' : '已登记该当事人的同意，须由其本人通过个人链接确认');
+      }
       if (already) throw new DomainError('ALREADY_APPLIED', '已确认申请，无需重复提交');
-      await tx.judicialApplicant.create({ data: { applicationId: application.id, participantId, how, serviceAddress: address, phone } });
-      await appendAudit(tx, actor, caseId, { type: 'JUDICIAL_APPLIED', data: { applicationId: application.id, participantId, how, courtId: input.courtId } });
+      // The mediator cannot make the application alone: once every party would be in, at least one must have applied itself.
       const parties = await agreementPartiesOf(tx, caseId);
-      const applied = await tx.judicialApplicant.count({ where: { applicationId: application.id } });
-      if (applied >= parties.length) await this.#submit(tx, actor, caseId, application.id);
+      const after = [...application.applicants, { participantId, how }];
+      if (how === 'consented' && parties.every((p) => after.some((a) => a.participantId === p.id)) && !after.some((a) => a.how === 'self')) {
+        throw new DomainError('APPLICATION_NOT_OWN', '至少须有一方当事人通过本人链接申请司法确认；调解员只能登记一方同意由对方申请');
+      }
+      await tx.judicialApplicant.create({ data: { applicationId: application.id, participantId, how, serviceAddress: address, phone, confirmedAt: how === 'self' ? new Date() : null } });
+      await appendAudit(tx, actor, caseId, { type: 'JUDICIAL_APPLIED', data: { applicationId: application.id, participantId, how, courtId: input.courtId } });
+      await this.#submitIfComplete(tx, actor, caseId, application.id);
       return tx.judicialApplication.findUniqueOrThrow({ where: { id: application.id } });
     });
+  }
+
+  /** Submits when every agreement party is in, one applied itself, and every recorded consent is confirmed by its party. */
+  async #submitIfComplete(tx: Tx, actor: Actor, caseId: string, applicationId: string): Promise<void> {
+    const parties = await agreementPartiesOf(tx, caseId);
+    const applicants = await tx.judicialApplicant.findMany({ where: { applicationId } });
+    const inFor = (id: string) => applicants.find((a) => a.participantId === id);
+    if (!parties.every((p) => inFor(p.id)?.confirmedAt)) return;
+    if (!applicants.some((a) => a.how === 'self')) return;
+    await this.#submit(tx, actor, caseId, applicationId);
   }
 
   async #submit(tx: Tx, actor: Actor, caseId: string, applicationId: string): Promise<void> {

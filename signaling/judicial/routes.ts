@@ -59,6 +59,26 @@ export const judicialRoutes = (ctx: AppContext, service: JudicialApplicationServ
     return reply.status(201).send({ status: application.status });
   });
 
+  app.post('/:caseId/confirm-consent', {
+    config: { action: 'judicial.apply', rateLimit: { max: 10, timeWindow: '1 minute' } },
+    schema: {
+      tags: ['judicial'],
+      summary: '当事人确认调解员登记的同意（由对方共同申请司法确认）',
+      params: CaseParams,
+      response: { 200: Type.Object({ status: Type.String() }), ...errors(401, 403, 409) },
+    },
+  }, async (request) => ({ status: (await service.confirmConsent(party(request))).status }));
+
+  app.post('/:caseId/decline-consent', {
+    config: { action: 'judicial.apply', rateLimit: { max: 10, timeWindow: '1 minute' } },
+    schema: {
+      tags: ['judicial'],
+      summary: '当事人拒绝调解员登记的同意（撤销该登记）',
+      params: CaseParams,
+      response: { 200: Type.Object({ status: Type.String() }), ...errors(401, 403, 409) },
+    },
+  }, async (request) => ({ status: (await service.declineConsent(party(request))).status }));
+
   app.get('/:caseId/application.pdf', {
     schema: { tags: ['judicial'], summary: '下载司法确认申请书（PDF）', params: CaseParams },
     config: { action: 'judicial.documents' },

@@ -135,6 +135,7 @@ async function authenticate(app: FastifyInstance, ctx: AppContext, socket: Socke
     ip: socket.handshake.address,
     userAgent: socket.handshake.headers['user-agent'] ?? '',
   });
+  if (principal.kind === 'staff' && principal.mustChangePassword) throw new DomainError('PASSWORD_CHANGE_REQUIRED');
   return principal.kind === 'party' ? { kind: 'party', token: principal.token } : { kind: 'staff', user: principal.user };
 }
 
@@ -350,7 +351,7 @@ async function identityFor(ctx: AppContext, session: Session, c: { id: string } 
   const { principal, client } = session;
   if (principal.kind === 'staff') {
     const user = principal.user;
-    const role = c ? await roleInCase(ctx, { kind: 'staff', user, csrfToken: '' }, caseId) : null;
+    const role = c ? await roleInCase(ctx, { kind: 'staff', user, csrfToken: '', mustChangePassword: false }, caseId) : null;
     requireGrant(role, 'room.join', 'case');
     if (role === 'judge') {
       // 询问: the reviewing court's judge leads a video session while the application is under review.

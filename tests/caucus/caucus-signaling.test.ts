@@ -3,7 +3,7 @@
 // per-side notepads and carries, the mediator's disconnect ending the caucus, audit entries.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OPUS_RTP_PARAMETERS, RoomTestClient, vp8RtpParameters } from '../support/room-client.ts';
-import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let mediatorCookie: string;
@@ -16,9 +16,9 @@ beforeAll(async () => {
   server = await startTestServer({ ROOM_RECONNECT_GRACE_SEC: '30' });
   const admin = new StaffClient(server.url);
   await admin.login(server.admin.username, server.admin.password);
-  mediatorId = (await admin.json('POST', '/api/users', { username: 'lirf', displayName: '李瑞芳', role: 'MEDIATOR', password: 'mediator-pass-1' }, 201)).user.id;
-  const mediator = new StaffClient(server.url);
-  await mediator.login('lirf', 'mediator-pass-1');
+  const created = await createStaffUser(admin, { username: 'lirf', displayName: '李瑞芳', role: 'MEDIATOR', password: 'mediator-pass-1' });
+  mediatorId = created.id;
+  const mediator = created.client;
   mediatorCookie = mediator.cookie;
   caseId = (await mediator.json('POST', '/api/cases', { title: '王某家漏水纠纷', disputeType: 'NEIGHBOUR', summary: '直饮水管道漏水' }, 201)).case.id;
   const add = async (key: 'A' | 'B' | 'agentA', name: string, side: 'A' | 'B', role: string, id17: string) => {

@@ -17,7 +17,7 @@ import { initAgreementDoc, readAgreement } from '../../signaling/agreement/docum
 import { loadTemplates, TEMPLATES_DIR } from '../../signaling/agreement/template-loader.ts';
 import { agreementDocName } from '../../signaling/drafting/doc-name.ts';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
-import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 
 /** A Node Yjs client of the drafting server with the staff cookie on the upgrade. */
 function connectClient(opts: { url: string; docName: string; cookie: string }) {
@@ -92,9 +92,7 @@ beforeAll(async () => {
   server = await startTestServer();
   admin = new StaffClient(server.url);
   await admin.login(server.admin.username, server.admin.password);
-  await admin.json('POST', '/api/users', { username: 'editor-mediator', displayName: '张调解员', role: 'MEDIATOR', password: 'mediator-pass-1' }, 201);
-  mediator = new StaffClient(server.url);
-  await mediator.login('editor-mediator', 'mediator-pass-1');
+  mediator = (await createStaffUser(admin, { username: 'editor-mediator', displayName: '张调解员', role: 'MEDIATOR', password: 'mediator-pass-1' })).client;
   caseId = (await mediator.json('POST', '/api/cases', { title: '楼上漏水纠纷', disputeType: 'NEIGHBOUR', summary: '楼上管道漏水' }, 201)).case.id;
   const partyId = (
     await mediator.json('POST', `/api/cases/${caseId}/participants`, { role: 'APPLICANT', side: 'A', name: '刘某', phone: '13904721234', idNumber: makeIdNumber('15020419780314201') }, 201)

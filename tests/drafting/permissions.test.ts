@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { readAgreement } from '../../signaling/agreement/document.ts';
 import { agreementDocName } from '../../signaling/drafting/index.ts';
-import { startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { createStaffUser, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 import { connectClient, setUpDraftCase, sleep, waitFor, wsUrl, type DraftCase, type DraftClient } from './sync-support.ts';
 
 let server: TestServer;
@@ -225,9 +225,7 @@ describe('refusals', () => {
 
     const admin = new StaffClient(server.url);
     await admin.login(server.admin.username, server.admin.password);
-    await admin.json('POST', '/api/users', { username: 'other-mediator', displayName: '别的调解员', role: 'MEDIATOR', password: 'mediator-pass-2' }, 201);
-    const other = new StaffClient(server.url);
-    await other.login('other-mediator', 'mediator-pass-2');
+    const { client: other } = await createStaffUser(admin, { username: 'other-mediator', displayName: '别的调解员', role: 'MEDIATOR', password: 'mediator-pass-2' });
     // Staff with no role in the case are told it does not exist.
     expect(await refusal({ cookie: other.cookie })).toBe('refused: CASE_NOT_FOUND');
     expect((await asStaff(other, 'GET', '/versions')).status).toBe(404);

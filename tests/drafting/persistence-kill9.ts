@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { StaffClient } from '../support/server.ts';
+import { changedPassword, createStaffUser, firstLogin, StaffClient } from '../support/server.ts';
 import { connectClient, wsUrl, type DraftClient } from './sync-support.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -162,13 +162,10 @@ export async function runKill9Loop(options: Kill9Options): Promise<Kill9Result> 
     const username = /username: (\S+)/.exec(credentials)?.[1];
     const password = /password: (\S+)/.exec(credentials)?.[1];
     if (!password || !username) throw new Error('no initial administrator credentials');
-    const admin = new StaffClient(url);
-    const login = await admin.login(username, password);
-    if (!login.ok) throw new Error(`login failed: ${login.status}`);
+    // First login: the initial password must be changed before anything else.
+    const admin = await firstLogin(new StaffClient(url), username, password, changedPassword(password));
     // Cases are opened (and drafted) by a mediator, never by the administrator.
-    await admin.json('POST', '/api/users', { username: 'kill9-mediator', displayName: '断电测试调解员', role: 'MEDIATOR', password: 'kill9-mediator-pass' }, 201);
-    const mediator = new StaffClient(url);
-    if (!(await mediator.login('kill9-mediator', 'kill9-mediator-pass')).ok) throw new Error('mediator login failed');
+    const { client: mediator } = await createStaffUser(admin, { username: 'kill9-mediator', displayName: '断电测试调解员', role: 'MEDIATOR', password: 'power-cut-pass-1' });
     const caseId = (await mediator.json('POST', '/api/cases', { title: '断电测试', disputeType: 'GENERAL', summary: 'kill -9' }, 201)).case.id as string;
     const docName = `agreement:${caseId}`;
     const acknowledged: string[] = [];

@@ -3,7 +3,7 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { makeIdNumber, StaffClient } from '../support/server.ts';
+import { createStaffUser, makeIdNumber, sharedStaffSession, type StaffClient } from '../support/server.ts';
 
 export interface DraftCase {
   mediator: StaffClient;
@@ -24,12 +24,9 @@ let counter = 0;
 /** A mediator account, a case with parties A/B and an interpreter, and a second case. */
 export async function setUpDraftCase(baseUrl: string, adminUser: { username: string; password: string }): Promise<DraftCase> {
   const n = ++counter;
-  const admin = new StaffClient(baseUrl);
-  await admin.login(adminUser.username, adminUser.password);
+  const admin = await sharedStaffSession(baseUrl, adminUser);
   const username = `draft-mediator-${n}`;
-  await admin.json('POST', '/api/users', { username, displayName: `调解员${n}号`, role: 'MEDIATOR', password: 'mediator-pass-1' }, 201);
-  const mediator = new StaffClient(baseUrl);
-  await mediator.login(username, 'mediator-pass-1');
+  const { client: mediator } = await createStaffUser(admin, { username, displayName: `调解员${n}号`, role: 'MEDIATOR', password: 'mediator-pass-1' });
   const caseId = (await mediator.json('POST', '/api/cases', { title: '民间借贷纠纷', disputeType: 'PRIVATE_LOAN', summary: '借款 5 万元未还' }, 201)).case.id as string;
   const otherCaseId = (await mediator.json('POST', '/api/cases', { title: '另一案件', disputeType: 'GENERAL', summary: 'x' }, 201)).case.id as string;
   const addParty = async (cid: string, name: string, side: string, role: string, id17: string) =>

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../signaling/audit/log.ts';
-import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 
 describe('audit hash chain', () => {
   let server: TestServer;
@@ -15,9 +15,7 @@ describe('audit hash chain', () => {
     server = await startTestServer();
     const admin = new StaffClient(server.url);
     await admin.login(server.admin.username, server.admin.password);
-    await admin.json('POST', '/api/users', { username: 'med1', displayName: '调解员甲', role: 'MEDIATOR', password: 'mediator-pass-1' }, 201);
-    mediator = new StaffClient(server.url);
-    await mediator.login('med1', 'mediator-pass-1');
+    mediator = (await createStaffUser(admin, { username: 'med1', displayName: '调解员甲', role: 'MEDIATOR', password: 'mediator-pass-1' })).client;
     caseId = (await mediator.json('POST', '/api/cases', { title: '房屋买卖合同纠纷', disputeType: 'PROPERTY_SALE', summary: '剩余购房款及违约金' }, 201)).case.id;
     await mediator.json('POST', `/api/cases/${caseId}/participants`, { role: 'APPLICANT', side: 'A', name: '某房地产公司', phone: '04725123456', idNumber: makeIdNumber('15020319700101001') }, 201);
     await mediator.json('POST', `/api/cases/${caseId}/transition`, { to: 'TRIAGED' });

@@ -1,7 +1,7 @@
 // Staff authentication, CSRF, roles, rate limits, security headers and the OpenAPI docs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../signaling/config.ts';
-import { startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { createStaffUser, sharedStaffSession, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 
 describe('staff auth and HTTP security', () => {
   let server: TestServer;
@@ -9,16 +9,16 @@ describe('staff auth and HTTP security', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    admin = new StaffClient(server.url);
-    expect((await admin.login(server.admin.username, server.admin.password)).status).toBe(200);
+    // The session of the administrator's first login (logins are rate-limited, see below).
+    admin = await sharedStaffSession(server.url, server.admin);
   });
   afterAll(() => server?.close());
 
   it('creates a random first-start admin password, never a fixed default', async () => {
-    expect(server.admin.password).toMatch(/^[A-Za-z0-9]{16}$/);
+    expect(server.admin.initialPassword).toMatch(/^[A-Za-z0-9]{16}$/);
     const other = await startTestServer();
     try {
-      expect(other.admin.password).not.toBe(server.admin.password);
+      expect(other.admin.initialPassword).not.toBe(server.admin.initialPassword);
     } finally {
       await other.close();
     }
@@ -38,6 +38,7 @@ describe('staff auth and HTTP security', () => {
     const row = await server.ctx.db.user.findUniqueOrThrow({ where: { username: 'admin' } });
     expect(row.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
     expect(row.passwordHash).not.toContain(server.admin.password);
+    expect(row.passwordHash).not.toContain(server.admin.initialPassword);
   });
 
   it('refuses a mutation without the CSRF header, and a cross-site Origin', async () => {
@@ -50,24 +51,16 @@ describe('staff auth and HTTP security', () => {
   });
 
   it('enforces roles: a mediator cannot manage users; a judge cannot see cases', async () => {
-    await admin.json('POST', '/api/users', { username: 'med2', displayName: '调解员乙', role: 'MEDIATOR', password: 'mediator-pass-2' }, 201);
-    await admin.json('POST', '/api/users', { username: 'judge1', displayName: '法官甲', role: 'JUDGE', password: 'judge-pass-123' }, 201);
-    const med = new StaffClient(server.url);
-    await med.login('med2', 'mediator-pass-2');
+    const { client: med } = await createStaffUser(admin, { username: 'med2', displayName: '调解员乙', role: 'MEDIATOR', password: 'mediator-pass-2' });
+    const { client: judge } = await createStaffUser(admin, { username: 'judge1', displayName: '法官甲', role: 'JUDGE', password: 'judge-pass-123' });
     expect((await med.request('GET', '/api/users')).status).toBe(403);
-    const judge = new StaffClient(server.url);
-    await judge.login('judge1', 'judge-pass-123');
     expect((await judge.request('GET', '/api/cases')).status).toBe(403);
     expect((await fetch(`${server.url}/api/cases`)).status).toBe(401);
   });
 
   it("a mediator cannot open another mediator's case", async () => {
-    await admin.json('POST', '/api/users', { username: 'med3', displayName: '调解员丙', role: 'MEDIATOR', password: 'mediator-pass-3' }, 201);
-    await admin.json('POST', '/api/users', { username: 'med4', displayName: '调解员丁', role: 'MEDIATOR', password: 'mediator-pass-4' }, 201);
-    const a = new StaffClient(server.url);
-    await a.login('med3', 'mediator-pass-3');
-    const b = new StaffClient(server.url);
-    await b.login('med4', 'mediator-pass-4');
+    const { client: a } = await createStaffUser(admin, { username: 'med3', displayName: '调解员丙', role: 'MEDIATOR', password: 'mediator-pass-3' });
+    const { client: b } = await createStaffUser(admin, { username: 'med4', displayName: '调解员丁', role: 'MEDIATOR', password: 'mediator-pass-4' });
     const { case: c } = await a.json('POST', '/api/cases', { title: '甲的案件', disputeType: 'GENERAL', summary: 'x' }, 201);
     const res = await b.request('GET', `/api/cases/${c.id}`);
     expect(res.status).toBe(404);
@@ -76,11 +69,9 @@ describe('staff auth and HTTP security', () => {
   });
 
   it('deactivating a user ends their sessions', async () => {
-    const { user } = await admin.json('POST', '/api/users', { username: 'med5', displayName: '调解员戊', role: 'MEDIATOR', password: 'mediator-pass-5' }, 201);
-    const med = new StaffClient(server.url);
-    await med.login('med5', 'mediator-pass-5');
+    const { id, client: med } = await createStaffUser(admin, { username: 'med5', displayName: '调解员戊', role: 'MEDIATOR', password: 'mediator-pass-5' });
     expect((await med.request('GET', '/api/cases')).status).toBe(200);
-    await admin.json('PATCH', `/api/users/${user.id}`, { active: false });
+    await admin.json('PATCH', `/api/users/${id}`, { active: false });
     expect((await med.request('GET', '/api/cases')).status).toBe(401);
     expect((await new StaffClient(server.url).login('med5', 'mediator-pass-5')).status).toBe(401);
   });

@@ -14,7 +14,7 @@ import type { DraftCase } from '../drafting/sync-support.ts';
 import { judgeClient, submittedCase } from '../judicial/judicial-support.ts';
 import { SmsOutbox } from '../signing/signing-support.ts';
 import { RoomTestClient } from '../support/room-client.ts';
-import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 
 interface Who {
   name: string;
@@ -112,16 +112,11 @@ beforeAll(async () => {
   const city = await server.ctx.db.court.create({ data: { name: '包头市中级人民法院', code: '蒙02', region: '内蒙古自治区包头市' } });
   const judge = await judgeClient(server, admin, 'matrix-judge');
   const otherJudge = await judgeClient(server, admin, 'matrix-judge-city', city.id);
-  await admin.json('POST', '/api/users', { username: 'matrix-colleague', displayName: '同事', role: 'MEDIATOR', password: 'mediator-pass-3' }, 201);
-  const colleague = new StaffClient(server.url);
-  await colleague.login('matrix-colleague', 'mediator-pass-3');
+  const { client: colleague } = await createStaffUser(admin, { username: 'matrix-colleague', displayName: '同事', role: 'MEDIATOR', password: 'mediator-pass-3' });
 
-  await admin.json('POST', '/api/users', { username: 'matrix-co', displayName: '协办', role: 'MEDIATOR', password: 'mediator-pass-4' }, 201);
-  const co = new StaffClient(server.url);
-  await co.login('matrix-co', 'mediator-pass-4');
+  const { id: coId, client: co } = await createStaffUser(admin, { username: 'matrix-co', displayName: '协办', role: 'MEDIATOR', password: 'mediator-pass-4' });
 
   k = await submittedCase(server, sms);
-  const coId = ((await co.json('GET', '/api/auth/me')) as { user: { id: string } }).user.id;
   await k.mediator.json('POST', `/api/cases/${k.caseId}/co-mediators`, { userId: coId });
   applicationId = (await judge.json('GET', '/api/judge/applications')).applications[0].id;
   // Accepted, so the court's judge may question the parties in the room.

@@ -1,4 +1,5 @@
-// End to end in Debian's Chromium: a mediator logs in, opens a case, adds two parties,
+// End to end in Debian's Chromium: a mediator logs in (changing the password the administrator
+// set, as the first login requires), opens a case, adds two parties,
 // copies a party's invitation link, and the party opens it on a phone-sized page,
 // confirms identity and consents to online mediation — all recorded in the audit trail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +35,14 @@ describe('mediator → party case flow in a real browser', () => {
     await page.getByTestId('login-username').fill('lirf');
     await page.getByTestId('login-password').fill('mediator-pass-1');
     await page.getByTestId('login-submit').click();
+    // The administrator set this password: the first login goes to 账号 → 修改密码 and nowhere else.
+    await page.locator('[data-testid="password-form"][data-required="true"]').waitFor();
+    await page.goto(`${server.url}/`);
+    await page.locator('[data-testid="password-form"][data-required="true"]').waitFor();
+    await page.getByTestId('password-current').fill('mediator-pass-1');
+    await page.getByTestId('password-new').fill('mediator-pass-2');
+    await page.getByTestId('password-repeat').fill('mediator-pass-2');
+    await page.getByTestId('password-submit').click();
     await page.getByTestId('new-case-button').click();
     await page.getByTestId('case-title').fill('王某家直饮水管漏水纠纷');
     await page.getByTestId('case-dispute-type').selectOption('NEIGHBOUR');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASE_STATUSES, transitionProblem, type CaseProcess, type CaseStatus } from '../../signaling/domain/case-status.ts';
 import { transitionCase } from '../../signaling/cases/case-transitions.ts';
 import { DomainError } from '../../signaling/errors.ts';
-import { startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { createStaffUser, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 
 // The specification, written out independently of the table under test.
 const LEGAL: Array<[CaseStatus, CaseStatus, CaseProcess]> = [
@@ -48,9 +48,7 @@ describe('case transitions through the API', () => {
     server = await startTestServer();
     const admin = new StaffClient(server.url);
     await admin.login(server.admin.username, server.admin.password);
-    await admin.json('POST', '/api/users', { username: 'bianwl', displayName: '边文玲', role: 'MEDIATOR', password: 'mediator-pass-1' }, 201);
-    mediator = new StaffClient(server.url);
-    expect((await mediator.login('bianwl', 'mediator-pass-1')).status).toBe(200);
+    mediator = (await createStaffUser(admin, { username: 'bianwl', displayName: '边文玲', role: 'MEDIATOR', password: 'mediator-pass-1' })).client;
   });
   afterAll(() => server?.close());
 

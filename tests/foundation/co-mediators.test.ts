@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agreementDocName } from '../../signaling/drafting/index.ts';
 import { connectClient, waitFor, wsUrl, type DraftClient } from '../drafting/sync-support.ts';
 import { RoomTestClient } from '../support/room-client.ts';
-import { seedLeakCase, startTestServer, StaffClient, type SeededParty, type TestServer } from '../support/server.ts';
+import { createStaffUser, seedLeakCase, startTestServer, StaffClient, type SeededParty, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let mediator: StaffClient;
@@ -22,10 +22,8 @@ beforeAll(async () => {
   ({ mediator, caseId, parties } = await seedLeakCase(server));
   const admin = new StaffClient(server.url);
   await admin.login(server.admin.username, server.admin.password);
-  colleagueId = (await admin.json('POST', '/api/users', { username: 'zhangyl', displayName: '张应丽', role: 'MEDIATOR', password: 'mediator-pass-2' }, 201)).user.id;
+  ({ id: colleagueId, client: colleague } = await createStaffUser(admin, { username: 'zhangyl', displayName: '张应丽', role: 'MEDIATOR', password: 'mediator-pass-2' }));
   await admin.json('POST', '/api/users', { username: 'judge-co', displayName: '法官', role: 'JUDGE', password: 'judge-pass-12345' }, 201);
-  colleague = new StaffClient(server.url);
-  await colleague.login('zhangyl', 'mediator-pass-2');
 });
 afterAll(async () => {
   for (const s of sockets) s.close();

@@ -1,6 +1,6 @@
 // Malformed input on every route: 400 with a message, and nothing written to the database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 
 describe('malformed bodies on every route', () => {
   let server: TestServer;
@@ -15,9 +15,7 @@ describe('malformed bodies on every route', () => {
     server = await startTestServer();
     admin = new StaffClient(server.url);
     await admin.login(server.admin.username, server.admin.password);
-    userId = (await admin.json('POST', '/api/users', { username: 'med', displayName: '调解员', role: 'MEDIATOR', password: 'mediator-pass-1' }, 201)).user.id;
-    mediator = new StaffClient(server.url);
-    await mediator.login('med', 'mediator-pass-1');
+    ({ id: userId, client: mediator } = await createStaffUser(admin, { username: 'med', displayName: '调解员', role: 'MEDIATOR', password: 'mediator-pass-1' }));
     caseId = (await mediator.json('POST', '/api/cases', { title: '物业费纠纷', disputeType: 'PROPERTY_SERVICE', summary: '拖欠物业费' }, 201)).case.id;
     participantId = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role: 'APPLICANT', side: 'A', name: '张某', phone: '13900139000', idNumber: makeIdNumber('15020419900101123') }, 201)).participant.id;
     token = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId }, 201)).invitation.url.split('/j/')[1];

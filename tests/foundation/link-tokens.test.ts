@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveLink } from '../../signaling/cases/invitation-service.ts';
 import { DomainError } from '../../signaling/errors.ts';
-import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 
 describe('party link tokens', () => {
   let server: TestServer;
@@ -16,9 +16,7 @@ describe('party link tokens', () => {
     server = await startTestServer();
     const admin = new StaffClient(server.url);
     await admin.login(server.admin.username, server.admin.password);
-    await admin.json('POST', '/api/users', { username: 'lirf', displayName: '李瑞芳', role: 'MEDIATOR', password: 'mediator-pass-1' }, 201);
-    mediator = new StaffClient(server.url);
-    await mediator.login('lirf', 'mediator-pass-1');
+    mediator = (await createStaffUser(admin, { username: 'lirf', displayName: '李瑞芳', role: 'MEDIATOR', password: 'mediator-pass-1' })).client;
     caseA = (await mediator.json('POST', '/api/cases', { title: '王某家漏水纠纷', disputeType: 'NEIGHBOUR', summary: '6楼直饮水管道多次漏水' }, 201)).case.id;
     caseB = (await mediator.json('POST', '/api/cases', { title: '另一案件', disputeType: 'GENERAL', summary: '无关' }, 201)).case.id;
     partyA = (await mediator.json('POST', `/api/cases/${caseA}/participants`, { role: 'RESPONDENT', side: 'B', name: '王某', phone: '13800138000', idNumber: makeIdNumber('15020419800101123') }, 201)).participant.id;

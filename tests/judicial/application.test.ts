@@ -1,6 +1,7 @@
 // The joint application for judicial confirmation against a real server: only after signing and
-// within 30 days; both parties (or one, with the other's consent recorded by the mediator) for
-// the same competent court; then 待受理 and 申请司法确认. Judges see only their own court's
+// within 30 days; both parties (or one, with the other's consent recorded by the mediator and
+// confirmed by that party from its own link) for the same competent court; then 待受理 and
+// 申请司法确认. The mediator alone cannot make the application. Judges see only their own court's
 // applications. Uploads are checked by content and size and stored outside the web root under
 // names of our own; every refusal stores nothing.
 import { existsSync, readdirSync } from 'node:fs';
@@ -70,7 +71,7 @@ describe('applying for judicial confirmation', () => {
     ]);
   });
 
-  it('both parties apply to the same court (or one with the other’s recorded consent); then 待受理 and 申请司法确认', async () => {
+  it('both parties apply to the same court (or one with the other’s recorded consent, confirmed by that party); then 待受理 and 申请司法确认', async () => {
     expect((await asParty(k, k.tokenA, 'POST', '/apply', { ...apply(local.id), phone: '12345' })).status).toBe(400);
     expect((await asParty(k, k.tokenA, 'POST', '/apply', apply((await server.ctx.db.court.findFirstOrThrow({ where: { code: '蒙0102' } })).id))).status).toBe(400); // not competent
     expect((await asParty(k, k.tokenInterpreter, 'POST', '/apply', apply(local.id))).status).toBe(403);
@@ -83,7 +84,9 @@ describe('applying for judicial confirmation', () => {
     const partyB = (await asParty(k, k.tokenB, 'GET', '')).body.parties.find((p: any) => p.name === '王某').id;
     const res = await k.mediator.request('POST', `/api/judicial/${k.caseId}/consents`, { participantId: partyB, ...apply(local.id) });
     expect(res.status).toBe(201);
-    expect(((await res.json()) as any).status).toBe('SUBMITTED');
+    expect(((await res.json()) as any).status).toBe('DRAFT');
+    // …which B confirms from its own link.
+    expect((await asParty(k, k.tokenB, 'POST', '/confirm-consent')).body).toEqual({ status: 'SUBMITTED' });
     expect((await k.mediator.json('GET', `/api/cases/${k.caseId}`)).case.status).toBe('CONFIRMATION_REQUESTED');
     const view = (await asParty(k, k.tokenB, 'GET', '')).body;
     expect(view.application.parties.map((p: any) => p.applied.how)).toEqual(['self', 'consented']);
@@ -183,5 +186,86 @@ describe('application materials', () => {
     expect(Buffer.from(await got.arrayBuffer()).equals(jpeg)).toBe(true);
     expect((await there.request('GET', `/api/judge/applications/${appId}/materials/${ok.body.id}`)).status).toBe(404);
     expect((await here.request('GET', `/api/judge/applications/${appId}/materials/..%2F..%2Fsecrets.json`)).status).toBe(400);
+  });
+});
+
+describe('the application is the parties’ own act', () => {
+  let c: DraftCase;
+  const ids = { A: '', B: '' };
+  const consent = (participantId: string) => c.mediator.request('POST', `/api/judicial/${c.caseId}/consents`, { participantId, ...apply(local.id) });
+  const caseStatus = async () => (await c.mediator.json('GET', `/api/cases/${c.caseId}`)).case.status;
+  const audits = (type: string) => server.ctx.db.auditEntry.count({ where: { caseId: c.caseId, type } });
+  const awaiting = (view: any) => view.application.parties.filter((p: any) => p.awaitingConfirmation).map((p: any) => p.id);
+
+  beforeAll(async () => {
+    c = await mediatingCase();
+    await signCaseThroughApi(server, c, sms, ID);
+    const parties = (await asParty(c, c.tokenA, 'GET', '')).body.parties;
+    ids.A = parties.find((p: any) => p.name === '李某').id;
+    ids.B = parties.find((p: any) => p.name === '王某').id;
+  }, 60_000);
+
+  it('consent the mediator records for every party is no application: refused, nothing submitted', async () => {
+    expect((await consent(ids.A)).status).toBe(201);
+    const second = await consent(ids.B);
+    expect(second.status).toBe(409);
+    expect(((await second.json()) as any).code).toBe('APPLICATION_NOT_OWN');
+    expect((await server.ctx.db.judicialApplication.findUniqueOrThrow({ where: { caseId: c.caseId } })).status).toBe('DRAFT');
+    expect(await server.ctx.db.judicialApplicant.count({ where: { participantId: ids.B } })).toBe(0);
+    expect(await caseStatus()).toBe('SIGNED');
+    expect(await audits('JUDICIAL_SUBMITTED')).toBe(0);
+  });
+
+  it('the party is asked to confirm the consent recorded for it, and may decline: the consent is removed (audited)', async () => {
+    // Both the party and the mediator see whose recorded consent awaits confirmation.
+    const mine = (await asParty(c, c.tokenA, 'GET', '')).body;
+    expect(awaiting(mine)).toEqual([ids.A]);
+    expect(mine.application.parties.find((p: any) => p.id === ids.A).applied).toMatchObject({ how: 'consented', confirmedAt: null, serviceAddress: apply(local.id).serviceAddress, phone: '13800138000' });
+    expect(awaiting(await c.mediator.json('GET', `/api/judicial/${c.caseId}`))).toEqual([ids.A]);
+    // B has nothing to decline: A's consent is not B's to answer.
+    const notB = await asParty(c, c.tokenB, 'POST', '/decline-consent');
+    expect(notB.status).toBe(409);
+    expect(notB.body.code).toBe('NOTHING_TO_CONFIRM');
+    expect((await asParty(c, c.tokenA, 'POST', '/decline-consent')).body).toEqual({ status: 'DRAFT' });
+    expect(await server.ctx.db.judicialApplicant.count({ where: { participantId: ids.A } })).toBe(0);
+    expect(await audits('JUDICIAL_CONSENT_DECLINED')).toBe(1);
+    expect((await asParty(c, c.tokenA, 'POST', '/decline-consent')).body.code).toBe('NOTHING_TO_CONFIRM');
+    expect(awaiting((await asParty(c, c.tokenA, 'GET', '')).body)).toEqual([]);
+  });
+
+  it('one party applies itself; the other’s recorded consent then waits for that party’s own confirmation', async () => {
+    expect((await asParty(c, c.tokenA, 'POST', '/apply', apply(local.id))).body).toEqual({ status: 'DRAFT' });
+    const res = await consent(ids.B);
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as any).status).toBe('DRAFT');
+    expect(await caseStatus()).toBe('SIGNED');
+    expect(awaiting((await asParty(c, c.tokenB, 'GET', '')).body)).toEqual([ids.B]);
+    expect(awaiting(await c.mediator.json('GET', `/api/judicial/${c.caseId}`))).toEqual([ids.B]);
+    // Having consented, B is asked to confirm rather than to apply a second time.
+    expect((await asParty(c, c.tokenB, 'POST', '/apply', apply(local.id))).body.code).toBe('CONSENT_NOT_CONFIRMED');
+    expect(((await (await consent(ids.B)).json()) as any).code).toBe('CONSENT_NOT_CONFIRMED');
+  });
+
+  it('nobody else can confirm it: not the other party, not the mediator, not a party of another case', async () => {
+    const byA = await asParty(c, c.tokenA, 'POST', '/confirm-consent');
+    expect(byA.status).toBe(409);
+    expect(byA.body.code).toBe('NOTHING_TO_CONFIRM');
+    expect((await c.mediator.request('POST', `/api/judicial/${c.caseId}/confirm-consent`)).status).toBe(403);
+    expect((await asParty(c, c.tokenOtherCase, 'POST', '/confirm-consent')).status).toBe(403);
+    expect((await server.ctx.db.judicialApplicant.findFirstOrThrow({ where: { participantId: ids.B } })).confirmedAt).toBeNull();
+    expect(await audits('JUDICIAL_CONSENT_CONFIRMED')).toBe(0);
+    expect(await caseStatus()).toBe('SIGNED');
+  });
+
+  it('the party confirms from its own link: then 待受理 and 申请司法确认 (audited)', async () => {
+    expect((await asParty(c, c.tokenB, 'POST', '/confirm-consent')).body).toEqual({ status: 'SUBMITTED' });
+    expect(await caseStatus()).toBe('CONFIRMATION_REQUESTED');
+    expect(await audits('JUDICIAL_CONSENT_CONFIRMED')).toBe(1);
+    expect(await audits('JUDICIAL_SUBMITTED')).toBe(1);
+    const view = (await asParty(c, c.tokenB, 'GET', '')).body;
+    expect(awaiting(view)).toEqual([]);
+    expect(view.application.parties.map((p: any) => p.applied.how)).toEqual(['self', 'consented']);
+    expect(view.application.parties.every((p: any) => p.applied.confirmedAt !== null)).toBe(true);
+    expect((await asParty(c, c.tokenB, 'POST', '/confirm-consent')).status).toBe(409);
   });
 });

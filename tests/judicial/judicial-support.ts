@@ -2,7 +2,7 @@
 // signing API, and (optionally) jointly applied for at the local court.
 import { setUpDraftCase, type DraftCase } from '../drafting/sync-support.ts';
 import { fillLoanAgreement, signCaseThroughApi, type SmsOutbox } from '../signing/signing-support.ts';
-import { makeIdNumber, StaffClient, type TestServer } from '../support/server.ts';
+import { createStaffUser, makeIdNumber, type StaffClient, type TestServer } from '../support/server.ts';
 
 export const PARTY_IDS = { A: makeIdNumber('15020419750312101'), B: makeIdNumber('15020419800101123') };
 export const SERVICE = { serviceAddress: '内蒙古自治区包头市青山区某小区1号楼1单元101室', phone: '13800138000' };
@@ -29,8 +29,5 @@ export async function submittedCase(server: TestServer, sms: SmsOutbox): Promise
 }
 
 export async function judgeClient(server: TestServer, admin: StaffClient, username: string, courtId?: string): Promise<StaffClient> {
-  await admin.json('POST', '/api/users', { username, displayName: `法官${username}`, role: 'JUDGE', password: 'judge-pass-12345', ...(courtId ? { courtId } : {}) }, 201);
-  const j = new StaffClient(server.url);
-  await j.login(username, 'judge-pass-12345');
-  return j;
+  return (await createStaffUser(admin, { username, displayName: `法官${username}`, role: 'JUDGE', password: 'judge-pass-12345', ...(courtId ? { courtId } : {}) })).client;
 }

@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClientRequests, type ClientRequestName } from '../../signaling/protocol/room.ts';
 import { produceAudioVideo, readyToReceive, RoomTestClient } from '../support/room-client.ts';
-import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let mediatorCookie: string;
@@ -25,9 +25,7 @@ beforeAll(async () => {
   server = await startTestServer({ ROOM_RECONNECT_GRACE_SEC: '2' });
   const admin = new StaffClient(server.url);
   await admin.login(server.admin.username, server.admin.password);
-  await admin.json('POST', '/api/users', { username: 'bianwl', displayName: '边文玲', role: 'MEDIATOR', password: 'mediator-pass-1' }, 201);
-  const mediator = new StaffClient(server.url);
-  await mediator.login('bianwl', 'mediator-pass-1');
+  const { client: mediator } = await createStaffUser(admin, { username: 'bianwl', displayName: '边文玲', role: 'MEDIATOR', password: 'mediator-pass-1' });
   mediatorCookie = mediator.cookie;
   caseId = (await mediator.json('POST', '/api/cases', { title: '房屋买卖合同纠纷', disputeType: 'PROPERTY_SALE', summary: '剩余购房款及违约金' }, 201)).case.id;
   otherCaseId = (await mediator.json('POST', '/api/cases', { title: '另一案件', disputeType: 'GENERAL', summary: 'x' }, 201)).case.id;

@@ -20,7 +20,7 @@ import { applyMigrations } from '../../signaling/db.ts';
 import { startServer } from '../../signaling/server.ts';
 import { verifyPdf } from '../../signaling/signing/verify-pdf.ts';
 import { freePort, killNow, spawnServer, type Running, type Spawned } from '../drafting/persistence-kill9.ts';
-import { addInvitedParty, makeIdNumber, StaffClient } from '../support/server.ts';
+import { addInvitedParty, changedPassword, createStaffUser, firstLogin, makeIdNumber, StaffClient } from '../support/server.ts';
 import { strokePng } from './pdf-tools.ts';
 import { fillLoanAgreement, lockAndSignParties, SmsOutbox } from './signing-support.ts';
 
@@ -45,12 +45,10 @@ async function prepareCases(n: number): Promise<{ caseIds: string[]; rootFingerp
   const server = await startServer(config, { logger: false, skipMigrations: true, sms });
   config.publicUrl = server.url;
   try {
-    const admin = new StaffClient(server.url);
-    expect((await admin.login(server.bootstrap.adminUsername!, server.bootstrap.adminPassword!)).status).toBe(200);
-    const mediatorId = (await admin.json('POST', '/api/users', { ...MEDIATOR, displayName: '李瑞芳', role: 'MEDIATOR' }, 201)).user.id as string;
+    const initial = server.bootstrap.adminPassword!;
+    const admin = await firstLogin(new StaffClient(server.url), server.bootstrap.adminUsername!, initial, changedPassword(initial));
+    const { id: mediatorId, client: mediator } = await createStaffUser(admin, { ...MEDIATOR, displayName: '李瑞芳', role: 'MEDIATOR' });
     await admin.json('PUT', '/api/org/seal', { pngBase64: Buffer.from(strokePng(200, 200)).toString('base64') }, 200);
-    const mediator = new StaffClient(server.url);
-    expect((await mediator.login(MEDIATOR.username, MEDIATOR.password)).status).toBe(200);
     const caseIds: string[] = [];
     for (let i = 0; i < n; i++) {
       const caseId = (await mediator.json('POST', '/api/cases', { title: `民间借贷纠纷 ${i}`, disputeType: 'PRIVATE_LOAN', summary: '借款 5 万元未还' }, 201)).case.id as string;

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { applyMigrations } from '../../signaling/db.ts';
+import { changedPassword, firstLogin, StaffClient } from './server.ts';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -88,6 +89,7 @@ export class ClusterNode {
 export interface TestCluster {
   redis: RedisServer;
   dataDir: string;
+  /** The generated administrator, its initial password already changed (the one in force). */
   admin: { username: string; password: string };
   nodes: ClusterNode[];
   close(): Promise<void>;
@@ -130,8 +132,10 @@ export async function startCluster(options: { nodes?: number; env?: Record<strin
       const adminLine = i === 0 ? waitForLine(proc, /ADMIN (\S+) (\S+)/, `node${i + 1}`) : null;
       const [, url] = await waitForLine(proc, /READY (\S+)/, `node${i + 1}`);
       if (adminLine) {
-        const [, username, password] = await adminLine;
-        admin = { username: username!, password: password! };
+        // The generated administrator must change its password at first login: done once here.
+        const [, username, initialPassword] = await adminLine;
+        admin = { username: username!, password: changedPassword(initialPassword!) };
+        await firstLogin(new StaffClient(url!), admin.username, initialPassword!, admin.password);
       }
       proc.stdout!.resume();
       proc.stderr!.resume();

@@ -22,22 +22,41 @@ function migratedTemplate(): Promise<string> {
 
 export interface TestServer extends RunningServer {
   dataDir: string;
-  admin: { username: string; password: string };
+  /**
+   * The generated administrator. It must change its initial password at first login; the test
+   * server does that once through the API (`password` is the one in force) unless started with
+   * keepInitialAdminPassword (then `password` is still the initial one).
+   */
+  admin: { username: string; password: string; initialPassword: string };
 }
 
-export async function startTestServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
+export interface TestServerOptions extends StartOptions {
+  /** Leave the generated administrator's first login (and its required password change) to the test. */
+  keepInitialAdminPassword?: boolean;
+}
+
+export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
+  const { keepInitialAdminPassword = false, ...startOptions } = options;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'jiefen-test-'));
   copyFileSync(await migratedTemplate(), path.join(dataDir, 'jiefen.db'));
   const config: Config = loadConfig({ PORT: '0', HOST: '127.0.0.1', JIEFEN_DATA_DIR: dataDir, LOG_LEVEL: 'warn', RTC_PORT: '0', MEDIASOUP_WORKERS: '1', ...env });
   // JIEFEN_TEST_LOG=<level> shows the server's log (e.g. to see why a test flaked).
   const logger = process.env.JIEFEN_TEST_LOG ? { level: process.env.JIEFEN_TEST_LOG } : false;
-  const server = await startServer(config, { logger, skipMigrations: true, ...options });
+  const server = await startServer(config, { logger, skipMigrations: true, ...startOptions });
   // With PORT=0 the public URL must follow the real port.
   config.publicUrl = server.url;
+  const username = server.bootstrap.adminUsername ?? 'admin';
+  const initialPassword = server.bootstrap.adminPassword ?? '';
+  const admin = { username, initialPassword, password: keepInitialAdminPassword ? initialPassword : changedPassword(initialPassword) };
+  if (!keepInitialAdminPassword) {
+    // The session of that first login is kept for helpers that need the administrator (sharedStaffSession).
+    shareSession(server.url, admin, firstLogin(new StaffClient(server.url), username, initialPassword, admin.password));
+    await sharedStaffSession(server.url, admin);
+  }
   return {
     ...server,
     dataDir,
-    admin: { username: server.bootstrap.adminUsername ?? 'admin', password: server.bootstrap.adminPassword ?? '' },
+    admin,
     async close() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -61,6 +80,11 @@ export class StaffClient {
     return res;
   }
 
+  /** Changes this user's own password (its other sessions end; this one stays). */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await this.json('POST', '/api/auth/password', { currentPassword, newPassword }, 204);
+  }
+
   request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
     const h: Record<string, string> = { ...headers };
     if (body !== undefined) h['content-type'] = 'application/json';
@@ -75,6 +99,68 @@ export class StaffClient {
     if (res.status !== expectStatus) throw new Error(`${method} ${url} → ${res.status} (expected ${expectStatus}): ${text}`);
     return (text ? JSON.parse(text) : null) as T;
   }
+}
+
+/** A password someone else set, changed as its user must at first login (still strong: a suffix with letters). */
+export const changedPassword = (initial: string) => `${initial}-changed`;
+
+/**
+ * The first login of an account whose password someone else set (the generated administrator,
+ * or an account an administrator created or reset): log in, then change the password as the
+ * server requires before anything else. The client stays logged in.
+ */
+export async function firstLogin(client: StaffClient, username: string, initialPassword: string, newPassword: string): Promise<StaffClient> {
+  const res = await client.login(username, initialPassword);
+  if (!res.ok) throw new Error(`login ${username} → ${res.status}: ${await res.text()}`);
+  await client.changePassword(initialPassword, newPassword);
+  return client;
+}
+
+export interface NewStaffUser {
+  username: string;
+  displayName: string;
+  role: 'ADMIN' | 'MEDIATOR' | 'JUDGE';
+  /** The password the account ends up with (the administrator sets another, which the first login changes to this). */
+  password: string;
+  courtId?: string;
+}
+
+/**
+ * An administrator creates a staff account and the account logs in for the first time, changing
+ * the password the administrator set to `user.password`: the new user's id and logged-in client.
+ */
+export async function createStaffUser(admin: StaffClient, user: NewStaffUser): Promise<{ id: string; client: StaffClient }> {
+  const initialPassword = `${user.password}-initial`;
+  const created = (await admin.json('POST', '/api/users', { ...user, password: initialPassword }, 201)).user as { id: string };
+  const client = await firstLogin(new StaffClient(admin.baseUrl), user.username, initialPassword, user.password);
+  return { id: created.id, client };
+}
+
+const sessions = new Map<string, Promise<StaffClient>>();
+const sessionKey = (baseUrl: string, user: { username: string; password: string }) => `${baseUrl}\n${user.username}\n${user.password}`;
+
+function shareSession(baseUrl: string, user: { username: string; password: string }, session: Promise<StaffClient>): void {
+  const key = sessionKey(baseUrl, user);
+  session.catch(() => sessions.delete(key));
+  sessions.set(key, session);
+}
+
+/**
+ * A client logged in with these credentials on this server, made once and shared: staff logins
+ * are rate-limited (10 a minute per address), so helpers that need the administrator for a
+ * moment (e.g. to create an account) reuse one session instead of logging in each time.
+ */
+export function sharedStaffSession(baseUrl: string, user: { username: string; password: string }): Promise<StaffClient> {
+  const key = sessionKey(baseUrl, user);
+  if (!sessions.has(key)) {
+    shareSession(baseUrl, user, (async () => {
+      const client = new StaffClient(baseUrl);
+      const res = await client.login(user.username, user.password);
+      if (!res.ok) throw new Error(`login ${user.username} → ${res.status}: ${await res.text()}`);
+      return client;
+    })());
+  }
+  return sessions.get(key)!;
 }
 
 /** A valid GB 11643 number for a test party (the check character is computed, not hard-coded). */
@@ -92,12 +178,9 @@ export interface SeededParty {
  * The seed article's leaking-pipe case, ready for a live session: a mediator (李瑞芳), a case
  * and two parties (李某 side A, 王某 side B) who have confirmed identity and consented online.
  */
-export async function seedLeakCase(server: Pick<TestServer, 'url' | 'admin'>): Promise<{ mediator: StaffClient; mediatorId: string; caseId: string; parties: SeededParty[] }> {
-  const admin = new StaffClient(server.url);
-  await admin.login(server.admin.username, server.admin.password);
-  const mediatorId = (await admin.json('POST', '/api/users', { username: 'lirf', displayName: '李瑞芳', role: 'MEDIATOR', password: 'mediator-pass-1' }, 201)).user.id as string;
-  const mediator = new StaffClient(server.url);
-  await mediator.login('lirf', 'mediator-pass-1');
+export async function seedLeakCase(server: { url: string; admin: { username: string; password: string } }): Promise<{ mediator: StaffClient; mediatorId: string; caseId: string; parties: SeededParty[] }> {
+  const admin = await sharedStaffSession(server.url, server.admin);
+  const { id: mediatorId, client: mediator } = await createStaffUser(admin, { username: 'lirf', displayName: '李瑞芳', role: 'MEDIATOR', password: 'mediator-pass-1' });
   const caseId = (await mediator.json('POST', '/api/cases', { title: '王某家漏水纠纷', disputeType: 'NEIGHBOUR', summary: '直饮水管道漏水' }, 201)).case.id as string;
   const parties: SeededParty[] = [];
   for (const [name, side, role, id17] of [

@@ -17,6 +17,7 @@ import { AdminPage } from './pages/admin/AdminPage.tsx';
 import { JudgeHome } from './pages/JudgeHome.tsx';
 import { JudgeReviewPage } from './judicial/JudgeReviewPage.tsx';
 import { NotFound } from './pages/NotFound.tsx';
+import { AccountPage } from './pages/AccountPage.tsx';
 import { PartyPage } from './pages/party/PartyPage.tsx';
 
 // The live room pulls in mediasoup-client and socket.io: load it only when needed.
@@ -61,6 +62,9 @@ export function App() {
   }
   return <ToastProvider>{content}</ToastProvider>;
 }
+
+/** The staff member's own account: 修改密码. */
+const ACCOUNT = '/account';
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -136,10 +140,13 @@ function StaffApp({ path }: { path: string }) {
   const judgeRoom = matchRoute('/judge/applications/:id/room', path);
   let content;
   if (path === '/login') {
-    content = user ? <Redirect to={safeNext() ?? homeFor(user.role)} /> : <LoginPage />;
+    content = user ? <Redirect to={user.mustChangePassword ? ACCOUNT : (safeNext() ?? homeFor(user.role))} /> : <LoginPage />;
   } else if (!user) {
     const here = window.location.pathname + window.location.search;
     content = <Redirect to={here === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`} />;
+  } else if (user.mustChangePassword && path !== ACCOUNT) {
+    // A password someone else set: nothing else works until it is changed (the server refuses too).
+    content = <Redirect to={ACCOUNT} />;
   } else if (judgeRoom?.id && user.role === 'JUDGE') {
     content = (
       <Suspense fallback={<Loading text="正在打开调解室…" />}>
@@ -165,6 +172,7 @@ function StaffApp({ path }: { path: string }) {
 }
 
 function staffRoute(path: string, user: User) {
+  if (path === ACCOUNT || path === `${ACCOUNT}/`) return <AccountPage />;
   if (path === '/' || path === '') return user.role === 'JUDGE' ? <JudgeHome /> : <CaseListPage />;
   const agreement = matchRoute('/cases/:id/agreement', path);
   if (agreement?.id) {

@@ -32,6 +32,8 @@ export interface User {
   username: string;
   displayName: string;
   role: Role;
+  /** A password someone else set (first start, created or reset by an administrator): every other staff API refuses until it is changed. */
+  mustChangePassword: boolean;
 }
 
 export interface ManagedUser extends User {
@@ -317,6 +319,8 @@ export const api = {
       setCsrfToken('');
     }
   },
+  /** Changes the user's own password; its other sessions end, this one stays. */
+  changePassword: (currentPassword: string, newPassword: string) => staff<void>('/api/auth/password', { method: 'POST', body: { currentPassword, newPassword } }),
   /** Current session, or null when not logged in. */
   async me(): Promise<Session | null> {
     try {
@@ -589,7 +593,15 @@ export interface JudicialView {
     decidedAt: string | null;
     decisionReason: string | null;
     rulingAvailable: boolean;
-    parties: Array<{ id: string; name: string; role: ParticipantRole; applied: { how: 'self' | 'consented'; at: string } | null }>;
+    parties: Array<{
+      id: string;
+      name: string;
+      role: ParticipantRole;
+      /** serviceAddress and phone only for the viewing party's own entry (and for the mediator). */
+      applied: { how: 'self' | 'consented'; at: string; confirmedAt: string | null; serviceAddress?: string; phone?: string } | null;
+      /** The mediator recorded this party's consent; the party has yet to confirm it from its own link. */
+      awaitingConfirmation: boolean;
+    }>;
     materials: Array<{ id: string; kind: string; displayName: string; mime: string; bytes: number; uploadedAt: string }>;
   };
 }
@@ -602,6 +614,9 @@ export function judicialApi(caseId: string, token?: string | null) {
   return {
     view: () => call<JudicialView>(''),
     apply: (a: { courtId: string; serviceAddress: string; phone: string }) => call<{ status: string }>('/apply', { method: 'POST', body: a }),
+    /** The party confirms (or declines) the consent the mediator recorded for it. */
+    confirmConsent: () => call<{ status: string }>('/confirm-consent', { method: 'POST' }),
+    declineConsent: () => call<{ status: string }>('/decline-consent', { method: 'POST' }),
     /** Sends the file itself as the body; its type is checked again on the server from the bytes. */
     upload: async (file: File, kind: 'ID_DOCUMENT' | 'EVIDENCE' | 'OTHER') => {
       const res = await fetch(`${base}/materials?kind=${kind}&name=${enc(file.name)}`, {

@@ -1,13 +1,23 @@
-// Staff login / logout / current user.
+// Staff login / logout / current user / changing one's own password.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { login, logout, SESSION_COOKIE, SESSION_TTL_MS } from '../../auth/sessions.ts';
 import type { AppContext } from '../../context.ts';
 import { sessionCookieOf } from '../../access/principal.ts';
+import { changeOwnPassword } from '../../users/user-service.ts';
+import { DomainError } from '../../errors.ts';
 import { accessOf, staffOf } from '../access-hook.ts';
 import { errors, Text, UserRoleT } from '../schemas.ts';
 
 const Me = Type.Object({
-  user: Type.Object({ id: Type.String(), username: Type.String(), displayName: Type.String(), role: UserRoleT }),
+  user: Type.Object({
+    id: Type.String(),
+    username: Type.String(),
+    displayName: Type.String(),
+    role: UserRoleT,
+    /** Every staff API but this one, logout and the password change answers PASSWORD_CHANGE_REQUIRED until it is changed. */
+    mustChangePassword: Type.Boolean(),
+  }),
   csrfToken: Type.String(),
 });
 
@@ -32,7 +42,7 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
       signed: true,
       maxAge: Math.floor(SESSION_TTL_MS / 1000),
     });
-    return { user: session.user, csrfToken: session.csrfToken };
+    return { user: { ...session.user, mustChangePassword: session.mustChangePassword }, csrfToken: session.csrfToken };
   });
 
   app.post('/auth/logout', { schema: { tags: ['auth'], summary: '退出登录', response: { 204: Type.Null(), ...errors(401, 403) } }, config: { action: 'auth.self' } }, async (request, reply) => {
@@ -44,6 +54,22 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
 
   app.get('/auth/me', { schema: { tags: ['auth'], summary: '当前登录用户', response: { 200: Me, ...errors(401) } }, config: { action: 'auth.self' } }, async (request) => {
     const principal = accessOf(request).principal;
-    return { user: staffOf(request), csrfToken: principal?.kind === 'staff' ? principal.csrfToken : '' };
+    if (principal?.kind !== 'staff') throw new DomainError('NOT_AUTHENTICATED');
+    return { user: { ...principal.user, mustChangePassword: principal.mustChangePassword }, csrfToken: principal.csrfToken };
+  });
+
+  app.post('/auth/password', {
+    schema: {
+      tags: ['auth'],
+      summary: '修改自己的密码（需当前密码；本账号的其他登录会话随即失效）',
+      body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 200 }), newPassword: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+      response: { 204: Type.Null(), ...errors(400, 401, 403, 429) },
+    },
+    // Per session (guessing the current password with a stolen session), not per address: colleagues behind one NAT change theirs independently.
+    config: { action: 'auth.self', rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => request.headers.cookie ?? request.ip } },
+  }, async (request, reply) => {
+    const cookieValue = sessionCookieOf((raw) => request.unsignCookie(raw), request.headers.cookie) ?? '';
+    await changeOwnPassword(ctx, staffOf(request), { cookieValue, ip: request.ip }, request.body);
+    return reply.status(204).send(null);
   });
 };

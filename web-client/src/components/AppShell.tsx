@@ -3,17 +3,20 @@ import { Link, usePath } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useMeta } from '../meta.tsx';
 
-/** Staff page frame: top bar with product name, navigation and logout. */
+/** Staff page frame: top bar with product name, navigation (账号 → 修改密码 for every role) and logout. */
 export function AppShell({ children }: { children: ReactNode }) {
   const { user, logout } = useSession();
   const { labels } = useMeta();
   const path = usePath();
   const [busy, setBusy] = useState(false);
 
-  const nav: { to: string; label: string }[] = [];
-  if (user?.role === 'MEDIATOR' || user?.role === 'ADMIN') nav.push({ to: '/', label: '案件' });
-  if (user?.role === 'JUDGE') nav.push({ to: '/', label: '工作台' });
-  if (user?.role === 'ADMIN') nav.push({ to: '/admin', label: '系统管理' });
+  const nav: { to: string; label: string; testId?: string }[] = [];
+  // Until a password someone else set is changed, the account page is the only place to go.
+  const open = user !== null && !user.mustChangePassword;
+  if (open && (user.role === 'MEDIATOR' || user.role === 'ADMIN')) nav.push({ to: '/', label: '案件' });
+  if (open && user.role === 'JUDGE') nav.push({ to: '/', label: '工作台' });
+  if (open && user.role === 'ADMIN') nav.push({ to: '/admin', label: '系统管理' });
+  if (user) nav.push({ to: '/account', label: '账号', testId: 'nav-account' });
 
   const isActive = (to: string) => (to === '/' ? path === '/' || path.startsWith('/cases/') : path.startsWith(to));
 
@@ -25,7 +28,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         </Link>
         <nav className="topbar__nav" aria-label="主导航">
           {nav.map((n) => (
-            <Link key={n.to} to={n.to} className={`topbar__link${isActive(n.to) ? ' is-active' : ''}`}>
+            <Link key={n.to} to={n.to} className={`topbar__link${isActive(n.to) ? ' is-active' : ''}`} data-testid={n.testId}>
               {n.label}
             </Link>
           ))}

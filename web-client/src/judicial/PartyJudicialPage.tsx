@@ -1,7 +1,8 @@
 // /j/:token/judicial — a party applies for judicial confirmation of its signed agreement: the
 // 30-day countdown, the court (the suggested one first, with why it is competent), a service
-// address and phone; who has applied; identity documents and other materials; and, once the
-// court has decided, the 民事裁定书 to download.
+// address and phone; who has applied; a consent the mediator recorded for this party, to confirm
+// or decline (the application is the party's own act); identity documents and other materials;
+// and, once the court has decided, the 民事裁定书 to download.
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, judicialApi, partyApi, type JudicialView } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
@@ -79,7 +80,8 @@ export function PartyJudicialPage({ token }: { token: string }) {
     );
   } else {
     const app = view.application;
-    const mine = app?.parties.find((p) => p.id === me)?.applied ?? null;
+    const mineEntry = app?.parties.find((p) => p.id === me) ?? null;
+    const mine = mineEntry?.applied ?? null;
     body = (
       <>
         <section className="card judicial__window" data-testid="judicial-window" data-open={view.windowOpen}>
@@ -102,7 +104,9 @@ export function PartyJudicialPage({ token }: { token: string }) {
               {app.parties.map((p) => (
                 <li key={p.id} data-testid="judicial-party" data-applied={p.applied !== null}>
                   <span>{p.name}</span>
-                  <span className="small">{p.applied ? (p.applied.how === 'self' ? '✓ 已申请' : '✓ 同意共同申请（调解员登记）') : '待确认'}</span>
+                  <span className="small" data-testid="judicial-party-state">
+                    {p.awaitingConfirmation ? '调解员已登记同意，待本人确认' : p.applied ? (p.applied.how === 'self' ? '✓ 已申请' : '✓ 同意共同申请（本人已确认）') : '待确认'}
+                  </span>
                 </li>
               ))}
             </ul>
@@ -134,6 +138,42 @@ export function PartyJudicialPage({ token }: { token: string }) {
                 下载民事裁定书（PDF）
               </button>
             )}
+          </section>
+        )}
+        {app && mineEntry?.awaitingConfirmation && mine && (
+          <section className="card" data-testid="judicial-confirm-consent">
+            <h2 className="card__title">调解员已登记您同意申请司法确认，请确认</h2>
+            <p className="small muted">
+              确认后，视为您本人同意与对方共同向{app.court.name}申请司法确认；如您并未同意，请点击“不同意”，调解员的登记将被撤销。
+            </p>
+            <p className="small" data-testid="judicial-consent-details">
+              送达地址：{mine.serviceAddress}
+              <br />
+              联系电话：{mine.phone}
+            </p>
+            {formError && (
+              <p className="chat__error" role="alert">
+                {formError}
+              </p>
+            )}
+            <button
+              type="button"
+              className="btn btn--primary btn--block btn--large"
+              disabled={busy !== null || !view.windowOpen}
+              data-testid="judicial-consent-confirm"
+              onClick={() => void run('confirm', () => judicialApi(caseId, token).confirmConsent(), '已确认申请')}
+            >
+              {busy === 'confirm' ? '正在确认…' : '确认，同意申请司法确认'}
+            </button>
+            <button
+              type="button"
+              className="btn btn--outline btn--block"
+              disabled={busy !== null}
+              data-testid="judicial-consent-decline"
+              onClick={() => void run('decline', () => judicialApi(caseId, token).declineConsent(), '已撤销调解员登记的同意')}
+            >
+              {busy === 'decline' ? '正在提交…' : '不同意'}
+            </button>
           </section>
         )}
         {!mine && view.windowOpen && (!app || app.status === 'DRAFT') && (

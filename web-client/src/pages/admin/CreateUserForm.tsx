@@ -74,7 +74,7 @@ export function CreateUserForm({ onCreated }: { onCreated(u: ManagedUser): void 
           onChange={(e) => setF({ ...f, displayName: e.target.value })}
         />
       </Field>
-      <Field label="初始密码" htmlFor="user-password" required hint="至少 10 个字符，请通过线下方式告知本人">
+      <Field label="初始密码" htmlFor="user-password" required hint="至少 10 个字符，请通过线下方式告知本人；本人首次登录时须修改">
         <input
           id="user-password"
           data-testid="user-password"

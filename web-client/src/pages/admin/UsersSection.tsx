@@ -81,6 +81,11 @@ export function UsersSection() {
                   <td data-label="角色">{labels.userRole(u.role)}</td>
                   <td data-label="状态">
                     <span className={`badge badge--${u.active ? 'green' : 'grey'}`}>{u.active ? '正常' : '已停用'}</span>
+                    {u.active && u.mustChangePassword && (
+                      <span className="badge badge--amber" data-testid="user-must-change-password">
+                        待修改初始密码
+                      </span>
+                    )}
                   </td>
                   <td data-label="创建时间">{formatDate(u.createdAt)}</td>
                   <td className="table__actions">

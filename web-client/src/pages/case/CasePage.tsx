@@ -12,6 +12,7 @@ import { AuditTrail } from './AuditTrail.tsx';
 import { StaffSigningCard } from '../../signing/StaffSigningCard.tsx';
 import { CoMediatorCard } from './CoMediatorCard.tsx';
 import { may } from '../../../../signaling/access/grants.ts';
+import { StaffJudicialCard } from '../../judicial/StaffJudicialCard.tsx';
 
 export function CasePage({ caseId }: { caseId: string }) {
   const [kase, setKase] = useState<CaseDetail | null>(null);
@@ -95,6 +96,7 @@ export function CasePage({ caseId }: { caseId: string }) {
       )}
       {may(role, 'signing.read') && <StaffSigningCard caseId={kase.id} participants={kase.participants} onChanged={changed} canManage={may(role, 'signing.manage')} />}
       <CoMediatorCard kase={kase} canManage={may(role, 'case.staff')} onChanged={changed} />
+      {may(role, 'judicial.read') && <StaffJudicialCard caseId={kase.id} caseStatus={kase.status} />}
       <TransitionBar kase={kase} onChanged={changed} />
       <section className="card" aria-labelledby="participants-title">
         <h2 className="card__title" id="participants-title">
