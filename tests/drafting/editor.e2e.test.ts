@@ -1,12 +1,12 @@
-// The 调解协议书 editor in Chromium: the mediator (case page → 起草协议书) and an admin (second
-// staff session) type Chinese into the same clause at the same time with IME compositions driven
+// The 调解协议书 editor in Chromium: the mediator (case page → 起草协议书) and a co-mediator
+// (协办, a second staff member) type Chinese into the same clause at the same time with IME compositions driven
 // through CDP (Input.imeSetComposition / Input.insertText): one composition is still open while
 // the other side's text arrives. Both pages converge on the same text holding both inputs; a
 // party's page (link token) shows it read-only, and the party's suggestion reaches the mediator.
 // Also: clause add / move / delete, fill-in fields and the live checker (incl. the paper-signing
 // banner), undo/redo, comments, named versions with their diff, typing in a Chromium without a
 // Chinese font, and the editor sheet in the room.
-// Four pages at most (mediator, admin, party in the admin's browser, the mediator without CJK fonts).
+// Four pages at most (mediator, co-mediator, party in the co-mediator's browser, the mediator without CJK fonts).
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type { CDPSession, Page } from 'playwright-core';
 import WebSocket from 'ws';
@@ -52,6 +52,7 @@ const wsUrl = (httpUrl: string) => `${httpUrl.replace(/^http/, 'ws')}/drafting`;
 let server: TestServer;
 let mediator: StaffClient;
 let admin: StaffClient;
+let coMediator: StaffClient;
 let caseId: string;
 let partyToken: string;
 const browsers: TestBrowser[] = [];
@@ -93,7 +94,10 @@ beforeAll(async () => {
   admin = new StaffClient(server.url);
   await admin.login(server.admin.username, server.admin.password);
   mediator = (await createStaffUser(admin, { username: 'editor-mediator', displayName: '张调解员', role: 'MEDIATOR', password: 'mediator-pass-1' })).client;
+  const co = await createStaffUser(admin, { username: 'editor-co', displayName: '李协办', role: 'MEDIATOR', password: 'mediator-pass-2' });
+  coMediator = co.client;
   caseId = (await mediator.json('POST', '/api/cases', { title: '楼上漏水纠纷', disputeType: 'NEIGHBOUR', summary: '楼上管道漏水' }, 201)).case.id;
+  await mediator.json('POST', `/api/cases/${caseId}/co-mediators`, { userId: co.id });
   const partyId = (
     await mediator.json('POST', `/api/cases/${caseId}/participants`, { role: 'APPLICANT', side: 'A', name: '刘某', phone: '13904721234', idNumber: makeIdNumber('15020419780314201') }, 201)
   ).participant.id as string;
@@ -123,19 +127,19 @@ afterAll(async () => {
 
 describe('agreement editor in Chromium', () => {
   let mediatorPage: Page;
-  let adminPage: Page;
+  let coPage: Page;
   let clauseId: string;
   let merged: string;
 
   it('two editors compose Chinese in the same clause at once and converge', async () => {
     const m = await openAs(mediator);
-    const a = await openAs(admin);
+    const a = await openAs(coMediator);
     mediatorPage = m.page;
-    adminPage = a.page;
+    coPage = a.page;
     await mediatorPage.goto(`${server.url}/cases/${caseId}`);
     await mediatorPage.getByTestId('open-agreement').click();
-    await adminPage.goto(`${server.url}/cases/${caseId}/agreement`);
-    for (const page of [mediatorPage, adminPage]) {
+    await coPage.goto(`${server.url}/cases/${caseId}/agreement`);
+    for (const page of [mediatorPage, coPage]) {
       await page.locator('[data-testid="agreement-editor"][data-synced="true"][data-scope="read-write"]').waitFor({ timeout: 15_000 });
     }
     const clauses = mediatorPage.getByTestId('clause');
@@ -147,42 +151,42 @@ describe('agreement editor in Chromium', () => {
     // Live checker findings are shown.
     expect(await mediatorPage.getByTestId('checker-finding').count()).toBeGreaterThan(0);
 
-    // Mediator: caret at the end (before 。); admin: caret at the start.
+    // Mediator: caret at the end (before 。); co-mediator: caret at the start.
     const end = original.length - 1;
     await clauseText(mediatorPage, clauseId).click();
     await clauseText(mediatorPage, clauseId).evaluate((el: HTMLTextAreaElement, i) => el.setSelectionRange(i, i), end);
-    await clauseText(adminPage, clauseId).click();
-    await clauseText(adminPage, clauseId).evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(0, 0));
+    await clauseText(coPage, clauseId).click();
+    await clauseText(coPage, clauseId).evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(0, 0));
     // Awareness: each sees the other editing this clause.
     await eventually(async () => {
-      const chip = adminPage.locator(`[data-testid="presence"][data-clause-id="${clauseId}"]`);
+      const chip = coPage.locator(`[data-testid="presence"][data-clause-id="${clauseId}"]`);
       expect(await chip.count()).toBe(1);
       expect(await chip.textContent()).toContain('张调解员');
     });
 
     const cdpM = await mediatorPage.context().newCDPSession(mediatorPage);
-    const cdpA = await adminPage.context().newCDPSession(adminPage);
+    const cdpA = await coPage.context().newCDPSession(coPage);
     // Mediator opens a composition (pinyin being typed) …
     await compose(cdpM, ['y', 'yi', 'yi f', 'yi fa', '依法']);
-    // … meanwhile the admin composes and commits at the start of the same clause.
+    // … meanwhile the co-mediator composes and commits at the start of the same clause.
     await compose(cdpA, ['j', 'jing', 'jing t', '经调解']);
     await cdpA.send('Input.insertText', { text: '经调解，' });
-    // The admin's text has reached the mediator's document, but the mediator's open composition
+    // The co-mediator's text has reached the mediator's document, but the mediator's open composition
     // is left alone: the textarea still shows only the original text plus the composing pinyin.
     await new Promise((r) => setTimeout(r, 600));
     const during = await clauseText(mediatorPage, clauseId).inputValue();
     expect(during).not.toContain('经调解');
     expect(during).toContain('依法'); // the composition is really open in the textarea
-    expect(await clauseText(adminPage, clauseId).inputValue()).toContain('经调解，');
+    expect(await clauseText(coPage, clauseId).inputValue()).toContain('经调解，');
     await compose(cdpM, ['依法确认']);
     await cdpM.send('Input.insertText', { text: '依法确认' });
     // Then both type more without IME at their carets.
     await mediatorPage.keyboard.insertText('无误');
-    await adminPage.keyboard.insertText('双方');
+    await coPage.keyboard.insertText('双方');
 
     merged = await eventually(async () => {
       const mv = await clauseText(mediatorPage, clauseId).inputValue();
-      const av = await clauseText(adminPage, clauseId).inputValue();
+      const av = await clauseText(coPage, clauseId).inputValue();
       expect(mv).toBe(av);
       expect(mv).toContain('经调解，双方');
       expect(mv).toContain('依法确认无误');
@@ -219,9 +223,9 @@ describe('agreement editor in Chromium', () => {
     });
     // The new clause is focused: type into it.
     await mediatorPage.keyboard.insertText('甲方放弃其他请求。');
-    await eventually(async () => expect(await clauseText(adminPage, added).inputValue()).toBe('甲方放弃其他请求。'));
-    // Move it up one place on the admin page; the mediator sees the new order.
-    await adminPage.locator(`[data-testid="clause"][data-clause-id="${added}"] [data-testid="clause-up"]`).click();
+    await eventually(async () => expect(await clauseText(coPage, added).inputValue()).toBe('甲方放弃其他请求。'));
+    // Move it up one place on the co-mediator's page; the mediator sees the new order.
+    await coPage.locator(`[data-testid="clause"][data-clause-id="${added}"] [data-testid="clause-up"]`).click();
     await eventually(async () => {
       const order = await ids(mediatorPage);
       expect(order.indexOf(added)).toBe(before.length - 1);
@@ -233,45 +237,45 @@ describe('agreement editor in Chromium', () => {
     const field = mediatorPage.locator(`[data-testid="clause"][data-clause-id="${first}"] [data-testid="clause-field"]`).first();
     const key = (await field.getAttribute('data-field'))!;
     const unfilled = (page: Page) => page.locator(`[data-testid="checker-finding"][data-code="FIELD_UNFILLED"][data-clause-id="${first}"]`);
-    const countBefore = await unfilled(adminPage).count();
+    const countBefore = await unfilled(coPage).count();
     expect(countBefore).toBeGreaterThan(0);
-    expect(await adminPage.locator(`[data-testid="checker-finding"][data-severity="error"]`).count()).toBeGreaterThan(0);
+    expect(await coPage.locator(`[data-testid="checker-finding"][data-severity="error"]`).count()).toBeGreaterThan(0);
     await field.locator('input').fill(key.toLowerCase().includes('deadline') || key.toLowerCase().includes('date') ? '2026年12月31日' : '卫生间排水管');
     await field.locator('input').press('Enter');
-    await eventually(async () => expect(await unfilled(adminPage).count()).toBe(countBefore - 1));
+    await eventually(async () => expect(await unfilled(coPage).count()).toBe(countBefore - 1));
     await eventually(async () => expect(await unfilled(mediatorPage).count()).toBe(countBefore - 1));
 
     // A personal-status matter in a clause: the paper-signing banner appears on the other page.
-    expect(await adminPage.getByTestId('paper-signing').count()).toBe(0);
+    expect(await coPage.getByTestId('paper-signing').count()).toBe(0);
     await clauseText(mediatorPage, added).click();
     await clauseText(mediatorPage, added).press('Control+End');
     await mediatorPage.keyboard.insertText('双方同意协议离婚。');
-    await adminPage.getByTestId('paper-signing').waitFor({ timeout: 5_000 });
-    expect(await adminPage.locator('[data-testid="checker-finding"][data-code="PERSONAL_STATUS"]').count()).toBeGreaterThan(0);
+    await coPage.getByTestId('paper-signing').waitFor({ timeout: 5_000 });
+    expect(await coPage.locator('[data-testid="checker-finding"][data-code="PERSONAL_STATUS"]').count()).toBeGreaterThan(0);
     // Ctrl+Z undoes my own last typing (not other people's): the banner goes again.
     await new Promise((r) => setTimeout(r, 600));
     await mediatorPage.keyboard.press('Control+z');
-    await eventually(async () => expect(await clauseText(adminPage, added).inputValue()).toBe('甲方放弃其他请求。'));
-    await eventually(async () => expect(await adminPage.getByTestId('paper-signing').count()).toBe(0));
+    await eventually(async () => expect(await clauseText(coPage, added).inputValue()).toBe('甲方放弃其他请求。'));
+    await eventually(async () => expect(await coPage.getByTestId('paper-signing').count()).toBe(0));
     await mediatorPage.keyboard.press('Control+Shift+z');
-    await adminPage.getByTestId('paper-signing').waitFor({ timeout: 5_000 });
+    await coPage.getByTestId('paper-signing').waitFor({ timeout: 5_000 });
 
     // A comment on the new clause shows up on the other page.
     const addedClause = (page: Page) => page.locator(`[data-testid="clause"][data-clause-id="${added}"]`);
     await addedClause(mediatorPage).getByTestId('comment-text').fill('请双方确认此条');
     await addedClause(mediatorPage).getByTestId('comment-send').click();
-    await eventually(async () => expect(await addedClause(adminPage).getByTestId('comment').textContent()).toContain('请双方确认此条'));
+    await eventually(async () => expect(await addedClause(coPage).getByTestId('comment').textContent()).toContain('请双方确认此条'));
 
     // Delete it (with confirmation): gone on both pages.
-    await addedClause(adminPage).getByTestId('clause-delete').click();
-    await adminPage.getByTestId('confirm-ok').click();
+    await addedClause(coPage).getByTestId('clause-delete').click();
+    await coPage.getByTestId('confirm-ok').click();
     await eventually(async () => expect(await ids(mediatorPage)).toEqual(before));
     await eventually(async () => expect(await mediatorPage.getByTestId('paper-signing').count()).toBe(0));
     expect(await clauseText(mediatorPage, clauseId).inputValue()).toBe(merged);
   }, 30_000);
 
   it('a party sees the clause read-only and its suggestion reaches the mediator', async (ctx) => {
-    const party = await adminPage.context().newPage();
+    const party = await coPage.context().newPage();
     await party.goto(`${server.url}/j/${partyToken}/agreement`);
     await party.locator('[data-testid="agreement-editor"][data-synced="true"]').waitFor({ timeout: 15_000 });
     const field = clauseText(party, clauseId);
@@ -400,11 +404,11 @@ describe('agreement editor in Chromium', () => {
       expect(await field.inputValue()).toBe(final);
       expect(await field.evaluate((el: HTMLTextAreaElement) => el.selectionStart)).toBe(final.length);
       // The shared document holds what the page shows.
-      await eventually(async () => expect(await clauseText(adminPage, added).inputValue()).toBe(final));
+      await eventually(async () => expect(await clauseText(coPage, added).inputValue()).toBe(final));
 
       await page.locator(`[data-testid="clause"][data-clause-id="${added}"] [data-testid="clause-delete"]`).click();
       await page.getByTestId('confirm-ok').click();
-      await eventually(async () => expect(await ids(adminPage)).toEqual(before));
+      await eventually(async () => expect(await ids(coPage)).toEqual(before));
     } finally {
       await browser.close();
     }
