@@ -7,6 +7,7 @@
 // banner), undo/redo, comments, named versions with their diff, typing in a Chromium without a
 // Chinese font, and the editor sheet in the room.
 // Four pages at most (mediator, co-mediator, party in the co-mediator's browser, the mediator without CJK fonts).
+import { eventually } from '../support/wait.ts';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type { CDPSession, Page } from 'playwright-core';
 import WebSocket from 'ws';
@@ -71,19 +72,6 @@ async function openAs(staff: StaffClient, options: { fonts?: 'system' | 'no-cjk'
 }
 
 const clauseText = (page: Page, clauseId: string) => page.locator(`[data-testid="clause"][data-clause-id="${clauseId}"] [data-testid="clause-text"]`);
-
-/** Resolves when `check` passes (polling), rejecting with the last failure after the timeout. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 async function compose(cdp: CDPSession, steps: string[]): Promise<void> {
   for (const s of steps) await cdp.send('Input.imeSetComposition', { text: s, selectionStart: s.length, selectionEnd: s.length });

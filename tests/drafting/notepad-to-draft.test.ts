@@ -8,7 +8,8 @@ import { readAgreement } from '../../signaling/agreement/document.ts';
 import { agreementDocName } from '../../signaling/drafting/index.ts';
 import { RoomTestClient } from '../support/room-client.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { connectClient, setUpDraftCase, waitFor, wsUrl, type DraftCase, type DraftClient } from './sync-support.ts';
+import { connectClient, setUpDraftCase, wsUrl, type DraftCase, type DraftClient } from './sync-support.ts';
+import { waitFor } from '../support/wait.ts';
 
 let server: TestServer;
 let kase: DraftCase;

@@ -7,7 +7,8 @@ import * as Y from 'yjs';
 import { readAgreement } from '../../signaling/agreement/document.ts';
 import { agreementDocName } from '../../signaling/drafting/index.ts';
 import { createStaffUser, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
-import { connectClient, setUpDraftCase, sleep, waitFor, wsUrl, type DraftCase, type DraftClient } from './sync-support.ts';
+import { connectClient, setUpDraftCase, wsUrl, type DraftCase, type DraftClient } from './sync-support.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 
 let server: TestServer;
 let kase: DraftCase;

@@ -9,7 +9,8 @@ import { sha256Hex, type DraftRowInput } from '../../signaling/drafting/draft-st
 import { WorkerWriter } from '../../signaling/drafting/draft-writer.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { runKill9Loop } from './persistence-kill9.ts';
-import { connectClient, setUpDraftCase, sleep, waitFor, wsUrl, type DraftCase, type DraftClient } from './sync-support.ts';
+import { connectClient, setUpDraftCase, wsUrl, type DraftCase, type DraftClient } from './sync-support.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 
 describe('kill -9 durability (real server as a child process)', () => {
   it('every acknowledged edit survives 20 rounds of edit → ack → SIGKILL → restart', { timeout: 300_000 }, async () => {

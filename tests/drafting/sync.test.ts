@@ -6,7 +6,8 @@ import * as Y from 'yjs';
 import { agreementDocName } from '../../signaling/drafting/index.ts';
 import type { DraftRowInput } from '../../signaling/drafting/draft-store.ts';
 import { startTestServer, StaffClient, type TestServer } from '../support/server.ts';
-import { connectClient, setUpDraftCase, waitFor, wsUrl, type DraftCase, type DraftClient } from './sync-support.ts';
+import { connectClient, setUpDraftCase, wsUrl, type DraftCase, type DraftClient } from './sync-support.ts';
+import { waitFor } from '../support/wait.ts';
 
 let server: TestServer;
 let kase: DraftCase;

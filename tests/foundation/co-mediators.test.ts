@@ -4,7 +4,8 @@
 // the case away again — at once, also from the room and the draft they have open. Every change is audited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agreementDocName } from '../../signaling/drafting/index.ts';
-import { connectClient, waitFor, wsUrl, type DraftClient } from '../drafting/sync-support.ts';
+import { connectClient, wsUrl, type DraftClient } from '../drafting/sync-support.ts';
+import { waitFor } from '../support/wait.ts';
 import { RoomTestClient } from '../support/room-client.ts';
 import { createStaffUser, seedLeakCase, startTestServer, StaffClient, type SeededParty, type TestServer } from '../support/server.ts';
 

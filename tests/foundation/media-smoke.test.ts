@@ -14,7 +14,8 @@ import type { types } from 'mediasoup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkerPool, type PoolRouterAppData, type WorkerDiedEvent, type WorkerPool } from '../../sfu/worker-pool.ts';
 import { CHROMIUM_PATH, launchBrowser, type TestBrowser } from '../support/browser.ts';
-import type { SfuMethod, SmokeStats } from './media-smoke.page.ts';
+import { waitFor } from '../support/wait.ts';
+import type { SfuMethod } from './media-smoke.page.ts';
 
 const PAGE_SCRIPT = fileURLToPath(new URL('./media-smoke.page.ts', import.meta.url));
 const START_TIMEOUT_MS = 20_000; // getUserMedia + two transports + four signaling round trips
@@ -96,16 +97,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await withTimeout(read(), 5_000, what);
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms: ${what}; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('media smoke: Chromium ↔ self-built mediasoup worker', () => {
   let pool: WorkerPool | undefined;
   let router: Router;
@@ -182,11 +173,14 @@ describe('media smoke: Chromium ↔ self-built mediasoup worker', () => {
         'page: getUserMedia, produce and consume',
       );
       const readStats = () => page.evaluate(() => window.smoke.stats());
-      const first = await pollUntil<SmokeStats>(
-        readStats,
-        (s) => s.videoFramesDecoded > 0 && s.audioPacketsReceived > 0,
+      const first = await waitFor(
+        async () => {
+          const s = await withTimeout(readStats(), 5_000, 'stats');
+          return s.videoFramesDecoded > 0 && s.audioPacketsReceived > 0 ? s : null;
+        },
         FIRST_MEDIA_TIMEOUT_MS,
         'first decoded video frame and audio packet',
+        200,
       );
       const firstMediaMs = Date.now() - started;
       await new Promise((r) => setTimeout(r, MEASURE_MS));

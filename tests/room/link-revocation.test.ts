@@ -6,7 +6,8 @@
 // Everyone else in the room and on the draft carries on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agreementDocName } from '../../signaling/drafting/index.ts';
-import { connectClient, setUpDraftCase, waitFor, wsUrl, type DraftCase, type DraftClient } from '../drafting/sync-support.ts';
+import { connectClient, setUpDraftCase, wsUrl, type DraftCase, type DraftClient } from '../drafting/sync-support.ts';
+import { waitFor } from '../support/wait.ts';
 import { RoomTestClient } from '../support/room-client.ts';
 import { startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 

@@ -1,6 +1,7 @@
 // The live-room socket protocol against a real server (real mediasoup, real SQLite), from
 // Node clients: lobby and admission, authorization of every mediator-only event, malformed
 // payloads for every event, server-initiated consumers, mute, leave and audit entries.
+import { waitFor } from '../support/wait.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClientRequests, type ClientRequestName } from '../../signaling/protocol/room.ts';
 import { produceAudioVideo, readyToReceive, RoomTestClient } from '../support/room-client.ts';
@@ -59,13 +60,6 @@ async function partyInLobby(token: string): Promise<RoomTestClient> {
 }
 
 const room = () => server.rooms.get(caseId);
-const waitUntil = async (check: () => boolean | Promise<boolean>, timeoutMs = 5000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe('connection authentication', () => {
   it('refuses a connection with no credentials', async () => {
@@ -255,7 +249,7 @@ describe('media routing and mediator controls', () => {
     await m.waitFor('media:consumerClosed', (p) => p.consumerId === mGets[0].consumerId);
     expect(room()!.media.counts()).toMatchObject({ peers: 1, transports: 2, producers: 2, consumers: 0 });
     await m.ok('room:leave', {});
-    await waitUntil(() => room() === undefined);
+    await waitFor(() => room() === undefined);
     const types = (await server.ctx.db.auditEntry.findMany({ where: { caseId }, select: { type: true } })).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['ROOM_JOINED', 'ROOM_ADMITTED', 'ROOM_MUTED', 'ROOM_LEFT']));
   });
@@ -286,7 +280,7 @@ describe('media routing and mediator controls', () => {
     await back.connected();
     expect((await back.ok('room:join', { caseId })).status).toBe('admitted');
     back.close();
-    await waitUntil(() => room()!.member(partyAId) === undefined, 6000);
+    await waitFor(() => room()!.member(partyAId) === undefined, 6000);
     const again = client({ token: tokenA });
     await again.connected();
     expect((await again.ok('room:join', { caseId })).status).toBe('lobby');

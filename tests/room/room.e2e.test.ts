@@ -3,7 +3,8 @@
 // others' audio and video; a mediator's mute stops that party's audio at the other pages;
 // a dropped party comes back without re-admission; leaving releases every server object.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, expectReceivingFrom, inboundStats, openRoomPage, totals, type RoomPage } from '../support/room-pages.ts';
+import { expectReceivingFrom, inboundStats, openRoomPage, totals, type RoomPage } from '../support/room-pages.ts';
+import { eventually } from '../support/wait.ts';
 import { seedLeakCase, startTestServer, type SeededParty, type StaffClient, type TestServer } from '../support/server.ts';
 
 describe('live mediation room in three browsers', () => {

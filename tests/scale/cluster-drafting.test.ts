@@ -9,7 +9,8 @@ import { openDb } from '../../signaling/db.ts';
 import { agreementDocName } from '../../signaling/drafting/index.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
 import { StaffClient } from '../support/server.ts';
-import { connectClient, setUpDraftCase, waitFor, wsUrl, type DraftCase, type DraftClient } from '../drafting/sync-support.ts';
+import { connectClient, setUpDraftCase, wsUrl, type DraftCase, type DraftClient } from '../drafting/sync-support.ts';
+import { waitFor } from '../support/wait.ts';
 
 let cluster: TestCluster;
 let kase: DraftCase;

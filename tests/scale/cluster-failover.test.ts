@@ -7,7 +7,7 @@ import { openDb } from '../../signaling/db.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
 import { produceAudioVideo, readyToReceive, RoomTestClient } from '../support/room-client.ts';
 import { connect, enterWithMedia, policyViolations, roomsOf, seedClusterCase, type ClusterCase } from './cluster-support.ts';
-import { waitFor } from '../drafting/sync-support.ts';
+import { waitFor } from '../support/wait.ts';
 
 let cluster: TestCluster;
 let kase: ClusterCase;

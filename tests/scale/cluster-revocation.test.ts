@@ -9,7 +9,8 @@ import { agreementDocName } from '../../signaling/drafting/index.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
 import type { RoomTestClient } from '../support/room-client.ts';
 import { StaffClient } from '../support/server.ts';
-import { connectClient, waitFor, wsUrl, type DraftClient } from '../drafting/sync-support.ts';
+import { connectClient, wsUrl, type DraftClient } from '../drafting/sync-support.ts';
+import { waitFor } from '../support/wait.ts';
 import { connect, roomsOf, seedClusterCase, type ClusterCase } from './cluster-support.ts';
 
 let cluster: TestCluster;

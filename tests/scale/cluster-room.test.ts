@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
 import { produceAudioVideo, readyToReceive, type RoomTestClient } from '../support/room-client.ts';
 import { connect, enterWithMedia, policyOf, policyViolations, roomsOf, seedClusterCase, type ClusterCase } from './cluster-support.ts';
-import { waitFor } from '../drafting/sync-support.ts';
+import { waitFor } from '../support/wait.ts';
 import { mayReceive } from '../../signaling/rooms/routing-policy.ts';
 
 let cluster: TestCluster;

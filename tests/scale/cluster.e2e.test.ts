@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../signaling/db.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
-import { eventually, expectReceivingFrom, openRoomPage, type RoomPage } from '../support/room-pages.ts';
+import { expectReceivingFrom, openRoomPage, type RoomPage } from '../support/room-pages.ts';
+import { eventually } from '../support/wait.ts';
 import { roomsOf, seedClusterCase, type ClusterCase } from './cluster-support.ts';
 
 let cluster: TestCluster;

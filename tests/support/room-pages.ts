@@ -1,5 +1,6 @@
 // Drives the web client's live room in Chromium for end-to-end tests: opening the room as
 // mediator (session cookie) or party (link), passing the pre-join check, reading inbound stats.
+import { eventually } from './wait.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from './browser.ts';
 import type { StaffClient } from './server.ts';
@@ -48,21 +49,6 @@ export function totals(stats: InboundStat[], field: 'framesDecoded' | 'packetsRe
   const out = new Map<string, number>();
   for (const s of stats) out.set(`${s.peerId}/${s.kind}`, (out.get(`${s.peerId}/${s.kind}`) ?? 0) + s[field]);
   return out;
-}
-
-/** Resolves when `check` passes, polling every 100 ms; rejects with the last reason after the timeout. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Asserts that, at `page`, media from each of `peerIds` is flowing (both kinds increase over `windowMs`). */
