@@ -68,6 +68,54 @@ export const CaseDetailView = Type.Composite([
   }),
 ]);
 
+/** The signed-in staff member (login, /api/auth/me). */
+export const MeView = Type.Object({
+  user: Type.Object({
+    id: Type.String(),
+    username: Type.String(),
+    displayName: Type.String(),
+    role: UserRoleT,
+    /** Every staff API but this one, logout and the password change answers PASSWORD_CHANGE_REQUIRED until it is changed. */
+    mustChangePassword: Type.Boolean(),
+  }),
+  csrfToken: Type.String(),
+});
+
+export const OrgView = Type.Object({ org: Type.Object({ id: Type.String(), name: Type.String(), shortName: Type.String(), hasSeal: Type.Boolean() }) });
+
+export const NewCaseBody = Type.Object({ title: Text(100), disputeType: DisputeTypeT, summary: Text(4000), dueDate: Type.Optional(DateOnly) }, { additionalProperties: false });
+
+export const NewParticipantBody = Type.Object(
+  { role: ParticipantRoleT, side: SideT, name: Text(50), phone: Type.String({ minLength: 1, maxLength: 20 }), idNumber: Type.String({ minLength: 1, maxLength: 18 }) },
+  { additionalProperties: false },
+);
+
+export const AuditLogView = Type.Object({
+  entries: Type.Array(Type.Object({ seq: Type.Integer(), at: Type.String(), type: Type.String(), actorLabel: Type.String(), summary: Type.String() })),
+  chain: Type.Object({ ok: Type.Boolean(), checked: Type.Integer(), brokenAt: Type.Optional(Type.Integer()), reason: Type.Optional(Type.String()) }),
+});
+
+/** What a party sees of itself through its link. */
+export const PartySelfView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  role: ParticipantRoleT,
+  side: SideT,
+  identityConfirmed: Type.Boolean(),
+  consentGiven: Type.Boolean(),
+});
+
+export const PartyCaseView = Type.Object({
+  /** The caseId for `room:join`. */
+  id: Type.String(),
+  number: Type.String(),
+  title: Type.String(),
+  disputeType: Type.String(),
+  status: CaseStatusT,
+  orgName: Type.String(),
+  mediatorName: Type.Union([Type.String(), Type.Null()]),
+});
+
 export const InvitationView = Type.Object({
   id: Type.String(),
   participantId: Type.String(),

@@ -35,12 +35,12 @@ describe('staff client', () => {
     ]);
     await api.login('m', 'pw');
     await api.cases();
-    await api.createCase({ title: 't', disputeType: 'X', summary: '' });
+    await api.createCase({ title: 't', disputeType: 'GENERAL', summary: '' });
     const h = (i: number) => calls[i]!.init.headers as Record<string, string>;
     expect(h(1)['x-csrf-token']).toBeUndefined();
     expect(h(2)['x-csrf-token']).toBe('tok1');
     expect(calls[2]!.init.credentials).toBe('same-origin');
-    expect(JSON.parse(String(calls[2]!.init.body))).toEqual({ title: 't', disputeType: 'X', summary: '' });
+    expect(JSON.parse(String(calls[2]!.init.body))).toEqual({ title: 't', disputeType: 'GENERAL', summary: '' });
   });
 
   it('surfaces the server message and code', async () => {

@@ -6,45 +6,25 @@
 // Every failure is surfaced as an ApiError whose `message` is display-ready
 // Chinese text (the server's `message` when it sent one).
 
-import type { CaseRole } from '../../signaling/access/grants.ts';
+import type { Static, TSchema } from '@sinclair/typebox';
+import type * as schemas from '../../signaling/http/schemas.ts';
 
 // ---------------------------------------------------------------- types
 
-export type Role = 'ADMIN' | 'MEDIATOR' | 'JUDGE';
+// The HTTP contract's types are the server's TypeBox schemas (signaling/http/schemas.ts), so
+// the client cannot drift from what the routes validate and answer. Type-only: nothing of the
+// server is bundled.
+type S<T extends TSchema> = Static<T>;
 
-export type CaseStatus =
-  | 'ACCEPTED'
-  | 'TRIAGED'
-  | 'MEDIATING'
-  | 'AGREED'
-  | 'FAILED'
-  | 'SIGNED'
-  | 'CONFIRMATION_REQUESTED'
-  | 'CONFIRMED'
-  | 'DISMISSED'
-  | 'WITHDRAWN';
+export type Role = S<typeof schemas.UserRoleT>;
+export type CaseStatus = S<typeof schemas.CaseStatusT>;
+export type ParticipantRole = S<typeof schemas.ParticipantRoleT>;
+export type Side = S<typeof schemas.SideT>;
 
-export type ParticipantRole = 'APPLICANT' | 'RESPONDENT' | 'AGENT' | 'INTERPRETER' | 'OTHER';
-export type Side = 'A' | 'B' | 'NEUTRAL';
-
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  /** A password someone else set (first start, created or reset by an administrator): every other staff API refuses until it is changed. */
-  mustChangePassword: boolean;
-}
-
-export interface ManagedUser extends User {
-  active: boolean;
-  createdAt: string;
-}
-
-export interface Session {
-  user: User;
-  csrfToken: string;
-}
+export type Session = S<typeof schemas.MeView>;
+export type User = Session['user'];
+export type ManagedUser = S<typeof schemas.UserView>;
+export type Org = S<typeof schemas.OrgView>['org'];
 
 export interface LabeledKey<K extends string = string> {
   key: K;
@@ -56,129 +36,28 @@ export interface Meta {
   caseStatuses: LabeledKey<CaseStatus>[];
   participantRoles: LabeledKey<ParticipantRole>[];
   sides: LabeledKey<Side>[];
-  /** Not in the contract yet; used for audit event labels when present. */
   auditEventTypes?: LabeledKey[];
 }
 
-export interface Org {
-  id: string;
-  name: string;
-  shortName: string;
-  hasSeal: boolean;
-}
-
-export interface CaseSummary {
-  id: string;
-  number: string;
-  title: string;
-  disputeType: string;
-  status: CaseStatus;
-  mediator: { id: string; displayName: string } | null;
-  /** ISO date-time */
-  dueDate: string;
-  /** Whole days until dueDate; negative means overdue. */
-  daysLeft: number;
-  createdAt: string;
-}
-
-export interface Participant {
-  id: string;
-  role: ParticipantRole;
-  side: Side;
-  name: string;
-  phone: string;
-  idMasked: string;
-  identityConfirmedAt: string | null;
-  consentAt: string | null;
-  signingAuthority: boolean;
-}
-
-export interface CaseDetail extends CaseSummary {
-  summary: string;
-  participants: Participant[];
-  allowedTransitions: CaseStatus[];
-  coMediators: StaffRef[];
-  /** The viewer's role in this case: what the page may offer (signaling/access/grants.ts). */
-  viewerRole: CaseRole;
-}
-
-export interface StaffRef {
-  id: string;
-  displayName: string;
-}
-
-export interface NewCase {
-  title: string;
-  disputeType: string;
-  summary: string;
-  /** YYYY-MM-DD */
-  dueDate?: string;
-}
-
-export interface NewParticipant {
-  role: ParticipantRole;
-  side: Side;
-  name: string;
-  phone: string;
-  idNumber: string;
-}
-
-export interface Invitation {
-  id: string;
-  participantId: string;
-  participantName: string;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  useCount: number;
-  lastUsedAt: string | null;
-}
+export type CaseSummary = S<typeof schemas.CaseSummaryView>;
+export type Participant = S<typeof schemas.ParticipantView>;
+export type CaseDetail = S<typeof schemas.CaseDetailView>;
+export type StaffRef = CaseDetail['coMediators'][number];
+export type NewCase = S<typeof schemas.NewCaseBody>;
+export type NewParticipant = S<typeof schemas.NewParticipantBody>;
+export type Invitation = S<typeof schemas.InvitationView>;
 
 /** Only returned once, by the create call. */
 export interface CreatedInvitation extends Invitation {
   url: string;
 }
 
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  type: string;
-  actorLabel: string;
-  summary: string;
-}
+export type AuditLog = S<typeof schemas.AuditLogView>;
+export type AuditEntry = AuditLog['entries'][number];
+export type AuditChain = AuditLog['chain'];
 
-export interface AuditChain {
-  ok: boolean;
-  checked: number;
-  brokenAt?: number;
-}
-
-export interface AuditLog {
-  entries: AuditEntry[];
-  chain: AuditChain;
-}
-
-export interface PartyCase {
-  /** The caseId for `room:join`. */
-  id: string;
-  number: string;
-  title: string;
-  disputeType: string;
-  status: CaseStatus;
-  orgName: string;
-  /** null when no mediator is assigned yet (server behaviour; the brief said string). */
-  mediatorName: string | null;
-}
-
-export interface PartySelf {
-  id: string;
-  name: string;
-  role: ParticipantRole;
-  side: Side;
-  identityConfirmed: boolean;
-  consentGiven: boolean;
-}
-
+export type PartyCase = S<typeof schemas.PartyCaseView>;
+export type PartySelf = S<typeof schemas.PartySelfView>;
 export interface PartyView {
   case: PartyCase;
   participant: PartySelf;

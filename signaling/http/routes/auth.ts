@@ -7,19 +7,9 @@ import { sessionCookieOf } from '../../access/principal.ts';
 import { changeOwnPassword } from '../../users/user-service.ts';
 import { DomainError } from '../../errors.ts';
 import { accessOf, staffOf } from '../access-hook.ts';
-import { errors, Text, UserRoleT } from '../schemas.ts';
+import { errors, MeView, Text } from '../schemas.ts';
 
-const Me = Type.Object({
-  user: Type.Object({
-    id: Type.String(),
-    username: Type.String(),
-    displayName: Type.String(),
-    role: UserRoleT,
-    /** Every staff API but this one, logout and the password change answers PASSWORD_CHANGE_REQUIRED until it is changed. */
-    mustChangePassword: Type.Boolean(),
-  }),
-  csrfToken: Type.String(),
-});
+const Me = MeView;
 
 export const authRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
   const secure = ctx.config.publicUrl.startsWith('https:');

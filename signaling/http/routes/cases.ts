@@ -8,7 +8,7 @@ import { createInvitation, listInvitations, revokeInvitation } from '../../cases
 import { addParticipant, removeParticipant } from '../../cases/participant-service.ts';
 import type { AppContext } from '../../context.ts';
 import { staffOf } from '../access-hook.ts';
-import { CaseDetailView, CaseStatusT, CaseSummaryView, DateOnly, DisputeTypeT, errors, Id, IdParams, InvitationView, ParticipantRoleT, ParticipantView, SideT, Text } from '../schemas.ts';
+import { AuditLogView, CaseDetailView, CaseStatusT, CaseSummaryView, DateOnly, DisputeTypeT, errors, Id, IdParams, InvitationView, NewCaseBody, NewParticipantBody, ParticipantView, Text } from '../schemas.ts';
 import { caseDetailView, caseSummaryView, invitationView, participantView } from '../views.ts';
 
 const CaseBody = Type.Object({ case: CaseDetailView });
@@ -33,7 +33,7 @@ export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
     schema: {
       tags: ['cases'],
       summary: '受理新案件',
-      body: Type.Object({ title: Text(100), disputeType: DisputeTypeT, summary: Text(4000), dueDate: Type.Optional(DateOnly) }, { additionalProperties: false }),
+      body: NewCaseBody,
       response: { 201: CaseBody, ...errors(400, 401, 403) },
     },
     config: { action: 'cases.create' },
@@ -77,7 +77,7 @@ export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
       tags: ['participants'],
       summary: '添加当事人（身份证号按 GB 11643 校验）',
       params: IdParams,
-      body: Type.Object({ role: ParticipantRoleT, side: SideT, name: Text(50), phone: Type.String({ minLength: 1, maxLength: 20 }), idNumber: Type.String({ minLength: 1, maxLength: 18 }) }, { additionalProperties: false }),
+      body: NewParticipantBody,
       response: { 201: Type.Object({ participant: ParticipantView }), ...errors(400, 401, 403, 404) },
     },
     config: { action: 'case.participants' },
@@ -152,10 +152,7 @@ export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
       summary: '案件审计记录（含审计链校验结果）',
       params: IdParams,
       response: {
-        200: Type.Object({
-          entries: Type.Array(Type.Object({ seq: Type.Integer(), at: Type.String(), type: Type.String(), actorLabel: Type.String(), summary: Type.String() })),
-          chain: Type.Object({ ok: Type.Boolean(), checked: Type.Integer(), brokenAt: Type.Optional(Type.Integer()), reason: Type.Optional(Type.String()) }),
-        }),
+        200: AuditLogView,
         ...errors(401, 403, 404),
       },
     },

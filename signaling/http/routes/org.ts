@@ -8,9 +8,8 @@ import type { AppContext } from '../../context.ts';
 import { DomainError } from '../../errors.ts';
 import { checkSealPng } from '../../signing/png-image.ts';
 import { staffOf } from '../access-hook.ts';
-import { errors } from '../schemas.ts';
+import { errors, OrgView } from '../schemas.ts';
 
-const OrgView = Type.Object({ org: Type.Object({ id: Type.String(), name: Type.String(), shortName: Type.String(), hasSeal: Type.Boolean() }) });
 export const orgRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
   const view = (o: { id: string; name: string; shortName: string; sealPng: Uint8Array | null }) => ({
     org: { id: o.id, name: o.name, shortName: o.shortName, hasSeal: o.sealPng !== null },

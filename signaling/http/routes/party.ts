@@ -3,16 +3,9 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { AppContext } from '../../context.ts';
 import { confirmIdentity, giveConsent } from '../../party/party-service.ts';
 import { partyOf } from '../access-hook.ts';
-import { CaseStatusT, errors, ParticipantRoleT, SideT, Text } from '../schemas.ts';
+import { errors, PartyCaseView, PartySelfView, Text } from '../schemas.ts';
 
-const PartyParticipant = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  role: ParticipantRoleT,
-  side: SideT,
-  identityConfirmed: Type.Boolean(),
-  consentGiven: Type.Boolean(),
-});
+const PartyParticipant = PartySelfView;
 
 const partyParticipantView = (p: { id: string; name: string; role: string; side: string; identityConfirmedAt: Date | null; consentAt: Date | null }) => ({
   id: p.id,
@@ -31,7 +24,7 @@ export const partyRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
       security: [{ link: [] }],
       response: {
         200: Type.Object({
-          case: Type.Object({ id: Type.String(), number: Type.String(), title: Type.String(), disputeType: Type.String(), status: CaseStatusT, orgName: Type.String(), mediatorName: Type.Union([Type.String(), Type.Null()]) }),
+          case: PartyCaseView,
           participant: PartyParticipant,
         }),
         ...errors(401, 403, 429),

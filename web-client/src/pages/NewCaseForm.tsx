@@ -1,3 +1,4 @@
+import { DISPUTE_TYPE_KEYS, type DisputeType } from '../../../signaling/domain/vocabulary.ts';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type CaseDetail } from '../api.ts';
 import { localDatePlusDays } from '../format.ts';
@@ -9,6 +10,8 @@ interface Props {
   onCreated(c: CaseDetail): void;
   onCancel(): void;
 }
+
+const isDisputeType = (key: string): key is DisputeType => (DISPUTE_TYPE_KEYS as readonly string[]).includes(key);
 
 export function NewCaseForm({ onCreated, onCancel }: Props) {
   const { meta, error: metaError, reload } = useMeta();
@@ -24,7 +27,7 @@ export function NewCaseForm({ onCreated, onCancel }: Props) {
     e.preventDefault();
     const type = disputeType || types[0]?.key || '';
     if (!title.trim()) return setError('请填写案件标题');
-    if (!type) return setError('请选择纠纷类型');
+    if (!isDisputeType(type)) return setError('请选择纠纷类型');
     setBusy(true);
     setError(null);
     try {
