@@ -36,3 +36,14 @@ export const USER_ROLE_LABELS: Record<UserRole, string> = { ADMIN: '管理员', 
 export function labelOf<T extends { key: string; label: string }>(list: readonly T[], key: string): string {
   return list.find((x) => x.key === key)?.label ?? key;
 }
+
+/** A stored participant role or side, checked (a value outside the vocabulary is corrupt data). */
+export function asParticipantRole(value: string): ParticipantRole {
+  if ((PARTICIPANT_ROLE_KEYS as readonly string[]).includes(value)) return value as ParticipantRole;
+  throw new Error(`unknown participant role ${value}`);
+}
+
+export function asSide(value: string): Side {
+  if ((SIDE_KEYS as readonly string[]).includes(value)) return value as Side;
+  throw new Error(`unknown side ${value}`);
+}

@@ -11,6 +11,7 @@ import { accessOf, partyOf, staffOf } from '../http/access-hook.ts';
 import { sendFile } from '../http/file-reply.ts';
 import { errors, Id, Text } from '../http/schemas.ts';
 import type { SigningService } from './signing-service.ts';
+import { SigningViewBody } from './schemas.ts';
 
 const CaseParams = Type.Object({ caseId: Id });
 const ClauseId = Type.String({ minLength: 3, maxLength: 64, pattern: '^c_[a-z0-9]+$' });
@@ -25,7 +26,7 @@ export const signingRoutes = (ctx: AppContext, service: SigningService): Fastify
   const security: Array<Record<string, string[]>> = [{ session: [] }, { link: [] }];
 
   app.get('/:caseId', {
-    schema: { tags: ['signing'], summary: '当前签署状态（锁定的协议版本、逐条确认、签名进度）', security, params: CaseParams, response: { 200: Type.Object({ round: Type.Unknown() }), ...errors(401, 403, 404) } },
+    schema: { tags: ['signing'], summary: '当前签署状态（锁定的协议版本、逐条确认、签名进度）', security, params: CaseParams, response: { 200: SigningViewBody, ...errors(401, 403, 404) } },
     config: { action: 'signing.read' },
   }, async (request) => {
     const who = accessOf(request).principal;

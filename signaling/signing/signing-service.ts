@@ -30,7 +30,9 @@ import { AGREEMENT_PARTY_ROLES, agreementPartiesOf } from '../cases/participant-
 import { loadCase, staffActor } from '../cases/case-service.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { transitionCase } from '../cases/case-transitions.ts';
-import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
+import { asParticipantRole, asSide, labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
+import type { Static } from '@sinclair/typebox';
+import type { SigningViewBody } from './schemas.ts';
 import { DomainError, type ErrorCode } from '../errors.ts';
 import { agreementLines, MissingGlyphsError, type SignatureEntry } from './agreement-pdf.ts';
 import type { CertificateData } from './audit-certificate.ts';
@@ -251,7 +253,7 @@ export class SigningService {
   // ── reading ─────────────────────────────────────────────────────────────────
 
   /** The current round (open or completed) as one viewer sees it; `viewer` null for staff. */
-  async view(caseId: string, viewer: Participant | null) {
+  async view(caseId: string, viewer: Participant | null): Promise<Static<typeof SigningViewBody>> {
     const round = await this.ctx.db.signingRound.findFirst({ where: { caseId, status: { in: ['OPEN', 'COMPLETED'] } }, include: { consents: true, signatures: { select: { participantId: true, signerType: true, signerName: true, signerRole: true, signedAt: true } } } });
     if (!round) return { round: null };
     const snapshot = snapshotOf(round);
@@ -261,7 +263,7 @@ export class SigningService {
     return {
       round: {
         id: round.id,
-        status: round.status,
+        status: round.status === 'COMPLETED' ? 'COMPLETED' : 'OPEN',
         versionSeq: round.versionSeq,
         contentSha256: round.contentSha256,
         lockedAt: round.lockedAt.toISOString(),
@@ -271,7 +273,7 @@ export class SigningService {
         clauses: snapshot.clauses.map((c, i) => ({ id: c.id, number: i + 1, title: c.title, text: renderText(c.text, c.fields).trim(), sha256: hashes[i]!.sha256 })),
         parties: parties.map((p) => {
           const sig = round.signatures.find((s) => s.signerType === 'party' && s.participantId === p.id);
-          return { id: p.id, name: p.name, role: p.role, side: p.side, accepted: round.consents.filter((x) => x.participantId === p.id).map((x) => x.clauseId), signed: sig ? { by: sig.signerName, role: sig.signerRole, at: sig.signedAt.toISOString() } : null };
+          return { id: p.id, name: p.name, role: asParticipantRole(p.role), side: asSide(p.side), accepted: round.consents.filter((x) => x.participantId === p.id).map((x) => x.clauseId), signed: sig ? { by: sig.signerName, role: sig.signerRole, at: sig.signedAt.toISOString() } : null };
         }),
         mediatorSigned: round.signatures.some((s) => s.signerType === 'mediator'),
         mayActFor,

@@ -8,6 +8,7 @@
 
 import type { Static, TSchema } from '@sinclair/typebox';
 import type * as schemas from '../../signaling/http/schemas.ts';
+import type * as signingSchemas from '../../signaling/signing/schemas.ts';
 
 // ---------------------------------------------------------------- types
 
@@ -386,42 +387,9 @@ async function downloadFile(path: string, token: string | null | undefined, notF
 
 // ---------------------------------------------------------------- signing API
 
-export interface SigningParty {
-  id: string;
-  name: string;
-  role: ParticipantRole;
-  side: Side;
-  /** Clause ids this party has accepted on the locked version. */
-  accepted: string[];
-  signed: { by: string; role: string; at: string } | null;
-}
-
-export interface SigningClause {
-  id: string;
-  number: number;
-  title: string;
-  text: string;
-  sha256: string;
-}
-
-export interface SigningRound {
-  id: string;
-  status: 'OPEN' | 'COMPLETED';
-  versionSeq: number;
-  contentSha256: string;
-  lockedAt: string;
-  title: string;
-  caseNumber: string;
-  /** The agreement's other text (parties, facts, performance …), in order. */
-  document: string[];
-  clauses: SigningClause[];
-  parties: SigningParty[];
-  mediatorSigned: boolean;
-  /** Parties the viewer may accept and sign for (themselves, or as an authorised agent). */
-  mayActFor: string[];
-  affirmation: string;
-  pdfAvailable: boolean;
-}
+export type SigningRound = S<typeof signingSchemas.SigningRoundView>;
+export type SigningParty = SigningRound['parties'][number];
+export type SigningClause = SigningRound['clauses'][number];
 
 /**
  * Locking, consent and signatures of a case's agreement. Staff (token omitted) use the session
