@@ -7,7 +7,10 @@
 // every agreement party is in, at least one applied itself, and every consent the mediator
 // recorded has been confirmed by its party. Every step is audited.
 import { appendAudit, type Actor } from '../audit/log.ts';
+import type { Static } from '@sinclair/typebox';
+import { asParticipantRole } from '../domain/vocabulary.ts';
 import { partyActor } from '../cases/invitation-service.ts';
+import { asApplicationStatus, type JudicialView } from './schemas.ts';
 import { transitionCase } from '../cases/case-transitions.ts';
 import { AGREEMENT_PARTY_ROLES, agreementPartiesOf } from '../cases/participant-service.ts';
 import { loadCase, staffActor } from '../cases/case-service.ts';
@@ -62,7 +65,7 @@ export class JudicialApplicationService {
   }
 
   /** What a party (or the case's mediator, `viewer` null) sees: window, courts, who has applied. */
-  async view(caseId: string, viewer: Participant | null) {
+  async view(caseId: string, viewer: Participant | null): Promise<Static<typeof JudicialView>> {
     const { effectiveAt, windowEndsAt } = await this.#window(caseId);
     const application = await this.ctx.db.judicialApplication.findUnique({ where: { caseId }, include: { court: true, applicants: true, materials: { orderBy: { uploadedAt: 'asc' } } } });
     const parties = await agreementPartiesOf(this.ctx.db, caseId);
@@ -75,7 +78,7 @@ export class JudicialApplicationService {
       courts,
       application: application && {
         id: application.id,
-        status: application.status,
+        status: asApplicationStatus(application.status),
         court: { id: application.court.id, name: application.court.name },
         submittedAt: application.submittedAt?.toISOString() ?? null,
         courtCaseNumber: application.courtCaseNumber,
@@ -89,8 +92,8 @@ export class JudicialApplicationService {
           return {
             id: p.id,
             name: p.name,
-            role: p.role,
-            applied: a ? { how: a.how, at: a.at.toISOString(), confirmedAt: a.confirmedAt?.toISOString() ?? null, ...(own ? { serviceAddress: a.serviceAddress, phone: a.phone } : {}) } : null,
+            role: asParticipantRole(p.role),
+            applied: a ? { how: a.how === 'consented' ? 'consented' : 'self', at: a.at.toISOString(), confirmedAt: a.confirmedAt?.toISOString() ?? null, ...(own ? { serviceAddress: a.serviceAddress, phone: a.phone } : {}) } : null,
             /** The mediator recorded this party's consent; the party has yet to confirm it from its own link. */
             awaitingConfirmation: application.status === 'DRAFT' && a !== undefined && a.confirmedAt === null,
           };
@@ -99,7 +102,7 @@ export class JudicialApplicationService {
           .filter((m) => viewer === null || m.participantId === viewer.id)
           .map((m) => ({ id: m.id, kind: m.kind, displayName: m.displayName, mime: m.mime, bytes: m.bytes, uploadedAt: m.uploadedAt.toISOString() })),
       },
-      parties: parties.map((p) => ({ id: p.id, name: p.name, role: p.role })),
+      parties: parties.map((p) => ({ id: p.id, name: p.name, role: asParticipantRole(p.role) })),
     };
   }
 

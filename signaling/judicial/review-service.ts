@@ -9,6 +9,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { appendAudit, type Actor } from '../audit/log.ts';
 import { transitionCase } from '../cases/case-transitions.ts';
+import type { Static } from '@sinclair/typebox';
+import { asParticipantRole, asSide } from '../domain/vocabulary.ts';
+import { asApplicationStatus, type JudgeApplicationDetail } from './schemas.ts';
 import { materialsDir } from './materials.ts';
 import { courtValuesFromAgreement, renderCourtDocument } from '../agreement/court.ts';
 import { todayInChina } from '../agreement/dates.ts';
@@ -55,7 +58,7 @@ export class JudicialReviewService {
   }
 
   /** Everything the review screen shows. */
-  async detail(judge: StaffPrincipal, id: string) {
+  async detail(judge: StaffPrincipal, id: string): Promise<Static<typeof JudgeApplicationDetail>> {
     const a = await this.#own(judge, id);
     const round = await this.ctx.db.signingRound.findFirst({ where: { caseId: a.caseId, status: 'COMPLETED' }, include: { signatures: { orderBy: { signedAt: 'asc' } }, consents: true } });
     const pdf = round?.pdf ? Buffer.from(round.pdf) : null;
@@ -71,7 +74,7 @@ export class JudicialReviewService {
     const clauseCount = round ? (JSON.parse(round.clauseHashes) as unknown[]).length : 0;
     return {
       ...this.#summary(a),
-      grounds: REVIEW_GROUNDS,
+      grounds: REVIEW_GROUNDS.map(({ key, label }) => ({ key, label })),
       checklist: a.checklist ? (JSON.parse(a.checklist) as Record<string, boolean>) : {},
       notes: a.reviewNotes ?? '',
       integrity: verdict && {
@@ -87,8 +90,8 @@ export class JudicialReviewService {
       parties: participants.map((p) => ({
         id: p.id,
         name: p.name,
-        role: p.role,
-        side: p.side,
+        role: asParticipantRole(p.role),
+        side: asSide(p.side),
         identityConfirmedAt: p.identityConfirmedAt?.toISOString() ?? null,
         consentToOnlineAt: p.consentAt?.toISOString() ?? null,
         attended: joins.some((j) => j.data.peerId === p.id || j.data.participantId === p.id),
@@ -201,7 +204,7 @@ export class JudicialReviewService {
     return {
       id: a.id,
       caseId: a.caseId,
-      status: a.status,
+      status: asApplicationStatus(a.status),
       statusLabel: STATUS_LABEL[a.status] ?? a.status,
       caseNumber: a.case.number,
       title: a.case.title,

@@ -9,6 +9,7 @@ import { accessOf, partyOf, staffOf } from '../http/access-hook.ts';
 import { sendFile } from '../http/file-reply.ts';
 import { errors, Id, Text } from '../http/schemas.ts';
 import type { JudicialApplicationService } from './application-service.ts';
+import { JudgeApplicationDetail, JudgeApplicationSummary, JudicialView } from './schemas.ts';
 import type { GroundKey, JudicialReviewService } from './review-service.ts';
 import { MATERIAL_KINDS, MAX_MATERIAL_BYTES, storeMaterial } from './materials.ts';
 
@@ -23,7 +24,7 @@ export const judicialRoutes = (ctx: AppContext, service: JudicialApplicationServ
   const staff = (request: FastifyRequest): StaffPrincipal => staffOf(request);
 
   app.get('/:caseId', {
-    schema: { tags: ['judicial'], summary: '司法确认申请：期限、可选法院、申请进度', params: CaseParams, response: { 200: Type.Unknown(), ...errors(401, 403, 404) } },
+    schema: { tags: ['judicial'], summary: '司法确认申请：期限、可选法院、申请进度', params: CaseParams, response: { 200: JudicialView, ...errors(401, 403, 404) } },
     config: { action: 'judicial.read' },
   }, async (request) => {
     const who = accessOf(request).principal;
@@ -120,12 +121,12 @@ export const judgeRoutes = (ctx: AppContext, review: JudicialReviewService, appl
   const IdP = Type.Object({ id: Id });
 
   app.get('/applications', {
-    schema: { tags: ['judge'], summary: '本院的司法确认申请（待受理、已受理、审查中、已裁定）', response: { 200: Type.Object({ applications: Type.Array(Type.Unknown()) }), ...errors(401, 403) } },
+    schema: { tags: ['judge'], summary: '本院的司法确认申请（待受理、已受理、审查中、已裁定）', response: { 200: Type.Object({ applications: Type.Array(JudgeApplicationSummary) }), ...errors(401, 403) } },
     config: { action: 'judge.queue' },
   }, async (request) => ({ applications: await review.queue(staffOf(request)) }));
 
   app.get('/applications/:id', {
-    schema: { tags: ['judge'], summary: '审查一件申请：协议书完整性、审计摘要、审查事项', params: IdP, response: { 200: Type.Object({ application: Type.Unknown() }), ...errors(401, 403, 404) } },
+    schema: { tags: ['judge'], summary: '审查一件申请：协议书完整性、审计摘要、审查事项', params: IdP, response: { 200: Type.Object({ application: JudgeApplicationDetail }), ...errors(401, 403, 404) } },
     config: { action: 'judicial.review' },
   }, async (request) => ({ application: await review.detail(staffOf(request), request.params.id) }));
 

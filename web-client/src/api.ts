@@ -9,6 +9,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type * as schemas from '../../signaling/http/schemas.ts';
 import type * as signingSchemas from '../../signaling/signing/schemas.ts';
+import type * as judicialSchemas from '../../signaling/judicial/schemas.ts';
 
 // ---------------------------------------------------------------- types
 
@@ -417,41 +418,8 @@ export type SigningApi = ReturnType<typeof signingApi>;
 
 // ---------------------------------------------------------------- judicial confirmation API
 
-export interface JudicialCourtOption {
-  id: string;
-  name: string;
-  reasons: string[];
-  suggested: boolean;
-}
-
-export interface JudicialView {
-  effectiveAt: string | null;
-  windowEndsAt: string | null;
-  daysLeft: number | null;
-  windowOpen: boolean;
-  courts: JudicialCourtOption[];
-  parties: Array<{ id: string; name: string; role: ParticipantRole }>;
-  application: null | {
-    id: string;
-    status: 'DRAFT' | 'SUBMITTED' | 'ACCEPTED' | 'REVIEWING' | 'CONFIRMED' | 'DISMISSED';
-    court: { id: string; name: string };
-    submittedAt: string | null;
-    courtCaseNumber: string | null;
-    decidedAt: string | null;
-    decisionReason: string | null;
-    rulingAvailable: boolean;
-    parties: Array<{
-      id: string;
-      name: string;
-      role: ParticipantRole;
-      /** serviceAddress and phone only for the viewing party's own entry (and for the mediator). */
-      applied: { how: 'self' | 'consented'; at: string; confirmedAt: string | null; serviceAddress?: string; phone?: string } | null;
-      /** The mediator recorded this party's consent; the party has yet to confirm it from its own link. */
-      awaitingConfirmation: boolean;
-    }>;
-    materials: Array<{ id: string; kind: string; displayName: string; mime: string; bytes: number; uploadedAt: string }>;
-  };
-}
+export type JudicialView = S<typeof judicialSchemas.JudicialView>;
+export type JudicialCourtOption = JudicialView['courts'][number];
 
 /** The joint application for judicial confirmation, as a party (link token) or the case's mediator. */
 export function judicialApi(caseId: string, token?: string | null) {
@@ -481,43 +449,8 @@ export function judicialApi(caseId: string, token?: string | null) {
   };
 }
 
-export interface JudgeApplicationSummary {
-  id: string;
-  caseId: string;
-  status: string;
-  statusLabel: string;
-  caseNumber: string;
-  title: string;
-  court: string;
-  courtCaseNumber: string | null;
-  submittedAt: string | null;
-  acceptBy: string | null;
-  acceptOverdue: boolean;
-  acceptedAt: string | null;
-  decidedAt: string | null;
-}
-
-export interface JudgeApplicationDetail extends JudgeApplicationSummary {
-  grounds: Array<{ key: string; label: string }>;
-  checklist: Record<string, boolean>;
-  notes: string;
-  integrity: null | { valid: boolean; sealedByUs: boolean; matchesIssued: boolean; problems: string[]; signerName: string | null; signingTime: string | null; documentSha256: string; contentSha256: string };
-  parties: Array<{
-    id: string;
-    name: string;
-    role: ParticipantRole;
-    side: Side;
-    identityConfirmedAt: string | null;
-    consentToOnlineAt: string | null;
-    attended: boolean;
-    clausesAccepted: number;
-    clauses: number;
-    signature: null | { signerName: string; signerRole: string; identityMethod: string; affirmation: string; signedAt: string; ip: string };
-  }>;
-  session: { joins: number; totalSec: number | null; jointSec: number | null; caucusSecA: number; caucusSecB: number };
-  applicants: Array<{ participantId: string; how: string; serviceAddress: string; phone: string; at: string }>;
-  materials: Array<{ id: string; participantId: string; kind: string; displayName: string; mime: string; bytes: number }>;
-}
+export type JudgeApplicationSummary = S<typeof judicialSchemas.JudgeApplicationSummary>;
+export type JudgeApplicationDetail = S<typeof judicialSchemas.JudgeApplicationDetail>;
 
 export const judgeApi = {
   queue: () => staff<{ applications: JudgeApplicationSummary[] }>('/api/judge/applications').then((r) => r.applications),
