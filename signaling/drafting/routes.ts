@@ -10,37 +10,12 @@ import { DomainError } from '../errors.ts';
 import { accessOf as requestAccessOf } from '../http/access-hook.ts';
 import { errors, Id, Text } from '../http/schemas.ts';
 import type { AgreementService } from './agreement-service.ts';
+import { Annotation, ClauseId, NotepadProposalBody, Section, SuggestionBody, VersionDiffView, VersionView } from './schemas.ts';
 import { partyAccess, staffAccess, type DraftAccess } from './grants.ts';
 
 const CaseParams = Type.Object({ caseId: Id });
 const SuggestionParams = Type.Object({ caseId: Id, suggestionId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
-const ClauseId = Type.String({ minLength: 3, maxLength: 64, pattern: '^c_[a-z0-9]+$' });
-const Section = Type.Union(SECTION_KEYS.map((k) => Type.Literal(k)));
 
-const Annotation = Type.Object(
-  {
-    id: Type.String(),
-    kind: Type.String(),
-    clauseId: Type.Union([Type.String(), Type.Null()]),
-    section: Type.Union([Type.String(), Type.Null()]),
-    authorPeerId: Type.String(),
-    authorName: Type.String(),
-    text: Type.String(),
-    status: Type.String(),
-    createdAt: Type.String(),
-    resolvedBy: Type.Union([Type.String(), Type.Null()]),
-    resolvedAt: Type.Union([Type.String(), Type.Null()]),
-  },
-  { additionalProperties: true },
-);
-const VersionView = Type.Object({
-  id: Type.String(),
-  seq: Type.Integer(),
-  name: Type.String(),
-  sha256: Type.String(),
-  createdAt: Type.String(),
-  createdBy: Type.Object({ id: Type.String(), name: Type.String() }),
-});
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -77,17 +52,7 @@ export const agreementRoutes = (ctx: AppContext, service: AgreementService): Fas
       summary: '对协议条款提出修改建议（当事人、调解员）',
       security,
       params: CaseParams,
-      body: Type.Object(
-        {
-          clauseId: Type.Optional(ClauseId),
-          section: Type.Optional(Section),
-          kind: Type.Optional(Type.Union([Type.Literal('replace'), Type.Literal('insert'), Type.Literal('delete')])),
-          index: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
-          length: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
-          text: Type.Optional(Type.String({ maxLength: 4000 })),
-        },
-        { additionalProperties: false },
-      ),
+      body: SuggestionBody,
       response: { 201: Type.Object({ suggestion: Annotation }), ...errors(400, 401, 403, 404, 409) },
     },
   }, async (request, reply) => {
@@ -103,16 +68,7 @@ export const agreementRoutes = (ctx: AppContext, service: AgreementService): Fas
       summary: '把一方记事本中的方案作为修改建议放入协议草稿（调解员，记入审计）',
       security: [{ session: [] }],
       params: CaseParams,
-      body: Type.Object(
-        {
-          fromSide: Type.Union([Type.Literal('A'), Type.Literal('B')]),
-          clauseId: Type.Optional(ClauseId),
-          section: Type.Optional(Section),
-          mode: Type.Union([Type.Literal('append'), Type.Literal('replace')]),
-          text: Text(4000),
-        },
-        { additionalProperties: false },
-      ),
+      body: NotepadProposalBody,
       response: { 201: Type.Object({ suggestion: Annotation }), ...errors(400, 401, 403, 404, 409) },
     },
     config: { action: 'draft.edit' },
@@ -182,7 +138,7 @@ export const agreementRoutes = (ctx: AppContext, service: AgreementService): Fas
       params: CaseParams,
       querystring: Type.Object({ from: Type.String({ pattern: '^(\\d{1,6}|current)$' }), to: Type.String({ pattern: '^(\\d{1,6}|current)$' }) }, { additionalProperties: false }),
       response: {
-        200: Type.Object({ from: Type.Union([Type.Integer(), Type.Null()]), to: Type.Union([Type.Integer(), Type.Null()]), lines: Type.Array(Type.String()), diff: Type.Unknown() }),
+        200: VersionDiffView,
         ...errors(400, 401, 403, 404),
       },
     },

@@ -10,6 +10,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type * as schemas from '../../signaling/http/schemas.ts';
 import type * as signingSchemas from '../../signaling/signing/schemas.ts';
 import type * as judicialSchemas from '../../signaling/judicial/schemas.ts';
+import type * as draftingSchemas from '../../signaling/drafting/schemas.ts';
 
 // ---------------------------------------------------------------- types
 
@@ -295,43 +296,15 @@ export type PartyApi = ReturnType<typeof partyApi>;
 // ---------------------------------------------------------------- agreement drafting API
 
 /** A named version of a case's agreement draft (GET/POST /api/agreements/:caseId/versions). */
-export interface AgreementVersionInfo {
-  id: string;
-  /** 1, 2, 3 … per case. */
-  seq: number;
-  name: string;
-  createdAt: string;
-  sha256?: string;
-  createdBy?: { id?: string; name?: string; displayName?: string } | string | null;
-}
-
-/** The readable diff between two versions: Chinese lines (formatDiff on the server). */
-export interface AgreementVersionDiff {
-  lines: string[];
-  from?: number;
-  to?: number;
-}
-
-export interface NewAgreementSuggestion {
-  clauseId: string;
-  /** 'replace' with index 0 / full length when omitted. */
-  kind?: 'replace' | 'insert' | 'delete';
-  index?: number;
-  length?: number;
-  text: string;
-}
+export type AgreementVersionInfo = S<typeof draftingSchemas.VersionView>;
+export type AgreementVersionDiff = S<typeof draftingSchemas.VersionDiffView>;
+export type NewAgreementSuggestion = S<typeof draftingSchemas.SuggestionBody>;
+export type NotepadProposal = S<typeof draftingSchemas.NotepadProposalBody>;
+export type AgreementAnnotation = S<typeof draftingSchemas.Annotation>;
 
 export interface AgreementClauseInfo {
   id: string;
   title: string;
-  text: string;
-}
-
-export interface NotepadProposal {
-  fromSide: 'A' | 'B';
-  clauseId: string;
-  /** Append to the clause text, or replace all of it. */
-  mode: 'append' | 'replace';
   text: string;
 }
 
@@ -345,30 +318,20 @@ export function agreementApi(caseId: string, token?: string | null) {
     token
       ? request<T>(base + path, { ...opts, headers: { authorization: `Bearer ${token}`, ...opts.headers }, credentials: 'omit' })
       : staff<T>(base + path, opts);
-  const pickList = <T>(r: unknown, key: string): T[] =>
-    Array.isArray(r) ? (r as T[]) : r && typeof r === 'object' && Array.isArray((r as Record<string, unknown>)[key]) ? ((r as Record<string, unknown>)[key] as T[]) : [];
   return {
-    suggest: (s: NewAgreementSuggestion) => call<unknown>('/suggestions', { method: 'POST', body: { kind: 'replace', ...s } }),
-    accept: (suggestionId: string) => call<unknown>(`/suggestions/${enc(suggestionId)}/accept`, { method: 'POST', body: {} }),
+    suggest: (s: NewAgreementSuggestion) => call<{ suggestion: AgreementAnnotation }>('/suggestions', { method: 'POST', body: { kind: 'replace', ...s } }).then((r) => r.suggestion),
+    accept: (suggestionId: string) => call<{ suggestion: AgreementAnnotation }>(`/suggestions/${enc(suggestionId)}/accept`, { method: 'POST', body: {} }).then((r) => r.suggestion),
     reject: (suggestionId: string, reason?: string) =>
-      call<unknown>(`/suggestions/${enc(suggestionId)}/reject`, { method: 'POST', body: reason ? { reason } : {} }),
+      call<{ suggestion: AgreementAnnotation }>(`/suggestions/${enc(suggestionId)}/reject`, { method: 'POST', body: reason ? { reason } : {} }).then((r) => r.suggestion),
     /** The draft's clauses (read-only data), e.g. to pick where a notepad proposal goes. */
     clauses: () =>
       call<{ agreement?: { clauses?: AgreementClauseInfo[] } }>('').then((r) => (Array.isArray(r?.agreement?.clauses) ? r.agreement.clauses : [])),
     /** Mediator: a proposal from a side's caucus notepad becomes a suggestion on a clause (audited). */
-    suggestFromNotepad: (s: NotepadProposal) => call<unknown>('/suggestions/from-notepad', { method: 'POST', body: s }),
-    comment: (clauseId: string, text: string) => call<unknown>('/comments', { method: 'POST', body: { clauseId, text } }),
-    versions: () => call<unknown>('/versions').then((r) => pickList<AgreementVersionInfo>(r, 'versions')),
-    saveVersion: (name: string) =>
-      call<unknown>('/versions', { method: 'POST', body: { name } }).then((r) =>
-        r && typeof r === 'object' && 'version' in r ? ((r as { version: AgreementVersionInfo }).version) : (r as AgreementVersionInfo),
-      ),
-    diff: (from: number | string, to: number | string) =>
-      call<unknown>(`/versions/diff?from=${enc(String(from))}&to=${enc(String(to))}`).then((r): AgreementVersionDiff => {
-        const o = (r ?? {}) as Record<string, unknown>;
-        const lines = Array.isArray(o.lines) ? (o.lines as string[]) : Array.isArray(r) ? (r as string[]) : [];
-        return { lines, from: typeof o.from === 'number' ? o.from : undefined, to: typeof o.to === 'number' ? o.to : undefined };
-      }),
+    suggestFromNotepad: (s: NotepadProposal) => call<{ suggestion: AgreementAnnotation }>('/suggestions/from-notepad', { method: 'POST', body: s }).then((r) => r.suggestion),
+    comment: (clauseId: string, text: string) => call<{ comment: AgreementAnnotation }>('/comments', { method: 'POST', body: { clauseId, text } }).then((r) => r.comment),
+    versions: () => call<{ versions: AgreementVersionInfo[] }>('/versions').then((r) => r.versions),
+    saveVersion: (name: string) => call<{ version: AgreementVersionInfo }>('/versions', { method: 'POST', body: { name } }).then((r) => r.version),
+    diff: (from: number | string, to: number | string) => call<AgreementVersionDiff>(`/versions/diff?from=${enc(String(from))}&to=${enc(String(to))}`),
   };
 }
 

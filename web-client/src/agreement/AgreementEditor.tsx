@@ -1,6 +1,6 @@
 // The 调解协议书 editor: sections, clauses (add / reorder / delete), fill-in fields, suggestions and
 // comments per clause, the live completeness checker, named versions with diffs, and who is editing.
-// Editors (mediator/admin) write the Y.Doc directly; parties read it and send suggestions and
+// Editors (the mediator and co-mediators) write the Y.Doc directly; parties read it and send suggestions and
 // comments through the HTTP API, which the server applies to the same document.
 import { ERRORS, isErrorCode } from '../../../signaling/errors.ts';
 import { useContext, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
@@ -716,9 +716,7 @@ function CheckerPanel({ findings, clauseIndex }: { findings: Finding[]; clauseIn
 const CURRENT = Number.MAX_SAFE_INTEGER;
 
 function creatorName(v: AgreementVersionInfo): string {
-  const c = v.createdBy;
-  if (!c) return '';
-  return typeof c === 'string' ? c : (c.name ?? c.displayName ?? '');
+  return v.createdBy.name;
 }
 
 function VersionsPanel({ caseId, canSave }: { caseId: string; canSave: boolean }) {
