@@ -5,7 +5,7 @@
 // no meaningful baseline to run next to it; the targets are absolute (p50 ≤ 300 ms, ≤ 200 KB).
 import { parseArgs } from 'node:util';
 import { readAgreement, type AgreementSnapshot } from '../signaling/agreement/document.ts';
-import { demoAgreementDoc } from '../signaling/agreement/demo-cases.ts';
+import { demoAgreementDoc } from '../tests/fixtures/demo-cases.ts';
 import { loadBuiltinTemplates } from '../signaling/agreement/template-loader.ts';
 import { composeAgreementPdf, type AgreementPdfInput } from '../signaling/signing/agreement-pdf.ts';
 import type { CertificateData } from '../signaling/signing/audit-certificate.ts';

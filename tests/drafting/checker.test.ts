@@ -26,7 +26,7 @@ import {
   type Finding,
   type FindingCode,
 } from '../../signaling/agreement/index.ts';
-import { DEMO_COURT_VALUES, DEMO_TODAY, demoAgreementDoc } from '../../signaling/agreement/demo-cases.ts';
+import { DEMO_COURT_VALUES, DEMO_TODAY, demoAgreementDoc } from '../fixtures/demo-cases.ts';
 import { loadBuiltinTemplates } from '../../signaling/agreement/template-loader.ts';
 
 const catalog = loadBuiltinTemplates();

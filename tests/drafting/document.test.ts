@@ -40,7 +40,7 @@ import {
   snapshotVersion,
   type AgreementSnapshot,
 } from '../../signaling/agreement/index.ts';
-import { DEMO_CASES, DEMO_TODAY, demoAgreementDoc } from '../../signaling/agreement/demo-cases.ts';
+import { DEMO_CASES, DEMO_TODAY, demoAgreementDoc } from '../fixtures/demo-cases.ts';
 import { loadBuiltinTemplates } from '../../signaling/agreement/template-loader.ts';
 
 const catalog = loadBuiltinTemplates();

@@ -20,7 +20,7 @@ import {
   type AgreementTemplate,
   type Finding,
 } from '../../signaling/agreement/index.ts';
-import { DEMO_CASES, DEMO_COURT_VALUES, DEMO_TODAY, demoAgreementDoc } from '../../signaling/agreement/demo-cases.ts';
+import { DEMO_CASES, DEMO_COURT_VALUES, DEMO_TODAY, demoAgreementDoc } from '../fixtures/demo-cases.ts';
 import { loadBuiltinTemplates, loadTemplates, TEMPLATES_DIR, TemplateLoadError } from '../../signaling/agreement/template-loader.ts';
 
 const catalog = loadBuiltinTemplates();

@@ -4,7 +4,7 @@
 // in a character the font lacks is refused instead of printed as an empty box.
 import { describe, expect, it } from 'vitest';
 import { readAgreement, type AgreementSnapshot } from '../../signaling/agreement/document.ts';
-import { demoAgreementDoc } from '../../signaling/agreement/demo-cases.ts';
+import { demoAgreementDoc } from '../fixtures/demo-cases.ts';
 import { renderText } from '../../signaling/agreement/fields.ts';
 import { loadBuiltinTemplates } from '../../signaling/agreement/template-loader.ts';
 import { chineseNumber, MissingGlyphsError, renderAgreementPdf, type AgreementPdfInput } from '../../signaling/signing/agreement-pdf.ts';

@@ -7,7 +7,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readAgreement } from '../../signaling/agreement/document.ts';
-import { demoAgreementDoc } from '../../signaling/agreement/demo-cases.ts';
+import { demoAgreementDoc } from '../fixtures/demo-cases.ts';
 import { loadBuiltinTemplates } from '../../signaling/agreement/template-loader.ts';
 import { composeAgreementPdf, numberPages, type AgreementPdfInput } from '../../signaling/signing/agreement-pdf.ts';
 import { generateDevIdentity, loadSigningIdentity, type SigningIdentity } from '../../signaling/signing/org-identity.ts';
