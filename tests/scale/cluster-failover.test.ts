@@ -2,44 +2,32 @@
 // surviving node with its admissions, caucus and mutes, and every client gets back in without
 // the mediator admitting anyone again.
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDb } from '../../signaling/db.ts';
-import { startCluster, type TestCluster } from '../support/cluster.ts';
 import { produceAudioVideo, readyToReceive, RoomTestClient } from '../support/room-client.ts';
-import { connect, enterWithMedia, policyViolations, roomsOf, seedClusterCase, type ClusterCase } from './cluster-support.ts';
+import type { TestCluster } from '../support/cluster.ts';
+import { connect, enterWithMedia, policyViolations, roomsOf, useClusterCase } from './cluster-support.ts';
 import { waitFor } from '../support/wait.ts';
 
-let cluster: TestCluster;
-let kase: ClusterCase;
-const clients: RoomTestClient[] = [];
-
-beforeAll(async () => {
-  cluster = await startCluster();
-  kase = await seedClusterCase(cluster);
-}, 120_000);
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await cluster?.close();
-});
+const fixture = useClusterCase();
 
 const disconnected = (c: RoomTestClient) => new Promise<void>((resolve) => (c.socket.connected ? c.socket.once('disconnect', () => resolve()) : resolve()));
 
 describe('room failover', () => {
   it('the owner dies: the room is recreated on the other node and clients recover without re-admission', async () => {
-    const [node1, node2] = cluster.nodes as [NonNullable<TestCluster['nodes'][0]>, NonNullable<TestCluster['nodes'][0]>];
+    const [node1, node2] = fixture.cluster.nodes as [NonNullable<TestCluster['nodes'][0]>, NonNullable<TestCluster['nodes'][0]>];
     // Party A connects to node 1 first (node 1 owns the room); the mediator and party B use node 2.
-    const partyA = await connect(node1.url, { token: kase.parties[0]!.token });
-    const joinA = await partyA.ok('room:join', { caseId: kase.caseId });
-    const mediator = await connect(node2.url, { cookie: kase.mediatorCookie });
-    const partyB = await connect(node2.url, { token: kase.parties[1]!.token });
-    clients.push(partyA, mediator, partyB);
-    const mediatorId = await enterWithMedia(mediator, kase.caseId, null, 1000);
+    const partyA = await connect(node1.url, { token: fixture.kase.parties[0]!.token });
+    const joinA = await partyA.ok('room:join', { caseId: fixture.kase.caseId });
+    const mediator = await connect(node2.url, { cookie: fixture.kase.mediatorCookie });
+    const partyB = await connect(node2.url, { token: fixture.kase.parties[1]!.token });
+    fixture.closeAfter(partyA, mediator, partyB);
+    const mediatorId = await enterWithMedia(mediator, fixture.kase.caseId, null, 1000);
     await mediator.ok('mediator:admit', { peerId: joinA.self.peerId });
     await partyA.waitFor('room:admitted');
     await produceAudioVideo(partyA, 2000);
     await readyToReceive(partyA);
-    const peerB = await enterWithMedia(partyB, kase.caseId, mediator, 3000);
+    const peerB = await enterWithMedia(partyB, fixture.kase.caseId, mediator, 3000);
     const peerA = joinA.self.peerId;
     // 背对背 with side A; side B's microphone muted by the mediator.
     const { caucusId } = await mediator.ok('caucus:start', { peerIds: [peerA] });
@@ -58,21 +46,21 @@ describe('room failover', () => {
     const allDisconnectedMs = Date.now() - killedAt;
 
     // Reconnect as the web client does (party A through the load balancer, i.e. to node 2).
-    const partyA2 = new RoomTestClient(node2.url, { token: kase.parties[0]!.token });
-    clients.push(partyA2);
+    const partyA2 = new RoomTestClient(node2.url, { token: fixture.kase.parties[0]!.token });
+    fixture.closeAfter(partyA2);
     await partyA2.connected();
     for (const c of [mediator, partyB]) {
       c.events.length = 0;
       c.socket.connect();
       await c.connected();
     }
-    const rejoined = await Promise.all([mediator, partyA2, partyB].map((c) => c.ok('room:join', { caseId: kase.caseId })));
+    const rejoined = await Promise.all([mediator, partyA2, partyB].map((c) => c.ok('room:join', { caseId: fixture.kase.caseId })));
     expect(rejoined.map((r) => r.status)).toEqual(['admitted', 'admitted', 'admitted']); // nobody back in the lobby
     const recoveredMs = Date.now() - killedAt;
 
     // The room now lives on node 2 with the caucus it had: side B still waits, unheard.
     const after = (await roomsOf(node2.url)).rooms[0]!;
-    expect(after.caseId).toBe(kase.caseId);
+    expect(after.caseId).toBe(fixture.kase.caseId);
     expect(after.caucuses).toEqual([expect.objectContaining({ caucusId, memberPeerIds: [peerA], mediatorPeerIds: [mediatorId] })]);
     await partyB.waitFor('room:location', (l) => l.waiting === true);
     await partyA2.waitFor('room:location', (l) => l.room === caucusId && l.waiting === false);
@@ -97,9 +85,9 @@ describe('room failover', () => {
     expect(await partyB.request('media:setProducerPaused', { producerId: micB.producerId, paused: false })).toMatchObject({ ok: false, code: 'ADMIN_MUTED' });
 
     // The audit trail says what happened.
-    const db = openDb(path.join(cluster.dataDir, 'jiefen.db'));
+    const db = openDb(path.join(fixture.cluster.dataDir, 'jiefen.db'));
     try {
-      const audit = await db.auditEntry.findMany({ where: { caseId: kase.caseId, type: { in: ['ROOM_RESTORED', 'ROOM_JOINED', 'ROOM_ADMITTED'] } }, orderBy: { seq: 'asc' } });
+      const audit = await db.auditEntry.findMany({ where: { caseId: fixture.kase.caseId, type: { in: ['ROOM_RESTORED', 'ROOM_JOINED', 'ROOM_ADMITTED'] } }, orderBy: { seq: 'asc' } });
       const restoredAt = audit.findIndex((e) => e.type === 'ROOM_RESTORED');
       expect(restoredAt).toBeGreaterThan(0);
       const afterRestore = audit.slice(restoredAt + 1);

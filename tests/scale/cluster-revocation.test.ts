@@ -4,30 +4,15 @@
 //   node 1 (served by node 2): room:removed (access-revoked), out of node 2's room.
 // - A mediator an administrator deactivates through node 1 is cut from its room socket and its
 //   drafting connection on node 2 at once; the parties carry on.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { agreementDocName } from '../../signaling/drafting/index.ts';
-import { startCluster, type TestCluster } from '../support/cluster.ts';
 import type { RoomTestClient } from '../support/room-client.ts';
 import { StaffClient } from '../support/server.ts';
 import { connectClient, wsUrl, type DraftClient } from '../drafting/sync-support.ts';
 import { waitFor } from '../support/wait.ts';
-import { connect, roomsOf, seedClusterCase, type ClusterCase } from './cluster-support.ts';
+import { connect, roomsOf, useClusterCase } from './cluster-support.ts';
 
-let cluster: TestCluster;
-let kase: ClusterCase;
-const clients: RoomTestClient[] = [];
-const drafts: DraftClient[] = [];
-
-beforeAll(async () => {
-  cluster = await startCluster();
-  kase = await seedClusterCase(cluster);
-}, 120_000);
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  for (const d of drafts) d.destroy();
-  await cluster?.close();
-});
+const fixture = useClusterCase();
 
 describe('revocations cross nodes', () => {
   let mediator: RoomTestClient;
@@ -36,34 +21,34 @@ describe('revocations cross nodes', () => {
   let agentA: RoomTestClient;
   let draftM: DraftClient;
 
-  const membersOn = async (url: string) => (await roomsOf(url)).rooms.find((r) => r.caseId === kase.caseId)?.members.map((m) => m.peerId) ?? [];
+  const membersOn = async (url: string) => (await roomsOf(url)).rooms.find((r) => r.caseId === fixture.kase.caseId)?.members.map((m) => m.peerId) ?? [];
 
   it('set-up: the room on node 2, parties through both nodes, the mediator also on the draft through node 2', async () => {
-    const [node1, node2] = cluster.nodes;
-    mediator = await connect(node2!.url, { cookie: kase.mediatorCookie });
-    partyA = await connect(node1!.url, { token: kase.parties[0]!.token });
-    partyB = await connect(node2!.url, { token: kase.parties[1]!.token });
-    agentA = await connect(node1!.url, { token: kase.parties[2]!.token });
-    clients.push(mediator, partyA, partyB, agentA);
-    await mediator.ok('room:join', { caseId: kase.caseId });
+    const [node1, node2] = fixture.cluster.nodes;
+    mediator = await connect(node2!.url, { cookie: fixture.kase.mediatorCookie });
+    partyA = await connect(node1!.url, { token: fixture.kase.parties[0]!.token });
+    partyB = await connect(node2!.url, { token: fixture.kase.parties[1]!.token });
+    agentA = await connect(node1!.url, { token: fixture.kase.parties[2]!.token });
+    fixture.closeAfter(mediator, partyA, partyB, agentA);
+    await mediator.ok('room:join', { caseId: fixture.kase.caseId });
     for (const c of [partyA, partyB, agentA]) {
-      const { self } = await c.ok('room:join', { caseId: kase.caseId });
+      const { self } = await c.ok('room:join', { caseId: fixture.kase.caseId });
       await mediator.waitFor('room:lobby', (p) => p.waiting.some((w: { peerId: string }) => w.peerId === self.peerId));
       await mediator.ok('mediator:admit', { peerId: self.peerId });
       await c.waitFor('room:admitted');
     }
-    draftM = connectClient({ url: wsUrl(node2!.url), docName: agreementDocName(kase.caseId), cookie: kase.mediatorCookie });
-    drafts.push(draftM);
+    draftM = connectClient({ url: wsUrl(node2!.url), docName: agreementDocName(fixture.kase.caseId), cookie: fixture.kase.mediatorCookie });
+    fixture.closeAfter(draftM);
     await draftM.ready;
     expect((await roomsOf(node1!.url)).rooms).toEqual([]);
-    expect((await membersOn(node2!.url)).sort()).toEqual([kase.mediatorId, ...kase.parties.map((p) => p.id)].sort());
+    expect((await membersOn(node2!.url)).sort()).toEqual([fixture.kase.mediatorId, ...fixture.kase.parties.map((p) => p.id)].sort());
   });
 
   it('a participant deleted through node 1 is cut from its room socket (node 1, room on node 2)', async () => {
-    const [node1, node2] = cluster.nodes;
-    const agent = kase.parties[2]!;
-    expect(kase.mediator.baseUrl).toBe(node1!.url);
-    expect((await kase.mediator.request('DELETE', `/api/cases/${kase.caseId}/participants/${agent.id}`)).status).toBe(204);
+    const [node1, node2] = fixture.cluster.nodes;
+    const agent = fixture.kase.parties[2]!;
+    expect(fixture.kase.mediator.baseUrl).toBe(node1!.url);
+    expect((await fixture.kase.mediator.request('DELETE', `/api/cases/${fixture.kase.caseId}/participants/${agent.id}`)).status).toBe(204);
 
     expect(await agentA.waitFor('room:removed', () => true, 3000)).toMatchObject({ reason: 'access-revoked' });
     await waitFor(() => !agentA.socket.connected, 3000, 'the deleted participant’s room socket closed');
@@ -75,19 +60,19 @@ describe('revocations cross nodes', () => {
   });
 
   it('a mediator deactivated through node 1 is cut from its room socket and drafting connection on node 2', async () => {
-    const [node1, node2] = cluster.nodes;
+    const [node1, node2] = fixture.cluster.nodes;
     const admin = new StaffClient(node1!.url);
-    await admin.login(cluster.admin.username, cluster.admin.password);
+    await admin.login(fixture.cluster.admin.username, fixture.cluster.admin.password);
     let draftClosed = false;
     let refused: string | null = null;
     draftM.socket.on('close', () => (draftClosed = true));
     draftM.provider.on('authenticationFailed', ({ reason }: { reason: string }) => (refused = reason));
 
-    await admin.json('PATCH', `/api/users/${kase.mediatorId}`, { active: false });
+    await admin.json('PATCH', `/api/users/${fixture.kase.mediatorId}`, { active: false });
 
     expect(await mediator.waitFor('room:removed', () => true, 3000)).toMatchObject({ reason: 'access-revoked' });
     await waitFor(() => !mediator.socket.connected, 3000, 'the mediator’s room socket on node 2 closed');
-    await waitFor(async () => !(await membersOn(node2!.url)).includes(kase.mediatorId), 3000, 'the mediator out of the room');
+    await waitFor(async () => !(await membersOn(node2!.url)).includes(fixture.kase.mediatorId), 3000, 'the mediator out of the room');
     await waitFor(() => draftClosed, 3000, 'the mediator’s drafting connection on node 2 closed');
     await waitFor(() => refused !== null, 5000, 'drafting reconnect refused');
     expect(refused).toBe('NOT_AUTHENTICATED');
@@ -95,6 +80,6 @@ describe('revocations cross nodes', () => {
       expect(c.socket.connected).toBe(true);
       expect(c.events.some((e) => e.event === 'room:removed')).toBe(false);
     }
-    expect((await membersOn(node2!.url)).sort()).toEqual([kase.parties[0]!.id, kase.parties[1]!.id].sort());
+    expect((await membersOn(node2!.url)).sort()).toEqual([fixture.kase.parties[0]!.id, fixture.kase.parties[1]!.id].sort());
   });
 });

@@ -2,26 +2,13 @@
 // same room (media on the owner, everything relayed through the other node), and caucus
 // isolation holds across nodes — checked against the live state both nodes report.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type TestCluster } from '../support/cluster.ts';
+import { describe, expect, it } from 'vitest';
 import { produceAudioVideo, readyToReceive, type RoomTestClient } from '../support/room-client.ts';
-import { connect, enterWithMedia, policyOf, policyViolations, roomsOf, seedClusterCase, type ClusterCase } from './cluster-support.ts';
+import { connect, enterWithMedia, policyOf, policyViolations, roomsOf, useClusterCase } from './cluster-support.ts';
 import { waitFor } from '../support/wait.ts';
 import { mayReceive } from '../../signaling/rooms/routing-policy.ts';
 
-let cluster: TestCluster;
-let kase: ClusterCase;
-const clients: RoomTestClient[] = [];
-
-beforeAll(async () => {
-  cluster = await startCluster();
-  kase = await seedClusterCase(cluster);
-}, 120_000);
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await cluster?.close();
-});
+const fixture = useClusterCase();
 
 describe('two nodes serve one room', () => {
   let mediator: RoomTestClient;
@@ -31,16 +18,16 @@ describe('two nodes serve one room', () => {
   const peer = { mediator: '', A: '', B: '', agentA: '' };
 
   it('a party on node 1 and the mediator on node 2 meet in one room on one node', async () => {
-    const [node1, node2] = cluster.nodes;
-    partyA = await connect(node1!.url, { token: kase.parties[0]!.token });
-    clients.push(partyA);
-    const joinedA = await partyA.ok('room:join', { caseId: kase.caseId });
+    const [node1, node2] = fixture.cluster.nodes;
+    partyA = await connect(node1!.url, { token: fixture.kase.parties[0]!.token });
+    fixture.closeAfter(partyA);
+    const joinedA = await partyA.ok('room:join', { caseId: fixture.kase.caseId });
     expect(joinedA.status).toBe('lobby');
     peer.A = joinedA.self.peerId;
 
-    mediator = await connect(node2!.url, { cookie: kase.mediatorCookie });
-    clients.push(mediator);
-    const joinedM = await mediator.ok('room:join', { caseId: kase.caseId });
+    mediator = await connect(node2!.url, { cookie: fixture.kase.mediatorCookie });
+    fixture.closeAfter(mediator);
+    const joinedM = await mediator.ok('room:join', { caseId: fixture.kase.caseId });
     expect(joinedM.status).toBe('admitted');
     peer.mediator = joinedM.self.peerId;
     // The mediator (node 2) sees the party waiting on node 1's room and admits her.
@@ -52,12 +39,12 @@ describe('two nodes serve one room', () => {
     const [r1, r2] = await Promise.all([roomsOf(node1!.url), roomsOf(node2!.url)]);
     expect(r1.nodeId).not.toBe(r2.nodeId);
     expect(r2.rooms).toEqual([]);
-    expect(r1.rooms.map((r) => r.caseId)).toEqual([kase.caseId]);
+    expect(r1.rooms.map((r) => r.caseId)).toEqual([fixture.kase.caseId]);
     expect(r1.rooms[0]!.members.map((m) => m.peerId).sort()).toEqual([peer.A, peer.mediator].sort());
   });
 
   it('media: each receives the other’s audio and video (consumers offered through node 2, live on node 1)', async () => {
-    const node1 = cluster.nodes[0]!;
+    const node1 = fixture.cluster.nodes[0]!;
     await produceAudioVideo(partyA, 1000);
     await readyToReceive(partyA);
     // The mediator publishes and receives (its requests are forwarded by node 2).
@@ -77,19 +64,19 @@ describe('two nodes serve one room', () => {
   });
 
   it('the other side and an agent join through either node', async () => {
-    const [node1, node2] = cluster.nodes;
-    partyB = await connect(node2!.url, { token: kase.parties[1]!.token });
-    agentA = await connect(node2!.url, { token: kase.parties[2]!.token });
-    clients.push(partyB, agentA);
-    peer.B = await enterWithMedia(partyB, kase.caseId, mediator, 3000);
-    peer.agentA = await enterWithMedia(agentA, kase.caseId, mediator, 4000);
+    const [node1, node2] = fixture.cluster.nodes;
+    partyB = await connect(node2!.url, { token: fixture.kase.parties[1]!.token });
+    agentA = await connect(node2!.url, { token: fixture.kase.parties[2]!.token });
+    fixture.closeAfter(partyB, agentA);
+    peer.B = await enterWithMedia(partyB, fixture.kase.caseId, mediator, 3000);
+    peer.agentA = await enterWithMedia(agentA, fixture.kase.caseId, mediator, 4000);
     await waitFor(async () => policyViolations((await roomsOf(node1!.url)).rooms[0]!).allowedNotLive.length === 0, 5000, 'everyone receives everyone');
     const room = (await roomsOf(node1!.url)).rooms[0]!;
     expect(room.consumers.filter((c) => c.live)).toHaveLength(4 * 3 * 2);
   });
 
   it('caucus isolation holds across nodes (random caucus moves and chat, checked against both nodes)', async () => {
-    const [node1, node2] = cluster.nodes;
+    const [node1, node2] = fixture.cluster.nodes;
     const byPeer = new Map<string, RoomTestClient>([
       [peer.mediator, mediator],
       [peer.A, partyA],

@@ -2,7 +2,8 @@
 // joined through different nodes, and each node's live room state (GET /metrics/rooms).
 import type { RoomRole } from '../../signaling/protocol/room.ts';
 import { mayReceive, type PolicyState } from '../../signaling/rooms/routing-policy.ts';
-import type { TestCluster } from '../support/cluster.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { startCluster, type TestCluster } from '../support/cluster.ts';
 import { produceAudioVideo, readyToReceive, RoomTestClient } from '../support/room-client.ts';
 import { addConfirmedParty, seedLeakCase, type StaffClient } from '../support/server.ts';
 
@@ -85,4 +86,45 @@ export async function enterWithMedia(c: RoomTestClient, caseId: string, mediator
   await produceAudioVideo(c, ssrc);
   await readyToReceive(c);
   return joined.self.peerId;
+}
+
+/** Anything a test opens that must be gone before the cluster stops (sockets, pages, drafting clients). */
+export type Closable = { close(): unknown } | { destroy(): unknown };
+
+export interface ClusterFixture {
+  readonly cluster: TestCluster;
+  readonly kase: ClusterCase;
+  /** Closed (in order) after the file's tests, before the cluster stops. */
+  closeAfter(...things: Closable[]): void;
+}
+
+/**
+ * The several-node tests' one set-up: redis-server and the nodes (startCluster) with the seeded
+ * case, for the whole file; what the tests registered is closed before the cluster stops.
+ */
+export function useClusterCase(): ClusterFixture {
+  let cluster: TestCluster | undefined;
+  let kase: ClusterCase | undefined;
+  const opened: Closable[] = [];
+  beforeAll(async () => {
+    cluster = await startCluster();
+    kase = await seedClusterCase(cluster);
+  }, 120_000);
+  afterAll(async () => {
+    for (const thing of opened) await ('close' in thing ? thing.close() : thing.destroy());
+    await cluster?.close();
+  });
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the cluster fixture's ${what} is not ready (used outside a test?)`);
+    return value;
+  };
+  return {
+    get cluster() {
+      return ready(cluster, 'cluster');
+    },
+    get kase() {
+      return ready(kase, 'case');
+    },
+    closeAfter: (...things) => void opened.push(...things),
+  };
 }
