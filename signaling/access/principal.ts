@@ -26,16 +26,18 @@ export interface Credentials {
   expectCaseId?: string | undefined;
 }
 
+/** A party by its link token (checked again, e.g. at room:join against the case it joins). */
+export async function linkPrincipal(ctx: AppContext, token: string, req: Omit<Credentials, 'token' | 'cookieHeader'>): Promise<Extract<Principal, { kind: 'party' }>> {
+  const link = await resolveLink(ctx, token, { ip: req.ip, userAgent: req.userAgent, ...(req.expectCaseId !== undefined ? { expectCaseId: req.expectCaseId } : {}) });
+  return { kind: 'party', participant: link.participant, link, token, invitationId: link.id };
+}
+
 /** Checks a signed cookie value (fastify's unsignCookie). */
 export type Unsigner = (raw: string) => { valid: boolean; value: string | null };
 
 /** The principal behind a set of credentials; a link wins over a cookie (a staff member opening a party link sees the party's page). */
 export async function resolvePrincipal(ctx: AppContext, unsign: Unsigner, creds: Credentials): Promise<Principal> {
-  const token = creds.token;
-  if (token) {
-    const link = await resolveLink(ctx, token, { ip: creds.ip, userAgent: creds.userAgent, ...(creds.expectCaseId !== undefined ? { expectCaseId: creds.expectCaseId } : {}) });
-    return { kind: 'party', participant: link.participant, link, token, invitationId: link.id };
-  }
+  if (creds.token) return linkPrincipal(ctx, creds.token, creds);
   const cookie = sessionCookieOf(unsign, creds.cookieHeader);
   const session = cookie ? await lookupSession(ctx, cookie) : null;
   if (!session) throw new DomainError('NOT_AUTHENTICATED', '请先登录或通过邀请链接进入');

@@ -9,11 +9,10 @@ import type { FastifyInstance } from 'fastify';
 import { isSfuError } from '../../sfu/index.ts';
 import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { resolveLink } from '../cases/invitation-service.ts';
 import { requireGrant, roleInCase } from '../access/case-access.ts';
 import { linkRoleOf, type CaseRole } from '../access/grants.ts';
 import { ROOM_EVENT_ACTIONS } from './room-actions.ts';
-import { originAllowed, resolvePrincipal } from '../access/principal.ts';
+import { linkPrincipal, originAllowed, resolvePrincipal } from '../access/principal.ts';
 import { invitationIdOf } from '../auth/link-tokens.ts';
 import { revokes, type AccessRevoked, type Holder } from '../access-events.ts';
 import type { AppContext } from '../context.ts';
@@ -361,8 +360,7 @@ async function identityFor(ctx: AppContext, session: Session, c: { id: string } 
     }
     return { role: role!, identity: { peerId: user.id, roomRole: 'mediator', displayName: user.displayName, roleLabel: role === 'co-mediator' ? '协办调解员' : '调解员', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true } };
   }
-  const link = await resolveLink(ctx, principal.token, { ip: client.address, userAgent: client.userAgent, expectCaseId: caseId });
-  const p = link.participant;
+  const { participant: p } = await linkPrincipal(ctx, principal.token, { ip: client.address, userAgent: client.userAgent, expectCaseId: caseId });
   const role = linkRoleOf(p);
   requireGrant(role, 'room.join', 'case');
   const identity: MemberIdentity = {
