@@ -8,12 +8,12 @@
 //   chat-notepads.ts  chat and the sides' private notepads
 //   failover.ts       the state another node needs to take the room over, and taking it over
 // All state changes go through this class; the socket layer only validates input and routes
-// requests here.
+// requests here. The room closes when its media closes (a worker died): members are told.
 //
 // Who leads (leadsRoom): the mediator, and in judicial review the questioning judge. Both admit,
 // mute, remove, run caucuses and end; only mediators read and write the sides' notepads and
 // carry between them — the judge never sees them.
-import { TypedEmitter, type MediaRoom } from '../../sfu/index.ts';
+import { TypedEmitter, type CloseReason as MediaCloseReason, type MediaRoom } from '../../sfu/index.ts';
 import type { RoomSnapshot } from '../cluster/room-state-store.ts';
 import { DomainError } from '../errors.ts';
 import type { CaucusInfo, ChatMessage, MediaSource, Notepad } from '../protocol/room.ts';
@@ -43,6 +43,8 @@ export type LiveRoomCloseReason =
   | 'moved'
   /** This server is stopping. */
   | 'shutdown'
+  /** Its media closed under it — a mediasoup worker died (members were told `room:ended`). */
+  | 'media-closed'
   /** Closed by a test harness ('test', 'test-cleanup', …), never in production. */
   | `test${string}`;
 
@@ -70,6 +72,8 @@ export interface LiveRoomOptions {
   /** Where failures of work nobody waits for are reported (default: the console). */
   log?: TaskLog;
 }
+
+const MEDIA_LOST_MESSAGE = '音视频服务出现故障，本次在线调解已中断，请重新进入调解室';
 
 export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
   readonly caseId: string;
@@ -132,6 +136,8 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
     this.#notepads = new Notepads({ admitted, members, policyState, persistence: opts.persistence, audit });
 
     opts.media.on('activespeaker', (peerId) => this.#announcements.speaker(peerId));
+    // The cascade goes on up: a room whose media died closes too (no zombie room).
+    opts.media.on('closed', (reason) => this.#mediaClosed(reason));
     if (opts.restore) this.#restored(opts.restore);
   }
 
@@ -220,6 +226,14 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
     this.#opts.media.close(reason);
     this.#opts.onClosed?.(reason);
     this.safeEmit('closed', reason);
+  }
+
+  /** The media closed without the room asking (its worker died): the session cannot go on. */
+  #mediaClosed(reason: MediaCloseReason): void {
+    if (this.#closed) return;
+    this.#tasks.log.warn({ caseId: this.caseId, mediaReason: reason, members: this.#lobby.all().length }, 'live room: its media closed; ending the room');
+    this.#tellEnded(MEDIA_LOST_MESSAGE);
+    this.close('media-closed');
   }
 
   #tellEnded(message: string): void {

@@ -20,7 +20,8 @@ export interface RoomRegistryOptions {
 
 // Closed for good: the state is not needed again. Other reasons (shutdown, moved) leave it
 // for the node that takes the room over.
-const FINAL_CLOSE_REASONS = new Set<LiveRoomCloseReason>(['ended', 'empty']);
+// A room whose media died told its members it ended: they start afresh.
+const FINAL_CLOSE_REASONS = new Set<LiveRoomCloseReason>(['ended', 'empty', 'media-closed']);
 
 export class RoomRegistry {
   readonly #rooms = new Map<string, LiveRoom>();
