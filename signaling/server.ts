@@ -72,7 +72,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const cluster = config.redisUrl ? await joinCluster(config.redisUrl, app.log, { ownerTtlMs: config.roomOwnerTtlMs }) : null;
   const rooms = new RoomRegistry(ctx, pool, {
     reconnectGraceMs: config.reconnectGraceMs,
-    ...(cluster ? { stateStore: cluster.states, onRoomClosed: (caseId: string) => void cluster.owners.release(caseId) } : {}),
+    log: app.log,
+    ...(cluster ? { stateStore: cluster.states, onRoomClosed: (caseId: string) => cluster.owners.release(caseId) } : {}),
   });
   attachRoomSockets(app, ctx, rooms, { pingIntervalMs: 10_000, pingTimeoutMs: 8_000 }, cluster);
   // Templates are validated once at start (a broken one stops it) and shared by drafting and the court documents.

@@ -4,30 +4,37 @@ import type { WorkerPool } from '../../sfu/index.ts';
 import { MediaRoom } from '../../sfu/index.ts';
 import { recordAudit } from '../audit/log.ts';
 import type { AppContext } from '../context.ts';
-import { LiveRoom, type RoomPersistence } from './live-room.ts';
+import { BackgroundTasks, type TaskLog } from './background-tasks.ts';
+import { LiveRoom, type LiveRoomCloseReason, type RoomPersistence } from './live-room.ts';
 import type { RoomSnapshot, RoomStateStore } from '../cluster/room-state-store.ts';
 
 export interface RoomRegistryOptions {
   reconnectGraceMs: number;
+  /** Where rooms report failures of work nobody waits for (saving state, releasing a closed room). */
+  log: TaskLog;
   /** Several-node mode: where a room's state is kept so another node can take it over. */
   stateStore?: RoomStateStore;
   /** Called after a room closed (several-node mode: give up its ownership). */
-  onRoomClosed?: (caseId: string, reason: string) => void;
+  onRoomClosed?: (caseId: string, reason: LiveRoomCloseReason) => Promise<void> | void;
 }
 
 // Closed for good: the state is not needed again. Other reasons (shutdown, moved) leave it
 // for the node that takes the room over.
-const FINAL_CLOSE_REASONS = new Set(['ended', 'empty']);
+// A room whose media died told its members it ended: they start afresh.
+const FINAL_CLOSE_REASONS = new Set<LiveRoomCloseReason>(['ended', 'empty', 'media-closed']);
 
 export class RoomRegistry {
   readonly #rooms = new Map<string, LiveRoom>();
   readonly #creating = new Map<string, Promise<LiveRoom>>();
+  readonly #tasks: BackgroundTasks;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly pool: WorkerPool,
     private readonly options: RoomRegistryOptions,
-  ) {}
+  ) {
+    this.#tasks = new BackgroundTasks(options.log, { component: 'room-registry' });
+  }
 
   get(caseId: string): LiveRoom | undefined {
     return this.#rooms.get(caseId);
@@ -59,13 +66,19 @@ export class RoomRegistry {
       media,
       persistence: this.#persistence(c.id),
       reconnectGraceMs: this.options.reconnectGraceMs,
-      onClosed: (reason) => {
-        if (this.#rooms.get(c.id) === room) this.#rooms.delete(c.id);
-        const settled = store && FINAL_CLOSE_REASONS.has(reason) ? store.remove(c.id) : Promise.resolve();
-        void settled.catch(() => undefined).then(() => this.options.onRoomClosed?.(c.id, reason));
-      },
+      log: this.options.log,
       ...(restore ? { restore } : {}),
-      ...(store ? { onStateChanged: (snapshot: RoomSnapshot) => void store.save(c.id, snapshot).catch(() => undefined) } : {}),
+      ...(store ? { onStateChanged: (snapshot: RoomSnapshot) => this.#tasks.run(`keep the state of room ${c.id}`, () => store.save(c.id, snapshot)) } : {}),
+    });
+    room.on('closed', (reason) => {
+      if (this.#rooms.get(c.id) === room) this.#rooms.delete(c.id);
+      this.#tasks.run(`release closed room ${c.id}`, async () => {
+        try {
+          if (store && FINAL_CLOSE_REASONS.has(reason)) await store.remove(c.id);
+        } finally {
+          await this.options.onRoomClosed?.(c.id, reason);
+        }
+      });
     });
     this.#rooms.set(c.id, room);
     return room;

@@ -1,0 +1,75 @@
+// Several nodes: what lets another node carry on with a room if this one dies, and what this
+// room took over from a node that died. Out: a snapshot (admissions, caucuses, mutes) handed
+// to `onStateChanged` after every change that alters it. In: the admissions and mutes of a
+// restored snapshot, kept until their members come back or the reconnect grace ends.
+import type { RoomSnapshot } from '../cluster/room-state-store.ts';
+import type { Member } from './member.ts';
+
+type MutedSources = RoomSnapshot['adminMuted'][string];
+
+export class Failover {
+  /** From a restored snapshot: admitted before the failover, not back yet. */
+  readonly #restoredAdmitted = new Set<string>();
+  readonly #restoredMutes = new Map<string, MutedSources>();
+  #graceTimer: NodeJS.Timeout | null = null;
+  #saved = '';
+  readonly #onStateChanged: ((snapshot: RoomSnapshot) => void) | undefined;
+
+  constructor(restore: RoomSnapshot | undefined, onStateChanged: ((snapshot: RoomSnapshot) => void) | undefined) {
+    this.#onStateChanged = onStateChanged;
+    if (!restore) return;
+    for (const id of restore.admittedPeerIds) this.#restoredAdmitted.add(id);
+    for (const [peerId, sources] of Object.entries(restore.adminMuted)) this.#restoredMutes.set(peerId, sources);
+  }
+
+  /** Admitted before the failover: comes straight in (once). */
+  takeAdmission(peerId: string): boolean {
+    return this.#restoredAdmitted.delete(peerId);
+  }
+
+  /** The sources the mediator had muted before the failover (once). */
+  takeMutes(peerId: string): MutedSources {
+    const sources = this.#restoredMutes.get(peerId) ?? [];
+    this.#restoredMutes.delete(peerId);
+    return sources;
+  }
+
+  /** Whoever is not back within `ms` counts as gone: `expired` runs then. */
+  startGrace(ms: number, expired: () => void): void {
+    this.#graceTimer = setTimeout(() => {
+      this.#graceTimer = null;
+      this.#restoredAdmitted.clear();
+      this.#restoredMutes.clear();
+      expired();
+    }, ms);
+    this.#graceTimer.unref();
+  }
+
+  stop(): void {
+    if (this.#graceTimer) clearTimeout(this.#graceTimer);
+    this.#graceTimer = null;
+  }
+
+  /** What another node needs to carry on with this room if this one dies. */
+  snapshot(members: readonly Member[], caucuses: RoomSnapshot['caucuses'], startedAt: Date): RoomSnapshot {
+    const adminMuted: RoomSnapshot['adminMuted'] = Object.fromEntries(this.#restoredMutes);
+    const admittedPeerIds = new Set(this.#restoredAdmitted);
+    for (const m of members) {
+      if (m.status !== 'admitted') continue;
+      admittedPeerIds.add(m.peerId);
+      const muted = m.media?.adminMutedSources() ?? [];
+      if (muted.length > 0) adminMuted[m.peerId] = muted;
+    }
+    return { admittedPeerIds: [...admittedPeerIds], caucuses, adminMuted, startedAt: startedAt.toISOString() };
+  }
+
+  /** Hands the snapshot on if it changed since the last one (several-node mode only). */
+  save(snapshot: () => RoomSnapshot): void {
+    if (!this.#onStateChanged) return;
+    const current = snapshot();
+    const json = JSON.stringify(current);
+    if (json === this.#saved) return;
+    this.#saved = json;
+    this.#onStateChanged(current);
+  }
+}

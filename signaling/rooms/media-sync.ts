@@ -1,0 +1,155 @@
+// Consumer reconciliation: keeps every member's live mediasoup consumers equal to what the
+// routing policy allows, break before make, one reconciliation at a time (a caucus move can
+// never interleave with another). New consumers wait for the client's ack before they resume.
+import type { ConsumerParams } from '../protocol/room.ts';
+import type { BackgroundTasks } from './background-tasks.ts';
+import type { ConsumerState, Member } from './member.ts';
+import { mayReceive, type PolicyState } from './routing-policy.ts';
+
+export interface MediaSyncPort {
+  members(): Member[];
+  policyState(): PolicyState;
+  closed(): boolean;
+  /** Consumers changed: tell members who receives them. */
+  audiencesChanged(): void;
+}
+
+export class MediaSync {
+  readonly #port: MediaSyncPort;
+  readonly #tasks: BackgroundTasks;
+  readonly #ackTimeoutMs: number;
+  /** Serialises reconciliations so concurrent changes never double-create. */
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(port: MediaSyncPort, tasks: BackgroundTasks, ackTimeoutMs: number) {
+    this.#port = port;
+    this.#tasks = tasks;
+    this.#ackTimeoutMs = ackTimeoutMs;
+  }
+
+  /**
+   * Makes live consumers match what the routing policy allows, break before make: every
+   * consumer that became forbidden is paused on the server (or closed if its sender left)
+   * before any newly allowed one is resumed or created. Resolves with the break time.
+   */
+  sync(): Promise<{ breakMs: number }> {
+    const run = this.#queue.then(() => this.#reconcile());
+    // The queue goes on after a failed run; the failure itself reaches this run's caller.
+    this.#queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  async #reconcile(): Promise<{ breakMs: number }> {
+    const started = performance.now();
+    if (this.#port.closed()) return { breakMs: 0 };
+    const state = this.#port.policyState();
+    const members = this.#port.members();
+    const owners = new Map<string, Member>();
+    for (const sender of members) for (const p of sender.media?.producers() ?? []) owners.set(p.id, sender);
+
+    // Break: stop everything that is no longer allowed, all at once, and wait for the worker.
+    const stops: Promise<unknown>[] = [];
+    for (const receiver of members) {
+      for (const [producerId, c] of receiver.consumers) {
+        const sender = owners.get(producerId);
+        if (!sender) {
+          receiver.consumers.delete(producerId);
+          receiver.media?.getConsumer(c.consumerId)?.close('producer-closed');
+        } else if (c.resumed && !mayReceive(state, receiver.peerId, sender.peerId)) {
+          c.resumed = false;
+          stops.push(this.#unlessGone(receiver, c.consumerId, 'pause', () => receiver.media!.pauseConsumer(c.consumerId)));
+          receiver.socket?.emit('media:consumerPaused', { consumerId: c.consumerId, paused: true });
+        }
+      }
+    }
+    await Promise.all(stops);
+    const breakMs = performance.now() - started;
+
+    // Make: resume what is allowed again, create what is newly allowed.
+    const starts: Promise<unknown>[] = [];
+    for (const receiver of members) {
+      if (!receiver.media || !receiver.recvTransportId || !receiver.rtpCapabilities || !receiver.socket) continue;
+      for (const [producerId, sender] of owners) {
+        if (!mayReceive(state, receiver.peerId, sender.peerId)) continue;
+        const c = receiver.consumers.get(producerId);
+        if (!c) starts.push(this.#startConsumer(receiver, producerId, sender.peerId));
+        else if (c.acked && !c.resumed) {
+          c.resumed = true;
+          starts.push(this.#resume(receiver, c));
+        }
+      }
+    }
+    await Promise.all(starts);
+    this.#port.audiencesChanged();
+    return { breakMs };
+  }
+
+  async #resume(receiver: Member, c: ConsumerState): Promise<void> {
+    await this.#unlessGone(receiver, c.consumerId, 'resume', () => receiver.media?.resumeConsumer(c.consumerId));
+    const producerPaused = receiver.media?.getConsumer(c.consumerId)?.producerPaused ?? false;
+    receiver.socket?.emit('media:consumerPaused', { consumerId: c.consumerId, paused: producerPaused });
+  }
+
+  /**
+   * Pausing or resuming a consumer that closed meanwhile (its receiver or sender left, a
+   * transport was replaced) fails, and that is fine: it is gone. Any other failure is logged.
+   */
+  async #unlessGone(receiver: Member, consumerId: string, what: 'pause' | 'resume', step: () => Promise<unknown> | undefined): Promise<void> {
+    try {
+      await step();
+    } catch (err) {
+      if (!receiver.media?.getConsumer(consumerId)) return;
+      this.#tasks.log.warn({ peerId: receiver.peerId, consumerId, err }, `live room: could not ${what} a consumer`);
+    }
+  }
+
+  async #startConsumer(receiver: Member, producerId: string, senderPeerId: string): Promise<void> {
+    const media = receiver.media!;
+    let c;
+    try {
+      c = await media.consume({ transportId: receiver.recvTransportId!, producerId, rtpCapabilities: receiver.rtpCapabilities as never });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'CANNOT_CONSUME') return; // e.g. H264-only device and VP8 producer
+      throw err;
+    }
+    const state: ConsumerState = { consumerId: c.consumerId, acked: false, resumed: false };
+    receiver.consumers.set(producerId, state);
+    const params: ConsumerParams = {
+      consumerId: c.consumerId,
+      producerId,
+      peerId: senderPeerId,
+      kind: c.kind,
+      source: c.source,
+      rtpParameters: c.rtpParameters as Record<string, unknown>,
+      producerPaused: c.producerPaused,
+    };
+    // The client's ack may take seconds: this reconciliation does not wait for it.
+    const socket = receiver.socket!;
+    const reply = socket.request('media:newConsumer', params, this.#ackTimeoutMs);
+    this.#tasks.run('wait for a consumer ack', () => this.#whenAcked(receiver, producerId, state, reply));
+  }
+
+  /**
+   * Resume once the client has the consumer — if it is still allowed by then. The decision goes
+   * through the same queue as transitions, so a caucus move cannot interleave with it. A client
+   * that refuses or does not answer in time loses the consumer.
+   */
+  async #whenAcked(receiver: Member, producerId: string, state: ConsumerState, reply: Promise<unknown>): Promise<void> {
+    const acked = await reply.then(
+      (r) => (r as { ok?: unknown } | null)?.ok === true,
+      () => false, // timed out or the socket went: the same as a refusal
+    );
+    if (!acked) {
+      if (receiver.consumers.get(producerId) === state) {
+        receiver.consumers.delete(producerId);
+        receiver.media?.getConsumer(state.consumerId)?.close('not-acknowledged');
+      }
+      return;
+    }
+    state.acked = true;
+    await this.sync();
+  }
+}

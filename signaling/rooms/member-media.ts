@@ -1,0 +1,139 @@
+// Members' own media in the room's MediaRoom: transports, producers, pauses, admin mutes and
+// the client's readiness to receive. Checks who asks (an admitted member) and passes the
+// request to the sfu; what others then receive is media sync's job.
+import type { MediaPeer, MediaRoom } from '../../sfu/index.ts';
+import { DomainError } from '../errors.ts';
+import type { MediaSource } from '../protocol/room.ts';
+import type { Member } from './member.ts';
+import type { RoomAudit } from './room-ports.ts';
+
+export interface MemberMediaPort {
+  /** An admitted member of an open room, or why not. */
+  admitted(peerId: string): Member;
+  /** Sources muted before a failover: a new media peer starts muted on them (once). */
+  takeRestoredMutes(peerId: string): MediaSource[];
+  /** Producers changed: tell everyone (and reconcile consumers). */
+  announce(): void;
+  /** Reconcile consumers now and wait for it. */
+  sync(): Promise<{ breakMs: number }>;
+  audit: RoomAudit;
+}
+
+export class MemberMedia {
+  readonly #room: MediaRoom;
+  readonly #port: MemberMediaPort;
+
+  constructor(room: MediaRoom, port: MemberMediaPort) {
+    this.#room = room;
+    this.#port = port;
+  }
+
+  rtpCapabilities(peerId: string): unknown {
+    this.#port.admitted(peerId);
+    return this.#room.rtpCapabilities;
+  }
+
+  /** `plain`: a plain RTP transport for the load generator (the socket layer checks it is allowed). */
+  async createTransport(peerId: string, direction: 'send' | 'recv', options: { plain?: boolean } = {}) {
+    const m = this.#port.admitted(peerId);
+    m.media ??= this.#createMediaPeer(m);
+    // A second transport in the same direction (page reload, new device) replaces the first.
+    const previous = direction === 'send' ? m.sendTransportId : m.recvTransportId;
+    if (previous) {
+      m.media.getTransport(previous)?.close('replaced');
+      if (direction === 'recv') m.consumers.clear();
+    }
+    const params = options.plain ? await m.media.createPlainTransport(direction) : await m.media.createTransport(direction);
+    if (direction === 'send') m.sendTransportId = params.id;
+    else m.recvTransportId = params.id;
+    if (direction === 'send') this.#port.announce();
+    return params;
+  }
+
+  async connectTransport(peerId: string, transportId: string, dtlsParameters: unknown): Promise<void> {
+    await this.#mediaOf(peerId).connectTransport(transportId, dtlsParameters as never);
+  }
+
+  async connectPlainTransport(peerId: string, transportId: string, remote: { ip: string; port: number }): Promise<void> {
+    await this.#mediaOf(peerId).connectPlainTransport(transportId, remote);
+  }
+
+  async restartIce(peerId: string, transportId: string): Promise<unknown> {
+    return this.#mediaOf(peerId).restartIce(transportId);
+  }
+
+  async produce(peerId: string, transportId: string, kind: 'audio' | 'video', rtpParameters: unknown, source: MediaSource, paused = false): Promise<string> {
+    const media = this.#mediaOf(peerId);
+    const { producerId } = await media.produce({ transportId, kind, rtpParameters: rtpParameters as never, source, paused });
+    this.#port.announce();
+    await this.#port.sync();
+    return producerId;
+  }
+
+  async closeProducer(peerId: string, producerId: string): Promise<void> {
+    this.#mediaOf(peerId).closeProducer(producerId);
+    this.#port.announce();
+  }
+
+  async setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void> {
+    const ok = await this.#mediaOf(peerId).setProducerPausedByPeer(producerId, paused);
+    if (!ok) throw new DomainError('ADMIN_MUTED', '调解员已将您静音，暂时无法自行开启');
+    this.#port.announce();
+  }
+
+  /** The client can now receive: (re)create every consumer it is entitled to. */
+  async ready(peerId: string, rtpCapabilities: unknown): Promise<void> {
+    const m = this.#port.admitted(peerId);
+    if (!m.recvTransportId) throw new DomainError('INVALID_STATE', '请先创建接收通道');
+    // After a reconnect the client may have missed consumer events: start from a clean slate.
+    // Each close is reported to the client through the peer's 'consumerclosed' event.
+    const stale = [...m.consumers.values()];
+    m.consumers.clear();
+    for (const c of stale) m.media?.getConsumer(c.consumerId)?.close('resync');
+    m.rtpCapabilities = rtpCapabilities;
+    await this.#port.sync();
+  }
+
+  setPreferredLayers(peerId: string, consumerId: string, spatialLayer: number): Promise<void> {
+    return this.#mediaOf(peerId).setPreferredLayers(consumerId, { spatialLayer });
+  }
+
+  /** A leader's mute: a server-side pause the member cannot undo. */
+  async mute(by: Member, peerId: string, kind: 'audio' | 'video', muted: boolean): Promise<void> {
+    const m = this.#port.admitted(peerId);
+    const producers = (m.media?.producers() ?? []).filter((p) => p.kind === kind);
+    for (const p of producers) {
+      if (muted) await m.media!.adminMute(p.id);
+      else await m.media!.adminUnmute(p.id);
+      m.socket?.emit('media:adminMuted', { producerId: p.id, kind, muted });
+    }
+    await this.#port.audit(by, { type: 'ROOM_MUTED', data: { peerId, name: m.displayName, kind, muted } });
+    this.#port.announce();
+  }
+
+  /** The member left: its media peer closes, and the sfu closes others' consumers of it. */
+  release(m: Member): void {
+    m.media?.close('left');
+    m.media = null;
+  }
+
+  #mediaOf(peerId: string): MediaPeer {
+    const m = this.#port.admitted(peerId);
+    if (!m.media) throw new DomainError('TRANSPORT_NOT_FOUND', '请先创建媒体通道');
+    return m.media;
+  }
+
+  #createMediaPeer(m: Member): MediaPeer {
+    const media = this.#room.addPeer(m.peerId);
+    media.presetAdminMute(this.#port.takeRestoredMutes(m.peerId));
+    media.on('consumerclosed', ({ consumerId, producerId }: { consumerId: string; producerId: string }) => {
+      if (m.consumers.get(producerId)?.consumerId === consumerId) m.consumers.delete(producerId);
+      m.socket?.emit('media:consumerClosed', { consumerId });
+    });
+    const forwardPause = ({ consumerId, paused }: { consumerId: string; paused: boolean }) => m.socket?.emit('media:consumerPaused', { consumerId, paused });
+    media.on('consumerpaused', forwardPause);
+    media.on('consumerresumed', forwardPause);
+    media.on('producerclosed', () => this.#port.announce());
+    return media;
+  }
+}

@@ -1,0 +1,28 @@
+// What a live room's parts need from outside and from each other, kept narrow: the database
+// port (RoomPersistence, implemented by the registry, in memory by tests) and the room's audit
+// trail, which records who in the room acted (or the system, `null`).
+import type { AuditEvent } from '../audit/events.ts';
+import type { Actor } from '../audit/log.ts';
+import type { ChatMessage, Notepad } from '../protocol/room.ts';
+import type { Member } from './member.ts';
+
+/** What the room needs from the outside world (database), kept narrow for testing. */
+export interface RoomPersistence {
+  audit(actor: Actor, event: AuditEvent): Promise<void>;
+  saveChat(message: { scope: string; senderId: string; senderName: string; text: string }): Promise<ChatMessage>;
+  listChat(scope: string): Promise<ChatMessage[]>;
+  getNotepad(side: 'A' | 'B'): Promise<Notepad>;
+  saveNotepad(side: 'A' | 'B', content: string, by: { peerId: string; displayName: string }): Promise<Notepad>;
+}
+
+/** Records an event of the room; `null`: the system acted (e.g. ending a caucus nobody came back to). */
+export type RoomAudit = (by: Member | null, event: AuditEvent) => Promise<void>;
+
+export function roomAudit(persistence: RoomPersistence): RoomAudit {
+  return async (by, event) => {
+    const actor: Actor = by
+      ? { type: by.roomRole === 'party' ? 'party' : 'user', id: by.peerId, label: `${by.displayName}（${by.roleLabel}）` }
+      : { type: 'system', label: '系统' };
+    await persistence.audit(actor, event);
+  };
+}
