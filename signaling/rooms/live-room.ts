@@ -44,9 +44,7 @@ export type LiveRoomCloseReason =
   /** This server is stopping. */
   | 'shutdown'
   /** Its media closed under it — a mediasoup worker died (members were told `room:ended`). */
-  | 'media-closed'
-  /** Closed by a test harness ('test', 'test-cleanup', …), never in production. */
-  | `test${string}`;
+  | 'media-closed';
 
 export type LiveRoomEvents = {
   /** Once, when the room closed; it is then out of use (`closed` is true). */

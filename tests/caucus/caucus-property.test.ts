@@ -113,7 +113,7 @@ describe('caucus isolation (property-based)', () => {
             steps++;
           }
         } finally {
-          room.close('test');
+          room.close('shutdown');
         }
       }),
       { numRuns: RUNS },

@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
   await new Promise((r) => setTimeout(r, 50));
-  server.rooms.get(caseId)?.close('test-cleanup');
+  server.rooms.get(caseId)?.close('shutdown');
 });
 afterAll(() => server?.close());
 

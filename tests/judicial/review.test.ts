@@ -84,7 +84,7 @@ describe('the judge’s desk', () => {
       expect(application.parties.find((p: any) => p.name === '李某').attended).toBe(true);
     } finally {
       for (const c of [j, a, other]) c.close();
-      server.rooms.get(k.caseId)?.close('test-cleanup');
+      server.rooms.get(k.caseId)?.close('shutdown');
     }
   });
 
@@ -158,7 +158,7 @@ describe('the judge’s desk', () => {
       expect(await a.waitFor('room:ended')).toMatchObject({ message: '法官已结束本次在线调解' });
     } finally {
       for (const c of [j, m, a, b]) c.close();
-      server.rooms.get(k.caseId)?.close('test-cleanup');
+      server.rooms.get(k.caseId)?.close('shutdown');
     }
   });
 
