@@ -8,6 +8,7 @@
 // and re-joins, and the join places the room again (taking it over from a dead owner, with the
 // state that owner kept in Redis — see RoomStateStore).
 import { DomainError, refusalAck } from '../errors.ts';
+import { BackgroundTasks } from './background-tasks.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Namespace } from 'socket.io';
 import type { AccessRevoked } from '../access-events.ts';
@@ -65,6 +66,9 @@ const CLUSTER_DOWN = refusalAck(new DomainError('ROOM_UNAVAILABLE', '暂时无�
 const WATCH_EVERY_MS = 1_000;
 
 export function attachForwarding({ ctx, nsp, cluster, registry, sessions, serve, log }: ForwardingDeps) {
+  // Messages to another node that nobody waits for: a node that went away is found by the owner
+  // watch, so a failed send is only worth a warning.
+  const tasks = new BackgroundTasks({ warn: (o, m) => log.warn(o, m), error: (o, m) => log.warn(o, m) }, { nodeId: cluster.nodeId });
   const { rpc, owners, nodeId } = cluster;
   /** Other nodes' clients in rooms owned here, by `${homeNode}/${socketId}`. */
   const remote = new Map<string, Session>();
@@ -94,7 +98,7 @@ export function attachForwarding({ ctx, nsp, cluster, registry, sessions, serve,
     if (!target) return;
     session.forwardedTo = null;
     forwarded.delete(session.client.id);
-    void rpc.send(target.nodeId, 'room.closed', { socketId: session.client.id }).catch(() => undefined);
+    tasks.run('tell the owner a forwarded client left', () => rpc.send(target.nodeId, 'room.closed', { socketId: session.client.id }));
   }
 
   /** The owner went away: the client reconnects and its join finds the room's new home. */
@@ -146,12 +150,11 @@ export function attachForwarding({ ctx, nsp, cluster, registry, sessions, serve,
       address: r.address,
       userAgent: r.userAgent,
       emit: (event, payload) =>
-        void rpc.send(home, 'client.emit', { socketId, event, payload }).then(
-          (alive) => alive || homeGone(home),
-          () => undefined,
-        ),
+        tasks.run('relay an event to a client on another node', async () => {
+          if (!(await rpc.send(home, 'client.emit', { socketId, event, payload }))) homeGone(home);
+        }),
       request: (event, payload, timeoutMs) => rpc.call(home, 'client.request', { socketId, event, payload, timeoutMs }, timeoutMs + 2_000),
-      disconnect: () => void rpc.send(home, 'client.disconnect', { socketId }).catch(() => undefined),
+      disconnect: () => tasks.run('disconnect a client on another node', () => rpc.send(home, 'client.disconnect', { socketId })),
     };
   }
 
