@@ -26,6 +26,7 @@ import {
   type ResponseOf,
   type ServerEventPayload,
 } from './protocol.ts';
+import { parseConsumerRtpParameters, parseIceParameters, parseRouterRtpCapabilities, parseTransportOptions } from './media-params.ts';
 import { QualityTracker, sampleFromStats, type Quality } from './quality.ts';
 import { mergeChat, newArrivals, rosterChanges } from './room-state.ts';
 import { addKnock, leaderWord, locationNotice, pruneKnocks, sameLocation, type Knock, type NotepadSideName } from './caucus-state.ts';
@@ -620,7 +621,7 @@ export class RoomClient {
         let device: Device;
         try {
           device = await Device.factory();
-          await device.load({ routerRtpCapabilities: rtpCapabilities as unknown as ms.RtpCapabilities });
+          await device.load({ routerRtpCapabilities: parseRouterRtpCapabilities(rtpCapabilities) });
         } catch (err) {
           console.warn('[room] device unsupported', err);
           throw new RoomRequestError('UNSUPPORTED', '当前浏览器不支持音视频通话，请使用最新版的微信、Safari 或 Chrome。您仍可以通过文字聊天参与调解。');
@@ -647,7 +648,7 @@ export class RoomClient {
       if (wantVideo && videoTrack) await this.#produce('video', videoTrack, gen);
       if (stale()) return;
 
-      await this.#request('media:ready', { rtpCapabilities: device.recvRtpCapabilities as unknown as RequestOf<'media:ready'>['rtpCapabilities'] });
+      await this.#request('media:ready', { rtpCapabilities: device.recvRtpCapabilities });
       if (stale()) return;
       this.#patch({ mediaStatus: 'ready' });
     } catch (err) {
@@ -666,10 +667,10 @@ export class RoomClient {
         this.#iceRestarts++;
         const { iceParameters } = await this.#request('media:restartIce', { transportId: t.id });
         if (gen !== this.#mediaGen) return;
-        await t.restartIce({ iceParameters: iceParameters as unknown as ms.IceParameters });
+        await t.restartIce({ iceParameters: parseIceParameters(iceParameters) });
       }
       this.#closeAllConsumers();
-      await this.#request('media:ready', { rtpCapabilities: this.#device!.recvRtpCapabilities as unknown as RequestOf<'media:ready'>['rtpCapabilities'] });
+      await this.#request('media:ready', { rtpCapabilities: this.#device!.recvRtpCapabilities });
       if (gen !== this.#mediaGen) return;
       void this.#loadChat();
       await this.#syncPausedToServer();
@@ -682,15 +683,10 @@ export class RoomClient {
   }
 
   #makeTransport(device: Device, direction: 'send' | 'recv', params: ResponseOf<'media:createTransport'>): ms.Transport {
-    const options: ms.TransportOptions = {
-      id: params.id,
-      iceParameters: params.iceParameters as unknown as ms.IceParameters,
-      iceCandidates: params.iceCandidates as unknown as ms.IceCandidate[],
-      dtlsParameters: params.dtlsParameters as unknown as ms.DtlsParameters,
-    };
+    const options = parseTransportOptions(params);
     const t = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
     t.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.#request('media:connectTransport', { transportId: t.id, dtlsParameters: dtlsParameters as unknown as RequestOf<'media:connectTransport'>['dtlsParameters'] }).then(
+      this.#request('media:connectTransport', { transportId: t.id, dtlsParameters }).then(
         () => callback(),
         (err: unknown) => errback(err instanceof Error ? err : new Error(String(err))),
       );
@@ -701,7 +697,7 @@ export class RoomClient {
         this.#request('media:produce', {
           transportId: t.id,
           kind,
-          rtpParameters: rtpParameters as unknown as RequestOf<'media:produce'>['rtpParameters'],
+          rtpParameters,
           source,
           paused: appData.paused === true,
         }).then(
@@ -793,7 +789,7 @@ export class RoomClient {
         id: p.consumerId,
         producerId: p.producerId,
         kind: p.kind,
-        rtpParameters: p.rtpParameters as unknown as ms.RtpParameters,
+        rtpParameters: parseConsumerRtpParameters(p.rtpParameters),
         appData: { peerId: p.peerId, source: p.source },
       });
     } catch (err) {
@@ -876,7 +872,7 @@ export class RoomClient {
         try {
           this.#iceRestarts++;
           const { iceParameters } = await this.#request('media:restartIce', { transportId: t.id });
-          if (!t.closed) await t.restartIce({ iceParameters: iceParameters as unknown as ms.IceParameters });
+          if (!t.closed) await t.restartIce({ iceParameters: parseIceParameters(iceParameters) });
         } catch (err) {
           console.warn('[room] ICE restart failed', err);
         }
