@@ -34,7 +34,7 @@ function browserCookies(header: string, url: string) {
     });
 }
 
-/** The parts of the room client's debug handle (web-client/src/room/room-client.ts) used here. */
+/** The parts of the room client's debug handle (web-client/src/room/room-debug.ts) used here. */
 interface DebugHandle {
   sendTransportId: string | null;
   recvTransportId: string | null;

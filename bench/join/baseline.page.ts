@@ -20,7 +20,7 @@ export interface BaselineConsumer {
   rtpParameters: types.RtpParameters;
 }
 
-// Same as web-client/src/room: media-devices.ts (constraints) and room-client.ts (encodings, codec options).
+// Same as web-client/src/room: media-devices.ts (constraints) and media-producers.ts (encodings, codec options).
 const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
 const VIDEO: MediaTrackConstraints = { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 24, max: 30 } };
 const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [

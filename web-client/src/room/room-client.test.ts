@@ -302,6 +302,36 @@ describe('RoomClient', () => {
     }
   });
 
+  it('the answer to a join abandoned by a drop is ignored once the re-join is under way (no extra join)', async () => {
+    const s = new FakeSocket();
+    let release: (v: unknown) => void = () => undefined;
+    let answers = 0;
+    s.server['room:join'] = () => (++answers === 1 ? new Promise((r) => (release = r)) : { ok: true, self: self(), status: 'lobby' });
+    const { c } = make(s);
+    c.start();
+    await settle();
+    s.drop();
+    expect(c.getState()).toMatchObject({ status: 'connecting', online: false, reconnecting: false });
+    s.connect();
+    await settle();
+    expect(c.getState().status).toBe('lobby');
+    release({ ok: false, code: 'ROOM_UNAVAILABLE', message: '暂时无法连接' }); // would schedule a retry
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect(s.count('room:join')).toBe(2);
+    expect(c.getState().status).toBe('lobby');
+  });
+
+  it('a final event whose payload cannot be read still ends the session', async () => {
+    const s = new FakeSocket();
+    s.server['room:join'] = () => ({ ok: true, self: self(), status: 'lobby' });
+    const { c } = make(s);
+    c.start();
+    await settle();
+    s.fire('room:ended', { message: 42 });
+    expect(c.getState()).toMatchObject({ status: 'ended', message: '本次在线调解已结束' });
+    expect(s.connected).toBe(false);
+  });
+
   it('mic toggle before media exists only flips the local track; leave tells the server', async () => {
     const s = new FakeSocket();
     s.server['room:join'] = () => ({ ok: true, self: self(), status: 'lobby' });

@@ -1,0 +1,288 @@
+// The media half of the room: the mediasoup-client Device, the send and receive transports and
+// their owners' children — my producers (media-producers.ts) and the consumers the server gives
+// me (media-consumers.ts) — set up when admitted, resumed after a re-join, torn down on leaving
+// the room's inside. Also the ICE watchdog and the network-quality sampling of the transports.
+import { Device, type types as ms } from 'mediasoup-client';
+import { MediaConsumers, type InboundStat } from './media-consumers.ts';
+import { parseIceParameters, parseRouterRtpCapabilities, parseTransportOptions } from './media-params.ts';
+import { MediaProducers } from './media-producers.ts';
+import { errorMessage, RoomRequestError, type MediaSource, type ResponseOf, type RoomRequest, type ServerEventHandlers } from './protocol.ts';
+import { QualityTracker, sampleFromStats } from './quality.ts';
+import type { RoomStore } from './room-store.ts';
+
+const ICE_RESTART_DELAY_MS = 2_000;
+const ICE_RETRY_MS = 6_000;
+const QUALITY_INTERVAL_MS = 3_000;
+
+/** What the media session asks of the room around it. */
+export interface MediaPorts {
+  store: RoomStore;
+  request: RoomRequest;
+  /** The room session still wants media (not leaving, not closed). */
+  alive(): boolean;
+  /** In the room with the socket up and no re-join under way (a re-join restarts ICE itself). */
+  inRoom(): boolean;
+}
+
+export type ResumeOutcome = 'resumed' | 'stale' | 'failed';
+
+export class MediaSession {
+  readonly producers: MediaProducers;
+  readonly consumers: MediaConsumers;
+  readonly #store: RoomStore;
+  readonly #request: RoomRequest;
+  readonly #ports: MediaPorts;
+
+  #device: Device | null = null;
+  #send: ms.Transport | null = null;
+  #recv: ms.Transport | null = null;
+  /** Bumped whenever media is torn down, so in-flight setup steps notice they are stale. */
+  #gen = 0;
+  /** resume() is restarting ICE (the watchdog stays out of its way). */
+  #resuming = false;
+  readonly #iceTimers = new Map<string, number>();
+  #iceRestarts = 0;
+  readonly #quality = new QualityTracker();
+  #qualityTimer = 0;
+
+  constructor(ports: MediaPorts) {
+    this.#ports = ports;
+    this.#store = ports.store;
+    this.#request = ports.request;
+    this.producers = new MediaProducers(ports.store, ports.request);
+    this.consumers = new MediaConsumers(ports.store, ports.request);
+  }
+
+  /** The server events about my media. */
+  readonly handlers: Pick<ServerEventHandlers, 'media:newConsumer' | 'media:consumerClosed' | 'media:consumerPaused' | 'media:adminMuted'> = {
+    'media:newConsumer': (p, ack) => {
+      this.consumers.add(p, ack, this.#recv, (t) => t === this.#recv).catch((err: unknown) => console.warn('[room] new consumer failed', err));
+    },
+    'media:consumerClosed': (e) => this.consumers.close(e.consumerId),
+    'media:consumerPaused': (e) => this.consumers.setPaused(e.consumerId, e.paused),
+    'media:adminMuted': (e) => this.producers.onAdminMuted(e),
+  };
+
+  /** Transports, producers and `media:ready` from scratch (anything there was is torn down first). */
+  async start(): Promise<void> {
+    this.teardown();
+    const gen = this.#gen;
+    const current = () => gen === this.#gen;
+    const stale = () => !current() || !this.#ports.alive();
+    this.#store.patch({ mediaStatus: 'connecting', mediaError: null });
+    try {
+      if (!this.#device) {
+        const reply = await this.#request('media:getRouterRtpCapabilities', {});
+        if (stale()) return;
+        const caps = parseRouterRtpCapabilities(reply.rtpCapabilities);
+        let device: Device;
+        try {
+          device = await Device.factory();
+          await device.load({ routerRtpCapabilities: caps });
+        } catch (err) {
+          console.warn('[room] device unsupported', err);
+          throw new RoomRequestError('UNSUPPORTED', '当前浏览器不支持音视频通话，请使用最新版的微信、Safari 或 Chrome。您仍可以通过文字聊天参与调解。');
+        }
+        this.#device = device;
+        if (stale()) return;
+      }
+      const device = this.#device;
+      const { audioTrack, videoTrack } = this.#store.state.local;
+      const wantAudio = !!audioTrack && audioTrack.readyState === 'live' && device.canProduce('audio');
+      const wantVideo = !!videoTrack && videoTrack.readyState === 'live' && device.canProduce('video');
+
+      if (wantAudio || wantVideo) {
+        const params = await this.#request('media:createTransport', { direction: 'send' });
+        if (stale()) return;
+        this.#send = this.#makeTransport(device, 'send', params);
+      }
+      const recvParams = await this.#request('media:createTransport', { direction: 'recv' });
+      if (stale()) return;
+      this.#recv = this.#makeTransport(device, 'recv', recvParams);
+
+      if (wantAudio && audioTrack && this.#send) await this.producers.produce(this.#send, 'audio', audioTrack, current);
+      if (stale()) return;
+      if (wantVideo && videoTrack && this.#send) await this.producers.produce(this.#send, 'video', videoTrack, current);
+      if (stale()) return;
+
+      await this.#request('media:ready', { rtpCapabilities: device.recvRtpCapabilities });
+      if (stale()) return;
+      this.#store.patch({ mediaStatus: 'ready' });
+    } catch (err) {
+      if (stale()) return;
+      console.warn('[room] media setup failed', err);
+      this.#store.patch({ mediaStatus: 'failed', mediaError: errorMessage(err, '音视频连接失败，您仍可以通过文字聊天参与调解') });
+    }
+  }
+
+  /** Media is up and can be resumed after a re-join instead of built again. */
+  get resumable(): boolean {
+    return this.#store.state.mediaStatus === 'ready' && !!this.#device && !!this.#recv && !this.#recv.closed;
+  }
+
+  /**
+   * After a socket re-join with my place kept: restart ICE, then let the server recreate the
+   * consumers. 'failed': the server no longer has my transports (e.g. restarted) — start() again.
+   */
+  async resume(): Promise<ResumeOutcome> {
+    const gen = this.#gen;
+    const device = this.#device;
+    if (!device) return 'failed';
+    this.#resuming = true;
+    try {
+      for (const t of [this.#send, this.#recv]) {
+        if (!t || t.closed) continue;
+        this.#iceRestarts++;
+        const reply = await this.#request('media:restartIce', { transportId: t.id });
+        if (gen !== this.#gen) return 'stale';
+        await t.restartIce({ iceParameters: parseIceParameters(reply.iceParameters) });
+      }
+      this.consumers.closeAll();
+      await this.#request('media:ready', { rtpCapabilities: device.recvRtpCapabilities });
+      return gen === this.#gen ? 'resumed' : 'stale';
+    } catch (err) {
+      if (gen !== this.#gen || !this.#ports.alive()) return 'stale';
+      console.warn('[room] resume failed, restarting media', err);
+      return 'failed';
+    } finally {
+      this.#resuming = false;
+    }
+  }
+
+  #makeTransport(device: Device, direction: 'send' | 'recv', params: ResponseOf<'media:createTransport'>): ms.Transport {
+    const options = parseTransportOptions(params);
+    const t = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
+    t.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.#request('media:connectTransport', { transportId: t.id, dtlsParameters }).then(
+        () => callback(),
+        (err: unknown) => errback(err instanceof Error ? err : new Error(String(err))),
+      );
+    });
+    if (direction === 'send') {
+      t.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+        const source: MediaSource = appData.source === 'camera' || appData.source === 'screen' ? appData.source : 'microphone';
+        this.#request('media:produce', { transportId: t.id, kind, rtpParameters, source, paused: appData.paused === true }).then(
+          ({ producerId }) => callback({ id: producerId }),
+          (err: unknown) => errback(err instanceof Error ? err : new Error(String(err))),
+        );
+      });
+    }
+    t.on('connectionstatechange', (state) => {
+      if (state === 'failed' || state === 'disconnected') this.#scheduleIceRestart(t, ICE_RESTART_DELAY_MS);
+      else if (state === 'connected' || state === 'closed') this.#clearIceTimer(t.id);
+      this.#updateUnstable();
+    });
+    return t;
+  }
+
+  /** Closes transports, producers and consumers (never the local tracks); the Device stays. */
+  teardown(): void {
+    this.#gen++;
+    for (const id of [...this.#iceTimers.keys()]) this.#clearIceTimer(id);
+    this.consumers.closeAll();
+    this.producers.closeAll();
+    for (const t of [this.#send, this.#recv]) if (t && !t.closed) t.close();
+    this.#send = null;
+    this.#recv = null;
+    this.#quality.reset();
+    if (this.#store.state.mediaUnstable) this.#store.patch({ mediaUnstable: false });
+  }
+
+  /** For good: teardown and no more quality sampling. */
+  close(): void {
+    window.clearInterval(this.#qualityTimer);
+    this.teardown();
+  }
+
+  // ── ICE watchdog ───────────────────────────────────────────────────────────
+
+  #scheduleIceRestart(t: ms.Transport, delayMs: number): void {
+    if (this.#iceTimers.has(t.id)) return;
+    const bad = () => !t.closed && (t.connectionState === 'failed' || t.connectionState === 'disconnected');
+    const timer = window.setTimeout(() => {
+      this.#iceTimers.delete(t.id);
+      if (!bad() || !this.#ports.alive()) return;
+      this.#restartIce(t).then(
+        () => {
+          if (bad()) this.#scheduleIceRestart(t, ICE_RETRY_MS);
+        },
+        (err: unknown) => console.warn('[room] ICE watchdog failed', err),
+      );
+    }, delayMs);
+    this.#iceTimers.set(t.id, timer);
+  }
+
+  async #restartIce(t: ms.Transport): Promise<void> {
+    if (!this.#ports.inRoom() || this.#resuming || this.#store.state.status !== 'admitted') return;
+    try {
+      this.#iceRestarts++;
+      const reply = await this.#request('media:restartIce', { transportId: t.id });
+      if (!t.closed) await t.restartIce({ iceParameters: parseIceParameters(reply.iceParameters) });
+    } catch (err) {
+      console.warn('[room] ICE restart failed', err);
+    }
+  }
+
+  #clearIceTimer(id: string): void {
+    const timer = this.#iceTimers.get(id);
+    if (timer !== undefined) window.clearTimeout(timer);
+    this.#iceTimers.delete(id);
+  }
+
+  #updateUnstable(): void {
+    const unstable = [this.#send, this.#recv].some((t) => !!t && !t.closed && (t.connectionState === 'failed' || t.connectionState === 'disconnected'));
+    if (unstable !== this.#store.state.mediaUnstable) this.#store.patch({ mediaUnstable: unstable });
+  }
+
+  // ── quality ────────────────────────────────────────────────────────────────
+
+  startSampling(): void {
+    this.#qualityTimer = window.setInterval(() => {
+      this.#sampleQuality().catch((err: unknown) => console.warn('[room] quality sample failed', err));
+    }, QUALITY_INTERVAL_MS);
+  }
+
+  async #sampleQuality(): Promise<void> {
+    const { status, online, quality } = this.#store.state;
+    if (status !== 'admitted') return;
+    if (!online) {
+      if (quality !== 'poor') this.#store.patch({ quality: 'poor' });
+      return;
+    }
+    const t = this.#send && !this.#send.closed ? this.#send : this.#recv && !this.#recv.closed ? this.#recv : null;
+    if (!t) return;
+    try {
+      const report = await t.getStats();
+      const q = this.#quality.push(sampleFromStats(report.values()));
+      if (q !== this.#store.state.quality) this.#store.patch({ quality: q });
+    } catch {
+      // Transport closing; the next tick will tell.
+    }
+  }
+
+  // ── test support ───────────────────────────────────────────────────────────
+
+  get sendTransportId(): string | null {
+    return this.#send?.id ?? null;
+  }
+
+  get recvTransportId(): string | null {
+    return this.#recv?.id ?? null;
+  }
+
+  /** ICE restarts asked for (watchdog or resume) — caucus moves never add to it. */
+  get iceRestarts(): number {
+    return this.#iceRestarts;
+  }
+
+  iceStates(): { send: string | null; recv: string | null } {
+    return {
+      send: this.#send && !this.#send.closed ? this.#send.connectionState : null,
+      recv: this.#recv && !this.#recv.closed ? this.#recv.connectionState : null,
+    };
+  }
+
+  inboundStats(): Promise<InboundStat[]> {
+    return this.consumers.inboundStats();
+  }
+}
