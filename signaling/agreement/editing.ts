@@ -60,7 +60,10 @@ export function replaceText(ytext: Y.Text, next: string): void {
   while (start < prev.length && start < next.length && prev[start] === next[start]) start++;
   let endPrev = prev.length;
   let endNext = next.length;
-  while (endPrev > start && endNext > start && prev[endPrev - 1] === next[endNext - 1]) endPrev--, endNext--;
+  while (endPrev > start && endNext > start && prev[endPrev - 1] === next[endNext - 1]) {
+    endPrev--;
+    endNext--;
+  }
   if (endPrev > start) ytext.delete(start, endPrev - start);
   if (endNext > start) ytext.insert(start, next.slice(start, endNext));
 }

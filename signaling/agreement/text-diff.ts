@@ -58,7 +58,8 @@ export function diffChars(before: string, after: string): DiffSegment[] {
       if (i < n && j < m && ma[i] === mb[j]) {
         flush();
         push(out, 'equal', ma[i]!);
-        i++, j++;
+        i++;
+        j++;
       } else if (j >= m || (i < n && lcs[(i + 1) * w + j]! >= lcs[i * w + j + 1]!)) {
         del += ma[i++];
       } else {

@@ -156,8 +156,11 @@ function stableIds(a: string[], b: string[]): Set<string> {
   for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i * w + j] = a[i] === b[j] ? lcs[(i + 1) * w + j + 1]! + 1 : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
   const keep = new Set<string>();
   for (let i = 0, j = 0; i < n && j < m; ) {
-    if (a[i] === b[j]) keep.add(a[i]!), i++, j++;
-    else if (lcs[(i + 1) * w + j]! >= lcs[i * w + j + 1]!) i++;
+    if (a[i] === b[j]) {
+      keep.add(a[i]!);
+      i++;
+      j++;
+    } else if (lcs[(i + 1) * w + j]! >= lcs[i * w + j + 1]!) i++;
     else j++;
   }
   return keep;

@@ -22,7 +22,7 @@ import type { Duplex } from 'node:stream';
 import { Connection, Hocuspocus, type Document, type Extension, type afterLoadDocumentPayload, type beforeHandleMessagePayload, type onAuthenticatePayload, type onLoadDocumentPayload, type onStoreDocumentPayload, type afterUnloadDocumentPayload } from '@hocuspocus/server';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import * as decoding from 'lib0/decoding';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { appendAudit, recordAudit } from '../audit/log.ts';

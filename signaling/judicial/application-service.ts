@@ -13,7 +13,7 @@ import { partyActor } from '../cases/invitation-service.ts';
 import { asApplicationStatus, type JudicialView } from './schemas.ts';
 import { transitionCase } from '../cases/case-transitions.ts';
 import { AGREEMENT_PARTY_ROLES, agreementPartiesOf } from '../cases/participant-service.ts';
-import { loadCase, staffActor } from '../cases/case-service.ts';
+import { staffActor } from '../cases/case-service.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { Tx } from '../db.ts';
 import { normalizePhone, phoneProblem } from '../domain/phone.ts';

@@ -30,6 +30,8 @@ export function sniffMime(bytes: Buffer): string | null {
 /** A display name from whatever the client sent: last path segment, no control or path characters, ≤ 80 chars. */
 export function cleanDisplayName(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? '';
+  // Control characters are exactly what this removes from a client's file name.
+  // eslint-disable-next-line no-control-regex
   const cleaned = [...base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '').replace(/^\.+/, '').trim()].slice(0, 80).join('');
   return cleaned || '未命名文件';
 }

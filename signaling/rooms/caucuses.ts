@@ -91,7 +91,12 @@ export class Caucuses {
       if (!m || m.status !== 'admitted' || !leadsRoom(m.roomRole)) throw new DomainError('PEER_NOT_FOUND', '所指派的调解员不在调解室中');
     }
     const moving = new Set([...parties, ...mediators]);
-    for (const c of this.#caucuses.values()) for (const id of moving) c.memberPeerIds.delete(id), c.mediatorPeerIds.delete(id);
+    for (const c of this.#caucuses.values()) {
+      for (const id of moving) {
+        c.memberPeerIds.delete(id);
+        c.mediatorPeerIds.delete(id);
+      }
+    }
     const caucus: Caucus = { id: randomUUID().slice(0, 8), memberPeerIds: new Set(parties), mediatorPeerIds: new Set(mediators), startedAt: new Date() };
     const ended = [...this.#caucuses.values()].filter((c) => c.memberPeerIds.size === 0 || c.mediatorPeerIds.size === 0);
     for (const c of ended) this.#caucuses.delete(c.id);

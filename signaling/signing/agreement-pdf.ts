@@ -9,7 +9,7 @@ import type { AgreementSnapshot, BlockSnapshot, PartySnapshot } from '../agreeme
 import { PERFORMANCE_KEYS, PERFORMANCE_LABELS } from '../agreement/document.ts';
 import { renderText } from '../agreement/fields.ts';
 import { embedAgreementFont, missingGlyphs } from './pdf-font.ts';
-import { A4, BODY, Composer, MARGIN } from './pdf-composer.ts';
+import { BODY, Composer, MARGIN } from './pdf-composer.ts';
 
 export class MissingGlyphsError extends Error {
   constructor(readonly characters: string[]) {

@@ -146,7 +146,6 @@ export const signingRoutes = (ctx: AppContext, service: SigningService): Fastify
     schema: { tags: ['signing'], summary: '下载已签署的协议书（PDF）', security, params: CaseParams },
     config: { action: 'agreement.download' },
   }, async (request, reply) => {
-    const who = accessOf(request).principal;
     const { bytes, fileName } = await service.pdf(request.params.caseId);
     return sendFile(reply, { bytes, type: 'application/pdf', asciiName: 'agreement.pdf', name: fileName });
   });

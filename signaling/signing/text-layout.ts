@@ -9,7 +9,7 @@ const NO_LINE_START = new Set([...'，。、；：！？）】」』》〉”’
 
 /** Splits text into units that should not be broken: ASCII words/numbers, or single characters. */
 function units(text: string): string[] {
-  return text.match(/[A-Za-z0-9][A-Za-z0-9.,:/@_+\-]*|[\s\S]/gu) ?? [];
+  return text.match(/[A-Za-z0-9][A-Za-z0-9.,:/@_+-]*|[\s\S]/gu) ?? [];
 }
 
 /** Breaks one paragraph (no newlines) into lines no wider than `width` (first line: `firstWidth`). */

@@ -36,9 +36,19 @@ export async function updateUser(ctx: AppContext, admin: StaffPrincipal, userId:
   if (user.id === admin.id && changes.active === false) throw new DomainError('CANNOT_DEACTIVATE_SELF', '不能停用自己的账号');
   const data: { displayName?: string; active?: boolean; passwordHash?: string; mustChangePassword?: boolean } = {};
   const labels: string[] = [];
-  if (changes.displayName !== undefined) (data.displayName = changes.displayName), labels.push('姓名');
-  if (changes.active !== undefined) (data.active = changes.active), labels.push(changes.active ? '启用' : '停用');
-  if (changes.password !== undefined) (data.passwordHash = await hashPassword(changes.password)), (data.mustChangePassword = true), labels.push('重置密码');
+  if (changes.displayName !== undefined) {
+    data.displayName = changes.displayName;
+    labels.push('姓名');
+  }
+  if (changes.active !== undefined) {
+    data.active = changes.active;
+    labels.push(changes.active ? '启用' : '停用');
+  }
+  if (changes.password !== undefined) {
+    data.passwordHash = await hashPassword(changes.password);
+    data.mustChangePassword = true;
+    labels.push('重置密码');
+  }
   if (labels.length === 0) throw new DomainError('NOTHING_TO_CHANGE', '没有需要修改的内容');
   // A deactivated or re-passworded account loses its open sessions, and the connections opened with them.
   const revoke = changes.active === false || changes.password !== undefined;

@@ -18,7 +18,6 @@ import {
   canonicalJson,
   checkAgreement,
   CLAUSE_ID_RE,
-  createAgreementDoc,
   deleteClause,
   diffVersions,
   docFromVersion,

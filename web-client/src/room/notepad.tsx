@@ -121,17 +121,23 @@ export function NotepadPanel({ client, state, isMediator, initialSide, onClose }
     }
   };
 
+  // Effects call the latest save (it reads the refs and this render's client), never a stale one.
+  const saveRef = useRef(save);
+  saveRef.current = save;
+
   // Autosave a while after the last keystroke.
+  const draft = edit?.draft;
+  const sideInConflict = conflict[side];
   useEffect(() => {
-    if (!edit || conflict[side]) return;
-    const t = window.setTimeout(() => void save(side, false), AUTOSAVE_MS);
+    if (draft === undefined || sideInConflict) return;
+    const t = window.setTimeout(() => void saveRef.current(side, false), AUTOSAVE_MS);
     return () => window.clearTimeout(t);
-  }, [edit?.draft, side, conflict[side]]);
+  }, [draft, side, sideInConflict]);
 
   // Closing the sheet keeps what was typed.
   useEffect(
     () => () => {
-      for (const s of ['A', 'B'] as const) if (editsRef.current[s] && !conflictRef.current[s]) void save(s, false);
+      for (const s of ['A', 'B'] as const) if (editsRef.current[s] && !conflictRef.current[s]) void saveRef.current(s, false);
     },
     [],
   );
