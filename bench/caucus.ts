@@ -131,7 +131,17 @@ function machineCpu(): () => { busyCores: number; stealCores: number } {
   };
 }
 
-async function runHalf(ctx: BenchContext, half: HalfName, args: Args, webRoot: string | null, problems: string[], intervals: Record<string, number | null>, skews: number[], pings: number[], machine: Record<string, unknown>): Promise<SwitchRecord[]> {
+async function runHalf(
+  ctx: BenchContext,
+  half: HalfName,
+  args: Args,
+  webRoot: string | null,
+  problems: string[],
+  intervals: Record<string, number | null>,
+  skews: number[],
+  pings: number[],
+  machine: Record<string, unknown>,
+): Promise<SwitchRecord[]> {
   const { busy } = await waitForQuietMachine(ctx, { browserWaitMs: BROWSER_WAIT_MS, cpuWaitMs: 60_000 });
   if (busy) problems.push(`${half}: the machine was busy when the half started`);
   const switches = half === 'jiefen' ? args.switches : args.baselineSwitches;
@@ -157,7 +167,9 @@ async function runHalf(ctx: BenchContext, half: HalfName, args: Args, webRoot: s
     skews.push(await setup.half.pages.clockSkew());
     intervals[half] = percentile(setup.half.pages.reportIntervals, 50);
     const samplers = await setup.half.pages.samplerStats();
-    ctx.log(`${half}: in-page sampler ${samplers.map((s) => `${s.label} ${(s.state.roundMsTotal / Math.max(1, s.state.rounds)).toFixed(1)} ms/round (max ${Math.round(s.state.roundMsMax)})`).join(', ')}`);
+    ctx.log(
+      `${half}: in-page sampler ${samplers.map((s) => `${s.label} ${(s.state.roundMsTotal / Math.max(1, s.state.rounds)).toFixed(1)} ms/round (max ${Math.round(s.state.roundMsMax)})`).join(', ')}`,
+    );
     for (const s of samplers) {
       if (s.state.errors.length) problems.push(`${half} ${s.label}: sampler errors: ${s.state.errors.slice(0, 3).join(' / ')}`);
     }
@@ -202,7 +214,14 @@ async function run(argv: string[], ctx: BenchContext): Promise<BenchOutcome> {
     writeFileSync(args.dump, JSON.stringify({ args, records }, null, 1));
     ctx.log(`raw switches written to ${args.dump}`);
   }
-  const { lines, result } = report({ jiefen: records.jiefen, baseline: records.baseline, sampleMs: args.sampleMs, reportIntervalMs: intervals, clockSkewMs: Math.max(0, ...skews), workerPingsMs: pings });
+  const { lines, result } = report({
+    jiefen: records.jiefen,
+    baseline: records.baseline,
+    sampleMs: args.sampleMs,
+    reportIntervalMs: intervals,
+    clockSkewMs: Math.max(0, ...skews),
+    workerPingsMs: pings,
+  });
   for (const line of lines) ctx.log(line);
   const measured = [...records.jiefen, ...records.baseline].filter((r) => !r.warmup);
   const failedSwitches = measured.filter((r) => r.errors.length > 0).length;
@@ -220,7 +239,10 @@ async function run(argv: string[], ctx: BenchContext): Promise<BenchOutcome> {
       machine_cpu_cores: machine,
       load1_start: load1Start,
       load1_end: load1(),
-      other_cpu_cores_p50: percentile(measured.map((r) => r.otherCpuCores), 50),
+      other_cpu_cores_p50: percentile(
+        measured.map((r) => r.otherCpuCores),
+        50,
+      ),
       busy_threshold_cores: BUSY_CORES,
     },
     failed: failedSwitches > 0 || incomplete || problems.some((p) => !p.includes('busy')),
@@ -236,7 +258,11 @@ const caucus: Benchmark = {
     // A backstop only: every switch has its own limit. Per half: waiting for a quiet machine,
     // set-up, and every switch at its limit.
     const perSwitch = a.loop.maxWaitMs + a.loop.gapMs + 5_000;
-    return 120_000 + a.halves.length * (BROWSER_WAIT_MS + 60_000 + 180_000) + (a.warmup * a.halves.length + a.switches + (a.halves.includes('baseline') ? a.baselineSwitches : 0)) * perSwitch;
+    return (
+      120_000 +
+      a.halves.length * (BROWSER_WAIT_MS + 60_000 + 180_000) +
+      (a.warmup * a.halves.length + a.switches + (a.halves.includes('baseline') ? a.baselineSwitches : 0)) * perSwitch
+    );
   },
   run,
 };

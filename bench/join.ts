@@ -63,18 +63,35 @@ function parse(argv: string[]): Args {
     runs: intOption('runs', values.runs, 10, 1, 100),
     warmup: intOption('warmup', values.warmup, 1, 0, 10),
     halves: values['baseline-only'] ? ['baseline'] : values['jiefen-only'] ? ['jiefen'] : ['jiefen', 'baseline'],
-    options: { pageTimeoutMs: intOption('page-timeout', values['page-timeout'], 30, 5, 120) * 1000, settleMs: intOption('settle-ms', values['settle-ms'], 1000, 0, 10_000) },
+    options: {
+      pageTimeoutMs: intOption('page-timeout', values['page-timeout'], 30, 5, 120) * 1000,
+      settleMs: intOption('settle-ms', values['settle-ms'], 1000, 0, 10_000),
+    },
     verbose: !!values.verbose,
   };
 }
 
-async function runOne(ctx: BenchContext, half: Half, args: Args, webRoot: string | null): Promise<Pick<RunRecord, 'pages' | 'admits' | 'serverCalls' | 'loopDelay' | 'otherCpuCores' | 'otherBrowser' | 'error'>> {
+async function runOne(
+  ctx: BenchContext,
+  half: Half,
+  args: Args,
+  webRoot: string | null,
+): Promise<Pick<RunRecord, 'pages' | 'admits' | 'serverCalls' | 'loopDelay' | 'otherCpuCores' | 'otherBrowser' | 'error'>> {
   try {
     if (half === 'baseline') return await runBaseline(ctx, args.options);
     return await runJiefen(ctx, args.options, webRoot!);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return { pages: [], error: message.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' / ').slice(0, 400) };
+    return {
+      pages: [],
+      error: message
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .slice(0, 3)
+        .join(' / ')
+        .slice(0, 400),
+    };
   }
 }
 

@@ -55,7 +55,12 @@ interface Args {
 function parse(argv: string[]): Args {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { rooms: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' }, workers: { type: 'string' } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: { rooms: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' }, workers: { type: 'string' } },
+    }));
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
@@ -111,7 +116,9 @@ async function prepareSide(ctx: BenchContext, kind: ServerSide['name'], args: Ar
     sinks.push(sink);
     sockets.push(sink.socket);
   }
-  const plan: LoadPlan = Array.from({ length: args.rooms }, (_, r) => Array.from({ length: PEERS_PER_ROOM }, (_, p) => ({ ids: streamIds(r, p), sinkPort: sinks[r * PEERS_PER_ROOM + p]!.port })));
+  const plan: LoadPlan = Array.from({ length: args.rooms }, (_, r) =>
+    Array.from({ length: PEERS_PER_ROOM }, (_, p) => ({ ids: streamIds(r, p), sinkPort: sinks[r * PEERS_PER_ROOM + p]!.port })),
+  );
   const side = await withTimeout(kind === 'jiefen' ? startJiefen(ctx, args.workers, args.rooms) : startBare(ctx, args.workers), 120_000, `${kind} to start`);
   const generator = new RtpGenerator();
   const prepared: PreparedSide = { kind, side, sinks, placed: [], generator, memBefore: 0 };
@@ -147,9 +154,19 @@ async function measureRound(ctx: BenchContext, args: Args): Promise<HalfResult[]
     const others = othersCpu();
     for (const s of sides) await s.side.windowStart();
     const t0 = performance.now();
-    const before = sides.map((s) => ({ ticks: cpuTicks(s.side.pids), nodeTicks: cpuTicks(s.side.pids.slice(0, 1)), sent: s.generator.snapshot(), got: s.sinks.map((k) => k.snapshot()) }));
+    const before = sides.map((s) => ({
+      ticks: cpuTicks(s.side.pids),
+      nodeTicks: cpuTicks(s.side.pids.slice(0, 1)),
+      sent: s.generator.snapshot(),
+      got: s.sinks.map((k) => k.snapshot()),
+    }));
     await sleep(args.seconds * 1000);
-    const after = sides.map((s) => ({ ticks: cpuTicks(s.side.pids), nodeTicks: cpuTicks(s.side.pids.slice(0, 1)), sent: s.generator.snapshot(), got: s.sinks.map((k) => k.snapshot()) }));
+    const after = sides.map((s) => ({
+      ticks: cpuTicks(s.side.pids),
+      nodeTicks: cpuTicks(s.side.pids.slice(0, 1)),
+      sent: s.generator.snapshot(),
+      got: s.sinks.map((k) => k.snapshot()),
+    }));
     const windowS = (performance.now() - t0) / 1000;
     const lags = [];
     for (const s of sides) lags.push(await s.side.windowEnd());
@@ -172,7 +189,8 @@ async function measureRound(ctx: BenchContext, args: Args): Promise<HalfResult[]
           receivedBytes += got;
           const ratio = sent > 0 ? got / sent : 0;
           if (Math.abs(1 - ratio) > Math.abs(1 - worst)) worst = ratio;
-          if (Math.abs(1 - ratio) > FORWARD_TOLERANCE) problems.push(`participant ${i} consumer of ${c.fromSsrc.toString(16)}: ${got} of ${sent} payload bytes`);
+          if (Math.abs(1 - ratio) > FORWARD_TOLERANCE)
+            problems.push(`participant ${i} consumer of ${c.fromSsrc.toString(16)}: ${got} of ${sent} payload bytes`);
         }
       }
       results.push({
@@ -268,7 +286,9 @@ const bench: Benchmark = {
     for (let round = 0; round < args.rounds && !ctx.signal.aborted; round++) {
       for (const h of await measureRound(ctx, args)) {
         halves.push(h);
-        ctx.log(`round ${round + 1} ${h.side}: ${h.consumers} consumers, ${r(h.cores, 3)} cores, ${r((h.cores / h.consumers) * 1e6, 0)} µs CPU/s per consumer, loop lag p99 ${r(h.lag.p99Ms, 1)} ms, forwarded ${r(h.receivedMbps, 1)} Mbit/s (worst consumer ${r(h.worstForwardRatio * 100, 1)} %), others ${h.othersCores} cores`);
+        ctx.log(
+          `round ${round + 1} ${h.side}: ${h.consumers} consumers, ${r(h.cores, 3)} cores, ${r((h.cores / h.consumers) * 1e6, 0)} µs CPU/s per consumer, loop lag p99 ${r(h.lag.p99Ms, 1)} ms, forwarded ${r(h.receivedMbps, 1)} Mbit/s (worst consumer ${r(h.worstForwardRatio * 100, 1)} %), others ${h.othersCores} cores`,
+        );
       }
     }
     const ours = halves.filter((h) => h.side === 'jiefen');
@@ -284,13 +304,23 @@ const bench: Benchmark = {
     ctx.log(
       table([
         ['side', 'consumers', 'CPU cores', 'µs CPU/s per consumer', 'loop lag p99 ms', 'MB per room', 'Mbit/s out'],
-        ...halves.map((h) => [h.side, h.consumers, r(h.cores, 3).toFixed(3), (h.cores / h.consumers) * 1e6, h.lag.p99Ms, r((h.memAfterMb - h.memBeforeMb) / args.rooms, 2).toFixed(2), h.receivedMbps]),
+        ...halves.map((h) => [
+          h.side,
+          h.consumers,
+          r(h.cores, 3).toFixed(3),
+          (h.cores / h.consumers) * 1e6,
+          h.lag.p99Ms,
+          r((h.memAfterMb - h.memBeforeMb) / args.rooms, 2).toFixed(2),
+          h.receivedMbps,
+        ]),
       ]),
     );
     const problems = halves.flatMap((h) => h.forwardProblems.map((p) => `${h.side}: ${p}`));
     for (const p of problems.slice(0, 10)) ctx.log(`forwarding problem — ${p}`);
     const contended = quiet.busy || halves.some((h) => h.othersCores > BUSY_CORES);
-    ctx.log(`ratio ${r(ratio, 3)} (target ≤ 1.10), ${Math.round(perCore)} consumers per core at ${TARGET_UTILISATION * 100} % (target ≥ 500)${contended ? '; machine was busy: noisy' : ''}`);
+    ctx.log(
+      `ratio ${r(ratio, 3)} (target ≤ 1.10), ${Math.round(perCore)} consumers per core at ${TARGET_UTILISATION * 100} % (target ≥ 500)${contended ? '; machine was busy: noisy' : ''}`,
+    );
     return {
       failed: problems.length > 0 || halves.length < 2 * args.rounds,
       result: {

@@ -43,14 +43,17 @@ async function threePageAgreement(ctx: BenchContext): Promise<AgreementPdfInput>
     date: '2026-03-02',
   };
   const facts = agreement.sections.facts.text;
-  const more = '经查，漏水期间甲方多次与乙方协商未果，遂向社区网格员反映；网格员会同物业维修人员三次入户查看，确认漏点位于乙方卫生间直饮水管道接口处，并拍照留存。';
+  const more =
+    '经查，漏水期间甲方多次与乙方协商未果，遂向社区网格员反映；网格员会同物业维修人员三次入户查看，确认漏点位于乙方卫生间直饮水管道接口处，并拍照留存。';
   for (let i = 0; i < 40; i++) {
     const { doc } = await composeAgreementPdf(input);
     if (doc.getPageCount() >= 3) break;
     agreement.sections.facts.text = `${facts}\n${more.repeat(i + 1)}`;
   }
   const pages = (await composeAgreementPdf(input)).doc.getPageCount();
-  ctx.log(`agreement: ${pages} pages, ${agreement.clauses.length} clauses, ${input.signatures.length} party signatures + mediator + seal, then the audit certificate`);
+  ctx.log(
+    `agreement: ${pages} pages, ${agreement.clauses.length} clauses, ${input.signatures.length} party signatures + mediator + seal, then the audit certificate`,
+  );
   return input;
 }
 
@@ -66,7 +69,17 @@ async function run(argv: string[], ctx: BenchContext): Promise<BenchOutcome> {
     contentSha256: 'a'.repeat(64),
     versionSeq: 3,
     lockedAt: at,
-    signers: [...input.signatures.map((s) => ({ name: s.label, role: '当事人', identityMethod: 'NAME_ID_LAST4+SMS_OTP', at, ip: '10.0.0.8', device: 'Mozilla/5.0 (Linux; Android 14) Chrome/130' })), { name: '李瑞芳', role: '人民调解员', identityMethod: 'STAFF_SESSION', at, ip: '10.0.0.2', device: 'Mozilla/5.0 (Windows NT 10.0) Chrome/130' }],
+    signers: [
+      ...input.signatures.map((s) => ({
+        name: s.label,
+        role: '当事人',
+        identityMethod: 'NAME_ID_LAST4+SMS_OTP',
+        at,
+        ip: '10.0.0.8',
+        device: 'Mozilla/5.0 (Linux; Android 14) Chrome/130',
+      })),
+      { name: '李瑞芳', role: '人民调解员', identityMethod: 'STAFF_SESSION', at, ip: '10.0.0.2', device: 'Mozilla/5.0 (Windows NT 10.0) Chrome/130' },
+    ],
     session: { firstJoin: at, lastEnd: at, caucusSecA: 1260, caucusSecB: 840 },
     auditHead: { seq: 412, hash: 'b'.repeat(64) },
     verifyUrl: 'https://tiaojie.example.cn/verify/cmx1example0000000000000',
@@ -86,7 +99,9 @@ async function run(argv: string[], ctx: BenchContext): Promise<BenchOutcome> {
   const verdict = verifyPdf(last.bytes, { pinnedRoots: [identity.rootFingerprint] });
   const p50 = percentile(times, 50)!;
   const sizeKb = Math.round((last.bytes.length / 1024) * 10) / 10;
-  ctx.log(`${times.length} warm runs: p50 ${p50.toFixed(0)} ms, p95 ${percentile(times, 95)!.toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms; ${last.pages} pages, ${sizeKb} KB; signature ${verdict.valid ? 'valid' : `INVALID: ${verdict.problems.join('; ')}`}`);
+  ctx.log(
+    `${times.length} warm runs: p50 ${p50.toFixed(0)} ms, p95 ${percentile(times, 95)!.toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms; ${last.pages} pages, ${sizeKb} KB; signature ${verdict.valid ? 'valid' : `INVALID: ${verdict.problems.join('; ')}`}`,
+  );
   ctx.log(`targets: p50 ≤ 300 ms ${p50 <= 300 ? 'met' : 'NOT met'}, size ≤ 200 KB ${sizeKb <= 200 ? 'met' : 'NOT met'}`);
   return {
     result: {

@@ -86,7 +86,12 @@ async function main(): Promise<number> {
   const cleanUp = async () => {
     // Latest first; each step bounded so a hung browser cannot keep us alive.
     for (const fn of cleanups.splice(0).reverse()) {
-      await Promise.race([Promise.resolve().then(fn).catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
+      await Promise.race([
+        Promise.resolve()
+          .then(fn)
+          .catch(() => undefined),
+        new Promise((r) => setTimeout(r, 10_000)),
+      ]);
     }
   };
 

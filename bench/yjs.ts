@@ -256,8 +256,14 @@ async function runJiefenHalf(ctx: BenchContext, args: Args): Promise<HalfResult>
     const password = /password: (\S+)/.exec(credentials)![1]!;
     const admin = await firstLogin(new StaffClient(url), /username: (\S+)/.exec(credentials)![1]!, password, changedPassword(password));
     // Cases are opened (and drafted) by a mediator, never by the administrator.
-    const { client: mediator } = await createStaffUser(admin, { username: 'bench-yjs-mediator', displayName: '基准调解员', role: 'MEDIATOR', password: 'bench-pass-12345' });
-    const caseId = (await mediator.json('POST', '/api/cases', { title: '民间借贷纠纷', disputeType: 'PRIVATE_LOAN', summary: '基准测试' }, 201)).case.id as string;
+    const { client: mediator } = await createStaffUser(admin, {
+      username: 'bench-yjs-mediator',
+      displayName: '基准调解员',
+      role: 'MEDIATOR',
+      password: 'bench-pass-12345',
+    });
+    const caseId = (await mediator.json('POST', '/api/cases', { title: '民间借贷纠纷', disputeType: 'PRIVATE_LOAN', summary: '基准测试' }, 201)).case
+      .id as string;
     for (let i = 0; i < args.clients; i++) editors.push(jiefenEditor(url, `agreement:${caseId}`, mediator.cookie));
     await withTimeout(Promise.all(editors.map((e) => e.ready)), 30_000, 'jiefen editors to sync');
     if (editors.some((e) => !clauseText(e.doc))) throw new Error('the agreement draft has no clause');
@@ -323,8 +329,20 @@ async function runLatency(args: Args, ctx: BenchContext) {
       const s = summarize(result.samples);
       const a = summarize(result.acks);
       const ms = (v: number | null) => (v === null ? null : v.toFixed(2));
-      rows.push([String(r), half, result.edits, result.samples.length, result.missing, ms(s.p50), ms(s.p95), half === 'jiefen' ? ms(a.p95) : null, load1().toFixed(2)]);
-      ctx.log(`round ${r} ${half}: ${result.edits} edits, p50 ${round(s.p50, 2)} ms, p95 ${round(s.p95, 2)} ms${half === 'jiefen' ? `, ack p95 ${round(a.p95, 2)} ms` : ''}${result.missing ? `, ${result.missing} MISSING` : ''}`);
+      rows.push([
+        String(r),
+        half,
+        result.edits,
+        result.samples.length,
+        result.missing,
+        ms(s.p50),
+        ms(s.p95),
+        half === 'jiefen' ? ms(a.p95) : null,
+        load1().toFixed(2),
+      ]);
+      ctx.log(
+        `round ${r} ${half}: ${result.edits} edits, p50 ${round(s.p50, 2)} ms, p95 ${round(s.p95, 2)} ms${half === 'jiefen' ? `, ack p95 ${round(a.p95, 2)} ms` : ''}${result.missing ? `, ${result.missing} MISSING` : ''}`,
+      );
     }
   }
   const merged = (half: Half) => ({
@@ -338,8 +356,12 @@ async function runLatency(args: Args, ctx: BenchContext) {
   ctx.log('');
   ctx.log(table(rows));
   ctx.log('');
-  ctx.log(`${args.clients} editors × ${args.rate} edits/s, ${args.seconds} s per half × ${args.rounds} rounds; latency = edit at one client → visible at each other client`);
-  ctx.log(`jiefen   p50 ${round(j.s.p50, 2)} ms  p95 ${round(j.s.p95, 2)} ms  (n=${j.s.n}; edit → committed + acknowledged p50 ${round(j.a.p50, 2)} ms, p95 ${round(j.a.p95, 2)} ms)`);
+  ctx.log(
+    `${args.clients} editors × ${args.rate} edits/s, ${args.seconds} s per half × ${args.rounds} rounds; latency = edit at one client → visible at each other client`,
+  );
+  ctx.log(
+    `jiefen   p50 ${round(j.s.p50, 2)} ms  p95 ${round(j.s.p95, 2)} ms  (n=${j.s.n}; edit → committed + acknowledged p50 ${round(j.a.p50, 2)} ms, p95 ${round(j.a.p95, 2)} ms)`,
+  );
   ctx.log(`baseline p50 ${round(b.s.p50, 2)} ms  p95 ${round(b.s.p95, 2)} ms  (n=${b.s.n}, stock y-websocket)`);
   return {
     result: {
@@ -376,7 +398,9 @@ async function runKill9(rounds: number, ctx: BenchContext) {
     },
   });
   const restarts = summarize(r.restartMs);
-  ctx.log(`kill9: ${r.rounds} rounds in ${Math.round((Date.now() - started) / 1000)} s: ${r.acknowledged} acknowledged edits, ${r.lost.length} lost, ${r.misordered.length} out of order; unacknowledged edits that survived anyway: ${r.unackedSurvived}; log rows ${r.rowsBeforeShutdown} → ${r.rowsAfterShutdown} after a clean shutdown`);
+  ctx.log(
+    `kill9: ${r.rounds} rounds in ${Math.round((Date.now() - started) / 1000)} s: ${r.acknowledged} acknowledged edits, ${r.lost.length} lost, ${r.misordered.length} out of order; unacknowledged edits that survived anyway: ${r.unackedSurvived}; log rows ${r.rowsBeforeShutdown} → ${r.rowsAfterShutdown} after a clean shutdown`,
+  );
   if (r.lost.length) ctx.log(`LOST: ${r.lost.slice(0, 20).join(' ')}`);
   return {
     result: {

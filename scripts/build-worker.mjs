@@ -31,24 +31,9 @@ export const WORKER_INSTALL_PATH = path.join(MEDIASOUP_DIR, 'worker', 'out', 'Re
 /** Debian packages needed to build (tools) — not part of the cache key. */
 export const BUILD_TOOL_PACKAGES = ['g++', 'pkg-config', 'python3', 'meson', 'ninja-build'];
 /** Debian packages whose versions shape the binary — part of the cache key. */
-export const BUILD_LIB_PACKAGES = [
-  'flatbuffers-compiler',
-  'libflatbuffers-dev',
-  'libuv1-dev',
-  'libssl-dev',
-  'libsrtp2-dev',
-  'libusrsctp-dev',
-  'libabsl-dev',
-];
+export const BUILD_LIB_PACKAGES = ['flatbuffers-compiler', 'libflatbuffers-dev', 'libuv1-dev', 'libssl-dev', 'libsrtp2-dev', 'libusrsctp-dev', 'libabsl-dev'];
 
-const MESON_SETUP_ARGS = [
-  'setup',
-  'build',
-  '--wrap-mode=nodownload',
-  '--buildtype=release',
-  '-Db_ndebug=true',
-  '-Dms_disable_liburing=true',
-];
+const MESON_SETUP_ARGS = ['setup', 'build', '--wrap-mode=nodownload', '--buildtype=release', '-Db_ndebug=true', '-Dms_disable_liburing=true'];
 
 export class WorkerBuildError extends Error {
   /** @param {string} message @param {string | undefined} logPath */
@@ -102,10 +87,7 @@ export async function ensureAptPackages(packages, { log = console.log } = {}) {
   const missing = [...queryDebPackages(packages)].filter(([, v]) => v === null).map(([p]) => p);
   if (missing.length === 0) return;
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    throw new WorkerBuildError(
-      `missing Debian packages: ${missing.join(' ')} — install them with: sudo apt-get install -y ${missing.join(' ')}`,
-      undefined,
-    );
+    throw new WorkerBuildError(`missing Debian packages: ${missing.join(' ')} — install them with: sudo apt-get install -y ${missing.join(' ')}`, undefined);
   }
   log(`installing Debian packages: ${missing.join(' ')}…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -332,7 +314,10 @@ function prepareSources(src) {
         undefined,
       );
     }
-    fs.writeFileSync(file, text.replace(patch.find, () => patch.replace));
+    fs.writeFileSync(
+      file,
+      text.replace(patch.find, () => patch.replace),
+    );
   }
 }
 

@@ -1,10 +1,29 @@
 #!/usr/bin/env node
-// Runs the whole vitest suite and ends with the plain "N passed, N failed" line CI reads.
+// Checks the code (types, lint, format), then runs the whole vitest suite and ends with the plain
+// "N passed, N failed" line CI reads. A failed check fails the run before any test starts.
 // Extra arguments go to vitest (e.g. `npm test -- tests/room`).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+/** The static checks, each as `npm run <script>` would run it. */
+const CHECKS = [
+  ['types', 'node_modules/typescript/bin/tsc', ['-p', 'tsconfig.json', '--noEmit']],
+  ['lint', 'node_modules/eslint/bin/eslint.js', ['--max-warnings', '0', 'sfu', 'signaling', 'web-client/src', 'tests', 'bench', 'scripts', '.']],
+  ['format', 'node_modules/prettier/bin/prettier.cjs', ['--check', '--log-level', 'warn', '.']],
+];
+for (const [name, bin, args] of CHECKS) {
+  const started = Date.now();
+  const check = spawnSync(process.execPath, [bin, ...args], { stdio: 'inherit' });
+  if (check.status !== 0) {
+    console.error(
+      `[test] ${name} check failed (npm run ${name === 'types' ? 'typecheck' : name === 'format' ? 'format' : 'lint'} shows it); no tests were run`,
+    );
+    process.exit(check.status ?? 1);
+  }
+  console.log(`[test] ${name} check passed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'jiefen-vitest-'));
 const report = path.join(dir, 'report.json');
@@ -16,7 +35,8 @@ const res = spawnSync(
 let summary = 'no test report was written';
 try {
   const r = JSON.parse(readFileSync(report, 'utf8'));
-  summary = `${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests + r.numTodoTests ? `, ${r.numPendingTests + r.numTodoTests} skipped` : '');
+  summary =
+    `${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests + r.numTodoTests ? `, ${r.numPendingTests + r.numTodoTests} skipped` : '');
 } catch {
   /* vitest crashed before writing its report; its exit code says so */
 }

@@ -91,7 +91,10 @@ async function main() {
 
   step('prisma-client', hashFiles(['prisma/schema.prisma', 'package-lock.json']), 'signaling/generated/prisma/client.ts', () => {
     log('generating the prisma client…');
-    run(process.execPath, ['node_modules/prisma/build/index.js', 'generate'], { env: { PRISMA_HIDE_UPDATE_MESSAGE: '1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+    run(process.execPath, ['node_modules/prisma/build/index.js', 'generate'], {
+      env: { PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   });
 
   step('web-client', hashFiles(['web-client', 'signaling/protocol', 'package-lock.json']), 'web-client/dist/index.html', () => {

@@ -94,13 +94,17 @@ export class MediaPeer extends TypedEmitter<MediaPeerEvents> {
 
   async createTransport(direction: TransportDirection): Promise<TransportParams> {
     const { tuning } = this.#ctx;
-    const transport = await this.#addTransport(direction, (router) => MediaTransport.create({ router, webRtcServer: router.appData.webRtcServer, tuning, direction, peerId: this.id, owner: this.#owner }));
+    const transport = await this.#addTransport(direction, (router) =>
+      MediaTransport.create({ router, webRtcServer: router.appData.webRtcServer, tuning, direction, peerId: this.id, owner: this.#owner }),
+    );
     return transport.params();
   }
 
   /** A plain RTP transport instead (load testing only; the signaling layer decides who may). */
   async createPlainTransport(direction: TransportDirection): Promise<PlainTransportParams> {
-    const transport = await this.#addTransport(direction, (router) => MediaTransport.createPlain({ router, listenIp: router.appData.listenIp, direction, peerId: this.id, owner: this.#owner }));
+    const transport = await this.#addTransport(direction, (router) =>
+      MediaTransport.createPlain({ router, listenIp: router.appData.listenIp, direction, peerId: this.id, owner: this.#owner }),
+    );
     return transport.plainParams();
   }
 
@@ -166,7 +170,13 @@ export class MediaPeer extends TypedEmitter<MediaPeerEvents> {
     let producer: MediaProducer;
     try {
       producer = await this.#guard(() =>
-        transport.produce({ kind: args.kind, rtpParameters: args.rtpParameters, source, paused: args.paused ?? false, adminMuted: this.#adminMutedSources.has(source) }),
+        transport.produce({
+          kind: args.kind,
+          rtpParameters: args.rtpParameters,
+          source,
+          paused: args.paused ?? false,
+          adminMuted: this.#adminMutedSources.has(source),
+        }),
       );
     } finally {
       this.#pendingSources.delete(source);

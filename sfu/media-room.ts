@@ -117,7 +117,13 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
     }
   }
 
-  private constructor(pool: WorkerPool, options: MediaRoomOptions, router: Router, audioLevel: types.AudioLevelObserver | null, activeSpeaker: types.ActiveSpeakerObserver) {
+  private constructor(
+    pool: WorkerPool,
+    options: MediaRoomOptions,
+    router: Router,
+    audioLevel: types.AudioLevelObserver | null,
+    activeSpeaker: types.ActiveSpeakerObserver,
+  ) {
     super();
     this.id = options.roomId;
     this.#pool = pool;
@@ -263,7 +269,8 @@ export class MediaRoom extends TypedEmitter<MediaRoomEvents> {
     const avoidWorkerPids = this.routers.map((router) => router.appData.workerPid);
     const ready = this.#pool.createRouter({ avoidWorkerPids }).then((router) => {
       slot.router = router;
-      if (this.#closed || !this.#slots.includes(slot)) router.close(); // its peers then fail with ROOM_CLOSED / PEER_CLOSED
+      if (this.#closed || !this.#slots.includes(slot))
+        router.close(); // its peers then fail with ROOM_CLOSED / PEER_CLOSED
       else router.on('workerclose', () => this.close(CLOSE_REASONS.workerClosed));
       return router;
     });

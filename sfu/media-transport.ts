@@ -95,7 +95,13 @@ export class MediaTransport extends TypedEmitter<MediaTransportEvents> {
    * transport learns the sender's address from its first packet (comedia); a recv transport
    * sends where connectPlain() says.
    */
-  static async createPlain(args: { router: types.Router; listenIp: string; peerId: string; direction: TransportDirection; owner: TransportOwner }): Promise<MediaTransport> {
+  static async createPlain(args: {
+    router: types.Router;
+    listenIp: string;
+    peerId: string;
+    direction: TransportDirection;
+    owner: TransportOwner;
+  }): Promise<MediaTransport> {
     const transport = await args.router.createPlainTransport({
       listenInfo: { protocol: 'udp', ip: args.listenIp },
       rtcpMux: true,
@@ -195,7 +201,8 @@ export class MediaTransport extends TypedEmitter<MediaTransportEvents> {
   /** Where a plain recv transport sends its RTP (and RTCP, muxed). Send transports learn it (comedia). */
   async connectPlain(remote: { ip: string; port: number }): Promise<void> {
     const transport = this.#plainOnly();
-    if (this.direction !== 'recv') throw new SfuError('INVALID_STATE', `plain transport ${this.id} is a send transport: it learns the sender's address from the first packet`);
+    if (this.direction !== 'recv')
+      throw new SfuError('INVALID_STATE', `plain transport ${this.id} is a send transport: it learns the sender's address from the first packet`);
     await this.#connectOnce(() => transport.connect({ ip: remote.ip, port: remote.port }));
   }
 
@@ -240,7 +247,15 @@ export class MediaTransport extends TypedEmitter<MediaTransportEvents> {
       producer.close();
       throw new SfuError('TRANSPORT_NOT_FOUND', `transport ${this.id} closed during produce`);
     }
-    const media = new MediaProducer({ producer, peerId: this.peerId, transportId: this.id, source: args.source, pausedByPeer, adminMuted, owner: this.#childOwner });
+    const media = new MediaProducer({
+      producer,
+      peerId: this.peerId,
+      transportId: this.id,
+      source: args.source,
+      pausedByPeer,
+      adminMuted,
+      owner: this.#childOwner,
+    });
     this.#producers.set(media.id, media);
     this.#owner.producerOpened(media);
     return media;

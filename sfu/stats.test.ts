@@ -5,11 +5,30 @@ import { networkQuality, summarise, type TransportStats } from './stats.ts';
 const stream = (fractionLost: number, score: number, bitrate = 300_000) => ({ bitrate, packetsLost: 0, fractionLost, score });
 
 function transport(overrides: Partial<TransportStats> = {}): TransportStats {
-  return { transportId: 't', direction: 'send', iceState: 'completed', dtlsState: 'connected', sendBitrate: 0, recvBitrate: 0, producers: [], consumers: [], ...overrides };
+  return {
+    transportId: 't',
+    direction: 'send',
+    iceState: 'completed',
+    dtlsState: 'connected',
+    sendBitrate: 0,
+    recvBitrate: 0,
+    producers: [],
+    consumers: [],
+    ...overrides,
+  };
 }
 
 function producer(lossRatio: number, score: number, extra: { paused?: boolean; bitrate?: number } = {}) {
-  return { producerId: 'p', kind: 'audio' as const, source: 'microphone' as const, paused: extra.paused ?? false, bitrate: extra.bitrate ?? 40_000, packetsLost: 0, lossRatio, score };
+  return {
+    producerId: 'p',
+    kind: 'audio' as const,
+    source: 'microphone' as const,
+    paused: extra.paused ?? false,
+    bitrate: extra.bitrate ?? 40_000,
+    packetsLost: 0,
+    lossRatio,
+    score,
+  };
 }
 
 describe('summarise', () => {

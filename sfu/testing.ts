@@ -9,7 +9,13 @@ const AUDIO_LEVEL = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 const ABS_SEND_TIME = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time';
 const TRANSPORT_CC = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
 
-const videoFeedback = [{ type: 'goog-remb' }, { type: 'transport-cc' }, { type: 'ccm', parameter: 'fir' }, { type: 'nack' }, { type: 'nack', parameter: 'pli' }];
+const videoFeedback = [
+  { type: 'goog-remb' },
+  { type: 'transport-cc' },
+  { type: 'ccm', parameter: 'fir' },
+  { type: 'nack' },
+  { type: 'nack', parameter: 'pli' },
+];
 
 /** SSRCs must be unique per transport: pass a different `ssrc` base per producer. */
 export function opusParameters(ssrc: number, mid = '0'): RtpParameters {
@@ -66,7 +72,9 @@ export function simulcastVp8Parameters(ssrc: number, mid = '1'): RtpParameters {
 export function clientDtlsParameters() {
   return {
     role: 'client' as const,
-    fingerprints: [{ algorithm: 'sha-256' as const, value: Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0')).join(':') }],
+    fingerprints: [
+      { algorithm: 'sha-256' as const, value: Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0')).join(':') },
+    ],
   };
 }
 

@@ -199,8 +199,7 @@ function assertWorkerBinary(): void {
     accessSync(mediasoup.workerBin, fsConstants.X_OK);
   } catch {
     throw new Error(
-      `mediasoup worker binary not found or not executable at ${mediasoup.workerBin}: ` +
-        'run `node scripts/build-worker.mjs` (or set MEDIASOUP_WORKER_BIN)',
+      `mediasoup worker binary not found or not executable at ${mediasoup.workerBin}: ` + 'run `node scripts/build-worker.mjs` (or set MEDIASOUP_WORKER_BIN)',
     );
   }
 }

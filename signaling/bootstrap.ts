@@ -25,8 +25,11 @@ export async function bootstrapIfEmpty(ctx: AppContext): Promise<BootstrapResult
   const adminPassword = generatePassword();
   const passwordHash = await hashPassword(adminPassword);
   await ctx.db.$transaction(async (tx) => {
-    const org = (await tx.organisation.findFirst()) ?? (await tx.organisation.create({ data: { name: ctx.config.org.name, shortName: ctx.config.org.shortName } }));
-    await tx.user.create({ data: { username: adminUsername, displayName: '系统管理员', role: 'ADMIN', passwordHash, mustChangePassword: true, orgId: org.id } });
+    const org =
+      (await tx.organisation.findFirst()) ?? (await tx.organisation.create({ data: { name: ctx.config.org.name, shortName: ctx.config.org.shortName } }));
+    await tx.user.create({
+      data: { username: adminUsername, displayName: '系统管理员', role: 'ADMIN', passwordHash, mustChangePassword: true, orgId: org.id },
+    });
     await appendAudit(tx, { type: 'system' }, null, { type: 'SYSTEM_BOOTSTRAPPED', data: { orgName: org.name, adminUsername } });
   });
   writeFileSync(initialPasswordFile(ctx.config.dataDir), `username: ${adminUsername}\npassword: ${adminPassword}\n`, { mode: 0o600 });
@@ -67,7 +70,11 @@ export async function reconcileInitialPassword(ctx: AppContext): Promise<void> {
 /** What `npm start` prints: where it runs, and how to log in — the generated password only on the first start. */
 export function startBanner(config: Config, bootstrap: BootstrapResult): string[] {
   const file = initialPasswordFile(config.dataDir);
-  const lines = ['', `  解纷 jiefen 已启动：${config.publicUrl}`, `  数据目录 data: ${config.dataDir}（SQLite${config.redisUrl ? ' + Redis' : '，单节点，无 Redis'}）`];
+  const lines = [
+    '',
+    `  解纷 jiefen 已启动：${config.publicUrl}`,
+    `  数据目录 data: ${config.dataDir}（SQLite${config.redisUrl ? ' + Redis' : '，单节点，无 Redis'}）`,
+  ];
   if (bootstrap.created) {
     lines.push(
       '',

@@ -17,7 +17,10 @@ export function loadOrCreateSecrets(dataDir: string): { secrets: Secrets; create
   const file = path.join(dataDir, 'secrets.json');
   if (existsSync(file)) {
     const parsed = SecretsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success) throw new Error(`${file} is corrupt (${parsed.error.issues[0]?.message}); restore it from backup or delete it to generate new keys (this logs everyone out and voids existing links).`);
+    if (!parsed.success)
+      throw new Error(
+        `${file} is corrupt (${parsed.error.issues[0]?.message}); restore it from backup or delete it to generate new keys (this logs everyone out and voids existing links).`,
+      );
     return { secrets: parsed.data, created: false };
   }
   mkdirSync(dataDir, { recursive: true });

@@ -15,7 +15,15 @@ export type BreakoutMethod = 'hello' | 'enter' | 'createTransport' | 'connectTra
 
 export type BreakoutPush =
   | { type: 'move'; room: string; seq: number }
-  | { type: 'consumer'; recvTransportId: string; consumerId: string; producerId: string; peerId: string; kind: 'audio' | 'video'; rtpParameters: types.RtpParameters }
+  | {
+      type: 'consumer';
+      recvTransportId: string;
+      consumerId: string;
+      producerId: string;
+      peerId: string;
+      kind: 'audio' | 'video';
+      rtpParameters: types.RtpParameters;
+    }
   | { type: 'consumerClosed'; consumerId: string };
 
 /** Wall-clock marks of the page's last move, for the report's "where time goes". */
@@ -82,7 +90,10 @@ function transportFor(direction: 'send' | 'recv', options: types.TransportOption
   });
   if (direction === 'send') {
     t.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-      rpc<{ producerId: string }>('produce', { transportId: t.id, kind, rtpParameters, source: appData.source }).then(({ producerId }) => callback({ id: producerId }), errback);
+      rpc<{ producerId: string }>('produce', { transportId: t.id, kind, rtpParameters, source: appData.source }).then(
+        ({ producerId }) => callback({ id: producerId }),
+        errback,
+      );
     });
   }
   return t;
@@ -114,8 +125,19 @@ async function enter(room: string, marks: MoveMarks): Promise<void> {
   recvTransport(recv.id);
   recvWaiters.get(recv.id)?.(recv);
   marks.transports = now();
-  await send.produce({ track: stream!.getAudioTracks()[0]!, stopTracks: false, codecOptions: { opusStereo: false, opusDtx: true, opusFec: true }, appData: { source: 'microphone' } });
-  await send.produce({ track: stream!.getVideoTracks()[0]!, stopTracks: false, encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 }, appData: { source: 'camera' } });
+  await send.produce({
+    track: stream!.getAudioTracks()[0]!,
+    stopTracks: false,
+    codecOptions: { opusStereo: false, opusDtx: true, opusFec: true },
+    appData: { source: 'microphone' },
+  });
+  await send.produce({
+    track: stream!.getVideoTracks()[0]!,
+    stopTracks: false,
+    encodings: CAMERA_ENCODINGS,
+    codecOptions: { videoGoogleStartBitrate: 1000 },
+    appData: { source: 'camera' },
+  });
   marks.produced = now();
   await rpc('ready', { rtpCapabilities: device!.recvRtpCapabilities });
   marks.ready = now();
@@ -125,7 +147,13 @@ async function onConsumer(p: Extract<BreakoutPush, { type: 'consumer' }>): Promi
   const recv = await recvTransport(p.recvTransportId);
   if (recv.closed) return;
   window.__caucusSampler?.register(p.rtpParameters.encodings![0]!.ssrc!, p.peerId, p.kind);
-  const consumer = await recv.consume({ id: p.consumerId, producerId: p.producerId, kind: p.kind, rtpParameters: p.rtpParameters, appData: { peerId: p.peerId } });
+  const consumer = await recv.consume({
+    id: p.consumerId,
+    producerId: p.producerId,
+    kind: p.kind,
+    rtpParameters: p.rtpParameters,
+    appData: { peerId: p.peerId },
+  });
   if (recv.closed) return void consumer.close();
   // A sink, as on screen.
   const el = document.createElement(p.kind === 'video' ? 'video' : 'audio');

@@ -62,7 +62,18 @@ class BreakoutServer {
   participant(peerId: string): Participant {
     let p = this.#participants.get(peerId);
     if (!p) {
-      p = { peerId, room: null, seq: 0, peer: null, peerRoom: null, events: null, pending: [], recvTransportId: null, rtpCapabilities: null, consumers: new Map() };
+      p = {
+        peerId,
+        room: null,
+        seq: 0,
+        peer: null,
+        peerRoom: null,
+        events: null,
+        pending: [],
+        recvTransportId: null,
+        rtpCapabilities: null,
+        consumers: new Map(),
+      };
       this.#participants.set(peerId, p);
     }
     return p;
@@ -147,7 +158,12 @@ class BreakoutServer {
         await peer.connectTransport(String(data.transportId), data.dtlsParameters as DtlsParameters);
         return {};
       case 'produce': {
-        const result = await peer.produce({ transportId: String(data.transportId), kind: data.kind as MediaKind, rtpParameters: data.rtpParameters as RtpParameters, source: data.source as MediaSource });
+        const result = await peer.produce({
+          transportId: String(data.transportId),
+          kind: data.kind as MediaKind,
+          rtpParameters: data.rtpParameters as RtpParameters,
+          source: data.source as MediaSource,
+        });
         await this.#syncConsumers();
         return result;
       }
@@ -170,7 +186,8 @@ class BreakoutServer {
         const rPeer = receiver.peer;
         if (!rPeer || !receiver.recvTransportId || !receiver.rtpCapabilities) continue;
         for (const sender of all) {
-          if (sender === receiver || !sender.peer || sender.peerRoom !== receiver.peerRoom || !mayReceive(this.#state, receiver.peerId, sender.peerId)) continue;
+          if (sender === receiver || !sender.peer || sender.peerRoom !== receiver.peerRoom || !mayReceive(this.#state, receiver.peerId, sender.peerId))
+            continue;
           for (const producer of sender.peer.producers()) {
             if (receiver.consumers.has(producer.id)) continue;
             let c;
@@ -226,12 +243,19 @@ interface Running {
 async function startBreakoutServer(initial: PolicyState): Promise<Running> {
   pageScript ??= bundle(PAGE_SOURCE, true);
   const script = await pageScript;
-  const html = '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>breakout baseline</title><script src="/page.js"></script></html>';
+  const html =
+    '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>breakout baseline</title><script src="/page.js"></script></html>';
   let pool: WorkerPool | undefined;
   let http: Server | undefined;
   let breakout: BreakoutServer | undefined;
   try {
-    pool = await createWorkerPool({ numWorkers: 1, listenIp: '127.0.0.1', rtcPort: 0, logLevel: 'warn', logger: { info: () => undefined, error: (obj, msg) => console.error(msg, obj) } });
+    pool = await createWorkerPool({
+      numWorkers: 1,
+      listenIp: '127.0.0.1',
+      rtcPort: 0,
+      logLevel: 'warn',
+      logger: { info: () => undefined, error: (obj, msg) => console.error(msg, obj) },
+    });
     breakout = new BreakoutServer(pool, initial);
     await breakout.room('joint');
     const b = breakout;
@@ -249,7 +273,8 @@ async function startBreakoutServer(initial: PolicyState): Promise<Running> {
           })
           .then(
             (result) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ result })),
-            (err: unknown) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) })),
+            (err: unknown) =>
+              res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) })),
           );
         return;
       }

@@ -38,7 +38,8 @@ async function setUp(webRoot: string): Promise<ServerReady> {
   if (!(await admin.login(server.admin.username, server.admin.password)).ok) throw new Error('admin login failed');
   // The account changes the password the administrator set at its first login.
   const { id: mediatorId, client: mediator } = await createStaffUser(admin, { ...MEDIATOR, role: 'MEDIATOR' });
-  caseId = (await mediator.json('POST', '/api/cases', { title: '基准测试：背对背切换', disputeType: 'NEIGHBOUR', summary: '背对背切换耗时基准测试' }, 201)).case.id as string;
+  caseId = (await mediator.json('POST', '/api/cases', { title: '基准测试：背对背切换', disputeType: 'NEIGHBOUR', summary: '背对背切换耗时基准测试' }, 201)).case
+    .id as string;
   const parties: Array<{ id: string; token: string }> = [];
   for (const p of BENCH_PARTIES) parties.push(await addConfirmedParty(mediator, caseId, p));
   trio = { mediator: mediatorId, a: parties[0]!.id, b: parties[1]!.id };

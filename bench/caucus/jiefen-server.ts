@@ -6,12 +6,7 @@ import type { Location, Trio } from './plan.ts';
 import type { CommandResult } from './switches.ts';
 
 export type ServerRequest =
-  | { op: 'setUp'; webRoot: string }
-  | { op: 'admitParties' }
-  | { op: 'instrument' }
-  | { op: 'command'; to: Location }
-  | { op: 'pings' }
-  | { op: 'close' };
+  { op: 'setUp'; webRoot: string } | { op: 'admitParties' } | { op: 'instrument' } | { op: 'command'; to: Location } | { op: 'pings' } | { op: 'close' };
 
 export interface ServerReady {
   url: string;
@@ -31,7 +26,14 @@ export class JiefenServerProcess {
 
   constructor(log: (line: string) => void) {
     this.#child = fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-    for (const stream of [this.#child.stdout, this.#child.stderr]) stream?.on('data', (b: Buffer) => b.toString().split('\n').filter(Boolean).forEach((l) => log(`[server] ${l}`)));
+    for (const stream of [this.#child.stdout, this.#child.stderr])
+      stream?.on('data', (b: Buffer) =>
+        b
+          .toString()
+          .split('\n')
+          .filter(Boolean)
+          .forEach((l) => log(`[server] ${l}`)),
+      );
     let started!: () => void;
     this.started = new Promise<void>((resolve, reject) => {
       started = resolve;

@@ -119,7 +119,8 @@ export async function setUpJiefen(ctx: BenchContext, webRoot: string, sampleMs: 
           const b = final[i]!;
           if (a.send !== b.send || a.recv !== b.recv) problems.push(`${p.spec.label}: transports changed during the switches`);
           if (b.iceRestarts !== a.iceRestarts) problems.push(`${p.spec.label}: ${b.iceRestarts - a.iceRestarts} ICE restart(s) during the switches`);
-          if (!/connected|completed/.test(b.ice.send ?? '') || !/connected|completed/.test(b.ice.recv ?? '')) problems.push(`${p.spec.label}: transports ${b.ice.send}/${b.ice.recv} at the end`);
+          if (!/connected|completed/.test(b.ice.send ?? '') || !/connected|completed/.test(b.ice.recv ?? ''))
+            problems.push(`${p.spec.label}: transports ${b.ice.send}/${b.ice.recv} at the end`);
         }
         return problems;
       },

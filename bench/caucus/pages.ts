@@ -16,7 +16,9 @@ const SAMPLER_SOURCE = fileURLToPath(new URL('./sampler.page.ts', import.meta.ur
 let samplerScript: Promise<string> | null = null;
 
 export function bundle(entry: string, minify = false): Promise<string> {
-  return build({ entryPoints: [entry], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'chrome110', minify, logLevel: 'silent' }).then((r) => r.outputFiles[0]!.text);
+  return build({ entryPoints: [entry], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'chrome110', minify, logLevel: 'silent' }).then(
+    (r) => r.outputFiles[0]!.text,
+  );
 }
 
 function sampler(): Promise<string> {

@@ -25,8 +25,21 @@ export async function runProperty(ctx: BenchContext, sequences: number): Promise
 
   const child = spawn(
     process.execPath,
-    ['node_modules/vitest/vitest.mjs', 'run', PROPERTY_TEST, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, `--testTimeout=${testTimeout}`],
-    { cwd: ROOT, env: { ...process.env, JIEFEN_PROPERTY_RUNS: String(sequences), FORCE_COLOR: '0', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    [
+      'node_modules/vitest/vitest.mjs',
+      'run',
+      PROPERTY_TEST,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+      `--testTimeout=${testTimeout}`,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, JIEFEN_PROPERTY_RUNS: String(sequences), FORCE_COLOR: '0', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
   );
   // On a stop, end the vitest process group we started (vitest and its forked worker).
   const unregister = ctx.onCleanup(() => {
@@ -72,7 +85,9 @@ export async function runProperty(ctx: BenchContext, sequences: number): Promise
   }
   const steps = summary ? Number(summary[2]) : null;
   ctx.log('');
-  ctx.log(`property test ${ok ? 'passed' : 'FAILED'}: ${summary ? `${summary[1]} sequences, ${steps} steps` : 'no summary'} in ${durationS} s (vitest exit code ${code})`);
+  ctx.log(
+    `property test ${ok ? 'passed' : 'FAILED'}: ${summary ? `${summary[1]} sequences, ${steps} steps` : 'no summary'} in ${durationS} s (vitest exit code ${code})`,
+  );
   return {
     result: {
       mode: 'property',

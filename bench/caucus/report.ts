@@ -28,7 +28,13 @@ function row(title: string, samples: number[], digits: number, target?: string):
 
 const values = (xs: Array<number | null | undefined>) => xs.filter((x): x is number => typeof x === 'number');
 const streamMs = (records: SwitchRecord[], pick: (r: SwitchRecord) => StreamResult[], kind?: 'audio' | 'video') =>
-  values(records.flatMap((r) => pick(r).filter((s) => !kind || s.kind === kind).map((s) => s.ms)));
+  values(
+    records.flatMap((r) =>
+      pick(r)
+        .filter((s) => !kind || s.kind === kind)
+        .map((s) => s.ms),
+    ),
+  );
 
 export interface ReportInput {
   jiefen: SwitchRecord[];
@@ -63,24 +69,98 @@ export function report(input: ReportInput): { lines: string[]; result: Record<st
     rows.push(row('    server: whole LiveRoom call (startCaucus / endAllCaucuses)', serverCall, 1));
     rows.push(row('    server: command → allowed consumers resumed (worker ack)', serverMake, 1));
     rows.push(row('(b) cut-off: command → forbidden inbound RTP stops, per switch', cutoff, 0, `≤ ${TARGETS.cutoff_ms}`));
-    rows.push(row('      per stream, video', streamMs(withForbidden, (r) => r.cutoffs, 'video'), 0));
-    rows.push(row('      per stream, audio', streamMs(withForbidden, (r) => r.cutoffs, 'audio'), 0));
+    rows.push(
+      row(
+        '      per stream, video',
+        streamMs(withForbidden, (r) => r.cutoffs, 'video'),
+        0,
+      ),
+    );
+    rows.push(
+      row(
+        '      per stream, audio',
+        streamMs(withForbidden, (r) => r.cutoffs, 'audio'),
+        0,
+      ),
+    );
     rows.push(row('(c) resume: command → first new frame decoded, per switch', resume, 0, `≤ ${TARGETS.resume_ms}`));
-    rows.push(row('      per stream, video', streamMs(withAllowed, (r) => r.resumes, 'video'), 0));
-    rows.push(row('      per stream, video, stats framesDecoded (upper bound)', streamMs(withAllowed, (r) => r.resumesStats), 0));
-    rows.push(row('      per stream, first video RTP packet (stats, upper bound)', streamMs(withAllowed, (r) => r.firstRtp), 0));
-    rows.push(row('      per stream, audio played out', streamMs(withAllowed, (r) => r.resumes, 'audio'), 0));
-    rows.push(row('    continuing streams: longest gap, video (must keep flowing)', streamMs(j, (r) => r.gaps, 'video'), 0));
-    rows.push(row('    continuing streams: longest gap, audio', streamMs(j, (r) => r.gaps, 'audio'), 0));
+    rows.push(
+      row(
+        '      per stream, video',
+        streamMs(withAllowed, (r) => r.resumes, 'video'),
+        0,
+      ),
+    );
+    rows.push(
+      row(
+        '      per stream, video, stats framesDecoded (upper bound)',
+        streamMs(withAllowed, (r) => r.resumesStats),
+        0,
+      ),
+    );
+    rows.push(
+      row(
+        '      per stream, first video RTP packet (stats, upper bound)',
+        streamMs(withAllowed, (r) => r.firstRtp),
+        0,
+      ),
+    );
+    rows.push(
+      row(
+        '      per stream, audio played out',
+        streamMs(withAllowed, (r) => r.resumes, 'audio'),
+        0,
+      ),
+    );
+    rows.push(
+      row(
+        '    continuing streams: longest gap, video (must keep flowing)',
+        streamMs(j, (r) => r.gaps, 'video'),
+        0,
+      ),
+    );
+    rows.push(
+      row(
+        '    continuing streams: longest gap, audio',
+        streamMs(j, (r) => r.gaps, 'audio'),
+        0,
+      ),
+    );
   }
   if (b.length) {
     rows.push(row('baseline (reconnect): command → first new frame, per switch', baseline, 0));
-    rows.push(row('      per stream, video', streamMs(bWithAllowed, (r) => r.resumes, 'video'), 0));
-    rows.push(row('      per stream, video, stats framesDecoded (upper bound)', streamMs(bWithAllowed, (r) => r.resumesStats), 0));
-    rows.push(row('      per stream, first video RTP packet (stats, upper bound)', streamMs(bWithAllowed, (r) => r.firstRtp), 0));
-    rows.push(row('      per stream, audio played out', streamMs(bWithAllowed, (r) => r.resumes, 'audio'), 0));
+    rows.push(
+      row(
+        '      per stream, video',
+        streamMs(bWithAllowed, (r) => r.resumes, 'video'),
+        0,
+      ),
+    );
+    rows.push(
+      row(
+        '      per stream, video, stats framesDecoded (upper bound)',
+        streamMs(bWithAllowed, (r) => r.resumesStats),
+        0,
+      ),
+    );
+    rows.push(
+      row(
+        '      per stream, first video RTP packet (stats, upper bound)',
+        streamMs(bWithAllowed, (r) => r.firstRtp),
+        0,
+      ),
+    );
+    rows.push(
+      row(
+        '      per stream, audio played out',
+        streamMs(bWithAllowed, (r) => r.resumes, 'audio'),
+        0,
+      ),
+    );
     rows.push(row('    cut-off (transports closed), per switch', values(b.filter((r) => r.cutoffs.length).map((r) => r.cutoffMs)), 0));
-    rows.push(row('    continuing streams re-established (new consumer), per switch', values(b.filter((r) => r.reestablished.length).map((r) => r.reestablishMs)), 0));
+    rows.push(
+      row('    continuing streams re-established (new consumer), per switch', values(b.filter((r) => r.reestablished.length).map((r) => r.reestablishMs)), 0),
+    );
     rows.push(row('    server: switch call (close old peers, push moves)', values(b.map((r) => r.server.callMs)), 1));
   }
   lines.push(grid(rows));
@@ -92,7 +172,9 @@ export function report(input: ReportInput): { lines: string[]; result: Record<st
 
   // By kind of move.
   const kinds = [...new Set([...j, ...b].map((r) => transitionName(r.plan)))];
-  const byKind: string[][] = [['move', 'switches', 'server p95', 'cut-off p50', 'cut-off p95', 'resume p50', 'resume p95', 'baseline p50', 'baseline p95', 'streams stop/start/keep']];
+  const byKind: string[][] = [
+    ['move', 'switches', 'server p95', 'cut-off p50', 'cut-off p95', 'resume p50', 'resume p95', 'baseline p50', 'baseline p95', 'streams stop/start/keep'],
+  ];
   for (const k of kinds) {
     const jj = j.filter((r) => transitionName(r.plan) === k);
     const bb = b.filter((r) => transitionName(r.plan) === k);
@@ -117,17 +199,33 @@ export function report(input: ReportInput): { lines: string[]; result: Record<st
 
   // Where the server time goes (jiefen).
   if (withForbidden.some((r) => r.server.diag)) {
-    const d = (pick: (x: NonNullable<SwitchRecord['server']['diag']>) => number | null) => values(withForbidden.map((r) => (r.server.diag ? pick(r.server.diag) : null)));
+    const d = (pick: (x: NonNullable<SwitchRecord['server']['diag']>) => number | null) =>
+      values(withForbidden.map((r) => (r.server.diag ? pick(r.server.diag) : null)));
     const srv: string[][] = [['server, switches that stop streams (ms after the command)', 'n', 'p50', 'p95', 'max']];
     const add = (title: string, xs: number[], digits = 1) => {
       const s = summarize(xs);
       srv.push([title, String(s.n), fmt(s.p50, digits), fmt(s.p95, digits), fmt(s.max, digits)]);
     };
-    add('first pause request sent to the worker', d((x) => x.firstPauseSentMs));
-    add('first pause acknowledged', d((x) => x.firstPauseAckMs));
-    add('last pause acknowledged (= breakMs, 8 or 4 consumers)', d((x) => x.lastPauseAckMs));
-    add('event loop: latest a 1 ms timer fired during the call', d((x) => x.loopMaxMs));
-    add('worker round trip (router dump, every 50 ms) overlapping the call, max', d((x) => x.workerPingMaxMs));
+    add(
+      'first pause request sent to the worker',
+      d((x) => x.firstPauseSentMs),
+    );
+    add(
+      'first pause acknowledged',
+      d((x) => x.firstPauseAckMs),
+    );
+    add(
+      'last pause acknowledged (= breakMs, 8 or 4 consumers)',
+      d((x) => x.lastPauseAckMs),
+    );
+    add(
+      'event loop: latest a 1 ms timer fired during the call',
+      d((x) => x.loopMaxMs),
+    );
+    add(
+      'worker round trip (router dump, every 50 ms) overlapping the call, max',
+      d((x) => x.workerPingMaxMs),
+    );
     if (input.workerPingsMs.length) add('worker round trip, all pings of the switching phase', input.workerPingsMs);
     lines.push('', 'where the server time goes', grid(srv));
   }
@@ -138,7 +236,8 @@ export function report(input: ReportInput): { lines: string[]; result: Record<st
     const p95 = (xs: number[]) => fmt(percentile(xs, 95));
     const steps: string[][] = [['step (ms after the command, per stream / page)', 'jiefen p50', 'jiefen p95', 'baseline p50', 'baseline p95']];
     const mark = (name: string) => values(b.flatMap((r) => (r.steps ?? []).map((s) => s.marks[name])));
-    const both = (title: string, jx: number[] | null, bx: number[] | null) => steps.push([title, jx ? med(jx) : '', jx ? p95(jx) : '', bx ? med(bx) : '', bx ? p95(bx) : '']);
+    const both = (title: string, jx: number[] | null, bx: number[] | null) =>
+      steps.push([title, jx ? med(jx) : '', jx ? p95(jx) : '', bx ? med(bx) : '', bx ? p95(bx) : '']);
     both('server: allowed consumers resumed (worker ack)', serverMake, null);
     both('page: move received (SSE)', null, mark('received'));
     both('page: old transports closed', null, mark('closed'));
@@ -147,8 +246,16 @@ export function report(input: ReportInput): { lines: string[]; result: Record<st
     both('page: re-produced camera + microphone', null, mark('produced'));
     both('page: ready (consumers requested)', null, mark('ready'));
     both('page: first new consumer created', null, mark('firstConsumer'));
-    both('first RTP packet of a newly allowed video', streamMs(withAllowed, (r) => r.firstRtp), streamMs(bWithAllowed, (r) => r.firstRtp));
-    both('first new frame decoded', streamMs(withAllowed, (r) => r.resumes, 'video'), streamMs(bWithAllowed, (r) => r.resumes, 'video'));
+    both(
+      'first RTP packet of a newly allowed video',
+      streamMs(withAllowed, (r) => r.firstRtp),
+      streamMs(bWithAllowed, (r) => r.firstRtp),
+    );
+    both(
+      'first new frame decoded',
+      streamMs(withAllowed, (r) => r.resumes, 'video'),
+      streamMs(bWithAllowed, (r) => r.resumes, 'video'),
+    );
     lines.push('', 'where the resume time goes', grid(steps));
   }
 
@@ -206,7 +313,12 @@ export function report(input: ReportInput): { lines: string[]; result: Record<st
       server_resume_ack_p95_ms: r1(percentile(serverMake, 95)),
       worker_ping_p50_ms: r1(percentile(input.workerPingsMs, 50)),
       worker_ping_p95_ms: r1(percentile(input.workerPingsMs, 95)),
-      first_rtp_p95_ms: r0(percentile(streamMs(withAllowed, (r) => r.firstRtp), 95)),
+      first_rtp_p95_ms: r0(
+        percentile(
+          streamMs(withAllowed, (r) => r.firstRtp),
+          95,
+        ),
+      ),
       targets: TARGETS,
       targets_met: j.length ? targetsMet : null,
       switches: j.length,

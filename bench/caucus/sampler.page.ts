@@ -129,7 +129,17 @@ function install(): void {
         const prev = lastDelivery.get(s.source);
         if (prev !== undefined && prev >= t) continue;
         lastDelivery.set(s.source, t);
-        push({ src: 'frame', t, prev: prev ?? null, ssrc: s.source, key: owners.get(s.source) ?? `?/${kind}`, bytes: 0, packets: 0, frames: 1, lastPacket: null });
+        push({
+          src: 'frame',
+          t,
+          prev: prev ?? null,
+          ssrc: s.source,
+          key: owners.get(s.source) ?? `?/${kind}`,
+          bytes: 0,
+          packets: 0,
+          frames: 1,
+          lastPacket: null,
+        });
       }
     }
   };

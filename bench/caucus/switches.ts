@@ -27,7 +27,14 @@ export interface CommandResult {
   /** The whole server call. */
   callMs: number;
   /** Diagnosis (jiefen): event-loop lateness during the call, the worker's pause acknowledgements. */
-  diag?: { loopMaxMs: number; pauses: number; firstPauseSentMs: number | null; firstPauseAckMs: number | null; lastPauseAckMs: number | null; workerPingMaxMs: number | null };
+  diag?: {
+    loopMaxMs: number;
+    pauses: number;
+    firstPauseSentMs: number | null;
+    firstPauseAckMs: number | null;
+    lastPauseAckMs: number | null;
+    workerPingMaxMs: number | null;
+  };
 }
 
 export interface Half {
@@ -158,7 +165,9 @@ async function untilSettled(half: Half, p: SwitchPlan, cmd: number, opts: LoopOp
     if (t - cmd < opts.minDwellMs) continue;
     const r = analyse(half, p, cmd, t, opts.quietMs);
     const pending = [...r.resumes, ...r.reestablished].some((s) => s.ms === null);
-    const flowing = streams(p.forbidden).some(({ receiver, sender, kind }) => half.pages.events.get(receiver)!.some((e) => e.key === key(sender, kind) && isRtp(e) && e.t > t - opts.quietMs));
+    const flowing = streams(p.forbidden).some(({ receiver, sender, kind }) =>
+      half.pages.events.get(receiver)!.some((e) => e.key === key(sender, kind) && isRtp(e) && e.t > t - opts.quietMs),
+    );
     if (!pending && !flowing) return t;
   }
 }
@@ -183,12 +192,32 @@ function analyse(half: Half, p: SwitchPlan, cmd: number, end: number, quietMs: n
     const hits = list.filter((e) => e.t > cmd && test[what](e) && (!newSsrc || !old.has(e.ssrc)));
     return hits.length ? Math.min(...hits.map((e) => e.t)) - cmd : null;
   };
-  const resumes: StreamResult[] = streams(p.newlyAllowed).map(({ receiver, sender, kind }) => ({ receiver, sender, kind, ms: first(receiver, sender, kind, 'delivery', half.reconnects) }));
-  const resumesStats: StreamResult[] = p.newlyAllowed.map(({ receiver, sender }) => ({ receiver, sender, kind: 'video' as const, ms: first(receiver, sender, 'video', 'decoded', half.reconnects) }));
-  const firstRtp: StreamResult[] = p.newlyAllowed.map(({ receiver, sender }) => ({ receiver, sender, kind: 'video' as const, ms: first(receiver, sender, 'video', 'rtp', half.reconnects) }));
+  const resumes: StreamResult[] = streams(p.newlyAllowed).map(({ receiver, sender, kind }) => ({
+    receiver,
+    sender,
+    kind,
+    ms: first(receiver, sender, kind, 'delivery', half.reconnects),
+  }));
+  const resumesStats: StreamResult[] = p.newlyAllowed.map(({ receiver, sender }) => ({
+    receiver,
+    sender,
+    kind: 'video' as const,
+    ms: first(receiver, sender, 'video', 'decoded', half.reconnects),
+  }));
+  const firstRtp: StreamResult[] = p.newlyAllowed.map(({ receiver, sender }) => ({
+    receiver,
+    sender,
+    kind: 'video' as const,
+    ms: first(receiver, sender, 'video', 'rtp', half.reconnects),
+  }));
 
   const reconnected = (x: Pair) => half.reconnects && (p.moving.includes(x.receiver) || p.moving.includes(x.sender));
-  const reestablished: StreamResult[] = streams(p.continuing.filter(reconnected)).map(({ receiver, sender, kind }) => ({ receiver, sender, kind, ms: first(receiver, sender, kind, 'delivery', true) }));
+  const reestablished: StreamResult[] = streams(p.continuing.filter(reconnected)).map(({ receiver, sender, kind }) => ({
+    receiver,
+    sender,
+    kind,
+    ms: first(receiver, sender, kind, 'delivery', true),
+  }));
   const gaps: StreamResult[] = streams(p.continuing.filter((x) => !reconnected(x))).map(({ receiver, sender, kind }) => {
     const times = of(receiver, sender, kind)
       .filter(isDelivery)

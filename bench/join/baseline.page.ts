@@ -45,7 +45,13 @@ const recvReady = new Promise<types.Transport>((r) => (resolveRecv = r));
 
 async function onConsumer(p: BaselineConsumer): Promise<void> {
   const recv = await recvReady;
-  const consumer = await recv.consume({ id: p.consumerId, producerId: p.producerId, kind: p.kind, rtpParameters: p.rtpParameters, appData: { peerId: p.peerId } });
+  const consumer = await recv.consume({
+    id: p.consumerId,
+    producerId: p.producerId,
+    kind: p.kind,
+    rtpParameters: p.rtpParameters,
+    appData: { peerId: p.peerId },
+  });
   consumers.set(consumer.id, consumer);
   // A sink, as on screen.
   const el = document.createElement(p.kind === 'video' ? 'video' : 'audio');
@@ -66,7 +72,10 @@ function transportFor(device: Device, direction: 'send' | 'recv', options: types
   });
   if (direction === 'send') {
     t.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-      rpc<{ producerId: string }>('produce', { transportId: t.id, kind, rtpParameters, source: appData.source }).then(({ producerId }) => callback({ id: producerId }), errback);
+      rpc<{ producerId: string }>('produce', { transportId: t.id, kind, rtpParameters, source: appData.source }).then(
+        ({ producerId }) => callback({ id: producerId }),
+        errback,
+      );
     });
   }
   return t;
@@ -87,8 +96,19 @@ async function main(): Promise<void> {
   const send = transportFor(device, 'send', await rpc<types.TransportOptions>('createTransport', { direction: 'send' }));
   const recv = transportFor(device, 'recv', await rpc<types.TransportOptions>('createTransport', { direction: 'recv' }));
   resolveRecv(recv);
-  await send.produce({ track: stream.getAudioTracks()[0]!, stopTracks: false, codecOptions: { opusStereo: false, opusDtx: true, opusFec: true }, appData: { source: 'microphone' } });
-  await send.produce({ track: stream.getVideoTracks()[0]!, stopTracks: false, encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 }, appData: { source: 'camera' } });
+  await send.produce({
+    track: stream.getAudioTracks()[0]!,
+    stopTracks: false,
+    codecOptions: { opusStereo: false, opusDtx: true, opusFec: true },
+    appData: { source: 'microphone' },
+  });
+  await send.produce({
+    track: stream.getVideoTracks()[0]!,
+    stopTracks: false,
+    encodings: CAMERA_ENCODINGS,
+    codecOptions: { videoGoogleStartBitrate: 1000 },
+    appData: { source: 'camera' },
+  });
   await rpc('ready', { rtpCapabilities: device.recvRtpCapabilities });
   mediaStatus = 'ready';
 }

@@ -17,9 +17,16 @@ const PAGE_SOURCE = fileURLToPath(new URL('./baseline.page.ts', import.meta.url)
 let pageScript: Promise<string> | null = null;
 
 function pageBundle(): Promise<string> {
-  pageScript ??= build({ entryPoints: [PAGE_SOURCE], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'chrome110', minify: true, logLevel: 'silent' }).then(
-    (r) => r.outputFiles[0]!.text,
-  );
+  pageScript ??= build({
+    entryPoints: [PAGE_SOURCE],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome110',
+    minify: true,
+    logLevel: 'silent',
+  }).then((r) => r.outputFiles[0]!.text);
   return pageScript;
 }
 
@@ -115,9 +122,19 @@ class BaselineRoom {
           if (senderId === receiverId || !sender.peer) continue;
           for (const producer of sender.peer.producers()) {
             if (receiver.consumers.has(producer.id)) continue;
-            const c = await receiver.peer.consume({ transportId: receiver.recvTransportId, producerId: producer.id, rtpCapabilities: receiver.rtpCapabilities });
+            const c = await receiver.peer.consume({
+              transportId: receiver.recvTransportId,
+              producerId: producer.id,
+              rtpCapabilities: receiver.rtpCapabilities,
+            });
             receiver.consumers.set(producer.id, c.consumerId);
-            this.#push(receiver, { consumerId: c.consumerId, producerId: c.producerId, peerId: senderId, kind: c.kind, rtpParameters: c.rtpParameters as never });
+            this.#push(receiver, {
+              consumerId: c.consumerId,
+              producerId: c.producerId,
+              peerId: senderId,
+              kind: c.kind,
+              rtpParameters: c.rtpParameters as never,
+            });
           }
         }
       }
@@ -152,12 +169,19 @@ interface BaselineServer {
 
 async function startBaselineServer(): Promise<BaselineServer> {
   const script = await pageBundle();
-  const html = '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>join baseline</title><script src="/page.js"></script></html>';
+  const html =
+    '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>join baseline</title><script src="/page.js"></script></html>';
   let pool: WorkerPool | undefined;
   let http: Server | undefined;
   let room: BaselineRoom | undefined;
   try {
-    pool = await createWorkerPool({ numWorkers: 1, listenIp: '127.0.0.1', rtcPort: 0, logLevel: 'warn', logger: { info: () => undefined, error: (obj, msg) => console.error(msg, obj) } });
+    pool = await createWorkerPool({
+      numWorkers: 1,
+      listenIp: '127.0.0.1',
+      rtcPort: 0,
+      logLevel: 'warn',
+      logger: { info: () => undefined, error: (obj, msg) => console.error(msg, obj) },
+    });
     room = new BaselineRoom(await MediaRoom.create(pool, { roomId: 'baseline' }));
     const r = room;
     http = createServer((req, res) => {
@@ -173,7 +197,8 @@ async function startBaselineServer(): Promise<BaselineServer> {
           })
           .then(
             (result) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ result })),
-            (err: unknown) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) })),
+            (err: unknown) =>
+              res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) })),
           );
         return;
       }

@@ -83,7 +83,9 @@ export async function runJiefen(ctx: BenchContext, options: RunOptions, webRoot:
     // The accounts change the password the administrator set at their first login.
     const { client: mediator } = await createStaffUser(admin, { ...MEDIATOR, role: 'MEDIATOR' });
     const { id: coMediatorId, client: coLogin } = await createStaffUser(admin, { ...CO_MEDIATOR, role: 'MEDIATOR' });
-    const caseId = (await mediator.json('POST', '/api/cases', { title: '基准测试：相邻关系纠纷', disputeType: 'NEIGHBOUR', summary: '加入调解室耗时基准测试' }, 201)).case.id as string;
+    const caseId = (
+      await mediator.json('POST', '/api/cases', { title: '基准测试：相邻关系纠纷', disputeType: 'NEIGHBOUR', summary: '加入调解室耗时基准测试' }, 201)
+    ).case.id as string;
 
     const parties: Array<{ label: string; peerId: string; token: string }> = [];
     for (const [i, p] of BENCH_PARTIES.entries()) {

@@ -44,9 +44,15 @@ let probeScript: Promise<string> | null = null;
 
 /** The probe as one IIFE, built once per process. */
 export function probe(): Promise<string> {
-  probeScript ??= build({ entryPoints: [PROBE_SOURCE], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'chrome110', logLevel: 'silent' }).then(
-    (r) => r.outputFiles[0]!.text,
-  );
+  probeScript ??= build({
+    entryPoints: [PROBE_SOURCE],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome110',
+    logLevel: 'silent',
+  }).then((r) => r.outputFiles[0]!.text);
   return probeScript;
 }
 

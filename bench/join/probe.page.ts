@@ -105,7 +105,16 @@ function resources(): ProbeResource[] {
 
 function install(): void {
   if (window.top !== window || window.__benchProbe) return;
-  const state: ProbeState = { marks: {}, resources: [], socket: [], longTasks: [], lastStatus: null, lastMediaStatus: null, firstFramePeerId: null, errors: [] };
+  const state: ProbeState = {
+    marks: {},
+    resources: [],
+    socket: [],
+    longTasks: [],
+    lastStatus: null,
+    lastMediaStatus: null,
+    firstFramePeerId: null,
+    errors: [],
+  };
   window.__benchProbe = state;
   const mark = (name: keyof ProbeMarks) => {
     state.marks[name] ??= Date.now();

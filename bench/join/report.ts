@@ -54,13 +54,19 @@ const SEGMENTS: Array<[Milestone | null, Milestone, string]> = [
 const median = (xs: number[]) => summarize(xs).p50;
 const fmt = (ms: number) => String(Math.round(ms)).padStart(5);
 const socketLine = (e: PageSample['socket'][number]) =>
-  e.direction === 'request' ? `${fmt(e.start)} → ${fmt(e.end)}  socket.io req  ${e.event} (${e.transport})` : `${fmt(e.start)}          socket.io evt  ${e.event} (${e.transport})`;
+  e.direction === 'request'
+    ? `${fmt(e.start)} → ${fmt(e.end)}  socket.io req  ${e.event} (${e.transport})`
+    : `${fmt(e.start)}          socket.io evt  ${e.event} (${e.transport})`;
 
 export function describeRun(r: RunRecord, total: number): string {
   const tag = r.warmup ? 'warm-up' : `run ${r.index}/${total}`;
   if (r.error && r.pages.length === 0) return `${tag.padEnd(11)} ${r.half.padEnd(8)}  FAILED: ${r.error}`;
   const pages = r.pages.map((p) => `${p.label} ${p.ms === null ? 'FAILED' : `${Math.round(p.ms)} ms`}`).join('  ');
-  const admits = r.admits ? Object.entries(r.admits).map(([label, a]) => `${label} admitted at ${a.acked}`).join(', ') : '';
+  const admits = r.admits
+    ? Object.entries(r.admits)
+        .map(([label, a]) => `${label} admitted at ${a.acked}`)
+        .join(', ')
+    : '';
   const busy = r.contended ? `  [machine busy: ${r.otherBrowser ? 'another browser job, ' : ''}others used ${r.otherCpuCores ?? '?'} cores]` : '';
   return `${tag.padEnd(11)} ${r.half.padEnd(8)}  ${pages}${admits ? `  (${admits})` : ''}${busy}`;
 }
@@ -102,9 +108,15 @@ export interface Report {
 
 /** Tables over the measured runs' successful pages, and the figures for the JSON line. */
 export function report(measured: RunRecord[], halves: Half[]): Report {
-  const ok = (half: Half, label?: RegExp) => measured.filter((r) => r.half === half).flatMap((r) => r.pages.filter((p) => p.ms !== null && (!label || label.test(p.label))));
+  const ok = (half: Half, label?: RegExp) =>
+    measured.filter((r) => r.half === half).flatMap((r) => r.pages.filter((p) => p.ms !== null && (!label || label.test(p.label))));
   const columns: Column[] = [
-    ...(halves.includes('jiefen') ? [{ key: 'jiefen_mediator', title: 'jiefen mediator', pages: ok('jiefen', /^mediator$/) }, { key: 'jiefen_parties', title: 'jiefen parties', pages: ok('jiefen', /^party/) }] : []),
+    ...(halves.includes('jiefen')
+      ? [
+          { key: 'jiefen_mediator', title: 'jiefen mediator', pages: ok('jiefen', /^mediator$/) },
+          { key: 'jiefen_parties', title: 'jiefen parties', pages: ok('jiefen', /^party/) },
+        ]
+      : []),
     ...(halves.includes('baseline') ? [{ key: 'baseline', title: 'baseline', pages: ok('baseline') }] : []),
   ];
   const j = summarize(ok('jiefen').map((p) => p.ms!));
@@ -130,15 +142,29 @@ export function report(measured: RunRecord[], halves: Half[]): Report {
     milestoneRows.push([text, ...columns.map((c) => milestone(c.pages, k))]);
     if (k === 'lobby' && halves.includes('jiefen')) {
       const row = (title: string, v: number | null) => [title, ...columns.map((c) => (c.key === 'jiefen_parties' ? v : null))];
-      milestoneRows.push(row('  co-mediator saw the lobby entry', admitsOf((a) => a.seen)));
-      milestoneRows.push(row('  co-mediator admit acknowledged', admitsOf((a) => a.acked)));
+      milestoneRows.push(
+        row(
+          '  co-mediator saw the lobby entry',
+          admitsOf((a) => a.seen),
+        ),
+      );
+      milestoneRows.push(
+        row(
+          '  co-mediator admit acknowledged',
+          admitsOf((a) => a.acked),
+        ),
+      );
     }
   }
   lines.push('', 'milestones, median ms after page.goto', table(milestoneRows));
 
   // Steps: median duration of each, over the pages that have both ends.
   const step = (pages: PageSample[], from: Milestone | null, to: Milestone) =>
-    median(pages.flatMap((p) => (p.marks[to] !== undefined && (from === null || p.marks[from] !== undefined) ? [p.marks[to]! - (from === null ? 0 : p.marks[from]!)] : [])));
+    median(
+      pages.flatMap((p) =>
+        p.marks[to] !== undefined && (from === null || p.marks[from] !== undefined) ? [p.marks[to]! - (from === null ? 0 : p.marks[from]!)] : [],
+      ),
+    );
   const steps: Record<string, Record<string, number | null>> = {};
   const stepRows: Array<Array<string | number | null>> = [['step', ...columns.map((c) => c.title)]];
   for (const [from, to, text] of SEGMENTS) {
@@ -169,7 +195,7 @@ export function report(measured: RunRecord[], halves: Half[]): Report {
     'load while the pages joined, median over runs: event-loop lag of the Node process that hosts the servers',
     '(ms a 10 ms timer fired late), and CPU used by other processes on the machine (cores)',
     table([
-      ['', 'lag mean', 'lag p99', 'lag max', 'others\' CPU'],
+      ['', 'lag mean', 'lag p99', 'lag max', "others' CPU"],
       ...halves.map((h) => [
         h,
         median(loopOf(h).map((d) => d.meanMs)),
@@ -182,7 +208,12 @@ export function report(measured: RunRecord[], halves: Half[]): Report {
 
   if (halves.includes('jiefen')) {
     const serverCalls = measured.filter((r) => r.half === 'jiefen' && !r.error).flatMap((r) => r.serverCalls ?? []);
-    lines.push(...socketTables(columns.filter((c) => c.key.startsWith('jiefen')), serverCalls));
+    lines.push(
+      ...socketTables(
+        columns.filter((c) => c.key.startsWith('jiefen')),
+        serverCalls,
+      ),
+    );
   }
 
   return {
@@ -198,7 +229,10 @@ export function report(measured: RunRecord[], halves: Half[]): Report {
       steps_p50_ms: steps,
       other_cpu_cores_p50: Object.fromEntries(halves.map((h) => [h, othersOf(h)])),
       milestones_p50_ms: Object.fromEntries(
-        columns.map((c) => [c.key, Object.fromEntries(MILESTONES.flatMap(([k]) => (milestone(c.pages, k) === null ? [] : [[k, round(milestone(c.pages, k))]])))]),
+        columns.map((c) => [
+          c.key,
+          Object.fromEntries(MILESTONES.flatMap(([k]) => (milestone(c.pages, k) === null ? [] : [[k, round(milestone(c.pages, k))]]))),
+        ]),
       ),
     },
   };
@@ -235,7 +269,7 @@ function socketTables(columns: Column[], serverCalls: ServerCall[]): string[] {
   return [
     '',
     'jiefen socket.io requests until the first frame, ms: round trip emit → ack as the page saw it,',
-    'and the time the server\'s LiveRoom method took for it (the rest is socket.io, validation, the network and the page)',
+    "and the time the server's LiveRoom method took for it (the rest is socket.io, validation, the network and the page)",
     table([
       ['request', 'count', 'round trip p50', 'max', 'LiveRoom p50', 'max', 'over long-polling'],
       ...requests.map(([event, v]) => {

@@ -17,13 +17,18 @@ export class PreflightError extends Error {}
 export function checkWebClient(options: { needRoom: boolean }): { warning: string | null } {
   const index = path.join(WEB_DIST, 'index.html');
   if (!existsSync(index)) {
-    throw new PreflightError(`the web client is not built (${path.relative(ROOT, index)} is missing): run \`node scripts/setup.mjs\` (or \`npm start\` once), then try again`);
+    throw new PreflightError(
+      `the web client is not built (${path.relative(ROOT, index)} is missing): run \`node scripts/setup.mjs\` (or \`npm start\` once), then try again`,
+    );
   }
   if (options.needRoom) {
     const assets = path.join(WEB_DIST, 'assets');
-    const hasRoom = existsSync(assets) && readdirSync(assets).some((f) => f.endsWith('.js') && readFileSync(path.join(assets, f), 'utf8').includes('__jiefenRoom'));
+    const hasRoom =
+      existsSync(assets) && readdirSync(assets).some((f) => f.endsWith('.js') && readFileSync(path.join(assets, f), 'utf8').includes('__jiefenRoom'));
     if (!hasRoom) {
-      throw new PreflightError('the built web client has no live room (no `__jiefenRoom` handle in web-client/dist/assets): rebuild it with `node scripts/setup.mjs`');
+      throw new PreflightError(
+        'the built web client has no live room (no `__jiefenRoom` handle in web-client/dist/assets): rebuild it with `node scripts/setup.mjs`',
+      );
     }
   }
   const built = statSync(index).mtimeMs;
@@ -64,7 +69,9 @@ export function checkMediasoupWorker(): void {
   try {
     accessSync(mediasoup.workerBin, fsConstants.X_OK);
   } catch {
-    throw new PreflightError(`the mediasoup worker is not built (${path.relative(ROOT, mediasoup.workerBin)}): run \`node scripts/setup.mjs\` (or set MEDIASOUP_WORKER_BIN)`);
+    throw new PreflightError(
+      `the mediasoup worker is not built (${path.relative(ROOT, mediasoup.workerBin)}): run \`node scripts/setup.mjs\` (or set MEDIASOUP_WORKER_BIN)`,
+    );
   }
 }
 
@@ -181,7 +188,10 @@ export const BUSY_CORES = 0.25;
  * for up to `browserWaitMs`, other busy processes up to `cpuWaitMs`; then it measures anyway
  * and says so. Returns whether the machine was still busy at the end.
  */
-export async function waitForQuietMachine(ctx: BenchContext, limits: { browserWaitMs: number; cpuWaitMs: number }): Promise<{ waitedMs: number; busy: boolean }> {
+export async function waitForQuietMachine(
+  ctx: BenchContext,
+  limits: { browserWaitMs: number; cpuWaitMs: number },
+): Promise<{ waitedMs: number; busy: boolean }> {
   const started = Date.now();
   let announced = '';
   for (;;) {

@@ -36,6 +36,10 @@ export function table(rows: ReadonlyArray<ReadonlyArray<string | number | null>>
   const cells = rows.map((r) => r.map((c) => (c === null ? '—' : typeof c === 'number' ? String(Math.round(c)) : c)));
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const numeric = cells[0]!.map((_, i) => rows.slice(1).every((r) => r[i] === null || typeof r[i] === 'number'));
-  const line = (r: string[]) => r.map((c, i) => (numeric[i] && i > 0 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (numeric[i] && i > 0 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }

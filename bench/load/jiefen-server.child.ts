@@ -34,7 +34,8 @@ const api = {
     const { client: mediator } = await createStaffUser(admin, { ...MEDIATOR, role: 'MEDIATOR' });
     const seeded: SeededRoom[] = [];
     for (let r = 0; r < rooms; r++) {
-      const caseId = (await mediator.json('POST', '/api/cases', { title: `负载测试 ${r + 1}`, disputeType: 'NEIGHBOUR', summary: '负载基准测试' }, 201)).case.id as string;
+      const caseId = (await mediator.json('POST', '/api/cases', { title: `负载测试 ${r + 1}`, disputeType: 'NEIGHBOUR', summary: '负载基准测试' }, 201)).case
+        .id as string;
       const partyTokens: string[] = [];
       for (const p of PARTIES) {
         const { id, token } = await addInvitedParty(mediator, caseId, p);

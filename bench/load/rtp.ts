@@ -43,7 +43,15 @@ export function audioRtpParameters(ssrc: number): types.RtpParameters {
 export function videoRtpParameters(ssrc: number): types.RtpParameters {
   return {
     mid: '1',
-    codecs: [{ mimeType: 'video/VP8', payloadType: VIDEO_PT, clockRate: 90000, parameters: {}, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] }],
+    codecs: [
+      {
+        mimeType: 'video/VP8',
+        payloadType: VIDEO_PT,
+        clockRate: 90000,
+        parameters: {},
+        rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }],
+      },
+    ],
     headerExtensions: [],
     encodings: [{ ssrc }],
     rtcp: { cname: `load-${ssrc - 1}` },
@@ -57,7 +65,9 @@ export function videoRtpParameters(ssrc: number): types.RtpParameters {
  */
 export function receiverCapabilities(router: types.RtpCapabilities): types.RtpCapabilities {
   const vp8 = router.codecs!.find((c) => c.mimeType === 'video/VP8')!;
-  const codecs = router.codecs!.filter((c) => c.mimeType === 'audio/opus' || c === vp8 || (c.mimeType === 'video/rtx' && c.parameters?.apt === vp8.preferredPayloadType));
+  const codecs = router.codecs!.filter(
+    (c) => c.mimeType === 'audio/opus' || c === vp8 || (c.mimeType === 'video/rtx' && c.parameters?.apt === vp8.preferredPayloadType),
+  );
   const congestion = (uri: string) => uri.includes('transport-wide-cc') || uri.includes('abs-send-time');
   return {
     codecs: codecs.map((c) => ({ ...c, rtcpFeedback: (c.rtcpFeedback ?? []).filter((f) => f.type !== 'transport-cc' && f.type !== 'goog-remb') })),

@@ -62,7 +62,13 @@ export async function startJiefen(ctx: BenchContext, workers: number, rooms: num
 }
 
 /** The mediator and the three parties enter one room, publish, and get each other's consumers. */
-async function enterRoom(url: string, mediatorCookie: string, room: SeededRoom, peers: LoadPlan[number], clients: RoomTestClient[]): Promise<PlacedParticipant[]> {
+async function enterRoom(
+  url: string,
+  mediatorCookie: string,
+  room: SeededRoom,
+  peers: LoadPlan[number],
+  clients: RoomTestClient[],
+): Promise<PlacedParticipant[]> {
   const mediator = new RoomTestClient(url, { cookie: mediatorCookie });
   const parties = room.partyTokens.map((token) => new RoomTestClient(url, { token }));
   const members = [mediator, ...parties];
@@ -87,13 +93,26 @@ async function enterRoom(url: string, mediatorCookie: string, room: SeededRoom, 
   const ssrcOfProducer = new Map<string, number>();
   for (const [i, c] of members.entries()) {
     const { ids } = peers[i]!;
-    const audio = await c.ok('media:produce', { transportId: sends[i]!.id, kind: 'audio', source: 'microphone', rtpParameters: audioRtpParameters(ids.audioSsrc) as never });
-    const video = await c.ok('media:produce', { transportId: sends[i]!.id, kind: 'video', source: 'camera', rtpParameters: videoRtpParameters(ids.videoSsrc) as never });
+    const audio = await c.ok('media:produce', {
+      transportId: sends[i]!.id,
+      kind: 'audio',
+      source: 'microphone',
+      rtpParameters: audioRtpParameters(ids.audioSsrc) as never,
+    });
+    const video = await c.ok('media:produce', {
+      transportId: sends[i]!.id,
+      kind: 'video',
+      source: 'camera',
+      rtpParameters: videoRtpParameters(ids.videoSsrc) as never,
+    });
     ssrcOfProducer.set(audio.producerId, ids.audioSsrc);
     ssrcOfProducer.set(video.producerId, ids.videoSsrc);
   }
   const expected = 2 * (members.length - 1);
-  const newConsumers = (c: RoomTestClient) => c.events.filter((e) => e.event === 'media:newConsumer').map((e) => e.payload as { producerId: string; rtpParameters: { encodings: Array<{ ssrc: number }> } });
+  const newConsumers = (c: RoomTestClient) =>
+    c.events
+      .filter((e) => e.event === 'media:newConsumer')
+      .map((e) => e.payload as { producerId: string; rtpParameters: { encodings: Array<{ ssrc: number }> } });
   for (let waited = 0; members.some((c) => newConsumers(c).length < expected); waited += 50) {
     if (waited > 20_000) throw new Error(`consumers missing after 20 s: ${members.map((c) => newConsumers(c).length).join(', ')} of ${expected} each`);
     await sleep(50);

@@ -89,7 +89,12 @@ export const ACTIONS = {
   'signing.read': { scope: 'case', roles: ['admin', ...MEDIATORS, ...ALL_LINK], refusal: '您无权查看本案的签署情况' },
   'signing.manage': { scope: 'case', roles: ['mediator'], refusal: '只有本案调解员可以办理签署' },
   'signing.mediator-sign': { scope: 'case', roles: ['mediator'], refusal: '只有本案调解员可以作为人民调解员签署', code: 'ADMIN_NOT_MEDIATOR' },
-  'signing.sign': { scope: 'case', roles: ['party', 'authorised-agent'], refusal: '您无权确认或签署本协议（仅当事人及经授权的委托代理人可以签署）', code: 'NOT_A_SIGNER' },
+  'signing.sign': {
+    scope: 'case',
+    roles: ['party', 'authorised-agent'],
+    refusal: '您无权确认或签署本协议（仅当事人及经授权的委托代理人可以签署）',
+    code: 'NOT_A_SIGNER',
+  },
   'agreement.download': { scope: 'case', roles: ['admin', ...MEDIATORS, 'judge', ...ALL_LINK], refusal: '您无权下载本案的协议书' },
 
   // ── judicial confirmation ──────────────────────────────────────────────────
@@ -126,7 +131,8 @@ export function refusalOf(role: CaseRole | null, action: Action, scope: Scope = 
   }
   const spec: ActionSpec = ACTIONS[action];
   // An administrator supervises: where only the mediator may act, it is told why.
-  if (role === 'admin' && spec.roles.includes('mediator')) return { code: 'ADMIN_NOT_MEDIATOR', message: '管理员不能担任案件调解员，也不能以人民调解员身份办理或签署' };
+  if (role === 'admin' && spec.roles.includes('mediator'))
+    return { code: 'ADMIN_NOT_MEDIATOR', message: '管理员不能担任案件调解员，也不能以人民调解员身份办理或签署' };
   return { code: spec.code && spec.code !== 'ADMIN_NOT_MEDIATOR' ? spec.code : 'FORBIDDEN', message: spec.refusal };
 }
 

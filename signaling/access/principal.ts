@@ -27,8 +27,16 @@ export interface Credentials {
 }
 
 /** A party by its link token (checked again, e.g. at room:join against the case it joins). */
-export async function linkPrincipal(ctx: AppContext, token: string, req: Omit<Credentials, 'token' | 'cookieHeader'>): Promise<Extract<Principal, { kind: 'party' }>> {
-  const link = await resolveLink(ctx, token, { ip: req.ip, userAgent: req.userAgent, ...(req.expectCaseId !== undefined ? { expectCaseId: req.expectCaseId } : {}) });
+export async function linkPrincipal(
+  ctx: AppContext,
+  token: string,
+  req: Omit<Credentials, 'token' | 'cookieHeader'>,
+): Promise<Extract<Principal, { kind: 'party' }>> {
+  const link = await resolveLink(ctx, token, {
+    ip: req.ip,
+    userAgent: req.userAgent,
+    ...(req.expectCaseId !== undefined ? { expectCaseId: req.expectCaseId } : {}),
+  });
   return { kind: 'party', participant: link.participant, link, token, invitationId: link.id };
 }
 

@@ -123,16 +123,43 @@ const TOTAL_MARK_RE = /共计|合计|总计|总额|总金额|累计|一次性|�
 const PENALTY_SUBJECTS = new Set(['违约金', '滞纳金']);
 
 const SUBJECT_WORDS: Array<[string, string]> = [
-  ['剩余购房款', '剩余购房款'], ['剩余房款', '剩余购房款'], ['购房尾款', '剩余购房款'], ['尾款', '剩余购房款'],
-  ['购房款', '购房款'], ['房屋价款', '购房款'], ['总价款', '购房款'], ['房款', '购房款'],
-  ['违约金', '违约金'], ['滞纳金', '滞纳金'],
-  ['物业服务费', '物业费'], ['物业费', '物业费'],
-  ['借款本金', '借款本金'], ['本金', '借款本金'], ['借款', '借款本金'], ['欠款', '借款本金'], ['贷款', '借款本金'],
-  ['利息', '利息'], ['罚息', '利息'], ['复利', '利息'],
-  ['维修费用', '维修费'], ['维修费', '维修费'], ['修复费', '维修费'],
-  ['赔偿款', '赔偿'], ['赔偿金', '赔偿'], ['补偿款', '赔偿'], ['补偿金', '赔偿'], ['损失', '赔偿'], ['赔偿', '赔偿'], ['补偿', '赔偿'],
+  ['剩余购房款', '剩余购房款'],
+  ['剩余房款', '剩余购房款'],
+  ['购房尾款', '剩余购房款'],
+  ['尾款', '剩余购房款'],
+  ['购房款', '购房款'],
+  ['房屋价款', '购房款'],
+  ['总价款', '购房款'],
+  ['房款', '购房款'],
+  ['违约金', '违约金'],
+  ['滞纳金', '滞纳金'],
+  ['物业服务费', '物业费'],
+  ['物业费', '物业费'],
+  ['借款本金', '借款本金'],
+  ['本金', '借款本金'],
+  ['借款', '借款本金'],
+  ['欠款', '借款本金'],
+  ['贷款', '借款本金'],
+  ['利息', '利息'],
+  ['罚息', '利息'],
+  ['复利', '利息'],
+  ['维修费用', '维修费'],
+  ['维修费', '维修费'],
+  ['修复费', '维修费'],
+  ['赔偿款', '赔偿'],
+  ['赔偿金', '赔偿'],
+  ['补偿款', '赔偿'],
+  ['补偿金', '赔偿'],
+  ['损失', '赔偿'],
+  ['赔偿', '赔偿'],
+  ['补偿', '赔偿'],
 ];
-const SUBJECT_RE = new RegExp(SUBJECT_WORDS.map(([w]) => w).sort((a, b) => b.length - a.length).join('|'), 'g');
+const SUBJECT_RE = new RegExp(
+  SUBJECT_WORDS.map(([w]) => w)
+    .sort((a, b) => b.length - a.length)
+    .join('|'),
+  'g',
+);
 const SUBJECT_OF = new Map(SUBJECT_WORDS);
 
 /** Text from the last separator before `index` up to it. */
@@ -178,7 +205,12 @@ export function checkParties(parties: readonly PartySnapshot[], opts: { partyWor
     const missing = (['A', 'B'] as const).filter((s) => !parties.some((p) => p.side === s));
     if (missing.length) {
       out.push(
-        make('PARTIES_TOO_FEW', { section: 'parties' }, `缺少${missing.map((s) => (s === 'A' ? '甲方' : '乙方')).join('、')}当事人`, '调解协议须列明纠纷各方当事人，请从案件当事人中添加。'),
+        make(
+          'PARTIES_TOO_FEW',
+          { section: 'parties' },
+          `缺少${missing.map((s) => (s === 'A' ? '甲方' : '乙方')).join('、')}当事人`,
+          '调解协议须列明纠纷各方当事人，请从案件当事人中添加。',
+        ),
       );
     }
   } else if (parties.length < minimum) {
@@ -195,7 +227,9 @@ export function checkParties(parties: readonly PartySnapshot[], opts: { partyWor
       out.push(make('PARTY_ID_MISSING', at('creditCode'), `${who}：统一社会信用代码未填写`, '按营业执照填写18位统一社会信用代码。'));
     }
     if (p.personType === 'legal' && !p.legalRepresentative) {
-      out.push(make('PARTY_REPRESENTATIVE_MISSING', at('legalRepresentative'), `${who}：法定代表人（负责人）未填写`, '填写法定代表人姓名；分支机构填写负责人。'));
+      out.push(
+        make('PARTY_REPRESENTATIVE_MISSING', at('legalRepresentative'), `${who}：法定代表人（负责人）未填写`, '填写法定代表人姓名；分支机构填写负责人。'),
+      );
     }
     if (!p.address) out.push(make('PARTY_ADDRESS_MISSING', at('address'), `${who}：住所未填写`, '自然人填写户籍地或经常居住地，单位填写住所地。'));
     if (!p.phone) out.push(make('PARTY_PHONE_MISSING', at('phone'), `${who}：联系电话未填写`, '便于履行和回访，建议填写联系电话。'));
@@ -230,7 +264,15 @@ function checkFillIns(block: BlockSnapshot, where: Where, label: string): Findin
 function checkWording(text: string, where: Where, label: string): Finding[] {
   const out: Finding[] = [];
   const vague = VAGUE_AMOUNT_RE.exec(text);
-  if (vague) out.push(make('AMOUNT_VAGUE', where, `${label}：金额表述“${vague[0]}”不明确`, '写明具体金额，如“人民币8,600.00元”；金额不明确的协议无法履行，也无法申请司法确认。'));
+  if (vague)
+    out.push(
+      make(
+        'AMOUNT_VAGUE',
+        where,
+        `${label}：金额表述“${vague[0]}”不明确`,
+        '写明具体金额，如“人民币8,600.00元”；金额不明确的协议无法履行，也无法申请司法确认。',
+      ),
+    );
   const vd = VAGUE_DEADLINE_RE.exec(text);
   if (vd) out.push(make('DEADLINE_VAGUE', where, `${label}：期限表述“${vd[0]}”不明确`, '写明具体日期（如2026年3月15日前）或“本协议签订之日起十五日内”。'));
   for (const d of findDates(text)) {
@@ -255,7 +297,12 @@ function checkSigningMatters(text: string, where: Where, label: string): Finding
   const ut = UTILITY_RE.exec(text);
   if (ut) {
     out.push(
-      make('UTILITY_SUSPENSION', where, `${label}涉及“${ut[0]}”，依《电子签名法》第三条停止供水、供热、供气等公用事业服务的文书不适用电子签名`, '该协议须以纸质方式签署，或删去相关内容。'),
+      make(
+        'UTILITY_SUSPENSION',
+        where,
+        `${label}涉及“${ut[0]}”，依《电子签名法》第三条停止供水、供热、供气等公用事业服务的文书不适用电子签名`,
+        '该协议须以纸质方式签署，或删去相关内容。',
+      ),
     );
   }
   return out;
@@ -319,7 +366,14 @@ function checkMoney(clauses: readonly ClauseSnapshot[], texts: string[], parties
       for (const m of text.matchAll(PAYMENT_VERB_RE)) {
         const after = text.slice(m.index + m[0].length).split(COMMA_SEPS)[0] ?? '';
         if (MONEY_NOUN_RE.test(after) && !RATE_RE.test(sentenceAround(text, m.index))) {
-          out.push(make('AMOUNT_MISSING', where, `${label(i)}：约定了“${m[0]}${after.slice(0, 12)}”，但没有写明金额`, '写明给付的具体金额，或写明计算方法（如按每日万分之五计算）。'));
+          out.push(
+            make(
+              'AMOUNT_MISSING',
+              where,
+              `${label(i)}：约定了“${m[0]}${after.slice(0, 12)}”，但没有写明金额`,
+              '写明给付的具体金额，或写明计算方法（如按每日万分之五计算）。',
+            ),
+          );
           break;
         }
       }
@@ -334,7 +388,10 @@ function checkMoney(clauses: readonly ClauseSnapshot[], texts: string[], parties
         subject: subjectBefore(text, a.index),
         total: TOTAL_MARK_RE.test(fragmentBefore(text, a.index, COMMA_SEPS)),
         instalment: instalmentClause && INSTALMENT_MARK_RE.test(fragmentBefore(text, a.index, COMMA_SEPS)),
-        payees: names.filter((n) => sentence.includes(n)).sort().join('、'),
+        payees: names
+          .filter((n) => sentence.includes(n))
+          .sort()
+          .join('、'),
       });
     }
   });
@@ -442,7 +499,14 @@ function checkDeadlines(s: AgreementSnapshot, texts: string[], signing: string, 
   if (perf) {
     const at = resolveDate(perf, signing);
     if (at && at < signing) {
-      out.push(make('DEADLINE_BEFORE_SIGNING', { section: 'performance', field: 'deadline' }, `履行期限“${perfText}”早于${signingWords}`, '履行期限应在协议签订之后。'));
+      out.push(
+        make(
+          'DEADLINE_BEFORE_SIGNING',
+          { section: 'performance', field: 'deadline' },
+          `履行期限“${perfText}”早于${signingWords}`,
+          '履行期限应在协议签订之后。',
+        ),
+      );
     }
   }
   return out;
@@ -479,7 +543,8 @@ function checkPerformance(s: AgreementSnapshot): Finding[] {
 export function checkAgreement(s: AgreementSnapshot, opts: CheckOptions = {}): Finding[] {
   const out: Finding[] = [];
   const signing = s.meta.signingDate ?? opts.today ?? todayInChina();
-  if (!s.meta.caseNumber.trim()) out.push(make('CASE_NUMBER_MISSING', { section: 'meta', field: 'caseNumber' }, '协议书没有编号', '使用案件编号，如“青山调〔2026〕第12号”。'));
+  if (!s.meta.caseNumber.trim())
+    out.push(make('CASE_NUMBER_MISSING', { section: 'meta', field: 'caseNumber' }, '协议书没有编号', '使用案件编号，如“青山调〔2026〕第12号”。'));
   out.push(...checkParties(s.parties));
 
   const missingCode = { facts: 'FACTS_MISSING', issues: 'ISSUES_MISSING', liability: 'LIABILITY_MISSING' } as const;
@@ -539,4 +604,3 @@ export function checkAgreement(s: AgreementSnapshot, opts: CheckOptions = {}): F
   }
   return out;
 }
-

@@ -51,7 +51,15 @@ function fieldValues(t: CourtTemplate, input: CourtDocumentInput): Record<string
     }
     out[key] = { type: def.type, label: def.label, value };
   }
-  out.applicantNames = { type: 'text', label: '申请人姓名', value: input.parties.map((p) => p.name).filter(Boolean).join('、') || null };
+  out.applicantNames = {
+    type: 'text',
+    label: '申请人姓名',
+    value:
+      input.parties
+        .map((p) => p.name)
+        .filter(Boolean)
+        .join('、') || null,
+  };
   return out;
 }
 
@@ -92,12 +100,24 @@ export function checkCourtDocument(t: CourtTemplate, input: CourtDocumentInput, 
       const f = fields[key]!;
       const where = { section: 'meta' as const, field: key };
       if (f.value === null) {
-        out.push({ code: 'FIELD_UNFILLED', severity: FINDING_CODES.FIELD_UNFILLED.severity, ...where, message: `「${f.label}」未填写`, hint: `请填写${f.label}。` });
+        out.push({
+          code: 'FIELD_UNFILLED',
+          severity: FINDING_CODES.FIELD_UNFILLED.severity,
+          ...where,
+          message: `「${f.label}」未填写`,
+          hint: `请填写${f.label}。`,
+        });
         continue;
       }
       const n = normalizeFieldValue(f.type, f.value);
       if (!n.ok) {
-        out.push({ code: 'FIELD_INVALID', severity: FINDING_CODES.FIELD_INVALID.severity, ...where, message: `「${f.label}」填写的“${f.value}”无效`, hint: n.problem });
+        out.push({
+          code: 'FIELD_INVALID',
+          severity: FINDING_CODES.FIELD_INVALID.severity,
+          ...where,
+          message: `「${f.label}」填写的“${f.value}”无效`,
+          hint: n.problem,
+        });
       }
     }
   }

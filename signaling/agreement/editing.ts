@@ -208,7 +208,9 @@ export function setPerformance(doc: Y.Doc, key: PerformanceKey, value: string | 
 }
 
 function partyMap(doc: Y.Doc, partyId: string): Y.Map<unknown> {
-  const p = agreementParts(doc).parties.toArray().find((m) => m.get('id') === partyId);
+  const p = agreementParts(doc)
+    .parties.toArray()
+    .find((m) => m.get('id') === partyId);
   if (!p) throw new DomainError('PARTY_NOT_FOUND', '该当事人不存在');
   return p;
 }
@@ -278,7 +280,9 @@ export function addComment(doc: Y.Doc, input: NewComment, origin: unknown): stri
 
 /** Marks a comment as dealt with (status "accepted"). */
 export function resolveComment(doc: Y.Doc, commentId: string, by: Author, origin: unknown, now: Date = new Date()): void {
-  const m = agreementParts(doc).comments.toArray().find((c) => c.get('id') === commentId);
+  const m = agreementParts(doc)
+    .comments.toArray()
+    .find((c) => c.get('id') === commentId);
   if (!m) throw new DomainError('COMMENT_NOT_FOUND', '该批注不存在');
   doc.transact(() => {
     m.set('status', 'accepted');
@@ -335,7 +339,9 @@ export function addSuggestion(doc: Y.Doc, input: NewSuggestion, origin: unknown)
 }
 
 function openSuggestion(doc: Y.Doc, suggestionId: string): Y.Map<unknown> {
-  const m = agreementParts(doc).suggestions.toArray().find((s) => s.get('id') === suggestionId);
+  const m = agreementParts(doc)
+    .suggestions.toArray()
+    .find((s) => s.get('id') === suggestionId);
   if (!m) throw new DomainError('SUGGESTION_NOT_FOUND', '该修改建议不存在');
   if (m.get('status') !== 'open') throw new DomainError('SUGGESTION_NOT_OPEN', '该修改建议已处理');
   return m;

@@ -3,8 +3,30 @@
 // Values are integer 分 (fen) so sums and comparisons are exact.
 
 const DIGIT: Record<string, number> = {
-  零: 0, 〇: 0, 一: 1, 壹: 1, 二: 2, 两: 2, 贰: 2, 貳: 2, 三: 3, 叁: 3, 參: 3, 四: 4, 肆: 4, 五: 5, 伍: 5,
-  六: 6, 陆: 6, 陸: 6, 七: 7, 柒: 7, 八: 8, 捌: 8, 九: 9, 玖: 9,
+  零: 0,
+  〇: 0,
+  一: 1,
+  壹: 1,
+  二: 2,
+  两: 2,
+  贰: 2,
+  貳: 2,
+  三: 3,
+  叁: 3,
+  參: 3,
+  四: 4,
+  肆: 4,
+  五: 5,
+  伍: 5,
+  六: 6,
+  陆: 6,
+  陸: 6,
+  七: 7,
+  柒: 7,
+  八: 8,
+  捌: 8,
+  九: 9,
+  玖: 9,
 };
 const SMALL_UNIT: Record<string, number> = { 十: 10, 拾: 10, 百: 100, 佰: 100, 千: 1000, 仟: 1000 };
 const BIG_UNIT: Record<string, number> = { 万: 1e4, 萬: 1e4, 亿: 1e8, 億: 1e8 };
@@ -114,7 +136,11 @@ export function findAmounts(text: string): AmountMention[] {
         const after = text.slice(start + raw.length);
         if (NOT_MONEY_AFTER.test(after) || /^\s*分之/.test(after) || (m[3] && /^分之/.test(after))) continue;
         if (m[3] === undefined && /^\s*万分之/.test(after)) continue;
-        const fragment = text.slice(0, start).split(/[。；;，,\n]/).pop() ?? '';
+        const fragment =
+          text
+            .slice(0, start)
+            .split(/[。；;，,\n]/)
+            .pop() ?? '';
         if (!PAYMENT_VERB.test(fragment)) continue;
         currency = false;
       }

@@ -29,7 +29,9 @@ export function loadTemplates(dir: string, opts: LoadTemplatesOptions = {}): Tem
   const sourceOf = new Map<Template, string>();
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
   } catch (err) {
     throw new TemplateLoadError([`${dir}: cannot read the template directory (${(err as Error).message})`]);
   }

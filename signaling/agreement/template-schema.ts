@@ -151,14 +151,20 @@ function courtIssues(t: CourtTemplate): Issue[] {
   t.blocks.forEach((b, i) => {
     if (seen.has(b.key)) issues.push({ path: ['blocks', i, 'key'], message: `duplicate block key "${b.key}"` });
     seen.add(b.key);
-    if (b.variant !== undefined && !variants.has(b.variant)) issues.push({ path: ['blocks', i, 'variant'], message: `variant "${b.variant}" is not declared in variants` });
+    if (b.variant !== undefined && !variants.has(b.variant))
+      issues.push({ path: ['blocks', i, 'variant'], message: `variant "${b.variant}" is not declared in variants` });
     if (b.kind === 'parties' && b.text) issues.push({ path: ['blocks', i, 'text'], message: 'a "parties" block takes no text' });
     checkFields(b.text, t.fields, ['blocks', i], issues, COURT_COMPUTED_KEYS);
   });
   for (const v of t.variants) {
     if (!t.blocks.some((b) => b.variant === v.key)) issues.push({ path: ['variants'], message: `variant "${v.key}" has no blocks` });
   }
-  unusedFields(t.blocks.map((b) => b.text), t.fields, [], issues);
+  unusedFields(
+    t.blocks.map((b) => b.text),
+    t.fields,
+    [],
+    issues,
+  );
   return issues;
 }
 
@@ -174,8 +180,7 @@ function formatPath(path: readonly PropertyKey[]): string {
  */
 export function parseTemplate(json: unknown): { ok: true; template: Template } | { ok: false; problems: string[] } {
   const kind = typeof json === 'object' && json !== null ? (json as { kind?: unknown }).kind : undefined;
-  const schema =
-    kind === 'agreement' ? AgreementTemplateSchema : COURT_DOCUMENT_KINDS.includes(kind as CourtDocumentKind) ? CourtTemplateSchema : null;
+  const schema = kind === 'agreement' ? AgreementTemplateSchema : COURT_DOCUMENT_KINDS.includes(kind as CourtDocumentKind) ? CourtTemplateSchema : null;
   if (!schema) {
     return { ok: false, problems: [`kind: must be one of "agreement", ${COURT_DOCUMENT_KINDS.map((k) => `"${k}"`).join(', ')} (got ${JSON.stringify(kind)})`] };
   }

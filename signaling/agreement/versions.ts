@@ -85,9 +85,7 @@ export interface TextChange {
 }
 
 export type PartyChange =
-  | { type: 'added'; party: PartySnapshot }
-  | { type: 'removed'; party: PartySnapshot }
-  | { type: 'changed'; party: PartySnapshot; changes: ValueChange[] };
+  { type: 'added'; party: PartySnapshot } | { type: 'removed'; party: PartySnapshot } | { type: 'changed'; party: PartySnapshot; changes: ValueChange[] };
 
 export interface SectionChange {
   key: SectionKey;
@@ -143,7 +141,12 @@ function fieldChanges(a: Record<string, FieldValue>, b: Record<string, FieldValu
   return out;
 }
 
-function valueChanges<K extends string>(keys: readonly K[], labels: Record<K, string>, a: Record<K, string | null>, b: Record<K, string | null>): ValueChange[] {
+function valueChanges<K extends string>(
+  keys: readonly K[],
+  labels: Record<K, string>,
+  a: Record<K, string | null>,
+  b: Record<K, string | null>,
+): ValueChange[] {
   return keys.filter((k) => (a[k] ?? null) !== (b[k] ?? null)).map((k) => ({ key: k, label: labels[k], before: a[k] ?? null, after: b[k] ?? null }));
 }
 
@@ -153,9 +156,10 @@ function stableIds(a: string[], b: string[]): Set<string> {
   const m = b.length;
   const w = m + 1;
   const lcs = new Uint32Array((n + 1) * w);
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i * w + j] = a[i] === b[j] ? lcs[(i + 1) * w + j + 1]! + 1 : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--) lcs[i * w + j] = a[i] === b[j] ? lcs[(i + 1) * w + j + 1]! + 1 : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
   const keep = new Set<string>();
-  for (let i = 0, j = 0; i < n && j < m; ) {
+  for (let i = 0, j = 0; i < n && j < m;) {
     if (a[i] === b[j]) {
       keep.add(a[i]!);
       i++;

@@ -18,18 +18,7 @@ export interface ChainedFields {
 }
 
 export function entryHash(e: ChainedFields): string {
-  const canonical = JSON.stringify([
-    'jiefen-audit-v1',
-    e.seq,
-    e.at.toISOString(),
-    e.caseId,
-    e.actorType,
-    e.actorId,
-    e.actorLabel,
-    e.type,
-    e.data,
-    e.prevHash,
-  ]);
+  const canonical = JSON.stringify(['jiefen-audit-v1', e.seq, e.at.toISOString(), e.caseId, e.actorType, e.actorId, e.actorLabel, e.type, e.data, e.prevHash]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -70,7 +59,12 @@ export class ChainVerifier {
       return lastSeq === 0 ? { ok: true, checked: 0 } : { ok: false, checked: this.#checked, brokenAt: lastSeq, reason: '链头记录缺失' };
     }
     if (head.seq !== lastSeq || head.hash !== this.#prevHash) {
-      return { ok: false, checked: this.#checked, brokenAt: Math.min(head.seq, lastSeq + 1), reason: `链头指向第 ${head.seq} 条，实际最后一条为第 ${lastSeq} 条` };
+      return {
+        ok: false,
+        checked: this.#checked,
+        brokenAt: Math.min(head.seq, lastSeq + 1),
+        reason: `链头指向第 ${head.seq} 条，实际最后一条为第 ${lastSeq} 条`,
+      };
     }
     return { ok: true, checked: this.#checked };
   }

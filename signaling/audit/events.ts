@@ -32,7 +32,10 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('PARTY_IDENTITY_CONFIRMED'), data: z.object({ participantId: z.string(), method: z.string() }) }),
   z.object({ type: z.literal('PARTY_IDENTITY_FAILED'), data: z.object({ participantId: z.string() }) }),
   z.object({ type: z.literal('PARTY_CONSENT_GIVEN'), data: z.object({ participantId: z.string(), ip: z.string(), userAgent: z.string() }) }),
-  z.object({ type: z.literal('ROOM_JOINED'), data: z.object({ peerId: z.string(), name: z.string(), via: z.enum(['direct', 'lobby', 'reconnect', 'failover']) }) }),
+  z.object({
+    type: z.literal('ROOM_JOINED'),
+    data: z.object({ peerId: z.string(), name: z.string(), via: z.enum(['direct', 'lobby', 'reconnect', 'failover']) }),
+  }),
   z.object({ type: z.literal('ROOM_RESTORED'), data: z.object({ admitted: z.number(), caucuses: z.number() }) }),
   z.object({ type: z.literal('ROOM_ADMITTED'), data: z.object({ peerId: z.string(), name: z.string(), waitedSec: z.number() }) }),
   z.object({ type: z.literal('ROOM_DENIED'), data: z.object({ peerId: z.string(), name: z.string(), reason: z.string().optional() }) }),
@@ -43,14 +46,40 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('AGREEMENT_DRAFT_CREATED'), data: z.object({ template: z.string() }) }),
   z.object({ type: z.literal('AGREEMENT_DRAFT_LOAD_FAILED'), data: z.object({ reason: z.string(), rowId: z.number().optional() }) }),
   z.object({ type: z.literal('AGREEMENT_EDIT_REJECTED'), data: z.object({ participantId: z.string(), name: z.string() }) }),
-  z.object({ type: z.literal('AGREEMENT_SUGGESTION_ADDED'), data: z.object({ suggestionId: z.string(), clauseId: z.string(), clauseTitle: z.string().optional(), chars: z.number() }) }),
-  z.object({ type: z.literal('AGREEMENT_SUGGESTION_ACCEPTED'), data: z.object({ suggestionId: z.string(), clauseId: z.string(), clauseTitle: z.string().optional(), authorName: z.string() }) }),
-  z.object({ type: z.literal('AGREEMENT_SUGGESTION_REJECTED'), data: z.object({ suggestionId: z.string(), clauseId: z.string(), clauseTitle: z.string().optional(), authorName: z.string(), reason: z.string().optional() }) }),
+  z.object({
+    type: z.literal('AGREEMENT_SUGGESTION_ADDED'),
+    data: z.object({ suggestionId: z.string(), clauseId: z.string(), clauseTitle: z.string().optional(), chars: z.number() }),
+  }),
+  z.object({
+    type: z.literal('AGREEMENT_SUGGESTION_ACCEPTED'),
+    data: z.object({ suggestionId: z.string(), clauseId: z.string(), clauseTitle: z.string().optional(), authorName: z.string() }),
+  }),
+  z.object({
+    type: z.literal('AGREEMENT_SUGGESTION_REJECTED'),
+    data: z.object({
+      suggestionId: z.string(),
+      clauseId: z.string(),
+      clauseTitle: z.string().optional(),
+      authorName: z.string(),
+      reason: z.string().optional(),
+    }),
+  }),
   z.object({
     type: z.literal('AGREEMENT_SUGGESTION_FROM_NOTEPAD'),
-    data: z.object({ suggestionId: z.string(), clauseId: z.string(), clauseTitle: z.string().optional(), fromSide: z.string(), chars: z.number(), sha256: z.string(), verbatim: z.boolean() }),
+    data: z.object({
+      suggestionId: z.string(),
+      clauseId: z.string(),
+      clauseTitle: z.string().optional(),
+      fromSide: z.string(),
+      chars: z.number(),
+      sha256: z.string(),
+      verbatim: z.boolean(),
+    }),
   }),
-  z.object({ type: z.literal('AGREEMENT_COMMENT_ADDED'), data: z.object({ commentId: z.string(), clauseId: z.string(), clauseTitle: z.string().optional(), chars: z.number() }) }),
+  z.object({
+    type: z.literal('AGREEMENT_COMMENT_ADDED'),
+    data: z.object({ commentId: z.string(), clauseId: z.string(), clauseTitle: z.string().optional(), chars: z.number() }),
+  }),
   z.object({ type: z.literal('AGREEMENT_VERSION_SAVED'), data: z.object({ versionId: z.string(), seq: z.number(), name: z.string(), sha256: z.string() }) }),
   z.object({
     type: z.literal('CAUCUS_STARTED'),
@@ -63,24 +92,72 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('CAUCUS_KNOCK'), data: z.object({ peerId: z.string(), name: z.string() }) }),
   z.object({ type: z.literal('AGENT_SIGNING_AUTHORITY'), data: z.object({ participantId: z.string(), name: z.string(), authorised: z.boolean() }) }),
   z.object({ type: z.literal('COURT_ADDED'), data: z.object({ courtId: z.string(), name: z.string(), code: z.string() }) }),
-  z.object({ type: z.literal('JUDICIAL_APPLIED'), data: z.object({ applicationId: z.string(), participantId: z.string(), how: z.enum(['self', 'consented']), courtId: z.string() }) }),
+  z.object({
+    type: z.literal('JUDICIAL_APPLIED'),
+    data: z.object({ applicationId: z.string(), participantId: z.string(), how: z.enum(['self', 'consented']), courtId: z.string() }),
+  }),
   z.object({ type: z.literal('JUDICIAL_CONSENT_CONFIRMED'), data: z.object({ applicationId: z.string(), participantId: z.string() }) }),
   z.object({ type: z.literal('JUDICIAL_CONSENT_DECLINED'), data: z.object({ applicationId: z.string(), participantId: z.string() }) }),
   z.object({ type: z.literal('JUDICIAL_SUBMITTED'), data: z.object({ applicationId: z.string() }) }),
-  z.object({ type: z.literal('JUDICIAL_MATERIAL_UPLOADED'), data: z.object({ applicationId: z.string(), materialId: z.string(), participantId: z.string(), kind: z.string(), mime: z.string(), bytes: z.number(), sha256: z.string() }) }),
+  z.object({
+    type: z.literal('JUDICIAL_MATERIAL_UPLOADED'),
+    data: z.object({
+      applicationId: z.string(),
+      materialId: z.string(),
+      participantId: z.string(),
+      kind: z.string(),
+      mime: z.string(),
+      bytes: z.number(),
+      sha256: z.string(),
+    }),
+  }),
   z.object({ type: z.literal('JUDICIAL_ACCEPTED'), data: z.object({ applicationId: z.string(), courtCaseNumber: z.string(), court: z.string() }) }),
   z.object({ type: z.literal('JUDICIAL_REVIEW_STARTED'), data: z.object({ applicationId: z.string() }) }),
-  z.object({ type: z.literal('JUDICIAL_DECIDED'), data: z.object({ applicationId: z.string(), decision: z.enum(['confirm', 'dismiss']), courtCaseNumber: z.string(), rulingSha256: z.string(), reason: z.string().optional() }) }),
-  z.object({ type: z.literal('SIGNING_LOCKED'), data: z.object({ roundId: z.string(), versionSeq: z.number(), contentSha256: z.string(), clauses: z.number() }) }),
-  z.object({ type: z.literal('SIGNING_UNLOCKED'), data: z.object({ roundId: z.string(), reason: z.string(), voidedSignatures: z.number(), voidedConsents: z.number() }) }),
-  z.object({ type: z.literal('CLAUSE_ACCEPTED'), data: z.object({ roundId: z.string(), participantId: z.string(), clauseId: z.string(), clauseSha256: z.string(), byName: z.string() }) }),
-  z.object({ type: z.literal('SIGNING_CODE_SENT'), data: z.object({ roundId: z.string(), participantId: z.string(), phone: z.string(), provider: z.string() }) }),
+  z.object({
+    type: z.literal('JUDICIAL_DECIDED'),
+    data: z.object({
+      applicationId: z.string(),
+      decision: z.enum(['confirm', 'dismiss']),
+      courtCaseNumber: z.string(),
+      rulingSha256: z.string(),
+      reason: z.string().optional(),
+    }),
+  }),
+  z.object({
+    type: z.literal('SIGNING_LOCKED'),
+    data: z.object({ roundId: z.string(), versionSeq: z.number(), contentSha256: z.string(), clauses: z.number() }),
+  }),
+  z.object({
+    type: z.literal('SIGNING_UNLOCKED'),
+    data: z.object({ roundId: z.string(), reason: z.string(), voidedSignatures: z.number(), voidedConsents: z.number() }),
+  }),
+  z.object({
+    type: z.literal('CLAUSE_ACCEPTED'),
+    data: z.object({ roundId: z.string(), participantId: z.string(), clauseId: z.string(), clauseSha256: z.string(), byName: z.string() }),
+  }),
+  z.object({
+    type: z.literal('SIGNING_CODE_SENT'),
+    data: z.object({ roundId: z.string(), participantId: z.string(), phone: z.string(), provider: z.string() }),
+  }),
   z.object({ type: z.literal('SIGNING_REFUSED'), data: z.object({ roundId: z.string(), participantId: z.string(), reason: z.string() }) }),
   z.object({
     type: z.literal('AGREEMENT_SIGNED'),
-    data: z.object({ roundId: z.string(), signerType: z.string(), signerName: z.string(), signerRole: z.string(), participantId: z.string().nullable(), pngSha256: z.string(), identityMethod: z.string(), ip: z.string(), userAgent: z.string() }),
+    data: z.object({
+      roundId: z.string(),
+      signerType: z.string(),
+      signerName: z.string(),
+      signerRole: z.string(),
+      participantId: z.string().nullable(),
+      pngSha256: z.string(),
+      identityMethod: z.string(),
+      ip: z.string(),
+      userAgent: z.string(),
+    }),
   }),
-  z.object({ type: z.literal('AGREEMENT_ISSUED'), data: z.object({ roundId: z.string(), contentSha256: z.string(), pdfSha256: z.string(), pages: z.number(), bytes: z.number() }) }),
+  z.object({
+    type: z.literal('AGREEMENT_ISSUED'),
+    data: z.object({ roundId: z.string(), contentSha256: z.string(), pdfSha256: z.string(), pages: z.number(), bytes: z.number() }),
+  }),
   z.object({ type: z.literal('CAUCUS_CARRIED'), data: z.object({ fromSide: z.string(), toSide: z.string(), chars: z.number(), sha256: z.string() }) }),
 ]);
 
@@ -189,7 +266,9 @@ export function summarizeAuditEvent(event: AuditEvent): string {
     case 'JUDICIAL_REVIEW_STARTED':
       return '法官开始审查司法确认申请';
     case 'JUDICIAL_DECIDED':
-      return event.data.decision === 'confirm' ? `裁定调解协议有效（${event.data.courtCaseNumber}）` : `裁定驳回司法确认申请（${event.data.courtCaseNumber}）${event.data.reason ? `：${event.data.reason}` : ''}`;
+      return event.data.decision === 'confirm'
+        ? `裁定调解协议有效（${event.data.courtCaseNumber}）`
+        : `裁定驳回司法确认申请（${event.data.courtCaseNumber}）${event.data.reason ? `：${event.data.reason}` : ''}`;
     case 'SIGNING_LOCKED':
       return `锁定协议第 ${event.data.versionSeq} 版供签署（${event.data.clauses} 条，内容摘要 ${event.data.contentSha256.slice(0, 12)}…）`;
     case 'SIGNING_UNLOCKED':

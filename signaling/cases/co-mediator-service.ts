@@ -8,9 +8,16 @@ import { staffActor } from './case-service.ts';
 
 /** Mediators of the organisation who could be assigned (active, not already on the case). */
 export async function coMediatorCandidates(ctx: AppContext, caseId: string) {
-  const c = await ctx.db.case.findUniqueOrThrow({ where: { id: caseId }, select: { orgId: true, mediatorId: true, coMediators: { select: { userId: true } } } });
+  const c = await ctx.db.case.findUniqueOrThrow({
+    where: { id: caseId },
+    select: { orgId: true, mediatorId: true, coMediators: { select: { userId: true } } },
+  });
   const taken = new Set([c.mediatorId, ...c.coMediators.map((m) => m.userId)]);
-  const mediators = await ctx.db.user.findMany({ where: { orgId: c.orgId, role: 'MEDIATOR', active: true }, orderBy: { displayName: 'asc' }, select: { id: true, displayName: true, username: true } });
+  const mediators = await ctx.db.user.findMany({
+    where: { orgId: c.orgId, role: 'MEDIATOR', active: true },
+    orderBy: { displayName: 'asc' },
+    select: { id: true, displayName: true, username: true },
+  });
   return mediators.filter((m) => !taken.has(m.id));
 }
 
@@ -19,7 +26,8 @@ export async function assignCoMediator(ctx: AppContext, by: StaffPrincipal, case
     const c = await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { orgId: true, mediatorId: true } });
     const user = await tx.user.findUnique({ where: { id: userId } });
     if (!user || user.orgId !== c.orgId || user.role !== 'MEDIATOR' || !user.active) throw new DomainError('NOT_A_COLLEAGUE');
-    if (c.mediatorId === userId || (await tx.caseCoMediator.findUnique({ where: { caseId_userId: { caseId, userId } } }))) throw new DomainError('ALREADY_ON_CASE');
+    if (c.mediatorId === userId || (await tx.caseCoMediator.findUnique({ where: { caseId_userId: { caseId, userId } } })))
+      throw new DomainError('ALREADY_ON_CASE');
     await tx.caseCoMediator.create({ data: { caseId, userId, assignedById: by.id } });
     await appendAudit(tx, staffActor(by), caseId, { type: 'CO_MEDIATOR_ASSIGNED', data: { userId, name: user.displayName } });
     return { id: user.id, displayName: user.displayName };

@@ -74,7 +74,10 @@ export async function resolveLink(ctx: AppContext, token: string, req: LinkReque
   try {
     const parsed = parseLinkToken(token);
     invitationId = parsed.invitationId;
-    const inv = await ctx.db.invitation.findUnique({ where: { id: parsed.invitationId }, include: { participant: true, case: { include: { org: true, mediator: true } } } });
+    const inv = await ctx.db.invitation.findUnique({
+      where: { id: parsed.invitationId },
+      include: { participant: true, case: { include: { org: true, mediator: true } } },
+    });
     if (!inv || !secretMatches(ctx.secrets.tokenKey, parsed.secret, inv.secretHash)) {
       throw new DomainError('TOKEN_INVALID', '链接无效：可能被修改或复制不完整，请联系调解员重新发送');
     }

@@ -50,13 +50,29 @@ export interface CaseMove {
  * (人民调解法 art. 31), so nothing leads from 已签署 back or to 已撤回.
  */
 export const CASE_MOVES: Record<CaseStatus, readonly CaseMove[]> = {
-  ACCEPTED: [{ to: 'TRIAGED', by: 'workflow' }, { to: 'WITHDRAWN', by: 'workflow', reasonRequired: true }],
-  TRIAGED: [{ to: 'MEDIATING', by: 'workflow' }, { to: 'WITHDRAWN', by: 'workflow', reasonRequired: true }],
-  MEDIATING: [{ to: 'AGREED', by: 'signing' }, { to: 'FAILED', by: 'workflow', reasonRequired: true }, { to: 'WITHDRAWN', by: 'workflow', reasonRequired: true }],
-  AGREED: [{ to: 'SIGNED', by: 'signing' }, { to: 'MEDIATING', by: 'signing' }],
+  ACCEPTED: [
+    { to: 'TRIAGED', by: 'workflow' },
+    { to: 'WITHDRAWN', by: 'workflow', reasonRequired: true },
+  ],
+  TRIAGED: [
+    { to: 'MEDIATING', by: 'workflow' },
+    { to: 'WITHDRAWN', by: 'workflow', reasonRequired: true },
+  ],
+  MEDIATING: [
+    { to: 'AGREED', by: 'signing' },
+    { to: 'FAILED', by: 'workflow', reasonRequired: true },
+    { to: 'WITHDRAWN', by: 'workflow', reasonRequired: true },
+  ],
+  AGREED: [
+    { to: 'SIGNED', by: 'signing' },
+    { to: 'MEDIATING', by: 'signing' },
+  ],
   FAILED: [],
   SIGNED: [{ to: 'CONFIRMATION_REQUESTED', by: 'judicial' }],
-  CONFIRMATION_REQUESTED: [{ to: 'CONFIRMED', by: 'judicial' }, { to: 'DISMISSED', by: 'judicial' }],
+  CONFIRMATION_REQUESTED: [
+    { to: 'CONFIRMED', by: 'judicial' },
+    { to: 'DISMISSED', by: 'judicial' },
+  ],
   CONFIRMED: [],
   DISMISSED: [{ to: 'MEDIATING', by: 'workflow', reasonRequired: true }],
   WITHDRAWN: [],
@@ -78,7 +94,11 @@ export function manualMoves(status: CaseStatus): readonly CaseMove[] {
 const PROCESS_LABELS: Record<CaseProcess, string> = { workflow: '手动办理', signing: '协议签署流程', judicial: '司法确认流程' };
 
 /** Why `by` may not move a case from `from` to `to`, in Chinese; null when it may. */
-export function transitionProblem(from: CaseStatus, to: CaseStatus, by: CaseProcess): { code: 'ILLEGAL_TRANSITION' | 'TRANSITION_NOT_OWNED'; message: string } | null {
+export function transitionProblem(
+  from: CaseStatus,
+  to: CaseStatus,
+  by: CaseProcess,
+): { code: 'ILLEGAL_TRANSITION' | 'TRANSITION_NOT_OWNED'; message: string } | null {
   const move = moveOf(from, to);
   if (move && move.by === by) return null;
   if (move) return { code: 'TRANSITION_NOT_OWNED', message: `「${CASE_STATUS_LABELS[to]}」只能由${PROCESS_LABELS[move.by]}产生，不能手动变更` };

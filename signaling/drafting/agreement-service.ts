@@ -5,7 +5,14 @@
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import { appendAudit, type Actor } from '../audit/log.ts';
-import { createAgreementDoc, isAgreementInitialised, readAgreement, type AgreementCaseData, type AgreementPartyInput, type SectionKey } from '../agreement/document.ts';
+import {
+  createAgreementDoc,
+  isAgreementInitialised,
+  readAgreement,
+  type AgreementCaseData,
+  type AgreementPartyInput,
+  type SectionKey,
+} from '../agreement/document.ts';
 import { acceptSuggestion, addComment, addSuggestion, rejectSuggestion, textOf, type Author, type BlockRef } from '../agreement/editing.ts';
 import type { TemplateCatalog } from '../agreement/template-schema.ts';
 import { diffVersions, docFromVersion, formatDiff, snapshotVersion } from '../agreement/versions.ts';
@@ -16,17 +23,26 @@ import { dbBytes } from './draft-store.ts';
 import type { DraftingServer, InitialDraft } from './drafting-server.ts';
 import { requireGrant, type DraftAccess } from './grants.ts';
 
-
 const LEGAL_PERSON = /(公司|银行|集团|有限|委员会|中心|事务所|合作社|学校|医院|厂|物业)/;
 
 /** The case's parties as the agreement lists them: applicants and respondents, agents attached. */
-export function agreementParties(participants: Array<{ id: string; role: string; side: string; name: string; phone: string; idNumber: string }>): AgreementPartyInput[] {
+export function agreementParties(
+  participants: Array<{ id: string; role: string; side: string; name: string; phone: string; idNumber: string }>,
+): AgreementPartyInput[] {
   const parties: AgreementPartyInput[] = [];
   for (const p of participants) {
     // Spelled out (not AGREEMENT_PARTY_ROLES) so TypeScript narrows role and side.
     if ((p.role !== 'APPLICANT' && p.role !== 'RESPONDENT') || (p.side !== 'A' && p.side !== 'B')) continue;
     const legal = LEGAL_PERSON.test(p.name);
-    parties.push({ id: p.id, role: p.role, side: p.side, personType: legal ? 'legal' : 'natural', name: p.name, phone: p.phone, ...(legal ? {} : { idNumber: p.idNumber }) });
+    parties.push({
+      id: p.id,
+      role: p.role,
+      side: p.side,
+      personType: legal ? 'legal' : 'natural',
+      name: p.name,
+      phone: p.phone,
+      ...(legal ? {} : { idNumber: p.idNumber }),
+    });
   }
   for (const agent of participants.filter((p) => p.role === 'AGENT')) {
     const principal = parties.find((p) => p.side === agent.side && !p.agent);
@@ -52,13 +68,27 @@ export class AgreementService {
     return { doc: createAgreementDoc(template, caseData), template: template.name };
   }
 
-  async suggest(access: DraftAccess, input: { target: BlockRef; kind: 'replace' | 'insert' | 'delete'; index?: number | undefined; length?: number | undefined; text?: string | undefined }) {
+  async suggest(
+    access: DraftAccess,
+    input: { target: BlockRef; kind: 'replace' | 'insert' | 'delete'; index?: number | undefined; length?: number | undefined; text?: string | undefined },
+  ) {
     requireGrant(access, 'canSuggest');
     const author = authorOf(access);
     return this.#mutate(
       access,
       (doc) => {
-        const id = addSuggestion(doc, { target: input.target, kind: input.kind, ...(input.index !== undefined ? { index: input.index } : {}), ...(input.length !== undefined ? { length: input.length } : {}), ...(input.text !== undefined ? { text: input.text } : {}), author }, null);
+        const id = addSuggestion(
+          doc,
+          {
+            target: input.target,
+            kind: input.kind,
+            ...(input.index !== undefined ? { index: input.index } : {}),
+            ...(input.length !== undefined ? { length: input.length } : {}),
+            ...(input.text !== undefined ? { text: input.text } : {}),
+            author,
+          },
+          null,
+        );
         return readAgreement(doc).suggestions.find((s) => s.id === id)!;
       },
       (s, doc) => ({ type: 'AGREEMENT_SUGGESTION_ADDED', data: { suggestionId: s.id, ...targetOf(doc, s), chars: s.text.length } }),
@@ -81,12 +111,27 @@ export class AgreementService {
       access,
       (doc) => {
         const current = textOf(doc, input.target).toString();
-        const id = addSuggestion(doc, { target: input.target, author, ...(input.mode === 'append' ? { kind: 'insert', index: current.length, text } : { kind: 'replace', index: 0, length: current.length, text }) }, null);
+        const id = addSuggestion(
+          doc,
+          {
+            target: input.target,
+            author,
+            ...(input.mode === 'append' ? { kind: 'insert', index: current.length, text } : { kind: 'replace', index: 0, length: current.length, text }),
+          },
+          null,
+        );
         return readAgreement(doc).suggestions.find((s) => s.id === id)!;
       },
       (s, doc) => ({
         type: 'AGREEMENT_SUGGESTION_FROM_NOTEPAD',
-        data: { suggestionId: s.id, ...targetOf(doc, s), fromSide: input.fromSide, chars: [...text].length, sha256: createHash('sha256').update(text).digest('hex'), verbatim: notepad.content.includes(text) },
+        data: {
+          suggestionId: s.id,
+          ...targetOf(doc, s),
+          fromSide: input.fromSide,
+          chars: [...text].length,
+          sha256: createHash('sha256').update(text).digest('hex'),
+          verbatim: notepad.content.includes(text),
+        },
       }),
     );
   }
@@ -117,7 +162,10 @@ export class AgreementService {
       (s, doc) =>
         decision === 'accept'
           ? { type: 'AGREEMENT_SUGGESTION_ACCEPTED', data: { suggestionId: s.id, ...targetOf(doc, s), authorName: s.authorName } }
-          : { type: 'AGREEMENT_SUGGESTION_REJECTED', data: { suggestionId: s.id, ...targetOf(doc, s), authorName: s.authorName, ...(reason ? { reason } : {}) } },
+          : {
+              type: 'AGREEMENT_SUGGESTION_REJECTED',
+              data: { suggestionId: s.id, ...targetOf(doc, s), authorName: s.authorName, ...(reason ? { reason } : {}) },
+            },
     );
   }
 
@@ -125,24 +173,41 @@ export class AgreementService {
   async saveVersion(access: DraftAccess, name: string) {
     requireGrant(access, 'canDecide');
     const drafting = this.drafting();
-    return await drafting.mutate(
-      access.caseId,
-      access.identity.id,
-      (doc) => snapshotVersion(doc, name),
-      async (tx, version) => {
-        const last = await tx.agreementVersion.findFirst({ where: { caseId: access.caseId }, orderBy: { seq: 'desc' }, select: { seq: true } });
-        const seq = Math.max(version.version, (last?.seq ?? 0) + 1);
-        const row = await tx.agreementVersion.create({
-          data: { caseId: access.caseId, seq, name: version.name, state: dbBytes(version.update), sha256: version.contentHash, createdById: access.identity.id, createdByName: access.identity.name },
-        });
-        await appendAudit(tx, actorOf(access), access.caseId, { type: 'AGREEMENT_VERSION_SAVED', data: { versionId: row.id, seq, name: row.name, sha256: row.sha256 } });
-        return row;
-      },
-    ).then(({ record }) => versionView(record));
+    return await drafting
+      .mutate(
+        access.caseId,
+        access.identity.id,
+        (doc) => snapshotVersion(doc, name),
+        async (tx, version) => {
+          const last = await tx.agreementVersion.findFirst({ where: { caseId: access.caseId }, orderBy: { seq: 'desc' }, select: { seq: true } });
+          const seq = Math.max(version.version, (last?.seq ?? 0) + 1);
+          const row = await tx.agreementVersion.create({
+            data: {
+              caseId: access.caseId,
+              seq,
+              name: version.name,
+              state: dbBytes(version.update),
+              sha256: version.contentHash,
+              createdById: access.identity.id,
+              createdByName: access.identity.name,
+            },
+          });
+          await appendAudit(tx, actorOf(access), access.caseId, {
+            type: 'AGREEMENT_VERSION_SAVED',
+            data: { versionId: row.id, seq, name: row.name, sha256: row.sha256 },
+          });
+          return row;
+        },
+      )
+      .then(({ record }) => versionView(record));
   }
 
   async listVersions(access: DraftAccess) {
-    const rows = await this.ctx.db.agreementVersion.findMany({ where: { caseId: access.caseId }, orderBy: { seq: 'asc' }, select: { id: true, seq: true, name: true, sha256: true, createdAt: true, createdById: true, createdByName: true } });
+    const rows = await this.ctx.db.agreementVersion.findMany({
+      where: { caseId: access.caseId },
+      orderBy: { seq: 'asc' },
+      select: { id: true, seq: true, name: true, sha256: true, createdAt: true, createdById: true, createdByName: true },
+    });
     return rows.map(versionView);
   }
 
@@ -181,9 +246,14 @@ export class AgreementService {
   }
 
   async #mutate<T>(access: DraftAccess, change: (doc: Y.Doc) => T, event: (result: T, doc: Y.Doc) => Parameters<typeof appendAudit>[3]): Promise<T> {
-    const { result } = await this.drafting().mutate(access.caseId, access.identity.id, (doc) => ({ value: change(doc), doc }), async (tx, { value, doc }) => {
-      await appendAudit(tx, actorOf(access), access.caseId, event(value, doc));
-    });
+    const { result } = await this.drafting().mutate(
+      access.caseId,
+      access.identity.id,
+      (doc) => ({ value: change(doc), doc }),
+      async (tx, { value, doc }) => {
+        await appendAudit(tx, actorOf(access), access.caseId, event(value, doc));
+      },
+    );
     return result.value;
   }
 }
@@ -192,7 +262,9 @@ const authorOf = (access: DraftAccess): Author => ({ peerId: access.identity.id,
 
 function actorOf(access: DraftAccess): Actor {
   const { identity } = access;
-  return identity.kind === 'party' ? { type: 'party', id: identity.id, label: `${identity.name}（当事人）` } : { type: 'user', id: identity.id, label: identity.name };
+  return identity.kind === 'party'
+    ? { type: 'party', id: identity.id, label: `${identity.name}（当事人）` }
+    : { type: 'user', id: identity.id, label: identity.name };
 }
 
 /** Which clause (or section) an annotation is about, with its title for the audit summary. */
@@ -208,6 +280,12 @@ function targetOf(doc: Y.Doc, a: { clauseId: string | null; section: SectionKey 
 }
 
 function versionView(v: { id: string; seq: number; name: string; sha256: string; createdAt: Date; createdById: string; createdByName: string }) {
-  return { id: v.id, seq: v.seq, name: v.name, sha256: v.sha256, createdAt: v.createdAt.toISOString(), createdBy: { id: v.createdById, name: v.createdByName } };
+  return {
+    id: v.id,
+    seq: v.seq,
+    name: v.name,
+    sha256: v.sha256,
+    createdAt: v.createdAt.toISOString(),
+    createdBy: { id: v.createdById, name: v.createdByName },
+  };
 }
-

@@ -40,7 +40,8 @@ export class DraftLoadError extends Error {
 export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** Prisma's Bytes want an ArrayBuffer-backed array; Yjs hands out ArrayBufferLike views. */
-export const dbBytes = (u: Uint8Array): Uint8Array<ArrayBuffer> => (u.buffer instanceof ArrayBuffer ? new Uint8Array(u.buffer, u.byteOffset, u.byteLength) : new Uint8Array(u));
+export const dbBytes = (u: Uint8Array): Uint8Array<ArrayBuffer> =>
+  u.buffer instanceof ArrayBuffer ? new Uint8Array(u.buffer, u.byteOffset, u.byteLength) : new Uint8Array(u);
 
 /** The longest batch of rows one commit writes (SQLite's bound-parameter limit is far above). */
 const MAX_BATCH = 200;
@@ -128,7 +129,14 @@ export class DraftStore {
   /** One commit of appended rows. (A seam for fault-injection tests.) */
   async insertBatch(rows: DraftRowInput[]): Promise<void> {
     await this.writer.write(
-      rows.map((row) => ({ docName: row.docName, caseId: row.caseId, kind: row.kind, update: dbBytes(row.update), sha256: sha256Hex(row.update), authorId: row.authorId })),
+      rows.map((row) => ({
+        docName: row.docName,
+        caseId: row.caseId,
+        kind: row.kind,
+        update: dbBytes(row.update),
+        sha256: sha256Hex(row.update),
+        authorId: row.authorId,
+      })),
     );
   }
 
@@ -227,7 +235,11 @@ export class DraftStore {
   }
 
   async #compact(docName: string, minRows: number): Promise<CompactionResult> {
-    const rows = await this.#db.draftUpdate.findMany({ where: { docName }, orderBy: { id: 'asc' }, select: { id: true, update: true, sha256: true, caseId: true } });
+    const rows = await this.#db.draftUpdate.findMany({
+      where: { docName },
+      orderBy: { id: 'asc' },
+      select: { id: true, update: true, sha256: true, caseId: true },
+    });
     const bytesBefore = rows.reduce((n, r) => n + r.update.length, 0);
     if (rows.length < minRows) return { docName, merged: 0, bytesBefore, bytesAfter: bytesBefore };
     // Same checks as a load: a corrupt log is left exactly as it is.

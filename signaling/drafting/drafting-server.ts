@@ -19,7 +19,18 @@
 //                  before its load (cluster/doc-relay.ts); its own go out once committed.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Connection, Hocuspocus, type Document, type Extension, type afterLoadDocumentPayload, type beforeHandleMessagePayload, type onAuthenticatePayload, type onLoadDocumentPayload, type onStoreDocumentPayload, type afterUnloadDocumentPayload } from '@hocuspocus/server';
+import {
+  Connection,
+  Hocuspocus,
+  type Document,
+  type Extension,
+  type afterLoadDocumentPayload,
+  type beforeHandleMessagePayload,
+  type onAuthenticatePayload,
+  type onLoadDocumentPayload,
+  type onStoreDocumentPayload,
+  type afterUnloadDocumentPayload,
+} from '@hocuspocus/server';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import * as decoding from 'lib0/decoding';
 import { WebSocketServer } from 'ws';
@@ -50,7 +61,15 @@ const STORED_ORIGIN = Symbol('drafting:stored');
 
 /** Hocuspocus MessageType values (server/src/types.ts) a client may send. */
 const MESSAGE = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3, SyncReply: 4, Stateless: 5, BroadcastStateless: 6, Close: 7 } as const;
-const CLIENT_MESSAGES = new Set<number>([MESSAGE.Sync, MESSAGE.Awareness, MESSAGE.Auth, MESSAGE.QueryAwareness, MESSAGE.SyncReply, MESSAGE.Stateless, MESSAGE.Close]);
+const CLIENT_MESSAGES = new Set<number>([
+  MESSAGE.Sync,
+  MESSAGE.Awareness,
+  MESSAGE.Auth,
+  MESSAGE.QueryAwareness,
+  MESSAGE.SyncReply,
+  MESSAGE.Stateless,
+  MESSAGE.Close,
+]);
 /** y-protocols sync sub-messages. */
 const SYNC_STEP2 = 1;
 const SYNC_UPDATE = 2;
@@ -188,7 +207,12 @@ export class DraftingServer {
     }
     let access: DraftAccess;
     try {
-      access = await this.accessFor(caseId, { token: token || null, cookieHeader: request.headers.cookie ?? '', ip, userAgent: request.headers['user-agent'] ?? '' });
+      access = await this.accessFor(caseId, {
+        token: token || null,
+        cookieHeader: request.headers.cookie ?? '',
+        ip,
+        userAgent: request.headers['user-agent'] ?? '',
+      });
     } catch (err) {
       if (err instanceof DomainError) throw this.#refuse(err.code, err.message);
       throw err;
@@ -199,7 +223,13 @@ export class DraftingServer {
 
   /** Who is asking about this case's draft (link token or session cookie) and what they may do. */
   async accessFor(caseId: string, who: { token: string | null; cookieHeader: string; ip: string; userAgent: string }): Promise<DraftAccess> {
-    const principal = await resolvePrincipal(this.#ctx, (raw) => this.#app.unsignCookie(raw), { token: who.token, cookieHeader: who.cookieHeader, ip: who.ip, userAgent: who.userAgent, expectCaseId: caseId });
+    const principal = await resolvePrincipal(this.#ctx, (raw) => this.#app.unsignCookie(raw), {
+      token: who.token,
+      cookieHeader: who.cookieHeader,
+      ip: who.ip,
+      userAgent: who.userAgent,
+      expectCaseId: caseId,
+    });
     if (principal.kind === 'staff' && principal.mustChangePassword) throw new DomainError('PASSWORD_CHANGE_REQUIRED');
     const role = await roleInCase(this.#ctx, principal, caseId);
     return principal.kind === 'party' ? partyAccess(principal.participant, role ?? 'observer') : staffAccess(principal.user, caseId, role);
@@ -254,7 +284,10 @@ export class DraftingServer {
       const authorId = connection ? contextOf(connection).access.identity.id : 'system';
       const append = this.store.append({ docName: document.name, caseId, kind: 'update', update, authorId });
       barrier.track(append);
-      append.then(() => relay?.publish(document.name, update), (err: unknown) => this.#persistFailed(document, err));
+      append.then(
+        () => relay?.publish(document.name, update),
+        (err: unknown) => this.#persistFailed(document, err),
+      );
     };
     document.on('update', onUpdate);
     const stopAwareness = enforceAwarenessIdentity(document, (socket) => {
@@ -302,7 +335,10 @@ export class DraftingServer {
     for (const document of this.hocuspocus.documents.values()) {
       for (const { connection } of document.connections.values()) {
         const { access, invitationId } = contextOf(connection);
-        const holder = access.identity.kind === 'party' ? { kind: 'party' as const, invitationId } : { kind: 'staff' as const, userId: access.identity.id, caseId: access.caseId };
+        const holder =
+          access.identity.kind === 'party'
+            ? { kind: 'party' as const, invitationId }
+            : { kind: 'staff' as const, userId: access.identity.id, caseId: access.caseId };
         if (revokes(e, holder)) connection.webSocket.terminate();
       }
     }
@@ -358,7 +394,12 @@ export class DraftingServer {
    * what `record` writes (its audit entry) in one transaction, then applied to the live document
    * (all clients see it). Changes to one document run one at a time. `change` may throw to refuse.
    */
-  async mutate<T, R>(caseId: string, authorId: string, change: (doc: Y.Doc) => T, record: (tx: Tx, result: T) => Promise<R>): Promise<{ result: T; record: R }> {
+  async mutate<T, R>(
+    caseId: string,
+    authorId: string,
+    change: (doc: Y.Doc) => T,
+    record: (tx: Tx, result: T) => Promise<R>,
+  ): Promise<{ result: T; record: R }> {
     const documentName = agreementDocName(caseId);
     return this.#exclusive(documentName, () =>
       this.withDocument(caseId, async (live) => {
@@ -371,7 +412,9 @@ export class DraftingServer {
           const update = updates.length > 0 ? Y.mergeUpdates(updates) : null;
           const recorded = await this.#ctx.db.$transaction(async (tx) => {
             if (update) {
-              await tx.draftUpdate.create({ data: { docName: documentName, caseId, kind: 'update', update: dbBytes(update), sha256: sha256Hex(update), authorId } });
+              await tx.draftUpdate.create({
+                data: { docName: documentName, caseId, kind: 'update', update: dbBytes(update), sha256: sha256Hex(update), authorId },
+              });
             }
             return record(tx, result);
           });
@@ -404,7 +447,11 @@ export class DraftingServer {
     try {
       return await this.hocuspocus.openDirectConnection(documentName, { system: true });
     } catch (err) {
-      if (err instanceof Refusal) throw new DomainError(err.reason === 'DRAFT_LOAD_FAILED' ? 'INTERNAL' : 'NOT_FOUND', err.reason === 'DRAFT_LOAD_FAILED' ? '协议草稿读取失败，请联系管理员' : err.detail);
+      if (err instanceof Refusal)
+        throw new DomainError(
+          err.reason === 'DRAFT_LOAD_FAILED' ? 'INTERNAL' : 'NOT_FOUND',
+          err.reason === 'DRAFT_LOAD_FAILED' ? '协议草稿读取失败，请联系管理员' : err.detail,
+        );
       throw err;
     }
   }
@@ -436,7 +483,8 @@ export class DraftingServer {
     await Promise.allSettled([...this.#mutations.values()]);
     // Let the closed documents unload (their unload compaction runs meanwhile).
     const deadline = Date.now() + 2000;
-    while ((this.hocuspocus.documents.size > 0 || this.hocuspocus.unloadingDocuments.size > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while ((this.hocuspocus.documents.size > 0 || this.hocuspocus.unloadingDocuments.size > 0) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
     await this.store.flush();
     for (const name of open) await this.#compact(name, 2);
     await this.store.close();

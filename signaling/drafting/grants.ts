@@ -15,7 +15,12 @@ export interface DraftGrants {
 }
 
 function grantsOf(role: CaseRole): DraftGrants {
-  return { canEdit: may(role, 'draft.edit'), canSuggest: may(role, 'draft.suggest'), canComment: may(role, 'draft.comment'), canDecide: may(role, 'draft.decide') };
+  return {
+    canEdit: may(role, 'draft.edit'),
+    canSuggest: may(role, 'draft.suggest'),
+    canComment: may(role, 'draft.comment'),
+    canDecide: may(role, 'draft.decide'),
+  };
 }
 
 /** What others see of a collaborator (awareness `user` field, suggestion/comment authors). */
@@ -59,7 +64,14 @@ export function partyAccess(participant: { id: string; caseId: string; name: str
     caseId: participant.caseId,
     role,
     grants: grantsOf(role),
-    identity: { id: participant.id, kind: 'party', name: participant.name, roleLabel: labelOf(PARTICIPANT_ROLES, participant.role), color: SIDE_COLORS[side], side },
+    identity: {
+      id: participant.id,
+      kind: 'party',
+      name: participant.name,
+      roleLabel: labelOf(PARTICIPANT_ROLES, participant.role),
+      color: SIDE_COLORS[side],
+      side,
+    },
   };
 }
 

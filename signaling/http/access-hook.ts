@@ -75,7 +75,11 @@ export function installAccessHook(app: FastifyInstance, ctx: AppContext): void {
       userAgent: request.headers['user-agent'] ?? '',
       expectCaseId: scope === 'case' && caseId !== null ? caseId : undefined,
     });
-    if (principal.kind === 'staff' && !SAFE_METHODS.has(request.method) && !csrfMatches(principal.csrfToken, request.headers['x-csrf-token'] as string | undefined)) {
+    if (
+      principal.kind === 'staff' &&
+      !SAFE_METHODS.has(request.method) &&
+      !csrfMatches(principal.csrfToken, request.headers['x-csrf-token'] as string | undefined)
+    ) {
       throw new DomainError('CSRF');
     }
     // A first-start or reset password must be changed before anything else (auth.self: me, logout, the change).

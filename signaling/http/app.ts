@@ -52,7 +52,10 @@ export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<
     schemaErrorFormatter: (errors, dataVar) => {
       localizeZh(errors);
       const e = errors[0];
-      const field = e?.instancePath.replace(/^\//, '').replaceAll('/', '.') || (e?.params as { missingProperty?: string; additionalProperty?: string } | undefined)?.missingProperty || dataVar;
+      const field =
+        e?.instancePath.replace(/^\//, '').replaceAll('/', '.') ||
+        (e?.params as { missingProperty?: string; additionalProperty?: string } | undefined)?.missingProperty ||
+        dataVar;
       const extra = (e?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
       return new Error(`${field} ${e?.message ?? '无效'}${extra ? `：${extra}` : ''}`);
     },
@@ -86,7 +89,11 @@ export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<
   });
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_req, context) => ({ statusCode: 429, code: 'RATE_LIMITED', message: `操作过于频繁，请在 ${Math.ceil(context.ttl / 1000)} 秒后再试` }),
+    errorResponseBuilder: (_req, context) => ({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      message: `操作过于频繁，请在 ${Math.ceil(context.ttl / 1000)} 秒后再试`,
+    }),
   });
 
   await app.register(swagger, {
@@ -103,14 +110,17 @@ export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<
     if (!originAllowed(ctx.config.publicUrl, request.headers.origin, request.headers.host)) throw new DomainError('ORIGIN_REJECTED');
   });
 
-  await app.register(async (api) => {
-    await api.register(metaRoutes(ctx));
-    await api.register(authRoutes(ctx));
-    await api.register(userRoutes(ctx), { prefix: '/users' });
-    await api.register(orgRoutes(ctx), { prefix: '/org' });
-    await api.register(caseRoutes(ctx), { prefix: '/cases' });
-    await api.register(partyRoutes(ctx), { prefix: '/party' });
-  }, { prefix: '/api' });
+  await app.register(
+    async (api) => {
+      await api.register(metaRoutes(ctx));
+      await api.register(authRoutes(ctx));
+      await api.register(userRoutes(ctx), { prefix: '/users' });
+      await api.register(orgRoutes(ctx), { prefix: '/org' });
+      await api.register(caseRoutes(ctx), { prefix: '/cases' });
+      await api.register(partyRoutes(ctx), { prefix: '/party' });
+    },
+    { prefix: '/api' },
+  );
 
   registerWebClient(app, ctx, options.webRoot);
   return app;
@@ -119,7 +129,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<
 function registerWebClient(app: FastifyInstance, ctx: AppContext, webRoot: string): void {
   const indexFile = path.join(webRoot, 'index.html');
   const indexHtml = () =>
-    existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : '<!doctype html><meta charset="utf-8"><title>解纷</title><p>Web client not built: run npm start.</p>';
+    existsSync(indexFile)
+      ? readFileSync(indexFile, 'utf8')
+      : '<!doctype html><meta charset="utf-8"><title>解纷</title><p>Web client not built: run npm start.</p>';
 
   if (existsSync(webRoot)) {
     app.register(fastifyStatic, { root: webRoot, prefix: '/', index: false, wildcard: false, serve: true, decorateReply: false });
@@ -127,20 +139,24 @@ function registerWebClient(app: FastifyInstance, ctx: AppContext, webRoot: strin
 
   // A party's personal link: validate it (logging the use or the rejection), then serve the app,
   // which shows either the landing page or the reason the link does not work.
-  app.get('/j/:token', {
-    schema: { hide: true, params: { type: 'object', properties: { token: { type: 'string', maxLength: 200 } }, required: ['token'] } },
-    config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
-  }, async (request, reply) => {
-    const { token } = request.params as { token: string };
-    let status = 200;
-    try {
-      await resolveLink(ctx, token, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '', recordUse: true });
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      status = err.status;
-    }
-    return reply.status(status).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').type('text/html').send(indexHtml());
-  });
+  app.get(
+    '/j/:token',
+    {
+      schema: { hide: true, params: { type: 'object', properties: { token: { type: 'string', maxLength: 200 } }, required: ['token'] } },
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      const { token } = request.params as { token: string };
+      let status = 200;
+      try {
+        await resolveLink(ctx, token, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '', recordUse: true });
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        status = err.status;
+      }
+      return reply.status(status).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').type('text/html').send(indexHtml());
+    },
+  );
 
   app.setNotFoundHandler((request, reply) => {
     if (request.method === 'GET' && !request.url.startsWith('/api/') && !path.extname(request.url.split('?')[0]!)) {

@@ -33,7 +33,9 @@ function tokenMatches(expected: string, header: string | undefined): boolean {
 function metric(name: string, help: string, type: 'gauge' | 'counter', samples: Array<[labels: Record<string, string>, value: number]>): string {
   const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
   for (const [labels, value] of samples) {
-    const l = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',');
+    const l = Object.entries(labels)
+      .map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`)
+      .join(',');
     lines.push(`${name}${l ? `{${l}}` : ''} ${Number.isFinite(value) ? value : 0}`);
   }
   return lines.join('\n');
@@ -47,7 +49,10 @@ export function attachMetrics(app: FastifyInstance, ctx: AppContext, sources: So
   /** Replies with the refusal and returns false unless the request may read metrics. */
   const guard = (request: FastifyRequest, reply: FastifyReply): boolean => {
     const allowed = ctx.config.metricsToken ? tokenMatches(ctx.config.metricsToken, request.headers.authorization) : LOOPBACK.test(request.ip);
-    if (!allowed) void reply.status(ctx.config.metricsToken ? 401 : 403).send({ code: 'FORBIDDEN', message: ctx.config.metricsToken ? '需要 METRICS_TOKEN' : '仅允许本机访问监控指标（或配置 METRICS_TOKEN）' });
+    if (!allowed)
+      void reply
+        .status(ctx.config.metricsToken ? 401 : 403)
+        .send({ code: 'FORBIDDEN', message: ctx.config.metricsToken ? '需要 METRICS_TOKEN' : '仅允许本机访问监控指标（或配置 METRICS_TOKEN）' });
     return allowed;
   };
 
@@ -93,13 +98,32 @@ export function attachMetrics(app: FastifyInstance, ctx: AppContext, sources: So
     const seconds = (ns: number) => ns / 1e9;
     const body = [
       metric('jiefen_rooms_live', 'Live mediation rooms on this node', 'gauge', [[{}, rooms.length]]),
-      metric('jiefen_peers', 'Participants in live rooms', 'gauge', [[{ status: 'admitted' }, totals.admitted], [{ status: 'lobby' }, totals.lobby]]),
+      metric('jiefen_peers', 'Participants in live rooms', 'gauge', [
+        [{ status: 'admitted' }, totals.admitted],
+        [{ status: 'lobby' }, totals.lobby],
+      ]),
       metric('jiefen_media_routers', 'mediasoup routers of live rooms (more than one per room once a room spans workers)', 'gauge', [[{}, totals.routers]]),
       metric('jiefen_transports', 'WebRTC transports', 'gauge', [[{}, totals.transports]]),
       metric('jiefen_producers', 'Media producers', 'gauge', [[{}, totals.producers]]),
       metric('jiefen_consumers', 'Media consumers', 'gauge', [[{}, totals.consumers]]),
-      metric('jiefen_worker_cpu_seconds_total', 'CPU time of each mediasoup worker', 'counter', usage.flatMap(({ i, pid, u }) => (u ? ([[{ worker: String(i), pid: String(pid), mode: 'user' }, u.ru_utime / 1000], [{ worker: String(i), pid: String(pid), mode: 'system' }, u.ru_stime / 1000]] as Array<[Record<string, string>, number]>) : []))),
-      metric('jiefen_event_loop_lag_seconds', 'Node event-loop delay since the previous scrape', 'gauge', [[{ quantile: '0.5' }, seconds(lag.percentile(50))], [{ quantile: '0.99' }, seconds(lag.percentile(99))], [{ quantile: '1' }, seconds(lag.max)]]),
+      metric(
+        'jiefen_worker_cpu_seconds_total',
+        'CPU time of each mediasoup worker',
+        'counter',
+        usage.flatMap(({ i, pid, u }) =>
+          u
+            ? ([
+                [{ worker: String(i), pid: String(pid), mode: 'user' }, u.ru_utime / 1000],
+                [{ worker: String(i), pid: String(pid), mode: 'system' }, u.ru_stime / 1000],
+              ] as Array<[Record<string, string>, number]>)
+            : [],
+        ),
+      ),
+      metric('jiefen_event_loop_lag_seconds', 'Node event-loop delay since the previous scrape', 'gauge', [
+        [{ quantile: '0.5' }, seconds(lag.percentile(50))],
+        [{ quantile: '0.99' }, seconds(lag.percentile(99))],
+        [{ quantile: '1' }, seconds(lag.max)],
+      ]),
       metric('jiefen_yjs_documents_open', 'Agreement drafts loaded in memory', 'gauge', [[{}, sources.drafting.hocuspocus.getDocumentsCount()]]),
       metric('jiefen_yjs_connections', 'Drafting WebSocket connections', 'gauge', [[{}, sources.drafting.hocuspocus.getConnectionsCount()]]),
       metric('jiefen_process_resident_memory_bytes', 'Resident memory of the server process', 'gauge', [[{}, process.memoryUsage().rss]]),

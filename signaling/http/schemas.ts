@@ -83,10 +83,19 @@ export const MeView = Type.Object({
 
 export const OrgView = Type.Object({ org: Type.Object({ id: Type.String(), name: Type.String(), shortName: Type.String(), hasSeal: Type.Boolean() }) });
 
-export const NewCaseBody = Type.Object({ title: Text(100), disputeType: DisputeTypeT, summary: Text(4000), dueDate: Type.Optional(DateOnly) }, { additionalProperties: false });
+export const NewCaseBody = Type.Object(
+  { title: Text(100), disputeType: DisputeTypeT, summary: Text(4000), dueDate: Type.Optional(DateOnly) },
+  { additionalProperties: false },
+);
 
 export const NewParticipantBody = Type.Object(
-  { role: ParticipantRoleT, side: SideT, name: Text(50), phone: Type.String({ minLength: 1, maxLength: 20 }), idNumber: Type.String({ minLength: 1, maxLength: 18 }) },
+  {
+    role: ParticipantRoleT,
+    side: SideT,
+    name: Text(50),
+    phone: Type.String({ minLength: 1, maxLength: 20 }),
+    idNumber: Type.String({ minLength: 1, maxLength: 18 }),
+  },
   { additionalProperties: false },
 );
 

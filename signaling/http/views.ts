@@ -4,9 +4,38 @@ import { daysLeft } from '../domain/case-number.ts';
 import { manualTargets } from '../cases/case-transitions.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
 
-type CaseRow = { id: string; number: string; title: string; disputeType: string; status: string; dueDate: Date; createdAt: Date; summary: string; mediator: { id: string; displayName: string } | null };
-type ParticipantRow = { id: string; role: string; side: string; name: string; phone: string; idNumber: string; identityConfirmedAt: Date | null; consentAt: Date | null; signingAuthority: boolean };
-type InvitationRow = { id: string; participantId: string; participant: { name: string }; createdAt: Date; expiresAt: Date; revokedAt: Date | null; _count: { uses: number }; uses?: { at: Date }[] };
+type CaseRow = {
+  id: string;
+  number: string;
+  title: string;
+  disputeType: string;
+  status: string;
+  dueDate: Date;
+  createdAt: Date;
+  summary: string;
+  mediator: { id: string; displayName: string } | null;
+};
+type ParticipantRow = {
+  id: string;
+  role: string;
+  side: string;
+  name: string;
+  phone: string;
+  idNumber: string;
+  identityConfirmedAt: Date | null;
+  consentAt: Date | null;
+  signingAuthority: boolean;
+};
+type InvitationRow = {
+  id: string;
+  participantId: string;
+  participant: { name: string };
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  _count: { uses: number };
+  uses?: { at: Date }[];
+};
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -63,6 +92,22 @@ export function invitationView(inv: InvitationRow) {
   };
 }
 
-export function userView(u: { id: string; username: string; displayName: string; role: string; active: boolean; mustChangePassword: boolean; createdAt: Date }) {
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role as never, active: u.active, mustChangePassword: u.mustChangePassword, createdAt: u.createdAt.toISOString() };
+export function userView(u: {
+  id: string;
+  username: string;
+  displayName: string;
+  role: string;
+  active: boolean;
+  mustChangePassword: boolean;
+  createdAt: Date;
+}) {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role as never,
+    active: u.active,
+    mustChangePassword: u.mustChangePassword,
+    createdAt: u.createdAt.toISOString(),
+  };
 }

@@ -53,11 +53,23 @@ export class JudicialApplicationService {
     if (a.applicationPdf) return { bytes: Buffer.from(a.applicationPdf), fileName };
     const round = await this.ctx.db.signingRound.findFirstOrThrow({ where: { caseId, status: 'COMPLETED' } });
     const snapshot = AgreementSnapshotSchema.parse(JSON.parse(round.snapshot));
-    const values = { ...courtValuesFromAgreement(snapshot), court: a.court.name, agreementDate: todayInChina(a.effectiveAt), applicationDate: todayInChina(a.submittedAt) };
+    const values = {
+      ...courtValuesFromAgreement(snapshot),
+      court: a.court.name,
+      agreementDate: todayInChina(a.effectiveAt),
+      applicationDate: todayInChina(a.submittedAt),
+    };
     const rendered = renderCourtDocument(this.templates.court('confirmation-application'), { parties: snapshot.parties, values });
     if (rendered.unfilled.length) throw new DomainError('DOCUMENT_INCOMPLETE', `申请书缺少：${rendered.unfilled.join('、')}`);
     const { doc } = await composeCourtDocumentPdf(rendered, { author: a.case.org.name, date: a.submittedAt });
-    const bytes = Buffer.from(await sealPdf(doc, this.identity, { reason: `司法确认申请书 ${a.case.number}`, location: a.case.org.name, contactInfo: a.case.org.name, signingTime: a.submittedAt }));
+    const bytes = Buffer.from(
+      await sealPdf(doc, this.identity, {
+        reason: `司法确认申请书 ${a.case.number}`,
+        location: a.case.org.name,
+        contactInfo: a.case.org.name,
+        signingTime: a.submittedAt,
+      }),
+    );
     await this.ctx.db.judicialApplication.updateMany({ where: { id: a.id, applicationPdf: null }, data: { applicationPdf: bytes } });
     // Whoever stored first wins: everyone gets the same file.
     const stored = await this.ctx.db.judicialApplication.findUniqueOrThrow({ where: { id: a.id }, select: { applicationPdf: true } });
@@ -67,7 +79,10 @@ export class JudicialApplicationService {
   /** What a party (or the case's mediator, `viewer` null) sees: window, courts, who has applied. */
   async view(caseId: string, viewer: Participant | null): Promise<Static<typeof JudicialView>> {
     const { effectiveAt, windowEndsAt } = await this.#window(caseId);
-    const application = await this.ctx.db.judicialApplication.findUnique({ where: { caseId }, include: { court: true, applicants: true, materials: { orderBy: { uploadedAt: 'asc' } } } });
+    const application = await this.ctx.db.judicialApplication.findUnique({
+      where: { caseId },
+      include: { court: true, applicants: true, materials: { orderBy: { uploadedAt: 'asc' } } },
+    });
     const parties = await agreementPartiesOf(this.ctx.db, caseId);
     const courts = await this.courtOptions(caseId);
     return {
@@ -93,7 +108,14 @@ export class JudicialApplicationService {
             id: p.id,
             name: p.name,
             role: asParticipantRole(p.role),
-            applied: a ? { how: a.how === 'consented' ? 'consented' : 'self', at: a.at.toISOString(), confirmedAt: a.confirmedAt?.toISOString() ?? null, ...(own ? { serviceAddress: a.serviceAddress, phone: a.phone } : {}) } : null,
+            applied: a
+              ? {
+                  how: a.how === 'consented' ? 'consented' : 'self',
+                  at: a.at.toISOString(),
+                  confirmedAt: a.confirmedAt?.toISOString() ?? null,
+                  ...(own ? { serviceAddress: a.serviceAddress, phone: a.phone } : {}),
+                }
+              : null,
             /** The mediator recorded this party's consent; the party has yet to confirm it from its own link. */
             awaitingConfirmation: application.status === 'DRAFT' && a !== undefined && a.confirmedAt === null,
           };
@@ -176,7 +198,10 @@ export class JudicialApplicationService {
     const { windowEndsAt, effectiveAt } = await this.#window(caseId);
     if (!effectiveAt || !windowEndsAt) throw new DomainError('NOT_YET_SIGNED', '协议书尚未签署完毕，签署后才能申请司法确认');
     if (Date.now() > windowEndsAt.getTime()) {
-      throw new DomainError('APPLICATION_WINDOW_CLOSED', `调解协议自生效之日起三十日内方可申请司法确认；本协议于 ${formatDateCn(todayInChina(effectiveAt))} 生效，申请期限已于 ${formatDateCn(todayInChina(windowEndsAt))} 届满`);
+      throw new DomainError(
+        'APPLICATION_WINDOW_CLOSED',
+        `调解协议自生效之日起三十日内方可申请司法确认；本协议于 ${formatDateCn(todayInChina(effectiveAt))} 生效，申请期限已于 ${formatDateCn(todayInChina(windowEndsAt))} 届满`,
+      );
     }
     return { effectiveAt, windowEndsAt };
   }
@@ -194,15 +219,28 @@ export class JudicialApplicationService {
     return this.ctx.db.$transaction(async (tx) => {
       const existing = await tx.judicialApplication.findUnique({ where: { caseId }, include: { court: true, applicants: true } });
       if (existing && existing.status !== 'DRAFT') throw new DomainError('APPLICATION_ALREADY_SUBMITTED', '司法确认申请已提交');
-      let application = existing ?? (await tx.judicialApplication.create({ data: { caseId, courtId: input.courtId, effectiveAt, windowEndsAt }, include: { court: true, applicants: true } }));
+      let application =
+        existing ??
+        (await tx.judicialApplication.create({
+          data: { caseId, courtId: input.courtId, effectiveAt, windowEndsAt },
+          include: { court: true, applicants: true },
+        }));
       if (application.courtId !== input.courtId) {
         // The court is the one the applicants so far chose; once all of them are gone (a recorded consent declined), the next one chooses again.
-        if (application.applicants.length > 0) throw new DomainError('COURT_MISMATCH', `对方已选择向${application.court.name}申请，双方须向同一法院申请；如需更改请联系调解员`);
-        application = await tx.judicialApplication.update({ where: { id: application.id }, data: { courtId: input.courtId }, include: { court: true, applicants: true } });
+        if (application.applicants.length > 0)
+          throw new DomainError('COURT_MISMATCH', `对方已选择向${application.court.name}申请，双方须向同一法院申请；如需更改请联系调解员`);
+        application = await tx.judicialApplication.update({
+          where: { id: application.id },
+          data: { courtId: input.courtId },
+          include: { court: true, applicants: true },
+        });
       }
       const already = application.applicants.find((a) => a.participantId === participantId);
       if (already?.how === 'consented' && already.confirmedAt === null) {
-        throw new DomainError('CONSENT_NOT_CONFIRMED', how === 'self' ? '调解员已登记您同意申请司法确认，请先确认或拒绝该登记' : '已登记该当事人的同意，须由其本人通过个人链接确认');
+        throw new DomainError(
+          'CONSENT_NOT_CONFIRMED',
+          how === 'self' ? '调解员已登记您同意申请司法确认，请先确认或拒绝该登记' : '已登记该当事人的同意，须由其本人通过个人链接确认',
+        );
       }
       if (already) throw new DomainError('ALREADY_APPLIED', '已确认申请，无需重复提交');
       // The mediator cannot make the application alone: once every party would be in, at least one must have applied itself.
@@ -211,7 +249,9 @@ export class JudicialApplicationService {
       if (how === 'consented' && parties.every((p) => after.some((a) => a.participantId === p.id)) && !after.some((a) => a.how === 'self')) {
         throw new DomainError('APPLICATION_NOT_OWN', '至少须有一方当事人通过本人链接申请司法确认；调解员只能登记一方同意由对方申请');
       }
-      await tx.judicialApplicant.create({ data: { applicationId: application.id, participantId, how, serviceAddress: address, phone, confirmedAt: how === 'self' ? new Date() : null } });
+      await tx.judicialApplicant.create({
+        data: { applicationId: application.id, participantId, how, serviceAddress: address, phone, confirmedAt: how === 'self' ? new Date() : null },
+      });
       await appendAudit(tx, actor, caseId, { type: 'JUDICIAL_APPLIED', data: { applicationId: application.id, participantId, how, courtId: input.courtId } });
       await this.#submitIfComplete(tx, actor, caseId, application.id);
       return tx.judicialApplication.findUniqueOrThrow({ where: { id: application.id } });
@@ -240,6 +280,4 @@ export class JudicialApplicationService {
     if (!round?.completedAt) return { effectiveAt: null, windowEndsAt: null };
     return { effectiveAt: round.completedAt, windowEndsAt: new Date(round.completedAt.getTime() + WINDOW_DAYS * DAY_MS) };
   }
-
 }
-

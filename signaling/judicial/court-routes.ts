@@ -9,30 +9,49 @@ import { staffOf } from '../http/access-hook.ts';
 import { errors, Text } from '../http/schemas.ts';
 
 const CourtView = Type.Object({ id: Type.String(), name: Type.String(), code: Type.String(), region: Type.String(), isLocal: Type.Boolean() });
-const view = (c: { id: string; name: string; code: string; region: string; isLocal: boolean }) => ({ id: c.id, name: c.name, code: c.code, region: c.region, isLocal: c.isLocal });
+const view = (c: { id: string; name: string; code: string; region: string; isLocal: boolean }) => ({
+  id: c.id,
+  name: c.name,
+  code: c.code,
+  region: c.region,
+  isLocal: c.isLocal,
+});
 
-export const courtRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
-  app.get('', {
-    config: { action: 'courts.read' },
-    schema: { tags: ['courts'], summary: '法院列表', response: { 200: Type.Object({ courts: Type.Array(CourtView) }), ...errors(401) } },
-  }, async () => ({ courts: (await ctx.db.court.findMany({ orderBy: { createdAt: 'asc' } })).map(view) }));
+export const courtRoutes =
+  (ctx: AppContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get(
+      '',
+      {
+        config: { action: 'courts.read' },
+        schema: { tags: ['courts'], summary: '法院列表', response: { 200: Type.Object({ courts: Type.Array(CourtView) }), ...errors(401) } },
+      },
+      async () => ({ courts: (await ctx.db.court.findMany({ orderBy: { createdAt: 'asc' } })).map(view) }),
+    );
 
-  app.post('', {
-    config: { action: 'org.manage' },
-    schema: {
-      tags: ['courts'],
-      summary: '添加法院（管理员）',
-      body: Type.Object({ name: Text(60), code: Type.String({ minLength: 2, maxLength: 12, pattern: '^[\\u4e00-\\u9fa5]{1,2}[0-9]{1,6}$' }), region: Text(60) }, { additionalProperties: false }),
-      response: { 201: Type.Object({ court: CourtView }), ...errors(400, 401, 403, 409) },
-    },
-  }, async (request, reply) => {
-    const { name, code, region } = request.body;
-    if (await ctx.db.court.findUnique({ where: { name: name.trim() } })) throw new DomainError('COURT_EXISTS', `${name} 已存在`);
-    const court = await ctx.db.$transaction(async (tx) => {
-      const c = await tx.court.create({ data: { name: name.trim(), code, region: region.trim() } });
-      await appendAudit(tx, staffActor(staffOf(request)), null, { type: 'COURT_ADDED', data: { courtId: c.id, name: c.name, code: c.code } });
-      return c;
-    });
-    return reply.status(201).send({ court: view(court) });
-  });
-};
+    app.post(
+      '',
+      {
+        config: { action: 'org.manage' },
+        schema: {
+          tags: ['courts'],
+          summary: '添加法院（管理员）',
+          body: Type.Object(
+            { name: Text(60), code: Type.String({ minLength: 2, maxLength: 12, pattern: '^[\\u4e00-\\u9fa5]{1,2}[0-9]{1,6}$' }), region: Text(60) },
+            { additionalProperties: false },
+          ),
+          response: { 201: Type.Object({ court: CourtView }), ...errors(400, 401, 403, 409) },
+        },
+      },
+      async (request, reply) => {
+        const { name, code, region } = request.body;
+        if (await ctx.db.court.findUnique({ where: { name: name.trim() } })) throw new DomainError('COURT_EXISTS', `${name} 已存在`);
+        const court = await ctx.db.$transaction(async (tx) => {
+          const c = await tx.court.create({ data: { name: name.trim(), code, region: region.trim() } });
+          await appendAudit(tx, staffActor(staffOf(request)), null, { type: 'COURT_ADDED', data: { courtId: c.id, name: c.name, code: c.code } });
+          return c;
+        });
+        return reply.status(201).send({ court: view(court) });
+      },
+    );
+  };

@@ -15,7 +15,8 @@ export function attachJudicial(app: FastifyInstance, ctx: AppContext, templates:
   const courtIdentities = new Map<string, SigningIdentity>();
   const courtIdentity = (court: { id: string; name: string }) => {
     let identity = courtIdentities.get(court.id);
-    if (!identity) courtIdentities.set(court.id, (identity = loadSigningIdentity({ dataDir: path.join(ctx.config.dataDir, 'courts', court.id), orgName: court.name })));
+    if (!identity)
+      courtIdentities.set(court.id, (identity = loadSigningIdentity({ dataDir: path.join(ctx.config.dataDir, 'courts', court.id), orgName: court.name })));
     return identity;
   };
   const applications = new JudicialApplicationService(ctx, templates, orgIdentity);

@@ -32,7 +32,8 @@ export function cleanDisplayName(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? '';
   // Control characters are exactly what this removes from a client's file name.
   // eslint-disable-next-line no-control-regex
-  const cleaned = [...base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '').replace(/^\.+/, '').trim()].slice(0, 80).join('');
+  const unsafe = /[\u0000-\u001f\u007f<>:"|?*]/g;
+  const cleaned = [...base.replace(unsafe, '').replace(/^\.+/, '').trim()].slice(0, 80).join('');
   return cleaned || '未命名文件';
 }
 
@@ -40,7 +41,11 @@ export function materialsDir(ctx: AppContext): string {
   return path.join(ctx.config.dataDir, 'uploads', 'judicial');
 }
 
-export async function storeMaterial(ctx: AppContext, actor: { id: string; caseId: string; name: string }, input: { kind: MaterialKind; declaredMime: string; fileName: string; bytes: Buffer }) {
+export async function storeMaterial(
+  ctx: AppContext,
+  actor: { id: string; caseId: string; name: string },
+  input: { kind: MaterialKind; declaredMime: string; fileName: string; bytes: Buffer },
+) {
   const application = await ctx.db.judicialApplication.findUnique({ where: { caseId: actor.caseId }, include: { _count: { select: { materials: true } } } });
   if (!application) throw new DomainError('MATERIALS_CLOSED', '请先确认申请司法确认，再上传材料');
   if (!['DRAFT', 'SUBMITTED'].includes(application.status)) throw new DomainError('MATERIALS_CLOSED', '法院已受理，材料请按法院要求补充');
@@ -60,9 +65,21 @@ export async function storeMaterial(ctx: AppContext, actor: { id: string; caseId
   try {
     return await ctx.db.$transaction(async (tx) => {
       const row = await tx.judicialMaterial.create({
-        data: { id, applicationId: application.id, participantId: actor.id, kind: input.kind, displayName: cleanDisplayName(input.fileName), mime, bytes: input.bytes.length, sha256 },
+        data: {
+          id,
+          applicationId: application.id,
+          participantId: actor.id,
+          kind: input.kind,
+          displayName: cleanDisplayName(input.fileName),
+          mime,
+          bytes: input.bytes.length,
+          sha256,
+        },
       });
-      await appendAudit(tx, partyActor(actor), actor.caseId, { type: 'JUDICIAL_MATERIAL_UPLOADED', data: { applicationId: application.id, materialId: id, participantId: actor.id, kind: input.kind, mime, bytes: input.bytes.length, sha256 } });
+      await appendAudit(tx, partyActor(actor), actor.caseId, {
+        type: 'JUDICIAL_MATERIAL_UPLOADED',
+        data: { applicationId: application.id, materialId: id, participantId: actor.id, kind: input.kind, mime, bytes: input.bytes.length, sha256 },
+      });
       return row;
     });
   } catch (err) {

@@ -53,21 +53,30 @@ export class JudicialReviewService {
   ) {}
 
   async queue(judge: StaffPrincipal) {
-    const rows = await this.ctx.db.judicialApplication.findMany({ where: { courtId: courtOf(judge), status: { not: 'DRAFT' } }, include: { case: true, court: true }, orderBy: { submittedAt: 'asc' } });
+    const rows = await this.ctx.db.judicialApplication.findMany({
+      where: { courtId: courtOf(judge), status: { not: 'DRAFT' } },
+      include: { case: true, court: true },
+      orderBy: { submittedAt: 'asc' },
+    });
     return rows.map((a) => this.#summary(a));
   }
 
   /** Everything the review screen shows. */
   async detail(judge: StaffPrincipal, id: string): Promise<Static<typeof JudgeApplicationDetail>> {
     const a = await this.#own(judge, id);
-    const round = await this.ctx.db.signingRound.findFirst({ where: { caseId: a.caseId, status: 'COMPLETED' }, include: { signatures: { orderBy: { signedAt: 'asc' } }, consents: true } });
+    const round = await this.ctx.db.signingRound.findFirst({
+      where: { caseId: a.caseId, status: 'COMPLETED' },
+      include: { signatures: { orderBy: { signedAt: 'asc' } }, consents: true },
+    });
     const pdf = round?.pdf ? Buffer.from(round.pdf) : null;
     const verdict = pdf ? verifyPdf(pdf, { pinnedRoots: [this.orgRoot] }) : null;
     const audit = await this.ctx.db.auditEntry.findMany({ where: { caseId: a.caseId }, orderBy: { seq: 'asc' } });
     const participants = await this.ctx.db.participant.findMany({ where: { caseId: a.caseId }, orderBy: { createdAt: 'asc' } });
-    const of = (type: string) => audit.filter((e) => e.type === type).map((e) => ({ at: e.at.toISOString(), data: JSON.parse(e.data) as Record<string, unknown> }));
+    const of = (type: string) =>
+      audit.filter((e) => e.type === type).map((e) => ({ at: e.at.toISOString(), data: JSON.parse(e.data) as Record<string, unknown> }));
     const caucus = { A: 0, B: 0 };
-    for (const e of of('CAUCUS_ENDED')) for (const side of (e.data.sides as string[] | undefined) ?? []) if (side === 'A' || side === 'B') caucus[side] += Number(e.data.durationSec ?? 0);
+    for (const e of of('CAUCUS_ENDED'))
+      for (const side of (e.data.sides as string[] | undefined) ?? []) if (side === 'A' || side === 'B') caucus[side] += Number(e.data.durationSec ?? 0);
     const joins = of('ROOM_JOINED');
     const ends = of('ROOM_ENDED');
     const totalSec = joins.length && ends.length ? Math.max(0, Math.round((Date.parse(ends.at(-1)!.at) - Date.parse(joins[0]!.at)) / 1000)) : null;
@@ -97,11 +106,39 @@ export class JudicialReviewService {
         attended: joins.some((j) => j.data.peerId === p.id || j.data.participantId === p.id),
         clausesAccepted: round ? round.consents.filter((c) => c.participantId === p.id).length : 0,
         clauses: clauseCount,
-        signature: round?.signatures.find((s) => s.participantId === p.id) ? (({ signerName, signerRole, identityMethod, affirmation, signedAt, ip }) => ({ signerName, signerRole, identityMethod, affirmation, signedAt: signedAt.toISOString(), ip }))(round.signatures.find((s) => s.participantId === p.id)!) : null,
+        signature: round?.signatures.find((s) => s.participantId === p.id)
+          ? (({ signerName, signerRole, identityMethod, affirmation, signedAt, ip }) => ({
+              signerName,
+              signerRole,
+              identityMethod,
+              affirmation,
+              signedAt: signedAt.toISOString(),
+              ip,
+            }))(round.signatures.find((s) => s.participantId === p.id)!)
+          : null,
       })),
-      session: { joins: joins.length, totalSec, jointSec: totalSec === null ? null : Math.max(0, totalSec - caucus.A - caucus.B), caucusSecA: caucus.A, caucusSecB: caucus.B },
-      applicants: (await this.ctx.db.judicialApplicant.findMany({ where: { applicationId: a.id } })).map((x) => ({ participantId: x.participantId, how: x.how, serviceAddress: x.serviceAddress, phone: x.phone, at: x.at.toISOString() })),
-      materials: (await this.ctx.db.judicialMaterial.findMany({ where: { applicationId: a.id }, orderBy: { uploadedAt: 'asc' } })).map((m) => ({ id: m.id, participantId: m.participantId, kind: m.kind, displayName: m.displayName, mime: m.mime, bytes: m.bytes })),
+      session: {
+        joins: joins.length,
+        totalSec,
+        jointSec: totalSec === null ? null : Math.max(0, totalSec - caucus.A - caucus.B),
+        caucusSecA: caucus.A,
+        caucusSecB: caucus.B,
+      },
+      applicants: (await this.ctx.db.judicialApplicant.findMany({ where: { applicationId: a.id } })).map((x) => ({
+        participantId: x.participantId,
+        how: x.how,
+        serviceAddress: x.serviceAddress,
+        phone: x.phone,
+        at: x.at.toISOString(),
+      })),
+      materials: (await this.ctx.db.judicialMaterial.findMany({ where: { applicationId: a.id }, orderBy: { uploadedAt: 'asc' } })).map((m) => ({
+        id: m.id,
+        participantId: m.participantId,
+        kind: m.kind,
+        displayName: m.displayName,
+        mime: m.mime,
+        bytes: m.bytes,
+      })),
     };
   }
 
@@ -111,11 +148,21 @@ export class JudicialReviewService {
     if (a.status !== 'SUBMITTED') throw new DomainError('APPLICATION_WRONG_STATE', '只有待受理的申请可以受理');
     const year = Number(todayInChina(new Date()).slice(0, 4));
     return this.ctx.db.$transaction(async (tx) => {
-      const counter = await tx.courtCaseCounter.upsert({ where: { courtId_year: { courtId: a.courtId, year } }, create: { courtId: a.courtId, year, last: 1 }, update: { last: { increment: 1 } } });
+      const counter = await tx.courtCaseCounter.upsert({
+        where: { courtId_year: { courtId: a.courtId, year } },
+        create: { courtId: a.courtId, year, last: 1 },
+        update: { last: { increment: 1 } },
+      });
       const number = `（${year}）${a.court.code}民特${counter.last}号`;
-      const { count } = await tx.judicialApplication.updateMany({ where: { id, status: 'SUBMITTED' }, data: { status: 'ACCEPTED', courtCaseNumber: number, acceptedAt: new Date(), judgeId: judge.id, judgeName: judge.displayName } });
+      const { count } = await tx.judicialApplication.updateMany({
+        where: { id, status: 'SUBMITTED' },
+        data: { status: 'ACCEPTED', courtCaseNumber: number, acceptedAt: new Date(), judgeId: judge.id, judgeName: judge.displayName },
+      });
       if (count !== 1) throw new DomainError('STALE_STATE', '申请状态已变化，请刷新后重试');
-      await appendAudit(tx, judgeActor(judge), a.caseId, { type: 'JUDICIAL_ACCEPTED', data: { applicationId: id, courtCaseNumber: number, court: a.court.name } });
+      await appendAudit(tx, judgeActor(judge), a.caseId, {
+        type: 'JUDICIAL_ACCEPTED',
+        data: { applicationId: id, courtCaseNumber: number, court: a.court.name },
+      });
       return { courtCaseNumber: number };
     });
   }
@@ -167,14 +214,38 @@ export class JudicialReviewService {
     const rendered = renderCourtDocument(template, { parties: snapshot.parties, values }, { variant: input.decision });
     if (rendered.unfilled.length) throw new DomainError('DOCUMENT_INCOMPLETE', `裁定书缺少：${rendered.unfilled.join('、')}`);
     const { doc } = await composeCourtDocumentPdf(rendered, { author: a.court.name, date: now });
-    const pdf = await sealPdf(doc, this.courtIdentity(a.court), { reason: `民事裁定书 ${a.courtCaseNumber}`, location: a.court.name, contactInfo: a.court.name, signingTime: now });
+    const pdf = await sealPdf(doc, this.courtIdentity(a.court), {
+      reason: `民事裁定书 ${a.courtCaseNumber}`,
+      location: a.court.name,
+      contactInfo: a.court.name,
+      signingTime: now,
+    });
     const status = input.decision === 'confirm' ? 'CONFIRMED' : 'DISMISSED';
     const sha256 = createHash('sha256').update(pdf).digest('hex');
     await this.ctx.db.$transaction(async (tx) => {
-      const { count } = await tx.judicialApplication.updateMany({ where: { id, status: 'REVIEWING' }, data: { status, decidedAt: now, decisionReason: input.reason?.trim() ?? null, rulingPdf: Buffer.from(pdf), rulingSha256: sha256 } });
+      const { count } = await tx.judicialApplication.updateMany({
+        where: { id, status: 'REVIEWING' },
+        data: { status, decidedAt: now, decisionReason: input.reason?.trim() ?? null, rulingPdf: Buffer.from(pdf), rulingSha256: sha256 },
+      });
       if (count !== 1) throw new DomainError('STALE_STATE', '申请状态已变化，请刷新后重试');
-      await transitionCase(tx, { caseId: a.caseId, from: 'CONFIRMATION_REQUESTED', to: status, by: 'judicial', actor: judgeActor(judge), reason: input.decision === 'confirm' ? '裁定调解协议有效' : '裁定驳回申请' });
-      await appendAudit(tx, judgeActor(judge), a.caseId, { type: 'JUDICIAL_DECIDED', data: { applicationId: id, decision: input.decision, courtCaseNumber: a.courtCaseNumber!, rulingSha256: sha256, ...(input.reason ? { reason: input.reason.trim() } : {}) } });
+      await transitionCase(tx, {
+        caseId: a.caseId,
+        from: 'CONFIRMATION_REQUESTED',
+        to: status,
+        by: 'judicial',
+        actor: judgeActor(judge),
+        reason: input.decision === 'confirm' ? '裁定调解协议有效' : '裁定驳回申请',
+      });
+      await appendAudit(tx, judgeActor(judge), a.caseId, {
+        type: 'JUDICIAL_DECIDED',
+        data: {
+          applicationId: id,
+          decision: input.decision,
+          courtCaseNumber: a.courtCaseNumber!,
+          rulingSha256: sha256,
+          ...(input.reason ? { reason: input.reason.trim() } : {}),
+        },
+      });
     });
     return { status, rulingSha256: sha256 };
   }
@@ -199,7 +270,18 @@ export class JudicialReviewService {
     return Buffer.from(round.pdf);
   }
 
-  #summary(a: { id: string; caseId: string; status: string; submittedAt: Date | null; acceptedAt: Date | null; courtCaseNumber: string | null; windowEndsAt: Date; decidedAt: Date | null; case: { number: string; title: string }; court: { name: string } }) {
+  #summary(a: {
+    id: string;
+    caseId: string;
+    status: string;
+    submittedAt: Date | null;
+    acceptedAt: Date | null;
+    courtCaseNumber: string | null;
+    windowEndsAt: Date;
+    decidedAt: Date | null;
+    case: { number: string; title: string };
+    court: { name: string };
+  }) {
     const acceptBy = a.submittedAt ? new Date(a.submittedAt.getTime() + ACCEPT_WITHIN_DAYS * DAY_MS) : null;
     return {
       id: a.id,

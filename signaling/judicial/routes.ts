@@ -17,171 +17,284 @@ const CaseParams = Type.Object({ caseId: Id });
 const Apply = { courtId: Id, serviceAddress: Text(200), phone: Type.String({ minLength: 7, maxLength: 20 }) };
 const UPLOAD_TYPES = ['image/jpeg', 'image/png', 'application/pdf'];
 
-export const judicialRoutes = (ctx: AppContext, service: JudicialApplicationService): FastifyPluginAsyncTypebox => async (app) => {
-  // Raw uploads: one more byte than allowed, so an oversized body is refused by the parser (413).
-  app.addContentTypeParser(UPLOAD_TYPES, { parseAs: 'buffer', bodyLimit: MAX_MATERIAL_BYTES + 1 }, (_req, body, done) => done(null, body));
-  const party = (request: FastifyRequest) => partyOf(request).participant;
-  const staff = (request: FastifyRequest): StaffPrincipal => staffOf(request);
+export const judicialRoutes =
+  (ctx: AppContext, service: JudicialApplicationService): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    // Raw uploads: one more byte than allowed, so an oversized body is refused by the parser (413).
+    app.addContentTypeParser(UPLOAD_TYPES, { parseAs: 'buffer', bodyLimit: MAX_MATERIAL_BYTES + 1 }, (_req, body, done) => done(null, body));
+    const party = (request: FastifyRequest) => partyOf(request).participant;
+    const staff = (request: FastifyRequest): StaffPrincipal => staffOf(request);
 
-  app.get('/:caseId', {
-    schema: { tags: ['judicial'], summary: '司法确认申请：期限、可选法院、申请进度', params: CaseParams, response: { 200: JudicialView, ...errors(401, 403, 404) } },
-    config: { action: 'judicial.read' },
-  }, async (request) => {
-    const who = accessOf(request).principal;
-    return service.view(request.params.caseId, who?.kind === 'party' ? who.participant : null);
-  });
+    app.get(
+      '/:caseId',
+      {
+        schema: {
+          tags: ['judicial'],
+          summary: '司法确认申请：期限、可选法院、申请进度',
+          params: CaseParams,
+          response: { 200: JudicialView, ...errors(401, 403, 404) },
+        },
+        config: { action: 'judicial.read' },
+      },
+      async (request) => {
+        const who = accessOf(request).principal;
+        return service.view(request.params.caseId, who?.kind === 'party' ? who.participant : null);
+      },
+    );
 
-  app.post('/:caseId/apply', {
-    config: { action: 'judicial.apply', rateLimit: { max: 10, timeWindow: '1 minute' } },
-    schema: {
-      tags: ['judicial'],
-      summary: '当事人确认申请司法确认（选择法院、送达地址、电话）',
-      params: CaseParams,
-      body: Type.Object(Apply, { additionalProperties: false }),
-      response: { 201: Type.Object({ status: Type.String() }), ...errors(400, 401, 403, 409) },
-    },
-  }, async (request, reply) => {
-    const application = await service.apply(party(request), request.body);
-    return reply.status(201).send({ status: application.status });
-  });
+    app.post(
+      '/:caseId/apply',
+      {
+        config: { action: 'judicial.apply', rateLimit: { max: 10, timeWindow: '1 minute' } },
+        schema: {
+          tags: ['judicial'],
+          summary: '当事人确认申请司法确认（选择法院、送达地址、电话）',
+          params: CaseParams,
+          body: Type.Object(Apply, { additionalProperties: false }),
+          response: { 201: Type.Object({ status: Type.String() }), ...errors(400, 401, 403, 409) },
+        },
+      },
+      async (request, reply) => {
+        const application = await service.apply(party(request), request.body);
+        return reply.status(201).send({ status: application.status });
+      },
+    );
 
-  app.post('/:caseId/consents', {
-    schema: {
-      tags: ['judicial'],
-      summary: '调解员登记当事人同意由对方共同申请（如当面表示同意）',
-      params: CaseParams,
-      body: Type.Object({ participantId: Id, ...Apply }, { additionalProperties: false }),
-      response: { 201: Type.Object({ status: Type.String() }), ...errors(400, 401, 403, 404, 409) },
-    },
-    config: { action: 'judicial.record-consent' },
-  }, async (request, reply) => {
-    const { participantId, ...input } = request.body;
-    const application = await service.recordConsent(staff(request), request.params.caseId, participantId, input);
-    return reply.status(201).send({ status: application.status });
-  });
+    app.post(
+      '/:caseId/consents',
+      {
+        schema: {
+          tags: ['judicial'],
+          summary: '调解员登记当事人同意由对方共同申请（如当面表示同意）',
+          params: CaseParams,
+          body: Type.Object({ participantId: Id, ...Apply }, { additionalProperties: false }),
+          response: { 201: Type.Object({ status: Type.String() }), ...errors(400, 401, 403, 404, 409) },
+        },
+        config: { action: 'judicial.record-consent' },
+      },
+      async (request, reply) => {
+        const { participantId, ...input } = request.body;
+        const application = await service.recordConsent(staff(request), request.params.caseId, participantId, input);
+        return reply.status(201).send({ status: application.status });
+      },
+    );
 
-  app.post('/:caseId/confirm-consent', {
-    config: { action: 'judicial.apply', rateLimit: { max: 10, timeWindow: '1 minute' } },
-    schema: {
-      tags: ['judicial'],
-      summary: '当事人确认调解员登记的同意（由对方共同申请司法确认）',
-      params: CaseParams,
-      response: { 200: Type.Object({ status: Type.String() }), ...errors(401, 403, 409) },
-    },
-  }, async (request) => ({ status: (await service.confirmConsent(party(request))).status }));
+    app.post(
+      '/:caseId/confirm-consent',
+      {
+        config: { action: 'judicial.apply', rateLimit: { max: 10, timeWindow: '1 minute' } },
+        schema: {
+          tags: ['judicial'],
+          summary: '当事人确认调解员登记的同意（由对方共同申请司法确认）',
+          params: CaseParams,
+          response: { 200: Type.Object({ status: Type.String() }), ...errors(401, 403, 409) },
+        },
+      },
+      async (request) => ({ status: (await service.confirmConsent(party(request))).status }),
+    );
 
-  app.post('/:caseId/decline-consent', {
-    config: { action: 'judicial.apply', rateLimit: { max: 10, timeWindow: '1 minute' } },
-    schema: {
-      tags: ['judicial'],
-      summary: '当事人拒绝调解员登记的同意（撤销该登记）',
-      params: CaseParams,
-      response: { 200: Type.Object({ status: Type.String() }), ...errors(401, 403, 409) },
-    },
-  }, async (request) => ({ status: (await service.declineConsent(party(request))).status }));
+    app.post(
+      '/:caseId/decline-consent',
+      {
+        config: { action: 'judicial.apply', rateLimit: { max: 10, timeWindow: '1 minute' } },
+        schema: {
+          tags: ['judicial'],
+          summary: '当事人拒绝调解员登记的同意（撤销该登记）',
+          params: CaseParams,
+          response: { 200: Type.Object({ status: Type.String() }), ...errors(401, 403, 409) },
+        },
+      },
+      async (request) => ({ status: (await service.declineConsent(party(request))).status }),
+    );
 
-  app.get('/:caseId/application.pdf', {
-    schema: { tags: ['judicial'], summary: '下载司法确认申请书（PDF）', params: CaseParams },
-    config: { action: 'judicial.documents' },
-  }, async (request, reply) => {
-    const { bytes, fileName } = await service.applicationPdf(request.params.caseId);
-    return sendFile(reply, { bytes, type: 'application/pdf', asciiName: 'application.pdf', name: fileName });
-  });
+    app.get(
+      '/:caseId/application.pdf',
+      {
+        schema: { tags: ['judicial'], summary: '下载司法确认申请书（PDF）', params: CaseParams },
+        config: { action: 'judicial.documents' },
+      },
+      async (request, reply) => {
+        const { bytes, fileName } = await service.applicationPdf(request.params.caseId);
+        return sendFile(reply, { bytes, type: 'application/pdf', asciiName: 'application.pdf', name: fileName });
+      },
+    );
 
-  app.get('/:caseId/ruling.pdf', {
-    schema: { tags: ['judicial'], summary: '下载法院的民事裁定书（PDF）', params: CaseParams },
-    config: { action: 'judicial.documents' },
-  }, async (request, reply) => {
-    const a = await ctx.db.judicialApplication.findUnique({ where: { caseId: request.params.caseId } });
-    if (!a?.rulingPdf) throw new DomainError('DOCUMENT_NOT_READY', '法院尚未作出裁定');
-    return sendFile(reply, { bytes: Buffer.from(a.rulingPdf), type: 'application/pdf', asciiName: 'ruling.pdf', name: `民事裁定书-${a.courtCaseNumber}.pdf` });
-  });
+    app.get(
+      '/:caseId/ruling.pdf',
+      {
+        schema: { tags: ['judicial'], summary: '下载法院的民事裁定书（PDF）', params: CaseParams },
+        config: { action: 'judicial.documents' },
+      },
+      async (request, reply) => {
+        const a = await ctx.db.judicialApplication.findUnique({ where: { caseId: request.params.caseId } });
+        if (!a?.rulingPdf) throw new DomainError('DOCUMENT_NOT_READY', '法院尚未作出裁定');
+        return sendFile(reply, {
+          bytes: Buffer.from(a.rulingPdf),
+          type: 'application/pdf',
+          asciiName: 'ruling.pdf',
+          name: `民事裁定书-${a.courtCaseNumber}.pdf`,
+        });
+      },
+    );
 
-  app.post('/:caseId/materials', {
-    config: { action: 'judicial.apply', rateLimit: { max: 20, timeWindow: '1 minute' } },
-    schema: {
-      tags: ['judicial'],
-      summary: '上传申请材料（请求体为文件本身：image/jpeg、image/png 或 application/pdf，≤ 10 MB）',
-      params: CaseParams,
-      querystring: Type.Object({ kind: Type.Union(MATERIAL_KINDS.map((k) => Type.Literal(k))), name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-      response: { 201: Type.Object({ id: Type.String(), displayName: Type.String(), mime: Type.String(), bytes: Type.Integer() }), ...errors(400, 401, 403, 409, 413, 415) },
-    },
-  }, async (request, reply) => {
-    const p = party(request);
-    const body = request.body;
-    if (!Buffer.isBuffer(body)) throw new DomainError('VALIDATION', '请上传 JPG、PNG 图片或 PDF 文件');
-    const declared = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    const row = await storeMaterial(ctx, p, { kind: request.query.kind, declaredMime: declared, fileName: request.query.name, bytes: body });
-    return reply.status(201).send({ id: row.id, displayName: row.displayName, mime: row.mime, bytes: row.bytes });
-  });
-};
+    app.post(
+      '/:caseId/materials',
+      {
+        config: { action: 'judicial.apply', rateLimit: { max: 20, timeWindow: '1 minute' } },
+        schema: {
+          tags: ['judicial'],
+          summary: '上传申请材料（请求体为文件本身：image/jpeg、image/png 或 application/pdf，≤ 10 MB）',
+          params: CaseParams,
+          querystring: Type.Object(
+            { kind: Type.Union(MATERIAL_KINDS.map((k) => Type.Literal(k))), name: Type.String({ minLength: 1, maxLength: 200 }) },
+            { additionalProperties: false },
+          ),
+          response: {
+            201: Type.Object({ id: Type.String(), displayName: Type.String(), mime: Type.String(), bytes: Type.Integer() }),
+            ...errors(400, 401, 403, 409, 413, 415),
+          },
+        },
+      },
+      async (request, reply) => {
+        const p = party(request);
+        const body = request.body;
+        if (!Buffer.isBuffer(body)) throw new DomainError('VALIDATION', '请上传 JPG、PNG 图片或 PDF 文件');
+        const declared = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        const row = await storeMaterial(ctx, p, { kind: request.query.kind, declaredMime: declared, fileName: request.query.name, bytes: body });
+        return reply.status(201).send({ id: row.id, displayName: row.displayName, mime: row.mime, bytes: row.bytes });
+      },
+    );
+  };
 
 /** The judge's desk: their own court's applications only (another court's do not exist for them). */
-export const judgeRoutes = (ctx: AppContext, review: JudicialReviewService, applications: JudicialApplicationService): FastifyPluginAsyncTypebox => async (app) => {
-  const IdP = Type.Object({ id: Id });
+export const judgeRoutes =
+  (ctx: AppContext, review: JudicialReviewService, applications: JudicialApplicationService): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const IdP = Type.Object({ id: Id });
 
-  app.get('/applications', {
-    schema: { tags: ['judge'], summary: '本院的司法确认申请（待受理、已受理、审查中、已裁定）', response: { 200: Type.Object({ applications: Type.Array(JudgeApplicationSummary) }), ...errors(401, 403) } },
-    config: { action: 'judge.queue' },
-  }, async (request) => ({ applications: await review.queue(staffOf(request)) }));
+    app.get(
+      '/applications',
+      {
+        schema: {
+          tags: ['judge'],
+          summary: '本院的司法确认申请（待受理、已受理、审查中、已裁定）',
+          response: { 200: Type.Object({ applications: Type.Array(JudgeApplicationSummary) }), ...errors(401, 403) },
+        },
+        config: { action: 'judge.queue' },
+      },
+      async (request) => ({ applications: await review.queue(staffOf(request)) }),
+    );
 
-  app.get('/applications/:id', {
-    schema: { tags: ['judge'], summary: '审查一件申请：协议书完整性、审计摘要、审查事项', params: IdP, response: { 200: Type.Object({ application: JudgeApplicationDetail }), ...errors(401, 403, 404) } },
-    config: { action: 'judicial.review' },
-  }, async (request) => ({ application: await review.detail(staffOf(request), request.params.id) }));
+    app.get(
+      '/applications/:id',
+      {
+        schema: {
+          tags: ['judge'],
+          summary: '审查一件申请：协议书完整性、审计摘要、审查事项',
+          params: IdP,
+          response: { 200: Type.Object({ application: JudgeApplicationDetail }), ...errors(401, 403, 404) },
+        },
+        config: { action: 'judicial.review' },
+      },
+      async (request) => ({ application: await review.detail(staffOf(request), request.params.id) }),
+    );
 
-  app.get('/applications/:id/agreement.pdf', { schema: { tags: ['judge'], summary: '调解协议书 PDF', params: IdP }, config: { action: 'judicial.review' } }, async (request, reply) =>
-    reply.type('application/pdf').header('cache-control', 'no-store').send(await review.agreementPdf(staffOf(request), request.params.id)),
-  );
+    app.get(
+      '/applications/:id/agreement.pdf',
+      { schema: { tags: ['judge'], summary: '调解协议书 PDF', params: IdP }, config: { action: 'judicial.review' } },
+      async (request, reply) =>
+        reply
+          .type('application/pdf')
+          .header('cache-control', 'no-store')
+          .send(await review.agreementPdf(staffOf(request), request.params.id)),
+    );
 
-  app.get('/applications/:id/application.pdf', { schema: { tags: ['judge'], summary: '司法确认申请书 PDF', params: IdP }, config: { action: 'judicial.review' } }, async (request, reply) => {
-    const caseId = await review.caseOf(staffOf(request), request.params.id);
-    return reply.type('application/pdf').header('cache-control', 'no-store').send((await applications.applicationPdf(caseId)).bytes);
-  });
+    app.get(
+      '/applications/:id/application.pdf',
+      { schema: { tags: ['judge'], summary: '司法确认申请书 PDF', params: IdP }, config: { action: 'judicial.review' } },
+      async (request, reply) => {
+        const caseId = await review.caseOf(staffOf(request), request.params.id);
+        return reply
+          .type('application/pdf')
+          .header('cache-control', 'no-store')
+          .send((await applications.applicationPdf(caseId)).bytes);
+      },
+    );
 
-  app.get('/applications/:id/materials/:materialId', {
-    schema: { tags: ['judge'], summary: '查看当事人上传的材料', params: Type.Object({ id: Id, materialId: Type.String({ pattern: '^[0-9a-f]{32}$' }) }) },
-    config: { action: 'judicial.review' },
-  }, async (request, reply) => {
-    const m = await review.material(staffOf(request), request.params.id, request.params.materialId);
-    return sendFile(reply, { bytes: m.bytes, type: m.mime, asciiName: 'material', name: m.displayName, disposition: 'inline' });
-  });
+    app.get(
+      '/applications/:id/materials/:materialId',
+      {
+        schema: { tags: ['judge'], summary: '查看当事人上传的材料', params: Type.Object({ id: Id, materialId: Type.String({ pattern: '^[0-9a-f]{32}$' }) }) },
+        config: { action: 'judicial.review' },
+      },
+      async (request, reply) => {
+        const m = await review.material(staffOf(request), request.params.id, request.params.materialId);
+        return sendFile(reply, { bytes: m.bytes, type: m.mime, asciiName: 'material', name: m.displayName, disposition: 'inline' });
+      },
+    );
 
-  app.post('/applications/:id/accept', {
-    schema: { tags: ['judge'], summary: '受理（编立民特案号）', params: IdP, response: { 200: Type.Object({ courtCaseNumber: Type.String() }), ...errors(401, 403, 404, 409) } },
-    config: { action: 'judicial.review' },
-  }, async (request) => review.accept(staffOf(request), request.params.id));
+    app.post(
+      '/applications/:id/accept',
+      {
+        schema: {
+          tags: ['judge'],
+          summary: '受理（编立民特案号）',
+          params: IdP,
+          response: { 200: Type.Object({ courtCaseNumber: Type.String() }), ...errors(401, 403, 404, 409) },
+        },
+        config: { action: 'judicial.review' },
+      },
+      async (request) => review.accept(staffOf(request), request.params.id),
+    );
 
-  app.post('/applications/:id/review', {
-    schema: { tags: ['judge'], summary: '开始审查', params: IdP, response: { 204: Type.Null(), ...errors(401, 403, 404, 409) } },
-    config: { action: 'judicial.review' },
-  }, async (request, reply) => {
-    await review.startReview(staffOf(request), request.params.id);
-    return reply.status(204).send(null);
-  });
+    app.post(
+      '/applications/:id/review',
+      {
+        schema: { tags: ['judge'], summary: '开始审查', params: IdP, response: { 204: Type.Null(), ...errors(401, 403, 404, 409) } },
+        config: { action: 'judicial.review' },
+      },
+      async (request, reply) => {
+        await review.startReview(staffOf(request), request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
 
-  app.put('/applications/:id/review', {
-    schema: {
-      tags: ['judge'],
-      summary: '记录审查事项与审查意见',
-      params: IdP,
-      body: Type.Object({ checklist: Type.Record(Type.String({ pattern: '^[A-Z_]{2,40}$' }), Type.Boolean()), notes: Type.String({ maxLength: 5000 }) }, { additionalProperties: false }),
-      response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
-    },
-    config: { action: 'judicial.review' },
-  }, async (request, reply) => {
-    await review.saveReview(staffOf(request), request.params.id, request.body as { checklist: Record<GroundKey, boolean>; notes: string });
-    return reply.status(204).send(null);
-  });
+    app.put(
+      '/applications/:id/review',
+      {
+        schema: {
+          tags: ['judge'],
+          summary: '记录审查事项与审查意见',
+          params: IdP,
+          body: Type.Object(
+            { checklist: Type.Record(Type.String({ pattern: '^[A-Z_]{2,40}$' }), Type.Boolean()), notes: Type.String({ maxLength: 5000 }) },
+            { additionalProperties: false },
+          ),
+          response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+        },
+        config: { action: 'judicial.review' },
+      },
+      async (request, reply) => {
+        await review.saveReview(staffOf(request), request.params.id, request.body as { checklist: Record<GroundKey, boolean>; notes: string });
+        return reply.status(204).send(null);
+      },
+    );
 
-  app.post('/applications/:id/decide', {
-    schema: {
-      tags: ['judge'],
-      summary: '裁定：确认有效或驳回（生成民事裁定书并加盖法院电子签名）',
-      params: IdP,
-      body: Type.Object({ decision: Type.Union([Type.Literal('confirm'), Type.Literal('dismiss')]), reason: Type.Optional(Text(500)), clerk: Text(20) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ status: Type.String(), rulingSha256: Type.String() }), ...errors(400, 401, 403, 404, 409) },
-    },
-    config: { action: 'judicial.review' },
-  }, async (request) => review.decide(staffOf(request), request.params.id, request.body));
-};
+    app.post(
+      '/applications/:id/decide',
+      {
+        schema: {
+          tags: ['judge'],
+          summary: '裁定：确认有效或驳回（生成民事裁定书并加盖法院电子签名）',
+          params: IdP,
+          body: Type.Object(
+            { decision: Type.Union([Type.Literal('confirm'), Type.Literal('dismiss')]), reason: Type.Optional(Text(500)), clerk: Text(20) },
+            { additionalProperties: false },
+          ),
+          response: { 200: Type.Object({ status: Type.String(), rulingSha256: Type.String() }), ...errors(400, 401, 403, 404, 409) },
+        },
+        config: { action: 'judicial.review' },
+      },
+      async (request) => review.decide(staffOf(request), request.params.id, request.body),
+    );
+  };

@@ -55,7 +55,16 @@ export const JudicialView = Type.Object({
           awaitingConfirmation: Type.Boolean(),
         }),
       ),
-      materials: Type.Array(Type.Object({ id: Type.String(), kind: Type.String(), displayName: Type.String(), mime: Type.String(), bytes: Type.Integer(), uploadedAt: Type.String() })),
+      materials: Type.Array(
+        Type.Object({
+          id: Type.String(),
+          kind: Type.String(),
+          displayName: Type.String(),
+          mime: Type.String(),
+          bytes: Type.Integer(),
+          uploadedAt: Type.String(),
+        }),
+      ),
     }),
   ),
 });
@@ -106,12 +115,36 @@ export const JudgeApplicationDetail = Type.Composite([
         clausesAccepted: Type.Integer(),
         clauses: Type.Integer(),
         signature: Nullable(
-          Type.Object({ signerName: Type.String(), signerRole: Type.String(), identityMethod: Type.String(), affirmation: Type.String(), signedAt: Type.String(), ip: Type.String() }),
+          Type.Object({
+            signerName: Type.String(),
+            signerRole: Type.String(),
+            identityMethod: Type.String(),
+            affirmation: Type.String(),
+            signedAt: Type.String(),
+            ip: Type.String(),
+          }),
         ),
       }),
     ),
-    session: Type.Object({ joins: Type.Integer(), totalSec: Nullable(Type.Integer()), jointSec: Nullable(Type.Integer()), caucusSecA: Type.Number(), caucusSecB: Type.Number() }),
-    applicants: Type.Array(Type.Object({ participantId: Type.String(), how: Type.String(), serviceAddress: Type.String(), phone: Type.String(), at: Type.String() })),
-    materials: Type.Array(Type.Object({ id: Type.String(), participantId: Type.String(), kind: Type.String(), displayName: Type.String(), mime: Type.String(), bytes: Type.Integer() })),
+    session: Type.Object({
+      joins: Type.Integer(),
+      totalSec: Nullable(Type.Integer()),
+      jointSec: Nullable(Type.Integer()),
+      caucusSecA: Type.Number(),
+      caucusSecB: Type.Number(),
+    }),
+    applicants: Type.Array(
+      Type.Object({ participantId: Type.String(), how: Type.String(), serviceAddress: Type.String(), phone: Type.String(), at: Type.String() }),
+    ),
+    materials: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        participantId: Type.String(),
+        kind: Type.String(),
+        displayName: Type.String(),
+        mime: Type.String(),
+        bytes: Type.Integer(),
+      }),
+    ),
   }),
 ]);

@@ -10,7 +10,13 @@ export const ROOM_NAMESPACE = '/room';
 const Loose = z.looseObject({});
 export const RtpCapabilitiesSchema = z.looseObject({ codecs: z.array(Loose).max(64).optional(), headerExtensions: z.array(Loose).max(64).optional() });
 export const RtpParametersSchema = z.looseObject({ codecs: z.array(Loose).min(1).max(16), encodings: z.array(Loose).max(8).optional() });
-export const DtlsParametersSchema = z.looseObject({ fingerprints: z.array(z.looseObject({ algorithm: z.string(), value: z.string() })).min(1).max(8), role: z.enum(['auto', 'client', 'server']).optional() });
+export const DtlsParametersSchema = z.looseObject({
+  fingerprints: z
+    .array(z.looseObject({ algorithm: z.string(), value: z.string() }))
+    .min(1)
+    .max(8),
+  role: z.enum(['auto', 'client', 'server']).optional(),
+});
 
 const ObjectId = z.string().min(1).max(64);
 export const MediaKind = z.enum(['audio', 'video']);
@@ -74,7 +80,15 @@ export const ConsumerParamsSchema = z.object({
 });
 export type ConsumerParams = z.infer<typeof ConsumerParamsSchema>;
 
-export const SelfSchema = z.object({ peerId: z.string(), displayName: z.string(), roleLabel: z.string(), roomRole: RoomRole, side: z.enum(['A', 'B', 'NEUTRAL']), caseNumber: z.string(), caseTitle: z.string() });
+export const SelfSchema = z.object({
+  peerId: z.string(),
+  displayName: z.string(),
+  roleLabel: z.string(),
+  roomRole: RoomRole,
+  side: z.enum(['A', 'B', 'NEUTRAL']),
+  caseNumber: z.string(),
+  caseTitle: z.string(),
+});
 
 const Empty = z.object({}).strict();
 
@@ -94,7 +108,12 @@ export const LocationSchema = z.object({
 export type Location = z.infer<typeof LocationSchema>;
 
 /** `mediatorPeerIds`: who leads the caucus (mediators or the judge). */
-export const CaucusInfoSchema = z.object({ caucusId: z.string(), memberPeerIds: z.array(z.string()), mediatorPeerIds: z.array(z.string()), startedAt: z.string() });
+export const CaucusInfoSchema = z.object({
+  caucusId: z.string(),
+  memberPeerIds: z.array(z.string()),
+  mediatorPeerIds: z.array(z.string()),
+  startedAt: z.string(),
+});
 export type CaucusInfo = z.infer<typeof CaucusInfoSchema>;
 
 export const AudienceSchema = z.object({
@@ -116,39 +135,67 @@ export const ClientRequests = {
    * `ip:port` and learns the sender from its first packet; a recv one sends where
    * `media:connectPlainTransport` says. It replaces the peer's transport of that direction.
    */
-  'media:createPlainTransport': { request: z.object({ direction: z.enum(['send', 'recv']) }).strict(), response: z.object({ id: z.string(), ip: z.string(), port: z.number().int() }) },
+  'media:createPlainTransport': {
+    request: z.object({ direction: z.enum(['send', 'recv']) }).strict(),
+    response: z.object({ id: z.string(), ip: z.string(), port: z.number().int() }),
+  },
   'media:connectPlainTransport': {
-    request: z.object({ transportId: ObjectId, ip: z.ipv4().refine((ip) => ip.startsWith('127.'), 'must be a loopback address'), port: z.number().int().min(1).max(65535) }).strict(),
+    request: z
+      .object({
+        transportId: ObjectId,
+        ip: z.ipv4().refine((ip) => ip.startsWith('127.'), 'must be a loopback address'),
+        port: z.number().int().min(1).max(65535),
+      })
+      .strict(),
     response: z.object({}),
   },
   'media:restartIce': { request: z.object({ transportId: ObjectId }).strict(), response: z.object({ iceParameters: Loose }) },
   /** Sent once the recv transport exists: the server then creates consumers for everything the client may receive. */
   'media:ready': { request: z.object({ rtpCapabilities: RtpCapabilitiesSchema }).strict(), response: z.object({}) },
   /** `paused`: publish muted (joining with mic/camera off) without a visible on→off flicker. */
-  'media:produce': { request: z.object({ transportId: ObjectId, kind: MediaKind, rtpParameters: RtpParametersSchema, source: MediaSource, paused: z.boolean().optional() }).strict(), response: z.object({ producerId: z.string() }) },
+  'media:produce': {
+    request: z
+      .object({ transportId: ObjectId, kind: MediaKind, rtpParameters: RtpParametersSchema, source: MediaSource, paused: z.boolean().optional() })
+      .strict(),
+    response: z.object({ producerId: z.string() }),
+  },
   'media:closeProducer': { request: z.object({ producerId: ObjectId }).strict(), response: z.object({}) },
   'media:setProducerPaused': { request: z.object({ producerId: ObjectId, paused: z.boolean() }).strict(), response: z.object({}) },
   'media:setPreferredLayers': { request: z.object({ consumerId: ObjectId, spatialLayer: z.number().int().min(0).max(2) }).strict(), response: z.object({}) },
-  'chat:send': { request: z.object({ text: z.string().trim().min(1, '消息不能为空').max(2000, '消息不能超过2000字') }).strict(), response: z.object({ message: ChatMessageSchema }) },
+  'chat:send': {
+    request: z.object({ text: z.string().trim().min(1, '消息不能为空').max(2000, '消息不能超过2000字') }).strict(),
+    response: z.object({ message: ChatMessageSchema }),
+  },
   'chat:history': { request: Empty, response: z.object({ messages: z.array(ChatMessageSchema) }) },
   /** Waiting party: ask the mediator to come back ("请求调解员"). */
   'caucus:knock': { request: Empty, response: z.object({}) },
   /** The private notepad of one side (mediators: any side; parties: their own side only; the judge: none). */
   'notepad:get': { request: z.object({ side: NotepadSide }).strict(), response: NotepadSchema },
   /** `baseUpdatedAt` (optional): the `updatedAt` the edit started from; if the notepad changed since, CONFLICT. */
-  'notepad:update': { request: z.object({ side: NotepadSide, content: z.string().max(20_000, '记事内容不能超过20000字'), baseUpdatedAt: z.string().nullable().optional() }).strict(), response: NotepadSchema },
+  'notepad:update': {
+    request: z
+      .object({ side: NotepadSide, content: z.string().max(20_000, '记事内容不能超过20000字'), baseUpdatedAt: z.string().nullable().optional() })
+      .strict(),
+    response: NotepadSchema,
+  },
   // For those who lead the room (mediators, the judge) — except caucus:carry, mediators only.
   /**
    * Starts a caucus (背对背) with the given participants, atomically moving them and the
    * mediators (default: the caller) out of wherever they are — so starting side B's caucus
    * while in side A's is a direct switch. Caucuses left without a mediator end.
    */
-  'caucus:start': { request: z.object({ peerIds: z.array(ObjectId).min(1).max(32), mediatorPeerIds: z.array(ObjectId).max(8).optional() }).strict(), response: z.object({ caucusId: z.string() }) },
+  'caucus:start': {
+    request: z.object({ peerIds: z.array(ObjectId).min(1).max(32), mediatorPeerIds: z.array(ObjectId).max(8).optional() }).strict(),
+    response: z.object({ caucusId: z.string() }),
+  },
   'caucus:end': { request: z.object({ caucusId: ObjectId }).strict(), response: z.object({}) },
   /** Everyone back to the joint session. */
   'caucus:endAll': { request: Empty, response: z.object({}) },
   /** Carries a note or proposal from one side's notepad to the other's (logged). */
-  'caucus:carry': { request: z.object({ fromSide: NotepadSide, toSide: NotepadSide, text: z.string().trim().min(1, '转达内容不能为空').max(5000) }).strict(), response: NotepadSchema },
+  'caucus:carry': {
+    request: z.object({ fromSide: NotepadSide, toSide: NotepadSide, text: z.string().trim().min(1, '转达内容不能为空').max(5000) }).strict(),
+    response: NotepadSchema,
+  },
   'mediator:admit': { request: z.object({ peerId: ObjectId }).strict(), response: z.object({}) },
   'mediator:deny': { request: z.object({ peerId: ObjectId, reason: z.string().max(200).optional() }).strict(), response: z.object({}) },
   'mediator:mute': { request: z.object({ peerId: ObjectId, kind: MediaKind, muted: z.boolean() }).strict(), response: z.object({}) },

@@ -44,7 +44,12 @@ export class Caucuses {
   constructor(port: CaucusPort, restored: RoomSnapshot['caucuses'] = []) {
     this.#port = port;
     for (const c of restored) {
-      this.#caucuses.set(c.id, { id: c.id, memberPeerIds: new Set(c.memberPeerIds), mediatorPeerIds: new Set(c.mediatorPeerIds), startedAt: new Date(c.startedAt) });
+      this.#caucuses.set(c.id, {
+        id: c.id,
+        memberPeerIds: new Set(c.memberPeerIds),
+        mediatorPeerIds: new Set(c.mediatorPeerIds),
+        startedAt: new Date(c.startedAt),
+      });
     }
   }
 
@@ -57,11 +62,21 @@ export class Caucuses {
   }
 
   info(): CaucusInfo[] {
-    return [...this.#caucuses.values()].map((c) => ({ caucusId: c.id, memberPeerIds: [...c.memberPeerIds], mediatorPeerIds: [...c.mediatorPeerIds], startedAt: c.startedAt.toISOString() }));
+    return [...this.#caucuses.values()].map((c) => ({
+      caucusId: c.id,
+      memberPeerIds: [...c.memberPeerIds],
+      mediatorPeerIds: [...c.mediatorPeerIds],
+      startedAt: c.startedAt.toISOString(),
+    }));
   }
 
   snapshot(): RoomSnapshot['caucuses'] {
-    return [...this.#caucuses.values()].map((c) => ({ id: c.id, memberPeerIds: [...c.memberPeerIds], mediatorPeerIds: [...c.mediatorPeerIds], startedAt: c.startedAt.toISOString() }));
+    return [...this.#caucuses.values()].map((c) => ({
+      id: c.id,
+      memberPeerIds: [...c.memberPeerIds],
+      mediatorPeerIds: [...c.mediatorPeerIds],
+      startedAt: c.startedAt.toISOString(),
+    }));
   }
 
   /** Who the waiting are told is away: the judge when only judges lead the caucuses, else the mediator. */
@@ -103,7 +118,10 @@ export class Caucuses {
     this.#caucuses.set(caucus.id, caucus);
     const { breakMs } = await this.#port.transition();
     await this.recordEnded(by, ended, 'switched');
-    await this.#port.audit(by, { type: 'CAUCUS_STARTED', data: { caucusId: caucus.id, ...this.#describe(caucus), mediators: mediators.map((id) => this.#port.member(id)!.displayName) } });
+    await this.#port.audit(by, {
+      type: 'CAUCUS_STARTED',
+      data: { caucusId: caucus.id, ...this.#describe(caucus), mediators: mediators.map((id) => this.#port.member(id)!.displayName) },
+    });
     return { caucusId: caucus.id, breakMs };
   }
 

@@ -79,7 +79,10 @@ export class Notepads {
     const content = `${target.content}${target.content ? '\n\n' : ''}${header}\n${text}`;
     const notepad = await this.#port.persistence.saveNotepad(toSide, content, by);
     this.#broadcast(notepad, null);
-    await this.#port.audit(by, { type: 'CAUCUS_CARRIED', data: { fromSide, toSide, chars: [...text].length, sha256: createHash('sha256').update(text).digest('hex') } });
+    await this.#port.audit(by, {
+      type: 'CAUCUS_CARRIED',
+      data: { fromSide, toSide, chars: [...text].length, sha256: createHash('sha256').update(text).digest('hex') },
+    });
     return notepad;
   }
 

@@ -365,7 +365,9 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
    */
   #restored(snapshot: RoomSnapshot): void {
     this.#failover.startGrace(this.#opts.reconnectGraceMs, () => this.#tasks.run('end what nobody came back to after a failover', () => this.#pruneAbsent()));
-    this.#tasks.run('record the room restored', () => this.#audit(null, { type: 'ROOM_RESTORED', data: { admitted: snapshot.admittedPeerIds.length, caucuses: snapshot.caucuses.length } }));
+    this.#tasks.run('record the room restored', () =>
+      this.#audit(null, { type: 'ROOM_RESTORED', data: { admitted: snapshot.admittedPeerIds.length, caucuses: snapshot.caucuses.length } }),
+    );
   }
 
   async #pruneAbsent(): Promise<void> {

@@ -97,7 +97,8 @@ export class Lobby {
         existing.socket.detach();
       }
       existing.socket = socket;
-      if (existing.status === 'admitted') await this.#port.audit(existing, { type: 'ROOM_JOINED', data: { peerId: existing.peerId, name: existing.displayName, via: 'reconnect' } });
+      if (existing.status === 'admitted')
+        await this.#port.audit(existing, { type: 'ROOM_JOINED', data: { peerId: existing.peerId, name: existing.displayName, via: 'reconnect' } });
       this.#port.announce();
       return { status: existing.status };
     }
@@ -136,7 +137,10 @@ export class Lobby {
   async admit(by: Member, peerId: string): Promise<void> {
     const m = this.#lobbyMember(peerId);
     m.status = 'admitted';
-    await this.#port.audit(by, { type: 'ROOM_ADMITTED', data: { peerId, name: m.displayName, waitedSec: Math.round((Date.now() - m.waitingSince.getTime()) / 1000) } });
+    await this.#port.audit(by, {
+      type: 'ROOM_ADMITTED',
+      data: { peerId, name: m.displayName, waitedSec: Math.round((Date.now() - m.waitingSince.getTime()) / 1000) },
+    });
     m.socket?.emit('room:admitted', {});
     this.#port.announce();
   }

@@ -131,7 +131,14 @@ export function attachForwarding({ ctx, nsp, cluster, registry, sessions, serve,
     }
     const target = session.forwardedTo;
     if (!target) return serve(session, event, payload);
-    const request: ForwardedRequest = { socketId: session.client.id, principal: session.principal, address: session.client.address, userAgent: session.client.userAgent, event, payload };
+    const request: ForwardedRequest = {
+      socketId: session.client.id,
+      principal: session.principal,
+      address: session.client.address,
+      userAgent: session.client.userAgent,
+      event,
+      payload,
+    };
     try {
       return (await rpc.call(target.nodeId, 'room.request', request)) as Ack<Record<string, unknown>>;
     } catch (err) {

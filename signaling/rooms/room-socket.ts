@@ -18,13 +18,21 @@ import { revokes, type AccessRevoked, type Holder } from '../access-events.ts';
 import type { AppContext } from '../context.ts';
 import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
 import { DomainError, refusalAck } from '../errors.ts';
-import { ClientRequests, describeZodError, leadsRoom, ROOM_NAMESPACE, type Ack, type ClientRequestName, type RequestOf, type ResponseOf } from '../protocol/room.ts';
+import {
+  ClientRequests,
+  describeZodError,
+  leadsRoom,
+  ROOM_NAMESPACE,
+  type Ack,
+  type ClientRequestName,
+  type RequestOf,
+  type ResponseOf,
+} from '../protocol/room.ts';
 import { removalNotice, type LiveRoom } from './live-room.ts';
 import type { MemberIdentity, MemberSocket } from './member.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Cluster } from '../cluster/index.ts';
 import { attachForwarding, type ClientConn, type Principal, type Session } from './room-forwarding.ts';
-
 
 type Handler<E extends ClientRequestName> = (session: Session, payload: RequestOf<E>) => Promise<ResponseOf<E>>;
 type HandlerMap = { [E in ClientRequestName]: Handler<E> };
@@ -34,7 +42,13 @@ export interface RoomSocketOptions {
   pingTimeoutMs: number;
 }
 
-export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registry: RoomRegistry, options: RoomSocketOptions, cluster: Cluster | null = null): Server {
+export function attachRoomSockets(
+  app: FastifyInstance,
+  ctx: AppContext,
+  registry: RoomRegistry,
+  options: RoomSocketOptions,
+  cluster: Cluster | null = null,
+): Server {
   const io = new Server(app.server, {
     path: '/socket.io',
     serveClient: false,
@@ -68,7 +82,10 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
     const notice = removalNotice(e);
     for (const session of sessions) {
       if (!revokes(e, holderOf(session))) continue;
-      if (session.joined) void session.joined.room.revokeAccess(session.joined.peerId, notice).catch((err: unknown) => app.log.error({ err }, 'could not audit a revoked member'));
+      if (session.joined)
+        void session.joined.room
+          .revokeAccess(session.joined.peerId, notice)
+          .catch((err: unknown) => app.log.error({ err }, 'could not audit a revoked member'));
       // Served by another node, which takes it out of the room: say why here, the socket closes now.
       else if (session.forwardedTo) session.client.emit('room:removed', notice);
       session.joined = null;
@@ -78,7 +95,8 @@ export function attachRoomSockets(app: FastifyInstance, ctx: AppContext, registr
     // may come back with another link, so that one only ends its own connections).
     const away = e.kind === 'participant' ? e.participantId : e.kind === 'user' || e.kind === 'co-mediator' ? e.userId : null;
     const rooms = e.kind === 'co-mediator' ? [registry.get(e.caseId)] : registry.rooms();
-    if (away) for (const room of rooms) void room?.revokeAccess(away, notice).catch((err: unknown) => app.log.error({ err }, 'could not audit a revoked member'));
+    if (away)
+      for (const room of rooms) void room?.revokeAccess(away, notice).catch((err: unknown) => app.log.error({ err }, 'could not audit a revoked member'));
   };
   ctx.events.on('accessRevoked', onRevoked);
   nsp.on('connection', (socket) => {
@@ -138,7 +156,13 @@ async function authenticate(app: FastifyInstance, ctx: AppContext, socket: Socke
   return principal.kind === 'party' ? { kind: 'party', token: principal.token } : { kind: 'staff', user: principal.user };
 }
 
-async function dispatch(app: FastifyInstance, session: Session, event: ClientRequestName, payload: unknown, handlers: HandlerMap): Promise<Ack<Record<string, unknown>>> {
+async function dispatch(
+  app: FastifyInstance,
+  session: Session,
+  event: ClientRequestName,
+  payload: unknown,
+  handlers: HandlerMap,
+): Promise<Ack<Record<string, unknown>>> {
   try {
     // Every request after the join needs the grant its event names, for the role held in the room
     // (checked before the payload: who may not act learns nothing about a valid request).
@@ -161,7 +185,6 @@ async function dispatch(app: FastifyInstance, session: Session, event: ClientReq
     return refusalAck(new DomainError('INTERNAL'));
   }
 }
-
 
 function joinedOf(session: Session): { room: LiveRoom; peerId: string } {
   if (!session.joined || session.joined.room.closed) throw new DomainError('NOT_JOINED', '您尚未进入调解室');
@@ -213,7 +236,15 @@ function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
       const { status } = await room.join(identity, memberSocket(session));
       session.joined = { room, peerId: identity.peerId, role };
       return {
-        self: { peerId: identity.peerId, displayName: identity.displayName, roleLabel: identity.roleLabel, roomRole: identity.roomRole, side: identity.side, caseNumber: c!.number, caseTitle: c!.title },
+        self: {
+          peerId: identity.peerId,
+          displayName: identity.displayName,
+          roleLabel: identity.roleLabel,
+          roomRole: identity.roomRole,
+          side: identity.side,
+          caseNumber: c!.number,
+          caseTitle: c!.title,
+        },
         status,
       };
     },
@@ -355,10 +386,33 @@ async function identityFor(ctx: AppContext, session: Session, c: { id: string } 
     if (role === 'judge') {
       // 询问: the reviewing court's judge leads a video session while the application is under review.
       const application = await ctx.db.judicialApplication.findUnique({ where: { caseId } });
-      if (!application || !['ACCEPTED', 'REVIEWING'].includes(application.status)) throw new DomainError('APPLICATION_WRONG_STATE', '只有在法院受理后、作出裁定前可以发起视频询问');
-      return { role, identity: { peerId: user.id, roomRole: 'judge', displayName: user.displayName, roleLabel: '法官', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true } };
+      if (!application || !['ACCEPTED', 'REVIEWING'].includes(application.status))
+        throw new DomainError('APPLICATION_WRONG_STATE', '只有在法院受理后、作出裁定前可以发起视频询问');
+      return {
+        role,
+        identity: {
+          peerId: user.id,
+          roomRole: 'judge',
+          displayName: user.displayName,
+          roleLabel: '法官',
+          side: 'NEUTRAL',
+          identityConfirmed: true,
+          consentGiven: true,
+        },
+      };
     }
-    return { role: role!, identity: { peerId: user.id, roomRole: 'mediator', displayName: user.displayName, roleLabel: role === 'co-mediator' ? '协办调解员' : '调解员', side: 'NEUTRAL', identityConfirmed: true, consentGiven: true } };
+    return {
+      role: role!,
+      identity: {
+        peerId: user.id,
+        roomRole: 'mediator',
+        displayName: user.displayName,
+        roleLabel: role === 'co-mediator' ? '协办调解员' : '调解员',
+        side: 'NEUTRAL',
+        identityConfirmed: true,
+        consentGiven: true,
+      },
+    };
   }
   const { participant: p } = await linkPrincipal(ctx, principal.token, { ip: client.address, userAgent: client.userAgent, expectCaseId: caseId });
   const role = linkRoleOf(p);

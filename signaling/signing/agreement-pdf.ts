@@ -109,7 +109,15 @@ export async function renderAgreementPdf(input: AgreementPdfInput): Promise<Uint
 export async function composeAgreementPdf(input: AgreementPdfInput): Promise<{ doc: PDFDocument; font: PDFFont }> {
   const a = input.agreement;
   const lines = agreementLines(a);
-  const printed = [a.meta.title, a.meta.caseNumber, a.meta.orgName, ...lines.map((l) => (l.label ?? '') + l.text), ...input.signatures.map((s) => s.label + s.name), input.mediator.name, '人民调解员（签名）：（印章）年月日第页共0123456789 '].join('');
+  const printed = [
+    a.meta.title,
+    a.meta.caseNumber,
+    a.meta.orgName,
+    ...lines.map((l) => (l.label ?? '') + l.text),
+    ...input.signatures.map((s) => s.label + s.name),
+    input.mediator.name,
+    '人民调解员（签名）：（印章）年月日第页共0123456789 ',
+  ].join('');
   const missing = missingGlyphs(printed);
   if (missing.length) throw new MissingGlyphsError(missing);
 

@@ -31,8 +31,28 @@ const minutes = (sec: number) => (sec < 60 ? `${sec} 秒` : `${Math.round(sec / 
 
 /** Short, readable device description from a user agent. */
 export function deviceOf(ua: string): string {
-  const os = /Android/i.test(ua) ? 'Android' : /iPhone|iPad/i.test(ua) ? 'iOS' : /Windows/i.test(ua) ? 'Windows' : /Mac OS X/i.test(ua) ? 'macOS' : /Linux/i.test(ua) ? 'Linux' : '未知系统';
-  const browser = /MicroMessenger/i.test(ua) ? '微信' : /Edg\//.test(ua) ? 'Edge' : /Chrome\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : /Firefox\//.test(ua) ? 'Firefox' : '浏览器';
+  const os = /Android/i.test(ua)
+    ? 'Android'
+    : /iPhone|iPad/i.test(ua)
+      ? 'iOS'
+      : /Windows/i.test(ua)
+        ? 'Windows'
+        : /Mac OS X/i.test(ua)
+          ? 'macOS'
+          : /Linux/i.test(ua)
+            ? 'Linux'
+            : '未知系统';
+  const browser = /MicroMessenger/i.test(ua)
+    ? '微信'
+    : /Edg\//.test(ua)
+      ? 'Edge'
+      : /Chrome\//.test(ua)
+        ? 'Chrome'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : /Firefox\//.test(ua)
+            ? 'Firefox'
+            : '浏览器';
   return `${os} · ${browser}`;
 }
 
@@ -44,11 +64,18 @@ export function certificateLines(d: CertificateData): string[] {
     `签署版本：第 ${d.versionSeq} 版，锁定于 ${chinaTime(d.lockedAt)}`,
     `协议内容摘要（SHA-256）：${d.contentSha256}`,
     '签署人：',
-    ...d.signers.map((s, i) => `${i + 1}. ${s.name}（${s.role}）｜身份核验：${IDENTITY_METHODS[s.identityMethod] ?? s.identityMethod}｜签署时间：${chinaTime(s.at)}｜IP：${s.ip}｜设备：${deviceOf(s.device)}`),
+    ...d.signers.map(
+      (s, i) =>
+        `${i + 1}. ${s.name}（${s.role}）｜身份核验：${IDENTITY_METHODS[s.identityMethod] ?? s.identityMethod}｜签署时间：${chinaTime(s.at)}｜IP：${s.ip}｜设备：${deviceOf(s.device)}`,
+    ),
     '在线调解：',
-    d.session.firstJoin ? `首次进入调解室：${chinaTime(d.session.firstJoin)}${d.session.lastEnd ? `；结束：${chinaTime(d.session.lastEnd)}` : ''}` : '未使用在线调解室',
+    d.session.firstJoin
+      ? `首次进入调解室：${chinaTime(d.session.firstJoin)}${d.session.lastEnd ? `；结束：${chinaTime(d.session.lastEnd)}` : ''}`
+      : '未使用在线调解室',
     ...(d.session.firstJoin && d.session.lastEnd
-      ? [`在线调解总时长：${minutes(Math.round((d.session.lastEnd.getTime() - d.session.firstJoin.getTime()) / 1000))}，其中联合调解约 ${minutes(Math.max(0, Math.round((d.session.lastEnd.getTime() - d.session.firstJoin.getTime()) / 1000) - d.session.caucusSecA - d.session.caucusSecB))}`]
+      ? [
+          `在线调解总时长：${minutes(Math.round((d.session.lastEnd.getTime() - d.session.firstJoin.getTime()) / 1000))}，其中联合调解约 ${minutes(Math.max(0, Math.round((d.session.lastEnd.getTime() - d.session.firstJoin.getTime()) / 1000) - d.session.caucusSecA - d.session.caucusSecB))}`,
+        ]
       : []),
     `背对背单独沟通时长：甲方 ${minutes(d.session.caucusSecA)}，乙方 ${minutes(d.session.caucusSecB)}`,
     d.auditHead ? `审计日志：第 ${d.auditHead.seq} 条，链头摘要 ${d.auditHead.hash}` : '审计日志：无',

@@ -46,9 +46,16 @@ export function signedAttributes(contentDigest: Buffer, certDer: Buffer): forge.
     octets(createHash('sha256').update(certDer).digest()),
     seq([seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 4, true, [issuer])]), serial]),
   ]);
-  const attrs = [attribute(OID.contentType, oid(OID.data)), attribute(OID.messageDigest, octets(contentDigest)), attribute(OID.signingCertificateV2, seq([seq([essCertIdV2])]))];
+  const attrs = [
+    attribute(OID.contentType, oid(OID.data)),
+    attribute(OID.messageDigest, octets(contentDigest)),
+    attribute(OID.signingCertificateV2, seq([seq([essCertIdV2])])),
+  ];
   // DER: the elements of a SET OF in the order of their encodings.
-  return attrs.map((a) => ({ a, der: toDer(a) })).sort((x, y) => Buffer.compare(x.der, y.der)).map((x) => x.a);
+  return attrs
+    .map((a) => ({ a, der: toDer(a) }))
+    .sort((x, y) => Buffer.compare(x.der, y.der))
+    .map((x) => x.a);
 }
 
 export function cadesSignature(signedBytes: Buffer, identity: SigningIdentity): Buffer {

@@ -8,7 +8,10 @@ import { MissingGlyphsError, numberPages } from './agreement-pdf.ts';
 import { BODY, Composer } from './pdf-composer.ts';
 import { embedAgreementFont, missingGlyphs } from './pdf-font.ts';
 
-export async function composeCourtDocumentPdf(rendered: RenderedCourtDocument, meta: { author: string; date: Date }): Promise<{ doc: PDFDocument; font: PDFFont }> {
+export async function composeCourtDocumentPdf(
+  rendered: RenderedCourtDocument,
+  meta: { author: string; date: Date },
+): Promise<{ doc: PDFDocument; font: PDFFont }> {
   const text = [rendered.title, ...rendered.blocks.flatMap((b) => [b.heading ?? '', ...b.paragraphs])].join('');
   const missing = missingGlyphs(text);
   if (missing.length) throw new MissingGlyphsError(missing);

@@ -10,7 +10,12 @@ import { verifyRoutes } from './verify-routes.ts';
 
 export async function attachSigning(app: FastifyInstance, ctx: AppContext, sms?: SmsProvider): Promise<{ service: SigningService; identity: SigningIdentity }> {
   const org = await ctx.db.organisation.findFirstOrThrow({ orderBy: { createdAt: 'asc' } });
-  const identity = loadSigningIdentity({ dataDir: ctx.config.dataDir, orgName: org.name, keyFile: ctx.config.signing.keyFile, certFile: ctx.config.signing.certFile });
+  const identity = loadSigningIdentity({
+    dataDir: ctx.config.dataDir,
+    orgName: org.name,
+    keyFile: ctx.config.signing.keyFile,
+    certFile: ctx.config.signing.certFile,
+  });
   const service = new SigningService(ctx, identity, sms ?? new LogSmsProvider(app.log), app.log);
   app.register(signingRoutes(ctx, service), { prefix: '/api/signing' });
   app.register(verifyRoutes(ctx, identity), { prefix: '/api/verify' });

@@ -19,6 +19,11 @@ export async function issueAgreementPdf(input: IssueInput): Promise<{ bytes: Uin
   numberPages(doc, font);
   const pages = doc.getPageCount();
   const org = input.certificate.orgName;
-  const bytes = await sealPdf(doc, input.identity, { reason: `人民调解协议书 ${input.agreement.meta.caseNumber}`, location: org, contactInfo: org, signingTime: input.signingTime });
+  const bytes = await sealPdf(doc, input.identity, {
+    reason: `人民调解协议书 ${input.agreement.meta.caseNumber}`,
+    location: org,
+    contactInfo: org,
+    signingTime: input.signingTime,
+  });
   return { bytes, pages };
 }

@@ -18,7 +18,10 @@ export interface SigningIdentity {
   signerName: string;
 }
 
-const pemToDers = (pem: string) => [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)].map((m) => Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(forge.pki.certificateFromPem(m[0]))).getBytes(), 'binary'));
+const pemToDers = (pem: string) =>
+  [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)].map((m) =>
+    Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(forge.pki.certificateFromPem(m[0]))).getBytes(), 'binary'),
+  );
 
 export function identityFromPem(keyPem: string, certPem: string): SigningIdentity {
   const chain = pemToDers(certPem);
@@ -28,7 +31,9 @@ export function identityFromPem(keyPem: string, certPem: string): SigningIdentit
   return {
     key: createPrivateKey(keyPem),
     chain,
-    rootFingerprint: createHash('sha256').update(chain[chain.length - 1]!).digest('hex'),
+    rootFingerprint: createHash('sha256')
+      .update(chain[chain.length - 1]!)
+      .digest('hex'),
     // forge hands attribute values back as UTF-8 byte strings.
     signerName: typeof cn?.value === 'string' ? forge.util.decodeUtf8(cn.value) : '未知签名人',
   };

@@ -98,4 +98,3 @@ export class Composer {
     this.#y -= boxHeight + size * 0.8;
   }
 }
-

@@ -13,7 +13,15 @@ const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 /** Adam7 passes: x start, y start, x step, y step. */
-const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] as const;
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
 
 export interface PngLimits {
   maxBytes: number;
@@ -59,7 +67,7 @@ function structurallySound(b: Buffer, width: number, height: number): boolean {
     const type = b.toString('latin1', offset + 4, offset + 8);
     if (length > 0x7fffffff || offset + 12 + length > b.length || !/^[A-Za-z]{4}$/.test(type)) return false;
     const body = b.subarray(offset + 8, offset + 8 + length);
-    if ((crc32(b.subarray(offset + 4, offset + 8 + length)) >>> 0) !== b.readUInt32BE(offset + 8 + length)) return false;
+    if (crc32(b.subarray(offset + 4, offset + 8 + length)) >>> 0 !== b.readUInt32BE(offset + 8 + length)) return false;
     if ((offset === 8) !== (type === 'IHDR')) return false;
     if (type === 'IHDR') {
       if (length !== 13) return false;
@@ -88,7 +96,9 @@ function structurallySound(b: Buffer, width: number, height: number): boolean {
   const rowBytes = (w: number) => Math.ceil((w * bitsPerPixel) / 8);
   // Each pass (one for a plain image, seven for Adam7) is rows of one filter byte plus pixels.
   const passes = header.interlace
-    ? ADAM7.map(([x0, y0, dx, dy]) => ({ w: Math.ceil(Math.max(0, width - x0) / dx), h: Math.ceil(Math.max(0, height - y0) / dy) })).filter((p) => p.w > 0 && p.h > 0)
+    ? ADAM7.map(([x0, y0, dx, dy]) => ({ w: Math.ceil(Math.max(0, width - x0) / dx), h: Math.ceil(Math.max(0, height - y0) / dy) })).filter(
+        (p) => p.w > 0 && p.h > 0,
+      )
     : [{ w: width, h: height }];
   const expected = passes.reduce((n, p) => n + p.h * (1 + rowBytes(p.w)), 0);
   let raw: Buffer;

@@ -55,7 +55,18 @@ type Round = NonNullable<Awaited<ReturnType<AppContext['db']['signingRound']['fi
 /** One party the round needs a signature from; `participant` null only for a row gone since (rounds from before the list was frozen). */
 type Signer = { id: string; name: string; role: string; side: string; participant: Participant | null };
 /** What the PDF and the certificate need of a signature (a stored row, or the mediator's about to be stored). */
-type SignatureData = { participantId: string | null; signerType: string; signerId: string; signerName: string; signerRole: string; png: Uint8Array; identityMethod: string; signedAt: Date; ip: string; userAgent: string };
+type SignatureData = {
+  participantId: string | null;
+  signerType: string;
+  signerId: string;
+  signerName: string;
+  signerRole: string;
+  png: Uint8Array;
+  identityMethod: string;
+  signedAt: Date;
+  ip: string;
+  userAgent: string;
+};
 
 export interface RequestInfo {
   ip: string;
@@ -79,8 +90,12 @@ export class SigningService {
   async lock(user: StaffPrincipal, caseId: string, versionSeq?: number) {
     const c = await loadCase(this.ctx, caseId);
     if (!['MEDIATING', 'AGREED'].includes(c.status)) throw new DomainError('CASE_NOT_SIGNABLE');
-    const version = await this.ctx.db.agreementVersion.findFirst({ where: { caseId, ...(versionSeq !== undefined ? { seq: versionSeq } : {}) }, orderBy: { seq: 'desc' } });
-    if (!version) throw new DomainError('VERSION_NOT_SAVED', versionSeq !== undefined ? `协议版本 ${versionSeq} 不存在` : '请先在协议草稿中“保存版本”，再锁定该版本供签署');
+    const version = await this.ctx.db.agreementVersion.findFirst({
+      where: { caseId, ...(versionSeq !== undefined ? { seq: versionSeq } : {}) },
+      orderBy: { seq: 'desc' },
+    });
+    if (!version)
+      throw new DomainError('VERSION_NOT_SAVED', versionSeq !== undefined ? `协议版本 ${versionSeq} 不存在` : '请先在协议草稿中“保存版本”，再锁定该版本供签署');
     const doc = docFromVersion({ update: version.state });
     let snapshot: AgreementSnapshot;
     try {
@@ -89,9 +104,17 @@ export class SigningService {
       doc.destroy();
     }
     const findings = checkAgreement(snapshot);
-    if (!electronicSigningAllowed(findings)) throw new DomainError('PAPER_SIGNING_REQUIRED', '协议涉及婚姻、收养、继承等人身关系或停止公用事业服务，不能电子签署，请改为纸质签署');
+    if (!electronicSigningAllowed(findings))
+      throw new DomainError('PAPER_SIGNING_REQUIRED', '协议涉及婚姻、收养、继承等人身关系或停止公用事业服务，不能电子签署，请改为纸质签署');
     const errors = findings.filter((f) => f.severity === 'error');
-    if (errors.length) throw new DomainError('AGREEMENT_HAS_ERRORS', `协议还有 ${errors.length} 处必须修改的问题：${errors.slice(0, 3).map((f) => f.message).join('；')}`);
+    if (errors.length)
+      throw new DomainError(
+        'AGREEMENT_HAS_ERRORS',
+        `协议还有 ${errors.length} 处必须修改的问题：${errors
+          .slice(0, 3)
+          .map((f) => f.message)
+          .join('；')}`,
+      );
     if (snapshot.clauses.length === 0) throw new DomainError('AGREEMENT_EMPTY', '协议没有任何条款');
     const lines = agreementLines(snapshot);
     const missing = missingGlyphs(lines.map((l) => l.text).join(''));
@@ -104,10 +127,22 @@ export class SigningService {
       // in the list) or is refused after it (PARTICIPANTS_FROZEN).
       const signerIds = (await agreementPartiesOf(tx, caseId)).map((p) => p.id);
       const round = await tx.signingRound.create({
-        data: { caseId, versionSeq: version.seq, contentSha256: content.sha256, snapshot: JSON.stringify(snapshot), clauseHashes: JSON.stringify(content.clauses), signerIds: JSON.stringify(signerIds), lockedById: user.id },
+        data: {
+          caseId,
+          versionSeq: version.seq,
+          contentSha256: content.sha256,
+          snapshot: JSON.stringify(snapshot),
+          clauseHashes: JSON.stringify(content.clauses),
+          signerIds: JSON.stringify(signerIds),
+          lockedById: user.id,
+        },
       });
-      if (c.status === 'MEDIATING') await transitionCase(tx, { caseId, from: 'MEDIATING', to: 'AGREED', by: 'signing', actor: staffActor(user), reason: '锁定协议供签署' });
-      await appendAudit(tx, staffActor(user), caseId, { type: 'SIGNING_LOCKED', data: { roundId: round.id, versionSeq: version.seq, contentSha256: content.sha256, clauses: content.clauses.length } });
+      if (c.status === 'MEDIATING')
+        await transitionCase(tx, { caseId, from: 'MEDIATING', to: 'AGREED', by: 'signing', actor: staffActor(user), reason: '锁定协议供签署' });
+      await appendAudit(tx, staffActor(user), caseId, {
+        type: 'SIGNING_LOCKED',
+        data: { roundId: round.id, versionSeq: version.seq, contentSha256: content.sha256, clauses: content.clauses.length },
+      });
       return round;
     });
   }
@@ -116,15 +151,22 @@ export class SigningService {
   async unlock(user: StaffPrincipal, caseId: string, reason: string) {
     return this.ctx.db.$transaction(async (tx) => {
       const round = await tx.signingRound.findFirst({ where: { caseId, status: 'OPEN' } });
-      if (!round) throw (await tx.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } })) ? new DomainError('AGREEMENT_ALREADY_SIGNED', '协议已签署完毕，不能解除锁定') : new DomainError('NOT_LOCKED', '没有锁定中的协议版本');
-      const { count } = await tx.signingRound.updateMany({ where: { id: round.id, status: 'OPEN' }, data: { status: 'VOIDED', voidedAt: new Date(), voidReason: reason } });
+      if (!round)
+        throw (await tx.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } }))
+          ? new DomainError('AGREEMENT_ALREADY_SIGNED', '协议已签署完毕，不能解除锁定')
+          : new DomainError('NOT_LOCKED', '没有锁定中的协议版本');
+      const { count } = await tx.signingRound.updateMany({
+        where: { id: round.id, status: 'OPEN' },
+        data: { status: 'VOIDED', voidedAt: new Date(), voidReason: reason },
+      });
       if (count !== 1) throw new DomainError('STALE_STATE', '签署状态已变化，请刷新后重试');
       const voidedSignatures = await tx.agreementSignature.count({ where: { roundId: round.id } });
       const voidedConsents = await tx.clauseConsent.count({ where: { roundId: round.id } });
       await appendAudit(tx, staffActor(user), caseId, { type: 'SIGNING_UNLOCKED', data: { roundId: round.id, reason, voidedSignatures, voidedConsents } });
       // Unlocking reopens the mediation: the agreement is no longer settled (达成协议 → 调解中).
       const { status } = await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { status: true } });
-      if (status === 'AGREED') await transitionCase(tx, { caseId, from: 'AGREED', to: 'MEDIATING', by: 'signing', actor: staffActor(user), reason: `解除锁定：${reason}` });
+      if (status === 'AGREED')
+        await transitionCase(tx, { caseId, from: 'AGREED', to: 'MEDIATING', by: 'signing', actor: staffActor(user), reason: `解除锁定：${reason}` });
       return { voidedSignatures, voidedConsents };
     });
   }
@@ -152,7 +194,18 @@ export class SigningService {
 
     const left = signed.find((s) => s.signerType === 'mediator');
     const userAgent = req.userAgent.slice(0, 300);
-    const mediator: SignatureData = left ?? { participantId: null, signerType: 'mediator', signerId: user.id, signerName: user.displayName, signerRole: '人民调解员', png, identityMethod: 'STAFF_SESSION', signedAt: new Date(), ip: req.ip, userAgent };
+    const mediator: SignatureData = left ?? {
+      participantId: null,
+      signerType: 'mediator',
+      signerId: user.id,
+      signerName: user.displayName,
+      signerRole: '人民调解员',
+      png,
+      identityMethod: 'STAFF_SESSION',
+      signedAt: new Date(),
+      ip: req.ip,
+      userAgent,
+    };
     const at = mediator.signedAt;
     const signatures: SignatureData[] = [...signed.filter((s) => s.signerType !== 'mediator'), mediator];
     let built: { bytes: Uint8Array; pages: number };
@@ -170,20 +223,51 @@ export class SigningService {
       // The PDF shows what was read above: it is stored only if that is still the round's state.
       const now = await tx.signingRound.findUnique({ where: { id: round.id }, select: { status: true, signatures: { select: { id: true } } } });
       if (now?.status === 'COMPLETED') throw new DomainError('AGREEMENT_ALREADY_SIGNED');
-      if (now?.status !== 'OPEN' || now.signatures.length !== signed.length || now.signatures.some((x) => !signed.some((s) => s.id === x.id))) throw new DomainError('STALE_STATE', '签署状态已变化，请刷新后重试');
+      if (now?.status !== 'OPEN' || now.signatures.length !== signed.length || now.signatures.some((x) => !signed.some((s) => s.id === x.id)))
+        throw new DomainError('STALE_STATE', '签署状态已变化，请刷新后重试');
       if (!left) {
         const row = await tx.agreementSignature.create({
-          data: { roundId: round.id, signerType: 'mediator', participantId: null, signerId: user.id, signerName: user.displayName, signerRole: '人民调解员', png: dbBytes(png), pngSha256: sha256(png), affirmation: '', identityMethod: 'STAFF_SESSION', ip: req.ip, userAgent, signedAt: at },
+          data: {
+            roundId: round.id,
+            signerType: 'mediator',
+            participantId: null,
+            signerId: user.id,
+            signerName: user.displayName,
+            signerRole: '人民调解员',
+            png: dbBytes(png),
+            pngSha256: sha256(png),
+            affirmation: '',
+            identityMethod: 'STAFF_SESSION',
+            ip: req.ip,
+            userAgent,
+            signedAt: at,
+          },
         });
         await appendAudit(tx, staffActor(user), caseId, {
           type: 'AGREEMENT_SIGNED',
-          data: { roundId: round.id, signerType: 'mediator', signerName: user.displayName, signerRole: '人民调解员', participantId: null, pngSha256: row.pngSha256, identityMethod: 'STAFF_SESSION', ip: req.ip, userAgent },
+          data: {
+            roundId: round.id,
+            signerType: 'mediator',
+            signerName: user.displayName,
+            signerRole: '人民调解员',
+            participantId: null,
+            pngSha256: row.pngSha256,
+            identityMethod: 'STAFF_SESSION',
+            ip: req.ip,
+            userAgent,
+          },
         });
       }
-      const { count } = await tx.signingRound.updateMany({ where: { id: round.id, status: 'OPEN' }, data: { status: 'COMPLETED', completedAt: at, pdf: Buffer.from(bytes), pdfSha256 } });
+      const { count } = await tx.signingRound.updateMany({
+        where: { id: round.id, status: 'OPEN' },
+        data: { status: 'COMPLETED', completedAt: at, pdf: Buffer.from(bytes), pdfSha256 },
+      });
       if (count !== 1) throw new DomainError('STALE_STATE', '签署状态已变化，请刷新后重试');
       await transitionCase(tx, { caseId, from: 'AGREED', to: 'SIGNED', by: 'signing', actor: staffActor(user), reason: '协议书签署完毕' });
-      await appendAudit(tx, staffActor(user), caseId, { type: 'AGREEMENT_ISSUED', data: { roundId: round.id, contentSha256: round.contentSha256, pdfSha256, pages, bytes: bytes.length } });
+      await appendAudit(tx, staffActor(user), caseId, {
+        type: 'AGREEMENT_ISSUED',
+        data: { roundId: round.id, contentSha256: round.contentSha256, pdfSha256, pages, bytes: bytes.length },
+      });
     });
     return { pdfSha256, pages, bytes: bytes.length };
   }
@@ -197,10 +281,15 @@ export class SigningService {
     if (!clause) throw new DomainError('CLAUSE_NOT_IN_ROUND', '该条款不在锁定的协议版本中');
     if (clause.sha256 !== input.clauseSha256) throw new DomainError('CLAUSE_CHANGED', '条款内容已变化，请刷新后重新阅读');
     return this.ctx.db.$transaction(async (tx) => {
-      const existing = await tx.clauseConsent.findUnique({ where: { roundId_participantId_clauseId: { roundId: round.id, participantId: party.id, clauseId: clause.id } } });
+      const existing = await tx.clauseConsent.findUnique({
+        where: { roundId_participantId_clauseId: { roundId: round.id, participantId: party.id, clauseId: clause.id } },
+      });
       if (existing) return existing;
       const row = await tx.clauseConsent.create({ data: { roundId: round.id, participantId: party.id, clauseId: clause.id, clauseSha256: clause.sha256 } });
-      await appendAudit(tx, partyActor(actor), actor.caseId, { type: 'CLAUSE_ACCEPTED', data: { roundId: round.id, participantId: party.id, clauseId: clause.id, clauseSha256: clause.sha256, byName: actor.name } });
+      await appendAudit(tx, partyActor(actor), actor.caseId, {
+        type: 'CLAUSE_ACCEPTED',
+        data: { roundId: round.id, participantId: party.id, clauseId: clause.id, clauseSha256: clause.sha256, byName: actor.name },
+      });
       return row;
     });
   }
@@ -213,18 +302,33 @@ export class SigningService {
     if (recent[0] && Date.now() - recent[0].createdAt.getTime() < CODE_RESEND_MS) throw new DomainError('RATE_LIMITED', '验证码已发送，请 1 分钟后再试');
     if (recent.length >= CODES_PER_ROUND) throw new DomainError('RATE_LIMITED', '验证码发送次数过多，请联系调解员');
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const row = await this.ctx.db.signingCode.create({ data: { roundId: round.id, participantId: actor.id, codeHash: '', expiresAt: new Date(Date.now() + CODE_TTL_MS) } });
-    await this.ctx.db.signingCode.update({ where: { id: row.id }, data: { codeHash: hashSecret(this.ctx.secrets.tokenKey, `signing-code:${row.id}:${code}`) } });
+    const row = await this.ctx.db.signingCode.create({
+      data: { roundId: round.id, participantId: actor.id, codeHash: '', expiresAt: new Date(Date.now() + CODE_TTL_MS) },
+    });
+    await this.ctx.db.signingCode.update({
+      where: { id: row.id },
+      data: { codeHash: hashSecret(this.ctx.secrets.tokenKey, `signing-code:${row.id}:${code}`) },
+    });
     await this.sms.send(actor.phone, `【解纷】您正在签署调解协议书，验证码 ${code}，5分钟内有效。如非本人操作请忽略。`);
-    await recordAudit(this.ctx.db, partyActor(actor), actor.caseId, { type: 'SIGNING_CODE_SENT', data: { roundId: round.id, participantId: actor.id, phone: maskPhone(actor.phone), provider: this.sms.name } });
+    await recordAudit(this.ctx.db, partyActor(actor), actor.caseId, {
+      type: 'SIGNING_CODE_SENT',
+      data: { roundId: round.id, participantId: actor.id, phone: maskPhone(actor.phone), provider: this.sms.name },
+    });
     return { phone: maskPhone(actor.phone), expiresInSec: CODE_TTL_MS / 1000 };
   }
 
-  async sign(actor: Participant, input: { onBehalfOf?: string | undefined; name: string; idLast4: string; code: string; png: Buffer; affirmation: string }, req: RequestInfo) {
+  async sign(
+    actor: Participant,
+    input: { onBehalfOf?: string | undefined; name: string; idLast4: string; code: string; png: Buffer; affirmation: string },
+    req: RequestInfo,
+  ) {
     const round = await this.#openRound(actor.caseId);
     const party = await this.#principal(round, actor, input.onBehalfOf);
     const refuse = async (reason: string, code: ErrorCode, message?: string): Promise<never> => {
-      await recordAudit(this.ctx.db, partyActor(actor), actor.caseId, { type: 'SIGNING_REFUSED', data: { roundId: round.id, participantId: actor.id, reason } });
+      await recordAudit(this.ctx.db, partyActor(actor), actor.caseId, {
+        type: 'SIGNING_REFUSED',
+        data: { roundId: round.id, participantId: actor.id, reason },
+      });
       throw new DomainError(code, message);
     };
     if (input.affirmation.trim() !== AFFIRMATION) throw new DomainError('AFFIRMATION_MISMATCH', `请完整输入：“${AFFIRMATION}”`);
@@ -233,18 +337,42 @@ export class SigningService {
     const consents = await this.ctx.db.clauseConsent.findMany({ where: { roundId: round.id, participantId: party.id } });
     const open = hashes.filter((h) => !consents.some((c) => c.clauseId === h.id && c.clauseSha256 === h.sha256));
     if (open.length) throw new DomainError('CLAUSES_NOT_ACCEPTED', `还有 ${open.length} 条协议条款未确认，请逐条阅读并确认后再签署`);
-    if (await this.ctx.db.agreementSignature.findUnique({ where: { roundId_participantId: { roundId: round.id, participantId: party.id } } })) throw new DomainError('ALREADY_SIGNED', `${party.name}已签署`);
+    if (await this.ctx.db.agreementSignature.findUnique({ where: { roundId_participantId: { roundId: round.id, participantId: party.id } } }))
+      throw new DomainError('ALREADY_SIGNED', `${party.name}已签署`);
     if (input.name.trim() !== actor.name || input.idLast4.trim().toUpperCase() !== actor.idNumber.slice(-4)) await refuse('identity', 'IDENTITY_MISMATCH');
     await this.#useCode(round.id, actor.id, input.code.trim(), refuse);
 
     const signerRole = actor.id === party.id ? roleLabel(party.role) : `${roleLabel(party.role)}${party.name}的委托代理人`;
     return this.ctx.db.$transaction(async (tx) => {
       const row = await tx.agreementSignature.create({
-        data: { roundId: round.id, signerType: 'party', participantId: party.id, signerId: actor.id, signerName: actor.name, signerRole, png: dbBytes(input.png), pngSha256: sha256(input.png), affirmation: AFFIRMATION, identityMethod: IDENTITY_METHOD, ip: req.ip, userAgent: req.userAgent.slice(0, 300) },
+        data: {
+          roundId: round.id,
+          signerType: 'party',
+          participantId: party.id,
+          signerId: actor.id,
+          signerName: actor.name,
+          signerRole,
+          png: dbBytes(input.png),
+          pngSha256: sha256(input.png),
+          affirmation: AFFIRMATION,
+          identityMethod: IDENTITY_METHOD,
+          ip: req.ip,
+          userAgent: req.userAgent.slice(0, 300),
+        },
       });
       await appendAudit(tx, partyActor(actor), actor.caseId, {
         type: 'AGREEMENT_SIGNED',
-        data: { roundId: round.id, signerType: 'party', signerName: actor.name, signerRole, participantId: party.id, pngSha256: row.pngSha256, identityMethod: IDENTITY_METHOD, ip: req.ip, userAgent: req.userAgent.slice(0, 300) },
+        data: {
+          roundId: round.id,
+          signerType: 'party',
+          signerName: actor.name,
+          signerRole,
+          participantId: party.id,
+          pngSha256: row.pngSha256,
+          identityMethod: IDENTITY_METHOD,
+          ip: req.ip,
+          userAgent: req.userAgent.slice(0, 300),
+        },
       });
       return { signedAt: row.signedAt.toISOString(), participantId: party.id };
     });
@@ -254,12 +382,19 @@ export class SigningService {
 
   /** The current round (open or completed) as one viewer sees it; `viewer` null for staff. */
   async view(caseId: string, viewer: Participant | null): Promise<Static<typeof SigningViewBody>> {
-    const round = await this.ctx.db.signingRound.findFirst({ where: { caseId, status: { in: ['OPEN', 'COMPLETED'] } }, include: { consents: true, signatures: { select: { participantId: true, signerType: true, signerName: true, signerRole: true, signedAt: true } } } });
+    const round = await this.ctx.db.signingRound.findFirst({
+      where: { caseId, status: { in: ['OPEN', 'COMPLETED'] } },
+      include: { consents: true, signatures: { select: { participantId: true, signerType: true, signerName: true, signerRole: true, signedAt: true } } },
+    });
     if (!round) return { round: null };
     const snapshot = snapshotOf(round);
     const hashes = clauseHashes(round);
     const parties = await this.#signers(round);
-    const mayActFor = viewer ? parties.filter((p) => p.id === viewer.id || (viewer.role === 'AGENT' && viewer.signingAuthority && p.participant !== null && viewer.side === p.side)).map((p) => p.id) : [];
+    const mayActFor = viewer
+      ? parties
+          .filter((p) => p.id === viewer.id || (viewer.role === 'AGENT' && viewer.signingAuthority && p.participant !== null && viewer.side === p.side))
+          .map((p) => p.id)
+      : [];
     return {
       round: {
         id: round.id,
@@ -269,11 +404,26 @@ export class SigningService {
         lockedAt: round.lockedAt.toISOString(),
         title: snapshot.meta.title,
         caseNumber: snapshot.meta.caseNumber,
-        document: agreementLines(snapshot).filter((l) => l.kind !== 'clause').map((l) => l.text),
-        clauses: snapshot.clauses.map((c, i) => ({ id: c.id, number: i + 1, title: c.title, text: renderText(c.text, c.fields).trim(), sha256: hashes[i]!.sha256 })),
+        document: agreementLines(snapshot)
+          .filter((l) => l.kind !== 'clause')
+          .map((l) => l.text),
+        clauses: snapshot.clauses.map((c, i) => ({
+          id: c.id,
+          number: i + 1,
+          title: c.title,
+          text: renderText(c.text, c.fields).trim(),
+          sha256: hashes[i]!.sha256,
+        })),
         parties: parties.map((p) => {
           const sig = round.signatures.find((s) => s.signerType === 'party' && s.participantId === p.id);
-          return { id: p.id, name: p.name, role: asParticipantRole(p.role), side: asSide(p.side), accepted: round.consents.filter((x) => x.participantId === p.id).map((x) => x.clauseId), signed: sig ? { by: sig.signerName, role: sig.signerRole, at: sig.signedAt.toISOString() } : null };
+          return {
+            id: p.id,
+            name: p.name,
+            role: asParticipantRole(p.role),
+            side: asSide(p.side),
+            accepted: round.consents.filter((x) => x.participantId === p.id).map((x) => x.clauseId),
+            signed: sig ? { by: sig.signerName, role: sig.signerRole, at: sig.signedAt.toISOString() } : null,
+          };
         }),
         mediatorSigned: round.signatures.some((s) => s.signerType === 'mediator'),
         mayActFor,
@@ -312,8 +462,16 @@ export class SigningService {
     });
   }
 
-  async #certificateData(round: Round, snapshot: AgreementSnapshot, signatures: Array<{ signerName: string; signerRole: string; identityMethod: string; signedAt: Date; ip: string; userAgent: string }>, orgName: string): Promise<CertificateData> {
-    const audit = await this.ctx.db.auditEntry.findMany({ where: { caseId: round.caseId, type: { in: ['CAUCUS_ENDED', 'ROOM_JOINED', 'ROOM_ENDED'] } }, orderBy: { seq: 'asc' } });
+  async #certificateData(
+    round: Round,
+    snapshot: AgreementSnapshot,
+    signatures: Array<{ signerName: string; signerRole: string; identityMethod: string; signedAt: Date; ip: string; userAgent: string }>,
+    orgName: string,
+  ): Promise<CertificateData> {
+    const audit = await this.ctx.db.auditEntry.findMany({
+      where: { caseId: round.caseId, type: { in: ['CAUCUS_ENDED', 'ROOM_JOINED', 'ROOM_ENDED'] } },
+      orderBy: { seq: 'asc' },
+    });
     const caucus = { A: 0, B: 0 };
     for (const e of audit.filter((x) => x.type === 'CAUCUS_ENDED')) {
       const d = JSON.parse(e.data) as { sides?: string[]; durationSec?: number };
@@ -328,7 +486,14 @@ export class SigningService {
       contentSha256: round.contentSha256,
       versionSeq: round.versionSeq,
       lockedAt: round.lockedAt,
-      signers: signatures.map((s) => ({ name: s.signerName, role: s.signerRole, identityMethod: s.identityMethod, at: s.signedAt, ip: s.ip, device: s.userAgent })),
+      signers: signatures.map((s) => ({
+        name: s.signerName,
+        role: s.signerRole,
+        identityMethod: s.identityMethod,
+        at: s.signedAt,
+        ip: s.ip,
+        device: s.userAgent,
+      })),
       session: { firstJoin: joins[0] ?? null, lastEnd: ends.at(-1) ?? null, caucusSecA: caucus.A, caucusSecB: caucus.B },
       auditHead: head ? { seq: head.seq, hash: head.hash } : null,
       verifyUrl: `${this.ctx.config.publicUrl}/verify/${round.id}`,
@@ -357,7 +522,8 @@ export class SigningService {
       if (!signers.some((s) => s.id === actor.id)) throw new DomainError('NOT_A_SIGNER', '您不是锁定的协议版本的签署人');
       return actor;
     }
-    if (actor.role !== 'AGENT' || !actor.signingAuthority) throw new DomainError('NOT_A_SIGNER', '您无权确认或签署本协议（仅当事人及经授权的委托代理人可以签署）');
+    if (actor.role !== 'AGENT' || !actor.signingAuthority)
+      throw new DomainError('NOT_A_SIGNER', '您无权确认或签署本协议（仅当事人及经授权的委托代理人可以签署）');
     const party = onBehalfOf ? signers.find((p) => p.id === onBehalfOf)?.participant : undefined;
     if (!party || party.side !== actor.side) throw new DomainError('NOT_A_SIGNER', '请选择您代理的本方当事人');
     return party;
@@ -381,10 +547,12 @@ export class SigningService {
 
   async #openRound(caseId: string): Promise<Round> {
     const round = await this.ctx.db.signingRound.findFirst({ where: { caseId, status: 'OPEN' } });
-    if (!round) throw (await this.ctx.db.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } })) ? new DomainError('AGREEMENT_ALREADY_SIGNED') : new DomainError('NOT_LOCKED');
+    if (!round)
+      throw (await this.ctx.db.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } }))
+        ? new DomainError('AGREEMENT_ALREADY_SIGNED')
+        : new DomainError('NOT_LOCKED');
     return round;
   }
-
 }
 
 function snapshotOf(round: { snapshot: string }): AgreementSnapshot {

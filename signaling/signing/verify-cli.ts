@@ -36,7 +36,9 @@ function main(argv: string[]): number {
           `签名时间：${v.signingTime ?? '未知'}`,
           `签名覆盖整个文件：${v.coversWholeFile ? '是' : '否'}`,
           `根证书指纹（SHA-256）：${v.rootFingerprint ?? '未知'}`,
-          ...(v.trustedRoot === null ? ['（未指定 --root：只核验文件完整性与签名本身，未核验签署机构是否可信）'] : [`根证书与指定指纹一致：${v.trustedRoot ? '是' : '否'}`]),
+          ...(v.trustedRoot === null
+            ? ['（未指定 --root：只核验文件完整性与签名本身，未核验签署机构是否可信）']
+            : [`根证书与指定指纹一致：${v.trustedRoot ? '是' : '否'}`]),
         ]
       : []),
     v.valid && v.trustedRoot !== false ? '结论：有效 —— 文件自签署后未被修改' : `结论：无效 —— ${v.problems.join('；') || '签署机构根证书与指定的不一致'}`,

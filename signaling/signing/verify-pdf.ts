@@ -123,14 +123,18 @@ export function verifyPdf(bytes: Uint8Array, opts: { pinnedRoots?: string[] } = 
 
   // Which certificate signed: issuer + serial in the SignerInfo.
   const sid = kids(si[1]!);
-  const serialHex = Buffer.from(sid[1]!.value as string, 'binary').toString('hex').replace(/^0+/, '').toUpperCase();
+  const serialHex = Buffer.from(sid[1]!.value as string, 'binary')
+    .toString('hex')
+    .replace(/^0+/, '')
+    .toUpperCase();
   const leaf = certs.find((x) => x.serialNumber.replace(/^0+/, '').toUpperCase() === serialHex) ?? certs[0]!;
   verdict.signerSubject = leaf.subject.replace(/\n/g, ', ');
   verdict.signerName = leaf.subject.match(/CN=([^\n]+)/)?.[1] ?? null;
 
   const signedBytes = Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]);
   const digest = attrs.get(OID_MESSAGE_DIGEST);
-  if (!digest || !Buffer.from(digest.value as string, 'binary').equals(createHash('sha256').update(signedBytes).digest())) problem('文件内容在签名后被修改（摘要不符）');
+  if (!digest || !Buffer.from(digest.value as string, 'binary').equals(createHash('sha256').update(signedBytes).digest()))
+    problem('文件内容在签名后被修改（摘要不符）');
   const attrsDer = der(asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, kids(signedAttrs)));
   if (!cryptoVerify('sha256', attrsDer, leaf.publicKey, signature)) problem('签名值校验失败');
   const essV2 = attrs.get(OID_SIGNING_CERT_V2);

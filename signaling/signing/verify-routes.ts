@@ -14,50 +14,63 @@ export const MAX_VERIFY_BYTES = 10 * 1024 * 1024;
 
 const maskName = (name: string) => (name.length <= 1 ? name : `${[...name][0]}${'*'.repeat([...name].length - 1)}`);
 
-export const verifyRoutes = (ctx: AppContext, identity: SigningIdentity): FastifyPluginAsyncTypebox => async (app) => {
-  app.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: MAX_VERIFY_BYTES }, (_req, body, done) => done(null, body));
+export const verifyRoutes =
+  (ctx: AppContext, identity: SigningIdentity): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: MAX_VERIFY_BYTES }, (_req, body, done) => done(null, body));
 
-  const issuedRecord = async (where: { id: string } | { pdfSha256: string }, fullNames: boolean) => {
-    const round = await ctx.db.signingRound.findFirst({ where: { ...where, status: 'COMPLETED' }, include: { case: { include: { org: true } }, signatures: { orderBy: { signedAt: 'asc' } } } });
-    if (!round) return null;
-    return {
-      roundId: round.id,
-      orgName: round.case.org.name,
-      caseNumber: round.case.number,
-      contentSha256: round.contentSha256,
-      pdfSha256: round.pdfSha256,
-      issuedAt: round.completedAt?.toISOString() ?? null,
-      signers: round.signatures.map((s) => ({ name: fullNames ? s.signerName : maskName(s.signerName), role: s.signerRole, at: s.signedAt.toISOString() })),
+    const issuedRecord = async (where: { id: string } | { pdfSha256: string }, fullNames: boolean) => {
+      const round = await ctx.db.signingRound.findFirst({
+        where: { ...where, status: 'COMPLETED' },
+        include: { case: { include: { org: true } }, signatures: { orderBy: { signedAt: 'asc' } } },
+      });
+      if (!round) return null;
+      return {
+        roundId: round.id,
+        orgName: round.case.org.name,
+        caseNumber: round.case.number,
+        contentSha256: round.contentSha256,
+        pdfSha256: round.pdfSha256,
+        issuedAt: round.completedAt?.toISOString() ?? null,
+        signers: round.signatures.map((s) => ({ name: fullNames ? s.signerName : maskName(s.signerName), role: s.signerRole, at: s.signedAt.toISOString() })),
+      };
     };
+
+    app.post(
+      '',
+      {
+        config: { action: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } },
+        schema: {
+          tags: ['verify'],
+          summary: '上传 PDF 核验是否为本机构出具的原件（Content-Type: application/pdf）',
+          response: { 200: Type.Object({ verdict: Type.Unknown(), issued: Type.Unknown(), genuine: Type.Boolean() }), ...errors(400, 413, 415, 429) },
+        },
+      },
+      async (request) => {
+        const body = request.body;
+        if (!Buffer.isBuffer(body) || body.length === 0) throw new DomainError('VALIDATION', '请上传 PDF 文件（Content-Type: application/pdf）');
+        if (!body.subarray(0, 1024).toString('latin1').includes('%PDF-')) throw new DomainError('VALIDATION', '上传的文件不是 PDF');
+        const verdict = verifyPdf(body, { pinnedRoots: [identity.rootFingerprint] });
+        const issued = await issuedRecord({ pdfSha256: verdict.documentSha256 }, true);
+        return { verdict, issued, genuine: verdict.valid && verdict.trustedRoot === true && issued !== null };
+      },
+    );
+
+    app.get(
+      '/:roundId',
+      {
+        schema: {
+          tags: ['verify'],
+          summary: '协议书的公开核验记录（二维码指向此处）',
+          params: Type.Object({ roundId: Type.String({ minLength: 10, maxLength: 40, pattern: '^[a-z0-9]+$' }) }),
+          response: { 200: Type.Object({ issued: Type.Unknown(), rootFingerprint: Type.String() }), ...errors(400, 404) },
+        },
+        config: { action: 'public' },
+      },
+      async (request) => {
+        const issued = await issuedRecord({ id: request.params.roundId }, false);
+        if (!issued) throw new DomainError('ISSUED_RECORD_NOT_FOUND', '没有找到该协议书的出具记录');
+        return { issued, rootFingerprint: identity.rootFingerprint };
+      },
+    );
   };
-
-  app.post('', {
-    config: { action: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } },
-    schema: {
-      tags: ['verify'],
-      summary: '上传 PDF 核验是否为本机构出具的原件（Content-Type: application/pdf）',
-      response: { 200: Type.Object({ verdict: Type.Unknown(), issued: Type.Unknown(), genuine: Type.Boolean() }), ...errors(400, 413, 415, 429) },
-    },
-  }, async (request) => {
-    const body = request.body;
-    if (!Buffer.isBuffer(body) || body.length === 0) throw new DomainError('VALIDATION', '请上传 PDF 文件（Content-Type: application/pdf）');
-    if (!body.subarray(0, 1024).toString('latin1').includes('%PDF-')) throw new DomainError('VALIDATION', '上传的文件不是 PDF');
-    const verdict = verifyPdf(body, { pinnedRoots: [identity.rootFingerprint] });
-    const issued = await issuedRecord({ pdfSha256: verdict.documentSha256 }, true);
-    return { verdict, issued, genuine: verdict.valid && verdict.trustedRoot === true && issued !== null };
-  });
-
-  app.get('/:roundId', {
-    schema: {
-      tags: ['verify'],
-      summary: '协议书的公开核验记录（二维码指向此处）',
-      params: Type.Object({ roundId: Type.String({ minLength: 10, maxLength: 40, pattern: '^[a-z0-9]+$' }) }),
-      response: { 200: Type.Object({ issued: Type.Unknown(), rootFingerprint: Type.String() }), ...errors(400, 404) },
-    },
-    config: { action: 'public' },
-  }, async (request) => {
-    const issued = await issuedRecord({ id: request.params.roundId }, false);
-    if (!issued) throw new DomainError('ISSUED_RECORD_NOT_FOUND', '没有找到该协议书的出具记录');
-    return { issued, rootFingerprint: identity.rootFingerprint };
-  });
-};

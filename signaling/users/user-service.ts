@@ -10,7 +10,11 @@ import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { UserRole } from '../domain/vocabulary.ts';
 import { DomainError } from '../errors.ts';
 
-export async function createUser(ctx: AppContext, admin: StaffPrincipal, input: { username: string; displayName: string; role: UserRole; password: string; courtId?: string | undefined }) {
+export async function createUser(
+  ctx: AppContext,
+  admin: StaffPrincipal,
+  input: { username: string; displayName: string; role: UserRole; password: string; courtId?: string | undefined },
+) {
   const exists = await ctx.db.user.findUnique({ where: { username: input.username } });
   if (exists) throw new DomainError('USERNAME_TAKEN', `用户名 ${input.username} 已被使用`);
   // A judge belongs to one court (the local one unless another is named); nobody else does.
@@ -24,13 +28,20 @@ export async function createUser(ctx: AppContext, admin: StaffPrincipal, input: 
   }
   const passwordHash = await hashPassword(input.password);
   return ctx.db.$transaction(async (tx) => {
-    const user = await tx.user.create({ data: { username: input.username, displayName: input.displayName, role: input.role, passwordHash, mustChangePassword: true, orgId: admin.orgId, courtId } });
+    const user = await tx.user.create({
+      data: { username: input.username, displayName: input.displayName, role: input.role, passwordHash, mustChangePassword: true, orgId: admin.orgId, courtId },
+    });
     await appendAudit(tx, staffActor(admin), null, { type: 'USER_CREATED', data: { username: user.username, role: user.role } });
     return user;
   });
 }
 
-export async function updateUser(ctx: AppContext, admin: StaffPrincipal, userId: string, changes: { displayName?: string | undefined; active?: boolean | undefined; password?: string | undefined }) {
+export async function updateUser(
+  ctx: AppContext,
+  admin: StaffPrincipal,
+  userId: string,
+  changes: { displayName?: string | undefined; active?: boolean | undefined; password?: string | undefined },
+) {
   const user = await ctx.db.user.findUnique({ where: { id: userId } });
   if (!user || user.orgId !== admin.orgId) throw new DomainError('USER_NOT_FOUND', '账号不存在');
   if (user.id === admin.id && changes.active === false) throw new DomainError('CANNOT_DEACTIVATE_SELF', '不能停用自己的账号');
@@ -68,7 +79,12 @@ export async function updateUser(ctx: AppContext, admin: StaffPrincipal, userId:
  * one must be strong enough; the user's other sessions end, this one stays, and a required
  * change is done. The generated administrator's saved initial password is deleted.
  */
-export async function changeOwnPassword(ctx: AppContext, me: StaffPrincipal, session: { cookieValue: string; ip: string }, input: { currentPassword: string; newPassword: string }): Promise<void> {
+export async function changeOwnPassword(
+  ctx: AppContext,
+  me: StaffPrincipal,
+  session: { cookieValue: string; ip: string },
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
   const user = await ctx.db.user.findUnique({ where: { id: me.id } });
   if (!user) throw new DomainError('USER_NOT_FOUND');
   if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {

@@ -46,7 +46,10 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: peerArb.map((p) => ({ t: 'leave' as const, p })) },
   { weight: 1, arbitrary: peerArb.map((p) => ({ t: 'drop' as const, p })) },
   { weight: 1, arbitrary: peerArb.map((p) => ({ t: 'reconnect' as const, p })) },
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('caucus' as const), parties: fc.subarray(PARTIES, { minLength: 1 }), mediator: fc.constantFrom(...MEDIATORS) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ t: fc.constant('caucus' as const), parties: fc.subarray(PARTIES, { minLength: 1 }), mediator: fc.constantFrom(...MEDIATORS) }),
+  },
   { weight: 1, arbitrary: fc.constant({ t: 'end' as const }) },
   { weight: 1, arbitrary: fc.constant({ t: 'endAll' as const }) },
   { weight: 2, arbitrary: peerArb.map((p) => ({ t: 'chat' as const, p })) },
@@ -98,13 +101,28 @@ describe('caucus isolation (property-based)', () => {
       fc.asyncProperty(fc.array(cmdArb, { minLength: 5, maxLength: 30 }), async (cmds) => {
         // Like the registry: a room that closed (everyone left) is replaced by a fresh one.
         const newRoom = async () =>
-          new LiveRoom({ caseId: 'case', caseNumber: 'x', caseTitle: 'x', media: await MediaRoom.create(pool, { roomId: `prop-${ssrc++}` }), persistence: memoryPersistence(), reconnectGraceMs: 60_000, onClosed: () => undefined });
+          new LiveRoom({
+            caseId: 'case',
+            caseNumber: 'x',
+            caseTitle: 'x',
+            media: await MediaRoom.create(pool, { roomId: `prop-${ssrc++}` }),
+            persistence: memoryPersistence(),
+            reconnectGraceMs: 60_000,
+            onClosed: () => undefined,
+          });
         let room = await newRoom();
         const sockets = new Map<string, FakeSocket>();
         try {
           // Every sequence starts from a working joint session (mediator + both sides with media),
           // then random steps take it anywhere, including back to empty.
-          const opening: Cmd[] = ['m1', 'a1', 'a2', 'b1'].flatMap((p) => [{ t: 'join', p }, { t: 'admit', p }, { t: 'media', p }] as Cmd[]);
+          const opening: Cmd[] = ['m1', 'a1', 'a2', 'b1'].flatMap(
+            (p) =>
+              [
+                { t: 'join', p },
+                { t: 'admit', p },
+                { t: 'media', p },
+              ] as Cmd[],
+          );
           for (const cmd of [...opening, ...cmds]) {
             if (room.closed) room = await newRoom();
             const chat = await apply(room, sockets, cmd);
@@ -137,7 +155,10 @@ describe('caucus isolation (property-based)', () => {
         if (cmd.t === 'join' && member) return null;
         const socket = new FakeSocket();
         sockets.set(cmd.p, socket);
-        await room.join(PEOPLE.find((x) => x.peerId === cmd.p)!, socket);
+        await room.join(
+          PEOPLE.find((x) => x.peerId === cmd.p)!,
+          socket,
+        );
         if (cmd.t === 'reconnect' && member?.recvTransportId) await ignore(room.ready(cmd.p, room.media.rtpCapabilities));
         return null;
       }
@@ -229,14 +250,23 @@ describe('caucus isolation (property-based)', () => {
       }
     }
     if (chat?.text) {
-      const got = members.filter((m) => sockets.get(m.peerId)?.events.some((e) => e.event === 'chat:message' && e.payload.text === chat.text)).map((m) => m.peerId).sort();
-      const expected = members.filter((m) => m.socket && mayReceive(state, m.peerId, chat.sender)).map((m) => m.peerId).sort();
+      const got = members
+        .filter((m) => sockets.get(m.peerId)?.events.some((e) => e.event === 'chat:message' && e.payload.text === chat.text))
+        .map((m) => m.peerId)
+        .sort();
+      const expected = members
+        .filter((m) => m.socket && mayReceive(state, m.peerId, chat.sender))
+        .map((m) => m.peerId)
+        .sort();
       expect(got).toEqual(expected);
     }
     for (const m of members) {
       if (m.status !== 'admitted' || !m.socket) continue;
       const roster = (sockets.get(m.peerId)!.last('room:peers')?.peers ?? []).map((p: { peerId: string }) => p.peerId).sort();
-      const expected = members.filter((x) => x.status === 'admitted' && mayKnowOf(state, m.peerId, x.peerId)).map((x) => x.peerId).sort();
+      const expected = members
+        .filter((x) => x.status === 'admitted' && mayKnowOf(state, m.peerId, x.peerId))
+        .map((x) => x.peerId)
+        .sort();
       expect(roster, `roster of ${m.peerId}`).toEqual(expected);
     }
   }

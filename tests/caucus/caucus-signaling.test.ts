@@ -22,7 +22,8 @@ beforeAll(async () => {
   mediatorCookie = mediator.cookie;
   caseId = (await mediator.json('POST', '/api/cases', { title: '王某家漏水纠纷', disputeType: 'NEIGHBOUR', summary: '直饮水管道漏水' }, 201)).case.id;
   const add = async (key: 'A' | 'B' | 'agentA', name: string, side: 'A' | 'B', role: string, id17: string) => {
-    const p = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role, side, name, phone: '13800138000', idNumber: makeIdNumber(id17) }, 201)).participant;
+    const p = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role, side, name, phone: '13800138000', idNumber: makeIdNumber(id17) }, 201))
+      .participant;
     const token = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1];
     party[key] = { id: p.id, token };
   };
@@ -40,7 +41,12 @@ afterAll(() => server?.close());
 let ssrc = 10_000;
 async function withMedia(c: RoomTestClient) {
   const send = await c.ok('media:createTransport', { direction: 'send' });
-  await c.ok('media:produce', { transportId: send.id, kind: 'audio', rtpParameters: { ...OPUS_RTP_PARAMETERS, encodings: [{ ssrc: ssrc++ }] }, source: 'microphone' });
+  await c.ok('media:produce', {
+    transportId: send.id,
+    kind: 'audio',
+    rtpParameters: { ...OPUS_RTP_PARAMETERS, encodings: [{ ssrc: ssrc++ }] },
+    source: 'microphone',
+  });
   await c.ok('media:produce', { transportId: send.id, kind: 'video', rtpParameters: vp8RtpParameters(ssrc++), source: 'camera' });
   const { rtpCapabilities } = await c.ok('media:getRouterRtpCapabilities', {});
   await c.ok('media:createTransport', { direction: 'recv' });
@@ -146,7 +152,10 @@ describe('caucus isolation', () => {
     for (const key of ['A', 'agentA', 'B'] as const) expect(receivingFrom(party[key].id).length).toBe(3);
     expect(room.media.counts().transports).toBe(transportsBefore);
 
-    const audit = await server.ctx.db.auditEntry.findMany({ where: { caseId, type: { in: ['CAUCUS_STARTED', 'CAUCUS_ENDED', 'CAUCUS_KNOCK'] } }, orderBy: { seq: 'asc' } });
+    const audit = await server.ctx.db.auditEntry.findMany({
+      where: { caseId, type: { in: ['CAUCUS_STARTED', 'CAUCUS_ENDED', 'CAUCUS_KNOCK'] } },
+      orderBy: { seq: 'asc' },
+    });
     expect(audit.map((e) => e.type)).toEqual(['CAUCUS_STARTED', 'CAUCUS_KNOCK', 'CAUCUS_ENDED', 'CAUCUS_STARTED', 'CAUCUS_ENDED']);
     const ends = audit.filter((e) => e.type === 'CAUCUS_ENDED').map((e) => JSON.parse(e.data));
     expect(ends.map((e) => e.sides)).toEqual([['A'], ['B']]);

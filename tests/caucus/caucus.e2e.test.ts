@@ -45,7 +45,14 @@ describe('caucus in three browsers', () => {
     m = await openRoomPage(`${server.url}/cases/${caseId}/room`, mediator);
     a = await openRoomPage(`${server.url}/j/${parties[0]!.token}/room`);
     b = await openRoomPage(`${server.url}/j/${parties[1]!.token}/room`);
-    await eventually(async () => expect(server.rooms.get(caseId)?.members().filter((x) => x.status === 'lobby')).toHaveLength(2));
+    await eventually(async () =>
+      expect(
+        server.rooms
+          .get(caseId)
+          ?.members()
+          .filter((x) => x.status === 'lobby'),
+      ).toHaveLength(2),
+    );
     for (const p of parties) await m.page.evaluate((peerId) => (window as any).__jiefenRoom.socket.emitWithAck('mediator:admit', { peerId }), p.id);
     await expectReceivingFrom(b.page, [mediatorId, parties[0]!.id]);
     await expectReceivingFrom(a.page, [mediatorId, parties[1]!.id]);

@@ -136,7 +136,8 @@ describe('date parser', () => {
   });
 
   it('tells deadlines from past events and periods', () => {
-    const text = '双方于2024年5月18日签订合同，乙方于2026年3月31日前付款，缴纳2024年1月1日起至2025年12月31日止的费用，最迟不晚于2026年4月1日，于2026年5月1日支付，已于2026年2月1日支付定金。';
+    const text =
+      '双方于2024年5月18日签订合同，乙方于2026年3月31日前付款，缴纳2024年1月1日起至2025年12月31日止的费用，最迟不晚于2026年4月1日，于2026年5月1日支付，已于2026年2月1日支付定金。';
     expect(findDates(text).map((d) => [d.raw, d.deadline])).toEqual([
       ['2024年5月18日', false],
       ['2026年3月31日', true],
@@ -178,8 +179,18 @@ const AGREEMENT_CASES: Case[] = [
   ['AMOUNT_MISSING', 'neighbour', (s) => setClause(s, 3, '乙方承诺向甲方支付维修费用。')],
   ['AMOUNT_NO_CURRENCY', 'neighbour', (s) => setClause(s, 3, '乙方另向甲方支付清洁费500。'), '“500”'],
   ['AMOUNT_WORDS_MISMATCH', 'neighbour', (s) => setClause(s, 3, '乙方另向甲方支付清洁费人民币500.00元（大写：伍佰伍拾元整）。')],
-  ['TOTAL_CONFLICT', 'neighbour', (s) => setClause(s, 3, '乙方赔偿甲方刘某的损失合计人民币9,000.00元。'), '第4条写明的赔偿总额9,000.00元与第2条的8,600.00元不一致'],
-  ['INSTALMENT_SUM_MISMATCH', 'financial-loan', (s) => void (s.clauses[1]!.fields.amount3!.value = '20000.00'), '各期金额合计60,000.00元，与总额60,360.50元相差360.50元'],
+  [
+    'TOTAL_CONFLICT',
+    'neighbour',
+    (s) => setClause(s, 3, '乙方赔偿甲方刘某的损失合计人民币9,000.00元。'),
+    '第4条写明的赔偿总额9,000.00元与第2条的8,600.00元不一致',
+  ],
+  [
+    'INSTALMENT_SUM_MISMATCH',
+    'financial-loan',
+    (s) => void (s.clauses[1]!.fields.amount3!.value = '20000.00'),
+    '各期金额合计60,000.00元，与总额60,360.50元相差360.50元',
+  ],
   ['INSTALMENT_COUNT_MISMATCH', 'financial-loan', (s) => void (s.clauses[1]!.fields.count!.value = '4'), '约定分4期，但列明了3期'],
   ['DATE_INVALID', 'neighbour', (s) => setClause(s, 3, '乙方于2026年2月30日前清理现场。')],
   ['DEADLINE_VAGUE', 'neighbour', (s) => setClause(s, 3, '乙方应尽快清理维修垃圾。'), '“尽快”'],
@@ -262,7 +273,11 @@ describe('contradictions', () => {
   it('a performance deadline before signing', () => {
     const s = structuredClone(filled('general'));
     s.performance.deadline = '2026年2月28日前';
-    expect(check(s).filter((f) => f.code === 'DEADLINE_BEFORE_SIGNING').map((f) => f.section)).toEqual(['performance']);
+    expect(
+      check(s)
+        .filter((f) => f.code === 'DEADLINE_BEFORE_SIGNING')
+        .map((f) => f.section),
+    ).toEqual(['performance']);
   });
 
   it('without a planned signing date, deadlines are measured from today', () => {

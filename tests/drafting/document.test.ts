@@ -92,7 +92,9 @@ describe('creating the document from a template and the case', () => {
     expect(s.clauses[1]!.fields.amount).toEqual({ type: 'amount', label: '赔偿金额', value: '8600.00' });
     expect(s.clauses[2]!.fields.amount!.value).toBe('3200.00');
     expect(s.sections.facts.fields.leakStart!.value).toBe('2025-02-10');
-    expect(renderBlock(s.clauses[1]!)).toBe('乙方于2026年3月15日前一次性赔偿甲方刘某房屋卫生间吊顶、卧室墙面等财产损失共计人民币8,600.00元（大写：捌仟陆佰元整）。');
+    expect(renderBlock(s.clauses[1]!)).toBe(
+      '乙方于2026年3月15日前一次性赔偿甲方刘某房屋卫生间吊顶、卧室墙面等财产损失共计人民币8,600.00元（大写：捌仟陆佰元整）。',
+    );
     expect(s.performance.deadline).toBe('2026年3月15日前');
   });
 
@@ -207,7 +209,12 @@ describe('concurrent peers', () => {
     const sa = readAgreement(a);
     expect(readAgreement(b)).toEqual(sa);
     expect(sa.clauses[0]!.text).toBe(original.replace('检修或更换', '更换').replace('必要配合', '必要的配合'));
-    expect(sa.clauses.slice(-2).map((c) => c.text).sort()).toEqual(['乙方条款', '甲方条款']);
+    expect(
+      sa.clauses
+        .slice(-2)
+        .map((c) => c.text)
+        .sort(),
+    ).toEqual(['乙方条款', '甲方条款']);
     expect([sa.clauses[1]!.fields.amount!.value, sa.clauses[1]!.fields.payDeadline!.value]).toEqual(['9000.00', '2026-03-14']);
   });
 
@@ -294,7 +301,16 @@ describe('suggestions and comments', () => {
     const index = text.indexOf('检修或更换');
     const id = addSuggestion(doc, { target: { clauseId: repair }, kind: 'replace', index, length: 5, text: '整体更换', author: partyB, now: NOW }, 'b');
     const open = readAgreement(doc).suggestions[0]!;
-    expect(open).toMatchObject({ id, kind: 'replace', clauseId: repair, section: null, original: '检修或更换', text: '整体更换', status: 'open', range: { index, length: 5 } });
+    expect(open).toMatchObject({
+      id,
+      kind: 'replace',
+      clauseId: repair,
+      section: null,
+      original: '检修或更换',
+      text: '整体更换',
+      status: 'open',
+      range: { index, length: 5 },
+    });
     acceptSuggestion(doc, id, mediator, 'm', NOW);
     expect(texts(doc)[0]).toBe(text.replace('检修或更换', '整体更换'));
     expect(readAgreement(doc).suggestions[0]).toMatchObject({ status: 'accepted', resolvedBy: '边文玲', resolvedAt: NOW.toISOString() });
@@ -439,7 +455,12 @@ describe('canonical content hash', () => {
   /** The same data with every object's keys in reverse order. */
   function reversedKeys<T>(v: T): T {
     if (Array.isArray(v)) return v.map(reversedKeys) as T;
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversedKeys(x)])) as T;
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.entries(v)
+          .reverse()
+          .map(([k, x]) => [k, reversedKeys(x)]),
+      ) as T;
     return v;
   }
 

@@ -87,7 +87,12 @@ beforeAll(async () => {
   caseId = (await mediator.json('POST', '/api/cases', { title: '楼上漏水纠纷', disputeType: 'NEIGHBOUR', summary: '楼上管道漏水' }, 201)).case.id;
   await mediator.json('POST', `/api/cases/${caseId}/co-mediators`, { userId: co.id });
   const partyId = (
-    await mediator.json('POST', `/api/cases/${caseId}/participants`, { role: 'APPLICANT', side: 'A', name: '刘某', phone: '13904721234', idNumber: makeIdNumber('15020419780314201') }, 201)
+    await mediator.json(
+      'POST',
+      `/api/cases/${caseId}/participants`,
+      { role: 'APPLICANT', side: 'A', name: '刘某', phone: '13904721234', idNumber: makeIdNumber('15020419780314201') },
+      201,
+    )
   ).participant.id as string;
   partyToken = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: partyId }, 201)).invitation.url.split('/j/')[1];
 
@@ -273,7 +278,11 @@ describe('agreement editor in Chromium', () => {
     expect(await party.getByTestId('clause-delete').count()).toBe(0);
 
     // Is the suggestion API there yet?
-    const probe = await fetch(`${server.url}/api/agreements/${caseId}/suggestions`, { method: 'POST', headers: { authorization: `Bearer ${partyToken}`, 'content-type': 'application/json' }, body: '{}' });
+    const probe = await fetch(`${server.url}/api/agreements/${caseId}/suggestions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${partyToken}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     const probeBody = (await probe.json().catch(() => ({}))) as { message?: string };
     if (probe.status === 404 && probeBody.message?.startsWith('接口不存在')) ctx.skip();
 
@@ -293,17 +302,23 @@ describe('agreement editor in Chromium', () => {
     await clause.getByTestId('comment-text').fill('同意，但请写明维修期限');
     await clause.getByTestId('comment-send').click();
     await eventually(async () => {
-      const comment = mediatorPage.locator(`[data-testid="clause"][data-clause-id="${clauseId}"] [data-testid="comment"]`).filter({ hasText: '请写明维修期限' });
+      const comment = mediatorPage
+        .locator(`[data-testid="clause"][data-clause-id="${clauseId}"] [data-testid="comment"]`)
+        .filter({ hasText: '请写明维修期限' });
       expect(await comment.textContent()).toContain('刘某');
     });
     if (process.env.EDITOR_SCREENSHOT) {
       await party.locator(`[data-testid="clause"][data-clause-id="${clauseId}"]`).screenshot({ path: `${process.env.EDITOR_SCREENSHOT}-party-clause.png` });
-      await mediatorPage.locator(`[data-testid="clause"][data-clause-id="${clauseId}"]`).screenshot({ path: `${process.env.EDITOR_SCREENSHOT}-mediator-clause.png` });
+      await mediatorPage
+        .locator(`[data-testid="clause"][data-clause-id="${clauseId}"]`)
+        .screenshot({ path: `${process.env.EDITOR_SCREENSHOT}-mediator-clause.png` });
     }
     await suggestion.getByTestId('suggestion-accept').click();
     await eventually(async () => expect(await field.inputValue()).toBe(proposed));
     await eventually(async () => expect(await clauseText(mediatorPage, clauseId).inputValue()).toBe(proposed));
-    await eventually(async () => expect(await party.locator(`[data-clause-id="${clauseId}"] [data-testid="suggestion"]`).getAttribute('data-status')).toBe('accepted'));
+    await eventually(async () =>
+      expect(await party.locator(`[data-clause-id="${clauseId}"] [data-testid="suggestion"]`).getAttribute('data-status')).toBe('accepted'),
+    );
     merged = proposed;
   }, 40_000);
 

@@ -26,8 +26,13 @@ function draftClient(options: { token?: string; cookie?: string }) {
 const fromNotepad = (body: unknown, as: 'mediator' | string = 'mediator') =>
   as === 'mediator'
     ? kase.mediator.request('POST', `/api/agreements/${kase.caseId}/suggestions/from-notepad`, body)
-    : fetch(`${server.url}/api/agreements/${kase.caseId}/suggestions/from-notepad`, { method: 'POST', headers: { authorization: `Bearer ${as}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const notepadAudits = () => server.ctx.db.auditEntry.findMany({ where: { caseId: kase.caseId, type: 'AGREEMENT_SUGGESTION_FROM_NOTEPAD' }, orderBy: { seq: 'asc' } });
+    : fetch(`${server.url}/api/agreements/${kase.caseId}/suggestions/from-notepad`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${as}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+const notepadAudits = () =>
+  server.ctx.db.auditEntry.findMany({ where: { caseId: kase.caseId, type: 'AGREEMENT_SUGGESTION_FROM_NOTEPAD' }, orderBy: { seq: 'asc' } });
 const firstClause = (doc: Y.Doc) => readAgreement(doc).clauses[0]!;
 
 beforeAll(async () => {
@@ -70,7 +75,13 @@ describe('moving a proposal from a caucus notepad into the joint draft', () => {
 
     const [audit] = await notepadAudits();
     expect(audit).toMatchObject({ actorType: 'user', actorLabel: '调解员1号' });
-    expect(JSON.parse(audit!.data)).toMatchObject({ suggestionId: suggestion.id, clauseId: clause.id, fromSide: 'A', chars: [...PROPOSAL].length, verbatim: true });
+    expect(JSON.parse(audit!.data)).toMatchObject({
+      suggestionId: suggestion.id,
+      clauseId: clause.id,
+      fromSide: 'A',
+      chars: [...PROPOSAL].length,
+      verbatim: true,
+    });
 
     // The mediator accepts it once both sides agree: the clause now ends with the proposal, everywhere.
     expect((await kase.mediator.request('POST', `/api/agreements/${kase.caseId}/suggestions/${suggestion.id}/accept`, {})).status).toBe(200);

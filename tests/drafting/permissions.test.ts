@@ -128,7 +128,13 @@ describe('suggestions and comments through the server', () => {
     await Promise.all([m.ready, p.ready]);
     const clause = firstClause(m.doc);
     const proposal = '乙方于2026年12月31日前一次性偿还借款本金50000元。';
-    const res = await asParty(kase.tokenA, 'POST', '/suggestions', { clauseId: clause.id, kind: 'replace', index: 0, length: clause.text.length, text: proposal });
+    const res = await asParty(kase.tokenA, 'POST', '/suggestions', {
+      clauseId: clause.id,
+      kind: 'replace',
+      index: 0,
+      length: clause.text.length,
+      text: proposal,
+    });
     expect(res.status).toBe(201);
     const suggestionId = res.body.suggestion.id as string;
     expect(res.body.suggestion).toMatchObject({ authorName: '李某', status: 'open', text: proposal, clauseId: clause.id });
@@ -226,12 +232,19 @@ describe('refusals', () => {
 
     const admin = new StaffClient(server.url);
     await admin.login(server.admin.username, server.admin.password);
-    const { client: other } = await createStaffUser(admin, { username: 'other-mediator', displayName: '别的调解员', role: 'MEDIATOR', password: 'mediator-pass-2' });
+    const { client: other } = await createStaffUser(admin, {
+      username: 'other-mediator',
+      displayName: '别的调解员',
+      role: 'MEDIATOR',
+      password: 'mediator-pass-2',
+    });
     // Staff with no role in the case are told it does not exist.
     expect(await refusal({ cookie: other.cookie })).toBe('refused: CASE_NOT_FOUND');
     expect((await asStaff(other, 'GET', '/versions')).status).toBe(404);
     // The organisation's administrator supervises: it reads the draft, never edits it.
-    const adminAccess = await server.drafting.accessFor(kase.caseId, { token: null, cookieHeader: admin.cookie, ip: '127.0.0.1', userAgent: 'test' }).catch((e: Error) => e);
+    const adminAccess = await server.drafting
+      .accessFor(kase.caseId, { token: null, cookieHeader: admin.cookie, ip: '127.0.0.1', userAgent: 'test' })
+      .catch((e: Error) => e);
     expect(adminAccess).toMatchObject({ role: 'admin', grants: { canEdit: false, canSuggest: false, canComment: false, canDecide: false } });
 
     // A revoked link stops working for new connections.

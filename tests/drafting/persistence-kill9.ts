@@ -146,7 +146,15 @@ export async function runKill9Loop(options: Kill9Options): Promise<Kill9Result> 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'jiefen-kill9-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port), JIEFEN_DATA_DIR: dataDir, RTC_PORT: '0', MEDIASOUP_WORKERS: '1', LOG_LEVEL: 'error' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    JIEFEN_DATA_DIR: dataDir,
+    RTC_PORT: '0',
+    MEDIASOUP_WORKERS: '1',
+    LOG_LEVEL: 'error',
+  };
   const spawned = new Set<Running>();
   const track = (s: Spawned) => {
     spawned.add(s);
@@ -154,7 +162,16 @@ export async function runKill9Loop(options: Kill9Options): Promise<Kill9Result> 
     return s;
   };
   let editor: DraftClient | null = null;
-  const result: Kill9Result = { rounds: 0, acknowledged: 0, lost: [], misordered: [], unackedSurvived: 0, restartMs: [], rowsBeforeShutdown: 0, rowsAfterShutdown: 0 };
+  const result: Kill9Result = {
+    rounds: 0,
+    acknowledged: 0,
+    lost: [],
+    misordered: [],
+    unackedSurvived: 0,
+    restartMs: [],
+    rowsBeforeShutdown: 0,
+    rowsAfterShutdown: 0,
+  };
   try {
     // First boot through the real entry point: migrations, administrator, a case to draft.
     let running: Running = await track(spawnServer('main', env, options.onChild)).start();
@@ -165,7 +182,12 @@ export async function runKill9Loop(options: Kill9Options): Promise<Kill9Result> 
     // First login: the initial password must be changed before anything else.
     const admin = await firstLogin(new StaffClient(url), username, password, changedPassword(password));
     // Cases are opened (and drafted) by a mediator, never by the administrator.
-    const { client: mediator } = await createStaffUser(admin, { username: 'kill9-mediator', displayName: '断电测试调解员', role: 'MEDIATOR', password: 'power-cut-pass-1' });
+    const { client: mediator } = await createStaffUser(admin, {
+      username: 'kill9-mediator',
+      displayName: '断电测试调解员',
+      role: 'MEDIATOR',
+      password: 'power-cut-pass-1',
+    });
     const caseId = (await mediator.json('POST', '/api/cases', { title: '断电测试', disputeType: 'GENERAL', summary: 'kill -9' }, 201)).case.id as string;
     const docName = `agreement:${caseId}`;
     const acknowledged: string[] = [];
@@ -221,7 +243,8 @@ export async function runKill9Loop(options: Kill9Options): Promise<Kill9Result> 
       closeEditor();
       await running.exited;
       result.rounds = round;
-      if (round % 10 === 0 || round === options.rounds) log(`kill9: round ${round}/${options.rounds}, ${result.acknowledged} acknowledged edits, ${result.lost.length} lost`);
+      if (round % 10 === 0 || round === options.rounds)
+        log(`kill9: round ${round}/${options.rounds}, ${result.acknowledged} acknowledged edits, ${result.lost.length} lost`);
     }
     if (next) await killNow(next);
 

@@ -23,7 +23,9 @@ describe('kill -9 durability (real server as a child process)', () => {
     // A clean shutdown compacts the whole log into one snapshot row.
     expect(result.rowsBeforeShutdown).toBeGreaterThan(20);
     expect(result.rowsAfterShutdown).toBe(1);
-    console.log(`kill9: 20 rounds in ${Math.round((Date.now() - started) / 1000)} s, restarts p50 ${Math.round(result.restartMs.sort((a, b) => a - b)[9]!)} ms, unacknowledged edits that survived anyway: ${result.unackedSurvived}`);
+    console.log(
+      `kill9: 20 rounds in ${Math.round((Date.now() - started) / 1000)} s, restarts p50 ${Math.round(result.restartMs.sort((a, b) => a - b)[9]!)} ms, unacknowledged edits that survived anyway: ${result.unackedSurvived}`,
+    );
   });
 });
 
@@ -37,8 +39,14 @@ describe('draft storage (in-process server)', () => {
     return c;
   };
   const rowsOf = (caseId: string) => server.ctx.db.draftUpdate.findMany({ where: { docName: agreementDocName(caseId) }, orderBy: { id: 'asc' } });
-  const newCase = async () => (await kase.mediator.json('POST', '/api/cases', { title: '存储测试', disputeType: 'GENERAL', summary: 'x' }, 201)).case.id as string;
-  const unloaded = (caseId: string) => waitFor(() => !server.drafting.hocuspocus.documents.has(agreementDocName(caseId)) && !server.drafting.hocuspocus.loadingDocuments.has(agreementDocName(caseId)), 5000, 'document unloaded');
+  const newCase = async () =>
+    (await kase.mediator.json('POST', '/api/cases', { title: '存储测试', disputeType: 'GENERAL', summary: 'x' }, 201)).case.id as string;
+  const unloaded = (caseId: string) =>
+    waitFor(
+      () => !server.drafting.hocuspocus.documents.has(agreementDocName(caseId)) && !server.drafting.hocuspocus.loadingDocuments.has(agreementDocName(caseId)),
+      5000,
+      'document unloaded',
+    );
 
   beforeAll(async () => {
     server = await startTestServer();

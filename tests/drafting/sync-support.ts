@@ -27,11 +27,14 @@ export async function setUpDraftCase(baseUrl: string, adminUser: { username: str
   const admin = await sharedStaffSession(baseUrl, adminUser);
   const username = `draft-mediator-${n}`;
   const { client: mediator } = await createStaffUser(admin, { username, displayName: `调解员${n}号`, role: 'MEDIATOR', password: 'mediator-pass-1' });
-  const caseId = (await mediator.json('POST', '/api/cases', { title: '民间借贷纠纷', disputeType: 'PRIVATE_LOAN', summary: '借款 5 万元未还' }, 201)).case.id as string;
+  const caseId = (await mediator.json('POST', '/api/cases', { title: '民间借贷纠纷', disputeType: 'PRIVATE_LOAN', summary: '借款 5 万元未还' }, 201)).case
+    .id as string;
   const otherCaseId = (await mediator.json('POST', '/api/cases', { title: '另一案件', disputeType: 'GENERAL', summary: 'x' }, 201)).case.id as string;
   const addParty = async (cid: string, name: string, side: string, role: string, id17: string) =>
-    (await mediator.json('POST', `/api/cases/${cid}/participants`, { role, side, name, phone: '13800138000', idNumber: makeIdNumber(id17) }, 201)).participant.id as string;
-  const link = async (cid: string, pid: string) => (await mediator.json('POST', `/api/cases/${cid}/invitations`, { participantId: pid }, 201)).invitation.url.split('/j/')[1] as string;
+    (await mediator.json('POST', `/api/cases/${cid}/participants`, { role, side, name, phone: '13800138000', idNumber: makeIdNumber(id17) }, 201)).participant
+      .id as string;
+  const link = async (cid: string, pid: string) =>
+    (await mediator.json('POST', `/api/cases/${cid}/invitations`, { participantId: pid }, 201)).invitation.url.split('/j/')[1] as string;
   const partyAId = await addParty(caseId, '李某', 'A', 'APPLICANT', '15020419750312101');
   const partyBId = await addParty(caseId, '王某', 'B', 'RESPONDENT', '15020419800101123');
   const interpreterId = await addParty(caseId, '赵译', 'NEUTRAL', 'INTERPRETER', '15020419900101123');
@@ -124,4 +127,3 @@ export function connectClient(options: ClientOptions): DraftClient {
     },
   };
 }
-

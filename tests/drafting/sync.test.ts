@@ -66,7 +66,8 @@ describe('drafting sync', () => {
     m.provider.setAwarenessField('user', { name: '冒充的名字', roleLabel: '法官', color: '#000000' });
     m.provider.setAwarenessField('cursor', { anchor: 3, head: 5 });
     p.provider.setAwarenessField('user', { name: '调解员', roleLabel: '调解员', color: '#1d4ed8' });
-    const stateOf = (seer: DraftClient, of: DraftClient) => seer.provider.awareness!.getStates().get(of.doc.clientID) as { user?: Record<string, string>; cursor?: unknown } | undefined;
+    const stateOf = (seer: DraftClient, of: DraftClient) =>
+      seer.provider.awareness!.getStates().get(of.doc.clientID) as { user?: Record<string, string>; cursor?: unknown } | undefined;
     await waitFor(() => stateOf(o, m)?.user?.name === '调解员1号' && stateOf(o, p)?.user?.name === '李某', 5000, 'awareness from the server');
     expect(stateOf(o, m)).toEqual({ user: { name: '调解员1号', roleLabel: '调解员', color: '#1d4ed8' }, cursor: { anchor: 3, head: 5 } });
     expect(stateOf(o, p)?.user).toEqual({ name: '李某', roleLabel: '申请人', color: '#c2410c' });

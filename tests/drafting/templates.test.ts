@@ -137,7 +137,9 @@ describe('court documents', () => {
     expect(byKey.request!.paragraphs).toEqual([
       '请求依法确认申请人之间于二〇二六年三月二日经青山区人民调解委员会主持调解达成的调解协议（青山调〔2026〕第12号）有效。',
     ]);
-    expect(byKey.facts!.paragraphs).toContain('二、乙方于2026年3月15日前一次性赔偿甲方刘某房屋卫生间吊顶、卧室墙面等财产损失共计人民币8,600.00元（大写：捌仟陆佰元整）。');
+    expect(byKey.facts!.paragraphs).toContain(
+      '二、乙方于2026年3月15日前一次性赔偿甲方刘某房屋卫生间吊顶、卧室墙面等财产损失共计人民币8,600.00元（大写：捌仟陆佰元整）。',
+    );
     expect(byKey.addressee!.paragraphs).toEqual(['此致', '包头市青山区人民法院']);
     expect(byKey.signature).toMatchObject({ align: 'right', paragraphs: ['申请人（签名或盖章）：', '二〇二六年三月五日'] });
   });
@@ -204,14 +206,30 @@ describe('broken template files fail loading, naming the file and the field', ()
 
   it.each<[string, (t: any) => void, string]>([
     ['an unknown field type', (t) => (t.clauses[1].fields.amount.type = 'money'), 'neighbour.json: clauses[1].fields.amount.type: Invalid option'],
-    ['a placeholder without a field', (t) => (t.clauses[0].text += '{{colour}}'), 'neighbour.json: clauses[0].text: placeholder {{colour}} is not declared in fields'],
-    ['a field no text uses', (t) => (t.sections.issues.fields.spare = { type: 'text', label: '备用' }), 'neighbour.json: sections.issues.fields.spare: field "spare" is declared but no text uses {{spare}}'],
-    ['an example that is not a valid value', (t) => (t.clauses[1].fields.amount.example = '若干'), 'neighbour.json: clauses[1].fields.amount.example: "若干" is not a valid amount'],
+    [
+      'a placeholder without a field',
+      (t) => (t.clauses[0].text += '{{colour}}'),
+      'neighbour.json: clauses[0].text: placeholder {{colour}} is not declared in fields',
+    ],
+    [
+      'a field no text uses',
+      (t) => (t.sections.issues.fields.spare = { type: 'text', label: '备用' }),
+      'neighbour.json: sections.issues.fields.spare: field "spare" is declared but no text uses {{spare}}',
+    ],
+    [
+      'an example that is not a valid value',
+      (t) => (t.clauses[1].fields.amount.example = '若干'),
+      'neighbour.json: clauses[1].fields.amount.example: "若干" is not a valid amount',
+    ],
     ['a missing art. 29 section', (t) => delete t.sections.liability, 'neighbour.json: sections.liability: Invalid input'],
     ['an unknown dispute type', (t) => (t.disputeType = 'DIVORCE'), 'neighbour.json: disputeType: Invalid option'],
     ['a duplicate clause key', (t) => (t.clauses[2].key = 'repair'), 'neighbour.json: clauses[2].key: duplicate clause key "repair"'],
     ['an unknown property', (t) => (t.colour = 'red'), 'neighbour.json: (root): Unrecognized key: "colour"'],
-    ['an unknown kind', (t) => (t.kind = 'letter'), 'neighbour.json: kind: must be one of "agreement", "confirmation-application", "civil-ruling" (got "letter")'],
+    [
+      'an unknown kind',
+      (t) => (t.kind = 'letter'),
+      'neighbour.json: kind: must be one of "agreement", "confirmation-application", "civil-ruling" (got "letter")',
+    ],
     ['an id that is not the file name', (t) => (t.id = 'leak'), 'neighbour.json: id: "leak" must equal the file name "neighbour"'],
   ])('%s', (_name, breakIt, message) => {
     const t = shipped('neighbour');
@@ -237,7 +255,9 @@ describe('broken template files fail loading, naming the file and the field', ()
   it('two templates for one dispute type, and an incomplete set when completeness is required', () => {
     const a = shipped('neighbour');
     const b = { ...shipped('neighbour'), id: 'water-leak' };
-    expect(loadWith({ 'neighbour.json': a, 'water-leak.json': b })).toMatch(/water-leak\.json: disputeType: NEIGHBOUR already has a template in .*\/neighbour\.json/);
+    expect(loadWith({ 'neighbour.json': a, 'water-leak.json': b })).toMatch(
+      /water-leak\.json: disputeType: NEIGHBOUR already has a template in .*\/neighbour\.json/,
+    );
     const msg = loadWith({ 'neighbour.json': a }, { requireComplete: true });
     expect(msg).toContain('no agreement template for disputeType PROPERTY_SALE');
     expect(msg).toContain('no template of kind civil-ruling');

@@ -16,8 +16,14 @@ describe('audit hash chain', () => {
     const admin = new StaffClient(server.url);
     await admin.login(server.admin.username, server.admin.password);
     mediator = (await createStaffUser(admin, { username: 'med1', displayName: '调解员甲', role: 'MEDIATOR', password: 'mediator-pass-1' })).client;
-    caseId = (await mediator.json('POST', '/api/cases', { title: '房屋买卖合同纠纷', disputeType: 'PROPERTY_SALE', summary: '剩余购房款及违约金' }, 201)).case.id;
-    await mediator.json('POST', `/api/cases/${caseId}/participants`, { role: 'APPLICANT', side: 'A', name: '某房地产公司', phone: '04725123456', idNumber: makeIdNumber('15020319700101001') }, 201);
+    caseId = (await mediator.json('POST', '/api/cases', { title: '房屋买卖合同纠纷', disputeType: 'PROPERTY_SALE', summary: '剩余购房款及违约金' }, 201)).case
+      .id;
+    await mediator.json(
+      'POST',
+      `/api/cases/${caseId}/participants`,
+      { role: 'APPLICANT', side: 'A', name: '某房地产公司', phone: '04725123456', idNumber: makeIdNumber('15020319700101001') },
+      201,
+    );
     await mediator.json('POST', `/api/cases/${caseId}/transition`, { to: 'TRIAGED' });
     await mediator.json('POST', `/api/cases/${caseId}/transition`, { to: 'MEDIATING' });
   });
@@ -79,11 +85,7 @@ describe('audit hash chain', () => {
   });
 
   it('keeps appending correctly after many concurrent writes', async () => {
-    await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        mediator.json('PATCH', `/api/cases/${caseId}`, { summary: `并发修改 ${i}` }),
-      ),
-    );
+    await Promise.all(Array.from({ length: 20 }, (_, i) => mediator.json('PATCH', `/api/cases/${caseId}`, { summary: `并发修改 ${i}` })));
     expect(await verifyAuditChain(server.ctx.db)).toMatchObject({ ok: true });
   });
 });

@@ -42,10 +42,20 @@ describe('staff auth and HTTP security', () => {
   });
 
   it('refuses a mutation without the CSRF header, and a cross-site Origin', async () => {
-    const noCsrf = await admin.request('POST', '/api/users', { username: 'csrf1', displayName: '甲', role: 'MEDIATOR', password: 'long-enough-1' }, { 'x-csrf-token': '' });
+    const noCsrf = await admin.request(
+      'POST',
+      '/api/users',
+      { username: 'csrf1', displayName: '甲', role: 'MEDIATOR', password: 'long-enough-1' },
+      { 'x-csrf-token': '' },
+    );
     expect(noCsrf.status).toBe(403);
     expect((await noCsrf.json()).code).toBe('CSRF');
-    const crossSite = await admin.request('POST', '/api/users', { username: 'csrf2', displayName: '甲', role: 'MEDIATOR', password: 'long-enough-1' }, { origin: 'https://evil.example' });
+    const crossSite = await admin.request(
+      'POST',
+      '/api/users',
+      { username: 'csrf2', displayName: '甲', role: 'MEDIATOR', password: 'long-enough-1' },
+      { origin: 'https://evil.example' },
+    );
     expect(crossSite.status).toBe(403);
     expect(await server.ctx.db.user.count({ where: { username: { in: ['csrf1', 'csrf2'] } } })).toBe(0);
   });
@@ -103,7 +113,8 @@ describe('staff auth and HTTP security', () => {
   it('serves OpenAPI docs at /docs', async () => {
     const spec = await (await fetch(`${server.url}/docs/json`)).json();
     expect(spec.openapi).toMatch(/^3\./);
-    for (const p of ['/api/auth/login', '/api/cases', '/api/cases/{id}/invitations', '/api/party/consent', '/api/users']) expect(spec.paths).toHaveProperty([p]);
+    for (const p of ['/api/auth/login', '/api/cases', '/api/cases/{id}/invitations', '/api/party/consent', '/api/users'])
+      expect(spec.paths).toHaveProperty([p]);
     expect((await fetch(`${server.url}/docs`)).status).toBe(200);
   });
 });

@@ -36,7 +36,18 @@ let applicationId: string;
 const principals: Who[] = [];
 
 /** Codes that mean "the gate refused"; an allowed call must never answer one of these. */
-const ACCESS_CODES: ReadonlySet<string> = new Set<ErrorCode>(['NOT_AUTHENTICATED', 'FORBIDDEN', 'ADMIN_NOT_MEDIATOR', 'NOT_A_SIGNER', 'CASE_NOT_FOUND', 'APPLICATION_NOT_FOUND', 'TOKEN_MALFORMED', 'TOKEN_INVALID', 'TOKEN_WRONG_CASE', 'CSRF']);
+const ACCESS_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'NOT_AUTHENTICATED',
+  'FORBIDDEN',
+  'ADMIN_NOT_MEDIATOR',
+  'NOT_A_SIGNER',
+  'CASE_NOT_FOUND',
+  'APPLICATION_NOT_FOUND',
+  'TOKEN_MALFORMED',
+  'TOKEN_INVALID',
+  'TOKEN_WRONG_CASE',
+  'CSRF',
+]);
 
 function expectedRefusal(who: Who, action: keyof typeof ACTIONS): { code: ErrorCode } | null {
   const scope = scopeOf(action);
@@ -82,7 +93,10 @@ async function snapshot(): Promise<string> {
   const parts: string[] = [];
   for (const { name } of tables) {
     const rows = await server.ctx.db.$queryRawUnsafe<unknown[]>(`SELECT * FROM "${name}" ORDER BY rowid`);
-    parts.push(name, JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v)));
+    parts.push(
+      name,
+      JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v)),
+    );
   }
   return parts.join('\n');
 }
@@ -112,7 +126,12 @@ beforeAll(async () => {
   const city = await server.ctx.db.court.create({ data: { name: '包头市中级人民法院', code: '蒙02', region: '内蒙古自治区包头市' } });
   const judge = await judgeClient(server, admin, 'matrix-judge');
   const otherJudge = await judgeClient(server, admin, 'matrix-judge-city', city.id);
-  const { client: colleague } = await createStaffUser(admin, { username: 'matrix-colleague', displayName: '同事', role: 'MEDIATOR', password: 'mediator-pass-3' });
+  const { client: colleague } = await createStaffUser(admin, {
+    username: 'matrix-colleague',
+    displayName: '同事',
+    role: 'MEDIATOR',
+    password: 'mediator-pass-3',
+  });
 
   const { id: coId, client: co } = await createStaffUser(admin, { username: 'matrix-co', displayName: '协办', role: 'MEDIATOR', password: 'mediator-pass-4' });
 
@@ -126,9 +145,16 @@ beforeAll(async () => {
 
   // The other link roles, added directly (the participant list is frozen after signing).
   const linkOf = async (role: string, side: string, name: string, signingAuthority = false) => {
-    const p = await server.ctx.db.participant.create({ data: { caseId: k.caseId, role, side, name, phone: '13900139000', idNumber: makeIdNumber('15020419850101123'), signingAuthority } });
+    const p = await server.ctx.db.participant.create({
+      data: { caseId: k.caseId, role, side, name, phone: '13900139000', idNumber: makeIdNumber('15020419850101123'), signingAuthority },
+    });
     const { createInvitation } = await import('../../signaling/cases/invitation-service.ts');
-    const { token } = await createInvitation(server.ctx, { id: 'matrix', username: 'matrix', displayName: 'matrix', role: 'MEDIATOR', orgId: '', courtId: null }, k.caseId, p.id);
+    const { token } = await createInvitation(
+      server.ctx,
+      { id: 'matrix', username: 'matrix', displayName: 'matrix', role: 'MEDIATOR', orgId: '', courtId: null },
+      k.caseId,
+      p.id,
+    );
     return token;
   };
   const tokenAuthorisedAgent = await linkOf('AGENT', 'A', '代理甲', true);
@@ -207,7 +233,8 @@ describe('authorization matrix: every HTTP route × every principal', () => {
     expect(routes.length).toBeGreaterThan(55);
     for (const r of routes) expect(ACTIONS[r.action], `${r.method} ${r.url}`).toBeDefined();
     const covered = new Set(Object.values(ACTIONS).flatMap((a) => [...a.roles]));
-    for (const role of ['admin', 'mediator', 'co-mediator', 'judge', 'party', 'authorised-agent', 'agent', 'interpreter', 'observer']) expect(covered.has(role as CaseRole)).toBe(true);
+    for (const role of ['admin', 'mediator', 'co-mediator', 'judge', 'party', 'authorised-agent', 'agent', 'interpreter', 'observer'])
+      expect(covered.has(role as CaseRole)).toBe(true);
   });
 
   it('each route answers each principal as the table says, and a refusal changes nothing', async () => {
@@ -215,7 +242,9 @@ describe('authorization matrix: every HTTP route × every principal', () => {
     // Routes with nothing to invalidate that change state when allowed (start review, log out):
     // their refusals are checked with the rest, their allowed calls at the very end.
     const effectful = (r: DeclaredRoute) => r.method !== 'GET' && !probe(r).invalid;
-    const ordered = [...routes].sort((a, b) => Number(effectful(a)) - Number(effectful(b)) || Number(a.url.endsWith('/logout')) - Number(b.url.endsWith('/logout')));
+    const ordered = [...routes].sort(
+      (a, b) => Number(effectful(a)) - Number(effectful(b)) || Number(a.url.endsWith('/logout')) - Number(b.url.endsWith('/logout')),
+    );
     const problems: string[] = [];
     const deferred: Array<() => Promise<void>> = [];
     let cells = 0;

@@ -102,7 +102,17 @@ describe('mediator → party case flow in a real browser', () => {
     await row.getByTestId('badge-consent').waitFor();
     await expect.poll(() => page.getByTestId('audit-row').count()).toBeGreaterThanOrEqual(7);
     const auditTypes = await page.getByTestId('audit-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')));
-    expect(auditTypes).toEqual(expect.arrayContaining(['CASE_CREATED', 'PARTICIPANT_ADDED', 'INVITATION_CREATED', 'INVITATION_USED', 'PARTY_IDENTITY_FAILED', 'PARTY_IDENTITY_CONFIRMED', 'PARTY_CONSENT_GIVEN']));
+    expect(auditTypes).toEqual(
+      expect.arrayContaining([
+        'CASE_CREATED',
+        'PARTICIPANT_ADDED',
+        'INVITATION_CREATED',
+        'INVITATION_USED',
+        'PARTY_IDENTITY_FAILED',
+        'PARTY_IDENTITY_CONFIRMED',
+        'PARTY_CONSENT_GIVEN',
+      ]),
+    );
     expect(await page.getByTestId('audit-chain-status').getAttribute('data-ok')).toBe('true');
 
     const stored = await server.ctx.db.participant.findFirstOrThrow({ where: { name: '王某' } });

@@ -10,12 +10,18 @@ import { createStaffUser, startTestServer, StaffClient, type TestServer } from '
 
 // The specification, written out independently of the table under test.
 const LEGAL: Array<[CaseStatus, CaseStatus, CaseProcess]> = [
-  ['ACCEPTED', 'TRIAGED', 'workflow'], ['ACCEPTED', 'WITHDRAWN', 'workflow'],
-  ['TRIAGED', 'MEDIATING', 'workflow'], ['TRIAGED', 'WITHDRAWN', 'workflow'],
-  ['MEDIATING', 'AGREED', 'signing'], ['MEDIATING', 'FAILED', 'workflow'], ['MEDIATING', 'WITHDRAWN', 'workflow'],
-  ['AGREED', 'SIGNED', 'signing'], ['AGREED', 'MEDIATING', 'signing'],
+  ['ACCEPTED', 'TRIAGED', 'workflow'],
+  ['ACCEPTED', 'WITHDRAWN', 'workflow'],
+  ['TRIAGED', 'MEDIATING', 'workflow'],
+  ['TRIAGED', 'WITHDRAWN', 'workflow'],
+  ['MEDIATING', 'AGREED', 'signing'],
+  ['MEDIATING', 'FAILED', 'workflow'],
+  ['MEDIATING', 'WITHDRAWN', 'workflow'],
+  ['AGREED', 'SIGNED', 'signing'],
+  ['AGREED', 'MEDIATING', 'signing'],
   ['SIGNED', 'CONFIRMATION_REQUESTED', 'judicial'],
-  ['CONFIRMATION_REQUESTED', 'CONFIRMED', 'judicial'], ['CONFIRMATION_REQUESTED', 'DISMISSED', 'judicial'],
+  ['CONFIRMATION_REQUESTED', 'CONFIRMED', 'judicial'],
+  ['CONFIRMATION_REQUESTED', 'DISMISSED', 'judicial'],
   ['DISMISSED', 'MEDIATING', 'workflow'],
 ];
 const PROCESSES: CaseProcess[] = ['workflow', 'signing', 'judicial'];
@@ -91,7 +97,11 @@ describe('case transitions through the API', () => {
   });
 
   it('调解不成 and 撤回 need a reason', async () => {
-    for (const [from, to] of [['MEDIATING', 'FAILED'], ['ACCEPTED', 'WITHDRAWN'], ['DISMISSED', 'MEDIATING']] as const) {
+    for (const [from, to] of [
+      ['MEDIATING', 'FAILED'],
+      ['ACCEPTED', 'WITHDRAWN'],
+      ['DISMISSED', 'MEDIATING'],
+    ] as const) {
       const id = await caseIn(from);
       const res = await mediator.request('POST', `/api/cases/${id}/transition`, { to });
       expect(res.status).toBe(400);
@@ -100,9 +110,10 @@ describe('case transitions through the API', () => {
     }
   });
 
-  it('a process cannot make another process\'s move either', async () => {
+  it("a process cannot make another process's move either", async () => {
     const id = await caseIn('SIGNED');
-    const tryAs = (by: CaseProcess) => server.ctx.db.$transaction((tx) => transitionCase(tx, { caseId: id, to: 'CONFIRMATION_REQUESTED', by, actor: { type: 'system' } }));
+    const tryAs = (by: CaseProcess) =>
+      server.ctx.db.$transaction((tx) => transitionCase(tx, { caseId: id, to: 'CONFIRMATION_REQUESTED', by, actor: { type: 'system' } }));
     await expect(tryAs('signing')).rejects.toMatchObject({ code: 'TRANSITION_NOT_OWNED' });
     await expect(tryAs('workflow')).rejects.toMatchObject({ code: 'TRANSITION_NOT_OWNED' });
     await expect(tryAs('judicial')).resolves.toEqual({ from: 'SIGNED', to: 'CONFIRMATION_REQUESTED' });
@@ -119,7 +130,9 @@ describe('case transitions through the API', () => {
     // Occupy the next audit hash slot's prevHash so the append violates its unique constraint.
     const head = await server.ctx.db.auditHead.findUniqueOrThrow({ where: { id: 1 } });
     await server.ctx.db.$executeRawUnsafe(`UPDATE AuditHead SET hash = (SELECT prevHash FROM AuditEntry WHERE seq = 1) WHERE id = 1`);
-    await expect(server.ctx.db.$transaction((tx) => transitionCase(tx, { caseId: id, to: 'TRIAGED', by: 'workflow', actor: { type: 'system' } }))).rejects.toThrow();
+    await expect(
+      server.ctx.db.$transaction((tx) => transitionCase(tx, { caseId: id, to: 'TRIAGED', by: 'workflow', actor: { type: 'system' } })),
+    ).rejects.toThrow();
     expect((await server.ctx.db.case.findUniqueOrThrow({ where: { id } })).status).toBe('ACCEPTED');
     await server.ctx.db.auditHead.update({ where: { id: 1 }, data: { hash: head.hash } });
   });
@@ -129,6 +142,8 @@ describe('case transitions through the API', () => {
     const res = await mediator.request('POST', `/api/cases/${id}/transition`, { to: 'DONE' });
     expect(res.status).toBe(400);
     expect((await res.json()).code).toBe('VALIDATION');
-    await expect(server.ctx.db.$transaction((tx) => transitionCase(tx, { caseId: id, to: 'DONE' as CaseStatus, by: 'workflow', actor: { type: 'system' } }))).rejects.toBeInstanceOf(DomainError);
+    await expect(
+      server.ctx.db.$transaction((tx) => transitionCase(tx, { caseId: id, to: 'DONE' as CaseStatus, by: 'workflow', actor: { type: 'system' } })),
+    ).rejects.toBeInstanceOf(DomainError);
   });
 });

@@ -23,7 +23,12 @@ beforeAll(async () => {
   ({ mediator, caseId, parties } = await seedLeakCase(server));
   const admin = new StaffClient(server.url);
   await admin.login(server.admin.username, server.admin.password);
-  ({ id: colleagueId, client: colleague } = await createStaffUser(admin, { username: 'zhangyl', displayName: '张应丽', role: 'MEDIATOR', password: 'mediator-pass-2' }));
+  ({ id: colleagueId, client: colleague } = await createStaffUser(admin, {
+    username: 'zhangyl',
+    displayName: '张应丽',
+    role: 'MEDIATOR',
+    password: 'mediator-pass-2',
+  }));
   await admin.json('POST', '/api/users', { username: 'judge-co', displayName: '法官', role: 'JUDGE', password: 'judge-pass-12345' }, 201);
 });
 afterAll(async () => {

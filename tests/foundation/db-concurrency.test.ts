@@ -32,7 +32,9 @@ it('audit appends on the main connection succeed while the draft writer thread c
   const ROUNDS = 200;
   try {
     for (let i = 0; i < ROUNDS; i++) {
-      await recordAudit(server.ctx.db, { type: 'system' }, caseId, { type: 'AGREEMENT_EDIT_REJECTED', data: { participantId: 'p', name: `第${i}次` } }).catch((err: unknown) => failures.push(err));
+      await recordAudit(server.ctx.db, { type: 'system' }, caseId, { type: 'AGREEMENT_EDIT_REJECTED', data: { participantId: 'p', name: `第${i}次` } }).catch(
+        (err: unknown) => failures.push(err),
+      );
       await new Promise((r) => setTimeout(r, 2)); // requests arrive with gaps, not back to back
     }
   } finally {

@@ -15,9 +15,21 @@ describe('malformed bodies on every route', () => {
     server = await startTestServer();
     admin = new StaffClient(server.url);
     await admin.login(server.admin.username, server.admin.password);
-    ({ id: userId, client: mediator } = await createStaffUser(admin, { username: 'med', displayName: '调解员', role: 'MEDIATOR', password: 'mediator-pass-1' }));
+    ({ id: userId, client: mediator } = await createStaffUser(admin, {
+      username: 'med',
+      displayName: '调解员',
+      role: 'MEDIATOR',
+      password: 'mediator-pass-1',
+    }));
     caseId = (await mediator.json('POST', '/api/cases', { title: '物业费纠纷', disputeType: 'PROPERTY_SERVICE', summary: '拖欠物业费' }, 201)).case.id;
-    participantId = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role: 'APPLICANT', side: 'A', name: '张某', phone: '13900139000', idNumber: makeIdNumber('15020419900101123') }, 201)).participant.id;
+    participantId = (
+      await mediator.json(
+        'POST',
+        `/api/cases/${caseId}/participants`,
+        { role: 'APPLICANT', side: 'A', name: '张某', phone: '13900139000', idNumber: makeIdNumber('15020419900101123') },
+        201,
+      )
+    ).participant.id;
     token = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId }, 201)).invitation.url.split('/j/')[1];
   });
   afterAll(() => server?.close());
@@ -25,7 +37,12 @@ describe('malformed bodies on every route', () => {
   async function snapshot() {
     const db = server.ctx.db;
     const [users, cases, participants, invitations, audit, sessions] = await Promise.all([
-      db.user.findMany(), db.case.findMany(), db.participant.findMany(), db.invitation.findMany(), db.auditEntry.count(), db.userSession.count(),
+      db.user.findMany(),
+      db.case.findMany(),
+      db.participant.findMany(),
+      db.invitation.findMany(),
+      db.auditEntry.count(),
+      db.userSession.count(),
     ]);
     return JSON.stringify({ users, cases, participants, invitations, audit, sessions });
   }
@@ -42,7 +59,14 @@ describe('malformed bodies on every route', () => {
     ['users patch: empty', 'admin', 'PATCH', '/api/users/USER', {}],
     ['users patch: wrong type', 'admin', 'PATCH', '/api/users/USER', { active: 'no' }],
     ['seal: not base64', 'admin', 'PUT', '/api/org/seal', { pngBase64: '***' }],
-    ['seal: not a PNG', 'admin', 'PUT', '/api/org/seal', { pngBase64: Buffer.from('GIF89a not a png at all, just some bytes here').toString('base64') }, 'INVALID_IMAGE'],
+    [
+      'seal: not a PNG',
+      'admin',
+      'PUT',
+      '/api/org/seal',
+      { pngBase64: Buffer.from('GIF89a not a png at all, just some bytes here').toString('base64') },
+      'INVALID_IMAGE',
+    ],
     ['case: missing title', 'mediator', 'POST', '/api/cases', { disputeType: 'GENERAL', summary: 'x' }],
     ['case: blank title', 'mediator', 'POST', '/api/cases', { title: '   ', disputeType: 'GENERAL', summary: 'x' }],
     ['case: unknown dispute type', 'mediator', 'POST', '/api/cases', { title: 't', disputeType: 'MURDER', summary: 'x' }],
@@ -53,10 +77,36 @@ describe('malformed bodies on every route', () => {
     ['case patch: bad id', 'mediator', 'PATCH', '/api/cases/..%2F..', { title: 'x' }],
     ['transition: unknown status', 'mediator', 'POST', '/api/cases/CASE/transition', { to: 'DONE' }],
     ['transition: missing to', 'mediator', 'POST', '/api/cases/CASE/transition', {}],
-    ['participant: bad ID checksum', 'mediator', 'POST', '/api/cases/CASE/participants', { role: 'APPLICANT', side: 'A', name: '甲', phone: '13800138000', idNumber: '110105194912310021' }, 'INVALID_ID_NUMBER'],
-    ['participant: bad phone', 'mediator', 'POST', '/api/cases/CASE/participants', { role: 'APPLICANT', side: 'A', name: '甲', phone: '12345', idNumber: '11010519491231002X' }, 'INVALID_PHONE'],
-    ['participant: bad role', 'mediator', 'POST', '/api/cases/CASE/participants', { role: 'JUDGE', side: 'A', name: '甲', phone: '13800138000', idNumber: '11010519491231002X' }],
-    ['participant: bad side', 'mediator', 'POST', '/api/cases/CASE/participants', { role: 'APPLICANT', side: 'C', name: '甲', phone: '13800138000', idNumber: '11010519491231002X' }],
+    [
+      'participant: bad ID checksum',
+      'mediator',
+      'POST',
+      '/api/cases/CASE/participants',
+      { role: 'APPLICANT', side: 'A', name: '甲', phone: '13800138000', idNumber: '110105194912310021' },
+      'INVALID_ID_NUMBER',
+    ],
+    [
+      'participant: bad phone',
+      'mediator',
+      'POST',
+      '/api/cases/CASE/participants',
+      { role: 'APPLICANT', side: 'A', name: '甲', phone: '12345', idNumber: '11010519491231002X' },
+      'INVALID_PHONE',
+    ],
+    [
+      'participant: bad role',
+      'mediator',
+      'POST',
+      '/api/cases/CASE/participants',
+      { role: 'JUDGE', side: 'A', name: '甲', phone: '13800138000', idNumber: '11010519491231002X' },
+    ],
+    [
+      'participant: bad side',
+      'mediator',
+      'POST',
+      '/api/cases/CASE/participants',
+      { role: 'APPLICANT', side: 'C', name: '甲', phone: '13800138000', idNumber: '11010519491231002X' },
+    ],
     ['invitation: missing participant', 'mediator', 'POST', '/api/cases/CASE/invitations', {}],
     ['invitation: expiry out of range', 'mediator', 'POST', '/api/cases/CASE/invitations', { participantId: 'PART', expiresInDays: 365 }],
     ['invitation: expiry not integer', 'mediator', 'POST', '/api/cases/CASE/invitations', { participantId: 'PART', expiresInDays: 1.5 }],

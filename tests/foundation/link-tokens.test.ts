@@ -19,7 +19,14 @@ describe('party link tokens', () => {
     mediator = (await createStaffUser(admin, { username: 'lirf', displayName: '李瑞芳', role: 'MEDIATOR', password: 'mediator-pass-1' })).client;
     caseA = (await mediator.json('POST', '/api/cases', { title: '王某家漏水纠纷', disputeType: 'NEIGHBOUR', summary: '6楼直饮水管道多次漏水' }, 201)).case.id;
     caseB = (await mediator.json('POST', '/api/cases', { title: '另一案件', disputeType: 'GENERAL', summary: '无关' }, 201)).case.id;
-    partyA = (await mediator.json('POST', `/api/cases/${caseA}/participants`, { role: 'RESPONDENT', side: 'B', name: '王某', phone: '13800138000', idNumber: makeIdNumber('15020419800101123') }, 201)).participant.id;
+    partyA = (
+      await mediator.json(
+        'POST',
+        `/api/cases/${caseA}/participants`,
+        { role: 'RESPONDENT', side: 'B', name: '王某', phone: '13800138000', idNumber: makeIdNumber('15020419800101123') },
+        201,
+      )
+    ).participant.id;
   });
   afterAll(() => server?.close());
 
@@ -118,7 +125,11 @@ describe('party link tokens', () => {
   it('a party confirms identity (name + last 4 of ID) and only then consents; both audited', async () => {
     const token = tokenOf((await invite()).url);
     const post = (url: string, body: unknown) =>
-      fetch(server.url + url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(server.url + url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const early = await post('/api/party/consent', { consent: true });
     expect(early.status).toBe(409);
     expect((await early.json()).code).toBe('IDENTITY_NOT_CONFIRMED');

@@ -42,14 +42,9 @@ async function start(tcpOnly: boolean): Promise<void> {
     window.sfu('connectTransport', { transportId: send.id, dtlsParameters }).then(() => callback(), errback);
   });
   send.on('produce', ({ kind, rtpParameters }, callback, errback) => {
-    window
-      .sfu('produce', { transportId: send.id, kind, rtpParameters })
-      .then((res) => callback(res as { id: string }), errback);
+    window.sfu('produce', { transportId: send.id, kind, rtpParameters }).then((res) => callback(res as { id: string }), errback);
   });
-  const producers = [
-    await send.produce({ track: stream.getAudioTracks()[0]! }),
-    await send.produce({ track: stream.getVideoTracks()[0]! }),
-  ];
+  const producers = [await send.produce({ track: stream.getAudioTracks()[0]! }), await send.produce({ track: stream.getVideoTracks()[0]! })];
 
   const recv = device.createRecvTransport((await window.sfu('createTransport', { tcpOnly })) as types.TransportOptions);
   recvTransport = recv;

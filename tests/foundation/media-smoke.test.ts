@@ -156,65 +156,69 @@ describe('media smoke: Chromium ↔ self-built mediasoup worker', () => {
   it.each([
     { name: 'UDP', tcpOnly: false },
     { name: 'TCP-only ICE', tcpOnly: true },
-  ])('$name: audio and video loop back through the SFU', async ({ tcpOnly }) => {
-    const session = new SmokeSession(router);
-    const page = await browser!.context.newPage();
-    const pageLog: string[] = [];
-    page.on('console', (m) => pageLog.push(`[${m.type()}] ${m.text()}`));
-    page.on('pageerror', (e) => pageLog.push(`[pageerror] ${e.message}`));
-    try {
-      await page.exposeFunction('sfu', (method: SfuMethod, data?: Record<string, unknown>) => session.handle(method, data));
-      await page.goto(pageUrl, { timeout: 10_000 });
+  ])(
+    '$name: audio and video loop back through the SFU',
+    async ({ tcpOnly }) => {
+      const session = new SmokeSession(router);
+      const page = await browser!.context.newPage();
+      const pageLog: string[] = [];
+      page.on('console', (m) => pageLog.push(`[${m.type()}] ${m.text()}`));
+      page.on('pageerror', (e) => pageLog.push(`[pageerror] ${e.message}`));
+      try {
+        await page.exposeFunction('sfu', (method: SfuMethod, data?: Record<string, unknown>) => session.handle(method, data));
+        await page.goto(pageUrl, { timeout: 10_000 });
 
-      const started = Date.now();
-      await withTimeout(
-        page.evaluate((tcp) => window.smoke.start(tcp), tcpOnly),
-        START_TIMEOUT_MS,
-        'page: getUserMedia, produce and consume',
-      );
-      const readStats = () => page.evaluate(() => window.smoke.stats());
-      const first = await waitFor(
-        async () => {
-          const s = await withTimeout(readStats(), 5_000, 'stats');
-          return s.videoFramesDecoded > 0 && s.audioPacketsReceived > 0 ? s : null;
-        },
-        FIRST_MEDIA_TIMEOUT_MS,
-        'first decoded video frame and audio packet',
-        200,
-      );
-      const firstMediaMs = Date.now() - started;
-      await new Promise((r) => setTimeout(r, MEASURE_MS));
-      const last = await withTimeout(readStats(), 5_000, 'stats');
+        const started = Date.now();
+        await withTimeout(
+          page.evaluate((tcp) => window.smoke.start(tcp), tcpOnly),
+          START_TIMEOUT_MS,
+          'page: getUserMedia, produce and consume',
+        );
+        const readStats = () => page.evaluate(() => window.smoke.stats());
+        const first = await waitFor(
+          async () => {
+            const s = await withTimeout(readStats(), 5_000, 'stats');
+            return s.videoFramesDecoded > 0 && s.audioPacketsReceived > 0 ? s : null;
+          },
+          FIRST_MEDIA_TIMEOUT_MS,
+          'first decoded video frame and audio packet',
+          200,
+        );
+        const firstMediaMs = Date.now() - started;
+        await new Promise((r) => setTimeout(r, MEASURE_MS));
+        const last = await withTimeout(readStats(), 5_000, 'stats');
 
-      const frames = last.videoFramesDecoded - first.videoFramesDecoded;
-      const audioPackets = last.audioPacketsReceived - first.audioPacketsReceived;
-      console.info(
-        `[media-smoke ${tcpOnly ? 'tcp' : 'udp'}] first media after ${firstMediaMs} ms; in ${MEASURE_MS} ms: ` +
-          `+${frames} video frames decoded (total ${last.videoFramesDecoded}), ` +
-          `+${audioPackets} audio packets received (total ${last.audioPacketsReceived})`,
-      );
+        const frames = last.videoFramesDecoded - first.videoFramesDecoded;
+        const audioPackets = last.audioPacketsReceived - first.audioPacketsReceived;
+        console.info(
+          `[media-smoke ${tcpOnly ? 'tcp' : 'udp'}] first media after ${firstMediaMs} ms; in ${MEASURE_MS} ms: ` +
+            `+${frames} video frames decoded (total ${last.videoFramesDecoded}), ` +
+            `+${audioPackets} audio packets received (total ${last.audioPacketsReceived})`,
+        );
 
-      expect(last.sendState).toBe('connected');
-      expect(last.recvState).toBe('connected');
-      // The fake camera runs at ~30 fps and opus at 50 packets/s; allow for a loaded 2-core machine.
-      expect(frames).toBeGreaterThan(15);
-      expect(audioPackets).toBeGreaterThan(50);
+        expect(last.sendState).toBe('connected');
+        expect(last.recvState).toBe('connected');
+        // The fake camera runs at ~30 fps and opus at 50 packets/s; allow for a loaded 2-core machine.
+        expect(frames).toBeGreaterThan(15);
+        expect(audioPackets).toBeGreaterThan(50);
 
-      expect(session.transports.size).toBe(2);
-      for (const transport of session.transports.values()) {
-        expect(transport.dtlsState).toBe('connected');
-        expect(['connected', 'completed']).toContain(transport.iceState);
-        expect(transport.iceSelectedTuple?.protocol).toBe(tcpOnly ? 'tcp' : 'udp');
+        expect(session.transports.size).toBe(2);
+        for (const transport of session.transports.values()) {
+          expect(transport.dtlsState).toBe('connected');
+          expect(['connected', 'completed']).toContain(transport.iceState);
+          expect(transport.iceSelectedTuple?.protocol).toBe(tcpOnly ? 'tcp' : 'udp');
+        }
+        expect(workerDeaths).toEqual([]);
+        expect(pool!.workers).toHaveLength(1);
+        expect(pool!.workers[0]!.died).toBe(false);
+      } catch (error) {
+        if (error instanceof Error) error.message += `\n--- page log ---\n${pageLog.join('\n') || '(empty)'}`;
+        throw error;
+      } finally {
+        await page.close().catch(() => undefined);
+        session.close();
       }
-      expect(workerDeaths).toEqual([]);
-      expect(pool!.workers).toHaveLength(1);
-      expect(pool!.workers[0]!.died).toBe(false);
-    } catch (error) {
-      if (error instanceof Error) error.message += `\n--- page log ---\n${pageLog.join('\n') || '(empty)'}`;
-      throw error;
-    } finally {
-      await page.close().catch(() => undefined);
-      session.close();
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });

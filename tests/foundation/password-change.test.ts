@@ -14,7 +14,8 @@ let server: TestServer;
 let admin: StaffClient;
 const NEW_ADMIN_PASSWORD = 'Qingshan-guanli-2026';
 const file = () => path.join(server.dataDir, 'admin-initial-password.txt');
-const change = (client: StaffClient, currentPassword: string, newPassword: string) => client.request('POST', '/api/auth/password', { currentPassword, newPassword });
+const change = (client: StaffClient, currentPassword: string, newPassword: string) =>
+  client.request('POST', '/api/auth/password', { currentPassword, newPassword });
 const codeOf = async (res: Response) => ((await res.json()) as { code: string }).code;
 
 beforeAll(async () => {
@@ -49,7 +50,10 @@ describe('the generated administrator’s initial password', () => {
     // The live room refuses too.
     const room = new RoomTestClient(server.url, { cookie: admin.cookie });
     try {
-      const refused = await room.connected().then(() => null, (err: { data?: { code?: string } }) => err);
+      const refused = await room.connected().then(
+        () => null,
+        (err: { data?: { code?: string } }) => err,
+      );
       expect(refused?.data?.code).toBe('PASSWORD_CHANGE_REQUIRED');
     } finally {
       room.close();
@@ -132,7 +136,12 @@ describe('passwords an administrator sets', () => {
     expect((await change(judge, 'initial-pass-2', 'judge-pass-12345')).status).toBe(204);
     expect((await judge.request('GET', '/api/judge/applications')).status).toBe(200);
     // Not without the CSRF token, and not without a session.
-    expect((await judge.request('POST', '/api/auth/password', { currentPassword: 'judge-pass-12345', newPassword: 'judge-pass-67890' }, { 'x-csrf-token': '' })).status).toBe(403);
-    expect((await new StaffClient(server.url).request('POST', '/api/auth/password', { currentPassword: 'x', newPassword: 'judge-pass-67890' })).status).toBe(401);
+    expect(
+      (await judge.request('POST', '/api/auth/password', { currentPassword: 'judge-pass-12345', newPassword: 'judge-pass-67890' }, { 'x-csrf-token': '' }))
+        .status,
+    ).toBe(403);
+    expect((await new StaffClient(server.url).request('POST', '/api/auth/password', { currentPassword: 'x', newPassword: 'judge-pass-67890' })).status).toBe(
+      401,
+    );
   });
 });

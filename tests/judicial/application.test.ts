@@ -73,7 +73,9 @@ describe('applying for judicial confirmation', () => {
 
   it('both parties apply to the same court (or one with the other’s recorded consent, confirmed by that party); then 待受理 and 申请司法确认', async () => {
     expect((await asParty(k, k.tokenA, 'POST', '/apply', { ...apply(local.id), phone: '12345' })).status).toBe(400);
-    expect((await asParty(k, k.tokenA, 'POST', '/apply', apply((await server.ctx.db.court.findFirstOrThrow({ where: { code: '蒙0102' } })).id))).status).toBe(400); // not competent
+    expect((await asParty(k, k.tokenA, 'POST', '/apply', apply((await server.ctx.db.court.findFirstOrThrow({ where: { code: '蒙0102' } })).id))).status).toBe(
+      400,
+    ); // not competent
     expect((await asParty(k, k.tokenInterpreter, 'POST', '/apply', apply(local.id))).status).toBe(403);
     expect((await asParty(k, k.tokenA, 'POST', '/apply', apply(local.id))).body).toEqual({ status: 'DRAFT' });
     expect((await asParty(k, k.tokenA, 'POST', '/apply', apply(local.id))).status).toBe(409); // once
@@ -106,7 +108,8 @@ describe('applying for judicial confirmation', () => {
     const file = writePdf(a.bytes);
     expect(pdfsig(file)).toContain('Signature Validation: Signature is Valid.');
     const text = pdftotext(file).replace(/\s+/g, '');
-    for (const s of ['司法确认申请书', '请求依法确认申请人之间', '青山区人民调解委员会', '此致', '包头市青山区人民法院', '李某', '王某']) expect(text).toContain(s);
+    for (const s of ['司法确认申请书', '请求依法确认申请人之间', '青山区人民调解委员会', '此致', '包头市青山区人民法院', '李某', '王某'])
+      expect(text).toContain(s);
   });
 
   it('a party of another case cannot see this application', async () => {
@@ -220,7 +223,12 @@ describe('the application is the parties’ own act', () => {
     // Both the party and the mediator see whose recorded consent awaits confirmation.
     const mine = (await asParty(c, c.tokenA, 'GET', '')).body;
     expect(awaiting(mine)).toEqual([ids.A]);
-    expect(mine.application.parties.find((p: any) => p.id === ids.A).applied).toMatchObject({ how: 'consented', confirmedAt: null, serviceAddress: apply(local.id).serviceAddress, phone: '13800138000' });
+    expect(mine.application.parties.find((p: any) => p.id === ids.A).applied).toMatchObject({
+      how: 'consented',
+      confirmedAt: null,
+      serviceAddress: apply(local.id).serviceAddress,
+      phone: '13800138000',
+    });
     expect(awaiting(await c.mediator.json('GET', `/api/judicial/${c.caseId}`))).toEqual([ids.A]);
     // B has nothing to decline: A's consent is not B's to answer.
     const notB = await asParty(c, c.tokenB, 'POST', '/decline-consent');

@@ -22,12 +22,18 @@ export async function submittedCase(server: TestServer, sms: SmsOutbox): Promise
   await signCaseThroughApi(server, k, sms, PARTY_IDS);
   const local = await server.ctx.db.court.findFirstOrThrow({ where: { isLocal: true } });
   for (const token of [k.tokenA, k.tokenB]) {
-    const res = await fetch(`${server.url}/api/judicial/${k.caseId}/apply`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ courtId: local.id, ...SERVICE }) });
+    const res = await fetch(`${server.url}/api/judicial/${k.caseId}/apply`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ courtId: local.id, ...SERVICE }),
+    });
     if (res.status !== 201) throw new Error(`apply → ${res.status}: ${await res.text()}`);
   }
   return k;
 }
 
 export async function judgeClient(server: TestServer, admin: StaffClient, username: string, courtId?: string): Promise<StaffClient> {
-  return (await createStaffUser(admin, { username, displayName: `法官${username}`, role: 'JUDGE', password: 'judge-pass-12345', ...(courtId ? { courtId } : {}) })).client;
+  return (
+    await createStaffUser(admin, { username, displayName: `法官${username}`, role: 'JUDGE', password: 'judge-pass-12345', ...(courtId ? { courtId } : {}) })
+  ).client;
 }

@@ -58,7 +58,13 @@ describe('the judge’s desk', () => {
     }
     expect(a.applicants.map((x: any) => x.how)).toEqual(['self', 'self']);
     const pdf = await judge.request('GET', `/api/judge/applications/${applicationId}/agreement.pdf`);
-    expect(Buffer.from(await pdf.arrayBuffer()).equals((await fetch(`${server.url}/api/signing/${k.caseId}/pdf`, { headers: { authorization: `Bearer ${k.tokenA}` } }).then((r) => r.arrayBuffer()).then(Buffer.from)))).toBe(true);
+    expect(
+      Buffer.from(await pdf.arrayBuffer()).equals(
+        await fetch(`${server.url}/api/signing/${k.caseId}/pdf`, { headers: { authorization: `Bearer ${k.tokenA}` } })
+          .then((r) => r.arrayBuffer())
+          .then(Buffer.from),
+      ),
+    ).toBe(true);
   });
 
   it('video questioning: the reviewing judge leads the case room and admits the parties; another court’s judge cannot enter', async () => {
@@ -93,7 +99,8 @@ describe('the judge’s desk', () => {
     const m = new RoomTestClient(server.url, { cookie: k.mediator.cookie });
     const a = new RoomTestClient(server.url, { token: k.tokenA });
     const b = new RoomTestClient(server.url, { token: k.tokenB });
-    const notepads = () => server.ctx.db.caucusNotepad.findMany({ where: { caseId: k.caseId }, orderBy: { side: 'asc' }, select: { side: true, content: true, updatedAt: true } });
+    const notepads = () =>
+      server.ctx.db.caucusNotepad.findMany({ where: { caseId: k.caseId }, orderBy: { side: 'asc' }, select: { side: true, content: true, updatedAt: true } });
     try {
       for (const c of [j, m, a, b]) await c.connected();
       const joined = await j.ok('room:join', { caseId: k.caseId });
@@ -121,7 +128,12 @@ describe('the judge’s desk', () => {
         expect.soft(await j.request(event, payload), `${event} ${JSON.stringify(payload)} by the judge`).toMatchObject({ ok: false, code: 'FORBIDDEN' });
       }
       expect(await notepads()).toEqual(before);
-      expect.soft(j.events.filter((e) => e.event === 'notepad:updated'), 'notepad updates sent to the judge').toEqual([]);
+      expect
+        .soft(
+          j.events.filter((e) => e.event === 'notepad:updated'),
+          'notepad updates sent to the judge',
+        )
+        .toEqual([]);
       expect.soft(joined.self, 'the judge’s room role').toMatchObject({ roomRole: 'judge', roleLabel: '法官' });
       const seen = await a.waitFor('room:peers', (p) => p.peers.some((x: any) => x.peerId === joined.self.peerId));
       expect(seen.peers.find((x: any) => x.peerId === joined.self.peerId)).toMatchObject({ roomRole: 'judge', roleLabel: '法官' });
@@ -131,7 +143,9 @@ describe('the judge’s desk', () => {
       await j.ok('mediator:mute', { peerId: peerA, kind: 'audio', muted: true });
       expect(await a.waitFor('media:adminMuted')).toMatchObject({ producerId: audio, muted: true });
       const { caucusId } = await j.ok('caucus:start', { peerIds: [peerA] });
-      expect(server.rooms.get(k.caseId)!.caucuses()).toEqual([expect.objectContaining({ caucusId, memberPeerIds: [peerA], mediatorPeerIds: [joined.self.peerId] })]);
+      expect(server.rooms.get(k.caseId)!.caucuses()).toEqual([
+        expect.objectContaining({ caucusId, memberPeerIds: [peerA], mediatorPeerIds: [joined.self.peerId] }),
+      ]);
       await a.waitFor('room:location', (l) => l.room === caucusId);
       await j.waitFor('room:caucuses', (p) => p.caucuses.some((c: any) => c.caucusId === caucusId));
       await j.ok('caucus:end', { caucusId });
@@ -168,7 +182,10 @@ describe('the judge’s desk', () => {
     expect(((await refused.json()) as any).message).toContain('逐项审查');
     expect((await judge.request('PUT', `/api/judge/applications/${applicationId}/review`, { checklist: { MADE_UP: true }, notes: '' })).status).toBe(400);
     expect((await otherJudge.request('PUT', `/api/judge/applications/${applicationId}/review`, { checklist: {}, notes: 'x' })).status).toBe(404);
-    await judge.request('PUT', `/api/judge/applications/${applicationId}/review`, { checklist: Object.fromEntries(ALL_GROUNDS.map((g) => [g, true])), notes: '经视频询问，双方均表示自愿，协议内容明确。' });
+    await judge.request('PUT', `/api/judge/applications/${applicationId}/review`, {
+      checklist: Object.fromEntries(ALL_GROUNDS.map((g) => [g, true])),
+      notes: '经视频询问，双方均表示自愿，协议内容明确。',
+    });
     expect((await party(k.tokenA, '/ruling.pdf')).status).toBe(404);
     const decided = await judge.json('POST', `/api/judge/applications/${applicationId}/decide`, { decision: 'confirm', clerk: '刘书记' });
     expect(decided.status).toBe('CONFIRMED');
@@ -184,8 +201,11 @@ describe('the judge’s desk', () => {
     expect(sig).toContain('Signer Certificate Common Name: 包头市青山区人民法院');
     expect(verifyPdf(a.bytes)).toMatchObject({ valid: true, signerName: '包头市青山区人民法院', documentSha256: decided.rulingSha256 });
     const text = pdftotext(file).replace(/\s+/g, '');
-    for (const s of ['包头市青山区人民法院', '民事裁定书', '民特1号', '李某', '王某', '调解协议有效', '审判员法官judge-wang', '书记员', '刘书记']) expect(text).toContain(s);
-    expect((await judge.request('POST', `/api/judge/applications/${applicationId}/decide`, { decision: 'dismiss', reason: '再次', clerk: '刘书记' })).status).toBe(409);
+    for (const s of ['包头市青山区人民法院', '民事裁定书', '民特1号', '李某', '王某', '调解协议有效', '审判员法官judge-wang', '书记员', '刘书记'])
+      expect(text).toContain(s);
+    expect(
+      (await judge.request('POST', `/api/judge/applications/${applicationId}/decide`, { decision: 'dismiss', reason: '再次', clerk: '刘书记' })).status,
+    ).toBe(409);
   });
 
   it('dismissing needs a reason, and the ruling says so', async () => {
@@ -194,7 +214,11 @@ describe('the judge’s desk', () => {
     await judge.json('POST', `/api/judge/applications/${id}/accept`, {});
     await judge.request('POST', `/api/judge/applications/${id}/review`, {});
     expect((await judge.request('POST', `/api/judge/applications/${id}/decide`, { decision: 'dismiss', clerk: '刘书记' })).status).toBe(400);
-    const decided = await judge.json('POST', `/api/judge/applications/${id}/decide`, { decision: 'dismiss', reason: '调解协议内容不明确，无法执行', clerk: '刘书记' });
+    const decided = await judge.json('POST', `/api/judge/applications/${id}/decide`, {
+      decision: 'dismiss',
+      reason: '调解协议内容不明确，无法执行',
+      clerk: '刘书记',
+    });
     expect(decided.status).toBe('DISMISSED');
     expect((await second.mediator.json('GET', `/api/cases/${second.caseId}`)).case.status).toBe('DISMISSED');
     const res = await fetch(`${server.url}/api/judicial/${second.caseId}/ruling.pdf`, { headers: { authorization: `Bearer ${second.tokenB}` } });

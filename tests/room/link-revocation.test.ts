@@ -95,7 +95,10 @@ describe('taking access away cuts the open connections at once', () => {
     const { kase, room } = live;
     const { m, a, b } = live.clients;
     try {
-      const invitations = (await kase.mediator.json('GET', `/api/cases/${kase.caseId}/invitations`)).invitations as Array<{ id: string; participantId: string }>;
+      const invitations = (await kase.mediator.json('GET', `/api/cases/${kase.caseId}/invitations`)).invitations as Array<{
+        id: string;
+        participantId: string;
+      }>;
       const linkA = invitations.find((i) => i.id === invitationIdOf(kase.tokenA));
       expect(linkA).toBeDefined();
       const draftA = watchDraft(live.draft.a);
@@ -106,7 +109,10 @@ describe('taking access away cuts the open connections at once', () => {
       await expectDraftCut(draftA, 'TOKEN_REVOKED');
       // Side B and the mediator carry on.
       expectUntouched([m, b], [live.draft.b, live.draft.m]);
-      const names = room.members().filter((x) => x.status === 'admitted').map((x) => x.displayName);
+      const names = room
+        .members()
+        .filter((x) => x.status === 'admitted')
+        .map((x) => x.displayName);
       expect(names).toHaveLength(2);
       expect(names).toContain('王某');
       expect(names).not.toContain('李某');
@@ -126,7 +132,12 @@ describe('taking access away cuts the open connections at once', () => {
       expect(await expectCut(m, 'access-revoked', () => room.member(mediatorId) === undefined)).toContain('停用');
       await expectDraftCut(draftM, 'NOT_AUTHENTICATED');
       expectUntouched([a, b], [live.draft.a, live.draft.b]);
-      expect(room.members().map((x) => x.peerId).sort()).toEqual([kase.partyAId, live.partyBId].sort());
+      expect(
+        room
+          .members()
+          .map((x) => x.peerId)
+          .sort(),
+      ).toEqual([kase.partyAId, live.partyBId].sort());
     } finally {
       live.close();
     }
@@ -160,7 +171,12 @@ describe('taking access away cuts the open connections at once', () => {
       expect(await expectCut(a, 'access-revoked', () => room.member(kase.partyAId) === undefined)).toContain('移除');
       await expectDraftCut(draftA, 'TOKEN_INVALID');
       expectUntouched([m, b], [live.draft.m, live.draft.b]);
-      expect(room.members().map((x) => x.peerId).sort()).toEqual([live.mediatorId, live.partyBId].sort());
+      expect(
+        room
+          .members()
+          .map((x) => x.peerId)
+          .sort(),
+      ).toEqual([live.mediatorId, live.partyBId].sort());
 
       // Someone away (within the reconnect grace, place kept) loses the place at once too.
       const interpreterId = (await server.ctx.db.participant.findFirstOrThrow({ where: { caseId: kase.caseId, name: '赵译' } })).id;
@@ -172,7 +188,12 @@ describe('taking access away cuts the open connections at once', () => {
       await waitFor(() => room.member(interpreterId)?.socket === null, 3000, 'the interpreter away, its place kept');
       expect((await kase.mediator.request('DELETE', `/api/cases/${kase.caseId}/participants/${interpreterId}`)).status).toBe(204);
       await waitFor(() => room.member(interpreterId) === undefined, 1000, 'the deleted interpreter out of the room');
-      expect(room.members().map((x) => x.peerId).sort()).toEqual([live.mediatorId, live.partyBId].sort());
+      expect(
+        room
+          .members()
+          .map((x) => x.peerId)
+          .sort(),
+      ).toEqual([live.mediatorId, live.partyBId].sort());
     } finally {
       live.close();
     }

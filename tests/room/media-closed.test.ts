@@ -30,7 +30,8 @@ beforeAll(async () => {
     ['刘某', 'A', 'APPLICANT', '15020419760203101'],
     ['陈某', 'B', 'RESPONDENT', '15020419820304123'],
   ] as const) {
-    const p = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role, side, name, phone: '13800138000', idNumber: makeIdNumber(id17) }, 201)).participant;
+    const p = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role, side, name, phone: '13800138000', idNumber: makeIdNumber(id17) }, 201))
+      .participant;
     const token = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1] as string;
     parties.push({ id: p.id, token });
   }

@@ -31,10 +31,12 @@ beforeAll(async () => {
   caseId = (await mediator.json('POST', '/api/cases', { title: '房屋买卖合同纠纷', disputeType: 'PROPERTY_SALE', summary: '剩余购房款及违约金' }, 201)).case.id;
   otherCaseId = (await mediator.json('POST', '/api/cases', { title: '另一案件', disputeType: 'GENERAL', summary: 'x' }, 201)).case.id;
   const addParty = async (name: string, side: string, role: string, id17: string) =>
-    (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role, side, name, phone: '13800138000', idNumber: makeIdNumber(id17) }, 201)).participant.id as string;
+    (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role, side, name, phone: '13800138000', idNumber: makeIdNumber(id17) }, 201))
+      .participant.id as string;
   partyAId = await addParty('某房地产公司', 'A', 'APPLICANT', '15020319700101001');
   const partyBId = await addParty('张某', 'B', 'RESPONDENT', '15020419850505123');
-  const link = async (pid: string) => (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: pid }, 201)).invitation.url.split('/j/')[1] as string;
+  const link = async (pid: string) =>
+    (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: pid }, 201)).invitation.url.split('/j/')[1] as string;
   tokenA = await link(partyAId);
   tokenB = await link(partyBId);
 });
@@ -63,12 +65,16 @@ const room = () => server.rooms.get(caseId);
 
 describe('connection authentication', () => {
   it('refuses a connection with no credentials', async () => {
-    const err = await client({}).connected().catch((e: { message: string; data?: { code: string } }) => e);
+    const err = await client({})
+      .connected()
+      .catch((e: { message: string; data?: { code: string } }) => e);
     expect((err as { data?: { code: string } }).data?.code).toBe('NOT_AUTHENTICATED');
   });
 
   it('refuses a tampered link token with its reason', async () => {
-    const err = await client({ token: tokenA.slice(0, -1) + (tokenA.endsWith('A') ? 'B' : 'A') }).connected().catch((e) => e);
+    const err = await client({ token: tokenA.slice(0, -1) + (tokenA.endsWith('A') ? 'B' : 'A') })
+      .connected()
+      .catch((e) => e);
     expect(err.data.code).toBe('TOKEN_INVALID');
   });
 
@@ -122,12 +128,22 @@ describe('authorization', () => {
     const b = await partyInLobby(tokenB);
     const bPeer = (await m.waitFor('room:lobby', (p) => p.waiting.length === 1)).waiting[0].peerId;
     await produceAudioVideo(a, 2000);
-    const before = JSON.stringify(room()!.members().map((x) => [x.peerId, x.status, x.media?.producers().map((p) => [p.id, p.paused, p.adminMuted])]));
+    const before = JSON.stringify(
+      room()!
+        .members()
+        .map((x) => [x.peerId, x.status, x.media?.producers().map((p) => [p.id, p.paused, p.adminMuted])]),
+    );
     const auditBefore = await server.ctx.db.auditEntry.count();
 
     const res = await a.request(event, payload(event === 'mediator:admit' || event === 'mediator:deny' ? bPeer : partyAId));
     expect(res).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(JSON.stringify(room()!.members().map((x) => [x.peerId, x.status, x.media?.producers().map((p) => [p.id, p.paused, p.adminMuted])]))).toBe(before);
+    expect(
+      JSON.stringify(
+        room()!
+          .members()
+          .map((x) => [x.peerId, x.status, x.media?.producers().map((p) => [p.id, p.paused, p.adminMuted])]),
+      ),
+    ).toBe(before);
     expect(await server.ctx.db.auditEntry.count()).toBe(auditBefore);
     expect(b.last('room:admitted')).toBeUndefined();
     await m.ok('mediator:end', {});
@@ -142,7 +158,11 @@ describe('authorization', () => {
     await a.ok('media:createTransport', { direction: 'send' });
     expect(await a.request('media:closeProducer', { producerId: mine.audio })).toMatchObject({ ok: false, code: 'PRODUCER_NOT_FOUND' });
     expect(await a.request('media:setProducerPaused', { producerId: mine.video, paused: true })).toMatchObject({ ok: false, code: 'PRODUCER_NOT_FOUND' });
-    expect(room()!.member(m.last('room:peers').peers.find((p: { roomRole: string }) => p.roomRole === 'mediator').peerId)!.media!.producers()).toHaveLength(2);
+    expect(
+      room()!
+        .member(m.last('room:peers').peers.find((p: { roomRole: string }) => p.roomRole === 'mediator').peerId)!
+        .media!.producers(),
+    ).toHaveLength(2);
     await m.ok('mediator:end', {});
   });
 });
@@ -198,7 +218,12 @@ describe('malformed payloads', () => {
   it('mediasoup-level garbage (bad RTP parameters) is a VALIDATION error too', async () => {
     const m = await mediatorIn();
     const send = await m.ok('media:createTransport', { direction: 'send' });
-    const res = await m.request('media:produce', { transportId: send.id, kind: 'audio', rtpParameters: { codecs: [{ mimeType: 'audio/nonsense' }], encodings: [{ ssrc: 1 }] }, source: 'microphone' });
+    const res = await m.request('media:produce', {
+      transportId: send.id,
+      kind: 'audio',
+      rtpParameters: { codecs: [{ mimeType: 'audio/nonsense' }], encodings: [{ ssrc: 1 }] },
+      source: 'microphone',
+    });
     expect(res.ok).toBe(false);
     expect(['VALIDATION']).toContain((res as { code: string }).code);
     expect((await m.request('chat:history', {})).ok).toBe(true);
@@ -225,8 +250,14 @@ describe('media routing and mediator controls', () => {
     const aProd = await produceAudioVideo(a, 6000);
     await readyToReceive(m);
     await readyToReceive(a);
-    const aGets = await Promise.all([a.waitFor('media:newConsumer', (c) => c.producerId === mProd.audio), a.waitFor('media:newConsumer', (c) => c.producerId === mProd.video)]);
-    const mGets = await Promise.all([m.waitFor('media:newConsumer', (c) => c.producerId === aProd.audio), m.waitFor('media:newConsumer', (c) => c.producerId === aProd.video)]);
+    const aGets = await Promise.all([
+      a.waitFor('media:newConsumer', (c) => c.producerId === mProd.audio),
+      a.waitFor('media:newConsumer', (c) => c.producerId === mProd.video),
+    ]);
+    const mGets = await Promise.all([
+      m.waitFor('media:newConsumer', (c) => c.producerId === aProd.audio),
+      m.waitFor('media:newConsumer', (c) => c.producerId === aProd.video),
+    ]);
     expect(aGets.map((c) => c.kind).sort()).toEqual(['audio', 'video']);
     expect(mGets.every((c) => c.peerId === partyAId)).toBe(true);
     expect(room()!.media.counts()).toMatchObject({ peers: 2, transports: 4, producers: 4, consumers: 4 });

@@ -38,7 +38,10 @@ describe('live mediation room in three browsers', () => {
     }
     // Parties wait: nothing is received while in the lobby.
     expect(await inboundStats(pages[1]!.page)).toEqual([]);
-    await m.page.getByTestId('toolbar-lobby').click().catch(() => undefined);
+    await m.page
+      .getByTestId('toolbar-lobby')
+      .click()
+      .catch(() => undefined);
     await eventually(async () => expect(await m.page.getByTestId('lobby-entry').count()).toBe(2));
     for (const party of parties) {
       await m.page.locator(`[data-testid="lobby-entry"][data-peer-id="${party.id}"] [data-testid="lobby-admit"]`).click();
@@ -82,7 +85,9 @@ describe('live mediation room in three browsers', () => {
     const pageB = pages[2]!;
     const before = await server.ctx.db.auditEntry.count({ where: { caseId, type: 'ROOM_ADMITTED' } });
     await pageB.browser.context.setOffline(true);
-    await pageB.page.evaluate(() => (window as unknown as { __jiefenRoom: { socket: { io: { engine: { close(): void } } } } }).__jiefenRoom.socket.io.engine.close());
+    await pageB.page.evaluate(() =>
+      (window as unknown as { __jiefenRoom: { socket: { io: { engine: { close(): void } } } } }).__jiefenRoom.socket.io.engine.close(),
+    );
     await pageB.page.getByTestId('reconnecting-banner').waitFor();
     await new Promise((r) => setTimeout(r, 3000));
     await pageB.browser.context.setOffline(false);

@@ -85,7 +85,12 @@ describe('admin mute', () => {
     const b = await joinAndPublish(room, 'b');
     await a.peer.adminMute(a.micId);
     a.peer.closeProducer(a.micId, 'republish');
-    const { producerId } = await a.peer.produce({ transportId: a.sendTransportId, kind: 'audio', source: 'microphone', rtpParameters: opusParameters(ssrcBlock(), '2') });
+    const { producerId } = await a.peer.produce({
+      transportId: a.sendTransportId,
+      kind: 'audio',
+      source: 'microphone',
+      rtpParameters: opusParameters(ssrcBlock(), '2'),
+    });
     expect(a.peer.getProducer(producerId)!.info()).toMatchObject({ paused: true, adminMuted: true, pausedByPeer: false });
     expect(await workerPaused(a, producerId)).toBe(true);
     expect(await consume(room, b, producerId)).toMatchObject({ producerPaused: true, source: 'microphone', producerPeerId: 'a' });

@@ -299,14 +299,20 @@ describe('ownership checks', () => {
     const a = await joinAndPublish(room, 'a');
     const b = await joinAndPublish(room, 'b');
 
-    await expect(a.peer.produce({ transportId: a.recvTransportId, kind: 'audio', source: 'microphone', rtpParameters: opusParameters(ssrcBlock()) })).rejects.toMatchObject({
+    await expect(
+      a.peer.produce({ transportId: a.recvTransportId, kind: 'audio', source: 'microphone', rtpParameters: opusParameters(ssrcBlock()) }),
+    ).rejects.toMatchObject({
       code: 'INVALID_STATE',
     });
     await expect(b.peer.consume({ transportId: b.sendTransportId, producerId: a.micId, rtpCapabilities: room.rtpCapabilities })).rejects.toMatchObject({
       code: 'INVALID_STATE',
     });
-    await expect(a.peer.produce({ transportId: a.sendTransportId, kind: 'audio', source: 'camera', rtpParameters: opusParameters(ssrcBlock(), '2') })).rejects.toThrow(TypeError);
-    await expect(a.peer.produce({ transportId: a.sendTransportId, kind: 'audio', source: 'microphone', rtpParameters: opusParameters(ssrcBlock(), '2') })).rejects.toMatchObject({
+    await expect(
+      a.peer.produce({ transportId: a.sendTransportId, kind: 'audio', source: 'camera', rtpParameters: opusParameters(ssrcBlock(), '2') }),
+    ).rejects.toThrow(TypeError);
+    await expect(
+      a.peer.produce({ transportId: a.sendTransportId, kind: 'audio', source: 'microphone', rtpParameters: opusParameters(ssrcBlock(), '2') }),
+    ).rejects.toMatchObject({
       code: 'INVALID_STATE',
     });
     expect(() => room.addPeer('a')).toThrow(expect.objectContaining({ code: 'PEER_EXISTS' }));
@@ -316,13 +322,19 @@ describe('ownership checks', () => {
 
     // A device that only decodes opus (e.g. audio-only client) cannot receive VP8.
     const audioOnly = { codecs: room.rtpCapabilities.codecs!.filter((c) => c.kind === 'audio'), headerExtensions: room.rtpCapabilities.headerExtensions };
-    await expect(b.peer.consume({ transportId: b.recvTransportId, producerId: a.camId, rtpCapabilities: audioOnly })).rejects.toMatchObject({ code: 'CANNOT_CONSUME' });
+    await expect(b.peer.consume({ transportId: b.recvTransportId, producerId: a.camId, rtpCapabilities: audioOnly })).rejects.toMatchObject({
+      code: 'CANNOT_CONSUME',
+    });
     await expect(b.peer.consume({ transportId: b.recvTransportId, producerId: a.micId, rtpCapabilities: audioOnly })).resolves.toMatchObject({ kind: 'audio' });
 
     // A second source is fine, and so is re-publishing after closing.
-    await expect(a.peer.produce({ transportId: a.sendTransportId, kind: 'video', source: 'screen', rtpParameters: vp8Parameters(ssrcBlock(), '2') })).resolves.toBeDefined();
+    await expect(
+      a.peer.produce({ transportId: a.sendTransportId, kind: 'video', source: 'screen', rtpParameters: vp8Parameters(ssrcBlock(), '2') }),
+    ).resolves.toBeDefined();
     a.peer.closeProducer(a.micId);
-    await expect(a.peer.produce({ transportId: a.sendTransportId, kind: 'audio', source: 'microphone', rtpParameters: opusParameters(ssrcBlock(), '3') })).resolves.toBeDefined();
+    await expect(
+      a.peer.produce({ transportId: a.sendTransportId, kind: 'audio', source: 'microphone', rtpParameters: opusParameters(ssrcBlock(), '3') }),
+    ).resolves.toBeDefined();
     expect(room.counts()).toEqual({ peers: 2, transports: 4, producers: 5, consumers: 0 });
   });
 });

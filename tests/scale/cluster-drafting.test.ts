@@ -64,7 +64,11 @@ describe('one agreement served by two nodes', () => {
       tb.insert(0, `b${i}`);
     }
     const tv = viewer.doc.getText('sync-test');
-    await waitFor(() => ta.toString() === tb.toString() && tb.toString() === tv.toString() && ta.toString().includes('a29') && ta.toString().includes('b29'), 8000, 'convergence across nodes');
+    await waitFor(
+      () => ta.toString() === tb.toString() && tb.toString() === tv.toString() && ta.toString().includes('a29') && ta.toString().includes('b29'),
+      8000,
+      'convergence across nodes',
+    );
     await Promise.all([a.acked(), b.acked()]);
     expect((await storedDoc()).getText('sync-test').toString()).toBe(ta.toString());
   });

@@ -75,11 +75,16 @@ describe('room failover', () => {
     await waitFor(async () => policyViolations((await roomsOf(node2.url)).rooms[0]!).allowedNotLive.length === 0, 5000, 'allowed consumers live on node 2');
     const live = (await roomsOf(node2.url)).rooms[0]!;
     expect(policyViolations(live).forbiddenLive).toEqual([]);
-    expect(live.consumers.filter((c) => c.live).map((c) => `${c.sender}→${c.receiver}`).sort()).toEqual(
-      [`${peerA}→${mediatorId}`, `${peerA}→${mediatorId}`, `${mediatorId}→${peerA}`, `${mediatorId}→${peerA}`].sort(),
-    );
+    expect(
+      live.consumers
+        .filter((c) => c.live)
+        .map((c) => `${c.sender}→${c.receiver}`)
+        .sort(),
+    ).toEqual([`${peerA}→${mediatorId}`, `${peerA}→${mediatorId}`, `${mediatorId}→${peerA}`, `${mediatorId}→${peerA}`].sort());
     // The mediator's mute carried over: B's new microphone starts muted and B cannot undo it.
-    const peers = await mediator.waitFor('room:peers', (p) => p.peers.some((x: { peerId: string; producers: unknown[] }) => x.peerId === peerB && x.producers.length === 2));
+    const peers = await mediator.waitFor('room:peers', (p) =>
+      p.peers.some((x: { peerId: string; producers: unknown[] }) => x.peerId === peerB && x.producers.length === 2),
+    );
     const micB = peers.peers.find((x: { peerId: string }) => x.peerId === peerB).producers.find((p: { kind: string }) => p.kind === 'audio');
     expect(micB.adminMuted).toBe(true);
     expect(await partyB.request('media:setProducerPaused', { producerId: micB.producerId, paused: false })).toMatchObject({ ok: false, code: 'ADMIN_MUTED' });
@@ -87,12 +92,20 @@ describe('room failover', () => {
     // The audit trail says what happened.
     const db = openDb(path.join(fixture.cluster.dataDir, 'jiefen.db'));
     try {
-      const audit = await db.auditEntry.findMany({ where: { caseId: fixture.kase.caseId, type: { in: ['ROOM_RESTORED', 'ROOM_JOINED', 'ROOM_ADMITTED'] } }, orderBy: { seq: 'asc' } });
+      const audit = await db.auditEntry.findMany({
+        where: { caseId: fixture.kase.caseId, type: { in: ['ROOM_RESTORED', 'ROOM_JOINED', 'ROOM_ADMITTED'] } },
+        orderBy: { seq: 'asc' },
+      });
       const restoredAt = audit.findIndex((e) => e.type === 'ROOM_RESTORED');
       expect(restoredAt).toBeGreaterThan(0);
       const afterRestore = audit.slice(restoredAt + 1);
       expect(afterRestore.filter((e) => e.type === 'ROOM_ADMITTED')).toEqual([]);
-      expect(afterRestore.filter((e) => e.type === 'ROOM_JOINED').map((e) => JSON.parse(e.data).via).sort()).toEqual(['failover', 'failover', 'failover']);
+      expect(
+        afterRestore
+          .filter((e) => e.type === 'ROOM_JOINED')
+          .map((e) => JSON.parse(e.data).via)
+          .sort(),
+      ).toEqual(['failover', 'failover', 'failover']);
     } finally {
       await db.$disconnect();
     }

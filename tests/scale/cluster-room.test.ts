@@ -53,13 +53,22 @@ describe('two nodes serve one room', () => {
     await mediator.waitFor('media:newConsumer', (p) => p.peerId === peer.A && p.kind === 'audio');
     await mediator.waitFor('media:newConsumer', (p) => p.peerId === peer.A && p.kind === 'video');
     await partyA.waitFor('media:newConsumer', (p) => p.peerId === peer.mediator && p.kind === 'audio');
-    await waitFor(async () => {
-      const room = (await roomsOf(node1.url)).rooms[0]!;
-      return room.consumers.filter((c) => c.live).length === 4;
-    }, 5000, 'four live consumers on the owner');
+    await waitFor(
+      async () => {
+        const room = (await roomsOf(node1.url)).rooms[0]!;
+        return room.consumers.filter((c) => c.live).length === 4;
+      },
+      5000,
+      'four live consumers on the owner',
+    );
     const room = (await roomsOf(node1.url)).rooms[0]!;
     expect(room.consumers.map((c) => `${c.sender}→${c.receiver}:${c.kind}:${c.live}`).sort()).toEqual(
-      [`${peer.A}→${peer.mediator}:audio:true`, `${peer.A}→${peer.mediator}:video:true`, `${peer.mediator}→${peer.A}:audio:true`, `${peer.mediator}→${peer.A}:video:true`].sort(),
+      [
+        `${peer.A}→${peer.mediator}:audio:true`,
+        `${peer.A}→${peer.mediator}:video:true`,
+        `${peer.mediator}→${peer.A}:audio:true`,
+        `${peer.mediator}→${peer.A}:video:true`,
+      ].sort(),
     );
   });
 
@@ -112,9 +121,15 @@ describe('two nodes serve one room', () => {
               continue;
             }
             const should = [...byPeer.keys()].filter((id) => id !== s.from && mayReceive(state, id, s.from));
-            await waitFor(() => should.every((id) => byPeer.get(id)!.events.some((e) => e.event === 'chat:message' && e.payload.text === text)), 3000, `chat ${text} delivered`);
+            await waitFor(
+              () => should.every((id) => byPeer.get(id)!.events.some((e) => e.event === 'chat:message' && e.payload.text === text)),
+              3000,
+              `chat ${text} delivered`,
+            );
             await new Promise((r) => setTimeout(r, 100));
-            const got = [...byPeer.entries()].filter(([id, c]) => id !== s.from && c.events.some((e) => e.event === 'chat:message' && e.payload.text === text)).map(([id]) => id);
+            const got = [...byPeer.entries()]
+              .filter(([id, c]) => id !== s.from && c.events.some((e) => e.event === 'chat:message' && e.payload.text === text))
+              .map(([id]) => id);
             expect(got.sort()).toEqual(should.sort());
           }
           // Right after the ack nothing forbidden is live anywhere; what is allowed is (or soon is) live.

@@ -23,7 +23,10 @@ describe('two nodes in browsers', () => {
     const m = await openRoomPage(`${node2!.url}/cases/${fixture.kase.caseId}/room`, fixture.kase.mediator);
     fixture.closeAfter(m);
     mediatorPage = m;
-    await m.page.getByTestId('toolbar-lobby').click({ timeout: 20_000 }).catch(() => undefined);
+    await m.page
+      .getByTestId('toolbar-lobby')
+      .click({ timeout: 20_000 })
+      .catch(() => undefined);
     await m.page.locator(`[data-testid="lobby-entry"][data-peer-id="${partyA.id}"] [data-testid="lobby-admit"]`).click({ timeout: 20_000 });
     await expectReceivingFrom(m.page, [partyA.id]);
     await expectReceivingFrom(pageA.page, [fixture.kase.mediatorId]);
@@ -55,7 +58,12 @@ describe('two nodes in browsers', () => {
     const recoveredMs = Date.now() - killedAt;
     expect(await pageB.page.getByTestId('lobby-waiting').count()).toBe(0);
     const room = (await roomsOf(node2!.url)).rooms[0]!;
-    expect(room.members.filter((x) => x.connected).map((x) => [x.peerId, x.status]).sort()).toEqual(
+    expect(
+      room.members
+        .filter((x) => x.connected)
+        .map((x) => [x.peerId, x.status])
+        .sort(),
+    ).toEqual(
       [
         [fixture.kase.mediatorId, 'admitted'],
         [partyB.id, 'admitted'],

@@ -86,7 +86,12 @@ describe('metrics with METRICS_TOKEN', () => {
     expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
     expect((await fetch(`${server.url}/metrics/rooms`)).status).toBe(401);
     expect((await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
-    const ok = await server.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.1.2.3', headers: { authorization: 'Bearer metrics-token-0123456789' } });
+    const ok = await server.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      remoteAddress: '10.1.2.3',
+      headers: { authorization: 'Bearer metrics-token-0123456789' },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toContain('jiefen_rooms_live 0');
   });

@@ -76,7 +76,10 @@ describe('ProducerPipes between two workers', () => {
   it('delivers real RTP across workers through one shared pipe, stops it while the producer is paused, and closes cleanly', async () => {
     const source = await pool.createRouter();
     const target = await pool.createRouter({ avoidWorkerPids: [source.appData.workerPid] });
-    cleanups.push(() => source.close(), () => target.close());
+    cleanups.push(
+      () => source.close(),
+      () => target.close(),
+    );
     expect(target.appData.workerPid).not.toBe(source.appData.workerPid);
 
     // Sender → PlainTransport (comedia) → producer on the source router.
@@ -130,7 +133,10 @@ describe('ProducerPipes between two workers', () => {
   it('forgets a pipe whose target router closed, and a producer closed while being piped fails the wait', async () => {
     const source = await pool.createRouter();
     const target = await pool.createRouter({ avoidWorkerPids: [source.appData.workerPid] });
-    cleanups.push(() => source.close(), () => target.close());
+    cleanups.push(
+      () => source.close(),
+      () => target.close(),
+    );
     const ingest = await source.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, comedia: true });
     const rtpParameters = { codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 7 }] };
     const first = await ingest.produce({ kind: 'audio', rtpParameters });
@@ -323,7 +329,6 @@ describe('a worker dying under a room that spans it', () => {
 });
 
 describe('Chromium through a room spanning two workers', () => {
-
   /** The media-smoke page's signaling, served by a room: it sends as peer a (home router) and receives as peer c (the other router). */
   function roomSession(room: MediaRoom, sender: MediaPeer, receiver: MediaPeer) {
     let transports = 0;
@@ -340,11 +345,20 @@ describe('Chromium through a room spanning two workers', () => {
         case 'produce': {
           const kind = data.kind as types.MediaKind;
           const source = kind === 'audio' ? 'microphone' : 'camera';
-          const { producerId } = await sender.produce({ transportId: String(data.transportId), kind, source, rtpParameters: data.rtpParameters as types.RtpParameters });
+          const { producerId } = await sender.produce({
+            transportId: String(data.transportId),
+            kind,
+            source,
+            rtpParameters: data.rtpParameters as types.RtpParameters,
+          });
           return { id: producerId };
         }
         case 'consume': {
-          const r = await receiver.consume({ transportId: String(data.transportId), producerId: String(data.producerId), rtpCapabilities: data.rtpCapabilities as types.RtpCapabilities });
+          const r = await receiver.consume({
+            transportId: String(data.transportId),
+            producerId: String(data.producerId),
+            rtpCapabilities: data.rtpCapabilities as types.RtpCapabilities,
+          });
           return { id: r.consumerId, producerId: r.producerId, kind: r.kind, rtpParameters: r.rtpParameters };
         }
         case 'resumeConsumer':
@@ -393,7 +407,9 @@ describe('Chromium through a room spanning two workers', () => {
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     await page.evaluate(() => window.smoke.start(false));
     const stats = (): Promise<SmokeStats> => page.evaluate(() => window.smoke.stats());
-    await expect.poll(stats, { timeout: 20_000, interval: 200 }).toMatchObject({ videoFramesDecoded: expect.toSatisfy((n: number) => n > 10), audioPacketsReceived: expect.toSatisfy((n: number) => n > 20) });
+    await expect
+      .poll(stats, { timeout: 20_000, interval: 200 })
+      .toMatchObject({ videoFramesDecoded: expect.toSatisfy((n: number) => n > 10), audioPacketsReceived: expect.toSatisfy((n: number) => n > 20) });
     // The fake microphone beeps: the observers on the home router hear the piped track.
     await expect.poll(() => loud, { timeout: 10_000 }).toContain('c');
     await expect.poll(() => speakers, { timeout: 10_000 }).toContain('c');

@@ -24,7 +24,10 @@ describe('plain RTP transports, option off (the default)', () => {
     const m = await joinedMediator(server);
     try {
       expect(await m.request('media:createPlainTransport', { direction: 'send' })).toMatchObject({ ok: false, code: 'PLAIN_RTP_DISABLED' });
-      expect(await m.request('media:connectPlainTransport', { transportId: 'x', ip: '127.0.0.1', port: 5000 })).toMatchObject({ ok: false, code: 'PLAIN_RTP_DISABLED' });
+      expect(await m.request('media:connectPlainTransport', { transportId: 'x', ip: '127.0.0.1', port: 5000 })).toMatchObject({
+        ok: false,
+        code: 'PLAIN_RTP_DISABLED',
+      });
       expect(server.rooms.rooms()[0]!.media.counts().transports).toBe(0);
     } finally {
       m.close();
@@ -46,8 +49,14 @@ describe('plain RTP transports, LOAD_TEST_PLAIN_RTP=1', () => {
       expect(send).toMatchObject({ ip: '127.0.0.1' });
       expect(send.port).toBeGreaterThan(0);
       const recv = await m.ok('media:createPlainTransport', { direction: 'recv' });
-      expect(await m.request('media:connectPlainTransport', { transportId: recv.id, ip: '10.1.2.3', port: 5000 })).toMatchObject({ ok: false, code: 'VALIDATION' });
-      expect(await m.request('media:connectPlainTransport', { transportId: send.id, ip: '127.0.0.1', port: 5000 })).toMatchObject({ ok: false, code: 'INVALID_STATE' });
+      expect(await m.request('media:connectPlainTransport', { transportId: recv.id, ip: '10.1.2.3', port: 5000 })).toMatchObject({
+        ok: false,
+        code: 'VALIDATION',
+      });
+      expect(await m.request('media:connectPlainTransport', { transportId: send.id, ip: '127.0.0.1', port: 5000 })).toMatchObject({
+        ok: false,
+        code: 'INVALID_STATE',
+      });
       await m.ok('media:connectPlainTransport', { transportId: recv.id, ip: '127.0.0.1', port: 5000 });
       expect(server.rooms.rooms()[0]!.media.counts().transports).toBe(2);
     } finally {

@@ -78,7 +78,10 @@ describe('every character prints', () => {
   // and checks each cell has ink — it caught the subsetter bug that left half of them blank.
   it('each distinct character of a filled agreement renders with ink under an empty fontconfig', async () => {
     const agreement = demo('neighbour');
-    const text = agreementLines(agreement).map((l) => (l.label ?? '') + l.text).join('') + '人民调解协议书第页共年月日（签名）（印章）电子签署审计证明';
+    const text =
+      agreementLines(agreement)
+        .map((l) => (l.label ?? '') + l.text)
+        .join('') + '人民调解协议书第页共年月日（签名）（印章）电子签署审计证明';
     const chars = [...new Set(text)].filter((c) => !/\s/.test(c));
     const doc = await PDFDocument.create();
     const font = await embedAgreementFont(doc, chars.join(''));
@@ -100,7 +103,8 @@ describe('every character prints', () => {
       const img = renderGray(file, p + 1, 72); // 1 px per point
       for (const c of cells) {
         let dark = 0;
-        for (let y = 20 + c.row * CELL; y < 20 + (c.row + 1) * CELL; y++) for (let x = 20 + c.col * CELL; x < 20 + (c.col + 1) * CELL; x++) if (img.data[y * img.width + x]! < 128) dark++;
+        for (let y = 20 + c.row * CELL; y < 20 + (c.row + 1) * CELL; y++)
+          for (let x = 20 + c.col * CELL; x < 20 + (c.col + 1) * CELL; x++) if (img.data[y * img.width + x]! < 128) dark++;
         if (dark < 3) blank.push(c.ch);
       }
     });

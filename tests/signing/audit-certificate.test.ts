@@ -11,8 +11,22 @@ const data: CertificateData = {
   versionSeq: 2,
   lockedAt: at('10:00'),
   signers: [
-    { name: '刘某', role: '申请人', identityMethod: 'NAME_ID_LAST4+SMS_OTP', at: at('10:05'), ip: '10.1.2.3', device: 'Mozilla/5.0 (Linux; Android 14; V2309A) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36 MicroMessenger/8.0' },
-    { name: '李瑞芳', role: '人民调解员', identityMethod: 'STAFF_SESSION', at: at('10:20'), ip: '10.0.0.2', device: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0 Safari/537.36' },
+    {
+      name: '刘某',
+      role: '申请人',
+      identityMethod: 'NAME_ID_LAST4+SMS_OTP',
+      at: at('10:05'),
+      ip: '10.1.2.3',
+      device: 'Mozilla/5.0 (Linux; Android 14; V2309A) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36 MicroMessenger/8.0',
+    },
+    {
+      name: '李瑞芳',
+      role: '人民调解员',
+      identityMethod: 'STAFF_SESSION',
+      at: at('10:20'),
+      ip: '10.0.0.2',
+      device: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0 Safari/537.36',
+    },
   ],
   session: { firstJoin: at('09:00'), lastEnd: at('10:00'), caucusSecA: 20 * 60, caucusSecB: 15 * 60 },
   auditHead: { seq: 88, hash: 'd'.repeat(64) },
@@ -22,7 +36,9 @@ const data: CertificateData = {
 
 it('lists signers, identity methods, times (Beijing), devices, session times and the hashes', () => {
   const text = certificateLines(data).join('\n');
-  expect(text).toContain('1. 刘某（申请人）｜身份核验：姓名与身份证号后四位核对 + 手机短信验证码｜签署时间：2026-03-02 10:05:00（北京时间）｜IP：10.1.2.3｜设备：Android · 微信');
+  expect(text).toContain(
+    '1. 刘某（申请人）｜身份核验：姓名与身份证号后四位核对 + 手机短信验证码｜签署时间：2026-03-02 10:05:00（北京时间）｜IP：10.1.2.3｜设备：Android · 微信',
+  );
   expect(text).toContain('2. 李瑞芳（人民调解员）｜身份核验：调解员账号登录');
   expect(text).toContain('在线调解总时长：60 分钟，其中联合调解约 25 分钟');
   expect(text).toContain('背对背单独沟通时长：甲方 20 分钟，乙方 15 分钟');

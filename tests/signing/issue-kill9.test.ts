@@ -51,7 +51,8 @@ async function prepareCases(n: number): Promise<{ caseIds: string[]; rootFingerp
     await admin.json('PUT', '/api/org/seal', { pngBase64: Buffer.from(strokePng(200, 200)).toString('base64') }, 200);
     const caseIds: string[] = [];
     for (let i = 0; i < n; i++) {
-      const caseId = (await mediator.json('POST', '/api/cases', { title: `民间借贷纠纷 ${i}`, disputeType: 'PRIVATE_LOAN', summary: '借款 5 万元未还' }, 201)).case.id as string;
+      const caseId = (await mediator.json('POST', '/api/cases', { title: `民间借贷纠纷 ${i}`, disputeType: 'PRIVATE_LOAN', summary: '借款 5 万元未还' }, 201))
+        .case.id as string;
       const a = await addInvitedParty(mediator, caseId, { name: '李某', side: 'A', role: 'APPLICANT', id17: '15020419750312101' });
       const b = await addInvitedParty(mediator, caseId, { name: '王某', side: 'B', role: 'RESPONDENT', id17: '15020419800101123' });
       for (const to of ['TRIAGED', 'MEDIATING']) await mediator.json('POST', `/api/cases/${caseId}/transition`, { to }, 200);
@@ -80,7 +81,9 @@ interface CaseState {
 function stateOf(caseId: string): CaseState {
   const db = new Database(path.join(dataDir, 'jiefen.db'), { readonly: true });
   try {
-    const round = db.prepare(`SELECT id, status, pdf IS NOT NULL AS pdf, pdfSha256 FROM "SigningRound" WHERE caseId = ? AND status IN ('OPEN', 'COMPLETED')`).get(caseId) as { id: string; status: string; pdf: number; pdfSha256: string | null };
+    const round = db
+      .prepare(`SELECT id, status, pdf IS NOT NULL AS pdf, pdfSha256 FROM "SigningRound" WHERE caseId = ? AND status IN ('OPEN', 'COMPLETED')`)
+      .get(caseId) as { id: string; status: string; pdf: number; pdfSha256: string | null };
     const count = (sql: string, ...args: unknown[]) => (db.prepare(sql).get(...args) as { n: number }).n;
     const audit = db.prepare(`SELECT type, data FROM "AuditEntry" WHERE caseId = ?`).all(caseId) as Array<{ type: string; data: string }>;
     return {
@@ -98,83 +101,99 @@ function stateOf(caseId: string): CaseState {
 }
 
 const NOTHING = { round: 'OPEN', pdf: false, pdfSha256: null, mediatorSignatures: 0, case: 'AGREED', mediatorSignedAudit: 0, issuedAudit: 0 };
-const isComplete = (s: CaseState) => s.round === 'COMPLETED' && s.pdf && s.mediatorSignatures === 1 && s.case === 'SIGNED' && s.mediatorSignedAudit === 1 && s.issuedAudit === 1;
+const isComplete = (s: CaseState) =>
+  s.round === 'COMPLETED' && s.pdf && s.mediatorSignatures === 1 && s.case === 'SIGNED' && s.mediatorSignedAudit === 1 && s.issuedAudit === 1;
 
 describe('issuing under kill -9 (real server as a child process)', () => {
-  it(`SIGKILL at ${KILLS} points across the mediator's sign-and-issue request: after each restart all or nothing, the audit chain verifies, a retry completes`, { timeout: 600_000 }, async () => {
-    const { caseIds, rootFingerprint } = await prepareCases(KILLS + 1);
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port), JIEFEN_DATA_DIR: dataDir, RTC_PORT: '0', MEDIASOUP_WORKERS: '1', LOG_LEVEL: 'error' };
-    const spawn = (): Spawned => {
-      const s = spawnServer('child', env);
-      spawned.add(s);
-      s.exited.then(() => spawned.delete(s));
-      return s;
-    };
-    const login = async () => {
-      const m = new StaffClient(url);
-      expect((await m.login(MEDIATOR.username, MEDIATOR.password)).status).toBe(200);
-      return m;
-    };
-    const mediatorSign = (m: StaffClient, caseId: string) => m.request('POST', `/api/signing/${caseId}/mediator-sign`, { signaturePngBase64: signature });
+  it(
+    `SIGKILL at ${KILLS} points across the mediator's sign-and-issue request: after each restart all or nothing, the audit chain verifies, a retry completes`,
+    { timeout: 600_000 },
+    async () => {
+      const { caseIds, rootFingerprint } = await prepareCases(KILLS + 1);
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        JIEFEN_DATA_DIR: dataDir,
+        RTC_PORT: '0',
+        MEDIASOUP_WORKERS: '1',
+        LOG_LEVEL: 'error',
+      };
+      const spawn = (): Spawned => {
+        const s = spawnServer('child', env);
+        spawned.add(s);
+        s.exited.then(() => spawned.delete(s));
+        return s;
+      };
+      const login = async () => {
+        const m = new StaffClient(url);
+        expect((await m.login(MEDIATOR.username, MEDIATOR.password)).status).toBe(200);
+        return m;
+      };
+      const mediatorSign = (m: StaffClient, caseId: string) => m.request('POST', `/api/signing/${caseId}/mediator-sign`, { signaturePngBase64: signature });
 
-    /** After a restart: all or nothing, chain verifies; then the retry completes and the PDF verifies. */
-    const checkAndRetry = async (m: StaffClient, caseId: string, answered: number | null): Promise<'nothing' | 'complete'> => {
-      const before = stateOf(caseId);
-      const outcome = isComplete(before) ? 'complete' : 'nothing';
-      if (outcome === 'nothing') expect(before, `case ${caseId}: neither nothing nor everything`).toEqual(NOTHING);
-      if (answered === 200) expect(outcome, 'an acknowledged issue must survive').toBe('complete');
-      expect((await m.json('GET', `/api/cases/${caseId}/audit`)).chain.ok).toBe(true);
-      const retry = await mediatorSign(m, caseId);
-      const body = (await retry.json()) as any;
-      if (outcome === 'nothing') expect(retry.status, JSON.stringify(body)).toBe(200);
-      else expect(body.code).toBe('AGREEMENT_ALREADY_SIGNED');
-      const after = stateOf(caseId);
-      expect(isComplete(after), JSON.stringify(after)).toBe(true);
-      const pdf = Buffer.from(await (await m.request('GET', `/api/signing/${caseId}/pdf`)).arrayBuffer());
-      expect(verifyPdf(pdf, { pinnedRoots: [rootFingerprint] })).toMatchObject({ valid: true, trustedRoot: true, documentSha256: after.pdfSha256 });
-      expect((await m.json('GET', `/api/cases/${caseId}/audit`)).chain.ok).toBe(true);
-      return outcome;
-    };
+      /** After a restart: all or nothing, chain verifies; then the retry completes and the PDF verifies. */
+      const checkAndRetry = async (m: StaffClient, caseId: string, answered: number | null): Promise<'nothing' | 'complete'> => {
+        const before = stateOf(caseId);
+        const outcome = isComplete(before) ? 'complete' : 'nothing';
+        if (outcome === 'nothing') expect(before, `case ${caseId}: neither nothing nor everything`).toEqual(NOTHING);
+        if (answered === 200) expect(outcome, 'an acknowledged issue must survive').toBe('complete');
+        expect((await m.json('GET', `/api/cases/${caseId}/audit`)).chain.ok).toBe(true);
+        const retry = await mediatorSign(m, caseId);
+        const body = (await retry.json()) as any;
+        if (outcome === 'nothing') expect(retry.status, JSON.stringify(body)).toBe(200);
+        else expect(body.code).toBe('AGREEMENT_ALREADY_SIGNED');
+        const after = stateOf(caseId);
+        expect(isComplete(after), JSON.stringify(after)).toBe(true);
+        const pdf = Buffer.from(await (await m.request('GET', `/api/signing/${caseId}/pdf`)).arrayBuffer());
+        expect(verifyPdf(pdf, { pinnedRoots: [rootFingerprint] })).toMatchObject({ valid: true, trustedRoot: true, documentSha256: after.pdfSha256 });
+        expect((await m.json('GET', `/api/cases/${caseId}/audit`)).chain.ok).toBe(true);
+        return outcome;
+      };
 
-    // Calibration: one uninterrupted request in a fresh process (what every killed request is).
-    let running: Running = await spawn().start();
-    let next: Spawned = spawn();
-    let m = await login();
-    const t0 = performance.now();
-    const calibration = await mediatorSign(m, caseIds[0]!);
-    const requestMs = performance.now() - t0;
-    expect(calibration.status, await calibration.text()).toBe(200);
-    expect(isComplete(stateOf(caseIds[0]!))).toBe(true);
-    // Kill points from "at once" to a little past the calibrated end of the request.
-    const delays = Array.from({ length: KILLS }, (_, k) => Math.round((k * requestMs * 1.2) / (KILLS - 1)));
+      // Calibration: one uninterrupted request in a fresh process (what every killed request is).
+      let running: Running = await spawn().start();
+      let next: Spawned = spawn();
+      let m = await login();
+      const t0 = performance.now();
+      const calibration = await mediatorSign(m, caseIds[0]!);
+      const requestMs = performance.now() - t0;
+      expect(calibration.status, await calibration.text()).toBe(200);
+      expect(isComplete(stateOf(caseIds[0]!))).toBe(true);
+      // Kill points from "at once" to a little past the calibrated end of the request.
+      const delays = Array.from({ length: KILLS }, (_, k) => Math.round((k * requestMs * 1.2) / (KILLS - 1)));
 
-    const outcomes: Array<{ delayMs: number; answered: number | null; outcome: 'nothing' | 'complete' }> = [];
-    let previous: { caseId: string; delayMs: number; answered: number | null } | null = null;
-    for (let k = 0; k <= KILLS; k++) {
-      if (k > 0) {
-        running = await next.start();
-        if (k < KILLS) next = spawn();
-        m = await login();
+      const outcomes: Array<{ delayMs: number; answered: number | null; outcome: 'nothing' | 'complete' }> = [];
+      let previous: { caseId: string; delayMs: number; answered: number | null } | null = null;
+      for (let k = 0; k <= KILLS; k++) {
+        if (k > 0) {
+          running = await next.start();
+          if (k < KILLS) next = spawn();
+          m = await login();
+        }
+        if (previous)
+          outcomes.push({ delayMs: previous.delayMs, answered: previous.answered, outcome: await checkAndRetry(m, previous.caseId, previous.answered) });
+        if (k === KILLS) break;
+        const caseId = caseIds[k + 1]!;
+        let answered: number | null = null;
+        const pending = mediatorSign(m, caseId).then(
+          (res) => (answered = res.status),
+          () => undefined, // the connection died with the server
+        );
+        await sleep(delays[k]!);
+        await killNow(running);
+        await pending;
+        previous = { caseId, delayMs: delays[k]!, answered };
       }
-      if (previous) outcomes.push({ delayMs: previous.delayMs, answered: previous.answered, outcome: await checkAndRetry(m, previous.caseId, previous.answered) });
-      if (k === KILLS) break;
-      const caseId = caseIds[k + 1]!;
-      let answered: number | null = null;
-      const pending = mediatorSign(m, caseId).then(
-        (res) => (answered = res.status),
-        () => undefined, // the connection died with the server
-      );
-      await sleep(delays[k]!);
       await killNow(running);
-      await pending;
-      previous = { caseId, delayMs: delays[k]!, answered };
-    }
-    await killNow(running);
 
-    console.log(`issue kill9: request ${Math.round(requestMs)} ms in a fresh process; ${outcomes.map((o) => `${o.delayMs} ms → ${o.outcome}${o.answered ? ` (answered ${o.answered})` : ''}`).join(', ')}`);
-    expect(outcomes).toHaveLength(KILLS);
-    expect(outcomes[0]!.answered).toBeNull(); // killed at once: the request cannot have been answered
-  });
+      console.log(
+        `issue kill9: request ${Math.round(requestMs)} ms in a fresh process; ${outcomes.map((o) => `${o.delayMs} ms → ${o.outcome}${o.answered ? ` (answered ${o.answered})` : ''}`).join(', ')}`,
+      );
+      expect(outcomes).toHaveLength(KILLS);
+      expect(outcomes[0]!.answered).toBeNull(); // killed at once: the request cannot have been answered
+    },
+  );
 });

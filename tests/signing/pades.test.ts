@@ -35,7 +35,12 @@ beforeAll(async () => {
   };
   const { doc, font } = await composeAgreementPdf(input);
   numberPages(doc, font);
-  signed = await sealPdf(doc, identity, { reason: '人民调解协议书', location: '包头市青山区', contactInfo: ORG, signingTime: new Date('2026-03-02T10:00:00+08:00') });
+  signed = await sealPdf(doc, identity, {
+    reason: '人民调解协议书',
+    location: '包头市青山区',
+    contactInfo: ORG,
+    signingTime: new Date('2026-03-02T10:00:00+08:00'),
+  });
 });
 
 describe('the sealed PDF', () => {
@@ -51,7 +56,16 @@ describe('the sealed PDF', () => {
 
   it('our verifier, from the PDF alone: valid, who sealed it, when, and the root to pin', () => {
     const v = verifyPdf(signed, { pinnedRoots: [identity.rootFingerprint] });
-    expect(v).toMatchObject({ valid: true, problems: [], signed: true, coversWholeFile: true, signerName: ORG, signingTime: '2026-03-02T02:00:00.000Z', rootFingerprint: identity.rootFingerprint, trustedRoot: true });
+    expect(v).toMatchObject({
+      valid: true,
+      problems: [],
+      signed: true,
+      coversWholeFile: true,
+      signerName: ORG,
+      signingTime: '2026-03-02T02:00:00.000Z',
+      rootFingerprint: identity.rootFingerprint,
+      trustedRoot: true,
+    });
     expect(verifyPdf(signed, { pinnedRoots: ['00'.repeat(32)] }).trustedRoot).toBe(false);
   });
 
@@ -92,7 +106,8 @@ describe('the sealed PDF', () => {
 });
 
 describe('npm run verify (offline, from the file alone)', () => {
-  const run = (...args: string[]) => spawnSync('npm', ['run', '-s', 'verify', '--', ...args], { cwd: path.resolve(import.meta.dirname, '../..'), encoding: 'utf8' });
+  const run = (...args: string[]) =>
+    spawnSync('npm', ['run', '-s', 'verify', '--', ...args], { cwd: path.resolve(import.meta.dirname, '../..'), encoding: 'utf8' });
   it('says valid for the issued file (and checks the pinned root), invalid for a tampered one, with exit codes', () => {
     const file = writePdf(signed);
     const ok = run(file, '--root', identity.rootFingerprint);

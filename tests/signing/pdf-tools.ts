@@ -28,7 +28,10 @@ export function renderGray(file: string, page: number, dpi: number): { width: nu
   execFileSync('pdftoppm', ['-gray', '-r', String(dpi), '-f', String(page), '-l', String(page), '-singlefile', file, out], { env });
   const pgm = readFileSync(`${out}.pgm`);
   // P5\n<w> <h>\n<max>\n<data>
-  const header = pgm.subarray(0, 40).toString('latin1').match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/)!;
+  const header = pgm
+    .subarray(0, 40)
+    .toString('latin1')
+    .match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/)!;
   return { width: Number(header[1]), height: Number(header[2]), data: pgm.subarray(header[0].length) };
 }
 
@@ -63,7 +66,14 @@ export function strokePng(width = 120, height = 40): Uint8Array {
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 6; // RGBA
-  return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]));
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', deflateSync(raw)),
+      chunk('IEND', Buffer.alloc(0)),
+    ]),
+  );
 }
 
 /** One PNG chunk (length, type, body, CRC). */
@@ -92,10 +102,28 @@ export function pngHeader(width: number, height: number, depth = 8, colour = 6, 
  * A PNG in any colour type, bit depth and interlacing (filter 0 on every row), pixel by pixel:
  * `pixel(x, y)` gives the samples (1 for grey and palette, 2 grey+alpha, 3 RGB, 4 RGBA).
  */
-export function buildPng(o: { width: number; height: number; depth: number; colour: number; interlace?: boolean; palette?: Buffer; pixel: (x: number, y: number) => number[] }): Buffer {
+export function buildPng(o: {
+  width: number;
+  height: number;
+  depth: number;
+  colour: number;
+  interlace?: boolean;
+  palette?: Buffer;
+  pixel: (x: number, y: number) => number[];
+}): Buffer {
   const channels = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[o.colour]!;
   const bits = o.depth * channels;
-  const passes = o.interlace ? [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] : [[0, 0, 1, 1]];
+  const passes = o.interlace
+    ? [
+        [0, 0, 8, 8],
+        [4, 0, 8, 8],
+        [0, 4, 4, 8],
+        [2, 0, 4, 4],
+        [0, 2, 2, 4],
+        [1, 0, 2, 2],
+        [0, 1, 1, 2],
+      ]
+    : [[0, 0, 1, 1]];
   const rows: Buffer[] = [];
   for (const [x0, y0, dx, dy] of passes as Array<[number, number, number, number]>) {
     for (let y = y0; y < o.height; y += dy) {

@@ -15,10 +15,16 @@ describe('decodePng', () => {
     const images: Array<[string, Buffer]> = [
       ['RGBA 8 (a canvas signature)', Buffer.from(strokePng(300, 100))],
       ['RGBA 8 interlaced, odd size', buildPng({ width: 203, height: 77, depth: 8, colour: 6, interlace: true, pixel: (x, y) => [x & 255, y & 255, 90, 255] })],
-      ['RGB 8 interlaced, smaller than one Adam7 block', buildPng({ width: 5, height: 3, depth: 8, colour: 2, interlace: true, pixel: (x, y) => [x * 40, y * 80, 0] })],
+      [
+        'RGB 8 interlaced, smaller than one Adam7 block',
+        buildPng({ width: 5, height: 3, depth: 8, colour: 2, interlace: true, pixel: (x, y) => [x * 40, y * 80, 0] }),
+      ],
       ['grey 1 bit', buildPng({ width: 61, height: 45, depth: 1, colour: 0, pixel: (x, y) => [(x + y) & 1] })],
       ['grey 1 bit interlaced', buildPng({ width: 61, height: 45, depth: 1, colour: 0, interlace: true, pixel: (x, y) => [(x + y) & 1] })],
-      ['palette 4 bit', buildPng({ width: 33, height: 33, depth: 4, colour: 3, palette: Buffer.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]), pixel: (x) => [x % 4] })],
+      [
+        'palette 4 bit',
+        buildPng({ width: 33, height: 33, depth: 4, colour: 3, palette: Buffer.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]), pixel: (x) => [x % 4] }),
+      ],
       ['grey+alpha 8', buildPng({ width: 40, height: 40, depth: 8, colour: 4, pixel: (x) => [x, 200] })],
       ['grey 16', buildPng({ width: 64, height: 64, depth: 16, colour: 0, pixel: (x, y) => [x * 1000 + y] })],
       ['RGBA 16 interlaced', buildPng({ width: 40, height: 40, depth: 16, colour: 6, interlace: true, pixel: (x, y) => [x * 1000, y * 1000, 0, 65535] })],
@@ -51,8 +57,22 @@ describe('decodePng', () => {
       ['row filter 7', Buffer.concat([header(), pngChunk('IDAT', deflateSync(Buffer.alloc(201 * 800, 7))), IEND]), 'corrupt'],
       ['colour type 5', Buffer.concat([header(200, 200, 8, 5), pngChunk('IDAT', deflateSync(Buffer.alloc(201 * 200))), IEND]), 'corrupt'],
       ['palette image without PLTE', Buffer.concat([header(200, 200, 8, 3), pngChunk('IDAT', deflateSync(Buffer.alloc(201 * 200))), IEND]), 'corrupt'],
-      ['unknown critical chunk', Buffer.concat([header(), pngChunk('ABCD', Buffer.alloc(4)), pngChunk('IDAT', deflateSync(Buffer.alloc(801 * 200))), IEND]), 'corrupt'],
-      ['split IDAT with a chunk between', Buffer.concat([header(), pngChunk('IDAT', deflateSync(Buffer.alloc(801 * 200)).subarray(0, 50)), pngChunk('tEXt', Buffer.from('a\0b')), pngChunk('IDAT', deflateSync(Buffer.alloc(801 * 200)).subarray(50)), IEND]), 'corrupt'],
+      [
+        'unknown critical chunk',
+        Buffer.concat([header(), pngChunk('ABCD', Buffer.alloc(4)), pngChunk('IDAT', deflateSync(Buffer.alloc(801 * 200))), IEND]),
+        'corrupt',
+      ],
+      [
+        'split IDAT with a chunk between',
+        Buffer.concat([
+          header(),
+          pngChunk('IDAT', deflateSync(Buffer.alloc(801 * 200)).subarray(0, 50)),
+          pngChunk('tEXt', Buffer.from('a\0b')),
+          pngChunk('IDAT', deflateSync(Buffer.alloc(801 * 200)).subarray(50)),
+          IEND,
+        ]),
+        'corrupt',
+      ],
       ['20000 × 20000', Buffer.concat([header(20_000, 20_000), pngChunk('IDAT', deflateSync(Buffer.alloc(10))), IEND]), 'size'],
     ];
     const started = Date.now();

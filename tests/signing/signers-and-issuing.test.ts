@@ -47,7 +47,11 @@ async function call(k: Kase, who: string | 'mediator', method: string, path: str
   const res =
     who === 'mediator'
       ? await k.mediator.request(method, `/api/signing/${k.caseId}${path}`, body)
-      : await fetch(`${server.url}/api/signing/${k.caseId}${path}`, { method, headers: { authorization: `Bearer ${who}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+      : await fetch(`${server.url}/api/signing/${k.caseId}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${who}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
   const type = res.headers.get('content-type') ?? '';
   return { status: res.status, body: type.includes('json') ? ((await res.json()) as any) : Buffer.from(await res.arrayBuffer()) };
 }
@@ -64,7 +68,13 @@ async function acceptAndSign(k: Kase, token: string, who: { name: string; idNumb
   const round = await view(k, token);
   for (const c of round.clauses) expect((await call(k, token, 'POST', '/consent', { clauseId: c.id, clauseSha256: c.sha256 })).status).toBe(200);
   expect((await call(k, token, 'POST', '/code', {})).status).toBe(200);
-  const res = await call(k, token, 'POST', '/sign', { name: who.name, idLast4: who.idNumber.slice(-4), code: sms.lastCode(), signaturePngBase64: signature(), affirmation: AFFIRMATION });
+  const res = await call(k, token, 'POST', '/sign', {
+    name: who.name,
+    idLast4: who.idNumber.slice(-4),
+    code: sms.lastCode(),
+    signaturePngBase64: signature(),
+    affirmation: AFFIRMATION,
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 }
 
@@ -73,8 +83,15 @@ async function participantBehindTheBack(k: Kase, name: string, id17: string) {
   const idNumber = makeIdNumber(id17);
   const p = await server.ctx.db.participant.create({ data: { caseId: k.caseId, role: 'APPLICANT', side: 'A', name, phone: '13800138000', idNumber } });
   const token = (await k.mediator.json('POST', `/api/cases/${k.caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1] as string;
-  for (const [path, body] of [['/api/party/confirm-identity', { name, idLast4: idNumber.slice(-4) }], ['/api/party/consent', { consent: true }]] as const) {
-    const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  for (const [path, body] of [
+    ['/api/party/confirm-identity', { name, idLast4: idNumber.slice(-4) }],
+    ['/api/party/consent', { consent: true }],
+  ] as const) {
+    const res = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(res.status, await res.text()).toBe(200);
   }
   return { id: p.id, token };
@@ -124,7 +141,13 @@ describe('item 2: the signers are fixed when the text is locked', () => {
     const removed = await k.mediator.request('DELETE', `/api/cases/${k.caseId}/participants/${k.partyBId}`);
     expect(removed.status).toBe(409);
     expect(((await removed.json()) as any).code).toBe('PARTICIPANTS_FROZEN');
-    const added = await k.mediator.request('POST', `/api/cases/${k.caseId}/participants`, { role: 'RESPONDENT', side: 'B', name: '钱某', phone: '13800138000', idNumber: makeIdNumber('15020419900101123') });
+    const added = await k.mediator.request('POST', `/api/cases/${k.caseId}/participants`, {
+      role: 'RESPONDENT',
+      side: 'B',
+      name: '钱某',
+      phone: '13800138000',
+      idNumber: makeIdNumber('15020419900101123'),
+    });
     expect(added.status).toBe(409);
     expect(((await added.json()) as any).code).toBe('PARTICIPANTS_FROZEN');
     expect((await k.mediator.json('GET', `/api/cases/${k.caseId}`)).case.participants.map((p: any) => p.id)).toEqual(participantsBefore);
@@ -140,7 +163,17 @@ describe('item 2: the signers are fixed when the text is locked', () => {
     expect((await call(k, 'mediator', 'POST', '/unlock', { reason: '被申请人变更' })).body).toMatchObject({ voidedSignatures: 1 });
     expect(await countAudit(k, 'SIGNING_UNLOCKED')).toBe(1);
     expect((await k.mediator.request('DELETE', `/api/cases/${k.caseId}/participants/${k.partyBId}`)).status).toBe(204);
-    expect((await k.mediator.request('POST', `/api/cases/${k.caseId}/participants`, { role: 'RESPONDENT', side: 'B', name: '钱某', phone: '13800138000', idNumber: makeIdNumber('15020419900101123') })).status).toBe(201);
+    expect(
+      (
+        await k.mediator.request('POST', `/api/cases/${k.caseId}/participants`, {
+          role: 'RESPONDENT',
+          side: 'B',
+          name: '钱某',
+          phone: '13800138000',
+          idNumber: makeIdNumber('15020419900101123'),
+        })
+      ).status,
+    ).toBe(201);
     await lock(k, '签署版（被申请人变更）');
     expect((await view(k)).parties.map((p: any) => p.name)).toEqual(['李某', '钱某']);
   });
@@ -162,7 +195,10 @@ describe('item 2: the signers are fixed when the text is locked', () => {
     expect((await call(k, intruder.token, 'POST', '/code', {})).body.code).toBe('NOT_A_SIGNER');
 
     await acceptAndSign(k, k.tokenA, { name: '李某', idNumber: ID.A });
-    expect((await view(k)).parties.map((p: any) => [p.name, p.signed?.by ?? null])).toEqual([['李某', '李某'], ['王某', null]]);
+    expect((await view(k)).parties.map((p: any) => [p.name, p.signed?.by ?? null])).toEqual([
+      ['李某', '李某'],
+      ['王某', null],
+    ]);
     const pending = await call(k, 'mediator', 'POST', '/mediator-sign', { signaturePngBase64: signature() });
     expect(pending.body.code).toBe('SIGNATURES_PENDING');
     expect(pending.body.message).toContain('王某');
@@ -216,7 +252,11 @@ describe('item 3: issuing cannot get stuck', () => {
     expect(issued.status, JSON.stringify(issued.body)).toBe(200);
     expect(await caseStatus(k)).toBe('SIGNED');
     const pdf = (await call(k, k.tokenA, 'GET', '/pdf')).body as Buffer;
-    expect(verifyPdf(pdf, { pinnedRoots: [server.signingIdentity.rootFingerprint] })).toMatchObject({ valid: true, trustedRoot: true, documentSha256: issued.body.pdfSha256 });
+    expect(verifyPdf(pdf, { pinnedRoots: [server.signingIdentity.rootFingerprint] })).toMatchObject({
+      valid: true,
+      trustedRoot: true,
+      documentSha256: issued.body.pdfSha256,
+    });
     expect(pdfsig(writePdf(pdf))).toContain('Signature Validation: Signature is Valid.');
     const audit = await caseAudit(k);
     expect(audit.filter((e) => e.type === 'AGREEMENT_SIGNED' && JSON.parse(e.data).signerType === 'mediator')).toHaveLength(1);
@@ -232,11 +272,34 @@ describe('item 3: issuing cannot get stuck', () => {
     const png = Buffer.from(strokePng(300, 100));
     const left = await server.ctx.db.$transaction(async (tx) => {
       const row = await tx.agreementSignature.create({
-        data: { roundId: round.id, signerType: 'mediator', participantId: null, signerId: k.mediatorId, signerName: k.mediatorName, signerRole: '人民调解员', png, pngSha256: 'legacy', affirmation: '', identityMethod: 'STAFF_SESSION', ip: '127.0.0.1', userAgent: 'legacy' },
+        data: {
+          roundId: round.id,
+          signerType: 'mediator',
+          participantId: null,
+          signerId: k.mediatorId,
+          signerName: k.mediatorName,
+          signerRole: '人民调解员',
+          png,
+          pngSha256: 'legacy',
+          affirmation: '',
+          identityMethod: 'STAFF_SESSION',
+          ip: '127.0.0.1',
+          userAgent: 'legacy',
+        },
       });
       await appendAudit(tx, { type: 'user', id: k.mediatorId, label: k.mediatorName }, k.caseId, {
         type: 'AGREEMENT_SIGNED',
-        data: { roundId: round.id, signerType: 'mediator', signerName: k.mediatorName, signerRole: '人民调解员', participantId: null, pngSha256: 'legacy', identityMethod: 'STAFF_SESSION', ip: '127.0.0.1', userAgent: 'legacy' },
+        data: {
+          roundId: round.id,
+          signerType: 'mediator',
+          signerName: k.mediatorName,
+          signerRole: '人民调解员',
+          participantId: null,
+          pngSha256: 'legacy',
+          identityMethod: 'STAFF_SESSION',
+          ip: '127.0.0.1',
+          userAgent: 'legacy',
+        },
       });
       return row;
     });
@@ -247,7 +310,9 @@ describe('item 3: issuing cannot get stuck', () => {
     const mediatorRows = await server.ctx.db.agreementSignature.findMany({ where: { roundId: round.id, signerType: 'mediator' } });
     expect(mediatorRows.map((r) => r.id)).toEqual([left.id]);
     const pdf = (await call(k, k.tokenB, 'GET', '/pdf')).body as Buffer;
-    const check = (await (await fetch(`${server.url}/api/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: new Uint8Array(pdf) })).json()) as any;
+    const check = (await (
+      await fetch(`${server.url}/api/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: new Uint8Array(pdf) })
+    ).json()) as any;
     expect(check.genuine).toBe(true);
     expect(check.issued.signers.at(-1)).toEqual({ name: k.mediatorName, role: '人民调解员', at: left.signedAt.toISOString() });
     const audit = await caseAudit(k);
@@ -265,7 +330,14 @@ describe('item 3: issuing cannot get stuck', () => {
       ['text', Buffer.from('GIF89a definitely not a png, just some words to fill the upload '.repeat(3))],
       ['header only', Buffer.from(good).subarray(0, 33)],
       ['truncated', truncatedPng()],
-      ['one byte changed', (() => { const b = Buffer.from(good); b[60]! ^= 0x10; return b; })()],
+      [
+        'one byte changed',
+        (() => {
+          const b = Buffer.from(good);
+          b[60]! ^= 0x10;
+          return b;
+        })(),
+      ],
       ['no image data', Buffer.concat([PNG_SIG, chunk('IHDR', ihdr(200, 200)), chunk('IEND', Buffer.alloc(0))])],
       ['not zlib', undecodableSeal()],
       ['too little data', shortDataPng()],

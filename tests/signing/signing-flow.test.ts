@@ -25,7 +25,11 @@ const ID = { A: makeIdNumber('15020419750312101'), B: makeIdNumber('150204198001
 async function asParty(token: string, method: string, path: string, body?: unknown) {
   const res = await fetch(`${server.url}/api/signing/${kase.caseId}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1',
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const type = res.headers.get('content-type') ?? '';
@@ -48,7 +52,14 @@ async function acceptAll(token: string, onBehalfOf?: string) {
 }
 async function sign(token: string, who: { name: string; idNumber: string }, onBehalfOf?: string) {
   expect((await asParty(token, 'POST', '/code', onBehalfOf ? { onBehalfOf } : {})).status).toBe(200);
-  return asParty(token, 'POST', '/sign', { name: who.name, idLast4: who.idNumber.slice(-4), code: sms.lastCode(), signaturePngBase64: signature(), affirmation: AFFIRMATION, ...(onBehalfOf ? { onBehalfOf } : {}) });
+  return asParty(token, 'POST', '/sign', {
+    name: who.name,
+    idLast4: who.idNumber.slice(-4),
+    code: sms.lastCode(),
+    signaturePngBase64: signature(),
+    affirmation: AFFIRMATION,
+    ...(onBehalfOf ? { onBehalfOf } : {}),
+  });
 }
 async function lockNewVersion(name: string) {
   expect((await kase.mediator.request('POST', `/api/agreements/${kase.caseId}/versions`, { name })).status).toBe(201);
@@ -63,8 +74,18 @@ beforeAll(async () => {
   admin = new StaffClient(server.url);
   await admin.login(server.admin.username, server.admin.password);
   mediatorId = ((await (await kase.mediator.request('GET', '/api/auth/me')).json()) as any).user.id;
-  const p = (await kase.mediator.json('POST', `/api/cases/${kase.caseId}/participants`, { role: 'AGENT', side: 'A', name: '赵律师', phone: '13900139000', idNumber: ID.agent }, 201)).participant;
-  agent = { id: p.id, token: (await kase.mediator.json('POST', `/api/cases/${kase.caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1] };
+  const p = (
+    await kase.mediator.json(
+      'POST',
+      `/api/cases/${kase.caseId}/participants`,
+      { role: 'AGENT', side: 'A', name: '赵律师', phone: '13900139000', idNumber: ID.agent },
+      201,
+    )
+  ).participant;
+  agent = {
+    id: p.id,
+    token: (await kase.mediator.json('POST', `/api/cases/${kase.caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1],
+  };
   for (const to of ['TRIAGED', 'MEDIATING']) await kase.mediator.json('POST', `/api/cases/${kase.caseId}/transition`, { to }, 200);
   await server.drafting.withDocument(kase.caseId, async () => undefined); // the draft from the template
   await fillLoanAgreement(server, kase.caseId, mediatorId);
@@ -75,7 +96,7 @@ describe('signing an agreement', () => {
   let partyB: string;
 
   it('nothing can be signed before the mediator locks a version; locking records the content hash and moves the case to 达成协议', async () => {
-    expect((await view(kase.tokenA))).toBeNull();
+    expect(await view(kase.tokenA)).toBeNull();
     expect((await asParty(kase.tokenA, 'POST', '/code', {})).body.message).toContain('尚未锁定');
     expect((await asParty(kase.tokenA, 'POST', '/lock', {})).status).toBe(403); // a party cannot lock
     const locked = await lockNewVersion('签署版');
@@ -94,14 +115,49 @@ describe('signing an agreement', () => {
   it('signing needs every clause accepted, the right hash, the party’s own identity and the right one-time code', async () => {
     const round = await view(kase.tokenA);
     // Not yet accepted → refused.
-    const early = await asParty(kase.tokenA, 'POST', '/sign', { name: '李某', idLast4: ID.A.slice(-4), code: '123456', signaturePngBase64: signature(), affirmation: AFFIRMATION });
+    const early = await asParty(kase.tokenA, 'POST', '/sign', {
+      name: '李某',
+      idLast4: ID.A.slice(-4),
+      code: '123456',
+      signaturePngBase64: signature(),
+      affirmation: AFFIRMATION,
+    });
     expect(early.body.message).toContain('条款未确认');
     // A stale hash is refused; another party's link cannot accept for A; an unauthorised agent cannot either.
     expect((await asParty(kase.tokenA, 'POST', '/consent', { clauseId: round.clauses[0].id, clauseSha256: '0'.repeat(64) })).status).toBe(409);
-    expect((await asParty(kase.tokenB, 'POST', '/consent', { clauseId: round.clauses[0].id, clauseSha256: round.clauses[0].sha256, onBehalfOf: round.parties[0].id })).status).toBe(403);
-    expect((await asParty(agent.token, 'POST', '/consent', { clauseId: round.clauses[0].id, clauseSha256: round.clauses[0].sha256, onBehalfOf: round.parties[0].id })).status).toBe(403);
-    expect((await asParty(kase.tokenB, 'POST', '/sign', { name: '王某', idLast4: ID.B.slice(-4), code: '123456', signaturePngBase64: signature(), affirmation: AFFIRMATION, onBehalfOf: round.parties[0].id })).status).toBe(403);
-    expect((await asParty(kase.tokenInterpreter, 'POST', '/consent', { clauseId: round.clauses[0].id, clauseSha256: round.clauses[0].sha256 })).status).toBe(403);
+    expect(
+      (
+        await asParty(kase.tokenB, 'POST', '/consent', {
+          clauseId: round.clauses[0].id,
+          clauseSha256: round.clauses[0].sha256,
+          onBehalfOf: round.parties[0].id,
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await asParty(agent.token, 'POST', '/consent', {
+          clauseId: round.clauses[0].id,
+          clauseSha256: round.clauses[0].sha256,
+          onBehalfOf: round.parties[0].id,
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await asParty(kase.tokenB, 'POST', '/sign', {
+          name: '王某',
+          idLast4: ID.B.slice(-4),
+          code: '123456',
+          signaturePngBase64: signature(),
+          affirmation: AFFIRMATION,
+          onBehalfOf: round.parties[0].id,
+        })
+      ).status,
+    ).toBe(403);
+    expect((await asParty(kase.tokenInterpreter, 'POST', '/consent', { clauseId: round.clauses[0].id, clauseSha256: round.clauses[0].sha256 })).status).toBe(
+      403,
+    );
     await acceptAll(kase.tokenA);
     expect((await view(kase.tokenA)).parties[0].accepted).toHaveLength(round.clauses.length);
 
@@ -113,7 +169,15 @@ describe('signing an agreement', () => {
     expect((await asParty(kase.tokenA, 'POST', '/sign', { ...base, code: wrong })).body.message).toBe('验证码不正确');
     expect((await asParty(kase.tokenA, 'POST', '/sign', { ...base, code, idLast4: '0000' })).status).toBe(400);
     expect((await asParty(kase.tokenA, 'POST', '/sign', { ...base, code, affirmation: '同意' })).body.message).toContain(AFFIRMATION);
-    expect((await asParty(kase.tokenA, 'POST', '/sign', { ...base, code, signaturePngBase64: Buffer.from('not a png at all, just text padding '.repeat(5)).toString('base64') })).body.code).toBe('INVALID_IMAGE');
+    expect(
+      (
+        await asParty(kase.tokenA, 'POST', '/sign', {
+          ...base,
+          code,
+          signaturePngBase64: Buffer.from('not a png at all, just text padding '.repeat(5)).toString('base64'),
+        })
+      ).body.code,
+    ).toBe('INVALID_IMAGE');
     expect((await asParty(kase.tokenA, 'POST', '/code', {})).status).toBe(429); // resend only after a minute
     expect((await view(kase.tokenA)).parties[0].signed).toBeNull();
     expect(await auditCount('SIGNING_REFUSED')).toBe(2);
@@ -128,7 +192,13 @@ describe('signing an agreement', () => {
     expect((await asMediator('POST', '/unlock', { reason: '第二条还款期限调整' })).body).toMatchObject({ voidedSignatures: 1 });
     expect(await view(kase.tokenA)).toBeNull();
     // Nothing can be accepted or signed on the voided version.
-    const voided = await asParty(kase.tokenB, 'POST', '/sign', { name: '王某', idLast4: ID.B.slice(-4), code: '123456', signaturePngBase64: signature(), affirmation: AFFIRMATION });
+    const voided = await asParty(kase.tokenB, 'POST', '/sign', {
+      name: '王某',
+      idLast4: ID.B.slice(-4),
+      code: '123456',
+      signaturePngBase64: signature(),
+      affirmation: AFFIRMATION,
+    });
     expect(voided.status).toBe(409);
     expect(voided.body.message).toContain('尚未锁定');
     await lockNewVersion('签署版（修改后）');
@@ -139,7 +209,9 @@ describe('signing an agreement', () => {
     expect((await kase.mediator.request('PUT', `/api/signing/${kase.caseId}/agents/${agent.id}/authority`, { authorised: true })).status).toBe(200);
     const partyA = round.parties[0].id;
     expect((await view(agent.token)).mayActFor).toEqual([partyA]);
-    expect((await asParty(agent.token, 'POST', '/consent', { clauseId: round.clauses[0].id, clauseSha256: round.clauses[0].sha256, onBehalfOf: partyB })).status).toBe(403); // not its side
+    expect(
+      (await asParty(agent.token, 'POST', '/consent', { clauseId: round.clauses[0].id, clauseSha256: round.clauses[0].sha256, onBehalfOf: partyB })).status,
+    ).toBe(403); // not its side
     await acceptAll(agent.token, partyA);
     const signed = await sign(agent.token, { name: '赵律师', idNumber: ID.agent }, partyA);
     expect(signed.status, JSON.stringify(signed.body)).toBe(200);
@@ -157,7 +229,12 @@ describe('signing an agreement', () => {
     expect(issued.status, JSON.stringify(issued.body)).toBe(200);
     expect((await kase.mediator.json('GET', `/api/cases/${kase.caseId}`, undefined, 200)).case.status).toBe('SIGNED');
 
-    const copies = [await asParty(kase.tokenA, 'GET', '/pdf'), await asParty(kase.tokenB, 'GET', '/pdf'), await asParty(agent.token, 'GET', '/pdf'), await asMediator('GET', '/pdf')];
+    const copies = [
+      await asParty(kase.tokenA, 'GET', '/pdf'),
+      await asParty(kase.tokenB, 'GET', '/pdf'),
+      await asParty(agent.token, 'GET', '/pdf'),
+      await asMediator('GET', '/pdf'),
+    ];
     for (const c of copies) expect(c.status).toBe(200);
     const pdf = copies[0]!.body as Buffer;
     for (const c of copies) expect((c.body as Buffer).equals(pdf)).toBe(true);
@@ -169,7 +246,17 @@ describe('signing an agreement', () => {
     expect(verifyPdf(pdf, { pinnedRoots: [server.signingIdentity.rootFingerprint] })).toMatchObject({ valid: true, trustedRoot: true });
     const text = pdftotext(file).replace(/\s+/g, '');
     const round = await view(kase.tokenA);
-    for (const s of ['人民调解协议书', '申请人李某（委托代理人赵律师代签）', '被申请人王某', '电子签署审计证明', round.contentSha256, '姓名与身份证号后四位核对+手机短信验证码', 'iOS·Safari', '/verify/']) expect(text).toContain(s.replace(/\s+/g, ''));
+    for (const s of [
+      '人民调解协议书',
+      '申请人李某（委托代理人赵律师代签）',
+      '被申请人王某',
+      '电子签署审计证明',
+      round.contentSha256,
+      '姓名与身份证号后四位核对+手机短信验证码',
+      'iOS·Safari',
+      '/verify/',
+    ])
+      expect(text).toContain(s.replace(/\s+/g, ''));
     // Pages numbered through the audit certificate.
     const total = Number(text.match(/第1页共(\d+)页/)?.[1]);
     expect(text).toContain(`第${total}页共${total}页`);
@@ -184,7 +271,10 @@ describe('signing an agreement', () => {
 
   it('public verification: the issued file is genuine; a changed byte or another PDF is not; the QR record masks names', async () => {
     const pdf = (await asParty(kase.tokenA, 'GET', '/pdf')).body as Buffer;
-    const check = async (bytes: Buffer) => (await fetch(`${server.url}/api/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: new Uint8Array(bytes) })).json() as Promise<any>;
+    const check = async (bytes: Buffer) =>
+      (
+        await fetch(`${server.url}/api/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: new Uint8Array(bytes) })
+      ).json() as Promise<any>;
     const genuine = await check(pdf);
     expect(genuine.genuine).toBe(true);
     expect(genuine.issued.signers.map((s: any) => s.name)).toEqual(['赵律师', '王某', '调解员1号']);
@@ -193,8 +283,10 @@ describe('signing an agreement', () => {
     expect((await check(flipped)).genuine).toBe(false);
     const notPdf = await fetch(`${server.url}/api/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: 'hello' });
     expect(notPdf.status).toBe(400);
-    const record = await (await fetch(`${server.url}/api/verify/${genuine.issued.roundId}`)).json() as any;
-    expect(record.issued.signers.map((s: any) => s.name)).toEqual(genuine.issued.signers.map((s: any) => `${[...s.name][0]}${'*'.repeat([...s.name].length - 1)}`));
+    const record = (await (await fetch(`${server.url}/api/verify/${genuine.issued.roundId}`)).json()) as any;
+    expect(record.issued.signers.map((s: any) => s.name)).toEqual(
+      genuine.issued.signers.map((s: any) => `${[...s.name][0]}${'*'.repeat([...s.name].length - 1)}`),
+    );
     expect(record.rootFingerprint).toBe(server.signingIdentity.rootFingerprint);
   });
 });

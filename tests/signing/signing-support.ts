@@ -64,9 +64,18 @@ export async function fillLoanAgreement(server: Pick<TestServer, 'drafting'>, ca
  * would: save a version, lock, accept every clause and sign for both parties. The mediator's
  * signature (and the issued PDF) are left to the caller.
  */
-export async function lockAndSignParties(server: Pick<TestServer, 'url'>, k: { caseId: string; mediator: StaffClient; tokenA: string; tokenB: string }, sms: SmsOutbox, ids: { A: string; B: string }): Promise<void> {
+export async function lockAndSignParties(
+  server: Pick<TestServer, 'url'>,
+  k: { caseId: string; mediator: StaffClient; tokenA: string; tokenB: string },
+  sms: SmsOutbox,
+  ids: { A: string; B: string },
+): Promise<void> {
   const api = (token: string) => async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.url}/api/signing/${k.caseId}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${server.url}/api/signing/${k.caseId}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const json = (await res.json()) as any;
     if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${json.message}`);
     return json;
@@ -74,12 +83,21 @@ export async function lockAndSignParties(server: Pick<TestServer, 'url'>, k: { c
   await k.mediator.json('POST', `/api/agreements/${k.caseId}/versions`, { name: '签署版' }, 201);
   await k.mediator.json('POST', `/api/signing/${k.caseId}/lock`, {}, 201);
   const png = Buffer.from(strokePng(300, 100)).toString('base64');
-  for (const [token, name, idNumber] of [[k.tokenA, '李某', ids.A], [k.tokenB, '王某', ids.B]] as const) {
+  for (const [token, name, idNumber] of [
+    [k.tokenA, '李某', ids.A],
+    [k.tokenB, '王某', ids.B],
+  ] as const) {
     const call = api(token);
     const { round } = await call('GET', '');
     for (const c of round.clauses) await call('POST', '/consent', { clauseId: c.id, clauseSha256: c.sha256 });
     await call('POST', '/code', {});
-    await call('POST', '/sign', { name, idLast4: idNumber.slice(-4), code: sms.lastCode(), signaturePngBase64: png, affirmation: '本人已阅读协议全部内容，系自愿签署' });
+    await call('POST', '/sign', {
+      name,
+      idLast4: idNumber.slice(-4),
+      code: sms.lastCode(),
+      signaturePngBase64: png,
+      affirmation: '本人已阅读协议全部内容，系自愿签署',
+    });
   }
 }
 
@@ -88,7 +106,12 @@ export async function lockAndSignParties(server: Pick<TestServer, 'url'>, k: { c
  * save a version, lock, accept every clause and sign for both parties, upload a seal if the
  * organisation has none, mediator signs.
  */
-export async function signCaseThroughApi(server: TestServer, k: { caseId: string; mediator: StaffClient; tokenA: string; tokenB: string }, sms: SmsOutbox, ids: { A: string; B: string }): Promise<void> {
+export async function signCaseThroughApi(
+  server: TestServer,
+  k: { caseId: string; mediator: StaffClient; tokenA: string; tokenB: string },
+  sms: SmsOutbox,
+  ids: { A: string; B: string },
+): Promise<void> {
   await lockAndSignParties(server, k, sms, ids);
   const png = Buffer.from(strokePng(300, 100)).toString('base64');
   const org = await server.ctx.db.organisation.findFirstOrThrow();

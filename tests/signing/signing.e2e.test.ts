@@ -118,7 +118,7 @@ describe('signing in Chromium', () => {
     expect(fromB.equals(fromMediator)).toBe(true);
     expect(pdfsig(writePdf(fromMediator))).toContain('Signature Validation: Signature is Valid.');
     // The QR code's page, on a phone: the issued record; uploading the file says genuine, a changed copy not.
-    const round = (await server.ctx.db.signingRound.findFirstOrThrow({ where: { caseId: kase.caseId, status: 'COMPLETED' } }));
+    const round = await server.ctx.db.signingRound.findFirstOrThrow({ where: { caseId: kase.caseId, status: 'COMPLETED' } });
     expect(pdftotextOf(fromA)).toContain(`/verify/${round.id}`);
     const visitor = await newPage({ width: 390, height: 844 });
     await visitor.goto(`${server.url}/verify/${round.id}`);

@@ -86,11 +86,16 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
 }
 
 /** A fresh browser with one page; `cookieHeader` (a staff session's `name=value; …`) is set for `baseUrl`. */
-export async function openPage(baseUrl: string, options: { viewport: { width: number; height: number }; cookieHeader?: string }): Promise<{ browser: TestBrowser; page: Page }> {
+export async function openPage(
+  baseUrl: string,
+  options: { viewport: { width: number; height: number }; cookieHeader?: string },
+): Promise<{ browser: TestBrowser; page: Page }> {
   const browser = await launchBrowser({ viewport: options.viewport });
   if (options.cookieHeader) {
     const url = new URL(baseUrl).origin;
-    await browser.context.addCookies(options.cookieHeader.split('; ').map((pair) => ({ name: pair.slice(0, pair.indexOf('=')), value: pair.slice(pair.indexOf('=') + 1), url })));
+    await browser.context.addCookies(
+      options.cookieHeader.split('; ').map((pair) => ({ name: pair.slice(0, pair.indexOf('=')), value: pair.slice(pair.indexOf('=') + 1), url })),
+    );
   }
   return { browser, page: await browser.context.newPage() };
 }

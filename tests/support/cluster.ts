@@ -60,7 +60,9 @@ export interface RedisServer {
 
 export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   await waitForLine(proc, /Ready to accept connections/, 'redis-server', 20_000);
   return { url: `redis://127.0.0.1:${port}`, stop: () => stopProcess(proc, 'SIGTERM') };
 }

@@ -78,7 +78,15 @@ export const OPUS_RTP_PARAMETERS = {
 export function vp8RtpParameters(ssrc: number) {
   return {
     mid: '1',
-    codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, parameters: {}, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] }],
+    codecs: [
+      {
+        mimeType: 'video/VP8',
+        payloadType: 96,
+        clockRate: 90000,
+        parameters: {},
+        rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }],
+      },
+    ],
     headerExtensions: [],
     encodings: [{ ssrc }],
     rtcp: { cname: 'test-video' },
@@ -88,7 +96,12 @@ export function vp8RtpParameters(ssrc: number) {
 /** Publishes a microphone and a camera (plain RTP parameters; no DTLS needed to create them). */
 export async function produceAudioVideo(c: RoomTestClient, ssrc: number) {
   const send = await c.ok('media:createTransport', { direction: 'send' });
-  const audio = await c.ok('media:produce', { transportId: send.id, kind: 'audio', rtpParameters: { ...OPUS_RTP_PARAMETERS, encodings: [{ ssrc }] }, source: 'microphone' });
+  const audio = await c.ok('media:produce', {
+    transportId: send.id,
+    kind: 'audio',
+    rtpParameters: { ...OPUS_RTP_PARAMETERS, encodings: [{ ssrc }] },
+    source: 'microphone',
+  });
   const video = await c.ok('media:produce', { transportId: send.id, kind: 'video', rtpParameters: vp8RtpParameters(ssrc + 1), source: 'camera' });
   return { sendTransportId: send.id, audio: audio.producerId, video: video.producerId };
 }

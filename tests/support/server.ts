@@ -39,7 +39,15 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const { keepInitialAdminPassword = false, ...startOptions } = options;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'jiefen-test-'));
   copyFileSync(await migratedTemplate(), path.join(dataDir, 'jiefen.db'));
-  const config: Config = loadConfig({ PORT: '0', HOST: '127.0.0.1', JIEFEN_DATA_DIR: dataDir, LOG_LEVEL: 'warn', RTC_PORT: '0', MEDIASOUP_WORKERS: '1', ...env });
+  const config: Config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    JIEFEN_DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    RTC_PORT: '0',
+    MEDIASOUP_WORKERS: '1',
+    ...env,
+  });
   // JIEFEN_TEST_LOG=<level> shows the server's log (e.g. to see why a test flaked).
   const logger = process.env.JIEFEN_TEST_LOG ? { level: process.env.JIEFEN_TEST_LOG } : false;
   const server = await startServer(config, { logger, skipMigrations: true, ...startOptions });
@@ -153,12 +161,16 @@ function shareSession(baseUrl: string, user: { username: string; password: strin
 export function sharedStaffSession(baseUrl: string, user: { username: string; password: string }): Promise<StaffClient> {
   const key = sessionKey(baseUrl, user);
   if (!sessions.has(key)) {
-    shareSession(baseUrl, user, (async () => {
-      const client = new StaffClient(baseUrl);
-      const res = await client.login(user.username, user.password);
-      if (!res.ok) throw new Error(`login ${user.username} → ${res.status}: ${await res.text()}`);
-      return client;
-    })());
+    shareSession(
+      baseUrl,
+      user,
+      (async () => {
+        const client = new StaffClient(baseUrl);
+        const res = await client.login(user.username, user.password);
+        if (!res.ok) throw new Error(`login ${user.username} → ${res.status}: ${await res.text()}`);
+        return client;
+      })(),
+    );
   }
   return sessions.get(key)!;
 }
@@ -178,10 +190,19 @@ export interface SeededParty {
  * The seed article's leaking-pipe case, ready for a live session: a mediator (李瑞芳), a case
  * and two parties (李某 side A, 王某 side B) who have confirmed identity and consented online.
  */
-export async function seedLeakCase(server: { url: string; admin: { username: string; password: string } }): Promise<{ mediator: StaffClient; mediatorId: string; caseId: string; parties: SeededParty[] }> {
+export async function seedLeakCase(server: {
+  url: string;
+  admin: { username: string; password: string };
+}): Promise<{ mediator: StaffClient; mediatorId: string; caseId: string; parties: SeededParty[] }> {
   const admin = await sharedStaffSession(server.url, server.admin);
-  const { id: mediatorId, client: mediator } = await createStaffUser(admin, { username: 'lirf', displayName: '李瑞芳', role: 'MEDIATOR', password: 'mediator-pass-1' });
-  const caseId = (await mediator.json('POST', '/api/cases', { title: '王某家漏水纠纷', disputeType: 'NEIGHBOUR', summary: '直饮水管道漏水' }, 201)).case.id as string;
+  const { id: mediatorId, client: mediator } = await createStaffUser(admin, {
+    username: 'lirf',
+    displayName: '李瑞芳',
+    role: 'MEDIATOR',
+    password: 'mediator-pass-1',
+  });
+  const caseId = (await mediator.json('POST', '/api/cases', { title: '王某家漏水纠纷', disputeType: 'NEIGHBOUR', summary: '直饮水管道漏水' }, 201)).case
+    .id as string;
   const parties: SeededParty[] = [];
   for (const [name, side, role, id17] of [
     ['李某', 'A', 'APPLICANT', '15020419750312101'],

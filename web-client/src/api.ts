@@ -202,7 +202,8 @@ export const api = {
     }
   },
   /** Changes the user's own password; its other sessions end, this one stays. */
-  changePassword: (currentPassword: string, newPassword: string) => staff<void>('/api/auth/password', { method: 'POST', body: { currentPassword, newPassword } }),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    staff<void>('/api/auth/password', { method: 'POST', body: { currentPassword, newPassword } }),
   /** Current session, or null when not logged in. */
   async me(): Promise<Session | null> {
     try {
@@ -218,8 +219,7 @@ export const api = {
   // meta / org ------------------------------------------------------
   meta: () => request<Meta>('/api/meta'),
   org: () => staff<{ org: Org }>('/api/org').then((r) => r.org),
-  uploadSeal: (pngBase64: string) =>
-    staff<{ org: Org }>('/api/org/seal', { method: 'PUT', body: { pngBase64 } }).then((r) => r.org),
+  uploadSeal: (pngBase64: string) => staff<{ org: Org }>('/api/org/seal', { method: 'PUT', body: { pngBase64 } }).then((r) => r.org),
   sealUrl: (version: number | string) => `/api/org/seal?v=${enc(String(version))}`,
 
   // users (admin) ---------------------------------------------------
@@ -231,8 +231,7 @@ export const api = {
 
   // cases -----------------------------------------------------------
   cases: () => staff<{ cases: CaseSummary[] }>('/api/cases').then((r) => r.cases),
-  createCase: (c: NewCase) =>
-    staff<{ case: CaseDetail }>('/api/cases', { method: 'POST', body: c }).then((r) => r.case),
+  createCase: (c: NewCase) => staff<{ case: CaseDetail }>('/api/cases', { method: 'POST', body: c }).then((r) => r.case),
   getCase: (id: string) => staff<{ case: CaseDetail }>(`/api/cases/${enc(id)}`).then((r) => r.case),
   transition: (id: string, to: CaseStatus, reason?: string) =>
     staff<{ case: CaseDetail }>(`/api/cases/${enc(id)}/transition`, {
@@ -240,22 +239,18 @@ export const api = {
       body: reason ? { to, reason } : { to },
     }).then((r) => r.case),
 
-  coMediatorCandidates: (caseId: string) =>
-    staff<{ mediators: StaffRef[] }>(`/api/cases/${enc(caseId)}/co-mediators/candidates`).then((r) => r.mediators),
+  coMediatorCandidates: (caseId: string) => staff<{ mediators: StaffRef[] }>(`/api/cases/${enc(caseId)}/co-mediators/candidates`).then((r) => r.mediators),
   assignCoMediator: (caseId: string, userId: string) =>
     staff<{ case: CaseDetail }>(`/api/cases/${enc(caseId)}/co-mediators`, { method: 'POST', body: { userId } }).then((r) => r.case),
   removeCoMediator: (caseId: string, userId: string) =>
     staff<{ case: CaseDetail }>(`/api/cases/${enc(caseId)}/co-mediators/${enc(userId)}`, { method: 'DELETE' }).then((r) => r.case),
 
   addParticipant: (caseId: string, p: NewParticipant) =>
-    staff<{ participant: Participant }>(`/api/cases/${enc(caseId)}/participants`, { method: 'POST', body: p }).then(
-      (r) => r.participant,
-    ),
+    staff<{ participant: Participant }>(`/api/cases/${enc(caseId)}/participants`, { method: 'POST', body: p }).then((r) => r.participant),
   removeParticipant: (caseId: string, participantId: string) =>
     staff<void>(`/api/cases/${enc(caseId)}/participants/${enc(participantId)}`, { method: 'DELETE' }),
 
-  invitations: (caseId: string) =>
-    staff<{ invitations: Invitation[] }>(`/api/cases/${enc(caseId)}/invitations`).then((r) => r.invitations),
+  invitations: (caseId: string) => staff<{ invitations: Invitation[] }>(`/api/cases/${enc(caseId)}/invitations`).then((r) => r.invitations),
   createInvitation: (caseId: string, participantId: string, expiresInDays?: number) =>
     staff<{ invitation: CreatedInvitation }>(`/api/cases/${enc(caseId)}/invitations`, {
       method: 'POST',
@@ -275,8 +270,7 @@ export const api = {
 export function partyApi(token: string) {
   const auth = { authorization: `Bearer ${token}` };
   // 'omit': a party device may also hold a staff cookie; never mix the two.
-  const call = <T>(path: string, opts: RequestOptions = {}) =>
-    request<T>(path, { ...opts, headers: { ...auth, ...opts.headers }, credentials: 'omit' });
+  const call = <T>(path: string, opts: RequestOptions = {}) => request<T>(path, { ...opts, headers: { ...auth, ...opts.headers }, credentials: 'omit' });
   return {
     me: () => call<PartyView>('/api/party/me'),
     confirmIdentity: (name: string, idLast4: string) =>
@@ -284,10 +278,7 @@ export function partyApi(token: string) {
         method: 'POST',
         body: { name, idLast4 },
       }).then((r) => r.participant),
-    consent: () =>
-      call<{ participant: PartySelf }>('/api/party/consent', { method: 'POST', body: { consent: true } }).then(
-        (r) => r.participant,
-      ),
+    consent: () => call<{ participant: PartySelf }>('/api/party/consent', { method: 'POST', body: { consent: true } }).then((r) => r.participant),
   };
 }
 
@@ -319,16 +310,21 @@ export function agreementApi(caseId: string, token?: string | null) {
       ? request<T>(base + path, { ...opts, headers: { authorization: `Bearer ${token}`, ...opts.headers }, credentials: 'omit' })
       : staff<T>(base + path, opts);
   return {
-    suggest: (s: NewAgreementSuggestion) => call<{ suggestion: AgreementAnnotation }>('/suggestions', { method: 'POST', body: { kind: 'replace', ...s } }).then((r) => r.suggestion),
-    accept: (suggestionId: string) => call<{ suggestion: AgreementAnnotation }>(`/suggestions/${enc(suggestionId)}/accept`, { method: 'POST', body: {} }).then((r) => r.suggestion),
+    suggest: (s: NewAgreementSuggestion) =>
+      call<{ suggestion: AgreementAnnotation }>('/suggestions', { method: 'POST', body: { kind: 'replace', ...s } }).then((r) => r.suggestion),
+    accept: (suggestionId: string) =>
+      call<{ suggestion: AgreementAnnotation }>(`/suggestions/${enc(suggestionId)}/accept`, { method: 'POST', body: {} }).then((r) => r.suggestion),
     reject: (suggestionId: string, reason?: string) =>
-      call<{ suggestion: AgreementAnnotation }>(`/suggestions/${enc(suggestionId)}/reject`, { method: 'POST', body: reason ? { reason } : {} }).then((r) => r.suggestion),
+      call<{ suggestion: AgreementAnnotation }>(`/suggestions/${enc(suggestionId)}/reject`, { method: 'POST', body: reason ? { reason } : {} }).then(
+        (r) => r.suggestion,
+      ),
     /** The draft's clauses (read-only data), e.g. to pick where a notepad proposal goes. */
-    clauses: () =>
-      call<{ agreement?: { clauses?: AgreementClauseInfo[] } }>('').then((r) => (Array.isArray(r?.agreement?.clauses) ? r.agreement.clauses : [])),
+    clauses: () => call<{ agreement?: { clauses?: AgreementClauseInfo[] } }>('').then((r) => (Array.isArray(r?.agreement?.clauses) ? r.agreement.clauses : [])),
     /** Mediator: a proposal from a side's caucus notepad becomes a suggestion on a clause (audited). */
-    suggestFromNotepad: (s: NotepadProposal) => call<{ suggestion: AgreementAnnotation }>('/suggestions/from-notepad', { method: 'POST', body: s }).then((r) => r.suggestion),
-    comment: (clauseId: string, text: string) => call<{ comment: AgreementAnnotation }>('/comments', { method: 'POST', body: { clauseId, text } }).then((r) => r.comment),
+    suggestFromNotepad: (s: NotepadProposal) =>
+      call<{ suggestion: AgreementAnnotation }>('/suggestions/from-notepad', { method: 'POST', body: s }).then((r) => r.suggestion),
+    comment: (clauseId: string, text: string) =>
+      call<{ comment: AgreementAnnotation }>('/comments', { method: 'POST', body: { clauseId, text } }).then((r) => r.comment),
     versions: () => call<{ versions: AgreementVersionInfo[] }>('/versions').then((r) => r.versions),
     saveVersion: (name: string) => call<{ version: AgreementVersionInfo }>('/versions', { method: 'POST', body: { name } }).then((r) => r.version),
     diff: (from: number | string, to: number | string) => call<AgreementVersionDiff>(`/versions/diff?from=${enc(String(from))}&to=${enc(String(to))}`),
@@ -362,17 +358,22 @@ export type SigningClause = SigningRound['clauses'][number];
 export function signingApi(caseId: string, token?: string | null) {
   const base = `/api/signing/${enc(caseId)}`;
   const call = <T>(path: string, opts: RequestOptions = {}): Promise<T> =>
-    token ? request<T>(base + path, { ...opts, headers: { authorization: `Bearer ${token}`, ...opts.headers }, credentials: 'omit' }) : staff<T>(base + path, opts);
+    token
+      ? request<T>(base + path, { ...opts, headers: { authorization: `Bearer ${token}`, ...opts.headers }, credentials: 'omit' })
+      : staff<T>(base + path, opts);
   return {
     view: () => call<{ round: SigningRound | null }>('').then((r) => r.round),
     lock: () => call<{ roundId: string; contentSha256: string; versionSeq: number }>('/lock', { method: 'POST', body: {} }),
     unlock: (reason: string) => call<{ voidedSignatures: number; voidedConsents: number }>('/unlock', { method: 'POST', body: { reason } }),
-    authoriseAgent: (participantId: string, authorised: boolean) => call<unknown>(`/agents/${enc(participantId)}/authority`, { method: 'PUT', body: { authorised } }),
+    authoriseAgent: (participantId: string, authorised: boolean) =>
+      call<unknown>(`/agents/${enc(participantId)}/authority`, { method: 'PUT', body: { authorised } }),
     accept: (clauseId: string, clauseSha256: string, onBehalfOf?: string) =>
       call<{ clauseId: string; at: string }>('/consent', { method: 'POST', body: { clauseId, clauseSha256, ...(onBehalfOf ? { onBehalfOf } : {}) } }),
     sendCode: (onBehalfOf?: string) => call<{ phone: string; expiresInSec: number }>('/code', { method: 'POST', body: onBehalfOf ? { onBehalfOf } : {} }),
-    sign: (s: { name: string; idLast4: string; code: string; signaturePngBase64: string; affirmation: string; onBehalfOf?: string }) => call<{ signedAt: string }>('/sign', { method: 'POST', body: s }),
-    mediatorSign: (signaturePngBase64: string) => call<{ pdfSha256: string; pages: number; bytes: number }>('/mediator-sign', { method: 'POST', body: { signaturePngBase64 } }),
+    sign: (s: { name: string; idLast4: string; code: string; signaturePngBase64: string; affirmation: string; onBehalfOf?: string }) =>
+      call<{ signedAt: string }>('/sign', { method: 'POST', body: s }),
+    mediatorSign: (signaturePngBase64: string) =>
+      call<{ pdfSha256: string; pages: number; bytes: number }>('/mediator-sign', { method: 'POST', body: { signaturePngBase64 } }),
     pdf: () => downloadFile(`${base}/pdf`, token, '协议书尚未签署完毕'),
   };
 }
@@ -388,7 +389,9 @@ export type JudicialCourtOption = JudicialView['courts'][number];
 export function judicialApi(caseId: string, token?: string | null) {
   const base = `/api/judicial/${enc(caseId)}`;
   const call = <T>(path: string, opts: RequestOptions = {}): Promise<T> =>
-    token ? request<T>(base + path, { ...opts, headers: { authorization: `Bearer ${token}`, ...opts.headers }, credentials: 'omit' }) : staff<T>(base + path, opts);
+    token
+      ? request<T>(base + path, { ...opts, headers: { authorization: `Bearer ${token}`, ...opts.headers }, credentials: 'omit' })
+      : staff<T>(base + path, opts);
   return {
     view: () => call<JudicialView>(''),
     apply: (a: { courtId: string; serviceAddress: string; phone: string }) => call<{ status: string }>('/apply', { method: 'POST', body: a }),
@@ -420,7 +423,9 @@ export const judgeApi = {
   detail: (id: string) => staff<{ application: JudgeApplicationDetail }>(`/api/judge/applications/${enc(id)}`).then((r) => r.application),
   accept: (id: string) => staff<{ courtCaseNumber: string }>(`/api/judge/applications/${enc(id)}/accept`, { method: 'POST', body: {} }),
   startReview: (id: string) => staff<null>(`/api/judge/applications/${enc(id)}/review`, { method: 'POST', body: {} }),
-  saveReview: (id: string, checklist: Record<string, boolean>, notes: string) => staff<null>(`/api/judge/applications/${enc(id)}/review`, { method: 'PUT', body: { checklist, notes } }),
-  decide: (id: string, d: { decision: 'confirm' | 'dismiss'; reason?: string; clerk: string }) => staff<{ status: string; rulingSha256: string }>(`/api/judge/applications/${enc(id)}/decide`, { method: 'POST', body: d }),
+  saveReview: (id: string, checklist: Record<string, boolean>, notes: string) =>
+    staff<null>(`/api/judge/applications/${enc(id)}/review`, { method: 'PUT', body: { checklist, notes } }),
+  decide: (id: string, d: { decision: 'confirm' | 'dismiss'; reason?: string; clerk: string }) =>
+    staff<{ status: string; rulingSha256: string }>(`/api/judge/applications/${enc(id)}/decide`, { method: 'POST', body: d }),
   agreementPdf: (id: string) => downloadFile(`/api/judge/applications/${enc(id)}/agreement.pdf`, null, '协议书下载失败'),
 };

@@ -9,7 +9,15 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Server folders and files the client may import (pure TypeScript, browser-safe). */
-const SHARED = ['signaling/protocol/', 'signaling/errors.ts', 'signaling/access/grants.ts', 'signaling/domain/', 'signaling/agreement/', 'signaling/audit/labels.ts', 'signaling/audit/events.ts'];
+const SHARED = [
+  'signaling/protocol/',
+  'signaling/errors.ts',
+  'signaling/access/grants.ts',
+  'signaling/domain/',
+  'signaling/agreement/',
+  'signaling/audit/labels.ts',
+  'signaling/audit/events.ts',
+];
 /** …except the parts of those folders that reach for Node. */
 const NODE_ONLY = ['signaling/agreement/template-loader.ts'];
 

@@ -15,7 +15,6 @@ export const FALLBACK_META: Meta = {
 
 export const USER_ROLES: LabeledKey<Role>[] = (['MEDIATOR', 'JUDGE', 'ADMIN'] as const).map((key) => ({ key, label: USER_ROLE_LABELS[key] }));
 
-
 export function findLabel(list: LabeledKey[] | undefined, key: string): string | undefined {
   return list?.find((x) => x.key === key)?.label;
 }
@@ -30,8 +29,7 @@ export interface Labels {
 }
 
 export function makeLabels(meta: Meta | null): Labels {
-  const pick = (kind: Exclude<keyof Meta, 'auditEventTypes'>, key: string) =>
-    findLabel(meta?.[kind], key) ?? findLabel(FALLBACK_META[kind], key) ?? key;
+  const pick = (kind: Exclude<keyof Meta, 'auditEventTypes'>, key: string) => findLabel(meta?.[kind], key) ?? findLabel(FALLBACK_META[kind], key) ?? key;
   return {
     status: (k) => pick('caseStatuses', k),
     disputeType: (k) => pick('disputeTypes', k),

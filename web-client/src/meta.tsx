@@ -36,9 +36,6 @@ export function MetaProvider({ children, enabled }: { children: ReactNode; enabl
     };
   }, [enabled, attempt]);
 
-  const value = useMemo<MetaValue>(
-    () => ({ meta, labels: makeLabels(meta), error, reload: () => setAttempt((n) => n + 1) }),
-    [meta, error],
-  );
+  const value = useMemo<MetaValue>(() => ({ meta, labels: makeLabels(meta), error, reload: () => setAttempt((n) => n + 1) }), [meta, error]);
   return <MetaContext.Provider value={value}>{children}</MetaContext.Provider>;
 }

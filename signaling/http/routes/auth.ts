@@ -11,55 +11,79 @@ import { errors, MeView, Text } from '../schemas.ts';
 
 const Me = MeView;
 
-export const authRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
-  const secure = ctx.config.publicUrl.startsWith('https:');
+export const authRoutes =
+  (ctx: AppContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const secure = ctx.config.publicUrl.startsWith('https:');
 
-  app.post('/auth/login', {
-    schema: {
-      tags: ['auth'],
-      summary: '工作人员登录',
-      body: Type.Object({ username: Text(64), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-      response: { 200: Me, ...errors(400, 401, 429) },
-    },
-    config: { action: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
-  }, async (request, reply) => {
-    const session = await login(ctx, request.body.username, request.body.password, request.ip);
-    reply.setCookie(SESSION_COOKIE, session.cookieValue, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure,
-      path: '/',
-      signed: true,
-      maxAge: Math.floor(SESSION_TTL_MS / 1000),
-    });
-    return { user: { ...session.user, mustChangePassword: session.mustChangePassword }, csrfToken: session.csrfToken };
-  });
+    app.post(
+      '/auth/login',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: '工作人员登录',
+          body: Type.Object({ username: Text(64), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+          response: { 200: Me, ...errors(400, 401, 429) },
+        },
+        config: { action: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
+      },
+      async (request, reply) => {
+        const session = await login(ctx, request.body.username, request.body.password, request.ip);
+        reply.setCookie(SESSION_COOKIE, session.cookieValue, {
+          httpOnly: true,
+          sameSite: 'strict',
+          secure,
+          path: '/',
+          signed: true,
+          maxAge: Math.floor(SESSION_TTL_MS / 1000),
+        });
+        return { user: { ...session.user, mustChangePassword: session.mustChangePassword }, csrfToken: session.csrfToken };
+      },
+    );
 
-  app.post('/auth/logout', { schema: { tags: ['auth'], summary: '退出登录', response: { 204: Type.Null(), ...errors(401, 403) } }, config: { action: 'auth.self' } }, async (request, reply) => {
-    const cookie = sessionCookieOf((raw) => request.unsignCookie(raw), request.headers.cookie);
-    if (cookie) await logout(ctx, cookie, staffOf(request));
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.status(204).send(null);
-  });
+    app.post(
+      '/auth/logout',
+      { schema: { tags: ['auth'], summary: '退出登录', response: { 204: Type.Null(), ...errors(401, 403) } }, config: { action: 'auth.self' } },
+      async (request, reply) => {
+        const cookie = sessionCookieOf((raw) => request.unsignCookie(raw), request.headers.cookie);
+        if (cookie) await logout(ctx, cookie, staffOf(request));
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.status(204).send(null);
+      },
+    );
 
-  app.get('/auth/me', { schema: { tags: ['auth'], summary: '当前登录用户', response: { 200: Me, ...errors(401) } }, config: { action: 'auth.self' } }, async (request) => {
-    const principal = accessOf(request).principal;
-    if (principal?.kind !== 'staff') throw new DomainError('NOT_AUTHENTICATED');
-    return { user: { ...principal.user, mustChangePassword: principal.mustChangePassword }, csrfToken: principal.csrfToken };
-  });
+    app.get(
+      '/auth/me',
+      { schema: { tags: ['auth'], summary: '当前登录用户', response: { 200: Me, ...errors(401) } }, config: { action: 'auth.self' } },
+      async (request) => {
+        const principal = accessOf(request).principal;
+        if (principal?.kind !== 'staff') throw new DomainError('NOT_AUTHENTICATED');
+        return { user: { ...principal.user, mustChangePassword: principal.mustChangePassword }, csrfToken: principal.csrfToken };
+      },
+    );
 
-  app.post('/auth/password', {
-    schema: {
-      tags: ['auth'],
-      summary: '修改自己的密码（需当前密码；本账号的其他登录会话随即失效）',
-      body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 200 }), newPassword: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-      response: { 204: Type.Null(), ...errors(400, 401, 403, 429) },
-    },
-    // Per session (guessing the current password with a stolen session), not per address: colleagues behind one NAT change theirs independently.
-    config: { action: 'auth.self', rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => request.headers.cookie ?? request.ip } },
-  }, async (request, reply) => {
-    const cookieValue = sessionCookieOf((raw) => request.unsignCookie(raw), request.headers.cookie) ?? '';
-    await changeOwnPassword(ctx, staffOf(request), { cookieValue, ip: request.ip }, request.body);
-    return reply.status(204).send(null);
-  });
-};
+    app.post(
+      '/auth/password',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: '修改自己的密码（需当前密码；本账号的其他登录会话随即失效）',
+          body: Type.Object(
+            { currentPassword: Type.String({ minLength: 1, maxLength: 200 }), newPassword: Type.String({ minLength: 1, maxLength: 200 }) },
+            { additionalProperties: false },
+          ),
+          response: { 204: Type.Null(), ...errors(400, 401, 403, 429) },
+        },
+        // Per session (guessing the current password with a stolen session), not per address: colleagues behind one NAT change theirs independently.
+        config: {
+          action: 'auth.self',
+          rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => request.headers.cookie ?? request.ip },
+        },
+      },
+      async (request, reply) => {
+        const cookieValue = sessionCookieOf((raw) => request.unsignCookie(raw), request.headers.cookie) ?? '';
+        await changeOwnPassword(ctx, staffOf(request), { cookieValue, ip: request.ip }, request.body);
+        return reply.status(204).send(null);
+      },
+    );
+  };

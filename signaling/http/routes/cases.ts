@@ -8,157 +8,271 @@ import { createInvitation, listInvitations, revokeInvitation } from '../../cases
 import { addParticipant, removeParticipant } from '../../cases/participant-service.ts';
 import type { AppContext } from '../../context.ts';
 import { staffOf } from '../access-hook.ts';
-import { AuditLogView, CaseDetailView, CaseStatusT, CaseSummaryView, DateOnly, DisputeTypeT, errors, Id, IdParams, InvitationView, NewCaseBody, NewParticipantBody, ParticipantView, Text } from '../schemas.ts';
+import {
+  AuditLogView,
+  CaseDetailView,
+  CaseStatusT,
+  CaseSummaryView,
+  DateOnly,
+  DisputeTypeT,
+  errors,
+  Id,
+  IdParams,
+  InvitationView,
+  NewCaseBody,
+  NewParticipantBody,
+  ParticipantView,
+  Text,
+} from '../schemas.ts';
 import { caseDetailView, caseSummaryView, invitationView, participantView } from '../views.ts';
 
 const CaseBody = Type.Object({ case: CaseDetailView });
 
-export const caseRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
-  const detail = async (request: FastifyRequest, caseId: string) => {
-    const c = await ctx.db.case.findUniqueOrThrow({
-      where: { id: caseId },
-      include: { mediator: true, participants: { orderBy: { createdAt: 'asc' } }, coMediators: { include: { user: true }, orderBy: { assignedAt: 'asc' } } },
-    });
-    const coMediators = c.coMediators.map((m) => ({ id: m.user.id, displayName: m.user.displayName }));
-    // Just created: its creator is its mediator (the route's grant was cases.create).
-    const role = request.access?.role && request.access.caseId === caseId ? request.access.role : 'mediator';
-    return { case: caseDetailView(c, c.participants, coMediators, role) };
-  };
+export const caseRoutes =
+  (ctx: AppContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const detail = async (request: FastifyRequest, caseId: string) => {
+      const c = await ctx.db.case.findUniqueOrThrow({
+        where: { id: caseId },
+        include: { mediator: true, participants: { orderBy: { createdAt: 'asc' } }, coMediators: { include: { user: true }, orderBy: { assignedAt: 'asc' } } },
+      });
+      const coMediators = c.coMediators.map((m) => ({ id: m.user.id, displayName: m.user.displayName }));
+      // Just created: its creator is its mediator (the route's grant was cases.create).
+      const role = request.access?.role && request.access.caseId === caseId ? request.access.role : 'mediator';
+      return { case: caseDetailView(c, c.participants, coMediators, role) };
+    };
 
-  app.get('', { schema: { tags: ['cases'], summary: '案件列表（含剩余办结天数）', response: { 200: Type.Object({ cases: Type.Array(CaseSummaryView) }), ...errors(401, 403) } }, config: { action: 'cases.list' } }, async (request) => ({
-    cases: (await listCasesForStaff(ctx, staffOf(request))).map((c) => caseSummaryView(c)),
-  }));
-
-  app.post('', {
-    schema: {
-      tags: ['cases'],
-      summary: '受理新案件',
-      body: NewCaseBody,
-      response: { 201: CaseBody, ...errors(400, 401, 403) },
-    },
-    config: { action: 'cases.create' },
-  }, async (request, reply) => {
-    const created = await createCase(ctx, staffOf(request), request.body);
-    return reply.status(201).send(await detail(request, created.id));
-  });
-
-  app.get('/:id', { schema: { tags: ['cases'], summary: '案件详情', params: IdParams, response: { 200: CaseBody, ...errors(401, 403, 404) } }, config: { action: 'case.read' } }, async (request) => detail(request, request.params.id));
-
-  app.patch('/:id', {
-    schema: {
-      tags: ['cases'],
-      summary: '修改案件信息',
-      params: IdParams,
-      body: Type.Object({ title: Type.Optional(Text(100)), summary: Type.Optional(Text(4000)), disputeType: Type.Optional(DisputeTypeT), dueDate: Type.Optional(DateOnly) }, { additionalProperties: false, minProperties: 1 }),
-      response: { 200: CaseBody, ...errors(400, 401, 403, 404) },
-    },
-    config: { action: 'case.edit' },
-  }, async (request) => {
-    await updateCase(ctx, staffOf(request), request.params.id, request.body);
-    return detail(request, request.params.id);
-  });
-
-  app.post('/:id/transition', {
-    schema: {
-      tags: ['cases'],
-      summary: '变更案件状态（受理→分流→调解中→…）',
-      params: IdParams,
-      body: Type.Object({ to: CaseStatusT, reason: Type.Optional(Text(500)) }, { additionalProperties: false }),
-      response: { 200: CaseBody, ...errors(400, 401, 403, 404, 409) },
-    },
-    config: { action: 'case.edit' },
-  }, async (request) => {
-    await moveCaseByHand(ctx, staffOf(request), request.params.id, request.body.to, request.body.reason);
-    return detail(request, request.params.id);
-  });
-
-  app.post('/:id/participants', {
-    schema: {
-      tags: ['participants'],
-      summary: '添加当事人（身份证号按 GB 11643 校验）',
-      params: IdParams,
-      body: NewParticipantBody,
-      response: { 201: Type.Object({ participant: ParticipantView }), ...errors(400, 401, 403, 404) },
-    },
-    config: { action: 'case.participants' },
-  }, async (request, reply) => {
-    const p = await addParticipant(ctx, staffOf(request), request.params.id, request.body);
-    return reply.status(201).send({ participant: participantView(p) });
-  });
-
-  app.delete('/:id/participants/:pid', {
-    schema: { tags: ['participants'], summary: '移除当事人', params: Type.Object({ id: Id, pid: Id }), response: { 204: Type.Null(), ...errors(401, 403, 404) } },
-    config: { action: 'case.participants' },
-  }, async (request, reply) => {
-    await removeParticipant(ctx, staffOf(request), request.params.id, request.params.pid);
-    return reply.status(204).send(null);
-  });
-
-  app.get('/:id/invitations', {
-    schema: { tags: ['invitations'], summary: '邀请链接列表', params: IdParams, response: { 200: Type.Object({ invitations: Type.Array(InvitationView) }), ...errors(401, 403, 404) } },
-    config: { action: 'case.invitations' },
-  }, async (request) => ({ invitations: (await listInvitations(ctx, staffOf(request), request.params.id)).map(invitationView) }));
-
-  app.post('/:id/invitations', {
-    schema: {
-      tags: ['invitations'],
-      summary: '为当事人生成个人邀请链接（链接只在此返回一次）',
-      params: IdParams,
-      body: Type.Object({ participantId: Id, expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })) }, { additionalProperties: false }),
-      response: { 201: Type.Object({ invitation: Type.Composite([InvitationView, Type.Object({ url: Type.String() })]) }), ...errors(400, 401, 403, 404) },
-    },
-    config: { action: 'case.invitations' },
-  }, async (request, reply) => {
-    const { invitation, url } = await createInvitation(ctx, staffOf(request), request.params.id, request.body.participantId, request.body.expiresInDays);
-    return reply.status(201).header('cache-control', 'no-store').send({ invitation: { ...invitationView(invitation), url } });
-  });
-
-  app.post('/:id/invitations/:iid/revoke', {
-    schema: { tags: ['invitations'], summary: '撤销邀请链接', params: Type.Object({ id: Id, iid: Id }), response: { 200: Type.Object({ invitation: InvitationView }), ...errors(401, 403, 404, 409) } },
-    config: { action: 'case.invitations' },
-  }, async (request) => ({ invitation: invitationView(await revokeInvitation(ctx, staffOf(request), request.params.id, request.params.iid)) }));
-
-  const CoMediator = Type.Object({ id: Type.String(), displayName: Type.String() });
-  app.get('/:id/co-mediators/candidates', {
-    schema: { tags: ['cases'], summary: '可指派的协办调解员（本机构在岗调解员）', params: IdParams, response: { 200: Type.Object({ mediators: Type.Array(CoMediator) }), ...errors(401, 403, 404) } },
-    config: { action: 'case.staff' },
-  }, async (request) => ({ mediators: (await coMediatorCandidates(ctx, request.params.id)).map(({ id, displayName }) => ({ id, displayName })) }));
-
-  app.post('/:id/co-mediators', {
-    schema: {
-      tags: ['cases'],
-      summary: '指派协办调解员',
-      params: IdParams,
-      body: Type.Object({ userId: Id }, { additionalProperties: false }),
-      response: { 200: CaseBody, ...errors(400, 401, 403, 404, 409) },
-    },
-    config: { action: 'case.staff' },
-  }, async (request) => {
-    await assignCoMediator(ctx, staffOf(request), request.params.id, request.body.userId);
-    return detail(request, request.params.id);
-  });
-
-  app.delete('/:id/co-mediators/:userId', {
-    schema: { tags: ['cases'], summary: '取消协办调解员', params: Type.Object({ id: Id, userId: Id }), response: { 200: CaseBody, ...errors(401, 403, 404) } },
-    config: { action: 'case.staff' },
-  }, async (request) => {
-    await removeCoMediator(ctx, staffOf(request), request.params.id, request.params.userId);
-    return detail(request, request.params.id);
-  });
-
-  app.get('/:id/audit', {
-    schema: {
-      tags: ['cases'],
-      summary: '案件审计记录（含审计链校验结果）',
-      params: IdParams,
-      response: {
-        200: AuditLogView,
-        ...errors(401, 403, 404),
+    app.get(
+      '',
+      {
+        schema: {
+          tags: ['cases'],
+          summary: '案件列表（含剩余办结天数）',
+          response: { 200: Type.Object({ cases: Type.Array(CaseSummaryView) }), ...errors(401, 403) },
+        },
+        config: { action: 'cases.list' },
       },
-    },
-    config: { action: 'case.audit' },
-  }, async (request) => {
-    const [entries, chain] = await Promise.all([listCaseAudit(ctx.db, request.params.id), verifyAuditChain(ctx.db)]);
-    return { entries, chain };
-  });
-};
+      async (request) => ({
+        cases: (await listCasesForStaff(ctx, staffOf(request))).map((c) => caseSummaryView(c)),
+      }),
+    );
+
+    app.post(
+      '',
+      {
+        schema: {
+          tags: ['cases'],
+          summary: '受理新案件',
+          body: NewCaseBody,
+          response: { 201: CaseBody, ...errors(400, 401, 403) },
+        },
+        config: { action: 'cases.create' },
+      },
+      async (request, reply) => {
+        const created = await createCase(ctx, staffOf(request), request.body);
+        return reply.status(201).send(await detail(request, created.id));
+      },
+    );
+
+    app.get(
+      '/:id',
+      {
+        schema: { tags: ['cases'], summary: '案件详情', params: IdParams, response: { 200: CaseBody, ...errors(401, 403, 404) } },
+        config: { action: 'case.read' },
+      },
+      async (request) => detail(request, request.params.id),
+    );
+
+    app.patch(
+      '/:id',
+      {
+        schema: {
+          tags: ['cases'],
+          summary: '修改案件信息',
+          params: IdParams,
+          body: Type.Object(
+            { title: Type.Optional(Text(100)), summary: Type.Optional(Text(4000)), disputeType: Type.Optional(DisputeTypeT), dueDate: Type.Optional(DateOnly) },
+            { additionalProperties: false, minProperties: 1 },
+          ),
+          response: { 200: CaseBody, ...errors(400, 401, 403, 404) },
+        },
+        config: { action: 'case.edit' },
+      },
+      async (request) => {
+        await updateCase(ctx, staffOf(request), request.params.id, request.body);
+        return detail(request, request.params.id);
+      },
+    );
+
+    app.post(
+      '/:id/transition',
+      {
+        schema: {
+          tags: ['cases'],
+          summary: '变更案件状态（受理→分流→调解中→…）',
+          params: IdParams,
+          body: Type.Object({ to: CaseStatusT, reason: Type.Optional(Text(500)) }, { additionalProperties: false }),
+          response: { 200: CaseBody, ...errors(400, 401, 403, 404, 409) },
+        },
+        config: { action: 'case.edit' },
+      },
+      async (request) => {
+        await moveCaseByHand(ctx, staffOf(request), request.params.id, request.body.to, request.body.reason);
+        return detail(request, request.params.id);
+      },
+    );
+
+    app.post(
+      '/:id/participants',
+      {
+        schema: {
+          tags: ['participants'],
+          summary: '添加当事人（身份证号按 GB 11643 校验）',
+          params: IdParams,
+          body: NewParticipantBody,
+          response: { 201: Type.Object({ participant: ParticipantView }), ...errors(400, 401, 403, 404) },
+        },
+        config: { action: 'case.participants' },
+      },
+      async (request, reply) => {
+        const p = await addParticipant(ctx, staffOf(request), request.params.id, request.body);
+        return reply.status(201).send({ participant: participantView(p) });
+      },
+    );
+
+    app.delete(
+      '/:id/participants/:pid',
+      {
+        schema: {
+          tags: ['participants'],
+          summary: '移除当事人',
+          params: Type.Object({ id: Id, pid: Id }),
+          response: { 204: Type.Null(), ...errors(401, 403, 404) },
+        },
+        config: { action: 'case.participants' },
+      },
+      async (request, reply) => {
+        await removeParticipant(ctx, staffOf(request), request.params.id, request.params.pid);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.get(
+      '/:id/invitations',
+      {
+        schema: {
+          tags: ['invitations'],
+          summary: '邀请链接列表',
+          params: IdParams,
+          response: { 200: Type.Object({ invitations: Type.Array(InvitationView) }), ...errors(401, 403, 404) },
+        },
+        config: { action: 'case.invitations' },
+      },
+      async (request) => ({ invitations: (await listInvitations(ctx, staffOf(request), request.params.id)).map(invitationView) }),
+    );
+
+    app.post(
+      '/:id/invitations',
+      {
+        schema: {
+          tags: ['invitations'],
+          summary: '为当事人生成个人邀请链接（链接只在此返回一次）',
+          params: IdParams,
+          body: Type.Object({ participantId: Id, expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })) }, { additionalProperties: false }),
+          response: { 201: Type.Object({ invitation: Type.Composite([InvitationView, Type.Object({ url: Type.String() })]) }), ...errors(400, 401, 403, 404) },
+        },
+        config: { action: 'case.invitations' },
+      },
+      async (request, reply) => {
+        const { invitation, url } = await createInvitation(ctx, staffOf(request), request.params.id, request.body.participantId, request.body.expiresInDays);
+        return reply
+          .status(201)
+          .header('cache-control', 'no-store')
+          .send({ invitation: { ...invitationView(invitation), url } });
+      },
+    );
+
+    app.post(
+      '/:id/invitations/:iid/revoke',
+      {
+        schema: {
+          tags: ['invitations'],
+          summary: '撤销邀请链接',
+          params: Type.Object({ id: Id, iid: Id }),
+          response: { 200: Type.Object({ invitation: InvitationView }), ...errors(401, 403, 404, 409) },
+        },
+        config: { action: 'case.invitations' },
+      },
+      async (request) => ({ invitation: invitationView(await revokeInvitation(ctx, staffOf(request), request.params.id, request.params.iid)) }),
+    );
+
+    const CoMediator = Type.Object({ id: Type.String(), displayName: Type.String() });
+    app.get(
+      '/:id/co-mediators/candidates',
+      {
+        schema: {
+          tags: ['cases'],
+          summary: '可指派的协办调解员（本机构在岗调解员）',
+          params: IdParams,
+          response: { 200: Type.Object({ mediators: Type.Array(CoMediator) }), ...errors(401, 403, 404) },
+        },
+        config: { action: 'case.staff' },
+      },
+      async (request) => ({ mediators: (await coMediatorCandidates(ctx, request.params.id)).map(({ id, displayName }) => ({ id, displayName })) }),
+    );
+
+    app.post(
+      '/:id/co-mediators',
+      {
+        schema: {
+          tags: ['cases'],
+          summary: '指派协办调解员',
+          params: IdParams,
+          body: Type.Object({ userId: Id }, { additionalProperties: false }),
+          response: { 200: CaseBody, ...errors(400, 401, 403, 404, 409) },
+        },
+        config: { action: 'case.staff' },
+      },
+      async (request) => {
+        await assignCoMediator(ctx, staffOf(request), request.params.id, request.body.userId);
+        return detail(request, request.params.id);
+      },
+    );
+
+    app.delete(
+      '/:id/co-mediators/:userId',
+      {
+        schema: {
+          tags: ['cases'],
+          summary: '取消协办调解员',
+          params: Type.Object({ id: Id, userId: Id }),
+          response: { 200: CaseBody, ...errors(401, 403, 404) },
+        },
+        config: { action: 'case.staff' },
+      },
+      async (request) => {
+        await removeCoMediator(ctx, staffOf(request), request.params.id, request.params.userId);
+        return detail(request, request.params.id);
+      },
+    );
+
+    app.get(
+      '/:id/audit',
+      {
+        schema: {
+          tags: ['cases'],
+          summary: '案件审计记录（含审计链校验结果）',
+          params: IdParams,
+          response: {
+            200: AuditLogView,
+            ...errors(401, 403, 404),
+          },
+        },
+        config: { action: 'case.audit' },
+      },
+      async (request) => {
+        const [entries, chain] = await Promise.all([listCaseAudit(ctx.db, request.params.id), verifyAuditChain(ctx.db)]);
+        return { entries, chain };
+      },
+    );
+  };

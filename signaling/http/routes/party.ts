@@ -16,57 +16,79 @@ const partyParticipantView = (p: { id: string; name: string; role: string; side:
   consentGiven: p.consentAt !== null,
 });
 
-export const partyRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
-  app.get('/me', {
-    schema: {
-      tags: ['party'],
-      summary: '当事人通过个人链接查看案件',
-      security: [{ link: [] }],
-      response: {
-        200: Type.Object({
-          case: PartyCaseView,
-          participant: PartyParticipant,
-        }),
-        ...errors(401, 403, 429),
+export const partyRoutes =
+  (ctx: AppContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get(
+      '/me',
+      {
+        schema: {
+          tags: ['party'],
+          summary: '当事人通过个人链接查看案件',
+          security: [{ link: [] }],
+          response: {
+            200: Type.Object({
+              case: PartyCaseView,
+              participant: PartyParticipant,
+            }),
+            ...errors(401, 403, 429),
+          },
+        },
+        config: { action: 'link.self', rateLimit: { max: 60, timeWindow: '1 minute' } },
       },
-    },
-    config: { action: 'link.self', rateLimit: { max: 60, timeWindow: '1 minute' } },
-  }, async (request) => {
-    const { link } = partyOf(request);
-    const c = link.case;
-    return {
-      case: { id: c.id, number: c.number, title: c.title, disputeType: c.disputeType, status: c.status as never, orgName: c.org.name, mediatorName: c.mediator?.displayName ?? null },
-      participant: partyParticipantView(link.participant),
-    };
-  });
+      async (request) => {
+        const { link } = partyOf(request);
+        const c = link.case;
+        return {
+          case: {
+            id: c.id,
+            number: c.number,
+            title: c.title,
+            disputeType: c.disputeType,
+            status: c.status as never,
+            orgName: c.org.name,
+            mediatorName: c.mediator?.displayName ?? null,
+          },
+          participant: partyParticipantView(link.participant),
+        };
+      },
+    );
 
-  app.post('/confirm-identity', {
-    schema: {
-      tags: ['party'],
-      summary: '身份确认（姓名 + 身份证后四位）',
-      security: [{ link: [] }],
-      body: Type.Object({ name: Text(50), idLast4: Type.String({ pattern: '^[0-9]{3}[0-9Xx]$' }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ participant: PartyParticipant }), ...errors(400, 401, 429) },
-    },
-    config: { action: 'link.self', rateLimit: { max: 10, timeWindow: '1 minute' } },
-  }, async (request) => {
-    const link = partyOf(request);
-    const updated = await confirmIdentity(ctx, link.participant, request.body.name, request.body.idLast4);
-    return { participant: partyParticipantView(updated) };
-  });
+    app.post(
+      '/confirm-identity',
+      {
+        schema: {
+          tags: ['party'],
+          summary: '身份确认（姓名 + 身份证后四位）',
+          security: [{ link: [] }],
+          body: Type.Object({ name: Text(50), idLast4: Type.String({ pattern: '^[0-9]{3}[0-9Xx]$' }) }, { additionalProperties: false }),
+          response: { 200: Type.Object({ participant: PartyParticipant }), ...errors(400, 401, 429) },
+        },
+        config: { action: 'link.self', rateLimit: { max: 10, timeWindow: '1 minute' } },
+      },
+      async (request) => {
+        const link = partyOf(request);
+        const updated = await confirmIdentity(ctx, link.participant, request.body.name, request.body.idLast4);
+        return { participant: partyParticipantView(updated) };
+      },
+    );
 
-  app.post('/consent', {
-    schema: {
-      tags: ['party'],
-      summary: '同意在线调解',
-      security: [{ link: [] }],
-      body: Type.Object({ consent: Type.Literal(true) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ participant: PartyParticipant }), ...errors(400, 401, 409) },
-    },
-    config: { action: 'link.self' },
-  }, async (request) => {
-    const link = partyOf(request);
-    const updated = await giveConsent(ctx, link.participant, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
-    return { participant: partyParticipantView(updated) };
-  });
-};
+    app.post(
+      '/consent',
+      {
+        schema: {
+          tags: ['party'],
+          summary: '同意在线调解',
+          security: [{ link: [] }],
+          body: Type.Object({ consent: Type.Literal(true) }, { additionalProperties: false }),
+          response: { 200: Type.Object({ participant: PartyParticipant }), ...errors(400, 401, 409) },
+        },
+        config: { action: 'link.self' },
+      },
+      async (request) => {
+        const link = partyOf(request);
+        const updated = await giveConsent(ctx, link.participant, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
+        return { participant: partyParticipantView(updated) };
+      },
+    );
+  };

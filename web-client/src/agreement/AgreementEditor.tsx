@@ -26,7 +26,18 @@ import {
   type SectionKey,
   type SuggestionSnapshot,
 } from '../../../signaling/agreement/document.ts';
-import { acceptSuggestion, addClause, addComment, deleteClause, moveClause, rejectSuggestion, setClauseTitle, setFieldValue, setPerformance, type BlockRef } from '../../../signaling/agreement/editing.ts';
+import {
+  acceptSuggestion,
+  addClause,
+  addComment,
+  deleteClause,
+  moveClause,
+  rejectSuggestion,
+  setClauseTitle,
+  setFieldValue,
+  setPerformance,
+  type BlockRef,
+} from '../../../signaling/agreement/editing.ts';
 import type { FieldValue } from '../../../signaling/agreement/fields.ts';
 import { diffChars } from '../../../signaling/agreement/text-diff.ts';
 import { AgreementConnection, LOCAL_ORIGIN, type AgreementState, type PresenceEntry } from './connection.ts';
@@ -168,7 +179,13 @@ export function AgreementEditor({ caseId, token, compact }: AgreementEditorProps
   }
 
   return (
-    <div className={`agreement${compact ? ' agreement--compact' : ''}`} data-testid="agreement-editor" data-status={state.status} data-synced={String(state.synced)} data-scope={state.scope ?? ''}>
+    <div
+      className={`agreement${compact ? ' agreement--compact' : ''}`}
+      data-testid="agreement-editor"
+      data-status={state.status}
+      data-synced={String(state.synced)}
+      data-scope={state.scope ?? ''}
+    >
       <header className="agreement__top">
         <div>
           <h2 className="agreement__title">{snapshot?.meta.title || '调解协议书'}</h2>
@@ -182,8 +199,15 @@ export function AgreementEditor({ caseId, token, compact }: AgreementEditorProps
         <div className="agreement__top-right">
           <ConnectionBadge state={state} canEdit={canEdit} />
           {snapshot && (
-            <button type="button" className="btn btn--small btn--ghost" data-testid="checker-jump" onClick={() => document.getElementById('agreement-checker')?.scrollIntoView({ behavior: 'smooth', block: 'start' })}>
-              {state.findings.some((f) => f.severity === 'error') ? `⚠ ${state.findings.filter((f) => f.severity === 'error').length} 项必须修改` : '完整性检查'}
+            <button
+              type="button"
+              className="btn btn--small btn--ghost"
+              data-testid="checker-jump"
+              onClick={() => document.getElementById('agreement-checker')?.scrollIntoView({ behavior: 'smooth', block: 'start' })}
+            >
+              {state.findings.some((f) => f.severity === 'error')
+                ? `⚠ ${state.findings.filter((f) => f.severity === 'error').length} 项必须修改`
+                : '完整性检查'}
             </button>
           )}
         </div>
@@ -310,7 +334,19 @@ function Fields({ conn, target, fields, canEdit }: { conn: AgreementConnection; 
   );
 }
 
-function FieldInput({ conn, target, fieldKey, field, canEdit }: { conn: AgreementConnection; target: BlockRef; fieldKey: string; field: FieldValue; canEdit: boolean }) {
+function FieldInput({
+  conn,
+  target,
+  fieldKey,
+  field,
+  canEdit,
+}: {
+  conn: AgreementConnection;
+  target: BlockRef;
+  fieldKey: string;
+  field: FieldValue;
+  canEdit: boolean;
+}) {
   const [draft, setDraft] = useState(field.value ?? '');
   const [problem, setProblem] = useState<string | null>(null);
   const focused = useRef(false);
@@ -347,7 +383,21 @@ function FieldInput({ conn, target, fieldKey, field, canEdit }: { conn: Agreemen
   );
 }
 
-function SectionBlock({ conn, section, snapshot, canEdit, presence, onFocus }: { conn: AgreementConnection; section: SectionKey; snapshot: AgreementSnapshot; canEdit: boolean; presence: PresenceEntry[]; onFocus(): void }) {
+function SectionBlock({
+  conn,
+  section,
+  snapshot,
+  canEdit,
+  presence,
+  onFocus,
+}: {
+  conn: AgreementConnection;
+  section: SectionKey;
+  snapshot: AgreementSnapshot;
+  canEdit: boolean;
+  presence: PresenceEntry[];
+  onFocus(): void;
+}) {
   const ytext = blockYText(conn, { section });
   const block = snapshot.sections[section];
   const editors = presence.filter((p) => p.editing?.section === section);
@@ -424,13 +474,33 @@ function ClauseBlock(props: ClauseProps) {
         <EditorsChips editors={editors} />
         {canEdit && (
           <span className="clause__tools">
-            <button type="button" className="btn btn--small btn--ghost" data-testid="clause-up" disabled={index === 0} aria-label={`第${index + 1}条上移`} onClick={() => props.onMove(index - 1)}>
+            <button
+              type="button"
+              className="btn btn--small btn--ghost"
+              data-testid="clause-up"
+              disabled={index === 0}
+              aria-label={`第${index + 1}条上移`}
+              onClick={() => props.onMove(index - 1)}
+            >
               ↑
             </button>
-            <button type="button" className="btn btn--small btn--ghost" data-testid="clause-down" disabled={index === count - 1} aria-label={`第${index + 1}条下移`} onClick={() => props.onMove(index + 1)}>
+            <button
+              type="button"
+              className="btn btn--small btn--ghost"
+              data-testid="clause-down"
+              disabled={index === count - 1}
+              aria-label={`第${index + 1}条下移`}
+              onClick={() => props.onMove(index + 1)}
+            >
               ↓
             </button>
-            <button type="button" className="btn btn--small btn--ghost clause__delete" data-testid="clause-delete" aria-label={`删除第${index + 1}条`} onClick={props.onDelete}>
+            <button
+              type="button"
+              className="btn btn--small btn--ghost clause__delete"
+              data-testid="clause-delete"
+              aria-label={`删除第${index + 1}条`}
+              onClick={props.onDelete}
+            >
               删除
             </button>
           </span>
@@ -460,10 +530,16 @@ function ClauseBlock(props: ClauseProps) {
           提出修改建议
         </button>
       )}
-      {isParty && suggesting && <SuggestForm initial={clause.text} onCancel={() => setSuggesting(false)} onSend={async (t) => {
-        await props.onSuggest(t);
-        setSuggesting(false);
-      }} />}
+      {isParty && suggesting && (
+        <SuggestForm
+          initial={clause.text}
+          onCancel={() => setSuggesting(false)}
+          onSend={async (t) => {
+            await props.onSuggest(t);
+            setSuggesting(false);
+          }}
+        />
+      )}
       <Comments comments={comments} onSend={props.onComment} />
     </article>
   );
@@ -496,7 +572,15 @@ function ClauseTitle({ value, onCommit }: { value: string; onCommit(title: strin
   );
 }
 
-function Suggestions({ suggestions, canDecide, onDecide }: { suggestions: SuggestionSnapshot[]; canDecide: boolean; onDecide(s: SuggestionSnapshot, accept: boolean): Promise<void> }) {
+function Suggestions({
+  suggestions,
+  canDecide,
+  onDecide,
+}: {
+  suggestions: SuggestionSnapshot[];
+  canDecide: boolean;
+  onDecide(s: SuggestionSnapshot, accept: boolean): Promise<void>;
+}) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   if (suggestions.length === 0) return null;
@@ -521,7 +605,9 @@ function Suggestions({ suggestions, canDecide, onDecide }: { suggestions: Sugges
                 onClick={() => {
                   setBusy(s.id);
                   setError(null);
-                  onDecide(s, true).catch((e: unknown) => setError(errText(e))).finally(() => setBusy(null));
+                  onDecide(s, true)
+                    .catch((e: unknown) => setError(errText(e)))
+                    .finally(() => setBusy(null));
                 }}
               >
                 采纳
@@ -534,7 +620,9 @@ function Suggestions({ suggestions, canDecide, onDecide }: { suggestions: Sugges
                 onClick={() => {
                   setBusy(s.id);
                   setError(null);
-                  onDecide(s, false).catch((e: unknown) => setError(errText(e))).finally(() => setBusy(null));
+                  onDecide(s, false)
+                    .catch((e: unknown) => setError(errText(e)))
+                    .finally(() => setBusy(null));
                 }}
               >
                 不采纳
@@ -631,7 +719,15 @@ function Comments({ comments, onSend }: { comments: CommentSnapshot[]; onSend(te
         </ul>
       )}
       <form className="clause__comment-form" onSubmit={submit}>
-        <input className="input" data-testid="comment-text" value={text} placeholder="对本条发表意见" aria-label="对本条发表意见" onChange={(e) => setText(e.target.value)} maxLength={500} />
+        <input
+          className="input"
+          data-testid="comment-text"
+          value={text}
+          placeholder="对本条发表意见"
+          aria-label="对本条发表意见"
+          onChange={(e) => setText(e.target.value)}
+          maxLength={500}
+        />
         <button type="submit" className="btn btn--small btn--outline" data-testid="comment-send" disabled={busy || !text.trim()}>
           发送
         </button>
@@ -647,7 +743,13 @@ function PerformanceBlock({ conn, snapshot, canEdit }: { conn: AgreementConnecti
       <h3 className="agreement__h">履行方式、地点和期限</h3>
       <div className="agreement__fields">
         {PERFORMANCE_KEYS.map((key) => (
-          <PerformanceInput key={key} label={PERFORMANCE_LABELS[key]} value={snapshot.performance[key]} canEdit={canEdit} onCommit={(v) => setPerformance(conn.doc, key, v, LOCAL_ORIGIN)} />
+          <PerformanceInput
+            key={key}
+            label={PERFORMANCE_LABELS[key]}
+            value={snapshot.performance[key]}
+            canEdit={canEdit}
+            onCommit={(v) => setPerformance(conn.doc, key, v, LOCAL_ORIGIN)}
+          />
         ))}
       </div>
     </section>
@@ -694,10 +796,22 @@ function CheckerPanel({ findings, clauseIndex }: { findings: Finding[]; clauseIn
           {findings.map((f, i) => {
             const at = f.clauseId !== undefined ? clauseIndex.get(f.clauseId) : undefined;
             return (
-              <li key={`${f.code}-${f.clauseId ?? f.section}-${f.field ?? ''}-${i}`} className={`finding finding--${f.severity}`} data-testid="checker-finding" data-code={f.code} data-severity={f.severity} data-clause-id={f.clauseId ?? ''}>
+              <li
+                key={`${f.code}-${f.clauseId ?? f.section}-${f.field ?? ''}-${i}`}
+                className={`finding finding--${f.severity}`}
+                data-testid="checker-finding"
+                data-code={f.code}
+                data-severity={f.severity}
+                data-clause-id={f.clauseId ?? ''}
+              >
                 <span className="finding__sev">{SEVERITY_LABEL[f.severity]}</span>
                 {at !== undefined ? (
-                  <button type="button" className="finding__where" aria-label={`定位到第${at + 1}条`} onClick={() => document.getElementById(`clause-${f.clauseId}`)?.scrollIntoView({ behavior: 'smooth', block: 'center' })}>
+                  <button
+                    type="button"
+                    className="finding__where"
+                    aria-label={`定位到第${at + 1}条`}
+                    onClick={() => document.getElementById(`clause-${f.clauseId}`)?.scrollIntoView({ behavior: 'smooth', block: 'center' })}
+                  >
                     定位
                   </button>
                 ) : null}
@@ -785,7 +899,14 @@ function VersionsPanel({ caseId, canSave }: { caseId: string; canSave: boolean }
       <h3 className="agreement__h">版本记录</h3>
       {canSave && (
         <form className="versions__save" onSubmit={save}>
-          <input className="input" data-testid="version-name" placeholder="版本名称，如“第一次调解后”" value={name} maxLength={60} onChange={(e) => setName(e.target.value)} />
+          <input
+            className="input"
+            data-testid="version-name"
+            placeholder="版本名称，如“第一次调解后”"
+            value={name}
+            maxLength={60}
+            onChange={(e) => setName(e.target.value)}
+          />
           <button type="submit" className="btn btn--small btn--primary" data-testid="version-save" disabled={busy}>
             {busy ? '正在保存…' : '保存版本'}
           </button>
@@ -804,7 +925,14 @@ function VersionsPanel({ caseId, canSave }: { caseId: string; canSave: boolean }
               const selected = v.seq === from || v.seq === to;
               return (
                 <li key={v.id ?? v.seq}>
-                  <button type="button" className={`version${selected ? ' version--selected' : ''}`} data-testid="version-row" data-seq={v.seq} aria-pressed={selected} onClick={() => pick(v.seq)}>
+                  <button
+                    type="button"
+                    className={`version${selected ? ' version--selected' : ''}`}
+                    data-testid="version-row"
+                    data-seq={v.seq}
+                    aria-pressed={selected}
+                    onClick={() => pick(v.seq)}
+                  >
                     <strong>第{v.seq}版</strong> {v.name}
                     <span className="muted small">
                       {' · '}
@@ -817,20 +945,29 @@ function VersionsPanel({ caseId, canSave }: { caseId: string; canSave: boolean }
             })}
           </ul>
           {from !== null && to === null && (
-            <button type="button" className="btn btn--small btn--ghost" data-testid="version-compare-current" onClick={() => {
-              setTo(CURRENT);
-              showDiff(from, CURRENT);
-            }}>
+            <button
+              type="button"
+              className="btn btn--small btn--ghost"
+              data-testid="version-compare-current"
+              onClick={() => {
+                setTo(CURRENT);
+                showDiff(from, CURRENT);
+              }}
+            >
               与当前草稿比较
             </button>
           )}
           {versions.length >= 2 && from === null && (
-            <button type="button" className="btn btn--small btn--ghost" onClick={() => {
-              const [b, a] = versions;
-              setFrom(a!.seq);
-              setTo(b!.seq);
-              showDiff(a!.seq, b!.seq);
-            }}>
+            <button
+              type="button"
+              className="btn btn--small btn--ghost"
+              onClick={() => {
+                const [b, a] = versions;
+                setFrom(a!.seq);
+                setTo(b!.seq);
+                showDiff(a!.seq, b!.seq);
+              }}
+            >
               比较最近两版
             </button>
           )}

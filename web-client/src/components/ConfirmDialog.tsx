@@ -51,12 +51,7 @@ export function ConfirmDialog({ title, children, confirmText = '确定', danger,
           <button type="button" className="btn btn--ghost" onClick={onCancel} disabled={busy} data-testid="confirm-cancel">
             取消
           </button>
-          <button
-            type="submit"
-            className={`btn ${danger ? 'btn--danger' : 'btn--primary'}`}
-            disabled={busy}
-            data-testid="confirm-ok"
-          >
+          <button type="submit" className={`btn ${danger ? 'btn--danger' : 'btn--primary'}`} disabled={busy} data-testid="confirm-ok">
             {busy ? '处理中…' : confirmText}
           </button>
         </div>

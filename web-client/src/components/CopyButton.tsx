@@ -49,12 +49,7 @@ export function CopyButton({ text, selectTarget, testId = 'invite-copy', label =
 
   return (
     <span className="copy">
-      <button
-        type="button"
-        className="btn btn--primary"
-        data-testid={testId}
-        onClick={async () => setState(await copyText(text, selectTarget.current))}
-      >
+      <button type="button" className="btn btn--primary" data-testid={testId} onClick={async () => setState(await copyText(text, selectTarget.current))}>
         {state === 'copied' ? '已复制 ✓' : label}
       </button>
       <span className="copy__status" role="status" aria-live="polite">

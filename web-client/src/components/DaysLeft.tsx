@@ -4,11 +4,7 @@ import { daysLeftView } from '../format.ts';
 export function DaysLeft({ daysLeft }: { daysLeft: number }) {
   const v = daysLeftView(daysLeft);
   return (
-    <span
-      className={`days-left${v.urgent ? ' days-left--urgent' : ''}`}
-      data-testid="days-left"
-      data-urgent={v.urgent ? 'true' : 'false'}
-    >
+    <span className={`days-left${v.urgent ? ' days-left--urgent' : ''}`} data-testid="days-left" data-urgent={v.urgent ? 'true' : 'false'}>
       {v.text}
     </span>
   );

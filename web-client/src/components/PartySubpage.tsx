@@ -2,7 +2,19 @@ import type { ReactNode } from 'react';
 import { navigate } from '../router.tsx';
 
 /** A page a party reaches from its link page (signing, judicial confirmation): back link, title, content. */
-export function PartySubpage({ token, title, className, testId, children }: { token: string; title: string; className: string; testId: string; children: ReactNode }) {
+export function PartySubpage({
+  token,
+  title,
+  className,
+  testId,
+  children,
+}: {
+  token: string;
+  title: string;
+  className: string;
+  testId: string;
+  children: ReactNode;
+}) {
   return (
     <div className="party">
       <main className={`page page--narrow ${className}`} data-testid={testId}>

@@ -80,14 +80,21 @@ export function JudgeReviewPage({ id }: { id: string }) {
         {integrity ? (
           <ul>
             <li className={integrity.valid ? 'ok' : 'bad'}>{integrity.valid ? '✓ 数字签名有效，签署后未被修改' : `✗ ${integrity.problems.join('；')}`}</li>
-            <li className={integrity.sealedByUs ? 'ok' : 'bad'}>{integrity.sealedByUs ? `✓ 由 ${integrity.signerName ?? ''} 签章（${time(integrity.signingTime)}）` : '✗ 签章机构不是本调解组织'}</li>
+            <li className={integrity.sealedByUs ? 'ok' : 'bad'}>
+              {integrity.sealedByUs ? `✓ 由 ${integrity.signerName ?? ''} 签章（${time(integrity.signingTime)}）` : '✗ 签章机构不是本调解组织'}
+            </li>
             <li className={integrity.matchesIssued ? 'ok' : 'bad'}>{integrity.matchesIssued ? '✓ 与出具记录一致' : '✗ 与出具记录不一致'}</li>
             <li className="small muted">协议内容摘要 {integrity.contentSha256}</li>
           </ul>
         ) : (
           <p className="bad">协议书不存在</p>
         )}
-        <button type="button" className="btn btn--outline btn--small" data-testid="open-agreement-pdf" onClick={() => void run('pdf', async () => downloadBlob(await judgeApi.agreementPdf(a.id), `调解协议书-${a.caseNumber}.pdf`), '已下载协议书')}>
+        <button
+          type="button"
+          className="btn btn--outline btn--small"
+          data-testid="open-agreement-pdf"
+          onClick={() => void run('pdf', async () => downloadBlob(await judgeApi.agreementPdf(a.id), `调解协议书-${a.caseNumber}.pdf`), '已下载协议书')}
+        >
           下载调解协议书（PDF）
         </button>
       </section>
@@ -131,9 +138,14 @@ export function JudgeReviewPage({ id }: { id: string }) {
           </tbody>
         </table>
         <p className="small" data-testid="review-session">
-          {a.session.totalSec === null ? '未记录完整的在线调解过程' : `在线调解 ${minutes(a.session.totalSec)}，其中联合调解约 ${minutes(a.session.jointSec ?? 0)}`}；背对背单独沟通：甲方 {minutes(a.session.caucusSecA)}，乙方 {minutes(a.session.caucusSecB)}
+          {a.session.totalSec === null
+            ? '未记录完整的在线调解过程'
+            : `在线调解 ${minutes(a.session.totalSec)}，其中联合调解约 ${minutes(a.session.jointSec ?? 0)}`}
+          ；背对背单独沟通：甲方 {minutes(a.session.caucusSecA)}，乙方 {minutes(a.session.caucusSecB)}
         </p>
-        <p className="small">申请人 {a.applicants.length} 名 · 申请材料 {a.materials.length} 份</p>
+        <p className="small">
+          申请人 {a.applicants.length} 名 · 申请材料 {a.materials.length} 份
+        </p>
         <ul className="small">
           {a.materials.map((m) => (
             <li key={m.id}>
@@ -152,7 +164,14 @@ export function JudgeReviewPage({ id }: { id: string }) {
           <div className="judge-desk__grounds">
             {a.grounds.map((g) => (
               <label key={g.key}>
-                <input type="checkbox" checked={checklist[g.key] === true} onChange={(e) => setChecklist((c) => ({ ...c, [g.key]: e.target.checked }))} data-testid="review-ground" data-ground={g.key} /> {g.label}
+                <input
+                  type="checkbox"
+                  checked={checklist[g.key] === true}
+                  onChange={(e) => setChecklist((c) => ({ ...c, [g.key]: e.target.checked }))}
+                  data-testid="review-ground"
+                  data-ground={g.key}
+                />{' '}
+                {g.label}
               </label>
             ))}
           </div>
@@ -160,7 +179,13 @@ export function JudgeReviewPage({ id }: { id: string }) {
             <span className="field__label">审查意见</span>
             <textarea value={notes} onChange={(e) => setNotes(e.target.value)} rows={3} maxLength={5000} data-testid="review-notes" />
           </label>
-          <button type="button" className="btn btn--outline btn--small" disabled={busy !== null} data-testid="review-save" onClick={() => void run('save', () => judgeApi.saveReview(a.id, checklist, notes), '已保存审查意见')}>
+          <button
+            type="button"
+            className="btn btn--outline btn--small"
+            disabled={busy !== null}
+            data-testid="review-save"
+            onClick={() => void run('save', () => judgeApi.saveReview(a.id, checklist, notes), '已保存审查意见')}
+          >
             保存审查意见
           </button>
         </section>
@@ -173,12 +198,24 @@ export function JudgeReviewPage({ id }: { id: string }) {
           </p>
         )}
         {a.status === 'SUBMITTED' && (
-          <button type="button" className="btn btn--primary" disabled={busy !== null} data-testid="judge-accept" onClick={() => void run('accept', () => judgeApi.accept(a.id), '已受理')}>
+          <button
+            type="button"
+            className="btn btn--primary"
+            disabled={busy !== null}
+            data-testid="judge-accept"
+            onClick={() => void run('accept', () => judgeApi.accept(a.id), '已受理')}
+          >
             受理
           </button>
         )}
         {a.status === 'ACCEPTED' && (
-          <button type="button" className="btn btn--primary" disabled={busy !== null} data-testid="judge-start-review" onClick={() => void run('review', () => judgeApi.startReview(a.id), '开始审查')}>
+          <button
+            type="button"
+            className="btn btn--primary"
+            disabled={busy !== null}
+            data-testid="judge-start-review"
+            onClick={() => void run('review', () => judgeApi.startReview(a.id), '开始审查')}
+          >
             开始审查
           </button>
         )}
@@ -206,7 +243,16 @@ export function JudgeReviewPage({ id }: { id: string }) {
                 className="btn btn--primary"
                 disabled={busy !== null || !clerk.trim()}
                 data-testid="judge-confirm"
-                onClick={() => void run('confirm', async () => { await judgeApi.saveReview(a.id, checklist, notes); await judgeApi.decide(a.id, { decision: 'confirm', clerk: clerk.trim() }); }, '已裁定确认调解协议有效')}
+                onClick={() =>
+                  void run(
+                    'confirm',
+                    async () => {
+                      await judgeApi.saveReview(a.id, checklist, notes);
+                      await judgeApi.decide(a.id, { decision: 'confirm', clerk: clerk.trim() });
+                    },
+                    '已裁定确认调解协议有效',
+                  )
+                }
               >
                 裁定确认有效
               </button>
@@ -215,14 +261,25 @@ export function JudgeReviewPage({ id }: { id: string }) {
                 className="btn btn--danger"
                 disabled={busy !== null || !clerk.trim() || !reason.trim()}
                 data-testid="judge-dismiss"
-                onClick={() => void run('dismiss', async () => { await judgeApi.saveReview(a.id, checklist, notes); await judgeApi.decide(a.id, { decision: 'dismiss', reason: reason.trim(), clerk: clerk.trim() }); }, '已裁定驳回申请')}
+                onClick={() =>
+                  void run(
+                    'dismiss',
+                    async () => {
+                      await judgeApi.saveReview(a.id, checklist, notes);
+                      await judgeApi.decide(a.id, { decision: 'dismiss', reason: reason.trim(), clerk: clerk.trim() });
+                    },
+                    '已裁定驳回申请',
+                  )
+                }
               >
                 裁定驳回
               </button>
             </div>
           </>
         )}
-        {(a.status === 'CONFIRMED' || a.status === 'DISMISSED') && <p data-testid="judge-decided">已于 {time(a.decidedAt)} 作出裁定，民事裁定书已送达当事人（可在其个人链接页面下载）。</p>}
+        {(a.status === 'CONFIRMED' || a.status === 'DISMISSED') && (
+          <p data-testid="judge-decided">已于 {time(a.decidedAt)} 作出裁定，民事裁定书已送达当事人（可在其个人链接页面下载）。</p>
+        )}
       </section>
     </div>
   );

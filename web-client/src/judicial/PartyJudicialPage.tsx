@@ -11,7 +11,14 @@ import { PartySubpage } from '../components/PartySubpage.tsx';
 import { downloadBlob } from '../signing/signing-shared.tsx';
 import { useToast } from '../toast.tsx';
 
-const STATUS: Record<string, string> = { DRAFT: '等待双方确认申请', SUBMITTED: '已提交，待法院受理', ACCEPTED: '法院已受理', REVIEWING: '法院审查中', CONFIRMED: '法院裁定调解协议有效', DISMISSED: '法院裁定驳回申请' };
+const STATUS: Record<string, string> = {
+  DRAFT: '等待双方确认申请',
+  SUBMITTED: '已提交，待法院受理',
+  ACCEPTED: '法院已受理',
+  REVIEWING: '法院审查中',
+  CONFIRMED: '法院裁定调解协议有效',
+  DISMISSED: '法院裁定驳回申请',
+};
 const KINDS = [
   { key: 'ID_DOCUMENT', label: '身份证件' },
   { key: 'EVIDENCE', label: '证据材料' },
@@ -32,16 +39,19 @@ export function PartyJudicialPage({ token }: { token: string }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
 
-  const load = useCallback(async (id: string) => {
-    try {
-      const v = await judicialApi(id, token).view();
-      setView(v);
-      setCourtId((c) => c || v.application?.court.id || v.courts.find((x) => x.suggested)?.id || '');
-      setError(null);
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : '加载失败，请检查网络后重试');
-    }
-  }, [token]);
+  const load = useCallback(
+    async (id: string) => {
+      try {
+        const v = await judicialApi(id, token).view();
+        setView(v);
+        setCourtId((c) => c || v.application?.court.id || v.courts.find((x) => x.suggested)?.id || '');
+        setError(null);
+      } catch (err) {
+        setError(err instanceof ApiError ? err.message : '加载失败，请检查网络后重试');
+      }
+    },
+    [token],
+  );
 
   useEffect(() => {
     partyApi(token)
@@ -105,7 +115,13 @@ export function PartyJudicialPage({ token }: { token: string }) {
                 <li key={p.id} data-testid="judicial-party" data-applied={p.applied !== null}>
                   <span>{p.name}</span>
                   <span className="small" data-testid="judicial-party-state">
-                    {p.awaitingConfirmation ? '调解员已登记同意，待本人确认' : p.applied ? (p.applied.how === 'self' ? '✓ 已申请' : '✓ 同意共同申请（本人已确认）') : '待确认'}
+                    {p.awaitingConfirmation
+                      ? '调解员已登记同意，待本人确认'
+                      : p.applied
+                        ? p.applied.how === 'self'
+                          ? '✓ 已申请'
+                          : '✓ 同意共同申请（本人已确认）'
+                        : '待确认'}
                   </span>
                 </li>
               ))}
@@ -116,7 +132,13 @@ export function PartyJudicialPage({ token }: { token: string }) {
                 className="btn btn--outline btn--block"
                 data-testid="application-download"
                 disabled={busy !== null}
-                onClick={() => void run('application', async () => downloadBlob(await judicialApi(caseId, token).applicationDocument(), '司法确认申请书.pdf'), '已下载司法确认申请书')}
+                onClick={() =>
+                  void run(
+                    'application',
+                    async () => downloadBlob(await judicialApi(caseId, token).applicationDocument(), '司法确认申请书.pdf'),
+                    '已下载司法确认申请书',
+                  )
+                }
               >
                 下载司法确认申请书（PDF）
               </button>
@@ -133,7 +155,13 @@ export function PartyJudicialPage({ token }: { token: string }) {
                 className="btn btn--primary btn--block"
                 data-testid="ruling-download"
                 disabled={busy !== null}
-                onClick={() => void run('ruling', async () => downloadBlob(await judicialApi(caseId, token).ruling(), `民事裁定书-${app.courtCaseNumber ?? ''}.pdf`), '已下载民事裁定书')}
+                onClick={() =>
+                  void run(
+                    'ruling',
+                    async () => downloadBlob(await judicialApi(caseId, token).ruling(), `民事裁定书-${app.courtCaseNumber ?? ''}.pdf`),
+                    '已下载民事裁定书',
+                  )
+                }
               >
                 下载民事裁定书（PDF）
               </button>
@@ -143,9 +171,7 @@ export function PartyJudicialPage({ token }: { token: string }) {
         {app && mineEntry?.awaitingConfirmation && mine && (
           <section className="card" data-testid="judicial-confirm-consent">
             <h2 className="card__title">调解员已登记您同意申请司法确认，请确认</h2>
-            <p className="small muted">
-              确认后，视为您本人同意与对方共同向{app.court.name}申请司法确认；如您并未同意，请点击“不同意”，调解员的登记将被撤销。
-            </p>
+            <p className="small muted">确认后，视为您本人同意与对方共同向{app.court.name}申请司法确认；如您并未同意，请点击“不同意”，调解员的登记将被撤销。</p>
             <p className="small" data-testid="judicial-consent-details">
               送达地址：{mine.serviceAddress}
               <br />
@@ -208,7 +234,9 @@ export function PartyJudicialPage({ token }: { token: string }) {
               className="btn btn--primary btn--block btn--large"
               disabled={busy !== null || !courtId || !address.trim() || !phone.trim()}
               data-testid="judicial-submit"
-              onClick={() => void run('apply', () => judicialApi(caseId, token).apply({ courtId, serviceAddress: address.trim(), phone: phone.trim() }), '已确认申请')}
+              onClick={() =>
+                void run('apply', () => judicialApi(caseId, token).apply({ courtId, serviceAddress: address.trim(), phone: phone.trim() }), '已确认申请')
+              }
             >
               {busy === 'apply' ? '正在提交…' : '确认申请'}
             </button>
@@ -250,7 +278,11 @@ export function PartyJudicialPage({ token }: { token: string }) {
                 />
               </label>
             </div>
-            {formError && app && <p className="chat__error" role="alert">{formError}</p>}
+            {formError && app && (
+              <p className="chat__error" role="alert">
+                {formError}
+              </p>
+            )}
           </section>
         )}
       </>

@@ -5,7 +5,14 @@ import { useEffect, useState } from 'react';
 import { ApiError, judicialApi, type CaseStatus, type JudicialView } from '../api.ts';
 
 const SHOWN: ReadonlySet<CaseStatus> = new Set(['SIGNED', 'CONFIRMATION_REQUESTED', 'CONFIRMED', 'DISMISSED']);
-const STATUS: Record<string, string> = { DRAFT: '等待当事人确认申请', SUBMITTED: '已提交，待法院受理', ACCEPTED: '法院已受理', REVIEWING: '法院审查中', CONFIRMED: '法院裁定调解协议有效', DISMISSED: '法院裁定驳回申请' };
+const STATUS: Record<string, string> = {
+  DRAFT: '等待当事人确认申请',
+  SUBMITTED: '已提交，待法院受理',
+  ACCEPTED: '法院已受理',
+  REVIEWING: '法院审查中',
+  CONFIRMED: '法院裁定调解协议有效',
+  DISMISSED: '法院裁定驳回申请',
+};
 
 export function StaffJudicialCard({ caseId, caseStatus }: { caseId: string; caseStatus: CaseStatus }) {
   const [view, setView] = useState<JudicialView | null>(null);
@@ -40,11 +47,7 @@ export function StaffJudicialCard({ caseId, caseStatus }: { caseId: string; case
         司法确认申请
       </h2>
       {error && <p className="chat__error">{error}</p>}
-      {view && !app && (
-        <p className="small muted">
-          {view.windowOpen ? `当事人可在个人链接中申请司法确认（还剩 ${view.daysLeft} 天）。` : '申请期限已届满。'}
-        </p>
-      )}
+      {view && !app && <p className="small muted">{view.windowOpen ? `当事人可在个人链接中申请司法确认（还剩 ${view.daysLeft} 天）。` : '申请期限已届满。'}</p>}
       {app && (
         <>
           <p className="small">
@@ -56,7 +59,13 @@ export function StaffJudicialCard({ caseId, caseStatus }: { caseId: string; case
               <li key={p.id} data-testid="staff-judicial-party" data-awaiting={p.awaitingConfirmation}>
                 <span>{p.name}</span>
                 <span className="small">
-                  {p.awaitingConfirmation ? '已登记同意，待当事人本人在个人链接中确认' : p.applied ? (p.applied.how === 'self' ? '✓ 本人已申请' : '✓ 同意共同申请（本人已确认）') : '尚未申请'}
+                  {p.awaitingConfirmation
+                    ? '已登记同意，待当事人本人在个人链接中确认'
+                    : p.applied
+                      ? p.applied.how === 'self'
+                        ? '✓ 本人已申请'
+                        : '✓ 同意共同申请（本人已确认）'
+                      : '尚未申请'}
                 </span>
               </li>
             ))}

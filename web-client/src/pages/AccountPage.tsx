@@ -64,13 +64,34 @@ export function AccountPage() {
         )}
         {error && <ErrorBanner message={error} />}
         <Field label="当前密码" htmlFor="password-current" required>
-          <input id="password-current" data-testid="password-current" type="password" autoComplete="current-password" value={f.current} onChange={(e) => setF({ ...f, current: e.target.value })} />
+          <input
+            id="password-current"
+            data-testid="password-current"
+            type="password"
+            autoComplete="current-password"
+            value={f.current}
+            onChange={(e) => setF({ ...f, current: e.target.value })}
+          />
         </Field>
         <Field label="新密码" htmlFor="password-new" required hint={`至少 ${MIN_LENGTH} 个字符，包含字母、数字、符号中的至少两类，不能包含用户名`}>
-          <input id="password-new" data-testid="password-new" type="password" autoComplete="new-password" value={f.next} onChange={(e) => setF({ ...f, next: e.target.value })} />
+          <input
+            id="password-new"
+            data-testid="password-new"
+            type="password"
+            autoComplete="new-password"
+            value={f.next}
+            onChange={(e) => setF({ ...f, next: e.target.value })}
+          />
         </Field>
         <Field label="再次输入新密码" htmlFor="password-repeat" required>
-          <input id="password-repeat" data-testid="password-repeat" type="password" autoComplete="new-password" value={f.repeat} onChange={(e) => setF({ ...f, repeat: e.target.value })} />
+          <input
+            id="password-repeat"
+            data-testid="password-repeat"
+            type="password"
+            autoComplete="new-password"
+            value={f.repeat}
+            onChange={(e) => setF({ ...f, repeat: e.target.value })}
+          />
         </Field>
         <p className="small muted">修改后，您在其他设备或浏览器上的登录将退出。</p>
         <button type="submit" className="btn btn--primary btn--block" data-testid="password-submit" disabled={busy}>

@@ -80,14 +80,7 @@ function CaseTable({ cases }: { cases: CaseSummary[] }) {
         <span role="columnheader">限时办结</span>
       </div>
       {cases.map((c) => (
-        <Link
-          key={c.id}
-          to={`/cases/${encodeURIComponent(c.id)}`}
-          className="case-row"
-          role="row"
-          data-testid="case-row"
-          data-case-id={c.id}
-        >
+        <Link key={c.id} to={`/cases/${encodeURIComponent(c.id)}`} className="case-row" role="row" data-testid="case-row" data-case-id={c.id}>
           <span className="case-row__number" role="cell">
             {c.number}
           </span>

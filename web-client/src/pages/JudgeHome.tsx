@@ -52,7 +52,13 @@ export function JudgeHome() {
                   </div>
                 </td>
                 <td>{r.statusLabel}</td>
-                <td className={r.acceptOverdue ? 'bad small' : 'small'}>{r.status === 'SUBMITTED' ? `受理期限 ${time(r.acceptBy)}${r.acceptOverdue ? '（已超期）' : ''}` : r.decidedAt ? `裁定于 ${time(r.decidedAt)}` : `受理于 ${time(r.acceptedAt)}`}</td>
+                <td className={r.acceptOverdue ? 'bad small' : 'small'}>
+                  {r.status === 'SUBMITTED'
+                    ? `受理期限 ${time(r.acceptBy)}${r.acceptOverdue ? '（已超期）' : ''}`
+                    : r.decidedAt
+                      ? `裁定于 ${time(r.decidedAt)}`
+                      : `受理于 ${time(r.acceptedAt)}`}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -196,15 +196,17 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
         )}
       </div>
 
-      {isLeader && panel !== 'caucus' && (
-        <KnockToast knocks={state.knocks} onOpen={() => setPanel('caucus')} onDismiss={(id) => client.dismissKnock(id)} />
-      )}
+      {isLeader && panel !== 'caucus' && <KnockToast knocks={state.knocks} onOpen={() => setPanel('caucus')} onDismiss={(id) => client.dismissKnock(id)} />}
 
       <main className="room__stage">
         {waiting ? (
           <CaucusWaiting client={client} state={state} />
         ) : (
-          <div className="room-grid" data-count={tiles.length} style={{ gridTemplateColumns: `repeat(${shape.cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${shape.rows}, minmax(0, 1fr))` }}>
+          <div
+            className="room-grid"
+            data-count={tiles.length}
+            style={{ gridTemplateColumns: `repeat(${shape.cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${shape.rows}, minmax(0, 1fr))` }}
+          >
             {tiles.map((t) => (
               <VideoTile
                 key={t.peer.peerId}
@@ -218,13 +220,23 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
                   setDialogError(null);
                   setRemoveTarget(t.peer);
                 }}
-                corner={t.isSelf ? <AudienceChip audience={state.audience} compact={pip} expanded={audienceOpen} onToggle={() => setAudienceOpen((o) => !o)} /> : undefined}
+                corner={
+                  t.isSelf ? (
+                    <AudienceChip audience={state.audience} compact={pip} expanded={audienceOpen} onToggle={() => setAudienceOpen((o) => !o)} />
+                  ) : undefined
+                }
               />
             ))}
             {remoteCount === 0 && (
               <div className="room-empty" data-testid="room-empty">
                 <span className="spinner" aria-hidden="true" />
-                <p>{inCaucus(state.location) ? '本次单独沟通中暂无其他人' : isLeader && state.caucuses.length > 0 ? '其他参与人正在单独沟通中' : '等待其他参与人进入…'}</p>
+                <p>
+                  {inCaucus(state.location)
+                    ? '本次单独沟通中暂无其他人'
+                    : isLeader && state.caucuses.length > 0
+                      ? '其他参与人正在单独沟通中'
+                      : '等待其他参与人进入…'}
+                </p>
                 {isLeader && state.caucuses.length === 0 && <p className="small">当事人打开邀请链接后会出现在「等候区」，由您准许进入。</p>}
               </div>
             )}
@@ -237,7 +249,13 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
         <ToolButton testId="toolbar-mic" label={micLabel} on={!micOff} disabled={!L.audioTrack || L.audioAdminMuted} onClick={() => void client.toggleMic()}>
           <MicIcon off={micOff} />
         </ToolButton>
-        <ToolButton testId="toolbar-camera" label={camLabel} on={!camOff} disabled={!L.videoTrack || L.videoAdminMuted} onClick={() => void client.toggleCamera()}>
+        <ToolButton
+          testId="toolbar-camera"
+          label={camLabel}
+          on={!camOff}
+          disabled={!L.videoTrack || L.videoAdminMuted}
+          onClick={() => void client.toggleCamera()}
+        >
           <CameraIcon off={camOff} />
         </ToolButton>
         {!waiting && (
@@ -290,9 +308,18 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
       </nav>
 
       {panel === 'chat' && !waiting && (
-        <ChatPanel room={state.location && state.location.room !== 'joint' ? 'caucus' : 'joint'} messages={state.chat} selfId={selfId} canSend={state.online} onSend={(text) => client.sendChat(text)} onClose={() => setPanel('none')} />
+        <ChatPanel
+          room={state.location && state.location.room !== 'joint' ? 'caucus' : 'joint'}
+          messages={state.chat}
+          selfId={selfId}
+          canSend={state.online}
+          onSend={(text) => client.sendChat(text)}
+          onClose={() => setPanel('none')}
+        />
       )}
-      {panel === 'caucus' && isLeader && <CaucusPanel client={client} state={state} onClose={() => setPanel('none')} onOpenNotepad={isMediator ? openNotepad : undefined} />}
+      {panel === 'caucus' && isLeader && (
+        <CaucusPanel client={client} state={state} onClose={() => setPanel('none')} onOpenNotepad={isMediator ? openNotepad : undefined} />
+      )}
       {panel === 'notepad' && hasNotepad && (
         <NotepadPanel
           key={isMediator ? 'mediator' : selfSide}
@@ -328,7 +355,12 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
           busy={dialogBusy}
           error={dialogError}
           onCancel={() => setRemoveTarget(null)}
-          onConfirm={() => void runDialog(() => client.remove(removeTarget.peerId), () => setRemoveTarget(null))}
+          onConfirm={() =>
+            void runDialog(
+              () => client.remove(removeTarget.peerId),
+              () => setRemoveTarget(null),
+            )
+          }
         >
           <p>被移出的参与人需重新在等候区等待您准许才能再次进入。此操作将记入案件审计记录。</p>
         </ConfirmDialog>
@@ -341,7 +373,12 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
           busy={dialogBusy}
           error={dialogError}
           onCancel={() => setConfirmEnd(false)}
-          onConfirm={() => void runDialog(() => client.end(), () => setConfirmEnd(false))}
+          onConfirm={() =>
+            void runDialog(
+              () => client.end(),
+              () => setConfirmEnd(false),
+            )
+          }
         >
           <p>所有参与人将离开调解室，音视频和聊天随即结束。</p>
         </ConfirmDialog>
@@ -356,7 +393,15 @@ function buildTiles(state: RoomState, peers: PeerInfo[]): TileModel[] {
   let roster = peers;
   if (self && !roster.some((p) => p.peerId === self.peerId)) {
     roster = [
-      { peerId: self.peerId, displayName: self.displayName, roomRole: self.roomRole, roleLabel: self.roleLabel, side: self.side, connected: true, producers: [] },
+      {
+        peerId: self.peerId,
+        displayName: self.displayName,
+        roomRole: self.roomRole,
+        roleLabel: self.roleLabel,
+        side: self.side,
+        connected: true,
+        producers: [],
+      },
       ...roster,
     ];
   }
@@ -366,7 +411,15 @@ function buildTiles(state: RoomState, peers: PeerInfo[]): TileModel[] {
       const audio: AudioState = !L.audioTrack ? 'none' : L.audioAdminMuted ? 'admin-muted' : L.micMuted ? 'muted' : 'on';
       const video: VideoState = !L.videoTrack ? 'none' : L.videoAdminMuted ? 'admin-off' : L.camOff ? 'off' : 'on';
       // My own connection state is shown by the banner, not over my video.
-      return { peer: { ...peer, connected: true }, isSelf: true, speaking: state.activeSpeaker === peer.peerId, videoTrack: L.videoTrack, audio, video, paused: false };
+      return {
+        peer: { ...peer, connected: true },
+        isSelf: true,
+        speaking: state.activeSpeaker === peer.peerId,
+        videoTrack: L.videoTrack,
+        audio,
+        video,
+        paused: false,
+      };
     }
     const mine = state.remote.filter((r) => r.peerId === peer.peerId);
     const rv = mine.find((r) => r.kind === 'video' && r.source === 'camera') ?? mine.find((r) => r.kind === 'video');
@@ -375,7 +428,15 @@ function buildTiles(state: RoomState, peers: PeerInfo[]): TileModel[] {
     const pv = peer.producers.find((p) => p.kind === 'video' && p.source === 'camera') ?? peer.producers.find((p) => p.kind === 'video');
     const audio: AudioState = !pa ? 'none' : pa.adminMuted ? 'admin-muted' : pa.paused || ra?.paused ? 'muted' : 'on';
     const video: VideoState = !pv ? 'none' : pv.adminMuted ? 'admin-off' : pv.paused || rv?.paused ? 'off' : 'on';
-    return { peer, isSelf: false, speaking: state.activeSpeaker === peer.peerId, videoTrack: rv?.track ?? null, audio, video, paused: mine.some((r) => r.paused) };
+    return {
+      peer,
+      isSelf: false,
+      speaking: state.activeSpeaker === peer.peerId,
+      videoTrack: rv?.track ?? null,
+      audio,
+      video,
+      paused: mine.some((r) => r.paused),
+    };
   });
 }
 

@@ -27,11 +27,28 @@ const peer = (peerId: string, side: PeerInfo['side'], roomRole: PeerInfo['roomRo
   connected: true,
   producers: [],
 });
-const loc = (room: string, waiting = false, since = '2026-01-01T00:00:00Z'): Location => ({ room, waiting, since, message: waiting ? '调解员正在与对方单独沟通，请稍候' : null });
-const caucus = (caucusId: string, memberPeerIds: string[], mediatorPeerIds: string[]): CaucusInfo => ({ caucusId, memberPeerIds, mediatorPeerIds, startedAt: '2026-01-01T00:00:00Z' });
+const loc = (room: string, waiting = false, since = '2026-01-01T00:00:00Z'): Location => ({
+  room,
+  waiting,
+  since,
+  message: waiting ? '调解员正在与对方单独沟通，请稍候' : null,
+});
+const caucus = (caucusId: string, memberPeerIds: string[], mediatorPeerIds: string[]): CaucusInfo => ({
+  caucusId,
+  memberPeerIds,
+  mediatorPeerIds,
+  startedAt: '2026-01-01T00:00:00Z',
+});
 
 // m1, m2 mediators; a1 (申请人) + a2 (代理人) side A; b1 side B; n1 neutral interpreter.
-const peers = [peer('m1', 'NEUTRAL', 'mediator', '李调解'), peer('m2', 'NEUTRAL', 'mediator', '王调解'), peer('a1', 'A', 'party', '张三'), peer('a2', 'A', 'party', '张律师'), peer('b1', 'B', 'party', '李四'), peer('n1', 'NEUTRAL', 'party', '翻译')];
+const peers = [
+  peer('m1', 'NEUTRAL', 'mediator', '李调解'),
+  peer('m2', 'NEUTRAL', 'mediator', '王调解'),
+  peer('a1', 'A', 'party', '张三'),
+  peer('a2', 'A', 'party', '张律师'),
+  peer('b1', 'B', 'party', '李四'),
+  peer('n1', 'NEUTRAL', 'party', '翻译'),
+];
 
 describe('formatClock / elapsedSince', () => {
   it('pads minutes and seconds, adds hours when needed', () => {
@@ -141,7 +158,13 @@ describe('knocks', () => {
 
 describe('audience', () => {
   it('lists names or 无人, counts distinct people', () => {
-    const a = { audio: [{ peerId: 'm1', displayName: '李调解' }, { peerId: 'a2', displayName: '张律师' }], video: [{ peerId: 'm1', displayName: '李调解' }] };
+    const a = {
+      audio: [
+        { peerId: 'm1', displayName: '李调解' },
+        { peerId: 'a2', displayName: '张律师' },
+      ],
+      video: [{ peerId: 'm1', displayName: '李调解' }],
+    };
     expect(audienceNames(a.audio)).toBe('李调解、张律师');
     expect(audienceNames([])).toBe('无人');
     expect(audienceNames(undefined)).toBe('无人');

@@ -44,7 +44,13 @@ export function LocationBanner({ state, isLeader, busy, onReturn }: LocationBann
   if (!loc || loc.waiting || (!isLeader && !caucus)) return null;
   const text = locationText(loc, state.caucuses, state.peers, isLeader);
   return (
-    <div className={`room-banner location-banner${caucus ? ' location-banner--caucus' : ''}`} role="status" data-testid="location-banner" data-room={loc.room} data-caucus={caucus ? 'true' : 'false'}>
+    <div
+      className={`room-banner location-banner${caucus ? ' location-banner--caucus' : ''}`}
+      role="status"
+      data-testid="location-banner"
+      data-room={loc.room}
+      data-caucus={caucus ? 'true' : 'false'}
+    >
       <span className="location-banner__text">
         <span className="location-banner__dot" aria-hidden="true" />
         {text}
@@ -225,7 +231,13 @@ export function CaucusPanel({ client, state, onClose, onOpenNotepad }: CaucusPan
               <legend className="small">中立人员（如翻译）一同参加</legend>
               {neutrals.map((p) => (
                 <label key={p.peerId} className="caucus__check">
-                  <input type="checkbox" checked={withNeutrals.has(p.peerId)} onChange={() => setWithNeutrals((s) => toggleIn(s, p.peerId))} data-testid="caucus-neutral" data-peer-id={p.peerId} />
+                  <input
+                    type="checkbox"
+                    checked={withNeutrals.has(p.peerId)}
+                    onChange={() => setWithNeutrals((s) => toggleIn(s, p.peerId))}
+                    data-testid="caucus-neutral"
+                    data-peer-id={p.peerId}
+                  />
                   {p.displayName}
                   <span className="muted small">{p.roleLabel}</span>
                 </label>
@@ -262,7 +274,13 @@ export function CaucusPanel({ client, state, onClose, onOpenNotepad }: CaucusPan
               {parties.map((p) => (
                 <li key={p.peerId}>
                   <label className="caucus__check">
-                    <input type="checkbox" checked={picked.has(p.peerId)} onChange={() => setPicked((s) => toggleIn(s, p.peerId))} data-testid="caucus-pick" data-peer-id={p.peerId} />
+                    <input
+                      type="checkbox"
+                      checked={picked.has(p.peerId)}
+                      onChange={() => setPicked((s) => toggleIn(s, p.peerId))}
+                      data-testid="caucus-pick"
+                      data-peer-id={p.peerId}
+                    />
                     <span className={`side side--${p.side.toLowerCase()}`}>{SIDE_LABEL[p.side]}</span>
                     <span className="caucus__name">{p.displayName}</span>
                     <span className="muted small">{p.roleLabel}</span>
@@ -286,7 +304,11 @@ export function CaucusPanel({ client, state, onClose, onOpenNotepad }: CaucusPan
         <section className="caucus__section">
           <h3 className="caucus__heading">进行中</h3>
           <ul className="caucus__rows">
-            <li className={`caucus-row caucus-row--joint${myCaucus ? '' : ' is-mine'}`} data-testid="caucus-joint-row" data-waiting={jointWaiting ? 'true' : 'false'}>
+            <li
+              className={`caucus-row caucus-row--joint${myCaucus ? '' : ' is-mine'}`}
+              data-testid="caucus-joint-row"
+              data-waiting={jointWaiting ? 'true' : 'false'}
+            >
               <div className="caucus-row__head">
                 <strong>联合调解</strong>
                 {!myCaucus && <span className="badge badge--green">您在此</span>}
@@ -300,7 +322,13 @@ export function CaucusPanel({ client, state, onClose, onOpenNotepad }: CaucusPan
             {state.caucuses.map((c) => {
               const mine = c.caucusId === myCaucus?.caucusId;
               return (
-                <li key={c.caucusId} className={`caucus-row${mine ? ' is-mine' : ''}`} data-testid="caucus-row" data-caucus-id={c.caucusId} data-mine={mine ? 'true' : 'false'}>
+                <li
+                  key={c.caucusId}
+                  className={`caucus-row${mine ? ' is-mine' : ''}`}
+                  data-testid="caucus-row"
+                  data-caucus-id={c.caucusId}
+                  data-mine={mine ? 'true' : 'false'}
+                >
                   <div className="caucus-row__head">
                     <strong>与{caucusLabel(c, state.peers)}单独沟通</strong>
                     {mine && <span className="badge badge--green">您在此</span>}
@@ -309,7 +337,8 @@ export function CaucusPanel({ client, state, onClose, onOpenNotepad }: CaucusPan
                     </span>
                   </div>
                   <p className="small muted">
-                    {peerNames(c.memberPeerIds, state.peers)} · {leaderWord(state.peers.filter((p) => c.mediatorPeerIds.includes(p.peerId)))}：{peerNames(c.mediatorPeerIds, state.peers)}
+                    {peerNames(c.memberPeerIds, state.peers)} · {leaderWord(state.peers.filter((p) => c.mediatorPeerIds.includes(p.peerId)))}：
+                    {peerNames(c.mediatorPeerIds, state.peers)}
                   </p>
                   <button
                     type="button"
@@ -325,12 +354,21 @@ export function CaucusPanel({ client, state, onClose, onOpenNotepad }: CaucusPan
               );
             })}
           </ul>
-          {state.caucuses.length === 0 && <p className="muted small" data-testid="caucus-none">目前没有进行中的单独沟通。</p>}
+          {state.caucuses.length === 0 && (
+            <p className="muted small" data-testid="caucus-none">
+              目前没有进行中的单独沟通。
+            </p>
+          )}
         </section>
 
         <div className="caucus__footer">
           {onOpenNotepad && (
-            <button type="button" className="btn btn--ghost" onClick={() => onOpenNotepad(myCaucus ? sideOfCaucus(myCaucus.memberPeerIds, parties) : 'A')} data-testid="caucus-open-notepad">
+            <button
+              type="button"
+              className="btn btn--ghost"
+              onClick={() => onOpenNotepad(myCaucus ? sideOfCaucus(myCaucus.memberPeerIds, parties) : 'A')}
+              data-testid="caucus-open-notepad"
+            >
               打开记事本
             </button>
           )}

@@ -3,8 +3,7 @@
 type AudioContextCtor = typeof AudioContext;
 
 export function startLevelMeter(track: MediaStreamTrack, onLevel: (level: number) => void): () => void {
-  const Ctor: AudioContextCtor | undefined =
-    window.AudioContext ?? (window as unknown as { webkitAudioContext?: AudioContextCtor }).webkitAudioContext;
+  const Ctor: AudioContextCtor | undefined = window.AudioContext ?? (window as unknown as { webkitAudioContext?: AudioContextCtor }).webkitAudioContext;
   if (!Ctor) return () => undefined;
   const ctx = new Ctor();
   const source = ctx.createMediaStreamSource(new MediaStream([track]));

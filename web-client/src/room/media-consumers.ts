@@ -43,7 +43,13 @@ export class MediaConsumers {
     }
     let consumer: ms.Consumer<ConsumerData>;
     try {
-      consumer = await recv.consume<ConsumerData>({ id: p.consumerId, producerId: p.producerId, kind: p.kind, rtpParameters, appData: { peerId: p.peerId, source: p.source } });
+      consumer = await recv.consume<ConsumerData>({
+        id: p.consumerId,
+        producerId: p.producerId,
+        kind: p.kind,
+        rtpParameters,
+        appData: { peerId: p.peerId, source: p.source },
+      });
     } catch (err) {
       console.warn('[room] consume failed', err);
       return reply({ ok: false, code: 'CANNOT_CONSUME', message: String(err) });
@@ -56,7 +62,15 @@ export class MediaConsumers {
     const drop = () => this.close(consumer.id);
     consumer.on('transportclose', drop);
     consumer.on('trackended', drop);
-    const entry: RemoteMedia = { consumerId: consumer.id, producerId: p.producerId, peerId: p.peerId, kind: p.kind, source: p.source, track: consumer.track, paused: p.producerPaused };
+    const entry: RemoteMedia = {
+      consumerId: consumer.id,
+      producerId: p.producerId,
+      peerId: p.peerId,
+      kind: p.kind,
+      source: p.source,
+      track: consumer.track,
+      paused: p.producerPaused,
+    };
     const { remote } = this.#store.state;
     this.#store.patch({ remote: [...remote.filter((r) => r.consumerId !== consumer.id), entry] });
     reply({ ok: true });

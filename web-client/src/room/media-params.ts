@@ -70,7 +70,9 @@ const RtpParameters: z.ZodType<ms.RtpParameters> = z.looseObject({
       rtcpFeedback: z.array(RtcpFeedback).optional(),
     }),
   ),
-  headerExtensions: z.array(z.looseObject({ uri: HeaderExtensionUri, id: z.number(), encrypt: z.boolean().optional(), parameters: Params.optional() })).optional(),
+  headerExtensions: z
+    .array(z.looseObject({ uri: HeaderExtensionUri, id: z.number(), encrypt: z.boolean().optional(), parameters: Params.optional() }))
+    .optional(),
   encodings: z
     .array(
       z.looseObject({
@@ -110,7 +112,10 @@ const IceCandidate: z.ZodType<ms.IceCandidate> = z.looseObject({
 const DtlsParameters: z.ZodType<ms.DtlsParameters> = z.looseObject({
   role: member<ms.DtlsRole>({ auto: true, client: true, server: true }).optional(),
   fingerprints: z.array(
-    z.looseObject({ algorithm: member<ms.FingerprintAlgorithm>({ 'sha-1': true, 'sha-224': true, 'sha-256': true, 'sha-384': true, 'sha-512': true }), value: z.string() }),
+    z.looseObject({
+      algorithm: member<ms.FingerprintAlgorithm>({ 'sha-1': true, 'sha-224': true, 'sha-256': true, 'sha-384': true, 'sha-512': true }),
+      value: z.string(),
+    }),
   ),
 });
 

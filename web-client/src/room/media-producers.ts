@@ -41,8 +41,19 @@ export class MediaProducers {
     try {
       producer =
         kind === 'audio'
-          ? await send.produce({ track, stopTracks: false, codecOptions: { opusStereo: false, opusDtx: true, opusFec: true }, appData: { source: 'microphone', paused: startOff } })
-          : await send.produce({ track, stopTracks: false, encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 }, appData: { source: 'camera', paused: startOff } });
+          ? await send.produce({
+              track,
+              stopTracks: false,
+              codecOptions: { opusStereo: false, opusDtx: true, opusFec: true },
+              appData: { source: 'microphone', paused: startOff },
+            })
+          : await send.produce({
+              track,
+              stopTracks: false,
+              encodings: CAMERA_ENCODINGS,
+              codecOptions: { videoGoogleStartBitrate: 1000 },
+              appData: { source: 'camera', paused: startOff },
+            });
     } catch (err) {
       if (!current()) return;
       console.warn(`[room] produce ${kind} failed`, err);

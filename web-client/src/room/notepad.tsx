@@ -183,7 +183,17 @@ export function NotepadPanel({ client, state, isMediator, initialSide, onClose }
   };
 
   const dirty = !!edit && edit.draft !== edit.base;
-  const statusState = conflict[side] ? 'conflict' : saveState === 'saving' ? 'saving' : saveState === 'error' ? 'error' : dirty ? 'dirty' : notepad?.updatedAt ? 'saved' : 'idle';
+  const statusState = conflict[side]
+    ? 'conflict'
+    : saveState === 'saving'
+      ? 'saving'
+      : saveState === 'error'
+        ? 'error'
+        : dirty
+          ? 'dirty'
+          : notepad?.updatedAt
+            ? 'saved'
+            : 'idle';
   const statusText =
     statusState === 'conflict'
       ? '记事本已被他人修改'
@@ -255,7 +265,13 @@ export function NotepadPanel({ client, state, isMediator, initialSide, onClose }
           <span className="notepad__status small" data-testid="notepad-status" data-state={statusState}>
             {statusText}
           </span>
-          <button type="button" className="btn btn--primary btn--small" disabled={!edit || saveState === 'saving' || !state.online} onClick={() => void save(side, true)} data-testid="notepad-save">
+          <button
+            type="button"
+            className="btn btn--primary btn--small"
+            disabled={!edit || saveState === 'saving' || !state.online}
+            onClick={() => void save(side, true)}
+            data-testid="notepad-save"
+          >
             保存
           </button>
         </div>
@@ -282,7 +298,13 @@ export function NotepadPanel({ client, state, isMediator, initialSide, onClose }
                 引用选中的记事内容
               </button>
               <span className="carry__send">
-                <button type="button" className="btn btn--outline btn--small" disabled={!carryText.trim()} onClick={() => setProposing(true)} data-testid="propose-to-draft">
+                <button
+                  type="button"
+                  className="btn btn--outline btn--small"
+                  disabled={!carryText.trim()}
+                  onClick={() => setProposing(true)}
+                  data-testid="propose-to-draft"
+                >
                   放入协议草稿
                 </button>
                 <button
@@ -325,7 +347,8 @@ export function NotepadPanel({ client, state, isMediator, initialSide, onClose }
           onConfirm={() => void carry()}
         >
           <p>
-            以下内容将追加到<strong>{SIDE_NAME[other]}记事本</strong>（{SIDE_NAME[other]}人员可见），注明由调解员转达{SIDE_NAME[side]}意见。本次转达将记入案件审计记录。
+            以下内容将追加到<strong>{SIDE_NAME[other]}记事本</strong>（{SIDE_NAME[other]}人员可见），注明由调解员转达{SIDE_NAME[side]}
+            意见。本次转达将记入案件审计记录。
           </p>
           <blockquote className="carry__quote prewrap" data-testid="carry-preview">
             {carryText.trim()}

@@ -84,7 +84,13 @@ export function ChatPanel({ room, messages, selfId, canSend, onSend, onClose }: 
         {messages.map((m) => {
           const mine = m.fromPeerId === selfId;
           return (
-            <li key={m.id} className={`chat__msg${mine ? ' chat__msg--mine' : ''}`} data-testid="chat-message" data-message-id={m.id} data-from-peer-id={m.fromPeerId}>
+            <li
+              key={m.id}
+              className={`chat__msg${mine ? ' chat__msg--mine' : ''}`}
+              data-testid="chat-message"
+              data-message-id={m.id}
+              data-from-peer-id={m.fromPeerId}
+            >
               <div className="chat__meta">
                 <span className="chat__from">{mine ? '我' : m.fromName}</span>
                 <time dateTime={m.at}>{formatTime(m.at)}</time>
@@ -181,10 +187,22 @@ export function LobbyPanel({ waiting, onAdmit, onDeny, onClose }: LobbyProps) {
                 <span className="lobby-entry__wait muted small">{formatWaiting(w.waitingSince, now)}</span>
               </div>
               <div className="lobby-entry__actions">
-                <button type="button" className="btn btn--primary" disabled={!!busy[w.peerId]} onClick={() => void run(w.peerId, onAdmit)} data-testid="lobby-admit">
+                <button
+                  type="button"
+                  className="btn btn--primary"
+                  disabled={!!busy[w.peerId]}
+                  onClick={() => void run(w.peerId, onAdmit)}
+                  data-testid="lobby-admit"
+                >
                   准许进入
                 </button>
-                <button type="button" className="btn btn--danger-outline" disabled={!!busy[w.peerId]} onClick={() => void run(w.peerId, onDeny)} data-testid="lobby-deny">
+                <button
+                  type="button"
+                  className="btn btn--danger-outline"
+                  disabled={!!busy[w.peerId]}
+                  onClick={() => void run(w.peerId, onDeny)}
+                  data-testid="lobby-deny"
+                >
                   拒绝
                 </button>
               </div>

@@ -53,9 +53,17 @@ export function ProposeToDraftDialog({ caseId, fromSide, text, onDone, onCancel 
   };
 
   return (
-    <ConfirmDialog title="作为修改建议放入协议草稿？" confirmText="放入草稿" busy={busy || clauses === null} error={error} onCancel={onCancel} onConfirm={() => void submit()}>
+    <ConfirmDialog
+      title="作为修改建议放入协议草稿？"
+      confirmText="放入草稿"
+      busy={busy || clauses === null}
+      error={error}
+      onCancel={onCancel}
+      onConfirm={() => void submit()}
+    >
       <p>
-        以下内容将作为<strong>调解员的修改建议</strong>出现在协议草稿中，<strong>双方都能看到</strong>；采纳前不改变条款。本次操作将记入审计记录（来源：{SIDE_NAME[fromSide]}记事本）。
+        以下内容将作为<strong>调解员的修改建议</strong>出现在协议草稿中，<strong>双方都能看到</strong>；采纳前不改变条款。本次操作将记入审计记录（来源：
+        {SIDE_NAME[fromSide]}记事本）。
       </p>
       <blockquote className="carry__quote prewrap" data-testid="propose-preview">
         {text}
@@ -78,10 +86,12 @@ export function ProposeToDraftDialog({ caseId, fromSide, text, onDone, onCancel 
           <fieldset className="propose__mode">
             <legend className="field__label">方式</legend>
             <label>
-              <input type="radio" name="propose-mode" checked={mode === 'append'} onChange={() => setMode('append')} data-testid="propose-append" /> 追加到该条末尾
+              <input type="radio" name="propose-mode" checked={mode === 'append'} onChange={() => setMode('append')} data-testid="propose-append" />{' '}
+              追加到该条末尾
             </label>
             <label>
-              <input type="radio" name="propose-mode" checked={mode === 'replace'} onChange={() => setMode('replace')} data-testid="propose-replace" /> 替换该条全文
+              <input type="radio" name="propose-mode" checked={mode === 'replace'} onChange={() => setMode('replace')} data-testid="propose-replace" />{' '}
+              替换该条全文
             </label>
           </fieldset>
         </div>

@@ -53,12 +53,7 @@ export function parseAck<E extends ClientRequestName>(event: E, reply: unknown):
  * Emits a request and waits for its ack. Refuses immediately while offline: socket.io
  * would otherwise buffer the emit and replay it after a reconnect, before `room:join`.
  */
-export async function roomRequest<E extends ClientRequestName>(
-  socket: Socket,
-  event: E,
-  payload: RequestOf<E>,
-  timeoutMs = 15_000,
-): Promise<ResponseOf<E>> {
+export async function roomRequest<E extends ClientRequestName>(socket: Socket, event: E, payload: RequestOf<E>, timeoutMs = 15_000): Promise<ResponseOf<E>> {
   if (!socket.connected) throw new RoomRequestError('OFFLINE', OFFLINE_MESSAGE);
   let reply: unknown;
   try {

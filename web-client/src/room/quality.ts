@@ -24,7 +24,12 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 export function sampleFromStats(stats: Iterable<unknown>): QualitySample {
   const all = [...stats].filter((s): s is Stat => !!s && typeof s === 'object');
   const pairs = all.filter((s) => s.type === 'candidate-pair');
-  const selectedIds = new Set(all.filter((s) => s.type === 'transport').map((s) => s.selectedCandidatePairId).filter(Boolean));
+  const selectedIds = new Set(
+    all
+      .filter((s) => s.type === 'transport')
+      .map((s) => s.selectedCandidatePairId)
+      .filter(Boolean),
+  );
   const pair =
     pairs.find((p) => selectedIds.has(p.id)) ??
     pairs.find((p) => p.nominated === true && p.state === 'succeeded') ??

@@ -160,7 +160,19 @@ describe('RoomClient', () => {
     const { c, notices } = make(s);
     c.start();
     await settle();
-    s.fire('room:lobby', { waiting: [{ peerId: 'p1', displayName: '李某', roleLabel: '申请人', side: 'A', identityConfirmed: true, consentGiven: false, waitingSince: new Date().toISOString() }] });
+    s.fire('room:lobby', {
+      waiting: [
+        {
+          peerId: 'p1',
+          displayName: '李某',
+          roleLabel: '申请人',
+          side: 'A',
+          identityConfirmed: true,
+          consentGiven: false,
+          waitingSince: new Date().toISOString(),
+        },
+      ],
+    });
     s.fire('room:lobby', { waiting: 'garbage' }); // ignored
     expect(c.getState().lobby).toHaveLength(1);
     expect(notices).toContain('李某（申请人）正在等候区等待进入');
@@ -174,7 +186,15 @@ describe('RoomClient', () => {
 
     await expect(c.admit('p1')).rejects.toThrow('等候区中没有该参与人');
 
-    const peer = (peerId: string, name: string) => ({ peerId, displayName: name, roomRole: 'party', roleLabel: '申请人', side: 'A', connected: true, producers: [] });
+    const peer = (peerId: string, name: string) => ({
+      peerId,
+      displayName: name,
+      roomRole: 'party',
+      roleLabel: '申请人',
+      side: 'A',
+      connected: true,
+      producers: [],
+    });
     s.fire('room:peers', { peers: [peer('m1', '李瑞芳')] });
     s.fire('room:peers', { peers: [peer('m1', '李瑞芳'), peer('p1', '李某')] });
     expect(notices).toContain('李某（申请人）已进入调解室');
@@ -291,7 +311,8 @@ describe('RoomClient', () => {
     try {
       const s = new FakeSocket();
       let answers = 0;
-      s.server['room:join'] = () => (++answers === 1 ? { ok: false, code: 'ROOM_UNAVAILABLE', message: '暂时无法连接' } : { ok: true, self: self(), status: 'lobby' });
+      s.server['room:join'] = () =>
+        ++answers === 1 ? { ok: false, code: 'ROOM_UNAVAILABLE', message: '暂时无法连接' } : { ok: true, self: self(), status: 'lobby' };
       const { c } = make(s);
       c.start();
       await vi.advanceTimersByTimeAsync(2_500);
@@ -358,13 +379,14 @@ describe('RoomClient', () => {
     c.start();
     await settle();
     const replies: unknown[] = [];
-    s.fire('media:newConsumer', { consumerId: 'c', producerId: 'p', peerId: 'x', kind: 'video', source: 'camera', rtpParameters: {}, producerPaused: false }, (r: unknown) => replies.push(r));
+    s.fire(
+      'media:newConsumer',
+      { consumerId: 'c', producerId: 'p', peerId: 'x', kind: 'video', source: 'camera', rtpParameters: {}, producerPaused: false },
+      (r: unknown) => replies.push(r),
+    );
     s.fire('media:newConsumer', { bad: true }, (r: unknown) => replies.push(r));
     await settle();
-    expect(replies).toEqual([
-      expect.objectContaining({ ok: false, code: 'TRANSPORT_NOT_FOUND' }),
-      expect.objectContaining({ ok: false, code: 'VALIDATION' }),
-    ]);
+    expect(replies).toEqual([expect.objectContaining({ ok: false, code: 'TRANSPORT_NOT_FOUND' }), expect.objectContaining({ ok: false, code: 'VALIDATION' })]);
     expect(c.getState().remote).toHaveLength(0);
   });
 });
@@ -373,7 +395,15 @@ describe('RoomClient: 背对背 (caucus)', () => {
   const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
   const location = (room: string, waiting = false) => ({ room, waiting, since: at(0), message: waiting ? '调解员正在与对方单独沟通，请稍候' : null });
   const chatMsg = (id: string, text: string) => ({ id, fromPeerId: 'm1', fromName: '李瑞芳', text, at: at(1) });
-  const peerOf = (peerId: string, side: 'A' | 'B' | 'NEUTRAL', roomRole: 'party' | 'mediator' = 'party') => ({ peerId, displayName: peerId, roomRole, roleLabel: '申请人', side, connected: true, producers: [] });
+  const peerOf = (peerId: string, side: 'A' | 'B' | 'NEUTRAL', roomRole: 'party' | 'mediator' = 'party') => ({
+    peerId,
+    displayName: peerId,
+    roomRole,
+    roleLabel: '申请人',
+    side,
+    connected: true,
+    producers: [],
+  });
 
   it('a move clears the visible chat and loads the new room history; re-sent locations change nothing', async () => {
     const s = new FakeSocket();
@@ -498,7 +528,12 @@ describe('RoomClient: 背对背 (caucus)', () => {
 
   it('notepads: load, save, live updates (never overwritten by an older answer), carry', async () => {
     const s = new FakeSocket();
-    const pad = (side: 'A' | 'B', content: string, sec: number | null) => ({ side, content, updatedAt: sec === null ? null : at(sec), updatedBy: sec === null ? null : '张三' });
+    const pad = (side: 'A' | 'B', content: string, sec: number | null) => ({
+      side,
+      content,
+      updatedAt: sec === null ? null : at(sec),
+      updatedBy: sec === null ? null : '张三',
+    });
     s.server['room:join'] = () => ({ ok: true, self: self(), status: 'admitted' });
     s.server['chat:history'] = () => ({ ok: true, messages: [] });
     s.server['notepad:get'] = ({ side }) => ({ ok: true, ...pad(side, '', null) });

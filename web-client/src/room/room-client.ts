@@ -11,7 +11,14 @@ import { ChatSlice } from './chat-slice.ts';
 import type { InboundStat } from './media-consumers.ts';
 import { MediaSession } from './media-session.ts';
 import { NotepadSlice } from './notepad-slice.ts';
-import { onServerEvents, type MalformedEventHandlers, type Notepad, type RemovalReason, type ServerEventHandlers, type ServerEventPayload } from './protocol.ts';
+import {
+  onServerEvents,
+  type MalformedEventHandlers,
+  type Notepad,
+  type RemovalReason,
+  type ServerEventHandlers,
+  type ServerEventPayload,
+} from './protocol.ts';
 import { exposeRoomDebug, type RoomDebugHandle } from './room-debug.ts';
 import { initialState, NO_CAUCUS, RoomStore, type Kind, type NoticeKind, type RoomState, type RoomStatus } from './room-store.ts';
 import { RosterSlice } from './roster-slice.ts';
@@ -156,7 +163,15 @@ export class RoomClient {
       if (wasAdmitted) store.notice('网络中断时间较长，请重新等待调解员准许进入', 'info');
       this.#media.teardown();
       const { status, lobbySince } = store.state;
-      store.patch({ status: 'lobby', lobbySince: status === 'lobby' && lobbySince ? lobbySince : Date.now(), peers: [], lobby: [], activeSpeaker: null, mediaStatus: 'idle', ...NO_CAUCUS });
+      store.patch({
+        status: 'lobby',
+        lobbySince: status === 'lobby' && lobbySince ? lobbySince : Date.now(),
+        peers: [],
+        lobby: [],
+        activeSpeaker: null,
+        mediaStatus: 'idle',
+        ...NO_CAUCUS,
+      });
       return;
     }
     store.patch({ status: 'admitted', lobbySince: null });
@@ -205,7 +220,8 @@ export class RoomClient {
 
   /** Tries the audio/video setup again after a failure (chat keeps working meanwhile). */
   retryMedia(): void {
-    if (this.#store.state.status === 'admitted' && this.socket.connected && !this.#session.closed) this.#startMedia().catch((err: unknown) => console.warn('[room] media retry failed', err));
+    if (this.#store.state.status === 'admitted' && this.socket.connected && !this.#session.closed)
+      this.#startMedia().catch((err: unknown) => console.warn('[room] media retry failed', err));
   }
 
   sendChat(text: string): Promise<void> {

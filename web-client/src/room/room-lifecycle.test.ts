@@ -40,7 +40,10 @@ describe('lifecycle table', () => {
     for (const p of PHASES) {
       for (const e of EVENTS) {
         const to = nextPhase(p, e);
-        if (to === 'joining') expect([e, p]).toSatisfy(([ev, from]) => (ev === 'connected' && (from === 'connecting' || from === 'offline')) || (ev === 'retry' && from === 'join-wait'));
+        if (to === 'joining')
+          expect([e, p]).toSatisfy(
+            ([ev, from]) => (ev === 'connected' && (from === 'connecting' || from === 'offline')) || (ev === 'retry' && from === 'join-wait'),
+          );
         if (to === 'joined') expect(p).toBe('joining');
       }
     }

@@ -28,7 +28,13 @@ describe('mergeChat', () => {
 
 describe('orderPeers', () => {
   it('puts self first, then the mediator, then sides', () => {
-    const list = [peer('b', { side: 'B' }), peer('n', { side: 'NEUTRAL' }), peer('m', { roomRole: 'mediator', side: 'NEUTRAL' }), peer('a'), peer('me', { side: 'B' })];
+    const list = [
+      peer('b', { side: 'B' }),
+      peer('n', { side: 'NEUTRAL' }),
+      peer('m', { roomRole: 'mediator', side: 'NEUTRAL' }),
+      peer('a'),
+      peer('me', { side: 'B' }),
+    ];
     expect(orderPeers(list, 'me').map((p) => p.peerId)).toEqual(['me', 'm', 'a', 'b', 'n']);
   });
   it('puts the judge with those who lead, before the sides', () => {
@@ -56,7 +62,15 @@ describe('formatting', () => {
 
 describe('diffs', () => {
   it('finds new lobby arrivals', () => {
-    const e = (peerId: string): LobbyEntry => ({ peerId, displayName: peerId, roleLabel: '', side: 'A', identityConfirmed: true, consentGiven: true, waitingSince: '' });
+    const e = (peerId: string): LobbyEntry => ({
+      peerId,
+      displayName: peerId,
+      roleLabel: '',
+      side: 'A',
+      identityConfirmed: true,
+      consentGiven: true,
+      waitingSince: '',
+    });
     expect(newArrivals([e('a')], [e('a'), e('b')]).map((x) => x.peerId)).toEqual(['b']);
   });
   it('finds roster joins and leaves, ignoring self', () => {

@@ -44,7 +44,10 @@ export class RosterSlice {
         for (const l of left) this.#store.notice(`${l.displayName}（${l.roleLabel}）已离开调解室`, 'info');
       } else {
         // Parties see only who is with them: a change may be a caucus move, announced by the location.
-        this.#queue([...joined.map((j) => `${j.displayName}（${j.roleLabel}）已加入当前会话`), ...left.map((l) => `${l.displayName}（${l.roleLabel}）已离开当前会话`)]);
+        this.#queue([
+          ...joined.map((j) => `${j.displayName}（${j.roleLabel}）已加入当前会话`),
+          ...left.map((l) => `${l.displayName}（${l.roleLabel}）已离开当前会话`),
+        ]);
       }
     }
     this.#store.patch({ peers, knocks: pruneKnocks(state.knocks, peers, state.caucuses) });

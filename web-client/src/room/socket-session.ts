@@ -67,7 +67,8 @@ export class SocketSession {
     return this.#life.phase !== 'leaving' && this.#life.phase !== 'closed';
   }
 
-  request = <E extends ClientRequestName>(event: E, payload: RequestOf<E>, timeoutMs?: number): Promise<ResponseOf<E>> => roomRequest(this.socket, event, payload, timeoutMs);
+  request = <E extends ClientRequestName>(event: E, payload: RequestOf<E>, timeoutMs?: number): Promise<ResponseOf<E>> =>
+    roomRequest(this.socket, event, payload, timeoutMs);
 
   #fire(event: LifecycleEvent): boolean {
     if (!this.#life.fire(event)) return false;

@@ -19,14 +19,17 @@ export function PartySigningPage({ token }: { token: string }) {
   const [error, setError] = useState<string | null>(null);
   const [actFor, setActFor] = useState<string | null>(null);
 
-  const load = useCallback(async (id: string) => {
-    try {
-      setRound(await signingApi(id, token).view());
-      setError(null);
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : '加载失败，请检查网络后重试');
-    }
-  }, [token]);
+  const load = useCallback(
+    async (id: string) => {
+      try {
+        setRound(await signingApi(id, token).view());
+        setError(null);
+      } catch (err) {
+        setError(err instanceof ApiError ? err.message : '加载失败，请检查网络后重试');
+      }
+    },
+    [token],
+  );
 
   useEffect(() => {
     partyApi(token)
@@ -88,7 +91,9 @@ export function PartySigningPage({ token }: { token: string }) {
         ) : party && !party.signed ? (
           <>
             <ClauseList round={round} caseId={caseId} token={token} partyId={party.id} onChanged={() => load(caseId)} />
-            {party.accepted.length === round.clauses.length && <SignForm round={round} caseId={caseId} token={token} partyId={party.id} onSigned={() => load(caseId)} />}
+            {party.accepted.length === round.clauses.length && (
+              <SignForm round={round} caseId={caseId} token={token} partyId={party.id} onSigned={() => load(caseId)} />
+            )}
           </>
         ) : (
           <section className="card done" role="status" data-testid="signing-signed">
@@ -105,13 +110,29 @@ export function PartySigningPage({ token }: { token: string }) {
 
   return (
     <PartySubpage token={token} title="签署调解协议书" className="signing" testId="party-signing">
-      {error && round !== undefined && <p className="chat__error" role="alert">{error}</p>}
+      {error && round !== undefined && (
+        <p className="chat__error" role="alert">
+          {error}
+        </p>
+      )}
       {body}
     </PartySubpage>
   );
 }
 
-function ClauseList({ round, caseId, token, partyId, onChanged }: { round: SigningRound; caseId: string; token: string; partyId: string; onChanged(): Promise<void> }) {
+function ClauseList({
+  round,
+  caseId,
+  token,
+  partyId,
+  onChanged,
+}: {
+  round: SigningRound;
+  caseId: string;
+  token: string;
+  partyId: string;
+  onChanged(): Promise<void>;
+}) {
   const notify = useToast();
   const [busy, setBusy] = useState<string | null>(null);
   const party = round.parties.find((p) => p.id === partyId)!;
@@ -144,14 +165,26 @@ function ClauseList({ round, caseId, token, partyId, onChanged }: { round: Signi
         {round.clauses.map((c) => {
           const accepted = party.accepted.includes(c.id);
           return (
-            <li key={c.id} className={`signing__clause${accepted ? ' is-accepted' : ''}`} data-testid="signing-clause" data-clause-id={c.id} data-accepted={accepted}>
+            <li
+              key={c.id}
+              className={`signing__clause${accepted ? ' is-accepted' : ''}`}
+              data-testid="signing-clause"
+              data-clause-id={c.id}
+              data-accepted={accepted}
+            >
               <p className="prewrap">
                 <strong>第{c.number}条</strong> {c.text}
               </p>
               {accepted ? (
                 <span className="signing__ok">✓ 已同意</span>
               ) : (
-                <button type="button" className="btn btn--primary btn--small" disabled={busy !== null} onClick={() => void accept(c.id, c.sha256)} data-testid="clause-accept">
+                <button
+                  type="button"
+                  className="btn btn--primary btn--small"
+                  disabled={busy !== null}
+                  onClick={() => void accept(c.id, c.sha256)}
+                  data-testid="clause-accept"
+                >
                   {busy === c.id ? '正在确认…' : '同意本条'}
                 </button>
               )}
@@ -163,7 +196,19 @@ function ClauseList({ round, caseId, token, partyId, onChanged }: { round: Signi
   );
 }
 
-function SignForm({ round, caseId, token, partyId, onSigned }: { round: SigningRound; caseId: string; token: string; partyId: string; onSigned(): Promise<void> }) {
+function SignForm({
+  round,
+  caseId,
+  token,
+  partyId,
+  onSigned,
+}: {
+  round: SigningRound;
+  caseId: string;
+  token: string;
+  partyId: string;
+  onSigned(): Promise<void>;
+}) {
   const pad = useRef<SignaturePadHandle>(null);
   const [name, setName] = useState('');
   const [idLast4, setIdLast4] = useState('');
@@ -219,7 +264,15 @@ function SignForm({ round, caseId, token, partyId, onSigned }: { round: SigningR
       <div className="field">
         <span className="field__label">手机验证码</span>
         <div className="signing__code">
-          <input value={code} onChange={(e) => setCode(e.target.value)} inputMode="numeric" maxLength={6} autoComplete="one-time-code" data-testid="sign-code" aria-label="手机验证码" />
+          <input
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            inputMode="numeric"
+            maxLength={6}
+            autoComplete="one-time-code"
+            data-testid="sign-code"
+            aria-label="手机验证码"
+          />
           <button type="button" className="btn btn--outline btn--small" disabled={busy !== null} onClick={() => void sendCode()} data-testid="sign-send-code">
             {busy === 'code' ? '正在发送…' : sentTo ? '重新获取' : '获取验证码'}
           </button>
@@ -246,7 +299,13 @@ function SignForm({ round, caseId, token, partyId, onSigned }: { round: SigningR
           {error}
         </p>
       )}
-      <button type="button" className="btn btn--primary btn--large btn--block" disabled={!ready || busy !== null} onClick={() => void submit()} data-testid="sign-submit">
+      <button
+        type="button"
+        className="btn btn--primary btn--large btn--block"
+        disabled={!ready || busy !== null}
+        onClick={() => void submit()}
+        data-testid="sign-submit"
+      >
         {busy === 'sign' ? '正在签署…' : '确认签署'}
       </button>
       <p className="small muted">签署时将记录时间、IP 地址和设备信息，并写入审计记录。</p>

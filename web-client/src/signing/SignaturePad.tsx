@@ -86,7 +86,11 @@ export const SignaturePad = forwardRef<SignaturePadHandle, Props>(function Signa
         onPointerUp={() => (last.current = null)}
         onPointerCancel={() => (last.current = null)}
       />
-      {!hasInk && <span className="sigpad__hint" aria-hidden="true">请在此处手写签名</span>}
+      {!hasInk && (
+        <span className="sigpad__hint" aria-hidden="true">
+          请在此处手写签名
+        </span>
+      )}
     </div>
   );
 });

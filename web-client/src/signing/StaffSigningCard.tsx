@@ -67,7 +67,12 @@ export function StaffSigningCard({ caseId, participants, onChanged, canManage }:
   const allPartiesSigned = !!round && round.parties.every((p) => p.signed);
 
   return (
-    <section className="card signing-card" aria-labelledby="signing-title" data-testid="staff-signing" data-status={round === undefined ? 'loading' : (round?.status ?? 'NONE')}>
+    <section
+      className="card signing-card"
+      aria-labelledby="signing-title"
+      data-testid="staff-signing"
+      data-status={round === undefined ? 'loading' : (round?.status ?? 'NONE')}
+    >
       <h2 className="card__title" id="signing-title">
         签署协议书
       </h2>
@@ -80,8 +85,16 @@ export function StaffSigningCard({ caseId, participants, onChanged, canManage }:
       {round === null && !canManage && <p className="muted small">协议尚未锁定供签署。</p>}
       {round === null && canManage && (
         <>
-          <p className="muted small">协议内容商定后，先在协议草稿中“保存版本”，再锁定最新版本供当事人逐条确认和签署。锁定后如需修改，须解除锁定，已收集的确认和签名将全部作废。</p>
-          <button type="button" className="btn btn--primary" disabled={busy !== null} onClick={() => void act('lock', () => api.lock(), '已锁定协议，当事人可以开始签署')} data-testid="signing-lock">
+          <p className="muted small">
+            协议内容商定后，先在协议草稿中“保存版本”，再锁定最新版本供当事人逐条确认和签署。锁定后如需修改，须解除锁定，已收集的确认和签名将全部作废。
+          </p>
+          <button
+            type="button"
+            className="btn btn--primary"
+            disabled={busy !== null}
+            onClick={() => void act('lock', () => api.lock(), '已锁定协议，当事人可以开始签署')}
+            data-testid="signing-lock"
+          >
             {busy === 'lock' ? '正在锁定…' : '锁定最新版本供签署'}
           </button>
         </>
@@ -124,7 +137,13 @@ export function StaffSigningCard({ caseId, participants, onChanged, canManage }:
               ) : (
                 <p className="small muted">等待当事人逐条确认并签署（每 5 秒自动刷新）。</p>
               )}
-              <button type="button" className="btn btn--ghost btn--small" disabled={busy !== null} onClick={() => setUnlocking(true)} data-testid="signing-unlock">
+              <button
+                type="button"
+                className="btn btn--ghost btn--small"
+                disabled={busy !== null}
+                onClick={() => setUnlocking(true)}
+                data-testid="signing-unlock"
+              >
                 解除锁定（修改协议）
               </button>
             </div>

@@ -67,7 +67,11 @@ export function VerifyPage({ roundId }: { roundId: string | null }) {
         {roundId && (
           <section className="card" data-testid="verify-record">
             <h2 className="card__title">出具记录</h2>
-            {recordError && <p className="chat__error" role="alert">{recordError}</p>}
+            {recordError && (
+              <p className="chat__error" role="alert">
+                {recordError}
+              </p>
+            )}
             {!record && !recordError && <p className="muted">正在查询…</p>}
             {record && <IssuedDetails issued={record} />}
           </section>
@@ -77,11 +81,27 @@ export function VerifyPage({ roundId }: { roundId: string | null }) {
           <p className="small muted">核验文件是否由调解组织出具、签署后是否被修改。文件只用于本次核验，不会保存。</p>
           <label className="btn btn--primary btn--block verify__upload">
             {busy ? '正在核验…' : '选择 PDF 文件'}
-            <input type="file" accept="application/pdf,.pdf" hidden disabled={busy} data-testid="verify-file" onChange={(e) => e.target.files?.[0] && void check(e.target.files[0])} />
+            <input
+              type="file"
+              accept="application/pdf,.pdf"
+              hidden
+              disabled={busy}
+              data-testid="verify-file"
+              onChange={(e) => e.target.files?.[0] && void check(e.target.files[0])}
+            />
           </label>
-          {error && <p className="chat__error" role="alert">{error}</p>}
+          {error && (
+            <p className="chat__error" role="alert">
+              {error}
+            </p>
+          )}
           {result && (
-            <div className={`verify__result ${result.genuine ? 'is-genuine' : 'is-bad'}`} data-testid="verify-result" data-genuine={result.genuine} role="status">
+            <div
+              className={`verify__result ${result.genuine ? 'is-genuine' : 'is-bad'}`}
+              data-testid="verify-result"
+              data-genuine={result.genuine}
+              role="status"
+            >
               <h3>{result.genuine ? '✓ 真实有效：与出具的原件一致，签署后未被修改' : '✗ 核验未通过'}</h3>
               {!result.genuine && (
                 <ul>

@@ -23,9 +23,12 @@ export function SealUpload({ org, onUploaded }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [sealBroken, setSealBroken] = useState(false);
 
-  useEffect(() => () => {
-    if (file) URL.revokeObjectURL(file.preview);
-  }, [file]);
+  useEffect(
+    () => () => {
+      if (file) URL.revokeObjectURL(file.preview);
+    },
+    [file],
+  );
 
   const pick = async (e: ChangeEvent<HTMLInputElement>) => {
     setError(null);
@@ -71,13 +74,7 @@ export function SealUpload({ org, onUploaded }: Props) {
       <div className="seal__images">
         <figure className="seal__figure">
           {org.hasSeal && !sealBroken ? (
-            <img
-              className="seal__img"
-              src={api.sealUrl(version)}
-              alt="当前印章"
-              data-testid="seal-current"
-              onError={() => setSealBroken(true)}
-            />
+            <img className="seal__img" src={api.sealUrl(version)} alt="当前印章" data-testid="seal-current" onError={() => setSealBroken(true)} />
           ) : (
             <div className="seal__none">{org.hasSeal ? '印章加载失败' : '尚未上传印章'}</div>
           )}
@@ -95,14 +92,7 @@ export function SealUpload({ org, onUploaded }: Props) {
       <div className="seal__controls">
         <label className="btn btn--outline file-btn">
           选择 PNG 图片
-          <input
-            ref={inputRef}
-            type="file"
-            accept="image/png,.png"
-            className="sr-only"
-            data-testid="seal-file"
-            onChange={pick}
-          />
+          <input ref={inputRef} type="file" accept="image/png,.png" className="sr-only" data-testid="seal-file" onChange={pick} />
         </label>
         <button type="button" className="btn btn--primary" data-testid="seal-upload" disabled={!file || busy} onClick={upload}>
           {busy ? '上传中…' : '上传印章'}

@@ -86,7 +86,9 @@ export function CasePage({ caseId }: { caseId: string }) {
               调解协议书
             </h2>
             <p className="muted small">
-              {may(role, 'draft.edit') ? '与当事人共同起草协议：多人同时编辑、当事人提出修改建议、完整性检查和版本记录。' : '查看协议草稿及其版本记录（只读）。'}
+              {may(role, 'draft.edit')
+                ? '与当事人共同起草协议：多人同时编辑、当事人提出修改建议、完整性检查和版本记录。'
+                : '查看协议草稿及其版本记录（只读）。'}
             </p>
           </div>
           <Link to={`/cases/${encodeURIComponent(kase.id)}/agreement`} className="btn btn--outline btn--large" data-testid="open-agreement">
@@ -94,7 +96,9 @@ export function CasePage({ caseId }: { caseId: string }) {
           </Link>
         </section>
       )}
-      {may(role, 'signing.read') && <StaffSigningCard caseId={kase.id} participants={kase.participants} onChanged={changed} canManage={may(role, 'signing.manage')} />}
+      {may(role, 'signing.read') && (
+        <StaffSigningCard caseId={kase.id} participants={kase.participants} onChanged={changed} canManage={may(role, 'signing.manage')} />
+      )}
       <CoMediatorCard kase={kase} canManage={may(role, 'case.staff')} onChanged={changed} />
       {may(role, 'judicial.read') && <StaffJudicialCard caseId={kase.id} caseStatus={kase.status} />}
       <TransitionBar kase={kase} onChanged={changed} />

@@ -61,7 +61,12 @@ export function CoMediatorCard({ kase, canManage, onChanged }: Props) {
             <li key={m.id} className="button-row" data-testid="co-mediator">
               <span>{m.displayName}</span>
               {canManage && (
-                <button type="button" className="btn btn--small btn--ghost danger-text" disabled={busy} onClick={() => void run(() => api.removeCoMediator(kase.id, m.id), `已取消 ${m.displayName} 的协办`)}>
+                <button
+                  type="button"
+                  className="btn btn--small btn--ghost danger-text"
+                  disabled={busy}
+                  onClick={() => void run(() => api.removeCoMediator(kase.id, m.id), `已取消 ${m.displayName} 的协办`)}
+                >
                   取消协办
                 </button>
               )}

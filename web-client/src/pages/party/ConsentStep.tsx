@@ -58,12 +58,7 @@ export function ConsentStep({ client, onDone }: Props) {
         />
         <span>我已阅读上述说明，自愿参加在线调解</span>
       </label>
-      <button
-        type="submit"
-        className="btn btn--primary btn--block btn--large"
-        data-testid="consent-submit"
-        disabled={busy || !checked}
-      >
+      <button type="submit" className="btn btn--primary btn--block btn--large" data-testid="consent-submit" disabled={busy || !checked}>
         {busy ? '提交中…' : '我同意在线调解'}
       </button>
     </form>

@@ -40,13 +40,7 @@ export function IdentityStep({ client, onDone }: Props) {
       <p className="muted">为保护您的隐私，请输入您的姓名和身份证号码后 4 位进行核对。</p>
       {error && <ErrorBanner message={error} />}
       <Field label="姓名" htmlFor="confirm-name" required>
-        <input
-          id="confirm-name"
-          data-testid="confirm-name"
-          autoComplete="name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-        />
+        <input id="confirm-name" data-testid="confirm-name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
       </Field>
       <Field label="身份证号码后 4 位" htmlFor="confirm-id4" required>
         <input

@@ -15,11 +15,7 @@ export function PartyError({ error, onRetry }: { error: ApiError; onRetry(): voi
     <section className="card party-error" data-testid="party-error" data-code={error.code}>
       <h1 className="card__title">{TITLES[error.code] ?? (linkProblem ? '链接无法使用' : '暂时无法打开')}</h1>
       <ErrorBanner message={error.message} onRetry={linkProblem ? undefined : onRetry} />
-      <p className="muted">
-        {linkProblem
-          ? '请联系您的调解员重新获取调解邀请链接。请勿使用他人转发的链接。'
-          : '可能是网络不稳定，请稍后点击「重试」。'}
-      </p>
+      <p className="muted">{linkProblem ? '请联系您的调解员重新获取调解邀请链接。请勿使用他人转发的链接。' : '可能是网络不稳定，请稍后点击「重试」。'}</p>
     </section>
   );
 }

@@ -93,14 +93,14 @@ export function PartyPage({ token }: { token: string }) {
 
   return (
     <MetaProvider enabled>
-    <div className="party">
-      <header className="party__bar">
-        <span className="topbar__brand">
-          解纷<span className="topbar__sub">在线调解</span>
-        </span>
-      </header>
-      <main className="page page--narrow">{body}</main>
-    </div>
+      <div className="party">
+        <header className="party__bar">
+          <span className="topbar__brand">
+            解纷<span className="topbar__sub">在线调解</span>
+          </span>
+        </header>
+        <main className="page page--narrow">{body}</main>
+      </div>
     </MetaProvider>
   );
 }
