@@ -2,7 +2,18 @@
 // decision HTTP routes, the room socket and the drafting server share.
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import { caseRoleOf, linkRoleOf, refusalOf, staffRoleOf, type Action, type CaseFacts, type CaseRole, type Scope } from './grants.ts';
+import {
+  caseRoleOf,
+  linkRoleOf,
+  refusalOf,
+  staffRoleOf,
+  type Action,
+  type CaseFacts,
+  type CaseRole,
+  type PartyWho,
+  type Scope,
+  type StaffWho,
+} from './grants.ts';
 import type { Principal } from './principal.ts';
 
 /** The facts about a case that roles depend on; null when there is no such case. */
@@ -21,7 +32,8 @@ export async function caseFacts(ctx: AppContext, caseId: string): Promise<CaseFa
   };
 }
 
-export async function roleInCase(ctx: AppContext, principal: Principal, caseId: string): Promise<CaseRole | null> {
+/** The role of a staff member or a link holder in one case (only who they are matters, not how they signed in). */
+export async function roleInCase(ctx: AppContext, principal: StaffWho | PartyWho, caseId: string): Promise<CaseRole | null> {
   return caseRoleOf(principal, caseId, principal.kind === 'party' ? null : await caseFacts(ctx, caseId));
 }
 

@@ -56,7 +56,7 @@ export const ACTIONS = {
   'org.manage': { scope: 'staff', roles: ['admin'], refusal: '只有管理员可以管理账号、印章和法院' },
   'courts.read': { scope: 'staff', roles: STAFF_ROLES, refusal: '您的账号无权查看法院列表' },
   'cases.list': { scope: 'staff', roles: ['admin', 'mediator'], refusal: '您的账号无权查看案件列表' },
-  'cases.create': { scope: 'staff', roles: ['mediator'], refusal: '只有调解员可以受理案件', code: 'ADMIN_NOT_MEDIATOR' },
+  'cases.create': { scope: 'staff', roles: ['mediator'], refusal: '只有调解员可以受理案件' },
   'judge.queue': { scope: 'staff', roles: ['judge'], refusal: '只有法官可以查看司法确认申请' },
 
   // ── one case, staff side ───────────────────────────────────────────────────
@@ -88,7 +88,7 @@ export const ACTIONS = {
   // ── signing ────────────────────────────────────────────────────────────────
   'signing.read': { scope: 'case', roles: ['admin', ...MEDIATORS, ...ALL_LINK], refusal: '您无权查看本案的签署情况' },
   'signing.manage': { scope: 'case', roles: ['mediator'], refusal: '只有本案调解员可以办理签署' },
-  'signing.mediator-sign': { scope: 'case', roles: ['mediator'], refusal: '只有本案调解员可以作为人民调解员签署', code: 'ADMIN_NOT_MEDIATOR' },
+  'signing.mediator-sign': { scope: 'case', roles: ['mediator'], refusal: '只有本案调解员可以作为人民调解员签署' },
   'signing.sign': {
     scope: 'case',
     roles: ['party', 'authorised-agent'],
@@ -133,7 +133,7 @@ export function refusalOf(role: CaseRole | null, action: Action, scope: Scope = 
   // An administrator supervises: where only the mediator may act, it is told why.
   if (role === 'admin' && spec.roles.includes('mediator'))
     return { code: 'ADMIN_NOT_MEDIATOR', message: '管理员不能担任案件调解员，也不能以人民调解员身份办理或签署' };
-  return { code: spec.code && spec.code !== 'ADMIN_NOT_MEDIATOR' ? spec.code : 'FORBIDDEN', message: spec.refusal };
+  return { code: spec.code ?? 'FORBIDDEN', message: spec.refusal };
 }
 
 // ── computing a role ─────────────────────────────────────────────────────────

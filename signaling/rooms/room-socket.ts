@@ -381,7 +381,7 @@ async function identityFor(ctx: AppContext, session: Session, c: { id: string } 
   const { principal, client } = session;
   if (principal.kind === 'staff') {
     const user = principal.user;
-    const role = c ? await roleInCase(ctx, { kind: 'staff', user, csrfToken: '', mustChangePassword: false }, caseId) : null;
+    const role = c ? await roleInCase(ctx, { kind: 'staff', user }, caseId) : null;
     requireGrant(role, 'room.join', 'case');
     if (role === 'judge') {
       // 询问: the reviewing court's judge leads a video session while the application is under review.

@@ -4,7 +4,7 @@
 // opens a fresh room on a worker that is still alive.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { produceAudioVideo, readyToReceive, RoomTestClient } from '../support/room-client.ts';
-import { createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { addInvitedParty, createStaffUser, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let mediatorCookie: string;
@@ -26,14 +26,12 @@ beforeAll(async () => {
   const { client: mediator } = await createStaffUser(admin, { username: 'gaoym', displayName: '高雅敏', role: 'MEDIATOR', password: 'mediator-pass-1' });
   mediatorCookie = mediator.cookie;
   caseId = (await mediator.json('POST', '/api/cases', { title: '租赁合同纠纷', disputeType: 'GENERAL', summary: '押金退还' }, 201)).case.id;
-  for (const [name, side, role, id17] of [
-    ['刘某', 'A', 'APPLICANT', '15020419760203101'],
-    ['陈某', 'B', 'RESPONDENT', '15020419820304123'],
+  for (const party of [
+    { name: '刘某', side: 'A', role: 'APPLICANT', id17: '15020419760203101' },
+    { name: '陈某', side: 'B', role: 'RESPONDENT', id17: '15020419820304123' },
   ] as const) {
-    const p = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role, side, name, phone: '13800138000', idNumber: makeIdNumber(id17) }, 201))
-      .participant;
-    const token = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1] as string;
-    parties.push({ id: p.id, token });
+    const { id, token } = await addInvitedParty(mediator, caseId, party);
+    parties.push({ id, token });
   }
 });
 afterEach(() => {
