@@ -10,17 +10,23 @@ import { bootstrapIfEmpty, ensureLocalCourt, reconcileInitialPassword, type Boot
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { applyMigrations, openDb } from './db.ts';
-import { attachDrafting, type DraftingServer } from './drafting/index.ts';
+import { casesArea } from './cases/index.ts';
+import { draftingArea, type DraftingServer } from './drafting/index.ts';
+import { mountApi } from './http/api-area.ts';
 import { buildApp } from './http/app.ts';
+import { metaArea } from './http/meta-routes.ts';
 import { attachMetrics } from './http/metrics.ts';
 import { RoomRegistry } from './rooms/room-registry.ts';
 import { attachRoomSockets } from './rooms/room-socket.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
-import { attachJudicial } from './judicial/index.ts';
-import { attachSigning } from './signing/index.ts';
+import { judicialArea } from './judicial/index.ts';
+import { orgArea } from './org/index.ts';
+import { partyArea } from './party/index.ts';
+import { signingArea } from './signing/index.ts';
 import type { SigningIdentity } from './signing/org-identity.ts';
 import type { SigningService } from './signing/signing-service.ts';
-import type { SmsProvider } from './signing/sms.ts';
+import { LogSmsProvider, type SmsProvider } from './signing/sms.ts';
+import { usersArea } from './users/index.ts';
 import { loadBuiltinTemplates } from './agreement/template-loader.ts';
 import { joinCluster, type Cluster } from './cluster/index.ts';
 
@@ -78,10 +84,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   attachRoomSockets(app, ctx, rooms, { pingIntervalMs: 10_000, pingTimeoutMs: 8_000 }, cluster);
   // Templates are validated once at start (a broken one stops it) and shared by drafting and the court documents.
   const templates = loadBuiltinTemplates();
-  const drafting = attachDrafting(app, ctx, templates, cluster ? { relay: cluster.docs } : {});
-  const { service: signing, identity: signingIdentity } = await attachSigning(app, ctx, options.sms);
-  attachJudicial(app, ctx, templates, signingIdentity);
-  attachMetrics(app, ctx, { rooms, pool, drafting, nodeId: cluster?.nodeId ?? null });
+  const drafting = draftingArea(app, ctx, templates, cluster ? { relay: cluster.docs } : {});
+  const signing = await signingArea(ctx, options.sms ?? new LogSmsProvider(app.log), app.log);
+  await mountApi(app, [
+    metaArea,
+    usersArea(ctx),
+    orgArea(ctx),
+    casesArea(ctx),
+    partyArea(ctx),
+    drafting,
+    signing,
+    judicialArea(ctx, templates, signing.identity),
+  ]);
+  attachMetrics(app, ctx, { rooms, pool, drafting: drafting.server, nodeId: cluster?.nodeId ?? null });
   app.addHook('onClose', async () => pool.close());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -94,9 +109,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     bootstrap,
     pool,
     rooms,
-    drafting,
-    signing,
-    signingIdentity,
+    drafting: drafting.server,
+    signing: signing.service,
+    signingIdentity: signing.identity,
     cluster,
     async close() {
       if (closed) return;

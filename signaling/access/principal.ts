@@ -3,7 +3,7 @@
 // the signed session cookie. Also the one cross-site check (Origin) all three transports use.
 import fastifyCookie from '@fastify/cookie';
 import { lookupSession, SESSION_COOKIE } from '../auth/sessions.ts';
-import { resolveLink } from '../cases/invitation-service.ts';
+import { resolveLink } from '../cases/link-resolution.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { DomainError } from '../errors.ts';
 

@@ -1,15 +1,12 @@
 // Cases: creation with a numbered docket entry, listing, editing and lifecycle transitions.
 // Every change writes its audit entry in the same transaction.
-import { appendAudit, type Actor } from '../audit/log.ts';
+import { staffActor } from '../audit/actors.ts';
+import { appendAudit, listCaseAudit, verifyAuditChain } from '../audit/log.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { formatCaseNumber } from '../domain/case-number.ts';
 import { isCaseStatus } from '../domain/case-status.ts';
 import { transitionCase } from './case-transitions.ts';
 import { DomainError } from '../errors.ts';
-
-export function staffActor(user: StaffPrincipal): Actor {
-  return { type: 'user', id: user.id, label: `${user.displayName}（${user.username}）` };
-}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_CASE_DAYS = 30;
@@ -30,55 +27,6 @@ function parseDueDate(value: string | undefined, now: Date): Date {
   return due;
 }
 
-export async function createCase(ctx: AppContext, user: StaffPrincipal, input: NewCase) {
-  const now = new Date();
-  const dueDate = parseDueDate(input.dueDate, now);
-  const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(now));
-  return ctx.db.$transaction(async (tx) => {
-    const org = await tx.organisation.findUniqueOrThrow({ where: { id: user.orgId } });
-    const counter = await tx.caseCounter.upsert({
-      where: { orgId_year: { orgId: org.id, year } },
-      create: { orgId: org.id, year, last: 1 },
-      update: { last: { increment: 1 } },
-    });
-    const number = formatCaseNumber(org.shortName, year, counter.last);
-    const created = await tx.case.create({
-      data: {
-        number,
-        orgId: org.id,
-        title: input.title,
-        disputeType: input.disputeType,
-        summary: input.summary,
-        status: 'ACCEPTED',
-        // Only mediators open cases (grants: cases.create): the one who opens it is responsible (首接负责).
-        mediatorId: user.id,
-        dueDate,
-      },
-    });
-    await appendAudit(tx, staffActor(user), created.id, {
-      type: 'CASE_CREATED',
-      data: { number, title: input.title, disputeType: input.disputeType },
-    });
-    return created;
-  });
-}
-
-/** A case by id. Access was decided before (signaling/access/grants.ts): this only loads. */
-export async function loadCase(ctx: AppContext, caseId: string) {
-  const found = await ctx.db.case.findUnique({ where: { id: caseId }, include: { mediator: true } });
-  if (!found) throw new DomainError('CASE_NOT_FOUND');
-  return found;
-}
-
-export async function listCasesForStaff(ctx: AppContext, user: StaffPrincipal) {
-  return ctx.db.case.findMany({
-    // A mediator sees the cases it is responsible for and those it helps with (协办).
-    where: { orgId: user.orgId, ...(user.role === 'MEDIATOR' ? { OR: [{ mediatorId: user.id }, { coMediators: { some: { userId: user.id } } }] } : {}) },
-    include: { mediator: true },
-    orderBy: [{ dueDate: 'asc' }, { createdAt: 'desc' }],
-  });
-}
-
 export interface CaseChanges {
   title?: string | undefined;
   summary?: string | undefined;
@@ -88,23 +36,90 @@ export interface CaseChanges {
 
 const CHANGE_LABELS: Record<keyof CaseChanges, string> = { title: '标题', summary: '案情摘要', disputeType: '纠纷类型', dueDate: '办结期限' };
 
-export async function updateCase(ctx: AppContext, user: StaffPrincipal, caseId: string, changes: CaseChanges) {
-  const data: { title?: string; summary?: string; disputeType?: string; dueDate?: Date } = {};
-  if (changes.title !== undefined) data.title = changes.title;
-  if (changes.summary !== undefined) data.summary = changes.summary;
-  if (changes.disputeType !== undefined) data.disputeType = changes.disputeType;
-  if (changes.dueDate !== undefined) data.dueDate = parseDueDate(changes.dueDate, new Date());
-  const changed = (Object.keys(data) as (keyof CaseChanges)[]).map((k) => CHANGE_LABELS[k]);
-  if (changed.length === 0) throw new DomainError('NOTHING_TO_CHANGE', '没有需要修改的内容');
-  return ctx.db.$transaction(async (tx) => {
-    const updated = await tx.case.update({ where: { id: caseId }, data });
-    await appendAudit(tx, staffActor(user), caseId, { type: 'CASE_UPDATED', data: { changes: changed } });
-    return updated;
-  });
+/** A case by id. Access was decided before (signaling/access/grants.ts): this only loads. */
+export async function loadCase(ctx: AppContext, caseId: string) {
+  const found = await ctx.db.case.findUnique({ where: { id: caseId }, include: { mediator: true } });
+  if (!found) throw new DomainError('CASE_NOT_FOUND');
+  return found;
 }
 
-/** A workflow move made by hand (the case page's 办理进度 buttons). */
-export async function moveCaseByHand(ctx: AppContext, user: StaffPrincipal, caseId: string, to: string, reason: string | undefined) {
-  if (!isCaseStatus(to)) throw new DomainError('UNKNOWN_STATUS', `未知的案件状态：${to}`);
-  return ctx.db.$transaction((tx) => transitionCase(tx, { caseId, to, by: 'workflow', actor: staffActor(user), reason }));
+export class CaseService {
+  constructor(private readonly ctx: AppContext) {}
+
+  async create(user: StaffPrincipal, input: NewCase) {
+    const now = new Date();
+    const dueDate = parseDueDate(input.dueDate, now);
+    const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(now));
+    return this.ctx.db.$transaction(async (tx) => {
+      const org = await tx.organisation.findUniqueOrThrow({ where: { id: user.orgId } });
+      const counter = await tx.caseCounter.upsert({
+        where: { orgId_year: { orgId: org.id, year } },
+        create: { orgId: org.id, year, last: 1 },
+        update: { last: { increment: 1 } },
+      });
+      const number = formatCaseNumber(org.shortName, year, counter.last);
+      const created = await tx.case.create({
+        data: {
+          number,
+          orgId: org.id,
+          title: input.title,
+          disputeType: input.disputeType,
+          summary: input.summary,
+          status: 'ACCEPTED',
+          // Only mediators open cases (grants: cases.create): the one who opens it is responsible (首接负责).
+          mediatorId: user.id,
+          dueDate,
+        },
+      });
+      await appendAudit(tx, staffActor(user), created.id, {
+        type: 'CASE_CREATED',
+        data: { number, title: input.title, disputeType: input.disputeType },
+      });
+      return created;
+    });
+  }
+
+  /** A case with its mediator, participants and co-mediators: what the case page shows. */
+  async withPeople(caseId: string) {
+    return this.ctx.db.case.findUniqueOrThrow({
+      where: { id: caseId },
+      include: { mediator: true, participants: { orderBy: { createdAt: 'asc' } }, coMediators: { include: { user: true }, orderBy: { assignedAt: 'asc' } } },
+    });
+  }
+
+  /** The case's audit entries and whether the whole chain still verifies. */
+  async auditTrail(caseId: string) {
+    const [entries, chain] = await Promise.all([listCaseAudit(this.ctx.db, caseId), verifyAuditChain(this.ctx.db)]);
+    return { entries, chain };
+  }
+
+  async listFor(user: StaffPrincipal) {
+    return this.ctx.db.case.findMany({
+      // A mediator sees the cases it is responsible for and those it helps with (协办).
+      where: { orgId: user.orgId, ...(user.role === 'MEDIATOR' ? { OR: [{ mediatorId: user.id }, { coMediators: { some: { userId: user.id } } }] } : {}) },
+      include: { mediator: true },
+      orderBy: [{ dueDate: 'asc' }, { createdAt: 'desc' }],
+    });
+  }
+
+  async update(user: StaffPrincipal, caseId: string, changes: CaseChanges) {
+    const data: { title?: string; summary?: string; disputeType?: string; dueDate?: Date } = {};
+    if (changes.title !== undefined) data.title = changes.title;
+    if (changes.summary !== undefined) data.summary = changes.summary;
+    if (changes.disputeType !== undefined) data.disputeType = changes.disputeType;
+    if (changes.dueDate !== undefined) data.dueDate = parseDueDate(changes.dueDate, new Date());
+    const changed = (Object.keys(data) as (keyof CaseChanges)[]).map((k) => CHANGE_LABELS[k]);
+    if (changed.length === 0) throw new DomainError('NOTHING_TO_CHANGE', '没有需要修改的内容');
+    return this.ctx.db.$transaction(async (tx) => {
+      const updated = await tx.case.update({ where: { id: caseId }, data });
+      await appendAudit(tx, staffActor(user), caseId, { type: 'CASE_UPDATED', data: { changes: changed } });
+      return updated;
+    });
+  }
+
+  /** A workflow move made by hand (the case page's 办理进度 buttons). */
+  async moveByHand(user: StaffPrincipal, caseId: string, to: string, reason: string | undefined) {
+    if (!isCaseStatus(to)) throw new DomainError('UNKNOWN_STATUS', `未知的案件状态：${to}`);
+    return this.ctx.db.$transaction((tx) => transitionCase(tx, { caseId, to, by: 'workflow', actor: staffActor(user), reason }));
+  }
 }

@@ -7,7 +7,7 @@ import type { AppContext, StaffPrincipal } from '../context.ts';
 import { idNumberProblem, normalizeIdNumber } from '../domain/id-number.ts';
 import { normalizePhone, phoneProblem } from '../domain/phone.ts';
 import { DomainError } from '../errors.ts';
-import { staffActor } from './case-service.ts';
+import { staffActor } from '../audit/actors.ts';
 
 export interface NewParticipant {
   role: string;
@@ -17,37 +17,41 @@ export interface NewParticipant {
   idNumber: string;
 }
 
-export async function addParticipant(ctx: AppContext, user: StaffPrincipal, caseId: string, input: NewParticipant) {
-  const idProblem = idNumberProblem(input.idNumber);
-  if (idProblem) throw new DomainError('INVALID_ID_NUMBER', idProblem);
-  const phone = phoneProblem(input.phone);
-  if (phone) throw new DomainError('INVALID_PHONE', phone);
-  const name = input.name.trim();
-  if (!name) throw new DomainError('VALIDATION', '姓名不能为空');
-  return ctx.db.$transaction(async (tx) => {
-    await refuseWhileSigning(tx, caseId);
-    const created = await tx.participant.create({
-      data: { caseId, role: input.role, side: input.side, name, phone: normalizePhone(input.phone), idNumber: normalizeIdNumber(input.idNumber) },
-    });
-    await appendAudit(tx, staffActor(user), caseId, {
-      type: 'PARTICIPANT_ADDED',
-      data: { participantId: created.id, name, role: input.role, side: input.side },
-    });
-    return created;
-  });
-}
+export class ParticipantService {
+  constructor(private readonly ctx: AppContext) {}
 
-export async function removeParticipant(ctx: AppContext, user: StaffPrincipal, caseId: string, participantId: string) {
-  const invitationIds = await ctx.db.$transaction(async (tx) => {
-    const p = await tx.participant.findFirst({ where: { id: participantId, caseId }, include: { invitations: { select: { id: true } } } });
-    if (!p) throw new DomainError('PARTICIPANT_NOT_FOUND', '当事人不存在');
-    await refuseWhileSigning(tx, caseId);
-    await tx.participant.delete({ where: { id: p.id } });
-    await appendAudit(tx, staffActor(user), caseId, { type: 'PARTICIPANT_REMOVED', data: { participantId: p.id, name: p.name } });
-    return p.invitations.map((i) => i.id);
-  });
-  // Its links went with it: the connections opened with them (room, drafting) end now.
-  ctx.events.emit('accessRevoked', { kind: 'participant', caseId, participantId, invitationIds });
+  async add(user: StaffPrincipal, caseId: string, input: NewParticipant) {
+    const idProblem = idNumberProblem(input.idNumber);
+    if (idProblem) throw new DomainError('INVALID_ID_NUMBER', idProblem);
+    const phone = phoneProblem(input.phone);
+    if (phone) throw new DomainError('INVALID_PHONE', phone);
+    const name = input.name.trim();
+    if (!name) throw new DomainError('VALIDATION', '姓名不能为空');
+    return this.ctx.db.$transaction(async (tx) => {
+      await refuseWhileSigning(tx, caseId);
+      const created = await tx.participant.create({
+        data: { caseId, role: input.role, side: input.side, name, phone: normalizePhone(input.phone), idNumber: normalizeIdNumber(input.idNumber) },
+      });
+      await appendAudit(tx, staffActor(user), caseId, {
+        type: 'PARTICIPANT_ADDED',
+        data: { participantId: created.id, name, role: input.role, side: input.side },
+      });
+      return created;
+    });
+  }
+
+  async remove(user: StaffPrincipal, caseId: string, participantId: string) {
+    const invitationIds = await this.ctx.db.$transaction(async (tx) => {
+      const p = await tx.participant.findFirst({ where: { id: participantId, caseId }, include: { invitations: { select: { id: true } } } });
+      if (!p) throw new DomainError('PARTICIPANT_NOT_FOUND', '当事人不存在');
+      await refuseWhileSigning(tx, caseId);
+      await tx.participant.delete({ where: { id: p.id } });
+      await appendAudit(tx, staffActor(user), caseId, { type: 'PARTICIPANT_REMOVED', data: { participantId: p.id, name: p.name } });
+      return p.invitations.map((i) => i.id);
+    });
+    // Its links went with it: the connections opened with them (room, drafting) end now.
+    this.ctx.events.emit('accessRevoked', { kind: 'participant', caseId, participantId, invitationIds });
+  }
 }
 
 /**

@@ -37,7 +37,7 @@ import { WebSocketServer } from 'ws';
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { appendAudit, recordAudit } from '../audit/log.ts';
-import { partyActor } from '../cases/invitation-service.ts';
+import { partyActor } from '../audit/actors.ts';
 import { invitationIdOf } from '../auth/link-tokens.ts';
 import { revokes, type AccessRevoked } from '../access-events.ts';
 import type { AppContext } from '../context.ts';

@@ -1,5 +1,5 @@
-// Builds the fastify application: security plugins, OpenAPI docs, one plugin per area,
-// the party link route and the web client. Errors are mapped to {code, message} here only.
+// Builds the fastify application: security plugins, OpenAPI docs, the access hook, the party link
+// route and the web client; the areas' routes are mounted under /api by mountApi (api-area.ts). Errors are mapped to {code, message} here only.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
@@ -13,15 +13,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import localizeZh from 'ajv-i18n/localize/zh/index.js';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import { resolveLink } from '../cases/invitation-service.ts';
+import { resolveLink } from '../cases/link-resolution.ts';
 import { originAllowed } from '../access/principal.ts';
 import { installAccessHook } from './access-hook.ts';
-import { authRoutes } from './routes/auth.ts';
-import { caseRoutes } from './routes/cases.ts';
-import { metaRoutes } from './routes/meta.ts';
-import { orgRoutes } from './routes/org.ts';
-import { partyRoutes } from './routes/party.ts';
-import { userRoutes } from './routes/users.ts';
 
 export const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
@@ -109,18 +103,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
     if (!originAllowed(ctx.config.publicUrl, request.headers.origin, request.headers.host)) throw new DomainError('ORIGIN_REJECTED');
   });
-
-  await app.register(
-    async (api) => {
-      await api.register(metaRoutes(ctx));
-      await api.register(authRoutes(ctx));
-      await api.register(userRoutes(ctx), { prefix: '/users' });
-      await api.register(orgRoutes(ctx), { prefix: '/org' });
-      await api.register(caseRoutes(ctx), { prefix: '/cases' });
-      await api.register(partyRoutes(ctx), { prefix: '/party' });
-    },
-    { prefix: '/api' },
-  );
 
   registerWebClient(app, ctx, options.webRoot);
   return app;

@@ -9,11 +9,12 @@
 import { appendAudit, type Actor } from '../audit/log.ts';
 import type { Static } from '@sinclair/typebox';
 import { asParticipantRole } from '../domain/vocabulary.ts';
-import { partyActor } from '../cases/invitation-service.ts';
+import { partyActor } from '../audit/actors.ts';
 import { asApplicationStatus, type JudicialView } from './schemas.ts';
 import { transitionCase } from '../cases/case-transitions.ts';
 import { AGREEMENT_PARTY_ROLES, agreementPartiesOf } from '../cases/participant-service.ts';
-import { staffActor } from '../cases/case-service.ts';
+import { staffActor } from '../audit/actors.ts';
+
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { Tx } from '../db.ts';
 import { normalizePhone, phoneProblem } from '../domain/phone.ts';

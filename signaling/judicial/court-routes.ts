@@ -1,12 +1,9 @@
 // /api/courts — the courts judicial confirmation can go to: listed for staff, added by an admin
 // (the local court comes from configuration on first start). Judges are created against one.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { appendAudit } from '../audit/log.ts';
-import { staffActor } from '../cases/case-service.ts';
-import type { AppContext } from '../context.ts';
-import { DomainError } from '../errors.ts';
 import { staffOf } from '../http/access-hook.ts';
 import { errors, Text } from '../http/schemas.ts';
+import type { CourtService } from './court-service.ts';
 
 const CourtView = Type.Object({ id: Type.String(), name: Type.String(), code: Type.String(), region: Type.String(), isLocal: Type.Boolean() });
 const view = (c: { id: string; name: string; code: string; region: string; isLocal: boolean }) => ({
@@ -18,7 +15,7 @@ const view = (c: { id: string; name: string; code: string; region: string; isLoc
 });
 
 export const courtRoutes =
-  (ctx: AppContext): FastifyPluginAsyncTypebox =>
+  (courts: CourtService): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get(
       '',
@@ -26,7 +23,7 @@ export const courtRoutes =
         config: { action: 'courts.read' },
         schema: { tags: ['courts'], summary: '法院列表', response: { 200: Type.Object({ courts: Type.Array(CourtView) }), ...errors(401) } },
       },
-      async () => ({ courts: (await ctx.db.court.findMany({ orderBy: { createdAt: 'asc' } })).map(view) }),
+      async () => ({ courts: (await courts.list()).map(view) }),
     );
 
     app.post(
@@ -43,15 +40,6 @@ export const courtRoutes =
           response: { 201: Type.Object({ court: CourtView }), ...errors(400, 401, 403, 409) },
         },
       },
-      async (request, reply) => {
-        const { name, code, region } = request.body;
-        if (await ctx.db.court.findUnique({ where: { name: name.trim() } })) throw new DomainError('COURT_EXISTS', `${name} 已存在`);
-        const court = await ctx.db.$transaction(async (tx) => {
-          const c = await tx.court.create({ data: { name: name.trim(), code, region: region.trim() } });
-          await appendAudit(tx, staffActor(staffOf(request)), null, { type: 'COURT_ADDED', data: { courtId: c.id, name: c.name, code: c.code } });
-          return c;
-        });
-        return reply.status(201).send({ court: view(court) });
-      },
+      async (request, reply) => reply.status(201).send({ court: view(await courts.add(staffOf(request), request.body)) }),
     );
   };

@@ -2,16 +2,17 @@
 // /api/judge, courts on /api/courts. Each court seals its rulings with its own certificate
 // (development: generated once per court into data/courts/<id>/).
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { TemplateCatalog } from '../agreement/template-schema.ts';
 import type { AppContext } from '../context.ts';
+import type { ApiArea } from '../http/api-area.ts';
 import { loadSigningIdentity, type SigningIdentity } from '../signing/org-identity.ts';
 import { JudicialApplicationService } from './application-service.ts';
 import { courtRoutes } from './court-routes.ts';
+import { CourtService } from './court-service.ts';
 import { JudicialReviewService } from './review-service.ts';
 import { judgeRoutes, judicialRoutes } from './routes.ts';
 
-export function attachJudicial(app: FastifyInstance, ctx: AppContext, templates: TemplateCatalog, orgIdentity: SigningIdentity): void {
+export function judicialArea(ctx: AppContext, templates: TemplateCatalog, orgIdentity: SigningIdentity): ApiArea {
   const courtIdentities = new Map<string, SigningIdentity>();
   const courtIdentity = (court: { id: string; name: string }) => {
     let identity = courtIdentities.get(court.id);
@@ -21,7 +22,12 @@ export function attachJudicial(app: FastifyInstance, ctx: AppContext, templates:
   };
   const applications = new JudicialApplicationService(ctx, templates, orgIdentity);
   const review = new JudicialReviewService(ctx, templates, orgIdentity.rootFingerprint, courtIdentity);
-  app.register(judicialRoutes(ctx, applications), { prefix: '/api/judicial' });
-  app.register(judgeRoutes(ctx, review, applications), { prefix: '/api/judge' });
-  app.register(courtRoutes(ctx), { prefix: '/api/courts' });
+  return {
+    name: 'judicial',
+    routes: [
+      { prefix: '/judicial', plugin: judicialRoutes(ctx, applications) },
+      { prefix: '/judge', plugin: judgeRoutes(ctx, review, applications) },
+      { prefix: '/courts', plugin: courtRoutes(new CourtService(ctx)) },
+    ],
+  };
 }

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { appendAudit } from '../audit/log.ts';
-import { partyActor } from '../cases/invitation-service.ts';
+import { partyActor } from '../audit/actors.ts';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 

@@ -1,34 +1,38 @@
 // What a party can do from its personal link before the session: confirm identity, consent.
 import { appendAudit, recordAudit } from '../audit/log.ts';
-import { partyActor } from '../cases/invitation-service.ts';
+import { partyActor } from '../audit/actors.ts';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 
 type Participant = { id: string; caseId: string; name: string; idNumber: string; identityConfirmedAt: Date | null; consentAt: Date | null };
 
-export async function confirmIdentity(ctx: AppContext, p: Participant, name: string, idLast4: string) {
-  const ok = name.trim() === p.name && idLast4.trim().toUpperCase() === p.idNumber.slice(-4);
-  if (!ok) {
-    await recordAudit(ctx.db, partyActor(p), p.caseId, { type: 'PARTY_IDENTITY_FAILED', data: { participantId: p.id } });
-    throw new DomainError('IDENTITY_MISMATCH', '姓名或身份证后四位与案件登记信息不一致，请核对后重试');
-  }
-  if (p.identityConfirmedAt) return ctx.db.participant.findUniqueOrThrow({ where: { id: p.id } });
-  return ctx.db.$transaction(async (tx) => {
-    const updated = await tx.participant.update({ where: { id: p.id }, data: { identityConfirmedAt: new Date() } });
-    await appendAudit(tx, partyActor(p), p.caseId, { type: 'PARTY_IDENTITY_CONFIRMED', data: { participantId: p.id, method: 'NAME_ID_LAST4' } });
-    return updated;
-  });
-}
+export class PartyService {
+  constructor(private readonly ctx: AppContext) {}
 
-export async function giveConsent(ctx: AppContext, p: Participant, req: { ip: string; userAgent: string }) {
-  if (!p.identityConfirmedAt) throw new DomainError('IDENTITY_NOT_CONFIRMED', '请先完成身份确认');
-  if (p.consentAt) return ctx.db.participant.findUniqueOrThrow({ where: { id: p.id } });
-  return ctx.db.$transaction(async (tx) => {
-    const updated = await tx.participant.update({ where: { id: p.id }, data: { consentAt: new Date() } });
-    await appendAudit(tx, partyActor(p), p.caseId, {
-      type: 'PARTY_CONSENT_GIVEN',
-      data: { participantId: p.id, ip: req.ip, userAgent: req.userAgent.slice(0, 300) },
+  async confirmIdentity(p: Participant, name: string, idLast4: string) {
+    const ok = name.trim() === p.name && idLast4.trim().toUpperCase() === p.idNumber.slice(-4);
+    if (!ok) {
+      await recordAudit(this.ctx.db, partyActor(p), p.caseId, { type: 'PARTY_IDENTITY_FAILED', data: { participantId: p.id } });
+      throw new DomainError('IDENTITY_MISMATCH', '姓名或身份证后四位与案件登记信息不一致，请核对后重试');
+    }
+    if (p.identityConfirmedAt) return this.ctx.db.participant.findUniqueOrThrow({ where: { id: p.id } });
+    return this.ctx.db.$transaction(async (tx) => {
+      const updated = await tx.participant.update({ where: { id: p.id }, data: { identityConfirmedAt: new Date() } });
+      await appendAudit(tx, partyActor(p), p.caseId, { type: 'PARTY_IDENTITY_CONFIRMED', data: { participantId: p.id, method: 'NAME_ID_LAST4' } });
+      return updated;
     });
-    return updated;
-  });
+  }
+
+  async giveConsent(p: Participant, req: { ip: string; userAgent: string }) {
+    if (!p.identityConfirmedAt) throw new DomainError('IDENTITY_NOT_CONFIRMED', '请先完成身份确认');
+    if (p.consentAt) return this.ctx.db.participant.findUniqueOrThrow({ where: { id: p.id } });
+    return this.ctx.db.$transaction(async (tx) => {
+      const updated = await tx.participant.update({ where: { id: p.id }, data: { consentAt: new Date() } });
+      await appendAudit(tx, partyActor(p), p.caseId, {
+        type: 'PARTY_CONSENT_GIVEN',
+        data: { participantId: p.id, ip: req.ip, userAgent: req.userAgent.slice(0, 300) },
+      });
+      return updated;
+    });
+  }
 }

@@ -4,7 +4,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/log.ts';
-import { loadCase, staffActor } from '../cases/case-service.ts';
+import { staffActor } from '../audit/actors.ts';
+import { loadCase } from '../cases/case-service.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { accessOf, partyOf, staffOf } from '../http/access-hook.ts';

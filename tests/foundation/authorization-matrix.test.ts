@@ -148,9 +148,8 @@ beforeAll(async () => {
     const p = await server.ctx.db.participant.create({
       data: { caseId: k.caseId, role, side, name, phone: '13900139000', idNumber: makeIdNumber('15020419850101123'), signingAuthority },
     });
-    const { createInvitation } = await import('../../signaling/cases/invitation-service.ts');
-    const { token } = await createInvitation(
-      server.ctx,
+    const { InvitationService } = await import('../../signaling/cases/invitation-service.ts');
+    const { token } = await new InvitationService(server.ctx).create(
       { id: 'matrix', username: 'matrix', displayName: 'matrix', role: 'MEDIATOR', orgId: '', courtId: null },
       k.caseId,
       p.id,

@@ -1,7 +1,7 @@
 // Party link tokens: valid, expired, revoked, tampered and used for another case — each
 // rejected with its own clear error and an audit entry; through real HTTP and SQLite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveLink } from '../../signaling/cases/invitation-service.ts';
+import { resolveLink } from '../../signaling/cases/link-resolution.ts';
 import { DomainError } from '../../signaling/errors.ts';
 import { createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 

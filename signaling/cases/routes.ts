@@ -1,13 +1,8 @@
 // Cases, their participants, invitation links and audit trail (mediators and admins).
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { listCaseAudit, verifyAuditChain } from '../../audit/log.ts';
-import { createCase, listCasesForStaff, moveCaseByHand, updateCase } from '../../cases/case-service.ts';
-import { assignCoMediator, coMediatorCandidates, removeCoMediator } from '../../cases/co-mediator-service.ts';
-import { createInvitation, listInvitations, revokeInvitation } from '../../cases/invitation-service.ts';
-import { addParticipant, removeParticipant } from '../../cases/participant-service.ts';
-import type { AppContext } from '../../context.ts';
-import { staffOf } from '../access-hook.ts';
+import type { CaseServices } from './index.ts';
+import { staffOf } from '../http/access-hook.ts';
 import {
   AuditLogView,
   CaseDetailView,
@@ -23,19 +18,16 @@ import {
   NewParticipantBody,
   ParticipantView,
   Text,
-} from '../schemas.ts';
-import { caseDetailView, caseSummaryView, invitationView, participantView } from '../views.ts';
+} from '../http/schemas.ts';
+import { caseDetailView, caseSummaryView, invitationView, participantView } from '../http/views.ts';
 
 const CaseBody = Type.Object({ case: CaseDetailView });
 
 export const caseRoutes =
-  (ctx: AppContext): FastifyPluginAsyncTypebox =>
+  ({ cases, participants, invitations, coMediators }: CaseServices): FastifyPluginAsyncTypebox =>
   async (app) => {
     const detail = async (request: FastifyRequest, caseId: string) => {
-      const c = await ctx.db.case.findUniqueOrThrow({
-        where: { id: caseId },
-        include: { mediator: true, participants: { orderBy: { createdAt: 'asc' } }, coMediators: { include: { user: true }, orderBy: { assignedAt: 'asc' } } },
-      });
+      const c = await cases.withPeople(caseId);
       const coMediators = c.coMediators.map((m) => ({ id: m.user.id, displayName: m.user.displayName }));
       // Just created: its creator is its mediator (the route's grant was cases.create).
       const role = request.access?.role && request.access.caseId === caseId ? request.access.role : 'mediator';
@@ -53,7 +45,7 @@ export const caseRoutes =
         config: { action: 'cases.list' },
       },
       async (request) => ({
-        cases: (await listCasesForStaff(ctx, staffOf(request))).map((c) => caseSummaryView(c)),
+        cases: (await cases.listFor(staffOf(request))).map((c) => caseSummaryView(c)),
       }),
     );
 
@@ -69,7 +61,7 @@ export const caseRoutes =
         config: { action: 'cases.create' },
       },
       async (request, reply) => {
-        const created = await createCase(ctx, staffOf(request), request.body);
+        const created = await cases.create(staffOf(request), request.body);
         return reply.status(201).send(await detail(request, created.id));
       },
     );
@@ -99,7 +91,7 @@ export const caseRoutes =
         config: { action: 'case.edit' },
       },
       async (request) => {
-        await updateCase(ctx, staffOf(request), request.params.id, request.body);
+        await cases.update(staffOf(request), request.params.id, request.body);
         return detail(request, request.params.id);
       },
     );
@@ -117,7 +109,7 @@ export const caseRoutes =
         config: { action: 'case.edit' },
       },
       async (request) => {
-        await moveCaseByHand(ctx, staffOf(request), request.params.id, request.body.to, request.body.reason);
+        await cases.moveByHand(staffOf(request), request.params.id, request.body.to, request.body.reason);
         return detail(request, request.params.id);
       },
     );
@@ -135,7 +127,7 @@ export const caseRoutes =
         config: { action: 'case.participants' },
       },
       async (request, reply) => {
-        const p = await addParticipant(ctx, staffOf(request), request.params.id, request.body);
+        const p = await participants.add(staffOf(request), request.params.id, request.body);
         return reply.status(201).send({ participant: participantView(p) });
       },
     );
@@ -152,7 +144,7 @@ export const caseRoutes =
         config: { action: 'case.participants' },
       },
       async (request, reply) => {
-        await removeParticipant(ctx, staffOf(request), request.params.id, request.params.pid);
+        await participants.remove(staffOf(request), request.params.id, request.params.pid);
         return reply.status(204).send(null);
       },
     );
@@ -168,7 +160,7 @@ export const caseRoutes =
         },
         config: { action: 'case.invitations' },
       },
-      async (request) => ({ invitations: (await listInvitations(ctx, staffOf(request), request.params.id)).map(invitationView) }),
+      async (request) => ({ invitations: (await invitations.list(staffOf(request), request.params.id)).map(invitationView) }),
     );
 
     app.post(
@@ -184,7 +176,7 @@ export const caseRoutes =
         config: { action: 'case.invitations' },
       },
       async (request, reply) => {
-        const { invitation, url } = await createInvitation(ctx, staffOf(request), request.params.id, request.body.participantId, request.body.expiresInDays);
+        const { invitation, url } = await invitations.create(staffOf(request), request.params.id, request.body.participantId, request.body.expiresInDays);
         return reply
           .status(201)
           .header('cache-control', 'no-store')
@@ -203,7 +195,7 @@ export const caseRoutes =
         },
         config: { action: 'case.invitations' },
       },
-      async (request) => ({ invitation: invitationView(await revokeInvitation(ctx, staffOf(request), request.params.id, request.params.iid)) }),
+      async (request) => ({ invitation: invitationView(await invitations.revoke(staffOf(request), request.params.id, request.params.iid)) }),
     );
 
     const CoMediator = Type.Object({ id: Type.String(), displayName: Type.String() });
@@ -218,7 +210,7 @@ export const caseRoutes =
         },
         config: { action: 'case.staff' },
       },
-      async (request) => ({ mediators: (await coMediatorCandidates(ctx, request.params.id)).map(({ id, displayName }) => ({ id, displayName })) }),
+      async (request) => ({ mediators: (await coMediators.candidates(request.params.id)).map(({ id, displayName }) => ({ id, displayName })) }),
     );
 
     app.post(
@@ -234,7 +226,7 @@ export const caseRoutes =
         config: { action: 'case.staff' },
       },
       async (request) => {
-        await assignCoMediator(ctx, staffOf(request), request.params.id, request.body.userId);
+        await coMediators.assign(staffOf(request), request.params.id, request.body.userId);
         return detail(request, request.params.id);
       },
     );
@@ -251,7 +243,7 @@ export const caseRoutes =
         config: { action: 'case.staff' },
       },
       async (request) => {
-        await removeCoMediator(ctx, staffOf(request), request.params.id, request.params.userId);
+        await coMediators.remove(staffOf(request), request.params.id, request.params.userId);
         return detail(request, request.params.id);
       },
     );
@@ -270,9 +262,6 @@ export const caseRoutes =
         },
         config: { action: 'case.audit' },
       },
-      async (request) => {
-        const [entries, chain] = await Promise.all([listCaseAudit(ctx.db, request.params.id), verifyAuditChain(ctx.db)]);
-        return { entries, chain };
-      },
+      async (request) => cases.auditTrail(request.params.id),
     );
   };

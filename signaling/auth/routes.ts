@@ -1,23 +1,23 @@
 // Staff login / logout / current user / changing one's own password.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { login, logout, SESSION_COOKIE, SESSION_TTL_MS } from '../../auth/sessions.ts';
-import type { AppContext } from '../../context.ts';
-import { sessionCookieOf } from '../../access/principal.ts';
-import { changeOwnPassword } from '../../users/user-service.ts';
-import { DomainError } from '../../errors.ts';
-import { accessOf, staffOf } from '../access-hook.ts';
-import { errors, MeView, Text } from '../schemas.ts';
+import { login, logout, SESSION_COOKIE, SESSION_TTL_MS } from './sessions.ts';
+import type { AppContext } from '../context.ts';
+import { sessionCookieOf } from '../access/principal.ts';
+import type { UserService } from '../users/user-service.ts';
+import { DomainError } from '../errors.ts';
+import { accessOf, staffOf } from '../http/access-hook.ts';
+import { errors, MeView, Text } from '../http/schemas.ts';
 
 const Me = MeView;
 
 export const authRoutes =
-  (ctx: AppContext): FastifyPluginAsyncTypebox =>
+  (ctx: AppContext, users: UserService): FastifyPluginAsyncTypebox =>
   async (app) => {
     const secure = ctx.config.publicUrl.startsWith('https:');
 
     app.post(
-      '/auth/login',
+      '/login',
       {
         schema: {
           tags: ['auth'],
@@ -42,7 +42,7 @@ export const authRoutes =
     );
 
     app.post(
-      '/auth/logout',
+      '/logout',
       { schema: { tags: ['auth'], summary: '退出登录', response: { 204: Type.Null(), ...errors(401, 403) } }, config: { action: 'auth.self' } },
       async (request, reply) => {
         const cookie = sessionCookieOf((raw) => request.unsignCookie(raw), request.headers.cookie);
@@ -53,7 +53,7 @@ export const authRoutes =
     );
 
     app.get(
-      '/auth/me',
+      '/me',
       { schema: { tags: ['auth'], summary: '当前登录用户', response: { 200: Me, ...errors(401) } }, config: { action: 'auth.self' } },
       async (request) => {
         const principal = accessOf(request).principal;
@@ -63,7 +63,7 @@ export const authRoutes =
     );
 
     app.post(
-      '/auth/password',
+      '/password',
       {
         schema: {
           tags: ['auth'],
@@ -82,7 +82,7 @@ export const authRoutes =
       },
       async (request, reply) => {
         const cookieValue = sessionCookieOf((raw) => request.unsignCookie(raw), request.headers.cookie) ?? '';
-        await changeOwnPassword(ctx, staffOf(request), { cookieValue, ip: request.ip }, request.body);
+        await users.changeOwnPassword(staffOf(request), { cookieValue, ip: request.ip }, request.body);
         return reply.status(204).send(null);
       },
     );

@@ -1,9 +1,8 @@
 // A party's own view through its personal link: see the case, confirm identity, consent.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppContext } from '../../context.ts';
-import { confirmIdentity, giveConsent } from '../../party/party-service.ts';
-import { partyOf } from '../access-hook.ts';
-import { errors, PartyCaseView, PartySelfView, Text } from '../schemas.ts';
+import type { PartyService } from './party-service.ts';
+import { partyOf } from '../http/access-hook.ts';
+import { errors, PartyCaseView, PartySelfView, Text } from '../http/schemas.ts';
 
 const PartyParticipant = PartySelfView;
 
@@ -17,7 +16,7 @@ const partyParticipantView = (p: { id: string; name: string; role: string; side:
 });
 
 export const partyRoutes =
-  (ctx: AppContext): FastifyPluginAsyncTypebox =>
+  (party: PartyService): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get(
       '/me',
@@ -68,7 +67,7 @@ export const partyRoutes =
       },
       async (request) => {
         const link = partyOf(request);
-        const updated = await confirmIdentity(ctx, link.participant, request.body.name, request.body.idLast4);
+        const updated = await party.confirmIdentity(link.participant, request.body.name, request.body.idLast4);
         return { participant: partyParticipantView(updated) };
       },
     );
@@ -87,7 +86,7 @@ export const partyRoutes =
       },
       async (request) => {
         const link = partyOf(request);
-        const updated = await giveConsent(ctx, link.participant, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
+        const updated = await party.giveConsent(link.participant, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
         return { participant: partyParticipantView(updated) };
       },
     );

@@ -1,15 +1,14 @@
 // Administrators manage staff accounts.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppContext } from '../../context.ts';
-import { createUser, updateUser } from '../../users/user-service.ts';
-import { staffOf } from '../access-hook.ts';
-import { errors, Id, IdParams, Text, UserRoleT, UserView } from '../schemas.ts';
-import { userView } from '../views.ts';
+import type { UserService } from './user-service.ts';
+import { staffOf } from '../http/access-hook.ts';
+import { errors, Id, IdParams, Text, UserRoleT, UserView } from '../http/schemas.ts';
+import { userView } from '../http/views.ts';
 
 const Password = Type.String({ minLength: 10, maxLength: 200, description: '至少10个字符' });
 
 export const userRoutes =
-  (ctx: AppContext): FastifyPluginAsyncTypebox =>
+  (users: UserService): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get(
       '',
@@ -17,10 +16,7 @@ export const userRoutes =
         schema: { tags: ['users'], summary: '账号列表', response: { 200: Type.Object({ users: Type.Array(UserView) }), ...errors(401, 403) } },
         config: { action: 'org.manage' },
       },
-      async (request) => {
-        const users = await ctx.db.user.findMany({ where: { orgId: staffOf(request).orgId }, orderBy: { createdAt: 'asc' } });
-        return { users: users.map(userView) };
-      },
+      async (request) => ({ users: (await users.listOf(staffOf(request))).map(userView) }),
     );
 
     app.post(
@@ -44,7 +40,7 @@ export const userRoutes =
         config: { action: 'org.manage' },
       },
       async (request, reply) => {
-        const user = await createUser(ctx, staffOf(request), request.body);
+        const user = await users.create(staffOf(request), request.body);
         return reply.status(201).send({ user: userView(user) });
       },
     );
@@ -64,6 +60,6 @@ export const userRoutes =
         },
         config: { action: 'org.manage' },
       },
-      async (request) => ({ user: userView(await updateUser(ctx, staffOf(request), request.params.id, request.body)) }),
+      async (request) => ({ user: userView(await users.update(staffOf(request), request.params.id, request.body)) }),
     );
   };

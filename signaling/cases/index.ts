@@ -1,0 +1,26 @@
+// The cases area: cases (受理, editing, the workflow by hand), their participants, invitation
+// links, co-mediators and audit trail, served on /api/cases.
+import type { ApiArea } from '../http/api-area.ts';
+import type { AppContext } from '../context.ts';
+import { CaseService } from './case-service.ts';
+import { CoMediatorService } from './co-mediator-service.ts';
+import { InvitationService } from './invitation-service.ts';
+import { ParticipantService } from './participant-service.ts';
+import { caseRoutes } from './routes.ts';
+
+export interface CaseServices {
+  cases: CaseService;
+  participants: ParticipantService;
+  invitations: InvitationService;
+  coMediators: CoMediatorService;
+}
+
+export function casesArea(ctx: AppContext): ApiArea & CaseServices {
+  const services: CaseServices = {
+    cases: new CaseService(ctx),
+    participants: new ParticipantService(ctx),
+    invitations: new InvitationService(ctx),
+    coMediators: new CoMediatorService(ctx),
+  };
+  return { name: 'cases', routes: [{ prefix: '/cases', plugin: caseRoutes(services) }], ...services };
+}
