@@ -3,7 +3,9 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ReactNo
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { useToast } from '../toast.tsx';
 import { useMediaQuery } from './hooks.ts';
-import { AudienceChip, AudienceDetails, CaucusPanel, CaucusWaiting, KnockToast, LocationBanner } from './caucus.tsx';
+import { AudienceChip, AudienceDetails } from './audience.tsx';
+import { CaucusWaiting, KnockToast, LocationBanner } from './caucus.tsx';
+import { CaucusPanel } from './CaucusPanel.tsx';
 import { caucusOf, colocatedPeers, inCaucus } from './caucus-state.ts';
 import { AgreementIcon, CameraIcon, CaucusIcon, ChatIcon, EndIcon, LeaveIcon, LobbyIcon, MicIcon, NotepadIcon, SpeakerIcon } from './icons.tsx';
 import { RemoteAudio, unlockRemoteAudio } from './media-elements.tsx';
