@@ -1,21 +1,24 @@
-// The admitted room: tile grid, banners, bottom toolbar, chat / lobby panels, dialogs.
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+// The admitted room: tile grid, banners, bottom toolbar, chat / lobby panels, dialogs. This component
+// holds what spans them (which sheet is open, who is being removed, blocked audio) and lays them out;
+// the top bar and banners are room-status.tsx, the toolbar RoomToolbar.tsx, the tiles room-tiles.ts.
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useToast } from '../toast.tsx';
-import { useMediaQuery } from './hooks.ts';
-import { AudienceChip, AudienceDetails, CaucusPanel, CaucusWaiting, KnockToast, LocationBanner } from './caucus.tsx';
+import { AudienceChip, AudienceDetails } from './audience.tsx';
+import { CaucusWaiting, KnockToast } from './caucus.tsx';
+import { CaucusPanel } from './CaucusPanel.tsx';
 import { caucusOf, colocatedPeers, inCaucus } from './caucus-state.ts';
-import { AgreementIcon, CameraIcon, CaucusIcon, ChatIcon, EndIcon, LeaveIcon, LobbyIcon, MicIcon, NotepadIcon, SpeakerIcon } from './icons.tsx';
+import { useMediaQuery } from './hooks.ts';
 import { RemoteAudio, unlockRemoteAudio } from './media-elements.tsx';
+import { EndSessionDialog, RemovePeerDialog } from './moderation-dialogs.tsx';
 import { NotepadPanel } from './notepad.tsx';
 import { ChatPanel, LobbyPanel } from './panels.tsx';
 import { errorMessage, leadsRoom, type PeerInfo } from './protocol.ts';
-import { QUALITY_LABEL, type Quality } from './quality.ts';
 import type { RoomClient, RoomState } from './room-client.ts';
-import { gridShape, orderPeers } from './room-state.ts';
-import { VideoTile, type AudioState, type TileModel, type VideoState } from './VideoTile.tsx';
-
-type PanelName = 'none' | 'chat' | 'lobby' | 'caucus' | 'notepad' | 'agreement';
+import { gridShape } from './room-state.ts';
+import { RoomBanners, RoomHeader } from './room-status.tsx';
+import { buildTiles } from './room-tiles.ts';
+import { RoomToolbar, type PanelName } from './RoomToolbar.tsx';
+import { VideoTile } from './VideoTile.tsx';
 
 // The agreement editor (Yjs, Hocuspocus) loads only when its sheet is opened.
 const AgreementRoomPanel = lazy(() => import('../agreement/entry.tsx').then((m) => ({ default: m.AgreementRoomPanel })));
@@ -33,8 +36,6 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
   const [blocked, setBlocked] = useState<ReadonlySet<string>>(() => new Set());
   const [removeTarget, setRemoveTarget] = useState<PeerInfo | null>(null);
   const [confirmEnd, setConfirmEnd] = useState(false);
-  const [dialogBusy, setDialogBusy] = useState(false);
-  const [dialogError, setDialogError] = useState<string | null>(null);
   const [busyPeers, setBusyPeers] = useState<Record<string, boolean>>({});
   const landscape = useMediaQuery('(min-aspect-ratio: 1/1)');
   const [notepadSide, setNotepadSide] = useState<'A' | 'B'>('A');
@@ -52,7 +53,6 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
   // The agreement draft is the mediator's and the parties' (the judge reviews the signed PDF).
   const hasAgreement = role !== 'judge';
   const waiting = !isLeader && !!state.location?.waiting;
-  const L = state.local;
 
   useEffect(() => client.setChatOpen(panel === 'chat'), [client, panel]);
   useEffect(() => client.setNotepadOpen(panel === 'notepad'), [client, panel]);
@@ -116,85 +116,21 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
     }
   };
 
-  const runDialog = async (action: () => Promise<void>, done: () => void) => {
-    setDialogBusy(true);
-    setDialogError(null);
-    try {
-      await action();
-      done();
-    } catch (err) {
-      setDialogError(errorMessage(err));
-    } finally {
-      setDialogBusy(false);
-    }
-  };
-
-  const micLabel = !L.audioTrack ? '无麦克风' : L.audioAdminMuted ? '已被静音' : L.micMuted ? '解除静音' : '静音';
-  const camLabel = !L.videoTrack ? '无摄像头' : L.videoAdminMuted ? '已被关闭' : L.camOff ? '开启视频' : '关闭视频';
-  const micOff = !L.audioTrack || L.micMuted || L.audioAdminMuted;
-  const camOff = !L.videoTrack || L.camOff || L.videoAdminMuted;
-  const toolCount = 4 + (hasAgreement ? 1 : 0) + (hasNotepad ? 1 : 0) + (isLeader ? 3 : 0) - (waiting ? 1 : 0);
-  const adminMuted = [L.audioAdminMuted && '调解员已将您静音', L.videoAdminMuted && '调解员已关闭您的摄像头'].filter(Boolean).join('，');
-
   return (
     <div className={`room${panel !== 'none' ? ' room--panel' : ''}`} data-testid="room" data-status={state.status}>
-      <header className="room__bar">
-        <div className="room__case">
-          <span className="room__number">{state.self?.caseNumber}</span>
-          <span className="room__title">{state.self?.caseTitle}</span>
-        </div>
-        <span className="room__count" title="调解室内人数">
-          {tiles.length} 人
-        </span>
-        <NetworkQuality quality={state.quality} />
-      </header>
+      <RoomHeader state={state} headCount={tiles.length} />
 
-      <div className="room__banners">
-        <LocationBanner state={state} isLeader={isLeader} busy={returning} onReturn={() => void returnToJoint()} />
-        {state.reconnecting && (
-          <Banner tone="warn" testId="reconnecting-banner">
-            <span className="spinner" aria-hidden="true" /> 网络已断开，正在重新连接…
-          </Banner>
-        )}
-        {adminMuted && (
-          <Banner tone="warn" testId="admin-muted-banner">
-            {adminMuted}。如需发言，请举手示意或在聊天中告知调解员。
-          </Banner>
-        )}
-        {state.mediaUnstable && !state.reconnecting && (
-          <Banner tone="info" testId="media-unstable">
-            音视频连接不稳定，正在恢复…
-          </Banner>
-        )}
-        {state.mediaStatus === 'connecting' && (
-          <Banner tone="info" testId="media-connecting">
-            <span className="spinner" aria-hidden="true" /> 正在连接音视频…
-          </Banner>
-        )}
-        {state.mediaStatus === 'failed' && (
-          <Banner tone="error" testId="media-error">
-            <span>{state.mediaError ?? '音视频连接失败'}</span>
-            <button type="button" className="btn btn--small" onClick={() => client.retryMedia()}>
-              重试
-            </button>
-          </Banner>
-        )}
-        {blocked.size > 0 && (
-          <button type="button" className="btn btn--primary btn--block room__unlock" data-testid="audio-unlock" onClick={() => unlockRemoteAudio(onBlocked)}>
-            <SpeakerIcon /> 点击开启声音
-          </button>
-        )}
-        {isLeader && state.lobby.length > 0 && panel !== 'lobby' && (
-          <Banner tone="info" testId="lobby-notice">
-            <span>
-              {state.lobby.length} 人正在等候区等待：{state.lobby.map((w) => w.displayName).join('、')}
-            </span>
-            <button type="button" className="btn btn--small btn--primary" onClick={() => setPanel('lobby')}>
-              查看
-            </button>
-          </Banner>
-        )}
-      </div>
+      <RoomBanners
+        client={client}
+        state={state}
+        isLeader={isLeader}
+        lobbyOpen={panel === 'lobby'}
+        returning={returning}
+        onReturn={() => void returnToJoint()}
+        audioBlocked={blocked.size > 0}
+        onUnlockAudio={() => unlockRemoteAudio(onBlocked)}
+        onOpenLobby={() => setPanel('lobby')}
+      />
 
       {isLeader && panel !== 'caucus' && <KnockToast knocks={state.knocks} onOpen={() => setPanel('caucus')} onDismiss={(id) => client.dismissKnock(id)} />}
 
@@ -216,10 +152,7 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
                 busy={!!busyPeers[t.peer.peerId]}
                 onMute={(muted) => void moderate(t.peer.peerId, () => client.mute(t.peer.peerId, 'audio', muted))}
                 onVideoOff={(off) => void moderate(t.peer.peerId, () => client.mute(t.peer.peerId, 'video', off))}
-                onRemove={() => {
-                  setDialogError(null);
-                  setRemoveTarget(t.peer);
-                }}
+                onRemove={() => setRemoveTarget(t.peer)}
                 corner={
                   t.isSelf ? (
                     <AudienceChip audience={state.audience} compact={pip} expanded={audienceOpen} onToggle={() => setAudienceOpen((o) => !o)} />
@@ -245,67 +178,20 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
         {!waiting && <AudienceDetails audience={state.audience} open={audienceOpen} onClose={() => setAudienceOpen(false)} />}
       </main>
 
-      <nav className={`toolbar${toolCount >= 7 ? ' toolbar--dense' : ''}`} aria-label="调解室操作">
-        <ToolButton testId="toolbar-mic" label={micLabel} on={!micOff} disabled={!L.audioTrack || L.audioAdminMuted} onClick={() => void client.toggleMic()}>
-          <MicIcon off={micOff} />
-        </ToolButton>
-        <ToolButton
-          testId="toolbar-camera"
-          label={camLabel}
-          on={!camOff}
-          disabled={!L.videoTrack || L.videoAdminMuted}
-          onClick={() => void client.toggleCamera()}
-        >
-          <CameraIcon off={camOff} />
-        </ToolButton>
-        {!waiting && (
-          <ToolButton testId="toolbar-chat" label="聊天" active={panel === 'chat'} badge={state.chatUnread} onClick={() => toggle('chat')}>
-            <ChatIcon />
-          </ToolButton>
-        )}
-        {hasNotepad && (
-          <ToolButton
-            testId="toolbar-notepad"
-            label="记事本"
-            active={panel === 'notepad'}
-            dot={state.notepadUnseen}
-            onClick={() => (panel === 'notepad' ? setPanel('none') : openNotepad(defaultNotepadSide()))}
-          >
-            <NotepadIcon />
-          </ToolButton>
-        )}
-        {!waiting && hasAgreement && (
-          <ToolButton testId="toolbar-agreement" label="协议书" active={panel === 'agreement'} onClick={() => toggle('agreement')}>
-            <AgreementIcon />
-          </ToolButton>
-        )}
-        {isLeader && (
-          <ToolButton testId="toolbar-caucus" label="背对背" active={panel === 'caucus'} badge={state.knocks.length} onClick={() => toggle('caucus')}>
-            <CaucusIcon />
-          </ToolButton>
-        )}
-        {isLeader && (
-          <ToolButton testId="toolbar-lobby" label="等候区" active={panel === 'lobby'} badge={state.lobby.length} onClick={() => toggle('lobby')}>
-            <LobbyIcon />
-          </ToolButton>
-        )}
-        {isLeader && (
-          <ToolButton
-            testId="end-session"
-            label="结束调解"
-            danger
-            onClick={() => {
-              setDialogError(null);
-              setConfirmEnd(true);
-            }}
-          >
-            <EndIcon />
-          </ToolButton>
-        )}
-        <ToolButton testId="toolbar-leave" label={leaving ? '正在离开' : '离开'} danger disabled={leaving} onClick={onLeave}>
-          <LeaveIcon />
-        </ToolButton>
-      </nav>
+      <RoomToolbar
+        client={client}
+        state={state}
+        panel={panel}
+        waiting={waiting}
+        isLeader={isLeader}
+        hasNotepad={hasNotepad}
+        hasAgreement={hasAgreement}
+        leaving={leaving}
+        onToggle={toggle}
+        onNotepad={() => (panel === 'notepad' ? setPanel('none') : openNotepad(defaultNotepadSide()))}
+        onEnd={() => setConfirmEnd(true)}
+        onLeave={onLeave}
+      />
 
       {panel === 'chat' && !waiting && (
         <ChatPanel
@@ -347,157 +233,8 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
           ))}
       </div>
 
-      {removeTarget && (
-        <ConfirmDialog
-          title={`将 ${removeTarget.displayName} 移出调解室？`}
-          confirmText="移出"
-          danger
-          busy={dialogBusy}
-          error={dialogError}
-          onCancel={() => setRemoveTarget(null)}
-          onConfirm={() =>
-            void runDialog(
-              () => client.remove(removeTarget.peerId),
-              () => setRemoveTarget(null),
-            )
-          }
-        >
-          <p>被移出的参与人需重新在等候区等待您准许才能再次进入。此操作将记入案件审计记录。</p>
-        </ConfirmDialog>
-      )}
-      {confirmEnd && (
-        <ConfirmDialog
-          title="结束本次在线调解？"
-          confirmText="结束调解"
-          danger
-          busy={dialogBusy}
-          error={dialogError}
-          onCancel={() => setConfirmEnd(false)}
-          onConfirm={() =>
-            void runDialog(
-              () => client.end(),
-              () => setConfirmEnd(false),
-            )
-          }
-        >
-          <p>所有参与人将离开调解室，音视频和聊天随即结束。</p>
-        </ConfirmDialog>
-      )}
+      {removeTarget && <RemovePeerDialog client={client} peer={removeTarget} onClose={() => setRemoveTarget(null)} />}
+      {confirmEnd && <EndSessionDialog client={client} onClose={() => setConfirmEnd(false)} />}
     </div>
-  );
-}
-
-function buildTiles(state: RoomState, peers: PeerInfo[]): TileModel[] {
-  const self = state.self;
-  const selfId = self?.peerId ?? null;
-  let roster = peers;
-  if (self && !roster.some((p) => p.peerId === self.peerId)) {
-    roster = [
-      {
-        peerId: self.peerId,
-        displayName: self.displayName,
-        roomRole: self.roomRole,
-        roleLabel: self.roleLabel,
-        side: self.side,
-        connected: true,
-        producers: [],
-      },
-      ...roster,
-    ];
-  }
-  const L = state.local;
-  return orderPeers(roster, selfId).map((peer): TileModel => {
-    if (peer.peerId === selfId) {
-      const audio: AudioState = !L.audioTrack ? 'none' : L.audioAdminMuted ? 'admin-muted' : L.micMuted ? 'muted' : 'on';
-      const video: VideoState = !L.videoTrack ? 'none' : L.videoAdminMuted ? 'admin-off' : L.camOff ? 'off' : 'on';
-      // My own connection state is shown by the banner, not over my video.
-      return {
-        peer: { ...peer, connected: true },
-        isSelf: true,
-        speaking: state.activeSpeaker === peer.peerId,
-        videoTrack: L.videoTrack,
-        audio,
-        video,
-        paused: false,
-      };
-    }
-    const mine = state.remote.filter((r) => r.peerId === peer.peerId);
-    const rv = mine.find((r) => r.kind === 'video' && r.source === 'camera') ?? mine.find((r) => r.kind === 'video');
-    const ra = mine.find((r) => r.kind === 'audio');
-    const pa = peer.producers.find((p) => p.kind === 'audio');
-    const pv = peer.producers.find((p) => p.kind === 'video' && p.source === 'camera') ?? peer.producers.find((p) => p.kind === 'video');
-    const audio: AudioState = !pa ? 'none' : pa.adminMuted ? 'admin-muted' : pa.paused || ra?.paused ? 'muted' : 'on';
-    const video: VideoState = !pv ? 'none' : pv.adminMuted ? 'admin-off' : pv.paused || rv?.paused ? 'off' : 'on';
-    return {
-      peer,
-      isSelf: false,
-      speaking: state.activeSpeaker === peer.peerId,
-      videoTrack: rv?.track ?? null,
-      audio,
-      video,
-      paused: mine.some((r) => r.paused),
-    };
-  });
-}
-
-function Banner({ tone, testId, children }: { tone: 'warn' | 'info' | 'error'; testId: string; children: ReactNode }) {
-  return (
-    <div className={`room-banner room-banner--${tone}`} role={tone === 'info' ? 'status' : 'alert'} data-testid={testId}>
-      {children}
-    </div>
-  );
-}
-
-interface ToolButtonProps {
-  testId: string;
-  label: string;
-  children: ReactNode;
-  onClick(): void;
-  on?: boolean;
-  active?: boolean;
-  danger?: boolean;
-  disabled?: boolean;
-  badge?: number;
-  /** A small "something new" dot (no count). */
-  dot?: boolean;
-}
-
-function ToolButton({ testId, label, children, onClick, on, active, danger, disabled, badge, dot }: ToolButtonProps) {
-  const cls = ['toolbar__btn', on === false && 'is-off', active && 'is-active', danger && 'is-danger'].filter(Boolean).join(' ');
-  return (
-    <button
-      type="button"
-      className={cls}
-      data-testid={testId}
-      data-state={on === undefined ? undefined : on ? 'on' : 'off'}
-      aria-pressed={on === undefined ? (active === undefined ? undefined : active) : on}
-      disabled={disabled}
-      onClick={onClick}
-    >
-      <span className="toolbar__icon">
-        {children}
-        {!!badge && (
-          <span className="toolbar__badge" data-testid={`${testId}-badge`}>
-            {badge > 99 ? '99+' : badge}
-          </span>
-        )}
-        {dot && !badge && <span className="toolbar__dot" data-testid={`${testId}-dot`} aria-label="有更新" />}
-      </span>
-      <span className="toolbar__label">{label}</span>
-    </button>
-  );
-}
-
-function NetworkQuality({ quality }: { quality: Quality }) {
-  const level = quality === 'good' ? 3 : quality === 'fair' ? 2 : quality === 'poor' ? 1 : 0;
-  return (
-    <span className={`netq netq--${quality}`} data-testid="network-quality" data-quality={quality} title={`网络${QUALITY_LABEL[quality]}`}>
-      <span className="netq__bars" aria-hidden="true">
-        {[1, 2, 3].map((i) => (
-          <span key={i} className={`netq__bar netq__bar--${i}${i <= level ? ' is-lit' : ''}`} />
-        ))}
-      </span>
-      <span className="netq__text">网络{QUALITY_LABEL[quality]}</span>
-    </span>
   );
 }

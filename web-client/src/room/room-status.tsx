@@ -1,0 +1,113 @@
+// What the room says about itself above the stage: the top bar (case, head count, network quality)
+// and the banners — where I am, reconnecting, muted by the mediator, media trouble, blocked audio,
+// people waiting in the lobby.
+import type { ReactNode } from 'react';
+import { LocationBanner } from './caucus.tsx';
+import { SpeakerIcon } from './icons.tsx';
+import { QUALITY_LABEL, type Quality } from './quality.ts';
+import type { RoomClient, RoomState } from './room-client.ts';
+
+export function RoomHeader({ state, headCount }: { state: RoomState; headCount: number }) {
+  return (
+    <header className="room__bar">
+      <div className="room__case">
+        <span className="room__number">{state.self?.caseNumber}</span>
+        <span className="room__title">{state.self?.caseTitle}</span>
+      </div>
+      <span className="room__count" title="调解室内人数">
+        {headCount} 人
+      </span>
+      <NetworkQuality quality={state.quality} />
+    </header>
+  );
+}
+
+interface RoomBannersProps {
+  client: RoomClient;
+  state: RoomState;
+  isLeader: boolean;
+  /** Leaders: the lobby notice is not needed while the lobby sheet is open. */
+  lobbyOpen: boolean;
+  /** Ending every caucus (the location banner's 回到联合调解) is under way. */
+  returning: boolean;
+  onReturn(): void;
+  /** Some remote audio could not autoplay: one click lets it play. */
+  audioBlocked: boolean;
+  onUnlockAudio(): void;
+  onOpenLobby(): void;
+}
+
+export function RoomBanners({ client, state, isLeader, lobbyOpen, returning, onReturn, audioBlocked, onUnlockAudio, onOpenLobby }: RoomBannersProps) {
+  const L = state.local;
+  const adminMuted = [L.audioAdminMuted && '调解员已将您静音', L.videoAdminMuted && '调解员已关闭您的摄像头'].filter(Boolean).join('，');
+  return (
+    <div className="room__banners">
+      <LocationBanner state={state} isLeader={isLeader} busy={returning} onReturn={onReturn} />
+      {state.reconnecting && (
+        <Banner tone="warn" testId="reconnecting-banner">
+          <span className="spinner" aria-hidden="true" /> 网络已断开，正在重新连接…
+        </Banner>
+      )}
+      {adminMuted && (
+        <Banner tone="warn" testId="admin-muted-banner">
+          {adminMuted}。如需发言，请举手示意或在聊天中告知调解员。
+        </Banner>
+      )}
+      {state.mediaUnstable && !state.reconnecting && (
+        <Banner tone="info" testId="media-unstable">
+          音视频连接不稳定，正在恢复…
+        </Banner>
+      )}
+      {state.mediaStatus === 'connecting' && (
+        <Banner tone="info" testId="media-connecting">
+          <span className="spinner" aria-hidden="true" /> 正在连接音视频…
+        </Banner>
+      )}
+      {state.mediaStatus === 'failed' && (
+        <Banner tone="error" testId="media-error">
+          <span>{state.mediaError ?? '音视频连接失败'}</span>
+          <button type="button" className="btn btn--small" onClick={() => client.retryMedia()}>
+            重试
+          </button>
+        </Banner>
+      )}
+      {audioBlocked && (
+        <button type="button" className="btn btn--primary btn--block room__unlock" data-testid="audio-unlock" onClick={onUnlockAudio}>
+          <SpeakerIcon /> 点击开启声音
+        </button>
+      )}
+      {isLeader && state.lobby.length > 0 && !lobbyOpen && (
+        <Banner tone="info" testId="lobby-notice">
+          <span>
+            {state.lobby.length} 人正在等候区等待：{state.lobby.map((w) => w.displayName).join('、')}
+          </span>
+          <button type="button" className="btn btn--small btn--primary" onClick={onOpenLobby}>
+            查看
+          </button>
+        </Banner>
+      )}
+    </div>
+  );
+}
+
+function Banner({ tone, testId, children }: { tone: 'warn' | 'info' | 'error'; testId: string; children: ReactNode }) {
+  return (
+    <div className={`room-banner room-banner--${tone}`} role={tone === 'info' ? 'status' : 'alert'} data-testid={testId}>
+      {children}
+    </div>
+  );
+}
+
+function NetworkQuality({ quality }: { quality: Quality }) {
+  const level = quality === 'good' ? 3 : quality === 'fair' ? 2 : quality === 'poor' ? 1 : 0;
+  return (
+    <span className={`netq netq--${quality}`} data-testid="network-quality" data-quality={quality} title={`网络${QUALITY_LABEL[quality]}`}>
+      <span className="netq__bars" aria-hidden="true">
+        {[1, 2, 3].map((i) => (
+          <span key={i} className={`netq__bar netq__bar--${i}${i <= level ? ' is-lit' : ''}`} />
+        ))}
+      </span>
+      <span className="netq__text">网络{QUALITY_LABEL[quality]}</span>
+    </span>
+  );
+}
