@@ -1,7 +1,7 @@
 // What the checker reports: the table of finding codes with their fixed severities, the Finding
 // shape and the one constructor every rule family uses, so a finding's severity always comes from
 // its code and never from the rule that raised it.
-import type { SectionKey } from './document.ts';
+import type { SectionKey } from './document-schema.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 

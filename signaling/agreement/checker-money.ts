@@ -2,7 +2,7 @@
 // with no amount, two totals for the same 赔偿/款项, and instalment schedules that do not add up.
 // Each amount becomes a Statement (its subject, whether it is a total or an instalment, the
 // parties named with it) so the cross-clause comparisons work on data, not on text.
-import type { ClauseSnapshot, PartySnapshot } from './document.ts';
+import type { ClauseSnapshot, PartySnapshot } from './document-schema.ts';
 import { placeholderKeys } from './fields.ts';
 import { findAmounts, formatAmount, parseNumberToken, type AmountMention } from './money.ts';
 import { finding, type Finding, type Where } from './checker-findings.ts';

@@ -1,6 +1,6 @@
 // Party checks: enough parties, and for each the particulars 人民调解法 art. 29 asks for. Also used
 // by court.ts for the applicants of a 司法确认申请书 (hence partyWord and a numeric minimum).
-import type { PartySnapshot } from './document.ts';
+import type { PartySnapshot } from './document-schema.ts';
 import { finding, type Finding, type Where } from './checker-findings.ts';
 
 export function checkParties(parties: readonly PartySnapshot[], opts: { partyWord?: string; minimum?: 'sides' | number } = {}): Finding[] {

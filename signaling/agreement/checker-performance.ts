@@ -2,7 +2,7 @@
 // account when paying by transfer), and every deadline measured against the signing date and
 // against the 履行期限.
 import { findDates, parseDeadline, relativeDays, resolveDate, formatDateCn, type DateMention, type ParsedDate } from './dates.ts';
-import { PERFORMANCE_LABELS, type AgreementSnapshot } from './document.ts';
+import { PERFORMANCE_LABELS, type AgreementSnapshot } from './document-schema.ts';
 import { finding, type Finding, type Where } from './checker-findings.ts';
 import { BLANK_MARK_RE, checkWording } from './checker-text.ts';
 

@@ -1,7 +1,7 @@
 // Checks on the text of one block (a section or a clause) or one performance item: fill-ins left
 // empty or invalid, blanks such as ____ or 【】, vague amounts and deadlines, dates that do not exist.
 import { findDates } from './dates.ts';
-import type { BlockSnapshot } from './document.ts';
+import type { BlockSnapshot } from './document-schema.ts';
 import { formatFieldValue, normalizeFieldValue, placeholderKeys, stripPlaceholders, type FieldValue } from './fields.ts';
 import { finding, type Finding, type Where } from './checker-findings.ts';
 

@@ -16,7 +16,7 @@
 // checker-performance, checker-paper-signing); this entry runs them in document order and is the
 // checker's public API.
 import { todayInChina } from './dates.ts';
-import { SECTION_LABELS, type AgreementSnapshot } from './document.ts';
+import { SECTION_LABELS, type AgreementSnapshot } from './document-schema.ts';
 import { finding, type Finding, type Where } from './checker-findings.ts';
 import { checkMoney } from './checker-money.ts';
 import { checkSigningMatters, PAPER_SIGNING_CODES, paperSigningMatterIn } from './checker-paper-signing.ts';
