@@ -17,135 +17,31 @@
 // moves its id, so a concurrent edit of the moved clause's text is never lost (moving a Y type
 // inside a Y.Array would mean delete + re-insert of a copy). Concurrent moves of one clause can
 // leave its id twice in clauseOrder; readers keep the first occurrence and editing helpers tidy up.
+//
+// The vocabulary and the snapshot schema are in document-schema.ts, the rendering helpers in
+// document-rendering.ts; both are re-exported here, so this stays the one import for the document.
 import * as Y from 'yjs';
-import { z } from 'zod';
 import { maskIdNumber } from '../domain/id-number.ts';
-import { DISPUTE_TYPE_KEYS, type DisputeType } from '../domain/vocabulary.ts';
+import type { DisputeType } from '../domain/vocabulary.ts';
 import { DomainError } from '../errors.ts';
-import { FIELD_TYPES, normalizeFieldValue, renderText, type FieldValue } from './fields.ts';
+import {
+  AGREEMENT_PARTY_ROLES,
+  AGREEMENT_SCHEMA_VERSION,
+  AGREEMENT_SIDES,
+  AgreementSnapshotSchema,
+  PERFORMANCE_KEYS,
+  PERSON_TYPES,
+  SECTION_KEYS,
+  type AgreementMeta,
+  type AgreementSnapshot,
+  type PerformanceKey,
+  type SectionKey,
+} from './document-schema.ts';
+import { normalizeFieldValue, type FieldValue } from './fields.ts';
 import type { AgreementTemplate, FieldDef, TemplateClause } from './template-schema.ts';
 
-export const AGREEMENT_SCHEMA_VERSION = 1;
-
-export const SECTION_KEYS = ['facts', 'issues', 'liability'] as const;
-export type SectionKey = (typeof SECTION_KEYS)[number];
-export const SECTION_LABELS: Record<SectionKey, string> = { facts: '纠纷主要事实', issues: '争议事项', liability: '各方责任' };
-
-export const PERFORMANCE_KEYS = ['method', 'place', 'deadline', 'account'] as const;
-export type PerformanceKey = (typeof PERFORMANCE_KEYS)[number];
-export const PERFORMANCE_LABELS: Record<PerformanceKey, string> = { method: '履行方式', place: '履行地点', deadline: '履行期限', account: '收款账户' };
-
-export const PARTY_TEXT_KEYS = ['name', 'gender', 'idMasked', 'address', 'phone', 'agent', 'legalRepresentative', 'creditCode'] as const;
-export type PartyTextKey = (typeof PARTY_TEXT_KEYS)[number];
-export const PARTY_FIELD_LABELS: Record<PartyTextKey, string> = {
-  name: '姓名（名称）',
-  gender: '性别',
-  idMasked: '身份证号码',
-  address: '住所',
-  phone: '联系电话',
-  agent: '委托代理人',
-  legalRepresentative: '法定代表人（负责人）',
-  creditCode: '统一社会信用代码',
-};
-export const AGREEMENT_PARTY_ROLES = ['APPLICANT', 'RESPONDENT'] as const;
-export const AGREEMENT_SIDES = ['A', 'B'] as const;
-export const PERSON_TYPES = ['natural', 'legal'] as const;
-
-export const CLAUSE_ID_RE = /^c_[a-z0-9]{6,}$/;
-
-// ---------------------------------------------------------------------------------------------
-// The plain snapshot: what readAgreement returns, validated.
-
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-
-export const FieldValueSchema = z.object({ type: z.enum(FIELD_TYPES), label: z.string(), value: z.string().nullable() });
-export const BlockSnapshotSchema = z.object({ text: z.string(), fields: z.record(z.string(), FieldValueSchema) });
-export type BlockSnapshot = z.infer<typeof BlockSnapshotSchema>;
-
-export const ClauseSnapshotSchema = BlockSnapshotSchema.extend({
-  id: z.string().regex(CLAUSE_ID_RE),
-  /** The template clause it came from, null for a clause written from scratch. */
-  templateKey: z.string().nullable(),
-  title: z.string(),
-});
-export type ClauseSnapshot = z.infer<typeof ClauseSnapshotSchema>;
-
-export const PartySnapshotSchema = z.object({
-  id: z.string().min(1),
-  role: z.enum(AGREEMENT_PARTY_ROLES),
-  side: z.enum(AGREEMENT_SIDES),
-  personType: z.enum(PERSON_TYPES),
-  name: z.string(),
-  gender: z.string().nullable(),
-  /** Only ever the masked form (1502**********1234). */
-  idMasked: z.string().nullable(),
-  address: z.string().nullable(),
-  phone: z.string().nullable(),
-  agent: z.string().nullable(),
-  legalRepresentative: z.string().nullable(),
-  creditCode: z.string().nullable(),
-});
-export type PartySnapshot = z.infer<typeof PartySnapshotSchema>;
-
-const AnnotationBase = {
-  id: z.string().min(1),
-  /** The clause it is about; or section; both null for the whole document. */
-  clauseId: z.string().nullable(),
-  section: z.enum(SECTION_KEYS).nullable(),
-  authorPeerId: z.string(),
-  authorName: z.string(),
-  text: z.string(),
-  status: z.enum(['open', 'accepted', 'rejected']),
-  createdAt: z.string(),
-  resolvedBy: z.string().nullable(),
-  resolvedAt: z.string().nullable(),
-};
-export const CommentSnapshotSchema = z.object({ ...AnnotationBase, kind: z.literal('comment') });
-export type CommentSnapshot = z.infer<typeof CommentSnapshotSchema>;
-export const SuggestionSnapshotSchema = z.object({
-  ...AnnotationBase,
-  kind: z.enum(['replace', 'insert', 'delete']),
-  /** The text the suggestion replaces or deletes, as it was when suggested. */
-  original: z.string(),
-  /** Where that text is now; null when its anchor is gone (clause deleted). */
-  range: z.object({ index: z.int().nonnegative(), length: z.int().nonnegative() }).nullable(),
-});
-export type SuggestionSnapshot = z.infer<typeof SuggestionSnapshotSchema>;
-
-export const AgreementMetaSchema = z.object({
-  schemaVersion: z.literal(AGREEMENT_SCHEMA_VERSION),
-  title: z.string(),
-  caseNumber: z.string(),
-  templateId: z.string(),
-  templateVersion: z.int(),
-  disputeType: z.enum(DISPUTE_TYPE_KEYS),
-  orgName: z.string(),
-  /** Number of the last named version (0 before the first). */
-  version: z.int().nonnegative(),
-  /** The planned date of signing; deadlines are checked against it. */
-  signingDate: IsoDate.nullable(),
-  createdAt: z.string(),
-});
-export type AgreementMeta = z.infer<typeof AgreementMetaSchema>;
-
-export const PerformanceSnapshotSchema = z.object({
-  method: z.string().nullable(),
-  place: z.string().nullable(),
-  deadline: z.string().nullable(),
-  account: z.string().nullable(),
-});
-export type PerformanceSnapshot = z.infer<typeof PerformanceSnapshotSchema>;
-
-export const AgreementSnapshotSchema = z.object({
-  meta: AgreementMetaSchema,
-  parties: z.array(PartySnapshotSchema),
-  sections: z.object({ facts: BlockSnapshotSchema, issues: BlockSnapshotSchema, liability: BlockSnapshotSchema }),
-  clauses: z.array(ClauseSnapshotSchema),
-  performance: PerformanceSnapshotSchema,
-  comments: z.array(CommentSnapshotSchema),
-  suggestions: z.array(SuggestionSnapshotSchema),
-});
-export type AgreementSnapshot = z.infer<typeof AgreementSnapshotSchema>;
+export * from './document-schema.ts';
+export * from './document-rendering.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Case data in, Y.Doc out.
@@ -404,44 +300,4 @@ export function readAgreement(doc: Y.Doc): AgreementSnapshot {
     throw new DomainError('DOC_INVALID', `协议书数据无效：${i.path.join('.')}：${i.message}`);
   }
   return parsed.data;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Rendering helpers shared by the PDF, the checker and diffs.
-
-/** Block text with field values filled in (unfilled fields as 【label】). */
-export function renderBlock(block: BlockSnapshot): string {
-  return renderText(block.text, block.fields);
-}
-
-const CN_ORDINALS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
-
-/** 1 → 一, 12 → 十二, 21 → 二十一: clause numbering in the printed agreement (一、二、…). */
-export function chineseOrdinal(n: number): string {
-  if (n <= 10) return CN_ORDINALS[n]!;
-  if (n < 20) return `十${CN_ORDINALS[n - 10]}`;
-  const tens = Math.floor(n / 10);
-  const ones = n % 10;
-  return `${CN_ORDINALS[tens]}十${ones ? CN_ORDINALS[ones] : ''}`;
-}
-
-export const ROLE_LABELS: Record<PartySnapshot['role'], string> = { APPLICANT: '申请人', RESPONDENT: '被申请人' };
-export const SIDE_LABELS: Record<PartySnapshot['side'], string> = { A: '甲方', B: '乙方' };
-
-/** One line of 当事人基本情况: "甲方（申请人）：王某，男，身份证号码…，住…，联系电话…". */
-export function formatPartyLine(p: PartySnapshot, label = `${SIDE_LABELS[p.side]}（${ROLE_LABELS[p.role]}）`): string {
-  const bits: string[] = [p.name || '【姓名】'];
-  if (p.personType === 'legal') {
-    if (p.creditCode) bits.push(`统一社会信用代码${p.creditCode}`);
-    if (p.address) bits.push(`住所地${p.address}`);
-    if (p.legalRepresentative) bits.push(`法定代表人（负责人）${p.legalRepresentative}`);
-  } else {
-    if (p.gender) bits.push(p.gender);
-    if (p.idMasked) bits.push(`身份证号码${p.idMasked}`);
-    if (p.address) bits.push(`住${p.address}`);
-  }
-  if (p.phone) bits.push(`联系电话${p.phone}`);
-  let line = `${label}：${bits.join('，')}。`;
-  if (p.agent) line += `委托代理人：${p.agent}。`;
-  return line;
 }
