@@ -11,17 +11,19 @@
 //                  is verified and replayed. Any failure refuses the connection; nothing is stored.
 //   afterLoadDocument  persistence listener (every applied update → DraftStore.append; every
 //                  acknowledgement on the document waits until the appends started before it are
-//                  committed — ack-gate.ts) and awareness identities (awareness-identity.ts).
+//                  committed — ack-gate.ts) and awareness identities (awareness-identity.ts);
+//                  live-document.ts. A failed append drops the document (tainted-documents.ts).
 //   beforeHandleMessage  installs the ack gate before the first message is applied; refuses
-//                  message types clients have no business sending; audits a party's edit attempt.
+//                  message types clients have no business sending; audits a party's edit attempt
+//                  (client-messages.ts).
 //   onStoreDocument (debounced 2 s, at most 10 s) and afterUnloadDocument: compaction.
 //   Several nodes (REDIS_URL): a document follows the other nodes' committed updates from
 //                  before its load (cluster/doc-relay.ts); its own go out once committed.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
-  Connection,
   Hocuspocus,
+  type Connection,
   type Document,
   type Extension,
   type afterLoadDocumentPayload,
@@ -32,12 +34,9 @@ import {
   type afterUnloadDocumentPayload,
 } from '@hocuspocus/server';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import * as decoding from 'lib0/decoding';
 import { WebSocketServer } from 'ws';
-import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { appendAudit, recordAudit } from '../audit/log.ts';
-import { partyActor } from '../audit/actors.ts';
 import { invitationIdOf } from '../auth/link-tokens.ts';
 import { revokes, type AccessRevoked } from '../access-events.ts';
 import type { AppContext } from '../context.ts';
@@ -46,41 +45,18 @@ import { DomainError, type ErrorCode } from '../errors.ts';
 import { roleInCase } from '../access/case-access.ts';
 import { originAllowed, resolvePrincipal } from '../access/principal.ts';
 import { AckGate, PersistenceBarrier } from './ack-gate.ts';
-import { enforceAwarenessIdentity } from './awareness-identity.ts';
+import { ClientMessageGuard } from './client-messages.ts';
+import { contextOf, Refusal, type ConnectionContext } from './connection-context.ts';
 import { agreementDocName, caseIdOfDocName } from './doc-name.ts';
 import { dbBytes, DraftLoadError, DraftStore, sha256Hex } from './draft-store.ts';
 import { WorkerWriter } from './draft-writer.ts';
-import { RELAY_ORIGIN, type DocRelay } from '../cluster/doc-relay.ts';
+import type { DocRelay } from '../cluster/doc-relay.ts';
 import { partyAccess, staffAccess, type DraftAccess, type DraftIdentity } from './grants.ts';
+import { keepLiveDocument, LOAD_ORIGIN, STORED_ORIGIN } from './live-document.ts';
+import { SerialQueue } from './serial-queue.ts';
+import { TaintedDocuments } from './tainted-documents.ts';
 
 export const DRAFTING_PATH = '/drafting';
-
-/** Transaction origins of changes that must not be appended again. */
-const LOAD_ORIGIN = Symbol('drafting:load');
-const STORED_ORIGIN = Symbol('drafting:stored');
-
-/** Hocuspocus MessageType values (server/src/types.ts) a client may send. */
-const MESSAGE = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3, SyncReply: 4, Stateless: 5, BroadcastStateless: 6, Close: 7 } as const;
-const CLIENT_MESSAGES = new Set<number>([
-  MESSAGE.Sync,
-  MESSAGE.Awareness,
-  MESSAGE.Auth,
-  MESSAGE.QueryAwareness,
-  MESSAGE.SyncReply,
-  MESSAGE.Stateless,
-  MESSAGE.Close,
-]);
-/** y-protocols sync sub-messages. */
-const SYNC_STEP2 = 1;
-const SYNC_UPDATE = 2;
-
-/** Context Hocuspocus keeps per connection (from onAuthenticate). */
-interface ConnectionContext {
-  access: DraftAccess;
-  ip: string;
-  /** The invitation a party connected with (its revocation, or its participant's deletion, ends the connection). */
-  invitationId: string | null;
-}
 
 /** The first content of a case's draft: built by the agreement model from its template. */
 export interface InitialDraft {
@@ -100,20 +76,6 @@ export interface DraftingOptions {
   relay?: DocRelay;
 }
 
-/**
- * A refusal Hocuspocus passes to the client as the permission-denied reason (the code). Its
- * empty `message` keeps Hocuspocus from printing it on stderr; we log it ourselves.
- */
-class Refusal extends Error {
-  constructor(
-    readonly reason: ErrorCode,
-    readonly detail: string,
-  ) {
-    super('');
-    this.name = 'DraftingRefusal';
-  }
-}
-
 export class DraftingServer {
   readonly hocuspocus: Hocuspocus;
   readonly store: DraftStore;
@@ -122,14 +84,13 @@ export class DraftingServer {
   readonly #log: FastifyBaseLogger;
   readonly #options: DraftingOptions;
   readonly #wss: WebSocketServer;
-  /** Per document: a server-side change in progress (suggestions, accepts…), one at a time. */
-  readonly #mutations = new Map<string, Promise<unknown>>();
+  /** Per document: server-side changes (suggestions, accepts…), one at a time. */
+  readonly #mutations = new SerialQueue();
   /** Documents holding a change that could not be stored, until they are unloaded. */
-  readonly #tainted = new Map<string, { unloaded: Promise<void>; resolve: () => void }>();
+  readonly #tainted: TaintedDocuments;
   /** Per live document: the appends its acknowledgements wait for. */
   readonly #barriers = new WeakMap<Document, PersistenceBarrier>();
-  /** Connections whose refused edit has been audited already. */
-  readonly #auditedRefusals = new WeakSet<Connection>();
+  readonly #messages: ClientMessageGuard;
   #closed = false;
 
   static attach(app: FastifyInstance, ctx: AppContext, options: DraftingOptions): DraftingServer {
@@ -151,6 +112,8 @@ export class DraftingServer {
     this.#ctx = ctx;
     this.#log = app.log.child({ module: 'drafting' });
     this.#options = options;
+    this.#tainted = new TaintedDocuments(this.#log);
+    this.#messages = new ClientMessageGuard(ctx, this.#log);
     this.store = new DraftStore(ctx.db, { writer: new WorkerWriter(ctx.config.databaseFile) });
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
     this.hocuspocus = new Hocuspocus({
@@ -182,14 +145,23 @@ export class DraftingServer {
       priority: 1000,
       onAuthenticate: (data: onAuthenticatePayload) => this.#authenticate(data),
       onLoadDocument: (data: onLoadDocumentPayload) => this.#loadDocument(data),
-      afterLoadDocument: async (data: afterLoadDocumentPayload) => this.#afterLoad(data.document),
-      beforeHandleMessage: async (data: beforeHandleMessagePayload) => this.#beforeMessage(data),
+      afterLoadDocument: async ({ document }: afterLoadDocumentPayload) =>
+        keepLiveDocument(document, caseIdOfDocName(document.name)!, {
+          store: this.store,
+          barrier: this.#barrierOf(document),
+          relay: this.#options.relay,
+          onAppendFailed: (err) => this.#tainted.drop(document, err),
+        }),
+      beforeHandleMessage: async ({ connection, update }: beforeHandleMessagePayload) => {
+        // Installed before the first message is applied, so its acknowledgement already waits.
+        AckGate.install(connection, this.#barrierOf(connection.document));
+        await this.#messages.check(connection, update);
+      },
       onStoreDocument: async (data: onStoreDocumentPayload) => {
         await this.#compact(data.documentName, this.#options.compactAfterRows ?? 64);
       },
       afterUnloadDocument: async (data: afterUnloadDocumentPayload) => {
-        this.#tainted.get(data.documentName)?.resolve();
-        this.#tainted.delete(data.documentName);
+        this.#tainted.unloaded(data.documentName);
         await this.#compact(data.documentName, 2);
       },
     };
@@ -200,11 +172,8 @@ export class DraftingServer {
     const caseId = caseIdOfDocName(documentName);
     if (!caseId) throw this.#refuse('NOT_FOUND', `unknown document ${documentName}`);
     // A document dropped after a storage failure: wait for it to go, then load it afresh.
-    const tainted = this.#tainted.get(documentName);
-    if (tainted) {
-      await Promise.race([tainted.unloaded, new Promise((r) => setTimeout(r, 10_000))]);
-      if (this.#tainted.has(documentName)) throw this.#refuse('DRAFT_UNAVAILABLE', `${documentName} is still being dropped after a storage failure`);
-    }
+    if (!(await this.#tainted.settled(documentName, 10_000)))
+      throw this.#refuse('DRAFT_UNAVAILABLE', `${documentName} is still being dropped after a storage failure`);
     let access: DraftAccess;
     try {
       access = await this.accessFor(caseId, {
@@ -273,59 +242,6 @@ export class DraftingServer {
     }
   }
 
-  #afterLoad(document: Document): void {
-    const caseId = caseIdOfDocName(document.name)!;
-    const barrier = this.#barrierOf(document);
-    const relay = this.#options.relay;
-    const onUpdate = (update: Uint8Array, origin: unknown) => {
-      if (origin === LOAD_ORIGIN || origin === RELAY_ORIGIN) return;
-      if (origin === STORED_ORIGIN) return relay?.publish(document.name, update);
-      const connection = origin instanceof Connection ? origin : null;
-      const authorId = connection ? contextOf(connection).access.identity.id : 'system';
-      const append = this.store.append({ docName: document.name, caseId, kind: 'update', update, authorId });
-      barrier.track(append);
-      append.then(
-        () => relay?.publish(document.name, update),
-        (err: unknown) => this.#persistFailed(document, err),
-      );
-    };
-    document.on('update', onUpdate);
-    const stopAwareness = enforceAwarenessIdentity(document, (socket) => {
-      const entry = document.connections.get(socket);
-      return entry ? contextOf(entry.connection).access.identity : null;
-    });
-    // Presence of this node's clients (already rewritten by the enforcer above) for the other nodes.
-    const onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
-      if (!relay || origin === RELAY_ORIGIN) return;
-      const clients = [...added, ...updated, ...removed].filter((id) => id !== document.awareness.clientID);
-      if (clients.length > 0) relay.publishAwareness(document.name, encodeAwarenessUpdate(document.awareness, clients));
-    };
-    document.awareness.on('update', onAwareness);
-    document.once('destroy', () => {
-      void relay?.unfollow(document.name, document);
-      document.awareness.off('update', onAwareness);
-      document.off('update', onUpdate);
-      stopAwareness();
-    });
-  }
-
-  /**
-   * An append failed for good (DraftStore retries for a while first): the live document now
-   * holds a change that is not on disk. Its sender got no acknowledgement (the gate withholds
-   * it), but a resend into this document would change nothing and so never be stored. So the
-   * document is dropped: its clients' sockets are dropped (providers reconnect by themselves),
-   * new connections wait until it is unloaded, and the next load comes from storage — into
-   * which the providers then resend whatever was not acknowledged.
-   */
-  #persistFailed(document: Document, err: unknown): void {
-    if (this.#tainted.has(document.name)) return;
-    let resolve!: () => void;
-    const unloaded = new Promise<void>((r) => (resolve = r));
-    this.#tainted.set(document.name, { unloaded, resolve });
-    this.#log.error({ err, documentName: document.name }, 'draft update could not be stored: dropping the live document so clients resend');
-    for (const { connection } of document.connections.values()) connection.webSocket.terminate();
-  }
-
   /**
    * Connections whose access was just taken away end now — opened with a revoked link or a deleted
    * participant's link, by a deactivated or re-passworded account, or by a co-mediator taken off
@@ -353,30 +269,6 @@ export class DraftingServer {
     return barrier;
   }
 
-  async #beforeMessage({ connection, update: message }: beforeHandleMessagePayload): Promise<void> {
-    AckGate.install(connection, this.#barrierOf(connection.document));
-    const decoder = decoding.createDecoder(message);
-    decoding.readVarString(decoder);
-    const type = decoding.readVarUint(decoder);
-    if (!CLIENT_MESSAGES.has(type)) throw new Refusal('FORBIDDEN', `message type ${type} not accepted from clients`);
-    if (!connection.readOnly || (type !== MESSAGE.Sync && type !== MESSAGE.SyncReply)) return;
-    const syncType = decoding.readVarUint(decoder);
-    if (syncType !== SYNC_UPDATE && syncType !== SYNC_STEP2) return;
-    const update = decoding.readVarUint8Array(decoder);
-    // Hocuspocus drops it (read-only); a step-2 reply with nothing new is not an edit attempt.
-    if (syncType === SYNC_STEP2 && Y.snapshotContainsUpdate(Y.snapshot(connection.document), update)) return;
-    if (this.#auditedRefusals.has(connection)) return;
-    this.#auditedRefusals.add(connection);
-    const { access } = contextOf(connection);
-    this.#log.info({ documentName: connection.document.name, who: access.identity.id }, 'read-only connection tried to edit: update dropped');
-    if (access.identity.kind === 'party') {
-      await recordAudit(this.#ctx.db, partyActor({ id: access.identity.id, name: access.identity.name }), access.caseId, {
-        type: 'AGREEMENT_EDIT_REJECTED',
-        data: { participantId: access.identity.id, name: access.identity.name },
-      });
-    }
-  }
-
   async #compact(documentName: string, minRows: number): Promise<void> {
     try {
       const result = await this.store.compact(documentName, minRows);
@@ -401,7 +293,7 @@ export class DraftingServer {
     record: (tx: Tx, result: T) => Promise<R>,
   ): Promise<{ result: T; record: R }> {
     const documentName = agreementDocName(caseId);
-    return this.#exclusive(documentName, () =>
+    return this.#mutations.run(documentName, () =>
       this.withDocument(caseId, async (live) => {
         const scratch = new Y.Doc({ gc: live.gc });
         try {
@@ -456,20 +348,6 @@ export class DraftingServer {
     }
   }
 
-  #exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.#mutations.get(key) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#mutations.set(key, settled);
-    settled.then(() => {
-      if (this.#mutations.get(key) === settled) this.#mutations.delete(key);
-    });
-    return run;
-  }
-
   // ---- lifecycle ----------------------------------------------------------------------------
 
   /** Closes every connection, waits for pending appends, compacts what was open. */
@@ -480,7 +358,7 @@ export class DraftingServer {
     this.hocuspocus.closeConnections();
     for (const ws of this.#wss.clients) ws.terminate();
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
-    await Promise.allSettled([...this.#mutations.values()]);
+    await this.#mutations.drained();
     // Let the closed documents unload (their unload compaction runs meanwhile).
     const deadline = Date.now() + 2000;
     while ((this.hocuspocus.documents.size > 0 || this.hocuspocus.unloadingDocuments.size > 0) && Date.now() < deadline)
@@ -494,8 +372,4 @@ export class DraftingServer {
   static identityOf(connection: Connection): DraftIdentity {
     return contextOf(connection).access.identity;
   }
-}
-
-function contextOf(connection: Connection): ConnectionContext {
-  return connection.context as ConnectionContext;
 }

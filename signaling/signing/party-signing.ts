@@ -1,0 +1,100 @@
+// What a party (or the agent signing for them) does on an open round: accept each clause, bound
+// to the clause's locked hash, then sign after confirming identity (name + ID digits + a one-time
+// code) and affirming the fixed sentence. A refused identity or code is audited.
+import { appendAudit, recordAudit } from '../audit/log.ts';
+import { partyActor } from '../audit/actors.ts';
+import type { AppContext } from '../context.ts';
+import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
+import { dbBytes } from '../drafting/draft-store.ts';
+import { DomainError, type ErrorCode } from '../errors.ts';
+import { checkSignaturePng } from './signature-image.ts';
+import type { SigningCodes } from './signing-codes.ts';
+import { clauseHashes, openRound, principalOf, sha256, type Participant, type RequestInfo } from './signing-round.ts';
+
+export const AFFIRMATION = '本人已阅读协议全部内容，系自愿签署';
+const IDENTITY_METHOD = 'NAME_ID_LAST4+SMS_OTP';
+
+const roleLabel = (role: string) => labelOf(PARTICIPANT_ROLES, role);
+
+export async function acceptClause(ctx: AppContext, actor: Participant, input: { clauseId: string; clauseSha256: string; onBehalfOf?: string | undefined }) {
+  const round = await openRound(ctx, actor.caseId);
+  const party = await principalOf(ctx, round, actor, input.onBehalfOf);
+  const clause = clauseHashes(round).find((c) => c.id === input.clauseId);
+  if (!clause) throw new DomainError('CLAUSE_NOT_IN_ROUND', '该条款不在锁定的协议版本中');
+  if (clause.sha256 !== input.clauseSha256) throw new DomainError('CLAUSE_CHANGED', '条款内容已变化，请刷新后重新阅读');
+  return ctx.db.$transaction(async (tx) => {
+    const existing = await tx.clauseConsent.findUnique({
+      where: { roundId_participantId_clauseId: { roundId: round.id, participantId: party.id, clauseId: clause.id } },
+    });
+    if (existing) return existing;
+    const row = await tx.clauseConsent.create({ data: { roundId: round.id, participantId: party.id, clauseId: clause.id, clauseSha256: clause.sha256 } });
+    await appendAudit(tx, partyActor(actor), actor.caseId, {
+      type: 'CLAUSE_ACCEPTED',
+      data: { roundId: round.id, participantId: party.id, clauseId: clause.id, clauseSha256: clause.sha256, byName: actor.name },
+    });
+    return row;
+  });
+}
+
+export async function signAsParty(
+  ctx: AppContext,
+  codes: SigningCodes,
+  actor: Participant,
+  input: { onBehalfOf?: string | undefined; name: string; idLast4: string; code: string; png: Buffer; affirmation: string },
+  req: RequestInfo,
+) {
+  const round = await openRound(ctx, actor.caseId);
+  const party = await principalOf(ctx, round, actor, input.onBehalfOf);
+  const refuse = async (reason: string, code: ErrorCode, message?: string): Promise<never> => {
+    await recordAudit(ctx.db, partyActor(actor), actor.caseId, {
+      type: 'SIGNING_REFUSED',
+      data: { roundId: round.id, participantId: actor.id, reason },
+    });
+    throw new DomainError(code, message);
+  };
+  if (input.affirmation.trim() !== AFFIRMATION) throw new DomainError('AFFIRMATION_MISMATCH', `请完整输入：“${AFFIRMATION}”`);
+  await checkSignaturePng(input.png);
+  const hashes = clauseHashes(round);
+  const consents = await ctx.db.clauseConsent.findMany({ where: { roundId: round.id, participantId: party.id } });
+  const open = hashes.filter((h) => !consents.some((c) => c.clauseId === h.id && c.clauseSha256 === h.sha256));
+  if (open.length) throw new DomainError('CLAUSES_NOT_ACCEPTED', `还有 ${open.length} 条协议条款未确认，请逐条阅读并确认后再签署`);
+  if (await ctx.db.agreementSignature.findUnique({ where: { roundId_participantId: { roundId: round.id, participantId: party.id } } }))
+    throw new DomainError('ALREADY_SIGNED', `${party.name}已签署`);
+  if (input.name.trim() !== actor.name || input.idLast4.trim().toUpperCase() !== actor.idNumber.slice(-4)) await refuse('identity', 'IDENTITY_MISMATCH');
+  await codes.use(round.id, actor.id, input.code.trim(), refuse);
+
+  const signerRole = actor.id === party.id ? roleLabel(party.role) : `${roleLabel(party.role)}${party.name}的委托代理人`;
+  return ctx.db.$transaction(async (tx) => {
+    const row = await tx.agreementSignature.create({
+      data: {
+        roundId: round.id,
+        signerType: 'party',
+        participantId: party.id,
+        signerId: actor.id,
+        signerName: actor.name,
+        signerRole,
+        png: dbBytes(input.png),
+        pngSha256: sha256(input.png),
+        affirmation: AFFIRMATION,
+        identityMethod: IDENTITY_METHOD,
+        ip: req.ip,
+        userAgent: req.userAgent.slice(0, 300),
+      },
+    });
+    await appendAudit(tx, partyActor(actor), actor.caseId, {
+      type: 'AGREEMENT_SIGNED',
+      data: {
+        roundId: round.id,
+        signerType: 'party',
+        signerName: actor.name,
+        signerRole,
+        participantId: party.id,
+        pngSha256: row.pngSha256,
+        identityMethod: IDENTITY_METHOD,
+        ip: req.ip,
+        userAgent: req.userAgent.slice(0, 300),
+      },
+    });
+    return { signedAt: row.signedAt.toISOString(), participantId: party.id };
+  });
+}
