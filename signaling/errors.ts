@@ -82,6 +82,7 @@ export const ERRORS = {
   LINK_ALREADY_REVOKED: { status: 409, message: '该链接已撤销' },
   NOT_A_COLLEAGUE: { status: 400, message: '只能指派本机构在岗的调解员' },
   ALREADY_ON_CASE: { status: 409, message: '该调解员已在本案中' },
+  NOT_AN_AGENT: { status: 400, message: '只有委托代理人可以被授权代为签署' },
   PARTICIPANTS_FROZEN: { status: 409, message: '协议已锁定供签署，当事人名单不能变更；如需变更请先解除锁定' },
 
   // drafting

@@ -3,11 +3,8 @@
 // which must belong to this case); staff by session cookie (+ CSRF on mutations).
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { appendAudit } from '../audit/log.ts';
-import { staffActor } from '../audit/actors.ts';
 import { loadCase } from '../cases/case-service.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
-import { DomainError } from '../errors.ts';
 import { accessOf, partyOf, staffOf } from '../http/access-hook.ts';
 import { sendFile } from '../http/file-reply.ts';
 import { errors, Id, Text } from '../http/schemas.ts';
@@ -98,20 +95,8 @@ export const signingRoutes =
         config: { action: 'signing.manage' },
       },
       async (request) => {
-        const user = staff(request);
-        const { caseId, participantId } = request.params;
-        await loadCase(ctx, caseId);
-        const p = await ctx.db.participant.findFirst({ where: { id: participantId, caseId } });
-        if (!p) throw new DomainError('PARTICIPANT_NOT_FOUND', '参与人不存在');
-        if (p.role !== 'AGENT') throw new DomainError('VALIDATION', '只有委托代理人可以被授权代为签署');
-        await ctx.db.$transaction(async (tx) => {
-          await tx.participant.update({ where: { id: p.id }, data: { signingAuthority: request.body.authorised } });
-          await appendAudit(tx, staffActor(user), caseId, {
-            type: 'AGENT_SIGNING_AUTHORITY',
-            data: { participantId: p.id, name: p.name, authorised: request.body.authorised },
-          });
-        });
-        return { participantId: p.id, authorised: request.body.authorised };
+        await loadCase(ctx, request.params.caseId);
+        return service.setAgentAuthority(staff(request), request.params.caseId, request.params.participantId, request.body.authorised);
       },
     );
 

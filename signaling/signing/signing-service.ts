@@ -16,6 +16,7 @@
 // codes), issuing.ts (the mediator's signature and the issued PDF), signing-view.ts (reading).
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext, StaffPrincipal } from '../context.ts';
+import { setAgentAuthority } from './agent-authority.ts';
 import { AgreementIssuer } from './issuing.ts';
 import type { SigningIdentity } from './org-identity.ts';
 import { acceptClause, signAsParty } from './party-signing.ts';
@@ -51,6 +52,11 @@ export class SigningService {
   /** The mediator signs last and the agreement is issued, all at once (issuing.ts). */
   mediatorSign(user: StaffPrincipal, caseId: string, png: Buffer, req: RequestInfo) {
     return this.#issuer.mediatorSign(user, caseId, png, req);
+  }
+
+  /** Lets an agent accept and sign for its side's parties, or stops it (agent-authority.ts). */
+  setAgentAuthority(user: StaffPrincipal, caseId: string, participantId: string, authorised: boolean) {
+    return setAgentAuthority(this.#ctx, user, caseId, participantId, authorised);
   }
 
   // ── parties ─────────────────────────────────────────────────────────────────
