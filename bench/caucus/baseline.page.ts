@@ -2,16 +2,16 @@
 // "reconnect-based breakout", the way breakout rooms usually move people — every room is its
 // own mediasoup router, and a participant who changes rooms closes both of its transports
 // (new ICE + DTLS), joins the other router, re-produces its camera and microphone and consumes
-// only what the new room has. Same media settings as the jiefen room client (capture
-// constraints, simulcast encodings, codec options), same minimal signaling as the join
-// benchmark's baseline: JSON POST /rpc, and one EventSource for what the server pushes
-// (`move` to another room, new consumers, closed consumers).
+// only what the new room has. Same media settings and minimal signaling as the join
+// benchmark's baseline (../lib/baseline-page.ts): JSON POST /rpc, and one EventSource for what
+// the server pushes (`move` to another room, new consumers, closed consumers).
 //
 // The camera/microphone stream is captured once and kept across moves (as a breakout client
 // would); the mediasoup Device is loaded once (every router has the same codecs).
 import { Device, type types } from 'mediasoup-client';
+import { AUDIO, mediaSink, peerId, produceMicAndCamera, rpcClient, transportFor, VIDEO, type MediaMethod } from '../lib/baseline-page.ts';
 
-export type BreakoutMethod = 'hello' | 'enter' | 'createTransport' | 'connectTransport' | 'produce' | 'ready' | 'resume';
+export type BreakoutMethod = 'hello' | 'enter' | MediaMethod;
 
 export type BreakoutPush =
   | { type: 'move'; room: string; seq: number }
@@ -39,22 +39,8 @@ export interface MoveMarks {
   firstConsumer?: number;
 }
 
-const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
-const VIDEO: MediaTrackConstraints = { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 24, max: 30 } };
-const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
-  { scaleResolutionDownBy: 2, maxBitrate: 150_000 },
-  { scaleResolutionDownBy: 1, maxBitrate: 600_000 },
-];
-
-const peerId = new URLSearchParams(location.search).get('peer') ?? 'anonymous';
+const rpc = rpcClient<BreakoutMethod>();
 const now = () => performance.timeOrigin + performance.now();
-
-async function rpc<T = unknown>(method: BreakoutMethod, data: unknown = {}): Promise<T> {
-  const res = await fetch('/rpc', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ peerId, method, data }) });
-  const body = (await res.json()) as { result?: T; error?: string };
-  if (!res.ok || body.error) throw new Error(`${method}: ${body.error ?? res.status}`);
-  return body.result as T;
-}
 
 interface Session {
   send: types.Transport;
@@ -83,22 +69,6 @@ function recvTransport(id: string): Promise<types.Transport> {
   return p;
 }
 
-function transportFor(direction: 'send' | 'recv', options: types.TransportOptions): types.Transport {
-  const t = direction === 'send' ? device!.createSendTransport(options) : device!.createRecvTransport(options);
-  t.on('connect', ({ dtlsParameters }, callback, errback) => {
-    rpc('connectTransport', { transportId: t.id, dtlsParameters }).then(() => callback(), errback);
-  });
-  if (direction === 'send') {
-    t.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-      rpc<{ producerId: string }>('produce', { transportId: t.id, kind, rtpParameters, source: appData.source }).then(
-        ({ producerId }) => callback({ id: producerId }),
-        errback,
-      );
-    });
-  }
-  return t;
-}
-
 function dropConsumer(consumerId: string): void {
   const c = consumers.get(consumerId);
   if (!c) return;
@@ -119,25 +89,13 @@ async function enter(room: string, marks: MoveMarks): Promise<void> {
   marks.closed = now();
   await rpc('enter', { room, seq: marks.seq });
   marks.entered = now();
-  const send = transportFor('send', await rpc<types.TransportOptions>('createTransport', { direction: 'send' }));
-  const recv = transportFor('recv', await rpc<types.TransportOptions>('createTransport', { direction: 'recv' }));
+  const send = transportFor(device!, rpc, 'send', await rpc<types.TransportOptions>('createTransport', { direction: 'send' }));
+  const recv = transportFor(device!, rpc, 'recv', await rpc<types.TransportOptions>('createTransport', { direction: 'recv' }));
   session = { send, recv };
   recvTransport(recv.id);
   recvWaiters.get(recv.id)?.(recv);
   marks.transports = now();
-  await send.produce({
-    track: stream!.getAudioTracks()[0]!,
-    stopTracks: false,
-    codecOptions: { opusStereo: false, opusDtx: true, opusFec: true },
-    appData: { source: 'microphone' },
-  });
-  await send.produce({
-    track: stream!.getVideoTracks()[0]!,
-    stopTracks: false,
-    encodings: CAMERA_ENCODINGS,
-    codecOptions: { videoGoogleStartBitrate: 1000 },
-    appData: { source: 'camera' },
-  });
+  await produceMicAndCamera(send, stream!);
   marks.produced = now();
   await rpc('ready', { rtpCapabilities: device!.recvRtpCapabilities });
   marks.ready = now();
@@ -155,16 +113,7 @@ async function onConsumer(p: Extract<BreakoutPush, { type: 'consumer' }>): Promi
     appData: { peerId: p.peerId },
   });
   if (recv.closed) return void consumer.close();
-  // A sink, as on screen.
-  const el = document.createElement(p.kind === 'video' ? 'video' : 'audio');
-  el.autoplay = true;
-  if (el instanceof HTMLVideoElement) {
-    el.muted = true;
-    el.playsInline = true;
-  }
-  el.srcObject = new MediaStream([consumer.track]);
-  document.body.append(el);
-  consumers.set(consumer.id, { consumer, el });
+  consumers.set(consumer.id, { consumer, el: mediaSink(consumer) });
   if (current && current.firstConsumer === undefined) current.firstConsumer = now();
   await rpc('resume', { consumerId: consumer.id });
 }

@@ -1,25 +1,19 @@
 // Three real Chromium pages (one browser and profile each, as on three devices) with the
 // in-page sampler (sampler.page.ts) installed before any page script, and the harness side of
 // the sampler: draining every page's events into one store, stream by stream.
-import { build } from 'esbuild';
 import { readdirSync, readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../../tests/support/browser.ts';
+import { bundle } from '../lib/bundle.ts';
 import { noteOwnChromium, sleep } from '../lib/env.ts';
 import type { BenchContext } from '../lib/types.ts';
 import type { SampleEvent, SamplerState } from './sampler.page.ts';
 
 const SAMPLER_SOURCE = fileURLToPath(new URL('./sampler.page.ts', import.meta.url));
 let samplerScript: Promise<string> | null = null;
-
-export function bundle(entry: string, minify = false): Promise<string> {
-  return build({ entryPoints: [entry], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'chrome110', minify, logLevel: 'silent' }).then(
-    (r) => r.outputFiles[0]!.text,
-  );
-}
 
 function sampler(): Promise<string> {
   samplerScript ??= bundle(SAMPLER_SOURCE);

@@ -2,15 +2,14 @@
 // minimum a browser needs to send its camera+mic through mediasoup and receive everyone
 // else's — mediasoup-client straight against a MediaRoom, no app shell, no lobby, no auth.
 // Signaling: JSON POST /rpc for requests, one EventSource (/events) for server-initiated
-// consumers. The media settings match the jiefen room client's (same capture constraints,
-// same simulcast encodings and codec options), so the comparison isolates the signaling,
-// the app and the UI.
+// consumers; that and the media settings (the jiefen room client's) are ../lib/baseline-page.ts.
 //
 // It exposes the same `window.__jiefenRoom` debug handle shape (status, mediaStatus,
 // inboundStats()) as the jiefen room client, so the shared probe measures both alike.
 import { Device, type types } from 'mediasoup-client';
+import { AUDIO, mediaSink, peerId, produceMicAndCamera, rpcClient, transportFor, VIDEO, type MediaMethod } from '../lib/baseline-page.ts';
 
-export type BaselineMethod = 'join' | 'createTransport' | 'connectTransport' | 'produce' | 'ready' | 'resume';
+export type BaselineMethod = 'join' | MediaMethod;
 
 export interface BaselineConsumer {
   consumerId: string;
@@ -20,25 +19,10 @@ export interface BaselineConsumer {
   rtpParameters: types.RtpParameters;
 }
 
-// Same as web-client/src/room: media-devices.ts (constraints) and media-producers.ts (encodings, codec options).
-const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
-const VIDEO: MediaTrackConstraints = { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 24, max: 30 } };
-const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
-  { scaleResolutionDownBy: 2, maxBitrate: 150_000 },
-  { scaleResolutionDownBy: 1, maxBitrate: 600_000 },
-];
-
-const peerId = new URLSearchParams(location.search).get('peer') ?? 'anonymous';
+const rpc = rpcClient<BaselineMethod>();
 const consumers = new Map<string, types.Consumer>();
 let status = 'connecting';
 let mediaStatus = 'idle';
-
-async function rpc<T = unknown>(method: BaselineMethod, data: unknown = {}): Promise<T> {
-  const res = await fetch('/rpc', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ peerId, method, data }) });
-  const body = (await res.json()) as { result?: T; error?: string };
-  if (!res.ok || body.error) throw new Error(`${method}: ${body.error ?? res.status}`);
-  return body.result as T;
-}
 
 let resolveRecv!: (t: types.Transport) => void;
 const recvReady = new Promise<types.Transport>((r) => (resolveRecv = r));
@@ -53,32 +37,8 @@ async function onConsumer(p: BaselineConsumer): Promise<void> {
     appData: { peerId: p.peerId },
   });
   consumers.set(consumer.id, consumer);
-  // A sink, as on screen.
-  const el = document.createElement(p.kind === 'video' ? 'video' : 'audio');
-  el.autoplay = true;
-  if (el instanceof HTMLVideoElement) {
-    el.muted = true;
-    el.playsInline = true;
-  }
-  el.srcObject = new MediaStream([consumer.track]);
-  document.body.append(el);
+  mediaSink(consumer);
   await rpc('resume', { consumerId: consumer.id });
-}
-
-function transportFor(device: Device, direction: 'send' | 'recv', options: types.TransportOptions): types.Transport {
-  const t = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
-  t.on('connect', ({ dtlsParameters }, callback, errback) => {
-    rpc('connectTransport', { transportId: t.id, dtlsParameters }).then(() => callback(), errback);
-  });
-  if (direction === 'send') {
-    t.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-      rpc<{ producerId: string }>('produce', { transportId: t.id, kind, rtpParameters, source: appData.source }).then(
-        ({ producerId }) => callback({ id: producerId }),
-        errback,
-      );
-    });
-  }
-  return t;
 }
 
 async function main(): Promise<void> {
@@ -93,22 +53,10 @@ async function main(): Promise<void> {
   mediaStatus = 'connecting';
   const device = await Device.factory();
   await device.load({ routerRtpCapabilities: rtpCapabilities });
-  const send = transportFor(device, 'send', await rpc<types.TransportOptions>('createTransport', { direction: 'send' }));
-  const recv = transportFor(device, 'recv', await rpc<types.TransportOptions>('createTransport', { direction: 'recv' }));
+  const send = transportFor(device, rpc, 'send', await rpc<types.TransportOptions>('createTransport', { direction: 'send' }));
+  const recv = transportFor(device, rpc, 'recv', await rpc<types.TransportOptions>('createTransport', { direction: 'recv' }));
   resolveRecv(recv);
-  await send.produce({
-    track: stream.getAudioTracks()[0]!,
-    stopTracks: false,
-    codecOptions: { opusStereo: false, opusDtx: true, opusFec: true },
-    appData: { source: 'microphone' },
-  });
-  await send.produce({
-    track: stream.getVideoTracks()[0]!,
-    stopTracks: false,
-    encodings: CAMERA_ENCODINGS,
-    codecOptions: { videoGoogleStartBitrate: 1000 },
-    appData: { source: 'camera' },
-  });
+  await produceMicAndCamera(send, stream);
   await rpc('ready', { rtpCapabilities: device.recvRtpCapabilities });
   mediaStatus = 'ready';
 }

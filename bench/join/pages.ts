@@ -1,11 +1,11 @@
 // Opens N real Chromium pages at once (one browser and profile per participant, as on N
 // devices) and measures each: harness clock just before page.goto(url) → the in-page probe's
 // first decoded remote video frame. Used identically by the jiefen and the baseline half.
-import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../../tests/support/browser.ts';
+import { bundle } from '../lib/bundle.ts';
 import { foreignChromium, noteOwnChromium, othersCpu, sleep } from '../lib/env.ts';
 import type { BenchContext } from '../lib/types.ts';
 import type { ProbeMarks, ProbeSocketEvent, ProbeState } from './probe.page.ts';
@@ -44,15 +44,7 @@ let probeScript: Promise<string> | null = null;
 
 /** The probe as one IIFE, built once per process. */
 export function probe(): Promise<string> {
-  probeScript ??= build({
-    entryPoints: [PROBE_SOURCE],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome110',
-    logLevel: 'silent',
-  }).then((r) => r.outputFiles[0]!.text);
+  probeScript ??= bundle(PROBE_SOURCE);
   return probeScript;
 }
 

@@ -1,0 +1,50 @@
+// Judicial confirmation: the parties' joint application (/api/judicial/:caseId) and the judge's
+// side of it (/api/judge/applications).
+
+import type * as judicialSchemas from '../../../signaling/judicial/schemas.ts';
+import { ApiError, caseAreaCall, downloadFile, enc, staff, type S } from './core.ts';
+
+export type JudicialView = S<typeof judicialSchemas.JudicialView>;
+export type JudicialCourtOption = JudicialView['courts'][number];
+
+/** The joint application for judicial confirmation, as a party (link token) or the case's mediator. */
+export function judicialApi(caseId: string, token?: string | null) {
+  const base = `/api/judicial/${enc(caseId)}`;
+  const call = caseAreaCall(base, token);
+  return {
+    view: () => call<JudicialView>(''),
+    apply: (a: { courtId: string; serviceAddress: string; phone: string }) => call<{ status: string }>('/apply', { method: 'POST', body: a }),
+    /** The party confirms (or declines) the consent the mediator recorded for it. */
+    confirmConsent: () => call<{ status: string }>('/confirm-consent', { method: 'POST' }),
+    declineConsent: () => call<{ status: string }>('/decline-consent', { method: 'POST' }),
+    /** Sends the file itself as the body; its type is checked again on the server from the bytes. */
+    upload: async (file: File, kind: 'ID_DOCUMENT' | 'EVIDENCE' | 'OTHER') => {
+      const res = await fetch(`${base}/materials?kind=${kind}&name=${enc(file.name)}`, {
+        method: 'POST',
+        headers: { 'content-type': file.type || 'application/octet-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: file,
+        credentials: token ? 'omit' : 'same-origin',
+      });
+      const body = (await res.json().catch(() => null)) as { message?: string } | null;
+      if (!res.ok) throw new ApiError(res.status, 'UPLOAD', res.status === 413 ? '文件不能超过 10 MB' : (body?.message ?? '上传失败，请重试'));
+      return body;
+    },
+    applicationDocument: () => downloadFile(`${base}/application.pdf`, token, '双方均确认申请后才会生成申请书'),
+    ruling: () => downloadFile(`${base}/ruling.pdf`, token, '法院尚未作出裁定'),
+  };
+}
+
+export type JudgeApplicationSummary = S<typeof judicialSchemas.JudgeApplicationSummary>;
+export type JudgeApplicationDetail = S<typeof judicialSchemas.JudgeApplicationDetail>;
+
+export const judgeApi = {
+  queue: () => staff<{ applications: JudgeApplicationSummary[] }>('/api/judge/applications').then((r) => r.applications),
+  detail: (id: string) => staff<{ application: JudgeApplicationDetail }>(`/api/judge/applications/${enc(id)}`).then((r) => r.application),
+  accept: (id: string) => staff<{ courtCaseNumber: string }>(`/api/judge/applications/${enc(id)}/accept`, { method: 'POST', body: {} }),
+  startReview: (id: string) => staff<null>(`/api/judge/applications/${enc(id)}/review`, { method: 'POST', body: {} }),
+  saveReview: (id: string, checklist: Record<string, boolean>, notes: string) =>
+    staff<null>(`/api/judge/applications/${enc(id)}/review`, { method: 'PUT', body: { checklist, notes } }),
+  decide: (id: string, d: { decision: 'confirm' | 'dismiss'; reason?: string; clerk: string }) =>
+    staff<{ status: string; rulingSha256: string }>(`/api/judge/applications/${enc(id)}/decide`, { method: 'POST', body: d }),
+  agreementPdf: (id: string) => downloadFile(`/api/judge/applications/${enc(id)}/agreement.pdf`, null, '协议书下载失败'),
+};

@@ -1,0 +1,29 @@
+// A disputing party's own view of its case (/api/party/*), authenticated by the link token only.
+
+import type * as schemas from '../../../signaling/http/schemas.ts';
+import { request, type RequestOptions, type S } from './core.ts';
+
+export type PartyCase = S<typeof schemas.PartyCaseView>;
+export type PartySelf = S<typeof schemas.PartySelfView>;
+export interface PartyView {
+  case: PartyCase;
+  participant: PartySelf;
+}
+
+/** Client for a disputing party, authenticated by the link token only. */
+export function partyApi(token: string) {
+  const auth = { authorization: `Bearer ${token}` };
+  // 'omit': a party device may also hold a staff cookie; never mix the two.
+  const call = <T>(path: string, opts: RequestOptions = {}) => request<T>(path, { ...opts, headers: { ...auth, ...opts.headers }, credentials: 'omit' });
+  return {
+    me: () => call<PartyView>('/api/party/me'),
+    confirmIdentity: (name: string, idLast4: string) =>
+      call<{ participant: PartySelf }>('/api/party/confirm-identity', {
+        method: 'POST',
+        body: { name, idLast4 },
+      }).then((r) => r.participant),
+    consent: () => call<{ participant: PartySelf }>('/api/party/consent', { method: 'POST', body: { consent: true } }).then((r) => r.participant),
+  };
+}
+
+export type PartyApi = ReturnType<typeof partyApi>;
