@@ -26,7 +26,7 @@ export default tseslint.config(
   },
   {
     // Test harnesses record whatever the server sent; `any` there is a choice, not an oversight.
-    files: ['tests/**/*.ts', 'bench/**/*.ts', '**/*.test.ts'],
+    files: ['tests/**/*.ts', 'bench/**/*.ts', '**/*.test.ts', '**/*.harness.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );
