@@ -10,6 +10,8 @@ import path from 'node:path';
 /** The static checks, each as `npm run <script>` would run it. */
 const CHECKS = [
   ['types', 'node_modules/typescript/bin/tsc', ['-p', 'tsconfig.json', '--noEmit']],
+  // The browser app alone, with DOM types and without Node's (web-client/tsconfig.json).
+  ['types', 'node_modules/typescript/bin/tsc', ['-p', 'web-client/tsconfig.json', '--noEmit']],
   ['lint', 'node_modules/eslint/bin/eslint.js', ['--max-warnings', '0', 'sfu', 'signaling', 'web-client/src', 'tests', 'bench', 'scripts', '.']],
   ['format', 'node_modules/prettier/bin/prettier.cjs', ['--check', '--log-level', 'warn', '.']],
 ];
