@@ -39,6 +39,10 @@ const LONG_SUMMARY = [
   '双方均同意由调解委员会主持在线调解，申请人要求被申请人于三个月内归还全部本金并支付利息，被申请人提出分十二期偿还。',
   '调解员核实：借条原件在申请人处，转账记录与借条金额一致；被申请人名下有一处房产，经营的五金店仍在营业，月收入约八千元。',
   '申请人表示如被申请人能提供担保或在首期多付，可考虑减免部分利息；被申请人表示可由其妻子提供连带保证。',
+  '第一次调解（线下）：双方就还款期限分歧较大，申请人坚持三个月内还清，被申请人称最多每月还款四千元；调解员分别做了背对背工作。',
+  '第二次调解（电话）：被申请人同意首期支付一万元，余款分八期付清；申请人同意免除逾期利息，但要求保留按约定利率计算的利息。',
+  '双方同意通过本平台在线视频调解，并在达成一致后在线签署调解协议书、共同申请司法确认。申请人另要求被申请人承担催收产生的交通费用约三百元，被申请人暂未表态。',
+  '双方当事人的联系方式、送达地址已核实；被申请人的妻子表示愿意作为保证人参加下次调解。',
 ].join('\n');
 
 async function partyPost(server: TestServer, token: string, path: string, body: unknown): Promise<void> {
@@ -188,10 +192,11 @@ export function overflowing(page: Page): Promise<{ scrollWidth: number; elements
 
 /**
  * Text its own box cuts off: a box that hides overflow (ellipsis, fixed size) with more text than
- * room, and a <select> whose chosen option is wider than the closed picker shows.
+ * room, and (`selects`) a <select> whose chosen option is wider than the closed picker shows. A
+ * closed picker cannot wrap; with text at 200 % a phone's native list shows its options in full.
  */
-export function clippedText(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+export function clippedText(page: Page, options: { selects: boolean } = { selects: true }): Promise<string[]> {
+  return page.evaluate((checkSelects) => {
     const out: string[] = [];
     const canvas = document.createElement('canvas').getContext('2d');
     const label = (el: Element) =>
@@ -199,7 +204,8 @@ export function clippedText(page: Page): Promise<string[]> {
     for (const el of document.body.querySelectorAll<HTMLElement>('*')) {
       const s = getComputedStyle(el);
       if (el.offsetWidth <= 1 || el.offsetHeight <= 1 || s.visibility === 'hidden') continue;
-      if (el instanceof HTMLSelectElement && canvas) {
+      if (el instanceof HTMLSelectElement) {
+        if (!checkSelects || !canvas) continue;
         const text = el.selectedOptions[0]?.textContent ?? '';
         canvas.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
         const room = el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - 20;
@@ -215,5 +221,5 @@ export function clippedText(page: Page): Promise<string[]> {
       }
     }
     return out;
-  });
+  }, options.selects);
 }
