@@ -78,7 +78,7 @@ export class JudicialApplicationService {
   }
 
   /** What a party (or the case's mediator, `viewer` null) sees: window, courts, who has applied. */
-  async view(caseId: string, viewer: Participant | null): Promise<Static<typeof JudicialView>> {
+  async view(caseId: string, viewer: (Participant & { phone: string }) | null): Promise<Static<typeof JudicialView>> {
     const { effectiveAt, windowEndsAt } = await this.#window(caseId);
     const application = await this.ctx.db.judicialApplication.findUnique({
       where: { caseId },
@@ -91,6 +91,7 @@ export class JudicialApplicationService {
       windowEndsAt: windowEndsAt?.toISOString() ?? null,
       daysLeft: windowEndsAt ? Math.max(0, Math.ceil((windowEndsAt.getTime() - Date.now()) / DAY_MS)) : null,
       windowOpen: windowEndsAt !== null && Date.now() <= windowEndsAt.getTime(),
+      phoneOnFile: viewer?.phone ?? null,
       courts,
       application: application && {
         id: application.id,

@@ -24,6 +24,8 @@ export const JudicialView = Type.Object({
   windowEndsAt: When,
   daysLeft: Nullable(Type.Integer()),
   windowOpen: Type.Boolean(),
+  /** The viewing party's phone on file (pre-fills its application); null for the mediator. */
+  phoneOnFile: Nullable(Type.String()),
   courts: Type.Array(CourtOptionView),
   parties: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), role: ParticipantRoleT })),
   application: Nullable(

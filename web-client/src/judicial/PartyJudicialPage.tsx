@@ -45,6 +45,7 @@ export function PartyJudicialPage({ token }: { token: string }) {
         const v = await judicialApi(id, token).view();
         setView(v);
         setCourtId((c) => c || v.application?.court.id || v.courts.find((x) => x.suggested)?.id || '');
+        setPhone((p) => p || v.phoneOnFile || '');
         setError(null);
       } catch (err) {
         setError(err instanceof ApiError ? err.message : '加载失败，请检查网络后重试');
@@ -211,10 +212,14 @@ export function PartyJudicialPage({ token }: { token: string }) {
               <select value={courtId} onChange={(e) => setCourtId(e.target.value)} disabled={!!app} data-testid="judicial-court">
                 {view.courts.map((c) => (
                   <option key={c.id} value={c.id}>
-                    {c.name}（{c.reasons.join('、')}）{c.suggested ? ' · 建议' : ''}
+                    {c.suggested ? `${c.name}（建议）` : c.name}
                   </option>
                 ))}
               </select>
+              {/* Why the chosen court is competent, below the picker: inside an option it is cut off on a phone. */}
+              <span className="field__hint" data-testid="judicial-court-reasons">
+                {view.courts.find((c) => c.id === courtId)?.reasons.join('、')}
+              </span>
             </label>
             <label className="field">
               <span className="field__label">送达地址</span>
