@@ -11,6 +11,7 @@ import type * as schemas from '../../signaling/http/schemas.ts';
 import type * as signingSchemas from '../../signaling/signing/schemas.ts';
 import type * as judicialSchemas from '../../signaling/judicial/schemas.ts';
 import type * as draftingSchemas from '../../signaling/drafting/schemas.ts';
+import type { FieldValue } from '../../signaling/agreement/fields.ts';
 
 // ---------------------------------------------------------------- types
 
@@ -48,6 +49,8 @@ export type CaseDetail = S<typeof schemas.CaseDetailView>;
 export type StaffRef = CaseDetail['coMediators'][number];
 export type NewCase = S<typeof schemas.NewCaseBody>;
 export type NewParticipant = S<typeof schemas.NewParticipantBody>;
+export type ParticipantChanges = S<typeof schemas.ParticipantChangesBody>;
+export type ParticipantDetails = S<typeof schemas.ParticipantDetailsBody>;
 export type Invitation = S<typeof schemas.InvitationView>;
 
 /** Only returned once, by the create call. */
@@ -247,6 +250,10 @@ export const api = {
 
   addParticipant: (caseId: string, p: NewParticipant) =>
     staff<{ participant: Participant }>(`/api/cases/${enc(caseId)}/participants`, { method: 'POST', body: p }).then((r) => r.participant),
+  updateParticipant: (caseId: string, participantId: string, changes: ParticipantChanges) =>
+    staff<{ participant: Participant }>(`/api/cases/${enc(caseId)}/participants/${enc(participantId)}`, { method: 'PATCH', body: changes }).then(
+      (r) => r.participant,
+    ),
   removeParticipant: (caseId: string, participantId: string) =>
     staff<void>(`/api/cases/${enc(caseId)}/participants/${enc(participantId)}`, { method: 'DELETE' }),
 
@@ -296,7 +303,9 @@ export type AgreementAnnotation = S<typeof draftingSchemas.Annotation>;
 export interface AgreementClauseInfo {
   id: string;
   title: string;
+  /** Raw text: field references as {{key}}, to be shown through renderText with `fields`. */
   text: string;
+  fields?: Record<string, FieldValue>;
 }
 
 /**
