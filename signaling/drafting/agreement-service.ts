@@ -51,7 +51,15 @@ export function agreementParties(participants: ParticipantRecord[]): AgreementPa
   for (const p of participants) {
     // Spelled out (not AGREEMENT_PARTY_ROLES) so TypeScript narrows role and side.
     if ((p.role !== 'APPLICANT' && p.role !== 'RESPONDENT') || (p.side !== 'A' && p.side !== 'B')) continue;
-    const common: AgreementPartyInput = { id: p.id, role: p.role, side: p.side, name: p.name, phone: p.phone, address: p.address, serviceAddress: p.serviceAddress };
+    const common: AgreementPartyInput = {
+      id: p.id,
+      role: p.role,
+      side: p.side,
+      name: p.name,
+      phone: p.phone,
+      address: p.address,
+      serviceAddress: p.serviceAddress,
+    };
     parties.push(
       p.personType === 'legal'
         ? { ...common, personType: 'legal', creditCode: p.creditCode, legalRepresentative: p.representative, representativeTitle: p.representativeTitle }

@@ -72,7 +72,12 @@ function PartyEditor({ caseId, party: p }: { caseId: string; party: PartySnapsho
       ];
   const fixed = legal
     ? `${p.name || '【名称】'}`
-    : [p.name || '【姓名】', p.gender, p.birthDate && `${p.birthDate.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}出生`, p.idMasked && `身份证号码${p.idMasked}`]
+    : [
+        p.name || '【姓名】',
+        p.gender,
+        p.birthDate && `${p.birthDate.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}出生`,
+        p.idMasked && `身份证号码${p.idMasked}`,
+      ]
         .filter(Boolean)
         .join('，');
   return (
@@ -94,7 +99,19 @@ function PartyEditor({ caseId, party: p }: { caseId: string; party: PartySnapsho
   );
 }
 
-function PartyInput({ caseId, party, field, label, placeholder }: { caseId: string; party: PartySnapshot; field: PartyInputKey; label: string; placeholder?: string | undefined }) {
+function PartyInput({
+  caseId,
+  party,
+  field,
+  label,
+  placeholder,
+}: {
+  caseId: string;
+  party: PartySnapshot;
+  field: PartyInputKey;
+  label: string;
+  placeholder?: string | undefined;
+}) {
   const [problem, setProblem] = useState<string | null>(null);
   const value = party[field];
   const id = `party-${party.id}-${field}`;

@@ -55,7 +55,14 @@ export function EditParticipantForm({ caseId, participant: p, onSaved, onCancel 
       <h3 className="subhead">修改当事人信息</h3>
       {error && <ErrorBanner message={error} />}
       <Field label={legal ? '名称' : '姓名'} htmlFor={`${prefix}-name`} required hint={identityFixed ? '已核验身份，不能修改' : undefined}>
-        <input id={`${prefix}-name`} data-testid="participant-edit-name" maxLength={50} value={name} readOnly={identityFixed} onChange={(e) => setName(e.target.value)} />
+        <input
+          id={`${prefix}-name`}
+          data-testid="participant-edit-name"
+          maxLength={50}
+          value={name}
+          readOnly={identityFixed}
+          onChange={(e) => setName(e.target.value)}
+        />
       </Field>
       <Field label="手机号" htmlFor={`${prefix}-phone`} required>
         <input id={`${prefix}-phone`} type="tel" inputMode="tel" maxLength={20} value={phone} onChange={(e) => setPhone(e.target.value)} />

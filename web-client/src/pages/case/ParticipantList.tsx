@@ -165,7 +165,11 @@ function PartyFacts({ p }: { p: Participant }) {
   const rows: Array<[string, string | null, string]> = legal
     ? [
         ['统一社会信用代码', p.creditCode, 'credit-code'],
-        ['法定代表人（负责人）', p.representative && (p.representativeTitle ? `${p.representative}（${p.representativeTitle}）` : p.representative), 'representative'],
+        [
+          '法定代表人（负责人）',
+          p.representative && (p.representativeTitle ? `${p.representative}（${p.representativeTitle}）` : p.representative),
+          'representative',
+        ],
         ['住所地', p.address, 'address'],
       ]
     : [

@@ -83,7 +83,12 @@ export function PartyDetailsFields({ idPrefix, draft, onChange, derived }: Props
     <fieldset className="form__group" data-testid="participant-details">
       <legend className="subhead">协议书和法院文书中的当事人信息</legend>
       <Field label="当事人类型" htmlFor={id('person-type')}>
-        <select id={id('person-type')} data-testid="participant-person-type" value={draft.personType} onChange={(e) => set('personType', e.target.value as PersonType)}>
+        <select
+          id={id('person-type')}
+          data-testid="participant-person-type"
+          value={draft.personType}
+          onChange={(e) => set('personType', e.target.value as PersonType)}
+        >
           {PERSON_TYPES.map((t) => (
             <option key={t} value={t}>
               {PERSON_TYPE_LABELS[t]}
@@ -160,7 +165,14 @@ export function PartyDetailsFields({ idPrefix, draft, onChange, derived }: Props
         htmlFor={id('address')}
         hint={legal ? '营业执照上的住所' : '户籍地或经常居住地，写明省、市、区（县）、街道和门牌号'}
       >
-        <input id={id('address')} data-testid="participant-address" autoComplete="off" maxLength={200} value={draft.address} onChange={(e) => set('address', e.target.value)} />
+        <input
+          id={id('address')}
+          data-testid="participant-address"
+          autoComplete="off"
+          maxLength={200}
+          value={draft.address}
+          onChange={(e) => set('address', e.target.value)}
+        />
       </Field>
       <label className="check">
         <input type="checkbox" data-testid="participant-service-same" checked={draft.serviceSame} onChange={(e) => set('serviceSame', e.target.checked)} />
