@@ -115,7 +115,7 @@ export class ParticipantService {
         representative: p.representative,
         representativeTitle: p.representativeTitle,
       };
-      for (const [k, v] of Object.entries(input)) if (k in merged || k === 'personType') Object.assign(merged, { [k]: v });
+      for (const k of Object.keys(merged) as Array<keyof ParticipantDetailsInput>) if (input[k] !== undefined) Object.assign(merged, { [k]: input[k] });
       // A 住所 change carries a 送达地址 that was "the same" along with it.
       if (input.address !== undefined && input.serviceAddress === undefined && !p.serviceAddress) merged.serviceAddress = null;
       const details = detailsOrThrow(merged);

@@ -1,6 +1,7 @@
 // The fixed parts of the document around the clauses: the parties, the sections (a text with fill-in
 // fields each) and 履行方式、地点和期限.
 import { useState } from 'react';
+import { formatDateCn } from '../../../signaling/agreement/dates.ts';
 import {
   formatPartyLine,
   PERFORMANCE_KEYS,
@@ -72,14 +73,7 @@ function PartyEditor({ caseId, party: p }: { caseId: string; party: PartySnapsho
       ];
   const fixed = legal
     ? `${p.name || '【名称】'}`
-    : [
-        p.name || '【姓名】',
-        p.gender,
-        p.birthDate && `${p.birthDate.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}出生`,
-        p.idMasked && `身份证号码${p.idMasked}`,
-      ]
-        .filter(Boolean)
-        .join('，');
+    : [p.name || '【姓名】', p.gender, p.birthDate && `${formatDateCn(p.birthDate)}出生`, p.idMasked && `身份证号码${p.idMasked}`].filter(Boolean).join('，');
   return (
     <div className="agreement__party">
       <p className="agreement__party-head">

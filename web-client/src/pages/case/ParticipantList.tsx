@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api, ApiError, type CaseDetail, type CreatedInvitation, type Participant } from '../../api.ts';
+import { formatDateCn } from '../../../../signaling/agreement/dates.ts';
 import { formatDateTime } from '../../format.ts';
 import { useMeta } from '../../meta.tsx';
 import { useToast } from '../../toast.tsx';
@@ -173,7 +174,7 @@ function PartyFacts({ p }: { p: Participant }) {
         ['住所地', p.address, 'address'],
       ]
     : [
-        ['性别、出生日期', p.birthDate && `${p.gender}，${p.birthDate.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}（由身份证号码得出）`, 'birth'],
+        ['性别、出生日期', p.birthDate && `${p.gender}，${formatDateCn(p.birthDate)}（由身份证号码得出）`, 'birth'],
         ['民族', p.ethnicity, 'ethnicity'],
         ['住所', p.address, 'address'],
       ];

@@ -2,6 +2,7 @@
 // 住所 and 民族 for a person (性别 and 出生日期 are read from the ID number, shown, never typed), 统一社会信用代码,
 // 法定代表人（负责人）and 职务 and 住所地 for an organisation, and a 送达地址 that defaults to the 住所.
 // The server validates; the form only keeps what the chosen person type needs.
+import { formatDateCn } from '../../../../signaling/agreement/dates.ts';
 import { ETHNIC_GROUPS } from '../../../../signaling/domain/ethnicity.ts';
 import { PERSON_TYPE_LABELS, PERSON_TYPES, type PersonType } from '../../../../signaling/domain/party-details.ts';
 import type { ParticipantDetails } from '../../api.ts';
@@ -100,7 +101,7 @@ export function PartyDetailsFields({ idPrefix, draft, onChange, derived }: Props
         <>
           {derived?.birthDate && (
             <p className="small muted" data-testid="participant-derived">
-              性别、出生日期由身份证号码得出：{derived.gender}，{formatBirth(derived.birthDate)}
+              性别、出生日期由身份证号码得出：{derived.gender}，{formatDateCn(derived.birthDate)}出生
             </p>
           )}
           {!derived && <p className="small muted">性别、出生日期将由身份证号码自动得出，无需填写。</p>}
@@ -192,9 +193,4 @@ export function PartyDetailsFields({ idPrefix, draft, onChange, derived }: Props
       )}
     </fieldset>
   );
-}
-
-function formatBirth(iso: string): string {
-  const [y, m, d] = iso.split('-');
-  return `${y}年${Number(m)}月${Number(d)}日出生`;
 }
