@@ -90,7 +90,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     metaArea,
     usersArea(ctx),
     orgArea(ctx),
-    casesArea(ctx),
+    casesArea(ctx, {
+      syncParties: (caseId, authorId) =>
+        drafting.agreements.syncParties(caseId, authorId).catch((err: unknown) => app.log.error({ err, caseId }, 'agreement parties not brought up to date')),
+    }),
     partyArea(ctx),
     drafting,
     signing,

@@ -30,14 +30,22 @@ export function checkParties(parties: readonly PartySnapshot[], opts: { partyWor
       out.push(finding('PARTY_ID_MISSING', at('idMasked'), `${who}：身份证号码未填写`, '填写居民身份证号码，文书中只显示脱敏后的号码。'));
     }
     if (p.personType === 'legal' && !p.creditCode) {
-      out.push(finding('PARTY_ID_MISSING', at('creditCode'), `${who}：统一社会信用代码未填写`, '按营业执照填写18位统一社会信用代码。'));
+      out.push(finding('PARTY_ID_MISSING', at('creditCode'), `${who}：统一社会信用代码未填写`, '在协议书“当事人”栏按营业执照填写18位统一社会信用代码。'));
     }
     if (p.personType === 'legal' && !p.legalRepresentative) {
       out.push(
         finding('PARTY_REPRESENTATIVE_MISSING', at('legalRepresentative'), `${who}：法定代表人（负责人）未填写`, '填写法定代表人姓名；分支机构填写负责人。'),
       );
     }
-    if (!p.address) out.push(finding('PARTY_ADDRESS_MISSING', at('address'), `${who}：住所未填写`, '自然人填写户籍地或经常居住地，单位填写住所地。'));
+    if (!p.address)
+      out.push(
+        finding(
+          'PARTY_ADDRESS_MISSING',
+          at('address'),
+          `${who}：${p.personType === 'legal' ? '住所地' : '住所'}未填写`,
+          '在协议书“当事人”栏或案件页的当事人信息中填写：自然人填写户籍地或经常居住地，单位填写住所地。',
+        ),
+      );
     if (!p.phone) out.push(finding('PARTY_PHONE_MISSING', at('phone'), `${who}：联系电话未填写`, '便于履行和回访，建议填写联系电话。'));
   });
   return out;

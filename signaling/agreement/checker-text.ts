@@ -24,7 +24,7 @@ export function checkFillIns(block: BlockSnapshot, where: Where, label: string):
   for (const key of placeholderKeys(block.text)) {
     const f: FieldValue | undefined = block.fields[key];
     if (!f) {
-      out.push(finding('PLACEHOLDER_UNKNOWN', { ...where, field: key }, `${label}：正文中的 {{${key}}} 没有对应的填写项`, '删除该占位符，或为它添加填写项。'));
+      out.push(finding('PLACEHOLDER_UNKNOWN', { ...where, field: key }, `${label}：正文引用的填写项“${key}”不存在`, '删除该处引用，或改为直接填写文字。'));
       continue;
     }
     if (f.value === null || !f.value.trim()) {

@@ -1,6 +1,7 @@
 // Rendering helpers shared by the PDF, the checker, court documents and diffs: a block with its
 // fill-ins, clause numbering and the party line of 当事人基本情况.
 import type { BlockSnapshot, PartySnapshot } from './document-schema.ts';
+import { formatDateCn } from './dates.ts';
 import { renderText } from './fields.ts';
 
 /** Block text with field values filled in (unfilled fields as 【label】). */
@@ -22,18 +23,38 @@ export function chineseOrdinal(n: number): string {
 export const ROLE_LABELS: Record<PartySnapshot['role'], string> = { APPLICANT: '申请人', RESPONDENT: '被申请人' };
 export const SIDE_LABELS: Record<PartySnapshot['side'], string> = { A: '甲方', B: '乙方' };
 
-/** One line of 当事人基本情况: "甲方（申请人）：王某，男，身份证号码…，住…，联系电话…". */
+/** The representative as printed: "赵某（总经理）". */
+export function representativeText(p: PartySnapshot): string | null {
+  if (!p.legalRepresentative) return null;
+  return p.representativeTitle ? `${p.legalRepresentative}（${p.representativeTitle}）` : p.legalRepresentative;
+}
+
+/** "1978年3月14日出生" from YYYY-MM-DD. */
+export function birthText(p: PartySnapshot): string | null {
+  return p.birthDate ? `${formatDateCn(p.birthDate)}出生` : null;
+}
+
+/**
+ * One line of 当事人基本情况 (court documents): "申请人：王某，男，1982年6月7日出生，汉族，身份证号码…，
+ * 住…，联系电话…"; an organisation with its credit code, 住所地 and representative. 送达地址 only
+ * when it differs from the address.
+ */
 export function formatPartyLine(p: PartySnapshot, label = `${SIDE_LABELS[p.side]}（${ROLE_LABELS[p.role]}）`): string {
   const bits: string[] = [p.name || '【姓名】'];
   if (p.personType === 'legal') {
     if (p.creditCode) bits.push(`统一社会信用代码${p.creditCode}`);
     if (p.address) bits.push(`住所地${p.address}`);
-    if (p.legalRepresentative) bits.push(`法定代表人（负责人）${p.legalRepresentative}`);
+    const rep = representativeText(p);
+    if (rep) bits.push(`法定代表人（负责人）${rep}`);
   } else {
     if (p.gender) bits.push(p.gender);
+    const born = birthText(p);
+    if (born) bits.push(born);
+    if (p.ethnicity) bits.push(p.ethnicity);
     if (p.idMasked) bits.push(`身份证号码${p.idMasked}`);
     if (p.address) bits.push(`住${p.address}`);
   }
+  if (p.serviceAddress && p.serviceAddress !== p.address) bits.push(`送达地址${p.serviceAddress}`);
   if (p.phone) bits.push(`联系电话${p.phone}`);
   let line = `${label}：${bits.join('，')}。`;
   if (p.agent) line += `委托代理人：${p.agent}。`;

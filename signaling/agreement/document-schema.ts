@@ -15,16 +15,33 @@ export const PERFORMANCE_KEYS = ['method', 'place', 'deadline', 'account'] as co
 export type PerformanceKey = (typeof PERFORMANCE_KEYS)[number];
 export const PERFORMANCE_LABELS: Record<PerformanceKey, string> = { method: '履行方式', place: '履行地点', deadline: '履行期限', account: '收款账户' };
 
-export const PARTY_TEXT_KEYS = ['name', 'gender', 'idMasked', 'address', 'phone', 'agent', 'legalRepresentative', 'creditCode'] as const;
+export const PARTY_TEXT_KEYS = [
+  'name',
+  'gender',
+  'birthDate',
+  'ethnicity',
+  'idMasked',
+  'address',
+  'serviceAddress',
+  'phone',
+  'agent',
+  'legalRepresentative',
+  'representativeTitle',
+  'creditCode',
+] as const;
 export type PartyTextKey = (typeof PARTY_TEXT_KEYS)[number];
 export const PARTY_FIELD_LABELS: Record<PartyTextKey, string> = {
   name: '姓名（名称）',
   gender: '性别',
+  birthDate: '出生日期',
+  ethnicity: '民族',
   idMasked: '身份证号码',
   address: '住所',
+  serviceAddress: '送达地址',
   phone: '联系电话',
   agent: '委托代理人',
   legalRepresentative: '法定代表人（负责人）',
+  representativeTitle: '职务',
   creditCode: '统一社会信用代码',
 };
 export const AGREEMENT_PARTY_ROLES = ['APPLICANT', 'RESPONDENT'] as const;
@@ -56,12 +73,19 @@ export const PartySnapshotSchema = z.object({
   personType: z.enum(PERSON_TYPES),
   name: z.string(),
   gender: z.string().nullable(),
+  /** YYYY-MM-DD, read from the ID number (natural persons). Absent from documents made before it existed. */
+  birthDate: IsoDate.nullable().default(null),
+  ethnicity: z.string().nullable().default(null),
   /** Only ever the masked form (1502**********1234). */
   idMasked: z.string().nullable(),
   address: z.string().nullable(),
+  /** 送达地址 when it differs from the address; null = the same. */
+  serviceAddress: z.string().nullable().default(null),
   phone: z.string().nullable(),
   agent: z.string().nullable(),
   legalRepresentative: z.string().nullable(),
+  /** 职务 of the legal representative. */
+  representativeTitle: z.string().nullable().default(null),
   creditCode: z.string().nullable(),
 });
 export type PartySnapshot = z.infer<typeof PartySnapshotSchema>;
@@ -117,6 +141,12 @@ export type PerformanceSnapshot = z.infer<typeof PerformanceSnapshotSchema>;
 
 export const AgreementSnapshotSchema = z.object({
   meta: AgreementMetaSchema,
+  /**
+   * The document's fill-in fields, one entry per key: a value used in several blocks is entered
+   * once. Each block's `fields` holds the entries its text refers to. Empty in documents made
+   * before the store existed (their blocks carry their own fields).
+   */
+  fields: z.record(z.string(), FieldValueSchema).default({}),
   parties: z.array(PartySnapshotSchema),
   sections: z.object({ facts: BlockSnapshotSchema, issues: BlockSnapshotSchema, liability: BlockSnapshotSchema }),
   clauses: z.array(ClauseSnapshotSchema),

@@ -3,10 +3,15 @@
 //
 //   meta         Y.Map     schemaVersion, title, caseNumber, templateId, templateVersion,
 //                          disputeType, orgName, version (named-version counter), signingDate, createdAt
-//   parties      Y.Array<Y.Map>  id, role, side, personType, name, gender, idMasked, address, phone,
-//                          agent, legalRepresentative, creditCode (strings or null)
+//   parties      Y.Array<Y.Map>  id, role, side, personType, name, gender, birthDate, ethnicity, idMasked,
+//                          address, serviceAddress, phone, agent, legalRepresentative, representativeTitle,
+//                          creditCode (strings or null) — a copy of the case's participant records that
+//                          only the server writes (syncParties); the participant record is the source
+//   fields       Y.Map<FieldValue>  the document's fill-in fields by key: {{key}} in any block refers here,
+//                          so a value used in several clauses is entered once
 //   sections     Y.Map<Y.Map>    facts | issues | liability → { text: Y.Text, fields: Y.Map<FieldValue> }
 //   clauses      Y.Map<Y.Map>    clause id → { id, templateKey, title, text: Y.Text, fields: Y.Map<FieldValue> }
+//                          (a block's own `fields` is empty in new documents: older ones kept fields per block)
 //   clauseOrder  Y.Array<string> clause ids; the order of the agreement (第1条, 第2条 …)
 //   performance  Y.Map     method | place | deadline | account → string or null
 //   comments     Y.Array<Y.Map>  comments on a clause, a section or the whole document
@@ -22,6 +27,7 @@
 // document-rendering.ts; both are re-exported here, so this stays the one import for the document.
 import * as Y from 'yjs';
 import { maskIdNumber } from '../domain/id-number.ts';
+import { fromIdNumber } from '../domain/party-details.ts';
 import type { DisputeType } from '../domain/vocabulary.ts';
 import { DomainError } from '../errors.ts';
 import {
@@ -37,7 +43,7 @@ import {
   type PerformanceKey,
   type SectionKey,
 } from './document-schema.ts';
-import { normalizeFieldValue, type FieldValue } from './fields.ts';
+import { normalizeFieldValue, placeholderKeys, type FieldValue } from './fields.ts';
 import type { AgreementTemplate, FieldDef, TemplateClause } from './template-schema.ts';
 
 export * from './document-schema.ts';
@@ -53,13 +59,19 @@ export interface AgreementPartyInput {
   side: (typeof AGREEMENT_SIDES)[number];
   personType?: (typeof PERSON_TYPES)[number];
   name: string;
+  /** Default: read from a full ID number. */
   gender?: string | null;
+  /** YYYY-MM-DD; default: read from a full ID number. */
+  birthDate?: string | null;
+  ethnicity?: string | null;
   /** Full or already masked; the document only keeps the masked form. */
   idNumber?: string | null;
   address?: string | null;
+  serviceAddress?: string | null;
   phone?: string | null;
   agent?: string | null;
   legalRepresentative?: string | null;
+  representativeTitle?: string | null;
   creditCode?: string | null;
 }
 
@@ -89,6 +101,7 @@ export interface AgreementParts {
   performance: Y.Map<string | null>;
   comments: Y.Array<Y.Map<unknown>>;
   suggestions: Y.Array<Y.Map<unknown>>;
+  fields: Y.Map<FieldValue>;
 }
 
 /** The top-level types of an agreement document. */
@@ -102,6 +115,7 @@ export function agreementParts(doc: Y.Doc): AgreementParts {
     performance: doc.getMap('performance'),
     comments: doc.getArray('comments'),
     suggestions: doc.getArray('suggestions'),
+    fields: doc.getMap('fields'),
   };
 }
 
@@ -115,18 +129,27 @@ export function randomId(prefix: string): string {
   return `${prefix}_${[...bytes].map((b) => (b % 36).toString(36)).join('')}`;
 }
 
-function fieldsMap(defs: Record<string, FieldDef>, values: Record<string, string>, prefix: string): Y.Map<FieldValue> {
-  const m = new Y.Map<FieldValue>();
-  for (const [key, def] of Object.entries(defs)) {
-    const raw = values[`${prefix}.${key}`];
-    let value: string | null = null;
-    if (raw !== undefined && raw.trim() !== '') {
-      const n = normalizeFieldValue(def.type, raw);
-      value = n.ok ? n.value : raw.trim();
-    }
-    m.set(key, { type: def.type, label: def.label, value });
+/** A stored field value from raw input: normalised when valid, else kept as typed (the checker flags it). */
+export function storedFieldValue(def: { type: FieldValue['type']; label: string }, raw: string | undefined | null): FieldValue {
+  let value: string | null = null;
+  if (raw !== undefined && raw !== null && raw.trim() !== '') {
+    const n = normalizeFieldValue(def.type, raw);
+    value = n.ok ? n.value : raw.trim();
   }
-  return m;
+  return { type: def.type, label: def.label, value };
+}
+
+/**
+ * Declares a block's field definitions in the document's field store. A key already there is
+ * shared (its value stays); a value given as values["<block>.<key>"] fills an empty one.
+ */
+export function declareFields(store: Y.Map<FieldValue>, defs: Record<string, FieldDef>, values: Record<string, string>, prefix: string): void {
+  for (const [key, def] of Object.entries(defs)) {
+    const existing = store.get(key);
+    const raw = values[`${prefix}.${key}`];
+    if (existing && (existing.value !== null || raw === undefined)) continue;
+    store.set(key, storedFieldValue(existing ?? def, raw));
+  }
 }
 
 /** A new clause Y.Map (not yet inserted) and its id (a prelim Y.Map cannot be read until inserted). */
@@ -152,31 +175,44 @@ export function newClauseMap(input: {
   return { id, map: m };
 }
 
-/** A clause Y.Map from a template clause, with fields pre-filled from values["<key>.<field>"]. */
-export function clauseFromTemplate(tc: TemplateClause, values: Record<string, string> = {}): { id: string; map: Y.Map<unknown> } {
-  return newClauseMap({ templateKey: tc.key, title: tc.title, text: tc.text, fields: fieldsMap(tc.fields, values, tc.key) });
+/** A clause Y.Map from a template clause; its fields go to the document's store (declareFields). */
+export function clauseFromTemplate(tc: TemplateClause, text: string = tc.text): { id: string; map: Y.Map<unknown> } {
+  return newClauseMap({ templateKey: tc.key, title: tc.title, text });
 }
 
 export function newPartyMap(p: AgreementPartyInput): { id: string; map: Y.Map<unknown> } {
   const m = new Y.Map<unknown>();
   const partyId = p.id ?? randomId('p');
-  const id = p.idNumber?.trim() ? (p.idNumber.includes('*') ? p.idNumber.trim() : maskIdNumber(p.idNumber.trim().toUpperCase())) : null;
+  for (const [k, v] of Object.entries(partyEntries(p, partyId))) m.set(k, v);
+  return { id: partyId, map: m };
+}
+
+/** The stored form of a party: only the masked ID; 性别 and 出生日期 read from a full ID number when not given. */
+export function partyEntries(p: AgreementPartyInput, partyId: string): Record<string, string | null> {
+  const full = p.idNumber?.trim() && !p.idNumber.includes('*') ? p.idNumber.trim().toUpperCase() : null;
+  const id = full ? maskIdNumber(full) : p.idNumber?.trim() || null;
+  const natural = (p.personType ?? 'natural') === 'natural';
+  const derived = natural && full ? fromIdNumber(full) : null;
   const entries: Record<string, string | null> = {
     id: partyId,
     role: p.role,
     side: p.side,
     personType: p.personType ?? 'natural',
     name: p.name,
-    gender: p.gender ?? null,
+    gender: p.gender ?? derived?.gender ?? null,
+    birthDate: p.birthDate ?? derived?.birthDate ?? null,
+    ethnicity: p.ethnicity ?? null,
     idMasked: id,
     address: p.address ?? null,
+    serviceAddress: p.serviceAddress ?? null,
     phone: p.phone ?? null,
     agent: p.agent ?? null,
     legalRepresentative: p.legalRepresentative ?? null,
+    representativeTitle: p.representativeTitle ?? null,
     creditCode: p.creditCode ?? null,
   };
-  for (const [k, v] of Object.entries(entries)) m.set(k, v === '' ? null : v);
-  return { id: partyId, map: m };
+  for (const k of Object.keys(entries)) if (entries[k] === '') entries[k] = null;
+  return entries;
 }
 
 /**
@@ -205,13 +241,15 @@ export function initAgreementDoc(doc: Y.Doc, template: AgreementTemplate, caseDa
     for (const key of SECTION_KEYS) {
       const s = new Y.Map<unknown>();
       s.set('text', new Y.Text(template.sections[key].text));
-      s.set('fields', fieldsMap(template.sections[key].fields, values, key));
+      s.set('fields', new Y.Map<FieldValue>());
+      declareFields(parts.fields, template.sections[key].fields, values, key);
       parts.sections.set(key, s);
     }
     const ids: string[] = [];
     for (const tc of template.clauses) {
       if (tc.include !== 'default') continue;
-      const c = clauseFromTemplate(tc, values);
+      declareFields(parts.fields, tc.fields, values, tc.key);
+      const c = clauseFromTemplate(tc);
       parts.clauses.set(c.id, c.map);
       ids.push(c.id);
     }
@@ -247,11 +285,23 @@ export function clauseIds(doc: Y.Doc): string[] {
   return out;
 }
 
-function readBlock(m: Y.Map<unknown> | undefined): unknown {
+/**
+ * A block as plain data: its text, and the fields it uses — those its text refers to, from the
+ * document's store — plus any it carries itself (documents made before the store).
+ */
+function readBlock(m: Y.Map<unknown> | undefined, store: Y.Map<FieldValue>): unknown {
   if (!m) return undefined;
-  const text = m.get('text');
-  const fields = m.get('fields');
-  return { text: text instanceof Y.Text ? text.toString() : text, fields: fields instanceof Y.Map ? fields.toJSON() : fields };
+  const t = m.get('text');
+  const text = t instanceof Y.Text ? t.toString() : t;
+  const own = m.get('fields');
+  const fields: Record<string, unknown> = own instanceof Y.Map ? own.toJSON() : { ...(own as object) };
+  if (typeof text === 'string') {
+    for (const key of placeholderKeys(text)) {
+      const shared = store.get(key);
+      if (shared) fields[key] = { ...shared };
+    }
+  }
+  return { text, fields };
 }
 
 function resolveAnchor(doc: Y.Doc, json: unknown, target: Y.Text | null): number | null {
@@ -284,11 +334,12 @@ export function readAgreement(doc: Y.Doc): AgreementSnapshot {
   const parts = agreementParts(doc);
   const raw = {
     meta: parts.meta.toJSON(),
+    fields: parts.fields.toJSON(),
     parties: parts.parties.toArray().map((p) => p.toJSON()),
-    sections: Object.fromEntries(SECTION_KEYS.map((k) => [k, readBlock(parts.sections.get(k))])),
+    sections: Object.fromEntries(SECTION_KEYS.map((k) => [k, readBlock(parts.sections.get(k), parts.fields)])),
     clauses: clauseIds(doc).map((id) => {
       const c = parts.clauses.get(id)!;
-      return { id, templateKey: c.get('templateKey') ?? null, title: c.get('title') ?? '', ...(readBlock(c) as object) };
+      return { id, templateKey: c.get('templateKey') ?? null, title: c.get('title') ?? '', ...(readBlock(c, parts.fields) as object) };
     }),
     performance: Object.fromEntries(PERFORMANCE_KEYS.map((k) => [k, parts.performance.get(k) ?? null])),
     comments: parts.comments.toArray().map((c) => c.toJSON()),

@@ -7,7 +7,9 @@ import {
   clauseFromTemplate,
   clauseIds,
   newClauseMap,
+  declareFields,
   newPartyMap,
+  partyEntries,
   PARTY_TEXT_KEYS,
   PERFORMANCE_KEYS,
   randomId,
@@ -17,7 +19,7 @@ import {
   type SectionKey,
 } from './document.ts';
 import { DomainError } from '../errors.ts';
-import { normalizeFieldValue, type FieldType, type FieldValue } from './fields.ts';
+import { FIELD_KEY_RE, normalizeFieldValue, type FieldType, type FieldValue } from './fields.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
 import type { AgreementTemplate } from './template-schema.ts';
 
@@ -116,9 +118,36 @@ export function addClauseFromTemplate(
 ): string {
   const tc = template.clauses.find((c) => c.key === clauseKey);
   if (!tc) throw new DomainError('TEMPLATE_NOT_FOUND', `模板「${template.name}」中没有条款「${clauseKey}」`);
-  const { id, map } = clauseFromTemplate(tc, opts.values);
+  const parts = agreementParts(doc);
+  // A second copy of a clause (楼下多户受损的，每户单列一条) gets its own values for the fields only
+  // that clause defines (payee2, amount2 …); fields shared with other blocks stay shared.
+  const copies = clauseIds(doc).filter((cid) => parts.clauses.get(cid)?.get('templateKey') === tc.key).length;
+  let text = tc.text;
+  let defs = tc.fields;
+  const values = { ...opts.values };
+  if (copies > 0) {
+    const elsewhere = new Set([
+      ...Object.values(template.sections).flatMap((b) => Object.keys(b.fields)),
+      ...template.clauses.filter((c) => c.key !== tc.key).flatMap((c) => Object.keys(c.fields)),
+    ]);
+    const n = copies + 1;
+    defs = {};
+    for (const [key, def] of Object.entries(tc.fields)) {
+      if (elsewhere.has(key)) {
+        defs[key] = def;
+        continue;
+      }
+      let own = `${key}${n}`;
+      while (parts.fields.has(own)) own += '_';
+      defs[own] = { ...def, label: `${def.label}（${n}）` };
+      const given = values[`${tc.key}.${key}`];
+      if (given !== undefined) values[`${tc.key}.${own}`] = given;
+      text = text.replace(new RegExp(`\\{\\{\\s*${key}\\s*\\}\\}`, 'g'), `{{${own}}}`);
+    }
+  }
+  const { id, map } = clauseFromTemplate(tc, text);
   doc.transact(() => {
-    const parts = agreementParts(doc);
+    declareFields(parts.fields, defs, values, tc.key);
     const at = rawInsertIndex(doc, opts.index);
     parts.clauses.set(id, map);
     parts.clauseOrder.insert(at, [id]);
@@ -173,14 +202,26 @@ export function setSectionText(doc: Y.Doc, section: SectionKey, text: string, or
 export type SetFieldResult = { ok: true; value: string | null } | { ok: false; problem: string };
 
 /**
- * Sets a fill-in field. Valid input is stored normalised (1.2万元 → "12000.00", 2026年3月15日 →
- * "2026-03-15"); invalid input is stored as typed so nothing is lost, and the checker flags it.
- * null or blank clears the field.
+ * Where a field's value lives: the document's store (one value for every block that uses it), or
+ * for documents made before the store, the block's own fields.
  */
-export function setFieldValue(doc: Y.Doc, ref: BlockRef, key: string, raw: string | null, origin: unknown): SetFieldResult {
-  const fields = blockMap(doc, ref).get('fields') as Y.Map<FieldValue>;
-  const f = fields.get(key);
-  if (!f) throw new DomainError('FIELD_NOT_FOUND', `没有名为「${key}」的填写项`);
+function fieldHome(doc: Y.Doc, ref: BlockRef | null, key: string): Y.Map<FieldValue> {
+  const store = agreementParts(doc).fields;
+  if (store.has(key)) return store;
+  const own = ref ? (blockMap(doc, ref).get('fields') as Y.Map<FieldValue> | undefined) : undefined;
+  if (own?.has(key)) return own;
+  throw new DomainError('FIELD_NOT_FOUND', `没有名为「${key}」的填写项`);
+}
+
+/**
+ * Sets a fill-in field (every block that refers to it shows the new value). Valid input is stored
+ * normalised (1.2万元 → "12000.00", 2026年3月15日 → "2026-03-15"); invalid input is stored as typed
+ * so nothing is lost, and the checker flags it. null or blank clears the field. `ref` (the block
+ * being edited) matters only for documents made before the shared store.
+ */
+export function setFieldValue(doc: Y.Doc, ref: BlockRef | null, key: string, raw: string | null, origin: unknown): SetFieldResult {
+  const fields = fieldHome(doc, ref, key);
+  const f = fields.get(key)!;
   let value: string | null = null;
   let result: SetFieldResult = { ok: true, value: null };
   if (raw !== null && raw.trim() !== '') {
@@ -192,9 +233,10 @@ export function setFieldValue(doc: Y.Doc, ref: BlockRef, key: string, raw: strin
   return result;
 }
 
-/** Declares a new fill-in field on a block, for a {{key}} the mediator typed into the text. */
-export function addField(doc: Y.Doc, ref: BlockRef, key: string, def: { type: FieldType; label: string }, origin: unknown): void {
-  const fields = blockMap(doc, ref).get('fields') as Y.Map<FieldValue>;
+/** Declares a fill-in field in the document's store (any block may then refer to it). */
+export function addField(doc: Y.Doc, key: string, def: { type: FieldType; label: string }, origin: unknown): void {
+  if (!FIELD_KEY_RE.test(key)) throw new DomainError('FIELD_NOT_FOUND', `填写项名称「${key}」无效`);
+  const fields = agreementParts(doc).fields;
   doc.transact(() => fields.set(key, { type: def.type, label: def.label, value: fields.get(key)?.value ?? null }), origin);
 }
 
@@ -215,7 +257,30 @@ function partyMap(doc: Y.Doc, partyId: string): Y.Map<unknown> {
   return p;
 }
 
-/** Edits one party detail. A full ID number is stored masked. */
+/**
+ * Makes the document's parties those given (the case's participant records): changed details are
+ * written, parties added and removed, order kept as given. Only the server calls this — the
+ * participant record is the one source, the document holds a copy for the text and the PDF.
+ */
+export function syncParties(doc: Y.Doc, inputs: AgreementPartyInput[], origin: unknown): void {
+  const { parties } = agreementParts(doc);
+  const wanted = inputs.map((p) => ({ id: p.id ?? randomId('p'), input: p }));
+  const current = parties.toArray().map((m) => m.get('id'));
+  const same = current.length === wanted.length && current.every((id, i) => id === wanted[i]!.id);
+  doc.transact(() => {
+    if (!same) {
+      parties.delete(0, parties.length);
+      parties.push(wanted.map(({ id, input }) => newPartyMap({ ...input, id }).map));
+      return;
+    }
+    parties.toArray().forEach((m, i) => {
+      const { id, input } = wanted[i]!;
+      for (const [k, v] of Object.entries(partyEntries(input, id))) if ((m.get(k) ?? null) !== v) m.set(k, v);
+    });
+  }, origin);
+}
+
+/** Edits one party detail (tests and documents without participant records). A full ID number is stored masked. */
 export function setPartyField(doc: Y.Doc, partyId: string, key: PartyTextKey, value: string | null, origin: unknown): void {
   if (!PARTY_TEXT_KEYS.includes(key)) throw new DomainError('FIELD_NOT_FOUND', `没有名为「${key}」的当事人信息`);
   const p = partyMap(doc, partyId);

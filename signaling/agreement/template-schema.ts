@@ -141,7 +141,31 @@ function agreementIssues(t: AgreementTemplate): Issue[] {
     unusedFields([c.text], c.fields, ['clauses', i], issues);
   });
   if (!t.clauses.some((c) => c.include === 'default')) issues.push({ path: ['clauses'], message: 'at least one clause must have include "default"' });
+  sharedFieldIssues(t, issues);
   return issues;
+}
+
+/**
+ * A document keeps one value per field key, shared by every block that uses it: the same key in
+ * two blocks must mean the same thing (same type and label), otherwise it needs its own key.
+ */
+function sharedFieldIssues(t: AgreementTemplate, issues: Issue[]) {
+  const first = new Map<string, { def: FieldDef; at: (string | number)[] }>();
+  const blocks: Array<[(string | number)[], Record<string, FieldDef>]> = [
+    ...(['facts', 'issues', 'liability'] as const).map((k): [(string | number)[], Record<string, FieldDef>] => [['sections', k], t.sections[k].fields]),
+    ...t.clauses.map((c, i): [(string | number)[], Record<string, FieldDef>] => [['clauses', i], c.fields]),
+  ];
+  for (const [at, fields] of blocks) {
+    for (const [key, def] of Object.entries(fields)) {
+      const seen = first.get(key);
+      if (!seen) first.set(key, { def, at });
+      else if (seen.def.type !== def.type || seen.def.label !== def.label)
+        issues.push({
+          path: [...at, 'fields', key],
+          message: `field "${key}" is shared with ${formatPath(seen.at)} but differs (${seen.def.type} "${seen.def.label}"): use the same type and label, or another key`,
+        });
+    }
+  }
 }
 
 function courtIssues(t: CourtTemplate): Issue[] {

@@ -20,6 +20,7 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('CASE_TRANSITION'), data: z.object({ from: status, to: status, reason: z.string().optional() }) }),
   z.object({ type: z.literal('PARTICIPANT_ADDED'), data: z.object({ participantId: z.string(), name: z.string(), role: z.string(), side: z.string() }) }),
   z.object({ type: z.literal('PARTICIPANT_REMOVED'), data: z.object({ participantId: z.string(), name: z.string() }) }),
+  z.object({ type: z.literal('PARTICIPANT_UPDATED'), data: z.object({ participantId: z.string(), name: z.string(), changes: z.array(z.string()) }) }),
   z.object({ type: z.literal('CO_MEDIATOR_ASSIGNED'), data: z.object({ userId: z.string(), name: z.string() }) }),
   z.object({ type: z.literal('CO_MEDIATOR_REMOVED'), data: z.object({ userId: z.string(), name: z.string() }) }),
   z.object({ type: z.literal('INVITATION_CREATED'), data: z.object({ invitationId: z.string(), participantId: z.string(), expiresAt: z.string() }) }),
@@ -209,6 +210,8 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `添加当事人 ${event.data.name}`;
     case 'PARTICIPANT_REMOVED':
       return `移除当事人 ${event.data.name}`;
+    case 'PARTICIPANT_UPDATED':
+      return `修改当事人 ${event.data.name} 的信息：${event.data.changes.join('、')}`;
     case 'CO_MEDIATOR_ASSIGNED':
       return `指派协办调解员 ${event.data.name}`;
     case 'CO_MEDIATOR_REMOVED':

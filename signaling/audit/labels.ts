@@ -17,6 +17,7 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   CASE_TRANSITION: '状态变更',
   PARTICIPANT_ADDED: '添加当事人',
   PARTICIPANT_REMOVED: '移除当事人',
+  PARTICIPANT_UPDATED: '修改当事人信息',
   CO_MEDIATOR_ASSIGNED: '指派协办调解员',
   CO_MEDIATOR_REMOVED: '取消协办调解员',
   INVITATION_CREATED: '生成邀请链接',

@@ -5,7 +5,7 @@ import type { AppContext } from '../context.ts';
 import { CaseService } from './case-service.ts';
 import { CoMediatorService } from './co-mediator-service.ts';
 import { InvitationService } from './invitation-service.ts';
-import { ParticipantService } from './participant-service.ts';
+import { ParticipantService, type AgreementPartiesSync } from './participant-service.ts';
 import { caseRoutes } from './routes.ts';
 
 export interface CaseServices {
@@ -15,10 +15,10 @@ export interface CaseServices {
   coMediators: CoMediatorService;
 }
 
-export function casesArea(ctx: AppContext): ApiArea & CaseServices {
+export function casesArea(ctx: AppContext, agreement: AgreementPartiesSync): ApiArea & CaseServices {
   const services: CaseServices = {
     cases: new CaseService(ctx),
-    participants: new ParticipantService(ctx),
+    participants: new ParticipantService(ctx, agreement),
     invitations: new InvitationService(ctx),
     coMediators: new CoMediatorService(ctx),
   };

@@ -16,6 +16,7 @@ import {
   InvitationView,
   NewCaseBody,
   NewParticipantBody,
+  ParticipantChangesBody,
   ParticipantView,
   Text,
 } from '../http/schemas.ts';
@@ -130,6 +131,21 @@ export const caseRoutes =
         const p = await participants.add(staffOf(request), request.params.id, request.body);
         return reply.status(201).send({ participant: participantView(p) });
       },
+    );
+
+    app.patch(
+      '/:id/participants/:pid',
+      {
+        schema: {
+          tags: ['participants'],
+          summary: '修改当事人信息（住所、民族、单位信息、送达地址等；签署期间不能修改）',
+          params: Type.Object({ id: Id, pid: Id }),
+          body: ParticipantChangesBody,
+          response: { 200: Type.Object({ participant: ParticipantView }), ...errors(400, 401, 403, 404, 409) },
+        },
+        config: { action: 'case.participants' },
+      },
+      async (request) => ({ participant: participantView(await participants.update(staffOf(request), request.params.id, request.params.pid, request.body)) }),
     );
 
     app.delete(

@@ -13,36 +13,58 @@ import {
   type AgreementPartyInput,
   type SectionKey,
 } from '../agreement/document.ts';
-import { acceptSuggestion, addComment, addSuggestion, rejectSuggestion, textOf, type Author, type BlockRef } from '../agreement/editing.ts';
+import { acceptSuggestion, addComment, addSuggestion, rejectSuggestion, syncParties, textOf, type Author, type BlockRef } from '../agreement/editing.ts';
 import type { TemplateCatalog } from '../agreement/template-schema.ts';
 import { diffVersions, docFromVersion, formatDiff, snapshotVersion } from '../agreement/versions.ts';
 import type { AppContext } from '../context.ts';
+import type { Participant } from '../generated/prisma/client.ts';
 import { DISPUTE_TYPE_KEYS, type DisputeType } from '../domain/vocabulary.ts';
 import { DomainError } from '../errors.ts';
 import { dbBytes } from './draft-store.ts';
 import type { DraftingServer, InitialDraft } from './drafting-server.ts';
 import { requireGrant, type DraftAccess } from './grants.ts';
 
-const LEGAL_PERSON = /(公司|银行|集团|有限|委员会|中心|事务所|合作社|学校|医院|厂|物业)/;
+type ParticipantRecord = Pick<
+  Participant,
+  | 'id'
+  | 'role'
+  | 'side'
+  | 'name'
+  | 'phone'
+  | 'idNumber'
+  | 'personType'
+  | 'address'
+  | 'serviceAddress'
+  | 'ethnicity'
+  | 'creditCode'
+  | 'representative'
+  | 'representativeTitle'
+>;
 
-/** The case's parties as the agreement lists them: applicants and respondents, agents attached. */
-export function agreementParties(
-  participants: Array<{ id: string; role: string; side: string; name: string; phone: string; idNumber: string }>,
-): AgreementPartyInput[] {
+/**
+ * The case's parties as the agreement lists them: applicants and respondents, agents attached,
+ * with only what the documents print — a person's masked ID (性别 and 出生日期 read from it), an
+ * organisation's credit code and representative (the ID of whoever acts for it is not printed).
+ */
+export function agreementParties(participants: ParticipantRecord[]): AgreementPartyInput[] {
   const parties: AgreementPartyInput[] = [];
   for (const p of participants) {
     // Spelled out (not AGREEMENT_PARTY_ROLES) so TypeScript narrows role and side.
     if ((p.role !== 'APPLICANT' && p.role !== 'RESPONDENT') || (p.side !== 'A' && p.side !== 'B')) continue;
-    const legal = LEGAL_PERSON.test(p.name);
-    parties.push({
+    const common: AgreementPartyInput = {
       id: p.id,
       role: p.role,
       side: p.side,
-      personType: legal ? 'legal' : 'natural',
       name: p.name,
       phone: p.phone,
-      ...(legal ? {} : { idNumber: p.idNumber }),
-    });
+      address: p.address,
+      serviceAddress: p.serviceAddress,
+    };
+    parties.push(
+      p.personType === 'legal'
+        ? { ...common, personType: 'legal', creditCode: p.creditCode, legalRepresentative: p.representative, representativeTitle: p.representativeTitle }
+        : { ...common, personType: 'natural', idNumber: p.idNumber, ethnicity: p.ethnicity },
+    );
   }
   for (const agent of participants.filter((p) => p.role === 'AGENT')) {
     const principal = parties.find((p) => p.side === agent.side && !p.agent);
@@ -66,6 +88,23 @@ export class AgreementService {
     const template = this.templates.agreementFor(disputeType);
     const caseData: AgreementCaseData = { caseNumber: c.number, disputeType, orgName: c.org.name, parties: agreementParties(c.participants) };
     return { doc: createAgreementDoc(template, caseData), template: template.name };
+  }
+
+  /** Copies the participant records into the draft's parties (the records are the source); nothing without a draft. */
+  async syncParties(caseId: string, authorId: string): Promise<void> {
+    if (!(await this.ctx.db.draftUpdate.findFirst({ where: { caseId }, select: { id: true } }))) return;
+    const current = async () => agreementParties(await this.ctx.db.participant.findMany({ where: { caseId }, orderBy: { createdAt: 'asc' } }));
+    // Two changes in quick succession may sync out of order: copy again until the copy is of the records as they are.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const parties = await current();
+      await this.drafting().mutate(
+        caseId,
+        authorId,
+        (doc) => syncParties(doc, parties, null),
+        async () => undefined,
+      );
+      if (JSON.stringify(await current()) === JSON.stringify(parties)) return;
+    }
   }
 
   async suggest(

@@ -2,6 +2,7 @@
 import { CASE_ROLES } from '../access/grants.ts';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { CASE_STATUSES } from '../domain/case-status.ts';
+import { PERSON_TYPES } from '../domain/party-details.ts';
 import { DISPUTE_TYPE_KEYS, PARTICIPANT_ROLE_KEYS, SIDE_KEYS, USER_ROLES } from '../domain/vocabulary.ts';
 
 export const ErrorBody = Type.Object({ code: Type.String(), message: Type.String() }, { $id: 'Error' });
@@ -31,6 +32,35 @@ export const UserView = Type.Object({
   createdAt: Type.String(),
 });
 
+const NullableText = (max: number) => Type.Union([Type.String({ maxLength: max }), Type.Null()]);
+export const PersonTypeT = literals(PERSON_TYPES);
+
+/** What the documents print about a party (domain/party-details.ts); empty text or null clears a value. */
+export const ParticipantDetailsBody = Type.Object({
+  personType: Type.Optional(PersonTypeT),
+  address: Type.Optional(NullableText(200)),
+  /** null or the same as address: documents are served at the address. */
+  serviceAddress: Type.Optional(NullableText(200)),
+  ethnicity: Type.Optional(NullableText(20)),
+  creditCode: Type.Optional(NullableText(30)),
+  representative: Type.Optional(NullableText(40)),
+  representativeTitle: Type.Optional(NullableText(30)),
+});
+
+export const ParticipantDetailsView = Type.Object({
+  personType: PersonTypeT,
+  address: Type.Union([Type.String(), Type.Null()]),
+  /** null = the same as address. */
+  serviceAddress: Type.Union([Type.String(), Type.Null()]),
+  ethnicity: Type.Union([Type.String(), Type.Null()]),
+  creditCode: Type.Union([Type.String(), Type.Null()]),
+  representative: Type.Union([Type.String(), Type.Null()]),
+  representativeTitle: Type.Union([Type.String(), Type.Null()]),
+  /** Read from the ID number (natural persons; null for organisations). */
+  gender: Type.Union([Type.Literal('男'), Type.Literal('女'), Type.Null()]),
+  birthDate: Type.Union([Type.String(), Type.Null()]),
+});
+
 export const ParticipantView = Type.Object({
   id: Type.String(),
   role: ParticipantRoleT,
@@ -42,6 +72,7 @@ export const ParticipantView = Type.Object({
   consentAt: Type.Union([Type.String(), Type.Null()]),
   /** Agents: may accept and sign the agreement for their side's parties. */
   signingAuthority: Type.Boolean(),
+  ...ParticipantDetailsView.properties,
 });
 
 export const CaseSummaryView = Type.Object({
@@ -95,8 +126,20 @@ export const NewParticipantBody = Type.Object(
     name: Text(50),
     phone: Type.String({ minLength: 1, maxLength: 20 }),
     idNumber: Type.String({ minLength: 1, maxLength: 18 }),
+    ...ParticipantDetailsBody.properties,
   },
   { additionalProperties: false },
+);
+
+/** A participant's changes (role and side stay: remove and add again to change them). */
+export const ParticipantChangesBody = Type.Object(
+  {
+    name: Type.Optional(Text(50)),
+    phone: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    idNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 18 })),
+    ...ParticipantDetailsBody.properties,
+  },
+  { additionalProperties: false, minProperties: 1 },
 );
 
 export const AuditLogView = Type.Object({

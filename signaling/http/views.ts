@@ -2,6 +2,7 @@
 import { may, type CaseRole } from '../access/grants.ts';
 import { daysLeft } from '../domain/case-number.ts';
 import { manualTargets } from '../cases/case-transitions.ts';
+import { fromIdNumber } from '../domain/party-details.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
 
 type CaseRow = {
@@ -25,6 +26,13 @@ type ParticipantRow = {
   identityConfirmedAt: Date | null;
   consentAt: Date | null;
   signingAuthority: boolean;
+  personType: string;
+  address: string | null;
+  serviceAddress: string | null;
+  ethnicity: string | null;
+  creditCode: string | null;
+  representative: string | null;
+  representativeTitle: string | null;
 };
 type InvitationRow = {
   id: string;
@@ -76,6 +84,23 @@ export function participantView(p: ParticipantRow) {
     identityConfirmedAt: iso(p.identityConfirmedAt),
     consentAt: iso(p.consentAt),
     signingAuthority: p.signingAuthority,
+    ...participantDetailsView(p),
+  };
+}
+
+function participantDetailsView(p: ParticipantRow) {
+  const legal = p.personType === 'legal';
+  const derived = legal ? null : fromIdNumber(p.idNumber);
+  return {
+    personType: legal ? ('legal' as const) : ('natural' as const),
+    address: p.address,
+    serviceAddress: p.serviceAddress,
+    ethnicity: p.ethnicity,
+    creditCode: p.creditCode,
+    representative: p.representative,
+    representativeTitle: p.representativeTitle,
+    gender: derived?.gender ?? null,
+    birthDate: derived?.birthDate ?? null,
   };
 }
 

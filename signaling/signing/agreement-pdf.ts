@@ -6,7 +6,7 @@
 // (MissingGlyphsError) before anything is drawn.
 import { PDFDocument, type PDFFont } from 'pdf-lib';
 import type { AgreementSnapshot, BlockSnapshot, PartySnapshot } from '../agreement/document.ts';
-import { PERFORMANCE_KEYS, PERFORMANCE_LABELS } from '../agreement/document.ts';
+import { birthText, PERFORMANCE_KEYS, PERFORMANCE_LABELS, representativeText } from '../agreement/document.ts';
 import { renderText } from '../agreement/fields.ts';
 import { embedAgreementFont, missingGlyphs } from './pdf-font.ts';
 import { BODY, Composer, MARGIN } from './pdf-composer.ts';
@@ -53,12 +53,18 @@ function partyLine(p: PartySnapshot): string {
   const bits = [`${ROLE_LABELS[p.role]}：${p.name}`];
   if (p.personType === 'natural') {
     if (p.gender) bits.push(p.gender);
+    const born = birthText(p);
+    if (born) bits.push(born);
+    if (p.ethnicity) bits.push(p.ethnicity);
     if (p.idMasked) bits.push(`身份证号码：${p.idMasked}`);
+    if (p.address) bits.push(`住所：${p.address}`);
   } else {
     if (p.creditCode) bits.push(`统一社会信用代码：${p.creditCode}`);
+    if (p.address) bits.push(`住所地：${p.address}`);
+    const rep = representativeText(p);
+    if (rep) bits.push(`法定代表人（负责人）：${rep}`);
   }
-  if (p.address) bits.push(`住所：${p.address}`);
-  if (p.legalRepresentative) bits.push(`法定代表人（负责人）：${p.legalRepresentative}`);
+  if (p.serviceAddress && p.serviceAddress !== p.address) bits.push(`送达地址：${p.serviceAddress}`);
   if (p.phone) bits.push(`联系电话：${p.phone}`);
   return bits.join('，') + '。';
 }

@@ -90,7 +90,8 @@ describe('creating the document from a template and the case', () => {
     expect(s.clauses.map((c) => c.templateKey)).toEqual(['repair', 'compensation', 'compensation', 'recurrence', 'settlement']);
     for (const c of s.clauses) expect(c.id).toMatch(CLAUSE_ID_RE);
     expect(s.clauses[1]!.fields.amount).toEqual({ type: 'amount', label: '赔偿金额', value: '8600.00' });
-    expect(s.clauses[2]!.fields.amount!.value).toBe('3200.00');
+    // A second copy of a clause has its own values for the fields only it defines (amount2, payee2 …).
+    expect(s.clauses[2]!.fields.amount2).toEqual({ type: 'amount', label: '赔偿金额（2）', value: '3200.00' });
     expect(s.sections.facts.fields.leakStart!.value).toBe('2025-02-10');
     expect(renderBlock(s.clauses[1]!)).toBe(
       '乙方于2026年3月15日前一次性赔偿甲方刘某房屋卫生间吊顶、卧室墙面等财产损失共计人民币8,600.00元（大写：捌仟陆佰元整）。',
@@ -129,7 +130,7 @@ describe('editing helpers', () => {
     expect(ids(doc)).toEqual([repair, liu, chen, recur, settle, fresh]);
     deleteClause(doc, liu, 'test');
     expect(ids(doc)).toEqual([repair, chen, recur, settle, fresh]);
-    expect(readAgreement(doc).clauses.find((c) => c.id === chen)!.fields.payee!.value).toBe('陈某');
+    expect(readAgreement(doc).clauses.find((c) => c.id === chen)!.fields.payee2!.value).toBe('陈某');
     expect(() => moveClause(doc, liu, 0, 'test')).toThrow(expect.objectContaining({ code: 'CLAUSE_NOT_FOUND' }));
     expect(() => setClauseText(doc, liu, 'x', 'test')).toThrow(DomainError);
     const restore = addClauseFromTemplate(doc, neighbour, 'restore', { index: 1, values: { 'restore.restoreItems': '卫生间吊顶' } }, 'test');

@@ -171,11 +171,16 @@ describe('item 2: the signers are fixed when the text is locked', () => {
           name: '钱某',
           phone: '13800138000',
           idNumber: makeIdNumber('15020419900101123'),
+          // The draft's parties follow the participant records, so the new party's 住所 is needed to lock.
+          address: '内蒙古自治区包头市青山区某小区2号楼1单元101室',
         })
       ).status,
     ).toBe(201);
     await lock(k, '签署版（被申请人变更）');
     expect((await view(k)).parties.map((p: any) => p.name)).toEqual(['李某', '钱某']);
+    // …and the locked text names the new party, not the one removed.
+    const locked = await server.ctx.db.signingRound.findFirstOrThrow({ where: { caseId: k.caseId, status: 'OPEN' } });
+    expect((JSON.parse(locked.snapshot) as { parties: Array<{ name: string }> }).parties.map((p) => p.name)).toEqual(['李某', '钱某']);
   });
 
   it('the view, consent, signing and the mediator’s signature go by the round’s list, not by the participant rows of today', async () => {

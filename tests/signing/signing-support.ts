@@ -32,8 +32,15 @@ const LOAN_FIELDS: Record<string, string> = {
   'interest.interest': '1500',
 };
 
-/** Fills the case's live draft (as the mediator would in the editor) so it passes the checker. */
-export async function fillLoanAgreement(server: Pick<TestServer, 'drafting'>, caseId: string, mediatorId: string): Promise<void> {
+const PARTY_ADDRESS = '内蒙古自治区包头市青山区某小区1号楼1单元101室';
+
+/**
+ * Fills the case's live draft (as the mediator would in the editor) so it passes the checker. The
+ * parties' 住所 goes where the product keeps it, on the participant records, and into the draft's
+ * copy of them (what the server's sync would write), so a later participant change keeps it.
+ */
+export async function fillLoanAgreement(server: Pick<TestServer, 'drafting' | 'ctx'>, caseId: string, mediatorId: string): Promise<void> {
+  await server.ctx.db.participant.updateMany({ where: { caseId, role: { in: ['APPLICANT', 'RESPONDENT'] } }, data: { address: PARTY_ADDRESS } });
   await server.drafting.mutate(
     caseId,
     mediatorId,
@@ -47,8 +54,7 @@ export async function fillLoanAgreement(server: Pick<TestServer, 'drafting'>, ca
         setFieldValue(doc, ref, key, value, 'test');
       }
       for (const p of a.parties) {
-        setPartyField(doc, p.id, 'address', '内蒙古自治区包头市青山区某小区1号楼1单元101室', 'test');
-        setPartyField(doc, p.id, 'gender', '男', 'test');
+        setPartyField(doc, p.id, 'address', PARTY_ADDRESS, 'test');
       }
       setPerformance(doc, 'method', '乙方以银行转账方式支付至甲方指定账户', 'test');
       setPerformance(doc, 'place', '甲方指定银行账户', 'test');

@@ -22,6 +22,8 @@ export type {
   Invitation,
   NewCase,
   NewParticipant,
+  ParticipantChanges,
+  ParticipantDetails,
   Participant,
   ParticipantRole,
   Side,

@@ -66,7 +66,7 @@ export function AgreementEditor({ caseId, token, compact }: AgreementEditorProps
             <span>协议涉及婚姻、收养、继承等人身关系或停止公用事业服务，依《电子签名法》第三条不能电子签署，请打印后由各方当面签字。</span>
           </div>
         )}
-        <PartiesBlock snapshot={snapshot} />
+        <PartiesBlock caseId={caseId} snapshot={snapshot} canEdit={canEdit} />
         {SECTION_KEYS.map((key) => (
           <SectionBlock key={key} conn={conn} section={key} snapshot={snapshot} canEdit={canEdit} presence={others} onFocus={() => open({ section: key })} />
         ))}

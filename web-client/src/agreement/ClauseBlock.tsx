@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { Finding } from '../../../signaling/agreement/checker.ts';
 import { renderBlock, type ClauseSnapshot, type CommentSnapshot, type SuggestionSnapshot } from '../../../signaling/agreement/document.ts';
 import { setClauseTitle } from '../../../signaling/agreement/editing.ts';
+import type { FieldValue } from '../../../signaling/agreement/fields.ts';
 import { BlockText } from './block-text.tsx';
 import { Comments } from './Comments.tsx';
 import { LOCAL_ORIGIN, type AgreementConnection, type PresenceEntry } from './connection.ts';
@@ -16,6 +17,8 @@ import { SuggestForm, Suggestions } from './suggestions.tsx';
 interface ClauseProps {
   conn: AgreementConnection;
   clause: ClauseSnapshot;
+  /** The document's fill-in fields (what can be inserted into the text). */
+  docFields: Readonly<Record<string, FieldValue>>;
   index: number;
   count: number;
   canEdit: boolean;
@@ -84,10 +87,13 @@ export function ClauseBlock(props: ClauseProps) {
       <BlockText
         conn={conn}
         target={{ clauseId: clause.id }}
+        text={clause.text}
+        fields={clause.fields}
+        docFields={props.docFields}
         canEdit={canEdit}
         testId="clause-text"
         label={`第${index + 1}条正文`}
-        placeholder={canEdit ? '输入条款内容；填写项用 {{字段}} 表示' : ''}
+        placeholder={canEdit ? '输入条款内容；可用“插入填写项”引用已有的填写项' : ''}
         onFocus={props.onFocus}
       />
       {hasFields && <Fields conn={conn} target={{ clauseId: clause.id }} fields={clause.fields} canEdit={canEdit} />}
@@ -96,7 +102,7 @@ export function ClauseBlock(props: ClauseProps) {
           预览：{renderBlock(clause)}
         </p>
       )}
-      <Suggestions suggestions={suggestions} canDecide={canEdit} onDecide={props.onDecide} />
+      <Suggestions suggestions={suggestions} fields={clause.fields} canDecide={canEdit} onDecide={props.onDecide} />
       {isParty && !suggesting && (
         <button type="button" className="btn btn--small btn--outline" data-testid="suggest-open" onClick={() => setSuggesting(true)}>
           提出修改建议
@@ -104,7 +110,7 @@ export function ClauseBlock(props: ClauseProps) {
       )}
       {isParty && suggesting && (
         <SuggestForm
-          initial={clause.text}
+          initial={renderBlock(clause)}
           onCancel={() => setSuggesting(false)}
           onSend={async (t) => {
             await props.onSuggest(t);

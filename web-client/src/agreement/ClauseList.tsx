@@ -33,6 +33,7 @@ export function ClauseList({ conn, caseId, token, snapshot, findings, presence, 
           key={c.id}
           conn={conn}
           clause={c}
+          docFields={snapshot.fields}
           index={i}
           count={snapshot.clauses.length}
           canEdit={canEdit}

@@ -1,10 +1,14 @@
-// The fill-in fields of a section or clause ({{字段}}): the value is normalised and checked when written,
-// its problem shown under the input.
+// The fill-in fields a section or clause uses, as labelled inputs under its text. A field is one value in the
+// document's field store: filling it here fills it in every block that uses it. The value is normalised and
+// checked when written, its problem shown under the input.
 import { useState } from 'react';
 import { setFieldValue, type BlockRef } from '../../../signaling/agreement/editing.ts';
 import type { FieldValue } from '../../../signaling/agreement/fields.ts';
 import { LOCAL_ORIGIN, type AgreementConnection } from './connection.ts';
 import { blurOnEnter, DraftInput } from './DraftInput.tsx';
+
+/** The id of a field's input under a block (a chip in the text focuses it). */
+export const fieldInputId = (target: BlockRef, key: string) => `f-${'clauseId' in target ? target.clauseId : target.section}-${key}`;
 
 export function Fields({
   conn,
@@ -47,7 +51,7 @@ function FieldInput({
     const r = setFieldValue(conn.doc, target, fieldKey, draft.trim() === '' ? null : draft, LOCAL_ORIGIN);
     setProblem(r.ok ? null : r.problem);
   };
-  const id = `f-${'clauseId' in target ? target.clauseId : target.section}-${fieldKey}`;
+  const id = fieldInputId(target, fieldKey);
   return (
     <label className="agreement__field" htmlFor={id} data-testid="clause-field" data-field={fieldKey}>
       <span className="agreement__field-label">{field.label}</span>

@@ -2,16 +2,20 @@
 // there) and the form in which a party proposes a new wording.
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import type { SuggestionSnapshot } from '../../../signaling/agreement/document.ts';
+import { renderText, type FieldValue } from '../../../signaling/agreement/fields.ts';
 import { diffChars } from '../../../signaling/agreement/text-diff.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { errText } from './messages.ts';
 
 export function Suggestions({
   suggestions,
+  fields,
   canDecide,
   onDecide,
 }: {
   suggestions: SuggestionSnapshot[];
+  /** The clause's fields: references in the texts read as their values (or labels), never as {{…}}. */
+  fields: Readonly<Record<string, FieldValue>>;
   canDecide: boolean;
   onDecide(s: SuggestionSnapshot, accept: boolean): Promise<void>;
 }) {
@@ -35,7 +39,7 @@ export function Suggestions({
             <strong>{s.authorName}</strong> 建议{s.kind === 'delete' ? '删除' : s.kind === 'insert' ? '插入' : '修改为'}
             <span className={`badge badge--${s.status === 'open' ? 'amber' : s.status === 'accepted' ? 'green' : 'grey'}`}>{statusLabel[s.status]}</span>
           </div>
-          <SuggestionDiff original={s.kind === 'insert' ? '' : s.original} text={s.text} />
+          <SuggestionDiff original={s.kind === 'insert' ? '' : renderText(s.original, fields)} text={renderText(s.text, fields)} />
           {canDecide && s.status === 'open' && (
             <div className="suggestion__actions">
               <button

@@ -2,6 +2,7 @@
 // The draft text itself travels over Yjs, not here.
 
 import type * as draftingSchemas from '../../../signaling/drafting/schemas.ts';
+import type { FieldValue } from '../../../signaling/agreement/fields.ts';
 import { caseAreaCall, enc, type S } from './core.ts';
 
 /** A named version of a case's agreement draft (GET/POST /api/agreements/:caseId/versions). */
@@ -14,7 +15,9 @@ export type AgreementAnnotation = S<typeof draftingSchemas.Annotation>;
 export interface AgreementClauseInfo {
   id: string;
   title: string;
+  /** Raw text: field references as {{key}}, to be shown through renderText with `fields`. */
   text: string;
+  fields?: Record<string, FieldValue>;
 }
 
 /**

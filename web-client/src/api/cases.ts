@@ -14,6 +14,8 @@ export type CaseDetail = S<typeof schemas.CaseDetailView>;
 export type StaffRef = CaseDetail['coMediators'][number];
 export type NewCase = S<typeof schemas.NewCaseBody>;
 export type NewParticipant = S<typeof schemas.NewParticipantBody>;
+export type ParticipantChanges = S<typeof schemas.ParticipantChangesBody>;
+export type ParticipantDetails = S<typeof schemas.ParticipantDetailsBody>;
 export type Invitation = S<typeof schemas.InvitationView>;
 
 /** Only returned once, by the create call. */
@@ -43,6 +45,10 @@ export const casesApi = {
 
   addParticipant: (caseId: string, p: NewParticipant) =>
     staff<{ participant: Participant }>(`/api/cases/${enc(caseId)}/participants`, { method: 'POST', body: p }).then((r) => r.participant),
+  updateParticipant: (caseId: string, participantId: string, changes: ParticipantChanges) =>
+    staff<{ participant: Participant }>(`/api/cases/${enc(caseId)}/participants/${enc(participantId)}`, { method: 'PATCH', body: changes }).then(
+      (r) => r.participant,
+    ),
   removeParticipant: (caseId: string, participantId: string) =>
     staff<void>(`/api/cases/${enc(caseId)}/participants/${enc(participantId)}`, { method: 'DELETE' }),
 

@@ -2,6 +2,7 @@
 // suggestion on one clause (appended to it or replacing it). Both sides will see the suggestion,
 // so the dialog says so; the server logs which side's notepad it came from.
 import { useEffect, useState } from 'react';
+import { renderText } from '../../../signaling/agreement/fields.ts';
 import { agreementApi, type AgreementClauseInfo } from '../api.ts';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { errorMessage } from './protocol.ts';
@@ -77,8 +78,8 @@ export function ProposeToDraftDialog({ caseId, fromSide, text, onDone, onCancel 
             <select value={clauseId} onChange={(e) => setClauseId(e.target.value)} data-testid="propose-clause">
               {clauses.map((c, i) => (
                 <option key={c.id} value={c.id}>
-                  第{i + 1}条{c.title ? ` ${c.title}` : ''}：{c.text.slice(0, 18)}
-                  {c.text.length > 18 ? '…' : ''}
+                  第{i + 1}条{c.title ? ` ${c.title}` : ''}：{renderText(c.text, c.fields ?? {}).slice(0, 18)}
+                  {renderText(c.text, c.fields ?? {}).length > 18 ? '…' : ''}
                 </option>
               ))}
             </select>

@@ -5,6 +5,7 @@ import { useMeta } from '../../meta.tsx';
 import { useToast } from '../../toast.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Field } from '../../components/Field.tsx';
+import { detailsBody, EMPTY_DETAILS, PartyDetailsFields } from './PartyDetailsFields.tsx';
 
 interface Props {
   caseId: string;
@@ -13,7 +14,10 @@ interface Props {
 
 const EMPTY = { name: '', phone: '', idNumber: '' };
 
-/** Add a party; format validation (phone, ID number) is the server's job. */
+/** Roles that are parties to the agreement: their details are printed in it. */
+export const isAgreementParty = (role: string) => role === 'APPLICANT' || role === 'RESPONDENT';
+
+/** Add a party; format validation (phone, ID number, address, credit code) is the server's job. */
 export function AddParticipantForm({ caseId, onAdded }: Props) {
   const { meta } = useMeta();
   const notify = useToast();
@@ -23,6 +27,9 @@ export function AddParticipantForm({ caseId, onAdded }: Props) {
   const [role, setRole] = useState<ParticipantRole>('APPLICANT');
   const [side, setSide] = useState<Side>('A');
   const [fields, setFields] = useState(EMPTY);
+  const [details, setDetails] = useState(EMPTY_DETAILS);
+  const party = isAgreementParty(role);
+  const legal = party && details.personType === 'legal';
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -33,15 +40,16 @@ export function AddParticipantForm({ caseId, onAdded }: Props) {
     const name = fields.name.trim();
     const phone = fields.phone.replace(/[\s-]/g, '');
     const idNumber = fields.idNumber.replace(/\s/g, '').toUpperCase();
-    if (!name) return setError('请填写姓名');
+    if (!name) return setError(legal ? '请填写名称' : '请填写姓名');
     if (!phone) return setError('请填写手机号');
     if (!idNumber) return setError('请填写身份证号');
     setBusy(true);
     setError(null);
     try {
-      const p = await api.addParticipant(caseId, { role, side, name, phone, idNumber });
+      const p = await api.addParticipant(caseId, { role, side, name, phone, idNumber, ...(party ? detailsBody(details) : {}) });
       notify(`已添加 ${p.name}`);
       setFields(EMPTY);
+      setDetails(EMPTY_DETAILS);
       // Next party is usually the other side.
       if (role === 'APPLICANT') {
         setRole('RESPONDENT');
@@ -88,7 +96,7 @@ export function AddParticipantForm({ caseId, onAdded }: Props) {
           </select>
         </Field>
       </div>
-      <Field label="姓名" htmlFor="participant-name" required>
+      <Field label={legal ? '名称' : '姓名'} htmlFor="participant-name" required hint={legal ? '与营业执照一致的全称' : undefined}>
         <input
           id="participant-name"
           data-testid="participant-name"
@@ -110,7 +118,12 @@ export function AddParticipantForm({ caseId, onAdded }: Props) {
           onChange={(e) => set('phone')(e.target.value)}
         />
       </Field>
-      <Field label="身份证号" htmlFor="participant-id" required hint="保存后页面仅显示脱敏号码">
+      <Field
+        label={legal ? '办理人身份证号' : '身份证号'}
+        htmlFor="participant-id"
+        required
+        hint={legal ? '法定代表人或受托办理人的身份证号，仅用于核验身份，不写入文书；保存后仅显示脱敏号码' : '保存后页面仅显示脱敏号码'}
+      >
         <input
           id="participant-id"
           data-testid="participant-id"
@@ -122,6 +135,7 @@ export function AddParticipantForm({ caseId, onAdded }: Props) {
           onChange={(e) => set('idNumber')(e.target.value)}
         />
       </Field>
+      {party && <PartyDetailsFields idPrefix="participant" draft={details} onChange={setDetails} />}
       <button type="submit" className="btn btn--primary btn--block" data-testid="participant-submit" disabled={busy}>
         {busy ? '提交中…' : '添加'}
       </button>

@@ -1,11 +1,13 @@
 import { useState } from 'react';
 import { api, ApiError, type CaseDetail, type CreatedInvitation, type Participant } from '../../api.ts';
+import { formatDateCn } from '../../../../signaling/agreement/dates.ts';
 import { formatDateTime } from '../../format.ts';
 import { useMeta } from '../../meta.tsx';
 import { useToast } from '../../toast.tsx';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { InviteCreator } from './InviteCreator.tsx';
+import { EditParticipantForm } from './EditParticipantForm.tsx';
 
 interface Props {
   kase: CaseDetail;
@@ -34,6 +36,7 @@ export function ParticipantList({ kase, created, onCreatedInvitation, onChanged,
           created={created[p.id]}
           onCreatedInvitation={onCreatedInvitation}
           onRemoved={onChanged}
+          onSaved={onChanged}
           canManage={canManage}
         />
       ))}
@@ -47,13 +50,15 @@ interface RowProps {
   created: CreatedInvitation | undefined;
   onCreatedInvitation(inv: CreatedInvitation): void;
   onRemoved(): void;
+  onSaved(): void;
   canManage: boolean;
 }
 
-function ParticipantRow({ caseId, participant: p, created, onCreatedInvitation, onRemoved, canManage }: RowProps) {
+function ParticipantRow({ caseId, participant: p, created, onCreatedInvitation, onRemoved, onSaved, canManage }: RowProps) {
   const { labels } = useMeta();
   const notify = useToast();
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -89,11 +94,12 @@ function ParticipantRow({ caseId, participant: p, created, onCreatedInvitation, 
           </dd>
         </div>
         <div>
-          <dt>身份证号</dt>
+          <dt>{p.personType === 'legal' ? '办理人身份证号' : '身份证号'}</dt>
           <dd className="mono" data-testid="participant-id-masked">
             {p.idMasked}
           </dd>
         </div>
+        <PartyFacts p={p} />
       </dl>
       <div className="participant__badges">
         {p.identityConfirmedAt ? (
@@ -115,11 +121,25 @@ function ParticipantRow({ caseId, participant: p, created, onCreatedInvitation, 
         <>
           <InviteCreator caseId={caseId} participant={p} created={created} onCreated={onCreatedInvitation} />
           <div className="participant__more">
+            <button type="button" className="btn btn--small btn--ghost" onClick={() => setEditing(true)} data-testid="participant-edit">
+              修改信息
+            </button>
             <button type="button" className="btn btn--small btn--ghost danger-text" onClick={() => setConfirming(true)} data-testid="participant-remove">
               移除
             </button>
           </div>
         </>
+      )}
+      {editing && (
+        <EditParticipantForm
+          caseId={caseId}
+          participant={p}
+          onCancel={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            onSaved();
+          }}
+        />
       )}
       {confirming && (
         <ConfirmDialog
@@ -136,5 +156,39 @@ function ParticipantRow({ caseId, participant: p, created, onCreatedInvitation, 
       )}
       {error && !confirming && <ErrorBanner message={error} onClose={() => setError(null)} />}
     </li>
+  );
+}
+
+/** What the documents will print about the party, and what is still missing. */
+function PartyFacts({ p }: { p: Participant }) {
+  if (p.role !== 'APPLICANT' && p.role !== 'RESPONDENT') return null;
+  const legal = p.personType === 'legal';
+  const rows: Array<[string, string | null, string]> = legal
+    ? [
+        ['统一社会信用代码', p.creditCode, 'credit-code'],
+        [
+          '法定代表人（负责人）',
+          p.representative && (p.representativeTitle ? `${p.representative}（${p.representativeTitle}）` : p.representative),
+          'representative',
+        ],
+        ['住所地', p.address, 'address'],
+      ]
+    : [
+        ['性别、出生日期', p.birthDate && `${p.gender}，${formatDateCn(p.birthDate)}（由身份证号码得出）`, 'birth'],
+        ['民族', p.ethnicity, 'ethnicity'],
+        ['住所', p.address, 'address'],
+      ];
+  rows.push(['送达地址', p.serviceAddress ?? (p.address ? `同${legal ? '住所地' : '住所'}` : null), 'service-address']);
+  return (
+    <>
+      {rows.map(([label, value, key]) => (
+        <div key={key}>
+          <dt>{label}</dt>
+          <dd data-testid={`participant-${key}-text`} className={value ? undefined : 'muted'}>
+            {value ?? '未填写'}
+          </dd>
+        </div>
+      ))}
+    </>
   );
 }
