@@ -2,6 +2,7 @@
 // Each type has a Chinese one-line summary for the case page and the judge's desk.
 import { z } from 'zod';
 import { CASE_STATUS_LABELS, CASE_STATUSES } from '../domain/case-status.ts';
+import { formatChinaDateTime, formatDuration } from '../domain/china-time.ts';
 
 const status = z.enum(CASE_STATUSES);
 
@@ -214,7 +215,7 @@ export function summarizeAuditEvent(event: AuditEvent): string {
     case 'CO_MEDIATOR_REMOVED':
       return `取消协办调解员 ${event.data.name}`;
     case 'INVITATION_CREATED':
-      return `生成邀请链接（有效期至 ${event.data.expiresAt.slice(0, 10)}）`;
+      return `生成邀请链接（有效期至 ${formatChinaDateTime(event.data.expiresAt)}）`;
     case 'INVITATION_REVOKED':
       return '撤销邀请链接';
     case 'INVITATION_USED':
@@ -240,7 +241,7 @@ export function summarizeAuditEvent(event: AuditEvent): string {
     case 'ROOM_REMOVED':
       return `调解员将 ${event.data.name} 移出调解室`;
     case 'ROOM_ENDED':
-      return `调解员结束在线调解（时长 ${Math.round(event.data.durationSec / 60)} 分钟）`;
+      return `调解员结束在线调解（时长 ${formatDuration(event.data.durationSec)}）`;
     case 'CAUCUS_STARTED':
       return `开始背对背单独沟通：${sidesLabel(event.data.sides)}（${event.data.names.join('、')}；调解员 ${event.data.mediators.join('、')}）`;
     case 'CAUCUS_ENDED':
@@ -310,9 +311,5 @@ export function summarizeAuditEvent(event: AuditEvent): string {
 
 const sideLabel = (side: string) => ({ A: '甲方', B: '乙方', NEUTRAL: '中立方' })[side] ?? side;
 const sidesLabel = (sides: string[]) => (sides.length ? sides.map(sideLabel).join('、') : '指定人员');
-function formatDuration(sec: number): string {
-  const m = Math.floor(sec / 60);
-  return m > 0 ? `${m} 分 ${sec % 60} 秒` : `${sec} 秒`;
-}
 
 const clauseLabel = (d: { clauseId: string; clauseTitle?: string | undefined }) => (d.clauseTitle ? `「${d.clauseTitle}」` : `条款 ${d.clauseId} `);
