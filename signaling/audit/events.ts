@@ -24,7 +24,11 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('CO_MEDIATOR_ASSIGNED'), data: z.object({ userId: z.string(), name: z.string() }) }),
   z.object({ type: z.literal('CO_MEDIATOR_REMOVED'), data: z.object({ userId: z.string(), name: z.string() }) }),
   z.object({ type: z.literal('INVITATION_CREATED'), data: z.object({ invitationId: z.string(), participantId: z.string(), expiresAt: z.string() }) }),
-  z.object({ type: z.literal('INVITATION_REVOKED'), data: z.object({ invitationId: z.string(), participantId: z.string() }) }),
+  z.object({
+    type: z.literal('INVITATION_REVOKED'),
+    /** reissued: revoked because the mediator generated a new link for the participant (重新生成链接). */
+    data: z.object({ invitationId: z.string(), participantId: z.string(), reason: z.literal('reissued').optional() }),
+  }),
   z.object({ type: z.literal('INVITATION_USED'), data: z.object({ invitationId: z.string(), participantId: z.string(), ip: z.string() }) }),
   z.object({
     type: z.literal('INVITATION_REJECTED'),
@@ -217,7 +221,7 @@ export function summarizeAuditEvent(event: AuditEvent): string {
     case 'INVITATION_CREATED':
       return `生成邀请链接（有效期至 ${formatChinaDateTime(event.data.expiresAt)}）`;
     case 'INVITATION_REVOKED':
-      return '撤销邀请链接';
+      return event.data.reason === 'reissued' ? '重新生成链接，原链接已失效' : '撤销邀请链接';
     case 'INVITATION_USED':
       return `当事人打开邀请链接（${event.data.ip}）`;
     case 'INVITATION_REJECTED':

@@ -10,13 +10,15 @@ import { InviteCreator } from './InviteCreator.tsx';
 interface Props {
   kase: CaseDetail;
   created: Record<string, CreatedInvitation>;
+  /** Participants holding a working link (a new one replaces it). */
+  linkHolders: ReadonlySet<string>;
   onCreatedInvitation(inv: CreatedInvitation): void;
   onChanged(): void;
   /** Invite and remove (the case's mediator only). */
   canManage: boolean;
 }
 
-export function ParticipantList({ kase, created, onCreatedInvitation, onChanged, canManage }: Props) {
+export function ParticipantList({ kase, created, linkHolders, onCreatedInvitation, onChanged, canManage }: Props) {
   if (kase.participants.length === 0) {
     return (
       <p className="empty-inline" data-testid="participants-empty">
@@ -32,6 +34,7 @@ export function ParticipantList({ kase, created, onCreatedInvitation, onChanged,
           caseId={kase.id}
           participant={p}
           created={created[p.id]}
+          hasActiveLink={linkHolders.has(p.id)}
           onCreatedInvitation={onCreatedInvitation}
           onRemoved={onChanged}
           canManage={canManage}
@@ -45,12 +48,13 @@ interface RowProps {
   caseId: string;
   participant: Participant;
   created: CreatedInvitation | undefined;
+  hasActiveLink: boolean;
   onCreatedInvitation(inv: CreatedInvitation): void;
   onRemoved(): void;
   canManage: boolean;
 }
 
-function ParticipantRow({ caseId, participant: p, created, onCreatedInvitation, onRemoved, canManage }: RowProps) {
+function ParticipantRow({ caseId, participant: p, created, hasActiveLink, onCreatedInvitation, onRemoved, canManage }: RowProps) {
   const { labels } = useMeta();
   const notify = useToast();
   const [confirming, setConfirming] = useState(false);
@@ -113,7 +117,7 @@ function ParticipantRow({ caseId, participant: p, created, onCreatedInvitation, 
       </div>
       {canManage && (
         <>
-          <InviteCreator caseId={caseId} participant={p} created={created} onCreated={onCreatedInvitation} />
+          <InviteCreator caseId={caseId} participant={p} created={created} hasActiveLink={hasActiveLink} onCreated={onCreatedInvitation} />
           <div className="participant__more">
             <button type="button" className="btn btn--small btn--ghost danger-text" onClick={() => setConfirming(true)} data-testid="participant-remove">
               移除
