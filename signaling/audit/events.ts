@@ -2,6 +2,7 @@
 // Each type has a Chinese one-line summary for the case page and the judge's desk.
 import { z } from 'zod';
 import { CASE_STATUS_LABELS, CASE_STATUSES } from '../domain/case-status.ts';
+import { formatChinaDateTime, formatDuration } from '../domain/china-time.ts';
 
 const status = z.enum(CASE_STATUSES);
 
@@ -24,7 +25,11 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('CO_MEDIATOR_ASSIGNED'), data: z.object({ userId: z.string(), name: z.string() }) }),
   z.object({ type: z.literal('CO_MEDIATOR_REMOVED'), data: z.object({ userId: z.string(), name: z.string() }) }),
   z.object({ type: z.literal('INVITATION_CREATED'), data: z.object({ invitationId: z.string(), participantId: z.string(), expiresAt: z.string() }) }),
-  z.object({ type: z.literal('INVITATION_REVOKED'), data: z.object({ invitationId: z.string(), participantId: z.string() }) }),
+  z.object({
+    type: z.literal('INVITATION_REVOKED'),
+    /** reissued: revoked because the mediator generated a new link for the participant (重新生成链接). */
+    data: z.object({ invitationId: z.string(), participantId: z.string(), reason: z.literal('reissued').optional() }),
+  }),
   z.object({ type: z.literal('INVITATION_USED'), data: z.object({ invitationId: z.string(), participantId: z.string(), ip: z.string() }) }),
   z.object({
     type: z.literal('INVITATION_REJECTED'),
@@ -217,9 +222,9 @@ export function summarizeAuditEvent(event: AuditEvent): string {
     case 'CO_MEDIATOR_REMOVED':
       return `取消协办调解员 ${event.data.name}`;
     case 'INVITATION_CREATED':
-      return `生成邀请链接（有效期至 ${event.data.expiresAt.slice(0, 10)}）`;
+      return `生成邀请链接（有效期至 ${formatChinaDateTime(event.data.expiresAt)}）`;
     case 'INVITATION_REVOKED':
-      return '撤销邀请链接';
+      return event.data.reason === 'reissued' ? '重新生成链接，原链接已失效' : '撤销邀请链接';
     case 'INVITATION_USED':
       return `当事人打开邀请链接（${event.data.ip}）`;
     case 'INVITATION_REJECTED':
@@ -243,7 +248,7 @@ export function summarizeAuditEvent(event: AuditEvent): string {
     case 'ROOM_REMOVED':
       return `调解员将 ${event.data.name} 移出调解室`;
     case 'ROOM_ENDED':
-      return `调解员结束在线调解（时长 ${Math.round(event.data.durationSec / 60)} 分钟）`;
+      return `调解员结束在线调解（时长 ${formatDuration(event.data.durationSec)}）`;
     case 'CAUCUS_STARTED':
       return `开始背对背单独沟通：${sidesLabel(event.data.sides)}（${event.data.names.join('、')}；调解员 ${event.data.mediators.join('、')}）`;
     case 'CAUCUS_ENDED':
@@ -313,9 +318,5 @@ export function summarizeAuditEvent(event: AuditEvent): string {
 
 const sideLabel = (side: string) => ({ A: '甲方', B: '乙方', NEUTRAL: '中立方' })[side] ?? side;
 const sidesLabel = (sides: string[]) => (sides.length ? sides.map(sideLabel).join('、') : '指定人员');
-function formatDuration(sec: number): string {
-  const m = Math.floor(sec / 60);
-  return m > 0 ? `${m} 分 ${sec % 60} 秒` : `${sec} 秒`;
-}
 
 const clauseLabel = (d: { clauseId: string; clauseTitle?: string | undefined }) => (d.clauseTitle ? `「${d.clauseTitle}」` : `条款 ${d.clauseId} `);

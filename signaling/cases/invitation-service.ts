@@ -11,12 +11,23 @@ export const DEFAULT_INVITATION_DAYS = 14;
 export class InvitationService {
   constructor(private readonly ctx: AppContext) {}
 
+  /**
+   * Issues a new link for the participant. A participant has one working link: the ones issued
+   * before (重新生成链接) are revoked in the same transaction, audited, and the connections opened
+   * with them end. `replaced` says how many.
+   */
   async create(user: StaffPrincipal, caseId: string, participantId: string, expiresInDays = DEFAULT_INVITATION_DAYS) {
     const participant = await this.ctx.db.participant.findFirst({ where: { id: participantId, caseId } });
     if (!participant) throw new DomainError('PARTICIPANT_NOT_FOUND', '当事人不存在');
     const { secret, secretHash } = issueLinkSecret(this.ctx.secrets.tokenKey);
-    const expiresAt = new Date(Date.now() + expiresInDays * DAY_MS);
-    const invitation = await this.ctx.db.$transaction(async (tx) => {
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + expiresInDays * DAY_MS);
+    const { invitation, replaced } = await this.ctx.db.$transaction(async (tx) => {
+      const previous = await tx.invitation.findMany({ where: { caseId, participantId, revokedAt: null, expiresAt: { gt: now } }, select: { id: true } });
+      if (previous.length) await tx.invitation.updateMany({ where: { id: { in: previous.map((p) => p.id) } }, data: { revokedAt: now } });
+      for (const p of previous) {
+        await appendAudit(tx, staffActor(user), caseId, { type: 'INVITATION_REVOKED', data: { invitationId: p.id, participantId, reason: 'reissued' } });
+      }
       const inv = await tx.invitation.create({
         data: { caseId, participantId, secretHash, createdById: user.id, expiresAt },
         include: { participant: true, _count: { select: { uses: true } } },
@@ -25,10 +36,12 @@ export class InvitationService {
         type: 'INVITATION_CREATED',
         data: { invitationId: inv.id, participantId, expiresAt: expiresAt.toISOString() },
       });
-      return inv;
+      return { invitation: inv, replaced: previous.map((p) => p.id) };
     });
+    // Connections opened with the replaced links (room, drafting) end now.
+    for (const invitationId of replaced) this.ctx.events.emit('accessRevoked', { kind: 'link', caseId, invitationId, participantId });
     const token = formatLinkToken(invitation.id, secret);
-    return { invitation, token, url: `${this.ctx.config.publicUrl}/j/${token}` };
+    return { invitation, replaced: replaced.length, token, url: `${this.ctx.config.publicUrl}/j/${token}` };
   }
 
   async list(user: StaffPrincipal, caseId: string) {

@@ -184,19 +184,33 @@ export const caseRoutes =
       {
         schema: {
           tags: ['invitations'],
-          summary: '为当事人生成个人邀请链接（链接只在此返回一次）',
+          summary: '为当事人生成个人邀请链接（链接只在此返回一次；该当事人此前的链接随即失效）',
           params: IdParams,
           body: Type.Object({ participantId: Id, expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })) }, { additionalProperties: false }),
-          response: { 201: Type.Object({ invitation: Type.Composite([InvitationView, Type.Object({ url: Type.String() })]) }), ...errors(400, 401, 403, 404) },
+          response: {
+            201: Type.Object({
+              invitation: Type.Composite([
+                InvitationView,
+                /** replaced: how many earlier links of the participant this one revoked (重新生成链接). */
+                Type.Object({ url: Type.String(), replaced: Type.Integer() }),
+              ]),
+            }),
+            ...errors(400, 401, 403, 404),
+          },
         },
         config: { action: 'case.invitations' },
       },
       async (request, reply) => {
-        const { invitation, url } = await invitations.create(staffOf(request), request.params.id, request.body.participantId, request.body.expiresInDays);
+        const { invitation, url, replaced } = await invitations.create(
+          staffOf(request),
+          request.params.id,
+          request.body.participantId,
+          request.body.expiresInDays,
+        );
         return reply
           .status(201)
           .header('cache-control', 'no-store')
-          .send({ invitation: { ...invitationView(invitation), url } });
+          .send({ invitation: { ...invitationView(invitation), url, replaced } });
       },
     );
 

@@ -159,7 +159,7 @@ export const agreementRoutes =
           summary: '把当前草稿保存为命名版本（调解员）',
           security: [{ session: [] }],
           params: CaseParams,
-          body: Type.Object({ name: Text(60) }, { additionalProperties: false }),
+          body: Type.Object({ name: Type.String({ ...Text(60), title: '版本名称' }) }, { additionalProperties: false }),
           response: { 201: Type.Object({ version: VersionView }), ...errors(400, 401, 403, 404, 409) },
         },
         config: { action: 'draft.decide' },
@@ -176,7 +176,10 @@ export const agreementRoutes =
           security,
           params: CaseParams,
           querystring: Type.Object(
-            { from: Type.String({ pattern: '^(\\d{1,6}|current)$' }), to: Type.String({ pattern: '^(\\d{1,6}|current)$' }) },
+            {
+              from: Type.String({ pattern: '^(\\d{1,6}|current)$', title: '对比版本' }),
+              to: Type.String({ pattern: '^(\\d{1,6}|current)$', title: '对比版本' }),
+            },
             { additionalProperties: false },
           ),
           response: {

@@ -24,6 +24,8 @@ export interface DeclaredRoute {
   action: Action;
   /** What its schema validates (the body, the query string, which path parameters). */
   validates: { body: boolean; query: boolean; params: string[] };
+  /** The schemas themselves (every property they declare needs a Chinese label: http/field-labels.ts). */
+  schemas: { body?: unknown; querystring?: unknown; params?: unknown };
 }
 
 declare module 'fastify' {
@@ -51,7 +53,8 @@ export function installAccessHook(app: FastifyInstance, ctx: AppContext): void {
     if (action) {
       const schema = (route.schema ?? {}) as { body?: unknown; querystring?: unknown; params?: { properties?: Record<string, unknown> } };
       const validates = { body: schema.body !== undefined, query: schema.querystring !== undefined, params: Object.keys(schema.params?.properties ?? {}) };
-      for (const method of [route.method].flat()) if (method !== 'HEAD') app.declaredRoutes.push({ method, url: route.url, action, validates });
+      const schemas = { body: schema.body, querystring: schema.querystring, params: schema.params };
+      for (const method of [route.method].flat()) if (method !== 'HEAD') app.declaredRoutes.push({ method, url: route.url, action, validates, schemas });
       return;
     }
     if (!route.url.startsWith('/api') || UNGUARDED_PREFIXES.some((p) => route.url.startsWith(p))) return;

@@ -10,12 +10,12 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import localizeZh from 'ajv-i18n/localize/zh/index.js';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { resolveLink } from '../cases/link-resolution.ts';
 import { originAllowed } from '../access/principal.ts';
 import { installAccessHook } from './access-hook.ts';
+import { validationMessage } from './field-labels.ts';
 
 export const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
@@ -41,18 +41,10 @@ export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<
   const app = Fastify({
     logger: options.logger ?? { level: ctx.config.logLevel },
     bodyLimit: 2 * 1024 * 1024,
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
-    // Validation messages in Chinese, naming the field: "password 不应少于 10 个字符".
-    schemaErrorFormatter: (errors, dataVar) => {
-      localizeZh(errors);
-      const e = errors[0];
-      const field =
-        e?.instancePath.replace(/^\//, '').replaceAll('/', '.') ||
-        (e?.params as { missingProperty?: string; additionalProperty?: string } | undefined)?.missingProperty ||
-        dataVar;
-      const extra = (e?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
-      return new Error(`${field} ${e?.message ?? '无效'}${extra ? `：${extra}` : ''}`);
-    },
+    // verbose: errors carry the failing schema, whose title names the field (http/field-labels.ts).
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, verbose: true } },
+    // Validation messages are sentences about the field's Chinese label: "纠纷概要不能为空".
+    schemaErrorFormatter: (errors, dataVar) => new Error(validationMessage(errors, dataVar)),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installAccessHook(app, ctx);
@@ -61,7 +53,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<
   app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
     const refuse = (e: DomainError) => reply.status(e.status).send({ code: e.code, message: e.message });
     if (error instanceof DomainError) return refuse(error);
-    if ('validation' in error && error.validation) return refuse(new DomainError('VALIDATION', `请求参数无效：${error.message}`));
+    if ('validation' in error && error.validation) return refuse(new DomainError('VALIDATION', error.message));
     if (error.statusCode === 429) return refuse(new DomainError('RATE_LIMITED'));
     if (error.statusCode === 413) return refuse(new DomainError('FILE_TOO_LARGE', '提交的内容过大'));
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {

@@ -34,7 +34,11 @@ export const courtRoutes =
           tags: ['courts'],
           summary: '添加法院（管理员）',
           body: Type.Object(
-            { name: Text(60), code: Type.String({ minLength: 2, maxLength: 12, pattern: '^[\\u4e00-\\u9fa5]{1,2}[0-9]{1,6}$' }), region: Text(60) },
+            {
+              name: Type.String({ ...Text(60), title: '法院名称' }),
+              code: Type.String({ minLength: 2, maxLength: 12, pattern: '^[\\u4e00-\\u9fa5]{1,2}[0-9]{1,6}$', title: '法院代码' }),
+              region: Text(60),
+            },
             { additionalProperties: false },
           ),
           response: { 201: Type.Object({ court: CourtView }), ...errors(400, 401, 403, 409) },

@@ -146,7 +146,13 @@ export const judicialRoutes =
           summary: '上传申请材料（请求体为文件本身：image/jpeg、image/png 或 application/pdf，≤ 10 MB）',
           params: CaseParams,
           querystring: Type.Object(
-            { kind: Type.Union(MATERIAL_KINDS.map((k) => Type.Literal(k))), name: Type.String({ minLength: 1, maxLength: 200 }) },
+            {
+              kind: Type.Union(
+                MATERIAL_KINDS.map((k) => Type.Literal(k)),
+                { title: '材料类型' },
+              ),
+              name: Type.String({ minLength: 1, maxLength: 200, title: '文件名' }),
+            },
             { additionalProperties: false },
           ),
           response: {

@@ -7,6 +7,7 @@ import type { ChatMessage, Notepad } from '../protocol/room.ts';
 import type { Member } from './member.ts';
 import type { RoomAudit, RoomPersistence } from './room-ports.ts';
 import { isWaiting, JOINT, mayReceive, roomOf, type PolicyState } from './routing-policy.ts';
+import { formatChinaDateTime } from '../domain/china-time.ts';
 
 export interface WritingPort {
   /** An admitted member of an open room, or why not. */
@@ -75,7 +76,7 @@ export class Notepads {
     if (by.roomRole !== 'mediator') throw new DomainError('FORBIDDEN', '只有调解员可以转达双方意见');
     if (fromSide === toSide) throw new DomainError('VALIDATION', '请选择对方的记事本');
     const target = await this.#port.persistence.getNotepad(toSide);
-    const header = `【调解员转达${fromSide === 'A' ? '甲方' : '乙方'}意见 ${new Date().toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}】`;
+    const header = `【调解员转达${fromSide === 'A' ? '甲方' : '乙方'}意见 ${formatChinaDateTime(new Date())}】`;
     const content = `${target.content}${target.content ? '\n\n' : ''}${header}\n${text}`;
     const notepad = await this.#port.persistence.saveNotepad(toSide, content, by);
     this.#broadcast(notepad, null);

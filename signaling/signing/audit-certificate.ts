@@ -6,6 +6,7 @@
 import { rgb, type PDFDocument, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { breakLines } from './text-layout.ts';
+import { formatChinaDateTime, formatDuration } from '../domain/china-time.ts';
 
 export interface CertificateData {
   orgName: string;
@@ -26,8 +27,7 @@ const IDENTITY_METHODS: Record<string, string> = {
   STAFF_SESSION: '调解员账号登录',
 };
 
-const chinaTime = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19) + '（北京时间）';
-const minutes = (sec: number) => (sec < 60 ? `${sec} 秒` : `${Math.round(sec / 60)} 分钟`);
+const chinaTime = (d: Date) => `${formatChinaDateTime(d, { seconds: true })}（北京时间）`;
 
 /** Short, readable device description from a user agent. */
 export function deviceOf(ua: string): string {
@@ -74,10 +74,10 @@ export function certificateLines(d: CertificateData): string[] {
       : '未使用在线调解室',
     ...(d.session.firstJoin && d.session.lastEnd
       ? [
-          `在线调解总时长：${minutes(Math.round((d.session.lastEnd.getTime() - d.session.firstJoin.getTime()) / 1000))}，其中联合调解约 ${minutes(Math.max(0, Math.round((d.session.lastEnd.getTime() - d.session.firstJoin.getTime()) / 1000) - d.session.caucusSecA - d.session.caucusSecB))}`,
+          `在线调解总时长：${formatDuration(Math.round((d.session.lastEnd.getTime() - d.session.firstJoin.getTime()) / 1000))}，其中联合调解约 ${formatDuration(Math.max(0, Math.round((d.session.lastEnd.getTime() - d.session.firstJoin.getTime()) / 1000) - d.session.caucusSecA - d.session.caucusSecB))}`,
         ]
       : []),
-    `背对背单独沟通时长：甲方 ${minutes(d.session.caucusSecA)}，乙方 ${minutes(d.session.caucusSecB)}`,
+    `背对背单独沟通时长：甲方 ${formatDuration(d.session.caucusSecA)}，乙方 ${formatDuration(d.session.caucusSecB)}`,
     d.auditHead ? `审计日志：第 ${d.auditHead.seq} 条，链头摘要 ${d.auditHead.hash}` : '审计日志：无',
     `机构签名根证书指纹（SHA-256）：${d.rootFingerprint}`,
     `核验：扫描二维码或访问 ${d.verifyUrl} 上传本文件，可核验是否为本机构出具的原件且未被修改。`,

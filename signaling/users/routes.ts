@@ -29,7 +29,7 @@ export const userRoutes =
             {
               username: Type.String({ pattern: '^[a-zA-Z0-9_.-]{3,32}$' }),
               displayName: Text(32),
-              role: UserRoleT,
+              role: Type.Union(UserRoleT.anyOf, { title: '角色' }),
               password: Password,
               courtId: Type.Optional(Id),
             },

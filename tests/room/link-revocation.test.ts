@@ -121,6 +121,35 @@ describe('taking access away cuts the open connections at once', () => {
     }
   });
 
+  it('a re-issued link (重新生成链接): the previous link of that participant is revoked, audited, and its connections cut', async () => {
+    const live = await liveCase();
+    const { kase, room } = live;
+    const { m, a, b } = live.clients;
+    try {
+      const draftA = watchDraft(live.draft.a);
+      const reissued = (await kase.mediator.json('POST', `/api/cases/${kase.caseId}/invitations`, { participantId: kase.partyAId }, 201)).invitation;
+      expect(reissued.replaced).toBe(1);
+
+      await expectCut(a, 'link-revoked', () => room.member(kase.partyAId) === undefined);
+      await expectDraftCut(draftA, 'TOKEN_REVOKED');
+      expectUntouched([m, b], [live.draft.b, live.draft.m]);
+
+      const party = (token: string) => fetch(`${server.url}/api/party/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(((await (await party(kase.tokenA)).json()) as { code: string }).code).toBe('TOKEN_REVOKED');
+      expect((await party(reissued.url.split('/j/')[1])).status).toBe(200);
+      expect((await party(kase.tokenB)).status).toBe(200);
+
+      const invitations = await server.ctx.db.invitation.findMany({ where: { caseId: kase.caseId, participantId: kase.partyAId } });
+      expect(invitations.filter((i) => i.revokedAt === null).map((i) => i.id)).toEqual([reissued.id]);
+      const audit = await server.ctx.db.auditEntry.findMany({ where: { caseId: kase.caseId, type: 'INVITATION_REVOKED' } });
+      expect(audit.map((e) => JSON.parse(e.data) as unknown)).toEqual([
+        { invitationId: invitationIdOf(kase.tokenA), participantId: kase.partyAId, reason: 'reissued' },
+      ]);
+    } finally {
+      live.close();
+    }
+  });
+
   it('a deactivated mediator: its room socket and drafting connection, and nothing else', async () => {
     const live = await liveCase();
     const { kase, room, mediatorId } = live;

@@ -40,7 +40,7 @@ it('lists signers, identity methods, times (Beijing), devices, session times and
     '1. 刘某（申请人）｜身份核验：姓名与身份证号后四位核对 + 手机短信验证码｜签署时间：2026-03-02 10:05:00（北京时间）｜IP：10.1.2.3｜设备：Android · 微信',
   );
   expect(text).toContain('2. 李瑞芳（人民调解员）｜身份核验：调解员账号登录');
-  expect(text).toContain('在线调解总时长：60 分钟，其中联合调解约 25 分钟');
+  expect(text).toContain('在线调解总时长：1 小时，其中联合调解约 25 分钟');
   expect(text).toContain('背对背单独沟通时长：甲方 20 分钟，乙方 15 分钟');
   expect(text).toContain(`协议内容摘要（SHA-256）：${'c'.repeat(64)}`);
   expect(text).toContain(`审计日志：第 88 条，链头摘要 ${'d'.repeat(64)}`);

@@ -64,7 +64,9 @@ export interface TestBrowser {
  * `fonts: 'no-cjk'`: Chromium sees only DejaVu (see writeNoCjkFontconfig), even where the set-up
  * installed a Chinese font; default: the machine's fonts.
  */
-export async function launchBrowser(options: { viewport?: { width: number; height: number }; fonts?: 'system' | 'no-cjk' } = {}): Promise<TestBrowser> {
+export async function launchBrowser(
+  options: { viewport?: { width: number; height: number }; fonts?: 'system' | 'no-cjk'; timezoneId?: string } = {},
+): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'jiefen-chromium-'));
   const fontDir = options.fonts === 'no-cjk' ? mkdtempSync(join(tmpdir(), 'jiefen-fonts-')) : undefined;
   const context = await chromium.launchPersistentContext(profile, {
@@ -74,6 +76,7 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
     ...(fontDir ? { env: { ...process.env, FONTCONFIG_FILE: writeNoCjkFontconfig(fontDir) } } : {}),
     viewport: options.viewport ?? { width: 390, height: 844 },
     locale: 'zh-CN',
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
   });
   return {
     context,
@@ -88,9 +91,9 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
 /** A fresh browser with one page; `cookieHeader` (a staff session's `name=value; …`) is set for `baseUrl`. */
 export async function openPage(
   baseUrl: string,
-  options: { viewport: { width: number; height: number }; cookieHeader?: string },
+  options: { viewport: { width: number; height: number }; cookieHeader?: string; timezoneId?: string },
 ): Promise<{ browser: TestBrowser; page: Page }> {
-  const browser = await launchBrowser({ viewport: options.viewport });
+  const browser = await launchBrowser({ viewport: options.viewport, ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}) });
   if (options.cookieHeader) {
     const url = new URL(baseUrl).origin;
     await browser.context.addCookies(

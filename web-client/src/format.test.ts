@@ -21,16 +21,15 @@ describe('daysLeftView', () => {
 });
 
 describe('dates', () => {
-  it('formats local date and time', () => {
-    const d = new Date(2025, 2, 8, 14, 5);
-    expect(formatDateTime(d.toISOString())).toBe('2025-03-08 14:05');
-    expect(formatDate(d.toISOString())).toBe('2025-03-08');
+  it('formats date and time in China time', () => {
+    expect(formatDateTime('2025-03-08T06:05:00Z')).toBe('2025-03-08 14:05');
+    expect(formatDate('2025-03-08T06:05:00Z')).toBe('2025-03-08');
     expect(formatDateTime(null)).toBe('—');
     expect(formatDate('not a date')).toBe('—');
   });
   it('adds calendar days across month ends', () => {
-    expect(localDatePlusDays(30, new Date(2025, 0, 15, 23, 30))).toBe('2025-02-14');
-    expect(localDatePlusDays(1, new Date(2024, 1, 28))).toBe('2024-02-29');
+    expect(localDatePlusDays(30, new Date('2025-01-15T15:30:00+08:00'))).toBe('2025-02-14');
+    expect(localDatePlusDays(1, new Date('2024-02-28T08:00:00+08:00'))).toBe('2024-02-29');
   });
 });
 

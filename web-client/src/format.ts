@@ -1,6 +1,9 @@
 // Pure display helpers (unit-tested in format.test.ts).
 
-const pad = (n: number) => String(n).padStart(2, '0');
+import { formatChinaClock, formatChinaDate, formatChinaDateTime, formatDuration } from '../../signaling/domain/china-time.ts';
+
+// Every time on screen is China time in one format (signaling/domain/china-time.ts, shared with the PDFs).
+export { formatDuration };
 
 function parse(iso: string | null | undefined): Date | null {
   if (!iso) return null;
@@ -8,24 +11,24 @@ function parse(iso: string | null | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** `2025-03-08 14:05` in the browser's local time zone; `—` when missing. */
+/** `2025-03-08 14:05` in China time, whatever the browser's time zone; `—` when missing. */
 export function formatDateTime(iso: string | null | undefined): string {
-  const d = parse(iso);
-  if (!d) return '—';
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return formatChinaDateTime(iso);
 }
 
-/** `2025-03-08` in local time; `—` when missing. */
+/** `2025-03-08`, the China calendar date; `—` when missing. */
 export function formatDate(iso: string | null | undefined): string {
-  const d = parse(iso);
-  if (!d) return '—';
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return formatChinaDate(iso);
 }
 
-/** Local calendar date `days` days after `from`, as YYYY-MM-DD (for <input type="date">). */
+/** `14:05` in China time (chat messages); empty when missing. */
+export function formatClock(iso: string | null | undefined): string {
+  return formatChinaClock(iso);
+}
+
+/** The China calendar date `days` days after `from`, as YYYY-MM-DD (for <input type="date">). */
 export function localDatePlusDays(days: number, from: Date = new Date()): string {
-  const d = new Date(from.getFullYear(), from.getMonth(), from.getDate() + days);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return formatChinaDate(from.getTime() + days * 24 * 3600_000);
 }
 
 export interface DaysLeftView {

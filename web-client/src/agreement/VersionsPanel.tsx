@@ -5,6 +5,7 @@ import { agreementApi, type AgreementVersionInfo } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { useToast } from '../toast.tsx';
 import { errText } from './messages.ts';
+import { formatDateTime } from '../format.ts';
 
 /** Stands for the live draft in a comparison (`to=current`). */
 const CURRENT = Number.MAX_SAFE_INTEGER;
@@ -116,7 +117,7 @@ export function VersionsPanel({ caseId, canSave }: { caseId: string; canSave: bo
                     <strong>第{v.seq}版</strong> {v.name}
                     <span className="muted small">
                       {' · '}
-                      {new Date(v.createdAt).toLocaleString('zh-CN', { hour12: false })}
+                      {formatDateTime(v.createdAt)}
                       {creatorName(v) ? ` · ${creatorName(v)}` : ''}
                     </span>
                   </button>

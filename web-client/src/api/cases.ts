@@ -21,6 +21,8 @@ export type Invitation = S<typeof schemas.InvitationView>;
 /** Only returned once, by the create call. */
 export interface CreatedInvitation extends Invitation {
   url: string;
+  /** How many earlier links of the participant this one revoked. */
+  replaced: number;
 }
 
 export type AuditLog = S<typeof schemas.AuditLogView>;

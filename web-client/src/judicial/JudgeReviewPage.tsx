@@ -11,10 +11,9 @@ import { Loading } from '../components/Loading.tsx';
 import { Link } from '../router.tsx';
 import { downloadBlob } from '../signing/signing-shared.tsx';
 import { useToast } from '../toast.tsx';
+import { formatDateTime, formatDuration } from '../format.ts';
 
 const labels = makeLabels(null);
-const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—');
-const minutes = (sec: number) => `${Math.round(sec / 60)} 分钟`;
 
 export function JudgeReviewPage({ id }: { id: string }) {
   const notify = useToast();
@@ -70,8 +69,8 @@ export function JudgeReviewPage({ id }: { id: string }) {
         </h1>
         <p className="small muted">
           调解案号 {a.caseNumber}
-          {a.courtCaseNumber ? ` · 本院案号 ${a.courtCaseNumber}` : ''} · 提交于 {time(a.submittedAt)}
-          {a.status === 'SUBMITTED' ? ` · 受理期限 ${time(a.acceptBy)}` : ''}
+          {a.courtCaseNumber ? ` · 本院案号 ${a.courtCaseNumber}` : ''} · 提交于 {formatDateTime(a.submittedAt)}
+          {a.status === 'SUBMITTED' ? ` · 受理期限 ${formatDateTime(a.acceptBy)}` : ''}
         </p>
       </section>
 
@@ -81,7 +80,7 @@ export function JudgeReviewPage({ id }: { id: string }) {
           <ul>
             <li className={integrity.valid ? 'ok' : 'bad'}>{integrity.valid ? '✓ 数字签名有效，签署后未被修改' : `✗ ${integrity.problems.join('；')}`}</li>
             <li className={integrity.sealedByUs ? 'ok' : 'bad'}>
-              {integrity.sealedByUs ? `✓ 由 ${integrity.signerName ?? ''} 签章（${time(integrity.signingTime)}）` : '✗ 签章机构不是本调解组织'}
+              {integrity.sealedByUs ? `✓ 由 ${integrity.signerName ?? ''} 签章（${formatDateTime(integrity.signingTime)}）` : '✗ 签章机构不是本调解组织'}
             </li>
             <li className={integrity.matchesIssued ? 'ok' : 'bad'}>{integrity.matchesIssued ? '✓ 与出具记录一致' : '✗ 与出具记录不一致'}</li>
             <li className="small muted">协议内容摘要 {integrity.contentSha256}</li>
@@ -117,9 +116,9 @@ export function JudgeReviewPage({ id }: { id: string }) {
                   <div className="small muted">{labels.participantRole(p.role)}</div>
                 </td>
                 <td className="small">
-                  身份核验 {time(p.identityConfirmedAt)}
+                  身份核验 {formatDateTime(p.identityConfirmedAt)}
                   <br />
-                  同意在线调解 {time(p.consentToOnlineAt)}
+                  同意在线调解 {formatDateTime(p.consentToOnlineAt)}
                   <br />
                   {p.attended ? '参加了在线调解' : '未进入调解室'}
                 </td>
@@ -128,7 +127,7 @@ export function JudgeReviewPage({ id }: { id: string }) {
                   {p.signature && (
                     <>
                       <br />
-                      {p.signature.signerName}（{p.signature.signerRole}）{time(p.signature.signedAt)}
+                      {p.signature.signerName}（{p.signature.signerRole}）{formatDateTime(p.signature.signedAt)}
                       <br />“{p.signature.affirmation}”
                     </>
                   )}
@@ -140,8 +139,8 @@ export function JudgeReviewPage({ id }: { id: string }) {
         <p className="small" data-testid="review-session">
           {a.session.totalSec === null
             ? '未记录完整的在线调解过程'
-            : `在线调解 ${minutes(a.session.totalSec)}，其中联合调解约 ${minutes(a.session.jointSec ?? 0)}`}
-          ；背对背单独沟通：甲方 {minutes(a.session.caucusSecA)}，乙方 {minutes(a.session.caucusSecB)}
+            : `在线调解 ${formatDuration(a.session.totalSec)}，其中联合调解约 ${formatDuration(a.session.jointSec ?? 0)}`}
+          ；背对背单独沟通：甲方 {formatDuration(a.session.caucusSecA)}，乙方 {formatDuration(a.session.caucusSecB)}
         </p>
         <p className="small">
           申请人 {a.applicants.length} 名 · 申请材料 {a.materials.length} 份
@@ -278,7 +277,7 @@ export function JudgeReviewPage({ id }: { id: string }) {
           </>
         )}
         {(a.status === 'CONFIRMED' || a.status === 'DISMISSED') && (
-          <p data-testid="judge-decided">已于 {time(a.decidedAt)} 作出裁定，民事裁定书已送达当事人（可在其个人链接页面下载）。</p>
+          <p data-testid="judge-decided">已于 {formatDateTime(a.decidedAt)} 作出裁定，民事裁定书已送达当事人（可在其个人链接页面下载）。</p>
         )}
       </section>
     </div>

@@ -10,6 +10,7 @@ import { Loading } from '../components/Loading.tsx';
 import { PartySubpage } from '../components/PartySubpage.tsx';
 import { downloadBlob } from '../signing/signing-shared.tsx';
 import { useToast } from '../toast.tsx';
+import { formatDate } from '../format.ts';
 
 const STATUS: Record<string, string> = {
   DRAFT: '等待双方确认申请',
@@ -24,7 +25,6 @@ const KINDS = [
   { key: 'EVIDENCE', label: '证据材料' },
   { key: 'OTHER', label: '其他材料' },
 ] as const;
-const day = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' }) : '—');
 
 export function PartyJudicialPage({ token }: { token: string }) {
   const notify = useToast();
@@ -98,7 +98,7 @@ export function PartyJudicialPage({ token }: { token: string }) {
         <section className="card judicial__window" data-testid="judicial-window" data-open={view.windowOpen}>
           <h2 className="card__title">申请期限</h2>
           <p>
-            协议于 {day(view.effectiveAt)} 生效，须在 <strong>{day(view.windowEndsAt)}</strong> 前申请。
+            协议于 {formatDate(view.effectiveAt)} 生效，须在 <strong>{formatDate(view.windowEndsAt)}</strong> 前申请。
           </p>
           <p className={view.windowOpen ? 'judicial__days' : 'chat__error'} data-testid="judicial-days-left">
             {view.windowOpen ? `还剩 ${view.daysLeft} 天` : '申请期限已届满，不能再申请司法确认'}

@@ -5,8 +5,7 @@ import { ApiError, judgeApi, type JudgeApplicationSummary } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { Link } from '../router.tsx';
-
-const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—');
+import { formatDateTime } from '../format.ts';
 
 export function JudgeHome() {
   const [rows, setRows] = useState<JudgeApplicationSummary[] | null>(null);
@@ -54,10 +53,10 @@ export function JudgeHome() {
                 <td>{r.statusLabel}</td>
                 <td className={r.acceptOverdue ? 'bad small' : 'small'}>
                   {r.status === 'SUBMITTED'
-                    ? `受理期限 ${time(r.acceptBy)}${r.acceptOverdue ? '（已超期）' : ''}`
+                    ? `受理期限 ${formatDateTime(r.acceptBy)}${r.acceptOverdue ? '（已超期）' : ''}`
                     : r.decidedAt
-                      ? `裁定于 ${time(r.decidedAt)}`
-                      : `受理于 ${time(r.acceptedAt)}`}
+                      ? `裁定于 ${formatDateTime(r.decidedAt)}`
+                      : `受理于 ${formatDateTime(r.acceptedAt)}`}
                 </td>
               </tr>
             ))}

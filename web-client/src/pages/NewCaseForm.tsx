@@ -75,12 +75,12 @@ export function NewCaseForm({ onCreated, onCancel }: Props) {
           ))}
         </select>
       </Field>
-      <Field label="纠纷概要" htmlFor="case-summary">
+      <Field label="纠纷概要" htmlFor="case-summary" required>
         <textarea
           id="case-summary"
           data-testid="case-summary"
           rows={4}
-          maxLength={5000}
+          maxLength={4000}
           placeholder="简述纠纷经过和当事人诉求"
           value={summary}
           onChange={(e) => setSummary(e.target.value)}

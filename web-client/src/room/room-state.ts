@@ -1,4 +1,5 @@
 // Pure helpers for room state (no DOM, no sockets): unit-tested beside this file.
+import { formatClock } from '../format.ts';
 import { leadsRoom, type ChatMessage, type LobbyEntry, type PeerInfo } from './protocol.ts';
 
 /** Merges chat messages by id, ordered by time then id (history may overlap live messages). */
@@ -70,9 +71,5 @@ export function gridShape(n: number, wide: boolean): { cols: number; rows: numbe
   return { cols, rows: Math.ceil(count / cols) };
 }
 
-/** `14:05` local time for chat messages; empty when unparsable. */
-export function formatTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
+/** `14:05` China time for chat messages; empty when unparsable. */
+export const formatTime = formatClock;

@@ -246,7 +246,23 @@ function SignForm({
       setBusy(null);
     }
   };
-  const ready = name.trim() && /^[0-9]{3}[0-9Xx]$/.test(idLast4.trim()) && /^[0-9]{6}$/.test(code.trim()) && hasInk && affirmation.trim() === round.affirmation;
+  // What still stands between the party and 确认签署, said next to the button rather than a silent grey.
+  const missing = !name.trim()
+    ? '请填写您的姓名'
+    : !/^[0-9]{3}[0-9Xx]$/.test(idLast4.trim())
+      ? '请填写身份证号后四位（4 位）'
+      : !/^[0-9]{6}$/.test(code.trim())
+        ? sentTo
+          ? '请填写 6 位短信验证码'
+          : '请先获取并填写短信验证码'
+        : !hasInk
+          ? '请在签名区手写签名'
+          : !affirmation.trim()
+            ? '请输入确认声明'
+            : affirmation.trim() !== round.affirmation
+              ? `确认声明与要求的文字不一致，请照原文输入：${round.affirmation}`
+              : null;
+  const ready = missing === null;
 
   return (
     <section className="card signing__form" aria-labelledby="sign-title" data-testid="sign-form">
@@ -254,15 +270,30 @@ function SignForm({
         签署
       </h2>
       <label className="field">
-        <span className="field__label">您的姓名</span>
-        <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" data-testid="sign-name" />
+        <span className="field__label">
+          您的姓名
+          <span className="field__req" aria-hidden="true">
+            必填
+          </span>
+        </span>
+        <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" aria-required data-testid="sign-name" />
       </label>
       <label className="field">
-        <span className="field__label">您的身份证号后四位</span>
-        <input value={idLast4} onChange={(e) => setIdLast4(e.target.value)} inputMode="text" maxLength={4} data-testid="sign-id4" />
+        <span className="field__label">
+          您的身份证号后四位
+          <span className="field__req" aria-hidden="true">
+            必填
+          </span>
+        </span>
+        <input value={idLast4} onChange={(e) => setIdLast4(e.target.value)} inputMode="text" maxLength={4} aria-required data-testid="sign-id4" />
       </label>
       <div className="field">
-        <span className="field__label">手机验证码</span>
+        <span className="field__label">
+          手机验证码
+          <span className="field__req" aria-hidden="true">
+            必填
+          </span>
+        </span>
         <div className="signing__code">
           <input
             value={code}
@@ -271,6 +302,7 @@ function SignForm({
             maxLength={6}
             autoComplete="one-time-code"
             data-testid="sign-code"
+            aria-required
             aria-label="手机验证码"
           />
           <button type="button" className="btn btn--outline btn--small" disabled={busy !== null} onClick={() => void sendCode()} data-testid="sign-send-code">
@@ -284,15 +316,31 @@ function SignForm({
         )}
       </div>
       <div className="field">
-        <span className="field__label">手写签名</span>
+        <span className="field__label">
+          手写签名
+          <span className="field__req" aria-hidden="true">
+            必填
+          </span>
+        </span>
         <SignaturePad ref={pad} label="手写签名区域" onChange={setHasInk} />
         <button type="button" className="btn btn--ghost btn--small" onClick={() => pad.current?.clear()} data-testid="signature-clear">
           清除重签
         </button>
       </div>
       <label className="field">
-        <span className="field__label">请输入：{round.affirmation}</span>
-        <input value={affirmation} onChange={(e) => setAffirmation(e.target.value)} placeholder={round.affirmation} data-testid="sign-affirmation" />
+        <span className="field__label">
+          请输入：{round.affirmation}
+          <span className="field__req" aria-hidden="true">
+            必填
+          </span>
+        </span>
+        <input
+          value={affirmation}
+          onChange={(e) => setAffirmation(e.target.value)}
+          placeholder={round.affirmation}
+          aria-required
+          data-testid="sign-affirmation"
+        />
       </label>
       {error && (
         <p className="chat__error" role="alert" data-testid="sign-error">
@@ -304,10 +352,16 @@ function SignForm({
         className="btn btn--primary btn--large btn--block"
         disabled={!ready || busy !== null}
         onClick={() => void submit()}
+        aria-describedby={missing ? 'sign-missing' : undefined}
         data-testid="sign-submit"
       >
         {busy === 'sign' ? '正在签署…' : '确认签署'}
       </button>
+      {missing && (
+        <p className="small field__hint" id="sign-missing" data-testid="sign-disabled-reason">
+          {missing}
+        </p>
+      )}
       <p className="small muted">签署时将记录时间、IP 地址和设备信息，并写入审计记录。</p>
     </section>
   );

@@ -1,6 +1,7 @@
 // Pieces both signing views use: who has accepted and signed what, and saving the issued PDF.
 import type { SigningRound } from '../api.ts';
 import { makeLabels } from '../labels.ts';
+import { formatDateTime } from '../format.ts';
 
 const labels = makeLabels(null);
 
@@ -15,8 +16,6 @@ export function downloadBlob(blob: Blob, fileName: string): void {
   window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-const time = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
-
 export function RoundStatus({ round }: { round: SigningRound }) {
   return (
     <section className="card signing__status" aria-labelledby="signing-status-title" data-testid="signing-status" data-status={round.status}>
@@ -24,7 +23,8 @@ export function RoundStatus({ round }: { round: SigningRound }) {
         {round.title}（{round.caseNumber}）
       </h2>
       <p className="small muted">
-        第 {round.versionSeq} 版 · 锁定于 {time(round.lockedAt)} · 内容摘要 <code title={round.contentSha256}>{round.contentSha256.slice(0, 12)}…</code>
+        第 {round.versionSeq} 版 · 锁定于 {formatDateTime(round.lockedAt)} · 内容摘要{' '}
+        <code title={round.contentSha256}>{round.contentSha256.slice(0, 12)}…</code>
       </p>
       <ul className="signing__parties">
         {round.parties.map((p) => (

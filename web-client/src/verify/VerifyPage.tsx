@@ -3,6 +3,7 @@
 // the issued record (names masked); uploading the PDF checks the file itself: the organisation's
 // signature over the whole file, and that it is byte-for-byte a copy we issued.
 import { useEffect, useState } from 'react';
+import { formatDateTime } from '../format.ts';
 
 interface Issued {
   roundId: string;
@@ -22,8 +23,6 @@ interface Verdict {
   signingTime: string | null;
   documentSha256: string;
 }
-
-const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—');
 
 async function json<T>(res: Response): Promise<T> {
   const body = (await res.json().catch(() => null)) as (T & { message?: string }) | null;
@@ -129,13 +128,13 @@ function IssuedDetails({ issued }: { issued: Issued }) {
       <dt>案件编号</dt>
       <dd data-testid="verify-case-number">{issued.caseNumber}</dd>
       <dt>出具时间</dt>
-      <dd>{time(issued.issuedAt)}</dd>
+      <dd>{formatDateTime(issued.issuedAt)}</dd>
       <dt>签署人</dt>
       <dd>
         <ul>
           {issued.signers.map((s, i) => (
             <li key={i}>
-              {s.name}（{s.role}）{time(s.at)}
+              {s.name}（{s.role}）{formatDateTime(s.at)}
             </li>
           ))}
         </ul>

@@ -21,6 +21,8 @@ export function CasePage({ caseId }: { caseId: string }) {
   const [version, setVersion] = useState(0);
   // Invitation URLs are only returned at creation: keep them for this visit.
   const [created, setCreated] = useState<Record<string, CreatedInvitation>>({});
+  // Participants who hold a working link: 重新生成链接 will revoke it.
+  const [linkHolders, setLinkHolders] = useState<ReadonlySet<string>>(new Set());
 
   const load = useCallback(async () => {
     try {
@@ -109,6 +111,7 @@ export function CasePage({ caseId }: { caseId: string }) {
         <ParticipantList
           kase={kase}
           created={created}
+          linkHolders={linkHolders}
           onCreatedInvitation={(inv) => {
             setCreated((m) => ({ ...m, [inv.participantId]: inv }));
             setVersion((v) => v + 1);
@@ -118,7 +121,9 @@ export function CasePage({ caseId }: { caseId: string }) {
         />
         {may(role, 'case.participants') && <AddParticipantForm caseId={kase.id} onAdded={() => changed()} />}
       </section>
-      {may(role, 'case.invitations') && <InvitationList caseId={kase.id} version={version} onChanged={() => setVersion((v) => v + 1)} />}
+      {may(role, 'case.invitations') && (
+        <InvitationList caseId={kase.id} version={version} onChanged={() => setVersion((v) => v + 1)} onActiveHolders={setLinkHolders} />
+      )}
       <AuditTrail caseId={kase.id} version={version} />
     </div>
   );

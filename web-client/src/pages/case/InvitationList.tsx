@@ -11,10 +11,12 @@ interface Props {
   /** Changes whenever the list may be stale. */
   version: number;
   onChanged(): void;
+  /** The participants who hold a working link now (their next link replaces it). */
+  onActiveHolders?(participantIds: ReadonlySet<string>): void;
 }
 
 /** All invitation links of the case (URLs are not retrievable after creation). */
-export function InvitationList({ caseId, version, onChanged }: Props) {
+export function InvitationList({ caseId, version, onChanged, onActiveHolders }: Props) {
   const notify = useToast();
   const [items, setItems] = useState<Invitation[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -30,12 +32,13 @@ export function InvitationList({ caseId, version, onChanged }: Props) {
       const data = await api.invitations(caseId);
       if (ticket !== latest.current) return;
       setItems(data);
+      onActiveHolders?.(new Set(data.filter((inv) => invitationState(inv).active).map((inv) => inv.participantId)));
       setError(null);
     } catch (e) {
       if (ticket !== latest.current) return;
       setError(e instanceof ApiError ? e.message : '邀请链接加载失败');
     }
-  }, [caseId]);
+  }, [caseId, onActiveHolders]);
 
   useEffect(() => {
     void load();
@@ -62,7 +65,7 @@ export function InvitationList({ caseId, version, onChanged }: Props) {
       <h2 className="card__title" id="invitations-title">
         邀请链接
       </h2>
-      <p className="muted small">出于安全考虑，链接仅在生成时显示一次。遗失时请撤销旧链接并重新生成。</p>
+      <p className="muted small">出于安全考虑，链接仅在生成时显示一次。遗失时请重新生成：每位当事人只有一条有效链接，重新生成后原链接即失效。</p>
       {error && <ErrorBanner message={error} onRetry={load} />}
       {!items && !error && <Loading />}
       {items && items.length === 0 && <p className="empty-inline">尚未生成邀请链接。</p>}

@@ -11,15 +11,19 @@ interface Props {
   caseId: string;
   participant: Participant;
   created: CreatedInvitation | undefined;
+  /** The participant holds a working link, which a new one revokes. */
+  hasActiveLink: boolean;
   onCreated(inv: CreatedInvitation): void;
 }
 
-/** "生成邀请链接" for one participant, then the one-time link with copy + QR. */
-export function InviteCreator({ caseId, participant, created, onCreated }: Props) {
+/** "生成邀请链接" for one participant, then the one-time link with copy + QR. A participant has one working link: re-issuing revokes the old one. */
+export function InviteCreator({ caseId, participant, created, hasActiveLink, onCreated }: Props) {
   const [days, setDays] = useState(14);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const selectId = `invite-expiry-${participant.id}`;
+  const noteId = `invite-note-${participant.id}`;
+  const reissue = hasActiveLink || created !== undefined;
 
   const create = async () => {
     setBusy(true);
@@ -46,10 +50,22 @@ export function InviteCreator({ caseId, participant, created, onCreated }: Props
             </option>
           ))}
         </select>
-        <button type="button" className="btn btn--outline" data-testid="invite-create" disabled={busy} onClick={create}>
-          {busy ? '生成中…' : created ? '重新生成链接' : '生成邀请链接'}
+        <button
+          type="button"
+          className="btn btn--outline"
+          data-testid="invite-create"
+          disabled={busy}
+          onClick={create}
+          aria-describedby={reissue ? noteId : undefined}
+        >
+          {busy ? '生成中…' : reissue ? '重新生成链接' : '生成邀请链接'}
         </button>
       </div>
+      {reissue && (
+        <p className="muted small" id={noteId} data-testid="invite-reissue-note">
+          原链接将失效：重新生成后，{participant.name}此前收到的链接立即无法使用，正在使用它的连接也会断开。
+        </p>
+      )}
       {error && <ErrorBanner message={error} onClose={() => setError(null)} />}
       {created && <CreatedLink invitation={created} />}
     </div>
@@ -63,6 +79,11 @@ function CreatedLink({ invitation }: { invitation: CreatedInvitation }) {
       <p className="invite__warn" role="note">
         链接仅显示一次，请立即复制发送给当事人
       </p>
+      {invitation.replaced > 0 && (
+        <p className="small" role="status" data-testid="invite-replaced">
+          原链接已失效，请把这条新链接发给当事人。
+        </p>
+      )}
       <code className="invite__url" ref={urlRef} data-testid="invite-url">
         {invitation.url}
       </code>

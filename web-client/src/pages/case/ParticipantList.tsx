@@ -12,13 +12,15 @@ import { EditParticipantForm } from './EditParticipantForm.tsx';
 interface Props {
   kase: CaseDetail;
   created: Record<string, CreatedInvitation>;
+  /** Participants holding a working link (a new one replaces it). */
+  linkHolders: ReadonlySet<string>;
   onCreatedInvitation(inv: CreatedInvitation): void;
   onChanged(): void;
   /** Invite and remove (the case's mediator only). */
   canManage: boolean;
 }
 
-export function ParticipantList({ kase, created, onCreatedInvitation, onChanged, canManage }: Props) {
+export function ParticipantList({ kase, created, linkHolders, onCreatedInvitation, onChanged, canManage }: Props) {
   if (kase.participants.length === 0) {
     return (
       <p className="empty-inline" data-testid="participants-empty">
@@ -34,6 +36,7 @@ export function ParticipantList({ kase, created, onCreatedInvitation, onChanged,
           caseId={kase.id}
           participant={p}
           created={created[p.id]}
+          hasActiveLink={linkHolders.has(p.id)}
           onCreatedInvitation={onCreatedInvitation}
           onRemoved={onChanged}
           onSaved={onChanged}
@@ -48,13 +51,14 @@ interface RowProps {
   caseId: string;
   participant: Participant;
   created: CreatedInvitation | undefined;
+  hasActiveLink: boolean;
   onCreatedInvitation(inv: CreatedInvitation): void;
   onRemoved(): void;
   onSaved(): void;
   canManage: boolean;
 }
 
-function ParticipantRow({ caseId, participant: p, created, onCreatedInvitation, onRemoved, onSaved, canManage }: RowProps) {
+function ParticipantRow({ caseId, participant: p, created, hasActiveLink, onCreatedInvitation, onRemoved, onSaved, canManage }: RowProps) {
   const { labels } = useMeta();
   const notify = useToast();
   const [confirming, setConfirming] = useState(false);
@@ -119,7 +123,7 @@ function ParticipantRow({ caseId, participant: p, created, onCreatedInvitation, 
       </div>
       {canManage && (
         <>
-          <InviteCreator caseId={caseId} participant={p} created={created} onCreated={onCreatedInvitation} />
+          <InviteCreator caseId={caseId} participant={p} created={created} hasActiveLink={hasActiveLink} onCreated={onCreatedInvitation} />
           <div className="participant__more">
             <button type="button" className="btn btn--small btn--ghost" onClick={() => setEditing(true)} data-testid="participant-edit">
               修改信息
