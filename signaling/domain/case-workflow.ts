@@ -105,3 +105,19 @@ export function partyWaitingNote(status: CaseStatus): string | null {
     return '调解员锁定协议书后，您可以在这里逐条确认并签署；签署后可以申请司法确认。';
   return null;
 }
+
+/**
+ * The 30-day application window matters only until the parties have applied: once the court has
+ * the application (or has ruled) the page shows where it stands instead of counting down.
+ */
+export function applicationWindowCounts(applicationStatus: string | null): boolean {
+  return applicationStatus === null || applicationStatus === 'DRAFT';
+}
+
+/** The court's outcome as the party reads it, once it has ruled; null before. */
+export function rulingOutcome(applicationStatus: string | null): string | null {
+  if (applicationStatus === 'CONFIRMED') return '法院已裁定调解协议有效，申请期限不再计算。一方不履行的，对方可以向人民法院申请强制执行。';
+  if (applicationStatus === 'DISMISSED')
+    return '法院已裁定驳回申请，申请期限不再计算。当事人可以通过调解方式变更原调解协议或者达成新的调解协议，也可以向人民法院提起诉讼。';
+  return null;
+}

@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { CASE_STATUSES, type CaseStatus } from '../../signaling/domain/case-status.ts';
 import {
+  applicationWindowCounts,
   lockProblem,
+  rulingOutcome,
   movesOnWork,
   partyJudicialOffer,
   partySigningOffer,
@@ -80,5 +82,20 @@ describe('what each status allows (pure)', () => {
     });
     expect(partyWaitingNote('MEDIATING')).toContain('锁定协议书后');
     expect(partyWaitingNote('SIGNED')).toBeNull();
+  });
+
+  it('the application window counts down only until the parties have applied; after a ruling the outcome is shown', () => {
+    expect([null, 'DRAFT', 'SUBMITTED', 'ACCEPTED', 'REVIEWING', 'CONFIRMED', 'DISMISSED'].map(applicationWindowCounts)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(rulingOutcome('REVIEWING')).toBeNull();
+    expect(rulingOutcome('CONFIRMED')).toContain('申请期限不再计算');
+    expect(rulingOutcome('DISMISSED')).toContain('驳回');
   });
 });

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError, judgeApi, type JudgeApplicationSummary } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Loading } from '../components/Loading.tsx';
+import { RulingService } from '../judicial/JudgeReviewPage.tsx';
 import { Link } from '../router.tsx';
 
 const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—');
@@ -37,6 +38,7 @@ export function JudgeHome() {
               <th>案件</th>
               <th>状态</th>
               <th>期限</th>
+              <th>送达</th>
             </tr>
           </thead>
           <tbody>
@@ -59,6 +61,7 @@ export function JudgeHome() {
                       ? `裁定于 ${time(r.decidedAt)}`
                       : `受理于 ${time(r.acceptedAt)}`}
                 </td>
+                <td>{r.decidedAt ? <RulingService service={r.service} compact /> : <span className="small muted">—</span>}</td>
               </tr>
             ))}
           </tbody>
