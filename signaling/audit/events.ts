@@ -129,6 +129,7 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
       reason: z.string().optional(),
     }),
   }),
+  z.object({ type: z.literal('JUDICIAL_RULING_SERVED'), data: z.object({ applicationId: z.string(), participantId: z.string(), name: z.string() }) }),
   z.object({
     type: z.literal('SIGNING_LOCKED'),
     data: z.object({ roundId: z.string(), versionSeq: z.number(), contentSha256: z.string(), clauses: z.number() }),
@@ -277,6 +278,8 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return event.data.decision === 'confirm'
         ? `裁定调解协议有效（${event.data.courtCaseNumber}）`
         : `裁定驳回司法确认申请（${event.data.courtCaseNumber}）${event.data.reason ? `：${event.data.reason}` : ''}`;
+    case 'JUDICIAL_RULING_SERVED':
+      return `民事裁定书已送达 ${event.data.name}（本人下载）`;
     case 'SIGNING_LOCKED':
       return `锁定协议第 ${event.data.versionSeq} 版供签署（${event.data.clauses} 条，内容摘要 ${event.data.contentSha256.slice(0, 12)}…）`;
     case 'SIGNING_UNLOCKED':

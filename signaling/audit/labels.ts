@@ -58,6 +58,7 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   JUDICIAL_ACCEPTED: '法院受理',
   JUDICIAL_REVIEW_STARTED: '法院审查',
   JUDICIAL_DECIDED: '法院裁定',
+  JUDICIAL_RULING_SERVED: '裁定书送达',
   SIGNING_LOCKED: '锁定协议供签署',
   SIGNING_UNLOCKED: '解除签署锁定',
   CLAUSE_ACCEPTED: '确认协议条款',

@@ -32,7 +32,8 @@ export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
 /**
  * Which process may make a move. A status is earned only by the process that owns it:
  *   workflow  the case's mediator by hand (受理→分流→调解中, 调解不成 and 撤回 with a reason, and
- *             back to 调解中 after a court dismissed the application — 民事诉讼法 art. 206)
+ *             back to 调解中 after a court dismissed the application — 民事诉讼法 art. 206), or the
+ *             work itself: a mediator opening the room or the draft (domain/case-workflow.ts)
  *   signing   locking the agreement (→ 达成协议), unlocking it (→ 调解中), issuing it (→ 已签署)
  *   judicial  the parties' joint application (→ 申请司法确认) and the court's ruling (→ 已确认/已驳回)
  */

@@ -6,6 +6,7 @@
 //   onAuthenticate link token (party) or staff session cookie → DraftAccess; read-only unless
 //                  the grants allow editing (Hocuspocus then drops the connection's updates and
 //                  answers SyncStatus(false); they reach neither other clients nor storage).
+//                  A mediator's open moves the case to 调解中 (cases/work-moves.ts).
 //   onLoadDocument single-flight per document (Hocuspocus `loadingDocuments`): first open writes
 //                  the initial content (from the template) as the first row; then the stored log
 //                  is verified and replayed. Any failure refuses the connection; nothing is stored.
@@ -43,6 +44,8 @@ import type { AppContext } from '../context.ts';
 import type { Tx } from '../db.ts';
 import { DomainError, type ErrorCode } from '../errors.ts';
 import { roleInCase } from '../access/case-access.ts';
+import type { CaseRole } from '../access/grants.ts';
+import { advanceOnWork } from '../cases/work-moves.ts';
 import { originAllowed, resolvePrincipal } from '../access/principal.ts';
 import { AckGate, PersistenceBarrier } from './ack-gate.ts';
 import { ClientMessageGuard } from './client-messages.ts';
@@ -57,6 +60,14 @@ import { SerialQueue } from './serial-queue.ts';
 import { TaintedDocuments } from './tainted-documents.ts';
 
 export const DRAFTING_PATH = '/drafting';
+
+/** Who asks about a case's draft: a party's link token or a staff session cookie. */
+interface DraftRequester {
+  token: string | null;
+  cookieHeader: string;
+  ip: string;
+  userAgent: string;
+}
 
 /** The first content of a case's draft: built by the agreement model from its template. */
 export interface InitialDraft {
@@ -176,12 +187,11 @@ export class DraftingServer {
       throw this.#refuse('DRAFT_UNAVAILABLE', `${documentName} is still being dropped after a storage failure`);
     let access: DraftAccess;
     try {
-      access = await this.accessFor(caseId, {
-        token: token || null,
-        cookieHeader: request.headers.cookie ?? '',
-        ip,
-        userAgent: request.headers['user-agent'] ?? '',
-      });
+      const who = { token: token || null, cookieHeader: request.headers.cookie ?? '', ip, userAgent: request.headers['user-agent'] ?? '' };
+      const principal = await this.#principalOf(caseId, who);
+      access = this.#accessOf(caseId, principal, await roleInCase(this.#ctx, principal, caseId));
+      // A mediator opening the draft starts the mediation (受理/分流 → 调解中, audited).
+      if (principal.kind === 'staff') await advanceOnWork(this.#ctx, caseId, 'draft-opened', principal.user, access.role);
     } catch (err) {
       if (err instanceof DomainError) throw this.#refuse(err.code, err.message);
       throw err;
@@ -191,7 +201,12 @@ export class DraftingServer {
   }
 
   /** Who is asking about this case's draft (link token or session cookie) and what they may do. */
-  async accessFor(caseId: string, who: { token: string | null; cookieHeader: string; ip: string; userAgent: string }): Promise<DraftAccess> {
+  async accessFor(caseId: string, who: DraftRequester): Promise<DraftAccess> {
+    const principal = await this.#principalOf(caseId, who);
+    return this.#accessOf(caseId, principal, await roleInCase(this.#ctx, principal, caseId));
+  }
+
+  async #principalOf(caseId: string, who: DraftRequester) {
     const principal = await resolvePrincipal(this.#ctx, (raw) => this.#app.unsignCookie(raw), {
       token: who.token,
       cookieHeader: who.cookieHeader,
@@ -200,7 +215,10 @@ export class DraftingServer {
       expectCaseId: caseId,
     });
     if (principal.kind === 'staff' && principal.mustChangePassword) throw new DomainError('PASSWORD_CHANGE_REQUIRED');
-    const role = await roleInCase(this.#ctx, principal, caseId);
+    return principal;
+  }
+
+  #accessOf(caseId: string, principal: Awaited<ReturnType<typeof resolvePrincipal>>, role: CaseRole | null): DraftAccess {
     return principal.kind === 'party' ? partyAccess(principal.participant, role ?? 'observer') : staffAccess(principal.user, caseId, role);
   }
 

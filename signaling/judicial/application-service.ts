@@ -47,6 +47,28 @@ export class JudicialApplicationService {
   ) {}
 
   /** The 司法确认申请书 of a submitted application, from its template; made once, then kept. */
+  /**
+   * The court's 民事裁定书. A party downloading it from its own link is served (电子送达): the first
+   * download is recorded on its applicant row with an audit entry; later ones and staff downloads change nothing.
+   */
+  async ruling(caseId: string, downloadedBy: { id: string; name: string } | null): Promise<{ bytes: Buffer; fileName: string }> {
+    const a = await this.ctx.db.judicialApplication.findUnique({ where: { caseId } });
+    if (!a?.rulingPdf) throw new DomainError('DOCUMENT_NOT_READY', '法院尚未作出裁定');
+    if (downloadedBy)
+      await this.ctx.db.$transaction(async (tx) => {
+        const { count } = await tx.judicialApplicant.updateMany({
+          where: { applicationId: a.id, participantId: downloadedBy.id, rulingServedAt: null },
+          data: { rulingServedAt: new Date() },
+        });
+        if (count === 1)
+          await appendAudit(tx, partyActor(downloadedBy), caseId, {
+            type: 'JUDICIAL_RULING_SERVED',
+            data: { applicationId: a.id, participantId: downloadedBy.id, name: downloadedBy.name },
+          });
+      });
+    return { bytes: Buffer.from(a.rulingPdf), fileName: `民事裁定书-${a.courtCaseNumber}.pdf` };
+  }
+
   async applicationPdf(caseId: string): Promise<{ bytes: Buffer; fileName: string }> {
     const a = await this.ctx.db.judicialApplication.findUnique({ where: { caseId }, include: { court: true, case: { include: { org: true } } } });
     if (!a || a.status === 'DRAFT' || !a.submittedAt) throw new DomainError('DOCUMENT_NOT_READY', '双方均确认申请后才会生成司法确认申请书');

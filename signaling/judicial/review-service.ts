@@ -11,7 +11,7 @@ import { appendAudit, type Actor } from '../audit/log.ts';
 import { transitionCase } from '../cases/case-transitions.ts';
 import type { Static } from '@sinclair/typebox';
 import { asParticipantRole, asSide } from '../domain/vocabulary.ts';
-import { asApplicationStatus, type JudgeApplicationDetail } from './schemas.ts';
+import { asApplicationStatus, type JudgeApplicationDetail, type JudgeApplicationSummary } from './schemas.ts';
 import { materialsDir } from './materials.ts';
 import { courtValuesFromAgreement, renderCourtDocument } from '../agreement/court.ts';
 import { todayInChina } from '../agreement/dates.ts';
@@ -43,6 +43,8 @@ const STATUS_LABEL: Record<string, string> = { SUBMITTED: '待受理', ACCEPTED:
 
 const judgeActor = (j: StaffPrincipal): Actor => ({ type: 'user', id: j.id, label: `${j.displayName}（法官）` });
 
+type RulingService = Static<typeof JudgeApplicationSummary>['service'][number];
+
 export class JudicialReviewService {
   constructor(
     private readonly ctx: AppContext,
@@ -58,7 +60,8 @@ export class JudicialReviewService {
       include: { case: true, court: true },
       orderBy: { submittedAt: 'asc' },
     });
-    return rows.map((a) => this.#summary(a));
+    const service = await this.#service(rows.map((a) => a.id));
+    return rows.map((a) => this.#summary(a, service.get(a.id) ?? []));
   }
 
   /** Everything the review screen shows. */
@@ -82,7 +85,7 @@ export class JudicialReviewService {
     const totalSec = joins.length && ends.length ? Math.max(0, Math.round((Date.parse(ends.at(-1)!.at) - Date.parse(joins[0]!.at)) / 1000)) : null;
     const clauseCount = round ? (JSON.parse(round.clauseHashes) as unknown[]).length : 0;
     return {
-      ...this.#summary(a),
+      ...this.#summary(a, (await this.#service([a.id])).get(a.id) ?? []),
       grounds: REVIEW_GROUNDS.map(({ key, label }) => ({ key, label })),
       checklist: a.checklist ? (JSON.parse(a.checklist) as Record<string, boolean>) : {},
       notes: a.reviewNotes ?? '',
@@ -270,18 +273,39 @@ export class JudicialReviewService {
     return Buffer.from(round.pdf);
   }
 
-  #summary(a: {
-    id: string;
-    caseId: string;
-    status: string;
-    submittedAt: Date | null;
-    acceptedAt: Date | null;
-    courtCaseNumber: string | null;
-    windowEndsAt: Date;
-    decidedAt: Date | null;
-    case: { number: string; title: string };
-    court: { name: string };
-  }) {
+  /** Per application: whether each applying party has been served the ruling (its first download from its link). */
+  async #service(applicationIds: string[]): Promise<Map<string, RulingService[]>> {
+    const applicants = await this.ctx.db.judicialApplicant.findMany({ where: { applicationId: { in: applicationIds } }, orderBy: { at: 'asc' } });
+    const names = new Map(
+      (await this.ctx.db.participant.findMany({ where: { id: { in: applicants.map((x) => x.participantId) } }, select: { id: true, name: true } })).map((p) => [
+        p.id,
+        p.name,
+      ]),
+    );
+    const byApplication = new Map<string, RulingService[]>();
+    for (const x of applicants) {
+      const list = byApplication.get(x.applicationId) ?? [];
+      list.push({ participantId: x.participantId, name: names.get(x.participantId) ?? '', servedAt: x.rulingServedAt?.toISOString() ?? null });
+      byApplication.set(x.applicationId, list);
+    }
+    return byApplication;
+  }
+
+  #summary(
+    a: {
+      id: string;
+      caseId: string;
+      status: string;
+      submittedAt: Date | null;
+      acceptedAt: Date | null;
+      courtCaseNumber: string | null;
+      windowEndsAt: Date;
+      decidedAt: Date | null;
+      case: { number: string; title: string };
+      court: { name: string };
+    },
+    service: RulingService[],
+  ) {
     const acceptBy = a.submittedAt ? new Date(a.submittedAt.getTime() + ACCEPT_WITHIN_DAYS * DAY_MS) : null;
     return {
       id: a.id,
@@ -297,6 +321,7 @@ export class JudicialReviewService {
       acceptOverdue: a.status === 'SUBMITTED' && acceptBy !== null && Date.now() > acceptBy.getTime(),
       acceptedAt: a.acceptedAt?.toISOString() ?? null,
       decidedAt: a.decidedAt?.toISOString() ?? null,
+      service,
     };
   }
 

@@ -126,14 +126,9 @@ export const judicialRoutes =
         config: { action: 'judicial.documents' },
       },
       async (request, reply) => {
-        const a = await ctx.db.judicialApplication.findUnique({ where: { caseId: request.params.caseId } });
-        if (!a?.rulingPdf) throw new DomainError('DOCUMENT_NOT_READY', '法院尚未作出裁定');
-        return sendFile(reply, {
-          bytes: Buffer.from(a.rulingPdf),
-          type: 'application/pdf',
-          asciiName: 'ruling.pdf',
-          name: `民事裁定书-${a.courtCaseNumber}.pdf`,
-        });
+        const principal = accessOf(request).principal;
+        const { bytes, fileName } = await service.ruling(request.params.caseId, principal?.kind === 'party' ? principal.participant : null);
+        return sendFile(reply, { bytes, type: 'application/pdf', asciiName: 'ruling.pdf', name: fileName });
       },
     );
 
@@ -224,6 +219,16 @@ export const judgeRoutes =
           .type('application/pdf')
           .header('cache-control', 'no-store')
           .send((await applications.applicationPdf(caseId)).bytes);
+      },
+    );
+
+    app.get(
+      '/applications/:id/ruling.pdf',
+      { schema: { tags: ['judge'], summary: '本院作出的民事裁定书 PDF', params: IdP }, config: { action: 'judicial.review' } },
+      async (request, reply) => {
+        const caseId = await review.caseOf(staffOf(request), request.params.id);
+        const { bytes, fileName } = await applications.ruling(caseId, null);
+        return sendFile(reply, { bytes, type: 'application/pdf', asciiName: 'ruling.pdf', name: fileName });
       },
     );
 

@@ -85,6 +85,8 @@ export const JudgeApplicationSummary = Type.Object({
   acceptOverdue: Type.Boolean(),
   acceptedAt: When,
   decidedAt: When,
+  /** 送达: each applying party and when it was served the ruling (its first download from its own link); null: not yet. */
+  service: Type.Array(Type.Object({ participantId: Type.String(), name: Type.String(), servedAt: When })),
 });
 
 export const JudgeApplicationDetail = Type.Composite([

@@ -6,6 +6,7 @@ import { DomainError } from '../errors.ts';
 import { leadsRoom, type ResponseOf } from '../protocol/room.ts';
 import type { LiveRoom } from './live-room.ts';
 import type { MemberSocket } from './member.ts';
+import { advanceOnWork } from '../cases/work-moves.ts';
 import { identityFor } from './room-admission.ts';
 import type { Session } from './room-forwarding.ts';
 import type { RoomRegistry } from './room-registry.ts';
@@ -57,6 +58,8 @@ export function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMa
       }
       const c = await ctx.db.case.findUnique({ where: { id: caseId } });
       const { identity, role } = await identityFor(ctx, session, c, caseId);
+      // A mediator opening the room starts the mediation (受理/分流 → 调解中, audited).
+      if (session.principal.kind === 'staff') await advanceOnWork(ctx, caseId, 'room-opened', session.principal.user, role);
       const room = await registry.getOrCreate(c!);
       const { status } = await room.join(identity, memberSocket(session));
       session.joined = { room, peerId: identity.peerId, role };

@@ -12,6 +12,8 @@ import { staffActor } from '../audit/actors.ts';
 import { loadCase } from '../cases/case-service.ts';
 import { transitionCase } from '../cases/case-transitions.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
+import { isCaseStatus } from '../domain/case-status.ts';
+import { lockProblem } from '../domain/case-workflow.ts';
 import { DomainError } from '../errors.ts';
 import { agreementLines, MissingGlyphsError } from './agreement-pdf.ts';
 import { missingGlyphs } from './pdf-font.ts';
@@ -19,7 +21,8 @@ import { missingGlyphs } from './pdf-font.ts';
 /** Locks named version `versionSeq` (default: the newest) of the case's agreement for signing. */
 export async function lockRound(ctx: AppContext, user: StaffPrincipal, caseId: string, versionSeq?: number) {
   const c = await loadCase(ctx, caseId);
-  if (!['MEDIATING', 'AGREED'].includes(c.status)) throw new DomainError('CASE_NOT_SIGNABLE');
+  const problem = isCaseStatus(c.status) ? lockProblem(c.status) : `案件状态异常：${c.status}`;
+  if (problem) throw new DomainError('CASE_NOT_SIGNABLE', problem);
   const version = await ctx.db.agreementVersion.findFirst({
     where: { caseId, ...(versionSeq !== undefined ? { seq: versionSeq } : {}) },
     orderBy: { seq: 'desc' },

@@ -83,16 +83,32 @@ describe('judicial confirmation in Chromium', () => {
       await desk.screenshot({ path: `${process.env.JUDICIAL_SCREENSHOT}-desk.png`, fullPage: true });
       await parties[0]!.screenshot({ path: `${process.env.JUDICIAL_SCREENSHOT}-party.png`, fullPage: true });
     }
+    // The ruling cannot be taken back: the judge confirms it in a dialog that says what will happen.
     await desk.getByTestId('judge-confirm').click();
+    const dialog = desk.getByRole('dialog', { name: '裁定确认调解协议有效？' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('裁定作出后不能撤回或修改');
+    await dialog.getByTestId('confirm-ok').click();
     await desk.getByTestId('judge-decided').waitFor({ timeout: 20_000 });
+    // Not served yet: no party has downloaded it.
+    expect(await desk.getByTestId('ruling-service').getAttribute('data-served')).toBe('0');
+    const fromJudge = await download(desk, 'judge-ruling-download');
 
     const rulings: Buffer[] = [];
     for (const page of parties) {
       await page.reload();
       await page.locator('[data-testid="judicial-status"][data-status="CONFIRMED"]').waitFor();
+      // After the ruling the page shows the outcome, no longer the application window's countdown.
+      await page.getByTestId('judicial-outcome').waitFor();
+      expect(await page.getByTestId('judicial-days-left').count()).toBe(0);
       rulings.push(await download(page, 'ruling-download'));
     }
     expect(rulings[0]!.equals(rulings[1]!)).toBe(true);
+    expect(fromJudge.equals(rulings[0]!)).toBe(true);
+    // Each party's download served it; the judge's desk shows it.
+    await desk.goto(server.url);
+    await desk.locator('[data-testid="judge-application"][data-status="CONFIRMED"] [data-testid="ruling-service"][data-served="2"]').waitFor();
+    expect(await server.ctx.db.auditEntry.count({ where: { caseId: k.caseId, type: 'JUDICIAL_RULING_SERVED' } })).toBe(2);
     const file = writePdf(rulings[0]!);
     expect(pdfsig(file)).toContain('Signature Validation: Signature is Valid.');
     expect(pdftotext(file).replace(/\s+/g, '')).toContain('调解协议有效');

@@ -93,7 +93,14 @@ describe('signing in Chromium', () => {
   it('mediator locks, two parties accept and sign with drawn signatures, mediator signs, everyone downloads the same PDF', async () => {
     const mediator = await newPage({ width: 1280, height: 900 }, kase.mediator);
     await mediator.goto(`${server.url}/cases/${kase.caseId}`);
+    // Locking asks first, saying what it fixes; cancelling changes nothing.
     await mediator.getByTestId('signing-lock').click();
+    await mediator.getByRole('dialog', { name: '锁定最新版本供签署？' }).getByTestId('confirm-cancel').click();
+    expect(await mediator.getByTestId('staff-signing').getAttribute('data-status')).toBe('NONE');
+    expect(await server.ctx.db.signingRound.count({ where: { caseId: kase.caseId } })).toBe(0);
+    expect((await server.ctx.db.case.findUniqueOrThrow({ where: { id: kase.caseId } })).status).toBe('MEDIATING');
+    await mediator.getByTestId('signing-lock').click();
+    await mediator.getByRole('dialog', { name: '锁定最新版本供签署？' }).getByTestId('confirm-ok').click();
     await mediator.locator('[data-testid="staff-signing"][data-status="OPEN"]').waitFor();
 
     const a = await newPage({ width: 390, height: 844 });
@@ -107,6 +114,7 @@ describe('signing in Chromium', () => {
     await drawSignature(mediator, 'mediator-signature-pad');
     if (process.env.SIGNING_SCREENSHOT) await mediator.getByTestId('staff-signing').screenshot({ path: `${process.env.SIGNING_SCREENSHOT}-mediator.png` });
     await mediator.getByTestId('mediator-sign').click();
+    await mediator.getByRole('dialog', { name: '签署并出具协议书？' }).getByTestId('confirm-ok').click();
     await mediator.locator('[data-testid="staff-signing"][data-status="COMPLETED"]').waitFor({ timeout: 20_000 });
 
     const fromMediator = await downloadFrom(mediator);

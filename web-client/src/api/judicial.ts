@@ -47,4 +47,5 @@ export const judgeApi = {
   decide: (id: string, d: { decision: 'confirm' | 'dismiss'; reason?: string; clerk: string }) =>
     staff<{ status: string; rulingSha256: string }>(`/api/judge/applications/${enc(id)}/decide`, { method: 'POST', body: d }),
   agreementPdf: (id: string) => downloadFile(`/api/judge/applications/${enc(id)}/agreement.pdf`, null, '协议书下载失败'),
+  rulingPdf: (id: string) => downloadFile(`/api/judge/applications/${enc(id)}/ruling.pdf`, null, '裁定书下载失败'),
 };

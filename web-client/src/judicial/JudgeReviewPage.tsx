@@ -5,6 +5,7 @@
 // notes, and the actions: accept, start review, confirm or dismiss (with reasons).
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, judgeApi, type JudgeApplicationDetail } from '../api.ts';
+import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { makeLabels } from '../labels.ts';
 import { Loading } from '../components/Loading.tsx';
@@ -25,6 +26,8 @@ export function JudgeReviewPage({ id }: { id: string }) {
   const [clerk, setClerk] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  /** A ruling awaiting the judge's confirmation (it cannot be taken back). */
+  const [deciding, setDeciding] = useState<'confirm' | 'dismiss' | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -46,12 +49,23 @@ export function JudgeReviewPage({ id }: { id: string }) {
       await fn();
       notify(done, 'success');
       await load();
+      return true;
     } catch (err) {
       setActionError(err instanceof ApiError ? err.message : '操作失败，请重试');
+      return false;
     } finally {
       setBusy(null);
     }
   };
+  const decide = (decision: 'confirm' | 'dismiss') =>
+    void run(
+      decision,
+      async () => {
+        await judgeApi.saveReview(id, checklist, notes);
+        await judgeApi.decide(id, decision === 'confirm' ? { decision, clerk: clerk.trim() } : { decision, reason: reason.trim(), clerk: clerk.trim() });
+      },
+      decision === 'confirm' ? '已裁定确认调解协议有效' : '已裁定驳回申请',
+    ).then((ok) => ok && setDeciding(null));
 
   if (error) return <ErrorBanner title="无法打开申请" message={error} onRetry={() => void load()} />;
   if (!a) return <Loading text="正在载入申请…" />;
@@ -242,16 +256,7 @@ export function JudgeReviewPage({ id }: { id: string }) {
                 className="btn btn--primary"
                 disabled={busy !== null || !clerk.trim()}
                 data-testid="judge-confirm"
-                onClick={() =>
-                  void run(
-                    'confirm',
-                    async () => {
-                      await judgeApi.saveReview(a.id, checklist, notes);
-                      await judgeApi.decide(a.id, { decision: 'confirm', clerk: clerk.trim() });
-                    },
-                    '已裁定确认调解协议有效',
-                  )
-                }
+                onClick={() => setDeciding('confirm')}
               >
                 裁定确认有效
               </button>
@@ -260,16 +265,7 @@ export function JudgeReviewPage({ id }: { id: string }) {
                 className="btn btn--danger"
                 disabled={busy !== null || !clerk.trim() || !reason.trim()}
                 data-testid="judge-dismiss"
-                onClick={() =>
-                  void run(
-                    'dismiss',
-                    async () => {
-                      await judgeApi.saveReview(a.id, checklist, notes);
-                      await judgeApi.decide(a.id, { decision: 'dismiss', reason: reason.trim(), clerk: clerk.trim() });
-                    },
-                    '已裁定驳回申请',
-                  )
-                }
+                onClick={() => setDeciding('dismiss')}
               >
                 裁定驳回
               </button>
@@ -277,9 +273,63 @@ export function JudgeReviewPage({ id }: { id: string }) {
           </>
         )}
         {(a.status === 'CONFIRMED' || a.status === 'DISMISSED') && (
-          <p data-testid="judge-decided">已于 {formatDateTime(a.decidedAt)} 作出裁定，民事裁定书已送达当事人（可在其个人链接页面下载）。</p>
+          <div data-testid="judge-decided">
+            <p>
+              已于 {formatDateTime(a.decidedAt)} 作出裁定（{a.courtCaseNumber}）。
+            </p>
+            <RulingService service={a.service} />
+            <button
+              type="button"
+              className="btn btn--primary"
+              disabled={busy !== null}
+              data-testid="judge-ruling-download"
+              onClick={() =>
+                void run('ruling', async () => downloadBlob(await judgeApi.rulingPdf(a.id), `民事裁定书-${a.courtCaseNumber ?? ''}.pdf`), '已下载民事裁定书')
+              }
+            >
+              下载民事裁定书（PDF）
+            </button>
+          </div>
         )}
       </section>
+      {deciding && (
+        <ConfirmDialog
+          title={deciding === 'confirm' ? '裁定确认调解协议有效？' : '裁定驳回申请？'}
+          confirmText={deciding === 'confirm' ? '确认并出具裁定书' : '驳回并出具裁定书'}
+          danger={deciding === 'dismiss'}
+          busy={busy === deciding}
+          error={actionError}
+          onCancel={() => setDeciding(null)}
+          onConfirm={() => decide(deciding)}
+        >
+          <p>
+            {deciding === 'confirm'
+              ? '系统将出具民事裁定书（裁定调解协议有效）并加盖本院电子签名，送达双方当事人；案件变为「已确认」，一方不履行的，对方可以申请强制执行。'
+              : `系统将出具民事裁定书（驳回申请，理由：${reason.trim()}）并加盖本院电子签名，送达双方当事人；案件变为「已驳回」。`}
+            裁定作出后不能撤回或修改。
+          </p>
+        </ConfirmDialog>
+      )}
     </div>
+  );
+}
+
+/** 送达: whether each applying party has received the ruling (its first download from its own link). */
+export function RulingService({ service, compact }: { service: JudgeApplicationDetail['service']; compact?: boolean }) {
+  const served = service.filter((s) => s.servedAt).length;
+  if (compact)
+    return (
+      <span className="small" data-testid="ruling-service" data-served={served} data-total={service.length}>
+        送达 {served}/{service.length}
+      </span>
+    );
+  return (
+    <ul className="small" data-testid="ruling-service" data-served={served} data-total={service.length}>
+      {service.map((s) => (
+        <li key={s.participantId}>
+          {s.name}：{s.servedAt ? `已送达（${formatDateTime(s.servedAt)} 本人下载）` : '未送达（当事人尚未从个人链接下载）'}
+        </li>
+      ))}
+    </ul>
   );
 }

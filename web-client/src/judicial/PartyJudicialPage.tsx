@@ -4,6 +4,7 @@
 // or decline (the application is the party's own act); identity documents and other materials;
 // and, once the court has decided, the 民事裁定书 to download.
 import { useCallback, useEffect, useState } from 'react';
+import { applicationWindowCounts, rulingOutcome } from '../../../signaling/domain/case-workflow.ts';
 import { ApiError, judicialApi, partyApi, type JudicialView } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Loading } from '../components/Loading.tsx';
@@ -93,17 +94,27 @@ export function PartyJudicialPage({ token }: { token: string }) {
     const app = view.application;
     const mineEntry = app?.parties.find((p) => p.id === me) ?? null;
     const mine = mineEntry?.applied ?? null;
+    const outcome = rulingOutcome(app?.status ?? null);
     body = (
       <>
-        <section className="card judicial__window" data-testid="judicial-window" data-open={view.windowOpen}>
-          <h2 className="card__title">申请期限</h2>
-          <p>
-            协议于 {formatDate(view.effectiveAt)} 生效，须在 <strong>{formatDate(view.windowEndsAt)}</strong> 前申请。
-          </p>
-          <p className={view.windowOpen ? 'judicial__days' : 'chat__error'} data-testid="judicial-days-left">
-            {view.windowOpen ? `还剩 ${view.daysLeft} 天` : '申请期限已届满，不能再申请司法确认'}
-          </p>
-        </section>
+        {applicationWindowCounts(app?.status ?? null) ? (
+          <section className="card judicial__window" data-testid="judicial-window" data-open={view.windowOpen}>
+            <h2 className="card__title">申请期限</h2>
+            <p>
+              协议于 {formatDate(view.effectiveAt)} 生效，须在 <strong>{formatDate(view.windowEndsAt)}</strong> 前申请。
+            </p>
+            <p className={view.windowOpen ? 'judicial__days' : 'chat__error'} data-testid="judicial-days-left">
+              {view.windowOpen ? `还剩 ${view.daysLeft} 天` : '申请期限已届满，不能再申请司法确认'}
+            </p>
+          </section>
+        ) : (
+          outcome && (
+            <section className="card judicial__window" role="status" data-testid="judicial-outcome" data-status={app?.status}>
+              <h2 className="card__title">{STATUS[app?.status ?? '']}</h2>
+              <p>{outcome}</p>
+            </section>
+          )
+        )}
         {app && (
           <section className="card" data-testid="judicial-status" data-status={app.status}>
             <h2 className="card__title">{STATUS[app.status]}</h2>

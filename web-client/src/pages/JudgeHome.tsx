@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError, judgeApi, type JudgeApplicationSummary } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Loading } from '../components/Loading.tsx';
+import { RulingService } from '../judicial/JudgeReviewPage.tsx';
 import { Link } from '../router.tsx';
 import { formatDateTime } from '../format.ts';
 
@@ -36,6 +37,7 @@ export function JudgeHome() {
               <th>案件</th>
               <th>状态</th>
               <th>期限</th>
+              <th>送达</th>
             </tr>
           </thead>
           <tbody>
@@ -58,6 +60,7 @@ export function JudgeHome() {
                       ? `裁定于 ${formatDateTime(r.decidedAt)}`
                       : `受理于 ${formatDateTime(r.acceptedAt)}`}
                 </td>
+                <td>{r.decidedAt ? <RulingService service={r.service} compact /> : <span className="small muted">—</span>}</td>
               </tr>
             ))}
           </tbody>

@@ -3,7 +3,8 @@
 // unlock (voiding what was collected), sign last with a drawn signature to issue the PDF, and
 // download it.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, signingApi, type Participant, type SigningRound } from '../api.ts';
+import { lockProblem } from '../../../signaling/domain/case-workflow.ts';
+import { ApiError, signingApi, type CaseStatus, type Participant, type SigningRound } from '../api.ts';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { useToast } from '../toast.tsx';
 import { SignaturePad, type SignaturePadHandle } from './SignaturePad.tsx';
@@ -13,6 +14,8 @@ const POLL_MS = 5000;
 
 interface Props {
   caseId: string;
+  /** What the lock needs (signaling/domain/case-workflow.ts: lockProblem). */
+  caseStatus: CaseStatus;
   participants: Participant[];
   /** The case changed (status moves with locking and issuing). */
   onChanged(): void;
@@ -20,12 +23,14 @@ interface Props {
   canManage: boolean;
 }
 
-export function StaffSigningCard({ caseId, participants, onChanged, canManage }: Props) {
+export function StaffSigningCard({ caseId, caseStatus, participants, onChanged, canManage }: Props) {
   const notify = useToast();
   const [round, setRound] = useState<SigningRound | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [unlocking, setUnlocking] = useState(false);
+  /** The irreversible step awaiting confirmation: locking, or signing last (which issues the PDF). */
+  const [confirming, setConfirming] = useState<'lock' | 'sign' | null>(null);
   const [reason, setReason] = useState('');
   const [hasInk, setHasInk] = useState(false);
   const pad = useRef<SignaturePadHandle>(null);
@@ -65,6 +70,7 @@ export function StaffSigningCard({ caseId, participants, onChanged, canManage }:
 
   const agents = participants.filter((p) => p.role === 'AGENT');
   const allPartiesSigned = !!round && round.parties.every((p) => p.signed);
+  const lockBlocked = lockProblem(caseStatus);
 
   return (
     <section
@@ -91,12 +97,18 @@ export function StaffSigningCard({ caseId, participants, onChanged, canManage }:
           <button
             type="button"
             className="btn btn--primary"
-            disabled={busy !== null}
-            onClick={() => void act('lock', () => api.lock(), '已锁定协议，当事人可以开始签署')}
+            disabled={busy !== null || lockBlocked !== null}
+            aria-describedby={lockBlocked ? 'signing-lock-reason' : undefined}
+            onClick={() => setConfirming('lock')}
             data-testid="signing-lock"
           >
             {busy === 'lock' ? '正在锁定…' : '锁定最新版本供签署'}
           </button>
+          {lockBlocked && (
+            <p className="small muted" id="signing-lock-reason" data-testid="signing-lock-reason">
+              {lockBlocked}
+            </p>
+          )}
         </>
       )}
       {round && (
@@ -124,10 +136,7 @@ export function StaffSigningCard({ caseId, participants, onChanged, canManage }:
                       type="button"
                       className="btn btn--primary"
                       disabled={!hasInk || busy !== null}
-                      onClick={() => {
-                        const png = pad.current?.toPngBase64();
-                        if (png) void act('sign', () => api.mediatorSign(png), '协议书已出具，案件状态为“已签署”');
-                      }}
+                      onClick={() => setConfirming('sign')}
                       data-testid="mediator-sign"
                     >
                       {busy === 'sign' ? '正在出具…' : '签署并出具协议书'}
@@ -160,6 +169,36 @@ export function StaffSigningCard({ caseId, participants, onChanged, canManage }:
             </button>
           )}
         </>
+      )}
+      {confirming === 'lock' && (
+        <ConfirmDialog
+          title="锁定最新版本供签署？"
+          confirmText="确认锁定"
+          busy={busy === 'lock'}
+          error={error}
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => void act('lock', () => api.lock(), '已锁定协议，当事人可以开始签署').then((ok) => ok && setConfirming(null))}
+        >
+          <p>
+            锁定后协议内容和签署人名单即被固定，案件变为「达成协议」，当事人可以逐条确认并签署。锁定期间不能修改协议或增删参与人；如需修改，须解除锁定，届时已收集的确认和签名全部作废。此操作记入审计记录。
+          </p>
+        </ConfirmDialog>
+      )}
+      {confirming === 'sign' && (
+        <ConfirmDialog
+          title="签署并出具协议书？"
+          confirmText="签署并出具"
+          busy={busy === 'sign'}
+          error={error}
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => {
+            const png = pad.current?.toPngBase64();
+            if (!png) return setError('请先手写签名');
+            void act('sign', () => api.mediatorSign(png), '协议书已出具，案件状态为“已签署”').then((ok) => ok && setConfirming(null));
+          }}
+        >
+          <p>系统将加盖调解组织印章和数字签名，出具正式的调解协议书，案件变为「已签署」。协议书出具后即具有法律约束力，不能再解除锁定或修改。</p>
+        </ConfirmDialog>
       )}
       {unlocking && (
         <ConfirmDialog

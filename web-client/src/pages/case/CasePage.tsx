@@ -99,7 +99,13 @@ export function CasePage({ caseId }: { caseId: string }) {
         </section>
       )}
       {may(role, 'signing.read') && (
-        <StaffSigningCard caseId={kase.id} participants={kase.participants} onChanged={changed} canManage={may(role, 'signing.manage')} />
+        <StaffSigningCard
+          caseId={kase.id}
+          caseStatus={kase.status}
+          participants={kase.participants}
+          onChanged={changed}
+          canManage={may(role, 'signing.manage')}
+        />
       )}
       <CoMediatorCard kase={kase} canManage={may(role, 'case.staff')} onChanged={changed} />
       {may(role, 'judicial.read') && <StaffJudicialCard caseId={kase.id} caseStatus={kase.status} />}

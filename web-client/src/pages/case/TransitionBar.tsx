@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { workflowNote } from '../../../../signaling/domain/case-workflow.ts';
 import { api, ApiError, type CaseDetail, type CaseStatus } from '../../api.ts';
 import { useMeta } from '../../meta.tsx';
 import { useToast } from '../../toast.tsx';
@@ -12,7 +13,10 @@ interface Props {
   onChanged(next: CaseDetail): void;
 }
 
-/** Buttons for the server-allowed status transitions, each behind a confirm dialog. */
+/**
+ * Buttons for the server-allowed status transitions, each behind a confirm dialog, and what moves
+ * the case otherwise (the work itself, signing, the court: signaling/domain/case-workflow.ts).
+ */
 export function TransitionBar({ kase, onChanged }: Props) {
   const { labels } = useMeta();
   const notify = useToast();
@@ -21,7 +25,8 @@ export function TransitionBar({ kase, onChanged }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  if (kase.allowedTransitions.length === 0) return null;
+  const note = workflowNote(kase.status);
+  if (kase.allowedTransitions.length === 0 && !note) return null;
 
   const open = (to: CaseStatus) => {
     setTarget(to);
@@ -50,6 +55,11 @@ export function TransitionBar({ kase, onChanged }: Props) {
       <h2 className="card__title" id="transition-title">
         办理进度
       </h2>
+      {note && (
+        <p className="muted small" data-testid="workflow-note">
+          {note}
+        </p>
+      )}
       <div className="button-row">
         {kase.allowedTransitions.map((to) => (
           <button

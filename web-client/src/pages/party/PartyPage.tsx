@@ -1,3 +1,4 @@
+import { partyJudicialOffer, partySigningOffer, partyWaitingNote } from '../../../../signaling/domain/case-workflow.ts';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, partyApi, type PartyView, type PartySelf } from '../../api.ts';
 import { Loading } from '../../components/Loading.tsx';
@@ -39,6 +40,10 @@ export function PartyPage({ token }: { token: string }) {
   } else {
     const p = view.participant;
     const step = !p.identityConfirmed ? 1 : !p.consentGiven ? 2 : 3;
+    // Nothing to sign before the agreement is locked, nothing to apply for before it is signed.
+    const signing = partySigningOffer(view.case.status);
+    const judicial = partyJudicialOffer(view.case.status);
+    const waiting = partyWaitingNote(view.case.status);
     body = (
       <>
         <PartyCaseCard view={view} />
@@ -69,22 +74,33 @@ export function PartyPage({ token }: { token: string }) {
             >
               查看调解协议草稿
             </button>
-            <button
-              type="button"
-              className="btn btn--outline btn--block"
-              data-testid="open-signing"
-              onClick={() => navigate(`/j/${encodeURIComponent(token)}/sign`)}
-            >
-              逐条确认并签署协议书
-            </button>
-            <button
-              type="button"
-              className="btn btn--outline btn--block"
-              data-testid="open-judicial"
-              onClick={() => navigate(`/j/${encodeURIComponent(token)}/judicial`)}
-            >
-              申请司法确认 / 查看法院裁定
-            </button>
+            {signing && (
+              <button
+                type="button"
+                className="btn btn--outline btn--block"
+                data-testid="open-signing"
+                data-kind={signing.kind}
+                onClick={() => navigate(`/j/${encodeURIComponent(token)}/sign`)}
+              >
+                {signing.label}
+              </button>
+            )}
+            {judicial && (
+              <button
+                type="button"
+                className="btn btn--outline btn--block"
+                data-testid="open-judicial"
+                data-kind={judicial.kind}
+                onClick={() => navigate(`/j/${encodeURIComponent(token)}/judicial`)}
+              >
+                {judicial.label}
+              </button>
+            )}
+            {waiting && (
+              <p className="muted small" data-testid="party-waiting-note">
+                {waiting}
+              </p>
+            )}
           </section>
         )}
       </>

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "JudicialApplicant" ADD COLUMN "rulingServedAt" DATETIME;
