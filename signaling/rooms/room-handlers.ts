@@ -51,14 +51,14 @@ function memberSocket(session: Session): MemberSocket {
 
 export function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
   return {
-    'room:join': async (session, { caseId }) => {
+    'room:join': async (session, { caseId, mode }) => {
       if (session.joined && session.joined.room.caseId !== caseId && !session.joined.room.closed) {
         throw new DomainError('ALREADY_IN_OTHER_ROOM');
       }
       const c = await ctx.db.case.findUnique({ where: { id: caseId } });
       const { identity, role } = await identityFor(ctx, session, c, caseId);
       const room = await registry.getOrCreate(c!);
-      const { status } = await room.join(identity, memberSocket(session));
+      const { status } = await room.join(identity, memberSocket(session), mode ?? null);
       session.joined = { room, peerId: identity.peerId, role };
       return {
         self: {
