@@ -84,7 +84,7 @@ function RoomScreens({ client, media, backTo, backLabel, onRetry }: { client: Ro
   const [leaving, setLeaving] = useState(false);
   const [askLeave, setAskLeave] = useState(false);
   const terminal = TERMINAL.has(state.status);
-  const guard = useLeaveGuard(!terminal && !leaving);
+  const guard = useLeaveGuard(!terminal && !leaving, backTo);
 
   useWakeLock(state.status === 'admitted' || state.status === 'lobby');
 

@@ -4,6 +4,7 @@
 // coming back within it skips the lobby. Only 离开 in the toolbar leaves for real.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { navigate } from '../router.tsx';
 
 const TRAP_KEY = 'jiefenRoomTrap';
 
@@ -16,7 +17,8 @@ export interface LeaveGuard {
   goBack(): void;
 }
 
-export function useLeaveGuard(active: boolean): LeaveGuard {
+/** `fallbackTo`: where back leads when the room is the tab's first page (opened straight from a link). */
+export function useLeaveGuard(active: boolean, fallbackTo: string): LeaveGuard {
   const [asking, setAsking] = useState(false);
   const goingBack = useRef(false);
 
@@ -48,8 +50,13 @@ export function useLeaveGuard(active: boolean): LeaveGuard {
   const goBack = useCallback(() => {
     goingBack.current = true;
     setAsking(false);
+    const roomPath = window.location.pathname;
     window.history.back();
-  }, []);
+    // Nothing to go back to: back did nothing, so leave for the page the room came from.
+    window.setTimeout(() => {
+      if (window.location.pathname === roomPath) navigate(fallbackTo, { replace: true });
+    }, 500);
+  }, [fallbackTo]);
 
   return { asking, stay, goBack };
 }
