@@ -50,11 +50,17 @@ export function useLeaveGuard(active: boolean, fallbackTo: string): LeaveGuard {
   const goBack = useCallback(() => {
     goingBack.current = true;
     setAsking(false);
-    const roomPath = window.location.pathname;
+    // Back within the app fires popstate, back out of it unloads the page; with nothing to go back
+    // to neither happens, and the room gives way to the page it came from.
+    let moved = false;
+    const onMoved = () => {
+      moved = true;
+    };
+    window.addEventListener('popstate', onMoved, { once: true });
     window.history.back();
-    // Nothing to go back to: back did nothing, so leave for the page the room came from.
     window.setTimeout(() => {
-      if (window.location.pathname === roomPath) navigate(fallbackTo, { replace: true });
+      window.removeEventListener('popstate', onMoved);
+      if (!moved) navigate(fallbackTo, { replace: true });
     }, 500);
   }, [fallbackTo]);
 
