@@ -85,7 +85,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Templates are validated once at start (a broken one stops it) and shared by drafting and the court documents.
   const templates = loadBuiltinTemplates();
   const drafting = draftingArea(app, ctx, templates, cluster ? { relay: cluster.docs } : {});
-  const signing = await signingArea(ctx, options.sms ?? new LogSmsProvider(app.log), app.log);
+  const signing = await signingArea(ctx, options.sms ?? new LogSmsProvider(app.log), drafting.agreements, app.log);
   await mountApi(app, [
     metaArea,
     usersArea(ctx),

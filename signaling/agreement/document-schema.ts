@@ -103,7 +103,12 @@ const AnnotationBase = {
   resolvedBy: z.string().nullable(),
   resolvedAt: z.string().nullable(),
 };
-export const CommentSnapshotSchema = z.object({ ...AnnotationBase, kind: z.literal('comment') });
+export const CommentSnapshotSchema = z.object({
+  ...AnnotationBase,
+  kind: z.literal('comment'),
+  /** A party's 异议 to a locked clause from its signing page (instead of 同意本条). */
+  objection: z.boolean().optional(),
+});
 export type CommentSnapshot = z.infer<typeof CommentSnapshotSchema>;
 export const SuggestionSnapshotSchema = z.object({
   ...AnnotationBase,

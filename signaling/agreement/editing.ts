@@ -318,6 +318,8 @@ export interface NewComment {
   target?: BlockRef | null;
   text: string;
   author: Author;
+  /** A party's objection to the clause (from the signing page). */
+  objection?: boolean;
   now?: Date;
 }
 
@@ -337,6 +339,7 @@ export function addComment(doc: Y.Doc, input: NewComment, origin: unknown): stri
     createdAt: (input.now ?? new Date()).toISOString(),
     resolvedBy: null,
     resolvedAt: null,
+    ...(input.objection ? { objection: true } : {}),
   };
   for (const [k, v] of Object.entries(entries)) m.set(k, v);
   doc.transact(() => agreementParts(doc).comments.push([m]), origin);

@@ -143,6 +143,18 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
     data: z.object({ roundId: z.string(), participantId: z.string(), clauseId: z.string(), clauseSha256: z.string(), byName: z.string() }),
   }),
   z.object({
+    type: z.literal('CLAUSE_OBJECTED'),
+    data: z.object({
+      roundId: z.string(),
+      participantId: z.string(),
+      clauseId: z.string(),
+      clauseSha256: z.string(),
+      commentId: z.string(),
+      byName: z.string(),
+      chars: z.number(),
+    }),
+  }),
+  z.object({
     type: z.literal('SIGNING_CODE_SENT'),
     data: z.object({ roundId: z.string(), participantId: z.string(), phone: z.string(), provider: z.string() }),
   }),
@@ -286,6 +298,8 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `解除签署锁定：${event.data.reason}（作废签名 ${event.data.voidedSignatures} 个、条款确认 ${event.data.voidedConsents} 项）`;
     case 'CLAUSE_ACCEPTED':
       return `${event.data.byName} 确认协议条款 ${event.data.clauseId}`;
+    case 'CLAUSE_OBJECTED':
+      return `${event.data.byName} 对协议条款 ${event.data.clauseId} 提出异议（${event.data.chars} 字）`;
     case 'SIGNING_CODE_SENT':
       return `向 ${event.data.phone} 发送签署验证码`;
     case 'SIGNING_REFUSED':

@@ -62,6 +62,7 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   SIGNING_LOCKED: '锁定协议供签署',
   SIGNING_UNLOCKED: '解除签署锁定',
   CLAUSE_ACCEPTED: '确认协议条款',
+  CLAUSE_OBJECTED: '对协议条款提出异议',
   SIGNING_CODE_SENT: '发送签署验证码',
   SIGNING_REFUSED: '签署未通过',
   AGREEMENT_SIGNED: '签署协议书',

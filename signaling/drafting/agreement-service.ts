@@ -22,7 +22,8 @@ import { DISPUTE_TYPE_KEYS, type DisputeType } from '../domain/vocabulary.ts';
 import { DomainError } from '../errors.ts';
 import { dbBytes } from './draft-store.ts';
 import type { DraftingServer, InitialDraft } from './drafting-server.ts';
-import { requireGrant, type DraftAccess } from './grants.ts';
+import { partyAccess, requireGrant, type DraftAccess } from './grants.ts';
+import { linkRoleOf } from '../access/grants.ts';
 
 type ParticipantRecord = Pick<
   Participant,
@@ -185,6 +186,39 @@ export class AgreementService {
         return readAgreement(doc).comments.find((c) => c.id === id)!;
       },
       (c, doc) => ({ type: 'AGREEMENT_COMMENT_ADDED', data: { commentId: c.id, ...targetOf(doc, c), chars: c.text.length } }),
+    );
+  }
+
+  /**
+   * A party's objection to a clause of the locked version, from its signing page: a comment on
+   * that clause in the live draft (flagged as an objection, so the mediator's editor shows it on
+   * the clause), audited as CLAUSE_OBJECTED with the round and the clause's locked hash.
+   */
+  async objectToClause(
+    participant: { id: string; caseId: string; name: string; role: string; side: string; signingAuthority: boolean },
+    input: { clauseId: string; text: string; roundId: string; clauseSha256: string; forParticipantId: string },
+  ) {
+    const access = partyAccess(participant, linkRoleOf(participant));
+    requireGrant(access, 'canComment');
+    const author = authorOf(access);
+    return this.#mutate(
+      access,
+      (doc) => {
+        const id = addComment(doc, { target: { clauseId: input.clauseId }, text: input.text, author, objection: true }, null);
+        return readAgreement(doc).comments.find((c) => c.id === id)!;
+      },
+      (c) => ({
+        type: 'CLAUSE_OBJECTED',
+        data: {
+          roundId: input.roundId,
+          participantId: input.forParticipantId,
+          clauseId: input.clauseId,
+          clauseSha256: input.clauseSha256,
+          commentId: c.id,
+          byName: participant.name,
+          chars: [...c.text].length,
+        },
+      }),
     );
   }
 

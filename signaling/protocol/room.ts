@@ -36,6 +36,13 @@ export function leadsRoom(role: RoomRole): boolean {
   return role === 'mediator' || role === 'judge';
 }
 
+/**
+ * How a member takes part, as its own client reports it: with camera and microphone, voice only,
+ * camera only (speaks by chat), or chat only (文字模式). Leaders see it on the member's tile.
+ */
+export const MediaMode = z.enum(['av', 'audio', 'video', 'chat']);
+export type MediaMode = z.infer<typeof MediaMode>;
+
 /** A participant as everyone in the room sees them. */
 export const PeerInfoSchema = z.object({
   peerId: z.string(),
@@ -45,6 +52,8 @@ export const PeerInfoSchema = z.object({
   roleLabel: z.string(),
   side: z.enum(['A', 'B', 'NEUTRAL']),
   connected: z.boolean(),
+  /** null until the member's client said (or for clients that do not). */
+  mode: MediaMode.nullable(),
   producers: z.array(z.object({ producerId: z.string(), kind: MediaKind, source: MediaSource, paused: z.boolean(), adminMuted: z.boolean() })),
 });
 export type PeerInfo = z.infer<typeof PeerInfoSchema>;
@@ -61,7 +70,15 @@ export const LobbyEntrySchema = z.object({
 });
 export type LobbyEntry = z.infer<typeof LobbyEntrySchema>;
 
-export const ChatMessageSchema = z.object({ id: z.string(), fromPeerId: z.string(), fromName: z.string(), text: z.string(), at: z.string() });
+/** `scope`: 'joint', or 'caucus:<id>' for a message written in a caucus. */
+export const ChatMessageSchema = z.object({
+  id: z.string(),
+  fromPeerId: z.string(),
+  fromName: z.string(),
+  text: z.string(),
+  at: z.string(),
+  scope: z.string(),
+});
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 
 export const RemovalReason = z.enum(['removed', 'replaced', 'link-revoked', 'access-revoked']);
@@ -124,7 +141,10 @@ export type Audience = z.infer<typeof AudienceSchema>;
 
 /** Client → server requests: payload schema and the data of a successful ack. */
 export const ClientRequests = {
-  'room:join': { request: z.object({ caseId: ObjectId }).strict(), response: z.object({ self: SelfSchema, status: z.enum(['lobby', 'admitted']) }) },
+  'room:join': {
+    request: z.object({ caseId: ObjectId, mode: MediaMode.optional() }).strict(),
+    response: z.object({ self: SelfSchema, status: z.enum(['lobby', 'admitted']) }),
+  },
   'room:leave': { request: Empty, response: z.object({}) },
   'media:getRouterRtpCapabilities': { request: Empty, response: z.object({ rtpCapabilities: Loose }) },
   'media:createTransport': { request: z.object({ direction: z.enum(['send', 'recv']) }).strict(), response: TransportParamsSchema },

@@ -35,11 +35,18 @@ export class RoomChat {
     return message;
   }
 
+  /**
+   * The messages of the room I am in. A mediator back in the joint session also keeps the chat of
+   * the caucuses that have ended (the mediators lead every caucus of their case); a running caucus
+   * stays its participants' alone, and parties and the judge only ever see their current room.
+   */
   async history(peerId: string): Promise<ChatMessage[]> {
-    this.#port.admitted(peerId);
+    const m = this.#port.admitted(peerId);
     const state = this.#port.policyState();
     if (isWaiting(state, peerId)) return [];
-    return this.#port.persistence.listChat(chatScope(state, peerId));
+    const scope = chatScope(state, peerId);
+    if (m.roomRole === 'mediator' && scope === 'joint') return this.#port.persistence.listChatExcept(state.caucuses.map((c) => `caucus:${c.id}`));
+    return this.#port.persistence.listChat(scope);
   }
 }
 

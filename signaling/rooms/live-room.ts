@@ -16,7 +16,7 @@
 import { TypedEmitter, type CloseReason as MediaCloseReason, type MediaRoom } from '../../sfu/index.ts';
 import type { RoomSnapshot } from '../cluster/room-state-store.ts';
 import { DomainError } from '../errors.ts';
-import type { CaucusInfo, ChatMessage, MediaSource, Notepad } from '../protocol/room.ts';
+import type { CaucusInfo, ChatMessage, MediaMode, MediaSource, Notepad } from '../protocol/room.ts';
 import { leadsRoom } from '../protocol/room.ts';
 import { Announcements } from './announcements.ts';
 import { BackgroundTasks, consoleTaskLog, type TaskLog } from './background-tasks.ts';
@@ -173,8 +173,8 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
 
   // ── the lobby: joining, leaving, admission (lobby.ts) ─────────────────────────
 
-  join(identity: MemberIdentity, socket: MemberSocket): Promise<{ status: Member['status'] }> {
-    return this.#lobby.join(identity, socket);
+  join(identity: MemberIdentity, socket: MemberSocket, mode: MediaMode | null = null): Promise<{ status: Member['status'] }> {
+    return this.#lobby.join(identity, socket, mode);
   }
 
   /** The socket went away: keep the place for the grace period, then treat as left. */

@@ -4,7 +4,7 @@
 // held elsewhere (media, a caucus place) the room releases through the port.
 import type { AccessRevoked } from '../access-events.ts';
 import { DomainError } from '../errors.ts';
-import { leadsRoom, type RemovalReason } from '../protocol/room.ts';
+import { leadsRoom, type MediaMode, type RemovalReason } from '../protocol/room.ts';
 import type { BackgroundTasks } from './background-tasks.ts';
 import { newMember, type Member, type MemberIdentity, type MemberSocket } from './member.ts';
 import type { RoomAudit } from './room-ports.ts';
@@ -85,7 +85,7 @@ export class Lobby {
 
   // ── joining, leaving, reconnecting ────────────────────────────────────────────
 
-  async join(identity: MemberIdentity, socket: MemberSocket): Promise<{ status: Member['status'] }> {
+  async join(identity: MemberIdentity, socket: MemberSocket, mode: MediaMode | null = null): Promise<{ status: Member['status'] }> {
     this.#port.assertOpen();
     const existing = this.#members.get(identity.peerId);
     if (existing) {
@@ -97,6 +97,7 @@ export class Lobby {
         existing.socket.detach();
       }
       existing.socket = socket;
+      existing.mode = mode;
       if (existing.status === 'admitted')
         await this.#port.audit(existing, { type: 'ROOM_JOINED', data: { peerId: existing.peerId, name: existing.displayName, via: 'reconnect' } });
       this.#port.announce();
@@ -105,6 +106,7 @@ export class Lobby {
     const restored = this.#port.takeRestoredAdmission(identity.peerId);
     const member = newMember(identity, leadsRoom(identity.roomRole) || restored ? 'admitted' : 'lobby');
     member.socket = socket;
+    member.mode = mode;
     this.#members.set(member.peerId, member);
     const via = restored ? 'failover' : member.status === 'admitted' ? 'direct' : 'lobby';
     await this.#port.audit(member, { type: 'ROOM_JOINED', data: { peerId: member.peerId, name: member.displayName, via } });

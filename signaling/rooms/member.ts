@@ -1,5 +1,5 @@
 // A participant of a live room as the server tracks it, and the views others get of it.
-import type { LobbyEntry, PeerInfo, RoomRole } from '../protocol/room.ts';
+import type { LobbyEntry, MediaMode, PeerInfo, RoomRole } from '../protocol/room.ts';
 import type { MediaPeer } from '../../sfu/index.ts';
 
 export interface MemberSocket {
@@ -20,6 +20,8 @@ export interface Member {
   readonly identityConfirmed: boolean;
   readonly consentGiven: boolean;
   status: 'lobby' | 'admitted';
+  /** How the member's client takes part (reported at each join); null when it did not say. */
+  mode: MediaMode | null;
   socket: MemberSocket | null;
   waitingSince: Date;
   graceTimer: NodeJS.Timeout | null;
@@ -51,6 +53,7 @@ export function newMember(identity: MemberIdentity, status: Member['status']): M
   return {
     ...identity,
     status,
+    mode: null,
     socket: null,
     waitingSince: new Date(),
     graceTimer: null,
@@ -74,6 +77,7 @@ export function peerInfo(m: Member): PeerInfo {
     roleLabel: m.roleLabel,
     side: m.side,
     connected: m.socket !== null,
+    mode: m.mode,
     producers: (m.media?.producers() ?? []).map((p) => ({ producerId: p.id, kind: p.kind, source: p.source, paused: p.paused, adminMuted: p.adminMuted })),
   };
 }

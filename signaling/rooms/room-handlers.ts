@@ -52,7 +52,7 @@ function memberSocket(session: Session): MemberSocket {
 
 export function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
   return {
-    'room:join': async (session, { caseId }) => {
+    'room:join': async (session, { caseId, mode }) => {
       if (session.joined && session.joined.room.caseId !== caseId && !session.joined.room.closed) {
         throw new DomainError('ALREADY_IN_OTHER_ROOM');
       }
@@ -61,7 +61,7 @@ export function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMa
       // A mediator opening the room starts the mediation (受理/分流 → 调解中, audited).
       if (session.principal.kind === 'staff') await advanceOnWork(ctx, caseId, 'room-opened', session.principal.user, role);
       const room = await registry.getOrCreate(c!);
-      const { status } = await room.join(identity, memberSocket(session));
+      const { status } = await room.join(identity, memberSocket(session), mode ?? null);
       session.joined = { room, peerId: identity.peerId, role };
       return {
         self: {

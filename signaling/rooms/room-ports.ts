@@ -11,6 +11,8 @@ export interface RoomPersistence {
   audit(actor: Actor, event: AuditEvent): Promise<void>;
   saveChat(message: { scope: string; senderId: string; senderName: string; text: string }): Promise<ChatMessage>;
   listChat(scope: string): Promise<ChatMessage[]>;
+  /** Every message of the case but those written in the given scopes. */
+  listChatExcept(scopes: string[]): Promise<ChatMessage[]>;
   getNotepad(side: 'A' | 'B'): Promise<Notepad>;
   saveNotepad(side: 'A' | 'B', content: string, by: { peerId: string; displayName: string }): Promise<Notepad>;
 }

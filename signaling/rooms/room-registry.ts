@@ -1,6 +1,7 @@
 // Live rooms by case id: created on first join (one mediasoup router each), dropped when closed.
 // Concurrent first joins share one creation (single-flight).
 import type { WorkerPool } from '../../sfu/index.ts';
+import type { ChatMessage } from '../protocol/room.ts';
 import { MediaRoom } from '../../sfu/index.ts';
 import { recordAudit } from '../audit/log.ts';
 import type { AppContext } from '../context.ts';
@@ -90,7 +91,7 @@ export class RoomRegistry {
       audit: (actor, event) => recordAudit(db, actor, caseId, event),
       async saveChat(m) {
         const row = await db.chatMessage.create({ data: { caseId, ...m } });
-        return { id: row.id, fromPeerId: row.senderId, fromName: row.senderName, text: row.text, at: row.at.toISOString() };
+        return chatMessage(row);
       },
       async getNotepad(side) {
         const row = await db.caucusNotepad.findUnique({ where: { caseId_side: { caseId, side } } });
@@ -106,7 +107,11 @@ export class RoomRegistry {
       },
       async listChat(scope) {
         const rows = await db.chatMessage.findMany({ where: { caseId, scope }, orderBy: { at: 'asc' }, take: 500 });
-        return rows.map((row) => ({ id: row.id, fromPeerId: row.senderId, fromName: row.senderName, text: row.text, at: row.at.toISOString() }));
+        return rows.map(chatMessage);
+      },
+      async listChatExcept(scopes) {
+        const rows = await db.chatMessage.findMany({ where: { caseId, scope: { notIn: scopes } }, orderBy: { at: 'desc' }, take: 500 });
+        return rows.reverse().map(chatMessage);
       },
     };
   }
@@ -114,4 +119,8 @@ export class RoomRegistry {
   closeAll(): void {
     for (const room of this.rooms()) room.close('shutdown');
   }
+}
+
+function chatMessage(row: { id: string; senderId: string; senderName: string; text: string; at: Date; scope: string }): ChatMessage {
+  return { id: row.id, fromPeerId: row.senderId, fromName: row.senderName, text: row.text, at: row.at.toISOString(), scope: row.scope };
 }

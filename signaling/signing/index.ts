@@ -7,11 +7,13 @@ import { loadSigningIdentity, type SigningIdentity } from './org-identity.ts';
 import { signingRoutes } from './routes.ts';
 import { SigningService } from './signing-service.ts';
 import type { SmsProvider } from './sms.ts';
+import type { ClauseObjectionSink } from './party-signing.ts';
 import { verifyRoutes } from './verify-routes.ts';
 
 export async function signingArea(
   ctx: AppContext,
   sms: SmsProvider,
+  objections: ClauseObjectionSink,
   log: FastifyBaseLogger,
 ): Promise<ApiArea & { service: SigningService; identity: SigningIdentity }> {
   const org = await ctx.db.organisation.findFirstOrThrow({ orderBy: { createdAt: 'asc' } });
@@ -21,7 +23,7 @@ export async function signingArea(
     keyFile: ctx.config.signing.keyFile,
     certFile: ctx.config.signing.certFile,
   });
-  const service = new SigningService(ctx, identity, sms, log);
+  const service = new SigningService(ctx, identity, sms, objections, log);
   return {
     name: 'signing',
     routes: [

@@ -36,6 +36,35 @@ export async function acceptClause(ctx: AppContext, actor: Participant, input: {
   });
 }
 
+/** Where a party's objection goes: a comment on the clause in the live draft, which the mediator's editor shows. */
+export interface ClauseObjectionSink {
+  objectToClause(
+    actor: Participant,
+    input: { clauseId: string; text: string; roundId: string; clauseSha256: string; forParticipantId: string },
+  ): Promise<{ id: string; createdAt: string }>;
+}
+
+/**
+ * Instead of 同意本条: the party (or the agent for it) objects to a clause of the locked version.
+ * The objection is bound to the clause's locked hash like a consent, and goes to the mediator as a
+ * comment on that clause (audited there as CLAUSE_OBJECTED); it does not count as an acceptance.
+ */
+export async function objectToClause(
+  ctx: AppContext,
+  sink: ClauseObjectionSink,
+  actor: Participant,
+  input: { clauseId: string; clauseSha256: string; text: string; onBehalfOf?: string | undefined },
+) {
+  const round = await openRound(ctx, actor.caseId);
+  const party = await principalOf(ctx, round, actor, input.onBehalfOf);
+  const clause = clauseHashes(round).find((c) => c.id === input.clauseId);
+  if (!clause) throw new DomainError('CLAUSE_NOT_IN_ROUND', '该条款不在锁定的协议版本中');
+  if (clause.sha256 !== input.clauseSha256) throw new DomainError('CLAUSE_CHANGED', '条款内容已变化，请刷新后重新阅读');
+  const text = input.text.trim();
+  if (!text) throw new DomainError('VALIDATION', '请写明您对本条的意见');
+  return sink.objectToClause(actor, { clauseId: clause.id, text, roundId: round.id, clauseSha256: clause.sha256, forParticipantId: party.id });
+}
+
 export async function signAsParty(
   ctx: AppContext,
   codes: SigningCodes,

@@ -120,6 +120,25 @@ export const signingRoutes =
     );
 
     app.post(
+      '/:caseId/objections',
+      {
+        config: { action: 'signing.sign', rateLimit: { max: 30, timeWindow: '1 minute' } },
+        schema: {
+          tags: ['signing'],
+          summary: '对一条协议条款提出异议（当事人或经授权的代理人；调解员在协议编辑页的该条款下看到）',
+          security: [{ link: [] }],
+          params: CaseParams,
+          body: Type.Object({ clauseId: ClauseId, clauseSha256: Sha256, text: Text(1000), onBehalfOf: OnBehalfOf }, { additionalProperties: false }),
+          response: { 201: Type.Object({ commentId: Type.String(), at: Type.String() }), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        const comment = await service.object(party(request), request.body);
+        return reply.status(201).send({ commentId: comment.id, at: comment.createdAt });
+      },
+    );
+
+    app.post(
       '/:caseId/code',
       {
         // Per link, not per address: parties of one family may share a phone network's IP.

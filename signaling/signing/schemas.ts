@@ -10,6 +10,8 @@ export const SigningPartyView = Type.Object({
   side: SideT,
   /** Clause ids this party has accepted on the locked version. */
   accepted: Type.Array(Type.String()),
+  /** Clause ids this party objected to on the locked version (its objections went to the mediator). */
+  objected: Type.Array(Type.String()),
   signed: Type.Union([Type.Object({ by: Type.String(), role: Type.String(), at: Type.String() }), Type.Null()]),
 });
 

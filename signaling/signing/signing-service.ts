@@ -19,7 +19,7 @@ import type { AppContext, StaffPrincipal } from '../context.ts';
 import { setAgentAuthority } from './agent-authority.ts';
 import { AgreementIssuer } from './issuing.ts';
 import type { SigningIdentity } from './org-identity.ts';
-import { acceptClause, signAsParty } from './party-signing.ts';
+import { acceptClause, objectToClause, signAsParty, type ClauseObjectionSink } from './party-signing.ts';
 import { lockRound, unlockRound } from './round-locking.ts';
 import { SigningCodes } from './signing-codes.ts';
 import type { Participant, RequestInfo } from './signing-round.ts';
@@ -30,9 +30,11 @@ export class SigningService {
   readonly #ctx: AppContext;
   readonly #codes: SigningCodes;
   readonly #issuer: AgreementIssuer;
+  readonly #objections: ClauseObjectionSink;
 
-  constructor(ctx: AppContext, identity: SigningIdentity, sms: SmsProvider, log?: FastifyBaseLogger) {
+  constructor(ctx: AppContext, identity: SigningIdentity, sms: SmsProvider, objections: ClauseObjectionSink, log?: FastifyBaseLogger) {
     this.#ctx = ctx;
+    this.#objections = objections;
     this.#codes = new SigningCodes(ctx, sms);
     this.#issuer = new AgreementIssuer(ctx, identity, log);
   }
@@ -63,6 +65,11 @@ export class SigningService {
 
   consent(actor: Participant, input: { clauseId: string; clauseSha256: string; onBehalfOf?: string | undefined }) {
     return acceptClause(this.#ctx, actor, input);
+  }
+
+  /** An objection to a clause instead of accepting it: the mediator sees it on the clause. */
+  object(actor: Participant, input: { clauseId: string; clauseSha256: string; text: string; onBehalfOf?: string | undefined }) {
+    return objectToClause(this.#ctx, this.#objections, actor, input);
   }
 
   /** Sends a one-time code to the phone of the person who will sign. */

@@ -1,6 +1,7 @@
 // Reading a case's signing: the current round as one viewer sees it, and the issued PDF.
 import type { Static } from '@sinclair/typebox';
 import { renderText } from '../agreement/fields.ts';
+import { AuditEventSchema } from '../audit/events.ts';
 import type { AppContext } from '../context.ts';
 import { asParticipantRole, asSide } from '../domain/vocabulary.ts';
 import { DomainError } from '../errors.ts';
@@ -19,6 +20,7 @@ export async function signingView(ctx: AppContext, caseId: string, viewer: Parti
   const snapshot = snapshotOf(round);
   const hashes = clauseHashes(round);
   const parties = await signersOf(ctx, round);
+  const objections = await objectionsOf(ctx, caseId, round.id);
   const mayActFor = viewer
     ? parties
         .filter((p) => p.id === viewer.id || (viewer.role === 'AGENT' && viewer.signingAuthority && p.participant !== null && viewer.side === p.side))
@@ -51,6 +53,7 @@ export async function signingView(ctx: AppContext, caseId: string, viewer: Parti
           role: asParticipantRole(p.role),
           side: asSide(p.side),
           accepted: round.consents.filter((x) => x.participantId === p.id).map((x) => x.clauseId),
+          objected: [...new Set(objections.filter((o) => o.participantId === p.id).map((o) => o.clauseId))],
           signed: sig ? { by: sig.signerName, role: sig.signerRole, at: sig.signedAt.toISOString() } : null,
         };
       }),
@@ -60,6 +63,17 @@ export async function signingView(ctx: AppContext, caseId: string, viewer: Parti
       pdfAvailable: round.status === 'COMPLETED',
     },
   };
+}
+
+/** The objections made on a round, as their audit entries record them (the record of an objection). */
+async function objectionsOf(ctx: AppContext, caseId: string, roundId: string): Promise<Array<{ participantId: string; clauseId: string }>> {
+  const rows = await ctx.db.auditEntry.findMany({ where: { caseId, type: 'CLAUSE_OBJECTED' }, select: { type: true, data: true } });
+  const out: Array<{ participantId: string; clauseId: string }> = [];
+  for (const row of rows) {
+    const event = AuditEventSchema.safeParse({ type: row.type, data: JSON.parse(row.data) });
+    if (event.success && event.data.type === 'CLAUSE_OBJECTED' && event.data.data.roundId === roundId) out.push(event.data.data);
+  }
+  return out;
 }
 
 export async function issuedPdf(ctx: AppContext, caseId: string): Promise<{ bytes: Buffer; fileName: string }> {

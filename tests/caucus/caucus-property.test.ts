@@ -79,8 +79,9 @@ function memoryPersistence(): RoomPersistence {
   let n = 0;
   return {
     audit: async (_actor, _event: AuditEvent) => undefined,
-    saveChat: async (m) => ({ id: `c${n++}`, fromPeerId: m.senderId, fromName: m.senderName, text: m.text, at: new Date().toISOString() }),
+    saveChat: async (m) => ({ id: `c${n++}`, fromPeerId: m.senderId, fromName: m.senderName, text: m.text, at: new Date().toISOString(), scope: m.scope }),
     listChat: async () => [],
+    listChatExcept: async () => [],
     getNotepad: async (side) => ({ side, content: notes.get(side) ?? '', updatedAt: null, updatedBy: null }),
     saveNotepad: async (side, content) => (notes.set(side, content), { side, content, updatedAt: new Date().toISOString(), updatedBy: null }),
   };

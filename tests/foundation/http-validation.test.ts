@@ -119,6 +119,7 @@ describe('malformed bodies on every route', () => {
     ['signing agent authority: not boolean', 'mediator', 'PUT', '/api/signing/CASE/agents/PART/authority', { authorised: 'yes' }],
     ['signing mediator-sign: not base64', 'mediator', 'POST', '/api/signing/CASE/mediator-sign', { signaturePngBase64: '***' }],
     ['signing consent: bad clause and hash', 'party', 'POST', '/api/signing/CASE/consent', { clauseId: '../x', clauseSha256: 'abc' }],
+    ['signing objection: bad clause, hash, no text', 'party', 'POST', '/api/signing/CASE/objections', { clauseId: '../x', clauseSha256: 'abc', text: '' }],
     ['signing code: bad onBehalfOf', 'party', 'POST', '/api/signing/CASE/code', { onBehalfOf: '../x' }],
     ['signing sign: missing fields', 'party', 'POST', '/api/signing/CASE/sign', { name: '张某', code: '12' }],
     ['judicial apply: missing service details', 'party', 'POST', '/api/judicial/CASE/apply', { courtId: 'abc' }],

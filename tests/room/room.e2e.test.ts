@@ -100,7 +100,10 @@ describe('live mediation room in three browsers', () => {
   });
 
   it('leaving releases every server object', async () => {
-    for (const p of [...pages].reverse()) await p.page.getByTestId('toolbar-leave').click();
+    for (const p of [...pages].reverse()) {
+      await p.page.getByTestId('toolbar-leave').click();
+      await p.page.getByTestId('confirm-ok').click(); // 离开 asks first
+    }
     await eventually(async () => {
       const room = server.rooms.get(caseId);
       expect(room === undefined || room.closed).toBe(true);

@@ -23,7 +23,14 @@ export function Comments({ comments, onSend }: { comments: CommentSnapshot[]; on
       {comments.length > 0 && (
         <ul className="clause__comment-list" aria-label="意见">
           {comments.map((m) => (
-            <li key={m.id} className="comment small" data-testid="comment" data-comment-id={m.id}>
+            <li
+              key={m.id}
+              className={`comment small${m.objection ? ' comment--objection' : ''}`}
+              data-testid="comment"
+              data-comment-id={m.id}
+              data-objection={m.objection ? 'true' : 'false'}
+            >
+              {m.objection && <span className="comment__objection">异议</span>}
               <strong>{m.authorName}</strong>：{m.text}
             </li>
           ))}

@@ -22,6 +22,8 @@ export function signingApi(caseId: string, token?: string | null) {
       call<unknown>(`/agents/${enc(participantId)}/authority`, { method: 'PUT', body: { authorised } }),
     accept: (clauseId: string, clauseSha256: string, onBehalfOf?: string) =>
       call<{ clauseId: string; at: string }>('/consent', { method: 'POST', body: { clauseId, clauseSha256, ...(onBehalfOf ? { onBehalfOf } : {}) } }),
+    object: (clauseId: string, clauseSha256: string, text: string, onBehalfOf?: string) =>
+      call<{ commentId: string; at: string }>('/objections', { method: 'POST', body: { clauseId, clauseSha256, text, ...(onBehalfOf ? { onBehalfOf } : {}) } }),
     sendCode: (onBehalfOf?: string) => call<{ phone: string; expiresInSec: number }>('/code', { method: 'POST', body: onBehalfOf ? { onBehalfOf } : {} }),
     sign: (s: { name: string; idLast4: string; code: string; signaturePngBase64: string; affirmation: string; onBehalfOf?: string }) =>
       call<{ signedAt: string }>('/sign', { method: 'POST', body: s }),

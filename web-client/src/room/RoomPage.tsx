@@ -9,6 +9,7 @@ import { PreJoin, type JoinMedia } from './PreJoin.tsx';
 import { RoomClient } from './room-client.ts';
 import { RoomView } from './RoomView.tsx';
 import { ConnectingScreen, FinalScreen, LobbyWaitingScreen } from './screens.tsx';
+import { LeaveByBackDialog, LeaveRoomDialog, useLeaveGuard } from './leave-guard.tsx';
 
 export interface RoomPageProps {
   caseId: string;
@@ -81,7 +82,9 @@ const TERMINAL = new Set(['ended', 'denied', 'removed', 'error', 'left']);
 function RoomScreens({ client, media, backTo, backLabel, onRetry }: { client: RoomClient } & Omit<SessionProps, 'caseId' | 'token'>) {
   const state = useRoomState(client);
   const [leaving, setLeaving] = useState(false);
+  const [askLeave, setAskLeave] = useState(false);
   const terminal = TERMINAL.has(state.status);
+  const guard = useLeaveGuard(!terminal && !leaving, backTo);
 
   useWakeLock(state.status === 'admitted' || state.status === 'lobby');
 
@@ -93,19 +96,38 @@ function RoomScreens({ client, media, backTo, backLabel, onRetry }: { client: Ro
   const leave = useCallback(async () => {
     setLeaving(true);
     await client.leave();
-    navigate(backTo);
+    navigate(backTo, { replace: true }); // the back button's trap entry goes with the room
   }, [client, backTo]);
 
-  switch (state.status) {
-    case 'connecting':
-      return <ConnectingScreen state={state} onCancel={() => void leave()} />;
-    case 'lobby':
-      return <LobbyWaitingScreen state={state} onLeave={() => void leave()} leaving={leaving} />;
-    case 'admitted':
-      return <RoomView client={client} state={state} onLeave={() => void leave()} leaving={leaving} />;
-    case 'left':
-      return <Loading text="正在离开…" />;
-    default:
-      return <FinalScreen state={state} backLabel={backLabel} onBack={() => navigate(backTo)} onRetry={state.status === 'error' ? onRetry : undefined} />;
+  const screen = roomScreen();
+  return (
+    <>
+      {screen}
+      {guard.asking && !terminal && <LeaveByBackDialog guard={guard} />}
+      {askLeave && !terminal && (
+        <LeaveRoomDialog
+          onCancel={() => setAskLeave(false)}
+          onLeave={() => {
+            setAskLeave(false);
+            void leave();
+          }}
+        />
+      )}
+    </>
+  );
+
+  function roomScreen() {
+    switch (state.status) {
+      case 'connecting':
+        return <ConnectingScreen state={state} onCancel={() => void leave()} />;
+      case 'lobby':
+        return <LobbyWaitingScreen state={state} onLeave={() => void leave()} leaving={leaving} />;
+      case 'admitted':
+        return <RoomView client={client} state={state} onLeave={() => setAskLeave(true)} leaving={leaving} />;
+      case 'left':
+        return <Loading text="正在离开…" />;
+      default:
+        return <FinalScreen state={state} backLabel={backLabel} onBack={() => navigate(backTo)} onRetry={state.status === 'error' ? onRetry : undefined} />;
+    }
   }
 }

@@ -1,7 +1,7 @@
 // One participant's tile: video (or an avatar), name, role, side, mic/camera state, and
 // — for the mediator on others' tiles — mute / camera-off / remove controls.
 import type { ReactNode } from 'react';
-import type { PeerInfo } from './protocol.ts';
+import type { MediaMode, PeerInfo } from './protocol.ts';
 import { SIDE_LABEL } from './room-state.ts';
 import { CameraIcon, MicIcon } from './icons.tsx';
 import { TrackVideo } from './media-elements.tsx';
@@ -54,7 +54,15 @@ export function VideoTile({ peer, isSelf, pip, speaking, videoTrack, audio, vide
         <div className="tile__avatar" aria-hidden="true">
           <span className={`avatar avatar--${peer.side.toLowerCase()}`}>{[...peer.displayName][0] ?? '?'}</span>
           <span className="tile__novideo">
-            {video === 'admin-off' ? '调解员已关闭摄像头' : video === 'none' ? '未开启摄像头' : video === 'off' ? '摄像头已关闭' : '正在连接画面…'}
+            {video === 'admin-off'
+              ? '调解员已关闭摄像头'
+              : video === 'none'
+                ? peer.mode === 'chat' || peer.mode === 'audio'
+                  ? MODE_LABEL[peer.mode]
+                  : '未开启摄像头'
+                : video === 'off'
+                  ? '摄像头已关闭'
+                  : '正在连接画面…'}
           </span>
         </div>
       )}
@@ -81,6 +89,11 @@ export function VideoTile({ peer, isSelf, pip, speaking, videoTrack, audio, vide
         </span>
         <span className="tile__role">{peer.roleLabel}</span>
         <span className={`side side--${peer.side.toLowerCase()}`}>{side}</span>
+        {!isSelf && peer.mode && peer.mode !== 'av' && (
+          <span className="tile__mode" data-testid="tile-mode" data-mode={peer.mode} title={MODE_TITLE[peer.mode]}>
+            {MODE_LABEL[peer.mode]}
+          </span>
+        )}
       </footer>
       {moderate && !isSelf && (
         <div className="tile__controls">
@@ -116,6 +129,14 @@ export function VideoTile({ peer, isSelf, pip, speaking, videoTrack, audio, vide
     </article>
   );
 }
+
+/** How a participant takes part, from its own client (room presence). */
+const MODE_LABEL: Record<Exclude<MediaMode, 'av'>, string> = { chat: '文字模式', audio: '仅语音', video: '仅视频' };
+const MODE_TITLE: Record<Exclude<MediaMode, 'av'>, string> = {
+  chat: '该参与人以仅文字聊天方式参加，请留意聊天消息',
+  audio: '该参与人以仅语音方式参加（未开启摄像头）',
+  video: '该参与人没有麦克风，通过文字聊天发言',
+};
 
 const AUDIO_TITLE: Record<AudioState, string> = {
   on: '麦克风已开启',

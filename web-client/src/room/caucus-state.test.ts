@@ -25,6 +25,7 @@ const peer = (peerId: string, side: PeerInfo['side'], roomRole: PeerInfo['roomRo
   roleLabel: roomRole === 'mediator' ? '调解员' : roomRole === 'judge' ? '法官' : '申请人',
   side,
   connected: true,
+  mode: null,
   producers: [],
 });
 const loc = (room: string, waiting = false, since = '2026-01-01T00:00:00Z'): Location => ({

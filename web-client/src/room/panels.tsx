@@ -90,9 +90,15 @@ export function ChatPanel({ room, messages, selfId, canSend, onSend, onClose }: 
               data-testid="chat-message"
               data-message-id={m.id}
               data-from-peer-id={m.fromPeerId}
+              data-scope={m.scope}
             >
               <div className="chat__meta">
                 <span className="chat__from">{mine ? '我' : m.fromName}</span>
+                {room === 'joint' && m.scope !== 'joint' && (
+                  <span className="chat__caucus-tag" data-testid="chat-message-caucus" title="单独沟通中的消息，只有当时的参与人和调解员能看到">
+                    单独沟通
+                  </span>
+                )}
                 <time dateTime={m.at}>{formatTime(m.at)}</time>
               </div>
               <p className="chat__text prewrap">{m.text}</p>

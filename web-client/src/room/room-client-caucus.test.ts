@@ -7,7 +7,7 @@ installRoomClientHarness();
 describe('RoomClient: 背对背 (caucus)', () => {
   const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
   const location = (room: string, waiting = false) => ({ room, waiting, since: at(0), message: waiting ? '调解员正在与对方单独沟通，请稍候' : null });
-  const chatMsg = (id: string, text: string) => ({ id, fromPeerId: 'm1', fromName: '李瑞芳', text, at: at(1) });
+  const chatMsg = (id: string, text: string) => ({ id, fromPeerId: 'm1', fromName: '李瑞芳', text, at: at(1), scope: 'joint' });
   const peerOf = (peerId: string, side: 'A' | 'B' | 'NEUTRAL', roomRole: 'party' | 'mediator' = 'party') => ({
     peerId,
     displayName: peerId,
@@ -15,6 +15,7 @@ describe('RoomClient: 背对背 (caucus)', () => {
     roleLabel: '申请人',
     side,
     connected: true,
+    mode: null,
     producers: [],
   });
 

@@ -29,7 +29,10 @@ describe('RoomClient', () => {
   it('party: lobby → admitted → media setup fails cleanly without WebRTC, chat still loads', async () => {
     const s = new FakeSocket();
     s.server['room:join'] = () => ({ ok: true, self: self(), status: 'lobby' });
-    s.server['chat:history'] = () => ({ ok: true, messages: [{ id: 'c1', fromPeerId: 'm1', fromName: '李瑞芳', text: '您好', at: '2026-01-01T00:00:00Z' }] });
+    s.server['chat:history'] = () => ({
+      ok: true,
+      messages: [{ id: 'c1', fromPeerId: 'm1', fromName: '李瑞芳', text: '您好', at: '2026-01-01T00:00:00Z', scope: 'joint' }],
+    });
     s.server['media:getRouterRtpCapabilities'] = () => ({ ok: true, rtpCapabilities: { codecs: [] } });
     const { c } = make(s);
     c.start();
@@ -66,7 +69,10 @@ describe('RoomClient', () => {
     const s = new FakeSocket();
     s.server['room:join'] = () => ({ ok: true, self: self('mediator'), status: 'admitted' });
     s.server['chat:history'] = () => ({ ok: true, messages: [] });
-    s.server['chat:send'] = ({ text }) => ({ ok: true, message: { id: 'c9', fromPeerId: 'm1', fromName: '李瑞芳', text, at: '2026-01-01T00:01:00Z' } });
+    s.server['chat:send'] = ({ text }) => ({
+      ok: true,
+      message: { id: 'c9', fromPeerId: 'm1', fromName: '李瑞芳', text, at: '2026-01-01T00:01:00Z', scope: 'joint' },
+    });
     s.server['mediator:admit'] = () => ({ ok: false, code: 'PEER_NOT_FOUND', message: '等候区中没有该参与人' });
     const { c, notices } = make(s);
     c.start();
@@ -88,7 +94,7 @@ describe('RoomClient', () => {
     expect(c.getState().lobby).toHaveLength(1);
     expect(notices).toContain('李某（申请人）正在等候区等待进入');
 
-    s.fire('chat:message', { id: 'c2', fromPeerId: 'p1', fromName: '李某', text: '在吗', at: '2026-01-01T00:00:30Z' });
+    s.fire('chat:message', { id: 'c2', fromPeerId: 'p1', fromName: '李某', text: '在吗', at: '2026-01-01T00:00:30Z', scope: 'joint' });
     expect(c.getState().chatUnread).toBe(1);
     c.setChatOpen(true);
     expect(c.getState().chatUnread).toBe(0);
@@ -104,6 +110,7 @@ describe('RoomClient', () => {
       roleLabel: '申请人',
       side: 'A',
       connected: true,
+      mode: null,
       producers: [],
     });
     s.fire('room:peers', { peers: [peer('m1', '李瑞芳')] });

@@ -133,11 +133,11 @@ export class RoomClient {
   }
 
   /**
-   * Page unmount (in-app navigation away): leaves without waiting for the answer. A reload or
-   * closed tab never gets here, so the server keeps the place for its grace period then.
+   * Page unmount (back button, in-app navigation away): the socket closes without a goodbye, as
+   * with a reload or a closed tab, so the server keeps the place for its reconnect grace and a
+   * return within it skips the lobby. Leaving for real is leave().
    */
   destroy(): void {
-    this.#session.sayGoodbye();
     this.#finish(this.#store.state.status, this.#store.state.message);
     this.socket.removeAllListeners();
     if (this.#debug && window.__jiefenRoom === this.#debug) delete window.__jiefenRoom;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatElapsed, formatWaiting, gridShape, mergeChat, newArrivals, orderPeers, rosterChanges } from './room-state.ts';
 import type { LobbyEntry, PeerInfo } from './protocol.ts';
 
-const msg = (id: string, at: string, text = id) => ({ id, fromPeerId: 'p', fromName: 'n', text, at });
+const msg = (id: string, at: string, text = id) => ({ id, fromPeerId: 'p', fromName: 'n', text, at, scope: 'joint' });
 const peer = (peerId: string, over: Partial<PeerInfo> = {}): PeerInfo => ({
   peerId,
   displayName: peerId,
@@ -10,6 +10,7 @@ const peer = (peerId: string, over: Partial<PeerInfo> = {}): PeerInfo => ({
   roleLabel: '申请人',
   side: 'A',
   connected: true,
+  mode: null,
   producers: [],
   ...over,
 });

@@ -18,6 +18,7 @@ export function buildTiles(state: RoomState, peers: PeerInfo[]): TileModel[] {
         roleLabel: self.roleLabel,
         side: self.side,
         connected: true,
+        mode: null,
         producers: [],
       },
       ...roster,

@@ -7,6 +7,7 @@ import { isErrorCode, isRetryable } from '../../../signaling/errors.ts';
 import { roomRequest, RoomRequestError, ROOM_NAMESPACE, type ClientRequestName, type RequestOf, type ResponseOf } from './protocol.ts';
 import { RoomLifecycle, type LifecycleEvent, type Phase } from './room-lifecycle.ts';
 import type { RoomStore } from './room-store.ts';
+import { joinMode } from './media-devices.ts';
 
 export const CONNECT_RETRY_MESSAGE = '暂时无法连接服务器，正在重试…';
 const JOIN_RETRY_MS = 2_000;
@@ -123,7 +124,9 @@ export class SocketSession {
     const attempt = this.#life.attempt;
     let reply: JoinReply;
     try {
-      reply = await this.request('room:join', { caseId: this.#caseId });
+      const { audioTrack, videoTrack } = this.#store.state.local;
+      // How I take part (文字模式, 仅语音…): those who lead the room see it on my tile.
+      reply = await this.request('room:join', { caseId: this.#caseId, mode: joinMode(!!audioTrack, !!videoTrack) });
     } catch (err) {
       if (!this.#life.isCurrentJoin(attempt)) return; // dropped, left or closed meanwhile
       const e = err instanceof RoomRequestError ? err : new RoomRequestError('UNKNOWN', '进入调解室失败');
@@ -154,11 +157,6 @@ export class SocketSession {
       }
     }
     return true;
-  }
-
-  /** Page unmount: says goodbye without waiting for the answer (a reload keeps the place instead). */
-  sayGoodbye(): void {
-    if (!this.#life.closed && this.#life.joinedOnce && this.socket.connected) this.socket.emit('room:leave', {}, () => undefined);
   }
 
   /** Ends the session for good and closes the socket; false when it already was. */

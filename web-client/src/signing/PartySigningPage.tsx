@@ -69,7 +69,7 @@ export function PartySigningPage({ token }: { token: string }) {
     const party = round.parties.find((p) => p.id === actFor) ?? null;
     body = (
       <>
-        <RoundStatus round={round} />
+        <RoundStatus round={round} audience="party" />
         {round.mayActFor.length > 1 && (
           <label className="field">
             <span className="field__label">为哪一位当事人确认和签署</span>
@@ -164,6 +164,7 @@ function ClauseList({
       <ol className="signing__clauses">
         {round.clauses.map((c) => {
           const accepted = party.accepted.includes(c.id);
+          const objected = party.objected.includes(c.id);
           return (
             <li
               key={c.id}
@@ -171,28 +172,96 @@ function ClauseList({
               data-testid="signing-clause"
               data-clause-id={c.id}
               data-accepted={accepted}
+              data-objected={objected}
             >
               <p className="prewrap">
                 <strong>第{c.number}条</strong> {c.text}
               </p>
+              {objected && (
+                <p className="small signing__objected" data-testid="clause-objected" role="status">
+                  您已对本条提出异议，调解员会看到并与您沟通。
+                </p>
+              )}
               {accepted ? (
                 <span className="signing__ok">✓ 已同意</span>
               ) : (
-                <button
-                  type="button"
-                  className="btn btn--primary btn--small"
-                  disabled={busy !== null}
-                  onClick={() => void accept(c.id, c.sha256)}
-                  data-testid="clause-accept"
-                >
-                  {busy === c.id ? '正在确认…' : '同意本条'}
-                </button>
+                <div className="signing__clause-actions">
+                  <button
+                    type="button"
+                    className="btn btn--primary btn--small"
+                    disabled={busy !== null}
+                    onClick={() => void accept(c.id, c.sha256)}
+                    data-testid="clause-accept"
+                  >
+                    {busy === c.id ? '正在确认…' : '同意本条'}
+                  </button>
+                  <ObjectionForm caseId={caseId} token={token} onBehalfOf={onBehalfOf} clauseId={c.id} clauseSha256={c.sha256} onSent={onChanged} />
+                </div>
               )}
             </li>
           );
         })}
       </ol>
     </section>
+  );
+}
+
+/** 提出异议: instead of agreeing, a comment on the clause that the mediator sees in the agreement editor. */
+function ObjectionForm({
+  caseId,
+  token,
+  onBehalfOf,
+  clauseId,
+  clauseSha256,
+  onSent,
+}: {
+  caseId: string;
+  token: string;
+  onBehalfOf: string;
+  clauseId: string;
+  clauseSha256: string;
+  onSent(): Promise<void>;
+}) {
+  const notify = useToast();
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const inputId = `objection-${clauseId}`;
+  if (!open)
+    return (
+      <button type="button" className="btn btn--outline btn--small" onClick={() => setOpen(true)} data-testid="clause-object">
+        提出异议
+      </button>
+    );
+  const send = async () => {
+    setBusy(true);
+    try {
+      await signingApi(caseId, token).object(clauseId, clauseSha256, text, onBehalfOf);
+      notify('异议已发送给调解员', 'success');
+      setOpen(false);
+      setText('');
+      await onSent();
+    } catch (err) {
+      notify(err instanceof ApiError ? err.message : '发送失败，请重试', 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="signing__objection">
+      <label className="field__label" htmlFor={inputId}>
+        您对本条有什么意见？调解员会看到
+      </label>
+      <textarea id={inputId} rows={3} maxLength={1000} value={text} onChange={(e) => setText(e.target.value)} data-testid="objection-text" />
+      <div className="signing__clause-actions">
+        <button type="button" className="btn btn--ghost btn--small" onClick={() => setOpen(false)} disabled={busy}>
+          取消
+        </button>
+        <button type="button" className="btn btn--primary btn--small" onClick={() => void send()} disabled={busy || !text.trim()} data-testid="objection-send">
+          {busy ? '正在发送…' : '发送异议'}
+        </button>
+      </div>
+    </div>
   );
 }
 

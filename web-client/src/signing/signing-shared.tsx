@@ -16,16 +16,31 @@ export function downloadBlob(blob: Blob, fileName: string): void {
   window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function RoundStatus({ round }: { round: SigningRound }) {
+/** `audience`: parties read a plain statement; the hash itself waits under 技术信息. */
+export function RoundStatus({ round, audience = 'staff' }: { round: SigningRound; audience?: 'party' | 'staff' }) {
   return (
     <section className="card signing__status" aria-labelledby="signing-status-title" data-testid="signing-status" data-status={round.status}>
       <h2 className="card__title" id="signing-status-title">
         {round.title}（{round.caseNumber}）
       </h2>
-      <p className="small muted">
-        第 {round.versionSeq} 版 · 锁定于 {formatDateTime(round.lockedAt)} · 内容摘要{' '}
-        <code title={round.contentSha256}>{round.contentSha256.slice(0, 12)}…</code>
-      </p>
+      {audience === 'party' ? (
+        <>
+          <p className="small muted" data-testid="signing-integrity">
+            第 {round.versionSeq} 版 · 锁定于 {formatDateTime(round.lockedAt)}。协议内容已锁定，签署的就是您在这里看到的内容，任何改动都会被系统发现。
+          </p>
+          <details className="tech-info small muted">
+            <summary>技术信息</summary>
+            <p>
+              内容摘要（SHA-256）：<code className="break-all">{round.contentSha256}</code>
+            </p>
+          </details>
+        </>
+      ) : (
+        <p className="small muted">
+          第 {round.versionSeq} 版 · 锁定于 {formatDateTime(round.lockedAt)} · 内容摘要{' '}
+          <code title={round.contentSha256}>{round.contentSha256.slice(0, 12)}…</code>
+        </p>
+      )}
       <ul className="signing__parties">
         {round.parties.map((p) => (
           <li key={p.id} data-testid="signing-party" data-party-id={p.id} data-signed={p.signed !== null}>

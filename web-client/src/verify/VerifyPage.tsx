@@ -111,7 +111,12 @@ export function VerifyPage({ roundId }: { roundId: string | null }) {
                 </ul>
               )}
               {result.issued && <IssuedDetails issued={result.issued} />}
-              <p className="small muted">文件摘要（SHA-256）：{result.verdict.documentSha256}</p>
+              <details className="tech-info small muted">
+                <summary>技术信息</summary>
+                <p>
+                  文件摘要（SHA-256）：<code className="break-all">{result.verdict.documentSha256}</code>
+                </p>
+              </details>
             </div>
           )}
         </section>
@@ -139,9 +144,13 @@ function IssuedDetails({ issued }: { issued: Issued }) {
           ))}
         </ul>
       </dd>
-      <dt>协议内容摘要</dt>
+      <dt>内容核验</dt>
       <dd className="small">
-        <code>{issued.contentSha256}</code>
+        协议内容自出具起未被改动即可通过核验。
+        <details className="tech-info muted">
+          <summary>技术信息</summary>
+          协议内容摘要（SHA-256）：<code className="break-all">{issued.contentSha256}</code>
+        </details>
       </dd>
     </dl>
   );
