@@ -32,7 +32,9 @@ export async function firstLoginByHand(page: Page, baseUrl: string, username: st
   await page.getByTestId('password-new').fill(chosen);
   await page.getByTestId('password-repeat').fill(chosen);
   await page.getByTestId('password-submit').click();
-  await page.locator('[data-testid="password-form"][data-required="true"]').waitFor({ state: 'detached' });
+  const refused = page.getByTestId('error-banner').first();
+  await Promise.race([page.locator('[data-testid="password-form"][data-required="true"]').waitFor({ state: 'detached' }), refused.waitFor()]);
+  if (await refused.isVisible()) throw new Error(`password change refused: ${await refused.textContent()}`);
 }
 
 /** Draws a wavy stroke across a signature canvas with the pointer. */

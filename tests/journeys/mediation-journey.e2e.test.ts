@@ -20,7 +20,7 @@ import { downloadWith, drawSignature, firstLoginByHand, photoFile, resetShots, s
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const AFFIRMATION = '本人已阅读协议全部内容，系自愿签署';
-const PASSWORD = { admin: 'Centre-admin-2026', mediator: 'Mediate-well-2026', judge: 'Court-review-2026' };
+const PASSWORD = { admin: 'Centre-keeper-2026', mediator: 'Mediate-well-2026', judge: 'Court-review-2026' };
 const PARTIES = [
   {
     key: 'A',
@@ -92,7 +92,7 @@ describe('a case from creation to a served ruling, through the UI only', () => {
   it('the administrator sets up the centre: first login, the mediator and the judge, the seal', async () => {
     const page = (pages.admin = await newPage(DESKTOP));
     await firstLoginByHand(page, server.url, server.admin.username, server.admin.initialPassword, PASSWORD.admin);
-    await page.goto(server.url);
+    await page.getByRole('link', { name: '系统管理' }).click();
     for (const u of [
       { role: 'MEDIATOR', username: 'lirf', name: '李瑞芳', password: 'Initial-med-2026' },
       { role: 'JUDGE', username: 'zhaojudge', name: '赵法官', password: 'Initial-jud-2026' },
