@@ -16,6 +16,7 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('USER_PASSWORD_CHANGED'), data: z.object({ username: z.string(), endedSessions: z.number(), ip: z.string() }) }),
   z.object({ type: z.literal('USER_PASSWORD_CHANGE_FAILED'), data: z.object({ username: z.string(), ip: z.string() }) }),
   z.object({ type: z.literal('ORG_SEAL_UPDATED'), data: z.object({ bytes: z.number(), sha256: z.string() }) }),
+  z.object({ type: z.literal('ORG_PHONE_UPDATED'), data: z.object({}) }),
   z.object({ type: z.literal('CASE_CREATED'), data: z.object({ number: z.string(), title: z.string(), disputeType: z.string() }) }),
   z.object({ type: z.literal('CASE_UPDATED'), data: z.object({ changes: z.array(z.string()) }) }),
   z.object({ type: z.literal('CASE_TRANSITION'), data: z.object({ from: status, to: status, reason: z.string().optional() }) }),
@@ -218,6 +219,8 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `${event.data.username} 修改密码失败：当前密码不正确（${event.data.ip}）`;
     case 'ORG_SEAL_UPDATED':
       return `更新调解委员会印章图片（${event.data.bytes} 字节）`;
+    case 'ORG_PHONE_UPDATED':
+      return '更新调解组织联系电话（当事人链接失效时显示）';
     case 'CASE_CREATED':
       return `受理案件 ${event.data.number}「${event.data.title}」`;
     case 'CASE_UPDATED':

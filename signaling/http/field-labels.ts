@@ -32,6 +32,12 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   participantId: '当事人',
   expiresInDays: '有效期',
   consent: '同意在线调解',
+  personType: '当事人类型',
+  address: '住所',
+  ethnicity: '民族',
+  creditCode: '统一社会信用代码',
+  representative: '法定代表人（负责人）',
+  representativeTitle: '职务',
   // drafting
   clauseId: '条款',
   section: '协议部分',

@@ -112,7 +112,20 @@ export const MeView = Type.Object({
   csrfToken: Type.String(),
 });
 
-export const OrgView = Type.Object({ org: Type.Object({ id: Type.String(), name: Type.String(), shortName: Type.String(), hasSeal: Type.Boolean() }) });
+export const OrgView = Type.Object({
+  org: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    shortName: Type.String(),
+    phone: Type.Union([Type.String(), Type.Null()]),
+    hasSeal: Type.Boolean(),
+  }),
+});
+/** Who a party can call when its link does not work: the case's unit (or the centre) and mediator. */
+export const LinkContactView = Type.Object({
+  unit: Type.Object({ name: Type.String(), phone: Type.Union([Type.String(), Type.Null()]) }),
+  mediator: Type.Union([Type.String(), Type.Null()]),
+});
 
 export const NewCaseBody = Type.Object(
   { title: Text(100), disputeType: DisputeTypeT, summary: Text(4000), dueDate: Type.Optional(DateOnly) },

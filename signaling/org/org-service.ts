@@ -13,6 +13,15 @@ export class OrgService {
     return this.ctx.db.organisation.findUniqueOrThrow({ where: { id: user.orgId } });
   }
 
+  /** The phone a party is told to call when its link does not work (audited). */
+  async setPhone(admin: StaffPrincipal, phone: string) {
+    return this.ctx.db.$transaction(async (tx) => {
+      const updated = await tx.organisation.update({ where: { id: admin.orgId }, data: { phone } });
+      await appendAudit(tx, staffActor(admin), null, { type: 'ORG_PHONE_UPDATED', data: {} });
+      return updated;
+    });
+  }
+
   async sealPng(user: StaffPrincipal): Promise<Buffer> {
     const org = await this.of(user);
     if (!org.sealPng) throw new DomainError('SEAL_NOT_FOUND', '尚未上传印章图片');

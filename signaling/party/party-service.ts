@@ -3,6 +3,7 @@ import { appendAudit, recordAudit } from '../audit/log.ts';
 import { partyActor } from '../audit/actors.ts';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import { parseLinkToken, secretMatches } from '../auth/link-tokens.ts';
 
 type Participant = { id: string; caseId: string; name: string; idNumber: string; identityConfirmedAt: Date | null; consentAt: Date | null };
 
@@ -34,5 +35,29 @@ export class PartyService {
       });
       return updated;
     });
+  }
+
+  /**
+   * Who to call when a link does not work: for a genuine link (expired, revoked) its case's unit
+   * and mediator; for anything else the centre (the first organisation), and no name.
+   */
+  async contactFor(token: string | null) {
+    const invitation = await this.#genuineInvitation(token);
+    if (invitation)
+      return { unit: { name: invitation.case.org.name, phone: invitation.case.org.phone }, mediator: invitation.case.mediator?.displayName ?? null };
+    const centre = await this.ctx.db.organisation.findFirstOrThrow({ orderBy: { createdAt: 'asc' } });
+    return { unit: { name: centre.name, phone: centre.phone }, mediator: null };
+  }
+
+  async #genuineInvitation(token: string | null) {
+    if (!token) return null;
+    let parsed: ReturnType<typeof parseLinkToken>;
+    try {
+      parsed = parseLinkToken(token);
+    } catch {
+      return null;
+    }
+    const inv = await this.ctx.db.invitation.findUnique({ where: { id: parsed.invitationId }, include: { case: { include: { org: true, mediator: true } } } });
+    return inv && secretMatches(this.ctx.secrets.tokenKey, parsed.secret, inv.secretHash) ? inv : null;
   }
 }

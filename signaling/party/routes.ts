@@ -2,7 +2,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { PartyService } from './party-service.ts';
 import { partyOf } from '../http/access-hook.ts';
-import { errors, PartyCaseView, PartySelfView, Text } from '../http/schemas.ts';
+import { errors, LinkContactView, PartyCaseView, PartySelfView, Text } from '../http/schemas.ts';
 
 const PartyParticipant = PartySelfView;
 
@@ -18,6 +18,21 @@ const partyParticipantView = (p: { id: string; name: string; role: string; side:
 export const partyRoutes =
   (party: PartyService): FastifyPluginAsyncTypebox =>
   async (app) => {
+    // Public on purpose: the link it is asked about may be expired, revoked or garbled.
+    app.get(
+      '/contact',
+      {
+        schema: {
+          tags: ['party'],
+          summary: '链接无法使用时的联系方式（调解组织和调解员）',
+          security: [{ link: [] }],
+          response: { 200: LinkContactView, ...errors(429) },
+        },
+        config: { action: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } },
+      },
+      async (request) => party.contactFor(request.headers.authorization?.match(/^Bearer (\S{1,200})$/)?.[1] ?? null),
+    );
+
     app.get(
       '/me',
       {

@@ -72,7 +72,10 @@ const files: { agreement: Buffer[]; ruling: Buffer[] } = { agreement: [], ruling
 async function newPage(viewport: { width: number; height: number }): Promise<Page> {
   const browser = await launchBrowser({ viewport });
   browsers.push(browser);
-  return browser.context.newPage();
+  const page = await browser.context.newPage();
+  // "Leave this page?" when navigating away from a room: the person says yes.
+  page.on('dialog', (d) => void d.accept());
+  return page;
 }
 /** Reading back (never setting): the case as its mediator's API sees it. */
 let reader: StaffClient;
@@ -111,6 +114,10 @@ describe('a case from creation to a served ruling, through the UI only', () => {
     await page.getByTestId('seal-preview').waitFor();
     await page.getByTestId('seal-upload').click();
     await page.getByTestId('seal-current').waitFor();
+    // The phone a party is told to call when its link does not work.
+    await page.getByTestId('org-phone').fill('0472-5126688');
+    await page.getByTestId('org-phone-save').click();
+    await expect.poll(async () => (await server.ctx.db.organisation.findFirstOrThrow()).phone).toBe('0472-5126688');
     await shot(page, 'admin', 'accounts-and-seal');
     expect(await server.ctx.db.user.count({ where: { role: { in: ['MEDIATOR', 'JUDGE'] } } })).toBe(2);
   });
@@ -165,6 +172,26 @@ describe('a case from creation to a served ruling, through the UI only', () => {
       await page.getByTestId('prejoin-join').click({ timeout: 20_000 });
       await page.getByTestId('lobby-waiting').waitFor();
     }
+  });
+
+  it('a re-issued link replaces the old one: the old link names whom to call, the new one works', async () => {
+    const m = pages.mediator!;
+    const row = m.getByTestId('participant-row').filter({ hasText: PARTIES[0].name });
+    await row.getByTestId('invite-create').click();
+    await expect.poll(async () => (await row.getByTestId('invite-url').textContent())!.trim()).not.toBe(links.A);
+    const old = links.A!;
+    links.A = (await row.getByTestId('invite-url').textContent())!.trim();
+    await shot(m, 'mediator', 'link-reissued');
+    const a = pages.A!;
+    await a.goto(old);
+    await a.locator('[data-testid="party-error"][data-code="TOKEN_REVOKED"]').waitFor();
+    await expect.poll(() => a.getByTestId('party-error-contact').textContent()).toContain('李瑞芳');
+    expect(await a.getByTestId('party-error-contact').textContent()).toContain('0472-5126688');
+    await shot(a, 'partyA', 'old-link');
+    await a.goto(links.A);
+    await a.getByTestId('enter-room').click();
+    await a.getByTestId('prejoin-join').click({ timeout: 20_000 });
+    await a.getByTestId('lobby-waiting').waitFor();
   });
 
   it('the mediator admits both, talks to 甲方 背对背, brings everyone back and ends the session', async () => {

@@ -29,7 +29,7 @@ export type {
   Side,
   StaffRef,
 } from './api/cases.ts';
-export { partyApi, type PartyApi, type PartyCase, type PartySelf, type PartyView } from './api/party.ts';
+export { partyApi, type LinkContact, type PartyApi, type PartyCase, type PartySelf, type PartyView } from './api/party.ts';
 export {
   agreementApi,
   type AgreementAnnotation,

@@ -22,6 +22,7 @@ export interface Meta {
 export const orgApi = {
   meta: () => request<Meta>('/api/meta'),
   org: () => staff<{ org: Org }>('/api/org').then((r) => r.org),
+  setOrgPhone: (phone: string) => staff<{ org: Org }>('/api/org', { method: 'PUT', body: { phone } }).then((r) => r.org),
   uploadSeal: (pngBase64: string) => staff<{ org: Org }>('/api/org/seal', { method: 'PUT', body: { pngBase64 } }).then((r) => r.org),
   sealUrl: (version: number | string) => `/api/org/seal?v=${enc(String(version))}`,
 };

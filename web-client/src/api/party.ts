@@ -5,6 +5,7 @@ import { request, type RequestOptions, type S } from './core.ts';
 
 export type PartyCase = S<typeof schemas.PartyCaseView>;
 export type PartySelf = S<typeof schemas.PartySelfView>;
+export type LinkContact = S<typeof schemas.LinkContactView>;
 export interface PartyView {
   case: PartyCase;
   participant: PartySelf;
@@ -17,6 +18,8 @@ export function partyApi(token: string) {
   const call = <T>(path: string, opts: RequestOptions = {}) => request<T>(path, { ...opts, headers: { ...auth, ...opts.headers }, credentials: 'omit' });
   return {
     me: () => call<PartyView>('/api/party/me'),
+    /** Who to call when the link does not work (answers for any link, even a broken one). */
+    contact: () => call<LinkContact>('/api/party/contact'),
     confirmIdentity: (name: string, idLast4: string) =>
       call<{ participant: PartySelf }>('/api/party/confirm-identity', {
         method: 'POST',

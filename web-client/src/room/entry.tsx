@@ -45,7 +45,7 @@ export function PartyRoomPage({ token }: { token: string }) {
             解纷<span className="topbar__sub">在线调解室</span>
           </span>
         </header>
-        <main className="page page--narrow">{error ? <PartyError error={error} onRetry={load} /> : <Loading text="正在打开调解室…" />}</main>
+        <main className="page page--narrow">{error ? <PartyError token={token} error={error} onRetry={load} /> : <Loading text="正在打开调解室…" />}</main>
       </div>
     );
   }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type Org } from '../../api.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Loading } from '../../components/Loading.tsx';
+import { OrgPhoneForm } from './OrgPhoneForm.tsx';
 import { SealUpload } from './SealUpload.tsx';
 
 /** Committee information and its seal image. */
@@ -41,6 +42,7 @@ export function OrgSection() {
               <dd>{org.shortName || '—'}</dd>
             </div>
           </dl>
+          <OrgPhoneForm org={org} onSaved={setOrg} />
           <SealUpload org={org} onUploaded={setOrg} />
         </>
       )}

@@ -34,7 +34,7 @@ export function PartyPage({ token }: { token: string }) {
 
   let body;
   if (error && !view) {
-    body = <PartyError error={error} onRetry={load} />;
+    body = <PartyError token={token} error={error} onRetry={load} />;
   } else if (!view) {
     body = <Loading text="正在打开调解邀请…" />;
   } else {
