@@ -332,7 +332,11 @@ describe('a case from creation to a served ruling, through the UI only', () => {
     expect(await page.getByTestId('integrity-panel').getAttribute('data-intact')).toBe('true');
     for (const ground of await page.getByTestId('review-ground').all()) await ground.check();
     await page.getByTestId('review-notes').fill('经审查，协议系双方自愿达成，内容明确，不违反法律规定。');
+    // The decision buttons say why they wait.
+    expect(await page.getByTestId('judge-confirm').isDisabled()).toBe(true);
+    expect(await page.getByTestId('judge-decide-reason').textContent()).toContain('书记员');
     await page.getByTestId('judge-clerk').fill('刘书记');
+    expect(await page.getByTestId('judge-confirm').isEnabled()).toBe(true);
     await shot(page, 'judge', 'review');
     await page.getByTestId('judge-confirm').click();
     await page.getByTestId('confirm-dialog').getByTestId('confirm-ok').click();

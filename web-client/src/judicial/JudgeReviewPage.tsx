@@ -255,6 +255,7 @@ export function JudgeReviewPage({ id }: { id: string }) {
                 type="button"
                 className="btn btn--primary"
                 disabled={busy !== null || !clerk.trim()}
+                aria-describedby={!clerk.trim() ? 'judge-decide-reason' : undefined}
                 data-testid="judge-confirm"
                 onClick={() => setDeciding('confirm')}
               >
@@ -264,12 +265,18 @@ export function JudgeReviewPage({ id }: { id: string }) {
                 type="button"
                 className="btn btn--danger"
                 disabled={busy !== null || !clerk.trim() || !reason.trim()}
+                aria-describedby={!clerk.trim() || !reason.trim() ? 'judge-decide-reason' : undefined}
                 data-testid="judge-dismiss"
                 onClick={() => setDeciding('dismiss')}
               >
                 裁定驳回
               </button>
             </div>
+            {(!clerk.trim() || !reason.trim()) && (
+              <p className="small muted" id="judge-decide-reason" data-testid="judge-decide-reason">
+                {!clerk.trim() ? '请先填写书记员姓名，裁定书上须署书记员。' : '驳回须填写驳回理由；确认有效不需要。'}
+              </p>
+            )}
           </>
         )}
         {(a.status === 'CONFIRMED' || a.status === 'DISMISSED') && (
