@@ -1,7 +1,7 @@
 // What the UI-only journey does as a person would, step by step: log in (changing a password an
 // administrator set), draw a signature with the pointer, download a file with the page's own
 // button, keep a screenshot of every step. Nothing here sets state through the API.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -11,6 +11,8 @@ export const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 let step = 0;
 export function resetShots(): void {
+  // Only this run's steps: an earlier run's pictures would be mistaken for this one's.
+  rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
   step = 0;
 }
