@@ -5,30 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SmsOutbox } from '../signing/signing-support.ts';
-import { launchBrowser, type TestBrowser } from '../support/browser.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { clippedText, DESKTOP, overflowing, PHONE, setUpTour, visit, type Tour } from './page-tour.ts';
+import { describe, expect, it } from 'vitest';
+import { clippedText, DESKTOP, overflowing, PHONE, useTourSession, visit } from './page-tour.ts';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-const sms = new SmsOutbox();
-let server: TestServer;
-let tour: Tour;
-let browser: TestBrowser;
-let page: Page;
-
-beforeAll(async () => {
-  server = await startTestServer({}, { sms });
-  tour = await setUpTour(server, sms);
-  browser = await launchBrowser({ viewport: PHONE });
-  page = await browser.context.newPage();
-}, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = useTourSession();
 
 /** axe-core's serious and critical violations on the page as it is now, one readable line per rule. */
 async function seriousViolations(p: Page): Promise<string[]> {
@@ -58,6 +40,7 @@ describe('accessibility', () => {
     ['desktop', DESKTOP],
   ] as const) {
     it(`axe-core finds no serious or critical violation on any main page (${label})`, async () => {
+      const { server, tour, page } = session;
       await page.setViewportSize(viewport);
       const problems: string[] = [];
       let count = 0;
@@ -72,6 +55,7 @@ describe('accessibility', () => {
   }
 
   it('text at 200 % on a phone: no page wider than the screen, no text cut off', async () => {
+    const { server, tour, page } = session;
     await page.setViewportSize(PHONE);
     const problems: string[] = [];
     for (const v of tour.visits) {

@@ -4,11 +4,13 @@
 // visits each page as its viewer. Also the in-page probes both tests use: what sticks out of the
 // viewport, and text its box cuts off.
 import type { Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import type { DraftCase } from '../drafting/sync-support.ts';
 import { judgeClient, mediatingCase, submittedCase } from '../judicial/judicial-support.ts';
-import { signCaseThroughApi, type SmsOutbox } from '../signing/signing-support.ts';
+import { signCaseThroughApi, SmsOutbox } from '../signing/signing-support.ts';
 import { PARTY_IDS } from '../judicial/judicial-support.ts';
-import { sharedStaffSession, type StaffClient, type TestServer } from '../support/server.ts';
+import { sharedStaffSession, startTestServer, type StaffClient, type TestServer } from '../support/server.ts';
 
 export const PHONE = { width: 360, height: 740 };
 export const DESKTOP = { width: 1280, height: 800 };
@@ -222,4 +224,29 @@ export function clippedText(page: Page, options: { selects: boolean } = { select
     }
     return out;
   }, options.selects);
+}
+
+export interface TourSession {
+  server: TestServer;
+  tour: Tour;
+  /** One phone-sized page the tests resize and move through the visits. */
+  page: Page;
+}
+
+/** Starts a server, sets up the tour and opens one page for the file's tests; closes them after. */
+export function useTourSession(): TourSession {
+  const session = {} as TourSession;
+  let browser: TestBrowser | undefined;
+  beforeAll(async () => {
+    const sms = new SmsOutbox();
+    session.server = await startTestServer({}, { sms });
+    session.tour = await setUpTour(session.server, sms);
+    browser = await launchBrowser({ viewport: PHONE });
+    session.page = await browser.context.newPage();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await session.server?.close();
+  });
+  return session;
 }

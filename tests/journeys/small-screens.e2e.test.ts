@@ -2,32 +2,14 @@
 // e.g. a SHA-256 on /verify or the court's name in the court picker); the mediator's 进入调解室
 // is on screen without scrolling on a 1280×800 laptop; the party's judicial application starts
 // with the phone number on file.
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SmsOutbox } from '../signing/signing-support.ts';
-import { launchBrowser, type TestBrowser } from '../support/browser.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { clippedText, DESKTOP, overflowing, PHONE, setUpTour, visit, type Tour } from './page-tour.ts';
+import { describe, expect, it } from 'vitest';
+import { clippedText, DESKTOP, overflowing, PHONE, useTourSession, visit } from './page-tour.ts';
 
-const sms = new SmsOutbox();
-let server: TestServer;
-let tour: Tour;
-let browser: TestBrowser;
-let page: Page;
-
-beforeAll(async () => {
-  server = await startTestServer({}, { sms });
-  tour = await setUpTour(server, sms);
-  browser = await launchBrowser({ viewport: PHONE });
-  page = await browser.context.newPage();
-}, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = useTourSession();
 
 describe('small screens', () => {
   it('every main page fits a 360 px wide phone', async () => {
+    const { server, tour, page } = session;
     await page.setViewportSize(PHONE);
     const problems: string[] = [];
     for (const v of tour.visits) {
@@ -42,6 +24,7 @@ describe('small screens', () => {
   }, 240_000);
 
   it('the mediator sees 进入调解室 without scrolling at 1280×800', async () => {
+    const { server, tour, page } = session;
     await page.setViewportSize(DESKTOP);
     const casePage = tour.visits.find((v) => v.path === `/cases/${tour.mediating.caseId}`)!;
     await visit(page, server.url, casePage);
@@ -53,6 +36,7 @@ describe('small screens', () => {
   }, 60_000);
 
   it("the party's judicial application starts with the phone number on file", async () => {
+    const { server, tour, page } = session;
     await page.setViewportSize(PHONE);
     await visit(
       page,
