@@ -38,6 +38,12 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   SIGNING_KEY_FILE: z.string().min(1).optional(),
   SIGNING_CERT_FILE: z.string().min(1).optional(),
+  AUDIT_SEAL_INTERVAL_MIN: z.coerce
+    .number()
+    .int()
+    .min(1, 'AUDIT_SEAL_INTERVAL_MIN must be ≥ 1')
+    .max(1440, 'AUDIT_SEAL_INTERVAL_MIN must be ≤ 1440')
+    .default(60),
   LOAD_TEST_PLAIN_RTP: z.enum(['0', '1'], { error: 'LOAD_TEST_PLAIN_RTP must be 0 or 1' }).default('0'),
 });
 
@@ -61,6 +67,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** The organisation's PDF signing key and certificate chain (PEM); unset: a generated development identity. */
   signing: { keyFile: string | undefined; certFile: string | undefined };
+  /** How often the audit chain head is sealed with the organisation's signing key (also at shutdown). */
+  auditSealIntervalMs: number;
   /**
    * Lets room clients use plain (unencrypted, unauthenticated) RTP transports, for the load
    * benchmark's generator. Only with the media server on loopback.
@@ -103,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     court: { name: e.COURT_NAME, code: e.COURT_CODE, region: e.COURT_REGION },
     metricsToken: e.METRICS_TOKEN,
     signing: { keyFile: e.SIGNING_KEY_FILE, certFile: e.SIGNING_CERT_FILE },
+    auditSealIntervalMs: e.AUDIT_SEAL_INTERVAL_MIN * 60_000,
     loadTestPlainRtp: e.LOAD_TEST_PLAIN_RTP === '1',
   };
 }

@@ -29,6 +29,8 @@ import { LogSmsProvider, type SmsProvider } from './signing/sms.ts';
 import { usersArea } from './users/index.ts';
 import { loadBuiltinTemplates } from './agreement/template-loader.ts';
 import { joinCluster, type Cluster } from './cluster/index.ts';
+import { AuditSealer, sealKeyFromIdentity } from './audit/seals.ts';
+import { scheduleAuditSeals, type SealClock, type SealSchedule } from './audit/seal-schedule.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -44,6 +46,9 @@ export interface RunningServer {
   signingIdentity: SigningIdentity;
   /** Several-node mode (REDIS_URL); null for the embedded single node. */
   cluster: Cluster | null;
+  /** Seals of the audit chain head (audit/seals.ts), on a timer and at close. */
+  auditSeals: AuditSealer;
+  auditSealSchedule: SealSchedule;
   close(): Promise<void>;
 }
 
@@ -54,6 +59,8 @@ export interface StartOptions {
   skipMigrations?: boolean;
   /** Where one-time signing codes go (default: the server log). */
   sms?: SmsProvider;
+  /** The audit seal timer's clock (tests drive it by hand). */
+  sealClock?: SealClock;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -99,6 +106,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     signing,
     judicialArea(ctx, templates, signing.identity),
   ]);
+  const auditSeals = new AuditSealer(db, config.dataDir, sealKeyFromIdentity(signing.identity));
+  const auditSealSchedule = scheduleAuditSeals({
+    intervalMs: config.auditSealIntervalMs,
+    seal: () => auditSeals.seal(),
+    log: app.log,
+    ...(options.sealClock ? { clock: options.sealClock } : {}),
+  });
   attachMetrics(app, ctx, { rooms, pool, drafting: drafting.server, nodeId: cluster?.nodeId ?? null });
   app.addHook('onClose', async () => pool.close());
   await app.listen({ host: config.host, port: config.port });
@@ -116,10 +130,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     signing: signing.service,
     signingIdentity: signing.identity,
     cluster,
+    auditSeals,
+    auditSealSchedule,
     async close() {
       if (closed) return;
       closed = true;
+      auditSealSchedule.stop();
       await app.close();
+      // In-flight writes are done: the final head gets a seal (cheap: one signature, one line).
+      await auditSealSchedule.sealNow();
       await cluster?.close();
       await db.$disconnect();
     },
