@@ -5,7 +5,7 @@
 // every upload the database names is there).
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { AUDIT_SEALS_FILE } from '../audit/seals.ts';
@@ -62,6 +62,7 @@ export async function createBackup(opts: BackupOptions): Promise<BackupSummary> 
     if (existsSync(sealsFile)) await addFile(AUDIT_SEALS_FILE, sealsFile);
     const snapshot = path.join(scratch, 'jiefen.db');
     const auditHead = await snapshotDatabase(databaseFile, snapshot);
+    chmodSync(snapshot, 0o600); // restored owner-only, like the secrets
     await addFile('jiefen.db', snapshot);
     for (const rel of listDataFiles(dataDir)) {
       if (rel !== AUDIT_SEALS_FILE) await addFile(rel, path.join(dataDir, ...rel.split('/')));

@@ -34,13 +34,17 @@ async function main(argv: string[]): Promise<number> {
     console.error((err as Error).message);
     return 2;
   }
-  const [archive] = parsed.positionals;
+  // `npm run` starts in the package folder: paths are the operator's, relative to where they typed the command.
+  const fromCaller = (p: string) => path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
+  const [archiveArg] = parsed.positionals;
+  const archive = archiveArg ? fromCaller(archiveArg) : undefined;
+  const dataDirArg = parsed.values['data-dir'];
   if ((command !== 'backup' && command !== 'restore') || !archive || parsed.positionals.length > 1) {
     console.error('用法 usage: npm run backup -- <备份文件>   |   npm run restore -- <备份文件> [--data-dir <空的数据目录>]');
     return 2;
   }
   try {
-    const config = loadConfig(parsed.values['data-dir'] ? { ...process.env, JIEFEN_DATA_DIR: parsed.values['data-dir'] } : process.env);
+    const config = loadConfig(dataDirArg ? { ...process.env, JIEFEN_DATA_DIR: fromCaller(dataDirArg) } : process.env);
     const passphrase = backupPassphrase(process.env);
     if (command === 'backup') {
       const inside = (file: string) => path.resolve(file).startsWith(config.dataDir + path.sep);
