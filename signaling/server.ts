@@ -93,20 +93,24 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const templates = loadBuiltinTemplates();
   const drafting = draftingArea(app, ctx, templates, cluster ? { relay: cluster.docs } : {});
   const signing = await signingArea(ctx, options.sms ?? new LogSmsProvider(app.log), drafting.agreements, app.log);
+  const auditSeals = new AuditSealer(db, config.dataDir, sealKeyFromIdentity(signing.identity));
   await mountApi(app, [
     metaArea,
     usersArea(ctx),
     orgArea(ctx),
-    casesArea(ctx, {
-      syncParties: (caseId, authorId) =>
-        drafting.agreements.syncParties(caseId, authorId).catch((err: unknown) => app.log.error({ err, caseId }, 'agreement parties not brought up to date')),
-    }),
+    casesArea(
+      ctx,
+      {
+        syncParties: (caseId, authorId) =>
+          drafting.agreements.syncParties(caseId, authorId).catch((err: unknown) => app.log.error({ err, caseId }, 'agreement parties not brought up to date')),
+      },
+      { verifySeals: () => auditSeals.verify() },
+    ),
     partyArea(ctx),
     drafting,
     signing,
     judicialArea(ctx, templates, signing.identity),
   ]);
-  const auditSeals = new AuditSealer(db, config.dataDir, sealKeyFromIdentity(signing.identity));
   const auditSealSchedule = scheduleAuditSeals({
     intervalMs: config.auditSealIntervalMs,
     seal: () => auditSeals.seal(),

@@ -9,6 +9,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Db } from '../db.ts';
+import type { ChainVerdict } from './chain.ts';
 import type { SigningIdentity } from '../signing/org-identity.ts';
 
 export const AUDIT_SEALS_FILE = 'audit-seals.jsonl';
@@ -103,38 +104,63 @@ export class AuditSealer {
   }
 
   /**
-   * Checks the chain in the database against every seal: each must carry a valid signature, its
-   * entry must still have the sealed hash, and the rows up to it must all be there.
+   * Checks the chain in the database against its seals: a seal holds when its signature is valid,
+   * its entry still has the sealed hash and the rows up to it are all there. Any rewrite of a sealed
+   * entry changes every later hash, so the newest seal alone tells whether the sealed part is intact;
+   * when it does not hold, a binary search over the older seals finds the first one that fails
+   * (O(log n) checks, so the case page can run this on every view).
    */
   async verify(): Promise<SealVerdict> {
-    const { seals, malformedLines } = this.readSeals();
+    const { seals: unordered, malformedLines } = this.readSeals();
+    const seals = [...unordered].sort((a, b) => a.seq - b.seq);
+    if (malformedLines.length) {
+      return { ok: false, seals: seals.length, lastGood: null, unsealedAfter: null, reason: `封印文件第 ${malformedLines.join('、')} 行无法解析` };
+    }
     const head = await this.db.auditHead.findUnique({ where: { id: 1 } });
-    let lastGood: SealVerdict['lastGood'] = null;
-    const fail = (seal: AuditSeal, reason: string): SealVerdict => ({
+    const newest = seals.at(-1);
+    if (!newest || (await this.#problem(newest)) === null) {
+      const lastGood = newest ? { seq: newest.seq, at: newest.at } : null;
+      const unsealedAfter = head && head.seq > (lastGood?.seq ?? 0) ? (lastGood?.seq ?? 0) : null;
+      return { ok: true, seals: seals.length, lastGood, unsealedAfter };
+    }
+    // seals[hi] fails; every seal before lo holds.
+    let lo = 0;
+    let hi = seals.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((await this.#problem(seals[mid]!)) === null) lo = mid + 1;
+      else hi = mid;
+    }
+    const good = lo > 0 ? seals[lo - 1]! : null;
+    const lastGood = good ? { seq: good.seq, at: good.at } : null;
+    const first = seals[lo]!;
+    const reason = (await this.#problem(first, lastGood?.seq ?? 0)) ?? '';
+    return {
       ok: false,
       seals: seals.length,
       lastGood,
       unsealedAfter: null,
-      brokenAt: { seq: seal.seq, sealedAt: seal.at, afterSeq: lastGood?.seq ?? 0 },
+      brokenAt: { seq: first.seq, sealedAt: first.at, afterSeq: lastGood?.seq ?? 0 },
       reason,
-    });
-    if (malformedLines.length) {
-      return { ok: false, seals: seals.length, lastGood: null, unsealedAfter: null, reason: `封印文件第 ${malformedLines.join('、')} 行无法解析` };
-    }
-    for (const seal of seals) {
-      if (seal.keyId !== this.key.keyId) return fail(seal, `第 ${seal.seq} 条的封印由另一密钥（${seal.keyId}）签署，无法核验`);
-      const { sig, ...unsigned } = seal;
-      if (!this.key.verify(sealPayload(unsigned), sig)) return fail(seal, `第 ${seal.seq} 条的封印签名无效（封印文件被改动）`);
-      const entry = await this.db.auditEntry.findUnique({ where: { seq: seal.seq }, select: { hash: true } });
-      if (!entry) return fail(seal, `已封印的第 ${seal.seq} 条记录不存在（日志被截断或删除）`);
-      if (entry.hash !== seal.hash) {
-        return fail(seal, `第 ${seal.seq} 条与 ${seal.at} 的封印不符：第 ${(lastGood?.seq ?? 0) + 1}–${seal.seq} 条之间的记录被改写`);
-      }
-      const rows = await this.db.auditEntry.count({ where: { seq: { lte: seal.seq } } });
-      if (rows !== seal.rows) return fail(seal, `封印时有 ${seal.rows} 条记录，现在第 ${seal.seq} 条及之前只有 ${rows} 条`);
-      if (!lastGood || seal.seq >= lastGood.seq) lastGood = { seq: seal.seq, at: seal.at };
-    }
-    const unsealedAfter = head && (!lastGood || head.seq > lastGood.seq) ? (lastGood?.seq ?? 0) : null;
-    return { ok: true, seals: seals.length, lastGood, unsealedAfter };
+    };
   }
+
+  /** Why a seal does not hold (null: it holds). */
+  async #problem(seal: AuditSeal, lastGoodSeq = 0): Promise<string | null> {
+    if (seal.keyId !== this.key.keyId) return `第 ${seal.seq} 条的封印由另一密钥（${seal.keyId}）签署，无法核验`;
+    const { sig, ...unsigned } = seal;
+    if (!this.key.verify(sealPayload(unsigned), sig)) return `第 ${seal.seq} 条的封印签名无效（封印文件被改动）`;
+    const entry = await this.db.auditEntry.findUnique({ where: { seq: seal.seq }, select: { hash: true } });
+    if (!entry) return `已封印的第 ${seal.seq} 条记录不存在（日志被截断或删除）`;
+    if (entry.hash !== seal.hash) return `第 ${seal.seq} 条与 ${seal.at} 的封印不符：第 ${lastGoodSeq + 1}–${seal.seq} 条之间的记录被改写`;
+    const rows = await this.db.auditEntry.count({ where: { seq: { lte: seal.seq } } });
+    if (rows !== seal.rows) return `封印时有 ${seal.rows} 条记录，现在第 ${seal.seq} 条及之前只有 ${rows} 条`;
+    return null;
+  }
+}
+
+/** The chain verdict as the case page shows it: a chain that contradicts its seals is broken from the first unsealed-by-a-good-seal entry on. */
+export function withSeals(chain: ChainVerdict, seals: SealVerdict): ChainVerdict {
+  if (!chain.ok || seals.ok) return chain;
+  return { ok: false, checked: chain.checked, brokenAt: (seals.brokenAt?.afterSeq ?? 0) + 1, reason: `与封印不符：${seals.reason ?? ''}` };
 }

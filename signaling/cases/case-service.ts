@@ -2,6 +2,7 @@
 // Every change writes its audit entry in the same transaction.
 import { staffActor } from '../audit/actors.ts';
 import { appendAudit, listCaseAudit, verifyAuditChain } from '../audit/log.ts';
+import { withSeals, type SealVerdict } from '../audit/seals.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { formatCaseNumber } from '../domain/case-number.ts';
 import { isCaseStatus } from '../domain/case-status.ts';
@@ -44,7 +45,11 @@ export async function loadCase(ctx: AppContext, caseId: string) {
 }
 
 export class CaseService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    /** Checks the chain against its seals outside the database (audit/seals.ts), when the server keeps them. */
+    private readonly verifySeals?: () => Promise<SealVerdict>,
+  ) {}
 
   async create(user: StaffPrincipal, input: NewCase) {
     const now = new Date();
@@ -89,8 +94,8 @@ export class CaseService {
 
   /** The case's audit entries and whether the whole chain still verifies. */
   async auditTrail(caseId: string) {
-    const [entries, chain] = await Promise.all([listCaseAudit(this.ctx.db, caseId), verifyAuditChain(this.ctx.db)]);
-    return { entries, chain };
+    const [entries, chain, seals] = await Promise.all([listCaseAudit(this.ctx.db, caseId), verifyAuditChain(this.ctx.db), this.verifySeals?.()]);
+    return { entries, chain: seals ? withSeals(chain, seals) : chain };
   }
 
   async listFor(user: StaffPrincipal) {

@@ -2,6 +2,7 @@
 // links, co-mediators and audit trail, served on /api/cases.
 import type { ApiArea } from '../http/api-area.ts';
 import type { AppContext } from '../context.ts';
+import type { SealVerdict } from '../audit/seals.ts';
 import { CaseService } from './case-service.ts';
 import { CoMediatorService } from './co-mediator-service.ts';
 import { InvitationService } from './invitation-service.ts';
@@ -15,9 +16,13 @@ export interface CaseServices {
   coMediators: CoMediatorService;
 }
 
-export function casesArea(ctx: AppContext, agreement: AgreementPartiesSync): ApiArea & CaseServices {
+export function casesArea(
+  ctx: AppContext,
+  agreement: AgreementPartiesSync,
+  options: { verifySeals?: () => Promise<SealVerdict> } = {},
+): ApiArea & CaseServices {
   const services: CaseServices = {
-    cases: new CaseService(ctx),
+    cases: new CaseService(ctx, options.verifySeals),
     participants: new ParticipantService(ctx, agreement),
     invitations: new InvitationService(ctx),
     coMediators: new CoMediatorService(ctx),

@@ -93,10 +93,12 @@ describe('audit seals', () => {
     server = await startTestServer();
     await someActivity(server, 1);
     const first = (await server.auditSeals.seal()).seal!;
-    await someActivity(server, 2);
+    const mediator = await someActivity(server, 2);
     const second = (await server.auditSeals.seal()).seal!;
     expect(second.seq).toBeGreaterThan(first.seq);
     expect(await server.auditSeals.verify()).toMatchObject({ ok: true, seals: 2, lastGood: { seq: second.seq }, unsealedAfter: null });
+    const honestCase = ((await mediator.json('GET', '/api/cases')).cases as Array<{ id: string }>)[0]!.id;
+    expect((await mediator.json('GET', `/api/cases/${honestCase}/audit`)).chain).toMatchObject({ ok: true });
 
     // Change a case title recorded between the two seals.
     const target = await server.ctx.db.auditEntry.findFirstOrThrow({ where: { type: 'CASE_CREATED', seq: { gt: first.seq } }, orderBy: { seq: 'asc' } });
@@ -107,6 +109,9 @@ describe('audit seals', () => {
     const verdict = await server.auditSeals.verify();
     expect(verdict).toMatchObject({ ok: false, lastGood: { seq: first.seq }, brokenAt: { seq: second.seq, afterSeq: first.seq } });
     expect(verdict.reason).toContain(`第 ${first.seq + 1}–${second.seq} 条之间的记录被改写`);
+    // The case page's audit view says so too, from the first entry the seals no longer vouch for.
+    const caseId = ((await mediator.json('GET', '/api/cases')).cases as Array<{ id: string }>)[0]!.id;
+    expect((await mediator.json('GET', `/api/cases/${caseId}/audit`)).chain).toMatchObject({ ok: false, brokenAt: first.seq + 1 });
 
     const cli = await auditCli(server.dataDir, 'verify');
     expect(cli.code).toBe(1);
