@@ -84,6 +84,12 @@ describe('backup while the server works, restore elsewhere', () => {
     await readyToSign(signedDuring);
     await signCaseThroughApi(server, { ...signedBefore, caseId: signedBefore.caseId }, sms, ID);
     expect((await server.auditSeals.seal()).sealed).toBe(true);
+    // An uploaded file in the data folder (where judicial materials go), and a cache that stays behind.
+    const upload = path.join('uploads', 'judicial', signedBefore.caseId, 'material.pdf');
+    mkdirSync(path.join(server.dataDir, path.dirname(upload)), { recursive: true });
+    writeFileSync(path.join(server.dataDir, upload), '%PDF-1.7 材料', { mode: 0o600 });
+    mkdirSync(path.join(server.dataDir, 'cache'));
+    writeFileSync(path.join(server.dataDir, 'cache', 'thumbnail.png'), 'regenerated when missing');
 
     // A live room on one case: the mediator and an admitted party chat without pause.
     const mediatorRoom = new RoomTestClient(server.url, { cookie: signedBefore.mediator.cookie });
@@ -142,7 +148,8 @@ describe('backup while the server works, restore elsewhere', () => {
     expect(restore.code).toBe(0);
     expect(restore.stdout).toContain('摘要全部核对一致');
     // The data folder's files came back byte for byte (the database is a snapshot, compared by content below).
-    for (const file of ['secrets.json', 'signing/org-signing-key.pem', 'signing/org-signing-chain.pem', 'audit-seals.jsonl']) {
+    expect(existsSync(path.join(restoredDir, 'cache'))).toBe(false);
+    for (const file of ['secrets.json', 'signing/org-signing-key.pem', 'signing/org-signing-chain.pem', 'audit-seals.jsonl', upload]) {
       expect(readFileSync(path.join(restoredDir, file)), file).toEqual(readFileSync(path.join(server.dataDir, file)));
     }
 
