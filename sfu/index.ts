@@ -60,7 +60,7 @@
  * Errors: SfuError with a stable `code` (SFU_ERROR_CODES); malformed client input is a TypeError.
  */
 export { createWorkerPool, WorkerPool } from './worker-pool.ts';
-export type { PoolLogger, PoolRouterAppData, WorkerDiedEvent, WorkerPoolEvents, WorkerPoolOptions } from './worker-pool.ts';
+export type { PoolLogger, PoolRouterAppData, WorkerDiedEvent, WorkerPoolEvents, WorkerPoolOptions, WorkerRespawnedEvent } from './worker-pool.ts';
 export { mediaCodecs } from './codecs.ts';
 export { MediaRoom } from './media-room.ts';
 export type { MediaRoomEvents, MediaRoomOptions, RoomCounts, RouterPlacement } from './media-room.ts';
