@@ -39,6 +39,7 @@ const EnvSchema = z.object({
   SIGNING_KEY_FILE: z.string().min(1).optional(),
   SIGNING_CERT_FILE: z.string().min(1).optional(),
   LOAD_TEST_PLAIN_RTP: z.enum(['0', '1'], { error: 'LOAD_TEST_PLAIN_RTP must be 0 or 1' }).default('0'),
+  HEALTH_MIN_FREE_MB: z.coerce.number({ error: 'HEALTH_MIN_FREE_MB must be a number' }).int().min(0, 'HEALTH_MIN_FREE_MB must be ≥ 0').default(256),
 });
 
 export interface Config {
@@ -59,6 +60,8 @@ export interface Config {
   court: { name: string; code: string; region: string };
   /** Bearer token for /metrics; unset: /metrics answers loopback requests only. */
   metricsToken: string | undefined;
+  /** /api/health/ready: free space the data folder must keep (MB). */
+  health: { minFreeMb: number };
   /** The organisation's PDF signing key and certificate chain (PEM); unset: a generated development identity. */
   signing: { keyFile: string | undefined; certFile: string | undefined };
   /**
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     org: { name: e.ORG_NAME, shortName: e.ORG_SHORT_NAME },
     court: { name: e.COURT_NAME, code: e.COURT_CODE, region: e.COURT_REGION },
     metricsToken: e.METRICS_TOKEN,
+    health: { minFreeMb: e.HEALTH_MIN_FREE_MB },
     signing: { keyFile: e.SIGNING_KEY_FILE, certFile: e.SIGNING_CERT_FILE },
     loadTestPlainRtp: e.LOAD_TEST_PLAIN_RTP === '1',
   };

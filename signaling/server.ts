@@ -29,6 +29,7 @@ import { LogSmsProvider, type SmsProvider } from './signing/sms.ts';
 import { usersArea } from './users/index.ts';
 import { loadBuiltinTemplates } from './agreement/template-loader.ts';
 import { joinCluster, type Cluster } from './cluster/index.ts';
+import { healthArea, readiness, type HealthSources } from './health/index.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -86,8 +87,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const templates = loadBuiltinTemplates();
   const drafting = draftingArea(app, ctx, templates, cluster ? { relay: cluster.docs } : {});
   const signing = await signingArea(ctx, options.sms ?? new LogSmsProvider(app.log), drafting.agreements, app.log);
+  const health: HealthSources = { ctx, pool, redis: cluster?.redis.command ?? null };
   await mountApi(app, [
     metaArea,
+    healthArea(health),
     usersArea(ctx),
     orgArea(ctx),
     casesArea(ctx, {
@@ -99,7 +102,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     signing,
     judicialArea(ctx, templates, signing.identity),
   ]);
-  attachMetrics(app, ctx, { rooms, pool, drafting: drafting.server, nodeId: cluster?.nodeId ?? null });
+  attachMetrics(app, ctx, { rooms, pool, drafting: drafting.server, nodeId: cluster?.nodeId ?? null, readiness: () => readiness(health) });
   app.addHook('onClose', async () => pool.close());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
