@@ -46,7 +46,7 @@ export type LiveRoomCloseReason =
   | 'moved'
   /** This server is stopping. */
   | 'shutdown'
-  /** Its media closed under it — a mediasoup worker died (members were told `room:ended`). */
+  /** Its media closed under it (a mediasoup worker died) and no live worker came back in time (members were told `room:ended`). */
   | 'media-closed';
 
 export type LiveRoomEvents = {
