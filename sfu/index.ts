@@ -7,7 +7,8 @@
  * passes its reason down, except that consumers whose producer went away close
  * with 'producer-closed'. Counts are exact synchronously after any close:
  *
- *   WorkerPool                        one mediasoup Worker + WebRtcServer per core
+ *   WorkerPool                        one mediasoup Worker + WebRtcServer per core; a worker that dies is
+ *   │                                 started again in its place ('workerdied', then 'workerrespawned')
  *   └ MediaRoom                       a home Router + AudioLevelObserver + ActiveSpeakerObserver per case room;
  *     │                               beyond peersPerRouter, more Routers on other workers, joined by pipeToRouter
  *     │                               (one pipe per producer and target router; closed with the producer or router)
@@ -60,7 +61,7 @@
  * Errors: SfuError with a stable `code` (SFU_ERROR_CODES); malformed client input is a TypeError.
  */
 export { createWorkerPool, WorkerPool } from './worker-pool.ts';
-export type { PoolLogger, PoolRouterAppData, WorkerDiedEvent, WorkerPoolEvents, WorkerPoolOptions } from './worker-pool.ts';
+export type { PoolLogger, PoolRouterAppData, WorkerDiedEvent, WorkerPoolEvents, WorkerPoolOptions, WorkerRespawnedEvent } from './worker-pool.ts';
 export { mediaCodecs } from './codecs.ts';
 export { MediaRoom } from './media-room.ts';
 export type { MediaRoomEvents, MediaRoomOptions, RoomCounts, RouterPlacement } from './media-room.ts';

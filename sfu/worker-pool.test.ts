@@ -1,7 +1,7 @@
 // WorkerPool against the real mediasoup worker binary (no mocks).
 import type { types } from 'mediasoup';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWorkerPool, type PoolLogger, type PoolRouterAppData, type WorkerDiedEvent, type WorkerPool } from './worker-pool.ts';
+import { createWorkerPool, type PoolLogger, type PoolRouterAppData, type WorkerDiedEvent, type WorkerPool, type WorkerRespawnedEvent } from './worker-pool.ts';
 
 const quiet: PoolLogger = { info: () => undefined, error: () => undefined };
 
@@ -95,6 +95,7 @@ describe('WorkerPool', () => {
       listenIp: '127.0.0.1',
       rtcPort: 0,
       logger: { info: () => undefined, error: (_obj, msg) => errors.push(msg ?? '') },
+      respawn: false,
     });
     pool.on('workerdied', (event) => died.push(event));
     const [victim, survivor] = pool.workers;
@@ -110,5 +111,60 @@ describe('WorkerPool', () => {
     expect(pool.workers).toEqual([survivor]);
 
     for (let i = 0; i < 2; i++) expect((await pool.createRouter()).appData.workerPid).toBe(survivor!.pid);
+  });
+
+  it('starts a dead worker again in its place, on the same port, and waits longer while it keeps dying', async () => {
+    const rtcPort = 40_000 + Math.floor(Math.random() * 10_000) * 2;
+    pool = await createWorkerPool({ numWorkers: 1, listenIp: '127.0.0.1', rtcPort, logger: quiet, respawn: { backoffMs: 400, maxBackoffMs: 1_000 } });
+    const respawned: Array<WorkerRespawnedEvent & { at: number }> = [];
+    pool.on('workerrespawned', (event) => respawned.push({ ...event, at: performance.now() }));
+    const first = pool.workers[0]!;
+    await pool.createRouter();
+
+    // First death: back at once.
+    let killedAt = performance.now();
+    process.kill(first.pid, 'SIGKILL');
+    await expect.poll(() => first.closed, { timeout: 5_000 }).toBe(true);
+    await pool.whenWorkerAlive(5_000);
+    expect(respawned).toHaveLength(1);
+    expect(respawned[0]).toMatchObject({ index: 0, previousPid: first.pid });
+    expect(respawned[0]!.at - killedAt).toBeLessThan(1_000);
+    const second = pool.workers[0]!;
+    expect(second.pid).not.toBe(first.pid);
+    expect(second.pid).toBe(respawned[0]!.pid);
+    const router = await pool.createRouter();
+    expect(router.appData.workerPid).toBe(second.pid);
+    const dump = await router.appData.webRtcServer.dump();
+    expect(dump.udpSockets.map((s) => s.port)).toEqual([rtcPort]);
+
+    // Second death within a minute: after the backoff.
+    killedAt = performance.now();
+    process.kill(second.pid, 'SIGKILL');
+    await expect.poll(() => respawned.length, { timeout: 5_000 }).toBe(2);
+    expect(respawned[1]!.at - killedAt).toBeGreaterThanOrEqual(400);
+    expect(respawned[1]!.previousPid).toBe(second.pid);
+
+    // Third: the delay doubles, capped at maxBackoffMs.
+    killedAt = performance.now();
+    process.kill(respawned[1]!.pid, 'SIGKILL');
+    await expect.poll(() => pool!.workers.length, { timeout: 1_000 }).toBe(0);
+    await expect(pool.whenWorkerAlive(200)).rejects.toThrow(/no live mediasoup worker/);
+    await pool.whenWorkerAlive(5_000);
+    expect(respawned[2]!.at - killedAt).toBeGreaterThanOrEqual(800);
+    expect((await pool.createRouter()).appData.workerPid).toBe(respawned[2]!.pid);
+  });
+
+  it('starts nothing again once closed', async () => {
+    pool = await createWorkerPool({ numWorkers: 1, listenIp: '127.0.0.1', rtcPort: 0, logger: quiet, respawn: { backoffMs: 50 } });
+    const respawned: WorkerRespawnedEvent[] = [];
+    pool.on('workerrespawned', (event) => respawned.push(event));
+    const worker = pool.workers[0]!;
+    const died = new Promise<void>((resolve) => worker.on('died', () => resolve()));
+    process.kill(worker.pid, 'SIGKILL');
+    await died;
+    pool.close();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(respawned).toHaveLength(0);
+    expect(pool.workers).toHaveLength(0);
   });
 });

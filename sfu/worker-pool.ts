@@ -22,6 +22,12 @@ export interface WorkerPoolOptions {
   logLevel?: types.WorkerLogLevel;
   /** Narrow logger port; pino and console both fit. Defaults to console. */
   logger?: PoolLogger;
+  /**
+   * A worker that dies is started again in its place (same index, same port): at once the first
+   * time, then after `backoffMs`, doubling up to `maxBackoffMs` while it keeps dying within a minute.
+   * `false`: never (tests of what happens without one).
+   */
+  respawn?: false | { backoffMs?: number; maxBackoffMs?: number };
 }
 
 export interface PoolLogger {
@@ -43,9 +49,18 @@ export interface WorkerDiedEvent {
   error: Error;
 }
 
+export interface WorkerRespawnedEvent {
+  index: number;
+  pid: number;
+  /** The pid of the worker it replaces. */
+  previousPid: number;
+}
+
 export type WorkerPoolEvents = {
   /** A worker process died unexpectedly; its routers and transports are gone. */
   workerdied: [WorkerDiedEvent];
+  /** A new worker took the place of one that died. */
+  workerrespawned: [WorkerRespawnedEvent];
   /** Error thrown by a listener of another event (see safeEmit). */
   listenererror: [Error];
 };
@@ -57,23 +72,38 @@ interface PoolEntry {
   routers: Set<types.Router<PoolRouterAppData>>;
   /** Routers being created: counted as load so concurrent creations spread out. */
   pending: number;
+  /** When its workers died lately (for the respawn backoff). */
+  deaths: number[];
+  respawnTimer: NodeJS.Timeout | null;
 }
+
+interface SpawnSettings {
+  listenIp: string;
+  announcedAddress: string | undefined;
+  rtcPort: number;
+  logLevel: types.WorkerLogLevel;
+}
+
+/** Deaths further apart than this do not add to the backoff. */
+const DEATH_MEMORY_MS = 60_000;
 
 export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   readonly #entries: PoolEntry[];
   readonly #logger: PoolLogger;
   readonly #listenIp: string;
+  readonly #spawn: SpawnSettings;
+  readonly #respawn: { backoffMs: number; maxBackoffMs: number } | null;
   #nextIndex = 0;
   #closed = false;
 
-  private constructor(entries: PoolEntry[], logger: PoolLogger, listenIp: string) {
+  private constructor(entries: PoolEntry[], logger: PoolLogger, spawn: SpawnSettings, respawn: WorkerPoolOptions['respawn']) {
     super();
     this.#entries = entries;
     this.#logger = logger;
-    this.#listenIp = listenIp;
-    for (const entry of entries) {
-      entry.worker.on('died', (error) => this.#onWorkerDied(entry, error));
-    }
+    this.#listenIp = spawn.listenIp;
+    this.#spawn = spawn;
+    this.#respawn = respawn === false ? null : { backoffMs: respawn?.backoffMs ?? 1_000, maxBackoffMs: respawn?.maxBackoffMs ?? 30_000 };
+    for (const entry of entries) this.#watch(entry);
   }
 
   static async create(options: WorkerPoolOptions): Promise<WorkerPool> {
@@ -84,32 +114,19 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     }
     assertWorkerBinary();
 
+    const spawn: SpawnSettings = { listenIp, announcedAddress, rtcPort, logLevel };
     const entries: PoolEntry[] = [];
     try {
       for (let index = 0; index < numWorkers; index++) {
-        const worker = await mediasoup.createWorker({ logLevel });
-        const port = rtcPort === 0 ? undefined : rtcPort + index;
-        const listen = { ip: listenIp, announcedAddress, port };
-        let webRtcServer: types.WebRtcServer;
-        try {
-          webRtcServer = await worker.createWebRtcServer({
-            listenInfos: [
-              { protocol: 'udp', ...listen },
-              { protocol: 'tcp', ...listen },
-            ],
-          });
-        } catch (error) {
-          worker.close();
-          throw error;
-        }
-        entries.push({ index, worker, webRtcServer, routers: new Set(), pending: 0 });
-        logger.info({ pid: worker.pid, index, port: port ?? 'ephemeral' }, 'mediasoup worker started');
+        const { worker, webRtcServer } = await startWorker(spawn, index);
+        entries.push({ index, worker, webRtcServer, routers: new Set(), pending: 0, deaths: [], respawnTimer: null });
+        logger.info({ pid: worker.pid, index, port: rtcPort === 0 ? 'ephemeral' : rtcPort + index }, 'mediasoup worker started');
       }
     } catch (error) {
       for (const entry of entries) entry.worker.close();
       throw error;
     }
-    return new WorkerPool(entries, logger, listenIp);
+    return new WorkerPool(entries, logger, spawn, options.respawn);
   }
 
   get closed(): boolean {
@@ -119,6 +136,28 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   /** Live workers, in creation order (for stats and tests). */
   get workers(): readonly types.Worker[] {
     return this.#entries.filter((e) => !e.worker.closed).map((e) => e.worker);
+  }
+
+  /** How many workers the pool runs when all are alive. */
+  get size(): number {
+    return this.#entries.length;
+  }
+
+  /** Resolves once a worker is alive (at once if one is); rejects after `timeoutMs` or when the pool closes. */
+  whenWorkerAlive(timeoutMs: number): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('WorkerPool is closed'));
+    if (this.workers.length > 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const done = (error?: Error) => {
+        clearTimeout(timer);
+        this.off('workerrespawned', onRespawned);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onRespawned = () => done();
+      const timer = setTimeout(() => done(new Error(`no live mediasoup worker within ${timeoutMs} ms`)), timeoutMs);
+      this.on('workerrespawned', onRespawned);
+    });
   }
 
   /**
@@ -148,7 +187,11 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const entry of this.#entries) entry.worker.close();
+    for (const entry of this.#entries) {
+      if (entry.respawnTimer) clearTimeout(entry.respawnTimer);
+      entry.respawnTimer = null;
+      entry.worker.close();
+    }
     this.#logger.info({ workers: this.#entries.length }, 'mediasoup worker pool closed');
   }
 
@@ -170,18 +213,79 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return best;
   }
 
-  #onWorkerDied(entry: PoolEntry, error: Error): void {
-    this.#logger.error({ pid: entry.worker.pid, index: entry.index, err: error }, 'mediasoup worker died');
-    this.#emitWorkerDied({ index: entry.index, pid: entry.worker.pid, error });
+  #watch(entry: PoolEntry): void {
+    const worker = entry.worker;
+    worker.on('died', (error) => this.#onWorkerDied(entry, worker, error));
+  }
+
+  #onWorkerDied(entry: PoolEntry, worker: types.Worker, error: Error): void {
+    this.#logger.error({ pid: worker.pid, index: entry.index, err: error }, 'mediasoup worker died');
+    this.#safeEmit('workerdied', { index: entry.index, pid: worker.pid, error });
+    this.#scheduleRespawn(entry, worker.pid);
+  }
+
+  /** At once after a first death; with a doubling delay while the worker keeps dying. */
+  #scheduleRespawn(entry: PoolEntry, previousPid: number): void {
+    if (this.#closed || !this.#respawn || entry.respawnTimer) return;
+    const now = Date.now();
+    entry.deaths = [...entry.deaths.filter((t) => now - t < DEATH_MEMORY_MS), now];
+    const recent = entry.deaths.length;
+    const delayMs = recent <= 1 ? 0 : Math.min(this.#respawn.maxBackoffMs, this.#respawn.backoffMs * 2 ** (recent - 2));
+    entry.respawnTimer = setTimeout(() => {
+      entry.respawnTimer = null;
+      void this.#respawnWorker(entry, previousPid);
+    }, delayMs);
+  }
+
+  async #respawnWorker(entry: PoolEntry, previousPid: number): Promise<void> {
+    if (this.#closed) return;
+    let started: { worker: types.Worker; webRtcServer: types.WebRtcServer };
+    try {
+      started = await startWorker(this.#spawn, entry.index);
+    } catch (error) {
+      this.#logger.error({ index: entry.index, err: error }, 'mediasoup worker could not be started again');
+      this.#scheduleRespawn(entry, previousPid);
+      return;
+    }
+    if (this.#closed) {
+      started.worker.close();
+      return;
+    }
+    entry.worker = started.worker;
+    entry.webRtcServer = started.webRtcServer;
+    entry.routers = new Set();
+    this.#watch(entry);
+    this.#logger.info({ pid: started.worker.pid, index: entry.index, previousPid }, 'mediasoup worker started again');
+    this.#safeEmit('workerrespawned', { index: entry.index, pid: started.worker.pid, previousPid });
   }
 
   /** Like mediasoup's safeEmit: a throwing listener must not break the pool. */
-  #emitWorkerDied(event: WorkerDiedEvent): void {
+  #safeEmit(...args: ['workerdied', WorkerDiedEvent] | ['workerrespawned', WorkerRespawnedEvent]): void {
     try {
-      this.emit('workerdied', event);
+      if (args[0] === 'workerdied') this.emit('workerdied', args[1]);
+      else this.emit('workerrespawned', args[1]);
     } catch (error) {
       this.emit('listenererror', error instanceof Error ? error : new Error(String(error)));
     }
+  }
+}
+
+/** One worker and its WebRtcServer on rtcPort + index (ephemeral with rtcPort 0). */
+async function startWorker(spawn: SpawnSettings, index: number): Promise<{ worker: types.Worker; webRtcServer: types.WebRtcServer }> {
+  const worker = await mediasoup.createWorker({ logLevel: spawn.logLevel });
+  const port = spawn.rtcPort === 0 ? undefined : spawn.rtcPort + index;
+  const listen = { ip: spawn.listenIp, announcedAddress: spawn.announcedAddress, port };
+  try {
+    const webRtcServer = await worker.createWebRtcServer({
+      listenInfos: [
+        { protocol: 'udp', ...listen },
+        { protocol: 'tcp', ...listen },
+      ],
+    });
+    return { worker, webRtcServer };
+  } catch (error) {
+    worker.close();
+    throw error;
   }
 }
 

@@ -45,6 +45,7 @@ const EnvSchema = z.object({
     .max(1440, 'AUDIT_SEAL_INTERVAL_MIN must be ≤ 1440')
     .default(60),
   LOAD_TEST_PLAIN_RTP: z.enum(['0', '1'], { error: 'LOAD_TEST_PLAIN_RTP must be 0 or 1' }).default('0'),
+  HEALTH_MIN_FREE_MB: z.coerce.number({ error: 'HEALTH_MIN_FREE_MB must be a number' }).int().min(0, 'HEALTH_MIN_FREE_MB must be ≥ 0').default(256),
 });
 
 export interface Config {
@@ -65,6 +66,8 @@ export interface Config {
   court: { name: string; code: string; region: string };
   /** Bearer token for /metrics; unset: /metrics answers loopback requests only. */
   metricsToken: string | undefined;
+  /** /api/health/ready: free space the data folder must keep (MB). */
+  health: { minFreeMb: number };
   /** The organisation's PDF signing key and certificate chain (PEM); unset: a generated development identity. */
   signing: { keyFile: string | undefined; certFile: string | undefined };
   /** How often the audit chain head is sealed with the organisation's signing key (also at shutdown). */
@@ -110,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     org: { name: e.ORG_NAME, shortName: e.ORG_SHORT_NAME },
     court: { name: e.COURT_NAME, code: e.COURT_CODE, region: e.COURT_REGION },
     metricsToken: e.METRICS_TOKEN,
+    health: { minFreeMb: e.HEALTH_MIN_FREE_MB },
     signing: { keyFile: e.SIGNING_KEY_FILE, certFile: e.SIGNING_CERT_FILE },
     auditSealIntervalMs: e.AUDIT_SEAL_INTERVAL_MIN * 60_000,
     loadTestPlainRtp: e.LOAD_TEST_PLAIN_RTP === '1',

@@ -31,6 +31,7 @@ import { loadBuiltinTemplates } from './agreement/template-loader.ts';
 import { joinCluster, type Cluster } from './cluster/index.ts';
 import { AuditSealer, sealKeyFromIdentity } from './audit/seals.ts';
 import { scheduleAuditSeals, type SealClock, type SealSchedule } from './audit/seal-schedule.ts';
+import { healthArea, readiness, type HealthSources } from './health/index.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -94,8 +95,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const drafting = draftingArea(app, ctx, templates, cluster ? { relay: cluster.docs } : {});
   const signing = await signingArea(ctx, options.sms ?? new LogSmsProvider(app.log), drafting.agreements, app.log);
   const auditSeals = new AuditSealer(db, config.dataDir, sealKeyFromIdentity(signing.identity));
+  const health: HealthSources = { ctx, pool, redis: cluster?.redis.command ?? null };
   await mountApi(app, [
     metaArea,
+    healthArea(health),
     usersArea(ctx),
     orgArea(ctx),
     casesArea(
@@ -117,7 +120,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log: app.log,
     ...(options.sealClock ? { clock: options.sealClock } : {}),
   });
-  attachMetrics(app, ctx, { rooms, pool, drafting: drafting.server, nodeId: cluster?.nodeId ?? null });
+  attachMetrics(app, ctx, { rooms, pool, drafting: drafting.server, nodeId: cluster?.nodeId ?? null, readiness: () => readiness(health) });
   app.addHook('onClose', async () => pool.close());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

@@ -44,6 +44,7 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
     data: z.object({ peerId: z.string(), name: z.string(), via: z.enum(['direct', 'lobby', 'reconnect', 'failover']) }),
   }),
   z.object({ type: z.literal('ROOM_RESTORED'), data: z.object({ admitted: z.number(), caucuses: z.number() }) }),
+  z.object({ type: z.literal('ROOM_MEDIA_MOVED'), data: z.object({ ms: z.number() }) }),
   z.object({ type: z.literal('ROOM_ADMITTED'), data: z.object({ peerId: z.string(), name: z.string(), waitedSec: z.number() }) }),
   z.object({ type: z.literal('ROOM_DENIED'), data: z.object({ peerId: z.string(), name: z.string(), reason: z.string().optional() }) }),
   z.object({ type: z.literal('ROOM_LEFT'), data: z.object({ peerId: z.string(), name: z.string(), reason: z.enum(['left', 'timeout', 'access-revoked']) }) }),
@@ -253,6 +254,8 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `${event.data.name} ${JOIN_VIA[event.data.via]}`;
     case 'ROOM_RESTORED':
       return `调解室在服务器切换后恢复（保留 ${event.data.admitted} 人的准入和 ${event.data.caucuses} 个单独沟通）`;
+    case 'ROOM_MEDIA_MOVED':
+      return `音视频服务进程故障，调解室已在 ${event.data.ms} 毫秒内转到正常的服务进程，参与人自动重新连接`;
     case 'ROOM_ADMITTED':
       return `调解员准许 ${event.data.name} 进入调解室（等候 ${event.data.waitedSec} 秒）`;
     case 'ROOM_DENIED':

@@ -30,6 +30,7 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   PARTY_CONSENT_GIVEN: '同意在线调解',
   ROOM_JOINED: '进入调解室',
   ROOM_RESTORED: '恢复调解室',
+  ROOM_MEDIA_MOVED: '音视频自动恢复',
   ROOM_ADMITTED: '准许进入',
   ROOM_DENIED: '拒绝进入',
   ROOM_LEFT: '离开调解室',

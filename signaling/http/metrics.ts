@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WorkerPool } from '../../sfu/index.ts';
 import type { AppContext } from '../context.ts';
 import type { DraftingServer } from '../drafting/index.ts';
+import type { Readiness } from '../health/index.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
 
 interface Sources {
@@ -17,6 +18,8 @@ interface Sources {
   pool: WorkerPool;
   drafting: DraftingServer;
   nodeId: string | null;
+  /** The same checks as /api/health/ready. */
+  readiness: () => Promise<Readiness>;
 }
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
@@ -95,6 +98,7 @@ export function attachMetrics(app: FastifyInstance, ctx: AppContext, sources: So
       totals.consumers += c.consumers;
     }
     const usage = await Promise.all(sources.pool.workers.map(async (w, i) => ({ i, pid: w.pid, u: await w.getResourceUsage().catch(() => null) })));
+    const health = await sources.readiness();
     const seconds = (ns: number) => ns / 1e9;
     const body = [
       metric('jiefen_rooms_live', 'Live mediation rooms on this node', 'gauge', [[{}, rooms.length]]),
@@ -124,6 +128,14 @@ export function attachMetrics(app: FastifyInstance, ctx: AppContext, sources: So
         [{ quantile: '0.99' }, seconds(lag.percentile(99))],
         [{ quantile: '1' }, seconds(lag.max)],
       ]),
+      metric('jiefen_media_workers_alive', 'mediasoup workers running (the pool starts a dead one again)', 'gauge', [[{}, sources.pool.workers.length]]),
+      metric(
+        'jiefen_health_check_ok',
+        'Each part of /api/health/ready: 1 ok, 0 failing',
+        'gauge',
+        Object.entries(health.checks).map(([check, r]) => [{ check }, r.state === 'ok' ? 1 : 0]),
+      ),
+      metric('jiefen_ready', 'This node is ready (every part of /api/health/ready ok)', 'gauge', [[{}, health.ready ? 1 : 0]]),
       metric('jiefen_yjs_documents_open', 'Agreement drafts loaded in memory', 'gauge', [[{}, sources.drafting.hocuspocus.getDocumentsCount()]]),
       metric('jiefen_yjs_connections', 'Drafting WebSocket connections', 'gauge', [[{}, sources.drafting.hocuspocus.getConnectionsCount()]]),
       metric('jiefen_process_resident_memory_bytes', 'Resident memory of the server process', 'gauge', [[{}, process.memoryUsage().rss]]),

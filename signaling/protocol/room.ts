@@ -247,6 +247,11 @@ export const ServerEvents = {
    */
   'room:removed': z.object({ message: z.string(), reason: RemovalReason }),
   'room:ended': z.object({ message: z.string() }),
+  /**
+   * The room's media moved to another media worker (the one under it died): set up transports,
+   * producers and `media:ready` again, staying in the room (no re-join, no lobby).
+   */
+  'media:restart': z.object({ message: z.string() }),
   'room:activeSpeaker': z.object({ peerId: z.string().nullable() }),
   /** Server-initiated consumer; the client creates it and acks, then the server resumes it. */
   'media:newConsumer': ConsumerParamsSchema,

@@ -51,13 +51,13 @@ export class Failover {
   }
 
   /** What another node needs to carry on with this room if this one dies. */
-  snapshot(members: readonly Member[], caucuses: RoomSnapshot['caucuses'], startedAt: Date): RoomSnapshot {
+  snapshot(members: readonly Member[], caucuses: RoomSnapshot['caucuses'], startedAt: Date, mutedOf: (m: Member) => MutedSources): RoomSnapshot {
     const adminMuted: RoomSnapshot['adminMuted'] = Object.fromEntries(this.#restoredMutes);
     const admittedPeerIds = new Set(this.#restoredAdmitted);
     for (const m of members) {
       if (m.status !== 'admitted') continue;
       admittedPeerIds.add(m.peerId);
-      const muted = m.media?.adminMutedSources() ?? [];
+      const muted = mutedOf(m);
       if (muted.length > 0) adminMuted[m.peerId] = muted;
     }
     return { admittedPeerIds: [...admittedPeerIds], caucuses, adminMuted, startedAt: startedAt.toISOString() };

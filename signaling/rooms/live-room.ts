@@ -8,7 +8,10 @@
 //   chat-notepads.ts  chat and the sides' private notepads
 //   failover.ts       the state another node needs to take the room over, and taking it over
 // All state changes go through this class; the socket layer only validates input and routes
-// requests here. The room closes when its media closes (a worker died): members are told.
+// requests here. When its media closes under it (a worker died) the room moves to a new router
+// on a live worker: members, admissions, caucuses and mutes stay, and every admitted member's
+// client sets its media up again by itself (`media:restart`). Only when no worker comes back in
+// time does the room close: members are told.
 //
 // Who leads (leadsRoom): the mediator, and in judicial review the questioning judge. Both admit,
 // mute, remove, run caucuses and end; only mediators read and write the sides' notepads and
@@ -43,7 +46,7 @@ export type LiveRoomCloseReason =
   | 'moved'
   /** This server is stopping. */
   | 'shutdown'
-  /** Its media closed under it — a mediasoup worker died (members were told `room:ended`). */
+  /** Its media closed under it (a mediasoup worker died) and no live worker came back in time (members were told `room:ended`). */
   | 'media-closed';
 
 export type LiveRoomEvents = {
@@ -61,6 +64,11 @@ export interface LiveRoomOptions {
   reconnectGraceMs: number;
   /** Timeout for a client to acknowledge a new consumer. */
   consumerAckTimeoutMs?: number;
+  /**
+   * A new MediaRoom on a live worker, for when this one's worker dies (rejects when none comes
+   * back in time). Without it the room ends with its media.
+   */
+  replaceMedia?: () => Promise<MediaRoom>;
   /** Same as listening to 'closed'. */
   onClosed?: (reason: LiveRoomCloseReason) => void;
   /** State saved by a node that died: admissions, caucuses and mutes carry over. */
@@ -72,12 +80,16 @@ export interface LiveRoomOptions {
 }
 
 const MEDIA_LOST_MESSAGE = '音视频服务出现故障，本次在线调解已中断，请重新进入调解室';
+const MEDIA_MOVED_MESSAGE = '音视频服务刚才出现故障，正在自动重新连接…';
 
 export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
   readonly caseId: string;
   readonly startedAt: Date;
   readonly #opts: LiveRoomOptions;
   #closed = false;
+  #media: MediaRoom;
+  /** A move to a new router is under way (its worker died). */
+  #moving = false;
   readonly #tasks: BackgroundTasks;
   readonly #audit: RoomAudit;
   readonly #failover: Failover;
@@ -93,6 +105,7 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
     super();
     this.caseId = opts.caseId;
     this.#opts = opts;
+    this.#media = opts.media;
     this.startedAt = opts.restore ? new Date(opts.restore.startedAt) : new Date();
     this.#tasks = new BackgroundTasks(opts.log ?? consoleTaskLog, { caseId: opts.caseId });
     const audit = (this.#audit = roomAudit(opts.persistence));
@@ -119,6 +132,7 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
     this.#caucuses = new Caucuses({ member, members, admitted, assertOpen, policyState, transition: () => this.#transition(), audit }, opts.restore?.caucuses);
     this.#memberMedia = new MemberMedia(opts.media, {
       admitted,
+      members,
       takeRestoredMutes: (peerId) => this.#failover.takeMutes(peerId),
       announce: () => this.#announce(),
       sync: () => this.syncConsumers(),
@@ -126,16 +140,14 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
     });
     this.#announcements = new Announcements({ members, policyState, caucuses: () => this.caucuses(), waitingMessage: () => this.#caucuses.waitingMessage() });
     this.#mediaSync = new MediaSync(
-      { members, policyState, closed: () => this.#closed || opts.media.closed, audiencesChanged: () => this.#announcements.audiences() },
+      { members, policyState, closed: () => this.#closed || this.#media.closed, audiencesChanged: () => this.#announcements.audiences() },
       this.#tasks,
       opts.consumerAckTimeoutMs ?? 10_000,
     );
     this.#chat = new RoomChat({ admitted, members, policyState, persistence: opts.persistence, audit });
     this.#notepads = new Notepads({ admitted, members, policyState, persistence: opts.persistence, audit });
 
-    opts.media.on('activespeaker', (peerId) => this.#announcements.speaker(peerId));
-    // The cascade goes on up: a room whose media died closes too (no zombie room).
-    opts.media.on('closed', (reason) => this.#mediaClosed(reason));
+    this.#watchMedia(opts.media);
     if (opts.restore) this.#restored(opts.restore);
   }
 
@@ -144,7 +156,7 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
   }
 
   get media(): MediaRoom {
-    return this.#opts.media;
+    return this.#media;
   }
 
   member(peerId: string): Member | undefined {
@@ -168,7 +180,7 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
 
   /** What another node needs to carry on with this room if this one dies. */
   snapshot(): RoomSnapshot {
-    return this.#failover.snapshot(this.members(), this.#caucuses.snapshot(), this.startedAt);
+    return this.#failover.snapshot(this.members(), this.#caucuses.snapshot(), this.startedAt, (m) => this.#memberMedia.adminMutedSources(m));
   }
 
   // ── the lobby: joining, leaving, admission (lobby.ts) ─────────────────────────
@@ -221,13 +233,63 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
     this.#closed = true;
     this.#failover.stop();
     this.#lobby.clear();
-    this.#opts.media.close(reason);
+    this.#media.close(reason);
     this.#opts.onClosed?.(reason);
     this.safeEmit('closed', reason);
   }
 
-  /** The media closed without the room asking (its worker died): the session cannot go on. */
+  #watchMedia(media: MediaRoom): void {
+    media.on('activespeaker', (peerId) => {
+      if (media === this.#media) this.#announcements.speaker(peerId);
+    });
+    // The cascade goes on up: a room whose media died moves, or closes (no zombie room).
+    media.on('closed', (reason) => {
+      if (media === this.#media) this.#mediaClosed(reason);
+    });
+  }
+
+  /** The media closed without the room asking (its worker died): move to a live worker, else end. */
   #mediaClosed(reason: MediaCloseReason): void {
+    if (this.#closed || this.#moving) return;
+    const replaceMedia = this.#opts.replaceMedia;
+    if (!replaceMedia) {
+      this.#mediaLost(reason);
+      return;
+    }
+    this.#moving = true;
+    this.#memberMedia.mediaLost();
+    const started = performance.now();
+    this.#tasks.log.warn({ caseId: this.caseId, mediaReason: reason }, 'live room: its media closed; moving it to a live worker');
+    this.#tasks.run('move the room to a live worker', async () => {
+      let media: MediaRoom;
+      try {
+        media = await replaceMedia();
+      } catch (err) {
+        this.#tasks.log.error({ caseId: this.caseId, err }, 'live room: no live worker to move to');
+        this.#moving = false;
+        this.#mediaLost(reason);
+        return;
+      }
+      this.#moving = false;
+      if (this.#closed) {
+        media.close();
+        return;
+      }
+      this.#media = media;
+      this.#memberMedia.moveTo(media);
+      this.#watchMedia(media);
+      const ms = Math.round(performance.now() - started);
+      this.#tasks.log.warn({ caseId: this.caseId, workerPid: media.router.appData.workerPid, ms }, 'live room: moved to a live worker');
+      // Every admitted client builds its transports, producers and consumers again; caucus
+      // routing and mutes apply to them as they come (media sync, presetAdminMute).
+      for (const m of this.members()) if (m.status === 'admitted') m.socket?.emit('media:restart', { message: MEDIA_MOVED_MESSAGE });
+      this.#announce();
+      await this.#audit(null, { type: 'ROOM_MEDIA_MOVED', data: { ms } });
+    });
+  }
+
+  /** No media to go on with: the session ends. */
+  #mediaLost(reason: MediaCloseReason): void {
     if (this.#closed) return;
     this.#tasks.log.warn({ caseId: this.caseId, mediaReason: reason, members: this.#lobby.all().length }, 'live room: its media closed; ending the room');
     this.#tellEnded(MEDIA_LOST_MESSAGE);
@@ -353,7 +415,7 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
 
   /** Tells everyone what they may know, keeps the state for failover, then reconciles media (unless the caller does). */
   #announce(reconcile = true): void {
-    if (this.#closed || this.#opts.media.closed) return;
+    if (this.#closed || this.#media.closed) return;
     this.#failover.save(() => this.snapshot());
     this.#announcements.presence();
     if (reconcile) this.#tasks.run('reconcile consumers', () => this.syncConsumers());

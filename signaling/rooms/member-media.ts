@@ -10,6 +10,8 @@ import type { RoomAudit } from './room-ports.ts';
 export interface MemberMediaPort {
   /** An admitted member of an open room, or why not. */
   admitted(peerId: string): Member;
+  /** Everyone in the room (lobby and admitted). */
+  members(): Member[];
   /** Sources muted before a failover: a new media peer starts muted on them (once). */
   takeRestoredMutes(peerId: string): MediaSource[];
   /** Producers changed: tell everyone (and reconcile consumers). */
@@ -20,8 +22,10 @@ export interface MemberMediaPort {
 }
 
 export class MemberMedia {
-  readonly #room: MediaRoom;
+  #room: MediaRoom;
   readonly #port: MemberMediaPort;
+  /** Admin mutes of members whose media was lost with a dead worker, until their new media peer. */
+  readonly #carriedMutes = new Map<string, MediaSource[]>();
 
   constructor(room: MediaRoom, port: MemberMediaPort) {
     this.#room = room;
@@ -115,6 +119,34 @@ export class MemberMedia {
   release(m: Member): void {
     m.media?.close('left');
     m.media = null;
+    this.#carriedMutes.delete(m.peerId);
+  }
+
+  /** The sources a leader muted on this member (kept while its media is being moved). */
+  adminMutedSources(m: Member): MediaSource[] {
+    return m.media?.adminMutedSources() ?? this.#carriedMutes.get(m.peerId) ?? [];
+  }
+
+  /**
+   * The room's media died with its worker: every member's transports, producers and consumers are
+   * gone. Forget them, keeping each member's admin mutes for its next media peer.
+   */
+  mediaLost(): void {
+    for (const m of this.#port.members()) {
+      if (!m.media) continue;
+      const muted = m.media.adminMutedSources();
+      if (muted.length > 0) this.#carriedMutes.set(m.peerId, muted);
+      m.media = null;
+      m.sendTransportId = null;
+      m.recvTransportId = null;
+      m.rtpCapabilities = null;
+      m.consumers.clear();
+    }
+  }
+
+  /** From now on members' media lives in this room (after mediaLost). */
+  moveTo(room: MediaRoom): void {
+    this.#room = room;
   }
 
   #mediaOf(peerId: string): MediaPeer {
@@ -125,7 +157,9 @@ export class MemberMedia {
 
   #createMediaPeer(m: Member): MediaPeer {
     const media = this.#room.addPeer(m.peerId);
-    media.presetAdminMute(this.#port.takeRestoredMutes(m.peerId));
+    const carried = this.#carriedMutes.get(m.peerId) ?? [];
+    this.#carriedMutes.delete(m.peerId);
+    media.presetAdminMute([...new Set([...this.#port.takeRestoredMutes(m.peerId), ...carried])]);
     media.on('consumerclosed', ({ consumerId, producerId }: { consumerId: string; producerId: string }) => {
       if (m.consumers.get(producerId)?.consumerId === consumerId) m.consumers.delete(producerId);
       m.socket?.emit('media:consumerClosed', { consumerId });

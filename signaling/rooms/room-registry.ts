@@ -1,5 +1,7 @@
 // Live rooms by case id: created on first join (one mediasoup router each), dropped when closed.
-// Concurrent first joins share one creation (single-flight).
+// Concurrent first joins share one creation (single-flight). A room whose worker dies gets a new
+// router on a live worker (waiting up to MEDIA_MOVE_TIMEOUT_MS for the pool to start one again).
+import { setTimeout as delay } from 'node:timers/promises';
 import type { WorkerPool } from '../../sfu/index.ts';
 import type { ChatMessage } from '../protocol/room.ts';
 import { MediaRoom } from '../../sfu/index.ts';
@@ -23,6 +25,9 @@ export interface RoomRegistryOptions {
 // for the node that takes the room over.
 // A room whose media died told its members it ended: they start afresh.
 const FINAL_CLOSE_REASONS = new Set<LiveRoomCloseReason>(['ended', 'empty', 'media-closed']);
+
+/** How long a room whose worker died waits for a live one before it ends. */
+const MEDIA_MOVE_TIMEOUT_MS = 20_000;
 
 export class RoomRegistry {
   readonly #rooms = new Map<string, LiveRoom>();
@@ -68,6 +73,7 @@ export class RoomRegistry {
       persistence: this.#persistence(c.id),
       reconnectGraceMs: this.options.reconnectGraceMs,
       log: this.options.log,
+      replaceMedia: () => this.#replaceMedia(c.id),
       ...(restore ? { restore } : {}),
       ...(store ? { onStateChanged: (snapshot: RoomSnapshot) => this.#tasks.run(`keep the state of room ${c.id}`, () => store.save(c.id, snapshot)) } : {}),
     });
@@ -83,6 +89,20 @@ export class RoomRegistry {
     });
     this.#rooms.set(c.id, room);
     return room;
+  }
+
+  /** A new MediaRoom once a worker is alive; a worker dying meanwhile only means trying again. */
+  async #replaceMedia(roomId: string): Promise<MediaRoom> {
+    const deadline = Date.now() + MEDIA_MOVE_TIMEOUT_MS;
+    for (;;) {
+      await this.pool.whenWorkerAlive(Math.max(1, deadline - Date.now()));
+      try {
+        return await MediaRoom.create(this.pool, { roomId });
+      } catch (err) {
+        if (this.pool.closed || Date.now() >= deadline) throw err;
+        await delay(100);
+      }
+    }
   }
 
   #persistence(caseId: string): RoomPersistence {

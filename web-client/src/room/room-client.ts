@@ -113,6 +113,7 @@ export class RoomClient {
       'room:denied': (e) => this.#onFinal('denied', e.message, null),
       'room:removed': (e) => this.#onFinal('removed', e.message, e.reason),
       'room:ended': (e) => this.#onFinal('ended', e.message, null),
+      'media:restart': (e) => this.#onMediaRestart(e.message),
     };
     // A final event ends the session even when its payload is unreadable.
     const malformed: MalformedEventHandlers = {
@@ -189,6 +190,13 @@ export class RoomClient {
   #onFinal(status: 'denied' | 'removed' | 'ended', message: string, reason: RemovalReason | null): void {
     if (reason) this.#store.patch({ removalReason: reason });
     this.#finish(status, message || (reason ? REMOVED_MESSAGE[reason] : FINAL_FALLBACK[status]));
+  }
+
+  /** The server moved the room's media (its worker died): set media up again, staying in the room. */
+  #onMediaRestart(message: string): void {
+    if (this.#session.closed || this.#store.state.status !== 'admitted') return;
+    if (message) this.#store.notice(message, 'info');
+    this.#media.start().catch((err: unknown) => console.warn('[room] media restart failed', err));
   }
 
   /** In the room: the chat history, and media from scratch. */
