@@ -32,7 +32,7 @@ export function scrubbingStream(inner: DestinationStream): DestinationStream {
 function baseDestination(settings: LoggerSettings): DestinationStream {
   if (settings.destination) return settings.destination;
   const pretty = settings.format === 'pretty' || (settings.format === 'auto' && process.stdout.isTTY === true);
-  if (pretty) return pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', sync: true });
+  if (pretty) return pinoPretty({ colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', sync: true });
   return pino.destination({ dest: 1, sync: false });
 }
 

@@ -3,9 +3,14 @@
 // links issued and opened (and a forged one), identity and consent, the agreement with a bank
 // account, one-time codes sent through the webhook SMS provider and used, both parties and the
 // mediator signing — and then the log is searched for every secret the flow used: none may appear.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaffUser, makeIdNumber, sharedStaffSession, startTestServer, type StaffClient, type TestServer } from '../support/server.ts';
 import { fillLoanAgreement, signCaseThroughApi } from '../signing/signing-support.ts';
+import { waitFor } from '../support/wait.ts';
 import { startWebhookStandIn, type StandIn } from './sms-stand-ins.ts';
 
 const WEBHOOK_SECRET = 'webhook-secret-0123456789abcdef';
@@ -140,5 +145,57 @@ describe('logs keep no secrets', () => {
     expect(log).toContain('/j/[redacted]');
     expect(log).toContain('careless [redacted] [redacted]');
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});
+
+describe('log format', () => {
+  /** `npm start`'s entry point with its stdout captured; resolves with everything it printed once `until` matched. */
+  async function startAndCapture(env: Record<string, string>, until: (out: string, url: string | null) => Promise<boolean>): Promise<string> {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'jiefen-logformat-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/main.ts'], {
+      env: { ...process.env, JIEFEN_DATA_DIR: dataDir, PORT: '0', RTC_PORT: '0', MEDIASOUP_WORKERS: '1', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    try {
+      await waitFor(
+        async () => {
+          const url = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] ?? null;
+          return url !== null && (await until(out, url));
+        },
+        60_000,
+        'the server to log',
+        200,
+      );
+      return out;
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  const forgedToken = `${'c'.repeat(25)}.${'A'.repeat(32)}`;
+  const openForgedLink = async (out: string, url: string | null) => {
+    if (!out.includes('/j/')) await fetch(`${url}/j/${forgedToken}`);
+    return out.includes('request completed');
+  };
+
+  it('is JSON when stdout is not a terminal (LOG_FORMAT=auto), redacted', { timeout: 90_000 }, async () => {
+    const out = await startAndCapture({ LOG_FORMAT: 'auto' }, openForgedLink);
+    const lines = out.split('\n').filter((l) => l.startsWith('{'));
+    expect(lines.length).toBeGreaterThan(2);
+    expect(lines.map((l) => JSON.parse(l) as { msg: string }).some((l) => l.msg === 'incoming request')).toBe(true);
+    expect(out).toContain('"url":"/j/[redacted]"');
+    expect(out).not.toContain(forgedToken.split('.')[1]);
+  });
+
+  it('is human-readable with LOG_FORMAT=pretty (as on a terminal), redacted', { timeout: 90_000 }, async () => {
+    const out = await startAndCapture({ LOG_FORMAT: 'pretty' }, openForgedLink);
+    expect(out).toMatch(/\[\d{2}:\d{2}:\d{2}\] INFO: incoming request/);
+    expect(out.split('\n').some((l) => l.startsWith('{"level"'))).toBe(false);
+    expect(out).toContain('/j/[redacted]');
+    expect(out).not.toContain(forgedToken.split('.')[1]);
   });
 });
