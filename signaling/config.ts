@@ -2,6 +2,8 @@
 // A bad value stops the start with a message naming the variable.
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxySetting } from './http/trust-proxy.ts';
+import { parseSmsSettings, SmsSettingsError, type SmsSettings } from './signing/sms-settings.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -46,6 +48,8 @@ const EnvSchema = z.object({
     .default(60),
   LOAD_TEST_PLAIN_RTP: z.enum(['0', '1'], { error: 'LOAD_TEST_PLAIN_RTP must be 0 or 1' }).default('0'),
   HEALTH_MIN_FREE_MB: z.coerce.number({ error: 'HEALTH_MIN_FREE_MB must be a number' }).int().min(0, 'HEALTH_MIN_FREE_MB must be ≥ 0').default(256),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { error: 'LOG_FORMAT must be auto, json or pretty' }).default('auto'),
+  TRUST_PROXY: z.string().optional(),
 });
 
 export interface Config {
@@ -77,6 +81,12 @@ export interface Config {
    * benchmark's generator. Only with the media server on loopback.
    */
   loadTestPlainRtp: boolean;
+  /** auto: human-readable lines when stdout is a terminal, JSON otherwise. */
+  logFormat: 'auto' | 'json' | 'pretty';
+  /** Reverse proxies trusted for X-Forwarded-For/-Proto (TRUST_PROXY); off by default. */
+  trustProxy: TrustProxySetting;
+  /** Where one-time codes are sent (SMS_PROVIDER and its settings). */
+  sms: SmsSettings;
 }
 
 export class ConfigError extends Error {
@@ -97,8 +107,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.LOAD_TEST_PLAIN_RTP === '1' && !e.RTC_LISTEN_IP.startsWith('127.')) {
     throw new ConfigError([`LOAD_TEST_PLAIN_RTP: plain RTP has no encryption: only with RTC_LISTEN_IP on loopback (127.x.x.x), not ${e.RTC_LISTEN_IP}`]);
   }
+  let trustProxy: TrustProxySetting;
+  try {
+    trustProxy = parseTrustProxy(e.TRUST_PROXY);
+  } catch (err) {
+    throw new ConfigError([`TRUST_PROXY: ${(err as Error).message} (use a hop count such as 1, or addresses/CIDR ranges such as 127.0.0.1,10.0.0.0/8)`]);
+  }
   const dataDir = path.resolve(e.JIEFEN_DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/+$/, '');
+  let sms: SmsSettings;
+  try {
+    sms = parseSmsSettings(cleaned, publicUrl);
+  } catch (err) {
+    if (err instanceof SmsSettingsError) throw new ConfigError(err.problems);
+    throw err;
+  }
   return {
     host: e.HOST,
     port: e.PORT,
@@ -117,5 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signing: { keyFile: e.SIGNING_KEY_FILE, certFile: e.SIGNING_CERT_FILE },
     auditSealIntervalMs: e.AUDIT_SEAL_INTERVAL_MIN * 60_000,
     loadTestPlainRtp: e.LOAD_TEST_PLAIN_RTP === '1',
+    logFormat: e.LOG_FORMAT,
+    trustProxy,
+    sms,
   };
 }

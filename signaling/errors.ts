@@ -33,11 +33,13 @@ export const ERRORS = {
   CODE_EXPIRED: { status: 400, message: '验证码已过期或未发送，请重新获取' },
   CODE_USED: { status: 400, message: '验证码已使用，请重新获取' },
   CODE_ATTEMPTS_EXCEEDED: { status: 400, message: '验证码错误次数过多，请重新获取' },
+  SMS_PHONE_REJECTED: { status: 409, message: '短信无法发送到登记的手机号，请联系调解员核对号码' },
   WEAK_PASSWORD: { status: 400, message: '新密码不符合要求' },
   CURRENT_PASSWORD_WRONG: { status: 400, message: '当前密码不正确' },
 
   // ── who is asking ──────────────────────────────────────────────────────────
   NOT_AUTHENTICATED: { status: 401, message: '请先登录' },
+  METRICS_TOKEN_REQUIRED: { status: 401, message: '读取监控指标需要 METRICS_TOKEN（Authorization: Bearer）' },
   BAD_CREDENTIALS: { status: 401, message: '用户名或密码错误' },
   PASSWORD_CHANGE_REQUIRED: { status: 403, message: '请先修改初始密码' },
   TOKEN_MALFORMED: { status: 401, message: '缺少邀请链接凭证，请通过调解员发送的链接打开' },
@@ -162,6 +164,7 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试', retry: true },
   ROOM_MOVED: { status: 503, message: '调解室正在切换服务器，正在为您重新连接…', retry: true },
   ROOM_UNAVAILABLE: { status: 503, message: '调解室暂时无法连接，请稍后重试', retry: true },
+  SMS_SEND_FAILED: { status: 502, message: '验证码短信发送失败，请稍后重试；如多次失败请联系调解员', retry: true },
   INTERNAL: { status: 500, message: '服务器内部错误，请稍后重试', retry: true },
 } as const satisfies Record<string, ErrorSpec>;
 

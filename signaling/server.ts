@@ -25,7 +25,9 @@ import { partyArea } from './party/index.ts';
 import { signingArea } from './signing/index.ts';
 import type { SigningIdentity } from './signing/org-identity.ts';
 import type { SigningService } from './signing/signing-service.ts';
-import { LogSmsProvider, type SmsProvider } from './signing/sms.ts';
+import type { SmsProvider } from './signing/sms.ts';
+import { createSmsProvider } from './signing/sms-providers.ts';
+import type { DestinationStream } from 'pino';
 import { usersArea } from './users/index.ts';
 import { loadBuiltinTemplates } from './agreement/template-loader.ts';
 import { joinCluster, type Cluster } from './cluster/index.ts';
@@ -58,10 +60,12 @@ export interface StartOptions {
   logger?: boolean | { level: string };
   /** Skip `prisma migrate deploy` (tests that start from an already migrated database file). */
   skipMigrations?: boolean;
-  /** Where one-time signing codes go (default: the server log). */
+  /** Where one-time signing codes go (default: the provider configured by SMS_PROVIDER). */
   sms?: SmsProvider;
   /** The audit seal timer's clock (tests drive it by hand). */
   sealClock?: SealClock;
+  /** Where log lines go instead of stdout (tests capture them), as JSON after redaction. */
+  logDestination?: DestinationStream;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -75,7 +79,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const bootstrap = await bootstrapIfEmpty(ctx);
   if (!bootstrap.created) await reconcileInitialPassword(ctx);
   await ensureLocalCourt(ctx);
-  const app = await buildApp(ctx, { webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
+  const app = await buildApp(ctx, {
+    webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    ...(options.logDestination ? { logDestination: options.logDestination } : {}),
+  });
   const pool = await createWorkerPool({
     numWorkers: config.rtc.workers ?? os.availableParallelism(),
     listenIp: config.rtc.listenIp,
@@ -93,7 +101,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Templates are validated once at start (a broken one stops it) and shared by drafting and the court documents.
   const templates = loadBuiltinTemplates();
   const drafting = draftingArea(app, ctx, templates, cluster ? { relay: cluster.docs } : {});
-  const signing = await signingArea(ctx, options.sms ?? new LogSmsProvider(app.log), drafting.agreements, app.log);
+  const signing = await signingArea(ctx, options.sms ?? createSmsProvider(config.sms, config.dataDir, app.log), drafting.agreements, app.log);
   const auditSeals = new AuditSealer(db, config.dataDir, sealKeyFromIdentity(signing.identity));
   const health: HealthSources = { ctx, pool, redis: cluster?.redis.command ?? null };
   await mountApi(app, [

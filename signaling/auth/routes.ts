@@ -32,7 +32,8 @@ export const authRoutes =
         reply.setCookie(SESSION_COOKIE, session.cookieValue, {
           httpOnly: true,
           sameSite: 'strict',
-          secure,
+          // Secure when served over https, directly or behind a trusted proxy (X-Forwarded-Proto, TRUST_PROXY).
+          secure: secure || request.protocol === 'https',
           path: '/',
           signed: true,
           maxAge: Math.floor(SESSION_TTL_MS / 1000),

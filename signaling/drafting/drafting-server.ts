@@ -58,6 +58,7 @@ import { partyAccess, staffAccess, type DraftAccess, type DraftIdentity } from '
 import { keepLiveDocument, LOAD_ORIGIN, STORED_ORIGIN } from './live-document.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { TaintedDocuments } from './tainted-documents.ts';
+import { clientAddress } from '../http/trust-proxy.ts';
 
 export const DRAFTING_PATH = '/drafting';
 
@@ -179,7 +180,7 @@ export class DraftingServer {
   }
 
   async #authenticate({ token, documentName, request, connectionConfig }: onAuthenticatePayload): Promise<ConnectionContext> {
-    const ip = request.socket.remoteAddress ?? '';
+    const ip = clientAddress(this.#ctx.config.trustProxy, request);
     const caseId = caseIdOfDocName(documentName);
     if (!caseId) throw this.#refuse('NOT_FOUND', `unknown document ${documentName}`);
     // A document dropped after a storage failure: wait for it to go, then load it afresh.

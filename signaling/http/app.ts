@@ -16,6 +16,9 @@ import { resolveLink } from '../cases/link-resolution.ts';
 import { originAllowed } from '../access/principal.ts';
 import { installAccessHook } from './access-hook.ts';
 import { validationMessage } from './field-labels.ts';
+import { proxyTrust } from './trust-proxy.ts';
+import { loggerOptions } from '../logs/logger.ts';
+import type { DestinationStream } from 'pino';
 
 export const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
@@ -35,11 +38,21 @@ export interface BuildOptions {
   /** Folder with the built web client (index.html + assets). */
   webRoot: string;
   logger?: boolean | { level: string };
+  /** Where log lines go instead of stdout (redacted JSON). */
+  logDestination?: DestinationStream;
 }
 
 export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<FastifyInstance> {
+  const logger = options.logger ?? true;
   const app = Fastify({
-    logger: options.logger ?? { level: ctx.config.logLevel },
+    logger:
+      logger &&
+      loggerOptions({
+        level: logger === true ? ctx.config.logLevel : logger.level,
+        format: ctx.config.logFormat,
+        ...(options.logDestination ? { destination: options.logDestination } : {}),
+      }),
+    trustProxy: proxyTrust(ctx.config.trustProxy),
     bodyLimit: 2 * 1024 * 1024,
     // verbose: errors carry the failing schema, whose title names the field (http/field-labels.ts).
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, verbose: true } },

@@ -1,14 +1,17 @@
 // GET /metrics in the Prometheus text format: live rooms, peers, media routers, transports, producers and
 // consumers; mediasoup worker CPU; the Node event-loop lag since the previous scrape; Yjs
-// documents and connections open; resident memory. Protected: with METRICS_TOKEN set it wants
-// `Authorization: Bearer <token>`, otherwise it answers loopback requests only.
+// documents and connections open; resident memory. Protected: it wants `Authorization: Bearer
+// <METRICS_TOKEN>`; only a server that listens on loopback alone answers without a token, and then
+// only direct loopback requests (not ones a reverse proxy forwarded, whose client may be anyone).
 // GET /metrics/rooms (same protection): this node's live rooms as JSON — members, caucuses and
 // which consumers are live in mediasoup — for operators and the several-node tests.
 import { timingSafeEqual } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WorkerPool } from '../../sfu/index.ts';
 import type { AppContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import { viaProxy } from './trust-proxy.ts';
 import type { DraftingServer } from '../drafting/index.ts';
 import type { Readiness } from '../health/index.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
@@ -23,6 +26,7 @@ interface Sources {
 }
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+const LOOPBACK_HOST = /^(127\.|::1$|localhost$)/;
 
 function tokenMatches(expected: string, header: string | undefined): boolean {
   const m = /^Bearer (\S+)$/.exec(header ?? '');
@@ -49,18 +53,17 @@ export function attachMetrics(app: FastifyInstance, ctx: AppContext, sources: So
   lag.enable();
   app.addHook('onClose', async () => lag.disable());
 
-  /** Replies with the refusal and returns false unless the request may read metrics. */
-  const guard = (request: FastifyRequest, reply: FastifyReply): boolean => {
-    const allowed = ctx.config.metricsToken ? tokenMatches(ctx.config.metricsToken, request.headers.authorization) : LOOPBACK.test(request.ip);
-    if (!allowed)
-      void reply
-        .status(ctx.config.metricsToken ? 401 : 403)
-        .send({ code: 'FORBIDDEN', message: ctx.config.metricsToken ? '需要 METRICS_TOKEN' : '仅允许本机访问监控指标（或配置 METRICS_TOKEN）' });
-    return allowed;
+  const loopbackOnly = LOOPBACK_HOST.test(ctx.config.host);
+  /** Refuses (METRICS_TOKEN_REQUIRED) unless the request may read metrics. */
+  const guard = (request: FastifyRequest): void => {
+    const allowed = ctx.config.metricsToken
+      ? tokenMatches(ctx.config.metricsToken, request.headers.authorization)
+      : loopbackOnly && LOOPBACK.test(request.ip) && !viaProxy(request.headers);
+    if (!allowed) throw new DomainError('METRICS_TOKEN_REQUIRED');
   };
 
   app.get('/metrics/rooms', { schema: { hide: true } }, async (request, reply) => {
-    if (!guard(request, reply)) return reply;
+    guard(request);
     const rooms = sources.rooms.rooms().filter((r) => !r.closed);
     return reply.header('cache-control', 'no-store').send({
       nodeId: sources.nodeId,
@@ -85,7 +88,7 @@ export function attachMetrics(app: FastifyInstance, ctx: AppContext, sources: So
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    if (!guard(request, reply)) return reply;
+    guard(request);
 
     const rooms = sources.rooms.rooms().filter((r) => !r.closed);
     const totals = { admitted: 0, lobby: 0, routers: 0, transports: 0, producers: 0, consumers: 0 };

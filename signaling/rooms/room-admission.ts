@@ -11,6 +11,7 @@ import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
 import { DomainError } from '../errors.ts';
 import type { MemberIdentity } from './member.ts';
 import type { Principal, Session } from './room-forwarding.ts';
+import { clientAddress } from '../http/trust-proxy.ts';
 
 export async function authenticate(app: FastifyInstance, ctx: AppContext, socket: Socket): Promise<Principal> {
   const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
@@ -18,7 +19,7 @@ export async function authenticate(app: FastifyInstance, ctx: AppContext, socket
   const principal = await resolvePrincipal(ctx, (raw) => app.unsignCookie(raw), {
     token: typeof token === 'string' && token.length > 0 ? token : null,
     cookieHeader: socket.handshake.headers.cookie,
-    ip: socket.handshake.address,
+    ip: clientAddress(ctx.config.trustProxy, socket.request),
     userAgent: socket.handshake.headers['user-agent'] ?? '',
   });
   if (principal.kind === 'staff' && principal.mustChangePassword) throw new DomainError('PASSWORD_CHANGE_REQUIRED');

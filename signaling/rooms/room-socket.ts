@@ -23,6 +23,7 @@ import type { RoomRegistry } from './room-registry.ts';
 import type { Cluster } from '../cluster/index.ts';
 import { attachForwarding, type ClientConn, type Principal, type Session } from './room-forwarding.ts';
 import { dispatch } from './request-dispatch.ts';
+import { clientAddress } from '../http/trust-proxy.ts';
 
 export interface RoomSocketOptions {
   pingIntervalMs: number;
@@ -88,7 +89,12 @@ export function attachRoomSockets(
   };
   ctx.events.on('accessRevoked', onRevoked);
   nsp.on('connection', (socket) => {
-    const session: Session = { client: localClient(socket), principal: socket.data.principal as Principal, joined: null, forwardedTo: null };
+    const session: Session = {
+      client: localClient(socket, clientAddress(ctx.config.trustProxy, socket.request)),
+      principal: socket.data.principal as Principal,
+      joined: null,
+      forwardedTo: null,
+    };
     sessions.add(session);
     for (const event of Object.keys(ClientRequests) as ClientRequestName[]) {
       socket.on(event, (payload: unknown, ack: unknown) => {
@@ -121,10 +127,10 @@ function holderOf({ principal, joined, forwardedTo }: Session): Holder {
   return { kind: 'staff', userId: principal.user.id, caseId: joined?.room.caseId ?? forwardedTo?.caseId ?? null };
 }
 
-function localClient(socket: Socket): ClientConn {
+function localClient(socket: Socket, address: string): ClientConn {
   return {
     id: socket.id,
-    address: socket.handshake.address,
+    address,
     userAgent: socket.handshake.headers['user-agent'] ?? '',
     emit: (event, payload) => void socket.emit(event, payload),
     request: (event, payload, timeoutMs) => socket.timeout(timeoutMs).emitWithAck(event, payload),

@@ -36,7 +36,14 @@ export class SigningCodes {
       where: { id: row.id },
       data: { codeHash: hashSecret(this.ctx.secrets.tokenKey, `signing-code:${row.id}:${code}`) },
     });
-    await this.sms.send(actor.phone, `【解纷】您正在签署调解协议书，验证码 ${code}，5分钟内有效。如非本人操作请忽略。`);
+    const validMinutes = CODE_TTL_MS / 60_000;
+    try {
+      await this.sms.send(actor.phone, `【解纷】您正在签署调解协议书，验证码 ${code}，${validMinutes}分钟内有效。如非本人操作请忽略。`, { code, validMinutes });
+    } catch (err) {
+      // Not sent: the code never counts (no resend wait, no use of the round's allowance).
+      await this.ctx.db.signingCode.delete({ where: { id: row.id } });
+      throw err;
+    }
     await recordAudit(this.ctx.db, partyActor(actor), actor.caseId, {
       type: 'SIGNING_CODE_SENT',
       data: { roundId: round.id, participantId: actor.id, phone: maskPhone(actor.phone), provider: this.sms.name },
