@@ -38,6 +38,7 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   SIGNING_KEY_FILE: z.string().min(1).optional(),
   SIGNING_CERT_FILE: z.string().min(1).optional(),
+  DATA_KEYS_FILE: z.string().min(1).optional(),
   LOAD_TEST_PLAIN_RTP: z.enum(['0', '1'], { error: 'LOAD_TEST_PLAIN_RTP must be 0 or 1' }).default('0'),
 });
 
@@ -61,6 +62,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** The organisation's PDF signing key and certificate chain (PEM); unset: a generated development identity. */
   signing: { keyFile: string | undefined; certFile: string | undefined };
+  /** Keys of personal data at rest supplied from outside (JSON {current, keys, blindIndexKey}); unset: the secrets store's. */
+  dataKeysFile: string | undefined;
   /**
    * Lets room clients use plain (unencrypted, unauthenticated) RTP transports, for the load
    * benchmark's generator. Only with the media server on loopback.
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     court: { name: e.COURT_NAME, code: e.COURT_CODE, region: e.COURT_REGION },
     metricsToken: e.METRICS_TOKEN,
     signing: { keyFile: e.SIGNING_KEY_FILE, certFile: e.SIGNING_CERT_FILE },
+    dataKeysFile: e.DATA_KEYS_FILE,
     loadTestPlainRtp: e.LOAD_TEST_PLAIN_RTP === '1',
   };
 }
