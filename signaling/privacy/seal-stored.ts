@@ -108,6 +108,19 @@ export function sealStoredFiles(uploadsDir: string, crypto: FieldCrypto, options
 }
 
 export async function sealStoredPersonalData(db: PrismaClient, uploadsDir: string, crypto: FieldCrypto, options: SealOptions = {}): Promise<SealReport> {
+  // Freed space is zeroed, so an overwritten plaintext does not linger in a page's free area.
+  await db.$queryRawUnsafe('PRAGMA secure_delete = ON');
   const values = await sealStoredValues(db, crypto, options);
+  if (values.values > 0) await compact(db);
   return { ...values, files: sealStoredFiles(uploadsDir, crypto, options) };
+}
+
+/**
+ * After sealing old plaintext, no copy of it may stay in the file: the WAL still holds the old page
+ * versions and the main file old free pages. Checkpoint, rewrite the file (VACUUM), truncate the WAL.
+ */
+async function compact(db: PrismaClient): Promise<void> {
+  await db.$queryRawUnsafe('PRAGMA wal_checkpoint(TRUNCATE)');
+  await db.$executeRawUnsafe('VACUUM');
+  await db.$queryRawUnsafe('PRAGMA wal_checkpoint(TRUNCATE)');
 }
