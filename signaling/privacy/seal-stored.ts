@@ -23,7 +23,8 @@ export interface SealOptions {
   reseal?: boolean;
 }
 
-type Row = Record<string, unknown> & { rowid: bigint | number };
+// `rowid AS _rowid`: on a table with an INTEGER PRIMARY KEY, SQLite names a bare rowid column after that key.
+type Row = Record<string, unknown> & { _rowid: bigint | number };
 
 const hexOf = (b: Buffer) => `x'${b.toString('hex')}'`;
 
@@ -46,7 +47,7 @@ export async function sealStoredValues(db: PrismaClient, crypto: FieldCrypto, op
       ...columns.map(({ c, kind }) => needsSealing(c, kind, crypto, reseal)),
       ...blind.map(([c, index]) => `("${c}" IS NOT NULL AND "${index}" IS NULL)`),
     ];
-    const select = ['rowid', ...columns.map(({ c }) => `"${c}"`), ...blind.map(([, index]) => `"${index}"`)].join(', ');
+    const select = ['rowid AS _rowid', ...columns.map(({ c }) => `"${c}"`), ...blind.map(([, index]) => `"${index}"`)].join(', ');
     let after: bigint | number = 0;
     for (;;) {
       const rows: Row[] = await db.$queryRawUnsafe(
@@ -81,10 +82,12 @@ export async function sealStoredValues(db: PrismaClient, crypto: FieldCrypto, op
             set(index, crypto.blindIndex(`${model}.${c}`, crypto.openText(v)));
             report.indexes++;
           }
-          if (sets.length) await tx.$executeRawUnsafe(`UPDATE "${model}" SET ${sets.join(', ')} WHERE rowid = ?`, ...values, row.rowid);
+          if (sets.length) await tx.$executeRawUnsafe(`UPDATE "${model}" SET ${sets.join(', ')} WHERE rowid = ?`, ...values, row._rowid);
         }
       });
-      after = rows[rows.length - 1]!.rowid;
+      const last = rows[rows.length - 1]!._rowid;
+      if (typeof last !== 'bigint' && typeof last !== 'number') throw new Error(`${model}: no rowid in the sealing query`);
+      after = last;
     }
   }
   return report;
