@@ -1,7 +1,7 @@
 // Per-installation secrets, generated on first start into the (git-ignored) data folder.
 // Never a fixed default: a fresh install gets fresh random keys.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { generateDataKeys, KEY_ID, type DataKeys } from './privacy/field-crypto.ts';
@@ -29,6 +29,36 @@ export function saveSecrets(dataDir: string, secrets: Secrets): void {
   renameSync(`${file}.tmp`, file);
 }
 
+/**
+ * A store from before encryption at rest gets its data keys once, even when several nodes on one
+ * data folder start at the same moment: one takes a lock file and writes, the others wait and read
+ * its keys (two nodes with different keys would make one node's writes unreadable).
+ */
+function addDataKeysOnce(dataDir: string): Secrets {
+  const file = path.join(dataDir, 'secrets.json');
+  const lock = `${file}.upgrading`;
+  const read = () => SecretsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  for (let waited = 0; ; waited += 50) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (waited > 10_000) throw new Error(`${lock} is left over from an interrupted start: remove it if no other node is starting`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  }
+  try {
+    const current = read();
+    if (current.dataKeys) return { ...current, dataKeys: current.dataKeys };
+    const upgraded = { ...current, dataKeys: generateDataKeys() };
+    saveSecrets(dataDir, upgraded);
+    return upgraded;
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 export function loadOrCreateSecrets(dataDir: string): { secrets: Secrets; created: boolean } {
   const file = path.join(dataDir, 'secrets.json');
   if (existsSync(file)) {
@@ -39,9 +69,7 @@ export function loadOrCreateSecrets(dataDir: string): { secrets: Secrets; create
       );
     const { dataKeys } = parsed.data;
     if (dataKeys) return { secrets: { ...parsed.data, dataKeys }, created: false };
-    const upgraded = { ...parsed.data, dataKeys: generateDataKeys() };
-    saveSecrets(dataDir, upgraded);
-    return { secrets: upgraded, created: false };
+    return { secrets: addDataKeysOnce(dataDir), created: false };
   }
   mkdirSync(dataDir, { recursive: true });
   const secrets: Secrets = {
