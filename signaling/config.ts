@@ -46,6 +46,7 @@ const EnvSchema = z.object({
     .min(1, 'AUDIT_SEAL_INTERVAL_MIN must be ≥ 1')
     .max(1440, 'AUDIT_SEAL_INTERVAL_MIN must be ≤ 1440')
     .default(60),
+  DATA_KEYS_FILE: z.string().min(1).optional(),
   LOAD_TEST_PLAIN_RTP: z.enum(['0', '1'], { error: 'LOAD_TEST_PLAIN_RTP must be 0 or 1' }).default('0'),
   HEALTH_MIN_FREE_MB: z.coerce.number({ error: 'HEALTH_MIN_FREE_MB must be a number' }).int().min(0, 'HEALTH_MIN_FREE_MB must be ≥ 0').default(256),
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { error: 'LOG_FORMAT must be auto, json or pretty' }).default('auto'),
@@ -76,6 +77,8 @@ export interface Config {
   signing: { keyFile: string | undefined; certFile: string | undefined };
   /** How often the audit chain head is sealed with the organisation's signing key (also at shutdown). */
   auditSealIntervalMs: number;
+  /** Keys of personal data at rest supplied from outside (JSON {current, keys, blindIndexKey}); unset: the secrets store's. */
+  dataKeysFile: string | undefined;
   /**
    * Lets room clients use plain (unencrypted, unauthenticated) RTP transports, for the load
    * benchmark's generator. Only with the media server on loopback.
@@ -139,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     health: { minFreeMb: e.HEALTH_MIN_FREE_MB },
     signing: { keyFile: e.SIGNING_KEY_FILE, certFile: e.SIGNING_CERT_FILE },
     auditSealIntervalMs: e.AUDIT_SEAL_INTERVAL_MIN * 60_000,
+    dataKeysFile: e.DATA_KEYS_FILE,
     loadTestPlainRtp: e.LOAD_TEST_PLAIN_RTP === '1',
     logFormat: e.LOG_FORMAT,
     trustProxy,

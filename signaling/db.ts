@@ -5,14 +5,26 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaClient, type Prisma } from './generated/prisma/client.ts';
+import { PrismaClient } from './generated/prisma/client.ts';
+import { FieldCrypto, type DataKeys } from './privacy/field-crypto.ts';
+import { sealingExtension } from './privacy/prisma-sealing.ts';
 
-export type Db = PrismaClient;
-export type Tx = Prisma.TransactionClient;
+export type Db = ReturnType<typeof openDb>;
+export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export function openDb(databaseFile: string): Db {
+/**
+ * The database as the server uses it: personal data sealed at rest and opened on read
+ * (signaling/privacy). Without data keys (tools that only read other tables) sealed values are
+ * returned as stored and writing them fails.
+ */
+export function openDb(databaseFile: string, dataKeys?: DataKeys) {
+  return openRawDb(databaseFile).$extends(sealingExtension(dataKeys ? new FieldCrypto(dataKeys) : null));
+}
+
+/** The bare client: what is stored, byte for byte (the start-up migration that seals old plaintext). */
+export function openRawDb(databaseFile: string): PrismaClient {
   mkdirSync(path.dirname(databaseFile), { recursive: true });
   return new PrismaClient({ adapter: new ImmediateTransactions({ url: `file:${databaseFile}` }) });
 }

@@ -9,7 +9,7 @@ import { AccessEvents } from './access-events.ts';
 import { bootstrapIfEmpty, ensureLocalCourt, reconcileInitialPassword, type BootstrapResult } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
-import { applyMigrations, openDb } from './db.ts';
+import { applyMigrations, openDb, openRawDb } from './db.ts';
 import { casesArea } from './cases/index.ts';
 import { draftingArea, type DraftingServer } from './drafting/index.ts';
 import { mountApi } from './http/api-area.ts';
@@ -19,6 +19,10 @@ import { attachMetrics } from './http/metrics.ts';
 import { RoomRegistry } from './rooms/room-registry.ts';
 import { attachRoomSockets } from './rooms/room-socket.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
+import { resolveDataKeys } from './privacy/data-keys.ts';
+import { FieldCrypto } from './privacy/field-crypto.ts';
+import { sealStoredPersonalData } from './privacy/seal-stored.ts';
+import { auditStaffReads } from './privacy/read-audit.ts';
 import { judicialArea } from './judicial/index.ts';
 import { orgArea } from './org/index.ts';
 import { partyArea } from './party/index.ts';
@@ -68,14 +72,26 @@ export interface StartOptions {
   logDestination?: DestinationStream;
 }
 
+async function sealOnStart(config: Config, crypto: FieldCrypto) {
+  const raw = openRawDb(config.databaseFile);
+  try {
+    return await sealStoredPersonalData(raw, path.join(config.dataDir, 'uploads'), crypto);
+  } finally {
+    await raw.$disconnect();
+  }
+}
+
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const { secrets } = loadOrCreateSecrets(config.dataDir);
   if (!options.skipMigrations) await applyMigrations(config.dataDir);
-  const db = openDb(config.databaseFile);
+  const crypto = new FieldCrypto(resolveDataKeys(config, secrets));
+  const db = openDb(config.databaseFile, crypto.dataKeys);
   // WAL + full sync: an acknowledged write survives a crash or power loss.
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   await db.$executeRawUnsafe('PRAGMA synchronous = FULL');
-  const ctx: AppContext = { db, config, secrets, events: new AccessEvents() };
+  // Personal data written before encryption at rest is sealed now (a no-op once done).
+  const sealed = await sealOnStart(config, crypto);
+  const ctx: AppContext = { db, config, secrets, crypto, events: new AccessEvents() };
   const bootstrap = await bootstrapIfEmpty(ctx);
   if (!bootstrap.created) await reconcileInitialPassword(ctx);
   await ensureLocalCourt(ctx);
@@ -84,6 +100,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });
+  if (sealed.values + sealed.indexes + sealed.files > 0) app.log.info({ sealed }, 'personal data stored in plaintext before was encrypted');
+  auditStaffReads(app, ctx);
   const pool = await createWorkerPool({
     numWorkers: config.rtc.workers ?? os.availableParallelism(),
     listenIp: config.rtc.listenIp,

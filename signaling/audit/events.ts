@@ -180,6 +180,8 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
     data: z.object({ roundId: z.string(), contentSha256: z.string(), pdfSha256: z.string(), pages: z.number(), bytes: z.number() }),
   }),
   z.object({ type: z.literal('CAUCUS_CARRIED'), data: z.object({ fromSide: z.string(), toSide: z.string(), chars: z.number(), sha256: z.string() }) }),
+  /** A staff member opened a case's personal data, materials or documents (signaling/privacy/read-audit.ts). Names what, never the data. */
+  z.object({ type: z.literal('PERSONAL_DATA_READ'), data: z.object({ what: z.string(), route: z.string(), materialId: z.string().optional() }) }),
 ]);
 
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
@@ -314,6 +316,8 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `${event.data.signerName}（${event.data.signerRole}）签署调解协议书`;
     case 'AGREEMENT_ISSUED':
       return `出具已签署的调解协议书（${event.data.pages} 页，文件摘要 ${event.data.pdfSha256.slice(0, 12)}…）`;
+    case 'PERSONAL_DATA_READ':
+      return `查看个人信息：${event.data.what}`;
     case 'CAUCUS_CARRIED':
       return `调解员将${sideLabel(event.data.fromSide)}的意见转达给${sideLabel(event.data.toSide)}（${event.data.chars} 字）`;
     case 'AGREEMENT_DRAFT_CREATED':

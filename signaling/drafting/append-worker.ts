@@ -3,10 +3,12 @@
 // Batches are handled strictly one after another, in the order they arrive.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDb } from '../db.ts';
+import type { DataKeys } from '../privacy/field-crypto.ts';
 import type { DraftRowData } from './draft-writer.ts';
 
 const port = parentPort!;
-const db = openDb((workerData as { databaseFile: string }).databaseFile);
+const data = workerData as { databaseFile: string; dataKeys: DataKeys };
+const db = openDb(data.databaseFile, data.dataKeys);
 
 async function init() {
   // Per connection: every commit is on disk before it is reported done.

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../db.ts';
+import type { DataKeys } from '../privacy/field-crypto.ts';
 
 export interface DraftRowData {
   docName: string;
@@ -56,7 +57,11 @@ export class WorkerWriter implements DraftWriter {
   #nextId = 1;
   #closed = false;
 
-  constructor(private readonly databaseFile: string) {
+  /** `dataKeys`: the thread's client seals the rows like the server's (signaling/privacy). */
+  constructor(
+    private readonly databaseFile: string,
+    private readonly dataKeys: DataKeys,
+  ) {
     this.#start();
   }
 
@@ -67,7 +72,10 @@ export class WorkerWriter implements DraftWriter {
 
   #start(): Promise<{ synchronous: number; journalMode: string }> {
     if (this.#ready) return this.#ready;
-    const worker = new Worker(BOOT, { eval: true, workerData: { databaseFile: this.databaseFile, tsxApi: TSX_API, entry: WORKER_ENTRY } });
+    const worker = new Worker(BOOT, {
+      eval: true,
+      workerData: { databaseFile: this.databaseFile, dataKeys: this.dataKeys, tsxApi: TSX_API, entry: WORKER_ENTRY },
+    });
     this.#worker = worker;
     this.#ready = new Promise((resolve, reject) => {
       const fail = (err: Error) => {

@@ -126,7 +126,7 @@ export class DraftingServer {
     this.#options = options;
     this.#tainted = new TaintedDocuments(this.#log);
     this.#messages = new ClientMessageGuard(ctx, this.#log);
-    this.store = new DraftStore(ctx.db, { writer: new WorkerWriter(ctx.config.databaseFile) });
+    this.store = new DraftStore(ctx.db, { writer: new WorkerWriter(ctx.config.databaseFile, ctx.crypto.dataKeys) });
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
     this.hocuspocus = new Hocuspocus({
       name: 'jiefen-drafting',

@@ -1,6 +1,6 @@
 // Application materials (identity documents, evidence) uploaded from a party's link: the type is
 // decided by the bytes (JPEG, PNG or PDF magic) and must match what the client declared; size is
-// capped; the file is stored under <data>/uploads/judicial/<random id> — never a name from the
+// capped; the file is stored, encrypted, under <data>/uploads/judicial/<random id> — never a name from the
 // client, never the web root — and the row commits only once the bytes are on disk (a failed row
 // removes the file again). The client's file name is kept, cleaned, for display only.
 import { createHash, randomBytes } from 'node:crypto';
@@ -60,7 +60,8 @@ export async function storeMaterial(
   const dir = materialsDir(ctx);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, id);
-  writeFileSync(file, input.bytes, { mode: 0o600, flag: 'wx' });
+  // Sealed at rest like the database's personal data (signaling/privacy).
+  writeFileSync(file, ctx.crypto.sealBytes(input.bytes), { mode: 0o600, flag: 'wx' });
   const sha256 = createHash('sha256').update(input.bytes).digest('hex');
   try {
     return await ctx.db.$transaction(async (tx) => {

@@ -258,7 +258,7 @@ export class JudicialReviewService {
     const a = await this.#own(judge, id);
     const m = await this.ctx.db.judicialMaterial.findFirst({ where: { id: materialId, applicationId: a.id } });
     if (!m) throw new DomainError('MATERIAL_NOT_FOUND', '材料不存在');
-    return { bytes: readFileSync(path.join(materialsDir(this.ctx), m.id)), mime: m.mime, displayName: m.displayName };
+    return { bytes: Buffer.from(this.ctx.crypto.openBytes(readFileSync(path.join(materialsDir(this.ctx), m.id)))), mime: m.mime, displayName: m.displayName };
   }
 
   /** The case of one of this judge's court's applications. */

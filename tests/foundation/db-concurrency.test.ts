@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 it('audit appends on the main connection succeed while the draft writer thread commits continuously', async () => {
-  const writer = new WorkerWriter(path.join(server.dataDir, 'jiefen.db'));
+  const writer = new WorkerWriter(path.join(server.dataDir, 'jiefen.db'), server.ctx.crypto.dataKeys);
   await writer.settings;
   let writing = true;
   let appended = 0;

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { readAgreement } from '../../signaling/agreement/document.ts';
 import { openDb } from '../../signaling/db.ts';
+import { loadOrCreateSecrets } from '../../signaling/secrets.ts';
 import { agreementDocName } from '../../signaling/drafting/index.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
 import { StaffClient } from '../support/server.ts';
@@ -38,7 +39,8 @@ function client(node: number, options: { token?: string; cookie?: string }) {
 
 /** The document as the shared database has it (every stored row replayed). */
 async function storedDoc(): Promise<Y.Doc> {
-  const db = openDb(path.join(cluster.dataDir, 'jiefen.db'));
+  // The draft is encrypted at rest: open it with the installation's data keys.
+  const db = openDb(path.join(cluster.dataDir, 'jiefen.db'), loadOrCreateSecrets(cluster.dataDir).secrets.dataKeys);
   try {
     const rows = await db.draftUpdate.findMany({ where: { docName: agreementDocName(kase.caseId) }, orderBy: { id: 'asc' } });
     const doc = new Y.Doc();

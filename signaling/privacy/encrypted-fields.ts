@@ -1,0 +1,67 @@
+// Which columns hold personal data and are sealed at rest (signaling/privacy/field-crypto.ts), and
+// the relations a query can reach them through. The one list to extend when a model gains such a
+// column; tests/operations/encrypted-fields.test.ts checks the relations against the generated
+// Prisma data model and that every listed column exists.
+export interface SealedModel {
+  /** String columns sealed as enc:v1:… text. */
+  text?: readonly string[];
+  /** Bytes columns sealed with the binary header. */
+  bytes?: readonly string[];
+  /** Text columns that can be looked up by value: column → the column holding its blind index. */
+  blind?: Readonly<Record<string, string>>;
+}
+
+export const SEALED_MODELS: Readonly<Record<string, SealedModel>> = {
+  // 联系电话, 身份证号码, 住所, 送达地址.
+  Participant: { text: ['phone', 'idNumber', 'address', 'serviceAddress'], blind: { phone: 'phoneIndex', idNumber: 'idNumberIndex' } },
+  // The 送达地址 and phone given when applying for judicial confirmation.
+  JudicialApplicant: { text: ['serviceAddress', 'phone'] },
+  // Handwritten signatures.
+  AgreementSignature: { bytes: ['png'] },
+  // The agreement draft and its versions carry the parties' particulars and bank accounts.
+  DraftUpdate: { bytes: ['update'] },
+  AgreementVersion: { bytes: ['state'] },
+  // The locked text (parties, clauses) and the issued PDF.
+  SigningRound: { text: ['snapshot'], bytes: ['pdf'] },
+  // 司法确认申请书 and 民事裁定书 print the parties' particulars.
+  JudicialApplication: { bytes: ['applicationPdf', 'rulingPdf'] },
+};
+
+/** Relation fields of every model → the related model (from prisma/schema.prisma). */
+export const RELATIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  Organisation: { users: 'User', cases: 'Case' },
+  User: { org: 'Organisation', court: 'Court', sessions: 'UserSession', cases: 'Case', coMediating: 'CaseCoMediator' },
+  UserSession: { user: 'User' },
+  Case: {
+    org: 'Organisation',
+    mediator: 'User',
+    participants: 'Participant',
+    invitations: 'Invitation',
+    chatMessages: 'ChatMessage',
+    draftUpdates: 'DraftUpdate',
+    agreementVersions: 'AgreementVersion',
+    caucusNotepads: 'CaucusNotepad',
+    signingRounds: 'SigningRound',
+    judicialApplication: 'JudicialApplication',
+    coMediators: 'CaseCoMediator',
+  },
+  CaseCoMediator: { case: 'Case', user: 'User' },
+  Participant: { case: 'Case', invitations: 'Invitation' },
+  Invitation: { case: 'Case', participant: 'Participant', uses: 'InvitationUse' },
+  InvitationUse: { invitation: 'Invitation' },
+  ChatMessage: { case: 'Case' },
+  DraftUpdate: { case: 'Case' },
+  AgreementVersion: { case: 'Case' },
+  CaucusNotepad: { case: 'Case' },
+  SigningRound: { case: 'Case', consents: 'ClauseConsent', signatures: 'AgreementSignature', codes: 'SigningCode' },
+  ClauseConsent: { round: 'SigningRound' },
+  AgreementSignature: { round: 'SigningRound' },
+  SigningCode: { round: 'SigningRound' },
+  Court: { judges: 'User', applications: 'JudicialApplication' },
+  JudicialApplication: { case: 'Case', court: 'Court', applicants: 'JudicialApplicant', materials: 'JudicialMaterial' },
+  JudicialApplicant: { application: 'JudicialApplication' },
+  JudicialMaterial: { application: 'JudicialApplication' },
+};
+
+/** Prisma's model name (Participant) from the delegate name (participant) and back. */
+export const delegateName = (model: string) => model[0]!.toLowerCase() + model.slice(1);
