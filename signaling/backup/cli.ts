@@ -51,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       const externalFiles = [
         ...(config.signing.keyFile && !inside(config.signing.keyFile) ? [{ archivePath: 'external/signing-key.pem', file: config.signing.keyFile }] : []),
         ...(config.signing.certFile && !inside(config.signing.certFile) ? [{ archivePath: 'external/signing-chain.pem', file: config.signing.certFile }] : []),
+        // Without the data keys nothing personal in the archive could be read again.
+        ...(config.dataKeysFile && !inside(config.dataKeysFile) ? [{ archivePath: 'external/data-keys.json', file: config.dataKeysFile }] : []),
       ];
       const s = await createBackup({ dataDir: config.dataDir, archive, passphrase, externalFiles });
       console.log(
@@ -62,8 +64,10 @@ async function main(argv: string[]): Promise<number> {
         `恢复完成 restored into ${config.dataDir}\n  备份时间 taken at ${s.createdAt}; ${s.files} 个文件 files, ${s.bytes} 字节 bytes, 摘要全部核对一致 every SHA-256 checked, ${s.ms} ms\n  审计链头 audit head: ${s.auditHead ? `#${s.auditHead.seq} ${s.auditHead.hash}` : '无 none'}`,
       );
       if (s.external.length) {
-        console.log(`  数据目录外的签名密钥/证书已恢复到 signing key/certificate from outside the data folder restored to:\n    ${s.external.join('\n    ')}`);
-        console.log('  请将 SIGNING_KEY_FILE / SIGNING_CERT_FILE 指向它们（或移回原位置）/ point SIGNING_KEY_FILE / SIGNING_CERT_FILE at them');
+        console.log(
+          `  数据目录外的签名密钥/证书/数据密钥已恢复到 keys and certificates from outside the data folder restored to:\n    ${s.external.join('\n    ')}`,
+        );
+        console.log('  请将 SIGNING_KEY_FILE / SIGNING_CERT_FILE / DATA_KEYS_FILE 指向它们（或移回原位置）/ point those settings at them');
       }
     }
     return 0;
