@@ -29,6 +29,7 @@ import { LogSmsProvider, type SmsProvider } from './signing/sms.ts';
 import { usersArea } from './users/index.ts';
 import { loadBuiltinTemplates } from './agreement/template-loader.ts';
 import { joinCluster, type Cluster } from './cluster/index.ts';
+import { clusterKey } from './cluster/message-auth.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -75,7 +76,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     rtcPort: config.rtc.port,
     logger: app.log,
   });
-  const cluster = config.redisUrl ? await joinCluster(config.redisUrl, app.log, { ownerTtlMs: config.roomOwnerTtlMs }) : null;
+  const cluster = config.redisUrl
+    ? await joinCluster(config.redisUrl, app.log, { ownerTtlMs: config.roomOwnerTtlMs }, clusterKey(config.clusterHmacKey, secrets.tokenKey))
+    : null;
   const rooms = new RoomRegistry(ctx, pool, {
     reconnectGraceMs: config.reconnectGraceMs,
     log: app.log,
@@ -99,7 +102,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     signing,
     judicialArea(ctx, templates, signing.identity),
   ]);
-  attachMetrics(app, ctx, { rooms, pool, drafting: drafting.server, nodeId: cluster?.nodeId ?? null });
+  attachMetrics(app, ctx, {
+    rooms,
+    pool,
+    drafting: drafting.server,
+    nodeId: cluster?.nodeId ?? null,
+    ...(cluster ? { clusterDrops: () => cluster.auth.drops() } : {}),
+  });
   app.addHook('onClose', async () => pool.close());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
