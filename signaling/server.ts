@@ -30,6 +30,7 @@ import { usersArea } from './users/index.ts';
 import { loadBuiltinTemplates } from './agreement/template-loader.ts';
 import { joinCluster, type Cluster } from './cluster/index.ts';
 import { clusterKey } from './cluster/message-auth.ts';
+import { failedLinks } from './cases/failed-links.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -110,6 +111,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ...(cluster ? { clusterDrops: () => cluster.auth.drops() } : {}),
   });
   app.addHook('onClose', async () => pool.close());
+  app.addHook('onClose', async () => failedLinks(ctx).close());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
