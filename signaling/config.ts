@@ -29,6 +29,11 @@ const EnvSchema = z.object({
     .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')
     .optional(),
   // Several nodes: how soon a dead node's rooms may be taken over (it renews 4× per period).
+  // Several nodes: the key signing messages between nodes (else derived from the shared secrets file).
+  CLUSTER_HMAC_KEY: z.string().min(32, 'CLUSTER_HMAC_KEY must be at least 32 characters').optional(),
+  // Failed link attempts per client address per window before it is refused (RATE_LIMITED).
+  LINK_FAILURES_PER_WINDOW: z.coerce.number().int().min(1).max(10_000).default(20),
+  LINK_FAILURE_WINDOW_SEC: z.coerce.number().min(1).max(86_400).default(300),
   ROOM_OWNER_TTL_MS: z.coerce.number().int().min(1000, 'ROOM_OWNER_TTL_MS must be ≥ 1000').max(60_000).default(4000),
   ROOM_RECONNECT_GRACE_SEC: z.coerce.number().min(1, 'ROOM_RECONNECT_GRACE_SEC must be ≥ 1').max(600).default(30),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -61,6 +66,11 @@ export interface Config {
   databaseFile: string;
   rtc: { listenIp: string; announcedAddress: string | undefined; port: number; workers: number | undefined };
   redisUrl: string | undefined;
+  /** Several nodes: signs what nodes tell each other over Redis; unset: derived from data/secrets.json (shared by the nodes). */
+  clusterHmacKey: string | undefined;
+  /** Failed link attempts per client address per window; the window is also the audit summary period. */
+  linkFailuresPerWindow: number;
+  linkFailureWindowMs: number;
   /** Several nodes: a room whose owner stopped renewing for this long may be taken over. */
   roomOwnerTtlMs: number;
   /** How long a dropped participant keeps their place in a live room. */
@@ -133,6 +143,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseFile: path.join(dataDir, 'jiefen.db'),
     rtc: { listenIp: e.RTC_LISTEN_IP, announcedAddress: e.RTC_ANNOUNCED_ADDRESS, port: e.RTC_PORT, workers: e.MEDIASOUP_WORKERS },
     redisUrl: e.REDIS_URL,
+    clusterHmacKey: e.CLUSTER_HMAC_KEY,
+    linkFailuresPerWindow: e.LINK_FAILURES_PER_WINDOW,
+    linkFailureWindowMs: e.LINK_FAILURE_WINDOW_SEC * 1000,
     roomOwnerTtlMs: e.ROOM_OWNER_TTL_MS,
     reconnectGraceMs: e.ROOM_RECONNECT_GRACE_SEC * 1000,
     logLevel: e.LOG_LEVEL,

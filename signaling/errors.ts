@@ -24,6 +24,8 @@ export const ERRORS = {
   INVALID_IMAGE: { status: 400, message: '图片无效，请上传 PNG 图片' },
   INVALID_FILE: { status: 400, message: '文件内容与文件类型不符' },
   FILE_TOO_LARGE: { status: 413, message: '文件过大' },
+  MESSAGE_TOO_LARGE: { status: 413, message: '消息过大，连接已关闭' },
+  PDF_TOO_COMPLEX: { status: 422, message: 'PDF 文件结构过于复杂，无法在限定的时间和内存内核验' },
   IDENTITY_MISMATCH: { status: 400, message: '姓名或身份证后四位与登记信息不一致' },
   NOTHING_TO_CHANGE: { status: 400, message: '没有需要修改的内容' },
   UNKNOWN_STATUS: { status: 400, message: '未知的案件状态' },

@@ -38,6 +38,8 @@ import { joinCluster, type Cluster } from './cluster/index.ts';
 import { AuditSealer, sealKeyFromIdentity } from './audit/seals.ts';
 import { scheduleAuditSeals, type SealClock, type SealSchedule } from './audit/seal-schedule.ts';
 import { healthArea, readiness, type HealthSources } from './health/index.ts';
+import { clusterKey } from './cluster/message-auth.ts';
+import { failedLinks } from './cases/failed-links.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -109,7 +111,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     rtcPort: config.rtc.port,
     logger: app.log,
   });
-  const cluster = config.redisUrl ? await joinCluster(config.redisUrl, app.log, { ownerTtlMs: config.roomOwnerTtlMs }) : null;
+  const cluster = config.redisUrl
+    ? await joinCluster(config.redisUrl, app.log, { ownerTtlMs: config.roomOwnerTtlMs }, clusterKey(config.clusterHmacKey, secrets.tokenKey))
+    : null;
   const rooms = new RoomRegistry(ctx, pool, {
     reconnectGraceMs: config.reconnectGraceMs,
     log: app.log,
@@ -146,8 +150,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log: app.log,
     ...(options.sealClock ? { clock: options.sealClock } : {}),
   });
-  attachMetrics(app, ctx, { rooms, pool, drafting: drafting.server, nodeId: cluster?.nodeId ?? null, readiness: () => readiness(health) });
+  attachMetrics(app, ctx, {
+    rooms,
+    pool,
+    drafting: drafting.server,
+    nodeId: cluster?.nodeId ?? null,
+    readiness: () => readiness(health),
+    ...(cluster ? { clusterDrops: () => cluster.auth.drops() } : {}),
+  });
   app.addHook('onClose', async () => pool.close());
+  app.addHook('onClose', async () => failedLinks(ctx).close());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -34,7 +34,15 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('INVITATION_USED'), data: z.object({ invitationId: z.string(), participantId: z.string(), ip: z.string() }) }),
   z.object({
     type: z.literal('INVITATION_REJECTED'),
-    data: z.object({ reason: z.string(), invitationId: z.string().optional(), ip: z.string() }),
+    // Earlier rows: one per attempt; now one per address, reason and window with the count (from–to).
+    data: z.object({
+      reason: z.string(),
+      invitationId: z.string().optional(),
+      ip: z.string(),
+      count: z.number().int().optional(),
+      from: z.string().optional(),
+      to: z.string().optional(),
+    }),
   }),
   z.object({ type: z.literal('PARTY_IDENTITY_CONFIRMED'), data: z.object({ participantId: z.string(), method: z.string() }) }),
   z.object({ type: z.literal('PARTY_IDENTITY_FAILED'), data: z.object({ participantId: z.string() }) }),
@@ -247,7 +255,7 @@ export function summarizeAuditEvent(event: AuditEvent): string {
     case 'INVITATION_USED':
       return `当事人打开邀请链接（${event.data.ip}）`;
     case 'INVITATION_REJECTED':
-      return `拒绝邀请链接访问：${REJECT_REASONS[event.data.reason] ?? event.data.reason}（${event.data.ip}）`;
+      return `拒绝邀请链接访问：${REJECT_REASONS[event.data.reason] ?? event.data.reason}（${event.data.ip}${event.data.count ? `，${event.data.count} 次` : ''}）`;
     case 'PARTY_IDENTITY_CONFIRMED':
       return '当事人完成身份确认（姓名 + 身份证后四位）';
     case 'PARTY_IDENTITY_FAILED':

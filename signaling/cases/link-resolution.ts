@@ -1,10 +1,11 @@
 // A party's personal link (/j/<token>) resolved to its invitation and participant, for the
 // link page and for every request a party makes with it (signaling/access/principal.ts).
 import { partyActor } from '../audit/actors.ts';
-import { appendAudit, recordAudit } from '../audit/log.ts';
+import { appendAudit } from '../audit/log.ts';
 import { parseLinkToken, secretMatches } from '../auth/link-tokens.ts';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import { failedLinks } from './failed-links.ts';
 
 export interface LinkRequest {
   ip: string;
@@ -16,11 +17,14 @@ export interface LinkRequest {
 }
 
 /**
- * Resolves a party's link token to its invitation and participant. Every rejection
- * is audited (against the case when the invitation is known) and throws a DomainError
- * whose code says exactly why.
+ * Resolves a party's link token to its invitation and participant. Every rejection throws a
+ * DomainError whose code says exactly why and is counted per client address: the audit gets one
+ * row per address, reason and window with the count (failed-links.ts), and an address that
+ * failed too often is refused for the rest of the window.
  */
 export async function resolveLink(ctx: AppContext, token: string, req: LinkRequest) {
+  const failures = failedLinks(ctx);
+  failures.check(req.ip);
   let invitationId: string | undefined;
   let caseId: string | null = null;
   try {
@@ -50,12 +54,7 @@ export async function resolveLink(ctx: AppContext, token: string, req: LinkReque
     }
     return inv;
   } catch (err) {
-    if (err instanceof DomainError) {
-      await recordAudit(ctx.db, { type: 'anonymous' }, caseId, {
-        type: 'INVITATION_REJECTED',
-        data: { reason: err.code, ip: req.ip, ...(invitationId ? { invitationId } : {}) },
-      });
-    }
+    if (err instanceof DomainError) failures.failed(req.ip, err.code, caseId, invitationId);
     throw err;
   }
 }

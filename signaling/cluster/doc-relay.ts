@@ -3,9 +3,12 @@
 // never one that could still be lost); receiving nodes apply it without storing it again.
 // Presence (awareness: who is editing, cursors) travels the same way, as its origin node
 // enforced it (names come from that node's authenticated connections).
+// Messages are signed (message-auth.ts); one that is unsigned, forged, replayed or does not
+// apply is dropped and counted, never thrown inside the Redis handler.
 import type { Redis } from 'ioredis';
 import { applyAwarenessUpdate, type Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import type { MessageAuth } from './message-auth.ts';
 
 /** Transaction origin of updates that came from another node (already stored there). */
 export const RELAY_ORIGIN = Symbol('drafting:relay');
@@ -27,17 +30,27 @@ export class DocRelay {
     if (!name.startsWith('jiefen:doc:')) return;
     const followed = this.#docs.get(name.slice('jiefen:doc:'.length));
     if (!followed) return;
-    const from = message.subarray(0, 36).toString();
+    const opened = this.auth.open(name, message);
+    if (!opened.ok) return;
+    const body = opened.payload;
+    const from = body.subarray(0, 36).toString();
     if (from === this.nodeId) return;
-    const payload = message.subarray(37);
-    if (message[36] === KIND.update) Y.applyUpdate(followed.doc, payload, RELAY_ORIGIN);
-    else if (message[36] === KIND.awareness && followed.awareness) applyAwarenessUpdate(followed.awareness, payload, RELAY_ORIGIN);
+    const kind = body[36];
+    const payload = body.subarray(37);
+    try {
+      if (body.length < 37 || (kind !== KIND.update && kind !== KIND.awareness)) throw new Error('unknown kind');
+      if (kind === KIND.update) Y.applyUpdate(followed.doc, payload, RELAY_ORIGIN);
+      else if (followed.awareness) applyAwarenessUpdate(followed.awareness, payload, RELAY_ORIGIN);
+    } catch {
+      this.auth.malformed(name);
+    }
   };
 
   constructor(
     private readonly nodeId: string,
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
+    private readonly auth: MessageAuth,
   ) {
     if (Buffer.byteLength(nodeId) !== 36) throw new Error('node id must be a UUID');
     subscriber.on('messageBuffer', this.#onMessage);
@@ -66,7 +79,9 @@ export class DocRelay {
   }
 
   #send(docName: string, kind: number, payload: Uint8Array): void {
-    void this.publisher.publish(channelOf(docName), Buffer.concat([Buffer.from(this.nodeId), Buffer.of(kind), payload])).catch(() => undefined);
+    const channel = channelOf(docName);
+    const message = this.auth.seal(channel, Buffer.concat([Buffer.from(this.nodeId), Buffer.of(kind), payload]));
+    void this.publisher.publish(channel, message).catch(() => undefined);
   }
 
   close(): void {

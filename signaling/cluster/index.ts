@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { DocRelay } from './doc-relay.ts';
+import { MessageAuth, type DropReason } from './message-auth.ts';
 import { NodeRpc } from './node-rpc.ts';
 import { connectRedis, redact, type RedisLink } from './redis-link.ts';
 import { RoomOwners } from './room-owners.ts';
@@ -16,6 +17,8 @@ export interface Cluster {
   owners: RoomOwners;
   states: RoomStateStore;
   docs: DocRelay;
+  /** Signs and checks every message between nodes; counts the dropped ones. */
+  auth: MessageAuth;
   close(): Promise<void>;
 }
 
@@ -24,22 +27,39 @@ export interface ClusterTiming {
   ownerTtlMs: number;
 }
 
-export async function joinCluster(url: string, log: FastifyBaseLogger, timing: ClusterTiming = { ownerTtlMs: 4_000 }): Promise<Cluster> {
+/** A warning per kind of drop at most every 10 s, with how many since (a flood must not flood the log). */
+function dropLogger(log: FastifyBaseLogger): (reason: DropReason, channel: string) => void {
+  const last = new Map<DropReason, { at: number; since: number }>();
+  return (reason, channel) => {
+    const entry = last.get(reason) ?? { at: 0, since: 0 };
+    entry.since += 1;
+    last.set(reason, entry);
+    if (Date.now() - entry.at < 10_000) return;
+    log.warn({ reason, channel, dropped: entry.since }, 'dropped a message from Redis that no node of this cluster sent (or a malformed one)');
+    entry.at = Date.now();
+    entry.since = 0;
+  };
+}
+
+/** `key`: the cluster message key (message-auth.ts clusterKey), the same on every node. */
+export async function joinCluster(url: string, log: FastifyBaseLogger, timing: ClusterTiming, key: Buffer): Promise<Cluster> {
   const nodeId = randomUUID();
+  const auth = new MessageAuth(key, dropLogger(log));
   const redis = await connectRedis(url);
   redis.command.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection problem'));
   redis.subscriber.on('error', (err: Error) => log.warn({ err: err.message }, 'redis subscriber problem'));
-  const rpc = await NodeRpc.start(nodeId, redis.command, redis.subscriber);
-  const owners = new RoomOwners(redis.command, nodeId, { ttlMs: timing.ownerTtlMs, renewEveryMs: Math.max(200, Math.floor(timing.ownerTtlMs / 4)) });
-  const docs = new DocRelay(nodeId, redis.command, redis.subscriber);
+  const rpc = await NodeRpc.start(nodeId, redis.command, redis.subscriber, auth);
+  const owners = new RoomOwners(redis.command, nodeId, { ttlMs: timing.ownerTtlMs, renewEveryMs: Math.max(200, Math.floor(timing.ownerTtlMs / 4)) }, auth);
+  const docs = new DocRelay(nodeId, redis.command, redis.subscriber, auth);
   log.info({ nodeId, redis: redact(url) }, 'joined the cluster');
   return {
     nodeId,
     redis,
     rpc,
     owners,
-    states: new RoomStateStore(redis.command),
+    states: new RoomStateStore(redis.command, auth),
     docs,
+    auth,
     async close() {
       await owners.close();
       docs.close();

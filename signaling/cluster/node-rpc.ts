@@ -1,16 +1,26 @@
 // Requests between server nodes over Redis pub/sub. Each node listens on its own channel;
 // replies and one-way messages to a node travel on that node's channel too, so everything
 // one node sends another arrives in the order it was sent (one publishing connection).
+// Every message is signed (message-auth.ts) and checked against its schema, and so are the
+// arguments of each method (given with its handler): anything else is dropped and counted.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { MessageAuth } from './message-auth.ts';
 
-type Message =
-  | { t: 'call'; id: string; from: string; method: string; args: unknown }
-  | { t: 'send'; from: string; method: string; args: unknown }
-  | { t: 'reply'; id: string; ok: true; result: unknown }
-  | { t: 'reply'; id: string; ok: false; error: string };
+const NodeId = z.uuid();
+const Message = z.union([
+  z.object({ t: z.literal('call'), id: z.uuid(), from: NodeId, method: z.string().max(64), args: z.unknown() }).strict(),
+  z.object({ t: z.literal('send'), from: NodeId, method: z.string().max(64), args: z.unknown() }).strict(),
+  z.object({ t: z.literal('reply'), id: z.uuid(), ok: z.literal(true), result: z.unknown() }).strict(),
+  z.object({ t: z.literal('reply'), id: z.uuid(), ok: z.literal(false), error: z.string() }).strict(),
+]);
+type Message = z.infer<typeof Message>;
 
-type Handler = (args: unknown, from: string) => unknown;
+interface Handler {
+  args: z.ZodType;
+  run(args: unknown, from: string): unknown;
+}
 
 /** The other node has no subscriber on Redis: it is gone (or cut off from Redis). */
 export class NodeGoneError extends Error {
@@ -24,25 +34,28 @@ export const channelOf = (nodeId: string) => `jiefen:node:${nodeId}`;
 export class NodeRpc {
   readonly #handlers = new Map<string, Handler>();
   readonly #pending = new Map<string, { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>();
-  readonly #onMessage = (channel: string, raw: string) => {
-    if (channel === channelOf(this.nodeId)) void this.#receive(raw);
+  readonly #onMessage = (channel: Buffer, raw: Buffer) => {
+    // Never throws into the Redis client: a failure here is a dropped message.
+    if (channel.toString() === channelOf(this.nodeId)) this.#receive(raw).catch(() => this.auth.malformed(channelOf(this.nodeId)));
   };
 
   private constructor(
     readonly nodeId: string,
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
+    private readonly auth: MessageAuth,
   ) {}
 
-  static async start(nodeId: string, publisher: Redis, subscriber: Redis): Promise<NodeRpc> {
-    const rpc = new NodeRpc(nodeId, publisher, subscriber);
-    subscriber.on('message', rpc.#onMessage);
+  static async start(nodeId: string, publisher: Redis, subscriber: Redis, auth: MessageAuth): Promise<NodeRpc> {
+    const rpc = new NodeRpc(nodeId, publisher, subscriber, auth);
+    subscriber.on('messageBuffer', rpc.#onMessage);
     await subscriber.subscribe(channelOf(nodeId));
     return rpc;
   }
 
-  handle(method: string, handler: Handler): void {
-    this.#handlers.set(method, handler);
+  /** Serves `method`; arguments that do not match `args` are dropped (a call gets an error reply). */
+  handle<S extends z.ZodType>(method: string, args: S, run: (args: z.infer<S>, from: string) => unknown): void {
+    this.#handlers.set(method, { args, run: (a, from) => run(a as z.infer<S>, from) });
   }
 
   /** Calls `method` on another node; rejects with NodeGoneError when nobody listens there. */
@@ -79,7 +92,7 @@ export class NodeRpc {
   }
 
   async close(): Promise<void> {
-    this.subscriber.off('message', this.#onMessage);
+    this.subscriber.off('messageBuffer', this.#onMessage);
     for (const [id, p] of this.#pending) {
       clearTimeout(p.timer);
       p.reject(new Error('node shutting down'));
@@ -89,17 +102,31 @@ export class NodeRpc {
   }
 
   async #publish(nodeId: string, message: Message): Promise<boolean> {
-    const receivers = await this.publisher.publish(channelOf(nodeId), JSON.stringify(message));
+    const channel = channelOf(nodeId);
+    const receivers = await this.publisher.publish(channel, this.auth.seal(channel, JSON.stringify(message)));
     return receivers > 0;
   }
 
-  async #receive(raw: string): Promise<void> {
-    let message: Message;
+  /** The authentic, well-formed message in `raw`, or null (dropped and counted). */
+  #open(raw: Buffer): Message | null {
+    const channel = channelOf(this.nodeId);
+    const opened = this.auth.open(channel, raw);
+    if (!opened.ok) return null;
+    let json: unknown;
     try {
-      message = JSON.parse(raw) as Message;
+      json = JSON.parse(opened.payload.toString('utf8'));
     } catch {
-      return; // only nodes publish here; a garbled message is dropped
+      json = undefined;
     }
+    const parsed = Message.safeParse(json);
+    if (parsed.success) return parsed.data;
+    this.auth.malformed(channel);
+    return null;
+  }
+
+  async #receive(raw: Buffer): Promise<void> {
+    const message = this.#open(raw);
+    if (!message) return;
     if (message.t === 'reply') {
       const p = this.#pending.get(message.id);
       if (!p) return;
@@ -110,9 +137,11 @@ export class NodeRpc {
       return;
     }
     const handler = this.#handlers.get(message.method);
+    const args = handler?.args.safeParse(message.args);
+    if (args && !args.success) this.auth.malformed(channelOf(this.nodeId));
     if (message.t === 'send') {
       try {
-        await handler?.(message.args, message.from);
+        if (handler && args?.success) await handler.run(args.data, message.from);
       } catch {
         // one-way: nobody to tell; handlers report their own failures
       }
@@ -120,7 +149,8 @@ export class NodeRpc {
     }
     try {
       if (!handler) throw new Error(`no handler for ${message.method}`);
-      const result = await handler(message.args, message.from);
+      if (!args?.success) throw new Error(`malformed arguments for ${message.method}`);
+      const result = await handler.run(args.data, message.from);
       await this.#publish(message.from, { t: 'reply', id: message.id, ok: true, result: result ?? null });
     } catch (err) {
       await this.#publish(message.from, { t: 'reply', id: message.id, ok: false, error: (err as Error).message }).catch(() => undefined);

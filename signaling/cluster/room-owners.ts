@@ -1,6 +1,9 @@
 // Which node owns each live room (its media lives there). The owner holds a Redis key with a
 // short TTL and renews it; when a node dies its keys lapse and another node may claim the room.
+// The key holds `<nodeId>.<tag>`, the tag binding node and room to the cluster key
+// (message-auth.ts): an entry written by anyone else counts as no owner and is cleared on claim.
 import type { Redis } from 'ioredis';
+import type { MessageAuth } from './message-auth.ts';
 
 const keyOf = (caseId: string) => `jiefen:room-owner:${caseId}`;
 
@@ -25,33 +28,52 @@ export class RoomOwners {
     private readonly redis: Redis,
     readonly nodeId: string,
     private readonly options: RoomOwnersOptions,
+    private readonly auth: MessageAuth,
   ) {
     this.#timer = setInterval(() => void this.#renewAll(), options.renewEveryMs);
     this.#timer.unref();
   }
 
-  ownerOf(caseId: string): Promise<string | null> {
-    return this.redis.get(keyOf(caseId));
+  /** The entry a node holds for a room. */
+  entry(caseId: string, nodeId: string): string {
+    return `${nodeId}.${this.auth.tag(`room-owner\0${caseId}\0${nodeId}`)}`;
+  }
+
+  /** The owner's node id, or null (nobody, or an entry no node wrote). */
+  async ownerOf(caseId: string): Promise<string | null> {
+    return this.#verified(caseId, await this.redis.get(keyOf(caseId)));
+  }
+
+  #verified(caseId: string, entry: string | null): string | null {
+    if (entry === null) return null;
+    const nodeId = entry.slice(0, entry.lastIndexOf('.'));
+    if (nodeId && entry === this.entry(caseId, nodeId)) return nodeId;
+    this.auth.malformed(keyOf(caseId));
+    return null;
   }
 
   /** Claims the room if nobody owns it; returns the owner either way. */
   async claim(caseId: string): Promise<string> {
+    const mine = this.entry(caseId, this.nodeId);
     for (;;) {
-      const set = await this.redis.set(keyOf(caseId), this.nodeId, 'PX', this.options.ttlMs, 'NX');
+      const set = await this.redis.set(keyOf(caseId), mine, 'PX', this.options.ttlMs, 'NX');
       if (set === 'OK') {
         this.#held.add(caseId);
         return this.nodeId;
       }
-      const owner = await this.ownerOf(caseId);
+      const entry = await this.redis.get(keyOf(caseId));
+      const owner = this.#verified(caseId, entry);
       if (owner === this.nodeId) this.#held.add(caseId);
       if (owner) return owner;
-      // The key lapsed between SET and GET: try again.
+      // A forged entry is cleared (compare-and-delete); a lapsed one is simply gone: try again.
+      if (entry !== null) await this.redis.eval(RELEASE, 1, keyOf(caseId), entry);
     }
   }
 
   /** Claims a room whose owner is gone; false if someone else already did. */
   async takeOver(caseId: string, goneNodeId: string): Promise<boolean> {
-    const done = (await this.redis.eval(TAKE_OVER, 1, keyOf(caseId), goneNodeId, this.nodeId, this.options.ttlMs)) === 1;
+    const done =
+      (await this.redis.eval(TAKE_OVER, 1, keyOf(caseId), this.entry(caseId, goneNodeId), this.entry(caseId, this.nodeId), this.options.ttlMs)) === 1;
     if (done) this.#held.add(caseId);
     return done;
   }
@@ -62,7 +84,7 @@ export class RoomOwners {
 
   async release(caseId: string): Promise<void> {
     if (!this.#held.delete(caseId)) return;
-    await this.redis.eval(RELEASE, 1, keyOf(caseId), this.nodeId).catch(() => undefined);
+    await this.redis.eval(RELEASE, 1, keyOf(caseId), this.entry(caseId, this.nodeId)).catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -74,7 +96,7 @@ export class RoomOwners {
     for (const caseId of [...this.#held]) {
       let renewed: unknown;
       try {
-        renewed = await this.redis.eval(RENEW, 1, keyOf(caseId), this.nodeId, this.options.ttlMs);
+        renewed = await this.redis.eval(RENEW, 1, keyOf(caseId), this.entry(caseId, this.nodeId), this.options.ttlMs);
       } catch {
         continue; // Redis unreachable: retry next round; the TTL decides if we lose the room
       }

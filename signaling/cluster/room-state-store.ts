@@ -3,6 +3,7 @@
 // after a failure reads it, so nobody waits in the lobby again and no caucus opens up.
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { MessageAuth } from './message-auth.ts';
 
 export const RoomSnapshot = z.object({
   admittedPeerIds: z.array(z.string()),
@@ -17,18 +18,33 @@ const keyOf = (caseId: string) => `jiefen:room-state:${caseId}`;
 // A room nobody touched for a day is not coming back.
 const TTL_SEC = 24 * 3600;
 
+/** Kept signed (message-auth.ts): a state written into Redis by anyone else is not restored. */
 export class RoomStateStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly auth: MessageAuth,
+  ) {}
 
   async save(caseId: string, snapshot: RoomSnapshot): Promise<void> {
-    await this.redis.set(keyOf(caseId), JSON.stringify(snapshot), 'EX', TTL_SEC);
+    const key = keyOf(caseId);
+    await this.redis.set(key, this.auth.seal(key, JSON.stringify(snapshot)), 'EX', TTL_SEC);
   }
 
-  /** The last saved state, or null (none, or unreadable — then the room starts fresh). */
+  /** The last saved state, or null (none, or unsigned or unreadable — then the room starts fresh). */
   async load(caseId: string): Promise<RoomSnapshot | null> {
-    const raw = await this.redis.get(keyOf(caseId));
+    const key = keyOf(caseId);
+    const raw = await this.redis.getBuffer(key);
     if (!raw) return null;
-    const parsed = RoomSnapshot.safeParse(JSON.parse(raw));
+    const opened = this.auth.open(key, raw, true);
+    if (!opened.ok) return null;
+    let json: unknown;
+    try {
+      json = JSON.parse(opened.payload.toString('utf8'));
+    } catch {
+      json = undefined;
+    }
+    const parsed = RoomSnapshot.safeParse(json);
+    if (!parsed.success) this.auth.malformed(key);
     return parsed.success ? parsed.data : null;
   }
 

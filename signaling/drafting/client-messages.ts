@@ -1,6 +1,7 @@
 // The messages a drafting client may send, checked before Hocuspocus applies them: message types
 // clients have no business sending are refused, and a read-only connection's edit attempt (which
-// Hocuspocus drops) is logged once per connection and audited for a party.
+// Hocuspocus drops) is logged once per connection and audited for a party. A read-only connection
+// cannot push large messages at all (READ_ONLY_MAX_MESSAGE_BYTES).
 import type { Connection } from '@hocuspocus/server';
 import type { FastifyBaseLogger } from 'fastify';
 import * as decoding from 'lib0/decoding';
@@ -21,6 +22,12 @@ const CLIENT_MESSAGES = new Set<number>([
   MESSAGE.Stateless,
   MESSAGE.Close,
 ]);
+/**
+ * The largest message a read-only connection may send. What it legitimately sends (its state
+ * vector, presence, the auth token) is a few KB; a read-only client pushing megabytes is refused
+ * and its connection closed before anything is decoded.
+ */
+export const READ_ONLY_MAX_MESSAGE_BYTES = 64 * 1024;
 /** y-protocols sync sub-messages. */
 const SYNC_STEP2 = 1;
 const SYNC_UPDATE = 2;
@@ -38,6 +45,10 @@ export class ClientMessageGuard {
 
   /** Throws a Refusal for a message type clients may not send; records a read-only connection's first edit attempt. */
   async check(connection: Connection, message: Uint8Array): Promise<void> {
+    if (connection.readOnly && message.length > READ_ONLY_MAX_MESSAGE_BYTES) {
+      this.#log.warn({ documentName: connection.document.name, bytes: message.length }, 'read-only connection sent a message too large: closed');
+      throw new Refusal('MESSAGE_TOO_LARGE', `read-only connections may send at most ${READ_ONLY_MAX_MESSAGE_BYTES} bytes per message`);
+    }
     const decoder = decoding.createDecoder(message);
     decoding.readVarString(decoder);
     const type = decoding.readVarUint(decoder);

@@ -23,6 +23,8 @@ interface Sources {
   nodeId: string | null;
   /** The same checks as /api/health/ready. */
   readiness: () => Promise<Readiness>;
+  /** Several nodes: messages from Redis dropped as unsigned, forged, replayed or malformed, by reason. */
+  clusterDrops?: () => ReadonlyMap<string, number>;
 }
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
@@ -141,6 +143,16 @@ export function attachMetrics(app: FastifyInstance, ctx: AppContext, sources: So
       metric('jiefen_ready', 'This node is ready (every part of /api/health/ready ok)', 'gauge', [[{}, health.ready ? 1 : 0]]),
       metric('jiefen_yjs_documents_open', 'Agreement drafts loaded in memory', 'gauge', [[{}, sources.drafting.hocuspocus.getDocumentsCount()]]),
       metric('jiefen_yjs_connections', 'Drafting WebSocket connections', 'gauge', [[{}, sources.drafting.hocuspocus.getConnectionsCount()]]),
+      ...(sources.clusterDrops
+        ? [
+            metric(
+              'jiefen_cluster_messages_dropped_total',
+              'Messages from Redis dropped (unsigned, forged, stale, replayed or malformed)',
+              'counter',
+              [...sources.clusterDrops()].map(([reason, n]): [Record<string, string>, number] => [{ reason }, n]),
+            ),
+          ]
+        : []),
       metric('jiefen_process_resident_memory_bytes', 'Resident memory of the server process', 'gauge', [[{}, process.memoryUsage().rss]]),
     ].join('\n\n');
     lag.reset();

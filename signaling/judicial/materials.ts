@@ -14,7 +14,9 @@ import { DomainError } from '../errors.ts';
 export const MAX_MATERIAL_BYTES = 10 * 1024 * 1024;
 export const MATERIAL_KINDS = ['ID_DOCUMENT', 'EVIDENCE', 'OTHER'] as const;
 export type MaterialKind = (typeof MATERIAL_KINDS)[number];
-const PER_APPLICATION = 40;
+/** Quota per application, all parties together: files and bytes (checked atomically with the insert). */
+export const MATERIALS_PER_APPLICATION = 40;
+export const MATERIAL_BYTES_PER_APPLICATION = 100 * 1024 * 1024;
 
 const SNIFF: Array<{ mime: string; test: (b: Buffer) => boolean }> = [
   { mime: 'image/jpeg', test: (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
@@ -49,7 +51,8 @@ export async function storeMaterial(
   const application = await ctx.db.judicialApplication.findUnique({ where: { caseId: actor.caseId }, include: { _count: { select: { materials: true } } } });
   if (!application) throw new DomainError('MATERIALS_CLOSED', '请先确认申请司法确认，再上传材料');
   if (!['DRAFT', 'SUBMITTED'].includes(application.status)) throw new DomainError('MATERIALS_CLOSED', '法院已受理，材料请按法院要求补充');
-  if (application._count.materials >= PER_APPLICATION) throw new DomainError('MATERIALS_LIMIT', '材料数量已达上限');
+  // A quick refusal when already full; the binding check is the one in the transaction below.
+  if (application._count.materials >= MATERIALS_PER_APPLICATION) throw new DomainError('MATERIALS_LIMIT', '材料数量已达上限');
   if (input.bytes.length === 0) throw new DomainError('VALIDATION', '文件为空');
   if (input.bytes.length > MAX_MATERIAL_BYTES) throw new DomainError('VALIDATION', '文件不能超过 10 MB');
   const mime = sniffMime(input.bytes);
@@ -77,6 +80,12 @@ export async function storeMaterial(
           sha256,
         },
       });
+      // Counted after the insert, inside the transaction (which now holds SQLite's write lock):
+      // concurrent uploads cannot all pass the check against the same earlier count.
+      const used = await tx.judicialMaterial.aggregate({ where: { applicationId: application.id }, _count: true, _sum: { bytes: true } });
+      if (used._count > MATERIALS_PER_APPLICATION) throw new DomainError('MATERIALS_LIMIT', `每份申请最多上传 ${MATERIALS_PER_APPLICATION} 份材料`);
+      if ((used._sum.bytes ?? 0) > MATERIAL_BYTES_PER_APPLICATION)
+        throw new DomainError('MATERIALS_LIMIT', `每份申请的材料合计不能超过 ${MATERIAL_BYTES_PER_APPLICATION / 1024 / 1024} MB`);
       await appendAudit(tx, partyActor(actor), actor.caseId, {
         type: 'JUDICIAL_MATERIAL_UPLOADED',
         data: { applicationId: application.id, materialId: id, participantId: actor.id, kind: input.kind, mime, bytes: input.bytes.length, sha256 },

@@ -22,7 +22,7 @@ import { DomainError } from '../errors.ts';
 import { composeCourtDocumentPdf } from '../signing/court-document-pdf.ts';
 import type { SigningIdentity } from '../signing/org-identity.ts';
 import { sealPdf } from '../signing/pades.ts';
-import { verifyPdf } from '../signing/verify-pdf.ts';
+import { PdfVerifier } from '../signing/pdf-verifier.ts';
 
 const DAY_MS = 24 * 3600_000;
 export const ACCEPT_WITHIN_DAYS = 3;
@@ -46,6 +46,9 @@ const judgeActor = (j: StaffPrincipal): Actor => ({ type: 'user', id: j.id, labe
 type RulingService = Static<typeof JudgeApplicationSummary>['service'][number];
 
 export class JudicialReviewService {
+  /** The agreement PDF is checked off the event loop (pdf-verifier.ts). */
+  readonly #verifier = new PdfVerifier();
+
   constructor(
     private readonly ctx: AppContext,
     private readonly templates: TemplateCatalog,
@@ -72,7 +75,7 @@ export class JudicialReviewService {
       include: { signatures: { orderBy: { signedAt: 'asc' } }, consents: true },
     });
     const pdf = round?.pdf ? Buffer.from(round.pdf) : null;
-    const verdict = pdf ? verifyPdf(pdf, { pinnedRoots: [this.orgRoot] }) : null;
+    const verdict = pdf ? await this.#verifier.verify(pdf, { pinnedRoots: [this.orgRoot] }) : null;
     const audit = await this.ctx.db.auditEntry.findMany({ where: { caseId: a.caseId }, orderBy: { seq: 'asc' } });
     const participants = await this.ctx.db.participant.findMany({ where: { caseId: a.caseId }, orderBy: { createdAt: 'asc' } });
     const of = (type: string) =>

@@ -8,10 +8,19 @@ import { DomainError, refusalAck } from '../errors.ts';
 import { ClientRequests, describeZodError, type Ack, type ClientRequestName, type RequestOf, type ResponseOf } from '../protocol/room.ts';
 import { ROOM_EVENT_ACTIONS } from './room-actions.ts';
 import type { Session } from './room-forwarding.ts';
+import { SocketRateLimits } from './socket-rate-limits.ts';
 
 type Handler<E extends ClientRequestName> = (session: Session, payload: RequestOf<E>) => Promise<ResponseOf<E>>;
 /** One handler per request the protocol defines: a missing one is a compile error. */
 export type HandlerMap = { [E in ClientRequestName]: Handler<E> };
+
+/** Each connection's rate limits (a forwarded client's are kept by the node serving its room). */
+const limits = new WeakMap<Session, SocketRateLimits>();
+function limitsOf(session: Session): SocketRateLimits {
+  let l = limits.get(session);
+  if (!l) limits.set(session, (l = new SocketRateLimits()));
+  return l;
+}
 
 export async function dispatch(
   app: FastifyInstance,
@@ -26,6 +35,7 @@ export async function dispatch(
     if (event !== 'room:join') {
       if (!session.joined || session.joined.room.closed) throw new DomainError('NOT_JOINED');
       requireGrant(session.joined.role, ROOM_EVENT_ACTIONS[event], 'case');
+      limitsOf(session).take(event);
     }
     const parsed = ClientRequests[event].request.safeParse(payload ?? {});
     if (!parsed.success) return refusalAck(new DomainError('VALIDATION', describeZodError(parsed.error)));

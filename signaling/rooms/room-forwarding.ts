@@ -18,6 +18,7 @@ import type { CaseRole } from '../access/grants.ts';
 import { ClientRequests, type Ack, type ClientRequestName } from '../protocol/room.ts';
 import type { LiveRoom } from './live-room.ts';
 import type { RoomRegistry } from './room-registry.ts';
+import { AccessRevokedMessage, ClientEmit, ClientGone, ClientRequest, ForwardedRequest } from './forwarding-messages.ts';
 
 export type Principal = { kind: 'staff'; user: StaffPrincipal } | { kind: 'party'; token: string };
 
@@ -39,15 +40,6 @@ export interface Session {
   joined: { room: LiveRoom; peerId: string; role: CaseRole } | null;
   /** The room is on another node: requests go there. */
   forwardedTo: { nodeId: string; caseId: string } | null;
-}
-
-interface ForwardedRequest {
-  socketId: string;
-  principal: Principal;
-  address: string;
-  userAgent: string;
-  event: ClientRequestName;
-  payload: unknown;
 }
 
 export interface ForwardingDeps {
@@ -178,8 +170,7 @@ export function attachForwarding({ ctx, nsp, cluster, registry, sessions, serve,
     for (const key of [...remote.keys()]) if (key.startsWith(`${home}/`)) remoteClosed(key);
   }
 
-  rpc.handle('room.request', async (args, from) => {
-    const r = args as ForwardedRequest;
+  rpc.handle('room.request', ForwardedRequest, async (r, from) => {
     const key = `${from}/${r.socketId}`;
     let session = remote.get(key);
     if (!session) {
@@ -197,24 +188,21 @@ export function attachForwarding({ ctx, nsp, cluster, registry, sessions, serve,
     }
     return serve(session, r.event, r.payload);
   });
-  rpc.handle('room.closed', (args, from) => remoteClosed(`${from}/${(args as { socketId: string }).socketId}`));
+  rpc.handle('room.closed', ClientGone, ({ socketId }, from) => remoteClosed(`${from}/${socketId}`));
 
   // ── home side: what owners send to this node's clients ────────────────────────
 
   /** Only the node this client's room is on may talk to it. */
   const clientOf = (socketId: string, from: string) => (forwarded.get(socketId)?.forwardedTo?.nodeId === from ? nsp.sockets.get(socketId) : undefined);
-  rpc.handle('client.emit', (args, from) => {
-    const { socketId, event, payload } = args as { socketId: string; event: string; payload: unknown };
+  rpc.handle('client.emit', ClientEmit, ({ socketId, event, payload }, from) => {
     clientOf(socketId, from)?.emit(event, payload);
   });
-  rpc.handle('client.request', async (args, from) => {
-    const { socketId, event, payload, timeoutMs } = args as { socketId: string; event: string; payload: unknown; timeoutMs: number };
+  rpc.handle('client.request', ClientRequest, async ({ socketId, event, payload, timeoutMs }, from) => {
     const socket = clientOf(socketId, from);
     if (!socket) throw new Error('client is not connected here');
     return socket.timeout(timeoutMs).emitWithAck(event, payload);
   });
-  rpc.handle('client.disconnect', (args, from) => {
-    const { socketId } = args as { socketId: string };
+  rpc.handle('client.disconnect', ClientGone, ({ socketId }, from) => {
     const session = forwarded.get(socketId);
     if (session?.forwardedTo?.nodeId === from) moveAway(session);
   });
@@ -254,14 +242,26 @@ export function attachForwarding({ ctx, nsp, cluster, registry, sessions, serve,
 
   // Access is taken away on one node (links, accounts, participants); the socket.io Redis adapter
   // carries it to the others, where it ends their room sockets and drafting connections too.
+  // Signed like every message between nodes (a forged one could end anyone's connection).
+  const REVOKED = 'jiefen:access-revoked';
   const relayed = new WeakSet<AccessRevoked>();
   const shareRevocation = (e: AccessRevoked) => {
-    if (!relayed.has(e)) nsp.serverSideEmit('accessRevoked', e);
+    if (!relayed.has(e)) nsp.serverSideEmit('accessRevoked', cluster.auth.seal(REVOKED, JSON.stringify(e)).toString('base64'));
   };
   ctx.events.on('accessRevoked', shareRevocation);
-  nsp.on('accessRevoked', (e: AccessRevoked) => {
-    relayed.add(e);
-    ctx.events.emit('accessRevoked', e);
+  nsp.on('accessRevoked', (sealed: unknown) => {
+    const opened = cluster.auth.open(REVOKED, Buffer.from(typeof sealed === 'string' ? sealed : '', 'base64'));
+    if (!opened.ok) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(opened.payload.toString('utf8'));
+    } catch {
+      json = undefined;
+    }
+    const parsed = AccessRevokedMessage.safeParse(json);
+    if (!parsed.success) return cluster.auth.malformed(REVOKED);
+    relayed.add(parsed.data);
+    ctx.events.emit('accessRevoked', parsed.data);
   });
 
   return {

@@ -126,8 +126,9 @@ export class RoomRegistry {
         return { side, content: row.content, updatedAt: row.updatedAt.toISOString(), updatedBy: row.updatedById };
       },
       async listChat(scope) {
-        const rows = await db.chatMessage.findMany({ where: { caseId, scope }, orderBy: { at: 'asc' }, take: 500 });
-        return rows.map(chatMessage);
+        // The newest 500, oldest first (a long session keeps what was said last).
+        const rows = await db.chatMessage.findMany({ where: { caseId, scope }, orderBy: { at: 'desc' }, take: 500 });
+        return rows.reverse().map(chatMessage);
       },
       async listChatExcept(scopes) {
         const rows = await db.chatMessage.findMany({ where: { caseId, scope: { notIn: scopes } }, orderBy: { at: 'desc' }, take: 500 });

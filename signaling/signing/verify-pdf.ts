@@ -110,48 +110,53 @@ export function verifyPdf(bytes: Uint8Array, opts: { pinnedRoots?: string[] } = 
   } catch {
     return problem('签名数据无法解析');
   }
-  const parts = kids(signedData);
-  const certSet = parts.find((p) => p.tagClass === asn1.Class.CONTEXT_SPECIFIC && p.type === 0);
-  const certs = certSet ? kids(certSet).map((cert) => new X509Certificate(der(cert))) : [];
-  const signerInfo = kids(parts[parts.length - 1]!)[0];
-  if (!signerInfo || certs.length === 0) return problem('签名中缺少签名人证书');
-  const si = kids(signerInfo);
-  const signedAttrs = si.find((p) => p.tagClass === asn1.Class.CONTEXT_SPECIFIC && p.type === 0);
-  const signature = Buffer.from(si[si.length - 1]!.value as string, 'binary');
-  if (!signedAttrs) return problem('签名缺少签名属性');
-  const attrs = new Map(kids(signedAttrs).map((attr) => [asn1.derToOid(kids(attr)[0]!.value as string), kids(kids(attr)[1]!)[0]!]));
+  // A structure other than the one we write (a forged or broken signature) is a problem, not a crash.
+  try {
+    const parts = kids(signedData);
+    const certSet = parts.find((p) => p.tagClass === asn1.Class.CONTEXT_SPECIFIC && p.type === 0);
+    const certs = certSet ? kids(certSet).map((cert) => new X509Certificate(der(cert))) : [];
+    const signerInfo = kids(parts[parts.length - 1]!)[0];
+    if (!signerInfo || certs.length === 0) return problem('签名中缺少签名人证书');
+    const si = kids(signerInfo);
+    const signedAttrs = si.find((p) => p.tagClass === asn1.Class.CONTEXT_SPECIFIC && p.type === 0);
+    const signature = Buffer.from(si[si.length - 1]!.value as string, 'binary');
+    if (!signedAttrs) return problem('签名缺少签名属性');
+    const attrs = new Map(kids(signedAttrs).map((attr) => [asn1.derToOid(kids(attr)[0]!.value as string), kids(kids(attr)[1]!)[0]!]));
 
-  // Which certificate signed: issuer + serial in the SignerInfo.
-  const sid = kids(si[1]!);
-  const serialHex = Buffer.from(sid[1]!.value as string, 'binary')
-    .toString('hex')
-    .replace(/^0+/, '')
-    .toUpperCase();
-  const leaf = certs.find((x) => x.serialNumber.replace(/^0+/, '').toUpperCase() === serialHex) ?? certs[0]!;
-  verdict.signerSubject = leaf.subject.replace(/\n/g, ', ');
-  verdict.signerName = leaf.subject.match(/CN=([^\n]+)/)?.[1] ?? null;
+    // Which certificate signed: issuer + serial in the SignerInfo.
+    const sid = kids(si[1]!);
+    const serialHex = Buffer.from(sid[1]!.value as string, 'binary')
+      .toString('hex')
+      .replace(/^0+/, '')
+      .toUpperCase();
+    const leaf = certs.find((x) => x.serialNumber.replace(/^0+/, '').toUpperCase() === serialHex) ?? certs[0]!;
+    verdict.signerSubject = leaf.subject.replace(/\n/g, ', ');
+    verdict.signerName = leaf.subject.match(/CN=([^\n]+)/)?.[1] ?? null;
 
-  const signedBytes = Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]);
-  const digest = attrs.get(OID_MESSAGE_DIGEST);
-  if (!digest || !Buffer.from(digest.value as string, 'binary').equals(createHash('sha256').update(signedBytes).digest()))
-    problem('文件内容在签名后被修改（摘要不符）');
-  const attrsDer = der(asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, kids(signedAttrs)));
-  if (!cryptoVerify('sha256', attrsDer, leaf.publicKey, signature)) problem('签名值校验失败');
-  const essV2 = attrs.get(OID_SIGNING_CERT_V2);
-  const essHash = essV2 ? Buffer.from(kids(kids(kids(essV2)[0]!)[0]!)[0]!.value as string, 'binary') : null;
-  if (!essHash || !essHash.equals(createHash('sha256').update(leaf.raw).digest())) problem('签名证书标识（signingCertificateV2）与证书不符');
+    const signedBytes = Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]);
+    const digest = attrs.get(OID_MESSAGE_DIGEST);
+    if (!digest || !Buffer.from(digest.value as string, 'binary').equals(createHash('sha256').update(signedBytes).digest()))
+      problem('文件内容在签名后被修改（摘要不符）');
+    const attrsDer = der(asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, kids(signedAttrs)));
+    if (!cryptoVerify('sha256', attrsDer, leaf.publicKey, signature)) problem('签名值校验失败');
+    const essV2 = attrs.get(OID_SIGNING_CERT_V2);
+    const essHash = essV2 ? Buffer.from(kids(kids(kids(essV2)[0]!)[0]!)[0]!.value as string, 'binary') : null;
+    if (!essHash || !essHash.equals(createHash('sha256').update(leaf.raw).digest())) problem('签名证书标识（signingCertificateV2）与证书不符');
 
-  // The chain: each certificate issued by the next one it names.
-  let current = leaf;
-  for (let guard = 0; guard < 5; guard++) {
-    const issuer = certs.find((x) => x !== current && current.checkIssued(x));
-    if (!issuer) break;
-    if (!current.verify(issuer.publicKey)) problem('证书链校验失败');
-    current = issuer;
+    // The chain: each certificate issued by the next one it names.
+    let current = leaf;
+    for (let guard = 0; guard < 5; guard++) {
+      const issuer = certs.find((x) => x !== current && current.checkIssued(x));
+      if (!issuer) break;
+      if (!current.verify(issuer.publicKey)) problem('证书链校验失败');
+      current = issuer;
+    }
+    if (!(current.checkIssued(current) && current.verify(current.publicKey))) problem('证书链不完整：找不到根证书');
+    verdict.rootFingerprint = createHash('sha256').update(current.raw).digest('hex');
+    if (opts.pinnedRoots) verdict.trustedRoot = opts.pinnedRoots.map((f) => f.toLowerCase().replace(/[^0-9a-f]/g, '')).includes(verdict.rootFingerprint);
+  } catch {
+    return problem('签名数据结构无效');
   }
-  if (!(current.checkIssued(current) && current.verify(current.publicKey))) problem('证书链不完整：找不到根证书');
-  verdict.rootFingerprint = createHash('sha256').update(current.raw).digest('hex');
-  if (opts.pinnedRoots) verdict.trustedRoot = opts.pinnedRoots.map((f) => f.toLowerCase().replace(/[^0-9a-f]/g, '')).includes(verdict.rootFingerprint);
   verdict.valid = verdict.problems.length === 0;
   return verdict;
 }

@@ -8,7 +8,7 @@ import type { AppContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { errors } from '../http/schemas.ts';
 import type { SigningIdentity } from './org-identity.ts';
-import { verifyPdf } from './verify-pdf.ts';
+import { PdfVerifier } from './pdf-verifier.ts';
 
 export const MAX_VERIFY_BYTES = 10 * 1024 * 1024;
 
@@ -17,6 +17,8 @@ const maskName = (name: string) => (name.length <= 1 ? name : `${[...name][0]}${
 export const verifyRoutes =
   (ctx: AppContext, identity: SigningIdentity): FastifyPluginAsyncTypebox =>
   async (app) => {
+    // Uploads are anyone's: verified on a worker thread with time and memory limits.
+    const verifier = new PdfVerifier();
     app.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: MAX_VERIFY_BYTES }, (_req, body, done) => done(null, body));
 
     const issuedRecord = async (where: { id: string } | { pdfSha256: string }, fullNames: boolean) => {
@@ -43,14 +45,14 @@ export const verifyRoutes =
         schema: {
           tags: ['verify'],
           summary: '上传 PDF 核验是否为本机构出具的原件（Content-Type: application/pdf）',
-          response: { 200: Type.Object({ verdict: Type.Unknown(), issued: Type.Unknown(), genuine: Type.Boolean() }), ...errors(400, 413, 415, 429) },
+          response: { 200: Type.Object({ verdict: Type.Unknown(), issued: Type.Unknown(), genuine: Type.Boolean() }), ...errors(400, 413, 415, 422, 429) },
         },
       },
       async (request) => {
         const body = request.body;
         if (!Buffer.isBuffer(body) || body.length === 0) throw new DomainError('VALIDATION', '请上传 PDF 文件（Content-Type: application/pdf）');
         if (!body.subarray(0, 1024).toString('latin1').includes('%PDF-')) throw new DomainError('VALIDATION', '上传的文件不是 PDF');
-        const verdict = verifyPdf(body, { pinnedRoots: [identity.rootFingerprint] });
+        const verdict = await verifier.verify(body, { pinnedRoots: [identity.rootFingerprint] });
         const issued = await issuedRecord({ pdfSha256: verdict.documentSha256 }, true);
         return { verdict, issued, genuine: verdict.valid && verdict.trustedRoot === true && issued !== null };
       },

@@ -1,6 +1,7 @@
 // Party link tokens: valid, expired, revoked, tampered and used for another case — each
 // rejected with its own clear error and an audit entry; through real HTTP and SQLite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failedLinks } from '../../signaling/cases/failed-links.ts';
 import { resolveLink } from '../../signaling/cases/link-resolution.ts';
 import { DomainError } from '../../signaling/errors.ts';
 import { createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
@@ -37,15 +38,18 @@ describe('party link tokens', () => {
   const rejections = () => server.ctx.db.auditEntry.findMany({ where: { type: 'INVITATION_REJECTED' }, orderBy: { seq: 'asc' } });
 
   async function expectRejected(token: string, code: string, message: RegExp, caseId: string | null) {
+    await failedLinks(server.ctx).flush(); // earlier attempts' summary first
     const before = (await rejections()).length;
     const res = await partyGet(token);
     const body = await res.json();
     expect(res.status).toBe(code === 'TOKEN_WRONG_CASE' ? 403 : 401);
     expect(body.code).toBe(code);
     expect(body.message).toMatch(message);
+    // Rejections are summarised per window (tests/operations/failed-links.test.ts): end this one.
+    await failedLinks(server.ctx).flush();
     const after = await rejections();
     expect(after).toHaveLength(before + 1);
-    expect(JSON.parse(after.at(-1)!.data).reason).toBe(code);
+    expect(JSON.parse(after.at(-1)!.data)).toMatchObject({ reason: code, count: 1 });
     expect(after.at(-1)!.caseId).toBe(caseId);
   }
 
@@ -97,11 +101,13 @@ describe('party link tokens', () => {
 
   it('rejects a token used for another case', async () => {
     const token = tokenOf((await invite()).url);
+    await failedLinks(server.ctx).flush();
     const before = (await rejections()).length;
     const err = await resolveLink(server.ctx, token, { ip: '127.0.0.1', userAgent: 'test', expectCaseId: caseB }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DomainError);
     expect((err as DomainError).code).toBe('TOKEN_WRONG_CASE');
     expect((err as DomainError).message).toBe('该链接不属于此案件');
+    await failedLinks(server.ctx).flush();
     const after = await rejections();
     expect(after).toHaveLength(before + 1);
     expect(after.at(-1)!.caseId).toBe(caseA);

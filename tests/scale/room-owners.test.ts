@@ -1,8 +1,11 @@
 // The room-owner registry and node requests against a real redis-server: one owner per room,
 // renewal only by the holder, takeover only from the node named gone, a node that lost a room
 // is told so, and a request to a node that is not there fails at once.
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { MessageAuth } from '../../signaling/cluster/message-auth.ts';
 import { NodeGoneError, NodeRpc } from '../../signaling/cluster/node-rpc.ts';
 import { RoomOwners } from '../../signaling/cluster/room-owners.ts';
 import { startRedis, type RedisServer } from '../support/cluster.ts';
@@ -10,6 +13,8 @@ import { startRedis, type RedisServer } from '../support/cluster.ts';
 let redis: RedisServer;
 const connections: Redis[] = [];
 const owners: RoomOwners[] = [];
+/** The cluster key all these "nodes" share. */
+const auth = new MessageAuth(randomBytes(32));
 
 function connection(): Redis {
   const r = new Redis(redis.url);
@@ -17,7 +22,7 @@ function connection(): Redis {
   return r;
 }
 function registry(nodeId: string, ttlMs = 400): RoomOwners {
-  const o = new RoomOwners(connection(), nodeId, { ttlMs, renewEveryMs: 100 });
+  const o = new RoomOwners(connection(), nodeId, { ttlMs, renewEveryMs: 100 }, auth);
   owners.push(o);
   return o;
 }
@@ -54,7 +59,7 @@ describe('room owners', () => {
 
   it('a claim lapses when its node stops renewing; takeover is compare-and-set on the gone node', async () => {
     const deadConnection = connection();
-    const dead = new RoomOwners(deadConnection, 'node-dead', { ttlMs: 400, renewEveryMs: 100 });
+    const dead = new RoomOwners(deadConnection, 'node-dead', { ttlMs: 400, renewEveryMs: 100 }, auth);
     await dead.claim('case-3');
     await dead.claim('case-4');
     const n2 = registry('node-2');
@@ -76,7 +81,7 @@ describe('room owners', () => {
     const lost: string[] = [];
     n1.onLost = (caseId) => lost.push(caseId);
     await n1.claim('case-5');
-    await connection().set('jiefen:room-owner:case-5', 'node-9', 'PX', 5000); // someone else took it
+    await connection().set('jiefen:room-owner:case-5', n1.entry('case-5', 'node-9'), 'PX', 5000); // someone else took it
     await sleep(400);
     expect(lost).toEqual(['case-5']);
     expect(n1.holds('case-5')).toBe(false);
@@ -86,12 +91,12 @@ describe('room owners', () => {
 
 describe('node requests', () => {
   it('calls reach the named node and come back in order; a gone node fails at once', async () => {
-    const a = await NodeRpc.start('00000000-0000-4000-8000-00000000000a', connection(), connection());
-    const b = await NodeRpc.start('00000000-0000-4000-8000-00000000000b', connection(), connection());
+    const a = await NodeRpc.start('00000000-0000-4000-8000-00000000000a', connection(), connection(), auth);
+    const b = await NodeRpc.start('00000000-0000-4000-8000-00000000000b', connection(), connection(), auth);
     const seen: number[] = [];
-    b.handle('echo', (args, from) => ({ args, from }));
-    b.handle('note', (args) => void seen.push(args as number));
-    b.handle('fail', () => {
+    b.handle('echo', z.unknown(), (args, from) => ({ args, from }));
+    b.handle('note', z.number(), (args) => void seen.push(args));
+    b.handle('fail', z.unknown(), () => {
       throw new Error('refused here');
     });
     expect(await a.call(b.nodeId, 'echo', { x: 1 })).toEqual({ args: { x: 1 }, from: a.nodeId });
