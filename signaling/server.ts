@@ -29,6 +29,7 @@ import { LogSmsProvider, type SmsProvider } from './signing/sms.ts';
 import { usersArea } from './users/index.ts';
 import { loadBuiltinTemplates } from './agreement/template-loader.ts';
 import { joinCluster, type Cluster } from './cluster/index.ts';
+import { singleNodeRoomStates } from './rooms/single-node-room-states.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -79,7 +80,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const rooms = new RoomRegistry(ctx, pool, {
     reconnectGraceMs: config.reconnectGraceMs,
     log: app.log,
-    ...(cluster ? { stateStore: cluster.states, onRoomClosed: (caseId: string) => cluster.owners.release(caseId) } : {}),
+    ...(cluster ? { stateStore: cluster.states, onRoomClosed: (caseId: string) => cluster.owners.release(caseId) } : await singleNodeRoomStates(ctx, app.log)),
   });
   attachRoomSockets(app, ctx, rooms, { pingIntervalMs: 10_000, pingTimeoutMs: 8_000 }, cluster);
   // Templates are validated once at start (a broken one stops it) and shared by drafting and the court documents.
@@ -100,7 +101,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     judicialArea(ctx, templates, signing.identity),
   ]);
   attachMetrics(app, ctx, { rooms, pool, drafting: drafting.server, nodeId: cluster?.nodeId ?? null });
-  app.addHook('onClose', async () => pool.close());
+  // Rooms first ('shutdown' keeps their state for the restart), then their media.
+  app.addHook('onClose', async () => {
+    rooms.closeAll();
+    pool.close();
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

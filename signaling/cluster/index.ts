@@ -7,7 +7,7 @@ import { DocRelay } from './doc-relay.ts';
 import { NodeRpc } from './node-rpc.ts';
 import { connectRedis, redact, type RedisLink } from './redis-link.ts';
 import { RoomOwners } from './room-owners.ts';
-import { RoomStateStore } from './room-state-store.ts';
+import { RedisRoomStateStore, type RoomStateStore } from './room-state-store.ts';
 
 export interface Cluster {
   nodeId: string;
@@ -38,7 +38,7 @@ export async function joinCluster(url: string, log: FastifyBaseLogger, timing: C
     redis,
     rpc,
     owners,
-    states: new RoomStateStore(redis.command),
+    states: new RedisRoomStateStore(redis.command),
     docs,
     async close() {
       await owners.close();
