@@ -30,6 +30,7 @@ import { usersArea } from './users/index.ts';
 import { loadBuiltinTemplates } from './agreement/template-loader.ts';
 import { joinCluster, type Cluster } from './cluster/index.ts';
 import { singleNodeRoomStates } from './rooms/single-node-room-states.ts';
+import { scheduleRetention } from './retention/index.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -100,6 +101,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     signing,
     judicialArea(ctx, templates, signing.identity),
   ]);
+  const retention = scheduleRetention(ctx, app.log);
+  app.addHook('onClose', async () => retention.stop());
   attachMetrics(app, ctx, { rooms, pool, drafting: drafting.server, nodeId: cluster?.nodeId ?? null });
   // Rooms first ('shutdown' keeps their state for the restart), then their media.
   app.addHook('onClose', async () => {

@@ -68,4 +68,5 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   SIGNING_REFUSED: '签署未通过',
   AGREEMENT_SIGNED: '签署协议书',
   AGREEMENT_ISSUED: '出具协议书',
+  RETENTION_PURGED: '到期数据删除',
 };
