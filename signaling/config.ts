@@ -36,6 +36,12 @@ const EnvSchema = z.object({
   LINK_FAILURE_WINDOW_SEC: z.coerce.number().min(1).max(86_400).default(300),
   ROOM_OWNER_TTL_MS: z.coerce.number().int().min(1000, 'ROOM_OWNER_TTL_MS must be ≥ 1000').max(60_000).default(4000),
   ROOM_RECONNECT_GRACE_SEC: z.coerce.number().min(1, 'ROOM_RECONNECT_GRACE_SEC must be ≥ 1').max(600).default(30),
+  // One node: how long a live room's kept state outlives the server being down (then the room starts in the lobby).
+  ROOM_STATE_MAX_AGE_MIN: z.coerce
+    .number()
+    .min(1, 'ROOM_STATE_MAX_AGE_MIN must be ≥ 1')
+    .max(7 * 24 * 60)
+    .default(60),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ORG_NAME: z.string().min(1).default('青山区人民调解委员会'),
   ORG_SHORT_NAME: z.string().min(1).max(8).default('青山'),
@@ -75,6 +81,8 @@ export interface Config {
   roomOwnerTtlMs: number;
   /** How long a dropped participant keeps their place in a live room. */
   reconnectGraceMs: number;
+  /** One node: a room's kept state is restored after a restart if the server was down less than this. */
+  roomStateMaxAgeMs: number;
   logLevel: (typeof LOG_LEVELS)[number];
   org: { name: string; shortName: string };
   /** The court where the organisation is (created on first start; more courts are added by an admin). */
@@ -148,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     linkFailureWindowMs: e.LINK_FAILURE_WINDOW_SEC * 1000,
     roomOwnerTtlMs: e.ROOM_OWNER_TTL_MS,
     reconnectGraceMs: e.ROOM_RECONNECT_GRACE_SEC * 1000,
+    roomStateMaxAgeMs: e.ROOM_STATE_MAX_AGE_MIN * 60_000,
     logLevel: e.LOG_LEVEL,
     org: { name: e.ORG_NAME, shortName: e.ORG_SHORT_NAME },
     court: { name: e.COURT_NAME, code: e.COURT_CODE, region: e.COURT_REGION },

@@ -40,6 +40,8 @@ import { scheduleAuditSeals, type SealClock, type SealSchedule } from './audit/s
 import { healthArea, readiness, type HealthSources } from './health/index.ts';
 import { clusterKey } from './cluster/message-auth.ts';
 import { failedLinks } from './cases/failed-links.ts';
+import { singleNodeRoomStates } from './rooms/single-node-room-states.ts';
+import { scheduleRetention } from './retention/index.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -117,7 +119,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const rooms = new RoomRegistry(ctx, pool, {
     reconnectGraceMs: config.reconnectGraceMs,
     log: app.log,
-    ...(cluster ? { stateStore: cluster.states, onRoomClosed: (caseId: string) => cluster.owners.release(caseId) } : {}),
+    ...(cluster ? { stateStore: cluster.states, onRoomClosed: (caseId: string) => cluster.owners.release(caseId) } : await singleNodeRoomStates(ctx, app.log)),
   });
   attachRoomSockets(app, ctx, rooms, { pingIntervalMs: 10_000, pingTimeoutMs: 8_000 }, cluster);
   // Templates are validated once at start (a broken one stops it) and shared by drafting and the court documents.
@@ -158,8 +160,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     readiness: () => readiness(health),
     ...(cluster ? { clusterDrops: () => cluster.auth.drops() } : {}),
   });
-  app.addHook('onClose', async () => pool.close());
   app.addHook('onClose', async () => failedLinks(ctx).close());
+  const retention = scheduleRetention(ctx, app.log);
+  app.addHook('onClose', async () => retention.stop());
+  // Rooms first ('shutdown' keeps their state for the restart), then their media.
+  app.addHook('onClose', async () => {
+    rooms.closeAll();
+    pool.close();
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

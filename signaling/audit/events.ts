@@ -190,6 +190,11 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('CAUCUS_CARRIED'), data: z.object({ fromSide: z.string(), toSide: z.string(), chars: z.number(), sha256: z.string() }) }),
   /** A staff member opened a case's personal data, materials or documents (signaling/privacy/read-audit.ts). Names what, never the data. */
   z.object({ type: z.literal('PERSONAL_DATA_READ'), data: z.object({ what: z.string(), route: z.string(), materialId: z.string().optional() }) }),
+  // Retention (signaling/retention): how many records of each kind were deleted — counts only, no content.
+  z.object({
+    type: z.literal('RETENTION_PURGED'),
+    data: z.object({ counts: z.record(z.enum(['chat', 'notepads', 'signingCodes', 'linkUses', 'materials']), z.number()), cases: z.number().optional() }),
+  }),
 ]);
 
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
@@ -348,6 +353,8 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `保存调解协议第 ${event.data.seq} 版「${event.data.name}」`;
     case 'PARTY_CONSENT_GIVEN':
       return `当事人同意在线调解（${event.data.ip}）`;
+    case 'RETENTION_PURGED':
+      return `按保存期限删除${retentionCounts(event.data.counts)}${event.data.cases !== undefined ? `（涉及 ${event.data.cases} 个案件）` : ''}`;
   }
 }
 
@@ -355,3 +362,16 @@ const sideLabel = (side: string) => ({ A: '甲方', B: '乙方', NEUTRAL: '中�
 const sidesLabel = (sides: string[]) => (sides.length ? sides.map(sideLabel).join('、') : '指定人员');
 
 const clauseLabel = (d: { clauseId: string; clauseTitle?: string | undefined }) => (d.clauseTitle ? `「${d.clauseTitle}」` : `条款 ${d.clauseId} `);
+
+const RETENTION_KIND_LABELS: Record<string, string> = {
+  chat: '聊天消息',
+  notepads: '记事本',
+  signingCodes: '签署验证码记录',
+  linkUses: '链接访问记录',
+  materials: '申请材料',
+};
+const retentionCounts = (counts: Partial<Record<string, number>>) =>
+  Object.entries(counts)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .map(([kind, n]) => `${RETENTION_KIND_LABELS[kind] ?? kind} ${n} 条`)
+    .join('、');

@@ -70,4 +70,5 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   AGREEMENT_SIGNED: '签署协议书',
   AGREEMENT_ISSUED: '出具协议书',
   PERSONAL_DATA_READ: '查看个人信息',
+  RETENTION_PURGED: '到期数据删除',
 };

@@ -8,7 +8,7 @@ import { MessageAuth, type DropReason } from './message-auth.ts';
 import { NodeRpc } from './node-rpc.ts';
 import { connectRedis, redact, type RedisLink } from './redis-link.ts';
 import { RoomOwners } from './room-owners.ts';
-import { RoomStateStore } from './room-state-store.ts';
+import { RedisRoomStateStore, type RoomStateStore } from './room-state-store.ts';
 
 export interface Cluster {
   nodeId: string;
@@ -57,7 +57,7 @@ export async function joinCluster(url: string, log: FastifyBaseLogger, timing: C
     redis,
     rpc,
     owners,
-    states: new RoomStateStore(redis.command, auth),
+    states: new RedisRoomStateStore(redis.command, auth),
     docs,
     auth,
     async close() {

@@ -1,6 +1,7 @@
 // The part of a live room's state that must survive its node: who was admitted, the caucuses
 // and the mediator's mutes. The owner writes it on every change; a node taking the room over
 // after a failure reads it, so nobody waits in the lobby again and no caucus opens up.
+// Several nodes keep it in Redis (here); a single node in SQLite (rooms/sqlite-room-state-store.ts).
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { MessageAuth } from './message-auth.ts';
@@ -18,8 +19,23 @@ const keyOf = (caseId: string) => `jiefen:room-state:${caseId}`;
 // A room nobody touched for a day is not coming back.
 const TTL_SEC = 24 * 3600;
 
+/** Where a room's snapshot is kept between its node's death (or restart) and the room's next start. */
+export interface RoomStateStore {
+  /** Saves survive a crash of this machine: requests that changed the state are acknowledged after them. */
+  readonly durable: boolean;
+  /** Resolves once the snapshot is stored (durably, for the SQLite store). */
+  save(caseId: string, snapshot: RoomSnapshot): Promise<void>;
+  load(caseId: string): Promise<RoomSnapshot | null>;
+  remove(caseId: string): Promise<void>;
+  /** The rooms are still open here (so their state is not stale); stores that expire on their own leave it out. */
+  touch?(caseIds: string[]): Promise<void>;
+}
+
 /** Kept signed (message-auth.ts): a state written into Redis by anyone else is not restored. */
-export class RoomStateStore {
+export class RedisRoomStateStore implements RoomStateStore {
+  // Kept for another node, not for this one's crash; a Redis outage must not hold up requests.
+  readonly durable = false;
+
   constructor(
     private readonly redis: Redis,
     private readonly auth: MessageAuth,
@@ -37,18 +53,23 @@ export class RoomStateStore {
     if (!raw) return null;
     const opened = this.auth.open(key, raw, true);
     if (!opened.ok) return null;
-    let json: unknown;
-    try {
-      json = JSON.parse(opened.payload.toString('utf8'));
-    } catch {
-      json = undefined;
-    }
-    const parsed = RoomSnapshot.safeParse(json);
-    if (!parsed.success) this.auth.malformed(key);
-    return parsed.success ? parsed.data : null;
+    const snapshot = parseSnapshot(opened.payload.toString('utf8'));
+    if (!snapshot) this.auth.malformed(key);
+    return snapshot;
   }
 
   async remove(caseId: string): Promise<void> {
     await this.redis.del(keyOf(caseId));
+  }
+}
+
+/** A stored snapshot, or null when there is none or it cannot be read (the room then starts fresh). */
+export function parseSnapshot(raw: string | null | undefined): RoomSnapshot | null {
+  if (!raw) return null;
+  try {
+    const parsed = RoomSnapshot.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
   }
 }

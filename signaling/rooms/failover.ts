@@ -1,7 +1,9 @@
-// Several nodes: what lets another node carry on with a room if this one dies, and what this
-// room took over from a node that died. Out: a snapshot (admissions, caucuses, mutes) handed
-// to `onStateChanged` after every change that alters it. In: the admissions and mutes of a
-// restored snapshot, kept until their members come back or the reconnect grace ends.
+// What lets another node (several nodes) or this server after a restart (one node) carry on
+// with a room, and what this room took over. Out: a snapshot (admissions, caucuses, mutes)
+// handed to `keep` after every change that alters it — written one after the other, so an older
+// snapshot never lands after a newer one, and `kept()` tells when the last one is stored. In: the
+// admissions and mutes of a restored snapshot, kept until their members come back or the
+// reconnect grace ends.
 import type { RoomSnapshot } from '../cluster/room-state-store.ts';
 import type { Member } from './member.ts';
 
@@ -13,10 +15,19 @@ export class Failover {
   readonly #restoredMutes = new Map<string, MutedSources>();
   #graceTimer: NodeJS.Timeout | null = null;
   #saved = '';
-  readonly #onStateChanged: ((snapshot: RoomSnapshot) => void) | undefined;
+  readonly #keep: ((snapshot: RoomSnapshot) => Promise<void>) | undefined;
+  readonly #report: (what: string, write: () => Promise<void>) => void;
+  /** The last write handed on (settled: a failure is reported, not passed on). */
+  #written: Promise<void> = Promise.resolve();
 
-  constructor(restore: RoomSnapshot | undefined, onStateChanged: ((snapshot: RoomSnapshot) => void) | undefined) {
-    this.#onStateChanged = onStateChanged;
+  /** `report` runs a write nobody waits for and logs its failure (BackgroundTasks.run). */
+  constructor(
+    restore: RoomSnapshot | undefined,
+    keep: ((snapshot: RoomSnapshot) => Promise<void>) | undefined,
+    report: (what: string, write: () => Promise<void>) => void,
+  ) {
+    this.#keep = keep;
+    this.#report = report;
     if (!restore) return;
     for (const id of restore.admittedPeerIds) this.#restoredAdmitted.add(id);
     for (const [peerId, sources] of Object.entries(restore.adminMuted)) this.#restoredMutes.set(peerId, sources);
@@ -63,13 +74,24 @@ export class Failover {
     return { admittedPeerIds: [...admittedPeerIds], caucuses, adminMuted, startedAt: startedAt.toISOString() };
   }
 
-  /** Hands the snapshot on if it changed since the last one (several-node mode only). */
+  /** Hands the snapshot on if it changed since the last one, after the writes before it. */
   save(snapshot: () => RoomSnapshot): void {
-    if (!this.#onStateChanged) return;
+    const keep = this.#keep;
+    if (!keep) return;
     const current = snapshot();
     const json = JSON.stringify(current);
     if (json === this.#saved) return;
     this.#saved = json;
-    this.#onStateChanged(current);
+    const write = this.#written.then(() => keep(current));
+    this.#written = write.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#report('keep the room state', () => write);
+  }
+
+  /** Resolves once every snapshot handed on so far is stored (or its failure logged). */
+  kept(): Promise<void> {
+    return this.#written;
   }
 }

@@ -73,8 +73,10 @@ export interface LiveRoomOptions {
   onClosed?: (reason: LiveRoomCloseReason) => void;
   /** State saved by a node that died: admissions, caucuses and mutes carry over. */
   restore?: RoomSnapshot;
-  /** Called with the state to keep after every change (several-node mode). */
-  onStateChanged?: (snapshot: RoomSnapshot) => void;
+  /** Called with the state to keep after every change (Redis with several nodes, SQLite on one); resolves once it is stored. */
+  onStateChanged?: (snapshot: RoomSnapshot) => Promise<void>;
+  /** Requests that changed the state are acknowledged only once it is stored (`stateKept`). */
+  acknowledgeAfterKept?: boolean;
   /** Where failures of work nobody waits for are reported (default: the console). */
   log?: TaskLog;
 }
@@ -115,7 +117,7 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
     const policyState = () => this.policyState();
     const assertOpen = () => this.#assertOpen();
 
-    this.#failover = new Failover(opts.restore, opts.onStateChanged);
+    this.#failover = new Failover(opts.restore, opts.onStateChanged, (what, write) => this.#tasks.run(what, write));
     this.#lobby = new Lobby(
       {
         assertOpen,
@@ -181,6 +183,16 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
   /** What another node needs to carry on with this room if this one dies. */
   snapshot(): RoomSnapshot {
     return this.#failover.snapshot(this.members(), this.#caucuses.snapshot(), this.startedAt, (m) => this.#memberMedia.adminMutedSources(m));
+  }
+
+  /** Resolves once the state after every change so far is stored (for the room's last writes before it goes). */
+  stateKept(): Promise<void> {
+    return this.#failover.kept();
+  }
+
+  /** What a request's acknowledgement waits for: the state it changed stored, where the store is durable. */
+  acknowledgeable(): Promise<void> {
+    return this.#opts.acknowledgeAfterKept ? this.#failover.kept() : Promise.resolve();
   }
 
   // ── the lobby: joining, leaving, admission (lobby.ts) ─────────────────────────

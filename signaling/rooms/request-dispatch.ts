@@ -41,6 +41,8 @@ export async function dispatch(
     if (!parsed.success) return refusalAck(new DomainError('VALIDATION', describeZodError(parsed.error)));
     const handler = handlers[event] as (s: Session, p: unknown) => Promise<Record<string, unknown>>;
     const data = await handler(session, parsed.data);
+    // What the request changed in the room (an admission, a caucus, a mute) is stored before it is acknowledged.
+    await session.joined?.room.acknowledgeable();
     return { ok: true, ...data };
   } catch (err) {
     if (err instanceof DomainError) return refusalAck(err);

@@ -15,8 +15,10 @@ export interface RoomRegistryOptions {
   reconnectGraceMs: number;
   /** Where rooms report failures of work nobody waits for (saving state, releasing a closed room). */
   log: TaskLog;
-  /** Several-node mode: where a room's state is kept so another node can take it over. */
+  /** Where a room's state is kept so another node (Redis) or this server after a restart (SQLite) can take it over. */
   stateStore?: RoomStateStore;
+  /** How often open rooms' kept state is marked alive (stores with `touch`). */
+  touchEveryMs?: number;
   /** Called after a room closed (several-node mode: give up its ownership). */
   onRoomClosed?: (caseId: string, reason: LiveRoomCloseReason) => Promise<void> | void;
 }
@@ -34,12 +36,23 @@ export class RoomRegistry {
   readonly #creating = new Map<string, Promise<LiveRoom>>();
   readonly #tasks: BackgroundTasks;
 
+  readonly #touchTimer: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly ctx: AppContext,
     private readonly pool: WorkerPool,
     private readonly options: RoomRegistryOptions,
   ) {
     this.#tasks = new BackgroundTasks(options.log, { component: 'room-registry' });
+    const touch = options.stateStore?.touch?.bind(options.stateStore);
+    if (touch && options.touchEveryMs) {
+      // Open rooms' kept state stays fresh; a row not renewed for long belongs to a server that was down.
+      this.#touchTimer = setInterval(() => {
+        const open = this.rooms().filter((r) => !r.closed);
+        if (open.length > 0) this.#tasks.run('mark the kept room states as alive', () => touch(open.map((r) => r.caseId)));
+      }, options.touchEveryMs);
+      this.#touchTimer.unref();
+    }
   }
 
   get(caseId: string): LiveRoom | undefined {
@@ -75,12 +88,14 @@ export class RoomRegistry {
       log: this.options.log,
       replaceMedia: () => this.#replaceMedia(c.id),
       ...(restore ? { restore } : {}),
-      ...(store ? { onStateChanged: (snapshot: RoomSnapshot) => this.#tasks.run(`keep the state of room ${c.id}`, () => store.save(c.id, snapshot)) } : {}),
+      ...(store ? { onStateChanged: (snapshot: RoomSnapshot) => store.save(c.id, snapshot), acknowledgeAfterKept: store.durable } : {}),
     });
     room.on('closed', (reason) => {
       if (this.#rooms.get(c.id) === room) this.#rooms.delete(c.id);
       this.#tasks.run(`release closed room ${c.id}`, async () => {
         try {
+          // After the room's last write, so an ended room's state does not come back.
+          await room.stateKept();
           if (store && FINAL_CLOSE_REASONS.has(reason)) await store.remove(c.id);
         } finally {
           await this.options.onRoomClosed?.(c.id, reason);
@@ -138,6 +153,7 @@ export class RoomRegistry {
   }
 
   closeAll(): void {
+    if (this.#touchTimer) clearInterval(this.#touchTimer);
     for (const room of this.rooms()) room.close('shutdown');
   }
 }

@@ -34,7 +34,11 @@ beforeAll(async () => {
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
   await new Promise((r) => setTimeout(r, 50));
-  server.rooms.get(caseId)?.close('shutdown');
+  // A fresh room for the next test: a room closed as 'shutdown' keeps its state for a restart (SQLite), so drop it.
+  const room = server.rooms.get(caseId);
+  room?.close('shutdown');
+  await room?.stateKept();
+  await server.ctx.db.roomState.deleteMany({});
 });
 afterAll(() => server?.close());
 

@@ -20,7 +20,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function waitForLine(proc: ChildProcess, pattern: RegExp, what: string, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+export function waitForLine(proc: ChildProcess, pattern: RegExp, what: string, timeoutMs = 60_000): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => done(new Error(`${what}: no ${pattern} within ${timeoutMs} ms; output:\n${out.slice(-2000)}`)), timeoutMs);
