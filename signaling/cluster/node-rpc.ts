@@ -3,6 +3,7 @@
 // one node sends another arrives in the order it was sent (one publishing connection).
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { runDetached, stderrLog, type DetachedLog } from '../detached.ts';
 
 type Message =
   | { t: 'call'; id: string; from: string; method: string; args: unknown }
@@ -25,17 +26,18 @@ export class NodeRpc {
   readonly #handlers = new Map<string, Handler>();
   readonly #pending = new Map<string, { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>();
   readonly #onMessage = (channel: string, raw: string) => {
-    if (channel === channelOf(this.nodeId)) void this.#receive(raw);
+    if (channel === channelOf(this.nodeId)) runDetached(this.log, 'node rpc: handle a message', () => this.#receive(raw));
   };
 
   private constructor(
     readonly nodeId: string,
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
+    private readonly log: DetachedLog,
   ) {}
 
-  static async start(nodeId: string, publisher: Redis, subscriber: Redis): Promise<NodeRpc> {
-    const rpc = new NodeRpc(nodeId, publisher, subscriber);
+  static async start(nodeId: string, publisher: Redis, subscriber: Redis, log: DetachedLog = stderrLog): Promise<NodeRpc> {
+    const rpc = new NodeRpc(nodeId, publisher, subscriber, log);
     subscriber.on('message', rpc.#onMessage);
     await subscriber.subscribe(channelOf(nodeId));
     return rpc;
@@ -85,7 +87,7 @@ export class NodeRpc {
       p.reject(new Error('node shutting down'));
       this.#pending.delete(id);
     }
-    await this.subscriber.unsubscribe(channelOf(this.nodeId)).catch(() => undefined);
+    await this.subscriber.unsubscribe(channelOf(this.nodeId)).catch((err: unknown) => this.log.error({ err }, 'node rpc: unsubscribe on close failed'));
   }
 
   async #publish(nodeId: string, message: Message): Promise<boolean> {
@@ -113,8 +115,9 @@ export class NodeRpc {
     if (message.t === 'send') {
       try {
         await handler?.(message.args, message.from);
-      } catch {
-        // one-way: nobody to tell; handlers report their own failures
+      } catch (err) {
+        // one-way: nobody to tell but the log
+        this.log.error({ method: message.method, from: message.from, err }, 'node rpc: a one-way message failed');
       }
       return;
     }
@@ -123,7 +126,10 @@ export class NodeRpc {
       const result = await handler(message.args, message.from);
       await this.#publish(message.from, { t: 'reply', id: message.id, ok: true, result: result ?? null });
     } catch (err) {
-      await this.#publish(message.from, { t: 'reply', id: message.id, ok: false, error: (err as Error).message }).catch(() => undefined);
+      await this.#publish(message.from, { t: 'reply', id: message.id, ok: false, error: (err as Error).message }).catch((publishErr: unknown) =>
+        // The caller times out on its own; the log keeps why it got no answer.
+        this.log.error({ method: message.method, from: message.from, err: publishErr }, 'node rpc: could not send an error reply'),
+      );
     }
   }
 }

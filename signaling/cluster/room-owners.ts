@@ -1,6 +1,7 @@
 // Which node owns each live room (its media lives there). The owner holds a Redis key with a
 // short TTL and renews it; when a node dies its keys lapse and another node may claim the room.
 import type { Redis } from 'ioredis';
+import { runDetached, stderrLog, type DetachedLog } from '../detached.ts';
 
 const keyOf = (caseId: string) => `jiefen:room-owner:${caseId}`;
 
@@ -13,6 +14,8 @@ const TAKE_OVER = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set
 export interface RoomOwnersOptions {
   ttlMs: number;
   renewEveryMs: number;
+  /** Where failed renewals and releases are reported (default: stderr). */
+  log?: DetachedLog;
 }
 
 export class RoomOwners {
@@ -26,7 +29,7 @@ export class RoomOwners {
     readonly nodeId: string,
     private readonly options: RoomOwnersOptions,
   ) {
-    this.#timer = setInterval(() => void this.#renewAll(), options.renewEveryMs);
+    this.#timer = setInterval(() => runDetached(options.log ?? stderrLog, 'room owners: renew', () => this.#renewAll()), options.renewEveryMs);
     this.#timer.unref();
   }
 
@@ -62,7 +65,10 @@ export class RoomOwners {
 
   async release(caseId: string): Promise<void> {
     if (!this.#held.delete(caseId)) return;
-    await this.redis.eval(RELEASE, 1, keyOf(caseId), this.nodeId).catch(() => undefined);
+    // Unreleased, the claim lapses with its TTL: worth a line in the log, not a failure.
+    await this.redis
+      .eval(RELEASE, 1, keyOf(caseId), this.nodeId)
+      .catch((err: unknown) => (this.options.log ?? stderrLog).error({ caseId, err }, 'room owners: release failed'));
   }
 
   async close(): Promise<void> {
