@@ -3,10 +3,12 @@
 // Batches are handled strictly one after another, in the order they arrive.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDb } from '../db.ts';
+import { dataDiskFull, isStorageFull } from '../storage-fault.ts';
 import type { DraftRowData } from './draft-writer.ts';
 
 const port = parentPort!;
-const db = openDb((workerData as { databaseFile: string }).databaseFile);
+const { databaseFile } = workerData as { databaseFile: string };
+const db = openDb(databaseFile);
 
 async function init() {
   // Per connection: every commit is on disk before it is reported done.
@@ -28,7 +30,11 @@ port.on('message', (msg: { id: number; rows: DraftRowData[] }) => {
       await db.draftUpdate.createMany({ data: msg.rows });
       port.postMessage({ type: 'done', id: msg.id });
     } catch (err) {
-      port.postMessage({ type: 'failed', id: msg.id, message: err instanceof Error ? err.message : String(err) });
+      const message = err instanceof Error ? err.message : String(err);
+      // Prisma reports a COMMIT that failed for want of space as "Transaction already closed…":
+      // name the full disk, which is what the editors must be told.
+      const full = !isStorageFull(err) && dataDiskFull(databaseFile) ? ' (SQLITE_FULL: the data disk is full)' : '';
+      port.postMessage({ type: 'failed', id: msg.id, message: message + full });
     }
   });
 });
