@@ -28,6 +28,8 @@ const EnvSchema = z.object({
     .optional(),
   // Several nodes: how soon a dead node's rooms may be taken over (it renews 4× per period).
   ROOM_OWNER_TTL_MS: z.coerce.number().int().min(1000, 'ROOM_OWNER_TTL_MS must be ≥ 1000').max(60_000).default(4000),
+  /** SIGTERM: how long a graceful stop may take before the process exits 1 anyway. */
+  STOP_TIMEOUT_SEC: z.coerce.number().min(1, 'STOP_TIMEOUT_SEC must be ≥ 1').max(600).default(25),
   ROOM_RECONNECT_GRACE_SEC: z.coerce.number().min(1, 'ROOM_RECONNECT_GRACE_SEC must be ≥ 1').max(600).default(30),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ORG_NAME: z.string().min(1).default('青山区人民调解委员会'),
@@ -53,6 +55,8 @@ export interface Config {
   roomOwnerTtlMs: number;
   /** How long a dropped participant keeps their place in a live room. */
   reconnectGraceMs: number;
+  /** How long a graceful stop (SIGTERM) may take (STOP_TIMEOUT_SEC). */
+  stopTimeoutMs: number;
   logLevel: (typeof LOG_LEVELS)[number];
   org: { name: string; shortName: string };
   /** The court where the organisation is (created on first start; more courts are added by an admin). */
@@ -98,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     roomOwnerTtlMs: e.ROOM_OWNER_TTL_MS,
     reconnectGraceMs: e.ROOM_RECONNECT_GRACE_SEC * 1000,
+    stopTimeoutMs: e.STOP_TIMEOUT_SEC * 1000,
     logLevel: e.LOG_LEVEL,
     org: { name: e.ORG_NAME, shortName: e.ORG_SHORT_NAME },
     court: { name: e.COURT_NAME, code: e.COURT_CODE, region: e.COURT_REGION },

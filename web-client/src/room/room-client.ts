@@ -113,6 +113,7 @@ export class RoomClient {
       'room:denied': (e) => this.#onFinal('denied', e.message, null),
       'room:removed': (e) => this.#onFinal('removed', e.message, e.reason),
       'room:ended': (e) => this.#onFinal('ended', e.message, null),
+      'server:restarting': () => this.#store.patch({ serverRestarting: true }),
     };
     // A final event ends the session even when its payload is unreadable.
     const malformed: MalformedEventHandlers = {
@@ -158,7 +159,7 @@ export class RoomClient {
   async #onJoined(reply: JoinReply): Promise<void> {
     const store = this.#store;
     const wasAdmitted = store.state.status === 'admitted';
-    store.patch({ self: reply.self, reconnecting: false, message: '' });
+    store.patch({ self: reply.self, reconnecting: false, serverRestarting: false, message: '' });
     if (reply.status === 'lobby') {
       if (wasAdmitted) store.notice('网络中断时间较长，请重新等待调解员准许进入', 'info');
       this.#media.teardown();
