@@ -29,9 +29,9 @@ export async function joinCluster(url: string, log: FastifyBaseLogger, timing: C
   const redis = await connectRedis(url);
   redis.command.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection problem'));
   redis.subscriber.on('error', (err: Error) => log.warn({ err: err.message }, 'redis subscriber problem'));
-  const rpc = await NodeRpc.start(nodeId, redis.command, redis.subscriber);
-  const owners = new RoomOwners(redis.command, nodeId, { ttlMs: timing.ownerTtlMs, renewEveryMs: Math.max(200, Math.floor(timing.ownerTtlMs / 4)) });
-  const docs = new DocRelay(nodeId, redis.command, redis.subscriber);
+  const rpc = await NodeRpc.start(nodeId, redis.command, redis.subscriber, log);
+  const owners = new RoomOwners(redis.command, nodeId, { ttlMs: timing.ownerTtlMs, renewEveryMs: Math.max(200, Math.floor(timing.ownerTtlMs / 4)), log });
+  const docs = new DocRelay(nodeId, redis.command, redis.subscriber, log);
   log.info({ nodeId, redis: redact(url) }, 'joined the cluster');
   return {
     nodeId,
