@@ -35,6 +35,8 @@ const EnvSchema = z.object({
   LINK_FAILURES_PER_WINDOW: z.coerce.number().int().min(1).max(10_000).default(20),
   LINK_FAILURE_WINDOW_SEC: z.coerce.number().min(1).max(86_400).default(300),
   ROOM_OWNER_TTL_MS: z.coerce.number().int().min(1000, 'ROOM_OWNER_TTL_MS must be ≥ 1000').max(60_000).default(4000),
+  /** SIGTERM: how long a graceful stop may take before the process exits 1 anyway. */
+  STOP_TIMEOUT_SEC: z.coerce.number().min(1, 'STOP_TIMEOUT_SEC must be ≥ 1').max(600).default(25),
   ROOM_RECONNECT_GRACE_SEC: z.coerce.number().min(1, 'ROOM_RECONNECT_GRACE_SEC must be ≥ 1').max(600).default(30),
   // One node: how long a live room's kept state outlives the server being down (then the room starts in the lobby).
   ROOM_STATE_MAX_AGE_MIN: z.coerce
@@ -83,6 +85,8 @@ export interface Config {
   reconnectGraceMs: number;
   /** One node: a room's kept state is restored after a restart if the server was down less than this. */
   roomStateMaxAgeMs: number;
+  /** How long a graceful stop (SIGTERM) may take (STOP_TIMEOUT_SEC). */
+  stopTimeoutMs: number;
   logLevel: (typeof LOG_LEVELS)[number];
   org: { name: string; shortName: string };
   /** The court where the organisation is (created on first start; more courts are added by an admin). */
@@ -157,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     roomOwnerTtlMs: e.ROOM_OWNER_TTL_MS,
     reconnectGraceMs: e.ROOM_RECONNECT_GRACE_SEC * 1000,
     roomStateMaxAgeMs: e.ROOM_STATE_MAX_AGE_MIN * 60_000,
+    stopTimeoutMs: e.STOP_TIMEOUT_SEC * 1000,
     logLevel: e.LOG_LEVEL,
     org: { name: e.ORG_NAME, shortName: e.ORG_SHORT_NAME },
     court: { name: e.COURT_NAME, code: e.COURT_CODE, region: e.COURT_REGION },

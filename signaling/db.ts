@@ -35,16 +35,67 @@ export function openRawDb(databaseFile: string): PrismaClient {
  * writes — every audit append reads the chain head first — fails at once with SQLITE_BUSY when the
  * other connection committed in between: its snapshot is stale and the busy timeout cannot help.
  * `BEGIN IMMEDIATE` takes the write lock up front, waiting for the other writer like any write.
+ *
+ * And a failed transaction must not wedge the database. The adapter serialises transactions with
+ * a lock of its own, released only by its commit()/rollback(); when BEGIN or the COMMIT statement
+ * fails (a full disk: SQLITE_FULL at COMMIT, measured on a full tmpfs), Prisma calls neither, the
+ * lock is never released and every later transaction waits forever — even after space returns.
+ * So BEGIN runs here, and a failed BEGIN/COMMIT/ROLLBACK rolls back and releases the lock.
  */
 class ImmediateTransactions extends PrismaBetterSQLite3 {
   override async connect() {
     const adapter = await super.connect();
-    const client = (adapter as unknown as { client?: { prepare(sql: string): unknown } }).client;
+    const client = (adapter as unknown as { client?: SqliteClient }).client;
     if (typeof client?.prepare !== 'function') throw new Error('@prisma/adapter-better-sqlite3 changed: cannot make its transactions BEGIN IMMEDIATE');
     const prepare = client.prepare.bind(client);
-    client.prepare = (sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql);
+    // The adapter's own BEGIN becomes a no-op: startTransaction below begins, where a failure can release the lock.
+    client.prepare = (sql: string) => (sql === 'BEGIN' ? DEFERRED_TO_US : prepare(sql));
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => {
+      const tx = await startTransaction(isolationLevel);
+      const unlock = tx.rollback.bind(tx); // the adapter's rollback() only releases its lock
+      const release = once(unlock);
+      tx.commit = release;
+      tx.rollback = release;
+      try {
+        prepare('BEGIN IMMEDIATE').run();
+      } catch (err) {
+        await release();
+        throw err;
+      }
+      const executeRaw = tx.executeRaw.bind(tx);
+      tx.executeRaw = async (query) => {
+        try {
+          return await executeRaw(query);
+        } catch (err) {
+          if (query.sql !== 'COMMIT' && query.sql !== 'ROLLBACK') throw err;
+          // SQLite may or may not have rolled back by itself; make sure, then free the adapter's lock.
+          try {
+            if (client.inTransaction) prepare('ROLLBACK').run();
+          } finally {
+            await release();
+          }
+          if (query.sql === 'COMMIT') throw err;
+          return 0; // the rollback Prisma asked for has happened
+        }
+      };
+      return tx;
+    };
     return adapter;
   }
+}
+
+interface SqliteClient {
+  prepare(sql: string): { run(): unknown };
+  readonly inTransaction: boolean;
+}
+
+const DEFERRED_TO_US = { run: () => ({ changes: 0, lastInsertRowid: 0 }) };
+
+/** `fn` runs at most once; later calls resolve at once (the adapter's lock must not be released twice). */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | null = null;
+  return () => (done ??= fn());
 }
 
 /** `prisma migrate deploy` against the data folder; resolves when the schema is current. */

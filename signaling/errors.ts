@@ -167,6 +167,8 @@ export const ERRORS = {
   ROOM_MOVED: { status: 503, message: '调解室正在切换服务器，正在为您重新连接…', retry: true },
   ROOM_UNAVAILABLE: { status: 503, message: '调解室暂时无法连接，请稍后重试', retry: true },
   SMS_SEND_FAILED: { status: 502, message: '验证码短信发送失败，请稍后重试；如多次失败请联系调解员', retry: true },
+  STORAGE_FULL: { status: 507, message: '服务器存储空间已满，本次操作未能保存；请稍后重试，或联系管理员', retry: true },
+  SERVER_RESTARTING: { status: 503, message: '服务器正在重启，稍后自动重连', retry: true },
   INTERNAL: { status: 500, message: '服务器内部错误，请稍后重试', retry: true },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -1,20 +1,16 @@
 // `npm start` entry point: validated configuration, then the server, then how to log in.
 import { startBanner } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { installProcessGuards } from './process-guards.ts';
 import { startServer } from './server.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const server = await startServer(config);
   console.log(startBanner(config, server.bootstrap).join('\n'));
-
-  const shutdown = async (signal: string) => {
-    server.app.log.info({ signal }, 'shutting down');
-    await server.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // Unhandled rejections are logged (the server keeps running), uncaught exceptions logged then
+  // exit 1, SIGTERM/SIGINT stop gracefully (process-guards.ts).
+  installProcessGuards(server, server.app.log, { stopTimeoutMs: config.stopTimeoutMs });
 }
 
 main().catch((err: unknown) => {

@@ -48,9 +48,9 @@ export async function joinCluster(url: string, log: FastifyBaseLogger, timing: C
   const redis = await connectRedis(url);
   redis.command.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection problem'));
   redis.subscriber.on('error', (err: Error) => log.warn({ err: err.message }, 'redis subscriber problem'));
-  const rpc = await NodeRpc.start(nodeId, redis.command, redis.subscriber, auth);
-  const owners = new RoomOwners(redis.command, nodeId, { ttlMs: timing.ownerTtlMs, renewEveryMs: Math.max(200, Math.floor(timing.ownerTtlMs / 4)) }, auth);
-  const docs = new DocRelay(nodeId, redis.command, redis.subscriber, auth);
+  const rpc = await NodeRpc.start(nodeId, redis.command, redis.subscriber, auth, log);
+  const owners = new RoomOwners(redis.command, nodeId, { ttlMs: timing.ownerTtlMs, renewEveryMs: Math.max(200, Math.floor(timing.ownerTtlMs / 4)), log }, auth);
+  const docs = new DocRelay(nodeId, redis.command, redis.subscriber, auth, log);
   log.info({ nodeId, redis: redact(url) }, 'joined the cluster');
   return {
     nodeId,

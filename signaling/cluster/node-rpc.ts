@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { MessageAuth } from './message-auth.ts';
+import { stderrLog, type DetachedLog } from '../detached.ts';
 
 const NodeId = z.uuid();
 const Message = z.union([
@@ -35,8 +36,12 @@ export class NodeRpc {
   readonly #handlers = new Map<string, Handler>();
   readonly #pending = new Map<string, { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>();
   readonly #onMessage = (channel: Buffer, raw: Buffer) => {
-    // Never throws into the Redis client: a failure here is a dropped message.
-    if (channel.toString() === channelOf(this.nodeId)) this.#receive(raw).catch(() => this.auth.malformed(channelOf(this.nodeId)));
+    // Never throws into the Redis client: a failure here is a dropped message, counted and logged.
+    if (channel.toString() === channelOf(this.nodeId))
+      this.#receive(raw).catch((err: unknown) => {
+        this.auth.malformed(channelOf(this.nodeId));
+        this.log.error({ err }, 'node rpc: a message could not be handled');
+      });
   };
 
   private constructor(
@@ -44,10 +49,11 @@ export class NodeRpc {
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
     private readonly auth: MessageAuth,
+    private readonly log: DetachedLog,
   ) {}
 
-  static async start(nodeId: string, publisher: Redis, subscriber: Redis, auth: MessageAuth): Promise<NodeRpc> {
-    const rpc = new NodeRpc(nodeId, publisher, subscriber, auth);
+  static async start(nodeId: string, publisher: Redis, subscriber: Redis, auth: MessageAuth, log: DetachedLog = stderrLog): Promise<NodeRpc> {
+    const rpc = new NodeRpc(nodeId, publisher, subscriber, auth, log);
     subscriber.on('messageBuffer', rpc.#onMessage);
     await subscriber.subscribe(channelOf(nodeId));
     return rpc;
@@ -98,7 +104,7 @@ export class NodeRpc {
       p.reject(new Error('node shutting down'));
       this.#pending.delete(id);
     }
-    await this.subscriber.unsubscribe(channelOf(this.nodeId)).catch(() => undefined);
+    await this.subscriber.unsubscribe(channelOf(this.nodeId)).catch((err: unknown) => this.log.error({ err }, 'node rpc: unsubscribe on close failed'));
   }
 
   async #publish(nodeId: string, message: Message): Promise<boolean> {
@@ -142,8 +148,9 @@ export class NodeRpc {
     if (message.t === 'send') {
       try {
         if (handler && args?.success) await handler.run(args.data, message.from);
-      } catch {
-        // one-way: nobody to tell; handlers report their own failures
+      } catch (err) {
+        // one-way: nobody to tell but the log
+        this.log.error({ method: message.method, from: message.from, err }, 'node rpc: a one-way message failed');
       }
       return;
     }
@@ -153,7 +160,10 @@ export class NodeRpc {
       const result = await handler.run(args.data, message.from);
       await this.#publish(message.from, { t: 'reply', id: message.id, ok: true, result: result ?? null });
     } catch (err) {
-      await this.#publish(message.from, { t: 'reply', id: message.id, ok: false, error: (err as Error).message }).catch(() => undefined);
+      await this.#publish(message.from, { t: 'reply', id: message.id, ok: false, error: (err as Error).message }).catch((publishErr: unknown) =>
+        // The caller times out on its own; the log keeps why it got no answer.
+        this.log.error({ method: message.method, from: message.from, err: publishErr }, 'node rpc: could not send an error reply'),
+      );
     }
   }
 }

@@ -4,6 +4,7 @@
 // (message-auth.ts): an entry written by anyone else counts as no owner and is cleared on claim.
 import type { Redis } from 'ioredis';
 import type { MessageAuth } from './message-auth.ts';
+import { runDetached, stderrLog, type DetachedLog } from '../detached.ts';
 
 const keyOf = (caseId: string) => `jiefen:room-owner:${caseId}`;
 
@@ -16,6 +17,8 @@ const TAKE_OVER = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set
 export interface RoomOwnersOptions {
   ttlMs: number;
   renewEveryMs: number;
+  /** Where failed renewals and releases are reported (default: stderr). */
+  log?: DetachedLog;
 }
 
 export class RoomOwners {
@@ -30,7 +33,7 @@ export class RoomOwners {
     private readonly options: RoomOwnersOptions,
     private readonly auth: MessageAuth,
   ) {
-    this.#timer = setInterval(() => void this.#renewAll(), options.renewEveryMs);
+    this.#timer = setInterval(() => runDetached(options.log ?? stderrLog, 'room owners: renew', () => this.#renewAll()), options.renewEveryMs);
     this.#timer.unref();
   }
 
@@ -84,7 +87,10 @@ export class RoomOwners {
 
   async release(caseId: string): Promise<void> {
     if (!this.#held.delete(caseId)) return;
-    await this.redis.eval(RELEASE, 1, keyOf(caseId), this.entry(caseId, this.nodeId)).catch(() => undefined);
+    // Unreleased, the claim lapses with its TTL: worth a line in the log, not a failure.
+    await this.redis
+      .eval(RELEASE, 1, keyOf(caseId), this.entry(caseId, this.nodeId))
+      .catch((err: unknown) => (this.options.log ?? stderrLog).error({ caseId, err }, 'room owners: release failed'));
   }
 
   async close(): Promise<void> {

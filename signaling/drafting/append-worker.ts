@@ -3,6 +3,7 @@
 // Batches are handled strictly one after another, in the order they arrive.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDb } from '../db.ts';
+import { dataDiskFull, isStorageFull } from '../storage-fault.ts';
 import type { DataKeys } from '../privacy/field-crypto.ts';
 import type { DraftRowData } from './draft-writer.ts';
 
@@ -30,7 +31,11 @@ port.on('message', (msg: { id: number; rows: DraftRowData[] }) => {
       await db.draftUpdate.createMany({ data: msg.rows });
       port.postMessage({ type: 'done', id: msg.id });
     } catch (err) {
-      port.postMessage({ type: 'failed', id: msg.id, message: err instanceof Error ? err.message : String(err) });
+      const message = err instanceof Error ? err.message : String(err);
+      // Prisma reports a COMMIT that failed for want of space as "Transaction already closed…":
+      // name the full disk, which is what the editors must be told.
+      const full = !isStorageFull(err) && dataDiskFull(data.databaseFile) ? ' (SQLITE_FULL: the data disk is full)' : '';
+      port.postMessage({ type: 'failed', id: msg.id, message: message + full });
     }
   });
 });

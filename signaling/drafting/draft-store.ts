@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import type { Db, Tx } from '../db.ts';
 import { InThreadWriter, type DraftWriter } from './draft-writer.ts';
+import { isStorageFull } from '../storage-fault.ts';
 
 export type DraftRowKind = 'init' | 'update' | 'snapshot';
 
@@ -59,6 +60,9 @@ export interface CompactionResult {
   bytesBefore: number;
   bytesAfter: number;
 }
+
+/** How long appends retry on a full disk before they reject (and the editors are told STORAGE_FULL). */
+const STORAGE_FULL_RETRY_MS = 3_000;
 
 export class DraftStore {
   readonly #db: Db;
@@ -112,7 +116,9 @@ export class DraftStore {
       } catch (err) {
         // A busy or briefly failing disk: retry in order (nothing after it commits first).
         failingSince ??= Date.now();
-        if (Date.now() - failingSince >= this.appendRetryMs) {
+        // A full disk rarely frees itself within seconds: say so soon (clients keep their edits and resend).
+        const retryMs = isStorageFull(err) ? Math.min(this.appendRetryMs, STORAGE_FULL_RETRY_MS) : this.appendRetryMs;
+        if (Date.now() - failingSince >= retryMs) {
           this.#draining = false;
           for (const p of [...batch, ...this.#queue.splice(0)]) p.reject(err);
           return;

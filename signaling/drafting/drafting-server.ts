@@ -53,7 +53,7 @@ import { contextOf, Refusal, type ConnectionContext } from './connection-context
 import { agreementDocName, caseIdOfDocName } from './doc-name.ts';
 import { dbBytes, DraftLoadError, DraftStore, sha256Hex } from './draft-store.ts';
 import { WorkerWriter } from './draft-writer.ts';
-import type { DocRelay } from '../cluster/doc-relay.ts';
+import { RELAY_ORIGIN, type DocRelay } from '../cluster/doc-relay.ts';
 import { partyAccess, staffAccess, type DraftAccess, type DraftIdentity } from './grants.ts';
 import { keepLiveDocument, LOAD_ORIGIN, STORED_ORIGIN } from './live-document.ts';
 import { SerialQueue } from './serial-queue.ts';
@@ -111,7 +111,8 @@ export class DraftingServer {
     app.server.on('upgrade', onUpgrade);
     const onRevoked = (e: AccessRevoked) => server.#accessRevoked(e);
     ctx.events.on('accessRevoked', onRevoked);
-    app.addHook('onClose', async () => {
+    // preClose: the HTTP server's own close waits for every connection, these included.
+    app.addHook('preClose', async () => {
       ctx.events.off('accessRevoked', onRevoked);
       app.server.off('upgrade', onUpgrade);
       await server.close();
@@ -231,7 +232,8 @@ export class DraftingServer {
   async #loadDocument({ documentName, document }: onLoadDocumentPayload): Promise<void> {
     const caseId = caseIdOfDocName(documentName);
     if (!caseId) throw this.#refuse('NOT_FOUND', `unknown document ${documentName}`);
-    await this.#options.relay?.follow(documentName, document, document.awareness);
+    const catchUp = async () => void (await this.store.loadInto(documentName, document, RELAY_ORIGIN));
+    await this.#options.relay?.follow(documentName, document, document.awareness, catchUp);
     try {
       if ((await this.store.count(documentName)) === 0) await this.#initialise(documentName, caseId);
       const { rows } = await this.store.loadInto(documentName, document, LOAD_ORIGIN);

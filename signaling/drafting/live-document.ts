@@ -50,7 +50,7 @@ export function keepLiveDocument(document: Document, caseId: string, { store, ba
   };
   document.awareness.on('update', onAwareness);
   document.once('destroy', () => {
-    void relay?.unfollow(document.name, document);
+    void relay?.unfollow(document.name, document); // never rejects: it logs its own failure
     document.awareness.off('update', onAwareness);
     document.off('update', onUpdate);
     stopAwareness();

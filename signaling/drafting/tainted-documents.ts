@@ -8,6 +8,10 @@
 // resend whatever was not acknowledged.
 import type { Document } from '@hocuspocus/server';
 import type { FastifyBaseLogger } from 'fastify';
+import { isStorageFull } from '../storage-fault.ts';
+
+/** WebSocket close code (application range) of a connection dropped because the disk is full; the reason is `STORAGE_FULL`. */
+export const STORAGE_FULL_CLOSE_CODE = 4507;
 
 export class TaintedDocuments {
   readonly #log: FastifyBaseLogger;
@@ -28,7 +32,12 @@ export class TaintedDocuments {
     const unloaded = new Promise<void>((r) => (resolve = r));
     this.#documents.set(document.name, { unloaded, resolve });
     this.#log.error({ err, documentName: document.name }, 'draft update could not be stored: dropping the live document so clients resend');
-    for (const { connection } of document.connections.values()) connection.webSocket.terminate();
+    // A full disk is named in the close (code and reason), so editors can say why nothing is saved.
+    const storageFull = isStorageFull(err);
+    for (const { connection } of document.connections.values()) {
+      if (storageFull) connection.webSocket.close(STORAGE_FULL_CLOSE_CODE, 'STORAGE_FULL');
+      else connection.webSocket.terminate();
+    }
   }
 
   /** The document is gone from memory: the next load comes from storage. */

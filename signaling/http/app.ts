@@ -19,6 +19,7 @@ import { validationMessage } from './field-labels.ts';
 import { proxyTrust } from './trust-proxy.ts';
 import { loggerOptions } from '../logs/logger.ts';
 import type { DestinationStream } from 'pino';
+import { storageRefusal } from '../storage-fault.ts';
 
 export const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
@@ -73,8 +74,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<
       // Unparseable JSON, wrong content type and the like: the same contract as schema errors.
       return refuse(new DomainError('VALIDATION', `请求格式无效：${error.message}`));
     }
-    request.log.error({ err: error }, 'unhandled error');
-    return refuse(new DomainError('INTERNAL'));
+    const storage = storageRefusal(error, ctx.config.databaseFile);
+    request.log.error({ err: error, ...(storage ? { code: storage.code } : {}) }, 'unhandled error');
+    return refuse(storage ?? new DomainError('INTERNAL'));
   });
 
   await app.register(cookie, { secret: ctx.secrets.sessionKey });

@@ -252,6 +252,8 @@ export const ServerEvents = {
    * producers and `media:ready` again, staying in the room (no re-join, no lobby).
    */
   'media:restart': z.object({ message: z.string() }),
+  /** This server is stopping (SIGTERM): the socket closes next; the client reconnects by itself. */
+  'server:restarting': z.object({ message: z.string() }),
   'room:activeSpeaker': z.object({ peerId: z.string().nullable() }),
   /** Server-initiated consumer; the client creates it and acks, then the server resumes it. */
   'media:newConsumer': ConsumerParamsSchema,

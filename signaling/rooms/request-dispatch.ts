@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { isSfuError } from '../../sfu/index.ts';
 import { requireGrant } from '../access/case-access.ts';
 import { DomainError, refusalAck } from '../errors.ts';
+import { storageRefusal } from '../storage-fault.ts';
 import { ClientRequests, describeZodError, type Ack, type ClientRequestName, type RequestOf, type ResponseOf } from '../protocol/room.ts';
 import { ROOM_EVENT_ACTIONS } from './room-actions.ts';
 import type { Session } from './room-forwarding.ts';
@@ -50,7 +51,9 @@ export async function dispatch(
     if (isSfuError(err)) return refusalAck(new DomainError(err.code));
     // mediasoup rejects malformed RTP/DTLS parameters with TypeError: that is bad input, not our failure.
     if (err instanceof TypeError) return refusalAck(new DomainError('VALIDATION', `参数无效：${err.message}`));
-    app.log.error({ err, event }, 'room request failed');
+    const storage = storageRefusal(err);
+    app.log.error({ err, event, ...(storage ? { code: storage.code } : {}) }, 'room request failed');
+    if (storage) return refusalAck(storage);
     return refusalAck(new DomainError('INTERNAL'));
   }
 }

@@ -13,7 +13,7 @@ import { originAllowed } from '../access/principal.ts';
 import { invitationIdOf } from '../auth/link-tokens.ts';
 import { revokes, type AccessRevoked, type Holder } from '../access-events.ts';
 import type { AppContext } from '../context.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError, ERRORS, refusalAck } from '../errors.ts';
 import { ClientRequests, ROOM_NAMESPACE, type ClientRequestName } from '../protocol/room.ts';
 import { BackgroundTasks } from './background-tasks.ts';
 import { removalNotice } from './live-room.ts';
@@ -24,6 +24,10 @@ import type { Cluster } from '../cluster/index.ts';
 import { attachForwarding, type ClientConn, type Principal, type Session } from './room-forwarding.ts';
 import { dispatch } from './request-dispatch.ts';
 import { clientAddress } from '../http/trust-proxy.ts';
+import { RoomShutdown } from './room-shutdown.ts';
+
+/** How long a stopping server waits for room requests being served (their writes, their answers). */
+const SHUTDOWN_REQUEST_WAIT_MS = 10_000;
 
 export interface RoomSocketOptions {
   pingIntervalMs: number;
@@ -99,7 +103,8 @@ export function attachRoomSockets(
     for (const event of Object.keys(ClientRequests) as ClientRequestName[]) {
       socket.on(event, (payload: unknown, ack: unknown) => {
         if (typeof ack !== 'function') return; // every request must carry an ack callback
-        const reply = forwarding ? forwarding.route(session, event, payload) : serve(session, event, payload);
+        if (shutdown.stopping) return void (ack as (r: unknown) => void)(refusalAck(new DomainError('SERVER_RESTARTING')));
+        const reply = shutdown.track(forwarding ? forwarding.route(session, event, payload) : serve(session, event, payload));
         // The reply is always an ack (failures are mapped to refusals); a failure to deliver it is logged.
         tasks.run(`answer ${event}`, async () => (ack as (r: unknown) => void)(await reply));
       });
@@ -112,10 +117,23 @@ export function attachRoomSockets(
     });
   });
 
-  app.addHook('onClose', async () => {
+  // Stopping (SIGTERM, or any close): clients learn why their socket is about to close (they
+  // reconnect by themselves), new requests are refused, and those being served finish their
+  // writes and get their answers before the rooms close. In preClose: the HTTP server's own
+  // close waits for every connection, these sockets included.
+  const shutdown = new RoomShutdown();
+  app.addHook('preClose', async () => {
+    shutdown.begin();
+    for (const session of sessions) session.client.emit('server:restarting', { message: ERRORS.SERVER_RESTARTING.message });
+    await shutdown.inFlightDone(SHUTDOWN_REQUEST_WAIT_MS);
     ctx.events.off('accessRevoked', onRevoked);
     forwarding?.close();
     registry.closeAll();
+    // Close the client connections now; io.close() also waits for the HTTP server's close, which
+    // waits for the drafting connections still open at this point: it runs in onClose.
+    io.engine.close();
+  });
+  app.addHook('onClose', async () => {
     await io.close();
   });
   return io;

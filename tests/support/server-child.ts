@@ -9,6 +9,7 @@
 // ~2 s of module loading without two processes ever using the database at once.
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../../signaling/config.ts';
+import { installProcessGuards } from '../../signaling/process-guards.ts';
 import { startServer } from '../../signaling/server.ts';
 
 if (process.env.JIEFEN_START_ON_STDIN === '1') {
@@ -22,15 +23,5 @@ const server = await startServer(loadConfig(), { skipMigrations: process.env.JIE
 if (server.bootstrap.created) process.stdout.write(`ADMIN ${server.bootstrap.adminUsername} ${server.bootstrap.adminPassword}\n`);
 process.stdout.write(`READY ${server.url}\n`);
 
-// Like main.ts: a clean stop closes the server (which compacts open drafts).
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    server.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
-  });
-}
+// Like main.ts: a clean stop closes the server (which compacts open drafts), a fault is logged.
+installProcessGuards(server, server.app.log, { stopTimeoutMs: server.ctx.config.stopTimeoutMs });

@@ -33,11 +33,13 @@ export interface TestServer extends RunningServer {
 export interface TestServerOptions extends StartOptions {
   /** Leave the generated administrator's first login (and its required password change) to the test. */
   keepInitialAdminPassword?: boolean;
+  /** An existing empty folder to use as the data folder (e.g. on a small tmpfs); the caller removes it. */
+  dataDir?: string;
 }
 
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
-  const { keepInitialAdminPassword = false, ...startOptions } = options;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'jiefen-test-'));
+  const { keepInitialAdminPassword = false, dataDir: givenDataDir, ...startOptions } = options;
+  const dataDir = givenDataDir ?? mkdtempSync(path.join(tmpdir(), 'jiefen-test-'));
   copyFileSync(await migratedTemplate(), path.join(dataDir, 'jiefen.db'));
   const config: Config = loadConfig({
     PORT: '0',
@@ -67,7 +69,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     admin,
     async close() {
       await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!givenDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

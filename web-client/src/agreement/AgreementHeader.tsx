@@ -42,6 +42,7 @@ function ConnectionBadge({ state, canEdit }: { state: AgreementState; canEdit: b
   let text: string;
   let tone: string;
   if (state.status === 'denied') [text, tone] = ['无权限', 'red'];
+  else if (state.storageFull) [text, tone] = ['服务器存储空间已满，修改尚未保存', 'red'];
   else if (state.status !== 'connected') [text, tone] = ['正在重新连接…', 'amber'];
   else if (!state.synced) [text, tone] = ['同步中…', 'amber'];
   else if (state.unsynced > 0) [text, tone] = ['保存中…', 'blue'];

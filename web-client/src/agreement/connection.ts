@@ -39,6 +39,8 @@ export interface AgreementState {
   findings: Finding[];
   presence: PresenceEntry[];
   unsynced: number;
+  /** The server dropped the connection because its disk is full: edits are kept here and resent. */
+  storageFull: boolean;
 }
 
 /** Transaction origin of this browser's own edits. */
@@ -65,6 +67,7 @@ export class AgreementConnection {
     findings: [],
     presence: [],
     unsynced: 0,
+    storageFull: false,
   };
   readonly #listeners = new Set<() => void>();
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -90,7 +93,11 @@ export class AgreementConnection {
         this.provider.disconnect();
       },
       onAwarenessChange: () => this.#set({ presence: this.#presence() }),
-      onUnsyncedChanges: ({ number }) => this.#set({ unsynced: number }),
+      onUnsyncedChanges: ({ number }) => this.#set({ unsynced: number, ...(number === 0 ? { storageFull: false } : {}) }),
+      // Must match STORAGE_FULL_CLOSE_CODE in signaling/drafting/tainted-documents.ts.
+      onClose: ({ event }) => {
+        if (event.code === 4507 || event.reason === 'STORAGE_FULL') this.#set({ storageFull: true });
+      },
     });
     this.doc.on('update', this.#onUpdate);
   }

@@ -114,6 +114,7 @@ export class RoomClient {
       'room:removed': (e) => this.#onFinal('removed', e.message, e.reason),
       'room:ended': (e) => this.#onFinal('ended', e.message, null),
       'media:restart': (e) => this.#onMediaRestart(e.message),
+      'server:restarting': () => this.#store.patch({ serverRestarting: true }),
     };
     // A final event ends the session even when its payload is unreadable.
     const malformed: MalformedEventHandlers = {
@@ -159,7 +160,7 @@ export class RoomClient {
   async #onJoined(reply: JoinReply): Promise<void> {
     const store = this.#store;
     const wasAdmitted = store.state.status === 'admitted';
-    store.patch({ self: reply.self, reconnecting: false, message: '' });
+    store.patch({ self: reply.self, reconnecting: false, serverRestarting: false, message: '' });
     if (reply.status === 'lobby') {
       if (wasAdmitted) store.notice('网络中断时间较长，请重新等待调解员准许进入', 'info');
       this.#media.teardown();

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { LocationBanner } from './caucus.tsx';
 import { SpeakerIcon } from './icons.tsx';
 import { QUALITY_LABEL, type Quality } from './quality.ts';
+import { reconnectingText } from './screens.tsx';
 import type { RoomClient, RoomState } from './room-client.ts';
 
 export function RoomHeader({ state, headCount }: { state: RoomState; headCount: number }) {
@@ -45,7 +46,7 @@ export function RoomBanners({ client, state, isLeader, lobbyOpen, returning, onR
       <LocationBanner state={state} isLeader={isLeader} busy={returning} onReturn={onReturn} />
       {state.reconnecting && (
         <Banner tone="warn" testId="reconnecting-banner">
-          <span className="spinner" aria-hidden="true" /> 网络已断开，正在重新连接…
+          <span className="spinner" aria-hidden="true" /> {reconnectingText(state)}
         </Banner>
       )}
       {adminMuted && (

@@ -41,6 +41,8 @@ export interface RoomState {
   online: boolean;
   /** Was in the room/lobby and lost the socket; socket.io is reconnecting. */
   reconnecting: boolean;
+  /** The server said it is restarting (`server:restarting`); cleared when the room is re-joined. */
+  serverRestarting: boolean;
   mediaStatus: MediaStatus;
   mediaError: string | null;
   /** A transport's ICE is failed/disconnected and being restarted. */
@@ -83,6 +85,7 @@ export function initialState(local: Pick<LocalMedia, 'audioTrack' | 'videoTrack'
     status: 'connecting',
     online: false,
     reconnecting: false,
+    serverRestarting: false,
     mediaStatus: 'idle',
     mediaError: null,
     mediaUnstable: false,

@@ -19,10 +19,17 @@ function Frame({ children, testId }: { children: ReactNode; testId?: string }) {
   );
 }
 
-export function ReconnectingBanner() {
+export const SERVER_RESTARTING_MESSAGE = '服务器正在重启，稍后自动重连';
+
+/** Why the socket is down, as far as the client knows: a restart the server announced, or the network. */
+export function reconnectingText(state: Pick<RoomState, 'serverRestarting'>): string {
+  return state.serverRestarting ? `${SERVER_RESTARTING_MESSAGE}…` : '网络已断开，正在重新连接…';
+}
+
+export function ReconnectingBanner({ state }: { state: Pick<RoomState, 'serverRestarting'> }) {
   return (
     <div className="room-banner room-banner--warn" role="alert" data-testid="reconnecting-banner">
-      <span className="spinner" aria-hidden="true" /> 网络已断开，正在重新连接…
+      <span className="spinner" aria-hidden="true" /> {reconnectingText(state)}
     </div>
   );
 }
@@ -30,7 +37,7 @@ export function ReconnectingBanner() {
 export function ConnectingScreen({ state, onCancel }: { state: RoomState; onCancel(): void }) {
   return (
     <Frame testId="room-connecting">
-      {state.reconnecting && <ReconnectingBanner />}
+      {state.reconnecting && <ReconnectingBanner state={state} />}
       <section className="card room-card">
         <span className="spinner spinner--large" aria-hidden="true" />
         <h1 className="card__title">正在连接调解室…</h1>
@@ -54,7 +61,7 @@ export function LobbyWaitingScreen({ state, onLeave, leaving }: { state: RoomSta
   const { videoTrack, camOff } = state.local;
   return (
     <Frame testId="lobby-waiting">
-      {state.reconnecting && <ReconnectingBanner />}
+      {state.reconnecting && <ReconnectingBanner state={state} />}
       <section className="card room-card" aria-live="polite">
         <span className="spinner spinner--large" aria-hidden="true" />
         <h1 className="card__title">请稍候，调解员将准许您进入调解室</h1>
