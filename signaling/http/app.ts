@@ -16,6 +16,7 @@ import { resolveLink } from '../cases/link-resolution.ts';
 import { originAllowed } from '../access/principal.ts';
 import { installAccessHook } from './access-hook.ts';
 import { validationMessage } from './field-labels.ts';
+import { frameworkErrors } from './framework-errors.ts';
 
 export const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
@@ -45,6 +46,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, verbose: true } },
     // Validation messages are sentences about the field's Chinese label: "纠纷概要不能为空".
     schemaErrorFormatter: (errors, dataVar) => new Error(validationMessage(errors, dataVar)),
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installAccessHook(app, ctx);
