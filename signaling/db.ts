@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient, type Prisma } from './generated/prisma/client.ts';
+import { sqliteNativeBinding } from './sqlite-binding.ts';
 
 export type Db = PrismaClient;
 export type Tx = Prisma.TransactionClient;
@@ -14,7 +15,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 export function openDb(databaseFile: string): Db {
   mkdirSync(path.dirname(databaseFile), { recursive: true });
-  return new PrismaClient({ adapter: new ImmediateTransactions({ url: `file:${databaseFile}` }) });
+  const nativeBinding = sqliteNativeBinding();
+  return new PrismaClient({ adapter: new ImmediateTransactions({ url: `file:${databaseFile}`, ...(nativeBinding ? { nativeBinding } : {}) }) });
 }
 
 /**
