@@ -35,7 +35,7 @@ export interface FuzzRunOptions {
  * the 2 MB body limit, where FILE_TOO_LARGE answers); room events below socket.io's buffer (256 KB,
  * beyond which it drops the connection): 30 000 NULs are 180 KB of JSON.
  */
-export const HTTP_LIMITS: PayloadLimits = { hugeString: 100_000, depth: 500 };
+const HTTP_LIMITS: PayloadLimits = { hugeString: 100_000, depth: 500 };
 const SOCKET_LIMITS: PayloadLimits = { hugeString: 30_000, depth: 1_000 };
 
 /** Tables a refusal may write to: the audit trail (INVITATION_REJECTED, checked below) and the link-use log. */
@@ -56,11 +56,6 @@ export async function databaseDigest(server: TestServer): Promise<string> {
   // Audit rows other than refused links are changes too.
   hash.update(json(await db.$queryRawUnsafe(`SELECT * FROM "AuditEntry" WHERE type <> 'INVITATION_REJECTED' ORDER BY seq`)));
   return hash.digest('hex');
-}
-
-export interface FuzzRun {
-  tally: FuzzTally;
-  close(): Promise<void>;
 }
 
 export async function runFuzz(o: FuzzRunOptions): Promise<FuzzTally> {
@@ -94,8 +89,7 @@ export async function runFuzz(o: FuzzRunOptions): Promise<FuzzTally> {
     };
 
     // The room: the mediator and party A in it (the party admitted), and the mediator once more, outside.
-    const mediatorCookie = k.mediator.cookie;
-    const mediator = new RoomTestClient(server.url, { cookie: mediatorCookie });
+    const mediator = new RoomTestClient(server.url, { cookie: k.mediator.cookie });
     const party = new RoomTestClient(server.url, { token: k.tokenA });
     clients.push(mediator, party);
     await Promise.all([mediator.connected(), party.connected()]);
