@@ -40,7 +40,7 @@ async function run(argv: string[], ctx: BenchContext): Promise<BenchOutcome> {
     perEvent: perRoute,
     anonymous,
     seed,
-    httpLimits: { hugeString: 2_500_000, depth: 5_000 },
+    httpLimits: { hugeString: 2_500_000, depth: 1_500 },
     signal: ctx.signal,
     log: (line) => ctx.log(line),
     ...(only ? { only } : {}),
