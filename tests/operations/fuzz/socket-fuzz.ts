@@ -40,6 +40,8 @@ export interface SocketFuzzOptions {
 }
 
 const ACK_TIMEOUT_MS = 10_000;
+/** socket.io drops a connection whose message exceeds its buffer (256 KB, signaling/rooms/room-socket.ts): stay below it. */
+const MAX_MESSAGE_BYTES = 200_000;
 
 export function malformedPayloads(event: ClientRequestName, count: number, seed: number, limits: PayloadLimits): unknown[] {
   const schema = z.toJSONSchema(ClientRequests[event].request, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
@@ -49,7 +51,7 @@ export function malformedPayloads(event: ClientRequestName, count: number, seed:
   for (let round = 0; out.length < count && round < 20; round++) {
     for (const value of fc.sample(mutated(schema, limits), { numRuns: Math.max(count - out.length, 16) * 2, seed: seed + round })) {
       const key = JSON.stringify(value);
-      if (key === undefined || seen.has(key) || accepts(value)) continue;
+      if (key === undefined || Buffer.byteLength(key) > MAX_MESSAGE_BYTES || seen.has(key) || accepts(value)) continue;
       seen.add(key);
       out.push(value);
       if (out.length >= count) break;
@@ -81,7 +83,7 @@ export async function fuzzEvent(event: ClientRequestName, o: SocketFuzzOptions):
   const started = Date.now();
   const member =
     event === 'room:join'
-      ? { name: 'a connected mediator', client: o.outsider }
+      ? { name: 'a connected party outside the room', client: o.outsider }
       : o.members.find((m) => refusalOf(m.role, ROOM_EVENT_ACTIONS[event], 'case') === null);
   if (!member) o.tally.untestable.push(`${event} (no member the action admits)`);
   const before = await o.snapshot();
