@@ -88,19 +88,6 @@ export async function runFuzz(o: FuzzRunOptions): Promise<FuzzTally> {
       return 'fuzz0000000000';
     };
 
-    // The room: the mediator and party A in it (the party admitted), and the mediator once more, outside.
-    const mediator = new RoomTestClient(server.url, { cookie: k.mediator.cookie });
-    const party = new RoomTestClient(server.url, { token: k.tokenA });
-    clients.push(mediator, party);
-    await Promise.all([mediator.connected(), party.connected()]);
-    await mediator.ok('room:join', { caseId: k.caseId });
-    await party.ok('room:join', { caseId: k.caseId });
-    const waiting = await mediator.waitFor('room:lobby', (p: { waiting: unknown[] }) => p.waiting.length > 0);
-    await mediator.ok('mediator:admit', { peerId: waiting.waiting[0].peerId });
-    await party.waitFor('room:admitted');
-    const outsider = new RoomTestClient(server.url, { token: k.tokenB });
-    clients.push(outsider);
-    await outsider.connected();
     log(`fixture ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     const snapshot = () => databaseDigest(server);
@@ -126,6 +113,21 @@ export async function runFuzz(o: FuzzRunOptions): Promise<FuzzTally> {
     }
     log(`HTTP: ${tally.routes} routes, ${tally.payloads} payloads in ${((Date.now() - httpStarted) / 1000).toFixed(1)} s`);
 
+    // The room, joined only now: generating a route's payloads blocks the event loop for seconds (huge
+    // strings), long enough for socket.io's ping timeout to drop clients connected all along.
+    // The mediator and party A in it (the party admitted), party B connected outside it.
+    const mediator = new RoomTestClient(server.url, { cookie: k.mediator.cookie });
+    const party = new RoomTestClient(server.url, { token: k.tokenA });
+    clients.push(mediator, party);
+    await Promise.all([mediator.connected(), party.connected()]);
+    await mediator.ok('room:join', { caseId: k.caseId });
+    await party.ok('room:join', { caseId: k.caseId });
+    const waiting = await mediator.waitFor('room:lobby', (p: { waiting: unknown[] }) => p.waiting.length > 0);
+    await mediator.ok('mediator:admit', { peerId: waiting.waiting[0].peerId });
+    await party.waitFor('room:admitted');
+    const outsider = new RoomTestClient(server.url, { token: k.tokenB });
+    clients.push(outsider);
+    await outsider.connected();
     const socketStarted = Date.now();
     const members = [
       { name: 'the mediator', client: mediator, role: 'mediator' as const },
