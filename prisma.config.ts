@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { defineConfig } from 'prisma/config';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { sqliteNativeBinding } from './signaling/sqlite-binding.ts';
 
 const dataDir = path.resolve(process.env.JIEFEN_DATA_DIR ?? 'data');
 
@@ -12,6 +13,8 @@ export default defineConfig({
   schema: path.join('prisma', 'schema.prisma'),
   migrations: { path: path.join('prisma', 'migrations') },
   async adapter() {
-    return new PrismaBetterSQLite3({ url: `file:${path.join(dataDir, 'jiefen.db')}` });
+    // The addon built for this Node version (scripts/node-versions.mjs), when it is not node_modules' own.
+    const nativeBinding = sqliteNativeBinding();
+    return new PrismaBetterSQLite3({ url: `file:${path.join(dataDir, 'jiefen.db')}`, ...(nativeBinding ? { nativeBinding } : {}) });
   },
 });

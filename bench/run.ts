@@ -28,6 +28,10 @@ const BENCHMARKS: Record<string, { description: string; load: () => Promise<{ de
     description: 'N rooms × 4 participants of synthetic audio+video RTP: CPU per forwarded stream, loop lag, MB per room; jiefen vs bare mediasoup',
     load: () => import('./load.ts'),
   },
+  fuzz: {
+    description: 'schema-driven fuzzing: 10 000 malformed payloads per /api route and room event; crashes, state changes, non-specific errors',
+    load: () => import('./fuzz.ts'),
+  },
   pdf: {
     description: 'the signed agreement PDF (3 pages, 3 signatures, seal, audit certificate, PAdES): p50 time and size',
     load: () => import('./pdf.ts'),

@@ -8,6 +8,7 @@ import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { FieldCrypto, type DataKeys } from './privacy/field-crypto.ts';
 import { sealingExtension } from './privacy/prisma-sealing.ts';
+import { sqliteNativeBinding } from './sqlite-binding.ts';
 
 export type Db = ReturnType<typeof openDb>;
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
@@ -26,7 +27,8 @@ export function openDb(databaseFile: string, dataKeys?: DataKeys) {
 /** The bare client: what is stored, byte for byte (the start-up migration that seals old plaintext). */
 export function openRawDb(databaseFile: string): PrismaClient {
   mkdirSync(path.dirname(databaseFile), { recursive: true });
-  return new PrismaClient({ adapter: new ImmediateTransactions({ url: `file:${databaseFile}` }) });
+  const nativeBinding = sqliteNativeBinding();
+  return new PrismaClient({ adapter: new ImmediateTransactions({ url: `file:${databaseFile}`, ...(nativeBinding ? { nativeBinding } : {}) }) });
 }
 
 /**

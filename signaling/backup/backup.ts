@@ -3,7 +3,7 @@
 // writers keep writing meanwhile), never as a copy of the file being written. The audit seals go
 // in before the snapshot (so no seal is newer than the database), every other file after it (so
 // every upload the database names is there).
-import Database from 'better-sqlite3';
+import { openSqlite } from '../sqlite-binding.ts';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
@@ -96,14 +96,14 @@ export async function createBackup(opts: BackupOptions): Promise<BackupSummary> 
  * a standalone file. Returns the audit chain head the snapshot holds.
  */
 export async function snapshotDatabase(source: string, destination: string): Promise<{ seq: number; hash: string } | null> {
-  const live = new Database(source, { fileMustExist: true });
+  const live = openSqlite(source, { fileMustExist: true });
   try {
     live.pragma('busy_timeout = 10000');
     await live.backup(destination, { progress: () => ALL_REMAINING_PAGES });
   } finally {
     live.close();
   }
-  const copy = new Database(destination);
+  const copy = openSqlite(destination);
   try {
     const integrity = copy.pragma('integrity_check', { simple: true });
     if (integrity !== 'ok') throw new Error(`数据库快照完整性检查失败 / database snapshot failed its integrity check: ${String(integrity)}`);

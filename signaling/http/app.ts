@@ -20,6 +20,7 @@ import { proxyTrust } from './trust-proxy.ts';
 import { loggerOptions } from '../logs/logger.ts';
 import type { DestinationStream } from 'pino';
 import { storageRefusal } from '../storage-fault.ts';
+import { frameworkErrors } from './framework-errors.ts';
 
 export const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
@@ -59,6 +60,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, verbose: true } },
     // Validation messages are sentences about the field's Chinese label: "纠纷概要不能为空".
     schemaErrorFormatter: (errors, dataVar) => new Error(validationMessage(errors, dataVar)),
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installAccessHook(app, ctx);

@@ -16,7 +16,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../signaling/sqlite-binding.ts';
 import { changedPassword, createStaffUser, firstLogin, StaffClient } from '../support/server.ts';
 import { connectClient, wsUrl, type DraftClient } from './sync-support.ts';
 
@@ -130,7 +130,7 @@ export async function killNow(s: Running): Promise<void> {
 
 /** Rows of a draft's update log, read straight from the SQLite file (WAL: readers never block). */
 function countRows(dataDir: string, docName: string): number {
-  const db = new Database(path.join(dataDir, 'jiefen.db'), { readonly: true });
+  const db = openSqlite(path.join(dataDir, 'jiefen.db'), { readonly: true });
   try {
     return (db.prepare('SELECT COUNT(*) AS n FROM "DraftUpdate" WHERE "docName" = ?').get(docName) as { n: number }).n;
   } finally {

@@ -1,6 +1,6 @@
 // The hash-chained audit log: the verifier passes on an honest log and detects an edited,
 // deleted or truncated row when the SQLite file is changed behind the server's back.
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../signaling/sqlite-binding.ts';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../signaling/audit/log.ts';
@@ -31,7 +31,7 @@ describe('audit hash chain', () => {
 
   /** Changes the database file directly, as someone with disk access would. */
   function tamper(sql: string, ...params: unknown[]) {
-    const db = new Database(path.join(server.dataDir, 'jiefen.db'));
+    const db = openSqlite(path.join(server.dataDir, 'jiefen.db'));
     try {
       const info = db.prepare(sql).run(...params);
       expect(info.changes).toBeGreaterThan(0);

@@ -2,7 +2,7 @@
 // whole chain after it (and the head), as an attacker would. The plain chain check passes; the
 // seals, signed with the organisation's key outside the database, catch it and say where. The
 // seal timer runs on a hand-driven clock (no sleeps); a clean shutdown seals the final head.
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../signaling/sqlite-binding.ts';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,7 +56,7 @@ async function someActivity(s: TestServer, n: number): Promise<StaffClient> {
 /** As an attacker with the database file: change one entry's data, then re-hash it and every later entry and the head. */
 async function rewriteChainFrom(s: TestServer, seq: number, newData: (old: string) => string): Promise<void> {
   const rows = await s.ctx.db.auditEntry.findMany({ where: { seq: { gte: seq - 1 } }, orderBy: { seq: 'asc' } });
-  const db = new Database(path.join(s.dataDir, 'jiefen.db'));
+  const db = openSqlite(path.join(s.dataDir, 'jiefen.db'));
   try {
     db.transaction(() => {
       let prevHash = rows[0]!.seq === seq ? rows[0]!.prevHash : rows[0]!.hash;
@@ -138,7 +138,7 @@ describe('audit seals', () => {
     const { seal } = await server.auditSeals.seal();
     // Truncate: drop the last two entries and point the head at the one before — the plain chain still verifies.
     const keep = await server.ctx.db.auditEntry.findUniqueOrThrow({ where: { seq: seal!.seq - 2 } });
-    const db = new Database(path.join(server.dataDir, 'jiefen.db'));
+    const db = openSqlite(path.join(server.dataDir, 'jiefen.db'));
     db.prepare('DELETE FROM AuditEntry WHERE seq > ?').run(keep.seq);
     db.prepare('UPDATE AuditHead SET seq = ?, hash = ? WHERE id = 1').run(keep.seq, keep.hash);
     db.close();

@@ -13,7 +13,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../signaling/sqlite-binding.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../signaling/config.ts';
 import { applyMigrations } from '../../signaling/db.ts';
@@ -79,7 +79,7 @@ interface CaseState {
 
 /** The case as stored, read straight from the SQLite file (WAL: readers never block the server). */
 function stateOf(caseId: string): CaseState {
-  const db = new Database(path.join(dataDir, 'jiefen.db'), { readonly: true });
+  const db = openSqlite(path.join(dataDir, 'jiefen.db'), { readonly: true });
   try {
     const round = db
       .prepare(`SELECT id, status, pdf IS NOT NULL AS pdf, pdfSha256 FROM "SigningRound" WHERE caseId = ? AND status IN ('OPEN', 'COMPLETED')`)
