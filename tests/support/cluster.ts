@@ -55,7 +55,10 @@ async function stopProcess(proc: ChildProcess, signal: NodeJS.Signals): Promise<
 
 export interface RedisServer {
   url: string;
+  port: number;
   stop(): Promise<void>;
+  /** Like a crashed Redis: SIGKILL, no goodbye to its clients. */
+  kill(): Promise<void>;
 }
 
 /** `port`: start it again where a stopped one was. */
@@ -65,7 +68,7 @@ export async function startRedis(port?: number): Promise<RedisServer> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await waitForLine(proc, /Ready to accept connections/, 'redis-server', 20_000);
-  return { url: `redis://127.0.0.1:${port}`, stop: () => stopProcess(proc, 'SIGTERM') };
+  return { url: `redis://127.0.0.1:${port}`, port, stop: () => stopProcess(proc, 'SIGTERM'), kill: () => stopProcess(proc, 'SIGKILL') };
 }
 
 export class ClusterNode {
