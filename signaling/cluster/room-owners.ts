@@ -8,8 +8,13 @@ import { runDetached, stderrLog, type DetachedLog } from '../detached.ts';
 
 const keyOf = (caseId: string) => `jiefen:room-owner:${caseId}`;
 
-// Renew only while we still hold the key, so a node that lost a room never takes it back.
-const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+// Renew while we still hold the key (1). A key that is simply gone — Redis restarted empty, or our
+// lease lapsed while we were cut off and nobody claimed the room — is taken again (2): the room
+// still lives here. Only a key someone else holds means the room is lost (0).
+const RENEW = `local v = redis.call('get', KEYS[1])
+if v == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
+if not v then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 2 end
+return 0`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 // Take over from a node known to be gone (compare-and-set on its id).
 const TAKE_OVER = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 else return 0 end`;
@@ -26,6 +31,8 @@ export class RoomOwners {
   readonly #timer: NodeJS.Timeout;
   /** Called when a room we held is now someone else's (e.g. we were cut off longer than the TTL). */
   onLost: (caseId: string) => void = () => undefined;
+  /** Called when a room's lease had vanished and was taken again (what Redis kept for it may be gone too). */
+  onReclaimed: (caseId: string) => void = () => undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -107,6 +114,7 @@ export class RoomOwners {
         continue; // Redis unreachable: retry next round; the TTL decides if we lose the room
       }
       if (renewed === 0 && this.#held.delete(caseId)) this.onLost(caseId);
+      else if (renewed === 2 && this.#held.has(caseId)) this.onReclaimed(caseId);
     }
   }
 }

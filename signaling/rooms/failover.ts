@@ -90,6 +90,12 @@ export class Failover {
     this.#report('keep the room state', () => write);
   }
 
+  /** Hands the snapshot on even if unchanged: the store lost what it had (Redis restarted empty). */
+  saveAgain(snapshot: () => RoomSnapshot): void {
+    this.#saved = '';
+    this.save(snapshot);
+  }
+
   /** Resolves once every snapshot handed on so far is stored (or its failure logged). */
   kept(): Promise<void> {
     return this.#written;

@@ -425,6 +425,12 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
     return this.syncConsumers();
   }
 
+  /** The store lost this room's state (Redis restarted empty): keep it there again. */
+  keepStateAgain(): void {
+    if (this.#closed || this.#media.closed) return;
+    this.#failover.saveAgain(() => this.snapshot());
+  }
+
   /** Tells everyone what they may know, keeps the state for failover, then reconciles media (unless the caller does). */
   #announce(reconcile = true): void {
     if (this.#closed || this.#media.closed) return;

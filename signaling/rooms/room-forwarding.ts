@@ -240,6 +240,14 @@ export function attachForwarding({ ctx, nsp, cluster, registry, sessions, serve,
     room.close('moved');
   };
 
+  // Redis came back empty (or our lease lapsed unclaimed): the room's kept state is written again.
+  owners.onReclaimed = (caseId) => {
+    const room = registry.get(caseId);
+    if (!room) return;
+    log.warn({ caseId }, 'room lease had vanished: taken again, room state kept again');
+    room.keepStateAgain();
+  };
+
   // Access is taken away on one node (links, accounts, participants); the socket.io Redis adapter
   // carries it to the others, where it ends their room sockets and drafting connections too.
   // Signed like every message between nodes (a forged one could end anyone's connection).
@@ -272,6 +280,7 @@ export function attachForwarding({ ctx, nsp, cluster, registry, sessions, serve,
       clearInterval(watch);
       ctx.events.off('accessRevoked', shareRevocation);
       owners.onLost = () => undefined;
+      owners.onReclaimed = () => undefined;
     },
   };
 }
