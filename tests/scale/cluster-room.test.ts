@@ -114,7 +114,12 @@ describe('two nodes serve one room', () => {
           } else if (s.op === 'endAll') await mediator.ok('caucus:endAll', {});
           else {
             const text = `消息 ${++chatNo}`;
-            const sent = await byPeer.get(s.from)!.request('chat:send', { text });
+            let sent = await byPeer.get(s.from)!.request('chat:send', { text });
+            // Chat is rate-limited per connection (10 at once, then 1/s): wait for the next token.
+            while (!sent.ok && sent.code === 'RATE_LIMITED') {
+              await new Promise((r) => setTimeout(r, 1100));
+              sent = await byPeer.get(s.from)!.request('chat:send', { text });
+            }
             const state = policyOf(before);
             if (!sent.ok) {
               expect(sent.code).toBe('WAITING_FOR_MEDIATOR'); // waiting: nobody to talk to
