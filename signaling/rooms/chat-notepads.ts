@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { DomainError } from '../errors.ts';
 import type { ChatMessage, Notepad } from '../protocol/room.ts';
 import type { Member } from './member.ts';
-import type { RoomAudit, RoomPersistence } from './room-ports.ts';
+import { roomActor, type RoomPersistence } from './room-ports.ts';
 import { isWaiting, JOINT, mayReceive, roomOf, type PolicyState } from './routing-policy.ts';
 import { formatChinaDateTime } from '../domain/china-time.ts';
 
@@ -15,7 +15,6 @@ export interface WritingPort {
   members(): Member[];
   policyState(): PolicyState;
   persistence: RoomPersistence;
-  audit: RoomAudit;
 }
 
 export class RoomChat {
@@ -85,12 +84,12 @@ export class Notepads {
     const target = await this.#port.persistence.getNotepad(toSide);
     const header = `【调解员转达${fromSide === 'A' ? '甲方' : '乙方'}意见 ${formatChinaDateTime(new Date())}】`;
     const content = `${target.content}${target.content ? '\n\n' : ''}${header}\n${text}`;
-    const notepad = await this.#port.persistence.saveNotepad(toSide, content, by);
-    this.#broadcast(notepad, null);
-    await this.#port.audit(by, {
-      type: 'CAUCUS_CARRIED',
-      data: { fromSide, toSide, chars: [...text].length, sha256: createHash('sha256').update(text).digest('hex') },
+    // The carry and its audit row are one write: never a carried message the log does not show.
+    const notepad = await this.#port.persistence.saveNotepad(toSide, content, by, {
+      actor: roomActor(by),
+      event: { type: 'CAUCUS_CARRIED', data: { fromSide, toSide, chars: [...text].length, sha256: createHash('sha256').update(text).digest('hex') } },
     });
+    this.#broadcast(notepad, null);
     return notepad;
   }
 

@@ -146,8 +146,8 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
       this.#tasks,
       opts.consumerAckTimeoutMs ?? 10_000,
     );
-    this.#chat = new RoomChat({ admitted, members, policyState, persistence: opts.persistence, audit });
-    this.#notepads = new Notepads({ admitted, members, policyState, persistence: opts.persistence, audit });
+    this.#chat = new RoomChat({ admitted, members, policyState, persistence: opts.persistence });
+    this.#notepads = new Notepads({ admitted, members, policyState, persistence: opts.persistence });
 
     this.#watchMedia(opts.media);
     if (opts.restore) this.#restored(opts.restore);

@@ -14,17 +14,20 @@ export interface RoomPersistence {
   /** Every message of the case but those written in the given scopes. */
   listChatExcept(scopes: string[]): Promise<ChatMessage[]>;
   getNotepad(side: 'A' | 'B'): Promise<Notepad>;
-  saveNotepad(side: 'A' | 'B', content: string, by: { peerId: string; displayName: string }): Promise<Notepad>;
+  /** With `audited`, the audit row is written in the same transaction: both or neither. */
+  saveNotepad(side: 'A' | 'B', content: string, by: { peerId: string; displayName: string }, audited?: { actor: Actor; event: AuditEvent }): Promise<Notepad>;
 }
 
 /** Records an event of the room; `null`: the system acted (e.g. ending a caucus nobody came back to). */
 export type RoomAudit = (by: Member | null, event: AuditEvent) => Promise<void>;
 
+/** Who acted in the room, as the audit trail names them. */
+export function roomActor(by: Member | null): Actor {
+  return by
+    ? { type: by.roomRole === 'party' ? 'party' : 'user', id: by.peerId, label: `${by.displayName}（${by.roleLabel}）` }
+    : { type: 'system', label: '系统' };
+}
+
 export function roomAudit(persistence: RoomPersistence): RoomAudit {
-  return async (by, event) => {
-    const actor: Actor = by
-      ? { type: by.roomRole === 'party' ? 'party' : 'user', id: by.peerId, label: `${by.displayName}（${by.roleLabel}）` }
-      : { type: 'system', label: '系统' };
-    await persistence.audit(actor, event);
-  };
+  return async (by, event) => persistence.audit(roomActor(by), event);
 }

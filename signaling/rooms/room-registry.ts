@@ -5,7 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { WorkerPool } from '../../sfu/index.ts';
 import type { ChatMessage } from '../protocol/room.ts';
 import { MediaRoom } from '../../sfu/index.ts';
-import { recordAudit } from '../audit/log.ts';
+import { appendAudit, recordAudit } from '../audit/log.ts';
 import type { AppContext } from '../context.ts';
 import { BackgroundTasks, type TaskLog } from './background-tasks.ts';
 import { LiveRoom, type LiveRoomCloseReason, type RoomPersistence } from './live-room.ts';
@@ -132,11 +132,15 @@ export class RoomRegistry {
         const row = await db.caucusNotepad.findUnique({ where: { caseId_side: { caseId, side } } });
         return { side, content: row?.content ?? '', updatedAt: row?.updatedAt.toISOString() ?? null, updatedBy: row?.updatedById ?? null };
       },
-      async saveNotepad(side, content, by) {
-        const row = await db.caucusNotepad.upsert({
-          where: { caseId_side: { caseId, side } },
-          create: { caseId, side, content, updatedById: by.displayName },
-          update: { content, updatedById: by.displayName },
+      async saveNotepad(side, content, by, audited) {
+        const row = await db.$transaction(async (tx) => {
+          const saved = await tx.caucusNotepad.upsert({
+            where: { caseId_side: { caseId, side } },
+            create: { caseId, side, content, updatedById: by.displayName },
+            update: { content, updatedById: by.displayName },
+          });
+          if (audited) await appendAudit(tx, audited.actor, caseId, audited.event);
+          return saved;
         });
         return { side, content: row.content, updatedAt: row.updatedAt.toISOString(), updatedBy: row.updatedById };
       },
