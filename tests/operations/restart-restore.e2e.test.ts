@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../signaling/db.ts';
+import { openSqlite } from '../../signaling/sqlite-binding.ts';
 import { expectReceivingFrom, inboundStats, openRoomPage, totals, type RoomPage } from '../support/room-pages.ts';
 import { seedLeakCase, type SeededParty } from '../support/server.ts';
 import { eventually } from '../support/wait.ts';
@@ -56,6 +57,9 @@ describe('kill -9 of a single node and a restart on the same data folder', () =>
     await m.page.getByTestId('caucus-side-A').click();
     await pageB.page.getByTestId('caucus-waiting').waitFor();
 
+    // Others see the caucus as soon as it starts; the mediator's request is acknowledged once the
+    // room state holding it is committed. The crash comes after that, as for any acknowledged change.
+    await eventually(async () => expect(keptCaucuses(node.dataDir, caseId)).toBe(1), 10_000);
     const killedAt = Date.now();
     await node.kill();
     await node.start();
@@ -113,3 +117,14 @@ describe('kill -9 of a single node and a restart on the same data folder', () =>
     console.log(`[restart] server listening again ${restartedMs} ms after kill -9; all three back in the room with media ${recoveredMs} ms after it`);
   }, 180_000);
 });
+
+/** How many caucuses the committed room state of the case holds (read straight from SQLite). */
+function keptCaucuses(dataDir: string, caseId: string): number {
+  const db = openSqlite(path.join(dataDir, 'jiefen.db'), { readonly: true });
+  try {
+    const row = db.prepare('SELECT snapshot FROM RoomState WHERE caseId = ?').get(caseId) as { snapshot: string } | undefined;
+    return row ? (JSON.parse(row.snapshot) as { caucuses: unknown[] }).caucuses.length : 0;
+  } finally {
+    db.close();
+  }
+}
