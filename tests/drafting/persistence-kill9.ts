@@ -72,6 +72,11 @@ export interface Spawned extends Running {
   start(): Promise<Running>;
 }
 
+/** The environment of a spawned server on loopback: its own port and data folder, one media worker. */
+export function serverEnv(dataDir: string, port: number, logLevel: 'error' | 'warn'): NodeJS.ProcessEnv {
+  return { ...process.env, HOST: '127.0.0.1', PORT: String(port), JIEFEN_DATA_DIR: dataDir, RTC_PORT: '0', MEDIASOUP_WORKERS: '1', LOG_LEVEL: logLevel };
+}
+
 export function spawnServer(kind: 'main' | 'child', env: NodeJS.ProcessEnv, onChild?: (c: ChildProcess) => void): Spawned {
   const entry = kind === 'main' ? 'signaling/main.ts' : 'tests/support/server-child.ts';
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
@@ -146,15 +151,7 @@ export async function runKill9Loop(options: Kill9Options): Promise<Kill9Result> 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'jiefen-kill9-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    JIEFEN_DATA_DIR: dataDir,
-    RTC_PORT: '0',
-    MEDIASOUP_WORKERS: '1',
-    LOG_LEVEL: 'error',
-  };
+  const env = serverEnv(dataDir, port, 'error');
   const spawned = new Set<Running>();
   const track = (s: Spawned) => {
     spawned.add(s);

@@ -14,7 +14,7 @@ import { verifyAuditChain } from '../../signaling/audit/log.ts';
 import { openDb } from '../../signaling/db.ts';
 import { loadOrCreateSecrets } from '../../signaling/secrets.ts';
 import { agreementDocName } from '../../signaling/drafting/doc-name.ts';
-import { freePort, spawnServer, type Running } from '../drafting/persistence-kill9.ts';
+import { freePort, serverEnv, spawnServer, type Running } from '../drafting/persistence-kill9.ts';
 import { connectClient, setUpDraftCase, wsUrl } from '../drafting/sync-support.ts';
 import { RoomTestClient } from '../support/room-client.ts';
 import { changedPassword, firstLogin, StaffClient } from '../support/server.ts';
@@ -35,15 +35,7 @@ afterAll(async () => {
 it('SIGTERM mid-stream: clients are told, exit 0, and nothing acknowledged is lost over the restart', async () => {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    JIEFEN_DATA_DIR: dataDir,
-    RTC_PORT: '0',
-    MEDIASOUP_WORKERS: '1',
-    LOG_LEVEL: 'warn',
-  };
+  const env = serverEnv(dataDir, port, 'warn');
   const first = await spawnServer('main', env).start();
   running.push(first);
   const credentials = readFileSync(path.join(dataDir, 'admin-initial-password.txt'), 'utf8');

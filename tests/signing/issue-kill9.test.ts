@@ -19,7 +19,7 @@ import { loadConfig } from '../../signaling/config.ts';
 import { applyMigrations } from '../../signaling/db.ts';
 import { startServer } from '../../signaling/server.ts';
 import { verifyPdf } from '../../signaling/signing/verify-pdf.ts';
-import { freePort, killNow, spawnServer, type Running, type Spawned } from '../drafting/persistence-kill9.ts';
+import { freePort, killNow, serverEnv, spawnServer, type Running, type Spawned } from '../drafting/persistence-kill9.ts';
 import { addInvitedParty, changedPassword, createStaffUser, firstLogin, makeIdNumber, StaffClient } from '../support/server.ts';
 import { strokePng } from './pdf-tools.ts';
 import { fillLoanAgreement, lockAndSignParties, SmsOutbox } from './signing-support.ts';
@@ -112,15 +112,7 @@ describe('issuing under kill -9 (real server as a child process)', () => {
       const { caseIds, rootFingerprint } = await prepareCases(KILLS + 1);
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        JIEFEN_DATA_DIR: dataDir,
-        RTC_PORT: '0',
-        MEDIASOUP_WORKERS: '1',
-        LOG_LEVEL: 'error',
-      };
+      const env = serverEnv(dataDir, port, 'error');
       const spawn = (): Spawned => {
         const s = spawnServer('child', env);
         spawned.add(s);
