@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { appendAudit } from './audit/log.ts';
+import { primaryUnitId } from './centre/ensure-centre.ts';
 import { generatePassword, hashPassword, verifyPassword } from './auth/password.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
@@ -24,9 +25,10 @@ export async function bootstrapIfEmpty(ctx: AppContext): Promise<BootstrapResult
   const adminUsername = 'admin';
   const adminPassword = generatePassword();
   const passwordHash = await hashPassword(adminPassword);
+  // The centre and its units exist already (centre/ensure-centre.ts runs first).
+  const orgId = await primaryUnitId(ctx);
   await ctx.db.$transaction(async (tx) => {
-    const org =
-      (await tx.organisation.findFirst()) ?? (await tx.organisation.create({ data: { name: ctx.config.org.name, shortName: ctx.config.org.shortName } }));
+    const org = await tx.organisation.findUniqueOrThrow({ where: { id: orgId } });
     await tx.user.create({
       data: { username: adminUsername, displayName: '系统管理员', role: 'ADMIN', passwordHash, mustChangePassword: true, orgId: org.id },
     });

@@ -1,6 +1,7 @@
 // What request handlers and services share: the database, configuration and secrets.
 import type { AccessEvents } from './access-events.ts';
 import type { Config } from './config.ts';
+import type { UserRole } from './domain/vocabulary.ts';
 import type { Db } from './db.ts';
 import type { FieldCrypto } from './privacy/field-crypto.ts';
 import type { Secrets } from './secrets.ts';
@@ -20,7 +21,7 @@ export interface StaffPrincipal {
   id: string;
   username: string;
   displayName: string;
-  role: 'ADMIN' | 'MEDIATOR' | 'JUDGE';
+  role: UserRole;
   orgId: string;
   /** Judges: their court. */
   courtId: string | null;

@@ -162,6 +162,13 @@ export const ERRORS = {
   CANNOT_REMOVE_MEDIATOR: { status: 409, message: '不能移出调解员' },
   OTHER_SIDE_NOTEPAD: { status: 403, message: '只能查看本方的记事本' },
 
+  // ── the centre: intake, 分流, 首接负责 ─────────────────────────────────────────
+  MATTER_NOT_FOUND: { status: 404, message: '登记事项不存在或您无权查看' },
+  UNIT_NOT_FOUND: { status: 404, message: '成员单位不存在' },
+  OWNER_NOT_IN_UNIT: { status: 409, message: '责任人须为该单位在岗工作人员' },
+  MATTER_CHANGED: { status: 409, message: '该事项刚被他人处理，请刷新后重试', retry: true },
+  INTAKE_NO_DISPATCHER: { status: 503, message: '综治中心暂无在岗受理人员，请拨打中心电话或前往窗口办理', retry: true },
+
   // ── the server ─────────────────────────────────────────────────────────────
   RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试', retry: true },
   ROOM_MOVED: { status: 503, message: '调解室正在切换服务器，正在为您重新连接…', retry: true },

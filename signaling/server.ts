@@ -6,6 +6,7 @@ import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { createWorkerPool, type WorkerPool } from '../sfu/index.ts';
 import { AccessEvents } from './access-events.ts';
+import { ensureCentre } from './centre/ensure-centre.ts';
 import { bootstrapIfEmpty, ensureLocalCourt, reconcileInitialPassword, type BootstrapResult } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
@@ -96,6 +97,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Personal data written before encryption at rest is sealed now (a no-op once done).
   const sealed = await sealOnStart(config, crypto);
   const ctx: AppContext = { db, config, secrets, crypto, events: new AccessEvents() };
+  await ensureCentre(ctx);
   const bootstrap = await bootstrapIfEmpty(ctx);
   if (!bootstrap.created) await reconcileInitialPassword(ctx);
   await ensureLocalCourt(ctx);

@@ -17,11 +17,25 @@
 // Staff with no role in a case (a colleague, a judge of another court, another organisation)
 // are told the case does not exist, so its existence does not leak. Org-wide actions (accounts,
 // the seal, courts, the case list) use the staff member's own role.
+import type { UserRole } from '../domain/vocabulary.ts';
 import type { ErrorCode } from '../errors.ts';
 
-export const CASE_ROLES = ['admin', 'mediator', 'co-mediator', 'judge', 'party', 'authorised-agent', 'agent', 'interpreter', 'observer'] as const;
+export const CASE_ROLES = [
+  'admin',
+  'mediator',
+  'co-mediator',
+  'judge',
+  'dispatcher',
+  'unit-head',
+  'grid-worker',
+  'party',
+  'authorised-agent',
+  'agent',
+  'interpreter',
+  'observer',
+] as const;
 export type CaseRole = (typeof CASE_ROLES)[number];
-export const STAFF_ROLES = ['admin', 'mediator', 'judge'] as const satisfies readonly CaseRole[];
+export const STAFF_ROLES = ['admin', 'mediator', 'judge', 'dispatcher', 'unit-head', 'grid-worker'] as const satisfies readonly CaseRole[];
 export type StaffRole = (typeof STAFF_ROLES)[number];
 export const LINK_ROLES = ['party', 'authorised-agent', 'agent', 'interpreter', 'observer'] as const satisfies readonly CaseRole[];
 
@@ -55,8 +69,8 @@ export const ACTIONS = {
   'org.read': { scope: 'staff', roles: STAFF_ROLES, refusal: '您的账号无权查看机构信息' },
   'org.manage': { scope: 'staff', roles: ['admin'], refusal: '只有管理员可以管理账号、印章和法院' },
   'courts.read': { scope: 'staff', roles: STAFF_ROLES, refusal: '您的账号无权查看法院列表' },
-  'cases.list': { scope: 'staff', roles: ['admin', 'mediator'], refusal: '您的账号无权查看案件列表' },
-  'cases.create': { scope: 'staff', roles: ['mediator'], refusal: '只有调解员可以受理案件' },
+  'cases.list': { scope: 'staff', roles: ['admin', 'mediator', 'unit-head'], refusal: '您的账号无权查看案件列表' },
+  'cases.create': { scope: 'staff', roles: ['mediator', 'unit-head'], refusal: '只有调解员可以受理案件' },
   'judge.queue': { scope: 'staff', roles: ['judge'], refusal: '只有法官可以查看司法确认申请' },
 
   // ── one case, staff side ───────────────────────────────────────────────────
@@ -140,7 +154,7 @@ export function refusalOf(role: CaseRole | null, action: Action, scope: Scope = 
 
 export interface StaffWho {
   kind: 'staff';
-  user: { id: string; role: 'ADMIN' | 'MEDIATOR' | 'JUDGE'; orgId: string; courtId: string | null };
+  user: { id: string; role: UserRole; orgId: string; courtId: string | null };
 }
 export interface PartyWho {
   kind: 'party';
@@ -156,8 +170,17 @@ export interface CaseFacts {
   reviewingCourtId: string | null;
 }
 
+const STAFF_ROLE_OF: Record<UserRole, StaffRole> = {
+  ADMIN: 'admin',
+  MEDIATOR: 'mediator',
+  JUDGE: 'judge',
+  DISPATCHER: 'dispatcher',
+  UNIT_HEAD: 'unit-head',
+  GRID_WORKER: 'grid-worker',
+};
+
 export function staffRoleOf(user: { role: StaffWho['user']['role'] }): StaffRole {
-  return user.role === 'ADMIN' ? 'admin' : user.role === 'JUDGE' ? 'judge' : 'mediator';
+  return STAFF_ROLE_OF[user.role];
 }
 
 /** The principal's role in one case, or null when it has none. */

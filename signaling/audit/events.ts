@@ -17,6 +17,10 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('USER_PASSWORD_CHANGE_FAILED'), data: z.object({ username: z.string(), ip: z.string() }) }),
   z.object({ type: z.literal('ORG_SEAL_UPDATED'), data: z.object({ bytes: z.number(), sha256: z.string() }) }),
   z.object({ type: z.literal('ORG_PHONE_UPDATED'), data: z.object({}) }),
+  z.object({
+    type: z.literal('CENTRE_UNITS_ENSURED'),
+    data: z.object({ centre: z.string(), createdCentre: z.boolean(), createdUnits: z.array(z.string()) }),
+  }),
   z.object({ type: z.literal('CASE_CREATED'), data: z.object({ number: z.string(), title: z.string(), disputeType: z.string() }) }),
   z.object({ type: z.literal('CASE_UPDATED'), data: z.object({ changes: z.array(z.string()) }) }),
   z.object({ type: z.literal('CASE_TRANSITION'), data: z.object({ from: status, to: status, reason: z.string().optional() }) }),
@@ -235,6 +239,10 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `${event.data.username} 修改密码失败：当前密码不正确（${event.data.ip}）`;
     case 'ORG_SEAL_UPDATED':
       return `更新调解委员会印章图片（${event.data.bytes} 字节）`;
+    case 'CENTRE_UNITS_ENSURED':
+      return event.data.createdCentre
+        ? `建立${event.data.centre}，设成员单位 ${event.data.createdUnits.length} 个`
+        : `${event.data.centre}新增成员单位 ${event.data.createdUnits.length} 个`;
     case 'ORG_PHONE_UPDATED':
       return '更新调解组织联系电话（当事人链接失效时显示）';
     case 'CASE_CREATED':

@@ -13,6 +13,7 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   USER_PASSWORD_CHANGE_FAILED: '修改密码失败',
   ORG_SEAL_UPDATED: '更新印章',
   ORG_PHONE_UPDATED: '更新联系电话',
+  CENTRE_UNITS_ENSURED: '综治中心成员单位',
   CASE_CREATED: '创建案件',
   CASE_UPDATED: '修改案件',
   CASE_TRANSITION: '状态变更',

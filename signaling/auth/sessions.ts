@@ -5,6 +5,7 @@ import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { Tx } from '../db.ts';
 import { recordAudit } from '../audit/log.ts';
 import { DomainError } from '../errors.ts';
+import { isUserRole } from '../domain/vocabulary.ts';
 import { verifyPassword } from './password.ts';
 
 export const SESSION_COOKIE = 'jf_session';
@@ -61,6 +62,6 @@ export function csrfMatches(expected: string, given: string | undefined): boolea
 }
 
 function toPrincipal(u: { id: string; username: string; displayName: string; role: string; orgId: string; courtId: string | null }): StaffPrincipal {
-  if (u.role !== 'ADMIN' && u.role !== 'MEDIATOR' && u.role !== 'JUDGE') throw new Error(`corrupt role for user ${u.id}`);
+  if (!isUserRole(u.role)) throw new Error(`corrupt role for user ${u.id}`);
   return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, orgId: u.orgId, courtId: u.courtId };
 }

@@ -29,9 +29,20 @@ export const SIDES = [
 export type Side = (typeof SIDES)[number]['key'];
 export const SIDE_KEYS = SIDES.map((s) => s.key) as [Side, ...Side[]];
 
-export const USER_ROLES = ['ADMIN', 'MEDIATOR', 'JUDGE'] as const;
+export const USER_ROLES = ['ADMIN', 'MEDIATOR', 'JUDGE', 'DISPATCHER', 'UNIT_HEAD', 'GRID_WORKER'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
-export const USER_ROLE_LABELS: Record<UserRole, string> = { ADMIN: '管理员', MEDIATOR: '调解员', JUDGE: '法官' };
+export const USER_ROLE_LABELS: Record<UserRole, string> = {
+  ADMIN: '管理员',
+  MEDIATOR: '调解员',
+  JUDGE: '法官',
+  DISPATCHER: '中心受理员',
+  UNIT_HEAD: '单位负责人',
+  GRID_WORKER: '网格员',
+};
+
+export function isUserRole(value: string): value is UserRole {
+  return (USER_ROLES as readonly string[]).includes(value);
+}
 
 export function labelOf<T extends { key: string; label: string }>(list: readonly T[], key: string): string {
   return list.find((x) => x.key === key)?.label ?? key;

@@ -1,6 +1,7 @@
 // What a party can do from its personal link before the session: confirm identity, consent.
 import { appendAudit, recordAudit } from '../audit/log.ts';
 import { partyActor } from '../audit/actors.ts';
+import { primaryUnitId } from '../centre/ensure-centre.ts';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { parseLinkToken, secretMatches } from '../auth/link-tokens.ts';
@@ -39,13 +40,13 @@ export class PartyService {
 
   /**
    * Who to call when a link does not work: for a genuine link (expired, revoked) its case's unit
-   * and mediator; for anything else the centre (the first organisation), and no name.
+   * and mediator; for anything else the centre's primary unit, and no name.
    */
   async contactFor(token: string | null) {
     const invitation = await this.#genuineInvitation(token);
     if (invitation)
       return { unit: { name: invitation.case.org.name, phone: invitation.case.org.phone }, mediator: invitation.case.mediator?.displayName ?? null };
-    const centre = await this.ctx.db.organisation.findFirstOrThrow({ orderBy: { createdAt: 'asc' } });
+    const centre = await this.ctx.db.organisation.findUniqueOrThrow({ where: { id: await primaryUnitId(this.ctx) } });
     return { unit: { name: centre.name, phone: centre.phone }, mediator: null };
   }
 

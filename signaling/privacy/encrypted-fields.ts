@@ -25,11 +25,20 @@ export const SEALED_MODELS: Readonly<Record<string, SealedModel>> = {
   SigningRound: { text: ['snapshot'], bytes: ['pdf'] },
   // 司法确认申请书 and 民事裁定书 print the parties' particulars.
   JudicialApplication: { bytes: ['applicationPdf', 'rulingPdf'] },
+  // A registered matter: what happened and where; its parties' names, phones, ID numbers and
+  // addresses (names indexed too: the duplicate check looks for the same parties); photos.
+  Matter: { text: ['summary', 'place'] },
+  MatterParty: {
+    text: ['name', 'phone', 'idNumber', 'address'],
+    blind: { name: 'nameIndex', phone: 'phoneIndex', idNumber: 'idNumberIndex' },
+  },
+  MatterAttachment: { bytes: ['bytes'] },
 };
 
 /** Relation fields of every model → the related model (from prisma/schema.prisma). */
 export const RELATIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  Organisation: { users: 'User', cases: 'Case' },
+  Centre: { units: 'Organisation', matters: 'Matter' },
+  Organisation: { centre: 'Centre', users: 'User', cases: 'Case' },
   User: { org: 'Organisation', court: 'Court', sessions: 'UserSession', cases: 'Case', coMediating: 'CaseCoMediator' },
   UserSession: { user: 'User' },
   Case: {
@@ -44,6 +53,7 @@ export const RELATIONS: Readonly<Record<string, Readonly<Record<string, string>>
     signingRounds: 'SigningRound',
     judicialApplication: 'JudicialApplication',
     coMediators: 'CaseCoMediator',
+    matter: 'Matter',
   },
   CaseCoMediator: { case: 'Case', user: 'User' },
   Participant: { case: 'Case', invitations: 'Invitation' },
@@ -61,6 +71,11 @@ export const RELATIONS: Readonly<Record<string, Readonly<Record<string, string>>
   JudicialApplication: { case: 'Case', court: 'Court', applicants: 'JudicialApplicant', materials: 'JudicialMaterial' },
   JudicialApplicant: { application: 'JudicialApplication' },
   JudicialMaterial: { application: 'JudicialApplication' },
+  Matter: { centre: 'Centre', case: 'Case', parties: 'MatterParty', ownerships: 'MatterOwnership', events: 'MatterEvent', attachments: 'MatterAttachment' },
+  MatterParty: { matter: 'Matter' },
+  MatterOwnership: { matter: 'Matter' },
+  MatterEvent: { matter: 'Matter' },
+  MatterAttachment: { matter: 'Matter' },
 };
 
 /** Prisma's model name (Participant) from the delegate name (participant) and back. */

@@ -1,6 +1,7 @@
 // What nodes send each other to serve a client whose room is elsewhere (room-forwarding.ts):
 // the schema of each method's arguments, checked on arrival (after the signature) so a message
 // that is authentic but malformed is dropped instead of reaching the room.
+import { USER_ROLES } from '../domain/vocabulary.ts';
 import { z } from 'zod';
 import { ClientRequests, type ClientRequestName } from '../protocol/room.ts';
 
@@ -11,7 +12,7 @@ const StaffPrincipal = z.object({
   id: z.string().min(1),
   username: z.string().min(1),
   displayName: z.string(),
-  role: z.enum(['ADMIN', 'MEDIATOR', 'JUDGE']),
+  role: z.enum(USER_ROLES),
   orgId: z.string().min(1),
   courtId: z.string().nullable(),
 });

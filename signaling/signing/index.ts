@@ -9,6 +9,7 @@ import { SigningService } from './signing-service.ts';
 import type { SmsProvider } from './sms.ts';
 import type { ClauseObjectionSink } from './party-signing.ts';
 import { verifyRoutes } from './verify-routes.ts';
+import { primaryUnitId } from '../centre/ensure-centre.ts';
 
 export async function signingArea(
   ctx: AppContext,
@@ -16,7 +17,7 @@ export async function signingArea(
   objections: ClauseObjectionSink,
   log: FastifyBaseLogger,
 ): Promise<ApiArea & { service: SigningService; identity: SigningIdentity }> {
-  const org = await ctx.db.organisation.findFirstOrThrow({ orderBy: { createdAt: 'asc' } });
+  const org = await ctx.db.organisation.findUniqueOrThrow({ where: { id: await primaryUnitId(ctx) } });
   const identity = loadSigningIdentity({
     dataDir: ctx.config.dataDir,
     orgName: org.name,

@@ -117,7 +117,7 @@ describe('a case from creation to a served ruling, through the UI only', () => {
     // The phone a party is told to call when its link does not work.
     await page.getByTestId('org-phone').fill('0472-5126688');
     await page.getByTestId('org-phone-save').click();
-    await expect.poll(async () => (await server.ctx.db.organisation.findFirstOrThrow()).phone).toBe('0472-5126688');
+    await expect.poll(async () => (await server.ctx.db.organisation.findFirstOrThrow({ where: { code: 'committee' } })).phone).toBe('0472-5126688');
     await shot(page, 'admin', 'accounts-and-seal');
     expect(await server.ctx.db.user.count({ where: { role: { in: ['MEDIATOR', 'JUDGE'] } } })).toBe(2);
   });

@@ -59,7 +59,7 @@ beforeAll(async () => {
   writeFileSync(secretsFile(), JSON.stringify(secrets));
   const raw = openRawDb(config.databaseFile);
   try {
-    const org = await raw.organisation.findFirstOrThrow();
+    const org = await raw.organisation.findFirstOrThrow({ where: { code: 'committee' } });
     const kase = await raw.case.create({
       data: {
         number: '测试调〔2026〕第1号',

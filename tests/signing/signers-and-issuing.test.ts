@@ -101,7 +101,7 @@ const caseAudit = (k: Kase) => server.ctx.db.auditEntry.findMany({ where: { case
 const countAudit = async (k: Kase, type: string) => (await caseAudit(k)).filter((e) => e.type === type).length;
 const caseStatus = async (k: Kase) => (await server.ctx.db.case.findUniqueOrThrow({ where: { id: k.caseId } })).status;
 const setSealDirectly = async (png: Uint8Array) => {
-  const org = await server.ctx.db.organisation.findFirstOrThrow();
+  const org = await server.ctx.db.organisation.findFirstOrThrow({ where: { code: 'committee' } });
   await server.ctx.db.organisation.update({ where: { id: org.id }, data: { sealPng: Buffer.from(png) } });
 };
 const uploadSeal = (png: Uint8Array) => admin.request('PUT', '/api/org/seal', { pngBase64: Buffer.from(png).toString('base64') });
@@ -353,7 +353,7 @@ describe('item 3: issuing cannot get stuck', () => {
       expect(res.status, what).toBe(400);
       expect(((await res.json()) as any).code, what).toBe('INVALID_IMAGE');
     }
-    const org = await server.ctx.db.organisation.findFirstOrThrow();
+    const org = await server.ctx.db.organisation.findFirstOrThrow({ where: { code: 'committee' } });
     expect(Buffer.from(org.sealPng!).equals(Buffer.from(good))).toBe(true);
     expect(await orgSealAudit()).toBe(auditBefore);
   });

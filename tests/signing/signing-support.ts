@@ -120,7 +120,7 @@ export async function signCaseThroughApi(
 ): Promise<void> {
   await lockAndSignParties(server, k, sms, ids);
   const png = Buffer.from(strokePng(300, 100)).toString('base64');
-  const org = await server.ctx.db.organisation.findFirstOrThrow();
+  const org = await server.ctx.db.organisation.findFirstOrThrow({ where: { code: 'committee' } });
   if (!org.sealPng) await server.ctx.db.organisation.update({ where: { id: org.id }, data: { sealPng: Buffer.from(strokePng(200, 200)) } });
   await k.mediator.json('POST', `/api/signing/${k.caseId}/mediator-sign`, { signaturePngBase64: png }, 200);
 }

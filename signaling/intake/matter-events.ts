@@ -1,0 +1,49 @@
+// The steps of a matter's history (MatterEvent.type) and what each records. One list: the staff
+// history, the person's status page and the notifications (反馈) read the same rows, so a step is
+// written once, in the transaction that makes it, with recordMatterEvent.
+import { z } from 'zod';
+import type { Tx } from '../db.ts';
+
+export const MatterEventData = {
+  REGISTERED: z.object({ channel: z.string() }),
+  ROUTED: z.object({ toUnitId: z.string(), suggested: z.boolean().optional() }),
+  RETURNED: z.object({ fromUnitId: z.string(), reason: z.string() }),
+  ACCEPTED: z.object({ unitId: z.string() }),
+  ASSIGNED: z.object({ unitId: z.string(), userId: z.string() }),
+  TRANSFERRED: z.object({ fromUnitId: z.string(), toUnitId: z.string(), reason: z.string() }),
+  CASE_OPENED: z.object({ caseId: z.string(), caseNumber: z.string() }),
+  CO_MEDIATOR_INVITED: z.object({ unitId: z.string(), userId: z.string() }),
+  DEADLINE_SET: z.object({ stage: z.string(), dueAt: z.string() }),
+  DEADLINE_EXTENDED: z.object({ stage: z.string(), dueAt: z.string(), reason: z.string() }),
+  REMINDED: z.object({ stage: z.string(), dueAt: z.string() }),
+  ESCALATED: z.object({ stage: z.string(), dueAt: z.string(), level: z.enum(['UNIT_HEAD', 'CENTRE']) }),
+  WITHDRAWN: z.object({ reason: z.string() }),
+  CLOSED: z.object({ result: z.string() }),
+} as const;
+
+export type MatterEventType = keyof typeof MatterEventData;
+export type MatterEventPayload<T extends MatterEventType> = z.infer<(typeof MatterEventData)[T]>;
+
+/** What the person following the matter is told of each step (their status page, SMS); null: staff-only. */
+export const PERSON_FACING_STEPS: Partial<Record<MatterEventType, string>> = {
+  REGISTERED: '已受理',
+  ROUTED: '已分流',
+  ACCEPTED: '承办单位已接收',
+  ASSIGNED: '已指派调解员',
+  TRANSFERRED: '已转交其他单位办理',
+  CASE_OPENED: '调解已立案',
+  WITHDRAWN: '已撤回',
+  CLOSED: '已办结',
+};
+
+export async function recordMatterEvent<T extends MatterEventType>(
+  tx: Tx,
+  matterId: string,
+  type: T,
+  data: MatterEventPayload<T>,
+  actorLabel: string,
+  at: Date,
+): Promise<void> {
+  const parsed: unknown = MatterEventData[type].parse(data);
+  await tx.matterEvent.create({ data: { matterId, type, actorLabel, at, data: JSON.stringify(parsed) } });
+}
