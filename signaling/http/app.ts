@@ -117,6 +117,15 @@ export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<
   return app;
 }
 
+/**
+ * Vite names every built asset after its content hash (assets/entry-93G4u3oT.js): such a file never
+ * changes, so a returning phone loads it from its cache without asking. Anything else (index.html)
+ * is revalidated every time so a new version is picked up at once.
+ */
+export function assetCacheControl(relativePath: string): string {
+  return /^assets\/[^/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+(?:\.br|\.gz)?$/.test(relativePath.split(path.sep).join('/')) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
 function registerWebClient(app: FastifyInstance, ctx: AppContext, webRoot: string): void {
   const indexFile = path.join(webRoot, 'index.html');
   const indexHtml = () =>
@@ -125,7 +134,19 @@ function registerWebClient(app: FastifyInstance, ctx: AppContext, webRoot: strin
       : '<!doctype html><meta charset="utf-8"><title>解纷</title><p>Web client not built: run npm start.</p>';
 
   if (existsSync(webRoot)) {
-    app.register(fastifyStatic, { root: webRoot, prefix: '/', index: false, wildcard: false, serve: true, decorateReply: false });
+    app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: '/',
+      index: false,
+      wildcard: false,
+      serve: true,
+      decorateReply: false,
+      // The build writes .br and .gz beside each text file (web-client/vite.config.ts).
+      preCompressed: true,
+      // Our own cache-control per file (below), not send's default max-age=0 for everything.
+      cacheControl: false,
+      setHeaders: (res, file) => res.setHeader('cache-control', assetCacheControl(path.relative(webRoot, file))),
+    });
   }
 
   // A party's personal link: validate it (logging the use or the rejection), then serve the app,
@@ -151,7 +172,7 @@ function registerWebClient(app: FastifyInstance, ctx: AppContext, webRoot: strin
 
   app.setNotFoundHandler((request, reply) => {
     if (request.method === 'GET' && !request.url.startsWith('/api/') && !path.extname(request.url.split('?')[0]!)) {
-      return reply.type('text/html').send(indexHtml());
+      return reply.type('text/html').header('cache-control', 'no-cache').send(indexHtml());
     }
     return reply.status(404).send({ code: 'NOT_FOUND', message: `接口不存在：${request.method} ${request.url.split('?')[0]}` });
   });

@@ -1,0 +1,80 @@
+// What a phone downloads: the built client is sent precompressed (brotli, else gzip) and its
+// content-hashed files are cached for a year, while index.html is revalidated on every visit.
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assetCacheControl } from '../../signaling/http/app.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+const DIST = path.resolve('web-client/dist');
+
+describe('built client delivery', () => {
+  let server: TestServer;
+  let assets: string[];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const html = await (await fetch(`${server.url}/`)).text();
+    assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+  }, 60_000);
+  afterAll(() => server?.close());
+
+  it('sends index.html revalidated, never cached as immutable', async () => {
+    for (const url of ['/', '/login', '/cases/whatever']) {
+      const res = await fetch(server.url + url);
+      expect(res.headers.get('content-type')).toMatch(/text\/html/);
+      expect(res.headers.get('cache-control'), url).toBe('no-cache');
+    }
+  });
+
+  it('sends each hashed asset brotli-compressed to a browser that accepts it, and immutable for a year', async () => {
+    expect(assets.length).toBeGreaterThanOrEqual(2);
+    for (const url of assets) {
+      const res = await fetch(server.url + url, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-encoding'), url).toBe('br');
+      expect(res.headers.get('cache-control'), url).toBe('public, max-age=31536000, immutable');
+      // fetch decodes: the body is the original file.
+      expect(Buffer.from(await res.arrayBuffer()).equals(readFileSync(path.join(DIST, url)))).toBe(true);
+    }
+  });
+
+  it('falls back to gzip, then to the plain file', async () => {
+    const url = assets.find((a) => a.endsWith('.js'))!;
+    const original = readFileSync(path.join(DIST, url));
+    const raw = async (encoding: string) => {
+      // node's fetch would decode; read the bytes as sent with a plain request.
+      const { request } = await import('node:http');
+      return new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+        const req = request(server.url + url, { headers: { 'accept-encoding': encoding } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    };
+    const br = await raw('br');
+    expect(br.encoding).toBe('br');
+    expect(brotliDecompressSync(br.body).equals(original)).toBe(true);
+    expect(br.body.length).toBeLessThan(original.length / 3);
+    const gz = await raw('gzip');
+    expect(gz.encoding).toBe('gzip');
+    expect(gunzipSync(gz.body).equals(original)).toBe(true);
+    const plain = await raw('identity');
+    expect(plain.encoding).toBeUndefined();
+    expect(plain.body.equals(original)).toBe(true);
+  });
+
+  it('marks only content-hashed asset names immutable', () => {
+    expect(assetCacheControl('assets/entry-93G4u3oT.js')).toBe('public, max-age=31536000, immutable');
+    expect(assetCacheControl('assets/index-BZsSjirG.css')).toBe('public, max-age=31536000, immutable');
+    expect(assetCacheControl('index.html')).toBe('no-cache');
+    expect(assetCacheControl('assets/logo.svg')).toBe('no-cache');
+    expect(assetCacheControl('favicon.ico')).toBe('no-cache');
+    // The precompressed file actually sent.
+    expect(assetCacheControl('assets/entry-93G4u3oT.js.br')).toBe('public, max-age=31536000, immutable');
+  });
+});
