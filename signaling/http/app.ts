@@ -123,7 +123,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions): Promise<
  * is revalidated every time so a new version is picked up at once.
  */
 export function assetCacheControl(relativePath: string): string {
-  return /^assets\/[^/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+(?:\.br|\.gz)?$/.test(relativePath.split(path.sep).join('/')) ? 'public, max-age=31536000, immutable' : 'no-cache';
+  return /^assets\/[^/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+(?:\.br|\.gz)?$/.test(relativePath.split(path.sep).join('/'))
+    ? 'public, max-age=31536000, immutable'
+    : 'no-cache';
 }
 
 function registerWebClient(app: FastifyInstance, ctx: AppContext, webRoot: string): void {
