@@ -24,7 +24,7 @@ const started = Date.now();
  * Chinese as boxes, so layout and screenshots are not what users see), Redis, PDF tools (pdfsig,
  * pdftotext), NSS certutil, nginx (the reverse-proxy tests).
  */
-const TEST_PACKAGES = ['chromium', 'fonts-wqy-microhei', 'redis-server', 'poppler-utils', 'libnss3-tools', 'nginx-light'];
+const TEST_PACKAGES = ['chromium', 'fonts-wqy-microhei', 'redis-server', 'poppler-utils', 'libnss3-tools', 'nginx-light', 'coturn'];
 
 function log(message) {
   console.log(`[setup] ${message}`);
@@ -103,6 +103,8 @@ async function main() {
   });
 
   if (forTests) await ensureAptPackages(TEST_PACKAGES, { log });
+  // TURN_EMBEDDED=1: the server starts Debian's coturn (signaling/rtc/coturn.ts).
+  else if (process.env.TURN_EMBEDDED === '1') await ensureAptPackages(['coturn'], { log });
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

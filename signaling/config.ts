@@ -2,6 +2,8 @@
 // A bad value stops the start with a message naming the variable.
 import path from 'node:path';
 import { z } from 'zod';
+import type { EmbeddedTurnSettings } from './rtc/coturn.ts';
+import { turnUrlProblems, type TurnSettings } from './rtc/turn.ts';
 import { parseTrustProxy, type TrustProxySetting } from './http/trust-proxy.ts';
 import { parseSmsSettings, SmsSettingsError, type SmsSettings } from './signing/sms-settings.ts';
 
@@ -20,9 +22,23 @@ const EnvSchema = z.object({
   PORT: port('PORT', 3000),
   PUBLIC_URL: z.url({ error: 'PUBLIC_URL must be an absolute http(s) URL, e.g. https://tiaojie.example.cn' }).optional(),
   JIEFEN_DATA_DIR: z.string().min(1).default('data'),
-  RTC_LISTEN_IP: z.ipv4({ error: 'RTC_LISTEN_IP must be an IPv4 address' }).default('127.0.0.1'),
+  RTC_LISTEN_IP: z.union([z.ipv4(), z.ipv6()], { error: 'RTC_LISTEN_IP must be an IPv4 or IPv6 address' }).default('127.0.0.1'),
   RTC_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
   RTC_PORT: port('RTC_PORT', 40000),
+  // TURN (signaling/rtc/turn.ts): URIs handed to clients and the secret shared with the TURN server.
+  TURN_URLS: z.string().min(1).optional(),
+  TURN_SECRET: z.string().min(32, 'TURN_SECRET must be at least 32 characters').optional(),
+  TURN_CREDENTIAL_TTL_SEC: z.coerce.number().int().min(60, 'TURN_CREDENTIAL_TTL_SEC must be ≥ 60').max(86_400).default(3600),
+  // TURN_EMBEDDED=1: start Debian's coturn with the server (signaling/rtc/coturn.ts).
+  TURN_EMBEDDED: z.enum(['0', '1']).default('0'),
+  TURN_LISTEN_IP: z.union([z.ipv4(), z.ipv6()], { error: 'TURN_LISTEN_IP must be an IPv4 or IPv6 address' }).optional(),
+  TURN_PORT: port('TURN_PORT', 3478),
+  TURN_TLS_PORT: port('TURN_TLS_PORT', 443),
+  TURN_TLS_CERT_FILE: z.string().min(1).optional(),
+  TURN_TLS_KEY_FILE: z.string().min(1).optional(),
+  TURN_EXTERNAL_IP: z.string().min(1).optional(),
+  TURN_MIN_PORT: port('TURN_MIN_PORT', 49160),
+  TURN_MAX_PORT: port('TURN_MAX_PORT', 49200),
   MEDIASOUP_WORKERS: z.coerce.number().int().min(1, 'MEDIASOUP_WORKERS must be ≥ 1').max(64).optional(),
   REDIS_URL: z
     .string()
@@ -76,6 +92,10 @@ export interface Config {
   dataDir: string;
   databaseFile: string;
   rtc: { listenIp: string; announcedAddress: string | undefined; port: number; workers: number | undefined };
+  /** TURN servers for clients behind restrictive networks; null: none configured. */
+  turn: TurnSettings | null;
+  /** coturn started with the server (TURN_EMBEDDED=1); null: none, or an external TURN server. */
+  embeddedTurn: EmbeddedTurnSettings | null;
   redisUrl: string | undefined;
   /** Several nodes: signs what nodes tell each other over Redis; unset: derived from data/secrets.json (shared by the nodes). */
   clusterHmacKey: string | undefined;
@@ -134,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  const rtcProblems = rtcNetworkProblems(e);
+  if (rtcProblems.length > 0) throw new ConfigError(rtcProblems);
   if (e.LOAD_TEST_PLAIN_RTP === '1' && !e.RTC_LISTEN_IP.startsWith('127.')) {
     throw new ConfigError([`LOAD_TEST_PLAIN_RTP: plain RTP has no encryption: only with RTC_LISTEN_IP on loopback (127.x.x.x), not ${e.RTC_LISTEN_IP}`]);
   }
@@ -159,6 +181,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseFile: path.join(dataDir, 'jiefen.db'),
     rtc: { listenIp: e.RTC_LISTEN_IP, announcedAddress: e.RTC_ANNOUNCED_ADDRESS, port: e.RTC_PORT, workers: e.MEDIASOUP_WORKERS },
+    turn: e.TURN_URLS && e.TURN_SECRET ? { urls: splitList(e.TURN_URLS), secret: e.TURN_SECRET, ttlSec: e.TURN_CREDENTIAL_TTL_SEC } : null,
+    embeddedTurn:
+      e.TURN_EMBEDDED === '1'
+        ? {
+            listenIp: e.TURN_LISTEN_IP ?? e.RTC_LISTEN_IP,
+            port: e.TURN_PORT,
+            tlsPort: e.TURN_TLS_PORT,
+            certFile: e.TURN_TLS_CERT_FILE,
+            keyFile: e.TURN_TLS_KEY_FILE,
+            externalIp: e.TURN_EXTERNAL_IP,
+            minPort: e.TURN_MIN_PORT,
+            maxPort: e.TURN_MAX_PORT,
+          }
+        : null,
     redisUrl: e.REDIS_URL,
     clusterHmacKey: e.CLUSTER_HMAC_KEY,
     linkFailuresPerWindow: e.LINK_FAILURES_PER_WINDOW,
@@ -181,4 +217,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy,
     sms,
   };
+}
+
+const splitList = (value: string) =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+/**
+ * Media addresses that cannot work: listening on every interface (0.0.0.0, ::) gives clients no
+ * address to reach, so a public one must be announced; TURN needs both its URIs and its secret.
+ */
+function rtcNetworkProblems(e: {
+  RTC_LISTEN_IP: string;
+  RTC_ANNOUNCED_ADDRESS?: string | undefined;
+  TURN_URLS?: string | undefined;
+  TURN_SECRET?: string | undefined;
+  TURN_EMBEDDED: '0' | '1';
+  TURN_TLS_PORT: number;
+  TURN_TLS_CERT_FILE?: string | undefined;
+  TURN_TLS_KEY_FILE?: string | undefined;
+  TURN_MIN_PORT: number;
+  TURN_MAX_PORT: number;
+}): string[] {
+  const problems: string[] = [];
+  if ((e.RTC_LISTEN_IP === '0.0.0.0' || e.RTC_LISTEN_IP === '::') && !e.RTC_ANNOUNCED_ADDRESS)
+    problems.push(
+      `RTC_LISTEN_IP=${e.RTC_LISTEN_IP} listens on every interface: set RTC_ANNOUNCED_ADDRESS to the public IP address or host name clients reach the media server at (媒体服务监听所有网卡时须设置对外公布的地址 RTC_ANNOUNCED_ADDRESS)`,
+    );
+  if (!!e.TURN_URLS !== !!e.TURN_SECRET) problems.push('TURN_URLS and TURN_SECRET go together: set both (TURN 地址与共享密钥须同时设置) or neither');
+  if (e.TURN_URLS) problems.push(...turnUrlProblems(splitList(e.TURN_URLS)));
+  if (e.TURN_EMBEDDED === '1') {
+    if (!e.TURN_URLS || !e.TURN_SECRET) problems.push('TURN_EMBEDDED=1 needs TURN_URLS (what clients are told) and TURN_SECRET (shared with coturn)');
+    if (e.TURN_TLS_PORT > 0 && (!e.TURN_TLS_CERT_FILE || !e.TURN_TLS_KEY_FILE))
+      problems.push('TURN_EMBEDDED=1 with TURN_TLS_PORT needs TURN_TLS_CERT_FILE and TURN_TLS_KEY_FILE (the TLS certificate for turns:), or TURN_TLS_PORT=0');
+    if (e.TURN_MIN_PORT > e.TURN_MAX_PORT) problems.push('TURN_MIN_PORT must not be above TURN_MAX_PORT');
+  }
+  return problems;
 }

@@ -6,6 +6,7 @@ import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { createWorkerPool, type WorkerPool } from '../sfu/index.ts';
 import { AccessEvents } from './access-events.ts';
+import { startCoturn } from './rtc/coturn.ts';
 import { ensureCentre } from './centre/ensure-centre.ts';
 import { bootstrapIfEmpty, ensureLocalCourt, reconcileInitialPassword, type BootstrapResult } from './bootstrap.ts';
 import type { Config } from './config.ts';
@@ -170,6 +171,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     rooms.closeAll();
     pool.close();
   });
+  const coturn =
+    config.embeddedTurn && config.turn
+      ? await startCoturn(
+          { turn: config.embeddedTurn, secret: config.turn.secret, mediaIp: config.rtc.announcedAddress ?? config.rtc.listenIp, realm: 'jiefen' },
+          config.dataDir,
+          (line) => app.log.debug({ turn: line }, 'turnserver'),
+        )
+      : null;
+  if (coturn) app.addHook('onClose', () => coturn.stop());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -84,7 +84,16 @@ export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 export const RemovalReason = z.enum(['removed', 'replaced', 'link-revoked', 'access-revoked']);
 export type RemovalReason = z.infer<typeof RemovalReason>;
 
-export const TransportParamsSchema = z.object({ id: z.string(), iceParameters: Loose, iceCandidates: z.array(Loose), dtlsParameters: Loose });
+/** A TURN server with short-lived credentials (TURN REST scheme: signaling/rtc/turn.ts). */
+export const IceServerSchema = z.object({ urls: z.array(z.string()), username: z.string(), credential: z.string() });
+export const TransportParamsSchema = z.object({
+  id: z.string(),
+  iceParameters: Loose,
+  iceCandidates: z.array(Loose),
+  dtlsParameters: Loose,
+  /** Present when the server has TURN configured. */
+  iceServers: z.array(IceServerSchema).optional(),
+});
 
 export const ConsumerParamsSchema = z.object({
   consumerId: z.string(),

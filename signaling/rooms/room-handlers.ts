@@ -2,6 +2,7 @@
 // compile error), each finding the caller's room and membership and calling one LiveRoom method.
 // Requests only leaders (mediators, the judge) or only mediators may make check that here.
 import type { AppContext } from '../context.ts';
+import { turnCredentials } from '../rtc/turn.ts';
 import { DomainError } from '../errors.ts';
 import { leadsRoom, type ResponseOf } from '../protocol/room.ts';
 import type { LiveRoom } from './live-room.ts';
@@ -88,7 +89,9 @@ export function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMa
     },
     'media:createTransport': async (session, { direction }) => {
       const { room, peerId } = joinedOf(session);
-      return (await room.createTransport(peerId, direction)) as ResponseOf<'media:createTransport'>;
+      const params = (await room.createTransport(peerId, direction)) as ResponseOf<'media:createTransport'>;
+      // Fresh short-lived TURN credentials with each transport (none configured: direct ICE only).
+      return ctx.config.turn ? { ...params, iceServers: [turnCredentials(ctx.config.turn, peerId)] } : params;
     },
     'media:connectTransport': async (session, { transportId, dtlsParameters }) => {
       const { room, peerId } = joinedOf(session);

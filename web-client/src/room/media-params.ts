@@ -132,12 +132,20 @@ export function parseRouterRtpCapabilities(value: unknown): ms.RtpCapabilities {
 }
 
 /** A transport the server created (`media:createTransport`), as `create{Send,Recv}Transport` takes it. */
-export function parseTransportOptions(params: { id: string; iceParameters: unknown; iceCandidates: unknown; dtlsParameters: unknown }): ms.TransportOptions {
+export function parseTransportOptions(params: {
+  id: string;
+  iceParameters: unknown;
+  iceCandidates: unknown;
+  dtlsParameters: unknown;
+  iceServers?: { urls: string[]; username: string; credential: string }[] | undefined;
+}): ms.TransportOptions {
   return {
     id: params.id,
     iceParameters: parse(IceParameters, params.iceParameters, 'ICE parameters'),
     iceCandidates: parse(z.array(IceCandidate), params.iceCandidates, 'ICE candidates'),
     dtlsParameters: parse(DtlsParameters, params.dtlsParameters, 'DTLS parameters'),
+    // TURN relays for networks that block UDP or allow only TCP 443.
+    ...(params.iceServers && params.iceServers.length > 0 ? { iceServers: params.iceServers } : {}),
   };
 }
 
