@@ -20,6 +20,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
 WORKDIR /app
 COPY --from=builder --chown=node:node /app /app
 USER node
+# Media listens on every interface: run with -e RTC_ANNOUNCED_ADDRESS=<public IP or host> (the start
+# refuses without it: browsers must be told an address they can reach; README "Production").
 ENV HOST=0.0.0.0 PORT=3000 JIEFEN_DATA_DIR=/data RTC_LISTEN_IP=0.0.0.0
 VOLUME /data
 EXPOSE 3000 40000/udp 40000/tcp
