@@ -65,14 +65,21 @@ export interface TestBrowser {
  * installed a Chinese font; default: the machine's fonts.
  */
 export async function launchBrowser(
-  options: { viewport?: { width: number; height: number }; fonts?: 'system' | 'no-cjk'; timezoneId?: string } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    fonts?: 'system' | 'no-cjk';
+    timezoneId?: string;
+    /** Another Chromium launcher (e.g. one running inside a network namespace: tests/network). */
+    executablePath?: string;
+    extraArgs?: string[];
+  } = {},
 ): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'jiefen-chromium-'));
   const fontDir = options.fonts === 'no-cjk' ? mkdtempSync(join(tmpdir(), 'jiefen-fonts-')) : undefined;
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
+    executablePath: options.executablePath ?? CHROMIUM_PATH,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])],
     ...(fontDir ? { env: { ...process.env, FONTCONFIG_FILE: writeNoCjkFontconfig(fontDir) } } : {}),
     viewport: options.viewport ?? { width: 390, height: 844 },
     locale: 'zh-CN',
