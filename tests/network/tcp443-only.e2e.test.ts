@@ -34,7 +34,7 @@ interface Setup {
 let current: Setup | null = null;
 
 /** Server and coturn on the root side; the client namespace reaches them only through the 443 relay. */
-async function setUp(index: number, withTurn: boolean): Promise<Setup> {
+async function setUp(index: number, withTurn: boolean, mode: 'tcp-443-only' | 'udp-blocked' = 'tcp-443-only'): Promise<Setup> {
   const topology = buildTopology(index);
   const certDir = mkdtempSync(path.join(tmpdir(), 'jiefen-turn-cert-'));
   try {
@@ -54,7 +54,9 @@ async function setUp(index: number, withTurn: boolean): Promise<Setup> {
       `${certDir}/cert.pem`,
     ]);
     const [web, turnTls] = topology.edgeIps;
-    const ports = { http: await freePort(), turn: await freePort(), turnTls: await freePort() };
+    const ports = { http: await freePort(), turn: await freePort(), turnTls: await freePort(), rtc: await freePort() };
+    // UDP blocked: the media server's TCP port is reachable too (at the address it announces).
+    const mediaEnv: Record<string, string> = mode === 'udp-blocked' ? { RTC_PORT: String(ports.rtc), RTC_ANNOUNCED_ADDRESS: web } : {};
     const turnEnv: Record<string, string> = withTurn
       ? {
           TURN_EMBEDDED: '1',
@@ -69,12 +71,13 @@ async function setUp(index: number, withTurn: boolean): Promise<Setup> {
           TURN_MAX_PORT: String(49540 + index * 50),
         }
       : {};
-    const server = await startTestServer({ HOST: topology.serverIp, PORT: String(ports.http), RTC_LISTEN_IP: topology.serverIp, ...turnEnv });
+    const server = await startTestServer({ HOST: topology.serverIp, PORT: String(ports.http), RTC_LISTEN_IP: topology.serverIp, ...mediaEnv, ...turnEnv });
     // Links and the origin check follow the address the parties use.
     server.ctx.config.publicUrl = `http://${web}:443`;
     await topology.startRelay([
       { listen: { host: web, port: 443 }, target: { host: topology.serverIp, port: ports.http } },
       ...(withTurn ? [{ listen: { host: turnTls, port: 443 }, target: { host: topology.serverIp, port: ports.turnTls } }] : []),
+      ...(mode === 'udp-blocked' ? [{ listen: { host: web, port: ports.rtc }, target: { host: topology.serverIp, port: ports.rtc } }] : []),
     ]);
     const admin = new StaffClient(server.url);
     await admin.login(server.admin.username, server.admin.password);
@@ -144,6 +147,16 @@ describe('a network that allows only TCP 443', () => {
     for (const page of [a, b]) {
       await eventually(async () => expect(await remotePeers(page)).toHaveLength(1), 60_000);
       // Audio and video from the other party keep arriving.
+      await expectReceivingFrom(page, await remotePeers(page));
+    }
+  }, 240_000);
+
+  it('with UDP blocked, media flows over TCP to the media server (ICE-TCP), no TURN needed', async () => {
+    current = await setUp(2, false, 'udp-blocked');
+    const a = await joinFromClientNetwork(current, current.parties[0]!.token);
+    const b = await joinFromClientNetwork(current, current.parties[1]!.token);
+    for (const page of [a, b]) {
+      await eventually(async () => expect(await remotePeers(page)).toHaveLength(1), 60_000);
       await expectReceivingFrom(page, await remotePeers(page));
     }
   }, 240_000);
