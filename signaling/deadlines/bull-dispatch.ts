@@ -55,6 +55,13 @@ export function bullDispatcher(opts: {
         });
         if (claim.count !== 1) continue; // another node queued it
         try {
+          // Queued before and given up on by BullMQ (its retries failed): a re-queue retries that job.
+          const earlier = await queue.getJob(id);
+          if (earlier && (await earlier.isFailed())) {
+            await earlier.retry();
+            queued++;
+            continue;
+          }
           await queue.add(
             'deadline',
             { jobId: id },
