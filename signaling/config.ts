@@ -83,6 +83,10 @@ const EnvSchema = z.object({
   HEALTH_MIN_FREE_MB: z.coerce.number({ error: 'HEALTH_MIN_FREE_MB must be a number' }).int().min(0, 'HEALTH_MIN_FREE_MB must be ≥ 0').default(256),
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { error: 'LOG_FORMAT must be auto, json or pretty' }).default('auto'),
   TRUST_PROXY: z.string().optional(),
+  // 限时办结 (intake-deadlines): the time-limit file (else data/deadline-policy.json, else the built-in
+  // one) and how often due reminders/督办 are looked for besides the wake-up at the next due one.
+  DEADLINE_POLICY_FILE: z.string().min(1).optional(),
+  DEADLINE_SCAN_SEC: z.coerce.number().min(1, 'DEADLINE_SCAN_SEC must be ≥ 1').max(3600).default(60),
 });
 
 export interface Config {
@@ -137,6 +141,8 @@ export interface Config {
   trustProxy: TrustProxySetting;
   /** Where one-time codes are sent (SMS_PROVIDER and its settings). */
   sms: SmsSettings;
+  /** 限时办结: the policy file (unset: data/deadline-policy.json or the built-in) and the job scan period. */
+  deadlines: { policyFile: string | undefined; scanMs: number };
 }
 
 export class ConfigError extends Error {
@@ -216,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logFormat: e.LOG_FORMAT,
     trustProxy,
     sms,
+    deadlines: { policyFile: e.DEADLINE_POLICY_FILE, scanMs: e.DEADLINE_SCAN_SEC * 1000 },
   };
 }
 

@@ -168,6 +168,10 @@ export const ERRORS = {
   OWNER_NOT_IN_UNIT: { status: 409, message: '责任人须为该单位在岗工作人员' },
   MATTER_CHANGED: { status: 409, message: '该事项刚被他人处理，请刷新后重试', retry: true },
   INTAKE_NO_DISPATCHER: { status: 503, message: '综治中心暂无在岗受理人员，请拨打中心电话或前往窗口办理', retry: true },
+  // 限时办结 (intake-deadlines)
+  MATTER_NOT_TIMED: { status: 409, message: '该事项当前阶段没有办理期限' },
+  DEADLINE_NOT_LATER: { status: 400, message: '延长后的期限须晚于原期限' },
+  DEADLINE_TOO_FAR: { status: 400, message: '一次延长不能超过 90 天' },
 
   // ── the server ─────────────────────────────────────────────────────────────
   RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试', retry: true },

@@ -44,6 +44,7 @@ import { clusterKey } from './cluster/message-auth.ts';
 import { failedLinks } from './cases/failed-links.ts';
 import { singleNodeRoomStates } from './rooms/single-node-room-states.ts';
 import { scheduleRetention } from './retention/index.ts';
+import { deadlinesArea, installDeadlinePolicyOnStart, systemClock, type Clock, type DeadlinesArea } from './deadlines/index.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -62,6 +63,8 @@ export interface RunningServer {
   /** Seals of the audit chain head (audit/seals.ts), on a timer and at close. */
   auditSeals: AuditSealer;
   auditSealSchedule: SealSchedule;
+  /** 限时办结: the scheduler of reminders and 督办 (tests await `scheduler.runDue()` after moving a fake clock). */
+  deadlines: DeadlinesArea;
   close(): Promise<void>;
 }
 
@@ -76,6 +79,8 @@ export interface StartOptions {
   sealClock?: SealClock;
   /** Where log lines go instead of stdout (tests capture them), as JSON after redaction. */
   logDestination?: DestinationStream;
+  /** The clock of deadlines and their scheduled jobs (tests pass a FakeClock). */
+  clock?: Clock;
 }
 
 async function sealOnStart(config: Config, crypto: FieldCrypto) {
@@ -99,6 +104,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const sealed = await sealOnStart(config, crypto);
   const ctx: AppContext = { db, config, secrets, crypto, events: new AccessEvents() };
   await ensureCentre(ctx);
+  await installDeadlinePolicyOnStart(ctx);
   const bootstrap = await bootstrapIfEmpty(ctx);
   if (!bootstrap.created) await reconcileInitialPassword(ctx);
   await ensureLocalCourt(ctx);
@@ -130,6 +136,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const drafting = draftingArea(app, ctx, templates, cluster ? { relay: cluster.docs } : {});
   const signing = await signingArea(ctx, options.sms ?? createSmsProvider(config.sms, config.dataDir, app.log), drafting.agreements, app.log);
   const auditSeals = new AuditSealer(db, config.dataDir, sealKeyFromIdentity(signing.identity));
+  const deadlines = await deadlinesArea(ctx, { clock: options.clock ?? systemClock, log: app.log, nodeId: cluster?.nodeId ?? null });
+  app.addHook('onClose', async () => deadlines.scheduler.stop());
   const health: HealthSources = { ctx, pool, redis: cluster?.redis.command ?? null };
   await mountApi(app, [
     metaArea,
@@ -148,6 +156,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     drafting,
     signing,
     judicialArea(ctx, templates, signing.identity),
+    deadlines,
   ]);
   const auditSealSchedule = scheduleAuditSeals({
     intervalMs: config.auditSealIntervalMs,
@@ -197,6 +206,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     cluster,
     auditSeals,
     auditSealSchedule,
+    deadlines,
     async close() {
       if (closed) return;
       closed = true;

@@ -72,6 +72,9 @@ export const ACTIONS = {
   'cases.list': { scope: 'staff', roles: ['admin', 'mediator', 'unit-head'], refusal: '您的账号无权查看案件列表' },
   'cases.create': { scope: 'staff', roles: ['mediator', 'unit-head'], refusal: '只有调解员可以受理案件' },
   'judge.queue': { scope: 'staff', roles: ['judge'], refusal: '只有法官可以查看司法确认申请' },
+  // 限时办结 (intake-deadlines): the matter itself is checked by the service (the centre's staff, the unit that must act).
+  'deadlines.read': { scope: 'staff', roles: ['admin', 'mediator', 'dispatcher', 'unit-head', 'grid-worker'], refusal: '您的账号无权查看办理期限' },
+  'deadlines.extend': { scope: 'staff', roles: ['dispatcher', 'unit-head'], refusal: '延长办理期限须由承办单位负责人或中心受理员决定' },
 
   // ── one case, staff side ───────────────────────────────────────────────────
   'case.read': { scope: 'case', roles: ['admin', 'mediator', 'co-mediator'], refusal: '您无权查看本案' },

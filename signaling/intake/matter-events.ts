@@ -14,9 +14,11 @@ export const MatterEventData = {
   CASE_OPENED: z.object({ caseId: z.string(), caseNumber: z.string() }),
   CO_MEDIATOR_INVITED: z.object({ unitId: z.string(), userId: z.string() }),
   DEADLINE_SET: z.object({ stage: z.string(), dueAt: z.string() }),
-  DEADLINE_EXTENDED: z.object({ stage: z.string(), dueAt: z.string(), reason: z.string() }),
-  REMINDED: z.object({ stage: z.string(), dueAt: z.string() }),
-  ESCALATED: z.object({ stage: z.string(), dueAt: z.string(), level: z.enum(['UNIT_HEAD', 'CENTRE']) }),
+  DEADLINE_EXTENDED: z.object({ stage: z.string(), dueAt: z.string(), reason: z.string(), previousDueAt: z.string().optional() }),
+  // Reminded: the owner (userId); the unit that must act (unitId) — for the notification consumer.
+  REMINDED: z.object({ stage: z.string(), dueAt: z.string(), userId: z.string().optional(), unitId: z.string().optional() }),
+  // 督办: to the head of the unit that must act (unitId), or to the centre's dispatchers.
+  ESCALATED: z.object({ stage: z.string(), dueAt: z.string(), level: z.enum(['UNIT_HEAD', 'CENTRE']), unitId: z.string().optional() }),
   WITHDRAWN: z.object({ reason: z.string() }),
   CLOSED: z.object({ result: z.string() }),
 } as const;

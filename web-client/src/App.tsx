@@ -19,6 +19,7 @@ import { JudgeReviewPage } from './judicial/JudgeReviewPage.tsx';
 import { NotFound } from './pages/NotFound.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
 import { PartyPage } from './pages/party/PartyPage.tsx';
+import { DeadlinesPage } from './intake/DeadlinesPage.tsx';
 
 // The live room pulls in mediasoup-client and socket.io: load it only when needed.
 const PartyRoomPage = lazy(() => import('./room/entry.tsx').then((m) => ({ default: m.PartyRoomPage })));
@@ -173,6 +174,7 @@ function StaffApp({ path }: { path: string }) {
 
 function staffRoute(path: string, user: User) {
   if (path === ACCOUNT || path === `${ACCOUNT}/`) return <AccountPage />;
+  if (path === '/deadlines' || path === '/deadlines/') return <DeadlinesPage />;
   if (path === '/' || path === '') return user.role === 'JUDGE' ? <JudgeHome /> : <CaseListPage />;
   const agreement = matchRoute('/cases/:id/agreement', path);
   if (agreement?.id) {

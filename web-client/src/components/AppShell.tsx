@@ -15,6 +15,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const open = user !== null && !user.mustChangePassword;
   if (open && (user.role === 'MEDIATOR' || user.role === 'ADMIN')) nav.push({ to: '/', label: '案件' });
   if (open && user.role === 'JUDGE') nav.push({ to: '/', label: '工作台' });
+  if (open && user.role !== 'JUDGE' && user.role !== 'ADMIN') nav.push({ to: '/deadlines', label: '限时办结', testId: 'nav-deadlines' });
   if (open && user.role === 'ADMIN') nav.push({ to: '/admin', label: '系统管理' });
   if (user) nav.push({ to: '/account', label: '账号', testId: 'nav-account' });
 
