@@ -25,6 +25,12 @@ export const SEALED_MODELS: Readonly<Record<string, SealedModel>> = {
   SigningRound: { text: ['snapshot'], bytes: ['pdf'] },
   // 司法确认申请书 and 民事裁定书 print the parties' particulars.
   JudicialApplication: { bytes: ['applicationPdf', 'rulingPdf'] },
+  // #17 procedure: what the parties said (调解笔录), a 回避 objection's reason, signatures, the documents.
+  MinutesEntry: { text: ['text'] },
+  MinutesRecord: { text: ['snapshot'], bytes: ['pdf'] },
+  MinutesSignature: { bytes: ['png'] },
+  RecusalObjection: { text: ['reason'] },
+  MediationTermination: { text: ['reason'], bytes: ['noticePdf'] },
 };
 
 /** Relation fields of every model → the related model (from prisma/schema.prisma). */
@@ -44,6 +50,12 @@ export const RELATIONS: Readonly<Record<string, Readonly<Record<string, string>>
     signingRounds: 'SigningRound',
     judicialApplication: 'JudicialApplication',
     coMediators: 'CaseCoMediator',
+    noticeAcknowledgements: 'NoticeAcknowledgement',
+    recusalDeclarations: 'RecusalDeclaration',
+    recusalObjections: 'RecusalObjection',
+    termination: 'MediationTermination',
+    minutesEntries: 'MinutesEntry',
+    minutesRecords: 'MinutesRecord',
   },
   CaseCoMediator: { case: 'Case', user: 'User' },
   Participant: { case: 'Case', invitations: 'Invitation' },
@@ -61,6 +73,13 @@ export const RELATIONS: Readonly<Record<string, Readonly<Record<string, string>>
   JudicialApplication: { case: 'Case', court: 'Court', applicants: 'JudicialApplicant', materials: 'JudicialMaterial' },
   JudicialApplicant: { application: 'JudicialApplication' },
   JudicialMaterial: { application: 'JudicialApplication' },
+  NoticeAcknowledgement: { case: 'Case' },
+  RecusalDeclaration: { case: 'Case' },
+  RecusalObjection: { case: 'Case' },
+  MediationTermination: { case: 'Case' },
+  MinutesEntry: { case: 'Case' },
+  MinutesRecord: { case: 'Case', signatures: 'MinutesSignature' },
+  MinutesSignature: { record: 'MinutesRecord' },
 };
 
 /** Prisma's model name (Participant) from the delegate name (participant) and back. */

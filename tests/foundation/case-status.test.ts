@@ -11,8 +11,10 @@ import { createStaffUser, startTestServer, StaffClient, type TestServer } from '
 // The specification, written out independently of the table under test.
 const LEGAL: Array<[CaseStatus, CaseStatus, CaseProcess]> = [
   ['ACCEPTED', 'TRIAGED', 'workflow'],
+  ['ACCEPTED', 'FAILED', 'workflow'],
   ['ACCEPTED', 'WITHDRAWN', 'workflow'],
   ['TRIAGED', 'MEDIATING', 'workflow'],
+  ['TRIAGED', 'FAILED', 'workflow'],
   ['TRIAGED', 'WITHDRAWN', 'workflow'],
   ['MEDIATING', 'AGREED', 'signing'],
   ['MEDIATING', 'FAILED', 'workflow'],
