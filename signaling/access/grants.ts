@@ -109,7 +109,7 @@ export const ACTIONS = {
   'procedure.party': { scope: 'case', roles: SPEAKERS, refusal: '只有当事人及其代理人可以办理' },
   'procedure.declare': { scope: 'case', roles: MEDIATORS, refusal: '只有本案调解员本人可以作出回避声明' },
   'procedure.recusal': { scope: 'case', roles: ['admin', 'mediator'], refusal: '只有本案调解员或管理员可以处理回避申请' },
-  'procedure.end': { scope: 'case', roles: ['mediator', ...SPEAKERS], refusal: '只有当事人或本案调解员可以终止调解' },
+  'procedure.end': { scope: 'case', roles: ['mediator', 'party', 'authorised-agent'], refusal: '只有当事人（或经授权的委托代理人）或本案调解员可以终止调解' },
   'procedure.documents': { scope: 'case', roles: ['admin', ...MEDIATORS, ...SPEAKERS], refusal: '您无权下载本案的调解文书' },
   'minutes.read': { scope: 'case', roles: ['admin', ...MEDIATORS, ...SPEAKERS], refusal: '您无权查看本案的调解笔录' },
   'minutes.record': { scope: 'case', roles: MEDIATORS, refusal: '只有调解员可以记录调解笔录' },
