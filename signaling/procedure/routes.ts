@@ -135,7 +135,7 @@ export const procedureRoutes =
           tags: ['procedure'],
           summary: '处理回避申请：更换调解员，或（管理员）说明理由后不予回避',
           security: [{ session: [] }],
-          params: Type.Object({ caseId: Id, objectionId: Id }),
+          params: Type.Object({ caseId: Id, objectionId: Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z0-9]+$', title: '回避申请' }) }),
           body: Type.Object(
             {
               decision: Type.Union([Type.Literal('replace'), Type.Literal('keep')], { title: '处理结果' }),
