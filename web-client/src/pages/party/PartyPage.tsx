@@ -10,6 +10,7 @@ import { IdentityStep } from './IdentityStep.tsx';
 import { ConsentStep } from './ConsentStep.tsx';
 import { StepIndicator } from './StepIndicator.tsx';
 import { PartyProcedureCard, TerminationCard } from './PartyProcedureCard.tsx';
+import { PartyMinutesCard } from './PartyMinutesCard.tsx';
 
 /** `/j/:token` — a disputing party's landing page; no login, token-only. */
 export function PartyPage({ token }: { token: string }) {
@@ -122,6 +123,7 @@ export function PartyPage({ token }: { token: string }) {
             )}
           </section>
         )}
+        {step === 3 && <PartyMinutesCard procedure={procedure} caseNumber={view.case.number} side={p.side} />}
         {step >= 2 && <PartyProcedureCard procedure={procedure} view={procedureView} caseNumber={view.case.number} onChanged={() => void load()} />}
       </>
     );
