@@ -172,6 +172,19 @@ export const ERRORS = {
   MATTER_NOT_TIMED: { status: 409, message: '该事项当前阶段没有办理期限' },
   DEADLINE_NOT_LATER: { status: 400, message: '延长后的期限须晚于原期限' },
   DEADLINE_TOO_FAR: { status: 400, message: '一次延长不能超过 90 天' },
+  // #17 procedure: 权利义务告知书, 回避, 终止调解, 调解笔录 (signaling/procedure)
+  NOTICE_NOT_ACKNOWLEDGED: { status: 409, message: '请先阅读并确认《权利义务告知书》，确认后才能进入调解室' },
+  NOTICE_CHANGED: { status: 409, message: '《权利义务告知书》内容已更新，请刷新后重新阅读' },
+  MEDIATION_NOT_ENDABLE: { status: 409, message: '本案当前状态下不能终止调解' },
+  OBJECTION_NOT_FOUND: { status: 404, message: '回避申请不存在' },
+  OBJECTION_RESOLVED: { status: 409, message: '该回避申请已处理' },
+  RECUSAL_NOT_DECLARED: { status: 409, message: '调解员尚未作出回避声明（与本案当事人无利害关系）' },
+  MINUTES_ENTRY_NOT_FOUND: { status: 404, message: '笔录记录不存在' },
+  MINUTES_LOCKED: { status: 409, message: '调解笔录已锁定供核对签名，不能再修改；如需修改请先解除锁定' },
+  MINUTES_NOT_LOCKED: { status: 409, message: '调解员尚未锁定调解笔录供核对签名' },
+  MINUTES_EMPTY: { status: 409, message: '调解笔录还没有记录' },
+  MINUTES_CHANGED: { status: 409, message: '调解笔录内容已变化，请刷新后重新核对' },
+  MINUTES_COMPLETED: { status: 409, message: '调解笔录已签名归档，不能再修改' },
 
   // ── the server ─────────────────────────────────────────────────────────────
   RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试', retry: true },

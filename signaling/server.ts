@@ -26,6 +26,7 @@ import { FieldCrypto } from './privacy/field-crypto.ts';
 import { sealStoredPersonalData } from './privacy/seal-stored.ts';
 import { auditStaffReads } from './privacy/read-audit.ts';
 import { judicialArea } from './judicial/index.ts';
+import { procedureArea } from './procedure/index.ts';
 import { orgArea } from './org/index.ts';
 import { partyArea } from './party/index.ts';
 import { signingArea } from './signing/index.ts';
@@ -157,6 +158,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     signing,
     judicialArea(ctx, templates, signing.identity),
     deadlines,
+    procedureArea(ctx, templates, signing.identity),
   ]);
   const auditSealSchedule = scheduleAuditSeals({
     intervalMs: config.auditSealIntervalMs,

@@ -121,6 +121,19 @@ export const ACTIONS = {
   'judicial.documents': { scope: 'case', roles: ['admin', ...MEDIATORS, 'judge', ...SPEAKERS], refusal: '您无权下载本案的司法文书' },
   'judicial.review': { scope: 'application', roles: ['judge'], refusal: '只有受理法院的法官可以审查该申请' },
 
+  // ── #17 procedure: 权利义务告知书, 回避, 终止调解, 调解笔录 ────────────────────────
+  'procedure.read': { scope: 'case', roles: ['admin', ...MEDIATORS, ...ALL_LINK], refusal: '您无权查看本案的调解程序' },
+  'procedure.party': { scope: 'case', roles: SPEAKERS, refusal: '只有当事人及其代理人可以办理' },
+  'procedure.declare': { scope: 'case', roles: MEDIATORS, refusal: '只有本案调解员本人可以作出回避声明' },
+  'procedure.recusal': { scope: 'case', roles: ['admin', 'mediator'], refusal: '只有本案调解员或管理员可以处理回避申请' },
+  'procedure.end': { scope: 'case', roles: ['mediator', 'party', 'authorised-agent'], refusal: '只有当事人（或经授权的委托代理人）或本案调解员可以终止调解' },
+  'procedure.documents': { scope: 'case', roles: ['admin', ...MEDIATORS, ...SPEAKERS], refusal: '您无权下载本案的调解文书' },
+  'minutes.read': { scope: 'case', roles: ['admin', ...MEDIATORS, ...SPEAKERS], refusal: '您无权查看本案的调解笔录' },
+  'minutes.record': { scope: 'case', roles: MEDIATORS, refusal: '只有调解员可以记录调解笔录' },
+  'minutes.manage': { scope: 'case', roles: ['mediator'], refusal: MEDIATOR_ONLY },
+  'minutes.share': { scope: 'case', roles: SPEAKERS, refusal: '只有该方当事人可以同意公开本方的背对背沟通记录' },
+  'minutes.sign': { scope: 'case', roles: ['party', 'authorised-agent'], refusal: '只有当事人及经授权的委托代理人可以签署调解笔录', code: 'NOT_A_SIGNER' },
+
   // ── anyone ─────────────────────────────────────────────────────────────────
   public: { scope: 'public', roles: [], refusal: '' },
 } as const satisfies Record<string, ActionSpec>;

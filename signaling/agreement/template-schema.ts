@@ -71,7 +71,7 @@ export const AgreementTemplateSchema = z.strictObject({
 });
 export type AgreementTemplate = z.infer<typeof AgreementTemplateSchema>;
 
-export const COURT_DOCUMENT_KINDS = ['confirmation-application', 'civil-ruling'] as const;
+export const COURT_DOCUMENT_KINDS = ['confirmation-application', 'civil-ruling', 'rights-notice', 'termination-notice', 'mediation-minutes'] as const;
 export type CourtDocumentKind = (typeof COURT_DOCUMENT_KINDS)[number];
 
 /** Placeholders a court document fills from its parties instead of from fields. */

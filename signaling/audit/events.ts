@@ -194,6 +194,39 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('CAUCUS_CARRIED'), data: z.object({ fromSide: z.string(), toSide: z.string(), chars: z.number(), sha256: z.string() }) }),
   /** A staff member opened a case's personal data, materials or documents (signaling/privacy/read-audit.ts). Names what, never the data. */
   z.object({ type: z.literal('PERSONAL_DATA_READ'), data: z.object({ what: z.string(), route: z.string(), materialId: z.string().optional() }) }),
+  // #17 procedure (signaling/procedure): 权利义务告知书, 回避, 终止调解, 调解笔录.
+  z.object({ type: z.literal('NOTICE_ACKNOWLEDGED'), data: z.object({ participantId: z.string(), templateVersion: z.number(), textSha256: z.string() }) }),
+  z.object({
+    type: z.literal('MEDIATION_ENDED'),
+    data: z.object({ by: z.enum(['party', 'mediator']), participantId: z.string().optional(), reason: z.string() }),
+  }),
+  z.object({ type: z.literal('RECUSAL_DECLARED'), data: z.object({ mediatorId: z.string(), name: z.string() }) }),
+  z.object({
+    type: z.literal('RECUSAL_OBJECTED'),
+    data: z.object({ objectionId: z.string(), participantId: z.string(), mediatorId: z.string(), chars: z.number() }),
+  }),
+  z.object({
+    type: z.literal('RECUSAL_RESOLVED'),
+    data: z.object({
+      objectionId: z.string(),
+      decision: z.enum(['replace', 'keep']),
+      newMediatorId: z.string().optional(),
+      newMediatorName: z.string().optional(),
+    }),
+  }),
+  z.object({
+    type: z.literal('MINUTES_RECORDED'),
+    data: z.object({ entryId: z.string(), seq: z.number(), kind: z.string(), side: z.string().nullable(), caucus: z.boolean(), chars: z.number() }),
+  }),
+  z.object({ type: z.literal('MINUTES_SHARED'), data: z.object({ side: z.string(), entries: z.number() }) }),
+  z.object({ type: z.literal('MINUTES_LOCKED'), data: z.object({ recordId: z.string(), entries: z.number(), contentSha256: z.string() }) }),
+  z.object({ type: z.literal('MINUTES_UNLOCKED'), data: z.object({ recordId: z.string(), reason: z.string(), voidedSignatures: z.number() }) }),
+  z.object({
+    type: z.literal('MINUTES_SIGNED'),
+    data: z.object({ recordId: z.string(), participantId: z.string(), signerName: z.string(), pngSha256: z.string(), contentSha256: z.string() }),
+  }),
+  z.object({ type: z.literal('MINUTES_ISSUED'), data: z.object({ recordId: z.string(), pdfSha256: z.string(), pages: z.number() }) }),
+  z.object({ type: z.literal('TERMINATION_NOTICE_ISSUED'), data: z.object({ pdfSha256: z.string(), pages: z.number() }) }),
   // Retention (signaling/retention): how many records of each kind were deleted — counts only, no content.
   z.object({
     type: z.literal('RETENTION_PURGED'),
@@ -361,6 +394,30 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `保存调解协议第 ${event.data.seq} 版「${event.data.name}」`;
     case 'PARTY_CONSENT_GIVEN':
       return `当事人同意在线调解（${event.data.ip}）`;
+    case 'NOTICE_ACKNOWLEDGED':
+      return `当事人阅读并确认《权利义务告知书》（第 ${event.data.templateVersion} 版，摘要 ${event.data.textSha256.slice(0, 12)}…）`;
+    case 'MEDIATION_ENDED':
+      return `${event.data.by === 'party' ? '当事人要求终止调解' : '调解员终止调解'}：${event.data.reason}`;
+    case 'RECUSAL_DECLARED':
+      return `调解员 ${event.data.name} 声明与本案当事人无利害关系（回避声明）`;
+    case 'RECUSAL_OBJECTED':
+      return `当事人申请调解员回避（${event.data.chars} 字）`;
+    case 'RECUSAL_RESOLVED':
+      return event.data.decision === 'replace' ? `回避申请成立，更换调解员为 ${event.data.newMediatorName ?? ''}` : '回避申请不成立，调解员继续主持调解';
+    case 'MINUTES_RECORDED':
+      return `调解笔录第 ${event.data.seq} 条${event.data.caucus ? `（背对背：${sideLabel(event.data.side ?? '')}）` : ''}（${event.data.chars} 字）`;
+    case 'MINUTES_SHARED':
+      return `${sideLabel(event.data.side)}同意公开本方背对背沟通记录 ${event.data.entries} 条`;
+    case 'MINUTES_LOCKED':
+      return `锁定调解笔录供核对签名（${event.data.entries} 条，摘要 ${event.data.contentSha256.slice(0, 12)}…）`;
+    case 'MINUTES_UNLOCKED':
+      return `解除调解笔录锁定：${event.data.reason}（作废签名 ${event.data.voidedSignatures} 个）`;
+    case 'MINUTES_SIGNED':
+      return `${event.data.signerName} 核对并签署调解笔录`;
+    case 'MINUTES_ISSUED':
+      return `调解笔录签名完毕，加盖印章归档（${event.data.pages} 页，文件摘要 ${event.data.pdfSha256.slice(0, 12)}…）`;
+    case 'TERMINATION_NOTICE_ISSUED':
+      return `出具调解终结告知书（${event.data.pages} 页，文件摘要 ${event.data.pdfSha256.slice(0, 12)}…）`;
     case 'RETENTION_PURGED':
       return `按保存期限删除${retentionCounts(event.data.counts)}${event.data.cases !== undefined ? `（涉及 ${event.data.cases} 个案件）` : ''}`;
   }

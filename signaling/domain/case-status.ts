@@ -51,12 +51,15 @@ export interface CaseMove {
  * (人民调解法 art. 31), so nothing leads from 已签署 back or to 已撤回.
  */
 export const CASE_MOVES: Record<CaseStatus, readonly CaseMove[]> = {
+  // A party may refuse mediation before it starts (人民调解法 arts. 17, 23): 调解不成 from 受理/分流 too.
   ACCEPTED: [
     { to: 'TRIAGED', by: 'workflow' },
+    { to: 'FAILED', by: 'workflow', reasonRequired: true },
     { to: 'WITHDRAWN', by: 'workflow', reasonRequired: true },
   ],
   TRIAGED: [
     { to: 'MEDIATING', by: 'workflow' },
+    { to: 'FAILED', by: 'workflow', reasonRequired: true },
     { to: 'WITHDRAWN', by: 'workflow', reasonRequired: true },
   ],
   MEDIATING: [

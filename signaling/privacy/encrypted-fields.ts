@@ -33,6 +33,12 @@ export const SEALED_MODELS: Readonly<Record<string, SealedModel>> = {
     blind: { name: 'nameIndex', phone: 'phoneIndex', idNumber: 'idNumberIndex' },
   },
   MatterAttachment: { bytes: ['bytes'] },
+  // #17 procedure: what the parties said (调解笔录), a 回避 objection's reason, signatures, the documents.
+  MinutesEntry: { text: ['text'] },
+  MinutesRecord: { text: ['snapshot'], bytes: ['pdf'] },
+  MinutesSignature: { bytes: ['png'] },
+  RecusalObjection: { text: ['reason'] },
+  MediationTermination: { text: ['reason'], bytes: ['noticePdf'] },
 };
 
 /** Relation fields of every model → the related model (from prisma/schema.prisma). */
@@ -54,6 +60,12 @@ export const RELATIONS: Readonly<Record<string, Readonly<Record<string, string>>
     judicialApplication: 'JudicialApplication',
     coMediators: 'CaseCoMediator',
     matter: 'Matter',
+    noticeAcknowledgements: 'NoticeAcknowledgement',
+    recusalDeclarations: 'RecusalDeclaration',
+    recusalObjections: 'RecusalObjection',
+    termination: 'MediationTermination',
+    minutesEntries: 'MinutesEntry',
+    minutesRecords: 'MinutesRecord',
   },
   CaseCoMediator: { case: 'Case', user: 'User' },
   Participant: { case: 'Case', invitations: 'Invitation' },
@@ -76,6 +88,13 @@ export const RELATIONS: Readonly<Record<string, Readonly<Record<string, string>>
   MatterOwnership: { matter: 'Matter' },
   MatterEvent: { matter: 'Matter' },
   MatterAttachment: { matter: 'Matter' },
+  NoticeAcknowledgement: { case: 'Case' },
+  RecusalDeclaration: { case: 'Case' },
+  RecusalObjection: { case: 'Case' },
+  MediationTermination: { case: 'Case' },
+  MinutesEntry: { case: 'Case' },
+  MinutesRecord: { case: 'Case', signatures: 'MinutesSignature' },
+  MinutesSignature: { record: 'MinutesRecord' },
 };
 
 /** Prisma's model name (Participant) from the delegate name (participant) and back. */

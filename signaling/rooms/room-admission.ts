@@ -9,6 +9,7 @@ import { linkPrincipal, resolvePrincipal } from '../access/principal.ts';
 import type { AppContext } from '../context.ts';
 import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
 import { DomainError } from '../errors.ts';
+import { requireNoticeAcknowledged } from '../procedure/notice.ts';
 import type { MemberIdentity } from './member.ts';
 import type { Principal, Session } from './room-forwarding.ts';
 import { clientAddress } from '../http/trust-proxy.ts';
@@ -72,6 +73,8 @@ export async function identityFor(
   const { participant: p } = await linkPrincipal(ctx, principal.token, { ip: client.address, userAgent: client.userAgent, expectCaseId: caseId });
   const role = linkRoleOf(p);
   requireGrant(role, 'room.join', 'case');
+  // 权利义务告知书 first (人民调解法 arts. 23–24): parties and agents enter only after acknowledging it.
+  await requireNoticeAcknowledged(ctx, p);
   const identity: MemberIdentity = {
     peerId: p.id,
     roomRole: 'party',

@@ -2,7 +2,7 @@
 // electronically and prints in full, then records its canonical hash, clause hashes and the
 // signers in one transaction with the case's move to 达成协议; unlocking voids the round (what was
 // collected on it is kept, marked void) and reopens the mediation.
-import { appendAudit } from '../audit/log.ts';
+import { appendAudit, type Actor } from '../audit/log.ts';
 import { canonicalAgreementContent } from '../agreement/canonical.ts';
 import { checkAgreement, electronicSigningAllowed } from '../agreement/checker.ts';
 import { readAgreement, type AgreementSnapshot } from '../agreement/document.ts';
@@ -12,6 +12,7 @@ import { staffActor } from '../audit/actors.ts';
 import { loadCase } from '../cases/case-service.ts';
 import { transitionCase } from '../cases/case-transitions.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
+import type { Tx } from '../db.ts';
 import { isCaseStatus } from '../domain/case-status.ts';
 import { lockProblem } from '../domain/case-workflow.ts';
 import { DomainError } from '../errors.ts';
@@ -89,23 +90,32 @@ function signableSnapshot(state: Uint8Array): AgreementSnapshot {
 /** Voids the open round: every consent and signature on it stops counting (kept, marked void). */
 export async function unlockRound(ctx: AppContext, user: StaffPrincipal, caseId: string, reason: string) {
   return ctx.db.$transaction(async (tx) => {
-    const round = await tx.signingRound.findFirst({ where: { caseId, status: 'OPEN' } });
-    if (!round)
+    const voided = await voidOpenRound(tx, staffActor(user), caseId, `解除锁定：${reason}`, reason);
+    if (!voided)
       throw (await tx.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } }))
         ? new DomainError('AGREEMENT_ALREADY_SIGNED', '协议已签署完毕，不能解除锁定')
         : new DomainError('NOT_LOCKED', '没有锁定中的协议版本');
-    const { count } = await tx.signingRound.updateMany({
-      where: { id: round.id, status: 'OPEN' },
-      data: { status: 'VOIDED', voidedAt: new Date(), voidReason: reason },
-    });
-    if (count !== 1) throw new DomainError('STALE_STATE', '签署状态已变化，请刷新后重试');
-    const voidedSignatures = await tx.agreementSignature.count({ where: { roundId: round.id } });
-    const voidedConsents = await tx.clauseConsent.count({ where: { roundId: round.id } });
-    await appendAudit(tx, staffActor(user), caseId, { type: 'SIGNING_UNLOCKED', data: { roundId: round.id, reason, voidedSignatures, voidedConsents } });
-    // Unlocking reopens the mediation: the agreement is no longer settled (达成协议 → 调解中).
-    const { status } = await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { status: true } });
-    if (status === 'AGREED')
-      await transitionCase(tx, { caseId, from: 'AGREED', to: 'MEDIATING', by: 'signing', actor: staffActor(user), reason: `解除锁定：${reason}` });
-    return { voidedSignatures, voidedConsents };
+    return voided;
   });
+}
+
+/**
+ * In the caller's transaction: voids the case's open round, if any (audited), and reopens the
+ * mediation (达成协议 → 调解中). Also used when a party ends the mediation while a round is open.
+ */
+export async function voidOpenRound(tx: Tx, actor: Actor, caseId: string, transitionReason: string, reason: string) {
+  const round = await tx.signingRound.findFirst({ where: { caseId, status: 'OPEN' } });
+  if (!round) return null;
+  const { count } = await tx.signingRound.updateMany({
+    where: { id: round.id, status: 'OPEN' },
+    data: { status: 'VOIDED', voidedAt: new Date(), voidReason: reason },
+  });
+  if (count !== 1) throw new DomainError('STALE_STATE', '签署状态已变化，请刷新后重试');
+  const voidedSignatures = await tx.agreementSignature.count({ where: { roundId: round.id } });
+  const voidedConsents = await tx.clauseConsent.count({ where: { roundId: round.id } });
+  await appendAudit(tx, actor, caseId, { type: 'SIGNING_UNLOCKED', data: { roundId: round.id, reason, voidedSignatures, voidedConsents } });
+  // Unlocking reopens the mediation: the agreement is no longer settled (达成协议 → 调解中).
+  const { status } = await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { status: true } });
+  if (status === 'AGREED') await transitionCase(tx, { caseId, from: 'AGREED', to: 'MEDIATING', by: 'signing', actor, reason: transitionReason });
+  return { voidedSignatures, voidedConsents };
 }

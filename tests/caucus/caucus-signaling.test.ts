@@ -3,7 +3,7 @@
 // per-side notepads and carries, the mediator's disconnect ending the caucus, audit entries.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OPUS_RTP_PARAMETERS, RoomTestClient, vp8RtpParameters } from '../support/room-client.ts';
-import { createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { acknowledgeNotice, createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let mediatorCookie: string;
@@ -26,6 +26,7 @@ beforeAll(async () => {
       .participant;
     const token = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1];
     party[key] = { id: p.id, token };
+    await acknowledgeNotice(server.url, caseId, token);
   };
   await add('A', '李某', 'A', 'APPLICANT', '15020419750312101');
   await add('agentA', '赵律师', 'A', 'AGENT', '15020419700101201');

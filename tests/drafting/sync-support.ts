@@ -3,7 +3,7 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { createStaffUser, makeIdNumber, sharedStaffSession, type StaffClient } from '../support/server.ts';
+import { acknowledgeNotice, createStaffUser, makeIdNumber, sharedStaffSession, type StaffClient } from '../support/server.ts';
 
 export interface DraftCase {
   mediator: StaffClient;
@@ -39,16 +39,26 @@ export async function setUpDraftCase(baseUrl: string, adminUser: { username: str
   const partyBId = await addParty(caseId, '王某', 'B', 'RESPONDENT', '15020419800101123');
   const interpreterId = await addParty(caseId, '赵译', 'NEUTRAL', 'INTERPRETER', '15020419900101123');
   const otherPartyId = await addParty(otherCaseId, '孙某', 'A', 'APPLICANT', '15020419700101123');
+  const tokenA = await link(caseId, partyAId);
+  const tokenB = await link(caseId, partyBId);
+  const tokenOtherCase = await link(otherCaseId, otherPartyId);
+  // The parties have read the 权利义务告知书 (the room admits parties only after that; tests/legal covers the refusal).
+  for (const [cid, token] of [
+    [caseId, tokenA],
+    [caseId, tokenB],
+    [otherCaseId, tokenOtherCase],
+  ] as const)
+    await acknowledgeNotice(baseUrl, cid, token);
   return {
     mediator,
     mediatorLogin: { username, password: 'mediator-pass-1' },
     caseId,
     otherCaseId,
     partyAId,
-    tokenA: await link(caseId, partyAId),
-    tokenB: await link(caseId, partyBId),
+    tokenA,
+    tokenB,
     tokenInterpreter: await link(caseId, interpreterId),
-    tokenOtherCase: await link(otherCaseId, otherPartyId),
+    tokenOtherCase,
   };
 }
 

@@ -39,6 +39,9 @@ describe('the shipped templates', () => {
       'agreement/property-service',
       'civil-ruling/civil-ruling',
       'confirmation-application/confirmation-application',
+      'mediation-minutes/mediation-minutes',
+      'rights-notice/rights-notice',
+      'termination-notice/termination-notice',
     ]);
     expect(DISPUTE_TYPE_KEYS.map((k) => catalog.agreementFor(k).name)).toEqual([
       '相邻关系纠纷（漏水等）',
@@ -228,7 +231,7 @@ describe('broken template files fail loading, naming the file and the field', ()
     [
       'an unknown kind',
       (t) => (t.kind = 'letter'),
-      'neighbour.json: kind: must be one of "agreement", "confirmation-application", "civil-ruling" (got "letter")',
+      'neighbour.json: kind: must be one of "agreement", "confirmation-application", "civil-ruling", "rights-notice", "termination-notice", "mediation-minutes" (got "letter")',
     ],
     ['an id that is not the file name', (t) => (t.id = 'leak'), 'neighbour.json: id: "leak" must equal the file name "neighbour"'],
   ])('%s', (_name, breakIt, message) => {

@@ -14,7 +14,7 @@ import type { DraftCase } from '../drafting/sync-support.ts';
 import { judgeClient, submittedCase } from '../judicial/judicial-support.ts';
 import { SmsOutbox } from '../signing/signing-support.ts';
 import { RoomTestClient } from '../support/room-client.ts';
-import { createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { acknowledgeNotice, createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 
 interface Who {
   name: string;
@@ -156,6 +156,7 @@ beforeAll(async () => {
       k.caseId,
       p.id,
     );
+    if (role === 'AGENT') await acknowledgeNotice(server.url, k.caseId, token);
     return token;
   };
   const tokenAuthorisedAgent = await linkOf('AGENT', 'A', '代理甲', true);

@@ -11,8 +11,10 @@ import { createStaffUser, startTestServer, StaffClient, type TestServer } from '
 // The specification, written out independently of the table under test.
 const LEGAL: Array<[CaseStatus, CaseStatus, CaseProcess]> = [
   ['ACCEPTED', 'TRIAGED', 'workflow'],
+  ['ACCEPTED', 'FAILED', 'workflow'],
   ['ACCEPTED', 'WITHDRAWN', 'workflow'],
   ['TRIAGED', 'MEDIATING', 'workflow'],
+  ['TRIAGED', 'FAILED', 'workflow'],
   ['TRIAGED', 'WITHDRAWN', 'workflow'],
   ['MEDIATING', 'AGREED', 'signing'],
   ['MEDIATING', 'FAILED', 'workflow'],
@@ -39,7 +41,7 @@ describe('case state machine (pure)', () => {
   });
 
   it('explains refusals in Chinese, naming the moves a mediator can make', () => {
-    expect(transitionProblem('ACCEPTED', 'SIGNED', 'workflow')?.message).toBe('不能从「受理」变更为「已签署」，只能变更为「分流」、「已撤回」');
+    expect(transitionProblem('ACCEPTED', 'SIGNED', 'workflow')?.message).toBe('不能从「受理」变更为「已签署」，只能变更为「分流」、「调解不成」、「已撤回」');
     expect(transitionProblem('CONFIRMED', 'MEDIATING', 'workflow')?.message).toContain('终结状态「已确认」');
     expect(transitionProblem('AGREED', 'SIGNED', 'workflow')?.message).toBe('「已签署」只能由协议签署流程产生，不能手动变更');
     expect(transitionProblem('SIGNED', 'WITHDRAWN', 'workflow')?.code).toBe('ILLEGAL_TRANSITION');

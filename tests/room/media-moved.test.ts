@@ -5,7 +5,7 @@
 // time measured: tests/operations/worker-recovery.e2e.test.ts.)
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { produceAudioVideo, readyToReceive, RoomTestClient } from '../support/room-client.ts';
-import { addInvitedParty, createStaffUser, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { acknowledgeNotice, addInvitedParty, createStaffUser, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let mediatorCookie: string;
@@ -32,6 +32,7 @@ beforeAll(async () => {
     { name: '陈某', side: 'B', role: 'RESPONDENT', id17: '15020419820304123' },
   ] as const) {
     const { id, token } = await addInvitedParty(mediator, caseId, party);
+    await acknowledgeNotice(server.url, caseId, token);
     parties.push({ id, token });
   }
 });

@@ -5,7 +5,7 @@ import { waitFor } from '../support/wait.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClientRequests, type ClientRequestName } from '../../signaling/protocol/room.ts';
 import { produceAudioVideo, readyToReceive, RoomTestClient } from '../support/room-client.ts';
-import { createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { acknowledgeNotice, createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let mediatorCookie: string;
@@ -39,6 +39,8 @@ beforeAll(async () => {
     (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: pid }, 201)).invitation.url.split('/j/')[1] as string;
   tokenA = await link(partyAId);
   tokenB = await link(partyBId);
+  // The 权利义务告知书 is acknowledged before anyone enters (tests/legal covers the refusal).
+  for (const t of [tokenA, tokenB]) await acknowledgeNotice(server.url, caseId, t);
 });
 afterEach(() => {
   for (const c of clients.splice(0)) c.close();

@@ -243,5 +243,20 @@ export async function addConfirmedParty(mediator: StaffClient, caseId: string, p
     const res = await fetch(`${mediator.baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`${path} → ${res.status}: ${await res.text()}`);
   }
+  if (party.role !== 'INTERPRETER') await acknowledgeNotice(mediator.baseUrl, caseId, token);
   return { id, token, name };
+}
+
+/** The 权利义务告知书 read and acknowledged over the link (parties and agents must, before entering the room). */
+export async function acknowledgeNotice(baseUrl: string, caseId: string, token: string): Promise<void> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const view = await fetch(`${baseUrl}/api/procedure/${caseId}`, { headers });
+  if (!view.ok) throw new Error(`procedure view → ${view.status}: ${await view.text()}`);
+  const { notice } = (await view.json()) as { notice: { sha256: string } };
+  const res = await fetch(`${baseUrl}/api/procedure/${caseId}/notice/acknowledge`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ sha256: notice.sha256 }),
+  });
+  if (!res.ok) throw new Error(`notice acknowledge → ${res.status}: ${await res.text()}`);
 }

@@ -40,6 +40,7 @@ export {
   type NewAgreementSuggestion,
   type NotepadProposal,
 } from './api/agreements.ts';
+export { procedureApi, type MinutesView, type ProcedureApi, type ProcedureView } from './api/procedure.ts';
 export { signingApi, type SigningApi, type SigningClause, type SigningParty, type SigningRound } from './api/signing.ts';
 export {
   judgeApi,

@@ -1,6 +1,6 @@
 import { partyJudicialOffer, partySigningOffer, partyWaitingNote } from '../../../../signaling/domain/case-workflow.ts';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError, partyApi, type PartyView, type PartySelf } from '../../api.ts';
+import { ApiError, partyApi, procedureApi, type PartyView, type PartySelf, type ProcedureView } from '../../api.ts';
 import { Loading } from '../../components/Loading.tsx';
 import { navigate } from '../../router.tsx';
 import { MetaProvider } from '../../meta.tsx';
@@ -9,6 +9,8 @@ import { PartyError } from './PartyError.tsx';
 import { IdentityStep } from './IdentityStep.tsx';
 import { ConsentStep } from './ConsentStep.tsx';
 import { StepIndicator } from './StepIndicator.tsx';
+import { PartyProcedureCard, TerminationCard } from './PartyProcedureCard.tsx';
+import { PartyMinutesCard } from './PartyMinutesCard.tsx';
 
 /** `/j/:token` — a disputing party's landing page; no login, token-only. */
 export function PartyPage({ token }: { token: string }) {
@@ -16,14 +18,21 @@ export function PartyPage({ token }: { token: string }) {
   const [view, setView] = useState<PartyView | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
+  const [procedureView, setProcedureView] = useState<ProcedureView | null>(null);
+  const caseId = view?.case.id ?? null;
+  const procedure = useMemo(() => (caseId ? procedureApi(caseId, token) : null), [caseId, token]);
+
   const load = useCallback(async () => {
     setError(null);
     try {
-      setView(await client.me());
+      const me = await client.me();
+      // The 权利义务告知书, 回避 and whether the mediation can still be ended (the room needs the notice acknowledged).
+      setProcedureView(await procedureApi(me.case.id, token).view());
+      setView(me);
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, 'UNKNOWN', '页面加载失败，请稍后重试'));
     }
-  }, [client]);
+  }, [client, token]);
 
   useEffect(() => {
     document.title = '在线调解 · 解纷';
@@ -31,15 +40,26 @@ export function PartyPage({ token }: { token: string }) {
   }, [load]);
 
   const update = (participant: PartySelf) => setView((v) => (v ? { ...v, participant } : v));
+  const afterNotice = (participant: PartySelf | null) => {
+    if (participant) update(participant);
+    void load();
+  };
 
   let body;
   if (error && !view) {
     body = <PartyError token={token} error={error} onRetry={load} />;
-  } else if (!view) {
+  } else if (!view || !procedureView || !procedure) {
     body = <Loading text="正在打开调解邀请…" />;
+  } else if (procedureView.caseStatus === 'FAILED') {
+    body = (
+      <>
+        <PartyCaseCard view={view} />
+        <TerminationCard procedure={procedure} view={procedureView} caseNumber={view.case.number} />
+      </>
+    );
   } else {
     const p = view.participant;
-    const step = !p.identityConfirmed ? 1 : !p.consentGiven ? 2 : 3;
+    const step = !p.identityConfirmed ? 1 : !p.consentGiven || procedureView.mustAcknowledge ? 2 : 3;
     // Nothing to sign before the agreement is locked, nothing to apply for before it is signed.
     const signing = partySigningOffer(view.case.status);
     const judicial = partyJudicialOffer(view.case.status);
@@ -49,7 +69,7 @@ export function PartyPage({ token }: { token: string }) {
         <PartyCaseCard view={view} />
         <StepIndicator step={step} />
         {step === 1 && <IdentityStep client={client} onDone={update} />}
-        {step === 2 && <ConsentStep client={client} onDone={update} />}
+        {step === 2 && <ConsentStep client={client} procedure={procedure} notice={procedureView.notice} consented={p.consentGiven} onDone={afterNotice} />}
         {step === 3 && (
           <section className="card done" data-testid="party-done" role="status">
             <div className="done__icon" aria-hidden="true">
@@ -103,6 +123,8 @@ export function PartyPage({ token }: { token: string }) {
             )}
           </section>
         )}
+        {step === 3 && <PartyMinutesCard procedure={procedure} caseNumber={view.case.number} side={p.side} />}
+        {step >= 2 && <PartyProcedureCard procedure={procedure} view={procedureView} caseNumber={view.case.number} onChanged={() => void load()} />}
       </>
     );
   }
