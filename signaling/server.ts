@@ -43,6 +43,7 @@ import { clusterKey } from './cluster/message-auth.ts';
 import { failedLinks } from './cases/failed-links.ts';
 import { singleNodeRoomStates } from './rooms/single-node-room-states.ts';
 import { scheduleRetention } from './retention/index.ts';
+import { intakePublicArea } from './intake/public/index.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -127,7 +128,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Templates are validated once at start (a broken one stops it) and shared by drafting and the court documents.
   const templates = loadBuiltinTemplates();
   const drafting = draftingArea(app, ctx, templates, cluster ? { relay: cluster.docs } : {});
-  const signing = await signingArea(ctx, options.sms ?? createSmsProvider(config.sms, config.dataDir, app.log), drafting.agreements, app.log);
+  const sms = options.sms ?? createSmsProvider(config.sms, config.dataDir, app.log);
+  const signing = await signingArea(ctx, sms, drafting.agreements, app.log);
+  const intakePublic = intakePublicArea(ctx, sms, app.log);
   const auditSeals = new AuditSealer(db, config.dataDir, sealKeyFromIdentity(signing.identity));
   const health: HealthSources = { ctx, pool, redis: cluster?.redis.command ?? null };
   await mountApi(app, [
@@ -147,6 +150,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     drafting,
     signing,
     judicialArea(ctx, templates, signing.identity),
+    intakePublic,
   ]);
   const auditSealSchedule = scheduleAuditSeals({
     intervalMs: config.auditSealIntervalMs,
@@ -170,7 +174,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     rooms.closeAll();
     pool.close();
   });
+  // 反馈: tells people of their matters' steps; stopped (its round finished) before the database closes.
+  app.addHook('onClose', async () => intakePublic.notifier.stop());
   await app.listen({ host: config.host, port: config.port });
+  await intakePublic.notifier.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   let closed = false;
