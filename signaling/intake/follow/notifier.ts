@@ -85,7 +85,8 @@ export class MatterNotifier {
     );
     try {
       await db.$transaction(async (tx) => {
-        for (const e of steps) await this.#queueStep(tx, e, names);
+        // The cursor moves first, conditionally: a consumer that read the same cursor (another
+        // node, an overlapping round) finds it moved and queues nothing.
         const last = events.at(-1)!.id;
         if (!cursor) {
           // First run: the row's primary key makes a concurrent first run fail instead of both going on.
@@ -94,10 +95,11 @@ export class MatterNotifier {
           const moved = await tx.eventCursor.updateMany({ where: { consumer: NOTIFY_CONSUMER, lastEventId: after }, data: { lastEventId: last } });
           if (moved.count !== 1) throw new CursorMoved();
         }
+        for (const e of steps) await this.#queueStep(tx, e, names);
       });
     } catch (err) {
-      // Another node handled these events first: nothing queued here, nothing lost.
-      if (err instanceof CursorMoved) return 0;
+      // Another consumer handled these events first: nothing queued here, nothing lost.
+      if (err instanceof CursorMoved || (err as { code?: unknown }).code === 'P2002') return 0;
       throw err;
     }
     return events.length;
