@@ -87,6 +87,17 @@ const EnvSchema = z.object({
   // one) and how often due reminders/督办 are looked for besides the wake-up at the next due one.
   DEADLINE_POLICY_FILE: z.string().min(1).optional(),
   DEADLINE_SCAN_SEC: z.coerce.number().min(1, 'DEADLINE_SCAN_SEC must be ≥ 1').max(3600).default(60),
+  // #15 the public application page (/apply) and notifications (反馈): limits and providers.
+  APPLY_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  APPLY_PER_PHONE_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(3),
+  APPLY_CODES_PER_PHONE_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(5),
+  APPLY_CODES_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  NOTIFY_POLL_MS: z.coerce.number().int().min(50, 'NOTIFY_POLL_MS must be ≥ 50').max(600_000).default(2000),
+  WECHAT_PROVIDER: z.enum(['off', 'dev', 'http'], { error: 'WECHAT_PROVIDER must be off, dev or http' }).default('dev'),
+  WECHAT_APP_ID: z.string().min(1).optional(),
+  WECHAT_APP_SECRET: z.string().min(1).optional(),
+  WECHAT_TEMPLATE_ID: z.string().min(1).optional(),
+  WECHAT_API_BASE: z.url({ error: 'WECHAT_API_BASE must be an absolute URL' }).default('https://api.weixin.qq.com'),
 });
 
 export interface Config {
@@ -143,6 +154,13 @@ export interface Config {
   sms: SmsSettings;
   /** 限时办结: the policy file (unset: data/deadline-policy.json or the built-in) and the job scan period. */
   deadlines: { policyFile: string | undefined; scanMs: number };
+  /** #15 the public application page's limits (intake/public/). */
+  apply: { perAddressPerHour: number; perPhonePerDay: number; codesPerPhonePerHour: number; codesPerAddressPerHour: number };
+  /** #15 notifications to the person (intake/notify/): how often new steps are looked for; the WeChat template-message provider. */
+  notify: {
+    pollMs: number;
+    wechat: { provider: 'off' | 'dev' } | { provider: 'http'; appId: string; appSecret: string; templateId: string; apiBase: string };
+  };
 }
 
 export class ConfigError extends Error {
@@ -170,6 +188,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy = parseTrustProxy(e.TRUST_PROXY);
   } catch (err) {
     throw new ConfigError([`TRUST_PROXY: ${(err as Error).message} (use a hop count such as 1, or addresses/CIDR ranges such as 127.0.0.1,10.0.0.0/8)`]);
+  }
+  if (e.WECHAT_PROVIDER === 'http') {
+    const missing = (['WECHAT_APP_ID', 'WECHAT_APP_SECRET', 'WECHAT_TEMPLATE_ID'] as const).filter((k) => !e[k]);
+    if (missing.length > 0) throw new ConfigError(missing.map((k) => `${k}: required with WECHAT_PROVIDER=http`));
   }
   const dataDir = path.resolve(e.JIEFEN_DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/+$/, '');
@@ -223,6 +245,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy,
     sms,
     deadlines: { policyFile: e.DEADLINE_POLICY_FILE, scanMs: e.DEADLINE_SCAN_SEC * 1000 },
+    apply: {
+      perAddressPerHour: e.APPLY_PER_ADDRESS_PER_HOUR,
+      perPhonePerDay: e.APPLY_PER_PHONE_PER_DAY,
+      codesPerPhonePerHour: e.APPLY_CODES_PER_PHONE_PER_HOUR,
+      codesPerAddressPerHour: e.APPLY_CODES_PER_ADDRESS_PER_HOUR,
+    },
+    notify: {
+      pollMs: e.NOTIFY_POLL_MS,
+      wechat:
+        e.WECHAT_PROVIDER === 'http'
+          ? {
+              provider: 'http',
+              appId: e.WECHAT_APP_ID ?? '',
+              appSecret: e.WECHAT_APP_SECRET ?? '',
+              templateId: e.WECHAT_TEMPLATE_ID ?? '',
+              apiBase: e.WECHAT_API_BASE,
+            }
+          : { provider: e.WECHAT_PROVIDER },
+    },
   };
 }
 

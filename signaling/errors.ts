@@ -185,6 +185,16 @@ export const ERRORS = {
   MINUTES_EMPTY: { status: 409, message: '调解笔录还没有记录' },
   MINUTES_CHANGED: { status: 409, message: '调解笔录内容已变化，请刷新后重新核对' },
   MINUTES_COMPLETED: { status: 409, message: '调解笔录已签名归档，不能再修改' },
+  // the public application page (/apply) and the person's matter link
+  APPLY_CONSENT_REQUIRED: { status: 400, message: '请先阅读并同意《个人信息处理告知》' },
+  PHONE_NOT_VERIFIED: { status: 400, message: '手机号尚未验证或验证已过期，请重新获取验证码' },
+  PHOTO_TOO_LARGE: { status: 413, message: '照片过大，每张不能超过 5 MB' },
+  PHOTO_TYPE: { status: 400, message: '照片须为 JPG、PNG 或 WebP 图片' },
+  TOO_MANY_PHOTOS: { status: 400, message: '最多上传 3 张照片' },
+  APPLY_LIMIT_ADDRESS: { status: 429, message: '本网络提交的申请过多，请稍后再试，或前往综治中心窗口办理', retry: true },
+  APPLY_LIMIT_PHONE: { status: 429, message: '该手机号今日提交的申请已达上限，如需补充请拨打综治中心电话', retry: true },
+  CODE_LIMIT: { status: 429, message: '验证码发送过于频繁，请稍后再试', retry: true },
+  MATTER_LINK_INVALID: { status: 404, message: '查询链接无效或已失效，请联系综治中心' },
 
   // ── the server ─────────────────────────────────────────────────────────────
   RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试', retry: true },

@@ -46,6 +46,7 @@ import { failedLinks } from './cases/failed-links.ts';
 import { singleNodeRoomStates } from './rooms/single-node-room-states.ts';
 import { scheduleRetention } from './retention/index.ts';
 import { deadlinesArea, installDeadlinePolicyOnStart, systemClock, type Clock, type DeadlinesArea } from './deadlines/index.ts';
+import { intakePublicArea } from './intake/public/index.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -135,7 +136,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Templates are validated once at start (a broken one stops it) and shared by drafting and the court documents.
   const templates = loadBuiltinTemplates();
   const drafting = draftingArea(app, ctx, templates, cluster ? { relay: cluster.docs } : {});
-  const signing = await signingArea(ctx, options.sms ?? createSmsProvider(config.sms, config.dataDir, app.log), drafting.agreements, app.log);
+  const sms = options.sms ?? createSmsProvider(config.sms, config.dataDir, app.log);
+  const signing = await signingArea(ctx, sms, drafting.agreements, app.log);
+  const intakePublic = intakePublicArea(ctx, sms, app.log);
   const auditSeals = new AuditSealer(db, config.dataDir, sealKeyFromIdentity(signing.identity));
   const deadlines = await deadlinesArea(ctx, { clock: options.clock ?? systemClock, log: app.log, nodeId: cluster?.nodeId ?? null });
   app.addHook('onClose', async () => deadlines.scheduler.stop());
@@ -159,6 +162,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     judicialArea(ctx, templates, signing.identity),
     deadlines,
     procedureArea(ctx, templates, signing.identity),
+    intakePublic,
   ]);
   const auditSealSchedule = scheduleAuditSeals({
     intervalMs: config.auditSealIntervalMs,
@@ -191,7 +195,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         )
       : null;
   if (coturn) app.addHook('onClose', () => coturn.stop());
+  // 反馈: tells people of their matters' steps; stopped (its round finished) before the database closes.
+  app.addHook('onClose', async () => intakePublic.notifier.stop());
   await app.listen({ host: config.host, port: config.port });
+  await intakePublic.notifier.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   let closed = false;

@@ -136,6 +136,16 @@ export const ACTIONS = {
 
   // ── anyone ─────────────────────────────────────────────────────────────────
   public: { scope: 'public', roles: [], refusal: '' },
+
+  // ── #15 intake-public: the online application, the person's matter link, poster and outbox ──
+  'apply.public': { scope: 'public', roles: [], refusal: '' },
+  'matter.follow': { scope: 'public', roles: [], refusal: '' },
+  'intake.poster': {
+    scope: 'staff',
+    roles: ['admin', 'dispatcher', 'unit-head', 'mediator', 'grid-worker'],
+    refusal: '只有综治中心工作人员可以下载申请二维码海报',
+  },
+  'intake.outbox': { scope: 'staff', roles: ['admin', 'dispatcher'], refusal: '只有管理员和中心受理员可以查看通知发件箱' },
 } as const satisfies Record<string, ActionSpec>;
 
 export type Action = keyof typeof ACTIONS;

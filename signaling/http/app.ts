@@ -173,7 +173,9 @@ function registerWebClient(app: FastifyInstance, ctx: AppContext, webRoot: strin
   );
 
   app.setNotFoundHandler((request, reply) => {
-    if (request.method === 'GET' && !request.url.startsWith('/api/') && !path.extname(request.url.split('?')[0]!)) {
+    // A follow link (/m/<id>.<secret>, intake/follow/) has a dot but is a page, not a file.
+    const page = !path.extname(request.url.split('?')[0]!) || request.url.startsWith('/m/');
+    if (request.method === 'GET' && !request.url.startsWith('/api/') && page) {
       return reply.type('text/html').header('cache-control', 'no-cache').send(indexHtml());
     }
     return reply.status(404).send({ code: 'NOT_FOUND', message: `接口不存在：${request.method} ${request.url.split('?')[0]}` });

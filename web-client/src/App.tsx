@@ -20,6 +20,9 @@ import { NotFound } from './pages/NotFound.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
 import { PartyPage } from './pages/party/PartyPage.tsx';
 import { DeadlinesPage } from './intake/DeadlinesPage.tsx';
+import { ApplyPage } from './intake/ApplyPage.tsx';
+import { FollowPage } from './intake/FollowPage.tsx';
+import { IntakeOutboxPage } from './intake/IntakeOutboxPage.tsx';
 
 // The live room pulls in mediasoup-client and socket.io: load it only when needed.
 const PartyRoomPage = lazy(() => import('./room/entry.tsx').then((m) => ({ default: m.PartyRoomPage })));
@@ -37,8 +40,13 @@ export function App() {
   const partyJudicial = matchRoute('/j/:token/judicial', path);
   const verifyRecord = matchRoute('/verify/:roundId', path);
   const party = matchRoute('/j/:token', path);
+  const follow = matchRoute('/m/:token', path);
   let content;
-  if (path === '/verify' || verifyRecord) {
+  if (path === '/apply' || path === '/apply/') {
+    content = <ApplyPage />;
+  } else if (follow) {
+    content = <FollowPage key={follow.token} token={follow.token ?? ''} />;
+  } else if (path === '/verify' || verifyRecord) {
     content = <VerifyPage roundId={verifyRecord?.roundId ?? null} />;
   } else if (partyJudicial) {
     content = <PartyJudicialPage key={partyJudicial.token} token={partyJudicial.token ?? ''} />;
@@ -184,6 +192,7 @@ function staffRoute(path: string, user: User) {
       </Suspense>
     );
   }
+  if (path === '/intake/public') return <IntakeOutboxPage />;
   const c = matchRoute('/cases/:id', path);
   if (c?.id) return <CasePage key={c.id} caseId={c.id} />;
   const review = matchRoute('/judge/applications/:id', path);

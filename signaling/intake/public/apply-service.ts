@@ -1,0 +1,108 @@
+// 申请调解 online, by the person themselves: after the privacy notice and consent, a verified phone,
+// who they are, who the other side is, what happened (+ photos). Everything is checked before
+// anything is written, and the matter, its parties, photos, consent record, rate-limit counters and
+// the person's follow link are written in one transaction: a refused application stores nothing.
+import type { AppContext } from '../../context.ts';
+import { DISPUTE_TYPES, type DisputeType } from '../../domain/vocabulary.ts';
+import { idNumberProblem, normalizeIdNumber } from '../../domain/id-number.ts';
+import { DomainError } from '../../errors.ts';
+import { registerMatter, dutyDispatcher } from '../registration.ts';
+import { issueMatterLink, matterLinkToken, FOLLOW_PATH } from '../follow/matter-links.ts';
+import { HOUR_MS, hitKey, hitsSince, recordHits } from './apply-limits.ts';
+import { checkMobile, type ApplyCodes } from './apply-codes.ts';
+import { checkPhotos, type PhotoUpload } from './photos.ts';
+import type { PrivacyNotice } from './privacy-notice.ts';
+
+export interface OnlineApplication {
+  noticeVersion: string;
+  consent: boolean;
+  ticket: string;
+  applicant: { name: string; phone: string; idNumber?: string | undefined; address?: string | undefined };
+  respondent: { kind: 'PERSON' | 'ORGANISATION'; name: string; phone?: string | undefined; address?: string | undefined };
+  disputeType: DisputeType;
+  summary: string;
+  place?: string | undefined;
+  photos: PhotoUpload[];
+}
+
+const clean = (s: string | undefined) => {
+  const t = s?.trim();
+  return t ? t : undefined;
+};
+
+function checkName(name: string, who: string): string {
+  const n = name.trim().replace(/\s+/g, ' ');
+  if (n.length < 2 || /^[\d\s\p{P}]+$/u.test(n)) throw new DomainError('VALIDATION', `请填写${who}的姓名或名称`);
+  return n;
+}
+
+export class ApplyService {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly codes: ApplyCodes,
+    private readonly notice: PrivacyNotice,
+  ) {}
+
+  async apply(input: OnlineApplication, address: string, at: Date): Promise<{ registrationNo: string; followPath: string }> {
+    // 个人信息保护法 第十七条: the notice was shown and agreed to before anything was entered.
+    if (!input.consent || input.noticeVersion !== this.notice.version) throw new DomainError('APPLY_CONSENT_REQUIRED');
+    const phone = checkMobile(input.applicant.phone);
+    const applicantName = checkName(input.applicant.name, '您');
+    const respondentName = checkName(input.respondent.name, '对方');
+    const idNumber = clean(input.applicant.idNumber) && normalizeIdNumber(input.applicant.idNumber!);
+    if (idNumber) {
+      const problem = idNumberProblem(idNumber);
+      if (problem) throw new DomainError('INVALID_ID_NUMBER', problem);
+    }
+    const respondentPhone = clean(input.respondent.phone) && checkMobile(input.respondent.phone!);
+    const summary = input.summary.trim();
+    if ([...summary].length < 10) throw new DomainError('VALIDATION', '请用至少 10 个字说明发生了什么');
+    const photos = checkPhotos(input.photos);
+    const typeLabel = DISPUTE_TYPES.find((t) => t.key === input.disputeType)?.label ?? '纠纷';
+    const { tokenKey } = this.ctx.secrets;
+    const hits = [
+      { kind: 'APPLY_PHONE' as const, keyHash: hitKey(tokenKey, 'APPLY_PHONE', phone) },
+      { kind: 'APPLY_ADDRESS' as const, keyHash: hitKey(tokenKey, 'APPLY_ADDRESS', address) },
+    ];
+    const limits = this.ctx.config.apply;
+
+    return this.ctx.db.$transaction(async (tx) => {
+      if ((await hitsSince(tx, 'APPLY_ADDRESS', hits[1]!.keyHash, new Date(at.getTime() - HOUR_MS))) >= limits.perAddressPerHour)
+        throw new DomainError('APPLY_LIMIT_ADDRESS');
+      if ((await hitsSince(tx, 'APPLY_PHONE', hits[0]!.keyHash, new Date(at.getTime() - 24 * HOUR_MS))) >= limits.perPhonePerDay)
+        throw new DomainError('APPLY_LIMIT_PHONE');
+      await this.codes.useTicket(tx, input.ticket, phone, at);
+      const centre = await tx.centre.findFirstOrThrow({ orderBy: { createdAt: 'asc' }, select: { id: true } });
+      const owner = await dutyDispatcher(tx, centre.id);
+      const matter = await registerMatter(tx, {
+        centreId: centre.id,
+        channel: 'ONLINE',
+        disputeType: input.disputeType,
+        // The title is not sealed: it names the kind of dispute, never the people.
+        title: `${typeLabel}（网上申请）`,
+        summary,
+        place: clean(input.place),
+        registeredById: null,
+        owner,
+        parties: [
+          { role: 'APPLICANT', name: applicantName, phone, idNumber: idNumber || undefined, address: clean(input.applicant.address), phoneVerified: true },
+          {
+            role: 'RESPONDENT',
+            kind: input.respondent.kind,
+            name: respondentName,
+            phone: respondentPhone || undefined,
+            address: clean(input.respondent.address),
+          },
+        ],
+        at,
+        actorLabel: '申请人本人（网上申请）',
+      });
+      for (const p of photos) await tx.matterAttachment.create({ data: { matterId: matter.id, ...p, createdAt: at } });
+      await tx.applyConsent.create({ data: { matterId: matter.id, noticeVersion: this.notice.version, consentedAt: at } });
+      await recordHits(tx, hits, at);
+      const applicant = await tx.matterParty.findFirstOrThrow({ where: { matterId: matter.id, role: 'APPLICANT' }, select: { id: true } });
+      const { linkId } = await issueMatterLink(tx, matter.id, applicant.id);
+      return { registrationNo: matter.registrationNo, followPath: `${FOLLOW_PATH}${matterLinkToken(tokenKey, linkId)}` };
+    });
+  }
+}
