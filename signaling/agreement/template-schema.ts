@@ -71,7 +71,14 @@ export const AgreementTemplateSchema = z.strictObject({
 });
 export type AgreementTemplate = z.infer<typeof AgreementTemplateSchema>;
 
-export const COURT_DOCUMENT_KINDS = ['confirmation-application', 'civil-ruling'] as const;
+export const COURT_DOCUMENT_KINDS = [
+  'confirmation-application',
+  'civil-ruling',
+  // The court's procedure (#17 items 6–8): 受理通知书 / 补充材料通知书, 询问笔录, 送达地址确认书.
+  'court-notice',
+  'questioning-minutes',
+  'service-address-confirmation',
+] as const;
 export type CourtDocumentKind = (typeof COURT_DOCUMENT_KINDS)[number];
 
 /** Placeholders a court document fills from its parties instead of from fields. */

@@ -26,9 +26,15 @@ import type { TemplateCatalog } from '../agreement/template-schema.ts';
 import { composeCourtDocumentPdf } from '../signing/court-document-pdf.ts';
 import type { SigningIdentity } from '../signing/org-identity.ts';
 import { sealPdf } from '../signing/pades.ts';
+import { chinaDate, type CourtCalendar, type PeriodEnd } from './court-calendar.ts';
 
 export const WINDOW_DAYS = 30;
 const DAY_MS = 24 * 3600_000;
+
+/** After the window the parties may still apply: the court decides whether the delay is excused (MS 86). */
+export function lateWarning(lastDay: string): string {
+  return `调解协议自生效之日起三十日内申请司法确认（民事诉讼法第二百零五条）；本协议的申请期限已于 ${formatDateCn(lastDay)} 24时届满。仍可提交申请，是否受理由法院决定；如因不可抗拒的事由或者其他正当理由耽误期限，可向法院说明并申请顺延（民事诉讼法第八十六条）。`;
+}
 
 type Participant = { id: string; caseId: string; role: string; side: string; name: string };
 
@@ -36,6 +42,10 @@ export interface ApplyInput {
   courtId: string;
   serviceAddress: string;
   phone: string;
+  /** 送达地址确认书: consent to electronic service through the party's own link (MS art. 90). */
+  electronicService?: boolean | undefined;
+  /** 住所地 as a 6-digit administrative-area code. */
+  domicileAreaCode?: string | undefined;
 }
 
 export class JudicialApplicationService {
@@ -44,6 +54,7 @@ export class JudicialApplicationService {
     private readonly templates: TemplateCatalog,
     /** Our organisation's identity: the application document is produced (and sealed) by our system. */
     private readonly identity: SigningIdentity,
+    private readonly calendar: CourtCalendar,
   ) {}
 
   /** The 司法确认申请书 of a submitted application, from its template; made once, then kept. */
@@ -101,18 +112,28 @@ export class JudicialApplicationService {
 
   /** What a party (or the case's mediator, `viewer` null) sees: window, courts, who has applied. */
   async view(caseId: string, viewer: (Participant & { phone: string }) | null): Promise<Static<typeof JudicialView>> {
-    const { effectiveAt, windowEndsAt } = await this.#window(caseId);
+    const { effectiveAt, windowEndsAt, period } = await this.#window(caseId);
     const application = await this.ctx.db.judicialApplication.findUnique({
       where: { caseId },
-      include: { court: true, applicants: true, materials: { orderBy: { uploadedAt: 'asc' } } },
+      include: {
+        court: true,
+        applicants: true,
+        materials: { orderBy: { uploadedAt: 'asc' } },
+        documents: { orderBy: { issuedAt: 'asc' }, include: { services: true } },
+      },
     });
     const parties = await agreementPartiesOf(this.ctx.db, caseId);
     const courts = await this.courtOptions(caseId);
     return {
       effectiveAt: effectiveAt?.toISOString() ?? null,
       windowEndsAt: windowEndsAt?.toISOString() ?? null,
-      daysLeft: windowEndsAt ? Math.max(0, Math.ceil((windowEndsAt.getTime() - Date.now()) / DAY_MS)) : null,
-      windowOpen: windowEndsAt !== null && Date.now() <= windowEndsAt.getTime(),
+      windowLastDay: period?.lastDay ?? null,
+      windowMovedFrom: period?.movedFrom ?? null,
+      windowMovedBecause: period?.movedBecause ?? null,
+      calendarComplete: period?.calendarComplete ?? true,
+      daysLeft: period ? Math.max(0, Math.round((Date.parse(period.lastDay) - Date.parse(chinaDate(new Date()))) / DAY_MS)) : null,
+      windowOpen: windowEndsAt !== null && Date.now() < windowEndsAt.getTime(),
+      lateWarning: period && Date.now() >= period.endsAt.getTime() ? lateWarning(period.lastDay) : null,
       phoneOnFile: viewer?.phone ?? null,
       courts,
       application: application && {
@@ -137,11 +158,27 @@ export class JudicialApplicationService {
                   how: a.how === 'consented' ? 'consented' : 'self',
                   at: a.at.toISOString(),
                   confirmedAt: a.confirmedAt?.toISOString() ?? null,
+                  electronicService: a.electronicService,
                   ...(own ? { serviceAddress: a.serviceAddress, phone: a.phone } : {}),
                 }
               : null,
             /** The mediator recorded this party's consent; the party has yet to confirm it from its own link. */
             awaitingConfirmation: application.status === 'DRAFT' && a !== undefined && a.confirmedAt === null,
+          };
+        }),
+        withdrawRequested: application.withdrawRequestedAt !== null,
+        clockStopped: application.pausedSince !== null,
+        /** The court's documents; for a party, its own service record (opened = served). */
+        documents: application.documents.map((d) => {
+          const mine = viewer ? d.services.find((x) => x.participantId === viewer.id) : undefined;
+          return {
+            id: d.id,
+            kind: d.kind,
+            title: d.title,
+            issuedAt: d.issuedAt.toISOString(),
+            dueAt: d.dueAt?.toISOString() ?? null,
+            electronic: mine ? mine.channel === 'electronic' : null,
+            openedAt: mine?.openedAt?.toISOString() ?? null,
           };
         }),
         materials: application.materials
@@ -217,21 +254,15 @@ export class JudicialApplicationService {
     });
   }
 
-  /** Signed, and still within the 30 days. */
-  async #openWindow(caseId: string): Promise<{ effectiveAt: Date; windowEndsAt: Date }> {
+  /** Signed. After the 30 days the application is still taken, marked late (the court decides: MS 86). */
+  async #openWindow(caseId: string): Promise<{ effectiveAt: Date; windowEndsAt: Date; late: boolean }> {
     const { windowEndsAt, effectiveAt } = await this.#window(caseId);
     if (!effectiveAt || !windowEndsAt) throw new DomainError('NOT_YET_SIGNED', '协议书尚未签署完毕，签署后才能申请司法确认');
-    if (Date.now() > windowEndsAt.getTime()) {
-      throw new DomainError(
-        'APPLICATION_WINDOW_CLOSED',
-        `调解协议自生效之日起三十日内方可申请司法确认；本协议于 ${formatDateCn(todayInChina(effectiveAt))} 生效，申请期限已于 ${formatDateCn(todayInChina(windowEndsAt))} 届满`,
-      );
-    }
-    return { effectiveAt, windowEndsAt };
+    return { effectiveAt, windowEndsAt, late: Date.now() >= windowEndsAt.getTime() };
   }
 
   async #addApplicant(actor: Actor, caseId: string, participantId: string, how: 'self' | 'consented', input: ApplyInput) {
-    const { windowEndsAt, effectiveAt } = await this.#openWindow(caseId);
+    const { windowEndsAt, effectiveAt, late } = await this.#openWindow(caseId);
     const phoneIssue = phoneProblem(input.phone);
     if (phoneIssue) throw new DomainError('INVALID_PHONE', phoneIssue);
     const phone = normalizePhone(input.phone);
@@ -274,9 +305,21 @@ export class JudicialApplicationService {
         throw new DomainError('APPLICATION_NOT_OWN', '至少须有一方当事人通过本人链接申请司法确认；调解员只能登记一方同意由对方申请');
       }
       await tx.judicialApplicant.create({
-        data: { applicationId: application.id, participantId, how, serviceAddress: address, phone, confirmedAt: how === 'self' ? new Date() : null },
+        data: {
+          applicationId: application.id,
+          participantId,
+          how,
+          serviceAddress: address,
+          phone,
+          confirmedAt: how === 'self' ? new Date() : null,
+          electronicService: input.electronicService === true,
+          domicileAreaCode: input.domicileAreaCode ?? null,
+        },
       });
-      await appendAudit(tx, actor, caseId, { type: 'JUDICIAL_APPLIED', data: { applicationId: application.id, participantId, how, courtId: input.courtId } });
+      await appendAudit(tx, actor, caseId, {
+        type: 'JUDICIAL_APPLIED',
+        data: { applicationId: application.id, participantId, how, courtId: input.courtId, ...(late ? { late: true } : {}) },
+      });
       await this.#submitIfComplete(tx, actor, caseId, application.id);
       return tx.judicialApplication.findUniqueOrThrow({ where: { id: application.id } });
     });
@@ -298,10 +341,11 @@ export class JudicialApplicationService {
     await appendAudit(tx, actor, caseId, { type: 'JUDICIAL_SUBMITTED', data: { applicationId } });
   }
 
-  /** The agreement took effect when the issued PDF was made; the window is 30 days from then. */
-  async #window(caseId: string): Promise<{ effectiveAt: Date | null; windowEndsAt: Date | null }> {
+  /** The agreement took effect when the issued PDF was made; the window is 30 days from then, counted as MS 85 counts. */
+  async #window(caseId: string): Promise<{ effectiveAt: Date | null; windowEndsAt: Date | null; period: PeriodEnd | null }> {
     const round = await this.ctx.db.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } });
-    if (!round?.completedAt) return { effectiveAt: null, windowEndsAt: null };
-    return { effectiveAt: round.completedAt, windowEndsAt: new Date(round.completedAt.getTime() + WINDOW_DAYS * DAY_MS) };
+    if (!round?.completedAt) return { effectiveAt: null, windowEndsAt: null, period: null };
+    const period = this.calendar.periodEnd(round.completedAt, WINDOW_DAYS);
+    return { effectiveAt: round.completedAt, windowEndsAt: period.endsAt, period };
   }
 }

@@ -39,6 +39,9 @@ describe('the shipped templates', () => {
       'agreement/property-service',
       'civil-ruling/civil-ruling',
       'confirmation-application/confirmation-application',
+      'court-notice/court-notice',
+      'questioning-minutes/questioning-minutes',
+      'service-address-confirmation/service-address-confirmation',
     ]);
     expect(DISPUTE_TYPE_KEYS.map((k) => catalog.agreementFor(k).name)).toEqual([
       '相邻关系纠纷（漏水等）',
@@ -165,6 +168,7 @@ describe('court documents', () => {
     const { dismissReason: _, ...values } = input.values;
     expect(checkCourtDocument(t, { ...input, values }, { variant: 'confirm' })).toEqual([]);
     expect(summary(checkCourtDocument(t, { ...input, values }, { variant: 'dismiss' }))).toEqual(['FIELD_UNFILLED:dismissReason']);
+    expect(summary(checkCourtDocument(t, { ...input, values }, { variant: 'refuse' }))).toEqual(['FIELD_UNFILLED:dismissReason']);
   });
 
   it('fails the check in the documented ways when not filled', () => {

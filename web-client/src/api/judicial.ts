@@ -44,8 +44,17 @@ export const judgeApi = {
   startReview: (id: string) => staff<null>(`/api/judge/applications/${enc(id)}/review`, { method: 'POST', body: {} }),
   saveReview: (id: string, checklist: Record<string, boolean>, notes: string) =>
     staff<null>(`/api/judge/applications/${enc(id)}/review`, { method: 'PUT', body: { checklist, notes } }),
-  decide: (id: string, d: { decision: 'confirm' | 'dismiss'; reason?: string; clerk: string }) =>
+  decide: (id: string, d: { decision: 'confirm' | 'dismiss'; ground?: string; explanation?: string; clerk: string }) =>
     staff<{ status: string; rulingSha256: string }>(`/api/judge/applications/${enc(id)}/decide`, { method: 'POST', body: d }),
+  refuse: (id: string, d: { ground: string; explanation?: string; clerk: string }) =>
+    staff<null>(`/api/judge/applications/${enc(id)}/refuse`, { method: 'POST', body: d }),
+  requestMaterials: (id: string, d: { materials: string; dueDays: number }) =>
+    staff<{ dueAt: string }>(`/api/judge/applications/${enc(id)}/materials-request`, { method: 'POST', body: d }),
+  allowWithdrawal: (id: string, clerk: string) => staff<null>(`/api/judge/applications/${enc(id)}/withdraw`, { method: 'POST', body: { clerk } }),
+  recordQuestioning: (id: string, d: { startedAt: string; endedAt: string; place: string; record: string; clerk: string }) =>
+    staff<{ sha256: string }>(`/api/judge/applications/${enc(id)}/questioning`, { method: 'POST', body: d }),
+  courtDocument: (id: string, documentId: string) =>
+    downloadFile(`/api/judge/applications/${enc(id)}/court-documents/${enc(documentId)}`, null, '文书下载失败'),
   agreementPdf: (id: string) => downloadFile(`/api/judge/applications/${enc(id)}/agreement.pdf`, null, '协议书下载失败'),
   rulingPdf: (id: string) => downloadFile(`/api/judge/applications/${enc(id)}/ruling.pdf`, null, '裁定书下载失败'),
 };

@@ -101,11 +101,18 @@ export function PartyJudicialPage({ token }: { token: string }) {
           <section className="card judicial__window" data-testid="judicial-window" data-open={view.windowOpen}>
             <h2 className="card__title">申请期限</h2>
             <p>
-              协议于 {formatDate(view.effectiveAt)} 生效，须在 <strong>{formatDate(view.windowEndsAt)}</strong> 前申请。
+              协议于 {formatDate(view.effectiveAt)} 生效，须在 <strong>{formatDate(view.windowLastDay)} 24时</strong> 前申请。
+              {view.windowMovedFrom &&
+                `（第三十日 ${formatDate(view.windowMovedFrom)} 为法定休假日${view.windowMovedBecause ? `（${view.windowMovedBecause}）` : ''}，顺延至其后第一个工作日）`}
             </p>
-            <p className={view.windowOpen ? 'judicial__days' : 'chat__error'} data-testid="judicial-days-left">
-              {view.windowOpen ? `还剩 ${view.daysLeft} 天` : '申请期限已届满，不能再申请司法确认'}
-            </p>
+            {view.windowOpen ? (
+              <p className="judicial__days" data-testid="judicial-days-left">{`还剩 ${view.daysLeft} 天`}</p>
+            ) : (
+              <p className="chat__error" role="alert" data-testid="judicial-days-left">
+                {view.lateWarning}
+              </p>
+            )}
+            {!view.calendarComplete && <p className="small muted">节假日日历尚未录入当年的放假安排，期限按周末计算，请以法院认定为准。</p>}
           </section>
         ) : (
           outcome && (
@@ -197,7 +204,7 @@ export function PartyJudicialPage({ token }: { token: string }) {
             <button
               type="button"
               className="btn btn--primary btn--block btn--large"
-              disabled={busy !== null || !view.windowOpen}
+              disabled={busy !== null}
               data-testid="judicial-consent-confirm"
               onClick={() => void run('confirm', () => judicialApi(caseId, token).confirmConsent(), '已确认申请')}
             >
@@ -214,7 +221,7 @@ export function PartyJudicialPage({ token }: { token: string }) {
             </button>
           </section>
         )}
-        {!mine && view.windowOpen && (!app || app.status === 'DRAFT') && (
+        {!mine && (!app || app.status === 'DRAFT') && (
           <section className="card" data-testid="judicial-apply">
             <h2 className="card__title">确认申请司法确认</h2>
             <p className="small muted">经法院确认有效的调解协议具有强制执行力。双方须向同一法院共同申请。</p>
