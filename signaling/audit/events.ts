@@ -163,6 +163,10 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
     type: z.literal('JUDICIAL_WITHDRAWN'),
     data: z.object({ applicationId: z.string(), courtCaseNumber: z.string(), lapsed: z.boolean(), rulingSha256: z.string() }),
   }),
+  z.object({
+    type: z.literal('JUDICIAL_APPLICATION_SIGNED'),
+    data: z.object({ applicationId: z.string(), participantId: z.string(), pngSha256: z.string(), identityMethod: z.string() }),
+  }),
   z.object({ type: z.literal('JUDICIAL_QUESTIONED'), data: z.object({ applicationId: z.string(), minutesSha256: z.string() }) }),
   z.object({
     type: z.literal('JUDICIAL_DOCUMENT_SERVED'),
@@ -351,6 +355,8 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return '当事人申请撤回司法确认申请';
     case 'JUDICIAL_WITHDRAWN':
       return `裁定准许撤回司法确认申请（${event.data.courtCaseNumber}）${event.data.lapsed ? '：逾期未补充材料，按撤回处理' : ''}`;
+    case 'JUDICIAL_APPLICATION_SIGNED':
+      return `申请人本人签署司法确认申请书（${event.data.identityMethod}）`;
     case 'JUDICIAL_QUESTIONED':
       return `法官询问当事人并制作询问笔录（摘要 ${event.data.minutesSha256.slice(0, 12)}…）`;
     case 'JUDICIAL_DOCUMENT_SERVED':

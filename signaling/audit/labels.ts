@@ -67,6 +67,7 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   JUDICIAL_WITHDRAWAL_REQUESTED: '申请撤回',
   JUDICIAL_WITHDRAWN: '准许撤回',
   JUDICIAL_QUESTIONED: '询问笔录',
+  JUDICIAL_APPLICATION_SIGNED: '签署申请书',
   JUDICIAL_DOCUMENT_SERVED: '文书送达',
   SIGNING_LOCKED: '锁定协议供签署',
   SIGNING_UNLOCKED: '解除签署锁定',

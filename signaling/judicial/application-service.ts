@@ -26,10 +26,16 @@ import type { TemplateCatalog } from '../agreement/template-schema.ts';
 import { composeCourtDocumentPdf } from '../signing/court-document-pdf.ts';
 import type { SigningIdentity } from '../signing/org-identity.ts';
 import { sealPdf } from '../signing/pades.ts';
-import { chinaDate, type CourtCalendar, type PeriodEnd } from './court-calendar.ts';
+import { checkSignaturePng } from '../signing/signature-image.ts';
+import { createHash } from 'node:crypto';
+import { chinaDate, chinaDateTime, type CourtCalendar, type PeriodEnd } from './court-calendar.ts';
 
 export const WINDOW_DAYS = 30;
 const DAY_MS = 24 * 3600_000;
+
+/** What each applicant affirms when signing the 司法确认申请书 (its own act, 解释 art. 351). */
+export const APPLICATION_AFFIRMATION = '本人自愿申请司法确认，所述属实';
+const APPLICATION_IDENTITY_METHOD = '姓名+身份证号后四位+本人链接+手写签名';
 
 /** After the window the parties may still apply: the court decides whether the delay is excused (MS 86). */
 export function lateWarning(lastDay: string): string {
@@ -67,15 +73,25 @@ export class JudicialApplicationService {
     if (!a?.rulingPdf) throw new DomainError('DOCUMENT_NOT_READY', '法院尚未作出裁定');
     if (downloadedBy)
       await this.ctx.db.$transaction(async (tx) => {
-        const { count } = await tx.judicialApplicant.updateMany({
+        // Electronic service counts only for a party that consented to it (MS art. 90).
+        const { count } = await tx.judicialService.updateMany({
+          where: {
+            participantId: downloadedBy.id,
+            channel: 'electronic',
+            openedAt: null,
+            document: { applicationId: a.id, kind: { in: ['RULING', 'REFUSAL_RULING', 'WITHDRAWAL_RULING'] } },
+          },
+          data: { openedAt: new Date(), openedBy: downloadedBy.name },
+        });
+        if (count === 0) return;
+        await tx.judicialApplicant.updateMany({
           where: { applicationId: a.id, participantId: downloadedBy.id, rulingServedAt: null },
           data: { rulingServedAt: new Date() },
         });
-        if (count === 1)
-          await appendAudit(tx, partyActor(downloadedBy), caseId, {
-            type: 'JUDICIAL_RULING_SERVED',
-            data: { applicationId: a.id, participantId: downloadedBy.id, name: downloadedBy.name },
-          });
+        await appendAudit(tx, partyActor(downloadedBy), caseId, {
+          type: 'JUDICIAL_RULING_SERVED',
+          data: { applicationId: a.id, participantId: downloadedBy.id, name: downloadedBy.name },
+        });
       });
     return { bytes: Buffer.from(a.rulingPdf), fileName: `民事裁定书-${a.courtCaseNumber}.pdf` };
   }
@@ -87,11 +103,20 @@ export class JudicialApplicationService {
     if (a.applicationPdf) return { bytes: Buffer.from(a.applicationPdf), fileName };
     const round = await this.ctx.db.signingRound.findFirstOrThrow({ where: { caseId, status: 'COMPLETED' } });
     const snapshot = AgreementSnapshotSchema.parse(JSON.parse(round.snapshot));
+    const applicants = await this.ctx.db.judicialApplicant.findMany({ where: { applicationId: a.id }, orderBy: { at: 'asc' } });
     const values = {
       ...courtValuesFromAgreement(snapshot),
       court: a.court.name,
       agreementDate: todayInChina(a.effectiveAt),
       applicationDate: todayInChina(a.submittedAt),
+      signatures: snapshot.parties
+        .map((p) => {
+          const x = applicants.find((y) => y.participantId === p.id);
+          return x?.applicationSignedAt
+            ? `申请人：${p.name}（电子签名：${chinaDateTime(x.applicationSignedAt)}本人签署；核验方式：${APPLICATION_IDENTITY_METHOD}；签名摘要 ${x.applicationSignatureSha256!.slice(0, 16)}）`
+            : `申请人：${p.name}（未签署）`;
+        })
+        .join('\n'),
     };
     const rendered = renderCourtDocument(this.templates.court('confirmation-application'), { parties: snapshot.parties, values });
     if (rendered.unfilled.length) throw new DomainError('DOCUMENT_INCOMPLETE', `申请书缺少：${rendered.unfilled.join('、')}`);
@@ -108,6 +133,42 @@ export class JudicialApplicationService {
     // Whoever stored first wins: everyone gets the same file.
     const stored = await this.ctx.db.judicialApplication.findUniqueOrThrow({ where: { id: a.id }, select: { applicationPdf: true } });
     return { bytes: Buffer.from(stored.applicationPdf!), fileName };
+  }
+
+  /**
+   * The 送达地址确认书: each applicant's service address, phone (masked) and its choice on
+   * electronic service (MS art. 90), made from its template once submitted.
+   */
+  async serviceAddressPdf(caseId: string): Promise<{ bytes: Buffer; fileName: string }> {
+    const a = await this.ctx.db.judicialApplication.findUnique({
+      where: { caseId },
+      include: { court: true, case: { include: { org: true } }, applicants: true },
+    });
+    if (!a || a.status === 'DRAFT' || !a.submittedAt) throw new DomainError('DOCUMENT_NOT_READY', '双方均签署申请书后才会生成送达地址确认书');
+    const round = await this.ctx.db.signingRound.findFirstOrThrow({ where: { caseId, status: 'COMPLETED' } });
+    const snapshot = AgreementSnapshotSchema.parse(JSON.parse(round.snapshot));
+    const serviceList = snapshot.parties
+      .map((p) => {
+        const x = a.applicants.find((y) => y.participantId === p.id);
+        if (!x) return `${p.name}：未申请`;
+        return `${p.name}：送达地址 ${x.serviceAddress}；联系电话 ${x.phone.slice(0, 3)}****${x.phone.slice(-4)}；同意电子送达：${x.electronicService ? '是（通过本人链接接收法院文书）' : '否'}`;
+      })
+      .join('\n');
+    const rendered = renderCourtDocument(this.templates.court('service-address-confirmation'), {
+      parties: snapshot.parties,
+      values: { court: a.court.name, serviceList, applicationDate: todayInChina(a.submittedAt) },
+    });
+    if (rendered.unfilled.length) throw new DomainError('DOCUMENT_INCOMPLETE', `送达地址确认书缺少：${rendered.unfilled.join('、')}`);
+    const { doc } = await composeCourtDocumentPdf(rendered, { author: a.case.org.name, date: a.submittedAt });
+    const bytes = Buffer.from(
+      await sealPdf(doc, this.identity, {
+        reason: `送达地址确认书 ${a.case.number}`,
+        location: a.case.org.name,
+        contactInfo: a.case.org.name,
+        signingTime: a.submittedAt,
+      }),
+    );
+    return { bytes, fileName: `送达地址确认书-${a.case.number}.pdf` };
   }
 
   /** What a party (or the case's mediator, `viewer` null) sees: window, courts, who has applied. */
@@ -167,6 +228,8 @@ export class JudicialApplicationService {
           };
         }),
         withdrawRequested: application.withdrawRequestedAt !== null,
+        /** Applicants who still have to sign the 司法确认申请书 (ids). */
+        unsignedApplicants: application.applicants.filter((x) => !x.applicationSignedAt).map((x) => x.participantId),
         clockStopped: application.pausedSince !== null,
         /** The court's documents; for a party, its own service record (opened = served). */
         documents: application.documents.map((d) => {
@@ -325,12 +388,43 @@ export class JudicialApplicationService {
     });
   }
 
+  /**
+   * The applicant signs the 司法确认申请书 from its own link (the signing ceremony: its name and the
+   * last four of its ID, the affirmation, a handwritten signature). Submission waits for every one.
+   */
+  async signApplication(actor: Participant & { idNumber: string }, input: { name: string; idLast4: string; affirmation: string; png: Buffer }) {
+    if (input.affirmation.trim() !== APPLICATION_AFFIRMATION) throw new DomainError('AFFIRMATION_MISMATCH', `请完整输入：“${APPLICATION_AFFIRMATION}”`);
+    await checkSignaturePng(input.png);
+    if (input.name.trim() !== actor.name || input.idLast4.trim().toUpperCase() !== actor.idNumber.slice(-4).toUpperCase())
+      throw new DomainError('IDENTITY_MISMATCH');
+    return this.ctx.db.$transaction(async (tx) => {
+      const application = await tx.judicialApplication.findUnique({ where: { caseId: actor.caseId } });
+      if (!application) throw new DomainError('NOTHING_TO_CONFIRM', '请先确认申请司法确认');
+      if (application.status !== 'DRAFT') throw new DomainError('APPLICATION_ALREADY_SUBMITTED', '司法确认申请已提交');
+      const row = await tx.judicialApplicant.findUnique({ where: { applicationId_participantId: { applicationId: application.id, participantId: actor.id } } });
+      if (!row?.confirmedAt) throw new DomainError('NOTHING_TO_CONFIRM', '请先确认申请司法确认');
+      if (row.applicationSignedAt) throw new DomainError('ALREADY_SIGNED', '您已签署申请书');
+      const sha = createHash('sha256').update(input.png).digest('hex');
+      await tx.judicialApplicant.update({
+        where: { id: row.id },
+        data: { applicationSignedAt: new Date(), applicationSignaturePng: new Uint8Array(input.png), applicationSignatureSha256: sha },
+      });
+      const who = partyActor(actor);
+      await appendAudit(tx, who, actor.caseId, {
+        type: 'JUDICIAL_APPLICATION_SIGNED',
+        data: { applicationId: application.id, participantId: actor.id, pngSha256: sha, identityMethod: APPLICATION_IDENTITY_METHOD },
+      });
+      await this.#submitIfComplete(tx, who, actor.caseId, application.id);
+      return tx.judicialApplication.findUniqueOrThrow({ where: { id: application.id } });
+    });
+  }
+
   /** Submits when every agreement party is in, one applied itself, and every recorded consent is confirmed by its party. */
   async #submitIfComplete(tx: Tx, actor: Actor, caseId: string, applicationId: string): Promise<void> {
     const parties = await agreementPartiesOf(tx, caseId);
     const applicants = await tx.judicialApplicant.findMany({ where: { applicationId } });
     const inFor = (id: string) => applicants.find((a) => a.participantId === id);
-    if (!parties.every((p) => inFor(p.id)?.confirmedAt)) return;
+    if (!parties.every((p) => inFor(p.id)?.confirmedAt && inFor(p.id)?.applicationSignedAt)) return;
     if (!applicants.some((a) => a.how === 'self')) return;
     await this.#submit(tx, actor, caseId, applicationId);
   }

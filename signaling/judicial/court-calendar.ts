@@ -107,3 +107,10 @@ export class CourtCalendar {
     };
   }
 }
+
+/** 2026年3月8日 10:05, China time (for documents). */
+export function chinaDateTime(at: Date): string {
+  const d = new Date(at.getTime() + CHINA_OFFSET_MS);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+}

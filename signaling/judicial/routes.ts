@@ -142,6 +142,48 @@ export const judicialRoutes =
       },
     );
 
+    app.post(
+      '/:caseId/sign-application',
+      {
+        config: {
+          action: 'judicial.apply',
+          rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => request.headers.authorization ?? request.ip },
+        },
+        schema: {
+          tags: ['judicial'],
+          summary: '申请人本人签署司法确认申请书（身份核验 + 确认声明 + 手写签名）',
+          params: CaseParams,
+          body: Type.Object(
+            {
+              name: Text(50),
+              idLast4: Type.String({ pattern: '^[0-9]{3}[0-9Xx]$' }),
+              affirmation: Text(60),
+              signaturePngBase64: Type.String({ minLength: 100, maxLength: 420_000, pattern: '^[A-Za-z0-9+/]+={0,2}$' }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Type.Object({ status: Type.String() }), ...errors(400, 401, 403, 409, 429) },
+        },
+      },
+      async (request) => {
+        const { signaturePngBase64, ...rest } = request.body;
+        const application = await service.signApplication(party(request), { ...rest, png: Buffer.from(signaturePngBase64, 'base64') });
+        return { status: application.status };
+      },
+    );
+
+    app.get(
+      '/:caseId/service-address.pdf',
+      {
+        schema: { tags: ['judicial'], summary: '下载送达地址确认书（PDF）', params: CaseParams },
+        config: { action: 'judicial.documents' },
+      },
+      async (request, reply) => {
+        const { bytes, fileName } = await service.serviceAddressPdf(request.params.caseId);
+        return sendFile(reply, { bytes, type: 'application/pdf', asciiName: 'service-address.pdf', name: fileName });
+      },
+    );
+
     app.get(
       '/:caseId/court-documents/:documentId',
       {

@@ -69,6 +69,7 @@ export const JudicialView = Type.Object({
         }),
       ),
       withdrawRequested: Type.Boolean(),
+      unsignedApplicants: Type.Array(Type.String()),
       clockStopped: Type.Boolean(),
       documents: Type.Array(
         Type.Object({

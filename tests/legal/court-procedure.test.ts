@@ -12,7 +12,7 @@ import type { DraftCase } from '../drafting/sync-support.ts';
 import { pdfsig, pdftotext, writePdf } from '../signing/pdf-tools.ts';
 import { signCaseThroughApi, SmsOutbox } from '../signing/signing-support.ts';
 import { startTestServer, StaffClient, type TestServer } from '../support/server.ts';
-import { judgeClient, mediatingCase, PARTY_IDS, SERVICE, submittedCase } from '../judicial/judicial-support.ts';
+import { judgeClient, mediatingCase, PARTY_IDS, SERVICE, signApplications, submittedCase } from '../judicial/judicial-support.ts';
 
 const sms = new SmsOutbox();
 let server: TestServer;
@@ -69,6 +69,7 @@ describe('accept, ask for materials, withdraw — on a late application', () => 
     // A consents to electronic service (送达地址确认书); B does not.
     expect((await asParty(k, k.tokenA, 'POST', '/apply', { courtId: local.id, ...SERVICE, electronicService: true })).status).toBe(201);
     expect((await asParty(k, k.tokenB, 'POST', '/apply', { courtId: local.id, ...SERVICE, electronicService: false })).status).toBe(201);
+    await signApplications(server, k);
     const audit = await server.ctx.db.auditEntry.findMany({ where: { caseId: k.caseId, type: 'JUDICIAL_APPLIED' } });
     expect(audit.map((e) => JSON.parse(e.data).late)).toEqual([true, true]);
     id = await appOf(k);

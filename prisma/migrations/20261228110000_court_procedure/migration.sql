@@ -13,6 +13,9 @@ ALTER TABLE "JudicialApplication" ADD COLUMN "intermediateJurisdiction" BOOLEAN 
 
 ALTER TABLE "JudicialApplicant" ADD COLUMN "electronicService" BOOLEAN NOT NULL DEFAULT false;
 ALTER TABLE "JudicialApplicant" ADD COLUMN "domicileAreaCode" TEXT;
+ALTER TABLE "JudicialApplicant" ADD COLUMN "applicationSignedAt" DATETIME;
+ALTER TABLE "JudicialApplicant" ADD COLUMN "applicationSignaturePng" BLOB;
+ALTER TABLE "JudicialApplicant" ADD COLUMN "applicationSignatureSha256" TEXT;
 
 CREATE TABLE "JudicialCourtDocument" (
     "id" TEXT NOT NULL PRIMARY KEY,

@@ -13,7 +13,15 @@ export function judicialApi(caseId: string, token?: string | null) {
   const call = caseAreaCall(base, token);
   return {
     view: () => call<JudicialView>(''),
-    apply: (a: { courtId: string; serviceAddress: string; phone: string }) => call<{ status: string }>('/apply', { method: 'POST', body: a }),
+    apply: (a: { courtId: string; serviceAddress: string; phone: string; electronicService: boolean }) =>
+      call<{ status: string }>('/apply', { method: 'POST', body: a }),
+    /** The applicant signs the 司法确认申请书 itself (name, ID last four, affirmation, handwriting). */
+    signApplication: (s: { name: string; idLast4: string; affirmation: string; signaturePngBase64: string }) =>
+      call<{ status: string }>('/sign-application', { method: 'POST', body: s }),
+    materialsSupplied: () => call<null>('/materials-supplied', { method: 'POST' }),
+    withdraw: () => call<null>('/withdraw', { method: 'POST' }),
+    courtDocument: (documentId: string) => downloadFile(`${base}/court-documents/${enc(documentId)}`, token, '文书下载失败'),
+    serviceAddressDocument: () => downloadFile(`${base}/service-address.pdf`, token, '申请提交后才会生成送达地址确认书'),
     /** The party confirms (or declines) the consent the mediator recorded for it. */
     confirmConsent: () => call<{ status: string }>('/confirm-consent', { method: 'POST' }),
     declineConsent: () => call<{ status: string }>('/decline-consent', { method: 'POST' }),
