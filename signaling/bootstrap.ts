@@ -97,6 +97,6 @@ export function startBanner(config: Config, bootstrap: BootstrapResult): string[
 /** The organisation's local court exists (every start: installs older than courts get it too). */
 export async function ensureLocalCourt(ctx: AppContext): Promise<void> {
   if ((await ctx.db.court.count()) > 0) return;
-  const { name, code, region } = ctx.config.court;
-  await ctx.db.court.create({ data: { name, code, region, isLocal: true } });
+  const { name, code, region, areaCode } = ctx.config.court;
+  await ctx.db.court.create({ data: { name, code, region, areaCode, isLocal: true } });
 }

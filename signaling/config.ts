@@ -67,7 +67,12 @@ const EnvSchema = z.object({
   CENTRE_SHORT_NAME: z.string().min(1).max(8).default('青山'),
   CENTRE_UNITS_FILE: z.string().min(1).optional(),
   COURT_NAME: z.string().min(1).default('包头市青山区人民法院'),
-  COURT_CODE: z.string().min(1).max(12).default('蒙0204'),
+  COURT_CODE: z.string().min(1).max(12).default('内0204'),
+  /** The local court's 6-digit administrative-area code (jurisdiction is checked on codes, not address text). */
+  COURT_AREA_CODE: z
+    .string()
+    .regex(/^\d{6}$/, 'COURT_AREA_CODE must be a 6-digit administrative-area code')
+    .default('150204'),
   COURT_REGION: z.string().min(1).default('内蒙古自治区包头市青山区'),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   SIGNING_KEY_FILE: z.string().min(1).optional(),
@@ -130,7 +135,7 @@ export interface Config {
   /** The 综治中心 and where its unit list comes from (centre/unit-list.ts). */
   centre: { name: string; shortName: string; unitsFile: string | undefined };
   /** The court where the organisation is (created on first start; more courts are added by an admin). */
-  court: { name: string; code: string; region: string };
+  court: { name: string; code: string; region: string; areaCode: string };
   /** Bearer token for /metrics; unset: /metrics answers loopback requests only. */
   metricsToken: string | undefined;
   /** /api/health/ready: free space the data folder must keep (MB). */
@@ -234,7 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     org: { name: e.ORG_NAME, shortName: e.ORG_SHORT_NAME },
     centre: { name: e.CENTRE_NAME, shortName: e.CENTRE_SHORT_NAME, unitsFile: e.CENTRE_UNITS_FILE },
-    court: { name: e.COURT_NAME, code: e.COURT_CODE, region: e.COURT_REGION },
+    court: { name: e.COURT_NAME, code: e.COURT_CODE, region: e.COURT_REGION, areaCode: e.COURT_AREA_CODE },
     metricsToken: e.METRICS_TOKEN,
     health: { minFreeMb: e.HEALTH_MIN_FREE_MB },
     signing: { keyFile: e.SIGNING_KEY_FILE, certFile: e.SIGNING_CERT_FILE },

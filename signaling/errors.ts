@@ -133,7 +133,6 @@ export const ERRORS = {
 
   // judicial confirmation
   NOT_YET_SIGNED: { status: 409, message: '协议书尚未签署完毕，签署后才能申请司法确认' },
-  APPLICATION_WINDOW_CLOSED: { status: 409, message: '调解协议自生效之日起三十日内方可申请司法确认，申请期限已届满' },
   APPLICATION_ALREADY_SUBMITTED: { status: 409, message: '司法确认申请已提交' },
   COURT_MISMATCH: { status: 409, message: '双方须向同一法院申请' },
   ALREADY_APPLIED: { status: 409, message: '已确认申请，无需重复提交' },

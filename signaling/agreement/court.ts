@@ -148,5 +148,11 @@ export function courtValuesFromAgreement(s: AgreementSnapshot): Record<string, s
     agreementContent: content,
   };
   if (s.meta.signingDate) out.agreementDate = s.meta.signingDate;
+  // The ruling states how the agreement is to be performed (an enforceable ruling needs them).
+  const perf = s.performance ?? {};
+  out.performanceMethod = perf.method?.trim() || '协议未约定';
+  out.performancePlace = perf.place?.trim() || '协议未约定';
+  out.performanceDeadline = perf.deadline?.trim() || '协议未约定';
+  out.payeeAccount = perf.account?.trim() || '协议未约定';
   return out;
 }

@@ -71,7 +71,18 @@ export const AgreementTemplateSchema = z.strictObject({
 });
 export type AgreementTemplate = z.infer<typeof AgreementTemplateSchema>;
 
-export const COURT_DOCUMENT_KINDS = ['confirmation-application', 'civil-ruling', 'rights-notice', 'termination-notice', 'mediation-minutes'] as const;
+export const COURT_DOCUMENT_KINDS = [
+  'confirmation-application',
+  'civil-ruling',
+  // The mediation's procedure (#17 items 1–3): 权利义务告知书, 调解终结告知书, 调解笔录.
+  'rights-notice',
+  'termination-notice',
+  'mediation-minutes',
+  // The court's procedure (#17 items 6–8): 受理通知书 / 补充材料通知书, 询问笔录, 送达地址确认书.
+  'court-notice',
+  'questioning-minutes',
+  'service-address-confirmation',
+] as const;
 export type CourtDocumentKind = (typeof COURT_DOCUMENT_KINDS)[number];
 
 /** Placeholders a court document fills from its parties instead of from fields. */

@@ -114,7 +114,13 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('COURT_ADDED'), data: z.object({ courtId: z.string(), name: z.string(), code: z.string() }) }),
   z.object({
     type: z.literal('JUDICIAL_APPLIED'),
-    data: z.object({ applicationId: z.string(), participantId: z.string(), how: z.enum(['self', 'consented']), courtId: z.string() }),
+    data: z.object({
+      applicationId: z.string(),
+      participantId: z.string(),
+      how: z.enum(['self', 'consented']),
+      courtId: z.string(),
+      late: z.boolean().optional(),
+    }),
   }),
   z.object({ type: z.literal('JUDICIAL_CONSENT_CONFIRMED'), data: z.object({ applicationId: z.string(), participantId: z.string() }) }),
   z.object({ type: z.literal('JUDICIAL_CONSENT_DECLINED'), data: z.object({ applicationId: z.string(), participantId: z.string() }) }),
@@ -131,7 +137,10 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
       sha256: z.string(),
     }),
   }),
-  z.object({ type: z.literal('JUDICIAL_ACCEPTED'), data: z.object({ applicationId: z.string(), courtCaseNumber: z.string(), court: z.string() }) }),
+  z.object({
+    type: z.literal('JUDICIAL_ACCEPTED'),
+    data: z.object({ applicationId: z.string(), courtCaseNumber: z.string(), court: z.string(), noticeSha256: z.string().optional() }),
+  }),
   z.object({ type: z.literal('JUDICIAL_REVIEW_STARTED'), data: z.object({ applicationId: z.string() }) }),
   z.object({
     type: z.literal('JUDICIAL_DECIDED'),
@@ -141,9 +150,32 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
       courtCaseNumber: z.string(),
       rulingSha256: z.string(),
       reason: z.string().optional(),
+      ground: z.string().optional(),
+      article: z.string().optional(),
     }),
   }),
   z.object({ type: z.literal('JUDICIAL_RULING_SERVED'), data: z.object({ applicationId: z.string(), participantId: z.string(), name: z.string() }) }),
+  // #17 items 7–8: the court's procedure and the service of its documents.
+  z.object({
+    type: z.literal('JUDICIAL_REFUSED'),
+    data: z.object({ applicationId: z.string(), courtCaseNumber: z.string(), ground: z.string(), article: z.string(), rulingSha256: z.string() }),
+  }),
+  z.object({ type: z.literal('JUDICIAL_MATERIALS_REQUESTED'), data: z.object({ applicationId: z.string(), dueDate: z.string(), noticeSha256: z.string() }) }),
+  z.object({ type: z.literal('JUDICIAL_MATERIALS_SUPPLIED'), data: z.object({ applicationId: z.string(), participantId: z.string() }) }),
+  z.object({ type: z.literal('JUDICIAL_WITHDRAWAL_REQUESTED'), data: z.object({ applicationId: z.string(), participantId: z.string() }) }),
+  z.object({
+    type: z.literal('JUDICIAL_WITHDRAWN'),
+    data: z.object({ applicationId: z.string(), courtCaseNumber: z.string(), lapsed: z.boolean(), rulingSha256: z.string() }),
+  }),
+  z.object({
+    type: z.literal('JUDICIAL_APPLICATION_SIGNED'),
+    data: z.object({ applicationId: z.string(), participantId: z.string(), pngSha256: z.string(), identityMethod: z.string() }),
+  }),
+  z.object({ type: z.literal('JUDICIAL_QUESTIONED'), data: z.object({ applicationId: z.string(), minutesSha256: z.string() }) }),
+  z.object({
+    type: z.literal('JUDICIAL_DOCUMENT_SERVED'),
+    data: z.object({ applicationId: z.string(), documentId: z.string(), kind: z.string(), participantId: z.string(), name: z.string() }),
+  }),
   z.object({
     type: z.literal('SIGNING_LOCKED'),
     data: z.object({ roundId: z.string(), versionSeq: z.number(), contentSha256: z.string(), clauses: z.number() }),
@@ -335,7 +367,7 @@ export function summarizeAuditEvent(event: AuditEvent): string {
     case 'COURT_ADDED':
       return `添加法院 ${event.data.name}（${event.data.code}）`;
     case 'JUDICIAL_APPLIED':
-      return event.data.how === 'self' ? '当事人确认申请司法确认' : '调解员登记当事人同意由对方共同申请司法确认';
+      return `${event.data.how === 'self' ? '当事人确认申请司法确认' : '调解员登记当事人同意由对方共同申请司法确认'}${event.data.late ? '（已过三十日申请期限，由法院决定是否受理）' : ''}`;
     case 'JUDICIAL_CONSENT_CONFIRMED':
       return '当事人通过本人链接确认调解员登记的同意，共同申请司法确认';
     case 'JUDICIAL_CONSENT_DECLINED':
@@ -354,6 +386,22 @@ export function summarizeAuditEvent(event: AuditEvent): string {
         : `裁定驳回司法确认申请（${event.data.courtCaseNumber}）${event.data.reason ? `：${event.data.reason}` : ''}`;
     case 'JUDICIAL_RULING_SERVED':
       return `民事裁定书已送达 ${event.data.name}（本人下载）`;
+    case 'JUDICIAL_REFUSED':
+      return `裁定不予受理（${event.data.courtCaseNumber}，解释${event.data.article}）`;
+    case 'JUDICIAL_MATERIALS_REQUESTED':
+      return `法院要求补充材料，限 ${event.data.dueDate} 前提交（审查期限中止）`;
+    case 'JUDICIAL_MATERIALS_SUPPLIED':
+      return '当事人已补充材料（审查期限恢复计算）';
+    case 'JUDICIAL_WITHDRAWAL_REQUESTED':
+      return '当事人申请撤回司法确认申请';
+    case 'JUDICIAL_WITHDRAWN':
+      return `裁定准许撤回司法确认申请（${event.data.courtCaseNumber}）${event.data.lapsed ? '：逾期未补充材料，按撤回处理' : ''}`;
+    case 'JUDICIAL_APPLICATION_SIGNED':
+      return `申请人本人签署司法确认申请书（${event.data.identityMethod}）`;
+    case 'JUDICIAL_QUESTIONED':
+      return `法官询问当事人并制作询问笔录（摘要 ${event.data.minutesSha256.slice(0, 12)}…）`;
+    case 'JUDICIAL_DOCUMENT_SERVED':
+      return `法院文书已电子送达 ${event.data.name}（本人打开）`;
     case 'SIGNING_LOCKED':
       return `锁定协议第 ${event.data.versionSeq} 版供签署（${event.data.clauses} 条，内容摘要 ${event.data.contentSha256.slice(0, 12)}…）`;
     case 'SIGNING_UNLOCKED':

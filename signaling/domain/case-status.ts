@@ -76,6 +76,8 @@ export const CASE_MOVES: Record<CaseStatus, readonly CaseMove[]> = {
   CONFIRMATION_REQUESTED: [
     { to: 'CONFIRMED', by: 'judicial' },
     { to: 'DISMISSED', by: 'judicial' },
+    // 不予受理 (解释 art. 355) or 准许撤回 (art. 357): the signed agreement stands as it was.
+    { to: 'SIGNED', by: 'judicial' },
   ],
   CONFIRMED: [],
   DISMISSED: [{ to: 'MEDIATING', by: 'workflow', reasonRequired: true }],

@@ -26,9 +26,21 @@ import type { TemplateCatalog } from '../agreement/template-schema.ts';
 import { composeCourtDocumentPdf } from '../signing/court-document-pdf.ts';
 import type { SigningIdentity } from '../signing/org-identity.ts';
 import { sealPdf } from '../signing/pades.ts';
+import { checkSignaturePng } from '../signing/signature-image.ts';
+import { createHash } from 'node:crypto';
+import { chinaDate, chinaDateTime, type CourtCalendar, type PeriodEnd } from './court-calendar.ts';
 
 export const WINDOW_DAYS = 30;
 const DAY_MS = 24 * 3600_000;
+
+/** What each applicant affirms when signing the 司法确认申请书 (its own act, 解释 art. 351). */
+export const APPLICATION_AFFIRMATION = '本人自愿申请司法确认，所述属实';
+const APPLICATION_IDENTITY_METHOD = '姓名+身份证号后四位+本人链接+手写签名';
+
+/** After the window the parties may still apply: the court decides whether the delay is excused (MS 86). */
+export function lateWarning(lastDay: string): string {
+  return `调解协议自生效之日起三十日内申请司法确认（民事诉讼法第二百零五条）；本协议的申请期限已于 ${formatDateCn(lastDay)} 24时届满。仍可提交申请，是否受理由法院决定；如因不可抗拒的事由或者其他正当理由耽误期限，可向法院说明并申请顺延（民事诉讼法第八十六条）。`;
+}
 
 type Participant = { id: string; caseId: string; role: string; side: string; name: string };
 
@@ -36,6 +48,10 @@ export interface ApplyInput {
   courtId: string;
   serviceAddress: string;
   phone: string;
+  /** 送达地址确认书: consent to electronic service through the party's own link (MS art. 90). */
+  electronicService?: boolean | undefined;
+  /** 住所地 as a 6-digit administrative-area code. */
+  domicileAreaCode?: string | undefined;
 }
 
 export class JudicialApplicationService {
@@ -44,6 +60,7 @@ export class JudicialApplicationService {
     private readonly templates: TemplateCatalog,
     /** Our organisation's identity: the application document is produced (and sealed) by our system. */
     private readonly identity: SigningIdentity,
+    private readonly calendar: CourtCalendar,
   ) {}
 
   /** The 司法确认申请书 of a submitted application, from its template; made once, then kept. */
@@ -56,15 +73,25 @@ export class JudicialApplicationService {
     if (!a?.rulingPdf) throw new DomainError('DOCUMENT_NOT_READY', '法院尚未作出裁定');
     if (downloadedBy)
       await this.ctx.db.$transaction(async (tx) => {
-        const { count } = await tx.judicialApplicant.updateMany({
+        // Electronic service counts only for a party that consented to it (MS art. 90).
+        const { count } = await tx.judicialService.updateMany({
+          where: {
+            participantId: downloadedBy.id,
+            channel: 'electronic',
+            openedAt: null,
+            document: { applicationId: a.id, kind: { in: ['RULING', 'REFUSAL_RULING', 'WITHDRAWAL_RULING'] } },
+          },
+          data: { openedAt: new Date(), openedBy: downloadedBy.name },
+        });
+        if (count === 0) return;
+        await tx.judicialApplicant.updateMany({
           where: { applicationId: a.id, participantId: downloadedBy.id, rulingServedAt: null },
           data: { rulingServedAt: new Date() },
         });
-        if (count === 1)
-          await appendAudit(tx, partyActor(downloadedBy), caseId, {
-            type: 'JUDICIAL_RULING_SERVED',
-            data: { applicationId: a.id, participantId: downloadedBy.id, name: downloadedBy.name },
-          });
+        await appendAudit(tx, partyActor(downloadedBy), caseId, {
+          type: 'JUDICIAL_RULING_SERVED',
+          data: { applicationId: a.id, participantId: downloadedBy.id, name: downloadedBy.name },
+        });
       });
     return { bytes: Buffer.from(a.rulingPdf), fileName: `民事裁定书-${a.courtCaseNumber}.pdf` };
   }
@@ -76,11 +103,20 @@ export class JudicialApplicationService {
     if (a.applicationPdf) return { bytes: Buffer.from(a.applicationPdf), fileName };
     const round = await this.ctx.db.signingRound.findFirstOrThrow({ where: { caseId, status: 'COMPLETED' } });
     const snapshot = AgreementSnapshotSchema.parse(JSON.parse(round.snapshot));
+    const applicants = await this.ctx.db.judicialApplicant.findMany({ where: { applicationId: a.id }, orderBy: { at: 'asc' } });
     const values = {
       ...courtValuesFromAgreement(snapshot),
       court: a.court.name,
       agreementDate: todayInChina(a.effectiveAt),
       applicationDate: todayInChina(a.submittedAt),
+      signatures: snapshot.parties
+        .map((p) => {
+          const x = applicants.find((y) => y.participantId === p.id);
+          return x?.applicationSignedAt
+            ? `申请人：${p.name}（电子签名：${chinaDateTime(x.applicationSignedAt)}本人签署；核验方式：${APPLICATION_IDENTITY_METHOD}；签名摘要 ${x.applicationSignatureSha256!.slice(0, 16)}）`
+            : `申请人：${p.name}（未签署）`;
+        })
+        .join('\n'),
     };
     const rendered = renderCourtDocument(this.templates.court('confirmation-application'), { parties: snapshot.parties, values });
     if (rendered.unfilled.length) throw new DomainError('DOCUMENT_INCOMPLETE', `申请书缺少：${rendered.unfilled.join('、')}`);
@@ -99,20 +135,66 @@ export class JudicialApplicationService {
     return { bytes: Buffer.from(stored.applicationPdf!), fileName };
   }
 
+  /**
+   * The 送达地址确认书: each applicant's service address, phone (masked) and its choice on
+   * electronic service (MS art. 90), made from its template once submitted.
+   */
+  async serviceAddressPdf(caseId: string): Promise<{ bytes: Buffer; fileName: string }> {
+    const a = await this.ctx.db.judicialApplication.findUnique({
+      where: { caseId },
+      include: { court: true, case: { include: { org: true } }, applicants: true },
+    });
+    if (!a || a.status === 'DRAFT' || !a.submittedAt) throw new DomainError('DOCUMENT_NOT_READY', '双方均签署申请书后才会生成送达地址确认书');
+    const round = await this.ctx.db.signingRound.findFirstOrThrow({ where: { caseId, status: 'COMPLETED' } });
+    const snapshot = AgreementSnapshotSchema.parse(JSON.parse(round.snapshot));
+    const serviceList = snapshot.parties
+      .map((p) => {
+        const x = a.applicants.find((y) => y.participantId === p.id);
+        if (!x) return `${p.name}：未申请`;
+        return `${p.name}：送达地址 ${x.serviceAddress}；联系电话 ${x.phone.slice(0, 3)}****${x.phone.slice(-4)}；同意电子送达：${x.electronicService ? '是（通过本人链接接收法院文书）' : '否'}`;
+      })
+      .join('\n');
+    const rendered = renderCourtDocument(this.templates.court('service-address-confirmation'), {
+      parties: snapshot.parties,
+      values: { court: a.court.name, serviceList, applicationDate: todayInChina(a.submittedAt) },
+    });
+    if (rendered.unfilled.length) throw new DomainError('DOCUMENT_INCOMPLETE', `送达地址确认书缺少：${rendered.unfilled.join('、')}`);
+    const { doc } = await composeCourtDocumentPdf(rendered, { author: a.case.org.name, date: a.submittedAt });
+    const bytes = Buffer.from(
+      await sealPdf(doc, this.identity, {
+        reason: `送达地址确认书 ${a.case.number}`,
+        location: a.case.org.name,
+        contactInfo: a.case.org.name,
+        signingTime: a.submittedAt,
+      }),
+    );
+    return { bytes, fileName: `送达地址确认书-${a.case.number}.pdf` };
+  }
+
   /** What a party (or the case's mediator, `viewer` null) sees: window, courts, who has applied. */
   async view(caseId: string, viewer: (Participant & { phone: string }) | null): Promise<Static<typeof JudicialView>> {
-    const { effectiveAt, windowEndsAt } = await this.#window(caseId);
+    const { effectiveAt, windowEndsAt, period } = await this.#window(caseId);
     const application = await this.ctx.db.judicialApplication.findUnique({
       where: { caseId },
-      include: { court: true, applicants: true, materials: { orderBy: { uploadedAt: 'asc' } } },
+      include: {
+        court: true,
+        applicants: true,
+        materials: { orderBy: { uploadedAt: 'asc' } },
+        documents: { orderBy: { issuedAt: 'asc' }, include: { services: true } },
+      },
     });
     const parties = await agreementPartiesOf(this.ctx.db, caseId);
     const courts = await this.courtOptions(caseId);
     return {
       effectiveAt: effectiveAt?.toISOString() ?? null,
       windowEndsAt: windowEndsAt?.toISOString() ?? null,
-      daysLeft: windowEndsAt ? Math.max(0, Math.ceil((windowEndsAt.getTime() - Date.now()) / DAY_MS)) : null,
-      windowOpen: windowEndsAt !== null && Date.now() <= windowEndsAt.getTime(),
+      windowLastDay: period?.lastDay ?? null,
+      windowMovedFrom: period?.movedFrom ?? null,
+      windowMovedBecause: period?.movedBecause ?? null,
+      calendarComplete: period?.calendarComplete ?? true,
+      daysLeft: period ? Math.max(0, Math.round((Date.parse(period.lastDay) - Date.parse(chinaDate(new Date()))) / DAY_MS)) : null,
+      windowOpen: windowEndsAt !== null && Date.now() < windowEndsAt.getTime(),
+      lateWarning: period && Date.now() >= period.endsAt.getTime() ? lateWarning(period.lastDay) : null,
       phoneOnFile: viewer?.phone ?? null,
       courts,
       application: application && {
@@ -137,11 +219,29 @@ export class JudicialApplicationService {
                   how: a.how === 'consented' ? 'consented' : 'self',
                   at: a.at.toISOString(),
                   confirmedAt: a.confirmedAt?.toISOString() ?? null,
+                  electronicService: a.electronicService,
                   ...(own ? { serviceAddress: a.serviceAddress, phone: a.phone } : {}),
                 }
               : null,
             /** The mediator recorded this party's consent; the party has yet to confirm it from its own link. */
             awaitingConfirmation: application.status === 'DRAFT' && a !== undefined && a.confirmedAt === null,
+          };
+        }),
+        withdrawRequested: application.withdrawRequestedAt !== null,
+        /** Applicants who still have to sign the 司法确认申请书 (ids). */
+        unsignedApplicants: application.applicants.filter((x) => !x.applicationSignedAt).map((x) => x.participantId),
+        clockStopped: application.pausedSince !== null,
+        /** The court's documents; for a party, its own service record (opened = served). */
+        documents: application.documents.map((d) => {
+          const mine = viewer ? d.services.find((x) => x.participantId === viewer.id) : undefined;
+          return {
+            id: d.id,
+            kind: d.kind,
+            title: d.title,
+            issuedAt: d.issuedAt.toISOString(),
+            dueAt: d.dueAt?.toISOString() ?? null,
+            electronic: mine ? mine.channel === 'electronic' : null,
+            openedAt: mine?.openedAt?.toISOString() ?? null,
           };
         }),
         materials: application.materials
@@ -217,21 +317,15 @@ export class JudicialApplicationService {
     });
   }
 
-  /** Signed, and still within the 30 days. */
-  async #openWindow(caseId: string): Promise<{ effectiveAt: Date; windowEndsAt: Date }> {
+  /** Signed. After the 30 days the application is still taken, marked late (the court decides: MS 86). */
+  async #openWindow(caseId: string): Promise<{ effectiveAt: Date; windowEndsAt: Date; late: boolean }> {
     const { windowEndsAt, effectiveAt } = await this.#window(caseId);
     if (!effectiveAt || !windowEndsAt) throw new DomainError('NOT_YET_SIGNED', '协议书尚未签署完毕，签署后才能申请司法确认');
-    if (Date.now() > windowEndsAt.getTime()) {
-      throw new DomainError(
-        'APPLICATION_WINDOW_CLOSED',
-        `调解协议自生效之日起三十日内方可申请司法确认；本协议于 ${formatDateCn(todayInChina(effectiveAt))} 生效，申请期限已于 ${formatDateCn(todayInChina(windowEndsAt))} 届满`,
-      );
-    }
-    return { effectiveAt, windowEndsAt };
+    return { effectiveAt, windowEndsAt, late: Date.now() >= windowEndsAt.getTime() };
   }
 
   async #addApplicant(actor: Actor, caseId: string, participantId: string, how: 'self' | 'consented', input: ApplyInput) {
-    const { windowEndsAt, effectiveAt } = await this.#openWindow(caseId);
+    const { windowEndsAt, effectiveAt, late } = await this.#openWindow(caseId);
     const phoneIssue = phoneProblem(input.phone);
     if (phoneIssue) throw new DomainError('INVALID_PHONE', phoneIssue);
     const phone = normalizePhone(input.phone);
@@ -274,10 +368,53 @@ export class JudicialApplicationService {
         throw new DomainError('APPLICATION_NOT_OWN', '至少须有一方当事人通过本人链接申请司法确认；调解员只能登记一方同意由对方申请');
       }
       await tx.judicialApplicant.create({
-        data: { applicationId: application.id, participantId, how, serviceAddress: address, phone, confirmedAt: how === 'self' ? new Date() : null },
+        data: {
+          applicationId: application.id,
+          participantId,
+          how,
+          serviceAddress: address,
+          phone,
+          confirmedAt: how === 'self' ? new Date() : null,
+          electronicService: input.electronicService === true,
+          domicileAreaCode: input.domicileAreaCode ?? null,
+        },
       });
-      await appendAudit(tx, actor, caseId, { type: 'JUDICIAL_APPLIED', data: { applicationId: application.id, participantId, how, courtId: input.courtId } });
+      await appendAudit(tx, actor, caseId, {
+        type: 'JUDICIAL_APPLIED',
+        data: { applicationId: application.id, participantId, how, courtId: input.courtId, ...(late ? { late: true } : {}) },
+      });
       await this.#submitIfComplete(tx, actor, caseId, application.id);
+      return tx.judicialApplication.findUniqueOrThrow({ where: { id: application.id } });
+    });
+  }
+
+  /**
+   * The applicant signs the 司法确认申请书 from its own link (the signing ceremony: its name and the
+   * last four of its ID, the affirmation, a handwritten signature). Submission waits for every one.
+   */
+  async signApplication(actor: Participant & { idNumber: string }, input: { name: string; idLast4: string; affirmation: string; png: Buffer }) {
+    if (input.affirmation.trim() !== APPLICATION_AFFIRMATION) throw new DomainError('AFFIRMATION_MISMATCH', `请完整输入：“${APPLICATION_AFFIRMATION}”`);
+    await checkSignaturePng(input.png);
+    if (input.name.trim() !== actor.name || input.idLast4.trim().toUpperCase() !== actor.idNumber.slice(-4).toUpperCase())
+      throw new DomainError('IDENTITY_MISMATCH');
+    return this.ctx.db.$transaction(async (tx) => {
+      const application = await tx.judicialApplication.findUnique({ where: { caseId: actor.caseId } });
+      if (!application) throw new DomainError('NOTHING_TO_CONFIRM', '请先确认申请司法确认');
+      if (application.status !== 'DRAFT') throw new DomainError('APPLICATION_ALREADY_SUBMITTED', '司法确认申请已提交');
+      const row = await tx.judicialApplicant.findUnique({ where: { applicationId_participantId: { applicationId: application.id, participantId: actor.id } } });
+      if (!row?.confirmedAt) throw new DomainError('NOTHING_TO_CONFIRM', '请先确认申请司法确认');
+      if (row.applicationSignedAt) throw new DomainError('ALREADY_SIGNED', '您已签署申请书');
+      const sha = createHash('sha256').update(input.png).digest('hex');
+      await tx.judicialApplicant.update({
+        where: { id: row.id },
+        data: { applicationSignedAt: new Date(), applicationSignaturePng: new Uint8Array(input.png), applicationSignatureSha256: sha },
+      });
+      const who = partyActor(actor);
+      await appendAudit(tx, who, actor.caseId, {
+        type: 'JUDICIAL_APPLICATION_SIGNED',
+        data: { applicationId: application.id, participantId: actor.id, pngSha256: sha, identityMethod: APPLICATION_IDENTITY_METHOD },
+      });
+      await this.#submitIfComplete(tx, who, actor.caseId, application.id);
       return tx.judicialApplication.findUniqueOrThrow({ where: { id: application.id } });
     });
   }
@@ -287,7 +424,7 @@ export class JudicialApplicationService {
     const parties = await agreementPartiesOf(tx, caseId);
     const applicants = await tx.judicialApplicant.findMany({ where: { applicationId } });
     const inFor = (id: string) => applicants.find((a) => a.participantId === id);
-    if (!parties.every((p) => inFor(p.id)?.confirmedAt)) return;
+    if (!parties.every((p) => inFor(p.id)?.confirmedAt && inFor(p.id)?.applicationSignedAt)) return;
     if (!applicants.some((a) => a.how === 'self')) return;
     await this.#submit(tx, actor, caseId, applicationId);
   }
@@ -298,10 +435,11 @@ export class JudicialApplicationService {
     await appendAudit(tx, actor, caseId, { type: 'JUDICIAL_SUBMITTED', data: { applicationId } });
   }
 
-  /** The agreement took effect when the issued PDF was made; the window is 30 days from then. */
-  async #window(caseId: string): Promise<{ effectiveAt: Date | null; windowEndsAt: Date | null }> {
+  /** The agreement took effect when the issued PDF was made; the window is 30 days from then, counted as MS 85 counts. */
+  async #window(caseId: string): Promise<{ effectiveAt: Date | null; windowEndsAt: Date | null; period: PeriodEnd | null }> {
     const round = await this.ctx.db.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } });
-    if (!round?.completedAt) return { effectiveAt: null, windowEndsAt: null };
-    return { effectiveAt: round.completedAt, windowEndsAt: new Date(round.completedAt.getTime() + WINDOW_DAYS * DAY_MS) };
+    if (!round?.completedAt) return { effectiveAt: null, windowEndsAt: null, period: null };
+    const period = this.calendar.periodEnd(round.completedAt, WINDOW_DAYS);
+    return { effectiveAt: round.completedAt, windowEndsAt: period.endsAt, period };
   }
 }

@@ -7,7 +7,9 @@ import type { AppContext } from '../context.ts';
 import type { ApiArea } from '../http/api-area.ts';
 import { loadSigningIdentity, type SigningIdentity } from '../signing/org-identity.ts';
 import { JudicialApplicationService } from './application-service.ts';
+import { CourtCalendar } from './court-calendar.ts';
 import { courtRoutes } from './court-routes.ts';
+import { CourtDocuments } from './court-documents.ts';
 import { CourtService } from './court-service.ts';
 import { JudicialReviewService } from './review-service.ts';
 import { judgeRoutes, judicialRoutes } from './routes.ts';
@@ -20,13 +22,15 @@ export function judicialArea(ctx: AppContext, templates: TemplateCatalog, orgIde
       courtIdentities.set(court.id, (identity = loadSigningIdentity({ dataDir: path.join(ctx.config.dataDir, 'courts', court.id), orgName: court.name })));
     return identity;
   };
-  const applications = new JudicialApplicationService(ctx, templates, orgIdentity);
-  const review = new JudicialReviewService(ctx, templates, orgIdentity.rootFingerprint, courtIdentity);
+  const calendar = CourtCalendar.load();
+  const documents = new CourtDocuments(ctx, templates, courtIdentity);
+  const applications = new JudicialApplicationService(ctx, templates, orgIdentity, calendar);
+  const review = new JudicialReviewService(ctx, orgIdentity.rootFingerprint, calendar, documents);
   return {
     name: 'judicial',
     routes: [
-      { prefix: '/judicial', plugin: judicialRoutes(ctx, applications) },
-      { prefix: '/judge', plugin: judgeRoutes(ctx, review, applications) },
+      { prefix: '/judicial', plugin: judicialRoutes(ctx, applications, review, documents) },
+      { prefix: '/judge', plugin: judgeRoutes(ctx, review, applications, documents) },
       { prefix: '/courts', plugin: courtRoutes(new CourtService(ctx)) },
     ],
   };

@@ -4,7 +4,6 @@
 // per-clause acceptance and the affirmations — the review-grounds checklist and notes, and the
 // decision: a 民事裁定书 from its template, sealed with the court's certificate, stored, shown
 // on every party's link page; the case status follows. A judge of another court sees nothing.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { appendAudit, type Actor } from '../audit/log.ts';
@@ -13,37 +12,57 @@ import type { Static } from '@sinclair/typebox';
 import { asParticipantRole, asSide } from '../domain/vocabulary.ts';
 import { asApplicationStatus, type JudgeApplicationDetail, type JudgeApplicationSummary } from './schemas.ts';
 import { materialsDir } from './materials.ts';
-import { courtValuesFromAgreement, renderCourtDocument } from '../agreement/court.ts';
+import { courtValuesFromAgreement } from '../agreement/court.ts';
 import { todayInChina } from '../agreement/dates.ts';
 import { AgreementSnapshotSchema } from '../agreement/document.ts';
-import type { TemplateCatalog } from '../agreement/template-schema.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import { composeCourtDocumentPdf } from '../signing/court-document-pdf.ts';
-import type { SigningIdentity } from '../signing/org-identity.ts';
-import { sealPdf } from '../signing/pades.ts';
 import { PdfVerifier } from '../signing/pdf-verifier.ts';
+import { partyActor } from '../audit/actors.ts';
+import type { Tx } from '../db.ts';
+import type { CourtCalendar } from './court-calendar.ts';
+import type { CourtDocuments } from './court-documents.ts';
+import { groundOf, loadJudicialGrounds, type LegalGround } from './court-rules.ts';
 
-const DAY_MS = 24 * 3600_000;
+/** Decide on acceptance within 3 days of receiving the application (GD art. 4). */
 export const ACCEPT_WITHIN_DAYS = 3;
 
-/** The grounds a judge checks (民事诉讼法 art. 205–206; 最高法司法确认规定). */
-export const REVIEW_GROUNDS = [
-  { key: 'LAWFUL', label: '不违反法律、行政法规的强制性规定' },
-  { key: 'VOLUNTARY', label: '当事人自愿达成，意思表示真实' },
-  { key: 'PUBLIC_INTEREST', label: '不损害国家利益、社会公共利益' },
-  { key: 'THIRD_PARTY', label: '不损害案外人的合法权益' },
-  { key: 'CLEAR', label: '内容明确，具有可执行性' },
-  { key: 'NO_PERSONAL_STATUS', label: '不涉及确认身份关系（婚姻、收养、继承等）' },
-  { key: 'JURISDICTION', label: '本院有管辖权，且在法定期限内申请' },
-] as const;
-export type GroundKey = (typeof REVIEW_GROUNDS)[number]['key'];
+/** A ground as the ruling states it: 该调解协议属于“内容不明确的”情形：…. */
+function groundReason(ground: LegalGround, explanation: string | undefined): string {
+  const why = explanation?.trim();
+  return `该调解协议属于“${ground.label}”情形${why ? `：${why}` : ''}`;
+}
 
-const STATUS_LABEL: Record<string, string> = { SUBMITTED: '待受理', ACCEPTED: '已受理', REVIEWING: '审查中', CONFIRMED: '已确认', DISMISSED: '驳回' };
+/** 2026年3月8日10时00分, China time. */
+function chinaClock(at: Date): string {
+  const d = new Date(at.getTime() + 8 * 3600_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日${pad(d.getUTCHours())}时${pad(d.getUTCMinutes())}分`;
+}
+
+/** The law-derived grounds (court-rules/judicial-grounds.json): review checklist, 不予受理 and 驳回 grounds. */
+const GROUNDS = loadJudicialGrounds();
+export const REVIEW_GROUNDS = GROUNDS.review;
+export type GroundKey = string;
+
+/** How long the court has to decide after accepting (GD art. 5), counted as MS 85 counts, the clock stopped while materials are awaited. */
+export const REVIEW_DAYS = 15;
+
+const STATUS_LABEL: Record<string, string> = {
+  SUBMITTED: '待受理',
+  ACCEPTED: '已受理',
+  REVIEWING: '审查中',
+  CONFIRMED: '已确认',
+  DISMISSED: '驳回',
+  REFUSED: '不予受理',
+  WITHDRAWN: '准许撤回',
+};
+const OPEN = ['ACCEPTED', 'REVIEWING'];
 
 const judgeActor = (j: StaffPrincipal): Actor => ({ type: 'user', id: j.id, label: `${j.displayName}（法官）` });
 
 type RulingService = Static<typeof JudgeApplicationSummary>['service'][number];
+type Application = Awaited<ReturnType<JudicialReviewService['own']>>;
 
 export class JudicialReviewService {
   /** The agreement PDF is checked off the event loop (pdf-verifier.ts). */
@@ -51,10 +70,10 @@ export class JudicialReviewService {
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly templates: TemplateCatalog,
     /** The org identity's root, to check an agreement PDF was sealed by us. */
     private readonly orgRoot: string,
-    private readonly courtIdentity: (court: { id: string; name: string }) => SigningIdentity,
+    private readonly calendar: CourtCalendar,
+    private readonly documents: CourtDocuments,
   ) {}
 
   async queue(judge: StaffPrincipal) {
@@ -64,12 +83,12 @@ export class JudicialReviewService {
       orderBy: { submittedAt: 'asc' },
     });
     const service = await this.#service(rows.map((a) => a.id));
-    return rows.map((a) => this.#summary(a, service.get(a.id) ?? []));
+    return Promise.all(rows.map(async (a) => this.#summary(a, service.get(a.id) ?? [], await this.documents.list(a.id))));
   }
 
   /** Everything the review screen shows. */
   async detail(judge: StaffPrincipal, id: string): Promise<Static<typeof JudgeApplicationDetail>> {
-    const a = await this.#own(judge, id);
+    const a = await this.own(judge, id);
     const round = await this.ctx.db.signingRound.findFirst({
       where: { caseId: a.caseId, status: 'COMPLETED' },
       include: { signatures: { orderBy: { signedAt: 'asc' } }, consents: true },
@@ -88,8 +107,10 @@ export class JudicialReviewService {
     const totalSec = joins.length && ends.length ? Math.max(0, Math.round((Date.parse(ends.at(-1)!.at) - Date.parse(joins[0]!.at)) / 1000)) : null;
     const clauseCount = round ? (JSON.parse(round.clauseHashes) as unknown[]).length : 0;
     return {
-      ...this.#summary(a, (await this.#service([a.id])).get(a.id) ?? []),
+      ...this.#summary(a, (await this.#service([a.id])).get(a.id) ?? [], await this.documents.list(a.id)),
       grounds: REVIEW_GROUNDS.map(({ key, label }) => ({ key, label })),
+      refusalGrounds: GROUNDS.refusal.map(({ key, article, label }) => ({ key, article, label })),
+      dismissalGrounds: GROUNDS.dismissal.map(({ key, article, label }) => ({ key, article, label })),
       checklist: a.checklist ? (JSON.parse(a.checklist) as Record<string, boolean>) : {},
       notes: a.reviewNotes ?? '',
       integrity: verdict && {
@@ -148,34 +169,244 @@ export class JudicialReviewService {
     };
   }
 
-  /** 待受理 → 已受理 with the court's next 民特 number. */
-  async accept(judge: StaffPrincipal, id: string) {
-    const a = await this.#own(judge, id);
-    if (a.status !== 'SUBMITTED') throw new DomainError('APPLICATION_WRONG_STATE', '只有待受理的申请可以受理');
+  /** The court's next 民特 number (（2026）内0204民特1号), in the caller's transaction. */
+  async #nextNumber(tx: Tx, a: Application): Promise<string> {
     const year = Number(todayInChina(new Date()).slice(0, 4));
+    const counter = await tx.courtCaseCounter.upsert({
+      where: { courtId_year: { courtId: a.courtId, year } },
+      create: { courtId: a.courtId, year, last: 1 },
+      update: { last: { increment: 1 } },
+    });
+    return `（${year}）${a.court.code}民特${counter.last}号`;
+  }
+
+  /** The agreement as signed: its parties and the values court documents take from it. */
+  async #agreement(a: Application) {
+    const round = await this.ctx.db.signingRound.findFirstOrThrow({ where: { caseId: a.caseId, status: 'COMPLETED' } });
+    const snapshot = AgreementSnapshotSchema.parse(JSON.parse(round.snapshot));
+    return { parties: snapshot.parties, values: courtValuesFromAgreement(snapshot) };
+  }
+
+  /** 待受理 → 已受理 with the court's next 民特 number and a 受理通知书 served to the applicants (GD art. 4). */
+  async accept(judge: StaffPrincipal, id: string) {
+    const a = await this.own(judge, id);
+    if (a.status !== 'SUBMITTED') throw new DomainError('APPLICATION_WRONG_STATE', '只有待受理的申请可以受理');
+    const now = new Date();
+    const { parties, values } = await this.#agreement(a);
     return this.ctx.db.$transaction(async (tx) => {
-      const counter = await tx.courtCaseCounter.upsert({
-        where: { courtId_year: { courtId: a.courtId, year } },
-        create: { courtId: a.courtId, year, last: 1 },
-        update: { last: { increment: 1 } },
-      });
-      const number = `（${year}）${a.court.code}民特${counter.last}号`;
+      const number = await this.#nextNumber(tx, a);
+      const notice = await this.documents.make(
+        a.court,
+        { template: 'court-notice', variant: 'acceptance', title: '受理通知书', reasonNumber: number },
+        parties,
+        {
+          ...values,
+          court: a.court.name,
+          caseNumber: number,
+          applicationDate: todayInChina(a.submittedAt!),
+          reviewDeadline: this.calendar.periodEnd(now, REVIEW_DAYS).lastDay,
+          issueDate: todayInChina(now),
+        },
+        now,
+      );
       const { count } = await tx.judicialApplication.updateMany({
         where: { id, status: 'SUBMITTED' },
-        data: { status: 'ACCEPTED', courtCaseNumber: number, acceptedAt: new Date(), judgeId: judge.id, judgeName: judge.displayName },
+        data: { status: 'ACCEPTED', courtCaseNumber: number, acceptedAt: now, judgeId: judge.id, judgeName: judge.displayName },
       });
       if (count !== 1) throw new DomainError('STALE_STATE', '申请状态已变化，请刷新后重试');
+      await this.documents.store(tx, id, 'ACCEPTANCE_NOTICE', notice, { at: now });
       await appendAudit(tx, judgeActor(judge), a.caseId, {
         type: 'JUDICIAL_ACCEPTED',
-        data: { applicationId: id, courtCaseNumber: number, court: a.court.name },
+        data: { applicationId: id, courtCaseNumber: number, court: a.court.name, noticeSha256: notice.sha256 },
       });
       return { courtCaseNumber: number };
     });
   }
 
+  /** 不予受理 (解释 art. 355(1)) with its ground: a ruling under its own number; the case returns to 已签署. */
+  async refuse(judge: StaffPrincipal, id: string, input: { ground: string; explanation?: string | undefined; clerk: string }) {
+    const a = await this.own(judge, id);
+    if (a.status !== 'SUBMITTED') throw new DomainError('APPLICATION_WRONG_STATE', '只有待受理的申请可以裁定不予受理');
+    const ground = groundOf(GROUNDS.refusal, input.ground, '不予受理的理由');
+    const now = new Date();
+    const { parties, values } = await this.#agreement(a);
+    await this.ctx.db.$transaction(async (tx) => {
+      const number = await this.#nextNumber(tx, a);
+      const ruling = await this.documents.make(
+        a.court,
+        { template: 'civil-ruling', variant: 'refuse', title: '民事裁定书', reasonNumber: number },
+        parties,
+        {
+          ...values,
+          ...this.#rulingValues(a, judge, input.clerk, now, number),
+          dismissReason: groundReason(ground, input.explanation),
+          groundArticle: `${GROUNDS.interpretation}${ground.article}`,
+        },
+        now,
+      );
+      const { count } = await tx.judicialApplication.updateMany({
+        where: { id, status: 'SUBMITTED' },
+        data: {
+          status: 'REFUSED',
+          courtCaseNumber: number,
+          judgeId: judge.id,
+          judgeName: judge.displayName,
+          refusalGround: ground.key,
+          decidedAt: now,
+          decisionReason: groundReason(ground, input.explanation),
+          rulingPdf: new Uint8Array(ruling.bytes),
+          rulingSha256: ruling.sha256,
+        },
+      });
+      if (count !== 1) throw new DomainError('STALE_STATE', '申请状态已变化，请刷新后重试');
+      await this.documents.store(tx, id, 'REFUSAL_RULING', ruling, { at: now });
+      await transitionCase(tx, {
+        caseId: a.caseId,
+        from: 'CONFIRMATION_REQUESTED',
+        to: 'SIGNED',
+        by: 'judicial',
+        actor: judgeActor(judge),
+        reason: `不予受理：${ground.label}`,
+      });
+      await appendAudit(tx, judgeActor(judge), a.caseId, {
+        type: 'JUDICIAL_REFUSED',
+        data: { applicationId: id, courtCaseNumber: number, ground: ground.key, article: ground.article, rulingSha256: ruling.sha256 },
+      });
+    });
+  }
+
+  /** 补充材料 (解释 art. 354(2), 356(2)): a notice with what is needed and by when; the review clock stops until the parties answer. */
+  async requestMaterials(judge: StaffPrincipal, id: string, input: { materials: string; dueDays: number }) {
+    const a = await this.own(judge, id);
+    if (!OPEN.includes(a.status)) throw new DomainError('APPLICATION_WRONG_STATE', '只有已受理或审查中的申请可以要求补充材料');
+    if (a.pausedSince) throw new DomainError('APPLICATION_WRONG_STATE', '已要求补充材料，尚待当事人提交');
+    const now = new Date();
+    const due = this.calendar.periodEnd(now, input.dueDays);
+    const { parties, values } = await this.#agreement(a);
+    const notice = await this.documents.make(
+      a.court,
+      { template: 'court-notice', variant: 'supplement', title: '补充材料通知书', reasonNumber: a.courtCaseNumber! },
+      parties,
+      { ...values, court: a.court.name, caseNumber: a.courtCaseNumber!, materials: input.materials.trim(), dueDate: due.lastDay, issueDate: todayInChina(now) },
+      now,
+    );
+    await this.ctx.db.$transaction(async (tx) => {
+      const { count } = await tx.judicialApplication.updateMany({ where: { id, pausedSince: null, status: { in: OPEN } }, data: { pausedSince: now } });
+      if (count !== 1) throw new DomainError('STALE_STATE', '申请状态已变化，请刷新后重试');
+      await this.documents.store(tx, id, 'SUPPLEMENT_REQUEST', notice, { at: now, dueAt: due.endsAt });
+      await appendAudit(tx, judgeActor(judge), a.caseId, {
+        type: 'JUDICIAL_MATERIALS_REQUESTED',
+        data: { applicationId: id, dueDate: due.lastDay, noticeSha256: notice.sha256 },
+      });
+    });
+    return { dueAt: due.endsAt.toISOString() };
+  }
+
+  /** A party says the requested materials are in (uploaded from its link): the review clock runs again. */
+  async materialsSupplied(party: { id: string; name: string; caseId: string }) {
+    await this.ctx.db.$transaction(async (tx) => {
+      const a = await tx.judicialApplication.findUnique({ where: { caseId: party.caseId } });
+      if (!a?.pausedSince) throw new DomainError('NOTHING_TO_CONFIRM', '法院没有要求补充材料');
+      const now = new Date();
+      await tx.judicialApplication.update({
+        where: { id: a.id },
+        data: { pausedSince: null, clockPausedMs: a.clockPausedMs + Math.max(0, now.getTime() - a.pausedSince.getTime()) },
+      });
+      await tx.judicialCourtDocument.updateMany({ where: { applicationId: a.id, kind: 'SUPPLEMENT_REQUEST', answeredAt: null }, data: { answeredAt: now } });
+      await appendAudit(tx, partyActor(party), party.caseId, { type: 'JUDICIAL_MATERIALS_SUPPLIED', data: { applicationId: a.id, participantId: party.id } });
+    });
+  }
+
+  /** A party asks to withdraw before the ruling (解释 art. 357(1)); the judge then rules on it. */
+  async requestWithdrawal(party: { id: string; name: string; caseId: string }) {
+    await this.ctx.db.$transaction(async (tx) => {
+      const a = await tx.judicialApplication.findUnique({ where: { caseId: party.caseId } });
+      if (!a || !['SUBMITTED', ...OPEN].includes(a.status)) throw new DomainError('APPLICATION_WRONG_STATE', '法院作出裁定前才能申请撤回');
+      if (a.withdrawRequestedAt) throw new DomainError('APPLICATION_WRONG_STATE', '已申请撤回，等待法院裁定');
+      await tx.judicialApplication.update({ where: { id: a.id }, data: { withdrawRequestedAt: new Date(), withdrawRequestedBy: party.id } });
+      await appendAudit(tx, partyActor(party), party.caseId, { type: 'JUDICIAL_WITHDRAWAL_REQUESTED', data: { applicationId: a.id, participantId: party.id } });
+    });
+  }
+
+  /**
+   * 准许撤回 (解释 art. 357): on a party's request, or — art. 357(2) — when the parties let a request
+   * for materials lapse. A ruling; the application ends and the case returns to 已签署.
+   */
+  async allowWithdrawal(judge: StaffPrincipal, id: string, input: { clerk: string }) {
+    const a = await this.own(judge, id);
+    if (!OPEN.includes(a.status)) throw new DomainError('APPLICATION_WRONG_STATE', '只有已受理或审查中的申请可以裁定准许撤回');
+    const lapsed = a.pausedSince
+      ? await this.ctx.db.judicialCourtDocument.findFirst({
+          where: { applicationId: id, kind: 'SUPPLEMENT_REQUEST', answeredAt: null, dueAt: { lt: new Date() } },
+        })
+      : null;
+    if (!a.withdrawRequestedAt && !lapsed) throw new DomainError('APPLICATION_WRONG_STATE', '当事人未申请撤回，也未逾期不补充材料');
+    const now = new Date();
+    const { parties, values } = await this.#agreement(a);
+    const ruling = await this.documents.make(
+      a.court,
+      { template: 'civil-ruling', variant: 'withdraw', title: '民事裁定书', reasonNumber: a.courtCaseNumber! },
+      parties,
+      { ...values, ...this.#rulingValues(a, judge, input.clerk, now, a.courtCaseNumber!), withdrawDate: todayInChina(a.withdrawRequestedAt ?? lapsed!.dueAt!) },
+      now,
+    );
+    await this.ctx.db.$transaction(async (tx) => {
+      const { count } = await tx.judicialApplication.updateMany({
+        where: { id, status: { in: OPEN } },
+        data: { status: 'WITHDRAWN', decidedAt: now, pausedSince: null, rulingPdf: new Uint8Array(ruling.bytes), rulingSha256: ruling.sha256 },
+      });
+      if (count !== 1) throw new DomainError('STALE_STATE', '申请状态已变化，请刷新后重试');
+      await this.documents.store(tx, id, 'WITHDRAWAL_RULING', ruling, { at: now });
+      await transitionCase(tx, {
+        caseId: a.caseId,
+        from: 'CONFIRMATION_REQUESTED',
+        to: 'SIGNED',
+        by: 'judicial',
+        actor: judgeActor(judge),
+        reason: '准许撤回司法确认申请',
+      });
+      await appendAudit(tx, judgeActor(judge), a.caseId, {
+        type: 'JUDICIAL_WITHDRAWN',
+        data: { applicationId: id, courtCaseNumber: a.courtCaseNumber!, lapsed: !a.withdrawRequestedAt, rulingSha256: ruling.sha256 },
+      });
+    });
+  }
+
+  /** 询问笔录 (解释 art. 356): the judge questions the parties together and records it; the minutes are sealed and served. */
+  async recordQuestioning(judge: StaffPrincipal, id: string, input: { startedAt: string; endedAt: string; place: string; record: string; clerk: string }) {
+    const a = await this.own(judge, id);
+    if (!OPEN.includes(a.status)) throw new DomainError('APPLICATION_WRONG_STATE', '只有已受理或审查中的申请可以记录询问笔录');
+    const from = new Date(input.startedAt);
+    const to = new Date(input.endedAt);
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to < from) throw new DomainError('VALIDATION', '请填写正确的询问起止时间');
+    const now = new Date();
+    const { parties, values } = await this.#agreement(a);
+    const minutes = await this.documents.make(
+      a.court,
+      { template: 'questioning-minutes', title: '询问笔录', reasonNumber: a.courtCaseNumber! },
+      parties,
+      {
+        ...values,
+        court: a.court.name,
+        caseNumber: a.courtCaseNumber!,
+        time: `${chinaClock(from)}至${chinaClock(to).replace(/^.*日/, '')}`,
+        place: input.place.trim(),
+        judge: judge.displayName,
+        clerk: input.clerk.trim(),
+        record: input.record.trim(),
+      },
+      now,
+    );
+    await this.ctx.db.$transaction(async (tx) => {
+      await this.documents.store(tx, id, 'QUESTIONING_MINUTES', minutes, { at: now });
+      await appendAudit(tx, judgeActor(judge), a.caseId, { type: 'JUDICIAL_QUESTIONED', data: { applicationId: id, minutesSha256: minutes.sha256 } });
+    });
+    return { sha256: minutes.sha256 };
+  }
+
   /** 已受理 → 审查中. */
   async startReview(judge: StaffPrincipal, id: string) {
-    const a = await this.#own(judge, id);
+    const a = await this.own(judge, id);
     if (a.status !== 'ACCEPTED') throw new DomainError('APPLICATION_WRONG_STATE', '请先受理该申请');
     await this.ctx.db.$transaction(async (tx) => {
       await tx.judicialApplication.update({ where: { id }, data: { status: 'REVIEWING' } });
@@ -184,63 +415,82 @@ export class JudicialReviewService {
   }
 
   async saveReview(judge: StaffPrincipal, id: string, input: { checklist: Partial<Record<GroundKey, boolean>>; notes: string }) {
-    const a = await this.#own(judge, id);
+    const a = await this.own(judge, id);
     if (a.status !== 'REVIEWING') throw new DomainError('APPLICATION_WRONG_STATE', '只有审查中的申请可以记录审查意见');
     const unknown = Object.keys(input.checklist).filter((k) => !REVIEW_GROUNDS.some((g) => g.key === k));
     if (unknown.length) throw new DomainError('VALIDATION', `未知的审查事项：${unknown.join('、')}`);
     await this.ctx.db.judicialApplication.update({ where: { id }, data: { checklist: JSON.stringify(input.checklist), reviewNotes: input.notes } });
   }
 
-  /** Confirm (every ground checked) or dismiss (with the reason), then the 民事裁定书. */
-  async decide(judge: StaffPrincipal, id: string, input: { decision: 'confirm' | 'dismiss'; reason?: string | undefined; clerk: string }) {
-    const a = await this.#own(judge, id);
-    if (a.status !== 'REVIEWING') throw new DomainError('APPLICATION_WRONG_STATE', '只有审查中的申请可以作出裁定');
-    const checklist = a.checklist ? (JSON.parse(a.checklist) as Record<string, boolean>) : {};
-    if (input.decision === 'confirm') {
-      const open = REVIEW_GROUNDS.filter((g) => checklist[g.key] !== true);
-      if (open.length) throw new DomainError('REVIEW_INCOMPLETE', `确认有效前请逐项审查：${open.map((g) => g.label).join('；')}`);
-    } else if (!input.reason?.trim()) {
-      throw new DomainError('VALIDATION', '驳回申请须写明理由');
-    }
-    const round = await this.ctx.db.signingRound.findFirstOrThrow({ where: { caseId: a.caseId, status: 'COMPLETED' } });
-    const snapshot = AgreementSnapshotSchema.parse(JSON.parse(round.snapshot));
-    const now = new Date();
-    const template = this.templates.court('civil-ruling');
-    const values: Record<string, string> = {
-      ...courtValuesFromAgreement(snapshot),
+  #rulingValues(a: Application, judge: StaffPrincipal, clerk: string, now: Date, number: string): Record<string, string> {
+    return {
       court: a.court.name,
-      caseNumber: a.courtCaseNumber!,
+      caseNumber: number,
       applicationDate: todayInChina(a.submittedAt!),
       agreementDate: todayInChina(a.effectiveAt),
       judge: judge.displayName,
       rulingDate: todayInChina(now),
-      clerk: input.clerk,
-      ...(input.reason ? { dismissReason: input.reason.trim() } : {}),
+      clerk: clerk.trim(),
     };
-    const rendered = renderCourtDocument(template, { parties: snapshot.parties, values }, { variant: input.decision });
-    if (rendered.unfilled.length) throw new DomainError('DOCUMENT_INCOMPLETE', `裁定书缺少：${rendered.unfilled.join('、')}`);
-    const { doc } = await composeCourtDocumentPdf(rendered, { author: a.court.name, date: now });
-    const pdf = await sealPdf(doc, this.courtIdentity(a.court), {
-      reason: `民事裁定书 ${a.courtCaseNumber}`,
-      location: a.court.name,
-      contactInfo: a.court.name,
-      signingTime: now,
-    });
+  }
+
+  /**
+   * Confirm (every ground checked; the ruling states the performance terms, MS 206) or dismiss with
+   * a ground from the data (解释 art. 358 items, or art. 355(2)) — then the 民事裁定书, served.
+   */
+  async decide(
+    judge: StaffPrincipal,
+    id: string,
+    input: { decision: 'confirm' | 'dismiss'; ground?: string | undefined; explanation?: string | undefined; clerk: string },
+  ) {
+    const a = await this.own(judge, id);
+    if (a.status !== 'REVIEWING') throw new DomainError('APPLICATION_WRONG_STATE', '只有审查中的申请可以作出裁定');
+    if (a.pausedSince) throw new DomainError('APPLICATION_WRONG_STATE', '正在等待当事人补充材料');
+    const checklist = a.checklist ? (JSON.parse(a.checklist) as Record<string, boolean>) : {};
+    let ground: LegalGround | null = null;
+    if (input.decision === 'confirm') {
+      const open = REVIEW_GROUNDS.filter((g) => checklist[g.key] !== true);
+      if (open.length) throw new DomainError('REVIEW_INCOMPLETE', `确认有效前请逐项审查：${open.map((g) => g.label).join('；')}`);
+    } else {
+      ground = groundOf(GROUNDS.dismissal, input.ground ?? '', '驳回的理由');
+      if (ground.needsExplanation && !input.explanation?.trim()) throw new DomainError('VALIDATION', `“${ground.label}”须写明具体理由`);
+    }
+    const now = new Date();
+    const { parties, values } = await this.#agreement(a);
+    const reason = ground ? groundReason(ground, input.explanation) : null;
+    const ruling = await this.documents.make(
+      a.court,
+      { template: 'civil-ruling', variant: input.decision, title: '民事裁定书', reasonNumber: a.courtCaseNumber! },
+      parties,
+      {
+        ...values,
+        ...this.#rulingValues(a, judge, input.clerk, now, a.courtCaseNumber!),
+        ...(ground && reason ? { dismissReason: reason, groundArticle: `${GROUNDS.interpretation}${ground.article}` } : {}),
+      },
+      now,
+    );
     const status = input.decision === 'confirm' ? 'CONFIRMED' : 'DISMISSED';
-    const sha256 = createHash('sha256').update(pdf).digest('hex');
     await this.ctx.db.$transaction(async (tx) => {
       const { count } = await tx.judicialApplication.updateMany({
         where: { id, status: 'REVIEWING' },
-        data: { status, decidedAt: now, decisionReason: input.reason?.trim() ?? null, rulingPdf: Buffer.from(pdf), rulingSha256: sha256 },
+        data: {
+          status,
+          decidedAt: now,
+          decisionReason: reason,
+          dismissalGround: ground?.key ?? null,
+          rulingPdf: new Uint8Array(ruling.bytes),
+          rulingSha256: ruling.sha256,
+        },
       });
       if (count !== 1) throw new DomainError('STALE_STATE', '申请状态已变化，请刷新后重试');
+      await this.documents.store(tx, id, 'RULING', ruling, { at: now });
       await transitionCase(tx, {
         caseId: a.caseId,
         from: 'CONFIRMATION_REQUESTED',
         to: status,
         by: 'judicial',
         actor: judgeActor(judge),
-        reason: input.decision === 'confirm' ? '裁定调解协议有效' : '裁定驳回申请',
+        reason: input.decision === 'confirm' ? '裁定调解协议有效' : `裁定驳回申请：${ground!.label}`,
       });
       await appendAudit(tx, judgeActor(judge), a.caseId, {
         type: 'JUDICIAL_DECIDED',
@@ -248,17 +498,17 @@ export class JudicialReviewService {
           applicationId: id,
           decision: input.decision,
           courtCaseNumber: a.courtCaseNumber!,
-          rulingSha256: sha256,
-          ...(input.reason ? { reason: input.reason.trim() } : {}),
+          rulingSha256: ruling.sha256,
+          ...(ground ? { ground: ground.key, article: ground.article } : {}),
         },
       });
     });
-    return { status, rulingSha256: sha256 };
+    return { status, rulingSha256: ruling.sha256 };
   }
 
   /** An uploaded material of one of this court's applications: its bytes from data/uploads. */
   async material(judge: StaffPrincipal, id: string, materialId: string): Promise<{ bytes: Buffer; mime: string; displayName: string }> {
-    const a = await this.#own(judge, id);
+    const a = await this.own(judge, id);
     const m = await this.ctx.db.judicialMaterial.findFirst({ where: { id: materialId, applicationId: a.id } });
     if (!m) throw new DomainError('MATERIAL_NOT_FOUND', '材料不存在');
     return { bytes: Buffer.from(this.ctx.crypto.openBytes(readFileSync(path.join(materialsDir(this.ctx), m.id)))), mime: m.mime, displayName: m.displayName };
@@ -266,11 +516,11 @@ export class JudicialReviewService {
 
   /** The case of one of this judge's court's applications. */
   async caseOf(judge: StaffPrincipal, id: string): Promise<string> {
-    return (await this.#own(judge, id)).caseId;
+    return (await this.own(judge, id)).caseId;
   }
 
   async agreementPdf(judge: StaffPrincipal, id: string): Promise<Buffer> {
-    const a = await this.#own(judge, id);
+    const a = await this.own(judge, id);
     const round = await this.ctx.db.signingRound.findFirst({ where: { caseId: a.caseId, status: 'COMPLETED' } });
     if (!round?.pdf) throw new DomainError('DOCUMENT_NOT_READY', '协议书不存在');
     return Buffer.from(round.pdf);
@@ -304,12 +554,23 @@ export class JudicialReviewService {
       courtCaseNumber: string | null;
       windowEndsAt: Date;
       decidedAt: Date | null;
+      clockPausedMs: number;
+      pausedSince: Date | null;
+      withdrawRequestedAt: Date | null;
+      refusalGround: string | null;
+      dismissalGround: string | null;
       case: { number: string; title: string };
       court: { name: string };
     },
     service: RulingService[],
+    documents: Awaited<ReturnType<CourtDocuments['list']>>,
   ) {
-    const acceptBy = a.submittedAt ? new Date(a.submittedAt.getTime() + ACCEPT_WITHIN_DAYS * DAY_MS) : null;
+    const now = Date.now();
+    const acceptBy = a.submittedAt ? this.calendar.periodEnd(a.submittedAt, ACCEPT_WITHIN_DAYS).endsAt : null;
+    // The review deadline runs from acceptance; the time spent waiting for materials is not counted.
+    const paused = a.clockPausedMs + (a.pausedSince ? now - a.pausedSince.getTime() : 0);
+    const reviewBy = a.acceptedAt ? new Date(this.calendar.periodEnd(a.acceptedAt, REVIEW_DAYS).endsAt.getTime() + paused) : null;
+    const ground = [...GROUNDS.refusal, ...GROUNDS.dismissal].find((g) => g.key === (a.refusalGround ?? a.dismissalGround));
     return {
       id: a.id,
       caseId: a.caseId,
@@ -320,16 +581,22 @@ export class JudicialReviewService {
       court: a.court.name,
       courtCaseNumber: a.courtCaseNumber,
       submittedAt: a.submittedAt?.toISOString() ?? null,
+      appliedLate: a.submittedAt !== null && a.submittedAt.getTime() >= a.windowEndsAt.getTime(),
       acceptBy: acceptBy?.toISOString() ?? null,
-      acceptOverdue: a.status === 'SUBMITTED' && acceptBy !== null && Date.now() > acceptBy.getTime(),
+      acceptOverdue: a.status === 'SUBMITTED' && acceptBy !== null && now > acceptBy.getTime(),
       acceptedAt: a.acceptedAt?.toISOString() ?? null,
+      reviewBy: reviewBy && OPEN.includes(a.status) ? reviewBy.toISOString() : null,
+      clockStopped: a.pausedSince !== null,
+      withdrawRequestedAt: a.withdrawRequestedAt?.toISOString() ?? null,
+      ground: ground ? { key: ground.key, article: ground.article, label: ground.label } : null,
       decidedAt: a.decidedAt?.toISOString() ?? null,
       service,
+      documents,
     };
   }
 
   /** The application, if it is this judge's court's and submitted; otherwise it does not exist for them. */
-  async #own(judge: StaffPrincipal, id: string) {
+  async own(judge: StaffPrincipal, id: string) {
     const a = await this.ctx.db.judicialApplication.findUnique({ where: { id }, include: { case: true, court: true } });
     if (!a || a.courtId !== courtOf(judge) || a.status === 'DRAFT') throw new DomainError('APPLICATION_NOT_FOUND', '申请不存在');
     return a;

@@ -11,14 +11,24 @@ import { errors, Id, Text } from '../http/schemas.ts';
 import type { JudicialApplicationService } from './application-service.ts';
 import { JudgeApplicationDetail, JudgeApplicationSummary, JudicialView } from './schemas.ts';
 import type { GroundKey, JudicialReviewService } from './review-service.ts';
+import type { CourtDocuments } from './court-documents.ts';
 import { MATERIAL_KINDS, MAX_MATERIAL_BYTES, storeMaterial } from './materials.ts';
 
 const CaseParams = Type.Object({ caseId: Id });
-const Apply = { courtId: Id, serviceAddress: Text(200), phone: Type.String({ minLength: 7, maxLength: 20 }) };
+const Apply = {
+  courtId: Id,
+  serviceAddress: Text(200),
+  phone: Type.String({ minLength: 7, maxLength: 20 }),
+  /** 送达地址确认书: consent to electronic service of court documents through the party's own link (MS art. 90). */
+  electronicService: Type.Optional(Type.Boolean()),
+  /** 住所地 as a 6-digit administrative-area code (GB/T 2260). */
+  domicileAreaCode: Type.Optional(Type.String({ pattern: '^\\d{6}$' })),
+};
+const DocParams = Type.Object({ caseId: Id, documentId: Id });
 const UPLOAD_TYPES = ['image/jpeg', 'image/png', 'application/pdf'];
 
 export const judicialRoutes =
-  (ctx: AppContext, service: JudicialApplicationService): FastifyPluginAsyncTypebox =>
+  (ctx: AppContext, service: JudicialApplicationService, review: JudicialReviewService, documents: CourtDocuments): FastifyPluginAsyncTypebox =>
   async (app) => {
     // Raw uploads: one more byte than allowed, so an oversized body is refused by the parser (413).
     app.addContentTypeParser(UPLOAD_TYPES, { parseAs: 'buffer', bodyLimit: MAX_MATERIAL_BYTES + 1 }, (_req, body, done) => done(null, body));
@@ -133,6 +143,95 @@ export const judicialRoutes =
     );
 
     app.post(
+      '/:caseId/sign-application',
+      {
+        config: {
+          action: 'judicial.apply',
+          rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => request.headers.authorization ?? request.ip },
+        },
+        schema: {
+          tags: ['judicial'],
+          summary: '申请人本人签署司法确认申请书（身份核验 + 确认声明 + 手写签名）',
+          params: CaseParams,
+          body: Type.Object(
+            {
+              name: Text(50),
+              idLast4: Type.String({ pattern: '^[0-9]{3}[0-9Xx]$' }),
+              affirmation: Text(60),
+              signaturePngBase64: Type.String({ minLength: 100, maxLength: 420_000, pattern: '^[A-Za-z0-9+/]+={0,2}$' }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Type.Object({ status: Type.String() }), ...errors(400, 401, 403, 409, 429) },
+        },
+      },
+      async (request) => {
+        const { signaturePngBase64, ...rest } = request.body;
+        const application = await service.signApplication(party(request), { ...rest, png: Buffer.from(signaturePngBase64, 'base64') });
+        return { status: application.status };
+      },
+    );
+
+    app.get(
+      '/:caseId/service-address.pdf',
+      {
+        schema: { tags: ['judicial'], summary: '下载送达地址确认书（PDF）', params: CaseParams },
+        config: { action: 'judicial.documents' },
+      },
+      async (request, reply) => {
+        const { bytes, fileName } = await service.serviceAddressPdf(request.params.caseId);
+        return sendFile(reply, { bytes, type: 'application/pdf', asciiName: 'service-address.pdf', name: fileName });
+      },
+    );
+
+    app.get(
+      '/:caseId/court-documents/:documentId',
+      {
+        schema: { tags: ['judicial'], summary: '查看法院文书（当事人本人链接打开即为电子送达回执）', params: DocParams },
+        config: { action: 'judicial.documents' },
+      },
+      async (request, reply) => {
+        const principal = accessOf(request).principal;
+        const d = await documents.open(request.params.caseId, request.params.documentId, principal?.kind === 'party' ? principal.participant : null);
+        return sendFile(reply, { bytes: d.bytes, type: 'application/pdf', asciiName: 'court-document.pdf', name: `${d.title}.pdf` });
+      },
+    );
+
+    app.post(
+      '/:caseId/materials-supplied',
+      {
+        config: { action: 'judicial.apply', rateLimit: { max: 10, timeWindow: '1 minute' } },
+        schema: {
+          tags: ['judicial'],
+          summary: '当事人已按法院要求补充材料（审查期限恢复计算）',
+          params: CaseParams,
+          response: { 204: Type.Null(), ...errors(401, 403, 409) },
+        },
+      },
+      async (request, reply) => {
+        await review.materialsSupplied(party(request));
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/:caseId/withdraw',
+      {
+        config: { action: 'judicial.apply', rateLimit: { max: 10, timeWindow: '1 minute' } },
+        schema: {
+          tags: ['judicial'],
+          summary: '当事人申请撤回司法确认申请（由法院裁定是否准许）',
+          params: CaseParams,
+          response: { 204: Type.Null(), ...errors(401, 403, 409) },
+        },
+      },
+      async (request, reply) => {
+        await review.requestWithdrawal(party(request));
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
       '/:caseId/materials',
       {
         config: { action: 'judicial.apply', rateLimit: { max: 20, timeWindow: '1 minute' } },
@@ -169,7 +268,7 @@ export const judicialRoutes =
 
 /** The judge's desk: their own court's applications only (another court's do not exist for them). */
 export const judgeRoutes =
-  (ctx: AppContext, review: JudicialReviewService, applications: JudicialApplicationService): FastifyPluginAsyncTypebox =>
+  (ctx: AppContext, review: JudicialReviewService, applications: JudicialApplicationService, documents: CourtDocuments): FastifyPluginAsyncTypebox =>
   async (app) => {
     const IdP = Type.Object({ id: Id });
 
@@ -299,7 +398,13 @@ export const judgeRoutes =
           summary: '裁定：确认有效或驳回（生成民事裁定书并加盖法院电子签名）',
           params: IdP,
           body: Type.Object(
-            { decision: Type.Union([Type.Literal('confirm'), Type.Literal('dismiss')]), reason: Type.Optional(Text(500)), clerk: Text(20) },
+            {
+              decision: Type.Union([Type.Literal('confirm'), Type.Literal('dismiss')]),
+              /** 驳回: a ground key of court-rules/judicial-grounds.json (解释 art. 358 items, 355(2)). */
+              ground: Type.Optional(Type.String({ pattern: '^[A-Z_]{2,40}$' })),
+              explanation: Type.Optional(Text(500)),
+              clerk: Text(20),
+            },
             { additionalProperties: false },
           ),
           response: { 200: Type.Object({ status: Type.String(), rulingSha256: Type.String() }), ...errors(400, 401, 403, 404, 409) },
@@ -307,5 +412,93 @@ export const judgeRoutes =
         config: { action: 'judicial.review' },
       },
       async (request) => review.decide(staffOf(request), request.params.id, request.body),
+    );
+
+    app.post(
+      '/applications/:id/refuse',
+      {
+        schema: {
+          tags: ['judge'],
+          summary: '裁定不予受理（解释第三百五十五条所列理由）',
+          params: IdP,
+          body: Type.Object(
+            { ground: Type.String({ pattern: '^[A-Z_]{2,40}$' }), explanation: Type.Optional(Text(500)), clerk: Text(20) },
+            { additionalProperties: false },
+          ),
+          response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+        },
+        config: { action: 'judicial.review' },
+      },
+      async (request, reply) => {
+        await review.refuse(staffOf(request), request.params.id, request.body);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/applications/:id/materials-request',
+      {
+        schema: {
+          tags: ['judge'],
+          summary: '要求当事人限期补充材料（补充期间审查期限中止）',
+          params: IdP,
+          body: Type.Object({ materials: Text(1000), dueDays: Type.Integer({ minimum: 1, maximum: 30 }) }, { additionalProperties: false }),
+          response: { 200: Type.Object({ dueAt: Type.String() }), ...errors(400, 401, 403, 404, 409) },
+        },
+        config: { action: 'judicial.review' },
+      },
+      async (request) => review.requestMaterials(staffOf(request), request.params.id, request.body),
+    );
+
+    app.post(
+      '/applications/:id/withdraw',
+      {
+        schema: {
+          tags: ['judge'],
+          summary: '裁定准许撤回（当事人申请撤回，或逾期未补充材料按撤回处理）',
+          params: IdP,
+          body: Type.Object({ clerk: Text(20) }, { additionalProperties: false }),
+          response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+        },
+        config: { action: 'judicial.review' },
+      },
+      async (request, reply) => {
+        await review.allowWithdrawal(staffOf(request), request.params.id, request.body);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/applications/:id/questioning',
+      {
+        schema: {
+          tags: ['judge'],
+          summary: '记录询问笔录（生成并送达）',
+          params: IdP,
+          body: Type.Object(
+            {
+              startedAt: Type.String({ format: 'date-time' }),
+              endedAt: Type.String({ format: 'date-time' }),
+              place: Text(60),
+              record: Text(20000),
+              clerk: Text(20),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: Type.Object({ sha256: Type.String() }), ...errors(400, 401, 403, 404, 409) },
+        },
+        config: { action: 'judicial.review' },
+      },
+      async (request, reply) => reply.status(201).send(await review.recordQuestioning(staffOf(request), request.params.id, request.body)),
+    );
+
+    app.get(
+      '/applications/:id/court-documents/:documentId',
+      { schema: { tags: ['judge'], summary: '本院发出的文书 PDF', params: Type.Object({ id: Id, documentId: Id }) }, config: { action: 'judicial.review' } },
+      async (request, reply) => {
+        const caseId = await review.caseOf(staffOf(request), request.params.id);
+        const d = await documents.open(caseId, request.params.documentId, null);
+        return sendFile(reply, { bytes: d.bytes, type: 'application/pdf', asciiName: 'court-document.pdf', name: `${d.title}.pdf` });
+      },
     );
   };

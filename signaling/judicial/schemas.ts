@@ -7,7 +7,7 @@ import { ParticipantRoleT, SideT } from '../http/schemas.ts';
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const When = Nullable(Type.String());
 
-export const APPLICATION_STATUSES = ['DRAFT', 'SUBMITTED', 'ACCEPTED', 'REVIEWING', 'CONFIRMED', 'DISMISSED'] as const;
+export const APPLICATION_STATUSES = ['DRAFT', 'SUBMITTED', 'ACCEPTED', 'REVIEWING', 'CONFIRMED', 'DISMISSED', 'REFUSED', 'WITHDRAWN'] as const;
 export const ApplicationStatusT = Type.Union(APPLICATION_STATUSES.map((s) => Type.Literal(s)));
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
@@ -22,8 +22,17 @@ export const CourtOptionView = Type.Object({ id: Type.String(), name: Type.Strin
 export const JudicialView = Type.Object({
   effectiveAt: When,
   windowEndsAt: When,
+  /** The window's last day (China date), after moving off a statutory rest day (MS 85). */
+  windowLastDay: When,
+  /** The 30th day when it was a rest day and the window moved to windowLastDay. */
+  windowMovedFrom: When,
+  windowMovedBecause: When,
+  /** False when the holiday calendar lacks the published arrangement for a year the window touches. */
+  calendarComplete: Type.Boolean(),
   daysLeft: Nullable(Type.Integer()),
   windowOpen: Type.Boolean(),
+  /** After the window: the parties may still apply; the court decides (MS 86). */
+  lateWarning: When,
   /** The viewing party's phone on file (pre-fills its application); null for the mediator. */
   phoneOnFile: Nullable(Type.String()),
   courts: Type.Array(CourtOptionView),
@@ -49,12 +58,29 @@ export const JudicialView = Type.Object({
               how: Type.Union([Type.Literal('self'), Type.Literal('consented')]),
               at: Type.String(),
               confirmedAt: When,
+              /** Consented to electronic service (送达地址确认书). */
+              electronicService: Type.Boolean(),
               serviceAddress: Type.Optional(Type.String()),
               phone: Type.Optional(Type.String()),
             }),
           ),
           /** The mediator recorded this party's consent; the party has yet to confirm it from its own link. */
           awaitingConfirmation: Type.Boolean(),
+        }),
+      ),
+      withdrawRequested: Type.Boolean(),
+      unsignedApplicants: Type.Array(Type.String()),
+      clockStopped: Type.Boolean(),
+      documents: Type.Array(
+        Type.Object({
+          id: Type.String(),
+          kind: Type.String(),
+          title: Type.String(),
+          issuedAt: Type.String(),
+          dueAt: When,
+          /** For a party: whether it is served electronically (null for the mediator). */
+          electronic: Nullable(Type.Boolean()),
+          openedAt: When,
         }),
       ),
       materials: Type.Array(
@@ -71,6 +97,26 @@ export const JudicialView = Type.Object({
   ),
 });
 
+export const CourtDocumentView = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  title: Type.String(),
+  sha256: Type.String(),
+  issuedAt: Type.String(),
+  dueAt: When,
+  answeredAt: When,
+  service: Type.Array(
+    Type.Object({
+      participantId: Type.String(),
+      name: Type.String(),
+      channel: Type.Union([Type.Literal('electronic'), Type.Literal('none')]),
+      sentAt: When,
+      openedAt: When,
+      openedBy: Nullable(Type.String()),
+    }),
+  ),
+});
+
 export const JudgeApplicationSummary = Type.Object({
   id: Type.String(),
   caseId: Type.String(),
@@ -82,17 +128,31 @@ export const JudgeApplicationSummary = Type.Object({
   courtCaseNumber: Nullable(Type.String()),
   submittedAt: When,
   acceptBy: When,
+  /** Applied after the 30-day window: the court decides whether to accept (MS 86). */
+  appliedLate: Type.Boolean(),
   acceptOverdue: Type.Boolean(),
   acceptedAt: When,
+  /** 15 days from acceptance (GD art. 5), moved by the time spent waiting for materials; null once decided. */
+  reviewBy: When,
+  /** A request for materials is open: the review clock is stopped. */
+  clockStopped: Type.Boolean(),
+  withdrawRequestedAt: When,
+  /** The 不予受理 / 驳回 ground, as in court-rules/judicial-grounds.json. */
+  ground: Nullable(Type.Object({ key: Type.String(), article: Type.String(), label: Type.String() })),
   decidedAt: When,
   /** 送达: each applying party and when it was served the ruling (its first download from its own link); null: not yet. */
   service: Type.Array(Type.Object({ participantId: Type.String(), name: Type.String(), servedAt: When })),
+  /** Every document the court issued, with its 送达 per applicant: electronic (sent, opened by whom, when) or none (no consent: serve by other means). */
+  documents: Type.Array(CourtDocumentView),
 });
 
 export const JudgeApplicationDetail = Type.Composite([
   JudgeApplicationSummary,
   Type.Object({
     grounds: Type.Array(Type.Object({ key: Type.String(), label: Type.String() })),
+    /** The grounds a refusal / dismissal must name (court-rules/judicial-grounds.json). */
+    refusalGrounds: Type.Array(Type.Object({ key: Type.String(), article: Type.String(), label: Type.String() })),
+    dismissalGrounds: Type.Array(Type.Object({ key: Type.String(), article: Type.String(), label: Type.String() })),
     checklist: Type.Record(Type.String(), Type.Boolean()),
     notes: Type.String(),
     integrity: Nullable(

@@ -39,8 +39,11 @@ describe('the shipped templates', () => {
       'agreement/property-service',
       'civil-ruling/civil-ruling',
       'confirmation-application/confirmation-application',
+      'court-notice/court-notice',
       'mediation-minutes/mediation-minutes',
+      'questioning-minutes/questioning-minutes',
       'rights-notice/rights-notice',
+      'service-address-confirmation/service-address-confirmation',
       'termination-notice/termination-notice',
     ]);
     expect(DISPUTE_TYPE_KEYS.map((k) => catalog.agreementFor(k).name)).toEqual([
@@ -144,7 +147,8 @@ describe('court documents', () => {
       '二、乙方于2026年3月15日前一次性赔偿甲方刘某房屋卫生间吊顶、卧室墙面等财产损失共计人民币8,600.00元（大写：捌仟陆佰元整）。',
     );
     expect(byKey.addressee!.paragraphs).toEqual(['此致', '包头市青山区人民法院']);
-    expect(byKey.signature).toMatchObject({ align: 'right', paragraphs: ['申请人（签名或盖章）：', '二〇二六年三月五日'] });
+    // Each applicant's own signature (#17 item 6), not a blank line.
+    expect(byKey.signature).toMatchObject({ align: 'left', paragraphs: ['申请人：刘某（电子签名：2026年3月5日 10:05本人签署）', '二〇二六年三月五日'] });
   });
 
   it('民事裁定书 renders 确认有效 and 驳回申请 from the same data', () => {
@@ -168,6 +172,7 @@ describe('court documents', () => {
     const { dismissReason: _, ...values } = input.values;
     expect(checkCourtDocument(t, { ...input, values }, { variant: 'confirm' })).toEqual([]);
     expect(summary(checkCourtDocument(t, { ...input, values }, { variant: 'dismiss' }))).toEqual(['FIELD_UNFILLED:dismissReason']);
+    expect(summary(checkCourtDocument(t, { ...input, values }, { variant: 'refuse' }))).toEqual(['FIELD_UNFILLED:dismissReason']);
   });
 
   it('fails the check in the documented ways when not filled', () => {
@@ -181,6 +186,7 @@ describe('court documents', () => {
       'FIELD_UNFILLED:disputeName',
       'FIELD_UNFILLED:agreementContent',
       'FIELD_UNFILLED:court',
+      'FIELD_UNFILLED:signatures',
       'FIELD_INVALID:applicationDate',
     ]);
     expect(renderCourtDocument(t, { parties: [], values: {} }).blocks.find((b) => b.key === 'addressee')!.paragraphs).toEqual(['此致', '【受理法院】']);
@@ -231,7 +237,7 @@ describe('broken template files fail loading, naming the file and the field', ()
     [
       'an unknown kind',
       (t) => (t.kind = 'letter'),
-      'neighbour.json: kind: must be one of "agreement", "confirmation-application", "civil-ruling", "rights-notice", "termination-notice", "mediation-minutes" (got "letter")',
+      'neighbour.json: kind: must be one of "agreement", "confirmation-application", "civil-ruling", "rights-notice", "termination-notice", "mediation-minutes", "court-notice", "questioning-minutes", "service-address-confirmation" (got "letter")',
     ],
     ['an id that is not the file name', (t) => (t.id = 'leak'), 'neighbour.json: id: "leak" must equal the file name "neighbour"'],
   ])('%s', (_name, breakIt, message) => {

@@ -3,6 +3,7 @@
 import { setUpDraftCase, type DraftCase } from '../drafting/sync-support.ts';
 import { fillLoanAgreement, signCaseThroughApi, type SmsOutbox } from '../signing/signing-support.ts';
 import { createStaffUser, makeIdNumber, type StaffClient, type TestServer } from '../support/server.ts';
+import { strokePng } from '../signing/pdf-tools.ts';
 
 export const PARTY_IDS = { A: makeIdNumber('15020419750312101'), B: makeIdNumber('15020419800101123') };
 export const SERVICE = { serviceAddress: '内蒙古自治区包头市青山区某小区1号楼1单元101室', phone: '13800138000' };
@@ -29,7 +30,36 @@ export async function submittedCase(server: TestServer, sms: SmsOutbox): Promise
     });
     if (res.status !== 201) throw new Error(`apply → ${res.status}: ${await res.text()}`);
   }
+  await signApplications(server, k);
   return k;
+}
+
+export const APPLICATION_AFFIRMATION = '本人自愿申请司法确认，所述属实';
+
+/** One applicant signs the 司法确认申请书 from its own link; returns the HTTP status and body. */
+export async function signApplication(server: TestServer, caseId: string, token: string, name: string, idNumber: string) {
+  const res = await fetch(`${server.url}/api/judicial/${caseId}/sign-application`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name,
+      idLast4: idNumber.slice(-4),
+      affirmation: APPLICATION_AFFIRMATION,
+      signaturePngBase64: Buffer.from(strokePng(300, 100)).toString('base64'),
+    }),
+  });
+  return { status: res.status, body: (await res.json()) as { status?: string; code?: string } };
+}
+
+/** Both applicants (李某 A, 王某 B) sign the application: then it is submitted (待受理). */
+export async function signApplications(server: TestServer, k: DraftCase): Promise<void> {
+  for (const [token, name, id] of [
+    [k.tokenA, '李某', PARTY_IDS.A],
+    [k.tokenB, '王某', PARTY_IDS.B],
+  ] as const) {
+    const r = await signApplication(server, k.caseId, token, name, id);
+    if (r.status !== 200) throw new Error(`sign-application → ${r.status}: ${JSON.stringify(r.body)}`);
+  }
 }
 
 export async function judgeClient(server: TestServer, admin: StaffClient, username: string, courtId?: string): Promise<StaffClient> {

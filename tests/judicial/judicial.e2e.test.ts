@@ -11,6 +11,7 @@ import type { DraftCase } from '../drafting/sync-support.ts';
 import { pdfsig, pdftotext, scratchDir, writePdf } from '../signing/pdf-tools.ts';
 import { signCaseThroughApi, SmsOutbox } from '../signing/signing-support.ts';
 import { judgeClient, mediatingCase, PARTY_IDS, SERVICE } from './judicial-support.ts';
+import { drawSignature } from '../journeys/journey-support.ts';
 
 const sms = new SmsOutbox();
 let server: TestServer;
@@ -56,10 +57,26 @@ describe('judicial confirmation in Chromium', () => {
       expect(await page.getByTestId('judicial-days-left').textContent()).toBe('还剩 30 天');
       await page.getByTestId('judicial-address').fill(SERVICE.serviceAddress);
       await page.getByTestId('judicial-phone').fill(SERVICE.phone);
+      await page.getByTestId('judicial-eservice').check();
       await page.getByTestId('judicial-submit').click();
       await page.getByTestId('judicial-materials').waitFor();
       await page.getByTestId('judicial-file').setInputFiles(idPhoto);
       await page.getByTestId('judicial-material').filter({ hasText: '身份证正面.jpg' }).waitFor();
+    }
+    // Each applicant signs the 司法确认申请书 itself (#17 item 6).
+    const signers: Array<[string, string]> = [
+      ['李某', PARTY_IDS.A],
+      ['王某', PARTY_IDS.B],
+    ];
+    for (const [i, [name, id]] of signers.entries()) {
+      const page = parties[i]!;
+      await page.getByTestId('application-sign').waitFor();
+      await page.getByTestId('application-sign-name').fill(name);
+      await page.getByTestId('application-sign-id').fill(id.slice(-4));
+      await page.getByTestId('application-sign-affirmation').fill('本人自愿申请司法确认，所述属实');
+      await drawSignature(page, 'application-signature-pad');
+      await page.getByTestId('application-sign-submit').click();
+      await page.getByTestId('application-sign').waitFor({ state: 'detached' });
     }
     await parties[0]!.reload();
     await parties[0]!.locator('[data-testid="judicial-status"][data-status="SUBMITTED"]').waitFor();
@@ -90,8 +107,13 @@ describe('judicial confirmation in Chromium', () => {
     expect(await dialog.textContent()).toContain('裁定作出后不能撤回或修改');
     await dialog.getByTestId('confirm-ok').click();
     await desk.getByTestId('judge-decided').waitFor({ timeout: 20_000 });
-    // Not served yet: no party has downloaded it.
-    expect(await desk.getByTestId('ruling-service').getAttribute('data-served')).toBe('0');
+    // Sent, not yet served: no party has opened it (the desk says so instead of 已送达).
+    const rulingRows = desk.locator('[data-testid="court-document"][data-kind="RULING"] [data-testid="service-row"]');
+    expect(await rulingRows.evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-channel'), r.getAttribute('data-opened')]))).toEqual([
+      ['electronic', 'false'],
+      ['electronic', 'false'],
+    ]);
+    expect(await rulingRows.first().textContent()).toContain('已发送');
     const fromJudge = await download(desk, 'judge-ruling-download');
 
     const rulings: Buffer[] = [];

@@ -18,7 +18,7 @@ let judge: StaffClient;
 let otherJudge: StaffClient;
 let k: DraftCase;
 let applicationId: string;
-const ALL_GROUNDS = ['LAWFUL', 'VOLUNTARY', 'PUBLIC_INTEREST', 'THIRD_PARTY', 'CLEAR', 'NO_PERSONAL_STATUS', 'JURISDICTION'];
+const ALL_GROUNDS = ['LAWFUL', 'VOLUNTARY', 'PUBLIC_INTEREST', 'PUBLIC_ORDER', 'CLEAR', 'NO_PERSONAL_STATUS', 'NO_TITLE_CONFIRMATION', 'JURISDICTION'];
 
 const party = async (token: string, path: string) => {
   const res = await fetch(`${server.url}/api/judicial/${k.caseId}${path}`, { headers: { authorization: `Bearer ${token}` } });
@@ -41,7 +41,7 @@ describe('the judge’s desk', () => {
   it('accepting gives the court’s 民特 number; another court’s judge cannot act', async () => {
     expect((await otherJudge.request('POST', `/api/judge/applications/${applicationId}/accept`, {})).status).toBe(404);
     const { courtCaseNumber } = await judge.json('POST', `/api/judge/applications/${applicationId}/accept`, {});
-    expect(courtCaseNumber).toMatch(/^（20\d\d）蒙0204民特1号$/);
+    expect(courtCaseNumber).toMatch(/^（20\d\d）内0204民特1号$/);
     expect((await judge.request('POST', `/api/judge/applications/${applicationId}/accept`, {})).status).toBe(409);
     expect((await judge.request('POST', `/api/judge/applications/${applicationId}/decide`, { decision: 'confirm', clerk: '刘书记' })).status).toBe(409); // not under review yet
     expect((await judge.request('POST', `/api/judge/applications/${applicationId}/review`, {})).status).toBe(204);
@@ -203,20 +203,24 @@ describe('the judge’s desk', () => {
     const text = pdftotext(file).replace(/\s+/g, '');
     for (const s of ['包头市青山区人民法院', '民事裁定书', '民特1号', '李某', '王某', '调解协议有效', '审判员法官judge-wang', '书记员', '刘书记'])
       expect(text).toContain(s);
+    // The performance terms (MS 206: an enforceable ruling), the law it rests on, the court's seal and the certification.
+    for (const s of ['履行方式：', '履行地点：', '履行期限：', '收款账户：', '第二百零六条', '（院印）', '本件与原本核对无异']) expect(text).toContain(s);
     expect(
-      (await judge.request('POST', `/api/judge/applications/${applicationId}/decide`, { decision: 'dismiss', reason: '再次', clerk: '刘书记' })).status,
+      (await judge.request('POST', `/api/judge/applications/${applicationId}/decide`, { decision: 'dismiss', ground: 'UNCLEAR', clerk: '刘书记' })).status,
     ).toBe(409);
   });
 
-  it('dismissing needs a reason, and the ruling says so', async () => {
+  it('dismissing needs a ground from the law (解释 art. 358), and the ruling says so', async () => {
     const second = await submittedCase(server, sms);
     const id = (await judge.json('GET', '/api/judge/applications')).applications.find((x: any) => x.status === 'SUBMITTED').id;
     await judge.json('POST', `/api/judge/applications/${id}/accept`, {});
     await judge.request('POST', `/api/judge/applications/${id}/review`, {});
     expect((await judge.request('POST', `/api/judge/applications/${id}/decide`, { decision: 'dismiss', clerk: '刘书记' })).status).toBe(400);
+    expect((await judge.request('POST', `/api/judge/applications/${id}/decide`, { decision: 'dismiss', ground: 'MADE_UP', clerk: '刘书记' })).status).toBe(400);
     const decided = await judge.json('POST', `/api/judge/applications/${id}/decide`, {
       decision: 'dismiss',
-      reason: '调解协议内容不明确，无法执行',
+      ground: 'UNCLEAR',
+      explanation: '调解协议内容不明确，无法执行',
       clerk: '刘书记',
     });
     expect(decided.status).toBe('DISMISSED');
@@ -225,5 +229,7 @@ describe('the judge’s desk', () => {
     const text = pdftotext(writePdf(Buffer.from(await res.arrayBuffer()))).replace(/\s+/g, '');
     expect(text).toContain('驳回申请人');
     expect(text).toContain('调解协议内容不明确，无法执行');
+    expect(text).toContain('内容不明确的');
+    expect(text).toContain('第三百五十八条第五项');
   }, 60_000);
 });

@@ -13,7 +13,15 @@ export function judicialApi(caseId: string, token?: string | null) {
   const call = caseAreaCall(base, token);
   return {
     view: () => call<JudicialView>(''),
-    apply: (a: { courtId: string; serviceAddress: string; phone: string }) => call<{ status: string }>('/apply', { method: 'POST', body: a }),
+    apply: (a: { courtId: string; serviceAddress: string; phone: string; electronicService: boolean }) =>
+      call<{ status: string }>('/apply', { method: 'POST', body: a }),
+    /** The applicant signs the 司法确认申请书 itself (name, ID last four, affirmation, handwriting). */
+    signApplication: (s: { name: string; idLast4: string; affirmation: string; signaturePngBase64: string }) =>
+      call<{ status: string }>('/sign-application', { method: 'POST', body: s }),
+    materialsSupplied: () => call<null>('/materials-supplied', { method: 'POST' }),
+    withdraw: () => call<null>('/withdraw', { method: 'POST' }),
+    courtDocument: (documentId: string) => downloadFile(`${base}/court-documents/${enc(documentId)}`, token, '文书下载失败'),
+    serviceAddressDocument: () => downloadFile(`${base}/service-address.pdf`, token, '申请提交后才会生成送达地址确认书'),
     /** The party confirms (or declines) the consent the mediator recorded for it. */
     confirmConsent: () => call<{ status: string }>('/confirm-consent', { method: 'POST' }),
     declineConsent: () => call<{ status: string }>('/decline-consent', { method: 'POST' }),
@@ -44,8 +52,17 @@ export const judgeApi = {
   startReview: (id: string) => staff<null>(`/api/judge/applications/${enc(id)}/review`, { method: 'POST', body: {} }),
   saveReview: (id: string, checklist: Record<string, boolean>, notes: string) =>
     staff<null>(`/api/judge/applications/${enc(id)}/review`, { method: 'PUT', body: { checklist, notes } }),
-  decide: (id: string, d: { decision: 'confirm' | 'dismiss'; reason?: string; clerk: string }) =>
+  decide: (id: string, d: { decision: 'confirm' | 'dismiss'; ground?: string; explanation?: string; clerk: string }) =>
     staff<{ status: string; rulingSha256: string }>(`/api/judge/applications/${enc(id)}/decide`, { method: 'POST', body: d }),
+  refuse: (id: string, d: { ground: string; explanation?: string; clerk: string }) =>
+    staff<null>(`/api/judge/applications/${enc(id)}/refuse`, { method: 'POST', body: d }),
+  requestMaterials: (id: string, d: { materials: string; dueDays: number }) =>
+    staff<{ dueAt: string }>(`/api/judge/applications/${enc(id)}/materials-request`, { method: 'POST', body: d }),
+  allowWithdrawal: (id: string, clerk: string) => staff<null>(`/api/judge/applications/${enc(id)}/withdraw`, { method: 'POST', body: { clerk } }),
+  recordQuestioning: (id: string, d: { startedAt: string; endedAt: string; place: string; record: string; clerk: string }) =>
+    staff<{ sha256: string }>(`/api/judge/applications/${enc(id)}/questioning`, { method: 'POST', body: d }),
+  courtDocument: (id: string, documentId: string) =>
+    downloadFile(`/api/judge/applications/${enc(id)}/court-documents/${enc(documentId)}`, null, '文书下载失败'),
   agreementPdf: (id: string) => downloadFile(`/api/judge/applications/${enc(id)}/agreement.pdf`, null, '协议书下载失败'),
   rulingPdf: (id: string) => downloadFile(`/api/judge/applications/${enc(id)}/ruling.pdf`, null, '裁定书下载失败'),
 };

@@ -22,7 +22,10 @@ export function JudgeReviewPage({ id }: { id: string }) {
   const [error, setError] = useState<string | null>(null);
   const [checklist, setChecklist] = useState<Record<string, boolean>>({});
   const [notes, setNotes] = useState('');
-  const [reason, setReason] = useState('');
+  const [ground, setGround] = useState('');
+  const [explanation, setExplanation] = useState('');
+  const [materials, setMaterials] = useState('');
+  const [record, setRecord] = useState('');
   const [clerk, setClerk] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -62,7 +65,12 @@ export function JudgeReviewPage({ id }: { id: string }) {
       decision,
       async () => {
         await judgeApi.saveReview(id, checklist, notes);
-        await judgeApi.decide(id, decision === 'confirm' ? { decision, clerk: clerk.trim() } : { decision, reason: reason.trim(), clerk: clerk.trim() });
+        await judgeApi.decide(
+          id,
+          decision === 'confirm'
+            ? { decision, clerk: clerk.trim() }
+            : { decision, ground, ...(explanation.trim() ? { explanation: explanation.trim() } : {}), clerk: clerk.trim() },
+        );
       },
       decision === 'confirm' ? '已裁定确认调解协议有效' : '已裁定驳回申请',
     ).then((ok) => ok && setDeciding(null));
@@ -85,7 +93,15 @@ export function JudgeReviewPage({ id }: { id: string }) {
           调解案号 {a.caseNumber}
           {a.courtCaseNumber ? ` · 本院案号 ${a.courtCaseNumber}` : ''} · 提交于 {formatDateTime(a.submittedAt)}
           {a.status === 'SUBMITTED' ? ` · 受理期限 ${formatDateTime(a.acceptBy)}` : ''}
+          {a.reviewBy ? ` · 审查期限 ${formatDateTime(a.reviewBy)}${a.clockStopped ? '（补充材料期间，期限中止）' : ''}` : ''}
         </p>
+        {a.appliedLate && <p className="chat__error">当事人在调解协议生效三十日后申请，是否受理由本院决定（民事诉讼法第八十六条）。</p>}
+        {a.withdrawRequestedAt && <p className="chat__error">当事人已于 {formatDateTime(a.withdrawRequestedAt)} 申请撤回。</p>}
+        {a.ground && (
+          <p className="small" data-testid="judge-ground">
+            理由：{a.ground.label}（解释{a.ground.article}）
+          </p>
+        )}
       </section>
 
       <section className="card" data-testid="integrity-panel" data-intact={intact}>
@@ -210,16 +226,92 @@ export function JudgeReviewPage({ id }: { id: string }) {
             {actionError}
           </p>
         )}
+        {(a.status === 'SUBMITTED' || a.status === 'ACCEPTED' || a.status === 'REVIEWING') && (
+          <label className="field">
+            <span className="field__label">书记员</span>
+            <input value={clerk} onChange={(e) => setClerk(e.target.value)} maxLength={20} data-testid="judge-clerk" />
+          </label>
+        )}
         {a.status === 'SUBMITTED' && (
-          <button
-            type="button"
-            className="btn btn--primary"
-            disabled={busy !== null}
-            data-testid="judge-accept"
-            onClick={() => void run('accept', () => judgeApi.accept(a.id), '已受理')}
-          >
-            受理
-          </button>
+          <>
+            <button
+              type="button"
+              className="btn btn--primary"
+              disabled={busy !== null}
+              data-testid="judge-accept"
+              onClick={() => void run('accept', () => judgeApi.accept(a.id), '已受理，受理通知书已发出')}
+            >
+              受理（发出受理通知书）
+            </button>
+            <label className="field">
+              <span className="field__label">不予受理的理由（解释第三百五十五条）</span>
+              <select value={ground} onChange={(e) => setGround(e.target.value)} data-testid="judge-refusal-ground">
+                <option value="">请选择</option>
+                {a.refusalGrounds.map((g) => (
+                  <option key={g.key} value={g.key}>
+                    {g.label}（{g.article}）
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button
+              type="button"
+              className="btn btn--danger"
+              disabled={busy !== null || !ground || !clerk.trim()}
+              data-testid="judge-refuse"
+              onClick={() => void run('refuse', () => judgeApi.refuse(a.id, { ground, clerk: clerk.trim() }), '已裁定不予受理')}
+            >
+              裁定不予受理
+            </button>
+          </>
+        )}
+        {(a.status === 'ACCEPTED' || a.status === 'REVIEWING') && (
+          <div className="judge-desk__procedure">
+            <label className="field">
+              <span className="field__label">需补充的材料（解释第三百五十四条、第三百五十六条）</span>
+              <textarea value={materials} onChange={(e) => setMaterials(e.target.value)} rows={2} maxLength={1000} data-testid="judge-materials" />
+            </label>
+            <button
+              type="button"
+              className="btn btn--outline"
+              disabled={busy !== null || !materials.trim() || a.clockStopped}
+              data-testid="judge-request-materials"
+              onClick={() =>
+                void run('materials', () => judgeApi.requestMaterials(a.id, { materials: materials.trim(), dueDays: 7 }), '已要求补充材料（7日内）')
+              }
+            >
+              要求限期补充材料（7日）
+            </button>
+            <label className="field">
+              <span className="field__label">询问笔录（解释第三百五十六条）</span>
+              <textarea value={record} onChange={(e) => setRecord(e.target.value)} rows={4} maxLength={20000} data-testid="judge-minutes" />
+            </label>
+            <button
+              type="button"
+              className="btn btn--outline"
+              disabled={busy !== null || !record.trim() || !clerk.trim()}
+              data-testid="judge-record-minutes"
+              onClick={() => {
+                const now = new Date().toISOString();
+                void run(
+                  'minutes',
+                  () => judgeApi.recordQuestioning(a.id, { startedAt: now, endedAt: now, place: '在线视频询问', record: record.trim(), clerk: clerk.trim() }),
+                  '询问笔录已制作并送达',
+                );
+              }}
+            >
+              制作询问笔录
+            </button>
+            <button
+              type="button"
+              className="btn btn--outline"
+              disabled={busy !== null || !clerk.trim()}
+              data-testid="judge-allow-withdrawal"
+              onClick={() => void run('withdraw', () => judgeApi.allowWithdrawal(a.id, clerk.trim()), '已裁定准许撤回')}
+            >
+              裁定准许撤回
+            </button>
+          </div>
         )}
         {a.status === 'ACCEPTED' && (
           <button
@@ -243,12 +335,19 @@ export function JudgeReviewPage({ id }: { id: string }) {
         {a.status === 'REVIEWING' && (
           <>
             <label className="field">
-              <span className="field__label">书记员</span>
-              <input value={clerk} onChange={(e) => setClerk(e.target.value)} maxLength={20} data-testid="judge-clerk" />
+              <span className="field__label">驳回理由（解释第三百五十八条；驳回时必选）</span>
+              <select value={ground} onChange={(e) => setGround(e.target.value)} data-testid="judge-reason">
+                <option value="">请选择</option>
+                {a.dismissalGrounds.map((g) => (
+                  <option key={g.key} value={g.key}>
+                    {g.label}（{g.article}）
+                  </option>
+                ))}
+              </select>
             </label>
             <label className="field">
-              <span className="field__label">驳回理由（驳回时必填）</span>
-              <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} data-testid="judge-reason" />
+              <span className="field__label">具体说明</span>
+              <input value={explanation} onChange={(e) => setExplanation(e.target.value)} maxLength={500} data-testid="judge-explanation" />
             </label>
             <div className="judge-desk__actions">
               <button
@@ -264,27 +363,27 @@ export function JudgeReviewPage({ id }: { id: string }) {
               <button
                 type="button"
                 className="btn btn--danger"
-                disabled={busy !== null || !clerk.trim() || !reason.trim()}
-                aria-describedby={!clerk.trim() || !reason.trim() ? 'judge-decide-reason' : undefined}
+                disabled={busy !== null || !clerk.trim() || !ground}
+                aria-describedby={!clerk.trim() || !ground ? 'judge-decide-reason' : undefined}
                 data-testid="judge-dismiss"
                 onClick={() => setDeciding('dismiss')}
               >
                 裁定驳回
               </button>
             </div>
-            {(!clerk.trim() || !reason.trim()) && (
+            {(!clerk.trim() || !ground) && (
               <p className="small muted" id="judge-decide-reason" data-testid="judge-decide-reason">
                 {!clerk.trim() ? '请先填写书记员姓名，裁定书上须署书记员。' : '驳回须填写驳回理由；确认有效不需要。'}
               </p>
             )}
           </>
         )}
-        {(a.status === 'CONFIRMED' || a.status === 'DISMISSED') && (
+        <CourtDocumentService a={a} />
+        {(a.status === 'CONFIRMED' || a.status === 'DISMISSED' || a.status === 'REFUSED' || a.status === 'WITHDRAWN') && (
           <div data-testid="judge-decided">
             <p>
               已于 {formatDateTime(a.decidedAt)} 作出裁定（{a.courtCaseNumber}）。
             </p>
-            <RulingService service={a.service} />
             <button
               type="button"
               className="btn btn--primary"
@@ -312,12 +411,54 @@ export function JudgeReviewPage({ id }: { id: string }) {
           <p>
             {deciding === 'confirm'
               ? '系统将出具民事裁定书（裁定调解协议有效）并加盖本院电子签名，送达双方当事人；案件变为「已确认」，一方不履行的，对方可以申请强制执行。'
-              : `系统将出具民事裁定书（驳回申请，理由：${reason.trim()}）并加盖本院电子签名，送达双方当事人；案件变为「已驳回」。`}
+              : `系统将出具民事裁定书（驳回申请，理由：${a.dismissalGrounds.find((g) => g.key === ground)?.label ?? ''}）并加盖本院电子签名，送达同意电子送达的当事人；案件变为「已驳回」。`}
             裁定作出后不能撤回或修改。
           </p>
         </ConfirmDialog>
       )}
     </div>
+  );
+}
+
+/**
+ * 送达 of every document the court issued, per applicant: sent electronically (only with the
+ * party's consent) and opened by whom and when — the receipt — or not served electronically at all.
+ */
+function CourtDocumentService({ a }: { a: JudgeApplicationDetail }) {
+  if (a.documents.length === 0) return null;
+  return (
+    <table className="small" data-testid="court-documents">
+      <thead>
+        <tr>
+          <th>文书</th>
+          <th>送达情况</th>
+        </tr>
+      </thead>
+      <tbody>
+        {a.documents.map((d) => (
+          <tr key={d.id} data-testid="court-document" data-kind={d.kind}>
+            <td>
+              <a href={`/api/judge/applications/${encodeURIComponent(a.id)}/court-documents/${d.id}`} target="_blank" rel="noreferrer">
+                {d.title}
+              </a>
+              <div className="muted">{formatDateTime(d.issuedAt)}</div>
+            </td>
+            <td>
+              {d.service.map((s) => (
+                <div key={s.participantId} data-testid="service-row" data-opened={s.openedAt !== null} data-channel={s.channel}>
+                  {s.name}：
+                  {s.channel === 'none'
+                    ? '未同意电子送达，须以其他方式送达'
+                    : s.openedAt
+                      ? `已送达：${formatDateTime(s.sentAt)} 发送，${s.openedBy ?? ''} 于 ${formatDateTime(s.openedAt)} 打开`
+                      : `已发送（${formatDateTime(s.sentAt)}），尚未打开`}
+                </div>
+              ))}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

@@ -3,7 +3,8 @@
 // address and phone; who has applied; a consent the mediator recorded for this party, to confirm
 // or decline (the application is the party's own act); identity documents and other materials;
 // and, once the court has decided, the 民事裁定书 to download.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { SignaturePad, type SignaturePadHandle } from '../signing/SignaturePad.tsx';
 import { applicationWindowCounts, rulingOutcome } from '../../../signaling/domain/case-workflow.ts';
 import { ApiError, judicialApi, partyApi, type JudicialView } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
@@ -20,7 +21,10 @@ const STATUS: Record<string, string> = {
   REVIEWING: '法院审查中',
   CONFIRMED: '法院裁定调解协议有效',
   DISMISSED: '法院裁定驳回申请',
+  REFUSED: '法院裁定不予受理',
+  WITHDRAWN: '法院裁定准许撤回',
 };
+const AFFIRMATION = '本人自愿申请司法确认，所述属实';
 const KINDS = [
   { key: 'ID_DOCUMENT', label: '身份证件' },
   { key: 'EVIDENCE', label: '证据材料' },
@@ -36,6 +40,12 @@ export function PartyJudicialPage({ token }: { token: string }) {
   const [courtId, setCourtId] = useState('');
   const [address, setAddress] = useState('');
   const [phone, setPhone] = useState('');
+  const [eservice, setEservice] = useState(false);
+  const [signName, setSignName] = useState('');
+  const [idLast4, setIdLast4] = useState('');
+  const [affirmation, setAffirmation] = useState('');
+  const [hasInk, setHasInk] = useState(false);
+  const pad = useRef<SignaturePadHandle>(null);
   const [kind, setKind] = useState<(typeof KINDS)[number]['key']>('ID_DOCUMENT');
   const [busy, setBusy] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
@@ -101,11 +111,18 @@ export function PartyJudicialPage({ token }: { token: string }) {
           <section className="card judicial__window" data-testid="judicial-window" data-open={view.windowOpen}>
             <h2 className="card__title">申请期限</h2>
             <p>
-              协议于 {formatDate(view.effectiveAt)} 生效，须在 <strong>{formatDate(view.windowEndsAt)}</strong> 前申请。
+              协议于 {formatDate(view.effectiveAt)} 生效，须在 <strong>{formatDate(view.windowLastDay)} 24时</strong> 前申请。
+              {view.windowMovedFrom &&
+                `（第三十日 ${formatDate(view.windowMovedFrom)} 为法定休假日${view.windowMovedBecause ? `（${view.windowMovedBecause}）` : ''}，顺延至其后第一个工作日）`}
             </p>
-            <p className={view.windowOpen ? 'judicial__days' : 'chat__error'} data-testid="judicial-days-left">
-              {view.windowOpen ? `还剩 ${view.daysLeft} 天` : '申请期限已届满，不能再申请司法确认'}
-            </p>
+            {view.windowOpen ? (
+              <p className="judicial__days" data-testid="judicial-days-left">{`还剩 ${view.daysLeft} 天`}</p>
+            ) : (
+              <p className="chat__error" role="alert" data-testid="judicial-days-left">
+                {view.lateWarning}
+              </p>
+            )}
+            {!view.calendarComplete && <p className="small muted">节假日日历尚未录入当年的放假安排，期限按周末计算，请以法院认定为准。</p>}
           </section>
         ) : (
           outcome && (
@@ -197,7 +214,7 @@ export function PartyJudicialPage({ token }: { token: string }) {
             <button
               type="button"
               className="btn btn--primary btn--block btn--large"
-              disabled={busy !== null || !view.windowOpen}
+              disabled={busy !== null}
               data-testid="judicial-consent-confirm"
               onClick={() => void run('confirm', () => judicialApi(caseId, token).confirmConsent(), '已确认申请')}
             >
@@ -214,7 +231,7 @@ export function PartyJudicialPage({ token }: { token: string }) {
             </button>
           </section>
         )}
-        {!mine && view.windowOpen && (!app || app.status === 'DRAFT') && (
+        {!mine && (!app || app.status === 'DRAFT') && (
           <section className="card" data-testid="judicial-apply">
             <h2 className="card__title">确认申请司法确认</h2>
             <p className="small muted">经法院确认有效的调解协议具有强制执行力。双方须向同一法院共同申请。</p>
@@ -240,6 +257,12 @@ export function PartyJudicialPage({ token }: { token: string }) {
               <span className="field__label">联系电话</span>
               <input value={phone} onChange={(e) => setPhone(e.target.value)} inputMode="tel" maxLength={20} data-testid="judicial-phone" />
             </label>
+            <label className="field">
+              <span>
+                <input type="checkbox" checked={eservice} onChange={(e) => setEservice(e.target.checked)} data-testid="judicial-eservice" />{' '}
+                同意法院通过本人链接电子送达受理通知书、裁定书等文书（民事诉讼法第九十条；需要纸质裁定书的，法院应当提供）
+              </span>
+            </label>
             {formError && (
               <p className="chat__error" role="alert" data-testid="judicial-error">
                 {formError}
@@ -251,14 +274,107 @@ export function PartyJudicialPage({ token }: { token: string }) {
               disabled={busy !== null || !courtId || !address.trim() || !phone.trim()}
               data-testid="judicial-submit"
               onClick={() =>
-                void run('apply', () => judicialApi(caseId, token).apply({ courtId, serviceAddress: address.trim(), phone: phone.trim() }), '已确认申请')
+                void run(
+                  'apply',
+                  () => judicialApi(caseId, token).apply({ courtId, serviceAddress: address.trim(), phone: phone.trim(), electronicService: eservice }),
+                  '已确认申请',
+                )
               }
             >
               {busy === 'apply' ? '正在提交…' : '确认申请'}
             </button>
           </section>
         )}
-        {app && ['DRAFT', 'SUBMITTED'].includes(app.status) && (
+        {app && app.status === 'DRAFT' && me && mine?.confirmedAt && app.unsignedApplicants.includes(me) && (
+          <section className="card" data-testid="application-sign">
+            <h2 className="card__title">签署司法确认申请书</h2>
+            <p className="small muted">申请书由您本人签署；双方均签署后提交法院。</p>
+            <label className="field">
+              <span className="field__label">姓名</span>
+              <input value={signName} onChange={(e) => setSignName(e.target.value)} maxLength={50} data-testid="application-sign-name" />
+            </label>
+            <label className="field">
+              <span className="field__label">身份证号后四位</span>
+              <input value={idLast4} onChange={(e) => setIdLast4(e.target.value)} maxLength={4} data-testid="application-sign-id" />
+            </label>
+            <label className="field">
+              <span className="field__label">请输入：“{AFFIRMATION}”</span>
+              <input value={affirmation} onChange={(e) => setAffirmation(e.target.value)} maxLength={60} data-testid="application-sign-affirmation" />
+            </label>
+            <SignaturePad ref={pad} label="手写签名区域" onChange={setHasInk} testId="application-signature-pad" />
+            <button
+              type="button"
+              className="btn btn--primary btn--block"
+              disabled={busy !== null || !hasInk || !signName.trim() || idLast4.trim().length !== 4 || affirmation.trim() !== AFFIRMATION}
+              data-testid="application-sign-submit"
+              onClick={() => {
+                const png = pad.current?.toPngBase64();
+                if (png)
+                  void run(
+                    'sign',
+                    () =>
+                      judicialApi(caseId, token).signApplication({
+                        name: signName.trim(),
+                        idLast4: idLast4.trim(),
+                        affirmation: affirmation.trim(),
+                        signaturePngBase64: png,
+                      }),
+                    '已签署申请书',
+                  );
+              }}
+            >
+              {busy === 'sign' ? '正在签署…' : '签署申请书'}
+            </button>
+          </section>
+        )}
+        {app && app.documents.length > 0 && (
+          <section className="card" data-testid="court-documents">
+            <h2 className="card__title">法院文书</h2>
+            <ul>
+              {app.documents.map((d) => (
+                <li key={d.id} data-testid="court-document" data-kind={d.kind} data-opened={d.openedAt !== null}>
+                  <button
+                    type="button"
+                    className="btn btn--outline btn--small"
+                    disabled={busy !== null}
+                    onClick={() =>
+                      void run('doc', async () => downloadBlob(await judicialApi(caseId, token).courtDocument(d.id), `${d.title}.pdf`), `已打开${d.title}`)
+                    }
+                  >
+                    {d.title}
+                  </button>{' '}
+                  <span className="small muted">
+                    {d.electronic === false ? '（您未同意电子送达，法院将以其他方式送达）' : d.openedAt ? '已签收' : '新文书'}
+                    {d.dueAt ? ` · 请于 ${formatDate(d.dueAt)} 前补充` : ''}
+                  </span>
+                </li>
+              ))}
+            </ul>
+            {app.clockStopped && (
+              <button
+                type="button"
+                className="btn btn--primary btn--block"
+                disabled={busy !== null}
+                data-testid="materials-supplied"
+                onClick={() => void run('supplied', () => judicialApi(caseId, token).materialsSupplied(), '已告知法院材料已补充')}
+              >
+                我已上传补充材料
+              </button>
+            )}
+          </section>
+        )}
+        {app && ['SUBMITTED', 'ACCEPTED', 'REVIEWING'].includes(app.status) && !app.withdrawRequested && (
+          <button
+            type="button"
+            className="btn btn--ghost btn--block"
+            disabled={busy !== null}
+            data-testid="judicial-withdraw"
+            onClick={() => void run('withdraw', () => judicialApi(caseId, token).withdraw(), '已申请撤回，等待法院裁定')}
+          >
+            申请撤回司法确认申请
+          </button>
+        )}
+        {app && ['DRAFT', 'SUBMITTED', 'ACCEPTED', 'REVIEWING'].includes(app.status) && (
           <section className="card" data-testid="judicial-materials">
             <h2 className="card__title">申请材料</h2>
             <p className="small muted">身份证件照片、证据等：JPG、PNG 或 PDF，每个不超过 10 MB。</p>

@@ -47,7 +47,11 @@ export function StaffJudicialCard({ caseId, caseStatus }: { caseId: string; case
         司法确认申请
       </h2>
       {error && <p className="chat__error">{error}</p>}
-      {view && !app && <p className="small muted">{view.windowOpen ? `当事人可在个人链接中申请司法确认（还剩 ${view.daysLeft} 天）。` : '申请期限已届满。'}</p>}
+      {view && !app && (
+        <p className="small muted">
+          {view.windowOpen ? `当事人可在个人链接中申请司法确认（还剩 ${view.daysLeft} 天）。` : '申请期限已届满；当事人仍可申请，是否受理由法院决定。'}
+        </p>
+      )}
       {app && (
         <>
           <p className="small">
