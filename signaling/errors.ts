@@ -168,6 +168,13 @@ export const ERRORS = {
   OWNER_NOT_IN_UNIT: { status: 409, message: '责任人须为该单位在岗工作人员' },
   MATTER_CHANGED: { status: 409, message: '该事项刚被他人处理，请刷新后重试', retry: true },
   INTAKE_NO_DISPATCHER: { status: 503, message: '综治中心暂无在岗受理人员，请拨打中心电话或前往窗口办理', retry: true },
+  // 分流 (intake-routing)
+  MATTER_WRONG_STAGE: { status: 409, message: '该事项当前所处环节不能办理此操作' },
+  MATTER_NOT_FOR_UNIT: { status: 403, message: '该事项未分流到您的单位，不能接收或退回' },
+  MATTER_NOT_YOURS: { status: 403, message: '该事项不由您或您的单位负责，不能办理此操作' },
+  MATTER_SAME_UNIT: { status: 409, message: '该事项已在此单位，请选择其他单位' },
+  UNIT_NO_HEAD: { status: 409, message: '该单位暂无在岗负责人，无法接收分流事项' },
+  MATTER_HAS_CASE: { status: 409, message: '该事项已立案办理，不能再转交其他单位；如需转交请先撤回' },
 
   // ── the server ─────────────────────────────────────────────────────────────
   RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试', retry: true },

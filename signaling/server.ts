@@ -43,6 +43,7 @@ import { clusterKey } from './cluster/message-auth.ts';
 import { failedLinks } from './cases/failed-links.ts';
 import { singleNodeRoomStates } from './rooms/single-node-room-states.ts';
 import { scheduleRetention } from './retention/index.ts';
+import { routingArea } from './routing/index.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -147,6 +148,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     drafting,
     signing,
     judicialArea(ctx, templates, signing.identity),
+    routingArea(ctx),
   ]);
   const auditSealSchedule = scheduleAuditSeals({
     intervalMs: config.auditSealIntervalMs,

@@ -118,6 +118,16 @@ export const ACTIONS = {
   'judicial.documents': { scope: 'case', roles: ['admin', ...MEDIATORS, 'judge', ...SPEAKERS], refusal: '您无权下载本案的司法文书' },
   'judicial.review': { scope: 'application', roles: ['judge'], refusal: '只有受理法院的法官可以审查该申请' },
 
+  // ── 分流 and 首接负责 (intake item 3): which matter is checked in the service (others: MATTER_NOT_FOUND) ──
+  'routing.queue': { scope: 'staff', roles: ['dispatcher'], refusal: '只有中心受理员可以查看分流队列' },
+  'routing.inbox': { scope: 'staff', roles: ['unit-head'], refusal: '只有单位负责人可以查看待接收、待指派事项' },
+  'routing.read': { scope: 'staff', roles: ['dispatcher', 'unit-head', 'mediator'], refusal: '您无权查看登记事项' },
+  'routing.route': { scope: 'staff', roles: ['dispatcher'], refusal: '只有中心受理员可以分流事项' },
+  'routing.receive': { scope: 'staff', roles: ['unit-head'], refusal: '只有承办单位负责人可以接收或退回事项' },
+  'routing.assign': { scope: 'staff', roles: ['unit-head'], refusal: '只有单位负责人可以指派调解员' },
+  'routing.transfer': { scope: 'staff', roles: ['dispatcher', 'unit-head'], refusal: '只有中心受理员或单位负责人可以转交事项' },
+  'routing.withdraw': { scope: 'staff', roles: ['dispatcher', 'unit-head'], refusal: '只有中心受理员或单位负责人可以撤回事项' },
+
   // ── anyone ─────────────────────────────────────────────────────────────────
   public: { scope: 'public', roles: [], refusal: '' },
 } as const satisfies Record<string, ActionSpec>;

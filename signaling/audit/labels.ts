@@ -72,4 +72,5 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   AGREEMENT_ISSUED: '出具协议书',
   PERSONAL_DATA_READ: '查看个人信息',
   RETENTION_PURGED: '到期数据删除',
+  CASE_MEDIATOR_CHANGED: '更换调解员',
 };
