@@ -72,6 +72,7 @@ export class MatterMoves {
   route(user: StaffPrincipal, matterId: string, unitId: string, at = new Date()) {
     return this.ctx.db.$transaction(async (tx) => {
       const m = await loadVisibleMatter(tx, user, matterId);
+      if (!isDispatcher(user)) throw new DomainError('MATTER_NOT_YOURS');
       requireStatus(m, 'REGISTERED');
       const unit = await receivingUnit(tx, m.centreId, unitId);
       // Whether the dispatcher followed the rules' suggestion is kept with the step.
