@@ -19,6 +19,9 @@ import { JudgeReviewPage } from './judicial/JudgeReviewPage.tsx';
 import { NotFound } from './pages/NotFound.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
 import { PartyPage } from './pages/party/PartyPage.tsx';
+import { RoutingQueuePage } from './pages/routing/RoutingQueuePage.tsx';
+import { UnitInboxPage } from './pages/routing/UnitInboxPage.tsx';
+import { MatterPage } from './pages/routing/MatterPage.tsx';
 
 // The live room pulls in mediasoup-client and socket.io: load it only when needed.
 const PartyRoomPage = lazy(() => import('./room/entry.tsx').then((m) => ({ default: m.PartyRoomPage })));
@@ -189,5 +192,10 @@ function staffRoute(path: string, user: User) {
   if (path === '/admin' || path === '/admin/') {
     return user.role === 'ADMIN' ? <AdminPage /> : <NotFound message="仅管理员可访问此页面" />;
   }
+  // 分流 (intake item 3): the dispatcher's queue, a unit head's inbox, one matter.
+  if (path === '/routing') return user.role === 'DISPATCHER' ? <RoutingQueuePage /> : <NotFound message="仅中心受理员可访问此页面" />;
+  if (path === '/unit/inbox') return user.role === 'UNIT_HEAD' ? <UnitInboxPage /> : <NotFound message="仅单位负责人可访问此页面" />;
+  const matter = matchRoute('/matters/:id', path);
+  if (matter?.id) return <MatterPage key={matter.id} matterId={matter.id} />;
   return <NotFound />;
 }
