@@ -11,7 +11,7 @@ import { routingArea } from '../../signaling/routing/index.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { buildWorld, playSequence, sequenceArb, type World } from './ownership-harness.ts';
 
-const RUNS = Number(process.env.OWNERSHIP_RUNS ?? 200);
+const RUNS = Number(process.env.OWNERSHIP_RUNS ?? 300);
 
 describe('首接负责 over random sequences of moves', () => {
   let server: TestServer;
