@@ -194,6 +194,13 @@ export const ERRORS = {
   APPLY_LIMIT_PHONE: { status: 429, message: '该手机号今日提交的申请已达上限，如需补充请拨打综治中心电话', retry: true },
   CODE_LIMIT: { status: 429, message: '验证码发送过于频繁，请稍后再试', retry: true },
   MATTER_LINK_INVALID: { status: 404, message: '查询链接无效或已失效，请联系综治中心' },
+  // 分流 (intake-routing)
+  MATTER_WRONG_STAGE: { status: 409, message: '该事项当前所处环节不能办理此操作' },
+  MATTER_NOT_FOR_UNIT: { status: 403, message: '该事项未分流到您的单位，不能接收或退回' },
+  MATTER_NOT_YOURS: { status: 403, message: '该事项不由您或您的单位负责，不能办理此操作' },
+  MATTER_SAME_UNIT: { status: 409, message: '该事项已在此单位，请选择其他单位' },
+  UNIT_NO_HEAD: { status: 409, message: '该单位暂无在岗负责人，无法接收分流事项' },
+  MATTER_HAS_CASE: { status: 409, message: '该事项已立案办理，不能再转交其他单位；如需转交请先撤回' },
 
   // ── the server ─────────────────────────────────────────────────────────────
   RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试', retry: true },

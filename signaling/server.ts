@@ -47,6 +47,7 @@ import { singleNodeRoomStates } from './rooms/single-node-room-states.ts';
 import { scheduleRetention } from './retention/index.ts';
 import { deadlinesArea, installDeadlinePolicyOnStart, systemClock, type Clock, type DeadlinesArea } from './deadlines/index.ts';
 import { intakePublicArea } from './intake/public/index.ts';
+import { routingArea } from './routing/index.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -163,6 +164,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     deadlines,
     procedureArea(ctx, templates, signing.identity),
     intakePublic,
+    routingArea(ctx),
   ]);
   const auditSealSchedule = scheduleAuditSeals({
     intervalMs: config.auditSealIntervalMs,

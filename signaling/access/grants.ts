@@ -133,6 +133,15 @@ export const ACTIONS = {
   'minutes.manage': { scope: 'case', roles: ['mediator'], refusal: MEDIATOR_ONLY },
   'minutes.share': { scope: 'case', roles: SPEAKERS, refusal: '只有该方当事人可以同意公开本方的背对背沟通记录' },
   'minutes.sign': { scope: 'case', roles: ['party', 'authorised-agent'], refusal: '只有当事人及经授权的委托代理人可以签署调解笔录', code: 'NOT_A_SIGNER' },
+  // ── 分流 and 首接负责 (intake item 3): which matter is checked in the service (others: MATTER_NOT_FOUND) ──
+  'routing.queue': { scope: 'staff', roles: ['dispatcher'], refusal: '只有中心受理员可以查看分流队列' },
+  'routing.inbox': { scope: 'staff', roles: ['unit-head'], refusal: '只有单位负责人可以查看待接收、待指派事项' },
+  'routing.read': { scope: 'staff', roles: ['dispatcher', 'unit-head', 'mediator'], refusal: '您无权查看登记事项' },
+  'routing.route': { scope: 'staff', roles: ['dispatcher'], refusal: '只有中心受理员可以分流事项' },
+  'routing.receive': { scope: 'staff', roles: ['unit-head'], refusal: '只有承办单位负责人可以接收或退回事项' },
+  'routing.assign': { scope: 'staff', roles: ['unit-head'], refusal: '只有单位负责人可以指派调解员' },
+  'routing.transfer': { scope: 'staff', roles: ['dispatcher', 'unit-head'], refusal: '只有中心受理员或单位负责人可以转交事项' },
+  'routing.withdraw': { scope: 'staff', roles: ['dispatcher', 'unit-head'], refusal: '只有中心受理员或单位负责人可以撤回事项' },
 
   // ── anyone ─────────────────────────────────────────────────────────────────
   public: { scope: 'public', roles: [], refusal: '' },

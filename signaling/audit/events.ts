@@ -264,6 +264,8 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
     type: z.literal('RETENTION_PURGED'),
     data: z.object({ counts: z.record(z.enum(['chat', 'notepads', 'signingCodes', 'linkUses', 'materials']), z.number()), cases: z.number().optional() }),
   }),
+  /** The unit head gave the case (and its matter, 首接负责) to another mediator of the unit. */
+  z.object({ type: z.literal('CASE_MEDIATOR_CHANGED'), data: z.object({ fromUserId: z.string().nullable(), toUserId: z.string(), name: z.string() }) }),
 ]);
 
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
@@ -468,6 +470,8 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `出具调解终结告知书（${event.data.pages} 页，文件摘要 ${event.data.pdfSha256.slice(0, 12)}…）`;
     case 'RETENTION_PURGED':
       return `按保存期限删除${retentionCounts(event.data.counts)}${event.data.cases !== undefined ? `（涉及 ${event.data.cases} 个案件）` : ''}`;
+    case 'CASE_MEDIATOR_CHANGED':
+      return `更换本案调解员为 ${event.data.name}`;
   }
 }
 

@@ -92,4 +92,5 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   MINUTES_SIGNED: '签署调解笔录',
   MINUTES_ISSUED: '调解笔录归档',
   TERMINATION_NOTICE_ISSUED: '出具调解终结告知书',
+  CASE_MEDIATOR_CHANGED: '更换调解员',
 };

@@ -1,7 +1,8 @@
 // Cases: creation with a numbered docket entry, listing, editing and lifecycle transitions.
 // Every change writes its audit entry in the same transaction.
 import { staffActor } from '../audit/actors.ts';
-import { appendAudit, listCaseAudit, verifyAuditChain } from '../audit/log.ts';
+import { appendAudit, listCaseAudit, verifyAuditChain, type Actor } from '../audit/log.ts';
+import type { Tx } from '../db.ts';
 import { withSeals, type SealVerdict } from '../audit/seals.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { formatCaseNumber } from '../domain/case-number.ts';
@@ -44,6 +45,47 @@ export async function loadCase(ctx: AppContext, caseId: string) {
   return found;
 }
 
+export interface CaseOpening {
+  orgId: string;
+  mediatorId: string;
+  title: string;
+  disputeType: string;
+  summary: string;
+  dueDate: Date;
+  actor: Actor;
+  at: Date;
+}
+
+/**
+ * Opens a case in the unit's numbering (its yearly counter) with its responsible mediator, audited,
+ * in the caller's transaction: a mediator opening one by hand, or a unit head assigning a routed
+ * matter (signaling/routing) together with the matter's move.
+ */
+export async function openCase(tx: Tx, input: CaseOpening) {
+  const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(input.at));
+  const org = await tx.organisation.findUniqueOrThrow({ where: { id: input.orgId } });
+  const counter = await tx.caseCounter.upsert({
+    where: { orgId_year: { orgId: org.id, year } },
+    create: { orgId: org.id, year, last: 1 },
+    update: { last: { increment: 1 } },
+  });
+  const number = formatCaseNumber(org.shortName, year, counter.last);
+  const created = await tx.case.create({
+    data: {
+      number,
+      orgId: org.id,
+      title: input.title,
+      disputeType: input.disputeType,
+      summary: input.summary,
+      status: 'ACCEPTED',
+      mediatorId: input.mediatorId,
+      dueDate: input.dueDate,
+    },
+  });
+  await appendAudit(tx, input.actor, created.id, { type: 'CASE_CREATED', data: { number, title: input.title, disputeType: input.disputeType } });
+  return created;
+}
+
 export class CaseService {
   constructor(
     private readonly ctx: AppContext,
@@ -54,34 +96,8 @@ export class CaseService {
   async create(user: StaffPrincipal, input: NewCase) {
     const now = new Date();
     const dueDate = parseDueDate(input.dueDate, now);
-    const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(now));
-    return this.ctx.db.$transaction(async (tx) => {
-      const org = await tx.organisation.findUniqueOrThrow({ where: { id: user.orgId } });
-      const counter = await tx.caseCounter.upsert({
-        where: { orgId_year: { orgId: org.id, year } },
-        create: { orgId: org.id, year, last: 1 },
-        update: { last: { increment: 1 } },
-      });
-      const number = formatCaseNumber(org.shortName, year, counter.last);
-      const created = await tx.case.create({
-        data: {
-          number,
-          orgId: org.id,
-          title: input.title,
-          disputeType: input.disputeType,
-          summary: input.summary,
-          status: 'ACCEPTED',
-          // Only mediators open cases (grants: cases.create): the one who opens it is responsible (首接负责).
-          mediatorId: user.id,
-          dueDate,
-        },
-      });
-      await appendAudit(tx, staffActor(user), created.id, {
-        type: 'CASE_CREATED',
-        data: { number, title: input.title, disputeType: input.disputeType },
-      });
-      return created;
-    });
+    // Only mediators open cases (grants: cases.create): the one who opens it is responsible (首接负责).
+    return this.ctx.db.$transaction((tx) => openCase(tx, { ...input, orgId: user.orgId, mediatorId: user.id, dueDate, actor: staffActor(user), at: now }));
   }
 
   /** A case with its mediator, participants and co-mediators: what the case page shows. */

@@ -23,6 +23,9 @@ import { DeadlinesPage } from './intake/DeadlinesPage.tsx';
 import { ApplyPage } from './intake/ApplyPage.tsx';
 import { FollowPage } from './intake/FollowPage.tsx';
 import { IntakeOutboxPage } from './intake/IntakeOutboxPage.tsx';
+import { RoutingQueuePage } from './pages/routing/RoutingQueuePage.tsx';
+import { UnitInboxPage } from './pages/routing/UnitInboxPage.tsx';
+import { MatterPage } from './pages/routing/MatterPage.tsx';
 
 // The live room pulls in mediasoup-client and socket.io: load it only when needed.
 const PartyRoomPage = lazy(() => import('./room/entry.tsx').then((m) => ({ default: m.PartyRoomPage })));
@@ -200,5 +203,10 @@ function staffRoute(path: string, user: User) {
   if (path === '/admin' || path === '/admin/') {
     return user.role === 'ADMIN' ? <AdminPage /> : <NotFound message="仅管理员可访问此页面" />;
   }
+  // 分流 (intake item 3): the dispatcher's queue, a unit head's inbox, one matter.
+  if (path === '/routing') return user.role === 'DISPATCHER' ? <RoutingQueuePage /> : <NotFound message="仅中心受理员可访问此页面" />;
+  if (path === '/unit/inbox') return user.role === 'UNIT_HEAD' ? <UnitInboxPage /> : <NotFound message="仅单位负责人可访问此页面" />;
+  const matter = matchRoute('/matters/:id', path);
+  if (matter?.id) return <MatterPage key={matter.id} matterId={matter.id} />;
   return <NotFound />;
 }
