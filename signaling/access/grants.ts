@@ -118,6 +118,10 @@ export const ACTIONS = {
   'judicial.documents': { scope: 'case', roles: ['admin', ...MEDIATORS, 'judge', ...SPEAKERS], refusal: '您无权下载本案的司法文书' },
   'judicial.review': { scope: 'application', roles: ['judge'], refusal: '只有受理法院的法官可以审查该申请' },
 
+  // ── #15 item 1: the centre's units ─────────────────────────────────────────
+  'centre.read': { scope: 'staff', roles: STAFF_ROLES, refusal: '您的账号无权查看综治中心成员单位' },
+  'centre.manage': { scope: 'staff', roles: ['admin'], refusal: '只有管理员可以管理成员单位及其工作人员' },
+
   // ── anyone ─────────────────────────────────────────────────────────────────
   public: { scope: 'public', roles: [], refusal: '' },
 } as const satisfies Record<string, ActionSpec>;
