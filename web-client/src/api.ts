@@ -28,6 +28,7 @@ export type {
   ParticipantRole,
   Side,
   StaffRef,
+  CoMediatorCandidate,
 } from './api/cases.ts';
 export { partyApi, type LinkContact, type PartyApi, type PartyCase, type PartySelf, type PartyView } from './api/party.ts';
 export {
