@@ -60,7 +60,10 @@ export async function seedDemo(server: DemoServer, now: Date = new Date()): Prom
   const markerFile = path.join(ctx.config.dataDir, DEMO_MARKER);
   const report: DemoReport = { outcome: 'seeded', accounts: [], password: DEMO_PASSWORD, links: [], notes: [] };
   const units = new Map((await ctx.db.organisation.findMany({ where: { code: { not: null } } })).map((u) => [u.code!, u]));
-  report.accounts = DEMO_STAFF.map((s) => ({ username: s.username, role: s.role, unit: units.get(s.unit)?.name ?? s.unit, tryThis: s.tryThis }));
+  const court = await ctx.db.court.findFirst({ where: { isLocal: true } });
+  // A judge is shown with its court (its account sits in a unit only because every account does).
+  const placeOf = (s: (typeof DEMO_STAFF)[number]) => (s.role === 'JUDGE' && court ? court.name : (units.get(s.unit)?.name ?? s.unit));
+  report.accounts = DEMO_STAFF.map((s) => ({ username: s.username, role: s.role, unit: placeOf(s), tryThis: s.tryThis }));
 
   if (existsSync(markerFile)) {
     const marker = JSON.parse(readFileSync(markerFile, 'utf8')) as Marker;
