@@ -89,7 +89,7 @@ export const ERRORS = {
   CANNOT_DEACTIVATE_SELF: { status: 409, message: '不能停用自己的账号' },
   IDENTITY_NOT_CONFIRMED: { status: 409, message: '请先核验身份' },
   LINK_ALREADY_REVOKED: { status: 409, message: '该链接已撤销' },
-  NOT_A_COLLEAGUE: { status: 400, message: '只能指派本机构在岗的调解员' },
+  NOT_A_COLLEAGUE: { status: 400, message: '只能指派综治中心各成员单位在岗的调解员' },
   ALREADY_ON_CASE: { status: 409, message: '该调解员已在本案中' },
   NOT_AN_AGENT: { status: 400, message: '只有委托代理人可以被授权代为签署' },
   PARTICIPANTS_FROZEN: { status: 409, message: '协议已锁定供签署，当事人名单不能变更；如需变更请先解除锁定' },
@@ -166,6 +166,7 @@ export const ERRORS = {
   UNIT_NOT_FOUND: { status: 404, message: '成员单位不存在' },
   OWNER_NOT_IN_UNIT: { status: 409, message: '责任人须为该单位在岗工作人员' },
   MATTER_CHANGED: { status: 409, message: '该事项刚被他人处理，请刷新后重试', retry: true },
+  UNIT_SHORT_NAME_TAKEN: { status: 409, message: '该案号简称已被中心其他单位使用（各单位案号须能区分）' },
   INTAKE_NO_DISPATCHER: { status: 503, message: '综治中心暂无在岗受理人员，请拨打中心电话或前往窗口办理', retry: true },
   // 限时办结 (intake-deadlines)
   MATTER_NOT_TIMED: { status: 409, message: '该事项当前阶段没有办理期限' },

@@ -36,6 +36,7 @@ import type { SmsProvider } from './signing/sms.ts';
 import { createSmsProvider } from './signing/sms-providers.ts';
 import type { DestinationStream } from 'pino';
 import { usersArea } from './users/index.ts';
+import { unitsArea } from './units/index.ts';
 import { loadBuiltinTemplates } from './agreement/template-loader.ts';
 import { joinCluster, type Cluster } from './cluster/index.ts';
 import { AuditSealer, sealKeyFromIdentity } from './audit/seals.ts';
@@ -149,6 +150,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     healthArea(health),
     usersArea(ctx),
     orgArea(ctx),
+    unitsArea(ctx),
     casesArea(
       ctx,
       {

@@ -5,7 +5,8 @@
 //   admin             an administrator of the case's organisation: supervises (reads), never
 //                     acts as the case's mediator (人民调解员) — it cannot mediate, draft or sign
 //   mediator          the case's own mediator (首接负责)
-//   co-mediator       a mediator assigned to help (协办): in the room and the draft; the
+//   co-mediator       a mediator assigned to help (协办), from the case's unit or another unit
+//                     of the centre (联合调解): in the room and the draft; the
 //                     responsible mediator alone manages the case, decides and signs
 //   judge             a judge of the court reviewing the case's judicial-confirmation application
 //   party             an applicant or respondent, by its personal link
@@ -142,6 +143,9 @@ export const ACTIONS = {
   'routing.assign': { scope: 'staff', roles: ['unit-head'], refusal: '只有单位负责人可以指派调解员' },
   'routing.transfer': { scope: 'staff', roles: ['dispatcher', 'unit-head'], refusal: '只有中心受理员或单位负责人可以转交事项' },
   'routing.withdraw': { scope: 'staff', roles: ['dispatcher', 'unit-head'], refusal: '只有中心受理员或单位负责人可以撤回事项' },
+  // ── #15 item 1: the centre's units ─────────────────────────────────────────
+  'centre.read': { scope: 'staff', roles: STAFF_ROLES, refusal: '您的账号无权查看综治中心成员单位' },
+  'centre.manage': { scope: 'staff', roles: ['admin'], refusal: '只有管理员可以管理成员单位及其工作人员' },
 
   // ── anyone ─────────────────────────────────────────────────────────────────
   public: { scope: 'public', roles: [], refusal: '' },
@@ -227,10 +231,12 @@ export function caseRoleOf(who: StaffWho | PartyWho, caseId: string, facts: Case
   if (!facts) return null;
   const { user } = who;
   if (user.role === 'JUDGE') return facts.reviewingCourtId !== null && facts.reviewingCourtId === user.courtId ? 'judge' : null;
+  // 联合调解 (#15 item 5): a co-mediator may come from any unit of the centre, so this is asked
+  // before the case's own unit is.
+  if (facts.coMediatorIds.includes(user.id)) return 'co-mediator';
   if (facts.orgId !== user.orgId) return null;
   if (user.role === 'ADMIN') return 'admin';
-  if (facts.mediatorId === user.id) return 'mediator';
-  return facts.coMediatorIds.includes(user.id) ? 'co-mediator' : null;
+  return facts.mediatorId === user.id ? 'mediator' : null;
 }
 
 export function linkRoleOf(p: { role: string; signingAuthority: boolean }): CaseRole {

@@ -11,23 +11,32 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('USER_LOGIN'), data: z.object({ username: z.string(), ip: z.string() }) }),
   z.object({ type: z.literal('USER_LOGIN_FAILED'), data: z.object({ username: z.string(), ip: z.string() }) }),
   z.object({ type: z.literal('USER_LOGOUT'), data: z.object({ username: z.string() }) }),
-  z.object({ type: z.literal('USER_CREATED'), data: z.object({ username: z.string(), role: z.string() }) }),
+  /** unit: the unit's name when an administrator made the account in another unit than its own. */
+  z.object({ type: z.literal('USER_CREATED'), data: z.object({ username: z.string(), role: z.string(), unit: z.string().optional() }) }),
   z.object({ type: z.literal('USER_UPDATED'), data: z.object({ username: z.string(), changes: z.array(z.string()) }) }),
   z.object({ type: z.literal('USER_PASSWORD_CHANGED'), data: z.object({ username: z.string(), endedSessions: z.number(), ip: z.string() }) }),
   z.object({ type: z.literal('USER_PASSWORD_CHANGE_FAILED'), data: z.object({ username: z.string(), ip: z.string() }) }),
-  z.object({ type: z.literal('ORG_SEAL_UPDATED'), data: z.object({ bytes: z.number(), sha256: z.string() }) }),
-  z.object({ type: z.literal('ORG_PHONE_UPDATED'), data: z.object({}) }),
+  /** unit: the unit's name when it is not the administrator's own (units managed from the centre). */
+  z.object({ type: z.literal('ORG_SEAL_UPDATED'), data: z.object({ bytes: z.number(), sha256: z.string(), unit: z.string().optional() }) }),
+  z.object({ type: z.literal('ORG_PHONE_UPDATED'), data: z.object({ unit: z.string().optional() }) }),
   z.object({
     type: z.literal('CENTRE_UNITS_ENSURED'),
     data: z.object({ centre: z.string(), createdCentre: z.boolean(), createdUnits: z.array(z.string()) }),
   }),
+  // #15 item 1: units managed by an administrator of the centre.
+  z.object({ type: z.literal('UNIT_ADDED'), data: z.object({ unitId: z.string(), name: z.string(), kind: z.string(), shortName: z.string() }) }),
+  z.object({ type: z.literal('UNIT_UPDATED'), data: z.object({ unitId: z.string(), name: z.string(), changes: z.array(z.string()) }) }),
   z.object({ type: z.literal('CASE_CREATED'), data: z.object({ number: z.string(), title: z.string(), disputeType: z.string() }) }),
   z.object({ type: z.literal('CASE_UPDATED'), data: z.object({ changes: z.array(z.string()) }) }),
   z.object({ type: z.literal('CASE_TRANSITION'), data: z.object({ from: status, to: status, reason: z.string().optional() }) }),
   z.object({ type: z.literal('PARTICIPANT_ADDED'), data: z.object({ participantId: z.string(), name: z.string(), role: z.string(), side: z.string() }) }),
   z.object({ type: z.literal('PARTICIPANT_REMOVED'), data: z.object({ participantId: z.string(), name: z.string() }) }),
   z.object({ type: z.literal('PARTICIPANT_UPDATED'), data: z.object({ participantId: z.string(), name: z.string(), changes: z.array(z.string()) }) }),
-  z.object({ type: z.literal('CO_MEDIATOR_ASSIGNED'), data: z.object({ userId: z.string(), name: z.string() }) }),
+  z.object({
+    type: z.literal('CO_MEDIATOR_ASSIGNED'),
+    /** unit: the co-mediator's unit, when it is another unit of the centre (联合调解). */
+    data: z.object({ userId: z.string(), name: z.string(), unit: z.string().optional() }),
+  }),
   z.object({ type: z.literal('CO_MEDIATOR_REMOVED'), data: z.object({ userId: z.string(), name: z.string() }) }),
   z.object({ type: z.literal('INVITATION_CREATED'), data: z.object({ invitationId: z.string(), participantId: z.string(), expiresAt: z.string() }) }),
   z.object({
@@ -297,7 +306,7 @@ export function summarizeAuditEvent(event: AuditEvent): string {
     case 'USER_LOGOUT':
       return `${event.data.username} 退出登录`;
     case 'USER_CREATED':
-      return `创建账号 ${event.data.username}（${event.data.role}）`;
+      return `创建账号 ${event.data.username}（${event.data.role}${event.data.unit ? `，${event.data.unit}` : ''}）`;
     case 'USER_UPDATED':
       return `修改账号 ${event.data.username}：${event.data.changes.join('、')}`;
     case 'USER_PASSWORD_CHANGED':
@@ -305,13 +314,17 @@ export function summarizeAuditEvent(event: AuditEvent): string {
     case 'USER_PASSWORD_CHANGE_FAILED':
       return `${event.data.username} 修改密码失败：当前密码不正确（${event.data.ip}）`;
     case 'ORG_SEAL_UPDATED':
-      return `更新调解委员会印章图片（${event.data.bytes} 字节）`;
+      return `更新${event.data.unit ?? '调解委员会'}印章图片（${event.data.bytes} 字节）`;
     case 'CENTRE_UNITS_ENSURED':
       return event.data.createdCentre
         ? `建立${event.data.centre}，设成员单位 ${event.data.createdUnits.length} 个`
         : `${event.data.centre}新增成员单位 ${event.data.createdUnits.length} 个`;
+    case 'UNIT_ADDED':
+      return `新增成员单位 ${event.data.name}（案号简称：${event.data.shortName}）`;
+    case 'UNIT_UPDATED':
+      return `修改成员单位 ${event.data.name}：${event.data.changes.join('、')}`;
     case 'ORG_PHONE_UPDATED':
-      return '更新调解组织联系电话（当事人链接失效时显示）';
+      return `更新${event.data.unit ?? '调解组织'}联系电话（当事人链接失效时显示）`;
     case 'CASE_CREATED':
       return `受理案件 ${event.data.number}「${event.data.title}」`;
     case 'CASE_UPDATED':
@@ -325,7 +338,7 @@ export function summarizeAuditEvent(event: AuditEvent): string {
     case 'PARTICIPANT_UPDATED':
       return `修改当事人 ${event.data.name} 的信息：${event.data.changes.join('、')}`;
     case 'CO_MEDIATOR_ASSIGNED':
-      return `指派协办调解员 ${event.data.name}`;
+      return `指派协办调解员 ${event.data.name}${event.data.unit ? `（${event.data.unit}）` : ''}`;
     case 'CO_MEDIATOR_REMOVED':
       return `取消协办调解员 ${event.data.name}`;
     case 'INVITATION_CREATED':

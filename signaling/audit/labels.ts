@@ -14,6 +14,8 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   ORG_SEAL_UPDATED: '更新印章',
   ORG_PHONE_UPDATED: '更新联系电话',
   CENTRE_UNITS_ENSURED: '综治中心成员单位',
+  UNIT_ADDED: '新增成员单位',
+  UNIT_UPDATED: '修改成员单位',
   CASE_CREATED: '创建案件',
   CASE_UPDATED: '修改案件',
   CASE_TRANSITION: '状态变更',

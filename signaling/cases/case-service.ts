@@ -116,8 +116,9 @@ export class CaseService {
 
   async listFor(user: StaffPrincipal) {
     return this.ctx.db.case.findMany({
-      // A mediator sees the cases it is responsible for and those it helps with (协办).
-      where: { orgId: user.orgId, ...(user.role === 'MEDIATOR' ? { OR: [{ mediatorId: user.id }, { coMediators: { some: { userId: user.id } } }] } : {}) },
+      // A mediator sees the cases it is responsible for, others its unit's; both also those they help
+      // with (协办), which may be another unit's (联合调解).
+      where: { OR: [{ orgId: user.orgId, ...(user.role === 'MEDIATOR' ? { mediatorId: user.id } : {}) }, { coMediators: { some: { userId: user.id } } }] },
       include: { mediator: true },
       orderBy: [{ dueDate: 'asc' }, { createdAt: 'desc' }],
     });

@@ -8,6 +8,7 @@ import {
   CaseDetailView,
   CaseStatusT,
   CaseSummaryView,
+  CoMediatorCandidateView,
   DateOnly,
   DisputeTypeT,
   errors,
@@ -228,19 +229,18 @@ export const caseRoutes =
       async (request) => ({ invitation: invitationView(await invitations.revoke(staffOf(request), request.params.id, request.params.iid)) }),
     );
 
-    const CoMediator = Type.Object({ id: Type.String(), displayName: Type.String() });
     app.get(
       '/:id/co-mediators/candidates',
       {
         schema: {
           tags: ['cases'],
-          summary: '可指派的协办调解员（本机构在岗调解员）',
+          summary: '可指派的协办调解员（综治中心各成员单位在岗调解员，本单位在前）',
           params: IdParams,
-          response: { 200: Type.Object({ mediators: Type.Array(CoMediator) }), ...errors(401, 403, 404) },
+          response: { 200: Type.Object({ mediators: Type.Array(CoMediatorCandidateView) }), ...errors(401, 403, 404) },
         },
         config: { action: 'case.staff' },
       },
-      async (request) => ({ mediators: (await coMediators.candidates(request.params.id)).map(({ id, displayName }) => ({ id, displayName })) }),
+      async (request) => ({ mediators: await coMediators.candidates(request.params.id) }),
     );
 
     app.post(

@@ -196,3 +196,6 @@ export const InvitationView = Type.Object({
 export function errors(...statuses: number[]): Record<number, TSchema> {
   return Object.fromEntries(statuses.map((s) => [s, ErrorBody]));
 }
+
+/** A mediator who could help with a case (协办), from its unit or another unit of the centre (联合调解). */
+export const CoMediatorCandidateView = Type.Object({ id: Type.String(), displayName: Type.String(), unitId: Type.String(), unitName: Type.String() });

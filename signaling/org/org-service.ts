@@ -5,6 +5,7 @@ import { appendAudit } from '../audit/log.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { checkSealPng } from '../signing/png-image.ts';
+import { unitInCentreOf } from '../units/unit-scope.ts';
 
 export class OrgService {
   constructor(private readonly ctx: AppContext) {}
@@ -13,11 +14,12 @@ export class OrgService {
     return this.ctx.db.organisation.findUniqueOrThrow({ where: { id: user.orgId } });
   }
 
-  /** The phone a party is told to call when its link does not work (audited). */
-  async setPhone(admin: StaffPrincipal, phone: string) {
+  /** The phone a party is told to call when its link does not work (audited): the administrator's unit's, or another unit's of its centre. */
+  async setPhone(admin: StaffPrincipal, phone: string, unitId: string = admin.orgId) {
     return this.ctx.db.$transaction(async (tx) => {
-      const updated = await tx.organisation.update({ where: { id: admin.orgId }, data: { phone } });
-      await appendAudit(tx, staffActor(admin), null, { type: 'ORG_PHONE_UPDATED', data: {} });
+      const unit = await unitInCentreOf(tx, admin, unitId);
+      const updated = await tx.organisation.update({ where: { id: unit.id }, data: { phone } });
+      await appendAudit(tx, staffActor(admin), null, { type: 'ORG_PHONE_UPDATED', data: unit.id === admin.orgId ? {} : { unit: unit.name } });
       return updated;
     });
   }
@@ -28,15 +30,16 @@ export class OrgService {
     return Buffer.from(org.sealPng);
   }
 
-  async replaceSeal(admin: StaffPrincipal, pngBase64: string) {
+  async replaceSeal(admin: StaffPrincipal, pngBase64: string, unitId: string = admin.orgId) {
     const bytes = Buffer.from(pngBase64, 'base64');
     // Decoded and embedded once here, so a seal that reaches an agreement can always be printed.
     await checkSealPng(bytes);
     return this.ctx.db.$transaction(async (tx) => {
-      const updated = await tx.organisation.update({ where: { id: admin.orgId }, data: { sealPng: bytes } });
+      const unit = await unitInCentreOf(tx, admin, unitId);
+      const updated = await tx.organisation.update({ where: { id: unit.id }, data: { sealPng: bytes } });
       await appendAudit(tx, staffActor(admin), null, {
         type: 'ORG_SEAL_UPDATED',
-        data: { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') },
+        data: { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), ...(unit.id === admin.orgId ? {} : { unit: unit.name }) },
       });
       return updated;
     });

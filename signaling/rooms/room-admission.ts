@@ -63,7 +63,7 @@ export async function identityFor(
         peerId: user.id,
         roomRole: 'mediator',
         displayName: user.displayName,
-        roleLabel: role === 'co-mediator' ? '协办调解员' : '调解员',
+        roleLabel: role === 'co-mediator' ? await coMediatorLabel(ctx, user.orgId, caseId) : '调解员',
         side: 'NEUTRAL',
         identityConfirmed: true,
         consentGiven: true,
@@ -85,4 +85,12 @@ export async function identityFor(
     consentGiven: p.consentAt !== null,
   };
   return { identity, role };
+}
+
+/** 协办调解员, with its unit when it comes from another unit of the centre (联合调解): everyone in the room sees whom it speaks for. */
+async function coMediatorLabel(ctx: AppContext, unitId: string, caseId: string): Promise<string> {
+  const c = await ctx.db.case.findUnique({ where: { id: caseId }, select: { orgId: true } });
+  if (!c || c.orgId === unitId) return '协办调解员';
+  const unit = await ctx.db.organisation.findUnique({ where: { id: unitId }, select: { name: true } });
+  return unit ? `协办调解员 · ${unit.name}` : '协办调解员';
 }

@@ -32,10 +32,12 @@ export const userRoutes =
               role: Type.Union(UserRoleT.anyOf, { title: '角色' }),
               password: Password,
               courtId: Type.Optional(Id),
+              /** The unit of the centre the account belongs to (default: the administrator's own). */
+              unitId: Type.Optional(Id),
             },
             { additionalProperties: false },
           ),
-          response: { 201: Type.Object({ user: UserView }), ...errors(400, 401, 403, 409) },
+          response: { 201: Type.Object({ user: UserView }), ...errors(400, 401, 403, 404, 409) },
         },
         config: { action: 'org.manage' },
       },

@@ -10,6 +10,7 @@ import { staffActor } from '../audit/actors.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { UserRole } from '../domain/vocabulary.ts';
 import { DomainError } from '../errors.ts';
+import { findUnitInCentreOf, unitInCentreOf } from '../units/unit-scope.ts';
 
 export class UserService {
   constructor(private readonly ctx: AppContext) {}
@@ -19,7 +20,18 @@ export class UserService {
     return this.ctx.db.user.findMany({ where: { orgId: admin.orgId }, orderBy: { createdAt: 'asc' } });
   }
 
-  async create(admin: StaffPrincipal, input: { username: string; displayName: string; role: UserRole; password: string; courtId?: string | undefined }) {
+  /** The accounts of one unit of the administrator's centre (#15: staff belong to exactly one unit). */
+  async listOfUnit(admin: StaffPrincipal, unitId: string) {
+    const unit = await unitInCentreOf(this.ctx.db, admin, unitId);
+    return this.ctx.db.user.findMany({ where: { orgId: unit.id }, orderBy: { createdAt: 'asc' } });
+  }
+
+  /** An account in the administrator's unit, or in `unitId`, another unit of its centre. */
+  async create(
+    admin: StaffPrincipal,
+    input: { username: string; displayName: string; role: UserRole; password: string; courtId?: string | undefined; unitId?: string | undefined },
+  ) {
+    const unit = await unitInCentreOf(this.ctx.db, admin, input.unitId ?? admin.orgId);
     const exists = await this.ctx.db.user.findUnique({ where: { username: input.username } });
     if (exists) throw new DomainError('USERNAME_TAKEN', `用户名 ${input.username} 已被使用`);
     // A judge belongs to one court (the local one unless another is named); nobody else does.
@@ -42,11 +54,14 @@ export class UserService {
           role: input.role,
           passwordHash,
           mustChangePassword: true,
-          orgId: admin.orgId,
+          orgId: unit.id,
           courtId,
         },
       });
-      await appendAudit(tx, staffActor(admin), null, { type: 'USER_CREATED', data: { username: user.username, role: user.role } });
+      await appendAudit(tx, staffActor(admin), null, {
+        type: 'USER_CREATED',
+        data: { username: user.username, role: user.role, ...(unit.id === admin.orgId ? {} : { unit: unit.name }) },
+      });
       return user;
     });
   }
@@ -57,7 +72,8 @@ export class UserService {
     changes: { displayName?: string | undefined; active?: boolean | undefined; password?: string | undefined },
   ) {
     const user = await this.ctx.db.user.findUnique({ where: { id: userId } });
-    if (!user || user.orgId !== admin.orgId) throw new DomainError('USER_NOT_FOUND', '账号不存在');
+    // Any unit of the administrator's centre (a user of another centre does not exist for it).
+    if (!user || !(await findUnitInCentreOf(this.ctx.db, admin, user.orgId))) throw new DomainError('USER_NOT_FOUND', '账号不存在');
     if (user.id === admin.id && changes.active === false) throw new DomainError('CANNOT_DEACTIVATE_SELF', '不能停用自己的账号');
     const data: { displayName?: string; active?: boolean; passwordHash?: string; mustChangePassword?: boolean } = {};
     const labels: string[] = [];

@@ -41,7 +41,8 @@ describe('co-mediators', () => {
   it('only colleagues who mediate can be assigned, once; the colleague cannot see the case before', async () => {
     expect((await colleague.request('GET', `/api/cases/${caseId}`)).status).toBe(404);
     const { mediators } = await mediator.json('GET', `/api/cases/${caseId}/co-mediators/candidates`);
-    expect(mediators).toEqual([{ id: colleagueId, displayName: '张应丽' }]);
+    const committee = await server.ctx.db.organisation.findFirstOrThrow({ where: { code: 'committee' } });
+    expect(mediators).toEqual([{ id: colleagueId, displayName: '张应丽', unitId: committee.id, unitName: committee.name }]);
     const judgeId = (await server.ctx.db.user.findUniqueOrThrow({ where: { username: 'judge-co' } })).id;
     const refused = await mediator.request('POST', `/api/cases/${caseId}/co-mediators`, { userId: judgeId });
     expect(refused.status).toBe(400);

@@ -5,6 +5,7 @@
 import { authApi } from './api/auth.ts';
 import { casesApi } from './api/cases.ts';
 import { orgApi } from './api/org.ts';
+import { centreApi } from './api/centre.ts';
 import { usersApi } from './api/users.ts';
 
 export { ApiError, NETWORK_ERROR_MESSAGE, setCsrfToken, setUnauthorizedHandler } from './api/core.ts';
@@ -28,6 +29,7 @@ export type {
   ParticipantRole,
   Side,
   StaffRef,
+  CoMediatorCandidate,
 } from './api/cases.ts';
 export { partyApi, type LinkContact, type PartyApi, type PartyCase, type PartySelf, type PartyView } from './api/party.ts';
 export {
@@ -52,4 +54,5 @@ export {
 } from './api/judicial.ts';
 
 /** The staff client: auth, organisation and labels, accounts, cases. */
-export const api = { ...authApi, ...orgApi, ...usersApi, ...casesApi };
+export const api = { ...authApi, ...orgApi, ...usersApi, ...casesApi, ...centreApi };
+export type { CentreOverview, NewUnit, Unit } from './api/centre.ts';

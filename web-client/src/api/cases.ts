@@ -12,6 +12,7 @@ export type CaseSummary = S<typeof schemas.CaseSummaryView>;
 export type Participant = S<typeof schemas.ParticipantView>;
 export type CaseDetail = S<typeof schemas.CaseDetailView>;
 export type StaffRef = CaseDetail['coMediators'][number];
+export type CoMediatorCandidate = S<typeof schemas.CoMediatorCandidateView>;
 export type NewCase = S<typeof schemas.NewCaseBody>;
 export type NewParticipant = S<typeof schemas.NewParticipantBody>;
 export type ParticipantChanges = S<typeof schemas.ParticipantChangesBody>;
@@ -39,7 +40,8 @@ export const casesApi = {
       body: reason ? { to, reason } : { to },
     }).then((r) => r.case),
 
-  coMediatorCandidates: (caseId: string) => staff<{ mediators: StaffRef[] }>(`/api/cases/${enc(caseId)}/co-mediators/candidates`).then((r) => r.mediators),
+  coMediatorCandidates: (caseId: string) =>
+    staff<{ mediators: CoMediatorCandidate[] }>(`/api/cases/${enc(caseId)}/co-mediators/candidates`).then((r) => r.mediators),
   assignCoMediator: (caseId: string, userId: string) =>
     staff<{ case: CaseDetail }>(`/api/cases/${enc(caseId)}/co-mediators`, { method: 'POST', body: { userId } }).then((r) => r.case),
   removeCoMediator: (caseId: string, userId: string) =>

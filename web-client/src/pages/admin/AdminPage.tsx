@@ -1,5 +1,6 @@
 import { UsersSection } from './UsersSection.tsx';
 import { OrgSection } from './OrgSection.tsx';
+import { UnitsSection } from './UnitsSection.tsx';
 
 export function AdminPage() {
   return (
@@ -9,6 +10,7 @@ export function AdminPage() {
       </div>
       <OrgSection />
       <UsersSection />
+      <UnitsSection />
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, type CaseDetail, type StaffRef } from '../../api.ts';
+import { api, ApiError, type CaseDetail, type CoMediatorCandidate } from '../../api.ts';
 import { useToast } from '../../toast.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Field } from '../../components/Field.tsx';
@@ -11,10 +11,10 @@ interface Props {
   onChanged(next: CaseDetail): void;
 }
 
-/** 协办调解员: colleagues who help in the room and with the draft; the case's mediator stays responsible. */
+/** 协办调解员: colleagues — also from other units of the centre (联合调解) — who help in the room and with the draft; the case's mediator stays responsible. */
 export function CoMediatorCard({ kase, canManage, onChanged }: Props) {
   const notify = useToast();
-  const [candidates, setCandidates] = useState<StaffRef[] | null>(null);
+  const [candidates, setCandidates] = useState<CoMediatorCandidate[] | null>(null);
   const [chosen, setChosen] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -84,10 +84,12 @@ export function CoMediatorCard({ kase, canManage, onChanged }: Props) {
         >
           <Field label="指派调解员" htmlFor="co-mediator-select">
             <select id="co-mediator-select" className="input" value={chosen} onChange={(e) => setChosen(e.target.value)} disabled={busy || !candidates?.length}>
-              <option value="">{candidates === null ? '正在载入…' : candidates.length ? '请选择本机构的调解员' : '没有其他可指派的调解员'}</option>
+              <option value="">
+                {candidates === null ? '正在载入…' : candidates.length ? '请选择调解员（可邀请中心其他单位）' : '没有其他可指派的调解员'}
+              </option>
               {(candidates ?? []).map((c) => (
                 <option key={c.id} value={c.id}>
-                  {c.displayName}
+                  {c.displayName}（{c.unitName}）
                 </option>
               ))}
             </select>
