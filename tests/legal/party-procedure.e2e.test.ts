@@ -25,7 +25,7 @@ beforeAll(async () => {
   party = await addInvitedParty(mediator, caseId, { name: '王某', side: 'B', role: 'RESPONDENT', id17: '15020419800101123' });
   await addInvitedParty(mediator, caseId, { name: '李某', side: 'A', role: 'APPLICANT', id17: '15020419750312101' });
   await mediator.json('POST', `/api/procedure/${caseId}/recusal/declare`, undefined, 200);
-  const org = await server.ctx.db.organisation.findFirstOrThrow();
+  const org = await server.ctx.db.organisation.findFirstOrThrow({ where: { code: 'committee' } });
   await server.ctx.db.organisation.update({ where: { id: org.id }, data: { sealPng: Buffer.from(strokePng(200, 200)) } });
   browser = await launchBrowser({ viewport: PHONE });
   page = await browser.context.newPage();

@@ -156,7 +156,7 @@ describe('a party ends the mediation; the 调解终结告知书', () => {
     expect((await twice.json()).code).toBe('MEDIATION_NOT_ENDABLE');
 
     // Sealed like the other documents: no seal uploaded, no notice.
-    const org = await server.ctx.db.organisation.findFirstOrThrow();
+    const org = await server.ctx.db.organisation.findFirstOrThrow({ where: { code: 'committee' } });
     await server.ctx.db.organisation.update({ where: { id: org.id }, data: { sealPng: null } });
     expect((await (await asParty(a).get(`/api/procedure/${caseId}/termination-notice`)).json()).code).toBe('SEAL_MISSING');
     await server.ctx.db.organisation.update({ where: { id: org.id }, data: { sealPng: Buffer.from(strokePng(200, 200)) } });
@@ -193,7 +193,7 @@ describe('a party ends the mediation; the 调解终结告知书', () => {
 describe('调解笔录', () => {
   it('caucus lines reach only their side and the mediator until shared; lock needs the 回避 declaration; both sign; the sealed PDF', async () => {
     const { caseId, a, b } = await newCase();
-    const org = await server.ctx.db.organisation.findFirstOrThrow();
+    const org = await server.ctx.db.organisation.findFirstOrThrow({ where: { code: 'committee' } });
     if (!org.sealPng) await server.ctx.db.organisation.update({ where: { id: org.id }, data: { sealPng: Buffer.from(strokePng(200, 200)) } });
     const record = (body: unknown) => mediator.json('POST', `/api/procedure/${caseId}/minutes/entries`, body, 201);
     await record({ kind: 'ATTENDANCE', caucus: false, text: '申请人李某、被申请人王某到场（在线）' });
