@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { MatterListItem } from '../../api/routing.ts';
-import { formatDateTime } from '../../format.ts';
+import { DeadlineCountdown } from '../../intake/DeadlineCountdown.tsx';
 import { Link } from '../../router.tsx';
 
 /** One matter in a 分流 list: number, title, type, who is responsible, where it waits, and its stage deadline. */
@@ -20,9 +20,8 @@ export function MatterCard({ m, children }: { m: MatterListItem; children?: Reac
           责任人：{m.ownerName}（{m.ownerUnitName}）
         </span>
         {m.pendingUnitName && <span data-testid="matter-pending">待接收：{m.pendingUnitName}</span>}
-        {/* 限时办结: the deadlines module puts its countdown here. */}
         <span className="matter-card__due" data-testid="stage-due" data-due-at={m.stageDueAt ?? ''}>
-          本环节时限：{m.stageDueAt ? formatDateTime(m.stageDueAt) : '—'}
+          本环节时限：{m.stageDueAt ? <DeadlineCountdown dueAt={m.stageDueAt} /> : '—'}
         </span>
       </div>
       {m.riskFlags.length > 0 && (
