@@ -168,6 +168,14 @@ export const ERRORS = {
   OWNER_NOT_IN_UNIT: { status: 409, message: '责任人须为该单位在岗工作人员' },
   MATTER_CHANGED: { status: 409, message: '该事项刚被他人处理，请刷新后重试', retry: true },
   INTAKE_NO_DISPATCHER: { status: 503, message: '综治中心暂无在岗受理人员，请拨打中心电话或前往窗口办理', retry: true },
+  // intake at the desk, by grid workers and by batch import (intake-desk/)
+  PARTY_REQUIRED: { status: 400, message: '请至少登记一位当事人（来访人或来电人）' },
+  PHOTO_NOT_IMAGE: { status: 400, message: '照片须为 JPEG、PNG 或 WebP 图片' },
+  TOO_MANY_PHOTOS: { status: 400, message: '照片数量超过上限' },
+  IMPORT_FILE_UNREADABLE: { status: 400, message: '无法读取上传的文件，请使用导入模板（.xlsx）填写后上传' },
+  IMPORT_REJECTED: { status: 422, message: '导入文件有错误，未导入任何记录；请按错误清单修改后重新上传' },
+  IMPORT_TOO_MANY_ROWS: { status: 413, message: '单次导入的行数超过上限，请分批导入' },
+  MEDIATOR_NOT_IN_UNIT: { status: 409, message: '所选调解员不是该单位在岗的调解员' },
 
   // ── the server ─────────────────────────────────────────────────────────────
   RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试', retry: true },

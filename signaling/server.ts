@@ -34,6 +34,7 @@ import type { SmsProvider } from './signing/sms.ts';
 import { createSmsProvider } from './signing/sms-providers.ts';
 import type { DestinationStream } from 'pino';
 import { usersArea } from './users/index.ts';
+import { intakeDeskArea } from './intake-desk/index.ts';
 import { loadBuiltinTemplates } from './agreement/template-loader.ts';
 import { joinCluster, type Cluster } from './cluster/index.ts';
 import { AuditSealer, sealKeyFromIdentity } from './audit/seals.ts';
@@ -127,7 +128,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Templates are validated once at start (a broken one stops it) and shared by drafting and the court documents.
   const templates = loadBuiltinTemplates();
   const drafting = draftingArea(app, ctx, templates, cluster ? { relay: cluster.docs } : {});
-  const signing = await signingArea(ctx, options.sms ?? createSmsProvider(config.sms, config.dataDir, app.log), drafting.agreements, app.log);
+  const sms = options.sms ?? createSmsProvider(config.sms, config.dataDir, app.log);
+  const signing = await signingArea(ctx, sms, drafting.agreements, app.log);
   const auditSeals = new AuditSealer(db, config.dataDir, sealKeyFromIdentity(signing.identity));
   const health: HealthSources = { ctx, pool, redis: cluster?.redis.command ?? null };
   await mountApi(app, [
@@ -147,6 +149,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     drafting,
     signing,
     judicialArea(ctx, templates, signing.identity),
+    // Imported cases' invitation links go out through the SMS provider (a link, not a code: no validity minutes).
+    intakeDeskArea(ctx, { send: (phone, text) => sms.send(phone, text, { code: '', validMinutes: 0 }) }),
   ]);
   const auditSealSchedule = scheduleAuditSeals({
     intervalMs: config.auditSealIntervalMs,

@@ -118,6 +118,13 @@ export const ACTIONS = {
   'judicial.documents': { scope: 'case', roles: ['admin', ...MEDIATORS, 'judge', ...SPEAKERS], refusal: '您无权下载本案的司法文书' },
   'judicial.review': { scope: 'application', roles: ['judge'], refusal: '只有受理法院的法官可以审查该申请' },
 
+  // ── intake at the centre: window, phone, grid workers, batch import (#15 item 2) ──
+  'intake.register': { scope: 'staff', roles: ['dispatcher'], refusal: '只有中心受理员可以登记来访、来电' },
+  'intake.grid': { scope: 'staff', roles: ['grid-worker'], refusal: '只有网格员可以提交随手记' },
+  'intake.screening': { scope: 'staff', roles: ['dispatcher', 'unit-head', 'grid-worker', 'mediator', 'admin'], refusal: '您无权查看该事项' },
+  'intake.warnings': { scope: 'staff', roles: ['dispatcher', 'admin'], refusal: '只有中心受理员可以查看预警' },
+  'intake.import': { scope: 'staff', roles: ['dispatcher', 'unit-head'], refusal: '只有中心受理员或单位负责人可以批量导入' },
+
   // ── anyone ─────────────────────────────────────────────────────────────────
   public: { scope: 'public', roles: [], refusal: '' },
 } as const satisfies Record<string, ActionSpec>;

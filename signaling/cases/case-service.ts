@@ -1,7 +1,8 @@
 // Cases: creation with a numbered docket entry, listing, editing and lifecycle transitions.
 // Every change writes its audit entry in the same transaction.
 import { staffActor } from '../audit/actors.ts';
-import { appendAudit, listCaseAudit, verifyAuditChain } from '../audit/log.ts';
+import { appendAudit, listCaseAudit, verifyAuditChain, type Actor } from '../audit/log.ts';
+import type { Tx } from '../db.ts';
 import { withSeals, type SealVerdict } from '../audit/seals.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { formatCaseNumber } from '../domain/case-number.ts';
@@ -37,6 +38,45 @@ export interface CaseChanges {
 
 const CHANGE_LABELS: Record<keyof CaseChanges, string> = { title: '标题', summary: '案情摘要', disputeType: '纠纷类型', dueDate: '办结期限' };
 
+export interface CaseToOpen {
+  orgId: string;
+  mediatorId: string;
+  title: string;
+  disputeType: string;
+  summary: string;
+  dueDate: Date;
+  at: Date;
+}
+
+/**
+ * Opens a case in the unit's own numbering (CaseCounter per unit and year) with its mediator, and
+ * its audit entry, in the caller's transaction (a batch import opens hundreds in one).
+ */
+export async function openCase(tx: Tx, actor: Actor, input: CaseToOpen) {
+  const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(input.at));
+  const org = await tx.organisation.findUniqueOrThrow({ where: { id: input.orgId } });
+  const counter = await tx.caseCounter.upsert({
+    where: { orgId_year: { orgId: org.id, year } },
+    create: { orgId: org.id, year, last: 1 },
+    update: { last: { increment: 1 } },
+  });
+  const number = formatCaseNumber(org.shortName, year, counter.last);
+  const created = await tx.case.create({
+    data: {
+      number,
+      orgId: org.id,
+      title: input.title,
+      disputeType: input.disputeType,
+      summary: input.summary,
+      status: 'ACCEPTED',
+      mediatorId: input.mediatorId,
+      dueDate: input.dueDate,
+    },
+  });
+  await appendAudit(tx, actor, created.id, { type: 'CASE_CREATED', data: { number, title: input.title, disputeType: input.disputeType } });
+  return created;
+}
+
 /** A case by id. Access was decided before (signaling/access/grants.ts): this only loads. */
 export async function loadCase(ctx: AppContext, caseId: string) {
   const found = await ctx.db.case.findUnique({ where: { id: caseId }, include: { mediator: true } });
@@ -54,34 +94,8 @@ export class CaseService {
   async create(user: StaffPrincipal, input: NewCase) {
     const now = new Date();
     const dueDate = parseDueDate(input.dueDate, now);
-    const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(now));
-    return this.ctx.db.$transaction(async (tx) => {
-      const org = await tx.organisation.findUniqueOrThrow({ where: { id: user.orgId } });
-      const counter = await tx.caseCounter.upsert({
-        where: { orgId_year: { orgId: org.id, year } },
-        create: { orgId: org.id, year, last: 1 },
-        update: { last: { increment: 1 } },
-      });
-      const number = formatCaseNumber(org.shortName, year, counter.last);
-      const created = await tx.case.create({
-        data: {
-          number,
-          orgId: org.id,
-          title: input.title,
-          disputeType: input.disputeType,
-          summary: input.summary,
-          status: 'ACCEPTED',
-          // Only mediators open cases (grants: cases.create): the one who opens it is responsible (首接负责).
-          mediatorId: user.id,
-          dueDate,
-        },
-      });
-      await appendAudit(tx, staffActor(user), created.id, {
-        type: 'CASE_CREATED',
-        data: { number, title: input.title, disputeType: input.disputeType },
-      });
-      return created;
-    });
+    // Only mediators open cases (grants: cases.create): the one who opens it is responsible (首接负责).
+    return this.ctx.db.$transaction((tx) => openCase(tx, staffActor(user), { ...input, orgId: user.orgId, mediatorId: user.id, dueDate, at: now }));
   }
 
   /** A case with its mediator, participants and co-mediators: what the case page shows. */
