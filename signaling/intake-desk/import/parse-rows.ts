@@ -124,7 +124,9 @@ export async function parseImportFile(bytes: Buffer): Promise<ImportRow[]> {
       else amountFen = Math.round(Number(clean) * 100);
     }
     if (rowProblems.length) {
-      problems.push(...rowProblems);
+      // In the columns' order, as the person correcting the file reads the row.
+      const column = (p: RowProblem) => IMPORT_COLUMNS.findIndex((c) => c.header === p.field);
+      problems.push(...rowProblems.sort((a, b) => column(a) - column(b)));
       continue;
     }
     rows.push({
