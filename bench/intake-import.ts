@@ -42,12 +42,13 @@ export async function measureImport(opts: ImportMeasureOptions = {}): Promise<Im
       const res = await fetch(`${server.url}/api/intake/imports?mediatorId=${mediator.id}&sendLinks=${opts.sendLinks === false ? '0' : '1'}`, {
         method: 'POST',
         headers: { cookie: dispatcher.client.cookie, 'x-csrf-token': dispatcher.client.csrfToken, 'content-type': XLSX_MIME },
-        body: file,
+        body: new Uint8Array(file),
         signal: AbortSignal.timeout(300_000),
       });
       const body = (await res.json()) as { imported?: unknown[]; code?: string; message?: string };
       const ms = performance.now() - started;
-      if (res.status !== 201 || body.imported?.length !== rows) throw new Error(`import run ${run + 1}: HTTP ${res.status} ${body.code ?? ''} ${body.message ?? ''}`);
+      if (res.status !== 201 || body.imported?.length !== rows)
+        throw new Error(`import run ${run + 1}: HTTP ${res.status} ${body.code ?? ''} ${body.message ?? ''}`);
       all.push(Math.round(ms));
     }
     const p50 = percentile(all, 50) ?? 0;

@@ -101,7 +101,9 @@ export class DeskService {
         actorLabel: `${user.displayName}（网格员）`,
       });
       for (const p of photos) {
-        await tx.matterAttachment.create({ data: { matterId: registered.matter.id, fileName: p.fileName, mime: p.mime, size: p.size, sha256: p.sha256, bytes: p.bytes, createdAt: at } });
+        await tx.matterAttachment.create({
+          data: { matterId: registered.matter.id, fileName: p.fileName, mime: p.mime, size: p.size, sha256: p.sha256, bytes: p.bytes, createdAt: at },
+        });
       }
       return { ...registered, photos: photos.length };
     });
@@ -123,7 +125,16 @@ export class DeskService {
     const parties = normalizeParties(input.parties);
     return this.ctx.db.$transaction(async (tx) => {
       const centreId = await this.#centreOf(tx, user);
-      return screen(tx, this.rules, { centreId, disputeType: input.disputeType, title: input.title, summary: input.summary, place: input.place, parties, at, countRepeats: true });
+      return screen(tx, this.rules, {
+        centreId,
+        disputeType: input.disputeType,
+        title: input.title,
+        summary: input.summary,
+        place: input.place,
+        parties,
+        at,
+        countRepeats: true,
+      });
     });
   }
 
@@ -139,7 +150,16 @@ export class DeskService {
       const s = await screen(
         tx,
         this.rules,
-        { centreId: matter.centreId, disputeType: matter.disputeType, title: matter.title, summary: matter.summary, place: matter.place ?? undefined, parties: matter.parties.map((p) => ({ role: p.role, name: p.name, phone: p.phone ?? undefined, idNumber: p.idNumber ?? undefined })), at: matter.createdAt, countRepeats: false },
+        {
+          centreId: matter.centreId,
+          disputeType: matter.disputeType,
+          title: matter.title,
+          summary: matter.summary,
+          place: matter.place ?? undefined,
+          parties: matter.parties.map((p) => ({ role: p.role, name: p.name, phone: p.phone ?? undefined, idNumber: p.idNumber ?? undefined })),
+          at: matter.createdAt,
+          countRepeats: false,
+        },
         matter.id,
       );
       return s.duplicates;

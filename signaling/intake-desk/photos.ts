@@ -4,8 +4,9 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '../errors.ts';
 
-export const MAX_PHOTOS = 4;
-export const MAX_PHOTO_BYTES = 2 * 1024 * 1024;
+import { MAX_PHOTO_BYTES, MAX_PHOTOS } from './photo-limits.ts';
+
+export { MAX_PHOTO_BYTES, MAX_PHOTOS };
 
 export interface PhotoInput {
   fileName: string;
@@ -23,7 +24,8 @@ export interface CheckedPhoto {
 function sniff(b: Uint8Array): string | null {
   if (b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
   if (b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'image/png';
-  if (b.length > 12 && Buffer.from(b.subarray(0, 4)).toString('latin1') === 'RIFF' && Buffer.from(b.subarray(8, 12)).toString('latin1') === 'WEBP') return 'image/webp';
+  if (b.length > 12 && Buffer.from(b.subarray(0, 4)).toString('latin1') === 'RIFF' && Buffer.from(b.subarray(8, 12)).toString('latin1') === 'WEBP')
+    return 'image/webp';
   return null;
 }
 
@@ -34,7 +36,11 @@ export function checkPhotos(photos: readonly PhotoInput[]): CheckedPhoto[] {
     if (bytes.length > MAX_PHOTO_BYTES) throw new DomainError('FILE_TOO_LARGE', `第${i + 1}张照片超过${MAX_PHOTO_BYTES / 1024 / 1024}MB`);
     const mime = sniff(bytes);
     if (!mime) throw new DomainError('PHOTO_NOT_IMAGE', `第${i + 1}张照片不是 JPEG、PNG 或 WebP 图片`);
-    const fileName = [...p.fileName].map((ch) => (ch < ' ' || ch === '/' || ch === '\\' ? '_' : ch)).join('').slice(0, 100) || `photo-${i + 1}`;
+    const fileName =
+      [...p.fileName]
+        .map((ch) => (ch < ' ' || ch === '/' || ch === '\\' ? '_' : ch))
+        .join('')
+        .slice(0, 100) || `photo-${i + 1}`;
     return { fileName, mime, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), bytes };
   });
 }

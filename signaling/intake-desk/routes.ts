@@ -29,7 +29,13 @@ type Registered = Awaited<ReturnType<DeskService['registerAtDesk']>> & { photos?
 const iso = (d: Date) => d.toISOString();
 const duplicatesView = (ds: PossibleDuplicate[]) => ds.map((d) => ({ ...d, createdAt: iso(d.createdAt) }));
 const registeredView = (r: Registered) => ({
-  matter: { id: r.matter.id, registrationNo: r.matter.registrationNo, channel: r.matter.channel, status: r.matter.status, stageDueAt: iso(r.matter.stageDueAt) },
+  matter: {
+    id: r.matter.id,
+    registrationNo: r.matter.registrationNo,
+    channel: r.matter.channel,
+    status: r.matter.status,
+    stageDueAt: iso(r.matter.stageDueAt),
+  },
   flags: r.flags,
   duplicates: duplicatesView(r.duplicates),
   ...(r.photos !== undefined ? { photos: r.photos } : {}),
@@ -46,7 +52,12 @@ export const intakeDeskRoutes =
     app.post(
       '/registrations',
       {
-        schema: { tags: ['intake'], summary: '来访/来电登记', body: DeskRegistrationBody, response: { 201: RegisteredView, ...errors(400, 401, 403, 404, 409) } },
+        schema: {
+          tags: ['intake'],
+          summary: '来访/来电登记',
+          body: DeskRegistrationBody,
+          response: { 201: RegisteredView, ...errors(400, 401, 403, 404, 409) },
+        },
         config: { action: 'intake.register' },
       },
       async (request, reply) => reply.status(201).send(registeredView(await desk.registerAtDesk(staffOf(request), request.body))),
@@ -83,7 +94,11 @@ export const intakeDeskRoutes =
       async (request) => {
         const s = await desk.screeningOf(staffOf(request), request.params.id);
         const m = s.matter;
-        return { matter: { id: m.id, registrationNo: m.registrationNo, title: m.title, channel: m.channel, status: m.status }, flags: s.flags, duplicates: duplicatesView(s.duplicates) };
+        return {
+          matter: { id: m.id, registrationNo: m.registrationNo, title: m.title, channel: m.channel, status: m.status },
+          flags: s.flags,
+          duplicates: duplicatesView(s.duplicates),
+        };
       },
     );
 
@@ -108,7 +123,10 @@ export const intakeDeskRoutes =
 
     app.get(
       '/imports/targets',
-      { schema: { tags: ['intake'], summary: '可导入的单位及其调解员', response: { 200: ImportTargetsView, ...errors(401, 403) } }, config: { action: 'intake.import' } },
+      {
+        schema: { tags: ['intake'], summary: '可导入的单位及其调解员', response: { 200: ImportTargetsView, ...errors(401, 403) } },
+        config: { action: 'intake.import' },
+      },
       async (request) => imports.targets(staffOf(request)),
     );
 
@@ -136,4 +154,3 @@ export const intakeDeskRoutes =
       },
     );
   };
-

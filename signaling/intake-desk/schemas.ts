@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { MATTER_PARTY_ROLE_KEYS, URGENCY_KEYS } from '../domain/intake-vocabulary.ts';
 import { DisputeTypeT, Id, Text } from '../http/schemas.ts';
-import { MAX_PHOTOS } from './photos.ts';
+import { MAX_PHOTOS } from './photo-limits.ts';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const Optional = (max: number) => Type.Optional(Type.String({ maxLength: max }));
@@ -43,7 +43,10 @@ export const ProbeBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const PhotoBody = Type.Object({ fileName: Type.String({ maxLength: 200 }), dataBase64: Type.String({ minLength: 1, maxLength: 3_000_000 }) }, { additionalProperties: false });
+export const PhotoBody = Type.Object(
+  { fileName: Type.String({ maxLength: 200 }), dataBase64: Type.String({ minLength: 1, maxLength: 3_000_000 }) },
+  { additionalProperties: false },
+);
 
 export const GridReportBody = Type.Object(
   {
@@ -102,11 +105,20 @@ export const ImportQuery = Type.Object(
 
 export const ImportTargetsView = Type.Object({
   defaultUnitCode: Type.String(),
-  units: Type.Array(Type.Object({ id: Type.String(), code: Type.Union([Type.String(), Type.Null()]), name: Type.String(), mediators: Type.Array(Type.Object({ id: Type.String(), displayName: Type.String() })) })),
+  units: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      code: Type.Union([Type.String(), Type.Null()]),
+      name: Type.String(),
+      mediators: Type.Array(Type.Object({ id: Type.String(), displayName: Type.String() })),
+    }),
+  ),
 });
 
 export const ImportResultView = Type.Object({
-  imported: Type.Array(Type.Object({ row: Type.Integer(), matterId: Type.String(), registrationNo: Type.String(), caseId: Type.String(), caseNumber: Type.String() })),
+  imported: Type.Array(
+    Type.Object({ row: Type.Integer(), matterId: Type.String(), registrationNo: Type.String(), caseId: Type.String(), caseNumber: Type.String() }),
+  ),
   links: Type.Integer(),
   sent: Type.Integer(),
   notSent: Type.Integer(),

@@ -48,7 +48,13 @@ describe('来访/来电登记 and screening', () => {
     expect(flags).toEqual([]);
     expect(duplicates).toEqual([]);
     const row = await server.ctx.db.matter.findUniqueOrThrow({ where: { id: matter.id }, include: { parties: true, events: true } });
-    expect(row).toMatchObject({ ownerUserId: dispatcher.id, ownerUnitId: dispatcher.unitId, registeredById: dispatcher.id, status: 'REGISTERED', channel: 'WINDOW' });
+    expect(row).toMatchObject({
+      ownerUserId: dispatcher.id,
+      ownerUnitId: dispatcher.unitId,
+      registeredById: dispatcher.id,
+      status: 'REGISTERED',
+      channel: 'WINDOW',
+    });
     // One spelling: the phone is stored without spaces (the duplicate check compares exact values).
     expect(row.parties.find((p) => p.role === 'APPLICANT')?.phone).toBe('13800138000');
     expect(row.events.map((e) => e.type)).toEqual(['REGISTERED', 'DEADLINE_SET']);
@@ -113,7 +119,8 @@ describe('来访/来电登记 and screening', () => {
   });
 
   it('flags the same person reporting again and again (the third report within 30 days)', async () => {
-    const again = (n: number) => visit({ title: `第${n}次反映`, place: `青山区某路 ${n} 号`, parties: [{ role: 'APPLICANT', name: '吴反映', phone: '13900139000' }] });
+    const again = (n: number) =>
+      visit({ title: `第${n}次反映`, place: `青山区某路 ${n} 号`, parties: [{ role: 'APPLICANT', name: '吴反映', phone: '13900139000' }] });
     for (const n of [1, 2]) expect((await (await register(again(n))).json()).flags).toEqual([]);
     const third = await (await register(again(3))).json();
     expect(third.flags).toEqual([expect.objectContaining({ key: 'REPEATED_REPORTS', detail: '近30天内已反映2次' })]);

@@ -28,7 +28,11 @@ describe('batch import of financial disputes', () => {
   afterAll(() => server?.close());
 
   const upload = (file: Buffer, query: string, client = dispatcher.client) =>
-    fetch(`${server.url}/api/intake/imports?${query}`, { method: 'POST', headers: { cookie: client.cookie, 'x-csrf-token': client.csrfToken, 'content-type': XLSX_MIME }, body: file });
+    fetch(`${server.url}/api/intake/imports?${query}`, {
+      method: 'POST',
+      headers: { cookie: client.cookie, 'x-csrf-token': client.csrfToken, 'content-type': XLSX_MIME },
+      body: new Uint8Array(file),
+    });
   const counts = async () => ({
     matters: await server.ctx.db.matter.count(),
     cases: await server.ctx.db.case.count(),
@@ -48,9 +52,21 @@ describe('batch import of financial disputes', () => {
 
     const first = await server.ctx.db.matter.findUniqueOrThrow({
       where: { id: result.imported[0].matterId },
-      include: { parties: true, events: { orderBy: { id: 'asc' } }, ownerships: { orderBy: { id: 'asc' } }, case: { include: { participants: true, invitations: true } } },
+      include: {
+        parties: true,
+        events: { orderBy: { id: 'asc' } },
+        ownerships: { orderBy: { id: 'asc' } },
+        case: { include: { participants: true, invitations: true } },
+      },
     });
-    expect(first).toMatchObject({ channel: 'IMPORT', status: 'ASSIGNED', registeredById: dispatcher.id, ownerUnitId: mediator.unitId, ownerUserId: mediator.id, disputeType: 'FINANCIAL_LOAN' });
+    expect(first).toMatchObject({
+      channel: 'IMPORT',
+      status: 'ASSIGNED',
+      registeredById: dispatcher.id,
+      ownerUnitId: mediator.unitId,
+      ownerUserId: mediator.id,
+      disputeType: 'FINANCIAL_LOAN',
+    });
     expect(first.events.map((e) => e.type)).toEqual(['REGISTERED', 'DEADLINE_SET', 'ROUTED', 'ACCEPTED', 'ASSIGNED', 'CASE_OPENED', 'DEADLINE_SET']);
     expect(first.ownerships.map((o) => [o.reason, o.userId])).toEqual([
       ['REGISTERED', dispatcher.id],
@@ -61,11 +77,20 @@ describe('batch import of financial disputes', () => {
     expect(first.case!.number).toMatch(/〔\d{4}〕第1号$/);
     const [applicant, respondent] = [...first.case!.participants].sort((a, b) => a.role.localeCompare(b.role));
     expect(applicant).toMatchObject({ role: 'APPLICANT', side: 'A', personType: 'legal', name: rows[0]!.applicantName, phone: '04722155555' });
-    expect(respondent).toMatchObject({ role: 'RESPONDENT', side: 'B', personType: 'natural', name: rows[0]!.respondentName, idNumber: rows[0]!.respondentIdNumber });
+    expect(respondent).toMatchObject({
+      role: 'RESPONDENT',
+      side: 'B',
+      personType: 'natural',
+      name: rows[0]!.respondentName,
+      idNumber: rows[0]!.respondentIdNumber,
+    });
     expect(first.case!.invitations).toHaveLength(2);
     expect(first.parties.map((p) => p.role).sort()).toEqual(['APPLICANT', 'RESPONDENT']);
     // The links went out through the SMS provider (the development one writes its outbox file).
-    const outbox = readFileSync(path.join(server.dataDir, 'dev-sms-outbox.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { to: string; text: string });
+    const outbox = readFileSync(path.join(server.dataDir, 'dev-sms-outbox.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { to: string; text: string });
     expect(outbox).toHaveLength(24);
     expect(outbox.find((m) => m.to === rows[0]!.respondentPhone)?.text).toContain(`${server.url}/j/`);
   });
@@ -128,7 +153,12 @@ describe('batch import of financial disputes', () => {
     expect(imported.status).toBe(201);
     expect(await imported.json()).toMatchObject({ links: 0, sent: 0 });
     const after = await counts();
-    expect([after.matters - before.matters, after.cases - before.cases, after.participants - before.participants, after.invitations - before.invitations]).toEqual([1, 1, 2, 0]);
+    expect([
+      after.matters - before.matters,
+      after.cases - before.cases,
+      after.participants - before.participants,
+      after.invitations - before.invitations,
+    ]).toEqual([1, 1, 2, 0]);
     const { units, defaultUnitCode } = await dispatcher.client.json('GET', '/api/intake/imports/targets');
     expect(defaultUnitCode).toBe('financial');
     expect(units.find((u: { code: string }) => u.code === 'financial').mediators.map((m: { id: string }) => m.id)).toContain(mediator.id);

@@ -70,7 +70,12 @@ export class ImportService {
     const centreId = await this.#centreOf(user);
     const units = await this.ctx.db.organisation.findMany({
       where: { centreId, active: true, ...(user.role === 'UNIT_HEAD' ? { id: user.orgId } : {}) },
-      select: { id: true, code: true, name: true, users: { where: { role: 'MEDIATOR', active: true }, select: { id: true, displayName: true }, orderBy: { createdAt: 'asc' } } },
+      select: {
+        id: true,
+        code: true,
+        name: true,
+        users: { where: { role: 'MEDIATOR', active: true }, select: { id: true, displayName: true }, orderBy: { createdAt: 'asc' } },
+      },
       orderBy: { createdAt: 'asc' },
     });
     return { defaultUnitCode: DEFAULT_UNIT_CODE, units: units.map((u) => ({ id: u.id, code: u.code, name: u.name, mediators: u.users })) };
@@ -118,17 +123,40 @@ export class ImportService {
     if (!unit) throw new DomainError('UNIT_NOT_FOUND');
     // A unit head imports for their own unit only; the centre's dispatchers for any.
     if (user.role === 'UNIT_HEAD' && unit.id !== user.orgId) throw new DomainError('UNIT_NOT_FOUND', '单位负责人只能导入到本单位');
-    const mediator = await this.ctx.db.user.findFirst({ where: { id: options.mediatorId, orgId: unit.id, role: 'MEDIATOR', active: true }, select: { id: true, displayName: true } });
+    const mediator = await this.ctx.db.user.findFirst({
+      where: { id: options.mediatorId, orgId: unit.id, role: 'MEDIATOR', active: true },
+      select: { id: true, displayName: true },
+    });
     if (!mediator) throw new DomainError('MEDIATOR_NOT_IN_UNIT');
-    const head = await this.ctx.db.user.findFirst({ where: { orgId: unit.id, role: 'UNIT_HEAD', active: true }, select: { id: true, displayName: true }, orderBy: { createdAt: 'asc' } });
+    const head = await this.ctx.db.user.findFirst({
+      where: { orgId: unit.id, role: 'UNIT_HEAD', active: true },
+      select: { id: true, displayName: true },
+      orderBy: { createdAt: 'asc' },
+    });
     return { centreId, unit, mediator, acceptedBy: head ?? mediator };
   }
 
-  async #importRow(tx: Tx, user: StaffPrincipal, t: Target, row: ImportRow, withLinks: boolean, actorLabel: string, at: Date, sms: PendingSms[]): Promise<ImportedMatter> {
+  async #importRow(
+    tx: Tx,
+    user: StaffPrincipal,
+    t: Target,
+    row: ImportRow,
+    withLinks: boolean,
+    actorLabel: string,
+    at: Date,
+    sms: PendingSms[],
+  ): Promise<ImportedMatter> {
     const title = `${row.applicantName}与${row.respondentName}${typeLabel(row.disputeType)}`.slice(0, 100);
     const parties = [
       { role: 'APPLICANT' as const, kind: 'ORGANISATION' as const, name: row.applicantName, phone: row.applicantPhone },
-      { role: 'RESPONDENT' as const, kind: 'PERSON' as const, name: row.respondentName, phone: row.respondentPhone, idNumber: row.respondentIdNumber, address: row.respondentAddress },
+      {
+        role: 'RESPONDENT' as const,
+        kind: 'PERSON' as const,
+        name: row.respondentName,
+        phone: row.respondentPhone,
+        idNumber: row.respondentIdNumber,
+        address: row.respondentAddress,
+      },
     ];
     // The institution applies in every row: "repeated reports" does not apply to an import.
     const flags = riskFlagsOf({ title, summary: row.summary, parties, priorReports: 0, at }, this.rules).map((f) => f.key);
@@ -192,7 +220,10 @@ export class ImportService {
       },
     });
     for (const p of [applicant, respondent]) {
-      await appendAudit(tx, staffActor(user), opened.id, { type: 'PARTICIPANT_ADDED', data: { participantId: p.id, name: p.name, role: p.role, side: p.side } });
+      await appendAudit(tx, staffActor(user), opened.id, {
+        type: 'PARTICIPANT_ADDED',
+        data: { participantId: p.id, name: p.name, role: p.role, side: p.side },
+      });
     }
     if (withLinks) {
       for (const p of [applicant, respondent]) {

@@ -48,8 +48,15 @@ function cellText(value: ExcelJS.CellValue): { text: string } | { problem: strin
   if (typeof value === 'number') return { text: String(value) };
   if (typeof value === 'boolean') return { text: value ? '是' : '否' };
   if (value instanceof Date) return { problem: '不应为日期' };
-  if ('richText' in value) return { text: value.richText.map((r) => r.text).join('').trim() };
-  if ('formula' in value || 'sharedFormula' in value) return 'result' in value && value.result !== undefined ? cellText(value.result as ExcelJS.CellValue) : { text: '' };
+  if ('richText' in value)
+    return {
+      text: value.richText
+        .map((r) => r.text)
+        .join('')
+        .trim(),
+    };
+  if ('formula' in value || 'sharedFormula' in value)
+    return 'result' in value && value.result !== undefined ? cellText(value.result as ExcelJS.CellValue) : { text: '' };
   if ('text' in value) return { text: String(value.text).trim() };
   if ('error' in value) return { problem: `单元格有错误值 ${value.error}` };
   return { problem: '无法识别的单元格内容' };
@@ -76,7 +83,7 @@ export async function parseImportFile(bytes: Buffer): Promise<ImportRow[]> {
   if (problems.length) throw new ImportRejected(problems);
 
   const rows: ImportRow[] = [];
-  const last = sheet.actualRowCount === 0 ? 1 : sheet.lastRow?.number ?? 1;
+  const last = sheet.actualRowCount === 0 ? 1 : (sheet.lastRow?.number ?? 1);
   if (last - 1 > MAX_IMPORT_ROWS) throw new DomainError('IMPORT_TOO_MANY_ROWS', `单次最多导入${MAX_IMPORT_ROWS}行，本文件有${last - 1}行`);
   for (let r = 2; r <= last; r++) {
     const row = sheet.getRow(r);

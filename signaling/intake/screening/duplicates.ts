@@ -71,7 +71,15 @@ export async function findDuplicates(db: Db, probe: DuplicateProbe, rules: Scree
     orderBy: { createdAt: 'desc' },
     take: MAX_SHOWN,
   });
-  return matters.map((m) => ({ matterId: m.id, registrationNo: m.registrationNo, title: m.title, status: m.status, channel: m.channel, createdAt: m.createdAt, reasons: [...reasons.get(m.id)!] }));
+  return matters.map((m) => ({
+    matterId: m.id,
+    registrationNo: m.registrationNo,
+    title: m.title,
+    status: m.status,
+    channel: m.channel,
+    createdAt: m.createdAt,
+    reasons: [...reasons.get(m.id)!],
+  }));
 }
 
 /** Matters the same applicant (same phone or ID number) reported within `periodDays` before `at`. */
