@@ -66,6 +66,7 @@ const EnvSchema = z.object({
   CENTRE_NAME: z.string().min(1).default('青山区综治中心'),
   CENTRE_SHORT_NAME: z.string().min(1).max(8).default('青山'),
   CENTRE_UNITS_FILE: z.string().min(1).optional(),
+  INTAKE_SCREENING_FILE: z.string().min(1).optional(),
   COURT_NAME: z.string().min(1).default('包头市青山区人民法院'),
   COURT_CODE: z.string().min(1).max(12).default('内0204'),
   /** The local court's 6-digit administrative-area code (jurisdiction is checked on codes, not address text). */
@@ -134,6 +135,8 @@ export interface Config {
   org: { name: string; shortName: string };
   /** The 综治中心 and where its unit list comes from (centre/unit-list.ts). */
   centre: { name: string; shortName: string; unitsFile: string | undefined };
+  /** Duplicate-check and risk-flag rules (intake/screening/); unset: data/intake-screening.json, else the built-in ones. */
+  intakeScreeningFile: string | undefined;
   /** The court where the organisation is (created on first start; more courts are added by an admin). */
   court: { name: string; code: string; region: string; areaCode: string };
   /** Bearer token for /metrics; unset: /metrics answers loopback requests only. */
@@ -240,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     org: { name: e.ORG_NAME, shortName: e.ORG_SHORT_NAME },
     centre: { name: e.CENTRE_NAME, shortName: e.CENTRE_SHORT_NAME, unitsFile: e.CENTRE_UNITS_FILE },
     court: { name: e.COURT_NAME, code: e.COURT_CODE, region: e.COURT_REGION, areaCode: e.COURT_AREA_CODE },
+    intakeScreeningFile: e.INTAKE_SCREENING_FILE,
     metricsToken: e.METRICS_TOKEN,
     health: { minFreeMb: e.HEALTH_MIN_FREE_MB },
     signing: { keyFile: e.SIGNING_KEY_FILE, certFile: e.SIGNING_CERT_FILE },

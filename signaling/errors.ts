@@ -190,7 +190,7 @@ export const ERRORS = {
   PHONE_NOT_VERIFIED: { status: 400, message: '手机号尚未验证或验证已过期，请重新获取验证码' },
   PHOTO_TOO_LARGE: { status: 413, message: '照片过大，每张不能超过 5 MB' },
   PHOTO_TYPE: { status: 400, message: '照片须为 JPG、PNG 或 WebP 图片' },
-  TOO_MANY_PHOTOS: { status: 400, message: '最多上传 3 张照片' },
+  TOO_MANY_PHOTOS: { status: 400, message: '照片数量超过上限' },
   APPLY_LIMIT_ADDRESS: { status: 429, message: '本网络提交的申请过多，请稍后再试，或前往综治中心窗口办理', retry: true },
   APPLY_LIMIT_PHONE: { status: 429, message: '该手机号今日提交的申请已达上限，如需补充请拨打综治中心电话', retry: true },
   CODE_LIMIT: { status: 429, message: '验证码发送过于频繁，请稍后再试', retry: true },
@@ -202,6 +202,13 @@ export const ERRORS = {
   MATTER_SAME_UNIT: { status: 409, message: '该事项已在此单位，请选择其他单位' },
   UNIT_NO_HEAD: { status: 409, message: '该单位暂无在岗负责人，无法接收分流事项' },
   MATTER_HAS_CASE: { status: 409, message: '该事项已立案办理，不能再转交其他单位；如需转交请先撤回' },
+  // intake at the desk, by grid workers and by batch import (intake-desk/)
+  PARTY_REQUIRED: { status: 400, message: '请至少登记一位当事人（来访人或来电人）' },
+  PHOTO_NOT_IMAGE: { status: 400, message: '照片须为 JPEG、PNG 或 WebP 图片' },
+  IMPORT_FILE_UNREADABLE: { status: 400, message: '无法读取上传的文件，请使用导入模板（.xlsx）填写后上传' },
+  IMPORT_REJECTED: { status: 422, message: '导入文件有错误，未导入任何记录；请按错误清单修改后重新上传' },
+  IMPORT_TOO_MANY_ROWS: { status: 413, message: '单次导入的行数超过上限，请分批导入' },
+  MEDIATOR_NOT_IN_UNIT: { status: 409, message: '所选调解员不是该单位在岗的调解员' },
 
   // ── the server ─────────────────────────────────────────────────────────────
   RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试', retry: true },

@@ -37,6 +37,7 @@ import { createSmsProvider } from './signing/sms-providers.ts';
 import type { DestinationStream } from 'pino';
 import { usersArea } from './users/index.ts';
 import { unitsArea } from './units/index.ts';
+import { intakeDeskArea } from './intake-desk/index.ts';
 import { loadBuiltinTemplates } from './agreement/template-loader.ts';
 import { joinCluster, type Cluster } from './cluster/index.ts';
 import { AuditSealer, sealKeyFromIdentity } from './audit/seals.ts';
@@ -167,6 +168,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     procedureArea(ctx, templates, signing.identity),
     intakePublic,
     routingArea(ctx),
+    // Imported cases' invitation links go out through the SMS provider (a link, not a code: no validity minutes).
+    intakeDeskArea(ctx, { send: (phone, text) => sms.send(phone, text, { code: '', validMinutes: 0 }) }),
   ]);
   const auditSealSchedule = scheduleAuditSeals({
     intervalMs: config.auditSealIntervalMs,

@@ -2,11 +2,42 @@
 import { appendAudit } from '../audit/log.ts';
 import { formatLinkToken, issueLinkSecret } from '../auth/link-tokens.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
+import type { Tx } from '../db.ts';
 import { DomainError } from '../errors.ts';
 import { staffActor } from '../audit/actors.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_INVITATION_DAYS = 14;
+
+/**
+ * Issues a new link for the participant in the caller's transaction. A participant has one working
+ * link: the ones issued before (重新生成链接) are revoked, audited, and returned in `replaced` (the
+ * caller ends their connections once committed).
+ */
+export async function issueInvitation(
+  tx: Tx,
+  ctx: Pick<AppContext, 'secrets' | 'config'>,
+  user: StaffPrincipal,
+  { caseId, participantId, at, expiresInDays }: { caseId: string; participantId: string; at: Date; expiresInDays: number },
+) {
+  const { secret, secretHash } = issueLinkSecret(ctx.secrets.tokenKey);
+  const expiresAt = new Date(at.getTime() + expiresInDays * DAY_MS);
+  const previous = await tx.invitation.findMany({ where: { caseId, participantId, revokedAt: null, expiresAt: { gt: at } }, select: { id: true } });
+  if (previous.length) await tx.invitation.updateMany({ where: { id: { in: previous.map((p) => p.id) } }, data: { revokedAt: at } });
+  for (const p of previous) {
+    await appendAudit(tx, staffActor(user), caseId, { type: 'INVITATION_REVOKED', data: { invitationId: p.id, participantId, reason: 'reissued' } });
+  }
+  const invitation = await tx.invitation.create({
+    data: { caseId, participantId, secretHash, createdById: user.id, expiresAt },
+    include: { participant: true, _count: { select: { uses: true } } },
+  });
+  await appendAudit(tx, staffActor(user), caseId, {
+    type: 'INVITATION_CREATED',
+    data: { invitationId: invitation.id, participantId, expiresAt: expiresAt.toISOString() },
+  });
+  const token = formatLinkToken(invitation.id, secret);
+  return { invitation, replaced: previous.map((p) => p.id), token, url: `${ctx.config.publicUrl}/j/${token}` };
+}
 
 export class InvitationService {
   constructor(private readonly ctx: AppContext) {}
@@ -19,29 +50,10 @@ export class InvitationService {
   async create(user: StaffPrincipal, caseId: string, participantId: string, expiresInDays = DEFAULT_INVITATION_DAYS) {
     const participant = await this.ctx.db.participant.findFirst({ where: { id: participantId, caseId } });
     if (!participant) throw new DomainError('PARTICIPANT_NOT_FOUND', '当事人不存在');
-    const { secret, secretHash } = issueLinkSecret(this.ctx.secrets.tokenKey);
-    const now = new Date();
-    const expiresAt = new Date(now.getTime() + expiresInDays * DAY_MS);
-    const { invitation, replaced } = await this.ctx.db.$transaction(async (tx) => {
-      const previous = await tx.invitation.findMany({ where: { caseId, participantId, revokedAt: null, expiresAt: { gt: now } }, select: { id: true } });
-      if (previous.length) await tx.invitation.updateMany({ where: { id: { in: previous.map((p) => p.id) } }, data: { revokedAt: now } });
-      for (const p of previous) {
-        await appendAudit(tx, staffActor(user), caseId, { type: 'INVITATION_REVOKED', data: { invitationId: p.id, participantId, reason: 'reissued' } });
-      }
-      const inv = await tx.invitation.create({
-        data: { caseId, participantId, secretHash, createdById: user.id, expiresAt },
-        include: { participant: true, _count: { select: { uses: true } } },
-      });
-      await appendAudit(tx, staffActor(user), caseId, {
-        type: 'INVITATION_CREATED',
-        data: { invitationId: inv.id, participantId, expiresAt: expiresAt.toISOString() },
-      });
-      return { invitation: inv, replaced: previous.map((p) => p.id) };
-    });
+    const issued = await this.ctx.db.$transaction((tx) => issueInvitation(tx, this.ctx, user, { caseId, participantId, at: new Date(), expiresInDays }));
     // Connections opened with the replaced links (room, drafting) end now.
-    for (const invitationId of replaced) this.ctx.events.emit('accessRevoked', { kind: 'link', caseId, invitationId, participantId });
-    const token = formatLinkToken(invitation.id, secret);
-    return { invitation, replaced: replaced.length, token, url: `${this.ctx.config.publicUrl}/j/${token}` };
+    for (const invitationId of issued.replaced) this.ctx.events.emit('accessRevoked', { kind: 'link', caseId, invitationId, participantId });
+    return { ...issued, replaced: issued.replaced.length };
   }
 
   async list(user: StaffPrincipal, caseId: string) {

@@ -21,6 +21,8 @@ export const MatterEventData = {
   ESCALATED: z.object({ stage: z.string(), dueAt: z.string(), level: z.enum(['UNIT_HEAD', 'CENTRE']), unitId: z.string().optional() }),
   WITHDRAWN: z.object({ reason: z.string() }),
   CLOSED: z.object({ result: z.string() }),
+  // 弱信号 raised at registration (intake/screening): the rule keys; staff-only.
+  RISK_FLAGGED: z.object({ flags: z.array(z.string()) }),
 } as const;
 
 export type MatterEventType = keyof typeof MatterEventData;

@@ -27,7 +27,8 @@ export const SEALED_MODELS: Readonly<Record<string, SealedModel>> = {
   JudicialApplication: { bytes: ['applicationPdf', 'rulingPdf'] },
   // A registered matter: what happened and where; its parties' names, phones, ID numbers and
   // addresses (names indexed too: the duplicate check looks for the same parties); photos.
-  Matter: { text: ['summary', 'place'] },
+  // The place is indexed too: the duplicate check looks for the same address and dispute type.
+  Matter: { text: ['summary', 'place'], blind: { place: 'placeIndex' } },
   MatterParty: {
     text: ['name', 'phone', 'idNumber', 'address'],
     blind: { name: 'nameIndex', phone: 'phoneIndex', idNumber: 'idNumberIndex' },

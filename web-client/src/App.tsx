@@ -26,6 +26,7 @@ import { IntakeOutboxPage } from './intake/IntakeOutboxPage.tsx';
 import { RoutingQueuePage } from './pages/routing/RoutingQueuePage.tsx';
 import { UnitInboxPage } from './pages/routing/UnitInboxPage.tsx';
 import { MatterPage } from './pages/routing/MatterPage.tsx';
+import { DeskRegisterPage, GridReportPage } from './pages/intake/IntakeForms.tsx';
 
 // The live room pulls in mediasoup-client and socket.io: load it only when needed.
 const PartyRoomPage = lazy(() => import('./room/entry.tsx').then((m) => ({ default: m.PartyRoomPage })));
@@ -200,6 +201,9 @@ function staffRoute(path: string, user: User) {
   if (c?.id) return <CasePage key={c.id} caseId={c.id} />;
   const review = matchRoute('/judge/applications/:id', path);
   if (review?.id) return user.role === 'JUDGE' ? <JudgeReviewPage key={review.id} id={review.id} /> : <NotFound message="仅法官可访问此页面" />;
+  // #15 intake: 来访/来电登记 (dispatchers) and 随手记 (grid workers).
+  if (path === '/intake/desk') return user.role === 'DISPATCHER' ? <DeskRegisterPage /> : <NotFound message="仅中心受理员可访问此页面" />;
+  if (path === '/intake/grid') return user.role === 'GRID_WORKER' ? <GridReportPage /> : <NotFound message="仅网格员可访问此页面" />;
   if (path === '/admin' || path === '/admin/') {
     return user.role === 'ADMIN' ? <AdminPage /> : <NotFound message="仅管理员可访问此页面" />;
   }

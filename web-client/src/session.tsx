@@ -18,5 +18,7 @@ export function useSession(): SessionValue {
 
 /** Landing page for a role after login. */
 export function homeFor(role: Role): string {
+  if (role === 'GRID_WORKER') return '/intake/grid';
+  if (role === 'DISPATCHER') return '/intake/desk';
   return role === 'ADMIN' ? '/admin' : '/';
 }
