@@ -36,6 +36,10 @@ const BENCHMARKS: Record<string, { description: string; load: () => Promise<{ de
     description: 'the signed agreement PDF (3 pages, 3 signatures, seal, audit certificate, PAdES): p50 time and size',
     load: () => import('./pdf.ts'),
   },
+  intake: {
+    description: 'the centre front door: a 500-row .xlsx import (p50, rows/s) and public applications (per second, p95)',
+    load: () => import('./intake.ts'),
+  },
   ownership: {
     description: '首接负责: ≥ 10 000 random sequences of 分流 moves on real SQLite; exactly one owner after every step',
     load: () => import('./ownership.ts'),
