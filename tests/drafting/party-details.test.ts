@@ -10,6 +10,7 @@ import { signCaseThroughApi, SmsOutbox } from '../signing/signing-support.ts';
 import type { DraftCase } from './sync-support.ts';
 import { makeIdNumber, startTestServer, type TestServer } from '../support/server.ts';
 import { eventually } from '../support/wait.ts';
+import { signApplications } from '../judicial/judicial-support.ts';
 
 const sms = new SmsOutbox();
 let server: TestServer;
@@ -136,6 +137,8 @@ describe('participant details', () => {
       });
       expect(res.status, await res.clone().text()).toBe(201);
     }
+    // The application is the parties' own: it exists once each has signed it (#17 item 6).
+    await signApplications(server, k);
     const app = await fetch(`${server.url}/api/judicial/${k.caseId}/application.pdf`, { headers: { authorization: `Bearer ${k.tokenA}` } });
     expect(app.status).toBe(200);
     const court = squash(pdftotext(writePdf(Buffer.from(await app.arrayBuffer()))));

@@ -24,6 +24,8 @@ const LEGAL: Array<[CaseStatus, CaseStatus, CaseProcess]> = [
   ['SIGNED', 'CONFIRMATION_REQUESTED', 'judicial'],
   ['CONFIRMATION_REQUESTED', 'CONFIRMED', 'judicial'],
   ['CONFIRMATION_REQUESTED', 'DISMISSED', 'judicial'],
+  // 不予受理 (解释 art. 355) or 准许撤回 (art. 357): back to the signed agreement.
+  ['CONFIRMATION_REQUESTED', 'SIGNED', 'judicial'],
   ['DISMISSED', 'MEDIATING', 'workflow'],
 ];
 const PROCESSES: CaseProcess[] = ['workflow', 'signing', 'judicial'];
