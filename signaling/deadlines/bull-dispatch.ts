@@ -13,6 +13,7 @@ import type { JobDispatcher } from './scheduler.ts';
 
 export const DEADLINE_QUEUE = 'deadlines';
 const PREFIX = 'jiefen';
+const CLOSE_TIMEOUT_MS = 5000;
 
 interface DeadlineJobData {
   jobId: string;
@@ -77,8 +78,14 @@ export function bullDispatcher(opts: {
       return queued;
     },
     async close() {
-      await worker.close();
-      await queue.close();
+      // A stopping server does not wait for a job in flight (its row claim makes a redelivery harmless),
+      // nor for long on a Redis that went away: closing a worker whose Redis had restarted hung.
+      const closed = Promise.all([worker.close(true), queue.close()]);
+      const timedOut = await Promise.race([closed.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), CLOSE_TIMEOUT_MS).unref())]);
+      if (timedOut) {
+        opts.log.warn({ timeoutMs: CLOSE_TIMEOUT_MS }, 'deadline queue did not close in time; its connections are dropped');
+        await Promise.all([worker.disconnect(), queue.disconnect()]).catch(() => undefined);
+      }
     },
   };
 }

@@ -313,11 +313,25 @@ describe('a case from creation to a served ruling, through the UI only', () => {
       await page.getByTestId('judicial-submit').waitFor();
       expect(await page.getByTestId('judicial-phone').inputValue()).toBe(p.phone);
       if (!(await page.getByTestId('judicial-address').inputValue())) await page.getByTestId('judicial-address').fill(p.address);
+      // 送达地址确认书: the court may serve its documents electronically.
+      await page.getByTestId('judicial-eservice').check();
       await page.getByTestId('judicial-submit').click();
       await page.getByTestId('judicial-materials').waitFor();
       await page.getByTestId('judicial-file').setInputFiles(photoFile(scratchDir(), `身份证正面-${p.name}.jpg`));
       await page.getByTestId('judicial-material').first().waitFor();
       await shot(page, `party${p.key}`, 'applied');
+    }
+    // The application is the parties' own: each signs the 司法确认申请书 before it reaches the court.
+    for (const p of PARTIES) {
+      const page = pages[p.key]!;
+      await page.getByTestId('application-sign').waitFor();
+      await page.getByTestId('application-sign-name').fill(p.name);
+      await page.getByTestId('application-sign-id').fill(p.id.slice(-4));
+      await page.getByTestId('application-sign-affirmation').fill('本人自愿申请司法确认，所述属实');
+      await drawSignature(page, 'application-signature-pad');
+      await page.getByTestId('application-sign-submit').click();
+      await page.getByTestId('application-sign').waitFor({ state: 'detached' });
+      await shot(page, `party${p.key}`, 'application-signed');
     }
   });
 
