@@ -15,7 +15,7 @@ export const SEALED_MODELS: Readonly<Record<string, SealedModel>> = {
   // 联系电话, 身份证号码, 住所, 送达地址.
   Participant: { text: ['phone', 'idNumber', 'address', 'serviceAddress'], blind: { phone: 'phoneIndex', idNumber: 'idNumberIndex' } },
   // The 送达地址 and phone given when applying for judicial confirmation.
-  JudicialApplicant: { text: ['serviceAddress', 'phone'] },
+  JudicialApplicant: { text: ['serviceAddress', 'phone'], bytes: ['applicationSignaturePng'] },
   // Handwritten signatures.
   AgreementSignature: { bytes: ['png'] },
   // The agreement draft and its versions carry the parties' particulars and bank accounts.
@@ -25,6 +25,8 @@ export const SEALED_MODELS: Readonly<Record<string, SealedModel>> = {
   SigningRound: { text: ['snapshot'], bytes: ['pdf'] },
   // 司法确认申请书 and 民事裁定书 print the parties' particulars.
   JudicialApplication: { bytes: ['applicationPdf', 'rulingPdf'] },
+  // The court's documents (受理通知书, 询问笔录, rulings, …) print the parties' particulars.
+  JudicialCourtDocument: { bytes: ['pdf'] },
   // A registered matter: what happened and where; its parties' names, phones, ID numbers and
   // addresses (names indexed too: the duplicate check looks for the same parties); photos.
   // The place is indexed too: the duplicate check looks for the same address and dispute type.
@@ -81,7 +83,9 @@ export const RELATIONS: Readonly<Record<string, Readonly<Record<string, string>>
   AgreementSignature: { round: 'SigningRound' },
   SigningCode: { round: 'SigningRound' },
   Court: { judges: 'User', applications: 'JudicialApplication' },
-  JudicialApplication: { case: 'Case', court: 'Court', applicants: 'JudicialApplicant', materials: 'JudicialMaterial' },
+  JudicialApplication: { case: 'Case', court: 'Court', applicants: 'JudicialApplicant', materials: 'JudicialMaterial', documents: 'JudicialCourtDocument' },
+  JudicialCourtDocument: { application: 'JudicialApplication', services: 'JudicialService' },
+  JudicialService: { document: 'JudicialCourtDocument' },
   JudicialApplicant: { application: 'JudicialApplication' },
   JudicialMaterial: { application: 'JudicialApplication' },
   Matter: { centre: 'Centre', case: 'Case', parties: 'MatterParty', ownerships: 'MatterOwnership', events: 'MatterEvent', attachments: 'MatterAttachment' },

@@ -12,7 +12,7 @@ import { FieldCrypto } from '../../signaling/privacy/field-crypto.ts';
 import { setUpDraftCase, type DraftCase } from '../drafting/sync-support.ts';
 import { fillLoanAgreement, signCaseThroughApi, SmsOutbox } from '../signing/signing-support.ts';
 import { pdftotext, strokePng, writePdf } from '../signing/pdf-tools.ts';
-import { judgeClient, PARTY_IDS } from '../judicial/judicial-support.ts';
+import { judgeClient, PARTY_IDS, signApplications } from '../judicial/judicial-support.ts';
 import { startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 
 const sms = new SmsOutbox();
@@ -99,6 +99,8 @@ beforeAll(async () => {
   const local = await server.ctx.db.court.findFirstOrThrow({ where: { isLocal: true } });
   for (const token of [k.tokenA, k.tokenB])
     await asParty(token, 'POST', `/api/judicial/${k.caseId}/apply`, { courtId: local.id, serviceAddress: SERVICE_ADDRESS, phone: SERVICE_PHONE });
+  // It reaches the court once each applicant has signed it (#17 item 6).
+  await signApplications(server, k);
   const uploaded = await asParty(k.tokenA, 'POST', `/api/judicial/${k.caseId}/materials?kind=ID_DOCUMENT&name=${encodeURIComponent('身份证.jpg')}`, ID_PHOTO, {
     'content-type': 'image/jpeg',
   });
