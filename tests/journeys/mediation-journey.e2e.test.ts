@@ -373,8 +373,9 @@ describe('a case from creation to a served ruling, through the UI only', () => {
     expect(pdfsig(file)).toContain('Signature Validation: Signature is Valid.');
     expect(pdftotext(file).replace(/\s+/g, '')).toContain('调解协议有效');
     expect(await caseStatus()).toBe('CONFIRMED');
-    await pages.judge!.reload();
-    await pages.judge!.locator('[data-testid="ruling-service"][data-served="2"]').waitFor();
+    // Both parties consented to electronic service: each one's download served it, as the judge's list shows.
+    await pages.judge!.goto(server.url);
+    await pages.judge!.locator('[data-testid="judge-application"][data-status="CONFIRMED"] [data-testid="ruling-service"][data-served="2"]').waitFor();
     await shot(pages.judge!, 'judge', 'served');
   });
 });

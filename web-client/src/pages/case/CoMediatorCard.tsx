@@ -76,7 +76,7 @@ export function CoMediatorCard({ kase, canManage, onChanged }: Props) {
       )}
       {canManage && (
         <form
-          className="button-row"
+          className="button-row co-mediator-form"
           onSubmit={(e) => {
             e.preventDefault();
             if (chosen) void run(() => api.assignCoMediator(kase.id, chosen), `已指派 ${names.get(chosen) ?? ''} 为协办调解员`);
@@ -84,13 +84,16 @@ export function CoMediatorCard({ kase, canManage, onChanged }: Props) {
         >
           <Field label="指派调解员" htmlFor="co-mediator-select">
             <select id="co-mediator-select" className="input" value={chosen} onChange={(e) => setChosen(e.target.value)} disabled={busy || !candidates?.length}>
-              <option value="">
-                {candidates === null ? '正在载入…' : candidates.length ? '请选择调解员（可邀请中心其他单位）' : '没有其他可指派的调解员'}
-              </option>
-              {(candidates ?? []).map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.displayName}（{c.unitName}）
-                </option>
+              <option value="">{candidates === null ? '正在载入…' : candidates.length ? '请选择（可邀请其他单位）' : '没有其他可指派的调解员'}</option>
+              {/* Grouped by unit (the case's own first): a phone-width select fits names, not names with units. */}
+              {unitsOf(candidates ?? []).map(([unitName, people]) => (
+                <optgroup key={unitName} label={unitName}>
+                  {people.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.displayName}
+                    </option>
+                  ))}
+                </optgroup>
               ))}
             </select>
           </Field>
@@ -102,4 +105,11 @@ export function CoMediatorCard({ kase, canManage, onChanged }: Props) {
       {error && <ErrorBanner message={error} onClose={() => setError(null)} />}
     </section>
   );
+}
+
+/** Candidates by unit, in the order their units first appear. */
+function unitsOf<C extends { unitName: string }>(candidates: readonly C[]): Array<[string, C[]]> {
+  const byUnit = new Map<string, C[]>();
+  for (const c of candidates) byUnit.set(c.unitName, [...(byUnit.get(c.unitName) ?? []), c]);
+  return [...byUnit];
 }

@@ -4,7 +4,8 @@ import type { ProcedureView } from '../../api.ts';
 export function NoticeText({ notice }: { notice: ProcedureView['notice'] }) {
   const [org, ...rest] = notice.blocks;
   return (
-    <div className="notice" data-testid="rights-notice" data-version={notice.version}>
+    // A scrolling box: focusable and named, so it can be read with the keyboard and a screen reader.
+    <div className="notice" data-testid="rights-notice" data-version={notice.version} tabIndex={0} role="region" aria-label={notice.title}>
       <h3 className="notice__title">{notice.title}</h3>
       {org && <p className="notice__org">{org.paragraphs.join('')}</p>}
       {rest.map((b, i) => (
