@@ -3,13 +3,11 @@
 // image above the date, page numbers, then the organisation's PAdES signature — the same seal
 // and certificate as the agreement (signing/pades.ts). Pure: no database.
 import { createHash } from 'node:crypto';
-import { PDFDocument } from 'pdf-lib';
 import type { RenderedCourtDocument } from '../agreement/court.ts';
-import { MissingGlyphsError, numberPages } from '../signing/agreement-pdf.ts';
+import { numberPages, startDocumentPdf } from '../signing/agreement-pdf.ts';
 import type { SigningIdentity } from '../signing/org-identity.ts';
 import { sealPdf } from '../signing/pades.ts';
 import { BODY, Composer } from '../signing/pdf-composer.ts';
-import { embedAgreementFont, missingGlyphs } from '../signing/pdf-font.ts';
 
 export interface SignatureLine {
   label: string;
@@ -37,16 +35,12 @@ export async function issueOrgDocument(input: OrgDocumentInput): Promise<{ bytes
   const blocks = rendered.blocks.map((b) => (input.inserted && b.key === input.inserted.blockKey ? { ...b, paragraphs: input.inserted.paragraphs } : b));
   const labels = (input.signatures ?? []).map((s) => s.label);
   const text = [rendered.title, ...blocks.flatMap((b) => [b.heading ?? '', ...b.paragraphs]), ...labels, `${input.orgName}（印章）：`].join('');
-  const missing = missingGlyphs(text);
-  if (missing.length) throw new MissingGlyphsError(missing);
-  const doc = await PDFDocument.create();
-  doc.setTitle(rendered.title);
-  doc.setAuthor(input.orgName);
-  doc.setCreator('jiefen 解纷');
-  doc.setProducer('jiefen 解纷 (pdf-lib)');
-  doc.setCreationDate(input.signingTime);
-  doc.setModificationDate(input.signingTime);
-  const font = await embedAgreementFont(doc, `${text}第页共年月日0123456789 `);
+  const { doc, font } = await startDocumentPdf({
+    title: rendered.title,
+    author: input.orgName,
+    date: input.signingTime,
+    printed: `${text}第页共年月日0123456789 `,
+  });
   const c = new Composer(doc, font);
   // The closing block that names the seal is drawn as the seal line instead.
   const body = blocks.filter((b) => b.key !== 'signature');

@@ -18,6 +18,24 @@ export class MissingGlyphsError extends Error {
   }
 }
 
+/**
+ * A new PDF with jiefen's metadata and the Chinese font subset for `printed` (every character the
+ * document will draw), refused with MissingGlyphsError before anything is built when the font lacks
+ * one. Fixed dates: the same input gives the same bytes.
+ */
+export async function startDocumentPdf(o: { title: string; author: string; date: Date; printed: string }): Promise<{ doc: PDFDocument; font: PDFFont }> {
+  const missing = missingGlyphs(o.printed);
+  if (missing.length) throw new MissingGlyphsError(missing);
+  const doc = await PDFDocument.create();
+  doc.setTitle(o.title);
+  doc.setAuthor(o.author);
+  doc.setCreator('jiefen 解纷');
+  doc.setProducer('jiefen 解纷 (pdf-lib)');
+  doc.setCreationDate(o.date);
+  doc.setModificationDate(o.date);
+  return { doc, font: await embedAgreementFont(doc, o.printed) };
+}
+
 export interface SignatureEntry {
   /** e.g. 申请人 / 被申请人 / 委托代理人 */
   label: string;
@@ -124,19 +142,9 @@ export async function composeAgreementPdf(input: AgreementPdfInput): Promise<{ d
     input.mediator.name,
     '人民调解员（签名）：（印章）年月日第页共0123456789 ',
   ].join('');
-  const missing = missingGlyphs(printed);
-  if (missing.length) throw new MissingGlyphsError(missing);
-
-  const doc = await PDFDocument.create();
-  doc.setTitle(`${a.meta.title}（${a.meta.caseNumber}）`);
-  doc.setAuthor(a.meta.orgName);
-  doc.setCreator('jiefen 解纷');
-  doc.setProducer('jiefen 解纷 (pdf-lib)');
   // Fixed dates: the same agreement and signatures give the same bytes (no "now" inside).
   const stamp = input.date ? new Date(`${input.date}T00:00:00+08:00`) : new Date(a.meta.createdAt);
-  doc.setCreationDate(stamp);
-  doc.setModificationDate(stamp);
-  const font = await embedAgreementFont(doc, printed);
+  const { doc, font } = await startDocumentPdf({ title: `${a.meta.title}（${a.meta.caseNumber}）`, author: a.meta.orgName, date: stamp, printed });
   const c = new Composer(doc, font);
 
   c.centred(a.meta.title || '人民调解协议书', 20);

@@ -4,25 +4,15 @@
 // certificate. Characters the font lacks are refused, as for agreements.
 import { PDFDocument, type PDFFont } from 'pdf-lib';
 import type { RenderedCourtDocument } from '../agreement/court.ts';
-import { MissingGlyphsError, numberPages } from './agreement-pdf.ts';
+import { numberPages, startDocumentPdf } from './agreement-pdf.ts';
 import { BODY, Composer } from './pdf-composer.ts';
-import { embedAgreementFont, missingGlyphs } from './pdf-font.ts';
 
 export async function composeCourtDocumentPdf(
   rendered: RenderedCourtDocument,
   meta: { author: string; date: Date },
 ): Promise<{ doc: PDFDocument; font: PDFFont }> {
   const text = [rendered.title, ...rendered.blocks.flatMap((b) => [b.heading ?? '', ...b.paragraphs])].join('');
-  const missing = missingGlyphs(text);
-  if (missing.length) throw new MissingGlyphsError(missing);
-  const doc = await PDFDocument.create();
-  doc.setTitle(rendered.title);
-  doc.setAuthor(meta.author);
-  doc.setCreator('jiefen 解纷');
-  doc.setProducer('jiefen 解纷 (pdf-lib)');
-  doc.setCreationDate(meta.date);
-  doc.setModificationDate(meta.date);
-  const font = await embedAgreementFont(doc, `${text}第页共0123456789 `);
+  const { doc, font } = await startDocumentPdf({ title: rendered.title, author: meta.author, date: meta.date, printed: `${text}第页共0123456789 ` });
   const c = new Composer(doc, font);
   rendered.blocks.forEach((b, i) => {
     if (b.heading) c.paragraph(b.heading, { indent: 0 });
