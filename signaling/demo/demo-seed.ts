@@ -1,8 +1,7 @@
 // `npm start -- --demo` (or JIEFEN_DEMO=1), #15 item 7: a demo centre to try every role — the
 // seed report's cases at different stages, each registered as a matter of the centre and taken
-// through 受理 → 分流 → 接收 → 指派 with the intake core (registerMatter, handOver,
-// recordMatterEvent, startStage), the cases themselves made through the staff API as mediators
-// would. Seeds only a new data folder (nothing but the generated administrator); run again on
+// through 受理 → 分流 → 接收 → 指派 by the routing moves the staff pages call (the assignment opens
+// the case), the rest done through the staff API as mediators would. Seeds only a new data folder (nothing but the generated administrator); run again on
 // the same folder it seeds nothing and issues fresh party links to print. A folder with real data
 // is left alone.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,13 +9,13 @@ import path from 'node:path';
 import { readAgreement } from '../agreement/document.ts';
 import { setFieldValue, setPartyField, setPerformance } from '../agreement/editing.ts';
 import { hashPassword } from '../auth/password.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { Tx } from '../db.ts';
 import type { DraftingServer } from '../drafting/drafting-server.ts';
-import { recordMatterEvent } from '../intake/matter-events.ts';
-import { handOver, type Owner } from '../intake/ownership.ts';
+import type { Owner } from '../intake/ownership.ts';
 import { registerMatter, type NewMatter } from '../intake/registration.ts';
-import { startStage } from '../intake/stage-deadline.ts';
+import { MatterMoves } from '../routing/matter-moves.ts';
+import { loadRoutingRules, routingRulesFile } from '../routing/routing-rules.ts';
 import { DEMO_PASSWORD, DEMO_STAFF, FINANCIAL_BATCH, LEAK_CASE, OVERDUE_MATTER, SALE_CASE, type DemoParty } from './demo-data.ts';
 import { DemoStaffSession } from './staff-api.ts';
 
@@ -89,20 +88,21 @@ export async function seedDemo(server: DemoServer, now: Date = new Date()): Prom
 
   // 1. The water leak: window → 分流 to the community committee → its head assigns 李瑞芳, who opens
   // the case and invites the 司法所 and 派出所 (联合调解); both parties have links: ready for 背对背.
-  const leakMatter = await intakeToMediator(ctx, {
+  const moves = new MatterMoves(ctx, loadRoutingRules(routingRulesFile(ctx.config.dataDir)));
+  const lirf = await login('mediator');
+  const { caseId: leakCaseId } = await intakeToMediator(ctx, moves, lirf, {
     matter: { ...LEAK_CASE, channel: 'WINDOW', centreId, owner: dispatcher, registeredById: dispatcher.userId, at: hoursAgo(50), actorLabel: '王敏（受理员）' },
     unitId: unitOf('committee'),
     head: staffIds.head!,
     mediator: staffIds.mediator!,
   });
-  const lirf = await login('mediator');
-  const leakCaseId = await openCase(ctx, lirf, leakMatter, LEAK_CASE, now);
   await lirf.json('POST', `/api/cases/${leakCaseId}/transition`, { to: 'TRIAGED' });
   for (const key of ['justice', 'police']) await lirf.json('POST', `/api/cases/${leakCaseId}/co-mediators`, { userId: staffIds[key] });
   report.links.push(...(await inviteAll(lirf, leakCaseId, LEAK_CASE.title, LEAK_CASE.parties)));
 
   // 2. The property sale before the 特邀调解员: agreement filled in and locked, waiting for both signatures.
-  const saleMatter = await intakeToMediator(ctx, {
+  const bian = await login('invited');
+  const { caseId: saleCaseId } = await intakeToMediator(ctx, moves, bian, {
     matter: {
       ...SALE_CASE,
       channel: 'WINDOW',
@@ -113,11 +113,9 @@ export async function seedDemo(server: DemoServer, now: Date = new Date()): Prom
       actorLabel: '王敏（受理员）',
     },
     unitId: unitOf('court-invited'),
-    head: staffIds.invited!,
+    head: staffIds.invitedHead!,
     mediator: staffIds.invited!,
   });
-  const bian = await login('invited');
-  const saleCaseId = await openCase(ctx, bian, saleMatter, SALE_CASE, now);
   report.links.push(...(await inviteAll(bian, saleCaseId, SALE_CASE.title, SALE_CASE.parties)));
   for (const to of ['TRIAGED', 'MEDIATING']) await bian.json('POST', `/api/cases/${saleCaseId}/transition`, { to });
   await fillSaleAgreement(server, saleCaseId, staffIds.invited!);
@@ -128,13 +126,12 @@ export async function seedDemo(server: DemoServer, now: Date = new Date()): Prom
   const chen = await login('financial');
   const financialCaseIds: string[] = [];
   for (const [i, c] of FINANCIAL_BATCH.entries()) {
-    const matterId = await intakeToMediator(ctx, {
+    const { caseId } = await intakeToMediator(ctx, moves, chen, {
       matter: { ...c, channel: 'IMPORT', centreId, owner: dispatcher, registeredById: dispatcher.userId, at: hoursAgo(30), actorLabel: '王敏（受理员）' },
       unitId: unitOf('financial'),
-      head: staffIds.financial!,
+      head: staffIds.financialHead!,
       mediator: staffIds.financial!,
     });
-    const caseId = await openCase(ctx, chen, matterId, c, now);
     financialCaseIds.push(caseId);
     const links = await inviteAll(chen, caseId, c.title, c.parties);
     if (i === 0) report.links.push(...links);
@@ -187,72 +184,71 @@ async function createStaff(ctx: AppContext, units: Map<string, { id: string }>):
   return ids;
 }
 
-/** 受理 → 分流 → 接收 → 指派 with the intake core, each step in the history with its deadline. */
+/** A demo account as the routing moves see a logged-in staff member. */
+async function principalOf(ctx: AppContext, userId: string): Promise<StaffPrincipal> {
+  const u = await ctx.db.user.findUniqueOrThrow({ where: { id: userId } });
+  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role as StaffPrincipal['role'], orgId: u.orgId, courtId: u.courtId };
+}
+
+/**
+ * 受理 → 分流 → 接收 → 指派 as the people would do it, through the routing moves (the same code the
+ * dispatcher's and the unit head's pages call), dated in the past so the lists show real ages. The
+ * assignment opens the case in the unit with the matter's parties; the mediator then completes a
+ * company's details on the case.
+ */
 async function intakeToMediator(
   ctx: AppContext,
+  moves: MatterMoves,
+  mediator: DemoStaffSession,
   input: {
     matter: Omit<NewMatter, 'parties'> & { parties: readonly DemoParty[]; place?: string };
     unitId: string;
     head: string;
     mediator: string;
   },
-): Promise<string> {
+): Promise<{ matterId: string; caseId: string }> {
   const { matter: m, unitId } = input;
   const step = (h: number) => new Date(m.at.getTime() + h * 3600_000);
-  return ctx.db.$transaction(async (tx: Tx) => {
-    const matter = await registerMatter(tx, {
+  const matter = await ctx.db.$transaction((tx: Tx) =>
+    registerMatter(tx, {
       ...m,
-      parties: m.parties.map((p) => ({ role: p.role, kind: p.personType === 'legal' ? 'ORGANISATION' : 'PERSON', name: p.name, phone: p.phone })),
-    });
-    await tx.matter.update({ where: { id: matter.id }, data: { status: 'ROUTED', pendingUnitId: unitId } });
-    await recordMatterEvent(tx, matter.id, 'ROUTED', { toUnitId: unitId }, m.actorLabel, step(1));
-    await startStage(tx, matter.id, 'ROUTED', step(1), m.actorLabel);
-    await handOver(tx, matter.id, { unitId, userId: input.head }, 'ACCEPTED', step(2));
-    await tx.matter.update({ where: { id: matter.id }, data: { status: 'ACCEPTED', pendingUnitId: null } });
-    await recordMatterEvent(tx, matter.id, 'ACCEPTED', { unitId }, '承办单位', step(2));
-    await startStage(tx, matter.id, 'ACCEPTED', step(2), '承办单位');
-    await handOver(tx, matter.id, { unitId, userId: input.mediator }, 'ASSIGNED', step(3));
-    await tx.matter.update({ where: { id: matter.id }, data: { status: 'ASSIGNED' } });
-    await recordMatterEvent(tx, matter.id, 'ASSIGNED', { unitId, userId: input.mediator }, '承办单位', step(3));
-    await startStage(tx, matter.id, 'ASSIGNED', step(3), '承办单位');
-    return matter.id;
-  });
+      parties: m.parties.map((p) => ({
+        role: p.role,
+        kind: p.personType === 'legal' ? 'ORGANISATION' : 'PERSON',
+        name: p.name,
+        phone: p.phone,
+        idNumber: p.personType === 'legal' ? undefined : p.idNumber,
+        address: p.address,
+      })),
+    }),
+  );
+  const dispatcher = await principalOf(ctx, m.owner.userId);
+  const head = await principalOf(ctx, input.head);
+  await moves.route(dispatcher, matter.id, unitId, step(1));
+  await moves.accept(head, matter.id, step(2));
+  const { caseId } = await moves.assign(head, matter.id, input.mediator, step(3));
+  const { case: detail } = await mediator.json<{ case: { participants: Array<{ id: string; name: string }> } }>('GET', `/api/cases/${caseId}`);
+  for (const p of detail.participants) {
+    const spec = m.parties.find((d) => d.name === p.name);
+    if (spec?.personType)
+      await mediator.json('PATCH', `/api/cases/${caseId}/participants/${p.id}`, {
+        idNumber: spec.idNumber,
+        personType: spec.personType,
+        creditCode: spec.creditCode,
+        representative: spec.representative,
+        representativeTitle: spec.representativeTitle,
+      });
+  }
+  return { matterId: matter.id, caseId };
 }
 
-/** The assigned mediator opens the case (staff API); the matter records it. */
-async function openCase(
-  ctx: AppContext,
-  mediator: DemoStaffSession,
-  matterId: string,
-  c: { title: string; disputeType: string; summary: string },
-  at: Date,
-): Promise<string> {
-  const { case: created } = await mediator.json<{ case: { id: string; number: string } }>('POST', '/api/cases', {
-    title: c.title,
-    disputeType: c.disputeType,
-    summary: c.summary,
-  });
-  await ctx.db.$transaction(async (tx) => {
-    await tx.matter.update({ where: { id: matterId }, data: { caseId: created.id } });
-    await recordMatterEvent(tx, matterId, 'CASE_OPENED', { caseId: created.id, caseNumber: created.number }, '调解员', at);
-  });
-  return created.id;
-}
-
+/** Personal links for the parties the case took over from its matter. */
 async function inviteAll(mediator: DemoStaffSession, caseId: string, caseTitle: string, parties: readonly DemoParty[]): Promise<DemoLink[]> {
+  const { case: detail } = await mediator.json<{ case: { participants: Array<{ id: string; name: string }> } }>('GET', `/api/cases/${caseId}`);
   const links: DemoLink[] = [];
   for (const p of parties) {
-    const { participant } = await mediator.json<{ participant: { id: string } }>('POST', `/api/cases/${caseId}/participants`, {
-      role: p.role,
-      side: p.side,
-      name: p.name,
-      phone: p.phone,
-      idNumber: p.idNumber,
-      address: p.address,
-      ...(p.personType
-        ? { personType: p.personType, creditCode: p.creditCode, representative: p.representative, representativeTitle: p.representativeTitle }
-        : {}),
-    });
+    const participant = detail.participants.find((d) => d.name === p.name);
+    if (!participant) throw new Error(`demo: ${caseTitle} has no party ${p.name}`);
     links.push(await invite(mediator, caseId, caseTitle, participant.id, p));
   }
   return links;

@@ -71,6 +71,13 @@ describe('the demo', () => {
     expect(leakMatter.events.map((e) => e.type)).toEqual(
       expect.arrayContaining(['REGISTERED', 'ROUTED', 'ACCEPTED', 'ASSIGNED', 'CASE_OPENED', 'CO_MEDIATOR_INVITED']),
     );
+    // Taken there by the routing moves the staff pages call, not written into place: the routing step
+    // records whether the rules' suggestion was followed, and the case was opened by the head's assignment.
+    const routed = leakMatter.events.find((e) => e.type === 'ROUTED')!;
+    expect(JSON.parse(routed.data)).toHaveProperty('suggested');
+    const opened = leakMatter.events.find((e) => e.type === 'CASE_OPENED')!;
+    expect(opened.actorLabel).toContain('高志强');
+    expect((await server.ctx.db.case.findUniqueOrThrow({ where: { id: leak.id }, include: { mediator: true } })).mediator?.displayName).toBe('李瑞芳');
 
     const dispatcher = new StaffClient(server.url);
     expect((await dispatcher.login('shouli', report.password)).status).toBe(200);
