@@ -8,27 +8,8 @@ import { MATTER_STATUS_LABELS, isMatterStatus } from '../domain/matter-status.ts
 import { DISPUTE_TYPES } from '../domain/vocabulary.ts';
 import { PERSON_FACING_STEPS } from '../intake/matter-events.ts';
 import { suggestUnit, type RoutingRule, type UnitRef } from './routing-rules.ts';
+import type { MatterListItem, MatterMove } from './schemas.ts';
 import { centreOf, loadVisibleMatter, type MatterRow } from './visibility.ts';
-
-export interface MatterListItem {
-  id: string;
-  registrationNo: string;
-  title: string;
-  disputeType: string;
-  disputeTypeLabel: string;
-  channel: string;
-  urgency: string;
-  status: string;
-  statusLabel: string;
-  createdAt: string;
-  /** 限时办结: when the current stage is due (the deadlines module shows the countdown). */
-  stageDueAt: string | null;
-  ownerName: string;
-  ownerUnitName: string;
-  pendingUnitName: string | null;
-  riskFlags: string[];
-  suggestion: { unitId: string; unitName: string; rule: string; why: string } | null;
-}
 
 const disputeLabel = (key: string) => DISPUTE_TYPES.find((d) => d.key === key)?.label ?? key;
 const statusLabel = (s: string) => (isMatterStatus(s) ? MATTER_STATUS_LABELS[s] : s);
@@ -167,8 +148,6 @@ export class MatterViews {
     };
   }
 }
-
-export type MatterMove = 'route' | 'accept' | 'return' | 'transfer' | 'assign' | 'reassign' | 'withdraw';
 
 /** The moves the matter page offers this user now (the service checks again). */
 export function movesFor(user: StaffPrincipal, m: Pick<MatterRow, 'status' | 'ownerUnitId' | 'pendingUnitId'>): MatterMove[] {

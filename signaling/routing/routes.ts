@@ -1,15 +1,12 @@
 // /api/routing: the 分流 queue, a unit head's inbox, one matter's page and its moves. Each route
 // names its grant (access/grants.ts, routing.*); which matter a user may see is the service's.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { staffOf } from '../http/access-hook.ts';
-import { errors, Id, IdParams, Text } from '../http/schemas.ts';
+import { errors, IdParams } from '../http/schemas.ts';
 import type { MatterMoves } from './matter-moves.ts';
 import type { MatterViews } from './matter-views.ts';
+import { AssignedView, InboxView, MatterDetailView, MediatorBody, QueueView, ReasonBody, TransferBody, UnitBody } from './schemas.ts';
 
-const UnitBody = Type.Object({ unitId: Type.String({ ...Id, title: '承办单位' }) }, { additionalProperties: false });
-const ReasonBody = Type.Object({ reason: Text(200) }, { additionalProperties: false });
-const TransferBody = Type.Object({ unitId: Type.String({ ...Id, title: '承办单位' }), reason: Text(200) }, { additionalProperties: false });
-const MediatorBody = Type.Object({ mediatorId: Type.String({ ...Id, title: '调解员' }) }, { additionalProperties: false });
 const moveErrors = errors(400, 401, 403, 404, 409);
 
 export const routingRoutes =
@@ -19,20 +16,25 @@ export const routingRoutes =
 
     app.get(
       '/queue',
-      { schema: { tags, summary: '分流队列（中心受理员）', response: errors(401, 403) }, config: { action: 'routing.queue' } },
+      { schema: { tags, summary: '分流队列（中心受理员）', response: { 200: QueueView, ...errors(401, 403) } }, config: { action: 'routing.queue' } },
       async (request) => views.queue(staffOf(request)),
     );
 
     app.get(
       '/inbox',
-      { schema: { tags, summary: '待接收、待指派事项（单位负责人）', response: errors(401, 403) }, config: { action: 'routing.inbox' } },
+      { schema: { tags, summary: '待接收、待指派事项（单位负责人）', response: { 200: InboxView, ...errors(401, 403) } }, config: { action: 'routing.inbox' } },
       async (request) => views.inbox(staffOf(request)),
     );
 
     app.get(
       '/matters/:id',
       {
-        schema: { tags, summary: '登记事项：经过、当前责任人、可办理的操作', params: IdParams, response: errors(400, 401, 403, 404) },
+        schema: {
+          tags,
+          summary: '登记事项：经过、当前责任人、可办理的操作',
+          params: IdParams,
+          response: { 200: MatterDetailView, ...errors(400, 401, 403, 404) },
+        },
         config: { action: 'routing.read' },
       },
       async (request) => views.detail(staffOf(request), request.params.id),
@@ -82,7 +84,10 @@ export const routingRoutes =
 
     app.post(
       '/matters/:id/assign',
-      { schema: { tags, summary: '指派调解员并立案', params: IdParams, body: MediatorBody, response: moveErrors }, config: { action: 'routing.assign' } },
+      {
+        schema: { tags, summary: '指派调解员并立案', params: IdParams, body: MediatorBody, response: { 200: AssignedView, ...moveErrors } },
+        config: { action: 'routing.assign' },
+      },
       async (request) => moves.assign(staffOf(request), request.params.id, request.body.mediatorId),
     );
 
