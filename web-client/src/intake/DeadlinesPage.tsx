@@ -1,14 +1,15 @@
 // 限时办结 for the logged-in staff member: the matters they are responsible for, soonest deadline
 // first, each with its countdown; the 督办 addressed to them (a unit head: their unit's late matters;
 // a dispatcher: those gone up to the centre); and, where they may, extending a deadline with a reason.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api.ts';
-import { deadlinesApi, type Escalations, type MatterDeadline, type MyDeadlines } from '../api/deadlines.ts';
+import { deadlinesApi, type MatterDeadline } from '../api/deadlines.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Field } from '../components/Field.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { useMeta } from '../meta.tsx';
 import { useToast } from '../toast.tsx';
+import { useLoaded } from '../use-loaded.ts';
 import { DeadlineCountdown } from './DeadlineCountdown.tsx';
 import { formatDue } from './deadline-format.ts';
 
@@ -112,24 +113,8 @@ function DeadlineRow({ matter, now, level, onChanged }: { matter: MatterDeadline
 }
 
 export function DeadlinesPage() {
-  const [mine, setMine] = useState<MyDeadlines | null>(null);
-  const [escalations, setEscalations] = useState<Escalations | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      const [m, e] = await Promise.all([deadlinesApi.myDeadlines(), deadlinesApi.escalations()]);
-      setMine(m);
-      setEscalations(e);
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : '办理期限加载失败');
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data, error, load } = useLoaded(() => Promise.all([deadlinesApi.myDeadlines(), deadlinesApi.escalations()]), '办理期限加载失败');
+  const [mine, escalations] = data ?? [null, null];
 
   return (
     <>

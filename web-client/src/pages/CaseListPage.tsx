@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, type CaseSummary } from '../api.ts';
+import { useState } from 'react';
+import { api, type CaseSummary } from '../api.ts';
 import { formatDate } from '../format.ts';
 import { useMeta } from '../meta.tsx';
 import { Link, navigate } from '../router.tsx';
@@ -10,29 +10,16 @@ import { Loading } from '../components/Loading.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { NewCaseForm } from './NewCaseForm.tsx';
 import { useSession } from '../session.tsx';
+import { useLoaded } from '../use-loaded.ts';
 import { may, staffRoleOf } from '../../../signaling/access/grants.ts';
 
 export function CaseListPage() {
   const notify = useToast();
-  const [cases, setCases] = useState<CaseSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: cases, error, load } = useLoaded(api.cases, '案件列表加载失败');
   const [creating, setCreating] = useState(false);
   const { user } = useSession();
   // Administrators supervise every case of the organisation; mediators open and handle their own.
   const canCreate = !!user && may(staffRoleOf(user), 'cases.create');
-
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      setCases(await api.cases());
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : '案件列表加载失败');
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   return (
     <>

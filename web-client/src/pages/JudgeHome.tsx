@@ -1,25 +1,15 @@
 // The judge's queue: this court's judicial-confirmation applications with their status and the
 // acceptance deadline (3 days from submission); an application opens the review screen.
-import { useCallback, useEffect, useState } from 'react';
-import { ApiError, judgeApi, type JudgeApplicationSummary } from '../api.ts';
+import { judgeApi } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { RulingService } from '../judicial/JudgeReviewPage.tsx';
 import { Link } from '../router.tsx';
 import { formatDateTime } from '../format.ts';
+import { useLoaded } from '../use-loaded.ts';
 
 export function JudgeHome() {
-  const [rows, setRows] = useState<JudgeApplicationSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    try {
-      setRows(await judgeApi.queue());
-      setError(null);
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : '加载失败');
-    }
-  }, []);
-  useEffect(() => void load(), [load]);
+  const { data: rows, error, load } = useLoaded(judgeApi.queue, '加载失败');
 
   if (error) return <ErrorBanner title="无法加载申请" message={error} onRetry={() => void load()} />;
   if (!rows) return <Loading text="正在载入申请…" />;

@@ -1,12 +1,13 @@
-import { useCallback, useEffect, useId, useState } from 'react';
-import { ApiError } from '../../api.ts';
+import { useId, useState } from 'react';
 import { routingApi, type MatterDetail, type NamedRef } from '../../api/routing.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { formatDateTime } from '../../format.ts';
 import { Link } from '../../router.tsx';
+import { useLoaded } from '../../use-loaded.ts';
 import { MatterCard } from './MatterCard.tsx';
 import { ReasonField } from './ReasonField.tsx';
+import { RoutingError } from './RoutingError.tsx';
 import { AssignForm } from './UnitInboxPage.tsx';
 import { useAction } from './use-action.ts';
 import './routing.css';
@@ -23,19 +24,7 @@ const OWNERSHIP_REASONS: Record<string, string> = {
 
 /** One matter: facts, parties, who is responsible now (首接负责) and since when, the whole history, and the moves this user may make. */
 export function MatterPage({ matterId }: { matterId: string }) {
-  const [data, setData] = useState<MatterDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      setData(await routingApi.matter(matterId));
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : '事项加载失败');
-    }
-  }, [matterId]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data, error, load } = useLoaded(() => routingApi.matter(matterId), '事项加载失败', matterId);
 
   if (error) return <ErrorBanner message={error} onRetry={load} />;
   if (!data) return <Loading text="正在加载…" />;
@@ -104,7 +93,7 @@ export function MatterPage({ matterId }: { matterId: string }) {
 function Moves({ data, onDone }: { data: MatterDetail; onDone: () => void }) {
   const id = data.matter.id;
   const can = (x: MatterDetail['can'][number]) => data.can.includes(x);
-  const { busy, error, setError, run } = useAction(onDone);
+  const { busy, error, run } = useAction(onDone);
   return (
     <section className="card" aria-labelledby="moves-title">
       <h2 id="moves-title" className="section-title">
@@ -146,11 +135,7 @@ function Moves({ data, onDone }: { data: MatterDetail; onDone: () => void }) {
         />
       )}
       {can('withdraw') && <ReasonForm label="撤回原因" action="撤回" onSubmit={(r) => routingApi.withdraw(id, r)} onDone={onDone} />}
-      {error && (
-        <p className="routing-error" role="alert" onClick={() => setError(null)}>
-          {error}
-        </p>
-      )}
+      <RoutingError error={error} />
     </section>
   );
 }
@@ -181,11 +166,7 @@ function ReasonForm({
       <button type="submit" className="btn" disabled={busy}>
         {action}
       </button>
-      {error && (
-        <p className="routing-error" role="alert">
-          {error}
-        </p>
-      )}
+      <RoutingError error={error} />
     </form>
   );
 }
@@ -228,11 +209,7 @@ function UnitReasonForm(props: {
       <button type="submit" className="btn btn--primary" disabled={busy}>
         {props.withReason ? '转交' : '分流'}
       </button>
-      {error && (
-        <p className="routing-error" role="alert">
-          {error}
-        </p>
-      )}
+      <RoutingError error={error} />
     </form>
   );
 }

@@ -1,27 +1,16 @@
-import { useCallback, useEffect, useId, useState } from 'react';
-import { ApiError } from '../../api.ts';
+import { useId, useState } from 'react';
 import { routingApi, type MatterListItem, type NamedRef } from '../../api/routing.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Loading } from '../../components/Loading.tsx';
-import { useToast } from '../../toast.tsx';
-import { MatterCard } from './MatterCard.tsx';
+import { useLoaded } from '../../use-loaded.ts';
+import { MatterSection } from './MatterSection.tsx';
+import { RoutingError } from './RoutingError.tsx';
+import { useAction } from './use-action.ts';
 import './routing.css';
 
 /** The dispatcher's 分流 queue: registered matters with the rules' suggestion (and why), and those waiting at a unit. */
 export function RoutingQueuePage() {
-  const [data, setData] = useState<{ registered: MatterListItem[]; routed: MatterListItem[]; units: NamedRef[] } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      setData(await routingApi.queue());
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : '分流队列加载失败');
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data, error, load } = useLoaded(routingApi.queue, '分流队列加载失败');
 
   return (
     <>
@@ -32,18 +21,10 @@ export function RoutingQueuePage() {
       {!data && !error && <Loading text="正在加载…" />}
       {data && (
         <>
-          <h2 className="section-title">待分流（{data.registered.length}）</h2>
-          {data.registered.length === 0 && <div className="card empty">暂无待分流的事项</div>}
-          {data.registered.map((m) => (
-            <MatterCard key={m.id} m={m}>
-              <RouteForm m={m} units={data.units} onDone={load} />
-            </MatterCard>
-          ))}
-          <h2 className="section-title">已分流，待单位接收（{data.routed.length}）</h2>
-          {data.routed.length === 0 && <div className="card empty">暂无</div>}
-          {data.routed.map((m) => (
-            <MatterCard key={m.id} m={m} />
-          ))}
+          <MatterSection title="待分流" empty="暂无待分流的事项" matters={data.registered}>
+            {(m) => <RouteForm m={m} units={data.units} onDone={load} />}
+          </MatterSection>
+          <MatterSection title="已分流，待单位接收" matters={data.routed} />
         </>
       )}
     </>
@@ -51,28 +32,16 @@ export function RoutingQueuePage() {
 }
 
 function RouteForm({ m, units, onDone }: { m: MatterListItem; units: NamedRef[]; onDone: () => void }) {
-  const notify = useToast();
+  const { busy, error, setError, run } = useAction(onDone);
   const id = useId();
   const [unitId, setUnitId] = useState(m.suggestion?.unitId ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   return (
     <form
       className="matter-action"
-      onSubmit={async (e) => {
+      onSubmit={(e) => {
         e.preventDefault();
         if (!unitId) return setError('请选择承办单位');
-        setBusy(true);
-        setError(null);
-        try {
-          await routingApi.route(m.id, unitId);
-          notify(`已分流至${units.find((u) => u.id === unitId)?.name ?? '承办单位'}`);
-          onDone();
-        } catch (err) {
-          setError(err instanceof ApiError ? err.message : '分流失败');
-        } finally {
-          setBusy(false);
-        }
+        void run(() => routingApi.route(m.id, unitId), `已分流至${units.find((u) => u.id === unitId)?.name ?? '承办单位'}`);
       }}
     >
       {m.suggestion ? (
@@ -98,11 +67,7 @@ function RouteForm({ m, units, onDone }: { m: MatterListItem; units: NamedRef[];
           分流
         </button>
       </div>
-      {error && (
-        <p className="routing-error" role="alert">
-          {error}
-        </p>
-      )}
+      <RoutingError error={error} />
     </form>
   );
 }

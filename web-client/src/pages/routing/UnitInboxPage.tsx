@@ -1,30 +1,17 @@
-import { useCallback, useEffect, useId, useState } from 'react';
-import { ApiError } from '../../api.ts';
+import { useId, useState } from 'react';
 import { routingApi, type MatterListItem, type StaffRef } from '../../api/routing.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Loading } from '../../components/Loading.tsx';
-import { MatterCard } from './MatterCard.tsx';
+import { useLoaded } from '../../use-loaded.ts';
+import { MatterSection } from './MatterSection.tsx';
 import { ReasonField } from './ReasonField.tsx';
+import { RoutingError } from './RoutingError.tsx';
 import { useAction } from './use-action.ts';
 import './routing.css';
 
-type Inbox = { pending: MatterListItem[]; toAssign: MatterListItem[]; assigned: MatterListItem[]; mediators: StaffRef[] };
-
 /** A unit head's inbox: 待接收 (accept or return with a reason), 待指派 (assign a mediator: the case is opened), 办理中. */
 export function UnitInboxPage() {
-  const [data, setData] = useState<Inbox | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      setData(await routingApi.inbox());
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : '待办事项加载失败');
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data, error, load } = useLoaded(routingApi.inbox, '待办事项加载失败');
 
   return (
     <>
@@ -35,25 +22,13 @@ export function UnitInboxPage() {
       {!data && !error && <Loading text="正在加载…" />}
       {data && (
         <>
-          <h2 className="section-title">待接收（{data.pending.length}）</h2>
-          {data.pending.length === 0 && <div className="card empty">暂无分流来的事项</div>}
-          {data.pending.map((m) => (
-            <MatterCard key={m.id} m={m}>
-              <ReceiveForm m={m} onDone={load} />
-            </MatterCard>
-          ))}
-          <h2 className="section-title">待指派（{data.toAssign.length}）</h2>
-          {data.toAssign.length === 0 && <div className="card empty">暂无待指派的事项</div>}
-          {data.toAssign.map((m) => (
-            <MatterCard key={m.id} m={m}>
-              <AssignForm m={m} mediators={data.mediators} onDone={load} />
-            </MatterCard>
-          ))}
-          <h2 className="section-title">办理中（{data.assigned.length}）</h2>
-          {data.assigned.length === 0 && <div className="card empty">暂无</div>}
-          {data.assigned.map((m) => (
-            <MatterCard key={m.id} m={m} />
-          ))}
+          <MatterSection title="待接收" empty="暂无分流来的事项" matters={data.pending}>
+            {(m) => <ReceiveForm m={m} onDone={load} />}
+          </MatterSection>
+          <MatterSection title="待指派" empty="暂无待指派的事项" matters={data.toAssign}>
+            {(m) => <AssignForm m={m} mediators={data.mediators} onDone={load} />}
+          </MatterSection>
+          <MatterSection title="办理中" matters={data.assigned} />
         </>
       )}
     </>
@@ -100,11 +75,7 @@ function ReceiveForm({ m, onDone }: { m: MatterListItem; onDone: () => void }) {
           </div>
         </form>
       )}
-      {error && (
-        <p className="routing-error" role="alert">
-          {error}
-        </p>
-      )}
+      <RoutingError error={error} />
     </div>
   );
 }
@@ -139,11 +110,7 @@ export function AssignForm({ m, mediators, onDone, again = false }: { m: { id: s
           {again ? '更换' : '指派'}
         </button>
       </div>
-      {error && (
-        <p className="routing-error" role="alert">
-          {error}
-        </p>
-      )}
+      <RoutingError error={error} />
     </form>
   );
 }
