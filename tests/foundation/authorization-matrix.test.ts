@@ -204,10 +204,12 @@ describe('authorization matrix: every room event × every principal', () => {
     for (const who of principals) {
       if (!who.cookie && !who.token) continue; // refused at connect: see room-signaling tests
       const client = new RoomTestClient(server.url, { ...(who.token ? { token: who.token } : {}), ...(who.cookie ? { cookie: who.cookie } : {}) });
+      let joined = false;
       try {
         await client.connected();
         let before = await snapshot();
         const join = await client.request('room:join', { caseId: k.caseId });
+        joined = join.ok;
         // An allowed join changes the room's kept state (who is in it); what follows must not.
         if (join.ok) before = await snapshot();
         const joinRefusal = expectedRefusal(who, 'room.join');
@@ -224,6 +226,9 @@ describe('authorization matrix: every room event × every principal', () => {
         }
         if ((await snapshot()) !== before) problems.push(`room events as ${who.name}: the database changed`);
       } finally {
+        // Leave before closing: a dropped socket leaves only after the reconnect grace, and that late
+        // ROOM_LEFT would land in whatever the next check is watching.
+        if (joined) await client.request('room:leave', {});
         client.close();
       }
     }
