@@ -7,6 +7,7 @@ import { formatDateTime } from '../../format.ts';
 import { Link } from '../../router.tsx';
 import { MatterCard } from './MatterCard.tsx';
 import { ReasonField } from './ReasonField.tsx';
+import { ScreeningCard } from './ScreeningCard.tsx';
 import { AssignForm } from './UnitInboxPage.tsx';
 import { useAction } from './use-action.ts';
 import './routing.css';
@@ -59,6 +60,8 @@ export function MatterPage({ matterId }: { matterId: string }) {
           </p>
         )}
       </MatterCard>
+
+      <ScreeningCard matterId={m.id} />
 
       <section className="card" aria-labelledby="owner-title">
         <h2 id="owner-title" className="section-title">
