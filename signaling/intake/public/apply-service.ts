@@ -3,8 +3,9 @@
 // anything is written, and the matter, its parties, photos, consent record, rate-limit counters and
 // the person's follow link are written in one transaction: a refused application stores nothing.
 // It is screened as a window registration is (intake-desk/screening.ts): the same spelling of the
-// parties and the place, the early-warning flags stored on the matter, the duplicates shown to the
-// dispatcher on the matter (never to the person applying).
+// parties and the place, the early-warning flags stored on the matter; its possible duplicates are
+// found when the dispatcher opens the matter (GET /api/intake/matters/:id/screening), so the
+// person applying neither sees them nor waits for them.
 import type { AppContext } from '../../context.ts';
 import { DISPUTE_TYPES, type DisputeType } from '../../domain/vocabulary.ts';
 import { idNumberProblem, normalizeIdNumber } from '../../domain/id-number.ts';
@@ -14,7 +15,7 @@ import { registerMatter, dutyDispatcher, type NewMatterParty } from '../registra
 import { normalizePlace } from '../screening/duplicates.ts';
 import type { ScreeningRules } from '../screening/rules.ts';
 import { normalizeParties } from '../../intake-desk/parties.ts';
-import { screen } from '../../intake-desk/screening.ts';
+import { riskFlagsFor } from '../../intake-desk/screening.ts';
 import { issueMatterLink, matterLinkToken, FOLLOW_PATH } from '../follow/matter-links.ts';
 import { HOUR_MS, hitKey, hitsSince, recordHits } from './apply-limits.ts';
 import { checkMobile, type ApplyCodes } from './apply-codes.ts';
@@ -93,17 +94,7 @@ export class ApplyService {
       const centre = await tx.centre.findFirstOrThrow({ orderBy: { createdAt: 'asc' }, select: { id: true } });
       const owner = await dutyDispatcher(tx, centre.id);
       const actorLabel = '申请人本人（网上申请）';
-      const screening = await screen(tx, this.rules, {
-        centreId: centre.id,
-        disputeType: input.disputeType,
-        title,
-        summary,
-        place,
-        parties,
-        at,
-        countRepeats: true,
-      });
-      const flags = screening.flags.map((f) => f.key);
+      const flags = (await riskFlagsFor(tx, this.rules, { centreId: centre.id, title, summary, parties, at, countRepeats: true })).map((f) => f.key);
       const matter = await registerMatter(tx, {
         centreId: centre.id,
         channel: 'ONLINE',
