@@ -30,10 +30,18 @@ export interface Screening {
   duplicates: PossibleDuplicate[];
 }
 
-export async function screen(tx: Tx, rules: ScreeningRules, probe: ScreeningProbe, excludeMatterId?: string): Promise<Screening> {
+/**
+ * The early-warning flags a matter is registered with. Alone for a channel whose duplicates are
+ * shown later, on the matter (an online application: the person applying never sees them).
+ */
+export async function riskFlagsFor(tx: Tx, rules: ScreeningRules, probe: Omit<ScreeningProbe, 'disputeType' | 'place'>): Promise<RiskFlag[]> {
   const applicant = probe.parties.find((p) => p.role === 'APPLICANT');
   const priorReports = probe.countRepeats ? await priorReportsOf(tx, probe.centreId, applicant, rules.risks.repeated.periodDays, probe.at) : 0;
-  const flags = riskFlagsOf({ ...probe, priorReports }, rules);
+  return riskFlagsOf({ ...probe, priorReports }, rules);
+}
+
+export async function screen(tx: Tx, rules: ScreeningRules, probe: ScreeningProbe, excludeMatterId?: string): Promise<Screening> {
+  const flags = await riskFlagsFor(tx, rules, probe);
   const place = probe.place ? normalizePlace(probe.place) : undefined;
   const duplicates = await findDuplicates(tx, { ...probe, place, excludeMatterId }, rules);
   return { flags, duplicates };

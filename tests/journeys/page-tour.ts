@@ -11,6 +11,9 @@ import { judgeClient, mediatingCase, submittedCase } from '../judicial/judicial-
 import { signCaseThroughApi, SmsOutbox } from '../signing/signing-support.ts';
 import { PARTY_IDS } from '../judicial/judicial-support.ts';
 import { acknowledgeNotice, sharedStaffSession, startTestServer, type StaffClient, type TestServer } from '../support/server.ts';
+import { XLSX_MIME } from '../../signaling/intake-desk/import/columns.ts';
+import { unitStaff } from '../intake/desk-helpers.ts';
+import { financialDisputeRow, importXlsx } from '../intake/import-files.ts';
 
 export const PHONE = { width: 360, height: 740 };
 export const DESKTOP = { width: 1280, height: 800 };
@@ -82,6 +85,17 @@ export async function setUpTour(server: TestServer, sms: SmsOutbox): Promise<Tou
   const applied = await submittedCase(server, sms);
   const application = await server.ctx.db.judicialApplication.findUniqueOrThrow({ where: { caseId: applied.caseId } });
 
+  // 批量导入: a dispatcher, a mediator of the financial unit to import for, a refused and a good file.
+  const dispatcher = (await unitStaff(server, 'centre-office', 'DISPATCHER', 'tour-dispatcher', '导览受理员')).client;
+  await unitStaff(server, 'financial', 'MEDIATOR', 'tour-financial', '导览金融调解员');
+  const badImport = await importXlsx([financialDisputeRow(0), { ...financialDisputeRow(1), respondentPhone: '1234567', summary: '' }]);
+  const goodImport = await importXlsx([financialDisputeRow(2), financialDisputeRow(3)]);
+  const upload = (file: Buffer, answer: string) => async (page: Page) => {
+    await page.getByTestId('import-file').setInputFiles({ name: '某银行逾期贷款.xlsx', mimeType: XLSX_MIME, buffer: file });
+    await page.getByTestId('import-submit').click();
+    await page.getByTestId(answer).waitFor({ timeout: 30_000 });
+  };
+
   const m = mediating.mediator;
   const visits: PageVisit[] = [
     { name: '登录', path: '/login', viewer: null, ready: 'login-username' },
@@ -134,6 +148,9 @@ export async function setUpTour(server: TestServer, sms: SmsOutbox): Promise<Tou
     { name: '管理', path: '/admin', viewer: admin, ready: 'user-row' },
     { name: '管理员看案件', path: `/cases/${signed.caseId}`, viewer: admin, ready: 'case-page' },
     { name: '账号', path: '/account', viewer: admin, ready: 'account-page' },
+    { name: '批量导入', path: '/intake/import', viewer: dispatcher, ready: 'import-form' },
+    { name: '批量导入（错误清单）', path: '/intake/import', viewer: dispatcher, ready: 'import-form', then: upload(badImport, 'import-rejected') },
+    { name: '批量导入（导入结果）', path: '/intake/import', viewer: dispatcher, ready: 'import-form', then: upload(goodImport, 'import-result') },
   ];
   return { visits, mediating, signed };
 }

@@ -23,6 +23,7 @@ import { DeadlinesPage } from './intake/DeadlinesPage.tsx';
 import { ApplyPage } from './intake/ApplyPage.tsx';
 import { FollowPage } from './intake/FollowPage.tsx';
 import { IntakeOutboxPage } from './intake/IntakeOutboxPage.tsx';
+import { ImportPage } from './intake/ImportPage.tsx';
 import { RoutingQueuePage } from './pages/routing/RoutingQueuePage.tsx';
 import { UnitInboxPage } from './pages/routing/UnitInboxPage.tsx';
 import { MatterPage } from './pages/routing/MatterPage.tsx';
@@ -203,6 +204,8 @@ function staffRoute(path: string, user: User) {
   if (review?.id) return user.role === 'JUDGE' ? <JudgeReviewPage key={review.id} id={review.id} /> : <NotFound message="仅法官可访问此页面" />;
   // #15 intake: 来访/来电登记 (dispatchers) and 随手记 (grid workers).
   if (path === '/intake/desk') return user.role === 'DISPATCHER' ? <DeskRegisterPage /> : <NotFound message="仅中心受理员可访问此页面" />;
+  if (path === '/intake/import')
+    return user.role === 'DISPATCHER' || user.role === 'UNIT_HEAD' ? <ImportPage /> : <NotFound message="仅中心受理员或单位负责人可以批量导入" />;
   if (path === '/intake/grid') return user.role === 'GRID_WORKER' ? <GridReportPage /> : <NotFound message="仅网格员可访问此页面" />;
   if (path === '/admin' || path === '/admin/') {
     return user.role === 'ADMIN' ? <AdminPage /> : <NotFound message="仅管理员可访问此页面" />;

@@ -17,6 +17,8 @@ const SHARED = [
   'signaling/agreement/',
   'signaling/audit/labels.ts',
   'signaling/audit/events.ts',
+  // The import file's columns and limits (constants only): the upload page checks a file before it travels.
+  'signaling/intake-desk/import/columns.ts',
 ];
 /** …except the parts of those folders that reach for Node. */
 const NODE_ONLY = ['signaling/agreement/template-loader.ts'];

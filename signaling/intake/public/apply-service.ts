@@ -2,11 +2,20 @@
 // who they are, who the other side is, what happened (+ photos). Everything is checked before
 // anything is written, and the matter, its parties, photos, consent record, rate-limit counters and
 // the person's follow link are written in one transaction: a refused application stores nothing.
+// It is screened as a window registration is (intake-desk/screening.ts): the same spelling of the
+// parties and the place, the early-warning flags stored on the matter; its possible duplicates are
+// found when the dispatcher opens the matter (GET /api/intake/matters/:id/screening), so the
+// person applying neither sees them nor waits for them.
 import type { AppContext } from '../../context.ts';
 import { DISPUTE_TYPES, type DisputeType } from '../../domain/vocabulary.ts';
 import { idNumberProblem, normalizeIdNumber } from '../../domain/id-number.ts';
 import { DomainError } from '../../errors.ts';
-import { registerMatter, dutyDispatcher } from '../registration.ts';
+import { recordMatterEvent } from '../matter-events.ts';
+import { registerMatter, dutyDispatcher, type NewMatterParty } from '../registration.ts';
+import { normalizePlace } from '../screening/duplicates.ts';
+import type { ScreeningRules } from '../screening/rules.ts';
+import { normalizeParties } from '../../intake-desk/parties.ts';
+import { riskFlagsFor } from '../../intake-desk/screening.ts';
 import { issueMatterLink, matterLinkToken, FOLLOW_PATH } from '../follow/matter-links.ts';
 import { HOUR_MS, hitKey, hitsSince, recordHits } from './apply-limits.ts';
 import { checkMobile, type ApplyCodes } from './apply-codes.ts';
@@ -41,6 +50,7 @@ export class ApplyService {
     private readonly ctx: AppContext,
     private readonly codes: ApplyCodes,
     private readonly notice: PrivacyNotice,
+    private readonly rules: ScreeningRules,
   ) {}
 
   async apply(input: OnlineApplication, address: string, at: Date): Promise<{ registrationNo: string; followPath: string }> {
@@ -59,6 +69,15 @@ export class ApplyService {
     if ([...summary].length < 10) throw new DomainError('VALIDATION', '请用至少 10 个字说明发生了什么');
     const photos = checkPhotos(input.photos);
     const typeLabel = DISPUTE_TYPES.find((t) => t.key === input.disputeType)?.label ?? '纠纷';
+    // The title is not sealed: it names the kind of dispute, never the people.
+    const title = `${typeLabel}（网上申请）`;
+    const place = clean(input.place) && normalizePlace(input.place!);
+    // One spelling with the desk's parties (intake-desk/parties.ts): the duplicate check compares exactly these values.
+    const parties: NewMatterParty[] = normalizeParties([
+      { role: 'APPLICANT', name: applicantName, phone, idNumber: idNumber || undefined, address: input.applicant.address },
+      { role: 'RESPONDENT', kind: input.respondent.kind, name: respondentName, phone: respondentPhone || undefined, address: input.respondent.address },
+    ]);
+    parties[0]!.phoneVerified = true;
     const { tokenKey } = this.ctx.secrets;
     const hits = [
       { kind: 'APPLY_PHONE' as const, keyHash: hitKey(tokenKey, 'APPLY_PHONE', phone) },
@@ -74,29 +93,23 @@ export class ApplyService {
       await this.codes.useTicket(tx, input.ticket, phone, at);
       const centre = await tx.centre.findFirstOrThrow({ orderBy: { createdAt: 'asc' }, select: { id: true } });
       const owner = await dutyDispatcher(tx, centre.id);
+      const actorLabel = '申请人本人（网上申请）';
+      const flags = (await riskFlagsFor(tx, this.rules, { centreId: centre.id, title, summary, parties, at, countRepeats: true })).map((f) => f.key);
       const matter = await registerMatter(tx, {
         centreId: centre.id,
         channel: 'ONLINE',
         disputeType: input.disputeType,
-        // The title is not sealed: it names the kind of dispute, never the people.
-        title: `${typeLabel}（网上申请）`,
+        title,
         summary,
-        place: clean(input.place),
+        place,
         registeredById: null,
         owner,
-        parties: [
-          { role: 'APPLICANT', name: applicantName, phone, idNumber: idNumber || undefined, address: clean(input.applicant.address), phoneVerified: true },
-          {
-            role: 'RESPONDENT',
-            kind: input.respondent.kind,
-            name: respondentName,
-            phone: respondentPhone || undefined,
-            address: clean(input.respondent.address),
-          },
-        ],
+        parties,
+        riskFlags: flags,
         at,
-        actorLabel: '申请人本人（网上申请）',
+        actorLabel,
       });
+      if (flags.length) await recordMatterEvent(tx, matter.id, 'RISK_FLAGGED', { flags }, actorLabel, at);
       for (const p of photos) await tx.matterAttachment.create({ data: { matterId: matter.id, ...p, createdAt: at } });
       await tx.applyConsent.create({ data: { matterId: matter.id, noticeVersion: this.notice.version, consentedAt: at } });
       await recordHits(tx, hits, at);

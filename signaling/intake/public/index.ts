@@ -6,6 +6,7 @@ import type { AppContext } from '../../context.ts';
 import type { ApiArea } from '../../http/api-area.ts';
 import type { SmsProvider } from '../../signing/sms.ts';
 import { MatterNotifier } from '../follow/notifier.ts';
+import { loadScreeningRules, screeningRulesFile } from '../screening/rules.ts';
 import { createWechatProvider } from '../follow/wechat.ts';
 import { ApplyCodes } from './apply-codes.ts';
 import { ApplyService } from './apply-service.ts';
@@ -20,7 +21,9 @@ interface Log {
 export function intakePublicArea(ctx: AppContext, sms: SmsProvider, log: Log): ApiArea & { notifier: MatterNotifier } {
   const notice = loadPrivacyNotice(ctx.config.centre.name);
   const codes = new ApplyCodes(ctx, sms);
-  const service = new ApplyService(ctx, codes, notice);
+  // The same duplicate and early-warning rules as the desk's (intake-desk/index.ts).
+  const rules = loadScreeningRules(screeningRulesFile(ctx.config.dataDir, ctx.config.intakeScreeningFile));
+  const service = new ApplyService(ctx, codes, notice, rules);
   const notifier = new MatterNotifier(ctx, sms, createWechatProvider(ctx.config, log), log);
   return {
     name: 'intake-public',

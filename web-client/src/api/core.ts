@@ -46,7 +46,7 @@ function hasCjk(text: string): boolean {
   return /[\u3400-\u9fff]/.test(text);
 }
 
-async function toApiError(res: Response): Promise<ApiError> {
+export async function toApiError(res: Response): Promise<ApiError> {
   let code = `HTTP_${res.status}`;
   let message = '';
   try {
@@ -115,6 +115,11 @@ export function csrfHeader(): Record<string, string> {
 /** Called when an authenticated staff request gets 401 (session expired). */
 export function setUnauthorizedHandler(handler: (() => void) | null): void {
   onUnauthorized = handler;
+}
+
+/** For a staff request made outside staff() (an upload with progress): the session expired. */
+export function reportUnauthorized(): void {
+  onUnauthorized?.();
 }
 
 export async function staff<T>(path: string, opts: RequestOptions = {}): Promise<T> {

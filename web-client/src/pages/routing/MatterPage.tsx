@@ -8,6 +8,7 @@ import { useLoaded } from '../../use-loaded.ts';
 import { MatterCard } from './MatterCard.tsx';
 import { ReasonField } from './ReasonField.tsx';
 import { RoutingError } from './RoutingError.tsx';
+import { ScreeningCard } from './ScreeningCard.tsx';
 import { AssignForm } from './UnitInboxPage.tsx';
 import { useAction } from './use-action.ts';
 import './routing.css';
@@ -48,6 +49,8 @@ export function MatterPage({ matterId }: { matterId: string }) {
           </p>
         )}
       </MatterCard>
+
+      <ScreeningCard matterId={m.id} />
 
       <section className="card" aria-labelledby="owner-title">
         <h2 id="owner-title" className="section-title">
