@@ -56,8 +56,9 @@ export const judicialRoutes =
     const party = (request: FastifyRequest) => partyOf(request).participant;
     const staff = (request: FastifyRequest): StaffPrincipal => staffOf(request);
 
-    app.get(
-      '/:caseId/bundle.zip',
+    // POST: each export is recorded (its id is what the court's ruling comes back against).
+    app.post(
+      '/:caseId/bundle',
       {
         schema: { tags: ['judicial'], summary: '导出案卷包（zip：全部文书与材料、清单及其 SHA-256、本机构签名），供在自有平台裁定的法院', params: CaseParams },
         config: { action: 'judicial.bundle' },
@@ -338,8 +339,8 @@ export const judgeRoutes =
     // The court's ruling PDF, uploaded as the body itself.
     app.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: MAX_RULING_BYTES }, (_req, body, done) => done(null, body));
 
-    app.get(
-      '/applications/:id/bundle.zip',
+    app.post(
+      '/applications/:id/bundle',
       { schema: { tags: ['judge'], summary: '导出案卷包（zip，可离线核验）', params: IdP }, config: { action: 'judicial.review' } },
       async (request, reply) => {
         const judge = staffOf(request);

@@ -73,7 +73,7 @@ afterAll(async () => {
 
 describe('the court bundle', () => {
   it('the judge downloads it; it lists every document with its SHA-256 and verifies offline (npm run verify)', async () => {
-    const res = await judge.request('GET', `/api/judge/applications/${applicationId}/bundle.zip`);
+    const res = await judge.request('POST', `/api/judge/applications/${applicationId}/bundle`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/zip');
     bundleZip = Buffer.from(await res.arrayBuffer());
@@ -128,10 +128,10 @@ describe('the court bundle', () => {
   });
 
   it('the case’s mediator downloads it too; a party cannot', async () => {
-    const res = await k.mediator.request('GET', `/api/judicial/${k.caseId}/bundle.zip`);
+    const res = await k.mediator.request('POST', `/api/judicial/${k.caseId}/bundle`);
     expect(res.status).toBe(200);
     expect(verifyBundle(Buffer.from(await res.arrayBuffer())).valid).toBe(true);
-    const party = await fetch(`${server.url}/api/judicial/${k.caseId}/bundle.zip`, { headers: { authorization: `Bearer ${k.tokenA}` } });
+    const party = await fetch(`${server.url}/api/judicial/${k.caseId}/bundle`, { method: 'POST', headers: { authorization: `Bearer ${k.tokenA}` } });
     expect(party.status).toBe(403);
   });
 });
