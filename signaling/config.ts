@@ -78,6 +78,12 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   SIGNING_KEY_FILE: z.string().min(1).optional(),
   SIGNING_CERT_FILE: z.string().min(1).optional(),
+  // Courts' areas and intermediate-court rules (judicial/jurisdiction.ts); unset: agreement-templates/court-rules/courts.json.
+  COURTS_FILE: z.string().min(1).optional(),
+  // Each court's own signing identity (judicial/court-identity.ts): <code>.key.pem + <code>.chain.pem per court.
+  COURT_KEYS_DIR: z.string().min(1).optional(),
+  // production: nothing is generated that stands for someone else (a court's key); default: production when NODE_ENV=production.
+  JIEFEN_MODE: z.enum(['development', 'production'], { error: 'JIEFEN_MODE must be development or production' }).optional(),
   AUDIT_SEAL_INTERVAL_MIN: z.coerce
     .number()
     .int()
@@ -145,6 +151,15 @@ export interface Config {
   health: { minFreeMb: number };
   /** The organisation's PDF signing key and certificate chain (PEM); unset: a generated development identity. */
   signing: { keyFile: string | undefined; certFile: string | undefined };
+  /**
+   * development: a court without configured keys gets a generated development key (marked 开发用);
+   * production: such a court stops the start. JIEFEN_MODE, else production when NODE_ENV=production.
+   */
+  mode: 'development' | 'production';
+  /** Courts' areas and intermediate-court rules (COURTS_FILE); unset: the built-in court-rules/courts.json. */
+  courtsFile: string | undefined;
+  /** Courts' signing identities from outside: `<court code>.key.pem` + `<court code>.chain.pem` per court (COURT_KEYS_DIR). */
+  courtKeysDir: string | undefined;
   /** How often the audit chain head is sealed with the organisation's signing key (also at shutdown). */
   auditSealIntervalMs: number;
   /** Keys of personal data at rest supplied from outside (JSON {current, keys, blindIndexKey}); unset: the secrets store's. */
@@ -247,6 +262,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN,
     health: { minFreeMb: e.HEALTH_MIN_FREE_MB },
     signing: { keyFile: e.SIGNING_KEY_FILE, certFile: e.SIGNING_CERT_FILE },
+    mode: e.JIEFEN_MODE ?? (env.NODE_ENV === 'production' ? 'production' : 'development'),
+    courtsFile: e.COURTS_FILE ? path.resolve(e.COURTS_FILE) : undefined,
+    courtKeysDir: e.COURT_KEYS_DIR ? path.resolve(e.COURT_KEYS_DIR) : undefined,
     auditSealIntervalMs: e.AUDIT_SEAL_INTERVAL_MIN * 60_000,
     dataKeysFile: e.DATA_KEYS_FILE,
     loadTestPlainRtp: e.LOAD_TEST_PLAIN_RTP === '1',

@@ -137,6 +137,8 @@ export const ERRORS = {
   COURT_MISMATCH: { status: 409, message: '双方须向同一法院申请' },
   ALREADY_APPLIED: { status: 409, message: '已确认申请，无需重复提交' },
   NO_COMPETENT_COURT: { status: 400, message: '请选择对本案有管辖权的法院' },
+  REFERRED_COURT_ONLY: { status: 400, message: '本案系法院委派（邀请）调解，须向该法院申请司法确认' },
+  INTERMEDIATE_COURT_ONLY: { status: 400, message: '本案纠纷应由中级人民法院管辖，须向相应的中级人民法院申请司法确认' },
   DOCUMENT_INCOMPLETE: { status: 409, message: '文书缺少必要内容' },
   APPLICATION_WRONG_STATE: { status: 409, message: '申请当前状态不允许此操作' },
   REVIEW_INCOMPLETE: { status: 409, message: '确认有效前请逐项审查' },
@@ -145,6 +147,11 @@ export const ERRORS = {
   APPLICATION_NOT_OWN: { status: 409, message: '至少须有一方当事人本人提出申请' },
   CONSENT_NOT_CONFIRMED: { status: 409, message: '调解员登记的同意须由该当事人本人确认' },
   NOTHING_TO_CONFIRM: { status: 409, message: '没有需要您确认的申请' },
+  COURT_KEY_MISSING: { status: 409, message: '该法院的签名密钥未配置（生产模式不生成法院密钥）' },
+  BUNDLE_NOT_FOUND: { status: 404, message: '没有找到该案卷包：请填写从本申请导出的案卷包编号' },
+  RULING_NOT_PDF: { status: 400, message: '请上传 PDF 格式的裁定书' },
+  RULING_SIGNATURE_INVALID: { status: 422, message: '裁定书的数字签名无效：文件在签署后被修改，或没有签名' },
+  RULING_NOT_BY_COURT: { status: 422, message: '裁定书不是由受理法院的签名证书签署的' },
 
   // live rooms
   NOT_JOINED: { status: 409, message: '您尚未进入调解室' },

@@ -8,6 +8,7 @@ import { createWorkerPool, type WorkerPool } from '../sfu/index.ts';
 import { AccessEvents } from './access-events.ts';
 import { startCoturn } from './rtc/coturn.ts';
 import { ensureCentre } from './centre/ensure-centre.ts';
+import { assertCourtKeys, CourtIdentities } from './judicial/court-identity.ts';
 import { bootstrapIfEmpty, ensureLocalCourt, reconcileInitialPassword, type BootstrapResult } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
@@ -113,6 +114,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const bootstrap = await bootstrapIfEmpty(ctx);
   if (!bootstrap.created) await reconcileInitialPassword(ctx);
   await ensureLocalCourt(ctx);
+  // Production: a court without its own configured keys stops the start here (never generated silently).
+  const courtIdentities = new CourtIdentities(config);
+  assertCourtKeys(courtIdentities, await db.court.findMany());
   const app = await buildApp(ctx, {
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
@@ -120,6 +124,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   if (sealed.values + sealed.indexes + sealed.files > 0) app.log.info({ sealed }, 'personal data stored in plaintext before was encrypted');
   auditStaffReads(app, ctx);
+  if (config.mode === 'development')
+    app.log.warn('开发模式（JIEFEN_MODE=development 或 NODE_ENV 非 production）：未配置密钥的法院使用自动生成的开发密钥，不得用于生产');
   const pool = await createWorkerPool({
     numWorkers: config.rtc.workers ?? os.availableParallelism(),
     listenIp: config.rtc.listenIp,
@@ -163,7 +169,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     partyArea(ctx),
     drafting,
     signing,
-    judicialArea(ctx, templates, signing.identity),
+    judicialArea(ctx, templates, signing.identity, courtIdentities),
     deadlines,
     procedureArea(ctx, templates, signing.identity),
     intakePublic,

@@ -121,6 +121,8 @@ export const ACTIONS = {
   'judicial.record-consent': { scope: 'case', roles: ['mediator'], refusal: '只有本案调解员可以登记当事人的同意' },
   'judicial.documents': { scope: 'case', roles: ['admin', ...MEDIATORS, 'judge', ...SPEAKERS], refusal: '您无权下载本案的司法文书' },
   'judicial.review': { scope: 'application', roles: ['judge'], refusal: '只有受理法院的法官可以审查该申请' },
+  'judicial.referral': { scope: 'case', roles: ['mediator'], refusal: '只有本案调解员可以登记委派（邀请）调解的法院' },
+  'judicial.bundle': { scope: 'case', roles: ['admin', 'mediator'], refusal: '只有本案调解员或管理员可以导出案卷包' },
 
   // ── #17 procedure: 权利义务告知书, 回避, 终止调解, 调解笔录 ────────────────────────
   'procedure.read': { scope: 'case', roles: ['admin', ...MEDIATORS, ...ALL_LINK], refusal: '您无权查看本案的调解程序' },

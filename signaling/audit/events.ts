@@ -164,6 +164,20 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
     }),
   }),
   z.object({ type: z.literal('JUDICIAL_RULING_SERVED'), data: z.object({ applicationId: z.string(), participantId: z.string(), name: z.string() }) }),
+  // #17 item 9: a court sent this mediation; confirmation goes back to it.
+  z.object({
+    type: z.literal('CASE_COURT_REFERRAL'),
+    data: z.object({ courtId: z.string(), court: z.string(), kind: z.enum(['INVITED', 'DELEGATED', 'ENTRUSTED']) }),
+  }),
+  // #17 item 10: the court bundle for a court ruling on its own platform, and its ruling imported back.
+  z.object({
+    type: z.literal('COURT_BUNDLE_EXPORTED'),
+    data: z.object({ applicationId: z.string(), bundleId: z.string(), manifestSha256: z.string(), files: z.number() }),
+  }),
+  z.object({
+    type: z.literal('COURT_RULING_IMPORTED'),
+    data: z.object({ applicationId: z.string(), bundleId: z.string(), decision: z.enum(['confirm', 'dismiss']), rulingSha256: z.string(), signer: z.string() }),
+  }),
   // #17 items 7–8: the court's procedure and the service of its documents.
   z.object({
     type: z.literal('JUDICIAL_REFUSED'),
@@ -399,6 +413,12 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return event.data.decision === 'confirm'
         ? `裁定调解协议有效（${event.data.courtCaseNumber}）`
         : `裁定驳回司法确认申请（${event.data.courtCaseNumber}）${event.data.reason ? `：${event.data.reason}` : ''}`;
+    case 'CASE_COURT_REFERRAL':
+      return `登记本案由${event.data.court}${{ INVITED: '邀请先行调解', DELEGATED: '委派调解', ENTRUSTED: '委托调解' }[event.data.kind]}`;
+    case 'COURT_BUNDLE_EXPORTED':
+      return `导出案卷包 ${event.data.bundleId}（${event.data.files} 个文件）`;
+    case 'COURT_RULING_IMPORTED':
+      return `导入法院裁定（案卷包 ${event.data.bundleId}，${event.data.decision === 'confirm' ? '确认有效' : '驳回申请'}，签署：${event.data.signer}）`;
     case 'JUDICIAL_RULING_SERVED':
       return `民事裁定书已送达 ${event.data.name}（本人下载）`;
     case 'JUDICIAL_REFUSED':

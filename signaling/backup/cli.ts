@@ -2,7 +2,7 @@
 // The data folder is JIEFEN_DATA_DIR (default ./data). The passphrase comes from
 // JIEFEN_BACKUP_PASSPHRASE or from the file JIEFEN_BACKUP_PASSPHRASE_FILE; there is no default.
 // Exit code 0 = done, 1 = refused or failed (nothing half-written is left), 2 = usage.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
@@ -51,6 +51,12 @@ async function main(argv: string[]): Promise<number> {
       const externalFiles = [
         ...(config.signing.keyFile && !inside(config.signing.keyFile) ? [{ archivePath: 'external/signing-key.pem', file: config.signing.keyFile }] : []),
         ...(config.signing.certFile && !inside(config.signing.certFile) ? [{ archivePath: 'external/signing-chain.pem', file: config.signing.certFile }] : []),
+        // Each court's own keys (COURT_KEYS_DIR): one PEM pair per court code.
+        ...(config.courtKeysDir && !inside(config.courtKeysDir) && existsSync(config.courtKeysDir)
+          ? readdirSync(config.courtKeysDir)
+              .filter((f) => f.endsWith('.pem'))
+              .map((f) => ({ archivePath: `external/court-keys/${f}`, file: path.join(config.courtKeysDir!, f) }))
+          : []),
         // Without the data keys nothing personal in the archive could be read again.
         ...(config.dataKeysFile && !inside(config.dataKeysFile) ? [{ archivePath: 'external/data-keys.json', file: config.dataKeysFile }] : []),
       ];
@@ -67,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
         console.log(
           `  数据目录外的签名密钥/证书/数据密钥已恢复到 keys and certificates from outside the data folder restored to:\n    ${s.external.join('\n    ')}`,
         );
-        console.log('  请将 SIGNING_KEY_FILE / SIGNING_CERT_FILE / DATA_KEYS_FILE 指向它们（或移回原位置）/ point those settings at them');
+        console.log('  请将 SIGNING_KEY_FILE / SIGNING_CERT_FILE / COURT_KEYS_DIR / DATA_KEYS_FILE 指向它们（或移回原位置）/ point those settings at them');
       }
     }
     return 0;

@@ -62,6 +62,9 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   notes: '审查意见',
   decision: '裁定结果',
   clerk: '书记员',
+  bundleId: '案卷包编号',
+  subjectAreaCode: '标的物所在地行政区划',
+  disputeAmountYuan: '争议标的额（元）',
   // the centre: units, intake, 分流, 限时办结
   unitId: '成员单位',
   shortName: '案号简称',

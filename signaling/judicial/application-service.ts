@@ -29,6 +29,8 @@ import { sealPdf } from '../signing/pades.ts';
 import { checkSignaturePng } from '../signing/signature-image.ts';
 import { createHash } from 'node:crypto';
 import { chinaDate, chinaDateTime, type CourtCalendar, type PeriodEnd } from './court-calendar.ts';
+import { AREA_CODE } from './court-rules.ts';
+import { competentCourts, type CourtDirectory, type Jurisdiction, type ReferralKind } from './jurisdiction.ts';
 
 export const WINDOW_DAYS = 30;
 const DAY_MS = 24 * 3600_000;
@@ -52,7 +54,16 @@ export interface ApplyInput {
   electronicService?: boolean | undefined;
   /** 住所地 as a 6-digit administrative-area code. */
   domicileAreaCode?: string | undefined;
+  /** 标的物所在地 as a 6-digit administrative-area code, when the dispute concerns a thing. */
+  subjectAreaCode?: string | undefined;
+  /** The amount in dispute (yuan): decides whether an intermediate court is competent. */
+  disputeAmountYuan?: number | undefined;
 }
+
+/** What an applicant gives that bears on jurisdiction. */
+export type JurisdictionInput = Pick<ApplyInput, 'domicileAreaCode' | 'subjectAreaCode' | 'disputeAmountYuan'>;
+
+const asReferralKind = (k: string | null): ReferralKind => (k === 'DELEGATED' || k === 'ENTRUSTED' ? k : 'INVITED');
 
 export class JudicialApplicationService {
   constructor(
@@ -61,6 +72,8 @@ export class JudicialApplicationService {
     /** Our organisation's identity: the application document is produced (and sealed) by our system. */
     private readonly identity: SigningIdentity,
     private readonly calendar: CourtCalendar,
+    /** Courts' areas and intermediate-court rules (court-rules/courts.json). */
+    private readonly directory: CourtDirectory,
   ) {}
 
   /** The 司法确认申请书 of a submitted application, from its template; made once, then kept. */
@@ -93,7 +106,7 @@ export class JudicialApplicationService {
           data: { applicationId: a.id, participantId: downloadedBy.id, name: downloadedBy.name },
         });
       });
-    return { bytes: Buffer.from(a.rulingPdf), fileName: `民事裁定书-${a.courtCaseNumber}.pdf` };
+    return { bytes: Buffer.from(a.rulingPdf), fileName: `民事裁定书-${a.courtCaseNumber ?? a.id}.pdf` };
   }
 
   async applicationPdf(caseId: string): Promise<{ bytes: Buffer; fileName: string }> {
@@ -172,7 +185,7 @@ export class JudicialApplicationService {
   }
 
   /** What a party (or the case's mediator, `viewer` null) sees: window, courts, who has applied. */
-  async view(caseId: string, viewer: (Participant & { phone: string }) | null): Promise<Static<typeof JudicialView>> {
+  async view(caseId: string, viewer: (Participant & { phone: string }) | null, giving: JurisdictionInput = {}): Promise<Static<typeof JudicialView>> {
     const { effectiveAt, windowEndsAt, period } = await this.#window(caseId);
     const application = await this.ctx.db.judicialApplication.findUnique({
       where: { caseId },
@@ -184,7 +197,7 @@ export class JudicialApplicationService {
       },
     });
     const parties = await agreementPartiesOf(this.ctx.db, caseId);
-    const courts = await this.courtOptions(caseId);
+    const courts = await this.courtOptions(caseId, giving);
     return {
       effectiveAt: effectiveAt?.toISOString() ?? null,
       windowEndsAt: windowEndsAt?.toISOString() ?? null,
@@ -252,20 +265,52 @@ export class JudicialApplicationService {
     };
   }
 
-  /** Courts the applicants may choose, the suggested one first, each with why it is competent. */
-  async courtOptions(caseId: string) {
-    const courts = await this.ctx.db.court.findMany({ orderBy: { createdAt: 'asc' } });
-    const round = await this.ctx.db.signingRound.findFirst({ where: { caseId, status: 'COMPLETED' } });
-    const addresses: string[] = round ? (JSON.parse(round.snapshot) as { parties: Array<{ address: string | null }> }).parties.map((p) => p.address ?? '') : [];
-    return courts
-      .map((c) => {
-        const reasons: string[] = [];
-        if (c.isLocal) reasons.push('调解组织所在地');
-        if (addresses.some((a) => a.includes(c.region))) reasons.push('当事人住所地或标的物所在地');
-        return { id: c.id, name: c.name, reasons, suggested: false };
-      })
-      .filter((c) => c.reasons.length > 0)
-      .map((c, i) => ({ ...c, suggested: i === 0 }));
+  /**
+   * Courts the applicants may choose, the suggested one first, each with why it is competent
+   * (jurisdiction.ts, on area codes): the facts on record plus what an applicant is giving now.
+   */
+  async courtOptions(caseId: string, giving: JurisdictionInput = {}) {
+    return (await this.#jurisdiction(caseId, giving)).courts.map((c, i) => ({ ...c, suggested: i === 0 }));
+  }
+
+  async #jurisdiction(caseId: string, giving: JurisdictionInput): Promise<Jurisdiction> {
+    const [courts, kase, application] = await Promise.all([
+      this.ctx.db.court.findMany({ orderBy: { createdAt: 'asc' } }),
+      this.ctx.db.case.findUniqueOrThrow({ where: { id: caseId }, select: { referringCourtId: true, referralKind: true, disputeType: true } }),
+      this.ctx.db.judicialApplication.findUnique({ where: { caseId }, include: { applicants: true } }),
+    ]);
+    const domiciles = [...(application?.applicants ?? []).map((a) => a.domicileAreaCode), giving.domicileAreaCode].filter(
+      (c): c is string => typeof c === 'string' && AREA_CODE.test(c),
+    );
+    return competentCourts(
+      courts,
+      {
+        referral: kase.referringCourtId ? { courtId: kase.referringCourtId, kind: asReferralKind(kase.referralKind) } : null,
+        domicileAreaCodes: domiciles,
+        subjectAreaCode: giving.subjectAreaCode ?? application?.subjectAreaCode ?? null,
+        amountYuan: giving.disputeAmountYuan ?? application?.disputeAmountYuan ?? null,
+        disputeType: kase.disputeType,
+      },
+      this.directory,
+    );
+  }
+
+  /**
+   * The mediator records that a court sent this mediation (邀请先行调解, 委派 or 委托): the
+   * application can then go to that court only (MS 205(1)). Not once an application is in.
+   */
+  async recordReferral(user: StaffPrincipal, caseId: string, input: { courtId: string; kind: ReferralKind }) {
+    const court = await this.ctx.db.court.findUnique({ where: { id: input.courtId } });
+    if (!court) throw new DomainError('COURT_NOT_FOUND');
+    return this.ctx.db.$transaction(async (tx) => {
+      if (await tx.judicialApplication.findUnique({ where: { caseId } }))
+        throw new DomainError('APPLICATION_ALREADY_SUBMITTED', '当事人已开始申请司法确认，不能再更改委派（邀请）法院');
+      await tx.case.update({ where: { id: caseId }, data: { referringCourtId: court.id, referralKind: input.kind } });
+      await appendAudit(tx, staffActor(user), caseId, {
+        type: 'CASE_COURT_REFERRAL',
+        data: { courtId: court.id, court: court.name, kind: input.kind },
+      });
+    });
   }
 
   /** A party applies from its own link. */
@@ -331,8 +376,22 @@ export class JudicialApplicationService {
     const phone = normalizePhone(input.phone);
     const address = input.serviceAddress.trim();
     if ([...address].length < 6) throw new DomainError('VALIDATION', '请填写完整的送达地址');
-    const options = await this.courtOptions(caseId);
-    if (!options.some((o) => o.id === input.courtId)) throw new DomainError('NO_COMPETENT_COURT', '请选择对本案有管辖权的法院');
+    const jurisdiction = await this.#jurisdiction(caseId, input);
+    if (!jurisdiction.courts.some((o) => o.id === input.courtId)) {
+      const competent = jurisdiction.courts.map((c) => c.name).join('、');
+      if (jurisdiction.rule === 'REFERRAL')
+        throw new DomainError('REFERRED_COURT_ONLY', `本案系法院委派（邀请）调解，须向${competent || '委派（邀请）的人民法院'}申请司法确认`);
+      if (jurisdiction.rule === 'INTERMEDIATE') throw new DomainError('INTERMEDIATE_COURT_ONLY', `本案纠纷应由中级人民法院管辖，须向${competent}申请司法确认`);
+      throw new DomainError(
+        'NO_COMPETENT_COURT',
+        competent ? `所选法院对本案没有管辖权；可选择：${competent}` : '请填写住所地或标的物所在地的行政区划代码，以确定有管辖权的法院',
+      );
+    }
+    const facts = {
+      ...(input.subjectAreaCode ? { subjectAreaCode: input.subjectAreaCode } : {}),
+      ...(input.disputeAmountYuan !== undefined ? { disputeAmountYuan: input.disputeAmountYuan } : {}),
+      intermediateJurisdiction: jurisdiction.rule === 'INTERMEDIATE',
+    };
 
     return this.ctx.db.$transaction(async (tx) => {
       const existing = await tx.judicialApplication.findUnique({ where: { caseId }, include: { court: true, applicants: true } });
@@ -340,9 +399,10 @@ export class JudicialApplicationService {
       let application =
         existing ??
         (await tx.judicialApplication.create({
-          data: { caseId, courtId: input.courtId, effectiveAt, windowEndsAt },
+          data: { caseId, courtId: input.courtId, effectiveAt, windowEndsAt, ...facts },
           include: { court: true, applicants: true },
         }));
+      if (existing) await tx.judicialApplication.update({ where: { id: existing.id }, data: facts });
       if (application.courtId !== input.courtId) {
         // The court is the one the applicants so far chose; once all of them are gone (a recorded consent declined), the next one chooses again.
         if (application.applicants.length > 0)

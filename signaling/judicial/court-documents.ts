@@ -35,12 +35,12 @@ export class CourtDocuments {
   constructor(
     private readonly ctx: AppContext,
     private readonly templates: TemplateCatalog,
-    private readonly courtIdentity: (court: { id: string; name: string }) => SigningIdentity,
+    private readonly courtIdentity: (court: { id: string; name: string; code: string }) => SigningIdentity,
   ) {}
 
   /** Renders a court template and seals it with the court's certificate. Missing values are refused, never printed blank. */
   async make(
-    court: { id: string; name: string },
+    court: { id: string; name: string; code: string },
     what: { template: CourtDocumentKind; variant?: string; title: string; reasonNumber: string },
     parties: PartySnapshot[],
     values: Record<string, string>,

@@ -1,7 +1,7 @@
 // Law-derived rules of the court procedure, kept as data a centre can correct without code
 // (agreement-templates/court-rules/): the grounds for 不予受理 (解释 art. 355), 驳回 (art. 358,
 // 355(2)) and the judge's review checklist; the province abbreviations of court case numbers; and
-// which court is competent for an administrative area (民事诉讼法 art. 205).
+// the court codes in case numbers (which court is competent: jurisdiction.ts).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,13 +64,4 @@ export function courtCodeFor(areaCode: string, level: CourtLevel, dir = COURT_RU
   const abbr = provinces[areaCode.slice(0, 2)];
   if (!abbr) throw new DomainError('VALIDATION', `未知的省级行政区代码 ${areaCode.slice(0, 2)}`);
   return level === 'INTERMEDIATE' ? `${abbr}${areaCode.slice(2, 4)}` : `${abbr}${areaCode.slice(2, 6)}`;
-}
-
-/**
- * Whether a court's area covers an administrative area: a basic court its county-level area (all
- * six digits), an intermediate court its prefecture (the first four). Codes, never address text.
- */
-export function courtCovers(court: { areaCode: string | null; level: string }, areaCode: string | null | undefined): boolean {
-  if (!court.areaCode || !areaCode || !AREA_CODE.test(areaCode)) return false;
-  return court.level === 'INTERMEDIATE' ? court.areaCode.slice(0, 4) === areaCode.slice(0, 4) : court.areaCode === areaCode;
 }

@@ -12,6 +12,7 @@ import type { JudicialApplicationService } from './application-service.ts';
 import { JudgeApplicationDetail, JudgeApplicationSummary, JudicialView } from './schemas.ts';
 import type { GroundKey, JudicialReviewService } from './review-service.ts';
 import type { CourtDocuments } from './court-documents.ts';
+import type { CourtBundleService } from './court-bundle.ts';
 import { MATERIAL_KINDS, MAX_MATERIAL_BYTES, storeMaterial } from './materials.ts';
 
 const CaseParams = Type.Object({ caseId: Id });
@@ -23,32 +24,90 @@ const Apply = {
   electronicService: Type.Optional(Type.Boolean()),
   /** 住所地 as a 6-digit administrative-area code (GB/T 2260). */
   domicileAreaCode: Type.Optional(Type.String({ pattern: '^\\d{6}$' })),
+  /** 标的物所在地 as a 6-digit administrative-area code, when the dispute concerns a thing. */
+  subjectAreaCode: Type.Optional(Type.String({ pattern: '^\\d{6}$' })),
+  /** The amount in dispute (yuan): an intermediate court's jurisdiction depends on it (court-rules/courts.json). */
+  disputeAmountYuan: Type.Optional(Type.Number({ minimum: 0, maximum: 1e13 })),
 };
+/** What the court options depend on, as an applicant is filling them in. */
+const JurisdictionQuery = Type.Object(
+  {
+    domicileAreaCode: Apply.domicileAreaCode,
+    subjectAreaCode: Apply.subjectAreaCode,
+    disputeAmountYuan: Apply.disputeAmountYuan,
+  },
+  { additionalProperties: false },
+);
 const DocParams = Type.Object({ caseId: Id, documentId: Id });
 const UPLOAD_TYPES = ['image/jpeg', 'image/png', 'application/pdf'];
+const MAX_RULING_BYTES = 20 * 1024 * 1024;
 
 export const judicialRoutes =
-  (ctx: AppContext, service: JudicialApplicationService, review: JudicialReviewService, documents: CourtDocuments): FastifyPluginAsyncTypebox =>
+  (
+    ctx: AppContext,
+    service: JudicialApplicationService,
+    review: JudicialReviewService,
+    documents: CourtDocuments,
+    bundles: CourtBundleService,
+  ): FastifyPluginAsyncTypebox =>
   async (app) => {
     // Raw uploads: one more byte than allowed, so an oversized body is refused by the parser (413).
     app.addContentTypeParser(UPLOAD_TYPES, { parseAs: 'buffer', bodyLimit: MAX_MATERIAL_BYTES + 1 }, (_req, body, done) => done(null, body));
     const party = (request: FastifyRequest) => partyOf(request).participant;
     const staff = (request: FastifyRequest): StaffPrincipal => staffOf(request);
 
+    // POST: each export is recorded (its id is what the court's ruling comes back against).
+    app.post(
+      '/:caseId/bundle',
+      {
+        schema: { tags: ['judicial'], summary: '导出案卷包（zip：全部文书与材料、清单及其 SHA-256、本机构签名），供在自有平台裁定的法院', params: CaseParams },
+        config: { action: 'judicial.bundle' },
+      },
+      async (request, reply) => {
+        const { zip, fileName, bundleId } = await bundles.export(staff(request), await bundles.applicationOfCase(request.params.caseId));
+        return sendFile(reply.header('x-bundle-id', bundleId), { bytes: zip, type: 'application/zip', asciiName: 'court-bundle.zip', name: fileName });
+      },
+    );
+
     app.get(
       '/:caseId',
       {
         schema: {
           tags: ['judicial'],
-          summary: '司法确认申请：期限、可选法院、申请进度',
+          summary: '司法确认申请：期限、可选法院（按所填住所地、标的物所在地、标的额）、申请进度',
           params: CaseParams,
-          response: { 200: JudicialView, ...errors(401, 403, 404) },
+          querystring: JurisdictionQuery,
+          response: { 200: JudicialView, ...errors(400, 401, 403, 404) },
         },
         config: { action: 'judicial.read' },
       },
       async (request) => {
         const who = accessOf(request).principal;
-        return service.view(request.params.caseId, who?.kind === 'party' ? who.participant : null);
+        return service.view(request.params.caseId, who?.kind === 'party' ? who.participant : null, request.query);
+      },
+    );
+
+    app.post(
+      '/:caseId/referral',
+      {
+        schema: {
+          tags: ['judicial'],
+          summary: '登记本案由法院邀请先行调解、委派或委托调解：司法确认只能向该法院申请（民事诉讼法第二百零五条第一项）',
+          params: CaseParams,
+          body: Type.Object(
+            {
+              courtId: Id,
+              kind: Type.Union([Type.Literal('INVITED'), Type.Literal('DELEGATED'), Type.Literal('ENTRUSTED')], { title: '委派方式' }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+        },
+        config: { action: 'judicial.referral' },
+      },
+      async (request, reply) => {
+        await service.recordReferral(staff(request), request.params.caseId, request.body);
+        return reply.status(204).send(null);
       },
     );
 
@@ -268,9 +327,54 @@ export const judicialRoutes =
 
 /** The judge's desk: their own court's applications only (another court's do not exist for them). */
 export const judgeRoutes =
-  (ctx: AppContext, review: JudicialReviewService, applications: JudicialApplicationService, documents: CourtDocuments): FastifyPluginAsyncTypebox =>
+  (
+    ctx: AppContext,
+    review: JudicialReviewService,
+    applications: JudicialApplicationService,
+    documents: CourtDocuments,
+    bundles: CourtBundleService,
+  ): FastifyPluginAsyncTypebox =>
   async (app) => {
     const IdP = Type.Object({ id: Id });
+    // The court's ruling PDF, uploaded as the body itself.
+    app.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: MAX_RULING_BYTES }, (_req, body, done) => done(null, body));
+
+    app.post(
+      '/applications/:id/bundle',
+      { schema: { tags: ['judge'], summary: '导出案卷包（zip，可离线核验）', params: IdP }, config: { action: 'judicial.review' } },
+      async (request, reply) => {
+        const judge = staffOf(request);
+        const a = await review.own(judge, request.params.id);
+        const { zip, fileName, bundleId } = await bundles.export(judge, a.id);
+        return sendFile(reply.header('x-bundle-id', bundleId), { bytes: zip, type: 'application/zip', asciiName: 'court-bundle.zip', name: fileName });
+      },
+    );
+
+    app.post(
+      '/applications/:id/ruling-import',
+      {
+        schema: {
+          tags: ['judge'],
+          summary: '导入本院在自有平台作出的民事裁定书（请求体为 PDF 本身，须以本院签名证书签署）',
+          params: IdP,
+          querystring: Type.Object(
+            {
+              bundleId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[0-9a-zA-Z-]+$', title: '案卷包编号' }),
+              decision: Type.Union([Type.Literal('confirm'), Type.Literal('dismiss')], { title: '裁定结果' }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Type.Object({ status: Type.String(), rulingSha256: Type.String() }), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
+        },
+        config: { action: 'judicial.review' },
+      },
+      async (request) => {
+        const judge = staffOf(request);
+        const a = await review.own(judge, request.params.id);
+        if (!Buffer.isBuffer(request.body)) throw new DomainError('RULING_NOT_PDF');
+        return bundles.importRuling(judge, a.id, { bundleId: request.query.bundleId, decision: request.query.decision, pdf: request.body });
+      },
+    );
 
     app.get(
       '/applications',

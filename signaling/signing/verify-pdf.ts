@@ -103,9 +103,40 @@ export function verifyPdf(bytes: Uint8Array, opts: { pinnedRoots?: string[] } = 
   if (c + d > pdf.length || sig.contents.length === 0) return problem('签名数据损坏');
   verdict.signingTime = pdfDateToIso(sig.time);
 
+  const signedBytes = Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]);
+  const cms = verifyDetachedCms(sig.contents, signedBytes, opts);
+  verdict.problems.push(...cms.problems);
+  verdict.signerName = cms.signerName;
+  verdict.signerSubject = cms.signerSubject;
+  verdict.rootFingerprint = cms.rootFingerprint;
+  verdict.trustedRoot = cms.trustedRoot;
+  verdict.valid = verdict.problems.length === 0;
+  return verdict;
+}
+
+export interface CmsVerdict {
+  problems: string[];
+  signerName: string | null;
+  signerSubject: string | null;
+  rootFingerprint: string | null;
+  /** null when no pinned fingerprints were given. */
+  trustedRoot: boolean | null;
+}
+
+/**
+ * A detached CMS SignedData (as cades-signer.ts writes it) over `signedBytes`: the messageDigest,
+ * the signature over the signed attributes, signingCertificateV2 and the chain up to its root.
+ * Shared by PDF signatures and the court bundle's manifest signature.
+ */
+export function verifyDetachedCms(cms: Buffer, signedBytes: Buffer, opts: { pinnedRoots?: string[] } = {}): CmsVerdict {
+  const out: CmsVerdict = { problems: [], signerName: null, signerSubject: null, rootFingerprint: null, trustedRoot: null };
+  const problem = (p: string) => {
+    out.problems.push(p);
+    return out;
+  };
   let signedData: forge.asn1.Asn1;
   try {
-    const contentInfo = asn1.fromDer(sig.contents.toString('binary'));
+    const contentInfo = asn1.fromDer(cms.toString('binary'));
     signedData = kids(kids(contentInfo)[1]!)[0]!;
   } catch {
     return problem('签名数据无法解析');
@@ -130,10 +161,9 @@ export function verifyPdf(bytes: Uint8Array, opts: { pinnedRoots?: string[] } = 
       .replace(/^0+/, '')
       .toUpperCase();
     const leaf = certs.find((x) => x.serialNumber.replace(/^0+/, '').toUpperCase() === serialHex) ?? certs[0]!;
-    verdict.signerSubject = leaf.subject.replace(/\n/g, ', ');
-    verdict.signerName = leaf.subject.match(/CN=([^\n]+)/)?.[1] ?? null;
+    out.signerSubject = leaf.subject.replace(/\n/g, ', ');
+    out.signerName = leaf.subject.match(/CN=([^\n]+)/)?.[1] ?? null;
 
-    const signedBytes = Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]);
     const digest = attrs.get(OID_MESSAGE_DIGEST);
     if (!digest || !Buffer.from(digest.value as string, 'binary').equals(createHash('sha256').update(signedBytes).digest()))
       problem('文件内容在签名后被修改（摘要不符）');
@@ -152,11 +182,10 @@ export function verifyPdf(bytes: Uint8Array, opts: { pinnedRoots?: string[] } = 
       current = issuer;
     }
     if (!(current.checkIssued(current) && current.verify(current.publicKey))) problem('证书链不完整：找不到根证书');
-    verdict.rootFingerprint = createHash('sha256').update(current.raw).digest('hex');
-    if (opts.pinnedRoots) verdict.trustedRoot = opts.pinnedRoots.map((f) => f.toLowerCase().replace(/[^0-9a-f]/g, '')).includes(verdict.rootFingerprint);
+    out.rootFingerprint = createHash('sha256').update(current.raw).digest('hex');
+    if (opts.pinnedRoots) out.trustedRoot = opts.pinnedRoots.map((f) => f.toLowerCase().replace(/[^0-9a-f]/g, '')).includes(out.rootFingerprint);
   } catch {
     return problem('签名数据结构无效');
   }
-  verdict.valid = verdict.problems.length === 0;
-  return verdict;
+  return out;
 }

@@ -37,6 +37,8 @@ let here: StaffClient;
 let there: StaffClient;
 let local: { id: string };
 let city: { id: string };
+/** A basic court listed in court-rules/courts.json (内0203, area 150203): competent for a party domiciled there. */
+let kun: { id: string };
 const apply = (courtId: string) => ({ courtId, serviceAddress: '内蒙古自治区包头市青山区某小区1号楼1单元101室', phone: '13800138000' });
 
 beforeAll(async () => {
@@ -44,7 +46,8 @@ beforeAll(async () => {
   admin = new StaffClient(server.url);
   await admin.login(server.admin.username, server.admin.password);
   local = await server.ctx.db.court.findFirstOrThrow({ where: { isLocal: true } });
-  // Two more configured courts: one whose area covers the parties' domicile, one that does not.
+  // More configured courts: one covering a party's domicile once given as a code (its area from courts.json), two that do not.
+  kun = (await admin.json('POST', '/api/courts', { name: '包头市昆都仑区人民法院', code: '内0203', region: '内蒙古自治区包头市昆都仑区' }, 201)).court;
   city = (await admin.json('POST', '/api/courts', { name: '包头市中级人民法院', code: '蒙02', region: '内蒙古自治区包头市' }, 201)).court;
   await admin.json('POST', '/api/courts', { name: '呼和浩特市新城区人民法院', code: '蒙0102', region: '内蒙古自治区呼和浩特市新城区' }, 201);
   expect((await admin.request('POST', '/api/courts', { name: '包头市中级人民法院', code: '蒙02', region: 'x区域' })).status).toBe(409);
@@ -65,9 +68,12 @@ describe('applying for judicial confirmation', () => {
     await signCaseThroughApi(server, k, sms, ID);
     const view = (await asParty(k, k.tokenA, 'GET', '')).body;
     expect(view).toMatchObject({ windowOpen: true, daysLeft: 30, application: null });
-    expect(view.courts.map((c: any) => [c.name, c.suggested, c.reasons])).toEqual([
-      ['包头市青山区人民法院', true, ['调解组织所在地', '当事人住所地或标的物所在地']],
-      ['包头市中级人民法院', false, ['当事人住所地或标的物所在地']],
+    // Jurisdiction is decided on area codes (#17 item 9), never on address text: no codes given yet, only the organisation's place.
+    expect(view.courts.map((c: any) => [c.name, c.suggested, c.reasons])).toEqual([['包头市青山区人民法院', true, ['调解组织所在地']]]);
+    const withDomicile = (await asParty(k, k.tokenA, 'GET', '?domicileAreaCode=150203')).body;
+    expect(withDomicile.courts.map((c: any) => [c.name, c.reasons])).toEqual([
+      ['包头市青山区人民法院', ['调解组织所在地']],
+      ['包头市昆都仑区人民法院', ['当事人住所地']],
     ]);
   });
 
@@ -79,7 +85,7 @@ describe('applying for judicial confirmation', () => {
     expect((await asParty(k, k.tokenInterpreter, 'POST', '/apply', apply(local.id))).status).toBe(403);
     expect((await asParty(k, k.tokenA, 'POST', '/apply', apply(local.id))).body).toEqual({ status: 'DRAFT' });
     expect((await asParty(k, k.tokenA, 'POST', '/apply', apply(local.id))).status).toBe(409); // once
-    const other = await asParty(k, k.tokenB, 'POST', '/apply', apply(city.id));
+    const other = await asParty(k, k.tokenB, 'POST', '/apply', { ...apply(kun.id), domicileAreaCode: '150203' });
     expect(other.status).toBe(409);
     expect(other.body.message).toContain('同一法院');
     // B agreed in person: the mediator records it.

@@ -45,6 +45,7 @@ export {
 export { procedureApi, type MinutesView, type ProcedureApi, type ProcedureView } from './api/procedure.ts';
 export { signingApi, type SigningApi, type SigningClause, type SigningParty, type SigningRound } from './api/signing.ts';
 export {
+  courtsApi,
   judgeApi,
   judicialApi,
   type JudgeApplicationDetail,

@@ -2,7 +2,18 @@
 // side of it (/api/judge/applications).
 
 import type * as judicialSchemas from '../../../signaling/judicial/schemas.ts';
-import { ApiError, caseAreaCall, downloadFile, enc, staff, type S } from './core.ts';
+import { ApiError, caseAreaCall, csrfHeader, downloadFile, enc, staff, type S } from './core.ts';
+
+/** A court bundle (案卷包) as a Blob and the id the court's ruling is imported against. */
+async function downloadBundle(path: string): Promise<{ blob: Blob; bundleId: string }> {
+  // POST: each export is recorded on the server.
+  const res = await fetch(path, { method: 'POST', headers: csrfHeader(), credentials: 'same-origin' });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { message?: string } | null;
+    throw new ApiError(res.status, 'DOWNLOAD', body?.message ?? '案卷包导出失败，请重试');
+  }
+  return { blob: await res.blob(), bundleId: res.headers.get('x-bundle-id') ?? '' };
+}
 
 export type JudicialView = S<typeof judicialSchemas.JudicialView>;
 export type JudicialCourtOption = JudicialView['courts'][number];
@@ -12,8 +23,12 @@ export function judicialApi(caseId: string, token?: string | null) {
   const base = `/api/judicial/${enc(caseId)}`;
   const call = caseAreaCall(base, token);
   return {
-    view: () => call<JudicialView>(''),
-    apply: (a: { courtId: string; serviceAddress: string; phone: string; electronicService: boolean }) =>
+    /** With the area codes an applicant is entering, the courts offered follow them (jurisdiction on codes). */
+    view: (codes: { domicileAreaCode?: string; subjectAreaCode?: string } = {}) => {
+      const q = new URLSearchParams(Object.entries(codes).filter(([, v]) => v)).toString();
+      return call<JudicialView>(q ? `?${q}` : '');
+    },
+    apply: (a: { courtId: string; serviceAddress: string; phone: string; electronicService: boolean; domicileAreaCode?: string; subjectAreaCode?: string }) =>
       call<{ status: string }>('/apply', { method: 'POST', body: a }),
     /** The applicant signs the 司法确认申请书 itself (name, ID last four, affirmation, handwriting). */
     signApplication: (s: { name: string; idLast4: string; affirmation: string; signaturePngBase64: string }) =>
@@ -39,8 +54,17 @@ export function judicialApi(caseId: string, token?: string | null) {
     },
     applicationDocument: () => downloadFile(`${base}/application.pdf`, token, '双方均确认申请后才会生成申请书'),
     ruling: () => downloadFile(`${base}/ruling.pdf`, token, '法院尚未作出裁定'),
+    /** The mediator records that a court sent this mediation: the application then goes to that court only. */
+    recordReferral: (r: { courtId: string; kind: 'INVITED' | 'DELEGATED' | 'ENTRUSTED' }) => call<null>('/referral', { method: 'POST', body: r }),
+    /** The organisation's export of the whole application for a court ruling on its own platform. */
+    bundle: () => downloadBundle(`${base}/bundle`),
   };
 }
+
+/** The courts configured (staff). */
+export const courtsApi = {
+  list: () => staff<{ courts: Array<{ id: string; name: string; code: string; isLocal: boolean }> }>('/api/courts').then((r) => r.courts),
+};
 
 export type JudgeApplicationSummary = S<typeof judicialSchemas.JudgeApplicationSummary>;
 export type JudgeApplicationDetail = S<typeof judicialSchemas.JudgeApplicationDetail>;
@@ -65,4 +89,17 @@ export const judgeApi = {
     downloadFile(`/api/judge/applications/${enc(id)}/court-documents/${enc(documentId)}`, null, '文书下载失败'),
   agreementPdf: (id: string) => downloadFile(`/api/judge/applications/${enc(id)}/agreement.pdf`, null, '协议书下载失败'),
   rulingPdf: (id: string) => downloadFile(`/api/judge/applications/${enc(id)}/ruling.pdf`, null, '裁定书下载失败'),
+  bundle: (id: string) => downloadBundle(`/api/judge/applications/${enc(id)}/bundle`),
+  /** The court's own ruling PDF (signed with its key) against a bundle id; the body is the file itself. */
+  importRuling: async (id: string, d: { bundleId: string; decision: 'confirm' | 'dismiss'; file: File }) => {
+    const res = await fetch(`/api/judge/applications/${enc(id)}/ruling-import?bundleId=${enc(d.bundleId)}&decision=${d.decision}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/pdf', ...csrfHeader() },
+      body: d.file,
+      credentials: 'same-origin',
+    });
+    const body = (await res.json().catch(() => null)) as { code?: string; message?: string; status?: string } | null;
+    if (!res.ok) throw new ApiError(res.status, body?.code ?? 'UPLOAD', body?.message ?? '导入失败，请重试');
+    return body as { status: string; rulingSha256: string };
+  },
 };

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, judgeApi, type JudgeApplicationDetail } from '../api.ts';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { CourtBundlePanel } from './CourtBundlePanel.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { makeLabels } from '../labels.ts';
 import { Loading } from '../components/Loading.tsx';
@@ -127,6 +128,8 @@ export function JudgeReviewPage({ id }: { id: string }) {
           下载调解协议书（PDF）
         </button>
       </section>
+
+      <CourtBundlePanel a={a} onImported={() => void load()} />
 
       <section className="card">
         <h2 className="card__title">当事人与审计记录</h2>

@@ -31,6 +31,10 @@ const KINDS = [
   { key: 'OTHER', label: '其他材料' },
 ] as const;
 
+const AREA_CODE = /^\d{6}$/;
+/** An area code field is fine empty (optional) or with six digits. */
+const codeOk = (c: string) => c === '' || AREA_CODE.test(c);
+
 export function PartyJudicialPage({ token }: { token: string }) {
   const notify = useToast();
   const [caseId, setCaseId] = useState<string | null>(null);
@@ -41,6 +45,9 @@ export function PartyJudicialPage({ token }: { token: string }) {
   const [address, setAddress] = useState('');
   const [phone, setPhone] = useState('');
   const [eservice, setEservice] = useState(false);
+  /** 住所地 / 标的物所在地 as 6-digit administrative-area codes: the competent courts follow them. */
+  const [domicileCode, setDomicileCode] = useState('');
+  const [subjectCode, setSubjectCode] = useState('');
   const [signName, setSignName] = useState('');
   const [idLast4, setIdLast4] = useState('');
   const [affirmation, setAffirmation] = useState('');
@@ -64,6 +71,27 @@ export function PartyJudicialPage({ token }: { token: string }) {
     },
     [token],
   );
+
+  useEffect(() => {
+    if (!caseId || !codeOk(domicileCode) || !codeOk(subjectCode) || (!domicileCode && !subjectCode)) return;
+    let live = true;
+    judicialApi(caseId, token)
+      .view({ domicileAreaCode: domicileCode, subjectAreaCode: subjectCode })
+      .then(
+        (v) => {
+          if (!live) return;
+          setView(v);
+          // The chosen court may no longer be competent for the codes given: fall back to the suggestion.
+          setCourtId((c) => (v.courts.some((x) => x.id === c) ? c : (v.courts.find((x) => x.suggested)?.id ?? '')));
+        },
+        (err: unknown) => {
+          if (live) setFormError(err instanceof ApiError ? err.message : '法院列表加载失败');
+        },
+      );
+    return () => {
+      live = false;
+    };
+  }, [caseId, token, domicileCode, subjectCode]);
 
   useEffect(() => {
     partyApi(token)
@@ -236,6 +264,31 @@ export function PartyJudicialPage({ token }: { token: string }) {
             <h2 className="card__title">确认申请司法确认</h2>
             <p className="small muted">经法院确认有效的调解协议具有强制执行力。双方须向同一法院共同申请。</p>
             <label className="field">
+              <span className="field__label">住所地行政区划代码（6位，选填）</span>
+              <input
+                value={domicileCode}
+                onChange={(e) => setDomicileCode(e.target.value.trim())}
+                inputMode="numeric"
+                maxLength={6}
+                pattern="[0-9]{6}"
+                aria-invalid={!codeOk(domicileCode)}
+                data-testid="judicial-domicile-code"
+              />
+              <span className="field__hint">如 150204（包头市青山区）；填写后可选择住所地法院</span>
+            </label>
+            <label className="field">
+              <span className="field__label">标的物所在地行政区划代码（6位，选填）</span>
+              <input
+                value={subjectCode}
+                onChange={(e) => setSubjectCode(e.target.value.trim())}
+                inputMode="numeric"
+                maxLength={6}
+                pattern="[0-9]{6}"
+                aria-invalid={!codeOk(subjectCode)}
+                data-testid="judicial-subject-code"
+              />
+            </label>
+            <label className="field">
               <span className="field__label">受理法院</span>
               <select value={courtId} onChange={(e) => setCourtId(e.target.value)} disabled={!!app} data-testid="judicial-court">
                 {view.courts.map((c) => (
@@ -271,12 +324,20 @@ export function PartyJudicialPage({ token }: { token: string }) {
             <button
               type="button"
               className="btn btn--primary btn--block btn--large"
-              disabled={busy !== null || !courtId || !address.trim() || !phone.trim()}
+              disabled={busy !== null || !courtId || !address.trim() || !phone.trim() || !codeOk(domicileCode) || !codeOk(subjectCode)}
               data-testid="judicial-submit"
               onClick={() =>
                 void run(
                   'apply',
-                  () => judicialApi(caseId, token).apply({ courtId, serviceAddress: address.trim(), phone: phone.trim(), electronicService: eservice }),
+                  () =>
+                    judicialApi(caseId, token).apply({
+                      courtId,
+                      serviceAddress: address.trim(),
+                      phone: phone.trim(),
+                      electronicService: eservice,
+                      ...(domicileCode ? { domicileAreaCode: domicileCode } : {}),
+                      ...(subjectCode ? { subjectAreaCode: subjectCode } : {}),
+                    }),
                   '已确认申请',
                 )
               }

@@ -2,7 +2,8 @@
 // confirmation as the mediator sees it — court, status and each party's part, including a consent
 // the mediator recorded that still awaits that party's own confirmation from its link.
 import { useEffect, useState } from 'react';
-import { ApiError, judicialApi, type CaseStatus, type JudicialView } from '../api.ts';
+import { ApiError, courtsApi, judicialApi, type CaseStatus, type JudicialView } from '../api.ts';
+import { downloadBlob } from '../signing/signing-shared.tsx';
 
 const SHOWN: ReadonlySet<CaseStatus> = new Set(['SIGNED', 'CONFIRMATION_REQUESTED', 'CONFIRMED', 'DISMISSED']);
 const STATUS: Record<string, string> = {
@@ -17,6 +18,7 @@ const STATUS: Record<string, string> = {
 export function StaffJudicialCard({ caseId, caseStatus }: { caseId: string; caseStatus: CaseStatus }) {
   const [view, setView] = useState<JudicialView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [exporting, setExporting] = useState(false);
   const shown = SHOWN.has(caseStatus);
 
   useEffect(() => {
@@ -41,6 +43,19 @@ export function StaffJudicialCard({ caseId, caseStatus }: { caseId: string; case
 
   if (!shown || (!view && !error)) return null;
   const app = view?.application ?? null;
+  /** The whole application as a court bundle, for a court ruling on its own platform. */
+  const exportBundle = async () => {
+    setExporting(true);
+    try {
+      const b = await judicialApi(caseId).bundle();
+      downloadBlob(b.blob, `案卷包-${b.bundleId}.zip`);
+      setError(null);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : '案卷包导出失败，请重试');
+    } finally {
+      setExporting(false);
+    }
+  };
   return (
     <section className="card" aria-labelledby="judicial-title" data-testid="staff-judicial" data-status={app?.status ?? 'NONE'}>
       <h2 className="card__title" id="judicial-title">
@@ -48,9 +63,15 @@ export function StaffJudicialCard({ caseId, caseStatus }: { caseId: string; case
       </h2>
       {error && <p className="chat__error">{error}</p>}
       {view && !app && (
-        <p className="small muted">
-          {view.windowOpen ? `当事人可在个人链接中申请司法确认（还剩 ${view.daysLeft} 天）。` : '申请期限已届满；当事人仍可申请，是否受理由法院决定。'}
-        </p>
+        <>
+          <p className="small muted">
+            {view.windowOpen ? `当事人可在个人链接中申请司法确认（还剩 ${view.daysLeft} 天）。` : '申请期限已届满；当事人仍可申请，是否受理由法院决定。'}
+          </p>
+          <p className="small" data-testid="staff-judicial-courts">
+            可申请的法院：{view.courts.map((c) => c.name).join('、') || '暂无'}
+          </p>
+          <ReferralForm caseId={caseId} onRecorded={(v) => setView(v)} />
+        </>
       )}
       {app && (
         <>
@@ -74,8 +95,99 @@ export function StaffJudicialCard({ caseId, caseStatus }: { caseId: string; case
               </li>
             ))}
           </ul>
+          {app.status !== 'DRAFT' && (
+            <button
+              type="button"
+              className="btn btn--outline btn--small"
+              disabled={exporting}
+              data-testid="staff-bundle-download"
+              onClick={() => void exportBundle()}
+            >
+              {exporting ? '正在导出…' : '下载案卷包（供法院在其平台裁定）'}
+            </button>
+          )}
         </>
       )}
     </section>
+  );
+}
+
+const KINDS = [
+  { key: 'INVITED', label: '法院邀请先行调解' },
+  { key: 'DELEGATED', label: '法院委派调解（立案前）' },
+  { key: 'ENTRUSTED', label: '法院委托调解（立案后）' },
+] as const;
+
+/** 本案由法院邀请、委派或委托调解: then only that court can confirm the agreement (民事诉讼法第二百零五条第一项). */
+function ReferralForm({ caseId, onRecorded }: { caseId: string; onRecorded: (v: JudicialView) => void }) {
+  const [courts, setCourts] = useState<Array<{ id: string; name: string }> | null>(null);
+  const [courtId, setCourtId] = useState('');
+  const [kind, setKind] = useState<(typeof KINDS)[number]['key']>('INVITED');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const open = async () => {
+    try {
+      const list = await courtsApi.list();
+      setCourts(list);
+      setCourtId(list[0]?.id ?? '');
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : '法院列表加载失败');
+    }
+  };
+  const record = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await judicialApi(caseId).recordReferral({ courtId, kind });
+      onRecorded(await judicialApi(caseId).view());
+      setCourts(null);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : '登记失败，请重试');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!courts)
+    return (
+      <>
+        <button type="button" className="btn btn--outline btn--small" data-testid="referral-open" onClick={() => void open()}>
+          本案由法院委派（邀请）调解
+        </button>
+        {error && <p className="chat__error">{error}</p>}
+      </>
+    );
+  return (
+    <div className="stack" data-testid="referral-form">
+      <label className="field">
+        <span className="field__label">委派（邀请）法院</span>
+        <select value={courtId} onChange={(e) => setCourtId(e.target.value)} data-testid="referral-court">
+          {courts.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span className="field__label">方式</span>
+        <select value={kind} onChange={(e) => setKind(KINDS.find((k) => k.key === e.target.value)?.key ?? 'INVITED')} data-testid="referral-kind">
+          {KINDS.map((k) => (
+            <option key={k.key} value={k.key}>
+              {k.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {error && (
+        <p className="chat__error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="button" className="btn btn--primary btn--small" disabled={busy || !courtId} data-testid="referral-save" onClick={() => void record()}>
+        {busy ? '正在登记…' : '登记（当事人只能向该院申请司法确认）'}
+      </button>
+    </div>
   );
 }
