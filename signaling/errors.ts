@@ -92,6 +92,14 @@ export const ERRORS = {
   NOT_A_COLLEAGUE: { status: 400, message: '只能指派综治中心各成员单位在岗的调解员' },
   ALREADY_ON_CASE: { status: 409, message: '该调解员已在本案中' },
   NOT_AN_AGENT: { status: 400, message: '只有委托代理人可以被授权代为签署' },
+  POWER_OF_ATTORNEY_MISSING: {
+    status: 409,
+    message: '委托代理人代为签署调解协议，须先上传载明特别授权（代为承认、放弃、变更调解请求，进行和解，签署调解协议）的授权委托书',
+  },
+  GUARDIAN_REQUIRED: { status: 409, message: '该当事人未满十八周岁，应由其法定代理人代为确认和签署调解协议' },
+  PARTY_SEAL_MISSING: { status: 409, message: '单位当事人签署前，调解员须先上传该单位的电子印章图片' },
+  STANDING_PROOF_MISSING: { status: 409, message: '单位当事人签署前，调解员须先上传主体资格证明（营业执照、法定代表人身份证明书）' },
+  DOCUMENT_NOT_APPLICABLE: { status: 400, message: '该材料不适用于此参与人' },
   PARTICIPANTS_FROZEN: { status: 409, message: '协议已锁定供签署，当事人名单不能变更；如需变更请先解除锁定' },
 
   // drafting

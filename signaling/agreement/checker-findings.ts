@@ -41,6 +41,7 @@ export const FINDING_CODES = {
   PERSONAL_STATUS: { severity: 'warning', summary: '涉及婚姻、收养、继承等人身关系：不能电子签署（电子签名法第三条）' },
   UTILITY_SUSPENSION: { severity: 'warning', summary: '涉及停止供水、供热、供气等公用事业服务：不能电子签署（电子签名法第三条）' },
   PAPER_SIGNING_POSSIBLE: { severity: 'info', summary: '事实部分提及人身关系或停止公用事业服务，如协议涉及则需纸质签署' },
+  OWNERSHIP_CONFIRMATION: { severity: 'warning', summary: '条款确认物权、知识产权的归属（确权）：法院不予司法确认（解释第三百五十五条）' },
   CONFIRMATION_LATE: { severity: 'warning', summary: '司法确认申请晚于调解协议生效后三十日（民事诉讼法第二百零五条）' },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 

@@ -8,6 +8,13 @@ import { finding, type Finding, type Where } from './checker-findings.ts';
 export const BLANK_MARK_RE = /_{2,}|＿{2,}|【[^】]{0,16}】|[×xX]{2,}|○{2,}|（\s*）|\(\s*\)|\{\{|\}\}/;
 export const VAGUE_AMOUNT_RE =
   /若干|一定(?:的)?(?:数额|金额|费用|款项|补偿|赔偿)|相应(?:的)?(?:费用|款项|损失|赔偿款|补偿款|金额)|适当(?:的)?(?:补偿|赔偿|费用)|合理(?:的)?(?:费用|补偿|赔偿)|部分(?:款项|费用)|(?:金额|数额|费用|款项)(?:由双方)?另行(?:协商|商定|确定)/;
+/**
+ * Ownership-confirmation wording (确权): a court refuses to confirm an agreement that settles who
+ * owns a thing or an intellectual-property right (民诉法解释 art. 355). A transfer agreed as
+ * performance (协助办理过户) is not caught; "确认…归…所有" and "…权归甲方" are.
+ */
+export const OWNERSHIP_CONFIRMATION_RE =
+  /确权|(?:确认|确定)[^，。；]{0,20}(?:所有权|使用权|产权|物权|知识产权|专利权|商标权|著作权|归属|归[甲乙]方|属于[甲乙]方)|(?:所有权|使用权|产权|知识产权|专利权|商标权|著作权)(?:归|属于)[^，。；]{0,6}[甲乙]方/;
 const VAGUE_DEADLINE_RE = /尽快|尽早|及时|近期|近日|择日|适当(?:的)?时候|合适(?:的)?时间|方便时|有空时|另行(?:约定|商定|协商)(?:的)?(?:时间|日期|期限)/;
 
 /** A block as it will read, for analysis: valid values filled in, everything else as a neutral 【label】. */
@@ -54,6 +61,16 @@ export function checkWording(text: string, where: Where, label: string): Finding
     );
   const vd = VAGUE_DEADLINE_RE.exec(text);
   if (vd) out.push(finding('DEADLINE_VAGUE', where, `${label}：期限表述“${vd[0]}”不明确`, '写明具体日期（如2026年3月15日前）或“本协议签订之日起十五日内”。'));
+  const ownership = OWNERSHIP_CONFIRMATION_RE.exec(text);
+  if (ownership)
+    out.push(
+      finding(
+        'OWNERSHIP_CONFIRMATION',
+        where,
+        `${label}：“${ownership[0]}”属于确权内容，法院不予司法确认`,
+        '物权、知识产权的归属应通过诉讼或不动产登记等途径确认；协议可改为约定具体的给付、交付或协助办理登记等义务。',
+      ),
+    );
   for (const d of findDates(text)) {
     if (d.parsed === null) out.push(finding('DATE_INVALID', where, `${label}：日期“${d.raw}”不存在`, '核对年月日。'));
   }

@@ -120,6 +120,17 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('CAUCUS_KNOCK'), data: z.object({ peerId: z.string(), name: z.string() }) }),
   z.object({ type: z.literal('AGENT_SIGNING_AUTHORITY'), data: z.object({ participantId: z.string(), name: z.string(), authorised: z.boolean() }) }),
+  z.object({
+    type: z.literal('PARTY_DOCUMENT_ADDED'),
+    data: z.object({
+      participantId: z.string(),
+      documentId: z.string(),
+      kind: z.enum(['POWER_OF_ATTORNEY', 'STANDING_PROOF']),
+      sha256: z.string(),
+      specialPowers: z.boolean(),
+    }),
+  }),
+  z.object({ type: z.literal('PARTY_SEAL_SET'), data: z.object({ participantId: z.string(), sha256: z.string() }) }),
   z.object({ type: z.literal('COURT_ADDED'), data: z.object({ courtId: z.string(), name: z.string(), code: z.string() }) }),
   z.object({
     type: z.literal('JUDICIAL_APPLIED'),
@@ -393,6 +404,12 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `${event.data.name} 请求调解员`;
     case 'AGENT_SIGNING_AUTHORITY':
       return event.data.authorised ? `授权委托代理人 ${event.data.name} 代为确认和签署协议` : `取消委托代理人 ${event.data.name} 的代签授权`;
+    case 'PARTY_DOCUMENT_ADDED':
+      return event.data.kind === 'POWER_OF_ATTORNEY'
+        ? `收到委托代理人的授权委托书（${event.data.specialPowers ? '载明特别授权' : '未载明特别授权'}，摘要 ${event.data.sha256.slice(0, 12)}…）`
+        : `收到单位当事人的主体资格证明（摘要 ${event.data.sha256.slice(0, 12)}…）`;
+    case 'PARTY_SEAL_SET':
+      return `上传单位当事人的电子印章（摘要 ${event.data.sha256.slice(0, 12)}…）`;
     case 'COURT_ADDED':
       return `添加法院 ${event.data.name}（${event.data.code}）`;
     case 'JUDICIAL_APPLIED':

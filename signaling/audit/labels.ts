@@ -54,6 +54,8 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   AGREEMENT_COMMENT_ADDED: '添加批注',
   AGREEMENT_VERSION_SAVED: '保存协议版本',
   AGENT_SIGNING_AUTHORITY: '代理人代签授权',
+  PARTY_DOCUMENT_ADDED: '当事人材料',
+  PARTY_SEAL_SET: '单位电子印章',
   COURT_ADDED: '添加法院',
   JUDICIAL_APPLIED: '申请司法确认',
   JUDICIAL_CONSENT_CONFIRMED: '确认同意申请',

@@ -104,7 +104,14 @@ export class CaseService {
   async withPeople(caseId: string) {
     return this.ctx.db.case.findUniqueOrThrow({
       where: { id: caseId },
-      include: { mediator: true, participants: { orderBy: { createdAt: 'asc' } }, coMediators: { include: { user: true }, orderBy: { assignedAt: 'asc' } } },
+      include: {
+        mediator: true,
+        participants: {
+          orderBy: { createdAt: 'asc' },
+          include: { documents: { select: { id: true, kind: true, fileName: true, specialPowers: true, createdAt: true }, orderBy: { createdAt: 'asc' } } },
+        },
+        coMediators: { include: { user: true }, orderBy: { assignedAt: 'asc' } },
+      },
     });
   }
 

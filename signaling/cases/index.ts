@@ -7,6 +7,7 @@ import { CaseService } from './case-service.ts';
 import { CoMediatorService } from './co-mediator-service.ts';
 import { InvitationService } from './invitation-service.ts';
 import { ParticipantService, type AgreementPartiesSync } from './participant-service.ts';
+import { PartyDocuments } from './party-documents.ts';
 import { caseRoutes } from './routes.ts';
 
 export interface CaseServices {
@@ -14,6 +15,7 @@ export interface CaseServices {
   participants: ParticipantService;
   invitations: InvitationService;
   coMediators: CoMediatorService;
+  partyDocuments: PartyDocuments;
 }
 
 export function casesArea(
@@ -26,6 +28,7 @@ export function casesArea(
     participants: new ParticipantService(ctx, agreement),
     invitations: new InvitationService(ctx),
     coMediators: new CoMediatorService(ctx),
+    partyDocuments: new PartyDocuments(ctx),
   };
   return { name: 'cases', routes: [{ prefix: '/cases', plugin: caseRoutes(services) }], ...services };
 }

@@ -11,9 +11,16 @@ import { idNumberProblem, normalizeIdNumber } from '../domain/id-number.ts';
 import { normalizePhone, phoneProblem } from '../domain/phone.ts';
 import { DomainError } from '../errors.ts';
 import { staffActor } from '../audit/actors.ts';
-import { PARTY_DETAIL_LABELS, validatePartyDetails, type PartyDetails } from '../domain/party-details.ts';
+import { PARTY_DETAIL_LABELS, validatePartyDetails, type AgencyType, type PartyDetails } from '../domain/party-details.ts';
 
-export type ParticipantDetailsInput = Partial<{ [K in keyof PartyDetails]: PartyDetails[K] }>;
+export type ParticipantDetailsInput = Partial<{ [K in keyof PartyDetails]: PartyDetails[K] }> & { agencyType?: AgencyType | undefined };
+
+/** 法定代理人 is a kind of agent only; every other participant keeps the default. */
+function agencyTypeOrThrow(role: string, agencyType: AgencyType | undefined): AgencyType | undefined {
+  if (agencyType === undefined) return undefined;
+  if (role !== 'AGENT' && agencyType === 'statutory') throw new DomainError('VALIDATION', '只有代理人可以登记为法定代理人');
+  return agencyType;
+}
 
 export interface NewParticipant extends ParticipantDetailsInput {
   role: string;
@@ -59,6 +66,7 @@ function changedLabels(before: Record<string, unknown>, after: Record<string, un
     phone: '联系电话',
     idNumber: '身份证号码',
     personType: '当事人类型',
+    agencyType: '代理类型',
     ...PARTY_DETAIL_LABELS,
     address: legal ? PARTY_DETAIL_LABELS.legalAddress : PARTY_DETAIL_LABELS.address,
   };
@@ -76,11 +84,21 @@ export class ParticipantService {
   async add(user: StaffPrincipal, caseId: string, input: NewParticipant) {
     identityOrThrow(input);
     const details = detailsOrThrow(input);
+    const agencyType = agencyTypeOrThrow(input.role, input.agencyType) ?? 'entrusted';
     const name = input.name.trim();
     const created = await this.ctx.db.$transaction(async (tx) => {
       await refuseWhileSigning(tx, caseId);
       const created = await tx.participant.create({
-        data: { caseId, role: input.role, side: input.side, name, phone: normalizePhone(input.phone), idNumber: normalizeIdNumber(input.idNumber), ...details },
+        data: {
+          caseId,
+          role: input.role,
+          side: input.side,
+          name,
+          phone: normalizePhone(input.phone),
+          idNumber: normalizeIdNumber(input.idNumber),
+          agencyType,
+          ...details,
+        },
       });
       await appendAudit(tx, staffActor(user), caseId, {
         type: 'PARTICIPANT_ADDED',
@@ -119,8 +137,10 @@ export class ParticipantService {
       // A 住所 change carries a 送达地址 that was "the same" along with it.
       if (input.address !== undefined && input.serviceAddress === undefined && !p.serviceAddress) merged.serviceAddress = null;
       const details = detailsOrThrow(merged);
+      const agencyType = agencyTypeOrThrow(p.role, input.agencyType);
       const data = {
         ...(name !== undefined ? { name } : {}),
+        ...(agencyType !== undefined ? { agencyType } : {}),
         ...(input.phone !== undefined ? { phone: normalizePhone(input.phone) } : {}),
         ...(idNumber !== undefined ? { idNumber } : {}),
         ...details,

@@ -15,6 +15,8 @@ import {
   Id,
   IdParams,
   InvitationView,
+  PartyDocumentKindT,
+  PartyDocumentView,
   NewCaseBody,
   NewParticipantBody,
   ParticipantChangesBody,
@@ -22,11 +24,16 @@ import {
   Text,
 } from '../http/schemas.ts';
 import { caseDetailView, caseSummaryView, invitationView, participantView } from '../http/views.ts';
+import { sendFile } from '../http/file-reply.ts';
+import { MAX_PARTY_DOCUMENT_BYTES, PARTY_DOCUMENT_MIMES } from './party-documents.ts';
+
+const Base64 = (maxBytes: number) => Type.String({ minLength: 4, maxLength: Math.ceil(maxBytes / 3) * 4, pattern: '^[A-Za-z0-9+/]+={0,2}$' });
+const PartyParams = Type.Object({ id: Id, pid: Id });
 
 const CaseBody = Type.Object({ case: CaseDetailView });
 
 export const caseRoutes =
-  ({ cases, participants, invitations, coMediators }: CaseServices): FastifyPluginAsyncTypebox =>
+  ({ cases, participants, invitations, coMediators, partyDocuments }: CaseServices): FastifyPluginAsyncTypebox =>
   async (app) => {
     const detail = async (request: FastifyRequest, caseId: string) => {
       const c = await cases.withPeople(caseId);
@@ -147,6 +154,77 @@ export const caseRoutes =
         config: { action: 'case.participants' },
       },
       async (request) => ({ participant: participantView(await participants.update(staffOf(request), request.params.id, request.params.pid, request.body)) }),
+    );
+
+    app.post(
+      '/:id/participants/:pid/documents',
+      {
+        // A scanned 授权委托书 can be a few MB; base64 adds a third.
+        bodyLimit: Math.ceil(MAX_PARTY_DOCUMENT_BYTES / 3) * 4 + 4096,
+        schema: {
+          tags: ['participants'],
+          summary: '上传委托代理人的授权委托书（注明是否载明特别授权）或单位当事人的主体资格证明（PDF、JPG、PNG，≤5 MB）',
+          params: PartyParams,
+          body: Type.Object(
+            {
+              documentKind: PartyDocumentKindT,
+              fileName: Text(120),
+              mime: Type.Union(PARTY_DOCUMENT_MIMES.map((m) => Type.Literal(m))),
+              contentBase64: Base64(MAX_PARTY_DOCUMENT_BYTES),
+              specialPowers: Type.Optional(Type.Boolean()),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: Type.Object({ document: PartyDocumentView }), ...errors(400, 401, 403, 404, 413) },
+        },
+        config: { action: 'case.participants' },
+      },
+      async (request, reply) => {
+        const { documentKind, fileName, mime, contentBase64, specialPowers } = request.body;
+        const row = await partyDocuments.upload(staffOf(request), request.params.id, request.params.pid, {
+          kind: documentKind,
+          fileName,
+          mime,
+          bytes: Buffer.from(contentBase64, 'base64'),
+          specialPowers,
+        });
+        return reply.status(201).send({
+          document: { id: row.id, kind: documentKind, fileName: row.fileName, specialPowers: row.specialPowers, createdAt: row.createdAt.toISOString() },
+        });
+      },
+    );
+
+    app.get(
+      '/:id/participants/:pid/documents/:partyFileId',
+      {
+        schema: {
+          tags: ['participants'],
+          summary: '查看已上传的授权委托书或主体资格证明',
+          params: Type.Object({ id: Id, pid: Id, partyFileId: Id }),
+          response: { ...errors(401, 403, 404) },
+        },
+        config: { action: 'case.participants' },
+      },
+      async (request, reply) => {
+        const d = await partyDocuments.file(request.params.id, request.params.pid, request.params.partyFileId);
+        const ext = { 'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg' }[d.mime] ?? 'bin';
+        return sendFile(reply, { bytes: Buffer.from(d.bytes), type: d.mime, asciiName: `document.${ext}`, name: d.fileName, disposition: 'inline' });
+      },
+    );
+
+    app.put(
+      '/:id/participants/:pid/seal',
+      {
+        schema: {
+          tags: ['participants'],
+          summary: '上传单位当事人的电子印章图片（PNG，≤1 MB；签署时印在签名旁）',
+          params: PartyParams,
+          body: Type.Object({ sealPngBase64: Base64(1024 * 1024) }, { additionalProperties: false }),
+          response: { 200: Type.Object({ participantId: Type.String(), sha256: Type.String() }), ...errors(400, 401, 403, 404, 409) },
+        },
+        config: { action: 'case.participants' },
+      },
+      async (request) => partyDocuments.setSeal(staffOf(request), request.params.id, request.params.pid, Buffer.from(request.body.sealPngBase64, 'base64')),
     );
 
     app.delete(

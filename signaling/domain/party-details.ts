@@ -106,6 +106,32 @@ export function validatePartyDetails(input: Partial<PartyDetails>): PartyDetails
   return { ok: true, details };
 }
 
+/** An agent acts by a 授权委托书 (entrusted, 委托代理人) or by law (statutory, 法定代理人 of a minor). */
+export const AGENCY_TYPES = ['entrusted', 'statutory'] as const;
+export type AgencyType = (typeof AGENCY_TYPES)[number];
+export const AGENCY_TYPE_LABELS: Record<AgencyType, string> = { entrusted: '委托代理人', statutory: '法定代理人' };
+
+/**
+ * Files the mediator keeps for a participant: an agent's 授权委托书, an organisation's proof of
+ * standing (营业执照, 法定代表人身份证明书).
+ */
+export const PARTY_DOCUMENT_KINDS = ['POWER_OF_ATTORNEY', 'STANDING_PROOF'] as const;
+export type PartyDocumentKind = (typeof PARTY_DOCUMENT_KINDS)[number];
+export const PARTY_DOCUMENT_LABELS: Record<PartyDocumentKind, string> = { POWER_OF_ATTORNEY: '授权委托书', STANDING_PROOF: '主体资格证明' };
+
+/** Full years of age on `on` (YYYY-MM-DD) of someone born on `birthDate` (YYYY-MM-DD): the birthday itself counts. */
+export function ageOn(birthDate: string, on: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = on.split('-').map(Number) as [number, number, number];
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
+/** Under 18 on `on`, read from the ID number (民法典 art. 17); false when the number gives no birth date. */
+export function isMinorOn(idNumber: string, on: string): boolean {
+  const d = fromIdNumber(idNumber);
+  return d !== null && ageOn(d.birthDate, on) < 18;
+}
+
 /** 性别 and 出生日期 read from a resident ID number (GB 11643: digits 7–14 the birth date, the 17th odd for men). */
 export function fromIdNumber(idNumber: string): { gender: '男' | '女'; birthDate: string } | null {
   const id = idNumber.trim().toUpperCase();

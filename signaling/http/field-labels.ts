@@ -38,6 +38,13 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   creditCode: '统一社会信用代码',
   representative: '法定代表人（负责人）',
   representativeTitle: '职务',
+  agencyType: '代理类型',
+  documentKind: '材料类型',
+  partyFileId: '当事人材料',
+  mime: '文件类型',
+  contentBase64: '文件内容',
+  specialPowers: '特别授权',
+  sealPngBase64: '单位电子印章',
   // drafting
   clauseId: '条款',
   section: '协议部分',

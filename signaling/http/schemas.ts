@@ -2,7 +2,7 @@
 import { CASE_ROLES } from '../access/grants.ts';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { CASE_STATUSES } from '../domain/case-status.ts';
-import { PERSON_TYPES } from '../domain/party-details.ts';
+import { AGENCY_TYPES, PARTY_DOCUMENT_KINDS, PERSON_TYPES } from '../domain/party-details.ts';
 import { DISPUTE_TYPE_KEYS, PARTICIPANT_ROLE_KEYS, SIDE_KEYS, USER_ROLES } from '../domain/vocabulary.ts';
 
 export const ErrorBody = Type.Object({ code: Type.String(), message: Type.String() }, { $id: 'Error' });
@@ -34,6 +34,17 @@ export const UserView = Type.Object({
 
 const NullableText = (max: number) => Type.Union([Type.String({ maxLength: max }), Type.Null()]);
 export const PersonTypeT = literals(PERSON_TYPES);
+/** Agents: 委托代理人 (by a 授权委托书) or 法定代理人 (by law). */
+export const AgencyTypeT = literals(AGENCY_TYPES);
+export const PartyDocumentKindT = literals(PARTY_DOCUMENT_KINDS);
+
+export const PartyDocumentView = Type.Object({
+  id: Type.String(),
+  kind: PartyDocumentKindT,
+  fileName: Type.String(),
+  specialPowers: Type.Boolean(),
+  createdAt: Type.String(),
+});
 
 /** What the documents print about a party (domain/party-details.ts); empty text or null clears a value. */
 export const ParticipantDetailsBody = Type.Object({
@@ -72,6 +83,12 @@ export const ParticipantView = Type.Object({
   consentAt: Type.Union([Type.String(), Type.Null()]),
   /** Agents: may accept and sign the agreement for their side's parties. */
   signingAuthority: Type.Boolean(),
+  agencyType: AgencyTypeT,
+  /** Organisations: the 电子印章 is on file. */
+  hasSeal: Type.Boolean(),
+  /** Under 18 today (from the ID number): signs only through a 法定代理人. */
+  minor: Type.Boolean(),
+  documents: Type.Array(PartyDocumentView),
   ...ParticipantDetailsView.properties,
 });
 
@@ -139,6 +156,7 @@ export const NewParticipantBody = Type.Object(
     name: Text(50),
     phone: Type.String({ minLength: 1, maxLength: 20 }),
     idNumber: Type.String({ minLength: 1, maxLength: 18 }),
+    agencyType: Type.Optional(AgencyTypeT),
     ...ParticipantDetailsBody.properties,
   },
   { additionalProperties: false },
@@ -150,6 +168,7 @@ export const ParticipantChangesBody = Type.Object(
     name: Type.Optional(Text(50)),
     phone: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
     idNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 18 })),
+    agencyType: Type.Optional(AgencyTypeT),
     ...ParticipantDetailsBody.properties,
   },
   { additionalProperties: false, minProperties: 1 },

@@ -2,7 +2,8 @@
 import { may, type CaseRole } from '../access/grants.ts';
 import { daysLeft } from '../domain/case-number.ts';
 import { manualTargets } from '../cases/case-transitions.ts';
-import { fromIdNumber } from '../domain/party-details.ts';
+import { todayInChina } from '../agreement/dates.ts';
+import { fromIdNumber, isMinorOn } from '../domain/party-details.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
 
 type CaseRow = {
@@ -33,6 +34,10 @@ type ParticipantRow = {
   creditCode: string | null;
   representative: string | null;
   representativeTitle: string | null;
+  agencyType: string;
+  sealPng: Uint8Array | null;
+  /** Present when the query included them (the case page); otherwise shown as none. */
+  documents?: Array<{ id: string; kind: string; fileName: string; specialPowers: boolean; createdAt: Date }>;
 };
 type InvitationRow = {
   id: string;
@@ -84,6 +89,16 @@ export function participantView(p: ParticipantRow) {
     identityConfirmedAt: iso(p.identityConfirmedAt),
     consentAt: iso(p.consentAt),
     signingAuthority: p.signingAuthority,
+    agencyType: p.agencyType === 'statutory' ? ('statutory' as const) : ('entrusted' as const),
+    hasSeal: p.sealPng !== null,
+    minor: p.personType !== 'legal' && isMinorOn(p.idNumber, todayInChina()),
+    documents: (p.documents ?? []).map((d) => ({
+      id: d.id,
+      kind: d.kind as never,
+      fileName: d.fileName,
+      specialPowers: d.specialPowers,
+      createdAt: d.createdAt.toISOString(),
+    })),
     ...participantDetailsView(p),
   };
 }

@@ -12,12 +12,18 @@ export interface SealedModel {
 }
 
 export const SEALED_MODELS: Readonly<Record<string, SealedModel>> = {
-  // 联系电话, 身份证号码, 住所, 送达地址.
-  Participant: { text: ['phone', 'idNumber', 'address', 'serviceAddress'], blind: { phone: 'phoneIndex', idNumber: 'idNumberIndex' } },
+  // 联系电话, 身份证号码, 住所, 送达地址, 民族; an organisation's 统一社会信用代码, 法定代表人 and 电子印章.
+  Participant: {
+    text: ['phone', 'idNumber', 'address', 'serviceAddress', 'ethnicity', 'creditCode', 'representative'],
+    bytes: ['sealPng'],
+    blind: { phone: 'phoneIndex', idNumber: 'idNumberIndex' },
+  },
+  // An agent's 授权委托书, an organisation's 营业执照 and 法定代表人身份证明书.
+  PartyDocument: { text: ['fileName'], bytes: ['bytes'] },
   // The 送达地址 and phone given when applying for judicial confirmation.
   JudicialApplicant: { text: ['serviceAddress', 'phone'], bytes: ['applicationSignaturePng'] },
-  // Handwritten signatures.
-  AgreementSignature: { bytes: ['png'] },
+  // Handwritten signatures, and an organisation's 电子印章 printed beside its representative's.
+  AgreementSignature: { bytes: ['png', 'sealPng'] },
   // The agreement draft and its versions carry the parties' particulars and bank accounts.
   DraftUpdate: { bytes: ['update'] },
   AgreementVersion: { bytes: ['state'] },
@@ -71,7 +77,8 @@ export const RELATIONS: Readonly<Record<string, Readonly<Record<string, string>>
     minutesRecords: 'MinutesRecord',
   },
   CaseCoMediator: { case: 'Case', user: 'User' },
-  Participant: { case: 'Case', invitations: 'Invitation' },
+  Participant: { case: 'Case', invitations: 'Invitation', documents: 'PartyDocument' },
+  PartyDocument: { participant: 'Participant' },
   Invitation: { case: 'Case', participant: 'Participant', uses: 'InvitationUse' },
   InvitationUse: { invitation: 'Invitation' },
   ChatMessage: { case: 'Case' },

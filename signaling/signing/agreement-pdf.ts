@@ -42,6 +42,8 @@ export interface SignatureEntry {
   name: string;
   /** PNG of the handwritten signature; null leaves the line blank (not yet signed). */
   png: Uint8Array | null;
+  /** An organisation's 电子印章 (PNG), printed on its own line below the signature. */
+  seal?: Uint8Array | null;
   /** YYYY-MM-DD */
   date: string | null;
 }
@@ -55,6 +57,13 @@ export interface AgreementPdfInput {
   /** The date the agreement takes effect (last signature), YYYY-MM-DD. */
   date: string | null;
 }
+
+/**
+ * Printed in every agreement, whatever its template or edits (人民调解法 art. 33, 民事诉讼法
+ * art. 205): the parties learn of the 30-day joint application and what it is for.
+ */
+export const JUDICIAL_CONFIRMATION_NOTICE =
+  '双方当事人认为有必要的，可以自本协议生效之日起三十日内共同向人民法院申请司法确认；人民法院依法确认本协议有效后，一方拒绝履行或者未全部履行的，对方可以向人民法院申请强制执行。';
 
 const ROLE_LABELS: Record<PartySnapshot['role'], string> = { APPLICANT: '申请人', RESPONDENT: '被申请人' };
 const DIGITS = '零一二三四五六七八九';
@@ -116,6 +125,7 @@ export function agreementLines(a: AgreementSnapshot): Array<{ kind: 'heading' | 
   const copies = a.parties.length + 1;
   out.push({ kind: 'para', text: `本协议书一式${chineseNumber(copies)}份，当事人各执一份，${a.meta.orgName}留存一份。` });
   out.push({ kind: 'para', text: '本协议自各方当事人签名、人民调解员签名并加盖人民调解委员会印章之日起生效。' });
+  out.push({ kind: 'para', text: JUDICIAL_CONFIRMATION_NOTICE });
   return out;
 }
 
@@ -139,6 +149,7 @@ export async function composeAgreementPdf(input: AgreementPdfInput): Promise<{ d
     a.meta.orgName,
     ...lines.map((l) => (l.label ?? '') + l.text),
     ...input.signatures.map((s) => s.label + s.name),
+    '（电子印章）',
     input.mediator.name,
     '人民调解员（签名）：（印章）年月日第页共0123456789 ',
   ].join('');
@@ -158,7 +169,10 @@ export async function composeAgreementPdf(input: AgreementPdfInput): Promise<{ d
 
   c.gap(BODY);
   const embed = async (png: Uint8Array | null) => (png ? doc.embedPng(png) : null);
-  for (const s of input.signatures) c.signatureLine(`${s.label}（签名）：${s.png ? '' : s.name}`, await embed(s.png), s.date);
+  for (const s of input.signatures) {
+    c.signatureLine(`${s.label}（签名）：${s.png ? '' : s.name}`, await embed(s.png), s.date);
+    if (s.seal) c.signatureLine(`${s.label}（电子印章）：`, await embed(s.seal), s.date, 70);
+  }
   c.signatureLine(`人民调解员（签名）：${input.mediator.png ? '' : input.mediator.name}`, await embed(input.mediator.png), input.mediator.date);
   c.signatureLine(`${a.meta.orgName}（印章）：`, await embed(input.seal), input.date, 70);
 

@@ -29,6 +29,8 @@ type SignatureData = {
   signerName: string;
   signerRole: string;
   png: Uint8Array;
+  /** An organisation's 电子印章 as it was when its representative signed. */
+  sealPng: Uint8Array | null;
   identityMethod: string;
   signedAt: Date;
   ip: string;
@@ -72,6 +74,7 @@ export class AgreementIssuer {
       signerName: user.displayName,
       signerRole: '人民调解员',
       png,
+      sealPng: null,
       identityMethod: 'STAFF_SESSION',
       signedAt: new Date(),
       ip: req.ip,
@@ -148,8 +151,15 @@ export class AgreementIssuer {
     const snapshot = snapshotOf(round);
     const entries: SignatureEntry[] = snapshot.parties.map((p) => {
       const s = signatures.find((x) => x.signerType === 'party' && x.participantId === p.id);
-      const label = `${p.role === 'APPLICANT' ? '申请人' : '被申请人'}${p.name}${s && s.signerId !== p.id ? `（委托代理人${s.signerName}代签）` : ''}`;
-      return { label, name: '', png: s ? new Uint8Array(s.png) : null, date: s ? todayInChina(s.signedAt) : null };
+      const agentKind = s?.signerRole.endsWith('法定代理人') ? '法定代理人' : '委托代理人';
+      const label = `${p.role === 'APPLICANT' ? '申请人' : '被申请人'}${p.name}${s && s.signerId !== p.id ? `（${agentKind}${s.signerName}代签）` : ''}`;
+      return {
+        label,
+        name: '',
+        png: s ? new Uint8Array(s.png) : null,
+        seal: s?.sealPng ? new Uint8Array(s.sealPng) : null,
+        date: s ? todayInChina(s.signedAt) : null,
+      };
     });
     const mediator = signatures.find((s) => s.signerType === 'mediator')!;
     return issueAgreementPdf({

@@ -1,12 +1,15 @@
 // What a party (or the agent signing for them) does on an open round: accept each clause, bound
 // to the clause's locked hash, then sign after confirming identity (name + ID digits + a one-time
-// code) and affirming the fixed sentence. A refused identity or code is audited.
+// code) and affirming the fixed sentence. A refused identity or code is audited. An organisation
+// signs through the person acting for it, with its 电子印章 and its proof of standing on file; the
+// seal is kept with the signature as it was then.
 import { appendAudit, recordAudit } from '../audit/log.ts';
 import { partyActor } from '../audit/actors.ts';
 import type { AppContext } from '../context.ts';
 import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
 import { dbBytes } from '../drafting/draft-store.ts';
 import { DomainError, type ErrorCode } from '../errors.ts';
+import { hasStandingProof } from '../cases/party-documents.ts';
 import { checkSignaturePng } from './signature-image.ts';
 import type { SigningCodes } from './signing-codes.ts';
 import { clauseHashes, openRound, principalOf, sha256, type Participant, type RequestInfo } from './signing-round.ts';
@@ -89,10 +92,12 @@ export async function signAsParty(
   if (open.length) throw new DomainError('CLAUSES_NOT_ACCEPTED', `还有 ${open.length} 条协议条款未确认，请逐条阅读并确认后再签署`);
   if (await ctx.db.agreementSignature.findUnique({ where: { roundId_participantId: { roundId: round.id, participantId: party.id } } }))
     throw new DomainError('ALREADY_SIGNED', `${party.name}已签署`);
+  const sealPng = await organisationSeal(ctx, party.id);
   if (input.name.trim() !== actor.name || input.idLast4.trim().toUpperCase() !== actor.idNumber.slice(-4)) await refuse('identity', 'IDENTITY_MISMATCH');
   await codes.use(round.id, actor.id, input.code.trim(), refuse);
 
-  const signerRole = actor.id === party.id ? roleLabel(party.role) : `${roleLabel(party.role)}${party.name}的委托代理人`;
+  const agentKind = actor.agencyType === 'statutory' ? '法定代理人' : '委托代理人';
+  const signerRole = actor.id === party.id ? roleLabel(party.role) : `${roleLabel(party.role)}${party.name}的${agentKind}`;
   return ctx.db.$transaction(async (tx) => {
     const row = await tx.agreementSignature.create({
       data: {
@@ -104,6 +109,7 @@ export async function signAsParty(
         signerRole,
         png: dbBytes(input.png),
         pngSha256: sha256(input.png),
+        sealPng: sealPng ? dbBytes(sealPng) : null,
         affirmation: AFFIRMATION,
         identityMethod: IDENTITY_METHOD,
         ip: req.ip,
@@ -126,4 +132,16 @@ export async function signAsParty(
     });
     return { signedAt: row.signedAt.toISOString(), participantId: party.id };
   });
+}
+
+/**
+ * An organisation party's 电子印章, required with its proof of standing before anyone signs for it
+ * (PARTY_SEAL_MISSING, STANDING_PROOF_MISSING); null for a natural person.
+ */
+async function organisationSeal(ctx: AppContext, partyId: string): Promise<Uint8Array | null> {
+  const row = await ctx.db.participant.findUnique({ where: { id: partyId }, select: { personType: true, sealPng: true } });
+  if (row?.personType !== 'legal') return null;
+  if (!row.sealPng) throw new DomainError('PARTY_SEAL_MISSING');
+  if (!(await hasStandingProof(ctx.db, partyId))) throw new DomainError('STANDING_PROOF_MISSING');
+  return row.sealPng;
 }

@@ -2,11 +2,27 @@
 // needs signatures from (fixed at lock), and whom a participant may accept and sign for in it.
 import { createHash } from 'node:crypto';
 import { AgreementSnapshotSchema, type AgreementSnapshot } from '../agreement/document.ts';
+import { todayInChina } from '../agreement/dates.ts';
 import { AGREEMENT_PARTY_ROLES } from '../cases/participant-service.ts';
+import { hasSpecialPowers } from '../cases/party-documents.ts';
 import type { AppContext } from '../context.ts';
+import { isMinorOn } from '../domain/party-details.ts';
 import { DomainError } from '../errors.ts';
 
-export type Participant = { id: string; caseId: string; role: string; side: string; name: string; phone: string; idNumber: string; signingAuthority: boolean };
+export type Participant = {
+  id: string;
+  caseId: string;
+  role: string;
+  side: string;
+  name: string;
+  phone: string;
+  idNumber: string;
+  signingAuthority: boolean;
+  /** natural | legal (parties) */
+  personType?: string;
+  /** entrusted | statutory (agents) */
+  agencyType?: string;
+};
 export type Round = NonNullable<Awaited<ReturnType<AppContext['db']['signingRound']['findFirst']>>>;
 /** One party the round needs a signature from; `participant` null only for a row gone since (rounds from before the list was frozen). */
 export type Signer = { id: string; name: string; role: string; side: string; participant: Participant | null };
@@ -51,17 +67,29 @@ export async function signersOf(ctx: AppContext, round: Round): Promise<Signer[]
   });
 }
 
-/** Whom `actor` accepts and signs for in `round`: themselves (a signer of it), or a signer of their side (an authorised agent). */
+/** A natural person under 18 today (China time), read from the ID number: only a 法定代理人 accepts and signs for them. */
+const isMinorToday = (p: Participant) => p.personType !== 'legal' && isMinorOn(p.idNumber, todayInChina());
+
+/**
+ * Whom `actor` accepts and signs for in `round`: themselves (a signer of it), or a signer of their
+ * side (an authorised agent). A minor party does neither itself; its 法定代理人 does (民法典 arts.
+ * 19–23). An entrusted agent needs its 授权委托书 with special powers on file (GD 3), also when it
+ * was authorised before that was required.
+ */
 export async function principalOf(ctx: AppContext, round: Round, actor: Participant, onBehalfOf: string | undefined): Promise<Participant> {
   const signers = await signersOf(ctx, round);
   if (AGREEMENT_PARTY_ROLES.has(actor.role)) {
     if (onBehalfOf && onBehalfOf !== actor.id) throw new DomainError('NOT_A_SIGNER', '当事人只能为本人签署');
     if (!signers.some((s) => s.id === actor.id)) throw new DomainError('NOT_A_SIGNER', '您不是锁定的协议版本的签署人');
+    if (isMinorToday(actor)) throw new DomainError('GUARDIAN_REQUIRED');
     return actor;
   }
   if (actor.role !== 'AGENT' || !actor.signingAuthority)
     throw new DomainError('NOT_A_SIGNER', '您无权确认或签署本协议（仅当事人及经授权的委托代理人可以签署）');
   const party = onBehalfOf ? signers.find((p) => p.id === onBehalfOf)?.participant : undefined;
   if (!party || party.side !== actor.side) throw new DomainError('NOT_A_SIGNER', '请选择您代理的本方当事人');
+  const statutory = actor.agencyType === 'statutory';
+  if (isMinorToday(party) && !statutory) throw new DomainError('GUARDIAN_REQUIRED', `${party.name}未满十八周岁，应由其法定代理人代为确认和签署调解协议`);
+  if (!statutory && !(await hasSpecialPowers(ctx.db, actor.id))) throw new DomainError('POWER_OF_ATTORNEY_MISSING');
   return party;
 }

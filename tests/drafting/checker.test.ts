@@ -202,6 +202,8 @@ const AGREEMENT_CASES: Case[] = [
   ['PAYEE_ACCOUNT_MISSING', 'private-loan', (s) => void (s.performance.account = null)],
   ['PERSONAL_STATUS', 'general', (s) => setClause(s, 1, '甲乙双方自愿离婚，婚生子由甲方抚养。'), '不适用电子签名'],
   ['UTILITY_SUSPENSION', 'property-service', (s) => setClause(s, 3, '乙方逾期未缴纳的，甲方可以停止供水。')],
+  ['OWNERSHIP_CONFIRMATION', 'general', (s) => setClause(s, 1, '双方确认涉案车库归甲方所有。'), '法院不予司法确认'],
+  ['OWNERSHIP_CONFIRMATION', 'property-sale', (s) => setClause(s, 2, '甲乙双方同意对该房屋确权，由乙方取得所有权。'), '“确权”'],
   ['PAPER_SIGNING_POSSIBLE', 'general', (s) => void (s.sections.facts.fields.factsText!.value = '甲乙双方原系夫妻，离婚后因借款发生纠纷。')],
 ];
 

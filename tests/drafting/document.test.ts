@@ -72,7 +72,7 @@ describe('creating the document from a template and the case', () => {
       title: '人民调解协议书',
       caseNumber: '青山调〔2026〕第12号',
       templateId: 'neighbour',
-      templateVersion: 1,
+      templateVersion: 2,
       disputeType: 'NEIGHBOUR',
       orgName: '青山区人民调解委员会',
       version: 0,
@@ -87,7 +87,7 @@ describe('creating the document from a template and the case', () => {
     // The full number is nowhere in the shared state.
     const fullId = DEMO_CASES.neighbour!.caseData.parties[2]!.idNumber!;
     expect(Buffer.from(Y.encodeStateAsUpdate(doc)).includes(Buffer.from(fullId))).toBe(false);
-    expect(s.clauses.map((c) => c.templateKey)).toEqual(['repair', 'compensation', 'compensation', 'recurrence', 'settlement']);
+    expect(s.clauses.map((c) => c.templateKey)).toEqual(['repair', 'compensation', 'compensation', 'recurrence', 'breach', 'settlement']);
     for (const c of s.clauses) expect(c.id).toMatch(CLAUSE_ID_RE);
     expect(s.clauses[1]!.fields.amount).toEqual({ type: 'amount', label: '赔偿金额', value: '8600.00' });
     // A second copy of a clause has its own values for the fields only it defines (amount2, payee2 …).
@@ -119,17 +119,17 @@ describe('creating the document from a template and the case', () => {
 describe('editing helpers', () => {
   it('add, move and delete clauses; ids stay with their clause', () => {
     const doc = demo();
-    const [repair, liu, chen, recur, settle] = ids(doc) as [string, string, string, string, string];
+    const [repair, liu, chen, recur, breach, settle] = ids(doc) as [string, string, string, string, string, string];
     const fresh = addClause(doc, { title: '和睦相处', text: '甲乙双方今后应互谅互让，和睦相处。', index: 0 }, 'test');
-    expect(ids(doc)).toEqual([fresh, repair, liu, chen, recur, settle]);
+    expect(ids(doc)).toEqual([fresh, repair, liu, chen, recur, breach, settle]);
     moveClause(doc, fresh, 99, 'test');
-    expect(ids(doc)).toEqual([repair, liu, chen, recur, settle, fresh]);
+    expect(ids(doc)).toEqual([repair, liu, chen, recur, breach, settle, fresh]);
     moveClause(doc, chen, 0, 'test');
-    expect(ids(doc)).toEqual([chen, repair, liu, recur, settle, fresh]);
+    expect(ids(doc)).toEqual([chen, repair, liu, recur, breach, settle, fresh]);
     moveClause(doc, chen, 2, 'test');
-    expect(ids(doc)).toEqual([repair, liu, chen, recur, settle, fresh]);
+    expect(ids(doc)).toEqual([repair, liu, chen, recur, breach, settle, fresh]);
     deleteClause(doc, liu, 'test');
-    expect(ids(doc)).toEqual([repair, chen, recur, settle, fresh]);
+    expect(ids(doc)).toEqual([repair, chen, recur, breach, settle, fresh]);
     expect(readAgreement(doc).clauses.find((c) => c.id === chen)!.fields.payee2!.value).toBe('陈某');
     expect(() => moveClause(doc, liu, 0, 'test')).toThrow(expect.objectContaining({ code: 'CLAUSE_NOT_FOUND' }));
     expect(() => setClauseText(doc, liu, 'x', 'test')).toThrow(DomainError);
@@ -222,7 +222,7 @@ describe('concurrent peers', () => {
   it('a move does not lose a concurrent edit of the moved clause', () => {
     const a = demo();
     const b = peerOf(a);
-    const settle = ids(a)[4]!;
+    const settle = ids(a)[5]!;
     moveClause(a, settle, 0, 'a');
     setClauseText(b, settle, '本协议履行完毕后，双方就本次漏水事件再无任何争议。', 'b');
     sync(a, b);
@@ -233,18 +233,18 @@ describe('concurrent peers', () => {
   it('two peers moving the same clause end in one order with the clause once; the next move tidies up', () => {
     const a = demo();
     const b = peerOf(a);
-    const [repair, liu, chen, recur, settle] = ids(a) as [string, string, string, string, string];
+    const [repair, liu, chen, recur, breach, settle] = ids(a) as [string, string, string, string, string, string];
     moveClause(a, settle, 0, 'a');
     moveClause(b, settle, 2, 'b');
     sync(a, b);
     expect(ids(a)).toEqual(ids(b));
-    expect(ids(a)).toHaveLength(5);
-    expect(new Set(ids(a))).toEqual(new Set([repair, liu, chen, recur, settle]));
-    expect(agreementParts(a).clauseOrder.length).toBe(6); // the id twice, until…
-    moveClause(a, settle, 4, 'a');
+    expect(ids(a)).toHaveLength(6);
+    expect(new Set(ids(a))).toEqual(new Set([repair, liu, chen, recur, breach, settle]));
+    expect(agreementParts(a).clauseOrder.length).toBe(7); // the id twice, until…
+    moveClause(a, settle, 5, 'a');
     sync(a, b);
-    expect(agreementParts(b).clauseOrder.length).toBe(5);
-    expect(ids(b)).toEqual([repair, liu, chen, recur, settle]);
+    expect(agreementParts(b).clauseOrder.length).toBe(6);
+    expect(ids(b)).toEqual([repair, liu, chen, recur, breach, settle]);
   });
 
   it('a delete wins over a concurrent edit of the deleted clause', () => {
@@ -320,11 +320,11 @@ describe('suggestions and comments', () => {
 
   it('insert and delete suggestions, on a clause and on a section', () => {
     const doc = demo();
-    const settle = ids(doc)[4]!;
-    const t = texts(doc)[4]!;
+    const settle = ids(doc)[5]!;
+    const t = texts(doc)[5]!;
     const ins = addSuggestion(doc, { target: { clauseId: settle }, kind: 'insert', index: t.length - 1, text: '，互不追究', author: partyB }, 'b');
     acceptSuggestion(doc, ins, mediator, 'm');
-    expect(texts(doc)[4]).toBe('本协议履行完毕后，双方就本次漏水事件再无其他争议，互不追究。');
+    expect(texts(doc)[5]).toBe('本协议履行完毕后，双方就本次漏水事件再无其他争议，互不追究。');
     const facts = readAgreement(doc).sections.facts.text;
     const del = addSuggestion(doc, { target: { section: 'facts' }, kind: 'delete', index: facts.indexOf('多次'), length: 2, author: partyB }, 'b');
     acceptSuggestion(doc, del, mediator, 'm');
@@ -336,21 +336,21 @@ describe('suggestions and comments', () => {
     const b = peerOf(a);
     const recur = ids(a)[3]!;
     const t = texts(a)[3]!;
-    const id = addSuggestion(b, { target: { clauseId: recur }, kind: 'replace', index: t.indexOf('依法'), length: 2, text: '全额', author: partyB }, 'b');
+    const id = addSuggestion(b, { target: { clauseId: recur }, kind: 'replace', index: t.indexOf('全部'), length: 2, text: '全额', author: partyB }, 'b');
     setClauseText(a, recur, `经双方确认，${t}`, 'a');
     sync(a, b);
-    expect(readAgreement(a).suggestions[0]!.range).toEqual({ index: t.indexOf('依法') + 6, length: 2 });
+    expect(readAgreement(a).suggestions[0]!.range).toEqual({ index: t.indexOf('全部') + 6, length: 2 });
     acceptSuggestion(a, id, mediator, 'm');
     sync(a, b);
-    expect(texts(b)[3]).toBe(`经双方确认，${t.replace('依法', '全额')}`);
+    expect(texts(b)[3]).toBe(`经双方确认，${t.replace('全部', '全额')}`);
   });
 
   it('refuses to apply a suggestion whose words were changed since (SUGGESTION_STALE)', () => {
     const doc = demo();
     const recur = ids(doc)[3]!;
     const t = texts(doc)[3]!;
-    const id = addSuggestion(doc, { target: { clauseId: recur }, kind: 'replace', index: t.indexOf('依法'), length: 2, text: '全额', author: partyB }, 'b');
-    setClauseText(doc, recur, t.replace('依法', '按规定'), 'a');
+    const id = addSuggestion(doc, { target: { clauseId: recur }, kind: 'replace', index: t.indexOf('全部'), length: 2, text: '全额', author: partyB }, 'b');
+    setClauseText(doc, recur, t.replace('全部', '按规定'), 'a');
     expect(() => acceptSuggestion(doc, id, mediator, 'm')).toThrow(expect.objectContaining({ code: 'SUGGESTION_STALE' }));
     rejectSuggestion(doc, id, mediator, 'm');
     expect(readAgreement(doc).suggestions[0]!.status).toBe('rejected');
@@ -403,12 +403,12 @@ describe('named versions and the diff', () => {
   it('shows the changes between two versions clause by clause, in Chinese', () => {
     const doc = demo();
     const v1 = snapshotVersion(doc, '初稿', { now: NOW });
-    const [repair, liu, chen, recur, settle] = v1.snapshot.clauses.map((c) => c.id) as [string, string, string, string, string];
+    const [repair, liu, chen, recur, breach, settle] = v1.snapshot.clauses.map((c) => c.id) as [string, string, string, string, string, string];
     const t = (i: number) => v1.snapshot.clauses[i]!.text;
     setClauseText(doc, repair, t(0).replace('检修或更换', '更换'), 'm');
     setFieldValue(doc, { clauseId: liu }, 'amount', '9000', 'm');
     moveClause(doc, liu, 2, 'm');
-    setClauseText(doc, recur, t(3).replace('依法承担赔偿责任', '承担全部赔偿责任'), 'm');
+    setClauseText(doc, recur, t(3).replace('承担修复所需的全部费用', '承担全部修复费用'), 'm');
     deleteClause(doc, settle, 'm');
     addClause(doc, { text: '甲乙双方今后应互谅互让，和睦相处。' }, 'm');
     setSectionText(doc, 'facts', v1.snapshot.sections.facts.text.replace('多次漏水', '反复漏水'), 'm');
@@ -427,9 +427,9 @@ describe('named versions and the diff', () => {
       '第1条 修改：“…屋内的直饮水管道进行检修或更换，彻底消…” → “…屋内的直饮水管道进行更换，彻底消…”',
       '原第2条 移至第3条',
       '第3条 赔偿金额：8,600.00元 → 9,000.00元',
-      '第4条 修改：“…损失，乙方应依法承担赔偿责任。” → “…损失，乙方应承担全部赔偿责任。”',
-      '原第5条 删除：“本协议履行完毕后，双方就本次漏水事件再无其他争议。”',
-      '第5条 新增：“甲乙双方今后应互谅互让，和睦相处。”',
+      '第4条 修改：“…维修，并承担修复所需的全部费用。” → “…维修，并承担全部修复费用。”',
+      '原第6条 删除：“本协议履行完毕后，双方就本次漏水事件再无其他争议。”',
+      '第6条 新增：“甲乙双方今后应互谅互让，和睦相处。”',
       '履行期限：“2026年3月15日前” → “2026年3月20日前”',
     ]);
     expect(formatDiff(diffVersions(v2, v2))).toEqual([]);
@@ -477,11 +477,11 @@ describe('canonical content hash', () => {
   it('changes when one character of a clause changes, and only that clause’s hash', () => {
     const s = snap();
     const t: AgreementSnapshot = structuredClone(s);
-    t.clauses[3]!.text = t.clauses[3]!.text.replace('依法', '依约');
+    t.clauses[3]!.text = t.clauses[3]!.text.replace('全部', '全额');
     const a = canonicalAgreementContent(s);
     const b = canonicalAgreementContent(t);
     expect(b.sha256).not.toBe(a.sha256);
-    expect(b.clauses.map((x, i) => x.sha256 === a.clauses[i]!.sha256)).toEqual([true, true, true, false, true]);
+    expect(b.clauses.map((x, i) => x.sha256 === a.clauses[i]!.sha256)).toEqual([true, true, true, false, true, true]);
     const u: AgreementSnapshot = structuredClone(s);
     u.clauses[1]!.fields.amount!.value = '8600.01';
     expect(canonicalAgreementContent(u).sha256).not.toBe(a.sha256);

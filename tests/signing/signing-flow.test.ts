@@ -206,6 +206,13 @@ describe('signing an agreement', () => {
     expect(round.parties.every((p: any) => p.signed === null && p.accepted.length === 0)).toBe(true);
     expect(round.mayActFor).toEqual([]);
 
+    // GD 3: no 授权委托书 with special powers on file, no authority to sign.
+    const refused = await kase.mediator.request('PUT', `/api/signing/${kase.caseId}/agents/${agent.id}/authority`, { authorised: true });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as any).code).toBe('POWER_OF_ATTORNEY_MISSING');
+    const poa = Buffer.from('%PDF-1.4\n% 授权委托书\n%%EOF\n').toString('base64');
+    const upload = { documentKind: 'POWER_OF_ATTORNEY', fileName: '授权委托书.pdf', mime: 'application/pdf', contentBase64: poa, specialPowers: true };
+    await kase.mediator.json('POST', `/api/cases/${kase.caseId}/participants/${agent.id}/documents`, upload, 201);
     expect((await kase.mediator.request('PUT', `/api/signing/${kase.caseId}/agents/${agent.id}/authority`, { authorised: true })).status).toBe(200);
     const partyA = round.parties[0].id;
     expect((await view(agent.token)).mayActFor).toEqual([partyA]);

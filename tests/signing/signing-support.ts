@@ -30,6 +30,7 @@ const LOAN_FIELDS: Record<string, string> = {
   'principal.principal': '人民币伍万元整',
   'interest.interestDeadline': '2027年4月30日',
   'interest.interest': '1500',
+  'breach.overdueRate': '6%',
 };
 
 const PARTY_ADDRESS = '内蒙古自治区包头市青山区某小区1号楼1单元101室';

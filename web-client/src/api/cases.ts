@@ -18,6 +18,15 @@ export type NewParticipant = S<typeof schemas.NewParticipantBody>;
 export type ParticipantChanges = S<typeof schemas.ParticipantChangesBody>;
 export type ParticipantDetails = S<typeof schemas.ParticipantDetailsBody>;
 export type Invitation = S<typeof schemas.InvitationView>;
+export type PartyDocument = S<typeof schemas.PartyDocumentView>;
+export type AgencyType = S<typeof schemas.AgencyTypeT>;
+export type NewPartyDocument = {
+  documentKind: PartyDocument['kind'];
+  fileName: string;
+  mime: 'application/pdf' | 'image/png' | 'image/jpeg';
+  contentBase64: string;
+  specialPowers?: boolean;
+};
 
 /** Only returned once, by the create call. */
 export interface CreatedInvitation extends Invitation {
@@ -53,6 +62,17 @@ export const casesApi = {
     staff<{ participant: Participant }>(`/api/cases/${enc(caseId)}/participants/${enc(participantId)}`, { method: 'PATCH', body: changes }).then(
       (r) => r.participant,
     ),
+  uploadPartyDocument: (caseId: string, participantId: string, d: NewPartyDocument) =>
+    staff<{ document: PartyDocument }>(`/api/cases/${enc(caseId)}/participants/${enc(participantId)}/documents`, { method: 'POST', body: d }).then(
+      (r) => r.document,
+    ),
+  uploadPartySeal: (caseId: string, participantId: string, sealPngBase64: string) =>
+    staff<{ participantId: string; sha256: string }>(`/api/cases/${enc(caseId)}/participants/${enc(participantId)}/seal`, {
+      method: 'PUT',
+      body: { sealPngBase64 },
+    }),
+  partyDocumentUrl: (caseId: string, participantId: string, documentId: string) =>
+    `/api/cases/${enc(caseId)}/participants/${enc(participantId)}/documents/${enc(documentId)}`,
   removeParticipant: (caseId: string, participantId: string) =>
     staff<void>(`/api/cases/${enc(caseId)}/participants/${enc(participantId)}`, { method: 'DELETE' }),
 

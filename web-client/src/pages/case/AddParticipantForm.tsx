@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, type ParticipantRole, type Side } from '../../api.ts';
+import { api, ApiError, type AgencyType, type ParticipantRole, type Side } from '../../api.ts';
 import { defaultSideFor, FALLBACK_META } from '../../labels.ts';
 import { useMeta } from '../../meta.tsx';
 import { useToast } from '../../toast.tsx';
@@ -28,6 +28,7 @@ export function AddParticipantForm({ caseId, onAdded }: Props) {
   const [side, setSide] = useState<Side>('A');
   const [fields, setFields] = useState(EMPTY);
   const [details, setDetails] = useState(EMPTY_DETAILS);
+  const [agencyType, setAgencyType] = useState<AgencyType>('entrusted');
   const party = isAgreementParty(role);
   const legal = party && details.personType === 'legal';
   const [busy, setBusy] = useState(false);
@@ -46,7 +47,15 @@ export function AddParticipantForm({ caseId, onAdded }: Props) {
     setBusy(true);
     setError(null);
     try {
-      const p = await api.addParticipant(caseId, { role, side, name, phone, idNumber, ...(party ? detailsBody(details) : {}) });
+      const p = await api.addParticipant(caseId, {
+        role,
+        side,
+        name,
+        phone,
+        idNumber,
+        ...(party ? detailsBody(details) : {}),
+        ...(role === 'AGENT' ? { agencyType } : {}),
+      });
       notify(`已添加 ${p.name}`);
       setFields(EMPTY);
       setDetails(EMPTY_DETAILS);
@@ -135,6 +144,19 @@ export function AddParticipantForm({ caseId, onAdded }: Props) {
           onChange={(e) => set('idNumber')(e.target.value)}
         />
       </Field>
+      {role === 'AGENT' && (
+        <Field
+          label="代理类型"
+          htmlFor="participant-agency"
+          required
+          hint={agencyType === 'statutory' ? '未成年当事人的父母等监护人，依法代为签署，无需授权委托书' : '代为签署调解协议须上传载明特别授权的授权委托书'}
+        >
+          <select id="participant-agency" data-testid="participant-agency" value={agencyType} onChange={(e) => setAgencyType(e.target.value as AgencyType)}>
+            <option value="entrusted">委托代理人</option>
+            <option value="statutory">法定代理人</option>
+          </select>
+        </Field>
+      )}
       {party && <PartyDetailsFields idPrefix="participant" draft={details} onChange={setDetails} />}
       <button type="submit" className="btn btn--primary btn--block" data-testid="participant-submit" disabled={busy}>
         {busy ? '提交中…' : '添加'}

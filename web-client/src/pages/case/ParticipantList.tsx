@@ -8,6 +8,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { InviteCreator } from './InviteCreator.tsx';
 import { EditParticipantForm } from './EditParticipantForm.tsx';
+import { PartyFiles } from './PartyFiles.tsx';
 
 interface Props {
   kase: CaseDetail;
@@ -85,7 +86,7 @@ function ParticipantRow({ caseId, participant: p, created, hasActiveLink, onCrea
     <li className="participant" data-testid="participant-row" data-participant-id={p.id}>
       <div className="participant__head">
         <span className={`side side--${p.side.toLowerCase()}`}>{labels.side(p.side)}</span>
-        <span className="participant__role">{labels.participantRole(p.role)}</span>
+        <span className="participant__role">{p.role === 'AGENT' && p.agencyType === 'statutory' ? '法定代理人' : labels.participantRole(p.role)}</span>
         <strong className="participant__name" data-testid="participant-name-text">
           {p.name}
         </strong>
@@ -120,10 +121,16 @@ function ParticipantRow({ caseId, participant: p, created, hasActiveLink, onCrea
         ) : (
           <span className="badge badge--grey">未同意在线调解</span>
         )}
+        {p.minor && (
+          <span className="badge badge--amber" data-testid="badge-minor">
+            未成年人：由法定代理人签署
+          </span>
+        )}
       </div>
       {canManage && (
         <>
           <InviteCreator caseId={caseId} participant={p} created={created} hasActiveLink={hasActiveLink} onCreated={onCreatedInvitation} />
+          <PartyFiles caseId={caseId} participant={p} onChanged={onSaved} />
           <div className="participant__more">
             <button type="button" className="btn btn--small btn--ghost" onClick={() => setEditing(true)} data-testid="participant-edit">
               修改信息
