@@ -68,7 +68,10 @@ export class MediaSync {
     await Promise.all(stops);
     const breakMs = performance.now() - started;
 
-    // Make: resume what is allowed again, create what is newly allowed.
+    // Make: resume what is allowed again, create what is newly allowed. Streams that keep flowing
+    // are settled first (the worker takes requests in order), so the newly resumed ones only get
+    // bitrate they do not use: a switch never takes a layer from a continuing stream.
+    const settles: Promise<unknown>[] = [];
     const starts: Promise<unknown>[] = [];
     for (const receiver of members) {
       if (!receiver.media || !receiver.recvTransportId || !receiver.rtpCapabilities || !receiver.socket) continue;
@@ -76,12 +79,14 @@ export class MediaSync {
         if (!mayReceive(state, receiver.peerId, sender.peerId)) continue;
         const c = receiver.consumers.get(producerId);
         if (!c) starts.push(this.#startConsumer(receiver, producerId, sender.peerId));
-        else if (c.acked && !c.resumed) {
+        else if (c.resumed) settles.push(this.#unlessGone(receiver, c.consumerId, 'settle', () => receiver.media?.settleConsumer(c.consumerId)));
+        else if (c.acked) {
           c.resumed = true;
           starts.push(this.#resume(receiver, c));
         }
       }
     }
+    await Promise.all(settles);
     await Promise.all(starts);
     this.#port.audiencesChanged();
     return { breakMs };
@@ -97,7 +102,7 @@ export class MediaSync {
    * Pausing or resuming a consumer that closed meanwhile (its receiver or sender left, a
    * transport was replaced) fails, and that is fine: it is gone. Any other failure is logged.
    */
-  async #unlessGone(receiver: Member, consumerId: string, what: 'pause' | 'resume', step: () => Promise<unknown> | undefined): Promise<void> {
+  async #unlessGone(receiver: Member, consumerId: string, what: 'pause' | 'resume' | 'settle', step: () => Promise<unknown> | undefined): Promise<void> {
     try {
       await step();
     } catch (err) {
