@@ -69,24 +69,28 @@ export class MediaSync {
     const breakMs = performance.now() - started;
 
     // Make: resume what is allowed again, create what is newly allowed. Streams that keep flowing
-    // are settled first (the worker takes requests in order), so the newly resumed ones only get
-    // bitrate they do not use: a switch never takes a layer from a continuing stream.
+    // are settled first — the worker takes requests in the order they are sent — so the bitrate
+    // split a resume triggers favours them: a switch never takes a layer from a continuing stream.
+    const receivers = members.filter((r) => r.media && r.recvTransportId && r.rtpCapabilities && r.socket);
+    const allowed = (receiver: Member) => [...owners].filter(([, sender]) => mayReceive(state, receiver.peerId, sender.peerId));
     const settles: Promise<unknown>[] = [];
-    const starts: Promise<unknown>[] = [];
-    for (const receiver of members) {
-      if (!receiver.media || !receiver.recvTransportId || !receiver.rtpCapabilities || !receiver.socket) continue;
-      for (const [producerId, sender] of owners) {
-        if (!mayReceive(state, receiver.peerId, sender.peerId)) continue;
+    for (const receiver of receivers) {
+      for (const [producerId] of allowed(receiver)) {
+        const c = receiver.consumers.get(producerId);
+        if (c?.resumed) settles.push(this.#unlessGone(receiver, c.consumerId, 'settle', () => receiver.media?.settleConsumer(c.consumerId)));
+      }
+    }
+    const starts: Promise<unknown>[] = [...settles];
+    for (const receiver of receivers) {
+      for (const [producerId, sender] of allowed(receiver)) {
         const c = receiver.consumers.get(producerId);
         if (!c) starts.push(this.#startConsumer(receiver, producerId, sender.peerId));
-        else if (c.resumed) settles.push(this.#unlessGone(receiver, c.consumerId, 'settle', () => receiver.media?.settleConsumer(c.consumerId)));
-        else if (c.acked) {
+        else if (c.acked && !c.resumed) {
           c.resumed = true;
           starts.push(this.#resume(receiver, c));
         }
       }
     }
-    await Promise.all(settles);
     await Promise.all(starts);
     this.#port.audiencesChanged();
     return { breakMs };
