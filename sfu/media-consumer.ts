@@ -161,6 +161,8 @@ export class MediaConsumer extends TypedEmitter<MediaConsumerEvents> {
       await this.#ifOpen(() => this.#consumer.resume());
       return;
     }
+    // Counted before the resume: a key frame may go out before the resume's reply comes back.
+    const sentBefore = this.#keyFramesOut;
     // One channel, processed in order: the priority and tracing apply before the resume's bitrate split.
     const steps: Promise<unknown>[] = [];
     if (this.#consumer.priority !== CONSUMER_PRIORITY.newcomer) steps.push(this.#consumer.setPriority(CONSUMER_PRIORITY.newcomer));
@@ -170,7 +172,7 @@ export class MediaConsumer extends TypedEmitter<MediaConsumerEvents> {
     }
     steps.push(this.#consumer.resume(), this.#consumer.requestKeyFrame());
     await this.#ifOpen(() => Promise.all(steps));
-    this.#watchForKeyFrame();
+    this.#watchForKeyFrame(sentBefore);
   }
 
   /** Asks the sender for a key frame for this consumer (video; no-op for audio or while paused). */
@@ -213,9 +215,8 @@ export class MediaConsumer extends TypedEmitter<MediaConsumerEvents> {
     return this.#consumer;
   }
 
-  #watchForKeyFrame(): void {
+  #watchForKeyFrame(sentBefore: number): void {
     this.#stopKeyFrameWatch();
-    const sentBefore = this.#keyFramesOut;
     const until = Date.now() + KEY_FRAME_WATCH_MS;
     const tick = () => {
       if (this.#closed || this.paused || this.#keyFramesOut > sentBefore || Date.now() >= until) {
