@@ -48,6 +48,9 @@ const USAGE = `options:
                          (default 10; 0 = off, only --server-nice)
   --server-nice N        nice value of the same threads (default -10; 0 = leave as is)
   --dump FILE            also write every switch with its raw in-page sampler events as JSON
+  --runs N               jiefen half N times in a row, each with a fresh server and pages (default 1;
+                         the issue's continuity target is 0 gaps > 300 ms over 3 consecutive runs);
+                         the JSON has each run's figures in "runs" and the headline over all
   --property N           instead: run the caucus property test with N random sequences
                          (tests/caucus/caucus-property.test.ts; 10000 takes ~15 min)`;
 
@@ -64,6 +67,7 @@ interface Args {
   dump: string | null;
   serverNice: number;
   serverRt: number;
+  runs: number;
   loop: Omit<LoopOptions, 'switches' | 'warmup'>;
 }
 
@@ -89,6 +93,7 @@ function parse(argv: string[]): Args {
         dump: { type: 'string' },
         'server-nice': { type: 'string' },
         'server-rt': { type: 'string' },
+        runs: { type: 'string' },
       },
     }));
   } catch (err) {
@@ -106,6 +111,7 @@ function parse(argv: string[]): Args {
     dump: values.dump ?? null,
     serverNice: intOption('server-nice', values['server-nice'], -10, -20, 0),
     serverRt: intOption('server-rt', values['server-rt'], 10, 0, 50),
+    runs: intOption('runs', values.runs, 1, 1, 10),
     loop: {
       keepRaw: values.dump !== undefined,
       minDwellMs: intOption('dwell-ms', values['dwell-ms'], 1200, 200, 10_000),
@@ -205,9 +211,17 @@ async function run(argv: string[], ctx: BenchContext): Promise<BenchOutcome> {
   const pings: number[] = [];
   const machine: Record<string, unknown> = {};
   const records: Record<HalfName, SwitchRecord[]> = { jiefen: [], baseline: [] };
+  const runs: Array<Record<string, unknown>> = [];
   for (const half of args.halves) {
-    if (ctx.signal.aborted) break;
-    records[half] = await runHalf(ctx, half, args, webRoot, problems, intervals, skews, pings, machine);
+    for (let run = 1; run <= (half === 'jiefen' ? args.runs : 1) && !ctx.signal.aborted; run++) {
+      if (half === 'jiefen' && args.runs > 1) ctx.log(`jiefen: run ${run} of ${args.runs}`);
+      const got = await runHalf(ctx, half, args, webRoot, problems, intervals, skews, pings, machine);
+      records[half].push(...got);
+      if (half === 'jiefen' && args.runs > 1) {
+        const r = report({ jiefen: got, baseline: [], sampleMs: args.sampleMs, reportIntervalMs: {}, clockSkewMs: 0, workerPingsMs: [] }).result;
+        runs.push({ run, resume_p95_ms: r.resume_p95_ms, cutoff_p95_ms: r.cutoff_p95_ms, continuity_gaps_over_300ms: r.continuity_gaps_over_300ms });
+      }
+    }
   }
 
   if (args.dump) {
@@ -227,10 +241,11 @@ async function run(argv: string[], ctx: BenchContext): Promise<BenchOutcome> {
   const failedSwitches = measured.filter((r) => r.errors.length > 0).length;
   if (problems.length) ctx.log(`\nproblems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   if (failedSwitches) ctx.log(`\n${failedSwitches} measured switch(es) had errors (see the per-switch lines)`);
-  const incomplete = args.halves.some((h) => records[h].filter((r) => !r.warmup).length < (h === 'jiefen' ? args.switches : args.baselineSwitches));
+  const incomplete = args.halves.some((h) => records[h].filter((r) => !r.warmup).length < (h === 'jiefen' ? args.switches * args.runs : args.baselineSwitches));
   return {
     result: {
       ...result,
+      ...(runs.length ? { runs } : {}),
       failed_switches: failedSwitches,
       problems,
       warmup_switches: args.warmup,
@@ -260,8 +275,8 @@ const caucus: Benchmark = {
     const perSwitch = a.loop.maxWaitMs + a.loop.gapMs + 5_000;
     return (
       120_000 +
-      a.halves.length * (BROWSER_WAIT_MS + 60_000 + 180_000) +
-      (a.warmup * a.halves.length + a.switches + (a.halves.includes('baseline') ? a.baselineSwitches : 0)) * perSwitch
+      (a.halves.length + a.runs - 1) * (BROWSER_WAIT_MS + 60_000 + 180_000) +
+      (a.warmup * (a.halves.length + a.runs - 1) + a.switches * a.runs + (a.halves.includes('baseline') ? a.baselineSwitches : 0)) * perSwitch
     );
   },
   run,

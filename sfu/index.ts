@@ -49,6 +49,9 @@
  *       'recv' transports only; starts paused; CANNOT_CONSUME if the router says no;
  *       a producer on another of the room's routers is piped to this peer's first
  *   resumeConsumer(id) / pauseConsumer(id) / setPreferredLayers(id, { spatialLayer, temporalLayer? })
+ *       video resumes as a bitrate newcomer and asks its sender for a key frame, again every
+ *       KEY_FRAME_RETRY_MS until one went out; settleConsumer(id) when it keeps flowing across a
+ *       switch (CONSUMER_PRIORITY); requestKeyFrame(id)
  *   closeConsumer(consumerId, reason?)
  *   transports() / producers() / consumers(): plain snapshots; getTransport/getProducer/getConsumer(id): live objects
  *   counts(); stats(); close(reason?)
@@ -71,7 +74,7 @@ export { MediaTransport } from './media-transport.ts';
 export type { MediaTransportEvents, TransportTuning } from './media-transport.ts';
 export { MediaProducer } from './media-producer.ts';
 export type { MediaProducerEvents } from './media-producer.ts';
-export { MediaConsumer } from './media-consumer.ts';
+export { CONSUMER_PRIORITY, KEY_FRAME_RETRY_MS, KEY_FRAME_WATCH_MS, MediaConsumer } from './media-consumer.ts';
 export type { MediaConsumerEvents } from './media-consumer.ts';
 export { SfuError, SFU_ERROR_CODES, isSfuError } from './errors.ts';
 export type { SfuErrorCode } from './errors.ts';

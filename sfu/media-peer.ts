@@ -245,6 +245,16 @@ export class MediaPeer extends TypedEmitter<MediaPeerEvents> {
     await this.#guard(() => this.#consumer(consumerId).resume());
   }
 
+  /** Asks the consumer's sender for a key frame (video only). */
+  async requestKeyFrame(consumerId: string): Promise<void> {
+    await this.#guard(() => this.#consumer(consumerId).requestKeyFrame());
+  }
+
+  /** A consumer that keeps flowing across a switch: settled bitrate priority (CONSUMER_PRIORITY). */
+  async settleConsumer(consumerId: string): Promise<void> {
+    await this.#guard(() => this.#consumer(consumerId).settle());
+  }
+
   async pauseConsumer(consumerId: string): Promise<void> {
     await this.#guard(() => this.#consumer(consumerId).pause());
   }

@@ -12,7 +12,7 @@ import { BENCH_PARTIES } from '../lib/party.ts';
 import { assertLoopback, sleep, withTimeout } from '../lib/env.ts';
 import type { Location, Trio } from './plan.ts';
 import type { CommandResult } from './switches.ts';
-import type { ServerReady, ServerRequest } from './jiefen-server.ts';
+import type { MediaEvent, ServerReady, ServerRequest } from './jiefen-server.ts';
 
 const MEDIATOR = { username: 'bench-mediator', displayName: '基准调解员', password: 'bench-pass-12345' };
 const now = () => performance.timeOrigin + performance.now();
@@ -28,6 +28,7 @@ let caseId = '';
 let trio: Trio | null = null;
 let room: LiveRoom | null = null;
 const sfuCalls: SfuCall[] = [];
+const media: MediaEvent[] = [];
 const pings: Array<{ start: number; ms: number }> = [];
 let pinging = false;
 
@@ -87,6 +88,27 @@ function instrument(): void {
       };
     }
   }
+  for (const m of r.members()) {
+    for (const p of m.media?.producers() ?? []) {
+      if (p.kind !== 'video') continue;
+      const producer = m.media!.getProducer(p.id)!.mediasoupProducer;
+      producer.on('trace', (e) => {
+        if (e.direction === 'out' && (e.type === 'pli' || e.type === 'fir')) media.push({ t: now(), type: 'keyframe-request', sender: m.peerId });
+        else if (e.direction === 'in' && e.type === 'keyframe') media.push({ t: now(), type: 'keyframe-in', sender: m.peerId });
+      });
+      producer.enableTraceEvent(['pli', 'fir', 'keyframe']).catch((err: unknown) => console.warn('producer trace events not enabled', err));
+    }
+    for (const c of m.media?.consumers() ?? []) {
+      if (c.kind !== 'video') continue;
+      const consumer = m.media!.getConsumer(c.id)!;
+      const base = { sender: c.producerPeerId, receiver: m.peerId };
+      consumer.mediasoupConsumer.on('trace', (e) => {
+        if (e.direction === 'out' && e.type === 'keyframe') media.push({ t: now(), type: 'keyframe-out', ...base });
+      });
+      consumer.on('layerschange', (layers) => media.push({ t: now(), type: 'layers', ...base, spatialLayer: layers?.spatialLayer ?? null }));
+      consumer.mediasoupConsumer.enableTraceEvent(['keyframe']).catch((err: unknown) => console.warn('consumer trace events not enabled', err));
+    }
+  }
   pinging = true;
   void (async () => {
     while (pinging && !r.media.closed) {
@@ -143,6 +165,8 @@ async function handle(req: ServerRequest): Promise<unknown> {
       return instrument();
     case 'command':
       return command(req.to);
+    case 'mediaEvents':
+      return media.filter((e) => e.t >= req.since);
     case 'pings':
       pinging = false;
       return pings.map((p) => p.ms);

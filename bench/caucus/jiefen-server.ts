@@ -6,7 +6,26 @@ import type { Location, Trio } from './plan.ts';
 import type { CommandResult } from './switches.ts';
 
 export type ServerRequest =
-  { op: 'setUp'; webRoot: string } | { op: 'admitParties' } | { op: 'instrument' } | { op: 'command'; to: Location } | { op: 'pings' } | { op: 'close' };
+  | { op: 'setUp'; webRoot: string }
+  | { op: 'admitParties' }
+  | { op: 'instrument' }
+  | { op: 'command'; to: Location }
+  | { op: 'mediaEvents'; since: number }
+  | { op: 'pings' }
+  | { op: 'close' };
+
+/**
+ * What the worker reports about video key frames and layers (diagnosis of "resume"): a key
+ * frame requested from a sender (PLI/FIR out), one received from it, one forwarded to a
+ * receiver, and a consumer's forwarded simulcast layers changing.
+ */
+export interface MediaEvent {
+  t: number;
+  type: 'keyframe-request' | 'keyframe-in' | 'keyframe-out' | 'layers';
+  sender: string;
+  receiver?: string;
+  spatialLayer?: number | null;
+}
 
 export interface ServerReady {
   url: string;
@@ -77,6 +96,11 @@ export class JiefenServerProcess {
   command(to: Location): Promise<CommandResult & { resumeAckMs: number | null }> {
     return this.#call({ op: 'command', to });
   }
+  /** Key frame and layer events of the video streams since `since` (wall clock ms). */
+  mediaEvents(since: number): Promise<MediaEvent[]> {
+    return this.#call({ op: 'mediaEvents', since });
+  }
+
   pings(): Promise<number[]> {
     return this.#call({ op: 'pings' });
   }

@@ -7,7 +7,7 @@
 // duration is timed too, and the consumers' resume acknowledgements give the server side of
 // "allowed media resumes".
 import type { BenchContext } from '../lib/types.ts';
-import { JiefenServerProcess } from './jiefen-server.ts';
+import { JiefenServerProcess, type MediaEvent } from './jiefen-server.ts';
 import { PageSet, VIEWPORTS } from './pages.ts';
 import type { Location } from './plan.ts';
 import type { CommandResult, Half, SwitchRecord } from './switches.ts';
@@ -104,6 +104,21 @@ export async function setUpJiefen(ctx: BenchContext, webRoot: string, sampleMs: 
       },
       async afterSwitch(rec: SwitchRecord) {
         rec.server.makeMs = resumeAcks.get(resumeAcks.size - 1) ?? null;
+        const events = (await server.mediaEvents(rec.cmd)).filter((e) => e.t <= rec.cmd + rec.settledMs);
+        const first = (pick: (e: MediaEvent) => boolean) => {
+          const hit = events.find(pick);
+          return hit ? hit.t - rec.cmd : null;
+        };
+        rec.keyFrames = rec.plan.newlyAllowed.map(({ receiver, sender }) => ({
+          receiver,
+          sender,
+          requestedMs: first((e) => e.type === 'keyframe-request' && e.sender === sender),
+          receivedMs: first((e) => e.type === 'keyframe-in' && e.sender === sender),
+          forwardedMs: first((e) => e.type === 'keyframe-out' && e.sender === sender && e.receiver === receiver),
+        }));
+        rec.continuingLayerChanges = events.filter(
+          (e) => e.type === 'layers' && rec.plan.continuing.some((p) => p.receiver === e.receiver && p.sender === e.sender),
+        ).length;
       },
     };
     return {

@@ -4,7 +4,10 @@ import { percentile, summarize } from '../lib/stats.ts';
 import { transitionName } from './plan.ts';
 import type { StreamResult, SwitchRecord } from './switches.ts';
 
-export const TARGETS = { server_ms: 20, cutoff_ms: 250, resume_ms: 500 } as const;
+export const TARGETS = { server_ms: 20, cutoff_ms: 250, resume_ms: 150, continuity_gaps_over_300ms: 0 } as const;
+
+/** A continuing video stream without a new frame for longer than this counts as a visible freeze (issue #18 item 5). */
+export const CONTINUITY_GAP_MS = 300;
 
 const r1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
 const r0 = (v: number | null) => (v === null ? null : Math.round(v));
@@ -165,6 +168,16 @@ export function report(input: ReportInput): { lines: string[]; result: Record<st
   }
   lines.push(grid(rows));
 
+  const videoGaps = streamMs(j, (r) => r.gaps, 'video');
+  const gapsOver = videoGaps.filter((g) => g > CONTINUITY_GAP_MS).length;
+  const layerChanges = j.reduce((n, r) => n + (r.continuingLayerChanges ?? 0), 0);
+  if (j.length) {
+    lines.push(
+      '',
+      `continuity: ${gapsOver} continuing video stream(s) went > ${CONTINUITY_GAP_MS} ms without a new frame in ${j.length} switches; continuing consumers' forwarded layers changed ${layerChanges} time(s)`,
+    );
+  }
+
   const resumeP95 = percentile(resume, 95);
   const baselineP95 = percentile(baseline, 95);
   const ratio = resumeP95 && baselineP95 !== null ? baselineP95 / resumeP95 : null;
@@ -246,6 +259,23 @@ export function report(input: ReportInput): { lines: string[]; result: Record<st
     both('page: re-produced camera + microphone', null, mark('produced'));
     both('page: ready (consumers requested)', null, mark('ready'));
     both('page: first new consumer created', null, mark('firstConsumer'));
+    const keyFrames = (pick: (k: NonNullable<SwitchRecord['keyFrames']>[number]) => number | null) =>
+      values(withAllowed.flatMap((r) => (r.keyFrames ?? []).map(pick)));
+    both(
+      'server: key frame requested from the sender (PLI/FIR)',
+      keyFrames((k) => k.requestedMs),
+      null,
+    );
+    both(
+      'server: key frame received from the sender',
+      keyFrames((k) => k.receivedMs),
+      null,
+    );
+    both(
+      'server: key frame forwarded to the receiver',
+      keyFrames((k) => k.forwardedMs),
+      null,
+    );
     both(
       'first RTP packet of a newly allowed video',
       streamMs(withAllowed, (r) => r.firstRtp),
@@ -290,10 +320,11 @@ export function report(input: ReportInput): { lines: string[]; result: Record<st
     server: percentile(server, 95) !== null && percentile(server, 95)! <= TARGETS.server_ms,
     cutoff: percentile(cutoff, 95) !== null && percentile(cutoff, 95)! <= TARGETS.cutoff_ms,
     resume: resumeP95 !== null && resumeP95 <= TARGETS.resume_ms,
+    continuity: j.length > 0 && gapsOver <= TARGETS.continuity_gaps_over_300ms,
   };
   if (j.length) {
     lines.push(
-      `targets: server ≤ ${TARGETS.server_ms} ms p95 ${targetsMet.server ? 'met' : 'NOT met'}, cut-off ≤ ${TARGETS.cutoff_ms} ms p95 ${targetsMet.cutoff ? 'met' : 'NOT met'}, resume ≤ ${TARGETS.resume_ms} ms p95 ${targetsMet.resume ? 'met' : 'NOT met'}`,
+      `targets: server ≤ ${TARGETS.server_ms} ms p95 ${targetsMet.server ? 'met' : 'NOT met'}, cut-off ≤ ${TARGETS.cutoff_ms} ms p95 ${targetsMet.cutoff ? 'met' : 'NOT met'}, resume ≤ ${TARGETS.resume_ms} ms p95 ${targetsMet.resume ? 'met' : 'NOT met'}, continuity gaps > ${CONTINUITY_GAP_MS} ms ${gapsOver} ${targetsMet.continuity ? 'met' : 'NOT met'}`,
     );
   }
 
@@ -313,6 +344,11 @@ export function report(input: ReportInput): { lines: string[]; result: Record<st
       server_resume_ack_p95_ms: r1(percentile(serverMake, 95)),
       worker_ping_p50_ms: r1(percentile(input.workerPingsMs, 50)),
       worker_ping_p95_ms: r1(percentile(input.workerPingsMs, 95)),
+      continuity_gaps_over_300ms: gapsOver,
+      continuing_video_gap_max_ms: r0(videoGaps.length ? Math.max(...videoGaps) : null),
+      continuing_layer_changes: layerChanges,
+      key_frame_requested_p95_ms: r0(percentile(values(withAllowed.flatMap((r) => (r.keyFrames ?? []).map((k) => k.requestedMs))), 95)),
+      key_frame_received_p95_ms: r0(percentile(values(withAllowed.flatMap((r) => (r.keyFrames ?? []).map((k) => k.receivedMs))), 95)),
       first_rtp_p95_ms: r0(
         percentile(
           streamMs(withAllowed, (r) => r.firstRtp),

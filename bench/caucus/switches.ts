@@ -82,6 +82,10 @@ export interface SwitchRecord {
   resumeMs: number | null;
   reestablishMs: number | null;
   errors: string[];
+  /** jiefen: newly allowed video, from the worker's trace events (ms after the command; null = none seen). */
+  keyFrames?: Array<{ receiver: string; sender: string; requestedMs: number | null; receivedMs: number | null; forwardedMs: number | null }>;
+  /** jiefen: forwarded simulcast layer changes of continuing video consumers during the switch. */
+  continuingLayerChanges?: number;
   /** Baseline: steps of each moving page, ms after the command. */
   steps?: Array<{ label: string; marks: Record<string, number> }>;
   otherCpuCores: number;

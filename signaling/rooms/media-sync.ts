@@ -68,12 +68,21 @@ export class MediaSync {
     await Promise.all(stops);
     const breakMs = performance.now() - started;
 
-    // Make: resume what is allowed again, create what is newly allowed.
-    const starts: Promise<unknown>[] = [];
-    for (const receiver of members) {
-      if (!receiver.media || !receiver.recvTransportId || !receiver.rtpCapabilities || !receiver.socket) continue;
-      for (const [producerId, sender] of owners) {
-        if (!mayReceive(state, receiver.peerId, sender.peerId)) continue;
+    // Make: resume what is allowed again, create what is newly allowed. Streams that keep flowing
+    // are settled first — the worker takes requests in the order they are sent — so the bitrate
+    // split a resume triggers favours them: a switch never takes a layer from a continuing stream.
+    const receivers = members.filter((r) => r.media && r.recvTransportId && r.rtpCapabilities && r.socket);
+    const allowed = (receiver: Member) => [...owners].filter(([, sender]) => mayReceive(state, receiver.peerId, sender.peerId));
+    const settles: Promise<unknown>[] = [];
+    for (const receiver of receivers) {
+      for (const [producerId] of allowed(receiver)) {
+        const c = receiver.consumers.get(producerId);
+        if (c?.resumed) settles.push(this.#unlessGone(receiver, c.consumerId, 'settle', () => receiver.media?.settleConsumer(c.consumerId)));
+      }
+    }
+    const starts: Promise<unknown>[] = [...settles];
+    for (const receiver of receivers) {
+      for (const [producerId, sender] of allowed(receiver)) {
         const c = receiver.consumers.get(producerId);
         if (!c) starts.push(this.#startConsumer(receiver, producerId, sender.peerId));
         else if (c.acked && !c.resumed) {
@@ -97,7 +106,7 @@ export class MediaSync {
    * Pausing or resuming a consumer that closed meanwhile (its receiver or sender left, a
    * transport was replaced) fails, and that is fine: it is gone. Any other failure is logged.
    */
-  async #unlessGone(receiver: Member, consumerId: string, what: 'pause' | 'resume', step: () => Promise<unknown> | undefined): Promise<void> {
+  async #unlessGone(receiver: Member, consumerId: string, what: 'pause' | 'resume' | 'settle', step: () => Promise<unknown> | undefined): Promise<void> {
     try {
       await step();
     } catch (err) {
