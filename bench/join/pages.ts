@@ -28,7 +28,9 @@ export interface PageSample {
   marks: Partial<Record<Milestone, number>>;
   firstFramePeerId: string | null;
   /** Requests up to the first frame, ms after goto (start → end). */
-  resources: Array<{ name: string; type: string; start: number; end: number }>;
+  resources: Array<{ name: string; type: string; start: number; end: number; bytes: number }>;
+  /** HTTP bytes transferred (document, scripts, styles, API; headers included) up to the first frame — a first visit: fresh profile. */
+  bytes: number | null;
   /** socket.io requests (start → ack) and server events, ms after goto (jiefen pages). */
   socket: ProbeSocketEvent[];
   /** Main-thread long tasks (≥ 50 ms) before the first frame, ms after goto. */
@@ -143,12 +145,14 @@ export async function measurePages(ctx: BenchContext, specs: PageSpec[], options
         const marks: Partial<Record<Milestone, number>> = {};
         for (const [k, v] of Object.entries(state?.marks ?? {})) if (typeof v === 'number') marks[k as Milestone] = v - t0[i]!;
         const log = [...logs[i]!, ...(state?.errors ?? []).map((e) => `[probe] ${e}`)];
+        const resources = state?.resources ?? [];
         return {
           label: spec.label,
           ms: error ? null : (marks.firstFrame ?? null),
+          bytes: resources.length ? resources.reduce((sum, r) => sum + (r.bytes || 0), 0) : null,
           marks,
           firstFramePeerId: state?.firstFramePeerId ?? null,
-          resources: (state?.resources ?? []).map((r) => ({ ...r, start: r.start - t0[i]!, end: r.end - t0[i]! })),
+          resources: resources.map((r) => ({ ...r, start: r.start - t0[i]!, end: r.end - t0[i]! })),
           socket: (state?.socket ?? []).map((e) => ({ ...e, start: e.start - t0[i]!, end: e.end - t0[i]! })),
           longTasks: (state?.longTasks ?? []).map((t) => ({ ...t, start: t.start - t0[i]! })),
           ...(error ? { error } : {}),

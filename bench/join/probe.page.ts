@@ -19,7 +19,7 @@ export interface ProbeMarks {
   joinClicked?: number;
   /** window.__jiefenRoom appeared (the room client started). */
   roomClient?: number;
-  /** socket.io connected to the room namespace (first transport: HTTP long-polling). */
+  /** socket.io connected to the room namespace (before the room client when it was opened early). */
   socketConnected?: number;
   /** socket.io switched to WebSocket. */
   wsUpgrade?: number;
@@ -38,6 +38,8 @@ export interface ProbeResource {
   /** Wall clock, like the marks. */
   start: number;
   end: number;
+  /** Bytes over the network (headers + encoded body; 0 from the cache): PerformanceResourceTiming.transferSize. */
+  bytes: number;
 }
 
 /** A socket.io request (client → server with ack), or a server event (end = start). */
@@ -94,12 +96,19 @@ declare global {
 const POLL_MS = 25;
 const MAX_SOCKET_ENTRIES = 300;
 
+/** The document itself, then every resource it loaded. */
 function resources(): ProbeResource[] {
   const origin = performance.timeOrigin;
-  return performance.getEntriesByType('resource').map((e) => {
+  return [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].map((e) => {
     const r = e as PerformanceResourceTiming;
     const url = new URL(r.name);
-    return { name: url.pathname + url.search, type: r.initiatorType, start: Math.round(origin + r.startTime), end: Math.round(origin + r.responseEnd) };
+    return {
+      name: url.pathname + url.search,
+      type: r.initiatorType,
+      start: Math.round(origin + r.startTime),
+      end: Math.round(origin + r.responseEnd),
+      bytes: r.transferSize,
+    };
   });
 }
 
@@ -188,6 +197,8 @@ function install(): void {
       const now = Date.now();
       record({ event, direction: 'event', start: now, end: now, transport: transport() });
     });
+    // An early socket (web-client/src/room/early-socket.ts) is connected before the handle appears.
+    if ((socket as { connected?: boolean }).connected) mark('socketConnected');
     socket.on('connect', () => mark('socketConnected'));
     socket.io?.on('open', () => socket.io?.engine?.on('upgrade', () => mark('wsUpgrade')));
   };

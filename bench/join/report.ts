@@ -30,7 +30,7 @@ const MILESTONES: Array<[Milestone, string]> = [
   ['gumDone', 'getUserMedia resolved'],
   ['joinClicked', 'pre-join "进入" clicked (auto)'],
   ['roomClient', 'room client started'],
-  ['socketConnected', 'socket.io connected (long-polling)'],
+  ['socketConnected', 'socket.io connected'],
   ['wsUpgrade', 'socket.io upgraded to WebSocket'],
   ['lobby', 'in the lobby (parties)'],
   ['admitted', 'joined / admitted'],
@@ -134,6 +134,14 @@ export function report(measured: RunRecord[], halves: Half[]): Report {
   );
   if (ratio !== null) lines.push(`ratio (p50 jiefen / p50 baseline): ${ratio.toFixed(2)}`);
 
+  // First visit (fresh profile per page): HTTP bytes over the wire until the first frame.
+  const kb = (pages: PageSample[]) => round(median(pages.flatMap((p) => (p.bytes === null ? [] : [p.bytes / 1024]))), 1);
+  const bytesKb = Object.fromEntries(columns.map((c) => [c.key, kb(c.pages)]));
+  lines.push(
+    '',
+    `HTTP KB transferred until the first frame (first visit, median per page): ${columns.map((c) => `${c.title} ${bytesKb[c.key] ?? '—'}`).join(', ')}`,
+  );
+
   // Milestones: median time of each, over the pages that reached it.
   const milestone = (pages: PageSample[], k: Milestone) => median(pages.flatMap((p) => (p.marks[k] === undefined ? [] : [p.marks[k]!])));
   const admitsOf = (pick: (a: AdmitTiming) => number) => median(measured.flatMap((r) => Object.values(r.admits ?? {}).map(pick)));
@@ -227,6 +235,7 @@ export function report(measured: RunRecord[], halves: Half[]): Report {
       samples: j.n,
       baseline_samples: b.n,
       steps_p50_ms: steps,
+      first_visit_kb_p50: bytesKb,
       other_cpu_cores_p50: Object.fromEntries(halves.map((h) => [h, othersOf(h)])),
       milestones_p50_ms: Object.fromEntries(
         columns.map((c) => [
@@ -244,6 +253,7 @@ const ROOM_METHOD: Record<string, string> = {
   'mediator:admit': 'admit',
   'media:getRouterRtpCapabilities': 'rtpCapabilities',
   'media:createTransport': 'createTransport',
+  'media:createTransports': 'createTransport',
   'media:connectTransport': 'connectTransport',
   'media:produce': 'produce',
   'media:ready': 'ready',

@@ -152,11 +152,21 @@ export type Audience = z.infer<typeof AudienceSchema>;
 export const ClientRequests = {
   'room:join': {
     request: z.object({ caseId: ObjectId, mode: MediaMode.optional() }).strict(),
-    response: z.object({ self: SelfSchema, status: z.enum(['lobby', 'admitted']) }),
+    /** `rtpCapabilities`: the router's, when admitted — the client loads its Device without asking again. */
+    response: z.object({ self: SelfSchema, status: z.enum(['lobby', 'admitted']), rtpCapabilities: Loose.optional() }),
   },
   'room:leave': { request: Empty, response: z.object({}) },
   'media:getRouterRtpCapabilities': { request: Empty, response: z.object({ rtpCapabilities: Loose }) },
   'media:createTransport': { request: z.object({ direction: z.enum(['send', 'recv']) }).strict(), response: TransportParamsSchema },
+  /**
+   * Both WebRTC transports in one round trip: the receive transport always, the send transport
+   * when `send` (a member with neither camera nor microphone only receives). Each carries its
+   * own fresh TURN credentials when the server has TURN configured.
+   */
+  'media:createTransports': {
+    request: z.object({ send: z.boolean() }).strict(),
+    response: z.object({ send: TransportParamsSchema.optional(), recv: TransportParamsSchema }),
+  },
   'media:connectTransport': { request: z.object({ transportId: ObjectId, dtlsParameters: DtlsParametersSchema }).strict(), response: z.object({}) },
   /**
    * Load testing only (server started with LOAD_TEST_PLAIN_RTP=1, media on loopback; else
@@ -247,7 +257,8 @@ export const ServerEvents = {
   'room:peers': z.object({ peers: z.array(PeerInfoSchema) }),
   /** To those who lead the room (mediators, the judge): who is waiting. */
   'room:lobby': z.object({ waiting: z.array(LobbyEntrySchema) }),
-  'room:admitted': z.object({}),
+  /** `rtpCapabilities`: the router's, so the client sets its media up without asking for them. */
+  'room:admitted': z.object({ rtpCapabilities: Loose.optional() }),
   'room:denied': z.object({ message: z.string() }),
   /**
    * `replaced`: the same link or account entered from another window or device. `link-revoked`:

@@ -125,6 +125,7 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
         takeRestoredAdmission: (peerId) => this.#failover.takeAdmission(peerId),
         depart: (m) => this.#depart(m),
         leaderDisconnected: (m) => this.#caucuses.leaderDisconnected(m),
+        rtpCapabilities: () => this.#media.rtpCapabilities,
         announce: () => this.#announce(),
         emptied: () => this.close('empty'),
       },

@@ -42,6 +42,8 @@ export interface LobbyPort {
   depart(m: Member): RecordDeparture;
   /** A leader's socket dropped: caucuses it alone led end. */
   leaderDisconnected(m: Member): Promise<void>;
+  /** The router's RTP capabilities, sent with an admission so the client can set media up at once. */
+  rtpCapabilities(): unknown;
   /** Presence changed: tell everyone what they may know. */
   announce(): void;
   /** Nobody is left but people waiting offline: the room closes. */
@@ -143,7 +145,7 @@ export class Lobby {
       type: 'ROOM_ADMITTED',
       data: { peerId, name: m.displayName, waitedSec: Math.round((Date.now() - m.waitingSince.getTime()) / 1000) },
     });
-    m.socket?.emit('room:admitted', {});
+    m.socket?.emit('room:admitted', { rtpCapabilities: this.#port.rtpCapabilities() as Record<string, unknown> });
     this.#port.announce();
   }
 

@@ -8,6 +8,7 @@ export const ROOM_EVENT_ACTIONS: Record<ClientRequestName, Action> = {
   'room:leave': 'room.participate',
   'media:getRouterRtpCapabilities': 'room.participate',
   'media:createTransport': 'room.participate',
+  'media:createTransports': 'room.participate',
   'media:connectTransport': 'room.participate',
   'media:createPlainTransport': 'room.participate',
   'media:connectPlainTransport': 'room.participate',

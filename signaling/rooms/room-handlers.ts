@@ -51,6 +51,14 @@ function memberSocket(session: Session): MemberSocket {
   };
 }
 
+type TransportParams = ResponseOf<'media:createTransport'>;
+
+/** Fresh short-lived TURN credentials with each transport (none configured: direct ICE only). */
+function withIceServers(ctx: AppContext, peerId: string, params: unknown): TransportParams {
+  const p = params as TransportParams;
+  return ctx.config.turn ? { ...p, iceServers: [turnCredentials(ctx.config.turn, peerId)] } : p;
+}
+
 export function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMap {
   return {
     'room:join': async (session, { caseId, mode }) => {
@@ -64,6 +72,8 @@ export function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMa
       const room = await registry.getOrCreate(c!);
       const { status } = await room.join(identity, memberSocket(session), mode ?? null);
       session.joined = { room, peerId: identity.peerId, role };
+      // Admitted straight away: the router's capabilities come with the answer (one round trip less).
+      const rtpCapabilities = status === 'admitted' ? (room.rtpCapabilities(identity.peerId) as Record<string, unknown>) : undefined;
       return {
         self: {
           peerId: identity.peerId,
@@ -75,6 +85,7 @@ export function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMa
           caseTitle: c!.title,
         },
         status,
+        ...(rtpCapabilities ? { rtpCapabilities } : {}),
       };
     },
     'room:leave': async (session) => {
@@ -89,9 +100,14 @@ export function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMa
     },
     'media:createTransport': async (session, { direction }) => {
       const { room, peerId } = joinedOf(session);
-      const params = (await room.createTransport(peerId, direction)) as ResponseOf<'media:createTransport'>;
-      // Fresh short-lived TURN credentials with each transport (none configured: direct ICE only).
-      return ctx.config.turn ? { ...params, iceServers: [turnCredentials(ctx.config.turn, peerId)] } : params;
+      return withIceServers(ctx, peerId, await room.createTransport(peerId, direction));
+    },
+    'media:createTransports': async (session, { send }) => {
+      const { room, peerId } = joinedOf(session);
+      // One after the other: each replaces its direction's previous transport on the member.
+      const sendParams = send ? withIceServers(ctx, peerId, await room.createTransport(peerId, 'send')) : undefined;
+      const recv = withIceServers(ctx, peerId, await room.createTransport(peerId, 'recv'));
+      return sendParams ? { send: sendParams, recv } : { recv };
     },
     'media:connectTransport': async (session, { transportId, dtlsParameters }) => {
       const { room, peerId } = joinedOf(session);

@@ -113,6 +113,52 @@ describe('lobby and admission', () => {
   });
 });
 
+describe('a join in few round trips', () => {
+  it("the router's capabilities come with an admitted join and with an admission, never to the lobby", async () => {
+    const m = client({ cookie: mediatorCookie });
+    await m.connected();
+    const joined = await m.ok('room:join', { caseId });
+    expect(joined.status).toBe('admitted');
+    const caps = (await m.ok('media:getRouterRtpCapabilities', {})).rtpCapabilities;
+    expect(joined.rtpCapabilities).toEqual(caps);
+    expect((caps.codecs as unknown[]).length).toBeGreaterThan(0);
+
+    const a = client({ token: tokenA });
+    await a.connected();
+    const waiting = await a.ok('room:join', { caseId });
+    expect(waiting.status).toBe('lobby');
+    expect(waiting.rtpCapabilities).toBeUndefined();
+    await m.ok('mediator:admit', { peerId: partyAId });
+    expect((await a.waitFor('room:admitted')).rtpCapabilities).toEqual(caps);
+    await m.ok('mediator:end', {});
+  });
+
+  it('media:createTransports makes both transports in one request (or only the receiving one), each replacing the last', async () => {
+    const m = client({ cookie: mediatorCookie });
+    await m.connected();
+    const { peerId } = (await m.ok('room:join', { caseId })).self;
+    const both = await m.ok('media:createTransports', { send: true });
+    const send = both.send!;
+    expect(send.id).not.toBe(both.recv.id);
+    for (const t of [send, both.recv]) expect(t).toMatchObject({ iceParameters: expect.any(Object), dtlsParameters: expect.any(Object) });
+    const member = () => room()!.member(peerId)!;
+    expect([member().sendTransportId, member().recvTransportId]).toEqual([send.id, both.recv.id]);
+    expect(room()!.media.counts().transports).toBe(2);
+
+    const recvOnly = await m.ok('media:createTransports', { send: false });
+    expect(recvOnly.send).toBeUndefined();
+    expect(member().recvTransportId).toBe(recvOnly.recv.id);
+    expect(member().sendTransportId).toBe(send.id);
+    expect(room()!.media.counts().transports).toBe(2);
+
+    // A lobby member gets none.
+    const b = await partyInLobby(tokenB);
+    expect(await b.request('media:createTransports', { send: true })).toMatchObject({ ok: false, code: 'NOT_ADMITTED' });
+    expect(room()!.media.counts().transports).toBe(2);
+    await m.ok('mediator:end', {});
+  });
+});
+
 describe('authorization', () => {
   const mediatorOnly: Array<[ClientRequestName, (peerId: string) => unknown]> = [
     ['mediator:admit', (peerId) => ({ peerId })],
@@ -176,6 +222,8 @@ describe('malformed payloads', () => {
     ['room:leave', { extra: 1 }],
     ['media:getRouterRtpCapabilities', 'x'],
     ['media:createTransport', { direction: 'sideways' }],
+    ['media:createTransports', { send: 'yes' }],
+    ['media:createTransports', { send: true, direction: 'recv' }],
     ['media:connectTransport', { transportId: 'x', dtlsParameters: { fingerprints: [] } }],
     ['media:createPlainTransport', { direction: 'send', plain: true }],
     ['media:connectPlainTransport', { transportId: 'x', ip: '127.0.0.1', port: 70000 }],

@@ -1,8 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, setUnauthorizedHandler, type User } from './api.ts';
-import { PartySigningPage } from './signing/PartySigningPage.tsx';
-import { PartyJudicialPage } from './judicial/PartyJudicialPage.tsx';
-import { VerifyPage } from './verify/VerifyPage.tsx';
+import { loadRoomChunk } from './room/early-start.ts';
 import { matchRoute, navigate, usePath } from './router.tsx';
 import { SessionContext, homeFor, type SessionValue } from './session.tsx';
 import { MetaProvider } from './meta.tsx';
@@ -11,30 +9,21 @@ import { AppShell } from './components/AppShell.tsx';
 import { ErrorBanner } from './components/ErrorBanner.tsx';
 import { Loading } from './components/Loading.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
-import { CaseListPage } from './pages/CaseListPage.tsx';
-import { CasePage } from './pages/case/CasePage.tsx';
-import { AdminPage } from './pages/admin/AdminPage.tsx';
-import { JudgeHome } from './pages/JudgeHome.tsx';
-import { JudgeReviewPage } from './judicial/JudgeReviewPage.tsx';
-import { NotFound } from './pages/NotFound.tsx';
-import { AccountPage } from './pages/AccountPage.tsx';
-import { PartyPage } from './pages/party/PartyPage.tsx';
-import { DeadlinesPage } from './intake/DeadlinesPage.tsx';
-import { ApplyPage } from './intake/ApplyPage.tsx';
-import { FollowPage } from './intake/FollowPage.tsx';
-import { IntakeOutboxPage } from './intake/IntakeOutboxPage.tsx';
-import { ImportPage } from './intake/ImportPage.tsx';
-import { RoutingQueuePage } from './pages/routing/RoutingQueuePage.tsx';
-import { UnitInboxPage } from './pages/routing/UnitInboxPage.tsx';
-import { MatterPage } from './pages/routing/MatterPage.tsx';
-import { DeskRegisterPage, GridReportPage } from './pages/intake/IntakeForms.tsx';
 
 // The live room pulls in mediasoup-client and socket.io: load it only when needed.
-const PartyRoomPage = lazy(() => import('./room/entry.tsx').then((m) => ({ default: m.PartyRoomPage })));
-const StaffRoomPage = lazy(() => import('./room/entry.tsx').then((m) => ({ default: m.StaffRoomPage })));
-const JudgeRoomPage = lazy(() => import('./room/entry.tsx').then((m) => ({ default: m.JudgeRoomPage })));
+// A room link starts loading it with the page (room/early-start.ts).
+const PartyRoomPage = lazy(() => loadRoomChunk().then((m) => ({ default: m.PartyRoomPage })));
+const StaffRoomPage = lazy(() => loadRoomChunk().then((m) => ({ default: m.StaffRoomPage })));
+const JudgeRoomPage = lazy(() => loadRoomChunk().then((m) => ({ default: m.JudgeRoomPage })));
+// Every other page in its own chunk: a party opening a room link downloads none of them.
+const PartySigningPage = lazy(() => import('./signing/PartySigningPage.tsx').then((m) => ({ default: m.PartySigningPage })));
+const PartyJudicialPage = lazy(() => import('./judicial/PartyJudicialPage.tsx').then((m) => ({ default: m.PartyJudicialPage })));
+const VerifyPage = lazy(() => import('./verify/VerifyPage.tsx').then((m) => ({ default: m.VerifyPage })));
+const PartyPage = lazy(() => import('./pages/party/PartyPage.tsx').then((m) => ({ default: m.PartyPage })));
+const ApplyPage = lazy(() => import('./intake/ApplyPage.tsx').then((m) => ({ default: m.ApplyPage })));
+const FollowPage = lazy(() => import('./intake/FollowPage.tsx').then((m) => ({ default: m.FollowPage })));
+const StaffPages = lazy(() => import('./staff-pages.tsx').then((m) => ({ default: m.StaffPages })));
 // The agreement editor pulls in Yjs, Hocuspocus and the agreement model.
-const StaffAgreementPage = lazy(() => import('./agreement/entry.tsx').then((m) => ({ default: m.StaffAgreementPage })));
 const PartyAgreementPage = lazy(() => import('./agreement/entry.tsx').then((m) => ({ default: m.PartyAgreementPage })));
 
 export function App() {
@@ -74,7 +63,11 @@ export function App() {
   } else {
     content = <StaffApp path={path} />;
   }
-  return <ToastProvider>{content}</ToastProvider>;
+  return (
+    <ToastProvider>
+      <Suspense fallback={<Loading />}>{content}</Suspense>
+    </ToastProvider>
+  );
 }
 
 /** The staff member's own account: 修改密码. */
@@ -175,7 +168,13 @@ function StaffApp({ path }: { path: string }) {
       </Suspense>
     );
   } else {
-    content = <AppShell>{staffRoute(path, user)}</AppShell>;
+    content = (
+      <AppShell>
+        <Suspense fallback={<Loading />}>
+          <StaffPages path={path} user={user} />
+        </Suspense>
+      </AppShell>
+    );
   }
 
   return (
@@ -183,37 +182,4 @@ function StaffApp({ path }: { path: string }) {
       <MetaProvider enabled={user !== null}>{content}</MetaProvider>
     </SessionContext.Provider>
   );
-}
-
-function staffRoute(path: string, user: User) {
-  if (path === ACCOUNT || path === `${ACCOUNT}/`) return <AccountPage />;
-  if (path === '/deadlines' || path === '/deadlines/') return <DeadlinesPage />;
-  if (path === '/' || path === '') return user.role === 'JUDGE' ? <JudgeHome /> : <CaseListPage />;
-  const agreement = matchRoute('/cases/:id/agreement', path);
-  if (agreement?.id) {
-    return (
-      <Suspense fallback={<Loading text="正在打开协议草稿…" />}>
-        <StaffAgreementPage key={agreement.id} caseId={agreement.id} />
-      </Suspense>
-    );
-  }
-  if (path === '/intake/public') return <IntakeOutboxPage />;
-  const c = matchRoute('/cases/:id', path);
-  if (c?.id) return <CasePage key={c.id} caseId={c.id} />;
-  const review = matchRoute('/judge/applications/:id', path);
-  if (review?.id) return user.role === 'JUDGE' ? <JudgeReviewPage key={review.id} id={review.id} /> : <NotFound message="仅法官可访问此页面" />;
-  // #15 intake: 来访/来电登记 (dispatchers) and 随手记 (grid workers).
-  if (path === '/intake/desk') return user.role === 'DISPATCHER' ? <DeskRegisterPage /> : <NotFound message="仅中心受理员可访问此页面" />;
-  if (path === '/intake/import')
-    return user.role === 'DISPATCHER' || user.role === 'UNIT_HEAD' ? <ImportPage /> : <NotFound message="仅中心受理员或单位负责人可以批量导入" />;
-  if (path === '/intake/grid') return user.role === 'GRID_WORKER' ? <GridReportPage /> : <NotFound message="仅网格员可访问此页面" />;
-  if (path === '/admin' || path === '/admin/') {
-    return user.role === 'ADMIN' ? <AdminPage /> : <NotFound message="仅管理员可访问此页面" />;
-  }
-  // 分流 (intake item 3): the dispatcher's queue, a unit head's inbox, one matter.
-  if (path === '/routing') return user.role === 'DISPATCHER' ? <RoutingQueuePage /> : <NotFound message="仅中心受理员可访问此页面" />;
-  if (path === '/unit/inbox') return user.role === 'UNIT_HEAD' ? <UnitInboxPage /> : <NotFound message="仅单位负责人可访问此页面" />;
-  const matter = matchRoute('/matters/:id', path);
-  if (matter?.id) return <MatterPage key={matter.id} matterId={matter.id} />;
-  return <NotFound />;
 }

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { CameraIcon, MicIcon } from './icons.tsx';
 import { TrackVideo } from './media-elements.tsx';
+import { takeEarlyMedia } from './early-start.ts';
 import { startLevelMeter } from './level-meter.ts';
 import {
   JOIN_MODE_TEXT,
@@ -52,7 +53,9 @@ export function PreJoin({ heading, notice, joinLabel = '进入调解室', onJoin
     // Release the previous camera first: phones often allow only one open camera.
     stopStream(current.current);
     current.current = null;
-    openMedia(choice).then(async (m) => {
+    // The first opening with the default devices was usually started with the page.
+    const first = attempt === 0 && !choice.audioDeviceId && !choice.videoDeviceId ? takeEarlyMedia() : null;
+    (first ?? openMedia(choice)).then(async (m) => {
       if (!live) {
         stopStream(m.stream);
         return;

@@ -4,6 +4,7 @@ import { Loading } from '../components/Loading.tsx';
 import { navigate } from '../router.tsx';
 import { useToast } from '../toast.tsx';
 import { useRoomState, useWakeLock } from './hooks.ts';
+import { releaseEarlyRoom } from './early-start.ts';
 import { stopStream } from './media-devices.ts';
 import { PreJoin, type JoinMedia } from './PreJoin.tsx';
 import { RoomClient } from './room-client.ts';
@@ -27,7 +28,10 @@ export function RoomPage({ caseId, token, heading, notice, backTo, backLabel }: 
 
   useEffect(() => {
     document.title = '在线调解室 · 解纷';
-    return () => stopStream(streamRef.current);
+    return () => {
+      stopStream(streamRef.current);
+      releaseEarlyRoom();
+    };
   }, []);
 
   const back = useCallback(() => navigate(backTo), [backTo]);

@@ -6,6 +6,7 @@ import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { Link } from '../router.tsx';
 import { PartyError } from '../pages/party/PartyError.tsx';
+import { releaseEarlyRoom, takeEarlyPartyView } from './early-start.ts';
 import { RoomPage } from './RoomPage.tsx';
 import './room.css';
 
@@ -27,11 +28,13 @@ export function PartyRoomPage({ token }: { token: string }) {
   const load = useCallback(async () => {
     setError(null);
     try {
-      setView(await client.me());
+      // Fetched with the page (early-start.ts) the first time.
+      setView(await (takeEarlyPartyView(token) ?? client.me()));
     } catch (e) {
+      releaseEarlyRoom(); // no pre-join check follows: camera and socket go
       setError(e instanceof ApiError ? e : new ApiError(0, 'UNKNOWN', '页面加载失败，请稍后重试'));
     }
-  }, [client]);
+  }, [client, token]);
 
   useEffect(() => {
     void load();
@@ -81,6 +84,7 @@ export function StaffRoomPage({ caseId }: { caseId: string }) {
     try {
       setKase(await api.getCase(caseId));
     } catch (e) {
+      releaseEarlyRoom();
       setError(e instanceof ApiError ? e.message : '案件加载失败');
     }
   }, [caseId]);
@@ -119,6 +123,7 @@ export function JudgeRoomPage({ applicationId }: { applicationId: string }) {
     try {
       setApp(await judgeApi.detail(applicationId));
     } catch (e) {
+      releaseEarlyRoom();
       setError(e instanceof ApiError ? e.message : '申请加载失败');
     }
   }, [applicationId]);
@@ -145,3 +150,5 @@ export function JudgeRoomPage({ applicationId }: { applicationId: string }) {
     />
   );
 }
+
+export { preconnectRoomSocket } from './early-socket.ts';

@@ -34,6 +34,8 @@ export class MediaSession {
   readonly #ports: MediaPorts;
 
   #device: Device | null = null;
+  /** The router's capabilities as the join answer or the admission brought them (saves asking). */
+  #routerCaps: unknown = null;
   #send: ms.Transport | null = null;
   #recv: ms.Transport | null = null;
   /** Bumped whenever media is torn down, so in-flight setup steps notice they are stale. */
@@ -63,7 +65,16 @@ export class MediaSession {
     'media:adminMuted': (e) => this.producers.onAdminMuted(e),
   };
 
-  /** Transports, producers and `media:ready` from scratch (anything there was is torn down first). */
+  /** The router's RTP capabilities came with the join answer or the admission: start() uses them. */
+  setRouterCapabilities(caps: unknown): void {
+    if (caps) this.#routerCaps = caps;
+  }
+
+  /**
+   * Transports, producers and `media:ready` from scratch (anything there was is torn down first).
+   * Round trips kept few: the router's capabilities usually came with the join, both transports
+   * come from one request, and `media:ready` (what I receive) goes out while my producers are made.
+   */
   async start(): Promise<void> {
     this.teardown();
     const gen = this.#gen;
@@ -72,9 +83,10 @@ export class MediaSession {
     this.#store.patch({ mediaStatus: 'connecting', mediaError: null });
     try {
       if (!this.#device) {
-        const reply = await this.#request('media:getRouterRtpCapabilities', {});
+        const known = this.#routerCaps;
+        const raw = known ?? (await this.#request('media:getRouterRtpCapabilities', {})).rtpCapabilities;
         if (stale()) return;
-        const caps = parseRouterRtpCapabilities(reply.rtpCapabilities);
+        const caps = parseRouterRtpCapabilities(raw);
         let device: Device;
         try {
           device = await Device.factory();
@@ -91,21 +103,19 @@ export class MediaSession {
       const wantAudio = !!audioTrack && audioTrack.readyState === 'live' && device.canProduce('audio');
       const wantVideo = !!videoTrack && videoTrack.readyState === 'live' && device.canProduce('video');
 
-      if (wantAudio || wantVideo) {
-        const params = await this.#request('media:createTransport', { direction: 'send' });
+      const transports = await this.#request('media:createTransports', { send: wantAudio || wantVideo });
+      if (stale()) return;
+      if (transports.send) this.#send = this.#makeTransport(device, 'send', transports.send);
+      this.#recv = this.#makeTransport(device, 'recv', transports.recv);
+
+      const send = this.#send;
+      const produceMine = async () => {
+        if (wantAudio && audioTrack && send) await this.producers.produce(send, 'audio', audioTrack, current);
         if (stale()) return;
-        this.#send = this.#makeTransport(device, 'send', params);
-      }
-      const recvParams = await this.#request('media:createTransport', { direction: 'recv' });
-      if (stale()) return;
-      this.#recv = this.#makeTransport(device, 'recv', recvParams);
-
-      if (wantAudio && audioTrack && this.#send) await this.producers.produce(this.#send, 'audio', audioTrack, current);
-      if (stale()) return;
-      if (wantVideo && videoTrack && this.#send) await this.producers.produce(this.#send, 'video', videoTrack, current);
-      if (stale()) return;
-
-      await this.#request('media:ready', { rtpCapabilities: device.recvRtpCapabilities });
+        if (wantVideo && videoTrack && send) await this.producers.produce(send, 'video', videoTrack, current);
+      };
+      // Receiving does not wait for sending: the others' media can start while mine is set up.
+      await Promise.all([this.#request('media:ready', { rtpCapabilities: device.recvRtpCapabilities }), produceMine()]);
       if (stale()) return;
       this.#store.patch({ mediaStatus: 'ready' });
     } catch (err) {

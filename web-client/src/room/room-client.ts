@@ -22,6 +22,7 @@ import {
 import { exposeRoomDebug, type RoomDebugHandle } from './room-debug.ts';
 import { initialState, NO_CAUCUS, RoomStore, type Kind, type NoticeKind, type RoomState, type RoomStatus } from './room-store.ts';
 import { RosterSlice } from './roster-slice.ts';
+import { takeEarlySocket } from './early-socket.ts';
 import { connectRoomSocket, SocketSession, type JoinReply } from './socket-session.ts';
 
 export type { InboundStat } from './media-consumers.ts';
@@ -71,7 +72,7 @@ export class RoomClient {
   constructor(opts: RoomClientOptions) {
     this.caseId = opts.caseId;
     this.token = opts.token;
-    this.socket = opts.socket ?? connectRoomSocket(opts.token);
+    this.socket = opts.socket ?? takeEarlySocket(opts.token) ?? connectRoomSocket(opts.token);
     const store = new RoomStore(initialState({ audioTrack: opts.audioTrack, videoTrack: opts.videoTrack, micMuted: !!opts.micMuted, camOff: !!opts.camOff }));
     const session = new SocketSession(this.socket, opts.caseId, store, {
       joined: (reply) => this.#onJoined(reply),
@@ -109,7 +110,7 @@ export class RoomClient {
       ...this.#caucus.handlers,
       ...this.#notepads.handlers,
       ...audienceHandlers(this.#store),
-      'room:admitted': () => this.#onAdmitted(),
+      'room:admitted': (e) => this.#onAdmitted(e.rtpCapabilities),
       'room:denied': (e) => this.#onFinal('denied', e.message, null),
       'room:removed': (e) => this.#onFinal('removed', e.message, e.reason),
       'room:ended': (e) => this.#onFinal('ended', e.message, null),
@@ -161,6 +162,7 @@ export class RoomClient {
     const store = this.#store;
     const wasAdmitted = store.state.status === 'admitted';
     store.patch({ self: reply.self, reconnecting: false, serverRestarting: false, message: '' });
+    this.#media.setRouterCapabilities(reply.rtpCapabilities);
     if (reply.status === 'lobby') {
       if (wasAdmitted) store.notice('网络中断时间较长，请重新等待调解员准许进入', 'info');
       this.#media.teardown();
@@ -181,7 +183,8 @@ export class RoomClient {
     else await this.#startMedia();
   }
 
-  #onAdmitted(): void {
+  #onAdmitted(routerCaps: unknown): void {
+    this.#media.setRouterCapabilities(routerCaps);
     if (this.#session.noteAdmitted()) return; // the join in flight counts it
     if (this.#store.state.status !== 'lobby') return;
     this.#store.patch({ status: 'admitted', lobbySince: null });

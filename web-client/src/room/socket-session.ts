@@ -17,6 +17,10 @@ const hasCjk = (s: string) => /[\u3400-\u9fff]/.test(s);
 export function connectRoomSocket(token?: string): Socket {
   return io(ROOM_NAMESPACE, {
     path: '/socket.io',
+    // WebSocket straight away (no long-polling round trips first); where a proxy or network
+    // refuses WebSocket, long-polling is tried next.
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
     autoConnect: false,
     auth: token ? { token } : {},
     withCredentials: true,
@@ -86,8 +90,10 @@ export class SocketSession {
     return true;
   }
 
+  /** An early socket (early-socket.ts) may be connected already: then the join goes out now. */
   connect(): void {
-    this.socket.connect();
+    if (this.socket.connected) this.#onConnect();
+    else this.socket.connect();
   }
 
   /** `room:admitted` arrived: true when a join is in flight (its answer will count it). */
