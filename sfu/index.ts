@@ -54,7 +54,7 @@
  *       switch (CONSUMER_PRIORITY); requestKeyFrame(id)
  *   closeConsumer(consumerId, reason?)
  *   transports() / producers() / consumers(): plain snapshots; getTransport/getProducer/getConsumer(id): live objects
- *   counts(); stats(); close(reason?)
+ *   counts(); stats(); downlinkEstimate(transportId): Promise<bps | null>; close(reason?)
  *   events (only while the peer is open, once per object, whoever closed it —
  *   including the caller's own closeX()): 'transportclosed', 'producerclosed',
  *     'consumerclosed' [{ consumerId, producerId, reason }] (reason 'producer-closed' when the sender went away),

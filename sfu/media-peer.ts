@@ -317,6 +317,22 @@ export class MediaPeer extends TypedEmitter<MediaPeerEvents> {
     return collectPeerStats(this.id, [...this.#transports.values()]);
   }
 
+  /**
+   * The media server's estimate of the bandwidth towards this peer on one of its transports
+   * (bps; transport-cc), or null when unknown (no such transport, plain RTP, closed meanwhile).
+   */
+  async downlinkEstimate(transportId: string): Promise<number | null> {
+    const transport = this.#transports.get(transportId);
+    if (!transport) return null;
+    try {
+      const [own] = await transport.mediasoupTransport.getStats();
+      const bps = own && 'availableOutgoingBitrate' in own ? own.availableOutgoingBitrate : undefined;
+      return typeof bps === 'number' && bps > 0 ? bps : null;
+    } catch {
+      return null; // closed while the worker answered
+    }
+  }
+
   // ── closing ─────────────────────────────────────────────────────────────────
 
   /** Closes every transport (so every producer, consumer, and consumer of our producers elsewhere). Idempotent. */

@@ -54,6 +54,11 @@ export const PeerInfoSchema = z.object({
   connected: z.boolean(),
   /** null until the member's client said (or for clients that do not). */
   mode: MediaMode.nullable(),
+  /**
+   * 仅语音 (audio-first): the member's client sends and receives no video right now — chosen by
+   * the participant ('manual') or by its client on a weak link ('auto'). Absent = no.
+   */
+  audioOnly: z.enum(['manual', 'auto']).nullable().optional(),
   producers: z.array(z.object({ producerId: z.string(), kind: MediaKind, source: MediaSource, paused: z.boolean(), adminMuted: z.boolean() })),
 });
 export type PeerInfo = z.infer<typeof PeerInfoSchema>;
@@ -200,6 +205,12 @@ export const ClientRequests = {
   },
   'media:closeProducer': { request: z.object({ producerId: ObjectId }).strict(), response: z.object({}) },
   'media:setProducerPaused': { request: z.object({ producerId: ObjectId, paused: z.boolean() }).strict(), response: z.object({}) },
+  /**
+   * 仅语音 on or off for this member: the server stops (or restarts) sending it video — its video
+   * consumers are paused on the server — and shows it to the others. The client pauses its own
+   * camera producer itself (media:setProducerPaused).
+   */
+  'media:setAudioOnly': { request: z.object({ audioOnly: z.boolean(), automatic: z.boolean() }).strict(), response: z.object({}) },
   'media:setPreferredLayers': { request: z.object({ consumerId: ObjectId, spatialLayer: z.number().int().min(0).max(2) }).strict(), response: z.object({}) },
   'chat:send': {
     request: z.object({ text: z.string().trim().min(1, '消息不能为空').max(2000, '消息不能超过2000字') }).strict(),

@@ -4,6 +4,7 @@
 //   caucuses.ts       背对背: who is in which caucus, the leaders' moves, knocks
 //   member-media.ts   members' own media in the sfu MediaRoom (transports, producers, mutes)
 //   media-sync.ts     consumers always equal to what the routing policy allows
+//   receiver-layers.ts each receiver's simulcast layer from its downlink estimate
 //   announcements.ts  what each member is told about the others
 //   chat-notepads.ts  chat and the sides' private notepads
 //   failover.ts       the state another node needs to take the room over, and taking it over
@@ -29,6 +30,7 @@ import { Failover } from './failover.ts';
 import { Lobby, type RemovalNotice } from './lobby.ts';
 import { MediaSync } from './media-sync.ts';
 import { MemberMedia } from './member-media.ts';
+import { ReceiverLayers } from './receiver-layers.ts';
 import type { Member, MemberIdentity, MemberSocket } from './member.ts';
 import { roomAudit, type RoomAudit, type RoomPersistence } from './room-ports.ts';
 import type { PolicyState } from './routing-policy.ts';
@@ -99,6 +101,7 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
   readonly #caucuses: Caucuses;
   readonly #memberMedia: MemberMedia;
   readonly #mediaSync: MediaSync;
+  readonly #receiverLayers: ReceiverLayers;
   readonly #announcements: Announcements;
   readonly #chat: RoomChat;
   readonly #notepads: Notepads;
@@ -147,6 +150,8 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
       this.#tasks,
       opts.consumerAckTimeoutMs ?? 10_000,
     );
+    this.#receiverLayers = new ReceiverLayers({ members, closed: () => this.#closed || this.#media.closed }, this.#tasks);
+    this.#receiverLayers.start();
     this.#chat = new RoomChat({ admitted, members, policyState, persistence: opts.persistence });
     this.#notepads = new Notepads({ admitted, members, policyState, persistence: opts.persistence });
 
@@ -244,6 +249,7 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
   close(reason: LiveRoomCloseReason): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#receiverLayers.stop();
     this.#failover.stop();
     this.#lobby.clear();
     this.#media.close(reason);
@@ -356,8 +362,21 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
     return this.#memberMedia.ready(peerId, rtpCapabilities);
   }
 
-  setPreferredLayers(peerId: string, consumerId: string, spatialLayer: number): Promise<void> {
-    return this.#memberMedia.setPreferredLayers(peerId, consumerId, spatialLayer);
+  /** 仅语音 on ('manual' | 'auto') or off (null): no video reaches this member meanwhile. */
+  setAudioOnly(peerId: string, audioOnly: 'manual' | 'auto' | null): Promise<void> {
+    return this.#memberMedia.setAudioOnly(peerId, audioOnly);
+  }
+
+  /** The client's wish for one of its consumers; the receiver's downlink may cap it (receiver-layers.ts). */
+  async setPreferredLayers(peerId: string, consumerId: string, spatialLayer: number): Promise<void> {
+    const m = this.#lobby.admitted(peerId);
+    if (!m.media) throw new DomainError('TRANSPORT_NOT_FOUND', '请先创建媒体通道');
+    return this.#receiverLayers.ask(m, consumerId, spatialLayer);
+  }
+
+  /** Each receiver's simulcast layers from its downlink estimate (run by a timer; tests call it). */
+  get receiverLayers(): ReceiverLayers {
+    return this.#receiverLayers;
   }
 
   /** Makes live consumers match the routing policy, break before make; resolves with the break time. */

@@ -100,6 +100,8 @@ export class Lobby {
       }
       existing.socket = socket;
       existing.mode = mode;
+      // A reloaded page starts with audio and video; a client still in 仅语音 says so again.
+      existing.audioOnly = null;
       if (existing.status === 'admitted')
         await this.#port.audit(existing, { type: 'ROOM_JOINED', data: { peerId: existing.peerId, name: existing.displayName, via: 'reconnect' } });
       this.#port.announce();

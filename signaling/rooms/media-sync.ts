@@ -6,6 +6,15 @@ import type { BackgroundTasks } from './background-tasks.ts';
 import type { ConsumerState, Member } from './member.ts';
 import { mayReceive, type PolicyState } from './routing-policy.ts';
 
+/**
+ * The routing policy decides who may receive whom (caucus isolation); on top of that a member in
+ * 仅语音 takes no video. It can only take away what the policy allows, never add to it.
+ */
+function wants(state: PolicyState, receiver: Member, sender: Member, kind: 'audio' | 'video'): boolean {
+  if (kind === 'video' && receiver.audioOnly) return false;
+  return mayReceive(state, receiver.peerId, sender.peerId);
+}
+
 export interface MediaSyncPort {
   members(): Member[];
   policyState(): PolicyState;
@@ -47,18 +56,18 @@ export class MediaSync {
     if (this.#port.closed()) return { breakMs: 0 };
     const state = this.#port.policyState();
     const members = this.#port.members();
-    const owners = new Map<string, Member>();
-    for (const sender of members) for (const p of sender.media?.producers() ?? []) owners.set(p.id, sender);
+    const owners = new Map<string, { sender: Member; kind: 'audio' | 'video' }>();
+    for (const sender of members) for (const p of sender.media?.producers() ?? []) owners.set(p.id, { sender, kind: p.kind });
 
     // Break: stop everything that is no longer allowed, all at once, and wait for the worker.
     const stops: Promise<unknown>[] = [];
     for (const receiver of members) {
       for (const [producerId, c] of receiver.consumers) {
-        const sender = owners.get(producerId);
-        if (!sender) {
+        const owner = owners.get(producerId);
+        if (!owner) {
           receiver.consumers.delete(producerId);
           receiver.media?.getConsumer(c.consumerId)?.close('producer-closed');
-        } else if (c.resumed && !mayReceive(state, receiver.peerId, sender.peerId)) {
+        } else if (c.resumed && !wants(state, receiver, owner.sender, owner.kind)) {
           c.resumed = false;
           stops.push(this.#unlessGone(receiver, c.consumerId, 'pause', () => receiver.media!.pauseConsumer(c.consumerId)));
           receiver.socket?.emit('media:consumerPaused', { consumerId: c.consumerId, paused: true });
@@ -72,7 +81,7 @@ export class MediaSync {
     // are settled first — the worker takes requests in the order they are sent — so the bitrate
     // split a resume triggers favours them: a switch never takes a layer from a continuing stream.
     const receivers = members.filter((r) => r.media && r.recvTransportId && r.rtpCapabilities && r.socket);
-    const allowed = (receiver: Member) => [...owners].filter(([, sender]) => mayReceive(state, receiver.peerId, sender.peerId));
+    const allowed = (receiver: Member) => [...owners].filter(([, { sender, kind }]) => wants(state, receiver, sender, kind));
     const settles: Promise<unknown>[] = [];
     for (const receiver of receivers) {
       for (const [producerId] of allowed(receiver)) {
@@ -82,7 +91,7 @@ export class MediaSync {
     }
     const starts: Promise<unknown>[] = [...settles];
     for (const receiver of receivers) {
-      for (const [producerId, sender] of allowed(receiver)) {
+      for (const [producerId, { sender }] of allowed(receiver)) {
         const c = receiver.consumers.get(producerId);
         if (!c) starts.push(this.#startConsumer(receiver, producerId, sender.peerId));
         else if (c.acked && !c.resumed) {

@@ -98,8 +98,16 @@ export class MemberMedia {
     await this.#port.sync();
   }
 
-  setPreferredLayers(peerId: string, consumerId: string, spatialLayer: number): Promise<void> {
-    return this.#mediaOf(peerId).setPreferredLayers(consumerId, { spatialLayer });
+  /**
+   * 仅语音 on ('manual' | 'auto') or off (null): media sync then pauses (or resumes) this member's
+   * video consumers on the server; the others see the badge through the roster.
+   */
+  async setAudioOnly(peerId: string, audioOnly: 'manual' | 'auto' | null): Promise<void> {
+    const m = this.#port.admitted(peerId);
+    if (m.audioOnly === audioOnly) return;
+    m.audioOnly = audioOnly;
+    this.#port.announce();
+    await this.#port.sync();
   }
 
   /** A leader's mute: a server-side pause the member cannot undo. */

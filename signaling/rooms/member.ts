@@ -22,6 +22,8 @@ export interface Member {
   status: 'lobby' | 'admitted';
   /** How the member's client takes part (reported at each join); null when it did not say. */
   mode: MediaMode | null;
+  /** 仅语音: the member receives no video (its video consumers stay paused on the server). */
+  audioOnly: 'manual' | 'auto' | null;
   socket: MemberSocket | null;
   waitingSince: Date;
   graceTimer: NodeJS.Timeout | null;
@@ -54,6 +56,7 @@ export function newMember(identity: MemberIdentity, status: Member['status']): M
     ...identity,
     status,
     mode: null,
+    audioOnly: null,
     socket: null,
     waitingSince: new Date(),
     graceTimer: null,
@@ -78,6 +81,7 @@ export function peerInfo(m: Member): PeerInfo {
     side: m.side,
     connected: m.socket !== null,
     mode: m.mode,
+    audioOnly: m.audioOnly,
     producers: (m.media?.producers() ?? []).map((p) => ({ producerId: p.id, kind: p.kind, source: p.source, paused: p.paused, adminMuted: p.adminMuted })),
   };
 }

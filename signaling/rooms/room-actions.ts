@@ -17,6 +17,7 @@ export const ROOM_EVENT_ACTIONS: Record<ClientRequestName, Action> = {
   'media:produce': 'room.participate',
   'media:closeProducer': 'room.participate',
   'media:setProducerPaused': 'room.participate',
+  'media:setAudioOnly': 'room.participate',
   'media:setPreferredLayers': 'room.participate',
   'chat:send': 'room.participate',
   'chat:history': 'room.participate',

@@ -149,6 +149,11 @@ export function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMa
       await room.setProducerPaused(peerId, producerId, paused);
       return {};
     },
+    'media:setAudioOnly': async (session, { audioOnly, automatic }) => {
+      const { room, peerId } = joinedOf(session);
+      await room.setAudioOnly(peerId, audioOnly ? (automatic ? 'auto' : 'manual') : null);
+      return {};
+    },
     'media:setPreferredLayers': async (session, { consumerId, spatialLayer }) => {
       const { room, peerId } = joinedOf(session);
       await room.setPreferredLayers(peerId, consumerId, spatialLayer);

@@ -22,6 +22,9 @@ export interface Topology {
   /** Addresses in the middle namespace the client can reach (relay listeners). */
   edgeIps: [string, string];
   clientNs: string;
+  /** The middle namespace (relays run there) and the two ends of the middle ↔ client link (for `tc`). */
+  midNs: string;
+  clientLink: { inClient: string; inMid: string };
   /** A Chromium executable that runs inside the client namespace. */
   chromiumInClient: string;
   startRelay(routes: RelayRoute[]): Promise<void>;
@@ -87,6 +90,8 @@ export function buildTopology(index: number): Topology {
     serverIp: `10.77.${net.inner}.1`,
     edgeIps: [`10.77.${net.outer}.1`, `10.77.${net.outer}.3`],
     clientNs: ns.client,
+    midNs: ns.mid,
+    clientLink: { inClient: veth.client, inMid: veth.midOut },
     chromiumInClient,
     async startRelay(routes) {
       const args = routes.map((r) => `${r.listen.host}:${r.listen.port}=${r.target.host}:${r.target.port}`);

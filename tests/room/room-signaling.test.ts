@@ -234,6 +234,7 @@ describe('malformed payloads', () => {
     ['media:closeProducer', { producerId: '' }],
     ['media:setProducerPaused', { producerId: 'p', paused: 'yes' }],
     ['media:setPreferredLayers', { consumerId: 'c', spatialLayer: 9 }],
+    ['media:setAudioOnly', { audioOnly: 'yes', automatic: false }],
     ['chat:send', { text: '   ' }],
     ['chat:send', { text: '长'.repeat(2001) }],
     ['chat:history', [1, 2]],

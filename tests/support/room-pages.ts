@@ -12,6 +12,8 @@ export interface InboundStat {
   framesDecoded: number;
   packetsReceived: number;
   bytesReceived: number;
+  totalSamplesReceived: number;
+  concealedSamples: number;
 }
 
 export interface RoomPage {
@@ -45,7 +47,10 @@ export function inboundStats(page: Page): Promise<InboundStat[]> {
 }
 
 /** Sums a counter per (peerId, kind) so consumers re-created after a reconnect still add up. */
-export function totals(stats: InboundStat[], field: 'framesDecoded' | 'packetsReceived' | 'bytesReceived'): Map<string, number> {
+export function totals(
+  stats: InboundStat[],
+  field: 'framesDecoded' | 'packetsReceived' | 'bytesReceived' | 'totalSamplesReceived' | 'concealedSamples',
+): Map<string, number> {
   const out = new Map<string, number>();
   for (const s of stats) out.set(`${s.peerId}/${s.kind}`, (out.get(`${s.peerId}/${s.kind}`) ?? 0) + s[field]);
   return out;

@@ -1,8 +1,8 @@
-// The room's bottom toolbar: my microphone and camera, the panels (chat, notepad, agreement, and for
+// The room's bottom toolbar: my microphone and camera, 仅语音, the panels (chat, notepad, agreement, and for
 // whoever leads the room caucus and lobby), ending the session, leaving. Which buttons show follows
 // the role and whether I am waiting outside a caucus.
 import type { ReactNode } from 'react';
-import { AgreementIcon, CameraIcon, CaucusIcon, ChatIcon, EndIcon, LeaveIcon, LobbyIcon, MicIcon, NotepadIcon } from './icons.tsx';
+import { AgreementIcon, AudioOnlyIcon, CameraIcon, CaucusIcon, ChatIcon, EndIcon, LeaveIcon, LobbyIcon, MicIcon, NotepadIcon } from './icons.tsx';
 import type { RoomClient, RoomState } from './room-client.ts';
 
 /** The sheet open beside the stage (one at a time). */
@@ -40,12 +40,13 @@ export function RoomToolbar({
 }: RoomToolbarProps) {
   const L = state.local;
   const micLabel = !L.audioTrack ? '无麦克风' : L.audioAdminMuted ? '已被静音' : L.micMuted ? '解除静音' : '静音';
-  const camLabel = !L.videoTrack ? '无摄像头' : L.videoAdminMuted ? '已被关闭' : L.camOff ? '开启视频' : '关闭视频';
+  const camLabel = !L.videoTrack ? '无摄像头' : L.videoAdminMuted ? '已被关闭' : state.audioOnly ? '仅语音中' : L.camOff ? '开启视频' : '关闭视频';
   const micOff = !L.audioTrack || L.micMuted || L.audioAdminMuted;
-  const camOff = !L.videoTrack || L.camOff || L.videoAdminMuted;
-  const toolCount = 4 + (hasAgreement ? 1 : 0) + (hasNotepad ? 1 : 0) + (isLeader ? 3 : 0) - (waiting ? 1 : 0);
+  const camOff = !L.videoTrack || L.camOff || L.videoAdminMuted || state.audioOnly !== null;
+  const manualAudioOnly = state.audioOnly === 'manual';
+  const toolCount = 5 + (hasAgreement ? 1 : 0) + (hasNotepad ? 1 : 0) + (isLeader ? 3 : 0) - (waiting ? 1 : 0);
   return (
-    <nav className={`toolbar${toolCount >= 7 ? ' toolbar--dense' : ''}`} aria-label="调解室操作">
+    <nav className={`toolbar${toolCount >= 7 ? ' toolbar--dense' : ''}${toolCount >= 10 ? ' toolbar--crowded' : ''}`} aria-label="调解室操作">
       <ToolButton testId="toolbar-mic" label={micLabel} on={!micOff} disabled={!L.audioTrack || L.audioAdminMuted} onClick={() => void client.toggleMic()}>
         <MicIcon off={micOff} />
       </ToolButton>
@@ -53,10 +54,18 @@ export function RoomToolbar({
         testId="toolbar-camera"
         label={camLabel}
         on={!camOff}
-        disabled={!L.videoTrack || L.videoAdminMuted}
+        disabled={!L.videoTrack || L.videoAdminMuted || state.audioOnly !== null}
         onClick={() => void client.toggleCamera()}
       >
         <CameraIcon off={camOff} />
+      </ToolButton>
+      <ToolButton
+        testId="toolbar-audio-only"
+        label={manualAudioOnly ? '恢复视频' : '仅语音'}
+        active={manualAudioOnly}
+        onClick={() => void client.setAudioOnly(!manualAudioOnly)}
+      >
+        <AudioOnlyIcon />
       </ToolButton>
       {!waiting && (
         <ToolButton testId="toolbar-chat" label="聊天" active={panel === 'chat'} badge={state.chatUnread} onClick={() => onToggle('chat')}>

@@ -18,6 +18,10 @@ export interface TileModel {
   video: VideoState;
   /** A consumer of this peer is paused by the sender (media:consumerPaused). */
   paused: boolean;
+  /** This participant is in 仅语音 (sends and receives no video). */
+  audioOnly: boolean;
+  /** I am in 仅语音: nobody's video reaches me. */
+  viewerAudioOnly: boolean;
 }
 
 interface Props extends TileModel {
@@ -32,8 +36,25 @@ interface Props extends TileModel {
   corner?: ReactNode;
 }
 
-export function VideoTile({ peer, isSelf, pip, speaking, videoTrack, audio, video, paused, moderate, busy, onMute, onVideoOff, onRemove, corner }: Props) {
-  const showVideo = !!videoTrack && video === 'on';
+export function VideoTile({
+  peer,
+  isSelf,
+  pip,
+  speaking,
+  videoTrack,
+  audio,
+  video,
+  paused,
+  audioOnly,
+  viewerAudioOnly,
+  moderate,
+  busy,
+  onMute,
+  onVideoOff,
+  onRemove,
+  corner,
+}: Props) {
+  const showVideo = !!videoTrack && video === 'on' && !audioOnly && (isSelf || !viewerAudioOnly);
   const side = SIDE_LABEL[peer.side];
   const audioProducer = peer.producers.find((p) => p.kind === 'audio');
   const videoProducer = peer.producers.find((p) => p.kind === 'video');
@@ -47,6 +68,7 @@ export function VideoTile({ peer, isSelf, pip, speaking, videoTrack, audio, vide
       data-audio={audio}
       data-video={video}
       data-paused={paused ? 'true' : 'false'}
+      data-audio-only={audioOnly ? 'true' : 'false'}
       aria-label={`${peer.displayName}（${peer.roleLabel}）`}
     >
       <TrackVideo track={showVideo ? videoTrack : null} mirror={isSelf} className={`tile__video${showVideo ? '' : ' is-hidden'}`} />
@@ -54,15 +76,19 @@ export function VideoTile({ peer, isSelf, pip, speaking, videoTrack, audio, vide
         <div className="tile__avatar" aria-hidden="true">
           <span className={`avatar avatar--${peer.side.toLowerCase()}`}>{[...peer.displayName][0] ?? '?'}</span>
           <span className="tile__novideo">
-            {video === 'admin-off'
-              ? '调解员已关闭摄像头'
-              : video === 'none'
-                ? peer.mode === 'chat' || peer.mode === 'audio'
-                  ? MODE_LABEL[peer.mode]
-                  : '未开启摄像头'
-                : video === 'off'
-                  ? '摄像头已关闭'
-                  : '正在连接画面…'}
+            {audioOnly
+              ? '仅语音'
+              : !isSelf && viewerAudioOnly
+                ? '仅语音模式，不接收视频'
+                : video === 'admin-off'
+                  ? '调解员已关闭摄像头'
+                  : video === 'none'
+                    ? peer.mode === 'chat' || peer.mode === 'audio'
+                      ? MODE_LABEL[peer.mode]
+                      : '未开启摄像头'
+                    : video === 'off'
+                      ? '摄像头已关闭'
+                      : '正在连接画面…'}
           </span>
         </div>
       )}
@@ -89,7 +115,12 @@ export function VideoTile({ peer, isSelf, pip, speaking, videoTrack, audio, vide
         </span>
         <span className="tile__role">{peer.roleLabel}</span>
         <span className={`side side--${peer.side.toLowerCase()}`}>{side}</span>
-        {!isSelf && peer.mode && peer.mode !== 'av' && (
+        {audioOnly && (
+          <span className="tile__audio-only" data-testid="tile-audio-only" title="该参与人正以仅语音方式参加（不发送也不接收视频）">
+            仅语音
+          </span>
+        )}
+        {!isSelf && !audioOnly && peer.mode && peer.mode !== 'av' && (
           <span className="tile__mode" data-testid="tile-mode" data-mode={peer.mode} title={MODE_TITLE[peer.mode]}>
             {MODE_LABEL[peer.mode]}
           </span>

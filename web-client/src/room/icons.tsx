@@ -37,6 +37,14 @@ export const CameraIcon = ({ off }: { off?: boolean }) => (
   </Svg>
 );
 
+/** 仅语音: a speaker with sound waves. */
+export const AudioOnlyIcon = () => (
+  <Svg>
+    <path d="M4 9v6h4l5 4V5L8 9H4z" />
+    <path d="M16 9a4 4 0 0 1 0 6M19 6a8 8 0 0 1 0 12" />
+  </Svg>
+);
+
 export const ChatIcon = () => (
   <Svg>
     <path d="M4 5h16v11H9l-5 4z" />

@@ -15,12 +15,19 @@ export interface InboundStat {
   framesDecoded: number;
   packetsReceived: number;
   bytesReceived: number;
+  /** Audio: samples played out and those made up by concealment (lost or late packets). */
+  totalSamplesReceived: number;
+  concealedSamples: number;
 }
 
 export class MediaConsumers {
   readonly #store: RoomStore;
   readonly #request: RoomRequest;
   readonly #consumers = new Map<string, ms.Consumer<ConsumerData>>();
+  /** What the tile size asks for, and the most the link policy allows (link-policy.ts). */
+  #tileLayer: 0 | 1 = 1;
+  #linkLayer: 0 | 1 = 1;
+  /** The layer last asked of the server (what new consumers get too). */
   #preferredLayer: 0 | 1 = 1;
 
   constructor(store: RoomStore, request: RoomRequest) {
@@ -98,6 +105,18 @@ export class MediaConsumers {
 
   /** 0 = low simulcast layer (small tiles), 1 = high. `online`: whether to tell the server now. */
   setPreferredLayer(layer: 0 | 1, online: boolean): void {
+    this.#tileLayer = layer;
+    this.#applyLayer(online);
+  }
+
+  /** The most the link allows (a fair link: the low layer whatever the tile size). */
+  setLinkLayer(layer: 0 | 1, online: boolean): void {
+    this.#linkLayer = layer;
+    this.#applyLayer(online);
+  }
+
+  #applyLayer(online: boolean): void {
+    const layer = Math.min(this.#tileLayer, this.#linkLayer) as 0 | 1;
     if (layer === this.#preferredLayer) return;
     this.#preferredLayer = layer;
     if (!online) return;
@@ -130,6 +149,8 @@ export class MediaConsumers {
         framesDecoded: n(inbound?.framesDecoded),
         packetsReceived: n(inbound?.packetsReceived),
         bytesReceived: n(inbound?.bytesReceived),
+        totalSamplesReceived: n(inbound?.totalSamplesReceived),
+        concealedSamples: n(inbound?.concealedSamples),
       });
     }
     return out;

@@ -1,6 +1,7 @@
 // What I send: the microphone and camera producers on the send transport, and whether each is
-// off — by my own choice (toggleMic/toggleCamera, applied one click after another) or by the
-// mediator (`media:adminMuted`, which I cannot undo). Owned by the media session.
+// off — by my own choice (toggleMic/toggleCamera, applied one click after another), by the
+// mediator (`media:adminMuted`, which I cannot undo), or, for the camera, by 仅语音 (audio-first:
+// manual or on a weak link). Owned by the media session.
 import type { types as ms } from 'mediasoup-client';
 import { errorMessage, RoomRequestError, type PeerInfo, type RoomRequest, type ServerEventPayload } from './protocol.ts';
 import type { Kind, LocalMedia, RoomStore } from './room-store.ts';
@@ -36,7 +37,7 @@ export class MediaProducers {
   async produce(send: ms.Transport, kind: Kind, track: MediaStreamTrack, current: () => boolean): Promise<void> {
     const L = this.#store.state.local;
     // Joining with mic/camera off publishes paused on the server from the start.
-    const startOff = kind === 'audio' ? L.micMuted : L.camOff;
+    const startOff = kind === 'audio' ? L.micMuted : this.#selfVideoOff();
     let producer: ms.Producer;
     try {
       producer =
@@ -52,6 +53,8 @@ export class MediaProducers {
               stopTracks: false,
               encodings: CAMERA_ENCODINGS,
               codecOptions: { videoGoogleStartBitrate: 1000 },
+              // Paused means nothing on the wire (not black frames): 仅语音 frees the link for the voice.
+              zeroRtpOnPause: true,
               appData: { source: 'camera', paused: startOff },
             });
     } catch (err) {
@@ -73,7 +76,7 @@ export class MediaProducers {
     });
     this.#store.patchLocal(kind === 'audio' ? { micProducerId: producer.id, audioAdminMuted: false } : { camProducerId: producer.id, videoAdminMuted: false });
     const local = this.#store.state.local;
-    const selfOff = kind === 'audio' ? local.micMuted : local.camOff;
+    const selfOff = kind === 'audio' ? local.micMuted : this.#selfVideoOff();
     if (selfOff) this.applyPause(kind);
     // Toggled while the producer was being created: tell the server the current choice.
     if (selfOff !== startOff) await this.#tellPaused(producer, selfOff);
@@ -83,7 +86,7 @@ export class MediaProducers {
   applyPause(kind: Kind): void {
     const L = this.#store.state.local;
     const producer = this.#producer(kind);
-    const off = kind === 'audio' ? L.micMuted || L.audioAdminMuted : L.camOff || L.videoAdminMuted;
+    const off = kind === 'audio' ? L.micMuted || L.audioAdminMuted : this.#selfVideoOff() || L.videoAdminMuted;
     if (producer && !producer.closed) {
       if (off && !producer.paused) producer.pause();
       else if (!off && producer.paused) producer.resume();
@@ -98,9 +101,26 @@ export class MediaProducers {
     const L = this.#store.state.local;
     const items: [ms.Producer | null, boolean][] = [
       [this.#mic, L.micMuted],
-      [this.#cam, L.camOff],
+      [this.#cam, this.#selfVideoOff()],
     ];
     for (const [producer, paused] of items) if (producer && !producer.closed) await this.#tellPaused(producer, paused);
+  }
+
+  /** My camera is on the wire now (the link policy reads the bandwidth estimate only then). */
+  get sendingVideo(): boolean {
+    return !!this.#cam && !this.#cam.closed && !this.#cam.paused;
+  }
+
+  /** My camera is off by my own doing: turned off, or 仅语音. */
+  #selfVideoOff(): boolean {
+    return this.#store.state.local.camOff || this.#store.state.audioOnly !== null;
+  }
+
+  /** 仅语音 changed (store.audioOnly): the camera stops or starts sending, locally first, then on the server. */
+  async audioOnlyChanged(): Promise<void> {
+    this.applyPause('video');
+    const cam = this.#cam;
+    if (cam && !cam.closed) await this.#tellPaused(cam, this.#selfVideoOff());
   }
 
   async #tellPaused(producer: ms.Producer, paused: boolean): Promise<void> {
@@ -145,6 +165,10 @@ export class MediaProducers {
     const L = this.#store.state.local;
     if (kind === 'audio' ? L.audioAdminMuted : L.videoAdminMuted) {
       this.#store.notice(ADMIN_MUTED_NOTICE[kind], 'info');
+      return;
+    }
+    if (kind === 'video' && this.#store.state.audioOnly) {
+      this.#store.notice('仅语音模式下不发送视频，请先关闭仅语音', 'info');
       return;
     }
     const turnOff = !(kind === 'audio' ? L.micMuted : L.camOff);

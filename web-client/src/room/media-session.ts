@@ -1,18 +1,21 @@
 // The media half of the room: the mediasoup-client Device, the send and receive transports and
 // their owners' children — my producers (media-producers.ts) and the consumers the server gives
 // me (media-consumers.ts) — set up when admitted, resumed after a re-join, torn down on leaving
-// the room's inside. Also the ICE watchdog and the network-quality sampling of the transports.
+// the room's inside. Also the ICE watchdog and the network-quality sampling of the transports,
+// which feeds 仅语音 (audio-first.ts).
 import { Device, type types as ms } from 'mediasoup-client';
+import { AudioFirst } from './audio-first.ts';
 import { MediaConsumers, type InboundStat } from './media-consumers.ts';
 import { parseIceParameters, parseRouterRtpCapabilities, parseTransportOptions } from './media-params.ts';
 import { MediaProducers } from './media-producers.ts';
 import { errorMessage, RoomRequestError, type MediaSource, type ResponseOf, type RoomRequest, type ServerEventHandlers } from './protocol.ts';
-import { QualityTracker, sampleFromStats } from './quality.ts';
+import { bandwidthFromStats, InboundLossMeter, sampleFromStats } from './quality.ts';
 import type { RoomStore } from './room-store.ts';
 
 const ICE_RESTART_DELAY_MS = 2_000;
 const ICE_RETRY_MS = 6_000;
-const QUALITY_INTERVAL_MS = 3_000;
+/** Once a second: the link policy needs a few samples in a row before it acts (link-policy.ts). */
+const QUALITY_INTERVAL_MS = 1_000;
 
 /** What the media session asks of the room around it. */
 export interface MediaPorts {
@@ -29,6 +32,7 @@ export type ResumeOutcome = 'resumed' | 'stale' | 'failed';
 export class MediaSession {
   readonly producers: MediaProducers;
   readonly consumers: MediaConsumers;
+  readonly audioFirst: AudioFirst;
   readonly #store: RoomStore;
   readonly #request: RoomRequest;
   readonly #ports: MediaPorts;
@@ -44,8 +48,8 @@ export class MediaSession {
   #resuming = false;
   readonly #iceTimers = new Map<string, number>();
   #iceRestarts = 0;
-  readonly #quality = new QualityTracker();
   #qualityTimer = 0;
+  readonly #inboundLoss = new InboundLossMeter();
 
   constructor(ports: MediaPorts) {
     this.#ports = ports;
@@ -53,6 +57,13 @@ export class MediaSession {
     this.#request = ports.request;
     this.producers = new MediaProducers(ports.store, ports.request);
     this.consumers = new MediaConsumers(ports.store, ports.request);
+    this.audioFirst = new AudioFirst({
+      store: ports.store,
+      request: ports.request,
+      producers: this.producers,
+      consumers: this.consumers,
+      online: () => ports.inRoom(),
+    });
   }
 
   /** The server events about my media. */
@@ -114,6 +125,9 @@ export class MediaSession {
         if (stale()) return;
         if (wantVideo && videoTrack && send) await this.producers.produce(send, 'video', videoTrack, current);
       };
+      // 仅语音 before any consumer: no video is sent to me even for a moment.
+      if (this.#store.state.audioOnly) await this.audioFirst.tellServer();
+      if (stale()) return;
       // Receiving does not wait for sending: the others' media can start while mine is set up.
       await Promise.all([this.#request('media:ready', { rtpCapabilities: device.recvRtpCapabilities }), produceMine()]);
       if (stale()) return;
@@ -148,6 +162,7 @@ export class MediaSession {
         await t.restartIce({ iceParameters: parseIceParameters(reply.iceParameters) });
       }
       this.consumers.closeAll();
+      if (this.#store.state.audioOnly) await this.audioFirst.tellServer();
       await this.#request('media:ready', { rtpCapabilities: device.recvRtpCapabilities });
       return gen === this.#gen ? 'resumed' : 'stale';
     } catch (err) {
@@ -194,7 +209,8 @@ export class MediaSession {
     for (const t of [this.#send, this.#recv]) if (t && !t.closed) t.close();
     this.#send = null;
     this.#recv = null;
-    this.#quality.reset();
+    this.audioFirst.reset();
+    this.#inboundLoss.reset();
     if (this.#store.state.mediaUnstable) this.#store.patch({ mediaUnstable: false });
   }
 
@@ -259,15 +275,24 @@ export class MediaSession {
       if (quality !== 'poor') this.#store.patch({ quality: 'poor' });
       return;
     }
-    const t = this.#send && !this.#send.closed ? this.#send : this.#recv && !this.#recv.closed ? this.#recv : null;
-    if (!t) return;
+    const open = (t: ms.Transport | null) => (t && !t.closed ? t : null);
+    const send = open(this.#send);
+    const recv = open(this.#recv);
+    if (!send && !recv) return;
+    let sent: RTCStatsReport | null;
+    let received: RTCStatsReport | null;
     try {
-      const report = await t.getStats();
-      const q = this.#quality.push(sampleFromStats(report.values()));
-      if (q !== this.#store.state.quality) this.#store.patch({ quality: q });
+      [sent, received] = await Promise.all([send?.getStats() ?? null, recv?.getStats() ?? null]);
     } catch {
-      // Transport closing; the next tick will tell.
+      return; // A transport is closing; the next tick will tell.
     }
+    const { rttMs, lossFraction: uplinkLoss } = sampleFromStats([...(sent?.values() ?? []), ...(received?.values() ?? [])]);
+    const downlinkLoss = received ? this.#inboundLoss.sample(received.values()) : null;
+    await this.audioFirst.onSample({
+      rttMs,
+      lossFraction: downlinkLoss ?? uplinkLoss,
+      bandwidthKbps: sent ? bandwidthFromStats(sent.values()) : null,
+    });
   }
 
   // ── test support ───────────────────────────────────────────────────────────

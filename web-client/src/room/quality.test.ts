@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyQuality, QualityTracker, sampleFromStats } from './quality.ts';
+import { bandwidthFromStats, classifyQuality, InboundLossMeter, QualityTracker, sampleFromStats } from './quality.ts';
 
 describe('classifyQuality', () => {
   it('is unknown without data', () => {
@@ -56,5 +56,39 @@ describe('QualityTracker', () => {
     t.push({ rttMs: 50, lossFraction: 0 });
     t.push({ rttMs: 50, lossFraction: 0 });
     expect(t.push({ rttMs: 50, lossFraction: 0 })).toBe('good');
+  });
+});
+
+describe('bandwidthFromStats', () => {
+  it('reads the selected pair’s availableOutgoingBitrate in kbit/s', () => {
+    const stats = [
+      { type: 'transport', id: 'T', selectedCandidatePairId: 'P2' },
+      { type: 'candidate-pair', id: 'P1', availableOutgoingBitrate: 9_000_000 },
+      { type: 'candidate-pair', id: 'P2', availableOutgoingBitrate: 148_400 },
+    ];
+    expect(bandwidthFromStats(stats)).toBe(148);
+    expect(
+      bandwidthFromStats([
+        { type: 'transport', id: 'T', selectedCandidatePairId: 'P' },
+        { type: 'candidate-pair', id: 'P' },
+      ]),
+    ).toBeNull();
+  });
+});
+
+describe('InboundLossMeter', () => {
+  it('measures lost over expected between two samples, over all inbound streams', () => {
+    const meter = new InboundLossMeter();
+    const at = (aLost: number, aRecv: number, vLost: number, vRecv: number) => [
+      { type: 'inbound-rtp', id: 'a', packetsLost: aLost, packetsReceived: aRecv },
+      { type: 'inbound-rtp', id: 'v', packetsLost: vLost, packetsReceived: vRecv },
+      { type: 'outbound-rtp', id: 'o', packetsLost: 999 },
+    ];
+    expect(meter.sample(at(0, 100, 0, 100))).toBeNull(); // nothing to compare with yet
+    expect(meter.sample(at(5, 195, 5, 195))).toBeCloseTo(0.05);
+    expect(meter.sample(at(5, 295, 5, 295))).toBe(0);
+    expect(meter.sample(at(5, 298, 5, 298))).toBeNull(); // too few packets to say
+    meter.reset();
+    expect(meter.sample(at(50, 300, 5, 300))).toBeNull();
   });
 });

@@ -3,9 +3,9 @@
 export type Quality = 'good' | 'fair' | 'poor' | 'unknown';
 
 export const QUALITY_LABEL: Record<Quality, string> = {
-  good: '良好',
+  good: '好',
   fair: '一般',
-  poor: '较差',
+  poor: '差',
   unknown: '检测中',
 };
 
@@ -82,5 +82,50 @@ export class QualityTracker {
 
   reset(): void {
     this.#samples.length = 0;
+  }
+}
+
+/** The send side's bandwidth estimate (selected candidate pair's availableOutgoingBitrate), kbit/s. */
+export function bandwidthFromStats(stats: Iterable<unknown>): number | null {
+  const all = [...stats].filter((s): s is Stat => !!s && typeof s === 'object');
+  const selectedIds = new Set(all.filter((s) => s.type === 'transport').map((s) => s.selectedCandidatePairId));
+  const pair =
+    all.find((s) => s.type === 'candidate-pair' && selectedIds.has(s.id)) ??
+    all.find((s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded');
+  const bps = pair ? num(pair.availableOutgoingBitrate) : null;
+  return bps === null ? null : Math.round(bps / 1000);
+}
+
+/**
+ * Loss on what I receive, between two samples: packets lost over packets expected, all inbound RTP
+ * streams together. Fresh every sample — the loss of what I send comes only with the media
+ * server's receiver reports (every few seconds for audio), and shows in the send side's bandwidth
+ * estimate anyway.
+ */
+export class InboundLossMeter {
+  #last = new Map<unknown, { lost: number; received: number }>();
+
+  /** null until two samples with at least `minPackets` expected between them. */
+  sample(stats: Iterable<unknown>, minPackets = 10): number | null {
+    let lost = 0;
+    let expected = 0;
+    const next = new Map<unknown, { lost: number; received: number }>();
+    for (const s of stats) {
+      if (!s || typeof s !== 'object' || (s as Stat).type !== 'inbound-rtp') continue;
+      const st = s as Stat;
+      const now = { lost: num(st.packetsLost) ?? 0, received: num(st.packetsReceived) ?? 0 };
+      next.set(st.id, now);
+      const before = this.#last.get(st.id);
+      if (!before) continue;
+      const dLost = Math.max(0, now.lost - before.lost);
+      lost += dLost;
+      expected += dLost + Math.max(0, now.received - before.received);
+    }
+    this.#last = next;
+    return expected >= minPackets ? lost / expected : null;
+  }
+
+  reset(): void {
+    this.#last.clear();
   }
 }

@@ -230,6 +230,11 @@ export class RoomClient {
     return this.#media.producers.toggle('video');
   }
 
+  /** 仅语音 on or off by the participant (the link policy may also turn it on by itself while off). */
+  setAudioOnly(on: boolean): Promise<void> {
+    return this.#media.audioFirst.setManual(on);
+  }
+
   /** Tries the audio/video setup again after a failure (chat keeps working meanwhile). */
   retryMedia(): void {
     if (this.#store.state.status === 'admitted' && this.socket.connected && !this.#session.closed)

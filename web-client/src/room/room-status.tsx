@@ -1,9 +1,10 @@
 // What the room says about itself above the stage: the top bar (case, head count, network quality)
-// and the banners — where I am, reconnecting, muted by the mediator, media trouble, blocked audio,
-// people waiting in the lobby.
+// and the banners — where I am, reconnecting, muted by the mediator, media trouble, what the weak
+// link made us do (仅语音, lower video), blocked audio, people waiting in the lobby.
 import type { ReactNode } from 'react';
 import { LocationBanner } from './caucus.tsx';
 import { SpeakerIcon } from './icons.tsx';
+import { LINK_EXPLANATION } from './link-policy.ts';
 import { QUALITY_LABEL, type Quality } from './quality.ts';
 import { reconnectingText } from './screens.tsx';
 import type { RoomClient, RoomState } from './room-client.ts';
@@ -18,7 +19,7 @@ export function RoomHeader({ state, headCount }: { state: RoomState; headCount: 
       <span className="room__count" title="调解室内人数">
         {headCount} 人
       </span>
-      <NetworkQuality quality={state.quality} />
+      <NetworkQuality quality={state.quality} doing={linkAdvice(state)} />
     </header>
   );
 }
@@ -57,6 +58,16 @@ export function RoomBanners({ client, state, isLeader, lobbyOpen, returning, onR
       {state.mediaUnstable && !state.reconnecting && (
         <Banner tone="info" testId="media-unstable">
           音视频连接不稳定，正在恢复…
+        </Banner>
+      )}
+      {state.online && linkAdvice(state) && (
+        <Banner tone="info" testId="link-advice">
+          <span data-audio-only={state.audioOnly ?? 'none'}>{linkAdvice(state)}</span>
+          {state.audioOnly === 'manual' && (
+            <button type="button" className="btn btn--small" onClick={() => void client.setAudioOnly(false)}>
+              恢复视频
+            </button>
+          )}
         </Banner>
       )}
       {state.mediaStatus === 'connecting' && (
@@ -99,10 +110,19 @@ function Banner({ tone, testId, children }: { tone: 'warn' | 'info' | 'error'; t
   );
 }
 
-function NetworkQuality({ quality }: { quality: Quality }) {
+/** What we are doing about the link, in words (null: nothing to say — audio and video as usual). */
+export function linkAdvice(state: Pick<RoomState, 'audioOnly' | 'quality'>): string | null {
+  if (state.audioOnly === 'manual') return '您已开启仅语音：不发送也不接收视频，其他人看到您的头像';
+  if (state.audioOnly === 'auto') return LINK_EXPLANATION.poor.doing;
+  if (state.quality === 'fair') return LINK_EXPLANATION.fair.doing;
+  return null;
+}
+
+function NetworkQuality({ quality, doing }: { quality: Quality; doing: string | null }) {
   const level = quality === 'good' ? 3 : quality === 'fair' ? 2 : quality === 'poor' ? 1 : 0;
+  const explained = quality === 'unknown' ? '正在检测网络' : `网络${QUALITY_LABEL[quality]}：${doing ?? LINK_EXPLANATION.good.doing}`;
   return (
-    <span className={`netq netq--${quality}`} data-testid="network-quality" data-quality={quality} title={`网络${QUALITY_LABEL[quality]}`}>
+    <span className={`netq netq--${quality}`} data-testid="network-quality" data-quality={quality} title={explained} aria-label={explained} role="img">
       <span className="netq__bars" aria-hidden="true">
         {[1, 2, 3].map((i) => (
           <span key={i} className={`netq__bar netq__bar--${i}${i <= level ? ' is-lit' : ''}`} />

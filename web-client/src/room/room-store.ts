@@ -55,7 +55,13 @@ export interface RoomState {
   local: LocalMedia;
   chat: ChatMessage[];
   chatUnread: number;
+  /** The link as the audio-first policy sees it (link-policy.ts); 'unknown' until measured. */
   quality: Quality;
+  /**
+   * 仅语音: no video sent or received — chosen by me ('manual') or by the link policy on a weak
+   * link ('auto'); null: audio and video.
+   */
+  audioOnly: 'manual' | 'auto' | null;
   /** When the current lobby wait started (client clock). */
   lobbySince: number | null;
   /** Message for ended / denied / removed / error. */
@@ -98,6 +104,7 @@ export function initialState(local: Pick<LocalMedia, 'audioTrack' | 'videoTrack'
     chat: [],
     chatUnread: 0,
     quality: 'unknown',
+    audioOnly: null,
     lobbySince: null,
     message: '',
     errorCode: null,

@@ -38,6 +38,8 @@ export function buildTiles(state: RoomState, peers: PeerInfo[]): TileModel[] {
         audio,
         video,
         paused: false,
+        audioOnly: state.audioOnly !== null,
+        viewerAudioOnly: state.audioOnly !== null,
       };
     }
     const mine = state.remote.filter((r) => r.peerId === peer.peerId);
@@ -54,7 +56,10 @@ export function buildTiles(state: RoomState, peers: PeerInfo[]): TileModel[] {
       videoTrack: rv?.track ?? null,
       audio,
       video,
-      paused: mine.some((r) => r.paused),
+      // In 仅语音 the server pauses the video I would receive: that is not the sender's pause.
+      paused: mine.some((r) => r.paused && !(r.kind === 'video' && state.audioOnly)),
+      audioOnly: !!peer.audioOnly,
+      viewerAudioOnly: state.audioOnly !== null,
     };
   });
 }

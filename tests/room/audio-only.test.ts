@@ -1,0 +1,209 @@
+// 仅语音 (audio-first, #18 item 3) through the socket protocol against a real server (real
+// mediasoup, real SQLite): a member in audio-only mode receives no video — its video consumers are
+// paused on the server — while audio keeps flowing; the others see the badge in the roster; leaving
+// the mode never reopens media the caucus rules forbid. And each receiver's simulcast layer: the
+// client's wish, capped by the receiver's downlink estimate (receiver-layers.ts).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { layerForDownlink, preferredLayer, RECEIVER_LAYER_POLICY } from '../../signaling/rooms/receiver-layers.ts';
+import { OPUS_RTP_PARAMETERS, RoomTestClient, vp8RtpParameters } from '../support/room-client.ts';
+import { acknowledgeNotice, createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+let mediatorCookie: string;
+let mediatorId: string;
+let caseId: string;
+const party: Record<'A' | 'B', { id: string; token: string }> = {} as never;
+const clients: RoomTestClient[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ ROOM_RECONNECT_GRACE_SEC: '30' });
+  const admin = new StaffClient(server.url);
+  await admin.login(server.admin.username, server.admin.password);
+  const created = await createStaffUser(admin, { username: 'voice', displayName: '李瑞芳', role: 'MEDIATOR', password: 'mediator-pass-1' });
+  mediatorId = created.id;
+  const mediator = created.client;
+  mediatorCookie = mediator.cookie;
+  caseId = (await mediator.json('POST', '/api/cases', { title: '王某家漏水纠纷', disputeType: 'NEIGHBOUR', summary: '直饮水管道漏水' }, 201)).case.id;
+  const add = async (key: 'A' | 'B', name: string, side: 'A' | 'B', role: string, id17: string) => {
+    const p = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role, side, name, phone: '13800138000', idNumber: makeIdNumber(id17) }, 201))
+      .participant;
+    const token = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1];
+    party[key] = { id: p.id, token };
+    await acknowledgeNotice(server.url, caseId, token);
+  };
+  await add('A', '李某', 'A', 'APPLICANT', '15020419750312101');
+  await add('B', '王某', 'B', 'RESPONDENT', '15020419800101123');
+});
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await new Promise((r) => setTimeout(r, 50));
+  const room = server.rooms.get(caseId);
+  room?.close('shutdown');
+  await room?.stateKept();
+  await server.ctx.db.roomState.deleteMany({});
+});
+afterAll(() => server?.close());
+
+let ssrc = 20_000;
+/** A microphone and a two-layer simulcast camera, then ready to receive. */
+async function withMedia(c: RoomTestClient) {
+  const send = await c.ok('media:createTransport', { direction: 'send' });
+  await c.ok('media:produce', {
+    transportId: send.id,
+    kind: 'audio',
+    rtpParameters: { ...OPUS_RTP_PARAMETERS, encodings: [{ ssrc: ssrc++ }] },
+    source: 'microphone',
+  });
+  const video = vp8RtpParameters(ssrc++);
+  await c.ok('media:produce', {
+    transportId: send.id,
+    kind: 'video',
+    rtpParameters: { ...video, encodings: [{ ssrc: ssrc++ }, { ssrc: ssrc++ }] },
+    source: 'camera',
+  });
+  const { rtpCapabilities } = await c.ok('media:getRouterRtpCapabilities', {});
+  await c.ok('media:createTransport', { direction: 'recv' });
+  await c.ok('media:ready', { rtpCapabilities });
+}
+
+async function room3() {
+  const m = new RoomTestClient(server.url, { cookie: mediatorCookie });
+  clients.push(m);
+  await m.connected();
+  await m.ok('room:join', { caseId });
+  const out: Record<string, RoomTestClient> = { m };
+  for (const key of ['A', 'B'] as const) {
+    const c = new RoomTestClient(server.url, { token: party[key].token });
+    clients.push(c);
+    await c.connected();
+    await c.ok('room:join', { caseId });
+    await m.ok('mediator:admit', { peerId: party[key].id });
+    await c.waitFor('room:admitted');
+    out[key] = c;
+  }
+  for (const c of Object.values(out)) await withMedia(c);
+  await settle();
+  return out as Record<'m' | 'A' | 'B', RoomTestClient>;
+}
+
+async function settle() {
+  const room = server.rooms.get(caseId)!;
+  for (let i = 0; i < 5; i++) {
+    await room.syncConsumers();
+    await new Promise((r) => setTimeout(r, 30));
+  }
+}
+
+/** `peerId/kind` of every consumer `peerId` receives right now (resumed on the server). */
+function receiving(peerId: string): string[] {
+  const room = server.rooms.get(caseId)!;
+  const member = room.member(peerId)!;
+  const out: string[] = [];
+  for (const [producerId, c] of member.consumers) {
+    const live = member.media!.getConsumer(c.consumerId);
+    if (!c.resumed || !live || live.paused) continue;
+    const owner = room.members().find((x) => x.media?.producers().some((p) => p.id === producerId))!;
+    out.push(`${owner.peerId}/${live.kind}`);
+  }
+  return out.sort();
+}
+
+const both = (...ids: string[]) => ids.flatMap((id) => [`${id}/audio`, `${id}/video`]).sort();
+const audioOf = (...ids: string[]) => ids.map((id) => `${id}/audio`).sort();
+
+describe('仅语音', () => {
+  it('stops the video a member receives (paused on the server), keeps its audio, and others see the badge', async () => {
+    const c = await room3();
+    expect(receiving(party.A.id)).toEqual(both(mediatorId, party.B.id));
+
+    await c.A.ok('media:setAudioOnly', { audioOnly: true, automatic: false });
+    // Acknowledged after the server paused the video: nothing more to wait for.
+    expect(receiving(party.A.id)).toEqual(audioOf(mediatorId, party.B.id));
+    expect(receiving(party.B.id)).toEqual(both(mediatorId, party.A.id));
+    const seen = await c.B.waitFor('room:peers', (e) =>
+      e.peers.some((p: { peerId: string; audioOnly?: string }) => p.peerId === party.A.id && p.audioOnly === 'manual'),
+    );
+    expect(seen.peers.find((p: { peerId: string }) => p.peerId === party.A.id).audioOnly).toBe('manual');
+    // The mediator's own audience list no longer has A for video.
+    await c.m.waitFor('room:audience', (a) => !a.video.some((p: { peerId: string }) => p.peerId === party.A.id));
+
+    // The link policy's automatic mode is told apart; off again resumes video.
+    await c.A.ok('media:setAudioOnly', { audioOnly: true, automatic: true });
+    await c.m.waitFor('room:peers', (e) => e.peers.some((p: { peerId: string; audioOnly?: string }) => p.peerId === party.A.id && p.audioOnly === 'auto'));
+    await c.A.ok('media:setAudioOnly', { audioOnly: false, automatic: false });
+    await settle();
+    expect(receiving(party.A.id)).toEqual(both(mediatorId, party.B.id));
+    await c.B.waitFor('room:peers', (e) => e.peers.some((p: { peerId: string; audioOnly?: string | null }) => p.peerId === party.A.id && p.audioOnly === null));
+  });
+
+  it('is refused with a validation error for a malformed request, changing nothing', async () => {
+    const c = await room3();
+    expect(await c.A.request('media:setAudioOnly', { audioOnly: 'yes', automatic: false })).toMatchObject({ ok: false, code: 'VALIDATION' });
+    expect(await c.A.request('media:setAudioOnly', { audioOnly: true })).toMatchObject({ ok: false, code: 'VALIDATION' });
+    expect(server.rooms.get(caseId)!.member(party.A.id)!.audioOnly).toBeNull();
+    expect(receiving(party.A.id)).toEqual(both(mediatorId, party.B.id));
+  });
+
+  it('leaving 仅语音 during a caucus never reopens media across it', async () => {
+    const c = await room3();
+    await c.A.ok('media:setAudioOnly', { audioOnly: true, automatic: false });
+    await c.m.ok('caucus:start', { peerIds: [party.B.id] });
+    // A waits in the joint session: nothing at all, audio included.
+    expect(receiving(party.A.id)).toEqual([]);
+    await c.A.ok('media:setAudioOnly', { audioOnly: false, automatic: false });
+    await settle();
+    expect(receiving(party.A.id)).toEqual([]);
+    expect(receiving(party.B.id)).toEqual(both(mediatorId));
+    // And a member in 仅语音 inside the caucus still gets only what the caucus allows.
+    await c.B.ok('media:setAudioOnly', { audioOnly: true, automatic: true });
+    expect(receiving(party.B.id)).toEqual(audioOf(mediatorId));
+    await c.m.ok('caucus:endAll', {});
+    await settle();
+    expect(receiving(party.A.id)).toEqual(both(mediatorId, party.B.id));
+    expect(receiving(party.B.id)).toEqual(audioOf(mediatorId, party.A.id));
+  });
+
+  it('a re-join starts with audio and video (a reloaded page does not stay in 仅语音 unseen)', async () => {
+    const c = await room3();
+    await c.A.ok('media:setAudioOnly', { audioOnly: true, automatic: false });
+    const again = new RoomTestClient(server.url, { token: party.A.token });
+    clients.push(again);
+    await again.connected();
+    await again.ok('room:join', { caseId });
+    expect(server.rooms.get(caseId)!.member(party.A.id)!.audioOnly).toBeNull();
+  });
+});
+
+describe('simulcast layers per receiver', () => {
+  it('the downlink estimate picks the layer, with hysteresis, and unknown keeps it', () => {
+    expect(layerForDownlink(1, 2_000_000)).toBe(1);
+    expect(layerForDownlink(1, RECEIVER_LAYER_POLICY.lowBelowBps - 1)).toBe(0);
+    expect(layerForDownlink(0, RECEIVER_LAYER_POLICY.lowBelowBps + 50_000)).toBe(0);
+    expect(layerForDownlink(0, RECEIVER_LAYER_POLICY.highAtBps)).toBe(1);
+    expect(layerForDownlink(0, null)).toBe(0);
+    expect(layerForDownlink(1, null)).toBe(1);
+  });
+
+  it('the client’s wish is capped by a weak downlink, never raised by it', () => {
+    expect(preferredLayer(undefined, 1)).toBe(RECEIVER_LAYER_POLICY.highest);
+    expect(preferredLayer(0, 1)).toBe(0);
+    expect(preferredLayer(1, 0)).toBe(0);
+    expect(preferredLayer(undefined, 0)).toBe(0);
+  });
+
+  it('a receiver’s wish reaches its simulcast consumer on the media server; a round without an estimate changes nothing', async () => {
+    const c = await room3();
+    const room = server.rooms.get(caseId)!;
+    const a = room.member(party.A.id)!;
+    const fromB = [...a.consumers.values()].map((s) => a.media!.getConsumer(s.consumerId)!).find((x) => x.kind === 'video' && x.producerPeerId === party.B.id)!;
+    expect(fromB.type).toBe('simulcast');
+    await c.A.ok('media:setPreferredLayers', { consumerId: fromB.id, spatialLayer: 0 });
+    expect(fromB.mediasoupConsumer.preferredLayers?.spatialLayer).toBe(0);
+    // No DTLS here, so no bandwidth estimate: the round keeps the client's wish.
+    await room.receiverLayers.tick();
+    expect(room.receiverLayers.downlinkLayer(party.A.id)).toBe(1);
+    expect(fromB.mediasoupConsumer.preferredLayers?.spatialLayer).toBe(0);
+    await c.A.ok('media:setPreferredLayers', { consumerId: fromB.id, spatialLayer: 1 });
+    expect(fromB.mediasoupConsumer.preferredLayers?.spatialLayer).toBe(1);
+  });
+});
