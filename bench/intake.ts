@@ -57,7 +57,7 @@ async function run(argv: string[], ctx: BenchContext): Promise<BenchOutcome> {
         apply_p95_ms: applied.p95_ms,
         import_rows: imported.rows,
         import_runs: imported.runs,
-        import_rows_per_s: imported.rowsPerSecond,
+        rows_per_s: imported.rowsPerSecond,
         apply_p50_ms: applied.p50_ms,
         apply_per_s: applied.perSecond,
         applications: applied.count,

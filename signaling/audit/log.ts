@@ -15,6 +15,14 @@ const HEAD_ID = 1;
 export async function appendAudit(tx: Tx, actor: Actor, caseId: string | null, event: AuditEvent): Promise<{ seq: number; hash: string }> {
   const parsed = AuditEventSchema.parse(event);
   const head = await tx.auditHead.findUnique({ where: { id: HEAD_ID } });
+  const entry = chainedEntry(head, actor, caseId, parsed);
+  await tx.auditEntry.create({ data: entry });
+  await moveHead(tx, entry);
+  return { seq: entry.seq, hash: entry.hash };
+}
+
+/** The next entry after `head` (null: the first one), with its hash. */
+function chainedEntry(head: { seq: number; hash: string } | null, actor: Actor, caseId: string | null, event: AuditEvent) {
   const fields = {
     seq: (head?.seq ?? 0) + 1,
     at: new Date(),
@@ -22,14 +30,44 @@ export async function appendAudit(tx: Tx, actor: Actor, caseId: string | null, e
     actorType: actor.type,
     actorId: 'id' in actor ? actor.id : null,
     actorLabel: actor.label ?? (actor.type === 'system' ? '系统' : '匿名访问'),
-    type: parsed.type,
-    data: JSON.stringify(parsed.data),
+    type: event.type,
+    data: JSON.stringify(event.data),
     prevHash: head?.hash ?? GENESIS_HASH,
   };
-  const hash = entryHash(fields);
-  await tx.auditEntry.create({ data: { ...fields, hash } });
-  await tx.auditHead.upsert({ where: { id: HEAD_ID }, create: { id: HEAD_ID, seq: fields.seq, hash }, update: { seq: fields.seq, hash } });
-  return { seq: fields.seq, hash };
+  return { ...fields, hash: entryHash(fields) };
+}
+
+async function moveHead(tx: Tx, last: { seq: number; hash: string }): Promise<void> {
+  await tx.auditHead.upsert({ where: { id: HEAD_ID }, create: { id: HEAD_ID, seq: last.seq, hash: last.hash }, update: { seq: last.seq, hash: last.hash } });
+}
+
+/**
+ * The audit entries of a batch (an import of hundreds of cases), collected while it is prepared and
+ * appended together: one read of the chain head, one insert, one move of the head. Each case's
+ * entries keep the order they were added in and the cases follow in the order first seen — the
+ * order appending them case by case, one at a time, would have given.
+ */
+export class AuditBatch {
+  readonly #byCase = new Map<string | null, { actor: Actor; event: AuditEvent }[]>();
+
+  /** Checked now, so a bad event stops the batch before anything is written. */
+  add(actor: Actor, caseId: string | null, event: AuditEvent): void {
+    const parsed = AuditEventSchema.parse(event);
+    const entries = this.#byCase.get(caseId) ?? [];
+    entries.push({ actor, event: parsed });
+    this.#byCase.set(caseId, entries);
+  }
+
+  /** Appends everything added, in the caller's transaction, and empties the batch. */
+  async append(tx: Tx): Promise<void> {
+    const pending = [...this.#byCase.entries()].flatMap(([caseId, entries]) => entries.map((e) => ({ caseId, ...e })));
+    this.#byCase.clear();
+    if (pending.length === 0) return;
+    let head: { seq: number; hash: string } | null = await tx.auditHead.findUnique({ where: { id: HEAD_ID } });
+    const rows = pending.map(({ actor, caseId, event }) => (head = chainedEntry(head, actor, caseId, event)));
+    await tx.auditEntry.createMany({ data: rows });
+    await moveHead(tx, rows.at(-1)!);
+  }
 }
 
 /** Records an event on its own (for events with no other state change, e.g. a rejected link). */

@@ -1,7 +1,7 @@
 // Cases: creation with a numbered docket entry, listing, editing and lifecycle transitions.
 // Every change writes its audit entry in the same transaction.
 import { staffActor } from '../audit/actors.ts';
-import { appendAudit, listCaseAudit, verifyAuditChain, type Actor } from '../audit/log.ts';
+import { appendAudit, listCaseAudit, verifyAuditChain, type Actor, type AuditBatch } from '../audit/log.ts';
 import type { Tx } from '../db.ts';
 import { withSeals, type SealVerdict } from '../audit/seals.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
@@ -62,28 +62,64 @@ export interface CaseOpening {
  * matter (signaling/routing) together with the matter's move.
  */
 export async function openCase(tx: Tx, input: CaseOpening) {
-  const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(input.at));
   const org = await tx.organisation.findUniqueOrThrow({ where: { id: input.orgId } });
+  const [number] = await allocateCaseNumbers(tx, org, input.at, 1);
+  const created = await tx.case.create({ data: caseRow(input, number!) });
+  await appendAudit(tx, input.actor, created.id, { type: 'CASE_CREATED', data: { number: number!, title: input.title, disputeType: input.disputeType } });
+  return created;
+}
+
+export type CaseInBatch = Pick<CaseOpening, 'title' | 'disputeType' | 'summary' | 'dueDate'>;
+
+/**
+ * Opens several cases of one unit, for one mediator, at once (a batch import): their numbers as one
+ * block of the unit's yearly counter in the given order, one insert, and each CASE_CREATED added to
+ * `audit` (the caller appends the batch). Returns the cases in order.
+ */
+export async function openCases(
+  tx: Tx,
+  opening: Omit<CaseOpening, keyof CaseInBatch>,
+  cases: readonly CaseInBatch[],
+  audit: AuditBatch,
+): Promise<{ id: string; number: string }[]> {
+  if (cases.length === 0) return [];
+  const org = await tx.organisation.findUniqueOrThrow({ where: { id: opening.orgId } });
+  const numbers = await allocateCaseNumbers(tx, org, opening.at, cases.length);
+  const created = await tx.case.createManyAndReturn({
+    data: cases.map((c, i) => caseRow({ ...opening, ...c }, numbers[i]!)),
+    select: { id: true, number: true },
+  });
+  const idOf = new Map(created.map((c) => [c.number, c.id]));
+  return cases.map((c, i) => {
+    const opened = { id: idOf.get(numbers[i]!)!, number: numbers[i]! };
+    audit.add(opening.actor, opened.id, { type: 'CASE_CREATED', data: { number: opened.number, title: c.title, disputeType: c.disputeType } });
+    return opened;
+  });
+}
+
+/** `count` consecutive numbers of the unit's yearly counter (China Standard Time year), taken in one update. */
+async function allocateCaseNumbers(tx: Tx, org: { id: string; shortName: string }, at: Date, count: number): Promise<string[]> {
+  const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(at));
   const counter = await tx.caseCounter.upsert({
     where: { orgId_year: { orgId: org.id, year } },
-    create: { orgId: org.id, year, last: 1 },
-    update: { last: { increment: 1 } },
+    create: { orgId: org.id, year, last: count },
+    update: { last: { increment: count } },
   });
-  const number = formatCaseNumber(org.shortName, year, counter.last);
-  const created = await tx.case.create({
-    data: {
-      number,
-      orgId: org.id,
-      title: input.title,
-      disputeType: input.disputeType,
-      summary: input.summary,
-      status: 'ACCEPTED',
-      mediatorId: input.mediatorId,
-      dueDate: input.dueDate,
-    },
-  });
-  await appendAudit(tx, input.actor, created.id, { type: 'CASE_CREATED', data: { number, title: input.title, disputeType: input.disputeType } });
-  return created;
+  const first = counter.last - count + 1;
+  return Array.from({ length: count }, (_, i) => formatCaseNumber(org.shortName, year, first + i));
+}
+
+function caseRow(input: Omit<CaseOpening, 'actor' | 'at'>, number: string) {
+  return {
+    number,
+    orgId: input.orgId,
+    title: input.title,
+    disputeType: input.disputeType,
+    summary: input.summary,
+    status: 'ACCEPTED',
+    mediatorId: input.mediatorId,
+    dueDate: input.dueDate,
+  };
 }
 
 export class CaseService {

@@ -1,5 +1,5 @@
 // Invitation links: issued per participant, stored hashed, expiring, revocable, with a use log.
-import { appendAudit } from '../audit/log.ts';
+import { appendAudit, type AuditBatch } from '../audit/log.ts';
 import { formatLinkToken, issueLinkSecret } from '../auth/link-tokens.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { Tx } from '../db.ts';
@@ -37,6 +37,37 @@ export async function issueInvitation(
   });
   const token = formatLinkToken(invitation.id, secret);
   return { invitation, replaced: previous.map((p) => p.id), token, url: `${ctx.config.publicUrl}/j/${token}` };
+}
+
+/**
+ * The first links of new participants, all at once (a batch import): they have no links to revoke,
+ * so one insert, and each INVITATION_CREATED added to `audit` (the caller appends the batch).
+ * Returns the links in the order asked.
+ */
+export async function issueFirstInvitations(
+  tx: Tx,
+  ctx: Pick<AppContext, 'secrets' | 'config'>,
+  user: StaffPrincipal,
+  links: readonly { caseId: string; participantId: string }[],
+  { at, expiresInDays, audit }: { at: Date; expiresInDays: number; audit: AuditBatch },
+): Promise<{ caseId: string; participantId: string; invitationId: string; url: string }[]> {
+  if (links.length === 0) return [];
+  const expiresAt = new Date(at.getTime() + expiresInDays * DAY_MS);
+  const secrets = links.map(() => issueLinkSecret(ctx.secrets.tokenKey));
+  const created = await tx.invitation.createManyAndReturn({
+    data: links.map((l, i) => ({ caseId: l.caseId, participantId: l.participantId, secretHash: secrets[i]!.secretHash, createdById: user.id, expiresAt })),
+    select: { id: true, participantId: true },
+  });
+  const idOf = new Map(created.map((c) => [c.participantId, c.id]));
+  if (idOf.size !== links.length) throw new Error('first links: one per participant');
+  return links.map((l, i) => {
+    const invitationId = idOf.get(l.participantId)!;
+    audit.add(staffActor(user), l.caseId, {
+      type: 'INVITATION_CREATED',
+      data: { invitationId, participantId: l.participantId, expiresAt: expiresAt.toISOString() },
+    });
+    return { ...l, invitationId, url: `${ctx.config.publicUrl}/j/${formatLinkToken(invitationId, secrets[i]!.secret)}` };
+  });
 }
 
 export class InvitationService {

@@ -33,6 +33,19 @@ export async function scheduleStageJobs(
   policy: DeadlinePolicy,
 ): Promise<void> {
   await tx.scheduledJob.updateMany({ where: { matterId: matter.id, status: 'PENDING' }, data: { status: 'CANCELLED', doneAt: at } });
+  await tx.scheduledJob.createMany({ data: stageJobs(matter, stage, dueAt, at, policy) });
+}
+
+export interface StageJob {
+  matterId: string;
+  kind: JobKind;
+  stage: TimedStage;
+  dueAt: Date;
+  runAt: Date;
+}
+
+/** The reminder and 督办 of a stage's deadline, set at `at`. */
+export function stageJobs(matter: { id: string; disputeType: string }, stage: TimedStage, dueAt: Date, at: Date, policy: DeadlinePolicy): StageJob[] {
   const { remindBeforeHours } = stageTiming(policy, stage, matter.disputeType);
   const jobs: { kind: JobKind; runAt: Date }[] = [
     { kind: 'ESCALATE_UNIT_HEAD', runAt: dueAt },
@@ -41,7 +54,12 @@ export async function scheduleStageJobs(
   const remindAt = new Date(dueAt.getTime() - remindBeforeHours * HOUR);
   // A deadline already that close (an extension by an hour) needs no separate reminder.
   if (remindBeforeHours > 0 && remindAt > at) jobs.unshift({ kind: 'REMIND', runAt: remindAt });
-  await tx.scheduledJob.createMany({ data: jobs.map((j) => ({ matterId: matter.id, kind: j.kind, stage, dueAt, runAt: j.runAt })) });
+  return jobs.map((j) => ({ matterId: matter.id, kind: j.kind, stage, dueAt, runAt: j.runAt }));
+}
+
+/** The jobs of new matters, which have none pending to replace (a batch import), in one statement. */
+export async function scheduleNewMattersJobs(tx: Tx, jobs: readonly StageJob[]): Promise<void> {
+  if (jobs.length) await tx.scheduledJob.createMany({ data: [...jobs] });
 }
 
 /** The unit that must act in a stage: while routed, the unit it was routed to; otherwise the owner's. */

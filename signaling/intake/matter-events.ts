@@ -48,6 +48,24 @@ export async function recordMatterEvent<T extends MatterEventType>(
   actorLabel: string,
   at: Date,
 ): Promise<void> {
+  await tx.matterEvent.create({ data: matterEvent(matterId, type, data, actorLabel, at) });
+}
+
+export interface MatterEventRow {
+  matterId: string;
+  type: MatterEventType;
+  actorLabel: string;
+  at: Date;
+  data: string;
+}
+
+/** A step checked and ready to write (recordMatterEvents writes many at once). */
+export function matterEvent<T extends MatterEventType>(matterId: string, type: T, data: MatterEventPayload<T>, actorLabel: string, at: Date): MatterEventRow {
   const parsed: unknown = MatterEventData[type].parse(data);
-  await tx.matterEvent.create({ data: { matterId, type, actorLabel, at, data: JSON.stringify(parsed) } });
+  return { matterId, type, actorLabel, at, data: JSON.stringify(parsed) };
+}
+
+/** Many steps in one statement (a batch import), in the order given: the history reads them by id. */
+export async function recordMatterEvents(tx: Tx, events: readonly MatterEventRow[]): Promise<void> {
+  if (events.length) await tx.matterEvent.createMany({ data: [...events] });
 }

@@ -38,6 +38,47 @@ export async function handOver(tx: Tx, matterId: string, next: Owner, reason: Ow
   await tx.matter.update({ where: { id: matterId }, data: { ownerUnitId: next.unitId, ownerUserId: next.userId } });
 }
 
+/** One hand-over of a new matter's first moments: to whom, and why (the first one: REGISTERED). */
+export interface OwnerStep {
+  owner: Owner;
+  reason: OwnershipReason;
+}
+
+/**
+ * The owner history of new matters handed on in the instant they were registered (a batch import:
+ * the dispatcher registers, the unit accepts, its mediator is assigned), in one statement: the
+ * intervals openFirstOwnership and then handOver, step by step, would write — a step to the one
+ * already responsible changes nothing, as in handOver. Each matter row must already name the last
+ * owner (lastOwner). Returns nothing; throws OWNER_NOT_IN_UNIT like them.
+ */
+export async function recordFirstOwners(tx: Tx, matters: readonly { matterId: string; steps: readonly OwnerStep[]; at: Date }[]): Promise<void> {
+  const owners = new Map(matters.flatMap((m) => m.steps.map((s) => [`${s.owner.unitId} ${s.owner.userId}`, s.owner] as const)));
+  for (const owner of owners.values()) await checkOwner(tx, owner);
+  const rows = matters.flatMap(({ matterId, steps, at }) => {
+    const intervals = handedOn(steps);
+    return intervals.map((s, i) => ({
+      matterId,
+      unitId: s.owner.unitId,
+      userId: s.owner.userId,
+      fromAt: at,
+      toAt: i < intervals.length - 1 ? at : null,
+      reason: s.reason,
+    }));
+  });
+  await tx.matterOwnership.createMany({ data: rows });
+}
+
+/** Who is responsible after the steps (what the matter row names). */
+export function lastOwner(steps: readonly OwnerStep[]): Owner {
+  return handedOn(steps).at(-1)!.owner;
+}
+
+/** The steps that change hands: the first, then each to someone else than the one before. */
+function handedOn(steps: readonly OwnerStep[]): OwnerStep[] {
+  if (steps[0]?.reason !== 'REGISTERED') throw new Error('a new matter’s owner history starts with its registration');
+  return steps.filter((s, i) => i === 0 || s.owner.unitId !== steps[i - 1]!.owner.unitId || s.owner.userId !== steps[i - 1]!.owner.userId);
+}
+
 export interface OwnershipViolation {
   matterId: string;
   problem: string;
