@@ -16,8 +16,9 @@ export const SEALED_MODELS: Readonly<Record<string, SealedModel>> = {
   Participant: { text: ['phone', 'idNumber', 'address', 'serviceAddress'], blind: { phone: 'phoneIndex', idNumber: 'idNumberIndex' } },
   // The 送达地址 and phone given when applying for judicial confirmation.
   JudicialApplicant: { text: ['serviceAddress', 'phone'], bytes: ['applicationSignaturePng'] },
-  // Handwritten signatures.
-  AgreementSignature: { bytes: ['png'] },
+  // Handwritten signatures; the signer's IP address and device (the court and the organisation
+  // verify them against the digest printed on every party's copy).
+  AgreementSignature: { text: ['ip', 'userAgent'], bytes: ['png'] },
   // The agreement draft and its versions carry the parties' particulars and bank accounts.
   DraftUpdate: { bytes: ['update'] },
   AgreementVersion: { bytes: ['state'] },
@@ -71,7 +72,9 @@ export const RELATIONS: Readonly<Record<string, Readonly<Record<string, string>>
     minutesRecords: 'MinutesRecord',
   },
   CaseCoMediator: { case: 'Case', user: 'User' },
-  Participant: { case: 'Case', invitations: 'Invitation' },
+  Participant: { case: 'Case', invitations: 'Invitation', privacyConsents: 'PartyPrivacyConsent' },
+  // Purpose, notice version and times only: nothing sealed.
+  PartyPrivacyConsent: { participant: 'Participant' },
   Invitation: { case: 'Case', participant: 'Participant', uses: 'InvitationUse' },
   InvitationUse: { invitation: 'Invitation' },
   ChatMessage: { case: 'Case' },
