@@ -136,7 +136,7 @@ export const partyRoutes =
           body: AcknowledgePrivacyBody,
           response: { 200: PrivacyView, ...errors(400, 401, 409, 429) },
         },
-        config: { action: 'link.self', rateLimit: { max: 20, timeWindow: '1 minute' } },
+        config: { action: 'link.self' },
       },
       async (request) => {
         const { participant, link } = partyOf(request);
@@ -155,7 +155,7 @@ export const partyRoutes =
           body: GiveConsentBody,
           response: { 200: PrivacyView, ...errors(400, 401, 409, 429) },
         },
-        config: { action: 'link.self', rateLimit: { max: 20, timeWindow: '1 minute' } },
+        config: { action: 'link.self' },
       },
       async (request) => {
         const { participant, link } = partyOf(request);
@@ -174,7 +174,7 @@ export const partyRoutes =
           body: WithdrawConsentBody,
           response: { 200: PrivacyView, ...errors(400, 401, 409, 429) },
         },
-        config: { action: 'link.self', rateLimit: { max: 20, timeWindow: '1 minute' } },
+        config: { action: 'link.self' },
       },
       async (request) => {
         const { participant, link } = partyOf(request);
