@@ -6,7 +6,12 @@ import { formatChinaDateTime, formatDuration } from '../domain/china-time.ts';
 
 const status = z.enum(CASE_STATUSES);
 
-const PRIVACY_PURPOSE_LABELS: Record<string, string> = { ID_IMAGES: '处理身份证件图片', BANK_ACCOUNT: '处理银行账户', SIGNATURE: '处理手写签名', COURT: '向人民法院提供个人信息' };
+const PRIVACY_PURPOSE_LABELS: Record<string, string> = {
+  ID_IMAGES: '处理身份证件图片',
+  BANK_ACCOUNT: '处理银行账户',
+  SIGNATURE: '处理手写签名',
+  COURT: '向人民法院提供个人信息',
+};
 
 export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('SYSTEM_BOOTSTRAPPED'), data: z.object({ orgName: z.string(), adminUsername: z.string() }) }),

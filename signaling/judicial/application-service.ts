@@ -403,8 +403,7 @@ export class JudicialApplicationService {
     await requireConsent(this.ctx.db, actor.id, 'SIGNATURE');
     await requireConsent(this.ctx.db, actor.id, 'COURT');
     await checkSignaturePng(input.png);
-    if (input.name.trim() !== actor.name || input.idLast4.trim().toUpperCase() !== idCheckDigits(actor.idNumber))
-      throw new DomainError('IDENTITY_MISMATCH');
+    if (input.name.trim() !== actor.name || input.idLast4.trim().toUpperCase() !== idCheckDigits(actor.idNumber)) throw new DomainError('IDENTITY_MISMATCH');
     return this.ctx.db.$transaction(async (tx) => {
       const application = await tx.judicialApplication.findUnique({ where: { caseId: actor.caseId } });
       if (!application) throw new DomainError('NOTHING_TO_CONFIRM', '请先确认申请司法确认');

@@ -89,9 +89,7 @@ export class PartyPrivacy {
         tx,
         partyActor(p),
         p.caseId,
-        type === 'PRIVACY_NOTICE_ACKNOWLEDGED'
-          ? { type, data: { participantId: p.id, version } }
-          : { type, data: { participantId: p.id, purpose, version } },
+        type === 'PRIVACY_NOTICE_ACKNOWLEDGED' ? { type, data: { participantId: p.id, version } } : { type, data: { participantId: p.id, purpose, version } },
       );
     });
   }

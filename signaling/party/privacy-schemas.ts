@@ -25,7 +25,10 @@ export const PrivacyView = Type.Object({
 });
 
 const Version = Type.String({ minLength: 1, maxLength: 40, title: '告知书版本' });
-const Purpose = Type.Union(SEPARATE_CONSENTS.map((c) => Type.Literal(c)), { title: '同意事项' });
+const Purpose = Type.Union(
+  SEPARATE_CONSENTS.map((c) => Type.Literal(c)),
+  { title: '同意事项' },
+);
 export const AcknowledgePrivacyBody = Type.Object({ version: Version }, { additionalProperties: false });
 export const GiveConsentBody = Type.Object({ purpose: Purpose, version: Version }, { additionalProperties: false });
 export const WithdrawConsentBody = Type.Object({ purpose: Purpose }, { additionalProperties: false });

@@ -15,7 +15,12 @@ import { clauseHashes, signersOf, snapshotOf, type Participant } from './signing
 export async function signingView(ctx: AppContext, caseId: string, viewer: Participant | null): Promise<Static<typeof SigningViewBody>> {
   const round = await ctx.db.signingRound.findFirst({
     where: { caseId, status: { in: ['OPEN', 'COMPLETED'] } },
-    include: { consents: true, signatures: { select: { signerId: true, participantId: true, signerType: true, signerName: true, signerRole: true, signedAt: true, ip: true, userAgent: true } } },
+    include: {
+      consents: true,
+      signatures: {
+        select: { signerId: true, participantId: true, signerType: true, signerName: true, signerRole: true, signedAt: true, ip: true, userAgent: true },
+      },
+    },
   });
   if (!round) return { round: null };
   const snapshot = snapshotOf(round);

@@ -15,7 +15,7 @@ import { environmentDigest } from '../../signaling/signing/audit-certificate.ts'
 import type { DraftCase } from '../drafting/sync-support.ts';
 import { mediatingCase, PARTY_IDS, signApplication } from '../judicial/judicial-support.ts';
 import { pdftotext, strokePng, writePdf } from '../signing/pdf-tools.ts';
-import { lockAndSignParties, SmsOutbox } from '../signing/signing-support.ts';
+import { SmsOutbox } from '../signing/signing-support.ts';
 import { RoomTestClient } from '../support/room-client.ts';
 import { addInvitedParty, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -83,7 +83,10 @@ describe('个人信息处理告知书 before any personal data', () => {
       status: 409,
       body: { code: 'PRIVACY_NOTICE_REQUIRED' },
     });
-    expect(await party.post('/api/party/privacy/acknowledge', { version: '2000-01-01' })).toMatchObject({ status: 409, body: { code: 'PRIVACY_NOTICE_CHANGED' } });
+    expect(await party.post('/api/party/privacy/acknowledge', { version: '2000-01-01' })).toMatchObject({
+      status: 409,
+      body: { code: 'PRIVACY_NOTICE_CHANGED' },
+    });
     expect(await server.ctx.db.partyPrivacyConsent.count({ where: { participantId: fresh.id } })).toBe(0);
 
     const before = Date.now();
@@ -157,7 +160,9 @@ describe('separate consents, withdrawal, and the signed record', () => {
     const { round: roundB } = (await b.get(`/api/signing/${k.caseId}`)).body;
     for (const c of roundB.clauses) await b.post(`/api/signing/${k.caseId}/consent`, { clauseId: c.id, clauseSha256: c.sha256 });
     await b.post(`/api/signing/${k.caseId}/code`, {});
-    expect((await b.post(`/api/signing/${k.caseId}/sign`, { ...signBody(), name: '王某', idLast4: PARTY_IDS.B.slice(-4), code: sms.lastCode() })).status).toBe(200);
+    expect((await b.post(`/api/signing/${k.caseId}/sign`, { ...signBody(), name: '王某', idLast4: PARTY_IDS.B.slice(-4), code: sms.lastCode() })).status).toBe(
+      200,
+    );
     const org = await server.ctx.db.organisation.findFirstOrThrow({ where: { code: 'committee' } });
     if (!org.sealPng) await server.ctx.db.organisation.update({ where: { id: org.id }, data: { sealPng: Buffer.from(strokePng(200, 200)) } });
     await k.mediator.json('POST', `/api/signing/${k.caseId}/mediator-sign`, { signaturePngBase64: Buffer.from(strokePng(300, 100)).toString('base64') }, 200);

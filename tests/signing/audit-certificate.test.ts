@@ -25,7 +25,12 @@ const data: CertificateData = {
       role: '人民调解员',
       identityMethod: 'STAFF_SESSION',
       at: at('10:20'),
-      environmentDigest: environmentDigest(KEY, { roundId: 'round-1', signerId: 'u1', ip: '10.0.0.2', userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0 Safari/537.36' }),
+      environmentDigest: environmentDigest(KEY, {
+        roundId: 'round-1',
+        signerId: 'u1',
+        ip: '10.0.0.2',
+        userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0 Safari/537.36',
+      }),
     },
   ],
   session: { firstJoin: at('09:00'), lastEnd: at('10:00'), caucusSecA: 20 * 60, caucusSecB: 15 * 60 },

@@ -244,7 +244,10 @@ export async function acceptPrivacy(baseUrl: string, token: string, purposes: re
   const view = await fetch(`${baseUrl}/api/party/privacy`, { headers });
   if (!view.ok) throw new Error(`privacy view → ${view.status}: ${await view.text()}`);
   const { version } = ((await view.json()) as { notice: { version: string } }).notice;
-  for (const [path, body] of [['/api/party/privacy/acknowledge', { version }], ...purposes.map((purpose) => ['/api/party/privacy/consents', { purpose, version }] as const)] as const) {
+  for (const [path, body] of [
+    ['/api/party/privacy/acknowledge', { version }],
+    ...purposes.map((purpose) => ['/api/party/privacy/consents', { purpose, version }] as const),
+  ] as const) {
     const res = await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`${path} → ${res.status}: ${await res.text()}`);
   }

@@ -74,7 +74,9 @@ function PartyEditor({ caseId, party: p }: { caseId: string; party: PartySnapsho
       ];
   const fixed = legal
     ? `${p.name || '【名称】'}`
-    : [p.name || '【姓名】', p.gender, p.birthDate && `${formatDateCn(p.birthDate)}出生`, p.idMasked && `身份证号码${maskIdNumber(p.idMasked)}`].filter(Boolean).join('，');
+    : [p.name || '【姓名】', p.gender, p.birthDate && `${formatDateCn(p.birthDate)}出生`, p.idMasked && `身份证号码${maskIdNumber(p.idMasked)}`]
+        .filter(Boolean)
+        .join('，');
   return (
     <div className="agreement__party">
       <p className="agreement__party-head">

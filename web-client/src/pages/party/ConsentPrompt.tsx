@@ -48,7 +48,13 @@ export function ConsentPrompt({ token, purpose, onGiven, always = false }: { tok
       <p className="muted small">不同意不影响您查看协议；撤回同意可在案件页面“个人信息单独同意”中进行。</p>
       {error && <ErrorBanner message={error} />}
       {item && !item.active && (
-        <button type="button" className="btn btn--primary btn--block" data-testid={`consent-prompt-give-${purpose}`} disabled={busy} onClick={() => void give()}>
+        <button
+          type="button"
+          className="btn btn--primary btn--block"
+          data-testid={`consent-prompt-give-${purpose}`}
+          disabled={busy}
+          onClick={() => void give()}
+        >
           {busy ? '提交中…' : '单独同意'}
         </button>
       )}
