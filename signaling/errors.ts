@@ -190,6 +190,15 @@ export const ERRORS = {
   // #17 procedure: 权利义务告知书, 回避, 终止调解, 调解笔录 (signaling/procedure)
   NOTICE_NOT_ACKNOWLEDGED: { status: 409, message: '请先阅读并确认《权利义务告知书》，确认后才能进入调解室' },
   NOTICE_CHANGED: { status: 409, message: '《权利义务告知书》内容已更新，请刷新后重新阅读' },
+  // #17 item 11 personal information (signaling/party/privacy-*.ts)
+  PHONE_NOT_SHARED: { status: 400, message: '协议书发给各方当事人，不写入联系电话；联系电话只在案件登记信息中保存' },
+  PRIVACY_NOTICE_REQUIRED: { status: 409, message: '请先阅读并确认《个人信息处理告知书》' },
+  PRIVACY_NOTICE_CHANGED: { status: 409, message: '《个人信息处理告知书》内容已更新，请刷新后重新阅读' },
+  CONSENT_REQUIRED_ID_IMAGES: { status: 409, message: '上传身份证件图片前，请先单独同意处理身份证件图片（敏感个人信息）' },
+  CONSENT_REQUIRED_BANK_ACCOUNT: { status: 409, message: '填写银行账户前，请先单独同意处理银行账户信息（敏感个人信息）' },
+  CONSENT_REQUIRED_SIGNATURE: { status: 409, message: '签名前，请先单独同意处理手写签名（敏感个人信息）' },
+  CONSENT_REQUIRED_COURT: { status: 409, message: '申请司法确认前，各申请人须单独同意向人民法院提供其个人信息' },
+  CONSENT_NOT_GIVEN: { status: 409, message: '尚未作出该项同意，无需撤回' },
   MEDIATION_NOT_ENDABLE: { status: 409, message: '本案当前状态下不能终止调解' },
   OBJECTION_NOT_FOUND: { status: 404, message: '回避申请不存在' },
   OBJECTION_RESOLVED: { status: 409, message: '该回避申请已处理' },

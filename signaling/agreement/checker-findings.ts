@@ -13,7 +13,6 @@ export const FINDING_CODES = {
   PARTY_ID_MISSING: { severity: 'error', summary: '自然人缺身份证号码，或单位缺统一社会信用代码' },
   PARTY_ADDRESS_MISSING: { severity: 'error', summary: '当事人住所未填写' },
   PARTY_REPRESENTATIVE_MISSING: { severity: 'error', summary: '单位当事人缺法定代表人（负责人）' },
-  PARTY_PHONE_MISSING: { severity: 'warning', summary: '当事人联系电话未填写' },
   FACTS_MISSING: { severity: 'error', summary: '缺纠纷主要事实（人民调解法第二十九条）' },
   ISSUES_MISSING: { severity: 'error', summary: '缺争议事项（人民调解法第二十九条）' },
   LIABILITY_MISSING: { severity: 'warning', summary: '未写明各方当事人的责任' },

@@ -46,7 +46,6 @@ export function checkParties(parties: readonly PartySnapshot[], opts: { partyWor
           '在协议书“当事人”栏或案件页的当事人信息中填写：自然人填写户籍地或经常居住地，单位填写住所地。',
         ),
       );
-    if (!p.phone) out.push(finding('PARTY_PHONE_MISSING', at('phone'), `${who}：联系电话未填写`, '便于履行和回访，建议填写联系电话。'));
   });
   return out;
 }

@@ -3,6 +3,7 @@
 import type { BlockSnapshot, PartySnapshot } from './document-schema.ts';
 import { formatDateCn } from './dates.ts';
 import { renderText } from './fields.ts';
+import { maskIdNumber } from '../domain/id-number.ts';
 
 /** Block text with field values filled in (unfilled fields as 【label】). */
 export function renderBlock(block: BlockSnapshot): string {
@@ -51,11 +52,11 @@ export function formatPartyLine(p: PartySnapshot, label = `${SIDE_LABELS[p.side]
     const born = birthText(p);
     if (born) bits.push(born);
     if (p.ethnicity) bits.push(p.ethnicity);
-    if (p.idMasked) bits.push(`身份证号码${p.idMasked}`);
+    if (p.idMasked) bits.push(`身份证号码${maskIdNumber(p.idMasked)}`);
     if (p.address) bits.push(`住${p.address}`);
   }
   if (p.serviceAddress && p.serviceAddress !== p.address) bits.push(`送达地址${p.serviceAddress}`);
-  if (p.phone) bits.push(`联系电话${p.phone}`);
+  // No 联系电话: every party receives this text, and a party's phone is not for the other side (PIPL art. 6).
   let line = `${label}：${bits.join('，')}。`;
   if (p.agent) line += `委托代理人：${p.agent}。`;
   return line;

@@ -76,7 +76,7 @@ export const PartySnapshotSchema = z.object({
   /** YYYY-MM-DD, read from the ID number (natural persons). Absent from documents made before it existed. */
   birthDate: IsoDate.nullable().default(null),
   ethnicity: z.string().nullable().default(null),
-  /** Only ever the masked form (1502**********1234). */
+  /** Only ever the masked form (1*****************: never the digits typed to confirm identity). */
   idMasked: z.string().nullable(),
   address: z.string().nullable(),
   /** 送达地址 when it differs from the address; null = the same. */

@@ -190,7 +190,7 @@ export function newPartyMap(p: AgreementPartyInput): { id: string; map: Y.Map<un
 /** The stored form of a party: only the masked ID; 性别 and 出生日期 read from a full ID number when not given. */
 export function partyEntries(p: AgreementPartyInput, partyId: string): Record<string, string | null> {
   const full = p.idNumber?.trim() && !p.idNumber.includes('*') ? p.idNumber.trim().toUpperCase() : null;
-  const id = full ? maskIdNumber(full) : p.idNumber?.trim() || null;
+  const id = full ? maskIdNumber(full) : p.idNumber?.trim() ? maskIdNumber(p.idNumber) : null;
   const natural = (p.personType ?? 'natural') === 'natural';
   const derived = natural && full ? fromIdNumber(full) : null;
   const entries: Record<string, string | null> = {
@@ -205,7 +205,8 @@ export function partyEntries(p: AgreementPartyInput, partyId: string): Record<st
     idMasked: id,
     address: p.address ?? null,
     serviceAddress: p.serviceAddress ?? null,
-    phone: p.phone ?? null,
+    // Never filled: both sides receive the agreement, and a party's phone is not for the other side.
+    phone: null,
     agent: p.agent ?? null,
     legalRepresentative: p.legalRepresentative ?? null,
     representativeTitle: p.representativeTitle ?? null,

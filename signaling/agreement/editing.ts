@@ -283,9 +283,10 @@ export function syncParties(doc: Y.Doc, inputs: AgreementPartyInput[], origin: u
 /** Edits one party detail (tests and documents without participant records). A full ID number is stored masked. */
 export function setPartyField(doc: Y.Doc, partyId: string, key: PartyTextKey, value: string | null, origin: unknown): void {
   if (!PARTY_TEXT_KEYS.includes(key)) throw new DomainError('FIELD_NOT_FOUND', `没有名为「${key}」的当事人信息`);
+  if (key === 'phone') throw new DomainError('PHONE_NOT_SHARED');
   const p = partyMap(doc, partyId);
   let v = value?.trim() ? value.trim() : null;
-  if (v && key === 'idMasked' && !v.includes('*')) v = maskIdNumber(v.toUpperCase());
+  if (v && key === 'idMasked') v = maskIdNumber(v.toUpperCase());
   doc.transact(() => p.set(key, v), origin);
 }
 

@@ -6,6 +6,13 @@ import { formatChinaDateTime, formatDuration } from '../domain/china-time.ts';
 
 const status = z.enum(CASE_STATUSES);
 
+const PRIVACY_PURPOSE_LABELS: Record<string, string> = {
+  ID_IMAGES: '处理身份证件图片',
+  BANK_ACCOUNT: '处理银行账户',
+  SIGNATURE: '处理手写签名',
+  COURT: '向人民法院提供个人信息',
+};
+
 export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('SYSTEM_BOOTSTRAPPED'), data: z.object({ orgName: z.string(), adminUsername: z.string() }) }),
   z.object({ type: z.literal('USER_LOGIN'), data: z.object({ username: z.string(), ip: z.string() }) }),
@@ -60,6 +67,10 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('PARTY_IDENTITY_CONFIRMED'), data: z.object({ participantId: z.string(), method: z.string() }) }),
   z.object({ type: z.literal('PARTY_IDENTITY_FAILED'), data: z.object({ participantId: z.string() }) }),
   z.object({ type: z.literal('PARTY_CONSENT_GIVEN'), data: z.object({ participantId: z.string(), ip: z.string(), userAgent: z.string() }) }),
+  // #17 item 11 (PIPL): the 个人信息处理告知书 acknowledged; a separate consent given or withdrawn.
+  z.object({ type: z.literal('PRIVACY_NOTICE_ACKNOWLEDGED'), data: z.object({ participantId: z.string(), version: z.string() }) }),
+  z.object({ type: z.literal('PRIVACY_CONSENT_GIVEN'), data: z.object({ participantId: z.string(), purpose: z.string(), version: z.string() }) }),
+  z.object({ type: z.literal('PRIVACY_CONSENT_WITHDRAWN'), data: z.object({ participantId: z.string(), purpose: z.string() }) }),
   z.object({
     type: z.literal('ROOM_JOINED'),
     data: z.object({ peerId: z.string(), name: z.string(), via: z.enum(['direct', 'lobby', 'reconnect', 'failover']) }),
@@ -492,6 +503,12 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `对${clauseLabel(event.data)}发表意见（${event.data.chars} 字）`;
     case 'AGREEMENT_VERSION_SAVED':
       return `保存调解协议第 ${event.data.seq} 版「${event.data.name}」`;
+    case 'PRIVACY_NOTICE_ACKNOWLEDGED':
+      return `当事人阅读并确认《个人信息处理告知书》（${event.data.version} 版）`;
+    case 'PRIVACY_CONSENT_GIVEN':
+      return `当事人单独同意：${PRIVACY_PURPOSE_LABELS[event.data.purpose] ?? event.data.purpose}`;
+    case 'PRIVACY_CONSENT_WITHDRAWN':
+      return `当事人撤回单独同意：${PRIVACY_PURPOSE_LABELS[event.data.purpose] ?? event.data.purpose}`;
     case 'PARTY_CONSENT_GIVEN':
       return `当事人同意在线调解（${event.data.ip}）`;
     case 'NOTICE_ACKNOWLEDGED':

@@ -28,8 +28,25 @@ export function normalizeIdNumber(raw: string): string {
   return raw.trim().toUpperCase();
 }
 
-/** 110101199003071234 → 1101**********1234 (first 4 and last 4 visible). */
+/**
+ * How much of an identity number a mask keeps: the first character and none at the end. The last
+ * four characters are what a party types to prove who it is (link, signing, 笔录, 司法确认 — see
+ * ID_CHECK_DIGITS), so no mask may show any of them; a mask printed on every copy would hand them
+ * to the other side.
+ */
+export const ID_MASK_HEAD = 1;
+/** The characters a person types to confirm identity: the number's last four. */
+export const ID_CHECK_DIGITS = 4;
+
+/**
+ * 110101199003071234 → 1*****************. Also re-masks an already masked value (an older
+ * 1101**********1234 keeps only its first character), so no stored or typed-in mask leaks more.
+ */
 export function maskIdNumber(id: string): string {
-  if (id.length < 8) return '*'.repeat(id.length);
-  return `${id.slice(0, 4)}${'*'.repeat(id.length - 8)}${id.slice(-4)}`;
+  const chars = [...id.trim()];
+  if (chars.length < 8) return '*'.repeat(chars.length);
+  return chars.slice(0, ID_MASK_HEAD).join('') + '*'.repeat(chars.length - ID_MASK_HEAD);
 }
+
+/** The digits a party types to confirm its identity (compare with what it typed, upper-cased). */
+export const idCheckDigits = (id: string) => id.trim().toUpperCase().slice(-ID_CHECK_DIGITS);

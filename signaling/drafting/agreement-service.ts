@@ -57,7 +57,6 @@ export function agreementParties(participants: ParticipantRecord[]): AgreementPa
       role: p.role,
       side: p.side,
       name: p.name,
-      phone: p.phone,
       address: p.address,
       serviceAddress: p.serviceAddress,
     };

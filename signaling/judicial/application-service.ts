@@ -31,6 +31,8 @@ import { createHash } from 'node:crypto';
 import { chinaDate, chinaDateTime, type CourtCalendar, type PeriodEnd } from './court-calendar.ts';
 import { AREA_CODE } from './court-rules.ts';
 import { competentCourts, type CourtDirectory, type Jurisdiction, type ReferralKind } from './jurisdiction.ts';
+import { idCheckDigits } from '../domain/id-number.ts';
+import { requireConsent } from '../party/party-privacy.ts';
 
 export const WINDOW_DAYS = 30;
 const DAY_MS = 24 * 3600_000;
@@ -316,6 +318,8 @@ export class JudicialApplicationService {
   /** A party applies from its own link. */
   async apply(actor: Participant, input: ApplyInput) {
     if (!AGREEMENT_PARTY_ROLES.has(actor.role)) throw new DomainError('FORBIDDEN', '只有协议当事人可以申请司法确认');
+    // PIPL art. 23: the application hands this party's data to the court.
+    await requireConsent(this.ctx.db, actor.id, 'COURT');
     return this.#addApplicant(partyActor(actor), actor.caseId, actor.id, 'self', input);
   }
 
@@ -342,6 +346,7 @@ export class JudicialApplicationService {
   async #answerConsent(actor: Participant, confirm: boolean) {
     const nothing = () => new DomainError('NOTHING_TO_CONFIRM', '调解员没有为您登记需要确认的申请');
     if (!AGREEMENT_PARTY_ROLES.has(actor.role)) throw nothing();
+    if (confirm) await requireConsent(this.ctx.db, actor.id, 'COURT');
     if (confirm) await this.#openWindow(actor.caseId);
     return this.ctx.db.$transaction(async (tx) => {
       const application = await tx.judicialApplication.findUnique({ where: { caseId: actor.caseId } });
@@ -454,9 +459,11 @@ export class JudicialApplicationService {
    */
   async signApplication(actor: Participant & { idNumber: string }, input: { name: string; idLast4: string; affirmation: string; png: Buffer }) {
     if (input.affirmation.trim() !== APPLICATION_AFFIRMATION) throw new DomainError('AFFIRMATION_MISMATCH', `请完整输入：“${APPLICATION_AFFIRMATION}”`);
+    // A handwritten signature (PIPL art. 29) on the document that hands this party's data to the court (art. 23).
+    await requireConsent(this.ctx.db, actor.id, 'SIGNATURE');
+    await requireConsent(this.ctx.db, actor.id, 'COURT');
     await checkSignaturePng(input.png);
-    if (input.name.trim() !== actor.name || input.idLast4.trim().toUpperCase() !== actor.idNumber.slice(-4).toUpperCase())
-      throw new DomainError('IDENTITY_MISMATCH');
+    if (input.name.trim() !== actor.name || input.idLast4.trim().toUpperCase() !== idCheckDigits(actor.idNumber)) throw new DomainError('IDENTITY_MISMATCH');
     return this.ctx.db.$transaction(async (tx) => {
       const application = await tx.judicialApplication.findUnique({ where: { caseId: actor.caseId } });
       if (!application) throw new DomainError('NOTHING_TO_CONFIRM', '请先确认申请司法确认');

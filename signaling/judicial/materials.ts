@@ -10,6 +10,7 @@ import { appendAudit } from '../audit/log.ts';
 import { partyActor } from '../audit/actors.ts';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import { requireConsent } from '../party/party-privacy.ts';
 
 export const MAX_MATERIAL_BYTES = 10 * 1024 * 1024;
 export const MATERIAL_KINDS = ['ID_DOCUMENT', 'EVIDENCE', 'OTHER'] as const;
@@ -48,6 +49,9 @@ export async function storeMaterial(
   actor: { id: string; caseId: string; name: string },
   input: { kind: MaterialKind; declaredMime: string; fileName: string; bytes: Buffer },
 ) {
+  // PIPL art. 29: an ID image is sensitive and needs its own consent; art. 23: materials go to the court.
+  if (input.kind === 'ID_DOCUMENT') await requireConsent(ctx.db, actor.id, 'ID_IMAGES');
+  await requireConsent(ctx.db, actor.id, 'COURT');
   const application = await ctx.db.judicialApplication.findUnique({ where: { caseId: actor.caseId }, include: { _count: { select: { materials: true } } } });
   if (!application) throw new DomainError('MATERIALS_CLOSED', '请先确认申请司法确认，再上传材料');
   if (!['DRAFT', 'SUBMITTED'].includes(application.status)) throw new DomainError('MATERIALS_CLOSED', '法院已受理，材料请按法院要求补充');

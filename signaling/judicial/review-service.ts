@@ -4,6 +4,7 @@
 // per-clause acceptance and the affirmations — the review-grounds checklist and notes, and the
 // decision: a 民事裁定书 from its template, sealed with the court's certificate, stored, shown
 // on every party's link page; the case status follows. A judge of another court sees nothing.
+import { deviceOf, environmentDigest } from '../signing/audit-certificate.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { appendAudit, type Actor } from '../audit/log.ts';
@@ -134,13 +135,16 @@ export class JudicialReviewService {
         clausesAccepted: round ? round.consents.filter((c) => c.participantId === p.id).length : 0,
         clauses: clauseCount,
         signature: round?.signatures.find((s) => s.participantId === p.id)
-          ? (({ signerName, signerRole, identityMethod, affirmation, signedAt, ip }) => ({
-              signerName,
-              signerRole,
-              identityMethod,
-              affirmation,
-              signedAt: signedAt.toISOString(),
-              ip,
+          ? ((sig) => ({
+              signerName: sig.signerName,
+              signerRole: sig.signerRole,
+              identityMethod: sig.identityMethod,
+              affirmation: sig.affirmation,
+              signedAt: sig.signedAt.toISOString(),
+              // The sealed signing record: what the parties' copies print only as a digest.
+              ip: sig.ip,
+              device: deviceOf(sig.userAgent),
+              environmentDigest: environmentDigest(this.ctx.secrets.tokenKey, sig),
             }))(round.signatures.find((s) => s.participantId === p.id)!)
           : null,
       })),

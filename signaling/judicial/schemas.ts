@@ -186,6 +186,9 @@ export const JudgeApplicationDetail = Type.Composite([
             affirmation: Type.String(),
             signedAt: Type.String(),
             ip: Type.String(),
+            /** The signer's device (from the sealed signing record; the parties' copies print only environmentDigest). */
+            device: Type.String(),
+            environmentDigest: Type.String(),
           }),
         ),
       }),

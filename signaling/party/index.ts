@@ -4,8 +4,10 @@ import type { AppContext } from '../context.ts';
 import type { ApiArea } from '../http/api-area.ts';
 import { PartyService } from './party-service.ts';
 import { partyRoutes } from './routes.ts';
+import { PartyPrivacy } from './party-privacy.ts';
 
-export function partyArea(ctx: AppContext): ApiArea & { party: PartyService } {
+export function partyArea(ctx: AppContext): ApiArea & { party: PartyService; privacy: PartyPrivacy } {
   const party = new PartyService(ctx);
-  return { name: 'party', routes: [{ prefix: '/party', plugin: partyRoutes(party) }], party };
+  const privacy = new PartyPrivacy(ctx.db);
+  return { name: 'party', routes: [{ prefix: '/party', plugin: partyRoutes(party, privacy) }], party, privacy };
 }

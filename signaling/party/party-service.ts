@@ -5,6 +5,8 @@ import { primaryUnitId } from '../centre/ensure-centre.ts';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { parseLinkToken, secretMatches } from '../auth/link-tokens.ts';
+import { idCheckDigits } from '../domain/id-number.ts';
+import { requireNoticeAcknowledged } from './party-privacy.ts';
 
 type Participant = { id: string; caseId: string; name: string; idNumber: string; identityConfirmedAt: Date | null; consentAt: Date | null };
 
@@ -12,7 +14,9 @@ export class PartyService {
   constructor(private readonly ctx: AppContext) {}
 
   async confirmIdentity(p: Participant, name: string, idLast4: string) {
-    const ok = name.trim() === p.name && idLast4.trim().toUpperCase() === p.idNumber.slice(-4);
+    // PIPL art. 17: the 个人信息处理告知书 before the party gives any personal data (name, ID digits).
+    await requireNoticeAcknowledged(this.ctx.db, p.id);
+    const ok = name.trim() === p.name && idLast4.trim().toUpperCase() === idCheckDigits(p.idNumber);
     if (!ok) {
       await recordAudit(this.ctx.db, partyActor(p), p.caseId, { type: 'PARTY_IDENTITY_FAILED', data: { participantId: p.id } });
       throw new DomainError('IDENTITY_MISMATCH', '姓名或身份证后四位与案件登记信息不一致，请核对后重试');

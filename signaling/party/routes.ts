@@ -1,6 +1,8 @@
 // A party's own view through its personal link: see the case, confirm identity, consent.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { PartyService } from './party-service.ts';
+import type { PartyPrivacy } from './party-privacy.ts';
+import { AcknowledgePrivacyBody, GiveConsentBody, PrivacyView, WithdrawConsentBody } from './privacy-schemas.ts';
 import { partyOf } from '../http/access-hook.ts';
 import { errors, LinkContactView, PartyCaseView, PartySelfView, Text } from '../http/schemas.ts';
 
@@ -16,7 +18,7 @@ const partyParticipantView = (p: { id: string; name: string; role: string; side:
 });
 
 export const partyRoutes =
-  (party: PartyService): FastifyPluginAsyncTypebox =>
+  (party: PartyService, privacy: PartyPrivacy): FastifyPluginAsyncTypebox =>
   async (app) => {
     // Public on purpose: the link it is asked about may be expired, revoked or garbled.
     app.get(
@@ -103,6 +105,81 @@ export const partyRoutes =
         const link = partyOf(request);
         const updated = await party.giveConsent(link.participant, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
         return { participant: partyParticipantView(updated) };
+      },
+    );
+
+    // #17 item 11 (PIPL): the 个人信息处理告知书 before any personal data, the separate consents, withdrawal.
+    app.get(
+      '/privacy',
+      {
+        schema: {
+          tags: ['party'],
+          summary: '个人信息处理告知书及各项单独同意的状态',
+          security: [{ link: [] }],
+          response: { 200: PrivacyView, ...errors(401, 403, 429) },
+        },
+        config: { action: 'link.self', rateLimit: { max: 60, timeWindow: '1 minute' } },
+      },
+      async (request) => {
+        const { participant, link } = partyOf(request);
+        return privacy.state(participant, link.case.org.name);
+      },
+    );
+
+    app.post(
+      '/privacy/acknowledge',
+      {
+        schema: {
+          tags: ['party'],
+          summary: '确认已阅读个人信息处理告知书（提供个人信息之前）',
+          security: [{ link: [] }],
+          body: AcknowledgePrivacyBody,
+          response: { 200: PrivacyView, ...errors(400, 401, 409, 429) },
+        },
+        config: { action: 'link.self' },
+      },
+      async (request) => {
+        const { participant, link } = partyOf(request);
+        await privacy.acknowledge(participant, request.body.version, link.case.org.name);
+        return privacy.state(participant, link.case.org.name);
+      },
+    );
+
+    app.post(
+      '/privacy/consents',
+      {
+        schema: {
+          tags: ['party'],
+          summary: '单独同意（身份证件图片、银行账户、手写签名、向人民法院提供）',
+          security: [{ link: [] }],
+          body: GiveConsentBody,
+          response: { 200: PrivacyView, ...errors(400, 401, 409, 429) },
+        },
+        config: { action: 'link.self' },
+      },
+      async (request) => {
+        const { participant, link } = partyOf(request);
+        await privacy.give(participant, request.body.purpose, request.body.version, link.case.org.name);
+        return privacy.state(participant, link.case.org.name);
+      },
+    );
+
+    app.post(
+      '/privacy/consents/withdraw',
+      {
+        schema: {
+          tags: ['party'],
+          summary: '撤回单独同意（不影响撤回前已签署或已提交的文书）',
+          security: [{ link: [] }],
+          body: WithdrawConsentBody,
+          response: { 200: PrivacyView, ...errors(400, 401, 409, 429) },
+        },
+        config: { action: 'link.self' },
+      },
+      async (request) => {
+        const { participant, link } = partyOf(request);
+        await privacy.withdraw(participant, request.body.purpose);
+        return privacy.state(participant, link.case.org.name);
       },
     );
   };

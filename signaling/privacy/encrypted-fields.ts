@@ -22,8 +22,10 @@ export const SEALED_MODELS: Readonly<Record<string, SealedModel>> = {
   PartyDocument: { text: ['fileName'], bytes: ['bytes'] },
   // The 送达地址 and phone given when applying for judicial confirmation.
   JudicialApplicant: { text: ['serviceAddress', 'phone'], bytes: ['applicationSignaturePng'] },
-  // Handwritten signatures, and an organisation's 电子印章 printed beside its representative's.
-  AgreementSignature: { bytes: ['png', 'sealPng'] },
+  // Handwritten signatures and an organisation's 电子印章 printed beside its representative's; the
+  // signer's IP address and device (the court and the organisation verify them against the digest
+  // printed on every party's copy).
+  AgreementSignature: { text: ['ip', 'userAgent'], bytes: ['png', 'sealPng'] },
   // The agreement draft and its versions carry the parties' particulars and bank accounts.
   DraftUpdate: { bytes: ['update'] },
   AgreementVersion: { bytes: ['state'] },
@@ -77,8 +79,10 @@ export const RELATIONS: Readonly<Record<string, Readonly<Record<string, string>>
     minutesRecords: 'MinutesRecord',
   },
   CaseCoMediator: { case: 'Case', user: 'User' },
-  Participant: { case: 'Case', invitations: 'Invitation', documents: 'PartyDocument' },
+  Participant: { case: 'Case', invitations: 'Invitation', documents: 'PartyDocument', privacyConsents: 'PartyPrivacyConsent' },
   PartyDocument: { participant: 'Participant' },
+  // Purpose, notice version and times only: nothing sealed.
+  PartyPrivacyConsent: { participant: 'Participant' },
   Invitation: { case: 'Case', participant: 'Participant', uses: 'InvitationUse' },
   InvitationUse: { invitation: 'Invitation' },
   ChatMessage: { case: 'Case' },

@@ -23,6 +23,8 @@ import { checkSignaturePng } from '../signing/signature-image.ts';
 import { sha256 } from '../signing/signing-round.ts';
 import { issueOrgDocument } from './document-pdf.ts';
 import { mayRead, type MinutesViewer } from './minutes-visibility.ts';
+import { idCheckDigits } from '../domain/id-number.ts';
+import { requireConsent } from '../party/party-privacy.ts';
 
 export const MINUTES_KINDS = ['ATTENDANCE', 'STATEMENT', 'PROPOSAL', 'NOTE', 'OUTCOME'] as const;
 export type MinutesKind = (typeof MINUTES_KINDS)[number];
@@ -171,8 +173,10 @@ export class MinutesService {
     req: { ip: string; userAgent: string },
   ) {
     if (input.affirmation.trim() !== MINUTES_AFFIRMATION) throw new DomainError('AFFIRMATION_MISMATCH', `请完整输入：“${MINUTES_AFFIRMATION}”`);
+    // PIPL art. 29: a handwritten signature is sensitive; the signer consents to it separately.
+    await requireConsent(this.ctx.db, p.id, 'SIGNATURE');
     await checkSignaturePng(input.png);
-    if (input.name.trim() !== p.name || input.idLast4.trim().toUpperCase() !== p.idNumber.slice(-4)) throw new DomainError('IDENTITY_MISMATCH');
+    if (input.name.trim() !== p.name || input.idLast4.trim().toUpperCase() !== idCheckDigits(p.idNumber)) throw new DomainError('IDENTITY_MISMATCH');
     const recordId = await this.ctx.db.$transaction(async (tx) => {
       const open = await tx.minutesRecord.findFirst({ where: { caseId: p.caseId, status: 'OPEN' } });
       if (!open) throw new DomainError('MINUTES_NOT_LOCKED');

@@ -10,6 +10,7 @@ import { birthText, PERFORMANCE_KEYS, PERFORMANCE_LABELS, representativeText } f
 import { renderText } from '../agreement/fields.ts';
 import { embedAgreementFont, missingGlyphs } from './pdf-font.ts';
 import { BODY, Composer, MARGIN } from './pdf-composer.ts';
+import { maskIdNumber } from '../domain/id-number.ts';
 
 export class MissingGlyphsError extends Error {
   constructor(readonly characters: string[]) {
@@ -83,7 +84,7 @@ function partyLine(p: PartySnapshot): string {
     const born = birthText(p);
     if (born) bits.push(born);
     if (p.ethnicity) bits.push(p.ethnicity);
-    if (p.idMasked) bits.push(`身份证号码：${p.idMasked}`);
+    if (p.idMasked) bits.push(`身份证号码：${maskIdNumber(p.idMasked)}`);
     if (p.address) bits.push(`住所：${p.address}`);
   } else {
     if (p.creditCode) bits.push(`统一社会信用代码：${p.creditCode}`);
@@ -92,7 +93,7 @@ function partyLine(p: PartySnapshot): string {
     if (rep) bits.push(`法定代表人（负责人）：${rep}`);
   }
   if (p.serviceAddress && p.serviceAddress !== p.address) bits.push(`送达地址：${p.serviceAddress}`);
-  if (p.phone) bits.push(`联系电话：${p.phone}`);
+  // No 联系电话: every party receives a copy, and a party's phone is not for the other side (PIPL art. 6).
   return bits.join('，') + '。';
 }
 

@@ -1,8 +1,9 @@
 // The audit certificate appended to a signed agreement (电子签署审计证明): who signed, in what
-// role, how each identity was confirmed, when, from which address and device; the session
+// role, how each identity was confirmed, when; the session
 // summary (when the online session ran, how long each side had in 背对背); the locked content
 // hash and the audit-chain head at issue time; and a QR code to the verification page. Laid out
 // on its own page(s) after the agreement, numbered with the rest.
+import { createHmac } from 'node:crypto';
 import { rgb, type PDFDocument, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { breakLines } from './text-layout.ts';
@@ -14,7 +15,13 @@ export interface CertificateData {
   contentSha256: string;
   versionSeq: number;
   lockedAt: Date;
-  signers: Array<{ name: string; role: string; identityMethod: string; at: Date; ip: string; device: string }>;
+  /**
+   * `environmentDigest`: HMAC of the signature's IP address and device as kept in the sealed
+   * signing record (environmentDigest()). Every party receives this certificate, so it prints
+   * the digest, not the address and device (PIPL art. 6): the court and the organisation compare
+   * it with the record they can read.
+   */
+  signers: Array<{ name: string; role: string; identityMethod: string; at: Date; environmentDigest: string }>;
   session: { firstJoin: Date | null; lastEnd: Date | null; caucusSecA: number; caucusSecB: number };
   auditHead: { seq: number; hash: string } | null;
   verifyUrl: string;
@@ -26,6 +33,15 @@ const IDENTITY_METHODS: Record<string, string> = {
   'NAME_ID_LAST4+SMS_OTP': '姓名与身份证号后四位核对 + 手机短信验证码',
   STAFF_SESSION: '调解员账号登录',
 };
+
+/**
+ * The digest of one signature's IP address and device (HMAC-SHA256 under the server's token key,
+ * so the few billion IPv4 addresses cannot be tried against the printed digest). The organisation
+ * and the court compare it with the sealed record the server shows them.
+ */
+export function environmentDigest(key: string, s: { roundId: string; signerId: string; ip: string; userAgent: string }): string {
+  return createHmac('sha256', key).update(`signing-environment\n${s.roundId}\n${s.signerId}\n${s.ip}\n${s.userAgent}`).digest('hex');
+}
 
 const chinaTime = (d: Date) => `${formatChinaDateTime(d, { seconds: true })}（北京时间）`;
 
@@ -66,7 +82,7 @@ export function certificateLines(d: CertificateData): string[] {
     '签署人：',
     ...d.signers.map(
       (s, i) =>
-        `${i + 1}. ${s.name}（${s.role}）｜身份核验：${IDENTITY_METHODS[s.identityMethod] ?? s.identityMethod}｜签署时间：${chinaTime(s.at)}｜IP：${s.ip}｜设备：${deviceOf(s.device)}`,
+        `${i + 1}. ${s.name}（${s.role}）｜身份核验：${IDENTITY_METHODS[s.identityMethod] ?? s.identityMethod}｜签署时间：${chinaTime(s.at)}｜签署 IP 与设备：存于本机构的签署记录（摘要 ${s.environmentDigest}）`,
     ),
     '在线调解：',
     d.session.firstJoin

@@ -14,7 +14,7 @@ import type { AppContext, StaffPrincipal } from '../context.ts';
 import { dbBytes } from '../drafting/draft-store.ts';
 import { DomainError } from '../errors.ts';
 import type { SignatureEntry } from './agreement-pdf.ts';
-import type { CertificateData } from './audit-certificate.ts';
+import { environmentDigest, type CertificateData } from './audit-certificate.ts';
 import { issueAgreementPdf } from './issue-pdf.ts';
 import type { SigningIdentity } from './org-identity.ts';
 import { sealProblem } from './png-image.ts';
@@ -177,7 +177,7 @@ export class AgreementIssuer {
   async #certificateData(
     round: Round,
     snapshot: AgreementSnapshot,
-    signatures: Array<{ signerName: string; signerRole: string; identityMethod: string; signedAt: Date; ip: string; userAgent: string }>,
+    signatures: Array<{ signerId: string; signerName: string; signerRole: string; identityMethod: string; signedAt: Date; ip: string; userAgent: string }>,
     orgName: string,
   ): Promise<CertificateData> {
     const audit = await this.ctx.db.auditEntry.findMany({
@@ -203,8 +203,7 @@ export class AgreementIssuer {
         role: s.signerRole,
         identityMethod: s.identityMethod,
         at: s.signedAt,
-        ip: s.ip,
-        device: s.userAgent,
+        environmentDigest: environmentDigest(this.ctx.secrets.tokenKey, { roundId: round.id, ...s }),
       })),
       session: { firstJoin: joins[0] ?? null, lastEnd: ends.at(-1) ?? null, caucusSecA: caucus.A, caucusSecB: caucus.B },
       auditHead: head ? { seq: head.seq, hash: head.hash } : null,

@@ -12,7 +12,10 @@ import { DomainError, type ErrorCode } from '../errors.ts';
 import { hasStandingProof } from '../cases/party-documents.ts';
 import { checkSignaturePng } from './signature-image.ts';
 import type { SigningCodes } from './signing-codes.ts';
-import { clauseHashes, openRound, principalOf, sha256, type Participant, type RequestInfo } from './signing-round.ts';
+import { clauseHashes, openRound, principalOf, sha256, snapshotOf, type Participant, type RequestInfo } from './signing-round.ts';
+import { idCheckDigits } from '../domain/id-number.ts';
+import { requireConsent } from '../party/party-privacy.ts';
+import type { AgreementSnapshot } from '../agreement/document.ts';
 
 export const AFFIRMATION = '本人已阅读协议全部内容，系自愿签署';
 const IDENTITY_METHOD = 'NAME_ID_LAST4+SMS_OTP';
@@ -85,6 +88,10 @@ export async function signAsParty(
     throw new DomainError(code, message);
   };
   if (input.affirmation.trim() !== AFFIRMATION) throw new DomainError('AFFIRMATION_MISMATCH', `请完整输入：“${AFFIRMATION}”`);
+  // PIPL art. 29: a handwritten signature is sensitive; the one who writes it consents separately.
+  await requireConsent(ctx.db, actor.id, 'SIGNATURE');
+  // A bank account is sensitive too (art. 28): a party signs an agreement that holds one only with that consent.
+  if (holdsBankAccount(snapshotOf(round))) await requireConsent(ctx.db, party.id, 'BANK_ACCOUNT');
   await checkSignaturePng(input.png);
   const hashes = clauseHashes(round);
   const consents = await ctx.db.clauseConsent.findMany({ where: { roundId: round.id, participantId: party.id } });
@@ -93,7 +100,7 @@ export async function signAsParty(
   if (await ctx.db.agreementSignature.findUnique({ where: { roundId_participantId: { roundId: round.id, participantId: party.id } } }))
     throw new DomainError('ALREADY_SIGNED', `${party.name}已签署`);
   const sealPng = await organisationSeal(ctx, party.id);
-  if (input.name.trim() !== actor.name || input.idLast4.trim().toUpperCase() !== actor.idNumber.slice(-4)) await refuse('identity', 'IDENTITY_MISMATCH');
+  if (input.name.trim() !== actor.name || input.idLast4.trim().toUpperCase() !== idCheckDigits(actor.idNumber)) await refuse('identity', 'IDENTITY_MISMATCH');
   await codes.use(round.id, actor.id, input.code.trim(), refuse);
 
   const agentKind = actor.agencyType === 'statutory' ? '法定代理人' : '委托代理人';
@@ -144,4 +151,10 @@ async function organisationSeal(ctx: AppContext, partyId: string): Promise<Uint8
   if (!row.sealPng) throw new DomainError('PARTY_SEAL_MISSING');
   if (!(await hasStandingProof(ctx.db, partyId))) throw new DomainError('STANDING_PROOF_MISSING');
   return row.sealPng;
+}
+
+/** Whether the agreement states a bank account (收款账户, or a 银行账号 field with a value). */
+export function holdsBankAccount(a: AgreementSnapshot): boolean {
+  if (a.performance.account?.trim()) return true;
+  return a.clauses.some((c) => Object.values(c.fields).some((f) => f.type === 'bankAccount' && !!f.value?.trim()));
 }

@@ -34,6 +34,13 @@ export const SigningRoundView = Type.Object({
   mayActFor: Type.Array(Type.String()),
   affirmation: Type.String(),
   pdfAvailable: Type.Boolean(),
+  /**
+   * Staff only: the sealed signing record (IP address and device of each signature), which the
+   * copies every party receives print only as a digest (environmentDigest). Absent for parties.
+   */
+  record: Type.Optional(
+    Type.Array(Type.Object({ signerName: Type.String(), signedAt: Type.String(), ip: Type.String(), device: Type.String(), environmentDigest: Type.String() })),
+  ),
 });
 
 export const SigningViewBody = Type.Object({ round: Type.Union([SigningRoundView, Type.Null()]) });

@@ -6,6 +6,7 @@ import type { AppContext } from '../context.ts';
 import { asParticipantRole, asSide } from '../domain/vocabulary.ts';
 import { DomainError } from '../errors.ts';
 import { agreementLines } from './agreement-pdf.ts';
+import { deviceOf, environmentDigest } from './audit-certificate.ts';
 import { AFFIRMATION } from './party-signing.ts';
 import type { SigningViewBody } from './schemas.ts';
 import { clauseHashes, signersOf, snapshotOf, type Participant } from './signing-round.ts';
@@ -14,7 +15,12 @@ import { clauseHashes, signersOf, snapshotOf, type Participant } from './signing
 export async function signingView(ctx: AppContext, caseId: string, viewer: Participant | null): Promise<Static<typeof SigningViewBody>> {
   const round = await ctx.db.signingRound.findFirst({
     where: { caseId, status: { in: ['OPEN', 'COMPLETED'] } },
-    include: { consents: true, signatures: { select: { participantId: true, signerType: true, signerName: true, signerRole: true, signedAt: true } } },
+    include: {
+      consents: true,
+      signatures: {
+        select: { signerId: true, participantId: true, signerType: true, signerName: true, signerRole: true, signedAt: true, ip: true, userAgent: true },
+      },
+    },
   });
   if (!round) return { round: null };
   const snapshot = snapshotOf(round);
@@ -61,6 +67,17 @@ export async function signingView(ctx: AppContext, caseId: string, viewer: Parti
       mayActFor,
       affirmation: AFFIRMATION,
       pdfAvailable: round.status === 'COMPLETED',
+      ...(viewer
+        ? {}
+        : {
+            record: round.signatures.map((sig) => ({
+              signerName: sig.signerName,
+              signedAt: sig.signedAt.toISOString(),
+              ip: sig.ip,
+              device: deviceOf(sig.userAgent),
+              environmentDigest: environmentDigest(ctx.secrets.tokenKey, { roundId: round.id, ...sig }),
+            })),
+          }),
     },
   };
 }

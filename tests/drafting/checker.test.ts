@@ -165,7 +165,6 @@ const AGREEMENT_CASES: Case[] = [
   ['PARTY_ID_MISSING', 'property-sale', (s) => void (s.parties[0]!.creditCode = null), '统一社会信用代码未填写'],
   ['PARTY_ADDRESS_MISSING', 'neighbour', (s) => void (s.parties[1]!.address = null), '甲方陈某：住所未填写'],
   ['PARTY_REPRESENTATIVE_MISSING', 'financial-loan', (s) => void (s.parties[0]!.legalRepresentative = null)],
-  ['PARTY_PHONE_MISSING', 'neighbour', (s) => void (s.parties[0]!.phone = null)],
   ['FACTS_MISSING', 'general', (s) => void (s.sections.facts = { text: '', fields: {} })],
   ['ISSUES_MISSING', 'neighbour', (s) => void (s.sections.issues = { text: '  ', fields: {} })],
   ['LIABILITY_MISSING', 'neighbour', (s) => void (s.sections.liability = { text: '', fields: {} })],

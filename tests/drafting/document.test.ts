@@ -80,9 +80,9 @@ describe('creating the document from a template and the case', () => {
       createdAt: NOW.toISOString(),
     });
     expect(s.parties.map((p) => [p.side, p.role, p.name, p.idMasked])).toEqual([
-      ['A', 'APPLICANT', '刘某', '1502**********2012'],
-      ['A', 'APPLICANT', '陈某', '1502**********3022'],
-      ['B', 'RESPONDENT', '王某', '1502**********1513'],
+      ['A', 'APPLICANT', '刘某', '1*****************'],
+      ['A', 'APPLICANT', '陈某', '1*****************'],
+      ['B', 'RESPONDENT', '王某', '1*****************'],
     ]);
     // The full number is nowhere in the shared state.
     const fullId = DEMO_CASES.neighbour!.caseData.parties[2]!.idNumber!;
@@ -153,7 +153,7 @@ describe('editing helpers', () => {
     setSectionText(doc, 'issues', '争议焦点为赔偿数额。', origin);
     setFieldValue(doc, { clauseId: second }, 'amount', '9000', origin);
     setPerformance(doc, 'place', '甲方住所', origin);
-    setPartyField(doc, partyId, 'phone', '13900000000', origin);
+    setPartyField(doc, partyId, 'serviceAddress', '内蒙古自治区包头市青山区某小区1号楼', origin);
     setSigningDate(doc, '2026-03-03', origin);
     const s = addSuggestion(doc, { target: { clauseId: first }, kind: 'replace', index: 0, length: 2, text: '乙方', author: partyB }, origin);
     rejectSuggestion(doc, s, mediator, origin);
@@ -189,7 +189,7 @@ describe('editing helpers', () => {
     setPartyField(doc, wang, 'idMasked', '11010519491231002X', 'test');
     setPartyField(doc, wang, 'address', '  ', 'test');
     const p = readAgreement(doc).parties[2]!;
-    expect(p.idMasked).toBe('1101**********002X');
+    expect(p.idMasked).toBe('1*****************');
     expect(p.address).toBeNull();
   });
 });
@@ -403,7 +403,7 @@ describe('named versions and the diff', () => {
   it('shows the changes between two versions clause by clause, in Chinese', () => {
     const doc = demo();
     const v1 = snapshotVersion(doc, '初稿', { now: NOW });
-    const [repair, liu, chen, recur, breach, settle] = v1.snapshot.clauses.map((c) => c.id) as [string, string, string, string, string, string];
+    const [repair, liu, chen, recur, _breach, settle] = v1.snapshot.clauses.map((c) => c.id) as [string, string, string, string, string, string];
     const t = (i: number) => v1.snapshot.clauses[i]!.text;
     setClauseText(doc, repair, t(0).replace('检修或更换', '更换'), 'm');
     setFieldValue(doc, { clauseId: liu }, 'amount', '9000', 'm');
@@ -413,7 +413,7 @@ describe('named versions and the diff', () => {
     addClause(doc, { text: '甲乙双方今后应互谅互让，和睦相处。' }, 'm');
     setSectionText(doc, 'facts', v1.snapshot.sections.facts.text.replace('多次漏水', '反复漏水'), 'm');
     setPerformance(doc, 'deadline', '2026年3月20日前', 'm');
-    setPartyField(doc, v1.snapshot.parties[2]!.id, 'phone', '15604720000', 'm');
+    setPartyField(doc, v1.snapshot.parties[2]!.id, 'address', '内蒙古自治区包头市青山区某小区3号楼1单元601室', 'm');
     setSigningDate(doc, '2026-03-05', 'm');
     const v2 = snapshotVersion(doc, '修改稿', { now: NOW });
     const d = diffVersions(v1, v2);
@@ -422,7 +422,7 @@ describe('named versions and the diff', () => {
     expect(d.clauses.some((c) => c.id === chen)).toBe(false);
     expect(formatDiff(d)).toEqual([
       '签订日期：2026年3月2日 → 2026年3月5日',
-      '当事人 乙方（被申请人）王某 联系电话：“15604729876” → “15604720000”',
+      '当事人 乙方（被申请人）王某 住所：“内蒙古自治区包头市青山区青山路街道青五社区某小区3号楼1单元602室” → “内蒙古自治区包头市青山区某小区3号楼1单元601室”',
       '纠纷主要事实 修改：“…乙方房屋内直饮水管道多次漏水，导致甲…” → “…乙方房屋内直饮水管道反复漏水，导致甲…”',
       '第1条 修改：“…屋内的直饮水管道进行检修或更换，彻底消…” → “…屋内的直饮水管道进行更换，彻底消…”',
       '原第2条 移至第3条',

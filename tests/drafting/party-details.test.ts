@@ -2,6 +2,7 @@
 // copied by the server into the agreement draft (the participant record is the one source), read by
 // the checker, printed in the signed agreement and the 司法确认申请书. Personal data stays out of the
 // audit log.
+import { maskIdNumber } from '../../signaling/domain/id-number.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAgreement } from '../../signaling/agreement/checker.ts';
 import { mediatingCase, PARTY_IDS, SERVICE } from '../judicial/judicial-support.ts';
@@ -124,7 +125,7 @@ describe('participant details', () => {
 
     const pdf = Buffer.from(await (await k.mediator.request('GET', `/api/signing/${k.caseId}/pdf`)).arrayBuffer());
     const text = squash(pdftotext(writePdf(pdf)));
-    expect(text).toContain(squash(`申请人：李某，男，1975年3月12日出生，汉族，身份证号码：1502**********${PARTY_IDS.A.slice(-4)}，住所：${ADDRESS_A}`));
+    expect(text).toContain(squash(`申请人：李某，男，1975年3月12日出生，汉族，身份证号码：${maskIdNumber(PARTY_IDS.A)}，住所：${ADDRESS_A}`));
     expect(text).toContain(squash(`被申请人：王某，男，1980年1月1日出生，蒙古族`));
     expect(text).toContain(squash(`住所：${ADDRESS_B}，送达地址：${SERVICE_B}`));
 
@@ -142,7 +143,7 @@ describe('participant details', () => {
     const app = await fetch(`${server.url}/api/judicial/${k.caseId}/application.pdf`, { headers: { authorization: `Bearer ${k.tokenA}` } });
     expect(app.status).toBe(200);
     const court = squash(pdftotext(writePdf(Buffer.from(await app.arrayBuffer()))));
-    expect(court).toContain(squash(`申请人：李某，男，1975年3月12日出生，汉族，身份证号码1502**********${PARTY_IDS.A.slice(-4)}，住${ADDRESS_A}`));
+    expect(court).toContain(squash(`申请人：李某，男，1975年3月12日出生，汉族，身份证号码${maskIdNumber(PARTY_IDS.A)}，住${ADDRESS_A}`));
     expect(court).toContain(squash(`住${ADDRESS_B}，送达地址${SERVICE_B}`));
   });
 });

@@ -3,7 +3,7 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { acknowledgeNotice, createStaffUser, makeIdNumber, sharedStaffSession, type StaffClient } from '../support/server.ts';
+import { acceptPrivacy, acknowledgeNotice, createStaffUser, makeIdNumber, sharedStaffSession, type StaffClient } from '../support/server.ts';
 
 export interface DraftCase {
   mediator: StaffClient;
@@ -49,6 +49,8 @@ export async function setUpDraftCase(baseUrl: string, adminUser: { username: str
     [otherCaseId, tokenOtherCase],
   ] as const)
     await acknowledgeNotice(baseUrl, cid, token);
+  // … and the 个人信息处理告知书, with every separate consent (tests/legal/privacy.test.ts covers refusals and withdrawal).
+  for (const token of [tokenA, tokenB, tokenOtherCase]) await acceptPrivacy(baseUrl, token);
   return {
     mediator,
     mediatorLogin: { username, password: 'mediator-pass-1' },

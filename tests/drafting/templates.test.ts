@@ -109,7 +109,6 @@ describe.each(agreements.map((t) => [t.id, t] as [string, AgreementTemplate]))('
         'PARTIES_TOO_FEW',
         'PARTY_ID_MISSING:idMasked',
         'PARTY_ADDRESS_MISSING:address',
-        'PARTY_PHONE_MISSING:phone',
         'PERFORMANCE_DEADLINE_MISSING:deadline',
         'PERFORMANCE_PLACE_MISSING:place',
       ]),

@@ -65,7 +65,7 @@ describe('mediator → party case flow in a real browser', () => {
     }
     // Identity numbers are only ever shown masked.
     const wangRow = page.getByTestId('participant-row').filter({ hasText: '王某' });
-    expect(await wangRow.getByTestId('participant-id-masked').textContent()).toBe(`${parties[1]!.id.slice(0, 4)}**********${parties[1]!.id.slice(-4)}`);
+    expect(await wangRow.getByTestId('participant-id-masked').textContent()).toBe(`${parties[1]!.id.slice(0, 1)}*****************`);
     expect(await page.content()).not.toContain(parties[1]!.id);
 
     await wangRow.getByTestId('invite-create').click();
@@ -83,6 +83,7 @@ describe('mediator → party case flow in a real browser', () => {
       await party.goto(link);
       await expect.poll(() => party.getByTestId('party-self').textContent()).toContain('王某');
       expect(await party.getByTestId('party-case-number').textContent()).toMatch(/青山调/);
+      await party.getByTestId('privacy-ack').click();
       await party.getByTestId('confirm-name').fill('王某');
       await party.getByTestId('confirm-id4').fill('0000');
       await party.getByTestId('confirm-submit').click();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failedLinks } from '../../signaling/cases/failed-links.ts';
 import { resolveLink } from '../../signaling/cases/link-resolution.ts';
 import { DomainError } from '../../signaling/errors.ts';
-import { createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { acceptPrivacy, createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 
 describe('party link tokens', () => {
   let server: TestServer;
@@ -139,6 +139,7 @@ describe('party link tokens', () => {
     const early = await post('/api/party/consent', { consent: true });
     expect(early.status).toBe(409);
     expect((await early.json()).code).toBe('IDENTITY_NOT_CONFIRMED');
+    await acceptPrivacy(server.url, token, []);
     const wrong = await post('/api/party/confirm-identity', { name: '王某', idLast4: '0000' });
     expect(wrong.status).toBe(400);
     expect((await wrong.json()).code).toBe('IDENTITY_MISMATCH');

@@ -158,12 +158,19 @@ describe('a case from creation to a served ruling, through the UI only', () => {
     for (const p of PARTIES) {
       const page = (pages[p.key] = await newPage(PHONE));
       await page.goto(links[p.key]!);
+      // The 个人信息处理告知书 comes first (PIPL art. 17).
+      await page.getByTestId('privacy-ack').click();
       await page.getByTestId('confirm-name').fill(p.name);
       await page.getByTestId('confirm-id4').fill(p.id.slice(-4));
       await page.getByTestId('confirm-submit').click();
       await page.getByTestId('consent-checkbox').check();
       await page.getByTestId('consent-submit').click();
       await page.getByTestId('party-done').waitFor();
+      // The separate consents this journey needs later: signature, the agreement's bank account, ID photo, the court.
+      for (const purpose of ['SIGNATURE', 'BANK_ACCOUNT', 'ID_IMAGES', 'COURT']) {
+        await page.getByTestId(`consent-give-${purpose}`).click();
+        await page.getByTestId(`consent-withdraw-${purpose}`).waitFor();
+      }
       // Nothing to sign or apply for yet.
       expect(await page.getByTestId('open-signing').count()).toBe(0);
       expect(await page.getByTestId('open-judicial').count()).toBe(0);

@@ -10,7 +10,7 @@ import type { DraftCase } from '../drafting/sync-support.ts';
 import { judgeClient, mediatingCase, submittedCase } from '../judicial/judicial-support.ts';
 import { signCaseThroughApi, SmsOutbox } from '../signing/signing-support.ts';
 import { PARTY_IDS } from '../judicial/judicial-support.ts';
-import { acknowledgeNotice, sharedStaffSession, startTestServer, type StaffClient, type TestServer } from '../support/server.ts';
+import { acceptPrivacy, acknowledgeNotice, sharedStaffSession, startTestServer, type StaffClient, type TestServer } from '../support/server.ts';
 import { XLSX_MIME } from '../../signaling/intake-desk/import/columns.ts';
 import { unitStaff } from '../intake/desk-helpers.ts';
 import { financialDisputeRow, importXlsx } from '../intake/import-files.ts';
@@ -68,9 +68,13 @@ export async function setUpTour(server: TestServer, sms: SmsOutbox): Promise<Tou
   // A summary as long as real ones are: the case page must still show 进入调解室 at the top.
   await mediating.mediator.json('PATCH', `/api/cases/${mediating.caseId}`, { summary: LONG_SUMMARY }, 200);
   // Party A has confirmed identity and consented (done card), B only confirmed identity (consent step).
+  await acceptPrivacy(server.url, mediating.tokenA);
   await partyPost(server, mediating.tokenA, '/api/party/confirm-identity', { name: '李某', idLast4: PARTY_IDS.A.slice(-4) });
   await partyPost(server, mediating.tokenA, '/api/party/consent', { consent: true });
   await acknowledgeNotice(server.url, mediating.caseId, mediating.tokenA);
+  await acceptPrivacy(server.url, mediating.tokenB);
+  // The interpreter's link shows the identity step (the 个人信息处理告知书 read already).
+  await acceptPrivacy(server.url, mediating.tokenInterpreter, []);
   await partyPost(server, mediating.tokenB, '/api/party/confirm-identity', { name: '王某', idLast4: PARTY_IDS.B.slice(-4) });
 
   const locked = await mediatingCase(server);

@@ -48,6 +48,7 @@ async function joinAck(): Promise<{ ok: boolean; code?: string }> {
 describe('a party on a phone', () => {
   it('reads and acknowledges the 权利义务告知书 before the room', async () => {
     await page.goto(`${server.url}/j/${party.token}`);
+    await page.getByTestId('privacy-ack').click();
     await page.getByTestId('confirm-name').fill(party.name);
     await page.getByTestId('confirm-id4').fill(party.idNumber.slice(-4));
     await page.getByTestId('confirm-submit').click();

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaffUser, makeIdNumber, sharedStaffSession, startTestServer, type StaffClient, type TestServer } from '../support/server.ts';
+import { acceptPrivacy, createStaffUser, makeIdNumber, sharedStaffSession, startTestServer, type StaffClient, type TestServer } from '../support/server.ts';
 import { fillLoanAgreement, signCaseThroughApi } from '../signing/signing-support.ts';
 import { waitFor } from '../support/wait.ts';
 import { startWebhookStandIn, type StandIn } from './sms-stand-ins.ts';
@@ -83,6 +83,7 @@ describe('logs keep no secrets', () => {
     expect((await fetch(`${server.url}/j/${forged}?from=sms`)).status).toBe(401);
     for (const p of [a, b]) {
       const headers = { authorization: `Bearer ${p.token}`, 'content-type': 'application/json' };
+      await acceptPrivacy(server.url, p.token);
       for (const [path, body] of [
         ['/api/party/confirm-identity', { name: p.name, idLast4: p.idNumber.slice(-4) }],
         ['/api/party/consent', { consent: true }],

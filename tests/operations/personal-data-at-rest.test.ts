@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRawDb } from '../../signaling/db.ts';
+import { maskIdNumber } from '../../signaling/domain/id-number.ts';
 import { FieldCrypto } from '../../signaling/privacy/field-crypto.ts';
 import { setUpDraftCase, type DraftCase } from '../drafting/sync-support.ts';
 import { fillLoanAgreement, signCaseThroughApi, SmsOutbox } from '../signing/signing-support.ts';
@@ -132,17 +133,21 @@ describe('personal data at rest', () => {
     // The judge gets the uploaded photo back byte for byte.
     const material = await judge.request('GET', `/api/judge/applications/${applicationId}/materials/${materialId}`);
     expect(Buffer.from(await material.arrayBuffer()).equals(ID_PHOTO)).toBe(true);
-    // The issued agreement prints the (masked) ID numbers, addresses, phones and the bank account.
+    // The issued agreement prints the (masked) ID numbers, addresses and the bank account.
     const agreement = pdftotext(writePdf(new Uint8Array(await (await k.mediator.request('GET', `/api/signing/${k.caseId}/pdf`)).arrayBuffer()))).replace(
       /\s+/g,
       '',
     );
-    for (const text of [`1502**********${PARTY_IDS.A.slice(-4)}`, HOME_ADDRESS, SERVICE_ADDRESS, PHONE_A, BANK_ACCOUNT]) expect(agreement).toContain(text);
+    for (const text of [maskIdNumber(PARTY_IDS.A), HOME_ADDRESS, SERVICE_ADDRESS, BANK_ACCOUNT]) expect(agreement).toContain(text);
+    // The copy every party receives carries no phone (PIPL minimisation: tests/legal/privacy.test.ts).
+    expect(agreement).not.toContain(PHONE_A);
     // So does the 司法确认申请书 (made on the first download, then stored).
     const application = await k.mediator.request('GET', `/api/judicial/${k.caseId}/application.pdf`);
     expect(application.status).toBe(200);
     const applicationText = pdftotext(writePdf(new Uint8Array(await application.arrayBuffer()))).replace(/\s+/g, '');
-    for (const text of [`1502**********${PARTY_IDS.A.slice(-4)}`, SERVICE_ADDRESS, PHONE_A]) expect(applicationText).toContain(text);
+    for (const text of [maskIdNumber(PARTY_IDS.A), SERVICE_ADDRESS]) expect(applicationText).toContain(text);
+    // Both applicants download it: no phone (the court reads the applicants' phones in its own view).
+    expect(applicationText).not.toContain(PHONE_A);
     expect((await server.ctx.db.judicialApplication.findUniqueOrThrow({ where: { id: applicationId } })).applicationPdf).not.toBeNull();
   }, 60_000);
 

@@ -15,7 +15,7 @@ import { loggerOptions } from '../../signaling/logs/logger.ts';
 import { createSmsProvider } from '../../signaling/signing/sms-providers.ts';
 import { setUpDraftCase } from '../drafting/sync-support.ts';
 import { fillLoanAgreement } from '../signing/signing-support.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { acceptPrivacy, startTestServer, type TestServer } from '../support/server.ts';
 import { startTencentStandIn, startWebhookStandIn, type StandIn } from './sms-stand-ins.ts';
 
 const TENCENT = {
@@ -117,6 +117,7 @@ describe('a signer asks for a code through the server configured for Tencent Clo
         headers: { authorization: `Bearer ${kase.tokenA}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
+    await acceptPrivacy(server.url, kase.tokenA);
     expect((await asA('/api/party/confirm-identity', { name: '李某', idLast4: (await idOf(server, kase.partyAId)).slice(-4) })).status).toBe(200);
     expect((await asA('/api/party/consent', { consent: true })).status).toBe(200);
     for (const to of ['TRIAGED', 'MEDIATING']) await kase.mediator.json('POST', `/api/cases/${kase.caseId}/transition`, { to }, 200);

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit } from '../../signaling/audit/log.ts';
 import { verifyPdf } from '../../signaling/signing/verify-pdf.ts';
 import { setUpDraftCase, type DraftCase } from '../drafting/sync-support.ts';
-import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { acceptPrivacy, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 import { pdfsig, PNG_SIGNATURE, pngChunk, pngHeader, strokePng, writePdf } from './pdf-tools.ts';
 import { fillLoanAgreement, lockAndSignParties, SmsOutbox } from './signing-support.ts';
 
@@ -83,6 +83,7 @@ async function participantBehindTheBack(k: Kase, name: string, id17: string) {
   const idNumber = makeIdNumber(id17);
   const p = await server.ctx.db.participant.create({ data: { caseId: k.caseId, role: 'APPLICANT', side: 'A', name, phone: '13800138000', idNumber } });
   const token = (await k.mediator.json('POST', `/api/cases/${k.caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1] as string;
+  await acceptPrivacy(k.mediator.baseUrl, token);
   for (const [path, body] of [
     ['/api/party/confirm-identity', { name, idLast4: idNumber.slice(-4) }],
     ['/api/party/consent', { consent: true }],

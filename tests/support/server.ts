@@ -232,10 +232,32 @@ export async function addInvitedParty(mediator: StaffClient, caseId: string, par
   return { id: p.id as string, token, name, idNumber };
 }
 
-/** Invited, then identity confirmed and consent given over the link — the steps a party takes on its link page. */
+/** Every separate consent a party can give on its link (PIPL arts. 23, 29). */
+export const ALL_PRIVACY_CONSENTS = ['ID_IMAGES', 'BANK_ACCOUNT', 'SIGNATURE', 'COURT'] as const;
+
+/**
+ * Over the link, as the party page does: the 个人信息处理告知书 acknowledged (needed before the
+ * party gives any personal data), then the separate consents in `purposes`.
+ */
+export async function acceptPrivacy(baseUrl: string, token: string, purposes: readonly string[] = ALL_PRIVACY_CONSENTS): Promise<void> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const view = await fetch(`${baseUrl}/api/party/privacy`, { headers });
+  if (!view.ok) throw new Error(`privacy view → ${view.status}: ${await view.text()}`);
+  const { version } = ((await view.json()) as { notice: { version: string } }).notice;
+  for (const [path, body] of [
+    ['/api/party/privacy/acknowledge', { version }],
+    ...purposes.map((purpose) => ['/api/party/privacy/consents', { purpose, version }] as const),
+  ] as const) {
+    const res = await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${path} → ${res.status}: ${await res.text()}`);
+  }
+}
+
+/** Invited, then privacy notice and consents, identity confirmed and consent given over the link — the steps a party takes on its link page. */
 export async function addConfirmedParty(mediator: StaffClient, caseId: string, party: PartySpec): Promise<SeededParty> {
   const { id, token, name, idNumber } = await addInvitedParty(mediator, caseId, party);
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  await acceptPrivacy(mediator.baseUrl, token);
   for (const [path, body] of [
     ['/api/party/confirm-identity', { name, idLast4: idNumber.slice(-4) }],
     ['/api/party/consent', { consent: true }],

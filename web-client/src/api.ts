@@ -34,7 +34,16 @@ export type {
   StaffRef,
   CoMediatorCandidate,
 } from './api/cases.ts';
-export { partyApi, type LinkContact, type PartyApi, type PartyCase, type PartySelf, type PartyView } from './api/party.ts';
+export {
+  partyApi,
+  type ConsentPurpose,
+  type LinkContact,
+  type PartyApi,
+  type PartyCase,
+  type PartySelf,
+  type PartyView,
+  type PrivacyState,
+} from './api/party.ts';
 export {
   agreementApi,
   type AgreementAnnotation,

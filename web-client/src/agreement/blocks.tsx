@@ -2,6 +2,7 @@
 // fields each) and 履行方式、地点和期限.
 import { useState } from 'react';
 import { formatDateCn } from '../../../signaling/agreement/dates.ts';
+import { maskIdNumber } from '../../../signaling/domain/id-number.ts';
 import {
   formatPartyLine,
   PERFORMANCE_KEYS,
@@ -73,7 +74,9 @@ function PartyEditor({ caseId, party: p }: { caseId: string; party: PartySnapsho
       ];
   const fixed = legal
     ? `${p.name || '【名称】'}`
-    : [p.name || '【姓名】', p.gender, p.birthDate && `${formatDateCn(p.birthDate)}出生`, p.idMasked && `身份证号码${p.idMasked}`].filter(Boolean).join('，');
+    : [p.name || '【姓名】', p.gender, p.birthDate && `${formatDateCn(p.birthDate)}出生`, p.idMasked && `身份证号码${maskIdNumber(p.idMasked)}`]
+        .filter(Boolean)
+        .join('，');
   return (
     <div className="agreement__party">
       <p className="agreement__party-head">
@@ -81,7 +84,6 @@ function PartyEditor({ caseId, party: p }: { caseId: string; party: PartySnapsho
           {SIDE_LABELS[p.side]}（{ROLE_LABELS[p.role]}）：
         </strong>
         {fixed}
-        {p.phone ? `，联系电话${p.phone}` : ''}
         {!legal && p.birthDate && <span className="small muted">（性别、出生日期由身份证号码得出）</span>}
       </p>
       <div className="agreement__fields">

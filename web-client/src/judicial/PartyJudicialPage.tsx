@@ -13,6 +13,7 @@ import { PartySubpage } from '../components/PartySubpage.tsx';
 import { downloadBlob } from '../signing/signing-shared.tsx';
 import { useToast } from '../toast.tsx';
 import { formatDate } from '../format.ts';
+import { ConsentPrompt, consentPurposeOf } from '../pages/party/ConsentPrompt.tsx';
 
 const STATUS: Record<string, string> = {
   DRAFT: '等待双方确认申请',
@@ -56,6 +57,8 @@ export function PartyJudicialPage({ token }: { token: string }) {
   const [kind, setKind] = useState<(typeof KINDS)[number]['key']>('ID_DOCUMENT');
   const [busy, setBusy] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
+  // A refusal for a missing separate consent (身份证件图片 on upload) asks for it next to the form.
+  const [consentNeeded, setConsentNeeded] = useState<'ID_IMAGES' | 'BANK_ACCOUNT' | 'SIGNATURE' | 'COURT' | null>(null);
 
   const load = useCallback(
     async (id: string) => {
@@ -112,6 +115,7 @@ export function PartyJudicialPage({ token }: { token: string }) {
       notify(done, 'success');
       if (caseId) await load(caseId);
     } catch (err) {
+      setConsentNeeded(consentPurposeOf(err));
       setFormError(err instanceof ApiError ? err.message : '操作失败，请重试');
     } finally {
       setBusy(null);
@@ -228,6 +232,7 @@ export function PartyJudicialPage({ token }: { token: string }) {
         {app && mineEntry?.awaitingConfirmation && mine && (
           <section className="card" data-testid="judicial-confirm-consent">
             <h2 className="card__title">调解员已登记您同意申请司法确认，请确认</h2>
+            <ConsentPrompt token={token} purpose="COURT" />
             <p className="small muted">确认后，视为您本人同意与对方共同向{app.court.name}申请司法确认；如您并未同意，请点击“不同意”，调解员的登记将被撤销。</p>
             <p className="small" data-testid="judicial-consent-details">
               送达地址：{mine.serviceAddress}
@@ -262,6 +267,8 @@ export function PartyJudicialPage({ token }: { token: string }) {
         {!mine && (!app || app.status === 'DRAFT') && (
           <section className="card" data-testid="judicial-apply">
             <h2 className="card__title">确认申请司法确认</h2>
+            {/* PIPL art. 23: the application hands this party's data to the court. */}
+            <ConsentPrompt token={token} purpose="COURT" />
             <p className="small muted">经法院确认有效的调解协议具有强制执行力。双方须向同一法院共同申请。</p>
             <label className="field">
               <span className="field__label">住所地行政区划代码（6位，选填）</span>
@@ -349,6 +356,7 @@ export function PartyJudicialPage({ token }: { token: string }) {
         {app && app.status === 'DRAFT' && me && mine?.confirmedAt && app.unsignedApplicants.includes(me) && (
           <section className="card" data-testid="application-sign">
             <h2 className="card__title">签署司法确认申请书</h2>
+            <ConsentPrompt token={token} purpose="SIGNATURE" />
             <p className="small muted">申请书由您本人签署；双方均签署后提交法院。</p>
             <label className="field">
               <span className="field__label">姓名</span>
@@ -475,6 +483,16 @@ export function PartyJudicialPage({ token }: { token: string }) {
               <p className="chat__error" role="alert">
                 {formError}
               </p>
+            )}
+            {consentNeeded && (
+              <ConsentPrompt
+                token={token}
+                purpose={consentNeeded}
+                onGiven={() => {
+                  setConsentNeeded(null);
+                  setFormError(null);
+                }}
+              />
             )}
           </section>
         )}

@@ -3,7 +3,8 @@
 // their phone, a signature drawn with the finger, and the typed affirmation. Afterwards: who has
 // signed, and the issued PDF to download once everyone (and the mediator) has signed.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, partyApi, signingApi, type SigningRound } from '../api.ts';
+import { ApiError, partyApi, signingApi, type ConsentPurpose, type SigningRound } from '../api.ts';
+import { ConsentPrompt, consentPurposeOf } from '../pages/party/ConsentPrompt.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { PartySubpage } from '../components/PartySubpage.tsx';
@@ -287,6 +288,8 @@ function SignForm({
   const [hasInk, setHasInk] = useState(false);
   const [busy, setBusy] = useState<'code' | 'sign' | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // A refusal for a missing separate consent (e.g. 银行账户) asks for it right here.
+  const [consentNeeded, setConsentNeeded] = useState<ConsentPurpose | null>(null);
   const onBehalfOf = partyId;
   const api = signingApi(caseId, token);
 
@@ -310,6 +313,7 @@ function SignForm({
       await api.sign({ name: name.trim(), idLast4: idLast4.trim(), code: code.trim(), signaturePngBase64: png, affirmation: affirmation.trim(), onBehalfOf });
       await onSigned();
     } catch (err) {
+      setConsentNeeded(consentPurposeOf(err));
       setError(err instanceof ApiError ? err.message : '签署失败，请重试');
     } finally {
       setBusy(null);
@@ -338,6 +342,18 @@ function SignForm({
       <h2 className="card__title" id="sign-title">
         签署
       </h2>
+      {/* PIPL art. 29: the handwritten signature is sensitive personal information. */}
+      <ConsentPrompt token={token} purpose="SIGNATURE" />
+      {consentNeeded && consentNeeded !== 'SIGNATURE' && (
+        <ConsentPrompt
+          token={token}
+          purpose={consentNeeded}
+          onGiven={() => {
+            setConsentNeeded(null);
+            setError(null);
+          }}
+        />
+      )}
       <label className="field">
         <span className="field__label">
           您的姓名

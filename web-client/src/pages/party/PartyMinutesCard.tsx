@@ -5,11 +5,12 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { ApiError, type MinutesView, type ProcedureApi } from '../../api.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { SignaturePad, type SignaturePadHandle } from '../../signing/SignaturePad.tsx';
+import { ConsentPrompt } from './ConsentPrompt.tsx';
 import { downloadBlob } from '../../signing/signing-shared.tsx';
 
 const AFFIRMATION = '本人已核对调解笔录，记录属实';
 
-export function PartyMinutesCard({ procedure, caseNumber, side }: { procedure: ProcedureApi; caseNumber: string; side: string }) {
+export function PartyMinutesCard({ procedure, caseNumber, side, token }: { procedure: ProcedureApi; caseNumber: string; side: string; token: string }) {
   const [minutes, setMinutes] = useState<MinutesView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -83,6 +84,7 @@ export function PartyMinutesCard({ procedure, caseNumber, side }: { procedure: P
       )}
       {record?.mayISign && (
         <form className="form" onSubmit={sign} noValidate>
+          <ConsentPrompt token={token} purpose="SIGNATURE" />
           <label className="field">
             <span className="field__label">姓名</span>
             <input data-testid="minutes-name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />

@@ -1,6 +1,6 @@
 import { partyJudicialOffer, partySigningOffer, partyWaitingNote } from '../../../../signaling/domain/case-workflow.ts';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError, partyApi, procedureApi, type PartyView, type PartySelf, type ProcedureView } from '../../api.ts';
+import { ApiError, partyApi, procedureApi, type PartyView, type PartySelf, type PrivacyState, type ProcedureView } from '../../api.ts';
 import { Loading } from '../../components/Loading.tsx';
 import { navigate } from '../../router.tsx';
 import { MetaProvider } from '../../meta.tsx';
@@ -11,6 +11,8 @@ import { ConsentStep } from './ConsentStep.tsx';
 import { StepIndicator } from './StepIndicator.tsx';
 import { PartyProcedureCard, TerminationCard } from './PartyProcedureCard.tsx';
 import { PartyMinutesCard } from './PartyMinutesCard.tsx';
+import { PrivacyNoticeStep } from './PrivacyNoticeStep.tsx';
+import { PrivacyConsentsCard } from './PrivacyConsentsCard.tsx';
 
 /** `/j/:token` — a disputing party's landing page; no login, token-only. */
 export function PartyPage({ token }: { token: string }) {
@@ -19,6 +21,7 @@ export function PartyPage({ token }: { token: string }) {
   const [error, setError] = useState<ApiError | null>(null);
 
   const [procedureView, setProcedureView] = useState<ProcedureView | null>(null);
+  const [privacy, setPrivacy] = useState<PrivacyState | null>(null);
   const caseId = view?.case.id ?? null;
   const procedure = useMemo(() => (caseId ? procedureApi(caseId, token) : null), [caseId, token]);
 
@@ -28,6 +31,8 @@ export function PartyPage({ token }: { token: string }) {
       const me = await client.me();
       // The 权利义务告知书, 回避 and whether the mediation can still be ended (the room needs the notice acknowledged).
       setProcedureView(await procedureApi(me.case.id, token).view());
+      // The 个人信息处理告知书 comes before anything the party is asked (PIPL art. 17).
+      setPrivacy(await client.privacy());
       setView(me);
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, 'UNKNOWN', '页面加载失败，请稍后重试'));
@@ -48,7 +53,7 @@ export function PartyPage({ token }: { token: string }) {
   let body;
   if (error && !view) {
     body = <PartyError token={token} error={error} onRetry={load} />;
-  } else if (!view || !procedureView || !procedure) {
+  } else if (!view || !procedureView || !procedure || !privacy) {
     body = <Loading text="正在打开调解邀请…" />;
   } else if (procedureView.caseStatus === 'FAILED') {
     body = (
@@ -68,7 +73,8 @@ export function PartyPage({ token }: { token: string }) {
       <>
         <PartyCaseCard view={view} />
         <StepIndicator step={step} />
-        {step === 1 && <IdentityStep client={client} onDone={update} />}
+        {step === 1 && !privacy.acknowledgedVersion && <PrivacyNoticeStep client={client} privacy={privacy} onDone={setPrivacy} />}
+        {step === 1 && privacy.acknowledgedVersion && <IdentityStep client={client} onDone={update} />}
         {step === 2 && <ConsentStep client={client} procedure={procedure} notice={procedureView.notice} consented={p.consentGiven} onDone={afterNotice} />}
         {step === 3 && (
           <section className="card done" data-testid="party-done" role="status">
@@ -123,7 +129,8 @@ export function PartyPage({ token }: { token: string }) {
             )}
           </section>
         )}
-        {step === 3 && <PartyMinutesCard procedure={procedure} caseNumber={view.case.number} side={p.side} />}
+        {step === 3 && <PartyMinutesCard procedure={procedure} caseNumber={view.case.number} side={p.side} token={token} />}
+        {step >= 2 && <PrivacyConsentsCard client={client} privacy={privacy} onChange={setPrivacy} />}
         {step >= 2 && <PartyProcedureCard procedure={procedure} view={procedureView} caseNumber={view.case.number} onChanged={() => void load()} />}
       </>
     );
