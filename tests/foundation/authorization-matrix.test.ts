@@ -122,9 +122,7 @@ function probe(route: DeclaredRoute): { path: string; body: unknown; invalid: bo
 }
 
 beforeAll(async () => {
-  // The room part's clients drop their connections; their ROOM_LEFT after the reconnect grace must
-  // not land in the middle of the HTTP part (on a busy machine it did, blamed on whichever route ran).
-  server = await startTestServer({ ROOM_RECONNECT_GRACE_SEC: '600' }, { sms });
+  server = await startTestServer({}, { sms });
   const admin = new StaffClient(server.url);
   await admin.login(server.admin.username, server.admin.password);
   const city = await server.ctx.db.court.create({ data: { name: '包头市中级人民法院', code: '蒙02', region: '内蒙古自治区包头市' } });
