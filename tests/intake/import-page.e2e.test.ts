@@ -85,8 +85,21 @@ describe('批量导入 page', () => {
     // Focus moved to the answer, which says what happened.
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('文件未导入');
 
-    // The corrected file.
+    // The corrected file. One borrower came to the window last week: the matter page shows it.
     const good = [financialDisputeRow(10), financialDisputeRow(11), financialDisputeRow(12)];
+    const atWindow = await dispatcher.client.json<{ matter: { id: string; registrationNo: string } }>(
+      'POST',
+      '/api/intake/registrations',
+      {
+        channel: 'WINDOW',
+        disputeType: 'FINANCIAL_LOAN',
+        title: '银行催收借款',
+        summary: '银行多次电话催收，本人对逾期利息有异议',
+        parties: [{ role: 'APPLICANT', name: String(good[0]!.respondentName), idNumber: String(good[0]!.respondentIdNumber) }],
+      },
+      201,
+    );
+    const beforeGood = await stored();
     await page.getByTestId('import-file').setInputFiles({ name: '某银行逾期贷款（改）.xlsx', mimeType: XLSX_MIME, buffer: await importXlsx(good) });
     await page.getByTestId('import-submit').click();
     await page.getByTestId('import-result').waitFor({ timeout: 60_000 });
@@ -95,10 +108,10 @@ describe('批量导入 page', () => {
 
     const after = await stored();
     expect([
-      after.matters - before.matters,
-      after.cases - before.cases,
-      after.participants - before.participants,
-      after.invitations - before.invitations,
+      after.matters - beforeGood.matters,
+      after.cases - beforeGood.cases,
+      after.participants - beforeGood.participants,
+      after.invitations - beforeGood.invitations,
     ]).toEqual([3, 3, 6, 6]);
     const imported = await server.ctx.db.matter.findMany({ where: { channel: 'IMPORT' }, orderBy: { registrationNo: 'asc' }, include: { case: true } });
     expect(imported.map((m) => [m.ownerUserId, m.case?.mediatorId])).toEqual(Array.from({ length: 3 }, () => [mediator.id, mediator.id]));
@@ -106,10 +119,16 @@ describe('批量导入 page', () => {
     expect([...listed].sort()).toEqual(imported.map((m) => m.registrationNo).sort());
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
 
-    // Each registration number leads to its matter: assigned to the mediator, the case opened.
+    // Each registration number leads to its matter: assigned to the mediator, the case opened, and
+    // the borrower's window visit shown as a possible duplicate (the bank, applicant of every row, is not).
     const first = imported.find((m) => m.registrationNo === listed[0])!;
     await page.getByTestId('import-matter-link').first().click();
     await page.getByTestId('current-owner').filter({ hasText: '金融调解员甲' }).waitFor({ timeout: 15_000 });
     expect(await page.textContent('body')).toContain(first.case!.number);
+    await page.getByTestId('matter-duplicates').waitFor({ timeout: 15_000 });
+    const duplicates = await page.getByTestId('matter-duplicate').allTextContents();
+    expect(duplicates).toHaveLength(1);
+    expect(duplicates[0]).toContain(atWindow.matter.registrationNo);
+    expect(duplicates[0]).toContain('同一当事人（身份证号码相同）');
   }, 180_000);
 });

@@ -198,8 +198,9 @@ describe('the judge’s desk', () => {
     const file = writePdf(a.bytes);
     const sig = pdfsig(file);
     expect(sig).toContain('Signature Validation: Signature is Valid.');
-    expect(sig).toContain('Signer Certificate Common Name: 包头市青山区人民法院');
-    expect(verifyPdf(a.bytes)).toMatchObject({ valid: true, signerName: '包头市青山区人民法院', documentSha256: decided.rulingSha256 });
+    // A development server's court key is generated here and says so in its name (production keys come from COURT_KEYS_DIR).
+    expect(sig).toContain('Signer Certificate Common Name: 包头市青山区人民法院（开发用）');
+    expect(verifyPdf(a.bytes)).toMatchObject({ valid: true, signerName: '包头市青山区人民法院（开发用）', documentSha256: decided.rulingSha256 });
     const text = pdftotext(file).replace(/\s+/g, '');
     for (const s of ['包头市青山区人民法院', '民事裁定书', '民特1号', '李某', '王某', '调解协议有效', '审判员法官judge-wang', '书记员', '刘书记'])
       expect(text).toContain(s);

@@ -14,7 +14,7 @@ import { JUDICIAL_CONFIRMATION_NOTICE } from '../../signaling/signing/agreement-
 import { setUpDraftCase, type DraftCase } from '../drafting/sync-support.ts';
 import { pdftotext, strokePng, writePdf } from '../signing/pdf-tools.ts';
 import { fillLoanAgreement, SmsOutbox } from '../signing/signing-support.ts';
-import { makeIdNumber, startTestServer, type TestServer } from '../support/server.ts';
+import { acceptPrivacy, makeIdNumber, startTestServer, type TestServer } from '../support/server.ts';
 
 const AFFIRMATION = '本人已阅读协议全部内容，系自愿签署';
 const COMPANY = '包头市某商贸有限公司';
@@ -78,6 +78,8 @@ async function addAgent(name: string, side: 'A' | 'B', idNumber: string, agencyT
     await k.mediator.json('POST', participants(), { role: 'AGENT', side, name, phone: '13900139000', idNumber, ...(agencyType ? { agencyType } : {}) }, 201)
   ).participant;
   const token = (await k.mediator.json('POST', `/api/cases/${k.caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1];
+  // On its link, as the party page asks first: the privacy notice and the separate consents.
+  await acceptPrivacy(server.url, token);
   return { id: p.id as string, token: token as string, view: p };
 }
 

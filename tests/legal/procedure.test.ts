@@ -5,7 +5,16 @@
 // lines of the minutes never leave the server for a viewer who may not read them.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RoomTestClient } from '../support/room-client.ts';
-import { acknowledgeNotice, addInvitedParty, createStaffUser, sharedStaffSession, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import {
+  acceptPrivacy,
+  acknowledgeNotice,
+  addInvitedParty,
+  createStaffUser,
+  sharedStaffSession,
+  startTestServer,
+  StaffClient,
+  type TestServer,
+} from '../support/server.ts';
 import { pdfsig, pdftotext, strokePng, writePdf } from '../signing/pdf-tools.ts';
 
 let server: TestServer;
@@ -42,6 +51,8 @@ async function newCase(): Promise<{ caseId: string; a: Party; b: Party }> {
   n += 1;
   const a = await addInvitedParty(mediator, caseId, { name: '李某', side: 'A', role: 'APPLICANT', id17: `150204197503${String(n).padStart(2, '0')}101` });
   const b = await addInvitedParty(mediator, caseId, { name: '王某', side: 'B', role: 'RESPONDENT', id17: `150204198001${String(n).padStart(2, '0')}123` });
+  // Each on its link: the privacy notice and the separate consents (signing the minutes needs the signature one).
+  for (const p of [a, b]) await acceptPrivacy(server.url, p.token);
   return { caseId, a, b };
 }
 

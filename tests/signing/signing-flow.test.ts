@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPdf } from '../../signaling/signing/verify-pdf.ts';
 import { setUpDraftCase, type DraftCase } from '../drafting/sync-support.ts';
-import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { acceptPrivacy, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 import { pdfsig, pdftotext, strokePng, writePdf } from './pdf-tools.ts';
 import { fillLoanAgreement, SmsOutbox } from './signing-support.ts';
 
@@ -86,6 +86,7 @@ beforeAll(async () => {
     id: p.id,
     token: (await kase.mediator.json('POST', `/api/cases/${kase.caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1],
   };
+  await acceptPrivacy(server.url, agent.token);
   for (const to of ['TRIAGED', 'MEDIATING']) await kase.mediator.json('POST', `/api/cases/${kase.caseId}/transition`, { to }, 200);
   await server.drafting.withDocument(kase.caseId, async () => undefined); // the draft from the template
   await fillLoanAgreement(server, kase.caseId, mediatorId);
@@ -260,10 +261,11 @@ describe('signing an agreement', () => {
       '电子签署审计证明',
       round.contentSha256,
       '姓名与身份证号后四位核对+手机短信验证码',
-      'iOS·Safari',
       '/verify/',
     ])
       expect(text).toContain(s.replace(/\s+/g, ''));
+    // The signer's device is not printed on the copy every party receives, only a digest of it (PIPL minimisation).
+    expect(text).not.toContain('iOS·Safari');
     // Pages numbered through the audit certificate.
     const total = Number(text.match(/第1页共(\d+)页/)?.[1]);
     expect(text).toContain(`第${total}页共${total}页`);
