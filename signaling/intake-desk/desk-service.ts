@@ -156,7 +156,10 @@ export class DeskService {
           title: matter.title,
           summary: matter.summary,
           place: matter.place ?? undefined,
-          parties: matter.parties.map((p) => ({ role: p.role, name: p.name, phone: p.phone ?? undefined, idNumber: p.idNumber ?? undefined })),
+          // An import's applicant is the institution of every row: it would make each row a duplicate of the others.
+          parties: matter.parties
+            .filter((p) => matter.channel !== 'IMPORT' || p.role !== 'APPLICANT')
+            .map((p) => ({ role: p.role, name: p.name, phone: p.phone ?? undefined, idNumber: p.idNumber ?? undefined })),
           at: matter.createdAt,
           countRepeats: false,
         },
