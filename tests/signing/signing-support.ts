@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { readAgreement } from '../../signaling/agreement/document.ts';
 import { setFieldValue, setPartyField, setPerformance } from '../../signaling/agreement/editing.ts';
 import type { SmsProvider } from '../../signaling/signing/sms.ts';
-import type { StaffClient, TestServer } from '../support/server.ts';
+import { acceptPrivacy, type StaffClient, type TestServer } from '../support/server.ts';
 import { strokePng } from './pdf-tools.ts';
 
 export class SmsOutbox implements SmsProvider {
@@ -94,6 +94,8 @@ export async function lockAndSignParties(
     [k.tokenA, '李某', ids.A],
     [k.tokenB, '王某', ids.B],
   ] as const) {
+    // The signing page asks for the separate consent to a handwritten signature first (PIPL 29).
+    await acceptPrivacy(server.url, token);
     const call = api(token);
     const { round } = await call('GET', '');
     for (const c of round.clauses) await call('POST', '/consent', { clauseId: c.id, clauseSha256: c.sha256 });
