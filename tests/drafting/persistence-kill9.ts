@@ -248,8 +248,10 @@ export async function runKill9Loop(options: Kill9Options): Promise<Kill9Result> 
     // A last boot: everything still there; then a clean shutdown compacts the log.
     running = await track(spawnServer('child', env, options.onChild)).start();
     await connectAndCheck(result.rounds + 1);
-    closeEditor();
+    // Counted while the editor is still connected: once it leaves, the server unloads the document
+    // and compacts it at once, and on a slow machine that could come before the count.
     result.rowsBeforeShutdown = countRows(dataDir, docName);
+    closeEditor();
     running.child.kill('SIGTERM');
     await running.exited;
     running = await track(spawnServer('child', env, options.onChild)).start();
