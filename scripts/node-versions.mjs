@@ -94,7 +94,7 @@ function nodeGyp() {
 /** Compiles better-sqlite3 for the runtime's ABI unless the cache has it (≈2 min on 2 cores). */
 export function ensureSqliteBinding(runtime) {
   const target = sqliteBindingPath(runtime.abi);
-  if (fs.existsSync(target)) return target;
+  if (fs.existsSync(target) && loads(runtime, target)) return target;
   const source = path.join(ROOT, 'node_modules', 'better-sqlite3');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `jiefen-better-sqlite3-abi${runtime.abi}-`));
   try {
@@ -107,18 +107,28 @@ export function ensureSqliteBinding(runtime) {
       {
         cwd: work,
         stdio: ['ignore', 'ignore', 'inherit'],
+        // npm exports its own `nodedir` setting (on these machines: the system Node's headers), and
+        // node-gyp would build against that instead of this runtime's.
+        env: { ...process.env, npm_config_nodedir: runtime.nodedir },
       },
     );
     if (res.status !== 0) throw new Error(`building better-sqlite3 for ABI ${runtime.abi} failed (exit ${res.status ?? res.signal})`);
+    const built = path.join(work, 'build', 'Release', 'better_sqlite3.node');
+    if (!loads(runtime, built)) throw new Error(`better-sqlite3 built for Node ${runtime.version} does not load in it (wrong headers?)`);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     // Copied under a temporary name, then renamed: a concurrent reader never sees half a file.
-    fs.copyFileSync(path.join(work, 'build', 'Release', 'better_sqlite3.node'), `${target}.tmp-${process.pid}`);
+    fs.copyFileSync(built, `${target}.tmp-${process.pid}`);
     fs.renameSync(`${target}.tmp-${process.pid}`, target);
     log(`built in ${((Date.now() - started) / 1000).toFixed(0)} s: ${target}`);
     return target;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Whether `runtime` can load the addon at `file` (a cached one may have been built against other headers). */
+function loads(runtime, file) {
+  return spawnSync(runtime.bin, ['-e', 'process.dlopen({ exports: {} }, process.argv[1])', file], { stdio: 'ignore' }).status === 0;
 }
 
 /** Node `major` ready to run this project: the runtime and its addon. */
