@@ -270,31 +270,14 @@ export function PartyJudicialPage({ token }: { token: string }) {
             {/* PIPL art. 23: the application hands this party's data to the court. */}
             <ConsentPrompt token={token} purpose="COURT" />
             <p className="small muted">经法院确认有效的调解协议具有强制执行力。双方须向同一法院共同申请。</p>
-            <label className="field">
-              <span className="field__label">住所地行政区划代码（6位，选填）</span>
-              <input
-                value={domicileCode}
-                onChange={(e) => setDomicileCode(e.target.value.trim())}
-                inputMode="numeric"
-                maxLength={6}
-                pattern="[0-9]{6}"
-                aria-invalid={!codeOk(domicileCode)}
-                data-testid="judicial-domicile-code"
-              />
-              <span className="field__hint">如 150204（包头市青山区）；填写后可选择住所地法院</span>
-            </label>
-            <label className="field">
-              <span className="field__label">标的物所在地行政区划代码（6位，选填）</span>
-              <input
-                value={subjectCode}
-                onChange={(e) => setSubjectCode(e.target.value.trim())}
-                inputMode="numeric"
-                maxLength={6}
-                pattern="[0-9]{6}"
-                aria-invalid={!codeOk(subjectCode)}
-                data-testid="judicial-subject-code"
-              />
-            </label>
+            <AreaCodeField
+              label="住所地行政区划代码（6位，选填）"
+              hint="如 150204（包头市青山区）；填写后可选择住所地法院"
+              value={domicileCode}
+              onChange={setDomicileCode}
+              testId="judicial-domicile-code"
+            />
+            <AreaCodeField label="标的物所在地行政区划代码（6位，选填）" value={subjectCode} onChange={setSubjectCode} testId="judicial-subject-code" />
             <label className="field">
               <span className="field__label">受理法院</span>
               <select value={courtId} onChange={(e) => setCourtId(e.target.value)} disabled={!!app} data-testid="judicial-court">
@@ -504,5 +487,24 @@ export function PartyJudicialPage({ token }: { token: string }) {
     <PartySubpage token={token} title="申请司法确认" className="judicial" testId="party-judicial">
       {body}
     </PartySubpage>
+  );
+}
+
+/** A 6-digit administrative-area code (住所地, 标的物所在地), marked invalid until it is one. */
+function AreaCodeField(props: { label: string; hint?: string; value: string; onChange: (code: string) => void; testId: string }) {
+  return (
+    <label className="field">
+      <span className="field__label">{props.label}</span>
+      <input
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value.trim())}
+        inputMode="numeric"
+        maxLength={6}
+        pattern="[0-9]{6}"
+        aria-invalid={!codeOk(props.value)}
+        data-testid={props.testId}
+      />
+      {props.hint && <span className="field__hint">{props.hint}</span>}
+    </label>
   );
 }
