@@ -311,6 +311,11 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   }),
   /** The unit head gave the case (and its matter, 首接负责) to another mediator of the unit. */
   z.object({ type: z.literal('CASE_MEDIATOR_CHANGED'), data: z.object({ fromUserId: z.string().nullable(), toUserId: z.string(), name: z.string() }) }),
+  // #16 closing the loop (signaling/followup).
+  z.object({
+    type: z.literal('FOLLOW_UP_OPENED'),
+    data: z.object({ taskId: z.string(), reason: z.enum(['POOR_RATING', 'MISSED_PERFORMANCE', 'SAMPLED', 'MANUAL']), dueAt: z.string() }),
+  }),
 ]);
 
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
@@ -539,8 +544,12 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `按保存期限删除${retentionCounts(event.data.counts)}${event.data.cases !== undefined ? `（涉及 ${event.data.cases} 个案件）` : ''}`;
     case 'CASE_MEDIATOR_CHANGED':
       return `更换本案调解员为 ${event.data.name}`;
+    case 'FOLLOW_UP_OPENED':
+      return `发起回访（${FOLLOW_UP_REASON_LABELS[event.data.reason]}，期限 ${event.data.dueAt.slice(0, 10)}）`;
   }
 }
+
+const FOLLOW_UP_REASON_LABELS: Record<string, string> = { POOR_RATING: '差评', MISSED_PERFORMANCE: '逾期未履行', SAMPLED: '结案抽样', MANUAL: '人工发起' };
 
 const sideLabel = (side: string) => ({ A: '甲方', B: '乙方', NEUTRAL: '中立方' })[side] ?? side;
 const sidesLabel = (sides: string[]) => (sides.length ? sides.map(sideLabel).join('、') : '指定人员');

@@ -103,4 +103,5 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   MINUTES_ISSUED: '调解笔录归档',
   TERMINATION_NOTICE_ISSUED: '出具调解终结告知书',
   CASE_MEDIATOR_CHANGED: '更换调解员',
+  FOLLOW_UP_OPENED: '发起回访',
 };

@@ -50,6 +50,11 @@ export const SEALED_MODELS: Readonly<Record<string, SealedModel>> = {
   MinutesSignature: { bytes: ['png'] },
   RecusalObjection: { text: ['reason'] },
   MediationTermination: { text: ['reason'], bytes: ['noticePdf'] },
+  // #16: what a party or mediator wrote about performance and the obligor's proof of payment; a
+  // rating's comment; what was said in a 回访.
+  ObligationEvent: { text: ['note', 'fileName'], bytes: ['bytes'] },
+  ServiceRating: { text: ['comment'] },
+  FollowUpRecord: { text: ['content'] },
 };
 
 /** Relation fields of every model → the related model (from prisma/schema.prisma). */
@@ -119,6 +124,10 @@ export const RELATIONS: Readonly<Record<string, Readonly<Record<string, string>>
   MinutesEntry: { case: 'Case' },
   MinutesRecord: { case: 'Case', signatures: 'MinutesSignature' },
   MinutesSignature: { record: 'MinutesRecord' },
+  Obligation: { events: 'ObligationEvent' },
+  ObligationEvent: { obligation: 'Obligation' },
+  FollowUpTask: { records: 'FollowUpRecord' },
+  FollowUpRecord: { task: 'FollowUpTask' },
 };
 
 /** Prisma's model name (Participant) from the delegate name (participant) and back. */
