@@ -60,6 +60,7 @@ export const ERRORS = {
   PLAIN_RTP_DISABLED: { status: 403, message: '未启用负载测试用的明文 RTP 通道（LOAD_TEST_PLAIN_RTP）' },
   ADMIN_MUTED: { status: 403, message: '调解员已将您静音' },
   NOT_ADMITTED: { status: 403, message: '请等待调解员允许您进入' },
+  SCREEN_SHARE_NOT_ALLOWED: { status: 403, message: '只有调解员（或主持询问的法官）可以共享屏幕' },
 
   // ── what does not exist (or is hidden) ─────────────────────────────────────
   NOT_FOUND: { status: 404, message: '请求的内容不存在' },

@@ -3,7 +3,7 @@
 // request to the sfu; what others then receive is media sync's job.
 import type { MediaPeer, MediaRoom } from '../../sfu/index.ts';
 import { DomainError } from '../errors.ts';
-import type { MediaSource } from '../protocol/room.ts';
+import { leadsRoom, type MediaSource } from '../protocol/room.ts';
 import type { Member } from './member.ts';
 import type { RoomAudit } from './room-ports.ts';
 
@@ -66,7 +66,12 @@ export class MemberMedia {
     return this.#mediaOf(peerId).restartIce(transportId);
   }
 
+  /**
+   * A screen is shared only by whoever leads the room (to show evidence or the draft); who then
+   * receives it is the routing policy's call, as for any video.
+   */
   async produce(peerId: string, transportId: string, kind: 'audio' | 'video', rtpParameters: unknown, source: MediaSource, paused = false): Promise<string> {
+    if (source === 'screen' && !leadsRoom(this.#port.admitted(peerId).roomRole)) throw new DomainError('SCREEN_SHARE_NOT_ALLOWED');
     const media = this.#mediaOf(peerId);
     const { producerId } = await media.produce({ transportId, kind, rtpParameters: rtpParameters as never, source, paused });
     this.#port.announce();
