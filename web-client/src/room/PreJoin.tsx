@@ -1,9 +1,11 @@
 // Pre-join device check: camera preview, microphone level, device selectors, permission
-// help. The opened tracks are handed to the room (never re-requested) on "进入".
+// help — inside WeChat's or QQ's own browser, how to open the link in the system browser instead.
+// The opened tracks are handed to the room (never re-requested) on "进入".
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { CameraIcon, MicIcon } from './icons.tsx';
 import { TrackVideo } from './media-elements.tsx';
 import { takeEarlyMedia } from './early-start.ts';
+import { currentEnv, IN_APP_NAME, inAppBrowser, openInBrowserSteps, type InAppBrowser } from './phone-env.ts';
 import { startLevelMeter } from './level-meter.ts';
 import {
   JOIN_MODE_TEXT,
@@ -104,6 +106,7 @@ export function PreJoin({ heading, notice, joinLabel = '进入调解室', onJoin
   const mainProblem: MediaProblem | undefined = problems.includes('denied') ? 'denied' : problems[0];
   const mode = joinMode(!!media?.audio, !!media?.video);
   const showVideo = !!media?.video && !camOff;
+  const inApp = inAppBrowser(currentEnv().ua);
 
   return (
     <div className="prejoin">
@@ -190,6 +193,8 @@ export function PreJoin({ heading, notice, joinLabel = '进入调解室', onJoin
           </div>
         )}
 
+        {mainProblem && !opening && inApp && <InAppGuide app={inApp} />}
+
         {mainProblem && !opening && (
           <section className="prejoin__error" role="alert" data-testid="prejoin-error" data-problem={mainProblem}>
             <strong>{problemTitle(mainProblem, media)}</strong>
@@ -215,6 +220,44 @@ export function PreJoin({ heading, notice, joinLabel = '进入调解室', onJoin
         </button>
       </main>
     </div>
+  );
+}
+
+/**
+ * WeChat's and QQ's own browsers often give a page no camera or microphone at all: the way out is
+ * the system browser, reached from the app's 「···」 menu. The link can also be copied.
+ */
+function InAppGuide({ app }: { app: InAppBrowser }) {
+  const [copied, setCopied] = useState<'idle' | 'done' | 'failed'>('idle');
+  const { ua, maxTouchPoints } = currentEnv();
+  const copy = () => {
+    const clip = navigator.clipboard as Clipboard | undefined;
+    if (!clip) return setCopied('failed');
+    clip.writeText(window.location.href).then(
+      () => setCopied('done'),
+      () => setCopied('failed'),
+    );
+  };
+  return (
+    <section className="prejoin__inapp" role="alert" data-testid="inapp-guide" data-app={app}>
+      <strong>{IN_APP_NAME[app]}内置浏览器无法使用摄像头和麦克风，请在手机浏览器中打开本链接</strong>
+      <ol>
+        {openInBrowserSteps(app, ua, maxTouchPoints).map((step) => (
+          <li key={step}>{step}</li>
+        ))}
+      </ol>
+      <p className="small">也可以复制链接，粘贴到手机自带浏览器的地址栏中打开。不方便切换时，您仍可以进入调解室，通过文字聊天参与调解。</p>
+      <button type="button" className="btn btn--small btn--outline" onClick={copy} data-testid="inapp-copy">
+        {copied === 'done' ? '链接已复制' : '复制链接'}
+      </button>
+      {copied === 'failed' && (
+        <p className="small" data-testid="inapp-link">
+          无法自动复制，请长按选择下面的链接：
+          <br />
+          <span className="prejoin__link">{window.location.href}</span>
+        </p>
+      )}
+    </section>
   );
 }
 

@@ -92,10 +92,12 @@ function RoomScreens({ client, media, backTo, backLabel, onRetry }: { client: Ro
 
   useWakeLock(state.status === 'admitted' || state.status === 'lobby');
 
-  // Camera light off as soon as the session is over.
+  // Camera light off as soon as the session is over (also a camera switched to or reopened since).
   useEffect(() => {
-    if (terminal) stopStream(media.stream);
-  }, [terminal, media.stream]);
+    if (!terminal) return;
+    stopStream(media.stream);
+    client.stopLocalTracks();
+  }, [terminal, media.stream, client]);
 
   const leave = useCallback(async () => {
     setLeaving(true);

@@ -1,8 +1,22 @@
 // The room's bottom toolbar: my microphone and camera, 仅语音, the panels (chat, notepad, agreement, and for
 // whoever leads the room caucus and lobby), ending the session, leaving. Which buttons show follows
-// the role and whether I am waiting outside a caucus.
+// the role and whether I am waiting outside a caucus; the camera switch only on a device with more
+// than one camera, screen sharing only for leaders on desktop browsers.
 import type { ReactNode } from 'react';
-import { AgreementIcon, AudioOnlyIcon, CameraIcon, CaucusIcon, ChatIcon, EndIcon, LeaveIcon, LobbyIcon, MicIcon, NotepadIcon } from './icons.tsx';
+import {
+  AgreementIcon,
+  AudioOnlyIcon,
+  CameraIcon,
+  CaucusIcon,
+  ChatIcon,
+  EndIcon,
+  LeaveIcon,
+  LobbyIcon,
+  MicIcon,
+  NotepadIcon,
+  ScreenIcon,
+  SwitchCameraIcon,
+} from './icons.tsx';
 import type { RoomClient, RoomState } from './room-client.ts';
 
 /** The sheet open beside the stage (one at a time). */
@@ -44,7 +58,10 @@ export function RoomToolbar({
   const micOff = !L.audioTrack || L.micMuted || L.audioAdminMuted;
   const camOff = !L.videoTrack || L.camOff || L.videoAdminMuted || state.audioOnly !== null;
   const manualAudioOnly = state.audioOnly === 'manual';
-  const toolCount = 5 + (hasAgreement ? 1 : 0) + (hasNotepad ? 1 : 0) + (isLeader ? 3 : 0) - (waiting ? 1 : 0);
+  const canSwitch = !!L.videoTrack && L.cameraCount > 1;
+  const canShare = isLeader && client.canShareScreen;
+  const sharing = !!L.screenTrack;
+  const toolCount = 5 + (hasAgreement ? 1 : 0) + (hasNotepad ? 1 : 0) + (isLeader ? 3 : 0) - (waiting ? 1 : 0) + (canSwitch ? 1 : 0) + (canShare ? 1 : 0);
   return (
     <nav className={`toolbar${toolCount >= 7 ? ' toolbar--dense' : ''}${toolCount >= 10 ? ' toolbar--crowded' : ''}`} aria-label="调解室操作">
       <ToolButton testId="toolbar-mic" label={micLabel} on={!micOff} disabled={!L.audioTrack || L.audioAdminMuted} onClick={() => void client.toggleMic()}>
@@ -59,6 +76,22 @@ export function RoomToolbar({
       >
         <CameraIcon off={camOff} />
       </ToolButton>
+      {canSwitch && (
+        <ToolButton testId="toolbar-switch-camera" label="翻转镜头" disabled={camOff} onClick={() => void client.switchCamera()}>
+          <SwitchCameraIcon />
+        </ToolButton>
+      )}
+      {canShare && (
+        <ToolButton
+          testId="toolbar-screen"
+          label={sharing ? '停止共享' : '共享屏幕'}
+          active={sharing}
+          disabled={state.mediaStatus !== 'ready'}
+          onClick={() => void (sharing ? client.stopScreen() : client.shareScreen())}
+        >
+          <ScreenIcon off={sharing} />
+        </ToolButton>
+      )}
       <ToolButton
         testId="toolbar-audio-only"
         label={manualAudioOnly ? '恢复视频' : '仅语音'}

@@ -8,7 +8,7 @@ import { CaucusWaiting, KnockToast } from './caucus.tsx';
 import { CaucusPanel } from './CaucusPanel.tsx';
 import { caucusOf, colocatedPeers, inCaucus } from './caucus-state.ts';
 import { useMediaQuery } from './hooks.ts';
-import { RemoteAudio, unlockRemoteAudio } from './media-elements.tsx';
+import { RemoteAudio, TrackVideo, unlockRemoteAudio } from './media-elements.tsx';
 import { EndSessionDialog, RemovePeerDialog } from './moderation-dialogs.tsx';
 import { NotepadPanel } from './notepad.tsx';
 import { ChatPanel, LobbyPanel } from './panels.tsx';
@@ -84,6 +84,10 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
     }
   };
 
+  // A shared screen I receive (the server sends it only where the routing policy allows): shown large.
+  const screen = waiting || state.audioOnly ? undefined : state.remote.find((r) => r.kind === 'video' && r.source === 'screen' && !r.paused);
+  const screenSharer = screen ? state.peers.find((p) => p.peerId === screen.peerId) : undefined;
+
   const roster = useMemo(() => colocatedPeers(state.peers, state.caucuses, state.location, selfId), [state.peers, state.caucuses, state.location, selfId]);
   const tiles = useMemo(() => buildTiles(state, roster), [state, roster]);
   const remoteCount = tiles.filter((t) => !t.isSelf).length;
@@ -134,7 +138,21 @@ export function RoomView({ client, state, onLeave, leaving }: Props) {
 
       {isLeader && panel !== 'caucus' && <KnockToast knocks={state.knocks} onOpen={() => setPanel('caucus')} onDismiss={(id) => client.dismissKnock(id)} />}
 
-      <main className="room__stage">
+      <main className={`room__stage${screen ? ' room__stage--screen' : ''}`}>
+        {screen && (
+          <figure className="screen-share" data-testid="screen-share" data-peer-id={screen.peerId}>
+            <TrackVideo track={screen.track} className="screen-share__video" testId="screen-share-video" label="共享的屏幕" />
+            <figcaption className="screen-share__caption">{screenSharer ? `${screenSharer.displayName}正在共享屏幕` : '正在共享屏幕'}</figcaption>
+          </figure>
+        )}
+        {state.local.screenTrack && (
+          <div className="screen-share-self" role="status" data-testid="screen-share-self">
+            您正在共享屏幕，当前能看到您画面的人都能看到
+            <button type="button" className="btn btn--small btn--danger-outline" onClick={() => void client.stopScreen()}>
+              停止共享
+            </button>
+          </div>
+        )}
         {waiting ? (
           <CaucusWaiting client={client} state={state} />
         ) : (

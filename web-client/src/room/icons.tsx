@@ -110,3 +110,18 @@ export const AgreementIcon = () => (
     <path d="M14 3v6h6M8 13h8M8 17h5" />
   </Svg>
 );
+
+export const ScreenIcon = ({ off }: { off?: boolean }) => (
+  <Svg>
+    <rect x="3" y="4" width="18" height="12" rx="2" />
+    <path d="M8 20h8M12 16v4" />
+    {off ? <path d="M4 4l16 16" /> : <path d="M12 13V7M9.5 9.5 12 7l2.5 2.5" />}
+  </Svg>
+);
+
+export const SwitchCameraIcon = () => (
+  <Svg>
+    <path d="M4 8h3l2-3h6l2 3h3v11H4z" />
+    <path d="M9 13a3 3 0 0 1 5.2-2M15 13a3 3 0 0 1-5.2 2M14.5 9.5V11H13M9.5 16.5V15H11" />
+  </Svg>
+);

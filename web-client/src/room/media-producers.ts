@@ -1,7 +1,9 @@
 // What I send: the microphone and camera producers on the send transport, and whether each is
 // off — by my own choice (toggleMic/toggleCamera, applied one click after another), by the
 // mediator (`media:adminMuted`, which I cannot undo), or, for the camera, by 仅语音 (audio-first:
-// manual or on a weak link). Owned by the media session.
+// manual or on a weak link). Also the screen a leader shares (a second video producer, source
+// 'screen': the server routes it like any video) and swapping a producer's track in place (camera
+// front/back, a track the phone ended while in the background). Owned by the media session.
 import type { types as ms } from 'mediasoup-client';
 import { errorMessage, RoomRequestError, type PeerInfo, type RoomRequest, type ServerEventPayload } from './protocol.ts';
 import type { Kind, LocalMedia, RoomStore } from './room-store.ts';
@@ -11,6 +13,9 @@ export const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
   { scaleResolutionDownBy: 2, maxBitrate: 150_000 },
   { scaleResolutionDownBy: 1, maxBitrate: 600_000 },
 ];
+
+/** One layer for a shared screen: text must stay sharp, motion may be slow. */
+export const SCREEN_ENCODINGS: RTCRtpEncodingParameters[] = [{ maxBitrate: 1_200_000, maxFramerate: 15 }];
 
 const ADMIN_MUTED_NOTICE: Record<Kind, string> = {
   audio: '调解员已将您静音，暂时无法自行开启麦克风',
@@ -22,6 +27,7 @@ export class MediaProducers {
   readonly #request: RoomRequest;
   #mic: ms.Producer | null = null;
   #cam: ms.Producer | null = null;
+  #screen: ms.Producer | null = null;
   readonly #toggleChain: Record<Kind, Promise<void>> = { audio: Promise.resolve(), video: Promise.resolve() };
 
   constructor(store: RoomStore, request: RoomRequest) {
@@ -34,7 +40,7 @@ export class MediaProducers {
   }
 
   /** Publishes `track` on `send`; `current()` false means the media it belongs to was torn down meanwhile. */
-  async produce(send: ms.Transport, kind: Kind, track: MediaStreamTrack, current: () => boolean): Promise<void> {
+  async produce(send: ms.Transport, kind: Kind, track: MediaStreamTrack, current: () => boolean, videoCodec?: ms.RtpCodecCapability): Promise<void> {
     const L = this.#store.state.local;
     // Joining with mic/camera off publishes paused on the server from the start.
     const startOff = kind === 'audio' ? L.micMuted : this.#selfVideoOff();
@@ -52,6 +58,8 @@ export class MediaProducers {
               track,
               stopTracks: false,
               encodings: CAMERA_ENCODINGS,
+              // iOS: H264 (its hardware encoder; phone-env.ts); elsewhere the router's first, VP8.
+              ...(videoCodec ? { codec: videoCodec } : {}),
               codecOptions: { videoGoogleStartBitrate: 1000 },
               // Paused means nothing on the wire (not black frames): 仅语音 frees the link for the voice.
               zeroRtpOnPause: true,
@@ -203,8 +211,83 @@ export class MediaProducers {
     }
   }
 
-  /** Closes both producers (never the local tracks) and forgets their mediator mutes. */
+  /**
+   * The camera or microphone track changed (front/back camera, a track re-acquired after the phone
+   * ended it in the background): the producer sends the new one from now on, without a new
+   * producer — receivers keep their consumer. Without a producer only the local state changes.
+   */
+  async replaceTrack(kind: Kind, track: MediaStreamTrack): Promise<void> {
+    const producer = this.#producer(kind);
+    if (producer && !producer.closed) await producer.replaceTrack({ track });
+    this.#store.patchLocal(kind === 'audio' ? { audioTrack: track } : { videoTrack: track });
+    this.applyPause(kind);
+  }
+
+  /** Publishes a shared screen (`track` from getDisplayMedia) on `send`; stops the track if that fails. */
+  async shareScreen(send: ms.Transport, track: MediaStreamTrack, videoCodec?: ms.RtpCodecCapability): Promise<void> {
+    this.#store.patchLocal({ screenTrack: track });
+    let producer: ms.Producer;
+    try {
+      producer = await send.produce({
+        track,
+        stopTracks: false,
+        encodings: SCREEN_ENCODINGS,
+        ...(videoCodec ? { codec: videoCodec } : {}),
+        appData: { source: 'screen', paused: false },
+      });
+    } catch (err) {
+      console.warn('[room] screen share failed', err);
+      track.stop();
+      if (this.#store.state.local.screenTrack === track) this.#store.patchLocal({ screenTrack: null });
+      this.#store.notice(errorMessage(err, '屏幕共享失败'), 'error');
+      return;
+    }
+    if (this.#store.state.local.screenTrack !== track) {
+      producer.close(); // stopped while it was being set up
+      await this.#closeOnServer(producer.id);
+      return;
+    }
+    this.#screen = producer;
+    this.#store.patchLocal({ screenProducerId: producer.id });
+    // The browser's own 「停止共享」 bar ends the track.
+    producer.on('trackended', () => {
+      this.stopScreen().catch((err: unknown) => console.warn('[room] stop screen failed', err));
+    });
+    producer.on('transportclose', () => {
+      if (this.#screen === producer) this.stopScreen().catch((err: unknown) => console.warn('[room] stop screen failed', err));
+    });
+  }
+
+  /** Stops sharing: the track (the browser's sharing indicator goes), the producer, then the server. */
+  async stopScreen(): Promise<void> {
+    const producer = this.#screen;
+    const track = this.#store.state.local.screenTrack;
+    this.#screen = null;
+    track?.stop();
+    if (track || this.#store.state.local.screenProducerId) this.#store.patchLocal({ screenTrack: null, screenProducerId: null });
+    if (!producer || producer.closed) return;
+    producer.close();
+    await this.#closeOnServer(producer.id);
+  }
+
+  async #closeOnServer(producerId: string): Promise<void> {
+    try {
+      await this.#request('media:closeProducer', { producerId });
+    } catch (err) {
+      // Offline or already gone: the server closes it with the transport or my leaving.
+      console.warn('[room] screen producer not closed on the server', err);
+    }
+  }
+
+  /** Closes all producers (never the camera and microphone tracks; a shared screen stops) and forgets the mediator mutes. */
   closeAll(): void {
+    if (this.#screen || this.#store.state.local.screenTrack) {
+      const screen = this.#screen;
+      this.#screen = null;
+      if (screen && !screen.closed) screen.close();
+      this.#store.state.local.screenTrack?.stop();
+      this.#store.patchLocal({ screenTrack: null, screenProducerId: null });
+    }
     for (const p of [this.#mic, this.#cam]) if (p && !p.closed) p.close();
     this.#mic = null;
     this.#cam = null;

@@ -2,12 +2,15 @@
 // their owners' children — my producers (media-producers.ts) and the consumers the server gives
 // me (media-consumers.ts) — set up when admitted, resumed after a re-join, torn down on leaving
 // the room's inside. Also the ICE watchdog and the network-quality sampling of the transports,
-// which feeds 仅语音 (audio-first.ts).
+// which feeds 仅语音 (audio-first.ts). On phones: the camera front/back switch, and coming back
+// from the background (recheck(): tracks the system ended are opened again and replaced in place).
 import { Device, type types as ms } from 'mediasoup-client';
 import { AudioFirst } from './audio-first.ts';
 import { MediaConsumers, type InboundStat } from './media-consumers.ts';
 import { parseIceParameters, parseRouterRtpCapabilities, parseTransportOptions } from './media-params.ts';
+import { audioConstraints, classifyMediaError, listDevices, PROBLEM_TITLE, videoConstraints } from './media-devices.ts';
 import { MediaProducers } from './media-producers.ts';
+import { canShareScreen, currentEnv, preferredVideoCodec } from './phone-env.ts';
 import { errorMessage, RoomRequestError, type MediaSource, type ResponseOf, type RoomRequest, type ServerEventHandlers } from './protocol.ts';
 import { bandwidthFromStats, InboundLossMeter, sampleFromStats } from './quality.ts';
 import type { RoomStore } from './room-store.ts';
@@ -16,6 +19,22 @@ const ICE_RESTART_DELAY_MS = 2_000;
 const ICE_RETRY_MS = 6_000;
 /** Once a second: the link policy needs a few samples in a row before it acts (link-policy.ts). */
 const QUALITY_INTERVAL_MS = 1_000;
+
+/** How long a track muted by the system may take to come back by itself before it is opened again. */
+const MUTED_GRACE_MS = 1_500;
+
+/** Whether `track` is still muted (and live) after waiting up to `ms` for it to unmute. */
+function stillMuted(track: MediaStreamTrack, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = () => {
+      track.removeEventListener('unmute', done);
+      window.clearTimeout(timer);
+      resolve(track.readyState === 'live' && track.muted);
+    };
+    const timer = window.setTimeout(done, ms);
+    track.addEventListener('unmute', done);
+  });
+}
 
 /** What the media session asks of the room around it. */
 export interface MediaPorts {
@@ -114,7 +133,8 @@ export class MediaSession {
       const wantAudio = !!audioTrack && audioTrack.readyState === 'live' && device.canProduce('audio');
       const wantVideo = !!videoTrack && videoTrack.readyState === 'live' && device.canProduce('video');
 
-      const transports = await this.#request('media:createTransports', { send: wantAudio || wantVideo });
+      // Those who lead the room get a send transport even without devices: they may share a screen.
+      const transports = await this.#request('media:createTransports', { send: wantAudio || wantVideo || this.#store.leads });
       if (stale()) return;
       if (transports.send) this.#send = this.#makeTransport(device, 'send', transports.send);
       this.#recv = this.#makeTransport(device, 'recv', transports.recv);
@@ -123,7 +143,7 @@ export class MediaSession {
       const produceMine = async () => {
         if (wantAudio && audioTrack && send) await this.producers.produce(send, 'audio', audioTrack, current);
         if (stale()) return;
-        if (wantVideo && videoTrack && send) await this.producers.produce(send, 'video', videoTrack, current);
+        if (wantVideo && videoTrack && send) await this.producers.produce(send, 'video', videoTrack, current, this.#videoCodec(device));
       };
       // 仅语音 before any consumer: no video is sent to me even for a moment.
       if (this.#store.state.audioOnly) await this.audioFirst.tellServer();
@@ -198,6 +218,128 @@ export class MediaSession {
       this.#updateUnstable();
     });
     return t;
+  }
+
+  #videoCodec(device: Device): ms.RtpCodecCapability | undefined {
+    const { ua, maxTouchPoints } = currentEnv();
+    return preferredVideoCodec(device.rtpCapabilities.codecs ?? [], ua, maxTouchPoints);
+  }
+
+  // ── screen sharing (leaders, desktop browsers) ─────────────────────────────
+
+  /** This browser can share a screen and I lead the room. */
+  get canShareScreen(): boolean {
+    const md = typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;
+    return this.#store.leads && canShareScreen({ ...currentEnv(), hasDisplayMedia: typeof md?.getDisplayMedia === 'function' });
+  }
+
+  /** Asks the browser for a screen, window or tab and publishes it; the server decides who sees it. */
+  async shareScreen(): Promise<void> {
+    if (!this.canShareScreen || this.#store.state.local.screenTrack) return;
+    const send = this.#send;
+    if (!send || send.closed || this.#store.state.mediaStatus !== 'ready' || !this.#device) {
+      this.#store.notice('音视频尚未连接，暂时无法共享屏幕', 'error');
+      return;
+    }
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 10, max: 15 } }, audio: false });
+    } catch (err) {
+      // The chooser was cancelled (NotAllowedError): nothing to say.
+      if (classifyMediaError(err) !== 'denied') this.#store.notice('无法共享屏幕', 'error');
+      return;
+    }
+    const track = stream.getVideoTracks()[0];
+    if (!track) return;
+    if (send !== this.#send || send.closed) {
+      track.stop();
+      return;
+    }
+    track.contentHint = 'detail';
+    await this.producers.shareScreen(send, track, this.#videoCodec(this.#device));
+  }
+
+  stopScreen(): Promise<void> {
+    return this.producers.stopScreen();
+  }
+
+  // ── phones: camera switch, coming back from the background ─────────────────
+
+  /** How many cameras this device has (the switch shows only with more than one). */
+  async countCameras(): Promise<void> {
+    const { video } = await listDevices();
+    if (video.length !== this.#store.state.local.cameraCount) this.#store.patchLocal({ cameraCount: video.length });
+  }
+
+  /**
+   * Front ⇄ back camera: the other facing mode, or — where the cameras do not say which way they
+   * face — the next camera. The old track is stopped first (phones open one camera at a time); the
+   * producer sends the new track in place, so receivers keep their consumer.
+   */
+  async switchCamera(): Promise<void> {
+    const old = this.#store.state.local.videoTrack;
+    if (!old) return;
+    const settings = old.getSettings();
+    const facing = settings.facingMode === 'environment' ? 'user' : 'environment';
+    const { video: cameras } = await listDevices();
+    const at = cameras.findIndex((d) => d.deviceId === settings.deviceId);
+    const next = cameras.length > 1 ? cameras[(at + 1) % cameras.length] : undefined;
+    const enabled = old.enabled;
+    old.stop();
+    const open = (c: MediaTrackConstraints) => navigator.mediaDevices.getUserMedia({ video: c }).then((s) => s.getVideoTracks()[0] ?? null);
+    let track: MediaStreamTrack | null = null;
+    try {
+      track = settings.facingMode ? await open({ ...videoConstraints(), facingMode: { exact: facing } }) : null;
+    } catch {
+      track = null;
+    }
+    try {
+      track ??= next ? await open(videoConstraints(next.deviceId)) : null;
+      track ??= await open(videoConstraints(settings.deviceId));
+    } catch (err) {
+      this.#store.notice(PROBLEM_TITLE[classifyMediaError(err)], 'error');
+      return;
+    }
+    if (!track) return;
+    track.enabled = enabled;
+    try {
+      await this.producers.replaceTrack('video', track);
+    } catch (err) {
+      console.warn('[room] camera not switched', err);
+      this.#store.notice('切换摄像头失败', 'error');
+    }
+  }
+
+  /**
+   * Back from the background: a phone may have ended or muted my camera and microphone meanwhile
+   * (iOS does when another app took them). Each such track is opened again and replaced in place.
+   */
+  async recheck(): Promise<void> {
+    const L = this.#store.state.local;
+    const kinds: ['audio' | 'video', MediaStreamTrack | null][] = [
+      ['audio', L.audioTrack],
+      ['video', L.videoTrack],
+    ];
+    for (const [kind, track] of kinds) {
+      if (!track || track.readyState === 'live') {
+        // Muted: the source gives nothing for now; often only for a moment after coming back.
+        if (!track || !track.muted || !(await stillMuted(track, MUTED_GRACE_MS))) continue;
+      }
+      const settings = track.getSettings();
+      try {
+        const stream = await navigator.mediaDevices.getUserMedia(
+          kind === 'audio' ? { audio: audioConstraints(settings.deviceId) } : { video: videoConstraints(settings.deviceId) },
+        );
+        const fresh = kind === 'audio' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
+        if (!fresh) continue;
+        fresh.enabled = track.enabled;
+        track.stop();
+        await this.producers.replaceTrack(kind, fresh);
+      } catch (err) {
+        console.warn(`[room] ${kind} not reopened`, err);
+        this.#store.notice(kind === 'audio' ? '麦克风已断开，请检查后点击「重新检测」或重新进入' : '摄像头已断开', 'error');
+      }
+    }
   }
 
   /** Closes transports, producers and consumers (never the local tracks); the Device stays. */

@@ -127,8 +127,31 @@ export class RoomClient {
     // Before connecting: tests and benchmarks catch the handle (with its socket) as it appears.
     this.#debug = exposeRoomDebug({ socket: this.socket, store: this.#store, media: this.#media });
     this.#media.startSampling();
+    // (Unit tests run without a DOM.)
+    if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.#onVisibility);
+    const devices = typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;
+    if (devices) {
+      devices.addEventListener('devicechange', this.#onDeviceChange);
+      this.#onDeviceChange();
+    }
     this.#session.connect();
   }
+
+  readonly #onDeviceChange = (): void => {
+    this.#media.countCameras().catch((err: unknown) => console.warn('[room] cameras not counted', err));
+  };
+
+  /**
+   * Back from the background (phone unlocked, app switched back): the socket may have died
+   * silently and the system may have taken my camera or microphone. Check both.
+   */
+  readonly #onVisibility = (): void => {
+    if (document.visibilityState !== 'visible' || this.#session.closed) return;
+    this.#session.recheck();
+    if (this.#store.state.status === 'admitted' && this.#store.state.mediaStatus === 'ready') {
+      this.#media.recheck().catch((err: unknown) => console.warn('[room] media recheck failed', err));
+    }
+  };
 
   /** Leaves the room (tells the server) and stops everything. Local tracks are left to the caller. */
   async leave(): Promise<void> {
@@ -152,6 +175,8 @@ export class RoomClient {
 
   #finish(status: RoomStatus, message: string, errorCode: string | null = null): void {
     if (!this.#session.close()) return;
+    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onVisibility);
+    if (typeof navigator !== 'undefined') navigator.mediaDevices?.removeEventListener('devicechange', this.#onDeviceChange);
     this.#roster.clearNotices();
     this.#media.close();
     this.#store.patch({ status, message, errorCode, reconnecting: false, online: false, peers: [], lobby: [], activeSpeaker: null, ...NO_CAUCUS });
@@ -233,6 +258,30 @@ export class RoomClient {
   /** 仅语音 on or off by the participant (the link policy may also turn it on by itself while off). */
   setAudioOnly(on: boolean): Promise<void> {
     return this.#media.audioFirst.setManual(on);
+  }
+
+  /** Front ⇄ back camera (shown only when the device has more than one). */
+  switchCamera(): Promise<void> {
+    return this.#media.switchCamera();
+  }
+
+  /** Leaders on desktop browsers: share a screen, window or tab (the server decides who sees it). */
+  get canShareScreen(): boolean {
+    return this.#media.canShareScreen;
+  }
+
+  shareScreen(): Promise<void> {
+    return this.#media.shareScreen();
+  }
+
+  stopScreen(): Promise<void> {
+    return this.#media.stopScreen();
+  }
+
+  /** My camera and microphone as they are now (a switch or a re-acquire may have replaced the first ones). */
+  stopLocalTracks(): void {
+    const L = this.#store.state.local;
+    for (const t of [L.audioTrack, L.videoTrack, L.screenTrack]) t?.stop();
   }
 
   /** Tries the audio/video setup again after a failure (chat keeps working meanwhile). */

@@ -33,6 +33,11 @@ export interface LocalMedia {
   /** Turned off by the mediator (the participant cannot undo it). */
   audioAdminMuted: boolean;
   videoAdminMuted: boolean;
+  /** The screen I share (leaders, desktop browsers) and its producer; null when not sharing. */
+  screenTrack: MediaStreamTrack | null;
+  screenProducerId: string | null;
+  /** Cameras this device has (the front/back switch shows only with more than one). */
+  cameraCount: number;
 }
 
 export interface RoomState {
@@ -100,7 +105,16 @@ export function initialState(local: Pick<LocalMedia, 'audioTrack' | 'videoTrack'
     lobby: [],
     activeSpeaker: null,
     remote: [],
-    local: { ...local, micProducerId: null, camProducerId: null, audioAdminMuted: false, videoAdminMuted: false },
+    local: {
+      ...local,
+      micProducerId: null,
+      camProducerId: null,
+      audioAdminMuted: false,
+      videoAdminMuted: false,
+      screenTrack: null,
+      screenProducerId: null,
+      cameraCount: 0,
+    },
     chat: [],
     chatUnread: 0,
     quality: 'unknown',

@@ -12,6 +12,7 @@ import { joinMode } from './media-devices.ts';
 export const CONNECT_RETRY_MESSAGE = '暂时无法连接服务器，正在重试…';
 const JOIN_RETRY_MS = 2_000;
 const LEAVE_TIMEOUT_MS = 3_000;
+const PROBE_TIMEOUT_MS = 4_000;
 const hasCjk = (s: string) => /[\u3400-\u9fff]/.test(s);
 
 export function connectRoomSocket(token?: string): Socket {
@@ -150,6 +151,28 @@ export class SocketSession {
     const admitted = this.#life.admittedDuringJoin;
     this.#fire('joined');
     await this.#hooks.joined(reply.status === 'lobby' && admitted ? { ...reply, status: 'admitted' } : reply);
+  }
+
+  /**
+   * Back from the background: a socket that says it is connected may have died while the phone
+   * slept (its heartbeat takes up to a minute to notice). One request proves it; no answer in
+   * time → reconnect now (a re-join follows). A socket that gave up is started again.
+   */
+  recheck(): void {
+    if (this.#life.closed || !this.alive) return;
+    if (!this.socket.connected) {
+      if (!this.socket.active) this.socket.connect();
+      return;
+    }
+    const socket = this.socket;
+    this.request('chat:history', {}, PROBE_TIMEOUT_MS).catch((err: unknown) => {
+      // A refusal is an answer: the socket is alive. Only silence means it is not.
+      if (!(err instanceof RoomRequestError) || (err.code !== 'TIMEOUT' && err.code !== 'OFFLINE')) return;
+      if (this.#life.closed || socket !== this.socket || !socket.connected) return;
+      console.warn('[room] socket silent after the background: reconnecting');
+      socket.disconnect();
+      socket.connect();
+    });
   }
 
   /** Tells the server I am leaving (when I was in and can still say so); false when already leaving or over. */
