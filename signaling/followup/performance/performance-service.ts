@@ -395,8 +395,8 @@ export class PerformanceService {
     const list = obligations.map((o) => {
       const status = (schedule?.status === 'CONFIRMED' ? o.status : 'NOT_DUE') as PerformanceStatus;
       const events = o.events
-        // A party sees the reminders addressed to it, never those of the other side; both see the rest.
-        .filter((e) => !party || !['REMIND_OBLIGOR', 'REMIND_OBLIGEE'].includes(e.type) || e.participantId === party.id)
+        // A party sees the reminders addressed to it, never those of the other side, nor the mediator's review of the draft.
+        .filter((e) => !party || (e.type !== 'CORRECTED' && (!['REMIND_OBLIGOR', 'REMIND_OBLIGEE'].includes(e.type) || e.participantId === party.id)))
         .map((e) => ({
           id: e.id,
           type: e.type as ObligationEventType,
