@@ -22,7 +22,7 @@ import {
 
 const CaseParams = Type.Object({ caseId: Id });
 const ObligationParams = Type.Object({ caseId: Id, obligationId: Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z0-9]+$', title: '履行义务' }) });
-const FileParams = Type.Object({ caseId: Id, eventId: Type.Integer({ minimum: 1, title: '履行记录' }) });
+const FileParams = Type.Object({ caseId: Id, eventId: Type.String({ pattern: '^[1-9][0-9]{0,11}$', title: '履行记录' }) });
 const security: Array<Record<string, string[]>> = [{ session: [] }, { link: [] }];
 const PROOF_TYPES = ['image/jpeg', 'image/png', 'application/pdf'];
 
@@ -215,7 +215,7 @@ export const performanceRoutes =
         config: { action: 'performance.files' },
       },
       async (request, reply) => {
-        const f = await s.file(request.params.caseId, request.params.eventId);
+        const f = await s.file(request.params.caseId, Number(request.params.eventId));
         const ext = f.mime === 'application/pdf' ? 'pdf' : f.mime === 'image/png' ? 'png' : 'jpg';
         return sendFile(reply, { bytes: f.bytes, type: f.mime, asciiName: `proof-${request.params.eventId}.${ext}`, name: f.fileName, disposition: 'inline' });
       },
