@@ -24,7 +24,7 @@ async function upload(token: string, obligationId: string, bytes: Buffer, type: 
   const res = await fetch(`${server.url}/api/performance/${k.caseId}/obligations/${obligationId}/proof?name=${encodeURIComponent(name)}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': type },
-    body: bytes,
+    body: new Uint8Array(bytes),
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as any };

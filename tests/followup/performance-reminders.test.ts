@@ -63,7 +63,14 @@ describe('the schedule: derived, corrected, confirmed', () => {
     await k.mediator.json(
       'PUT',
       `/api/performance/${k.caseId}/obligations/${interestId}`,
-      { kind: 'PAYMENT', description: '利息：乙方于2027年5月31日前向甲方支付利息人民币1,500.00元', obligorSide: 'B', obligeeSide: 'A', amount: '1500', dueDate: '2027-05-31' },
+      {
+        kind: 'PAYMENT',
+        description: '利息：乙方于2027年5月31日前向甲方支付利息人民币1,500.00元',
+        obligorSide: 'B',
+        obligeeSide: 'A',
+        amount: '1500',
+        dueDate: '2027-05-31',
+      },
       204,
     );
     const stale = await k.mediator.request('POST', `/api/performance/${k.caseId}/schedule/confirm`, { obligations: 3 });
@@ -84,7 +91,10 @@ describe('the schedule: derived, corrected, confirmed', () => {
       dueDate: '2027-05-31',
     });
     expect(((await after.json()) as { code: string }).code).toBe('SCHEDULE_CONFIRMED');
-    const audit = await server.ctx.db.auditEntry.findMany({ where: { caseId: k.caseId, type: { in: ['PERFORMANCE_SCHEDULE_DERIVED', 'OBLIGATION_CORRECTED', 'PERFORMANCE_SCHEDULE_CONFIRMED'] } }, orderBy: { seq: 'asc' } });
+    const audit = await server.ctx.db.auditEntry.findMany({
+      where: { caseId: k.caseId, type: { in: ['PERFORMANCE_SCHEDULE_DERIVED', 'OBLIGATION_CORRECTED', 'PERFORMANCE_SCHEDULE_CONFIRMED'] } },
+      orderBy: { seq: 'asc' },
+    });
     expect(audit.map((a) => a.type)).toEqual(['PERFORMANCE_SCHEDULE_DERIVED', 'OBLIGATION_CORRECTED', 'PERFORMANCE_SCHEDULE_CONFIRMED']);
     expect(JSON.parse(audit[1]!.data)).toMatchObject({ seq: 2, changes: ['内容', '期限'] });
   });

@@ -105,7 +105,13 @@ describe('schedule from each template', () => {
   it('一般纠纷: the payment; an act whose obligor is a text field; an apology within N days of signing', () => {
     const s = schedule('general', (doc) => {
       const t = catalog.agreement('general');
-      addClauseFromTemplate(doc, t, 'action', { values: { 'action.obligor': '甲方', 'action.actDeadline': '2026-03-20', 'action.action': '将停放的车辆移出消防通道' } }, 'test');
+      addClauseFromTemplate(
+        doc,
+        t,
+        'action',
+        { values: { 'action.obligor': '甲方', 'action.actDeadline': '2026-03-20', 'action.action': '将停放的车辆移出消防通道' } },
+        'test',
+      );
       addClauseFromTemplate(doc, t, 'apology', { values: { 'apology.days': '3' } }, 'test');
     });
     expect(s.map(brief)).toEqual([
@@ -123,7 +129,13 @@ describe('what the mediator must complete', () => {
     const payment = a.clauses.find((c) => c.templateKey === 'payment')!;
     setFieldValue(doc, { clauseId: payment.id }, 'payDeadline', null, 'test');
     const t = catalog.agreement('general');
-    addClauseFromTemplate(doc, t, 'action', { values: { 'action.obligor': '物业公司', 'action.actDeadline': '2026-03-20', 'action.action': '修复路灯' } }, 'test');
+    addClauseFromTemplate(
+      doc,
+      t,
+      'action',
+      { values: { 'action.obligor': '物业公司', 'action.actDeadline': '2026-03-20', 'action.action': '修复路灯' } },
+      'test',
+    );
     const s = deriveSchedule(readAgreement(doc), DEMO_SIGNING_DATE);
     expect(s[0]).toMatchObject({ kind: 'PAYMENT', amountFen: 120_000, dueDate: null, review: ['期限未填写，请补充'] });
     expect(s[1]).toMatchObject({ kind: 'ACT', obligorSide: null, obligeeSide: null, dueDate: '2026-03-20' });
@@ -156,12 +168,24 @@ describe('status and remedies', () => {
 
   it('the remedies file reads, and names the court: enforcement when confirmed, a lawsuit otherwise', () => {
     expect(loadRemedies().version).toBeGreaterThanOrEqual(1);
-    const confirmed = renderRemedies({ confirmed: true, court: '包头市青山区人民法院', courtCaseNumber: '（2027）内0204民特3号', obligor: '乙方（王某）', missing: '第1项 20,000.00元' });
+    const confirmed = renderRemedies({
+      confirmed: true,
+      court: '包头市青山区人民法院',
+      courtCaseNumber: '（2027）内0204民特3号',
+      obligor: '乙方（王某）',
+      missing: '第1项 20,000.00元',
+    });
     expect(confirmed.title).toContain('申请强制执行');
     expect(confirmed.paragraphs.join('')).toContain('向包头市青山区人民法院申请强制执行');
     expect(confirmed.paragraphs.join('')).toContain('（2027）内0204民特3号');
     expect(confirmed.paragraphs.join('')).not.toMatch(/\{[a-zA-Z]+\}/);
-    const not = renderRemedies({ confirmed: false, court: '包头市青山区人民法院', courtCaseNumber: null, obligor: '乙方（王某）', missing: '第1项 20,000.00元' });
+    const not = renderRemedies({
+      confirmed: false,
+      court: '包头市青山区人民法院',
+      courtCaseNumber: null,
+      obligor: '乙方（王某）',
+      missing: '第1项 20,000.00元',
+    });
     expect(not.paragraphs.join('')).toContain('提起诉讼');
     expect(not.paragraphs.join('')).not.toContain('向包头市青山区人民法院申请强制执行');
     expect(not.paragraphs.join('')).not.toMatch(/\{[a-zA-Z]+\}/);

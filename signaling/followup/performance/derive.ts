@@ -166,7 +166,11 @@ export function deriveSchedule(s: AgreementSnapshot, signingDate: string): Deriv
       const dependent = DEPENDENT_RE.exec(sentence);
       if (dependent) {
         const days = parseNumberToken(dependent[1]!);
-        const latest = out.map((o) => o.dueDate).filter((d): d is string => d !== null).sort().at(-1);
+        const latest = out
+          .map((o) => o.dueDate)
+          .filter((d): d is string => d !== null)
+          .sort()
+          .at(-1);
         const due = latest && days ? addToDate(latest, days, 'day') : null;
         out.push(base(render(sentence, r), due, ['期限从另一事项完成之日起计算，已按此前最后一项义务的期限估算，请核对']));
       }

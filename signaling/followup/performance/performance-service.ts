@@ -130,7 +130,10 @@ export class PerformanceService {
           },
         });
       }
-      await appendAudit(tx, staffActor(user), caseId, { type: 'PERFORMANCE_SCHEDULE_DERIVED', data: { signingRoundId: round.id, obligations: derived.length } });
+      await appendAudit(tx, staffActor(user), caseId, {
+        type: 'PERFORMANCE_SCHEDULE_DERIVED',
+        data: { signingRoundId: round.id, obligations: derived.length },
+      });
     });
   }
 
@@ -160,10 +163,23 @@ export class PerformanceService {
       ].filter((c): c is string => c !== false);
       await tx.obligation.update({
         where: { id: o.id },
-        data: { kind: input.kind, description: input.description, obligorSide: input.obligorSide, obligeeSide: input.obligeeSide, amountFen: input.amountFen, dueDate: due, reviewNotes: null },
+        data: {
+          kind: input.kind,
+          description: input.description,
+          obligorSide: input.obligorSide,
+          obligeeSide: input.obligeeSide,
+          amountFen: input.amountFen,
+          dueDate: due,
+          reviewNotes: null,
+        },
       });
-      await tx.obligationEvent.create({ data: { obligationId: o.id, at: now, type: 'CORRECTED', userId: user.id, note: changes.length ? `更正：${changes.join('、')}` : '已核对' } });
-      await appendAudit(tx, staffActor(user), caseId, { type: 'OBLIGATION_CORRECTED', data: { obligationId: o.id, seq: o.seq, changes: changes.length ? changes : ['已核对'] } });
+      await tx.obligationEvent.create({
+        data: { obligationId: o.id, at: now, type: 'CORRECTED', userId: user.id, note: changes.length ? `更正：${changes.join('、')}` : '已核对' },
+      });
+      await appendAudit(tx, staffActor(user), caseId, {
+        type: 'OBLIGATION_CORRECTED',
+        data: { obligationId: o.id, seq: o.seq, changes: changes.length ? changes : ['已核对'] },
+      });
     });
   }
 
@@ -241,7 +257,8 @@ export class PerformanceService {
       return null;
     }
     if (amountFen === null) throw new DomainError('VALIDATION', '请填写收到的金额');
-    if (amountFen > o.amountFen - o.receivedFen) throw new DomainError('RECEIPT_EXCEEDS', `尚未履行的金额为 ${formatAmount(o.amountFen - o.receivedFen)}，确认收到的金额不能超过它`);
+    if (amountFen > o.amountFen - o.receivedFen)
+      throw new DomainError('RECEIPT_EXCEEDS', `尚未履行的金额为 ${formatAmount(o.amountFen - o.receivedFen)}，确认收到的金额不能超过它`);
     return amountFen;
   }
 
@@ -353,8 +370,13 @@ export class PerformanceService {
       const performedAt = o.kind === 'PAYMENT' && o.amountFen !== null ? (receivedFen >= o.amountFen ? now : null) : now;
       const status = performanceStatus({ ...o, receivedFen, performedAt }, now);
       await tx.obligation.update({ where: { id: o.id }, data: { receivedFen, performedAt, status } });
-      await tx.obligationEvent.create({ data: { obligationId: o.id, at: now, type: 'RECORDED_BY_MEDIATOR', userId: user.id, amountFen: amount, note: input.note } });
-      await appendAudit(tx, staffActor(user), caseId, { type: 'OBLIGATION_RECORDED', data: { obligationId: o.id, seq: o.seq, amountFen: amount, receivedFen, status } });
+      await tx.obligationEvent.create({
+        data: { obligationId: o.id, at: now, type: 'RECORDED_BY_MEDIATOR', userId: user.id, amountFen: amount, note: input.note },
+      });
+      await appendAudit(tx, staffActor(user), caseId, {
+        type: 'OBLIGATION_RECORDED',
+        data: { obligationId: o.id, seq: o.seq, amountFen: amount, receivedFen, status },
+      });
       return { status: status as PerformanceStatus, receivedFen };
     });
   }
@@ -383,7 +405,11 @@ export class PerformanceService {
       select: { id: true, displayName: true },
     });
     const nameOf = (e: { participantId: string | null; userId: string | null }) =>
-      e.participantId ? (people.find((x) => x.id === e.participantId)?.name ?? '当事人') : e.userId ? (users.find((u) => u.id === e.userId)?.displayName ?? '调解员') : '系统';
+      e.participantId
+        ? (people.find((x) => x.id === e.participantId)?.name ?? '当事人')
+        : e.userId
+          ? (users.find((u) => u.id === e.userId)?.displayName ?? '调解员')
+          : '系统';
     const sideNames = (side: string) =>
       people
         .filter((x) => x.side === side && (x.role === 'APPLICANT' || x.role === 'RESPONDENT'))
@@ -429,19 +455,30 @@ export class PerformanceService {
     let remedies: PerformanceViewT['remedies'] = null;
     const overdueOwed = list.filter((o) => o.status === 'OVERDUE' && (viewer.kind === 'staff' || (role && role.side === o.obligeeSide)));
     if (overdueOwed.length) {
-      const application = await this.ctx.db.judicialApplication.findUnique({ where: { caseId }, select: { status: true, courtCaseNumber: true, court: { select: { name: true } } } });
+      const application = await this.ctx.db.judicialApplication.findUnique({
+        where: { caseId },
+        select: { status: true, courtCaseNumber: true, court: { select: { name: true } } },
+      });
       const confirmed = c.status === 'CONFIRMED' && application?.status === 'CONFIRMED';
       const local = await this.ctx.db.court.findFirst({ where: { isLocal: true }, select: { name: true } });
       const court = confirmed ? application.court.name : (local?.name ?? '有管辖权的人民法院');
       const missing = overdueOwed
         .map((o) => (o.amountFen !== null ? `第${o.seq}项 ${formatAmount(o.amountFen - o.receivedFen)}` : `第${o.seq}项 ${o.description}`))
         .join('；');
-      remedies = { confirmed, court, ...renderRemedies({ confirmed, court, courtCaseNumber: application?.courtCaseNumber ?? null, obligor: overdueOwed[0]!.obligorLabel, missing }) };
+      remedies = {
+        confirmed,
+        court,
+        ...renderRemedies({ confirmed, court, courtCaseNumber: application?.courtCaseNumber ?? null, obligor: overdueOwed[0]!.obligorLabel, missing }),
+      };
     }
     return {
       signed,
       schedule: schedule
-        ? { status: schedule.status as 'DRAFT' | 'CONFIRMED', derivedAt: schedule.derivedAt.toISOString(), confirmedAt: schedule.confirmedAt?.toISOString() ?? null }
+        ? {
+            status: schedule.status as 'DRAFT' | 'CONFIRMED',
+            derivedAt: schedule.derivedAt.toISOString(),
+            confirmedAt: schedule.confirmedAt?.toISOString() ?? null,
+          }
         : null,
       today: chinaDay(now),
       obligations: list,

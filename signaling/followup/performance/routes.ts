@@ -9,16 +9,7 @@ import { sendFile } from '../../http/file-reply.ts';
 import { errors, Id } from '../../http/schemas.ts';
 import { DomainError } from '../../errors.ts';
 import { MAX_PROOF_BYTES, yuanToFen, type ObligationInput, type PerformanceService } from './performance-service.ts';
-import {
-  ConfirmScheduleBody,
-  DeriveBody,
-  ObligationBody,
-  PerformanceView,
-  ProofQuery,
-  ReceiptBody,
-  RecordBody,
-  type ObligationBodyT,
-} from './schemas.ts';
+import { ConfirmScheduleBody, DeriveBody, ObligationBody, PerformanceView, ProofQuery, ReceiptBody, RecordBody, type ObligationBodyT } from './schemas.ts';
 
 const CaseParams = Type.Object({ caseId: Id });
 const ObligationParams = Type.Object({ caseId: Id, obligationId: Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z0-9]+$', title: '履行义务' }) });
@@ -39,13 +30,20 @@ export const performanceRoutes =
   (s: PerformanceService): FastifyPluginAsyncTypebox =>
   async (app) => {
     // A proof is the request body itself (the file); its type is checked again by its bytes.
-    for (const type of PROOF_TYPES) app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: MAX_PROOF_BYTES + 1 }, (_req, body, done) => done(null, body));
+    for (const type of PROOF_TYPES)
+      app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: MAX_PROOF_BYTES + 1 }, (_req, body, done) => done(null, body));
     const party = (request: FastifyRequest) => partyOf(request).participant;
 
     app.get(
       '/:caseId',
       {
-        schema: { tags: ['performance'], summary: '履行情况：履行计划、各项义务的状态和记录', security, params: CaseParams, response: { 200: PerformanceView, ...errors(401, 403, 404) } },
+        schema: {
+          tags: ['performance'],
+          summary: '履行情况：履行计划、各项义务的状态和记录',
+          security,
+          params: CaseParams,
+          response: { 200: PerformanceView, ...errors(401, 403, 404) },
+        },
         config: { action: 'performance.read' },
       },
       async (request) => {
@@ -111,7 +109,13 @@ export const performanceRoutes =
     app.delete(
       '/:caseId/obligations/:obligationId',
       {
-        schema: { tags: ['performance'], summary: '从履行计划草稿中删除一项义务', security: [{ session: [] }], params: ObligationParams, response: { 204: Type.Null(), ...errors(401, 403, 404, 409) } },
+        schema: {
+          tags: ['performance'],
+          summary: '从履行计划草稿中删除一项义务',
+          security: [{ session: [] }],
+          params: ObligationParams,
+          response: { 204: Type.Null(), ...errors(401, 403, 404, 409) },
+        },
         config: { action: 'performance.manage' },
       },
       async (request, reply) => {
@@ -182,7 +186,9 @@ export const performanceRoutes =
         const body = request.body;
         if (!Buffer.isBuffer(body)) throw new DomainError('INVALID_FILE', '请上传 JPG、PNG 图片或 PDF 文件');
         const declared = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-        return reply.status(201).send(await s.uploadProof(party(request), request.params.obligationId, { declaredMime: declared, fileName: request.query.name, bytes: body }));
+        return reply
+          .status(201)
+          .send(await s.uploadProof(party(request), request.params.obligationId, { declaredMime: declared, fileName: request.query.name, bytes: body }));
       },
     );
 
@@ -211,7 +217,13 @@ export const performanceRoutes =
     app.get(
       '/:caseId/files/:eventId',
       {
-        schema: { tags: ['performance'], summary: '下载履行凭证或收到确认的签名', security: [{ session: [] }], params: FileParams, response: { ...errors(401, 403, 404) } },
+        schema: {
+          tags: ['performance'],
+          summary: '下载履行凭证或收到确认的签名',
+          security: [{ session: [] }],
+          params: FileParams,
+          response: { ...errors(401, 403, 404) },
+        },
         config: { action: 'performance.files' },
       },
       async (request, reply) => {

@@ -5,7 +5,11 @@ import { OBLIGATION_EVENT_TYPES, OBLIGATION_KINDS, PERFORMANCE_STATUSES } from '
 import { Text } from '../../http/schemas.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const literals = <T extends string>(values: readonly T[], title?: string) => Type.Union(values.map((v) => Type.Literal(v)), title ? { title } : {});
+const literals = <T extends string>(values: readonly T[], title?: string) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    title ? { title } : {},
+  );
 
 const Side = (title: string) => Type.Union([Type.Literal('A'), Type.Literal('B')], { title });
 /** Yuan with at most two decimals, as typed in a form. */

@@ -77,7 +77,9 @@ async function runStep(tx: Tx, kind: StepKind, obligationId: string, now: Date, 
   if (kind === 'OVERDUE') {
     const key = stepKey('OVERDUE', o, null);
     if (await tx.obligationEvent.findUnique({ where: { dedupeKey: key }, select: { id: true } })) return 0;
-    await tx.obligationEvent.create({ data: { obligationId: o.id, at: now, type: 'OVERDUE', dedupeKey: key, amountFen: o.amountFen === null ? null : o.amountFen - o.receivedFen } });
+    await tx.obligationEvent.create({
+      data: { obligationId: o.id, at: now, type: 'OVERDUE', dedupeKey: key, amountFen: o.amountFen === null ? null : o.amountFen - o.receivedFen },
+    });
     await tx.obligation.update({ where: { id: o.id }, data: { status: performanceStatus(o, now) } });
     await appendAudit(tx, PERFORMANCE_ACTOR, o.caseId, { type: 'OBLIGATION_OVERDUE', data: { obligationId: o.id, seq: o.seq, dueDate: chinaDay(o.dueDate) } });
     await openFollowUpTask(tx, { caseId: o.caseId, reason: 'MISSED_PERFORMANCE', sourceId: o.id }, now, policy, PERFORMANCE_ACTOR);
@@ -86,12 +88,25 @@ async function runStep(tx: Tx, kind: StepKind, obligationId: string, now: Date, 
   // A reminder before the due day that would only arrive after it helps nobody (a schedule confirmed late).
   if (kind === 'REMIND_OBLIGOR' && now >= overdueFrom(o.dueDate)) return 0;
   const side = kind === 'REMIND_OBLIGOR' ? o.obligorSide : o.obligeeSide;
-  const recipients = await tx.participant.findMany({ where: { caseId: o.caseId, side, role: { in: PARTY_ROLES } }, select: { id: true }, orderBy: { createdAt: 'asc' } });
+  const recipients = await tx.participant.findMany({
+    where: { caseId: o.caseId, side, role: { in: PARTY_ROLES } },
+    select: { id: true },
+    orderBy: { createdAt: 'asc' },
+  });
   let written = 0;
   for (const r of recipients) {
     const key = stepKey(kind, o, r.id);
     if (await tx.obligationEvent.findUnique({ where: { dedupeKey: key }, select: { id: true } })) continue;
-    await tx.obligationEvent.create({ data: { obligationId: o.id, at: now, type: kind, participantId: r.id, dedupeKey: key, amountFen: o.amountFen === null ? null : o.amountFen - o.receivedFen } });
+    await tx.obligationEvent.create({
+      data: {
+        obligationId: o.id,
+        at: now,
+        type: kind,
+        participantId: r.id,
+        dedupeKey: key,
+        amountFen: o.amountFen === null ? null : o.amountFen - o.receivedFen,
+      },
+    });
     written++;
   }
   return written;

@@ -76,7 +76,12 @@ export function PartyPerformanceCard({ caseId, token }: { caseId: string; token:
               </div>
               <ObligationEvents o={o} />
               {o.canConfirmReceipt && open?.id !== o.id && (
-                <button type="button" className="btn btn--primary btn--block" data-testid="open-receipt" onClick={() => setOpen({ id: o.id, action: 'receipt' })}>
+                <button
+                  type="button"
+                  className="btn btn--primary btn--block"
+                  data-testid="open-receipt"
+                  onClick={() => setOpen({ id: o.id, action: 'receipt' })}
+                >
                   {o.kind === 'PAYMENT' ? '确认收到款项' : '确认对方已履行'}
                 </button>
               )}
@@ -107,7 +112,21 @@ export function PartyPerformanceCard({ caseId, token }: { caseId: string; token:
 
 type Client = ReturnType<typeof performanceApi>;
 
-function ReceiptForm({ o, token, client, affirmation, onDone, onCancel }: { o: ObligationView; token: string; client: Client; affirmation: string; onDone(): void; onCancel(): void }) {
+function ReceiptForm({
+  o,
+  token,
+  client,
+  affirmation,
+  onDone,
+  onCancel,
+}: {
+  o: ObligationView;
+  token: string;
+  client: Client;
+  affirmation: string;
+  onDone(): void;
+  onCancel(): void;
+}) {
   const remaining = o.amountFen === null ? null : o.amountFen - o.receivedFen;
   const [amount, setAmount] = useState(fenToInput(remaining));
   const [note, setNote] = useState('');
