@@ -104,18 +104,17 @@ describe('reminders and 逾期 on the clock', () => {
   it('the obligor is reminded three days before, at 09:00, once, and only the obligor’s side', async () => {
     await advanceTo('2027-04-27T00:59:00Z'); // 08:59 in China
     expect(await events(principalId, 'REMIND_OBLIGOR')).toHaveLength(0);
+    // Three "nodes" reach 09:00 at once (before this server's own tracker does): one reminder in all.
+    const policy = loadFollowUpPolicy(server.dataDir);
+    const at = new Date('2027-04-27T01:00:00Z');
+    const written = await Promise.all([1, 2, 3].map(() => runPerformanceSteps(server.ctx.db, at, policy)));
+    expect(written.reduce((a, b) => a + b, 0)).toBe(1);
     await advanceTo('2027-04-27T01:00:00Z');
+    await server.performance.tracker.runDue();
     const reminded = await events(principalId, 'REMIND_OBLIGOR');
     expect(reminded.map((e) => e.participantId)).toEqual([k.partyBId]);
     expect(reminded[0]!.amountFen).toBe(5_000_000);
     expect(await events(interestId, 'REMIND_OBLIGOR')).toHaveLength(0);
-
-    // More scans — the tracker again, and three "nodes" at once — write nothing more.
-    const policy = loadFollowUpPolicy(server.dataDir);
-    await server.performance.tracker.runDue();
-    const more = await Promise.all([1, 2, 3].map(() => runPerformanceSteps(server.ctx.db, clock.now(), policy)));
-    expect(more).toEqual([0, 0, 0]);
-    expect(await events(principalId, 'REMIND_OBLIGOR')).toHaveLength(1);
 
     // Each side's page shows its own reminders only.
     const b = await asParty(server, k.tokenB, 'GET', `/api/performance/${k.caseId}`);
@@ -146,16 +145,18 @@ describe('reminders and 逾期 on the clock', () => {
     expect((await server.ctx.db.obligation.findUniqueOrThrow({ where: { id: interestId } })).status).toBe('PARTIAL');
     expect(await events(interestId, 'OVERDUE')).toHaveLength(0);
 
-    await advanceTo('2027-05-31T16:00:00Z'); // 00:00 the next day
+    // 00:00 the next day, reached by three "nodes" at once and then by this server's tracker.
+    const policy = loadFollowUpPolicy(server.dataDir);
+    const at = new Date('2027-05-31T16:00:00Z');
+    const written = await Promise.all([1, 2, 3].map(() => runPerformanceSteps(server.ctx.db, at, policy)));
+    expect(written.reduce((a, b) => a + b, 0)).toBe(1);
+    await advanceTo('2027-05-31T16:00:00Z');
+    await server.performance.tracker.runDue();
     const o = await server.ctx.db.obligation.findUniqueOrThrow({ where: { id: interestId } });
     expect(o.status).toBe('OVERDUE');
     const overdue = await events(interestId, 'OVERDUE');
     expect(overdue).toHaveLength(1);
     expect(overdue[0]!.amountFen).toBe(100_000);
-
-    const policy = loadFollowUpPolicy(server.dataDir);
-    await Promise.all([1, 2, 3].map(() => runPerformanceSteps(server.ctx.db, clock.now(), policy)));
-    await server.performance.tracker.runDue();
     const tasks = await server.ctx.db.followUpTask.findMany({ where: { reason: 'MISSED_PERFORMANCE', sourceId: interestId } });
     expect(tasks).toHaveLength(1);
     const kase = await server.ctx.db.case.findUniqueOrThrow({ where: { id: k.caseId } });

@@ -47,24 +47,44 @@ export function stepKey(kind: StepKind, o: StepObligation, recipientId: string |
 
 const PARTY_ROLES = ['APPLICANT', 'RESPONDENT'];
 
-/** Confirmed schedules' obligations not yet performed, due within `horizon`. */
-async function openObligations(db: Db, horizon: Date) {
-  const schedules = await db.performanceSchedule.findMany({ where: { status: 'CONFIRMED' }, select: { caseId: true } });
-  if (schedules.length === 0) return [];
-  return db.obligation.findMany({
-    where: { caseId: { in: schedules.map((s) => s.caseId) }, status: { not: 'PERFORMED' }, dueDate: { lte: horizon } },
+/**
+ * Obligations not yet performed, due within `horizon`, of confirmed schedules (a draft's are not
+ * tracked). The due-date index narrows first; the schedules are then looked up for those cases only.
+ */
+async function openObligations(db: Db, horizon: Date, take?: number) {
+  const candidates = await db.obligation.findMany({
+    where: { status: { not: 'PERFORMED' }, dueDate: { lte: horizon } },
     orderBy: [{ dueDate: 'asc' }, { seq: 'asc' }],
+    ...(take ? { take } : {}),
   });
+  if (candidates.length === 0) return [];
+  const confirmed = new Set<string>();
+  const caseIds = [...new Set(candidates.map((o) => o.caseId))];
+  for (let i = 0; i < caseIds.length; i += 500) {
+    const rows = await db.performanceSchedule.findMany({ where: { caseId: { in: caseIds.slice(i, i + 500) }, status: 'CONFIRMED' }, select: { caseId: true } });
+    for (const r of rows) confirmed.add(r.caseId);
+  }
+  return candidates.filter((o) => confirmed.has(o.caseId));
 }
 
 /** Runs every step due at `now`; returns how many it wrote. Safe to run anywhere, any number of times. */
 export async function runPerformanceSteps(db: Db, now: Date, policy: FollowUpPolicy): Promise<number> {
   const horizon = new Date(now.getTime() + (policy.remindObligorDaysBefore + 1) * DAY);
+  const open = await openObligations(db, horizon);
+  // Steps already taken are skipped without a transaction (the one in runStep is what guarantees "once").
+  const taken = new Set<string>();
+  for (let i = 0; i < open.length; i += 500) {
+    const rows = await db.obligationEvent.findMany({
+      where: { obligationId: { in: open.slice(i, i + 500).map((o) => o.id) }, type: { in: ['REMIND_OBLIGOR', 'OVERDUE', 'REMIND_OBLIGEE'] } },
+      select: { obligationId: true, type: true },
+    });
+    for (const r of rows) taken.add(`${r.obligationId}:${r.type}`);
+  }
   let written = 0;
-  for (const o of await openObligations(db, horizon)) {
+  for (const o of open) {
     const times = stepTimes(o, policy);
     for (const kind of ['REMIND_OBLIGOR', 'OVERDUE', 'REMIND_OBLIGEE'] as const) {
-      if (times[kind] > now) continue;
+      if (times[kind] > now || taken.has(`${o.id}:${kind}`)) continue;
       written += await db.$transaction((tx) => runStep(tx, kind, o.id, now, policy));
     }
   }
@@ -114,9 +134,9 @@ async function runStep(tx: Tx, kind: StepKind, obligationId: string, now: Date, 
 
 /** The next instant a step falls due after `now` (null: none pending). */
 export async function nextStepAt(db: Db, now: Date, policy: FollowUpPolicy): Promise<Date | null> {
-  const soon = await openObligations(db, new Date(now.getTime() + 400 * DAY));
+  const soon = await openObligations(db, new Date(now.getTime() + 400 * DAY), 500);
   let next: Date | null = null;
-  for (const o of soon.slice(0, 500)) {
+  for (const o of soon) {
     for (const at of Object.values(stepTimes(o, policy))) if (at > now && (!next || at < next)) next = at;
   }
   return next;
