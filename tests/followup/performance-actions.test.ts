@@ -43,7 +43,46 @@ describe('before the mediator confirms the schedule', () => {
     const r = await receipt(server, k, principalId, '100');
     expect(r.status).toBe(409);
     expect(r.body.code).toBe('SCHEDULE_NOT_CONFIRMED');
-    await k.mediator.json('POST', `/api/performance/${k.caseId}/schedule/confirm`, { obligations: 2 });
+  });
+
+  it('the mediator adds and removes items, and cannot confirm while an item still waits to be checked', async () => {
+    const base = `/api/performance/${k.caseId}`;
+    const same = await k.mediator.request('POST', `${base}/obligations`, {
+      kind: 'ACT',
+      description: '退还借条原件',
+      obligorSide: 'A',
+      obligeeSide: 'A',
+      dueDate: '2027-05-10',
+    });
+    expect([same.status, ((await same.json()) as { code: string }).code]).toEqual([400, 'VALIDATION']);
+    const added = await k.mediator.json(
+      'POST',
+      `${base}/obligations`,
+      { kind: 'ACT', description: '甲方退还借条原件', obligorSide: 'A', obligeeSide: 'B', dueDate: '2027-05-10' },
+      201,
+    );
+    const stale = await k.mediator.request('POST', `${base}/schedule/confirm`, { obligations: 2 });
+    expect(((await stale.json()) as { code: string }).code).toBe('SCHEDULE_CHANGED');
+    await k.mediator.json('DELETE', `${base}/obligations/${added.id}`, undefined, 204);
+    // A derived reading the mediator has not checked yet (as derive marks an unreadable side or date).
+    await server.ctx.db.obligation.update({ where: { id: interestId }, data: { reviewNotes: JSON.stringify(['条文未写明义务人或权利人，请选择']) } });
+    const open = await k.mediator.request('POST', `${base}/schedule/confirm`, { obligations: 2 });
+    const body = (await open.json()) as { code: string; message: string };
+    expect([open.status, body.code]).toEqual([409, 'SCHEDULE_INCOMPLETE']);
+    expect(body.message).toContain('第 2 项');
+    const staff = await k.mediator.json('GET', base);
+    expect(staff.obligations[1].review).toEqual(['条文未写明义务人或权利人，请选择']);
+    await k.mediator.json(
+      'PUT',
+      `${base}/obligations/${interestId}`,
+      { kind: 'PAYMENT', description: staff.obligations[1].description, obligorSide: 'B', obligeeSide: 'A', amount: '1500', dueDate: '2027-04-30' },
+      204,
+    );
+    const audit = await server.ctx.db.auditEntry.findMany({ where: { caseId: k.caseId, type: 'OBLIGATION_CORRECTED' }, orderBy: { seq: 'asc' } });
+    expect(audit.map((a) => JSON.parse(a.data).changes)).toEqual([['新增'], ['删除'], ['已核对']]);
+    const confirmed = await k.mediator.json('POST', `${base}/schedule/confirm`, { obligations: 2 });
+    expect(confirmed.schedule.status).toBe('CONFIRMED');
+    expect(confirmed.obligations.map((o: any) => o.review)).toEqual([[], []]);
   });
 });
 
