@@ -1,13 +1,14 @@
 // 履行 in real Chromium: on the case page the mediator generates the schedule from the signed
 // agreement, checks it and confirms it; on a phone-sized page the obligee (李某) opens its link,
 // finds 履行情况, confirms receiving part of the principal with a drawn signature and the affirmation,
-// and sees the item become 部分履行; the mediator's page shows the signed confirmation.
+// and sees the item become 部分履行; the obligor uploads a proof from its phone; the mediator's page
+// shows both.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmsOutbox } from '../signing/signing-support.ts';
 import { openPage, type TestBrowser } from '../support/browser.ts';
 import { startTestServer, type StaffClient, type TestServer } from '../support/server.ts';
-import { AFFIRMATION, PARTY_IDS, signedLoanCase, type SignedCase } from './performance-support.ts';
+import { AFFIRMATION, PARTY_IDS, SIGNATURE, signedLoanCase, type SignedCase } from './performance-support.ts';
 
 const sms = new SmsOutbox();
 let server: TestServer;
@@ -34,20 +35,25 @@ async function drawSignature(page: Page, testId: string) {
 beforeAll(async () => {
   server = await startTestServer({}, { sms });
   k = await signedLoanCase(server, sms);
-  // The party has been through its link page before (identity, consent to online mediation).
-  const a = await server.ctx.db.participant.findUniqueOrThrow({ where: { id: k.partyAId } });
-  const headers = { authorization: `Bearer ${k.tokenA}`, 'content-type': 'application/json' };
-  if (!a.identityConfirmedAt) {
-    const res = await fetch(`${server.url}/api/party/confirm-identity`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ name: '李某', idLast4: PARTY_IDS.A.slice(-4) }),
-    });
-    expect(res.status).toBe(200);
-  }
-  if (!a.consentAt) {
-    const res = await fetch(`${server.url}/api/party/consent`, { method: 'POST', headers, body: JSON.stringify({ consent: true }) });
-    expect(res.status).toBe(200);
+  // The parties have been through their link pages before (identity, consent to online mediation).
+  for (const [id, token, name, idNumber] of [
+    [k.partyAId, k.tokenA, '李某', PARTY_IDS.A],
+    [k.partyBId, k.tokenB, '王某', PARTY_IDS.B],
+  ] as const) {
+    const p = await server.ctx.db.participant.findUniqueOrThrow({ where: { id } });
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    if (!p.identityConfirmedAt) {
+      const res = await fetch(`${server.url}/api/party/confirm-identity`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name, idLast4: idNumber.slice(-4) }),
+      });
+      expect(res.status).toBe(200);
+    }
+    if (!p.consentAt) {
+      const res = await fetch(`${server.url}/api/party/consent`, { method: 'POST', headers, body: JSON.stringify({ consent: true }) });
+      expect(res.status).toBe(200);
+    }
   }
 }, 120_000);
 afterAll(async () => {
@@ -96,10 +102,24 @@ describe('履行 in Chromium', () => {
     expect(signed.participantId).toBe(k.partyAId);
     expect(Buffer.from(signed.bytes!).subarray(1, 4).toString('latin1')).toBe('PNG');
 
+    // The obligor, on its phone, uploads a transfer slip for the interest; it cannot confirm receipt.
+    const obligor = await newPage({ width: 390, height: 844 });
+    await obligor.goto(`${server.url}/j/${k.tokenB}`);
+    const interest = obligor.locator('[data-testid="party-obligation"][data-seq="2"]');
+    await interest.waitFor();
+    expect(await obligor.getByTestId('open-receipt').count()).toBe(0);
+    await interest.getByTestId('open-proof').click();
+    await interest.getByTestId('proof-file').setInputFiles({ name: '转账回单.png', mimeType: 'image/png', buffer: Buffer.from(SIGNATURE, 'base64') });
+    await interest.getByTestId('proof-submit').click();
+    await interest.locator('[data-testid="obligation-events"] li[data-type="PROOF_UPLOADED"]').waitFor({ timeout: 15_000 });
+    expect(await interest.getByTestId('obligation-status').getAttribute('data-status')).toBe('NOT_DUE');
+
     await mediator.reload();
     const first = mediator.locator('[data-testid="staff-obligation"][data-seq="1"]');
     await first.locator('[data-testid="obligation-status"][data-status="PARTIAL"]').waitFor();
     expect(await first.getByTestId('obligation-events').textContent()).toContain('银行转账');
+    const second = mediator.locator('[data-testid="staff-obligation"][data-seq="2"]');
+    expect(await second.getByTestId('obligation-events').textContent()).toContain('义务人上传履行凭证（王某）');
     if (process.env.PERFORMANCE_SCREENSHOT) {
       await phone.screenshot({ path: `${process.env.PERFORMANCE_SCREENSHOT}-phone.png`, fullPage: true });
       await card.screenshot({ path: `${process.env.PERFORMANCE_SCREENSHOT}-mediator.png` });
