@@ -234,6 +234,19 @@ export const ERRORS = {
   IMPORT_REJECTED: { status: 422, message: '导入文件有错误，未导入任何记录；请按错误清单修改后重新上传' },
   IMPORT_TOO_MANY_ROWS: { status: 413, message: '单次导入的行数超过上限，请分批导入' },
   MEDIATOR_NOT_IN_UNIT: { status: 409, message: '所选调解员不是该单位在岗的调解员' },
+  // 履行 (#16 item 1, followup/performance/)
+  PERFORMANCE_NOT_SIGNED: { status: 409, message: '调解协议签署后才能制定履行计划' },
+  SCHEDULE_NOT_DERIVED: { status: 409, message: '尚未生成履行计划，请先根据已签署的协议生成' },
+  SCHEDULE_CONFIRMED: { status: 409, message: '履行计划已确认，不能再修改' },
+  SCHEDULE_NOT_CONFIRMED: { status: 409, message: '履行计划尚未经调解员确认' },
+  SCHEDULE_CHANGED: { status: 409, message: '履行计划已有变化，请刷新后重新核对再确认' },
+  SCHEDULE_INCOMPLETE: { status: 409, message: '履行计划尚有待核对或补充的内容' },
+  OBLIGATION_NOT_FOUND: { status: 404, message: '该项履行义务不存在' },
+  OBLIGATION_PERFORMED: { status: 409, message: '该项义务已履行完毕' },
+  NOT_OBLIGEE: { status: 403, message: '只有该项义务的权利人一方可以确认收到' },
+  NOT_OBLIGOR: { status: 403, message: '只有该项义务的义务人一方可以上传履行凭证' },
+  RECEIPT_EXCEEDS: { status: 400, message: '确认收到的金额超过尚未履行的金额' },
+  PROOF_LIMIT: { status: 409, message: '该项义务的履行凭证已达上限（10 份）' },
 
   // ── the server ─────────────────────────────────────────────────────────────
   RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试', retry: true },

@@ -49,6 +49,7 @@ import { failedLinks } from './cases/failed-links.ts';
 import { singleNodeRoomStates } from './rooms/single-node-room-states.ts';
 import { scheduleRetention } from './retention/index.ts';
 import { deadlinesArea, installDeadlinePolicyOnStart, systemClock, type Clock, type DeadlinesArea } from './deadlines/index.ts';
+import { performanceArea, type PerformanceArea } from './followup/performance/index.ts';
 import { intakePublicArea } from './intake/public/index.ts';
 import { routingArea } from './routing/index.ts';
 
@@ -71,6 +72,8 @@ export interface RunningServer {
   auditSealSchedule: SealSchedule;
   /** 限时办结: the scheduler of reminders and 督办 (tests await `scheduler.runDue()` after moving a fake clock). */
   deadlines: DeadlinesArea;
+  /** 履行 (#16 item 1): the schedule service and its tracker on the same clock (tests await `tracker.runDue()`). */
+  performance: PerformanceArea;
   close(): Promise<void>;
 }
 
@@ -151,6 +154,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const auditSeals = new AuditSealer(db, config.dataDir, sealKeyFromIdentity(signing.identity));
   const deadlines = await deadlinesArea(ctx, { clock: options.clock ?? systemClock, log: app.log, nodeId: cluster?.nodeId ?? null });
   app.addHook('onClose', async () => deadlines.scheduler.stop());
+  const performance = performanceArea(ctx, { clock: options.clock ?? systemClock, log: app.log });
+  app.addHook('onClose', async () => performance.tracker.stop());
   const health: HealthSources = { ctx, pool, redis: cluster?.redis.command ?? null };
   await mountApi(app, [
     metaArea,
@@ -171,6 +176,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     signing,
     judicialArea(ctx, templates, signing.identity, courtIdentities),
     deadlines,
+    performance,
     procedureArea(ctx, templates, signing.identity),
     intakePublic,
     routingArea(ctx),
@@ -229,6 +235,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     auditSeals,
     auditSealSchedule,
     deadlines,
+    performance,
     async close() {
       if (closed) return;
       closed = true;

@@ -136,6 +136,11 @@ export const ACTIONS = {
   'minutes.manage': { scope: 'case', roles: ['mediator'], refusal: MEDIATOR_ONLY },
   'minutes.share': { scope: 'case', roles: SPEAKERS, refusal: '只有该方当事人可以同意公开本方的背对背沟通记录' },
   'minutes.sign': { scope: 'case', roles: ['party', 'authorised-agent'], refusal: '只有当事人及经授权的委托代理人可以签署调解笔录', code: 'NOT_A_SIGNER' },
+  // ── #16 item 1 履行: the schedule (the case's mediator), receipt and proof (the sides, checked per obligation in the service) ──
+  'performance.read': { scope: 'case', roles: ['admin', ...MEDIATORS, ...SPEAKERS], refusal: '您无权查看本案的履行情况' },
+  'performance.manage': { scope: 'case', roles: ['mediator'], refusal: MEDIATOR_ONLY },
+  'performance.party': { scope: 'case', roles: ['party', 'authorised-agent'], refusal: '只有当事人本人或经授权的委托代理人可以确认履行' },
+  'performance.files': { scope: 'case', roles: ['admin', ...MEDIATORS], refusal: '只有本案调解员或管理员可以查看履行凭证' },
   // ── 分流 and 首接负责 (intake item 3): which matter is checked in the service (others: MATTER_NOT_FOUND) ──
   'routing.queue': { scope: 'staff', roles: ['dispatcher'], refusal: '只有中心受理员可以查看分流队列' },
   'routing.inbox': { scope: 'staff', roles: ['unit-head'], refusal: '只有单位负责人可以查看待接收、待指派事项' },

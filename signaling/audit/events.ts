@@ -316,6 +316,34 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
     type: z.literal('FOLLOW_UP_OPENED'),
     data: z.object({ taskId: z.string(), reason: z.enum(['POOR_RATING', 'MISSED_PERFORMANCE', 'SAMPLED', 'MANUAL']), dueAt: z.string() }),
   }),
+  // #16 item 1 履行 (signaling/followup/performance): amounts in 分.
+  z.object({ type: z.literal('PERFORMANCE_SCHEDULE_DERIVED'), data: z.object({ signingRoundId: z.string(), obligations: z.number() }) }),
+  z.object({ type: z.literal('OBLIGATION_CORRECTED'), data: z.object({ obligationId: z.string(), seq: z.number(), changes: z.array(z.string()) }) }),
+  z.object({ type: z.literal('PERFORMANCE_SCHEDULE_CONFIRMED'), data: z.object({ obligations: z.number(), totalFen: z.number() }) }),
+  z.object({
+    type: z.literal('OBLIGATION_RECEIPT_CONFIRMED'),
+    /** The obligee's signed statement: its digest, the signature's, and the issued agreement's it refers to. */
+    data: z.object({
+      obligationId: z.string(),
+      seq: z.number(),
+      participantId: z.string(),
+      amountFen: z.number().nullable(),
+      receivedFen: z.number(),
+      status: z.string(),
+      statementSha256: z.string(),
+      pngSha256: z.string(),
+      agreementPdfSha256: z.string().nullable(),
+    }),
+  }),
+  z.object({
+    type: z.literal('OBLIGATION_PROOF_UPLOADED'),
+    data: z.object({ obligationId: z.string(), seq: z.number(), participantId: z.string(), mime: z.string(), bytes: z.number(), sha256: z.string() }),
+  }),
+  z.object({
+    type: z.literal('OBLIGATION_RECORDED'),
+    data: z.object({ obligationId: z.string(), seq: z.number(), amountFen: z.number().nullable(), receivedFen: z.number(), status: z.string() }),
+  }),
+  z.object({ type: z.literal('OBLIGATION_OVERDUE'), data: z.object({ obligationId: z.string(), seq: z.number(), dueDate: z.string() }) }),
 ]);
 
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
@@ -546,8 +574,25 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `更换本案调解员为 ${event.data.name}`;
     case 'FOLLOW_UP_OPENED':
       return `发起回访（${FOLLOW_UP_REASON_LABELS[event.data.reason]}，期限 ${event.data.dueAt.slice(0, 10)}）`;
+    case 'PERFORMANCE_SCHEDULE_DERIVED':
+      return `根据已签署的协议生成履行计划草稿（${event.data.obligations} 项）`;
+    case 'OBLIGATION_CORRECTED':
+      return `履行计划第 ${event.data.seq} 项：${event.data.changes.join('、')}`;
+    case 'PERFORMANCE_SCHEDULE_CONFIRMED':
+      return `确认履行计划（${event.data.obligations} 项，金钱给付合计 ${fenText(event.data.totalFen)}）`;
+    case 'OBLIGATION_RECEIPT_CONFIRMED':
+      return `权利人签名确认收到履行计划第 ${event.data.seq} 项${event.data.amountFen !== null ? ` ${fenText(event.data.amountFen)}` : ''}（累计 ${fenText(event.data.receivedFen)}，声明摘要 ${event.data.statementSha256.slice(0, 12)}…）`;
+    case 'OBLIGATION_PROOF_UPLOADED':
+      return `义务人上传履行计划第 ${event.data.seq} 项的履行凭证（${event.data.mime}，${event.data.bytes} 字节，摘要 ${event.data.sha256.slice(0, 12)}…）`;
+    case 'OBLIGATION_RECORDED':
+      return `调解员登记履行计划第 ${event.data.seq} 项的履行情况${event.data.amountFen !== null ? `：收到 ${fenText(event.data.amountFen)}` : '：已履行'}`;
+    case 'OBLIGATION_OVERDUE':
+      return `履行计划第 ${event.data.seq} 项逾期未履行（期限 ${event.data.dueDate}）`;
   }
 }
+
+/** 2500000 分 → 25000.00元 (audit summaries; no thousands separators needed). */
+const fenText = (fen: number) => `${(fen / 100).toFixed(2)}元`;
 
 const FOLLOW_UP_REASON_LABELS: Record<string, string> = { POOR_RATING: '差评', MISSED_PERFORMANCE: '逾期未履行', SAMPLED: '结案抽样', MANUAL: '人工发起' };
 

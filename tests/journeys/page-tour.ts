@@ -85,6 +85,8 @@ export async function setUpTour(server: TestServer, sms: SmsOutbox): Promise<Tou
   await signCaseThroughApi(server, signed, sms, PARTY_IDS);
   const round = await server.ctx.db.signingRound.findFirstOrThrow({ where: { caseId: signed.caseId, status: 'COMPLETED' } });
   const pdf = Buffer.from(await (await signed.mediator.request('GET', `/api/signing/${signed.caseId}/pdf`)).arrayBuffer());
+  // 履行: the schedule drawn from the signed agreement, a draft the mediator is checking.
+  await signed.mediator.json('POST', `/api/performance/${signed.caseId}/schedule/derive`, {});
 
   const applied = await submittedCase(server, sms);
   const application = await server.ctx.db.judicialApplication.findUniqueOrThrow({ where: { caseId: applied.caseId } });
@@ -107,6 +109,7 @@ export async function setUpTour(server: TestServer, sms: SmsOutbox): Promise<Tou
     { name: '案件（调解中）', path: `/cases/${mediating.caseId}`, viewer: m, ready: 'case-page' },
     { name: '案件（已锁定）', path: `/cases/${locked.caseId}`, viewer: locked.mediator, ready: 'staff-signing' },
     { name: '案件（已签署）', path: `/cases/${signed.caseId}`, viewer: signed.mediator, ready: 'staff-signing' },
+    { name: '案件（履行计划草稿）', path: `/cases/${signed.caseId}`, viewer: signed.mediator, ready: 'obligation-editor' },
     { name: '协议书编辑', path: `/cases/${mediating.caseId}/agreement`, viewer: m, ready: 'agreement-editor' },
     { name: '调解室（设备检查）', path: `/cases/${mediating.caseId}/room`, viewer: m, ready: 'prejoin-join' },
     {

@@ -14,6 +14,7 @@ import { CoMediatorCard } from './CoMediatorCard.tsx';
 import { may } from '../../../../signaling/access/grants.ts';
 import { StaffJudicialCard } from '../../judicial/StaffJudicialCard.tsx';
 import { StaffProcedureCard } from './StaffProcedureCard.tsx';
+import { StaffPerformanceCard } from '../../followup/StaffPerformanceCard.tsx';
 
 export function CasePage({ caseId }: { caseId: string }) {
   const [kase, setKase] = useState<CaseDetail | null>(null);
@@ -110,6 +111,7 @@ export function CasePage({ caseId }: { caseId: string }) {
       )}
       <CoMediatorCard kase={kase} canManage={may(role, 'case.staff')} onChanged={changed} />
       {may(role, 'judicial.read') && <StaffJudicialCard caseId={kase.id} caseStatus={kase.status} />}
+      {may(role, 'performance.read') && <StaffPerformanceCard caseId={kase.id} caseStatus={kase.status} canManage={may(role, 'performance.manage')} />}
       <StaffProcedureCard caseId={kase.id} caseNumber={kase.number} role={role} version={version} onChanged={changed} />
       <TransitionBar kase={kase} onChanged={changed} />
       <section className="card" aria-labelledby="participants-title">

@@ -13,6 +13,10 @@ import { PartyProcedureCard, TerminationCard } from './PartyProcedureCard.tsx';
 import { PartyMinutesCard } from './PartyMinutesCard.tsx';
 import { PrivacyNoticeStep } from './PrivacyNoticeStep.tsx';
 import { PrivacyConsentsCard } from './PrivacyConsentsCard.tsx';
+import { PartyPerformanceCard } from '../../followup/PartyPerformanceCard.tsx';
+
+/** 履行情况 is shown once the agreement is signed. */
+const SIGNED_STATUSES: ReadonlySet<string> = new Set(['SIGNED', 'CONFIRMATION_REQUESTED', 'CONFIRMED', 'DISMISSED']);
 
 /** `/j/:token` — a disputing party's landing page; no login, token-only. */
 export function PartyPage({ token }: { token: string }) {
@@ -128,6 +132,9 @@ export function PartyPage({ token }: { token: string }) {
               </p>
             )}
           </section>
+        )}
+        {step === 3 && SIGNED_STATUSES.has(view.case.status) && ['APPLICANT', 'RESPONDENT', 'AGENT'].includes(p.role) && (
+          <PartyPerformanceCard caseId={view.case.id} token={token} />
         )}
         {step === 3 && <PartyMinutesCard procedure={procedure} caseNumber={view.case.number} side={p.side} token={token} />}
         {step >= 2 && <PrivacyConsentsCard client={client} privacy={privacy} onChange={setPrivacy} />}
