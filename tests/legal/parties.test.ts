@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRawDb } from '../../signaling/db.ts';
 import { creditCodeCheckChar } from '../../signaling/domain/credit-code.ts';
 import { FieldCrypto } from '../../signaling/privacy/field-crypto.ts';
-import { JUDICIAL_CONFIRMATION_NOTICE } from '../../signaling/signing/agreement-pdf.ts';
+import { AGREEMENT_NOTICES } from '../../signaling/agreement/agreement-notices.ts';
 import { setUpDraftCase, type DraftCase } from '../drafting/sync-support.ts';
 import { pdftotext, strokePng, writePdf } from '../signing/pdf-tools.ts';
 import { fillLoanAgreement, SmsOutbox } from '../signing/signing-support.ts';
@@ -255,7 +255,7 @@ describe('signing', () => {
       '被申请人：王某，男，2012年5月20日出生，蒙古族',
       `申请人${COMPANY}（电子印章）`,
       '被申请人王某（法定代理人王父代签）',
-      JUDICIAL_CONFIRMATION_NOTICE,
+      AGREEMENT_NOTICES.judicialConfirmation.text,
       '逾期利息至实际清偿之日止',
     ])
       expect(text).toContain(s.replace(/\s+/g, ''));
