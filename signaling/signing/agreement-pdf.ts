@@ -6,7 +6,7 @@
 // (MissingGlyphsError) before anything is drawn.
 import { PDFDocument, type PDFFont } from 'pdf-lib';
 import type { AgreementSnapshot, BlockSnapshot, PartySnapshot } from '../agreement/document.ts';
-import { birthText, PERFORMANCE_KEYS, PERFORMANCE_LABELS, representativeText } from '../agreement/document.ts';
+import { agentText, birthText, PERFORMANCE_KEYS, PERFORMANCE_LABELS, representativeText } from '../agreement/document.ts';
 import { renderText } from '../agreement/fields.ts';
 import { embedAgreementFont, missingGlyphs } from './pdf-font.ts';
 import { BODY, Composer, MARGIN } from './pdf-composer.ts';
@@ -103,7 +103,8 @@ export function agreementLines(
   const out: Array<{ kind: 'heading' | 'para' | 'clause'; text: string; label?: string }> = [];
   for (const p of a.parties) {
     out.push({ kind: 'para', text: partyLine(p) });
-    if (p.agent) out.push({ kind: 'para', text: `委托代理人：${p.agent}。` });
+    const agent = agentText(p);
+    if (agent) out.push({ kind: 'para', text: agent });
   }
   out.push({ kind: 'heading', text: '纠纷主要事实、争议事项：' });
   for (const key of ['facts', 'issues'] as const) {
