@@ -237,6 +237,12 @@ describe('signing', () => {
     expect((await asParty(k.tokenB, 'POST', '/code', {})).body.code).toBe('GUARDIAN_REQUIRED');
     expect(await server.ctx.db.clauseConsent.count({ where: { participantId: partyB } })).toBe(0);
 
+    // A 法定代理人 recorded before its relationship to the minor was asked for does not act until it is recorded.
+    await server.ctx.db.participant.update({ where: { id: agents.parent.id }, data: { guardianRelationship: null } });
+    const unrelated = await asParty(agents.parent.token, 'POST', '/code', { onBehalfOf: partyB });
+    expect(unrelated).toMatchObject({ status: 400, body: { code: 'GUARDIAN_RELATIONSHIP_REQUIRED' } });
+    await server.ctx.db.participant.update({ where: { id: agents.parent.id }, data: { guardianRelationship: 'FATHER' } });
+
     await acceptAll(agents.parent.token, partyB);
     expect((await asParty(agents.parent.token, 'POST', '/code', { onBehalfOf: partyB })).status).toBe(200);
     const signed = await asParty(agents.parent.token, 'POST', '/sign', signBody('王父', ID.parent, partyB));
