@@ -285,7 +285,8 @@ describe('a case from creation to a served ruling, through the UI only', () => {
     const minutes = writePdf(await downloadWith(m, 'minutes-pdf'));
     expect(pdfsig(minutes)).toContain('Signature Validation: Signature is Valid.');
     const text = pdftotext(minutes).replace(/\s+/g, '');
-    for (const must of ['人民调解笔录', '李瑞芳', '声明与本案当事人无利害关系', '赔偿人民币8600元', '申请人（签名）', '被申请人（签名）']) expect(text).toContain(must);
+    for (const must of ['人民调解笔录', '李瑞芳', '声明与本案当事人无利害关系', '赔偿人民币8600元', '申请人（签名）', '被申请人（签名）'])
+      expect(text).toContain(must);
     await shot(m, 'mediator', 'minutes-signed');
   });
 
@@ -420,7 +421,7 @@ describe('a case from creation to a served ruling, through the UI only', () => {
     const [download] = await Promise.all([a.waitForEvent('download'), acceptance.getByRole('button').click()]);
     const chunks: Buffer[] = [];
     for await (const c of await download.createReadStream()) chunks.push(c as Buffer);
-    expect(pdftotext(writePdf(Buffer.concat(chunks))).replace(/\s+/g, '')).toContain('受理通知书');
+    expect(pdftotext(writePdf(Buffer.concat(chunks))).replace(/\s+/g, '')).toContain('符合受理条件，决定立案受理');
     await a.reload();
     await a.locator('[data-testid="court-document"][data-kind="ACCEPTANCE_NOTICE"][data-opened="true"]').waitFor();
     await shot(a, 'partyA', 'acceptance-opened');
