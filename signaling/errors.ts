@@ -98,6 +98,7 @@ export const ERRORS = {
     message: '委托代理人代为签署调解协议，须先上传载明特别授权（代为承认、放弃、变更调解请求，进行和解，签署调解协议）的授权委托书',
   },
   GUARDIAN_REQUIRED: { status: 409, message: '该当事人未满十八周岁，应由其法定代理人代为确认和签署调解协议' },
+  GUARDIAN_RELATIONSHIP_REQUIRED: { status: 400, message: '请登记法定代理人与当事人的关系（父亲、母亲、祖父母或外祖父母、兄姐或其他监护人）' },
   PARTY_SEAL_MISSING: { status: 409, message: '单位当事人签署前，调解员须先上传该单位的电子印章图片' },
   STANDING_PROOF_MISSING: { status: 409, message: '单位当事人签署前，调解员须先上传主体资格证明（营业执照、法定代表人身份证明书）' },
   DOCUMENT_NOT_APPLICABLE: { status: 400, message: '该材料不适用于此参与人' },

@@ -174,10 +174,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     partyArea(ctx),
     drafting,
     signing,
-    judicialArea(ctx, templates, signing.identity, courtIdentities),
+    judicialArea(ctx, templates, signing.identity, courtIdentities, signing.service.codes),
     deadlines,
     performance,
-    procedureArea(ctx, templates, signing.identity),
+    procedureArea(ctx, templates, signing.identity, signing.service.codes),
     intakePublic,
     routingArea(ctx),
     // Imported cases' invitation links go out through the SMS provider (a link, not a code: no validity minutes).

@@ -58,6 +58,16 @@ export function formatPartyLine(p: PartySnapshot, label = `${SIDE_LABELS[p.side]
   if (p.serviceAddress && p.serviceAddress !== p.address) bits.push(`送达地址${p.serviceAddress}`);
   // No 联系电话: every party receives this text, and a party's phone is not for the other side (PIPL art. 6).
   let line = `${label}：${bits.join('，')}。`;
-  if (p.agent) line += `委托代理人：${p.agent}。`;
+  line += agentText(p) ?? '';
   return line;
+}
+
+/**
+ * The agent line under a party: a 法定代理人 with its relationship to the party (民法典 arts. 23,
+ * 27), or a 委托代理人; null without an agent.
+ */
+export function agentText(p: Pick<PartySnapshot, 'name' | 'agent' | 'agentType' | 'agentRelationship'>): string | null {
+  if (!p.agent) return null;
+  if (p.agentType === 'statutory') return `法定代理人：${p.agent}${p.agentRelationship ? `，系${p.name}的${p.agentRelationship}` : ''}。`;
+  return `委托代理人：${p.agent}。`;
 }

@@ -83,6 +83,10 @@ export const PartySnapshotSchema = z.object({
   serviceAddress: z.string().nullable().default(null),
   phone: z.string().nullable(),
   agent: z.string().nullable(),
+  /** The agent's kind: statutory (法定代理人, printed with its relationship) or entrusted (委托代理人); null in documents made before it existed. */
+  agentType: z.enum(['entrusted', 'statutory']).nullable().default(null),
+  /** A 法定代理人's relationship to the party as printed (父亲, 母亲…). */
+  agentRelationship: z.string().nullable().default(null),
   legalRepresentative: z.string().nullable(),
   /** 职务 of the legal representative. */
   representativeTitle: z.string().nullable().default(null),

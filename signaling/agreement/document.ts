@@ -70,6 +70,9 @@ export interface AgreementPartyInput {
   serviceAddress?: string | null;
   phone?: string | null;
   agent?: string | null;
+  /** statutory: a 法定代理人 (printed with agentRelationship); otherwise a 委托代理人. */
+  agentType?: 'entrusted' | 'statutory' | null;
+  agentRelationship?: string | null;
   legalRepresentative?: string | null;
   representativeTitle?: string | null;
   creditCode?: string | null;
@@ -208,6 +211,8 @@ export function partyEntries(p: AgreementPartyInput, partyId: string): Record<st
     // Never filled: both sides receive the agreement, and a party's phone is not for the other side.
     phone: null,
     agent: p.agent ?? null,
+    agentType: p.agent ? (p.agentType ?? 'entrusted') : null,
+    agentRelationship: p.agent && p.agentType === 'statutory' ? (p.agentRelationship ?? null) : null,
     legalRepresentative: p.legalRepresentative ?? null,
     representativeTitle: p.representativeTitle ?? null,
     creditCode: p.creditCode ?? null,

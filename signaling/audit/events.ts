@@ -247,9 +247,21 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('SIGNING_CODE_SENT'),
-    data: z.object({ roundId: z.string(), participantId: z.string(), phone: z.string(), provider: z.string() }),
+    // roundId: an agreement's code; purpose + subjectId: the 调解笔录's (MINUTES) or the 司法确认申请书's (APPLICATION).
+    data: z.object({
+      roundId: z.string().optional(),
+      purpose: z.enum(['MINUTES', 'APPLICATION']).optional(),
+      subjectId: z.string().optional(),
+      participantId: z.string(),
+      phone: z.string(),
+      provider: z.string(),
+    }),
   }),
   z.object({ type: z.literal('SIGNING_REFUSED'), data: z.object({ roundId: z.string(), participantId: z.string(), reason: z.string() }) }),
+  z.object({
+    type: z.literal('DOCUMENT_SIGNING_REFUSED'),
+    data: z.object({ purpose: z.enum(['MINUTES', 'APPLICATION']), subjectId: z.string(), participantId: z.string(), reason: z.string() }),
+  }),
   z.object({
     type: z.literal('AGREEMENT_SIGNED'),
     data: z.object({
@@ -507,9 +519,11 @@ export function summarizeAuditEvent(event: AuditEvent): string {
     case 'CLAUSE_OBJECTED':
       return `${event.data.byName} 对协议条款 ${event.data.clauseId} 提出异议（${event.data.chars} 字）`;
     case 'SIGNING_CODE_SENT':
-      return `向 ${event.data.phone} 发送签署验证码`;
+      return `向 ${event.data.phone} 发送签署${event.data.purpose ? CODE_DOCUMENTS[event.data.purpose] : ''}验证码`;
     case 'SIGNING_REFUSED':
       return `签署未通过：${event.data.reason}`;
+    case 'DOCUMENT_SIGNING_REFUSED':
+      return `签署${CODE_DOCUMENTS[event.data.purpose]}未通过：${event.data.reason}`;
     case 'AGREEMENT_SIGNED':
       return `${event.data.signerName}（${event.data.signerRole}）签署调解协议书`;
     case 'AGREEMENT_ISSUED':
@@ -596,6 +610,7 @@ const fenText = (fen: number) => `${(fen / 100).toFixed(2)}元`;
 
 const FOLLOW_UP_REASON_LABELS: Record<string, string> = { POOR_RATING: '差评', MISSED_PERFORMANCE: '逾期未履行', SAMPLED: '结案抽样', MANUAL: '人工发起' };
 
+const CODE_DOCUMENTS: Record<'MINUTES' | 'APPLICATION', string> = { MINUTES: '调解笔录', APPLICATION: '司法确认申请书' };
 const sideLabel = (side: string) => ({ A: '甲方', B: '乙方', NEUTRAL: '中立方' })[side] ?? side;
 const sidesLabel = (sides: string[]) => (sides.length ? sides.map(sideLabel).join('、') : '指定人员');
 

@@ -86,6 +86,7 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   CLAUSE_OBJECTED: '对协议条款提出异议',
   SIGNING_CODE_SENT: '发送签署验证码',
   SIGNING_REFUSED: '签署未通过',
+  DOCUMENT_SIGNING_REFUSED: '签署笔录或申请书未通过',
   AGREEMENT_SIGNED: '签署协议书',
   AGREEMENT_ISSUED: '出具协议书',
   PERSONAL_DATA_READ: '查看个人信息',

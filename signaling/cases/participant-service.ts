@@ -11,11 +11,31 @@ import { idNumberProblem, normalizeIdNumber } from '../domain/id-number.ts';
 import { normalizePhone, phoneProblem } from '../domain/phone.ts';
 import { DomainError } from '../errors.ts';
 import { staffActor } from '../audit/actors.ts';
-import { PARTY_DETAIL_LABELS, validatePartyDetails, type AgencyType, type PartyDetails } from '../domain/party-details.ts';
+import {
+  isGuardianRelationship,
+  PARTY_DETAIL_LABELS,
+  validatePartyDetails,
+  type AgencyType,
+  type GuardianRelationship,
+  type PartyDetails,
+} from '../domain/party-details.ts';
 
-export type ParticipantDetailsInput = Partial<{ [K in keyof PartyDetails]: PartyDetails[K] }> & { agencyType?: AgencyType | undefined };
+export type ParticipantDetailsInput = Partial<{ [K in keyof PartyDetails]: PartyDetails[K] }> & {
+  agencyType?: AgencyType | undefined;
+  guardianRelationship?: GuardianRelationship | null | undefined;
+};
 
 /** 法定代理人 is a kind of agent only; every other participant keeps the default. */
+/** A 法定代理人 is recorded with its relationship to the party; nobody else has one. */
+function guardianRelationshipOrThrow(agencyType: string, relationship: GuardianRelationship | null | undefined): GuardianRelationship | null {
+  if (agencyType !== 'statutory') {
+    if (relationship) throw new DomainError('VALIDATION', '只有法定代理人需要登记与当事人的关系');
+    return null;
+  }
+  if (!relationship) throw new DomainError('GUARDIAN_RELATIONSHIP_REQUIRED');
+  return relationship;
+}
+
 function agencyTypeOrThrow(role: string, agencyType: AgencyType | undefined): AgencyType | undefined {
   if (agencyType === undefined) return undefined;
   if (role !== 'AGENT' && agencyType === 'statutory') throw new DomainError('VALIDATION', '只有代理人可以登记为法定代理人');
@@ -67,6 +87,7 @@ function changedLabels(before: Record<string, unknown>, after: Record<string, un
     idNumber: '身份证号码',
     personType: '当事人类型',
     agencyType: '代理类型',
+    guardianRelationship: '与当事人的关系',
     ...PARTY_DETAIL_LABELS,
     address: legal ? PARTY_DETAIL_LABELS.legalAddress : PARTY_DETAIL_LABELS.address,
   };
@@ -85,6 +106,7 @@ export class ParticipantService {
     identityOrThrow(input);
     const details = detailsOrThrow(input);
     const agencyType = agencyTypeOrThrow(input.role, input.agencyType) ?? 'entrusted';
+    const guardianRelationship = guardianRelationshipOrThrow(agencyType, input.guardianRelationship);
     const name = input.name.trim();
     const created = await this.ctx.db.$transaction(async (tx) => {
       await refuseWhileSigning(tx, caseId);
@@ -97,6 +119,7 @@ export class ParticipantService {
           phone: normalizePhone(input.phone),
           idNumber: normalizeIdNumber(input.idNumber),
           agencyType,
+          guardianRelationship,
           ...details,
         },
       });
@@ -138,9 +161,17 @@ export class ParticipantService {
       if (input.address !== undefined && input.serviceAddress === undefined && !p.serviceAddress) merged.serviceAddress = null;
       const details = detailsOrThrow(merged);
       const agencyType = agencyTypeOrThrow(p.role, input.agencyType);
+      const relationshipGiven = agencyType !== undefined || input.guardianRelationship !== undefined;
+      const effectiveType = agencyType ?? p.agencyType;
+      // Becoming an entrusted agent drops a recorded relationship; staying statutory keeps it unless a new one is given.
+      const kept = effectiveType === 'statutory' && isGuardianRelationship(p.guardianRelationship) ? p.guardianRelationship : null;
+      const guardianRelationship = relationshipGiven
+        ? guardianRelationshipOrThrow(effectiveType, input.guardianRelationship !== undefined ? input.guardianRelationship : kept)
+        : undefined;
       const data = {
         ...(name !== undefined ? { name } : {}),
         ...(agencyType !== undefined ? { agencyType } : {}),
+        ...(guardianRelationship !== undefined ? { guardianRelationship } : {}),
         ...(input.phone !== undefined ? { phone: normalizePhone(input.phone) } : {}),
         ...(idNumber !== undefined ? { idNumber } : {}),
         ...details,

@@ -112,6 +112,22 @@ export type AgencyType = (typeof AGENCY_TYPES)[number];
 export const AGENCY_TYPE_LABELS: Record<AgencyType, string> = { entrusted: '委托代理人', statutory: '法定代理人' };
 
 /**
+ * How a 法定代理人 is related to the minor (民法典 art. 27: parents; then grandparents, elder
+ * siblings, or another person or organisation the 居委会/村委会 or 民政部门 agreed to). Recorded
+ * with every statutory agent and printed in the party block.
+ */
+export const GUARDIAN_RELATIONSHIPS = ['FATHER', 'MOTHER', 'GRANDPARENT', 'SIBLING', 'OTHER_GUARDIAN'] as const;
+export type GuardianRelationship = (typeof GUARDIAN_RELATIONSHIPS)[number];
+export const GUARDIAN_RELATIONSHIP_LABELS: Record<GuardianRelationship, string> = {
+  FATHER: '父亲',
+  MOTHER: '母亲',
+  GRANDPARENT: '祖父母或外祖父母',
+  SIBLING: '兄、姐',
+  OTHER_GUARDIAN: '监护人',
+};
+export const isGuardianRelationship = (v: unknown): v is GuardianRelationship => GUARDIAN_RELATIONSHIPS.includes(v as GuardianRelationship);
+
+/**
  * Files the mediator keeps for a participant: an agent's 授权委托书, an organisation's proof of
  * standing (营业执照, 法定代表人身份证明书).
  */

@@ -20,6 +20,7 @@ import type { AppContext } from '../context.ts';
 import type { Participant } from '../generated/prisma/client.ts';
 import { DISPUTE_TYPE_KEYS, type DisputeType } from '../domain/vocabulary.ts';
 import { DomainError } from '../errors.ts';
+import { GUARDIAN_RELATIONSHIP_LABELS, isGuardianRelationship } from '../domain/party-details.ts';
 import { dbBytes } from './draft-store.ts';
 import type { DraftingServer, InitialDraft } from './drafting-server.ts';
 import { partyAccess, requireGrant, type DraftAccess } from './grants.ts';
@@ -40,6 +41,8 @@ type ParticipantRecord = Pick<
   | 'creditCode'
   | 'representative'
   | 'representativeTitle'
+  | 'agencyType'
+  | 'guardianRelationship'
 >;
 
 /**
@@ -68,7 +71,11 @@ export function agreementParties(participants: ParticipantRecord[]): AgreementPa
   }
   for (const agent of participants.filter((p) => p.role === 'AGENT')) {
     const principal = parties.find((p) => p.side === agent.side && !p.agent);
-    if (principal) principal.agent = agent.name;
+    if (!principal) continue;
+    principal.agent = agent.name;
+    principal.agentType = agent.agencyType === 'statutory' ? 'statutory' : 'entrusted';
+    if (agent.agencyType === 'statutory' && isGuardianRelationship(agent.guardianRelationship))
+      principal.agentRelationship = GUARDIAN_RELATIONSHIP_LABELS[agent.guardianRelationship];
   }
   return parties;
 }

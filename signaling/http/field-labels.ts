@@ -39,6 +39,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   representative: '法定代表人（负责人）',
   representativeTitle: '职务',
   agencyType: '代理类型',
+  guardianRelationship: '与当事人的关系',
   documentKind: '材料类型',
   partyFileId: '当事人材料',
   mime: '文件类型',

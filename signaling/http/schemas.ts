@@ -2,7 +2,7 @@
 import { CASE_ROLES } from '../access/grants.ts';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { CASE_STATUSES } from '../domain/case-status.ts';
-import { AGENCY_TYPES, PARTY_DOCUMENT_KINDS, PERSON_TYPES } from '../domain/party-details.ts';
+import { AGENCY_TYPES, GUARDIAN_RELATIONSHIPS, PARTY_DOCUMENT_KINDS, PERSON_TYPES } from '../domain/party-details.ts';
 import { DISPUTE_TYPE_KEYS, PARTICIPANT_ROLE_KEYS, SIDE_KEYS, USER_ROLES } from '../domain/vocabulary.ts';
 
 export const ErrorBody = Type.Object({ code: Type.String(), message: Type.String() }, { $id: 'Error' });
@@ -36,6 +36,7 @@ const NullableText = (max: number) => Type.Union([Type.String({ maxLength: max }
 export const PersonTypeT = literals(PERSON_TYPES);
 /** Agents: 委托代理人 (by a 授权委托书) or 法定代理人 (by law). */
 export const AgencyTypeT = literals(AGENCY_TYPES);
+export const GuardianRelationshipT = literals(GUARDIAN_RELATIONSHIPS);
 export const PartyDocumentKindT = literals(PARTY_DOCUMENT_KINDS);
 
 export const PartyDocumentView = Type.Object({
@@ -84,6 +85,8 @@ export const ParticipantView = Type.Object({
   /** Agents: may accept and sign the agreement for their side's parties. */
   signingAuthority: Type.Boolean(),
   agencyType: AgencyTypeT,
+  /** Statutory agents: the relationship to the party (父亲, 母亲…); null otherwise or not yet recorded. */
+  guardianRelationship: Type.Union([GuardianRelationshipT, Type.Null()]),
   /** Organisations: the 电子印章 is on file. */
   hasSeal: Type.Boolean(),
   /** Under 18 today (from the ID number): signs only through a 法定代理人. */
@@ -157,6 +160,8 @@ export const NewParticipantBody = Type.Object(
     phone: Type.String({ minLength: 1, maxLength: 20 }),
     idNumber: Type.String({ minLength: 1, maxLength: 18 }),
     agencyType: Type.Optional(AgencyTypeT),
+    /** Required with agencyType statutory (GUARDIAN_RELATIONSHIP_REQUIRED). */
+    guardianRelationship: Type.Optional(GuardianRelationshipT),
     ...ParticipantDetailsBody.properties,
   },
   { additionalProperties: false },
@@ -169,6 +174,7 @@ export const ParticipantChangesBody = Type.Object(
     phone: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
     idNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 18 })),
     agencyType: Type.Optional(AgencyTypeT),
+    guardianRelationship: Type.Optional(GuardianRelationshipT),
     ...ParticipantDetailsBody.properties,
   },
   { additionalProperties: false, minProperties: 1 },

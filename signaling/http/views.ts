@@ -3,7 +3,7 @@ import { may, type CaseRole } from '../access/grants.ts';
 import { daysLeft } from '../domain/case-number.ts';
 import { manualTargets } from '../cases/case-transitions.ts';
 import { todayInChina } from '../agreement/dates.ts';
-import { fromIdNumber, isMinorOn } from '../domain/party-details.ts';
+import { fromIdNumber, isGuardianRelationship, isMinorOn } from '../domain/party-details.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
 
 type CaseRow = {
@@ -35,6 +35,7 @@ type ParticipantRow = {
   representative: string | null;
   representativeTitle: string | null;
   agencyType: string;
+  guardianRelationship: string | null;
   sealPng: Uint8Array | null;
   /** Present when the query included them (the case page); otherwise shown as none. */
   documents?: Array<{ id: string; kind: string; fileName: string; specialPowers: boolean; createdAt: Date }>;
@@ -90,6 +91,7 @@ export function participantView(p: ParticipantRow) {
     consentAt: iso(p.consentAt),
     signingAuthority: p.signingAuthority,
     agencyType: p.agencyType === 'statutory' ? ('statutory' as const) : ('entrusted' as const),
+    guardianRelationship: p.agencyType === 'statutory' && isGuardianRelationship(p.guardianRelationship) ? p.guardianRelationship : null,
     hasSeal: p.sealPng !== null,
     minor: p.personType !== 'legal' && isMinorOn(p.idNumber, todayInChina()),
     documents: (p.documents ?? []).map((d) => ({

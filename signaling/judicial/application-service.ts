@@ -6,7 +6,7 @@
 // The application is the parties' own act: it is submitted (待受理, case → 申请司法确认) only when
 // every agreement party is in, at least one applied itself, and every consent the mediator
 // recorded has been confirmed by its party. Every step is audited.
-import { appendAudit, type Actor } from '../audit/log.ts';
+import { appendAudit, recordAudit, type Actor } from '../audit/log.ts';
 import type { Static } from '@sinclair/typebox';
 import { asParticipantRole } from '../domain/vocabulary.ts';
 import { partyActor } from '../audit/actors.ts';
@@ -18,7 +18,7 @@ import { staffActor } from '../audit/actors.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { Tx } from '../db.ts';
 import { normalizePhone, phoneProblem } from '../domain/phone.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError, type ErrorCode } from '../errors.ts';
 import { courtValuesFromAgreement, renderCourtDocument } from '../agreement/court.ts';
 import { formatDateCn, todayInChina } from '../agreement/dates.ts';
 import { AgreementSnapshotSchema } from '../agreement/document.ts';
@@ -27,6 +27,7 @@ import { composeCourtDocumentPdf } from '../signing/court-document-pdf.ts';
 import type { SigningIdentity } from '../signing/org-identity.ts';
 import { sealPdf } from '../signing/pades.ts';
 import { checkSignaturePng } from '../signing/signature-image.ts';
+import type { SigningCodes } from '../signing/signing-codes.ts';
 import { createHash } from 'node:crypto';
 import { chinaDate, chinaDateTime, type CourtCalendar, type PeriodEnd } from './court-calendar.ts';
 import { AREA_CODE } from './court-rules.ts';
@@ -39,7 +40,7 @@ const DAY_MS = 24 * 3600_000;
 
 /** What each applicant affirms when signing the 司法确认申请书 (its own act, 解释 art. 351). */
 export const APPLICATION_AFFIRMATION = '本人自愿申请司法确认，所述属实';
-const APPLICATION_IDENTITY_METHOD = '姓名+身份证号后四位+本人链接+手写签名';
+const APPLICATION_IDENTITY_METHOD = '姓名+身份证号后四位+短信验证码+本人链接+手写签名';
 
 /** After the window the parties may still apply: the court decides whether the delay is excused (MS 86). */
 export function lateWarning(lastDay: string): string {
@@ -76,6 +77,8 @@ export class JudicialApplicationService {
     private readonly calendar: CourtCalendar,
     /** Courts' areas and intermediate-court rules (court-rules/courts.json). */
     private readonly directory: CourtDirectory,
+    /** One-time SMS codes: each applicant signs with the agreement's ceremony (#17 item 6). */
+    private readonly codes: SigningCodes,
   ) {}
 
   /** The 司法确认申请书 of a submitted application, from its template; made once, then kept. */
@@ -457,20 +460,43 @@ export class JudicialApplicationService {
    * The applicant signs the 司法确认申请书 from its own link (the signing ceremony: its name and the
    * last four of its ID, the affirmation, a handwritten signature). Submission waits for every one.
    */
-  async signApplication(actor: Participant & { idNumber: string }, input: { name: string; idLast4: string; affirmation: string; png: Buffer }) {
+  /** The application `actor` may still sign (NOTHING_TO_CONFIRM, APPLICATION_ALREADY_SUBMITTED, ALREADY_SIGNED otherwise). */
+  async #signable(db: Tx | AppContext['db'], actor: Participant) {
+    const application = await db.judicialApplication.findUnique({ where: { caseId: actor.caseId } });
+    if (!application) throw new DomainError('NOTHING_TO_CONFIRM', '请先确认申请司法确认');
+    if (application.status !== 'DRAFT') throw new DomainError('APPLICATION_ALREADY_SUBMITTED', '司法确认申请已提交');
+    const row = await db.judicialApplicant.findUnique({ where: { applicationId_participantId: { applicationId: application.id, participantId: actor.id } } });
+    if (!row?.confirmedAt) throw new DomainError('NOTHING_TO_CONFIRM', '请先确认申请司法确认');
+    if (row.applicationSignedAt) throw new DomainError('ALREADY_SIGNED', '您已签署申请书');
+    return { application, row };
+  }
+
+  /** Sends the one-time code for signing the 司法确认申请书 to the applicant's own phone. */
+  async sendApplicationCode(actor: Participant & { phone: string }) {
+    await requireConsent(this.ctx.db, actor.id, 'COURT');
+    const { application } = await this.#signable(this.ctx.db, actor);
+    return this.codes.sendFor(actor, { purpose: 'APPLICATION', subjectId: application.id });
+  }
+
+  async signApplication(actor: Participant & { idNumber: string }, input: { name: string; idLast4: string; code: string; affirmation: string; png: Buffer }) {
     if (input.affirmation.trim() !== APPLICATION_AFFIRMATION) throw new DomainError('AFFIRMATION_MISMATCH', `请完整输入：“${APPLICATION_AFFIRMATION}”`);
     // A handwritten signature (PIPL art. 29) on the document that hands this party's data to the court (art. 23).
     await requireConsent(this.ctx.db, actor.id, 'SIGNATURE');
     await requireConsent(this.ctx.db, actor.id, 'COURT');
     await checkSignaturePng(input.png);
-    if (input.name.trim() !== actor.name || input.idLast4.trim().toUpperCase() !== idCheckDigits(actor.idNumber)) throw new DomainError('IDENTITY_MISMATCH');
+    const { application: pending } = await this.#signable(this.ctx.db, actor);
+    const refuse = async (reason: string, code: ErrorCode): Promise<never> => {
+      await recordAudit(this.ctx.db, partyActor(actor), actor.caseId, {
+        type: 'DOCUMENT_SIGNING_REFUSED',
+        data: { purpose: 'APPLICATION', subjectId: pending.id, participantId: actor.id, reason },
+      });
+      throw new DomainError(code);
+    };
+    if (input.name.trim() !== actor.name || input.idLast4.trim().toUpperCase() !== idCheckDigits(actor.idNumber)) await refuse('identity', 'IDENTITY_MISMATCH');
+    await this.codes.useFor({ purpose: 'APPLICATION', subjectId: pending.id }, actor.id, input.code.trim(), refuse);
     return this.ctx.db.$transaction(async (tx) => {
-      const application = await tx.judicialApplication.findUnique({ where: { caseId: actor.caseId } });
-      if (!application) throw new DomainError('NOTHING_TO_CONFIRM', '请先确认申请司法确认');
-      if (application.status !== 'DRAFT') throw new DomainError('APPLICATION_ALREADY_SUBMITTED', '司法确认申请已提交');
-      const row = await tx.judicialApplicant.findUnique({ where: { applicationId_participantId: { applicationId: application.id, participantId: actor.id } } });
-      if (!row?.confirmedAt) throw new DomainError('NOTHING_TO_CONFIRM', '请先确认申请司法确认');
-      if (row.applicationSignedAt) throw new DomainError('ALREADY_SIGNED', '您已签署申请书');
+      // Again inside the transaction: another applicant's signature may have submitted it meanwhile.
+      const { application, row } = await this.#signable(tx, actor);
       const sha = createHash('sha256').update(input.png).digest('hex');
       await tx.judicialApplicant.update({
         where: { id: row.id },

@@ -52,8 +52,11 @@ export class CourtBundleService {
     if (a.status === 'DRAFT') throw new DomainError('DOCUMENT_NOT_READY', '司法确认申请提交后才能导出案卷包');
     const round = await this.ctx.db.signingRound.findFirst({ where: { caseId: a.caseId, status: 'COMPLETED' } });
     if (!round?.pdf) throw new DomainError('DOCUMENT_NOT_READY', '协议书不存在');
+    // The 调解笔录 the parties signed is part of the case file (人民调解法 art. 27): the court gets it too.
+    const minutes = await this.ctx.db.minutesRecord.findFirst({ where: { caseId: a.caseId, status: 'COMPLETED' }, orderBy: { completedAt: 'desc' } });
     const files: BundleFile[] = [
       { path: 'agreement.pdf', title: '人民调解协议书', kind: 'AGREEMENT', bytes: new Uint8Array(round.pdf) },
+      ...(minutes?.pdf ? [{ path: 'minutes.pdf', title: '人民调解笔录', kind: 'MINUTES', bytes: new Uint8Array(minutes.pdf) }] : []),
       { path: 'application.pdf', title: '司法确认申请书', kind: 'APPLICATION', bytes: (await this.applications.applicationPdf(a.caseId)).bytes },
       { path: 'service-address.pdf', title: '送达地址确认书', kind: 'SERVICE_ADDRESS', bytes: (await this.applications.serviceAddressPdf(a.caseId)).bytes },
       ...a.materials.map((m, i) => ({

@@ -202,6 +202,24 @@ export const judicialRoutes =
     );
 
     app.post(
+      '/:caseId/application-code',
+      {
+        // Per link, not per address: parties of one family may share a phone network's IP.
+        config: {
+          action: 'judicial.apply',
+          rateLimit: { max: 5, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => request.headers.authorization ?? request.ip },
+        },
+        schema: {
+          tags: ['judicial'],
+          summary: '发送签署司法确认申请书的验证码到本人手机',
+          params: CaseParams,
+          response: { 200: Type.Object({ phone: Type.String(), expiresInSec: Type.Integer() }), ...errors(400, 401, 403, 409, 429) },
+        },
+      },
+      async (request) => service.sendApplicationCode(party(request)),
+    );
+
+    app.post(
       '/:caseId/sign-application',
       {
         config: {
@@ -210,12 +228,13 @@ export const judicialRoutes =
         },
         schema: {
           tags: ['judicial'],
-          summary: '申请人本人签署司法确认申请书（身份核验 + 确认声明 + 手写签名）',
+          summary: '申请人本人签署司法确认申请书（身份核验 + 验证码 + 确认声明 + 手写签名）',
           params: CaseParams,
           body: Type.Object(
             {
               name: Text(50),
               idLast4: Type.String({ pattern: '^[0-9]{3}[0-9Xx]$' }),
+              code: Type.String({ pattern: '^[0-9]{6}$', title: '短信验证码' }),
               affirmation: Text(60),
               signaturePngBase64: Type.String({ minLength: 100, maxLength: 420_000, pattern: '^[A-Za-z0-9+/]+={0,2}$' }),
             },

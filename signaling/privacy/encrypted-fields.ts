@@ -12,9 +12,10 @@ export interface SealedModel {
 }
 
 export const SEALED_MODELS: Readonly<Record<string, SealedModel>> = {
-  // 联系电话, 身份证号码, 住所, 送达地址, 民族; an organisation's 统一社会信用代码, 法定代表人 and 电子印章.
+  // 联系电话, 身份证号码, 住所, 送达地址, 民族; an organisation's 统一社会信用代码, 法定代表人 and 电子印章;
+  // a 法定代理人's relationship to the minor (a family relation).
   Participant: {
-    text: ['phone', 'idNumber', 'address', 'serviceAddress', 'ethnicity', 'creditCode', 'representative'],
+    text: ['phone', 'idNumber', 'address', 'serviceAddress', 'ethnicity', 'creditCode', 'representative', 'guardianRelationship'],
     bytes: ['sealPng'],
     blind: { phone: 'phoneIndex', idNumber: 'idNumberIndex' },
   },

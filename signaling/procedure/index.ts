@@ -8,6 +8,7 @@ import type { ApiArea } from '../http/api-area.ts';
 import { isCaseStatus } from '../domain/case-status.ts';
 import type { TemplateCatalog } from '../agreement/template-schema.ts';
 import type { SigningIdentity } from '../signing/org-identity.ts';
+import type { SigningCodes } from '../signing/signing-codes.ts';
 import { MinutesService } from './minutes-service.ts';
 import { acknowledgedAt, acknowledgeNotice, NOTICE_ROLES, renderNotice } from './notice.ts';
 import { RecusalService } from './recusal-service.ts';
@@ -26,10 +27,11 @@ export class ProcedureServices {
     private readonly ctx: AppContext,
     private readonly templates: TemplateCatalog,
     identity: SigningIdentity,
+    codes: SigningCodes,
   ) {
     this.recusal = new RecusalService(ctx);
     this.termination = new TerminationService(ctx, templates, identity);
-    this.minutes = new MinutesService(ctx, templates, identity);
+    this.minutes = new MinutesService(ctx, templates, identity, codes);
   }
 
   acknowledge(p: Party, sha256: string): Promise<Date> {
@@ -66,7 +68,12 @@ export class ProcedureServices {
   }
 }
 
-export function procedureArea(ctx: AppContext, templates: TemplateCatalog, identity: SigningIdentity): ApiArea & { procedure: ProcedureServices } {
-  const procedure = new ProcedureServices(ctx, templates, identity);
+export function procedureArea(
+  ctx: AppContext,
+  templates: TemplateCatalog,
+  identity: SigningIdentity,
+  codes: SigningCodes,
+): ApiArea & { procedure: ProcedureServices } {
+  const procedure = new ProcedureServices(ctx, templates, identity, codes);
   return { name: 'procedure', routes: [{ prefix: '/procedure', plugin: procedureRoutes(procedure) }], procedure };
 }

@@ -2,24 +2,26 @@
 // each side's statements and proposals, caucus lines (背对背, visible only to that side and the
 // mediators until the side shares them: minutes-visibility.ts), the outcome. At the end the
 // mediator locks the minutes (the case's mediator must have made its 回避 declaration), each
-// party reviews the locked text and signs it (bound to its SHA-256, name + ID last four, a drawn
-// signature and the affirmation — the agreement's ceremony without the SMS code), and the last
+// party reviews the locked text and signs it with the agreement's ceremony (bound to its SHA-256,
+// name + ID last four, a one-time code sent to its phone, a drawn signature and the affirmation;
+// a refused identity or code is audited as DOCUMENT_SIGNING_REFUSED), and the last
 // signature completes it: a PDF with the signatures and the committee's seal, sealed with the
 // organisation's certificate, kept in the case file. Unshared caucus lines are printed as their
 // time only. Every step is audited; lines' text is sealed at rest.
-import { appendAudit } from '../audit/log.ts';
+import { appendAudit, recordAudit } from '../audit/log.ts';
 import { partyActor, staffActor } from '../audit/actors.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { Tx } from '../db.ts';
 import { formatChinaClock, formatChinaDateTime } from '../domain/china-time.ts';
 import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError, type ErrorCode } from '../errors.ts';
 import { renderCourtDocument } from '../agreement/court.ts';
 import { todayInChina } from '../agreement/dates.ts';
 import type { TemplateCatalog } from '../agreement/template-schema.ts';
 import { dbBytes } from '../drafting/draft-store.ts';
 import type { SigningIdentity } from '../signing/org-identity.ts';
 import { checkSignaturePng } from '../signing/signature-image.ts';
+import type { SigningCodes } from '../signing/signing-codes.ts';
 import { sha256 } from '../signing/signing-round.ts';
 import { issueOrgDocument } from './document-pdf.ts';
 import { mayRead, type MinutesViewer } from './minutes-visibility.ts';
@@ -34,7 +36,7 @@ export const MINUTES_AFFIRMATION = '本人已核对调解笔录，记录属实';
 /** Who signs the minutes: the parties themselves. */
 const SIGNER_ROLES = ['APPLICANT', 'RESPONDENT'];
 
-type Party = { id: string; caseId: string; name: string; role: string; side: string; idNumber: string };
+type Party = { id: string; caseId: string; name: string; role: string; side: string; idNumber: string; phone: string };
 
 export interface MinutesSnapshot {
   caseTitle: string;
@@ -50,6 +52,7 @@ export class MinutesService {
     private readonly ctx: AppContext,
     private readonly templates: TemplateCatalog,
     private readonly identity: SigningIdentity,
+    private readonly codes: SigningCodes,
   ) {}
 
   async record(user: StaffPrincipal, caseId: string, input: { kind: MinutesKind; side?: 'A' | 'B' | undefined; caucus: boolean; text: string }) {
@@ -167,23 +170,45 @@ export class MinutesService {
     });
   }
 
+  /** The locked record `p` may still sign (MINUTES_NOT_LOCKED, MINUTES_CHANGED, NOT_A_SIGNER, ALREADY_SIGNED otherwise). */
+  async #signable(db: Tx | AppContext['db'], p: Party, contentSha256?: string) {
+    const open = await db.minutesRecord.findFirst({ where: { caseId: p.caseId, status: 'OPEN' } });
+    if (!open) throw new DomainError('MINUTES_NOT_LOCKED');
+    if (contentSha256 !== undefined && open.contentSha256 !== contentSha256) throw new DomainError('MINUTES_CHANGED');
+    if (!(JSON.parse(open.signerIds) as string[]).includes(p.id)) throw new DomainError('NOT_A_SIGNER', '只有笔录所列当事人本人可以签名');
+    if (await db.minutesSignature.findUnique({ where: { recordId_participantId: { recordId: open.id, participantId: p.id } } }))
+      throw new DomainError('ALREADY_SIGNED');
+    return open;
+  }
+
+  /** Sends the one-time code for signing the locked minutes to the party's own phone. */
+  async sendCode(p: Party) {
+    const open = await this.#signable(this.ctx.db, p);
+    return this.codes.sendFor(p, { purpose: 'MINUTES', subjectId: open.id });
+  }
+
   async sign(
     p: Party,
-    input: { contentSha256: string; name: string; idLast4: string; png: Buffer; affirmation: string },
+    input: { contentSha256: string; name: string; idLast4: string; code: string; png: Buffer; affirmation: string },
     req: { ip: string; userAgent: string },
   ) {
     if (input.affirmation.trim() !== MINUTES_AFFIRMATION) throw new DomainError('AFFIRMATION_MISMATCH', `请完整输入：“${MINUTES_AFFIRMATION}”`);
     // PIPL art. 29: a handwritten signature is sensitive; the signer consents to it separately.
     await requireConsent(this.ctx.db, p.id, 'SIGNATURE');
     await checkSignaturePng(input.png);
-    if (input.name.trim() !== p.name || input.idLast4.trim().toUpperCase() !== idCheckDigits(p.idNumber)) throw new DomainError('IDENTITY_MISMATCH');
+    const locked = await this.#signable(this.ctx.db, p, input.contentSha256);
+    const refuse = async (reason: string, code: ErrorCode): Promise<never> => {
+      await recordAudit(this.ctx.db, partyActor(p), p.caseId, {
+        type: 'DOCUMENT_SIGNING_REFUSED',
+        data: { purpose: 'MINUTES', subjectId: locked.id, participantId: p.id, reason },
+      });
+      throw new DomainError(code);
+    };
+    if (input.name.trim() !== p.name || input.idLast4.trim().toUpperCase() !== idCheckDigits(p.idNumber)) await refuse('identity', 'IDENTITY_MISMATCH');
+    await this.codes.useFor({ purpose: 'MINUTES', subjectId: locked.id }, p.id, input.code.trim(), refuse);
     const recordId = await this.ctx.db.$transaction(async (tx) => {
-      const open = await tx.minutesRecord.findFirst({ where: { caseId: p.caseId, status: 'OPEN' } });
-      if (!open) throw new DomainError('MINUTES_NOT_LOCKED');
-      if (open.contentSha256 !== input.contentSha256) throw new DomainError('MINUTES_CHANGED');
-      if (!(JSON.parse(open.signerIds) as string[]).includes(p.id)) throw new DomainError('NOT_A_SIGNER', '只有笔录所列当事人本人可以签名');
-      if (await tx.minutesSignature.findUnique({ where: { recordId_participantId: { recordId: open.id, participantId: p.id } } }))
-        throw new DomainError('ALREADY_SIGNED');
+      // Again inside the transaction: the record may have been unlocked or signed meanwhile.
+      const open = await this.#signable(tx, p, input.contentSha256);
       const row = await tx.minutesSignature.create({
         data: {
           recordId: open.id,

@@ -256,6 +256,25 @@ export const procedureRoutes =
     );
 
     app.post(
+      '/:caseId/minutes/code',
+      {
+        schema: {
+          tags: ['procedure'],
+          summary: '发送签署调解笔录的验证码到本人手机',
+          security: [{ link: [] }],
+          params: CaseParams,
+          response: { 200: Type.Object({ phone: Type.String(), expiresInSec: Type.Integer() }), ...errors(400, 401, 403, 404, 409, 429) },
+        },
+        // Per link, not per address: parties of one family may share a phone network's IP.
+        config: {
+          action: 'minutes.sign',
+          rateLimit: { max: 5, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => request.headers.authorization ?? request.ip },
+        },
+      },
+      async (request) => s.minutes.sendCode(party(request)),
+    );
+
+    app.post(
       '/:caseId/minutes/sign',
       {
         schema: {
@@ -268,12 +287,13 @@ export const procedureRoutes =
               contentSha256: Sha256('笔录摘要'),
               name: Text(50),
               idLast4: Type.String({ pattern: '^[0-9]{3}[0-9Xx]$' }),
+              code: Type.String({ pattern: '^[0-9]{6}$', title: '短信验证码' }),
               signaturePngBase64: PngBase64,
               affirmation: Text(100),
             },
             { additionalProperties: false },
           ),
-          response: { 200: Type.Object({ signed: Type.Boolean() }), ...errors(400, 401, 403, 404, 409) },
+          response: { 200: Type.Object({ signed: Type.Boolean() }), ...errors(400, 401, 403, 404, 409, 429) },
         },
         config: { action: 'minutes.sign' },
       },
@@ -281,7 +301,14 @@ export const procedureRoutes =
         const b = request.body;
         return s.minutes.sign(
           party(request),
-          { contentSha256: b.contentSha256, name: b.name, idLast4: b.idLast4, png: Buffer.from(b.signaturePngBase64, 'base64'), affirmation: b.affirmation },
+          {
+            contentSha256: b.contentSha256,
+            name: b.name,
+            idLast4: b.idLast4,
+            code: b.code,
+            png: Buffer.from(b.signaturePngBase64, 'base64'),
+            affirmation: b.affirmation,
+          },
           { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' },
         );
       },

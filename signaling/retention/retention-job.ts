@@ -58,10 +58,19 @@ export async function runRetention(db: Db, materialsDir: string, policy: Retenti
       if (policy.signingCodeDays !== null) {
         const rows = await tx.signingCode.findMany({
           where: { createdAt: { lt: before(now, policy.signingCodeDays) } },
-          select: { id: true, round: { select: { caseId: true } } },
+          select: { id: true, participantId: true, round: { select: { caseId: true } } },
         });
         await tx.signingCode.deleteMany({ where: { id: { in: rows.map((r) => r.id) } } });
-        for (const r of rows) add(r.round.caseId, 'signingCodes', 1);
+        // An agreement's code names its round; a 调解笔录's or 申请书's code goes by its signer's case.
+        const signers = await tx.participant.findMany({
+          where: { id: { in: rows.filter((r) => !r.round).map((r) => r.participantId) } },
+          select: { id: true, caseId: true },
+        });
+        const caseOfSigner = new Map(signers.map((p) => [p.id, p.caseId]));
+        for (const r of rows) {
+          const caseId = r.round?.caseId ?? caseOfSigner.get(r.participantId);
+          if (caseId) add(caseId, 'signingCodes', 1);
+        }
       }
       if (policy.linkUseDays !== null) {
         const rows = await tx.invitationUse.findMany({

@@ -6,11 +6,12 @@
 // (MissingGlyphsError) before anything is drawn.
 import { PDFDocument, type PDFFont } from 'pdf-lib';
 import type { AgreementSnapshot, BlockSnapshot, PartySnapshot } from '../agreement/document.ts';
-import { birthText, PERFORMANCE_KEYS, PERFORMANCE_LABELS, representativeText } from '../agreement/document.ts';
+import { agentText, birthText, PERFORMANCE_KEYS, PERFORMANCE_LABELS, representativeText } from '../agreement/document.ts';
 import { renderText } from '../agreement/fields.ts';
 import { embedAgreementFont, missingGlyphs } from './pdf-font.ts';
 import { BODY, Composer, MARGIN } from './pdf-composer.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
+import { AGREEMENT_NOTICES, type AgreementNotices } from '../agreement/agreement-notices.ts';
 
 export class MissingGlyphsError extends Error {
   constructor(readonly characters: string[]) {
@@ -57,14 +58,9 @@ export interface AgreementPdfInput {
   seal: Uint8Array | null;
   /** The date the agreement takes effect (last signature), YYYY-MM-DD. */
   date: string | null;
+  /** The fixed closing notices; default: those in force (agreement-templates/notices/). */
+  notices?: AgreementNotices;
 }
-
-/**
- * Printed in every agreement, whatever its template or edits (人民调解法 art. 33, 民事诉讼法
- * art. 205): the parties learn of the 30-day joint application and what it is for.
- */
-export const JUDICIAL_CONFIRMATION_NOTICE =
-  '双方当事人认为有必要的，可以自本协议生效之日起三十日内共同向人民法院申请司法确认；人民法院依法确认本协议有效后，一方拒绝履行或者未全部履行的，对方可以向人民法院申请强制执行。';
 
 const ROLE_LABELS: Record<PartySnapshot['role'], string> = { APPLICANT: '申请人', RESPONDENT: '被申请人' };
 const DIGITS = '零一二三四五六七八九';
@@ -100,11 +96,15 @@ function partyLine(p: PartySnapshot): string {
 const blockText = (b: BlockSnapshot) => renderText(b.text, b.fields).trim();
 
 /** Everything printed as text, in order (also what the glyph check and the tests read). */
-export function agreementLines(a: AgreementSnapshot): Array<{ kind: 'heading' | 'para' | 'clause'; text: string; label?: string }> {
+export function agreementLines(
+  a: AgreementSnapshot,
+  notices: AgreementNotices = AGREEMENT_NOTICES,
+): Array<{ kind: 'heading' | 'para' | 'clause'; text: string; label?: string }> {
   const out: Array<{ kind: 'heading' | 'para' | 'clause'; text: string; label?: string }> = [];
   for (const p of a.parties) {
     out.push({ kind: 'para', text: partyLine(p) });
-    if (p.agent) out.push({ kind: 'para', text: `委托代理人：${p.agent}。` });
+    const agent = agentText(p);
+    if (agent) out.push({ kind: 'para', text: agent });
   }
   out.push({ kind: 'heading', text: '纠纷主要事实、争议事项：' });
   for (const key of ['facts', 'issues'] as const) {
@@ -126,7 +126,8 @@ export function agreementLines(a: AgreementSnapshot): Array<{ kind: 'heading' | 
   const copies = a.parties.length + 1;
   out.push({ kind: 'para', text: `本协议书一式${chineseNumber(copies)}份，当事人各执一份，${a.meta.orgName}留存一份。` });
   out.push({ kind: 'para', text: '本协议自各方当事人签名、人民调解员签名并加盖人民调解委员会印章之日起生效。' });
-  out.push({ kind: 'para', text: JUDICIAL_CONFIRMATION_NOTICE });
+  // The 30-day 司法确认 notice, in every agreement whatever its template or edits (agreement-notices.ts).
+  out.push({ kind: 'para', text: notices.judicialConfirmation.text });
   return out;
 }
 
@@ -143,7 +144,7 @@ export async function renderAgreementPdf(input: AgreementPdfInput): Promise<Uint
  */
 export async function composeAgreementPdf(input: AgreementPdfInput): Promise<{ doc: PDFDocument; font: PDFFont }> {
   const a = input.agreement;
-  const lines = agreementLines(a);
+  const lines = agreementLines(a, input.notices);
   const printed = [
     a.meta.title,
     a.meta.caseNumber,

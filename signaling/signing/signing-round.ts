@@ -6,7 +6,7 @@ import { todayInChina } from '../agreement/dates.ts';
 import { AGREEMENT_PARTY_ROLES } from '../cases/participant-service.ts';
 import { hasSpecialPowers } from '../cases/party-documents.ts';
 import type { AppContext } from '../context.ts';
-import { isMinorOn } from '../domain/party-details.ts';
+import { isGuardianRelationship, isMinorOn } from '../domain/party-details.ts';
 import { DomainError } from '../errors.ts';
 
 export type Participant = {
@@ -22,6 +22,8 @@ export type Participant = {
   personType?: string;
   /** entrusted | statutory (agents) */
   agencyType?: string;
+  /** statutory agents: the relationship to the party (GUARDIAN_RELATIONSHIPS) */
+  guardianRelationship?: string | null;
 };
 export type Round = NonNullable<Awaited<ReturnType<AppContext['db']['signingRound']['findFirst']>>>;
 /** One party the round needs a signature from; `participant` null only for a row gone since (rounds from before the list was frozen). */
@@ -90,6 +92,8 @@ export async function principalOf(ctx: AppContext, round: Round, actor: Particip
   if (!party || party.side !== actor.side) throw new DomainError('NOT_A_SIGNER', '请选择您代理的本方当事人');
   const statutory = actor.agencyType === 'statutory';
   if (isMinorToday(party) && !statutory) throw new DomainError('GUARDIAN_REQUIRED', `${party.name}未满十八周岁，应由其法定代理人代为确认和签署调解协议`);
+  // A 法定代理人 acts by law, as the party's parent or guardian: that relationship must be on record.
+  if (statutory && !isGuardianRelationship(actor.guardianRelationship)) throw new DomainError('GUARDIAN_RELATIONSHIP_REQUIRED');
   if (!statutory && !(await hasSpecialPowers(ctx.db, actor.id))) throw new DomainError('POWER_OF_ATTORNEY_MISSING');
   return party;
 }

@@ -39,6 +39,11 @@ export class SigningService {
     this.#issuer = new AgreementIssuer(ctx, identity, log);
   }
 
+  /** The one-time codes, shared with the other documents signed with the same ceremony (调解笔录, 司法确认申请书). */
+  get codes(): SigningCodes {
+    return this.#codes;
+  }
+
   // ── mediator ────────────────────────────────────────────────────────────────
 
   /** Locks named version `versionSeq` (default: the newest) of the case's agreement for signing. */

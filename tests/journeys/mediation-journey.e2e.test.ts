@@ -1,11 +1,15 @@
-// The whole job, by clicking and typing only, on a freshly started server: the administrator
-// (first login) creates the mediator's and the judge's accounts and uploads the seal; the mediator
-// opens the water-leak case, adds both parties with their addresses, sends each its link; the
-// parties (phones) confirm identity and consent; the mediator admits them, talks to 甲方 背对背,
-// ends the session, fills the agreement from the template, saves and locks it; both parties accept
-// every clause and sign with a drawn signature; the mediator signs and issues; both apply for
-// 司法确认; the judge accepts, reviews and confirms; everyone downloads the same files.
-// The API is used only to read back and assert. A screenshot of every step is kept in
+// The whole job, by clicking and typing only, on a freshly started server — #17's "from 告知书 to a
+// served ruling": the administrator (first login) creates the mediator's and the judge's accounts
+// and uploads the seal; the mediator opens the water-leak case, adds both parties with their
+// addresses, sends each its link; the parties (phones) read and acknowledge the 权利义务告知书,
+// confirm identity and consent; the mediator declares no conflict of interest (回避), admits them,
+// talks to 甲方 背对背, ends the session, records the 调解笔录 and locks it; both parties sign the
+// minutes on their phones (SMS code, drawn signature); the mediator fills the agreement from the
+// template, saves and locks it; both parties accept every clause and sign (SMS code, drawn
+// signature); the mediator signs and issues; both apply for 司法确认 and each signs the 申请书 (SMS
+// code); the judge accepts (受理通知书, opened by a party), reviews and confirms; the ruling is
+// served and each party opens it. No API shortcut: the API (and the SMS outbox, standing in for the
+// parties' phones) is used only to read back and assert. A screenshot of every step is kept in
 // test-artifacts/journeys/.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -163,6 +167,9 @@ describe('a case from creation to a served ruling, through the UI only', () => {
       await page.getByTestId('confirm-name').fill(p.name);
       await page.getByTestId('confirm-id4').fill(p.id.slice(-4));
       await page.getByTestId('confirm-submit').click();
+      // The 权利义务告知书 (RT 23–24): read before the room, acknowledged with one explicit act.
+      const notice = (await page.getByTestId('rights-notice').textContent()) ?? '';
+      for (const must of ['权利义务告知书', '终止调解', '司法确认']) expect(notice).toContain(must);
       await page.getByTestId('consent-checkbox').check();
       await page.getByTestId('consent-submit').click();
       await page.getByTestId('party-done').waitFor();
@@ -201,6 +208,16 @@ describe('a case from creation to a served ruling, through the UI only', () => {
     await a.getByTestId('lobby-waiting').waitFor();
   });
 
+  it('the mediator sees both acknowledgements of the 告知书 and declares no conflict of interest (回避)', async () => {
+    const m = pages.mediator!;
+    await m.goto(`${server.url}/cases/${caseId}`);
+    const acks = m.getByTestId('notice-acknowledgements');
+    await expect.poll(async () => ((await acks.textContent()) ?? '').match(/已确认/g)?.length ?? 0).toBe(2);
+    await m.getByTestId('declare-recusal').click();
+    await expect.poll(() => m.getByTestId('recusal-declaration').textContent()).toContain('声明与本案当事人无利害关系');
+    await shot(m, 'mediator', 'notice-and-recusal');
+  });
+
   it('the mediator admits both, talks to 甲方 背对背, brings everyone back and ends the session', async () => {
     const m = pages.mediator!;
     await m.goto(`${server.url}/cases/${caseId}`);
@@ -227,6 +244,50 @@ describe('a case from creation to a served ruling, through the UI only', () => {
     await m.getByTestId('confirm-dialog').getByTestId('confirm-ok').click();
     for (const key of ['A', 'B'] as const) await pages[key]!.getByTestId('room-final-message').waitFor({ timeout: 20_000 });
     await shot(pages.A!, 'partyA', 'session-ended');
+  });
+
+  it('the mediator records the 调解笔录 and locks it; both parties sign it on their phones with an SMS code', async () => {
+    const m = pages.mediator!;
+    await m.goto(`${server.url}/cases/${caseId}`);
+    const lines: Array<[string, string, string]> = [
+      ['STATEMENT', 'A', '申请人称602室直饮水管道漏水，致其卫生间吊顶、卧室墙面及木地板受损。'],
+      ['PROPOSAL', 'B', '被申请人同意维修管道并赔偿损失。'],
+      ['OUTCOME', '', '双方同意由被申请人维修并赔偿人民币8600元。'],
+    ];
+    for (const [i, [kind, side, text]] of lines.entries()) {
+      await m.getByTestId('minutes-kind').selectOption(kind);
+      await m.getByTestId('minutes-side').selectOption(side);
+      await m.getByTestId('minutes-text').fill(text);
+      await m.getByTestId('minutes-add').click();
+      await expect.poll(() => m.getByTestId('minutes-entries').locator('li').count()).toBe(i + 1);
+    }
+    await m.getByTestId('minutes-lock').click();
+    await m.locator('[data-testid="minutes-record"][data-status="OPEN"]').waitFor();
+    for (const p of PARTIES) {
+      const page = pages[p.key]!;
+      await page.goto(links[p.key]!);
+      await expect.poll(() => page.getByTestId('minutes-review').textContent()).toContain('赔偿人民币8600元');
+      await page.getByTestId('minutes-name').fill(p.name);
+      await page.getByTestId('minutes-id4').fill(p.id.slice(-4));
+      await page.getByTestId('minutes-send-code').click();
+      await page.getByTestId('minutes-code-sent').waitFor();
+      // The same ceremony as the agreement: the code goes to this party's own phone and names the minutes.
+      expect(sms.messages.at(-1)!).toMatchObject({ phone: p.phone, text: expect.stringContaining('调解笔录') });
+      await page.getByTestId('minutes-code').fill(sms.lastCode());
+      await drawSignature(page, 'minutes-signature');
+      await page.getByTestId('minutes-affirmation').fill('本人已核对调解笔录，记录属实');
+      await shot(page, `party${p.key}`, 'minutes-signing');
+      await page.getByTestId('minutes-sign').click();
+      await page.getByTestId('minutes-sign').waitFor({ state: 'detached', timeout: 15_000 });
+    }
+    await m.reload();
+    await m.locator('[data-testid="minutes-record"][data-status="COMPLETED"]').waitFor({ timeout: 20_000 });
+    const minutes = writePdf(await downloadWith(m, 'minutes-pdf'));
+    expect(pdfsig(minutes)).toContain('Signature Validation: Signature is Valid.');
+    const text = pdftotext(minutes).replace(/\s+/g, '');
+    for (const must of ['人民调解笔录', '李瑞芳', '声明与本案当事人无利害关系', '赔偿人民币8600元', '申请人（签名）', '被申请人（签名）'])
+      expect(text).toContain(must);
+    await shot(m, 'mediator', 'minutes-signed');
   });
 
   it('the mediator fills the agreement from the template (no raw placeholders), saves a version and locks it', async () => {
@@ -334,6 +395,10 @@ describe('a case from creation to a served ruling, through the UI only', () => {
       await page.getByTestId('application-sign').waitFor();
       await page.getByTestId('application-sign-name').fill(p.name);
       await page.getByTestId('application-sign-id').fill(p.id.slice(-4));
+      await page.getByTestId('application-sign-send-code').click();
+      await page.getByTestId('application-sign-code-sent').waitFor();
+      expect(sms.messages.at(-1)!).toMatchObject({ phone: p.phone, text: expect.stringContaining('司法确认申请书') });
+      await page.getByTestId('application-sign-code').fill(sms.lastCode());
       await page.getByTestId('application-sign-affirmation').fill('本人自愿申请司法确认，所述属实');
       await drawSignature(page, 'application-signature-pad');
       await page.getByTestId('application-sign-submit').click();
@@ -348,6 +413,18 @@ describe('a case from creation to a served ruling, through the UI only', () => {
     await page.goto(server.url);
     await page.locator('[data-testid="judge-application"][data-status="SUBMITTED"]').getByTestId('judge-open').click();
     await page.getByTestId('judge-accept').click();
+    // The 受理通知书 is served to the parties (both consented to electronic service); 甲方 opens it on its phone.
+    const a = pages.A!;
+    await a.reload();
+    const acceptance = a.locator('[data-testid="court-document"][data-kind="ACCEPTANCE_NOTICE"]');
+    await acceptance.waitFor({ timeout: 15_000 });
+    const [download] = await Promise.all([a.waitForEvent('download'), acceptance.getByRole('button').click()]);
+    const chunks: Buffer[] = [];
+    for await (const c of await download.createReadStream()) chunks.push(c as Buffer);
+    expect(pdftotext(writePdf(Buffer.concat(chunks))).replace(/\s+/g, '')).toContain('符合受理条件，决定立案受理');
+    await a.reload();
+    await a.locator('[data-testid="court-document"][data-kind="ACCEPTANCE_NOTICE"][data-opened="true"]').waitFor();
+    await shot(a, 'partyA', 'acceptance-opened');
     await page.getByTestId('judge-start-review').click();
     await page.locator('[data-testid="judge-review"][data-status="REVIEWING"]').waitFor();
     expect(await page.getByTestId('integrity-panel').getAttribute('data-intact')).toBe('true');

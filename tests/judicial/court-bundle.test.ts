@@ -5,6 +5,7 @@
 // bundle id and served like a ruling made here; a ruling not signed by the court, a changed one,
 // or a wrong bundle id is refused and changes nothing.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,8 +16,9 @@ import { generateDevIdentity, identityFromPem, type SigningIdentity } from '../.
 import { sealPdf } from '../../signaling/signing/pades.ts';
 import type { DraftCase } from '../drafting/sync-support.ts';
 import { SmsOutbox } from '../signing/signing-support.ts';
+import { strokePng } from '../signing/pdf-tools.ts';
 import { startTestServer, StaffClient, type TestServer } from '../support/server.ts';
-import { judgeClient, submittedCase } from './judicial-support.ts';
+import { judgeClient, PARTY_IDS, submittedCase } from './judicial-support.ts';
 
 const sms = new SmsOutbox();
 const scratch = mkdtempSync(path.join(tmpdir(), 'jiefen-bundle-'));
@@ -65,6 +67,32 @@ beforeAll(async () => {
   judge = await judgeClient(server, admin, 'judge-bundle');
   k = await submittedCase(server, sms);
   applicationId = (await judge.json('GET', '/api/judge/applications')).applications[0].id;
+  // The mediator recorded the 调解笔录 and both parties signed it (as the parties do: their own code, a drawn signature).
+  const procedure = `/api/procedure/${k.caseId}`;
+  await k.mediator.json('POST', `${procedure}/minutes/entries`, { kind: 'OUTCOME', caucus: false, text: '双方达成调解协议。' }, 201);
+  await k.mediator.json('POST', `${procedure}/recusal/declare`, undefined, 200);
+  const { contentSha256 } = await k.mediator.json('POST', `${procedure}/minutes/lock`);
+  for (const [token, name, id] of [
+    [k.tokenA, '李某', PARTY_IDS.A],
+    [k.tokenB, '王某', PARTY_IDS.B],
+  ] as const) {
+    const post = (p: string, body: unknown) =>
+      fetch(`${server.url}${procedure}${p}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await post('/minutes/code', {})).status).toBe(200);
+    const signed = await post('/minutes/sign', {
+      contentSha256,
+      name,
+      idLast4: id.slice(-4),
+      code: sms.lastCode(),
+      signaturePngBase64: Buffer.from(strokePng(300, 100)).toString('base64'),
+      affirmation: '本人已核对调解笔录，记录属实',
+    });
+    expect(signed.status).toBe(200);
+  }
 }, 120_000);
 afterAll(async () => {
   await server?.close();
@@ -84,7 +112,14 @@ describe('the court bundle', () => {
     bundleId = m.bundleId;
     expect(m.application.id).toBe(applicationId);
     expect(m.court).toEqual({ name: '包头市青山区人民法院', code: '内0204' });
-    expect(m.files.map((f) => f.kind)).toEqual(expect.arrayContaining(['AGREEMENT', 'APPLICATION', 'SERVICE_ADDRESS']));
+    expect(m.files.map((f) => f.kind)).toEqual(expect.arrayContaining(['AGREEMENT', 'MINUTES', 'APPLICATION', 'SERVICE_ADDRESS']));
+    // The signed 调解笔录 in the bundle is the one in the case file.
+    const minutes = await server.ctx.db.minutesRecord.findFirstOrThrow({ where: { caseId: k.caseId, status: 'COMPLETED' } });
+    expect(m.files.find((f) => f.kind === 'MINUTES')).toMatchObject({
+      path: 'minutes.pdf',
+      title: '人民调解笔录',
+      sha256: createHash('sha256').update(minutes.pdf!).digest('hex'),
+    });
     expect(v.filesChecked).toBe(m.files.length);
     // The manifest is signed by the organisation: the same root its agreement PDFs chain to.
     const signing = path.join(server.dataDir, 'signing');

@@ -1,7 +1,7 @@
 // Cases at the judicial stage for the judicial tests: mediated and filled in, signed through the
 // signing API, and (optionally) jointly applied for at the local court.
 import { setUpDraftCase, type DraftCase } from '../drafting/sync-support.ts';
-import { fillLoanAgreement, signCaseThroughApi, type SmsOutbox } from '../signing/signing-support.ts';
+import { fillLoanAgreement, lastSmsCode, signCaseThroughApi, type SmsOutbox } from '../signing/signing-support.ts';
 import { createStaffUser, makeIdNumber, type StaffClient, type TestServer } from '../support/server.ts';
 import { strokePng } from '../signing/pdf-tools.ts';
 
@@ -36,17 +36,28 @@ export async function submittedCase(server: TestServer, sms: SmsOutbox): Promise
 
 export const APPLICATION_AFFIRMATION = '本人自愿申请司法确认，所述属实';
 
-/** One applicant signs the 司法确认申请书 from its own link; returns the HTTP status and body. */
-export async function signApplication(server: TestServer, caseId: string, token: string, name: string, idNumber: string) {
-  const res = await fetch(`${server.url}/api/judicial/${caseId}/sign-application`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name,
-      idLast4: idNumber.slice(-4),
-      affirmation: APPLICATION_AFFIRMATION,
-      signaturePngBase64: Buffer.from(strokePng(300, 100)).toString('base64'),
-    }),
+/**
+ * One applicant signs the 司法确认申请书 from its own link, with a one-time code sent to its phone
+ * (`code`: use this one instead, asking for none); returns the HTTP status and body of the signing.
+ */
+export async function signApplication(server: TestServer, caseId: string, token: string, name: string, idNumber: string, code?: string) {
+  const post = (p: string, body: unknown) =>
+    fetch(`${server.url}/api/judicial/${caseId}${p}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  if (code === undefined) {
+    const sent = await post('/application-code', {});
+    // 429: a code went out less than a minute ago (an earlier try refused before using it) — that one is still good.
+    if (sent.status !== 200 && sent.status !== 429) return { status: sent.status, body: (await sent.json()) as { status?: string; code?: string } };
+  }
+  const res = await post('/sign-application', {
+    name,
+    idLast4: idNumber.slice(-4),
+    code: code ?? lastSmsCode(server),
+    affirmation: APPLICATION_AFFIRMATION,
+    signaturePngBase64: Buffer.from(strokePng(300, 100)).toString('base64'),
   });
   return { status: res.status, body: (await res.json()) as { status?: string; code?: string } };
 }

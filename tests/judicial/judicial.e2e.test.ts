@@ -73,6 +73,11 @@ describe('judicial confirmation in Chromium', () => {
       await page.getByTestId('application-sign').waitFor();
       await page.getByTestId('application-sign-name').fill(name);
       await page.getByTestId('application-sign-id').fill(id.slice(-4));
+      // The agreement's ceremony: a one-time code by SMS to the applicant's own phone.
+      await page.getByTestId('application-sign-send-code').click();
+      await page.getByTestId('application-sign-code-sent').waitFor();
+      expect(sms.messages.at(-1)!.text).toContain('司法确认申请书');
+      await page.getByTestId('application-sign-code').fill(sms.lastCode());
       await page.getByTestId('application-sign-affirmation').fill('本人自愿申请司法确认，所述属实');
       await drawSignature(page, 'application-signature-pad');
       await page.getByTestId('application-sign-submit').click();

@@ -8,7 +8,11 @@ import { checkAgreement, readAgreement, type AgreementSnapshot } from '../../sig
 import { renderText } from '../../signaling/agreement/fields.ts';
 import { loadBuiltinTemplates } from '../../signaling/agreement/template-loader.ts';
 import { ageOn, isMinorOn } from '../../signaling/domain/party-details.ts';
-import { agreementLines, JUDICIAL_CONFIRMATION_NOTICE, renderAgreementPdf } from '../../signaling/signing/agreement-pdf.ts';
+import { agreementLines, renderAgreementPdf } from '../../signaling/signing/agreement-pdf.ts';
+import { AGREEMENT_NOTICES, AGREEMENT_NOTICES_FILE, loadAgreementNotices } from '../../signaling/agreement/agreement-notices.ts';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { DEMO_CASES, DEMO_TODAY, demoAgreementDoc } from '../fixtures/demo-cases.ts';
 import { pdftotext, strokePng, writePdf } from '../signing/pdf-tools.ts';
 
@@ -87,8 +91,38 @@ describe('the printed agreement (pdftotext)', () => {
     const text = squash(pdftotext(writePdf(pdf))).replace(/第\d+页共\d+页/g, '');
     const breach = agreement.clauses.find((c) => c.title === '违约责任')!;
     expect(text).toContain(squash(renderText(breach.text, breach.fields)));
-    expect(text).toContain(squash(JUDICIAL_CONFIRMATION_NOTICE));
-    expect(JUDICIAL_CONFIRMATION_NOTICE).toMatch(/三十日内共同向人民法院申请司法确认/);
+    // The notice is the data file's text (agreement-templates/notices/agreement-notices.json).
+    const inFile = (JSON.parse(readFileSync(AGREEMENT_NOTICES_FILE, 'utf8')) as { judicialConfirmation: { text: string } }).judicialConfirmation.text;
+    expect(inFile).toMatch(/三十日内共同向人民法院申请司法确认/);
+    expect(text).toContain(squash(inFile));
+  });
+
+  it('the 30-day notice is data a centre corrects without code: a corrected file is what the PDF prints; a broken one is refused naming the field', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'jiefen-notices-'));
+    const corrected = '当事人可以自本协议生效之日起三十日内共同向有管辖权的基层人民法院申请司法确认（更正稿）。';
+    const file = path.join(dir, 'agreement-notices.json');
+    writeFileSync(file, JSON.stringify({ judicialConfirmation: { text: corrected, legalBasis: ['人民调解法第三十三条'] } }));
+    const notices = loadAgreementNotices(file);
+    const agreement = filled('general');
+    const lines = agreementLines(agreement, notices).map((l) => l.text);
+    expect(lines.at(-1)).toBe(corrected);
+    expect(lines).not.toContain(AGREEMENT_NOTICES.judicialConfirmation.text);
+    const pdf = await renderAgreementPdf({
+      agreement,
+      signatures: [],
+      mediator: { label: '人民调解员', name: '李瑞芳', png: null, date: null },
+      seal: null,
+      date: null,
+      notices,
+    });
+    const text = squash(pdftotext(writePdf(pdf))).replace(/第\d+页共\d+页/g, '');
+    expect(text).toContain(squash(corrected));
+    expect(text).not.toContain(squash(AGREEMENT_NOTICES.judicialConfirmation.text));
+    // A fill-in has nothing to fill it, and a missing text would print nothing: both stop the start.
+    writeFileSync(file, JSON.stringify({ judicialConfirmation: { text: '自{{effectiveDate}}起三十日内申请司法确认', legalBasis: ['RT 33'] } }));
+    expect(() => loadAgreementNotices(file)).toThrow(/agreement-notices\.json: \/judicialConfirmation\/text/);
+    writeFileSync(file, JSON.stringify({ judicialConfirmation: { legalBasis: ['RT 33'] } }));
+    expect(() => loadAgreementNotices(file)).toThrow(/agreement-notices\.json: \/judicialConfirmation\/text/);
   });
 
   it('a natural person in the 司法部 format: 性别, 出生日期 read from the ID, 民族, ID number, 住所', () => {

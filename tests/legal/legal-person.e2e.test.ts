@@ -50,7 +50,7 @@ afterAll(async () => {
 
 const participant = async (name: string) => ((await mediator.json('GET', `/api/cases/${caseId}`)).case.participants as any[]).find((p) => p.name === name);
 
-describe('an organisation as a party, on a phone', () => {
+describe('an organisation as a party, on a phone (and a 法定代理人 on the case page)', () => {
   it('adds the company with its particulars, its 电子印章 and its proof of standing', async () => {
     await page.goto(`${server.url}/cases/${caseId}`);
     await page.getByTestId('participant-person-type').selectOption('legal');
@@ -99,5 +99,22 @@ describe('an organisation as a party, on a phone', () => {
     await eventually(async () =>
       expect((await participant('周某')).documents.map((d: any) => [d.kind, d.specialPowers])).toEqual([['POWER_OF_ATTORNEY', true]]),
     );
+  });
+
+  it('adds a 法定代理人 only with its relationship to the party, and the row names it', async () => {
+    await page.getByTestId('participant-role').selectOption('AGENT');
+    await page.getByTestId('participant-side').selectOption('B');
+    await page.getByTestId('participant-agency').selectOption('statutory');
+    await page.getByTestId('participant-name').fill('吴某');
+    await page.getByTestId('participant-phone').fill('13904720012');
+    await page.getByTestId('participant-id').fill(makeIdNumber('15020419800302441'));
+    await page.getByTestId('participant-submit').click();
+    await page.getByTestId('error-banner').filter({ hasText: '请选择法定代理人与当事人的关系' }).waitFor();
+    expect(await participant('吴某')).toBeUndefined();
+    await page.getByTestId('participant-guardian-relationship').selectOption('MOTHER');
+    await page.getByTestId('participant-submit').click();
+    const row = page.locator('[data-testid="participant-row"]', { hasText: '吴某' });
+    await expect.poll(() => row.getByTestId('participant-role-text').textContent(), { timeout: 10_000 }).toBe('法定代理人（母亲）');
+    expect(await participant('吴某')).toMatchObject({ agencyType: 'statutory', guardianRelationship: 'MOTHER' });
   });
 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRawDb } from '../../signaling/db.ts';
 import { creditCodeCheckChar } from '../../signaling/domain/credit-code.ts';
 import { FieldCrypto } from '../../signaling/privacy/field-crypto.ts';
-import { JUDICIAL_CONFIRMATION_NOTICE } from '../../signaling/signing/agreement-pdf.ts';
+import { AGREEMENT_NOTICES } from '../../signaling/agreement/agreement-notices.ts';
 import { setUpDraftCase, type DraftCase } from '../drafting/sync-support.ts';
 import { pdftotext, strokePng, writePdf } from '../signing/pdf-tools.ts';
 import { fillLoanAgreement, SmsOutbox } from '../signing/signing-support.ts';
@@ -75,7 +75,12 @@ const signBody = (name: string, idNumber: string, onBehalfOf?: string) => ({
 
 async function addAgent(name: string, side: 'A' | 'B', idNumber: string, agencyType?: 'statutory') {
   const p = (
-    await k.mediator.json('POST', participants(), { role: 'AGENT', side, name, phone: '13900139000', idNumber, ...(agencyType ? { agencyType } : {}) }, 201)
+    await k.mediator.json(
+      'POST',
+      participants(),
+      { role: 'AGENT', side, name, phone: '13900139000', idNumber, ...(agencyType ? { agencyType, guardianRelationship: 'FATHER' } : {}) },
+      201,
+    )
   ).participant;
   const token = (await k.mediator.json('POST', `/api/cases/${k.caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1];
   // On its link, as the party page asks first: the privacy notice and the separate consents.
@@ -101,8 +106,30 @@ beforeAll(async () => {
   partyB = c.case.participants.find((p: any) => p.role === 'RESPONDENT').id;
   const minor = (await k.mediator.json('PATCH', participants(`/${partyB}`), { idNumber: MINOR_ID, ethnicity: '蒙古族' }, 200)).participant;
   expect(minor).toMatchObject({ minor: true, birthDate: '2012-05-20', ethnicity: '蒙古族' });
+  // A 法定代理人 is recorded with its relationship to the minor: without one it is refused, nothing added.
+  const before = await server.ctx.db.participant.count({ where: { caseId: k.caseId } });
+  const bare = await k.mediator.request('POST', participants(), {
+    role: 'AGENT',
+    side: 'B',
+    name: '王父',
+    phone: '13900139000',
+    idNumber: ID.parent,
+    agencyType: 'statutory',
+  });
+  expect(bare.status).toBe(400);
+  expect(await bare.json()).toMatchObject({ code: 'GUARDIAN_RELATIONSHIP_REQUIRED', message: expect.stringContaining('关系') });
+  const entrustedWithRelation = await k.mediator.request('POST', participants(), {
+    role: 'AGENT',
+    side: 'B',
+    name: '王父',
+    phone: '13900139000',
+    idNumber: ID.parent,
+    guardianRelationship: 'FATHER',
+  });
+  expect((await entrustedWithRelation.json()).code).toBe('VALIDATION');
+  expect(await server.ctx.db.participant.count({ where: { caseId: k.caseId } })).toBe(before);
   const parent = await addAgent('王父', 'B', ID.parent, 'statutory');
-  expect(parent.view).toMatchObject({ agencyType: 'statutory', documents: [] });
+  expect(parent.view).toMatchObject({ agencyType: 'statutory', guardianRelationship: 'FATHER', documents: [] });
   agents.parent = parent;
   agents.lawyer = await addAgent('赵律师', 'A', ID.lawyer);
   agents.legacy = await addAgent('钱某', 'A', ID.other);
@@ -210,6 +237,12 @@ describe('signing', () => {
     expect((await asParty(k.tokenB, 'POST', '/code', {})).body.code).toBe('GUARDIAN_REQUIRED');
     expect(await server.ctx.db.clauseConsent.count({ where: { participantId: partyB } })).toBe(0);
 
+    // A 法定代理人 recorded before its relationship to the minor was asked for does not act until it is recorded.
+    await server.ctx.db.participant.update({ where: { id: agents.parent.id }, data: { guardianRelationship: null } });
+    const unrelated = await asParty(agents.parent.token, 'POST', '/code', { onBehalfOf: partyB });
+    expect(unrelated).toMatchObject({ status: 400, body: { code: 'GUARDIAN_RELATIONSHIP_REQUIRED' } });
+    await server.ctx.db.participant.update({ where: { id: agents.parent.id }, data: { guardianRelationship: 'FATHER' } });
+
     await acceptAll(agents.parent.token, partyB);
     expect((await asParty(agents.parent.token, 'POST', '/code', { onBehalfOf: partyB })).status).toBe(200);
     const signed = await asParty(agents.parent.token, 'POST', '/sign', signBody('王父', ID.parent, partyB));
@@ -255,7 +288,9 @@ describe('signing', () => {
       '被申请人：王某，男，2012年5月20日出生，蒙古族',
       `申请人${COMPANY}（电子印章）`,
       '被申请人王某（法定代理人王父代签）',
-      JUDICIAL_CONFIRMATION_NOTICE,
+      // The party block names the 法定代理人 with its relationship (not as a 委托代理人).
+      '法定代理人：王父，系王某的父亲。',
+      AGREEMENT_NOTICES.judicialConfirmation.text,
       '逾期利息至实际清偿之日止',
     ])
       expect(text).toContain(s.replace(/\s+/g, ''));

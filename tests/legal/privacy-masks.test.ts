@@ -84,6 +84,7 @@ describe('identity-number masks', () => {
       representative: null,
       representativeTitle: null,
       agencyType: 'entrusted',
+      guardianRelationship: null,
       sealPng: null,
     });
     expectSafe(view.idMasked, id);

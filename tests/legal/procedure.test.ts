@@ -3,6 +3,8 @@
 // administrator, the mediator replaced); a party ends the mediation (调解不成 via transitionCase,
 // audited); the sealed 调解终结告知书 and the 调解笔录 checked with pdftotext and pdfsig; caucus
 // lines of the minutes never leave the server for a viewer who may not read them.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RoomTestClient } from '../support/room-client.ts';
 import {
@@ -16,6 +18,7 @@ import {
   type TestServer,
 } from '../support/server.ts';
 import { pdfsig, pdftotext, strokePng, writePdf } from '../signing/pdf-tools.ts';
+import { lastSmsCode } from '../signing/signing-support.ts';
 
 let server: TestServer;
 let admin: StaffClient;
@@ -262,15 +265,34 @@ describe('调解笔录', () => {
         contentSha256,
         name: p.name,
         idLast4: p.idNumber.slice(-4),
+        code: '000000',
         signaturePngBase64: png,
         affirmation: '本人已核对调解笔录，记录属实',
         ...over,
       });
-    expect((await (await sign(a, { contentSha256: 'f'.repeat(64) })).json()).code).toBe('MINUTES_CHANGED');
-    expect((await (await sign(a, { idLast4: '0000' })).json()).code).toBe('IDENTITY_MISMATCH');
-    expect((await sign(a)).status).toBe(200);
+    // The agreement's ceremony: a one-time code to the party's own phone, naming the minutes.
+    expect((await (await sign(a)).json()).code).toBe('CODE_EXPIRED');
+    const sent = await asParty(a).post(`/api/procedure/${caseId}/minutes/code`);
+    expect(sent.status).toBe(200);
+    expect(await sent.json()).toEqual({ phone: expect.stringMatching(/^1\d{2}\*{4}\d{4}$/), expiresInSec: 300 });
+    const outbox = readFileSync(path.join(server.dataDir, 'dev-sms-outbox.log'), 'utf8').trim().split('\n');
+    expect((JSON.parse(outbox.at(-1)!) as { text: string }).text).toMatch(/您正在签署调解笔录，验证码 \d{6}/);
+    // Within a minute a second code is refused, as for the agreement.
+    expect((await (await asParty(a).post(`/api/procedure/${caseId}/minutes/code`)).json()).code).toBe('RATE_LIMITED');
+    const codeA = lastSmsCode(server);
+    expect((await (await sign(a, { code: codeA === '999999' ? '999998' : '999999' })).json()).code).toBe('CODE_WRONG');
+    expect((await (await sign(a, { code: codeA, contentSha256: 'f'.repeat(64) })).json()).code).toBe('MINUTES_CHANGED');
+    expect((await (await sign(a, { code: codeA, idLast4: '0000' })).json()).code).toBe('IDENTITY_MISMATCH');
+    expect(await server.ctx.db.minutesSignature.count({ where: { record: { caseId } } })).toBe(0);
+    expect((await sign(a, { code: codeA })).status).toBe(200);
     expect((await asParty(a).get(`/api/procedure/${caseId}/minutes.pdf`)).status).toBe(404);
-    expect((await sign(b)).status).toBe(200);
+    // Signed: no further code for this party; the other party's own code signs for it alone.
+    expect((await (await asParty(a).post(`/api/procedure/${caseId}/minutes/code`)).json()).code).toBe('ALREADY_SIGNED');
+    expect((await (await sign(b, { code: codeA })).json()).code).toBe('CODE_EXPIRED');
+    expect((await asParty(b).post(`/api/procedure/${caseId}/minutes/code`)).status).toBe(200);
+    expect((await sign(b, { code: lastSmsCode(server) })).status).toBe(200);
+    const refusals = await server.ctx.db.auditEntry.findMany({ where: { caseId, type: 'DOCUMENT_SIGNING_REFUSED' }, orderBy: { seq: 'asc' } });
+    expect(refusals.map((r) => (JSON.parse(r.data) as { reason: string }).reason)).toEqual(['code-expired', 'code-wrong', 'identity', 'code-expired']);
 
     const res = await asParty(b).get(`/api/procedure/${caseId}/minutes.pdf`);
     expect(res.status).toBe(200);
@@ -293,7 +315,7 @@ describe('调解笔录', () => {
     expect(text).not.toContain(B_SECRET.replace(/\s+/g, ''));
     expect(pdfsig(file)).toContain('Signature Validation: Signature is Valid.');
     expect(await auditTypes(caseId)).toEqual(
-      expect.arrayContaining(['MINUTES_RECORDED', 'MINUTES_SHARED', 'MINUTES_LOCKED', 'MINUTES_SIGNED', 'MINUTES_ISSUED']),
+      expect.arrayContaining(['MINUTES_RECORDED', 'MINUTES_SHARED', 'MINUTES_LOCKED', 'SIGNING_CODE_SENT', 'MINUTES_SIGNED', 'MINUTES_ISSUED']),
     );
     // Stored sealed at rest: the raw column is not the plaintext.
     const stored = server.ctx.db.$queryRawUnsafe<Array<{ text: string }>>('SELECT text FROM MinutesEntry WHERE caseId = ?', caseId);

@@ -32,7 +32,9 @@ describe('retention job', () => {
     const round = await db.signingRound.create({
       data: { caseId, versionSeq: 1, contentSha256: 'c'.repeat(64), snapshot: '{}', clauseHashes: '[]', lockedById: mediatorId },
     });
-    await db.signingCode.create({ data: { roundId: round.id, participantId: party.id, codeHash: 'h', expiresAt: new Date(Date.now() + 600_000) } });
+    await db.signingCode.create({
+      data: { subjectId: round.id, roundId: round.id, participantId: party.id, codeHash: 'h', expiresAt: new Date(Date.now() + 600_000) },
+    });
     const court = await db.court.findFirstOrThrow({ where: { isLocal: true } });
     await db.judicialApplication.create({ data: { caseId, courtId: court.id, effectiveAt: new Date(), windowEndsAt: new Date(Date.now() + 30 * DAY) } });
     const material = await storeMaterial(

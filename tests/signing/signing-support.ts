@@ -4,6 +4,8 @@
 import * as Y from 'yjs';
 import { readAgreement } from '../../signaling/agreement/document.ts';
 import { setFieldValue, setPartyField, setPerformance } from '../../signaling/agreement/editing.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { SmsProvider } from '../../signaling/signing/sms.ts';
 import { acceptPrivacy, type StaffClient, type TestServer } from '../support/server.ts';
 import { strokePng } from './pdf-tools.ts';
@@ -19,6 +21,19 @@ export class SmsOutbox implements SmsProvider {
     if (!m) throw new Error('no code sent');
     return m[1]!;
   }
+}
+
+/**
+ * The newest one-time code the server sent: from the test's SmsOutbox when it gave one, else from
+ * the development provider's outbox file (`<data>/dev-sms-outbox.log`).
+ */
+export function lastSmsCode(server: Pick<TestServer, 'sms' | 'dataDir'>): string {
+  if (server.sms instanceof SmsOutbox) return server.sms.lastCode();
+  const file = path.join(server.dataDir, 'dev-sms-outbox.log');
+  const last = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').at(-1) : undefined;
+  const m = last ? (JSON.parse(last) as { text: string }).text.match(/验证码 (\d{6})/) : null;
+  if (!m) throw new Error('no code sent');
+  return m[1]!;
 }
 
 /** Values for every fill-in of the 民间借贷 template, with dates after today. */

@@ -22,6 +22,8 @@ function migratedTemplate(): Promise<string> {
 
 export interface TestServer extends RunningServer {
   dataDir: string;
+  /** The SMS provider the test gave (startTestServer's `sms` option); undefined: the development provider (outbox file in dataDir). */
+  sms: StartOptions['sms'];
   /**
    * The generated administrator. It must change its initial password at first login; the test
    * server does that once through the API (`password` is the one in force) unless started with
@@ -66,6 +68,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   return {
     ...server,
     dataDir,
+    sms: startOptions.sms,
     admin,
     async close() {
       await server.close();

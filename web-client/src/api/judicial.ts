@@ -30,8 +30,10 @@ export function judicialApi(caseId: string, token?: string | null) {
     },
     apply: (a: { courtId: string; serviceAddress: string; phone: string; electronicService: boolean; domicileAreaCode?: string; subjectAreaCode?: string }) =>
       call<{ status: string }>('/apply', { method: 'POST', body: a }),
-    /** The applicant signs the 司法确认申请书 itself (name, ID last four, affirmation, handwriting). */
-    signApplication: (s: { name: string; idLast4: string; affirmation: string; signaturePngBase64: string }) =>
+    /** Sends the one-time code for signing the 司法确认申请书 to the applicant's own phone. */
+    sendApplicationCode: () => call<{ phone: string; expiresInSec: number }>('/application-code', { method: 'POST' }),
+    /** The applicant signs the 司法确认申请书 itself (name, ID last four, one-time code, affirmation, handwriting). */
+    signApplication: (s: { name: string; idLast4: string; code: string; affirmation: string; signaturePngBase64: string }) =>
       call<{ status: string }>('/sign-application', { method: 'POST', body: s }),
     materialsSupplied: () => call<null>('/materials-supplied', { method: 'POST' }),
     withdraw: () => call<null>('/withdraw', { method: 'POST' }),

@@ -22,7 +22,9 @@ export function procedureApi(caseId: string, token?: string | null) {
     minutes: () => call<MinutesView>('/minutes'),
     record: (entry: MinutesEntryInput) => call<{ id: string; seq: number }>('/minutes/entries', { method: 'POST', body: entry }),
     share: () => call<{ shared: number }>('/minutes/share', { method: 'POST' }),
-    sign: (s: { contentSha256: string; name: string; idLast4: string; signaturePngBase64: string; affirmation: string }) =>
+    /** Sends the one-time code for signing the locked minutes to the party's own phone. */
+    sendCode: () => call<{ phone: string; expiresInSec: number }>('/minutes/code', { method: 'POST' }),
+    sign: (s: { contentSha256: string; name: string; idLast4: string; code: string; signaturePngBase64: string; affirmation: string }) =>
       call<{ signed: boolean }>('/minutes/sign', { method: 'POST', body: s }),
     lock: () => call<{ contentSha256: string }>('/minutes/lock', { method: 'POST' }),
     minutesPdf: () => downloadFile(`${base}/minutes.pdf`, token, '调解笔录经各方当事人签名后才会归档'),

@@ -5,6 +5,7 @@
 // and, once the court has decided, the 民事裁定书 to download.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { SignaturePad, type SignaturePadHandle } from '../signing/SignaturePad.tsx';
+import { isSmsCode, SmsCodeField } from '../signing/SmsCodeField.tsx';
 import { applicationWindowCounts, rulingOutcome } from '../../../signaling/domain/case-workflow.ts';
 import { ApiError, judicialApi, partyApi, type JudicialView } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
@@ -51,6 +52,7 @@ export function PartyJudicialPage({ token }: { token: string }) {
   const [subjectCode, setSubjectCode] = useState('');
   const [signName, setSignName] = useState('');
   const [idLast4, setIdLast4] = useState('');
+  const [signCode, setSignCode] = useState('');
   const [affirmation, setAffirmation] = useState('');
   const [hasInk, setHasInk] = useState(false);
   const pad = useRef<SignaturePadHandle>(null);
@@ -340,7 +342,7 @@ export function PartyJudicialPage({ token }: { token: string }) {
           <section className="card" data-testid="application-sign">
             <h2 className="card__title">签署司法确认申请书</h2>
             <ConsentPrompt token={token} purpose="SIGNATURE" />
-            <p className="small muted">申请书由您本人签署；双方均签署后提交法院。</p>
+            <p className="small muted">申请书由您本人签署（与签署调解协议书相同：身份核对、短信验证码、手写签名）；双方均签署后提交法院。</p>
             <label className="field">
               <span className="field__label">姓名</span>
               <input value={signName} onChange={(e) => setSignName(e.target.value)} maxLength={50} data-testid="application-sign-name" />
@@ -349,6 +351,13 @@ export function PartyJudicialPage({ token }: { token: string }) {
               <span className="field__label">身份证号后四位</span>
               <input value={idLast4} onChange={(e) => setIdLast4(e.target.value)} maxLength={4} data-testid="application-sign-id" />
             </label>
+            <SmsCodeField
+              value={signCode}
+              onChange={setSignCode}
+              send={() => judicialApi(caseId, token).sendApplicationCode()}
+              disabled={busy !== null}
+              testIdPrefix="application-sign"
+            />
             <label className="field">
               <span className="field__label">请输入：“{AFFIRMATION}”</span>
               <input value={affirmation} onChange={(e) => setAffirmation(e.target.value)} maxLength={60} data-testid="application-sign-affirmation" />
@@ -357,7 +366,9 @@ export function PartyJudicialPage({ token }: { token: string }) {
             <button
               type="button"
               className="btn btn--primary btn--block"
-              disabled={busy !== null || !hasInk || !signName.trim() || idLast4.trim().length !== 4 || affirmation.trim() !== AFFIRMATION}
+              disabled={
+                busy !== null || !hasInk || !signName.trim() || idLast4.trim().length !== 4 || !isSmsCode(signCode) || affirmation.trim() !== AFFIRMATION
+              }
               data-testid="application-sign-submit"
               onClick={() => {
                 const png = pad.current?.toPngBase64();
@@ -368,6 +379,7 @@ export function PartyJudicialPage({ token }: { token: string }) {
                       judicialApi(caseId, token).signApplication({
                         name: signName.trim(),
                         idLast4: idLast4.trim(),
+                        code: signCode.trim(),
                         affirmation: affirmation.trim(),
                         signaturePngBase64: png,
                       }),

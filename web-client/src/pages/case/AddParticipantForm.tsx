@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type AgencyType, type ParticipantRole, type Side } from '../../api.ts';
+import { GUARDIAN_RELATIONSHIP_LABELS, GUARDIAN_RELATIONSHIPS, type GuardianRelationship } from '../../../../signaling/domain/party-details.ts';
 import { defaultSideFor, FALLBACK_META } from '../../labels.ts';
 import { useMeta } from '../../meta.tsx';
 import { useToast } from '../../toast.tsx';
@@ -29,6 +30,8 @@ export function AddParticipantForm({ caseId, onAdded }: Props) {
   const [fields, setFields] = useState(EMPTY);
   const [details, setDetails] = useState(EMPTY_DETAILS);
   const [agencyType, setAgencyType] = useState<AgencyType>('entrusted');
+  const [relationship, setRelationship] = useState<GuardianRelationship | ''>('');
+  const statutory = role === 'AGENT' && agencyType === 'statutory';
   const party = isAgreementParty(role);
   const legal = party && details.personType === 'legal';
   const [busy, setBusy] = useState(false);
@@ -44,6 +47,7 @@ export function AddParticipantForm({ caseId, onAdded }: Props) {
     if (!name) return setError(legal ? '请填写名称' : '请填写姓名');
     if (!phone) return setError('请填写手机号');
     if (!idNumber) return setError('请填写身份证号');
+    if (statutory && !relationship) return setError('请选择法定代理人与当事人的关系');
     setBusy(true);
     setError(null);
     try {
@@ -55,10 +59,12 @@ export function AddParticipantForm({ caseId, onAdded }: Props) {
         idNumber,
         ...(party ? detailsBody(details) : {}),
         ...(role === 'AGENT' ? { agencyType } : {}),
+        ...(statutory && relationship ? { guardianRelationship: relationship } : {}),
       });
       notify(`已添加 ${p.name}`);
       setFields(EMPTY);
       setDetails(EMPTY_DETAILS);
+      setRelationship('');
       // Next party is usually the other side.
       if (role === 'APPLICANT') {
         setRole('RESPONDENT');
@@ -154,6 +160,24 @@ export function AddParticipantForm({ caseId, onAdded }: Props) {
           <select id="participant-agency" data-testid="participant-agency" value={agencyType} onChange={(e) => setAgencyType(e.target.value as AgencyType)}>
             <option value="entrusted">委托代理人</option>
             <option value="statutory">法定代理人</option>
+          </select>
+        </Field>
+      )}
+      {statutory && (
+        <Field label="与当事人的关系" htmlFor="participant-guardian-relationship" required hint="写入调解协议书当事人信息：法定代理人某某，系某某的父亲">
+          <select
+            id="participant-guardian-relationship"
+            data-testid="participant-guardian-relationship"
+            value={relationship}
+            aria-required
+            onChange={(e) => setRelationship(e.target.value as GuardianRelationship | '')}
+          >
+            <option value="">请选择</option>
+            {GUARDIAN_RELATIONSHIPS.map((r) => (
+              <option key={r} value={r}>
+                {GUARDIAN_RELATIONSHIP_LABELS[r]}
+              </option>
+            ))}
           </select>
         </Field>
       )}

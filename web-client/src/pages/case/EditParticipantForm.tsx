@@ -9,6 +9,7 @@ import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Field } from '../../components/Field.tsx';
 import { isAgreementParty } from './AddParticipantForm.tsx';
 import { detailsBody, detailsDraftOf, PartyDetailsFields } from './PartyDetailsFields.tsx';
+import { GUARDIAN_RELATIONSHIP_LABELS, GUARDIAN_RELATIONSHIPS, type GuardianRelationship } from '../../../../signaling/domain/party-details.ts';
 
 interface Props {
   caseId: string;
@@ -23,6 +24,9 @@ export function EditParticipantForm({ caseId, participant: p, onSaved, onCancel 
   const [phone, setPhone] = useState(p.phone);
   const [idNumber, setIdNumber] = useState('');
   const [details, setDetails] = useState(detailsDraftOf(p));
+  // A 法定代理人 recorded before its relationship to the party was asked for gets it here.
+  const statutory = p.role === 'AGENT' && p.agencyType === 'statutory';
+  const [relationship, setRelationship] = useState<GuardianRelationship | ''>(p.guardianRelationship ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const party = isAgreementParty(p.role);
@@ -40,6 +44,7 @@ export function EditParticipantForm({ caseId, participant: p, onSaved, onCancel 
         ...(phone.trim() !== p.phone ? { phone: phone.trim() } : {}),
         ...(idNumber.trim() && !identityFixed ? { idNumber: idNumber.replace(/\s/g, '').toUpperCase() } : {}),
         ...(party ? detailsBody(details) : {}),
+        ...(statutory && relationship && relationship !== p.guardianRelationship ? { guardianRelationship: relationship } : {}),
       });
       notify(`已保存 ${name.trim() || p.name} 的信息`);
       onSaved();
@@ -78,6 +83,24 @@ export function EditParticipantForm({ caseId, participant: p, onSaved, onCancel 
             value={idNumber}
             onChange={(e) => setIdNumber(e.target.value)}
           />
+        </Field>
+      )}
+      {statutory && (
+        <Field label="与当事人的关系" htmlFor={`${prefix}-guardian-relationship`} required>
+          <select
+            id={`${prefix}-guardian-relationship`}
+            data-testid="participant-edit-guardian-relationship"
+            value={relationship}
+            aria-required
+            onChange={(e) => setRelationship(e.target.value as GuardianRelationship | '')}
+          >
+            <option value="">请选择</option>
+            {GUARDIAN_RELATIONSHIPS.map((r) => (
+              <option key={r} value={r}>
+                {GUARDIAN_RELATIONSHIP_LABELS[r]}
+              </option>
+            ))}
+          </select>
         </Field>
       )}
       {party && <PartyDetailsFields idPrefix={prefix} draft={details} onChange={setDetails} derived={{ gender: p.gender, birthDate: p.birthDate }} />}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, ApiError, type CaseDetail, type CreatedInvitation, type Participant } from '../../api.ts';
 import { formatDateCn } from '../../../../signaling/agreement/dates.ts';
+import { GUARDIAN_RELATIONSHIP_LABELS } from '../../../../signaling/domain/party-details.ts';
 import { formatDateTime } from '../../format.ts';
 import { useMeta } from '../../meta.tsx';
 import { useToast } from '../../toast.tsx';
@@ -86,7 +87,11 @@ function ParticipantRow({ caseId, participant: p, created, hasActiveLink, onCrea
     <li className="participant" data-testid="participant-row" data-participant-id={p.id}>
       <div className="participant__head">
         <span className={`side side--${p.side.toLowerCase()}`}>{labels.side(p.side)}</span>
-        <span className="participant__role">{p.role === 'AGENT' && p.agencyType === 'statutory' ? '法定代理人' : labels.participantRole(p.role)}</span>
+        <span className="participant__role" data-testid="participant-role-text">
+          {p.role === 'AGENT' && p.agencyType === 'statutory'
+            ? `法定代理人${p.guardianRelationship ? `（${GUARDIAN_RELATIONSHIP_LABELS[p.guardianRelationship]}）` : '（未登记与当事人的关系）'}`
+            : labels.participantRole(p.role)}
+        </span>
         <strong className="participant__name" data-testid="participant-name-text">
           {p.name}
         </strong>

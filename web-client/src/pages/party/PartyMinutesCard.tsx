@@ -1,5 +1,6 @@
 // The 调解笔录 on the party's page: its own side's 背对背 lines (shared only when it agrees), the
-// locked minutes to review and sign (name + ID digits, a drawn signature, the affirmation), and the
+// locked minutes to review and sign (name + ID digits, a one-time code to the party's phone, a drawn
+// signature, the affirmation — the agreement's ceremony), and the
 // sealed minutes to download once every party signed.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, type MinutesView, type ProcedureApi } from '../../api.ts';
@@ -7,6 +8,7 @@ import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { SignaturePad, type SignaturePadHandle } from '../../signing/SignaturePad.tsx';
 import { ConsentPrompt } from './ConsentPrompt.tsx';
 import { downloadBlob } from '../../signing/signing-shared.tsx';
+import { isSmsCode, SmsCodeField } from '../../signing/SmsCodeField.tsx';
 
 const AFFIRMATION = '本人已核对调解笔录，记录属实';
 
@@ -16,6 +18,7 @@ export function PartyMinutesCard({ procedure, caseNumber, side, token }: { proce
   const [busy, setBusy] = useState(false);
   const [name, setName] = useState('');
   const [idLast4, setIdLast4] = useState('');
+  const [code, setCode] = useState('');
   const [affirmation, setAffirmation] = useState('');
   const pad = useRef<SignaturePadHandle>(null);
 
@@ -48,6 +51,7 @@ export function PartyMinutesCard({ procedure, caseNumber, side, token }: { proce
   const sign = (e: FormEvent) => {
     e.preventDefault();
     const png = pad.current?.toPngBase64();
+    if (!isSmsCode(code)) return setError('请先获取并填写 6 位短信验证码');
     if (!record || !png) return setError('请在签名区域手写签名');
     if (affirmation.trim() !== AFFIRMATION) return setError(`请照原文输入：${AFFIRMATION}`);
     void act(() =>
@@ -55,6 +59,7 @@ export function PartyMinutesCard({ procedure, caseNumber, side, token }: { proce
         contentSha256: record.contentSha256,
         name: name.trim(),
         idLast4: idLast4.trim(),
+        code: code.trim(),
         signaturePngBase64: png,
         affirmation: affirmation.trim(),
       }),
@@ -93,6 +98,7 @@ export function PartyMinutesCard({ procedure, caseNumber, side, token }: { proce
             <span className="field__label">身份证号后四位</span>
             <input data-testid="minutes-id4" value={idLast4} onChange={(e) => setIdLast4(e.target.value)} maxLength={4} inputMode="text" />
           </label>
+          <SmsCodeField value={code} onChange={setCode} send={procedure.sendCode} disabled={busy} testIdPrefix="minutes" />
           <SignaturePad ref={pad} label="手写签名区域" testId="minutes-signature" />
           <label className="field">
             <span className="field__label">请输入：{AFFIRMATION}</span>
