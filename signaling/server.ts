@@ -28,6 +28,7 @@ import { sealStoredPersonalData } from './privacy/seal-stored.ts';
 import { auditStaffReads } from './privacy/read-audit.ts';
 import { judicialArea } from './judicial/index.ts';
 import { procedureArea } from './procedure/index.ts';
+import { dossierArea } from './followup/dossier/index.ts';
 import { orgArea } from './org/index.ts';
 import { partyArea } from './party/index.ts';
 import { signingArea } from './signing/index.ts';
@@ -151,6 +152,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const auditSeals = new AuditSealer(db, config.dataDir, sealKeyFromIdentity(signing.identity));
   const deadlines = await deadlinesArea(ctx, { clock: options.clock ?? systemClock, log: app.log, nodeId: cluster?.nodeId ?? null });
   app.addHook('onClose', async () => deadlines.scheduler.stop());
+  const judicial = judicialArea(ctx, templates, signing.identity, courtIdentities);
+  const dossier = dossierArea(ctx, {
+    identity: signing.identity,
+    clock: options.clock ?? systemClock,
+    log: app.log,
+    ports: { applicationPdf: async (caseId) => new Uint8Array((await judicial.applications.applicationPdf(caseId)).bytes) },
+  });
   const health: HealthSources = { ctx, pool, redis: cluster?.redis.command ?? null };
   await mountApi(app, [
     metaArea,
@@ -169,13 +177,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     partyArea(ctx),
     drafting,
     signing,
-    judicialArea(ctx, templates, signing.identity, courtIdentities),
+    judicial,
     deadlines,
     procedureArea(ctx, templates, signing.identity),
     intakePublic,
     routingArea(ctx),
     // Imported cases' invitation links go out through the SMS provider (a link, not a code: no validity minutes).
     intakeDeskArea(ctx, { send: (phone, text) => sms.send(phone, text, { code: '', validMinutes: 0 }) }),
+    dossier,
   ]);
   const auditSealSchedule = scheduleAuditSeals({
     intervalMs: config.auditSealIntervalMs,

@@ -104,4 +104,6 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   TERMINATION_NOTICE_ISSUED: '出具调解终结告知书',
   CASE_MEDIATOR_CHANGED: '更换调解员',
   FOLLOW_UP_OPENED: '发起回访',
+  CASE_ARCHIVED: '案件归档',
+  DOSSIER_DOWNLOADED: '下载电子卷宗',
 };

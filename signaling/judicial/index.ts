@@ -16,7 +16,12 @@ import { loadCourtDirectory } from './jurisdiction.ts';
 import { JudicialReviewService } from './review-service.ts';
 import { judgeRoutes, judicialRoutes } from './routes.ts';
 
-export function judicialArea(ctx: AppContext, templates: TemplateCatalog, orgIdentity: SigningIdentity, courtIdentities: CourtIdentities): ApiArea {
+export function judicialArea(
+  ctx: AppContext,
+  templates: TemplateCatalog,
+  orgIdentity: SigningIdentity,
+  courtIdentities: CourtIdentities,
+): ApiArea & { applications: JudicialApplicationService } {
   const courtIdentity = (court: { id: string; name: string; code: string }) => courtIdentities.of(court);
   const calendar = CourtCalendar.load();
   const documents = new CourtDocuments(ctx, templates, courtIdentity);
@@ -32,5 +37,6 @@ export function judicialArea(ctx: AppContext, templates: TemplateCatalog, orgIde
       { prefix: '/judge', plugin: judgeRoutes(ctx, review, applications, documents, bundles) },
       { prefix: '/courts', plugin: courtRoutes(new CourtService(ctx, courtIdentities, directory)) },
     ],
+    applications,
   };
 }
