@@ -11,6 +11,8 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../signaling/deadlines/clock.ts';
+import { openFollowUpTask } from '../../signaling/followup/follow-up-tasks.ts';
+import { loadFollowUpPolicy } from '../../signaling/followup/policy.ts';
 import { maskIdNumber } from '../../signaling/domain/id-number.ts';
 import type { DraftCase } from '../drafting/sync-support.ts';
 import { mediatingCase } from '../judicial/judicial-support.ts';
@@ -59,6 +61,43 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 describe('archiving a case and its 电子卷宗', () => {
+  it('an open 回访 holds the archiving back; once done, performance and 回访 records go into the dossier', async () => {
+    const db = server.ctx.db;
+    const round = await db.signingRound.findFirstOrThrow({ where: { caseId: k.caseId, status: 'COMPLETED' } });
+    // What the performance tracker and the 回访 desk (other parts of #16) write: rows of the shared schema.
+    const obligation = await db.obligation.create({
+      data: {
+        caseId: k.caseId,
+        signingRoundId: round.id,
+        seq: 1,
+        kind: 'PAYMENT',
+        description: '乙方归还借款本金五万元',
+        obligorSide: 'B',
+        obligeeSide: 'A',
+        amountFen: 5_000_000,
+        receivedFen: 2_000_000,
+        dueDate: new Date('2027-04-29T16:00:00Z'),
+        status: 'PARTIAL',
+      },
+    });
+    await db.obligationEvent.create({
+      data: { obligationId: obligation.id, at: clock.now(), type: 'RECEIPT_CONFIRMED', amountFen: 2_000_000, note: '已收到第一期两万元' },
+    });
+    const policy = loadFollowUpPolicy(null);
+    const task = await db.$transaction((tx) =>
+      openFollowUpTask(tx, { caseId: k.caseId, reason: 'MANUAL', sourceId: null }, clock.now(), policy, { type: 'system' }),
+    );
+    const held = await k.mediator.json('GET', `/api/dossier/${k.caseId}`);
+    expect(held.archivable).toEqual({ ok: false, reason: '尚有 1 项回访未完成，完成后才能归档' });
+    const refused = await k.mediator.request('POST', `/api/dossier/${k.caseId}/archive`);
+    expect((await refused.json()).code).toBe('CASE_NOT_ARCHIVABLE');
+    const mediatorId = (await db.case.findUniqueOrThrow({ where: { id: k.caseId } })).mediatorId!;
+    await db.followUpRecord.create({
+      data: { taskId: task.id, method: 'PHONE', at: clock.now(), userId: mediatorId, contact: '李某', content: '申请人表示第一期已收到', result: 'satisfied' },
+    });
+    await db.followUpTask.update({ where: { id: task.id }, data: { status: 'DONE', outcome: 'RESOLVED', doneAt: clock.now() } });
+  });
+
   it('the mediator archives the confirmed case: retention from the policy, the dossier and its SHA-256 recorded, audited', async () => {
     const before = await k.mediator.json('GET', `/api/dossier/${k.caseId}`);
     expect(before.archive).toBeNull();
@@ -141,8 +180,10 @@ describe('archiving a case and its 电子卷宗', () => {
     expect(pageText(file, pageOf('司法确认申请书'))).toContain('司法确认申请书');
     expect(pageText(file, pageOf('受理通知书'))).toMatch(/通知书.*受理/);
     expect(pageText(file, pageOf('民事裁定书'))).toContain('民事裁定书');
-    expect(pageText(file, pageOf('八、履行情况'))).toContain('无履行事项记录');
-    expect(pageText(file, pageOf('九、回访与评价'))).toContain('无回访记录');
+    const performance = pageText(file, pageOf('八、履行情况'));
+    for (const must of ['乙方归还借款本金五万元', '部分履行', '50000.00元', '已确认收到20000.00元', '已收到第一期两万元']) expect(performance).toContain(must);
+    const followUp = pageText(file, pageOf('九、回访与评价'));
+    for (const must of ['人工发起回访', '已完成：问题已解决', '电话回访', '申请人表示第一期已收到', '结果：满意']) expect(followUp).toContain(must);
     // The 卷内目录 lists the same page numbers as the bookmarks.
     const toc = pageText(file, 2);
     expect(toc).toContain(`五、调解协议书${'·'}`.slice(0, 7));

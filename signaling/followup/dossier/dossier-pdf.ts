@@ -41,6 +41,15 @@ const PURPOSES: Record<string, string> = {
   COURT: '同意向人民法院提供个人信息',
 };
 const OBLIGATION_STATUS: Record<string, string> = { NOT_DUE: '未到期', PERFORMED: '已履行', PARTIAL: '部分履行', OVERDUE: '逾期' };
+/** Obligation event types as the performance tracker names them (an unknown one prints as stored). */
+const OBLIGATION_EVENTS: Record<string, string> = {
+  REMIND_OBLIGOR: '提醒履行方',
+  REMIND_OBLIGEE: '请权利方确认',
+  RECEIPT_CONFIRMED: '权利方确认收到',
+  PROOF_UPLOADED: '履行方上传凭证',
+  OVERDUE: '逾期',
+  CORRECTED: '调解员更正',
+};
 const FOLLOW_UP_REASONS: Record<string, string> = {
   POOR_RATING: '差评回访',
   MISSED_PERFORMANCE: '逾期未履行回访',
@@ -368,7 +377,7 @@ function sections(d: DossierData, o: DossierBuildOptions): Section[] {
               x.line(
                 at(e.at),
                 [
-                  e.type,
+                  OBLIGATION_EVENTS[e.type] ?? e.type,
                   e.participantId ? nameOf(e.participantId) : e.userId ? d.userName(e.userId) : '系统',
                   e.amountFen !== null ? yuan(e.amountFen) : '',
                   e.note ?? '',
