@@ -469,6 +469,17 @@ async function embedSignature(doc: PDFDocument, png: Uint8Array) {
   return 'problem' in info ? null : doc.embedPng(png);
 }
 
+/** The data's text (what the pages can print), without the stored files' bytes. */
+function textOf(d: DossierData): string {
+  return JSON.stringify(d, (_key, value: unknown) => {
+    if (value instanceof Uint8Array) return undefined;
+    // A Buffer has already become {type: 'Buffer', data: [...]} through its toJSON.
+    if (typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data))
+      return undefined;
+    return value;
+  });
+}
+
 /** Every character the font lacks becomes 〓. */
 function printable(text: string, missing: ReadonlySet<string>): string {
   if (!missing.size) return text;
@@ -499,7 +510,7 @@ export async function composeDossier(d: DossierData, o: DossierBuildOptions): Pr
   doc.setCreationDate(o.at);
   doc.setModificationDate(o.at);
   // Everything the pages can print names the font subset (the same data gives the same bytes).
-  const allText = JSON.stringify(plan.map((s) => [s.title, s.parts.map((p) => p.title)])) + JSON.stringify(k) + o.builtBy + (o.archive?.basis ?? '');
+  const allText = JSON.stringify(plan.map((s) => [s.title, s.parts.map((p) => p.title)])) + textOf(d) + o.builtBy + (o.archive?.basis ?? '');
   const missing = new Set(missingGlyphs(allText));
   const font = await embedAgreementFont(doc, allText);
   let substituted = 0;
