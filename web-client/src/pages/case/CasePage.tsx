@@ -14,6 +14,7 @@ import { CoMediatorCard } from './CoMediatorCard.tsx';
 import { may } from '../../../../signaling/access/grants.ts';
 import { StaffJudicialCard } from '../../judicial/StaffJudicialCard.tsx';
 import { StaffProcedureCard } from './StaffProcedureCard.tsx';
+import { DossierCard } from '../../followup/DossierCard.tsx';
 
 export function CasePage({ caseId }: { caseId: string }) {
   const [kase, setKase] = useState<CaseDetail | null>(null);
@@ -112,6 +113,7 @@ export function CasePage({ caseId }: { caseId: string }) {
       {may(role, 'judicial.read') && <StaffJudicialCard caseId={kase.id} caseStatus={kase.status} />}
       <StaffProcedureCard caseId={kase.id} caseNumber={kase.number} role={role} version={version} onChanged={changed} />
       <TransitionBar kase={kase} onChanged={changed} />
+      <DossierCard caseId={kase.id} version={version} onArchived={() => changed()} />
       <section className="card" aria-labelledby="participants-title">
         <h2 className="card__title" id="participants-title">
           当事人及参与人
