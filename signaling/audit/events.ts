@@ -316,12 +316,11 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
     type: z.literal('FOLLOW_UP_OPENED'),
     data: z.object({ taskId: z.string(), reason: z.enum(['POOR_RATING', 'MISSED_PERFORMANCE', 'SAMPLED', 'MANUAL']), dueAt: z.string() }),
   }),
-  // #16 item 5 电子卷宗 (signaling/followup/dossier): the case archived with its sealed dossier; a dossier downloaded.
+  // #16 item 5 电子卷宗 (signaling/followup/dossier): the case archived with its sealed dossier (a download is a PERSONAL_DATA_READ).
   z.object({
     type: z.literal('CASE_ARCHIVED'),
     data: z.object({ outcome: z.string(), retentionYears: z.number(), retainUntil: z.string(), dossierSha256: z.string(), pages: z.number() }),
   }),
-  z.object({ type: z.literal('DOSSIER_DOWNLOADED'), data: z.object({ sha256: z.string(), pages: z.number(), archived: z.boolean() }) }),
 ]);
 
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
@@ -554,8 +553,6 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `发起回访（${FOLLOW_UP_REASON_LABELS[event.data.reason]}，期限 ${event.data.dueAt.slice(0, 10)}）`;
     case 'CASE_ARCHIVED':
       return `案件归档，保管期限 ${event.data.retentionYears} 年（至 ${formatChinaDate(Date.parse(event.data.retainUntil) - 1)}），电子卷宗 ${event.data.pages} 页，摘要 ${event.data.dossierSha256.slice(0, 12)}…`;
-    case 'DOSSIER_DOWNLOADED':
-      return `下载电子卷宗（${event.data.archived ? '归档件' : '工作副本'}，${event.data.pages} 页，摘要 ${event.data.sha256.slice(0, 12)}…）`;
   }
 }
 

@@ -105,5 +105,4 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   CASE_MEDIATOR_CHANGED: '更换调解员',
   FOLLOW_UP_OPENED: '发起回访',
   CASE_ARCHIVED: '案件归档',
-  DOSSIER_DOWNLOADED: '下载电子卷宗',
 };

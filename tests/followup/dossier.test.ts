@@ -123,7 +123,7 @@ describe('archiving a case and its 电子卷宗', () => {
     const again = Buffer.from(await (await k.mediator.request('GET', `/api/dossier/${k.caseId}/dossier.pdf`)).arrayBuffer());
     expect(again.equals(dossier)).toBe(true);
     const audit = (await server.ctx.db.auditEntry.findMany({ where: { caseId: k.caseId } })).map((e) => e.type);
-    expect(audit).toEqual(expect.arrayContaining(['CASE_ARCHIVED', 'DOSSIER_DOWNLOADED']));
+    expect(audit).toEqual(expect.arrayContaining(['CASE_ARCHIVED', 'PERSONAL_DATA_READ']));
     // Twice is refused.
     const twice = await k.mediator.request('POST', `/api/dossier/${k.caseId}/archive`);
     expect(twice.status).toBe(409);
@@ -233,7 +233,7 @@ describe('who may see and archive a dossier', () => {
     const otherHead = await staffInUnit(admin, { username: 'dossier-head-youyi', displayName: '友谊负责人', role: 'UNIT_HEAD', unitCode: 'youyi-committee' });
     const refused = await otherHead.request('GET', `${path}/dossier.pdf`);
     expect(refused.status).toBe(404);
-    expect((await refused.json()).code).toBe('CASE_NOT_FOUND');
+    expect((await refused.json()).code).toBe('DOSSIER_NOT_FOUND');
     const ownHead = await staffInUnit(admin, { username: 'dossier-head-own', displayName: '本委负责人', role: 'UNIT_HEAD', unitCode: 'committee' });
     expect((await ownHead.request('GET', path)).status).toBe(200);
     const colleague = await staffInUnit(admin, { username: 'dossier-colleague', displayName: '同事', role: 'MEDIATOR', unitCode: 'committee' });

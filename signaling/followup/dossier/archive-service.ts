@@ -8,7 +8,8 @@
 //
 // Who: the centre's staff (administrators, dispatchers) for every unit of their centre; a unit head
 // for the unit's cases; a mediator for its own cases (co-mediators read). Archiving: the case's
-// mediator, its unit's head, an administrator. Anyone else is told the case does not exist.
+// mediator, its unit's head, an administrator. Anyone else is told the case does not exist for them
+// (DOSSIER_NOT_FOUND). Every download is audited as a read of personal data.
 import type { FastifyBaseLogger } from 'fastify';
 import { staffActor } from '../../audit/actors.ts';
 import { dbBytes } from '../../drafting/draft-store.ts';
@@ -46,7 +47,7 @@ export class ArchiveService {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  /** The case and what `user` may do with its dossier; CASE_NOT_FOUND when nothing. */
+  /** The case and what `user` may do with its dossier; DOSSIER_NOT_FOUND when nothing. */
   async #visible(user: StaffPrincipal, caseId: string) {
     const [kase, unit] = await Promise.all([
       this.ctx.db.case.findUnique({
@@ -65,7 +66,8 @@ export class ArchiveService {
       this.ctx.db.organisation.findUnique({ where: { id: user.orgId }, select: { centreId: true } }),
     ]);
     const access = kase ? dossierAccess(user, unit?.centreId ?? null, kase) : null;
-    if (!kase || !access) throw new DomainError('CASE_NOT_FOUND');
+    // The grant let the role through; a case outside the staff member's reach does not exist for them.
+    if (!kase || !access) throw new DomainError('DOSSIER_NOT_FOUND');
     return { kase, access };
   }
 
@@ -145,7 +147,7 @@ export class ArchiveService {
   /** Archives the case: the dossier built and sealed, its record and audit entry in one transaction. */
   async archive(user: StaffPrincipal, caseId: string): Promise<DossierViewT> {
     const { kase, access } = await this.#visible(user, caseId);
-    if (access !== 'archive') throw new DomainError('FORBIDDEN', '只有本案调解员、承办单位负责人或管理员可以归档');
+    if (access !== 'archive') throw new DomainError('NOT_CASE_ARCHIVIST');
     if (await this.ctx.db.caseArchive.findUnique({ where: { caseId }, select: { caseId: true } })) throw new DomainError('CASE_ARCHIVED', '案件已归档');
     const now = this.clock.now();
     const verdict = await this.#archivability(kase, now);
@@ -201,9 +203,13 @@ export class ArchiveService {
     let file: { bytes: Uint8Array; sha256: string; pages: number };
     if (archive?.dossierPdf && archive.dossierSha256) file = { bytes: archive.dossierPdf, sha256: archive.dossierSha256, pages: archive.dossierPages ?? 0 };
     else file = await this.#build(caseId, this.clock.now(), user.displayName, undefined);
+    // Every party's particulars: a staff read of personal data, audited like the others (privacy/read-audit.ts).
     await recordAudit(this.ctx.db, staffActor(user), caseId, {
-      type: 'DOSSIER_DOWNLOADED',
-      data: { sha256: file.sha256, pages: file.pages, archived: !!archive },
+      type: 'PERSONAL_DATA_READ',
+      data: {
+        what: `电子卷宗（${archive ? '归档件' : '工作副本'}，${file.pages} 页，摘要 ${file.sha256.slice(0, 12)}…）`,
+        route: 'GET /api/dossier/:caseId/dossier.pdf',
+      },
     });
     return { bytes: Buffer.from(file.bytes), fileName: `电子卷宗-${kase.number}${archive ? '' : '（工作副本）'}.pdf`, sha256: file.sha256 };
   }
