@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../signaling/deadlines/clock.ts';
+import { buildCaseDossier } from '../../signaling/followup/dossier/dossier.ts';
 import { openFollowUpTask } from '../../signaling/followup/follow-up-tasks.ts';
 import { loadFollowUpPolicy } from '../../signaling/followup/policy.ts';
 import { maskIdNumber } from '../../signaling/domain/id-number.ts';
@@ -268,4 +269,57 @@ describe('who may see and archive a dossier', () => {
     const done = await c.mediator.json('POST', `/api/dossier/${c.caseId}/archive`);
     expect(done.archive.outcome).toBe('SIGNED');
   }, 120_000);
+});
+
+describe('a case that came in as a registered matter', () => {
+  it('opens with the 受理登记表 (channel, place, parties, the consent of an online application) and the matter’s history', async () => {
+    // The mediator already logged in opens it (staff logins are rate-limited per address).
+    const c = {
+      caseId: (await k.mediator.json('POST', '/api/cases', { title: '民间借贷纠纷', disputeType: 'PRIVATE_LOAN', summary: '借款未还' }, 201)).case.id as string,
+    };
+    const db = server.ctx.db;
+    const kase = await db.case.findUniqueOrThrow({ where: { id: c.caseId }, include: { org: true } });
+    const centreId = kase.org.centreId!;
+    // What the intake area writes when a person applies online and the matter is routed and opened as this case.
+    const matter = await db.matter.create({
+      data: {
+        registrationNo: '青山综受〔2026〕第77号',
+        centreId,
+        channel: 'ONLINE',
+        disputeType: 'PRIVATE_LOAN',
+        title: '李某与王某民间借贷纠纷',
+        summary: '王某借款五万元逾期未还',
+        place: '青山区幸福路8号',
+        areaCode: '150204004',
+        amountFen: 5_000_000,
+        status: 'ASSIGNED',
+        ownerUnitId: kase.orgId,
+        ownerUserId: kase.mediatorId!,
+        caseId: c.caseId,
+        parties: { create: [{ role: 'APPLICANT', name: '李某', phone: '13800138000', idNumber: PARTY_IDS.A, phoneVerified: true }] },
+      },
+    });
+    const at = clock.now();
+    await db.applyConsent.create({ data: { matterId: matter.id, noticeVersion: '2026-1', consentedAt: at } });
+    await db.matterEvent.create({ data: { matterId: matter.id, at, type: 'REGISTERED', actorLabel: '李某（本人网上申请）', data: '{}' } });
+    await db.matterEvent.create({
+      data: { matterId: matter.id, at, type: 'ROUTED', actorLabel: '受理员甲', data: JSON.stringify({ toUnitId: kase.orgId, suggested: true }) },
+    });
+    const built = await buildCaseDossier(db, c.caseId, { identity: server.signingIdentity, at });
+    expect(built.outline[2]).toMatchObject({ title: '一、受理登记', children: [{ title: '受理登记表' }, { title: '办理经过' }] });
+    const pdf = writePdf(built.bytes);
+    const text = pageText(pdf, built.outline[2]!.page + 1);
+    for (const must of [
+      '登记编号：青山综受〔2026〕第77号',
+      '登记渠道：网上申请',
+      '发生地点：青山区幸福路8号',
+      '争议金额：50000.00元',
+      '网上申请：申请人于',
+      '登记当事人：申请人李某',
+      `分流至${kase.org.name}（按分流规则建议）`,
+    ])
+      expect(text).toContain(must);
+    expect(text).not.toContain(PARTY_IDS.A);
+    expect(cli(pdf).status).toBe(0);
+  }, 60_000);
 });
