@@ -17,7 +17,7 @@ import { loadFollowUpPolicy } from '../../signaling/followup/policy.ts';
 import { maskIdNumber } from '../../signaling/domain/id-number.ts';
 import type { DraftCase } from '../drafting/sync-support.ts';
 import { mediatingCase } from '../judicial/judicial-support.ts';
-import { pdftotext, writePdf } from '../signing/pdf-tools.ts';
+import { pdfsig, pdftotext, writePdf } from '../signing/pdf-tools.ts';
 import { signCaseThroughApi, SmsOutbox } from '../signing/signing-support.ts';
 import { sharedStaffSession, startTestServer, type StaffClient, type TestServer } from '../support/server.ts';
 import { confirmedCase, PARTY_IDS, staffInUnit } from './dossier-support.ts';
@@ -139,6 +139,11 @@ describe('archiving a case and its 电子卷宗', () => {
     const root = ok.stdout.match(/根证书指纹（SHA-256）：([0-9a-f]{64})/)![1]!;
     expect(root).toBe(server.signingIdentity.rootFingerprint);
     expect(cli(file, '--root', root).status).toBe(0);
+    // Poppler sees one signature, the dossier's own, valid over the whole file (the copied documents' fields stay behind).
+    const sig = pdfsig(file);
+    expect(sig.match(/Signature #\d+:/g)).toHaveLength(1);
+    expect(sig).toContain('Total document signed');
+    expect(sig).toContain('Signature Validation: Signature is Valid.');
     const changed = Buffer.from(dossier);
     const at = Math.floor(changed.length / 3);
     changed[at] = changed[at]! ^ 0x01;
