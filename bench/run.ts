@@ -40,6 +40,11 @@ const BENCHMARKS: Record<string, { description: string; load: () => Promise<{ de
     description: 'the centre front door: a 500-row .xlsx import (p50, rows/s) and public applications (per second, p95)',
     load: () => import('./intake.ts'),
   },
+  dossier: {
+    description:
+      'the 电子卷宗 of a full case (minutes, agreement + audit certificate, application, court documents, performance, 回访), sealed: p50 build time',
+    load: () => import('./dossier.ts'),
+  },
   ownership: {
     description: '首接负责: ≥ 10 000 random sequences of 分流 moves on real SQLite; exactly one owner after every step',
     load: () => import('./ownership.ts'),

@@ -22,9 +22,10 @@ const started = Date.now();
 /**
  * Debian packages the test suite drives: browser, a Chinese font for it (without one Chromium draws
  * Chinese as boxes, so layout and screenshots are not what users see), Redis, PDF tools (pdfsig,
- * pdftotext), NSS certutil, nginx (the reverse-proxy tests).
+ * pdftotext; mupdf's `mutool show … outline` reads the 电子卷宗's bookmarks), NSS certutil, nginx (the
+ * reverse-proxy tests).
  */
-const TEST_PACKAGES = ['chromium', 'fonts-wqy-microhei', 'redis-server', 'poppler-utils', 'libnss3-tools', 'nginx-light', 'coturn'];
+const TEST_PACKAGES = ['chromium', 'fonts-wqy-microhei', 'redis-server', 'poppler-utils', 'mupdf-tools', 'libnss3-tools', 'nginx-light', 'coturn'];
 
 function log(message) {
   console.log(`[setup] ${message}`);

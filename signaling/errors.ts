@@ -200,6 +200,13 @@ export const ERRORS = {
   CONSENT_REQUIRED_BANK_ACCOUNT: { status: 409, message: '填写银行账户前，请先单独同意处理银行账户信息（敏感个人信息）' },
   CONSENT_REQUIRED_SIGNATURE: { status: 409, message: '签名前，请先单独同意处理手写签名（敏感个人信息）' },
   CONSENT_REQUIRED_COURT: { status: 409, message: '申请司法确认前，各申请人须单独同意向人民法院提供其个人信息' },
+  // #16 item 5 电子卷宗 and archiving (signaling/followup/dossier)
+  CASE_ARCHIVED: { status: 409, message: '案件已归档，卷宗只读，不能再修改' },
+  /** The grant allowed the role; the case is not one of the staff member's (another unit, a colleague's case). */
+  DOSSIER_NOT_FOUND: { status: 404, message: '案件不存在或不属于您可查看的单位' },
+  NOT_CASE_ARCHIVIST: { status: 403, message: '只有本案调解员、承办单位负责人或管理员可以归档' },
+  CASE_NOT_ARCHIVABLE: { status: 409, message: '案件尚未办结，不能归档' },
+  DOSSIER_FAILED: { status: 500, message: '电子卷宗生成失败，请稍后重试', retry: true },
   CONSENT_NOT_GIVEN: { status: 409, message: '尚未作出该项同意，无需撤回' },
   MEDIATION_NOT_ENDABLE: { status: 409, message: '本案当前状态下不能终止调解' },
   OBJECTION_NOT_FOUND: { status: 404, message: '回避申请不存在' },

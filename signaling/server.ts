@@ -28,6 +28,7 @@ import { sealStoredPersonalData } from './privacy/seal-stored.ts';
 import { auditStaffReads } from './privacy/read-audit.ts';
 import { judicialArea } from './judicial/index.ts';
 import { procedureArea } from './procedure/index.ts';
+import { dossierArea } from './followup/dossier/index.ts';
 import { orgArea } from './org/index.ts';
 import { partyArea } from './party/index.ts';
 import { signingArea } from './signing/index.ts';
@@ -156,6 +157,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   app.addHook('onClose', async () => deadlines.scheduler.stop());
   const performance = performanceArea(ctx, { clock: options.clock ?? systemClock, log: app.log });
   app.addHook('onClose', async () => performance.tracker.stop());
+  const judicial = judicialArea(ctx, templates, signing.identity, courtIdentities, signing.service.codes);
+  const dossier = dossierArea(ctx, {
+    identity: signing.identity,
+    clock: options.clock ?? systemClock,
+    log: app.log,
+    ports: { applicationPdf: async (caseId) => new Uint8Array((await judicial.applications.applicationPdf(caseId)).bytes) },
+  });
   const health: HealthSources = { ctx, pool, redis: cluster?.redis.command ?? null };
   await mountApi(app, [
     metaArea,
@@ -174,7 +182,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     partyArea(ctx),
     drafting,
     signing,
-    judicialArea(ctx, templates, signing.identity, courtIdentities, signing.service.codes),
+    judicial,
     deadlines,
     performance,
     procedureArea(ctx, templates, signing.identity, signing.service.codes),
@@ -182,6 +190,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     routingArea(ctx),
     // Imported cases' invitation links go out through the SMS provider (a link, not a code: no validity minutes).
     intakeDeskArea(ctx, { send: (phone, text) => sms.send(phone, text, { code: '', validMinutes: 0 }) }),
+    dossier,
   ]);
   const auditSealSchedule = scheduleAuditSeals({
     intervalMs: config.auditSealIntervalMs,

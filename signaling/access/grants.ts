@@ -172,6 +172,14 @@ export const ACTIONS = {
     refusal: '只有综治中心工作人员可以下载申请二维码海报',
   },
   'intake.outbox': { scope: 'staff', roles: ['admin', 'dispatcher'], refusal: '只有管理员和中心受理员可以查看通知发件箱' },
+
+  // ── #16 item 5 电子卷宗 and archiving: which case is checked in the service (centre staff: every unit; unit staff: their own) ──
+  'dossier.read': {
+    scope: 'staff',
+    roles: ['admin', 'mediator', 'unit-head', 'dispatcher'],
+    refusal: '只有综治中心和承办单位的工作人员可以查看、下载电子卷宗',
+  },
+  'dossier.archive': { scope: 'staff', roles: ['admin', 'mediator', 'unit-head'], refusal: '只有本案调解员、承办单位负责人或管理员可以归档' },
 } as const satisfies Record<string, ActionSpec>;
 
 export type Action = keyof typeof ACTIONS;

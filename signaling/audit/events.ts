@@ -2,7 +2,7 @@
 // Each type has a Chinese one-line summary for the case page and the judge's desk.
 import { z } from 'zod';
 import { CASE_STATUS_LABELS, CASE_STATUSES } from '../domain/case-status.ts';
-import { formatChinaDateTime, formatDuration } from '../domain/china-time.ts';
+import { formatChinaDate, formatChinaDateTime, formatDuration } from '../domain/china-time.ts';
 
 const status = z.enum(CASE_STATUSES);
 
@@ -356,6 +356,11 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
     data: z.object({ obligationId: z.string(), seq: z.number(), amountFen: z.number().nullable(), receivedFen: z.number(), status: z.string() }),
   }),
   z.object({ type: z.literal('OBLIGATION_OVERDUE'), data: z.object({ obligationId: z.string(), seq: z.number(), dueDate: z.string() }) }),
+  // #16 item 5 电子卷宗 (signaling/followup/dossier): the case archived with its sealed dossier (a download is a PERSONAL_DATA_READ).
+  z.object({
+    type: z.literal('CASE_ARCHIVED'),
+    data: z.object({ outcome: z.string(), retentionYears: z.number(), retainUntil: z.string(), dossierSha256: z.string(), pages: z.number() }),
+  }),
 ]);
 
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
@@ -602,6 +607,8 @@ export function summarizeAuditEvent(event: AuditEvent): string {
       return `调解员登记履行计划第 ${event.data.seq} 项的履行情况${event.data.amountFen !== null ? `：收到 ${fenText(event.data.amountFen)}` : '：已履行'}`;
     case 'OBLIGATION_OVERDUE':
       return `履行计划第 ${event.data.seq} 项逾期未履行（期限 ${event.data.dueDate}）`;
+    case 'CASE_ARCHIVED':
+      return `案件归档，保管期限 ${event.data.retentionYears} 年（至 ${formatChinaDate(Date.parse(event.data.retainUntil) - 1)}），电子卷宗 ${event.data.pages} 页，摘要 ${event.data.dossierSha256.slice(0, 12)}…`;
   }
 }
 

@@ -112,4 +112,5 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   OBLIGATION_PROOF_UPLOADED: '上传履行凭证',
   OBLIGATION_RECORDED: '登记履行情况',
   OBLIGATION_OVERDUE: '逾期未履行',
+  CASE_ARCHIVED: '案件归档',
 };

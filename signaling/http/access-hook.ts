@@ -9,6 +9,7 @@ import { bearerToken, resolvePrincipal, type Principal } from '../access/princip
 import { csrfMatches } from '../auth/sessions.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import { assertNotArchived, FROZEN_WHEN_ARCHIVED } from '../followup/dossier/archive-guard.ts';
 
 export interface RequestAccess {
   principal: Principal | null;
@@ -90,6 +91,8 @@ export function installAccessHook(app: FastifyInstance, ctx: AppContext): void {
     const subject = scope === 'link' && principal.kind === 'party' ? principal.participant.caseId : caseId;
     const role = await roleFor(ctx, principal, scope, subject);
     requireGrant(role, action, scope);
+    // An archived case's 卷宗 must stay true: what would change it is refused (followup/dossier/archive-guard.ts).
+    if (subject !== null && !SAFE_METHODS.has(request.method) && FROZEN_WHEN_ARCHIVED.has(action)) await assertNotArchived(ctx.db, subject);
     request.access = { principal, role, caseId: subject };
   });
 }

@@ -23,7 +23,7 @@ export function judicialArea(
   orgIdentity: SigningIdentity,
   courtIdentities: CourtIdentities,
   codes: SigningCodes,
-): ApiArea {
+): ApiArea & { applications: JudicialApplicationService } {
   const courtIdentity = (court: { id: string; name: string; code: string }) => courtIdentities.of(court);
   const calendar = CourtCalendar.load();
   const documents = new CourtDocuments(ctx, templates, courtIdentity);
@@ -39,5 +39,6 @@ export function judicialArea(
       { prefix: '/judge', plugin: judgeRoutes(ctx, review, applications, documents, bundles) },
       { prefix: '/courts', plugin: courtRoutes(new CourtService(ctx, courtIdentities, directory)) },
     ],
+    applications,
   };
 }

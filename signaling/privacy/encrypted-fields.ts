@@ -56,6 +56,8 @@ export const SEALED_MODELS: Readonly<Record<string, SealedModel>> = {
   ObligationEvent: { text: ['note', 'fileName'], bytes: ['bytes'] },
   ServiceRating: { text: ['comment'] },
   FollowUpRecord: { text: ['content'] },
+  // #16 电子卷宗: the archived dossier prints every party's particulars.
+  CaseArchive: { bytes: ['dossierPdf'] },
 };
 
 /** Relation fields of every model → the related model (from prisma/schema.prisma). */

@@ -9,6 +9,7 @@ import { linkPrincipal, resolvePrincipal } from '../access/principal.ts';
 import type { AppContext } from '../context.ts';
 import { labelOf, PARTICIPANT_ROLES } from '../domain/vocabulary.ts';
 import { DomainError } from '../errors.ts';
+import { assertNotArchived } from '../followup/dossier/archive-guard.ts';
 import { requireNoticeAcknowledged } from '../procedure/notice.ts';
 import type { MemberIdentity } from './member.ts';
 import type { Principal, Session } from './room-forwarding.ts';
@@ -39,6 +40,8 @@ export async function identityFor(
     const user = principal.user;
     const role = c ? await roleInCase(ctx, { kind: 'staff', user }, caseId) : null;
     requireGrant(role, 'room.join', 'case');
+    // An archived case has no more sessions (followup/dossier/archive-guard.ts).
+    await assertNotArchived(ctx.db, caseId);
     if (role === 'judge') {
       // 询问: the reviewing court's judge leads a video session while the application is under review.
       const application = await ctx.db.judicialApplication.findUnique({ where: { caseId } });
@@ -73,6 +76,7 @@ export async function identityFor(
   const { participant: p } = await linkPrincipal(ctx, principal.token, { ip: client.address, userAgent: client.userAgent, expectCaseId: caseId });
   const role = linkRoleOf(p);
   requireGrant(role, 'room.join', 'case');
+  await assertNotArchived(ctx.db, caseId);
   // 权利义务告知书 first (人民调解法 arts. 23–24): parties and agents enter only after acknowledging it.
   await requireNoticeAcknowledged(ctx, p);
   const identity: MemberIdentity = {

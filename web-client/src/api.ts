@@ -55,6 +55,7 @@ export {
   type NotepadProposal,
 } from './api/agreements.ts';
 export { procedureApi, type MinutesView, type ProcedureApi, type ProcedureView } from './api/procedure.ts';
+export { dossierApi, type DossierView } from './api/dossier.ts';
 export { signingApi, type SigningApi, type SigningClause, type SigningParty, type SigningRound } from './api/signing.ts';
 export {
   courtsApi,

@@ -15,6 +15,7 @@ import { may } from '../../../../signaling/access/grants.ts';
 import { StaffJudicialCard } from '../../judicial/StaffJudicialCard.tsx';
 import { StaffProcedureCard } from './StaffProcedureCard.tsx';
 import { StaffPerformanceCard } from '../../followup/StaffPerformanceCard.tsx';
+import { DossierCard } from '../../followup/DossierCard.tsx';
 
 export function CasePage({ caseId }: { caseId: string }) {
   const [kase, setKase] = useState<CaseDetail | null>(null);
@@ -114,6 +115,7 @@ export function CasePage({ caseId }: { caseId: string }) {
       {may(role, 'performance.read') && <StaffPerformanceCard caseId={kase.id} caseStatus={kase.status} canManage={may(role, 'performance.manage')} />}
       <StaffProcedureCard caseId={kase.id} caseNumber={kase.number} role={role} version={version} onChanged={changed} />
       <TransitionBar kase={kase} onChanged={changed} />
+      <DossierCard caseId={kase.id} version={version} onArchived={() => changed()} />
       <section className="card" aria-labelledby="participants-title">
         <h2 className="card__title" id="participants-title">
           当事人及参与人
