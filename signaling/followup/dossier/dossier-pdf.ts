@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { formatChinaDate, formatChinaDateTime } from '../../domain/china-time.ts';
 import { CASE_STATUS_LABELS, isCaseStatus } from '../../domain/case-status.ts';
 import { maskIdNumber } from '../../domain/id-number.ts';
+import { OBLIGATION_EVENT_LABELS, PERFORMANCE_STATUS_LABELS } from '../../domain/performance-status.ts';
 import { INTAKE_CHANNELS, URGENCIES } from '../../domain/intake-vocabulary.ts';
 import { DISPUTE_TYPES, labelOf, PARTICIPANT_ROLES, SIDES } from '../../domain/vocabulary.ts';
 import { maskPhone } from '../../signing/sms.ts';
@@ -39,16 +40,6 @@ const PURPOSES: Record<string, string> = {
   BANK_ACCOUNT: '同意处理银行账户',
   SIGNATURE: '同意处理手写签名',
   COURT: '同意向人民法院提供个人信息',
-};
-const OBLIGATION_STATUS: Record<string, string> = { NOT_DUE: '未到期', PERFORMED: '已履行', PARTIAL: '部分履行', OVERDUE: '逾期' };
-/** Obligation event types as the performance tracker names them (an unknown one prints as stored). */
-const OBLIGATION_EVENTS: Record<string, string> = {
-  REMIND_OBLIGOR: '提醒履行方',
-  REMIND_OBLIGEE: '请权利方确认',
-  RECEIPT_CONFIRMED: '权利方确认收到',
-  PROOF_UPLOADED: '履行方上传凭证',
-  OVERDUE: '逾期',
-  CORRECTED: '调解员更正',
 };
 const FOLLOW_UP_REASONS: Record<string, string> = {
   POOR_RATING: '差评回访',
@@ -372,12 +363,15 @@ function sections(d: DossierData, o: DossierBuildOptions): Section[] {
             x.line('履行方 / 权利方', `${labelOf(SIDES, ob.obligorSide)} → ${labelOf(SIDES, ob.obligeeSide)}`);
             if (ob.kind === 'PAYMENT') x.line('金额', `${yuan(ob.amountFen)}（已确认收到 ${yuan(ob.receivedFen)}）`);
             x.line('履行期限', day(ob.dueDate));
-            x.line('状态', `${OBLIGATION_STATUS[ob.status] ?? ob.status}${ob.performedAt ? `（${at(ob.performedAt)}）` : ''}`);
+            x.line(
+              '状态',
+              `${(PERFORMANCE_STATUS_LABELS as Record<string, string>)[ob.status] ?? ob.status}${ob.performedAt ? `（${at(ob.performedAt)}）` : ''}`,
+            );
             for (const e of ob.events)
               x.line(
                 at(e.at),
                 [
-                  OBLIGATION_EVENTS[e.type] ?? e.type,
+                  (OBLIGATION_EVENT_LABELS as Record<string, string>)[e.type] ?? e.type,
                   e.participantId ? nameOf(e.participantId) : e.userId ? d.userName(e.userId) : '系统',
                   e.amountFen !== null ? yuan(e.amountFen) : '',
                   e.note ?? '',
