@@ -5,7 +5,7 @@
 import type { DraftCase } from '../drafting/sync-support.ts';
 import { judgeClient, mediatingCase, PARTY_IDS, SERVICE, signApplications } from '../judicial/judicial-support.ts';
 import { strokePng } from '../signing/pdf-tools.ts';
-import { signCaseThroughApi, type SmsOutbox } from '../signing/signing-support.ts';
+import { lastSmsCode, signCaseThroughApi, type SmsOutbox } from '../signing/signing-support.ts';
 import { firstLogin, StaffClient, type TestServer } from '../support/server.ts';
 
 export { PARTY_IDS };
@@ -46,10 +46,13 @@ export async function signedMinutes(server: TestServer, k: DraftCase): Promise<v
   for (const [token, name, id] of [
     [k.tokenA, '李某', PARTY_IDS.A],
     [k.tokenB, '王某', PARTY_IDS.B],
-  ] as const)
+  ] as const) {
+    // The agreement's ceremony: a one-time code to the party's phone first.
+    await ok(asParty(server, token, `${base}/minutes/code`), 'minutes/code');
     await ok(
       asParty(server, token, `${base}/minutes/sign`, {
         contentSha256,
+        code: lastSmsCode(server),
         name,
         idLast4: id.slice(-4),
         signaturePngBase64: png,
@@ -57,6 +60,7 @@ export async function signedMinutes(server: TestServer, k: DraftCase): Promise<v
       }),
       'minutes/sign',
     );
+  }
 }
 
 /** Minutes, agreement, application and the court's acceptance and ruling: the case ends 已确认. */
