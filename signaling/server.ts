@@ -49,6 +49,7 @@ import { failedLinks } from './cases/failed-links.ts';
 import { singleNodeRoomStates } from './rooms/single-node-room-states.ts';
 import { scheduleRetention } from './retention/index.ts';
 import { deadlinesArea, installDeadlinePolicyOnStart, systemClock, type Clock, type DeadlinesArea } from './deadlines/index.ts';
+import { followUpArea, type FollowUpArea } from './followup/index.ts';
 import { intakePublicArea } from './intake/public/index.ts';
 import { routingArea } from './routing/index.ts';
 
@@ -71,6 +72,8 @@ export interface RunningServer {
   auditSealSchedule: SealSchedule;
   /** 限时办结: the scheduler of reminders and 督办 (tests await `scheduler.runDue()` after moving a fake clock). */
   deadlines: DeadlinesArea;
+  /** #16 评价 and 回访: ratings and tasks (their reminders and 督办 run on `deadlines.scheduler`). */
+  followup: FollowUpArea;
   close(): Promise<void>;
 }
 
@@ -151,6 +154,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const auditSeals = new AuditSealer(db, config.dataDir, sealKeyFromIdentity(signing.identity));
   const deadlines = await deadlinesArea(ctx, { clock: options.clock ?? systemClock, log: app.log, nodeId: cluster?.nodeId ?? null });
   app.addHook('onClose', async () => deadlines.scheduler.stop());
+  const followup = await followUpArea(ctx, { clock: options.clock ?? systemClock, scheduler: deadlines.scheduler, templates, identity: signing.identity });
   const health: HealthSources = { ctx, pool, redis: cluster?.redis.command ?? null };
   await mountApi(app, [
     metaArea,
@@ -166,6 +170,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       },
       { verifySeals: () => auditSeals.verify() },
     ),
+    followup,
     partyArea(ctx),
     drafting,
     signing,
@@ -229,6 +234,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     auditSeals,
     auditSealSchedule,
     deadlines,
+    followup,
     async close() {
       if (closed) return;
       closed = true;

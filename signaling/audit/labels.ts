@@ -104,4 +104,10 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   TERMINATION_NOTICE_ISSUED: '出具调解终结告知书',
   CASE_MEDIATOR_CHANGED: '更换调解员',
   FOLLOW_UP_OPENED: '发起回访',
+  RATING_GIVEN: '当事人评价',
+  FOLLOW_UP_REMINDED: '回访提醒',
+  FOLLOW_UP_ESCALATED: '回访督办',
+  FOLLOW_UP_RECORDED: '登记回访',
+  FOLLOW_UP_CLOSED: '办结回访',
+  FOLLOW_UP_RECORD_ISSUED: '出具回访记录',
 };

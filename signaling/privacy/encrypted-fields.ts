@@ -54,7 +54,8 @@ export const SEALED_MODELS: Readonly<Record<string, SealedModel>> = {
   // rating's comment; what was said in a 回访.
   ObligationEvent: { text: ['note', 'fileName'], bytes: ['bytes'] },
   ServiceRating: { text: ['comment'] },
-  FollowUpRecord: { text: ['content'] },
+  FollowUpRecord: { text: ['content', 'partyOpinion', 'performance'] },
+  FollowUpTask: { text: ['outcomeNote'], bytes: ['recordPdf'] },
 };
 
 /** Relation fields of every model → the related model (from prisma/schema.prisma). */

@@ -13,6 +13,7 @@ import { PartyProcedureCard, TerminationCard } from './PartyProcedureCard.tsx';
 import { PartyMinutesCard } from './PartyMinutesCard.tsx';
 import { PrivacyNoticeStep } from './PrivacyNoticeStep.tsx';
 import { PrivacyConsentsCard } from './PrivacyConsentsCard.tsx';
+import { PartyRatingCard } from '../../followup/PartyRatingCard.tsx';
 
 /** `/j/:token` — a disputing party's landing page; no login, token-only. */
 export function PartyPage({ token }: { token: string }) {
@@ -59,6 +60,7 @@ export function PartyPage({ token }: { token: string }) {
     body = (
       <>
         <PartyCaseCard view={view} />
+        <PartyRatingCard token={token} />
         <TerminationCard procedure={procedure} view={procedureView} caseNumber={view.case.number} />
       </>
     );
@@ -129,6 +131,7 @@ export function PartyPage({ token }: { token: string }) {
             )}
           </section>
         )}
+        {step === 3 && <PartyRatingCard token={token} />}
         {step === 3 && <PartyMinutesCard procedure={procedure} caseNumber={view.case.number} side={p.side} token={token} />}
         {step >= 2 && <PrivacyConsentsCard client={client} privacy={privacy} onChange={setPrivacy} />}
         {step >= 2 && <PartyProcedureCard procedure={procedure} view={procedureView} caseNumber={view.case.number} onChanged={() => void load()} />}
