@@ -51,7 +51,7 @@ export interface RoomStep {
 }
 
 export interface SessionTaken {
-  /** The occasion key: when this party first came into that session (ISO). */
+  /** The occasion key: when the session started — its first join, of anyone (ISO). */
   key: string;
   startedAt: Date;
   /** The session is over for the party: the mediator ended it, or the party left and did not come back. */
@@ -59,25 +59,31 @@ export interface SessionTaken {
 }
 
 /**
- * The sessions `participantId` took part in, in order. A session runs until the mediator ends it
- * (ROOM_ENDED); leaving and coming back within it is the same session, so one rating covers it.
+ * The sessions `participantId` took part in, in order. A session runs from the first join after
+ * the previous ending until the mediator ends it (ROOM_ENDED); every party of it rates the same
+ * session (the same key), and leaving and coming back within it is still that one session.
  */
 export function sessionsOf(steps: readonly RoomStep[], participantId: string): SessionTaken[] {
   const out: SessionTaken[] = [];
   let startedAt: Date | null = null;
+  let tookPart = false;
   let left = false;
   for (const s of steps) {
-    if (s.type === 'ROOM_JOINED' && s.actorId === participantId) {
+    if (s.type === 'ROOM_JOINED') {
       startedAt ??= s.at;
-      left = false;
+      if (s.actorId === participantId) {
+        tookPart = true;
+        left = false;
+      }
     } else if (s.type === 'ROOM_LEFT' && (s.peerId ?? s.actorId) === participantId) {
-      if (startedAt) left = true;
+      if (tookPart) left = true;
     } else if (s.type === 'ROOM_ENDED') {
-      if (startedAt) out.push({ key: startedAt.toISOString(), startedAt, ended: true });
+      if (startedAt && tookPart) out.push({ key: startedAt.toISOString(), startedAt, ended: true });
       startedAt = null;
+      tookPart = false;
       left = false;
     }
   }
-  if (startedAt) out.push({ key: startedAt.toISOString(), startedAt, ended: left });
+  if (startedAt && tookPart) out.push({ key: startedAt.toISOString(), startedAt, ended: left });
   return out;
 }
