@@ -1,6 +1,7 @@
 // Which live sessions a party may rate, from the room's audit steps (pure): the session's key is
 // its first join of anyone, every party of it shares that key, leaving and returning within it is
-// one session, and it is over for a party once the mediator ended it or the party left.
+// one session, and it is over for a party once the mediator ended it, the party left, or everyone
+// left (the room closes when empty).
 import { describe, expect, it } from 'vitest';
 import { sessionsOf, type RoomStep } from '../../signaling/followup/ratings/rating-rules.ts';
 
@@ -20,6 +21,7 @@ describe('sessionsOf', () => {
     step('ROOM_JOINED', 100, 'mediator'),
     step('ROOM_JOINED', 101, 'B'),
     step('ROOM_LEFT', 105, null, 'B'),
+    step('ROOM_LEFT', 110, 'mediator', 'mediator'), // the room is empty: the session is over
     // A third, still running, with A in it.
     step('ROOM_JOINED', 200, 'mediator'),
     step('ROOM_JOINED', 201, 'A'),

@@ -60,30 +60,40 @@ export interface SessionTaken {
 
 /**
  * The sessions `participantId` took part in, in order. A session runs from the first join after
- * the previous ending until the mediator ends it (ROOM_ENDED); every party of it rates the same
- * session (the same key), and leaving and coming back within it is still that one session.
+ * the previous one ended until the mediator ends it (ROOM_ENDED) or the last member leaves (the
+ * room closes when it is empty); every party of it rates the same session (the same key), and
+ * leaving and coming back within it is still that one session.
  */
 export function sessionsOf(steps: readonly RoomStep[], participantId: string): SessionTaken[] {
   const out: SessionTaken[] = [];
+  const present = new Set<string>();
   let startedAt: Date | null = null;
   let tookPart = false;
   let left = false;
+  const end = () => {
+    if (startedAt && tookPart) out.push({ key: startedAt.toISOString(), startedAt, ended: true });
+    startedAt = null;
+    tookPart = false;
+    left = false;
+    present.clear();
+  };
   for (const s of steps) {
     if (s.type === 'ROOM_JOINED') {
       startedAt ??= s.at;
+      if (s.actorId) present.add(s.actorId);
       if (s.actorId === participantId) {
         tookPart = true;
         left = false;
       }
-    } else if (s.type === 'ROOM_LEFT' && (s.peerId ?? s.actorId) === participantId) {
-      if (tookPart) left = true;
-    } else if (s.type === 'ROOM_ENDED') {
-      if (startedAt && tookPart) out.push({ key: startedAt.toISOString(), startedAt, ended: true });
-      startedAt = null;
-      tookPart = false;
-      left = false;
+    } else if (s.type === 'ROOM_LEFT') {
+      const who = s.peerId ?? s.actorId;
+      if (who) present.delete(who);
+      if (who === participantId && tookPart) left = true;
+      if (startedAt && present.size === 0) end();
+    } else {
+      end();
     }
   }
-  if (startedAt && tookPart) out.push({ key: startedAt.toISOString(), startedAt, ended: left });
+  if (startedAt && tookPart) out.push({ key: (startedAt as Date).toISOString(), startedAt, ended: left });
   return out;
 }

@@ -38,12 +38,19 @@ export interface FollowUpRecordInput {
   identity: SigningIdentity;
 }
 
+/** `2026年12月10日 09:00` in China time, as documents print it. */
+export function documentTime(at: Date): string {
+  const [date = '', time = ''] = formatChinaDateTime(at).split(' ');
+  const [y, m, d] = date.split('-').map(Number);
+  return `${y}年${m}月${d}日 ${time}`;
+}
+
 /** The paragraphs of one record, in the form's order. */
 export function recordParagraphs(r: RecordEntry, n: number): string[] {
   const opinion = r.partyOpinion.trim() ? `${r.resultLabel}。${r.partyOpinion.trim()}` : r.resultLabel;
   return [
     `第${n}次回访`,
-    `回访时间：${formatChinaDateTime(r.at)}`,
+    `回访时间：${documentTime(r.at)}`,
     `回访方式：${r.methodLabel}`,
     `回访对象：${r.contact}`,
     `回访内容：${r.content.trim()}`,
@@ -62,7 +69,7 @@ export async function issueFollowUpRecordPdf(templates: TemplateCatalog, input: 
       caseTitle: input.caseTitle,
       partyNames: input.partyNames,
       reason: input.reasonLabel,
-      dueDate: formatChinaDateTime(input.dueAt),
+      dueDate: documentTime(input.dueAt),
       outcome: input.outcome,
     },
   });
