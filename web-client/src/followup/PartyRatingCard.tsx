@@ -6,6 +6,7 @@ import { RATING_COMMENT_MAX, RATING_LABELS, RATING_SCORES, type RatingScore } fr
 import { ApiError } from '../api.ts';
 import { partyRatingsApi, type PartyRatings, type RatingOccasionEntry } from '../api/followup.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import './followup.css';
 
 function RatingForm({ entry, onGive }: { entry: RatingOccasionEntry; onGive: (score: RatingScore, comment: string) => Promise<void> }) {
   const [score, setScore] = useState<RatingScore | null>(null);
