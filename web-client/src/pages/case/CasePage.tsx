@@ -14,6 +14,7 @@ import { CoMediatorCard } from './CoMediatorCard.tsx';
 import { may } from '../../../../signaling/access/grants.ts';
 import { StaffJudicialCard } from '../../judicial/StaffJudicialCard.tsx';
 import { StaffProcedureCard } from './StaffProcedureCard.tsx';
+import { CaseRatingsCard } from '../../followup/CaseRatingsCard.tsx';
 
 export function CasePage({ caseId }: { caseId: string }) {
   const [kase, setKase] = useState<CaseDetail | null>(null);
@@ -111,6 +112,7 @@ export function CasePage({ caseId }: { caseId: string }) {
       <CoMediatorCard kase={kase} canManage={may(role, 'case.staff')} onChanged={changed} />
       {may(role, 'judicial.read') && <StaffJudicialCard caseId={kase.id} caseStatus={kase.status} />}
       <StaffProcedureCard caseId={kase.id} caseNumber={kase.number} role={role} version={version} onChanged={changed} />
+      <CaseRatingsCard caseId={kase.id} />
       <TransitionBar kase={kase} onChanged={changed} />
       <section className="card" aria-labelledby="participants-title">
         <h2 className="card__title" id="participants-title">

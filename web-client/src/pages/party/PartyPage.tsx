@@ -15,6 +15,9 @@ import { PrivacyNoticeStep } from './PrivacyNoticeStep.tsx';
 import { PrivacyConsentsCard } from './PrivacyConsentsCard.tsx';
 import { PartyRatingCard } from '../../followup/PartyRatingCard.tsx';
 
+/** 评价 is asked of the parties and their agents (not of interpreters or observers). */
+const mayRate = (role: string) => role === 'APPLICANT' || role === 'RESPONDENT' || role === 'AGENT';
+
 /** `/j/:token` — a disputing party's landing page; no login, token-only. */
 export function PartyPage({ token }: { token: string }) {
   const client = useMemo(() => partyApi(token), [token]);
@@ -60,7 +63,7 @@ export function PartyPage({ token }: { token: string }) {
     body = (
       <>
         <PartyCaseCard view={view} />
-        <PartyRatingCard token={token} />
+        {mayRate(view.participant.role) && <PartyRatingCard token={token} />}
         <TerminationCard procedure={procedure} view={procedureView} caseNumber={view.case.number} />
       </>
     );
@@ -131,7 +134,7 @@ export function PartyPage({ token }: { token: string }) {
             )}
           </section>
         )}
-        {step === 3 && <PartyRatingCard token={token} />}
+        {step === 3 && mayRate(p.role) && <PartyRatingCard token={token} />}
         {step === 3 && <PartyMinutesCard procedure={procedure} caseNumber={view.case.number} side={p.side} token={token} />}
         {step >= 2 && <PrivacyConsentsCard client={client} privacy={privacy} onChange={setPrivacy} />}
         {step >= 2 && <PartyProcedureCard procedure={procedure} view={procedureView} caseNumber={view.case.number} onChanged={() => void load()} />}
