@@ -3,7 +3,7 @@
 // one session, and it is over for a party once the mediator ended it, the party left, or everyone
 // left (the room closes when empty).
 import { describe, expect, it } from 'vitest';
-import { sessionsOf, type RoomStep } from '../../signaling/followup/ratings/rating-rules.ts';
+import { sessionsOf, type RoomStep } from '../../signaling/domain/rating-rules.ts';
 
 const t = (min: number) => new Date(Date.UTC(2026, 11, 7, 2, min));
 const step = (type: RoomStep['type'], min: number, actorId: string | null, peerId?: string): RoomStep => ({ type, at: t(min), actorId, peerId });

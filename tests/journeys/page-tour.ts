@@ -103,6 +103,10 @@ export async function setUpTour(server: TestServer, sms: SmsOutbox): Promise<Tou
   // 评价 and 回访 (#16): the signed case's 被申请人 rated the service poorly; its 申请人 has not rated yet.
   await partyPost(server, signed.tokenB, '/api/followup/party/ratings', { occasion: 'CLOSING', occasionKey: 'closing', score: 1, comment: '等待时间太长' });
   const followUp = await server.ctx.db.followUpTask.findFirstOrThrow({ where: { caseId: signed.caseId, reason: 'POOR_RATING' } });
+  // The 申请人 comes back to its link after the signing: identity confirmed and consent given, it is asked to rate.
+  await partyPost(server, signed.tokenA, '/api/party/confirm-identity', { name: '李某', idLast4: PARTY_IDS.A.slice(-4) });
+  await partyPost(server, signed.tokenA, '/api/party/consent', { consent: true });
+  await acknowledgeNotice(server.url, signed.caseId, signed.tokenA);
 
   const m = mediating.mediator;
   const visits: PageVisit[] = [

@@ -24,7 +24,7 @@ import {
   type RatingOccasion,
   type RatingScore,
   type RoomStep,
-} from './rating-rules.ts';
+} from '../../domain/rating-rules.ts';
 
 export interface RatingParty {
   id: string;

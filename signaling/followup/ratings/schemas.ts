@@ -1,6 +1,6 @@
 // 评价's HTTP bodies and views (the web client's types are Static<> of these).
 import { Type } from '@sinclair/typebox';
-import { RATING_COMMENT_MAX } from './rating-rules.ts';
+import { RATING_COMMENT_MAX } from '../../domain/rating-rules.ts';
 
 export const RatingOccasionT = Type.Union([Type.Literal('SESSION'), Type.Literal('CLOSING')], { title: '评价场合' });
 export const RatingScoreT = Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4), Type.Literal(5)], { title: '满意程度' });

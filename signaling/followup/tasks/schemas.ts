@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { CaseStatusT } from '../../http/schemas.ts';
 import { FOLLOW_UP_REASONS } from '../policy.ts';
 import { StaffRatingView } from '../ratings/schemas.ts';
-import { FOLLOW_UP_FILTERS, FOLLOW_UP_METHODS, FOLLOW_UP_OUTCOMES, FOLLOW_UP_RESULTS, RECORD_TEXT_MAX } from './vocabulary.ts';
+import { FOLLOW_UP_FILTERS, FOLLOW_UP_METHODS, FOLLOW_UP_OUTCOMES, FOLLOW_UP_RESULTS, RECORD_TEXT_MAX } from '../../domain/follow-up-vocabulary.ts';
 
 const literals = <T extends string>(values: readonly T[], title: string) =>
   Type.Union(

@@ -30,7 +30,7 @@ import {
   type FollowUpMethod,
   type FollowUpOutcome,
   type FollowUpResult,
-} from './vocabulary.ts';
+} from '../../domain/follow-up-vocabulary.ts';
 
 /** A record may be dated a little ahead (clocks differ), never later. */
 const FUTURE_SLACK_MS = 10 * 60_000;

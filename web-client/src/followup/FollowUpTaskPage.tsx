@@ -13,7 +13,7 @@ import {
   type FollowUpMethod,
   type FollowUpOutcome,
   type FollowUpResult,
-} from '../../../signaling/followup/tasks/vocabulary.ts';
+} from '../../../signaling/domain/follow-up-vocabulary.ts';
 import { ApiError } from '../api.ts';
 import { followUpApi, type FollowUpTaskDetail } from '../api/followup.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';

@@ -2,7 +2,7 @@
 // from poor ratings, missed performance and the closing sample, filtered (待回访 / 已超期 / 我的 /
 // 全部), soonest deadline first, each with its 限时办结 state (提醒, 督办).
 import { useState } from 'react';
-import { FOLLOW_UP_FILTER_LABELS, FOLLOW_UP_FILTERS, type FollowUpFilter } from '../../../signaling/followup/tasks/vocabulary.ts';
+import { FOLLOW_UP_FILTER_LABELS, FOLLOW_UP_FILTERS, type FollowUpFilter } from '../../../signaling/domain/follow-up-vocabulary.ts';
 import { followUpApi, type FollowUpTaskSummary } from '../api/followup.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Loading } from '../components/Loading.tsx';

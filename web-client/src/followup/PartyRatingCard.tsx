@@ -2,7 +2,7 @@
 // concluded, the party rates the service in five levels with an optional comment. Only its own
 // ratings ever come back to this page; the comment goes to the mediation unit and the centre.
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
-import { RATING_COMMENT_MAX, RATING_LABELS, RATING_SCORES, type RatingScore } from '../../../signaling/followup/ratings/rating-rules.ts';
+import { RATING_COMMENT_MAX, RATING_LABELS, RATING_SCORES, type RatingScore } from '../../../signaling/domain/rating-rules.ts';
 import { ApiError } from '../api.ts';
 import { partyRatingsApi, type PartyRatings, type RatingOccasionEntry } from '../api/followup.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';

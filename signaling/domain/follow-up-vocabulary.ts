@@ -1,6 +1,6 @@
 // The words of 回访 (browser-safe): why a task was opened, how a call or visit was made, what the
 // person said, and how the task ended. Shared by the server, the 回访记录 PDF and the web client.
-import type { FollowUpReason } from '../policy.ts';
+import type { FollowUpReason } from '../followup/policy.ts';
 
 export const FOLLOW_UP_REASON_LABELS: Record<FollowUpReason, string> = {
   POOR_RATING: '当事人差评',

@@ -2,7 +2,7 @@
 // imports): the five levels, the two occasions a party is asked, and which sessions of the live
 // room a party may rate — worked out from the room's audit trail (who joined, who left, when the
 // mediator ended the session), so nothing in the room has to remember that a rating is owed.
-import type { CaseStatus } from '../../domain/case-status.ts';
+import type { CaseStatus } from './case-status.ts';
 
 /** 5 levels, best first (the form's order). */
 export const RATING_SCORES = [5, 4, 3, 2, 1] as const;
