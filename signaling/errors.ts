@@ -255,6 +255,14 @@ export const ERRORS = {
   NOT_OBLIGOR: { status: 403, message: '只有该项义务的义务人一方可以上传履行凭证' },
   RECEIPT_EXCEEDS: { status: 400, message: '确认收到的金额超过尚未履行的金额' },
   PROOF_LIMIT: { status: 409, message: '该项义务的履行凭证已达上限（10 份）' },
+  // #16 评价 and 回访 (signaling/followup)
+  RATING_NOT_OPEN: { status: 409, message: '现在还不能进行这项评价' },
+  RATING_ALREADY_GIVEN: { status: 409, message: '您已经评价过了，每次调解和结案各评价一次' },
+  FOLLOW_UP_NOT_FOUND: { status: 404, message: '回访任务不存在或不属于您的单位' },
+  FOLLOW_UP_CLOSED: { status: 409, message: '该回访已办结，不能再修改' },
+  FOLLOW_UP_NO_RECORD: { status: 409, message: '请先登记至少一次回访，再办结' },
+  FOLLOW_UP_TIME_INVALID: { status: 400, message: '回访时间不能晚于现在' },
+  REOPEN_NOT_POSSIBLE: { status: 409, message: '本案不能重新办理' },
 
   // ── the server ─────────────────────────────────────────────────────────────
   RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试', retry: true },

@@ -51,6 +51,7 @@ import { singleNodeRoomStates } from './rooms/single-node-room-states.ts';
 import { scheduleRetention } from './retention/index.ts';
 import { deadlinesArea, installDeadlinePolicyOnStart, systemClock, type Clock, type DeadlinesArea } from './deadlines/index.ts';
 import { performanceArea, type PerformanceArea } from './followup/performance/index.ts';
+import { followUpArea, type FollowUpArea } from './followup/index.ts';
 import { intakePublicArea } from './intake/public/index.ts';
 import { routingArea } from './routing/index.ts';
 
@@ -75,6 +76,8 @@ export interface RunningServer {
   deadlines: DeadlinesArea;
   /** 履行 (#16 item 1): the schedule service and its tracker on the same clock (tests await `tracker.runDue()`). */
   performance: PerformanceArea;
+  /** #16 评价 and 回访: ratings and tasks (their reminders and 督办 run on `deadlines.scheduler`). */
+  followup: FollowUpArea;
   close(): Promise<void>;
 }
 
@@ -164,6 +167,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log: app.log,
     ports: { applicationPdf: async (caseId) => new Uint8Array((await judicial.applications.applicationPdf(caseId)).bytes) },
   });
+  const followup = await followUpArea(ctx, { clock: options.clock ?? systemClock, scheduler: deadlines.scheduler, templates, identity: signing.identity });
   const health: HealthSources = { ctx, pool, redis: cluster?.redis.command ?? null };
   await mountApi(app, [
     metaArea,
@@ -179,6 +183,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       },
       { verifySeals: () => auditSeals.verify() },
     ),
+    followup,
     partyArea(ctx),
     drafting,
     signing,
@@ -245,6 +250,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     auditSealSchedule,
     deadlines,
     performance,
+    followup,
     async close() {
       if (closed) return;
       closed = true;

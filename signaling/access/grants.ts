@@ -180,6 +180,10 @@ export const ACTIONS = {
     refusal: '只有综治中心和承办单位的工作人员可以查看、下载电子卷宗',
   },
   'dossier.archive': { scope: 'staff', roles: ['admin', 'mediator', 'unit-head'], refusal: '只有本案调解员、承办单位负责人或管理员可以归档' },
+  // ── #16 评价 and 回访: which unit's ratings and tasks is checked in the service (followup/staff-reach.ts) ──
+  'rating.give': { scope: 'link', roles: SPEAKERS, refusal: '只有当事人及其代理人可以评价调解服务' },
+  'followup.read': { scope: 'staff', roles: ['admin', 'mediator', 'dispatcher', 'unit-head'], refusal: '您的账号无权查看回访和评价' },
+  'followup.work': { scope: 'staff', roles: ['mediator', 'dispatcher', 'unit-head'], refusal: '只有调解员、单位负责人或中心受理员可以办理回访' },
 } as const satisfies Record<string, ActionSpec>;
 
 export type Action = keyof typeof ACTIONS;

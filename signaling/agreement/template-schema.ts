@@ -82,6 +82,8 @@ export const COURT_DOCUMENT_KINDS = [
   'court-notice',
   'questioning-minutes',
   'service-address-confirmation',
+  // #16 回访: the 回访记录 of a follow-up task.
+  'follow-up-record',
 ] as const;
 export type CourtDocumentKind = (typeof COURT_DOCUMENT_KINDS)[number];
 

@@ -113,4 +113,10 @@ export const AUDIT_TYPE_LABELS: Record<AuditEventType, string> = {
   OBLIGATION_RECORDED: '登记履行情况',
   OBLIGATION_OVERDUE: '逾期未履行',
   CASE_ARCHIVED: '案件归档',
+  RATING_GIVEN: '当事人评价',
+  FOLLOW_UP_REMINDED: '回访提醒',
+  FOLLOW_UP_ESCALATED: '回访督办',
+  FOLLOW_UP_RECORDED: '登记回访',
+  FOLLOW_UP_CLOSED: '办结回访',
+  FOLLOW_UP_RECORD_ISSUED: '出具回访记录',
 };

@@ -1,11 +1,13 @@
 // The one way a case changes status. Every caller names its process (workflow, signing,
 // judicial); the move must belong to that process in CASE_MOVES, happen from the status the
 // caller saw (a conditional update, so two concurrent moves cannot both win) and is written with
-// its audit entry in the caller's transaction.
+// its audit entry in the caller's transaction. A move that concludes the case may also open its
+// 结案抽样回访 (#16, followup/sampling.ts) in that same transaction.
 import { appendAudit, type Actor } from '../audit/log.ts';
 import type { Tx } from '../db.ts';
 import { CASE_MOVES, isCaseStatus, moveOf, transitionProblem, type CaseProcess, type CaseStatus } from '../domain/case-status.ts';
 import { DomainError } from '../errors.ts';
+import { sampleConcludedCase } from '../followup/sampling.ts';
 
 export interface CaseTransition {
   caseId: string;
@@ -30,6 +32,7 @@ export async function transitionCase(tx: Tx, t: CaseTransition): Promise<{ from:
   const { count } = await tx.case.updateMany({ where: { id: t.caseId, status: from }, data: { status: t.to } });
   if (count !== 1) throw new DomainError('STALE_STATE', '案件状态已被他人修改，请刷新后重试');
   await appendAudit(tx, t.actor, t.caseId, { type: 'CASE_TRANSITION', data: { from, to: t.to, ...(reason ? { reason } : {}) } });
+  await sampleConcludedCase(tx, t.caseId, t.to);
   return { from, to: t.to };
 }
 

@@ -6,6 +6,9 @@
 //                             was down runs at the next start, once
 //   several nodes (REDIS_URL) hands it to BullMQ (bull-dispatch.ts): one node's worker runs it
 //
+// Other parts with steps due on the same clock (the 回访 tasks' reminders and 督办, #16) add a
+// DueSource: one timer, one scan, one runDue() for tests to await.
+//
 // A failed run is logged and tried again at the next wake; it never stops the server.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db.ts';
@@ -39,8 +42,18 @@ export function localDispatcher(log: Pick<FastifyBaseLogger, 'error'>): JobDispa
   };
 }
 
+/** Steps of another part that fall due on this clock, kept durable by that part (its own rows). */
+export interface DueSource {
+  name: string;
+  /** Runs what is due at `now`, each step exactly once; how many ran. */
+  runDue(now: Date): Promise<number>;
+  /** When its next step is due (null: none). */
+  nextAt(now: Date): Promise<Date | null>;
+}
+
 export class DeadlineScheduler {
   #chain: Promise<unknown> = Promise.resolve();
+  readonly #sources: DueSource[] = [];
   #cancelTimer: (() => void) | null = null;
   #stopped = false;
 
@@ -57,6 +70,12 @@ export class DeadlineScheduler {
     this.#wake();
   }
 
+  /** Another part's due steps join the scan (and the scan runs now, for what fell due while down). */
+  addSource(source: DueSource): void {
+    this.#sources.push(source);
+    this.#wake();
+  }
+
   /**
    * Handles everything due at the clock's current time. Calls run one after the other, so a test that
    * advanced a fake clock can await this and find every due job handled.
@@ -68,6 +87,18 @@ export class DeadlineScheduler {
   }
 
   async #runDueNow(): Promise<number> {
+    let handled = await this.#runDueJobs();
+    for (const source of this.#sources) {
+      try {
+        handled += await source.runDue(this.clock.now());
+      } catch (err) {
+        this.log.error({ err, source: source.name }, 'scheduled steps failed; tried again at the next scan');
+      }
+    }
+    return handled;
+  }
+
+  async #runDueJobs(): Promise<number> {
     let handled = 0;
     for (;;) {
       const now = this.clock.now();
@@ -92,10 +123,26 @@ export class DeadlineScheduler {
 
   async #armTimer(maxWait?: number): Promise<void> {
     if (this.#stopped) return;
-    const next = maxWait === undefined ? await nextRunAt(this.db).catch(() => null) : null;
+    const next = maxWait === undefined ? await this.#nextAt() : null;
     const untilNext = next ? next.getTime() - this.clock.now().getTime() : Infinity;
     this.#cancelTimer?.();
     this.#cancelTimer = this.clock.after(Math.max(0, Math.min(untilNext, maxWait ?? this.scanMs)), () => this.#wake());
+  }
+
+  /** The soonest of the next job and every source's next step. */
+  async #nextAt(): Promise<Date | null> {
+    const now = this.clock.now();
+    const times = await Promise.all([
+      nextRunAt(this.db).catch(() => null),
+      ...this.#sources.map((s) =>
+        s.nextAt(now).catch((err: unknown) => {
+          this.log.error({ err, source: s.name }, 'next scheduled step unknown; scanning again later');
+          return null;
+        }),
+      ),
+    ]);
+    const due = times.filter((t): t is Date => t !== null).map((t) => t.getTime());
+    return due.length ? new Date(Math.min(...due)) : null;
   }
 
   async stop(): Promise<void> {

@@ -36,8 +36,10 @@ export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
  *             work itself: a mediator opening the room or the draft (domain/case-workflow.ts)
  *   signing   locking the agreement (→ 达成协议), unlocking it (→ 调解中), issuing it (→ 已签署)
  *   judicial  the parties' joint application (→ 申请司法确认) and the court's ruling (→ 已确认/已驳回)
+ *   followup  回访 that finds the dispute unsettled reopens a case that ended without an agreement
+ *             (调解不成/已撤回 → 调解中, with the 回访's reason; signaling/followup/tasks/reopen.ts)
  */
-export type CaseProcess = 'workflow' | 'signing' | 'judicial';
+export type CaseProcess = 'workflow' | 'signing' | 'judicial' | 'followup';
 
 export interface CaseMove {
   to: CaseStatus;
@@ -71,7 +73,8 @@ export const CASE_MOVES: Record<CaseStatus, readonly CaseMove[]> = {
     { to: 'SIGNED', by: 'signing' },
     { to: 'MEDIATING', by: 'signing' },
   ],
-  FAILED: [],
+  // Reopened only by a 回访 (#16) that finds the dispute unsettled; the party may ask again (art. 26).
+  FAILED: [{ to: 'MEDIATING', by: 'followup', reasonRequired: true }],
   SIGNED: [{ to: 'CONFIRMATION_REQUESTED', by: 'judicial' }],
   CONFIRMATION_REQUESTED: [
     { to: 'CONFIRMED', by: 'judicial' },
@@ -81,8 +84,16 @@ export const CASE_MOVES: Record<CaseStatus, readonly CaseMove[]> = {
   ],
   CONFIRMED: [],
   DISMISSED: [{ to: 'MEDIATING', by: 'workflow', reasonRequired: true }],
-  WITHDRAWN: [],
+  WITHDRAWN: [{ to: 'MEDIATING', by: 'followup', reasonRequired: true }],
 };
+
+/**
+ * Concluded: nothing but a 回访's reopening can follow (调解不成, 已撤回, 已确认) — the case is
+ * closed for every process that runs on its own (retention, the case page).
+ */
+export function isFinal(status: CaseStatus): boolean {
+  return CASE_MOVES[status].every((m) => m.by === 'followup');
+}
 
 export function isCaseStatus(value: string): value is CaseStatus {
   return (CASE_STATUSES as readonly string[]).includes(value);
@@ -97,7 +108,7 @@ export function manualMoves(status: CaseStatus): readonly CaseMove[] {
   return CASE_MOVES[status].filter((m) => m.by === 'workflow');
 }
 
-const PROCESS_LABELS: Record<CaseProcess, string> = { workflow: '手动办理', signing: '协议签署流程', judicial: '司法确认流程' };
+const PROCESS_LABELS: Record<CaseProcess, string> = { workflow: '手动办理', signing: '协议签署流程', judicial: '司法确认流程', followup: '回访重新办理' };
 
 /** Why `by` may not move a case from `from` to `to`, in Chinese; null when it may. */
 export function transitionProblem(
@@ -109,7 +120,7 @@ export function transitionProblem(
   if (move && move.by === by) return null;
   if (move) return { code: 'TRANSITION_NOT_OWNED', message: `「${CASE_STATUS_LABELS[to]}」只能由${PROCESS_LABELS[move.by]}产生，不能手动变更` };
   if (from === to) return { code: 'ILLEGAL_TRANSITION', message: `案件已处于「${CASE_STATUS_LABELS[from]}」状态` };
-  if (CASE_MOVES[from].length === 0) return { code: 'ILLEGAL_TRANSITION', message: `案件已处于终结状态「${CASE_STATUS_LABELS[from]}」，不能再变更` };
+  if (isFinal(from)) return { code: 'ILLEGAL_TRANSITION', message: `案件已处于终结状态「${CASE_STATUS_LABELS[from]}」，不能再变更` };
   const allowed = manualMoves(from).map((m) => `「${CASE_STATUS_LABELS[m.to]}」`);
   return {
     code: 'ILLEGAL_TRANSITION',

@@ -22,6 +22,12 @@ export const FollowUpPolicySchema = z
     remindObligorDaysBefore: z.number().int().min(0).max(60),
     /** The obligee is asked to confirm this many days after each due date. */
     remindObligeeDaysAfter: z.number().int().min(0).max(60),
+    /** 回访 (限时办结): the one responsible is reminded this many hours before a task's deadline (督办 to the unit's head at it). */
+    remindFollowUpHoursBefore: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 30),
   })
   .strict();
 export type FollowUpPolicy = z.infer<typeof FollowUpPolicySchema>;

@@ -21,6 +21,8 @@ export const MatterEventData = {
   ESCALATED: z.object({ stage: z.string(), dueAt: z.string(), level: z.enum(['UNIT_HEAD', 'CENTRE']), unitId: z.string().optional() }),
   WITHDRAWN: z.object({ reason: z.string() }),
   CLOSED: z.object({ result: z.string() }),
+  // #16 回访: a concluded matter handled again because a 回访 found the dispute unsettled.
+  REOPENED: z.object({ caseId: z.string(), reason: z.string() }),
   // 弱信号 raised at registration (intake/screening): the rule keys; staff-only.
   RISK_FLAGGED: z.object({ flags: z.array(z.string()) }),
 } as const;
@@ -38,6 +40,7 @@ export const PERSON_FACING_STEPS: Partial<Record<MatterEventType, string>> = {
   CASE_OPENED: '调解已立案',
   WITHDRAWN: '已撤回',
   CLOSED: '已办结',
+  REOPENED: '经回访，已重新办理',
 };
 
 export async function recordMatterEvent<T extends MatterEventType>(

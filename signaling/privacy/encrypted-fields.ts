@@ -55,9 +55,10 @@ export const SEALED_MODELS: Readonly<Record<string, SealedModel>> = {
   // rating's comment; what was said in a 回访.
   ObligationEvent: { text: ['note', 'fileName'], bytes: ['bytes'] },
   ServiceRating: { text: ['comment'] },
-  FollowUpRecord: { text: ['content'] },
   // #16 电子卷宗: the archived dossier prints every party's particulars.
   CaseArchive: { bytes: ['dossierPdf'] },
+  FollowUpRecord: { text: ['content', 'partyOpinion', 'performance'] },
+  FollowUpTask: { text: ['outcomeNote'], bytes: ['recordPdf'] },
 };
 
 /** Relation fields of every model → the related model (from prisma/schema.prisma). */

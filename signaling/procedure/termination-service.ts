@@ -53,8 +53,13 @@ export class TerminationService {
       const from = c.status === 'AGREED' ? 'MEDIATING' : c.status;
       await transitionCase(tx, { caseId, from, to: 'FAILED', by: 'workflow', actor, reason: t.reason });
       const note = t.note?.trim();
-      await tx.mediationTermination.create({
-        data: { caseId, endedBy: t.endedBy, participantId: t.participantId, reason: note ? `${t.reason}（${note}）` : t.reason },
+      // A case reopened after a 回访 (#16) may end again: the new ending replaces the earlier one
+      // (whose notice stays named, by its digest, in the audit trail).
+      const ending = { endedBy: t.endedBy, participantId: t.participantId, reason: note ? `${t.reason}（${note}）` : t.reason };
+      await tx.mediationTermination.upsert({
+        where: { caseId },
+        create: { caseId, ...ending },
+        update: { ...ending, endedAt: new Date(), noticePdf: null },
       });
       await appendAudit(tx, actor, caseId, {
         type: 'MEDIATION_ENDED',

@@ -8,12 +8,12 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { appendAudit } from '../audit/log.ts';
 import type { Db, Tx } from '../db.ts';
-import { CASE_MOVES, CASE_STATUSES } from '../domain/case-status.ts';
+import { CASE_STATUSES, isFinal } from '../domain/case-status.ts';
 import type { RetentionKind, RetentionPolicy } from './policy.ts';
 
 const DAY_MS = 24 * 3600_000;
-/** Final statuses: nothing can follow them, so the case is closed. */
-const CLOSED_STATUSES = CASE_STATUSES.filter((s) => CASE_MOVES[s].length === 0);
+/** Final statuses: nothing follows them but a 回访's reopening, so the case is closed. */
+const CLOSED_STATUSES = CASE_STATUSES.filter(isFinal);
 
 export type RetentionCounts = Record<RetentionKind, number>;
 export interface RetentionResult {

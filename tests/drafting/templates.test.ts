@@ -40,6 +40,7 @@ describe('the shipped templates', () => {
       'civil-ruling/civil-ruling',
       'confirmation-application/confirmation-application',
       'court-notice/court-notice',
+      'follow-up-record/follow-up-record',
       'mediation-minutes/mediation-minutes',
       'questioning-minutes/questioning-minutes',
       'rights-notice/rights-notice',
@@ -236,7 +237,7 @@ describe('broken template files fail loading, naming the file and the field', ()
     [
       'an unknown kind',
       (t) => (t.kind = 'letter'),
-      'neighbour.json: kind: must be one of "agreement", "confirmation-application", "civil-ruling", "rights-notice", "termination-notice", "mediation-minutes", "court-notice", "questioning-minutes", "service-address-confirmation" (got "letter")',
+      'neighbour.json: kind: must be one of "agreement", "confirmation-application", "civil-ruling", "rights-notice", "termination-notice", "mediation-minutes", "court-notice", "questioning-minutes", "service-address-confirmation", "follow-up-record" (got "letter")',
     ],
     ['an id that is not the file name', (t) => (t.id = 'leak'), 'neighbour.json: id: "leak" must equal the file name "neighbour"'],
   ])('%s', (_name, breakIt, message) => {

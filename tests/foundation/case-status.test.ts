@@ -27,8 +27,11 @@ const LEGAL: Array<[CaseStatus, CaseStatus, CaseProcess]> = [
   // 不予受理 (解释 art. 355) or 准许撤回 (art. 357): back to the signed agreement.
   ['CONFIRMATION_REQUESTED', 'SIGNED', 'judicial'],
   ['DISMISSED', 'MEDIATING', 'workflow'],
+  // #16 回访: a case that ended without an agreement is reopened when the 回访 finds the dispute unsettled.
+  ['FAILED', 'MEDIATING', 'followup'],
+  ['WITHDRAWN', 'MEDIATING', 'followup'],
 ];
-const PROCESSES: CaseProcess[] = ['workflow', 'signing', 'judicial'];
+const PROCESSES: CaseProcess[] = ['workflow', 'signing', 'judicial', 'followup'];
 const ownerOf = (from: CaseStatus, to: CaseStatus) => LEGAL.find(([f, t]) => f === from && t === to)?.[2];
 const ALL_PAIRS = CASE_STATUSES.flatMap((from) => CASE_STATUSES.map((to) => [from, to] as [CaseStatus, CaseStatus]));
 

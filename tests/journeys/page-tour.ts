@@ -102,6 +102,14 @@ export async function setUpTour(server: TestServer, sms: SmsOutbox): Promise<Tou
     await page.getByTestId(answer).waitFor({ timeout: 30_000 });
   };
 
+  // 评价 and 回访 (#16): the signed case's 被申请人 rated the service poorly; its 申请人 has not rated yet.
+  await partyPost(server, signed.tokenB, '/api/followup/party/ratings', { occasion: 'CLOSING', occasionKey: 'closing', score: 1, comment: '等待时间太长' });
+  const followUp = await server.ctx.db.followUpTask.findFirstOrThrow({ where: { caseId: signed.caseId, reason: 'POOR_RATING' } });
+  // The 申请人 comes back to its link after the signing: identity confirmed and consent given, it is asked to rate.
+  await partyPost(server, signed.tokenA, '/api/party/confirm-identity', { name: '李某', idLast4: PARTY_IDS.A.slice(-4) });
+  await partyPost(server, signed.tokenA, '/api/party/consent', { consent: true });
+  await acknowledgeNotice(server.url, signed.caseId, signed.tokenA);
+
   const m = mediating.mediator;
   const visits: PageVisit[] = [
     { name: '登录', path: '/login', viewer: null, ready: 'login-username' },
@@ -139,6 +147,7 @@ export async function setUpTour(server: TestServer, sms: SmsOutbox): Promise<Tou
     { name: '当事人签署', path: `/j/${locked.tokenA}/sign`, viewer: null, ready: 'signing-clause' },
     { name: '当事人申请司法确认', path: `/j/${signed.tokenA}/judicial`, viewer: null, ready: 'judicial-apply' },
     { name: '当事人已申请', path: `/j/${applied.tokenA}/judicial`, viewer: null, ready: 'judicial-status' },
+    { name: '当事人评价', path: `/j/${signed.tokenA}`, viewer: null, ready: 'rating-form' },
     { name: '法官工作台', path: '/', viewer: judge, ready: 'judge-application' },
     { name: '法官审查', path: `/judge/applications/${application.id}`, viewer: judge, ready: 'judge-review' },
     { name: '核验记录', path: `/verify/${round.id}`, viewer: null, ready: 'verify-case-number' },
@@ -155,6 +164,8 @@ export async function setUpTour(server: TestServer, sms: SmsOutbox): Promise<Tou
     { name: '管理', path: '/admin', viewer: admin, ready: 'user-row' },
     { name: '管理员看案件', path: `/cases/${signed.caseId}`, viewer: admin, ready: 'case-page' },
     { name: '账号', path: '/account', viewer: admin, ready: 'account-page' },
+    { name: '回访任务', path: '/followup', viewer: dispatcher, ready: 'followup-row' },
+    { name: '回访任务详情', path: `/followup/${followUp.id}`, viewer: dispatcher, ready: 'followup-record-form' },
     { name: '批量导入', path: '/intake/import', viewer: dispatcher, ready: 'import-form' },
     { name: '批量导入（错误清单）', path: '/intake/import', viewer: dispatcher, ready: 'import-form', then: upload(badImport, 'import-rejected') },
     { name: '批量导入（导入结果）', path: '/intake/import', viewer: dispatcher, ready: 'import-form', then: upload(goodImport, 'import-result') },

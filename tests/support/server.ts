@@ -1,6 +1,6 @@
 // Starts a real jiefen server (real SQLite file, real HTTP on a loopback port) in a
 // fresh temporary data folder. The migrated database is made once per test file and copied.
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../signaling/config.ts';
@@ -37,12 +37,21 @@ export interface TestServerOptions extends StartOptions {
   keepInitialAdminPassword?: boolean;
   /** An existing empty folder to use as the data folder (e.g. on a small tmpfs); the caller removes it. */
   dataDir?: string;
+  /**
+   * Keys of the centre's 回访 policy (data/followup-policy.json, #16). Default: no closing sample
+   * (`sampleClosedPercent: 0`) — which cases are sampled follows their random ids, and a sampled
+   * case's 回访 adds audit rows to trails other tests compare exactly. A data folder that already
+   * has the file keeps it.
+   */
+  followUpPolicy?: Record<string, unknown>;
 }
 
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
-  const { keepInitialAdminPassword = false, dataDir: givenDataDir, ...startOptions } = options;
+  const { keepInitialAdminPassword = false, dataDir: givenDataDir, followUpPolicy = { sampleClosedPercent: 0 }, ...startOptions } = options;
   const dataDir = givenDataDir ?? mkdtempSync(path.join(tmpdir(), 'jiefen-test-'));
   copyFileSync(await migratedTemplate(), path.join(dataDir, 'jiefen.db'));
+  const followUpPolicyFile = path.join(dataDir, 'followup-policy.json');
+  if (!existsSync(followUpPolicyFile)) writeFileSync(followUpPolicyFile, JSON.stringify(followUpPolicy));
   const config: Config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',

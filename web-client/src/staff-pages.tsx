@@ -18,6 +18,11 @@ import { RoutingQueuePage } from './pages/routing/RoutingQueuePage.tsx';
 import { UnitInboxPage } from './pages/routing/UnitInboxPage.tsx';
 import { MatterPage } from './pages/routing/MatterPage.tsx';
 import { DeskRegisterPage, GridReportPage } from './pages/intake/IntakeForms.tsx';
+import { FollowUpTasksPage } from './followup/FollowUpTasksPage.tsx';
+import { FollowUpTaskPage } from './followup/FollowUpTaskPage.tsx';
+
+/** #16 回访: unit staff (their unit) and the centre's staff (every unit). */
+const FOLLOW_UP_ROLES: readonly User['role'][] = ['ADMIN', 'MEDIATOR', 'DISPATCHER', 'UNIT_HEAD'];
 
 const StaffAgreementPage = lazy(() => import('./agreement/entry.tsx').then((m) => ({ default: m.StaffAgreementPage })));
 
@@ -56,6 +61,15 @@ function staffRoute(path: string, user: User) {
   // 分流 (intake item 3): the dispatcher's queue, a unit head's inbox, one matter.
   if (path === '/routing') return user.role === 'DISPATCHER' ? <RoutingQueuePage /> : <NotFound message="仅中心受理员可访问此页面" />;
   if (path === '/unit/inbox') return user.role === 'UNIT_HEAD' ? <UnitInboxPage /> : <NotFound message="仅单位负责人可访问此页面" />;
+  if (path === '/followup' || path === '/followup/')
+    return FOLLOW_UP_ROLES.includes(user.role) ? <FollowUpTasksPage /> : <NotFound message="您的账号无权查看回访" />;
+  const followUpTask = matchRoute('/followup/:id', path);
+  if (followUpTask?.id)
+    return FOLLOW_UP_ROLES.includes(user.role) ? (
+      <FollowUpTaskPage key={followUpTask.id} taskId={followUpTask.id} />
+    ) : (
+      <NotFound message="您的账号无权查看回访" />
+    );
   const matter = matchRoute('/matters/:id', path);
   if (matter?.id) return <MatterPage key={matter.id} matterId={matter.id} />;
   return <NotFound />;

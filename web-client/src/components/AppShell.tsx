@@ -19,6 +19,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   if (open && user.role === 'ADMIN') nav.push({ to: '/admin', label: '系统管理' });
   if (open && user.role === 'DISPATCHER') nav.push({ to: '/routing', label: '分流', testId: 'nav-routing' });
   if (open && user.role === 'UNIT_HEAD') nav.push({ to: '/unit/inbox', label: '本单位待办', testId: 'nav-unit-inbox' });
+  if (open && user.role !== 'JUDGE' && user.role !== 'GRID_WORKER') nav.push({ to: '/followup', label: '回访', testId: 'nav-followup' });
   if (open && (user.role === 'DISPATCHER' || user.role === 'UNIT_HEAD')) nav.push({ to: '/intake/import', label: '批量导入', testId: 'nav-import' });
   if (user) nav.push({ to: '/account', label: '账号', testId: 'nav-account' });
 

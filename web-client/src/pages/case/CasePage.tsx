@@ -16,6 +16,7 @@ import { StaffJudicialCard } from '../../judicial/StaffJudicialCard.tsx';
 import { StaffProcedureCard } from './StaffProcedureCard.tsx';
 import { StaffPerformanceCard } from '../../followup/StaffPerformanceCard.tsx';
 import { DossierCard } from '../../followup/DossierCard.tsx';
+import { CaseRatingsCard } from '../../followup/CaseRatingsCard.tsx';
 
 export function CasePage({ caseId }: { caseId: string }) {
   const [kase, setKase] = useState<CaseDetail | null>(null);
@@ -114,6 +115,7 @@ export function CasePage({ caseId }: { caseId: string }) {
       {may(role, 'judicial.read') && <StaffJudicialCard caseId={kase.id} caseStatus={kase.status} />}
       {may(role, 'performance.read') && <StaffPerformanceCard caseId={kase.id} caseStatus={kase.status} canManage={may(role, 'performance.manage')} />}
       <StaffProcedureCard caseId={kase.id} caseNumber={kase.number} role={role} version={version} onChanged={changed} />
+      <CaseRatingsCard caseId={kase.id} />
       <TransitionBar kase={kase} onChanged={changed} />
       <DossierCard caseId={kase.id} version={version} onArchived={() => changed()} />
       <section className="card" aria-labelledby="participants-title">

@@ -17,6 +17,10 @@ import { PartyPerformanceCard } from '../../followup/PartyPerformanceCard.tsx';
 
 /** 履行情况 is shown once the agreement is signed. */
 const SIGNED_STATUSES: ReadonlySet<string> = new Set(['SIGNED', 'CONFIRMATION_REQUESTED', 'CONFIRMED', 'DISMISSED']);
+import { PartyRatingCard } from '../../followup/PartyRatingCard.tsx';
+
+/** 评价 is asked of the parties and their agents (not of interpreters or observers). */
+const mayRate = (role: string) => role === 'APPLICANT' || role === 'RESPONDENT' || role === 'AGENT';
 
 /** `/j/:token` — a disputing party's landing page; no login, token-only. */
 export function PartyPage({ token }: { token: string }) {
@@ -63,6 +67,7 @@ export function PartyPage({ token }: { token: string }) {
     body = (
       <>
         <PartyCaseCard view={view} />
+        {mayRate(view.participant.role) && <PartyRatingCard token={token} />}
         <TerminationCard procedure={procedure} view={procedureView} caseNumber={view.case.number} />
       </>
     );
@@ -136,6 +141,7 @@ export function PartyPage({ token }: { token: string }) {
         {step === 3 && SIGNED_STATUSES.has(view.case.status) && ['APPLICANT', 'RESPONDENT', 'AGENT'].includes(p.role) && (
           <PartyPerformanceCard caseId={view.case.id} token={token} />
         )}
+        {step === 3 && mayRate(p.role) && <PartyRatingCard token={token} />}
         {step === 3 && <PartyMinutesCard procedure={procedure} caseNumber={view.case.number} side={p.side} token={token} />}
         {step >= 2 && <PrivacyConsentsCard client={client} privacy={privacy} onChange={setPrivacy} />}
         {step >= 2 && <PartyProcedureCard procedure={procedure} view={procedureView} caseNumber={view.case.number} onChanged={() => void load()} />}
