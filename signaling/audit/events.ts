@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { CASE_STATUS_LABELS, CASE_STATUSES } from '../domain/case-status.ts';
 import { formatChinaDate, formatChinaDateTime, formatDuration } from '../domain/china-time.ts';
+import { FOLLOW_UP_METHOD_LABELS, FOLLOW_UP_OUTCOME_LABELS, FOLLOW_UP_REASON_LABELS } from '../domain/follow-up-vocabulary.ts';
+import { RATING_LABELS } from '../domain/rating-rules.ts';
 
 const status = z.enum(CASE_STATUSES);
 
@@ -632,15 +634,15 @@ export function summarizeAuditEvent(event: AuditEvent): string {
     case 'CASE_ARCHIVED':
       return `案件归档，保管期限 ${event.data.retentionYears} 年（至 ${formatChinaDate(Date.parse(event.data.retainUntil) - 1)}），电子卷宗 ${event.data.pages} 页，摘要 ${event.data.dossierSha256.slice(0, 12)}…`;
     case 'RATING_GIVEN':
-      return `当事人评价${event.data.occasion === 'CLOSING' ? '（结案）' : '（在线调解后）'}：${RATING_SCORE_LABELS[event.data.score] ?? event.data.score}${event.data.commented ? '，附意见' : ''}`;
+      return `当事人评价${event.data.occasion === 'CLOSING' ? '（结案）' : '（在线调解后）'}：${(RATING_LABELS as Record<number, string>)[event.data.score] ?? event.data.score}${event.data.commented ? '，附意见' : ''}`;
     case 'FOLLOW_UP_REMINDED':
       return `提醒回访人：回访将于 ${formatChinaDateTime(event.data.dueAt)} 到期`;
     case 'FOLLOW_UP_ESCALATED':
       return `回访超期，已督办（单位负责人），期限 ${formatChinaDateTime(event.data.dueAt)}`;
     case 'FOLLOW_UP_RECORDED':
-      return `登记回访（${FOLLOW_UP_METHOD_LABELS[event.data.method] ?? event.data.method}）`;
+      return `登记回访（${(FOLLOW_UP_METHOD_LABELS as Record<string, string>)[event.data.method] ?? event.data.method}）`;
     case 'FOLLOW_UP_CLOSED':
-      return `办结回访：${FOLLOW_UP_OUTCOME_LABELS[event.data.outcome]}${event.data.reopened ? '，本案重新办理' : ''}`;
+      return `办结回访：${(FOLLOW_UP_OUTCOME_LABELS as Record<string, string>)[event.data.outcome] ?? event.data.outcome}${event.data.reopened ? '，本案重新办理' : ''}`;
     case 'FOLLOW_UP_RECORD_ISSUED':
       return `出具回访记录（${event.data.pages} 页，文件摘要 ${event.data.pdfSha256.slice(0, 12)}…）`;
   }
@@ -648,11 +650,6 @@ export function summarizeAuditEvent(event: AuditEvent): string {
 
 /** 2500000 分 → 25000.00元 (audit summaries; no thousands separators needed). */
 const fenText = (fen: number) => `${(fen / 100).toFixed(2)}元`;
-
-const FOLLOW_UP_REASON_LABELS: Record<string, string> = { POOR_RATING: '差评', MISSED_PERFORMANCE: '逾期未履行', SAMPLED: '结案抽样', MANUAL: '人工发起' };
-const RATING_SCORE_LABELS: Record<number, string> = { 5: '非常满意', 4: '满意', 3: '一般', 2: '不满意', 1: '非常不满意' };
-const FOLLOW_UP_METHOD_LABELS: Record<string, string> = { PHONE: '电话', VISIT: '上门', VIDEO: '视频', SMS: '短信' };
-const FOLLOW_UP_OUTCOME_LABELS: Record<string, string> = { RESOLVED: '问题已解决', NEEDS_REOPEN: '需重新调解', UNREACHABLE: '联系未果', OTHER: '其他' };
 
 const CODE_DOCUMENTS: Record<'MINUTES' | 'APPLICATION', string> = { MINUTES: '调解笔录', APPLICATION: '司法确认申请书' };
 const sideLabel = (side: string) => ({ A: '甲方', B: '乙方', NEUTRAL: '中立方' })[side] ?? side;

@@ -14,6 +14,13 @@ import { formatChinaDate, formatChinaDateTime } from '../../domain/china-time.ts
 import { CASE_STATUS_LABELS, isCaseStatus } from '../../domain/case-status.ts';
 import { maskIdNumber } from '../../domain/id-number.ts';
 import { OBLIGATION_EVENT_LABELS, PERFORMANCE_STATUS_LABELS } from '../../domain/performance-status.ts';
+import {
+  FOLLOW_UP_METHOD_LABELS,
+  FOLLOW_UP_OUTCOME_LABELS,
+  FOLLOW_UP_REASON_LABELS,
+  FOLLOW_UP_RESULT_LABELS,
+  FOLLOW_UP_STATUS_LABELS,
+} from '../../domain/follow-up-vocabulary.ts';
 import { INTAKE_CHANNELS, URGENCIES } from '../../domain/intake-vocabulary.ts';
 import { DISPUTE_TYPES, labelOf, PARTICIPANT_ROLES, SIDES } from '../../domain/vocabulary.ts';
 import { maskPhone } from '../../signing/sms.ts';
@@ -41,16 +48,6 @@ const PURPOSES: Record<string, string> = {
   SIGNATURE: '同意处理手写签名',
   COURT: '同意向人民法院提供个人信息',
 };
-const FOLLOW_UP_REASONS: Record<string, string> = {
-  POOR_RATING: '差评回访',
-  MISSED_PERFORMANCE: '逾期未履行回访',
-  SAMPLED: '结案抽样回访',
-  MANUAL: '人工发起回访',
-};
-const FOLLOW_UP_STATUS: Record<string, string> = { OPEN: '办理中', DONE: '已完成', CANCELLED: '已取消' };
-const FOLLOW_UP_OUTCOMES: Record<string, string> = { RESOLVED: '问题已解决', NEEDS_REOPEN: '需重新调解', UNREACHABLE: '无法联系', OTHER: '其他' };
-const CONTACT_METHODS: Record<string, string> = { PHONE: '电话', VISIT: '走访', VIDEO: '视频', SMS: '短信' };
-const CONTACT_RESULTS: Record<string, string> = { satisfied: '满意', neutral: '基本满意', dissatisfied: '不满意', unreachable: '未联系上' };
 const JUDICIAL_STATUS: Record<string, string> = {
   DRAFT: '当事人确认中',
   SUBMITTED: '待受理',
@@ -398,13 +395,13 @@ function sections(d: DossierData, o: DossierBuildOptions): Section[] {
           if (!d.followUps.length) x.note('无回访记录。');
           for (const t of d.followUps) {
             x.line(
-              FOLLOW_UP_REASONS[t.reason] ?? t.reason,
-              `发起 ${at(t.createdAt)}；期限 ${at(t.dueAt)}；承办 ${d.userName(t.assigneeId)}；${FOLLOW_UP_STATUS[t.status] ?? t.status}${t.outcome ? `：${FOLLOW_UP_OUTCOMES[t.outcome] ?? t.outcome}` : ''}${t.reopened ? '（已重新调解）' : ''}`,
+              (FOLLOW_UP_REASON_LABELS as Record<string, string>)[t.reason] ?? t.reason,
+              `发起 ${at(t.createdAt)}；期限 ${at(t.dueAt)}；承办 ${d.userName(t.assigneeId)}；${(FOLLOW_UP_STATUS_LABELS as Record<string, string>)[t.status] ?? t.status}${t.outcome ? `：${(FOLLOW_UP_OUTCOME_LABELS as Record<string, string>)[t.outcome] ?? t.outcome}` : ''}${t.reopened ? '（已重新调解）' : ''}`,
             );
             for (const r of t.records)
               x.line(
                 `  ${at(r.at)}`,
-                `${CONTACT_METHODS[r.method] ?? r.method}回访，回访人 ${d.userName(r.userId)}，对象 ${r.contact}；${r.content}；结果：${CONTACT_RESULTS[r.result] ?? r.result}`,
+                `${(FOLLOW_UP_METHOD_LABELS as Record<string, string>)[r.method] ?? r.method}，回访人 ${d.userName(r.userId)}，对象 ${r.contact}；${r.content}；结果：${(FOLLOW_UP_RESULT_LABELS as Record<string, string>)[r.result] ?? r.result}`,
               );
           }
           x.heading('服务评价');
