@@ -74,7 +74,7 @@ export interface RunningServer {
   auditSealSchedule: SealSchedule;
   /** 限时办结: the scheduler of reminders and 督办 (tests await `scheduler.runDue()` after moving a fake clock). */
   deadlines: DeadlinesArea;
-  /** 履行 (#16 item 1): the schedule service and its tracker on the same clock (tests await `tracker.runDue()`). */
+  /** 履行 (#16 item 1): the schedule service (its reminders and 逾期 run on `deadlines.scheduler`). */
   performance: PerformanceArea;
   /** #16 评价 and 回访: ratings and tasks (their reminders and 督办 run on `deadlines.scheduler`). */
   followup: FollowUpArea;
@@ -158,8 +158,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const auditSeals = new AuditSealer(db, config.dataDir, sealKeyFromIdentity(signing.identity));
   const deadlines = await deadlinesArea(ctx, { clock: options.clock ?? systemClock, log: app.log, nodeId: cluster?.nodeId ?? null });
   app.addHook('onClose', async () => deadlines.scheduler.stop());
-  const performance = performanceArea(ctx, { clock: options.clock ?? systemClock, log: app.log });
-  app.addHook('onClose', async () => performance.tracker.stop());
+  const performance = performanceArea(ctx, { clock: options.clock ?? systemClock, scheduler: deadlines.scheduler });
   const judicial = judicialArea(ctx, templates, signing.identity, courtIdentities, signing.service.codes);
   const dossier = dossierArea(ctx, {
     identity: signing.identity,

@@ -189,7 +189,7 @@ describe('archiving a case and its 电子卷宗', () => {
     const performance = pageText(file, pageOf('八、履行情况'));
     for (const must of ['乙方归还借款本金五万元', '部分履行', '50000.00元', '已确认收到20000.00元', '已收到第一期两万元']) expect(performance).toContain(must);
     const followUp = pageText(file, pageOf('九、回访与评价'));
-    for (const must of ['人工发起回访', '已完成：问题已解决', '电话回访', '申请人表示第一期已收到', '结果：满意']) expect(followUp).toContain(must);
+    for (const must of ['人工发起', '已办结：问题已解决', '电话回访', '申请人表示第一期已收到', '结果：满意']) expect(followUp).toContain(must);
     // The 卷内目录 lists the same page numbers as the bookmarks.
     const toc = pageText(file, 2);
     expect(toc).toContain(`五、调解协议书${'·'}`.slice(0, 7));

@@ -22,7 +22,7 @@ let interestId: string;
 async function advanceTo(iso: string): Promise<void> {
   const ms = Date.parse(iso) - clock.now().getTime();
   if (ms > 0) clock.advance(ms);
-  await server.performance.tracker.runDue();
+  await server.deadlines.scheduler.runDue();
 }
 
 const events = (obligationId: string, type?: string) =>
@@ -110,7 +110,7 @@ describe('reminders and 逾期 on the clock', () => {
     const written = await Promise.all([1, 2, 3].map(() => runPerformanceSteps(server.ctx.db, at, policy)));
     expect(written.reduce((a, b) => a + b, 0)).toBe(1);
     await advanceTo('2027-04-27T01:00:00Z');
-    await server.performance.tracker.runDue();
+    await server.deadlines.scheduler.runDue();
     const reminded = await events(principalId, 'REMIND_OBLIGOR');
     expect(reminded.map((e) => e.participantId)).toEqual([k.partyBId]);
     expect(reminded[0]!.amountFen).toBe(5_000_000);
@@ -145,13 +145,13 @@ describe('reminders and 逾期 on the clock', () => {
     expect((await server.ctx.db.obligation.findUniqueOrThrow({ where: { id: interestId } })).status).toBe('PARTIAL');
     expect(await events(interestId, 'OVERDUE')).toHaveLength(0);
 
-    // 00:00 the next day, reached by three "nodes" at once and then by this server's tracker.
+    // 00:00 the next day, reached by three "nodes" at once and then by this server's scheduler.
     const policy = loadFollowUpPolicy(server.dataDir);
     const at = new Date('2027-05-31T16:00:00Z');
     const written = await Promise.all([1, 2, 3].map(() => runPerformanceSteps(server.ctx.db, at, policy)));
     expect(written.reduce((a, b) => a + b, 0)).toBe(1);
     await advanceTo('2027-05-31T16:00:00Z');
-    await server.performance.tracker.runDue();
+    await server.deadlines.scheduler.runDue();
     const o = await server.ctx.db.obligation.findUniqueOrThrow({ where: { id: interestId } });
     expect(o.status).toBe('OVERDUE');
     const overdue = await events(interestId, 'OVERDUE');

@@ -10,10 +10,9 @@
 // second node or a second scan finds the key and does nothing, so each step happens exactly once. The
 // transaction re-reads the obligation first, so nothing is reminded once it is performed. The page of
 // each side shows its reminders; delivery by SMS is not wired (see the folder's README).
-import type { FastifyBaseLogger } from 'fastify';
 import { appendAudit, type Actor } from '../../audit/log.ts';
 import type { Db, Tx } from '../../db.ts';
-import type { Clock } from '../../deadlines/clock.ts';
+import type { DueSource } from '../../deadlines/scheduler.ts';
 import { chinaDay, isFullyPerformed, overdueFrom, performanceStatus } from '../../domain/performance-status.ts';
 import { openFollowUpTask } from '../follow-up-tasks.ts';
 import type { FollowUpPolicy } from '../policy.ts';
@@ -143,61 +142,10 @@ export async function nextStepAt(db: Db, now: Date, policy: FollowUpPolicy): Pro
 }
 
 /**
- * Wakes at the next step (and at least every `scanMs`, for schedules confirmed on another node), runs
- * what is due, and keeps going. Tests move a FakeClock and await `runDue()`.
+ * The steps as a source of the one deadline scheduler (deadlines/scheduler.ts): it wakes at the next
+ * step (and at least every scan, for schedules confirmed on another node), so the server keeps one
+ * timer whatever areas time things. Tests move a FakeClock and await the scheduler's `runDue()`.
  */
-export class PerformanceTracker {
-  #chain: Promise<unknown> = Promise.resolve();
-  #cancel: (() => void) | null = null;
-  #stopped = false;
-
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-    private readonly policy: FollowUpPolicy,
-    private readonly log: Pick<FastifyBaseLogger, 'error'>,
-    private readonly scanMs: number,
-  ) {}
-
-  start(): void {
-    this.#wake();
-  }
-
-  /** Everything due at the clock's time; calls run one after the other. */
-  runDue(): Promise<number> {
-    const run = this.#chain.then(() => runPerformanceSteps(this.db, this.clock.now(), this.policy));
-    this.#chain = run.catch(() => undefined);
-    return run;
-  }
-
-  #wake(): void {
-    if (this.#stopped) return;
-    this.runDue()
-      .then(() => this.#arm())
-      .catch((err: unknown) => {
-        this.log.error({ err }, 'performance steps failed; tried again at the next scan');
-        this.#armIn(this.scanMs);
-      });
-  }
-
-  async #arm(): Promise<void> {
-    const now = this.clock.now();
-    const next = await nextStepAt(this.db, now, this.policy).catch((err: unknown) => {
-      this.log.error({ err }, 'next performance step not found; scanning on the interval');
-      return null;
-    });
-    this.#armIn(next ? Math.min(this.scanMs, next.getTime() - now.getTime()) : this.scanMs);
-  }
-
-  #armIn(ms: number): void {
-    if (this.#stopped) return;
-    this.#cancel?.();
-    this.#cancel = this.clock.after(Math.max(0, ms), () => this.#wake());
-  }
-
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    this.#cancel?.();
-    await this.#chain;
-  }
+export function performanceSource(db: Db, policy: FollowUpPolicy): DueSource {
+  return { name: 'performance', runDue: (now) => runPerformanceSteps(db, now, policy), nextAt: (now) => nextStepAt(db, now, policy) };
 }
