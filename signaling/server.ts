@@ -51,6 +51,7 @@ import { scheduleRetention } from './retention/index.ts';
 import { deadlinesArea, installDeadlinePolicyOnStart, systemClock, type Clock, type DeadlinesArea } from './deadlines/index.ts';
 import { intakePublicArea } from './intake/public/index.ts';
 import { routingArea } from './routing/index.ts';
+import { dashboardArea, type DashboardArea } from './followup/dashboard/index.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -71,6 +72,8 @@ export interface RunningServer {
   auditSealSchedule: SealSchedule;
   /** 限时办结: the scheduler of reminders and 督办 (tests await `scheduler.runDue()` after moving a fake clock). */
   deadlines: DeadlinesArea;
+  /** #16 the centre's dashboard (tests call `dashboard.projector.catchUp()`). */
+  dashboard: DashboardArea;
   close(): Promise<void>;
 }
 
@@ -151,6 +154,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const auditSeals = new AuditSealer(db, config.dataDir, sealKeyFromIdentity(signing.identity));
   const deadlines = await deadlinesArea(ctx, { clock: options.clock ?? systemClock, log: app.log, nodeId: cluster?.nodeId ?? null });
   app.addHook('onClose', async () => deadlines.scheduler.stop());
+  const dashboard = dashboardArea(ctx, { clock: options.clock ?? systemClock, log: app.log });
+  app.addHook('onClose', async () => dashboard.projector.stop());
   const health: HealthSources = { ctx, pool, redis: cluster?.redis.command ?? null };
   await mountApi(app, [
     metaArea,
@@ -174,6 +179,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     procedureArea(ctx, templates, signing.identity),
     intakePublic,
     routingArea(ctx),
+    dashboard,
     // Imported cases' invitation links go out through the SMS provider (a link, not a code: no validity minutes).
     intakeDeskArea(ctx, { send: (phone, text) => sms.send(phone, text, { code: '', validMinutes: 0 }) }),
   ]);
@@ -229,6 +235,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     auditSeals,
     auditSealSchedule,
     deadlines,
+    dashboard,
     async close() {
       if (closed) return;
       closed = true;
