@@ -89,7 +89,7 @@ export const BREAKDOWNS = {
   channel: { title: '按来源渠道', dimension: '来源渠道', definition: '登记事项的受理渠道；调解员直接立案的为“直接立案”。' },
   disputeType: { title: '按纠纷类型', dimension: '纠纷类型', definition: '立案时确定的纠纷类型（未立案的，登记时的类型）。' },
   unit: { title: '按承办单位', dimension: '承办单位', definition: '案件所属成员单位；未立案的事项，当前须办理的单位。' },
-  area: { title: '按街道/社区', dimension: '街道/社区代码', definition: '登记时记录的街道（9 位）或社区（12 位）行政区划代码；未记录的为“未登记”。' },
+  area: { title: '按街道、社区', dimension: '街道/社区代码', definition: '登记时记录的街道（9 位）或社区（12 位）行政区划代码；未记录的为“未登记”。' },
   period: { title: '按月份', dimension: '月份', definition: '受理日期所在月份（北京时间）。' },
 } as const satisfies Record<string, { title: string; dimension: string; definition: string }>;
 
