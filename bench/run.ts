@@ -40,6 +40,10 @@ const BENCHMARKS: Record<string, { description: string; load: () => Promise<{ de
     description: 'the centre front door: a 500-row .xlsx import (p50, rows/s) and public applications (per second, p95)',
     load: () => import('./intake.ts'),
   },
+  dashboard: {
+    description: 'the centre dashboard on SQLite: 100,000 synthetic cases, 16 units, 3 years; p50/p95 of each dashboard query',
+    load: () => import('./dashboard.ts'),
+  },
   ownership: {
     description: '首接负责: ≥ 10 000 random sequences of 分流 moves on real SQLite; exactly one owner after every step',
     load: () => import('./ownership.ts'),

@@ -19,7 +19,7 @@ let fx: Fixture;
 let dispatcher: StaffClient;
 
 const view = (client: StaffClient, query = MAIN) => client.json<DashboardViewT>('GET', `/api/dashboard?${query}`);
-const byKey = (rows: { key: string }[]) => Object.fromEntries(rows.map((r) => [r.key, r]));
+const byKey = <T extends { key: string }>(rows: T[]): Record<string, T> => Object.fromEntries(rows.map((r) => [r.key, r]));
 
 beforeAll(async () => {
   server = await startTestServer({}, { clock: new FakeClock(NOW) });

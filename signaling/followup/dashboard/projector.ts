@@ -12,6 +12,7 @@
 // the request.
 import type { Db, Tx } from '../../db.ts';
 import { loadFacts, type FactOptions, type FactRow } from './facts.ts';
+import { sqlInstant } from './queries.ts';
 
 export const CURSORS = { audit: 'dashboard-audit', matter: 'dashboard-matter', obligation: 'dashboard-obligation' } as const;
 const BATCH = 2000;
@@ -67,9 +68,16 @@ export class DashboardProjector {
     return this.#running;
   }
 
+  /** Every fact from scratch (after a catch-up in progress, never beside one). */
+  async rebuildAll(): Promise<number> {
+    while (this.#running) await this.#running.catch(() => 0);
+    this.#running = this.#rebuildAll().finally(() => (this.#running = null));
+    return this.#running;
+  }
+
   async #catchUp(): Promise<number> {
     const cursors = await this.db.eventCursor.findMany({ where: { consumer: { in: Object.values(CURSORS) } } });
-    let total = cursors.length < Object.keys(CURSORS).length ? await this.rebuildAll() : 0;
+    let total = cursors.length < Object.keys(CURSORS).length ? await this.#rebuildAll() : 0;
     for (;;) {
       const round = await this.#round();
       total += round.facts;
@@ -128,7 +136,7 @@ export class DashboardProjector {
    * Every fact from scratch: the cursors are set to the newest rows first, so whatever is written
    * while the rebuild runs is read again by the next round (facts are recomputed, never added to).
    */
-  async rebuildAll(): Promise<number> {
+  async #rebuildAll(): Promise<number> {
     const [audit, matter, obligation] = await Promise.all([
       this.db.auditEntry.aggregate({ _max: { seq: true } }),
       this.db.matterEvent.aggregate({ _max: { id: true } }),
@@ -174,6 +182,62 @@ async function moveCursor(tx: Tx, consumer: string, from: number, to: number | u
   if (moved.count !== 1) throw new CursorMoved();
 }
 
+const FACT_COLUMNS = [
+  'id',
+  'caseId',
+  'matterId',
+  'unitId',
+  'channel',
+  'disputeType',
+  'areaCode',
+  'mediatorId',
+  'receivedDay',
+  'receivedMonth',
+  'outcome',
+  'mediated',
+  'currentDueAt',
+  'registeredSec',
+  'routedSec',
+  'acceptedSec',
+  'mediationSec',
+  'judicialSec',
+  'totalSec',
+  'registeredOnTime',
+  'routedOnTime',
+  'acceptedOnTime',
+  'mediationOnTime',
+  'signed',
+  'judicialApplied',
+  'judicialConfirmed',
+  'obligations',
+  'obligationsDue',
+  'obligationsPerformed',
+  'obligationsOverdue',
+  'ratings',
+  'ratingSum',
+  'ratingsSatisfied',
+  'ratingsPoor',
+  'caucuses',
+  'caucusSec',
+  'projectedAt',
+] as const satisfies readonly (keyof FactRow)[];
+const ROWS_PER_INSERT = 200;
+
+/** As Prisma stores them in SQLite: booleans 1/0, instants ISO 8601 with an offset. */
+function sqlValue(v: FactRow[keyof FactRow]): unknown {
+  if (v instanceof Date) return sqlInstant(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return v;
+}
+
+/** Multi-row INSERTs (Prisma's createMany writes a row at a time through the adapter: 100× slower here). */
 async function insertFacts(tx: Tx, facts: FactRow[]): Promise<void> {
-  if (facts.length) await tx.dashboardFact.createMany({ data: facts });
+  for (let i = 0; i < facts.length; i += ROWS_PER_INSERT) {
+    const chunk = facts.slice(i, i + ROWS_PER_INSERT);
+    const row = `(${FACT_COLUMNS.map(() => '?').join(',')})`;
+    await tx.$executeRawUnsafe(
+      `INSERT INTO DashboardFact (${FACT_COLUMNS.map((c) => `"${c}"`).join(',')}) VALUES ${chunk.map(() => row).join(',')}`,
+      ...chunk.flatMap((f) => FACT_COLUMNS.map((c) => sqlValue(f[c]))),
+    );
+  }
 }
