@@ -40,10 +40,11 @@ describe('the dashboard page (Chromium)', () => {
     expect(await page.getByTestId('figure-resolutionRate-value').textContent()).toBe('33.3%');
     expect(await page.getByTestId('figure-caucusAvgMinutes-value').textContent()).toBe('15.0 分钟');
     expect(await page.getByTestId('figure-resolutionRate').textContent()).toContain(FIGURES.resolutionRate.definition);
-    // The month chart is drawn (SVG) with its months, and has an accessible name.
+    // The month chart is drawn (SVG) with its months; the figure is named, echarts describes the series.
     const chart = page.getByTestId('chart-period');
     expect(await chart.getAttribute('aria-label')).toBe('按月受理与化解件数图');
     await expect.poll(() => chart.locator('svg text').allTextContents(), { timeout: 15_000 }).toContain('2026年3月');
+    expect(await chart.locator('.dash-chart').getAttribute('aria-label')).toContain('受理');
     // Every table is there, on a phone without sideways scrolling of the page.
     for (const t of ['stages', 'channel', 'disputeType', 'unit', 'area', 'period', 'workload']) await page.getByTestId(`table-${t}`).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);

@@ -1,7 +1,8 @@
 // A small React wrapper around echarts: the library is imported when the first chart mounts (its own
 // chunk, loaded only on the dashboard — never in a party's room bundle), draws as SVG (crisp on a
 // wall screen, text readable by tests and screen readers), resizes with its box and is disposed with
-// the component. The chart's accessible name is `label`; the same numbers are in the table beside it.
+// the component. The figure's accessible name is `label`, echarts' own description of the series is on
+// the chart; the same numbers are in the tables below.
 import { useEffect, useRef, useState } from 'react';
 import type { EChartsCoreOption } from 'echarts/core';
 
@@ -67,5 +68,10 @@ export function EChart({ option, label, height = 280, testId }: { option: EChart
   }, [option, failed]);
 
   if (failed) return <p className="dash-chart__failed">图表加载失败，请查看下方表格中的数据</p>;
-  return <div ref={box} className="dash-chart" role="img" aria-label={label} style={{ height }} data-testid={testId} />;
+  // echarts describes the series itself (aria) on the box; the figure names the chart.
+  return (
+    <figure className="dash-chart-figure" aria-label={label} data-testid={testId}>
+      <div ref={box} className="dash-chart" style={{ height }} />
+    </figure>
+  );
 }
