@@ -16,7 +16,7 @@ export interface DashboardArea extends ApiArea {
 }
 
 /** The projector catches up in the background this often (and before every request). */
-const CATCH_UP_MS = 30_000;
+const CATCH_UP_MS = 60_000;
 
 export function dashboardArea(ctx: AppContext, opts: { clock: Clock; log: FastifyBaseLogger }): DashboardArea {
   const policy = loadFollowUpPolicy(ctx.config.dataDir);

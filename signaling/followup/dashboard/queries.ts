@@ -225,8 +225,10 @@ export class DashboardQueries {
       FROM ${this.#from(f)} WHERE ${w.sql} AND mediatorId IS NOT NULL GROUP BY mediatorId`,
       w.params,
     );
+    // CROSS JOIN keeps SQLite's join order: the few co-mediations, each fact found by its case id
+    // (the other way round walks every fact of the period: 20× slower at 100,000).
     const co = await this.#rows<Record<string, unknown>>(
-      `SELECT cm.userId AS userId, COUNT(*) AS c FROM CaseCoMediator cm JOIN DashboardFact f ON f.caseId = cm.caseId
+      `SELECT cm.userId AS userId, COUNT(*) AS c FROM CaseCoMediator cm CROSS JOIN DashboardFact f ON f.caseId = cm.caseId
       WHERE ${w.sql.replaceAll('receivedDay', 'f.receivedDay').replaceAll('unitId', 'f.unitId')} GROUP BY cm.userId`,
       w.params,
     );
