@@ -15,13 +15,10 @@ export interface DashboardArea extends ApiArea {
   projector: DashboardProjector;
 }
 
-/** The projector catches up in the background this often (and before every request). */
-const CATCH_UP_MS = 60_000;
-
 export function dashboardArea(ctx: AppContext, opts: { clock: Clock; log: FastifyBaseLogger }): DashboardArea {
   const policy = loadFollowUpPolicy(ctx.config.dataDir);
   const projector = new DashboardProjector(ctx.db, { now: () => opts.clock.now(), poorRatingAtMost: policy.poorRatingAtMost });
-  projector.start(CATCH_UP_MS, opts.log);
+  projector.startCatchUp(opts.log);
   const service = new DashboardService(ctx, opts.clock, projector);
   return { name: 'dashboard', routes: [{ prefix: '/dashboard', plugin: dashboardRoutes(service) }], service, projector };
 }

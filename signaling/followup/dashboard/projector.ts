@@ -27,8 +27,6 @@ export interface ProjectorOptions {
 
 export class DashboardProjector {
   #running: Promise<number> | null = null;
-  #timer: NodeJS.Timeout | null = null;
-  #stopped = false;
 
   constructor(
     private readonly db: Db,
@@ -39,26 +37,18 @@ export class DashboardProjector {
     return { now: this.opts.now(), poorRatingAtMost: this.opts.poorRatingAtMost };
   }
 
-  /** Catches up in the background every `intervalMs`, so a request seldom finds much to do. */
-  start(intervalMs: number, log: { error(obj: object, msg: string): void }): void {
-    const tick = () => {
-      this.#timer = setTimeout(() => {
-        this.catchUp()
-          .catch((err: unknown) => log.error({ err }, 'dashboard: a projection round failed (retried at the next one)'))
-          .finally(() => {
-            if (!this.#stopped) tick();
-          });
-      }, intervalMs);
-      this.#timer.unref();
-    };
-    this.#stopped = false;
-    tick();
+  /**
+   * One catch-up in the background (at start: after an upgrade this builds every fact). There is no
+   * periodic round: the dashboard catches up when asked, so nothing here writes while nobody looks
+   * (a background writer reacting to every audit row would also change the database under requests
+   * that must change nothing).
+   */
+  startCatchUp(log: { error(obj: object, msg: string): void }): void {
+    this.catchUp().catch((err: unknown) => log.error({ err }, 'dashboard: the catch-up at start failed (retried at the first request)'));
   }
 
-  /** Stops the background rounds and waits for one in progress. */
+  /** Waits for a round in progress (before the database closes). */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
     await this.#running?.catch(() => 0);
   }
 
