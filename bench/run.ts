@@ -45,6 +45,10 @@ const BENCHMARKS: Record<string, { description: string; load: () => Promise<{ de
       'the 电子卷宗 of a full case (minutes, agreement + audit certificate, application, court documents, performance, 回访), sealed: p50 build time',
     load: () => import('./dossier.ts'),
   },
+  dashboard: {
+    description: 'the centre dashboard on SQLite: 100,000 synthetic cases, 16 units, 3 years; p50/p95 of each dashboard query, and the 卷宗 build time of a full case',
+    load: () => import('./dashboard.ts'),
+  },
   ownership: {
     description: '首接负责: ≥ 10 000 random sequences of 分流 moves on real SQLite; exactly one owner after every step',
     load: () => import('./ownership.ts'),

@@ -264,6 +264,10 @@ export const ERRORS = {
   FOLLOW_UP_TIME_INVALID: { status: 400, message: '回访时间不能晚于现在' },
   REOPEN_NOT_POSSIBLE: { status: 409, message: '本案不能重新办理' },
 
+  // ── #16 the centre's dashboard ──────────────────────────────────────────────
+  DASHBOARD_UNIT_FORBIDDEN: { status: 403, message: '成员单位工作人员只能查看本单位的统计数据' },
+  DASHBOARD_RANGE_INVALID: { status: 400, message: '统计期间无效：开始日期不能晚于结束日期，且须是有效日期' },
+
   // ── the server ─────────────────────────────────────────────────────────────
   RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试', retry: true },
   ROOM_MOVED: { status: 503, message: '调解室正在切换服务器，正在为您重新连接…', retry: true },

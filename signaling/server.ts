@@ -54,6 +54,7 @@ import { performanceArea, type PerformanceArea } from './followup/performance/in
 import { followUpArea, type FollowUpArea } from './followup/index.ts';
 import { intakePublicArea } from './intake/public/index.ts';
 import { routingArea } from './routing/index.ts';
+import { dashboardArea, type DashboardArea } from './followup/dashboard/index.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
 
@@ -78,6 +79,8 @@ export interface RunningServer {
   performance: PerformanceArea;
   /** #16 评价 and 回访: ratings and tasks (their reminders and 督办 run on `deadlines.scheduler`). */
   followup: FollowUpArea;
+  /** #16 the centre's dashboard (tests call `dashboard.projector.catchUp()`). */
+  dashboard: DashboardArea;
   close(): Promise<void>;
 }
 
@@ -167,6 +170,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ports: { applicationPdf: async (caseId) => new Uint8Array((await judicial.applications.applicationPdf(caseId)).bytes) },
   });
   const followup = await followUpArea(ctx, { clock: options.clock ?? systemClock, scheduler: deadlines.scheduler, templates, identity: signing.identity });
+  const dashboard = dashboardArea(ctx, { clock: options.clock ?? systemClock, log: app.log });
+  app.addHook('onClose', async () => dashboard.projector.stop());
   const health: HealthSources = { ctx, pool, redis: cluster?.redis.command ?? null };
   await mountApi(app, [
     metaArea,
@@ -192,6 +197,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     procedureArea(ctx, templates, signing.identity, signing.service.codes),
     intakePublic,
     routingArea(ctx),
+    dashboard,
     // Imported cases' invitation links go out through the SMS provider (a link, not a code: no validity minutes).
     intakeDeskArea(ctx, { send: (phone, text) => sms.send(phone, text, { code: '', validMinutes: 0 }) }),
     dossier,
@@ -250,6 +256,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     deadlines,
     performance,
     followup,
+    dashboard,
     async close() {
       if (closed) return;
       closed = true;

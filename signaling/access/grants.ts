@@ -160,6 +160,9 @@ export const ACTIONS = {
   'intake.warnings': { scope: 'staff', roles: ['dispatcher', 'admin'], refusal: '只有中心受理员可以查看预警' },
   'intake.import': { scope: 'staff', roles: ['dispatcher', 'unit-head'], refusal: '只有中心受理员或单位负责人可以批量导入' },
 
+  // ── #16 item 4: the centre's dashboard (centre staff: every unit; unit staff: their own, checked in the service) ──
+  'dashboard.read': { scope: 'staff', roles: ['admin', 'dispatcher', 'unit-head', 'mediator'], refusal: '您的账号无权查看统计分析' },
+
   // ── anyone ─────────────────────────────────────────────────────────────────
   public: { scope: 'public', roles: [], refusal: '' },
 

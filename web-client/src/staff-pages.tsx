@@ -24,6 +24,10 @@ import { FollowUpTaskPage } from './followup/FollowUpTaskPage.tsx';
 /** #16 回访: unit staff (their unit) and the centre's staff (every unit). */
 const FOLLOW_UP_ROLES: readonly User['role'][] = ['ADMIN', 'MEDIATOR', 'DISPATCHER', 'UNIT_HEAD'];
 
+// 统计分析 with its charts: a chunk of its own (echarts loads only there).
+const DashboardPage = lazy(() => import('./followup/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
+const DASHBOARD_ROLES: readonly string[] = ['ADMIN', 'DISPATCHER', 'UNIT_HEAD', 'MEDIATOR'];
+
 const StaffAgreementPage = lazy(() => import('./agreement/entry.tsx').then((m) => ({ default: m.StaffAgreementPage })));
 
 /** The staff member's own account: 修改密码. */
@@ -36,6 +40,14 @@ export function StaffPages({ path, user }: { path: string; user: User }) {
 function staffRoute(path: string, user: User) {
   if (path === ACCOUNT || path === `${ACCOUNT}/`) return <AccountPage />;
   if (path === '/deadlines' || path === '/deadlines/') return <DeadlinesPage />;
+  if (path === '/dashboard' || path === '/dashboard/') {
+    if (!DASHBOARD_ROLES.includes(user.role)) return <NotFound message="仅综治中心和成员单位的工作人员可以查看统计分析" />;
+    return (
+      <Suspense fallback={<Loading text="正在打开统计分析…" />}>
+        <DashboardPage />
+      </Suspense>
+    );
+  }
   if (path === '/' || path === '') return user.role === 'JUDGE' ? <JudgeHome /> : <CaseListPage />;
   const agreement = matchRoute('/cases/:id/agreement', path);
   if (agreement?.id) {

@@ -21,6 +21,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   if (open && user.role === 'UNIT_HEAD') nav.push({ to: '/unit/inbox', label: '本单位待办', testId: 'nav-unit-inbox' });
   if (open && user.role !== 'JUDGE' && user.role !== 'GRID_WORKER') nav.push({ to: '/followup', label: '回访', testId: 'nav-followup' });
   if (open && (user.role === 'DISPATCHER' || user.role === 'UNIT_HEAD')) nav.push({ to: '/intake/import', label: '批量导入', testId: 'nav-import' });
+  if (open && ['ADMIN', 'DISPATCHER', 'UNIT_HEAD', 'MEDIATOR'].includes(user.role)) nav.push({ to: '/dashboard', label: '统计分析', testId: 'nav-dashboard' });
   if (user) nav.push({ to: '/account', label: '账号', testId: 'nav-account' });
 
   const isActive = (to: string) => (to === '/' ? path === '/' || path.startsWith('/cases/') : path.startsWith(to));
