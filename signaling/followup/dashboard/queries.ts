@@ -196,12 +196,13 @@ export class DashboardQueries {
       const count = n(agg?.[`${stage}_count`]);
       let p90: number | null = null;
       if (count > 0) {
-        // Nearest rank: the ⌈0.9·n⌉-th shortest is the (n − ⌈0.9·n⌉ + 1)-th longest — sorting from
-        // the long end keeps only the top tenth in SQLite's sorter.
-        const [r] = await this.#rows(`SELECT ${sec} AS v FROM ${this.#from(f)} WHERE ${w.sql} AND ${sec} IS NOT NULL ORDER BY ${sec} DESC LIMIT 1 OFFSET ?`, [
-          ...w.params,
-          count - Math.ceil(0.9 * count),
-        ]);
+        // Nearest rank: the ⌈0.9·n⌉-th shortest is the (n − ⌈0.9·n⌉ + 1)-th longest — read from the
+        // long end of the stage's covering (duration, receivedDay, unitId) index: about a tenth of its
+        // entries whatever the filter, no row and no sort (a scan and sort per stage took 300 ms at 100,000).
+        const [r] = await this.#rows(
+          `SELECT ${sec} AS v FROM DashboardFact INDEXED BY DashboardFact_${sec}_receivedDay_unitId_idx WHERE ${w.sql} AND ${sec} IS NOT NULL ORDER BY ${sec} DESC LIMIT 1 OFFSET ?`,
+          [...w.params, count - Math.ceil(0.9 * count)],
+        );
         p90 = n(r?.v);
       }
       out.push({
