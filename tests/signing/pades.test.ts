@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readAgreement } from '../../signaling/agreement/document.ts';
 import { demoAgreementDoc } from '../fixtures/demo-cases.ts';
@@ -102,6 +103,31 @@ describe('the sealed PDF', () => {
   it('an unsigned PDF is reported as unsigned', async () => {
     const v = verifyPdf(Buffer.from('%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'));
     expect(v).toMatchObject({ valid: false, signed: false });
+  });
+});
+
+describe('the signature dictionary', () => {
+  it('names the reason, place, contact and signer in readable Chinese, and the file parses without repair', async () => {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    const log = console.log;
+    console.warn = (...a: unknown[]) => void warnings.push(a.join(' '));
+    console.log = (...a: unknown[]) => void warnings.push(a.join(' '));
+    let doc: PDFDocument;
+    try {
+      doc = await PDFDocument.load(signed, { updateMetadata: false });
+    } finally {
+      console.warn = warn;
+      console.log = log;
+    }
+    // pdf-lib says "Invalid object ref" / "Trying to parse invalid object" where a string broke the syntax.
+    expect(warnings).toEqual([]);
+    const sig = doc.context
+      .enumerateIndirectObjects()
+      .map(([, o]) => o)
+      .find((o): o is PDFDict => o instanceof PDFDict && o.get(PDFName.of('Type')) === PDFName.of('Sig'))!;
+    const text = (key: string) => (sig.lookup(PDFName.of(key)) as PDFString | PDFHexString).decodeText();
+    expect([text('Reason'), text('Location'), text('ContactInfo'), text('Name')]).toEqual(['人民调解协议书', '包头市青山区', ORG, identity.signerName]);
   });
 });
 
