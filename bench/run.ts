@@ -46,7 +46,8 @@ const BENCHMARKS: Record<string, { description: string; load: () => Promise<{ de
     load: () => import('./dossier.ts'),
   },
   dashboard: {
-    description: 'the centre dashboard on SQLite: 100,000 synthetic cases, 16 units, 3 years; p50/p95 of each dashboard query, and the 卷宗 build time of a full case',
+    description:
+      'the centre dashboard on SQLite: 100,000 synthetic cases, 16 units, 3 years; p50/p95 of each dashboard query, and the 卷宗 build time of a full case',
     load: () => import('./dashboard.ts'),
   },
   ownership: {
