@@ -161,7 +161,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const auditSeals = new AuditSealer(db, config.dataDir, sealKeyFromIdentity(signing.identity));
   const deadlines = await deadlinesArea(ctx, { clock: options.clock ?? systemClock, log: app.log, nodeId: cluster?.nodeId ?? null });
   app.addHook('onClose', async () => deadlines.scheduler.stop());
-  const performance = performanceArea(ctx, { clock: options.clock ?? systemClock, scheduler: deadlines.scheduler });
+  const performance = performanceArea(ctx, { clock: options.clock ?? systemClock, scheduler: deadlines.scheduler, sms });
   const judicial = judicialArea(ctx, templates, signing.identity, courtIdentities, signing.service.codes);
   const dossier = dossierArea(ctx, {
     identity: signing.identity,

@@ -115,6 +115,13 @@ describe('reminders and 逾期 on the clock', () => {
     expect(reminded.map((e) => e.participantId)).toEqual([k.partyBId]);
     expect(reminded[0]!.amountFen).toBe(5_000_000);
     expect(await events(interestId, 'REMIND_OBLIGOR')).toHaveLength(0);
+    // It reaches the obligor's phone, once, however often the scheduler runs again.
+    await server.deadlines.scheduler.runDue();
+    const phoneB = (await server.ctx.db.participant.findUniqueOrThrow({ where: { id: k.partyBId } })).phone;
+    const toObligor = sms.messages.filter((m) => m.text.includes('将于2027-04-30到期'));
+    expect(toObligor).toEqual([{ phone: phoneB, text: expect.stringContaining('第1项义务') }]);
+    expect(toObligor[0]!.text).toContain('尚余50,000.00元');
+    expect((await server.ctx.db.obligationEvent.findUniqueOrThrow({ where: { id: reminded[0]!.id } })).sendStatus).toBe('SENT');
 
     // Each side's page shows its own reminders only.
     const b = await asParty(server, k.tokenB, 'GET', `/api/performance/${k.caseId}`);
@@ -174,6 +181,9 @@ describe('reminders and 逾期 on the clock', () => {
     expect(await events(interestId, 'REMIND_OBLIGEE')).toHaveLength(0);
     await advanceTo('2027-06-01T01:00:00Z');
     expect((await events(interestId, 'REMIND_OBLIGEE')).map((e) => e.participantId)).toEqual([k.partyAId]);
+    const phoneA = (await server.ctx.db.participant.findUniqueOrThrow({ where: { id: k.partyAId } })).phone;
+    // Its due day was corrected to 2027-05-31 above.
+    expect(sms.messages.filter((m) => m.text.includes('已于2027-05-31到期'))).toEqual([{ phone: phoneA, text: expect.stringContaining('第2项') }]);
     // The principal, performed, gets none.
     expect(await events(principalId, 'REMIND_OBLIGEE')).toHaveLength(0);
 

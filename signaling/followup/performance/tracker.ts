@@ -16,6 +16,8 @@ import type { DueSource } from '../../deadlines/scheduler.ts';
 import { chinaDay, isFullyPerformed, overdueFrom, performanceStatus } from '../../domain/performance-status.ts';
 import { openFollowUpTask } from '../follow-up-tasks.ts';
 import type { FollowUpPolicy } from '../policy.ts';
+import type { SmsProvider } from '../../signing/sms.ts';
+import { deliverReminders } from './reminder-sms.ts';
 
 const DAY = 86_400_000;
 const NINE_AM = 9 * 3600_000;
@@ -124,6 +126,8 @@ async function runStep(tx: Tx, kind: StepKind, obligationId: string, now: Date, 
         participantId: r.id,
         dedupeKey: key,
         amountFen: o.amountFen === null ? null : o.amountFen - o.receivedFen,
+        // reminder-sms.ts sends it to the party's phone once the step has committed.
+        sendStatus: 'PENDING',
       },
     });
     written++;
@@ -146,6 +150,10 @@ export async function nextStepAt(db: Db, now: Date, policy: FollowUpPolicy): Pro
  * step (and at least every scan, for schedules confirmed on another node), so the server keeps one
  * timer whatever areas time things. Tests move a FakeClock and await the scheduler's `runDue()`.
  */
-export function performanceSource(db: Db, policy: FollowUpPolicy): DueSource {
-  return { name: 'performance', runDue: (now) => runPerformanceSteps(db, now, policy), nextAt: (now) => nextStepAt(db, now, policy) };
+export function performanceSource(db: Db, policy: FollowUpPolicy, sms: SmsProvider): DueSource {
+  return {
+    name: 'performance',
+    runDue: async (now) => (await runPerformanceSteps(db, now, policy)) + (await deliverReminders(db, sms, now)),
+    nextAt: (now) => nextStepAt(db, now, policy),
+  };
 }
