@@ -19,6 +19,8 @@ const SHARED = [
   'signaling/audit/events.ts',
   // The import file's columns and limits (constants only): the upload page checks a file before it travels.
   'signaling/intake-desk/import/columns.ts',
+  // The dashboard's figures and their definitions (plain data): the page prints the server's 口径.
+  'signaling/followup/dashboard/figures.ts',
 ];
 /** …except the parts of those folders that reach for Node. */
 const NODE_ONLY = ['signaling/agreement/template-loader.ts'];
