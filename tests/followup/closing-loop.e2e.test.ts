@@ -9,7 +9,7 @@ import { FakeClock } from '../../signaling/deadlines/clock.ts';
 import { SmsOutbox } from '../signing/signing-support.ts';
 import { openPage, type TestBrowser } from '../support/browser.ts';
 import { startTestServer, type StaffClient, type TestServer } from '../support/server.ts';
-import { PARTY_IDS, signedLoanCase, type SignedCase } from './performance-support.ts';
+import { partiesThroughLinkPages, signedLoanCase, type SignedCase } from './performance-support.ts';
 
 const sms = new SmsOutbox();
 const clock = new FakeClock(Date.now());
@@ -30,21 +30,7 @@ async function figure(page: Page, key: string): Promise<string> {
 beforeAll(async () => {
   server = await startTestServer({}, { sms, clock });
   k = await signedLoanCase(server, sms);
-  // The parties went through their link pages before signing (identity, consent to online mediation).
-  for (const [id, token, name, idNumber] of [
-    [k.partyAId, k.tokenA, '李某', PARTY_IDS.A],
-    [k.partyBId, k.tokenB, '王某', PARTY_IDS.B],
-  ] as const) {
-    const p = await server.ctx.db.participant.findUniqueOrThrow({ where: { id } });
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    if (!p.identityConfirmedAt)
-      expect(
-        (await fetch(`${server.url}/api/party/confirm-identity`, { method: 'POST', headers, body: JSON.stringify({ name, idLast4: idNumber.slice(-4) }) }))
-          .status,
-      ).toBe(200);
-    if (!p.consentAt)
-      expect((await fetch(`${server.url}/api/party/consent`, { method: 'POST', headers, body: JSON.stringify({ consent: true }) })).status).toBe(200);
-  }
+  await partiesThroughLinkPages(server, k);
 }, 120_000);
 afterAll(async () => {
   for (const b of browsers) await b.close();

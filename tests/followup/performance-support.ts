@@ -15,6 +15,23 @@ export interface SignedCase extends DraftCase {
   partyBId: string;
 }
 
+/** The parties have been through their link pages (identity, consent to online mediation), as before signing. */
+export async function partiesThroughLinkPages(server: TestServer, k: SignedCase): Promise<void> {
+  for (const [id, token, name, idNumber] of [
+    [k.partyAId, k.tokenA, '李某', PARTY_IDS.A],
+    [k.partyBId, k.tokenB, '王某', PARTY_IDS.B],
+  ] as const) {
+    const p = await server.ctx.db.participant.findUniqueOrThrow({ where: { id } });
+    if (!p.identityConfirmedAt) await expectOk(asParty(server, token, 'POST', '/api/party/confirm-identity', { name, idLast4: idNumber.slice(-4) }));
+    if (!p.consentAt) await expectOk(asParty(server, token, 'POST', '/api/party/consent', { consent: true }));
+  }
+}
+
+async function expectOk(answer: Promise<PartyAnswer>): Promise<void> {
+  const { status, body } = await answer;
+  if (status !== 200) throw new Error(`party page step → ${status}: ${JSON.stringify(body)}`);
+}
+
 export async function signedLoanCase(server: TestServer, sms: SmsOutbox): Promise<SignedCase> {
   const k = await mediatingCase(server);
   await signCaseThroughApi(server, k, sms, PARTY_IDS);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmsOutbox } from '../signing/signing-support.ts';
 import { openPage, type TestBrowser } from '../support/browser.ts';
 import { startTestServer, type StaffClient, type TestServer } from '../support/server.ts';
-import { AFFIRMATION, PARTY_IDS, SIGNATURE, signedLoanCase, type SignedCase } from './performance-support.ts';
+import { AFFIRMATION, PARTY_IDS, partiesThroughLinkPages, SIGNATURE, signedLoanCase, type SignedCase } from './performance-support.ts';
 
 const sms = new SmsOutbox();
 let server: TestServer;
@@ -35,26 +35,7 @@ async function drawSignature(page: Page, testId: string) {
 beforeAll(async () => {
   server = await startTestServer({}, { sms });
   k = await signedLoanCase(server, sms);
-  // The parties have been through their link pages before (identity, consent to online mediation).
-  for (const [id, token, name, idNumber] of [
-    [k.partyAId, k.tokenA, '李某', PARTY_IDS.A],
-    [k.partyBId, k.tokenB, '王某', PARTY_IDS.B],
-  ] as const) {
-    const p = await server.ctx.db.participant.findUniqueOrThrow({ where: { id } });
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    if (!p.identityConfirmedAt) {
-      const res = await fetch(`${server.url}/api/party/confirm-identity`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ name, idLast4: idNumber.slice(-4) }),
-      });
-      expect(res.status).toBe(200);
-    }
-    if (!p.consentAt) {
-      const res = await fetch(`${server.url}/api/party/consent`, { method: 'POST', headers, body: JSON.stringify({ consent: true }) });
-      expect(res.status).toBe(200);
-    }
-  }
+  await partiesThroughLinkPages(server, k);
 }, 120_000);
 afterAll(async () => {
   for (const b of browsers) await b.close();
