@@ -1,8 +1,8 @@
 // Phones and desktops in real Chromium (#18 item 6): the mediator shares a screen (Chromium's fake
 // capture: with --use-fake-ui-for-media-stream and --use-fake-device-for-media-stream headless
 // Debian Chromium answers getDisplayMedia with a fake monitor) and the parties see it large — except
-// a party a caucus leaves outside; a phone with two cameras switches front/back without a new
-// producer; coming back from the background reopens an ended camera and reconnects a dropped
+// a party a caucus leaves outside; a phone with several cameras switches front/back without a new
+// producer, skipping a camera whose video cannot be sent; coming back from the background reopens an ended camera and reconnects a dropped
 // socket; WeChat's in-app browser without media tells the party how to open the system browser.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,7 +51,7 @@ describe('phones and screen sharing in the room', () => {
     ({ mediator, mediatorId, caseId, parties } = await seedLeakCase(server));
     m = await openRoomPage(`${server.url}/cases/${caseId}/room`, mediator);
     a = await openRoomPage(`${server.url}/j/${parties[0]!.token}/room`);
-    b = await openPartyWithCameras(`${server.url}/j/${parties[1]!.token}/room`, 2);
+    b = await openPartyWithCameras(`${server.url}/j/${parties[1]!.token}/room`, 3);
     await eventually(async () =>
       expect(
         server.rooms
@@ -122,18 +122,26 @@ describe('phones and screen sharing in the room', () => {
     await expectReceivingFrom(a.page, [mediatorId]);
   });
 
-  it('a phone with two cameras switches front/back in place; one with a single camera has no switch', async () => {
+  // Chromium's fake cameras: fake_device_0 gives I420 frames, fake_device_1 Y16 (a depth camera:
+  // shown locally, never encoded — like a laptop's infrared camera), fake_device_2 MJPEG.
+  it('a phone with several cameras switches in place, skipping one whose video cannot be sent; one with a single camera has no switch', async () => {
     const pb = parties[1]!;
     expect(await a.page.getByTestId('toolbar-switch-camera').count()).toBe(0);
     const member = server.rooms.get(caseId)!.member(pb.id)!;
     const producerBefore = member.media!.producers().find((p) => p.source === 'camera')!.id;
-    const deviceBefore = await b.page.evaluate(() => (window as any).__jiefenRoom.localVideoDeviceId());
+    const cameraLabel = () => b.page.evaluate(() => (window as any).__jiefenRoom.localVideoLabel());
+    expect(await cameraLabel()).toBe('fake_device_0');
+
     await b.page.getByTestId('toolbar-switch-camera').click();
-    await waitFor(async () => (await b.page.evaluate(() => (window as any).__jiefenRoom.localVideoDeviceId())) !== deviceBefore, 10_000, 'another camera');
+    await waitFor(async () => (await cameraLabel()) === 'fake_device_2', 20_000, 'the depth camera skipped');
     expect(member.media!.producers().find((p) => p.source === 'camera')!.id).toBe(producerBefore);
     await expectReceivingFrom(m.page, [pb.id]);
-    // The tile shows the new track.
     expect(await b.page.getByTestId('room-tile').first().getAttribute('data-video')).toBe('on');
+
+    // The next switch goes straight back to the first camera: the depth camera is remembered.
+    await b.page.getByTestId('toolbar-switch-camera').click();
+    await waitFor(async () => (await cameraLabel()) === 'fake_device_0', 10_000, 'back to the first camera');
+    await expectReceivingFrom(m.page, [pb.id]);
   });
 
   it('back from the background: an ended camera is reopened and replaced, a dropped socket reconnects', async () => {

@@ -119,6 +119,21 @@ export class MediaProducers {
     return !!this.#cam && !this.#cam.closed && !this.#cam.paused;
   }
 
+  /**
+   * Video frames my camera producer has encoded so far (all simulcast layers), or null when it is
+   * not sending (none, closed or paused): a camera whose frames the encoder cannot take — a depth
+   * or infrared camera listed among the others — leaves this standing still.
+   */
+  async cameraFramesEncoded(): Promise<number | null> {
+    const cam = this.#cam;
+    if (!cam || cam.closed || cam.paused) return null;
+    let frames = 0;
+    (await cam.getStats()).forEach((s: { type: string; framesEncoded?: number }) => {
+      if (s.type === 'outbound-rtp') frames += s.framesEncoded ?? 0;
+    });
+    return frames;
+  }
+
   /** My camera is off by my own doing: turned off, or 仅语音. */
   #selfVideoOff(): boolean {
     return this.#store.state.local.camOff || this.#store.state.audioOnly !== null;

@@ -23,6 +23,13 @@ const QUALITY_INTERVAL_MS = 1_000;
 /** How long a track muted by the system may take to come back by itself before it is opened again. */
 const MUTED_GRACE_MS = 1_500;
 
+/** How long a switched-to camera may take to give the encoder its first frames, and how often that is looked at. */
+const CAMERA_CHECK_MS = 3_000;
+const CAMERA_CHECK_STEP_MS = 250;
+
+/** Opens one camera alone. */
+const openVideo = (c: MediaTrackConstraints) => navigator.mediaDevices.getUserMedia({ video: c }).then((s) => s.getVideoTracks()[0] ?? null);
+
 /** Whether `track` is still muted (and live) after waiting up to `ms` for it to unmute. */
 function stillMuted(track: MediaStreamTrack, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -57,6 +64,8 @@ export class MediaSession {
   readonly #ports: MediaPorts;
 
   #device: Device | null = null;
+  /** Cameras that gave no video the encoder could take (tried by a switch in this session). */
+  readonly #unusableCameras = new Set<string>();
   /** The router's capabilities as the join answer or the admission brought them (saves asking). */
   #routerCaps: unknown = null;
   #send: ms.Transport | null = null;
@@ -274,7 +283,9 @@ export class MediaSession {
   /**
    * Front ⇄ back camera: the other facing mode, or — where the cameras do not say which way they
    * face — the next camera. The old track is stopped first (phones open one camera at a time); the
-   * producer sends the new track in place, so receivers keep their consumer.
+   * producer sends the new track in place, so receivers keep their consumer. A camera whose video
+   * never reaches the encoder (a laptop's infrared or depth camera is listed like any other) is
+   * skipped and remembered; with none left, the camera in use before is opened again.
    */
   async switchCamera(): Promise<void> {
     const old = this.#store.state.local.videoTrack;
@@ -283,31 +294,63 @@ export class MediaSession {
     const facing = settings.facingMode === 'environment' ? 'user' : 'environment';
     const { video: cameras } = await listDevices();
     const at = cameras.findIndex((d) => d.deviceId === settings.deviceId);
-    const next = cameras.length > 1 ? cameras[(at + 1) % cameras.length] : undefined;
+    const others = cameras
+      .slice(at + 1)
+      .concat(cameras.slice(0, Math.max(at, 0)))
+      .filter((d) => d.deviceId !== settings.deviceId && !this.#unusableCameras.has(d.deviceId));
+    const attempts: MediaTrackConstraints[] = [
+      ...(settings.facingMode ? [{ ...videoConstraints(), facingMode: { exact: facing } }] : []),
+      ...others.map((d) => videoConstraints(d.deviceId)),
+    ];
     const enabled = old.enabled;
     old.stop();
-    const open = (c: MediaTrackConstraints) => navigator.mediaDevices.getUserMedia({ video: c }).then((s) => s.getVideoTracks()[0] ?? null);
-    let track: MediaStreamTrack | null = null;
-    try {
-      track = settings.facingMode ? await open({ ...videoConstraints(), facingMode: { exact: facing } }) : null;
-    } catch {
-      track = null;
+    for (const constraints of attempts) {
+      const track = await openVideo(constraints).catch(() => null);
+      if (!track || track.getSettings().deviceId === settings.deviceId) {
+        track?.stop();
+        continue;
+      }
+      track.enabled = enabled;
+      if (!(await this.#sendTrack(track))) return;
+      if (await this.#cameraEncodes()) return;
+      const id = track.getSettings().deviceId;
+      if (id) this.#unusableCameras.add(id);
+      track.stop();
     }
+    // No other camera works: back to the one in use before.
     try {
-      track ??= next ? await open(videoConstraints(next.deviceId)) : null;
-      track ??= await open(videoConstraints(settings.deviceId));
+      const track = await openVideo(videoConstraints(settings.deviceId));
+      if (!track) return;
+      track.enabled = enabled;
+      if (await this.#sendTrack(track)) this.#store.notice('没有其他可用的摄像头', 'info');
     } catch (err) {
       this.#store.notice(PROBLEM_TITLE[classifyMediaError(err)], 'error');
-      return;
     }
-    if (!track) return;
-    track.enabled = enabled;
+  }
+
+  /** The camera producer sends `track` from now on; false (and said) when that failed. */
+  async #sendTrack(track: MediaStreamTrack): Promise<boolean> {
     try {
       await this.producers.replaceTrack('video', track);
+      return true;
     } catch (err) {
       console.warn('[room] camera not switched', err);
+      track.stop();
       this.#store.notice('切换摄像头失败', 'error');
+      return false;
     }
+  }
+
+  /** Whether the camera producer's encoder takes frames within a moment (true when it is not sending at all: nothing to judge). */
+  async #cameraEncodes(): Promise<boolean> {
+    const first = await this.producers.cameraFramesEncoded();
+    if (first === null) return true;
+    for (let waited = 0; waited < CAMERA_CHECK_MS; waited += CAMERA_CHECK_STEP_MS) {
+      await new Promise((r) => window.setTimeout(r, CAMERA_CHECK_STEP_MS));
+      const now = await this.producers.cameraFramesEncoded();
+      if (now === null || now > first) return true;
+    }
+    return false;
   }
 
   /**

@@ -25,8 +25,8 @@ export interface RoomDebugHandle {
   /** ICE restarts this client has asked for (watchdog or reconnect) — caucus moves never add to it. */
   readonly iceRestarts: number;
   inboundStats(): Promise<InboundStat[]>;
-  /** My camera track as it is now (a switch or a re-acquire replaces it): its device and state. */
-  localVideoDeviceId(): string | null;
+  /** My camera track as it is now (a switch or a re-acquire replaces it): its label and state. */
+  localVideoLabel(): string | null;
   localVideoState(): MediaStreamTrackState | null;
   /** The transports' connection (ICE + DTLS) states; null when the transport does not exist. */
   iceStates(): Promise<{ send: string | null; recv: string | null }>;
@@ -73,7 +73,7 @@ export function exposeRoomDebug({ socket, store, media }: { socket: Socket; stor
       return media.iceRestarts;
     },
     inboundStats: () => media.inboundStats(),
-    localVideoDeviceId: () => store.state.local.videoTrack?.getSettings().deviceId ?? null,
+    localVideoLabel: () => store.state.local.videoTrack?.label ?? null,
     localVideoState: () => store.state.local.videoTrack?.readyState ?? null,
     iceStates: async () => media.iceStates(),
   };
