@@ -1,5 +1,6 @@
 // Canonical content of an agreement and its SHA-256: what signing locks a version by. Only what
-// the parties agree to is hashed (title, case number, parties, facts, clauses, performance);
+// the parties agree to is hashed (title, case number, parties, facts, clauses, performance, and the
+// notices printed after the clauses as they stood at lock);
 // the version counter, comments, suggestions, the creation time and the planned signing date are
 // not, since the signatures themselves fix when the agreement was signed. Each clause also gets
 // its own hash so a signature page can refer to a clause by id and hash.
@@ -58,6 +59,8 @@ export function canonicalAgreementContent(s: AgreementSnapshot): CanonicalConten
     sections: { facts: block(s.sections.facts), issues: block(s.sections.issues), liability: block(s.sections.liability) },
     clauses,
     performance: s.performance,
+    // Fixed at lock; absent (and so not hashed) on drafts and on rounds locked before.
+    notices: s.notices,
   };
   const json = canonicalJson(content);
   return { json, sha256: sha256Hex(json), clauses: clauses.map((c) => ({ id: c.id, sha256: sha256Hex(canonicalJson(c)) })) };

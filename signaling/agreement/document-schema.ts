@@ -162,5 +162,11 @@ export const AgreementSnapshotSchema = z.object({
   performance: PerformanceSnapshotSchema,
   comments: z.array(CommentSnapshotSchema),
   suggestions: z.array(SuggestionSnapshotSchema),
+  /**
+   * The fixed notices printed after the clauses, as they stood when the version was locked for
+   * signing (agreement-notices.ts): what the parties signed is what is printed and hashed, even
+   * after a centre corrects the notices file. Absent from drafts and from rounds locked before.
+   */
+  notices: z.object({ judicialConfirmation: z.string() }).optional(),
 });
 export type AgreementSnapshot = z.infer<typeof AgreementSnapshotSchema>;

@@ -126,8 +126,9 @@ export function agreementLines(
   const copies = a.parties.length + 1;
   out.push({ kind: 'para', text: `本协议书一式${chineseNumber(copies)}份，当事人各执一份，${a.meta.orgName}留存一份。` });
   out.push({ kind: 'para', text: '本协议自各方当事人签名、人民调解员签名并加盖人民调解委员会印章之日起生效。' });
-  // The 30-day 司法确认 notice, in every agreement whatever its template or edits (agreement-notices.ts).
-  out.push({ kind: 'para', text: notices.judicialConfirmation.text });
+  // The 30-day 司法确认 notice, in every agreement whatever its template or edits (agreement-notices.ts):
+  // a locked agreement prints the text it was locked with.
+  out.push({ kind: 'para', text: a.notices?.judicialConfirmation ?? notices.judicialConfirmation.text });
   return out;
 }
 

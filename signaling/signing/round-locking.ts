@@ -1,8 +1,10 @@
 // Opening and voiding a signing round. Locking checks the named version can be signed
-// electronically and prints in full, then records its canonical hash, clause hashes and the
-// signers in one transaction with the case's move to 达成协议; unlocking voids the round (what was
-// collected on it is kept, marked void) and reopens the mediation.
+// electronically and prints in full, then records it with the notices in force
+// (agreement-notices.ts), its canonical hash, clause hashes and the signers in one transaction with
+// the case's move to 达成协议; unlocking voids the round (what was collected on it is kept, marked
+// void) and reopens the mediation.
 import { appendAudit, type Actor } from '../audit/log.ts';
+import { AGREEMENT_NOTICES } from '../agreement/agreement-notices.ts';
 import { canonicalAgreementContent } from '../agreement/canonical.ts';
 import { checkAgreement, electronicSigningAllowed } from '../agreement/checker.ts';
 import { readAgreement, type AgreementSnapshot } from '../agreement/document.ts';
@@ -81,10 +83,12 @@ function signableSnapshot(state: Uint8Array): AgreementSnapshot {
         .join('；')}`,
     );
   if (snapshot.clauses.length === 0) throw new DomainError('AGREEMENT_EMPTY', '协议没有任何条款');
-  const lines = agreementLines(snapshot);
+  // The notices in force now are part of what is signed, printed and hashed.
+  const locked: AgreementSnapshot = { ...snapshot, notices: { judicialConfirmation: AGREEMENT_NOTICES.judicialConfirmation.text } };
+  const lines = agreementLines(locked);
   const missing = missingGlyphs(lines.map((l) => l.text).join(''));
   if (missing.length) throw new DomainError('MISSING_GLYPHS', new MissingGlyphsError(missing).message);
-  return snapshot;
+  return locked;
 }
 
 /** Voids the open round: every consent and signature on it stops counting (kept, marked void). */

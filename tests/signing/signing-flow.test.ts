@@ -6,6 +6,10 @@
 // public verification recognises. Everything refused changes nothing.
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGREEMENT_NOTICES } from '../../signaling/agreement/agreement-notices.ts';
+import { canonicalAgreementContent } from '../../signaling/agreement/canonical.ts';
+import { AgreementSnapshotSchema } from '../../signaling/agreement/document-schema.ts';
+import { agreementLines } from '../../signaling/signing/agreement-pdf.ts';
 import { verifyPdf } from '../../signaling/signing/verify-pdf.ts';
 import { setUpDraftCase, type DraftCase } from '../drafting/sync-support.ts';
 import { acceptPrivacy, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
@@ -111,6 +115,23 @@ describe('signing an agreement', () => {
     expect(round.clauses[0].text).toContain('2027年4月30日');
     expect(round.parties.map((p: any) => p.name)).toEqual(['李某', '王某']);
     partyB = round.parties[1].id;
+  });
+
+  it('the 30-day notice in force at lock is part of the locked text and its hash: a later correction of the notices file changes no signed agreement', async () => {
+    const row = await server.ctx.db.signingRound.findFirstOrThrow({ where: { caseId: kase.caseId, status: 'OPEN' } });
+    const snapshot = AgreementSnapshotSchema.parse(JSON.parse(row.snapshot));
+    expect(snapshot.notices).toEqual({ judicialConfirmation: AGREEMENT_NOTICES.judicialConfirmation.text });
+    expect(canonicalAgreementContent(snapshot).sha256).toBe(row.contentSha256);
+    const { notices: _, ...withoutNotices } = snapshot;
+    expect(canonicalAgreementContent(withoutNotices).sha256).not.toBe(row.contentSha256);
+    // The signing page shows it; the PDF prints it even when the file now says something else.
+    expect((await view(kase.tokenA)).document).toContain(AGREEMENT_NOTICES.judicialConfirmation.text);
+    const corrected = {
+      judicialConfirmation: { text: '当事人可以自本协议生效之日起三十日内共同申请司法确认（更正稿）。', legalBasis: ['人民调解法第三十三条'] },
+    };
+    const lines = agreementLines(snapshot, corrected).map((l) => l.text);
+    expect(lines).toContain(AGREEMENT_NOTICES.judicialConfirmation.text);
+    expect(lines).not.toContain(corrected.judicialConfirmation.text);
   });
 
   it('signing needs every clause accepted, the right hash, the party’s own identity and the right one-time code', async () => {
