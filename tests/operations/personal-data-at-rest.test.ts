@@ -1,5 +1,5 @@
 // Personal data at rest (issue #14, item 7): a whole case — parties with ID number, phone and
-// address, a bank account in the agreement, handwritten signatures, an uploaded ID photo, the
+// address, a 法定代理人 with its relationship to the party (#17), a bank account in the agreement, handwritten signatures, an uploaded ID photo, the
 // judicial application with its service address and phone, the issued PDFs — goes through the real
 // API; then the raw SQLite file, its WAL and every file under uploads/ are read byte by byte and
 // none of those plaintexts is there, in UTF-8, UTF-16 or base64. The API still answers with the
@@ -14,7 +14,7 @@ import { setUpDraftCase, type DraftCase } from '../drafting/sync-support.ts';
 import { fillLoanAgreement, signCaseThroughApi, SmsOutbox } from '../signing/signing-support.ts';
 import { pdftotext, strokePng, writePdf } from '../signing/pdf-tools.ts';
 import { judgeClient, PARTY_IDS, signApplications } from '../judicial/judicial-support.ts';
-import { startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
 
 const sms = new SmsOutbox();
 let server: TestServer;
@@ -23,6 +23,7 @@ let judge: StaffClient;
 let mediatorId: string;
 let applicationId: string;
 let materialId: string;
+let guardianId: string;
 
 const PHONE_A = '13987654321';
 const SERVICE_ADDRESS = '北京市海淀区中关村南大街甲8号院3号楼502室';
@@ -33,7 +34,20 @@ const SIGNATURE_PNG = Buffer.from(strokePng(300, 100)); // what signCaseThroughA
 // A JPEG (by its magic) whose body is recognisable wherever it lands.
 const ID_PHOTO = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('居民身份证正面照片 PHOTO-OF-ID-CARD '.repeat(40))]);
 
-const TEXTS = { 'ID number A': PARTY_IDS.A, 'ID number B': PARTY_IDS.B, 'phone A': PHONE_A, 'phone B': '13800138000', 'service phone': SERVICE_PHONE };
+const GUARDIAN_PHONE = '13655443322';
+const GUARDIAN_ID = makeIdNumber('15020419500101201');
+const GUARDIAN_RELATIONSHIP = 'GRANDPARENT';
+
+const TEXTS = {
+  'ID number A': PARTY_IDS.A,
+  'ID number B': PARTY_IDS.B,
+  'phone A': PHONE_A,
+  'phone B': '13800138000',
+  'service phone': SERVICE_PHONE,
+  'guardian phone': GUARDIAN_PHONE,
+  'guardian ID number': GUARDIAN_ID,
+  'guardian relationship': GUARDIAN_RELATIONSHIP,
+};
 const TEXTS_CJK = { 'home address': HOME_ADDRESS, 'service address': SERVICE_ADDRESS, 'bank account': BANK_ACCOUNT };
 
 /** The forms a plaintext could be stored in. */
@@ -93,6 +107,23 @@ beforeAll(async () => {
   mediatorId = ((await k.mediator.json('GET', '/api/auth/me')) as { user: { id: string } }).user.id;
   // Party A's own phone and 送达地址, changed through the case page's form.
   await k.mediator.json('PATCH', `/api/cases/${k.caseId}/participants/${k.partyAId}`, { phone: PHONE_A, serviceAddress: SERVICE_ADDRESS }, 200);
+  // A 法定代理人 with its relationship to the party (a family relation: sealed like the rest).
+  guardianId = (
+    await k.mediator.json(
+      'POST',
+      `/api/cases/${k.caseId}/participants`,
+      {
+        role: 'AGENT',
+        side: 'B',
+        name: '王祖',
+        phone: GUARDIAN_PHONE,
+        idNumber: GUARDIAN_ID,
+        agencyType: 'statutory',
+        guardianRelationship: GUARDIAN_RELATIONSHIP,
+      },
+      201,
+    )
+  ).participant.id;
   for (const to of ['TRIAGED', 'MEDIATING']) await k.mediator.json('POST', `/api/cases/${k.caseId}/transition`, { to }, 200);
   await server.drafting.withDocument(k.caseId, async () => undefined);
   await fillLoanAgreement(server, k.caseId, mediatorId);
@@ -177,6 +208,9 @@ describe('personal data at rest', () => {
       expect(p.phone).toMatch(/^enc:v1:[\w-]+:[\w-]+:[\w-]+$/);
       expect(FieldCrypto.keyIdOf(p.idNumber)).toBe(server.ctx.crypto.currentKeyId);
       expect(p.phoneIndex).toBe(server.ctx.crypto.blindIndex('Participant.phone', PHONE_A));
+      const guardian = await raw.participant.findUniqueOrThrow({ where: { id: guardianId } });
+      expect(guardian.guardianRelationship).toMatch(/^enc:v1:/);
+      expect((await server.ctx.db.participant.findUniqueOrThrow({ where: { id: guardianId } })).guardianRelationship).toBe(GUARDIAN_RELATIONSHIP);
       const sig = await raw.agreementSignature.findFirstOrThrow({ where: { round: { caseId: k.caseId } } });
       expect(FieldCrypto.isSealedBytes(sig.png)).toBe(true);
     } finally {
