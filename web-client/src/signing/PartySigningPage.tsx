@@ -10,6 +10,7 @@ import { Loading } from '../components/Loading.tsx';
 import { PartySubpage } from '../components/PartySubpage.tsx';
 import { useToast } from '../toast.tsx';
 import { SignaturePad, type SignaturePadHandle } from './SignaturePad.tsx';
+import { isSmsCode, SmsCodeField } from './SmsCodeField.tsx';
 import { downloadBlob, RoundStatus } from './signing-shared.tsx';
 
 const POLL_MS = 5000;
@@ -284,26 +285,15 @@ function SignForm({
   const [idLast4, setIdLast4] = useState('');
   const [code, setCode] = useState('');
   const [affirmation, setAffirmation] = useState('');
-  const [sentTo, setSentTo] = useState<string | null>(null);
+  const [codeSent, setCodeSent] = useState(false);
   const [hasInk, setHasInk] = useState(false);
-  const [busy, setBusy] = useState<'code' | 'sign' | null>(null);
+  const [busy, setBusy] = useState<'sign' | null>(null);
   const [error, setError] = useState<string | null>(null);
   // A refusal for a missing separate consent (e.g. 银行账户) asks for it right here.
   const [consentNeeded, setConsentNeeded] = useState<ConsentPurpose | null>(null);
   const onBehalfOf = partyId;
   const api = signingApi(caseId, token);
 
-  const sendCode = async () => {
-    setBusy('code');
-    setError(null);
-    try {
-      setSentTo((await api.sendCode(onBehalfOf)).phone);
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : '验证码发送失败，请重试');
-    } finally {
-      setBusy(null);
-    }
-  };
   const submit = async () => {
     const png = pad.current?.toPngBase64();
     if (!png) return setError('请在签名框内手写签名');
@@ -324,8 +314,8 @@ function SignForm({
     ? '请填写您的姓名'
     : !/^[0-9]{3}[0-9Xx]$/.test(idLast4.trim())
       ? '请填写身份证号后四位（4 位）'
-      : !/^[0-9]{6}$/.test(code.trim())
-        ? sentTo
+      : !isSmsCode(code)
+        ? codeSent
           ? '请填写 6 位短信验证码'
           : '请先获取并填写短信验证码'
         : !hasInk
@@ -372,34 +362,14 @@ function SignForm({
         </span>
         <input value={idLast4} onChange={(e) => setIdLast4(e.target.value)} inputMode="text" maxLength={4} aria-required data-testid="sign-id4" />
       </label>
-      <div className="field">
-        <span className="field__label">
-          手机验证码
-          <span className="field__req" aria-hidden="true">
-            必填
-          </span>
-        </span>
-        <div className="signing__code">
-          <input
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-            inputMode="numeric"
-            maxLength={6}
-            autoComplete="one-time-code"
-            data-testid="sign-code"
-            aria-required
-            aria-label="手机验证码"
-          />
-          <button type="button" className="btn btn--outline btn--small" disabled={busy !== null} onClick={() => void sendCode()} data-testid="sign-send-code">
-            {busy === 'code' ? '正在发送…' : sentTo ? '重新获取' : '获取验证码'}
-          </button>
-        </div>
-        {sentTo && (
-          <span className="small muted" data-testid="sign-code-sent">
-            验证码已发送至 {sentTo}，5 分钟内有效
-          </span>
-        )}
-      </div>
+      <SmsCodeField
+        value={code}
+        onChange={setCode}
+        send={() => api.sendCode(onBehalfOf)}
+        disabled={busy !== null}
+        testIdPrefix="sign"
+        onSent={() => setCodeSent(true)}
+      />
       <div className="field">
         <span className="field__label">
           手写签名

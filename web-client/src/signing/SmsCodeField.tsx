@@ -11,6 +11,7 @@ export function SmsCodeField({
   send,
   disabled,
   testIdPrefix,
+  onSent,
 }: {
   value: string;
   onChange(v: string): void;
@@ -19,6 +20,8 @@ export function SmsCodeField({
   disabled?: boolean;
   /** `minutes` → minutes-code, minutes-send-code, minutes-code-sent. */
   testIdPrefix: string;
+  /** Told once a code went out (the form's hint changes from 获取 to 填写). */
+  onSent?(): void;
 }) {
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
@@ -30,6 +33,7 @@ export function SmsCodeField({
     setError(null);
     try {
       setSentTo((await send()).phone);
+      onSent?.();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : '验证码发送失败，请重试');
     } finally {
