@@ -14,7 +14,6 @@ import {
   type FollowUpOutcome,
   type FollowUpResult,
 } from '../../../signaling/domain/follow-up-vocabulary.ts';
-import { ApiError } from '../api.ts';
 import { followUpApi, type FollowUpTaskDetail } from '../api/followup.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Field } from '../components/Field.tsx';
@@ -22,7 +21,7 @@ import { Loading } from '../components/Loading.tsx';
 import { DeadlineCountdown } from '../intake/DeadlineCountdown.tsx';
 import { formatDue } from '../intake/deadline-format.ts';
 import { Link } from '../router.tsx';
-import { useToast } from '../toast.tsx';
+import { useAction } from '../use-action.ts';
 import { useLoaded } from '../use-loaded.ts';
 import { TaskBadges } from './FollowUpTasksPage.tsx';
 import './followup.css';
@@ -32,8 +31,33 @@ const toLocalInput = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().s
 const fromLocalInput = (value: string) => new Date(`${value}:00+08:00`).toISOString();
 const formatTime = (iso: string) => formatDue(Date.parse(iso));
 
+/** A select over a fixed vocabulary, each value shown by its label. */
+function VocabularySelect<T extends string>(props: {
+  id: string;
+  value: T;
+  values: readonly T[];
+  labels: Record<T, string>;
+  onChange(v: T): void;
+  testId: string;
+  disabled?: (v: T) => boolean;
+}) {
+  return (
+    <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.target.value as T)} data-testid={props.testId}>
+      {props.values.map((v) => (
+        <option key={v} value={v} disabled={props.disabled?.(v)}>
+          {props.labels[v]}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** A record's free-text field (at most RECORD_TEXT_MAX characters). */
+function RecordText({ id, rows, value, onChange, testId }: { id: string; rows: number; value: string; onChange(v: string): void; testId: string }) {
+  return <textarea id={id} rows={rows} maxLength={RECORD_TEXT_MAX} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId} />;
+}
+
 function RecordForm({ detail, onDone }: { detail: FollowUpTaskDetail; onDone: () => void }) {
-  const notify = useToast();
   const [at, setAt] = useState(() => toLocalInput(Date.parse(detail.now)));
   const [method, setMethod] = useState<FollowUpMethod>('PHONE');
   const [contact, setContact] = useState(detail.rating?.participantName ?? '');
@@ -41,26 +65,21 @@ function RecordForm({ detail, onDone }: { detail: FollowUpTaskDetail; onDone: ()
   const [result, setResult] = useState<FollowUpResult>('satisfied');
   const [partyOpinion, setPartyOpinion] = useState('');
   const [performance, setPerformance] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
+  const { busy, error, setError, run } = useAction(() => {
+    setContent('');
+    setPartyOpinion('');
+    setPerformance('');
+    onDone();
+  });
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!contact.trim()) return setError('请填写回访对象');
     if (!content.trim()) return setError('请填写回访内容');
-    setBusy(true);
-    setError(null);
-    try {
-      await followUpApi.addRecord(detail.task.id, { at: fromLocalInput(at), method, contact: contact.trim(), content, result, partyOpinion, performance });
-      notify('回访记录已登记');
-      setContent('');
-      setPartyOpinion('');
-      setPerformance('');
-      onDone();
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : '登记失败，请重试');
-    } finally {
-      setBusy(false);
-    }
+    void run(
+      () => followUpApi.addRecord(detail.task.id, { at: fromLocalInput(at), method, contact: contact.trim(), content, result, partyOpinion, performance }),
+      '回访记录已登记',
+      '登记失败，请重试',
+    );
   };
   return (
     <form className="card followup-form" onSubmit={submit} aria-labelledby="record-form-title" data-testid="followup-record-form" noValidate>
@@ -73,13 +92,14 @@ function RecordForm({ detail, onDone }: { detail: FollowUpTaskDetail; onDone: ()
           <input id="fu-at" type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} data-testid="followup-at" />
         </Field>
         <Field label="回访方式" htmlFor="fu-method" required>
-          <select id="fu-method" value={method} onChange={(e) => setMethod(e.target.value as FollowUpMethod)} data-testid="followup-method">
-            {FOLLOW_UP_METHODS.map((m) => (
-              <option key={m} value={m}>
-                {FOLLOW_UP_METHOD_LABELS[m]}
-              </option>
-            ))}
-          </select>
+          <VocabularySelect
+            id="fu-method"
+            value={method}
+            values={FOLLOW_UP_METHODS}
+            labels={FOLLOW_UP_METHOD_LABELS}
+            onChange={setMethod}
+            testId="followup-method"
+          />
         </Field>
       </div>
       <Field label="回访对象" htmlFor="fu-contact" required hint="当事人姓名；未接通也请登记">
@@ -91,43 +111,23 @@ function RecordForm({ detail, onDone }: { detail: FollowUpTaskDetail; onDone: ()
         ))}
       </datalist>
       <Field label="回访内容" htmlFor="fu-content" required>
-        <textarea
-          id="fu-content"
-          rows={3}
-          maxLength={RECORD_TEXT_MAX}
-          value={content}
-          onChange={(e) => setContent(e.target.value)}
-          data-testid="followup-content"
-        />
+        <RecordText id="fu-content" rows={3} value={content} onChange={setContent} testId="followup-content" />
       </Field>
       <Field label="当事人意见" htmlFor="fu-result" required>
-        <select id="fu-result" value={result} onChange={(e) => setResult(e.target.value as FollowUpResult)} data-testid="followup-result">
-          {FOLLOW_UP_RESULTS.map((r) => (
-            <option key={r} value={r}>
-              {FOLLOW_UP_RESULT_LABELS[r]}
-            </option>
-          ))}
-        </select>
+        <VocabularySelect
+          id="fu-result"
+          value={result}
+          values={FOLLOW_UP_RESULTS}
+          labels={FOLLOW_UP_RESULT_LABELS}
+          onChange={setResult}
+          testId="followup-result"
+        />
       </Field>
       <Field label="当事人意见（原话摘要）" htmlFor="fu-opinion">
-        <textarea
-          id="fu-opinion"
-          rows={2}
-          maxLength={RECORD_TEXT_MAX}
-          value={partyOpinion}
-          onChange={(e) => setPartyOpinion(e.target.value)}
-          data-testid="followup-opinion"
-        />
+        <RecordText id="fu-opinion" rows={2} value={partyOpinion} onChange={setPartyOpinion} testId="followup-opinion" />
       </Field>
       <Field label="履行情况" htmlFor="fu-performance" hint="协议的履行情况；无协议的写“无”或留空">
-        <textarea
-          id="fu-performance"
-          rows={2}
-          maxLength={RECORD_TEXT_MAX}
-          value={performance}
-          onChange={(e) => setPerformance(e.target.value)}
-          data-testid="followup-performance"
-        />
+        <RecordText id="fu-performance" rows={2} value={performance} onChange={setPerformance} testId="followup-performance" />
       </Field>
       <button type="submit" className="btn btn--primary" disabled={busy} data-testid="followup-record-submit">
         {busy ? '正在登记…' : '登记回访'}
@@ -137,27 +137,15 @@ function RecordForm({ detail, onDone }: { detail: FollowUpTaskDetail; onDone: ()
 }
 
 function CloseForm({ detail, onDone }: { detail: FollowUpTaskDetail; onDone: () => void }) {
-  const notify = useToast();
   const [outcome, setOutcome] = useState<FollowUpOutcome>('RESOLVED');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction(onDone);
   const reopen = outcome === 'NEEDS_REOPEN';
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if ((reopen || outcome === 'OTHER') && note.trim().length < 2) return setError(reopen ? '重新调解须写明理由' : '请写明处理意见');
     if (reopen && !window.confirm('确认办结回访并重新办理本案？案件将回到“调解中”。')) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await followUpApi.close(detail.task.id, { outcome, note });
-      notify(reopen ? '回访已办结，案件已重新办理' : '回访已办结');
-      onDone();
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : '办结失败，请重试');
-    } finally {
-      setBusy(false);
-    }
+    void run(() => followUpApi.close(detail.task.id, { outcome, note }), reopen ? '回访已办结，案件已重新办理' : '回访已办结', '办结失败，请重试');
   };
   return (
     <form className="card followup-form" onSubmit={submit} aria-labelledby="close-form-title" data-testid="followup-close-form" noValidate>
@@ -166,13 +154,15 @@ function CloseForm({ detail, onDone }: { detail: FollowUpTaskDetail; onDone: () 
       </h2>
       {error && <ErrorBanner message={error} />}
       <Field label="回访结果" htmlFor="fu-outcome" required hint={reopen && detail.reopenProblem ? detail.reopenProblem : undefined}>
-        <select id="fu-outcome" value={outcome} onChange={(e) => setOutcome(e.target.value as FollowUpOutcome)} data-testid="followup-outcome">
-          {FOLLOW_UP_OUTCOMES.map((o) => (
-            <option key={o} value={o} disabled={o === 'NEEDS_REOPEN' && detail.reopenProblem !== null}>
-              {FOLLOW_UP_OUTCOME_LABELS[o]}
-            </option>
-          ))}
-        </select>
+        <VocabularySelect
+          id="fu-outcome"
+          value={outcome}
+          values={FOLLOW_UP_OUTCOMES}
+          labels={FOLLOW_UP_OUTCOME_LABELS}
+          onChange={setOutcome}
+          testId="followup-outcome"
+          disabled={(o) => o === 'NEEDS_REOPEN' && detail.reopenProblem !== null}
+        />
       </Field>
       <Field label={reopen ? '重新调解的理由' : '处理意见'} htmlFor="fu-note" required={reopen || outcome === 'OTHER'}>
         <textarea id="fu-note" rows={2} maxLength={1000} value={note} onChange={(e) => setNote(e.target.value)} data-testid="followup-note" />

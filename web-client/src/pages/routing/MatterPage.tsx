@@ -10,7 +10,7 @@ import { ReasonField } from './ReasonField.tsx';
 import { RoutingError } from './RoutingError.tsx';
 import { ScreeningCard } from './ScreeningCard.tsx';
 import { AssignForm } from './UnitInboxPage.tsx';
-import { useAction } from './use-action.ts';
+import { useAction } from '../../use-action.ts';
 import './routing.css';
 
 const OWNERSHIP_REASONS: Record<string, string> = {

@@ -5,7 +5,7 @@ import { Loading } from '../../components/Loading.tsx';
 import { useLoaded } from '../../use-loaded.ts';
 import { MatterSection } from './MatterSection.tsx';
 import { RoutingError } from './RoutingError.tsx';
-import { useAction } from './use-action.ts';
+import { useAction } from '../../use-action.ts';
 import './routing.css';
 
 /** The dispatcher's 分流 queue: registered matters with the rules' suggestion (and why), and those waiting at a unit. */

@@ -6,7 +6,7 @@ import { useLoaded } from '../../use-loaded.ts';
 import { MatterSection } from './MatterSection.tsx';
 import { ReasonField } from './ReasonField.tsx';
 import { RoutingError } from './RoutingError.tsx';
-import { useAction } from './use-action.ts';
+import { useAction } from '../../use-action.ts';
 import './routing.css';
 
 /** A unit head's inbox: 待接收 (accept or return with a reason), 待指派 (assign a mediator: the case is opened), 办理中. */
