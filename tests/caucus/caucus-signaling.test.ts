@@ -2,90 +2,36 @@
 // isolation of media, chat and presence during a caucus, direct switching, knocks,
 // per-side notepads and carries, the mediator's disconnect ending the caucus, audit entries.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { OPUS_RTP_PARAMETERS, RoomTestClient, vp8RtpParameters } from '../support/room-client.ts';
-import { acknowledgeNotice, createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { RoomTestClient } from '../support/room-client.ts';
+import { freshRoom, joinAll, settleConsumers, setUpRoomCase, type RoomCase } from '../support/room-case.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
-let mediatorCookie: string;
 let mediatorId: string;
 let caseId: string;
-const party: Record<'A' | 'B' | 'agentA', { id: string; token: string }> = {} as never;
+let party: RoomCase<'A' | 'agentA' | 'B'>['party'];
+let rc: RoomCase<'A' | 'agentA' | 'B'>;
 const clients: RoomTestClient[] = [];
 
 beforeAll(async () => {
   server = await startTestServer({ ROOM_RECONNECT_GRACE_SEC: '30' });
-  const admin = new StaffClient(server.url);
-  await admin.login(server.admin.username, server.admin.password);
-  const created = await createStaffUser(admin, { username: 'lirf', displayName: '李瑞芳', role: 'MEDIATOR', password: 'mediator-pass-1' });
-  mediatorId = created.id;
-  const mediator = created.client;
-  mediatorCookie = mediator.cookie;
-  caseId = (await mediator.json('POST', '/api/cases', { title: '王某家漏水纠纷', disputeType: 'NEIGHBOUR', summary: '直饮水管道漏水' }, 201)).case.id;
-  const add = async (key: 'A' | 'B' | 'agentA', name: string, side: 'A' | 'B', role: string, id17: string) => {
-    const p = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role, side, name, phone: '13800138000', idNumber: makeIdNumber(id17) }, 201))
-      .participant;
-    const token = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1];
-    party[key] = { id: p.id, token };
-    await acknowledgeNotice(server.url, caseId, token);
-  };
-  await add('A', '李某', 'A', 'APPLICANT', '15020419750312101');
-  await add('agentA', '赵律师', 'A', 'AGENT', '15020419700101201');
-  await add('B', '王某', 'B', 'RESPONDENT', '15020419800101123');
+  rc = await setUpRoomCase(server, {
+    mediator: { username: 'lirf', displayName: '李瑞芳' },
+    case: { title: '王某家漏水纠纷', summary: '直饮水管道漏水' },
+    parties: {
+      A: { name: '李某', side: 'A', role: 'APPLICANT', id17: '15020419750312101' },
+      agentA: { name: '赵律师', side: 'A', role: 'AGENT', id17: '15020419700101201' },
+      B: { name: '王某', side: 'B', role: 'RESPONDENT', id17: '15020419800101123' },
+    },
+  });
+  ({ mediatorId, caseId, party } = rc);
 });
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await new Promise((r) => setTimeout(r, 50));
-  // A fresh room for the next test: a room closed as 'shutdown' keeps its state for a restart (SQLite), so drop it.
-  const room = server.rooms.get(caseId);
-  room?.close('shutdown');
-  await room?.stateKept();
-  await server.ctx.db.roomState.deleteMany({});
-});
+afterEach(() => freshRoom(server, caseId, clients));
 afterAll(() => server?.close());
 
-let ssrc = 10_000;
-async function withMedia(c: RoomTestClient) {
-  const send = await c.ok('media:createTransport', { direction: 'send' });
-  await c.ok('media:produce', {
-    transportId: send.id,
-    kind: 'audio',
-    rtpParameters: { ...OPUS_RTP_PARAMETERS, encodings: [{ ssrc: ssrc++ }] },
-    source: 'microphone',
-  });
-  await c.ok('media:produce', { transportId: send.id, kind: 'video', rtpParameters: vp8RtpParameters(ssrc++), source: 'camera' });
-  const { rtpCapabilities } = await c.ok('media:getRouterRtpCapabilities', {});
-  await c.ok('media:createTransport', { direction: 'recv' });
-  await c.ok('media:ready', { rtpCapabilities });
-}
-
 /** A mediator and three parties, all admitted and exchanging media. */
-async function fullRoom() {
-  const m = new RoomTestClient(server.url, { cookie: mediatorCookie });
-  clients.push(m);
-  await m.connected();
-  await m.ok('room:join', { caseId });
-  const out: Record<string, RoomTestClient> = { m };
-  for (const key of ['A', 'agentA', 'B'] as const) {
-    const c = new RoomTestClient(server.url, { token: party[key].token });
-    clients.push(c);
-    await c.connected();
-    await c.ok('room:join', { caseId });
-    await m.ok('mediator:admit', { peerId: party[key].id });
-    await c.waitFor('room:admitted');
-    out[key] = c;
-  }
-  for (const c of Object.values(out)) await withMedia(c);
-  await settle();
-  return out as Record<'m' | 'A' | 'agentA' | 'B', RoomTestClient>;
-}
-
-async function settle() {
-  const room = server.rooms.get(caseId)!;
-  for (let i = 0; i < 5; i++) {
-    await room.syncConsumers();
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
+const fullRoom = () => joinAll(server, rc, ['A', 'agentA', 'B'], clients);
+const settle = () => settleConsumers(server, caseId);
 
 /** Peer ids whose media `peerId` currently receives (resumed consumers on the server). */
 function receivingFrom(peerId: string): string[] {

@@ -5,94 +5,35 @@
 // client's wish, capped by the receiver's downlink estimate (receiver-layers.ts).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { layerForDownlink, preferredLayer, RECEIVER_LAYER_POLICY } from '../../signaling/rooms/receiver-layers.ts';
-import { OPUS_RTP_PARAMETERS, RoomTestClient, vp8RtpParameters } from '../support/room-client.ts';
-import { acknowledgeNotice, createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { freshRoom, joinAll, sendAndReceive, settleConsumers, setUpRoomCase, type RoomCase } from '../support/room-case.ts';
+import { RoomTestClient } from '../support/room-client.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
-let mediatorCookie: string;
 let mediatorId: string;
 let caseId: string;
-const party: Record<'A' | 'B', { id: string; token: string }> = {} as never;
+let party: RoomCase<'A' | 'B'>['party'];
+let rc: RoomCase<'A' | 'B'>;
 const clients: RoomTestClient[] = [];
 
 beforeAll(async () => {
   server = await startTestServer({ ROOM_RECONNECT_GRACE_SEC: '30' });
-  const admin = new StaffClient(server.url);
-  await admin.login(server.admin.username, server.admin.password);
-  const created = await createStaffUser(admin, { username: 'voice', displayName: '李瑞芳', role: 'MEDIATOR', password: 'mediator-pass-1' });
-  mediatorId = created.id;
-  const mediator = created.client;
-  mediatorCookie = mediator.cookie;
-  caseId = (await mediator.json('POST', '/api/cases', { title: '王某家漏水纠纷', disputeType: 'NEIGHBOUR', summary: '直饮水管道漏水' }, 201)).case.id;
-  const add = async (key: 'A' | 'B', name: string, side: 'A' | 'B', role: string, id17: string) => {
-    const p = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role, side, name, phone: '13800138000', idNumber: makeIdNumber(id17) }, 201))
-      .participant;
-    const token = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1];
-    party[key] = { id: p.id, token };
-    await acknowledgeNotice(server.url, caseId, token);
-  };
-  await add('A', '李某', 'A', 'APPLICANT', '15020419750312101');
-  await add('B', '王某', 'B', 'RESPONDENT', '15020419800101123');
+  rc = await setUpRoomCase(server, {
+    mediator: { username: 'voice', displayName: '李瑞芳' },
+    case: { title: '王某家漏水纠纷', summary: '直饮水管道漏水' },
+    parties: {
+      A: { name: '李某', side: 'A', role: 'APPLICANT', id17: '15020419750312101' },
+      B: { name: '王某', side: 'B', role: 'RESPONDENT', id17: '15020419800101123' },
+    },
+  });
+  ({ mediatorId, caseId, party } = rc);
 });
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await new Promise((r) => setTimeout(r, 50));
-  const room = server.rooms.get(caseId);
-  room?.close('shutdown');
-  await room?.stateKept();
-  await server.ctx.db.roomState.deleteMany({});
-});
+afterEach(() => freshRoom(server, caseId, clients));
 afterAll(() => server?.close());
 
-let ssrc = 20_000;
-/** A microphone and a two-layer simulcast camera, then ready to receive. */
-async function withMedia(c: RoomTestClient) {
-  const send = await c.ok('media:createTransport', { direction: 'send' });
-  await c.ok('media:produce', {
-    transportId: send.id,
-    kind: 'audio',
-    rtpParameters: { ...OPUS_RTP_PARAMETERS, encodings: [{ ssrc: ssrc++ }] },
-    source: 'microphone',
-  });
-  const video = vp8RtpParameters(ssrc++);
-  await c.ok('media:produce', {
-    transportId: send.id,
-    kind: 'video',
-    rtpParameters: { ...video, encodings: [{ ssrc: ssrc++ }, { ssrc: ssrc++ }] },
-    source: 'camera',
-  });
-  const { rtpCapabilities } = await c.ok('media:getRouterRtpCapabilities', {});
-  await c.ok('media:createTransport', { direction: 'recv' });
-  await c.ok('media:ready', { rtpCapabilities });
-}
-
-async function room3() {
-  const m = new RoomTestClient(server.url, { cookie: mediatorCookie });
-  clients.push(m);
-  await m.connected();
-  await m.ok('room:join', { caseId });
-  const out: Record<string, RoomTestClient> = { m };
-  for (const key of ['A', 'B'] as const) {
-    const c = new RoomTestClient(server.url, { token: party[key].token });
-    clients.push(c);
-    await c.connected();
-    await c.ok('room:join', { caseId });
-    await m.ok('mediator:admit', { peerId: party[key].id });
-    await c.waitFor('room:admitted');
-    out[key] = c;
-  }
-  for (const c of Object.values(out)) await withMedia(c);
-  await settle();
-  return out as Record<'m' | 'A' | 'B', RoomTestClient>;
-}
-
-async function settle() {
-  const room = server.rooms.get(caseId)!;
-  for (let i = 0; i < 5; i++) {
-    await room.syncConsumers();
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
+/** The mediator and both parties in the room, each with a microphone and a two-layer camera. */
+const room3 = () => joinAll(server, rc, ['A', 'B'], clients, sendAndReceive(20_000, { simulcast: true }));
+const settle = () => settleConsumers(server, caseId);
 
 /** `peerId/kind` of every consumer `peerId` receives right now (resumed on the server). */
 function receiving(peerId: string): string[] {

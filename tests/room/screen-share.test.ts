@@ -4,88 +4,40 @@
 // whoever leads the room may share a screen. Real server, real mediasoup, real SQLite.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OPUS_RTP_PARAMETERS, RoomTestClient, vp8RtpParameters } from '../support/room-client.ts';
-import { acknowledgeNotice, createStaffUser, makeIdNumber, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { freshRoom, joinAll, sendAndReceive, settleConsumers, setUpRoomCase, type RoomCase } from '../support/room-case.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 import { waitFor } from '../support/wait.ts';
 
 let server: TestServer;
-let mediatorCookie: string;
 let mediatorId: string;
 let caseId: string;
-const party: Record<'A' | 'B', { id: string; token: string }> = {} as never;
+let party: RoomCase<'A' | 'B'>['party'];
+let rc: RoomCase<'A' | 'B'>;
 const clients: RoomTestClient[] = [];
 
 beforeAll(async () => {
   server = await startTestServer();
-  const admin = new StaffClient(server.url);
-  await admin.login(server.admin.username, server.admin.password);
-  const created = await createStaffUser(admin, { username: 'zhoujm', displayName: '周建明', role: 'MEDIATOR', password: 'mediator-pass-1' });
-  mediatorId = created.id;
-  mediatorCookie = created.client.cookie;
-  const mediator = created.client;
-  caseId = (await mediator.json('POST', '/api/cases', { title: '装修款纠纷', disputeType: 'NEIGHBOUR', summary: '装修尾款争议' }, 201)).case.id;
-  const add = async (key: 'A' | 'B', name: string, side: 'A' | 'B', role: string, id17: string) => {
-    const p = (await mediator.json('POST', `/api/cases/${caseId}/participants`, { role, side, name, phone: '13800138000', idNumber: makeIdNumber(id17) }, 201))
-      .participant;
-    const token = (await mediator.json('POST', `/api/cases/${caseId}/invitations`, { participantId: p.id }, 201)).invitation.url.split('/j/')[1];
-    party[key] = { id: p.id, token };
-    await acknowledgeNotice(server.url, caseId, token);
-  };
-  await add('A', '刘某', 'A', 'APPLICANT', '15020419750312101');
-  await add('B', '陈某', 'B', 'RESPONDENT', '15020419800101123');
+  rc = await setUpRoomCase(server, {
+    mediator: { username: 'zhoujm', displayName: '周建明' },
+    case: { title: '装修款纠纷', summary: '装修尾款争议' },
+    parties: {
+      A: { name: '刘某', side: 'A', role: 'APPLICANT', id17: '15020419750312101' },
+      B: { name: '陈某', side: 'B', role: 'RESPONDENT', id17: '15020419800101123' },
+    },
+  });
+  ({ mediatorId, caseId, party } = rc);
 });
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  const room = server.rooms.get(caseId);
-  room?.close('shutdown');
-  await room?.stateKept();
-  await server.ctx.db.roomState.deleteMany({});
-});
+afterEach(() => freshRoom(server, caseId, clients));
 afterAll(() => server?.close());
 
-let ssrc = 40_000;
-async function withMedia(c: RoomTestClient): Promise<string> {
-  const send = await c.ok('media:createTransport', { direction: 'send' });
-  await c.ok('media:produce', {
-    transportId: send.id,
-    kind: 'audio',
-    rtpParameters: { ...OPUS_RTP_PARAMETERS, encodings: [{ ssrc: ssrc++ }] },
-    source: 'microphone',
-  });
-  await c.ok('media:produce', { transportId: send.id, kind: 'video', rtpParameters: vp8RtpParameters(ssrc++), source: 'camera' });
-  const { rtpCapabilities } = await c.ok('media:getRouterRtpCapabilities', {});
-  await c.ok('media:createTransport', { direction: 'recv' });
-  await c.ok('media:ready', { rtpCapabilities });
-  return send.id;
-}
-
+/** The mediator and both parties in the room with microphones and cameras; the mediator's send transport too. */
 async function room3() {
-  const m = new RoomTestClient(server.url, { cookie: mediatorCookie });
-  clients.push(m);
-  await m.connected();
-  await m.ok('room:join', { caseId });
-  const out = { m } as Record<'m' | 'A' | 'B', RoomTestClient>;
-  for (const key of ['A', 'B'] as const) {
-    const c = new RoomTestClient(server.url, { token: party[key].token });
-    clients.push(c);
-    await c.connected();
-    await c.ok('room:join', { caseId });
-    await m.ok('mediator:admit', { peerId: party[key].id });
-    await c.waitFor('room:admitted');
-    out[key] = c;
-  }
-  const sendOf: Record<string, string> = {};
-  for (const [k, c] of Object.entries(out)) sendOf[k] = await withMedia(c);
-  await settle();
-  return { c: out, mediatorSend: sendOf.m! };
+  const sends = new Map<RoomTestClient, string>();
+  const media = sendAndReceive(40_000);
+  const c = await joinAll(server, rc, ['A', 'B'], clients, async (x) => sends.set(x, await media(x)));
+  return { c, mediatorSend: sends.get(c.m)! };
 }
-
-async function settle() {
-  const room = server.rooms.get(caseId)!;
-  for (let i = 0; i < 5; i++) {
-    await room.syncConsumers();
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
+const settle = () => settleConsumers(server, caseId);
 
 /** The receiver's consumer of this producer on the server: absent, or whether it flows. */
 function consumerOf(receiverId: string, producerId: string): 'none' | 'paused' | 'flowing' {
@@ -98,6 +50,8 @@ function consumerOf(receiverId: string, producerId: string): 'none' | 'paused' |
 }
 
 /** A second video on the same send transport needs its own MID. */
+/** SSRCs for the screens and extra microphones the tests publish themselves (the room's own media start at 40,000). */
+let ssrc = 60_000;
 const screenRtp = () => ({ ...vp8RtpParameters(ssrc++), mid: '2', rtcp: { cname: 'test-screen' } });
 
 const screenOffers = (c: RoomTestClient) => c.events.filter((e) => e.event === 'media:newConsumer' && e.payload.source === 'screen');

@@ -93,8 +93,11 @@ export function vp8RtpParameters(ssrc: number) {
   };
 }
 
-/** Publishes a microphone and a camera (plain RTP parameters; no DTLS needed to create them). */
-export async function produceAudioVideo(c: RoomTestClient, ssrc: number) {
+/**
+ * Publishes a microphone (SSRC `ssrc`) and a camera (`ssrc + 1`, and `ssrc + 2` for the second
+ * layer with `simulcast`) — plain RTP parameters; no DTLS needed to create them.
+ */
+export async function produceAudioVideo(c: RoomTestClient, ssrc: number, opts: { simulcast?: boolean } = {}) {
   const send = await c.ok('media:createTransport', { direction: 'send' });
   const audio = await c.ok('media:produce', {
     transportId: send.id,
@@ -102,7 +105,9 @@ export async function produceAudioVideo(c: RoomTestClient, ssrc: number) {
     rtpParameters: { ...OPUS_RTP_PARAMETERS, encodings: [{ ssrc }] },
     source: 'microphone',
   });
-  const video = await c.ok('media:produce', { transportId: send.id, kind: 'video', rtpParameters: vp8RtpParameters(ssrc + 1), source: 'camera' });
+  const camera = vp8RtpParameters(ssrc + 1);
+  const rtpParameters = opts.simulcast ? { ...camera, encodings: [{ ssrc: ssrc + 1 }, { ssrc: ssrc + 2 }] } : camera;
+  const video = await c.ok('media:produce', { transportId: send.id, kind: 'video', rtpParameters, source: 'camera' });
   return { sendTransportId: send.id, audio: audio.producerId, video: video.producerId };
 }
 
