@@ -3,7 +3,7 @@
 // House rules for benchmarks (every module here follows them):
 // - runs on its own: starts its own servers/browsers on loopback, needs only `node scripts/setup.mjs`;
 // - stops by itself: bounded runs, per-step timeouts, and a hard cap enforced here;
-// - targets loopback only;
+// - targets loopback only (network benches: addresses inside the namespaces they build);
 // - compares against a baseline measured in the same run where one exists;
 // - prints its result as the LAST line, in JSON (`{"bench":"<name>",…}`), also on failure
 //   (then with an "error" field). Exit code 0 = complete, 1 = failed/incomplete, 2 = bad usage.
@@ -49,6 +49,10 @@ const BENCHMARKS: Record<string, { description: string; load: () => Promise<{ de
     description:
       'the centre dashboard on SQLite: 100,000 synthetic cases, 16 units, 3 years; p50/p95 of each dashboard query, and the 卷宗 build time of a full case',
     load: () => import('./dashboard.ts'),
+  },
+  tcp443: {
+    description: 'joins from behind a firewall that lets only TCP 443 out (TURN over TLS): how many succeed, link → first remote frame',
+    load: () => import('./tcp443.ts'),
   },
   ownership: {
     description: '首接负责: ≥ 10 000 random sequences of 分流 moves on real SQLite; exactly one owner after every step',
