@@ -94,7 +94,11 @@ export function JudgeReviewPage({ id }: { id: string }) {
           调解案号 {a.caseNumber}
           {a.courtCaseNumber ? ` · 本院案号 ${a.courtCaseNumber}` : ''} · 提交于 {formatDateTime(a.submittedAt)}
           {a.status === 'SUBMITTED' ? ` · 受理期限 ${formatDateTime(a.acceptBy)}` : ''}
-          {a.reviewBy ? ` · 审查期限 ${formatDateTime(a.reviewBy)}${a.clockStopped ? '（补充材料期间，期限中止）' : ''}` : ''}
+          {a.reviewBy && (
+            <span data-testid="judge-review-clock" data-stopped={a.clockStopped}>
+              {` · 审查期限 ${formatDateTime(a.reviewBy)}${a.clockStopped ? '（补充材料期间，期限中止）' : ''}`}
+            </span>
+          )}
         </p>
         {a.appliedLate && <p className="chat__error">当事人在调解协议生效三十日后申请，是否受理由本院决定（民事诉讼法第八十六条）。</p>}
         {a.withdrawRequestedAt && <p className="chat__error">当事人已于 {formatDateTime(a.withdrawRequestedAt)} 申请撤回。</p>}
