@@ -347,7 +347,7 @@ export function JudgeReviewPage({ id }: { id: string }) {
                 <span className="field__label">询问内容</span>
                 <textarea value={record} onChange={(e) => setRecord(e.target.value)} rows={4} maxLength={20000} data-testid="judge-minutes" />
               </label>
-              {minutesTimes.problem && (record.trim() || minutesStart) && (
+              {minutesTimes.problem && (
                 <p className="small muted" id="judge-minutes-reason" data-testid="judge-minutes-reason">
                   {minutesTimes.problem}
                 </p>
