@@ -13,9 +13,30 @@ import { Loading } from '../components/Loading.tsx';
 import { Link } from '../router.tsx';
 import { downloadBlob } from '../signing/signing-shared.tsx';
 import { useToast } from '../toast.tsx';
-import { formatDateTime, formatDuration } from '../format.ts';
+import { formatDate, formatDateTime, formatDuration } from '../format.ts';
 
 const labels = makeLabels(null);
+
+/** The rulings the desk makes; each is confirmed in a dialog first, for none can be taken back. */
+type Ruling = 'confirm' | 'dismiss' | 'refuse' | 'withdraw';
+const RULING_DONE: Record<Ruling, string> = {
+  confirm: '已裁定确认调解协议有效',
+  dismiss: '已裁定驳回申请',
+  refuse: '已裁定不予受理',
+  withdraw: '已裁定准许撤回',
+};
+const RULING_TITLE: Record<Ruling, string> = {
+  confirm: '裁定确认调解协议有效？',
+  dismiss: '裁定驳回申请？',
+  refuse: '裁定不予受理？',
+  withdraw: '裁定准许撤回？',
+};
+const RULING_OK: Record<Ruling, string> = {
+  confirm: '确认并出具裁定书',
+  dismiss: '驳回并出具裁定书',
+  refuse: '不予受理并出具裁定书',
+  withdraw: '准许撤回并出具裁定书',
+};
 
 export function JudgeReviewPage({ id }: { id: string }) {
   const notify = useToast();
@@ -23,15 +44,21 @@ export function JudgeReviewPage({ id }: { id: string }) {
   const [error, setError] = useState<string | null>(null);
   const [checklist, setChecklist] = useState<Record<string, boolean>>({});
   const [notes, setNotes] = useState('');
+  /** 不予受理 (解释 art. 355) and 驳回 (art. 358) grounds are different lists: one choice each. */
+  const [refusalGround, setRefusalGround] = useState('');
   const [ground, setGround] = useState('');
   const [explanation, setExplanation] = useState('');
   const [materials, setMaterials] = useState('');
   const [record, setRecord] = useState('');
+  /** When and where the questioning took place (the 询问笔录 states both): local date-time inputs. */
+  const [minutesStart, setMinutesStart] = useState('');
+  const [minutesEnd, setMinutesEnd] = useState('');
+  const [minutesPlace, setMinutesPlace] = useState('在线视频询问');
   const [clerk, setClerk] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   /** A ruling awaiting the judge's confirmation (it cannot be taken back). */
-  const [deciding, setDeciding] = useState<'confirm' | 'dismiss' | null>(null);
+  const [deciding, setDeciding] = useState<Ruling | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -61,25 +88,32 @@ export function JudgeReviewPage({ id }: { id: string }) {
       setBusy(null);
     }
   };
-  const decide = (decision: 'confirm' | 'dismiss') =>
+  const decide = (ruling: Ruling) =>
     void run(
-      decision,
+      ruling,
       async () => {
+        if (ruling === 'refuse') return judgeApi.refuse(id, { ground: refusalGround, clerk: clerk.trim() });
+        if (ruling === 'withdraw') return judgeApi.allowWithdrawal(id, clerk.trim());
         await judgeApi.saveReview(id, checklist, notes);
         await judgeApi.decide(
           id,
-          decision === 'confirm'
-            ? { decision, clerk: clerk.trim() }
-            : { decision, ground, ...(explanation.trim() ? { explanation: explanation.trim() } : {}), clerk: clerk.trim() },
+          ruling === 'confirm'
+            ? { decision: ruling, clerk: clerk.trim() }
+            : { decision: ruling, ground, ...(explanation.trim() ? { explanation: explanation.trim() } : {}), clerk: clerk.trim() },
         );
       },
-      decision === 'confirm' ? '已裁定确认调解协议有效' : '已裁定驳回申请',
+      RULING_DONE[ruling],
     ).then((ok) => ok && setDeciding(null));
 
   if (error) return <ErrorBanner title="无法打开申请" message={error} onRetry={() => void load()} />;
   if (!a) return <Loading text="正在载入申请…" />;
   const integrity = a.integrity;
   const intact = !!integrity && integrity.valid && integrity.sealedByUs && integrity.matchesIssued;
+  // 解释 art. 357: on a party's request, or when a request for materials lapsed unanswered (the server checks the same).
+  const lapsed =
+    a.clockStopped && a.documents.some((d) => d.kind === 'SUPPLEMENT_REQUEST' && !d.answeredAt && d.dueAt !== null && Date.parse(d.dueAt) < Date.now());
+  const withdrawable = a.withdrawRequestedAt !== null || lapsed;
+  const minutesTimes = questioningTimes(minutesStart, minutesEnd);
 
   return (
     <div className="judge-desk" data-testid="judge-review" data-status={a.status}>
@@ -94,7 +128,11 @@ export function JudgeReviewPage({ id }: { id: string }) {
           调解案号 {a.caseNumber}
           {a.courtCaseNumber ? ` · 本院案号 ${a.courtCaseNumber}` : ''} · 提交于 {formatDateTime(a.submittedAt)}
           {a.status === 'SUBMITTED' ? ` · 受理期限 ${formatDateTime(a.acceptBy)}` : ''}
-          {a.reviewBy ? ` · 审查期限 ${formatDateTime(a.reviewBy)}${a.clockStopped ? '（补充材料期间，期限中止）' : ''}` : ''}
+          {a.reviewBy && (
+            <span data-testid="judge-review-clock" data-stopped={a.clockStopped}>
+              {` · 审查期限 ${formatDateTime(a.reviewBy)}${a.clockStopped ? '（补充材料期间，期限中止）' : ''}`}
+            </span>
+          )}
         </p>
         {a.appliedLate && <p className="chat__error">当事人在调解协议生效三十日后申请，是否受理由本院决定（民事诉讼法第八十六条）。</p>}
         {a.withdrawRequestedAt && <p className="chat__error">当事人已于 {formatDateTime(a.withdrawRequestedAt)} 申请撤回。</p>}
@@ -248,7 +286,7 @@ export function JudgeReviewPage({ id }: { id: string }) {
             </button>
             <label className="field">
               <span className="field__label">不予受理的理由（解释第三百五十五条）</span>
-              <select value={ground} onChange={(e) => setGround(e.target.value)} data-testid="judge-refusal-ground">
+              <select value={refusalGround} onChange={(e) => setRefusalGround(e.target.value)} data-testid="judge-refusal-ground">
                 <option value="">请选择</option>
                 {a.refusalGrounds.map((g) => (
                   <option key={g.key} value={g.key}>
@@ -260,9 +298,9 @@ export function JudgeReviewPage({ id }: { id: string }) {
             <button
               type="button"
               className="btn btn--danger"
-              disabled={busy !== null || !ground || !clerk.trim()}
+              disabled={busy !== null || !refusalGround || !clerk.trim()}
               data-testid="judge-refuse"
-              onClick={() => void run('refuse', () => judgeApi.refuse(a.id, { ground, clerk: clerk.trim() }), '已裁定不予受理')}
+              onClick={() => setDeciding('refuse')}
             >
               裁定不予受理
             </button>
@@ -285,35 +323,75 @@ export function JudgeReviewPage({ id }: { id: string }) {
             >
               要求限期补充材料（7日）
             </button>
-            <label className="field">
-              <span className="field__label">询问笔录（解释第三百五十六条）</span>
-              <textarea value={record} onChange={(e) => setRecord(e.target.value)} rows={4} maxLength={20000} data-testid="judge-minutes" />
-            </label>
+            <fieldset className="field" data-testid="judge-questioning">
+              <legend className="field__label">询问笔录（解释第三百五十六条）</legend>
+              <label className="field">
+                <span className="field__label">询问开始时间</span>
+                <input
+                  type="datetime-local"
+                  value={minutesStart}
+                  onChange={(e) => setMinutesStart(e.target.value)}
+                  aria-invalid={minutesTimes.problem !== null && minutesStart !== ''}
+                  data-testid="judge-minutes-start"
+                />
+              </label>
+              <label className="field">
+                <span className="field__label">询问结束时间（不填则为现在）</span>
+                <input type="datetime-local" value={minutesEnd} onChange={(e) => setMinutesEnd(e.target.value)} data-testid="judge-minutes-end" />
+              </label>
+              <label className="field">
+                <span className="field__label">询问地点</span>
+                <input value={minutesPlace} onChange={(e) => setMinutesPlace(e.target.value)} maxLength={60} data-testid="judge-minutes-place" />
+              </label>
+              <label className="field">
+                <span className="field__label">询问内容</span>
+                <textarea value={record} onChange={(e) => setRecord(e.target.value)} rows={4} maxLength={20000} data-testid="judge-minutes" />
+              </label>
+              {minutesTimes.problem && (
+                <p className="small muted" id="judge-minutes-reason" data-testid="judge-minutes-reason">
+                  {minutesTimes.problem}
+                </p>
+              )}
+              <button
+                type="button"
+                className="btn btn--outline"
+                disabled={busy !== null || !record.trim() || !clerk.trim() || !minutesPlace.trim() || minutesTimes.problem !== null}
+                aria-describedby={minutesTimes.problem ? 'judge-minutes-reason' : undefined}
+                data-testid="judge-record-minutes"
+                onClick={() =>
+                  minutesTimes.problem === null &&
+                  void run(
+                    'minutes',
+                    () =>
+                      judgeApi.recordQuestioning(a.id, {
+                        startedAt: minutesTimes.startedAt,
+                        endedAt: minutesTimes.endedAt ?? new Date().toISOString(),
+                        place: minutesPlace.trim(),
+                        record: record.trim(),
+                        clerk: clerk.trim(),
+                      }),
+                    '询问笔录已制作并送达',
+                  )
+                }
+              >
+                {busy === 'minutes' ? '正在制作…' : '制作询问笔录'}
+              </button>
+            </fieldset>
             <button
               type="button"
               className="btn btn--outline"
-              disabled={busy !== null || !record.trim() || !clerk.trim()}
-              data-testid="judge-record-minutes"
-              onClick={() => {
-                const now = new Date().toISOString();
-                void run(
-                  'minutes',
-                  () => judgeApi.recordQuestioning(a.id, { startedAt: now, endedAt: now, place: '在线视频询问', record: record.trim(), clerk: clerk.trim() }),
-                  '询问笔录已制作并送达',
-                );
-              }}
-            >
-              制作询问笔录
-            </button>
-            <button
-              type="button"
-              className="btn btn--outline"
-              disabled={busy !== null || !clerk.trim()}
+              disabled={busy !== null || !clerk.trim() || !withdrawable}
+              aria-describedby={!withdrawable ? 'judge-withdraw-reason' : undefined}
               data-testid="judge-allow-withdrawal"
-              onClick={() => void run('withdraw', () => judgeApi.allowWithdrawal(a.id, clerk.trim()), '已裁定准许撤回')}
+              onClick={() => setDeciding('withdraw')}
             >
               裁定准许撤回
             </button>
+            {!withdrawable && (
+              <p className="small muted" id="judge-withdraw-reason">
+                当事人申请撤回，或逾期未补充材料的，才能裁定准许撤回（解释第三百五十七条）。
+              </p>
+            )}
           </div>
         )}
         {a.status === 'ACCEPTED' && (
@@ -403,9 +481,9 @@ export function JudgeReviewPage({ id }: { id: string }) {
       </section>
       {deciding && (
         <ConfirmDialog
-          title={deciding === 'confirm' ? '裁定确认调解协议有效？' : '裁定驳回申请？'}
-          confirmText={deciding === 'confirm' ? '确认并出具裁定书' : '驳回并出具裁定书'}
-          danger={deciding === 'dismiss'}
+          title={RULING_TITLE[deciding]}
+          confirmText={RULING_OK[deciding]}
+          danger={deciding === 'dismiss' || deciding === 'refuse'}
           busy={busy === deciding}
           error={actionError}
           onCancel={() => setDeciding(null)}
@@ -414,7 +492,11 @@ export function JudgeReviewPage({ id }: { id: string }) {
           <p>
             {deciding === 'confirm'
               ? '系统将出具民事裁定书（裁定调解协议有效）并加盖本院电子签名，送达双方当事人；案件变为「已确认」，一方不履行的，对方可以申请强制执行。'
-              : `系统将出具民事裁定书（驳回申请，理由：${a.dismissalGrounds.find((g) => g.key === ground)?.label ?? ''}）并加盖本院电子签名，送达同意电子送达的当事人；案件变为「已驳回」。`}
+              : deciding === 'dismiss'
+                ? `系统将出具民事裁定书（驳回申请，理由：${a.dismissalGrounds.find((g) => g.key === ground)?.label ?? ''}）并加盖本院电子签名，送达同意电子送达的当事人；案件变为「已驳回」。`
+                : deciding === 'refuse'
+                  ? `系统将编立本院案号，出具民事裁定书（不予受理，理由：${a.refusalGrounds.find((g) => g.key === refusalGround)?.label ?? ''}）并加盖本院电子签名，送达同意电子送达的当事人；案件回到「已签署」。`
+                  : '系统将出具民事裁定书（准许撤回司法确认申请）并加盖本院电子签名，送达同意电子送达的当事人；申请终结，案件回到「已签署」。'}
             裁定作出后不能撤回或修改。
           </p>
         </ConfirmDialog>
@@ -445,6 +527,11 @@ function CourtDocumentService({ a }: { a: JudgeApplicationDetail }) {
                 {d.title}
               </a>
               <div className="muted">{formatDateTime(d.issuedAt)}</div>
+              {d.dueAt && (
+                <div className={d.answeredAt ? 'ok' : 'muted'} data-testid="court-document-answer" data-answered={d.answeredAt !== null}>
+                  {d.answeredAt ? `当事人已于 ${formatDateTime(d.answeredAt)} 告知材料已补充` : `限 ${formatDate(d.dueAt)} 前补充，尚未答复`}
+                </div>
+              )}
             </td>
             <td>
               {d.service.map((s) => (
@@ -483,4 +570,18 @@ export function RulingService({ service, compact }: { service: JudgeApplicationD
       ))}
     </ul>
   );
+}
+
+/**
+ * The questioning's start and end from the desk's date-time inputs (the judge's local time, as
+ * typed): the start is required and not in the future; an empty end means now.
+ */
+function questioningTimes(start: string, end: string): { problem: null; startedAt: string; endedAt: string | null } | { problem: string } {
+  const from = Date.parse(start);
+  if (!start || Number.isNaN(from)) return { problem: '请填写询问开始时间。' };
+  const to = end ? Date.parse(end) : Date.now();
+  if (Number.isNaN(to)) return { problem: '询问结束时间不正确。' };
+  if (from > Date.now()) return { problem: '询问开始时间不能晚于现在。' };
+  if (to < from) return { problem: '询问结束时间不能早于开始时间。' };
+  return { problem: null, startedAt: new Date(from).toISOString(), endedAt: end ? new Date(to).toISOString() : null };
 }

@@ -8,6 +8,7 @@ import { SignaturePad, type SignaturePadHandle } from '../signing/SignaturePad.t
 import { isSmsCode, SmsCodeField } from '../signing/SmsCodeField.tsx';
 import { applicationWindowCounts, rulingOutcome } from '../../../signaling/domain/case-workflow.ts';
 import { ApiError, judicialApi, partyApi, type JudicialView } from '../api.ts';
+import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { PartySubpage } from '../components/PartySubpage.tsx';
@@ -59,6 +60,8 @@ export function PartyJudicialPage({ token }: { token: string }) {
   const [kind, setKind] = useState<(typeof KINDS)[number]['key']>('ID_DOCUMENT');
   const [busy, setBusy] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
+  /** Asking to withdraw cannot be undone: the party confirms it in a dialog first. */
+  const [withdrawing, setWithdrawing] = useState(false);
   // A refusal for a missing separate consent (身份证件图片 on upload) asks for it next to the form.
   const [consentNeeded, setConsentNeeded] = useState<'ID_IMAGES' | 'BANK_ACCOUNT' | 'SIGNATURE' | 'COURT' | null>(null);
 
@@ -116,9 +119,11 @@ export function PartyJudicialPage({ token }: { token: string }) {
       await fn();
       notify(done, 'success');
       if (caseId) await load(caseId);
+      return true;
     } catch (err) {
       setConsentNeeded(consentPurposeOf(err));
       setFormError(err instanceof ApiError ? err.message : '操作失败，请重试');
+      return false;
     } finally {
       setBusy(null);
     }
@@ -211,7 +216,11 @@ export function PartyJudicialPage({ token }: { token: string }) {
                 法官可能通过视频向您询问。接到法院通知后，请在“个人链接”页面点击“进入调解室”。
               </p>
             )}
-            {app.decisionReason && <p className="small">驳回理由：{app.decisionReason}</p>}
+            {app.decisionReason && (
+              <p className="small" data-testid="judicial-decision-reason">
+                {app.status === 'REFUSED' ? '不予受理的理由' : '驳回理由'}：{app.decisionReason}
+              </p>
+            )}
             {app.rulingAvailable && (
               <button
                 type="button"
@@ -427,16 +436,37 @@ export function PartyJudicialPage({ token }: { token: string }) {
             )}
           </section>
         )}
-        {app && ['SUBMITTED', 'ACCEPTED', 'REVIEWING'].includes(app.status) && !app.withdrawRequested && (
-          <button
-            type="button"
-            className="btn btn--ghost btn--block"
-            disabled={busy !== null}
-            data-testid="judicial-withdraw"
-            onClick={() => void run('withdraw', () => judicialApi(caseId, token).withdraw(), '已申请撤回，等待法院裁定')}
+        {app &&
+          ['SUBMITTED', 'ACCEPTED', 'REVIEWING'].includes(app.status) &&
+          (app.withdrawRequested ? (
+            <p className="card small" role="status" data-testid="judicial-withdraw-requested">
+              已申请撤回司法确认申请，等待法院裁定是否准许（解释第三百五十七条）。
+            </p>
+          ) : (
+            <button
+              type="button"
+              className="btn btn--ghost btn--block"
+              disabled={busy !== null}
+              data-testid="judicial-withdraw"
+              onClick={() => setWithdrawing(true)}
+            >
+              申请撤回司法确认申请
+            </button>
+          ))}
+        {withdrawing && (
+          <ConfirmDialog
+            title="申请撤回司法确认申请？"
+            confirmText="申请撤回"
+            danger
+            busy={busy === 'withdraw'}
+            error={formError}
+            onCancel={() => setWithdrawing(false)}
+            onConfirm={() =>
+              void run('withdraw', () => judicialApi(caseId, token).withdraw(), '已申请撤回，等待法院裁定').then((ok) => ok && setWithdrawing(false))
+            }
           >
-            申请撤回司法确认申请
-          </button>
+            <p>撤回申请提交后不能取消；法院裁定准许撤回后，本次司法确认申请终结，调解协议仍具有法律约束力（人民调解法第三十一条）。</p>
+          </ConfirmDialog>
         )}
         {app && ['DRAFT', 'SUBMITTED', 'ACCEPTED', 'REVIEWING'].includes(app.status) && (
           <section className="card" data-testid="judicial-materials">
