@@ -25,8 +25,8 @@ const browsers: TestBrowser[] = [];
 const PHONE = { width: 390, height: 844 };
 const DESK = { width: 1280, height: 900 };
 
-async function newPage(viewport: { width: number; height: number }, staff?: StaffClient): Promise<Page> {
-  const { browser, page } = await openPage(server.url, { viewport, timezoneId: 'Asia/Shanghai', ...(staff ? { cookieHeader: staff.cookie } : {}) });
+async function newPage(viewport: { width: number; height: number }, staff?: StaffClient, timezoneId = 'Asia/Shanghai'): Promise<Page> {
+  const { browser, page } = await openPage(server.url, { viewport, timezoneId, ...(staff ? { cookieHeader: staff.cookie } : {}) });
   browsers.push(browser);
   return page;
 }
@@ -221,7 +221,8 @@ describe('accept, ask for materials, withdraw — in Chromium', () => {
 describe('accept, question with minutes, dismiss with a 解释 art. 358 ground — in Chromium', () => {
   it('the minutes through the form, the ground from the list, the ruling opened by the party', async () => {
     const { k, number } = await submitted(true);
-    const desk = await newPage(DESK, judge);
+    // The judge's browser is set to another time zone: the court's times are China time all the same.
+    const desk = await newPage(DESK, judge, 'Europe/Berlin');
     await openOnDesk(desk, number);
     // The judge looks at the refusal grounds, then accepts after all: that choice does not carry
     // over to the dismissal, which needs its own ground.
@@ -233,11 +234,8 @@ describe('accept, question with minutes, dismiss with a 解释 art. 358 ground �
 
     // 询问笔录 (解释 art. 356): when, where, what was said, the clerk.
     await desk.getByTestId('judge-clerk').fill('赵书记');
-    const started = await desk.evaluate(() => {
-      const d = new Date(Date.now() - 40 * 60_000);
-      const p = (n: number) => String(n).padStart(2, '0');
-      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-    });
+    // Forty minutes ago, typed as China time.
+    const started = new Date(Date.now() - 40 * 60_000 + 8 * 3600_000).toISOString().slice(0, 16);
     await desk.getByTestId('judge-minutes-start').fill(started);
     await desk.getByTestId('judge-minutes-place').fill('包头市青山区人民法院第三法庭（视频）');
     await desk.getByTestId('judge-minutes').fill('问：调解协议是否系你们自愿达成？\n李某答：是。\n王某答：签署时我认为还款期限是对方单方定的。');

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { daysLeftView, formatDate, formatDateTime, invitationState, localDatePlusDays, normalizeIdLast4 } from './format.ts';
+import { daysLeftView, formatDate, formatDateTime, fromChinaInput, invitationState, localDatePlusDays, normalizeIdLast4, toChinaInput } from './format.ts';
 import { matchRoute } from './router.tsx';
 import { isPng, toBase64 } from './pages/admin/png.ts';
 import { defaultSideFor, makeLabels } from './labels.ts';
+
+describe('China-time datetime-local values', () => {
+  it('reads and writes the input in China time, whatever the browser zone', () => {
+    expect(toChinaInput(Date.parse('2026-03-08T06:05:00Z'))).toBe('2026-03-08T14:05');
+    expect(fromChinaInput('2026-03-08T14:05')).toBe('2026-03-08T06:05:00.000Z');
+    expect(fromChinaInput(toChinaInput(Date.parse('2026-12-31T20:30:00Z')))).toBe('2026-12-31T20:30:00.000Z');
+    expect(fromChinaInput('')).toBeNull();
+    expect(fromChinaInput('2026-13-40T99:99')).toBeNull();
+  });
+});
 
 describe('daysLeftView', () => {
   it('shows remaining days, urgent at 3 or fewer', () => {

@@ -31,6 +31,18 @@ export function localDatePlusDays(days: number, from: Date = new Date()): string
   return formatChinaDate(from.getTime() + days * 24 * 3600_000);
 }
 
+/** An `<input type="datetime-local">` value in China time (`2025-03-08T14:05`) of an instant, whatever the browser's time zone. */
+export function toChinaInput(ms: number): string {
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16);
+}
+
+/** The instant a China-time `datetime-local` value names, as ISO; null when it is no such value. */
+export function fromChinaInput(value: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
+  const d = new Date(`${value}:00+08:00`);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
 export interface DaysLeftView {
   text: string;
   /** Red: due within 3 days or overdue. */

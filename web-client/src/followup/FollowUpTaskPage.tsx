@@ -20,15 +20,13 @@ import { Field } from '../components/Field.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { DeadlineCountdown } from '../intake/DeadlineCountdown.tsx';
 import { formatDue } from '../intake/deadline-format.ts';
+import { fromChinaInput, toChinaInput } from '../format.ts';
 import { Link } from '../router.tsx';
 import { useAction } from '../use-action.ts';
 import { useLoaded } from '../use-loaded.ts';
 import { TaskBadges } from './FollowUpTasksPage.tsx';
 import './followup.css';
 
-/** `datetime-local` value (Beijing time) of an instant, and back. */
-const toLocalInput = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 16);
-const fromLocalInput = (value: string) => new Date(`${value}:00+08:00`).toISOString();
 const formatTime = (iso: string) => formatDue(Date.parse(iso));
 
 /** A select over a fixed vocabulary, each value shown by its label. */
@@ -58,7 +56,7 @@ function RecordText({ id, rows, value, onChange, testId }: { id: string; rows: n
 }
 
 function RecordForm({ detail, onDone }: { detail: FollowUpTaskDetail; onDone: () => void }) {
-  const [at, setAt] = useState(() => toLocalInput(Date.parse(detail.now)));
+  const [at, setAt] = useState(() => toChinaInput(Date.parse(detail.now)));
   const [method, setMethod] = useState<FollowUpMethod>('PHONE');
   const [contact, setContact] = useState(detail.rating?.participantName ?? '');
   const [content, setContent] = useState('');
@@ -75,8 +73,10 @@ function RecordForm({ detail, onDone }: { detail: FollowUpTaskDetail; onDone: ()
     e.preventDefault();
     if (!contact.trim()) return setError('请填写回访对象');
     if (!content.trim()) return setError('请填写回访内容');
+    const when = fromChinaInput(at);
+    if (!when) return setError('请填写回访时间');
     void run(
-      () => followUpApi.addRecord(detail.task.id, { at: fromLocalInput(at), method, contact: contact.trim(), content, result, partyOpinion, performance }),
+      () => followUpApi.addRecord(detail.task.id, { at: when, method, contact: contact.trim(), content, result, partyOpinion, performance }),
       '回访记录已登记',
       '登记失败，请重试',
     );

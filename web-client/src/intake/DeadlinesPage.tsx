@@ -12,29 +12,24 @@ import { useToast } from '../toast.tsx';
 import { useLoaded } from '../use-loaded.ts';
 import { DeadlineCountdown } from './DeadlineCountdown.tsx';
 import { formatDue } from './deadline-format.ts';
+import { fromChinaInput, toChinaInput } from '../format.ts';
 
 const LEVEL_LABELS = { UNIT_HEAD: '已督办（单位负责人）', CENTRE: '已督办（中心）' } as const;
 
-/** `datetime-local` value (Beijing time) of an instant, and back. */
-function toLocalInput(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16);
-}
-function fromLocalInput(value: string): string {
-  return new Date(`${value}:00+08:00`).toISOString();
-}
-
 function ExtendForm({ matter, onDone, onCancel }: { matter: MatterDeadline; onDone: () => void; onCancel: () => void }) {
   const notify = useToast();
-  const [dueAt, setDueAt] = useState(() => toLocalInput(Date.parse(matter.dueAt) + 2 * 24 * 3600_000));
+  const [dueAt, setDueAt] = useState(() => toChinaInput(Date.parse(matter.dueAt) + 2 * 24 * 3600_000));
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    const due = fromChinaInput(dueAt);
+    if (!due) return setError('请填写新的办理期限');
     setError(null);
     setBusy(true);
     try {
-      await deadlinesApi.extendDeadline(matter.id, fromLocalInput(dueAt), reason);
+      await deadlinesApi.extendDeadline(matter.id, due, reason);
       notify('办理期限已延长');
       onDone();
     } catch (err) {

@@ -13,7 +13,7 @@ import { Loading } from '../components/Loading.tsx';
 import { Link } from '../router.tsx';
 import { downloadBlob } from '../signing/signing-shared.tsx';
 import { useToast } from '../toast.tsx';
-import { formatDate, formatDateTime, formatDuration } from '../format.ts';
+import { formatDate, formatDateTime, formatDuration, fromChinaInput } from '../format.ts';
 
 const labels = makeLabels(null);
 
@@ -573,15 +573,17 @@ export function RulingService({ service, compact }: { service: JudgeApplicationD
 }
 
 /**
- * The questioning's start and end from the desk's date-time inputs (the judge's local time, as
- * typed): the start is required and not in the future; an empty end means now.
+ * The questioning's start and end from the desk's date-time inputs (China time, as the court
+ * keeps it, whatever the judge's browser zone): the start is required and not in the future; an
+ * empty end means now.
  */
 function questioningTimes(start: string, end: string): { problem: null; startedAt: string; endedAt: string | null } | { problem: string } {
-  const from = Date.parse(start);
-  if (!start || Number.isNaN(from)) return { problem: '请填写询问开始时间。' };
-  const to = end ? Date.parse(end) : Date.now();
-  if (Number.isNaN(to)) return { problem: '询问结束时间不正确。' };
+  const startedAt = fromChinaInput(start);
+  if (!startedAt) return { problem: '请填写询问开始时间。' };
+  const endedAt = end ? fromChinaInput(end) : null;
+  if (end && !endedAt) return { problem: '询问结束时间不正确。' };
+  const from = Date.parse(startedAt);
   if (from > Date.now()) return { problem: '询问开始时间不能晚于现在。' };
-  if (to < from) return { problem: '询问结束时间不能早于开始时间。' };
-  return { problem: null, startedAt: new Date(from).toISOString(), endedAt: end ? new Date(to).toISOString() : null };
+  if ((endedAt ? Date.parse(endedAt) : Date.now()) < from) return { problem: '询问结束时间不能早于开始时间。' };
+  return { problem: null, startedAt, endedAt };
 }
