@@ -187,8 +187,11 @@ export async function startBaselineServer<Method extends string, App extends Bas
   pageSource: string;
   /** Answer /favicon.ico with 204 (otherwise 404, like any unknown path). */
   favicon?: boolean;
+  /** Listen here instead of loopback on free ports (`join --link`: a namespace's address). */
+  network?: { host: string; httpPort: number; rtcPort: number; announcedAddress: string };
   createApp(pool: WorkerPool): Promise<App>;
 }): Promise<BaselineServer<App>> {
+  const host = options.network?.host ?? '127.0.0.1';
   let pageScript = pageScripts.get(options.pageSource);
   if (!pageScript) {
     pageScript = bundle(options.pageSource, true);
@@ -202,8 +205,9 @@ export async function startBaselineServer<Method extends string, App extends Bas
   try {
     pool = await createWorkerPool({
       numWorkers: 1,
-      listenIp: '127.0.0.1',
-      rtcPort: 0,
+      listenIp: host,
+      ...(options.network ? { announcedAddress: options.network.announcedAddress } : {}),
+      rtcPort: options.network?.rtcPort ?? 0,
       logLevel: 'warn',
       logger: { info: () => undefined, error: (obj, msg) => console.error(msg, obj) },
     });
@@ -230,7 +234,7 @@ export async function startBaselineServer<Method extends string, App extends Bas
       }
       res.writeHead(404).end();
     });
-    await new Promise<void>((resolve, reject) => http!.once('error', reject).listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => http!.once('error', reject).listen(options.network?.httpPort ?? 0, host, resolve));
   } catch (err) {
     await app?.close();
     pool?.close();
@@ -241,7 +245,7 @@ export async function startBaselineServer<Method extends string, App extends Bas
   const startedApp = app;
   const startedPool = pool;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://${host}:${(server.address() as AddressInfo).port}`,
     app: startedApp,
     async close() {
       await startedApp.close();
