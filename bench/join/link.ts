@@ -53,8 +53,17 @@ export interface Links extends LinkNetwork {
   close(): void;
 }
 
-const tc = (ns: string, ...args: string[]) => execFileSync('ip', ['netns', 'exec', ns, 'tc', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+/** Runs a set-up command; a failure (no tbf, no CAP_NET_ADMIN …) stops the bench with what the tool said. */
+function setUp(command: string, args: string[]): void {
+  try {
+    execFileSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    const said = err && typeof err === 'object' && 'stderr' in err ? String(err.stderr).trim() : String(err);
+    throw new PreflightError(`join --link could not set up its links: \`${command} ${args.join(' ')}\`: ${said}`);
+  }
+}
+const tc = (ns: string, ...args: string[]) => setUp('ip', ['netns', 'exec', ns, 'tc', ...args]);
+const ip = (...args: string[]) => setUp('ip', args);
 
 function preflight(): void {
   if (process.getuid?.() !== 0) throw new PreflightError('join --link needs root (network namespaces, veth pairs and tc); run it as root');
