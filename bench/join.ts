@@ -15,6 +15,7 @@ import { intOption } from './lib/args.ts';
 import { UsageError, type Benchmark, type BenchContext } from './lib/types.ts';
 import { runBaseline } from './join/baseline.ts';
 import { runJiefen } from './join/jiefen.ts';
+import { linkResult, openLinks, type Links } from './join/link.ts';
 import { describePages, describeRun, report, type Half, type RunRecord } from './join/report.ts';
 import type { RunOptions } from './join/shared.ts';
 
@@ -25,7 +26,8 @@ const USAGE = `options:
   --jiefen-only       only the jiefen half
   --page-timeout S    seconds a page may take to see a remote frame (default 30)
   --settle-ms MS      idle time after the browsers start, before the pages open (default 1000)
-  --verbose           per page of every run: milestones, requests and socket.io traffic in time order`;
+  --verbose           per page of every run: milestones, requests and socket.io traffic in time order
+  --link              every page on its own 1 Mbit/s, 100 ms RTT link (network namespaces; root only)`;
 
 /** How long to wait for someone else's browser job (e.g. an e2e test file) before measuring anyway. */
 const BROWSER_WAIT_MS = 300_000;
@@ -36,6 +38,7 @@ interface Args {
   halves: Half[];
   options: RunOptions;
   verbose: boolean;
+  link: boolean;
 }
 
 function parse(argv: string[]): Args {
@@ -53,6 +56,7 @@ function parse(argv: string[]): Args {
         'page-timeout': { type: 'string' },
         'settle-ms': { type: 'string' },
         verbose: { type: 'boolean' },
+        link: { type: 'boolean' },
       },
     }));
   } catch (err) {
@@ -68,6 +72,7 @@ function parse(argv: string[]): Args {
       settleMs: intOption('settle-ms', values['settle-ms'], 1000, 0, 10_000),
     },
     verbose: !!values.verbose,
+    link: !!values.link,
   };
 }
 
@@ -76,10 +81,11 @@ async function runOne(
   half: Half,
   args: Args,
   webRoot: string | null,
+  links: Links | null,
 ): Promise<Pick<RunRecord, 'pages' | 'admits' | 'serverCalls' | 'loopDelay' | 'otherCpuCores' | 'otherBrowser' | 'error'>> {
   try {
-    if (half === 'baseline') return await runBaseline(ctx, args.options);
-    return await runJiefen(ctx, args.options, webRoot!);
+    if (half === 'baseline') return await runBaseline(ctx, args.options, links ?? undefined);
+    return await runJiefen(ctx, args.options, webRoot!, links ?? undefined);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return {
@@ -105,6 +111,7 @@ async function run(argv: string[], ctx: BenchContext) {
     if (warning) ctx.log(`warning: ${warning}`);
     webRoot = snapshotWebClient(ctx);
   }
+  const links = args.link ? await openLinks(ctx, 3) : null;
   const load1Start = load1();
   ctx.log(`join: ${args.runs} run(s) of ${args.halves.join(' + ')} (+${args.warmup} warm-up), 3 pages per run, alternating; load average ${load1Start}`);
   await waitForQuietMachine(ctx, { browserWaitMs: BROWSER_WAIT_MS, cpuWaitMs: 120_000 });
@@ -115,7 +122,7 @@ async function run(argv: string[], ctx: BenchContext) {
     for (const half of args.halves) {
       if (ctx.signal.aborted) break;
       const { busy } = await waitForQuietMachine(ctx, { browserWaitMs: BROWSER_WAIT_MS, cpuWaitMs: 30_000 });
-      const r = await runOne(ctx, half, args, webRoot);
+      const r = await runOne(ctx, half, args, webRoot, links);
       const contended = busy || r.otherBrowser === true || (r.otherCpuCores ?? 0) > BUSY_CORES;
       const record: RunRecord = { half, index: i - args.warmup + 1, warmup: i < args.warmup, contended, ...r };
       const failedPages = record.pages.filter((p) => p.ms === null);
@@ -128,6 +135,7 @@ async function run(argv: string[], ctx: BenchContext) {
     }
   }
 
+  links?.close();
   const measured = records.filter((r) => !r.warmup);
   const failedRuns = measured.filter((r) => r.error).length;
   const { lines, result } = report(measured, args.halves);
@@ -136,6 +144,7 @@ async function run(argv: string[], ctx: BenchContext) {
   return {
     result: {
       ...result,
+      ...(links ? linkResult(result) : {}),
       runs: args.runs,
       warmup_runs: args.warmup,
       pages_per_run: 3,

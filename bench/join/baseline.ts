@@ -8,6 +8,7 @@ import { ConsumerSync, mediaParticipant, mediaRpc, startBaselineServer, type Bas
 import { assertLoopback } from '../lib/env.ts';
 import type { BenchContext } from '../lib/types.ts';
 import type { BaselineConsumer, BaselineMethod } from './baseline.page.ts';
+import type { LinkNetwork } from './link.ts';
 import { measurePages, type Measurement } from './pages.ts';
 import { VIEWPORTS, type RunOptions } from './shared.ts';
 
@@ -66,19 +67,21 @@ class BaselineRoom implements BaselineApp<BaselineMethod> {
   }
 }
 
-/** One baseline run: a fresh server and room, three peers opening the page at once. */
-export async function runBaseline(ctx: BenchContext, options: RunOptions): Promise<Measurement> {
+/** One baseline run: a fresh server and room, three peers opening the page at once (with `link`: over it). */
+export async function runBaseline(ctx: BenchContext, options: RunOptions, link?: LinkNetwork): Promise<Measurement> {
   const server = await startBaselineServer({
     title: 'join baseline',
+    ...(link ? { network: { host: link.serverIp, httpPort: link.httpPort, rtcPort: link.rtcPort, announcedAddress: link.announcedAddress } } : {}),
     pageSource: PAGE_SOURCE,
     createApp: async (pool) => new BaselineRoom(await MediaRoom.create(pool, { roomId: 'baseline' })),
   });
   const unregister = ctx.onCleanup(() => server.close());
   try {
-    assertLoopback(server.url);
+    if (!link) assertLoopback(server.url);
+    const pageUrl = link?.publicUrl ?? server.url;
     return await measurePages(
       ctx,
-      VIEWPORTS.map((viewport, i) => ({ label: `peer ${i + 1}`, url: `${server.url}/?peer=p${i + 1}`, viewport })),
+      VIEWPORTS.map((viewport, i) => ({ label: `peer ${i + 1}`, url: `${pageUrl}/?peer=p${i + 1}`, viewport, ...(link ? { browser: link.browser(i) } : {}) })),
       { timeoutMs: options.pageTimeoutMs, settleMs: options.settleMs },
     );
   } finally {

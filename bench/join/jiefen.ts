@@ -10,6 +10,7 @@ import { addConfirmedParty, createStaffUser, startTestServer, StaffClient } from
 import { assertLoopback, withTimeout } from '../lib/env.ts';
 import { BENCH_PARTIES } from '../lib/party.ts';
 import type { BenchContext } from '../lib/types.ts';
+import type { LinkNetwork } from './link.ts';
 import { measurePages, type Measurement } from './pages.ts';
 import { VIEWPORTS, type RunOptions } from './shared.ts';
 
@@ -71,12 +72,26 @@ function browserCookies(header: string, url: string) {
     });
 }
 
-export async function runJiefen(ctx: BenchContext, options: RunOptions, webRoot: string): Promise<JiefenRun> {
-  const server = await startTestServer({ RTC_LISTEN_IP: '127.0.0.1', LOG_LEVEL: 'warn' }, { webRoot });
+/** With `link`, the pages open the link's public URL from their namespaces (`join --link`). */
+export async function runJiefen(ctx: BenchContext, options: RunOptions, webRoot: string, link?: LinkNetwork): Promise<JiefenRun> {
+  const linkEnv: Record<string, string> = link
+    ? {
+        HOST: link.serverIp,
+        PORT: String(link.httpPort),
+        RTC_LISTEN_IP: link.serverIp,
+        RTC_PORT: String(link.rtcPort),
+        RTC_ANNOUNCED_ADDRESS: link.announcedAddress,
+        MEDIASOUP_WORKERS: '1',
+      }
+    : {};
+  const server = await startTestServer({ RTC_LISTEN_IP: '127.0.0.1', LOG_LEVEL: 'warn', ...linkEnv }, { webRoot });
   const unregisterServer = ctx.onCleanup(() => server.close());
   let coMediator: RoomTestClient | undefined;
   try {
-    assertLoopback(server.url);
+    if (!link) assertLoopback(server.url);
+    // Links and the origin check follow the address the pages use.
+    if (link) server.ctx.config.publicUrl = link.publicUrl;
+    const pageUrl = link?.publicUrl ?? server.url;
     // ── set-up (not timed) ─────────────────────────────────────────────────────
     const admin = new StaffClient(server.url);
     if (!(await admin.login(server.admin.username, server.admin.password)).ok) throw new Error('admin login failed');
@@ -121,9 +136,9 @@ export async function runJiefen(ctx: BenchContext, options: RunOptions, webRoot:
     const measurement = await measurePages(
       ctx,
       [
-        { label: 'mediator', url: `${server.url}/cases/${caseId}/room`, viewport: VIEWPORTS[0], cookies: browserCookies(mediator.cookie, server.url) },
-        ...parties.map((p, i) => ({ label: p.label, url: `${server.url}/j/${p.token}/room`, viewport: VIEWPORTS[i + 1]! })),
-      ],
+        { label: 'mediator', url: `${pageUrl}/cases/${caseId}/room`, viewport: VIEWPORTS[0], cookies: browserCookies(mediator.cookie, pageUrl) },
+        ...parties.map((p, i) => ({ label: p.label, url: `${pageUrl}/j/${p.token}/room`, viewport: VIEWPORTS[i + 1]! })),
+      ].map((spec, i) => (link ? { ...spec, browser: link.browser(i) } : spec)),
       { timeoutMs: options.pageTimeoutMs, settleMs: options.settleMs, onStart: (t) => (t0 = t) },
     );
     return { ...measurement, admits, serverCalls };

@@ -16,6 +16,8 @@ export interface PageSpec {
   viewport: { width: number; height: number };
   /** Set in the browser before opening the link (a staff session). */
   cookies?: Array<{ name: string; value: string; url: string; httpOnly?: boolean; sameSite?: 'Strict' | 'Lax' | 'None' }>;
+  /** Another Chromium (e.g. one inside a network namespace, `--link`) and extra flags. */
+  browser?: { executablePath: string; extraArgs: string[] };
 }
 
 export type Milestone = keyof ProbeMarks;
@@ -99,7 +101,7 @@ export async function measurePages(ctx: BenchContext, specs: PageSpec[], options
   const browsers: TestBrowser[] = [];
   const unregister = ctx.onCleanup(() => Promise.all(browsers.map((b) => b.close())));
   try {
-    const launched = await Promise.all(specs.map((s) => launchBrowser({ viewport: s.viewport })));
+    const launched = await Promise.all(specs.map((s) => launchBrowser({ viewport: s.viewport, ...s.browser })));
     browsers.push(...launched);
     const logs: string[][] = specs.map(() => []);
     const pages: Page[] = [];

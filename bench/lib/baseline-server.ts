@@ -8,6 +8,7 @@
 // The harness trusts its own pages: request data is what mediasoup-client produced, not checked.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { createWorkerPool, type MediaPeer, type WorkerPool } from '../../sfu/index.ts';
 import type { ConsumeResult, DtlsParameters, MediaKind, MediaSource, RtpCapabilities, RtpParameters } from '../../sfu/types.ts';
 import { bundle } from './bundle.ts';
@@ -187,14 +188,25 @@ export async function startBaselineServer<Method extends string, App extends Bas
   pageSource: string;
   /** Answer /favicon.ico with 204 (otherwise 404, like any unknown path). */
   favicon?: boolean;
+  /**
+   * Listen here instead of loopback on free ports (`join --link`: a namespace's address). The
+   * page script is then sent compressed (brotli, else gzip: Chromium offers brotli only over
+   * https), as jiefen's assets are: over a slow link an uncompressed baseline would lose on bytes,
+   * not on joining.
+   */
+  network?: { host: string; httpPort: number; rtcPort: number; announcedAddress: string };
   createApp(pool: WorkerPool): Promise<App>;
 }): Promise<BaselineServer<App>> {
+  const host = options.network?.host ?? '127.0.0.1';
   let pageScript = pageScripts.get(options.pageSource);
   if (!pageScript) {
     pageScript = bundle(options.pageSource, true);
     pageScripts.set(options.pageSource, pageScript);
   }
   const script = await pageScript;
+  const compressed = options.network
+    ? { br: brotliCompressSync(script, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }), gzip: gzipSync(script, { level: 9 }) }
+    : null;
   const html = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${options.title}</title><script src="/page.js"></script></html>`;
   let pool: WorkerPool | undefined;
   let http: Server | undefined;
@@ -202,8 +214,9 @@ export async function startBaselineServer<Method extends string, App extends Bas
   try {
     pool = await createWorkerPool({
       numWorkers: 1,
-      listenIp: '127.0.0.1',
-      rtcPort: 0,
+      listenIp: host,
+      ...(options.network ? { announcedAddress: options.network.announcedAddress } : {}),
+      rtcPort: options.network?.rtcPort ?? 0,
       logLevel: 'warn',
       logger: { info: () => undefined, error: (obj, msg) => console.error(msg, obj) },
     });
@@ -213,7 +226,14 @@ export async function startBaselineServer<Method extends string, App extends Bas
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (req.method === 'GET' && url.pathname === '/') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
       if (options.favicon && req.method === 'GET' && url.pathname === '/favicon.ico') return void res.writeHead(204).end();
-      if (req.method === 'GET' && url.pathname === '/page.js') return void res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script);
+      if (req.method === 'GET' && url.pathname === '/page.js') {
+        const type = { 'content-type': 'text/javascript; charset=utf-8' };
+        const accepted = String(req.headers['accept-encoding'] ?? '');
+        const encoding = compressed && (['br', 'gzip'] as const).find((e) => new RegExp(`\\b${e}\\b`).test(accepted));
+        if (compressed && encoding)
+          return void res.writeHead(200, { ...type, 'content-encoding': encoding, vary: 'accept-encoding' }).end(compressed[encoding]);
+        return void res.writeHead(200, type).end(script);
+      }
       if (req.method === 'GET' && url.pathname === '/events') return a.attachEvents(url.searchParams.get('peer') ?? '', res);
       if (req.method === 'POST' && url.pathname === '/rpc') {
         void readBody(req)
@@ -230,7 +250,7 @@ export async function startBaselineServer<Method extends string, App extends Bas
       }
       res.writeHead(404).end();
     });
-    await new Promise<void>((resolve, reject) => http!.once('error', reject).listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => http!.once('error', reject).listen(options.network?.httpPort ?? 0, host, resolve));
   } catch (err) {
     await app?.close();
     pool?.close();
@@ -241,7 +261,7 @@ export async function startBaselineServer<Method extends string, App extends Bas
   const startedApp = app;
   const startedPool = pool;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://${host}:${(server.address() as AddressInfo).port}`,
     app: startedApp,
     async close() {
       await startedApp.close();

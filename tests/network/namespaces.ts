@@ -27,7 +27,8 @@ export interface Topology {
   clientLink: { inClient: string; inMid: string };
   /** A Chromium executable that runs inside the client namespace. */
   chromiumInClient: string;
-  startRelay(routes: RelayRoute[]): Promise<void>;
+  /** TCP relays in the middle namespace; `delayMs` holds each chunk that long each way. */
+  startRelay(routes: RelayRoute[], options?: { delayMs?: number }): Promise<void>;
   close(): void;
 }
 
@@ -93,8 +94,9 @@ export function buildTopology(index: number): Topology {
     midNs: ns.mid,
     clientLink: { inClient: veth.client, inMid: veth.midOut },
     chromiumInClient,
-    async startRelay(routes) {
+    async startRelay(routes, options) {
       const args = routes.map((r) => `${r.listen.host}:${r.listen.port}=${r.target.host}:${r.target.port}`);
+      if (options?.delayMs) args.unshift(`--delay-ms=${options.delayMs}`);
       relay = spawn('ip', ['netns', 'exec', ns.mid, process.execPath, path.resolve('tests/network/tcp-relay.mjs'), ...args], {
         stdio: ['pipe', 'pipe', 'inherit'],
       });
