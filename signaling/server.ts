@@ -54,6 +54,7 @@ import { performanceArea, type PerformanceArea } from './followup/performance/in
 import { followUpArea, type FollowUpArea } from './followup/index.ts';
 import { intakePublicArea } from './intake/public/index.ts';
 import { routingArea } from './routing/index.ts';
+import { areasArea } from './areas/index.ts';
 import { dashboardArea, type DashboardArea } from './followup/dashboard/index.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
@@ -170,7 +171,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ports: { applicationPdf: async (caseId) => new Uint8Array((await judicial.applications.applicationPdf(caseId)).bytes) },
   });
   const followup = await followUpArea(ctx, { clock: options.clock ?? systemClock, scheduler: deadlines.scheduler, templates, identity: signing.identity });
-  const dashboard = dashboardArea(ctx, { clock: options.clock ?? systemClock, log: app.log });
+  // The centre's 街道/社区 (a bad data/areas.json stops the start here, naming the field).
+  const areas = areasArea(ctx);
+  const dashboard = dashboardArea(ctx, { clock: options.clock ?? systemClock, log: app.log, areas: areas.directory });
   app.addHook('onClose', async () => dashboard.projector.stop());
   const health: HealthSources = { ctx, pool, redis: cluster?.redis.command ?? null };
   await mountApi(app, [
@@ -196,10 +199,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     performance,
     procedureArea(ctx, templates, signing.identity, signing.service.codes),
     intakePublic,
-    routingArea(ctx),
+    areas,
+    routingArea(ctx, areas.directory),
     dashboard,
     // Imported cases' invitation links go out through the SMS provider (a link, not a code: no validity minutes).
-    intakeDeskArea(ctx, { send: (phone, text) => sms.send(phone, text, { code: '', validMinutes: 0 }) }),
+    intakeDeskArea(ctx, areas.directory, { send: (phone, text) => sms.send(phone, text, { code: '', validMinutes: 0 }) }),
     dossier,
   ]);
   const auditSealSchedule = scheduleAuditSeals({
