@@ -54,6 +54,7 @@ import { performanceArea, type PerformanceArea } from './followup/performance/in
 import { followUpArea, type FollowUpArea } from './followup/index.ts';
 import { intakePublicArea } from './intake/public/index.ts';
 import { routingArea } from './routing/index.ts';
+import { loadAreas } from './areas/areas.ts';
 import { areasArea } from './areas/index.ts';
 import { dashboardArea, type DashboardArea } from './followup/dashboard/index.ts';
 
@@ -110,6 +111,8 @@ async function sealOnStart(config: Config, crypto: FieldCrypto) {
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  // The centre's 街道/社区 (data/areas.json), checked before anything opens: a bad file stops the start naming the field.
+  const areaDirectory = loadAreas(config.dataDir);
   const { secrets } = loadOrCreateSecrets(config.dataDir);
   if (!options.skipMigrations) await applyMigrations(config.dataDir);
   const crypto = new FieldCrypto(resolveDataKeys(config, secrets));
@@ -171,8 +174,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ports: { applicationPdf: async (caseId) => new Uint8Array((await judicial.applications.applicationPdf(caseId)).bytes) },
   });
   const followup = await followUpArea(ctx, { clock: options.clock ?? systemClock, scheduler: deadlines.scheduler, templates, identity: signing.identity });
-  // The centre's 街道/社区 (a bad data/areas.json stops the start here, naming the field).
-  const areas = areasArea(ctx);
+  const areas = areasArea(areaDirectory);
   const dashboard = dashboardArea(ctx, { clock: options.clock ?? systemClock, log: app.log, areas: areas.directory });
   app.addHook('onClose', async () => dashboard.projector.stop());
   const health: HealthSources = { ctx, pool, redis: cluster?.redis.command ?? null };

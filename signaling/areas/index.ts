@@ -1,10 +1,10 @@
-// The areas area (/api/areas): the centre's 街道/乡镇 and 社区 (areas.ts), read once at start and
-// shared with the intake desk (which refuses a code not listed), the matter views and the dashboard.
+// The areas area (/api/areas): the centre's 街道/乡镇 and 社区 (areas.ts), read once as the server
+// starts (before anything opens) and shared with the intake desk (which refuses a code not listed),
+// the matter views and the dashboard.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppContext } from '../context.ts';
 import type { ApiArea } from '../http/api-area.ts';
 import { errors } from '../http/schemas.ts';
-import { loadAreas, type AreaDirectory } from './areas.ts';
+import type { AreaDirectory } from './areas.ts';
 import { AreasView } from './schemas.ts';
 
 const areasRoutes =
@@ -20,7 +20,6 @@ const areasRoutes =
     );
   };
 
-export function areasArea(ctx: AppContext): ApiArea & { directory: AreaDirectory } {
-  const directory = loadAreas(ctx.config.dataDir);
+export function areasArea(directory: AreaDirectory): ApiArea & { directory: AreaDirectory } {
   return { name: 'areas', routes: [{ prefix: '/areas', plugin: areasRoutes(directory) }], directory };
 }
