@@ -1,7 +1,7 @@
 // The centre's 区—街—社 as data (#16): the 街道/乡镇 (9-digit 行政区划代码) and their 社区/村 (12-digit,
 // under the 街镇 whose code they start with), offered on the intake forms, checked when a matter is
 // registered, and named on the dashboard and the matter page. Defaults in default-areas.json (示例);
-// a centre replaces the list in <data dir>/areas.json, read once at start — a bad file stops the
+// a centre's <data dir>/areas.json replaces them whole, read once at start — a bad file stops the
 // start with a message naming the file and the field. Pure: no database.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -44,7 +44,6 @@ export type AreasFile = z.infer<typeof AreasFileSchema>;
 
 export const AREAS_FILE = 'areas.json';
 const BUILT_IN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'default-areas.json');
-
 
 export class AreasFileError extends Error {}
 
@@ -97,15 +96,17 @@ function readJson(file: string): Record<string, unknown> {
   return obj;
 }
 
-/** The built-in list, or the centre's file laid over it key by key (its `areas` replaces the whole list). */
+/**
+ * The centre's file when there is one, else the built-in list. The centre's replaces it whole, `about`
+ * included: a corrected list must say where it comes from, not keep the built-in's 示例 note.
+ */
 export function loadAreas(dataDir: string | null): AreaDirectory {
-  const merged = readJson(BUILT_IN);
-  const file = dataDir ? path.join(dataDir, AREAS_FILE) : null;
-  if (file && existsSync(file)) Object.assign(merged, readJson(file));
-  const parsed = AreasFileSchema.safeParse(merged);
+  const centre = dataDir ? path.join(dataDir, AREAS_FILE) : null;
+  const file = centre && existsSync(centre) ? centre : BUILT_IN;
+  const parsed = AreasFileSchema.safeParse(readJson(file));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new AreasFileError(`街道社区文件 ${file && existsSync(file) ? file : BUILT_IN} 的 ${issue.path.join('.') || '(根)'} 有误：${issue.message}`);
+    throw new AreasFileError(`街道社区文件 ${file} 的 ${issue.path.join('.') || '(根)'} 有误：${issue.message}`);
   }
   return new AreaDirectory(parsed.data.about, parsed.data.areas);
 }

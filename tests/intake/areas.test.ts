@@ -74,10 +74,12 @@ describe('the 街道社区 file', () => {
 
   it('refuses a broken file, naming the file and the field', () => {
     const cases: [unknown, RegExp][] = [
-      [{ areas: [{ code: '15020401', name: '先锋道街道' }] }, /areas\.0\.code 有误：应为 9 位/],
-      [{ areas: [{ code: '150204001', name: '' }] }, /areas\.0\.name 有误：不能为空/],
+      [{ areas: [{ code: '150204001', name: '先锋道街道' }] }, /的 about 有误/],
+      [{ about: 'x', areas: [{ code: '15020401', name: '先锋道街道' }] }, /areas\.0\.code 有误：应为 9 位/],
+      [{ about: 'x', areas: [{ code: '150204001', name: '' }] }, /areas\.0\.name 有误：不能为空/],
       [
         {
+          about: 'x',
           areas: [
             { code: '150204001', name: '先锋道街道' },
             { code: '150204001', name: '万青路街道' },
@@ -87,6 +89,7 @@ describe('the 街道社区 file', () => {
       ],
       [
         {
+          about: 'x',
           areas: [
             { code: '150204001', name: '先锋道街道' },
             { code: '150204002', name: '先锋道街道' },
@@ -94,8 +97,11 @@ describe('the 街道社区 file', () => {
         },
         /areas\.1\.name 有误：与第 1 项的名称重复/,
       ],
-      [{ areas: [{ code: '150204003001', name: '团结社区' }] }, /areas\.0\.code 有误：社区代码应以所属街道\/乡镇的 9 位代码开头，表中没有 150204003/],
-      [{ areas: [{ code: '150204001', name: '先锋道街道', kind: 'TOWN' }] }, /areas\.0 有误/],
+      [
+        { about: 'x', areas: [{ code: '150204003001', name: '团结社区' }] },
+        /areas\.0\.code 有误：社区代码应以所属街道\/乡镇的 9 位代码开头，表中没有 150204003/,
+      ],
+      [{ about: 'x', areas: [{ code: '150204001', name: '先锋道街道', kind: 'TOWN' }] }, /areas\.0 有误/],
       ['{ "areas": [', /不是有效的 JSON/],
     ];
     for (const [content, message] of cases) {
@@ -113,7 +119,7 @@ describe('the 街道社区 file', () => {
   });
 
   it('stops the server from starting with a broken file', async () => {
-    const dataDir = dirWith({ areas: [{ code: '150204001001', name: '团结社区' }] });
+    const dataDir = dirWith({ about: 'x', areas: [{ code: '150204001001', name: '团结社区' }] });
     await expect(startTestServer({}, { dataDir })).rejects.toThrow(/areas\.json 的 areas\.0\.code 有误/);
   });
 });
@@ -173,7 +179,12 @@ describe('街道/社区 on the intake desk', () => {
     expect([district.status, (await district.json()).code]).toEqual([400, 'VALIDATION']);
     expect(await server.ctx.db.matter.count()).toBe(before);
     // The grid report with a listed 街镇 goes through.
-    const ok = await worker.client.request('POST', '/api/intake/grid-reports', { disputeType: 'NEIGHBOUR', place: '青山路 8 号', summary: '噪音扰民', areaCode: '150204003' });
+    const ok = await worker.client.request('POST', '/api/intake/grid-reports', {
+      disputeType: 'NEIGHBOUR',
+      place: '青山路 8 号',
+      summary: '噪音扰民',
+      areaCode: '150204003',
+    });
     expect(ok.status).toBe(201);
   });
 });

@@ -25,13 +25,7 @@ export function AreaSelect({ id, value, onChange }: { id: string; value: string;
           ) : undefined
         }
       >
-        <select
-          id={`${id}-town`}
-          data-testid={`${id}-town`}
-          value={town ? town.code : ''}
-          disabled={!data}
-          onChange={(e) => onChange(e.target.value)}
-        >
+        <select id={`${id}-town`} data-testid={`${id}-town`} value={town ? town.code : ''} disabled={!data} onChange={(e) => onChange(e.target.value)}>
           <option value="">{data ? '不选' : error ? '（列表未加载）' : '正在加载…'}</option>
           {data?.towns.map((t) => (
             <option key={t.code} value={t.code}>
