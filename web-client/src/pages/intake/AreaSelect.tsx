@@ -22,6 +22,9 @@ export function AreaSelect({ id, value, onChange }: { id: string; value: string;
                 重试
               </button>
             </span>
+          ) : data?.about.startsWith('示例') ? (
+            // Until the centre puts its checked list in data/areas.json (README: Intake at the centre).
+            '区划表为示例数据，尚未按民政部门公布的代码核对，请告知管理员'
           ) : undefined
         }
       >
