@@ -1,7 +1,8 @@
 // The centre's 街道/乡镇 and 社区 (signaling/areas): the list as data — the built-in 示例 list, a
 // centre's data/areas.json replacing it, a broken file stopping the start with the file and field
 // named — and on the intake desk: staff read it from /api/areas, a matter keeps the chosen code and
-// the matter page names it, and a code not in the list is refused (AREA_UNKNOWN) with nothing stored.
+// the matter page names it, and a code not in the list is refused (AREA_UNKNOWN) with nothing stored;
+// the public application offers the 街镇 by name.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { AREAS_FILE, AreasFileError, loadAreas } from '../../signaling/areas/are
 import type { AreasViewT } from '../../signaling/areas/schemas.ts';
 import { startTestServer, type StaffClient, type TestServer } from '../support/server.ts';
 import { unitStaff } from './desk-helpers.ts';
+import { applicationBody, noticeVersion, post, verifiedTicket } from './public-support.ts';
 
 describe('the 街道社区 file', () => {
   const dirs: string[] = [];
@@ -186,5 +188,25 @@ describe('街道/社区 on the intake desk', () => {
       areaCode: '150204003',
     });
     expect(ok.status).toBe(201);
+  });
+
+  it('lets a person applying online pick their 街道 by name, and refuses one not offered', async () => {
+    const form = (await (await fetch(`${server.url}/api/apply/form`)).json()) as { towns: Array<{ code: string; name: string }> };
+    expect(form.towns.map((t) => t.name)).toContain('钢铁大街街道');
+    const steel = form.towns.find((t) => t.name === '钢铁大街街道')!;
+    const version = await noticeVersion(server.url);
+
+    const before = await server.ctx.db.matter.count();
+    const phone = '13700000016';
+    const ticket = await verifiedTicket(server.url, server.dataDir, phone);
+    const refused = await post(`${server.url}/api/apply`, applicationBody(version, ticket, phone, { areaCode: '150204999' }));
+    expect([refused.status, refused.body.code]).toEqual([400, 'AREA_UNKNOWN']);
+    expect(await server.ctx.db.matter.count()).toBe(before);
+
+    // The refusal used nothing up: the same verified ticket goes through with an offered 街镇.
+    const applied = await post(`${server.url}/api/apply`, applicationBody(version, ticket, phone, { areaCode: steel.code }));
+    expect(applied.status).toBe(201);
+    const matter = await server.ctx.db.matter.findFirstOrThrow({ where: { registrationNo: applied.body.registrationNo } });
+    expect(matter.areaCode).toBe(steel.code);
   });
 });
