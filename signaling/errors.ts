@@ -184,6 +184,7 @@ export const ERRORS = {
   OWNER_NOT_IN_UNIT: { status: 409, message: '责任人须为该单位在岗工作人员' },
   MATTER_CHANGED: { status: 409, message: '该事项刚被他人处理，请刷新后重试', retry: true },
   UNIT_SHORT_NAME_TAKEN: { status: 409, message: '该案号简称已被中心其他单位使用（各单位案号须能区分）' },
+  AREA_UNKNOWN: { status: 400, message: '所选街道/乡镇或社区不在本中心的区划表中，请刷新后重新选择' },
   INTAKE_NO_DISPATCHER: { status: 503, message: '综治中心暂无在岗受理人员，请拨打中心电话或前往窗口办理', retry: true },
   // 限时办结 (intake-deadlines)
   MATTER_NOT_TIMED: { status: 409, message: '该事项当前阶段没有办理期限' },

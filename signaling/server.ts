@@ -54,6 +54,8 @@ import { performanceArea, type PerformanceArea } from './followup/performance/in
 import { followUpArea, type FollowUpArea } from './followup/index.ts';
 import { intakePublicArea } from './intake/public/index.ts';
 import { routingArea } from './routing/index.ts';
+import { loadAreas } from './areas/areas.ts';
+import { areasArea } from './areas/index.ts';
 import { dashboardArea, type DashboardArea } from './followup/dashboard/index.ts';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web-client', 'dist');
@@ -109,6 +111,8 @@ async function sealOnStart(config: Config, crypto: FieldCrypto) {
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  // The centre's 街道/社区 (data/areas.json), checked before anything opens: a bad file stops the start naming the field.
+  const areaDirectory = loadAreas(config.dataDir);
   const { secrets } = loadOrCreateSecrets(config.dataDir);
   if (!options.skipMigrations) await applyMigrations(config.dataDir);
   const crypto = new FieldCrypto(resolveDataKeys(config, secrets));
@@ -157,7 +161,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const drafting = draftingArea(app, ctx, templates, cluster ? { relay: cluster.docs } : {});
   const sms = options.sms ?? createSmsProvider(config.sms, config.dataDir, app.log);
   const signing = await signingArea(ctx, sms, drafting.agreements, app.log);
-  const intakePublic = intakePublicArea(ctx, sms, app.log);
+  const intakePublic = intakePublicArea(ctx, sms, app.log, areaDirectory);
   const auditSeals = new AuditSealer(db, config.dataDir, sealKeyFromIdentity(signing.identity));
   const deadlines = await deadlinesArea(ctx, { clock: options.clock ?? systemClock, log: app.log, nodeId: cluster?.nodeId ?? null });
   app.addHook('onClose', async () => deadlines.scheduler.stop());
@@ -170,7 +174,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ports: { applicationPdf: async (caseId) => new Uint8Array((await judicial.applications.applicationPdf(caseId)).bytes) },
   });
   const followup = await followUpArea(ctx, { clock: options.clock ?? systemClock, scheduler: deadlines.scheduler, templates, identity: signing.identity });
-  const dashboard = dashboardArea(ctx, { clock: options.clock ?? systemClock, log: app.log });
+  const areas = areasArea(areaDirectory);
+  const dashboard = dashboardArea(ctx, { clock: options.clock ?? systemClock, log: app.log, areas: areas.directory });
   app.addHook('onClose', async () => dashboard.projector.stop());
   const health: HealthSources = { ctx, pool, redis: cluster?.redis.command ?? null };
   await mountApi(app, [
@@ -196,10 +201,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     performance,
     procedureArea(ctx, templates, signing.identity, signing.service.codes),
     intakePublic,
-    routingArea(ctx),
+    areas,
+    routingArea(ctx, areas.directory),
     dashboard,
     // Imported cases' invitation links go out through the SMS provider (a link, not a code: no validity minutes).
-    intakeDeskArea(ctx, { send: (phone, text) => sms.send(phone, text, { code: '', validMinutes: 0 }) }),
+    intakeDeskArea(ctx, areas.directory, { send: (phone, text) => sms.send(phone, text, { code: '', validMinutes: 0 }) }),
     dossier,
   ]);
   const auditSealSchedule = scheduleAuditSeals({

@@ -154,6 +154,7 @@ export const ACTIONS = {
   'centre.read': { scope: 'staff', roles: STAFF_ROLES, refusal: '您的账号无权查看综治中心成员单位' },
   'centre.manage': { scope: 'staff', roles: ['admin'], refusal: '只有管理员可以管理成员单位及其工作人员' },
   // ── intake at the centre: window, phone, grid workers, batch import (#15 item 2) ──
+  'areas.read': { scope: 'staff', roles: STAFF_ROLES, refusal: '您的账号无权查看街道、社区列表' },
   'intake.register': { scope: 'staff', roles: ['dispatcher'], refusal: '只有中心受理员可以登记来访、来电' },
   'intake.grid': { scope: 'staff', roles: ['grid-worker'], refusal: '只有网格员可以提交随手记' },
   'intake.screening': { scope: 'staff', roles: ['dispatcher', 'unit-head', 'grid-worker', 'mediator', 'admin'], refusal: '您无权查看该事项' },

@@ -1,6 +1,7 @@
 // 来访/来电登记 at the centre's window and phone, and 随手记 by grid workers on patrol: each
 // registers the matter once (intake/registration.ts) with its early-warning flags, shows the
 // possible duplicates, and keeps a grid worker's photos sealed with it.
+import type { AreaDirectory } from '../areas/areas.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { Tx } from '../db.ts';
 import type { Urgency } from '../domain/intake-vocabulary.ts';
@@ -43,7 +44,13 @@ export class DeskService {
   constructor(
     private readonly ctx: AppContext,
     readonly rules: ScreeningRules,
+    private readonly areas: AreaDirectory,
   ) {}
+
+  /** A 街道/社区 must be one of the centre's (areas.ts): checked before anything is written. */
+  #checkArea(code: string | undefined): void {
+    if (code !== undefined && !this.areas.has(code)) throw new DomainError('AREA_UNKNOWN', `街道/社区代码 ${code} 不在本中心的区划表中，请从列表中重新选择`);
+  }
 
   async #centreOf(tx: Pick<Tx, 'organisation'>, user: StaffPrincipal): Promise<string> {
     const unit = await tx.organisation.findUniqueOrThrow({ where: { id: user.orgId }, select: { centreId: true } });
@@ -55,6 +62,7 @@ export class DeskService {
   async registerAtDesk(user: StaffPrincipal, input: DeskRegistration, at = new Date()) {
     const parties = normalizeParties(input.parties);
     if (parties.length === 0) throw new DomainError('PARTY_REQUIRED');
+    this.#checkArea(input.areaCode);
     return this.ctx.db.$transaction(async (tx) => {
       const centreId = await this.#centreOf(tx, user);
       return this.#register(tx, {
@@ -81,6 +89,7 @@ export class DeskService {
     const parties = normalizeParties(input.parties ?? []);
     const photos = checkPhotos(input.photos ?? []);
     const place = normalizePlace(input.place);
+    this.#checkArea(input.areaCode);
     return this.ctx.db.$transaction(async (tx) => {
       const centreId = await this.#centreOf(tx, user);
       const owner = await dutyDispatcher(tx, centreId);

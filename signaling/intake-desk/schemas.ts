@@ -23,7 +23,8 @@ const Matter = {
   disputeType: DisputeTypeT,
   summary: Text(4000),
   urgency: Type.Optional(literals(URGENCY_KEYS)),
-  areaCode: Type.Optional(Type.String({ pattern: '^[0-9]{6,12}$' })),
+  /** One of the centre's 街道/乡镇 (9 digits) or 社区 (12 digits), GET /api/areas; another is refused (AREA_UNKNOWN). */
+  areaCode: Type.Optional(Type.String({ pattern: '^([0-9]{9}|[0-9]{12})$' })),
 };
 
 export const DeskRegistrationBody = Type.Object(

@@ -1,6 +1,7 @@
 // What the 分流 pages show: the dispatcher's queue (registered matters with the suggested unit and
 // why), a unit head's inbox (待接收, 待指派, 办理中) and one matter with its whole history and who
 // is responsible now. Parties appear by name and role only: phones and ID numbers stay on the case.
+import type { AreaDirectory } from '../areas/areas.ts';
 import type { AppContext, StaffPrincipal } from '../context.ts';
 import type { Db } from '../db.ts';
 import { formatChinaDateTime } from '../domain/china-time.ts';
@@ -37,6 +38,7 @@ export class MatterViews {
   constructor(
     private readonly ctx: AppContext,
     private readonly rules: readonly RoutingRule[],
+    private readonly areas: AreaDirectory,
   ) {}
 
   async #names(rows: MatterRow[]) {
@@ -128,6 +130,7 @@ export class MatterViews {
         summary: m.summary,
         place: m.place,
         areaCode: m.areaCode,
+        areaName: m.areaCode ? this.areas.labelOf(m.areaCode) : null,
         amountFen: m.amountFen,
         ownerUnitId: m.ownerUnitId,
         pendingUnitId: m.pendingUnitId,

@@ -51,6 +51,8 @@ export const MatterDetailView = Type.Object({
       summary: Type.String(),
       place: Nullable(Type.String()),
       areaCode: Nullable(Type.String()),
+      /** "先锋道街道 · 团结社区" (signaling/areas); a code no longer listed is marked so. */
+      areaName: Nullable(Type.String()),
       amountFen: Nullable(Type.Integer()),
       ownerUnitId: Type.String(),
       pendingUnitId: Nullable(Type.String()),

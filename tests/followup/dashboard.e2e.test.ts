@@ -1,6 +1,7 @@
 // 统计分析 in real Chromium on a phone: a dispatcher follows 统计分析 in the staff navigation, sees the
 // figures of the fixed data set with their definitions and the charts drawn (echarts, loaded with the
-// page), narrows to one unit and sees the figure change, then switches to 大屏 mode on a wall screen.
+// page), narrows to one unit and sees the figure change, then switches to 大屏 mode on a wall screen;
+// then registers a visit at the desk choosing its 街道 and 社区, and finds them by name in the area table.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../signaling/deadlines/clock.ts';
@@ -66,5 +67,29 @@ describe('the dashboard page (Chromium)', () => {
     expect(await page.getByTestId('dashboard-page').getAttribute('class')).toContain('dash--wall');
     expect(await page.getByTestId('dash-wall').getAttribute('aria-pressed')).toBe('true');
     await expect.poll(() => page.getByTestId('chart-units').locator('svg').count(), { timeout: 15_000 }).toBe(1);
+  });
+
+  it('names the 街道/社区 a dispatcher picked at the desk', async () => {
+    await page.setViewportSize(PHONE);
+    await page.goto(`${server.url}/intake/desk`);
+    await page.getByTestId('desk-title').fill('广场舞噪音');
+    await page.getByTestId('desk-summary').fill('小区广场舞音响声音过大，影响休息');
+    await page.getByTestId('desk-name').fill('钱多多');
+    // The 社区 choice appears once a 街镇 that has any is chosen.
+    expect(await page.getByTestId('desk-area-community').count()).toBe(0);
+    await page.getByLabel('街道/乡镇').selectOption({ label: '万青路街道' });
+    await page.getByLabel('社区').selectOption({ label: '光明社区' });
+    await page.getByTestId('desk-submit').click();
+    await page.getByTestId('intake-registration-no').waitFor({ timeout: 15_000 });
+
+    // Registered now (the desk's own time), so the period is the days around today (China calendar).
+    const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+    await page.getByTestId('nav-dashboard').click();
+    await page.waitForURL(`${server.url}/dashboard`);
+    await page.getByTestId('dash-from').fill(day(-1));
+    await page.getByTestId('dash-to').fill(day(1));
+    await page.getByTestId('dash-apply').click();
+    const areaRows = page.getByTestId('table-area').locator('tbody th');
+    await expect.poll(() => areaRows.allTextContents(), { timeout: 15_000 }).toEqual(['万青路街道 · 光明社区']);
   });
 });

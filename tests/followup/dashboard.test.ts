@@ -3,7 +3,11 @@
 // by the server), the projector keeping facts up to date as new steps are committed, and the .xlsx
 // export holding exactly what the page shows.
 import ExcelJS from 'exceljs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AREAS_FILE } from '../../signaling/areas/areas.ts';
 import { FakeClock } from '../../signaling/deadlines/clock.ts';
 import { FIGURE_KEYS, FIGURES, BREAKDOWN_KEYS, BREAKDOWN_COLUMNS } from '../../signaling/followup/dashboard/figures.ts';
 import { SHEETS } from '../../signaling/followup/dashboard/export.ts';
@@ -13,6 +17,11 @@ import { sharedStaffSession, startTestServer, type StaffClient, type TestServer 
 import { china, NOW, rate, seedDashboardFixture, touchCase, type Fixture } from './dashboard-fixture.ts';
 
 const MAIN = 'from=2026-02-01&to=2026-06-30';
+const CENTRE_AREAS = [
+  { code: '150204001', name: '先锋道街道' },
+  { code: '150204001001', name: '团结社区' },
+  { code: '150204002', name: '万青路街道' },
+];
 
 let server: TestServer;
 let fx: Fixture;
@@ -22,13 +31,18 @@ const view = (client: StaffClient, query = MAIN) => client.json<DashboardViewT>(
 const byKey = <T extends { key: string }>(rows: T[]): Record<string, T> => Object.fromEntries(rows.map((r) => [r.key, r]));
 
 beforeAll(async () => {
-  server = await startTestServer({}, { clock: new FakeClock(NOW) });
+  // The centre's own 街道社区 list (data/areas.json replaces the built-in one): 幸福路街道 (150204004),
+  // which the fixture's matter F was registered under, is no longer in it.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'jiefen-dashboard-'));
+  writeFileSync(path.join(dataDir, AREAS_FILE), JSON.stringify({ about: '青山区民政局公布的区划代码（测试）', areas: CENTRE_AREAS }));
+  server = await startTestServer({}, { clock: new FakeClock(NOW), dataDir });
   fx = await seedDashboardFixture(server.ctx.db);
   dispatcher = await loginAs(server.url, fx.staff.dispatcher);
 }, 60_000);
 
 afterAll(async () => {
   await server?.close();
+  if (server) rmSync(server.dataDir, { recursive: true, force: true });
 });
 
 describe('figures on the fixed data set (centre staff, every unit, 2026-02-01 … 2026-06-30)', () => {
@@ -102,9 +116,9 @@ describe('figures on the fixed data set (centre staff, every unit, 2026-02-01 �
     expect(byKey(b.unit)[fx.units.property]!.label).toBe('青山区物业纠纷人民调解委员会');
 
     expect(b.area.map((r) => [r.label, r.received])).toEqual([
-      ['150204001001', 3],
+      ['先锋道街道 · 团结社区', 3],
       ['未登记', 2],
-      ['150204004', 1],
+      ['150204004（已不在区划表中）', 1],
     ]);
     expect(b.period.map((r) => [r.key, r.label, r.received])).toEqual([
       ['202603', '2026年3月', 2],
@@ -287,6 +301,20 @@ describe('facts follow what is committed', () => {
 });
 
 describe('.xlsx export', () => {
+  it('names the 街道/社区 rows as the page does', async () => {
+    const res = await dispatcher.request('GET', `/api/dashboard/export.xlsx?${MAIN}`);
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet(SHEETS.area)!;
+    expect(sheet.getRow(1).getCell(1).value).toBe('街道/社区');
+    expect([2, 3, 4].map((r) => [sheet.getRow(r).getCell(1).value, sheet.getRow(r).getCell(2).value])).toEqual([
+      ['先锋道街道 · 团结社区', 3],
+      ['未登记', 2],
+      ['150204004（已不在区划表中）', 1],
+    ]);
+  });
+
   it('opens and holds every table exactly as the page shows it, with each definition', async () => {
     const query = `${MAIN}&unitId=${fx.units.property}`;
     const v = await view(dispatcher, query);

@@ -2,6 +2,7 @@
 // every unit of their centre; unit staff — unit heads and mediators — their own unit only, enforced
 // here whatever the request asks), the filters (受理 date range, one unit), and the figures and
 // tables of queries.ts over facts brought up to date first (projector.ts).
+import type { AreaDirectory } from '../../areas/areas.ts';
 import type { AppContext, StaffPrincipal } from '../../context.ts';
 import type { Clock } from '../../deadlines/clock.ts';
 import { DomainError } from '../../errors.ts';
@@ -41,8 +42,9 @@ export class DashboardService {
     private readonly ctx: AppContext,
     private readonly clock: Clock,
     readonly projector: DashboardProjector,
+    areas: AreaDirectory,
   ) {
-    this.queries = new DashboardQueries(ctx.db);
+    this.queries = new DashboardQueries(ctx.db, (code) => areas.labelOf(code));
   }
 
   /** The units this staff member may see. */

@@ -89,7 +89,12 @@ export const BREAKDOWNS = {
   channel: { title: '按来源渠道', dimension: '来源渠道', definition: '登记事项的受理渠道；调解员直接立案的为“直接立案”。' },
   disputeType: { title: '按纠纷类型', dimension: '纠纷类型', definition: '立案时确定的纠纷类型（未立案的，登记时的类型）。' },
   unit: { title: '按承办单位', dimension: '承办单位', definition: '案件所属成员单位；未立案的事项，当前须办理的单位。' },
-  area: { title: '按街道、社区', dimension: '街道/社区代码', definition: '登记时记录的街道（9 位）或社区（12 位）行政区划代码；未记录的为“未登记”。' },
+  area: {
+    title: '按街道、社区',
+    dimension: '街道/社区',
+    definition:
+      '登记时选定的街道/乡镇或社区，按本中心的街道社区表（areas.json）显示名称；选了社区的，按社区单列（“街道 · 社区”），不并入所属街道一行；代码已不在表中的，显示代码并注明“（已不在区划表中）”；未选的为“未登记”。',
+  },
   period: { title: '按月份', dimension: '月份', definition: '受理日期所在月份（北京时间）。' },
 } as const satisfies Record<string, { title: string; dimension: string; definition: string }>;
 
@@ -120,4 +125,4 @@ export const CHANNEL_LABELS: Record<string, string> = {
   DIRECT: '直接立案',
 };
 
-export const NO_AREA_LABEL = '未登记';
+export { NO_AREA_LABEL } from '../../areas/labels.ts';

@@ -4,7 +4,7 @@
 // is named, so the bench and the export can run them one by one. Definitions: figures.ts.
 import type { Db } from '../../db.ts';
 import { DISPUTE_TYPES } from '../../domain/vocabulary.ts';
-import { BREAKDOWNS, CHANNEL_LABELS, FIGURE_KEYS, NO_AREA_LABEL, STAGE_KEYS, STAGES, type BreakdownKey, type FigureKey, type StageKey } from './figures.ts';
+import { BREAKDOWNS, CHANNEL_LABELS, FIGURE_KEYS, STAGE_KEYS, STAGES, type BreakdownKey, type FigureKey, type StageKey } from './figures.ts';
 
 export interface FactFilter {
   /** China calendar days, YYYYMMDD, both included. */
@@ -86,7 +86,11 @@ export const QUERY_NAMES = ['figures', 'channel', 'disputeType', 'unit', 'area',
 export type QueryName = (typeof QUERY_NAMES)[number];
 
 export class DashboardQueries {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** "先锋道街道 · 团结社区" for a code, 未登记 for none (signaling/areas). */
+    private readonly areaLabel: (code: string | null) => string,
+  ) {}
 
   #where(f: FactFilter): { sql: string; params: unknown[] } {
     if (f.unitIds.length === 0) return { sql: '0', params: [] };
@@ -167,7 +171,7 @@ export class DashboardQueries {
       const closed = n(row.closed);
       return {
         key: k,
-        label: labelOf(key, k, unitNames),
+        label: labelOf(key, k, unitNames, this.areaLabel),
         received: n(row.received),
         closed,
         resolved,
@@ -258,7 +262,7 @@ export class DashboardQueries {
   }
 }
 
-function labelOf(key: BreakdownKey, k: string, unitNames: ReadonlyMap<string, string>): string {
+function labelOf(key: BreakdownKey, k: string, unitNames: ReadonlyMap<string, string>, areaLabel: (code: string | null) => string): string {
   switch (key) {
     case 'channel':
       return CHANNEL_LABELS[k] ?? k;
@@ -267,7 +271,7 @@ function labelOf(key: BreakdownKey, k: string, unitNames: ReadonlyMap<string, st
     case 'unit':
       return unitNames.get(k) ?? k;
     case 'area':
-      return k === '' ? NO_AREA_LABEL : k;
+      return areaLabel(k === '' ? null : k);
     case 'period':
       return `${k.slice(0, 4)}年${Number(k.slice(4))}月`;
   }

@@ -6,6 +6,7 @@
 // parties and the place, the early-warning flags stored on the matter; its possible duplicates are
 // found when the dispatcher opens the matter (GET /api/intake/matters/:id/screening), so the
 // person applying neither sees them nor waits for them.
+import type { AreaDirectory } from '../../areas/areas.ts';
 import type { AppContext } from '../../context.ts';
 import { DISPUTE_TYPES, type DisputeType } from '../../domain/vocabulary.ts';
 import { idNumberProblem, normalizeIdNumber } from '../../domain/id-number.ts';
@@ -31,6 +32,8 @@ export interface OnlineApplication {
   disputeType: DisputeType;
   summary: string;
   place?: string | undefined;
+  /** A 街道/乡镇 of the centre's list (signaling/areas), picked by name. */
+  areaCode?: string | undefined;
   photos: PhotoUpload[];
 }
 
@@ -51,7 +54,13 @@ export class ApplyService {
     private readonly codes: ApplyCodes,
     private readonly notice: PrivacyNotice,
     private readonly rules: ScreeningRules,
+    private readonly areas: AreaDirectory,
   ) {}
+
+  /** The 街道/乡镇 the form offers, by name. */
+  towns(): Array<{ code: string; name: string }> {
+    return this.areas.towns.map((t) => ({ code: t.code, name: t.name }));
+  }
 
   async apply(input: OnlineApplication, address: string, at: Date): Promise<{ registrationNo: string; followPath: string }> {
     // 个人信息保护法 第十七条: the notice was shown and agreed to before anything was entered.
@@ -72,6 +81,8 @@ export class ApplyService {
     // The title is not sealed: it names the kind of dispute, never the people.
     const title = `${typeLabel}（网上申请）`;
     const place = clean(input.place) && normalizePlace(input.place!);
+    if (input.areaCode !== undefined && !this.towns().some((t) => t.code === input.areaCode))
+      throw new DomainError('AREA_UNKNOWN', '所选街道/乡镇不在本中心的列表中，请刷新页面后重新选择');
     // One spelling with the desk's parties (intake-desk/parties.ts): the duplicate check compares exactly these values.
     const parties: NewMatterParty[] = normalizeParties([
       { role: 'APPLICANT', name: applicantName, phone, idNumber: idNumber || undefined, address: input.applicant.address },
@@ -102,6 +113,7 @@ export class ApplyService {
         title,
         summary,
         place,
+        areaCode: input.areaCode,
         registeredById: null,
         owner,
         parties,

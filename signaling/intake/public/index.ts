@@ -2,6 +2,7 @@
 // the person's follow page (/api/follow) and, for staff, the QR poster and the notification outbox
 // (/api/intake/public); and the notifier, the durable consumer of matter events that tells the
 // person of each step (intake/follow/notifier.ts). server.ts starts the notifier after listening.
+import type { AreaDirectory } from '../../areas/areas.ts';
 import type { AppContext } from '../../context.ts';
 import type { ApiArea } from '../../http/api-area.ts';
 import type { SmsProvider } from '../../signing/sms.ts';
@@ -18,12 +19,12 @@ interface Log {
   warn(obj: object, msg: string): void;
 }
 
-export function intakePublicArea(ctx: AppContext, sms: SmsProvider, log: Log): ApiArea & { notifier: MatterNotifier } {
+export function intakePublicArea(ctx: AppContext, sms: SmsProvider, log: Log, areas: AreaDirectory): ApiArea & { notifier: MatterNotifier } {
   const notice = loadPrivacyNotice(ctx.config.centre.name);
   const codes = new ApplyCodes(ctx, sms);
   // The same duplicate and early-warning rules as the desk's (intake-desk/index.ts).
   const rules = loadScreeningRules(screeningRulesFile(ctx.config.dataDir, ctx.config.intakeScreeningFile));
-  const service = new ApplyService(ctx, codes, notice, rules);
+  const service = new ApplyService(ctx, codes, notice, rules, areas);
   const notifier = new MatterNotifier(ctx, sms, createWechatProvider(ctx.config, log), log);
   return {
     name: 'intake-public',

@@ -14,7 +14,7 @@ import type { ApplyService } from './apply-service.ts';
 import { PHOTO_LIMITS } from './photos.ts';
 import { renderApplyPoster } from './poster-pdf.ts';
 import type { PrivacyNotice } from './privacy-notice.ts';
-import { ApplyBody, ApplyResult, CodeBody, FollowView, OutboxQuery, OutboxView, VerifyBody } from './schemas.ts';
+import { ApplyBody, ApplyResult, ApplyTownsView, CodeBody, FollowView, OutboxQuery, OutboxView, VerifyBody } from './schemas.ts';
 
 /** Three photos of 5 MB as base64, and the rest of the form. */
 const APPLY_BODY_LIMIT = Math.ceil((PHOTO_LIMITS.maxCount * PHOTO_LIMITS.maxBytes) / 3) * 4 + 256 * 1024;
@@ -28,11 +28,19 @@ export const applyRoutes =
         schema: {
           tags: ['apply'],
           summary: '申请调解页面：个人信息处理告知、纠纷类型、照片限制',
-          response: { 200: Type.Object({ centreName: Type.String(), notice: Type.Unknown(), disputeTypes: Type.Unknown(), photoLimits: Type.Unknown() }) },
+          response: {
+            200: Type.Object({
+              centreName: Type.String(),
+              notice: Type.Unknown(),
+              disputeTypes: Type.Unknown(),
+              photoLimits: Type.Unknown(),
+              towns: ApplyTownsView,
+            }),
+          },
         },
         config: { action: 'apply.public' },
       },
-      async () => ({ centreName: ctx.config.centre.name, notice, disputeTypes: DISPUTE_TYPES, photoLimits: PHOTO_LIMITS }),
+      async () => ({ centreName: ctx.config.centre.name, notice, disputeTypes: DISPUTE_TYPES, photoLimits: PHOTO_LIMITS, towns: service.towns() }),
     );
 
     app.post(

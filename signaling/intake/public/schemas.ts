@@ -37,6 +37,8 @@ export const ApplyBody = Type.Object(
     disputeType: Type.Union(DisputeTypeT.anyOf, { title: '纠纷类型' }),
     summary: Type.String({ title: '发生了什么', minLength: 1, maxLength: 2000 }),
     place: Opt('发生地点', 200),
+    /** The 街道/乡镇 the person picks by name from /api/apply/form's `towns` (AREA_UNKNOWN otherwise). */
+    areaCode: Type.Optional(Type.String({ title: '所在街道/乡镇', pattern: '^[0-9]{9}$' })),
     photos: Type.Array(
       Type.Object(
         {
@@ -51,6 +53,9 @@ export const ApplyBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** The centre's 街道/乡镇 offered on the public form (by name; 社区 are for staff). */
+export const ApplyTownsView = Type.Array(Type.Object({ code: Type.String(), name: Type.String() }));
 
 export const ApplyResult = Type.Object({ registrationNo: Type.String(), followPath: Type.String() });
 

@@ -13,6 +13,7 @@ export interface ApplyForm {
   notice: { version: string; title: string; law: string; controller: string; paragraphs: string[] };
   disputeTypes: Array<{ key: ApplyBody['disputeType']; label: string }>;
   photoLimits: { maxCount: number; maxBytes: number };
+  towns: S<typeof schemas.ApplyTownsView>;
 }
 
 export const intakePublicApi = {

@@ -55,6 +55,7 @@ export function ApplyPage() {
   const [disputeType, setDisputeType] = useState<ApplyBody['disputeType'] | ''>('');
   const [summary, setSummary] = useState('');
   const [place, setPlace] = useState('');
+  const [areaCode, setAreaCode] = useState('');
   const [photos, setPhotos] = useState<File[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -139,6 +140,7 @@ export function ApplyPage() {
           disputeType,
           summary,
           place,
+          ...(areaCode ? { areaCode } : {}),
           photos: uploads,
         }),
       );
@@ -339,6 +341,18 @@ export function ApplyPage() {
           <Field label="发生地点" htmlFor="apply-place" hint="选填">
             <input id="apply-place" maxLength={200} data-testid="apply-place" value={place} onChange={(e) => setPlace(e.target.value)} />
           </Field>
+          {form.towns.length > 0 && (
+            <Field label="所在街道/乡镇" htmlFor="apply-area" hint="选填，便于就近安排调解">
+              <select id="apply-area" data-testid="apply-area" value={areaCode} onChange={(e) => setAreaCode(e.target.value)}>
+                <option value="">不清楚或不选</option>
+                {form.towns.map((t) => (
+                  <option key={t.code} value={t.code}>
+                    {t.name}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          )}
           <Field label="照片" htmlFor="apply-photos" hint={`选填，最多 ${form.photoLimits.maxCount} 张（JPG、PNG 或 WebP）`}>
             <input
               id="apply-photos"

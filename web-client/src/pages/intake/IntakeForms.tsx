@@ -7,6 +7,7 @@ import { ApiError } from '../../api.ts';
 import { intakeApi, type Registered } from '../../api/intake.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Field } from '../../components/Field.tsx';
+import { AreaSelect } from './AreaSelect.tsx';
 
 /** Photos are scaled down on the phone (longest side 1600 px, JPEG) before they travel. */
 async function shrinkPhoto(file: File): Promise<{ fileName: string; dataBase64: string }> {
@@ -62,6 +63,7 @@ function DisputeTypeSelect({ id, value, onChange }: { id: string; value: Dispute
 export function GridReportPage() {
   const [disputeType, setDisputeType] = useState<DisputeType>('NEIGHBOUR');
   const [place, setPlace] = useState('');
+  const [areaCode, setAreaCode] = useState('');
   const [summary, setSummary] = useState('');
   const [partyName, setPartyName] = useState('');
   const [partyPhone, setPartyPhone] = useState('');
@@ -82,6 +84,7 @@ export function GridReportPage() {
         await intakeApi.reportFromGrid({
           disputeType,
           place: place.trim(),
+          ...(areaCode ? { areaCode } : {}),
           summary: summary.trim(),
           urgency: urgent ? 'URGENT' : 'NORMAL',
           ...(partyName.trim() ? { parties: [{ role: 'APPLICANT', name: partyName.trim(), ...(partyPhone.trim() ? { phone: partyPhone.trim() } : {}) }] } : {}),
@@ -106,6 +109,7 @@ export function GridReportPage() {
       <Field label="地点" htmlFor="grid-place" required>
         <input id="grid-place" data-testid="grid-place" value={place} maxLength={200} onChange={(e) => setPlace(e.target.value)} />
       </Field>
+      <AreaSelect id="grid-area" value={areaCode} onChange={setAreaCode} />
       <Field label="情况" htmlFor="grid-summary" required>
         <textarea id="grid-summary" data-testid="grid-summary" rows={4} value={summary} maxLength={4000} onChange={(e) => setSummary(e.target.value)} />
       </Field>
@@ -148,6 +152,7 @@ export function DeskRegisterPage() {
   const [title, setTitle] = useState('');
   const [summary, setSummary] = useState('');
   const [place, setPlace] = useState('');
+  const [areaCode, setAreaCode] = useState('');
   const [name, setName] = useState('');
   const [phone, setPhone] = useState('');
   const [idNumber, setIdNumber] = useState('');
@@ -168,6 +173,7 @@ export function DeskRegisterPage() {
           title: title.trim(),
           summary: summary.trim(),
           ...(place.trim() ? { place: place.trim() } : {}),
+          ...(areaCode ? { areaCode } : {}),
           parties: [
             {
               role: 'APPLICANT',
@@ -209,6 +215,7 @@ export function DeskRegisterPage() {
       <Field label="地点" htmlFor="desk-place">
         <input id="desk-place" data-testid="desk-place" value={place} maxLength={200} onChange={(e) => setPlace(e.target.value)} />
       </Field>
+      <AreaSelect id="desk-area" value={areaCode} onChange={setAreaCode} />
       <Field label="来访（来电）人姓名" htmlFor="desk-name" required>
         <input id="desk-name" data-testid="desk-name" value={name} maxLength={60} onChange={(e) => setName(e.target.value)} />
       </Field>

@@ -38,6 +38,11 @@ export function MatterPage({ matterId }: { matterId: string }) {
       </div>
       <MatterCard m={m}>
         <p>{m.summary}</p>
+        {(m.place || m.areaName) && (
+          <p className="muted" data-testid="matter-place">
+            地点：{[m.areaName, m.place].filter(Boolean).join('，')}
+          </p>
+        )}
         {data.parties.length > 0 && (
           <p className="muted">
             当事人：{data.parties.map((p) => `${p.name}（${p.role === 'APPLICANT' ? '申请人' : p.role === 'RESPONDENT' ? '被申请人' : '其他'}）`).join('、')}
