@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AREAS_FILE, AreasFileError, loadAreas } from '../../signaling/areas/areas.ts';
 import type { AreasViewT } from '../../signaling/areas/schemas.ts';
+import { loadRoutingRules, routingRulesFile } from '../../signaling/routing/routing-rules.ts';
 import { startTestServer, type StaffClient, type TestServer } from '../support/server.ts';
 import { unitStaff } from './desk-helpers.ts';
 import { applicationBody, noticeVersion, post, verifiedTicket } from './public-support.ts';
@@ -72,6 +73,14 @@ describe('the 街道社区 file', () => {
     // A code of the built-in list the centre's file does not keep is no longer known.
     expect(areas.has('150204001')).toBe(false);
     expect(areas.labelOf('150204001')).toBe('150204001（已不在区划表中）');
+  });
+
+  it('the shipped routing rules name areas of the shipped list (the 友谊社区 rule is that 社区)', () => {
+    const areas = loadAreas(null);
+    const prefixes = loadRoutingRules(routingRulesFile(mkdtempSync(path.join(tmpdir(), 'jiefen-no-rules-')))).flatMap((r) => r.areaCodePrefixes ?? []);
+    expect(prefixes.length).toBeGreaterThan(0);
+    for (const code of prefixes) expect(areas.has(code), code).toBe(true);
+    expect(areas.labelOf('150204004001')).toBe('幸福路街道 · 友谊社区');
   });
 
   it('refuses a broken file, naming the file and the field', () => {
