@@ -1,16 +1,9 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App.tsx';
+// The page's first script, kept small (no React): a room link starts its camera, room chunk, data
+// and socket the moment this runs (room/early-start.ts); the app itself follows in its own chunk,
+// which index.html preloads beside this one (vite.config.ts), so it costs no extra round trip.
 import { startRoomEarly } from './room/early-start.ts';
 import './styles.css';
 
-// A room link: camera, room chunk, data and socket start now, alongside React's first render.
 startRoomEarly(window.location.pathname);
 
-const el = document.getElementById('root');
-if (!el) throw new Error('#root missing');
-createRoot(el).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+void import('./boot.tsx').then(({ boot }) => boot());

@@ -2,33 +2,21 @@
 // after a drop, leaving — driven through the lifecycle state machine (room-lifecycle.ts), which
 // alone decides what each socket event may still do. What a join brings (lobby or admitted) and
 // how the room ends are the room client's: it hears them through SessionHooks.
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { isErrorCode, isRetryable } from '../../../signaling/errors.ts';
-import { roomRequest, RoomRequestError, ROOM_NAMESPACE, type ClientRequestName, type RequestOf, type ResponseOf } from './protocol.ts';
+import { roomRequest, RoomRequestError, type ClientRequestName, type RequestOf, type ResponseOf } from './protocol.ts';
 import { RoomLifecycle, type LifecycleEvent, type Phase } from './room-lifecycle.ts';
 import type { RoomStore } from './room-store.ts';
 import { joinMode } from './media-devices.ts';
+import { connectRoomSocket } from './room-socket.ts';
+
+export { connectRoomSocket };
 
 export const CONNECT_RETRY_MESSAGE = '暂时无法连接服务器，正在重试…';
 const JOIN_RETRY_MS = 2_000;
 const LEAVE_TIMEOUT_MS = 3_000;
 const PROBE_TIMEOUT_MS = 4_000;
 const hasCjk = (s: string) => /[\u3400-\u9fff]/.test(s);
-
-export function connectRoomSocket(token?: string): Socket {
-  return io(ROOM_NAMESPACE, {
-    path: '/socket.io',
-    // WebSocket straight away (no long-polling round trips first); where a proxy or network
-    // refuses WebSocket, long-polling is tried next.
-    transports: ['websocket', 'polling'],
-    tryAllTransports: true,
-    autoConnect: false,
-    auth: token ? { token } : {},
-    withCredentials: true,
-    reconnectionDelay: 500,
-    reconnectionDelayMax: 3_000,
-  });
-}
 
 export type JoinReply = ResponseOf<'room:join'>;
 
