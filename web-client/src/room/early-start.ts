@@ -41,13 +41,14 @@ export function startRoomEarly(path: string): void {
   for (const p of [partyView, session, kase]) p?.catch(() => undefined);
   const room: EarlyRoom = { path, token, media: openMedia(), partyView, session, caseId, kase, dropSocket: null };
   early = room;
-  void loadRoomChunk().catch(() => undefined); // React.lazy imports it again and shows the failure
+  // The small socket chunk first: its requests go out ahead of the big chunk's.
   import('./early-socket.ts').then(
     (m) => {
       if (early === room) room.dropSocket = m.preconnectRoomSocket(token);
     },
     () => undefined, // the room client connects its own socket
   );
+  void loadRoomChunk().catch(() => undefined); // React.lazy imports it again and shows the failure
   const left = () => {
     if (window.location.pathname === room.path) return;
     window.removeEventListener('popstate', left);
