@@ -137,7 +137,8 @@ export class MediaSession {
   /**
    * Transports, producers and `media:ready` from scratch (anything there was is torn down first).
    * Round trips kept few: the router's capabilities usually came with the join, both transports
-   * come from one request, and `media:ready` (what I receive) goes out while my producers are made.
+   * come from one request — sent before the Device has loaded, so both happen at once — and
+   * `media:ready` (what I receive) goes out while my producers are made.
    */
   async start(): Promise<void> {
     this.teardown();
@@ -145,6 +146,12 @@ export class MediaSession {
     const current = () => gen === this.#gen;
     const stale = () => !current() || !this.#ports.alive();
     this.#store.patch({ mediaStatus: 'connecting', mediaError: null });
+    const { audioTrack, videoTrack } = this.#store.state.local;
+    const liveAudio = !!audioTrack && audioTrack.readyState === 'live';
+    const liveVideo = !!videoTrack && videoTrack.readyState === 'live';
+    // Those who lead the room get a send transport even without devices: they may share a screen.
+    const transportsAsked = this.#request('media:createTransports', { send: liveAudio || liveVideo || this.#store.leads });
+    transportsAsked.catch(() => undefined); // awaited below, unless the Device fails first
     try {
       if (!this.#device) {
         const loading = this.#deviceLoading;
@@ -155,12 +162,10 @@ export class MediaSession {
         if (stale()) return;
       }
       const device = this.#device;
-      const { audioTrack, videoTrack } = this.#store.state.local;
-      const wantAudio = !!audioTrack && audioTrack.readyState === 'live' && device.canProduce('audio');
-      const wantVideo = !!videoTrack && videoTrack.readyState === 'live' && device.canProduce('video');
+      const wantAudio = liveAudio && device.canProduce('audio');
+      const wantVideo = liveVideo && device.canProduce('video');
 
-      // Those who lead the room get a send transport even without devices: they may share a screen.
-      const transports = await this.#request('media:createTransports', { send: wantAudio || wantVideo || this.#store.leads });
+      const transports = await transportsAsked;
       if (stale()) return;
       if (transports.send) this.#send = this.#makeTransport(device, 'send', transports.send);
       this.#recv = this.#makeTransport(device, 'recv', transports.recv);
