@@ -6,4 +6,15 @@ import './styles.css';
 
 startRoomEarly(window.location.pathname);
 
-void import('./boot.tsx').then(({ boot }) => boot());
+import('./boot.tsx').then(
+  ({ boot }) => boot(),
+  () => {
+    // The app's chunk did not arrive (network gone, a deploy replaced it): say so instead of a blank page.
+    const root = document.getElementById('root');
+    if (!root) return;
+    const note = document.createElement('p');
+    note.setAttribute('role', 'alert');
+    note.textContent = '页面加载失败，请检查网络后刷新页面重试。';
+    root.replaceChildren(note);
+  },
+);
