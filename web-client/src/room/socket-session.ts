@@ -79,10 +79,15 @@ export class SocketSession {
     return true;
   }
 
-  /** An early socket (early-socket.ts) may be connected already: then the join goes out now. */
+  /**
+   * An early socket (early-socket.ts) may be connected already: then the join goes out now; or still
+   * connecting: then its 'connect' brings the join. Connecting it again would send the namespace's
+   * CONNECT a second time (socket.io-client does when its engine is open) — the server then holds
+   * two sockets for me, and the first join is lost with a reconnect.
+   */
   connect(): void {
     if (this.socket.connected) this.#onConnect();
-    else this.socket.connect();
+    else if (!this.socket.active) this.socket.connect();
   }
 
   /** `room:admitted` arrived: true when a join is in flight (its answer will count it). */
