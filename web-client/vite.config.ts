@@ -40,9 +40,51 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * index.html's first script (main.tsx) is small so that a room link starts its camera and socket
+ * at once; the app (boot.tsx: React and the pages) is a chunk main.tsx imports. Preloaded from the
+ * HTML with its own imports, it downloads beside the first script instead of after it.
+ */
+function preloadApp(): Plugin {
+  return {
+    name: 'jiefen-preload-app',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const bundle = ctx.bundle;
+        if (!bundle) return [];
+        const chunks = Object.values(bundle).filter((c) => c.type === 'chunk');
+        const app = chunks.find((c) => c.facadeModuleId?.endsWith('/src/boot.tsx'));
+        if (!app) throw new Error('jiefen-preload-app: no chunk for src/boot.tsx');
+        // The entry and what it imports statically have their tags already.
+        const have = new Set<string>();
+        const entry = ctx.chunk;
+        const addStatic = (file: string) => {
+          if (have.has(file)) return;
+          have.add(file);
+          const c = bundle[file];
+          if (c?.type === 'chunk') c.imports.forEach(addStatic);
+        };
+        if (entry) addStatic(entry.fileName);
+        const files: string[] = [];
+        const add = (file: string) => {
+          if (have.has(file)) return;
+          have.add(file);
+          files.push(file);
+          const c = bundle[file];
+          if (c?.type === 'chunk') c.imports.forEach(add);
+        };
+        add(app.fileName);
+        return files.map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${file}` }, injectTo: 'head' as const }));
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root,
-  plugins: [precompress()],
+  plugins: [preloadApp(), precompress()],
   base: '/',
   publicDir: false,
   oxc: {

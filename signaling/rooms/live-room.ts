@@ -142,6 +142,7 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
       takeRestoredMutes: (peerId) => this.#failover.takeMutes(peerId),
       announce: () => this.#announce(),
       sync: () => this.syncConsumers(),
+      syncInBackground: () => this.#tasks.run('reconcile consumers', () => this.syncConsumers()),
       audit,
     });
     this.#announcements = new Announcements({ members, policyState, caucuses: () => this.caucuses(), waitingMessage: () => this.#caucuses.waitingMessage() });

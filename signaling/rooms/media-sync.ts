@@ -29,6 +29,8 @@ export class MediaSync {
   readonly #ackTimeoutMs: number;
   /** Serialises reconciliations so concurrent changes never double-create. */
   #queue: Promise<void> = Promise.resolve();
+  /** The reconciliation queued and not started yet: later callers share it (it reads the state as it starts). */
+  #pending: Promise<{ breakMs: number }> | null = null;
 
   constructor(port: MediaSyncPort, tasks: BackgroundTasks, ackTimeoutMs: number) {
     this.#port = port;
@@ -42,8 +44,15 @@ export class MediaSync {
    * before any newly allowed one is resumed or created. Resolves with the break time.
    */
   sync(): Promise<{ breakMs: number }> {
-    const run = this.#queue.then(() => this.#reconcile());
-    // The queue goes on after a failed run; the failure itself reaches this run's caller.
+    // One waiting run covers every change made before it starts: with many changes at once (three
+    // people producing, consumers acknowledged) a resume waits for one run, not for one per change.
+    if (this.#pending) return this.#pending;
+    const run = this.#queue.then(() => {
+      this.#pending = null;
+      return this.#reconcile();
+    });
+    this.#pending = run;
+    // The queue goes on after a failed run; the failure itself reaches this run's callers.
     this.#queue = run.then(
       () => undefined,
       () => undefined,

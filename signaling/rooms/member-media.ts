@@ -18,6 +18,8 @@ export interface MemberMediaPort {
   announce(): void;
   /** Reconcile consumers now and wait for it. */
   sync(): Promise<{ breakMs: number }>;
+  /** Reconcile consumers without waiting (a failure is logged). */
+  syncInBackground(): void;
   audit: RoomAudit;
 }
 
@@ -75,7 +77,9 @@ export class MemberMedia {
     const media = this.#mediaOf(peerId);
     const { producerId } = await media.produce({ transportId, kind, rtpParameters: rtpParameters as never, source, paused });
     this.#port.announce();
-    await this.#port.sync();
+    // The answer does not wait for the others' consumers: the sender's next producer (video after
+    // audio) goes out at once instead of after every receiver's consumer was made.
+    this.#port.syncInBackground();
     return producerId;
   }
 

@@ -104,10 +104,10 @@ export function roomHandlers(ctx: AppContext, registry: RoomRegistry): HandlerMa
     },
     'media:createTransports': async (session, { send }) => {
       const { room, peerId } = joinedOf(session);
-      // One after the other: each replaces its direction's previous transport on the member.
-      const sendParams = send ? withIceServers(ctx, peerId, await room.createTransport(peerId, 'send')) : undefined;
-      const recv = withIceServers(ctx, peerId, await room.createTransport(peerId, 'recv'));
-      return sendParams ? { send: sendParams, recv } : { recv };
+      // Side by side: each replaces only its own direction's previous transport on the member.
+      const [sendParams, recvParams] = await Promise.all([send ? room.createTransport(peerId, 'send') : undefined, room.createTransport(peerId, 'recv')]);
+      const recv = withIceServers(ctx, peerId, recvParams);
+      return sendParams ? { send: withIceServers(ctx, peerId, sendParams), recv } : { recv };
     },
     'media:connectTransport': async (session, { transportId, dtlsParameters }) => {
       const { room, peerId } = joinedOf(session);

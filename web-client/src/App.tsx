@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, setUnauthorizedHandler, type User } from './api.ts';
-import { loadRoomChunk } from './room/early-start.ts';
+import { loadRoomChunk, takeEarlySession } from './room/early-start.ts';
 import { matchRoute, navigate, usePath } from './router.tsx';
 import { SessionContext, homeFor, type SessionValue } from './session.tsx';
 import { MetaProvider } from './meta.tsx';
@@ -96,7 +96,8 @@ function StaffApp({ path }: { path: string }) {
   useEffect(() => {
     let live = true;
     setPhase('loading');
-    api.me().then(
+    // A room link asked already, with the page (room/early-start.ts).
+    (takeEarlySession() ?? api.me()).then(
       (s) => {
         if (!live) return;
         setUser(s?.user ?? null);

@@ -1,8 +1,8 @@
-// The room socket opened before the pre-join check is done (early-start.ts asks for it once the
-// room chunk is in): connected, not joined, so the join can go out the moment "进入" is pressed.
+// The room socket opened before the pre-join check is done (early-start.ts loads this small chunk
+// with the page, beside the room's big chunk): connected, not joined, so the join can go out the moment "进入" is pressed.
 // The room client takes it if it is for the same link; else it is closed.
 import type { Socket } from 'socket.io-client';
-import { connectRoomSocket } from './socket-session.ts';
+import { connectRoomSocket } from './room-socket.ts';
 
 let early: { token: string | undefined; socket: Socket } | null = null;
 

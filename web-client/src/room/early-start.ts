@@ -1,11 +1,12 @@
 // A room link's slow first steps, started by main.tsx the moment the address says "room" —
 // before React renders, before the room chunk arrives: the chunk's download, the camera and
-// microphone (the pre-join check takes them instead of asking again), a party's own data, and,
-// once the chunk is in, the room socket (connected, not joined). Whatever is not taken is let go
-// when the page leaves the room's address or shows an error instead of the pre-join check.
+// microphone (the pre-join check takes them instead of asking again), a party's own data — or a
+// staff member's session and case —, and the room socket (connected, not joined) from a small
+// chunk of its own, beside the big one. Whatever is not taken is let go when the page leaves the
+// room's address or shows an error instead of the pre-join check.
 // In the main bundle, so small: nothing from the room chunk is imported here.
-import { partyApi, type PartyView } from '../api.ts';
-import { matchRoute } from '../router.tsx';
+import { api, partyApi, type CaseDetail, type PartyView, type Session } from '../api.ts';
+import { matchRoute } from '../route-match.ts';
 import { openMedia, stopStream, type OpenedMedia } from './media-devices.ts';
 
 interface EarlyRoom {
@@ -14,6 +15,10 @@ interface EarlyRoom {
   token: string | undefined;
   media: Promise<OpenedMedia> | null;
   partyView: Promise<PartyView> | null;
+  /** Staff: the session (/api/auth/me) and the case, fetched beside each other instead of one after the other. */
+  session: Promise<Session | null> | null;
+  caseId: string | undefined;
+  kase: Promise<CaseDetail> | null;
   /** Set by the room chunk once its socket is connecting. */
   dropSocket: (() => void) | null;
 }
@@ -28,17 +33,22 @@ export function startRoomEarly(path: string): void {
   const staff = matchRoute('/cases/:id/room', path);
   if (!party && !staff) return;
   const token = party?.token;
+  const caseId = staff?.id;
   const partyView = token ? partyApi(token).me() : null;
-  // Read later by the page, which shows its own error: here only the unhandled rejection is kept quiet.
-  partyView?.catch(() => undefined);
-  const room: EarlyRoom = { path, token, media: openMedia(), partyView, dropSocket: null };
+  const session = staff ? api.me() : null;
+  const kase = caseId ? api.getCase(caseId) : null;
+  // Read later by the pages, which show their own errors: here only unhandled rejections are kept quiet.
+  for (const p of [partyView, session, kase]) p?.catch(() => undefined);
+  const room: EarlyRoom = { path, token, media: openMedia(), partyView, session, caseId, kase, dropSocket: null };
   early = room;
-  loadRoomChunk().then(
-    (chunk) => {
-      if (early === room) room.dropSocket = chunk.preconnectRoomSocket(token);
+  // The small socket chunk first: its requests go out ahead of the big chunk's.
+  import('./early-socket.ts').then(
+    (m) => {
+      if (early === room) room.dropSocket = m.preconnectRoomSocket(token);
     },
-    () => undefined, // React.lazy imports it again and shows the failure
+    () => undefined, // the room client connects its own socket
   );
+  void loadRoomChunk().catch(() => undefined); // React.lazy imports it again and shows the failure
   const left = () => {
     if (window.location.pathname === room.path) return;
     window.removeEventListener('popstate', left);
@@ -62,6 +72,21 @@ export function takeEarlyPartyView(token: string): Promise<PartyView> | null {
   const view = early.partyView;
   early.partyView = null;
   return view;
+}
+
+/** The staff session fetched early (once; the first look only — a retry asks again). */
+export function takeEarlySession(): Promise<Session | null> | null {
+  const session = early?.session ?? null;
+  if (early) early.session = null;
+  return session;
+}
+
+/** The case fetched early for this room (once). */
+export function takeEarlyCase(caseId: string): Promise<CaseDetail> | null {
+  if (!early || early.caseId !== caseId) return null;
+  const kase = early.kase;
+  early.kase = null;
+  return kase;
 }
 
 /** Lets go of what nobody took: the camera light goes off, the idle socket closes. */

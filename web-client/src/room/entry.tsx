@@ -6,7 +6,7 @@ import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { Link } from '../router.tsx';
 import { PartyError } from '../pages/party/PartyError.tsx';
-import { releaseEarlyRoom, takeEarlyPartyView } from './early-start.ts';
+import { releaseEarlyRoom, takeEarlyCase, takeEarlyPartyView } from './early-start.ts';
 import { RoomPage } from './RoomPage.tsx';
 import './room.css';
 
@@ -82,7 +82,8 @@ export function StaffRoomPage({ caseId }: { caseId: string }) {
   const load = useCallback(async () => {
     setError(null);
     try {
-      setKase(await api.getCase(caseId));
+      // Fetched with the page (early-start.ts) the first time.
+      setKase(await (takeEarlyCase(caseId) ?? api.getCase(caseId)));
     } catch (e) {
       releaseEarlyRoom();
       setError(e instanceof ApiError ? e.message : '案件加载失败');
@@ -150,5 +151,3 @@ export function JudgeRoomPage({ applicationId }: { applicationId: string }) {
     />
   );
 }
-
-export { preconnectRoomSocket } from './early-socket.ts';

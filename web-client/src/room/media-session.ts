@@ -43,6 +43,19 @@ function stillMuted(track: MediaStreamTrack, ms: number): Promise<boolean> {
   });
 }
 
+/** A mediasoup-client Device loaded with the router's capabilities; UNSUPPORTED when this browser cannot. */
+async function loadDevice(raw: unknown): Promise<Device> {
+  const caps = parseRouterRtpCapabilities(raw);
+  try {
+    const device = await Device.factory();
+    await device.load({ routerRtpCapabilities: caps });
+    return device;
+  } catch (err) {
+    console.warn('[room] device unsupported', err);
+    throw new RoomRequestError('UNSUPPORTED', '当前浏览器不支持音视频通话，请使用最新版的微信、Safari 或 Chrome。您仍可以通过文字聊天参与调解。');
+  }
+}
+
 /** What the media session asks of the room around it. */
 export interface MediaPorts {
   store: RoomStore;
@@ -64,6 +77,8 @@ export class MediaSession {
   readonly #ports: MediaPorts;
 
   #device: Device | null = null;
+  /** The Device loading from capabilities that came with the join or the admission. */
+  #deviceLoading: Promise<Device> | null = null;
   /** Cameras that gave no video the encoder could take (tried by a switch in this session). */
   readonly #unusableCameras = new Set<string>();
   /** The router's capabilities as the join answer or the admission brought them (saves asking). */
@@ -104,15 +119,26 @@ export class MediaSession {
     'media:adminMuted': (e) => this.producers.onAdminMuted(e),
   };
 
-  /** The router's RTP capabilities came with the join answer or the admission: start() uses them. */
+  /**
+   * The router's RTP capabilities came with the join answer or the admission: the Device loads
+   * from them at once (its browser probe runs while the room screen renders); start() takes it.
+   */
   setRouterCapabilities(caps: unknown): void {
-    if (caps) this.#routerCaps = caps;
+    if (!caps) return;
+    this.#routerCaps = caps;
+    if (this.#device || this.#deviceLoading) return;
+    const loading = loadDevice(caps);
+    this.#deviceLoading = loading;
+    loading.catch(() => {
+      if (this.#deviceLoading === loading) this.#deviceLoading = null; // start() tries again and says why
+    });
   }
 
   /**
    * Transports, producers and `media:ready` from scratch (anything there was is torn down first).
    * Round trips kept few: the router's capabilities usually came with the join, both transports
-   * come from one request, and `media:ready` (what I receive) goes out while my producers are made.
+   * come from one request — sent before the Device has loaded, so both happen at once — and
+   * `media:ready` (what I receive) goes out while my producers are made.
    */
   async start(): Promise<void> {
     this.teardown();
@@ -120,30 +146,26 @@ export class MediaSession {
     const current = () => gen === this.#gen;
     const stale = () => !current() || !this.#ports.alive();
     this.#store.patch({ mediaStatus: 'connecting', mediaError: null });
+    const { audioTrack, videoTrack } = this.#store.state.local;
+    const liveAudio = !!audioTrack && audioTrack.readyState === 'live';
+    const liveVideo = !!videoTrack && videoTrack.readyState === 'live';
+    // Those who lead the room get a send transport even without devices: they may share a screen.
+    const transportsAsked = this.#request('media:createTransports', { send: liveAudio || liveVideo || this.#store.leads });
+    transportsAsked.catch(() => undefined); // awaited below, unless the Device fails first
     try {
       if (!this.#device) {
-        const known = this.#routerCaps;
-        const raw = known ?? (await this.#request('media:getRouterRtpCapabilities', {})).rtpCapabilities;
+        const loading = this.#deviceLoading;
+        this.#deviceLoading = null;
+        const raw = loading ? null : (this.#routerCaps ?? (await this.#request('media:getRouterRtpCapabilities', {})).rtpCapabilities);
         if (stale()) return;
-        const caps = parseRouterRtpCapabilities(raw);
-        let device: Device;
-        try {
-          device = await Device.factory();
-          await device.load({ routerRtpCapabilities: caps });
-        } catch (err) {
-          console.warn('[room] device unsupported', err);
-          throw new RoomRequestError('UNSUPPORTED', '当前浏览器不支持音视频通话，请使用最新版的微信、Safari 或 Chrome。您仍可以通过文字聊天参与调解。');
-        }
-        this.#device = device;
+        this.#device = await (loading ?? loadDevice(raw));
         if (stale()) return;
       }
       const device = this.#device;
-      const { audioTrack, videoTrack } = this.#store.state.local;
-      const wantAudio = !!audioTrack && audioTrack.readyState === 'live' && device.canProduce('audio');
-      const wantVideo = !!videoTrack && videoTrack.readyState === 'live' && device.canProduce('video');
+      const wantAudio = liveAudio && device.canProduce('audio');
+      const wantVideo = liveVideo && device.canProduce('video');
 
-      // Those who lead the room get a send transport even without devices: they may share a screen.
-      const transports = await this.#request('media:createTransports', { send: wantAudio || wantVideo || this.#store.leads });
+      const transports = await transportsAsked;
       if (stale()) return;
       if (transports.send) this.#send = this.#makeTransport(device, 'send', transports.send);
       this.#recv = this.#makeTransport(device, 'recv', transports.recv);

@@ -8,7 +8,8 @@ export type Handler = (payload: any) => unknown;
 
 export class FakeSocket {
   connected = false;
-  active = true;
+  /** As in socket.io-client: true from connect() (trying, or connected) until disconnect(). */
+  active = false;
   readonly listeners = new Map<string, ((...args: any[]) => void)[]>();
   readonly sent: { event: string; payload: unknown }[] = [];
   server: Record<string, Handler> = {};
@@ -35,7 +36,11 @@ export class FakeSocket {
       },
     };
   }
+  /** How often connect() was called. */
+  connects = 0;
   connect() {
+    this.connects++;
+    this.active = true;
     this.connected = true;
     this.fire('connect');
     return this;

@@ -140,6 +140,22 @@ describe('RoomClient', () => {
     expect(notices.some((n) => n.includes('重新等待调解员准许'))).toBe(true);
   });
 
+  it('an early socket still connecting is not connected again: its own connect brings the one join', async () => {
+    const s = new FakeSocket();
+    s.server['room:join'] = () => ({ ok: true, self: self(), status: 'lobby' });
+    s.active = true; // early-socket.ts called connect(); the namespace's CONNECT is on its way
+    const { c } = make(s);
+    c.start();
+    await settle();
+    expect(s.connects).toBe(0);
+    expect(s.count('room:join')).toBe(0);
+    s.connected = true;
+    s.fire('connect');
+    await settle();
+    expect(s.count('room:join')).toBe(1);
+    expect(c.getState().status).toBe('lobby');
+  });
+
   it('server-closed sockets are reopened; refused connections end with the server message', async () => {
     const s = new FakeSocket();
     s.server['room:join'] = () => ({ ok: true, self: self(), status: 'lobby' });

@@ -228,10 +228,13 @@ export class RoomClient {
     this.#media.start().catch((err: unknown) => console.warn('[room] media restart failed', err));
   }
 
-  /** In the room: the chat history, and media from scratch. */
+  /**
+   * In the room: media from scratch, then the chat history (asked before the media requests, its
+   * answer would come first and hold up the first frame).
+   */
   async #startMedia(): Promise<void> {
-    void this.#chat.load();
     await this.#media.start();
+    void this.#chat.load();
   }
 
   /** Back in the room with my place kept: media resumes, the chat catches up, the server learns my mutes. */

@@ -2,33 +2,21 @@
 // after a drop, leaving — driven through the lifecycle state machine (room-lifecycle.ts), which
 // alone decides what each socket event may still do. What a join brings (lobby or admitted) and
 // how the room ends are the room client's: it hears them through SessionHooks.
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { isErrorCode, isRetryable } from '../../../signaling/errors.ts';
-import { roomRequest, RoomRequestError, ROOM_NAMESPACE, type ClientRequestName, type RequestOf, type ResponseOf } from './protocol.ts';
+import { roomRequest, RoomRequestError, type ClientRequestName, type RequestOf, type ResponseOf } from './protocol.ts';
 import { RoomLifecycle, type LifecycleEvent, type Phase } from './room-lifecycle.ts';
 import type { RoomStore } from './room-store.ts';
 import { joinMode } from './media-devices.ts';
+import { connectRoomSocket } from './room-socket.ts';
+
+export { connectRoomSocket };
 
 export const CONNECT_RETRY_MESSAGE = '暂时无法连接服务器，正在重试…';
 const JOIN_RETRY_MS = 2_000;
 const LEAVE_TIMEOUT_MS = 3_000;
 const PROBE_TIMEOUT_MS = 4_000;
 const hasCjk = (s: string) => /[\u3400-\u9fff]/.test(s);
-
-export function connectRoomSocket(token?: string): Socket {
-  return io(ROOM_NAMESPACE, {
-    path: '/socket.io',
-    // WebSocket straight away (no long-polling round trips first); where a proxy or network
-    // refuses WebSocket, long-polling is tried next.
-    transports: ['websocket', 'polling'],
-    tryAllTransports: true,
-    autoConnect: false,
-    auth: token ? { token } : {},
-    withCredentials: true,
-    reconnectionDelay: 500,
-    reconnectionDelayMax: 3_000,
-  });
-}
 
 export type JoinReply = ResponseOf<'room:join'>;
 
@@ -91,10 +79,15 @@ export class SocketSession {
     return true;
   }
 
-  /** An early socket (early-socket.ts) may be connected already: then the join goes out now. */
+  /**
+   * An early socket (early-socket.ts) may be connected already: then the join goes out now; or still
+   * connecting: then its 'connect' brings the join. Connecting it again would send the namespace's
+   * CONNECT a second time (socket.io-client does when its engine is open) — the server then holds
+   * two sockets for me, and the first join is lost with a reconnect.
+   */
   connect(): void {
     if (this.socket.connected) this.#onConnect();
-    else this.socket.connect();
+    else if (!this.socket.active) this.socket.connect();
   }
 
   /** `room:admitted` arrived: true when a join is in flight (its answer will count it). */
