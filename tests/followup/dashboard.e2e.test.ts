@@ -84,10 +84,27 @@ describe('the dashboard page (Chromium)', () => {
 
     // Registered now (the desk's own time), so the period is the days around today (China calendar).
     const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+    // A slow first load: the page's own figures arrive only after the dates were typed, and must
+    // not overwrite them.
+    let release!: () => void;
+    const typed = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    await page.route('**/api/dashboard*', async (route) => {
+      if (!held) {
+        held = true;
+        await typed;
+      }
+      await route.continue();
+    });
     await page.getByTestId('nav-dashboard').click();
     await page.waitForURL(`${server.url}/dashboard`);
     await page.getByTestId('dash-from').fill(day(-1));
     await page.getByTestId('dash-to').fill(day(1));
+    release();
+    await page.getByTestId('table-area').waitFor();
+    expect(await page.getByTestId('dash-from').inputValue()).toBe(day(-1));
+    expect(await page.getByTestId('dash-to').inputValue()).toBe(day(1));
+    await page.unroute('**/api/dashboard*');
     await page.getByTestId('dash-apply').click();
     const areaRows = page.getByTestId('table-area').locator('tbody th');
     await expect.poll(() => areaRows.allTextContents(), { timeout: 15_000 }).toEqual(['万青路街道 · 光明社区']);

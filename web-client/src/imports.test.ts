@@ -21,6 +21,8 @@ const SHARED = [
   'signaling/intake-desk/import/columns.ts',
   // The dashboard's figures and their definitions (plain data): the page prints the server's 口径.
   'signaling/followup/dashboard/figures.ts',
+  // …whose area labels are plain words too.
+  'signaling/areas/labels.ts',
 ];
 /** …except the parts of those folders that reach for Node. */
 const NODE_ONLY = ['signaling/agreement/template-loader.ts'];

@@ -2,7 +2,7 @@
 // decides). Filters (受理 date range, unit), the figures with their definitions (口径, from the same
 // data file the server and the export use), charts, every table, the .xlsx export. Phone first (one
 // column); on a wide screen a grid; 大屏 mode for a wall screen (dark, large, refreshed every minute).
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { EChartsCoreOption } from 'echarts/core';
 import { dashboardApi, type BreakdownRow, type DashboardQuery, type DashboardView } from '../api/dashboard.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
@@ -47,12 +47,19 @@ function Filters({ view, onApply }: { view: DashboardView | null; onApply: (q: D
   const [from, setFrom] = useState(view?.filter.from ?? '');
   const [to, setTo] = useState(view?.filter.to ?? '');
   const [unitId, setUnitId] = useState(view?.filter.unitId ?? '');
+  // The fields show the period the server chose until the user changes one: a page that loads
+  // late (or a wall-screen refresh) never overwrites what was typed.
+  const edited = useRef(false);
   useEffect(() => {
-    if (!view) return;
+    if (!view || edited.current) return;
     setFrom(view.filter.from);
     setTo(view.filter.to);
     setUnitId(view.filter.unitId ?? '');
   }, [view]);
+  const edit = (set: (v: string) => void) => (e: { target: { value: string } }) => {
+    edited.current = true;
+    set(e.target.value);
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     onApply({ ...(from ? { from } : {}), ...(to ? { to } : {}), ...(unitId ? { unitId } : {}) });
@@ -62,15 +69,15 @@ function Filters({ view, onApply }: { view: DashboardView | null; onApply: (q: D
     <form className="dash-filters" onSubmit={submit} aria-label="统计条件">
       <label>
         <span>受理日期自</span>
-        <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="dash-from" required />
+        <input type="date" value={from} onChange={edit(setFrom)} data-testid="dash-from" required />
       </label>
       <label>
         <span>至</span>
-        <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="dash-to" required />
+        <input type="date" value={to} onChange={edit(setTo)} data-testid="dash-to" required />
       </label>
       <label>
         <span>单位</span>
-        <select value={unitId} onChange={(e) => setUnitId(e.target.value)} data-testid="dash-unit" disabled={!centre}>
+        <select value={unitId} onChange={edit(setUnitId)} data-testid="dash-unit" disabled={!centre}>
           {centre ? <option value="">全部成员单位</option> : null}
           {(view?.filter.units ?? []).map((u) => (
             <option key={u.id} value={u.id}>
