@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
+import { loadAreas } from '../signaling/areas/areas.ts';
 import { routingArea } from '../signaling/routing/index.ts';
 import { buildWorld, playSequence, sequenceArb } from '../tests/intake/ownership-harness.ts';
 import { startTestServer } from '../tests/support/server.ts';
@@ -37,7 +38,7 @@ async function run(argv: string[], ctx: BenchContext): Promise<BenchOutcome> {
   ctx.onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
   const server = await startTestServer({}, { dataDir });
   ctx.onCleanup(() => server.close());
-  const world = await buildWorld(server.ctx.db, routingArea(server.ctx).moves);
+  const world = await buildWorld(server.ctx.db, routingArea(server.ctx, loadAreas(server.ctx.config.dataDir)).moves);
   ctx.log(`ownership: ${sequences} sequences, seed ${seed}, database in ${dataDir}`);
   const plays = fc.sample(sequenceArb, { numRuns: sequences, seed });
   let steps = 0;

@@ -175,7 +175,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const followup = await followUpArea(ctx, { clock: options.clock ?? systemClock, scheduler: deadlines.scheduler, templates, identity: signing.identity });
   const areas = areasArea(areaDirectory);
-  const dashboard = dashboardArea(ctx, { clock: options.clock ?? systemClock, log: app.log, areas: areas.directory });
+  const dashboard = dashboardArea(ctx, { clock: options.clock ?? systemClock, log: app.log, areas: areaDirectory });
   app.addHook('onClose', async () => dashboard.projector.stop());
   const health: HealthSources = { ctx, pool, redis: cluster?.redis.command ?? null };
   await mountApi(app, [
@@ -202,10 +202,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     procedureArea(ctx, templates, signing.identity, signing.service.codes),
     intakePublic,
     areas,
-    routingArea(ctx, areas.directory),
+    routingArea(ctx, areaDirectory),
     dashboard,
     // Imported cases' invitation links go out through the SMS provider (a link, not a code: no validity minutes).
-    intakeDeskArea(ctx, areas.directory, { send: (phone, text) => sms.send(phone, text, { code: '', validMinutes: 0 }) }),
+    intakeDeskArea(ctx, areaDirectory, { send: (phone, text) => sms.send(phone, text, { code: '', validMinutes: 0 }) }),
     dossier,
   ]);
   const auditSealSchedule = scheduleAuditSeals({

@@ -57,25 +57,18 @@ function preloadApp(): Plugin {
         const chunks = Object.values(bundle).filter((c) => c.type === 'chunk');
         const app = chunks.find((c) => c.facadeModuleId?.endsWith('/src/boot.tsx'));
         if (!app) throw new Error('jiefen-preload-app: no chunk for src/boot.tsx');
-        // The entry and what it imports statically have their tags already.
-        const have = new Set<string>();
-        const entry = ctx.chunk;
-        const addStatic = (file: string) => {
-          if (have.has(file)) return;
-          have.add(file);
+        // A chunk and its static imports, each once; the entry's have their tags already.
+        const seen = new Set<string>();
+        const walk = (file: string, out?: string[]) => {
+          if (seen.has(file)) return;
+          seen.add(file);
+          out?.push(file);
           const c = bundle[file];
-          if (c?.type === 'chunk') c.imports.forEach(addStatic);
+          if (c?.type === 'chunk') c.imports.forEach((f) => walk(f, out));
         };
-        if (entry) addStatic(entry.fileName);
+        if (ctx.chunk) walk(ctx.chunk.fileName);
         const files: string[] = [];
-        const add = (file: string) => {
-          if (have.has(file)) return;
-          have.add(file);
-          files.push(file);
-          const c = bundle[file];
-          if (c?.type === 'chunk') c.imports.forEach(add);
-        };
-        add(app.fileName);
+        walk(app.fileName, files);
         return files.map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${file}` }, injectTo: 'head' as const }));
       },
     },

@@ -76,6 +76,11 @@ export class AreaDirectory {
     return this.#labels.has(code);
   }
 
+  /** A listed 街道/乡镇 (not a 社区). */
+  hasTown(code: string): boolean {
+    return code.length === 9 && this.#labels.has(code);
+  }
+
   /** "先锋道街道", "先锋道街道 · 团结社区"; a code no longer listed as itself with a note; none as 未登记. */
   labelOf(code: string | null | undefined): string {
     if (!code) return NO_AREA_LABEL;

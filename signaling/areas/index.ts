@@ -20,6 +20,6 @@ const areasRoutes =
     );
   };
 
-export function areasArea(directory: AreaDirectory): ApiArea & { directory: AreaDirectory } {
-  return { name: 'areas', routes: [{ prefix: '/areas', plugin: areasRoutes(directory) }], directory };
+export function areasArea(directory: AreaDirectory): ApiArea {
+  return { name: 'areas', routes: [{ prefix: '/areas', plugin: areasRoutes(directory) }] };
 }

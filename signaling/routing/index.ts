@@ -1,7 +1,7 @@
 // The 分流 area (intake item 3): routing registered matters to the centre's units, accepting,
 // returning, transferring, assigning a mediator (a case opened in the unit) and withdrawing, with
 // one responsible owner throughout (首接负责), served on /api/routing.
-import { loadAreas, type AreaDirectory } from '../areas/areas.ts';
+import type { AreaDirectory } from '../areas/areas.ts';
 import type { AppContext } from '../context.ts';
 import type { ApiArea } from '../http/api-area.ts';
 import { MatterMoves } from './matter-moves.ts';
@@ -9,7 +9,7 @@ import { MatterViews } from './matter-views.ts';
 import { loadRoutingRules, routingRulesFile } from './routing-rules.ts';
 import { routingRoutes } from './routes.ts';
 
-export function routingArea(ctx: AppContext, areas: AreaDirectory = loadAreas(ctx.config.dataDir)): ApiArea & { moves: MatterMoves; views: MatterViews } {
+export function routingArea(ctx: AppContext, areas: AreaDirectory): ApiArea & { moves: MatterMoves; views: MatterViews } {
   const rules = loadRoutingRules(routingRulesFile(ctx.config.dataDir));
   const moves = new MatterMoves(ctx, rules);
   const views = new MatterViews(ctx, rules, areas);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAreas } from '../../signaling/areas/areas.ts';
 import { routingArea } from '../../signaling/routing/index.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { buildWorld, playSequence, sequenceArb, type World } from './ownership-harness.ts';
@@ -22,7 +23,7 @@ describe('首接负责 over random sequences of moves', () => {
     // A real SQLite file in memory-backed /dev/shm where there is one: the property is about the rules, not the disk.
     dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'jiefen-ownership-'));
     server = await startTestServer({}, { dataDir });
-    world = await buildWorld(server.ctx.db, routingArea(server.ctx).moves);
+    world = await buildWorld(server.ctx.db, routingArea(server.ctx, loadAreas(server.ctx.config.dataDir)).moves);
   });
   afterAll(async () => {
     await server?.close();

@@ -3,20 +3,18 @@
 // reaches them only through a TCP relay on port 443 — the web server on one address, coturn's TLS
 // listener on another (or, with UDP blocked, the media server's TCP port). The mediator is a
 // socket client on the server's side that admits everyone from the lobby.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { freePort } from '../drafting/persistence-kill9.ts';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { inboundStats } from '../support/room-pages.ts';
 import { RoomTestClient } from '../support/room-client.ts';
 import { addConfirmedParty, createStaffUser, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { writeSelfSignedCert } from './tls-cert.ts';
 import { buildTopology, type Topology } from './namespaces.ts';
 
-const run = promisify(execFile);
 const SECRET = 'turn-shared-secret-for-tests-0123456789';
 
 export interface Setup {
@@ -34,21 +32,7 @@ export async function setUp(index: number, withTurn: boolean, mode: 'tcp-443-onl
   const topology = buildTopology(index);
   const certDir = mkdtempSync(path.join(tmpdir(), 'jiefen-turn-cert-'));
   try {
-    await run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=turn.test',
-      '-keyout',
-      `${certDir}/key.pem`,
-      '-out',
-      `${certDir}/cert.pem`,
-    ]);
+    await writeSelfSignedCert(certDir, 'turn.test');
     const [web, turnTls] = topology.edgeIps;
     const ports = { http: await freePort(), turn: await freePort(), turnTls: await freePort(), rtc: await freePort() };
     // UDP blocked: the media server's TCP port is reachable too (at the address it announces).

@@ -14,6 +14,7 @@ import { turnCredentials } from '../../signaling/rtc/turn.ts';
 import { freePort } from '../drafting/persistence-kill9.ts';
 import { RoomTestClient } from '../support/room-client.ts';
 import { createStaffUser, startTestServer, StaffClient, type TestServer } from '../support/server.ts';
+import { writeSelfSignedCert } from './tls-cert.ts';
 
 const run = promisify(execFile);
 const SECRET = 'turn-shared-secret-for-tests-0123456789';
@@ -60,21 +61,7 @@ describe('embedded coturn', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'jiefen-turn-'));
     // A self-signed certificate for the turns: listener.
-    await run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-keyout',
-      `${dir}/key.pem`,
-      '-out',
-      `${dir}/cert.pem`,
-    ]);
+    await writeSelfSignedCert(dir, '127.0.0.1');
     ports = { turn: await freePort(), tls: await freePort() };
     server = await startTestServer({
       TURN_EMBEDDED: '1',

@@ -1,7 +1,8 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, setUnauthorizedHandler, type User } from './api.ts';
 import { loadRoomChunk, takeEarlySession } from './room/early-start.ts';
-import { matchRoute, navigate, usePath } from './router.tsx';
+import { navigate, usePath } from './router.tsx';
+import { matchRoute } from './route-match.ts';
 import { SessionContext, homeFor, type SessionValue } from './session.tsx';
 import { MetaProvider } from './meta.tsx';
 import { ToastProvider, useToast } from './toast.tsx';

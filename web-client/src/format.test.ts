@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { daysLeftView, formatDate, formatDateTime, fromChinaInput, invitationState, localDatePlusDays, normalizeIdLast4, toChinaInput } from './format.ts';
-import { matchRoute } from './router.tsx';
+import { matchRoute } from './route-match.ts';
 import { isPng, toBase64 } from './pages/admin/png.ts';
 import { defaultSideFor, makeLabels } from './labels.ts';
 

@@ -27,8 +27,6 @@ export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   window.dispatchEvent(new Event(EVENT));
 }
 
-export { matchRoute } from './route-match.ts';
-
 type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & { to: string };
 
 export function Link({ to, onClick, ...rest }: LinkProps) {

@@ -3,7 +3,7 @@
 import { lazy, Suspense } from 'react';
 import type { User } from './api.ts';
 import { Loading } from './components/Loading.tsx';
-import { matchRoute } from './router.tsx';
+import { matchRoute } from './route-match.ts';
 import { CaseListPage } from './pages/CaseListPage.tsx';
 import { CasePage } from './pages/case/CasePage.tsx';
 import { AdminPage } from './pages/admin/AdminPage.tsx';

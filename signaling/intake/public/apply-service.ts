@@ -81,7 +81,7 @@ export class ApplyService {
     // The title is not sealed: it names the kind of dispute, never the people.
     const title = `${typeLabel}（网上申请）`;
     const place = clean(input.place) && normalizePlace(input.place!);
-    if (input.areaCode !== undefined && !this.towns().some((t) => t.code === input.areaCode))
+    if (input.areaCode !== undefined && !this.areas.hasTown(input.areaCode))
       throw new DomainError('AREA_UNKNOWN', '所选街道/乡镇不在本中心的列表中，请刷新页面后重新选择');
     // One spelling with the desk's parties (intake-desk/parties.ts): the duplicate check compares exactly these values.
     const parties: NewMatterParty[] = normalizeParties([

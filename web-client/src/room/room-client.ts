@@ -23,13 +23,14 @@ import { exposeRoomDebug, type RoomDebugHandle } from './room-debug.ts';
 import { initialState, NO_CAUCUS, RoomStore, type Kind, type NoticeKind, type RoomState, type RoomStatus } from './room-store.ts';
 import { RosterSlice } from './roster-slice.ts';
 import { takeEarlySocket } from './early-socket.ts';
-import { connectRoomSocket, SocketSession, type JoinReply } from './socket-session.ts';
+import { connectRoomSocket } from './room-socket.ts';
+import { SocketSession, type JoinReply } from './socket-session.ts';
 
 export type { InboundStat } from './media-consumers.ts';
 export { CAMERA_ENCODINGS } from './media-producers.ts';
 export type { RoomDebugHandle } from './room-debug.ts';
 export type { Kind, LocalMedia, MediaStatus, NoticeKind, RemoteMedia, RoomState, RoomStatus, Self } from './room-store.ts';
-export { connectRoomSocket, CONNECT_RETRY_MESSAGE } from './socket-session.ts';
+export { CONNECT_RETRY_MESSAGE } from './socket-session.ts';
 export type { ServerEventPayload };
 
 /** What a removed participant is told when the server gave no message. */

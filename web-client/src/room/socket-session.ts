@@ -8,9 +8,6 @@ import { roomRequest, RoomRequestError, type ClientRequestName, type RequestOf, 
 import { RoomLifecycle, type LifecycleEvent, type Phase } from './room-lifecycle.ts';
 import type { RoomStore } from './room-store.ts';
 import { joinMode } from './media-devices.ts';
-import { connectRoomSocket } from './room-socket.ts';
-
-export { connectRoomSocket };
 
 export const CONNECT_RETRY_MESSAGE = '暂时无法连接服务器，正在重试…';
 const JOIN_RETRY_MS = 2_000;
