@@ -35,8 +35,10 @@ const res = spawnSync(
   { stdio: 'inherit' },
 );
 let summary = 'no test report was written';
+let failures = [];
 try {
   const r = JSON.parse(readFileSync(report, 'utf8'));
+  failures = failedTests(r);
   summary =
     `${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests + r.numTodoTests ? `, ${r.numPendingTests + r.numTodoTests} skipped` : '');
 } catch {
@@ -48,8 +50,33 @@ rmSync(dir, { recursive: true, force: true });
 // JIEFEN_EXTRA_NODE="22 24" adds Node 22; "" skips it. Not when a run picks its own files.
 // Their counts are printed just above the summary, which stays the last line and counts this Node's run.
 const extraStatus = process.argv.length > 2 ? 0 : runOtherNodes((process.env.JIEFEN_EXTRA_NODE ?? '24').split(/[\s,]+/).filter(Boolean));
+// The failed tests again, next to the summary: a CI log is often read from its end only.
+for (const line of failures) console.log(line);
 console.log(summary);
 process.exit(res.status || extraStatus || 0);
+
+/** One line per failed test of a vitest JSON report: file, test name and the first line of its error. */
+function failedTests(r) {
+  const lines = [];
+  for (const file of r.testResults ?? []) {
+    const rel = path.relative(process.cwd(), file.name);
+    const failed = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    // A file that failed outside any test (an import or a hook) has no failed assertion to name.
+    if (failed.length === 0 && file.status === 'failed') lines.push(`[test] FAILED ${rel}: ${firstLine(file.message)}`);
+    for (const t of failed) lines.push(`[test] FAILED ${rel} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+  }
+  return lines;
+}
+
+function firstLine(text) {
+  return (
+    (text ?? '')
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim()
+      .slice(0, 300) ?? ''
+  );
+}
 
 /** Runs the foundation and room areas under each given Node major; the first failing exit status. */
 function runOtherNodes(majors) {
@@ -77,6 +104,7 @@ function runOtherNodes(majors) {
     try {
       const r = JSON.parse(readFileSync(out, 'utf8'));
       counts = `${r.numPassedTests} passed, ${r.numFailedTests} failed`;
+      failures.push(...failedTests(r).map((line) => line.replace('[test] FAILED', `[test] FAILED on Node ${major}:`)));
     } catch {
       /* the runtime or the addon could not be prepared: its exit code says so */
     }
