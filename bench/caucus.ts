@@ -26,7 +26,7 @@ import { intOption } from './lib/args.ts';
 import { UsageError, type Benchmark, type BenchContext, type BenchOutcome } from './lib/types.ts';
 import { setUpBaseline } from './caucus/baseline.ts';
 import { setUpJiefen } from './caucus/jiefen.ts';
-import { prioritiseServer } from './caucus/pages.ts';
+import { prioritiseServer } from './lib/priority.ts';
 import { propertyTimeoutMs, runProperty } from './caucus/property.ts';
 import { report } from './caucus/report.ts';
 import { describeSwitch, runSwitches, type HalfName, type LoopOptions, type SwitchRecord } from './caucus/switches.ts';

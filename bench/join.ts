@@ -27,7 +27,11 @@ const USAGE = `options:
   --page-timeout S    seconds a page may take to see a remote frame (default 30)
   --settle-ms MS      idle time after the browsers start, before the pages open (default 1000)
   --verbose           per page of every run: milestones, requests and socket.io traffic in time order
-  --link              every page on its own 1 Mbit/s, 100 ms RTT link (network namespaces; root only)`;
+  --link              every page on its own 1 Mbit/s, 100 ms RTT link (network namespaces; root only)
+  --server-rt N       real-time (SCHED_RR) priority of the server (this process, both halves) and its
+                      mediasoup workers over the three browsers on the same 2 cores, as if the server
+                      had a machine of its own (default 10; 0 = off, only --server-nice)
+  --server-nice N     nice value of the same threads (default -10; 0 = leave as is)`;
 
 /** How long to wait for someone else's browser job (e.g. an e2e test file) before measuring anyway. */
 const BROWSER_WAIT_MS = 300_000;
@@ -57,6 +61,8 @@ function parse(argv: string[]): Args {
         'settle-ms': { type: 'string' },
         verbose: { type: 'boolean' },
         link: { type: 'boolean' },
+        'server-rt': { type: 'string' },
+        'server-nice': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -70,6 +76,8 @@ function parse(argv: string[]): Args {
     options: {
       pageTimeoutMs: intOption('page-timeout', values['page-timeout'], 30, 5, 120) * 1000,
       settleMs: intOption('settle-ms', values['settle-ms'], 1000, 0, 10_000),
+      serverRt: intOption('server-rt', values['server-rt'], 10, 0, 50),
+      serverNice: intOption('server-nice', values['server-nice'], -10, -20, 0),
     },
     verbose: !!values.verbose,
     link: !!values.link,
@@ -152,6 +160,8 @@ async function run(argv: string[], ctx: BenchContext) {
       contended_runs: measured.filter((r) => r.contended).length,
       load1_start: load1Start,
       load1_end: load1(),
+      server_rt_priority: args.options.serverRt,
+      server_nice: args.options.serverNice,
     },
     failed: failedRuns > 0,
   };

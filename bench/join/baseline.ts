@@ -5,6 +5,7 @@ import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { MediaRoom } from '../../sfu/index.ts';
 import { ConsumerSync, mediaParticipant, mediaRpc, startBaselineServer, type BaselineApp, type MediaParticipant } from '../lib/baseline-server.ts';
+import { prioritiseServer } from '../lib/priority.ts';
 import { assertLoopback } from '../lib/env.ts';
 import type { BenchContext } from '../lib/types.ts';
 import type { BaselineConsumer, BaselineMethod } from './baseline.page.ts';
@@ -76,6 +77,7 @@ export async function runBaseline(ctx: BenchContext, options: RunOptions, link?:
     createApp: async (pool) => new BaselineRoom(await MediaRoom.create(pool, { roomId: 'baseline' })),
   });
   const unregister = ctx.onCleanup(() => server.close());
+  prioritiseServer(options.serverNice, options.serverRt);
   try {
     if (!link) assertLoopback(server.url);
     const pageUrl = link?.publicUrl ?? server.url;

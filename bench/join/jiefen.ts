@@ -7,6 +7,7 @@
 // lobby, so the figure measures our signaling, not a human's reaction.
 import { RoomTestClient } from '../../tests/support/room-client.ts';
 import { addConfirmedParty, createStaffUser, startTestServer, StaffClient } from '../../tests/support/server.ts';
+import { prioritiseServer } from '../lib/priority.ts';
 import { assertLoopback, withTimeout } from '../lib/env.ts';
 import { BENCH_PARTIES } from '../lib/party.ts';
 import type { BenchContext } from '../lib/types.ts';
@@ -86,6 +87,7 @@ export async function runJiefen(ctx: BenchContext, options: RunOptions, webRoot:
     : {};
   const server = await startTestServer({ RTC_LISTEN_IP: '127.0.0.1', LOG_LEVEL: 'warn', ...linkEnv }, { webRoot });
   const unregisterServer = ctx.onCleanup(() => server.close());
+  prioritiseServer(options.serverNice, options.serverRt);
   let coMediator: RoomTestClient | undefined;
   try {
     if (!link) assertLoopback(server.url);

@@ -12,4 +12,7 @@ export interface RunOptions {
   pageTimeoutMs: number;
   /** Idle time after the browsers start, before the pages open. */
   settleMs: number;
+  /** Priority of the server (this process) and its mediasoup workers over the browsers (lib/priority.ts). */
+  serverNice: number;
+  serverRt: number;
 }

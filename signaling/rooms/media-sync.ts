@@ -41,7 +41,8 @@ export class MediaSync {
   /**
    * Makes live consumers match what the routing policy allows, break before make: every
    * consumer that became forbidden is paused on the server (or closed if its sender left)
-   * before any newly allowed one is resumed or created. Resolves with the break time.
+   * before any newly allowed one is resumed or created. Resolves with the break time (every
+   * pause acknowledged by the worker).
    */
   sync(): Promise<{ breakMs: number }> {
     // One waiting run covers every change made before it starts: with many changes at once (three
@@ -83,12 +84,15 @@ export class MediaSync {
         }
       }
     }
-    await Promise.all(stops);
-    const breakMs = performance.now() - started;
+    const broken = Promise.all(stops).then(() => performance.now() - started);
 
-    // Make: resume what is allowed again, create what is newly allowed. Streams that keep flowing
-    // are settled first — the worker takes requests in the order they are sent — so the bitrate
-    // split a resume triggers favours them: a switch never takes a layer from a continuing stream.
+    // Make: resume what is allowed again, create what is newly allowed. Sent right behind the
+    // pauses, without waiting for their replies: a worker takes requests in the order they are
+    // sent, so on each worker every pause is applied before the first resume — and a resume
+    // only opens what the new state allows, so waiting held newly allowed video back by a round
+    // trip and isolated nothing more. Streams that keep flowing are settled before any resume,
+    // so the bitrate split a resume triggers favours them: a switch never takes a layer from a
+    // continuing stream.
     const receivers = members.filter((r) => r.media && r.recvTransportId && r.rtpCapabilities && r.socket);
     const allowed = (receiver: Member) => [...owners].filter(([, { sender, kind }]) => wants(state, receiver, sender, kind));
     const settles: Promise<unknown>[] = [];
@@ -109,7 +113,7 @@ export class MediaSync {
         }
       }
     }
-    await Promise.all(starts);
+    const [breakMs] = await Promise.all([broken, Promise.all(starts)]);
     this.#port.audiencesChanged();
     return { breakMs };
   }
