@@ -440,10 +440,23 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
     return () => this.#caucuses.recordEnded(m, ended, leadsRoom(m.roomRole) ? 'mediator-disconnected' : 'ended');
   }
 
-  /** Applies a change of who is where: presence and locations, then media (break before make). */
+  /**
+   * Applies a change of who is where: presence and locations, then media (break before make),
+   * then the state kept for failover. Kept after the media, not before: its SQLite commit blocks
+   * this process until it is on disk (up to ~100 ms with the disk busy, in a CPU profile of the
+   * caucus bench), and before the media requests it held every switch up by as long.
+   */
   #transition(): Promise<{ breakMs: number }> {
-    this.#announce(false);
-    return this.syncConsumers();
+    this.#announce(false, false);
+    const synced = this.syncConsumers();
+    const keep = () => this.#keepState();
+    synced.then(keep, keep);
+    return synced;
+  }
+
+  #keepState(): void {
+    if (this.#closed || this.#media.closed) return;
+    this.#failover.save(() => this.snapshot());
   }
 
   /** The store lost this room's state (Redis restarted empty): keep it there again. */
@@ -452,10 +465,10 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
     this.#failover.saveAgain(() => this.snapshot());
   }
 
-  /** Tells everyone what they may know, keeps the state for failover, then reconciles media (unless the caller does). */
-  #announce(reconcile = true): void {
+  /** Tells everyone what they may know, keeps the state for failover, then reconciles media (unless the caller does either). */
+  #announce(reconcile = true, keep = true): void {
     if (this.#closed || this.#media.closed) return;
-    this.#failover.save(() => this.snapshot());
+    if (keep) this.#keepState();
     this.#announcements.presence();
     if (reconcile) this.#tasks.run('reconcile consumers', () => this.syncConsumers());
   }
