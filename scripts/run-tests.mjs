@@ -49,11 +49,11 @@ rmSync(dir, { recursive: true, force: true });
 // The whole suite also proves the newest supported Node.js on the core areas (scripts/node-versions.mjs).
 // JIEFEN_EXTRA_NODE="22 24" adds Node 22; "" skips it. Not when a run picks its own files.
 // Their counts are printed just above the summary, which stays the last line and counts this Node's run.
-const extraStatus = process.argv.length > 2 ? 0 : runOtherNodes((process.env.JIEFEN_EXTRA_NODE ?? '24').split(/[\s,]+/).filter(Boolean));
+const extra = process.argv.length > 2 ? { status: 0, failures: [] } : runOtherNodes((process.env.JIEFEN_EXTRA_NODE ?? '24').split(/[\s,]+/).filter(Boolean));
 // The failed tests again, next to the summary: a CI log is often read from its end only.
-for (const line of failures) console.log(line);
+for (const line of [...failures, ...extra.failures]) console.log(line);
 console.log(summary);
-process.exit(res.status || extraStatus || 0);
+process.exit(res.status || extra.status || 0);
 
 /** One line per failed test of a vitest JSON report: file, test name and the first line of its error. */
 function failedTests(r) {
@@ -78,9 +78,10 @@ function firstLine(text) {
   );
 }
 
-/** Runs the foundation and room areas under each given Node major; the first failing exit status. */
+/** Runs the foundation and room areas under each given Node major; the first failing exit status and the failed tests. */
 function runOtherNodes(majors) {
   let status = 0;
+  const failures = [];
   for (const major of majors) {
     const started = Date.now();
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'jiefen-vitest-')), 'report.json');
@@ -112,5 +113,5 @@ function runOtherNodes(majors) {
     console.log(`[test] Node ${major}, tests/foundation + tests/room: ${counts} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     status ||= run.status ?? 1;
   }
-  return status;
+  return { status, failures };
 }

@@ -9,6 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { NO_AREA_LABEL, RETIRED_AREA_NOTE } from './labels.ts';
 
+/** A 街道/乡镇 has a 9-digit code; a 社区/村 the 12 digits that start with its 街镇's. */
+const isTownCode = (code: string) => code.length === 9;
+const isCommunityCode = (code: string) => code.length === 12;
+const townCodeOf = (code: string) => code.slice(0, 9);
+
 const Area = z
   .object({
     code: z.string().regex(/^([0-9]{9}|[0-9]{12})$/, '应为 9 位（街道/乡镇）或 12 位（社区/村）数字'),
@@ -30,14 +35,14 @@ export const AreasFileSchema = z
       if (codes.has(a.code)) ctx.addIssue({ code: 'custom', path: ['areas', i, 'code'], message: `与第 ${codes.get(a.code)! + 1} 项的代码重复` });
       codes.set(a.code, i);
     });
-    const townOf = (code: string) => file.areas.find((t) => t.code.length === 9 && t.code === code.slice(0, 9));
+    const townOf = (code: string) => file.areas.find((t) => isTownCode(t.code) && t.code === townCodeOf(code));
     file.areas.forEach((a, i) => {
       // A 社区 is named within its 街镇, so two 街镇 may each have a 团结社区.
-      const full = a.code.length === 12 ? `${townOf(a.code)?.name ?? ''} · ${a.name}` : a.name;
+      const full = isCommunityCode(a.code) ? `${townOf(a.code)?.name ?? ''} · ${a.name}` : a.name;
       if (names.has(full)) ctx.addIssue({ code: 'custom', path: ['areas', i, 'name'], message: `与第 ${names.get(full)! + 1} 项的名称重复` });
       names.set(full, i);
-      if (a.code.length === 12 && !townOf(a.code))
-        ctx.addIssue({ code: 'custom', path: ['areas', i, 'code'], message: `社区代码应以所属街道/乡镇的 9 位代码开头，表中没有 ${a.code.slice(0, 9)}` });
+      if (isCommunityCode(a.code) && !townOf(a.code))
+        ctx.addIssue({ code: 'custom', path: ['areas', i, 'code'], message: `社区代码应以所属街道/乡镇的 9 位代码开头，表中没有 ${townCodeOf(a.code)}` });
     });
   });
 export type AreasFile = z.infer<typeof AreasFileSchema>;
@@ -62,10 +67,10 @@ export class AreaDirectory {
     readonly about: string,
     areas: AreasFile['areas'],
   ) {
-    const towns = areas.filter((a) => a.code.length === 9).map((t) => ({ code: t.code, name: t.name, communities: [] as Town['communities'] }));
+    const towns = areas.filter((a) => isTownCode(a.code)).map((t) => ({ code: t.code, name: t.name, communities: [] as Town['communities'] }));
     for (const t of towns) this.#labels.set(t.code, t.name);
-    for (const c of areas.filter((a) => a.code.length === 12)) {
-      const town = towns.find((t) => t.code === c.code.slice(0, 9))!;
+    for (const c of areas.filter((a) => isCommunityCode(a.code))) {
+      const town = towns.find((t) => t.code === townCodeOf(c.code))!;
       town.communities.push({ code: c.code, name: c.name });
       this.#labels.set(c.code, `${town.name} · ${c.name}`);
     }
@@ -78,7 +83,7 @@ export class AreaDirectory {
 
   /** A listed 街道/乡镇 (not a 社区). */
   hasTown(code: string): boolean {
-    return code.length === 9 && this.#labels.has(code);
+    return isTownCode(code) && this.#labels.has(code);
   }
 
   /** "先锋道街道", "先锋道街道 · 团结社区"; a code no longer listed as itself with a note; none as 未登记. */

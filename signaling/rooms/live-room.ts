@@ -447,7 +447,7 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
    * caucus bench), and before the media requests it held every switch up by as long.
    */
   #transition(): Promise<{ breakMs: number }> {
-    this.#announce(false, false);
+    if (!this.#closed && !this.#media.closed) this.#announcements.presence();
     const synced = this.syncConsumers();
     const keep = () => this.#keepState();
     synced.then(keep, keep);
@@ -465,12 +465,12 @@ export class LiveRoom extends TypedEmitter<LiveRoomEvents> {
     this.#failover.saveAgain(() => this.snapshot());
   }
 
-  /** Tells everyone what they may know, keeps the state for failover, then reconciles media (unless the caller does either). */
-  #announce(reconcile = true, keep = true): void {
+  /** Tells everyone what they may know, keeps the state for failover, then reconciles media. */
+  #announce(): void {
     if (this.#closed || this.#media.closed) return;
-    if (keep) this.#keepState();
+    this.#keepState();
     this.#announcements.presence();
-    if (reconcile) this.#tasks.run('reconcile consumers', () => this.syncConsumers());
+    this.#tasks.run('reconcile consumers', () => this.syncConsumers());
   }
 
   /**
