@@ -75,11 +75,64 @@ function preloadApp(): Plugin {
   };
 }
 
+/**
+ * mediasoup-client as a browser needs it: the room imports only `Device` at run time, so
+ * `mediasoup-client` resolves to its Device module instead of its index (which also bundles a
+ * fake handler and fake parameters for tests), and the React Native handler Device.js requires
+ * is replaced by a stub that refuses — no browser is React Native (≈ 60 KB less to parse). Its
+ * loggers (and awaitqueue's) get a silent `debug`: the real one reads localStorage (a synchronous trip to the browser
+ * process, 20–40 ms on a busy phone) while the room starts, only to log nothing.
+ */
+function mediasoupClientForBrowsers(): Plugin {
+  const lib = path.join(root, '../node_modules/mediasoup-client/lib');
+  const noReactNative = '\0jiefen-no-react-native';
+  const versionOnly = '\0jiefen-mediasoup-client-version';
+  const silentDebug = '\0jiefen-silent-debug';
+  return {
+    name: 'jiefen-mediasoup-client-for-browsers',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (source === 'mediasoup-client') return path.join(lib, 'Device.js');
+      if (source === './handlers/ReactNative106' && importer === path.join(lib, 'Device.js')) return noReactNative;
+      // The SDP writer requires the whole index only for its version string.
+      if (source === '../../' && importer === path.join(lib, 'handlers/sdp/RemoteSdp.js')) return versionOnly;
+      if (source === 'debug') return silentDebug; // mediasoup-client's and awaitqueue's loggers
+      return null;
+    },
+    load(id) {
+      if (id === noReactNative) {
+        return "export const ReactNative106 = { createFactory() { throw new Error('React Native is not supported'); } };";
+      }
+      if (id === silentDebug) {
+        // CommonJS like the real one: awaitqueue calls require('debug')(…), mediasoup-client .default(…).
+        return 'function debug() { const log = () => undefined; log.enabled = false; return log; }\ndebug.default = debug;\nmodule.exports = debug;';
+      }
+      if (id === versionOnly) {
+        const { version } = JSON.parse(readFileSync(path.join(lib, '../package.json'), 'utf8')) as { version: string };
+        return `export const version = ${JSON.stringify(version)};`;
+      }
+      return null;
+    },
+  };
+}
+
 export default defineConfig({
   root,
-  plugins: [preloadApp(), precompress()],
+  plugins: [mediasoupClientForBrowsers(), preloadApp(), precompress()],
   base: '/',
   publicDir: false,
+  resolve: {
+    // The app is written and type-checked against React's API (@types/react) but runs on
+    // preact/compat: a party on a phone link downloads ~12 KB for it instead of ~60 KB for
+    // react-dom, and its CPU parses and runs a tenth of the code before the camera is up (#18).
+    alias: [
+      { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
+      { find: /^react\/jsx-runtime$/, replacement: 'preact/compat/jsx-runtime' },
+      { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/compat/jsx-dev-runtime' },
+      { find: /^react-dom$/, replacement: 'preact/compat' },
+      { find: /^react$/, replacement: 'preact/compat' },
+    ],
+  },
   oxc: {
     jsx: { runtime: 'automatic', importSource: 'react' },
   },

@@ -63,7 +63,7 @@ describe('the court bundle in Chromium', () => {
     const v = verifyBundle(zip);
     expect(v.problems).toEqual([]);
     // The bundle's id is filled in for the import.
-    await desk.locator(`[data-testid="court-bundle-id"][value="${v.manifest!.bundleId}"]`).waitFor();
+    await expect.poll(() => desk.getByTestId('court-bundle-id').inputValue()).toBe(v.manifest!.bundleId);
 
     // The court (development mode: its generated key in the data folder) signs its ruling on its own platform.
     const local = await server.ctx.db.court.findFirstOrThrow({ where: { isLocal: true } });
