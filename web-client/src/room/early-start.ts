@@ -8,6 +8,7 @@
 import { api, partyApi, type CaseDetail, type PartyView, type Session } from '../api.ts';
 import { matchRoute } from '../route-match.ts';
 import { openMedia, stopStream, type OpenedMedia } from './media-devices.ts';
+import { warmUpRoom } from './warm-up.ts';
 
 interface EarlyRoom {
   path: string;
@@ -49,6 +50,7 @@ export function startRoomEarly(path: string): void {
     () => undefined, // the room client connects its own socket
   );
   void loadRoomChunk().catch(() => undefined); // React.lazy imports it again and shows the failure
+  warmUpRoom();
   const left = () => {
     if (window.location.pathname === room.path) return;
     window.removeEventListener('popstate', left);

@@ -1,6 +1,7 @@
 // Pure helpers for room state (no DOM, no sockets): unit-tested beside this file.
 import { formatClock } from '../format.ts';
 import { leadsRoom, type ChatMessage, type LobbyEntry, type PeerInfo } from './protocol.ts';
+import { zhCollator } from './warm-up.ts';
 
 /** Merges chat messages by id, ordered by time then id (history may overlap live messages). */
 export function mergeChat(existing: readonly ChatMessage[], incoming: readonly ChatMessage[], max = 500): ChatMessage[] {
@@ -19,7 +20,7 @@ export function mergeChat(existing: readonly ChatMessage[], incoming: readonly C
 /** Tiles: self first, then those who lead (mediators, the judge), then side A, side B, neutral; stable by name within a group. */
 export function orderPeers(peers: readonly PeerInfo[], selfId: string | null): PeerInfo[] {
   const rank = (p: PeerInfo) => (p.peerId === selfId ? 0 : leadsRoom(p.roomRole) ? 1 : p.side === 'A' ? 2 : p.side === 'B' ? 3 : 4);
-  return [...peers].sort((a, b) => rank(a) - rank(b) || a.displayName.localeCompare(b.displayName, 'zh-CN') || a.peerId.localeCompare(b.peerId));
+  return [...peers].sort((a, b) => rank(a) - rank(b) || zhCollator.compare(a.displayName, b.displayName) || a.peerId.localeCompare(b.peerId));
 }
 
 /** "3:07", "1:02:05" */

@@ -1,0 +1,35 @@
+// Two one-time costs of a page's first minutes in the room, paid while it waits for the camera
+// and its code instead of right after the join, where every millisecond delays the first picture:
+// - the first RTCPeerConnection of a page starts WebRTC's threads and asks which codecs the device
+//   encodes and decodes — mediasoup-client's Device.load() does that (a throwaway connection and
+//   an offer) on the join's critical path, measured at 50–200 ms on a busy 2-core machine;
+// - the first Chinese collation loads ICU's pinyin tables (the tiles sort names with it).
+// Small and without imports: it runs from the main bundle (early-start.ts).
+
+/** One collator for every sort by Chinese name (a shared instance, not a per-call lookup). */
+export const zhCollator = new Intl.Collator('zh-CN');
+
+function warmUpWebRtc(): void {
+  if (typeof RTCPeerConnection === 'undefined') return;
+  try {
+    const pc = new RTCPeerConnection();
+    pc.addTransceiver('audio', { direction: 'sendrecv' });
+    pc.addTransceiver('video', { direction: 'sendrecv' });
+    void pc
+      .createOffer()
+      .catch(() => undefined)
+      .finally(() => pc.close());
+  } catch {
+    // No WebRTC here: the room says so itself when it loads its device.
+  }
+}
+
+/** Runs both once the main thread is free (a task of its own, not in the page's start-up). */
+export function warmUpRoom(): void {
+  const run = () => {
+    warmUpWebRtc();
+    zhCollator.compare('甲', '乙');
+  };
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 300 });
+  else setTimeout(run, 0);
+}
