@@ -6,7 +6,10 @@ const GOOD: LinkSample = { bandwidthKbps: 1500, lossFraction: 0, rttMs: 40, send
 const WEAK: LinkSample = { bandwidthKbps: 140, lossFraction: 0.05, rttMs: 300, sendingVideo: true };
 const FAIR: LinkSample = { bandwidthKbps: 400, lossFraction: 0.01, rttMs: 120, sendingVideo: true };
 
-function run(samples: LinkSample[], from: LinkPolicyState = INITIAL_LINK_STATE): LinkPolicyState[] {
+/** A session whose estimate has had its time to ramp up (most tests judge a running session). */
+const STARTED: LinkPolicyState = { ...INITIAL_LINK_STATE, sinceStart: LINK_POLICY.rampSamples };
+
+function run(samples: LinkSample[], from: LinkPolicyState = STARTED): LinkPolicyState[] {
   const out: LinkPolicyState[] = [];
   let s = from;
   for (const sample of samples) out.push((s = stepLink(s, sample)));
@@ -72,7 +75,7 @@ describe('stepLink (hysteresis)', () => {
   });
 
   it('forgets failed tries after a long enough good spell', () => {
-    let state: LinkPolicyState = { ...INITIAL_LINK_STATE, level: 'poor', failedTries: 2 };
+    let state: LinkPolicyState = { ...STARTED, level: 'poor', failedTries: 2 };
     state = run(times(LINK_POLICY.maxUpAfterPoor, GOOD), state).at(-1)!;
     expect(state.level).toBe('good');
     state = run(times(LINK_POLICY.forgetAfter, GOOD), state).at(-1)!;
@@ -95,6 +98,17 @@ describe('stepLink (hysteresis)', () => {
     expect(state.level).toBe('fair');
     state = run(times(LINK_POLICY.upAfter, GOOD), state).at(-1)!;
     expect(state.level).toBe('good');
+  });
+
+  it('judges loss and RTT from the first sample of a session, its estimate only once it had time to ramp up', () => {
+    // Chromium starts a sender's estimate from a guess; on a busy device it may sit under the poor line for seconds.
+    const rampingUp = { ...GOOD, bandwidthKbps: 150 };
+    const start = run(times(LINK_POLICY.rampSamples, rampingUp), INITIAL_LINK_STATE);
+    expect(start.map((s) => s.level)).toEqual(times(LINK_POLICY.rampSamples, 'good'));
+    // Still that low afterwards: that is the link.
+    expect(run(times(LINK_POLICY.downAfter, rampingUp), start.at(-1)).at(-1)!.level).toBe('poor');
+    // Loss says so at once.
+    expect(run(times(LINK_POLICY.downAfter, { ...GOOD, lossFraction: 0.12 }), INITIAL_LINK_STATE).at(-1)!.level).toBe('poor');
   });
 
   it('recovers from the weak link within 10 one-second samples once it is good again', () => {

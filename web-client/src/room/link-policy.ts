@@ -30,6 +30,12 @@ export interface LinkPolicyState {
    * row: each makes the next try wait longer (with video off the estimate cannot tell).
    */
   failedTries: number;
+  /**
+   * Samples since the media started, counted up to rampSamples. A sender's estimate starts from a
+   * guess (≈ 300 kbit/s in Chromium) and ramps up over seconds, faster or slower with the load on
+   * the device: judged at once it sent every new session to the low layer, sometimes to 仅语音.
+   */
+  sinceStart: number;
 }
 
 export interface LinkDecision {
@@ -51,7 +57,7 @@ export const LINK_POLICY = {
   recoverMargin: 1.25,
   downAfter: 2,
   upAfter: 3,
-  /** After video comes back from poor, its bandwidth estimate is not judged for this many samples. */
+  /** After the media start or video comes back from poor, the bandwidth estimate is not judged for this many samples. */
   rampSamples: 4,
   /** Leaving poor waits upAfter × 2^failedTries samples, at most this many (the 10 s promise). */
   maxUpAfterPoor: 8,
@@ -63,7 +69,7 @@ export const LINK_POLICY = {
 
 const ORDER: Record<LinkLevel, number> = { good: 0, fair: 1, poor: 2 };
 
-export const INITIAL_LINK_STATE: LinkPolicyState = { level: 'good', candidate: 'good', streak: 0, sinceLeftPoor: null, failedTries: 0 };
+export const INITIAL_LINK_STATE: LinkPolicyState = { level: 'good', candidate: 'good', streak: 0, sinceLeftPoor: null, failedTries: 0, sinceStart: 0 };
 
 type Limits = { bandwidthKbps: number; loss: number; rttMs: number };
 
@@ -94,12 +100,15 @@ export function classifyLink(s: LinkSample, from: LinkLevel = 'good'): LinkLevel
 export function stepLink(state: LinkPolicyState, s: LinkSample): LinkPolicyState {
   const sinceLeftPoor = state.sinceLeftPoor === null ? null : state.sinceLeftPoor + 1;
   const failedTries = sinceLeftPoor !== null && sinceLeftPoor >= LINK_POLICY.forgetAfter ? 0 : state.failedTries;
+  const sinceStart = Math.min(state.sinceStart + 1, LINK_POLICY.rampSamples);
+  // The media just started: loss and RTT are judged, the estimate is still ramping up from its guess.
+  const starting = state.sinceStart < LINK_POLICY.rampSamples;
   // Video just came back: the sender's estimate needs a few seconds to ramp up from audio alone.
   const ramping = sinceLeftPoor !== null && sinceLeftPoor <= LINK_POLICY.rampSamples;
-  const measured = classifyLink(ramping ? { ...s, bandwidthKbps: null } : s, state.level);
+  const measured = classifyLink(ramping || starting ? { ...s, bandwidthKbps: null } : s, state.level);
   // …and until it has, the link is not called good (the high layer waits).
   const seen = ramping && measured === 'good' ? 'fair' : measured;
-  if (seen === state.level) return { ...state, candidate: seen, streak: 0, sinceLeftPoor, failedTries };
+  if (seen === state.level) return { ...state, candidate: seen, streak: 0, sinceLeftPoor, failedTries, sinceStart };
   const streak = seen === state.candidate ? state.streak + 1 : 1;
   const needed =
     ORDER[seen] > ORDER[state.level]
@@ -107,12 +116,12 @@ export function stepLink(state: LinkPolicyState, s: LinkSample): LinkPolicyState
       : state.level === 'poor'
         ? Math.min(LINK_POLICY.upAfter * 2 ** failedTries, LINK_POLICY.maxUpAfterPoor)
         : LINK_POLICY.upAfter;
-  if (streak < needed) return { ...state, candidate: seen, streak, sinceLeftPoor, failedTries };
+  if (streak < needed) return { ...state, candidate: seen, streak, sinceLeftPoor, failedTries, sinceStart };
   if (seen === 'poor') {
     const failedTry = sinceLeftPoor !== null && sinceLeftPoor <= LINK_POLICY.failedTryWithin;
-    return { level: 'poor', candidate: 'poor', streak: 0, sinceLeftPoor: null, failedTries: failedTry ? failedTries + 1 : failedTries };
+    return { level: 'poor', candidate: 'poor', streak: 0, sinceLeftPoor: null, failedTries: failedTry ? failedTries + 1 : failedTries, sinceStart };
   }
-  return { level: seen, candidate: seen, streak: 0, sinceLeftPoor: state.level === 'poor' ? 0 : sinceLeftPoor, failedTries };
+  return { level: seen, candidate: seen, streak: 0, sinceLeftPoor: state.level === 'poor' ? 0 : sinceLeftPoor, failedTries, sinceStart };
 }
 
 /** What to do at a level. */
