@@ -116,23 +116,21 @@ function mediasoupClientForBrowsers(): Plugin {
   };
 }
 
+/**
+ * The app is written and type-checked against React's API (@types/react) but runs on
+ * preact/compat: a party on a phone link downloads ~4 KB for it instead of ~60 KB for react-dom,
+ * and its CPU parses and runs a fraction of the code before the camera is up (#18). Subpaths
+ * follow (react/jsx-runtime → preact/compat/jsx-runtime, react-dom/client → preact/compat/client).
+ * Exported for src/imports.test.ts, which bundles the app with esbuild.
+ */
+export const REACT_ON_PREACT = { react: 'preact/compat', 'react-dom': 'preact/compat' };
+
 export default defineConfig({
   root,
   plugins: [mediasoupClientForBrowsers(), preloadApp(), precompress()],
   base: '/',
   publicDir: false,
-  resolve: {
-    // The app is written and type-checked against React's API (@types/react) but runs on
-    // preact/compat: a party on a phone link downloads ~12 KB for it instead of ~60 KB for
-    // react-dom, and its CPU parses and runs a tenth of the code before the camera is up (#18).
-    alias: [
-      { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
-      { find: /^react\/jsx-runtime$/, replacement: 'preact/compat/jsx-runtime' },
-      { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/compat/jsx-dev-runtime' },
-      { find: /^react-dom$/, replacement: 'preact/compat' },
-      { find: /^react$/, replacement: 'preact/compat' },
-    ],
-  },
+  resolve: { alias: REACT_ON_PREACT },
   oxc: {
     jsx: { runtime: 'automatic', importSource: 'react' },
   },

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { REACT_ON_PREACT } from '../vite.config.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -37,6 +38,7 @@ describe('the browser bundle', () => {
       platform: 'browser',
       format: 'esm',
       jsx: 'automatic',
+      alias: REACT_ON_PREACT,
       loader: { '.css': 'empty' },
       logLevel: 'silent',
     });
