@@ -79,9 +79,10 @@ function preloadApp(): Plugin {
  * mediasoup-client as a browser needs it: the room imports only `Device` at run time, so
  * `mediasoup-client` resolves to its Device module instead of its index (which also bundles a
  * fake handler and fake parameters for tests), and the React Native handler Device.js requires
- * is replaced by a stub that refuses — no browser is React Native (≈ 60 KB less to parse). Its
- * loggers (and awaitqueue's) get a silent `debug`: the real one reads localStorage (a synchronous trip to the browser
- * process, 20–40 ms on a busy phone) while the room starts, only to log nothing.
+ * is replaced by a stub that refuses — no browser is React Native (≈ 54 KB less to parse). Its
+ * loggers (and awaitqueue's) get a silent `debug`: the real one reads localStorage (a synchronous
+ * trip to the browser process, 20–40 ms on a busy machine) while the room starts, only to log
+ * nothing.
  */
 function mediasoupClientForBrowsers(): Plugin {
   const lib = path.join(root, '../node_modules/mediasoup-client/lib');
@@ -118,7 +119,7 @@ function mediasoupClientForBrowsers(): Plugin {
 
 /**
  * The app is written and type-checked against React's API (@types/react) but runs on
- * preact/compat: a party on a phone link downloads ~4 KB for it instead of ~60 KB for react-dom,
+ * preact/compat: a party on a phone link downloads ≈ 6 KB for it instead of ≈ 60 KB for react-dom,
  * and its CPU parses and runs a fraction of the code before the camera is up (#18). Subpaths
  * follow (react/jsx-runtime → preact/compat/jsx-runtime, react-dom/client → preact/compat/client).
  * Exported for src/imports.test.ts, which bundles the app with esbuild.
