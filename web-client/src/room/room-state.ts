@@ -20,7 +20,8 @@ export function mergeChat(existing: readonly ChatMessage[], incoming: readonly C
 /** Tiles: self first, then those who lead (mediators, the judge), then side A, side B, neutral; stable by name within a group. */
 export function orderPeers(peers: readonly PeerInfo[], selfId: string | null): PeerInfo[] {
   const rank = (p: PeerInfo) => (p.peerId === selfId ? 0 : leadsRoom(p.roomRole) ? 1 : p.side === 'A' ? 2 : p.side === 'B' ? 3 : 4);
-  return [...peers].sort((a, b) => rank(a) - rank(b) || zhCollator.compare(a.displayName, b.displayName) || a.peerId.localeCompare(b.peerId));
+  const byName = zhCollator();
+  return [...peers].sort((a, b) => rank(a) - rank(b) || byName.compare(a.displayName, b.displayName) || a.peerId.localeCompare(b.peerId));
 }
 
 /** "3:07", "1:02:05" */
