@@ -8,7 +8,7 @@
 export type LinkLevel = 'good' | 'fair' | 'poor';
 
 export interface LinkSample {
-  /** The send side's bandwidth estimate (candidate pair availableOutgoingBitrate), kbit/s. */
+  /** The send side's bandwidth estimate (candidate pair availableOutgoingBitrate), kbit/s; null unless it limits my video (quality.ts). */
   bandwidthKbps: number | null;
   /** Worst fraction of packets lost, as the far end reports it (0..1). */
   lossFraction: number | null;

@@ -60,19 +60,34 @@ describe('QualityTracker', () => {
 });
 
 describe('bandwidthFromStats', () => {
-  it('reads the selected pair’s availableOutgoingBitrate in kbit/s', () => {
-    const stats = [
-      { type: 'transport', id: 'T', selectedCandidatePairId: 'P2' },
-      { type: 'candidate-pair', id: 'P1', availableOutgoingBitrate: 9_000_000 },
-      { type: 'candidate-pair', id: 'P2', availableOutgoingBitrate: 148_400 },
-    ];
-    expect(bandwidthFromStats(stats)).toBe(148);
+  const pairs = [
+    { type: 'transport', id: 'T', selectedCandidatePairId: 'P2' },
+    { type: 'candidate-pair', id: 'P1', availableOutgoingBitrate: 9_000_000 },
+    { type: 'candidate-pair', id: 'P2', availableOutgoingBitrate: 148_400 },
+  ];
+  const video = (rid: string, qualityLimitationReason: string) => ({ type: 'outbound-rtp', kind: 'video', id: rid, rid, qualityLimitationReason });
+
+  it('reads the selected pair’s availableOutgoingBitrate in kbit/s while it limits my video', () => {
+    expect(bandwidthFromStats([...pairs, video('l', 'none'), video('h', 'bandwidth')])).toBe(148);
     expect(
       bandwidthFromStats([
         { type: 'transport', id: 'T', selectedCandidatePairId: 'P' },
         { type: 'candidate-pair', id: 'P' },
+        video('h', 'bandwidth'),
       ]),
     ).toBeNull();
+  });
+
+  it('is unknown while the estimate limits nothing: an application-limited estimate follows what is sent, not the link', () => {
+    // As sampled on loopback (RTT 2 ms, no loss): an estimate under the fair threshold while the
+    // encoder sends every layer it has, or is held back by the CPU only.
+    const loopback = [
+      { type: 'transport', id: 'T', selectedCandidatePairId: 'P' },
+      { type: 'candidate-pair', id: 'P', availableOutgoingBitrate: 440_000 },
+    ];
+    expect(bandwidthFromStats([...loopback, video('l', 'none'), video('h', 'none')])).toBeNull();
+    expect(bandwidthFromStats([...loopback, video('l', 'cpu'), video('h', 'cpu')])).toBeNull();
+    expect(bandwidthFromStats([...loopback, { type: 'outbound-rtp', kind: 'audio', id: 'a' }])).toBeNull();
   });
 });
 

@@ -85,9 +85,18 @@ export class QualityTracker {
   }
 }
 
-/** The send side's bandwidth estimate (selected candidate pair's availableOutgoingBitrate), kbit/s. */
+/**
+ * The send side's bandwidth estimate (selected candidate pair's availableOutgoingBitrate), kbit/s,
+ * while it is what limits my video: an outbound video stream's qualityLimitationReason is
+ * 'bandwidth' (the encoder turned a simulcast layer off or scaled down for it). Otherwise null —
+ * an estimate that limits nothing is application-limited: it follows what is sent (a still
+ * picture, a small camera), not the link. On loopback it sat at 440–700 kbit/s, under the fair
+ * threshold, and sent every receiver of a perfect link to the low layer now and then.
+ */
 export function bandwidthFromStats(stats: Iterable<unknown>): number | null {
   const all = [...stats].filter((s): s is Stat => !!s && typeof s === 'object');
+  const limited = all.some((s) => s.type === 'outbound-rtp' && s.kind === 'video' && s.qualityLimitationReason === 'bandwidth');
+  if (!limited) return null;
   const selectedIds = new Set(all.filter((s) => s.type === 'transport').map((s) => s.selectedCandidatePairId));
   const pair =
     all.find((s) => s.type === 'candidate-pair' && selectedIds.has(s.id)) ??
