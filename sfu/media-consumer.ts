@@ -126,6 +126,19 @@ export class MediaConsumer extends TypedEmitter<MediaConsumerEvents> {
     return layers ? { spatialLayer: layers.spatialLayer, ...(layers.temporalLayer !== undefined ? { temporalLayer: layers.temporalLayer } : {}) } : null;
   }
 
+  /**
+   * Simulcast video forwarded below the layer it may have — the preferred one, or the sender's
+   * highest live one if that is lower: the transport's bandwidth holds it back (or, for a moment
+   * after a resume, a key frame is awaited). Paused video and a paused sender hold nothing back.
+   */
+  get heldBack(): boolean {
+    if (this.#closed || this.#consumer.type !== 'simulcast' || this.paused || this.producerPaused) return false;
+    const live = this.#consumer.score.producerScores.reduce((top, score, i) => (score > 0 ? i : top), -1);
+    if (live < 0) return false;
+    const may = Math.min(this.#consumer.preferredLayers?.spatialLayer ?? live, live);
+    return (this.#consumer.currentLayers?.spatialLayer ?? -1) < may;
+  }
+
   /** Key frames forwarded to the receiver since it was created (counted once a resume watched for one). */
   get keyFramesSent(): number {
     return this.#keyFramesOut;

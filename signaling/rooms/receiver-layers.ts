@@ -3,6 +3,11 @@
 // and never set above what the member's client asked for (tile size, its link policy). mediasoup
 // already drops layers under congestion by itself; the cap keeps a receiver on a weak link from
 // probing back up to the high layer again and again, and makes its new consumers start low.
+// A low estimate lowers the cap only while it is what holds the member's video back (the server
+// forwards a consumer below the layer it may have, two rounds in a row): an estimate that limits
+// nothing is application-limited — it sinks while little is sent (a caucus pauses half of what a
+// member receives; a busy device delays its feedback at start-up) and says nothing of the link.
+// A high estimate always lifts it (mediasoup probes up to what the senders send, capped or not).
 // Only ever `setPreferredLayers`: it never resumes or creates a consumer, so what a member
 // receives at all stays media sync's (and the routing policy's) decision.
 import type { BackgroundTasks } from './background-tasks.ts';
@@ -20,10 +25,13 @@ export const RECEIVER_LAYER_POLICY = {
 
 export type DownlinkLayer = 0 | 1;
 
-/** The layer a downlink of `bps` carries, from the current one (unknown estimate: no change). */
-export function layerForDownlink(current: DownlinkLayer, bps: number | null): DownlinkLayer {
+/**
+ * The layer a downlink of `bps` carries, from the current one (unknown estimate: no change). A low
+ * estimate counts only when it is `binding` — what holds the member's video back.
+ */
+export function layerForDownlink(current: DownlinkLayer, bps: number | null, binding: boolean): DownlinkLayer {
   if (bps === null) return current;
-  if (current === 1) return bps < RECEIVER_LAYER_POLICY.lowBelowBps ? 0 : 1;
+  if (current === 1) return bps < RECEIVER_LAYER_POLICY.lowBelowBps && binding ? 0 : 1;
   return bps >= RECEIVER_LAYER_POLICY.highAtBps ? 1 : 0;
 }
 
@@ -43,6 +51,8 @@ export class ReceiverLayers {
   readonly #tasks: BackgroundTasks;
   /** peerId → the layer its downlink carries. */
   readonly #downlink = new Map<string, DownlinkLayer>();
+  /** Members whose video the server held back in the last round. */
+  readonly #heldBack = new Set<string>();
   /** consumerId → the layer its client asked for / the layer last set on the media server. */
   readonly #asked = new Map<string, number>();
   readonly #applied = new Map<string, number>();
@@ -82,15 +92,21 @@ export class ReceiverLayers {
     for (const m of this.#port.members()) {
       if (!m.media || !m.recvTransportId) continue;
       const bps = await m.media.downlinkEstimate(m.recvTransportId);
-      this.#downlink.set(m.peerId, layerForDownlink(this.downlinkLayer(m.peerId), bps));
-      for (const c of m.media?.consumers() ?? []) {
+      const heldBack = m.media.consumers().some((c) => c.kind === 'video' && m.media!.getConsumer(c.id)?.heldBack === true);
+      const binding = heldBack && this.#heldBack.has(m.peerId);
+      if (heldBack) this.#heldBack.add(m.peerId);
+      else this.#heldBack.delete(m.peerId);
+      this.#downlink.set(m.peerId, layerForDownlink(this.downlinkLayer(m.peerId), bps, binding));
+      for (const c of m.media.consumers()) {
         if (c.kind !== 'video') continue;
         live.add(c.id);
         await this.#apply(m, c.id, false);
       }
     }
     for (const map of [this.#asked, this.#applied]) for (const id of map.keys()) if (!live.has(id)) map.delete(id);
-    for (const peerId of this.#downlink.keys()) if (!this.#port.members().some((m) => m.peerId === peerId)) this.#downlink.delete(peerId);
+    const present = new Set(this.#port.members().map((m) => m.peerId));
+    for (const peerId of this.#downlink.keys()) if (!present.has(peerId)) this.#downlink.delete(peerId);
+    for (const peerId of this.#heldBack) if (!present.has(peerId)) this.#heldBack.delete(peerId);
   }
 
   /** `strict`: the client's own request, whose failure (not its consumer, not simulcast) it hears about. */

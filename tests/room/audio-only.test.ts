@@ -117,12 +117,18 @@ describe('仅语音', () => {
 
 describe('simulcast layers per receiver', () => {
   it('the downlink estimate picks the layer, with hysteresis, and unknown keeps it', () => {
-    expect(layerForDownlink(1, 2_000_000)).toBe(1);
-    expect(layerForDownlink(1, RECEIVER_LAYER_POLICY.lowBelowBps - 1)).toBe(0);
-    expect(layerForDownlink(0, RECEIVER_LAYER_POLICY.lowBelowBps + 50_000)).toBe(0);
-    expect(layerForDownlink(0, RECEIVER_LAYER_POLICY.highAtBps)).toBe(1);
-    expect(layerForDownlink(0, null)).toBe(0);
-    expect(layerForDownlink(1, null)).toBe(1);
+    expect(layerForDownlink(1, 2_000_000, true)).toBe(1);
+    expect(layerForDownlink(1, RECEIVER_LAYER_POLICY.lowBelowBps - 1, true)).toBe(0);
+    expect(layerForDownlink(0, RECEIVER_LAYER_POLICY.lowBelowBps + 50_000, true)).toBe(0);
+    expect(layerForDownlink(0, RECEIVER_LAYER_POLICY.highAtBps, false)).toBe(1);
+    expect(layerForDownlink(0, null, true)).toBe(0);
+    expect(layerForDownlink(1, null, true)).toBe(1);
+  });
+
+  it('a low estimate lowers the layer only while it holds the video back (an application-limited one says nothing of the link)', () => {
+    expect(layerForDownlink(1, RECEIVER_LAYER_POLICY.lowBelowBps - 1, false)).toBe(1);
+    expect(layerForDownlink(1, 100_000, false)).toBe(1);
+    expect(layerForDownlink(0, RECEIVER_LAYER_POLICY.lowBelowBps - 1, false)).toBe(0);
   });
 
   it('the client’s wish is capped by a weak downlink, never raised by it', () => {
