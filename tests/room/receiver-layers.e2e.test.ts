@@ -97,13 +97,10 @@ describe('a receiver’s simulcast cap follows its downlink only while the downl
 
   it('a wide downlink again lifts the cap and the high layer comes back', async () => {
     await mediatorDownlink().transport.setMaxOutgoingBitrate(0);
-    await eventually(
-      async () => {
-        await room.receiverLayers.tick();
-        expect(room.receiverLayers.downlinkLayer(mediatorId)).toBe(1);
-      },
-      30_000,
-    );
+    await eventually(async () => {
+      await room.receiverLayers.tick();
+      expect(room.receiverLayers.downlinkLayer(mediatorId)).toBe(1);
+    }, 30_000);
     await eventually(async () => expect(fromParty.currentLayers?.spatialLayer).toBe(1), 20_000);
   });
 });

@@ -70,11 +70,7 @@ describe('bandwidthFromStats', () => {
   it('reads the selected pair’s availableOutgoingBitrate in kbit/s while it limits my video', () => {
     expect(bandwidthFromStats([...pairs, video('l', 'none'), video('h', 'bandwidth')])).toBe(148);
     expect(
-      bandwidthFromStats([
-        { type: 'transport', id: 'T', selectedCandidatePairId: 'P' },
-        { type: 'candidate-pair', id: 'P' },
-        video('h', 'bandwidth'),
-      ]),
+      bandwidthFromStats([{ type: 'transport', id: 'T', selectedCandidatePairId: 'P' }, { type: 'candidate-pair', id: 'P' }, video('h', 'bandwidth')]),
     ).toBeNull();
   });
 
