@@ -38,6 +38,13 @@ describe('caucus switches: key frames for newly allowed video, stable layers for
     for (const p of parties) await room.admit(room.member(mediatorId)!, p.id);
     await expectReceivingFrom(pages[0]!.page, [parties[0]!.id, parties[1]!.id]);
     await expectReceivingFrom(pages[1]!.page, [mediatorId, parties[1]!.id]);
+    // Each receiver's downlink gets a floor (the worker's estimate never sinks below it; 800 kbit/s
+    // is its initial estimate, within its ceiling): what a switch does to the forwarded layers is
+    // under test here, not the estimate, which on two loaded cores sinks and climbs by itself.
+    for (const id of [mediatorId, ...parties.map((p) => p.id)]) {
+      const m = room.member(id)!;
+      await m.media!.getTransport(m.recvTransportId!)!.mediasoupTransport.setMinOutgoingBitrate(800_000);
+    }
   }, 120_000);
 
   afterAll(async () => {
@@ -78,19 +85,33 @@ describe('caucus switches: key frames for newly allowed video, stable layers for
     const me = room.member(mediatorId)!;
     const continuing = [videoConsumer(mediatorId, a!.id), videoConsumer(a!.id, mediatorId)];
     const layersBefore = await Promise.all(continuing.map((c) => steadyLayers(c)));
-    const seen: Array<ConsumerLayers | null> = [];
-    const watch = (layers: ConsumerLayers | null) => seen.push(layers);
-    for (const c of continuing) c.on('layerschange', watch);
+    const seen = continuing.map(() => [] as Array<ConsumerLayers | null>);
+    // A sender's own Chromium may stop sending a layer (its uplink estimate): no switch's doing.
+    const senderStopped = continuing.map(() => new Set<number>());
+    const watchers = continuing.map((c, i) => ({
+      layers: (layers: ConsumerLayers | null) => seen[i]!.push(layers),
+      score: (score: { producerScores: number[] }) => score.producerScores.forEach((s, layer) => s === 0 && senderStopped[i]!.add(layer)),
+    }));
+    continuing.forEach((c, i) => {
+      c.on('layerschange', watchers[i]!.layers);
+      c.mediasoupConsumer.on('score', watchers[i]!.score);
+    });
     try {
       await room.startCaucus(me, [a!.id]);
       await sleep(1_500);
     } finally {
-      for (const c of continuing) c.off('layerschange', watch);
+      continuing.forEach((c, i) => {
+        c.off('layerschange', watchers[i]!.layers);
+        c.mediasoupConsumer.off('score', watchers[i]!.score);
+      });
     }
-    // Not one moment without a layer, never below the layer before the switch.
-    const lowest = Math.min(...layersBefore.map((l) => l.spatialLayer));
-    for (const layers of seen) expect(layers?.spatialLayer ?? -1).toBeGreaterThanOrEqual(lowest);
-    continuing.forEach((c, i) => expect(c.currentLayers!.spatialLayer).toBeGreaterThanOrEqual(layersBefore[i]!.spatialLayer));
+    // Not one moment without a layer, never below the layer before the switch (unless its sender stopped sending that one).
+    continuing.forEach((c, i) => {
+      const before = layersBefore[i]!.spatialLayer;
+      if (senderStopped[i]!.has(before)) return;
+      for (const layers of seen[i]!) expect(layers?.spatialLayer ?? -1).toBeGreaterThanOrEqual(before);
+      expect(c.currentLayers!.spatialLayer).toBeGreaterThanOrEqual(before);
+    });
     for (const c of continuing) expect(c.priority).toBe(CONSUMER_PRIORITY.settled);
   }, 60_000);
 
@@ -103,6 +124,9 @@ describe('caucus switches: key frames for newly allowed video, stable layers for
     const requestsBefore = await cameraKeyFrameRequests(b!.id);
     const keyFramesBefore = resumed.keyFramesSent;
     const framesBefore = totals(await inboundStats(pages[0]!.page), 'framesDecoded').get(`${b!.id}/video`) ?? 0;
+    let senderStopped = false;
+    const watchScore = (score: { producerScores: number[] }) => (senderStopped ||= score.producerScores[layerBefore.spatialLayer] === 0);
+    continuing.mediasoupConsumer.on('score', watchScore);
 
     await room.endAllCaucuses(me);
     expect(resumed.priority).toBe(CONSUMER_PRIORITY.newcomer);
@@ -115,6 +139,7 @@ describe('caucus switches: key frames for newly allowed video, stable layers for
       const frames = totals(await inboundStats(pages[0]!.page), 'framesDecoded').get(`${b!.id}/video`) ?? 0;
       expect(frames).toBeGreaterThan(framesBefore);
     }, 10_000);
-    expect(continuing.currentLayers!.spatialLayer).toBeGreaterThanOrEqual(layerBefore.spatialLayer);
+    continuing.mediasoupConsumer.off('score', watchScore);
+    if (!senderStopped) expect(continuing.currentLayers!.spatialLayer).toBeGreaterThanOrEqual(layerBefore.spatialLayer);
   }, 60_000);
 });
