@@ -25,8 +25,9 @@ export class NotepadSlice {
   #set(n: Notepad): void {
     const { notepads } = this.#store.state;
     const cur = notepads[n.side];
-    // An older answer must not overwrite a newer live update.
-    if (cur?.updatedAt && n.updatedAt && Date.parse(n.updatedAt) < Date.parse(cur.updatedAt)) return;
+    // An older answer must not overwrite a newer live update — nor a never-saved one (no time:
+    // a load answered after the first save, which happens when the sheet opens and autosaves at once).
+    if (cur?.updatedAt && (!n.updatedAt || Date.parse(n.updatedAt) < Date.parse(cur.updatedAt))) return;
     this.#store.patch({ notepads: { ...notepads, [n.side]: n } });
   }
 

@@ -173,6 +173,28 @@ describe('RoomClient: 背对背 (caucus)', () => {
     expect(s.sent.find((x) => x.event === 'caucus:carry')?.payload).toEqual({ fromSide: 'A', toSide: 'B', text: '愿意分期付款' });
   });
 
+  it('a late answer to loading a never-saved notepad does not undo a save made meanwhile', async () => {
+    const s = new FakeSocket();
+    s.server['room:join'] = () => ({ ok: true, self: self(), status: 'admitted' });
+    s.server['chat:history'] = () => ({ ok: true, messages: [] });
+    let answerLoad!: () => void;
+    const loaded = new Promise<void>((r) => (answerLoad = r));
+    s.server['notepad:get'] = async ({ side }) => {
+      await loaded;
+      return { ok: true, side, content: '', updatedAt: null, updatedBy: null };
+    };
+    s.server['notepad:update'] = ({ side, content }) => ({ ok: true, side, content, updatedAt: at(10), updatedBy: '张三' });
+    const { c } = make(s);
+    c.start();
+    await settle();
+    // The sheet opened (load asked), the party typed, the autosave answered before the load did.
+    const load = c.loadNotepad('A');
+    await c.saveNotepad('A', '底线：八千元');
+    answerLoad();
+    await load;
+    expect(c.getState().notepads.A).toMatchObject({ content: '底线：八千元', updatedBy: '张三' });
+  });
+
   it('back in the lobby, caucus state is forgotten', async () => {
     const s = new FakeSocket();
     let status: 'admitted' | 'lobby' = 'admitted';
