@@ -91,14 +91,15 @@ export class ReceiverLayers {
     const live = new Set<string>();
     for (const m of this.#port.members()) {
       if (!m.media || !m.recvTransportId) continue;
-      const bps = await m.media.downlinkEstimate(m.recvTransportId);
-      const heldBack = m.media.consumers().some((c) => c.kind === 'video' && m.media!.getConsumer(c.id)?.heldBack === true);
+      const media = m.media;
+      const bps = await media.downlinkEstimate(m.recvTransportId);
+      const video = media.consumers().filter((c) => c.kind === 'video');
+      const heldBack = video.some((c) => media.getConsumer(c.id)?.heldBack === true);
       const binding = heldBack && this.#heldBack.has(m.peerId);
       if (heldBack) this.#heldBack.add(m.peerId);
       else this.#heldBack.delete(m.peerId);
       this.#downlink.set(m.peerId, layerForDownlink(this.downlinkLayer(m.peerId), bps, binding));
-      for (const c of m.media.consumers()) {
-        if (c.kind !== 'video') continue;
+      for (const c of video) {
         live.add(c.id);
         await this.#apply(m, c.id, false);
       }
