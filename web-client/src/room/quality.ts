@@ -20,9 +20,8 @@ type Stat = Record<string, unknown> & { type?: unknown; id?: unknown };
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** Extracts RTT and loss from an RTCStatsReport's values (plain objects in tests). */
-export function sampleFromStats(stats: Iterable<unknown>): QualitySample {
-  const all = [...stats].filter((s): s is Stat => !!s && typeof s === 'object');
+/** The candidate pair a transport selected (before one names it: the nominated, succeeded one). */
+function selectedPair(all: Stat[]): Stat | undefined {
   const pairs = all.filter((s) => s.type === 'candidate-pair');
   const selectedIds = new Set(
     all
@@ -30,10 +29,13 @@ export function sampleFromStats(stats: Iterable<unknown>): QualitySample {
       .map((s) => s.selectedCandidatePairId)
       .filter(Boolean),
   );
-  const pair =
-    pairs.find((p) => selectedIds.has(p.id)) ??
-    pairs.find((p) => p.nominated === true && p.state === 'succeeded') ??
-    pairs.find((p) => p.state === 'succeeded' && num(p.currentRoundTripTime) !== null);
+  return pairs.find((p) => selectedIds.has(p.id)) ?? pairs.find((p) => p.nominated === true && p.state === 'succeeded');
+}
+
+/** Extracts RTT and loss from an RTCStatsReport's values (plain objects in tests). */
+export function sampleFromStats(stats: Iterable<unknown>): QualitySample {
+  const all = [...stats].filter((s): s is Stat => !!s && typeof s === 'object');
+  const pair = selectedPair(all) ?? all.find((p) => p.type === 'candidate-pair' && p.state === 'succeeded' && num(p.currentRoundTripTime) !== null);
   let rttSec = pair ? num(pair.currentRoundTripTime) : null;
 
   let loss: number | null = null;
@@ -97,10 +99,7 @@ export function bandwidthFromStats(stats: Iterable<unknown>): number | null {
   const all = [...stats].filter((s): s is Stat => !!s && typeof s === 'object');
   const limited = all.some((s) => s.type === 'outbound-rtp' && s.kind === 'video' && s.qualityLimitationReason === 'bandwidth');
   if (!limited) return null;
-  const selectedIds = new Set(all.filter((s) => s.type === 'transport').map((s) => s.selectedCandidatePairId));
-  const pair =
-    all.find((s) => s.type === 'candidate-pair' && selectedIds.has(s.id)) ??
-    all.find((s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded');
+  const pair = selectedPair(all);
   const bps = pair ? num(pair.availableOutgoingBitrate) : null;
   return bps === null ? null : Math.round(bps / 1000);
 }
