@@ -79,6 +79,16 @@ describe('caucus switches: key frames for newly allowed video, stable layers for
     }
     throw new Error(`consumer ${c.id}: forwarded layers never steady (now ${JSON.stringify(c.currentLayers)})`);
   };
+  /**
+   * The layers the consumer's sender stops sending (the worker scores them 0) until `stop()`: a
+   * sender's own Chromium may turn a layer off (its uplink estimate), which is no switch's doing.
+   */
+  const watchSenderStops = (c: MediaConsumer) => {
+    const stopped = new Set<number>();
+    const onScore = (score: { producerScores: number[] }) => score.producerScores.forEach((s, layer) => s === 0 && stopped.add(layer));
+    c.mediasoupConsumer.on('score', onScore);
+    return { stopped, stop: () => c.mediasoupConsumer.off('score', onScore) };
+  };
 
   it('a caucus with side A: the streams that keep flowing keep their layer', async () => {
     const [a] = parties;
@@ -86,29 +96,20 @@ describe('caucus switches: key frames for newly allowed video, stable layers for
     const continuing = [videoConsumer(mediatorId, a!.id), videoConsumer(a!.id, mediatorId)];
     const layersBefore = await Promise.all(continuing.map((c) => steadyLayers(c)));
     const seen = continuing.map(() => [] as Array<ConsumerLayers | null>);
-    // A sender's own Chromium may stop sending a layer (its uplink estimate): no switch's doing.
-    const senderStopped = continuing.map(() => new Set<number>());
-    const watchers = continuing.map((c, i) => ({
-      layers: (layers: ConsumerLayers | null) => seen[i]!.push(layers),
-      score: (score: { producerScores: number[] }) => score.producerScores.forEach((s, layer) => s === 0 && senderStopped[i]!.add(layer)),
-    }));
-    continuing.forEach((c, i) => {
-      c.on('layerschange', watchers[i]!.layers);
-      c.mediasoupConsumer.on('score', watchers[i]!.score);
-    });
+    const watchLayers = seen.map((list) => (layers: ConsumerLayers | null) => list.push(layers));
+    const senders = continuing.map((c) => watchSenderStops(c));
+    continuing.forEach((c, i) => c.on('layerschange', watchLayers[i]!));
     try {
       await room.startCaucus(me, [a!.id]);
       await sleep(1_500);
     } finally {
-      continuing.forEach((c, i) => {
-        c.off('layerschange', watchers[i]!.layers);
-        c.mediasoupConsumer.off('score', watchers[i]!.score);
-      });
+      continuing.forEach((c, i) => c.off('layerschange', watchLayers[i]!));
+      for (const s of senders) s.stop();
     }
     // Not one moment without a layer, never below the layer before the switch (unless its sender stopped sending that one).
     continuing.forEach((c, i) => {
       const before = layersBefore[i]!.spatialLayer;
-      if (senderStopped[i]!.has(before)) return;
+      if (senders[i]!.stopped.has(before)) return;
       for (const layers of seen[i]!) expect(layers?.spatialLayer ?? -1).toBeGreaterThanOrEqual(before);
       expect(c.currentLayers!.spatialLayer).toBeGreaterThanOrEqual(before);
     });
@@ -124,9 +125,7 @@ describe('caucus switches: key frames for newly allowed video, stable layers for
     const requestsBefore = await cameraKeyFrameRequests(b!.id);
     const keyFramesBefore = resumed.keyFramesSent;
     const framesBefore = totals(await inboundStats(pages[0]!.page), 'framesDecoded').get(`${b!.id}/video`) ?? 0;
-    let senderStopped = false;
-    const watchScore = (score: { producerScores: number[] }) => (senderStopped ||= score.producerScores[layerBefore.spatialLayer] === 0);
-    continuing.mediasoupConsumer.on('score', watchScore);
+    const sender = watchSenderStops(continuing);
 
     await room.endAllCaucuses(me);
     expect(resumed.priority).toBe(CONSUMER_PRIORITY.newcomer);
@@ -139,7 +138,7 @@ describe('caucus switches: key frames for newly allowed video, stable layers for
       const frames = totals(await inboundStats(pages[0]!.page), 'framesDecoded').get(`${b!.id}/video`) ?? 0;
       expect(frames).toBeGreaterThan(framesBefore);
     }, 10_000);
-    continuing.mediasoupConsumer.off('score', watchScore);
-    if (!senderStopped) expect(continuing.currentLayers!.spatialLayer).toBeGreaterThanOrEqual(layerBefore.spatialLayer);
+    sender.stop();
+    if (!sender.stopped.has(layerBefore.spatialLayer)) expect(continuing.currentLayers!.spatialLayer).toBeGreaterThanOrEqual(layerBefore.spatialLayer);
   }, 60_000);
 });
