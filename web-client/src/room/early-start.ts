@@ -50,7 +50,9 @@ export function startRoomEarly(path: string): void {
     () => undefined, // the room client connects its own socket
   );
   void loadRoomChunk().catch(() => undefined); // React.lazy imports it again and shows the failure
-  warmUpRoom();
+  // After the camera, not beside it: the first RTCPeerConnection blocks the page's main thread
+  // while the browser is busiest, and the camera's answer waits behind it.
+  void room.media?.then(() => warmUpRoom());
   const left = () => {
     if (window.location.pathname === room.path) return;
     window.removeEventListener('popstate', left);
