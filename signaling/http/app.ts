@@ -21,6 +21,7 @@ import { loggerOptions } from '../logs/logger.ts';
 import type { DestinationStream } from 'pino';
 import { storageRefusal } from '../storage-fault.ts';
 import { frameworkErrors } from './framework-errors.ts';
+import { ROOM_PAGE_PATH } from '../protocol/room-links.ts';
 
 export const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
@@ -129,11 +130,13 @@ export function assetCacheControl(relativePath: string): string {
 }
 
 function registerWebClient(app: FastifyInstance, ctx: AppContext, webRoot: string): void {
-  const indexFile = path.join(webRoot, 'index.html');
-  const indexHtml = () =>
-    existsSync(indexFile)
-      ? readFileSync(indexFile, 'utf8')
-      : '<!doctype html><meta charset="utf-8"><title>解纷</title><p>Web client not built: run npm start.</p>';
+  const page = (name: 'index.html' | 'room.html') => {
+    const file = path.join(webRoot, name);
+    return existsSync(file) ? readFileSync(file, 'utf8') : null;
+  };
+  const indexHtml = () => page('index.html') ?? '<!doctype html><meta charset="utf-8"><title>解纷</title><p>Web client not built: run npm start.</p>';
+  // A room link's page also preloads the room's code (room.html, web-client/vite.config.ts).
+  const pageHtml = (urlPath: string) => (ROOM_PAGE_PATH.test(urlPath) ? page('room.html') : null) ?? indexHtml();
 
   if (existsSync(webRoot)) {
     app.register(fastifyStatic, {
@@ -174,9 +177,10 @@ function registerWebClient(app: FastifyInstance, ctx: AppContext, webRoot: strin
 
   app.setNotFoundHandler((request, reply) => {
     // A follow link (/m/<id>.<secret>, intake/follow/) has a dot but is a page, not a file.
-    const page = !path.extname(request.url.split('?')[0]!) || request.url.startsWith('/m/');
-    if (request.method === 'GET' && !request.url.startsWith('/api/') && page) {
-      return reply.type('text/html').header('cache-control', 'no-cache').send(indexHtml());
+    const urlPath = request.url.split('?')[0]!;
+    const isPage = !path.extname(urlPath) || request.url.startsWith('/m/');
+    if (request.method === 'GET' && !request.url.startsWith('/api/') && isPage) {
+      return reply.type('text/html').header('cache-control', 'no-cache').send(pageHtml(urlPath));
     }
     return reply.status(404).send({ code: 'NOT_FOUND', message: `接口不存在：${request.method} ${request.url.split('?')[0]}` });
   });

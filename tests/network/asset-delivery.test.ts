@@ -1,5 +1,6 @@
 // What a phone downloads: the built client is sent precompressed (brotli, else gzip) and its
-// content-hashed files are cached for a year, while index.html is revalidated on every visit.
+// content-hashed files are cached for a year, while index.html is revalidated on every visit; a
+// room link's page preloads the room's code.
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -71,6 +72,32 @@ describe('built client delivery', () => {
     const plain = await raw('identity');
     expect(plain.encoding).toBeUndefined();
     expect(plain.body.equals(original)).toBe(true);
+  });
+
+  it("sends a room link a page that preloads the room's code, after a first script that asks for the camera", async () => {
+    const scripts = (html: string) => [...html.matchAll(/<(?:script|link)[^>]*(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+    const index = await (await fetch(`${server.url}/cases/whatever`)).text();
+    for (const url of ['/j/some-token/room', '/cases/some-case/room', '/cases/some-case/room/']) {
+      const res = await fetch(server.url + url);
+      expect(res.headers.get('cache-control'), url).toBe('no-cache');
+      const room = await res.text();
+      // Everything index.html loads, and more: the room's code, among it mediasoup-client (the only code that speaks of sctpCapabilities).
+      expect(scripts(room)).toEqual(expect.arrayContaining(scripts(index)));
+      const extra = scripts(room).filter((s) => !scripts(index).includes(s));
+      expect(extra.length, url).toBeGreaterThan(0);
+      expect(extra.some((s) => readFileSync(path.join(DIST, s), 'utf8').includes('sctpCapabilities'))).toBe(true);
+      expect(scripts(index).some((s) => readFileSync(path.join(DIST, s), 'utf8').includes('sctpCapabilities'))).toBe(false);
+    }
+    // Both pages start with the same async first script, which imports nothing: it runs at once.
+    for (const html of [index, await (await fetch(`${server.url}/j/t/room`)).text()]) {
+      const first = html.match(/<script ([^>]*)src="(\/assets\/[^"]+)"/)!;
+      expect(first[1]).toContain('async');
+      expect(first[2]).toMatch(/^\/assets\/early-media-/);
+      expect(readFileSync(path.join(DIST, first[2]!), 'utf8')).not.toMatch(/\bimport\b/);
+    }
+    // Pages that are no room do not download its code.
+    for (const url of ['/', '/cases/x', '/j/t', '/cases/x/room/extra'])
+      expect(scripts(await (await fetch(server.url + url)).text()), url).toEqual(scripts(index));
   });
 
   it('marks only content-hashed asset names immutable', () => {
