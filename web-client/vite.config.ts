@@ -90,36 +90,20 @@ function preloadApp(): Plugin {
  * A room link's HTML (room.html, which the server sends for /j/:token/room and /cases/:id/room):
  * index.html plus the room's own code, preloaded from the HTML — without it the room chunk is
  * asked for only once the first script has run, a second round of downloads after the first
- * (≈ 0.45 s on a 1 Mbit/s link). And first in both, src/early-media.ts on its own: an async script
- * without imports that asks for the camera before the app's code has arrived.
+ * (≈ 0.45 s on a 1 Mbit/s link).
  */
 function roomHtml(): Plugin {
   return {
     name: 'jiefen-room-html',
     apply: 'build',
-    transformIndexHtml: {
-      order: 'post',
-      handler(_html, ctx) {
-        if (!ctx.bundle) return [];
-        const early = chunkFor(ctx.bundle, '/src/early-media.ts');
-        if (early.imports.length) throw new Error('vite.config.ts: src/early-media.ts must import nothing (it runs before the app)');
-        return [
-          {
-            tag: 'script',
-            attrs: { type: 'module', async: true, fetchpriority: 'high', crossorigin: true, src: `/${early.fileName}` },
-            injectTo: 'head-prepend',
-          },
-        ];
-      },
-    },
     generateBundle: {
       order: 'post',
       handler(_options, bundle) {
         const index = bundle['index.html'];
         if (index?.type !== 'asset' || typeof index.source !== 'string') throw new Error('vite.config.ts: no index.html in the bundle');
-        // What index.html loads already: its entry, the app it preloads, the first script.
+        // What index.html loads already: its entry and the app it preloads.
         const seen = new Set<string>();
-        for (const source of ['/index.html', '/src/boot.tsx', '/src/early-media.ts']) chunkGraph(bundle, chunkFor(bundle, source).fileName, seen);
+        for (const source of ['/index.html', '/src/boot.tsx']) chunkGraph(bundle, chunkFor(bundle, source).fileName, seen);
         const room = ['/src/room/early-socket.ts', '/src/room/entry.tsx'].flatMap((source) => chunkGraph(bundle, chunkFor(bundle, source).fileName, seen));
         const tags = room.map((file) => `    <link rel="modulepreload" crossorigin href="/${file}">\n`).join('');
         this.emitFile({ type: 'asset', fileName: 'room.html', source: index.source.replace('  </head>', `${tags}  </head>`) });
@@ -195,8 +179,6 @@ export default defineConfig({
     sourcemap: false,
     // Keep small assets (e.g. icons) as files rather than data: URIs in CSS.
     assetsInlineLimit: 0,
-    // The page's first script is an entry of its own (roomHtml above).
-    rollupOptions: { input: { index: path.join(root, 'index.html'), 'early-media': path.join(root, 'src/early-media.ts') } },
   },
   server: {
     host: '127.0.0.1',

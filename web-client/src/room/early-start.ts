@@ -1,13 +1,11 @@
 // A room link's slow first steps, started by main.tsx the moment the address says "room" —
 // before React renders, before the room chunk arrives: the chunk's download, the camera and
-// microphone (asked for by the page's first script, early-media.ts, or else here; the pre-join
-// check takes them instead of asking again), a party's own data — or a
+// microphone (the pre-join check takes them instead of asking again), a party's own data — or a
 // staff member's session and case —, and the room socket (connected, not joined) from a small
 // chunk of its own, beside the big one. Whatever is not taken is let go when the page leaves the
 // room's address or shows an error instead of the pre-join check.
 // In the main bundle, so small: nothing from the room chunk is imported here.
 import { api, partyApi, type CaseDetail, type PartyView, type Session } from '../api.ts';
-import { takeEarlyAsk } from '../early-media.ts';
 import { matchRoute } from '../route-match.ts';
 import { openMedia, stopStream, type OpenedMedia } from './media-devices.ts';
 import { warmUpRoom } from './warm-up.ts';
@@ -32,14 +30,9 @@ let early: EarlyRoom | null = null;
 export const loadRoomChunk = () => import('./entry.tsx');
 
 export function startRoomEarly(path: string): void {
-  // The page's first script may have asked for the camera already (early-media.ts): taken here, once.
-  const asked = takeEarlyAsk(path);
   const party = matchRoute('/j/:token/room', path);
   const staff = matchRoute('/cases/:id/room', path);
-  if (!party && !staff) {
-    void asked?.then(stopStream, () => undefined);
-    return;
-  }
+  if (!party && !staff) return;
   const token = party?.token;
   const caseId = staff?.id;
   const partyView = token ? partyApi(token).me() : null;
@@ -47,8 +40,7 @@ export function startRoomEarly(path: string): void {
   const kase = caseId ? api.getCase(caseId) : null;
   // Read later by the pages, which show their own errors: here only unhandled rejections are kept quiet.
   for (const p of [partyView, session, kase]) p?.catch(() => undefined);
-  const media = openMedia({}, asked ?? undefined);
-  const room: EarlyRoom = { path, token, media, partyView, session, caseId, kase, dropSocket: null };
+  const room: EarlyRoom = { path, token, media: openMedia(), partyView, session, caseId, kase, dropSocket: null };
   early = room;
   // The small socket chunk first: its requests go out ahead of the big chunk's.
   import('./early-socket.ts').then(
@@ -60,7 +52,7 @@ export function startRoomEarly(path: string): void {
   void loadRoomChunk().catch(() => undefined); // React.lazy imports it again and shows the failure
   // After the camera, not beside it: the first RTCPeerConnection blocks the page's main thread
   // while the browser is busiest, and the camera's answer waits behind it.
-  void media.then(() => warmUpRoom());
+  void room.media?.then(() => warmUpRoom());
   const left = () => {
     if (window.location.pathname === room.path) return;
     window.removeEventListener('popstate', left);

@@ -1,5 +1,4 @@
 // Camera/microphone access for the pre-join check: graceful fallbacks and Chinese help.
-import { audioConstraints, videoConstraints } from '../early-media.ts';
 
 export type MediaProblem = 'denied' | 'notfound' | 'busy' | 'insecure' | 'unsupported' | 'unknown';
 
@@ -62,15 +61,30 @@ export interface OpenedMedia {
   videoProblem?: MediaProblem;
 }
 
-// The constraints live with the page's first script, which asks with them before the app loads.
-export { audioConstraints, videoConstraints } from '../early-media.ts';
+export function audioConstraints(deviceId?: string): MediaTrackConstraints {
+  return {
+    ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
+    echoCancellation: true,
+    noiseSuppression: true,
+    autoGainControl: true,
+  };
+}
+
+/** 640×480 is what the camera producer's two simulcast layers are sized for. */
+export function videoConstraints(deviceId?: string): MediaTrackConstraints {
+  return {
+    ...(deviceId ? { deviceId: { exact: deviceId } } : { facingMode: 'user' }),
+    width: { ideal: 640 },
+    height: { ideal: 480 },
+    frameRate: { ideal: 24, max: 30 },
+  };
+}
 
 /**
  * Opens camera and microphone together (one permission prompt), falling back to each kind
- * alone when one is missing or busy. Throws nothing: problems are reported per kind. `asked`: the
- * same request for both, already made (by the page's first script, early-media.ts).
+ * alone when one is missing or busy. Throws nothing: problems are reported per kind.
  */
-export async function openMedia(choice: DeviceChoice = {}, asked?: Promise<MediaStream>): Promise<OpenedMedia> {
+export async function openMedia(choice: DeviceChoice = {}): Promise<OpenedMedia> {
   const md = typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;
   if (!md?.getUserMedia) {
     const problem: MediaProblem = typeof window !== 'undefined' && !window.isSecureContext ? 'insecure' : 'unsupported';
@@ -78,7 +92,7 @@ export async function openMedia(choice: DeviceChoice = {}, asked?: Promise<Media
   }
   const get = (c: MediaStreamConstraints) => md.getUserMedia(c);
   try {
-    const stream = await (asked ?? get({ audio: audioConstraints(choice.audioDeviceId), video: videoConstraints(choice.videoDeviceId) }));
+    const stream = await get({ audio: audioConstraints(choice.audioDeviceId), video: videoConstraints(choice.videoDeviceId) });
     return fromStream(stream);
   } catch (err) {
     const problem = classifyMediaError(err);

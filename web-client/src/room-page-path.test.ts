@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ROOM_PAGE_PATH } from '../../signaling/protocol/room-links.ts';
 import { matchRoute } from './route-match.ts';
 
-// The page's first script asks for the camera on ROOM_PAGE_PATH and the server sends room.html for
-// it; the app reads the same addresses with matchRoute. If they disagreed, a room link would miss
-// its early camera, or another page would open the camera for nothing.
+// The server sends room.html (the room's code preloaded) for ROOM_PAGE_PATH; the app reads the same
+// addresses with matchRoute. If they disagreed, a room link would load its code a round later, or
+// another page would download the room's code for nothing.
 describe('a room page address', () => {
   const isRoom = (path: string) => !!(matchRoute('/j/:token/room', path) ?? matchRoute('/cases/:id/room', path));
   const paths = [
@@ -25,7 +25,7 @@ describe('a room page address', () => {
     '/',
     '/login',
   ];
-  it.each(paths)('%s: the first script and the app agree', (path) => {
+  it.each(paths)('%s: the server and the app agree', (path) => {
     expect(ROOM_PAGE_PATH.test(path)).toBe(isRoom(path));
   });
 });
