@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetCacheControl } from '../../signaling/http/app.ts';
+import { SMALL_CHUNK_BYTES } from '../../web-client/vite.config.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const DIST = path.resolve('web-client/dist');
@@ -88,6 +89,14 @@ describe('built client delivery', () => {
       expect(extra.some((s) => readFileSync(path.join(DIST, s), 'utf8').includes('sctpCapabilities'))).toBe(true);
       expect(scripts(index).some((s) => readFileSync(path.join(DIST, s), 'utf8').includes('sctpCapabilities'))).toBe(false);
     }
+    // Its small chunks at low priority, so that the page's API requests do not queue behind them.
+    const room = await (await fetch(`${server.url}/j/t/room`)).text();
+    const extra = [...room.matchAll(/<link rel="modulepreload"([^>]*) href="(\/assets\/[^"]+)"/g)].filter((m) => !scripts(index).includes(m[2]!));
+    for (const [, attrs, file] of extra) {
+      const small = readFileSync(path.join(DIST, file!)).length < SMALL_CHUNK_BYTES;
+      expect(attrs!.includes('fetchpriority="low"'), file).toBe(small);
+    }
+    expect(extra.some(([, attrs]) => !attrs!.includes('fetchpriority'))).toBe(true);
     // Pages that are no room do not download its code.
     for (const url of ['/', '/cases/x', '/j/t', '/cases/x/room/extra'])
       expect(scripts(await (await fetch(server.url + url)).text()), url).toEqual(scripts(index));
