@@ -86,15 +86,15 @@ function preloadApp(): Plugin {
   };
 }
 
+/** Room chunks below this many bytes (uncompressed) are preloaded at low priority (roomHtml). */
+export const SMALL_CHUNK_BYTES = 20_000;
+
 /**
  * A room link's HTML (room.html, which the server sends for /j/:token/room and /cases/:id/room):
  * index.html plus the room's own code, preloaded from the HTML — without it the room chunk is
  * asked for only once the first script has run, a second round of downloads after the first
  * (≈ 0.45 s on a 1 Mbit/s link).
  */
-/** Room chunks below this many bytes (uncompressed) are preloaded at low priority (roomHtml). */
-export const SMALL_CHUNK_BYTES = 20_000;
-
 function roomHtml(): Plugin {
   return {
     name: 'jiefen-room-html',
@@ -116,6 +116,7 @@ function roomHtml(): Plugin {
           return c?.type === 'chunk' && Buffer.byteLength(c.code) < SMALL_CHUNK_BYTES;
         };
         const tags = room.map((file) => `    <link rel="modulepreload"${small(file) ? ' fetchpriority="low"' : ''} crossorigin href="/${file}">\n`).join('');
+        if (!index.source.includes('  </head>')) throw new Error('vite.config.ts: index.html has no </head> to put the room preloads before');
         this.emitFile({ type: 'asset', fileName: 'room.html', source: index.source.replace('  </head>', `${tags}  </head>`) });
       },
     },

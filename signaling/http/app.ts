@@ -182,6 +182,6 @@ function registerWebClient(app: FastifyInstance, ctx: AppContext, webRoot: strin
     if (request.method === 'GET' && !request.url.startsWith('/api/') && isPage) {
       return reply.type('text/html').header('cache-control', 'no-cache').send(pageHtml(urlPath));
     }
-    return reply.status(404).send({ code: 'NOT_FOUND', message: `接口不存在：${request.method} ${request.url.split('?')[0]}` });
+    return reply.status(404).send({ code: 'NOT_FOUND', message: `接口不存在：${request.method} ${urlPath}` });
   });
 }
