@@ -2,7 +2,8 @@
 // links and press "进入"; the room socket speaks WebSocket from its first packet (no long-polling
 // requests at all), the router's capabilities come with the join answer or the admission (never
 // asked for), and both WebRTC transports come from one `media:createTransports` request; the
-// camera is asked for once. Behind a proxy that refuses WebSocket upgrades, the same join still
+// camera is asked for once, and the browser's codecs are asked while the pre-join check waits (the
+// join's Device makes no RTCPeerConnection of its own). Behind a proxy that refuses WebSocket upgrades, the same join still
 // gets in over long-polling.
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,12 +63,26 @@ const RECORD_CAMERA_ASKS = `
     return asked;
   };`;
 
+/** Counts the RTCPeerConnections the page makes (window.__peerConnections). */
+const COUNT_PEER_CONNECTIONS = `
+  window.__peerConnections = 0;
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args);
+      window.__peerConnections++;
+    }
+  };`;
+
+const peerConnections = (page: Page) => page.evaluate('window.__peerConnections') as Promise<number>;
+
 /** Per getUserMedia call of the page, its tracks' readyState ('live' or 'ended'). */
 const cameraTracks = (page: Page) => page.evaluate('window.__cameraAsks.map((tracks) => tracks.map((t) => t.readyState))') as Promise<string[][]>;
 
 async function openWatched(url: string, options: { staff?: StaffClient } = {}): Promise<{ browser: TestBrowser; page: Page; wire: Wire }> {
   const browser = await launchBrowser();
   await browser.context.addInitScript({ content: RECORD_CAMERA_ASKS });
+  await browser.context.addInitScript({ content: COUNT_PEER_CONNECTIONS });
   if (options.staff) {
     const origin = new URL(url).origin;
     await browser.context.addCookies(
@@ -87,7 +102,10 @@ async function openWatched(url: string, options: { staff?: StaffClient } = {}): 
     });
   });
   await page.goto(url);
-  await page.getByTestId('prejoin-join').click({ timeout: 20_000 });
+  await page.getByTestId('prejoin-join').waitFor({ timeout: 20_000 });
+  // The pre-join check's quiet moment: the warm-up's connection and the Device's two codec probes.
+  await expect.poll(() => peerConnections(page), { timeout: 10_000 }).toBe(3);
+  await page.getByTestId('prejoin-join').click();
   return { browser, page, wire };
 }
 
@@ -142,6 +160,8 @@ describe('joining the room: WebSocket first, few round trips', () => {
     }
     // Each asked for camera and microphone once: the pre-join check took what the page's start asked for.
     for (const { page } of [m, p]) expect(await cameraTracks(page)).toEqual([['live', 'live']]);
+    // The join's Device asked the browser nothing again: the only connections since are the two transports.
+    for (const { page } of [m, p]) expect(await peerConnections(page)).toBe(5);
     // The server holds exactly one transport per direction for each of them.
     expect(server.rooms.get(caseId)!.media.counts()).toMatchObject({ peers: 2, transports: 4, producers: 4, consumers: 4 });
   });

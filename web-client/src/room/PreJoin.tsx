@@ -4,7 +4,9 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { CameraIcon, MicIcon } from './icons.tsx';
 import { TrackVideo } from './media-elements.tsx';
+import { prepareDevice } from './device-prep.ts';
 import { takeEarlyMedia } from './early-start.ts';
+import { whenIdle } from './warm-up.ts';
 import { currentEnv, IN_APP_NAME, inAppBrowser, openInBrowserSteps, type InAppBrowser } from './phone-env.ts';
 import { startLevelMeter } from './level-meter.ts';
 import {
@@ -65,6 +67,8 @@ export function PreJoin({ heading, notice, joinLabel = '进入调解室', onJoin
       current.current = m.stream;
       setMedia(m);
       setOpening(false);
+      // While the person looks at the preview: after the "进入" press, should it come at once.
+      whenIdle(prepareDevice);
       const lists = await listDevices();
       if (live) setDevices(lists);
     });

@@ -4,8 +4,9 @@
 // the room's inside. Also the ICE watchdog and the network-quality sampling of the transports,
 // which feeds 仅语音 (audio-first.ts). On phones: the camera front/back switch, and coming back
 // from the background (recheck(): tracks the system ended are opened again and replaced in place).
-import { Device, type types as ms } from 'mediasoup-client';
+import type { Device, types as ms } from 'mediasoup-client';
 import { AudioFirst } from './audio-first.ts';
+import { newDevice } from './device-prep.ts';
 import { MediaConsumers, type InboundStat } from './media-consumers.ts';
 import { parseIceParameters, parseRouterRtpCapabilities, parseTransportOptions } from './media-params.ts';
 import { audioConstraints, classifyMediaError, listDevices, PROBLEM_TITLE, videoConstraints } from './media-devices.ts';
@@ -47,7 +48,7 @@ function stillMuted(track: MediaStreamTrack, ms: number): Promise<boolean> {
 async function loadDevice(raw: unknown): Promise<Device> {
   const caps = parseRouterRtpCapabilities(raw);
   try {
-    const device = await Device.factory();
+    const device = await newDevice();
     await device.load({ routerRtpCapabilities: caps });
     return device;
   } catch (err) {

@@ -33,12 +33,16 @@ function warmUpWebRtc(): void {
   }
 }
 
-/** Runs both once the main thread is free (a task of its own, not in the page's start-up). */
-export function warmUpRoom(): void {
-  const run = () => {
-    warmUpWebRtc();
-    zhCollator();
-  };
+/** Runs `run` once the main thread is free (a task of its own, soon). */
+export function whenIdle(run: () => void): void {
   if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 300 });
   else setTimeout(run, 0);
+}
+
+/** Runs both once the main thread is free (a task of its own, not in the page's start-up). */
+export function warmUpRoom(): void {
+  whenIdle(() => {
+    warmUpWebRtc();
+    zhCollator();
+  });
 }
