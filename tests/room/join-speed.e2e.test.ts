@@ -3,8 +3,8 @@
 // requests at all), the router's capabilities come with the join answer or the admission (never
 // asked for), and both WebRTC transports come from one `media:createTransports` request; the
 // camera is asked for once, and the browser's codecs are asked while the pre-join check waits (the
-// join's Device makes no RTCPeerConnection of its own). Behind a proxy that refuses WebSocket upgrades, the same join still
-// gets in over long-polling.
+// join's Device makes no RTCPeerConnection of its own). Behind a proxy that refuses WebSocket
+// upgrades, the same join still gets in over long-polling.
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';

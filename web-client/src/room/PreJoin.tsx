@@ -67,7 +67,7 @@ export function PreJoin({ heading, notice, joinLabel = '进入调解室', onJoin
       current.current = m.stream;
       setMedia(m);
       setOpening(false);
-      // While the person looks at the preview: after the "进入" press, should it come at once.
+      // Asked while the person looks at the preview, so that "进入" does not wait for it.
       whenIdle(prepareDevice);
       const lists = await listDevices();
       if (live) setDevices(lists);

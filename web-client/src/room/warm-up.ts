@@ -1,8 +1,8 @@
 // Two one-time costs of a page's first minutes in the room, paid while it waits for its code and
 // the "进入" press instead of right after the join, where every millisecond delays the first picture:
-// - the first RTCPeerConnection of a page starts WebRTC's threads and asks which codecs the device
-//   encodes and decodes — mediasoup-client's Device.load() does that (a throwaway connection and
-//   an offer) on the join's critical path, measured at 50–200 ms on a busy 2-core machine;
+// - the first RTCPeerConnection of a page starts WebRTC's threads (50–200 ms on a busy 2-core
+//   machine) — here before the room's code has even arrived; once it has, device-prep.ts asks the
+//   browser's codecs for the Device the same way, which then find the threads running;
 // - the first Chinese collation loads ICU's pinyin tables (the tiles sort names with it).
 // Small and without imports: it runs from the main bundle (early-start.ts), once the camera is open —
 // not before: making that first connection holds the page's main thread (traced at 460 ms on a busy
